@@ -1,0 +1,38 @@
+"""Locate the bundled data, in an installed wheel or in a source checkout."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from mealplan._errors import FoodTableError
+
+__all__ = ["data_file", "foods_dir"]
+
+
+def foods_dir() -> Path:
+    """Return the folder holding the bundled ``foods/`` tables.
+
+    The wheel carries them as ``mealplan/_data/foods`` (hatchling
+    force-include); a checkout or an editable install resolves ``mealplan`` to
+    the source tree, where they sit beside the package in ``foods/``.
+
+    Raises:
+        FoodTableError: Neither location exists.
+    """
+    packaged = Path(str(files("mealplan").joinpath("_data", "foods")))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "foods"
+    if checkout.is_dir():
+        return checkout
+    msg = (
+        f"The bundled food table was not found (looked in {packaged} and {checkout}); "
+        "reinstall mealplan."
+    )
+    raise FoodTableError(msg)
+
+
+def data_file(name: str) -> Path:
+    """Return the path of one bundled file in ``foods/``, e.g. ``"foods.csv"``."""
+    return foods_dir() / name
