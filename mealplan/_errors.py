@@ -69,7 +69,10 @@ class FoodTableError(MealPlanError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only attributes would be lost by the default pickling.
-        return (_rebuild_food_table_error, (self.args[0], self.path, self.row, self.column))
+        return (
+            _rebuild_food_table_error,
+            (self.args[0], self.path, self.row, self.column),
+        )
 
 
 def _rebuild_food_table_error(
