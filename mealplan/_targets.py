@@ -1,0 +1,1088 @@
+"""Daily nutrient targets for a person, from the Dietary Reference Intakes.
+
+The focus nutrients (magnesium, calcium, vitamin D, vitamin B12) and potassium
+come from the bundled table ``foods/dri_nih_ods.csv``, a byte-for-byte copy of
+the NIH Office of Dietary Supplements fact-sheet figures (which reproduce the
+Food and Nutrition Board tables). Fiber, protein, sodium, the macronutrient
+shares and the energy estimate come from small tables in this module, each
+citing its report:
+
+* IOM 1997, *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium,
+  Vitamin D, and Fluoride* (magnesium).
+* IOM 1998, *Dietary Reference Intakes for Thiamin, Riboflavin, Niacin,
+  Vitamin B6, Folate, Vitamin B12, Pantothenic Acid, Biotin, and Choline*.
+* IOM 2005, *Dietary Reference Intakes for Energy, Carbohydrate, Fiber, Fat,
+  Fatty Acids, Cholesterol, Protein, and Amino Acids* (energy, protein, fiber,
+  AMDRs).
+* IOM 2011, *Dietary Reference Intakes for Calcium and Vitamin D*.
+* NASEM 2019, *Dietary Reference Intakes for Sodium and Potassium*.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan._errors import (
+    FoodTableError,
+    RequestError,
+    TargetError,
+    UnknownNutrientError,
+)
+from mealplan._models import (
+    ActivityLevel,
+    BoundKind,
+    BoundOverride,
+    NutrientBound,
+    NutrientTargets,
+    Person,
+    Sex,
+)
+from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "DRI_FILE",
+    "DriRow",
+    "apply_overrides",
+    "build_dri",
+    "estimated_energy_requirement",
+    "read_dri",
+    "reference_body",
+    "targets_for",
+]
+
+DRI_FILE = "dri_nih_ods.csv"
+"""Name of the bundled DRI table in ``foods/``."""
+
+_COLUMNS = (
+    "nutrient",
+    "unit",
+    "kind",
+    "life_stage",
+    "sex",
+    "age_min_years",
+    "age_max_years",
+    "value",
+    "note",
+)
+_KINDS = frozenset({"RDA", "AI", "UL"})
+_GENERAL_STAGES = frozenset({"general", "child", "infant"})
+_SPECIAL_STAGES = frozenset({"pregnancy", "lactation"})
+_LIFE_STAGES = _GENERAL_STAGES | _SPECIAL_STAGES | {"all"}
+_SEXES = frozenset({"any", "male", "female"})
+
+_ENERGY_MARGIN = 0.10
+"""Half-width of the energy range around an estimated energy requirement."""
+
+# ---------------------------------------------------------------------------
+# Citations
+# ---------------------------------------------------------------------------
+
+_VIA = "via the NIH ODS {} fact sheet"
+_IOM_1997 = (
+    "IOM 1997 (Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, "
+    "Vitamin D, and Fluoride)"
+)
+_IOM_1998 = (
+    "IOM 1998 (Dietary Reference Intakes for Thiamin, Riboflavin, Niacin, "
+    "Vitamin B6, Folate, Vitamin B12, Pantothenic Acid, Biotin, and Choline)"
+)
+_IOM_2005 = (
+    "IOM 2005 (Dietary Reference Intakes for Energy, Carbohydrate, Fiber, Fat, "
+    "Fatty Acids, Cholesterol, Protein, and Amino Acids)"
+)
+_IOM_2011 = "IOM 2011 (Dietary Reference Intakes for Calcium and Vitamin D)"
+_NASEM_2019 = "NASEM 2019 (Dietary Reference Intakes for Sodium and Potassium)"
+
+_CITATION: dict[Nutrient, str] = {
+    Nutrient.MAGNESIUM: f"{_IOM_1997}, {_VIA.format('Magnesium')}",
+    Nutrient.CALCIUM: f"{_IOM_2011}, {_VIA.format('Calcium')}",
+    Nutrient.VITAMIN_D: f"{_IOM_2011}, {_VIA.format('Vitamin D')}",
+    Nutrient.VITAMIN_B12: f"{_IOM_1998}, {_VIA.format('Vitamin B12')}",
+    Nutrient.POTASSIUM: f"{_NASEM_2019}, {_VIA.format('Potassium')}",
+}
+
+_UL_CAPS_FOOD = frozenset({Nutrient.CALCIUM, Nutrient.VITAMIN_D})
+"""Nutrients whose UL limits total intake, food included.
+
+The magnesium UL limits supplements and medications only, so magnesium from
+food has no upper bound; vitamin B12 and potassium have no UL at all.
+"""
+
+# ---------------------------------------------------------------------------
+# Tables not in the CSV: (age_min inclusive, age_max exclusive, male, female)
+# ---------------------------------------------------------------------------
+
+_Band = tuple[float, float, float, float]
+
+_FIBER_AI_G: tuple[_Band, ...] = (
+    (1, 4, 19, 19),
+    (4, 9, 25, 25),
+    (9, 14, 31, 26),
+    (14, 19, 38, 26),
+    (19, 51, 38, 25),
+    (51, 200, 30, 21),
+)
+_FIBER_PREGNANCY_G = 28.0
+_FIBER_LACTATION_G = 29.0
+
+_PROTEIN_G_PER_KG: tuple[_Band, ...] = (
+    (0, 0.5, 1.52, 1.52),  # AI
+    (0.5, 1, 1.2, 1.2),
+    (1, 4, 1.05, 1.05),
+    (4, 14, 0.95, 0.95),
+    (14, 19, 0.85, 0.85),
+    (19, 200, 0.8, 0.8),
+)
+_PROTEIN_G_PER_DAY: tuple[_Band, ...] = (
+    (0, 0.5, 9.1, 9.1),  # AI
+    (0.5, 1, 11, 11),
+    (1, 4, 13, 13),
+    (4, 9, 19, 19),
+    (9, 14, 34, 34),
+    (14, 19, 52, 46),
+    (19, 200, 56, 46),
+)
+_PROTEIN_SPECIAL: dict[str, tuple[float, float]] = {
+    # life stage: (g/kg/day, g/day)
+    "pregnancy": (1.1, 71.0),
+    "lactation": (1.3, 71.0),
+}
+
+_SODIUM_CDRR_MG: tuple[_Band, ...] = (
+    (1, 4, 1200, 1200),
+    (4, 9, 1500, 1500),
+    (9, 14, 1800, 1800),
+    (14, 200, 2300, 2300),
+)
+
+# IOM 2005 Table 1-1 (new reference heights and weights): (cm, kg).
+_REFERENCE_BODY: tuple[
+    tuple[float, float, tuple[float, float], tuple[float, float]], ...
+] = (
+    (0, 0.5, (62, 6), (62, 6)),
+    (0.5, 1, (71, 9), (71, 9)),
+    (1, 4, (86, 12), (86, 12)),
+    (4, 9, (115, 20), (115, 20)),
+    (9, 14, (144, 36), (144, 37)),
+    (14, 19, (174, 61), (163, 54)),
+    (19, 200, (177, 70), (163, 57)),
+)
+
+_MacroShares = dict[str, tuple[float, float]]
+_AMDR: tuple[
+    tuple[float, float, tuple[float, float], tuple[float, float], tuple[float, float]],
+    ...,
+] = (
+    # age_min, age_max, protein, fat, carbohydrate (shares of energy)
+    (1, 4, (0.05, 0.20), (0.30, 0.40), (0.45, 0.65)),
+    (4, 19, (0.10, 0.30), (0.25, 0.35), (0.45, 0.65)),
+    (19, 200, (0.10, 0.35), (0.20, 0.35), (0.45, 0.65)),
+)
+
+_PA: dict[tuple[str, Sex], dict[ActivityLevel, float]] = {
+    ("adult", Sex.MALE): {
+        ActivityLevel.SEDENTARY: 1.00,
+        ActivityLevel.LOW_ACTIVE: 1.11,
+        ActivityLevel.ACTIVE: 1.25,
+        ActivityLevel.VERY_ACTIVE: 1.48,
+    },
+    ("adult", Sex.FEMALE): {
+        ActivityLevel.SEDENTARY: 1.00,
+        ActivityLevel.LOW_ACTIVE: 1.12,
+        ActivityLevel.ACTIVE: 1.27,
+        ActivityLevel.VERY_ACTIVE: 1.45,
+    },
+    ("child", Sex.MALE): {
+        ActivityLevel.SEDENTARY: 1.00,
+        ActivityLevel.LOW_ACTIVE: 1.13,
+        ActivityLevel.ACTIVE: 1.26,
+        ActivityLevel.VERY_ACTIVE: 1.42,
+    },
+    ("child", Sex.FEMALE): {
+        ActivityLevel.SEDENTARY: 1.00,
+        ActivityLevel.LOW_ACTIVE: 1.16,
+        ActivityLevel.ACTIVE: 1.31,
+        ActivityLevel.VERY_ACTIVE: 1.56,
+    },
+}
+_PREGNANCY_KCAL = {1: 0.0, 2: 340.0, 3: 452.0}
+_LACTATION_KCAL = 330.0
+_EER_FLOOR_SHARE = 0.25
+"""An EER below this share of the reference person's EER is taken as a unit error."""
+
+
+# ---------------------------------------------------------------------------
+# The DRI table
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DriRow:
+    """One row of ``dri_nih_ods.csv``.
+
+    Attributes:
+        nutrient: Table name of the nutrient, e.g. ``"vitamin_d"``.
+        unit: ``"mg"`` or ``"ug"``.
+        kind: ``"RDA"``, ``"AI"`` or ``"UL"``.
+        life_stage: ``general``, ``child`` or ``infant`` (everyone in the band),
+            ``pregnancy`` or ``lactation`` (replace those), or ``all`` (ULs).
+        sex: ``"any"``, ``"male"`` or ``"female"``.
+        age_min: Lower age bound in years, inclusive.
+        age_max: Upper age bound in years, exclusive (200 = no upper bound).
+        value: The amount per day, in ``unit``.
+        note: Free text from the table.
+
+    """
+
+    nutrient: str
+    unit: str
+    kind: str
+    life_stage: str
+    sex: str
+    age_min: float
+    age_max: float
+    value: float
+    note: str
+
+    @property
+    def column(self) -> str:
+        """The food-table column this row is about, e.g. ``"vitamin_d_ug"``."""
+        return f"{self.nutrient}_{self.unit}"
+
+    def covers(self, age: float) -> bool:
+        """Return True when ``age`` lies in ``[age_min, age_max)``."""
+        return self.age_min <= age < self.age_max
+
+    def group(self) -> str:
+        """Return a readable life-stage group, e.g. ``"females 19-30 y"``."""
+        return _group_label(self.life_stage, self.sex, self.age_min, self.age_max)
+
+
+def _age_span(age_min: float, age_max: float) -> str:
+    if age_max <= 1:
+        return f"{age_min * 12:g}-{age_max * 12:g} mo"
+    if age_max >= 200:
+        return f"{age_min:g}+ y"
+    return f"{age_min:g}-{age_max - 1:g} y"
+
+
+def _group_label(life_stage: str, sex: str, age_min: float, age_max: float) -> str:
+    span = _age_span(age_min, age_max)
+    if life_stage in _SPECIAL_STAGES:
+        return f"{life_stage} {span}"
+    if life_stage == "infant":
+        return f"infants {span}"
+    if sex == "any":
+        return f"children {span}" if age_max <= 14 else f"everyone {span}"
+    return f"{sex}s {span}"
+
+
+def read_dri(path: Path) -> tuple[DriRow, ...]:
+    """Read and check a DRI table laid out like ``dri_nih_ods.csv``.
+
+    Args:
+        path: The CSV file.
+
+    Returns:
+        The rows, in file order.
+
+    Raises:
+        FoodTableError: The file is missing, or a header, value or age band is
+            malformed.
+
+    """
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = (
+            f"The DRI table {where} cannot be read ({exc.strerror}); "
+            "reinstall mealplan."
+        )
+        raise FoodTableError(msg, path=where) from exc
+    reader = csv.DictReader(text.splitlines())
+    if tuple(reader.fieldnames or ()) != _COLUMNS:
+        msg = (
+            f"The DRI table {where} has columns {reader.fieldnames}, expected "
+            f"{list(_COLUMNS)}; restore it from the NIH ODS reference copy."
+        )
+        raise FoodTableError(msg, path=where)
+    rows: list[DriRow] = []
+    for number, raw in enumerate(reader, start=1):
+        rows.append(_parse_row(raw, where, number))
+    if not rows:
+        msg = f"The DRI table {where} has no rows; restore it from the reference copy."
+        raise FoodTableError(msg, path=where)
+    return tuple(rows)
+
+
+def _parse_row(raw: dict[str, str], where: str, number: int) -> DriRow:
+    def bad(column: str, expected: str) -> FoodTableError:
+        msg = (
+            f"The DRI table {where}, row {number}, column {column!r} holds "
+            f"{raw.get(column)!r}; expected {expected}."
+        )
+        return FoodTableError(msg, path=where, row=number, column=column)
+
+    numbers: dict[str, float] = {}
+    for column in ("age_min_years", "age_max_years", "value"):
+        try:
+            value = float(raw[column])
+        except (TypeError, ValueError):
+            raise bad(column, "a number") from None
+        if not math.isfinite(value) or value < 0:
+            raise bad(column, "a finite number >= 0")
+        numbers[column] = value
+    if numbers["age_min_years"] >= numbers["age_max_years"]:
+        column, expected = "age_max_years", "an age above age_min_years"
+        raise bad(column, expected)
+    checks = (("kind", _KINDS), ("life_stage", _LIFE_STAGES), ("sex", _SEXES))
+    for column, allowed in checks:
+        if raw[column] not in allowed:
+            raise bad(column, f"one of {sorted(allowed)}")
+    row = DriRow(
+        nutrient=raw["nutrient"],
+        unit=raw["unit"],
+        kind=raw["kind"],
+        life_stage=raw["life_stage"],
+        sex=raw["sex"],
+        age_min=numbers["age_min_years"],
+        age_max=numbers["age_max_years"],
+        value=numbers["value"],
+        note=raw["note"] or "",
+    )
+    if row.column not in {n.value for n in Nutrient}:
+        column, expected = (
+            "nutrient",
+            "a name whose '<nutrient>_<unit>' is a food column",
+        )
+        raise bad(column, expected)
+    return row
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> tuple[DriRow, ...]:
+    return read_dri(Path(path))
+
+
+def _table() -> tuple[DriRow, ...]:
+    return _load(str(data_file(DRI_FILE)))
+
+
+def build_dri(src: Path, out_dir: Path) -> Path:
+    """Copy the reference DRI table into ``out_dir`` as the bundled package copy.
+
+    The copy is byte-for-byte, so the package table can be compared with its
+    source; the file is parsed first so a broken source is never bundled.
+
+    Args:
+        src: The reference ``dri_nih_ods.csv`` (``shared/reference/`` in the
+            project's data folder).
+        out_dir: The folder to write to, normally the checkout's ``foods/``.
+
+    Returns:
+        The path of the written file, ``out_dir / "dri_nih_ods.csv"``.
+
+    Raises:
+        FoodTableError: ``src`` is missing or malformed.
+
+    """
+    read_dri(src)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dest = out_dir / DRI_FILE
+    shutil.copyfile(src, dest)
+    _load.cache_clear()
+    return dest
+
+
+# ---------------------------------------------------------------------------
+# Row selection
+# ---------------------------------------------------------------------------
+
+
+def _stage(person: Person) -> str:
+    if person.pregnancy:
+        return "pregnancy"
+    if person.lactation:
+        return "lactation"
+    return "general"
+
+
+def _applies(row: DriRow, person: Person, stage: str) -> bool:
+    if row.sex not in ("any", person.sex.value) or not row.covers(person.age):
+        return False
+    if row.life_stage == "all":
+        return True
+    if stage in _SPECIAL_STAGES:
+        return row.life_stage == stage
+    return row.life_stage in _GENERAL_STAGES
+
+
+def _pick(
+    rows: Iterable[DriRow], nutrient: Nutrient, kinds: frozenset[str], person: Person
+) -> DriRow | None:
+    stage = _stage(person)
+    found = [
+        r
+        for r in rows
+        if r.column == nutrient.value and r.kind in kinds and _applies(r, person, stage)
+    ]
+    if len(found) > 1:
+        where = str(data_file(DRI_FILE))
+        msg = (
+            f"The DRI table {where} has {len(found)} {'/'.join(sorted(kinds))} rows "
+            f"for {nutrient.label} at age {person.age:g} "
+            f"({person.sex.value}, {stage}); "
+            "restore it from the reference copy."
+        )
+        raise FoodTableError(msg, path=where)
+    return found[0] if found else None
+
+
+def _check_coverage(rows: tuple[DriRow, ...], person: Person) -> None:
+    """Raise TargetError when a pregnancy/lactation age is outside the table."""
+    stage = _stage(person)
+    if stage not in _SPECIAL_STAGES:
+        return
+    lo, hi = 0.0, math.inf
+    for nutrient in FOCUS_NUTRIENTS:
+        spans = [
+            (r.age_min, r.age_max)
+            for r in rows
+            if r.column == nutrient.value
+            and r.life_stage == stage
+            and r.kind in ("RDA", "AI")
+            and r.sex in ("any", person.sex.value)
+        ]
+        if spans:
+            lo = max(lo, min(s[0] for s in spans))
+            hi = min(hi, max(s[1] for s in spans))
+    if not lo <= person.age < hi:
+        covered = (
+            f"ages {lo:g} to under {hi:g}"
+            if math.isfinite(hi) and hi > lo
+            else "no ages"
+        )
+        msg = (
+            f"The DRI table has no {stage} values for age {person.age:g} (it covers "
+            f"{stage} for {covered}); check the age, or leave out {stage} to get the "
+            "targets for a non-pregnant, non-lactating female of that age."
+        )
+        raise TargetError(msg)
+
+
+def _band(
+    bands: Iterable[_Band], age: float, sex: Sex
+) -> tuple[_Band | None, float | None]:
+    for band in bands:
+        if band[0] <= age < band[1]:
+            return band, band[2] if sex is Sex.MALE else band[3]
+    return None, None
+
+
+def _round(x: float) -> float:
+    return round(x, 6)
+
+
+# ---------------------------------------------------------------------------
+# Energy
+# ---------------------------------------------------------------------------
+
+
+def reference_body(age: float, sex: Sex) -> tuple[float, float]:
+    """Return the IOM reference ``(height_cm, weight_kg)`` for an age and sex.
+
+    From IOM 2005, Table 1-1 (reference heights and weights from the CDC/NCHS
+    growth charts); the 19-30 y values are used for every adult.
+
+    Args:
+        age: Age in years, 0 to 120.
+        sex: Sex.
+
+    Returns:
+        Height in cm and weight in kg.
+
+    """
+    for lo, hi, male, female in _REFERENCE_BODY:
+        if lo <= age < hi:
+            return male if sex is Sex.MALE else female
+    last = _REFERENCE_BODY[-1]
+    return last[2] if sex is Sex.MALE else last[3]
+
+
+def _eer_equation(
+    age: float, sex: Sex, activity: ActivityLevel, weight_kg: float, height_cm: float
+) -> float:
+    """Non-pregnant, non-lactating IOM 2005 EER in kcal/day."""
+    m = height_cm / 100
+    if age < 3:
+        months = age * 12
+        if months < 4:
+            deposition = 175.0
+        elif months < 7:
+            deposition = 56.0
+        elif months < 13:
+            deposition = 22.0
+        else:
+            deposition = 20.0
+        return 89 * weight_kg - 100 + deposition
+    if age < 19:
+        pa = _PA["child", sex][activity]
+        deposition = 20.0 if age < 9 else 25.0
+        if sex is Sex.MALE:
+            return 88.5 - 61.9 * age + pa * (26.7 * weight_kg + 903 * m) + deposition
+        return 135.3 - 30.8 * age + pa * (10.0 * weight_kg + 934 * m) + deposition
+    pa = _PA["adult", sex][activity]
+    if sex is Sex.MALE:
+        return 662 - 9.53 * age + pa * (15.91 * weight_kg + 539.6 * m)
+    return 354 - 6.91 * age + pa * (9.36 * weight_kg + 726 * m)
+
+
+def _life_stage_kcal(person: Person, notes: list[str] | None) -> float:
+    if person.pregnancy:
+        trimester = person.trimester
+        if trimester is None:
+            trimester = 2
+            if notes is not None:
+                notes.append(
+                    "pregnancy trimester not given: the energy estimate assumes the "
+                    "second trimester (+340 kcal/day; +0 in the first, +452 in the "
+                    "third); give trimester for a closer estimate"
+                )
+        return _PREGNANCY_KCAL[trimester]
+    if person.lactation:
+        if notes is not None:
+            notes.append(
+                "lactation energy assumes the first 6 months postpartum (+330 "
+                "kcal/day); IOM 2005 adds +400 kcal/day in months 7-12"
+            )
+        return _LACTATION_KCAL
+    return 0.0
+
+
+def _eer(person: Person, notes: list[str] | None) -> float:
+    ref_h, ref_w = reference_body(person.age, person.sex)
+    height = person.height_cm if person.height_cm is not None else ref_h
+    weight = person.weight_kg if person.weight_kg is not None else ref_w
+    if notes is not None and (person.height_cm is None or person.weight_kg is None):
+        group = _reference_group(person.age, person.sex)
+        if person.height_cm is None and person.weight_kg is None:
+            notes.append(
+                f"energy range is an estimate for a reference person ({ref_h:g} cm, "
+                f"{ref_w:g} kg: IOM reference body size for {group}); give weight_kg "
+                "and height_cm for a personal estimate"
+            )
+        elif person.height_cm is None:
+            notes.append(
+                f"energy range is an estimate using the IOM reference height for "
+                f"{group} ({ref_h:g} cm) with the weight given ({weight:g} kg); "
+                "give height_cm for a personal estimate"
+            )
+        else:
+            notes.append(
+                f"energy range is an estimate using the IOM reference weight for "
+                f"{group} ({ref_w:g} kg) with the height given ({height:g} cm); "
+                "give weight_kg for a personal estimate"
+            )
+    extra = _life_stage_kcal(person, notes)
+    kcal = (
+        _eer_equation(person.age, person.sex, person.activity, weight, height) + extra
+    )
+    floor = _EER_FLOOR_SHARE * (
+        _eer_equation(person.age, person.sex, person.activity, ref_w, ref_h) + extra
+    )
+    if kcal < floor:
+        if notes is not None:
+            notes.append(
+                f"the weight and height given ({weight:g} kg, {height:g} cm) give an "
+                f"implausible energy requirement of {kcal:.0f} kcal/day; using "
+                f"{floor:.0f} kcal/day instead (check the units: kg and cm), or give "
+                "kcal_min and kcal_max"
+            )
+        kcal = floor
+    return kcal
+
+
+def _reference_group(age: float, sex: Sex) -> str:
+    for lo, hi, *_ in _REFERENCE_BODY:
+        if lo <= age < hi:
+            span = _age_span(lo, hi)
+            if hi <= 9:
+                return f"infants {span}" if hi <= 1 else f"children {span}"
+            return f"{sex.value}s {span}"
+    return f"{sex.value}s 19+ y"
+
+
+def estimated_energy_requirement(person: Person) -> float:
+    """Return the IOM 2005 Estimated Energy Requirement (EER) in kcal/day.
+
+    Equations of IOM 2005 (Dietary Reference Intakes for Energy, Carbohydrate,
+    Fiber, Fat, Fatty Acids, Cholesterol, Protein, and Amino Acids, chapter 5),
+    with age in years, weight ``kg`` in kilograms, height ``m`` in metres and
+    PA the physical-activity coefficient for sedentary / low active / active /
+    very active:
+
+    * Men 19+: ``662 - 9.53*age + PA*(15.91*kg + 539.6*m)``,
+      PA = 1.00 / 1.11 / 1.25 / 1.48.
+    * Women 19+: ``354 - 6.91*age + PA*(9.36*kg + 726*m)``,
+      PA = 1.00 / 1.12 / 1.27 / 1.45.
+    * Boys 3-18: ``88.5 - 61.9*age + PA*(26.7*kg + 903*m) + D``,
+      PA = 1.00 / 1.13 / 1.26 / 1.42.
+    * Girls 3-18: ``135.3 - 30.8*age + PA*(10.0*kg + 934*m) + D``,
+      PA = 1.00 / 1.16 / 1.31 / 1.56; D (energy deposition) = 20 at 3-8 y and
+      25 at 9-18 y.
+    * 0-35 months: ``89*kg - 100 + D``, D = 175 (0-3 mo), 56 (4-6 mo),
+      22 (7-12 mo), 20 (13-35 mo); activity and height are not used.
+    * Pregnancy: non-pregnant EER + 0 / 340 / 452 in trimester 1 / 2 / 3
+      (trimester 2 when not given). Lactation: + 330 (first 6 months
+      postpartum: 500 for milk minus 170 mobilised from tissue).
+
+    A missing weight or height is replaced by the IOM reference body size for
+    the age and sex (:func:`reference_body`). A result below a quarter of the
+    reference person's EER (only possible with implausible measures, such as a
+    height typed in metres) is raised to that quarter.
+
+    Args:
+        person: The person.
+
+    Returns:
+        The EER, kcal/day.
+
+    """
+    return _eer(person, None)
+
+
+def _energy_bound(
+    person: Person, kcal_min: float | None, kcal_max: float | None, notes: list[str]
+) -> tuple[NutrientBound, bool]:
+    unit = Nutrient.ENERGY.unit
+    if kcal_min is not None and kcal_max is not None:
+        bound = NutrientBound(
+            nutrient=Nutrient.ENERGY.value,
+            unit=unit,
+            minimum=kcal_min,
+            maximum=kcal_max,
+            minimum_kind=BoundKind.USER,
+            maximum_kind=BoundKind.USER,
+            source="caller",
+        )
+        return bound, False
+    eer = _eer(person, notes)
+    eer_source = (
+        f"{_IOM_2005}: estimated energy requirement {eer:.0f} kcal/day "
+        f"({person.activity.value.replace('_', ' ')}) "
+        f"± {_ENERGY_MARGIN:.0%}"
+    )
+    low = round(eer * (1 - _ENERGY_MARGIN), 1)
+    high = round(eer * (1 + _ENERGY_MARGIN), 1)
+    if kcal_min is not None:
+        high = round(max(high, kcal_min * (1 + _ENERGY_MARGIN)), 1)
+        notes.append(
+            f"energy maximum {high:g} kcal/day is the estimated requirement + "
+            f"{_ENERGY_MARGIN:.0%} (at least kcal_min + {_ENERGY_MARGIN:.0%}); "
+            "give kcal_max to set it"
+        )
+        bound = NutrientBound(
+            nutrient=Nutrient.ENERGY.value,
+            unit=unit,
+            minimum=kcal_min,
+            maximum=high,
+            minimum_kind=BoundKind.USER,
+            maximum_kind=BoundKind.EER,
+            source=f"minimum: caller; maximum: {eer_source}",
+        )
+    elif kcal_max is not None:
+        low = round(min(low, kcal_max * (1 - _ENERGY_MARGIN)), 1)
+        notes.append(
+            f"energy minimum {low:g} kcal/day is the estimated requirement - "
+            f"{_ENERGY_MARGIN:.0%} (at most kcal_max - {_ENERGY_MARGIN:.0%}); "
+            "give kcal_min to set it"
+        )
+        bound = NutrientBound(
+            nutrient=Nutrient.ENERGY.value,
+            unit=unit,
+            minimum=low,
+            maximum=kcal_max,
+            minimum_kind=BoundKind.EER,
+            maximum_kind=BoundKind.USER,
+            source=f"minimum: {eer_source}; maximum: caller",
+        )
+    else:
+        bound = NutrientBound(
+            nutrient=Nutrient.ENERGY.value,
+            unit=unit,
+            minimum=low,
+            maximum=high,
+            minimum_kind=BoundKind.EER,
+            maximum_kind=BoundKind.EER,
+            source=eer_source,
+        )
+    return bound, True
+
+
+# ---------------------------------------------------------------------------
+# Nutrient bounds
+# ---------------------------------------------------------------------------
+
+
+def _dri_bound(
+    rows: tuple[DriRow, ...],
+    nutrient: Nutrient,
+    person: Person,
+    margin: float,
+    notes: list[str],
+) -> NutrientBound | None:
+    intake = _pick(rows, nutrient, frozenset({"RDA", "AI"}), person)
+    if intake is None:
+        return None
+    ul = _pick(rows, nutrient, frozenset({"UL"}), person)
+    scale = margin if nutrient in FOCUS_NUTRIENTS else 1.0
+    minimum = _round(intake.value * scale)
+    parts = [f"{_CITATION[nutrient]}: {intake.kind} {intake.value:g} {intake.unit}/day"]
+    parts[0] += f" for {intake.group()}"
+    if scale != 1.0:
+        parts.append(f"minimum = {intake.kind} x margin {scale:g}")
+    maximum: float | None = None
+    maximum_kind: BoundKind | None = None
+    if ul is not None and nutrient in _UL_CAPS_FOOD:
+        maximum = ul.value
+        maximum_kind = BoundKind.UL
+        parts.append(
+            f"maximum = UL {ul.value:g} {ul.unit}/day (total intake, food included)"
+        )
+        if minimum > maximum:
+            minimum = maximum
+            parts.append("minimum capped at the UL")
+            notes.append(
+                f"{nutrient.label}: {intake.kind} x margin {scale:g} is above the UL "
+                f"of {ul.value:g} {ul.unit}/day, so the minimum is capped at the UL"
+            )
+    elif ul is not None:
+        parts.append(
+            f"no maximum: the UL of {ul.value:g} {ul.unit}/day applies to supplements "
+            "and medications only, not to food"
+        )
+    elif nutrient is Nutrient.MAGNESIUM:
+        parts.append("no maximum: magnesium from food has no UL")
+    else:
+        parts.append("no maximum: no UL established")
+    return NutrientBound(
+        nutrient=nutrient.value,
+        unit=intake.unit,
+        minimum=minimum,
+        maximum=maximum,
+        minimum_kind=BoundKind.RDA if intake.kind == "RDA" else BoundKind.AI,
+        maximum_kind=maximum_kind,
+        source="; ".join(parts),
+    )
+
+
+def _fiber_bound(person: Person, notes: list[str]) -> NutrientBound | None:
+    band, value = _band(_FIBER_AI_G, person.age, person.sex)
+    if band is None or value is None:
+        notes.append("no fiber target: IOM 2005 sets no fiber AI for infants")
+        return None
+    group = f"{person.sex.value}s {_age_span(band[0], band[1])}"
+    if person.pregnancy:
+        value, group = _FIBER_PREGNANCY_G, "pregnancy"
+    elif person.lactation:
+        value, group = _FIBER_LACTATION_G, "lactation"
+    return NutrientBound(
+        nutrient=Nutrient.FIBER.value,
+        unit=Nutrient.FIBER.unit,
+        minimum=value,
+        minimum_kind=BoundKind.AI,
+        source=f"{_IOM_2005}: total fiber AI {value:g} g/day for {group}",
+    )
+
+
+def _protein_bound(person: Person) -> NutrientBound:
+    stage = _stage(person)
+    infant_ai = person.age < 0.5
+    if stage in _PROTEIN_SPECIAL:
+        per_kg, per_day = _PROTEIN_SPECIAL[stage]
+        group = stage
+    else:
+        _, kg_value = _band(_PROTEIN_G_PER_KG, person.age, person.sex)
+        day_band, day_value = _band(_PROTEIN_G_PER_DAY, person.age, person.sex)
+        if kg_value is None or day_band is None or day_value is None:
+            msg = f"no protein RDA for age {person.age:g}"  # bands cover 0-200
+            raise TargetError(msg)
+        per_kg, per_day = kg_value, day_value
+        group = f"{person.sex.value}s {_age_span(day_band[0], day_band[1])}"
+    kind = BoundKind.AI if infant_ai else BoundKind.RDA
+    if person.weight_kg is not None:
+        minimum = _round(per_kg * person.weight_kg)
+        how = f"{kind.value} {per_kg:g} g/kg/day x {person.weight_kg:g} kg"
+    else:
+        minimum = per_day
+        how = f"{kind.value} {per_day:g} g/day (reference body weight)"
+    return NutrientBound(
+        nutrient=Nutrient.PROTEIN.value,
+        unit=Nutrient.PROTEIN.unit,
+        minimum=minimum,
+        minimum_kind=kind,
+        source=f"{_IOM_2005}: protein {how} for {group}",
+    )
+
+
+def _sodium_bound(person: Person, notes: list[str]) -> NutrientBound | None:
+    band, value = _band(_SODIUM_CDRR_MG, person.age, person.sex)
+    if band is None or value is None:
+        notes.append("no sodium limit: NASEM 2019 sets no CDRR for infants")
+        return None
+    return NutrientBound(
+        nutrient=Nutrient.SODIUM.value,
+        unit=Nutrient.SODIUM.unit,
+        maximum=value,
+        maximum_kind=BoundKind.CDRR,
+        source=(
+            f"{_NASEM_2019}: chronic disease risk reduction intake (CDRR) "
+            f"{value:g} mg/day for ages {_age_span(band[0], band[1])}; reduce intakes "
+            "above it"
+        ),
+    )
+
+
+def _macro_shares(age: float, notes: list[str]) -> _MacroShares | None:
+    for lo, hi, protein, fat, carbohydrate in _AMDR:
+        if lo <= age < hi:
+            return {
+                Nutrient.PROTEIN.value: protein,
+                Nutrient.FAT.value: fat,
+                Nutrient.CARBOHYDRATE.value: carbohydrate,
+            }
+    notes.append(
+        "no macronutrient shares: IOM 2005 sets no AMDRs for infants (their diet "
+        "should be built around breast milk or formula)"
+    )
+    return None
+
+
+def _check_numbers(
+    kcal_min: float | None, kcal_max: float | None, margin: float
+) -> None:
+    errors: list[tuple[str, str]] = []
+    for name, value in (("kcal_min", kcal_min), ("kcal_max", kcal_max)):
+        if value is not None and not (math.isfinite(value) and 0 < value <= 10000):
+            errors.append(
+                (name, f"{name} must be above 0 and at most 10000 (got {value})")
+            )
+    if not (math.isfinite(margin) and 1.0 <= margin <= 3.0):
+        errors.append(("margin", f"margin must be from 1.0 to 3.0 (got {margin})"))
+    if (
+        not errors
+        and kcal_min is not None
+        and kcal_max is not None
+        and kcal_min > kcal_max
+    ):
+        errors.append(
+            (
+                "kcal_min",
+                f"kcal_min {kcal_min:g} is above kcal_max {kcal_max:g}; swap them",
+            )
+        )
+    if errors:
+        raise RequestError(
+            errors[0][1]
+            + ("" if len(errors) == 1 else f" (and {len(errors) - 1} more)"),
+            [{"loc": loc, "msg": msg} for loc, msg in errors],
+        )
+
+
+def targets_for(
+    person: Person,
+    *,
+    kcal_min: float | None = None,
+    kcal_max: float | None = None,
+    margin: float = 1.0,
+) -> NutrientTargets:
+    """Return the daily nutrient targets for ``person`` from the DRIs.
+
+    * Magnesium, calcium, vitamin D, vitamin B12: minimum = RDA (AI where no
+      RDA exists) x ``margin``. Calcium and vitamin D get maximum = UL, which
+      limits total intake; a minimum above the UL is capped at it. Magnesium
+      gets no maximum (its UL limits supplements only), nor does B12 (no UL).
+    * Potassium: minimum = AI (NASEM 2019); none for infants.
+    * Fiber: minimum = AI (IOM 2005); none for infants.
+    * Protein: minimum = RDA (IOM 2005), per kg of ``person.weight_kg`` when
+      given, else the g/day value for the reference body weight.
+    * Sodium: maximum = CDRR (NASEM 2019); none for infants.
+    * Energy: ``[kcal_min, kcal_max]`` when both are given (kind USER).
+      Otherwise the estimated energy requirement (see
+      :func:`estimated_energy_requirement`) +/- 10 % (kind EER), with
+      ``energy_estimated=True``; a side the caller gives replaces that side,
+      and the other side is widened if needed so the range stays at least
+      10 % wide (only ``kcal_min``: maximum = max(EER, kcal_min) x 1.1; only
+      ``kcal_max``: minimum = min(EER, kcal_max) x 0.9).
+    * ``macro_shares``: the AMDRs (IOM 2005) for the age; None for infants.
+
+    Args:
+        person: Who the targets are for.
+        kcal_min: Lowest daily energy, kcal.
+        kcal_max: Highest daily energy, kcal.
+        margin: Factor (1.0-3.0) on the focus-nutrient minimums, e.g. 1.1 for
+            110 % of the RDA.
+
+    Returns:
+        The targets, with the assumptions made listed in ``notes``.
+
+    Raises:
+        TargetError: The DRI table has no values for the person (pregnancy or
+            lactation outside ages 14-50).
+        RequestError: ``kcal_min``/``kcal_max`` or ``margin`` is out of range.
+
+    """
+    _check_numbers(kcal_min, kcal_max, margin)
+    rows = _table()
+    _check_coverage(rows, person)
+    notes: list[str] = []
+    energy, estimated = _energy_bound(person, kcal_min, kcal_max, notes)
+    found: dict[Nutrient, NutrientBound | None] = {
+        Nutrient.ENERGY: energy,
+        Nutrient.PROTEIN: _protein_bound(person),
+        Nutrient.FIBER: _fiber_bound(person, notes),
+    }
+    for nutrient in (*FOCUS_NUTRIENTS, Nutrient.POTASSIUM):
+        bound = _dri_bound(rows, nutrient, person, margin, notes)
+        if bound is None and nutrient in FOCUS_NUTRIENTS:
+            msg = (
+                f"The DRI table has no RDA or AI for {nutrient.label} at age "
+                f"{person.age:g} ({person.sex.value}, {_stage(person)}); "
+                "give explicit targets instead."
+            )
+            raise TargetError(msg)
+        if bound is None:
+            notes.append(
+                f"no {nutrient.label} target: the DRI table has no value for age "
+                f"{person.age:g}"
+                + (
+                    " (NASEM 2019 sets only an infant AI, not in the table)"
+                    if person.age < 1
+                    else ""
+                )
+            )
+        found[nutrient] = bound
+    found[Nutrient.SODIUM] = _sodium_bound(person, notes)
+    shares = _macro_shares(person.age, notes)
+    bounds = [b for n in Nutrient if (b := found.get(n)) is not None]
+    return NutrientTargets(
+        bounds=bounds, macro_shares=shares, energy_estimated=estimated, notes=notes
+    )
+
+
+# ---------------------------------------------------------------------------
+# Caller overrides
+# ---------------------------------------------------------------------------
+
+
+def apply_overrides(
+    targets: NutrientTargets,
+    overrides: Mapping[str, BoundOverride],
+    *,
+    known_nutrients: Mapping[str, str],
+) -> NutrientTargets:
+    """Return ``targets`` with the caller's own bounds merged in.
+
+    Each override replaces the side(s) it gives (kind USER, source "caller")
+    and leaves the other side as it was; ``remove=True`` drops the bound. A
+    nutrient without a bound gets a new one, with its unit from
+    ``known_nutrients``.
+
+    Args:
+        targets: Targets, e.g. from :func:`targets_for`.
+        overrides: Nutrient column -> override.
+        known_nutrients: Every nutrient column of the food table -> its unit
+            (custom columns included).
+
+    Returns:
+        New targets; ``energy_estimated`` stays True only while a side of the
+        energy bound still comes from the EER.
+
+    Raises:
+        UnknownNutrientError: An override names a column that is not in
+            ``known_nutrients``.
+        RequestError: An override both removes and sets a bound, or leaves a
+            minimum above its maximum.
+
+    """
+    bounds: dict[str, NutrientBound] = {b.nutrient: b for b in targets.bounds}
+    for name, override in overrides.items():
+        if name not in known_nutrients:
+            close = difflib.get_close_matches(name, list(known_nutrients), n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else (f"choose one of {sorted(known_nutrients)}.")
+            )
+            msg = f"Cannot set a bound on {name!r}: it is not a nutrient column; {hint}"
+            raise UnknownNutrientError(msg, nutrient=name)
+        has_side = override.minimum is not None or override.maximum is not None
+        if override.remove:
+            if has_side:
+                msg = (
+                    f"The override for {name!r} both removes the bound and sets "
+                    "a minimum or maximum; give one or the other."
+                )
+                raise RequestError(msg, [{"loc": f"bounds.{name}", "msg": msg}])
+            bounds.pop(name, None)
+            continue
+        if not has_side:
+            continue
+        bounds[name] = _merge(bounds.get(name), name, override, known_nutrients[name])
+    order = [b.nutrient for b in targets.bounds]
+    merged = [bounds[n] for n in order if n in bounds]
+    merged += [b for n, b in bounds.items() if n not in order]
+    energy = bounds.get(Nutrient.ENERGY.value)
+    estimated = energy is not None and BoundKind.EER in (
+        energy.minimum_kind,
+        energy.maximum_kind,
+    )
+    return targets.model_copy(update={"bounds": merged, "energy_estimated": estimated})
+
+
+def _merge(
+    old: NutrientBound | None, name: str, override: BoundOverride, unit: str
+) -> NutrientBound:
+    minimum, minimum_kind = (
+        (override.minimum, BoundKind.USER)
+        if override.minimum is not None
+        else ((old.minimum, old.minimum_kind) if old else (None, None))
+    )
+    maximum, maximum_kind = (
+        (override.maximum, BoundKind.USER)
+        if override.maximum is not None
+        else ((old.maximum, old.maximum_kind) if old else (None, None))
+    )
+    if minimum is not None and maximum is not None and minimum > maximum:
+        msg = (
+            f"The bound on {name!r} would have minimum {minimum:g} above maximum "
+            f"{maximum:g} after the override; lower the minimum or raise the "
+            "maximum (an override may give both)."
+        )
+        raise RequestError(msg, [{"loc": f"bounds.{name}", "msg": msg}])
+    if old is None or (override.minimum is not None and override.maximum is not None):
+        source = "caller"
+    else:
+        side = "minimum" if override.minimum is not None else "maximum"
+        source = f"{side}: caller; {old.source}" if old.source else f"{side}: caller"
+    return NutrientBound(
+        nutrient=name,
+        unit=old.unit if old else unit,
+        minimum=minimum,
+        maximum=maximum,
+        minimum_kind=minimum_kind,
+        maximum_kind=maximum_kind,
+        source=source,
+    )
