@@ -284,7 +284,7 @@ def _group_label(life_stage: str, sex: str, age_min: float, age_max: float) -> s
     if life_stage == "infant":
         return f"infants {span}"
     if sex == "any":
-        return f"children {span}" if age_max <= 14 else f"everyone {span}"
+        return f"children {span}" if age_max <= 14 else f"males and females {span}"
     return f"{sex}s {span}"
 
 
