@@ -1,0 +1,598 @@
+"""Build ``foods/foods.csv`` and ``foods/portions.csv`` from SR28.
+
+The inputs are the hand-curated ``foods/selection.csv`` (which SR28 foods the
+bundled table holds, with names, slots and portion limits) and
+``foods/article_mentions.csv`` (which article phrases name which foods), the
+SR28 release and, optionally, the USDA ERS PP-NAP prices mapped to SR28.
+
+The output is deterministic: rows are sorted, SR28 values are written with the
+release's own digits, derived values (vitamin D from IU) are exact decimals,
+files are UTF-8 with LF line endings. Building twice gives identical bytes.
+
+The same row builder serves :meth:`mealplan.FoodTable.from_sr28`, which turns
+the whole release into a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from mealplan._errors import FoodTableError
+from mealplan._nutrients import Allergen, MealSlot, Nutrient
+from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
+from mealplan._tagging import tag_foods
+
+__all__ = [
+    "FOODS_COLUMNS",
+    "MENTION_COLUMNS",
+    "MENTION_KINDS",
+    "PORTIONS_COLUMNS",
+    "SECTIONS",
+    "SELECTION_COLUMNS",
+    "Prices",
+    "build_foods",
+    "decimal_text",
+    "food_rows",
+    "portion_rows",
+    "read_mentions",
+    "read_prices",
+    "read_selection",
+    "write_csv",
+]
+
+FOODS_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "ndb_no",
+    "food_group",
+    "category",
+    *(n.value for n in Nutrient),
+    "vegan",
+    "vegetarian",
+    "pescatarian",
+    "allergens",
+    "fortified",
+    "meal_slots",
+    "article_sections",
+    "max_portions",
+    "price_per_100g",
+    "price_year",
+    "price_source",
+    "sr28_description",
+    "provenance",
+)
+"""The columns of ``foods.csv``, in file order (a contract other code uses)."""
+
+PORTIONS_COLUMNS: tuple[str, ...] = (
+    "food_id",
+    "seq",
+    "amount",
+    "description",
+    "grams",
+    "is_default",
+)
+SELECTION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "ndb_no",
+    "name",
+    "category",
+    "meal_slots",
+    "default_portion",
+    "max_portions",
+    "extra_allergens",
+    "not_diets",
+    "notes",
+)
+MENTION_COLUMNS: tuple[str, ...] = (
+    "mention_id",
+    "section",
+    "words",
+    "kind",
+    "food_ids",
+    "note",
+)
+SECTIONS: tuple[str, ...] = (
+    "key_points",
+    "comparison_table",
+    "dietary_adjustments",
+    "foods_high_magnesium",
+    "foods_high_calcium",
+    "foods_vitamin_d",
+    "faq",
+)
+"""Slugs of the article sections a mention can come from."""
+MENTION_KINDS: tuple[str, ...] = ("food", "category", "not_food", "no_sr28_record")
+
+_NDB = re.compile(r"^\d{5}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_DIET_TAGS = ("vegan", "vegetarian", "pescatarian")
+_TAG_NOTE = (
+    "allergens and diet tags by mealplan rules from SR28 food group and description"
+)
+
+
+@dataclass(frozen=True)
+class Prices:
+    """One PP-NAP price per SR28 food.
+
+    Attributes:
+        table: Indexed by NDB number; text columns ``price`` (US$ per 100 g,
+            the file's digits), ``year`` (``2017/2018`` or ``2015/2016``) and
+            ``food_code``.
+
+    """
+
+    table: pd.DataFrame
+
+
+def decimal_text(value: str) -> str:
+    """Rewrite a decimal without exponent or trailing zeros (``.50`` -> ``0.5``)."""
+    number = Decimal(value).normalize()
+    text = f"{number:f}"
+    return "0" if text in {"-0", ""} else text
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _read_text_csv(path: Path, columns: Sequence[str], what: str) -> pd.DataFrame:
+    """Read a UTF-8 CSV as text and check its header is exactly ``columns``."""
+    if not path.is_file():
+        msg = f"{what} {path} was not found; create it or pass its path."
+        raise FoodTableError(msg, path=str(path))
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
+        )
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        msg = (
+            f"{what} {path} is not a readable UTF-8 CSV file ({exc}); "
+            "re-save it as UTF-8 CSV."
+        )
+        raise FoodTableError(msg, path=str(path)) from None
+    missing = [c for c in columns if c not in frame.columns]
+    unknown = [c for c in frame.columns if c not in columns]
+    if missing or unknown:
+        msg = (
+            f"{path.name} header must be {','.join(columns)} "
+            f"(missing {missing or 'none'}, unknown {unknown or 'none'}); "
+            "fix the header."
+        )
+        raise FoodTableError(msg, path=str(path), column=(missing or unknown)[0])
+    return frame[list(columns)].map(str.strip)
+
+
+def _bad(path: Path, row: int, column: str, rule: str, got: str) -> FoodTableError:
+    msg = f"{path.name} row {row}: '{column}' {rule} (got {got!r})."
+    return FoodTableError(msg, path=str(path), row=row, column=column)
+
+
+def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
+    """Read and check ``selection.csv`` against SR28.
+
+    Raises:
+        FoodTableError: The first bad row, naming the file, row and column.
+
+    """
+    path = Path(path)
+    frame = _read_text_csv(path, SELECTION_COLUMNS, "Selection file")
+    if frame.empty:
+        msg = f"{path.name} has no rows; list at least one SR28 food."
+        raise FoodTableError(msg, path=str(path))
+    weights = sr28.weight.groupby("ndb_no")["seq"].agg(set)
+    seen: set[str] = set()
+    slots = {s.value for s in MealSlot}
+    allergens = {a.value for a in Allergen}
+    diets = set(_DIET_TAGS)
+    for i, rec in enumerate(frame.to_dict("records"), start=1):
+        if not _ID.match(rec["id"]):
+            raise _bad(
+                path,
+                i,
+                "id",
+                "must be a non-empty id of letters, digits, _ . -",
+                rec["id"],
+            )
+        if rec["id"] in seen:
+            raise _bad(path, i, "id", "must be unique", rec["id"])
+        seen.add(rec["id"])
+        if not _NDB.match(rec["ndb_no"]):
+            raise _bad(
+                path, i, "ndb_no", "must be a 5-digit SR28 NDB number", rec["ndb_no"]
+            )
+        if rec["ndb_no"] not in sr28.foods.index:
+            raise _bad(
+                path,
+                i,
+                "ndb_no",
+                "is not an NDB number of SR28 FOOD_DES",
+                rec["ndb_no"],
+            )
+        if not rec["name"]:
+            raise _bad(path, i, "name", "must not be empty", rec["name"])
+        listed = _split(rec["meal_slots"])
+        if not listed or any(s not in slots for s in listed):
+            raise _bad(
+                path,
+                i,
+                "meal_slots",
+                f"must be a ;-list of {';'.join(sorted(slots))}",
+                rec["meal_slots"],
+            )
+        seqs = weights.get(rec["ndb_no"], set())
+        if rec["default_portion"] not in seqs and not (
+            rec["default_portion"] == "" and not seqs
+        ):
+            rule = (
+                f"must be an SR28 WEIGHT Seq of NDB {rec['ndb_no']} "
+                f"({', '.join(sorted(seqs, key=int)) or 'none: leave it empty'})"
+            )
+            raise _bad(path, i, "default_portion", rule, rec["default_portion"])
+        if rec["max_portions"]:
+            try:
+                value = float(rec["max_portions"])
+            except ValueError:
+                value = float("nan")
+            if not value > 0 or value == float("inf"):
+                raise _bad(
+                    path,
+                    i,
+                    "max_portions",
+                    "must be a number > 0 or empty",
+                    rec["max_portions"],
+                )
+        if any(a not in allergens for a in _split(rec["extra_allergens"])):
+            rule = f"must be a ;-list of {';'.join(sorted(allergens))}"
+            raise _bad(path, i, "extra_allergens", rule, rec["extra_allergens"])
+        if any(d not in diets for d in _split(rec["not_diets"])):
+            raise _bad(
+                path,
+                i,
+                "not_diets",
+                "must be a ;-list of vegan;vegetarian;pescatarian",
+                rec["not_diets"],
+            )
+    return frame
+
+
+def read_mentions(path: str | Path, food_ids: Iterable[str]) -> pd.DataFrame:
+    """Read and check ``article_mentions.csv``; food ids must be selection ids.
+
+    Raises:
+        FoodTableError: The first bad row, naming the file, row and column.
+
+    """
+    path = Path(path)
+    frame = _read_text_csv(path, MENTION_COLUMNS, "Article mentions file")
+    known = set(food_ids)
+    seen: set[str] = set()
+    for i, rec in enumerate(frame.to_dict("records"), start=1):
+        if not rec["mention_id"] or rec["mention_id"] in seen:
+            raise _bad(
+                path,
+                i,
+                "mention_id",
+                "must be a unique non-empty id",
+                rec["mention_id"],
+            )
+        seen.add(rec["mention_id"])
+        if rec["section"] not in SECTIONS:
+            raise _bad(
+                path,
+                i,
+                "section",
+                f"must be one of {', '.join(SECTIONS)}",
+                rec["section"],
+            )
+        if rec["kind"] not in MENTION_KINDS:
+            raise _bad(
+                path,
+                i,
+                "kind",
+                f"must be one of {', '.join(MENTION_KINDS)}",
+                rec["kind"],
+            )
+        if not rec["words"]:
+            raise _bad(path, i, "words", "must quote the article's words", rec["words"])
+        ids = _split(rec["food_ids"])
+        unknown = [f for f in ids if f not in known]
+        if unknown:
+            rule = "must list ids of the food table (selection.csv)"
+            raise _bad(path, i, "food_ids", rule, ";".join(unknown))
+        if rec["kind"] in {"food", "category"} and not ids:
+            raise _bad(
+                path, i, "food_ids", f"must not be empty for kind {rec['kind']}", ""
+            )
+        if rec["kind"] in {"not_food", "no_sr28_record"} and ids:
+            raise _bad(
+                path,
+                i,
+                "food_ids",
+                f"must be empty for kind {rec['kind']}",
+                rec["food_ids"],
+            )
+    return frame
+
+
+def read_prices(prices_dir: str | Path) -> Prices:
+    """Read one price per SR28 food from ``ppnap_food_code_to_sr28.csv``.
+
+    Only rows with ``preferred_for_ndb = yes`` are used; the 2017/2018 price is
+    taken where present, else the 2015/2016 one; the cycle is kept. No price is
+    estimated.
+    """
+    path = Path(prices_dir) / "ppnap_food_code_to_sr28.csv"
+    if not path.is_file():
+        msg = (
+            f"Price mapping {path} was not found; "
+            "pass the folder holding ppnap_food_code_to_sr28.csv."
+        )
+        raise FoodTableError(msg, path=str(path))
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    rows = raw[(raw["preferred_for_ndb"] == "yes") & (raw["ndb_no"] != "")]
+    new = rows["price_100gm_2017_2018"] != ""
+    table = pd.DataFrame(
+        {
+            "price": rows["price_100gm_2017_2018"].where(
+                new, rows["price_100gm_2015_2016"]
+            ),
+            "year": pd.Series("2017/2018", index=rows.index).where(new, "2015/2016"),
+            "food_code": rows["food_code"],
+        }
+    )
+    table.index = pd.Index(rows["ndb_no"])
+    table = table[table["price"] != ""]
+    return Prices(table[~table.index.duplicated()])
+
+
+def food_rows(
+    sr28: SR28,
+    ndbs: Sequence[str],
+    *,
+    prices: Prices | None = None,
+) -> pd.DataFrame:
+    """Build the SR28-derived text columns of ``foods.csv`` for ``ndbs``.
+
+    Returns:
+        A text frame in ``ndbs`` order with the columns ``ndb_no, food_group,``
+        the 11 nutrients, the three diet tags, ``allergens`` (``;``-list),
+        ``fortified``, the price columns, ``sr28_description`` and
+        ``provenance``.
+
+    """
+    foods = sr28.foods.loc[list(ndbs)]
+    values = nutrient_strings(sr28).loc[list(ndbs)]
+    out = pd.DataFrame(index=pd.RangeIndex(len(ndbs)))
+    out["ndb_no"] = list(ndbs)
+    out["food_group"] = foods["food_group"].to_numpy()
+    provenance = [[f"USDA SR28 NDB {ndb}"] for ndb in ndbs]
+    for nutrient in Nutrient:
+        out[nutrient.value] = values[nutrient.sr28_number].to_numpy()
+    # Vitamin D: 328 (ug) where present, else 324 (IU) / 40, noted in provenance.
+    d_ug = out[Nutrient.VITAMIN_D.value].tolist()
+    d_iu = values[VITAMIN_D_IU].tolist()
+    for i, (ug, iu) in enumerate(zip(d_ug, d_iu, strict=True)):
+        if ug == "" and iu != "":
+            d_ug[i] = decimal_text(str(Decimal(iu) / Decimal(40)))
+            provenance[i].append("vitamin_d_ug from nutrient 324 (IU) / 40")
+    out[Nutrient.VITAMIN_D.value] = d_ug
+    tags = tag_foods(
+        foods["long_desc"],
+        foods["food_group"],
+        foods["com_name"],
+        foods["manufac_name"],
+    )
+    for diet in _DIET_TAGS:
+        out[diet] = [getattr(t, diet) for t in tags]
+    out["allergens"] = [";".join(t.allergen_list) for t in tags]
+    for p in provenance:
+        p.append(_TAG_NOTE)
+    marks = fortified_marks(sr28)
+    out["fortified"] = [";".join(marks.get(ndb, ())) for ndb in ndbs]
+    table = prices.table if prices is not None else None
+    lookup: dict[str, tuple[str, str, str]] = (
+        {}
+        if table is None
+        else {
+            str(n): (str(p), str(y), str(c))
+            for n, p, y, c in zip(
+                table.index,
+                table["price"],
+                table["year"],
+                table["food_code"],
+                strict=True,
+            )
+        }
+    )
+    none = ("", "", "")
+    out["price_per_100g"] = [lookup.get(n, none)[0] for n in ndbs]
+    out["price_year"] = [lookup.get(n, none)[1] for n in ndbs]
+    out["price_source"] = [
+        f"USDA ERS PP-NAP {lookup[n][1]}, FNDDS food code {lookup[n][2]}"
+        if n in lookup
+        else ""
+        for n in ndbs
+    ]
+    out["sr28_description"] = foods["long_desc"].to_numpy()
+    out["provenance"] = ["; ".join(p) for p in provenance]
+    return out
+
+
+def portion_rows(
+    sr28: SR28, ndbs: Mapping[str, str], defaults: Mapping[str, str]
+) -> pd.DataFrame:
+    """Build ``portions.csv`` rows from SR28 WEIGHT.
+
+    Args:
+        sr28: The release.
+        ndbs: Food id -> NDB number.
+        defaults: Food id -> WEIGHT Seq of its default portion; ``""`` for a
+            food with no WEIGHT row, which gets one ``100 g`` portion (seq 0).
+
+    Returns:
+        A text frame with :data:`PORTIONS_COLUMNS`, sorted by food id and seq.
+
+    """
+    by_ndb = sr28.weight.groupby("ndb_no")
+    records: list[dict[str, str]] = []
+    for food_id in sorted(ndbs):
+        ndb = ndbs[food_id]
+        default = defaults.get(food_id, "")
+        if ndb in by_ndb.groups:
+            rows = by_ndb.get_group(ndb)
+            for rec in rows.to_dict("records"):
+                amount = decimal_text(rec["amount"])
+                records.append(
+                    {
+                        "food_id": food_id,
+                        "seq": str(int(rec["seq"])),
+                        "amount": amount,
+                        "description": f"{amount} {rec['msre_desc']}",
+                        "grams": rec["gm_wgt"],
+                        "is_default": "true" if rec["seq"] == default else "false",
+                    }
+                )
+        else:
+            records.append(
+                {
+                    "food_id": food_id,
+                    "seq": "0",
+                    "amount": "100",
+                    "description": "100 g",
+                    "grams": "100",
+                    "is_default": "true",
+                }
+            )
+    frame = pd.DataFrame(records, columns=list(PORTIONS_COLUMNS))
+    order = sorted(
+        range(len(records)),
+        key=lambda k: (records[k]["food_id"], int(records[k]["seq"])),
+    )
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _bool_text(values: Iterable[bool]) -> list[str]:
+    return ["true" if v else "false" for v in values]
+
+
+def _selected_foods(
+    sr28: SR28, selection: pd.DataFrame, mentions: pd.DataFrame, prices: Prices | None
+) -> pd.DataFrame:
+    base = food_rows(sr28, selection["ndb_no"].tolist(), prices=prices)
+    sections: dict[str, set[str]] = {}
+    for rec in mentions.to_dict("records"):
+        for food_id in _split(rec["food_ids"]):
+            sections.setdefault(food_id, set()).add(rec["section"])
+    out = pd.DataFrame(index=base.index)
+    out["id"] = selection["id"].to_numpy()
+    out["name"] = selection["name"].to_numpy()
+    out["ndb_no"] = base["ndb_no"]
+    out["food_group"] = base["food_group"]
+    out["category"] = selection["category"].to_numpy()
+    for nutrient in Nutrient:
+        out[nutrient.value] = base[nutrient.value]
+    provenance = base["provenance"].tolist()
+    for i, rec in enumerate(selection.to_dict("records")):
+        removed = set(_split(rec["not_diets"]))
+        for diet in _DIET_TAGS:
+            # The selection can only remove a diet tag, never add one.
+            base.at[i, diet] = bool(base.at[i, diet]) and diet not in removed
+        extra = set(_split(rec["extra_allergens"]))
+        merged = set(_split(str(base.at[i, "allergens"]))) | extra
+        base.at[i, "allergens"] = ";".join(sorted(merged))
+        if extra:
+            provenance[i] += "; extra_allergens from selection.csv: " + ";".join(
+                sorted(extra)
+            )
+        if removed:
+            provenance[i] += "; not_diets from selection.csv: " + ";".join(
+                sorted(removed)
+            )
+    for diet in _DIET_TAGS:
+        out[diet] = _bool_text(base[diet])
+    out["allergens"] = base["allergens"]
+    out["fortified"] = base["fortified"]
+    out["meal_slots"] = [
+        ";".join(sorted(set(_split(s)))) for s in selection["meal_slots"]
+    ]
+    out["article_sections"] = [
+        ";".join(sorted(sections.get(f, ()))) for f in selection["id"]
+    ]
+    out["max_portions"] = [
+        decimal_text(m) if m else "" for m in selection["max_portions"]
+    ]
+    for column in ("price_per_100g", "price_year", "price_source", "sr28_description"):
+        out[column] = base[column]
+    out["provenance"] = provenance
+    return out.sort_values("id", kind="stable").reset_index(drop=True)[
+        list(FOODS_COLUMNS)
+    ]
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a text frame as UTF-8 CSV with LF endings, minimal quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(frame.columns)
+    writer.writerows(frame.astype(str).itertuples(index=False, name=None))
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+
+
+def build_foods(
+    sr28_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    prices_dir: str | Path | None = None,
+    selection_path: str | Path | None = None,
+    mentions_path: str | Path | None = None,
+) -> tuple[Path, Path]:
+    """Regenerate ``foods.csv`` and ``portions.csv`` in ``out_dir``.
+
+    Args:
+        sr28_dir: Folder of the SR28 ASCII release.
+        out_dir: Where to write the two files (created if needed).
+        prices_dir: Folder of the PP-NAP files; without it prices stay empty.
+        selection_path: ``selection.csv``; defaults to ``out_dir/selection.csv``.
+        mentions_path: ``article_mentions.csv``; defaults to the file beside
+            the selection.
+
+    Returns:
+        The paths of ``foods.csv`` and ``portions.csv``.
+
+    Raises:
+        FoodTableError: An input is missing or has a bad row.
+
+    """
+    from mealplan._sr28 import read_sr28
+
+    out = Path(out_dir)
+    selection_file = Path(selection_path) if selection_path else out / "selection.csv"
+    mentions_file = (
+        Path(mentions_path)
+        if mentions_path
+        else selection_file.parent / "article_mentions.csv"
+    )
+    sr28 = read_sr28(sr28_dir)
+    selection = read_selection(selection_file, sr28)
+    mentions = read_mentions(mentions_file, selection["id"])
+    prices = read_prices(prices_dir) if prices_dir is not None else None
+    foods = _selected_foods(sr28, selection, mentions, prices)
+    portions = portion_rows(
+        sr28,
+        dict(zip(selection["id"], selection["ndb_no"], strict=True)),
+        dict(zip(selection["id"], selection["default_portion"], strict=True)),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    foods_path, portions_path = out / "foods.csv", out / "portions.csv"
+    write_csv(foods, foods_path)
+    write_csv(portions, portions_path)
+    return foods_path, portions_path
