@@ -73,7 +73,8 @@ _UNIT = re.compile(r"^[A-Za-z0-9µ/%]+$")
 # so allowed(allow_fortified=False) also leaves these out.
 _FORTIFIED_WORDS = re.compile(
     r"(?<!un)(?<!not )\bfortified\b|(?<!un)\benriched\b|(?<!without )\bwith added "
-    r"(?:vitamin|calcium|iron|nutrients|minerals)|\bvitamin d fortified\b",
+    r"(?:vitamin|calcium|iron|ascorbic|nutrients|minerals)|\bvitamin d fortified\b"
+    r"|\bvitamins? [a-z0-9 ,]+ added\b",
     re.IGNORECASE,
 )
 

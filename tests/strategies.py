@@ -1,0 +1,113 @@
+"""Hypothesis strategies for food tables (valid and invalid).
+
+Other test modules may append their own strategies below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from hypothesis import strategies as st
+
+from mealplan._nutrients import Allergen, MealSlot, Nutrient
+
+NUTRIENTS = [n.value for n in Nutrient]
+ALLERGENS = sorted(a.value for a in Allergen)
+SLOTS = sorted(s.value for s in MealSlot)
+
+food_ids = st.from_regex(r"[a-z][a-z0-9\-]{0,12}", fullmatch=True)
+names = (
+    st.text(
+        st.characters(whitelist_categories=("L", "N"), whitelist_characters=" ,-()"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+nutrient_values = st.one_of(
+    st.none(),
+    st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
+)
+semicolon_lists = st.lists
+
+
+def _cell_list(values: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(values), unique=True).map(
+        lambda v: ";".join(sorted(v))
+    )
+
+
+@st.composite
+def food_rows(draw: st.DrawFn, food_id: str) -> dict[str, Any]:
+    """One valid row of a caller's food table (all optional columns present)."""
+    row: dict[str, Any] = {"id": food_id, "name": draw(names)}
+    row["ndb_no"] = draw(
+        st.one_of(st.just(""), st.from_regex(r"\d{5}", fullmatch=True))
+    )
+    for nutrient in NUTRIENTS:
+        row[nutrient] = draw(nutrient_values)
+    vegan = draw(st.booleans())
+    vegetarian = vegan or draw(st.booleans())
+    row["vegan"], row["vegetarian"] = vegan, vegetarian
+    row["pescatarian"] = vegetarian or draw(st.booleans())
+    row["allergens"] = draw(_cell_list(ALLERGENS))
+    row["meal_slots"] = draw(_cell_list(SLOTS).filter(bool))
+    row["max_portions"] = draw(st.one_of(st.none(), st.floats(0.5, 10)))
+    row["price_per_100g"] = draw(st.one_of(st.none(), st.floats(0, 50)))
+    return row
+
+
+@st.composite
+def valid_tables(draw: st.DrawFn, min_size: int = 1, max_size: int = 8) -> pd.DataFrame:
+    """A valid caller table; a random subset of the optional columns is kept."""
+    ids = draw(st.lists(food_ids, min_size=min_size, max_size=max_size, unique=True))
+    rows = [draw(food_rows(i)) for i in ids]
+    frame = pd.DataFrame(rows)
+    optional = [c for c in frame.columns if c not in ("id", "name")]
+    keep = draw(st.lists(st.sampled_from(optional), unique=True))
+    return frame[["id", "name", *keep]]
+
+
+# (column, bad value) pairs: each must be rejected with that column named.
+BAD_CELLS: list[tuple[str, Any]] = [
+    ("calcium_mg", -1.0),
+    ("calcium_mg", "lots"),
+    ("magnesium_mg", float("inf")),
+    ("price_per_100g", -0.5),
+    ("price_per_100g", "cheap"),
+    ("max_portions", 0),
+    ("vegan", "maybe"),
+    ("allergens", "gluten"),
+    ("meal_slots", "brunch"),
+    ("ndb_no", "1077"),
+    ("ndb_no", "A1077"),
+    ("id", ""),
+]
+
+
+@st.composite
+def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
+    """A table with exactly one defect, and the column the error must name."""
+    table = draw(valid_tables(min_size=1, max_size=5))
+    kind = draw(
+        st.sampled_from(["cell", "duplicate", "unknown_column", "missing", "empty"])
+    )
+    if kind == "cell":
+        column, value = draw(st.sampled_from(BAD_CELLS))
+        table = table.copy()
+        row = draw(st.integers(0, len(table) - 1))
+        if column not in table.columns:
+            table[column] = None if column != "id" else table["id"]
+        table[column] = table[column].astype(object)
+        table.iat[row, table.columns.get_loc(column)] = value
+        return table, column
+    if kind == "duplicate":
+        return pd.concat([table, table.iloc[[0]]], ignore_index=True), "id"
+    if kind == "unknown_column":
+        return table.assign(zinc_mg=1.0), "zinc_mg"
+    if kind == "missing":
+        column = draw(st.sampled_from(["id", "name"]))
+        return table.drop(columns=[column]), column
+    return table.iloc[0:0], None

@@ -1,0 +1,237 @@
+"""FoodTable / load_foods: bundled table, caller tables, validation, look-ups."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mealplan._catalog import Food, FoodTable, load_foods
+from mealplan._errors import FoodTableError, UnknownFoodError
+from mealplan._nutrients import Allergen, Nutrient
+from tests.conftest import PRICES_DIR
+from tests.strategies import BAD_CELLS, invalid_tables, valid_tables
+
+NUTRIENTS = [n.value for n in Nutrient]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> FoodTable:
+    return load_foods()
+
+
+def test_bundled_loads_with_contract_types(bundled: FoodTable) -> None:
+    frame = bundled.frame
+    assert bundled.source == "bundled"
+    assert len(bundled) == len(bundled.ids) > 0
+    assert frame.index.name == "id"
+    for col in [*NUTRIENTS, "max_portions", "price_per_100g"]:
+        assert frame[col].dtype == "float64", col
+    for col in ("vegan", "vegetarian", "pescatarian"):
+        assert frame[col].dtype == bool
+    for col in ("allergens", "fortified", "meal_slots", "article_sections"):
+        assert all(isinstance(v, tuple) for v in frame[col])
+    assert set(bundled.nutrients) == set(NUTRIENTS)
+    assert list(bundled.portions.columns) == [
+        "food_id",
+        "seq",
+        "amount",
+        "description",
+        "grams",
+        "is_default",
+    ]
+    # every food has exactly one default portion
+    counts = bundled.portions.groupby("food_id")["is_default"].sum()
+    assert set(counts.index) == set(bundled.ids)
+    assert (counts == 1).all()
+
+
+def test_bundled_load_is_fast() -> None:
+    load_foods()
+    start = time.perf_counter()
+    load_foods()
+    assert time.perf_counter() - start < 0.5  # target 150 ms; slack for CI noise
+
+
+def test_food_model_and_lookups(bundled: FoodTable) -> None:
+    fid = bundled.ids[0]
+    food = bundled.food(fid)
+    assert isinstance(food, Food)
+    assert food.id == fid
+    desc, grams = bundled.default_portion(fid)
+    assert grams > 0 and desc
+    assert fid in bundled and "no-such-food" not in bundled
+    with pytest.raises(UnknownFoodError, match="did you mean"):
+        bundled.food(fid + "x")
+    with pytest.raises(UnknownFoodError):
+        bundled.default_portion("no-such-food")
+
+
+def test_mentions_map_back(bundled: FoodTable) -> None:
+    table = bundled.mentions_table
+    for rec in table.to_dict("records"):
+        for fid in [f for f in str(rec["food_ids"]).split(";") if f]:
+            words = [m.words for m in bundled.mentions(fid)]
+            assert rec["words"] in words
+            assert rec["section"] in bundled.food(fid).article_sections
+
+
+def test_allowed_filters(bundled: FoodTable) -> None:
+    frame = bundled.frame
+    vegan = bundled.allowed(diet="vegan")
+    assert all(frame.at[f, "vegan"] for f in vegan)
+    no_peanut = bundled.allowed(allergies=[Allergen.PEANUTS, "milk"])
+    assert all(
+        "peanuts" not in frame.at[f, "allergens"]
+        and "milk" not in frame.at[f, "allergens"]
+        for f in no_peanut
+    )
+    unfortified = bundled.allowed(allow_fortified=False)
+    assert all(not frame.at[f, "fortified"] for f in unfortified)
+    assert not [
+        f
+        for f in unfortified
+        if re.search(r"(?<!un)\bfortified", str(frame.at[f, "name"]))
+    ]
+    fid = bundled.ids[0]
+    assert fid not in bundled.allowed(exclude=[fid.upper()])
+    group = str(frame.at[fid, "food_group"])
+    assert not set(bundled.allowed(exclude=[group.lower()])) & set(
+        frame.index[frame["food_group"] == group]
+    )
+
+
+def test_search_requires_every_word(bundled: FoodTable) -> None:
+    hits = bundled.search("milk")
+    assert hits
+    for fid in bundled.search(["milk", "whole"]):
+        text = (
+            bundled.frame.at[fid, "name"]
+            + " "
+            + bundled.frame.at[fid, "sr28_description"]
+        )
+        assert "milk" in text.lower() and "whole" in text.lower()
+    assert bundled.search("zzzzqqq") == []
+
+
+def test_minimal_caller_table_gets_safe_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "id,name,iron_mg\nlentils,Lentils,3.3\nkale,Kale,\n", encoding="utf-8"
+    )
+    table = load_foods(path, extra_nutrients={"iron_mg": "mg"})
+    assert table.source == str(path)
+    assert table.nutrients["iron_mg"] == "mg"
+    assert table.frame.at["lentils", "iron_mg"] == 3.3
+    assert math.isnan(table.frame.at["kale", "iron_mg"])
+    assert math.isnan(table.frame.at["kale", "calcium_mg"])
+    # no allergens column: every food may contain every allergen
+    assert table.allowed(allergies=["sesame"]) == []
+    assert table.allowed(diet="vegetarian") == []
+    assert table.default_portion("kale") == ("100 g", 100.0)
+    assert table.frame.at["kale", "meal_slots"] == (
+        "breakfast",
+        "dinner",
+        "lunch",
+        "snack",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "column"),
+    [
+        ("id,name,calcium_mg\na,A,-3\n", 1, "calcium_mg"),
+        ("id,name,calcium_mg\na,A,1\nb,B,abc\n", 2, "calcium_mg"),
+        ("id,name\na,A\na,B\n", 2, "id"),
+        ("id,name\n,A\n", 1, "id"),
+        ("id,name,ndb_no\na,A,1077\n", 1, "ndb_no"),
+        ("id,name,allergens\na,A,gluten\n", 1, "allergens"),
+        ("id,name,meal_slots\na,A,brunch\n", 1, "meal_slots"),
+        ("id,name,vegan\na,A,maybe\n", 1, "vegan"),
+        ("id,name,price_per_100g\na,A,-1\n", 1, "price_per_100g"),
+        ("id,name,zinc_mg\na,A,1\n", None, "zinc_mg"),
+        ("id,calcium_mg\na,1\n", None, "name"),
+        ("name\nA\n", None, "id"),
+        ("id,name\n", None, None),
+    ],
+)
+def test_bad_tables_name_row_and_column(
+    tmp_path: Path, content: str, row: int | None, column: str | None
+) -> None:
+    path = tmp_path / "foods.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FoodTableError) as info:
+        load_foods(path)
+    assert info.value.row == row
+    assert info.value.column == column
+    assert info.value.path == str(path)
+    assert str(info.value).endswith((".", "?")) and "\n" not in str(info.value)
+
+
+def test_file_problems(tmp_path: Path) -> None:
+    with pytest.raises(FoodTableError, match="not found"):
+        load_foods(tmp_path / "absent.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,name\na,Cr\xe8me\n".encode("latin-1"))
+    with pytest.raises(FoodTableError, match="UTF-8"):
+        load_foods(latin)
+    broken = tmp_path / "broken.csv"
+    broken.write_text('id,name\na,"unterminated\n', encoding="utf-8")
+    with pytest.raises(FoodTableError):
+        load_foods(broken)
+
+
+@given(valid_tables())
+def test_random_valid_tables_load_and_round_trip(table: pd.DataFrame) -> None:
+    loaded = FoodTable.from_dataframe(table)
+    assert loaded.ids == list(table["id"])
+    again = FoodTable.from_dataframe(loaded.frame.reset_index())
+    pd.testing.assert_frame_equal(loaded.frame, again.frame)
+    for col in [c for c in table.columns if c in NUTRIENTS]:
+        for fid, value in zip(table["id"], table[col], strict=True):
+            got = loaded.frame.at[fid, col]
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                assert math.isnan(got)
+            else:
+                assert got == pytest.approx(value)
+
+
+@given(invalid_tables())
+def test_random_invalid_tables_raise_food_table_error(
+    case: tuple[pd.DataFrame, str | None],
+) -> None:
+    table, column = case
+    with pytest.raises(FoodTableError) as info:
+        FoodTable.from_dataframe(table)
+    assert info.value.column == column
+
+
+@given(st.sampled_from(BAD_CELLS))
+def test_bad_cells_report_row(cell: tuple[str, object]) -> None:
+    column, value = cell
+    table = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"]})
+    table[column] = pd.Series(
+        ["00001" if column == "ndb_no" else None, value], dtype=object
+    )
+    if column == "id":
+        table["id"] = ["a", ""]
+    with pytest.raises(FoodTableError) as info:
+        FoodTable.from_dataframe(table)
+    assert (info.value.row, info.value.column) == (2, column)
+
+
+@pytest.mark.shared
+def test_from_sr28_whole_release(sr28_dir: Path) -> None:
+    table = FoodTable.from_sr28(sr28_dir, prices_dir=PRICES_DIR)
+    assert len(table) == 8789
+    assert "sr28-01077" in table
+    assert table.frame.at["sr28-11457", "magnesium_mg"] == 79.0
+    assert math.isnan(table.frame.at["sr28-19904", "vitamin_d_ug"])
+    counts = table.portions.groupby("food_id")["is_default"].sum()
+    assert (counts == 1).all() and len(counts) == 8789
