@@ -65,8 +65,10 @@ def test_food_model_and_lookups(bundled: FoodTable) -> None:
     assert isinstance(food, Food)
     assert food.id == fid
     desc, grams = bundled.default_portion(fid)
-    assert grams > 0 and desc
-    assert fid in bundled and "no-such-food" not in bundled
+    assert grams > 0
+    assert desc
+    assert fid in bundled
+    assert "no-such-food" not in bundled
     with pytest.raises(UnknownFoodError, match="did you mean"):
         bundled.food(fid + "x")
     with pytest.raises(UnknownFoodError):
@@ -116,7 +118,8 @@ def test_search_requires_every_word(bundled: FoodTable) -> None:
             + " "
             + bundled.frame.at[fid, "sr28_description"]
         )
-        assert "milk" in text.lower() and "whole" in text.lower()
+        assert "milk" in text.lower()
+        assert "whole" in text.lower()
     assert bundled.search("zzzzqqq") == []
 
 
@@ -171,7 +174,8 @@ def test_bad_tables_name_row_and_column(
     assert info.value.row == row
     assert info.value.column == column
     assert info.value.path == str(path)
-    assert str(info.value).endswith((".", "?")) and "\n" not in str(info.value)
+    assert str(info.value).endswith((".", "?"))
+    assert "\n" not in str(info.value)
 
 
 def test_file_problems(tmp_path: Path) -> None:
@@ -234,4 +238,5 @@ def test_from_sr28_whole_release(sr28_dir: Path) -> None:
     assert table.frame.at["sr28-11457", "magnesium_mg"] == 79.0
     assert math.isnan(table.frame.at["sr28-19904", "vitamin_d_ug"])
     counts = table.portions.groupby("food_id")["is_default"].sum()
-    assert (counts == 1).all() and len(counts) == 8789
+    assert (counts == 1).all()
+    assert len(counts) == 8789
