@@ -359,6 +359,7 @@ def food_rows(
     ndbs: Sequence[str],
     *,
     prices: Prices | None = None,
+    names: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Build the SR28-derived text columns of ``foods.csv`` for ``ndbs``.
 
@@ -385,11 +386,12 @@ def food_rows(
             d_ug[i] = decimal_text(str(Decimal(iu) / Decimal(40)))
             provenance[i].append("vitamin_d_ug from nutrient 324 (IU) / 40")
     out[Nutrient.VITAMIN_D.value] = d_ug
+    # The curated name is searched too: it may name an ingredient SR28 does not.
+    common = foods["com_name"].tolist()
+    if names is not None:
+        common = [f"{c} | {n}" for c, n in zip(common, names, strict=True)]
     tags = tag_foods(
-        foods["long_desc"],
-        foods["food_group"],
-        foods["com_name"],
-        foods["manufac_name"],
+        foods["long_desc"], foods["food_group"], common, foods["manufac_name"]
     )
     for diet in _DIET_TAGS:
         out[diet] = [getattr(t, diet) for t in tags]
@@ -487,7 +489,12 @@ def _bool_text(values: Iterable[bool]) -> list[str]:
 def _selected_foods(
     sr28: SR28, selection: pd.DataFrame, mentions: pd.DataFrame, prices: Prices | None
 ) -> pd.DataFrame:
-    base = food_rows(sr28, selection["ndb_no"].tolist(), prices=prices)
+    base = food_rows(
+        sr28,
+        selection["ndb_no"].tolist(),
+        prices=prices,
+        names=selection["name"].tolist(),
+    )
     sections: dict[str, set[str]] = {}
     for rec in mentions.to_dict("records"):
         for food_id in _split(rec["food_ids"]):
