@@ -18,6 +18,7 @@ from mealplan._nutrients import Allergen, Diet, MealSlot
 __all__ = [
     "SCHEMA_VERSION",
     "ActivityLevel",
+    "Ban",
     "BoundKind",
     "BoundOverride",
     "Conflict",
@@ -42,7 +43,7 @@ __all__ = [
     "SolverName",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 """Version of the JSON contract; bumped on any incompatible change."""
 
 DISCLAIMER = (
@@ -333,7 +334,8 @@ class PlanRequest(_Model):
             if not self.meals:
                 msg = "meals must list at least one meal, or be null for no meal split"
                 raise ValueError(msg)
-        for entry in (*self.pins, *self.bans):
+        entries: list[Pin | Ban] = [*self.pins, *self.bans]
+        for entry in entries:
             if entry.days and max(entry.days) > self.days:
                 msg = (
                     f"{entry.food!r} names day {max(entry.days)} but the plan has "
@@ -441,6 +443,15 @@ class MealPlan(_Model):
         description="Relative MIP gap when the time limit stopped the solver; 0 if proven."
     )
     solve_seconds: float
+    timings: dict[str, float] = Field(
+        default_factory=dict,
+        description="Seconds spent building the model, solving it and reading the result.",
+    )
+    objective_value: float | None = Field(
+        default=None,
+        description="The optimiser's objective: US$ a day for 'cost'; for 'typical', "
+        "the departure from one serving per food (lower is more typical).",
+    )
     days: list[DayPlan]
     average: list[NutrientTotal] = Field(
         description="Average daily totals over the plan (equal to day 1 for one day)."

@@ -1,0 +1,121 @@
+"""Meal plans that meet magnesium, calcium, vitamin D and vitamin B12 needs.
+
+This library gives information, not medical advice. Muscle twitching that
+lasts more than two weeks, is severe, or comes with weakness or numbness
+should be evaluated by a doctor.
+
+Quick start::
+
+    import mealplan
+
+    p = mealplan.plan({"person": {"age": 35, "sex": "female"}, "diet": "vegan"})
+    print(mealplan.render_text(p))
+"""
+
+from __future__ import annotations
+
+from mealplan._catalog import Food, FoodTable, load_foods
+from mealplan._errors import (
+    FoodTableError,
+    InfeasiblePlanError,
+    MealPlanError,
+    RequestError,
+    SolverError,
+    TargetError,
+    UnknownFoodError,
+    UnknownNutrientError,
+)
+from mealplan._models import (
+    SCHEMA_VERSION,
+    ActivityLevel,
+    Ban,
+    BoundKind,
+    BoundOverride,
+    Conflict,
+    DayPlan,
+    Diagnosis,
+    GroceryItem,
+    MealPlan,
+    MealSpec,
+    NutrientBound,
+    NutrientPeriod,
+    NutrientStatus,
+    NutrientTargets,
+    NutrientTotal,
+    Objective,
+    Person,
+    Pin,
+    PlanItem,
+    PlanRequest,
+    PlanStatus,
+    PortionMode,
+    Sex,
+    SolverName,
+)
+from mealplan._nutrients import FOCUS_NUTRIENTS, Allergen, Diet, MealSlot, Nutrient
+from mealplan._planner import parse_request, plan, regenerate
+from mealplan._targets import estimated_energy_requirement, targets_for
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FOCUS_NUTRIENTS",
+    "SCHEMA_VERSION",
+    "ActivityLevel",
+    "Allergen",
+    "Ban",
+    "BoundKind",
+    "BoundOverride",
+    "Conflict",
+    "DayPlan",
+    "Diagnosis",
+    "Diet",
+    "Food",
+    "FoodTable",
+    "FoodTableError",
+    "GroceryItem",
+    "InfeasiblePlanError",
+    "MealPlan",
+    "MealPlanError",
+    "MealSlot",
+    "MealSpec",
+    "Nutrient",
+    "NutrientBound",
+    "NutrientPeriod",
+    "NutrientStatus",
+    "NutrientTargets",
+    "NutrientTotal",
+    "Objective",
+    "Person",
+    "Pin",
+    "PlanItem",
+    "PlanRequest",
+    "PlanStatus",
+    "PortionMode",
+    "RequestError",
+    "Sex",
+    "SolverError",
+    "SolverName",
+    "TargetError",
+    "UnknownFoodError",
+    "UnknownNutrientError",
+    "estimated_energy_requirement",
+    "load_foods",
+    "parse_request",
+    "plan",
+    "regenerate",
+    "targets_for",
+]
+
+# Errors and functions report themselves as mealplan.X, not mealplan._module.X
+# (as httpx does). Pydantic models keep their module: pydantic resolves their
+# annotations through it.
+for _name in __all__:
+    _obj = globals()[_name]
+    if (
+        (callable(_obj)
+        and not isinstance(_obj, type))
+        or (isinstance(_obj, type) and issubclass(_obj, Exception))
+    ):
+        _obj.__module__ = "mealplan"
+del _name, _obj

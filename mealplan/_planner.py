@@ -1,0 +1,841 @@
+"""Plan, regenerate and diagnose: the public entry points of the planner.
+
+:func:`plan` resolves a request's targets, builds the model as data
+(:mod:`mealplan._problem`), solves it (:mod:`mealplan._optimiser`) and
+returns a :class:`~mealplan.MealPlan` whose totals are recomputed from the
+food table, not read back from the solver. When no plan exists it raises
+:class:`~mealplan.InfeasiblePlanError` with a :class:`~mealplan.Diagnosis`
+found by a deletion filter over the request's constraint groups.
+
+Default objective (``typical``): among plans meeting every bound, the one
+whose foods depart least from one default serving each (a food eaten in one
+portion costs nothing, 2 portions or half a portion cost 1 or 0.5), with a
+small bonus for the foods the source article recommends. It needs no prices,
+and it favours days made of ordinary servings over the nutrient-dense oddities
+(a spoon of dried egg, cod liver oil) that minimising grams or portions picks.
+Ties are broken by fixed tiny per-food weights, so a request always gives the
+same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from mealplan._catalog import FoodTable, load_foods
+from mealplan._errors import (
+    InfeasiblePlanError,
+    RequestError,
+    SolverError,
+    UnknownFoodError,
+    UnknownNutrientError,
+)
+from mealplan._models import (
+    BoundKind,
+    BoundOverride,
+    Conflict,
+    DayPlan,
+    Diagnosis,
+    MealPlan,
+    NutrientPeriod,
+    NutrientStatus,
+    NutrientTargets,
+    NutrientTotal,
+    PlanItem,
+    PlanRequest,
+    PlanStatus,
+)
+from mealplan._nutrients import Nutrient
+from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._problem import FILTER_GROUPS, Problem, build_problem
+from mealplan._targets import apply_overrides, targets_for
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+__all__ = ["parse_request", "plan", "regenerate", "resolve_targets"]
+
+_TOL = 1e-6
+
+
+def _loc(err: Mapping[str, Any]) -> str:
+    return ".".join(str(p) for p in err.get("loc", ())) or "request"
+
+
+def parse_request(data: PlanRequest | Mapping[str, Any] | str | bytes) -> PlanRequest:
+    """Validate a request given as a model, a dict or JSON text.
+
+    Raises:
+        RequestError: The request is invalid; ``errors`` lists every problem
+            as ``{"loc": "person.age", "msg": "..."}``.
+
+    """
+    if isinstance(data, PlanRequest):
+        return data
+    try:
+        if isinstance(data, str | bytes):
+            return PlanRequest.model_validate_json(data)
+        return PlanRequest.model_validate(data)
+    except ValidationError as exc:
+        raise request_error(exc) from None
+
+
+def request_error(exc: ValidationError) -> RequestError:
+    """Turn a pydantic ValidationError into a one-sentence RequestError."""
+    errors = []
+    for err in exc.errors(include_url=False):
+        msg = str(err.get("msg", "invalid value"))
+        msg = msg.removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; check its spelling against the schema"
+        errors.append({"loc": _loc(err), "msg": msg})
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    message = f"Invalid plan request: {first['loc']}: {first['msg']}{more}."
+    return RequestError(message, errors)
+
+
+def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
+    """Return the daily targets a request implies, overrides applied."""
+    overrides: dict[str, BoundOverride] = dict(request.bounds)
+    if request.targets is not None:
+        targets = request.targets
+        if request.kcal_min is not None or request.kcal_max is not None:
+            overrides.setdefault(
+                Nutrient.ENERGY.value,
+                BoundOverride(minimum=request.kcal_min, maximum=request.kcal_max),
+            )
+    else:
+        assert request.person is not None  # guaranteed by PlanRequest
+        targets = targets_for(
+            request.person,
+            kcal_min=request.kcal_min,
+            kcal_max=request.kcal_max,
+            margin=request.margin,
+        )
+    if overrides:
+        targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
+    for bound in targets.bounds:
+        if bound.nutrient not in table.nutrients:
+            msg = (
+                f"Target on {bound.nutrient!r} names no column of the food table; "
+                f"use one of {sorted(table.nutrients)} or add the column."
+            )
+            raise UnknownNutrientError(msg, bound.nutrient)
+    return targets
+
+
+def plan(
+    request: PlanRequest | Mapping[str, Any] | str,
+    foods: FoodTable | None = None,
+) -> MealPlan:
+    """Plan meals that meet every constraint of ``request``.
+
+    Args:
+        request: A :class:`PlanRequest`, or its dict / JSON form.
+        foods: The food table; the bundled one when None.
+
+    Returns:
+        The plan, with totals recomputed from the food table.
+
+    Raises:
+        RequestError: The request is invalid.
+        UnknownFoodError: A food id in include, pins or bans is not in the table.
+        InfeasiblePlanError: No plan meets every constraint; ``.diagnosis`` says why.
+        SolverError: The solver failed or found no plan within the time limit.
+
+    Examples:
+        >>> import mealplan
+        >>> p = mealplan.plan({"person": {"age": 35, "sex": "female"}})
+        >>> p.status.value in {"optimal", "feasible"}
+        True
+
+    """
+    req = parse_request(request)
+    table = foods if foods is not None else load_foods()
+    targets = resolve_targets(req, table)
+    problem = build_problem(req, targets, table)
+    solution = _solve(problem, req)
+    if solution.status is SolveStatus.INFEASIBLE:
+        _raise_infeasible(req, targets, table, problem)
+    return _assemble(req, targets, table, problem, solution)
+
+
+def _solve(problem: Problem, req: PlanRequest, **kw: Any) -> Solution:
+    solution = solve(
+        problem,
+        solver=req.solver,
+        time_limit=req.time_limit,
+        mip_gap=req.mip_gap,
+        **kw,
+    )
+    if solution.status is SolveStatus.NO_SOLUTION:
+        msg = (
+            f"The solver found no plan within the time limit of {req.time_limit:g} s "
+            f"({solution.solver_status}); raise time_limit or simplify the request."
+        )
+        raise SolverError(msg, status=solution.solver_status)
+    return solution
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _food_values(table: FoodTable, ids: Sequence[str], col: str) -> np.ndarray:
+    if col not in table.frame.columns:
+        return np.full(len(ids), np.nan)
+    series = table.frame[col]
+    values: np.ndarray = series.reindex(list(ids)).to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    return values
+
+
+def _totals(
+    table: FoodTable,
+    targets: NutrientTargets,
+    grams: Mapping[str, float],
+    *,
+    scale: float = 1.0,
+    names: Mapping[str, str] | None = None,
+) -> list[NutrientTotal]:
+    """Nutrient totals of ``grams`` (food id -> g), recomputed from the table."""
+    ids = list(grams)
+    g = np.array([grams[i] for i in ids], dtype=float)
+    cols = list(table.nutrients)
+    for b in targets.bounds:
+        if b.nutrient not in cols:
+            cols.append(b.nutrient)
+    out = []
+    frame_names = names or {}
+    for col in cols:
+        values = _food_values(table, ids, col)
+        missing = np.isnan(values) & (g > 0)
+        amount = float(np.nansum(values * g) / 100.0) * scale
+        bound = targets.get(col)
+        lo = bound.minimum if bound else None
+        hi = bound.maximum if bound else None
+        if bound is None:
+            status = NutrientStatus.NO_BOUND
+        elif lo is not None and amount < lo * (1 - _TOL) - _TOL:
+            status = NutrientStatus.SHORT
+        elif hi is not None and amount > hi * (1 + _TOL) + _TOL:
+            status = NutrientStatus.OVER
+        else:
+            status = NutrientStatus.MET
+        out.append(
+            NutrientTotal(
+                nutrient=col,
+                unit=table.nutrients.get(col, col.rsplit("_", 1)[-1]),
+                amount=round(amount, 6),
+                minimum=lo,
+                maximum=hi,
+                status=status,
+                percent_of_minimum=round(100 * amount / lo, 1) if lo else None,
+                lower_bound=bool(missing.any()),
+                foods_missing_data=sorted(
+                    frame_names.get(i, i)
+                    for i, m in zip(ids, missing, strict=True)
+                    if m
+                ),
+                shortfall=round(max(0.0, (lo or 0.0) - amount), 6) if lo else 0.0,
+                excess=round(max(0.0, amount - hi), 6) if hi is not None else 0.0,
+            )
+        )
+    return out
+
+
+def _day_plan(
+    day: int,
+    items: list[PlanItem],
+    table: FoodTable,
+    targets: NutrientTargets,
+) -> DayPlan:
+    grams: dict[str, float] = {}
+    for item in items:
+        grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
+    costs = [i.cost for i in items]
+    cost = (
+        None
+        if any(c is None for c in costs)
+        else round(sum(c or 0.0 for c in costs), 4)
+    )
+    names = {i.food_id: i.name for i in items}
+    return DayPlan(
+        day=day,
+        items=items,
+        totals=_totals(table, targets, grams, names=names),
+        cost=cost,
+    )
+
+
+def _number(value: Any) -> float | None:
+    """Return a float, or None for a missing (None/NaN) cell."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _item(
+    table: FoodTable, problem: Problem, d: int, m: int, f: int, units: float
+) -> PlanItem:
+    fid = problem.food_ids[f]
+    row: dict[Any, Any] = table.frame.loc[fid].to_dict()
+    grams = round(units * float(problem.unit_grams[f]), 4)
+    price_f = _number(row.get("price_per_100g"))
+    energy_f = _number(row.get(Nutrient.ENERGY.value))
+    description, _ = table.default_portion(fid)
+    ndb = row.get("ndb_no")
+    return PlanItem(
+        day=d + 1,
+        meal=problem.meals[m].name if problem.meals[m].slot is not None else None,
+        food_id=fid,
+        name=str(row["name"]),
+        ndb_no=str(ndb) if isinstance(ndb, str) and ndb else None,
+        portions=round(units / problem.units_per_portion, 6),
+        portion_description=description,
+        grams=grams,
+        cost=round(price_f * grams / 100.0, 4) if price_f is not None else None,
+        energy_kcal=round(energy_f * grams / 100.0, 4)
+        if energy_f is not None
+        else None,
+    )
+
+
+def _day_items(
+    table: FoodTable, problem: Problem, solution: Solution, d: int
+) -> list[PlanItem]:
+    keys = sorted(
+        (k for k in solution.units if k[0] == d),
+        key=lambda k: (k[1], problem.food_ids[k[2]]),
+    )
+    return [_item(table, problem, *k, solution.units[k]) for k in keys]
+
+
+def _notes(
+    req: PlanRequest, targets: NutrientTargets, problem: Problem, solution: Solution
+) -> list[str]:
+    notes = list(targets.notes)
+    if problem.unpriced_left_out:
+        notes.append(
+            f"{problem.unpriced_left_out} foods without a known price were left out "
+            "because the request sets a budget or a cost objective."
+        )
+    if solution.status is SolveStatus.FEASIBLE:
+        gap = (solution.gap or 0.0) * 100
+        notes.append(
+            f"The time limit ({req.time_limit:g} s) stopped the solver before it proved "
+            f"this plan optimal; it may not be optimal (gap {gap:.2f} %)."
+        )
+    if req.days > 1:
+        if req.nutrient_period is NutrientPeriod.AVERAGE:
+            notes.append(
+                "Magnesium, calcium, vitamin D and vitamin B12 are met as an average "
+                f"over the {req.days} days, with at least {req.daily_floor:.0%} of "
+                "the target every day (DRIs are average intakes over time)."
+            )
+        else:
+            notes.append(
+                "Magnesium, calcium, vitamin D and vitamin B12 are met every day."
+            )
+    if req.portion_mode.value != "continuous":
+        notes.append(
+            f"Amounts are {'half' if req.portion_mode.value == 'half' else 'whole'} "
+            "household portions from USDA SR28 measures."
+        )
+    return notes
+
+
+def _assemble(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    problem: Problem,
+    solution: Solution,
+    *,
+    keep_days: Mapping[int, DayPlan] | None = None,
+    keep_items: Mapping[int, list[PlanItem]] | None = None,
+    extra_notes: Sequence[str] = (),
+) -> MealPlan:
+    days: list[DayPlan] = []
+    for d in range(req.days):
+        if keep_days and d + 1 in keep_days:
+            days.append(keep_days[d + 1])
+            continue
+        items = _day_items(table, problem, solution, d)
+        if keep_items and d + 1 in keep_items:
+            order = {m.name: k for k, m in enumerate(problem.meals)}
+            kept = keep_items[d + 1]
+            new_meals = {i.meal for i in items} - {i.meal for i in kept}
+            items = sorted(
+                [*kept, *(i for i in items if i.meal in new_meals)],
+                key=lambda i: (order.get(i.meal or "", 0), i.food_id),
+            )
+        days.append(_day_plan(d + 1, items, table, targets))
+    grams: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for day in days:
+        for item in day.items:
+            grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
+            names[item.food_id] = item.name
+    average = _totals(table, targets, grams, scale=1.0 / req.days, names=names)
+    costs = [d.cost for d in days]
+    cost = (
+        None
+        if any(c is None for c in costs)
+        else round(sum(c or 0.0 for c in costs) / req.days, 4)
+    )
+    shortfall = any(v > 1e-6 for v in solution.slacks.values())
+    status = (
+        PlanStatus.SHORTFALL
+        if shortfall
+        else PlanStatus.OPTIMAL
+        if solution.status is SolveStatus.OPTIMAL
+        else PlanStatus.FEASIBLE
+    )
+    notes = [*_notes(req, targets, problem, solution), *extra_notes]
+    if shortfall:
+        short = sorted(
+            {
+                t.nutrient
+                for d in days
+                for t in d.totals
+                if t.status is not NutrientStatus.MET
+                and t.status is not NutrientStatus.NO_BOUND
+            }
+        )
+        notes.append(
+            "allow_shortfall: no plan meets every bound; this is the closest one, "
+            f"missing: {', '.join(short) or 'none after rounding'}."
+        )
+    if any(t.lower_bound for t in average if t.minimum is not None):
+        notes.append(
+            "Some chosen foods have no USDA value for a nutrient; those totals are "
+            "lower bounds (see foods_missing_data)."
+        )
+    return MealPlan(
+        request=req,
+        targets=targets,
+        status=status,
+        gap=solution.gap
+        if solution.gap is not None
+        else (0.0 if status is PlanStatus.OPTIMAL else None),
+        solve_seconds=round(
+            solution.build_seconds + solution.solve_seconds + solution.extract_seconds,
+            4,
+        ),
+        timings={
+            "build": round(solution.build_seconds, 4),
+            "solve": round(solution.solve_seconds, 4),
+            "extract": round(solution.extract_seconds, 4),
+        },
+        objective_value=(
+            round(solution.objective / req.days, 6)
+            if solution.objective is not None
+            else None
+        ),
+        days=days,
+        average=average,
+        cost_per_day=cost,
+        unpriced_foods_left_out=problem.unpriced_left_out,
+        notes=notes,
+    )
+
+
+# ----------------------------------------------------------------------- regenerate
+
+
+def regenerate(
+    previous: MealPlan,
+    *,
+    day: int,
+    meal: str | None = None,
+    reject: Collection[str] = (),
+    foods: FoodTable | None = None,
+) -> MealPlan:
+    """Re-plan one day, or one meal of one day, keeping the rest unchanged.
+
+    The new day or meal differs from the old one (at least one of its foods
+    is swapped), ``reject`` foods are banned from it, and the whole plan still
+    meets every constraint of the original request.
+
+    Args:
+        previous: The plan to change.
+        day: The day to re-plan, from 1.
+        meal: The meal of that day to re-plan; None re-plans the whole day.
+        reject: Food ids the user does not want in the re-planned part.
+        foods: The food table the plan was made with (bundled when None).
+
+    Raises:
+        RequestError: ``day`` or ``meal`` is not in the plan.
+        InfeasiblePlanError: No different day/meal fits with the rest fixed.
+
+    """
+    req = previous.request
+    table = foods if foods is not None else load_foods()
+    if not 1 <= day <= req.days:
+        msg = f"day must be between 1 and {req.days} (got {day})."
+        raise RequestError(msg, [{"loc": "day", "msg": msg}])
+    meal_names = [m.name for m in req.meals or []]
+    if meal is not None and meal not in meal_names:
+        msg = f"meal {meal!r} is not in the plan; expected one of {meal_names}."
+        raise RequestError(msg, [{"loc": "meal", "msg": msg}])
+    for fid in reject:
+        if fid not in table:
+            table.food(fid)  # raises UnknownFoodError with a suggestion
+    targets = previous.targets
+    d0 = day - 1
+    base = build_problem(req, targets, table)
+    meal_idx = (
+        {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
+    )
+    m0 = meal_idx[meal] if meal is not None else None
+    rejects = [(d0, m0, fid) for fid in reject]
+
+    def configure(problem: Problem) -> Problem:
+        index = {fid: i for i, fid in enumerate(problem.food_ids)}
+        midx = {m.name: k for k, m in enumerate(problem.meals)}
+        scopes = {(d, m) for d in range(req.days) for m in range(len(problem.meals))}
+        free = (
+            {(d0, m0)}
+            if m0 is not None
+            else {(d0, m) for m in range(len(problem.meals))}
+        )
+        problem.fixed_scopes = scopes - free
+        for item in previous.items:
+            m = midx.get(item.meal or "day", 0)
+            key_scope = (item.day - 1, m)
+            if key_scope in free:
+                continue
+            if item.food_id not in index:
+                msg = (
+                    f"Food {item.food_id!r} of the previous plan is not in the food "
+                    "table; regenerate with the table the plan was made with."
+                )
+                raise UnknownFoodError(msg, item.food_id)
+            units = item.portions * problem.units_per_portion
+            problem.fixed[(item.day - 1, m, index[item.food_id])] = (
+                float(round(units)) if problem.integer else units
+            )
+        old = sorted(
+            {
+                index[i.food_id]
+                for i in previous.items
+                if i.day == day
+                and (meal is None or i.meal == meal)
+                and i.food_id in index
+            }
+        )
+        if old:
+            problem.must_differ[(d0, m0 if m0 is not None else -1)] = old
+        return problem
+
+    problem = configure(build_problem(req, targets, table, reject=rejects))
+    solution = _solve(problem, req)
+    if solution.status is SolveStatus.INFEASIBLE:
+        _raise_infeasible(
+            req, targets, table, problem, configure=configure, reject=rejects
+        )
+    keep_days = {d.day: d for d in previous.days if d.day != day}
+    keep_items = None
+    if meal is not None:
+        keep_items = {day: [i for i in previous.days[d0].items if i.meal != meal]}
+    what = f"day {day}" + (f" {meal}" if meal else "")
+    extra = [
+        f"Regenerated {what}"
+        + (f", without {', '.join(sorted(reject))}." if reject else ".")
+    ]
+    return _assemble(
+        req,
+        targets,
+        table,
+        problem,
+        solution,
+        keep_days=keep_days,
+        keep_items=keep_items,
+        extra_notes=extra,
+    )
+
+
+# ------------------------------------------------------------------------ diagnosis
+
+# Order in which the deletion filter tries to drop groups: realism defaults
+# first, the user's explicit choices last, so the reported conflict is made
+# of the constraints the user actually stated whenever that is possible.
+_ORDER = (
+    "portion_limits",
+    "meals",
+    "variety",
+    "bans",
+    "macro:",
+    "max_foods",
+    "min:",
+    "max:",
+    "budget",
+    "priced",
+    "include",
+    "pins",
+    "exclude",
+    "fortified",
+    "allergies",
+    "diet",
+)
+
+
+def _order_key(group: str) -> tuple[int, str]:
+    for k, prefix in enumerate(_ORDER):
+        if group == prefix or (prefix.endswith(":") and group.startswith(prefix)):
+            return (k, group)
+    return (len(_ORDER), group)
+
+
+def _raise_infeasible(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    problem: Problem,
+    *,
+    configure: Any = None,
+    reject: Sequence[tuple[int | None, int | None, str]] = (),
+) -> None:
+    diagnosis = diagnose(req, targets, table, configure=configure, reject=reject)
+    raise InfeasiblePlanError(diagnosis.message, diagnosis)
+
+
+def diagnose(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    *,
+    configure: Any = None,
+    reject: Sequence[tuple[int | None, int | None, str]] = (),
+) -> Diagnosis:
+    """Find a smallest set of the request's constraint groups that conflict.
+
+    A deletion filter: every group is dropped in turn, and stays dropped if
+    the rest is still infeasible. What remains is irreducible: removing any
+    one of its groups makes the request feasible (each was checked).
+    """
+    limit = min(req.time_limit, 10.0)
+
+    def check(disabled: Collection[str]) -> SolveStatus:
+        problem = build_problem(req, targets, table, disabled=disabled, reject=reject)
+        problem.shortfall = False
+        if configure is not None:
+            problem = configure(problem)
+        return solve(
+            problem,
+            solver=req.solver,
+            time_limit=limit,
+            mip_gap=0.05,
+            goal=("min", "none"),
+        ).status
+
+    groups = build_problem(req, targets, table, reject=reject).groups
+    kept = sorted(groups, key=_order_key)
+    minimal = True
+    if check(()) is not SolveStatus.INFEASIBLE:
+        # The full model is not proven infeasible within the limit here.
+        minimal = False
+    for group in list(kept):
+        trial = [g for g in kept if g != group]
+        status = check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        elif status is SolveStatus.NO_SOLUTION:
+            minimal = False
+    conflicts = [
+        _conflict(g, req, targets, table, kept, groups, configure, reject) for g in kept
+    ]
+    return Diagnosis(
+        message=_message(conflicts, req), conflicts=conflicts, minimal=minimal
+    )
+
+
+def _unit(table: FoodTable, nutrient: str) -> str:
+    return table.nutrients.get(nutrient, nutrient.rsplit("_", 1)[-1])
+
+
+def _label(nutrient: str) -> str:
+    try:
+        return str(Nutrient(nutrient).label)
+    except ValueError:
+        return nutrient
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _conflict(
+    group: str,
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    kept: Sequence[str],
+    groups: Sequence[str],
+    configure: Any,
+    reject: Sequence[tuple[int | None, int | None, str]],
+) -> Conflict:
+    def best(goal: tuple[str, str]) -> float | None:
+        others = [g for g in kept if g != group]
+        problem = build_problem(
+            req, targets, table, disabled=set(groups) - set(others), reject=reject
+        )
+        problem.shortfall = False
+        if configure is not None:
+            problem = configure(problem)
+        sol = solve(
+            problem,
+            solver=req.solver,
+            time_limit=min(req.time_limit, 10.0),
+            mip_gap=1e-3,
+            goal=goal,
+        )
+        if (
+            sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+            and sol.objective is not None
+        ):
+            return sol.objective / max(req.days, 1)
+        return None
+
+    if group.startswith(("min:", "max:")):
+        side, nutrient = group.split(":", 1)
+        bound = targets.get(nutrient)
+        assert bound is not None
+        unit = _unit(table, nutrient)
+        label = "energy" if nutrient == Nutrient.ENERGY.value else _label(nutrient)
+        kind = bound.minimum_kind if side == "min" else bound.maximum_kind
+        kind_s = f" ({kind.value})" if isinstance(kind, BoundKind) else ""
+        if side == "min":
+            value = bound.minimum or 0.0
+            desc = f"at least {_fmt(value)} {unit} of {label} a day{kind_s}"
+            reach = best(("max", nutrient))
+            if reach is None:
+                relax = (
+                    f"Lower the {label} minimum or relax the other constraints listed."
+                )
+            elif reach <= 1e-9:
+                relax = (
+                    f"No allowed food contains any {label}; allow "
+                    + ("fortified foods or " if not req.allow_fortified else "")
+                    + f"other foods, or take a {label} supplement on a doctor's advice."
+                )
+            else:
+                relax = (
+                    f"With the other constraints listed, at most {_fmt(reach)} {unit} "
+                    f"is reachable; lower the minimum to {_fmt(reach)} {unit} or relax "
+                    "one of the others."
+                )
+        else:
+            value = bound.maximum or 0.0
+            desc = f"at most {_fmt(value)} {unit} of {label} a day{kind_s}"
+            need = best(("min", nutrient))
+            relax = (
+                f"With the other constraints listed, at least {_fmt(need)} {unit} is "
+                f"needed; raise the maximum to {_fmt(need)} {unit} or relax one of the others."
+                if need is not None
+                else f"Raise the {label} maximum or relax the other constraints listed."
+            )
+        return Conflict(constraint=group, description=desc, relaxation=relax)
+    if group.startswith("macro:"):
+        nutrient = group.split(":", 1)[1]
+        lo, hi = (targets.macro_shares or {}).get(nutrient, (0.0, 1.0))
+        return Conflict(
+            constraint=group,
+            description=f"{_label(nutrient)} between {lo:.0%} and {hi:.0%} of energy (AMDR)",
+            relaxation="Set macro_limits to false to drop the AMDR energy shares.",
+        )
+    texts = {
+        "diet": (
+            f"a {req.diet.value} diet",
+            "Allow a less strict diet (vegetarian adds dairy and eggs; pescatarian adds fish).",
+        ),
+        "allergies": (
+            f"no foods containing {', '.join(a.value for a in req.allergies)}",
+            "Check with your doctor whether every listed allergy is needed.",
+        ),
+        "exclude": (
+            f"excluding {', '.join(repr(e) for e in req.exclude)}",
+            "Remove one of the exclusions.",
+        ),
+        "fortified": (
+            "no fortified foods",
+            "Allow fortified foods (allow_fortified=true) or a supplement.",
+        ),
+        "priced": (
+            "only foods with a known price (needed for the budget or cost objective)",
+            "Drop the budget and use the typical objective, or add prices to the food table.",
+        ),
+        "include": (
+            f"including {', '.join(repr(i) for i in req.include)} every day",
+            "Drop a food from include, or make sure the filters allow it.",
+        ),
+        "pins": (
+            "the pinned foods",
+            "Drop a pin, or make sure the filters and its meal allow the food.",
+        ),
+        "bans": ("the banned foods", "Lift one of the bans."),
+        "meals": (
+            "the meal structure (energy share and number of foods per meal)",
+            "Widen the meals' energy shares or food counts, or set meals to null.",
+        ),
+        "variety": (
+            f"each food on at most {req.max_days_per_food or 'about 5 of 7'} days, no meal repeated on consecutive days",
+            "Raise max_days_per_food or allow more foods.",
+        ),
+        "portion_limits": (
+            "realistic portion caps per food",
+            "Set portion_limits to false to allow larger amounts.",
+        ),
+    }
+    if group == "budget":
+        cheapest = best(("min", "cost"))
+        relax = (
+            f"With the other constraints listed, the cheapest plan costs ${cheapest:.2f} a day; "
+            f"raise budget_per_day to at least ${math.ceil(cheapest * 100) / 100:.2f}."
+            if cheapest is not None
+            else "Raise budget_per_day."
+        )
+        return Conflict(
+            constraint=group,
+            description=f"a budget of ${req.budget_per_day:.2f} a day",
+            relaxation=relax,
+        )
+    if group == "max_foods":
+        fewest = best(("min", "foods"))
+        relax = (
+            f"With the other constraints listed, at least {math.ceil(fewest - 1e-6)} foods a day are "
+            f"needed; raise max_foods to {math.ceil(fewest - 1e-6)}."
+            if fewest is not None
+            else "Raise max_foods."
+        )
+        return Conflict(
+            constraint=group,
+            description=f"at most {req.max_foods} foods a day",
+            relaxation=relax,
+        )
+    desc, relax = texts.get(group, (group, f"Relax {group}."))
+    return Conflict(constraint=group, description=desc, relaxation=relax)
+
+
+def _message(conflicts: Sequence[Conflict], req: PlanRequest) -> str:
+    if not conflicts:
+        return (
+            "No plan meets the request, but no single group of its constraints could be "
+            "named; raise time_limit or relax the request."
+        )
+    filters = [c for c in conflicts if c.constraint in FILTER_GROUPS]
+    others = [c for c in conflicts if c.constraint not in FILTER_GROUPS]
+    span = "day" if req.days == 1 else f"{req.days}-day plan"
+    if filters and len(others) == 1:
+        c = others[0]
+        who = " and ".join(f.description for f in filters)
+        return f"A {span} with {who} cannot meet {c.description}: {c.relaxation}"
+    parts = "; ".join(c.description for c in conflicts)
+    return f"No {span} meets these constraints together: {parts}. {conflicts[0].relaxation}"
