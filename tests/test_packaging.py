@@ -88,7 +88,7 @@ def test_installed_wheel_loads_bundled_table_from_elsewhere(
     code = (
         "import mealplan, pathlib; t = mealplan.load_foods(); "
         "p = pathlib.Path(mealplan.__file__).resolve(); "
-        "print(len(t), p.is_relative_to(pathlib.Path(%r).resolve()))" % str(site)
+        f"print(len(t), p.is_relative_to(pathlib.Path({str(site)!r}).resolve()))"
     )
     run = subprocess.run(
         [str(python), "-c", code],
