@@ -1,0 +1,264 @@
+"""Explain a plan: which bounds bind, and what tightening each would cost.
+
+A bound *binds* when the plan's total sits at it (within a small tolerance:
+amounts come in half portions, so a total rarely equals its bound exactly).
+For each binding nutrient bound of a one-day plan, :func:`explain` re-solves
+the request with that bound tightened by a stated step (+50 mg magnesium,
++100 mg calcium, +1 µg vitamin D, +0.5 µg vitamin B12, else 10 %) and reports
+the change in cost a day when the plan is priced (cost objective or a budget),
+else the change in the optimiser's objective.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mealplan._catalog import FoodTable
+from mealplan._errors import InfeasiblePlanError, MealPlanError
+from mealplan._models import BoundOverride, MealPlan, NutrientTotal, Objective
+from mealplan._nutrients import Nutrient
+from mealplan._report import amount, money, nutrient_label
+
+__all__ = ["DEFAULT_STEPS", "Binding", "Explanation", "MarginalCost", "explain"]
+
+DEFAULT_STEPS: dict[str, float] = {
+    Nutrient.MAGNESIUM.value: 50.0,
+    Nutrient.CALCIUM.value: 100.0,
+    Nutrient.VITAMIN_D.value: 1.0,
+    Nutrient.VITAMIN_B12.value: 0.5,
+}
+"""Absolute tightening steps; other nutrients are tightened by 10 % of the bound."""
+
+_RELATIVE_STEP = 0.10
+_BINDING_TOLERANCE = 0.02
+_MAX_RESOLVES = 8
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Binding(_Model):
+    """A bound that the plan's total sits at."""
+
+    nutrient: str
+    side: Literal["minimum", "maximum"]
+    bound: float
+    amount: float
+    unit: str
+    kind: str | None
+    day: int | None = Field(description="The day it binds on; None for a plan average.")
+    text: str
+
+
+class MarginalCost(_Model):
+    """What tightening one binding bound by ``step`` does to the plan."""
+
+    nutrient: str
+    side: Literal["minimum", "maximum"]
+    step: float
+    unit: str
+    new_bound: float
+    feasible: bool
+    measure: Literal["cost_per_day", "objective"]
+    before: float | None
+    after: float | None
+    change: float | None
+    text: str
+
+
+class Explanation(_Model):
+    """Which constraints bind and what moving them would cost."""
+
+    binding: list[Binding]
+    marginal: list[MarginalCost]
+    notes: list[str] = Field(default_factory=list)
+
+
+def _bindings(
+    plan: MealPlan, totals: list[NutrientTotal], day: int | None
+) -> list[Binding]:
+    out = []
+    for t in totals:
+        bound = plan.targets.get(t.nutrient)
+        label = nutrient_label(t.nutrient)
+        where = "" if day is None or len(plan.days) == 1 else f" on day {day}"
+        for side, value, kind in (
+            ("minimum", t.minimum, bound.minimum_kind if bound else None),
+            ("maximum", t.maximum, bound.maximum_kind if bound else None),
+        ):
+            if value is None or value <= 0:
+                continue
+            gap = (t.amount - value) / value
+            if side == "maximum":
+                gap = -gap
+            if not -1e-6 <= gap <= _BINDING_TOLERANCE:
+                continue
+            word = "minimum" if side == "minimum" else "limit"
+            how = "exactly at" if abs(gap) <= 1e-3 else "at"
+            text = (
+                f"{label} is {how} its {word}{where}: {amount(t.amount, t.unit)} "
+                f"against {amount(value, t.unit)}"
+                + (f" ({kind.value})" if kind is not None else "")
+                + "."
+            )
+            out.append(
+                Binding(
+                    nutrient=t.nutrient,
+                    side=side,
+                    bound=value,
+                    amount=t.amount,
+                    unit=t.unit,
+                    kind=kind.value if kind is not None else None,
+                    day=day,
+                    text=text[0].upper() + text[1:],
+                )
+            )
+    return out
+
+
+def _step(nutrient: str, bound: float, steps: Mapping[str, float]) -> float:
+    if nutrient in steps:
+        return float(steps[nutrient])
+    return round(bound * _RELATIVE_STEP, 6)
+
+
+def _marginal(
+    plan: MealPlan,
+    b: Binding,
+    steps: Mapping[str, float],
+    foods: FoodTable | None,
+) -> MarginalCost:
+    from mealplan._planner import plan as make_plan
+
+    req = plan.request
+    priced = req.objective is Objective.COST or req.budget_per_day is not None
+    measure: Literal["cost_per_day", "objective"] = (
+        "cost_per_day" if priced else "objective"
+    )
+    before = plan.cost_per_day if priced else plan.objective_value
+    step = _step(b.nutrient, b.bound, steps)
+    new = b.bound + step if b.side == "minimum" else max(0.0, b.bound - step)
+    old = req.bounds.get(b.nutrient, BoundOverride())
+    override = (
+        old.model_copy(update={"minimum": new, "remove": False})
+        if b.side == "minimum"
+        else old.model_copy(update={"maximum": new, "remove": False})
+    )
+    changed = req.model_copy(
+        update={
+            "bounds": {**req.bounds, b.nutrient: override},
+            "time_limit": min(req.time_limit, 10.0),
+            "allow_shortfall": False,
+        }
+    )
+    label = nutrient_label(b.nutrient)
+    verb = "Raising" if b.side == "minimum" else "lowering"
+    what = f"{verb} the {label} {b.side} by {amount(step, b.unit)} (to {amount(new, b.unit)})"
+    feasible = True
+    after: float | None = None
+    try:
+        result = make_plan(changed, foods)
+        after = result.cost_per_day if priced else result.objective_value
+    except InfeasiblePlanError:
+        feasible = False
+    change = None if after is None or before is None else round(after - before, 6)
+    if not feasible:
+        text = f"{what} would leave no feasible plan."
+    elif change is None:
+        text = f"{what} was feasible, but the change could not be measured."
+    elif priced:
+        if abs(change) < 0.005:
+            text = f"{what} would not change the cost."
+        else:
+            direction = "cost" if change > 0 else "save"
+            text = f"{what} would {direction} {money(abs(change))} a day."
+    else:
+        text = (
+            f"{what} would change the objective (departure from "
+            f"typical servings) by {change:+.2f}, from {before:.2f} to {after:.2f}."
+        )
+    return MarginalCost(
+        nutrient=b.nutrient,
+        side=b.side,
+        step=step,
+        unit=b.unit,
+        new_bound=new,
+        feasible=feasible,
+        measure=measure,
+        before=before,
+        after=after,
+        change=change,
+        text=text,
+    )
+
+
+def explain(
+    plan: MealPlan,
+    foods: FoodTable | None = None,
+    *,
+    steps: Mapping[str, float] | None = None,
+    marginal: bool | None = None,
+) -> Explanation:
+    """Say which bounds bind and what tightening each would cost.
+
+    Args:
+        plan: The plan to explain.
+        foods: The food table it was made with; the bundled one when None.
+        steps: Nutrient column -> tightening step in its unit; defaults to
+            :data:`DEFAULT_STEPS`, and 10 % of the bound for other nutrients.
+        marginal: Re-solve to price each binding bound. None (default) does so
+            for one-day plans only, which keeps the time bounded (one solve,
+            a few seconds, per binding bound, at most eight).
+
+    Returns:
+        The explanation; ``text`` fields are ready-made sentences.
+
+    """
+    all_steps = {**DEFAULT_STEPS, **(steps or {})}
+    if len(plan.days) == 1:
+        binding = _bindings(plan, plan.days[0].totals, plan.days[0].day)
+    else:
+        binding = _bindings(plan, plan.average, None)
+        for day in plan.days:
+            binding += _bindings(plan, day.totals, day.day)
+    notes: list[str] = []
+    req = plan.request
+    n_foods = len({i.food_id for i in plan.days[0].items})
+    if req.max_foods is not None and n_foods >= req.max_foods:
+        notes.append(
+            f"The plan uses all {req.max_foods} foods a day that max_foods allows."
+        )
+    if (
+        req.budget_per_day is not None
+        and plan.cost_per_day is not None
+        and plan.cost_per_day >= req.budget_per_day * (1 - _BINDING_TOLERANCE)
+    ):
+        notes.append(
+            f"The cost ({money(plan.cost_per_day)} a day) is at the budget of "
+            f"{money(req.budget_per_day)}."
+        )
+    do_marginal = len(plan.days) == 1 if marginal is None else marginal
+    costs: list[MarginalCost] = []
+    if do_marginal:
+        seen: set[tuple[str, str]] = set()
+        for b in binding:
+            key = (b.nutrient, b.side)
+            if key in seen or len(seen) >= _MAX_RESOLVES:
+                continue
+            seen.add(key)
+            try:
+                costs.append(_marginal(plan, b, all_steps, foods))
+            except MealPlanError as exc:
+                notes.append(
+                    f"Could not price the {nutrient_label(b.nutrient)} {b.side}: {exc}"
+                )
+    elif binding:
+        notes.append(
+            "Marginal costs are computed for one-day plans only (pass marginal=True "
+            "to re-solve a multi-day plan)."
+        )
+    return Explanation(binding=binding, marginal=costs, notes=notes)

@@ -1,0 +1,686 @@
+"""Render plans, diagnoses and grocery lists as text, Markdown or JSON.
+
+Every function here is pure: it returns a string (or a list of models) and
+never prints; :mod:`mealplan._cli` is the only module that writes to the
+terminal. Text and Markdown come from one intermediate list of blocks
+(headings, paragraphs, bullet lists and tables), so both show the same facts.
+
+Every text and Markdown rendering ends with the information-not-medical-advice
+line and the source article's advice to see a doctor about persistent
+twitching.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mealplan._catalog import FoodTable, load_foods
+from mealplan._errors import UnknownFoodError
+from mealplan._models import (
+    DISCLAIMER,
+    Diagnosis,
+    GroceryItem,
+    MealPlan,
+    NutrientStatus,
+    NutrientTotal,
+    PlanItem,
+)
+from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
+
+if TYPE_CHECKING:
+    from mealplan._explain import Explanation
+
+__all__ = [
+    "DOCTOR_ADVICE",
+    "SECTION_TITLES",
+    "grocery_list",
+    "render_diagnosis_json",
+    "render_diagnosis_markdown",
+    "render_diagnosis_text",
+    "render_grocery_markdown",
+    "render_grocery_text",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
+
+DOCTOR_ADVICE = (
+    'The source article advises: "You should see a doctor if your muscle '
+    "twitching is persistent (lasts more than two weeks), severe, or accompanied "
+    'by other symptoms like muscle weakness, stiffness, or numbness."'
+)
+"""The article's own words (its FAQ) on when to see a doctor."""
+
+SECTION_TITLES: dict[str, str] = {
+    "key_points": "Key Points",
+    "comparison_table": "the comparison table (Best Dietary Sources)",
+    "dietary_adjustments": "Dietary Adjustments",
+    "foods_high_magnesium": "High-Magnesium Foods",
+    "foods_high_calcium": "High-Calcium Foods",
+    "foods_vitamin_d": "Vitamin D Sources",
+    "faq": "the FAQ",
+}
+"""Article section slug (``article_mentions.csv``) -> the heading it stands for."""
+
+_SHORT = {
+    Nutrient.MAGNESIUM: "Mg",
+    Nutrient.CALCIUM: "Ca",
+    Nutrient.VITAMIN_D: "Vit D",
+    Nutrient.VITAMIN_B12: "B12",
+}
+_ORDER = (
+    *FOCUS_NUTRIENTS,
+    Nutrient.ENERGY,
+    Nutrient.PROTEIN,
+    Nutrient.FAT,
+    Nutrient.CARBOHYDRATE,
+    Nutrient.FIBER,
+    Nutrient.POTASSIUM,
+    Nutrient.SODIUM,
+)
+_NAME_WIDTH = 38
+
+
+# ----------------------------------------------------------------- formatting
+
+
+def unit_label(unit: str) -> str:
+    """Return the unit as printed: ``ug`` becomes ``µg``."""
+    return "µg" if unit == "ug" else unit
+
+
+def number(x: float) -> str:
+    """Format an amount with sensible precision (1,695 / 15.1 / 2.40 / 0.50)."""
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def amount(x: float, unit: str) -> str:
+    """Format an amount with its unit, e.g. ``15.1 µg``."""
+    return f"{number(x)} {unit_label(unit)}"
+
+
+def money(x: float | None) -> str:
+    """Format dollars, or an em dash for no price."""
+    return "—" if x is None else f"${x:,.2f}"
+
+
+def nutrient_label(nutrient: str) -> str:
+    """Return a readable nutrient name (``vitamin B12``); unknown columns as given."""
+    try:
+        return str(Nutrient(nutrient).label)
+    except ValueError:
+        return nutrient
+
+
+def portions_text(portions: float, description: str) -> str:
+    """Return household units, e.g. ``1½ x 1 cup`` (``1 cup`` for one portion)."""
+    if math.isclose(portions, 1.0):
+        return description
+    whole = math.floor(portions + 1e-9)
+    frac = portions - whole
+    if math.isclose(frac, 0.0, abs_tol=1e-6):
+        count = str(whole)
+    elif math.isclose(frac, 0.5, abs_tol=1e-6):
+        count = f"{whole or ''}½"
+    else:
+        count = f"{portions:.2f}".rstrip("0").rstrip(".")
+    return f"{count} x {description}"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _grams(x: float) -> str:
+    return f"{x:,.0f} g" if x >= 10 else f"{x:.1f} g"
+
+
+# ------------------------------------------------------------------ blocks
+
+
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[list[str]]
+    right: set[int] = field(default_factory=set)
+    clip: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class _Para:
+    text: str
+
+
+@dataclass
+class _Bullets:
+    items: list[str]
+
+
+_Block = _Table | _Heading | _Para | _Bullets
+
+
+def _text_table(table: _Table) -> list[str]:
+    rows = [
+        [_clip(c, table.clip[k]) if k in table.clip else c for k, c in enumerate(r)]
+        for r in table.rows
+    ]
+    widths = [len(h) for h in table.headers]
+    for r in rows:
+        for k, c in enumerate(r):
+            widths[k] = max(widths[k], len(c))
+
+    def line(cells: Sequence[str]) -> str:
+        out = [
+            c.rjust(widths[k]) if k in table.right else c.ljust(widths[k])
+            for k, c in enumerate(cells)
+        ]
+        return "  " + "  ".join(out).rstrip()
+
+    rule = "  " + "  ".join("-" * w for w in widths)
+    return [line(table.headers), rule, *(line(r) for r in rows)]
+
+
+def _to_text(blocks: Iterable[_Block]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, _Heading):
+            if out and out[-1] != "":
+                out.append("")
+            out.append(b.text)
+            out.append(("=" if b.level == 1 else "-") * len(b.text))
+        elif isinstance(b, _Para):
+            out.append(b.text)
+            out.append("")
+        elif isinstance(b, _Bullets):
+            out.extend(f"  - {item}" for item in b.items)
+            out.append("")
+        else:
+            out.extend(_text_table(b))
+            out.append("")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _to_markdown(blocks: Iterable[_Block]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, _Heading):
+            out.append(f"{'#' * b.level} {b.text}")
+        elif isinstance(b, _Para):
+            out.append(b.text)
+        elif isinstance(b, _Bullets):
+            out.append("\n".join(f"- {item}" for item in b.items))
+        else:
+            head = "| " + " | ".join(_md_cell(h) for h in b.headers) + " |"
+            align = (
+                "|"
+                + "|".join(
+                    "---:" if k in b.right else "---" for k in range(len(b.headers))
+                )
+                + "|"
+            )
+            rows = ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in b.rows]
+            out.append("\n".join([head, align, *rows]))
+    return "\n\n".join(out) + "\n"
+
+
+def _footer() -> list[_Block]:
+    return [_Heading(2, "Medical note"), _Para(DISCLAIMER), _Para(DOCTOR_ADVICE)]
+
+
+# ------------------------------------------------------------------ plan parts
+
+
+def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | None:
+    if foods is not None:
+        return foods
+    table = load_foods()
+    # A plan made with a caller's table: the bundled one knows none of its foods.
+    if all(item.food_id in table for item in plan.items):
+        return table
+    return None
+
+
+def _per_100g(foods: FoodTable | None, food_id: str, nutrient: str) -> float | None:
+    if foods is None or food_id not in foods or nutrient not in foods.frame.columns:
+        return None
+    value = float(str(foods.frame.at[food_id, nutrient]))
+    return None if math.isnan(value) else value
+
+
+def _focus(plan: MealPlan) -> list[str]:
+    columns = {t.nutrient for t in plan.average}
+    return [n.value for n in FOCUS_NUTRIENTS if n.value in columns]
+
+
+def _subject(plan: MealPlan) -> str:
+    req = plan.request
+    who = "your own targets"
+    if req.person is not None:
+        p = req.person
+        who = f"a {p.age:g}-year-old {p.sex.value}"
+        if p.pregnancy:
+            who += " (pregnant" + (
+                f", trimester {p.trimester})" if p.trimester else ")"
+            )
+        elif p.lactation:
+            who += " (breastfeeding)"
+    days = "1 day" if req.days == 1 else f"{req.days} days"
+    return f"Meal plan for {who}, {req.diet.value} diet, {days}"
+
+
+def _summary(plan: MealPlan) -> str:
+    parts = [f"Status: {plan.status.value}."]
+    if plan.cost_per_day is not None:
+        parts.append(f"Cost: {money(plan.cost_per_day)} a day.")
+    else:
+        priced = [i for i in plan.items if i.cost is not None]
+        if priced:
+            known = sum(i.cost or 0.0 for i in priced) / plan.request.days
+            parts.append(
+                f"Cost: at least {money(known)} a day (some foods have no price)."
+            )
+    parts.append(f"Objective: {plan.request.objective.value}.")
+    return " ".join(parts)
+
+
+def _items_table(
+    items: Sequence[PlanItem],
+    day_totals: Sequence[NutrientTotal],
+    focus: Sequence[str],
+    foods: FoodTable | None,
+    *,
+    clip: bool,
+) -> _Table:
+    totals = {t.nutrient: t.amount for t in day_totals}
+    headers = ["Meal", "Food", "Amount", "Grams", "kcal", "Cost"]
+    headers += [_SHORT.get(Nutrient(n), n) for n in focus]
+    headers.append("NDB")
+    rows: list[list[str]] = []
+    last_meal: str | None = None
+    for item in items:
+        meal = item.meal or "day"
+        row = [
+            meal if meal != last_meal else "",
+            item.name,
+            portions_text(item.portions, item.portion_description),
+            _grams(item.grams),
+            "—" if item.energy_kcal is None else f"{item.energy_kcal:,.0f}",
+            money(item.cost),
+        ]
+        last_meal = meal
+        for n in focus:
+            per = _per_100g(foods, item.food_id, n)
+            total = totals.get(n, 0.0)
+            if per is None:
+                row.append("n/a" if foods is not None else "")
+            elif total <= 0:
+                row.append("0%")
+            else:
+                row.append(f"{100 * per * item.grams / 100 / total:.0f}%")
+        row.append(item.ndb_no or "—")
+        rows.append(row)
+    right = {3, 4, 5, *range(6, 6 + len(focus))}
+    return _Table(headers, rows, right, {1: _NAME_WIDTH} if clip else {})
+
+
+def _bound_text(value: float | None, unit: str, kind: object) -> str:
+    if value is None:
+        return "—"
+    kind_s = f" ({kind.value})" if kind is not None and hasattr(kind, "value") else ""
+    return amount(value, unit) + kind_s
+
+
+def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> _Table:
+    by_name = {t.nutrient: t for t in totals}
+    order: list[str] = [str(n.value) for n in _ORDER if n.value in by_name]
+    order += [n for n in by_name if n not in order]
+    rows: list[list[str]] = []
+    for name in order:
+        t = by_name[name]
+        bound = plan.targets.get(name)
+        total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
+        status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
+        if t.status is NutrientStatus.SHORT:
+            status += f" by {amount(t.shortfall, t.unit)}"
+        elif t.status is NutrientStatus.OVER:
+            status += f" by {amount(t.excess, t.unit)}"
+        pct = "—" if t.percent_of_minimum is None else f"{t.percent_of_minimum:.0f}%"
+        label = nutrient_label(name)
+        rows.append(
+            [
+                label[:1].upper() + label[1:],
+                total,
+                _bound_text(t.minimum, t.unit, bound.minimum_kind if bound else None),
+                _bound_text(t.maximum, t.unit, bound.maximum_kind if bound else None),
+                pct,
+                status,
+            ]
+        )
+    return _Table(
+        ["Nutrient", "Total", "Target", "Upper limit", "% of target", "Status"],
+        rows,
+        {1, 4},
+    )
+
+
+def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
+    out = []
+    for t in totals:
+        if t.lower_bound and t.foods_missing_data:
+            names = ", ".join(t.foods_missing_data)
+            out.append(
+                f"{nutrient_label(t.nutrient)} is a lower bound: USDA SR28 has no "
+                f"{nutrient_label(t.nutrient)} value for {names}."
+            )
+    return out
+
+
+def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
+    """Where the article names a food, in its own words, one phrase per section.
+
+    Returns phrases such as ``"Pumpkin seeds", listed under High-Magnesium
+    Foods``; a mention of the food itself is preferred to one of its category.
+    """
+    if food_id not in foods:
+        return []
+    best: dict[str, tuple[int, str]] = {}
+    for m in foods.mentions(food_id):
+        if m.kind not in ("food", "category"):
+            continue
+        rank = 0 if m.kind == "food" else 1
+        if m.section not in best or rank < best[m.section][0]:
+            best[m.section] = (rank, m.words)
+    order = list(SECTION_TITLES)
+    sections = sorted(best, key=lambda s: order.index(s) if s in order else len(order))
+    return [
+        f'"{best[s][1]}", listed under {SECTION_TITLES.get(s, s)}' for s in sections
+    ]
+
+
+def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
+    if foods is None:
+        return []
+    seen: dict[str, PlanItem] = {}
+    for item in plan.items:
+        seen.setdefault(item.food_id, item)
+    bullets = []
+    for fid, item in sorted(seen.items(), key=lambda kv: kv[1].name.lower()):
+        mentions = food_mentions(foods, fid)
+        ndb = f"USDA NDB {item.ndb_no}" if item.ndb_no else "no USDA NDB number"
+        where = "; ".join(mentions) if mentions else "not named in the article"
+        bullets.append(f"{item.name} ({ndb}): {where}.")
+    return [
+        _Heading(2, "The foods, and where the article names them"),
+        _Bullets(bullets),
+    ]
+
+
+def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[_Block]:
+    focus = _focus(plan)
+    blocks: list[_Block] = []
+    for day in plan.days:
+        title = "Today's meals" if len(plan.days) == 1 else f"Day {day.day}"
+        cost = "" if day.cost is None else f" — {money(day.cost)}"
+        blocks.append(_Heading(2, title + cost))
+        blocks.append(_items_table(day.items, day.totals, focus, foods, clip=clip))
+        blocks.append(
+            _Para(
+                "Share of the day's "
+                + ", ".join(nutrient_label(n) for n in focus)
+                + " from each food"
+                + (" (n/a: no USDA value)." if foods is not None else ".")
+            )
+        )
+        blocks.append(_Heading(3, f"Nutrients, day {day.day}"))
+        blocks.append(_totals_table(plan, day.totals))
+        missing = _missing_notes(day.totals)
+        if missing:
+            blocks.append(_Bullets(missing))
+    return blocks
+
+
+def _explanation_blocks(explanation: Explanation | None) -> list[_Block]:
+    if explanation is None:
+        return []
+    blocks: list[_Block] = [_Heading(2, "Why this plan")]
+    lines = [b.text for b in explanation.binding] or [
+        "No nutrient bound is binding: every total has room to spare."
+    ]
+    blocks.append(_Bullets(lines))
+    if explanation.notes:
+        blocks.append(_Bullets(list(explanation.notes)))
+    if explanation.marginal:
+        blocks.append(_Heading(3, "What tightening a binding bound would cost"))
+        blocks.append(_Bullets([m.text for m in explanation.marginal]))
+    return blocks
+
+
+def _plan_blocks(
+    plan: MealPlan,
+    foods: FoodTable | None,
+    explanation: Explanation | None,
+    *,
+    clip: bool,
+) -> list[_Block]:
+    table = _table_or_bundled(plan, foods)
+    blocks: list[_Block] = [_Heading(1, _subject(plan)), _Para(_summary(plan))]
+    blocks += _day_blocks(plan, table, clip=clip)
+    if len(plan.days) > 1:
+        blocks.append(_Heading(2, f"Average per day over {len(plan.days)} days"))
+        blocks.append(_totals_table(plan, plan.average))
+        missing = _missing_notes(plan.average)
+        if missing:
+            blocks.append(_Bullets(missing))
+        blocks.append(_Heading(2, "Grocery list"))
+        blocks += _grocery_blocks(grocery_list(plan, table), clip=clip)
+    blocks += _foods_block(plan, table)
+    blocks += _explanation_blocks(explanation)
+    if plan.notes:
+        blocks.append(_Heading(2, "Notes"))
+        blocks.append(_Bullets(list(plan.notes)))
+    blocks += _footer()
+    return blocks
+
+
+def render_text(
+    plan: MealPlan,
+    foods: FoodTable | None = None,
+    *,
+    explanation: Explanation | None = None,
+) -> str:
+    """Render a plan as aligned plain-text tables for a terminal.
+
+    Args:
+        plan: The plan.
+        foods: The food table it was made with (for the article mentions,
+            food groups and nutrient shares); the bundled one when None.
+        explanation: An :func:`~mealplan._explain.explain` result to include.
+
+    Returns:
+        The text, ending with the medical disclaimer and the doctor advice.
+
+    """
+    return _to_text(_plan_blocks(plan, foods, explanation, clip=True))
+
+
+def render_markdown(
+    plan: MealPlan,
+    foods: FoodTable | None = None,
+    *,
+    explanation: Explanation | None = None,
+) -> str:
+    """Render a plan as Markdown (headings, pipe tables, bullet lists).
+
+    Args:
+        plan: The plan.
+        foods: The food table it was made with; the bundled one when None.
+        explanation: An :func:`~mealplan._explain.explain` result to include.
+
+    Returns:
+        The Markdown, ending with the medical disclaimer and the doctor advice.
+
+    """
+    return _to_markdown(_plan_blocks(plan, foods, explanation, clip=False))
+
+
+def render_json(plan: MealPlan, *, indent: int | None = 2) -> str:
+    """Return the plan as JSON (the :class:`MealPlan` contract, with its disclaimer)."""
+    return plan.model_dump_json(indent=indent)
+
+
+# ---------------------------------------------------------------- grocery list
+
+
+def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[GroceryItem]:
+    """Sum the plan's foods over its days, grouped and sorted by food group.
+
+    Args:
+        plan: The plan.
+        foods: The table it was made with, for food groups; bundled when None.
+
+    Returns:
+        One item per food: grams, household portions (of the food's default
+        portion), cost (None when the food has no price) and food group.
+
+    """
+    table = _table_or_bundled(plan, foods)
+    grams: dict[str, float] = {}
+    portions: dict[str, float] = {}
+    costs: dict[str, float | None] = {}
+    first: dict[str, PlanItem] = {}
+    for item in plan.items:
+        fid = item.food_id
+        first.setdefault(fid, item)
+        grams[fid] = grams.get(fid, 0.0) + item.grams
+        portions[fid] = portions.get(fid, 0.0) + item.portions
+        if item.cost is None or (fid in costs and costs[fid] is None):
+            costs[fid] = None
+        else:
+            costs[fid] = (costs.get(fid) or 0.0) + item.cost
+    out = []
+    for fid, item in first.items():
+        group: str | None = None
+        if table is not None:
+            try:
+                group = table.food(fid).food_group
+            except UnknownFoodError:
+                group = None
+        cost = costs.get(fid)
+        out.append(
+            GroceryItem(
+                food_id=fid,
+                name=item.name,
+                food_group=group,
+                grams=round(grams[fid], 4),
+                portions=round(portions[fid], 6),
+                portion_description=item.portion_description,
+                cost=None if cost is None else round(cost, 4),
+            )
+        )
+    out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
+    return out
+
+
+def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]:
+    rows = [
+        [
+            g.food_group or "Other",
+            g.name,
+            portions_text(g.portions, g.portion_description),
+            _grams(g.grams),
+            money(g.cost),
+        ]
+        for g in items
+    ]
+    last = None
+    for row in rows:
+        group, row[0] = row[0], row[0] if row[0] != last else ""
+        last = group
+    blocks: list[_Block] = [
+        _Table(
+            ["Food group", "Food", "Amount", "Grams", "Cost"],
+            rows,
+            {3, 4},
+            {1: _NAME_WIDTH} if clip else {},
+        )
+    ]
+    priced = [g.cost for g in items if g.cost is not None]
+    unpriced = [g.name for g in items if g.cost is None]
+    total = f"Total: {money(sum(priced))}" if priced else "No prices known"
+    if unpriced:
+        total += (
+            f", plus {len(unpriced)} food(s) without a price ({', '.join(unpriced)})"
+        )
+    blocks.append(_Para(total + "."))
+    return blocks
+
+
+def render_grocery_text(items: Sequence[GroceryItem]) -> str:
+    """Render a grocery list as an aligned text table grouped by food group."""
+    return _to_text([_Heading(1, "Grocery list"), *_grocery_blocks(items, clip=True)])
+
+
+def render_grocery_markdown(items: Sequence[GroceryItem]) -> str:
+    """Render a grocery list as a Markdown table grouped by food group."""
+    return _to_markdown(
+        [_Heading(1, "Grocery list"), *_grocery_blocks(items, clip=False)]
+    )
+
+
+# ------------------------------------------------------------------ diagnosis
+
+
+def _diagnosis_blocks(diagnosis: Diagnosis) -> list[_Block]:
+    rows = [[c.constraint, c.description, c.relaxation] for c in diagnosis.conflicts]
+    blocks: list[_Block] = [
+        _Heading(1, "No plan meets this request"),
+        _Para(diagnosis.message),
+    ]
+    if rows:
+        blocks.append(_Heading(2, "Constraints in conflict"))
+        blocks.append(
+            _Table(["Constraint", "What it requires", "How to relax it"], rows)
+        )
+    blocks.append(
+        _Para(
+            "Relaxing any one of these makes a plan possible (each was checked)."
+            if diagnosis.minimal
+            else "This set may not be the smallest: some checks hit the time limit."
+        )
+    )
+    blocks += _footer()
+    return blocks
+
+
+def render_diagnosis_text(diagnosis: Diagnosis) -> str:
+    """Render why no plan exists, as plain text."""
+    return _to_text(_diagnosis_blocks(diagnosis))
+
+
+def render_diagnosis_markdown(diagnosis: Diagnosis) -> str:
+    """Render why no plan exists, as Markdown."""
+    return _to_markdown(_diagnosis_blocks(diagnosis))
+
+
+def render_diagnosis_json(diagnosis: Diagnosis, *, indent: int | None = 2) -> str:
+    """Return the :class:`Diagnosis` as JSON."""
+    return diagnosis.model_dump_json(indent=indent)
