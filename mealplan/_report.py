@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mealplan._catalog import FoodTable, load_foods
+from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import UnknownFoodError
 from mealplan._models import (
     DISCLAIMER,
@@ -25,6 +25,7 @@ from mealplan._models import (
     GroceryItem,
     MealPlan,
     NutrientStatus,
+    NutrientTargets,
     NutrientTotal,
     PlanItem,
 )
@@ -36,15 +37,22 @@ if TYPE_CHECKING:
 __all__ = [
     "DOCTOR_ADVICE",
     "SECTION_TITLES",
+    "Table",
+    "food_mentions",
     "grocery_list",
     "render_diagnosis_json",
     "render_diagnosis_markdown",
     "render_diagnosis_text",
+    "render_food_markdown",
+    "render_food_text",
     "render_grocery_markdown",
     "render_grocery_text",
     "render_json",
     "render_markdown",
+    "render_targets_markdown",
+    "render_targets_text",
     "render_text",
+    "table_text",
 ]
 
 DOCTOR_ADVICE = (
@@ -146,7 +154,7 @@ def _grams(x: float) -> str:
 
 
 @dataclass
-class _Table:
+class Table:
     headers: list[str]
     rows: list[list[str]]
     right: set[int] = field(default_factory=set)
@@ -169,10 +177,10 @@ class _Bullets:
     items: list[str]
 
 
-_Block = _Table | _Heading | _Para | _Bullets
+_Block = Table | _Heading | _Para | _Bullets
 
 
-def _text_table(table: _Table) -> list[str]:
+def _text_table(table: Table) -> list[str]:
     rows = [
         [_clip(c, table.clip[k]) if k in table.clip else c for k, c in enumerate(r)]
         for r in table.rows
@@ -242,6 +250,11 @@ def _to_markdown(blocks: Iterable[_Block]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def table_text(table: Table, *, markdown: bool = False) -> str:
+    """Render one table as aligned text, or as a Markdown pipe table."""
+    return _to_markdown([table]) if markdown else _to_text([table])
+
+
 def _footer() -> list[_Block]:
     return [_Heading(2, "Medical note"), _Para(DISCLAIMER), _Para(DOCTOR_ADVICE)]
 
@@ -309,7 +322,7 @@ def _items_table(
     foods: FoodTable | None,
     *,
     clip: bool,
-) -> _Table:
+) -> Table:
     totals = {t.nutrient: t.amount for t in day_totals}
     headers = ["Meal", "Food", "Amount", "Grams", "kcal", "Cost"]
     headers += [_SHORT.get(Nutrient(n), n) for n in focus]
@@ -339,7 +352,7 @@ def _items_table(
         row.append(item.ndb_no or "—")
         rows.append(row)
     right = {3, 4, 5, *range(6, 6 + len(focus))}
-    return _Table(headers, rows, right, {1: _NAME_WIDTH} if clip else {})
+    return Table(headers, rows, right, {1: _NAME_WIDTH} if clip else {})
 
 
 def _bound_text(value: float | None, unit: str, kind: object) -> str:
@@ -349,7 +362,7 @@ def _bound_text(value: float | None, unit: str, kind: object) -> str:
     return amount(value, unit) + kind_s
 
 
-def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> _Table:
+def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
     by_name = {t.nutrient: t for t in totals}
     order: list[str] = [str(n.value) for n in _ORDER if n.value in by_name]
     order += [n for n in by_name if n not in order]
@@ -375,7 +388,7 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> _Table:
                 status,
             ]
         )
-    return _Table(
+    return Table(
         ["Nutrient", "Total", "Target", "Upper limit", "% of target", "Status"],
         rows,
         {1, 4},
@@ -616,7 +629,7 @@ def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]
         group, row[0] = row[0], row[0] if row[0] != last else ""
         last = group
     blocks: list[_Block] = [
-        _Table(
+        Table(
             ["Food group", "Food", "Amount", "Grams", "Cost"],
             rows,
             {3, 4},
@@ -658,7 +671,7 @@ def _diagnosis_blocks(diagnosis: Diagnosis) -> list[_Block]:
     if rows:
         blocks.append(_Heading(2, "Constraints in conflict"))
         blocks.append(
-            _Table(["Constraint", "What it requires", "How to relax it"], rows)
+            Table(["Constraint", "What it requires", "How to relax it"], rows)
         )
     blocks.append(
         _Para(
@@ -684,3 +697,137 @@ def render_diagnosis_markdown(diagnosis: Diagnosis) -> str:
 def render_diagnosis_json(diagnosis: Diagnosis, *, indent: int | None = 2) -> str:
     """Return the :class:`Diagnosis` as JSON."""
     return diagnosis.model_dump_json(indent=indent)
+
+
+# -------------------------------------------------------------- food, targets
+
+
+def _food_blocks(food: Food, foods: FoodTable | None) -> list[_Block]:
+    default = next((p for p in food.portions if p.is_default), None)
+    per = f"Per {default.description} ({_grams(default.grams)})" if default else None
+    rows = []
+    for name, value in food.nutrients.items():
+        unit = (
+            foods.nutrients.get(name, name.rsplit("_", 1)[-1])
+            if foods
+            else name.rsplit("_", 1)[-1]
+        )
+        label = nutrient_label(name)
+        row = [label[:1].upper() + label[1:]]
+        row.append("n/a" if value is None else amount(value, unit))
+        if default is not None:
+            row.append(
+                "n/a" if value is None else amount(value * default.grams / 100, unit)
+            )
+        rows.append(row)
+    headers = ["Nutrient", "Per 100 g"] + ([per] if per else [])
+    tags = [
+        "diets: "
+        + (
+            ", ".join(
+                d
+                for d, ok in (
+                    ("vegan", food.vegan),
+                    ("vegetarian", food.vegetarian),
+                    ("pescatarian", food.pescatarian),
+                )
+                if ok
+            )
+            or "omnivore only"
+        ),
+        "allergens: " + (", ".join(food.allergens) or "none of the nine major ones"),
+        "fortified: " + (", ".join(food.fortified) or "no"),
+        "meals: " + (", ".join(food.meal_slots) or "none"),
+        "most portions a day: "
+        + ("no cap" if food.max_portions is None else f"{food.max_portions:g}"),
+        "price: "
+        + (
+            "unknown"
+            if food.price_per_100g is None
+            else f"{money(food.price_per_100g)} per 100 g ({food.price_source or 'no source'}, {food.price_year or 'year unknown'})"
+        ),
+    ]
+    portions = [
+        f"{p.description}: {_grams(p.grams)}" + (" (default)" if p.is_default else "")
+        for p in food.portions
+    ]
+    mentions = (
+        [f"{m}." for m in food_mentions(foods, food.id)] if foods is not None else []
+    )
+    record = [
+        f"USDA NDB number: {food.ndb_no or 'none'}",
+        f"SR28 description: {food.sr28_description or 'none'}",
+        f"SR28 food group: {food.food_group or 'none'}",
+        f"Provenance: {food.provenance or 'none'}",
+    ]
+    return [
+        _Heading(1, f"{food.name} ({food.id})"),
+        Table(headers, rows, {1, 2}),
+        _Heading(2, "Portions"),
+        _Bullets(portions or ["100 g"]),
+        _Heading(2, "Tags"),
+        _Bullets(tags),
+        _Heading(2, "Where the article names it"),
+        _Bullets(mentions or ["Not named in the article."]),
+        _Heading(2, "USDA SR28 record"),
+        _Bullets(record),
+    ]
+
+
+def render_food_text(food: Food, foods: FoodTable | None = None) -> str:
+    """Render one food (values, portions, tags, mentions, SR28 record) as text."""
+    return _to_text(_food_blocks(food, foods))
+
+
+def render_food_markdown(food: Food, foods: FoodTable | None = None) -> str:
+    """Render one food (values, portions, tags, mentions, SR28 record) as Markdown."""
+    return _to_markdown(_food_blocks(food, foods))
+
+
+def _targets_blocks(targets: NutrientTargets) -> list[_Block]:
+    rows = []
+    for b in targets.bounds:
+        label = nutrient_label(b.nutrient)
+        rows.append(
+            [
+                label[:1].upper() + label[1:],
+                "—" if b.minimum is None else amount(b.minimum, b.unit),
+                b.minimum_kind.value if b.minimum_kind else "—",
+                "—" if b.maximum is None else amount(b.maximum, b.unit),
+                b.maximum_kind.value if b.maximum_kind else "—",
+            ]
+        )
+    blocks: list[_Block] = [
+        _Heading(1, "Daily targets"),
+        Table(["Nutrient", "Minimum", "Kind", "Maximum", "Kind"], rows, {1, 3}),
+    ]
+    if targets.macro_shares:
+        blocks.append(
+            _Para(
+                "Energy shares (AMDR): "
+                + "; ".join(
+                    f"{nutrient_label(n)} {lo:.0%}-{hi:.0%}"
+                    for n, (lo, hi) in targets.macro_shares.items()
+                )
+                + "."
+            )
+        )
+    blocks.append(_Heading(2, "Sources"))
+    blocks.append(
+        _Bullets([f"{nutrient_label(b.nutrient)}: {b.source}" for b in targets.bounds])
+    )
+    if targets.notes:
+        blocks.append(_Heading(2, "Notes"))
+        blocks.append(_Bullets(list(targets.notes)))
+    blocks += _footer()
+    return blocks
+
+
+def render_targets_text(targets: NutrientTargets) -> str:
+    """Render daily targets (bounds, kinds, sources) as aligned text."""
+    return _to_text(_targets_blocks(targets))
+
+
+def render_targets_markdown(targets: NutrientTargets) -> str:
+    """Render daily targets (bounds, kinds, sources) as Markdown."""
+    return _to_markdown(_targets_blocks(targets))

@@ -1,0 +1,704 @@
+"""The ``mealplan`` command line; the only module that prints.
+
+Exit status (a contract scripts can rely on):
+
+* 0: the plan (or the requested information) was printed;
+* 1: no plan meets the request; the diagnosis was printed (as JSON with
+  ``--format json``);
+* 2: bad input (a bad flag or request, an unknown food id, an unreadable
+  file), reported in one line on stderr (plus ``{"error", "errors"}`` on
+  stdout with ``--format json``);
+* 3: the solver failed or hit its time limit before finding any plan, or an
+  unexpected internal error (reported in one line, never as a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import BaseModel, ValidationError
+
+from mealplan._catalog import FoodTable, load_foods
+from mealplan._errors import (
+    FoodTableError,
+    InfeasiblePlanError,
+    MealPlanError,
+    RequestError,
+    SolverError,
+    TargetError,
+    UnknownFoodError,
+    UnknownNutrientError,
+)
+from mealplan._models import (
+    DISCLAIMER,
+    ActivityLevel,
+    Diagnosis,
+    MealPlan,
+    NutrientTargets,
+    Person,
+    PlanRequest,
+)
+from mealplan._nutrients import Allergen, Diet
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INFEASIBLE = 1
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 3
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "request": PlanRequest,
+    "plan": MealPlan,
+    "diagnosis": Diagnosis,
+}
+"""``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
+
+_FORMATS = ("text", "markdown", "json")
+
+
+class _BadInputError(Exception):
+    """A command-line problem, reported in one line with exit status 2."""
+
+    def __init__(self, message: str, errors: Sequence[dict[str, str]] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, not usage plus a message."""
+
+    def error(self, message: str) -> NoReturn:
+        msg = f"{self.prog}: {message}; see '{self.prog} --help'."
+        raise _BadInputError(msg)
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30)
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _kcal(text: str) -> tuple[float | None, float | None]:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)?\s*-\s*(\d+(?:\.\d+)?)?\s*", text)
+    if not match or not any(match.groups()):
+        msg = f"--kcal {text!r} is not a range; give MIN-MAX, e.g. --kcal 1800-2200"
+        raise argparse.ArgumentTypeError(msg)
+    lo, hi = (float(g) if g else None for g in match.groups())
+    return lo, hi
+
+
+def _add_person(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("person (selects the DRI targets)")
+    g.add_argument("--age", type=float, help="age in years (0-120)")
+    g.add_argument("--sex", help="female or male")
+    g.add_argument("--pregnant", action="store_true", default=None, help="pregnant")
+    g.add_argument("--trimester", type=int, help="trimester of pregnancy (1-3)")
+    g.add_argument(
+        "--lactating", action="store_true", default=None, help="breastfeeding"
+    )
+    g.add_argument("--weight", type=float, metavar="KG", help="body weight, kg")
+    g.add_argument("--height", type=float, metavar="CM", help="height, cm")
+    g.add_argument(
+        "--activity",
+        help="one of " + ", ".join(a.value for a in ActivityLevel),
+    )
+    g.add_argument(
+        "--kcal",
+        type=_kcal,
+        metavar="MIN-MAX",
+        help="daily energy range, e.g. 1800-2200 (either side may be left out)",
+    )
+
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        default="text",
+        help="output format: text (default), markdown or json",
+    )
+
+
+def _person(args: argparse.Namespace) -> dict[str, Any]:
+    fields = {
+        "age": args.age,
+        "sex": args.sex,
+        "pregnancy": args.pregnant,
+        "trimester": args.trimester,
+        "lactation": args.lactating,
+        "weight_kg": args.weight,
+        "height_cm": args.height,
+        "activity": args.activity,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+_PLAN_EPILOG = """\
+examples:
+  mealplan plan --age 35 --sex female --diet vegetarian
+  mealplan plan --age 29 --sex female --pregnant --trimester 2 --allergy peanuts
+  mealplan plan --age 60 --sex male --days 7 --objective cost --format markdown
+  mealplan plan --age 35 --sex female --explain
+  mealplan plan --request request.json --format json > plan.json
+  echo '{"person": {"age": 40, "sex": "male"}}' | mealplan plan --request -
+
+With --request, the flags you also give override the file's fields (person
+flags override single fields of its person; --allergy, --exclude and
+--include replace its lists).
+
+exit status: 0 plan printed, 1 no feasible plan (diagnosis printed),
+2 bad input, 3 solver failure.
+"""
+
+
+def _add_plan(commands: Any) -> None:
+    p = commands.add_parser(
+        "plan",
+        help="plan meals that meet the DRIs",
+        description="Plan meals (one day or several) that meet magnesium, calcium, "
+        "vitamin D and vitamin B12 needs, from USDA SR28 foods.",
+        epilog=_PLAN_EPILOG,
+        formatter_class=_formatter,
+    )
+    p.add_argument(
+        "--request",
+        metavar="FILE",
+        help="a JSON PlanRequest ('-' reads stdin); flags override its fields",
+    )
+    _add_person(p)
+    g = p.add_argument_group("what you eat")
+    g.add_argument("--diet", help="one of " + ", ".join(d.value for d in Diet))
+    g.add_argument(
+        "--allergy",
+        action="append",
+        metavar="ALLERGEN",
+        help="repeatable; one of " + ", ".join(a.value for a in Allergen),
+    )
+    g.add_argument(
+        "--exclude",
+        action="append",
+        metavar="FOOD",
+        help="repeatable; a food id, a word of food names or a food group",
+    )
+    g.add_argument(
+        "--include",
+        action="append",
+        metavar="ID",
+        help="repeatable; a food id that must appear every day",
+    )
+    g.add_argument(
+        "--no-fortified",
+        action="store_true",
+        default=None,
+        help="leave out fortified foods",
+    )
+    g = p.add_argument_group("how to plan")
+    g.add_argument("--days", type=int, help="number of days (1-28, default 1)")
+    g.add_argument("--budget", type=float, metavar="USD", help="budget a day, US$")
+    g.add_argument(
+        "--max-foods", type=int, metavar="N", help="most foods a day (default 10)"
+    )
+    g.add_argument(
+        "--objective",
+        help="typical (default: ordinary servings) or cost (cheapest)",
+    )
+    g.add_argument(
+        "--allow-shortfall",
+        action="store_true",
+        default=None,
+        help="return the closest plan when no plan meets every bound",
+    )
+    g.add_argument(
+        "--time-limit", type=float, metavar="S", help="solver time limit, s (20)"
+    )
+    g.add_argument("--solver", help="highs (default) or cbc")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say which bounds bind and what tightening them would cost",
+    )
+    _add_format(p)
+    p.set_defaults(run=_cmd_plan)
+
+
+def _read_json_file(name: str, what: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        msg = f"{what} file {name!r} was not found; check the path."
+        raise _BadInputError(msg) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{what} file {name!r} could not be read ({type(exc).__name__}); give a UTF-8 JSON file."
+        raise _BadInputError(msg) from None
+
+
+def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"{what} {name!r} is not valid JSON ({exc.msg} at line {exc.lineno}); fix the file."
+        raise _BadInputError(msg, [{"loc": "request", "msg": exc.msg}]) from None
+    if not isinstance(data, dict):
+        msg = f"{what} {name!r} must be a JSON object (got {type(data).__name__}); wrap it in {{...}}."
+        raise _BadInputError(msg, [{"loc": "request", "msg": "expected an object"}])
+    return data
+
+
+def _request(args: argparse.Namespace) -> PlanRequest:
+    from mealplan._planner import parse_request
+
+    data: dict[str, Any] = {}
+    if args.request is not None:
+        text = _read_json_file(args.request, "Request")
+        data = _load_json_object(text, "Request", args.request)
+    person = _person(args)
+    if person:
+        base = data.get("person")
+        data["person"] = {**(base if isinstance(base, dict) else {}), **person}
+    if args.request is None and ("age" not in person or "sex" not in person):
+        msg = "mealplan plan: give --age and --sex (or --request FILE); see 'mealplan plan --help'."
+        raise _BadInputError(
+            msg, [{"loc": "person", "msg": "age and sex are required"}]
+        )
+    if args.kcal is not None:
+        data["kcal_min"], data["kcal_max"] = args.kcal
+    flags = {
+        "diet": args.diet,
+        "allergies": args.allergy,
+        "exclude": args.exclude,
+        "include": args.include,
+        "allow_fortified": False if args.no_fortified else None,
+        "days": args.days,
+        "budget_per_day": args.budget,
+        "max_foods": args.max_foods,
+        "objective": args.objective,
+        "allow_shortfall": args.allow_shortfall,
+        "time_limit": args.time_limit,
+        "solver": args.solver,
+    }
+    data.update({k: v for k, v in flags.items() if v is not None})
+    return parse_request(data)
+
+
+def _check_format(args: argparse.Namespace) -> str:
+    fmt = str(args.format).lower()
+    if fmt not in _FORMATS:
+        # Errors are then printed as text: the format itself is the bad input.
+        args.format = "text"
+        msg = f"--format {fmt!r} is not a format; use text, markdown or json."
+        raise _BadInputError(msg, [{"loc": "format", "msg": "unknown format"}])
+    args.format = fmt
+    return fmt
+
+
+def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> None:
+    from mealplan._report import render_json, render_markdown, render_text
+
+    if fmt == "json":
+        print(render_json(plan))
+        return
+    explanation = None
+    if explain:
+        from mealplan._explain import explain as make_explanation
+
+        explanation = make_explanation(plan, table)
+    render = render_markdown if fmt == "markdown" else render_text
+    sys.stdout.write(render(plan, table, explanation=explanation))
+
+
+def _print_diagnosis(diagnosis: Diagnosis | None, message: str, fmt: str) -> None:
+    from mealplan._report import (
+        render_diagnosis_json,
+        render_diagnosis_markdown,
+        render_diagnosis_text,
+    )
+
+    if diagnosis is None:
+        diagnosis = Diagnosis(message=message, conflicts=[], minimal=False)
+    if fmt == "json":
+        print(render_diagnosis_json(diagnosis))
+    elif fmt == "markdown":
+        sys.stdout.write(render_diagnosis_markdown(diagnosis))
+    else:
+        sys.stdout.write(render_diagnosis_text(diagnosis))
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from mealplan._planner import plan
+
+    fmt = _check_format(args)
+    request = _request(args)
+    table = load_foods()
+    try:
+        result = plan(request, table)
+    except InfeasiblePlanError as exc:
+        _print_diagnosis(exc.diagnosis, str(exc), fmt)
+        return EXIT_INFEASIBLE
+    _print_plan(result, fmt, table, args.explain)
+    return EXIT_OK
+
+
+_REGEN_EPILOG = """\
+examples:
+  mealplan plan --age 35 --sex female --days 3 --format json > plan.json
+  mealplan regenerate --plan plan.json --day 2
+  mealplan regenerate --plan plan.json --day 1 --meal dinner --reject brown-rice-cooked
+  mealplan regenerate --plan plan.json --day 1 --format json > plan2.json
+
+exit status: 0 plan printed, 1 no different day/meal fits, 2 bad input.
+"""
+
+
+def _add_regenerate(commands: Any) -> None:
+    p = commands.add_parser(
+        "regenerate",
+        help="re-plan one day or one meal of a saved plan",
+        description="Re-plan one day (or one meal of it) of a plan saved as JSON, "
+        "keeping the rest unchanged.",
+        epilog=_REGEN_EPILOG,
+        formatter_class=_formatter,
+    )
+    p.add_argument(
+        "--plan", required=True, metavar="FILE", help="a MealPlan JSON ('-': stdin)"
+    )
+    p.add_argument("--day", required=True, type=int, help="the day to re-plan, from 1")
+    p.add_argument("--meal", help="re-plan only this meal of the day")
+    p.add_argument(
+        "--reject",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ID",
+        help="food ids not wanted in the re-planned part",
+    )
+    _add_format(p)
+    p.set_defaults(run=_cmd_regenerate)
+
+
+def _cmd_regenerate(args: argparse.Namespace) -> int:
+    from mealplan._planner import regenerate
+
+    fmt = _check_format(args)
+    text = _read_json_file(args.plan, "Plan")
+    try:
+        previous = MealPlan.model_validate_json(text)
+    except ValidationError as exc:
+        from mealplan._planner import request_error
+
+        err = request_error(exc)
+        msg = f"Plan file {args.plan!r} is not a valid MealPlan: {err.errors[0]['loc']}: {err.errors[0]['msg']}; save it with 'mealplan plan --format json'."
+        raise _BadInputError(msg, err.errors) from None
+    table = load_foods()
+    try:
+        result = regenerate(
+            previous, day=args.day, meal=args.meal, reject=args.reject, foods=table
+        )
+    except InfeasiblePlanError as exc:
+        _print_diagnosis(exc.diagnosis, str(exc), fmt)
+        return EXIT_INFEASIBLE
+    _print_plan(result, fmt, table, explain=False)
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------- foods
+
+
+_FOODS_EPILOG = """\
+examples:
+  mealplan foods search pumpkin seeds
+  mealplan foods search milk --format json
+  mealplan foods show pumpkin-seeds-roasted
+"""
+
+
+def _add_foods(commands: Any) -> None:
+    p = commands.add_parser(
+        "foods",
+        help="search the food table and show a food",
+        description="Search the bundled food table (USDA SR28) and show one food.",
+        epilog=_FOODS_EPILOG,
+        formatter_class=_formatter,
+    )
+    sub = p.add_subparsers(dest="foods_command", metavar="{search,show}")
+    sub.required = True
+    s = sub.add_parser(
+        "search",
+        help="find foods whose name has every word",
+        description="Find foods whose name or USDA description has every word.",
+        epilog="examples:\n  mealplan foods search spinach\n  mealplan foods search soy milk --limit 5\n",
+        formatter_class=_formatter,
+    )
+    s.add_argument("words", nargs="+", help="words of the food's name")
+    s.add_argument("--limit", type=int, default=25, help="most results (25)")
+    _add_format(s)
+    s.set_defaults(run=_cmd_foods_search)
+    sh = sub.add_parser(
+        "show",
+        help="show a food's values, portions, tags and article mentions",
+        description="Show one food: nutrients per 100 g and per portion, portions, "
+        "diet and allergen tags, article mentions and its SR28 record.",
+        epilog="examples:\n  mealplan foods show almonds\n  mealplan foods show sardines-canned-oil --format json\n",
+        formatter_class=_formatter,
+    )
+    sh.add_argument("id", help="the food id (see 'mealplan foods search')")
+    _add_format(sh)
+    sh.set_defaults(run=_cmd_foods_show)
+
+
+def _cmd_foods_search(args: argparse.Namespace) -> int:
+    from mealplan._report import Table, number, table_text, unit_label
+
+    fmt = _check_format(args)
+    table = load_foods()
+    ids = table.search(args.words)[: max(args.limit, 0)]
+    focus = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"]
+    rows = []
+    records = []
+    for fid in ids:
+        food = table.food(fid)
+        values = [food.nutrients.get(n) for n in focus]
+        record: dict[str, Any] = {
+            "id": fid,
+            "name": food.name,
+            "food_group": food.food_group,
+        }
+        record.update(zip(focus, values, strict=True))
+        records.append(record)
+        rows.append(
+            [fid, food.name] + ["n/a" if v is None else number(v) for v in values]
+        )
+    if fmt == "json":
+        print(json.dumps(records, indent=2))
+        return EXIT_OK
+    if not ids:
+        print(f"No food matches {' '.join(args.words)!r}; try fewer or shorter words.")
+        return EXIT_OK
+    headers = ["Id", "Name"] + [
+        f"{h} {unit_label(n.rsplit('_', 1)[1])}"
+        for h, n in zip(("Mg", "Ca", "Vit D", "B12"), focus, strict=True)
+    ]
+    t = Table(headers, rows, {2, 3, 4, 5})
+    sys.stdout.write(table_text(t, markdown=fmt == "markdown"))
+    print("Values per 100 g (USDA SR28); n/a: no USDA value.")
+    return EXIT_OK
+
+
+def _cmd_foods_show(args: argparse.Namespace) -> int:
+    from mealplan._report import render_food_markdown, render_food_text
+
+    fmt = _check_format(args)
+    table = load_foods()
+    food = table.food(args.id)
+    if fmt == "json":
+        print(food.model_dump_json(indent=2))
+    elif fmt == "markdown":
+        sys.stdout.write(render_food_markdown(food, table))
+    else:
+        sys.stdout.write(render_food_text(food, table))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ targets
+
+
+_TARGETS_EPILOG = """\
+examples:
+  mealplan targets --age 35 --sex female
+  mealplan targets --age 29 --sex female --pregnant --trimester 3
+  mealplan targets --age 70 --sex male --margin 1.1 --format json
+"""
+
+
+def _add_targets(commands: Any) -> None:
+    p = commands.add_parser(
+        "targets",
+        help="show the daily DRI targets for a person",
+        description="Show the daily bounds the planner would use for a person, "
+        "with their kinds (RDA, AI, UL, ...) and sources.",
+        epilog=_TARGETS_EPILOG,
+        formatter_class=_formatter,
+    )
+    _add_person(p)
+    p.add_argument(
+        "--margin",
+        type=float,
+        default=1.0,
+        help="factor on the focus-nutrient minimums, 1.0-3.0 (default 1.0)",
+    )
+    _add_format(p)
+    p.set_defaults(run=_cmd_targets)
+
+
+def _cmd_targets(args: argparse.Namespace) -> int:
+    from mealplan._planner import request_error
+    from mealplan._report import render_targets_markdown, render_targets_text
+    from mealplan._targets import targets_for
+
+    fmt = _check_format(args)
+    fields = _person(args)
+    if "age" not in fields or "sex" not in fields:
+        msg = "mealplan targets: give --age and --sex; see 'mealplan targets --help'."
+        raise _BadInputError(
+            msg, [{"loc": "person", "msg": "age and sex are required"}]
+        )
+    try:
+        person = Person.model_validate(fields)
+    except ValidationError as exc:
+        err = request_error(exc)
+        raise RequestError(
+            str(err).replace("plan request", "person"), err.errors
+        ) from None
+    lo, hi = args.kcal if args.kcal is not None else (None, None)
+    targets: NutrientTargets = targets_for(
+        person, kcal_min=lo, kcal_max=hi, margin=args.margin
+    )
+    if fmt == "json":
+        print(targets.model_dump_json(indent=2))
+    elif fmt == "markdown":
+        sys.stdout.write(render_targets_markdown(targets))
+    else:
+        sys.stdout.write(render_targets_text(targets))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------- schema
+
+
+def _add_schema(commands: Any) -> None:
+    p = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a request, plan or diagnosis",
+        description="Print the JSON Schema of the JSON contract. Copies are "
+        "shipped in mealplan/schemas/.",
+        epilog="examples:\n  mealplan schema request\n"
+        "  mealplan schema plan > meal-plan.schema.json\n",
+        formatter_class=_formatter,
+    )
+    p.add_argument("name", help="request, plan or diagnosis")
+    p.set_defaults(run=_cmd_schema, format="text")
+
+
+def schema_text(name: str) -> str:
+    """Return the JSON Schema of ``request``, ``plan`` or ``diagnosis`` as text."""
+    return json.dumps(SCHEMAS[name].model_json_schema(), indent=2) + "\n"
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    if args.name not in SCHEMAS:
+        msg = f"mealplan schema: {args.name!r} is not a schema; use request, plan or diagnosis."
+        raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
+    sys.stdout.write(schema_text(args.name))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------- main
+
+
+_MAIN_EPILOG = f"""\
+examples:
+  mealplan plan --age 35 --sex female --diet vegetarian
+  mealplan plan --age 35 --sex female --days 7 --format markdown > week.md
+  mealplan foods search pumpkin seeds
+  mealplan targets --age 35 --sex female
+  mealplan schema request
+
+exit status: 0 success, 1 no feasible plan, 2 bad input, 3 solver failure.
+
+{DISCLAIMER}
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``mealplan`` argument parser."""
+    parser = _Parser(
+        prog="mealplan",
+        description="Meal plans that meet magnesium, calcium, vitamin D and "
+        "vitamin B12 needs, from USDA SR28 foods.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=_formatter,
+    )
+    from mealplan import __version__
+
+    parser.add_argument(
+        "--version", action="version", version=f"mealplan {__version__}"
+    )
+    commands = parser.add_subparsers(
+        dest="command",
+        metavar="{plan,regenerate,foods,targets,schema}",
+        parser_class=_Parser,
+    )
+    commands.required = True
+    _add_plan(commands)
+    _add_regenerate(commands)
+    _add_foods(commands)
+    _add_targets(commands)
+    _add_schema(commands)
+    return parser
+
+
+def _fail(
+    args: argparse.Namespace | None, message: str, errors: Sequence[dict[str, str]]
+) -> int:
+    print(message, file=sys.stderr)
+    if args is not None and getattr(args, "format", None) == "json":
+        print(json.dumps({"error": message, "errors": list(errors)}, indent=2))
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``mealplan`` command line and return its exit status.
+
+    Args:
+        argv: The arguments (without the program name); ``sys.argv[1:]`` when None.
+
+    Returns:
+        0 printed, 1 no feasible plan, 2 bad input, 3 solver failure.
+
+    """
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except _BadInputError as exc:
+        return _fail(args, str(exc), exc.errors)
+    except RequestError as exc:
+        return _fail(
+            args, str(exc), exc.errors or [{"loc": "request", "msg": str(exc)}]
+        )
+    except UnknownFoodError as exc:
+        msg = str(exc).replace(
+            "use FoodTable.search() to find ids",
+            "use 'mealplan foods search WORDS' to find ids",
+        )
+        return _fail(args, msg, [{"loc": "food", "msg": msg}])
+    except (UnknownNutrientError, TargetError, FoodTableError) as exc:
+        return _fail(args, str(exc), [{"loc": "request", "msg": str(exc)}])
+    except SolverError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURE
+    except MealPlanError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("mealplan: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # no traceback ever reaches a user
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"mealplan: internal error ({type(exc).__name__}: {first}); please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
