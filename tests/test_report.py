@@ -1,0 +1,333 @@
+"""Renderers, grocery list and explain(), on one real plan reused by every test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import mealplan
+from mealplan._explain import Explanation, explain
+from mealplan._models import DISCLAIMER
+from mealplan._report import (
+    DOCTOR_ADVICE,
+    food_mentions,
+    grocery_list,
+    portions_text,
+    render_diagnosis_json,
+    render_diagnosis_markdown,
+    render_diagnosis_text,
+    render_food_markdown,
+    render_food_text,
+    render_grocery_markdown,
+    render_grocery_text,
+    render_json,
+    render_markdown,
+    render_targets_markdown,
+    render_targets_text,
+    render_text,
+)
+
+FOCUS_LABELS = ("Magnesium", "Calcium", "Vitamin D", "Vitamin B12")
+
+
+@pytest.fixture(scope="module")
+def foods() -> mealplan.FoodTable:
+    return mealplan.load_foods()
+
+
+@pytest.fixture(scope="module")
+def daily(foods: mealplan.FoodTable) -> mealplan.MealPlan:
+    return mealplan.plan(
+        {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, foods
+    )
+
+
+@pytest.fixture(scope="module")
+def two_days(daily: mealplan.MealPlan) -> mealplan.MealPlan:
+    """A two-day plan made from the daily one (renderers only; no solve)."""
+    day2 = daily.days[0].model_copy(
+        update={
+            "day": 2,
+            "items": [i.model_copy(update={"day": 2}) for i in daily.days[0].items],
+        }
+    )
+    return daily.model_copy(
+        update={
+            "days": [daily.days[0], day2],
+            "request": daily.request.model_copy(update={"days": 2}),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def diagnosis() -> mealplan.Diagnosis:
+    return mealplan.Diagnosis(
+        message="No day meets these constraints together: a vegan diet; B12.",
+        conflicts=[
+            mealplan.Conflict(
+                constraint="min:vitamin_b12_ug",
+                description="at least 2.4 ug of vitamin B12 a day (RDA)",
+                relaxation="Lower the minimum to 2.1 ug.",
+            ),
+            mealplan.Conflict(
+                constraint="diet",
+                description="a vegan diet",
+                relaxation="Allow a less strict diet.",
+            ),
+        ],
+        minimal=True,
+    )
+
+
+def _ends_with_medical_note(text: str) -> None:
+    assert DISCLAIMER in text
+    assert text.rstrip().endswith(DOCTOR_ADVICE)
+    assert "see a doctor" in DOCTOR_ADVICE
+    assert "more than two weeks" in DOCTOR_ADVICE
+
+
+# ----------------------------------------------------------------- plan text
+
+
+def test_text_has_every_item_with_units_grams_and_ndb(
+    daily: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    text = render_text(daily, foods)
+    for item in daily.items:
+        assert item.name[:30] in text
+        assert portions_text(item.portions, item.portion_description) in text
+        if item.ndb_no:
+            assert item.ndb_no in text
+    _ends_with_medical_note(text)
+
+
+def test_text_tables_are_aligned(daily: mealplan.MealPlan) -> None:
+    lines = render_text(daily).splitlines()
+    header = next(
+        k for k, line in enumerate(lines) if line.split()[:2] == ["Meal", "Food"]
+    )
+    rule = lines[header + 1]
+    assert set(rule.strip()) <= {"-", " "}
+    width = len(rule)
+    for line in lines[header + 2 : header + 2 + len(daily.items)]:
+        assert len(line) <= width
+
+
+def test_text_shows_each_bound_total_target_ul_percent_status(
+    daily: mealplan.MealPlan,
+) -> None:
+    text = render_text(daily)
+    for label in FOCUS_LABELS:
+        assert label in text
+    for t in daily.days[0].totals:
+        if t.minimum is not None and t.percent_of_minimum is not None:
+            assert f"{t.percent_of_minimum:.0f}%" in text
+    assert "(UL)" in text  # calcium and vitamin D upper limits
+    assert "(RDA)" in text
+    assert " met" in text
+
+
+def test_lower_bounds_are_marked_and_foods_named(daily: mealplan.MealPlan) -> None:
+    day = daily.days[0]
+    totals = [
+        t.model_copy(
+            update={"lower_bound": True, "foods_missing_data": ["Mystery food"]}
+        )
+        if t.nutrient == "vitamin_b12_ug"
+        else t
+        for t in day.totals
+    ]
+    changed = daily.model_copy(
+        update={"days": [day.model_copy(update={"totals": totals})]}
+    )
+    for text in (render_text(changed), render_markdown(changed)):
+        assert "≥ " in text
+        assert "vitamin B12 is a lower bound" in text
+        assert "Mystery food" in text
+
+
+def test_shares_of_focus_nutrients_per_food(daily: mealplan.MealPlan) -> None:
+    text = render_text(daily)
+    assert "Share of the day's magnesium, calcium, vitamin D, vitamin B12" in text
+    assert "%" in text
+
+
+def test_article_mentions_in_the_articles_words(
+    daily: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    text = render_markdown(daily, foods)
+    named = [i for i in daily.items if food_mentions(foods, i.food_id)]
+    assert named, "a plan with no food the article names"
+    for item in named:
+        for phrase in food_mentions(foods, item.food_id):
+            assert phrase in text
+
+
+def test_food_mentions_prefer_the_food_over_its_category(
+    foods: mealplan.FoodTable,
+) -> None:
+    phrases = food_mentions(foods, "pumpkin-seeds-roasted")
+    assert '"Pumpkin seeds", listed under High-Magnesium Foods' in phrases
+    assert all("Nuts and Seeds" not in p for p in phrases)
+
+
+def test_notes_are_shown(daily: mealplan.MealPlan) -> None:
+    text = render_text(daily)
+    for note in daily.notes:
+        assert note in text
+
+
+def test_markdown_has_tables_and_headings(daily: mealplan.MealPlan) -> None:
+    md = render_markdown(daily)
+    assert md.startswith("# Meal plan for a 35-year-old female")
+    assert "| Meal | Food |" in md
+    assert "|---|" in md
+    for item in daily.items:
+        assert item.name in md  # full names, never clipped
+    _ends_with_medical_note(md)
+
+
+def test_json_is_the_model_and_round_trips(daily: mealplan.MealPlan) -> None:
+    text = render_json(daily)
+    assert json.loads(text)["schema_version"] == "1"
+    assert json.loads(text)["disclaimer"] == DISCLAIMER
+    assert mealplan.MealPlan.model_validate_json(text) == daily
+
+
+# ----------------------------------------------------------------- multi-day
+
+
+def test_multi_day_renders_each_day_averages_and_groceries(
+    two_days: mealplan.MealPlan,
+) -> None:
+    for render in (render_text, render_markdown):
+        text = render(two_days)
+        assert "Day 1" in text
+        assert "Day 2" in text
+        assert "Average per day over 2 days" in text
+        assert "Grocery list" in text
+        _ends_with_medical_note(text)
+
+
+def test_grocery_list_sums_days_and_sorts_by_group(
+    two_days: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    items = grocery_list(two_days, foods)
+    assert len(items) == len({i.food_id for i in two_days.items})
+    for g in items:
+        grams = sum(i.grams for i in two_days.items if i.food_id == g.food_id)
+        portions = sum(i.portions for i in two_days.items if i.food_id == g.food_id)
+        assert g.grams == pytest.approx(grams)
+        assert g.portions == pytest.approx(portions)
+        assert g.food_group == foods.food(g.food_id).food_group
+        costs = [i.cost for i in two_days.items if i.food_id == g.food_id]
+        if None in costs:
+            assert g.cost is None
+        else:
+            assert g.cost == pytest.approx(sum(c or 0.0 for c in costs))
+    keys = [(g.food_group or "", g.name.lower()) for g in items]
+    assert keys == sorted(keys)
+
+
+def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
+    items = grocery_list(two_days)
+    text = render_grocery_text(items)
+    md = render_grocery_markdown(items)
+    for g in items:
+        assert g.name[:30] in text
+        assert g.name in md
+    assert "Total:" in text or "No prices known" in text
+
+
+@pytest.mark.parametrize(
+    ("portions", "description", "expected"),
+    [
+        (1.0, "1 cup", "1 cup"),
+        (2.0, "1 cup", "2 x 1 cup"),
+        (0.5, "1 cup", "½ x 1 cup"),
+        (1.5, "1 oz", "1½ x 1 oz"),
+        (0.37, "100 g", "0.37 x 100 g"),
+    ],
+)
+def test_portions_text(portions: float, description: str, expected: str) -> None:
+    assert portions_text(portions, description) == expected
+
+
+# ----------------------------------------------------------------- diagnosis
+
+
+def test_diagnosis_renderings(diagnosis: mealplan.Diagnosis) -> None:
+    for render in (render_diagnosis_text, render_diagnosis_markdown):
+        text = render(diagnosis)
+        assert diagnosis.message in text
+        for c in diagnosis.conflicts:
+            assert c.constraint in text
+            assert c.relaxation in text
+        _ends_with_medical_note(text)
+    back = mealplan.Diagnosis.model_validate_json(render_diagnosis_json(diagnosis))
+    assert back == diagnosis
+
+
+# --------------------------------------------------------- food and targets
+
+
+def test_food_and_targets_renderings(foods: mealplan.FoodTable) -> None:
+    food = foods.food("pumpkin-seeds-roasted")
+    for render in (render_food_text, render_food_markdown):
+        text = render(food, foods)
+        assert "12016" in text
+        assert "High-Magnesium Foods" in text
+        assert "1 oz" in text
+    targets = mealplan.targets_for(mealplan.Person(age=35, sex=mealplan.Sex.FEMALE))
+    for render_t in (render_targets_text, render_targets_markdown):
+        text = render_t(targets)
+        assert "RDA" in text
+        assert "UL" in text
+        assert "CDRR" in text
+        _ends_with_medical_note(text)
+
+
+# ------------------------------------------------------------------ explain
+
+
+def test_explain_without_resolving(daily: mealplan.MealPlan) -> None:
+    e = explain(daily, marginal=False)
+    assert isinstance(e, Explanation)
+    assert e.marginal == []
+    for b in e.binding:
+        total = daily.days[0].total(b.nutrient)
+        assert total.amount == pytest.approx(b.amount)
+        assert b.text.endswith(".")
+        assert ("minimum" in b.text) == (b.side == "minimum")
+
+
+def test_explain_prices_each_binding_bound(
+    daily: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    e = explain(daily, foods, steps={"vitamin_d_ug": 1.0})
+    keys = {(b.nutrient, b.side) for b in e.binding}
+    assert {(m.nutrient, m.side) for m in e.marginal} == keys
+    for m in e.marginal:
+        assert m.measure == "objective"  # typical objective, no budget
+        if m.nutrient == "vitamin_d_ug":
+            assert m.step == 1.0
+        if m.feasible:
+            assert m.change is not None
+            # Tightening a bound can never improve an optimal plan.
+            assert m.change >= -0.05
+        else:
+            assert "no feasible plan" in m.text
+    text = render_text(daily, foods, explanation=e)
+    assert "Why this plan" in text
+    for b in e.binding:
+        assert b.text in text
+    _ends_with_medical_note(text)
+    assert Explanation.model_validate_json(e.model_dump_json()) == e
+
+
+def test_explain_multi_day_skips_resolves_by_default(
+    two_days: mealplan.MealPlan,
+) -> None:
+    e = explain(two_days)
+    assert e.marginal == []
