@@ -43,6 +43,8 @@ from mealplan._problem import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mealplan._problem import Problem
 
 __all__ = ["Solution", "SolveStatus", "solve"]
@@ -130,6 +132,15 @@ def _make_solver(name: SolverName, time_limit: float, gap: float) -> Any:
     return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP)
 
 
+def _merge(exprs: Iterable[dict[Any, float]]) -> dict[Any, float]:
+    """Sum linear expressions given as {variable: coefficient} dicts."""
+    out: dict[Any, float] = {}
+    for expr in exprs:
+        for var, c in expr.items():
+            out[var] = out.get(var, 0.0) + c
+    return out
+
+
 class _Builder:
     """Builds the PuLP model for one Problem."""
 
@@ -142,7 +153,8 @@ class _Builder:
         )
         self.v: dict[Key, Any] = {}
         self.y: dict[Key, Any] = {}
-        self.z: dict[tuple[int, int], Any] = {}
+        self.z: dict[tuple[int, int], dict[Any, float]] = {}
+        """(day, food) -> the linear expression 'eaten this day' (0 or 1)."""
         self.slacks: dict[str, Any] = {}
         self.by_day_food: dict[tuple[int, int], list[Key]] = {}
         self.day_vars: dict[int, list[tuple[int, int, Any]]] = {}
@@ -194,8 +206,6 @@ class _Builder:
             self.day_vars.setdefault(key[0], []).append((key[1], key[2], var))
         for (d, f), keys in by_day_food.items():
             if need_y:
-                z = self.var(0, 1, "Binary")
-                self.z[d, f] = z
                 for key in keys:
                     y = self.y[key]
                     self.add(
@@ -204,14 +214,13 @@ class _Builder:
                     self.add(
                         {self.v[key]: 1.0, y: -float(p.min_units[f])}, ">=", 0, "min"
                     )
-                    self.add({z: 1.0, y: -1.0}, ">=", 0, "zy")
-                expr = {self.v[k]: 1.0 for k in keys}
-                expr[z] = -float(p.max_units[f])
-                self.add(expr, "<=", 0, "daycap")
-                # z is 1 only when the food is in some meal of the day.
-                expr = {self.y[k]: -1.0 for k in keys}
-                expr[z] = 1.0
-                self.add(expr, "<=", 0, "zsum")
+                # A food is eaten at one meal of a day. Besides being how
+                # people eat, it lets "eaten this day" be the plain sum of the
+                # meal binaries: no extra binary, no linking rows.
+                day_use = {self.y[k]: 1.0 for k in keys}
+                if len(keys) > 1:
+                    self.add(day_use, "<=", 1, "one_meal")
+                self.z[d, f] = day_use
             elif len(keys) > 1:
                 self.add(
                     {self.v[k]: 1.0 for k in keys}, "<=", float(p.max_units[f]), "cap"
@@ -318,11 +327,11 @@ class _Builder:
                 if ys and meal.max_foods < len(ys):
                     self.add(ys, "<=", meal.max_foods, "meal_max")
         if p.max_foods is not None:
-            zs = {
-                self.z[d, f]: 1.0
-                for _, f, _ in self.day_vars.get(d, ())
+            zs = _merge(
+                self.z[d, f]
+                for f in {f for _, f, _ in self.day_vars.get(d, ())}
                 if (d, f) in self.z
-            }
+            )
             if len(zs) > p.max_foods:
                 self.add(zs, "<=", p.max_foods, "max_foods")
         if p.budget is not None:
@@ -336,7 +345,7 @@ class _Builder:
                 if z is None:
                     self.add({}, ">=", 1, "pin")  # food not available that day
                 else:
-                    self.add({z: 1.0}, ">=", 1, "pin")
+                    self.add(z, ">=", 1, "pin")
             else:
                 y = self.y.get((d, pin_meal, f))
                 self.add({y: 1.0} if y is not None else {}, ">=", 1, "pin")
@@ -366,7 +375,7 @@ class _Builder:
             by_food: dict[int, dict[Any, float]] = {}
             for (_, f), z in self.z.items():
                 if f not in pinned:
-                    by_food.setdefault(f, {})[z] = 1.0
+                    by_food.setdefault(f, {}).update(z)
             for zs in by_food.values():
                 if len(zs) > p.max_days_per_food:
                     self.add(zs, "<=", p.max_days_per_food, "variety")
@@ -385,11 +394,12 @@ class _Builder:
         for (d, m), old in p.must_differ.items():
             # m == -1: the whole day must drop one of its old foods.
             if m < 0:
-                ys = {self.z[d, f]: 1.0 for f in old if (d, f) in self.z}
+                present = [self.z[d, f] for f in old if (d, f) in self.z]
             else:
-                ys = {self.y[d, m, f]: 1.0 for f in old if (d, m, f) in self.y}
-            if ys and len(ys) == len(old):
-                self.add(ys, "<=", len(old) - 1, "differ")
+                present = [{self.y[d, m, f]: 1.0} for f in old if (d, m, f) in self.y]
+            # Foods already banned cannot come back, so the scope differs anyway.
+            if len(present) == len(old):
+                self.add(_merge(present), "<=", len(old) - 1, "differ")
 
     def _no_repeats(self) -> None:
         # Meal m of day d and of day d+1 may not hold the same set of foods:
@@ -465,7 +475,7 @@ class _Builder:
                     if c == c and c:
                         obj[var] = c
             elif what == "foods":
-                obj = dict.fromkeys(self.z.values(), 1.0)
+                obj = _merge(self.z.values())
             elif what != "none":
                 col = p.coef[what]
                 for (_, _, f), var in self.v.items():

@@ -204,7 +204,12 @@ def _pattern(targets: NutrientTargets, category: list[str]) -> dict[str, float]:
         kcal = (energy.minimum + energy.maximum) / 2
     elif energy is not None and (energy.minimum or energy.maximum):
         kcal = float(energy.minimum or energy.maximum or 2000.0)
-    return {g: n * kcal / 2000.0 for g, n in PATTERN_SERVINGS_2000.items()}
+    # Half servings: a target integer portions can hit exactly keeps the
+    # optimum at the LP bound, so HiGHS proves it at the root node.
+    return {
+        g: max(0.5, round(2 * n * kcal / 2000.0) / 2)
+        for g, n in PATTERN_SERVINGS_2000.items()
+    }
 
 
 def build_problem(

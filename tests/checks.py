@@ -1,0 +1,193 @@
+"""An independent checker: does a plan meet every hard constraint of its request?
+
+It recomputes everything from the food table and the request (never from the
+optimiser's internals or the plan's own totals), so a planner bug cannot hide
+behind its own arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+from mealplan import FoodTable, MealPlan
+from mealplan._problem import DEFAULT_MAX_PORTIONS
+
+REL = 1e-6
+ABS = 1e-6
+ATWATER = {"protein_g": 4.0, "fat_g": 9.0, "carbohydrate_g": 4.0}
+FORTIFIED_WORDS = re.compile(
+    r"\b(fortified|enriched|with added (vitamin|calcium|iron|ascorbic))", re.I
+)
+
+
+def _value(frame: Any, fid: str, col: str) -> float:
+    if col not in frame.columns:
+        return 0.0
+    v = frame.at[fid, col]
+    return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def _le(a: float, b: float) -> bool:
+    return a <= b * (1 + REL) + ABS
+
+
+def check_plan(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that ``plan`` meets every hard constraint of its request."""
+    req = plan.request
+    frame = table.frame
+    targets = plan.targets
+    assert len(plan.days) == req.days
+    meals = {m.name: m for m in req.meals or []}
+    step = {"half": 0.5, "whole": 1.0}.get(req.portion_mode.value)
+    days_per_food: Counter[str] = Counter()
+    week_grams: Counter[str] = Counter()
+    totals_sum: Counter[str] = Counter()
+    for day in plan.days:
+        grams: Counter[str] = Counter()
+        meal_energy: Counter[str] = Counter()
+        meal_foods: dict[str, list[str]] = {}
+        for item in day.items:
+            fid = item.food_id
+            assert fid in frame.index, fid
+            row = frame.loc[fid]
+            # Allowed foods.
+            if req.diet.value != "omnivore":
+                assert bool(row[req.diet.value]), (fid, req.diet)
+            allergens = set(row["allergens"]) if "allergens" in frame.columns else set()
+            assert not allergens & {a.value for a in req.allergies}, (fid, allergens)
+            name = str(row["name"]).lower()
+            for entry in req.exclude:
+                e = entry.strip().lower()
+                assert e not in {
+                    fid.lower(),
+                    str(row.get("food_group", "")).lower(),
+                    str(row.get("category", "")).lower(),
+                }, (fid, entry)
+                assert not re.search(r"\b" + re.escape(e) + r"(?:s|es)?\b", name), (
+                    fid,
+                    entry,
+                )
+            if not req.allow_fortified:
+                assert not row["fortified"], fid
+                text = f"{row['name']} {row.get('sr28_description', '')}"
+                assert not FORTIFIED_WORDS.search(text), fid
+            if req.objective.value == "cost" or req.budget_per_day is not None:
+                assert not math.isnan(float(row["price_per_100g"])), fid
+            # Portions.
+            desc, portion_g = table.default_portion(fid)
+            assert item.portion_description == desc
+            assert math.isclose(item.grams, item.portions * portion_g, rel_tol=1e-6)
+            assert item.portions > 0
+            if step is not None:
+                assert math.isclose(item.portions / step, round(item.portions / step))
+            if req.portion_limits and step is not None:
+                cap = row.get("max_portions")
+                cap = DEFAULT_MAX_PORTIONS if cap is None or cap != cap else float(cap)
+                assert item.portions <= cap + 1e-9, (fid, item.portions, cap)
+            # Meal suitability.
+            if req.meals is not None:
+                assert item.meal in meals, item.meal
+                slot = meals[item.meal].slot.value
+                assert slot in row["meal_slots"], (fid, slot)
+                meal_foods.setdefault(item.meal, []).append(fid)
+                meal_energy[item.meal] += (
+                    item.grams * _value(frame, fid, "energy_kcal") / 100
+                )
+            grams[fid] += item.grams
+            if item.cost is not None:
+                price = float(row["price_per_100g"])
+                assert math.isclose(
+                    item.cost, price * item.grams / 100, rel_tol=1e-3, abs_tol=1e-3
+                )
+        totals = {
+            col: sum(g * _value(frame, fid, col) / 100 for fid, g in grams.items())
+            for col in table.nutrients
+        }
+        for col, value in totals.items():
+            totals_sum[col] += value
+        focus_average = req.nutrient_period.value == "average" and req.days > 1
+        focus = {"magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"}
+        if plan.status.value != "shortfall":
+            for bound in targets.bounds:
+                total = totals[bound.nutrient]
+                if bound.minimum is not None:
+                    floor = bound.minimum
+                    if focus_average and bound.nutrient in focus:
+                        floor = bound.minimum * req.daily_floor
+                    assert _le(floor, total), (day.day, bound.nutrient, total, floor)
+                if bound.maximum is not None:
+                    assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
+            if req.macro_limits and targets.macro_shares:
+                energy = totals["energy_kcal"]
+                for col, (lo, hi) in targets.macro_shares.items():
+                    kcal = ATWATER.get(col, 4.0) * totals[col]
+                    assert _le(lo * energy, kcal) and _le(kcal, hi * energy), (
+                        col,
+                        kcal,
+                    )
+        # Counts, meals, budget, includes.
+        if req.max_foods is not None:
+            assert len(grams) <= req.max_foods, (day.day, len(grams))
+        if req.meals is not None:
+            day_energy = sum(meal_energy.values())
+            for name_, spec in meals.items():
+                foods = meal_foods.get(name_, [])
+                assert spec.min_foods <= len(foods) <= spec.max_foods, (name_, foods)
+                lo, hi = spec.energy_share
+                assert _le(lo * day_energy, meal_energy[name_]), (name_, lo)
+                assert _le(meal_energy[name_], hi * day_energy), (name_, hi)
+            # Each food at one meal of a day.
+            eaten = [f for fs in meal_foods.values() for f in fs]
+            assert len(eaten) == len(set(eaten)), eaten
+        if req.budget_per_day is not None:
+            cost = sum(
+                g * float(frame.at[fid, "price_per_100g"]) / 100
+                for fid, g in grams.items()
+            )
+            assert _le(cost, req.budget_per_day), cost
+        for fid in req.include:
+            assert fid in grams, (day.day, fid)
+        for pin in req.pins:
+            if pin.days is None or day.day in pin.days:
+                where = [i.meal for i in day.items if i.food_id == pin.food]
+                assert where, (day.day, pin.food)
+                if pin.meal is not None:
+                    assert pin.meal in where
+        for ban in req.bans:
+            if ban.days is None or day.day in ban.days:
+                assert all(
+                    i.food_id != ban.food
+                    or (ban.meal is not None and i.meal != ban.meal)
+                    for i in day.items
+                ), (day.day, ban.food)
+        for fid in grams:
+            days_per_food[fid] += 1
+            week_grams[fid] += grams[fid]
+    # Plan-wide: averages, variety.
+    if plan.status.value != "shortfall" and req.nutrient_period.value == "average":
+        for bound in targets.bounds:
+            if bound.minimum is not None:
+                avg = totals_sum[bound.nutrient] / req.days
+                assert _le(bound.minimum, avg), (bound.nutrient, avg)
+    if req.days > 1:
+        k = req.max_days_per_food or math.ceil(req.days * 5 / 7)
+        pinned = {p.food for p in req.pins} | set(req.include)
+        for fid, n in days_per_food.items():
+            if fid not in pinned:
+                assert n <= k, (fid, n, k)
+        if req.meals is not None:
+            for spec in req.meals:
+                if spec.min_foods < 1:
+                    continue
+                sets = [
+                    frozenset(i.food_id for i in day.items if i.meal == spec.name)
+                    for day in plan.days
+                ]
+                for a, b in zip(sets, sets[1:], strict=False):
+                    assert a != b, (spec.name, sorted(a))
+    if req.max_grams_per_week is not None:
+        for fid, g in week_grams.items():
+            assert _le(g, req.max_grams_per_week), (fid, g)

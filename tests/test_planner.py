@@ -1,0 +1,346 @@
+"""The daily planner: every plan meets its constraints, or the request is diagnosed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError, RequestError, UnknownFoodError
+from mealplan._models import SolverName
+from mealplan._optimiser import SolveStatus, solve
+from mealplan._planner import resolve_targets
+from mealplan._problem import build_problem
+from tests.checks import check_plan
+
+ADULT = {"age": 35, "sex": "female"}
+
+
+@pytest.fixture(scope="module")
+def foods() -> FoodTable:
+    return mealplan.load_foods()
+
+
+def _plan(foods: FoodTable, **request: Any) -> mealplan.MealPlan:
+    request.setdefault("person", ADULT)
+    result = mealplan.plan(request, foods)
+    check_plan(result, foods)
+    return result
+
+
+def assert_irreducible(
+    request: dict[str, Any], foods: FoodTable, groups: list[str]
+) -> None:
+    """The listed groups conflict, and dropping any one of them resolves it."""
+    req = mealplan.parse_request(request)
+    targets = resolve_targets(req, foods)
+    every = build_problem(req, targets, foods).groups
+    assert set(groups) <= set(every)
+
+    def status(kept: set[str]) -> SolveStatus:
+        problem = build_problem(req, targets, foods, disabled=set(every) - kept)
+        return solve(
+            problem, solver=SolverName.HIGHS, time_limit=20, goal=("min", "none")
+        ).status
+
+    assert status(set(groups)) is SolveStatus.INFEASIBLE
+    for g in groups:
+        assert status(set(groups) - {g}) in (
+            SolveStatus.OPTIMAL,
+            SolveStatus.FEASIBLE,
+        ), g
+
+
+# ------------------------------------------------------------------ examples
+
+
+@pytest.mark.parametrize("diet", ["omnivore", "pescatarian", "vegetarian"])
+def test_each_diet_gets_a_valid_day(foods: FoodTable, diet: str) -> None:
+    result = _plan(foods, diet=diet)
+    assert result.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
+    assert 1 <= len({i.food_id for i in result.items}) <= 10
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        {"age": 28, "sex": "female", "pregnancy": True, "trimester": 2},
+        {"age": 31, "sex": "female", "lactation": True},
+        {"age": 6, "sex": "male"},
+        {"age": 15, "sex": "male", "weight_kg": 60, "height_cm": 172},
+        {"age": 75, "sex": "female"},
+        {
+            "age": 50,
+            "sex": "male",
+            "weight_kg": 90,
+            "height_cm": 180,
+            "activity": "active",
+        },
+    ],
+)
+def test_life_stages_get_valid_days(foods: FoodTable, person: dict[str, Any]) -> None:
+    result = _plan(foods, person=person)
+    energy = result.targets.get("energy_kcal")
+    assert energy is not None and energy.minimum is not None
+
+
+def test_dairy_free_day_still_meets_calcium(foods: FoodTable) -> None:
+    result = _plan(foods, allergies=["milk"])
+    calcium = result.days[0].total("calcium_mg")
+    assert calcium.status is mealplan.NutrientStatus.MET
+    assert all(
+        "milk" not in foods.frame.at[i.food_id, "allergens"] for i in result.items
+    )
+
+
+def test_vegan_without_fortified_foods_is_diagnosed(foods: FoodTable) -> None:
+    request = {"person": ADULT, "diet": "vegan", "allow_fortified": False}
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, foods)
+    diagnosis = info.value.diagnosis
+    names = [c.constraint for c in diagnosis.conflicts]
+    assert "diet" in names
+    assert any(n.startswith("min:") for n in names)
+    assert str(info.value).count("\n") == 0
+    assert diagnosis.minimal
+    assert_irreducible(request, foods, names)
+
+
+def test_low_budget_is_met_or_priced(foods: FoodTable) -> None:
+    request = {"person": ADULT, "budget_per_day": 2.0}
+    try:
+        result = _plan(foods, budget_per_day=2.0)
+    except InfeasiblePlanError as exc:
+        conflicts = {c.constraint: c for c in exc.diagnosis.conflicts}
+        assert "budget" in conflicts
+        assert "$" in conflicts["budget"].relaxation
+        assert_irreducible(request, foods, list(conflicts))
+    else:
+        assert result.cost_per_day is not None and result.cost_per_day <= 2.0 + 1e-6
+        assert result.unpriced_foods_left_out > 0
+
+
+def test_cost_objective_is_cheaper_than_default(foods: FoodTable) -> None:
+    cheap = _plan(foods, objective="cost")
+    typical = _plan(foods, budget_per_day=100.0)
+    assert cheap.cost_per_day is not None and typical.cost_per_day is not None
+    assert cheap.cost_per_day <= typical.cost_per_day + 1e-6
+    assert any("without a known price" in n for n in cheap.notes)
+
+
+def test_same_request_gives_the_same_plan(foods: FoodTable) -> None:
+    a = mealplan.plan({"person": ADULT, "diet": "vegetarian"}, foods)
+    b = mealplan.plan({"person": ADULT, "diet": "vegetarian"}, foods)
+    assert a.model_dump(exclude={"solve_seconds", "timings"}) == b.model_dump(
+        exclude={"solve_seconds", "timings"}
+    )
+
+
+def test_include_and_exclude_are_honoured(foods: FoodTable) -> None:
+    result = _plan(
+        foods, include=["lentils-cooked"], exclude=["almonds", "Dairy and Egg Products"]
+    )
+    assert "lentils-cooked" in {i.food_id for i in result.items}
+
+
+def test_missing_data_makes_totals_lower_bounds(foods: FoodTable) -> None:
+    result = _plan(foods, include=["dark-chocolate-70-85"])
+    vitamin_d = result.days[0].total("vitamin_d_ug")
+    assert vitamin_d.lower_bound
+    assert any("chocolate" in f.lower() for f in vitamin_d.foods_missing_data)
+
+
+def test_energy_estimate_is_stated_without_weight(foods: FoodTable) -> None:
+    result = _plan(foods)
+    assert any("reference person" in n for n in result.notes)
+
+
+def test_cbc_is_an_option(foods: FoodTable) -> None:
+    result = _plan(foods, solver="cbc")
+    assert result.days[0].items
+
+
+def test_allow_shortfall_returns_the_closest_plan(foods: FoodTable) -> None:
+    result = mealplan.plan(
+        {
+            "person": ADULT,
+            "diet": "vegan",
+            "allow_fortified": False,
+            "allow_shortfall": True,
+        },
+        foods,
+    )
+    assert result.status is mealplan.PlanStatus.SHORTFALL
+    short = [
+        t for t in result.days[0].totals if t.status is mealplan.NutrientStatus.SHORT
+    ]
+    assert short and all(t.shortfall > 0 for t in short)
+    assert any("allow_shortfall" in n for n in result.notes)
+
+
+# ------------------------------------------------------------ bad requests
+
+
+@pytest.mark.parametrize(
+    ("request_", "where"),
+    [
+        ({"person": {"age": -1, "sex": "female"}}, "person.age"),
+        ({"person": ADULT, "diet": "keto"}, "diet"),
+        ({"person": ADULT, "kcal_min": 2500, "kcal_max": 1800}, "request"),
+        ({"person": ADULT, "allergies": ["gluten"]}, "allergies.0"),
+        ({"person": ADULT, "budget_per_day": 0}, "budget_per_day"),
+        ({"person": ADULT, "colour": "blue"}, "colour"),
+        ({"person": {"age": 30, "sex": "male", "pregnancy": True}}, "person"),
+        ({}, "request"),
+    ],
+)
+def test_bad_requests_raise_one_sentence_errors(
+    request_: dict[str, Any], where: str
+) -> None:
+    with pytest.raises(RequestError) as info:
+        mealplan.plan(request_)
+    message = str(info.value)
+    assert "\n" not in message and message.endswith(".")
+    assert info.value.errors and info.value.errors[0]["loc"] == where
+    assert "pydantic" not in message.lower()
+
+
+def test_unknown_include_is_a_clear_error(foods: FoodTable) -> None:
+    with pytest.raises(UnknownFoodError) as info:
+        mealplan.plan({"person": ADULT, "include": ["lentil"]}, foods)
+    assert "lentil" in str(info.value)
+
+
+def test_json_request_text_is_accepted(foods: FoodTable) -> None:
+    result = mealplan.plan(json.dumps({"person": ADULT, "max_foods": 12}), foods)
+    check_plan(result, foods)
+
+
+# ------------------------------------------------------- a caller's own table
+
+
+def _diet_table() -> FoodTable:
+    frame = pd.DataFrame(
+        {
+            "id": ["beans", "bread", "milk"],
+            "name": ["Beans", "Bread", "Milk"],
+            "energy_kcal": [120.0, 250.0, 60.0],
+            "protein_g": [8.0, 9.0, 3.4],
+            "iron_mg": [2.0, 3.0, 0.1],
+            "price_per_100g": [0.3, 0.4, 0.1],
+        }
+    )
+    return FoodTable.from_dataframe(frame, extra_nutrients={"iron_mg": "mg"})
+
+
+def test_classic_diet_problem_returns_the_exact_lp_optimum() -> None:
+    table = _diet_table()
+    request = {
+        "targets": {
+            "bounds": [
+                {"nutrient": "energy_kcal", "unit": "kcal", "minimum": 2000},
+                {"nutrient": "protein_g", "unit": "g", "minimum": 60},
+                {"nutrient": "iron_mg", "unit": "mg", "minimum": 18},
+            ]
+        },
+        "objective": "cost",
+        "portion_mode": "continuous",
+        "portion_limits": False,
+        "macro_limits": False,
+        "max_foods": None,
+        "meals": None,
+    }
+    result = mealplan.plan(request, table)
+    check_plan(result, table)
+    # Optimum by hand: bread gives energy cheapest per kcal ($0.0016/kcal vs
+    # beans $0.0025, milk $0.00167) and iron at 3 mg/100 g, so 800 g of bread
+    # meets energy (2000 kcal), protein (72 g) and iron (24 mg) for $3.20.
+    assert result.cost_per_day == pytest.approx(3.2, abs=1e-6)
+    assert [(i.food_id, round(i.grams, 6)) for i in result.items] == [("bread", 800.0)]
+
+
+# ------------------------------------------------------------- properties
+
+small_tables = st.lists(
+    st.tuples(
+        st.floats(20, 600),  # kcal
+        st.floats(0, 30),  # protein
+        st.floats(0, 400),  # calcium
+        st.one_of(st.none(), st.floats(0, 200)),  # magnesium (sometimes missing)
+        st.sampled_from(["vegetables", "dairy", "grains_pasta", "meat", "fruits"]),
+        st.booleans(),  # vegan
+        st.one_of(st.none(), st.floats(0.05, 2)),  # price
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+@settings(max_examples=25)
+@given(
+    rows=small_tables,
+    kcal=st.tuples(st.floats(500, 2500), st.floats(0, 800)),
+    calcium=st.floats(0, 1500),
+    vegan=st.booleans(),
+    budget=st.one_of(st.none(), st.floats(1, 20)),
+    max_foods=st.one_of(st.none(), st.integers(1, 6)),
+    mode=st.sampled_from(["half", "whole", "continuous"]),
+)
+def test_random_requests_on_random_tables(
+    rows: list[tuple[Any, ...]],
+    kcal: tuple[float, float],
+    calcium: float,
+    vegan: bool,
+    budget: float | None,
+    max_foods: int | None,
+    mode: str,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [f"f{i}" for i in range(len(rows))],
+            "name": [f"Food {i}" for i in range(len(rows))],
+            "energy_kcal": [r[0] for r in rows],
+            "protein_g": [r[1] for r in rows],
+            "calcium_mg": [r[2] for r in rows],
+            "magnesium_mg": [r[3] for r in rows],
+            "category": [r[4] for r in rows],
+            "vegan": [r[5] for r in rows],
+            "vegetarian": [r[5] for r in rows],
+            "pescatarian": [r[5] for r in rows],
+            "allergens": ["" for _ in rows],
+            "price_per_100g": [r[6] for r in rows],
+        }
+    )
+    table = FoodTable.from_dataframe(frame)
+    request: dict[str, Any] = {
+        "targets": {
+            "bounds": [
+                {
+                    "nutrient": "energy_kcal",
+                    "unit": "kcal",
+                    "minimum": kcal[0],
+                    "maximum": kcal[0] + kcal[1],
+                },
+                {"nutrient": "calcium_mg", "unit": "mg", "minimum": calcium},
+            ]
+        },
+        "diet": "vegan" if vegan else "omnivore",
+        "budget_per_day": budget,
+        "max_foods": max_foods,
+        "portion_mode": mode,
+        "meals": None,
+        "time_limit": 20,
+    }
+    try:
+        result = mealplan.plan(request, table)
+    except InfeasiblePlanError as exc:
+        groups = [c.constraint for c in exc.diagnosis.conflicts]
+        assert groups
+        assert_irreducible(request, table, groups)
+    else:
+        check_plan(result, table)
