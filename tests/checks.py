@@ -7,6 +7,7 @@ behind its own arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -124,10 +125,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():
                     kcal = ATWATER.get(col, 4.0) * totals[col]
-                    assert _le(lo * energy, kcal) and _le(kcal, hi * energy), (
-                        col,
-                        kcal,
-                    )
+                    assert _le(lo * energy, kcal), (col, kcal)
+                    assert _le(kcal, hi * energy), (col, kcal)
         # Counts, meals, budget, includes.
         if req.max_foods is not None:
             assert len(grams) <= req.max_foods, (day.day, len(grams))
@@ -186,7 +185,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     frozenset(i.food_id for i in day.items if i.meal == spec.name)
                     for day in plan.days
                 ]
-                for a, b in zip(sets, sets[1:], strict=False):
+                for a, b in itertools.pairwise(sets):
                     assert a != b, (spec.name, sorted(a))
     if req.max_grams_per_week is not None:
         for fid, g in week_grams.items():

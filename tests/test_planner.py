@@ -86,7 +86,8 @@ def test_each_diet_gets_a_valid_day(foods: FoodTable, diet: str) -> None:
 def test_life_stages_get_valid_days(foods: FoodTable, person: dict[str, Any]) -> None:
     result = _plan(foods, person=person)
     energy = result.targets.get("energy_kcal")
-    assert energy is not None and energy.minimum is not None
+    assert energy is not None
+    assert energy.minimum is not None
 
 
 def test_dairy_free_day_still_meets_calcium(foods: FoodTable) -> None:
@@ -121,14 +122,16 @@ def test_low_budget_is_met_or_priced(foods: FoodTable) -> None:
         assert "$" in conflicts["budget"].relaxation
         assert_irreducible(request, foods, list(conflicts))
     else:
-        assert result.cost_per_day is not None and result.cost_per_day <= 2.0 + 1e-6
+        assert result.cost_per_day is not None
+        assert result.cost_per_day <= 2.0 + 1e-6
         assert result.unpriced_foods_left_out > 0
 
 
 def test_cost_objective_is_cheaper_than_default(foods: FoodTable) -> None:
     cheap = _plan(foods, objective="cost")
     typical = _plan(foods, budget_per_day=100.0)
-    assert cheap.cost_per_day is not None and typical.cost_per_day is not None
+    assert cheap.cost_per_day is not None
+    assert typical.cost_per_day is not None
     assert cheap.cost_per_day <= typical.cost_per_day + 1e-6
     assert any("without a known price" in n for n in cheap.notes)
 
@@ -179,7 +182,8 @@ def test_allow_shortfall_returns_the_closest_plan(foods: FoodTable) -> None:
     short = [
         t for t in result.days[0].totals if t.status is mealplan.NutrientStatus.SHORT
     ]
-    assert short and all(t.shortfall > 0 for t in short)
+    assert short
+    assert all(t.shortfall > 0 for t in short)
     assert any("allow_shortfall" in n for n in result.notes)
 
 
@@ -205,8 +209,10 @@ def test_bad_requests_raise_one_sentence_errors(
     with pytest.raises(RequestError) as info:
         mealplan.plan(request_)
     message = str(info.value)
-    assert "\n" not in message and message.endswith(".")
-    assert info.value.errors and info.value.errors[0]["loc"] == where
+    assert "\n" not in message
+    assert message.endswith(".")
+    assert info.value.errors
+    assert info.value.errors[0]["loc"] == where
     assert "pydantic" not in message.lower()
 
 
