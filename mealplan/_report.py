@@ -120,11 +120,12 @@ def money(x: float | None) -> str:
 
 
 def nutrient_label(nutrient: str) -> str:
-    """Return a readable nutrient name (``vitamin B12``); unknown columns as given."""
+    """Return a readable nutrient name (``vitamin B12``; ``iron`` for ``iron_mg``)."""
     try:
         return str(Nutrient(nutrient).label)
     except ValueError:
-        return nutrient
+        stem = nutrient.rsplit("_", 1)[0] if "_" in nutrient else nutrient
+        return stem.replace("_", " ")
 
 
 def portions_text(portions: float, description: str) -> str:
@@ -369,6 +370,8 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
     rows: list[list[str]] = []
     for name in order:
         t = by_name[name]
+        if t.status is NutrientStatus.NO_BOUND and t.lower_bound and t.amount == 0:
+            continue  # no chosen food has data for it: nothing to say
         bound = plan.targets.get(name)
         total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
         status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
@@ -398,11 +401,14 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
 def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
     out = []
     for t in totals:
+        if t.status is NutrientStatus.NO_BOUND:
+            continue
         if t.lower_bound and t.foods_missing_data:
             names = ", ".join(t.foods_missing_data)
+            label = nutrient_label(t.nutrient)
             out.append(
-                f"{nutrient_label(t.nutrient)} is a lower bound: USDA SR28 has no "
-                f"{nutrient_label(t.nutrient)} value for {names}."
+                f"{label[:1].upper() + label[1:]} is a lower bound (≥): the food table "
+                f"has no {label} value for {names}, so the true total may be higher."
             )
     return out
 
@@ -430,8 +436,8 @@ def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
-    if foods is None:
-        return []
+    if foods is None or foods.mentions_table.empty:
+        return []  # a caller's table: no article mentions to show
     seen: dict[str, PlanItem] = {}
     for item in plan.items:
         seen.setdefault(item.food_id, item)
@@ -641,7 +647,7 @@ def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]
     total = f"Total: {money(sum(priced))}" if priced else "No prices known"
     if unpriced:
         total += (
-            f", plus {len(unpriced)} food(s) without a price ({', '.join(unpriced)})"
+            f", plus {len(unpriced)} food(s) without a price ({'; '.join(unpriced)})"
         )
     blocks.append(_Para(total + "."))
     return blocks

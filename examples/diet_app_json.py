@@ -1,0 +1,53 @@
+"""What a diet app does: send a JSON request, read a JSON plan back.
+
+The same JSON works on the command line:
+    mealplan plan --request request.json --format json > plan.json
+Run: python examples/diet_app_json.py
+"""
+
+from __future__ import annotations
+
+import json
+
+import mealplan
+
+request_json = json.dumps(
+    {
+        "schema_version": "1",
+        "person": {"age": 52, "sex": "male", "weight_kg": 80, "height_cm": 178},
+        "diet": "pescatarian",
+        "allergies": ["peanuts"],
+        "max_foods": 10,
+    }
+)
+
+try:
+    plan = mealplan.plan(request_json)
+except mealplan.RequestError as exc:  # bad JSON fields: a list the app can show
+    print(json.dumps({"error": str(exc), "errors": exc.errors}))
+    raise
+except mealplan.InfeasiblePlanError as exc:  # no plan: say why
+    print(exc.diagnosis.model_dump_json(indent=2))
+    raise
+
+response_json = plan.model_dump_json()
+data = json.loads(response_json)
+for item in data["days"][0]["items"]:
+    print(f"{item['meal']:<10} {item['name']:<45} {item['grams']:>6.0f} g")
+
+# The response round-trips exactly, and carries the contract version.
+assert mealplan.MealPlan.model_validate_json(response_json) == plan
+assert data["schema_version"] == mealplan.SCHEMA_VERSION
+assert data["request"]["diet"] == "pescatarian"
+assert all("peanut" not in i["food_id"] for i in data["days"][0]["items"])
+
+# A typo in a field is an error with a machine-readable location, not ignored.
+errors: list[dict[str, str]] = []
+try:
+    mealplan.parse_request({"person": {"age": 52, "sex": "male"}, "alergies": []})
+except mealplan.RequestError as exc:
+    print(exc)
+    errors = exc.errors
+assert errors == [
+    {"loc": "alergies", "msg": "unknown field; check its spelling against the schema"}
+]
