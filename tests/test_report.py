@@ -143,7 +143,7 @@ def test_lower_bounds_are_marked_and_foods_named(daily: mealplan.MealPlan) -> No
     )
     for text in (render_text(changed), render_markdown(changed)):
         assert "≥ " in text
-        assert "vitamin B12 is a lower bound" in text
+        assert "Vitamin B12 is a lower bound" in text
         assert "Mystery food" in text
 
 
