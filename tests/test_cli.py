@@ -355,3 +355,40 @@ def test_python_dash_m() -> None:
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"] == "Diagnosis"
+
+
+# ------------------------------------------------ explain, solver failure
+
+
+def test_plan_explain_markdown() -> None:
+    result = run("plan", *PERSON, "--explain", "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "## Why this plan" in result.stdout
+    assert result.stdout.rstrip().endswith('numbness."')
+
+
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [
+        (mealplan.SolverError("The solver found no plan within 1 s.", "x"), "solver"),
+        (RuntimeError("boom"), "internal error (RuntimeError: boom)"),
+    ],
+)
+def test_solver_failure_and_internal_errors_exit_3_without_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    needle: str,
+) -> None:
+    import mealplan._planner
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(mealplan._planner, "plan", fail)
+    assert main(["plan", *PERSON]) == 3
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert needle in err
+    assert "Traceback" not in err
