@@ -292,7 +292,7 @@ class PlanRequest(_Model):
     kcal_min: Annotated[float | None, Field(gt=0, le=10000)] = None
     kcal_max: Annotated[float | None, Field(gt=0, le=10000)] = None
     budget_per_day: Annotated[float | None, Field(gt=0)] = None
-    max_foods: Annotated[int | None, Field(ge=1, le=100)] = 10
+    max_foods: Annotated[int | None, Field(ge=1, le=100)] = 12
     objective: Objective = Objective.TYPICAL
     portion_mode: PortionMode = PortionMode.HALF
     portion_limits: bool = True
@@ -304,13 +304,20 @@ class PlanRequest(_Model):
     meals: list[MealSpec] | None = Field(default_factory=default_meals)
     nutrient_period: NutrientPeriod = NutrientPeriod.DAILY
     daily_floor: Annotated[float, Field(ge=0, le=1)] = 0.7
-    max_days_per_food: Annotated[int | None, Field(ge=1, le=28)] = None
+    max_days_per_food: Annotated[int | None, Field(ge=1, le=28)] = Field(
+        default=None,
+        description="Most days a food may appear on; None: half the days, rounded up.",
+    )
     max_grams_per_week: Annotated[float | None, Field(gt=0)] = None
     pins: list[Pin] = Field(default_factory=list)
     bans: list[Ban] = Field(default_factory=list)
     solver: SolverName = SolverName.HIGHS
     time_limit: Annotated[float, Field(gt=0, le=3600)] = 20.0
-    mip_gap: Annotated[float, Field(ge=0, le=1)] = 0.0001
+    mip_gap: Annotated[float | None, Field(ge=0, le=1)] = Field(
+        default=None,
+        description="Relative gap at which the solver stops; None: 0.0001 for one "
+        "day, 0.01 for a multi-day plan.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> PlanRequest:

@@ -21,6 +21,7 @@ faster than ``lpSum`` on these models (see PERFORMANCE.md).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import os
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pulp
 
 from mealplan._errors import SolverError
@@ -119,17 +121,59 @@ def _silence_highs_banner() -> None:
         os.close(devnull)
 
 
-def _make_solver(name: SolverName, time_limit: float, gap: float) -> Any:
+class _WarmHiGHS(pulp.HiGHS):  # type: ignore[misc]
+    """pulp.HiGHS that hands HiGHS a starting plan before it solves.
+
+    PuLP 3.3's HiGHS interface has no warm start; highspy's sparse
+    ``setSolution`` takes the integer columns and HiGHS completes the rest, so
+    the search starts from a feasible incumbent instead of from nothing.
+    """
+
+    def __init__(self, start: dict[Any, float], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._start = start
+
+    def actualSolve(self, lp: Any) -> Any:  # noqa: N802 - PuLP's name
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        if self._start:
+            index = np.array([v.index for v in self._start], dtype=np.int32)
+            values = np.array(list(self._start.values()), dtype=np.float64)
+            lp.solverModel.setSolution(len(index), index, values)
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        for var in lp.variables():
+            var.modified = False
+        for constraint in lp._constraints.values():
+            constraint.modifier = False
+        lp.assignStatus(status, sol_status)
+        return status
+
+
+def _make_solver(
+    name: SolverName,
+    time_limit: float,
+    gap: float,
+    start: dict[Any, float] | None = None,
+    *,
+    mip: bool = True,
+) -> Any:
     if name is SolverName.CBC:
         # PuLP 3.3 warns that the bundled CBC goes away in PuLP 4; it is an
         # opt-in alternative here (faster on small daily models), HiGHS the default.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             return pulp.PULP_CBC_CMD(
-                msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP
+                mip=mip, msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP
             )
     _silence_highs_banner()
-    return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP)
+    if start:
+        return _WarmHiGHS(
+            start, msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP
+        )
+    return pulp.HiGHS(
+        mip=mip, msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=_ABS_GAP
+    )
 
 
 def _merge(exprs: Iterable[dict[Any, float]]) -> dict[Any, float]:
@@ -436,7 +480,6 @@ class _Builder:
         per-food weights break ties.
         """
         p = self.p
-        n = max(len(p.food_ids), 1)
         upp = 1.0 / p.units_per_portion
         for d in range(p.days):
             if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
@@ -450,7 +493,7 @@ class _Builder:
                 elif group == "extras":
                     obj[var] = obj.get(var, 0.0) + weight * _EXTRAS_COST * upp
                 penalty = (0.0 if p.article[f] else _ARTICLE_BONUS) + _TIE_BREAK * (
-                    1 + f / n
+                    1 + float(p.tie[f])
                 )
                 obj[var] = obj.get(var, 0.0) + weight * penalty * upp
             for group, target in p.pattern.items():
@@ -483,7 +526,6 @@ class _Builder:
                         obj[var] = obj.get(var, 0.0) + float(col[f])
             self.prob += pulp.LpAffineExpression(obj), "objective"
             return
-        n = max(len(p.food_ids), 1)
         typical_weight = 1.0
         if p.objective is Objective.COST:
             for (_, _, f), var in self.v.items():
@@ -500,12 +542,62 @@ class _Builder:
                 w = 1.0 / p.units_per_portion - (
                     _ARTICLE_BONUS / 10 if p.article[f] else 0.0
                 )
-                obj[var] = obj.get(var, 0.0) + typical_weight * (w + _TIE_BREAK * f / n)
+                obj[var] = obj.get(var, 0.0) + typical_weight * (
+                    w + _TIE_BREAK * float(p.tie[f])
+                )
         for name, slack in self.slacks.items():
             group = name.split("@", 1)[0]
             rhs = next((b.value for b in p.bounds if b.group == group), 1.0)
             obj[slack] = _SHORTFALL_WEIGHT / max(rhs, 1e-6)
         self.prob += pulp.LpAffineExpression(obj), "objective"
+
+
+def _guided_start(
+    problem: Problem,
+    *,
+    goal: tuple[str, str] | None,
+    time_limit: float,
+    mip_gap: float,
+) -> tuple[Solution, float] | None:
+    """Find a starting plan among the foods the LP relaxation uses.
+
+    The relaxation's bound is nearly the optimum on these models, but HiGHS's
+    own heuristics take most of a solve to find a matching plan among ~600
+    foods. The foods the relaxation uses are almost always enough: the MILP
+    restricted to them is small and solves in a fraction of the time, and the
+    full MILP started from its plan only has to confirm the bound.
+
+    Returns:
+        The restricted plan and the relaxation's objective (a lower bound for
+        the full model when minimising), or None.
+
+    """
+    lp = solve(problem, goal=goal, time_limit=time_limit, mip_gap=mip_gap, relax=True)
+    if lp.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return None
+    support = {f for (_, _, f), units in lp.units.items() if units > 1e-6}
+    support |= {f for f, _, _ in problem.pins}
+    if not support:
+        return None
+    others = [(f, None, None) for f in range(len(problem.food_ids)) if f not in support]
+    restricted = dataclasses.replace(problem, bans=[*problem.bans, *others])
+    small = solve(
+        restricted,
+        goal=goal,
+        time_limit=max(time_limit / 4, 0.5),
+        mip_gap=mip_gap,
+        guide=False,
+    )
+    if (
+        small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        and lp.objective is not None
+    ):
+        # Account for both models' building and reading in the plan's timings.
+        small.build_seconds += lp.build_seconds
+        small.extract_seconds += lp.extract_seconds
+        small.solve_seconds += lp.solve_seconds
+        return small, lp.objective
+    return None
 
 
 def solve(
@@ -515,6 +607,9 @@ def solve(
     time_limit: float = 20.0,
     mip_gap: float = 1e-4,
     goal: tuple[str, str] | None = None,
+    start: dict[Key, float] | None = None,
+    relax: bool = False,
+    guide: bool = True,
 ) -> Solution:
     """Solve ``problem`` and return plain values.
 
@@ -526,6 +621,11 @@ def solve(
         goal: Replace the objective, e.g. ``("max", "vitamin_b12_ug")``,
             ``("min", "cost")``, ``("min", "foods")`` or ``("min", "none")``
             (pure feasibility); used by the diagnosis.
+        start: A feasible plan to start from, as (day, meal, food) -> units
+            (HiGHS only); the weekly planner passes its day-by-day plan.
+        relax: Solve the LP relaxation (every variable continuous).
+        guide: Without a ``start``, find one first by solving the model
+            restricted to the foods its LP relaxation uses (HiGHS only).
 
     Returns:
         The solution; ``units`` is empty unless a plan was found.
@@ -537,10 +637,43 @@ def solve(
     if problem.impossible:
         return Solution(SolveStatus.INFEASIBLE, solver_status="impossible")
     t0 = time.perf_counter()
+    guide_seconds = 0.0
+    if (
+        guide
+        and start is None
+        and not relax
+        and problem.integer
+        and solver is SolverName.HIGHS
+    ):
+        guided = _guided_start(
+            problem, goal=goal, time_limit=time_limit, mip_gap=mip_gap
+        )
+        guide_seconds = time.perf_counter() - t0
+        if guided is not None:
+            small, bound = guided
+            start = small.units
+            # The relaxation bounds the full model, so a restricted plan within
+            # the gap of it is optimal for the full model too: no second solve.
+            minimise = goal is None or goal[0] != "max"
+            if minimise and small.objective is not None:
+                gap_abs = small.objective - bound
+                if gap_abs <= max(_ABS_GAP, mip_gap * abs(small.objective)) + 1e-9:
+                    small.status = SolveStatus.OPTIMAL
+                    small.gap = max(gap_abs, 0.0) / max(abs(small.objective), 1e-9)
+                    return small
+        t0 = time.perf_counter()
     builder = _Builder(problem, goal)
     builder.build()
     t1 = time.perf_counter()
-    backend = _make_solver(solver, time_limit, mip_gap)
+    warm: dict[Any, float] | None = None
+    if start:
+        warm = {}
+        for key, var in builder.v.items():
+            amount = start.get(key, 0.0)
+            warm[var] = amount
+            if key in builder.y:
+                warm[builder.y[key]] = 1.0 if amount > 0 else 0.0
+    backend = _make_solver(solver, time_limit, mip_gap, warm, mip=not relax)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -581,7 +714,7 @@ def solve(
     units: dict[Key, float] = {}
     for key, var in builder.v.items():
         value = var.value() or 0.0
-        if problem.integer:
+        if problem.integer and not relax:
             value = float(round(value))
         elif abs(value) < 1e-9:
             value = 0.0
@@ -596,7 +729,7 @@ def solve(
         objective=float(objective) if objective is not None else None,
         gap=gap,
         build_seconds=t1 - t0,
-        solve_seconds=t2 - t1,
+        solve_seconds=t2 - t1 + guide_seconds,  # the guiding solves count as solving
         extract_seconds=t3 - t2,
         slacks=slacks,
         solver_status=pulp.LpStatus[status],

@@ -18,6 +18,7 @@ Constraint groups (the names the diagnosis reports):
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,14 @@ if TYPE_CHECKING:
 
     from mealplan._catalog import FoodTable
 
-__all__ = ["FILTER_GROUPS", "BoundRow", "MealRow", "Problem", "build_problem"]
+__all__ = [
+    "FILTER_GROUPS",
+    "BoundRow",
+    "MealRow",
+    "Problem",
+    "build_problem",
+    "default_max_days",
+]
 
 FILTER_GROUPS = ("diet", "allergies", "exclude", "fortified", "priced")
 
@@ -68,7 +76,7 @@ DEFAULT_CATEGORY_CAP = 1
 # household serving, not a cup- or ounce-equivalent, so the pattern is
 # approximated in servings (a slice of bread or a cup of cereal is about 1 oz-eq
 # of grains, a cup of cooked rice 2; 3 oz of fish 3 oz-eq of protein, a cup of
-# beans 4; 1 tbsp oil about 14 g); the targets scale with the day's energy.
+# beans 4; 1 tbsp oil about 14 g); the targets scale down with the day's energy.
 # Departures are charged by absolute value, which is convex: the LP relaxation
 # stays tight and the MILP solves in milliseconds, unlike a per-item
 # "one serving each" charge, whose relaxation is nearly empty.
@@ -147,6 +155,9 @@ class Problem:
     price_per_unit: NDArray[np.float64]
     """US$ per unit; NaN where unknown."""
     article: NDArray[np.bool_]
+    tie: NDArray[np.float64]
+    """A fixed pseudo-random number in [0, 1) per food (a hash of its id), so
+    tie-breaks favour no food for its name or its place in the table."""
     category: list[str]
     """Each candidate's category ("" when the table has none)."""
     pattern: dict[str, float]
@@ -195,6 +206,15 @@ def resolve_food(table: FoodTable, food: str) -> str:
     raise UnknownFoodError(food, food)  # pragma: no cover - table.food raised
 
 
+def default_max_days(days: int) -> int:
+    """Return the default max_days_per_food: a food on at most half the days.
+
+    Staples still recur (4 days of 7), but the plan cannot settle into two
+    alternating days, which is what a looser limit produced.
+    """
+    return max(1, math.ceil(days / 2))
+
+
 def _pattern(targets: NutrientTargets, category: list[str]) -> dict[str, float]:
     if not any(category):
         return {}
@@ -206,9 +226,13 @@ def _pattern(targets: NutrientTargets, category: list[str]) -> dict[str, float]:
         kcal = float(energy.minimum or energy.maximum or 2000.0)
     # Half servings: a target integer portions can hit exactly keeps the
     # optimum at the LP bound, so HiGHS proves it at the root node.
+    # Smaller eaters get proportionally fewer servings; larger eaters keep
+    # the 2,000 kcal pattern and eat bigger servings. Scaling up as well asked
+    # for more servings than max_foods foods can hold, which left the MILP
+    # with a weak bound and no plan for seconds.
+    scale = min(kcal / 2000.0, 1.0)
     return {
-        g: max(0.5, round(2 * n * kcal / 2000.0) / 2)
-        for g, n in PATTERN_SERVINGS_2000.items()
+        g: max(0.5, round(2 * n * scale) / 2) for g, n in PATTERN_SERVINGS_2000.items()
     }
 
 
@@ -451,9 +475,7 @@ def build_problem(
     if request.days > 1:
         groups.append("variety")
         if max_days is None:
-            # A food on at most about five days of seven: staples recur,
-            # but no day is the previous one again.
-            max_days = max(1, math.ceil(request.days * 5 / 7))
+            max_days = default_max_days(request.days)
     else:
         max_days = None
 
@@ -469,6 +491,7 @@ def build_problem(
         coef=coef,
         price_per_unit=price_per_unit,
         article=article,
+        tie=np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates]),
         category=category,
         pattern=_pattern(targets, category),
         days=request.days,

@@ -172,7 +172,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                 avg = totals_sum[bound.nutrient] / req.days
                 assert _le(bound.minimum, avg), (bound.nutrient, avg)
     if req.days > 1:
-        k = req.max_days_per_food or math.ceil(req.days * 5 / 7)
+        # The contract's default: a food on at most half the days.
+        k = req.max_days_per_food or math.ceil(req.days / 2)
         pinned = {p.food for p in req.pins} | set(req.include)
         for fid, n in days_per_food.items():
             if fid not in pinned:
