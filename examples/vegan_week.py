@@ -1,9 +1,9 @@
 """A vegan week (7 days) and its grocery list.
 
 With the bundled table a vegan week is only feasible when a food may appear
-on every day: the default variety rule (each food on at most about 5 of 7
-days) leaves too few vegan vitamin B12 sources (fortified foods) within their
-realistic portion caps. So this plan sets max_days_per_food=7; focus
+on every day: the default variety rule (each food on at most half the days,
+4 of 7) leaves too few vegan vitamin B12 sources (fortified foods) within
+their realistic portion caps. So this plan sets max_days_per_food=7; focus
 nutrients are still met every day.
 Run: python examples/vegan_week.py
 """
