@@ -1,0 +1,259 @@
+"""Multi-day plans: meal slots, variety, pins and bans, regeneration, diagnosis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError, MealPlan
+from tests.checks import check_plan
+from tests.test_planner import assert_irreducible
+
+ADULT = {"age": 35, "sex": "female"}
+
+
+@pytest.fixture(scope="module")
+def foods() -> FoodTable:
+    return mealplan.load_foods()
+
+
+@pytest.fixture(scope="module")
+def week(foods: FoodTable) -> MealPlan:
+    result = mealplan.plan(
+        {"person": ADULT, "diet": "vegetarian", "days": 7, "time_limit": 15}, foods
+    )
+    check_plan(result, foods)
+    return result
+
+
+def test_vegetarian_week_meets_every_constraint(week: MealPlan) -> None:
+    assert len(week.days) == 7
+    assert week.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
+    if week.status is mealplan.PlanStatus.FEASIBLE:
+        assert week.gap is not None
+        assert any("may not be optimal" in n for n in week.notes)
+    assert any("every day" in n for n in week.notes)
+    # Variety: no food on more than 4 of the 7 days.
+    days_per_food: dict[str, int] = {}
+    for day in week.days:
+        for fid in {i.food_id for i in day.items}:
+            days_per_food[fid] = days_per_food.get(fid, 0) + 1
+    assert max(days_per_food.values()) <= 4
+
+
+def test_regenerate_one_meal_keeps_the_rest_byte_for_byte(
+    week: MealPlan, foods: FoodTable
+) -> None:
+    old = [i.food_id for i in week.days[2].items if i.meal == "lunch"]
+    new = mealplan.regenerate(week, day=3, meal="lunch", reject=old[:1], foods=foods)
+    check_plan(new, foods)
+    for before, after in zip(week.days, new.days, strict=True):
+        if before.day != 3:
+            assert before.model_dump_json() == after.model_dump_json()
+    keep_before = [i for i in week.days[2].items if i.meal != "lunch"]
+    keep_after = [i for i in new.days[2].items if i.meal != "lunch"]
+    assert keep_before == keep_after
+    lunch = {i.food_id for i in new.days[2].items if i.meal == "lunch"}
+    assert old[0] not in lunch
+    assert lunch != set(old)
+
+
+def test_regenerate_one_day_changes_only_that_day(
+    week: MealPlan, foods: FoodTable
+) -> None:
+    new = mealplan.regenerate(week, day=5, foods=foods)
+    check_plan(new, foods)
+    for before, after in zip(week.days, new.days, strict=True):
+        if before.day != 5:
+            assert before.model_dump_json() == after.model_dump_json()
+    assert {i.food_id for i in new.days[4].items} != {
+        i.food_id for i in week.days[4].items
+    }
+
+
+def test_regenerate_rejects_bad_day_and_meal(week: MealPlan) -> None:
+    with pytest.raises(mealplan.RequestError):
+        mealplan.regenerate(week, day=9)
+    with pytest.raises(mealplan.RequestError):
+        mealplan.regenerate(week, day=1, meal="brunch")
+
+
+def test_weekly_average_with_a_daily_floor(foods: FoodTable) -> None:
+    result = mealplan.plan(
+        {
+            "person": ADULT,
+            "days": 3,
+            "nutrient_period": "average",
+            "daily_floor": 0.7,
+            "time_limit": 8,
+        },
+        foods,
+    )
+    check_plan(result, foods)
+    assert any("average" in n for n in result.notes)
+
+
+# -------------------------------------------------------- small random tables
+
+CATEGORIES = ["vegetables", "fruits", "grains_pasta", "dairy", "legumes", "oils_fats"]
+SLOTS = ["breakfast", "lunch", "dinner", "snack"]
+
+
+def small_table(rows: list[tuple[Any, ...]]) -> FoodTable:
+    frame = pd.DataFrame(
+        {
+            "id": [f"f{i}" for i in range(len(rows))],
+            "name": [f"Food {i}" for i in range(len(rows))],
+            "energy_kcal": [r[0] for r in rows],
+            "calcium_mg": [r[1] for r in rows],
+            "category": [r[2] for r in rows],
+            "meal_slots": [";".join(sorted(r[3])) for r in rows],
+            "vegan": [r[4] for r in rows],
+            "vegetarian": [r[4] for r in rows],
+            "pescatarian": [r[4] for r in rows],
+            "allergens": [r[5] for r in rows],
+            "price_per_100g": [r[6] for r in rows],
+        }
+    )
+    return FoodTable.from_dataframe(frame)
+
+
+food_rows = st.tuples(
+    st.floats(50, 500),
+    st.floats(0, 300),
+    st.sampled_from(CATEGORIES),
+    st.sets(st.sampled_from(SLOTS), min_size=1),
+    st.booleans(),
+    st.sampled_from(["", "milk", "soy", "wheat"]),
+    st.one_of(st.none(), st.floats(0.05, 1.5)),
+)
+
+
+@settings(max_examples=20)
+@given(
+    rows=st.lists(food_rows, min_size=6, max_size=14),
+    days=st.integers(2, 4),
+    meals=st.booleans(),
+    vegan=st.booleans(),
+    allergy=st.sampled_from([[], ["milk"], ["soy", "wheat"]]),
+    pin=st.one_of(st.none(), st.integers(0, 13)),
+    ban=st.one_of(st.none(), st.integers(0, 13)),
+    period=st.sampled_from(["daily", "average"]),
+    max_days=st.one_of(st.none(), st.integers(1, 4)),
+)
+def test_random_weekly_requests(
+    rows: list[tuple[Any, ...]],
+    days: int,
+    meals: bool,
+    vegan: bool,
+    allergy: list[str],
+    pin: int | None,
+    ban: int | None,
+    period: str,
+    max_days: int | None,
+) -> None:
+    table = small_table(rows)
+    request: dict[str, Any] = {
+        "targets": {
+            "bounds": [
+                {
+                    "nutrient": "energy_kcal",
+                    "unit": "kcal",
+                    "minimum": 1200,
+                    "maximum": 2400,
+                },
+                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
+            ]
+        },
+        "days": days,
+        "diet": "vegan" if vegan else "omnivore",
+        "allergies": allergy,
+        "nutrient_period": period,
+        "max_days_per_food": max_days,
+        "max_foods": 8,
+        "time_limit": 10,
+    }
+    if not meals:
+        request["meals"] = None
+    if pin is not None and pin < len(rows):
+        request["pins"] = [{"food": f"f{pin}", "days": [1]}]
+    if ban is not None and ban < len(rows):
+        request["bans"] = [{"food": f"f{ban}", "days": [days]}]
+    try:
+        result = mealplan.plan(request, table)
+    except InfeasiblePlanError as exc:
+        groups = [c.constraint for c in exc.diagnosis.conflicts]
+        assert groups
+        assert_irreducible(request, table, groups)
+    else:
+        check_plan(result, table)
+
+
+def test_variety_too_tight_is_diagnosed() -> None:
+    rows = [
+        (
+            400.0,
+            300.0,
+            "dairy",
+            {"breakfast", "lunch", "dinner", "snack"},
+            True,
+            "",
+            0.5,
+        ),
+        (300.0, 100.0, "grains_pasta", {"lunch", "dinner"}, True, "", 0.2),
+    ]
+    table = small_table(rows)
+    request = {
+        "targets": {
+            "bounds": [{"nutrient": "calcium_mg", "unit": "mg", "minimum": 200}]
+        },
+        "days": 4,
+        "max_days_per_food": 1,
+        "meals": None,
+        "time_limit": 10,
+    }
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, table)
+    groups = [c.constraint for c in info.value.diagnosis.conflicts]
+    assert "variety" in groups
+    assert_irreducible(request, table, groups)
+
+
+def test_pin_that_breaks_the_budget_is_diagnosed() -> None:
+    rows = [
+        (
+            200.0,
+            300.0,
+            "dairy",
+            {"breakfast", "lunch", "dinner", "snack"},
+            True,
+            "",
+            3.0,
+        ),
+        (300.0, 100.0, "grains_pasta", {"lunch", "dinner"}, True, "", 0.2),
+    ]
+    table = small_table(rows)
+    request = {
+        "targets": {
+            "bounds": [{"nutrient": "calcium_mg", "unit": "mg", "minimum": 100}]
+        },
+        "days": 2,
+        "meals": None,
+        "budget_per_day": 1.0,
+        "pins": [{"food": "f0"}],
+        "portion_limits": False,
+        "max_foods": None,
+        "time_limit": 10,
+    }
+    # A table without portions has 100 g portions: the smallest pinned amount,
+    # half a portion (50 g at $3.00/100 g), already costs $1.50 a day.
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, table)
+    groups = [c.constraint for c in info.value.diagnosis.conflicts]
+    assert {"pins", "budget"} <= set(groups)
+    assert_irreducible(request, table, groups)
