@@ -112,10 +112,8 @@ __all__ = [
 # annotations through it.
 for _name in __all__:
     _obj = globals()[_name]
-    if (
-        (callable(_obj)
-        and not isinstance(_obj, type))
-        or (isinstance(_obj, type) and issubclass(_obj, Exception))
+    if (callable(_obj) and not isinstance(_obj, type)) or (
+        isinstance(_obj, type) and issubclass(_obj, Exception)
     ):
         _obj.__module__ = "mealplan"
 del _name, _obj

@@ -52,6 +52,7 @@ class FoodTableError(MealPlanError, ValueError):
         path: The file, or ``"<dataframe>"`` for an in-memory table.
         row: The 1-based data row (header excluded), or None for the whole table.
         column: The offending column, or None.
+
     """
 
     def __init__(
@@ -86,6 +87,7 @@ class RequestError(MealPlanError, ValueError):
 
     Attributes:
         errors: Machine-readable problems, each ``{"loc": "a.b", "msg": "..."}``.
+
     """
 
     def __init__(self, message: str, errors: Sequence[dict[str, str]] = ()) -> None:
@@ -129,6 +131,7 @@ class InfeasiblePlanError(MealPlanError):
         diagnosis: A :class:`mealplan.Diagnosis` naming the smallest set of the
             request's constraints that cannot hold together, and how to relax
             each one. None only when the diagnosis itself could not be computed.
+
     """
 
     def __init__(self, message: str, diagnosis: Any = None) -> None:
@@ -144,6 +147,7 @@ class SolverError(MealPlanError, RuntimeError):
 
     Attributes:
         status: The solver's own status text.
+
     """
 
     def __init__(self, message: str, status: str = "") -> None:

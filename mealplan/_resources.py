@@ -19,6 +19,7 @@ def foods_dir() -> Path:
 
     Raises:
         FoodTableError: Neither location exists.
+
     """
     packaged = Path(str(files("mealplan").joinpath("_data", "foods")))
     if packaged.is_dir():
