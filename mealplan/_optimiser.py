@@ -734,3 +734,16 @@ def solve(
         slacks=slacks,
         solver_status=pulp.LpStatus[status],
     )
+
+
+def write_mps(problem: Problem, path: str | os.PathLike[str]) -> None:
+    """Write the exact MILP :func:`solve` would hand the solver, as MPS.
+
+    For benchmarks: the same model solved by bare highspy or CBC, with no
+    Python model building, is the floor our end-to-end time is measured
+    against. (The LP-guided start is solving strategy, not model, so the
+    file holds the full model.)
+    """
+    builder = _Builder(problem, None)
+    builder.build()
+    builder.prob.writeMPS(os.fspath(path))
