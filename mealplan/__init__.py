@@ -25,6 +25,7 @@ from mealplan._errors import (
     UnknownFoodError,
     UnknownNutrientError,
 )
+from mealplan._explain import Explanation, explain
 from mealplan._models import (
     SCHEMA_VERSION,
     ActivityLevel,
@@ -54,6 +55,17 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Allergen, Diet, MealSlot, Nutrient
 from mealplan._planner import parse_request, plan, regenerate
+from mealplan._report import (
+    grocery_list,
+    render_diagnosis_json,
+    render_diagnosis_markdown,
+    render_diagnosis_text,
+    render_grocery_markdown,
+    render_grocery_text,
+    render_json,
+    render_markdown,
+    render_text,
+)
 from mealplan._targets import estimated_energy_requirement, targets_for
 
 __version__ = "0.1.0"
@@ -70,6 +82,7 @@ __all__ = [
     "DayPlan",
     "Diagnosis",
     "Diet",
+    "Explanation",
     "Food",
     "FoodTable",
     "FoodTableError",
@@ -100,10 +113,20 @@ __all__ = [
     "UnknownFoodError",
     "UnknownNutrientError",
     "estimated_energy_requirement",
+    "explain",
+    "grocery_list",
     "load_foods",
     "parse_request",
     "plan",
     "regenerate",
+    "render_diagnosis_json",
+    "render_diagnosis_markdown",
+    "render_diagnosis_text",
+    "render_grocery_markdown",
+    "render_grocery_text",
+    "render_json",
+    "render_markdown",
+    "render_text",
     "targets_for",
 ]
 
