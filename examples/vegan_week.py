@@ -11,7 +11,6 @@ Run: python examples/vegan_week.py
 from __future__ import annotations
 
 import mealplan
-from mealplan._report import grocery_list, render_grocery_text, render_text
 
 plan = mealplan.plan(
     {
@@ -19,13 +18,13 @@ plan = mealplan.plan(
         "diet": "vegan",
         "days": 7,
         "max_days_per_food": 7,
-        "time_limit": 60,
+        "time_limit": 20,
     }
 )
-print(render_text(plan))  # day by day, weekly averages and the grocery list
+print(mealplan.render_text(plan))  # day by day, weekly averages and the grocery list
 
-groceries = grocery_list(plan)
-print(render_grocery_text(groceries))
+groceries = mealplan.grocery_list(plan)
+print(mealplan.render_grocery_text(groceries))
 
 foods = mealplan.load_foods()
 assert len(plan.days) == 7

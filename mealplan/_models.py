@@ -312,7 +312,11 @@ class PlanRequest(_Model):
     pins: list[Pin] = Field(default_factory=list)
     bans: list[Ban] = Field(default_factory=list)
     solver: SolverName = SolverName.HIGHS
-    time_limit: Annotated[float, Field(gt=0, le=3600)] = 20.0
+    time_limit: Annotated[float, Field(gt=0, le=3600)] = Field(
+        default=10.0,
+        description="Seconds the solver may spend; the best plan found by then is "
+        "returned with its optimality gap.",
+    )
     mip_gap: Annotated[float | None, Field(ge=0, le=1)] = Field(
         default=None,
         description="Relative gap at which the solver stops; None: 0.0001 for one "

@@ -489,7 +489,7 @@ class _Builder:
                 del m  # the pattern counts the whole day
                 group = PATTERN_GROUP.get(p.category[f], "")
                 if group in p.pattern:
-                    groups.setdefault(group, {})[var] = upp
+                    groups.setdefault(group, {})[var] = float(p.pattern_credit[f])
                 elif group == "extras":
                     obj[var] = obj.get(var, 0.0) + weight * _EXTRAS_COST * upp
                 penalty = (0.0 if p.article[f] else _ARTICLE_BONUS) + _TIE_BREAK * (
@@ -573,30 +573,38 @@ def _guided_start(
 
     """
     lp = solve(problem, goal=goal, time_limit=time_limit, mip_gap=mip_gap, relax=True)
-    if lp.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    if (
+        lp.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        or lp.objective is None
+    ):
         return None
     support = {f for (_, _, f), units in lp.units.items() if units > 1e-6}
     support |= {f for f, _, _ in problem.pins}
-    if not support:
-        return None
-    others = [(f, None, None) for f in range(len(problem.food_ids)) if f not in support]
-    restricted = dataclasses.replace(problem, bans=[*problem.bans, *others])
-    small = solve(
-        restricted,
-        goal=goal,
-        time_limit=max(time_limit / 4, 0.5),
-        mip_gap=mip_gap,
-        guide=False,
-    )
-    if (
-        small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-        and lp.objective is not None
-    ):
-        # Account for both models' building and reading in the plan's timings.
-        small.build_seconds += lp.build_seconds
-        small.extract_seconds += lp.extract_seconds
-        small.solve_seconds += lp.solve_seconds
-        return small, lp.objective
+    attempts = [support]
+    if problem.budget is not None:
+        # A tight budget needs the cheap foods, which the typical-serving
+        # relaxation rarely touches: add the cheapest relaxation's foods.
+        cheap = solve(problem, goal=("min", "cost"), time_limit=time_limit, relax=True)
+        if cheap.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            attempts.append(support | {f for (_, _, f) in cheap.units})
+    for foods in attempts:
+        others = [
+            (f, None, None) for f in range(len(problem.food_ids)) if f not in foods
+        ]
+        restricted = dataclasses.replace(problem, bans=[*problem.bans, *others])
+        small = solve(
+            restricted,
+            goal=goal,
+            time_limit=max(time_limit / 4, 0.5),
+            mip_gap=mip_gap,
+            guide=False,
+        )
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            # Account for the relaxation in the plan's timings too.
+            small.build_seconds += lp.build_seconds
+            small.extract_seconds += lp.extract_seconds
+            small.solve_seconds += lp.solve_seconds
+            return small, lp.objective
     return None
 
 
@@ -673,7 +681,9 @@ def solve(
             warm[var] = amount
             if key in builder.y:
                 warm[builder.y[key]] = 1.0 if amount > 0 else 0.0
-    backend = _make_solver(solver, time_limit, mip_gap, warm, mip=not relax)
+    # The guiding solves spend the same time budget.
+    remaining = max(time_limit - guide_seconds, 0.5)
+    backend = _make_solver(solver, remaining, mip_gap, warm, mip=not relax)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)

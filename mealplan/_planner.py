@@ -94,6 +94,12 @@ def request_error(exc: ValidationError) -> RequestError:
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
             msg = "unknown field; check its spelling against the schema"
+        elif err.get("type") != "value_error" and "input" in err:
+            # Name the offending value, as every message of ours does; model-level
+            # checks (type value_error) already quote theirs.
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                msg = f"{msg.rstrip('.')} (got {shown})"
         errors.append({"loc": _loc(err), "msg": msg})
     first = errors[0]
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
@@ -332,8 +338,14 @@ def _totals(
                     for i, m in zip(ids, missing, strict=True)
                     if m
                 ),
-                shortfall=round(max(0.0, (lo or 0.0) - amount), 6) if lo else 0.0,
-                excess=round(max(0.0, amount - hi), 6) if hi is not None else 0.0,
+                # Within the solver's tolerance a bound counts as met, and
+                # then nothing is reported missing or in excess.
+                shortfall=round(lo - amount, 6)
+                if lo and status is NutrientStatus.SHORT
+                else 0.0,
+                excess=round(amount - hi, 6)
+                if hi is not None and status is NutrientStatus.OVER
+                else 0.0,
             )
         )
     return out
@@ -729,9 +741,16 @@ def diagnose(
     groups = build_problem(req, targets, table, reject=reject).groups
     kept = sorted(groups, key=_order_key)
     minimal = True
-    if check(()) is not SolveStatus.INFEASIBLE:
-        # The full model is not proven infeasible within the limit here.
-        minimal = False
+    # First drop whole classes at once (all nutrient minimums, all AMDR
+    # shares...): most are usually irrelevant, and one solve settles them.
+    classes: dict[int, list[str]] = {}
+    for g in kept:
+        classes.setdefault(_order_key(g)[0], []).append(g)
+    for members in classes.values():
+        if len(members) > 1:
+            trial = [g for g in kept if g not in members]
+            if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
+                kept = trial
     for group in list(kept):
         trial = [g for g in kept if g != group]
         status = check(set(groups) - set(trial))
@@ -748,7 +767,8 @@ def diagnose(
 
 
 def _unit(table: FoodTable, nutrient: str) -> str:
-    return table.nutrients.get(nutrient, nutrient.rsplit("_", 1)[-1])
+    unit = table.nutrients.get(nutrient, nutrient.rsplit("_", 1)[-1])
+    return "µg" if unit == "ug" else unit  # column suffixes are ASCII; prose is not
 
 
 def _label(nutrient: str) -> str:

@@ -110,6 +110,23 @@ PATTERN_SERVINGS_2000 = {
 }
 """Default servings a day at 2,000 kcal per pattern group (see above)."""
 
+PATTERN_FULL_SERVING_G = {
+    "vegetables": 50.0,
+    "fruits": 50.0,
+    "grains": 25.0,
+    "dairy": 28.0,
+    "protein": 28.0,
+    "oils": 10.0,
+}
+"""A default portion lighter than this counts as a fraction of a serving.
+
+A garlic clove, an olive or one dried-apricot half is a household measure but
+not a serving of vegetables or fruit; without this the pattern term would fill
+its vegetable servings with garlic. The thresholds sit at or below the lightest
+real serving of each group (1 oz of cheese, 1 oz of meat, a slice of bread,
+1 tbsp of oil, half a cup of leafy greens), so real servings keep full credit.
+"""
+
 # With portion limits off, a food is still capped by energy (or 3 kg for
 # foods without energy) so the MILP's big-M stays finite.
 _UNCAPPED_GRAMS = 3000.0
@@ -162,6 +179,8 @@ class Problem:
     """Each candidate's category ("" when the table has none)."""
     pattern: dict[str, float]
     """Target servings a day per pattern group (empty: no pattern term)."""
+    pattern_credit: NDArray[np.float64]
+    """Servings of its pattern group that one unit of each food counts as."""
     days: int
     meals: list[MealRow]
     bounds: list[BoundRow]
@@ -494,6 +513,13 @@ def build_problem(
         tie=np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates]),
         category=category,
         pattern=_pattern(targets, category),
+        pattern_credit=np.array(
+            [
+                min(1.0, g / PATTERN_FULL_SERVING_G.get(PATTERN_GROUP.get(c, ""), 1.0))
+                / units_per_portion
+                for g, c in zip(portion_grams, category, strict=True)
+            ]
+        ),
         days=request.days,
         meals=meals,
         bounds=bounds,

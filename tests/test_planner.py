@@ -59,7 +59,7 @@ def assert_irreducible(
 # ------------------------------------------------------------------ examples
 
 
-@pytest.mark.parametrize("diet", ["omnivore", "pescatarian", "vegetarian"])
+@pytest.mark.parametrize("diet", ["omnivore", "pescatarian", "vegetarian", "vegan"])
 def test_each_diet_gets_a_valid_day(foods: FoodTable, diet: str) -> None:
     result = _plan(foods, diet=diet)
     assert result.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
@@ -113,9 +113,9 @@ def test_vegan_without_fortified_foods_is_diagnosed(foods: FoodTable) -> None:
 
 
 def test_low_budget_is_met_or_priced(foods: FoodTable) -> None:
-    request = {"person": ADULT, "budget_per_day": 2.0}
+    request = {"person": ADULT, "budget_per_day": 2.0, "time_limit": 4}
     try:
-        result = _plan(foods, budget_per_day=2.0)
+        result = _plan(foods, budget_per_day=2.0, time_limit=4)
     except InfeasiblePlanError as exc:
         conflicts = {c.constraint: c for c in exc.diagnosis.conflicts}
         assert "budget" in conflicts
@@ -290,7 +290,9 @@ small_tables = st.lists(
 @settings(max_examples=25)
 @given(
     rows=small_tables,
-    kcal=st.tuples(st.floats(500, 2500), st.floats(0, 800)),
+    # A realistic energy window: a zero-width one with integer portions is a
+    # subset-sum puzzle, not a meal plan.
+    kcal=st.tuples(st.floats(500, 2500), st.floats(250, 800)),
     calcium=st.floats(0, 1500),
     vegan=st.booleans(),
     budget=st.one_of(st.none(), st.floats(1, 20)),
@@ -340,7 +342,7 @@ def test_random_requests_on_random_tables(
         "max_foods": max_foods,
         "portion_mode": mode,
         "meals": None,
-        "time_limit": 20,
+        "time_limit": 10,
     }
     try:
         result = mealplan.plan(request, table)

@@ -25,7 +25,7 @@ def foods() -> FoodTable:
 @pytest.fixture(scope="module")
 def week(foods: FoodTable) -> MealPlan:
     result = mealplan.plan(
-        {"person": ADULT, "diet": "vegetarian", "days": 7, "time_limit": 15}, foods
+        {"person": ADULT, "diet": "vegetarian", "days": 7, "time_limit": 8}, foods
     )
     check_plan(result, foods)
     return result
@@ -134,7 +134,7 @@ food_rows = st.tuples(
 )
 
 
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(
     rows=st.lists(food_rows, min_size=6, max_size=14),
     days=st.integers(2, 4),
@@ -176,7 +176,7 @@ def test_random_weekly_requests(
         "nutrient_period": period,
         "max_days_per_food": max_days,
         "max_foods": 8,
-        "time_limit": 10,
+        "time_limit": 5,
     }
     if not meals:
         request["meals"] = None

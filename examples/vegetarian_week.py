@@ -1,0 +1,53 @@
+"""A vegetarian week with meal slots and variety, then its grocery list.
+
+Each day is split into breakfast, lunch, dinner and a snack; no food appears
+on more than half the days, and no meal repeats the day before. Then one lunch
+is swapped out ("not this lunch") with the rest of the week kept as it was.
+Run: python examples/vegetarian_week.py
+"""
+
+from __future__ import annotations
+
+import mealplan
+
+foods = mealplan.load_foods()
+week = mealplan.plan(
+    {
+        "person": {"age": 42, "sex": "male", "weight_kg": 78, "height_cm": 178},
+        "diet": "vegetarian",
+        "days": 7,
+        "time_limit": 8,
+    },
+    foods,
+)
+print(mealplan.render_text(week, foods))
+
+groceries = mealplan.grocery_list(week, foods)
+print(mealplan.render_grocery_text(groceries))
+
+# The user does not want Wednesday's lunch: re-plan just that meal.
+lunch = [item.food_id for item in week.days[2].items if item.meal == "lunch"]
+new_week = mealplan.regenerate(week, day=3, meal="lunch", reject=lunch[:1], foods=foods)
+print("Wednesday lunch was:", ", ".join(lunch))
+print(
+    "Wednesday lunch is:",
+    ", ".join(i.food_id for i in new_week.days[2].items if i.meal == "lunch"),
+)
+
+# Checks on the example's own output.
+assert len(week.days) == 7
+assert all(foods.food(item.food_id).vegetarian for item in week.items)
+for day in week.days:
+    for nutrient in mealplan.FOCUS_NUTRIENTS:
+        assert day.total(nutrient.value).status is mealplan.NutrientStatus.MET
+    assert {item.meal for item in day.items} >= {"breakfast", "lunch", "dinner"}
+appearances: dict[str, int] = {}
+for day in week.days:
+    for food_id in {item.food_id for item in day.items}:
+        appearances[food_id] = appearances.get(food_id, 0) + 1
+assert max(appearances.values()) <= 4
+assert abs(sum(g.grams for g in groceries) - sum(i.grams for i in week.items)) < 1e-6
+assert [d.model_dump() for d in new_week.days if d.day != 3] == [
+    d.model_dump() for d in week.days if d.day != 3
+]
+assert lunch[0] not in {i.food_id for i in new_week.days[2].items if i.meal == "lunch"}
