@@ -492,8 +492,10 @@ class _Builder:
                     groups.setdefault(group, {})[var] = float(p.pattern_credit[f])
                 elif group == "extras":
                     obj[var] = obj.get(var, 0.0) + weight * _EXTRAS_COST * upp
-                penalty = (0.0 if p.article[f] else _ARTICLE_BONUS) + _TIE_BREAK * (
-                    1 + float(p.tie[f])
+                penalty = (
+                    (0.0 if p.article[f] else _ARTICLE_BONUS)
+                    + p.penalty.get(f, 0.0)
+                    + _TIE_BREAK * (1 + float(p.tie[f]))
                 )
                 obj[var] = obj.get(var, 0.0) + weight * penalty * upp
             for group, target in p.pattern.items():
@@ -581,12 +583,23 @@ def _guided_start(
     support = {f for (_, _, f), units in lp.units.items() if units > 1e-6}
     support |= {f for f, _, _ in problem.pins}
     attempts = [support]
+    # Second try: the support plus the foods the relaxation turns to when its
+    # first choices are banned. Integer portions and food counts sometimes
+    # need a food the relaxation could do without.
+    pins = {f for f, _, _ in problem.pins}
+    alternative = dataclasses.replace(
+        problem,
+        bans=[*problem.bans, *((f, None, None) for f in support - pins)],
+    )
+    second = solve(alternative, goal=goal, time_limit=time_limit, relax=True)
+    if second.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        attempts.append(support | {f for (_, _, f) in second.units})
     if problem.budget is not None:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
         cheap = solve(problem, goal=("min", "cost"), time_limit=time_limit, relax=True)
         if cheap.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            attempts.append(support | {f for (_, _, f) in cheap.units})
+            attempts.append(attempts[-1] | {f for (_, _, f) in cheap.units})
     for foods in attempts:
         others = [
             (f, None, None) for f in range(len(problem.food_ids)) if f not in foods

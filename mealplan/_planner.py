@@ -173,9 +173,18 @@ def plan(
         start = _day_by_day(req, targets, table)
     left = req.time_limit - (time.perf_counter() - began)
     solution = _solve(problem, req, time_limit=left, start=start)
+    if solution.status is SolveStatus.NO_SOLUTION and start:
+        # The day-by-day plan meets every rule of the whole plan by
+        # construction (variety by bans, no repeated meal by must-differ), so
+        # it stands when the MILP had no time left to confirm it.
+        solution = Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, problem)
     return _assemble(req, targets, table, problem, solution)
+
+
+_REUSE_COST = 0.05
+"""Per serving and per earlier day a food was eaten, in day-by-day planning."""
 
 
 def _day_by_day(
@@ -193,7 +202,9 @@ def _day_by_day(
     start: dict[tuple[int, int, int], float] = {}
     days_used: dict[int, int] = {}
     previous: dict[int, list[int]] = {}
-    budget = max(req.time_limit / 2, 1.0)
+    # Most of the time limit: this is the dependable source of a first plan;
+    # the whole-plan MILP mostly tightens the bound on it.
+    budget = max(req.time_limit * 0.75, 1.0)
     began = time.perf_counter()
     for d in range(req.days):
         pins = [
@@ -225,6 +236,9 @@ def _day_by_day(
             for f, n in days_used.items()
             if n >= limit and f not in pinned
         )
+        # Charge foods by the days they were already eaten, so the plan
+        # spreads them out instead of exhausting its favourites by day 5.
+        problem.penalty = {f: _REUSE_COST * n for f, n in days_used.items()}
         problem.must_differ.update(
             {
                 (0, m): foods
@@ -235,7 +249,11 @@ def _day_by_day(
         left = budget - (time.perf_counter() - began)
         if left <= 0:
             return None
-        solution = solve(problem, solver=req.solver, time_limit=left, mip_gap=1e-3)
+        # A fair share per remaining day (twice it, as early days are quick),
+        # so a hard day stops at a good plan rather than starving the rest;
+        # and only a good start is needed: the whole-plan MILP proves the gap.
+        share = min(left, max(2 * left / (req.days - d), 0.3))
+        solution = solve(problem, solver=req.solver, time_limit=share, mip_gap=0.1)
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
         previous = {}
@@ -269,7 +287,7 @@ def _solve(
         mip_gap=_gap(req),
         start=start,
     )
-    if solution.status is SolveStatus.NO_SOLUTION:
+    if solution.status is SolveStatus.NO_SOLUTION and start is None:
         msg = (
             f"The solver found no plan within the time limit of {req.time_limit:g} s "
             f"({solution.solver_status}); raise time_limit or simplify the request."

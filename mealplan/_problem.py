@@ -198,6 +198,9 @@ class Problem:
     impossible: set[str] = field(default_factory=set)
     """Enabled groups that cannot hold whatever the solver does (a pin on a
     food the filters removed, say)."""
+    penalty: dict[int, float] = field(default_factory=dict)
+    """Extra objective charge per serving of a food (day-by-day planning uses
+    it to spread foods over the days)."""
     fixed: dict[tuple[int, int, int], float] = field(default_factory=dict)
     """(day, meal, food) -> units, for the parts a regenerate call keeps."""
     fixed_scopes: set[tuple[int, int]] = field(default_factory=set)
