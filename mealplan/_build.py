@@ -28,7 +28,6 @@ import pandas as pd
 from mealplan._errors import FoodTableError
 from mealplan._nutrients import Allergen, MealSlot, Nutrient
 from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
-from mealplan._tagging import tag_foods
 
 __all__ = [
     "FOODS_COLUMNS",
@@ -390,6 +389,10 @@ def food_rows(
     common = foods["com_name"].tolist()
     if names is not None:
         common = [f"{c} | {n}" for c, n in zip(common, names, strict=True)]
+    # Imported here: compiling the tagging rules costs ~80 ms that loading
+    # the bundled table (which only imports this module's constants) never needs.
+    from mealplan._tagging import tag_foods
+
     tags = tag_foods(
         foods["long_desc"], foods["food_group"], common, foods["manufac_name"]
     )
