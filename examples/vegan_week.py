@@ -18,7 +18,7 @@ plan = mealplan.plan(
         "diet": "vegan",
         "days": 7,
         "max_days_per_food": 7,
-        "time_limit": 20,
+        "time_limit": 8,
     }
 )
 print(mealplan.render_text(plan))  # day by day, weekly averages and the grocery list

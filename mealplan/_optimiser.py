@@ -574,7 +574,14 @@ def _guided_start(
         the full model when minimising), or None.
 
     """
-    lp = solve(problem, goal=goal, time_limit=time_limit, mip_gap=mip_gap, relax=True)
+    # Everything here shares half the caller's time limit, so a plan never
+    # overruns it: the full MILP gets what is left.
+    deadline = time.perf_counter() + time_limit / 2
+
+    def left(share: float = 1.0) -> float:
+        return max((deadline - time.perf_counter()) * share, 0.05)
+
+    lp = solve(problem, goal=goal, time_limit=left(), mip_gap=mip_gap, relax=True)
     if (
         lp.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         or lp.objective is None
@@ -591,13 +598,13 @@ def _guided_start(
         problem,
         bans=[*problem.bans, *((f, None, None) for f in support - pins)],
     )
-    second = solve(alternative, goal=goal, time_limit=time_limit, relax=True)
+    second = solve(alternative, goal=goal, time_limit=left(), relax=True)
     if second.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         attempts.append(support | {f for (_, _, f) in second.units})
     if problem.budget is not None:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
-        cheap = solve(problem, goal=("min", "cost"), time_limit=time_limit, relax=True)
+        cheap = solve(problem, goal=("min", "cost"), time_limit=left(), relax=True)
         if cheap.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             attempts.append(attempts[-1] | {f for (_, _, f) in cheap.units})
     for foods in attempts:
@@ -608,7 +615,7 @@ def _guided_start(
         small = solve(
             restricted,
             goal=goal,
-            time_limit=max(time_limit / 4, 0.5),
+            time_limit=left(0.5),
             mip_gap=mip_gap,
             guide=False,
         )
@@ -711,7 +718,8 @@ def solve(
         with contextlib.suppress(Exception):
             info = builder.prob.solverModel.getInfo()
             raw = float(info.mip_gap)
-            gap = 0.0 if not math.isfinite(raw) else max(raw, 0.0)
+            # A non-finite gap means no bound was proven: unknown, not zero.
+            gap = max(raw, 0.0) if math.isfinite(raw) else None
     if status == pulp.LpStatusInfeasible:
         return Solution(
             SolveStatus.INFEASIBLE,

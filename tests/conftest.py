@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -43,3 +44,12 @@ def shared_dir() -> Path:
 def sr28_dir() -> Path:
     """The SR28 release folder; skips the test when it is absent."""
     return need_shared()
+
+
+@pytest.fixture(scope="session")
+def sr28_foods() -> Any:
+    """The whole SR28 release as a FoodTable, built once per session (~10 s)."""
+    from mealplan import FoodTable
+
+    prices = PRICES_DIR if PRICES_DIR.is_dir() else None
+    return FoodTable.from_sr28(need_shared(), prices_dir=prices)

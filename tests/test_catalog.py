@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import FoodTableError, UnknownFoodError
 from mealplan._nutrients import Allergen, Nutrient
-from tests.conftest import PRICES_DIR
 from tests.strategies import BAD_CELLS, invalid_tables, valid_tables
 
 NUTRIENTS = [n.value for n in Nutrient]
@@ -231,8 +230,8 @@ def test_bad_cells_report_row(cell: tuple[str, object]) -> None:
 
 
 @pytest.mark.shared
-def test_from_sr28_whole_release(sr28_dir: Path) -> None:
-    table = FoodTable.from_sr28(sr28_dir, prices_dir=PRICES_DIR)
+def test_from_sr28_whole_release(sr28_foods: FoodTable) -> None:
+    table = sr28_foods
     assert len(table) == 8789
     assert "sr28-01077" in table
     assert table.frame.at["sr28-11457", "magnesium_mg"] == 79.0

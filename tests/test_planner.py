@@ -352,3 +352,76 @@ def test_random_requests_on_random_tables(
         assert_irreducible(request, table, groups)
     else:
         check_plan(result, table)
+
+
+persons = st.one_of(
+    st.builds(
+        dict,
+        age=st.integers(4, 90),
+        sex=st.sampled_from(["female", "male"]),
+    ),
+    st.builds(
+        dict,
+        age=st.integers(19, 50),
+        sex=st.just("female"),
+        pregnancy=st.just(True),
+        trimester=st.integers(1, 3),
+    ),
+    st.builds(
+        dict,
+        age=st.integers(19, 70),
+        sex=st.sampled_from(["female", "male"]),
+        weight_kg=st.floats(45, 120),
+        height_cm=st.floats(150, 200),
+        activity=st.sampled_from(["sedentary", "low_active", "active", "very_active"]),
+    ),
+)
+
+
+@settings(max_examples=8)
+@given(
+    person=persons,
+    diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+    allergies=st.lists(
+        st.sampled_from(
+            ["milk", "egg", "fish", "peanuts", "tree_nuts", "wheat", "soy"]
+        ),
+        max_size=2,
+        unique=True,
+    ),
+    exclude=st.lists(
+        st.sampled_from(["spinach", "almonds", "Fruits", "oats-rolled-dry"]), max_size=2
+    ),
+    kcal=st.one_of(
+        st.none(), st.tuples(st.integers(1500, 2600), st.integers(200, 600))
+    ),
+    budget=st.one_of(st.none(), st.floats(3, 15)),
+)
+def test_random_people_on_the_bundled_table(
+    person: dict[str, Any],
+    diet: str,
+    allergies: list[str],
+    exclude: list[str],
+    kcal: tuple[int, int] | None,
+    budget: float | None,
+) -> None:
+    foods = mealplan.load_foods()
+    request: dict[str, Any] = {
+        "person": person,
+        "diet": diet,
+        "allergies": allergies,
+        "exclude": exclude,
+        "budget_per_day": budget,
+        "time_limit": 5,
+    }
+    if kcal is not None:
+        request["kcal_min"], request["kcal_max"] = kcal[0], kcal[0] + kcal[1]
+    try:
+        result = mealplan.plan(request, foods)
+    except InfeasiblePlanError as exc:
+        diagnosis, message = exc.diagnosis, str(exc)
+        # A diagnosis names real conflicts in the user's own constraints.
+        assert diagnosis.conflicts
+        assert "\n" not in message
+    else:
+        check_plan(result, foods)

@@ -162,9 +162,8 @@ def test_bundled_tags_meet_independent_rules() -> None:
 
 
 @pytest.mark.shared
-def test_whole_sr28_tags_meet_independent_rules() -> None:
-    table = FoodTable.from_sr28(need_shared())
-    assert check_table(table) == {}
+def test_whole_sr28_tags_meet_independent_rules(sr28_foods: FoodTable) -> None:
+    assert check_table(sr28_foods) == {}
 
 
 @pytest.mark.shared

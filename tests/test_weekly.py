@@ -90,7 +90,7 @@ def test_weekly_average_with_a_daily_floor(foods: FoodTable) -> None:
             "days": 3,
             "nutrient_period": "average",
             "daily_floor": 0.7,
-            "time_limit": 8,
+            "time_limit": 5,
         },
         foods,
     )
