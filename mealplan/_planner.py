@@ -183,7 +183,7 @@ def plan(
     return _assemble(req, targets, table, problem, solution)
 
 
-_REUSE_COST = 0.05
+_REUSE_COST = 0.02
 """Per serving and per earlier day a food was eaten, in day-by-day planning."""
 
 
@@ -204,7 +204,7 @@ def _day_by_day(
     previous: dict[int, list[int]] = {}
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
-    budget = max(req.time_limit * 0.75, 1.0)
+    budget = max(req.time_limit * 0.6, 1.0)
     began = time.perf_counter()
     for d in range(req.days):
         pins = [
@@ -249,10 +249,10 @@ def _day_by_day(
         left = budget - (time.perf_counter() - began)
         if left <= 0:
             return None
-        # A fair share per remaining day (twice it, as early days are quick),
+        # A fair share per remaining day (half as much again, as early days are quick),
         # so a hard day stops at a good plan rather than starving the rest;
         # and only a good start is needed: the whole-plan MILP proves the gap.
-        share = min(left, max(2 * left / (req.days - d), 0.3))
+        share = min(left, max(1.5 * left / (req.days - d), 0.3))
         solution = solve(problem, solver=req.solver, time_limit=share, mip_gap=0.1)
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
