@@ -451,7 +451,8 @@ class MealPlan(_Model):
     targets: NutrientTargets
     status: PlanStatus
     gap: float | None = Field(
-        description="Relative MIP gap when the time limit stopped the solver; 0 if proven."
+        description="Relative gap to the best bound the solver proved; 0 if proven "
+        "optimal, null when the time limit left no bound.",
     )
     solve_seconds: float
     timings: dict[str, float] = Field(

@@ -447,10 +447,14 @@ def _notes(
             "because the request sets a budget or a cost objective."
         )
     if solution.status is SolveStatus.FEASIBLE:
-        gap = (solution.gap or 0.0) * 100
+        gap = (
+            f"gap {solution.gap * 100:.2f} %"
+            if solution.gap is not None
+            else "no bound was proven, so the gap is unknown"
+        )
         notes.append(
             f"The time limit ({req.time_limit:g} s) stopped the solver before it proved "
-            f"this plan optimal; it may not be optimal (gap {gap:.2f} %)."
+            f"this plan optimal; it may not be optimal ({gap})."
         )
     if req.days > 1:
         if req.nutrient_period is NutrientPeriod.AVERAGE:
