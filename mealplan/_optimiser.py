@@ -45,7 +45,7 @@ from mealplan._problem import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from mealplan._problem import Problem
 
@@ -589,25 +589,43 @@ def _guided_start(
         return None
     support = {f for (_, _, f), units in lp.units.items() if units > 1e-6}
     support |= {f for f, _, _ in problem.pins}
-    attempts = [support]
-    # Second try: the support plus the foods the relaxation turns to when its
-    # first choices are banned. Integer portions and food counts sometimes
-    # need a food the relaxation could do without.
-    pins = {f for f, _, _ in problem.pins}
-    alternative = dataclasses.replace(
-        problem,
-        bans=[*problem.bans, *((f, None, None) for f in support - pins)],
-    )
-    second = solve(alternative, goal=goal, time_limit=left(), relax=True)
-    if second.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        attempts.append(support | {f for (_, _, f) in second.units})
-    if problem.budget is not None:
+
+    def alternative() -> set[int] | None:
+        # The support plus the foods the relaxation turns to when its first
+        # choices are banned: integer portions and food counts sometimes need
+        # a food the relaxation could do without.
+        pins = {f for f, _, _ in problem.pins}
+        banned = [*problem.bans, *((f, None, None) for f in support - pins)]
+        second = solve(
+            dataclasses.replace(problem, bans=banned),
+            goal=goal,
+            time_limit=left(),
+            relax=True,
+        )
+        if second.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return None
+        return support | {f for (_, _, f) in second.units}
+
+    def cheapest() -> set[int] | None:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
+        if problem.budget is None:
+            return None
         cheap = solve(problem, goal=("min", "cost"), time_limit=left(), relax=True)
-        if cheap.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            attempts.append(attempts[-1] | {f for (_, _, f) in cheap.units})
-    for foods in attempts:
+        if cheap.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return None
+        return support | {f for (_, _, f) in cheap.units}
+
+    # Wider candidate sets are computed only when the narrower one fails.
+    attempts: list[Callable[[], set[int] | None]] = [
+        lambda: support,
+        cheapest,
+        alternative,
+    ]
+    for attempt in attempts:
+        foods = attempt()
+        if foods is None:
+            continue
         others = [
             (f, None, None) for f in range(len(problem.food_ids)) if f not in foods
         ]
