@@ -590,6 +590,8 @@ def _guided_start(
     support = {f for (_, _, f), units in lp.units.items() if units > 1e-6}
     support |= {f for f, _, _ in problem.pins}
 
+    widened: list[set[int]] = [support]
+
     def alternative() -> set[int] | None:
         # The support plus the foods the relaxation turns to when its first
         # choices are banned: integer portions and food counts sometimes need
@@ -603,8 +605,9 @@ def _guided_start(
             relax=True,
         )
         if second.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            return None
-        return support | {f for (_, _, f) in second.units}
+            return None  # nothing new to try
+        widened.append(widened[-1] | {f for (_, _, f) in second.units})
+        return widened[-1]
 
     def cheapest() -> set[int] | None:
         # A tight budget needs the cheap foods, which the typical-serving
@@ -614,13 +617,13 @@ def _guided_start(
         cheap = solve(problem, goal=("min", "cost"), time_limit=left(), relax=True)
         if cheap.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
-        return support | {f for (_, _, f) in cheap.units}
+        return widened[-1] | {f for (_, _, f) in cheap.units}
 
-    # Wider candidate sets are computed only when the narrower one fails.
+    # Each wider candidate set is computed only when the narrower one fails.
     attempts: list[Callable[[], set[int] | None]] = [
         lambda: support,
-        cheapest,
         alternative,
+        cheapest,
     ]
     for attempt in attempts:
         foods = attempt()

@@ -731,6 +731,30 @@ def _raise_infeasible(
     raise InfeasiblePlanError(diagnosis.message, diagnosis)
 
 
+def _solve_without(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    disabled: Collection[str],
+    configure: Any,
+    reject: Sequence[tuple[int | None, int | None, str]],
+    goal: tuple[str, str],
+    mip_gap: float,
+) -> Solution:
+    """Solve the request with some constraint groups switched off (diagnosis)."""
+    problem = build_problem(req, targets, table, disabled=disabled, reject=reject)
+    problem.shortfall = False  # the diagnosis asks about the hard constraints
+    if configure is not None:
+        problem = configure(problem)
+    return solve(
+        problem,
+        solver=req.solver,
+        time_limit=min(req.time_limit, 10.0),
+        mip_gap=mip_gap,
+        goal=goal,
+    )
+
+
 def diagnose(
     req: PlanRequest,
     targets: NutrientTargets,
@@ -745,19 +769,10 @@ def diagnose(
     the rest is still infeasible. What remains is irreducible: removing any
     one of its groups makes the request feasible (each was checked).
     """
-    limit = min(req.time_limit, 10.0)
 
     def check(disabled: Collection[str]) -> SolveStatus:
-        problem = build_problem(req, targets, table, disabled=disabled, reject=reject)
-        problem.shortfall = False
-        if configure is not None:
-            problem = configure(problem)
-        return solve(
-            problem,
-            solver=req.solver,
-            time_limit=limit,
-            mip_gap=0.05,
-            goal=("min", "none"),
+        return _solve_without(
+            req, targets, table, disabled, configure, reject, ("min", "none"), 0.05
         ).status
 
     groups = build_problem(req, targets, table, reject=reject).groups
@@ -816,18 +831,9 @@ def _conflict(
 ) -> Conflict:
     def best(goal: tuple[str, str]) -> float | None:
         others = [g for g in kept if g != group]
-        problem = build_problem(
-            req, targets, table, disabled=set(groups) - set(others), reject=reject
-        )
-        problem.shortfall = False
-        if configure is not None:
-            problem = configure(problem)
-        sol = solve(
-            problem,
-            solver=req.solver,
-            time_limit=min(req.time_limit, 10.0),
-            mip_gap=1e-3,
-            goal=goal,
+        disabled = set(groups) - set(others)
+        sol = _solve_without(
+            req, targets, table, disabled, configure, reject, goal, 1e-3
         )
         if (
             sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
