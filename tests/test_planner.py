@@ -112,19 +112,21 @@ def test_vegan_without_fortified_foods_is_diagnosed(foods: FoodTable) -> None:
     assert_irreducible(request, foods, names)
 
 
-def test_low_budget_is_met_or_priced(foods: FoodTable) -> None:
-    request = {"person": ADULT, "budget_per_day": 2.0, "time_limit": 4}
-    try:
-        result = _plan(foods, budget_per_day=2.0, time_limit=4)
-    except InfeasiblePlanError as exc:
-        conflicts = {c.constraint: c for c in exc.diagnosis.conflicts}
-        assert "budget" in conflicts
-        assert "$" in conflicts["budget"].relaxation
-        assert_irreducible(request, foods, list(conflicts))
-    else:
-        assert result.cost_per_day is not None
-        assert result.cost_per_day <= 2.0 + 1e-6
-        assert result.unpriced_foods_left_out > 0
+def test_low_budget_is_met_with_priced_foods(foods: FoodTable) -> None:
+    result = _plan(foods, budget_per_day=3.0, time_limit=8)
+    assert result.cost_per_day is not None
+    assert result.cost_per_day <= 3.0 + 1e-6
+    assert result.unpriced_foods_left_out > 0
+
+
+def test_budget_below_any_plan_is_diagnosed(foods: FoodTable) -> None:
+    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 8}
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, foods)
+    conflicts = {c.constraint: c for c in info.value.diagnosis.conflicts}
+    assert "budget" in conflicts
+    assert "$" in conflicts["budget"].relaxation
+    assert_irreducible(request, foods, list(conflicts))
 
 
 def test_cost_objective_is_cheaper_than_default(foods: FoodTable) -> None:
