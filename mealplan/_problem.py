@@ -55,7 +55,7 @@ __all__ = [
 FILTER_GROUPS = ("diet", "allergies", "exclude", "fortified", "priced")
 
 # Atwater general factors: kcal per gram, for the AMDR energy shares.
-_ATWATER = {
+ATWATER = {
     Nutrient.PROTEIN.value: 4.0,
     Nutrient.FAT.value: 9.0,
     Nutrient.CARBOHYDRATE.value: 4.0,
@@ -543,5 +543,3 @@ def build_problem(
         groups=ordered,
     )
 
-
-ATWATER = _ATWATER
