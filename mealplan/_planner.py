@@ -247,12 +247,12 @@ def _day_by_day(
             }
         )
         left = budget - (time.perf_counter() - began)
-        if left <= 0:
-            return None
-        # A fair share per remaining day (half as much again, as early days are quick),
-        # so a hard day stops at a good plan rather than starving the rest;
-        # and only a good start is needed: the whole-plan MILP proves the gap.
-        share = min(left, max(1.5 * left / (req.days - d), 0.3))
+        # A fair share per remaining day (half as much again, as early days are
+        # quick), so a hard day stops at a good plan rather than starving the
+        # rest; and only a good start is needed: the whole-plan MILP proves the
+        # gap. A day past the budget still gets half a second: a plan slightly
+        # late beats no plan at all.
+        share = max(min(left, 1.5 * left / (req.days - d)), 0.5)
         solution = solve(problem, solver=req.solver, time_limit=share, mip_gap=0.1)
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
