@@ -542,4 +542,3 @@ def build_problem(
         unpriced_left_out=unpriced_left_out,
         groups=ordered,
     )
-
