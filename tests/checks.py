@@ -13,8 +13,12 @@ import re
 from collections import Counter
 from typing import Any
 
-from mealplan import FoodTable, MealPlan
-from mealplan._problem import DEFAULT_MAX_PORTIONS
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError, MealPlan
+from mealplan._models import SolverName
+from mealplan._optimiser import SolveStatus, solve
+from mealplan._planner import resolve_targets
+from mealplan._problem import DEFAULT_MAX_PORTIONS, build_problem
 
 REL = 1e-6
 ABS = 1e-6
@@ -191,3 +195,38 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     if req.max_grams_per_week is not None:
         for fid, g in week_grams.items():
             assert _le(g, req.max_grams_per_week), (fid, g)
+
+
+def assert_irreducible(
+    request: dict[str, Any], foods: FoodTable, groups: list[str]
+) -> None:
+    """The listed groups conflict, and dropping any one of them resolves it."""
+    req = mealplan.parse_request(request)
+    targets = resolve_targets(req, foods)
+    every = build_problem(req, targets, foods).groups
+    assert set(groups) <= set(every)
+
+    def status(kept: set[str]) -> SolveStatus:
+        problem = build_problem(req, targets, foods, disabled=set(every) - kept)
+        return solve(
+            problem, solver=SolverName.HIGHS, time_limit=20, goal=("min", "none")
+        ).status
+
+    assert status(set(groups)) is SolveStatus.INFEASIBLE
+    for g in groups:
+        assert status(set(groups) - {g}) in (
+            SolveStatus.OPTIMAL,
+            SolveStatus.FEASIBLE,
+        ), g
+
+
+def check_outcome(request: dict[str, Any], table: FoodTable) -> None:
+    """Plan ``request``: the plan meets every constraint, or its diagnosis is an IIS."""
+    try:
+        result = mealplan.plan(request, table)
+    except InfeasiblePlanError as exc:
+        groups = [c.constraint for c in exc.diagnosis.conflicts]
+        assert groups
+        assert_irreducible(request, table, groups)
+    else:
+        check_plan(result, table)
