@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ from mealplan._build import (
 from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
 from mealplan._nutrients import Allergen, Diet, MealSlot, Nutrient
 from mealplan._resources import foods_dir
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
@@ -515,6 +518,44 @@ class FoodTable:
     def ids(self) -> list[str]:
         """The food ids, in table order."""
         return list(self._ids)
+
+    def has_column(self, column: str) -> bool:
+        """Return whether the table has ``column``."""
+        return column in self.frame.columns
+
+    def numbers(self, column: str) -> NDArray[np.float64]:
+        """Return a numeric column as floats in :attr:`ids` order (NaN = missing).
+
+        The array accessors (:meth:`numbers`, :meth:`texts`, :meth:`flags`) are
+        how the planner reads the table, so the storage behind them can change
+        (pandas for a caller's DataFrame, plain arrays for the bundled table)
+        without touching the model.
+        """
+        if column not in self.frame.columns:
+            return np.full(len(self._ids), np.nan)
+        values: NDArray[np.float64] = self.frame[column].to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        return values
+
+    def texts(self, column: str) -> list[str]:
+        """Return a text column in :attr:`ids` order ("" for a missing cell)."""
+        if column not in self.frame.columns:
+            return [""] * len(self._ids)
+        return [v if isinstance(v, str) else "" for v in self.frame[column]]
+
+    def flags(self, column: str) -> NDArray[np.bool_]:
+        """Return a bool column (diet tags, ``fortified``) in :attr:`ids` order."""
+        if column not in self.frame.columns:
+            return np.zeros(len(self._ids), dtype=bool)
+        values: NDArray[np.bool_] = self.frame[column].to_numpy(dtype=bool)
+        return values
+
+    def tags(self, column: str) -> list[tuple[str, ...]]:
+        """Return a list column (``allergens``, ``meal_slots``) in :attr:`ids` order."""
+        if column not in self.frame.columns:
+            return [()] * len(self._ids)
+        return [tuple(v) for v in self.frame[column]]
 
     def __len__(self) -> int:
         return len(self._ids)
