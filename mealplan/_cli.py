@@ -203,7 +203,10 @@ def _add_plan(commands: Any) -> None:
     g.add_argument("--days", type=int, help="number of days (1-28, default 1)")
     g.add_argument("--budget", type=float, metavar="USD", help="budget a day, US$")
     g.add_argument(
-        "--max-foods", type=int, metavar="N", help="most foods a day (default 10)"
+        "--max-foods",
+        type=int,
+        metavar="N",
+        help=f"most foods a day (default {_default('max_foods')})",
     )
     g.add_argument(
         "--objective",
@@ -216,9 +219,16 @@ def _add_plan(commands: Any) -> None:
         help="return the closest plan when no plan meets every bound",
     )
     g.add_argument(
-        "--time-limit", type=float, metavar="S", help="solver time limit, s (20)"
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help=f"time limit for the whole request, s (default {_default('time_limit'):g})",
     )
-    g.add_argument("--solver", help="highs (default) or cbc")
+    g.add_argument(
+        "--solver",
+        help="highs (default), cbc (bundled with PuLP), or another solver PuLP "
+        "drives where installed: glpk, gurobi, cplex, scip, xpress, mosek, copt",
+    )
     p.add_argument(
         "--explain",
         action="store_true",
@@ -702,3 +712,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+def _default(field: str) -> Any:
+    """Return a PlanRequest field's default, so --help states the real one."""
+    return PlanRequest.model_fields[field].default

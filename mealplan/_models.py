@@ -201,10 +201,22 @@ class PortionMode(StrEnum):
 
 
 class SolverName(StrEnum):
-    """Which MILP solver runs the model."""
+    """Which MILP solver runs the model.
+
+    ``highs`` (default) runs through highspy; every other name runs through
+    PuLP (``cbc`` is the CBC bundled with PuLP; the others where installed).
+    """
 
     HIGHS = "highs"
     CBC = "cbc"
+    GLPK = "glpk"
+    GUROBI = "gurobi"
+    CPLEX = "cplex"
+    SCIP = "scip"
+    XPRESS = "xpress"
+    MOSEK = "mosek"
+    COPT = "copt"
+    HIGHS_PULP = "highs_pulp"
 
 
 class NutrientPeriod(StrEnum):

@@ -19,8 +19,8 @@ same plan.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +28,11 @@ import numpy as np
 from pydantic import ValidationError
 
 from mealplan._catalog import FoodTable, load_foods
+from mealplan._deadline import Deadline
 from mealplan._errors import (
     InfeasiblePlanError,
     RequestError,
     SolverError,
-    UnknownFoodError,
     UnknownNutrientError,
 )
 from mealplan._models import (
@@ -49,11 +49,20 @@ from mealplan._models import (
     PlanItem,
     PlanRequest,
     PlanStatus,
+    PortionMode,
     SolverName,
 )
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
-from mealplan._problem import FILTER_GROUPS, Problem, build_problem, default_max_days
+from mealplan._problem import (
+    FILTER_GROUPS,
+    ConstraintGroup,
+    GroupKind,
+    Problem,
+    Restrictions,
+    build_problem,
+    default_max_days,
+)
 from mealplan._targets import apply_overrides, targets_for
 
 if TYPE_CHECKING:
@@ -166,20 +175,22 @@ def plan(
     req = parse_request(request)
     table = foods if foods is not None else load_foods()
     targets = resolve_targets(req, table)
+    # One clock for every solve of this request, the diagnosis included.
+    deadline = Deadline(req.time_limit)
     problem = build_problem(req, targets, table)
     start = None
-    began = time.perf_counter()
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        start = _day_by_day(req, targets, table)
-    left = req.time_limit - (time.perf_counter() - began)
-    solution = _solve(problem, req, time_limit=left, start=start)
+        start = _day_by_day(req, targets, table, deadline)
+    solution = _solve(problem, req, deadline, start=start)
     if solution.status is SolveStatus.NO_SOLUTION and start:
         # The day-by-day plan meets every rule of the whole plan by
         # construction (variety by bans, no repeated meal by must-differ), so
         # it stands when the MILP had no time left to confirm it.
-        solution = Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)
+        solution = Solution(
+            SolveStatus.FEASIBLE, units=dict(start), gap=None, time_limited=True
+        )
     if solution.status is SolveStatus.INFEASIBLE:
-        _raise_infeasible(req, targets, table, problem)
+        _raise_infeasible(req, targets, table, deadline)
     return _assemble(req, targets, table, problem, solution)
 
 
@@ -188,7 +199,10 @@ _REUSE_COST = 0.02
 
 
 def _day_by_day(
-    req: PlanRequest, targets: NutrientTargets, table: FoodTable
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
 ) -> dict[tuple[int, int, int], float] | None:
     """Plan the days one at a time, as a starting point for the whole plan.
 
@@ -199,13 +213,16 @@ def _day_by_day(
     interchangeable days its own search finds a first plan slowly. Returns
     None when a day cannot be planned this way (the MILP then starts cold).
     """
+    if req.max_grams_per_week is not None:
+        return None
     start: dict[tuple[int, int, int], float] = {}
-    days_used: dict[int, int] = {}
-    previous: dict[int, list[int]] = {}
+    days_used: dict[str, int] = {}
+    previous: dict[str, list[str]] = {}
+    meal_min = {m.name: m.min_foods for m in req.meals or []}
+    limit = req.max_days_per_food or default_max_days(req.days)
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
-    budget = max(req.time_limit * 0.6, 1.0)
-    began = time.perf_counter()
+    budget = deadline.sub(0.6)
     for d in range(req.days):
         pins = [
             p.model_copy(update={"days": None})
@@ -226,42 +243,42 @@ def _day_by_day(
                 "allow_shortfall": False,
             }
         )
-        problem = build_problem(day_req, targets, table)
-        if problem.max_grams_per_week is not None:
-            return None
-        pinned = {f for f, _, _ in problem.pins}
-        limit = req.max_days_per_food or default_max_days(req.days)
-        problem.bans.extend(
-            (f, None, None)
-            for f, n in days_used.items()
-            if n >= limit and f not in pinned
+        pinned = {*req.include, *(p.food for p in pins)}
+        extra = Restrictions(
+            bans=tuple(
+                (None, None, fid)
+                for fid, n in days_used.items()
+                if n >= limit and fid not in pinned
+            ),
+            # Charge foods by the days they were already eaten, so the plan
+            # spreads them out instead of exhausting its favourites by day 5.
+            penalty=tuple((fid, _REUSE_COST * n) for fid, n in days_used.items()),
+            must_differ=tuple(
+                ((0, meal), tuple(fids))
+                for meal, fids in previous.items()
+                if meal_min.get(meal, 0)
+            ),
         )
-        # Charge foods by the days they were already eaten, so the plan
-        # spreads them out instead of exhausting its favourites by day 5.
-        problem.penalty = {f: _REUSE_COST * n for f, n in days_used.items()}
-        problem.must_differ.update(
-            {
-                (0, m): foods
-                for m, foods in previous.items()
-                if problem.meals[m].min_foods
-            }
-        )
-        left = budget - (time.perf_counter() - began)
+        problem = build_problem(day_req, targets, table, restrictions=extra)
         # A fair share per remaining day (half as much again, as early days are
         # quick), so a hard day stops at a good plan rather than starving the
         # rest; and only a good start is needed: the whole-plan MILP proves the
-        # gap. A day past the budget still gets half a second: a plan slightly
+        # gap. A day past the budget still gets a little time: a plan slightly
         # late beats no plan at all.
-        share = max(min(left, 1.5 * left / (req.days - d)), 0.5)
-        solution = solve(problem, solver=req.solver, time_limit=share, mip_gap=0.1)
+        left = budget.left()
+        share = max(min(left, 1.5 * left / (req.days - d)), 0.2)
+        solution = solve(
+            problem, solver=req.solver, mip_gap=0.1, deadline=Deadline(share)
+        )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
         previous = {}
         for (_, m, f), units in solution.units.items():
             start[d, m, f] = units
-            previous.setdefault(m, []).append(f)
-        for f in {f for _, _, f in solution.units}:
-            days_used[f] = days_used.get(f, 0) + 1
+            previous.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
+        for fid in {problem.food_ids[f] for _, _, f in solution.units}:
+            days_used[fid] = days_used.get(fid, 0) + 1
+    # The day model's food indices are the whole plan's: same filters, same table.
     return start
 
 
@@ -276,16 +293,16 @@ def _gap(req: PlanRequest) -> float:
 def _solve(
     problem: Problem,
     req: PlanRequest,
+    deadline: Deadline,
     *,
-    time_limit: float | None = None,
     start: dict[tuple[int, int, int], float] | None = None,
 ) -> Solution:
     solution = solve(
         problem,
         solver=req.solver,
-        time_limit=max(time_limit if time_limit is not None else req.time_limit, 0.5),
         mip_gap=_gap(req),
         start=start,
+        deadline=deadline,
     )
     if solution.status is SolveStatus.NO_SOLUTION and start is None:
         msg = (
@@ -452,10 +469,18 @@ def _notes(
             if solution.gap is not None
             else "no bound was proven, so the gap is unknown"
         )
-        notes.append(
-            f"The time limit ({req.time_limit:g} s) stopped the solver before it proved "
-            f"this plan optimal; it may not be optimal ({gap})."
-        )
+        if solution.time_limited or not solution.within_abs_gap:
+            notes.append(
+                f"The time limit ({req.time_limit:g} s) stopped the solver before it "
+                f"proved this plan optimal; it may not be optimal ({gap})."
+            )
+        else:
+            # Stopped by the absolute tolerance, not by time: say so rather
+            # than calling a plan optimal whose relative gap is above mip_gap.
+            notes.append(
+                "This plan is within 0.02 servings of the best possible one in the "
+                f"objective, but not proven optimal to the requested gap ({gap})."
+            )
     if req.days > 1:
         if req.nutrient_period is NutrientPeriod.AVERAGE:
             notes.append(
@@ -614,56 +639,52 @@ def regenerate(
             table.food(fid)  # raises UnknownFoodError with a suggestion
     targets = previous.targets
     d0 = day - 1
+    deadline = Deadline(req.time_limit)
     base = build_problem(req, targets, table)
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )
     m0 = meal_idx[meal] if meal is not None else None
     rejects = [(d0, m0, fid) for fid in reject]
-
-    def configure(problem: Problem) -> Problem:
-        index = {fid: i for i, fid in enumerate(problem.food_ids)}
-        midx = {m.name: k for k, m in enumerate(problem.meals)}
-        scopes = {(d, m) for d in range(req.days) for m in range(len(problem.meals))}
-        free = (
-            {(d0, m0)}
-            if m0 is not None
-            else {(d0, m) for m in range(len(problem.meals))}
-        )
-        problem.fixed_scopes = scopes - free
-        for item in previous.items:
-            m = midx.get(item.meal or "day", 0)
-            key_scope = (item.day - 1, m)
-            if key_scope in free:
-                continue
-            if item.food_id not in index:
-                msg = (
-                    f"Food {item.food_id!r} of the previous plan is not in the food "
-                    "table; regenerate with the table the plan was made with."
-                )
-                raise UnknownFoodError(msg, item.food_id)
-            units = item.portions * problem.units_per_portion
-            problem.fixed[(item.day - 1, m, index[item.food_id])] = (
-                float(round(units)) if problem.integer else units
+    integer = req.portion_mode is not PortionMode.CONTINUOUS
+    per_portion = 2.0 if req.portion_mode is PortionMode.HALF else 1.0
+    fixed = []
+    for item in previous.items:
+        units = item.portions * per_portion
+        fixed.append(
+            (
+                item.day - 1,
+                item.meal,
+                item.food_id,
+                float(round(units)) if integer else units,
             )
-        old = sorted(
+        )
+    old = tuple(
+        sorted(
             {
-                index[i.food_id]
+                i.food_id
                 for i in previous.items
-                if i.day == day
-                and (meal is None or i.meal == meal)
-                and i.food_id in index
+                if i.day == day and (meal is None or i.meal == meal)
             }
         )
-        if old:
-            problem.must_differ[(d0, m0 if m0 is not None else -1)] = old
-        return problem
-
-    problem = configure(build_problem(req, targets, table, reject=rejects))
-    solution = _solve(problem, req)
+    )
+    restrictions = Restrictions(
+        fixed=tuple(fixed),
+        free=(d0, meal),
+        must_differ=(((d0, meal), old),) if old else (),
+    )
+    problem = build_problem(
+        req, targets, table, reject=rejects, restrictions=restrictions
+    )
+    solution = _solve(problem, req, deadline)
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(
-            req, targets, table, problem, configure=configure, reject=rejects
+            req,
+            targets,
+            table,
+            deadline,
+            restrictions=restrictions,
+            reject=rejects,
         )
     keep_days = {d.day: d for d in previous.days if d.day != day}
     keep_items = None
@@ -688,46 +709,24 @@ def regenerate(
 
 # ------------------------------------------------------------------------ diagnosis
 
-# Order in which the deletion filter tries to drop groups: realism defaults
-# first, the user's explicit choices last, so the reported conflict is made
-# of the constraints the user actually stated whenever that is possible.
-_ORDER = (
-    "portion_limits",
-    "meals",
-    "variety",
-    "bans",
-    "macro:",
-    "max_foods",
-    "min:",
-    "max:",
-    "budget",
-    "priced",
-    "include",
-    "pins",
-    "exclude",
-    "fortified",
-    "allergies",
-    "diet",
-)
-
-
-def _order_key(group: str) -> tuple[int, str]:
-    for k, prefix in enumerate(_ORDER):
-        if group == prefix or (prefix.endswith(":") and group.startswith(prefix)):
-            return (k, group)
-    return (len(_ORDER), group)
-
 
 def _raise_infeasible(
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    problem: Problem,
+    deadline: Deadline,
     *,
-    configure: Any = None,
+    restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
 ) -> None:
-    diagnosis = diagnose(req, targets, table, configure=configure, reject=reject)
+    diagnosis = diagnose(
+        req,
+        targets,
+        table,
+        restrictions=restrictions,
+        reject=reject,
+        deadline=deadline,
+    )
     raise InfeasiblePlanError(diagnosis.message, diagnosis)
 
 
@@ -735,23 +734,23 @@ def _solve_without(
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    disabled: Collection[str],
-    configure: Any,
+    disabled: Collection[ConstraintGroup],
+    restrictions: Restrictions | None,
     reject: Sequence[tuple[int | None, int | None, str]],
     goal: tuple[str, str],
     mip_gap: float,
+    deadline: Deadline,
 ) -> Solution:
     """Solve the request with some constraint groups switched off (diagnosis)."""
-    problem = build_problem(req, targets, table, disabled=disabled, reject=reject)
-    problem.shortfall = False  # the diagnosis asks about the hard constraints
-    if configure is not None:
-        problem = configure(problem)
+    # The diagnosis asks about the hard constraints: no shortfall slacks.
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    problem = build_problem(
+        req, targets, table, disabled=disabled, reject=reject, restrictions=hard
+    )
+    if deadline.expired:
+        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     return solve(
-        problem,
-        solver=req.solver,
-        time_limit=min(req.time_limit, 10.0),
-        mip_gap=mip_gap,
-        goal=goal,
+        problem, solver=req.solver, mip_gap=mip_gap, goal=goal, deadline=deadline
     )
 
 
@@ -760,29 +759,41 @@ def diagnose(
     targets: NutrientTargets,
     table: FoodTable,
     *,
-    configure: Any = None,
+    restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
+    deadline: Deadline | None = None,
 ) -> Diagnosis:
     """Find a smallest set of the request's constraint groups that conflict.
 
     A deletion filter: every group is dropped in turn, and stays dropped if
     the rest is still infeasible. What remains is irreducible: removing any
-    one of its groups makes the request feasible (each was checked).
+    one of its groups makes the request feasible (each was checked), unless
+    the deadline stopped a check; then ``minimal`` is false and the groups
+    left unchecked are kept (their necessity assumed, not proven).
     """
+    clock = deadline if deadline is not None else Deadline(req.time_limit)
 
-    def check(disabled: Collection[str]) -> SolveStatus:
+    def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
         return _solve_without(
-            req, targets, table, disabled, configure, reject, ("min", "none"), 0.05
+            req,
+            targets,
+            table,
+            disabled,
+            restrictions,
+            reject,
+            ("min", "none"),
+            0.05,
+            clock,
         ).status
 
     groups = build_problem(req, targets, table, reject=reject).groups
-    kept = sorted(groups, key=_order_key)
+    kept = sorted(groups, key=lambda g: g.order)
     minimal = True
     # First drop whole classes at once (all nutrient minimums, all AMDR
     # shares...): most are usually irrelevant, and one solve settles them.
-    classes: dict[int, list[str]] = {}
+    classes: dict[GroupKind, list[ConstraintGroup]] = {}
     for g in kept:
-        classes.setdefault(_order_key(g)[0], []).append(g)
+        classes.setdefault(g.kind, []).append(g)
     for members in classes.values():
         if len(members) > 1:
             trial = [g for g in kept if g not in members]
@@ -796,7 +807,8 @@ def diagnose(
         elif status is SolveStatus.NO_SOLUTION:
             minimal = False
     conflicts = [
-        _conflict(g, req, targets, table, kept, groups, configure, reject) for g in kept
+        _conflict(g, req, targets, table, kept, groups, restrictions, reject, clock)
+        for g in kept
     ]
     return Diagnosis(
         message=_message(conflicts, req), conflicts=conflicts, minimal=minimal
@@ -820,20 +832,23 @@ def _fmt(x: float) -> str:
 
 
 def _conflict(
-    group: str,
+    typed: ConstraintGroup,
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    kept: Sequence[str],
-    groups: Sequence[str],
-    configure: Any,
+    kept: Sequence[ConstraintGroup],
+    groups: Sequence[ConstraintGroup],
+    restrictions: Restrictions | None,
     reject: Sequence[tuple[int | None, int | None, str]],
+    deadline: Deadline,
 ) -> Conflict:
+    group = typed.name
+
     def best(goal: tuple[str, str]) -> float | None:
-        others = [g for g in kept if g != group]
+        others = [g for g in kept if g != typed]
         disabled = set(groups) - set(others)
         sol = _solve_without(
-            req, targets, table, disabled, configure, reject, goal, 1e-3
+            req, targets, table, disabled, restrictions, reject, goal, 1e-3, deadline
         )
         if (
             sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
@@ -842,8 +857,9 @@ def _conflict(
             return sol.objective / max(req.days, 1)
         return None
 
-    if group.startswith(("min:", "max:")):
-        side, nutrient = group.split(":", 1)
+    if typed.kind in (GroupKind.MIN, GroupKind.MAX):
+        side = "min" if typed.kind is GroupKind.MIN else "max"
+        nutrient = typed.nutrient or ""
         bound = targets.get(nutrient)
         assert bound is not None
         unit = _unit(table, nutrient)
@@ -881,8 +897,8 @@ def _conflict(
                 else f"Raise the {label} maximum or relax the other constraints listed."
             )
         return Conflict(constraint=group, description=desc, relaxation=relax)
-    if group.startswith("macro:"):
-        nutrient = group.split(":", 1)[1]
+    if typed.kind is GroupKind.MACRO:
+        nutrient = typed.nutrient or ""
         lo, hi = (targets.macro_shares or {}).get(nutrient, (0.0, 1.0))
         return Conflict(
             constraint=group,

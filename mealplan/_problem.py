@@ -1,18 +1,23 @@
 """The planning model as plain data, apart from any solver (python-mip style).
 
 :func:`build_problem` turns a request, its resolved targets and a food table
-into a :class:`Problem`: the candidate foods with their per-unit nutrient
-coefficients, the meals, and every constraint group the request implies. The
-optimiser turns a Problem into a MILP; the diagnosis switches constraint groups
-off by name to find which of the user's own constraints conflict.
+into an immutable :class:`Problem`: the candidate foods with their per-unit
+nutrient coefficients, the meals, and every constraint group the request
+implies. :mod:`mealplan._formulation` turns a Problem into arrays (bounds,
+CSR matrix, objective); the backends solve those; the diagnosis switches
+constraint groups off to find which of the user's own constraints conflict.
 
-Constraint groups (the names the diagnosis reports):
+Constraint groups are typed (:class:`ConstraintGroup`: a :class:`GroupKind`
+and, for bounds, a nutrient). Their stable names, which the diagnosis reports:
 
 - food filters: ``diet``, ``allergies``, ``exclude``, ``fortified``, ``priced``
 - ``min:<nutrient>`` / ``max:<nutrient>`` for every bound (energy included)
 - ``macro:<nutrient>`` for each AMDR share
 - ``max_foods``, ``budget``, ``include``, ``pins``, ``bans``, ``meals``,
   ``variety``, ``portion_limits``
+
+What regenerate and the weekly seed add (bans, fixed parts, must-differ
+scopes, penalties) is a typed :class:`Restrictions` input to building.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from enum import Enum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from mealplan._errors import UnknownFoodError
 from mealplan._models import (
@@ -37,7 +43,7 @@ from mealplan._models import (
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection, Mapping
 
     from numpy.typing import NDArray
 
@@ -46,8 +52,12 @@ if TYPE_CHECKING:
 __all__ = [
     "FILTER_GROUPS",
     "BoundRow",
+    "ConstraintGroup",
+    "GroupKind",
+    "MacroRow",
     "MealRow",
     "Problem",
+    "Restrictions",
     "build_problem",
     "default_max_days",
 ]
@@ -132,16 +142,176 @@ real serving of each group (1 oz of cheese, 1 oz of meat, a slice of bread,
 _UNCAPPED_GRAMS = 3000.0
 
 
+class GroupKind(Enum):
+    """What a constraint group is about; the value orders the diagnosis.
+
+    The deletion filter tries to drop groups in this order: realism defaults
+    first, the user's explicit choices last, so the reported conflict is made
+    of the constraints the user actually stated whenever that is possible.
+    """
+
+    PORTION_LIMITS = 0
+    MEALS = 1
+    VARIETY = 2
+    BANS = 3
+    MACRO = 4
+    MAX_FOODS = 5
+    MIN = 6
+    MAX = 7
+    BUDGET = 8
+    PRICED = 9
+    INCLUDE = 10
+    PINS = 11
+    EXCLUDE = 12
+    FORTIFIED = 13
+    ALLERGIES = 14
+    DIET = 15
+
+
+_FILTER_KINDS = frozenset(
+    {
+        GroupKind.DIET,
+        GroupKind.ALLERGIES,
+        GroupKind.EXCLUDE,
+        GroupKind.FORTIFIED,
+        GroupKind.PRICED,
+    }
+)
+_PREFIX = {GroupKind.MIN: "min", GroupKind.MAX: "max", GroupKind.MACRO: "macro"}
+_WORDS = {
+    GroupKind.PORTION_LIMITS: "realistic portion caps per food",
+    GroupKind.MEALS: "the meal structure",
+    GroupKind.VARIETY: "the variety rules",
+    GroupKind.BANS: "the banned foods",
+    GroupKind.MACRO: "an AMDR energy share",
+    GroupKind.MAX_FOODS: "the number of foods a day",
+    GroupKind.MIN: "a nutrient minimum",
+    GroupKind.MAX: "a nutrient maximum",
+    GroupKind.BUDGET: "the daily budget",
+    GroupKind.PRICED: "only foods with a known price",
+    GroupKind.INCLUDE: "the included foods",
+    GroupKind.PINS: "the pinned foods",
+    GroupKind.EXCLUDE: "the excluded foods",
+    GroupKind.FORTIFIED: "no fortified foods",
+    GroupKind.ALLERGIES: "the allergies",
+    GroupKind.DIET: "the diet",
+}
+
+
+@dataclass(frozen=True, order=False)
+class ConstraintGroup:
+    """One group of constraints the request imposes, switched on or off as a whole.
+
+    ``name`` is the stable string the diagnosis reports (``Conflict.constraint``):
+    ``"diet"``, ``"min:vitamin_b12_ug"``, ``"macro:protein_g"``... It is made
+    from the typed fields, never parsed back.
+    """
+
+    kind: GroupKind
+    nutrient: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The stable name, e.g. ``"min:calcium_mg"`` or ``"budget"``."""
+        prefix = _PREFIX.get(self.kind)
+        if prefix is not None:
+            return f"{prefix}:{self.nutrient}"
+        return self.kind.name.lower()
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Sort key of the diagnosis's deletion filter (see :class:`GroupKind`)."""
+        return (self.kind.value, self.name)
+
+    @property
+    def is_filter(self) -> bool:
+        """Whether the group removes foods rather than adding rows."""
+        return self.kind in _FILTER_KINDS
+
+    @property
+    def words(self) -> str:
+        """A short phrase for reports ("the meal structure")."""
+        return _WORDS[self.kind]
+
+    @classmethod
+    def parse(cls, name: str) -> ConstraintGroup:
+        """Return the group a stable name stands for (the inverse of :attr:`name`).
+
+        Raises:
+            ValueError: ``name`` is not a group name.
+
+        """
+        prefix, _, nutrient = name.partition(":")
+        if nutrient:
+            for kind, p in _PREFIX.items():
+                if p == prefix:
+                    return cls(kind, nutrient)
+        else:
+            try:
+                kind = GroupKind[name.upper()]
+            except KeyError:
+                pass
+            else:
+                if kind not in _PREFIX:
+                    return cls(kind)
+        msg = f"{name!r} is not a constraint group name; expected e.g. 'diet' or 'min:calcium_mg'."
+        raise ValueError(msg)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _group(value: str | ConstraintGroup) -> ConstraintGroup:
+    return value if isinstance(value, ConstraintGroup) else ConstraintGroup.parse(value)
+
+
+Scope = tuple[int, str | None]
+"""A day (0-based) and a meal name (None: the whole day, or every meal)."""
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What regenerate and the day-by-day weekly seed add to a request.
+
+    Typed inputs to :func:`build_problem`, by food id and meal name, so a
+    :class:`Problem` is never patched after it is built.
+    """
+
+    bans: tuple[tuple[int | None, str | None, str], ...] = ()
+    """(day or None, meal name or None, food id): the food may not be there."""
+    fixed: tuple[tuple[int, str | None, str, float], ...] = ()
+    """(day, meal name or None, food id, units) kept from an earlier plan."""
+    free: Scope | None = None
+    """With ``fixed``: the one scope re-planned; every other scope holds
+    exactly its ``fixed`` items."""
+    must_differ: tuple[tuple[Scope, tuple[str, ...]], ...] = ()
+    """A scope and its old foods: the new scope drops at least one of them."""
+    penalty: tuple[tuple[str, float], ...] = ()
+    """Extra objective charge per serving of a food (spreads foods over days)."""
+    hard: bool = False
+    """Ignore ``allow_shortfall`` (the diagnosis asks about hard constraints)."""
+
+
 @dataclass(frozen=True)
 class BoundRow:
     """One side of a nutrient bound, per day (or as a plan average)."""
 
-    group: str
+    group: ConstraintGroup
     nutrient: str
     sense: str  # ">=" or "<="
     value: float
     average: bool = False
     daily_floor: float = 0.0
+
+
+@dataclass(frozen=True)
+class MacroRow:
+    """An AMDR share: ``low <= Atwater * grams / energy <= high`` every day."""
+
+    group: ConstraintGroup
+    nutrient: str
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)
@@ -156,18 +326,27 @@ class MealRow:
     foods: tuple[int, ...]
 
 
-@dataclass
-class Problem:
-    """A planning model as plain data; see the module docstring."""
+Placement = tuple[int, int | None, int | None]
+"""(food index, day or None, meal index or None)."""
 
-    food_ids: list[str]
+
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A planning model as immutable plain data; see the module docstring."""
+
+    food_ids: tuple[str, ...]
     unit_grams: NDArray[np.float64]
     """Grams per unit of a food's variable (half or whole portion, or a portion)."""
     units_per_portion: float
     integer: bool
     min_units: NDArray[np.float64]
     max_units: NDArray[np.float64]
-    coef: dict[str, NDArray[np.float64]]
+    coef: Mapping[str, NDArray[np.float64]]
     """Nutrient per unit of each food; missing values are 0 (totals say so)."""
     price_per_unit: NDArray[np.float64]
     """US$ per unit; NaN where unknown."""
@@ -175,44 +354,55 @@ class Problem:
     tie: NDArray[np.float64]
     """A fixed pseudo-random number in [0, 1) per food (a hash of its id), so
     tie-breaks favour no food for its name or its place in the table."""
-    category: list[str]
+    category: tuple[str, ...]
     """Each candidate's category ("" when the table has none)."""
-    pattern: dict[str, float]
+    pattern: Mapping[str, float]
     """Target servings a day per pattern group (empty: no pattern term)."""
     pattern_credit: NDArray[np.float64]
     """Servings of its pattern group that one unit of each food counts as."""
     days: int
-    meals: list[MealRow]
-    bounds: list[BoundRow]
-    macro: list[tuple[str, str, float, float]]  # group, nutrient, low, high
+    meals: tuple[MealRow, ...]
+    bounds: tuple[BoundRow, ...]
+    macro: tuple[MacroRow, ...]
     objective: Objective
     max_foods: int | None
     budget: float | None
-    pins: list[tuple[int, int | None, int | None]]  # food, day (0-based), meal
-    bans: list[tuple[int, int | None, int | None]]
+    pins: tuple[Placement, ...]
+    bans: tuple[Placement, ...]
     max_days_per_food: int | None
     max_grams_per_week: float | None
     no_repeat_meals: bool
     shortfall: bool
-    disabled: frozenset[str]
-    impossible: set[str] = field(default_factory=set)
+    disabled: frozenset[ConstraintGroup]
+    impossible: frozenset[ConstraintGroup] = frozenset()
     """Enabled groups that cannot hold whatever the solver does (a pin on a
     food the filters removed, say)."""
-    penalty: dict[int, float] = field(default_factory=dict)
+    penalty: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     """Extra objective charge per serving of a food (day-by-day planning uses
     it to spread foods over the days)."""
-    fixed: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    fixed: Mapping[tuple[int, int, int], float] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     """(day, meal, food) -> units, for the parts a regenerate call keeps."""
-    fixed_scopes: set[tuple[int, int]] = field(default_factory=set)
-    must_differ: dict[tuple[int, int], list[int]] = field(default_factory=dict)
-    """(day, meal) -> foods of the old plan; a regenerated scope drops one."""
+    fixed_scopes: frozenset[tuple[int, int]] = frozenset()
+    must_differ: Mapping[tuple[int, int], tuple[int, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """(day, meal) -> foods of the old plan; a regenerated scope drops one.
+    Meal -1 is the whole day."""
     unpriced_left_out: int = 0
-    groups: list[str] = field(default_factory=list)
+    groups: tuple[ConstraintGroup, ...] = ()
     """Every group the request imposes, in a stable order."""
 
-    def enabled(self, group: str) -> bool:
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """The stable names of :attr:`groups`."""
+        return tuple(g.name for g in self.groups)
+
+    def enabled(self, group: str | ConstraintGroup) -> bool:
         """Return whether ``group`` is imposed and not switched off."""
-        return group in self.groups and group not in self.disabled
+        g = _group(group)
+        return g in self.groups and g not in self.disabled
 
 
 def _lower_words(values: Collection[str]) -> list[str]:
@@ -263,8 +453,9 @@ def build_problem(
     targets: NutrientTargets,
     table: FoodTable,
     *,
-    disabled: Collection[str] = (),
+    disabled: Collection[str | ConstraintGroup] = (),
     reject: Collection[tuple[int | None, int | None, str]] = (),
+    restrictions: Restrictions | None = None,
 ) -> Problem:
     """Build the planning model for ``request`` on ``table``.
 
@@ -272,61 +463,56 @@ def build_problem(
         request: The validated request.
         targets: Its resolved daily targets (overrides applied).
         table: The food table.
-        disabled: Constraint groups to switch off (used by the diagnosis).
-        reject: Extra bans as (day or None, meal or None, food id), 0-based.
+        disabled: Constraint groups (or their names) to switch off (diagnosis).
+        reject: Extra bans as (day or None, meal index or None, food id), 0-based.
+        restrictions: What regenerate or the weekly seed adds (bans, fixed
+            parts, must-differ scopes, penalties).
 
     Returns:
-        The model as plain data.
+        The model as immutable plain data.
 
     Raises:
         UnknownFoodError: A food named in include, pins or bans is not in the table.
 
     """
-    off = frozenset(disabled)
-    frame = table.frame
-    groups: list[str] = []
+    off = frozenset(_group(g) for g in disabled)
+    extra = restrictions or Restrictions()
+    groups: list[ConstraintGroup] = []
 
-    # Which foods each user-facing filter group removes.
+    def impose(kind: GroupKind, nutrient: str | None = None) -> bool:
+        g = ConstraintGroup(kind, nutrient)
+        groups.append(g)
+        return g not in off
+
     for food in (*request.include, *(p.food for p in request.pins)):
         resolve_food(table, food)
     for ban in request.bans:
         resolve_food(table, ban.food)
 
+    # Which foods each user-facing filter group removes.
     all_ids = list(table.ids)
     allowed = set(all_ids)
-    if request.diet is not Diet.OMNIVORE:
-        groups.append("diet")
-        if "diet" not in off:
-            allowed &= set(table.allowed(diet=request.diet))
-    if request.allergies:
-        groups.append("allergies")
-        if "allergies" not in off:
-            allowed &= set(table.allowed(allergies=request.allergies))
-    if request.exclude:
-        groups.append("exclude")
-        if "exclude" not in off:
-            allowed &= set(table.allowed(exclude=request.exclude))
-    if not request.allow_fortified:
-        groups.append("fortified")
-        if "fortified" not in off:
-            allowed &= set(table.allowed(allow_fortified=False))
-    prices = frame["price_per_100g"].to_numpy(dtype=float, na_value=np.nan)
+    if request.diet is not Diet.OMNIVORE and impose(GroupKind.DIET):
+        allowed &= set(table.allowed(diet=request.diet))
+    if request.allergies and impose(GroupKind.ALLERGIES):
+        allowed &= set(table.allowed(allergies=request.allergies))
+    if request.exclude and impose(GroupKind.EXCLUDE):
+        allowed &= set(table.allowed(exclude=request.exclude))
+    if not request.allow_fortified and impose(GroupKind.FORTIFIED):
+        allowed &= set(table.allowed(allow_fortified=False))
+    prices = table.numbers("price_per_100g")
     needs_prices = request.objective is Objective.COST or request.budget_per_day
     unpriced_left_out = 0
-    if needs_prices:
-        groups.append("priced")
-        if "priced" not in off:
-            priced = {fid for fid, p in zip(all_ids, prices, strict=True) if p == p}
-            unpriced_left_out = len(allowed - priced)
-            allowed &= priced
-
+    if needs_prices and impose(GroupKind.PRICED):
+        priced = {fid for fid, p in zip(all_ids, prices, strict=True) if p == p}
+        unpriced_left_out = len(allowed - priced)
+        allowed &= priced
     if request.bans:
-        groups.append("bans")
+        impose(GroupKind.BANS)
 
-    candidates = [fid for fid in all_ids if fid in allowed]
+    rows = np.array([i for i, fid in enumerate(all_ids) if fid in allowed], dtype=int)
+    candidates = [all_ids[i] for i in rows]
     index = {fid: i for i, fid in enumerate(candidates)}
-    rows = frame.index.get_indexer(pd.Index(candidates))
-    sub = frame.iloc[rows]
 
     # Portion units: a half or whole default portion, or a whole portion as a
     # continuous amount. Scaling variables by the portion keeps the MILP well
@@ -339,13 +525,9 @@ def build_problem(
     units_per_portion = 2.0 if mode is PortionMode.HALF else 1.0
     unit_grams = portion_grams / units_per_portion
 
-    energy = sub[Nutrient.ENERGY.value].to_numpy(dtype=float, na_value=np.nan)
-    if request.portion_limits:
-        groups.append("portion_limits")
-    if "max_portions" in sub.columns:
-        max_portions = sub["max_portions"].to_numpy(dtype=float, na_value=np.nan)
-    else:
-        max_portions = np.full(len(candidates), np.nan)
+    energy = table.numbers(Nutrient.ENERGY.value)[rows]
+    limits = request.portion_limits and impose(GroupKind.PORTION_LIMITS)
+    max_portions = table.numbers("max_portions")[rows]
     max_portions = np.where(np.isnan(max_portions), DEFAULT_MAX_PORTIONS, max_portions)
     kcal_cap = targets.get(Nutrient.ENERGY.value)
     energy_cap = (
@@ -358,7 +540,7 @@ def build_problem(
     uncapped_grams = np.minimum(
         np.nan_to_num(uncapped_grams, nan=_UNCAPPED_GRAMS), 5000.0
     )
-    if request.portion_limits and "portion_limits" not in off:
+    if limits:
         max_units = max_portions * units_per_portion
     else:
         max_units = np.maximum(uncapped_grams / unit_grams, units_per_portion)
@@ -374,114 +556,49 @@ def build_problem(
         nutrient_cols.add(Nutrient.ENERGY.value)
     coef: dict[str, NDArray[np.float64]] = {}
     for col in sorted(nutrient_cols):
-        values = sub[col].to_numpy(dtype=float, na_value=np.nan)
-        coef[col] = np.nan_to_num(values, nan=0.0) * unit_grams / 100.0
+        values = table.numbers(col)[rows]
+        coef[col] = _frozen(np.nan_to_num(values, nan=0.0) * unit_grams / 100.0)
 
     price_per_unit = prices[rows] * unit_grams / 100.0 if len(rows) else np.zeros(0)
-    if "article_sections" in sub.columns:
-        article = np.array([bool(s) for s in sub["article_sections"]], dtype=bool)
-    else:
-        article = np.zeros(len(candidates), dtype=bool)
+    sections = table.tags("article_sections")
+    article = np.array([bool(sections[i]) for i in rows], dtype=bool)
+    texts = table.texts("category")
+    category = tuple(texts[i] for i in rows)
 
-    # Meals, each with the candidates its slot allows.
-    meals: list[MealRow] = []
-    specs: list[MealSpec] | None = request.meals
-    if specs is not None:
-        groups.append("meals")
-    if specs is None or "meals" in off:
-        meals.append(
-            MealRow("day", None, (0.0, 1.0), 0, 100, tuple(range(len(candidates))))
-        )
-    else:
-        # A plain list: pandas' per-element .iloc costs ~70 ms over 4 meals.
-        slots = list(sub["meal_slots"]) if "meal_slots" in sub.columns else None
-        for spec in specs:
-            members = tuple(
-                i
-                for i in range(len(candidates))
-                if slots is None or spec.slot.value in slots[i]
-            )
-            meals.append(
-                MealRow(
-                    spec.name,
-                    spec.slot,
-                    spec.energy_share,
-                    spec.min_foods,
-                    spec.max_foods,
-                    members,
-                )
-            )
+    meals = _meals(request, table, rows, impose)
     meal_index = {m.name: k for k, m in enumerate(meals)}
-    if "category" in sub.columns:
-        category = [str(c) if isinstance(c, str) else "" for c in sub["category"]]
-    else:
-        category = [""] * len(candidates)
+    bounds, macro = _bounds(request, targets, impose)
 
-    # Nutrient bounds.
-    bounds: list[BoundRow] = []
-    focus = {n.value for n in FOCUS_NUTRIENTS}
-    average = request.nutrient_period is NutrientPeriod.AVERAGE and request.days > 1
-    for b in targets.bounds:
-        if b.minimum is not None and b.minimum > 0:
-            name = f"min:{b.nutrient}"
-            groups.append(name)
-            if name not in off:
-                avg = average and b.nutrient in focus
-                bounds.append(
-                    BoundRow(
-                        name,
-                        b.nutrient,
-                        ">=",
-                        b.minimum,
-                        avg,
-                        request.daily_floor if avg else 0.0,
-                    )
-                )
-        if b.maximum is not None:
-            name = f"max:{b.nutrient}"
-            groups.append(name)
-            if name not in off:
-                bounds.append(BoundRow(name, b.nutrient, "<=", b.maximum))
-    macro: list[tuple[str, str, float, float]] = []
-    if request.macro_limits and targets.macro_shares:
-        for col, (lo, hi) in sorted(targets.macro_shares.items()):
-            name = f"macro:{col}"
-            groups.append(name)
-            if name not in off:
-                macro.append((name, col, lo, hi))
-
-    if request.max_foods is not None:
-        groups.append("max_foods")
-    if request.budget_per_day is not None:
-        groups.append("budget")
+    max_foods = request.max_foods
+    if max_foods is not None and not impose(GroupKind.MAX_FOODS):
+        max_foods = None
+    budget = request.budget_per_day
+    if budget is not None and not impose(GroupKind.BUDGET):
+        budget = None
 
     # Pins and includes force foods in; a food the filters removed cannot be.
-    impossible: set[str] = set()
-    pins: list[tuple[int, int | None, int | None]] = []
-    if request.include:
-        groups.append("include")
-        if "include" not in off:
-            for food in request.include:
-                fid = resolve_food(table, food)
-                if fid not in index:
-                    impossible.add("include")
-                    continue
-                pins.extend((index[fid], d, None) for d in range(request.days))
-    if request.pins:
-        groups.append("pins")
-        if "pins" not in off:
-            for pin in request.pins:
-                fid = resolve_food(table, pin.food)
-                meal = meal_index.get(pin.meal) if pin.meal is not None else None
-                if fid not in index or (
-                    meal is not None and index[fid] not in meals[meal].foods
-                ):
-                    impossible.add("pins")
-                    continue
-                days = pin.days or list(range(1, request.days + 1))
-                pins.extend((index[fid], d - 1, meal) for d in days)
-    bans: list[tuple[int, int | None, int | None]] = []
-    if "bans" not in off:
+    impossible: set[ConstraintGroup] = set()
+    pins: list[Placement] = []
+    if request.include and impose(GroupKind.INCLUDE):
+        for food in request.include:
+            fid = resolve_food(table, food)
+            if fid not in index:
+                impossible.add(ConstraintGroup(GroupKind.INCLUDE))
+                continue
+            pins.extend((index[fid], d, None) for d in range(request.days))
+    if request.pins and impose(GroupKind.PINS):
+        for pin in request.pins:
+            fid = resolve_food(table, pin.food)
+            meal = meal_index.get(pin.meal) if pin.meal is not None else None
+            if fid not in index or (
+                meal is not None and index[fid] not in meals[meal].foods
+            ):
+                impossible.add(ConstraintGroup(GroupKind.PINS))
+                continue
+            days = pin.days or list(range(1, request.days + 1))
+            pins.extend((index[fid], d - 1, meal) for d in days)
+    bans: list[Placement] = []
+    if ConstraintGroup(GroupKind.BANS) not in off:
         for ban in request.bans:
             fid = resolve_food(table, ban.food)
             if fid in index:
@@ -490,55 +607,193 @@ def build_problem(
                     [d - 1 for d in ban.days] if ban.days else [None]
                 )
                 bans.extend((index[fid], d, meal) for d in ban_days)
-    for day, meal_name, fid in reject:
+    for day, meal_k, fid in reject:
         if fid in index:
-            bans.append((index[fid], day, meal_name))
+            bans.append((index[fid], day, meal_k))
+    for day, meal_name, fid in extra.bans:
+        if fid in index and (meal_name is None or meal_name in meal_index):
+            k = meal_index[meal_name] if meal_name is not None else None
+            bans.append((index[fid], day, k))
 
     max_days = request.max_days_per_food
+    variety = False
     if request.days > 1:
-        groups.append("variety")
+        variety = impose(GroupKind.VARIETY)
         if max_days is None:
             max_days = default_max_days(request.days)
-    else:
-        max_days = None
 
-    seen: set[str] = set()
-    ordered = [g for g in groups if not (g in seen or seen.add(g))]  # type: ignore[func-returns-value]
+    fixed, fixed_scopes, must_differ = _kept(extra, request.days, meals, index)
+    ordered = tuple(dict.fromkeys(groups))
     return Problem(
-        food_ids=candidates,
-        unit_grams=unit_grams,
+        food_ids=tuple(candidates),
+        unit_grams=_frozen(unit_grams),
         units_per_portion=units_per_portion,
         integer=integer,
-        min_units=min_units,
-        max_units=max_units,
-        coef=coef,
-        price_per_unit=price_per_unit,
-        article=article,
-        tie=np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates]),
+        min_units=_frozen(min_units),
+        max_units=_frozen(max_units),
+        coef=MappingProxyType(coef),
+        price_per_unit=_frozen(price_per_unit),
+        article=_frozen(article),
+        tie=_frozen(np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates])),
         category=category,
-        pattern=_pattern(targets, category),
-        pattern_credit=np.array(
-            [
-                min(1.0, g / PATTERN_FULL_SERVING_G.get(PATTERN_GROUP.get(c, ""), 1.0))
-                / units_per_portion
-                for g, c in zip(portion_grams, category, strict=True)
-            ]
+        pattern=MappingProxyType(_pattern(targets, list(category))),
+        pattern_credit=_frozen(
+            np.array(
+                [
+                    min(
+                        1.0,
+                        g / PATTERN_FULL_SERVING_G.get(PATTERN_GROUP.get(c, ""), 1.0),
+                    )
+                    / units_per_portion
+                    for g, c in zip(portion_grams, category, strict=True)
+                ]
+            )
         ),
         days=request.days,
         meals=meals,
         bounds=bounds,
         macro=macro,
         objective=request.objective,
-        max_foods=request.max_foods if "max_foods" not in off else None,
-        budget=request.budget_per_day if "budget" not in off else None,
-        pins=pins,
-        bans=bans,
-        max_days_per_food=max_days if "variety" not in off else None,
-        max_grams_per_week=request.max_grams_per_week if "variety" not in off else None,
-        no_repeat_meals=request.days > 1 and "variety" not in off,
-        shortfall=request.allow_shortfall,
+        max_foods=max_foods,
+        budget=budget,
+        pins=tuple(pins),
+        bans=tuple(bans),
+        max_days_per_food=max_days if variety else None,
+        max_grams_per_week=request.max_grams_per_week if variety else None,
+        no_repeat_meals=variety,
+        shortfall=request.allow_shortfall and not extra.hard,
         disabled=off,
-        impossible={g for g in impossible if g not in off},
+        impossible=frozenset(impossible - off),
+        penalty=MappingProxyType({index[f]: w for f, w in extra.penalty if f in index}),
+        fixed=MappingProxyType(fixed),
+        fixed_scopes=fixed_scopes,
+        must_differ=MappingProxyType(must_differ),
         unpriced_left_out=unpriced_left_out,
         groups=ordered,
     )
+
+
+def _meals(
+    request: PlanRequest,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    impose: Callable[[GroupKind], bool],
+) -> tuple[MealRow, ...]:
+    """Return the meals of each day, each with the candidates its slot allows."""
+    everything = tuple(range(len(rows)))
+    specs: list[MealSpec] | None = request.meals
+    if specs is None or not impose(GroupKind.MEALS):
+        return (MealRow("day", None, (0.0, 1.0), 0, 100, everything),)
+    slots = table.tags("meal_slots") if table.has_column("meal_slots") else None
+    meals = []
+    for spec in specs:
+        members = (
+            everything
+            if slots is None
+            else tuple(k for k, i in enumerate(rows) if spec.slot.value in slots[i])
+        )
+        meals.append(
+            MealRow(
+                spec.name,
+                spec.slot,
+                spec.energy_share,
+                spec.min_foods,
+                spec.max_foods,
+                members,
+            )
+        )
+    return tuple(meals)
+
+
+def _bounds(
+    request: PlanRequest,
+    targets: NutrientTargets,
+    impose: Callable[[GroupKind, str | None], bool],
+) -> tuple[tuple[BoundRow, ...], tuple[MacroRow, ...]]:
+    """Nutrient bounds and AMDR shares, each its own constraint group."""
+    bounds: list[BoundRow] = []
+    focus = {n.value for n in FOCUS_NUTRIENTS}
+    average = request.nutrient_period is NutrientPeriod.AVERAGE and request.days > 1
+    for b in targets.bounds:
+        if (
+            b.minimum is not None
+            and b.minimum > 0
+            and impose(GroupKind.MIN, b.nutrient)
+        ):
+            avg = average and b.nutrient in focus
+            bounds.append(
+                BoundRow(
+                    ConstraintGroup(GroupKind.MIN, b.nutrient),
+                    b.nutrient,
+                    ">=",
+                    b.minimum,
+                    avg,
+                    request.daily_floor if avg else 0.0,
+                )
+            )
+        if b.maximum is not None and impose(GroupKind.MAX, b.nutrient):
+            bounds.append(
+                BoundRow(
+                    ConstraintGroup(GroupKind.MAX, b.nutrient),
+                    b.nutrient,
+                    "<=",
+                    b.maximum,
+                )
+            )
+    macro: list[MacroRow] = []
+    if request.macro_limits and targets.macro_shares:
+        for col, (lo, hi) in sorted(targets.macro_shares.items()):
+            if impose(GroupKind.MACRO, col):
+                macro.append(
+                    MacroRow(ConstraintGroup(GroupKind.MACRO, col), col, lo, hi)
+                )
+    return tuple(bounds), tuple(macro)
+
+
+def _kept(
+    extra: Restrictions,
+    days: int,
+    meals: tuple[MealRow, ...],
+    index: Mapping[str, int],
+) -> tuple[
+    dict[tuple[int, int, int], float],
+    frozenset[tuple[int, int]],
+    dict[tuple[int, int], tuple[int, ...]],
+]:
+    """Resolve the fixed parts and must-differ scopes of ``extra`` to indices."""
+    meal_index = {m.name: k for k, m in enumerate(meals)}
+
+    def scope_meals(meal: str | None) -> list[int]:
+        if meal is None or meal not in meal_index:
+            return list(range(len(meals)))
+        return [meal_index[meal]]
+
+    fixed: dict[tuple[int, int, int], float] = {}
+    scopes: frozenset[tuple[int, int]] = frozenset()
+    if extra.free is not None:
+        d0, free_meal = extra.free
+        free = {(d0, m) for m in scope_meals(free_meal)}
+        every = {(d, m) for d in range(days) for m in range(len(meals))}
+        scopes = frozenset(every - free)
+        for day, meal, fid, units in extra.fixed:
+            # Without the meal structure every food sits in the one "day" meal.
+            key_scope = (day, meal_index.get(meal or "day", 0))
+            if key_scope in free:
+                continue
+            if fid not in index:
+                msg = (
+                    f"Food {fid!r} of the previous plan is not in the food "
+                    "table; regenerate with the table the plan was made with."
+                )
+                raise UnknownFoodError(msg, fid)
+            fixed[(*key_scope, index[fid])] = units
+    must_differ: dict[tuple[int, int], tuple[int, ...]] = {}
+    for (day, meal), foods in extra.must_differ:
+        old = tuple(sorted({index[f] for f in foods if f in index}))
+        if not old:
+            continue
+        if meal is None:
+            must_differ[(day, -1)] = old
+        elif meal in meal_index:
+            must_differ[(day, meal_index[meal])] = old
+    return fixed, scopes, must_differ

@@ -203,7 +203,7 @@ def assert_irreducible(
     """The listed groups conflict, and dropping any one of them resolves it."""
     req = mealplan.parse_request(request)
     targets = resolve_targets(req, foods)
-    every = build_problem(req, targets, foods).groups
+    every = build_problem(req, targets, foods).group_names
     assert set(groups) <= set(every)
 
     def status(kept: set[str]) -> SolveStatus:

@@ -29,7 +29,7 @@ def test_errors_form_one_tree() -> None:
             assert obj.__module__ == "mealplan"
 
 
-def test_only_the_optimiser_imports_pulp() -> None:
+def test_only_the_pulp_backend_imports_pulp() -> None:
     from pathlib import Path
 
     package = Path(mealplan.__file__).parent
@@ -38,7 +38,7 @@ def test_only_the_optimiser_imports_pulp() -> None:
         for p in package.glob("*.py")
         if "import pulp" in p.read_text() or "from pulp" in p.read_text()
     )
-    assert importers == ["_optimiser.py"]
+    assert importers == ["_backend_pulp.py"]
 
 
 def test_plan_results_hold_no_pulp_objects() -> None:

@@ -1,0 +1,89 @@
+"""The protocol every solver backend implements, and its result.
+
+A backend loads a :class:`~mealplan._formulation.Model` (arrays), optionally
+takes a starting point, solves under a :class:`~mealplan._deadline.Deadline`
+and returns a :class:`BackendResult` of plain numpy values. The highspy
+backend (:mod:`mealplan._backend_highs`) is the default; the PuLP backend
+(:mod:`mealplan._backend_pulp`) reaches every solver PuLP drives by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from mealplan._deadline import Deadline
+    from mealplan._formulation import Model
+
+__all__ = ["Backend", "BackendResult", "BackendStatus", "SolveOptions"]
+
+
+class BackendStatus(Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    """Proven within the requested gap."""
+    FEASIBLE = "feasible"
+    """A solution, stopped by a limit before the gap was proven."""
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+    """Stopped by a limit with no solution."""
+    UNBOUNDED = "unbounded"
+    INTERRUPTED = "interrupted"
+    """Stopped by the user (Ctrl-C); any solution is in ``x``."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Settings one solve runs with."""
+
+    mip_gap: float = 1e-4
+    abs_gap: float = 0.0
+    presolve: bool = True
+    heuristics: bool = True
+
+
+@dataclass
+class BackendResult:
+    """What a solve found, as plain values."""
+
+    status: BackendStatus
+    x: NDArray[np.float64] | None = None
+    objective: float | None = None
+    bound: float | None = None
+    """The best proven bound on the objective (the LP value for an LP)."""
+    row_duals: NDArray[np.float64] | None = None
+    """Row duals of an LP (None for a MILP or a backend that has none)."""
+    col_duals: NDArray[np.float64] | None = None
+    """Reduced costs of an LP."""
+    solver_status: str = ""
+    time_limited: bool = False
+    """Whether the time limit stopped the solve."""
+    seconds: float = 0.0
+
+    @property
+    def gap(self) -> float | None:
+        """The real relative gap ``|objective - bound| / max(|objective|, 1e-9)``."""
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+class Backend(Protocol):
+    """A solver behind the arrays; see the module docstring."""
+
+    name: str
+
+    def load(self, model: Model) -> None:
+        """Take the model (replaces any earlier one)."""
+
+    def set_start(self, x: NDArray[np.float64]) -> None:
+        """Offer a starting point (NaN: let the solver complete that column)."""
+
+    def solve(self, deadline: Deadline, options: SolveOptions) -> BackendResult:
+        """Solve within ``deadline`` and return what was found."""

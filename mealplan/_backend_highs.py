@@ -1,0 +1,214 @@
+"""The default backend: highspy, taking the model's arrays in bulk.
+
+Columns go in with one ``addVars`` call, costs and integrality with one call
+each, and the CSR rows with one ``addRows`` call: no per-variable Python
+objects (PERFORMANCE.md: 0.075-0.14x of PuLP's build and transfer). A solve
+runs in highspy's solver thread and this thread waits in short slices, so
+Ctrl-C cancels it within about 0.1 s and the KeyboardInterrupt is re-raised
+once HiGHS has stopped.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mealplan._backend import BackendResult, BackendStatus, SolveOptions
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from mealplan._deadline import Deadline
+    from mealplan._formulation import Model
+
+__all__ = ["HighsBackend"]
+
+
+@functools.cache
+def _silence_highs_banner() -> None:
+    """Create the first Highs object with stdout closed.
+
+    highspy prints a copyright banner to the C-level stdout the first time a
+    ``Highs`` is created, whatever ``output_flag`` says; it would corrupt the
+    JSON a diet app reads from ``mealplan plan --format json``.
+    """
+    import highspy
+
+    try:
+        sys.stdout.flush()
+        fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
+        saved = os.dup(fd)
+    except (OSError, ValueError, AttributeError):
+        highspy.Highs()  # type: ignore[no-untyped-call]
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+class HighsBackend:
+    """A :class:`~mealplan._backend.Backend` on highspy."""
+
+    name = "highs"
+
+    def __init__(self) -> None:
+        import highspy
+
+        _silence_highs_banner()
+        self._hs = highspy
+        self._h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
+        self._h.setOptionValue("output_flag", False)
+        self._model: Model | None = None
+
+    def load(self, model: Model) -> None:
+        """Pass the model's arrays to HiGHS in bulk."""
+        h = self._h
+        h.clearModel()
+        n = model.num_cols
+        h.addVars(n, model.col_lower, model.col_upper)
+        idx = np.arange(n, dtype=np.int32)
+        if n:
+            h.changeColsCost(n, idx, model.col_cost)
+            if model.is_mip:
+                h.changeColsIntegrality(n, idx, model.integrality.astype(np.uint8))
+        m = model.num_rows
+        if m:
+            h.addRows(
+                m,
+                model.row_lower,
+                model.row_upper,
+                len(model.data),
+                model.indptr[:-1].astype(np.int32),
+                model.indices,
+                model.data,
+            )
+        sense = (
+            self._hs.ObjSense.kMaximize
+            if model.maximise
+            else self._hs.ObjSense.kMinimize
+        )
+        h.changeObjectiveSense(sense)
+        self._model = model
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the loaded model to ``path`` (MPS or LP by its suffix)."""
+        self._h.writeModel(os.fspath(path))
+
+    def set_start(self, x: NDArray[np.float64]) -> None:
+        """Hand HiGHS the known columns of a start; it completes the rest."""
+        known = np.flatnonzero(~np.isnan(x)).astype(np.int32)
+        if len(known):
+            self._h.setSolution(len(known), known, x[known].astype(np.float64))
+
+    def solve(self, deadline: Deadline, options: SolveOptions) -> BackendResult:
+        """Solve within ``deadline``; Ctrl-C cancels HiGHS and is re-raised."""
+        assert self._model is not None, "load a model first"
+        model = self._model
+        h = self._h
+        h.setOptionValue("time_limit", deadline.limit())
+        h.setOptionValue("mip_rel_gap", options.mip_gap)
+        h.setOptionValue("mip_abs_gap", max(options.abs_gap, 1e-9))
+        h.setOptionValue("presolve", "on" if options.presolve else "off")
+        h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
+        began = time.perf_counter()
+        interrupted = self._run()
+        seconds = time.perf_counter() - began
+        result = self._result(model, options, interrupted)
+        result.seconds = seconds
+        if result.time_limited:
+            deadline.note_hit()
+        if interrupted:
+            raise KeyboardInterrupt
+        return result
+
+    def _run(self) -> bool:
+        """Run HiGHS; return whether Ctrl-C stopped it."""
+        h = self._h
+        if threading.current_thread() is not threading.main_thread():
+            # Only the main thread receives KeyboardInterrupt.
+            h.run()
+            return False
+        h.HandleUserInterrupt = True
+        try:
+            thread = h.startSolve()
+            interrupted = False
+            while True:
+                try:
+                    done, _ = h.wait(0.1)
+                    if done:
+                        break
+                except KeyboardInterrupt:
+                    interrupted = True
+                    h.cancelSolve()
+            thread.join()
+            return interrupted
+        finally:
+            h.HandleUserInterrupt = False
+
+    def _result(
+        self, model: Model, options: SolveOptions, interrupted: bool
+    ) -> BackendResult:
+        hs = self._hs
+        h = self._h
+        status = h.getModelStatus()
+        info = h.getInfo()
+        name = h.modelStatusToString(status)
+        has_x = int(info.primal_solution_status) == 2
+        s = hs.HighsModelStatus
+        if status == s.kInfeasible or (
+            status == s.kUnboundedOrInfeasible and model.is_mip
+        ):
+            # Our columns are bounded or costed from below, so a MILP that
+            # presolve calls "unbounded or infeasible" is infeasible.
+            return BackendResult(BackendStatus.INFEASIBLE, solver_status=name)
+        if status in (s.kUnbounded, s.kUnboundedOrInfeasible):
+            return BackendResult(BackendStatus.UNBOUNDED, solver_status=name)
+        time_limited = status == s.kTimeLimit
+        if not has_x:
+            return BackendResult(
+                BackendStatus.INTERRUPTED if interrupted else BackendStatus.NO_SOLUTION,
+                solver_status=name,
+                time_limited=time_limited,
+            )
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value, dtype=float)
+        objective = float(info.objective_function_value)
+        if model.is_mip:
+            raw = float(info.mip_dual_bound)
+            bound = raw if math.isfinite(raw) else None
+            row_duals = col_duals = None
+        else:
+            bound = objective if status == s.kOptimal else None
+            row_duals = np.asarray(solution.row_dual, dtype=float)
+            col_duals = np.asarray(solution.col_dual, dtype=float)
+        result = BackendResult(
+            BackendStatus.FEASIBLE,
+            x=x,
+            objective=objective,
+            bound=bound,
+            row_duals=row_duals,
+            col_duals=col_duals,
+            solver_status=name,
+            time_limited=time_limited,
+        )
+        gap = result.gap
+        # Optimal only when the relative gap is proven within the tolerance:
+        # HiGHS also stops on the absolute gap, which near a zero objective
+        # can leave a large relative one.
+        if status == s.kOptimal and gap is not None and gap <= options.mip_gap + 1e-9:
+            result.status = BackendStatus.OPTIMAL
+        elif interrupted:
+            result.status = BackendStatus.INTERRUPTED
+        return result

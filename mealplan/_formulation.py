@@ -1,0 +1,472 @@
+"""A :class:`~mealplan._problem.Problem` as a MILP in arrays, with no solver.
+
+:func:`formulate` turns a Problem into a :class:`Model`: column bounds,
+integrality and costs, a CSR constraint matrix (numpy ``indptr``/``indices``/
+``data``; scipy is not needed), row bounds, and for every row the block that
+made it and the constraint group it belongs to. Backends
+(:mod:`mealplan._backend`) hand these arrays to a solver in bulk.
+
+Variables, for day ``d``, meal ``m`` and candidate food ``f``:
+
+- ``v[d,m,f]`` units eaten (integer half/whole portions, or continuous), one
+  column per (day, meal, food) the meal allows and no ban forbids;
+- ``y[d,m,f]`` binary "in this meal" (when anything needs it); a food is eaten
+  at one meal of a day, so "eaten on day d" is the plain sum of its ``y``;
+- continuous helpers appended by blocks (pattern deviations, shortfall slacks,
+  the "shared" indicators of the no-repeat rule).
+
+Rows come from one function per block, each appending to a
+:class:`~mealplan._arrays.ModelBuilder`. A block reads the Problem and the builder's key arrays
+(``builder.keys`` and the ``v``/``y`` column of each key) and calls
+:meth:`ModelBuilder.add_rows` / :meth:`ModelBuilder.add_row` (coordinates,
+row bounds, a :class:`Block` tag, optionally a constraint group) and
+:meth:`ModelBuilder.add_columns` / :meth:`ModelBuilder.add_cost` for helper
+columns and objective terms. To add a block (meal roles, companions, whole
+units...): write ``def _my_block(b: ModelBuilder) -> None``, add a
+:class:`Block` member, and append the function to :data:`BLOCKS`. Blocks
+must not assume an order beyond :data:`BLOCKS`; duplicate (row, column)
+entries are summed when the matrix is built.
+
+The blocks: links ``min_units*y <= v <= max_units*y`` (big-M values are the
+food's own portion caps, so the relaxation is tight); one meal a day per food;
+nutrient bounds per day (or as a plan average with a daily floor; slacks when
+``shortfall``); AMDR shares; meal energy shares, food counts and category caps;
+``max_foods``; budget; pins; plan-wide variety (``sum_d z <= k``), grams per
+week, no identical meal on consecutive days, must-differ scopes; and the
+objective (the food-pattern departures of the default objective, cost, or a
+diagnosis :class:`Goal`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._arrays import (
+    FEASIBILITY,
+    INF,
+    Block,
+    Goal,
+    GoalKind,
+    Model,
+    ModelBuilder,
+)
+from mealplan._models import Objective
+from mealplan._problem import (
+    ATWATER,
+    CATEGORY_CAPS,
+    DEFAULT_CATEGORY_CAP,
+    PATTERN_GROUP,
+    ConstraintGroup,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+    from numpy.typing import NDArray
+
+    from mealplan._problem import Problem
+
+__all__ = [
+    "BLOCKS",
+    "FEASIBILITY",
+    "Block",
+    "Goal",
+    "GoalKind",
+    "Model",
+    "ModelBuilder",
+    "formulate",
+]
+
+
+# Shortfall slacks are priced far above any food choice so the solver only
+# misses a bound when nothing else can meet it; normalised per unit of bound.
+SHORTFALL_WEIGHT = 1000.0
+# Foods the article names get a small bonus: they are the sources it
+# recommends for these nutrients, so among near-equal plans we prefer them.
+ARTICLE_BONUS = 0.1
+# Tiny, distinct per-food weights make the optimum unique, so the same
+# request gives the same plan whatever order the solver explores.
+TIE_BREAK = 1e-4
+# Per serving of a sweet or condiment (outside the pattern groups).
+EXTRAS_COST = 0.5
+
+
+# ---------------------------------------------------------------------- blocks
+
+
+def _groups_of(values: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+    """Split key positions into runs of equal ``values`` (positions sorted by value)."""
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    cuts = np.flatnonzero(np.diff(sorted_values)) + 1
+    return list(np.split(order, cuts))
+
+
+def links(b: ModelBuilder) -> None:
+    """``min_units*y <= v <= max_units*y``; a food at one meal a day; day caps."""
+    p = b.problem
+    k = len(b.keys)
+    if k == 0:
+        return
+    f = b.keys[:, 2]
+    if b.need_y:
+        local = np.arange(k)
+        ones = np.ones(k)
+        b.add_rows(
+            np.concatenate([local, local]),
+            np.concatenate([b.v, b.y]),
+            np.concatenate([ones, -p.max_units[f]]),
+            np.full(k, -INF),
+            np.zeros(k),
+            Block.LINK_UPPER,
+        )
+        b.add_rows(
+            np.concatenate([local, local]),
+            np.concatenate([b.v, b.y]),
+            np.concatenate([ones, -p.min_units[f]]),
+            np.zeros(k),
+            np.full(k, INF),
+            Block.LINK_LOWER,
+        )
+    day_food = b.keys[:, 0] * max(len(p.food_ids), 1) + f
+    runs = [r for r in _groups_of(day_food) if len(r) > 1]
+    if not runs:
+        return
+    rows = np.concatenate([np.full(len(r), i) for i, r in enumerate(runs)])
+    members = np.concatenate(runs)
+    if b.need_y:
+        # A food is eaten at one meal of a day. Besides being how people eat,
+        # it lets "eaten this day" be the plain sum of the meal binaries.
+        b.add_rows(
+            rows,
+            b.y[members],
+            1.0,
+            np.full(len(runs), -INF),
+            np.ones(len(runs)),
+            Block.ONE_MEAL,
+        )
+    else:
+        cap = np.array([p.max_units[b.keys[r[0], 2]] for r in runs])
+        b.add_rows(
+            rows, b.v[members], 1.0, np.full(len(runs), -INF), cap, Block.DAY_CAP
+        )
+
+
+def nutrients(b: ModelBuilder) -> None:
+    """Nutrient bounds: per day, or as a plan average with a daily floor."""
+    p = b.problem
+    for d in range(p.days):
+        mask = b.day_mask(d)
+        for bound in p.bounds:
+            cols, vals = b.weighted(mask, p.coef[bound.nutrient])
+            if not bound.average:
+                b.bounded(cols, vals, bound.sense, bound.value, bound.group, d)
+            elif bound.daily_floor > 0:
+                b.bounded(
+                    cols,
+                    vals,
+                    ">=",
+                    bound.value * bound.daily_floor,
+                    bound.group,
+                    d,
+                    Block.DAILY_FLOOR,
+                )
+    everything = np.ones(len(b.keys), dtype=bool)
+    for bound in p.bounds:
+        if bound.average:
+            cols, vals = b.weighted(everything, p.coef[bound.nutrient])
+            b.bounded(cols, vals, bound.sense, bound.value * p.days, bound.group, -1)
+
+
+def macros(b: ModelBuilder) -> None:
+    """AMDR shares: ``low*energy <= Atwater*grams <= high*energy`` every day."""
+    p = b.problem
+    if not p.macro:
+        return
+    energy = p.coef["energy_kcal"]
+    for d in range(p.days):
+        mask = b.day_mask(d)
+        for row in p.macro:
+            grams = ATWATER.get(row.nutrient, 4.0) * p.coef[row.nutrient]
+            cols, vals = b.weighted(mask, grams - row.low * energy)
+            b.add_row(cols, vals, 0.0, INF, Block.MACRO, row.group)
+            cols, vals = b.weighted(mask, grams - row.high * energy)
+            b.add_row(cols, vals, -INF, 0.0, Block.MACRO, row.group)
+
+
+def meals(b: ModelBuilder) -> None:
+    """Meal energy shares, food counts and category caps per meal."""
+    p = b.problem
+    if len(p.meals) <= 1:
+        return
+    group = ConstraintGroup.parse("meals")
+    energy = p.coef["energy_kcal"]
+    categories = np.array(p.category, dtype=object)
+    for d in range(p.days):
+        day = b.day_mask(d)
+        day_cols, day_vals = b.weighted(day, energy)
+        for m, meal in enumerate(p.meals):
+            here = day & (b.keys[:, 1] == m)
+            meal_cols, meal_vals = b.weighted(here, energy)
+            lo, hi = meal.share
+            if lo > 0:
+                b.add_row(
+                    np.concatenate([meal_cols, day_cols]),
+                    np.concatenate([meal_vals, -lo * day_vals]),
+                    0.0,
+                    INF,
+                    Block.MEAL_SHARE,
+                    group,
+                )
+            if hi < 1:
+                b.add_row(
+                    np.concatenate([meal_cols, day_cols]),
+                    np.concatenate([meal_vals, -hi * day_vals]),
+                    -INF,
+                    0.0,
+                    Block.MEAL_SHARE,
+                    group,
+                )
+            ks = np.flatnonzero(here)
+            ys = b.y[ks]
+            cats = categories[b.keys[ks, 2]]
+            for cat in sorted({c for c in cats if c}):
+                members = ys[cats == cat]
+                cap = CATEGORY_CAPS.get(cat, DEFAULT_CATEGORY_CAP)
+                if len(members) > cap:
+                    b.add_row(members, 1.0, -INF, cap, Block.CATEGORY, group)
+            if meal.min_foods > 0:
+                b.add_row(ys, 1.0, meal.min_foods, INF, Block.MEAL_COUNT, group)
+            if len(ys) and meal.max_foods < len(ys):
+                b.add_row(ys, 1.0, -INF, meal.max_foods, Block.MEAL_COUNT, group)
+
+
+def food_count(b: ModelBuilder) -> None:
+    """At most ``max_foods`` foods a day."""
+    p = b.problem
+    if p.max_foods is None:
+        return
+    group = ConstraintGroup.parse("max_foods")
+    for d in range(p.days):
+        ys = b.y[b.day_mask(d)]
+        if len(ys) > p.max_foods:
+            b.add_row(ys, 1.0, -INF, p.max_foods, Block.MAX_FOODS, group)
+
+
+def budget(b: ModelBuilder) -> None:
+    """At most ``budget`` US$ a day."""
+    p = b.problem
+    if p.budget is None:
+        return
+    group = ConstraintGroup.parse("budget")
+    price = np.nan_to_num(p.price_per_unit, nan=0.0)
+    for d in range(p.days):
+        cols, vals = b.weighted(b.day_mask(d), price)
+        b.add_row(cols, vals, -INF, p.budget, Block.BUDGET, group)
+
+
+def pins(b: ModelBuilder) -> None:
+    """Pinned and included foods: on their day (at their meal)."""
+    p = b.problem
+    if not p.pins:
+        return
+    position = {tuple(key): k for k, key in enumerate(b.keys.tolist())}
+    for f, pin_day, meal in p.pins:
+        day = 0 if pin_day is None else pin_day
+        # Included foods and pins without a meal: the food at any meal.
+        meals_of = range(len(p.meals)) if meal is None else [meal]
+        ks = [position[(day, m, f)] for m in meals_of if (day, m, f) in position]
+        # An empty row (the food is not available there) is infeasible, as it
+        # should be: the pin cannot hold.
+        b.add_row(b.y[ks], 1.0, 1.0, INF, Block.PIN)
+
+
+def variety(b: ModelBuilder) -> None:
+    """Keep a food to ``max_days_per_food`` days and ``max_grams_per_week``."""
+    p = b.problem
+    group = ConstraintGroup.parse("variety")
+    if p.max_days_per_food is not None and p.days > 1 and len(b.keys):
+        pinned = {f for f, _, _ in p.pins}
+        for run in _groups_of(b.keys[:, 2]):
+            f = int(b.keys[run[0], 2])
+            if f in pinned or len(run) <= p.max_days_per_food:
+                continue
+            b.add_row(b.y[run], 1.0, -INF, p.max_days_per_food, Block.VARIETY, group)
+    if p.max_grams_per_week is not None and len(b.keys):
+        for run in _groups_of(b.keys[:, 2]):
+            f = int(b.keys[run[0], 2])
+            grams = float(p.unit_grams[f])
+            if grams * float(p.max_units[f]) * p.days > p.max_grams_per_week:
+                b.add_row(
+                    b.v[run], grams, -INF, p.max_grams_per_week, Block.WEEK_GRAMS, group
+                )
+
+
+def no_repeats(b: ModelBuilder) -> None:
+    """No meal identical on consecutive days: ``2*shared <= |A| + |B| - 1``."""
+    p = b.problem
+    if not p.no_repeat_meals:
+        return
+    group = ConstraintGroup.parse("variety")
+    position = {tuple(key): k for k, key in enumerate(b.keys.tolist())}
+    for m, meal in enumerate(p.meals):
+        if meal.min_foods < 1:
+            continue
+        for d in range(p.days - 1):
+            if (d, m) in p.fixed_scopes and (d + 1, m) in p.fixed_scopes:
+                continue
+            cols: list[int] = []
+            vals: list[float] = []
+            for f in meal.foods:
+                a = position.get((d, m, f))
+                c = position.get((d + 1, m, f))
+                if a is not None:
+                    cols.append(int(b.y[a]))
+                    vals.append(-1.0)
+                if c is not None:
+                    cols.append(int(b.y[c]))
+                    vals.append(-1.0)
+                if a is not None and c is not None:
+                    s = int(b.add_columns([0.0], 1.0)[0])
+                    b.add_row(
+                        [s, b.y[a], b.y[c]],
+                        [1.0, -1.0, -1.0],
+                        -1.0,
+                        INF,
+                        Block.SHARED,
+                        group,
+                    )
+                    cols.append(s)
+                    vals.append(2.0)
+            b.add_row(cols, vals, -INF, -1.0, Block.NO_REPEAT, group)
+
+
+def differ(b: ModelBuilder) -> None:
+    """Make a regenerated scope (or a seeded day) drop at least one old food."""
+    p = b.problem
+    if not p.must_differ:
+        return
+    position = {tuple(key): k for k, key in enumerate(b.keys.tolist())}
+    for (d, m), old in p.must_differ.items():
+        meals_of = range(len(p.meals)) if m < 0 else [m]
+        present: list[int] = []
+        complete = True
+        for f in old:
+            ks = [position[(d, mm, f)] for mm in meals_of if (d, mm, f) in position]
+            if not ks:
+                complete = False  # already banned, so the scope differs anyway
+                break
+            present.extend(ks)
+        if complete:
+            b.add_row(b.y[present], 1.0, -INF, len(old) - 1, Block.DIFFER)
+
+
+def objective(b: ModelBuilder) -> None:
+    """Set the plan's objective, or the diagnosis's goal."""
+    p = b.problem
+    f = b.keys[:, 2]
+    goal = b.goal
+    if goal is not None:
+        if goal.kind is GoalKind.COST:
+            b.add_cost(b.v, np.nan_to_num(p.price_per_unit[f], nan=0.0))
+        elif goal.kind is GoalKind.FOODS:
+            b.add_cost(b.y[b.y >= 0], 1.0)
+        elif goal.kind is GoalKind.NUTRIENT:
+            assert goal.nutrient is not None
+            b.add_cost(b.v, p.coef[goal.nutrient][f])
+        return
+    typical_weight = 1.0
+    if p.objective is Objective.COST:
+        b.add_cost(b.v, np.nan_to_num(p.price_per_unit[f], nan=0.0))
+        # Typical-serving terms only break ties between equal-cost plans.
+        typical_weight = 1e-3
+    if p.pattern:
+        _pattern_objective(b, typical_weight)
+    else:
+        # A table without categories: fewest portions, same tie-break.
+        w = 1.0 / p.units_per_portion - np.where(p.article, ARTICLE_BONUS / 10, 0.0)
+        b.add_cost(b.v, typical_weight * (w + TIE_BREAK * p.tie)[f])
+    for (group, _), col in b.slacks.items():
+        rhs = next((r.value for r in p.bounds if r.group == group), 1.0)
+        b.add_cost([col], SHORTFALL_WEIGHT / max(rhs, 1e-6))
+
+
+def _pattern_objective(b: ModelBuilder, weight: float) -> None:
+    """Charge each day's departure from the food pattern, and other servings.
+
+    Per day and pattern group: |servings - target| (convex, via two continuous
+    deviations). Foods outside the pattern groups (sweets, condiments) cost a
+    flat charge per serving. Foods the article does not name carry a small
+    surcharge per serving, and fixed tiny per-food weights break ties.
+    """
+    p = b.problem
+    upp = 1.0 / p.units_per_portion
+    n = len(p.food_ids)
+    group_of = [PATTERN_GROUP.get(c, "") for c in p.category]
+    extras = np.array([g == "extras" and g not in p.pattern for g in group_of])
+    penalty = np.array([p.penalty.get(i, 0.0) for i in range(n)])
+    per_food = (
+        np.where(p.article, 0.0, ARTICLE_BONUS)
+        + penalty
+        + TIE_BREAK * (1 + p.tie)
+        + np.where(extras, EXTRAS_COST, 0.0)
+    ) * (weight * upp)
+    names = sorted(p.pattern)
+    group_index = np.array([names.index(g) if g in p.pattern else -1 for g in group_of])
+    for d in range(p.days):
+        if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
+            continue
+        ks = np.flatnonzero(b.day_mask(d))
+        foods = b.keys[ks, 2]
+        b.add_cost(b.v[ks], per_food[foods])
+        for gi, name in enumerate(names):
+            members = ks[group_index[foods] == gi]
+            over, under = b.add_columns([0.0, 0.0], INF)
+            b.add_row(
+                np.concatenate([b.v[members], [over, under]]),
+                np.concatenate([p.pattern_credit[b.keys[members, 2]], [-1.0, 1.0]]),
+                p.pattern[name],
+                p.pattern[name],
+                Block.PATTERN,
+            )
+            b.add_cost([over, under], weight)
+
+
+BLOCKS: list[Callable[[ModelBuilder], None]] = [
+    links,
+    nutrients,
+    macros,
+    meals,
+    food_count,
+    budget,
+    pins,
+    variety,
+    no_repeats,
+    differ,
+    objective,
+]
+"""The blocks :func:`formulate` runs, in order; append new ones here."""
+
+
+def formulate(
+    problem: Problem,
+    goal: Goal | None = None,
+    *,
+    foods: Collection[int] | None = None,
+    relax: bool = False,
+) -> Model:
+    """Return ``problem`` as a MILP in arrays.
+
+    Args:
+        problem: The planning model.
+        goal: Replace the plan's objective (the diagnosis's questions).
+        foods: Only these candidate foods get columns (a restricted model).
+        relax: Every column continuous (the LP relaxation).
+
+    """
+    builder = ModelBuilder(problem, goal, foods=foods, relax=relax)
+    for block in BLOCKS:
+        block(builder)
+    return builder.build()

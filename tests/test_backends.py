@@ -1,0 +1,174 @@
+"""Each backend on the same small models, and highspy against PuLP/CBC."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan._backend import BackendStatus, SolveOptions
+from mealplan._backend_highs import HighsBackend
+from mealplan._backend_pulp import PulpBackend
+from mealplan._deadline import Deadline
+from mealplan._formulation import Goal, Model, formulate
+from mealplan._optimiser import make_backend
+from tests.test_formulation import _problem, _table
+
+BACKENDS = ["highs", "cbc", "glpk"]
+EXACT = SolveOptions(mip_gap=1e-7, abs_gap=0.0)
+
+
+def _backend(name: str) -> Any:
+    if name == "glpk" and shutil.which("glpsol") is None:
+        pytest.skip("glpsol is not installed (apt-get install glpk-utils)")
+    return make_backend(name)
+
+
+def _solve(name: str, model: Model) -> Any:
+    backend = _backend(name)
+    backend.load(model)
+    deadline = Deadline(60)
+    result = backend.solve(deadline, EXACT)
+    assert not deadline.hit, "a generous deadline was hit: the verdict is not proven"
+    return result
+
+
+def _feasible(model: Model, x: np.ndarray) -> bool:
+    act = model.activity(x)
+    # CBC writes its solution with 8 significant digits.
+    tol = 1e-5 * (1 + np.abs(act))
+    rows = np.all(act >= model.row_lower - tol) and np.all(act <= model.row_upper + tol)
+    cols = np.all(x >= model.col_lower - 1e-6) and np.all(x <= model.col_upper + 1e-6)
+    whole = np.allclose(x[model.integrality], np.round(x[model.integrality]), atol=1e-6)
+    return bool(rows and cols and whole)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_each_backend_solves_the_same_milp_to_the_same_optimum(name: str) -> None:
+    model = formulate(_problem(days=1))
+    reference = _solve("highs", model)
+    result = _solve(name, model)
+    assert result.status is BackendStatus.OPTIMAL
+    assert result.x is not None
+    assert _feasible(model, result.x)
+    assert result.objective == pytest.approx(reference.objective, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_each_backend_proves_the_same_model_infeasible(name: str) -> None:
+    problem = _problem(
+        pins=[{"food": "kale", "meal": "lunch"}],
+        bans=[{"food": "kale", "meal": "lunch"}],
+    )
+    assert _solve(name, formulate(problem)).status is BackendStatus.INFEASIBLE
+
+
+@pytest.mark.parametrize("name", ["highs", "cbc"])
+def test_lp_relaxation_and_its_duals(name: str) -> None:
+    model = formulate(_problem(), relax=True)
+    result = _solve(name, model)
+    assert result.status is BackendStatus.OPTIMAL
+    assert result.x is not None
+    assert _feasible(model, result.x)
+    assert result.row_duals is not None
+    assert result.row_duals.shape == (model.num_rows,)
+    # Strong duality on the LP: c.x equals the dual objective of the active sides.
+    reference = _solve("highs", model)
+    assert result.objective == pytest.approx(reference.objective, rel=1e-6, abs=1e-7)
+
+
+def test_highs_reports_the_real_gap_and_bound() -> None:
+    model = formulate(_problem())
+    result = _solve("highs", model)
+    assert result.bound is not None
+    assert result.gap is not None
+    assert result.gap <= EXACT.mip_gap + 1e-9
+
+
+def test_a_start_is_accepted_and_kept_when_optimal() -> None:
+    model = formulate(_problem())
+    first = _solve("highs", model)
+    backend = HighsBackend()
+    backend.load(model)
+    backend.set_start(first.x)
+    again = backend.solve(Deadline(60), EXACT)
+    assert again.objective == pytest.approx(first.objective, abs=1e-6)
+
+
+def test_unknown_and_missing_solvers_raise_solver_error() -> None:
+    with pytest.raises(mealplan.SolverError, match="Unknown solver 'nope'"):
+        PulpBackend("nope")
+
+
+def test_plan_runs_on_cbc_and_glpk_by_name() -> None:
+    table = _table()
+    request = {
+        "targets": {
+            "bounds": [
+                {
+                    "nutrient": "energy_kcal",
+                    "unit": "kcal",
+                    "minimum": 1500,
+                    "maximum": 2500,
+                },
+                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
+            ]
+        },
+        "max_foods": 5,
+        "time_limit": 60,
+    }
+    highs = mealplan.plan(request, table)
+    names = ["cbc"] + (["glpk"] if shutil.which("glpsol") else [])
+    for name in names:
+        other = mealplan.plan({**request, "solver": name}, table)
+        assert other.status in (
+            mealplan.PlanStatus.OPTIMAL,
+            mealplan.PlanStatus.FEASIBLE,
+        )
+        assert other.objective_value == pytest.approx(
+            highs.objective_value, rel=2e-3, abs=2e-3
+        )
+
+
+@settings(max_examples=12)
+@given(
+    kcal=st.floats(1200, 2600),
+    calcium=st.floats(0, 1400),
+    max_foods=st.one_of(st.none(), st.integers(2, 6)),
+    days=st.integers(1, 2),
+    mode=st.sampled_from(["half", "whole", "continuous"]),
+    cost=st.booleans(),
+)
+def test_highs_and_cbc_reach_the_same_objective(
+    kcal: float, calcium: float, max_foods: int | None, days: int, mode: str, cost: bool
+) -> None:
+    problem = _problem(
+        targets={
+            "bounds": [
+                {
+                    "nutrient": "energy_kcal",
+                    "unit": "kcal",
+                    "minimum": kcal,
+                    "maximum": kcal + 400,
+                },
+                {"nutrient": "calcium_mg", "unit": "mg", "minimum": calcium},
+            ]
+        },
+        max_foods=max_foods,
+        days=days,
+        portion_mode=mode,
+        objective="cost" if cost else "typical",
+    )
+    model = formulate(problem, Goal.from_pair(("min", "cost")) if cost else None)
+    a = _solve("highs", model)
+    b = _solve("cbc", model)
+    assert a.status.value == b.status.value
+    if a.status is BackendStatus.OPTIMAL:
+        assert b.x is not None
+        assert _feasible(model, b.x)
+        assert b.objective == pytest.approx(a.objective, rel=1e-4, abs=1e-5)
