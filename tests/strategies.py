@@ -26,10 +26,21 @@ names = (
     .map(str.strip)
     .filter(bool)
 )
-nutrient_values = st.one_of(
-    st.none(),
-    st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
-)
+# Values per 100 g stay physically possible (at most 100 g of a nutrient in
+# grams, 900 kcal): the loader rejects anything above (mealplan._tabletext).
+_UNIT_MAX = {"g": 100.0, "kcal": 900.0}
+
+
+def nutrient_values_for(nutrient: str) -> st.SearchStrategy[float | None]:
+    """Missing, or a physically possible amount of ``nutrient`` per 100 g."""
+    top = _UNIT_MAX.get(nutrient.rsplit("_", 1)[1], 5000.0)
+    return st.one_of(
+        st.none(),
+        st.floats(min_value=0, max_value=top, allow_nan=False, allow_infinity=False),
+    )
+
+
+nutrient_values = nutrient_values_for("calcium_mg")
 semicolon_lists = st.lists
 
 
@@ -47,7 +58,7 @@ def food_rows(draw: st.DrawFn, food_id: str) -> dict[str, Any]:
         st.one_of(st.just(""), st.from_regex(r"\d{5}", fullmatch=True))
     )
     for nutrient in NUTRIENTS:
-        row[nutrient] = draw(nutrient_values)
+        row[nutrient] = draw(nutrient_values_for(nutrient))
     vegan = draw(st.booleans())
     vegetarian = vegan or draw(st.booleans())
     row["vegan"], row["vegetarian"] = vegan, vegetarian
