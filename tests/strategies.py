@@ -122,3 +122,53 @@ def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
         column = draw(st.sampled_from(["id", "name"]))
         return table.drop(columns=[column]), column
     return table.iloc[0:0], None
+
+
+# ---------------------------------------------- hostile JSON (hardening tests)
+
+unicode_edge_text = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\n",
+        "a\nb",
+        "\u202e",
+        "\ufeff",
+        "\U0001f600",
+        "é" * 50,
+        "\ud800",
+        "x" * 5000,
+    ]
+)
+"""Strings that break naive code: empty, control, RTL, BOM, emoji, surrogate, long."""
+
+_json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, -1, 1e308, -1e308, 1e-308, 1e21, 0.5, 2]),
+    st.text(max_size=30),
+    unicode_edge_text,
+    st.sampled_from(["vegan", "milk", "lunch", "almonds", "calcium_mg", "female"]),
+)
+
+
+def _nested(depth: int) -> Any:
+    return {"a": _nested(depth - 1)} if depth else []
+
+
+json_values: st.SearchStrategy[Any] = st.one_of(
+    st.recursive(
+        _json_leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+        ),
+        max_leaves=12,
+    ),
+    st.integers(33, 200).map(_nested),
+    st.integers(300, 3000).map(lambda n: ["x"] * n),
+)
+"""Any JSON value: NaN, infinities, huge, negative, wrong types, deep, long."""
