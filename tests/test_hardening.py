@@ -695,3 +695,63 @@ def test_fuzzed_tables_load_or_raise_food_table_errors(
         values = table.numbers(column)
         assert np.all(np.isnan(values) | ((values >= 0) & (values < 1e9)))
     assert table.ids == list(df["id"])
+
+
+@st.composite
+def fuzzed_tables(draw: st.DrawFn) -> pd.DataFrame:
+    """A table of real bundled foods with some cells replaced by hostile values."""
+    base = _SMALL.to_dataframe().iloc[: draw(st.integers(3, 12))].copy()
+    for _ in range(draw(st.integers(0, 4))):
+        column = draw(st.sampled_from(COLUMNS))
+        row = draw(st.integers(0, len(base) - 1))
+        base[column] = base[column].astype(object)
+        base.iat[row, base.columns.get_loc(column)] = draw(cells)
+    return base
+
+
+@settings(max_examples=20)
+@given(fuzzed_tables())
+def test_fuzzed_tables_plan_diagnose_or_fail_typed(df: pd.DataFrame) -> None:
+    table, exc = _attempt(FoodTable.from_dataframe, df, expected=(FoodTableError,))
+    if exc is not None:
+        assert "\n" not in str(exc)
+        return
+    request = {**BASE, "time_limit": 2.0, "max_foods": None}
+    result, exc = _attempt(
+        mealplan.plan, request, table, expected=(InfeasiblePlanError, SolverError)
+    )
+    if exc is None:
+        json.loads(mealplan.render_json(result))
+    else:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=100)
+@given(
+    rows=st.lists(
+        st.lists(
+            (st.text(max_size=8) | unicode_edge_text).map(
+                lambda t: t.translate({ord(c): None for c in ',"\r\n\x85\u2028\u2029'})
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        max_size=5,
+    ),
+    header=st.sampled_from(
+        ["id,name", "id,name,calcium_mg", "id,name,vegan,allergens"]
+    ),
+)
+def test_fuzzed_csv_files_load_or_raise_food_table_errors(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], header: str
+) -> None:
+    path = tmp_path_factory.mktemp("csv") / "foods.csv"
+    lines = [header, *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    table, exc = _attempt(load_foods, path, expected=(FoodTableError,))
+    if exc is not None:
+        assert "\n" not in str(exc)
+        assert isinstance(exc, FoodTableError)
+        assert exc.path == str(path)
+    else:
+        assert len(table) == len([r for r in rows if "".join(r)])  # blank lines skip
