@@ -480,6 +480,36 @@ class FoodTable:
         number = float(array[self._row[food_id]])
         return None if math.isnan(number) else number
 
+    def text(self, food_id: str, column: str) -> str:
+        """Return one food's text in ``column`` ("" when empty or no such column).
+
+        Raises:
+            UnknownFoodError: The id is not in the table.
+
+        """
+        if food_id not in self._id_set:
+            raise self._unknown(food_id)
+        values = self._columns.texts.get(column)
+        return "" if values is None else values[self._row[food_id]]
+
+    def positions(self, food_ids: Iterable[str]) -> NDArray[np.intp]:
+        """Return the rows of ``food_ids`` in :attr:`ids` order, to index the arrays.
+
+        ``table.numbers(col)[table.positions(ids)]`` reads a column for a
+        subset of foods, in the order given.
+
+        Raises:
+            UnknownFoodError: An id is not in the table.
+
+        """
+        rows: list[int] = []
+        for food_id in food_ids:
+            row = self._row.get(food_id)
+            if row is None:
+                raise self._unknown(food_id)
+            rows.append(row)
+        return np.array(rows, dtype=np.intp)
+
     def __len__(self) -> int:
         return len(self._ids)
 

@@ -203,3 +203,21 @@ def test_subset_keeps_portions_and_order() -> None:
     assert small.ids == [table.ids[1], table.ids[5]]
     assert small.food(keep[0]).portions == table.food(keep[0]).portions
     assert small.default_portion(keep[1]) == table.default_portion(keep[1])
+
+
+def test_single_value_and_position_accessors_agree_with_the_arrays() -> None:
+    table = load_foods()
+    ids = [table.ids[7], table.ids[2], table.ids[7]]
+    rows = table.positions(ids)
+    assert [table.ids[r] for r in rows] == ids
+    calcium = table.numbers("calcium_mg")[rows]
+    for fid, value in zip(ids, calcium.tolist(), strict=True):
+        got = table.value(fid, "calcium_mg")
+        assert (got is None and value != value) or got == value
+        assert (table.text(fid, "ndb_no") or None) == table.food(fid).ndb_no
+    assert table.value(ids[0], "no_such_column") is None
+    assert table.text(ids[0], "no_such_column") == ""
+    with pytest.raises(mealplan.UnknownFoodError):
+        table.positions(["no-such-food"])
+    with pytest.raises(mealplan.UnknownFoodError):
+        table.value("no-such-food", "calcium_mg")
