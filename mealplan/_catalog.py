@@ -181,6 +181,18 @@ class FoodTable:
         self._portions_frame: pd.DataFrame | None = None
         self._mentions_frame: pd.DataFrame | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The pandas views are caches: a worker that receives the table
+        # rebuilds them only if it asks (and imports pandas only then).
+        state = dict(self.__dict__)
+        state.update(_frame=None, _portions_frame=None, _mentions_frame=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
+            array.flags.writeable = False
+
     # -- construction -------------------------------------------------------
 
     @classmethod

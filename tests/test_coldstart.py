@@ -221,3 +221,17 @@ def test_single_value_and_position_accessors_agree_with_the_arrays() -> None:
         table.positions(["no-such-food"])
     with pytest.raises(mealplan.UnknownFoodError):
         table.value("no-such-food", "calcium_mg")
+
+
+def test_a_pickled_table_leaves_its_pandas_caches_behind() -> None:
+    import pickle
+
+    table = load_foods().subset(load_foods().ids[:20])
+    table.frame  # noqa: B018 (build the cache)
+    copy = pickle.loads(pickle.dumps(table))
+    assert copy._frame is None
+    assert copy.ids == table.ids
+    assert copy.food(table.ids[0]) == table.food(table.ids[0])
+    pd.testing.assert_frame_equal(copy.frame, table.frame)
+    with pytest.raises(ValueError, match="read-only"):
+        copy._columns.numbers["calcium_mg"][0] = 1.0
