@@ -168,7 +168,8 @@ class _Model(BaseModel):
         try:
             data = load_json(json_data, max_bytes=cls._max_json_bytes)
         except JSONInputError as exc:
-            error = PydanticCustomError(exc.kind, str(exc))
+            # "value_error": the message already quotes the offending value.
+            error = PydanticCustomError("value_error", str(exc))
             raise ValidationError.from_exception_data(
                 cls.__name__,
                 [

@@ -128,7 +128,7 @@ def _check_tree(value: Any, max_depth: int) -> None:
         node, loc = stack.pop()
         if len(loc) > max_depth:
             msg = f"the JSON text is nested deeper than {max_depth} levels"
-            raise JSONInputError(msg, loc[:max_depth], "json_too_deep")
+            raise JSONInputError(msg, loc[:3], "json_too_deep")  # where it starts
         if isinstance(node, str):
             if find_lone_surrogate(node):
                 msg = f"the string {_shown(node)} holds a lone surrogate, which is not valid Unicode"
