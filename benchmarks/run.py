@@ -230,18 +230,9 @@ def subset(table: Any, n: int) -> Any:
         return table
     ids = hash_order(table.ids)[:n]
     keep = set(ids)
-    try:
-        frame = table.frame.loc[[i for i in table.ids if i in keep]]
-        portions = table.portions[table.portions["food_id"].isin(keep)]
-        return FoodTable(
-            frame,
-            portions,
-            table.mentions_table,
-            table.nutrients,
-            f"{table.source}[{n}]",
-        )
-    except TypeError:  # the constructor changed: portions are lost
-        return FoodTable.from_dataframe(table.frame.loc[ids].reset_index())
+    if hasattr(table, "subset"):  # keeps portions and mentions
+        return table.subset(keep)
+    return FoodTable.from_dataframe(table.frame.loc[ids].reset_index())
 
 
 # --------------------------------------------------------------- measurements

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mealplan._columns import FOODS_COLUMNS, MENTION_COLUMNS, PORTIONS_COLUMNS, SECTIONS
 from mealplan._errors import FoodTableError
 from mealplan._nutrients import Allergen, MealSlot, Nutrient
 from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
@@ -47,37 +48,6 @@ __all__ = [
     "write_csv",
 ]
 
-FOODS_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "ndb_no",
-    "food_group",
-    "category",
-    *(n.value for n in Nutrient),
-    "vegan",
-    "vegetarian",
-    "pescatarian",
-    "allergens",
-    "fortified",
-    "meal_slots",
-    "article_sections",
-    "max_portions",
-    "price_per_100g",
-    "price_year",
-    "price_source",
-    "sr28_description",
-    "provenance",
-)
-"""The columns of ``foods.csv``, in file order (a contract other code uses)."""
-
-PORTIONS_COLUMNS: tuple[str, ...] = (
-    "food_id",
-    "seq",
-    "amount",
-    "description",
-    "grams",
-    "is_default",
-)
 SELECTION_COLUMNS: tuple[str, ...] = (
     "id",
     "ndb_no",
@@ -90,24 +60,6 @@ SELECTION_COLUMNS: tuple[str, ...] = (
     "not_diets",
     "notes",
 )
-MENTION_COLUMNS: tuple[str, ...] = (
-    "mention_id",
-    "section",
-    "words",
-    "kind",
-    "food_ids",
-    "note",
-)
-SECTIONS: tuple[str, ...] = (
-    "key_points",
-    "comparison_table",
-    "dietary_adjustments",
-    "foods_high_magnesium",
-    "foods_high_calcium",
-    "foods_vitamin_d",
-    "faq",
-)
-"""Slugs of the article sections a mention can come from."""
 MENTION_KINDS: tuple[str, ...] = ("food", "category", "not_food", "no_sr28_record")
 
 _NDB = re.compile(r"^\d{5}$")

@@ -17,12 +17,21 @@ optional and takes a *safe* default when absent:
 
 Foods without portions get a single default ``100 g`` portion. Every problem
 is a one-sentence :class:`~mealplan.FoodTableError` naming the file, the
-1-based data row and the column; no row is ever dropped.
+1-based data row and the column; no row is ever dropped. The limits on a
+table (rows, columns, file size, physically possible values) are listed in
+:mod:`mealplan._tabletext`.
+
+The bundled table is read with the stdlib ``csv`` module into numpy arrays
+and cached in the process: loading it imports neither pandas nor PuLP.
+pandas is the interface for callers who bring a DataFrame
+(:meth:`FoodTable.from_dataframe`, :meth:`FoodTable.to_dataframe`,
+:attr:`FoodTable.frame`) and is imported only then.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,47 +39,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from mealplan._build import (
-    FOODS_COLUMNS,
-    MENTION_COLUMNS,
-    PORTIONS_COLUMNS,
-    SECTIONS,
-    food_rows,
-    portion_rows,
-    read_prices,
-)
+from mealplan._columns import MENTION_COLUMNS, PORTIONS_COLUMNS
 from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
-from mealplan._nutrients import Allergen, Diet, MealSlot, Nutrient
+from mealplan._nutrients import Allergen, Diet, Nutrient
 from mealplan._resources import foods_dir
+from mealplan._tabletext import (
+    ALL_ALLERGENS,
+    ALL_SLOTS,
+    MAX_PORTION_ROWS,
+    Columns,
+    PortionRows,
+    TextTable,
+    frame_text,
+    read_csv_text,
+    split_list,
+    validate_foods,
+    validate_portions,
+)
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
 _NUTRIENTS: tuple[str, ...] = tuple(n.value for n in Nutrient)
-_BOOLS = ("vegan", "vegetarian", "pescatarian")
-_LISTS = ("allergens", "fortified", "meal_slots", "article_sections")
-_FLOATS = ("max_portions", "price_per_100g")
-_TEXTS = (
-    "name",
-    "ndb_no",
-    "food_group",
-    "category",
-    "price_year",
-    "price_source",
-    "sr28_description",
-    "provenance",
-)
-_ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
-_ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))
-_TRUE = frozenset({"true", "1", "yes"})
-_FALSE = frozenset({"false", "0", "no", ""})
-_NDB = re.compile(r"^\d{5}$")
-_UNIT = re.compile(r"^[A-Za-z0-9µ/%]+$")
+
 # Descriptions that say a nutrient was added. SR28 Add_Nutr_Mark misses many
 # of them (e.g. 01077 "Milk, whole, ... with added vitamin D" has no mark),
 # so allowed(allow_fortified=False) also leaves these out.
@@ -134,110 +130,91 @@ class Food(BaseModel):
     mentions: tuple[Mention, ...]
 
 
-def _err(label: str, row: int | None, column: str | None, text: str) -> FoodTableError:
-    where = f"{Path(label).name} row {row}" if row is not None else Path(label).name
-    return FoodTableError(f"{where}: {text}", path=label, row=row, column=column)
-
-
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(sorted({p.strip() for p in cell.split(";") if p.strip()}))
-
-
-def _as_text(value: Any) -> str:
-    """Turn one DataFrame cell into the CSV text it stands for."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ";".join(str(v) for v in value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip()
-
-
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
-    if not path.is_file():
-        msg = f"{what} {path} was not found; check the path."
-        raise FoodTableError(msg, path=str(path))
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8",
-            skipinitialspace=False,
-        )
-    except UnicodeDecodeError:
-        msg = f"{path.name} is not UTF-8 text; re-save it as a UTF-8 CSV file."
-        raise FoodTableError(msg, path=str(path)) from None
-    except (ValueError, pd.errors.ParserError, OSError) as exc:
-        reason = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        msg = f"{path.name} could not be parsed as CSV ({reason}); fix the file."
-        raise FoodTableError(msg, path=str(path)) from None
-    return frame
-
-
 class FoodTable:
     """Foods with nutrients per 100 g, tags, portions and article mentions.
 
+    Read it through the array accessors (:meth:`numbers`, :meth:`texts`,
+    :meth:`flags`, :meth:`tags`) and the look-ups (:meth:`food`,
+    :meth:`search`, :meth:`allowed`, :meth:`default_portion`,
+    :meth:`mentions`); none of them needs pandas. A table is immutable: the
+    arrays it returns are copies.
+
     Attributes:
-        frame: One row per food, indexed by ``id``: nutrient, ``max_portions``
-            and ``price_per_100g`` columns are float64 (NaN = missing), diet
-            columns bool, list columns tuples of str, other columns text.
-        nutrients: Nutrient column -> unit: the 11 standard ones plus extras.
-        portions: Columns ``food_id, seq, amount, description, grams, is_default``.
-        mentions_table: The article mentions (columns of article_mentions.csv).
+        nutrients: Nutrient column -> unit: the standard ones plus extras.
         source: ``"bundled"`` or the path (or ``"<dataframe>"``) it came from.
 
     """
 
     def __init__(
         self,
-        frame: pd.DataFrame,
-        portions: pd.DataFrame,
-        mentions_table: pd.DataFrame,
-        nutrients: Mapping[str, str],
+        columns: Columns,
+        portions: PortionRows,
+        mentions: Sequence[Mapping[str, str]],
         source: str,
     ) -> None:
-        self.frame = frame
-        self.portions = portions
-        self.mentions_table = mentions_table
-        self.nutrients: dict[str, str] = dict(nutrients)
+        self._columns = columns
+        self._portion_rows = portions
+        self._mention_rows: tuple[dict[str, str], ...] = tuple(
+            {c: str(m.get(c, "")) for c in MENTION_COLUMNS} for m in mentions
+        )
+        self.nutrients: dict[str, str] = dict(columns.units)
         self.source = source
-        self._ids: list[str] = [str(i) for i in frame.index]
+        self._ids: list[str] = list(columns.ids)
         self._id_set = frozenset(self._ids)
-        defaults = portions[portions["is_default"]]
-        self._defaults: dict[str, tuple[str, float]] = {
-            str(f): (str(d), float(g))
-            for f, d, g in zip(
-                defaults["food_id"],
-                defaults["description"],
-                defaults["grams"],
-                strict=True,
-            )
-        }
+        self._row: dict[str, int] = {f: i for i, f in enumerate(self._ids)}
+        self._defaults: dict[str, tuple[str, float]] = {}
+        for i, fid in enumerate(portions.food_id):
+            if portions.is_default[i]:
+                self._defaults[fid] = (portions.description[i], portions.grams[i])
         self._mentions: dict[str, list[Mention]] = {}
-        for rec in mentions_table.to_dict("records"):
+        for rec in self._mention_rows:
             mention = Mention(
-                mention_id=str(rec["mention_id"]),
-                section=str(rec["section"]),
-                words=str(rec["words"]),
-                kind=str(rec["kind"]),
-                note=str(rec.get("note", "")),
+                mention_id=rec["mention_id"],
+                section=rec["section"],
+                words=rec["words"],
+                kind=rec["kind"],
+                note=rec["note"],
             )
-            for food_id in _split(str(rec["food_ids"])):
+            for food_id in split_list(rec["food_ids"]):
                 self._mentions.setdefault(food_id, []).append(mention)
+        self._frame: pd.DataFrame | None = None
+        self._portions_frame: pd.DataFrame | None = None
+        self._mentions_frame: pd.DataFrame | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The pandas views are caches: a worker that receives the table
+        # rebuilds them only if it asks (and imports pandas only then).
+        state = dict(self.__dict__)
+        state.update(_frame=None, _portions_frame=None, _mentions_frame=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
+            array.flags.writeable = False
 
     # -- construction -------------------------------------------------------
+
+    @classmethod
+    def _from_text(
+        cls,
+        text: TextTable,
+        *,
+        label: str,
+        source: str,
+        extra_nutrients: Mapping[str, str] | None = None,
+        portions: TextTable | None = None,
+        mentions: TextTable | None = None,
+    ) -> FoodTable:
+        columns = validate_foods(text, label=label, extra_nutrients=extra_nutrients)
+        rows = validate_portions(portions, columns.ids, label)
+        records: list[dict[str, str]] = []
+        if mentions is not None:
+            records = [
+                {c: mentions.cells[c][i] for c in mentions.columns}
+                for i in range(mentions.rows)
+            ]
+        return cls(columns, rows, records, source)
 
     @classmethod
     def from_dataframe(
@@ -260,30 +237,18 @@ class FoodTable:
             FoodTableError: The table is malformed.
 
         """
-        if not isinstance(df, pd.DataFrame):
-            msg = f"<dataframe>: expected a pandas DataFrame (got {type(df).__name__})."
-            raise FoodTableError(msg, path="<dataframe>")
-        text = pd.DataFrame(
-            {str(c): [_as_text(v) for v in df[c].tolist()] for c in df.columns},
-            index=pd.RangeIndex(len(df)),
+        text = frame_text(df, "<dataframe>")
+        port = (
+            frame_text(portions, "<dataframe>", max_rows=MAX_PORTION_ROWS)
+            if portions is not None
+            else None
         )
-        if len(set(text.columns)) != len(df.columns):
-            msg = "<dataframe>: column names must be unique; rename the duplicates."
-            raise FoodTableError(msg, path="<dataframe>")
-        port_text = None
-        if portions is not None:
-            port_text = pd.DataFrame(
-                {
-                    str(c): [_as_text(v) for v in portions[c].tolist()]
-                    for c in portions.columns
-                }
-            )
         return cls._from_text(
             text,
             label="<dataframe>",
             source="<dataframe>",
             extra_nutrients=extra_nutrients,
-            portions=port_text,
+            portions=port,
         )
 
     @classmethod
@@ -301,6 +266,9 @@ class FoodTable:
             FoodTableError: The release (or the prices) cannot be read.
 
         """
+        import pandas as pd
+
+        from mealplan._build import food_rows, portion_rows, read_prices
         from mealplan._sr28 import read_sr28
 
         sr28 = read_sr28(sr28_dir)
@@ -316,11 +284,11 @@ class FoodTable:
         text["category"] = rows["food_group"]
         for column in _NUTRIENTS:
             text[column] = rows[column]
-        for column in _BOOLS:
+        for column in ("vegan", "vegetarian", "pescatarian"):
             text[column] = ["true" if v else "false" for v in rows[column]]
         text["allergens"] = rows["allergens"]
         text["fortified"] = rows["fortified"]
-        text["meal_slots"] = ";".join(_ALL_SLOTS)
+        text["meal_slots"] = ";".join(ALL_SLOTS)
         text["article_sections"] = ""
         text["max_portions"] = ""
         for column in (
@@ -336,181 +304,132 @@ class FoodTable:
         defaults = {f"sr28-{n}": str(first_seq.get(n, "")) for n in ndbs}
         port = portion_rows(sr28, dict(zip(ids, ndbs, strict=True)), defaults)
         return cls._from_text(
-            text, label=str(sr28_dir), source=str(sr28_dir), portions=port
+            frame_text(text, str(sr28_dir)),
+            label=str(sr28_dir),
+            source=str(sr28_dir),
+            portions=frame_text(port, str(sr28_dir), max_rows=MAX_PORTION_ROWS),
         )
 
-    @classmethod
-    def _from_text(
-        cls,
-        text: pd.DataFrame,
-        *,
-        label: str,
-        source: str,
-        extra_nutrients: Mapping[str, str] | None = None,
-        portions: pd.DataFrame | None = None,
-        mentions: pd.DataFrame | None = None,
-    ) -> FoodTable:
-        """Validate an all-text table (``""`` = empty cell) and convert it."""
-        extras = dict(extra_nutrients or {})
-        for name, unit in extras.items():
-            if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9_]*$", name):
-                msg = f"extra_nutrients: names must be snake_case (got {name!r})."
-                raise FoodTableError(msg, path=label, column=str(name))
-            if name in FOODS_COLUMNS or name == "id":
-                msg = f"extra_nutrients: {name!r} is a standard column; remove it."
-                raise FoodTableError(msg, path=label, column=name)
-            if not isinstance(unit, str) or not _UNIT.match(unit):
-                msg = (
-                    f"extra_nutrients: {name!r} unit must be like 'mg' (got {unit!r})."
-                )
-                raise FoodTableError(msg, path=label, column=name)
-        columns = [str(c) for c in text.columns]
-        if len(set(columns)) != len(columns):
-            dup = next(c for c in columns if columns.count(c) > 1)
-            raise _err(label, None, dup, f"column {dup!r} appears twice; keep one.")
-        for required in ("id", "name"):
-            if required not in columns:
-                raise _err(
-                    label,
-                    None,
-                    required,
-                    f"required column {required!r} is missing; add it.",
-                )
-        known = {"id", *FOODS_COLUMNS, *extras}
-        for column in columns:
-            if column not in known:
-                raise _err(
-                    label,
-                    None,
-                    column,
-                    f"unknown column {column!r}; remove it or declare it in "
-                    "extra_nutrients (e.g. {'iron_mg': 'mg'}).",
-                )
-        if len(text) == 0:
-            raise _err(
-                label, None, None, "the table has no foods; add at least one row."
-            )
+    def subset(self, ids: Iterable[str]) -> FoodTable:
+        """Return a table of only ``ids`` (in this table's order), with their portions.
 
-        ids = text["id"].astype(str)
-        empty = ids == ""
-        if empty.any():
-            row = int(empty.to_numpy().argmax()) + 1
-            raise _err(label, row, "id", "'id' must not be empty (got '').")
-        dup_mask = ids.duplicated()
-        if dup_mask.any():
-            row = int(dup_mask.to_numpy().argmax()) + 1
-            raise _err(
-                label,
-                row,
-                "id",
-                f"'id' must be unique (got {ids.iloc[row - 1]!r} again).",
-            )
-        names = text["name"].astype(str)
-        if (names == "").any():
-            row = int((names == "").to_numpy().argmax()) + 1
-            raise _err(label, row, "name", "'name' must not be empty (got '').")
+        Raises:
+            UnknownFoodError: An id is not in the table.
 
-        n = len(text)
-        out: dict[str, Any] = {}
-        out["name"] = names.tolist()
-        for column in _TEXTS[1:]:
-            out[column] = (
-                text[column].astype(str).tolist() if column in columns else [""] * n
-            )
-        bad_ndb = [i for i, v in enumerate(out["ndb_no"]) if v and not _NDB.match(v)]
-        if bad_ndb:
-            row = bad_ndb[0] + 1
-            raise _err(
-                label,
-                row,
-                "ndb_no",
-                "'ndb_no' must be 5 digits with leading zeros "
-                f"(got {out['ndb_no'][row - 1]!r}).",
-            )
-        for column in (*_NUTRIENTS, *extras, *_FLOATS):
-            if column not in columns:
-                out[column] = [math.nan] * n
-                continue
-            raw = text[column].astype(str)
-            values = pd.to_numeric(raw.where(raw != "", None), errors="coerce").astype(
-                "float64"
-            )
-            bad = (raw != "") & (
-                values.isna() | ~values.abs().lt(math.inf) | values.lt(0)
-            )
-            if column == "max_portions":
-                bad |= values.eq(0)
-            if bad.any():
-                row = int(bad.to_numpy().argmax()) + 1
-                rule = "a number > 0" if column == "max_portions" else "a number >= 0"
-                raise _err(
-                    label,
-                    row,
-                    column,
-                    f"{column!r} must be {rule} or empty (got {raw.iloc[row - 1]!r}).",
-                )
-            out[column] = values.to_numpy(dtype="float64")
-        for column in _BOOLS:
-            if column not in columns:
-                out[column] = [False] * n
-                continue
-            lowered = text[column].astype(str).str.lower()
-            ok = lowered.isin(_TRUE | _FALSE)
-            if not ok.all():
-                row = int((~ok).to_numpy().argmax()) + 1
-                raise _err(
-                    label,
-                    row,
-                    column,
-                    f"{column!r} must be true or false "
-                    f"(got {text[column].iloc[row - 1]!r}).",
-                )
-            out[column] = lowered.isin(_TRUE).tolist()
-        vocab: dict[str, frozenset[str]] = {
-            "allergens": frozenset(_ALL_ALLERGENS),
-            "meal_slots": frozenset(_ALL_SLOTS),
-            "article_sections": frozenset(SECTIONS),
-        }
-        for column in _LISTS:
-            if column not in columns:
-                default = {"allergens": _ALL_ALLERGENS, "meal_slots": _ALL_SLOTS}.get(
-                    column, ()
-                )
-                out[column] = [default] * n
-                continue
-            cells = [_split(c) for c in text[column].astype(str)]
-            allowed = vocab.get(column)
-            if allowed is not None:
-                for i, cell in enumerate(cells):
-                    wrong = [v for v in cell if v not in allowed]
-                    if wrong:
-                        raise _err(
-                            label,
-                            i + 1,
-                            column,
-                            f"{column!r} must be a ;-list of "
-                            f"{', '.join(sorted(allowed))} "
-                            f"(got {wrong[0]!r}).",
-                        )
-            if column == "meal_slots":
-                # An empty cell would make the food unusable; it means "any slot".
-                cells = [c or _ALL_SLOTS for c in cells]
-            out[column] = cells
-        order = ["name", *_TEXTS[1:4], *_NUTRIENTS, *extras, *_BOOLS, *_LISTS]
-        order += [*_FLOATS, *_TEXTS[4:]]
-        frame = pd.DataFrame(
-            {c: out[c] for c in order}, index=pd.Index(ids.tolist(), name="id")
+        """
+        wanted = set()
+        for food_id in ids:
+            if food_id not in self._id_set:
+                raise self._unknown(food_id)
+            wanted.add(food_id)
+        rows = [i for i, f in enumerate(self._ids) if f in wanted]
+        cols = self._columns
+        keep = np.array(rows, dtype=np.intp)
+
+        def frozen(array: NDArray[Any]) -> NDArray[Any]:
+            out = array[keep]
+            out.flags.writeable = False
+            return out
+
+        columns = Columns(
+            ids=[self._ids[i] for i in rows],
+            order=list(cols.order),
+            numbers={c: frozen(v) for c, v in cols.numbers.items()},
+            flags={c: frozen(v) for c, v in cols.flags.items()},
+            tags={c: [v[i] for i in rows] for c, v in cols.tags.items()},
+            texts={c: [v[i] for i in rows] for c, v in cols.texts.items()},
+            units=dict(cols.units),
         )
-        for column in _BOOLS:
-            frame[column] = frame[column].astype(bool)
-        port = _portions(portions, ids.tolist(), label)
-        ments = (
-            mentions
-            if mentions is not None
-            else pd.DataFrame({c: pd.Series([], dtype=str) for c in MENTION_COLUMNS})
+        p = self._portion_rows
+        members = [i for i, f in enumerate(p.food_id) if f in wanted]
+        portions = PortionRows(
+            food_id=[p.food_id[i] for i in members],
+            seq=[p.seq[i] for i in members],
+            amount=[p.amount[i] for i in members],
+            description=[p.description[i] for i in members],
+            grams=[p.grams[i] for i in members],
+            is_default=[p.is_default[i] for i in members],
         )
-        units = {n.value: n.unit for n in Nutrient} | extras
-        return cls(frame, port, ments, units, source)
+        for j, fid in enumerate(portions.food_id):
+            portions.by_food.setdefault(fid, []).append(j)
+        return FoodTable(
+            columns, portions, self._mention_rows, f"{self.source}[{len(rows)}]"
+        )
+
+    # -- pandas views (imported only here) ----------------------------------
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame indexed by ``id`` (built on first use).
+
+        Nutrient, ``max_portions`` and ``price_per_100g`` columns are float64
+        (NaN = missing), diet columns bool, list columns tuples of str, other
+        columns text. Treat it as read-only: it is shared by every user of
+        this table; :meth:`to_dataframe` returns a copy to change.
+        """
+        if self._frame is None:
+            import pandas as pd
+
+            cols = self._columns
+            data: dict[str, Any] = {}
+            for column in cols.order:
+                if column in cols.numbers:
+                    data[column] = cols.numbers[column].copy()
+                elif column in cols.flags:
+                    data[column] = cols.flags[column].copy()
+                elif column in cols.tags:
+                    data[column] = list(cols.tags[column])
+                else:
+                    data[column] = list(cols.texts[column])
+            self._frame = pd.DataFrame(data, index=pd.Index(self._ids, name="id"))
+        return self._frame
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Return a copy of the table as a DataFrame with an ``id`` column.
+
+        :meth:`from_dataframe` of the result gives an equal table (portions
+        are :attr:`portions`).
+        """
+        return self.frame.reset_index()
+
+    @property
+    def portions(self) -> pd.DataFrame:
+        """Columns ``food_id, seq, amount, description, grams, is_default`` (pandas)."""
+        if self._portions_frame is None:
+            import pandas as pd
+
+            p = self._portion_rows
+            self._portions_frame = pd.DataFrame(
+                {
+                    "food_id": p.food_id,
+                    "seq": np.array(p.seq, dtype=np.int64),
+                    "amount": np.array(p.amount, dtype=np.float64),
+                    "description": p.description,
+                    "grams": np.array(p.grams, dtype=np.float64),
+                    "is_default": np.array(p.is_default, dtype=bool),
+                },
+                columns=list(PORTIONS_COLUMNS),
+            )
+        return self._portions_frame
+
+    @property
+    def mentions_table(self) -> pd.DataFrame:
+        """The article mentions (columns of article_mentions.csv; pandas)."""
+        if self._mentions_frame is None:
+            import pandas as pd
+
+            self._mentions_frame = pd.DataFrame(
+                {
+                    c: pd.Series([m[c] for m in self._mention_rows], dtype=object)
+                    for c in MENTION_COLUMNS
+                }
+            )
+        return self._mentions_frame
+
+    @property
+    def mention_records(self) -> list[dict[str, str]]:
+        """The article mentions as dicts with the article_mentions.csv columns."""
+        return [dict(m) for m in self._mention_rows]
 
     # -- look-ups -----------------------------------------------------------
 
@@ -521,41 +440,87 @@ class FoodTable:
 
     def has_column(self, column: str) -> bool:
         """Return whether the table has ``column``."""
-        return column in self.frame.columns
+        return column in self._columns.order
 
     def numbers(self, column: str) -> NDArray[np.float64]:
         """Return a numeric column as floats in :attr:`ids` order (NaN = missing).
 
-        The array accessors (:meth:`numbers`, :meth:`texts`, :meth:`flags`) are
-        how the planner reads the table, so the storage behind them can change
-        (pandas for a caller's DataFrame, plain arrays for the bundled table)
-        without touching the model.
+        The array accessors (:meth:`numbers`, :meth:`texts`, :meth:`flags`,
+        :meth:`tags`) are how the planner reads the table; they need no pandas.
+        A column the table lacks (or a text column) reads as all missing.
         """
-        if column not in self.frame.columns:
-            return np.full(len(self._ids), np.nan)
-        values: NDArray[np.float64] = self.frame[column].to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        return values
+        cols = self._columns
+        if column in cols.numbers:
+            return cols.numbers[column].copy()
+        if column in cols.flags:
+            return cols.flags[column].astype(np.float64)
+        return np.full(len(self._ids), np.nan)
 
     def texts(self, column: str) -> list[str]:
         """Return a text column in :attr:`ids` order ("" for a missing cell)."""
-        if column not in self.frame.columns:
-            return [""] * len(self._ids)
-        return [v if isinstance(v, str) else "" for v in self.frame[column]]
+        if column in self._columns.texts:
+            return list(self._columns.texts[column])
+        return [""] * len(self._ids)
 
     def flags(self, column: str) -> NDArray[np.bool_]:
-        """Return a bool column (diet tags, ``fortified``) in :attr:`ids` order."""
-        if column not in self.frame.columns:
-            return np.zeros(len(self._ids), dtype=bool)
-        values: NDArray[np.bool_] = self.frame[column].to_numpy(dtype=bool)
-        return values
+        """Return a bool column in :attr:`ids` order (a list column: non-empty)."""
+        cols = self._columns
+        if column in cols.flags:
+            return cols.flags[column].copy()
+        if column in cols.tags:
+            return np.array([bool(v) for v in cols.tags[column]], dtype=bool)
+        return np.zeros(len(self._ids), dtype=bool)
 
     def tags(self, column: str) -> list[tuple[str, ...]]:
         """Return a list column (``allergens``, ``meal_slots``) in :attr:`ids` order."""
-        if column not in self.frame.columns:
-            return [()] * len(self._ids)
-        return [tuple(v) for v in self.frame[column]]
+        if column in self._columns.tags:
+            return list(self._columns.tags[column])
+        return [()] * len(self._ids)
+
+    def value(self, food_id: str, column: str) -> float | None:
+        """Return one food's number in ``column`` (None when missing or no column).
+
+        Raises:
+            UnknownFoodError: The id is not in the table.
+
+        """
+        if food_id not in self._id_set:
+            raise self._unknown(food_id)
+        array = self._columns.numbers.get(column)
+        if array is None:
+            return None
+        number = float(array[self._row[food_id]])
+        return None if math.isnan(number) else number
+
+    def text(self, food_id: str, column: str) -> str:
+        """Return one food's text in ``column`` ("" when empty or no such column).
+
+        Raises:
+            UnknownFoodError: The id is not in the table.
+
+        """
+        if food_id not in self._id_set:
+            raise self._unknown(food_id)
+        values = self._columns.texts.get(column)
+        return "" if values is None else values[self._row[food_id]]
+
+    def positions(self, food_ids: Iterable[str]) -> NDArray[np.intp]:
+        """Return the rows of ``food_ids`` in :attr:`ids` order, to index the arrays.
+
+        ``table.numbers(col)[table.positions(ids)]`` reads a column for a
+        subset of foods, in the order given.
+
+        Raises:
+            UnknownFoodError: An id is not in the table.
+
+        """
+        rows: list[int] = []
+        for food_id in food_ids:
+            row = self._row.get(food_id)
+            if row is None:
+                raise self._unknown(food_id)
+            rows.append(row)
+        return np.array(rows, dtype=np.intp)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -568,8 +533,8 @@ class FoodTable:
 
     def _unknown(self, food_id: str) -> UnknownFoodError:
         names = {
-            str(n).lower(): i
-            for i, n in zip(self._ids, self.frame["name"], strict=True)
+            n.lower(): i
+            for i, n in zip(self._ids, self._columns.texts["name"], strict=True)
         }
         close = difflib.get_close_matches(str(food_id), self._ids, n=3, cutoff=0.6)
         close += [
@@ -584,7 +549,10 @@ class FoodTable:
             if close
             else "use FoodTable.search() to find ids."
         )
-        msg = f"Food {food_id!r} is not in the food table; {hint}"
+        shown = (
+            repr(food_id) if len(repr(food_id)) <= 80 else repr(food_id)[:77] + "..."
+        )
+        msg = f"Food {shown} is not in the food table; {hint}"
         return UnknownFoodError(msg, str(food_id))
 
     def default_portion(self, food_id: str) -> tuple[str, float]:
@@ -596,7 +564,7 @@ class FoodTable:
         """
         try:
             return self._defaults[food_id]
-        except KeyError:
+        except (KeyError, TypeError):
             raise self._unknown(food_id) from None
 
     def mentions(self, food_id: str) -> list[Mention]:
@@ -619,41 +587,41 @@ class FoodTable:
         """
         if food_id not in self._id_set:
             raise self._unknown(food_id)
-        row = self.frame.loc[food_id]
+        i = self._row[food_id]
+        cols = self._columns
 
         def opt_text(column: str) -> str | None:
-            value = str(row[column])
-            return value or None
+            return cols.texts[column][i] or None
 
         def opt_float(column: str) -> float | None:
-            value = float(str(self.frame.at[food_id, column]))
+            value = float(cols.numbers[column][i])
             return None if math.isnan(value) else value
 
-        rows = self.portions[self.portions["food_id"] == food_id]
+        p = self._portion_rows
         portions = tuple(
             Portion(
-                seq=int(r["seq"]),
-                amount=float(r["amount"]),
-                description=str(r["description"]),
-                grams=float(r["grams"]),
-                is_default=bool(r["is_default"]),
+                seq=p.seq[j],
+                amount=p.amount[j],
+                description=p.description[j],
+                grams=p.grams[j],
+                is_default=p.is_default[j],
             )
-            for r in rows.to_dict("records")
+            for j in p.by_food.get(food_id, ())
         )
         return Food(
             id=food_id,
-            name=str(row["name"]),
+            name=cols.texts["name"][i],
             ndb_no=opt_text("ndb_no"),
             food_group=opt_text("food_group"),
             category=opt_text("category"),
             nutrients={c: opt_float(c) for c in self.nutrients},
-            vegan=bool(row["vegan"]),
-            vegetarian=bool(row["vegetarian"]),
-            pescatarian=bool(row["pescatarian"]),
-            allergens=tuple(row["allergens"]),
-            fortified=tuple(row["fortified"]),
-            meal_slots=tuple(row["meal_slots"]),
-            article_sections=tuple(row["article_sections"]),
+            vegan=bool(cols.flags["vegan"][i]),
+            vegetarian=bool(cols.flags["vegetarian"][i]),
+            pescatarian=bool(cols.flags["pescatarian"][i]),
+            allergens=cols.tags["allergens"][i],
+            fortified=cols.tags["fortified"][i],
+            meal_slots=cols.tags["meal_slots"][i],
+            article_sections=cols.tags["article_sections"][i],
             max_portions=opt_float("max_portions"),
             price_per_100g=opt_float("price_per_100g"),
             price_year=opt_text("price_year"),
@@ -674,11 +642,12 @@ class FoodTable:
         tokens = [t.lower() for t in tokens if t.strip()]
         if not tokens:
             return []
-        names = self.frame["name"].astype(str).str.lower()
-        haystack = names + " " + self.frame["sr28_description"].astype(str).str.lower()
+        names = [n.lower() for n in self._columns.texts["name"]]
+        descriptions = self._columns.texts["sr28_description"]
         hits: list[tuple[int, int, str]] = []
         patterns = [re.compile(r"\b" + re.escape(t)) for t in tokens]
-        for food_id, name, text in zip(self._ids, names, haystack, strict=True):
+        for food_id, name, desc in zip(self._ids, names, descriptions, strict=True):
+            text = f"{name} {desc.lower()}"
             if all(p.search(text) for p in patterns):
                 in_name = sum(1 for p in patterns if p.search(name))
                 hits.append((-in_name, len(name), food_id))
@@ -715,47 +684,33 @@ class FoodTable:
             choices = ", ".join(d.value for d in Diet)
             msg = f"Unknown diet {diet!r}; use one of {choices}."
             raise RequestError(msg) from None
+        cols = self._columns
         keep = np.ones(len(self._ids), dtype=bool)
         if diet_value is not Diet.OMNIVORE:
-            keep &= self.frame[diet_value.value].to_numpy(dtype=bool)
+            keep &= cols.flags[diet_value.value]
         avoid: set[str] = set()
         for allergen in allergies:
             value = str(allergen.value if isinstance(allergen, Allergen) else allergen)
-            if value.lower() not in _ALL_ALLERGENS:
-                choices = ", ".join(_ALL_ALLERGENS)
+            if value.lower() not in ALL_ALLERGENS:
+                choices = ", ".join(ALL_ALLERGENS)
                 msg = f"Unknown allergen {allergen!r}; use one of {choices}."
                 raise RequestError(msg)
             avoid.add(value.lower())
         if avoid:
             keep &= np.array(
-                [not (avoid & set(a)) for a in self.frame["allergens"]], dtype=bool
+                [not (avoid & set(a)) for a in cols.tags["allergens"]], dtype=bool
             )
         entries = [str(e).strip().lower() for e in exclude if str(e).strip()]
         if entries:
-            ids_lower = [i.lower() for i in self._ids]
-            names = [str(n).lower() for n in self.frame["name"]]
-            groups = [str(g).lower() for g in self.frame["food_group"]]
-            cats = [str(c).lower() for c in self.frame["category"]]
-            for entry in entries:
-                word = re.compile(r"\b" + re.escape(entry) + r"(?:s|es)?\b")
-                hit = np.array(
-                    [
-                        entry in (i, g, c) or bool(word.search(n))
-                        for i, n, g, c in zip(
-                            ids_lower, names, groups, cats, strict=True
-                        )
-                    ],
-                    dtype=bool,
-                )
-                keep &= ~hit
+            keep &= ~self._excluded(entries)
         if not allow_fortified:
             fortified = np.array(
                 [
                     bool(f) or bool(_FORTIFIED_WORDS.search(f"{n} | {d}"))
                     for f, n, d in zip(
-                        self.frame["fortified"],
-                        self.frame["name"],
-                        self.frame["sr28_description"],
+                        cols.tags["fortified"],
+                        cols.texts["name"],
+                        cols.texts["sr28_description"],
                         strict=True,
                     )
                 ],
@@ -764,99 +719,27 @@ class FoodTable:
             keep &= ~fortified
         return [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
 
-
-def _portions(
-    portions: pd.DataFrame | None, ids: list[str], label: str
-) -> pd.DataFrame:
-    """Validate portions (text) and give foods without any a 100 g default."""
-    plabel = (
-        str(Path(label).parent / "portions.csv") if label != "<dataframe>" else label
-    )
-    rows: list[dict[str, Any]] = []
-    known = set(ids)
-    if portions is not None and len(portions):
-        cols = [str(c) for c in portions.columns]
-        missing = [c for c in PORTIONS_COLUMNS if c not in cols]
-        if missing:
-            raise _err(
-                plabel, None, missing[0], f"portions column {missing[0]!r} is missing."
-            )
-        for i, rec in enumerate(portions.to_dict("records"), start=1):
-            food_id = str(rec["food_id"])
-            if food_id not in known:
-                raise _err(
-                    plabel,
-                    i,
-                    "food_id",
-                    f"'food_id' must be an id of the food table (got {food_id!r}).",
-                )
-            try:
-                seq = int(str(rec["seq"]))
-                amount = float(str(rec["amount"]))
-                grams = float(str(rec["grams"]))
-            except ValueError:
-                raise _err(
-                    plabel, i, "grams", "'seq', 'amount' and 'grams' must be numbers."
-                ) from None
-            if not (grams > 0 and math.isfinite(grams)):
-                raise _err(
-                    plabel, i, "grams", f"'grams' must be > 0 (got {rec['grams']!r})."
-                )
-            flag = str(rec["is_default"]).lower()
-            if flag not in _TRUE | _FALSE:
-                raise _err(
-                    plabel,
-                    i,
-                    "is_default",
-                    f"'is_default' must be true or false (got {flag!r}).",
-                )
-            rows.append(
-                {
-                    "food_id": food_id,
-                    "seq": seq,
-                    "amount": amount,
-                    "description": str(rec["description"]) or f"{grams:g} g",
-                    "grams": grams,
-                    "is_default": flag in _TRUE,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(PORTIONS_COLUMNS))
-    have = set(frame["food_id"])
-    extra = [
-        {
-            "food_id": f,
-            "seq": 0,
-            "amount": 100.0,
-            "description": "100 g",
-            "grams": 100.0,
-            "is_default": True,
-        }
-        for f in ids
-        if f not in have
-    ]
-    if extra:
-        frame = (
-            pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
-            if rows
-            else pd.DataFrame(extra)
+    def _excluded(self, entries: list[str]) -> NDArray[np.bool_]:
+        """Foods an ``exclude`` entry names: by id, group, category or a name word."""
+        cols = self._columns
+        ids_lower = [i.lower() for i in self._ids]
+        names = [n.lower() for n in cols.texts["name"]]
+        groups = [g.lower() for g in cols.texts["food_group"]]
+        cats = [c.lower() for c in cols.texts["category"]]
+        hit = np.zeros(len(self._ids), dtype=bool)
+        exact = set(entries)
+        for row, keys in enumerate(zip(ids_lower, groups, cats, strict=True)):
+            if exact.intersection(keys):
+                hit[row] = True
+        # One pattern for all words: a long exclude list stays one pass.
+        words = sorted(exact, key=len, reverse=True)
+        pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?\b"
         )
-    frame = frame.astype(
-        {"seq": "int64", "amount": "float64", "grams": "float64", "is_default": "bool"}
-    )
-    # Exactly one default per food: the flagged one, else the first seq.
-    frame = frame.sort_values(["food_id", "seq"], kind="stable").reset_index(drop=True)
-    counts = frame.groupby("food_id")["is_default"].transform("sum")
-    if (counts > 1).any():
-        row = int((counts > 1).to_numpy().argmax()) + 1
-        raise _err(
-            plabel,
-            row,
-            "is_default",
-            "each food must have at most one default portion.",
-        )
-    first = ~frame["food_id"].duplicated()
-    frame["is_default"] = frame["is_default"] | ((counts == 0) & first)
-    return frame
+        for row, name in enumerate(names):
+            if not hit[row] and pattern.search(name):
+                hit[row] = True
+        return hit
 
 
 def load_foods(
@@ -866,6 +749,8 @@ def load_foods(
     portions: str | Path | None = None,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
+
+    The bundled table is read once per process and shared (it is immutable).
 
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
@@ -878,33 +763,52 @@ def load_foods(
         FoodTableError: The file is missing, not UTF-8 CSV, or malformed.
 
     """
+    if path is None and portions is None and not extra_nutrients:
+        return _bundled()
     if path is None:
         folder = foods_dir()
-        text = _read_csv(folder / "foods.csv", "Bundled food table")
-        port = _read_csv(folder / "portions.csv", "Bundled portions table")
-        mentions_path = folder / "article_mentions.csv"
-        mentions = (
-            _read_csv(mentions_path, "Article mentions")
-            if mentions_path.is_file()
-            else None
+        return _load_bundled(folder, extra_nutrients)
+    if not isinstance(path, str | Path):
+        msg = (
+            f"load_foods: path must be a file path or None (got {type(path).__name__})."
         )
-        return FoodTable._from_text(
-            text,
-            label=str(folder / "foods.csv"),
-            source="bundled",
-            extra_nutrients=extra_nutrients,
-            portions=port,
-            mentions=mentions,
-        )
+        raise FoodTableError(msg, path=str(path)[:80])
     file = Path(path)
-    text = _read_csv(file, "Food table")
-    caller_portions: pd.DataFrame | None = None
+    text = read_csv_text(file, "Food table")
+    caller_portions = None
     if portions is not None:
-        caller_portions = _read_csv(Path(portions), "Portions table")
+        if not isinstance(portions, str | Path):
+            msg = f"load_foods: portions must be a file path or None (got {type(portions).__name__})."
+            raise FoodTableError(msg, path=str(path))
+        caller_portions = read_csv_text(Path(portions), "Portions table")
     return FoodTable._from_text(
         text,
         label=str(file),
         source=str(file),
         extra_nutrients=extra_nutrients,
         portions=caller_portions,
+    )
+
+
+@functools.cache
+def _bundled() -> FoodTable:
+    return _load_bundled(foods_dir(), None)
+
+
+def _load_bundled(folder: Path, extra_nutrients: Mapping[str, str] | None) -> FoodTable:
+    text = read_csv_text(folder / "foods.csv", "Bundled food table")
+    port = read_csv_text(folder / "portions.csv", "Bundled portions table")
+    mentions_path = folder / "article_mentions.csv"
+    mentions = (
+        read_csv_text(mentions_path, "Article mentions")
+        if mentions_path.is_file()
+        else None
+    )
+    return FoodTable._from_text(
+        text,
+        label=str(folder / "foods.csv"),
+        source="bundled",
+        extra_nutrients=extra_nutrients,
+        portions=port,
+        mentions=mentions,
     )

@@ -8,14 +8,21 @@ Exit status (a contract scripts can rely on):
 * 2: bad input (a bad flag or request, an unknown food id, an unreadable
   file), reported in one line on stderr (plus ``{"error", "errors"}`` on
   stdout with ``--format json``);
-* 3: the solver failed or hit its time limit before finding any plan, or an
-  unexpected internal error (reported in one line, never as a traceback).
+* 3: the solver failed or hit its time limit before finding any plan, the
+  output could not be written (a full disk, a closed pipe), or an
+  unexpected internal error (reported in one line, never as a traceback);
+* 130: interrupted (Ctrl-C).
+
+Every message is one line on stderr; JSON input is read strictly (duplicate
+keys, nesting deeper than 32 levels, over 1 MB for a request or 16 MB for a
+saved plan, and lone surrogates are bad input).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -45,6 +52,12 @@ from mealplan._models import (
     PlanRequest,
 )
 from mealplan._nutrients import Allergen, Diet
+from mealplan._strictjson import (
+    MAX_PLAN_BYTES,
+    MAX_REQUEST_BYTES,
+    JSONInputError,
+    load_json,
+)
 
 __all__ = ["main"]
 
@@ -239,10 +252,20 @@ def _add_plan(commands: Any) -> None:
 
 
 def _read_json_file(name: str, what: str) -> str:
+    limit = MAX_PLAN_BYTES if what == "Plan" else MAX_REQUEST_BYTES
     if name == "-":
-        return sys.stdin.read()
+        # Read one character past the limit: enough to know it is too long.
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            msg = f"{what} on stdin is longer than the limit of {limit:,} bytes; send a smaller {what.lower()}."
+            raise _BadInputError(msg, [{"loc": "request", "msg": "too large"}])
+        return text
     path = Path(name)
     try:
+        size = path.stat().st_size if path.is_file() else 0
+        if size > limit:
+            msg = f"{what} file {name!r} is {size:,} bytes, above the limit of {limit:,}; give a smaller file."
+            raise _BadInputError(msg, [{"loc": "request", "msg": "too large"}])
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         msg = f"{what} file {name!r} was not found; check the path."
@@ -254,10 +277,11 @@ def _read_json_file(name: str, what: str) -> str:
 
 def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        msg = f"{what} {name!r} is not valid JSON ({exc.msg} at line {exc.lineno}); fix the file."
-        raise _BadInputError(msg, [{"loc": "request", "msg": exc.msg}]) from None
+        data = load_json(text)
+    except JSONInputError as exc:
+        loc = ".".join(str(p) for p in exc.loc) or "request"
+        msg = f"{what} {name!r}: {exc}; fix the file."
+        raise _BadInputError(msg, [{"loc": loc, "msg": str(exc)}]) from None
     if not isinstance(data, dict):
         msg = f"{what} {name!r} must be a JSON object (got {type(data).__name__}); wrap it in {{...}}."
         raise _BadInputError(msg, [{"loc": "request", "msg": "expected an object"}])
@@ -656,9 +680,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """Return ``message`` on one line, so no newline in a value can split it."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", message).strip()
+
+
+class _OutputError(Exception):
+    """Writing the output failed (a full disk, a closed pipe)."""
+
+
+class _Output:
+    """Standard output that turns a failed write into :class:`_OutputError`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            raise _OutputError(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _OutputError(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _output_failed(exc: BaseException) -> int:
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
+    reason = (
+        cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+    )
+    if isinstance(cause, BrokenPipeError):
+        what = "the reader of the output closed the pipe"
+    else:
+        what = f"the output could not be written ({reason})"
+    print(
+        _one_line(
+            f"mealplan: {what}; nothing more was written, check the disk or the pipe."
+        ),
+        file=sys.stderr,
+    )
+    # The unwritten rest would fail again when Python flushes at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_FAILURE
+
+
 def _fail(
     args: argparse.Namespace | None, message: str, errors: Sequence[dict[str, str]]
 ) -> int:
+    message = _one_line(message)
     print(message, file=sys.stderr)
     if args is not None and getattr(args, "format", None) == "json":
         print(json.dumps({"error": message, "errors": list(errors)}, indent=2))
@@ -675,11 +755,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 printed, 1 no feasible plan, 2 bad input, 3 solver failure.
 
     """
+    stdout = sys.stdout
+    sys.stdout = _Output(stdout)
+    try:
+        return _main(argv)
+    except _OutputError as exc:
+        return _output_failed(exc)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         run: Callable[[argparse.Namespace], int] = args.run
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # a full disk shows here, not at exit
+        return status
+    except _OutputError:
+        raise
     except _BadInputError as exc:
         return _fail(args, str(exc), exc.errors)
     except RequestError as exc:
@@ -694,17 +789,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, msg, [{"loc": "food", "msg": msg}])
     except (UnknownNutrientError, TargetError, FoodTableError) as exc:
         return _fail(args, str(exc), [{"loc": "request", "msg": str(exc)}])
+    except InfeasiblePlanError as exc:
+        print(_one_line(str(exc)), file=sys.stderr)
+        return EXIT_INFEASIBLE
     except SolverError as exc:
-        print(str(exc), file=sys.stderr)
+        print(_one_line(str(exc)), file=sys.stderr)
         return EXIT_FAILURE
     except MealPlanError as exc:
-        print(str(exc), file=sys.stderr)
+        print(_one_line(str(exc)), file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("mealplan: interrupted.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(
+            _one_line(
+                f"mealplan: a file could not be read or written ({reason}"
+                f"{': ' + str(exc.filename) if exc.filename else ''}); check the disk "
+                "space and permissions."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     except Exception as exc:  # no traceback ever reaches a user
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(

@@ -9,11 +9,28 @@ typo in a request is an error rather than a silently ignored option.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+from pydantic.config import ExtraValues
+from pydantic_core import PydanticCustomError, ValidationError
 
-from mealplan._nutrients import Allergen, Diet, MealSlot
+from mealplan._nutrients import Allergen, Diet, MealSlot, Nutrient
+from mealplan._strictjson import (
+    MAX_PLAN_BYTES,
+    MAX_REQUEST_BYTES,
+    JSONInputError,
+    find_lone_surrogate,
+    load_json,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -53,8 +70,124 @@ DISCLAIMER = (
 )
 
 
+# Limits of the JSON contract (documented in the README's "Limits" section):
+# a request beyond them is a RequestError before anything is planned.
+MAX_DAILY_AMOUNT = 1_000_000.0
+"""Largest bound on a nutrient a day, in the nutrient's unit."""
+MAX_BUDGET_PER_DAY = 1_000.0
+"""Largest budget, US$ a day."""
+MAX_GRAMS_PER_WEEK = 100_000.0
+"""Largest ``max_grams_per_week`` of one food."""
+MAX_MEALS = 8
+"""Most meals a day."""
+MAX_EXCLUDE = 200
+"""Most ``exclude`` entries."""
+MAX_INCLUDE = 50
+"""Most ``include`` food ids."""
+MAX_PINS = 100
+"""Most pins (and, separately, most bans: :data:`MAX_BANS`)."""
+MAX_BANS = 200
+"""Most bans."""
+MAX_BOUNDS = 100
+"""Most nutrient bounds (overrides in a request, bounds in targets)."""
+MAX_TEXT = 200
+"""Longest food id, exclude word, meal or nutrient name, in characters."""
+MAX_NOTE = 2_000
+"""Longest free text (notes, sources, descriptions)."""
+MAX_ITEMS_PER_DAY = 400
+"""Most items in one day of a plan."""
+MAX_NOTES = 200
+"""Most notes on targets or a plan."""
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+"""A food id, a word, a meal or nutrient name: 1-200 characters."""
+Note = Annotated[str, Field(max_length=MAX_NOTE)]
+"""Free text of at most 2,000 characters."""
+NutrientName = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+]
+"""A nutrient column name (snake_case, e.g. ``iron_mg``)."""
+_MACROS = (Nutrient.PROTEIN.value, Nutrient.FAT.value, Nutrient.CARBOHYDRATE.value)
+
+
+def _text_problem(value: Any) -> str | None:
+    """Return the first string in ``value`` that is not valid Unicode, if any."""
+    if isinstance(value, str):
+        return value if find_lone_surrogate(value) else None
+    if isinstance(value, list | tuple):
+        for item in value:
+            bad = _text_problem(item)
+            if bad is not None:
+                return bad
+    if isinstance(value, dict):
+        for key, item in value.items():
+            bad = _text_problem(key)
+            if bad is None:
+                bad = _text_problem(item)
+            if bad is not None:
+                return bad
+    return None
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_enum_values=False, allow_inf_nan=False
+    )
+    _max_json_bytes: ClassVar[int] = MAX_REQUEST_BYTES
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: Any) -> Any:
+        # A lone surrogate would plan, then fail when the plan is written out.
+        bad = _text_problem(value)
+        if bad is not None:
+            msg = (
+                f"text {ascii(bad)[:40]} holds a lone surrogate, which is not valid "
+                "Unicode; fix its encoding"
+            )
+            raise ValueError(msg)
+        return value
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate JSON text, read strictly first (see :mod:`mealplan._strictjson`).
+
+        Duplicate keys, nesting deeper than 32 levels, text over the size
+        limit and lone surrogates are a ``ValidationError`` like any other
+        problem; then the object is validated as :meth:`model_validate` does.
+        """
+        try:
+            data = load_json(json_data, max_bytes=cls._max_json_bytes)
+        except JSONInputError as exc:
+            # "value_error": the message already quotes the offending value.
+            error = PydanticCustomError("value_error", str(exc))
+            raise ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    {
+                        "type": error,
+                        "loc": exc.loc,
+                        "input": exc.loc[-1] if exc.loc else "",
+                    }
+                ],
+            ) from None
+        return cls.model_validate(
+            data,
+            strict=strict,
+            extra=extra,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )
 
 
 class Sex(StrEnum):
@@ -76,13 +209,13 @@ class ActivityLevel(StrEnum):
 class Person(_Model):
     """Who the plan is for; selects the DRI row and the energy estimate."""
 
-    age: Annotated[float, Field(ge=0, le=120, description="Age in years.")]
+    age: Annotated[float, Field(strict=True, ge=0, le=120, description="Age in years.")]
     sex: Sex
     pregnancy: bool = False
-    trimester: Annotated[int | None, Field(ge=1, le=3)] = None
+    trimester: Annotated[int | None, Field(strict=True, ge=1, le=3)] = None
     lactation: bool = False
-    weight_kg: Annotated[float | None, Field(gt=0, le=400)] = None
-    height_cm: Annotated[float | None, Field(gt=0, le=260)] = None
+    weight_kg: Annotated[float | None, Field(strict=True, gt=0, le=400)] = None
+    height_cm: Annotated[float | None, Field(strict=True, gt=0, le=260)] = None
     activity: ActivityLevel = ActivityLevel.LOW_ACTIVE
 
     @model_validator(mode="after")
@@ -116,13 +249,17 @@ class BoundKind(StrEnum):
 class NutrientBound(_Model):
     """Daily lower and/or upper bound on one nutrient column."""
 
-    nutrient: str
-    unit: str
-    minimum: Annotated[float | None, Field(ge=0)] = None
-    maximum: Annotated[float | None, Field(ge=0)] = None
+    nutrient: NutrientName
+    unit: Annotated[str, Field(max_length=16)]
+    minimum: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DAILY_AMOUNT)] = (
+        None
+    )
+    maximum: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DAILY_AMOUNT)] = (
+        None
+    )
     minimum_kind: BoundKind | None = None
     maximum_kind: BoundKind | None = None
-    source: str = ""
+    source: Note = ""
 
     @model_validator(mode="after")
     def _check_order(self) -> NutrientBound:
@@ -145,8 +282,8 @@ class NutrientBound(_Model):
 class NutrientTargets(_Model):
     """Daily targets: one bound per nutrient, plus macronutrient energy shares."""
 
-    bounds: list[NutrientBound]
-    macro_shares: dict[str, tuple[float, float]] | None = Field(
+    bounds: Annotated[list[NutrientBound], Field(max_length=MAX_BOUNDS)]
+    macro_shares: dict[str, tuple[StrictFloat, StrictFloat]] | None = Field(
         default=None,
         description=(
             "AMDR share of energy per macronutrient column, e.g. "
@@ -154,7 +291,29 @@ class NutrientTargets(_Model):
         ),
     )
     energy_estimated: bool = False
-    notes: list[str] = Field(default_factory=list)
+    notes: Annotated[list[Note], Field(max_length=MAX_NOTES)] = Field(
+        default_factory=list
+    )
+
+    @field_validator("macro_shares")
+    @classmethod
+    def _shares(
+        cls, shares: dict[str, tuple[float, float]] | None
+    ) -> dict[str, tuple[float, float]] | None:
+        for name, (lo, hi) in (shares or {}).items():
+            if name not in _MACROS:
+                msg = (
+                    f"macro_shares key {name[:40]!r} is not a macronutrient; use "
+                    f"{', '.join(_MACROS)}"
+                )
+                raise ValueError(msg)
+            if not 0 <= lo <= hi <= 1:
+                msg = (
+                    f"macro_shares[{name!r}] must be (low, high) with "
+                    f"0 <= low <= high <= 1 (got ({lo}, {hi}))"
+                )
+                raise ValueError(msg)
+        return shares
 
     @field_validator("bounds")
     @classmethod
@@ -178,8 +337,12 @@ class NutrientTargets(_Model):
 class BoundOverride(_Model):
     """A caller's own bound on a nutrient; None leaves that side as it was."""
 
-    minimum: Annotated[float | None, Field(ge=0)] = None
-    maximum: Annotated[float | None, Field(ge=0)] = None
+    minimum: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DAILY_AMOUNT)] = (
+        None
+    )
+    maximum: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DAILY_AMOUNT)] = (
+        None
+    )
     remove: bool = Field(default=False, description="Drop the bound altogether.")
 
 
@@ -229,11 +392,11 @@ class NutrientPeriod(StrEnum):
 class MealSpec(_Model):
     """One meal slot of a day and its share of the day's energy."""
 
-    name: str
+    name: Annotated[str, Field(min_length=1, max_length=40)]
     slot: MealSlot
-    energy_share: tuple[float, float] = (0.0, 1.0)
-    min_foods: Annotated[int, Field(ge=0, le=20)] = 1
-    max_foods: Annotated[int, Field(ge=1, le=20)] = 4
+    energy_share: tuple[StrictFloat, StrictFloat] = (0.0, 1.0)
+    min_foods: Annotated[int, Field(strict=True, ge=0, le=20)] = 1
+    max_foods: Annotated[int, Field(strict=True, ge=1, le=20)] = 4
 
     @model_validator(mode="after")
     def _check(self) -> MealSpec:
@@ -269,17 +432,23 @@ def default_meals() -> list[MealSpec]:
 class Pin(_Model):
     """A food that must appear (on given days and/or in a given meal)."""
 
-    food: str
-    days: list[Annotated[int, Field(ge=1, le=28)]] | None = None
-    meal: str | None = None
+    food: Name
+    days: Annotated[
+        list[Annotated[int, Field(strict=True, ge=1, le=28)]] | None,
+        Field(max_length=28),
+    ] = None
+    meal: Annotated[str | None, Field(max_length=40)] = None
 
 
 class Ban(_Model):
     """A food that must not appear on the given days (all days if None)."""
 
-    food: str
-    days: list[Annotated[int, Field(ge=1, le=28)]] | None = None
-    meal: str | None = None
+    food: Name
+    days: Annotated[
+        list[Annotated[int, Field(strict=True, ge=1, le=28)]] | None,
+        Field(max_length=28),
+    ] = None
+    meal: Annotated[str | None, Field(max_length=40)] = None
 
 
 class PlanRequest(_Model):
@@ -292,44 +461,54 @@ class PlanRequest(_Model):
     person: Person | None = None
     targets: NutrientTargets | None = None
     diet: Diet = Diet.OMNIVORE
-    allergies: list[Allergen] = Field(default_factory=list)
-    exclude: list[str] = Field(
+    allergies: Annotated[list[Allergen], Field(max_length=len(Allergen))] = Field(
+        default_factory=list
+    )
+    exclude: Annotated[list[Name], Field(max_length=MAX_EXCLUDE)] = Field(
         default_factory=list,
         description="Food ids, words of food names, or food groups/categories to leave out.",
     )
-    include: list[str] = Field(
+    include: Annotated[list[Name], Field(max_length=MAX_INCLUDE)] = Field(
         default_factory=list, description="Food ids that must appear (every day)."
     )
     allow_fortified: bool = True
-    kcal_min: Annotated[float | None, Field(gt=0, le=10000)] = None
-    kcal_max: Annotated[float | None, Field(gt=0, le=10000)] = None
-    budget_per_day: Annotated[float | None, Field(gt=0)] = None
-    max_foods: Annotated[int | None, Field(ge=1, le=100)] = 12
+    kcal_min: Annotated[float | None, Field(strict=True, gt=0, le=10000)] = None
+    kcal_max: Annotated[float | None, Field(strict=True, gt=0, le=10000)] = None
+    budget_per_day: Annotated[
+        float | None, Field(strict=True, gt=0, le=MAX_BUDGET_PER_DAY)
+    ] = None
+    max_foods: Annotated[int | None, Field(strict=True, ge=1, le=100)] = 12
     objective: Objective = Objective.TYPICAL
     portion_mode: PortionMode = PortionMode.HALF
     portion_limits: bool = True
     macro_limits: bool = True
-    margin: Annotated[float, Field(ge=1.0, le=3.0)] = 1.0
-    bounds: dict[str, BoundOverride] = Field(default_factory=dict)
+    margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
+    bounds: Annotated[
+        dict[NutrientName, BoundOverride], Field(max_length=MAX_BOUNDS)
+    ] = Field(default_factory=dict)
     allow_shortfall: bool = False
-    days: Annotated[int, Field(ge=1, le=28)] = 1
-    meals: list[MealSpec] | None = Field(default_factory=default_meals)
+    days: Annotated[int, Field(strict=True, ge=1, le=28)] = 1
+    meals: Annotated[list[MealSpec] | None, Field(max_length=MAX_MEALS)] = Field(
+        default_factory=default_meals
+    )
     nutrient_period: NutrientPeriod = NutrientPeriod.DAILY
-    daily_floor: Annotated[float, Field(ge=0, le=1)] = 0.7
-    max_days_per_food: Annotated[int | None, Field(ge=1, le=28)] = Field(
+    daily_floor: Annotated[float, Field(strict=True, ge=0, le=1)] = 0.7
+    max_days_per_food: Annotated[int | None, Field(strict=True, ge=1, le=28)] = Field(
         default=None,
         description="Most days a food may appear on; None: half the days, rounded up.",
     )
-    max_grams_per_week: Annotated[float | None, Field(gt=0)] = None
-    pins: list[Pin] = Field(default_factory=list)
-    bans: list[Ban] = Field(default_factory=list)
+    max_grams_per_week: Annotated[
+        float | None, Field(strict=True, gt=0, le=MAX_GRAMS_PER_WEEK)
+    ] = None
+    pins: Annotated[list[Pin], Field(max_length=MAX_PINS)] = Field(default_factory=list)
+    bans: Annotated[list[Ban], Field(max_length=MAX_BANS)] = Field(default_factory=list)
     solver: SolverName = SolverName.HIGHS
-    time_limit: Annotated[float, Field(gt=0, le=3600)] = Field(
+    time_limit: Annotated[float, Field(strict=True, gt=0, le=3600)] = Field(
         default=10.0,
         description="Seconds the solver may spend; the best plan found by then is "
         "returned with its optimality gap.",
     )
-    mip_gap: Annotated[float | None, Field(ge=0, le=1)] = Field(
+    mip_gap: Annotated[float | None, Field(strict=True, ge=0, le=1)] = Field(
         default=None,
         description="Relative gap at which the solver stops; None: 0.0001 for one "
         "day, 0.01 for a multi-day plan.",
@@ -396,16 +575,16 @@ class NutrientStatus(StrEnum):
 class PlanItem(_Model):
     """One food in one meal of one day."""
 
-    day: int
-    meal: str | None
-    food_id: str
-    name: str
-    ndb_no: str | None
-    portions: float
-    portion_description: str
-    grams: float
-    cost: float | None
-    energy_kcal: float | None
+    day: Annotated[int, Field(strict=True, ge=1, le=28)]
+    meal: Annotated[str | None, Field(max_length=40)]
+    food_id: Name
+    name: Note
+    ndb_no: Annotated[str | None, Field(max_length=16)]
+    portions: Annotated[float, Field(strict=True, ge=0, le=1_000)]
+    portion_description: Note
+    grams: Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
+    cost: Annotated[float | None, Field(strict=True, ge=0)]
+    energy_kcal: Annotated[float | None, Field(strict=True, ge=0)]
 
 
 class NutrientTotal(_Model):
@@ -413,27 +592,27 @@ class NutrientTotal(_Model):
 
     nutrient: str
     unit: str
-    amount: float
-    minimum: float | None
-    maximum: float | None
+    amount: StrictFloat
+    minimum: StrictFloat | None
+    maximum: StrictFloat | None
     status: NutrientStatus
-    percent_of_minimum: float | None
+    percent_of_minimum: StrictFloat | None
     lower_bound: bool = Field(
         description="True when a chosen food has no data for this nutrient, so the "
         "true total may be higher."
     )
     foods_missing_data: list[str] = Field(default_factory=list)
-    shortfall: float = 0.0
-    excess: float = 0.0
+    shortfall: StrictFloat = 0.0
+    excess: StrictFloat = 0.0
 
 
 class DayPlan(_Model):
     """One day of the plan: its items and its totals."""
 
-    day: int
-    items: list[PlanItem]
-    totals: list[NutrientTotal]
-    cost: float | None
+    day: Annotated[int, Field(strict=True, ge=1, le=28)]
+    items: Annotated[list[PlanItem], Field(max_length=MAX_ITEMS_PER_DAY)]
+    totals: Annotated[list[NutrientTotal], Field(max_length=MAX_ITEMS_PER_DAY)]
+    cost: StrictFloat | None
 
     def total(self, nutrient: str) -> NutrientTotal:
         """Return the total for ``nutrient``."""
@@ -449,39 +628,46 @@ class GroceryItem(_Model):
     food_id: str
     name: str
     food_group: str | None
-    grams: float
-    portions: float
+    grams: StrictFloat
+    portions: StrictFloat
     portion_description: str
-    cost: float | None
+    cost: StrictFloat | None
 
 
 class MealPlan(_Model):
-    """A plan that meets every constraint of its request (or states each shortfall)."""
+    """A plan that meets every constraint of its request (or states each shortfall).
+
+    Validation checks that the plan fits its own request (one day per
+    requested day, numbered from 1, items on their day and in a meal the
+    request defines), so a tampered saved plan is an error, not a silent keep.
+    """
+
+    _max_json_bytes: ClassVar[int] = MAX_PLAN_BYTES
 
     schema_version: Literal["1"] = SCHEMA_VERSION
     request: PlanRequest
     targets: NutrientTargets
     status: PlanStatus
-    gap: float | None = Field(
+    gap: StrictFloat | None = Field(
         description="Relative gap to the best bound the solver proved; 0 if proven "
         "optimal, null when the time limit left no bound.",
     )
-    solve_seconds: float
-    timings: dict[str, float] = Field(
+    solve_seconds: StrictFloat
+    timings: dict[Annotated[str, Field(max_length=40)], StrictFloat] = Field(
         default_factory=dict,
         description="Seconds spent building the model, solving it and reading the result.",
     )
-    objective_value: float | None = Field(
+    objective_value: StrictFloat | None = Field(
         default=None,
         description="The optimiser's objective: US$ a day for 'cost'; for 'typical', "
         "the departure from one serving per food (lower is more typical).",
     )
-    days: list[DayPlan]
+    days: Annotated[list[DayPlan], Field(max_length=28)]
     average: list[NutrientTotal] = Field(
         description="Average daily totals over the plan (equal to day 1 for one day)."
     )
-    cost_per_day: float | None
-    unpriced_foods_left_out: int = 0
+    cost_per_day: StrictFloat | None
+    unpriced_foods_left_out: StrictInt = 0
     notes: list[str] = Field(default_factory=list)
     disclaimer: str = DISCLAIMER
 
@@ -489,6 +675,40 @@ class MealPlan(_Model):
     def items(self) -> list[PlanItem]:
         """All items of all days, in day and meal order."""
         return [item for day in self.days for item in day.items]
+
+    @model_validator(mode="after")
+    def _fits_request(self) -> MealPlan:
+        if len(self.days) != self.request.days:
+            msg = (
+                f"the plan has {len(self.days)} day(s) but its request asks for "
+                f"{self.request.days}; the plan is truncated or edited"
+            )
+            raise ValueError(msg)
+        meals = (
+            None if self.request.meals is None else {m.name for m in self.request.meals}
+        )
+        for number, day in enumerate(self.days, start=1):
+            if day.day != number:
+                msg = f"day {number} of the plan is numbered {day.day}; days run 1, 2, ..."
+                raise ValueError(msg)
+            for item in day.items:
+                if item.day != number:
+                    msg = f"item {item.food_id[:40]!r} of day {number} says day {item.day}"
+                    raise ValueError(msg)
+                if meals is None and item.meal is not None:
+                    msg = (
+                        f"item {item.food_id[:40]!r} names meal {item.meal!r} but the "
+                        "request has no meals"
+                    )
+                    raise ValueError(msg)
+                if meals is not None and item.meal not in meals:
+                    msg = (
+                        f"item {item.food_id[:40]!r} of day {number} names meal "
+                        f"{item.meal!r}, which the request does not define "
+                        f"({', '.join(sorted(meals))})"
+                    )
+                    raise ValueError(msg)
+        return self
 
 
 class Conflict(_Model):

@@ -274,10 +274,9 @@ def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | No
 
 
 def _per_100g(foods: FoodTable | None, food_id: str, nutrient: str) -> float | None:
-    if foods is None or food_id not in foods or nutrient not in foods.frame.columns:
+    if foods is None or food_id not in foods:
         return None
-    value = float(str(foods.frame.at[food_id, nutrient]))
-    return None if math.isnan(value) else value
+    return foods.value(food_id, nutrient)
 
 
 def _focus(plan: MealPlan) -> list[str]:
@@ -436,7 +435,7 @@ def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
-    if foods is None or foods.mentions_table.empty:
+    if foods is None or not foods.mention_records:
         return []  # a caller's table: no article mentions to show
     seen: dict[str, PlanItem] = {}
     for item in plan.items:

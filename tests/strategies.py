@@ -26,10 +26,21 @@ names = (
     .map(str.strip)
     .filter(bool)
 )
-nutrient_values = st.one_of(
-    st.none(),
-    st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
-)
+# Values per 100 g stay physically possible (at most 100 g of a nutrient in
+# grams, 900 kcal): the loader rejects anything above (mealplan._tabletext).
+_UNIT_MAX = {"g": 100.0, "kcal": 900.0}
+
+
+def nutrient_values_for(nutrient: str) -> st.SearchStrategy[float | None]:
+    """Missing, or a physically possible amount of ``nutrient`` per 100 g."""
+    top = _UNIT_MAX.get(nutrient.rsplit("_", 1)[1], 5000.0)
+    return st.one_of(
+        st.none(),
+        st.floats(min_value=0, max_value=top, allow_nan=False, allow_infinity=False),
+    )
+
+
+nutrient_values = nutrient_values_for("calcium_mg")
 semicolon_lists = st.lists
 
 
@@ -47,7 +58,7 @@ def food_rows(draw: st.DrawFn, food_id: str) -> dict[str, Any]:
         st.one_of(st.just(""), st.from_regex(r"\d{5}", fullmatch=True))
     )
     for nutrient in NUTRIENTS:
-        row[nutrient] = draw(nutrient_values)
+        row[nutrient] = draw(nutrient_values_for(nutrient))
     vegan = draw(st.booleans())
     vegetarian = vegan or draw(st.booleans())
     row["vegan"], row["vegetarian"] = vegan, vegetarian
@@ -111,3 +122,53 @@ def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
         column = draw(st.sampled_from(["id", "name"]))
         return table.drop(columns=[column]), column
     return table.iloc[0:0], None
+
+
+# ---------------------------------------------- hostile JSON (hardening tests)
+
+unicode_edge_text = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\n",
+        "a\nb",
+        "\u202e",
+        "\ufeff",
+        "\U0001f600",
+        "é" * 50,
+        "\ud800",
+        "x" * 5000,
+    ]
+)
+"""Strings that break naive code: empty, control, RTL, BOM, emoji, surrogate, long."""
+
+_json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, -1, 1e308, -1e308, 1e-308, 1e21, 0.5, 2]),
+    st.text(max_size=30),
+    unicode_edge_text,
+    st.sampled_from(["vegan", "milk", "lunch", "almonds", "calcium_mg", "female"]),
+)
+
+
+def _nested(depth: int) -> Any:
+    return {"a": _nested(depth - 1)} if depth else []
+
+
+json_values: st.SearchStrategy[Any] = st.one_of(
+    st.recursive(
+        _json_leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+        ),
+        max_leaves=12,
+    ),
+    st.integers(33, 200).map(_nested),
+    st.integers(300, 3000).map(lambda n: ["x"] * n),
+)
+"""Any JSON value: NaN, infinities, huge, negative, wrong types, deep, long."""

@@ -1,0 +1,143 @@
+"""JSON text from outside, read strictly before any model sees it.
+
+Python's ``json`` module keeps the last of two equal keys (so
+``{"allergies": ["peanuts"], "allergies": []}`` would silently plan without
+the allergy), recurses without bound and keeps lone surrogates that cannot be
+written back out. :func:`load_json` rejects all of these, and text longer
+than a limit, before parsing into Python objects that a model validates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_PLAN_BYTES",
+    "MAX_REQUEST_BYTES",
+    "JSONInputError",
+    "find_lone_surrogate",
+    "load_json",
+]
+
+MAX_REQUEST_BYTES = 1_000_000
+"""Longest request accepted, in bytes of UTF-8 (a full request is a few kB)."""
+MAX_PLAN_BYTES = 16_000_000
+"""Longest saved plan accepted (a 28-day plan is about 1 MB)."""
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects (the contract needs about 8)."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JSONInputError(ValueError):
+    """JSON text that is too large, too deep, malformed or ambiguous.
+
+    Attributes:
+        loc: Where, as keys and indices from the top (empty: the whole text).
+        kind: A short machine name (``json_invalid``, ``json_too_large``...).
+
+    """
+
+    def __init__(
+        self, message: str, loc: tuple[str | int, ...] = (), kind: str = "json_invalid"
+    ) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.kind = kind
+
+
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+def find_lone_surrogate(text: str) -> bool:
+    """Return whether ``text`` holds a lone UTF-16 surrogate (not valid Unicode)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _shown(text: str) -> str:
+    shown = ascii(text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def load_json(
+    data: str | bytes | bytearray,
+    *,
+    max_bytes: int = MAX_REQUEST_BYTES,
+    max_depth: int = MAX_JSON_DEPTH,
+) -> Any:
+    """Parse JSON text strictly.
+
+    Raises:
+        JSONInputError: The text is over ``max_bytes``, not UTF-8, not JSON,
+            nested deeper than ``max_depth``, has a duplicate key or a lone
+            surrogate; the message is one sentence.
+
+    """
+    size = (
+        len(data)
+        if isinstance(data, bytes | bytearray)
+        else len(data.encode("utf-8", "surrogatepass"))
+    )
+    if size > max_bytes:
+        msg = f"the JSON text is {size:,} bytes, above the limit of {max_bytes:,}"
+        raise JSONInputError(msg, (), "json_too_large")
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            msg = "the JSON text is not UTF-8; send UTF-8 text"
+            raise JSONInputError(msg) from None
+    try:
+        value = json.loads(data, object_pairs_hook=_pairs)
+    except _DuplicateKeyError as exc:
+        msg = f"key {_shown(exc.key)} appears twice in one object; keep one"
+        raise JSONInputError(msg, (exc.key,), "json_duplicate_key") from None
+    except RecursionError:
+        msg = f"the JSON text is nested too deeply (the limit is {max_depth} levels)"
+        raise JSONInputError(msg, (), "json_too_deep") from None
+    except json.JSONDecodeError as exc:
+        msg = f"the text is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        raise JSONInputError(msg) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        first = str(exc).split(";")[0].strip()
+        msg = f"the text is not usable JSON ({first})"
+        raise JSONInputError(msg) from None
+    _check_tree(value, max_depth)
+    return value
+
+
+def _check_tree(value: Any, max_depth: int) -> None:
+    """Check nesting depth and strings without recursion."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        node, loc = stack.pop()
+        if len(loc) > max_depth:
+            msg = f"the JSON text is nested deeper than {max_depth} levels"
+            raise JSONInputError(msg, loc[:3], "json_too_deep")  # where it starts
+        if isinstance(node, str):
+            if find_lone_surrogate(node):
+                msg = f"the string {_shown(node)} holds a lone surrogate, which is not valid Unicode"
+                raise JSONInputError(msg, loc, "string_unicode")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if find_lone_surrogate(key):
+                    msg = f"the key {_shown(key)} holds a lone surrogate, which is not valid Unicode"
+                    raise JSONInputError(msg, loc, "string_unicode")
+                stack.append((item, (*loc, key)))
+        elif isinstance(node, list):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node))
