@@ -78,8 +78,10 @@ MAX_ID_LENGTH = 200
 
 FAULT_ENV = "MEALPLAN_BATCH_TEST_CRASH_ID"
 """Test-only fault injection: a worker asked to plan the request with this id
-exits at once, as a crashing worker would. Read in the worker, so a test can
-kill a worker of any executor at a known request without racing it."""
+exits at once, as a crashing worker would, so a test can kill a worker of any
+executor at a known request without racing it. The default pool reads it when
+it starts (its fork server may predate the variable); other executors' workers
+read their own environment."""
 
 _INPUT_ERRORS = (
     RequestError,
@@ -290,18 +292,20 @@ def prepare(
 # ------------------------------------------------------------------ workers
 
 _table: FoodTable | None = None
+_crash_id: str | None = None
 _bundled: FoodTable | None = None
 _bundled_lock = threading.Lock()
 
 
-def _init_worker(foods: FoodTable | None) -> None:
+def _init_worker(foods: FoodTable | None, crash_id: str | None = None) -> None:
     """Set up a worker of the default pool: keep the table, ignore Ctrl-C.
 
     Ctrl-C reaches the whole process group; only the parent should act on it
     (it stops the pool), so a worker never dies half-way through a request.
     """
-    global _table  # one table per worker process, set once
+    global _table, _crash_id  # one table per worker process, set once
     _table = foods
+    _crash_id = crash_id
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -328,7 +332,7 @@ def _error(exc: BaseException) -> BatchError:
 def _plan_one(job: _Job, table: FoodTable) -> BatchResult:
     from mealplan._planner import plan
 
-    if os.environ.get(FAULT_ENV) == job.id:
+    if job.id == (_crash_id or os.environ.get(FAULT_ENV)):
         os._exit(70)
     try:
         result = plan(job.body, table)
@@ -387,7 +391,7 @@ def _new_pool(workers: int, foods: FoodTable | None) -> cf.ProcessPoolExecutor:
         max_workers=workers,
         mp_context=_context(),
         initializer=_init_worker,
-        initargs=(foods,),
+        initargs=(foods, os.environ.get(FAULT_ENV)),
     )
 
 
@@ -560,7 +564,10 @@ class _Runner:
 
     @property
     def full(self) -> bool:
-        return len(self.pending) >= self.window or len(self.slots) >= 4 * self.window
+        # Results waiting to be yielded count too: a long run of bad lines
+        # must not be read into memory at once.
+        backlog = max(len(self.slots), len(self.ready))
+        return len(self.pending) >= self.window or backlog >= 4 * self.window
 
     # -- collection
     def drain(self) -> Iterator[BatchResult]:
