@@ -223,6 +223,30 @@ def test_dask_cluster_plans_the_same_batch(dask_client: Any, table: FoodTable) -
     assert again[0].status is BatchStatus.PLANNED
 
 
+def test_cli_batch_on_a_dask_scheduler(dask_client: Any, tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"d{i}", **person(i)}) for i in range(3)]
+    lines.append("not json")
+    requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
+    write_lines(requests, lines)
+    address = dask_client.scheduler.address
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", str(out), "--scheduler", address],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr  # one bad line
+    assert result.stdout == ""
+    rows = read_results(out)
+    assert sorted((r["id"], r["status"]) for r in rows) == [
+        ("d0", "planned"),
+        ("d1", "planned"),
+        ("d2", "planned"),
+        ("line-4", "invalid"),
+    ]
+
+
 # -------------------------------------------------------------------- pickling
 
 
