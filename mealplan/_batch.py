@@ -307,6 +307,33 @@ def _init_worker(foods: FoodTable | None, crash_id: str | None = None) -> None:
     _table = foods
     _crash_id = crash_id
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker shares the parent's stdout, which may be the JSON lines of
+    # 'mealplan batch -o -': nothing a worker prints may land there.
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        _one_solver_thread()
+        os.dup2(2, 1)
+
+
+def _one_solver_thread() -> None:
+    """Pin HiGHS to one thread in this worker: the pool is the parallelism.
+
+    HiGHS sizes its process-wide scheduler at its first solve (half the
+    cores by default), and later solves keep it; a tiny first solve with
+    ``threads=1`` keeps N workers on N cores instead of N x cores/2 threads.
+    """
+    try:
+        import highspy
+
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.addVar(0.0, 1.0)
+        h.run()
+    except Exception:  # an optimisation only: plans work without it
+        pass
 
 
 def _worker_table(foods: FoodTable | None) -> FoodTable:
