@@ -467,6 +467,27 @@ def test_cli_batch_writes_one_line_per_request_line(
     }
 
 
+def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    write_lines(requests, [json.dumps(person(i)) for i in range(2)] + ["[]"])
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", "-", "--workers", "1", "--ordered"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    rows = [
+        BatchResult.model_validate_json(line) for line in result.stdout.splitlines()
+    ]
+    assert [(r.id, r.status.value) for r in rows] == [
+        ("line-1", "planned"),
+        ("line-2", "planned"),
+        ("line-3", "invalid"),
+    ]
+
+
 def test_cli_batch_bad_arguments_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
