@@ -30,30 +30,23 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import contextlib
-import json
 import multiprocessing
 import os
-import signal
-import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, model_validator
-
-from mealplan._catalog import FoodTable, load_foods
-from mealplan._errors import (
-    FoodTableError,
-    InfeasiblePlanError,
-    MealPlanError,
-    RequestError,
-    SolverError,
-    TargetError,
-    UnknownFoodError,
-    UnknownNutrientError,
+from mealplan._batch_models import BatchError, BatchResult, BatchStatus
+from mealplan._batch_worker import (
+    FAULT_ENV,
+    Job,
+    init_worker,
+    plan_chunk,
+    prepare,
 )
-from mealplan._models import SCHEMA_VERSION, Diagnosis, MealPlan, PlanRequest, _Model
+from mealplan._catalog import FoodTable
+from mealplan._errors import RequestError
+from mealplan._models import PlanRequest
 
 __all__ = [
     "BatchError",
@@ -61,6 +54,7 @@ __all__ = [
     "BatchStatus",
     "default_workers",
     "plan_many",
+    "run_jobs",
 ]
 
 BatchInput = (
@@ -72,324 +66,6 @@ BatchInput = (
 )
 """One request of a batch: a request (model, dict or JSON text, optionally
 with an ``"id"`` key), or an ``(id, request)`` pair."""
-
-MAX_ID_LENGTH = 200
-"""Longest request id accepted, in characters."""
-
-FAULT_ENV = "MEALPLAN_BATCH_TEST_CRASH_ID"
-"""Test-only fault injection: a worker asked to plan the request with this id
-exits at once, as a crashing worker would, so a test can kill a worker of any
-executor at a known request without racing it. The default pool reads it when
-it starts (its fork server may predate the variable); other executors' workers
-read their own environment."""
-
-_INPUT_ERRORS = (
-    RequestError,
-    UnknownFoodError,
-    UnknownNutrientError,
-    TargetError,
-    FoodTableError,
-)
-
-
-class BatchStatus(StrEnum):
-    """What became of one request of a batch."""
-
-    PLANNED = "planned"
-    """A plan was found (``plan`` is set)."""
-    INFEASIBLE = "infeasible"
-    """No plan meets the request; ``diagnosis`` says why (``error`` when the
-    diagnosis itself could not be computed)."""
-    INVALID = "invalid"
-    """Bad input: not JSON, not a request, or a request that fails validation
-    (``error`` is set)."""
-    FAILED = "failed"
-    """The solver failed or ran out of time, or the worker died (``error``)."""
-
-
-class BatchError(_Model):
-    """A typed error of one request, as data."""
-
-    type: str = Field(
-        description="The error's class, e.g. 'RequestError', 'SolverError', or "
-        "'WorkerCrash' when the process planning the request died.",
-    )
-    message: str = Field(description="One sentence: what happened and how to fix it.")
-    errors: list[dict[str, str]] = Field(
-        default_factory=list,
-        description="For bad input: every problem as {'loc': 'person.age', 'msg': ...}.",
-    )
-
-    def exception(self) -> MealPlanError:
-        """Return the typed exception this error stands for."""
-        kinds: dict[str, type[MealPlanError]] = {
-            cls.__name__: cls
-            for cls in (
-                *_INPUT_ERRORS,
-                InfeasiblePlanError,
-                SolverError,
-            )
-        }
-        cls = kinds.get(self.type, MealPlanError)
-        if cls is RequestError:
-            return RequestError(self.message, self.errors)
-        return cls(self.message)
-
-
-class BatchResult(_Model):
-    """The outcome of one request of a batch: exactly one of plan, diagnosis, error."""
-
-    schema_version: Literal["1"] = SCHEMA_VERSION
-    id: str = Field(
-        description="The request's id: its 'id' key, or its 0-based position in "
-        "the input when it has none."
-    )
-    index: int = Field(ge=0, description="The request's 0-based position in the input.")
-    status: BatchStatus
-    plan: MealPlan | None = None
-    diagnosis: Diagnosis | None = None
-    error: BatchError | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> BatchResult:
-        given = [
-            name
-            for name in ("plan", "diagnosis", "error")
-            if getattr(self, name) is not None
-        ]
-        if len(given) != 1:
-            msg = f"a batch result carries exactly one of plan, diagnosis, error (got {given or 'none'})"
-            raise ValueError(msg)
-        allowed = {
-            BatchStatus.PLANNED: {"plan"},
-            BatchStatus.INFEASIBLE: {"diagnosis", "error"},
-            BatchStatus.INVALID: {"error"},
-            BatchStatus.FAILED: {"error"},
-        }[self.status]
-        if given[0] not in allowed:
-            msg = f"status {self.status.value!r} cannot carry a {given[0]}"
-            raise ValueError(msg)
-        return self
-
-    @property
-    def ok(self) -> bool:
-        """True when the request got an answer: a plan or a diagnosis."""
-        return self.status in {BatchStatus.PLANNED, BatchStatus.INFEASIBLE}
-
-    def unwrap(self) -> MealPlan:
-        """Return the plan, or raise the typed error :func:`mealplan.plan` would have.
-
-        Raises:
-            InfeasiblePlanError: No plan exists; ``.diagnosis`` says why.
-            MealPlanError: The request was invalid or failed (its subclass).
-
-        """
-        if self.plan is not None:
-            return self.plan
-        if self.diagnosis is not None:
-            raise InfeasiblePlanError(self.diagnosis.message, self.diagnosis)
-        assert self.error is not None  # guaranteed by the validator
-        raise self.error.exception()
-
-    def to_json_line(self) -> str:
-        """Return the result as one line of JSON (no trailing newline), nulls left out."""
-        empty = {k for k in ("plan", "diagnosis", "error") if getattr(self, k) is None}
-        return self.model_dump_json(exclude=empty)
-
-
-# ------------------------------------------------------------ input parsing
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One request on its way to a worker: id, position and body."""
-
-    id: str
-    index: int
-    body: PlanRequest | dict[str, Any]
-
-
-def _invalid(rid: str, index: int, message: str, loc: str = "request") -> BatchResult:
-    return BatchResult(
-        id=rid,
-        index=index,
-        status=BatchStatus.INVALID,
-        error=BatchError(
-            type="RequestError",
-            message=message,
-            errors=[{"loc": loc, "msg": message}],
-        ),
-    )
-
-
-def _check_id(value: object) -> str:
-    """Return a request id as text; raise ValueError naming what is wrong."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        msg = f"the request id must be a string or an integer (got {value!r:.60})"
-        raise ValueError(msg)
-    text = str(value)
-    if not text.strip() or len(text) > MAX_ID_LENGTH or "\n" in text:
-        msg = f"the request id must be 1-{MAX_ID_LENGTH} characters on one line (got {text!r:.60})"
-        raise ValueError(msg)
-    return text
-
-
-def prepare(
-    item: object, index: int, default_id: Callable[[int], str] = str
-) -> _Job | BatchResult:
-    """Split one input item into a job for a worker, or an invalid result.
-
-    JSON is decoded here (so a line's id is known before it is planned); the
-    request itself is validated in the worker.
-    """
-    rid: str | None = None
-    body: object = item
-    if isinstance(item, tuple):
-        if len(item) != 2:
-            return _invalid(
-                default_id(index),
-                index,
-                f"Batch item {index} is a tuple of {len(item)}; give (id, request).",
-            )
-        try:
-            rid = _check_id(item[0])
-        except ValueError as exc:
-            return _invalid(
-                default_id(index), index, f"Batch item {index}: {exc}.", "id"
-            )
-        body = item[1]
-    label = rid or default_id(index)
-    if isinstance(body, PlanRequest):
-        return _Job(label, index, body)
-    if isinstance(body, str | bytes):
-        try:
-            body = json.loads(body)
-        except ValueError as exc:
-            shown = f"{exc}".split(":")[0]
-            return _invalid(
-                label,
-                index,
-                f"Request {label!r} is not valid JSON ({shown}); give one JSON object per line.",
-            )
-    if not isinstance(body, Mapping):
-        return _invalid(
-            label,
-            index,
-            f"Request {label!r} is a JSON {type(body).__name__}, not an object; "
-            'give a request object such as {"person": {"age": 35, "sex": "female"}}.',
-        )
-    data = dict(body)
-    if "id" in data:
-        raw = data.pop("id")
-        if rid is None:
-            try:
-                label = _check_id(raw)
-            except ValueError as exc:
-                return _invalid(label, index, f"Request {label!r}: {exc}.", "id")
-    return _Job(label, index, data)
-
-
-# ------------------------------------------------------------------ workers
-
-_table: FoodTable | None = None
-_crash_id: str | None = None
-_bundled: FoodTable | None = None
-_bundled_lock = threading.Lock()
-
-
-def _init_worker(foods: FoodTable | None, crash_id: str | None = None) -> None:
-    """Set up a worker of the default pool: keep the table, ignore Ctrl-C.
-
-    Ctrl-C reaches the whole process group; only the parent should act on it
-    (it stops the pool), so a worker never dies half-way through a request.
-    """
-    global _table, _crash_id  # one table per worker process, set once
-    _table = foods
-    _crash_id = crash_id
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker shares the parent's stdout, which may be the JSON lines of
-    # 'mealplan batch -o -': nothing a worker prints may land there.
-    with contextlib.suppress(OSError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-        _one_solver_thread()
-        os.dup2(2, 1)
-
-
-def _one_solver_thread() -> None:
-    """Pin HiGHS to one thread in this worker: the pool is the parallelism.
-
-    HiGHS sizes its process-wide scheduler at its first solve (half the
-    cores by default), and later solves keep it; a tiny first solve with
-    ``threads=1`` keeps N workers on N cores instead of N x cores/2 threads.
-    """
-    try:
-        import highspy
-
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.addVar(0.0, 1.0)
-        h.run()
-    except Exception:  # an optimisation only: plans work without it
-        pass
-
-
-def _worker_table(foods: FoodTable | None) -> FoodTable:
-    global _bundled  # loaded once per worker process
-    if foods is not None:
-        return foods
-    if _table is not None:
-        return _table
-    with _bundled_lock:
-        if _bundled is None:
-            _bundled = load_foods()
-        return _bundled
-
-
-def _error(exc: BaseException) -> BatchError:
-    errors = list(getattr(exc, "errors", None) or [])
-    message = str(exc).strip().replace("\n", " ")
-    if not isinstance(exc, MealPlanError):
-        message = f"Internal error while planning ({type(exc).__name__}: {message}); please report it."
-    return BatchError(type=type(exc).__name__, message=message, errors=errors)
-
-
-def _plan_one(job: _Job, table: FoodTable) -> BatchResult:
-    from mealplan._planner import plan
-
-    if job.id == (_crash_id or os.environ.get(FAULT_ENV)):
-        os._exit(70)
-    try:
-        result = plan(job.body, table)
-    except InfeasiblePlanError as exc:
-        if exc.diagnosis is not None:
-            return BatchResult(
-                id=job.id,
-                index=job.index,
-                status=BatchStatus.INFEASIBLE,
-                diagnosis=exc.diagnosis,
-            )
-        return BatchResult(
-            id=job.id, index=job.index, status=BatchStatus.INFEASIBLE, error=_error(exc)
-        )
-    except _INPUT_ERRORS as exc:
-        status = BatchStatus.INVALID
-        return BatchResult(id=job.id, index=job.index, status=status, error=_error(exc))
-    except Exception as exc:  # one request never stops the batch
-        status = BatchStatus.FAILED
-        return BatchResult(id=job.id, index=job.index, status=status, error=_error(exc))
-    return BatchResult(
-        id=job.id, index=job.index, status=BatchStatus.PLANNED, plan=result
-    )
-
-
-def _plan_chunk(jobs: Sequence[_Job], foods: FoodTable | None) -> list[BatchResult]:
-    """Plan a few requests in a worker (the task every executor runs)."""
-    table = _worker_table(foods)
-    return [_plan_one(job, table) for job in jobs]
-
 
 # ------------------------------------------------------------------- parent
 
@@ -417,7 +93,7 @@ def _new_pool(workers: int, foods: FoodTable | None) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(),
-        initializer=_init_worker,
+        initializer=init_worker,
         initargs=(foods, os.environ.get(FAULT_ENV)),
     )
 
@@ -469,12 +145,12 @@ def _capacity(executor: cf.Executor, workers: int | None) -> int:
 
 @dataclass(eq=False)  # tasks are told apart by identity
 class _Task:
-    jobs: list[_Job]
+    jobs: list[Job]
     results: list[BatchResult] | None = None
     future: cf.Future[list[BatchResult]] | None = field(default=None, repr=False)
 
 
-def _crashed(job: _Job, exc: BaseException) -> BatchResult:
+def _crashed(job: Job, exc: BaseException) -> BatchResult:
     message = (
         f"The worker process planning request {job.id!r} died "
         f"({type(exc).__name__}); the request was not planned; retry it alone, "
@@ -486,7 +162,7 @@ def _crashed(job: _Job, exc: BaseException) -> BatchResult:
     )
 
 
-def _failed(job: _Job, exc: BaseException) -> BatchResult:
+def _failed(job: Job, exc: BaseException) -> BatchResult:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     message = (
         f"The executor could not plan request {job.id!r} "
@@ -542,13 +218,13 @@ class _Runner:
     # -- submission
     def _submit(self, task: _Task) -> None:
         try:
-            future = self.executor.submit(_plan_chunk, task.jobs, self.foods_arg)
+            future = self.executor.submit(plan_chunk, task.jobs, self.foods_arg)
         except cf.BrokenExecutor as exc:
             if not self.owned:
                 self._finish(task, [_failed(j, exc) for j in task.jobs])
                 return
             self._replace_pool()
-            future = self.executor.submit(_plan_chunk, task.jobs, self.foods_arg)
+            future = self.executor.submit(plan_chunk, task.jobs, self.foods_arg)
         except RuntimeError as exc:  # shut down under us
             self._finish(task, [_failed(j, exc) for j in task.jobs])
             return
@@ -567,9 +243,9 @@ class _Runner:
             if not self.ordered:
                 self.ready.append(result)
 
-    def add(self, items: list[_Job | BatchResult]) -> None:
+    def add(self, items: list[Job | BatchResult]) -> None:
         """Queue a run of prepared items: jobs become tasks, results are ready."""
-        jobs: list[_Job] = []
+        jobs: list[Job] = []
         for item in items:
             if isinstance(item, BatchResult):
                 if jobs:
@@ -656,7 +332,7 @@ class _Runner:
         for task in broken:
             results = []
             for job in task.jobs:
-                future = self.executor.submit(_plan_chunk, [job], self.foods_arg)
+                future = self.executor.submit(plan_chunk, [job], self.foods_arg)
                 try:
                     results.extend(future.result())
                 except cf.BrokenExecutor as exc:
@@ -672,7 +348,7 @@ class _Runner:
 
 
 def run_jobs(
-    items: Iterable[_Job | BatchResult],
+    items: Iterable[Job | BatchResult],
     *,
     executor: cf.Executor | None = None,
     foods: FoodTable | None = None,
@@ -689,7 +365,7 @@ def run_jobs(
         exhausted = False
         while True:
             while not exhausted and not runner.full:
-                run: list[_Job | BatchResult] = []
+                run: list[Job | BatchResult] = []
                 for item in source:
                     run.append(item)
                     if len(run) >= chunksize:

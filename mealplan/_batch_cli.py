@@ -22,15 +22,9 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from mealplan._batch import (
-    BatchResult,
-    BatchStatus,
-    _invalid,
-    _Job,
-    default_workers,
-    prepare,
-    run_jobs,
-)
+from mealplan._batch import default_workers, run_jobs
+from mealplan._batch_models import BatchResult, BatchStatus
+from mealplan._batch_worker import Job, invalid, prepare
 
 __all__ = ["add_batch"]
 
@@ -270,7 +264,7 @@ def _count(name: str) -> int | None:
 
 def _jobs(
     name: str, done: dict[str, BatchStatus], skipped: Counter[BatchStatus]
-) -> Iterator[_Job | BatchResult]:
+) -> Iterator[Job | BatchResult]:
     """Yield a prepared job for every line not done yet; repeated ids are bad input."""
     seen: dict[str, int] = {}
     for n, line in _lines(name):
@@ -283,7 +277,7 @@ def _jobs(
                 f"Line {n + 1} repeats the id {item.id!r} of line {seen[item.id] + 1}; "
                 "give every request its own id."
             )
-            item = _invalid(item.id, n, msg, "id")
+            item = invalid(item.id, n, msg, "id")
         else:
             seen[item.id] = n
         yield item

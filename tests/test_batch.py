@@ -28,8 +28,8 @@ from pydantic import BaseModel
 
 import mealplan
 from mealplan import BatchResult, BatchStatus, FoodTable
-from mealplan._batch import FAULT_ENV
 from mealplan._batch_cli import _Progress
+from mealplan._batch_worker import FAULT_ENV
 from tests.checks import check_plan
 
 BIN = Path(sys.executable).parent / "mealplan"
