@@ -101,7 +101,7 @@ def check_results(
 
 @pytest.fixture(scope="module")
 def pool_run(table: FoodTable) -> tuple[list[Any], list[BatchResult], list[str]]:
-    items = mixed_batch(8)
+    items = mixed_batch(6)
     seen: list[str] = []
     results = list(
         mealplan.plan_many(items, workers=2, on_result=lambda r: seen.append(r.id))
@@ -210,7 +210,7 @@ def dask_client() -> Iterator[Any]:
 
 
 def test_dask_cluster_plans_the_same_batch(dask_client: Any, table: FoodTable) -> None:
-    items = mixed_batch(8)
+    items = mixed_batch(6)
     results = list(
         mealplan.plan_many(items, executor=dask_client.get_executor(), foods=table)
     )
@@ -469,7 +469,7 @@ def test_cli_batch_writes_one_line_per_request_line(
 
 def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
     requests = tmp_path / "requests.jsonl"
-    write_lines(requests, [json.dumps(person(i)) for i in range(2)] + ["[]"])
+    write_lines(requests, [json.dumps(person(0)), "[]"])
     result = subprocess.run(
         [str(BIN), "batch", str(requests), "-o", "-", "--workers", "1", "--ordered"],
         capture_output=True,
@@ -483,8 +483,7 @@ def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
     ]
     assert [(r.id, r.status.value) for r in rows] == [
         ("line-1", "planned"),
-        ("line-2", "planned"),
-        ("line-3", "invalid"),
+        ("line-2", "invalid"),
     ]
 
 
@@ -516,8 +515,8 @@ def test_cli_batch_bad_arguments_exit_2(
 
 
 def test_cli_batch_interrupted_then_resumed(tmp_path: Path) -> None:
-    n = 24
-    lines = [json.dumps({"id": f"p{i}", **person(i % 12)}) for i in range(n)]
+    n = 12
+    lines = [json.dumps({"id": f"p{i}", **person(i)}) for i in range(n)]
     requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
     write_lines(requests, lines)
     proc = subprocess.Popen(
