@@ -210,7 +210,9 @@ class _Runner:
         self.chunksize = chunksize
         self.ordered = ordered
         self.on_result = on_result
-        self.window = 2 * _capacity(executor, workers if self.owned else None)
+        # Two tasks per worker: one running, one queued, so no worker idles
+        # while the parent collects a result.
+        self.window = 2 * _capacity(executor, workers)
         self.pending: dict[cf.Future[list[BatchResult]], _Task] = {}
         self.slots: collections.deque[_Task] = collections.deque()
         self.ready: collections.deque[BatchResult] = collections.deque()
@@ -393,7 +395,7 @@ def plan_many(
     chunksize: int = 1,
     on_result: Callable[[BatchResult], object] | None = None,
     ordered: bool = True,
-) -> Iterator[BatchResult]:
+) -> Generator[BatchResult, None, None]:
     """Plan many requests in parallel, yielding one :class:`BatchResult` each.
 
     Args:
@@ -419,6 +421,8 @@ def plan_many(
     Yields:
         One :class:`BatchResult` per request, never raising for a request:
         bad input, infeasibility, solver failures and dead workers are results.
+        Nothing starts until the first result is asked for; ``close()`` on
+        the iterator (or dropping it) stops its pool at once.
 
     Raises:
         RequestError: ``executor`` forks (a solve would hang its workers), or

@@ -178,7 +178,7 @@ def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None
     with cf.ThreadPoolExecutor(1) as pool:
         results = mealplan.plan_many(endless(), executor=pool, ordered=ordered)
         first = list(itertools.islice(results, 60))
-        results.close()  # type: ignore[attr-defined]
+        results.close()
     assert len({r.index for r in first}) == 60
     # The look-ahead: 4 x a window of 2 tasks per worker, plus the window.
     assert pulled <= 60 + 4 * 2 + 2 + 1
