@@ -121,7 +121,7 @@ def _done_ids(path: Path, retry_failed: bool) -> dict[str, BatchStatus]:
     ``retry_failed``, lines whose request failed are removed (the file is
     rewritten atomically) so those requests are planned again.
     """
-    if not path.exists():
+    if not path.is_file():  # new, or a device such as /dev/stdout
         return {}
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):
@@ -197,9 +197,10 @@ class _Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        if self.count:
+        if self.count and self.shown:
             self.stream.write("\n")
             self.stream.flush()
+        self.shown = 0.0  # closing twice ends the line once
 
 
 # ------------------------------------------------------------------- writing
@@ -338,6 +339,13 @@ def _exit_code(counts: Counter[BatchStatus]) -> int:
     return EXIT_OK
 
 
+def _close_quietly(stream: IO[str]) -> None:
+    # After a failed write the buffer still holds the line; closing retries
+    # it and fails again, which was already reported.
+    with contextlib.suppress(OSError):
+        stream.close()
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     _check_args(args)
     to_stdout = args.output == "-"
@@ -351,13 +359,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     progress = _Progress(total, sys.stderr) if sys.stderr.isatty() else None
     executor, close_executor = _executor(args)
     began = time.monotonic()
+    where = "stdout" if to_stdout else repr(args.output)
     with contextlib.ExitStack() as stack:
         stack.callback(close_executor)
         if to_stdout:
             stream: IO[str] = sys.stdout
         else:
             try:
-                stream = stack.enter_context(out_path.open("a", encoding="utf-8"))
+                stream = out_path.open("a", encoding="utf-8")
+                stack.callback(_close_quietly, stream)
             except OSError as exc:
                 msg = f"mealplan batch: cannot write {args.output!r} ({exc.strerror}); give a writable -o file."
                 raise _BadInputError(msg) from None
@@ -386,15 +396,26 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             results.close()
             if progress is not None:
                 progress.close()
-                progress = None
             print(
                 f"mealplan batch: interrupted after {counts.total()} new line(s); "
                 "rerun the same command to resume.",
                 file=sys.stderr,
             )
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk, a closed file
+            results.close()
+            if progress is not None:
+                progress.close()
+            print(
+                f"mealplan batch: cannot write to {where!s} ({exc.strerror or exc}) "
+                f"after {counts.total()} new line(s); fix that and rerun the same "
+                "command to resume.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
     seconds = time.monotonic() - began
-    where = "stdout" if to_stdout else repr(args.output)
     print(
         f"mealplan batch: {_summary(counts, skipped)} in {seconds:.1f} s; "
         f"results in {where}.",

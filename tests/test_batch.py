@@ -487,6 +487,20 @@ def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_cli_batch_full_disk_exits_3_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mealplan._cli import main
+
+    requests = tmp_path / "r.jsonl"
+    write_lines(requests, ["{bad line"])  # answered without a worker
+    assert main(["batch", str(requests), "-o", "/dev/full", "--workers", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "cannot write to '/dev/full'" in err
+    assert len(err.strip().splitlines()) == 1, err
+
+
 def test_cli_batch_bad_arguments_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
