@@ -14,6 +14,7 @@ Quick start::
 
 from __future__ import annotations
 
+from mealplan._batch import BatchError, BatchResult, BatchStatus, plan_many
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import (
     FoodTableError,
@@ -76,6 +77,9 @@ __all__ = [
     "ActivityLevel",
     "Allergen",
     "Ban",
+    "BatchError",
+    "BatchResult",
+    "BatchStatus",
     "BoundKind",
     "BoundOverride",
     "Conflict",
@@ -118,6 +122,7 @@ __all__ = [
     "load_foods",
     "parse_request",
     "plan",
+    "plan_many",
     "regenerate",
     "render_diagnosis_json",
     "render_diagnosis_markdown",

@@ -31,6 +31,8 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
+from mealplan._batch import BatchResult
+from mealplan._batch_cli import add_batch
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import (
     FoodTableError,
@@ -70,6 +72,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "request": PlanRequest,
     "plan": MealPlan,
     "diagnosis": Diagnosis,
+    "batch-result": BatchResult,
 }
 """``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
 
@@ -668,7 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(
         dest="command",
-        metavar="{plan,regenerate,foods,targets,schema}",
+        metavar="{plan,regenerate,foods,targets,schema,batch}",
         parser_class=_Parser,
     )
     commands.required = True
@@ -677,6 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_foods(commands)
     _add_targets(commands)
     _add_schema(commands)
+    add_batch(commands, _BadInputError)
     return parser
 
 

@@ -1,0 +1,196 @@
+#!/usr/bin/env python
+"""Batch throughput: plans per second, against a plain loop over plan() in one run.
+
+    python benchmarks/batch.py                # 40 requests per mode
+    python benchmarks/batch.py --n 80 --no-dask
+    python benchmarks/batch.py --quick        # a few requests, a smoke run
+
+Modes, all on the same default daily requests (10 adults of both sexes, in
+turn), each timed after a warm-up so pool start-up is reported apart:
+
+* loop: ``for r in requests: plan(r, table)`` in this process (the reference);
+* pool-1 / pool-2: ``plan_many`` on its default forkserver process pool of 1
+  and 2 workers (the pool is started and warmed, then the batch is timed);
+* dask-2: ``plan_many`` on ``Client(LocalCluster(n_workers=2,
+  threads_per_worker=1)).get_executor()``, warmed the same way;
+* cold pool-2: ``list(plan_many(requests, workers=2))`` end to end, start-up
+  included, as a user calls it.
+
+Goals (issue 13): pool-2 >= 1.8x the loop on a 2-core machine; dask-2 within
+15 % of pool-2. The load average is printed: on a shared machine the ratios
+say more than the rates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import mealplan
+from mealplan._batch import _new_pool
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def requests(n: int) -> list[dict[str, Any]]:
+    """n default daily requests: 10 adults of both sexes, in turn."""
+    return [
+        {
+            "id": f"r{i}",
+            "person": {"age": 22 + 5 * (i % 10), "sex": "female" if i % 2 else "male"},
+        }
+        for i in range(n)
+    ]
+
+
+def timed(run: Callable[[], int]) -> tuple[float, int]:
+    began = time.perf_counter()
+    planned = run()
+    return time.perf_counter() - began, planned
+
+
+def count_planned(results: Any) -> int:
+    return sum(1 for r in results if r.status is mealplan.BatchStatus.PLANNED)
+
+
+def bench_loop(
+    reqs: list[dict[str, Any]], table: mealplan.FoodTable
+) -> tuple[float, int]:
+    for r in reqs[:2]:  # warm-up: imports, caches
+        mealplan.plan({k: v for k, v in r.items() if k != "id"}, table)
+
+    def run() -> int:
+        for r in reqs:
+            mealplan.plan({k: v for k, v in r.items() if k != "id"}, table)
+        return len(reqs)
+
+    return timed(run)
+
+
+def bench_executor(
+    reqs: list[dict[str, Any]], executor: Any, workers: int
+) -> tuple[float, int]:
+    # Warm-up: every worker imports mealplan, loads the table and plans once.
+    warm = requests(2 * workers)
+    list(mealplan.plan_many(warm, executor=executor, workers=workers))
+    return timed(
+        lambda: count_planned(
+            mealplan.plan_many(reqs, executor=executor, workers=workers)
+        )
+    )
+
+
+def bench_pool(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int]:
+    pool = _new_pool(workers, None)  # the pool plan_many starts by default
+    try:
+        return bench_executor(reqs, pool, workers)
+    finally:
+        pool.shutdown()
+
+
+def bench_dask(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int] | None:
+    try:
+        import distributed
+    except ImportError:
+        return None
+    with (
+        distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        return bench_executor(reqs, client.get_executor(), workers)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=40, help="requests per mode")
+    ap.add_argument("--quick", action="store_true", help="4 requests per mode")
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+    n = 4 if args.quick else args.n
+    reqs = requests(n)
+    table = mealplan.load_foods()
+    load_before = os.getloadavg()
+
+    rows: dict[str, dict[str, float]] = {}
+
+    def record(name: str, result: tuple[float, int] | None) -> None:
+        if result is None:
+            return
+        seconds, planned = result
+        rows[name] = {
+            "seconds": seconds,
+            "planned": planned,
+            "plans_per_s": n / seconds,
+        }
+        print(
+            f"{name:12} {seconds:7.2f} s  {n / seconds:6.2f} plans/s  ({planned}/{n} planned)",
+            file=sys.stderr,
+        )
+
+    record("loop", bench_loop(reqs, table))
+    record("pool-1", bench_pool(reqs, 1))
+    record("pool-2", bench_pool(reqs, 2))
+    if not args.no_dask:
+        record("dask-2", bench_dask(reqs, 2))
+    record(
+        "cold pool-2",
+        timed(lambda: count_planned(mealplan.plan_many(reqs, workers=2))),
+    )
+    loop = rows["loop"]["plans_per_s"]
+    for row in rows.values():
+        row["vs_loop"] = row["plans_per_s"] / loop
+    if "dask-2" in rows:
+        rows["dask-2"]["vs_pool_2"] = (
+            rows["dask-2"]["plans_per_s"] / rows["pool-2"]["plans_per_s"]
+        )
+
+    load_after = os.getloadavg()
+    print(
+        f"\n{n} default daily requests per mode; {os.cpu_count()} CPUs; "
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
+        f"Python {platform.python_version()}\n"
+    )
+    print("| mode | seconds | plans/s | vs loop |")
+    print("|---|---:|---:|---:|")
+    for name, row in rows.items():
+        print(
+            f"| {name} | {row['seconds']:.2f} | {row['plans_per_s']:.2f} | {row['vs_loop']:.2f}x |"
+        )
+    goals = [
+        (
+            "pool-2 / loop >= 1.8",
+            rows["pool-2"]["vs_loop"],
+            rows["pool-2"]["vs_loop"] >= 1.8,
+        ),
+    ]
+    if "dask-2" in rows:
+        ratio = rows["dask-2"]["vs_pool_2"]
+        goals.append(("dask-2 / pool-2 >= 0.85", ratio, ratio >= 0.85))
+    print()
+    for text, value, met in goals:
+        print(f"- goal {text}: {value:.2f} ({'met' if met else 'NOT met'})")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"n": n, "load": [load_before, load_after], "rows": rows}, indent=2
+            ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,453 @@
+"""Plan for many people at once: :func:`plan_many` over any executor.
+
+:func:`plan_many` turns an iterable of requests into a stream of
+:class:`BatchResult` objects, one per request, each carrying exactly one of a
+plan, a diagnosis or a typed error: one bad or infeasible request never stops
+the batch.
+
+Why it is built this way:
+
+* **No fork after a solve.** A HiGHS solve leaves threads behind, and a
+  process forked from it hangs. The default pool therefore starts its workers
+  with ``forkserver`` (``spawn`` where that is missing): the fork server
+  imports mealplan once and never solves, so workers start cheaply and safely.
+  A caller's own ``ProcessPoolExecutor`` that forks is refused.
+* **The food table travels once.** The default pool hands it to each worker
+  in its initializer; on Dask it is scattered to every worker once; the
+  bundled table is never sent at all (each worker loads its own copy once).
+  Other executors get it with each task (``chunksize`` amortises that).
+* **Flat memory.** At most a few tasks per worker are in flight; the input is
+  read lazily and results stream out, so 10,000 requests cost the parent no
+  more memory than 10.
+* **Faults stay local.** A worker that dies breaks a process pool and every
+  task in it: the pool is replaced, the tasks that were in flight are re-run
+  one at a time to find the one that kills its worker, and only that request
+  is reported as failed.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mealplan._batch_models import BatchError, BatchResult, BatchStatus
+from mealplan._batch_worker import (
+    FAULT_ENV,
+    Job,
+    init_worker,
+    plan_chunk,
+    prepare,
+)
+from mealplan._catalog import FoodTable
+from mealplan._errors import RequestError
+from mealplan._models import PlanRequest
+
+__all__ = [
+    "BatchError",
+    "BatchResult",
+    "BatchStatus",
+    "default_workers",
+    "plan_many",
+    "run_jobs",
+]
+
+BatchInput = (
+    PlanRequest
+    | Mapping[str, Any]
+    | str
+    | bytes
+    | tuple[str | int, PlanRequest | Mapping[str, Any] | str | bytes]
+)
+"""One request of a batch: a request (model, dict or JSON text, optionally
+with an ``"id"`` key), or an ``(id, request)`` pair."""
+
+# ------------------------------------------------------------------- parent
+
+
+def default_workers() -> int:
+    """Return the number of CPUs this process may use (the default pool size)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Return a start method that never forks a process that has solved."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        # The fork server imports mealplan once, so each worker forks from a
+        # process that has imported but never solved anything.
+        ctx.set_forkserver_preload(["mealplan._batch"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _new_pool(workers: int, foods: FoodTable | None) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=init_worker,
+        initargs=(foods, os.environ.get(FAULT_ENV)),
+    )
+
+
+def _stop_pool(pool: cf.Executor, *, now: bool) -> None:
+    """Shut a pool down; ``now`` also ends its workers mid-request."""
+    if not now:
+        pool.shutdown(wait=True)
+        return
+    processes = dict(getattr(pool, "_processes", None) or {})
+    pool.shutdown(wait=False, cancel_futures=True)
+    # ProcessPoolExecutor (before 3.14) has no public way to end its workers;
+    # without this an interrupted batch waits for the requests in flight.
+    for proc in processes.values():
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in processes.values():
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
+
+
+def _check_executor(executor: cf.Executor) -> None:
+    ctx = getattr(executor, "_mp_context", None)
+    if ctx is not None and ctx.get_start_method() == "fork":
+        msg = (
+            "The executor starts its workers with 'fork', which hangs once a solve "
+            "has run in this process; create it with "
+            "mp_context=multiprocessing.get_context('forkserver') or pass executor=None."
+        )
+        raise RequestError(msg, [{"loc": "executor", "msg": msg}])
+
+
+def _dask_client(executor: cf.Executor) -> Any:
+    """Return the Dask client behind ``Client.get_executor()``, or None."""
+    if type(executor).__module__.startswith("distributed"):
+        return getattr(executor, "_client", None)
+    return None
+
+
+def _capacity(executor: cf.Executor, workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    client = _dask_client(executor)
+    if client is not None:
+        with contextlib.suppress(Exception):
+            return max(1, int(sum(client.nthreads().values())))
+    return max(1, int(getattr(executor, "_max_workers", 0) or default_workers()))
+
+
+@dataclass(eq=False)  # tasks are told apart by identity
+class _Task:
+    jobs: list[Job]
+    results: list[BatchResult] | None = None
+    future: cf.Future[list[BatchResult]] | None = field(default=None, repr=False)
+
+
+def _crashed(job: Job, exc: BaseException) -> BatchResult:
+    message = (
+        f"The worker process planning request {job.id!r} died "
+        f"({type(exc).__name__}); the request was not planned; retry it alone, "
+        "with a longer time limit or a smaller plan, or report it."
+    )
+    error = BatchError(type="WorkerCrash", message=message)
+    return BatchResult(
+        id=job.id, index=job.index, status=BatchStatus.FAILED, error=error
+    )
+
+
+def _failed(job: Job, exc: BaseException) -> BatchResult:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    message = (
+        f"The executor could not plan request {job.id!r} "
+        f"({type(exc).__name__}: {text[:200]}); retry it or check the executor."
+    )
+    error = BatchError(type=type(exc).__name__, message=message)
+    return BatchResult(
+        id=job.id, index=job.index, status=BatchStatus.FAILED, error=error
+    )
+
+
+def _exception(future: cf.Future[list[BatchResult]]) -> BaseException | None:
+    try:
+        return future.exception()
+    except cf.CancelledError as exc:  # e.g. a Dask task cancelled by its cluster
+        return exc
+
+
+class _Runner:
+    """The parent side of a batch: bounded submission, crash recovery, ordering."""
+
+    def __init__(
+        self,
+        executor: cf.Executor | None,
+        foods: FoodTable | None,
+        workers: int | None,
+        chunksize: int,
+        ordered: bool,
+        on_result: Callable[[BatchResult], object] | None,
+    ) -> None:
+        self.owned = executor is None
+        self.workers = workers or default_workers()
+        self.foods = foods
+        if executor is None:
+            executor = _new_pool(self.workers, foods)
+            self.foods_arg: Any = None  # the initializer already gave it
+        else:
+            _check_executor(executor)
+            self.foods_arg = foods
+            client = _dask_client(executor)
+            if client is not None and foods is not None:
+                # Once per worker, not once per task.
+                self.foods_arg = client.scatter(foods, broadcast=True, hash=False)
+        self.executor = executor
+        self.chunksize = chunksize
+        self.ordered = ordered
+        self.on_result = on_result
+        # Two tasks per worker: one running, one queued, so no worker idles
+        # while the parent collects a result.
+        self.window = 2 * _capacity(executor, workers)
+        self.pending: dict[cf.Future[list[BatchResult]], _Task] = {}
+        self.slots: collections.deque[_Task] = collections.deque()
+        self.ready: collections.deque[BatchResult] = collections.deque()
+
+    # -- submission
+    def _submit(self, task: _Task) -> None:
+        try:
+            future = self.executor.submit(plan_chunk, task.jobs, self.foods_arg)
+        except cf.BrokenExecutor as exc:
+            if not self.owned:
+                self._finish(task, [_failed(j, exc) for j in task.jobs])
+                return
+            self._replace_pool()
+            future = self.executor.submit(plan_chunk, task.jobs, self.foods_arg)
+        except RuntimeError as exc:  # shut down under us
+            self._finish(task, [_failed(j, exc) for j in task.jobs])
+            return
+        task.future = future
+        self.pending[future] = task
+
+    def _replace_pool(self) -> None:
+        _stop_pool(self.executor, now=True)
+        self.executor = _new_pool(self.workers, self.foods)
+
+    def _finish(self, task: _Task, results: list[BatchResult]) -> None:
+        task.results = results
+        for result in results:
+            if self.on_result is not None:
+                self.on_result(result)
+            if not self.ordered:
+                self.ready.append(result)
+
+    def add(self, items: list[Job | BatchResult]) -> None:
+        """Queue a run of prepared items: jobs become tasks, results are ready."""
+        jobs: list[Job] = []
+        for item in items:
+            if isinstance(item, BatchResult):
+                if jobs:
+                    self._add_task(_Task(jobs))
+                    jobs = []
+                task = _Task([])
+                if self.ordered:
+                    self.slots.append(task)
+                self._finish(task, [item])
+            else:
+                jobs.append(item)
+        if jobs:
+            self._add_task(_Task(jobs))
+
+    def _add_task(self, task: _Task) -> None:
+        if self.ordered:
+            self.slots.append(task)
+        self._submit(task)
+
+    @property
+    def full(self) -> bool:
+        # Results waiting to be yielded count too: a long run of bad lines
+        # must not be read into memory at once.
+        backlog = max(len(self.slots), len(self.ready))
+        return len(self.pending) >= self.window or backlog >= 4 * self.window
+
+    # -- collection
+    def drain(self) -> Iterator[BatchResult]:
+        """Yield every result that may be yielded now."""
+        if self.ordered:
+            while self.slots and self.slots[0].results is not None:
+                yield from self.slots.popleft().results or []
+        else:
+            while self.ready:
+                yield self.ready.popleft()
+
+    def wait(self) -> None:
+        """Block until at least one task in flight has finished, and collect it."""
+        if not self.pending:
+            return
+        done, _ = cf.wait(list(self.pending), return_when=cf.FIRST_COMPLETED)
+        broken: list[_Task] = []
+        for future in done:
+            task = self.pending.pop(future)
+            exc = _exception(future)
+            if exc is None:
+                self._finish(task, future.result())
+            elif isinstance(exc, cf.BrokenExecutor) and self.owned:
+                broken.append(task)
+            elif len(task.jobs) > 1:
+                # One of them may be the cause: try each on its own.
+                self._split(task)
+            else:
+                self._finish(task, [_failed(task.jobs[0], exc)])
+        if broken:
+            self._recover(broken)
+
+    def _split(self, task: _Task) -> None:
+        singles = [_Task([job]) for job in task.jobs]
+        if self.ordered:
+            # The singles take the chunk's place in the output order.
+            position = self.slots.index(task)
+            self.slots.remove(task)
+            for offset, single in enumerate(singles):
+                self.slots.insert(position + offset, single)
+        for single in singles:
+            self._submit(single)
+
+    def _recover(self, broken: list[_Task]) -> None:
+        """Recover from a worker that died and took the pool with it.
+
+        Every task in flight is now broken too. The pool is replaced and each
+        of their requests is re-run alone, so the request that kills its
+        worker is reported as failed and the others get their real results.
+        """
+        for future, task in list(self.pending.items()):
+            exc = _exception(future)  # a broken pool fails every future at once
+            del self.pending[future]
+            if exc is None:
+                self._finish(task, future.result())
+            else:
+                broken.append(task)
+        self._replace_pool()
+        for task in broken:
+            results = []
+            for job in task.jobs:
+                future = self.executor.submit(plan_chunk, [job], self.foods_arg)
+                try:
+                    results.extend(future.result())
+                except cf.BrokenExecutor as exc:
+                    results.append(_crashed(job, exc))
+                    self._replace_pool()
+            self._finish(task, results)
+
+    def close(self, *, now: bool) -> None:
+        for future in self.pending:
+            future.cancel()
+        if self.owned:
+            _stop_pool(self.executor, now=now)
+
+
+def run_jobs(
+    items: Iterable[Job | BatchResult],
+    *,
+    executor: cf.Executor | None = None,
+    foods: FoodTable | None = None,
+    workers: int | None = None,
+    chunksize: int = 1,
+    ordered: bool = True,
+    on_result: Callable[[BatchResult], object] | None = None,
+) -> Generator[BatchResult, None, None]:
+    """Plan prepared items (see :func:`prepare`); the engine of :func:`plan_many`."""
+    runner = _Runner(executor, foods, workers, chunksize, ordered, on_result)
+    finished = False
+    try:
+        source = iter(items)
+        exhausted = False
+        while True:
+            while not exhausted and not runner.full:
+                run: list[Job | BatchResult] = []
+                for item in source:
+                    run.append(item)
+                    if len(run) >= chunksize:
+                        break
+                else:
+                    exhausted = True
+                if run:
+                    runner.add(run)
+            yield from runner.drain()
+            if exhausted and not runner.pending:
+                yield from runner.drain()
+                break
+            runner.wait()
+        finished = True
+    finally:
+        runner.close(now=not finished)
+
+
+def plan_many(
+    requests: Iterable[BatchInput],
+    *,
+    executor: cf.Executor | None = None,
+    foods: FoodTable | None = None,
+    workers: int | None = None,
+    chunksize: int = 1,
+    on_result: Callable[[BatchResult], object] | None = None,
+    ordered: bool = True,
+) -> Generator[BatchResult, None, None]:
+    """Plan many requests in parallel, yielding one :class:`BatchResult` each.
+
+    Args:
+        requests: Requests as :class:`PlanRequest` objects, dicts or JSON text
+            (a dict or JSON object may carry an ``"id"``), or ``(id, request)``
+            pairs. Read lazily: a generator of millions is fine.
+        executor: Any :class:`concurrent.futures.Executor`, e.g. a Dask
+            ``Client(...).get_executor()``. None: a process pool of
+            ``workers`` processes started with ``forkserver`` (``spawn`` where
+            missing), shut down when the iteration ends. A pool of your own
+            must not use ``fork``.
+        foods: The food table; the bundled one when None. Sent to each worker
+            once with the default pool or Dask.
+        workers: The default pool's size (default: the CPUs this process may
+            use); with an executor of your own, how many tasks it runs at once.
+        chunksize: Requests per task; raise it when requests are tiny and the
+            executor's per-task cost is high.
+        on_result: Called in this process with each result as soon as it is
+            known (completion order), e.g. to show progress.
+        ordered: True: results come in input order. False: as each completes
+            (faster when solve times differ); ``index`` gives the position.
+
+    Yields:
+        One :class:`BatchResult` per request, never raising for a request:
+        bad input, infeasibility, solver failures and dead workers are results.
+        Nothing starts until the first result is asked for; ``close()`` on
+        the iterator (or dropping it) stops its pool at once.
+
+    Raises:
+        RequestError: ``executor`` forks (a solve would hang its workers), or
+            ``chunksize`` / ``workers`` is below 1.
+
+    Examples:
+        >>> import mealplan
+        >>> people = [{"id": "ann", "person": {"age": 35, "sex": "female"}}]
+        >>> [r.status.value for r in mealplan.plan_many(people, workers=1)]
+        ['planned']
+
+    """
+    for name, value in (("chunksize", chunksize), ("workers", workers)):
+        if value is not None and (isinstance(value, bool) or value < 1):
+            msg = f"plan_many: {name} must be an integer of at least 1 (got {value!r})."
+            raise RequestError(msg, [{"loc": name, "msg": msg}])
+    if executor is not None:
+        _check_executor(executor)
+    prepared = (prepare(item, i) for i, item in enumerate(requests))
+    return run_jobs(
+        prepared,
+        executor=executor,
+        foods=foods,
+        workers=workers,
+        chunksize=chunksize,
+        ordered=ordered,
+        on_result=on_result,
+    )

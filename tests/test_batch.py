@@ -1,0 +1,623 @@
+"""plan_many and ``mealplan batch``: real process pools, a real Dask cluster.
+
+Every batch here runs for real (forkserver worker processes, a 2-worker Dask
+LocalCluster, the installed ``mealplan`` entry point as a subprocess) on small
+batches of cheap daily requests, and checks the property that matters: every
+request gets exactly one result, nothing lost or duplicated, each plan meets
+its request (tests/checks.py), whatever else in the batch goes wrong.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import itertools
+import json
+import multiprocessing
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+import mealplan
+from mealplan import BatchResult, BatchStatus, FoodTable
+from mealplan._batch_cli import _Progress
+from mealplan._batch_worker import FAULT_ENV
+from tests.checks import check_plan
+
+BIN = Path(sys.executable).parent / "mealplan"
+SCHEMA = Path(mealplan.__file__).parent / "schemas" / "batch-result.schema.json"
+# Vegan without fortified foods has no vitamin B12 source: infeasible, quickly.
+INFEASIBLE = {
+    "person": {"age": 35, "sex": "female"},
+    "diet": "vegan",
+    "allow_fortified": False,
+}
+
+
+def person(i: int) -> dict[str, Any]:
+    """A cheap daily request for the i-th adult of a batch."""
+    return {"person": {"age": 20 + 3 * i, "sex": "male" if i % 2 else "female"}}
+
+
+def mixed_batch(n_good: int) -> list[Any]:
+    """Good requests (with ids) interleaved with every kind of trouble."""
+    items: list[Any] = [{"id": f"p{i}", **person(i)} for i in range(n_good)]
+    items.insert(2, "{not json")
+    items.insert(4, {"id": "young", "person": {"age": -3, "sex": "female"}})
+    items.insert(5, json.dumps({"id": "infeasible", **INFEASIBLE}))
+    items.insert(6, [1, 2])
+    items.append(("pair", mealplan.parse_request(person(20))))
+    items.append({"id": "unknown-food", **person(1), "include": ["no-such-food"]})
+    return items
+
+
+@pytest.fixture(scope="module")
+def table() -> FoodTable:
+    return mealplan.load_foods()
+
+
+def check_results(
+    items: list[Any], results: list[BatchResult], table: FoodTable
+) -> None:
+    """Exactly one result per item, each of the right kind, plans checked."""
+    assert sorted(r.index for r in results) == list(range(len(items)))
+    by_id = {r.id: r for r in results}
+    assert len(by_id) == len(items)
+    for r in results:
+        if r.status is BatchStatus.PLANNED:
+            assert r.plan is not None
+            check_plan(r.plan, table)
+    planned = {r.id for r in results if r.status is BatchStatus.PLANNED}
+    assert {f"p{i}" for i in range(len(items) - 6)} <= planned | {
+        r.id for r in results if r.status is BatchStatus.FAILED
+    }
+    assert "pair" in planned
+    assert by_id["infeasible"].status is BatchStatus.INFEASIBLE
+    assert by_id["infeasible"].diagnosis is not None
+    assert by_id["infeasible"].diagnosis.conflicts
+    bad = {r.id: r for r in results if r.status is BatchStatus.INVALID}
+    assert set(bad) == {"2", "young", "6", "unknown-food"}
+    assert bad["2"].error is not None
+    assert "not valid JSON" in bad["2"].error.message
+    assert bad["young"].error is not None
+    assert bad["young"].error.errors[0]["loc"] == "person.age"
+    assert bad["unknown-food"].error is not None
+    assert bad["unknown-food"].error.type == "UnknownFoodError"
+    for r in bad.values():
+        assert r.error is not None
+        assert "\n" not in r.error.message
+
+
+# ---------------------------------------------------------------- process pool
+
+
+@pytest.fixture(scope="module")
+def pool_run(table: FoodTable) -> tuple[list[Any], list[BatchResult], list[str]]:
+    items = mixed_batch(6)
+    seen: list[str] = []
+    results = list(
+        mealplan.plan_many(items, workers=2, on_result=lambda r: seen.append(r.id))
+    )
+    return items, results, seen
+
+
+def test_pool_gives_every_request_one_result_in_input_order(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]], table: FoodTable
+) -> None:
+    items, results, seen = pool_run
+    assert [r.index for r in results] == list(range(len(items)))
+    check_results(items, results, table)
+    assert all(r.status is not BatchStatus.FAILED for r in results)
+    # on_result saw every result once, as each completed.
+    assert sorted(seen) == sorted(r.id for r in results)
+
+
+def test_pool_plans_equal_a_plan_in_this_process(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]], table: FoodTable
+) -> None:
+    _, results, _ = pool_run
+    remote = next(r for r in results if r.id == "p3").unwrap()
+    local = mealplan.plan(person(3), table)
+    assert [(i.food_id, i.portions) for i in remote.items] == [
+        (i.food_id, i.portions) for i in local.items
+    ]
+
+
+def test_a_worker_killed_mid_batch_fails_only_its_request(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool starts after the variable is set; the worker planning "p4"
+    # exits on the spot, taking the pool and every request in flight with it.
+    monkeypatch.setenv(FAULT_ENV, "p4")
+    items = mixed_batch(6)
+    results = list(mealplan.plan_many(items, workers=2, chunksize=2, ordered=False))
+    check_results(items, results, table)
+    failed = [r for r in results if r.status is BatchStatus.FAILED]
+    assert [r.id for r in failed] == ["p4"]
+    assert failed[0].error is not None
+    assert failed[0].error.type == "WorkerCrash"
+    with pytest.raises(mealplan.MealPlanError, match="worker process"):
+        failed[0].unwrap()
+
+
+def test_a_forking_pool_is_refused() -> None:
+    pool = cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        with pytest.raises(mealplan.RequestError, match="fork"):
+            mealplan.plan_many([person(0)], executor=pool)
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.parametrize(("name", "value"), [("chunksize", 0), ("workers", 0)])
+def test_bad_sizes_are_refused(name: str, value: int) -> None:
+    with pytest.raises(mealplan.RequestError, match=name):
+        mealplan.plan_many([person(0)], **{name: value})
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None:
+    # An endless stream, mostly bad lines: the batch reads only a bounded
+    # number ahead of what it has yielded, so memory stays flat.
+    pulled = 0
+
+    def endless() -> Iterator[Any]:
+        nonlocal pulled
+        for i in itertools.count():
+            pulled += 1
+            yield person(0) if i % 25 == 0 else "not json"
+
+    with cf.ThreadPoolExecutor(1) as pool:
+        results = mealplan.plan_many(endless(), executor=pool, ordered=ordered)
+        first = list(itertools.islice(results, 60))
+        results.close()
+    assert len({r.index for r in first}) == 60
+    # The look-ahead: 4 x a window of 2 tasks per worker, plus the window.
+    assert pulled <= 60 + 4 * 2 + 2 + 1
+    assert {r.status for r in first} == {BatchStatus.PLANNED, BatchStatus.INVALID}
+
+
+# ------------------------------------------------------------------------ Dask
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    # One failure is enough to report a request as failed (Dask's default
+    # retries a task that killed its worker 3 times, on other workers).
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            env={FAULT_ENV: "p5"},  # the worker planning "p5" dies
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_dask_cluster_plans_the_same_batch(dask_client: Any, table: FoodTable) -> None:
+    items = mixed_batch(6)
+    results = list(
+        mealplan.plan_many(items, executor=dask_client.get_executor(), foods=table)
+    )
+    assert [r.index for r in results] == list(range(len(items)))
+    check_results(items, results, table)
+    failed = [r for r in results if r.status is BatchStatus.FAILED]
+    assert [r.id for r in failed] == ["p5"]  # its worker died; Dask replaced it
+    # The cluster still plans after losing a worker.
+    again = list(mealplan.plan_many([person(5)], executor=dask_client.get_executor()))
+    assert again[0].status is BatchStatus.PLANNED
+
+
+def test_cli_batch_on_a_dask_scheduler(dask_client: Any, tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"d{i}", **person(i)}) for i in range(3)]
+    lines.append("not json")
+    requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
+    write_lines(requests, lines)
+    address = dask_client.scheduler.address
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", str(out), "--scheduler", address],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr  # one bad line
+    assert result.stdout == ""
+    rows = read_results(out)
+    assert sorted((r["id"], r["status"]) for r in rows) == [
+        ("d0", "planned"),
+        ("d1", "planned"),
+        ("d2", "planned"),
+        ("line-4", "invalid"),
+    ]
+
+
+# -------------------------------------------------------------------- pickling
+
+
+def _instances(results: list[BatchResult], table: FoodTable) -> list[Any]:
+    plan = next(r.plan for r in results if r.plan is not None)
+    diagnosis = next(r.diagnosis for r in results if r.diagnosis is not None)
+    request = plan.request
+    return [
+        plan,
+        request,
+        request.person,
+        plan.targets,
+        plan.targets.bounds[0],
+        plan.days[0],
+        plan.items[0],
+        plan.average[0],
+        (request.meals or [])[0],
+        diagnosis,
+        diagnosis.conflicts[0],
+        mealplan.grocery_list(plan, table)[0],
+        mealplan.explain(plan, table),
+        table.food(plan.items[0].food_id),
+        mealplan.Pin(food=plan.items[0].food_id),
+        mealplan.Ban(food=plan.items[0].food_id),
+        mealplan.BoundOverride(minimum=1.0),
+        *results,
+        next(r.error for r in results if r.error is not None),
+    ]
+
+
+def test_every_model_pickles(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]], table: FoodTable
+) -> None:
+    _, results, _ = pool_run
+    objects = _instances(results, table)
+    public_models = {
+        obj
+        for name in mealplan.__all__
+        if isinstance(obj := getattr(mealplan, name), type)
+        and issubclass(obj, BaseModel)
+    }
+    covered = {type(o) for o in objects}
+    assert public_models <= covered, f"add an instance of {public_models - covered}"
+    for obj in objects:
+        assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+def test_every_error_pickles() -> None:
+    from mealplan import _errors
+
+    samples = {
+        "FoodTableError": mealplan.FoodTableError(
+            "m.", path="f.csv", row=3, column="x"
+        ),
+        "RequestError": mealplan.RequestError("m.", [{"loc": "a", "msg": "b"}]),
+        "TargetError": mealplan.TargetError("m."),
+        "UnknownNutrientError": mealplan.UnknownNutrientError("m.", "iron_mg"),
+        "UnknownFoodError": mealplan.UnknownFoodError("m.", "kale"),
+        "InfeasiblePlanError": mealplan.InfeasiblePlanError("m.", None),
+        "SolverError": mealplan.SolverError("m.", "Time limit"),
+        "MealPlanError": mealplan.MealPlanError("m."),
+    }
+    assert set(samples) == set(_errors.__all__)
+    for err in samples.values():
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err)
+        assert str(back) == str(err)
+        assert vars(back) == vars(err)
+
+
+def test_food_table_pickles(table: FoodTable) -> None:
+    back = pickle.loads(pickle.dumps(table))
+    assert back.ids == table.ids
+    for col in table.nutrients:
+        assert back.numbers(col).tobytes() == table.numbers(col).tobytes()
+    assert back.texts("name") == table.texts("name")
+    assert back.food(table.ids[0]) == table.food(table.ids[0])
+
+
+# -------------------------------------------------------------------- contract
+
+
+def test_batch_result_schema_is_committed() -> None:
+    assert json.loads(SCHEMA.read_text(encoding="utf-8")) == (
+        BatchResult.model_json_schema()
+    )
+
+
+def test_result_json_lines_round_trip(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]],
+) -> None:
+    _, results, _ = pool_run
+    for r in results:
+        line = r.to_json_line()
+        assert "\n" not in line
+        data = json.loads(line)
+        assert sum(k in data for k in ("plan", "diagnosis", "error")) == 1
+        assert BatchResult.model_validate_json(line) == r
+
+
+def test_a_result_carries_exactly_one_answer(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]],
+) -> None:
+    _, results, _ = pool_run
+    planned = next(r for r in results if r.plan is not None)
+    error = next(r.error for r in results if r.error is not None)
+    with pytest.raises(ValueError, match="exactly one"):
+        BatchResult(
+            id="x", index=0, status=BatchStatus.PLANNED, plan=planned.plan, error=error
+        )
+    with pytest.raises(ValueError, match="exactly one"):
+        BatchResult(id="x", index=0, status=BatchStatus.FAILED)
+    with pytest.raises(ValueError, match="cannot carry"):
+        BatchResult(id="x", index=0, status=BatchStatus.FAILED, plan=planned.plan)
+
+
+def test_unwrap_raises_the_typed_error(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]],
+) -> None:
+    _, results, _ = pool_run
+    by_id = {r.id: r for r in results}
+    with pytest.raises(mealplan.InfeasiblePlanError) as info:
+        by_id["infeasible"].unwrap()
+    assert info.value.diagnosis == by_id["infeasible"].diagnosis
+    with pytest.raises(mealplan.RequestError) as bad:
+        by_id["young"].unwrap()
+    assert bad.value.errors[0]["loc"] == "person.age"
+    with pytest.raises(mealplan.UnknownFoodError):
+        by_id["unknown-food"].unwrap()
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def read_results(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
+    assert text == "" or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_cli_batch_writes_one_line_per_request_line(
+    tmp_path: Path, table: FoodTable
+) -> None:
+    lines = [json.dumps({"id": f"p{i}", **person(i)}) for i in range(4)]
+    lines[1:1] = ["{oops", ""]  # a malformed line and a blank one
+    lines.append(json.dumps(INFEASIBLE))  # no id: it gets "line-7"
+    lines.append(json.dumps({"id": "p0", **person(0)}))  # a repeated id
+    lines.append(json.dumps({"id": "crash", **person(2)}))
+    requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
+    write_lines(requests, lines)
+    env = {**os.environ, FAULT_ENV: "crash"}
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr  # a request failed
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "\r" not in result.stderr  # no progress bar: stderr is not a terminal
+    rows = read_results(out)
+    assert sorted(r["index"] for r in rows) == [0, 1, 3, 4, 5, 6, 7, 8]
+    status = {(r["id"], r["index"]): r["status"] for r in rows}
+    assert status == {
+        ("p0", 0): "planned",
+        ("line-2", 1): "invalid",
+        ("p1", 3): "planned",
+        ("p2", 4): "planned",
+        ("p3", 5): "planned",
+        ("line-7", 6): "infeasible",
+        ("p0", 7): "invalid",
+        ("crash", 8): "failed",
+    }
+    for r in rows:
+        parsed = BatchResult.model_validate(r)
+        if parsed.plan is not None:
+            check_plan(parsed.plan, table)
+    # Rerun: everything is done; the exit status still tells the whole story.
+    again = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 3, again.stderr
+    assert len(read_results(out)) == len(rows)
+    assert "8 already done" in again.stderr
+    # --retry-failed plans the failed request again (it succeeds without the fault).
+    retry = subprocess.run(
+        [
+            str(BIN),
+            "batch",
+            str(requests),
+            "-o",
+            str(out),
+            "--retry-failed",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert retry.returncode == 2, retry.stderr  # bad lines remain bad
+    final = read_results(out)
+    assert len(final) == len(rows)
+    assert {r["id"]: r["status"] for r in final if r["index"] == 8} == {
+        "crash": "planned"
+    }
+
+
+def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    write_lines(requests, [json.dumps(person(0)), "[]"])
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", "-", "--workers", "1", "--ordered"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    rows = [
+        BatchResult.model_validate_json(line) for line in result.stdout.splitlines()
+    ]
+    assert [(r.id, r.status.value) for r in rows] == [
+        ("line-1", "planned"),
+        ("line-2", "invalid"),
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_cli_batch_full_disk_exits_3_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mealplan._cli import main
+
+    requests = tmp_path / "r.jsonl"
+    write_lines(requests, ["{bad line"])  # answered without a worker
+    assert main(["batch", str(requests), "-o", "/dev/full", "--workers", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "cannot write to '/dev/full'" in err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_cli_batch_bad_arguments_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mealplan._cli import main
+
+    requests = tmp_path / "r.jsonl"
+    write_lines(requests, [json.dumps(person(0))])
+    out = str(tmp_path / "o.jsonl")
+    for args in (
+        [str(tmp_path / "missing.jsonl"), "-o", out],
+        [str(requests), "-o", out, "--workers", "0"],
+        [str(requests), "-o", out, "--chunksize", "0"],
+        [str(requests), "-o", out, "--workers", "2", "--scheduler", "x"],
+        [str(requests), "-o", out, "--format", "csv"],
+        [str(requests), "-o", str(tmp_path / "no-such-dir" / "o.jsonl")],
+    ):
+        assert main(["batch", *args]) == 2, args
+        err = capsys.readouterr()
+        assert err.out == ""
+        assert len(err.err.strip().splitlines()) == 1, err.err
+    # An output file that is not batch results is refused, not appended to.
+    (tmp_path / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    assert main(["batch", str(requests), "-o", str(tmp_path / "notes.txt")]) == 2
+    assert "not a batch result" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_cli_batch_interrupted_then_resumed(tmp_path: Path) -> None:
+    n = 12
+    lines = [json.dumps({"id": f"p{i}", **person(i)}) for i in range(n)]
+    requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
+    write_lines(requests, lines)
+    proc = subprocess.Popen(
+        [str(BIN), "batch", str(requests), "-o", str(out), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.exists() and out.read_text(encoding="utf-8").count("\n") >= 3:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert stdout == ""
+    assert "resume" in stderr
+    assert "Traceback" not in stderr
+    first = read_results(out)  # whole lines only
+    assert 3 <= len(first) < n
+    # A crash mid-write (say, SIGKILL) could leave a partial line: resuming cuts it.
+    with out.open("a", encoding="utf-8") as f:
+        f.write('{"schema_version":"1","id":"p')
+    # Resume with a terminal as stderr: the progress bar shows there, not on stdout.
+    import pty
+
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    import threading
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    try:
+        resumed = subprocess.run(
+            [str(BIN), "batch", str(requests), "-o", str(out), "--workers", "2"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+        reader.join(timeout=10)
+        os.close(leader)
+    assert resumed.returncode == 0
+    assert resumed.stdout == b""
+    assert b"plans/s" in shown, bytes(shown)
+    assert b"ETA" in shown
+    assert f"{len(first)} already done".encode() in shown
+    rows = read_results(out)
+    ids = [r["id"] for r in rows]
+    assert sorted(ids) == sorted(f"p{i}" for i in range(n))  # nothing lost or doubled
+    assert all(r["status"] == "planned" for r in rows)
+    assert rows[: len(first)] == first
+
+
+def test_progress_line_has_rate_and_eta() -> None:
+    import io
+
+    stream = io.StringIO()
+    progress = _Progress(10, stream)
+    progress.began -= 2.0  # two seconds ago
+    dummy: Any = None
+    for _ in range(4):
+        progress.shown = 0.0
+        progress.update(dummy)
+    progress.close()
+    text = stream.getvalue()
+    assert "4/10" in text
+    assert "plans/s" in text
+    assert "ETA" in text
+    assert text.endswith("\n")
