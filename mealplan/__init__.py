@@ -18,12 +18,14 @@ from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import (
     FoodTableError,
     InfeasiblePlanError,
+    LifeStageError,
     MealPlanError,
     RequestError,
     SolverError,
     TargetError,
     UnknownFoodError,
     UnknownNutrientError,
+    UnsafeFoodError,
 )
 from mealplan._explain import Explanation, explain
 from mealplan._models import (
@@ -88,6 +90,7 @@ __all__ = [
     "FoodTableError",
     "GroceryItem",
     "InfeasiblePlanError",
+    "LifeStageError",
     "MealPlan",
     "MealPlanError",
     "MealSlot",
@@ -112,6 +115,7 @@ __all__ = [
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
+    "UnsafeFoodError",
     "estimated_energy_requirement",
     "explain",
     "grocery_list",

@@ -35,6 +35,7 @@ from mealplan._models import (
     PortionMode,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
+from mealplan._safety import safety_filter
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -294,6 +295,8 @@ def build_problem(
 
     all_ids = list(table.ids)
     allowed = set(all_ids)
+    # Life-stage safety is not a group the diagnosis may switch off.
+    allowed -= safety_filter(request, table)
     if request.diet is not Diet.OMNIVORE:
         groups.append("diet")
         if "diet" not in off:
