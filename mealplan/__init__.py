@@ -55,7 +55,14 @@ from mealplan._models import (
     Sex,
     SolverName,
 )
-from mealplan._nutrients import FOCUS_NUTRIENTS, Allergen, Diet, MealSlot, Nutrient
+from mealplan._nutrients import (
+    FOCUS_NUTRIENTS,
+    Allergen,
+    Diet,
+    FreeFrom,
+    MealSlot,
+    Nutrient,
+)
 from mealplan._planner import parse_request, plan, regenerate
 from mealplan._report import (
     grocery_list,
@@ -88,6 +95,7 @@ __all__ = [
     "Food",
     "FoodTable",
     "FoodTableError",
+    "FreeFrom",
     "GroceryItem",
     "InfeasiblePlanError",
     "LifeStageError",

@@ -43,6 +43,7 @@ from mealplan._build import (
     read_prices,
 )
 from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
+from mealplan._exclusions import excluded_mask
 from mealplan._nutrients import Allergen, Diet, MealSlot, Nutrient
 from mealplan._resources import foods_dir
 
@@ -698,13 +699,16 @@ class FoodTable:
             diet: ``omnivore``, ``pescatarian``, ``vegetarian`` or ``vegan``.
             allergies: Allergens to avoid; foods tagged with any are left out.
             exclude: Food ids, words of food names, or food group / category
-                names, case-insensitive.
+                names, case-insensitive; words of the exclusion vocabulary
+                ("cheese", "fish", "milk", "gluten" ...) mean what people mean
+                (see ``mealplan._exclusions``).
             allow_fortified: If false, foods SR28 marks as fortified *and*
                 foods whose name or description says "fortified", "enriched"
                 or "with added vitamin/calcium ..." are left out.
 
         Raises:
-            RequestError: An unknown diet or allergen.
+            RequestError: An unknown diet or allergen, or an exclude entry that
+                matches nothing.
 
         """
         try:
@@ -730,24 +734,9 @@ class FoodTable:
             keep &= np.array(
                 [not (avoid & set(a)) for a in self.frame["allergens"]], dtype=bool
             )
-        entries = [str(e).strip().lower() for e in exclude if str(e).strip()]
+        entries = [str(e).strip() for e in exclude if str(e).strip()]
         if entries:
-            ids_lower = [i.lower() for i in self._ids]
-            names = [str(n).lower() for n in self.frame["name"]]
-            groups = [str(g).lower() for g in self.frame["food_group"]]
-            cats = [str(c).lower() for c in self.frame["category"]]
-            for entry in entries:
-                word = re.compile(r"\b" + re.escape(entry) + r"(?:s|es)?\b")
-                hit = np.array(
-                    [
-                        entry in (i, g, c) or bool(word.search(n))
-                        for i, n, g, c in zip(
-                            ids_lower, names, groups, cats, strict=True
-                        )
-                    ],
-                    dtype=bool,
-                )
-                keep &= ~hit
+            keep &= ~excluded_mask(self, entries)
         if not allow_fortified:
             fortified = np.array(
                 [

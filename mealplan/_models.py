@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mealplan._nutrients import Allergen, Diet, MealSlot
+from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -287,6 +287,11 @@ class PlanRequest(_Model):
     )
     include: list[str] = Field(
         default_factory=list, description="Food ids that must appear (every day)."
+    )
+    free_from: list[FreeFrom] = Field(
+        default_factory=list,
+        description="Dietary needs beyond the allergens: 'gluten' (wheat, barley, "
+        "rye, oats and their products) or 'lactose' (dairy except aged hard cheeses).",
     )
     allow_fortified: bool = True
     kcal_min: Annotated[float | None, Field(gt=0, le=10000)] = None

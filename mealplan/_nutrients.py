@@ -13,6 +13,7 @@ __all__ = [
     "FOCUS_NUTRIENTS",
     "Allergen",
     "Diet",
+    "FreeFrom",
     "MealSlot",
     "Nutrient",
 ]
@@ -130,3 +131,16 @@ class MealSlot(StrEnum):
     LUNCH = "lunch"
     DINNER = "dinner"
     SNACK = "snack"
+
+
+class FreeFrom(StrEnum):
+    """A dietary need beyond the nine allergens: foods to plan without.
+
+    What each covers is reviewed data (``foods/exclusion_vocabulary.csv``):
+    ``gluten`` is wheat, barley, rye and their products, and oats (SR28 cannot
+    confirm an oat food is gluten-free); ``lactose`` is every dairy food except
+    aged hard cheeses (parmesan, swiss, gruyere, romano, cheddar).
+    """
+
+    GLUTEN = "gluten"
+    LACTOSE = "lactose"

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
+from mealplan._exclusions import words_mask
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -339,7 +340,10 @@ def _stage_words(rule: SafetyRule, stages: frozenset[str]) -> str:
 
 
 def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
-    """Return the foods the request's life stage rules out (the planner's hook).
+    """Return the foods the request's life stage and ``free_from`` rule out.
+
+    This is the planner's hook: these foods are never candidates, and no
+    diagnosis relaxes them.
 
     Raises:
         LifeStageError: The person is under 12 months old.
@@ -352,7 +356,21 @@ def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
     unsafe = unsafe_foods(table, stages)
     named = [("include", f) for f in request.include]
     named += [("pins", p.food) for p in request.pins]
+    needs: dict[str, set[str]] = {n.value: set() for n in request.free_from}
+    for need, found in needs.items():
+        mask = words_mask(table, need)
+        found.update(f for f, m in zip(table.ids, mask.tolist(), strict=True) if m)
     for where, food in named:
+        for need, found in needs.items():
+            if food in found:
+                msg = (
+                    f"{food!r} in {where} may contain {need}, which free_from "
+                    f"rules out; remove it from {where} or drop {need!r} from "
+                    "free_from."
+                )
+                raise UnsafeFoodError(
+                    msg, [{"loc": where, "msg": msg}], food=food, rule=need
+                )
         rule = unsafe.get(food)
         if rule is None:
             continue
@@ -363,4 +381,4 @@ def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
         raise UnsafeFoodError(
             msg, [{"loc": where, "msg": msg}], food=food, rule=rule.rule
         )
-    return frozenset(unsafe)
+    return frozenset(unsafe).union(*needs.values())
