@@ -353,6 +353,13 @@ class FoodTable:
     ) -> FoodTable:
         """Validate an all-text table (``""`` = empty cell) and convert it."""
         extras = dict(extra_nutrients or {})
+        # A column that became a standard nutrient (e.g. iron_mg) may still be
+        # named as an extra with the same unit, so older callers keep working.
+        extras = {
+            k: u
+            for k, u in extras.items()
+            if not (k in _NUTRIENTS and u == k.rsplit("_", 1)[-1])
+        }
         for name, unit in extras.items():
             if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9_]*$", name):
                 msg = f"extra_nutrients: names must be snake_case (got {name!r})."
