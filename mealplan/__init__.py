@@ -19,12 +19,14 @@ from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import (
     FoodTableError,
     InfeasiblePlanError,
+    LifeStageError,
     MealPlanError,
     RequestError,
     SolverError,
     TargetError,
     UnknownFoodError,
     UnknownNutrientError,
+    UnsafeFoodError,
 )
 from mealplan._explain import Explanation, explain
 from mealplan._models import (
@@ -54,7 +56,14 @@ from mealplan._models import (
     Sex,
     SolverName,
 )
-from mealplan._nutrients import FOCUS_NUTRIENTS, Allergen, Diet, MealSlot, Nutrient
+from mealplan._nutrients import (
+    FOCUS_NUTRIENTS,
+    Allergen,
+    Diet,
+    FreeFrom,
+    MealSlot,
+    Nutrient,
+)
 from mealplan._planner import parse_request, plan, regenerate
 from mealplan._report import (
     grocery_list,
@@ -90,8 +99,10 @@ __all__ = [
     "Food",
     "FoodTable",
     "FoodTableError",
+    "FreeFrom",
     "GroceryItem",
     "InfeasiblePlanError",
+    "LifeStageError",
     "MealPlan",
     "MealPlanError",
     "MealSlot",
@@ -116,6 +127,7 @@ __all__ = [
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
+    "UnsafeFoodError",
     "estimated_energy_requirement",
     "explain",
     "grocery_list",

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mealplan._columns import MENTION_COLUMNS, PORTIONS_COLUMNS
 from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
+from mealplan._exclusions import excluded_mask
 from mealplan._nutrients import Allergen, Diet, Nutrient
 from mealplan._resources import foods_dir
 from mealplan._tabletext import (
@@ -700,9 +701,9 @@ class FoodTable:
             keep &= np.array(
                 [not (avoid & set(a)) for a in cols.tags["allergens"]], dtype=bool
             )
-        entries = [str(e).strip().lower() for e in exclude if str(e).strip()]
+        entries = [str(e).strip() for e in exclude if str(e).strip()]
         if entries:
-            keep &= ~self._excluded(entries)
+            keep &= ~excluded_mask(self, entries)
         if not allow_fortified:
             fortified = np.array(
                 [
@@ -718,28 +719,6 @@ class FoodTable:
             )
             keep &= ~fortified
         return [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
-
-    def _excluded(self, entries: list[str]) -> NDArray[np.bool_]:
-        """Foods an ``exclude`` entry names: by id, group, category or a name word."""
-        cols = self._columns
-        ids_lower = [i.lower() for i in self._ids]
-        names = [n.lower() for n in cols.texts["name"]]
-        groups = [g.lower() for g in cols.texts["food_group"]]
-        cats = [c.lower() for c in cols.texts["category"]]
-        hit = np.zeros(len(self._ids), dtype=bool)
-        exact = set(entries)
-        for row, keys in enumerate(zip(ids_lower, groups, cats, strict=True)):
-            if exact.intersection(keys):
-                hit[row] = True
-        # One pattern for all words: a long exclude list stays one pass.
-        words = sorted(exact, key=len, reverse=True)
-        pattern = re.compile(
-            r"\b(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?\b"
-        )
-        for row, name in enumerate(names):
-            if not hit[row] and pattern.search(name):
-                hit[row] = True
-        return hit
 
 
 def load_foods(

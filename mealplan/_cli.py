@@ -204,6 +204,12 @@ def _add_plan(commands: Any) -> None:
         help="repeatable; a food id, a word of food names or a food group",
     )
     g.add_argument(
+        "--free-from",
+        action="append",
+        metavar="NEED",
+        help="repeatable; gluten or lactose: plan without them",
+    )
+    g.add_argument(
         "--include",
         action="append",
         metavar="ID",
@@ -314,6 +320,7 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "allergies": args.allergy,
         "exclude": args.exclude,
         "include": args.include,
+        "free_from": args.free_from,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,
         "budget_per_day": args.budget,

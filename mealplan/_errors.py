@@ -8,6 +8,8 @@ from the builtin that best describes it, so code that already catches
     MealPlanError(Exception)
     ├── FoodTableError(MealPlanError, ValueError)      .path .row .column
     ├── RequestError(MealPlanError, ValueError)        .errors (field path, message)
+    │   ├── LifeStageError(RequestError)               a life stage the planner refuses (infants)
+    │   └── UnsafeFoodError(RequestError)              .food .rule: include/pin breaks a safety rule
     ├── TargetError(MealPlanError, ValueError)         person the DRI table does not cover
     ├── UnknownNutrientError(MealPlanError, KeyError)  .nutrient
     ├── UnknownFoodError(MealPlanError, KeyError)      .food
@@ -28,12 +30,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FoodTableError",
     "InfeasiblePlanError",
+    "LifeStageError",
     "MealPlanError",
     "RequestError",
     "SolverError",
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
+    "UnsafeFoodError",
 ]
 
 
@@ -156,3 +160,45 @@ class SolverError(MealPlanError, RuntimeError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.args[0], self.status))
+
+
+class LifeStageError(RequestError):
+    """The person's life stage is one the planner refuses to plan for.
+
+    Infants under 12 months need breast milk or formula and a paediatrician's
+    guidance, not a meal plan of table foods.
+    """
+
+
+class UnsafeFoodError(RequestError):
+    """A food the request names (``include``, a pin) breaks a life-stage safety rule.
+
+    Attributes:
+        food: The food id.
+        rule: The id of the safety rule it breaks (``foods/safety_rules.csv``).
+
+    """
+
+    def __init__(
+        self,
+        message: str,
+        errors: Sequence[dict[str, str]] = (),
+        *,
+        food: str = "",
+        rule: str = "",
+    ) -> None:
+        super().__init__(message, errors)
+        self.food = food
+        self.rule = rule
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_unsafe_food_error,
+            (self.args[0], self.errors, self.food, self.rule),
+        )
+
+
+def _rebuild_unsafe_food_error(
+    message: str, errors: Sequence[dict[str, str]], food: str, rule: str
+) -> UnsafeFoodError:
+    return UnsafeFoodError(message, errors, food=food, rule=rule)

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError, ValidationError
 
-from mealplan._nutrients import Allergen, Diet, MealSlot, Nutrient
+from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot, Nutrient
 from mealplan._strictjson import (
     MAX_PLAN_BYTES,
     MAX_REQUEST_BYTES,
@@ -470,6 +470,11 @@ class PlanRequest(_Model):
     )
     include: Annotated[list[Name], Field(max_length=MAX_INCLUDE)] = Field(
         default_factory=list, description="Food ids that must appear (every day)."
+    )
+    free_from: list[FreeFrom] = Field(
+        default_factory=list,
+        description="Dietary needs beyond the allergens: 'gluten' (wheat, barley, "
+        "rye, oats and their products) or 'lactose' (dairy except aged hard cheeses).",
     )
     allow_fortified: bool = True
     kcal_min: Annotated[float | None, Field(strict=True, gt=0, le=10000)] = None

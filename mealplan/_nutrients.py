@@ -13,6 +13,7 @@ __all__ = [
     "FOCUS_NUTRIENTS",
     "Allergen",
     "Diet",
+    "FreeFrom",
     "MealSlot",
     "Nutrient",
 ]
@@ -46,6 +47,56 @@ class Nutrient(StrEnum):
     """Vitamin D, D2 + D3 (SR28 328, else 324 IU / 40), micrograms."""
     VITAMIN_B12 = "vitamin_b12_ug"
     """Vitamin B12 (SR28 418), micrograms."""
+    IRON = "iron_mg"
+    """Iron (SR28 303), mg."""
+    ZINC = "zinc_mg"
+    """Zinc (SR28 309), mg."""
+    COPPER = "copper_mg"
+    """Copper (SR28 312), mg."""
+    MANGANESE = "manganese_mg"
+    """Manganese (SR28 315), mg."""
+    SELENIUM = "selenium_ug"
+    """Selenium (SR28 317), micrograms."""
+    PHOSPHORUS = "phosphorus_mg"
+    """Phosphorus (SR28 305), mg."""
+    VITAMIN_A = "vitamin_a_rae_ug"
+    """Vitamin A as retinol activity equivalents (SR28 320), micrograms."""
+    RETINOL = "retinol_ug"
+    """Retinol, preformed vitamin A (SR28 319), micrograms; the form the vitamin A UL applies to."""
+    VITAMIN_C = "vitamin_c_mg"
+    """Vitamin C (SR28 401), mg."""
+    VITAMIN_E = "vitamin_e_mg"
+    """Vitamin E as alpha-tocopherol (SR28 323), mg."""
+    VITAMIN_E_ADDED = "vitamin_e_added_mg"
+    """Vitamin E added to food (SR28 573), mg; the form the vitamin E UL applies to."""
+    VITAMIN_K = "vitamin_k_ug"
+    """Vitamin K as phylloquinone (SR28 430), micrograms."""
+    THIAMIN = "thiamin_mg"
+    """Thiamin (SR28 404), mg."""
+    RIBOFLAVIN = "riboflavin_mg"
+    """Riboflavin (SR28 405), mg."""
+    NIACIN = "niacin_mg"
+    """Niacin, preformed (SR28 406), mg; the RDA is in niacin equivalents, so totals understate it."""
+    VITAMIN_B6 = "vitamin_b6_mg"
+    """Vitamin B6 (SR28 415), mg."""
+    FOLATE = "folate_dfe_ug"
+    """Folate as dietary folate equivalents (SR28 435), micrograms."""
+    FOLIC_ACID = "folic_acid_ug"
+    """Folic acid, synthetic (SR28 431), micrograms; the form the folate UL applies to."""
+    PANTOTHENIC_ACID = "pantothenic_acid_mg"
+    """Pantothenic acid (SR28 410), mg."""
+    CHOLINE = "choline_mg"
+    """Choline, total (SR28 421), mg."""
+    WATER = "water_g"
+    """Water (SR28 255), g."""
+    LINOLEIC_ACID = "linoleic_acid_g"
+    """Linoleic acid, 18:2 undifferentiated (SR28 618), g."""
+    ALPHA_LINOLENIC_ACID = "alpha_linolenic_acid_g"
+    """Alpha-linolenic acid, 18:3 undifferentiated (SR28 619), g."""
+    SATURATED_FAT = "saturated_fat_g"
+    """Saturated fatty acids (SR28 606), g."""
+    SUGARS = "sugars_g"
+    """Total sugars (SR28 269), g."""
 
     @property
     def unit(self) -> str:
@@ -75,6 +126,31 @@ _LABELS = {
     Nutrient.SODIUM: "sodium",
     Nutrient.VITAMIN_D: "vitamin D",
     Nutrient.VITAMIN_B12: "vitamin B12",
+    Nutrient.IRON: "iron",
+    Nutrient.ZINC: "zinc",
+    Nutrient.COPPER: "copper",
+    Nutrient.MANGANESE: "manganese",
+    Nutrient.SELENIUM: "selenium",
+    Nutrient.PHOSPHORUS: "phosphorus",
+    Nutrient.VITAMIN_A: "vitamin A",
+    Nutrient.RETINOL: "retinol (preformed vitamin A)",
+    Nutrient.VITAMIN_C: "vitamin C",
+    Nutrient.VITAMIN_E: "vitamin E",
+    Nutrient.VITAMIN_E_ADDED: "added vitamin E",
+    Nutrient.VITAMIN_K: "vitamin K",
+    Nutrient.THIAMIN: "thiamin",
+    Nutrient.RIBOFLAVIN: "riboflavin",
+    Nutrient.NIACIN: "niacin",
+    Nutrient.VITAMIN_B6: "vitamin B6",
+    Nutrient.FOLATE: "folate",
+    Nutrient.FOLIC_ACID: "folic acid",
+    Nutrient.PANTOTHENIC_ACID: "pantothenic acid",
+    Nutrient.CHOLINE: "choline",
+    Nutrient.WATER: "water",
+    Nutrient.LINOLEIC_ACID: "linoleic acid",
+    Nutrient.ALPHA_LINOLENIC_ACID: "alpha-linolenic acid",
+    Nutrient.SATURATED_FAT: "saturated fat",
+    Nutrient.SUGARS: "sugars",
 }
 
 _SR28 = {
@@ -89,6 +165,31 @@ _SR28 = {
     Nutrient.SODIUM: "307",
     Nutrient.VITAMIN_D: "328",
     Nutrient.VITAMIN_B12: "418",
+    Nutrient.IRON: "303",
+    Nutrient.ZINC: "309",
+    Nutrient.COPPER: "312",
+    Nutrient.MANGANESE: "315",
+    Nutrient.SELENIUM: "317",
+    Nutrient.PHOSPHORUS: "305",
+    Nutrient.VITAMIN_A: "320",
+    Nutrient.RETINOL: "319",
+    Nutrient.VITAMIN_C: "401",
+    Nutrient.VITAMIN_E: "323",
+    Nutrient.VITAMIN_E_ADDED: "573",
+    Nutrient.VITAMIN_K: "430",
+    Nutrient.THIAMIN: "404",
+    Nutrient.RIBOFLAVIN: "405",
+    Nutrient.NIACIN: "406",
+    Nutrient.VITAMIN_B6: "415",
+    Nutrient.FOLATE: "435",
+    Nutrient.FOLIC_ACID: "431",
+    Nutrient.PANTOTHENIC_ACID: "410",
+    Nutrient.CHOLINE: "421",
+    Nutrient.WATER: "255",
+    Nutrient.LINOLEIC_ACID: "618",
+    Nutrient.ALPHA_LINOLENIC_ACID: "619",
+    Nutrient.SATURATED_FAT: "606",
+    Nutrient.SUGARS: "269",
 }
 
 FOCUS_NUTRIENTS: tuple[Nutrient, ...] = (
@@ -130,3 +231,16 @@ class MealSlot(StrEnum):
     LUNCH = "lunch"
     DINNER = "dinner"
     SNACK = "snack"
+
+
+class FreeFrom(StrEnum):
+    """A dietary need beyond the nine allergens: foods to plan without.
+
+    What each covers is reviewed data (``foods/exclusion_vocabulary.csv``):
+    ``gluten`` is wheat, barley, rye and their products, and oats (SR28 cannot
+    confirm an oat food is gluten-free); ``lactose`` is every dairy food except
+    aged hard cheeses (parmesan, swiss, gruyere, romano, cheddar).
+    """
+
+    GLUTEN = "gluten"
+    LACTOSE = "lactose"

@@ -41,6 +41,7 @@ from mealplan._models import (
     PortionMode,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
+from mealplan._safety import safety_filter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -492,6 +493,8 @@ def build_problem(
     # Which foods each user-facing filter group removes.
     all_ids = list(table.ids)
     allowed = set(all_ids)
+    # Life-stage safety is not a group the diagnosis may switch off.
+    allowed -= safety_filter(request, table)
     if request.diet is not Diet.OMNIVORE and impose(GroupKind.DIET):
         allowed &= set(table.allowed(diet=request.diet))
     if request.allergies and impose(GroupKind.ALLERGIES):

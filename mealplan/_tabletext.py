@@ -458,6 +458,13 @@ def validate_foods(
 
     """
     extras = dict(extra_nutrients or {})
+    # A column that became a standard nutrient (e.g. iron_mg) may still be
+    # named as an extra with the same unit, so older callers keep working.
+    extras = {
+        k: u
+        for k, u in extras.items()
+        if not (k in _NUTRIENTS and u == k.rsplit("_", 1)[-1])
+    }
     _check_extras(extras, label)
     _check_shape(text, label, extras)
     ids = _ids(text, label)

@@ -15,10 +15,12 @@ from typing import Any
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan
+from mealplan._exclusions import words_mask
 from mealplan._models import SolverName
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import resolve_targets
 from mealplan._problem import DEFAULT_MAX_PORTIONS, build_problem
+from mealplan._safety import life_stages, unsafe_foods
 
 REL = 1e-6
 ABS = 1e-6
@@ -48,6 +50,11 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     meals = {m.name: m for m in req.meals or []}
     step = {"half": 0.5, "whole": 1.0}.get(req.portion_mode.value)
     days_per_food: Counter[str] = Counter()
+    # Life-stage safety rules and free_from needs: never a candidate.
+    ruled_out = set(unsafe_foods(table, life_stages(req.person)))
+    for need in req.free_from:
+        mask = words_mask(table, need.value).tolist()
+        ruled_out |= {f for f, m in zip(table.ids, mask, strict=True) if m}
     week_grams: Counter[str] = Counter()
     totals_sum: Counter[str] = Counter()
     for day in plan.days:
@@ -58,6 +65,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
             fid = item.food_id
             assert fid in frame.index, fid
             row = frame.loc[fid]
+            assert fid not in ruled_out, (fid, "life-stage safety or free_from")
             # Allowed foods.
             if req.diet.value != "omnivore":
                 assert bool(row[req.diet.value]), (fid, req.diet)

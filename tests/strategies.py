@@ -117,7 +117,7 @@ def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
     if kind == "duplicate":
         return pd.concat([table, table.iloc[[0]]], ignore_index=True), "id"
     if kind == "unknown_column":
-        return table.assign(zinc_mg=1.0), "zinc_mg"
+        return table.assign(boron_mg=1.0), "boron_mg"
     if kind == "missing":
         column = draw(st.sampled_from(["id", "name"]))
         return table.drop(columns=[column]), column

@@ -157,7 +157,7 @@ def test_minimal_caller_table_gets_safe_defaults(tmp_path: Path) -> None:
         ("id,name,meal_slots\na,A,brunch\n", 1, "meal_slots"),
         ("id,name,vegan\na,A,maybe\n", 1, "vegan"),
         ("id,name,price_per_100g\na,A,-1\n", 1, "price_per_100g"),
-        ("id,name,zinc_mg\na,A,1\n", None, "zinc_mg"),
+        ("id,name,boron_mg\na,A,1\n", None, "boron_mg"),
         ("id,calcium_mg\na,1\n", None, "name"),
         ("name\nA\n", None, "id"),
         ("id,name\n", None, None),

@@ -1,0 +1,302 @@
+"""Exclusions as people say them: ids, categories, and words with their meaning.
+
+``exclude: ["cheese"]`` must remove every cheese (feta and parmesan too, whose
+names do not say "cheese"), ``"fish"`` every fish (canned salmon too) and
+``"milk"`` every dairy food. Each entry is matched, in this order and as a
+union (so matching only ever removes more):
+
+1. a food id (case-insensitive);
+2. a category or SR28 food group (case-insensitive);
+3. a word of the reviewed vocabulary ``foods/exclusion_vocabulary.csv``
+   (singular or plural), which says what the word means: foods carrying an
+   allergen tag, foods of some categories, or foods whose texts match a
+   pattern, each with an ``unless`` pattern for stated exceptions;
+4. the entry as a whole word (plural ``s``/``es`` allowed) of the food's name
+   or description.
+
+An entry that matches nothing is an error with close suggestions, never a
+silent no-op. The vocabulary also defines the dietary needs ``gluten`` and
+``lactose`` (see :data:`FREE_FROM`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._errors import FoodTableError, RequestError
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+
+__all__ = [
+    "FREE_FROM",
+    "VOCABULARY_FILE",
+    "VocabularyRow",
+    "excluded_mask",
+    "load_vocabulary",
+    "read_vocabulary",
+    "words_mask",
+]
+
+VOCABULARY_FILE = "exclusion_vocabulary.csv"
+"""Name of the bundled vocabulary in ``foods/``."""
+
+FREE_FROM = ("gluten", "lactose")
+"""Dietary needs beyond the nine allergens, defined by the vocabulary."""
+
+_COLUMNS = ("words", "kind", "value", "unless", "note", "source")
+_KINDS = frozenset({"allergen", "categories", "pattern"})
+_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyRow:
+    """One meaning of one or more words (rows for the same word are OR'ed).
+
+    Attributes:
+        words: The words (lowercase) this row gives a meaning to.
+        kind: ``allergen`` (foods tagged with ``value``), ``categories``
+            (foods whose category or food group is in the ';' list ``value``)
+            or ``pattern`` (foods whose texts match the regex ``value``).
+        value: See ``kind``.
+        unless: Regex on the food's texts that exempts a matched food.
+        note: What the row means, in words.
+        source: Where the meaning comes from, when it is a published one.
+
+    """
+
+    words: frozenset[str]
+    kind: str
+    value: str
+    unless: re.Pattern[str] | None
+    note: str
+    source: str
+
+
+def read_vocabulary(path: Path) -> tuple[VocabularyRow, ...]:
+    """Read and check a vocabulary laid out like ``exclusion_vocabulary.csv``.
+
+    Raises:
+        FoodTableError: The file is missing or malformed.
+
+    """
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"The exclusion vocabulary {where} cannot be read ({exc.strerror}); reinstall mealplan."
+        raise FoodTableError(msg, path=where) from exc
+    reader = csv.DictReader(text.splitlines())
+    if tuple(reader.fieldnames or ()) != _COLUMNS:
+        msg = (
+            f"The exclusion vocabulary {where} has columns {reader.fieldnames}, "
+            f"expected {list(_COLUMNS)}; restore it from the mealplan repository."
+        )
+        raise FoodTableError(msg, path=where)
+    rows = []
+    for number, raw in enumerate(reader, start=1):
+        words = frozenset(
+            w.strip().lower() for w in (raw["words"] or "").split(";") if w.strip()
+        )
+        kind = (raw["kind"] or "").strip()
+        value = (raw["value"] or "").strip()
+        column, expected = "", ""
+        if not words:
+            column, expected = "words", "at least one word"
+        elif kind not in _KINDS:
+            column, expected = "kind", f"one of {sorted(_KINDS)}"
+        elif not value:
+            column, expected = "value", "a value"
+        unless: re.Pattern[str] | None = None
+        try:
+            if kind == "pattern":
+                re.compile(value)
+            if (raw["unless"] or "").strip():
+                unless = re.compile(raw["unless"].strip(), re.IGNORECASE)
+        except re.error:
+            column, expected = "value", "a valid regular expression"
+        if column:
+            msg = (
+                f"The exclusion vocabulary {where}, row {number}, column {column!r} "
+                f"holds {raw.get(column)!r}; expected {expected}."
+            )
+            raise FoodTableError(msg, path=where, row=number, column=column)
+        rows.append(
+            VocabularyRow(
+                words=words,
+                kind=kind,
+                value=value,
+                unless=unless,
+                note=(raw["note"] or "").strip(),
+                source=(raw["source"] or "").strip(),
+            )
+        )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[VocabularyRow, ...]:
+    return read_vocabulary(Path(path))
+
+
+def load_vocabulary() -> tuple[VocabularyRow, ...]:
+    """Return the bundled vocabulary, read once."""
+    return _load(str(data_file(VOCABULARY_FILE)))
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What matching needs from a table, computed once per table."""
+
+    ids: tuple[str, ...]
+    ids_lower: dict[str, int]
+    texts: tuple[str, ...]
+    names: tuple[str, ...]
+    groups: frozenset[str]
+    food_groups: tuple[frozenset[str], ...]
+    allergens: tuple[frozenset[str], ...]
+    name_words: frozenset[str]
+
+
+_VIEWS: weakref.WeakKeyDictionary[FoodTable, _View] = weakref.WeakKeyDictionary()
+
+
+def _view(table: FoodTable) -> _View:
+    view = _VIEWS.get(table)
+    if view is not None:
+        return view
+    ids = tuple(table.ids)
+    columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+    texts = tuple(" | ".join(p).lower() for p in zip(*columns, strict=True))
+    cats = [c.strip().lower() for c in table.texts("category")]
+    fgroups = [g.strip().lower() for g in table.texts("food_group")]
+    food_groups = tuple(
+        frozenset({c, g} - {""}) for c, g in zip(cats, fgroups, strict=True)
+    )
+    if table.has_column("allergens"):
+        allergens = tuple(frozenset(a) for a in table.tags("allergens"))
+    else:
+        # A table without the column: every food may hold every allergen.
+        allergens = tuple(frozenset({"*"}) for _ in ids)
+    names = tuple(n.lower() for n in table.texts("name"))
+    name_words = frozenset(w for t in names for w in re.findall(r"[a-z]+", t))
+    view = _View(
+        ids=ids,
+        ids_lower={i.lower(): k for k, i in enumerate(ids)},
+        texts=texts,
+        names=names,
+        groups=frozenset(g for fg in food_groups for g in fg),
+        food_groups=food_groups,
+        allergens=allergens,
+        name_words=name_words,
+    )
+    _VIEWS[table] = view
+    return view
+
+
+def _row_mask(view: _View, row: VocabularyRow) -> NDArray[np.bool_]:
+    if row.kind == "allergen":
+        hit = [row.value in a or "*" in a for a in view.allergens]
+    elif row.kind == "categories":
+        wanted = {v.strip().lower() for v in row.value.split(";")}
+        hit = [bool(wanted & g) for g in view.food_groups]
+    else:
+        pattern = re.compile(row.value, re.IGNORECASE)
+        hit = [bool(pattern.search(t)) for t in view.texts]
+    mask = np.array(hit, dtype=bool)
+    if row.unless is not None:
+        mask &= ~np.array([bool(row.unless.search(t)) for t in view.texts], dtype=bool)
+    return mask
+
+
+def _vocab_rows(entry: str, vocab: Sequence[VocabularyRow]) -> list[VocabularyRow]:
+    forms = {entry}
+    for suffix in ("es", "s"):
+        if entry.endswith(suffix) and len(entry) > len(suffix) + 2:
+            forms.add(entry[: -len(suffix)])
+    return [r for r in vocab if r.words & forms]
+
+
+def words_mask(table: FoodTable, word: str) -> NDArray[np.bool_]:
+    """Return which foods a vocabulary word (e.g. ``"gluten"``) covers."""
+    view = _view(table)
+    mask = np.zeros(len(view.ids), dtype=bool)
+    for row in _vocab_rows(word.strip().lower(), load_vocabulary()):
+        mask |= _row_mask(view, row)
+    return mask
+
+
+def _entry_mask(
+    view: _View, entry: str, vocab: Sequence[VocabularyRow]
+) -> NDArray[np.bool_]:
+    mask = np.zeros(len(view.ids), dtype=bool)
+    index = view.ids_lower.get(entry)
+    if index is not None:
+        mask[index] = True
+    if entry in view.groups:
+        mask |= np.array([entry in g for g in view.food_groups], dtype=bool)
+    for row in _vocab_rows(entry, vocab):
+        mask |= _row_mask(view, row)
+    word = re.compile(r"\b" + re.escape(entry) + r"(?:s|es)?\b")
+    mask |= np.array([bool(word.search(t)) for t in view.texts], dtype=bool)
+    return mask
+
+
+def _suggest(view: _View, entry: str, vocab: Sequence[VocabularyRow]) -> list[str]:
+    words = {w for r in vocab for w in r.words}
+    choices = sorted(words | set(view.groups) | view.name_words | set(view.ids_lower))
+    return difflib.get_close_matches(entry, choices, n=3, cutoff=0.7)
+
+
+def excluded_mask(table: FoodTable, exclude: Iterable[str]) -> NDArray[np.bool_]:
+    """Return which foods of ``table`` the ``exclude`` entries remove.
+
+    Raises:
+        RequestError: An entry matches no food id, category, vocabulary word
+            or word of a food's name or description.
+
+    """
+    view = _view(table)
+    vocab = load_vocabulary()
+    mask = np.zeros(len(view.ids), dtype=bool)
+    unknown: list[str] = []
+    for raw in exclude:
+        entry = str(raw).strip().lower()
+        if not entry:
+            continue
+        hit = _entry_mask(view, entry, vocab)
+        if not hit.any() and not _vocab_rows(entry, vocab):
+            unknown.append(str(raw).strip())
+        mask |= hit
+    if unknown:
+        first = unknown[0]
+        close = _suggest(view, first.lower(), vocab)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else "use a food id ('mealplan foods search WORDS'), a category such as "
+            "'dairy' or 'fish_seafood', or a word of a food's name."
+        )
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        msg = (
+            f"The exclude entry {first!r} matches no food id, category or food "
+            f"word{more}; {hint}"
+        )
+        raise RequestError(
+            msg, [{"loc": "exclude", "msg": f"{u!r} matches no food"} for u in unknown]
+        )
+    return mask

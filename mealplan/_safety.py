@@ -1,0 +1,384 @@
+"""Life-stage food safety: which foods a person's life stage rules out.
+
+The rules are reviewed data, ``foods/safety_rules.csv``: one row per rule
+with the life stages it protects, the food categories and words it matches,
+the words that exempt a food, explicit food ids, the reason in words and the
+published source. This module only applies them, conservatively: a rule's
+words are matched against every text the table holds about a food (name,
+SR28 or FNDDS description), and its categories against the food's category
+*and* its SR28 food group, so a food matched by either is left out.
+
+Life stages (a person can be in several):
+
+* ``toddler``: ages 1-3 (the DRI group; choking hazards, AAP/CDC);
+* ``under_5``: ages 1-4 (a higher-risk group for food-borne illness,
+  foodsafety.gov);
+* ``child``: ages 1-11 (the FDA/EPA fish advice covers children 1-11);
+* ``pregnancy`` and ``lactation``.
+
+Infants under 12 months are refused outright (:class:`LifeStageError`): they
+need breast milk or formula and a paediatrician's guidance. A request that
+gives explicit targets and no person has no known life stage, so no rule
+applies to it (the plan notes say so).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
+from mealplan._exclusions import words_mask
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from mealplan._catalog import FoodTable
+    from mealplan._models import Person, PlanRequest
+
+__all__ = [
+    "LIFE_STAGES",
+    "SAFETY_RULES_FILE",
+    "SafetyRule",
+    "check_person",
+    "life_stages",
+    "load_safety_rules",
+    "read_safety_rules",
+    "safety_filter",
+    "unsafe_foods",
+]
+
+SAFETY_RULES_FILE = "safety_rules.csv"
+"""Name of the bundled rules table in ``foods/``."""
+
+LIFE_STAGES: dict[str, str] = {
+    "toddler": "children aged 1-3",
+    "under_5": "children under 5",
+    "child": "children aged 1-11",
+    "pregnancy": "pregnancy",
+    "lactation": "lactation",
+}
+"""Every life stage a rule may name, with the words reports use for it."""
+
+_COLUMNS = (
+    "rule",
+    "life_stages",
+    "categories",
+    "pattern",
+    "unless",
+    "ids",
+    "reason",
+    "source",
+)
+_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
+
+# SR28 food groups -> the table's categories, so a food whose category is
+# missing or named differently (a caller's table, a dish) still meets the
+# category rules through its food group.
+_GROUP_CATEGORIES: dict[str, str] = {
+    "finfish and shellfish products": "fish_seafood",
+    "beef products": "meat",
+    "pork products": "meat",
+    "lamb, veal, and game products": "meat",
+    "sausages and luncheon meats": "meat",
+    "poultry products": "poultry",
+    "nut and seed products": "nuts_seeds",
+    "vegetables and vegetable products": "vegetables",
+    "fruits and fruit juices": "fruits",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRule:
+    """One row of ``safety_rules.csv``.
+
+    A food breaks the rule when its id is in ``ids``, or when it is in one of
+    ``categories`` (any food, if empty) and its text matches ``pattern``
+    (always, if empty), and its text does not match ``unless``.
+
+    Attributes:
+        rule: Short id, e.g. ``"high_mercury_fish"``.
+        life_stages: The stages it protects (keys of :data:`LIFE_STAGES`).
+        categories: Food categories it covers; empty for every category.
+        pattern: Case-insensitive regular expression on the food's texts.
+        unless: Regular expression that exempts a matched food.
+        ids: Food ids it always covers.
+        reason: What is wrong with such a food, completing "<food> ...".
+        source: The published guidance it follows.
+
+    """
+
+    rule: str
+    life_stages: frozenset[str]
+    categories: frozenset[str]
+    pattern: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    ids: frozenset[str]
+    reason: str
+    source: str
+
+    def matches(self, food_id: str, categories: Iterable[str], text: str) -> bool:
+        """Return whether a food (its id, categories and lowercased text) breaks it."""
+        if food_id in self.ids:
+            return True
+        if not (self.categories or self.pattern):
+            return False
+        if self.categories and not (self.categories & set(categories)):
+            return False
+        if self.pattern is not None and not self.pattern.search(text):
+            return False
+        return not (self.unless is not None and self.unless.search(text))
+
+
+def read_safety_rules(path: Path) -> tuple[SafetyRule, ...]:
+    """Read and check a rules table laid out like ``safety_rules.csv``.
+
+    Raises:
+        FoodTableError: The file is missing, or a header, life stage or
+            regular expression is malformed.
+
+    """
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"The safety rules {where} cannot be read ({exc.strerror}); reinstall mealplan."
+        raise FoodTableError(msg, path=where) from exc
+    reader = csv.DictReader(text.splitlines())
+    if tuple(reader.fieldnames or ()) != _COLUMNS:
+        msg = (
+            f"The safety rules {where} have columns {reader.fieldnames}, expected "
+            f"{list(_COLUMNS)}; restore the file from the mealplan repository."
+        )
+        raise FoodTableError(msg, path=where)
+    rules = [_parse(raw, where, n) for n, raw in enumerate(reader, start=1)]
+    if not rules:
+        msg = f"The safety rules {where} have no rows; restore the file."
+        raise FoodTableError(msg, path=where)
+    return tuple(rules)
+
+
+def _parse(raw: dict[str, str], where: str, row: int) -> SafetyRule:
+    def bad(column: str, expected: str) -> FoodTableError:
+        msg = (
+            f"The safety rules {where}, row {row}, column {column!r} hold "
+            f"{raw.get(column)!r}; expected {expected}."
+        )
+        return FoodTableError(msg, path=where, row=row, column=column)
+
+    def split(column: str) -> frozenset[str]:
+        return frozenset(s.strip() for s in (raw[column] or "").split(";") if s.strip())
+
+    def regex(column: str) -> re.Pattern[str] | None:
+        text = (raw[column] or "").strip()
+        if not text:
+            return None
+        try:
+            return re.compile(text, re.IGNORECASE)
+        except re.error:
+            raise bad(column, "a valid regular expression") from None
+
+    stages = split("life_stages")
+    column, expected = "life_stages", f"a ';' list of {sorted(LIFE_STAGES)}"
+    if not stages or not stages <= set(LIFE_STAGES):
+        raise bad(column, expected)
+    rule = SafetyRule(
+        rule=(raw["rule"] or "").strip(),
+        life_stages=stages,
+        categories=split("categories"),
+        pattern=regex("pattern"),
+        unless=regex("unless"),
+        ids=split("ids"),
+        reason=(raw["reason"] or "").strip(),
+        source=(raw["source"] or "").strip(),
+    )
+    problem: tuple[str, str] | None = None
+    if not rule.rule:
+        problem = ("rule", "a rule id")
+    elif not (rule.categories or rule.pattern or rule.ids):
+        problem = ("pattern", "a pattern, categories or ids")
+    elif not rule.reason or not rule.source:
+        problem = ("source", "a reason and a source on every rule")
+    if problem is not None:
+        raise bad(*problem)
+    return rule
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[SafetyRule, ...]:
+    return read_safety_rules(Path(path))
+
+
+def load_safety_rules() -> tuple[SafetyRule, ...]:
+    """Return the bundled rules (``foods/safety_rules.csv``), read once."""
+    return _load(str(data_file(SAFETY_RULES_FILE)))
+
+
+def life_stages(person: Person | None) -> frozenset[str]:
+    """Return the life stages of :data:`LIFE_STAGES` that ``person`` is in."""
+    if person is None:
+        return frozenset()
+    stages: set[str] = set()
+    if 1 <= person.age < 4:
+        stages.add("toddler")
+    if 1 <= person.age < 5:
+        stages.add("under_5")
+    if 1 <= person.age < 12:
+        stages.add("child")
+    if person.pregnancy:
+        stages.add("pregnancy")
+    if person.lactation:
+        stages.add("lactation")
+    return frozenset(stages)
+
+
+def check_person(person: Person | None) -> None:
+    """Refuse a person the planner cannot plan for safely.
+
+    Raises:
+        LifeStageError: The person is under 12 months old.
+
+    """
+    if person is not None and person.age < 1:
+        msg = (
+            f"mealplan does not plan meals for infants under 12 months (age "
+            f"{person.age:g} years): infants need breast milk or formula and a "
+            "paediatrician's guidance on complementary foods, so give an age of "
+            "1 year or more."
+        )
+        raise LifeStageError(msg, [{"loc": "person.age", "msg": msg}])
+
+
+_Matches = dict[str, tuple[tuple[str, SafetyRule], ...]]
+_CACHE: weakref.WeakKeyDictionary[FoodTable, _Matches] = weakref.WeakKeyDictionary()
+
+
+def _food_texts(table: FoodTable) -> list[str]:
+    columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+    return [" | ".join(parts).lower() for parts in zip(*columns, strict=True)]
+
+
+def _food_categories(table: FoodTable) -> list[frozenset[str]]:
+    cats = table.texts("category")
+    groups = table.texts("food_group")
+    return [
+        frozenset(
+            {c.strip().lower(), _GROUP_CATEGORIES.get(g.strip().lower(), "")} - {""}
+        )
+        for c, g in zip(cats, groups, strict=True)
+    ]
+
+
+def _all_matches(
+    table: FoodTable, rules: Sequence[SafetyRule]
+) -> dict[str, list[SafetyRule]]:
+    found: dict[str, list[SafetyRule]] = {}
+    texts = _food_texts(table)
+    cats = _food_categories(table)
+    for food_id, text, categories in zip(table.ids, texts, cats, strict=True):
+        hits = [r for r in rules if r.matches(food_id, categories, text)]
+        if hits:
+            found[food_id] = hits
+    return found
+
+
+def unsafe_foods(
+    table: FoodTable,
+    stages: Iterable[str],
+    rules: Sequence[SafetyRule] | None = None,
+) -> dict[str, SafetyRule]:
+    """Return the foods of ``table`` that a rule for any of ``stages`` rules out.
+
+    Args:
+        table: The food table.
+        stages: Life stages (keys of :data:`LIFE_STAGES`), e.g. from
+            :func:`life_stages`.
+        rules: The rules; the bundled ones when None.
+
+    Returns:
+        Food id -> the first rule (in file order) it breaks, for the given
+        stages; foods that break none are absent.
+
+    """
+    wanted = frozenset(stages)
+    if not wanted:
+        return {}
+    if rules is None:
+        bundled = load_safety_rules()
+        matches = _CACHE.get(table)
+        if matches is None:
+            raw = _all_matches(table, bundled)
+            matches = {
+                fid: tuple((s, r) for r in hits for s in sorted(r.life_stages))
+                for fid, hits in raw.items()
+            }
+            _CACHE[table] = matches
+    else:
+        raw = _all_matches(table, rules)
+        matches = {
+            fid: tuple((s, r) for r in hits for s in sorted(r.life_stages))
+            for fid, hits in raw.items()
+        }
+    out: dict[str, SafetyRule] = {}
+    for fid, pairs in matches.items():
+        for stage, rule in pairs:
+            if stage in wanted:
+                out[fid] = rule
+                break
+    return out
+
+
+def _stage_words(rule: SafetyRule, stages: frozenset[str]) -> str:
+    hit = sorted(rule.life_stages & stages, key=list(LIFE_STAGES).index)
+    return " and ".join(LIFE_STAGES[s] for s in hit)
+
+
+def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
+    """Return the foods the request's life stage and ``free_from`` rule out.
+
+    This is the planner's hook: these foods are never candidates, and no
+    diagnosis relaxes them.
+
+    Raises:
+        LifeStageError: The person is under 12 months old.
+        UnsafeFoodError: A food in ``include`` or a pin breaks a safety rule
+            for the person's life stage; it is never planned silently.
+
+    """
+    check_person(request.person)
+    stages = life_stages(request.person)
+    unsafe = unsafe_foods(table, stages)
+    named = [("include", f) for f in request.include]
+    named += [("pins", p.food) for p in request.pins]
+    needs: dict[str, set[str]] = {n.value: set() for n in request.free_from}
+    for need, found in needs.items():
+        mask = words_mask(table, need)
+        found.update(f for f, m in zip(table.ids, mask.tolist(), strict=True) if m)
+    for where, food in named:
+        for need, found in needs.items():
+            if food in found:
+                msg = (
+                    f"{food!r} in {where} may contain {need}, which free_from "
+                    f"rules out; remove it from {where} or drop {need!r} from "
+                    "free_from."
+                )
+                raise UnsafeFoodError(
+                    msg, [{"loc": where, "msg": msg}], food=food, rule=need
+                )
+        rule = unsafe.get(food)
+        if rule is None:
+            continue
+        msg = (
+            f"{food!r} in {where} is not safe for {_stage_words(rule, stages)}: it "
+            f"{rule.reason} ({rule.source}); remove it from {where}."
+        )
+        raise UnsafeFoodError(
+            msg, [{"loc": where, "msg": msg}], food=food, rule=rule.rule
+        )
+    return frozenset(unsafe).union(*needs.values())

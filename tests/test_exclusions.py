@@ -1,0 +1,175 @@
+"""Exclusions as people say them, and the gluten and lactose needs.
+
+The independent rules below are simpler than the vocabulary: every food they
+flag must be removed (the vocabulary may remove more, never less).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import FoodTable, RequestError, UnsafeFoodError
+from mealplan._catalog import load_foods
+from mealplan._cli import main
+from mealplan._exclusions import excluded_mask, words_mask
+from tests.checks import check_plan
+
+AGED_CHEESES = {"parmesan-grated", "parmesan-hard", "swiss-cheese", "cheddar"}
+GLUTEN_WORDS = re.compile(
+    r"\b(wheat|barley|rye|oats?|oatmeal|malt|spelt|bulgur|couscous)", re.I
+)
+
+
+def _removed(table: FoodTable, words: list[str]) -> set[str]:
+    mask = excluded_mask(table, words)
+    return {f for f, m in zip(table.ids, mask.tolist(), strict=True) if m}
+
+
+def _rows(table: FoodTable) -> list[tuple[str, str, str, str, set[str]]]:
+    names = table.texts("name")
+    descs = table.texts("sr28_description")
+    groups = table.texts("food_group")
+    cats = table.texts("category")
+    allergens = table.tags("allergens")
+    return [
+        (fid, g, c, f"{n} | {d}", set(a))
+        for fid, n, d, g, c, a in zip(
+            table.ids, names, descs, groups, cats, allergens, strict=True
+        )
+    ]
+
+
+def _check_table(table: FoodTable) -> None:
+    cheese = _removed(table, ["cheese"])
+    fish = _removed(table, ["fish"])
+    milk = _removed(table, ["milk"])
+    gluten = set(_removed(table, ["gluten"]))
+    lactose = set(_removed(table, ["lactose"]))
+    missed = []
+    for fid, _group, cat, text, allergens in _rows(table):
+        desc = text.split(" | ", 1)[1]
+        if re.match(r"cheese\b", desc, re.I) and fid not in cheese:
+            missed.append((fid, "cheese"))
+        if re.match(r"fish,", desc, re.I) and fid not in fish:
+            missed.append((fid, "fish"))
+        if (
+            cat == "dairy" or re.match(r"(milk|cheese|yogurt|cream)\b", desc, re.I)
+        ) and (fid not in milk):
+            missed.append((fid, "milk"))
+        if ("wheat" in allergens or GLUTEN_WORDS.search(text)) and fid not in gluten:
+            missed.append((fid, "gluten"))
+        aged = fid in AGED_CHEESES or re.search(
+            r"cheese, (parmesan|swiss|gruyere|romano|cheddar)", desc, re.I
+        )
+        if "milk" in allergens and fid not in lactose and not aged:
+            missed.append((fid, "lactose"))
+    assert not missed, missed[:20]
+
+
+def test_bundled_table_follows_the_independent_rules() -> None:
+    _check_table(load_foods())
+
+
+def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
+    _check_table(sr28_foods)
+
+
+@pytest.mark.parametrize(
+    ("word", "removed", "kept"),
+    [
+        ("cheese", {"feta", "parmesan-hard", "cottage-cheese"}, {"milk-whole"}),
+        ("fish", {"salmon-pink-canned", "tuna-light-canned-water"}, {"shrimp-cooked"}),
+        ("milk", {"feta", "cottage-cheese", "yogurt-plain-whole"}, {"egg-hard-boiled"}),
+        ("shellfish", {"shrimp-cooked", "clams-canned"}, {"salmon-pink-canned"}),
+        (
+            "meat",
+            {"beef-sirloin-steak", "chicken-breast-roasted"},
+            {"salmon-pink-canned"},
+        ),
+        ("gluten", {"barley-pearled-cooked", "oats-rolled-dry"}, {"potato-baked"}),
+        ("lactose", {"milk-whole", "feta"}, AGED_CHEESES),
+        ("Fruits", {"apple"}, {"carrots-cooked"}),
+        ("cheeses", {"feta"}, {"milk-whole"}),
+    ],
+)
+def test_words_mean_what_people_mean(
+    word: str, removed: set[str], kept: set[str]
+) -> None:
+    table = load_foods()
+    hit = _removed(table, [word])
+    assert removed <= hit
+    assert not (kept & hit)
+
+
+@pytest.mark.parametrize(
+    ("word", "suggestion"), [("chese", "cheese"), ("brocoli", "broccoli")]
+)
+def test_unknown_words_are_errors_with_suggestions(word: str, suggestion: str) -> None:
+    with pytest.raises(RequestError, match=suggestion) as info:
+        load_foods().allowed(exclude=[word])
+    assert info.value.errors[0]["loc"] == "exclude"
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_word_exits_2_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["plan", "--age", "35", "--sex", "female", "--exclude", "xyzzyfood"])
+    assert code == 2
+    assert "xyzzyfood" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("need", ["gluten", "lactose"])
+def test_free_from_plans_hold_none(need: str) -> None:
+    foods = load_foods()
+    result = mealplan.plan(
+        {"person": {"age": 40, "sex": "female"}, "free_from": [need], "time_limit": 5},
+        foods,
+    )
+    check_plan(result, foods)
+    covered = words_mask(foods, need)
+    bad = {f for f, m in zip(foods.ids, covered.tolist(), strict=True) if m}
+    rows = {fid: (text, allergens) for fid, _, _, text, allergens in _rows(foods)}
+    for item in result.items:
+        assert item.food_id not in bad
+        text, allergens = rows[item.food_id]
+        if need == "gluten":
+            assert "wheat" not in allergens
+            assert not GLUTEN_WORDS.search(text)
+        else:
+            assert "milk" not in allergens or item.food_id in AGED_CHEESES
+
+
+def test_free_from_include_conflict_is_an_error() -> None:
+    with pytest.raises(UnsafeFoodError, match="gluten"):
+        mealplan.plan(
+            {
+                "person": {"age": 40, "sex": "female"},
+                "free_from": ["gluten"],
+                "include": ["barley-pearled-cooked"],
+            }
+        )
+
+
+def test_free_from_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "plan",
+            "--age",
+            "40",
+            "--sex",
+            "male",
+            "--free-from",
+            "lactose",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert (
+        '"free_from": [\n      "lactose"' in out
+        or '"free_from":["lactose"]' in out.replace(" ", "").replace("\n", "")
+    )

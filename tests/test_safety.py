@@ -1,0 +1,331 @@
+"""Life-stage food safety: independent rules over the whole table, refusals, plans.
+
+The INDEPENDENT rules below are deliberately simpler than
+``foods/safety_rules.csv``: every food they flag must be ruled out for the
+life stage (the bundled rules may rule out more, never less). They run over
+the bundled table and, when ../shared exists, over all SR28 foods.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import (
+    FoodTable,
+    InfeasiblePlanError,
+    LifeStageError,
+    RequestError,
+    UnsafeFoodError,
+)
+from mealplan._catalog import load_foods
+from mealplan._cli import main
+from mealplan._errors import FoodTableError
+from mealplan._models import Person, Sex
+from mealplan._safety import (
+    LIFE_STAGES,
+    life_stages,
+    load_safety_rules,
+    read_safety_rules,
+    unsafe_foods,
+)
+from tests.checks import check_plan
+
+MERCURY = re.compile(
+    r"\b(shark|swordfish|tilefish|marlin|orange roughy|bigeye)\b|mackerel, king", re.I
+)
+LIVER = re.compile(r"\bliver\b", re.I)
+SOFT_CHEESE = re.compile(
+    r"queso fresco|\bbrie\b|camembert|\bfeta\b|cheese, blue|gorgonzola", re.I
+)
+SMOKED = re.compile(r"\b(smoked|lox|kippered|pickled)\b", re.I)
+ANIMAL_GROUPS = {
+    "Finfish and Shellfish Products",
+    "Beef Products",
+    "Pork Products",
+    "Poultry Products",
+    "Lamb, Veal, and Game Products",
+}
+FISH_GROUP = "Finfish and Shellfish Products"
+NUT_GROUP = "Nut and Seed Products"
+VEG_GROUP = "Vegetables and Vegetable Products"
+
+
+def pregnancy_rules(food_id: str, group: str, text: str) -> list[str]:
+    """Independent pregnancy/lactation rules a food breaks."""
+    broken = []
+    if MERCURY.search(text):
+        broken.append("mercury")
+    if LIVER.search(text):
+        broken.append("liver")
+    if SOFT_CHEESE.search(text):
+        broken.append("soft cheese")
+    sprouts = re.search(r"\bsprout(ed|s)\b", text, re.I)
+    if sprouts and re.search(r"\braw\b", text, re.I) and "brussels" not in text.lower():
+        broken.append("raw sprouts")
+    if re.search(r"\braw\b", text, re.I) and (
+        group in ANIMAL_GROUPS
+        or re.match(r"^eggs?,", text.split("|")[-1].strip(), re.I)
+    ):
+        broken.append("raw animal food")
+    if group == FISH_GROUP and SMOKED.search(text):
+        broken.append("smoked fish")
+    return broken
+
+
+def toddler_rules(food_id: str, group: str, text: str) -> list[str]:
+    """Independent choking-hazard rules for ages 1-3."""
+    broken = []
+    if group == NUT_GROUP:
+        broken.append("nuts and seeds")
+    if re.search(r"popcorn", text, re.I):
+        broken.append("popcorn")
+    if re.search(r"(^|\| )grapes?,", text, re.I):
+        broken.append("whole grapes")
+    if group == VEG_GROUP and re.search(r"\braw\b", text, re.I):
+        broken.append("raw vegetable")
+    if (
+        re.search(r"\b(frankfurter|hot dog)\b", text, re.I)
+        and "roll" not in text.lower()
+    ):
+        broken.append("hot dog")
+    return broken
+
+
+def _rows(table: FoodTable) -> list[tuple[str, str, str]]:
+    names = table.texts("name")
+    descs = table.texts("sr28_description")
+    groups = table.texts("food_group")
+    return [
+        (fid, g, f"{n} | {d}")
+        for fid, n, d, g in zip(table.ids, names, descs, groups, strict=True)
+    ]
+
+
+def _check_table(table: FoodTable) -> None:
+    pregnant = unsafe_foods(table, ["pregnancy"])
+    lactating = unsafe_foods(table, ["lactation"])
+    toddler = set(unsafe_foods(table, ["toddler", "under_5", "child"]))
+    child = unsafe_foods(table, ["child"])
+    missed = []
+    for fid, group, text in _rows(table):
+        for rule in pregnancy_rules(fid, group, text):
+            if fid not in pregnant or fid not in lactating:
+                missed.append((fid, rule))
+        for rule in toddler_rules(fid, group, text):
+            if fid not in toddler:
+                missed.append((fid, rule))
+        if (MERCURY.search(text) or LIVER.search(text)) and fid not in child:
+            missed.append((fid, "child: mercury or liver"))
+    assert not missed, missed[:20]
+
+
+def test_bundled_table_follows_the_independent_rules() -> None:
+    _check_table(load_foods())
+
+
+def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
+    _check_table(sr28_foods)
+
+
+@pytest.mark.parametrize(
+    ("stage", "food"),
+    [
+        # What the issue found planned silently.
+        ("pregnancy", "swordfish-cooked"),
+        ("pregnancy", "beef-liver-braised"),
+        ("pregnancy", "alfalfa-sprouts"),
+        ("pregnancy", "queso-fresco"),
+        ("pregnancy", "salmon-smoked-lox"),
+        ("pregnancy", "egg-whole"),
+        ("lactation", "swordfish-cooked"),
+        ("toddler", "almonds"),
+        ("toddler", "popcorn-air-popped"),
+        ("toddler", "carrots-raw"),
+        ("toddler", "peanut-butter"),
+        ("toddler", "hot-dog-beef"),
+        ("toddler", "raisins"),
+        ("child", "swordfish-cooked"),
+        ("under_5", "alfalfa-sprouts"),
+    ],
+)
+def test_named_unsafe_foods(stage: str, food: str) -> None:
+    assert food in unsafe_foods(load_foods(), [stage])
+
+
+@pytest.mark.parametrize(
+    ("stages", "food"),
+    [
+        # Precision: ordinary safe foods stay in.
+        (("pregnancy", "lactation"), "salmon-sockeye-cooked"),
+        (("pregnancy", "lactation"), "tuna-light-canned-water"),
+        (("pregnancy", "lactation"), "mackerel-atlantic-cooked"),
+        (("pregnancy", "lactation"), "cheddar"),
+        (("pregnancy", "lactation"), "milk-whole"),
+        (("pregnancy", "lactation"), "egg-hard-boiled"),
+        (("pregnancy", "lactation"), "brussels-sprouts-cooked"),
+        (("pregnancy", "lactation"), "chicken-breast-roasted"),
+        (("toddler", "under_5", "child"), "banana"),
+        (("toddler", "under_5", "child"), "milk-whole"),
+        (("toddler", "under_5", "child"), "yogurt-plain-whole"),
+        (("toddler", "under_5", "child"), "black-beans-cooked"),
+        (("toddler", "under_5", "child"), "carrots-cooked"),
+    ],
+)
+def test_plain_foods_stay_allowed(stages: tuple[str, ...], food: str) -> None:
+    assert food not in unsafe_foods(load_foods(), stages)
+
+
+def test_adults_have_no_rules() -> None:
+    adult = Person(age=35, sex=Sex.FEMALE)
+    assert life_stages(adult) == frozenset()
+    assert unsafe_foods(load_foods(), life_stages(adult)) == {}
+
+
+@pytest.mark.parametrize(
+    ("age", "stages"),
+    [
+        (1, {"toddler", "under_5", "child"}),
+        (3.9, {"toddler", "under_5", "child"}),
+        (4, {"under_5", "child"}),
+        (5, {"child"}),
+        (11.9, {"child"}),
+        (12, set()),
+    ],
+)
+def test_life_stage_bands(age: float, stages: set[str]) -> None:
+    assert life_stages(Person(age=age, sex=Sex.MALE)) == stages
+
+
+def test_rules_file_is_reviewed_data() -> None:
+    rules = load_safety_rules()
+    assert len({r.rule for r in rules}) == len(rules)
+    for rule in rules:
+        assert rule.life_stages <= set(LIFE_STAGES)
+        assert rule.reason
+        assert re.search(r"FDA|CDC|Pediatrics|IOM|foodsafety|USDA", rule.source)
+
+
+def test_a_broken_rules_file_is_a_table_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.csv"
+    path.write_text(
+        "rule,life_stages,categories,pattern,unless,ids,reason,source\n"
+        "x,teenagers,,fish,,,is fish,FDA\n"
+    )
+    with pytest.raises(FoodTableError, match="life_stages"):
+        read_safety_rules(path)
+    path.write_text(
+        "rule,life_stages,categories,pattern,unless,ids,reason,source\n"
+        "x,pregnancy,,(fish,,,is fish,FDA\n"
+    )
+    with pytest.raises(FoodTableError, match="regular expression"):
+        read_safety_rules(path)
+
+
+@pytest.mark.parametrize("age", [0, 0.3, 0.5, 0.99])
+def test_infants_are_refused(age: float) -> None:
+    with pytest.raises(LifeStageError, match="breast milk or formula") as info:
+        mealplan.plan({"person": {"age": age, "sex": "male"}})
+    assert isinstance(info.value, RequestError)
+    assert "\n" not in str(info.value)
+
+
+def test_infants_are_refused_by_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--age", "0.3", "--sex", "male"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "infants under 12 months" in err
+
+
+@pytest.mark.parametrize(
+    "food",
+    ["swordfish-cooked", "beef-liver-braised", "alfalfa-sprouts", "queso-fresco"],
+)
+def test_unsafe_include_fails_with_the_reason(food: str) -> None:
+    request = {
+        "person": {"age": 30, "sex": "female", "pregnancy": True},
+        "include": [food],
+    }
+    with pytest.raises(UnsafeFoodError) as info:
+        mealplan.plan(request)
+    err = info.value
+    assert err.food == food
+    assert err.rule
+    assert "pregnancy" in str(err)
+    assert "\n" not in str(err)
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.food, again.rule, str(again)) == (err.food, err.rule, str(err))
+
+
+def test_unsafe_pin_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    request = {
+        "person": {"age": 2, "sex": "female"},
+        "pins": [{"food": "popcorn-air-popped"}],
+    }
+    with pytest.raises(UnsafeFoodError, match="children aged 1-3"):
+        mealplan.plan(request)
+
+
+def test_unsafe_include_exits_2_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "plan",
+            "--age",
+            "30",
+            "--sex",
+            "female",
+            "--pregnant",
+            "--include",
+            "swordfish-cooked",
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "high-mercury" in err
+    assert "\n" not in err
+
+
+persons = st.one_of(
+    st.fixed_dictionaries(
+        {"age": st.floats(1, 11.99), "sex": st.sampled_from(["female", "male"])}
+    ),
+    st.fixed_dictionaries(
+        {
+            "age": st.integers(14, 50),
+            "sex": st.just("female"),
+            "pregnancy": st.booleans(),
+        }
+    ).map(lambda p: p if p["pregnancy"] else {**p, "lactation": True}),
+)
+
+
+@settings(max_examples=8)
+@given(
+    person=persons,
+    diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+)
+def test_random_people_get_no_unsafe_food(person: dict[str, Any], diet: str) -> None:
+    foods = load_foods()
+    request = {"person": person, "diet": diet, "time_limit": 5}
+    try:
+        result = mealplan.plan(request, foods)
+    except InfeasiblePlanError:
+        return
+    check_plan(result, foods)
+    stages = life_stages(Person.model_validate(person))
+    rows = {fid: (g, t) for fid, g, t in _rows(foods)}
+    unsafe = unsafe_foods(foods, stages)
+    for item in result.items:
+        group, text = rows[item.food_id]
+        assert item.food_id not in unsafe, item.food_id
+        if stages & {"pregnancy", "lactation"}:
+            assert not pregnancy_rules(item.food_id, group, text), item.food_id
+        if "toddler" in stages:
+            assert not toddler_rules(item.food_id, group, text), item.food_id
