@@ -65,6 +65,10 @@ _TEXTS = (
     "sr28_description",
     "provenance",
 )
+# Structure data (FOODS_COLUMNS' last four): kept as text, a ;-list and a flag.
+_STRUCTURE_TEXTS = ("fndds_code", "base")
+_STRUCTURE_LISTS = ("roles",)
+_STRUCTURE_BOOLS = ("whole_units",)
 _ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
 _ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))
 _TRUE = frozenset({"true", "1", "yes"})
@@ -132,6 +136,10 @@ class Food(BaseModel):
     provenance: str | None
     portions: tuple[Portion, ...]
     mentions: tuple[Mention, ...]
+    fndds_code: str | None = None
+    base: str | None = None
+    roles: tuple[str, ...] = ()
+    whole_units: bool = False
 
 
 def _err(label: str, row: int | None, column: str | None, text: str) -> FoodTableError:
@@ -496,8 +504,25 @@ class FoodTable:
                 # An empty cell would make the food unusable; it means "any slot".
                 cells = [c or _ALL_SLOTS for c in cells]
             out[column] = cells
+        for column in _STRUCTURE_TEXTS:
+            out[column] = (
+                text[column].astype(str).tolist() if column in columns else [""] * n
+            )
+        for column in _STRUCTURE_LISTS:
+            out[column] = (
+                [_split(c) for c in text[column].astype(str)]
+                if column in columns
+                else [()] * n
+            )
+        for column in _STRUCTURE_BOOLS:
+            out[column] = (
+                text[column].astype(str).str.lower().isin(_TRUE).tolist()
+                if column in columns
+                else [False] * n
+            )
         order = ["name", *_TEXTS[1:4], *_NUTRIENTS, *extras, *_BOOLS, *_LISTS]
         order += [*_FLOATS, *_TEXTS[4:]]
+        order += [*_STRUCTURE_TEXTS, *_STRUCTURE_LISTS, *_STRUCTURE_BOOLS]
         frame = pd.DataFrame(
             {c: out[c] for c in order}, index=pd.Index(ids.tolist(), name="id")
         )
@@ -662,6 +687,10 @@ class FoodTable:
             provenance=opt_text("provenance"),
             portions=portions,
             mentions=tuple(self._mentions.get(food_id, ())),
+            fndds_code=opt_text("fndds_code"),
+            base=opt_text("base"),
+            roles=tuple(row["roles"]),
+            whole_units=bool(row["whole_units"]),
         )
 
     def search(self, words: str | Sequence[str]) -> list[str]:
