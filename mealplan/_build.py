@@ -746,6 +746,19 @@ def build_foods(
     write_csv(portions, portions_path)
     if ingredients is not None:
         write_csv(ingredients, out / "dish_ingredients.csv")
+    if structure is not None:
+        from mealplan._grocery import PURCHASE_COLUMNS, purchase_rows
+
+        ndb = dict(zip(selection["id"], selection["ndb_no"], strict=True))
+        buy = {ndb[f]: r["buy_ndb"] for f, r in structure.items() if r["buy_ndb"]}
+        used = set(ndb.values())
+        if ingredients is not None:
+            used |= set(ingredients["ndb_no"])
+        rows = purchase_rows(sr28, used, buy)
+        write_csv(
+            pd.DataFrame(rows, columns=list(PURCHASE_COLUMNS)),
+            out / "purchase_forms.csv",
+        )
     return foods_path, portions_path
 
 

@@ -893,12 +893,18 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
+    dishes: bool = False,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
+        dishes: For the bundled table, also load its FNDDS dishes (rows with
+            an ``fndds_code``). Off by default until the planner has meal-
+            structure rules: 1,221 more candidates slow solves (a proof of
+            infeasibility no longer fits the default time limit). A caller's
+            CSV is always loaded whole.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -911,6 +917,11 @@ def load_foods(
         folder = foods_dir()
         text = _read_csv(folder / "foods.csv", "Bundled food table")
         port = _read_csv(folder / "portions.csv", "Bundled portions table")
+        if not dishes and "fndds_code" in text.columns:
+            kept = text["fndds_code"] == ""
+            port = port[port["food_id"].isin(set(text.loc[kept, "id"]))]
+            text = text[kept].reset_index(drop=True)
+            port = port.reset_index(drop=True)
         mentions_path = folder / "article_mentions.csv"
         mentions = (
             _read_csv(mentions_path, "Article mentions")

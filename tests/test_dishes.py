@@ -256,8 +256,17 @@ def test_every_food_has_structure(foods: list[dict[str, str]]) -> None:
         assert by_id[food_id]["whole_units"] == "false"
 
 
+def test_dishes_are_opt_in_until_the_planner_has_structure_rules() -> None:
+    plain = load_foods()
+    assert not any(plain.texts("fndds_code"))
+    assert len(plain) == len(_read(FOODS / "selection.csv"))
+    full = load_foods(dishes=True)
+    assert len(full) == len(_read(FOODS / "foods.csv"))
+    assert len(full.portions) == len(_read(FOODS / "portions.csv"))
+
+
 def test_loader_keeps_structure_columns() -> None:
-    table = load_foods()
+    table = load_foods(dishes=True)
     assert table.has_column("roles")
     assert table.has_column("fndds_code")
     dish = next(

@@ -47,7 +47,12 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def test_committed_tables_equal_a_fresh_build(fresh: Path) -> None:
-    for name in ("foods.csv", "portions.csv", "dish_ingredients.csv"):
+    for name in (
+        "foods.csv",
+        "portions.csv",
+        "dish_ingredients.csv",
+        "purchase_forms.csv",
+    ):
         assert (fresh / name).read_bytes() == (FOODS / name).read_bytes(), name
 
 
@@ -59,7 +64,12 @@ def test_build_is_deterministic(fresh: Path, sr28_dir: Path, tmp_path: Path) -> 
         selection_path=FOODS / "selection.csv",
         fndds_dir=FNDDS_DIR,
     )
-    for name in ("foods.csv", "portions.csv", "dish_ingredients.csv"):
+    for name in (
+        "foods.csv",
+        "portions.csv",
+        "dish_ingredients.csv",
+        "purchase_forms.csv",
+    ):
         data_bytes = (tmp_path / name).read_bytes()
         assert data_bytes == (fresh / name).read_bytes()
         assert b"\r" not in data_bytes
