@@ -204,64 +204,17 @@ def realism_defects(
     day_records: dict[str, set[int]] = {}
     for day in plan.days:
         seen: dict[str, set[str]] = {}
-        meals: dict[str | None, list[tuple[str, float, float]]] = {}
+        meals: dict[str | None, list[tuple[str, float]]] = {}
         for item in day.items:
             f = facts[item.food_id]
             seen.setdefault(f.base, set()).add(item.food_id)
-            meals.setdefault(item.meal, []).append(
-                (item.food_id, item.grams, item.portions)
-            )
+            meals.setdefault(item.meal, []).append((item.food_id, item.grams))
             day_bases.setdefault(f.base, set()).add(day.day)
             day_records.setdefault(item.food_id, set()).add(day.day)
-            if f.roles & {"fat", "sugar"}:
-                out["fat_or_sugar_item"] += 1
-            elif f.roles and f.roles <= {"condiment"}:
-                out["condiment_item"] += 1
-            if f.whole_units and abs(item.portions - round(item.portions)) > 1e-6:
-                out["fractional_whole_unit"] += 1
-            for cap in caps:
-                if (
-                    cap.scope == "item"
-                    and cap.max_grams is not None
-                    and _selected(cap, item.food_id, f)
-                    and item.grams > cap.max_grams + 1e-6
-                ):
-                    out["item_over_cap"] += 1
+            _item_defects(item.food_id, item.grams, item.portions, f, caps, out)
         out["two_forms_of_a_base"] += sum(len(v) - 1 for v in seen.values())
         for meal, items in meals.items():
-            slot = slots.get(meal or "", "")
-            roles = [facts[f].roles for f, _, _ in items]
-            grams = sum(g for _, g, _ in items)
-            for cap in caps:
-                if cap.scope != "meal":
-                    continue
-                if cap.kind == "slot":
-                    if slot not in cap.values:
-                        continue
-                    count = len(items)
-                    total = grams
-                else:
-                    chosen = [
-                        (g, f) for f, g, _ in items if _selected(cap, f, facts[f])
-                    ]
-                    count = len(chosen)
-                    total = sum(g for g, _ in chosen)
-                if (cap.max_items is not None and count > cap.max_items) or (
-                    cap.max_grams is not None and total > cap.max_grams + 1e-6
-                ):
-                    out["meal_over_cap"] += 1
-            if slot in {"lunch", "dinner"}:
-                if not any(r & {"main", "protein"} for r in roles):
-                    out["main_missing"] += 1
-                protein = sum(
-                    facts[f].protein_g_per_100g * g / 100 for f, g, _ in items
-                )
-                if protein < MIN_MAIN_MEAL_PROTEIN_G:
-                    out["low_protein_main_meal"] += 1
-            if any("cereal_rte" in r for r in roles) and not any(
-                r & _MILKS for r in roles
-            ):
-                out["cereal_without_milk"] += 1
+            _meal_defects(items, slots.get(meal or "", ""), facts, caps, out)
     days = len(plan.days)
     limit = max_days_per_food or max(1, math.ceil(days / 2))
     if days > 1:
@@ -270,3 +223,55 @@ def realism_defects(
             if len(on) > limit and all(len(day_records[f]) <= limit for f in records):
                 out["base_variety_dodged"] += 1
     return out
+
+
+def _item_defects(
+    food_id: str,
+    grams: float,
+    portions: float,
+    f: FoodFacts,
+    caps: Sequence[Cap],
+    out: dict[str, int],
+) -> None:
+    if f.roles & {"fat", "sugar"}:
+        out["fat_or_sugar_item"] += 1
+    elif f.roles and f.roles <= {"condiment"}:
+        out["condiment_item"] += 1
+    if f.whole_units and abs(portions - round(portions)) > 1e-6:
+        out["fractional_whole_unit"] += 1
+    for cap in caps:
+        if (
+            cap.scope == "item"
+            and cap.max_grams is not None
+            and _selected(cap, food_id, f)
+            and grams > cap.max_grams + 1e-6
+        ):
+            out["item_over_cap"] += 1
+
+
+def _meal_defects(
+    items: list[tuple[str, float]],
+    slot: str,
+    facts: Mapping[str, FoodFacts],
+    caps: Sequence[Cap],
+    out: dict[str, int],
+) -> None:
+    roles = [facts[f].roles for f, _ in items]
+    for cap in caps:
+        if cap.scope != "meal" or (cap.kind == "slot" and slot not in cap.values):
+            continue
+        chosen = [
+            g for f, g in items if cap.kind == "slot" or _selected(cap, f, facts[f])
+        ]
+        if (cap.max_items is not None and len(chosen) > cap.max_items) or (
+            cap.max_grams is not None and sum(chosen) > cap.max_grams + 1e-6
+        ):
+            out["meal_over_cap"] += 1
+    if slot in {"lunch", "dinner"}:
+        if not any(r & {"main", "protein"} for r in roles):
+            out["main_missing"] += 1
+        protein = sum(facts[f].protein_g_per_100g * g / 100 for f, g in items)
+        if protein < MIN_MAIN_MEAL_PROTEIN_G:
+            out["low_protein_main_meal"] += 1
+    if any("cereal_rte" in r for r in roles) and not any(r & _MILKS for r in roles):
+        out["cereal_without_milk"] += 1
