@@ -3,6 +3,7 @@
 
     python benchmarks/realism.py              # all personas (a few minutes)
     python benchmarks/realism.py --quick      # two personas, seconds
+    python benchmarks/realism.py --dishes     # the bundled table with its dishes
     python benchmarks/realism.py --foods F.csv --portions P.csv  # another table
     python benchmarks/realism.py --out DIR    # JSON + Markdown (default results/)
 
@@ -171,12 +172,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="two personas only")
     parser.add_argument("--foods", help="a foods CSV (default: the bundled table)")
     parser.add_argument("--portions", help="the portions CSV of --foods")
+    parser.add_argument(
+        "--dishes",
+        action="store_true",
+        help="the bundled table with its FNDDS dishes (load_foods(dishes=True))",
+    )
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
     args = parser.parse_args(argv)
     table = (
         mealplan.load_foods(args.foods, portions=args.portions)
         if args.foods
-        else mealplan.load_foods()
+        else mealplan.load_foods(dishes=args.dishes)
     )
     load_caps()  # fail early on a bad caps file
     switch = "structure" in mealplan.PlanRequest.model_fields
@@ -214,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "meta": {
             "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "table": args.foods or "bundled",
+            "table": args.foods
+            or ("bundled with dishes" if args.dishes else "bundled"),
             "foods": len(table),
             "dishes": sum(1 for c in table.texts("fndds_code") if c),
             "structure_switch": "present" if switch else "absent",

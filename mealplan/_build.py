@@ -104,7 +104,7 @@ ROLES: tuple[str, ...] = (
     "fat",
     "sugar",
 )
-"""The fixed vocabulary of food roles in a meal (documented in foods/README.md).
+"""The fixed vocabulary of food roles in a meal (also listed in README.md).
 
 ``main``: a dish that is a meal's centre (a sandwich, pasta, curry, chili, a
 hearty soup or salad); ``protein``: a protein food that can be the main of a

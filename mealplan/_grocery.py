@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PURCHASE_COLUMNS",
     "Purchase",
+    "dish_ingredients",
     "purchase_rows",
     "shopping",
 ]
@@ -165,6 +166,12 @@ def _forms() -> dict[str, dict[str, str]]:
     return {r["ndb_no"]: r for r in _read(foods_dir() / "purchase_forms.csv")}
 
 
+def dish_ingredients(food_id: str) -> list[dict[str, str]]:
+    """Return a dish's rows of ``foods/dish_ingredients.csv`` (empty if none)."""
+    return _recipes().get(food_id, [])
+
+
+@lru_cache(maxsize=1)
 def _recipes() -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
     for r in _read(foods_dir() / "dish_ingredients.csv"):

@@ -429,9 +429,42 @@ def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
             best[m.section] = (rank, m.words)
     order = list(SECTION_TITLES)
     sections = sorted(best, key=lambda s: order.index(s) if s in order else len(order))
+    if not best:
+        return _dish_mentions(foods, food_id, order)
     return [
         f'"{best[s][1]}", listed under {SECTION_TITLES.get(s, s)}' for s in sections
     ]
+
+
+def _dish_mentions(foods: FoodTable, food_id: str, order: list[str]) -> list[str]:
+    """Cite the article through a dish's recipe ingredients (>= 2 g per 100 g)."""
+    from mealplan._grocery import dish_ingredients
+
+    def rank(section: str, kind: str) -> tuple[bool, bool, int]:
+        position = order.index(section) if section in order else len(order)
+        return (not section.startswith("foods_"), kind != "food", position)
+
+    out: dict[tuple[str, str], str] = {}
+    for ing in dish_ingredients(food_id):
+        if float(ing["grams_per_100g"]) < 2:
+            continue
+        found = [
+            (rank(m.section, m.kind), m, b)
+            for b in ing["food_ids"].split(";")
+            if b in foods
+            for m in foods.mentions(b)
+            if m.kind in ("food", "category")
+        ]
+        if not found:
+            continue
+        _, m, bundled = min(found, key=lambda x: (x[0], x[1].words, x[2]))
+        key = (m.words.lower(), m.section)
+        out.setdefault(
+            key,
+            f"made with {foods.food(bundled).name.lower()}, which the article names "
+            f'("{m.words}") under {SECTION_TITLES.get(m.section, m.section)}',
+        )
+    return list(out.values())[:3]
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
@@ -443,7 +476,14 @@ def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
     bullets = []
     for fid, item in sorted(seen.items(), key=lambda kv: kv[1].name.lower()):
         mentions = food_mentions(foods, fid)
-        ndb = f"USDA NDB {item.ndb_no}" if item.ndb_no else "no USDA NDB number"
+        code = foods.food(fid).fndds_code if fid in foods else None
+        ndb = (
+            f"USDA NDB {item.ndb_no}"
+            if item.ndb_no
+            else f"USDA FNDDS 2017-2018 food code {code}"
+            if code
+            else "no USDA NDB number"
+        )
         where = "; ".join(mentions) if mentions else "not named in the article"
         bullets.append(f"{item.name} ({ndb}): {where}.")
     return [

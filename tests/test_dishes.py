@@ -298,3 +298,13 @@ def test_every_slot_diet_and_allergy_has_dishes(dishes: list[dict[str, str]]) ->
         ):
             free = [d for d in here if allergen not in d["allergens"].split(";")]
             assert len(free) >= 5, (slot, allergen)
+
+
+def test_report_cites_the_article_through_a_dish_ingredient() -> None:
+    from mealplan._report import food_mentions
+
+    table = load_foods(dishes=True)
+    phrases = food_mentions(table, "lasagna-with-meat-and-spinach")
+    assert any(
+        "made with spinach" in p and "High-Magnesium Foods" in p for p in phrases
+    ), phrases
