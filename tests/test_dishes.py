@@ -308,3 +308,28 @@ def test_report_cites_the_article_through_a_dish_ingredient() -> None:
     assert any(
         "made with spinach" in p and "High-Magnesium Foods" in p for p in phrases
     ), phrases
+
+
+def test_cli_plans_with_dishes(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from mealplan._cli import main
+
+    status = main(
+        [
+            "plan",
+            "--age",
+            "35",
+            "--sex",
+            "male",
+            "--dishes",
+            "--include",
+            "lasagna-meatless-with-vegetables",
+            "--format",
+            "json",
+        ]
+    )
+    assert status == 0
+    plan = json.loads(capsys.readouterr().out)
+    ids = {i["food_id"] for d in plan["days"] for i in d["items"]}
+    assert "lasagna-meatless-with-vegetables" in ids
