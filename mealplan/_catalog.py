@@ -54,6 +54,7 @@ from mealplan._tabletext import (
     PortionRows,
     TextTable,
     frame_text,
+    keep_rows,
     read_csv_text,
     split_list,
     validate_foods,
@@ -129,6 +130,10 @@ class Food(BaseModel):
     provenance: str | None
     portions: tuple[Portion, ...]
     mentions: tuple[Mention, ...]
+    fndds_code: str | None = None
+    base: str | None = None
+    roles: tuple[str, ...] = ()
+    whole_units: bool = False
 
 
 class FoodTable:
@@ -631,6 +636,10 @@ class FoodTable:
             provenance=opt_text("provenance"),
             portions=portions,
             mentions=tuple(self._mentions.get(food_id, ())),
+            fndds_code=opt_text("fndds_code"),
+            base=opt_text("base"),
+            roles=cols.tags["roles"][i],
+            whole_units=bool(cols.flags["whole_units"][i]),
         )
 
     def search(self, words: str | Sequence[str]) -> list[str]:
@@ -726,6 +735,7 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
+    dishes: bool = False,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
@@ -734,6 +744,11 @@ def load_foods(
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
+        dishes: For the bundled table, also load its FNDDS dishes (rows with
+            an ``fndds_code``). Off by default until the planner has meal-
+            structure rules: 1,221 more candidates slow solves (a proof of
+            infeasibility no longer fits the default time limit). A caller's
+            CSV is always loaded whole.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -743,10 +758,10 @@ def load_foods(
 
     """
     if path is None and portions is None and not extra_nutrients:
-        return _bundled()
+        return _bundled(dishes=dishes)
     if path is None:
         folder = foods_dir()
-        return _load_bundled(folder, extra_nutrients)
+        return _load_bundled(folder, extra_nutrients, dishes=dishes)
     if not isinstance(path, str | Path):
         msg = (
             f"load_foods: path must be a file path or None (got {type(path).__name__})."
@@ -770,13 +785,19 @@ def load_foods(
 
 
 @functools.cache
-def _bundled() -> FoodTable:
-    return _load_bundled(foods_dir(), None)
+def _bundled(*, dishes: bool) -> FoodTable:
+    return _load_bundled(foods_dir(), None, dishes=dishes)
 
 
-def _load_bundled(folder: Path, extra_nutrients: Mapping[str, str] | None) -> FoodTable:
+def _load_bundled(
+    folder: Path, extra_nutrients: Mapping[str, str] | None, *, dishes: bool
+) -> FoodTable:
     text = read_csv_text(folder / "foods.csv", "Bundled food table")
     port = read_csv_text(folder / "portions.csv", "Bundled portions table")
+    if not dishes and "fndds_code" in text.cells:
+        text = keep_rows(text, [c == "" for c in text.cells["fndds_code"]])
+        kept = set(text.cells["id"])
+        port = keep_rows(port, [f in kept for f in port.cells["food_id"]])
     mentions_path = folder / "article_mentions.csv"
     mentions = (
         read_csv_text(mentions_path, "Article mentions")

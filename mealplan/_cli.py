@@ -256,6 +256,12 @@ def _add_plan(commands: Any) -> None:
         action="store_true",
         help="say which bounds bind and what tightening them would cost",
     )
+    p.add_argument(
+        "--dishes",
+        action="store_true",
+        help="also plan with the bundled FNDDS dishes (slower until the planner "
+        "has meal-structure rules)",
+    )
     _add_format(p)
     p.set_defaults(run=_cmd_plan)
 
@@ -382,7 +388,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     fmt = _check_format(args)
     request = _request(args)
-    table = load_foods()
+    table = load_foods(dishes=args.dishes)
     try:
         result = plan(request, table)
     except InfeasiblePlanError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mealplan._nutrients import Nutrient
 
-__all__ = ["FOODS_COLUMNS", "MENTION_COLUMNS", "PORTIONS_COLUMNS", "SECTIONS"]
+__all__ = ["FOODS_COLUMNS", "MENTION_COLUMNS", "PORTIONS_COLUMNS", "ROLES", "SECTIONS"]
 
 FOODS_COLUMNS: tuple[str, ...] = (
     "id",
@@ -30,8 +30,18 @@ FOODS_COLUMNS: tuple[str, ...] = (
     "price_source",
     "sr28_description",
     "provenance",
+    "fndds_code",
+    "base",
+    "roles",
+    "whole_units",
 )
-"""The columns of ``foods.csv``, in file order (a contract other code uses)."""
+"""The columns of ``foods.csv``, in file order (a contract other code uses).
+
+The last four are structure data: ``fndds_code`` (8 digits) for an FNDDS
+dish, empty for an SR28 food (which has ``ndb_no``); ``base`` (the base food:
+raw and cooked broccoli share ``broccoli``); ``roles`` (a ``;``-list of
+:data:`ROLES`); ``whole_units`` (``true`` for a food served in whole units:
+eggs, slices, sandwiches, pieces, fillets)."""
 
 PORTIONS_COLUMNS: tuple[str, ...] = (
     "food_id",
@@ -59,3 +69,39 @@ SECTIONS: tuple[str, ...] = (
     "faq",
 )
 """Slugs of the article sections a mention can come from."""
+
+ROLES: tuple[str, ...] = (
+    "main",
+    "protein",
+    "soup",
+    "side_vegetable",
+    "salad",
+    "grain_side",
+    "bread",
+    "breakfast_dish",
+    "cereal_rte",
+    "cereal_hot",
+    "dairy",
+    "plant_milk",
+    "fruit",
+    "beverage",
+    "snack",
+    "spread",
+    "condiment",
+    "fat",
+    "sugar",
+)
+"""The fixed vocabulary of food roles in a meal (also listed in README.md).
+
+``main``: a dish that is a meal's centre (a sandwich, pasta, curry, chili, a
+hearty soup or salad); ``protein``: a protein food that can be the main of a
+plate (meat, fish, eggs, tofu, beans, cottage cheese); ``soup``;
+``side_vegetable``; ``salad``; ``grain_side`` (rice, pasta, grains and
+starchy vegetables); ``bread``; ``breakfast_dish`` (pancakes, omelets,
+oatmeal made with milk); ``cereal_rte`` (ready-to-eat cereal, eaten with milk,
+yogurt or a plant milk); ``cereal_hot``; ``dairy``; ``plant_milk``; ``fruit``;
+``beverage``; ``snack``; ``spread`` (eaten on bread); ``condiment`` (herbs,
+sauces, lemon, toppings: never a meal item of their own); ``fat`` (oils,
+butter, margarine, dressings) and ``sugar`` (sugar, honey, jam, syrups):
+never items of their own, only the cooking fat, dressing or topping of a
+named item."""

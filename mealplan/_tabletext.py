@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mealplan._columns import FOODS_COLUMNS, PORTIONS_COLUMNS, SECTIONS
+from mealplan._columns import FOODS_COLUMNS, PORTIONS_COLUMNS, ROLES, SECTIONS
 from mealplan._errors import FoodTableError
 from mealplan._nutrients import Allergen, MealSlot, Nutrient
 
@@ -49,6 +49,7 @@ __all__ = [
     "PortionRows",
     "TextTable",
     "frame_text",
+    "keep_rows",
     "nutrient_ceiling",
     "read_csv_text",
     "validate_foods",
@@ -86,8 +87,8 @@ _CEILINGS: dict[str, float] = {
 _OTHER_CEILING = 1_000_000.0
 
 _NUTRIENTS: tuple[str, ...] = tuple(n.value for n in Nutrient)
-BOOLS = ("vegan", "vegetarian", "pescatarian")
-LISTS = ("allergens", "fortified", "meal_slots", "article_sections")
+BOOLS = ("vegan", "vegetarian", "pescatarian", "whole_units")
+LISTS = ("allergens", "fortified", "meal_slots", "article_sections", "roles")
 FLOATS = ("max_portions", "price_per_100g")
 TEXTS = (
     "name",
@@ -98,6 +99,8 @@ TEXTS = (
     "price_source",
     "sr28_description",
     "provenance",
+    "fndds_code",
+    "base",
 )
 ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
 ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))
@@ -121,6 +124,15 @@ class TextTable:
     columns: list[str]
     cells: dict[str, list[str]]
     rows: int
+
+
+def keep_rows(table: TextTable, keep: list[bool]) -> TextTable:
+    """Return ``table`` with only the rows where ``keep`` is true."""
+    cells = {
+        c: [v for v, k in zip(col, keep, strict=True) if k]
+        for c, col in table.cells.items()
+    }
+    return TextTable(list(table.columns), cells, sum(keep))
 
 
 @dataclass(frozen=True)
@@ -425,6 +437,7 @@ _VOCAB: dict[str, frozenset[str]] = {
     "allergens": frozenset(ALL_ALLERGENS),
     "meal_slots": frozenset(ALL_SLOTS),
     "article_sections": frozenset(SECTIONS),
+    "roles": frozenset(ROLES),
 }
 
 
