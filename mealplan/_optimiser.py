@@ -305,7 +305,11 @@ def _better(a: Solution, b: Solution, minimise: bool) -> bool:
         return False
     if b.objective is None:
         return True
-    return a.objective < b.objective if minimise else a.objective > b.objective
+    # Strictly better beyond rounding: ties keep the full MILP's plan.
+    margin = 1e-9 * (1.0 + abs(b.objective))
+    if minimise:
+        return a.objective < b.objective - margin
+    return a.objective > b.objective + margin
 
 
 def _restricted(
@@ -395,7 +399,8 @@ def solve(
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
-        _add_times(solution, guided)
+        # The full MILP's bound holds whichever plan is kept.
+        full_bound = solution.bound
         if solution.status in (SolveStatus.NO_SOLUTION, SolveStatus.INFEASIBLE) or (
             solution.objective is not None
             and guided.objective is not None
@@ -405,13 +410,13 @@ def solve(
             times = solution
             solution = guided
             _add_times(solution, times)
+        else:
+            _add_times(solution, guided)
         bound = guided.bound
-        if solution.bound is not None and bound is not None:
-            bound = (
-                max(bound, solution.bound) if minimise else min(bound, solution.bound)
-            )
-        elif solution.bound is not None:
-            bound = solution.bound
+        if full_bound is not None and bound is not None:
+            bound = max(bound, full_bound) if minimise else min(bound, full_bound)
+        elif full_bound is not None:
+            bound = full_bound
         _judge(solution, bound, mip_gap, minimise)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise)

@@ -494,10 +494,15 @@ def _notes(
             if solution.gap is not None
             else "no bound was proven, so the gap is unknown"
         )
-        if solution.time_limited or not solution.within_abs_gap:
+        if solution.time_limited:
             notes.append(
                 f"The time limit ({req.time_limit:g} s) stopped the solver before it "
                 f"proved this plan optimal; it may not be optimal ({gap})."
+            )
+        elif not solution.within_abs_gap:
+            notes.append(
+                "The solver stopped before it proved this plan optimal; it may not "
+                f"be optimal ({gap})."
             )
         else:
             # Stopped by the absolute tolerance, not by time: say so rather
