@@ -210,7 +210,7 @@ def _day_by_day(
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    deadline: Deadline,
+    deadline: Deadline | None = None,
 ) -> dict[tuple[int, int, int], float] | None:
     """Plan the days one at a time, as a starting point for the whole plan.
 
@@ -223,6 +223,8 @@ def _day_by_day(
     """
     if req.max_grams_per_week is not None:
         return None
+    if deadline is None:
+        deadline = Deadline(req.time_limit)
     start: dict[tuple[int, int, int], float] = {}
     days_used: dict[str, int] = {}
     previous: dict[str, list[str]] = {}
