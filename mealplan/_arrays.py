@@ -103,6 +103,8 @@ class Model:
     """The ``y`` column of each key, or -1."""
     slacks: dict[tuple[ConstraintGroup, int], int] = field(default_factory=dict)
     """(group, day or -1 for plan-wide) -> shortfall slack column."""
+    seconds: float = 0.0
+    """Time it took to formulate (reported in the plan's build time)."""
 
     @property
     def num_cols(self) -> int:
@@ -244,6 +246,7 @@ class ModelBuilder:
             or p.max_days_per_food is not None
             or bool(p.pins)
             or bool(p.must_differ)
+            or bool(p.use_cost)
         )
         self.need_y = need_y
         if need_y:
@@ -277,8 +280,8 @@ class ModelBuilder:
     ) -> None:
         """Append ``n`` rows given as COO triplets with local row numbers 0..n-1.
 
-        ``lower``/``upper`` have one entry per row (or broadcast from a scalar
-        when ``rows`` names row 0 only... pass arrays for several rows).
+        ``lower`` and ``upper`` give one bound per row; ``vals`` may be a
+        scalar for all entries.
         """
         lo = np.atleast_1d(np.asarray(lower, dtype=float))
         hi = np.broadcast_to(np.asarray(upper, dtype=float), lo.shape)
@@ -305,8 +308,19 @@ class ModelBuilder:
         group: ConstraintGroup | None = None,
     ) -> None:
         """Append one row ``lower <= sum vals*x[cols] <= upper``."""
-        c = np.atleast_1d(np.asarray(cols, dtype=np.int64))
-        self.add_rows(np.zeros(len(c)), c, vals, [lower], [upper], block, group)
+        # The common case, kept cheap: the default day adds hundreds of rows.
+        c = np.asarray(cols, dtype=np.int64).reshape(-1)
+        if isinstance(vals, float | int):
+            v = np.full(len(c), float(vals))
+        else:
+            v = np.asarray(vals, dtype=float).reshape(-1)
+        self._rows.append(np.full(len(c), len(self._row_block), dtype=np.int64))
+        self._cols.append(c)
+        self._vals.append(v)
+        self._row_lower.append(np.array([lower], dtype=float))
+        self._row_upper.append(np.array([upper], dtype=float))
+        self._row_block.append(block)
+        self._row_group.append(group)
 
     def bounded(
         self,

@@ -46,6 +46,9 @@ class SolveOptions:
     abs_gap: float = 0.0
     presolve: bool = True
     heuristics: bool = True
+    interruptible: bool = True
+    """Run in the solver's thread so Ctrl-C stops it (costs a thread start;
+    short solves skip it: Ctrl-C then waits for them to end)."""
 
 
 @dataclass

@@ -123,7 +123,7 @@ class HighsBackend:
         h.setOptionValue("presolve", "on" if options.presolve else "off")
         h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
         began = time.perf_counter()
-        interrupted = self._run()
+        interrupted = self._run(options.interruptible)
         seconds = time.perf_counter() - began
         result = self._result(model, options, interrupted)
         result.seconds = seconds
@@ -133,10 +133,13 @@ class HighsBackend:
             raise KeyboardInterrupt
         return result
 
-    def _run(self) -> bool:
+    def _run(self, interruptible: bool) -> bool:
         """Run HiGHS; return whether Ctrl-C stopped it."""
         h = self._h
-        if threading.current_thread() is not threading.main_thread():
+        if (
+            not interruptible
+            or threading.current_thread() is not threading.main_thread()
+        ):
             # Only the main thread receives KeyboardInterrupt.
             h.run()
             return False

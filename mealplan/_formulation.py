@@ -39,6 +39,8 @@ diagnosis :class:`Goal`).
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -388,6 +390,9 @@ def objective(b: ModelBuilder) -> None:
         # A table without categories: fewest portions, same tie-break.
         w = 1.0 / p.units_per_portion - np.where(p.article, ARTICLE_BONUS / 10, 0.0)
         b.add_cost(b.v, typical_weight * (w + TIE_BREAK * p.tie)[f])
+    if p.use_cost and b.need_y:
+        charge = np.array([p.use_cost.get(i, 0.0) for i in range(len(p.food_ids))])
+        b.add_cost(b.y, charge[f])
     for (group, _), col in b.slacks.items():
         rhs = next((r.value for r in p.bounds if r.group == group), 1.0)
         b.add_cost([col], SHORTFALL_WEIGHT / max(rhs, 1e-6))
@@ -466,7 +471,9 @@ def formulate(
         relax: Every column continuous (the LP relaxation).
 
     """
+    began = time.perf_counter()
     builder = ModelBuilder(problem, goal, foods=foods, relax=relax)
     for block in BLOCKS:
         block(builder)
-    return builder.build()
+    model = builder.build()
+    return dataclasses.replace(model, seconds=time.perf_counter() - began)

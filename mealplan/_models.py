@@ -733,6 +733,12 @@ class Conflict(_Model):
     )
     description: str
     relaxation: str = Field(description="What relaxing it would take, in words.")
+    proven: bool = Field(
+        default=True,
+        description="True when dropping this constraint was checked to make the "
+        "request feasible; false when the time limit left that unchecked, so it is "
+        "only assumed to be part of the conflict.",
+    )
 
 
 class Diagnosis(_Model):

@@ -169,7 +169,7 @@ def _run(
             f"{group.name}@{day}": float(result.x[col])
             for (group, day), col in model.slacks.items()
         }
-    solution.build_seconds = t1 - t0
+    solution.build_seconds = model.seconds + t1 - t0
     solution.solve_seconds = t2 - t1
     solution.extract_seconds = time.perf_counter() - t2
     del problem
@@ -195,6 +195,13 @@ def _judge(
         solution.within_abs_gap = True
     elif solution.status is SolveStatus.OPTIMAL:
         solution.status = SolveStatus.FEASIBLE
+
+
+def _within(solution: Solution, tolerance: float) -> bool:
+    """Return whether a plan is proven within ``tolerance`` of its bound."""
+    if solution.objective is None or solution.bound is None:
+        return False
+    return abs(solution.objective - solution.bound) <= tolerance + 1e-9
 
 
 def _add_times(into: Solution, *parts: Solution) -> None:
@@ -237,7 +244,11 @@ def _guided(
     backend = make_backend(SolverName.HIGHS)
     lp_model = formulate(problem, goal, relax=True)
     lp, lp_result = _run(
-        problem, lp_model, backend, deadline, SolveOptions(presolve=False)
+        problem,
+        lp_model,
+        backend,
+        deadline,
+        SolveOptions(presolve=False, interruptible=False),
     )
     if lp.status is SolveStatus.INFEASIBLE:
         return lp
@@ -274,7 +285,7 @@ def _guided(
             formulate(problem, Goal.from_pair(("min", "cost")), relax=True),
             backend,
             deadline,
-            SolveOptions(presolve=False),
+            SolveOptions(presolve=False, interruptible=False),
         )
         if cheap.status is SolveStatus.OPTIMAL:
             foods = wider | {f for (_, _, f) in cheap.units}
@@ -294,7 +305,11 @@ def _better(a: Solution, b: Solution, minimise: bool) -> bool:
         return False
     if b.objective is None:
         return True
-    return a.objective < b.objective if minimise else a.objective > b.objective
+    # Strictly better beyond rounding: ties keep the full MILP's plan.
+    margin = 1e-9 * (1.0 + abs(b.objective))
+    if minimise:
+        return a.objective < b.objective - margin
+    return a.objective > b.objective + margin
 
 
 def _restricted(
@@ -312,7 +327,9 @@ def _restricted(
         model,
         make_backend(SolverName.HIGHS),
         part,
-        SolveOptions(mip_gap=mip_gap, abs_gap=_ABS_GAP, presolve=False),
+        SolveOptions(
+            mip_gap=mip_gap, abs_gap=_ABS_GAP, presolve=False, interruptible=False
+        ),
     )
     return solution
 
@@ -328,6 +345,7 @@ def solve(
     relax: bool = False,
     guide: bool = True,
     deadline: Deadline | None = None,
+    abs_gap: float | None = None,
 ) -> Solution:
     """Solve ``problem`` and return plain values.
 
@@ -344,6 +362,9 @@ def solve(
         guide: Without a ``start``, find one first (HiGHS only; see above).
         deadline: The request's shared deadline (made from ``time_limit``
             when None).
+        abs_gap: Stop within this much of the bound in objective units
+            (default 0.02; 0 when a proven bound matters; ``math.inf`` takes
+            the guided start's plan as it is, with its weaker bound).
 
     Returns:
         The solution; ``units`` is empty unless a plan was found.
@@ -359,12 +380,13 @@ def solve(
     minimise = target is None or not target.maximise
     highs = str(solver) == SolverName.HIGHS.value
     guided: Solution | None = None
+    tolerance = _ABS_GAP if abs_gap is None else abs_gap
     if guide and start is None and not relax and problem.integer and highs:
         guided = _guided(problem, target, clock, mip_gap)
         if guided is not None and (
             guided.status is SolveStatus.INFEASIBLE
             or guided.status is SolveStatus.OPTIMAL
-            or guided.within_abs_gap
+            or _within(guided, tolerance)
         ):
             return guided
         if guided is not None:
@@ -372,12 +394,13 @@ def solve(
     model = formulate(problem, target, relax=relax)
     options = SolveOptions(
         mip_gap=mip_gap,
-        abs_gap=_ABS_GAP if highs else 0.0,
+        abs_gap=tolerance if highs else 0.0,
         presolve=not relax,
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
-        _add_times(solution, guided)
+        # The full MILP's bound holds whichever plan is kept.
+        full_bound = solution.bound
         if solution.status in (SolveStatus.NO_SOLUTION, SolveStatus.INFEASIBLE) or (
             solution.objective is not None
             and guided.objective is not None
@@ -387,13 +410,13 @@ def solve(
             times = solution
             solution = guided
             _add_times(solution, times)
+        else:
+            _add_times(solution, guided)
         bound = guided.bound
-        if solution.bound is not None and bound is not None:
-            bound = (
-                max(bound, solution.bound) if minimise else min(bound, solution.bound)
-            )
-        elif solution.bound is not None:
-            bound = solution.bound
+        if full_bound is not None and bound is not None:
+            bound = max(bound, full_bound) if minimise else min(bound, full_bound)
+        elif full_bound is not None:
+            bound = full_bound
         _judge(solution, bound, mip_gap, minimise)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise)

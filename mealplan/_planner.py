@@ -64,6 +64,7 @@ from mealplan._problem import (
     default_max_days,
 )
 from mealplan._targets import apply_overrides, targets_for
+from mealplan._weekly import applies, column_generation
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -179,9 +180,16 @@ def plan(
     deadline = Deadline(req.time_limit)
     problem = build_problem(req, targets, table)
     start = None
+    solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         start = _day_by_day(req, targets, table, deadline)
-    solution = _solve(problem, req, deadline, start=start)
+        if start is not None and applies(req, problem):
+            # Days as columns; the whole-plan MILP below makes no progress.
+            solution = column_generation(
+                req, targets, table, problem, start, deadline, _gap(req)
+            )
+    if solution is None:
+        solution = _solve(problem, req, deadline, start=start)
     if solution.status is SolveStatus.NO_SOLUTION and start:
         # The day-by-day plan meets every rule of the whole plan by
         # construction (variety by bans, no repeated meal by must-differ), so
@@ -202,7 +210,7 @@ def _day_by_day(
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    deadline: Deadline,
+    deadline: Deadline | None = None,
 ) -> dict[tuple[int, int, int], float] | None:
     """Plan the days one at a time, as a starting point for the whole plan.
 
@@ -215,6 +223,8 @@ def _day_by_day(
     """
     if req.max_grams_per_week is not None:
         return None
+    if deadline is None:
+        deadline = Deadline(req.time_limit)
     start: dict[tuple[int, int, int], float] = {}
     days_used: dict[str, int] = {}
     previous: dict[str, list[str]] = {}
@@ -316,14 +326,16 @@ def _solve(
 # --------------------------------------------------------------------------- results
 
 
-def _food_values(table: FoodTable, ids: Sequence[str], col: str) -> np.ndarray:
-    if col not in table.frame.columns:
-        return np.full(len(ids), np.nan)
-    series = table.frame[col]
-    values: np.ndarray = series.reindex(list(ids)).to_numpy(
-        dtype=float, na_value=np.nan
-    )
+def _food_values(table: FoodTable, rows: list[int], col: str) -> np.ndarray:
+    if not table.has_column(col):
+        return np.full(len(rows), np.nan)
+    values: np.ndarray = table.numbers(col)[rows]
     return values
+
+
+def _rows(table: FoodTable) -> dict[str, int]:
+    """Return food id -> row of the table's array accessors."""
+    return {fid: i for i, fid in enumerate(table.ids)}
 
 
 def _totals(
@@ -337,6 +349,8 @@ def _totals(
     """Nutrient totals of ``grams`` (food id -> g), recomputed from the table."""
     ids = list(grams)
     g = np.array([grams[i] for i in ids], dtype=float)
+    where = _rows(table)
+    rows = [where[i] for i in ids]
     cols = list(table.nutrients)
     for b in targets.bounds:
         if b.nutrient not in cols:
@@ -344,7 +358,7 @@ def _totals(
     out = []
     frame_names = names or {}
     for col in cols:
-        values = _food_values(table, ids, col)
+        values = _food_values(table, rows, col)
         missing = np.isnan(values) & (g > 0)
         amount = float(np.nansum(values * g) / 100.0) * scale
         bound = targets.get(col)
@@ -419,21 +433,21 @@ def _number(value: Any) -> float | None:
 
 
 def _item(
-    table: FoodTable, problem: Problem, d: int, m: int, f: int, units: float
+    columns: _ItemColumns, problem: Problem, d: int, m: int, f: int, units: float
 ) -> PlanItem:
     fid = problem.food_ids[f]
-    row: dict[Any, Any] = table.frame.loc[fid].to_dict()
+    r = columns.rows[fid]
     grams = round(units * float(problem.unit_grams[f]), 4)
-    price_f = _number(row.get("price_per_100g"))
-    energy_f = _number(row.get(Nutrient.ENERGY.value))
-    description, _ = table.default_portion(fid)
-    ndb = row.get("ndb_no")
+    price_f = _number(columns.price[r])
+    energy_f = _number(columns.energy[r])
+    description, _ = columns.table.default_portion(fid)
+    ndb = columns.ndb[r]
     return PlanItem(
         day=d + 1,
         meal=problem.meals[m].name if problem.meals[m].slot is not None else None,
         food_id=fid,
-        name=str(row["name"]),
-        ndb_no=str(ndb) if isinstance(ndb, str) and ndb else None,
+        name=columns.name[r],
+        ndb_no=ndb or None,
         portions=round(units / problem.units_per_portion, 6),
         portion_description=description,
         grams=grams,
@@ -444,14 +458,27 @@ def _item(
     )
 
 
+class _ItemColumns:
+    """The table columns a plan's items read, fetched once per plan."""
+
+    def __init__(self, table: FoodTable) -> None:
+        self.table = table
+        self.rows = _rows(table)
+        self.price = table.numbers("price_per_100g")
+        self.energy = table.numbers(Nutrient.ENERGY.value)
+        self.name = table.texts("name")
+        self.ndb = table.texts("ndb_no")
+
+
 def _day_items(
-    table: FoodTable, problem: Problem, solution: Solution, d: int
+    table: FoodTable | _ItemColumns, problem: Problem, solution: Solution, d: int
 ) -> list[PlanItem]:
+    columns = table if isinstance(table, _ItemColumns) else _ItemColumns(table)
     keys = sorted(
         (k for k in solution.units if k[0] == d),
         key=lambda k: (k[1], problem.food_ids[k[2]]),
     )
-    return [_item(table, problem, *k, solution.units[k]) for k in keys]
+    return [_item(columns, problem, *k, solution.units[k]) for k in keys]
 
 
 def _notes(
@@ -469,17 +496,23 @@ def _notes(
             if solution.gap is not None
             else "no bound was proven, so the gap is unknown"
         )
-        if solution.time_limited or not solution.within_abs_gap:
+        if solution.time_limited:
             notes.append(
                 f"The time limit ({req.time_limit:g} s) stopped the solver before it "
                 f"proved this plan optimal; it may not be optimal ({gap})."
+            )
+        elif not solution.within_abs_gap:
+            notes.append(
+                "The solver stopped before it proved this plan optimal; it may not "
+                f"be optimal ({gap})."
             )
         else:
             # Stopped by the absolute tolerance, not by time: say so rather
             # than calling a plan optimal whose relative gap is above mip_gap.
             notes.append(
                 "This plan is within 0.02 servings of the best possible one in the "
-                f"objective, but not proven optimal to the requested gap ({gap})."
+                "objective, but not proven optimal to the requested gap; it may not "
+                f"be optimal ({gap})."
             )
     if req.days > 1:
         if req.nutrient_period is NutrientPeriod.AVERAGE:
@@ -512,11 +545,12 @@ def _assemble(
     extra_notes: Sequence[str] = (),
 ) -> MealPlan:
     days: list[DayPlan] = []
+    columns = _ItemColumns(table)
     for d in range(req.days):
         if keep_days and d + 1 in keep_days:
             days.append(keep_days[d + 1])
             continue
-        items = _day_items(table, problem, solution, d)
+        items = _day_items(columns, problem, solution, d)
         if keep_items and d + 1 in keep_items:
             order = {m.name: k for k, m in enumerate(problem.meals)}
             kept = keep_items[d + 1]
@@ -799,16 +833,23 @@ def diagnose(
             trial = [g for g in kept if g not in members]
             if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
                 kept = trial
+    assumed: set[ConstraintGroup] = set()
     for group in list(kept):
         trial = [g for g in kept if g != group]
         status = check(set(groups) - set(trial))
         if status is SolveStatus.INFEASIBLE:
             kept = trial
         elif status is SolveStatus.NO_SOLUTION:
+            # Out of time: kept, its necessity assumed rather than proven.
             minimal = False
+            assumed.add(group)
     conflicts = [
         _conflict(g, req, targets, table, kept, groups, restrictions, reject, clock)
         for g in kept
+    ]
+    conflicts = [
+        c.model_copy(update={"proven": False}) if g in assumed else c
+        for g, c in zip(kept, conflicts, strict=True)
     ]
     return Diagnosis(
         message=_message(conflicts, req), conflicts=conflicts, minimal=minimal

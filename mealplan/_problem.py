@@ -289,6 +289,9 @@ class Restrictions:
     """A scope and its old foods: the new scope drops at least one of them."""
     penalty: tuple[tuple[str, float], ...] = ()
     """Extra objective charge per serving of a food (spreads foods over days)."""
+    use_cost: tuple[tuple[str, float], ...] = ()
+    """Extra objective charge per day a food is eaten (column generation
+    prices the weekly variety rule with it)."""
     hard: bool = False
     """Ignore ``allow_shortfall`` (the diagnosis asks about hard constraints)."""
 
@@ -381,6 +384,8 @@ class Problem:
     penalty: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     """Extra objective charge per serving of a food (day-by-day planning uses
     it to spread foods over the days)."""
+    use_cost: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Extra objective charge per day a food is eaten."""
     fixed: Mapping[tuple[int, int, int], float] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -668,6 +673,9 @@ def build_problem(
         disabled=off,
         impossible=frozenset(impossible - off),
         penalty=MappingProxyType({index[f]: w for f, w in extra.penalty if f in index}),
+        use_cost=MappingProxyType(
+            {index[f]: w for f, w in extra.use_cost if f in index}
+        ),
         fixed=MappingProxyType(fixed),
         fixed_scopes=fixed_scopes,
         must_differ=MappingProxyType(must_differ),

@@ -40,8 +40,12 @@ def _solve(name: str, model: Model) -> Any:
 
 def _feasible(model: Model, x: np.ndarray) -> bool:
     act = model.activity(x)
-    # CBC writes its solution with 8 significant digits.
-    tol = 1e-5 * (1 + np.abs(act))
+    # CBC writes its solution with 8 significant digits: allow for that,
+    # relative to the size of each row's terms.
+    rows_of = np.repeat(np.arange(model.num_rows), np.diff(model.indptr))
+    scale = np.zeros(model.num_rows)
+    np.add.at(scale, rows_of, np.abs(model.data * x[model.indices]))
+    tol = 1e-6 * (1 + scale)
     rows = np.all(act >= model.row_lower - tol) and np.all(act <= model.row_upper + tol)
     cols = np.all(x >= model.col_lower - 1e-6) and np.all(x <= model.col_upper + 1e-6)
     whole = np.allclose(x[model.integrality], np.round(x[model.integrality]), atol=1e-6)

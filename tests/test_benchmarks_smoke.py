@@ -75,7 +75,9 @@ def test_quick_benchmark_writes_json(tmp_path: Path) -> None:
         "sr28_optimal",
         "weekly_first_feasible",
         "weekly_within_1pct",
+        "month_within_2pct",
         "import_and_load",
+        "cli_plan",
     }
     for goal in goals.values():
         assert goal["result"] in {"PASS", "MISS", "SKIP"}

@@ -243,12 +243,15 @@ def test_regenerate_a_meal(plan_file: Path) -> None:
         "regenerate", "--plan", str(plan_file), "--day", "1", "--meal", "dinner",
         "--format", "json",
     )  # fmt: skip
-    assert result.returncode in (0, 1), result.stderr
-    if result.returncode == 0:
-        new = mealplan.MealPlan.model_validate_json(result.stdout)
-        keep = [i for i in previous.items if i.meal != "dinner"]
-        assert [i for i in new.items if i.meal != "dinner"] == keep
-        assert any("Regenerated day 1 dinner" in n for n in new.notes)
+    # Another dinner always exists for this default day: exit 0 is the only
+    # right outcome (accepting 1 as well let the test pass without a plan).
+    assert result.returncode == 0, result.stderr
+    new = mealplan.MealPlan.model_validate_json(result.stdout)
+    keep = [i for i in previous.items if i.meal != "dinner"]
+    assert [i for i in new.items if i.meal != "dinner"] == keep
+    dinner = {i.food_id for i in new.items if i.meal == "dinner"}
+    assert dinner != {i.food_id for i in previous.items if i.meal == "dinner"}
+    assert any("Regenerated day 1 dinner" in n for n in new.notes)
 
 
 @pytest.mark.parametrize(

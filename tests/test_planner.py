@@ -86,16 +86,19 @@ def test_vegan_without_fortified_foods_is_diagnosed(foods: FoodTable) -> None:
 
 
 def test_low_budget_is_met_with_priced_foods(foods: FoodTable) -> None:
-    result = _plan(foods, budget_per_day=3.0, time_limit=8)
+    result = _plan(foods, budget_per_day=3.0, time_limit=30)
     assert result.cost_per_day is not None
     assert result.cost_per_day <= 3.0 + 1e-6
     assert result.unpriced_foods_left_out > 0
 
 
 def test_budget_below_any_plan_is_diagnosed(foods: FoodTable) -> None:
-    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 8}
+    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 60}
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, foods)
+    # No plan costs $1: the LP relaxation proves it, whatever the machine's
+    # speed, and the diagnosis checked every member within the limit.
+    assert info.value.diagnosis.minimal
     conflicts = {c.constraint: c for c in info.value.diagnosis.conflicts}
     assert "budget" in conflicts
     assert "$" in conflicts["budget"].relaxation
@@ -317,7 +320,7 @@ def test_random_requests_on_random_tables(
         "max_foods": max_foods,
         "portion_mode": mode,
         "meals": None,
-        "time_limit": 10,
+        "time_limit": 60,
     }
     check_outcome(request, table)
 
@@ -380,7 +383,9 @@ def test_random_people_on_the_bundled_table(
         "allergies": allergies,
         "exclude": exclude,
         "budget_per_day": budget,
-        "time_limit": 5,
+        # Any plan passes; a tight budget may use the whole limit, so it is
+        # generous but bounded (a SolverError would fail the test).
+        "time_limit": 15,
     }
     if kcal is not None:
         request["kcal_min"], request["kcal_max"] = kcal[0], kcal[0] + kcal[1]

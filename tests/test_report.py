@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -150,7 +151,15 @@ def test_lower_bounds_are_marked_and_foods_named(daily: mealplan.MealPlan) -> No
 def test_shares_of_focus_nutrients_per_food(daily: mealplan.MealPlan) -> None:
     text = render_text(daily)
     assert "Share of the day's magnesium, calcium, vitamin D, vitamin B12" in text
-    assert "%" in text
+    # Each item row shows its share of the four focus nutrients; down each
+    # column the shares add up to the day's total, up to rounding per row.
+    table = text.split("Share of the day's")[0]
+    rows = [re.findall(r"\b(\d+)%", line) for line in table.splitlines()]
+    rows = [r for r in rows if len(r) == 4]
+    assert len(rows) == len(daily.items)
+    for column in zip(*rows, strict=True):
+        total = sum(int(v) for v in column)
+        assert abs(total - 100) <= 0.5 * len(rows) + 1e-9, column
 
 
 def test_article_mentions_in_the_articles_words(
