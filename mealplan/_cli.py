@@ -170,7 +170,7 @@ flags override single fields of its person; --allergy, --exclude and
 --include replace its lists).
 
 exit status: 0 plan printed, 1 no feasible plan (diagnosis printed),
-2 bad input, 3 solver failure.
+2 bad input, 3 solver failure or output not written, 130 interrupted.
 """
 
 
@@ -662,7 +662,8 @@ examples:
   mealplan targets --age 35 --sex female
   mealplan schema request
 
-exit status: 0 success, 1 no feasible plan, 2 bad input, 3 solver failure.
+exit status: 0 success, 1 no feasible plan, 2 bad input, 3 solver failure or
+output not written (full disk, closed pipe), 130 interrupted.
 
 {DISCLAIMER}
 """

@@ -106,10 +106,22 @@ ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
 ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no", ""})
-_NDB = re.compile(r"^\d{5}$")
 _UNIT = re.compile(r"^[A-Za-z0-9µ/%]+$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def find_surrogate(text: str) -> bool:
+    """Return whether ``text`` holds a lone surrogate code point."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _number(cell: str) -> float:
+    """Parse a plain decimal number; NaN for anything else (inf, nan, 1_000)."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) and "_" not in cell else math.nan
 
 
 def nutrient_ceiling(unit: str) -> float:
@@ -348,7 +360,13 @@ def _check_shape(text: TextTable, label: str, extras: Mapping[str, str]) -> None
     if text.rows > MAX_ROWS:
         raise _too_many_rows(label, text.rows)
     for column in text.columns:
-        for i, cell in enumerate(text.cells[column], start=1):
+        cells = text.cells[column]
+        # One pass per column; the row is looked for only when a check fails.
+        longest = max(map(len, cells), default=0)
+        joined = "".join(cells)
+        if longest <= MAX_CELL_CHARS and not find_surrogate(joined):
+            continue
+        for i, cell in enumerate(cells, start=1):
             if len(cell) > MAX_CELL_CHARS:
                 raise _err(
                     label,
@@ -357,7 +375,7 @@ def _check_shape(text: TextTable, label: str, extras: Mapping[str, str]) -> None
                     f"{column!r} has {len(cell):,} characters, above the limit of "
                     f"{MAX_CELL_CHARS:,}; shorten it.",
                 )
-            if not cell.isascii() and _SURROGATE.search(cell):
+            if find_surrogate(cell):
                 raise _err(
                     label,
                     i,
@@ -379,15 +397,39 @@ def _ids(text: TextTable, label: str) -> list[str]:
     return ids
 
 
+def _fast_numbers(
+    cells: list[str], positive: bool, ceiling: float
+) -> NDArray[np.float64] | None:
+    """Parse a clean column in one numpy call; None when any cell needs a look."""
+    stripped = [c.strip() for c in cells]
+    if "_" in "".join(stripped):
+        return None
+    try:
+        values = np.array([c or "nan" for c in stripped], dtype=np.float64)
+    except ValueError:
+        return None
+    empty = np.array([c == "" for c in stripped], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values <= ceiling)
+        ok &= values > 0 if positive else values >= 0
+    if not (ok | empty).all():
+        return None
+    return values
+
+
 def _number_column(
     cells: list[str], column: str, label: str, ceiling: float
 ) -> NDArray[np.float64]:
+    fast = _fast_numbers(cells, column == "max_portions", ceiling)
+    if fast is not None:
+        return fast
+    # Some cell is bad: find the first one and say which.
     values = np.full(len(cells), np.nan)
     for i, raw in enumerate(cells):
         cell = raw.strip()
         if cell == "":
             continue
-        value = float(cell) if _NUMBER.match(cell) else math.nan
+        value = _number(cell)
         positive = column == "max_portions"
         ok = math.isfinite(value) and (value > 0 if positive else value >= 0)
         if not ok:
@@ -493,7 +535,7 @@ def validate_foods(
         if name == "":
             raise _err(label, i, "name", "'name' must not be empty (got '').")
     for i, ndb in enumerate(texts["ndb_no"], start=1):
-        if ndb and not _NDB.match(ndb):
+        if ndb and not (len(ndb) == 5 and ndb.isascii() and ndb.isdigit()):
             raise _err(
                 label,
                 i,
@@ -607,14 +649,14 @@ def _portion(
     raw_seq, raw_amount, raw_grams = (
         cells[c][i].strip() for c in ("seq", "amount", "grams")
     )
-    if not re.fullmatch(r"\d{1,6}", raw_seq):
+    if not (0 < len(raw_seq) <= 6 and raw_seq.isascii() and raw_seq.isdigit()):
         raise _err(
             plabel,
             row,
             "seq",
             f"'seq' must be a whole number >= 0 (got {_shown(raw_seq)}).",
         )
-    amount = float(raw_amount) if _NUMBER.match(raw_amount) else math.nan
+    amount = _number(raw_amount)
     if not (math.isfinite(amount) and 0 < amount <= 10_000):
         raise _err(
             plabel,
@@ -622,7 +664,7 @@ def _portion(
             "amount",
             f"'amount' must be a number > 0 and at most 10000 (got {_shown(raw_amount)}).",
         )
-    grams = float(raw_grams) if _NUMBER.match(raw_grams) else math.nan
+    grams = _number(raw_grams)
     if not (math.isfinite(grams) and 0 < grams <= MAX_PORTION_GRAMS):
         raise _err(
             plabel,

@@ -55,7 +55,7 @@ def food_rows(draw: st.DrawFn, food_id: str) -> dict[str, Any]:
     """One valid row of a caller's food table (all optional columns present)."""
     row: dict[str, Any] = {"id": food_id, "name": draw(names)}
     row["ndb_no"] = draw(
-        st.one_of(st.just(""), st.from_regex(r"\d{5}", fullmatch=True))
+        st.one_of(st.just(""), st.from_regex(r"[0-9]{5}", fullmatch=True))
     )
     for nutrient in NUTRIENTS:
         row[nutrient] = draw(nutrient_values_for(nutrient))

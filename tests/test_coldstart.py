@@ -235,3 +235,14 @@ def test_a_pickled_table_leaves_its_pandas_caches_behind() -> None:
     pd.testing.assert_frame_equal(copy.frame, table.frame)
     with pytest.raises(ValueError, match="read-only"):
         copy._columns.numbers["calcium_mg"][0] = 1.0
+
+
+def test_every_foods_column_has_a_kind_in_the_loader() -> None:
+    # A column added to FOODS_COLUMNS but to no kind would load and vanish.
+    from mealplan._columns import FOODS_COLUMNS
+    from mealplan._tabletext import BOOLS, FLOATS, LISTS, TEXTS
+
+    kinds = {*TEXTS, *BOOLS, *LISTS, *FLOATS, *(n.value for n in mealplan.Nutrient)}
+    assert set(FOODS_COLUMNS) - {"id"} == kinds
+    table = load_foods()
+    assert all(table.has_column(c) for c in kinds)
