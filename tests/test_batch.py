@@ -95,6 +95,7 @@ def check_results(
     assert bad["unknown-food"].error.type == "UnknownFoodError"
     for r in bad.values():
         assert r.error is not None
+        assert r.error.errors
         assert "\n" not in r.error.message
 
 
