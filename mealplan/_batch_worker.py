@@ -17,7 +17,7 @@ from typing import Any
 
 from mealplan._batch_models import INPUT_ERRORS, BatchError, BatchResult, BatchStatus
 from mealplan._catalog import FoodTable, load_foods
-from mealplan._errors import InfeasiblePlanError, MealPlanError
+from mealplan._errors import InfeasiblePlanError, MealPlanError, RequestError
 from mealplan._models import PlanRequest
 
 __all__ = ["FAULT_ENV", "MAX_ID_LENGTH", "Job", "invalid", "plan_chunk", "prepare"]
@@ -185,10 +185,15 @@ def _worker_table(foods: FoodTable | None) -> FoodTable:
 
 
 def _error(exc: BaseException) -> BatchError:
-    errors = list(getattr(exc, "errors", None) or [])
     message = str(exc).strip().replace("\n", " ")
     if not isinstance(exc, MealPlanError):
         message = f"Internal error while planning ({type(exc).__name__}: {message}); please report it."
+    errors: list[dict[str, str]] = []
+    if isinstance(exc, RequestError):
+        errors = list(exc.errors)
+    elif isinstance(exc, INPUT_ERRORS):
+        # Every bad-input result names at least one problem, as the CLI's JSON does.
+        errors = [{"loc": "request", "msg": message}]
     return BatchError(type=type(exc).__name__, message=message, errors=errors)
 
 

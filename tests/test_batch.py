@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import mealplan
 from mealplan import BatchResult, BatchStatus, FoodTable
 from mealplan._batch_cli import _Progress
-from mealplan._batch_worker import FAULT_ENV
+from mealplan._batch_worker import FAULT_ENV, Job, prepare
 from tests.checks import check_plan
 
 BIN = Path(sys.executable).parent / "mealplan"
@@ -93,7 +95,48 @@ def check_results(
     assert bad["unknown-food"].error.type == "UnknownFoodError"
     for r in bad.values():
         assert r.error is not None
+        assert r.error.errors
         assert "\n" not in r.error.message
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    value=json_values,
+    rid=st.none() | json_values,
+    as_text=st.booleans(),
+    as_pair=st.booleans(),
+)
+def test_any_input_item_becomes_a_job_or_an_invalid_result(
+    value: Any, rid: Any, as_text: bool, as_pair: bool
+) -> None:
+    item: Any = value
+    if isinstance(value, dict) and rid is not None:
+        item = {**value, "id": rid}
+    if as_text:
+        item = json.dumps(item)
+    if as_pair:
+        item = (rid, item)
+    out = prepare(item, 7)
+    assert out.index == 7
+    if isinstance(out, BatchResult):
+        assert out.status is BatchStatus.INVALID
+        assert out.error is not None
+        assert "\n" not in out.error.message
+        assert BatchResult.model_validate_json(out.to_json_line()) == out
+    else:
+        assert isinstance(out, Job)
+        assert out.id
+        assert isinstance(out.body, dict)
+        assert "id" not in out.body
 
 
 # ---------------------------------------------------------------- process pool
