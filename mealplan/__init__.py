@@ -62,6 +62,7 @@ from mealplan._nutrients import (
     FreeFrom,
     MealSlot,
     Nutrient,
+    PanelMode,
 )
 from mealplan._planner import parse_request, plan, regenerate
 from mealplan._report import (
@@ -110,6 +111,7 @@ __all__ = [
     "NutrientTargets",
     "NutrientTotal",
     "Objective",
+    "PanelMode",
     "Person",
     "Pin",
     "PlanItem",

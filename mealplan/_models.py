@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot
+from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot, PanelMode
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -302,6 +302,13 @@ class PlanRequest(_Model):
     portion_mode: PortionMode = PortionMode.HALF
     portion_limits: bool = True
     macro_limits: bool = True
+    panel: PanelMode = Field(
+        default=PanelMode.LIMITS,
+        description="The DRI panel beyond the focus nutrients: 'limits' (default) "
+        "plans every UL that applies to food, a fiber ceiling and the sodium AI and "
+        "reports the other minimums; 'full' also makes every RDA/AI a minimum; "
+        "'off' plans the focus four, potassium, fiber, protein, sodium and energy.",
+    )
     margin: Annotated[float, Field(ge=1.0, le=3.0)] = 1.0
     bounds: dict[str, BoundOverride] = Field(default_factory=dict)
     allow_shortfall: bool = False
