@@ -63,6 +63,7 @@ from mealplan._nutrients import (
     FreeFrom,
     MealSlot,
     Nutrient,
+    PanelMode,
 )
 from mealplan._planner import parse_request, plan, regenerate
 from mealplan._report import (
@@ -114,6 +115,7 @@ __all__ = [
     "NutrientTargets",
     "NutrientTotal",
     "Objective",
+    "PanelMode",
     "Person",
     "Pin",
     "PlanItem",

@@ -204,6 +204,13 @@ def _add_plan(commands: Any) -> None:
         help="repeatable; a food id, a word of food names or a food group",
     )
     g.add_argument(
+        "--panel",
+        metavar="MODE",
+        help="the DRI panel beyond the focus four: limits (default: ULs, fiber "
+        "ceiling, sodium AI; other minimums reported), full (every RDA/AI a "
+        "minimum) or off",
+    )
+    g.add_argument(
         "--free-from",
         action="append",
         metavar="NEED",
@@ -327,6 +334,7 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "exclude": args.exclude,
         "include": args.include,
         "free_from": args.free_from,
+        "panel": args.panel,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,
         "budget_per_day": args.budget,

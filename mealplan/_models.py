@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError, ValidationError
 
-from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot, Nutrient
+from mealplan._nutrients import Allergen, Diet, FreeFrom, MealSlot, Nutrient, PanelMode
 from mealplan._strictjson import (
     MAX_PLAN_BYTES,
     MAX_REQUEST_BYTES,
@@ -487,6 +487,13 @@ class PlanRequest(_Model):
     portion_mode: PortionMode = PortionMode.HALF
     portion_limits: bool = True
     macro_limits: bool = True
+    panel: PanelMode = Field(
+        default=PanelMode.LIMITS,
+        description="The DRI panel beyond the focus nutrients: 'limits' (default) "
+        "plans every UL that applies to food, a fiber ceiling and the sodium AI and "
+        "reports the other minimums; 'full' also makes every RDA/AI a minimum; "
+        "'off' plans the focus four, potassium, fiber, protein, sodium and energy.",
+    )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
     bounds: Annotated[
         dict[NutrientName, BoundOverride], Field(max_length=MAX_BOUNDS)

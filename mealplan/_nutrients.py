@@ -16,6 +16,7 @@ __all__ = [
     "FreeFrom",
     "MealSlot",
     "Nutrient",
+    "PanelMode",
 ]
 
 
@@ -244,3 +245,20 @@ class FreeFrom(StrEnum):
 
     GLUTEN = "gluten"
     LACTOSE = "lactose"
+
+
+class PanelMode(StrEnum):
+    """How the planner treats the DRI panel beyond the focus nutrients.
+
+    ``limits`` (the default) plans against every food-applicable UL (retinol,
+    folic acid, added vitamin E and the total-intake ULs), a fiber ceiling and
+    the sodium AI as a floor, and reports the panel minimums (iron, zinc,
+    folate, choline ...) with shortfalls called out; ``full`` also makes those
+    minimums hard (slower, and infeasible more often with the bundled table);
+    ``off`` plans only the focus four, potassium, fiber, protein, sodium CDRR
+    and energy.
+    """
+
+    OFF = "off"
+    LIMITS = "limits"
+    FULL = "full"

@@ -134,6 +134,7 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
             kcal_min=request.kcal_min,
             kcal_max=request.kcal_max,
             margin=request.margin,
+            panel=request.panel,
         )
     if overrides:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)

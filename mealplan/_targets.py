@@ -44,7 +44,8 @@ from mealplan._models import (
     Person,
     Sex,
 )
-from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
+from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
+from mealplan._panel import fiber_ceiling, panel_bounds, sodium_floor
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -907,6 +908,7 @@ def targets_for(
     kcal_min: float | None = None,
     kcal_max: float | None = None,
     margin: float = 1.0,
+    panel: PanelMode | str = PanelMode.OFF,
 ) -> NutrientTargets:
     """Return the daily nutrient targets for ``person`` from the DRIs.
 
@@ -934,6 +936,13 @@ def targets_for(
         kcal_max: Highest daily energy, kcal.
         margin: Factor (1.0-3.0) on the focus-nutrient minimums, e.g. 1.1 for
             110 % of the RDA.
+        panel: The rest of the DRI panel (see :mod:`mealplan._panel`):
+            ``limits`` adds the ULs that apply to food (retinol, folic acid,
+            added vitamin E, and total-intake ULs), a fiber ceiling and the
+            sodium AI as a floor; ``full`` also a minimum for every nutrient
+            with an RDA or AI; ``off`` (the default here, so direct callers
+            keep the bounds they had) none of these. ``PlanRequest.panel``
+            defaults to ``limits``.
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
@@ -975,11 +984,54 @@ def targets_for(
             )
         found[nutrient] = bound
     found[Nutrient.SODIUM] = _sodium_bound(person, notes)
+    mode = PanelMode(panel)
+    if mode is not PanelMode.OFF:
+        _add_panel(found, person, notes, minimums=mode is PanelMode.FULL)
     shares = _macro_shares(person.age, notes)
     bounds = [b for n in Nutrient if (b := found.get(n)) is not None]
     return NutrientTargets(
         bounds=bounds, macro_shares=shares, energy_estimated=estimated, notes=notes
     )
+
+
+def _add_panel(
+    found: dict[Nutrient, NutrientBound | None],
+    person: Person,
+    notes: list[str],
+    *,
+    minimums: bool,
+) -> None:
+    """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``."""
+    for bound in panel_bounds(person, notes, minimums=minimums):
+        found[Nutrient(bound.nutrient)] = bound
+    if not minimums:
+        notes.append(
+            "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
+            "not planned; set panel to 'full' to plan against them"
+        )
+    fiber = found.get(Nutrient.FIBER)
+    if fiber is not None and fiber.minimum is not None:
+        ceiling, why = fiber_ceiling(person, fiber.minimum)
+        found[Nutrient.FIBER] = fiber.model_copy(
+            update={
+                "maximum": ceiling,
+                "maximum_kind": BoundKind.GUIDELINE,
+                "source": f"{fiber.source}; maximum {ceiling:g} g/day: {why}",
+            }
+        )
+    sodium = found.get(Nutrient.SODIUM)
+    floor = sodium_floor(person)
+    if sodium is not None and floor is not None:
+        value, why = floor
+        if sodium.maximum is not None and value > sodium.maximum:
+            value = sodium.maximum
+        found[Nutrient.SODIUM] = sodium.model_copy(
+            update={
+                "minimum": value,
+                "minimum_kind": BoundKind.AI,
+                "source": f"{sodium.source}; {why}",
+            }
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -7,10 +7,12 @@ behind its own arithmetic.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import mealplan
@@ -22,6 +24,7 @@ from mealplan._planner import resolve_targets
 from mealplan._problem import DEFAULT_MAX_PORTIONS, build_problem
 from mealplan._safety import life_stages, unsafe_foods
 
+FOCUS = {"magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"}
 REL = 1e-6
 ABS = 1e-6
 ATWATER = {"protein_g": 4.0, "fat_g": 9.0, "carbohydrate_g": 4.0}
@@ -35,6 +38,60 @@ def _value(frame: Any, fid: str, col: str) -> float:
         return 0.0
     v = frame.at[fid, col]
     return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+DRI_FULL = Path(__file__).resolve().parents[1] / "foods" / "dri_full.csv"
+# The DRI ULs that limit one form only (reference README): the column they cap.
+UL_FORM = {
+    "vitamin_a_rae": "retinol_ug",
+    "folate_dfe": "folic_acid_ug",
+    "vitamin_e": "vitamin_e_added_mg",
+    "niacin": None,
+    "magnesium": None,
+}
+# Minimums the panel does not plan as such: energy, protein, fiber and the
+# macronutrient shares have their own bounds; total water counts drinks; the
+# carbohydrate RDA is digestible carbohydrate (SR28 205 includes fiber).
+NOT_PANEL_MINIMUMS = {"water", "carbohydrate", "protein", "fiber", "fat"}
+
+
+def _dri_rows() -> list[dict[str, str]]:
+    with DRI_FULL.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _applies(row: dict[str, str], person: Any) -> bool:
+    if row["sex"] not in ("any", person.sex.value):
+        return False
+    if not float(row["age_min_years"]) <= person.age < float(row["age_max_years"]):
+        return False
+    stage = "pregnancy" if person.pregnancy else "lactation" if person.lactation else ""
+    if row["life_stage"] in ("pregnancy", "lactation"):
+        return row["life_stage"] == stage
+    return not stage
+
+
+def _check_panel(req: Any, totals: dict[str, float], day: int) -> None:
+    """Every food-applicable UL (and with panel 'full' every RDA/AI) holds."""
+    person = req.person
+    if person is None or req.panel.value == "off":
+        return
+    for row in _dri_rows():
+        if not _applies(row, person):
+            continue
+        column = f"{row['nutrient']}_{row['unit']}"
+        if row["kind"] == "UL":
+            cap = UL_FORM.get(row["nutrient"], column)
+            if cap is None or cap not in totals or cap in req.bounds:
+                continue
+            assert _le(totals[cap], float(row["value"])), (day, cap, totals[cap])
+        elif row["kind"] in ("RDA", "AI") and req.panel.value == "full":
+            if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
+                continue
+            if column in req.bounds or column in FOCUS:
+                continue  # the caller's own bound, or a focus margin/average rule
+            value = float(row["value"])
+            assert _le(value, totals[column]), (day, column, totals[column], value)
 
 
 def _le(a: float, b: float) -> bool:
@@ -133,6 +190,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     assert _le(floor, total), (day.day, bound.nutrient, total, floor)
                 if bound.maximum is not None:
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
+            _check_panel(req, totals, day.day)
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():

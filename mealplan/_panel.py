@@ -1,0 +1,305 @@
+"""The rest of the DRI panel: minimums and food-applicable ULs beyond the focus four.
+
+Values come from ``foods/dri_full.csv``, a byte-for-byte copy of
+``shared/reference/dri_full.csv``: the NASEM/IOM DRI summary tables for every
+life-stage group, with the NASEM 2019 sodium and potassium revision, checked
+cell by cell against independent transcriptions (the reference README lists
+the sources, corrections and cross-checks). Which UL limits which form:
+
+* vitamin A: the UL limits preformed vitamin A, so it caps ``retinol_ug``
+  (SR28 319), never ``vitamin_a_rae_ug`` (carotenoids have no UL);
+* folate: the UL limits synthetic folic acid, so it caps ``folic_acid_ug``
+  (SR28 431), never food folate;
+* vitamin E: the UL limits supplemental alpha-tocopherol, so it caps
+  ``vitamin_e_added_mg`` (SR28 573);
+* niacin: the UL limits synthetic niacin, which SR28 does not separate, so
+  niacin gets no maximum; magnesium's UL never applies to food;
+* every other UL here limits total intake, food included.
+
+Fiber gets a planning ceiling (not a DRI; IOM 2005 sets no fiber UL) and
+sodium its AI as a floor (NASEM 2019).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan._errors import FoodTableError
+from mealplan._models import BoundKind, NutrientBound
+from mealplan._nutrients import Nutrient
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from mealplan._models import Person
+
+__all__ = [
+    "DRI_FULL_FILE",
+    "PANEL_MINIMUMS",
+    "PANEL_UL_FORMS",
+    "fiber_ceiling",
+    "panel_bounds",
+    "read_dri_full",
+    "sodium_floor",
+]
+
+DRI_FULL_FILE = "dri_full.csv"
+"""Name of the bundled complete DRI table in ``foods/``."""
+
+_SOURCE = (
+    "NASEM/IOM DRI summary tables (with the NASEM 2019 sodium and potassium "
+    "revision), via foods/dri_full.csv"
+)
+
+PANEL_MINIMUMS: tuple[Nutrient, ...] = (
+    Nutrient.IRON,
+    Nutrient.ZINC,
+    Nutrient.COPPER,
+    Nutrient.MANGANESE,
+    Nutrient.SELENIUM,
+    Nutrient.PHOSPHORUS,
+    Nutrient.VITAMIN_A,
+    Nutrient.VITAMIN_C,
+    Nutrient.VITAMIN_E,
+    Nutrient.VITAMIN_K,
+    Nutrient.THIAMIN,
+    Nutrient.RIBOFLAVIN,
+    Nutrient.NIACIN,
+    Nutrient.VITAMIN_B6,
+    Nutrient.FOLATE,
+    Nutrient.PANTOTHENIC_ACID,
+    Nutrient.CHOLINE,
+    Nutrient.LINOLEIC_ACID,
+    Nutrient.ALPHA_LINOLENIC_ACID,
+)
+"""Panel nutrients that get a minimum (RDA, else AI) beyond the focus four."""
+
+PANEL_UL_FORMS: dict[Nutrient, Nutrient | None] = {
+    Nutrient.IRON: Nutrient.IRON,
+    Nutrient.ZINC: Nutrient.ZINC,
+    Nutrient.COPPER: Nutrient.COPPER,
+    Nutrient.MANGANESE: Nutrient.MANGANESE,
+    Nutrient.SELENIUM: Nutrient.SELENIUM,
+    Nutrient.PHOSPHORUS: Nutrient.PHOSPHORUS,
+    Nutrient.VITAMIN_C: Nutrient.VITAMIN_C,
+    Nutrient.VITAMIN_B6: Nutrient.VITAMIN_B6,
+    Nutrient.CHOLINE: Nutrient.CHOLINE,
+    Nutrient.VITAMIN_A: Nutrient.RETINOL,
+    Nutrient.FOLATE: Nutrient.FOLIC_ACID,
+    Nutrient.VITAMIN_E: Nutrient.VITAMIN_E_ADDED,
+    Nutrient.NIACIN: None,
+}
+"""DRI nutrient -> the column its UL caps (None: the UL never applies to food)."""
+
+_KINDS = frozenset({"RDA", "AI", "UL"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    column: str
+    kind: str
+    life_stage: str
+    sex: str
+    age_min: float
+    age_max: float
+    value: float
+    unit: str
+
+
+def read_dri_full(path: Path) -> tuple[_Row, ...]:
+    """Read the RDA/AI/UL rows of ``dri_full.csv`` for columns of the food table.
+
+    Raises:
+        FoodTableError: The file is missing or a value is malformed.
+
+    """
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"The DRI table {where} cannot be read ({exc.strerror}); reinstall mealplan."
+        raise FoodTableError(msg, path=where) from exc
+    columns = {n.value for n in Nutrient}
+    rows = []
+    for number, raw in enumerate(csv.DictReader(text.splitlines()), start=1):
+        column = f"{raw.get('nutrient')}_{raw.get('unit')}"
+        if raw.get("kind") not in _KINDS or column not in columns:
+            continue
+        try:
+            numbers = [
+                float(raw[c]) for c in ("age_min_years", "age_max_years", "value")
+            ]
+        except (TypeError, ValueError):
+            numbers = [math.nan]
+        if not all(math.isfinite(v) and v >= 0 for v in numbers):
+            msg = (
+                f"The DRI table {where}, row {number}, holds a value that is not a "
+                "finite number >= 0; restore it from the reference copy."
+            )
+            raise FoodTableError(msg, path=where, row=number)
+        rows.append(
+            _Row(
+                column=column,
+                kind=raw["kind"],
+                life_stage=raw["life_stage"],
+                sex=raw["sex"],
+                age_min=numbers[0],
+                age_max=numbers[1],
+                value=numbers[2],
+                unit=raw["unit"],
+            )
+        )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[_Row, ...]:
+    return read_dri_full(Path(path))
+
+
+def _stage(person: Person) -> str:
+    if person.pregnancy:
+        return "pregnancy"
+    if person.lactation:
+        return "lactation"
+    return "general"
+
+
+def _pick(
+    rows: tuple[_Row, ...], column: str, kinds: set[str], person: Person
+) -> _Row | None:
+    stage = _stage(person)
+    for row in rows:
+        if row.column != column or row.kind not in kinds:
+            continue
+        if row.sex not in ("any", person.sex.value):
+            continue
+        if not (row.age_min <= person.age < row.age_max):
+            continue
+        special = row.life_stage in ("pregnancy", "lactation")
+        if special != (stage != "general") or (special and row.life_stage != stage):
+            continue
+        return row
+    return None
+
+
+def _group(person: Person) -> str:
+    stage = _stage(person)
+    if stage != "general":
+        return f"{stage}, age {person.age:g}"
+    return f"{person.sex.value}s aged {person.age:g}"
+
+
+def panel_bounds(
+    person: Person, notes: list[str], *, minimums: bool = True
+) -> list[NutrientBound]:
+    """Return minimums and food-applicable maximums for :data:`PANEL_MINIMUMS`.
+
+    With ``minimums=False`` only the maximums (ULs) are returned. Notes say
+    where the table has no value for the person.
+    """
+    rows = _load(str(data_file(DRI_FULL_FILE)))
+    bounds: dict[str, NutrientBound] = {}
+    for nutrient in PANEL_MINIMUMS:
+        intake = _pick(rows, nutrient.value, {"RDA", "AI"}, person)
+        ul = _pick(rows, nutrient.value, {"UL"}, person)
+        form = PANEL_UL_FORMS.get(nutrient)
+        if intake is None:
+            notes.append(
+                f"no {nutrient.label} target: the DRI table has no RDA or AI for "
+                f"{_group(person)}"
+            )
+            continue
+        parts = [
+            f"{_SOURCE}: {intake.kind} {intake.value:g} {intake.unit}/day for {_group(person)}"
+        ]
+        maximum = None
+        if ul is not None and form is nutrient:
+            maximum = ul.value
+            parts.append(
+                f"maximum = UL {ul.value:g} {ul.unit}/day (total intake, food included)"
+            )
+        elif ul is not None and form is None:
+            parts.append(
+                f"no maximum: the UL of {ul.value:g} {ul.unit}/day applies to "
+                "synthetic forms SR28 does not separate"
+            )
+        elif ul is not None and form is not None:
+            parts.append(f"its UL caps {form.label} instead (see that bound)")
+            bounds[form.value] = NutrientBound(
+                nutrient=form.value,
+                unit=form.unit,
+                maximum=ul.value,
+                maximum_kind=BoundKind.UL,
+                source=(
+                    f"{_SOURCE}: {nutrient.label} UL {ul.value:g} {ul.unit}/day for "
+                    f"{_group(person)}, which applies to {form.label} only"
+                ),
+            )
+        minimum: float | None = intake.value
+        if not minimums:
+            minimum = None
+            parts[0] = f"minimum reported, not planned ({parts[0]})"
+            if maximum is None:
+                continue
+        elif maximum is not None and intake.value > maximum:
+            minimum = maximum
+        bounds[nutrient.value] = NutrientBound(
+            nutrient=nutrient.value,
+            unit=nutrient.unit,
+            minimum=minimum,
+            maximum=maximum,
+            minimum_kind=(
+                None
+                if minimum is None
+                else BoundKind.RDA
+                if intake.kind == "RDA"
+                else BoundKind.AI
+            ),
+            maximum_kind=BoundKind.UL if maximum is not None else None,
+            source="; ".join(parts),
+        )
+    order = [n.value for n in Nutrient]
+    return sorted(bounds.values(), key=lambda b: order.index(b.nutrient))
+
+
+_FIBER_CEILING_ADULT_G = 50.0
+
+
+def fiber_ceiling(person: Person, minimum: float) -> tuple[float, str]:
+    """Return the fiber planning ceiling for ``person`` and its reason.
+
+    Not a DRI: IOM 2005 sets no fiber UL. The ceiling is 1.5 x the AI (the AI
+    is 14 g per 1,000 kcal, so 21 g per 1,000 kcal), and at least 50 g/day for
+    adults, past which bloating and lower mineral absorption are commonly
+    reported. It stops the 60-70 g days a minimum-only plan produced.
+    """
+    value = round(1.5 * minimum, 1)
+    why = (
+        "planning ceiling, not a DRI (IOM 2005 sets no fiber UL): 1.5 x the AI, "
+        "i.e. 21 g per 1,000 kcal"
+    )
+    if person.age >= 19 and value < _FIBER_CEILING_ADULT_G:
+        value = _FIBER_CEILING_ADULT_G
+        why = (
+            "planning ceiling, not a DRI (IOM 2005 sets no fiber UL): 50 g/day for "
+            "adults, beyond which bloating and lower mineral absorption are "
+            "commonly reported"
+        )
+    return value, why
+
+
+def sodium_floor(person: Person) -> tuple[float, str] | None:
+    """Return the sodium AI (NASEM 2019) as a floor, or None without a value."""
+    rows = _load(str(data_file(DRI_FULL_FILE)))
+    row = _pick(rows, Nutrient.SODIUM.value, {"AI"}, person)
+    if row is None:
+        return None
+    return row.value, (
+        f"minimum = NASEM 2019 AI {row.value:g} mg/day for {_group(person)} "
+        "(via foods/dri_full.csv)"
+    )

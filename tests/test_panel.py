@@ -1,0 +1,146 @@
+"""The whole DRI panel: targets against an independent reading of dri_full.csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import BoundKind, Person, Sex, targets_for
+from mealplan._catalog import load_foods
+from mealplan._panel import PANEL_MINIMUMS
+from tests.checks import DRI_FULL, UL_FORM, _applies, check_plan
+from tests.conftest import SHARED
+
+PEOPLE = [
+    Person(age=2, sex=Sex.FEMALE),
+    Person(age=7, sex=Sex.MALE),
+    Person(age=12, sex=Sex.FEMALE),
+    Person(age=16, sex=Sex.MALE),
+    Person(age=35, sex=Sex.FEMALE),
+    Person(age=45, sex=Sex.MALE),
+    Person(age=75, sex=Sex.FEMALE),
+    Person(age=17, sex=Sex.FEMALE, pregnancy=True),
+    Person(age=30, sex=Sex.FEMALE, pregnancy=True),
+    Person(age=40, sex=Sex.FEMALE, lactation=True),
+]
+
+
+def _rows(person: Person) -> list[dict[str, str]]:
+    with DRI_FULL.open(encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if _applies(r, person)]
+
+
+def test_bundled_copy_is_the_reference_file() -> None:
+    reference = SHARED / "reference" / "dri_full.csv"
+    if not reference.is_file():
+        pytest.skip("needs ../shared/reference")
+    assert DRI_FULL.read_bytes() == reference.read_bytes()
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=repr)
+def test_full_panel_minimums_and_food_uls(person: Person) -> None:
+    t = targets_for(person, panel="full")
+    rows = _rows(person)
+    for nutrient in PANEL_MINIMUMS:
+        name = nutrient.value.rsplit("_", 1)[0]
+        intake = [
+            r for r in rows if r["nutrient"] == name and r["kind"] in ("RDA", "AI")
+        ]
+        bound = t.get(nutrient.value)
+        assert len(intake) == 1, (nutrient, intake)
+        assert bound is not None, nutrient
+        assert bound.minimum is not None
+        ul = [r for r in rows if r["nutrient"] == name and r["kind"] == "UL"]
+        expected = float(intake[0]["value"])
+        if ul and UL_FORM.get(name, nutrient.value) == nutrient.value:
+            expected = min(expected, float(ul[0]["value"]))
+        assert bound.minimum == pytest.approx(expected)
+        assert bound.minimum_kind is BoundKind(intake[0]["kind"])
+    for row in rows:
+        if row["kind"] != "UL":
+            continue
+        column = UL_FORM.get(row["nutrient"], f"{row['nutrient']}_{row['unit']}")
+        bound = t.get(column) if column else None
+        if column is None:
+            # Niacin and magnesium: the UL never applies to food.
+            own = t.get(f"{row['nutrient']}_{row['unit']}")
+            assert own is None or own.maximum is None, row["nutrient"]
+        elif column in {n.value for n in mealplan.Nutrient} and bound is not None:
+            assert bound.maximum == pytest.approx(float(row["value"])), column
+        else:
+            assert column not in {n.value for n in mealplan.Nutrient}, column
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=repr)
+def test_limits_mode_caps_without_minimums(person: Person) -> None:
+    t = targets_for(person, panel="limits")
+    full = targets_for(person, panel="full")
+    for nutrient in PANEL_MINIMUMS:
+        bound = t.get(nutrient.value)
+        assert bound is None or bound.minimum is None
+        other = full.get(nutrient.value)
+        if other is not None and other.maximum is not None:
+            assert bound is not None
+            assert bound.maximum == other.maximum
+    retinol = t.get("retinol_ug")
+    assert retinol is not None
+    assert retinol.maximum is not None
+    fiber, sodium = t.get("fiber_g"), t.get("sodium_mg")
+    assert fiber is not None
+    assert fiber.minimum is not None
+    assert fiber.maximum is not None
+    assert fiber.maximum >= fiber.minimum * 1.3
+    assert sodium is not None
+    assert sodium.minimum is not None
+    assert sodium.maximum is not None
+    assert 0 < sodium.minimum <= sodium.maximum
+    assert any("reported, not planned" in n for n in t.notes)
+
+
+def test_off_mode_is_the_old_targets() -> None:
+    person = Person(age=35, sex=Sex.FEMALE)
+    assert targets_for(person) == targets_for(person, panel="off")
+    assert targets_for(person).get("iron_mg") is None
+
+
+def test_every_panel_bound_can_be_overridden_or_removed() -> None:
+    foods = load_foods()
+    request: dict[str, Any] = {
+        "person": {"age": 35, "sex": "female"},
+        "bounds": {"fiber_g": {"maximum": 60}, "retinol_ug": {"remove": True}},
+        "time_limit": 10,
+    }
+    plan = mealplan.plan(request, foods)
+    fiber = plan.targets.get("fiber_g")
+    assert fiber is not None
+    assert fiber.maximum == 60
+    assert plan.targets.get("retinol_ug") is None
+    check_plan(plan, foods)
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        {"age": 30, "sex": "female", "pregnancy": True},
+        {"age": 45, "sex": "male"},
+    ],
+)
+def test_full_panel_plan_meets_every_minimum(person: dict[str, Any]) -> None:
+    foods = load_foods()
+    plan = mealplan.plan({"person": person, "panel": "full", "time_limit": 30}, foods)
+    check_plan(plan, foods)
+
+
+def test_default_plan_stays_under_every_food_ul(tmp_path: Path) -> None:
+    foods = load_foods()
+    for person in (
+        {"age": 30, "sex": "female", "pregnancy": True},
+        {"age": 8, "sex": "male"},
+    ):
+        plan = mealplan.plan({"person": person, "time_limit": 10}, foods)
+        assert plan.request.panel.value == "limits"
+        check_plan(plan, foods)
