@@ -900,11 +900,11 @@ def load_foods(
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
-        dishes: For the bundled table, also load its FNDDS dishes (rows with
-            an ``fndds_code``). Off by default until the planner has meal-
-            structure rules: 1,221 more candidates slow solves (a proof of
-            infeasibility no longer fits the default time limit). A caller's
-            CSV is always loaded whole.
+        dishes: For the bundled table, also load its FNDDS dishes
+            (``dishes.csv``, rows with an ``fndds_code``). Off by default until
+            the planner has meal-structure rules: 1,221 more candidates slow
+            solves (a proof of infeasibility no longer fits the default time
+            limit). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -917,11 +917,17 @@ def load_foods(
         folder = foods_dir()
         text = _read_csv(folder / "foods.csv", "Bundled food table")
         port = _read_csv(folder / "portions.csv", "Bundled portions table")
-        if not dishes and "fndds_code" in text.columns:
-            kept = text["fndds_code"] == ""
-            port = port[port["food_id"].isin(set(text.loc[kept, "id"]))]
-            text = text[kept].reset_index(drop=True)
-            port = port.reset_index(drop=True)
+        if dishes:
+            # Kept in their own files so the default load reads no more.
+            extra = _read_csv(folder / "dishes.csv", "Bundled dish table")
+            text = pd.concat([text, extra], ignore_index=True)
+            port = pd.concat(
+                [
+                    port,
+                    _read_csv(folder / "dish_portions.csv", "Bundled dish portions"),
+                ],
+                ignore_index=True,
+            )
         mentions_path = folder / "article_mentions.csv"
         mentions = (
             _read_csv(mentions_path, "Article mentions")
