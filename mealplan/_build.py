@@ -602,8 +602,10 @@ def build_foods(
             the selection.
         fndds_dir: Folder of FNDDS 2017-2018; with it (and ``prices_dir``,
             which holds the recipes) the dishes of ``dish_selection.csv``
-            (beside the selection) are added and ``dish_ingredients.csv`` is
-            written too.
+            (beside the selection) are written to ``dishes.csv``,
+            ``dish_portions.csv`` and ``dish_ingredients.csv`` (kept apart from
+            ``foods.csv`` so that loading the table without dishes reads no
+            more than before).
 
     ``structure.csv`` beside the selection, when present, gives the SR28
     foods' ``base``, ``roles`` and ``whole_units``.
@@ -641,10 +643,9 @@ def build_foods(
         dict(zip(selection["id"], selection["default_portion"], strict=True)),
     )
     ingredients: pd.DataFrame | None = None
+    dishes: tuple[pd.DataFrame, pd.DataFrame] | None = None
     if fndds_dir is not None:
-        foods, portions, ingredients = _with_dishes(
-            foods,
-            portions,
+        dish_foods, dish_portions, ingredients = _dishes(
             sr28,
             selection,
             mentions,
@@ -652,11 +653,14 @@ def build_foods(
             prices_dir=prices_dir,
             dish_file=selection_file.parent / "dish_selection.csv",
         )
+        dishes = (dish_foods, dish_portions)
     out.mkdir(parents=True, exist_ok=True)
     foods_path, portions_path = out / "foods.csv", out / "portions.csv"
     write_csv(foods, foods_path)
     write_csv(portions, portions_path)
-    if ingredients is not None:
+    if dishes is not None and ingredients is not None:
+        write_csv(dishes[0], out / "dishes.csv")
+        write_csv(dishes[1], out / "dish_portions.csv")
         write_csv(ingredients, out / "dish_ingredients.csv")
     if structure is not None:
         from mealplan._grocery import PURCHASE_COLUMNS, purchase_rows
@@ -674,9 +678,7 @@ def build_foods(
     return foods_path, portions_path
 
 
-def _with_dishes(
-    foods: pd.DataFrame,
-    portions: pd.DataFrame,
+def _dishes(
     sr28: SR28,
     selection: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -685,7 +687,7 @@ def _with_dishes(
     prices_dir: str | Path | None,
     dish_file: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Add the FNDDS dishes of ``dish_file`` to the SR28 rows."""
+    """Build the dish rows, dish portions and dish ingredients of ``dish_file``."""
     from mealplan import _fndds
 
     if prices_dir is None:
@@ -731,15 +733,9 @@ def _with_dishes(
         if (dish_file.parent / "ingredient_tags.csv").is_file()
         else None,
     )
-    all_foods = pd.concat(
-        [foods, pd.DataFrame(tables.foods, columns=list(FOODS_COLUMNS))],
-        ignore_index=True,
-    )
+    all_foods = pd.DataFrame(tables.foods, columns=list(FOODS_COLUMNS))
     all_foods = all_foods.sort_values("id", kind="stable").reset_index(drop=True)
-    all_portions = pd.concat(
-        [portions, pd.DataFrame(tables.portions, columns=list(PORTIONS_COLUMNS))],
-        ignore_index=True,
-    )
+    all_portions = pd.DataFrame(tables.portions, columns=list(PORTIONS_COLUMNS))
     order = sorted(
         range(len(all_portions)),
         key=lambda k: (

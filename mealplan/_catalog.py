@@ -53,8 +53,8 @@ from mealplan._tabletext import (
     Columns,
     PortionRows,
     TextTable,
+    concat_rows,
     frame_text,
-    keep_rows,
     read_csv_text,
     split_list,
     validate_foods,
@@ -744,11 +744,11 @@ def load_foods(
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
-        dishes: For the bundled table, also load its FNDDS dishes (rows with
-            an ``fndds_code``). Off by default until the planner has meal-
-            structure rules: 1,221 more candidates slow solves (a proof of
-            infeasibility no longer fits the default time limit). A caller's
-            CSV is always loaded whole.
+        dishes: For the bundled table, also load its FNDDS dishes
+            (``dishes.csv``, rows with an ``fndds_code``). Off by default until
+            the planner has meal-structure rules: 1,221 more candidates slow
+            solves (a proof of infeasibility no longer fits the default time
+            limit). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -794,10 +794,14 @@ def _load_bundled(
 ) -> FoodTable:
     text = read_csv_text(folder / "foods.csv", "Bundled food table")
     port = read_csv_text(folder / "portions.csv", "Bundled portions table")
-    if not dishes and "fndds_code" in text.cells:
-        text = keep_rows(text, [c == "" for c in text.cells["fndds_code"]])
-        kept = set(text.cells["id"])
-        port = keep_rows(port, [f in kept for f in port.cells["food_id"]])
+    if dishes:
+        # Kept in their own files so the default load reads no more.
+        text = concat_rows(
+            text, read_csv_text(folder / "dishes.csv", "Bundled dish table")
+        )
+        port = concat_rows(
+            port, read_csv_text(folder / "dish_portions.csv", "Bundled dish portions")
+        )
     mentions_path = folder / "article_mentions.csv"
     mentions = (
         read_csv_text(mentions_path, "Article mentions")

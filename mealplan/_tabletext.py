@@ -48,8 +48,8 @@ __all__ = [
     "Columns",
     "PortionRows",
     "TextTable",
+    "concat_rows",
     "frame_text",
-    "keep_rows",
     "nutrient_ceiling",
     "read_csv_text",
     "validate_foods",
@@ -138,13 +138,19 @@ class TextTable:
     rows: int
 
 
-def keep_rows(table: TextTable, keep: list[bool]) -> TextTable:
-    """Return ``table`` with only the rows where ``keep`` is true."""
-    cells = {
-        c: [v for v, k in zip(col, keep, strict=True) if k]
-        for c, col in table.cells.items()
-    }
-    return TextTable(list(table.columns), cells, sum(keep))
+def concat_rows(first: TextTable, second: TextTable) -> TextTable:
+    """Return the rows of ``first`` then ``second`` (same columns, in any order).
+
+    Raises:
+        FoodTableError: The two tables do not have the same columns.
+
+    """
+    if set(first.columns) != set(second.columns):
+        extra = sorted(set(first.columns) ^ set(second.columns))
+        msg = f"Bundled tables differ in column {extra[0]!r}; rebuild foods/ with 'python -m mealplan.data build-foods'."
+        raise FoodTableError(msg, column=extra[0])
+    cells = {c: [*first.cells[c], *second.cells[c]] for c in first.columns}
+    return TextTable(list(first.columns), cells, first.rows + second.rows)
 
 
 @dataclass(frozen=True)

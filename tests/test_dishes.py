@@ -42,7 +42,7 @@ def _fndds(name: str) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def foods() -> list[dict[str, str]]:
-    return _read(FOODS / "foods.csv")
+    return _read(FOODS / "foods.csv") + _read(FOODS / "dishes.csv")
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_dish_portions_are_fndds_portions(dishes: list[dict[str, str]]) -> None:
         if not r["Subcode"]
     }
     portions: dict[str, list[dict[str, str]]] = {}
-    for row in _read(FOODS / "portions.csv"):
+    for row in _read(FOODS / "dish_portions.csv"):
         portions.setdefault(row["food_id"], []).append(row)
     for dish in dishes:
         mine = portions[dish["id"]]
@@ -261,8 +261,12 @@ def test_dishes_are_opt_in_until_the_planner_has_structure_rules() -> None:
     assert not any(plain.texts("fndds_code"))
     assert len(plain) == len(_read(FOODS / "selection.csv"))
     full = load_foods(dishes=True)
-    assert len(full) == len(_read(FOODS / "foods.csv"))
-    assert len(full.portions) == len(_read(FOODS / "portions.csv"))
+    dishes = _read(FOODS / "dishes.csv")
+    assert len(full) == len(plain) + len(dishes)
+    assert all(d["fndds_code"] and not d["ndb_no"] for d in dishes)
+    assert not any(f["fndds_code"] for f in _read(FOODS / "foods.csv"))
+    portions = _read(FOODS / "portions.csv") + _read(FOODS / "dish_portions.csv")
+    assert len(full.portions) == len(portions)
 
 
 def test_loader_keeps_structure_columns() -> None:

@@ -50,6 +50,8 @@ def test_committed_tables_equal_a_fresh_build(fresh: Path) -> None:
     for name in (
         "foods.csv",
         "portions.csv",
+        "dishes.csv",
+        "dish_portions.csv",
         "dish_ingredients.csv",
         "purchase_forms.csv",
     ):
@@ -67,6 +69,8 @@ def test_build_is_deterministic(fresh: Path, sr28_dir: Path, tmp_path: Path) -> 
     for name in (
         "foods.csv",
         "portions.csv",
+        "dishes.csv",
+        "dish_portions.csv",
         "dish_ingredients.csv",
         "purchase_forms.csv",
     ):
