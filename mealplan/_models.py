@@ -276,6 +276,20 @@ class PlanRequest(_Model):
     Give ``person`` (targets come from the DRIs) or ``targets`` (used as is).
     """
 
+    # The JSON Schema says so too, so no schema-valid request is rejected for
+    # lacking both (``{}`` is not schema-valid).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["person"], "properties": {"person": {"type": "object"}}},
+                {
+                    "required": ["targets"],
+                    "properties": {"targets": {"type": "object"}},
+                },
+            ]
+        }
+    )
+
     schema_version: Literal["1"] = SCHEMA_VERSION
     person: Person | None = None
     targets: NutrientTargets | None = None
@@ -477,6 +491,12 @@ class MealPlan(_Model):
     def items(self) -> list[PlanItem]:
         """All items of all days, in day and meal order."""
         return [item for day in self.days for item in day.items]
+
+    def _repr_html_(self) -> str:
+        """Show the plan as its HTML report in a notebook."""
+        from mealplan._html import notebook_html
+
+        return notebook_html(self)
 
 
 class Conflict(_Model):
