@@ -664,6 +664,13 @@ def _add_serve(commands: Any) -> None:
         help="largest solver time limit a request may ask for, s (60)",
     )
     p.add_argument(
+        "--overhead",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="time a synchronous plan may take beyond its time limit before 504, s (15)",
+    )
+    p.add_argument(
         "--max-body",
         type=int,
         default=1_000_000,
@@ -681,12 +688,14 @@ def _add_serve(commands: Any) -> None:
 
 
 def _server_module() -> Any:
+    import importlib
+
     try:
-        from mealplan import _server
+        server = importlib.import_module("mealplan._server")
     except ImportError as exc:
         msg = f"mealplan serve needs the server extra ({exc.name} is missing); install it with: pip install 'mealplan[server]'."
         raise _BadInputError(msg) from None
-    return _server
+    return server
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -695,6 +704,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         (0 <= args.queue <= 10_000, "--queue", "between 0 and 10000"),
         (0 <= args.port <= 65535, "--port", "between 0 and 65535"),
         (0 < args.max_time_limit <= 3600, "--max-time-limit", "in (0, 3600]"),
+        (0 <= args.overhead <= 3600, "--overhead", "in [0, 3600]"),
         (1024 <= args.max_body <= 100_000_000, "--max-body", "in [1024, 1e8]"),
         (0 <= args.grace <= 3600, "--grace", "in [0, 3600]"),
     ]
@@ -713,6 +723,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         queue=args.queue,
         max_time_limit=args.max_time_limit,
+        overhead=args.overhead,
         max_body=args.max_body,
         grace=args.grace,
     )

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
+import threading
+import time
 import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -57,9 +61,22 @@ class Outcome:
 _TABLE: FoodTable | None = None
 
 
+def _watch_parent(parent: int) -> None:
+    """End this worker when the server is gone (even if it was killed)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _init_worker() -> None:
     """Load the food table once per worker and warm the solver up."""
-    global _TABLE
+    global _TABLE  # one table per worker process, loaded once
+    # Ctrl-C reaches the whole process group: the server shuts down
+    # gracefully and ends the workers itself, so they ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_watch_parent, args=(os.getppid(),), daemon=True, name="watch-parent"
+    ).start()
     from mealplan._catalog import load_foods
     from mealplan._planner import plan
 

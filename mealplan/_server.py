@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import math
 import time
@@ -228,7 +229,9 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
         if err.get("type") == "extra_forbidden":
             msg = "unknown field; check its spelling against the schema"
         elif err.get("type") == "json_invalid":
-            msg = "the body is not valid JSON"
+            where = f" (at character {loc[-1]})" if loc else ""
+            msg = f"the body is not valid JSON{where}"
+            loc = []
         elif isinstance(err.get("input"), bytes):
             msg = "the body must be a JSON object sent as application/json"
         elif err.get("type") != "value_error" and "input" in err:
@@ -292,17 +295,26 @@ class _BodyLimit:
             return
         seen = 0
         started = False
+        too_large = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                too_large = True
                 raise _TooLargeError
             return message
 
         async def tracking(message: Message) -> None:
+            # The framework may turn the aborted read into an error response of
+            # its own; whatever it answers, the client gets the 413.
             nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reject(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -386,15 +398,22 @@ class _Service:
             )
         return None
 
-    def submit(self, kind: str, payload: str) -> asyncio.Future[Outcome]:
+    def submit(
+        self, kind: str, payload: str, time_limit: float
+    ) -> asyncio.Future[Outcome]:
         """Queue a solve; the future resolves with its outcome."""
         assert self.pool is not None
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         began = time.monotonic()
         self.in_flight += 1
+        settled = False
 
         def resolve(outcome: Outcome) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
             self.in_flight -= 1
             seconds = time.monotonic() - began
             self.mean_seconds = 0.8 * self.mean_seconds + 0.2 * seconds
@@ -408,6 +427,13 @@ class _Service:
                 loop.call_soon_threadsafe(resolve, outcome)
 
         self.pool.submit(kind, payload, done)
+        # A worker that dies (killed, out of memory) takes its task with it;
+        # past any reasonable time the task is given up as failed.
+        lost = Outcome(
+            "failed",
+            "The solver process running this request stopped; submit it again.",
+        )
+        loop.call_later(time_limit * 3 + self.settings.overhead + 60, resolve, lost)
         return future
 
     def clamp(self, request: PlanRequest) -> PlanRequest:
@@ -610,7 +636,16 @@ async def _shutdown(service: _Service) -> None:
     )
     await asyncio.sleep(0)  # let the jobs' done-callbacks record their state
     if service.pool is not None:
-        await asyncio.to_thread(service.pool.terminate)
+        try:
+            # Pool.terminate can hang when a worker was killed holding the
+            # task queue's lock; the workers end themselves when we exit.
+            await asyncio.wait_for(asyncio.to_thread(service.pool.terminate), 10)
+        except TimeoutError:
+            log.warning("solver workers did not stop in 10 s; leaving them to exit")
+        # Release the pool's semaphores now: uvicorn ends the process by
+        # re-raising SIGTERM, which skips finalizers (and leaks them).
+        service.pool = None
+        gc.collect()
     log.info("mealplan server stopped")
 
 
@@ -631,7 +666,7 @@ def _add_plan_routes(app: FastAPI, service: _Service) -> None:
         if busy is not None:
             return busy
         req = service.clamp(request)
-        future = service.submit("plan", req.model_dump_json())
+        future = service.submit("plan", req.model_dump_json(), req.time_limit)
         return await _await(service, future, req.time_limit)
 
     @app.post(
@@ -654,7 +689,7 @@ def _add_plan_routes(app: FastAPI, service: _Service) -> None:
         payload = RegenerateRequest(
             plan=plan, day=body.day, meal=body.meal, reject=body.reject
         ).model_dump_json()
-        future = service.submit("regenerate", payload)
+        future = service.submit("regenerate", payload, request.time_limit)
         return await _await(service, future, request.time_limit)
 
 
@@ -672,7 +707,7 @@ def _add_job_routes(app: FastAPI, service: _Service) -> None:
         if busy is not None:
             return busy
         req = service.clamp(request)
-        future = service.submit("plan", req.model_dump_json())
+        future = service.submit("plan", req.model_dump_json(), req.time_limit)
         job = service.new_job(future, req.time_limit)
         return JSONResponse(
             _job_info(job).model_dump(mode="json"),
