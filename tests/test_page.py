@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="needs the server extra")
 
-from tests.serving import Server, running_server
+from tests.serving import Server
 
 PHONE = {"width": 390, "height": 844}
 
@@ -34,10 +34,8 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("page")
-    with running_server(tmp, "--workers", "1", "--max-time-limit", "10") as s:
-        yield s
+def page_server(http_server: Server) -> Server:
+    return http_server  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

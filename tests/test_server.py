@@ -34,12 +34,8 @@ ERROR_KEYS = {"error", "errors"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("server")
-    with running_server(
-        tmp, "--workers", "1", "--queue", "4", "--max-time-limit", "8"
-    ) as s:
-        yield s
+def server(http_server: Server) -> Server:
+    return http_server  # tests/conftest.py: workers 1, queue 4, time limit <= 8 s
 
 
 @pytest.fixture(scope="module")
@@ -391,7 +387,7 @@ def test_time_limit_without_a_plan_is_504(tight: Server) -> None:
 def test_a_full_queue_is_503_with_retry_after(tight: Server) -> None:
     with tight.client() as c:
         wait_idle(c)
-        job = c.post("/v1/jobs", json={**PERSON, "days": 3})
+        job = c.post("/v1/jobs", json={**PERSON, "days": 2})
         assert job.status_code == 202
         r = c.post("/v1/plans", json=PERSON)
         assert_error_body(r, 503)
