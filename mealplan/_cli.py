@@ -632,7 +632,7 @@ examples:
        -d '{"person": {"age": 35, "sex": "female"}}'
 
 Needs the server extra: pip install 'mealplan[server]'. The web page is at /,
-the API's documentation at /docs and its OpenAPI document at /openapi.json.
+the API's OpenAPI document at /openapi.json.
 """
 
 

@@ -101,8 +101,8 @@ separated) <input id="exclude" name="exclude" type="text"
 <div id="error" class="error" role="alert" hidden></div>
 <div id="result"></div>
 </main>
-<footer><p>Information, not medical advice. API: <a href="/docs">/docs</a>,
-<a href="/openapi.json">OpenAPI</a>.</p></footer>
+<footer><p>Information, not medical advice. API: the
+<a href="/openapi.json">OpenAPI document</a>.</p></footer>
 <script src="/static/app.js"></script>
 </body>
 </html>

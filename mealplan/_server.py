@@ -260,9 +260,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             item = ErrorItem(loc="request", msg="the body could not be parsed")
             return _bad_input([item])
         if exc.status_code == 404:
-            return _error(404, "Not found; see /docs for the routes.")
+            return _error(404, "Not found; see /openapi.json for the routes.")
         if exc.status_code == 405:
-            return _error(405, "Method not allowed on this route; see /docs.")
+            return _error(405, "Method not allowed on this route; see /openapi.json.")
         return _error(exc.status_code, "The request could not be served.")
 
     @app.exception_handler(Exception)
@@ -580,6 +580,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         description=__doc__ or "",
         lifespan=lifespan,
         separate_input_output_schemas=False,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; the
+        # service sends nothing to third parties, so it serves the document only.
+        docs_url=None,
+        redoc_url=None,
     )
     _install_error_handlers(app)
     app.add_middleware(_BodyLimit, limit=settings.max_body)
