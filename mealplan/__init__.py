@@ -29,6 +29,7 @@ from mealplan._errors import (
     UnsafeFoodError,
 )
 from mealplan._explain import Explanation, explain
+from mealplan._html import render_html
 from mealplan._models import (
     SCHEMA_VERSION,
     ActivityLevel,
@@ -143,6 +144,7 @@ __all__ = [
     "render_diagnosis_text",
     "render_grocery_markdown",
     "render_grocery_text",
+    "render_html",
     "render_json",
     "render_markdown",
     "render_text",

@@ -76,7 +76,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 """``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
 
-_FORMATS = ("text", "markdown", "json")
+_FORMATS = ("text", "markdown", "json", "html")
+_HTML_COMMANDS = ("plan", "regenerate")
 
 
 class _BadInputError(Exception):
@@ -138,7 +139,8 @@ def _add_format(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         default="text",
-        help="output format: text (default), markdown or json",
+        help="output format: text (default), markdown or json (html: plan and "
+        "regenerate only)",
     )
 
 
@@ -350,6 +352,10 @@ def _request(args: argparse.Namespace) -> PlanRequest:
 
 def _check_format(args: argparse.Namespace) -> str:
     fmt = str(args.format).lower()
+    if fmt == "html" and getattr(args, "command", None) not in _HTML_COMMANDS:
+        args.format = "text"
+        msg = "--format html is for plan and regenerate; use text, markdown or json."
+        raise _BadInputError(msg, [{"loc": "format", "msg": "unknown format"}])
     if fmt not in _FORMATS:
         # Errors are then printed as text: the format itself is the bad input.
         args.format = "text"
@@ -364,6 +370,11 @@ def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> No
 
     if fmt == "json":
         print(render_json(plan))
+        return
+    if fmt == "html":
+        from mealplan._html import render_html
+
+        sys.stdout.write(render_html(plan, table))
         return
     explanation = None
     if explain:
@@ -385,6 +396,10 @@ def _print_diagnosis(diagnosis: Diagnosis | None, message: str, fmt: str) -> Non
         diagnosis = Diagnosis(message=message, conflicts=[], minimal=False)
     if fmt == "json":
         print(render_diagnosis_json(diagnosis))
+    elif fmt == "html":
+        from mealplan._html import render_html
+
+        sys.stdout.write(render_html(diagnosis))
     elif fmt == "markdown":
         sys.stdout.write(render_diagnosis_markdown(diagnosis))
     else:
@@ -642,7 +657,9 @@ def _add_schema(commands: Any) -> None:
         "  mealplan schema plan > meal-plan.schema.json\n",
         formatter_class=_formatter,
     )
-    p.add_argument("name", help="request, plan or diagnosis")
+    p.add_argument(
+        "name", help="request, plan or diagnosis (openapi: the HTTP service's)"
+    )
     p.set_defaults(run=_cmd_schema, format="text")
 
 
@@ -652,10 +669,129 @@ def schema_text(name: str) -> str:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    if args.name == "openapi":
+        sys.stdout.write(_server_module().openapi_text())
+        return EXIT_OK
     if args.name not in SCHEMAS:
         msg = f"mealplan schema: {args.name!r} is not a schema; use request, plan or diagnosis."
         raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
     sys.stdout.write(schema_text(args.name))
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------- serve
+
+
+_SERVE_EPILOG = """\
+examples:
+  mealplan serve
+  mealplan serve --host 0.0.0.0 --port 8080 --workers 4
+  curl -s localhost:8000/v1/plans -H 'Content-Type: application/json' \\
+       -d '{"person": {"age": 35, "sex": "female"}}'
+
+Needs the server extra: pip install 'mealplan[server]'. The web page is at /,
+the API's OpenAPI document at /openapi.json.
+"""
+
+
+def _add_serve(commands: Any) -> None:
+    p = commands.add_parser(
+        "serve",
+        help="run the HTTP service and its web page",
+        description="Run the HTTP service (JSON API under /v1, web page at /).",
+        epilog=_SERVE_EPILOG,
+        formatter_class=_formatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (8000)")
+    p.add_argument(
+        "--workers", type=int, default=2, metavar="N", help="solver processes (2)"
+    )
+    p.add_argument(
+        "--queue",
+        type=int,
+        default=16,
+        metavar="N",
+        help="solves that may wait for a worker before 503 (16)",
+    )
+    p.add_argument(
+        "--max-time-limit",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="largest solver time limit a request may ask for, s (60)",
+    )
+    p.add_argument(
+        "--overhead",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="time a synchronous plan may take beyond its time limit before 504, s (15)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=1_000_000,
+        metavar="BYTES",
+        help="largest request body (1000000)",
+    )
+    p.add_argument(
+        "--grace",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="on shutdown, time given to accepted jobs before they fail, s (30)",
+    )
+    p.set_defaults(run=_cmd_serve, format="text")
+
+
+def _server_module() -> Any:
+    import importlib
+
+    try:
+        server = importlib.import_module("mealplan._server")
+    except ImportError as exc:
+        msg = f"mealplan serve needs the server extra ({exc.name} is missing); install it with: pip install 'mealplan[server]'."
+        raise _BadInputError(msg) from None
+    return server
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    checks = [
+        (1 <= args.workers <= 64, "--workers", "between 1 and 64"),
+        (0 <= args.queue <= 10_000, "--queue", "between 0 and 10000"),
+        (0 <= args.port <= 65535, "--port", "between 0 and 65535"),
+        (0 < args.max_time_limit <= 3600, "--max-time-limit", "in (0, 3600]"),
+        (0 <= args.overhead <= 3600, "--overhead", "in [0, 3600]"),
+        (1024 <= args.max_body <= 100_000_000, "--max-body", "in [1024, 1e8]"),
+        (0 <= args.grace <= 3600, "--grace", "in [0, 3600]"),
+    ]
+    for ok, flag, expected in checks:
+        if not ok:
+            value = getattr(args, flag[2:].replace("-", "_"))
+            msg = f"mealplan serve: {flag} {value} is out of range; give a value {expected}."
+            raise _BadInputError(msg, [{"loc": flag, "msg": "out of range"}])
+    server = _server_module()
+    import logging
+
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    settings = server.ServerSettings(
+        workers=args.workers,
+        queue=args.queue,
+        max_time_limit=args.max_time_limit,
+        overhead=args.overhead,
+        max_body=args.max_body,
+        grace=args.grace,
+    )
+    uvicorn.run(
+        server.create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        timeout_graceful_shutdown=int(args.grace) + 5,
+    )
     return EXIT_OK
 
 
@@ -693,7 +829,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(
         dest="command",
-        metavar="{plan,regenerate,foods,targets,schema,batch}",
+        metavar="{plan,regenerate,foods,targets,schema,batch,serve}",
         parser_class=_Parser,
     )
     commands.required = True
@@ -703,6 +839,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(commands)
     _add_schema(commands)
     add_batch(commands, _BadInputError)
+    _add_serve(commands)
     return parser
 
 

@@ -457,6 +457,20 @@ class PlanRequest(_Model):
     Give ``person`` (targets come from the DRIs) or ``targets`` (used as is).
     """
 
+    # The JSON Schema says so too, so no schema-valid request is rejected for
+    # lacking both (``{}`` is not schema-valid).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["person"], "properties": {"person": {"type": "object"}}},
+                {
+                    "required": ["targets"],
+                    "properties": {"targets": {"type": "object"}},
+                },
+            ]
+        }
+    )
+
     schema_version: Literal["1"] = SCHEMA_VERSION
     person: Person | None = None
     targets: NutrientTargets | None = None
@@ -730,6 +744,12 @@ class MealPlan(_Model):
                     )
                     raise ValueError(msg)
         return self
+
+    def _repr_html_(self) -> str:
+        """Show the plan as its HTML report in a notebook."""
+        from mealplan._html import notebook_html
+
+        return notebook_html(self)
 
 
 class Conflict(_Model):

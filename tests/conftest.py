@@ -54,3 +54,16 @@ def sr28_foods() -> Any:
 
     prices = PRICES_DIR if PRICES_DIR.is_dir() else None
     return FoodTable.from_sr28(need_shared(), prices_dir=prices)
+
+
+@pytest.fixture(scope="session")
+def http_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One ``mealplan serve`` on loopback, shared by the HTTP and page tests."""
+    pytest.importorskip("fastapi", reason="needs the server extra")
+    from tests.serving import running_server
+
+    tmp = tmp_path_factory.mktemp("http-server")
+    with running_server(
+        tmp, "--workers", "1", "--queue", "4", "--max-time-limit", "8"
+    ) as server:
+        yield server

@@ -45,6 +45,9 @@ def test_wheel_contains_data_and_types(wheel: Path) -> None:
         "mealplan/_data/foods/portions.csv",
         "mealplan/_data/foods/article_mentions.csv",
         "mealplan/_data/foods/dri_nih_ods.csv",
+        "mealplan/_static/app.js",
+        "mealplan/_static/page.css",
+        "mealplan/schemas/openapi.json",
     ):
         assert required in names, required
     assert not any(n.startswith("foods/") for n in names)

@@ -1,0 +1,178 @@
+"""The solver pool behind ``mealplan serve``: spawned worker processes.
+
+Solves run in separate processes so the event loop stays free and several
+solves use several cores. The processes are *spawned*, never forked: HiGHS
+hangs in a child forked from a process that has solved (DEVELOPERS.md).
+
+A task never raises across the process boundary: the worker turns every
+outcome into an :class:`Outcome` (a plan, a diagnosis, bad input, a time
+limit without a plan, or an internal error whose details stay in the
+server's log), so the server maps outcomes to status codes in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from mealplan._models import MealPlan
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.pool import Pool
+
+    from mealplan._catalog import FoodTable
+
+__all__ = ["Outcome", "SolverPool", "run_task"]
+
+log = logging.getLogger("mealplan.server")
+
+OutcomeKind = Literal["plan", "diagnosis", "bad_input", "time_limit", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one solve produced, as JSON text ready to send.
+
+    Attributes:
+        kind: ``plan`` / ``diagnosis`` (answers), ``bad_input`` (the request
+            names something that does not exist), ``time_limit`` (no plan
+            within the time limit) or ``failed``.
+        body: The MealPlan or Diagnosis JSON for answers; the one-sentence
+            message otherwise.
+        errors: ``(loc, msg)`` pairs for bad input.
+        detail: For ``failed``: the traceback, for the server's log only.
+
+    """
+
+    kind: OutcomeKind
+    body: str
+    errors: tuple[tuple[str, str], ...] = ()
+    detail: str = ""
+
+
+_TABLE: FoodTable | None = None
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the server is gone (even if it was killed)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _init_worker() -> None:
+    """Load the food table once per worker and warm the solver up."""
+    global _TABLE  # one table per worker process, loaded once
+    # Ctrl-C reaches the whole process group: the server shuts down
+    # gracefully and ends the workers itself, so they ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_watch_parent, args=(os.getppid(),), daemon=True, name="watch-parent"
+    ).start()
+    from mealplan._catalog import load_foods
+    from mealplan._planner import plan
+
+    _TABLE = load_foods()
+    try:  # the first solve pays for imports and caches; pay it before traffic
+        plan({"person": {"age": 40, "sex": "female"}, "time_limit": 5}, _TABLE)
+    except Exception:
+        log.warning("solver warm-up failed; the first request will be slower")
+
+
+def run_task(kind: str, payload: str) -> Outcome:
+    """Run one task (``plan`` or ``regenerate``) from its JSON; never raise."""
+    from mealplan._errors import (
+        FoodTableError,
+        InfeasiblePlanError,
+        MealPlanError,
+        RequestError,
+        SolverError,
+        TargetError,
+        UnknownFoodError,
+        UnknownNutrientError,
+    )
+    from mealplan._models import Diagnosis
+
+    try:
+        result = _run(kind, payload)
+        return Outcome("plan", result.model_dump_json())
+    except InfeasiblePlanError as exc:
+        diagnosis = exc.diagnosis
+        if not isinstance(diagnosis, Diagnosis):
+            diagnosis = Diagnosis(message=str(exc), conflicts=[], minimal=False)
+        return Outcome("diagnosis", diagnosis.model_dump_json())
+    except RequestError as exc:
+        errors = tuple((e["loc"], e["msg"]) for e in exc.errors) or (
+            ("request", str(exc)),
+        )
+        return Outcome("bad_input", str(exc), errors)
+    except UnknownFoodError as exc:
+        return Outcome("bad_input", str(exc), (("food", str(exc)),))
+    except (UnknownNutrientError, TargetError, FoodTableError) as exc:
+        return Outcome("bad_input", str(exc), (("request", str(exc)),))
+    except SolverError as exc:
+        if exc.status in ("error", "unbounded"):
+            return Outcome("failed", str(exc), detail=traceback.format_exc())
+        return Outcome("time_limit", str(exc))
+    except MealPlanError as exc:
+        return Outcome("failed", str(exc), detail=traceback.format_exc())
+    except Exception:
+        return Outcome("failed", "", detail=traceback.format_exc())
+
+
+def _run(kind: str, payload: str) -> MealPlan:
+    from mealplan._catalog import load_foods
+    from mealplan._planner import plan, regenerate
+
+    table = _TABLE if _TABLE is not None else load_foods()
+    if kind == "plan":
+        return plan(payload, table)
+    import json
+
+    data = json.loads(payload)
+    previous = MealPlan.model_validate(data["plan"])
+    return regenerate(
+        previous,
+        day=int(data["day"]),
+        meal=data.get("meal"),
+        reject=list(data.get("reject") or ()),
+        foods=table,
+    )
+
+
+class SolverPool:
+    """A fixed number of spawned worker processes running :func:`run_task`."""
+
+    def __init__(self, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.workers = workers
+        self._pool: Pool = context.Pool(workers, initializer=_init_worker)
+
+    def submit(
+        self,
+        kind: str,
+        payload: str,
+        done: Callable[[Outcome], None],
+    ) -> None:
+        """Queue a task; ``done`` is called (in a pool thread) with its outcome."""
+
+        def failed(exc: BaseException) -> None:
+            detail = "".join(traceback.format_exception(exc))
+            done(Outcome("failed", "", detail=detail))
+
+        self._pool.apply_async(
+            run_task, (kind, payload), callback=done, error_callback=failed
+        )
+
+    def terminate(self) -> None:
+        """Stop every worker now (solves in progress are abandoned)."""
+        self._pool.terminate()
+        self._pool.join()

@@ -1,0 +1,866 @@
+"""The HTTP service of ``mealplan serve`` (needs the ``server`` extra).
+
+Routes (the OpenAPI document is committed as ``mealplan/schemas/openapi.json``)::
+
+    POST /v1/plans               a plan or a diagnosis (200), synchronously
+    POST /v1/plans/regenerate    re-plan one day or meal of a plan (200)
+    POST /v1/jobs                queue a long plan (202, Location: /v1/jobs/ID)
+    GET  /v1/jobs/{id}           its state, and its result once done
+    GET  /v1/foods?q=WORDS       search the food table
+    GET  /v1/foods/{id}          one food
+    GET  /v1/targets?age=&sex=   the DRI targets of a person
+    GET  /healthz                liveness and load
+    GET  /                       the web page
+
+Status codes (a contract): 200 an answer, which is a plan *or* a diagnosis
+(``{"kind": "plan", "plan": ...}`` / ``{"kind": "diagnosis", "diagnosis":
+...}``); 202 a job accepted; 404 no such food, job or route; 413 the body is
+too large; 422 bad input, always as ``{"error", "errors"}`` (the CLI's JSON);
+503 the queue is full or the server is shutting down (with Retry-After); 504
+the time limit passed without any plan; 500 anything else, without details.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import math
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mealplan._catalog import Food, FoodTable, load_foods
+from mealplan._errors import MealPlanError, UnknownFoodError
+from mealplan._models import (
+    ActivityLevel,
+    Diagnosis,
+    MealPlan,
+    NutrientTargets,
+    Person,
+    PlanRequest,
+    Sex,
+)
+from mealplan._nutrients import FOCUS_NUTRIENTS
+from mealplan._pool import Outcome, SolverPool
+
+__all__ = ["ServerSettings", "create_app", "openapi_text"]
+
+log = logging.getLogger("mealplan.server")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Limits of one server; the ``mealplan serve`` flags set them.
+
+    Attributes:
+        workers: Solver processes (each holds the food table, ~100 MB).
+        queue: Solves that may wait for a worker; beyond it, 503.
+        max_time_limit: The most solver time a request may ask for, s; a
+            larger ``time_limit`` is lowered to it (the plan's request shows
+            the limit used).
+        overhead: Seconds a synchronous request may take beyond its time
+            limit (model building, diagnosis) before the answer is 504.
+        max_body: Largest request body, bytes; beyond it, 413.
+        grace: Seconds shutdown waits for accepted jobs before failing them.
+        max_jobs: Finished jobs kept for polling (oldest dropped first).
+        job_ttl: Seconds a finished job stays available.
+
+    """
+
+    workers: int = 2
+    queue: int = 16
+    max_time_limit: float = 60.0
+    overhead: float = 15.0
+    max_body: int = 1_000_000
+    grace: float = 30.0
+    max_jobs: int = 1000
+    job_ttl: float = 3600.0
+
+
+# ------------------------------------------------------------------ models
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ErrorItem(_Body):
+    """One problem: where (a dotted field path) and what."""
+
+    loc: str
+    msg: str
+
+
+class ErrorBody(_Body):
+    """An error: one sentence, and the machine-readable problems (may be empty)."""
+
+    error: str
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+class TimeLimitBody(_Body):
+    """No plan was found within the time limit."""
+
+    error: str
+    time_limit: float = Field(description="The solver time limit used, s.")
+
+
+class PlanAnswer(_Body):
+    """A plan that meets the request."""
+
+    kind: Literal["plan"]
+    plan: MealPlan
+
+
+class DiagnosisAnswer(_Body):
+    """Why no plan meets the request; also an answer, not an error."""
+
+    kind: Literal["diagnosis"]
+    diagnosis: Diagnosis
+
+
+class PlanResult(RootModel[PlanAnswer | DiagnosisAnswer]):
+    """A plan or a diagnosis, told apart by ``kind``."""
+
+    root: Annotated[PlanAnswer | DiagnosisAnswer, Field(discriminator="kind")]
+
+
+class RegenerateRequest(_Body):
+    """Re-plan one day (or one meal of it) of a plan, keeping the rest."""
+
+    plan: MealPlan
+    day: Annotated[int, Field(ge=1, le=28, description="The day to re-plan, from 1.")]
+    meal: str | None = Field(
+        default=None, description="Re-plan only this meal of the day."
+    )
+    reject: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Food ids not wanted in the re-planned part.",
+    )
+
+
+class JobState(StrEnum):
+    """Where a job stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobInfo(_Body):
+    """A job: its state, then its result (a plan or a diagnosis) or its error."""
+
+    id: str
+    state: JobState
+    created: float = Field(description="Unix time the job was accepted.")
+    finished: float | None = None
+    result: PlanResult | None = None
+    error: ErrorBody | None = None
+    error_status: int | None = Field(
+        default=None,
+        description="The status POST /v1/plans would have answered with (422, "
+        "500, 503 or 504).",
+    )
+
+
+class FoodSummary(_Body):
+    """A search hit: the food and its focus nutrients per 100 g (null: no value)."""
+
+    id: str
+    name: str
+    food_group: str | None
+    magnesium_mg: float | None
+    calcium_mg: float | None
+    vitamin_d_ug: float | None
+    vitamin_b12_ug: float | None
+
+
+class Health(_Body):
+    """Liveness and load."""
+
+    status: Literal["ok", "shutting_down"]
+    version: str
+    workers: int
+    in_flight: int
+    capacity: int
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _error(
+    status: int,
+    message: str,
+    errors: list[ErrorItem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(error=message, errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
+    items = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:] if loc[0] == "body" else loc[1:] or loc
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; check its spelling against the schema"
+        elif err.get("type") == "json_invalid":
+            where = f" (at character {loc[-1]})" if loc else ""
+            msg = f"the body is not valid JSON{where}"
+            loc = []
+        elif isinstance(err.get("input"), bytes):
+            msg = "the body must be a JSON object sent as application/json"
+        elif err.get("type") != "value_error" and "input" in err:
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                msg = f"{msg.rstrip('.')} (got {shown})"
+        items.append(ErrorItem(loc=".".join(loc) or "request", msg=msg))
+    return items or [ErrorItem(loc="request", msg="invalid request")]
+
+
+def _bad_input(items: list[ErrorItem]) -> JSONResponse:
+    first = items[0]
+    more = f" (and {len(items) - 1} more problem(s))" if len(items) > 1 else ""
+    message = f"Invalid request: {first.loc}: {first.msg}{more}."
+    return _error(422, message, items)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _bad_input(_validation_items(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body"
+            item = ErrorItem(loc="request", msg="the body could not be parsed")
+            return _bad_input([item])
+        if exc.status_code == 404:
+            return _error(404, "Not found; see /openapi.json for the routes.")
+        if exc.status_code == 405:
+            return _error(405, "Method not allowed on this route; see /openapi.json.")
+        return _error(exc.status_code, "The request could not be served.")
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error", exc_info=exc)
+        return _error(500, "Internal error; it was logged. Please report it.")
+
+
+# -------------------------------------------------------------- body limit
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _BodyLimit:
+    """Answer 413 to a body over ``limit`` bytes, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._reject(send)
+            return
+        seen = 0
+        started = False
+        too_large = False
+
+        async def limited() -> Message:
+            nonlocal seen, too_large
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                too_large = True
+                raise _TooLargeError
+            return message
+
+        async def tracking(message: Message) -> None:
+            # The framework may turn the aborted read into an error response of
+            # its own; whatever it answers, the client gets the 413.
+            nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reject(send)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, tracking)
+        except _TooLargeError:
+            if not started:
+                await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        response = _error(
+            413,
+            f"The request body is over {self.limit} bytes; send a smaller request.",
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": response.raw_headers,
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+
+# -------------------------------------------------------------------- jobs
+
+
+@dataclass
+class _Job:
+    id: str
+    created: float
+    state: JobState = JobState.PENDING
+    finished: float | None = None
+    outcome: Outcome | None = None
+    time_limit: float = 0.0
+
+
+def _answer_json(outcome: Outcome) -> str:
+    # The worker already produced the model's JSON; wrap it without re-parsing.
+    return f'{{"kind":"{outcome.kind}","{outcome.kind}":{outcome.body}}}'
+
+
+class _Service:
+    """The server's state: the pool, the load, the jobs and the food table."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.pool: SolverPool | None = None
+        self.table: FoodTable | None = None
+        self.in_flight = 0
+        self.closing = False
+        self.jobs: OrderedDict[str, _Job] = OrderedDict()
+        self.pending_jobs: dict[str, asyncio.Future[Outcome]] = {}
+        self.mean_seconds = 1.0
+
+    @property
+    def capacity(self) -> int:
+        return self.settings.workers + self.settings.queue
+
+    def foods(self) -> FoodTable:
+        if self.table is None:
+            self.table = load_foods()
+        return self.table
+
+    def busy(self) -> JSONResponse | None:
+        """Return a 503 when no more work may be accepted, else None."""
+        if self.closing:
+            return _error(
+                503,
+                "The server is shutting down; retry shortly.",
+                headers={"Retry-After": "5"},
+            )
+        if self.in_flight >= self.capacity:
+            waits = self.in_flight / max(self.settings.workers, 1)
+            retry = max(1, math.ceil(waits * self.mean_seconds))
+            return _error(
+                503,
+                f"The server is busy ({self.in_flight} requests in progress); "
+                f"retry after {retry} s.",
+                headers={"Retry-After": str(retry)},
+            )
+        return None
+
+    def submit(
+        self, kind: str, payload: str, time_limit: float
+    ) -> asyncio.Future[Outcome]:
+        """Queue a solve; the future resolves with its outcome."""
+        assert self.pool is not None
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        began = time.monotonic()
+        self.in_flight += 1
+        settled = False
+
+        def resolve(outcome: Outcome) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
+            self.in_flight -= 1
+            seconds = time.monotonic() - began
+            self.mean_seconds = 0.8 * self.mean_seconds + 0.2 * seconds
+            if outcome.kind == "failed":
+                log.error("solve failed: %s %s", outcome.body, outcome.detail)
+            if not future.done():
+                future.set_result(outcome)
+
+        def done(outcome: Outcome) -> None:  # runs in a pool thread
+            with contextlib.suppress(RuntimeError):  # loop closed at shutdown
+                loop.call_soon_threadsafe(resolve, outcome)
+
+        self.pool.submit(kind, payload, done)
+        # A worker that dies (killed, out of memory) takes its task with it;
+        # past any reasonable time the task is given up as failed.
+        lost = Outcome(
+            "failed",
+            "The solver process running this request stopped; submit it again.",
+        )
+        loop.call_later(time_limit * 3 + self.settings.overhead + 60, resolve, lost)
+        return future
+
+    def clamp(self, request: PlanRequest) -> PlanRequest:
+        limit = self.settings.max_time_limit
+        if request.time_limit <= limit:
+            return request
+        return request.model_validate(
+            {**request.model_dump(mode="json"), "time_limit": limit}
+        )
+
+    def new_job(self, future: asyncio.Future[Outcome], time_limit: float) -> _Job:
+        self._expire()
+        job = _Job(id=uuid.uuid4().hex, created=time.time(), time_limit=time_limit)
+        self.jobs[job.id] = job
+        self.pending_jobs[job.id] = future
+        future.add_done_callback(lambda f: self._finish(job, f))
+        return job
+
+    def _finish(self, job: _Job, future: asyncio.Future[Outcome]) -> None:
+        self.pending_jobs.pop(job.id, None)
+        outcome = future.result()
+        job.outcome = outcome
+        job.finished = time.time()
+        job.state = (
+            JobState.DONE if outcome.kind in ("plan", "diagnosis") else JobState.FAILED
+        )
+        log.info("job %s %s (%s)", job.id, job.state.value, outcome.kind)
+
+    def fail_pending_jobs(self, message: str) -> None:
+        for job_id, future in list(self.pending_jobs.items()):
+            if not future.done():
+                future.set_result(Outcome("failed", message))
+            self.pending_jobs.pop(job_id, None)
+
+    def _expire(self) -> None:
+        now = time.time()
+        finished = [
+            j
+            for j in self.jobs.values()
+            if j.finished is not None and now - j.finished > self.settings.job_ttl
+        ]
+        for j in finished:
+            del self.jobs[j.id]
+        done = [j for j in self.jobs.values() if j.finished is not None]
+        for j in done[: max(0, len(done) - self.settings.max_jobs)]:
+            del self.jobs[j.id]
+
+
+# ---------------------------------------------------------------- responses
+
+
+_OUTCOME_STATUS = {"bad_input": 422, "time_limit": 504, "failed": 500}
+
+
+def _outcome_error(outcome: Outcome, time_limit: float) -> tuple[int, BaseModel]:
+    status = _OUTCOME_STATUS[outcome.kind]
+    if outcome.kind == "time_limit":
+        return status, TimeLimitBody(error=outcome.body, time_limit=time_limit)
+    if outcome.kind == "bad_input":
+        items = [ErrorItem(loc=loc, msg=msg) for loc, msg in outcome.errors]
+        return status, ErrorBody(error=outcome.body, errors=items)
+    # Details of internal failures stay in the log.
+    message = outcome.body or "Internal error; it was logged. Please report it."
+    return status, ErrorBody(error=message)
+
+
+def _respond(outcome: Outcome, time_limit: float) -> Response:
+    if outcome.kind in ("plan", "diagnosis"):
+        return Response(_answer_json(outcome), media_type="application/json")
+    status, body = _outcome_error(outcome, time_limit)
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+async def _await(
+    service: _Service, future: asyncio.Future[Outcome], time_limit: float
+) -> Response:
+    deadline = time_limit + service.settings.overhead
+    try:
+        outcome = await asyncio.wait_for(asyncio.shield(future), timeout=deadline)
+    except TimeoutError:
+        body = TimeLimitBody(
+            error=f"No plan within {deadline:g} s (time limit {time_limit:g} s plus "
+            "model building); raise time_limit, simplify the request, or use "
+            "POST /v1/jobs.",
+            time_limit=time_limit,
+        )
+        return JSONResponse(body.model_dump(), status_code=504)
+    return _respond(outcome, time_limit)
+
+
+def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    described: dict[int, dict[str, Any]] = {
+        404: {"model": ErrorBody, "description": "No such resource."},
+        413: {"model": ErrorBody, "description": "The body is too large."},
+        422: {"model": ErrorBody, "description": "Bad input."},
+        500: {"model": ErrorBody, "description": "Internal error (no details)."},
+        503: {
+            "model": ErrorBody,
+            "description": "The queue is full or the server is shutting down.",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer"},
+                }
+            },
+        },
+        504: {
+            "model": TimeLimitBody,
+            "description": "The time limit passed without any plan.",
+        },
+    }
+    return {code: described[code] for code in codes}
+
+
+# ----------------------------------------------------------------- the app
+
+
+def _static_dir() -> str:
+    return str(resources.files("mealplan") / "_static")
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """Return the FastAPI application (solver pool started by its lifespan)."""
+    from mealplan import __version__
+
+    settings = settings or ServerSettings()
+    service = _Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        service.pool = SolverPool(settings.workers)
+        service.foods()
+        log.info("mealplan server ready with %d solver worker(s)", settings.workers)
+        try:
+            yield
+        finally:
+            await _shutdown(service)
+
+    app = FastAPI(
+        title="mealplan",
+        version=__version__,
+        summary="Meal plans that meet magnesium, calcium, vitamin D and vitamin B12 "
+        "needs, from USDA SR28 foods. Information, not medical advice.",
+        description=__doc__ or "",
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; the
+        # service sends nothing to third parties, so it serves the document only.
+        docs_url=None,
+        redoc_url=None,
+    )
+    _install_error_handlers(app)
+    app.add_middleware(_BodyLimit, limit=settings.max_body)
+    app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+    _add_plan_routes(app, service)
+    _add_job_routes(app, service)
+    _add_lookup_routes(app, service)
+
+    @app.get("/healthz", tags=["service"], responses=_responses(500))
+    async def healthz() -> Health:
+        """Say the server is up, and how loaded it is."""
+        return Health(
+            status="shutting_down" if service.closing else "ok",
+            version=__version__,
+            workers=settings.workers,
+            in_flight=service.in_flight,
+            capacity=service.capacity,
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> HTMLResponse:
+        from mealplan._page import page_html
+
+        return HTMLResponse(page_html())
+
+    @app.post("/ui/render", include_in_schema=False)
+    async def render(result: PlanResult) -> HTMLResponse:
+        from mealplan._html import render_fragment
+
+        inner = result.root
+        answer = inner.plan if isinstance(inner, PlanAnswer) else inner.diagnosis
+        html = await asyncio.to_thread(
+            render_fragment, answer, service.foods(), interactive=True
+        )
+        return HTMLResponse(html)
+
+    return app
+
+
+async def _shutdown(service: _Service) -> None:
+    """Finish accepted jobs within the grace period, fail the rest, stop workers."""
+    service.closing = True
+    deadline = time.monotonic() + service.settings.grace
+    while service.pending_jobs and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    if service.pending_jobs:
+        log.warning(
+            "failing %d job(s) not finished within the %g s grace period",
+            len(service.pending_jobs),
+            service.settings.grace,
+        )
+    service.fail_pending_jobs(
+        "The server shut down before this job finished; submit it again."
+    )
+    await asyncio.sleep(0)  # let the jobs' done-callbacks record their state
+    if service.pool is not None:
+        try:
+            # Pool.terminate can hang when a worker was killed holding the
+            # task queue's lock; the workers end themselves when we exit.
+            await asyncio.wait_for(asyncio.to_thread(service.pool.terminate), 10)
+        except TimeoutError:
+            log.warning("solver workers did not stop in 10 s; leaving them to exit")
+        # Release the pool's semaphores now: uvicorn ends the process by
+        # re-raising SIGTERM, which skips finalizers (and leaks them).
+        service.pool = None
+        gc.collect()
+    log.info("mealplan server stopped")
+
+
+def _add_plan_routes(app: FastAPI, service: _Service) -> None:
+    @app.post(
+        "/v1/plans",
+        tags=["plans"],
+        response_model=PlanResult,
+        responses=_responses(413, 422, 500, 503, 504),
+    )
+    async def create_plan(request: PlanRequest) -> Response:
+        """Plan meals: the answer is a plan, or a diagnosis saying why none exists.
+
+        For a day or a few days; the solver's ``time_limit`` is capped by the
+        server. Use ``POST /v1/jobs`` for weeks.
+        """
+        busy = service.busy()
+        if busy is not None:
+            return busy
+        req = service.clamp(request)
+        future = service.submit("plan", req.model_dump_json(), req.time_limit)
+        return await _await(service, future, req.time_limit)
+
+    @app.post(
+        "/v1/plans/regenerate",
+        tags=["plans"],
+        response_model=PlanResult,
+        responses=_responses(413, 422, 500, 503, 504),
+    )
+    async def regenerate_plan(body: RegenerateRequest) -> Response:
+        """Re-plan one day (or one meal of it), keeping the rest of the plan."""
+        busy = service.busy()
+        if busy is not None:
+            return busy
+        request = service.clamp(body.plan.request)
+        plan = body.plan
+        if request is not plan.request:
+            plan = MealPlan.model_validate(
+                {**plan.model_dump(mode="json"), "request": request.model_dump()}
+            )
+        payload = RegenerateRequest(
+            plan=plan, day=body.day, meal=body.meal, reject=body.reject
+        ).model_dump_json()
+        future = service.submit("regenerate", payload, request.time_limit)
+        return await _await(service, future, request.time_limit)
+
+
+def _add_job_routes(app: FastAPI, service: _Service) -> None:
+    @app.post(
+        "/v1/jobs",
+        tags=["jobs"],
+        status_code=202,
+        response_model=JobInfo,
+        responses=_responses(413, 422, 500, 503),
+    )
+    async def create_job(request: PlanRequest) -> Response:
+        """Queue a plan (weeks, or anything long); poll ``GET /v1/jobs/{id}``."""
+        busy = service.busy()
+        if busy is not None:
+            return busy
+        req = service.clamp(request)
+        future = service.submit("plan", req.model_dump_json(), req.time_limit)
+        job = service.new_job(future, req.time_limit)
+        return JSONResponse(
+            _job_info(job).model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/v1/jobs/{job.id}"},
+        )
+
+    @app.get(
+        "/v1/jobs/{job_id}",
+        tags=["jobs"],
+        response_model=JobInfo,
+        responses=_responses(404, 500),
+    )
+    async def get_job(job_id: str) -> Response:
+        """Return a job's state; once done, its plan or diagnosis (or its error)."""
+        job = service.jobs.get(job_id)
+        if job is None:
+            return _error(
+                404,
+                f"No job {job_id!r}; jobs are kept for "
+                f"{service.settings.job_ttl:g} s after they finish.",
+            )
+        info = _job_info(job)
+        return Response(info.model_dump_json(), media_type="application/json")
+
+
+def _job_info(job: _Job) -> JobInfo:
+    result = None
+    error = None
+    status = None
+    outcome = job.outcome
+    if outcome is not None and outcome.kind in ("plan", "diagnosis"):
+        result = PlanResult.model_validate_json(_answer_json(outcome))
+    elif outcome is not None:
+        if outcome.body.startswith("The server shut down"):
+            status, body = 503, ErrorBody(error=outcome.body)
+        else:
+            status, err = _outcome_error(outcome, job.time_limit)
+            body = ErrorBody(error=getattr(err, "error", "Internal error."))
+            if isinstance(err, ErrorBody):
+                body = err
+        error = body
+    return JobInfo(
+        id=job.id,
+        state=job.state,
+        created=job.created,
+        finished=job.finished,
+        result=result,
+        error=error,
+        error_status=status,
+    )
+
+
+def _add_lookup_routes(app: FastAPI, service: _Service) -> None:
+    @app.get("/v1/foods", tags=["foods"], responses=_responses(422, 500))
+    async def search_foods(
+        q: Annotated[str, Query(max_length=200, description="Words of the name.")],
+        limit: Annotated[int, Query(ge=1, le=200)] = 25,
+    ) -> list[FoodSummary]:
+        """Foods whose name or USDA description has every word."""
+        table = service.foods()
+        out = []
+        for fid in table.search(q)[:limit]:
+            food = table.food(fid)
+            values = {n.value: food.nutrients.get(n.value) for n in FOCUS_NUTRIENTS}
+            out.append(
+                FoodSummary(
+                    id=fid, name=food.name, food_group=food.food_group, **values
+                )
+            )
+        return out
+
+    @app.get("/v1/foods/{food_id}", tags=["foods"], responses=_responses(404, 500))
+    async def get_food(food_id: str) -> Food:
+        """One food: nutrients per 100 g, portions, tags and article mentions."""
+        try:
+            return service.foods().food(food_id)
+        except UnknownFoodError as exc:
+            msg = str(exc).replace(
+                "use FoodTable.search() to find ids",
+                "use GET /v1/foods?q=WORDS to find ids",
+            )
+            raise _NotFoundError(msg) from None
+
+    @app.get("/v1/targets", tags=["targets"], responses=_responses(422, 500))
+    async def get_targets(
+        age: Annotated[float, Query(ge=0, le=120, description="Age in years.")],
+        sex: Sex,
+        pregnancy: bool = False,
+        trimester: Annotated[int | None, Query(ge=1, le=3)] = None,
+        lactation: bool = False,
+        weight_kg: Annotated[float | None, Query(gt=0, le=400)] = None,
+        height_cm: Annotated[float | None, Query(gt=0, le=260)] = None,
+        activity: ActivityLevel = ActivityLevel.LOW_ACTIVE,
+        kcal_min: Annotated[float | None, Query(gt=0, le=10000)] = None,
+        kcal_max: Annotated[float | None, Query(gt=0, le=10000)] = None,
+        margin: Annotated[float, Query(ge=1.0, le=3.0)] = 1.0,
+    ) -> NutrientTargets:
+        """Return the daily DRI targets the planner would use for a person."""
+        from mealplan._targets import targets_for
+
+        fields: dict[str, Any] = {
+            "age": age,
+            "sex": sex,
+            "pregnancy": pregnancy,
+            "trimester": trimester,
+            "lactation": lactation,
+            "weight_kg": weight_kg,
+            "height_cm": height_cm,
+            "activity": activity,
+        }
+        try:
+            person = Person.model_validate(fields)
+            return targets_for(
+                person, kcal_min=kcal_min, kcal_max=kcal_max, margin=margin
+            )
+        except ValidationError as exc:
+            from mealplan._planner import request_error
+
+            err = request_error(exc)
+            raise _BadQueryError(str(err), err.errors) from None
+        except MealPlanError as exc:
+            raise _BadQueryError(
+                str(exc), [{"loc": "query", "msg": str(exc)}]
+            ) from None
+
+    @app.exception_handler(_NotFoundError)
+    async def _not_found(_: Request, exc: _NotFoundError) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(_BadQueryError)
+    async def _bad_query(_: Request, exc: _BadQueryError) -> JSONResponse:
+        items = [ErrorItem(loc=e["loc"], msg=e["msg"]) for e in exc.errors]
+        return _error(422, str(exc).replace("plan request", "person"), items)
+
+
+class _NotFoundError(Exception):
+    pass
+
+
+class _BadQueryError(Exception):
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+def openapi_text() -> str:
+    """Return the OpenAPI document of the service as committed (sorted JSON)."""
+    import json
+
+    document = create_app().openapi()
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"

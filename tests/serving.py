@@ -1,0 +1,92 @@
+"""Start ``mealplan serve`` on loopback for the HTTP tests, and stop it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    url: str
+    log_path: Path
+    output: str = field(default="")
+
+    def client(self, timeout: float = 60.0) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout)
+
+    def children(self) -> list[int]:
+        """Process ids of the solver workers (children of the server)."""
+        pids: list[int] = []
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            pids += [int(p) for p in task.read_text().split()]
+        return pids
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """SIGTERM the server (graceful shutdown) and wait; return its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        self.output = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return code
+
+
+@contextmanager
+def running_server(tmp: Path, *flags: str, ready: float = 120.0) -> Iterator[Server]:
+    """Run ``mealplan serve`` with ``flags`` on a free loopback port."""
+    port = free_port()
+    log_path = tmp / f"server-{port}.log"
+    log = log_path.open("w", encoding="utf-8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mealplan", "serve", "--port", str(port), *flags],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        deadline = time.monotonic() + ready
+        while True:
+            if process.poll() is not None:
+                msg = f"server exited early: {log_path.read_text()}"
+                raise RuntimeError(msg)
+            try:
+                if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                msg = f"server not ready in {ready} s: {log_path.read_text()}"
+                raise RuntimeError(msg)
+            time.sleep(0.1)
+        yield server
+    finally:
+        server.stop()
+        log.close()
