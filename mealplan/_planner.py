@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from mealplan._advice import with_advice
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import (
     InfeasiblePlanError,
@@ -163,6 +164,7 @@ def plan(
         True
 
     """
+    started = time.monotonic()
     req = parse_request(request)
     table = foods if foods is not None else load_foods()
     targets = resolve_targets(req, table)
@@ -179,7 +181,7 @@ def plan(
         # it stands when the MILP had no time left to confirm it.
         solution = Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)
     if solution.status is SolveStatus.INFEASIBLE:
-        _raise_infeasible(req, targets, table, problem)
+        _raise_infeasible(req, targets, table, problem, started=started)
     return _assemble(req, targets, table, problem, solution)
 
 
@@ -726,8 +728,17 @@ def _raise_infeasible(
     *,
     configure: Any = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
+    started: float | None = None,
 ) -> None:
-    diagnosis = diagnose(req, targets, table, configure=configure, reject=reject)
+    def conflicts() -> Diagnosis:
+        return diagnose(req, targets, table, configure=configure, reject=reject)
+
+    # The advice hook (mealplan._advice): one call. It re-plans the whole
+    # request, so it applies to plan() only, not to a regenerated day.
+    if configure is None and not reject:
+        diagnosis = with_advice(req, table, conflicts, started=started)
+    else:
+        diagnosis = conflicts()
     raise InfeasiblePlanError(diagnosis.message, diagnosis)
 
 
