@@ -506,8 +506,9 @@ class Suggestion(_Model):
         "'bounds.vitamin_b12_ug.minimum'."
     )
     flag: str = Field(
-        description="The command-line flags that apply it to 'mealplan plan' "
-        "(they replace the same flags given before)."
+        description="The command-line flags that apply it, added to the "
+        "'mealplan plan' command (a list flag such as --exclude gives the whole "
+        "new list and replaces that flag's earlier values); empty when no flag can."
     )
     patch: dict[str, Any] = Field(
         description="JSON merge patch (RFC 7386) to the request that applies it."
