@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -271,6 +272,7 @@ def _add_plan(commands: Any) -> None:
         help="also plan with the bundled FNDDS dishes (slower until the planner "
         "has meal-structure rules)",
     )
+    _add_request_fields(p)
     _add_format(p)
     p.set_defaults(run=_cmd_plan)
 
@@ -347,7 +349,201 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "solver": args.solver,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
+    _request_fields(args, data)
     return parse_request(data)
+
+
+# Every other PlanRequest field a diagnosis or an explanation can name has a
+# flag too, so advice printed as flags can be followed from the command line.
+
+
+def _bound_arg(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not sep or not name.strip() or not math.isfinite(number) or number < 0:
+        msg = f"{text!r} is not NUTRIENT=AMOUNT; give e.g. vitamin_d_ug=10"
+        raise argparse.ArgumentTypeError(msg)
+    return name.strip(), number
+
+
+def _entry_arg(text: str) -> dict[str, Any]:
+    food, _, days = text.partition("@")
+    food, _, meal = food.partition(":")
+    entry: dict[str, Any] = {"food": food.strip()}
+    if meal.strip():
+        entry["meal"] = meal.strip()
+    if days.strip():
+        try:
+            entry["days"] = [int(d) for d in days.split(",")]
+        except ValueError:
+            msg = f"{text!r} is not FOOD[:MEAL][@DAY,DAY]; give e.g. almonds:breakfast@1,3"
+            raise argparse.ArgumentTypeError(msg) from None
+    if not entry["food"]:
+        msg = f"{text!r} names no food; give FOOD[:MEAL][@DAY,DAY]"
+        raise argparse.ArgumentTypeError(msg)
+    return entry
+
+
+def _add_request_fields(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("more request fields (each names a PlanRequest field)")
+    add = g.add_argument
+    add(
+        "--fortified",
+        action="store_true",
+        default=None,
+        help="allow fortified foods (allow_fortified=true; the default)",
+    )
+    add(
+        "--no-budget",
+        action="store_true",
+        default=None,
+        help="no budget (budget_per_day=null)",
+    )
+    add("--portion-mode", metavar="MODE", help="whole, half (default) or continuous")
+    add(
+        "--no-portion-limits",
+        action="store_true",
+        default=None,
+        help="lift the realistic portion caps per food (portion_limits=false)",
+    )
+    add(
+        "--no-macro-limits",
+        action="store_true",
+        default=None,
+        help="drop the AMDR energy shares (macro_limits=false)",
+    )
+    add(
+        "--margin",
+        type=float,
+        metavar="X",
+        help="factor on the focus-nutrient minimums, 1.0-3.0 (margin)",
+    )
+    add(
+        "--min",
+        type=_bound_arg,
+        action="append",
+        metavar="NUTRIENT=AMOUNT",
+        help="repeatable; your own minimum a day (bounds.NUTRIENT.minimum)",
+    )
+    add(
+        "--max",
+        type=_bound_arg,
+        action="append",
+        metavar="NUTRIENT=AMOUNT",
+        help="repeatable; your own maximum a day (bounds.NUTRIENT.maximum)",
+    )
+    add(
+        "--no-bound",
+        action="append",
+        metavar="NUTRIENT",
+        help="repeatable; drop the bound on a nutrient (bounds.NUTRIENT.remove)",
+    )
+    add(
+        "--nutrient-period",
+        metavar="PERIOD",
+        help="daily (default) or average: focus nutrients met every day or on average",
+    )
+    add(
+        "--daily-floor",
+        type=float,
+        metavar="SHARE",
+        help="with --nutrient-period average, the least share met every day (0.7)",
+    )
+    add(
+        "--max-days-per-food",
+        type=int,
+        metavar="N",
+        help="most days a food may appear on (default: half the days)",
+    )
+    add(
+        "--max-grams-per-week",
+        type=float,
+        metavar="G",
+        help="most grams of any one food over 7 days",
+    )
+    add(
+        "--pin",
+        type=_entry_arg,
+        action="append",
+        metavar="FOOD[:MEAL][@DAYS]",
+        help="repeatable; a food that must appear, e.g. almonds:breakfast@1,3 (pins)",
+    )
+    add(
+        "--ban",
+        type=_entry_arg,
+        action="append",
+        metavar="FOOD[:MEAL][@DAYS]",
+        help="repeatable; a food that must not appear (bans)",
+    )
+    for name, field in (
+        ("exclude", "exclude"),
+        ("include", "include"),
+        ("pins", "pins"),
+        ("bans", "bans"),
+    ):
+        add(
+            f"--no-{name}",
+            dest=f"no_{name}",
+            action="store_true",
+            default=None,
+            help=f"clear the request's {field} list",
+        )
+    add(
+        "--no-meals",
+        action="store_true",
+        default=None,
+        help="no meal split: plan each day as one pool of foods (meals=null)",
+    )
+    add(
+        "--mip-gap",
+        type=float,
+        metavar="GAP",
+        help="relative gap at which the solver stops (mip_gap)",
+    )
+
+
+def _request_fields(args: argparse.Namespace, data: dict[str, Any]) -> None:
+    """Apply the flags of :func:`_add_request_fields` to the request dict."""
+    if args.fortified:
+        data["allow_fortified"] = True
+    for name in ("exclude", "include", "pins", "bans"):
+        if getattr(args, f"no_{name}"):
+            data[name] = []
+    if args.no_budget:
+        data["budget_per_day"] = None
+    if args.no_meals:
+        data["meals"] = None
+    for flag, key, value in (
+        (args.no_portion_limits, "portion_limits", False),
+        (args.no_macro_limits, "macro_limits", False),
+    ):
+        if flag:
+            data[key] = value
+    values = {
+        "portion_mode": args.portion_mode,
+        "margin": args.margin,
+        "nutrient_period": args.nutrient_period,
+        "daily_floor": args.daily_floor,
+        "max_days_per_food": args.max_days_per_food,
+        "max_grams_per_week": args.max_grams_per_week,
+        "pins": args.pin,
+        "bans": args.ban,
+        "mip_gap": args.mip_gap,
+    }
+    data.update({k: v for k, v in values.items() if v is not None})
+    if args.min or args.max or args.no_bound:
+        base = data.get("bounds")
+        bounds: dict[str, Any] = dict(base) if isinstance(base, dict) else {}
+        for side, pairs in (("minimum", args.min or []), ("maximum", args.max or [])):
+            for name, value in pairs:
+                old = bounds.get(name)
+                bounds[name] = {**(old if isinstance(old, dict) else {}), side: value}
+        for name in args.no_bound or []:
+            bounds[name] = {"remove": True}
+        data["bounds"] = bounds
 
 
 def _check_format(args: argparse.Namespace) -> str:

@@ -58,6 +58,7 @@ __all__ = [
     "PortionMode",
     "Sex",
     "SolverName",
+    "Suggestion",
 ]
 
 SCHEMA_VERSION: Literal["1"] = "1"
@@ -768,6 +769,43 @@ class Conflict(_Model):
     )
 
 
+class Suggestion(_Model):
+    """One change to the request that makes the whole request plannable.
+
+    ``patch`` is a JSON merge patch (RFC 7386) to the request JSON: merging it
+    into the request applies the change, so an app can offer it as a button.
+    """
+
+    constraints: list[str] = Field(
+        description="The conflict groups the change relaxes, e.g. ['budget']."
+    )
+    description: str = Field(description="The change, in the user's terms.")
+    field: str = Field(
+        description="The request field(s) it changes, e.g. 'budget_per_day' or "
+        "'bounds.vitamin_b12_ug.minimum'."
+    )
+    flag: str = Field(
+        description="The command-line flags that apply it, added to the "
+        "'mealplan plan' command (a list flag such as --exclude gives the whole "
+        "new list and replaces that flag's earlier values); empty when no flag can."
+    )
+    patch: dict[str, Any] = Field(
+        description="JSON merge patch (RFC 7386) to the request that applies it."
+    )
+    size: float = Field(
+        ge=0,
+        description="How large a change it asks (relative; the advice is sorted by it).",
+    )
+    verified: bool = Field(
+        description="True when the request with the patch applied was planned "
+        "(so it is feasible); false when the time limit ran out first."
+    )
+    smallest: bool = Field(
+        default=True,
+        description="False when the time limit stopped the search for a smaller change.",
+    )
+
+
 class Diagnosis(_Model):
     """Why no plan exists: a smallest set of the request's constraints in conflict."""
 
@@ -777,4 +815,13 @@ class Diagnosis(_Model):
     minimal: bool = Field(
         description="True when removing any one conflict was checked to make the "
         "request feasible."
+    )
+    suggestions: list[Suggestion] = Field(
+        default_factory=list,
+        description="Changes to the request that give a plan, smallest first; each "
+        "was re-planned on the whole request unless 'verified' is false.",
+    )
+    advice_notes: list[str] = Field(
+        default_factory=list,
+        description="Constraints the advice could not relax on their own, and why.",
     )

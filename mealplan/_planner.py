@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from mealplan._advice import with_advice
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._deadline import Deadline
 from mealplan._errors import (
@@ -754,14 +755,22 @@ def _raise_infeasible(
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
 ) -> None:
-    diagnosis = diagnose(
-        req,
-        targets,
-        table,
-        restrictions=restrictions,
-        reject=reject,
-        deadline=deadline,
-    )
+    def conflicts() -> Diagnosis:
+        return diagnose(
+            req,
+            targets,
+            table,
+            restrictions=restrictions,
+            reject=reject,
+            deadline=deadline,
+        )
+
+    # The advice hook (mealplan._advice): one call. It re-plans the whole
+    # request, so it applies to plan() only, not to a regenerated day.
+    if restrictions is None and not reject:
+        diagnosis = with_advice(req, table, conflicts, started=deadline.started)
+    else:
+        diagnosis = conflicts()
     raise InfeasiblePlanError(diagnosis.message, diagnosis)
 
 

@@ -755,7 +755,33 @@ def _diagnosis_blocks(diagnosis: Diagnosis) -> list[_Block]:
             else "This set may not be the smallest: some checks hit the time limit."
         )
     )
+    blocks += _advice_blocks(diagnosis)
     blocks += _footer()
+    return blocks
+
+
+def _advice_blocks(diagnosis: Diagnosis) -> list[_Block]:
+    """Render what to change, smallest change first, with the flag that applies it."""
+    blocks: list[_Block] = []
+    if diagnosis.suggestions:
+        rows = [
+            [
+                s.description[0].upper() + s.description[1:],
+                s.flag or f"(request field {s.field})",
+                "yes" if s.verified else "not verified",
+            ]
+            for s in diagnosis.suggestions
+        ]
+        blocks.append(_Heading(2, "What you can change"))
+        blocks.append(Table(["Change (smallest first)", "Flag", "Gives a plan"], rows))
+        blocks.append(
+            _Para(
+                "Each change was re-planned on the whole request; in JSON each "
+                "suggestion carries a merge patch (RFC 7386) that applies it."
+            )
+        )
+    for note in diagnosis.advice_notes:
+        blocks.append(_Para(note))
     return blocks
 
 

@@ -172,3 +172,70 @@ json_values: st.SearchStrategy[Any] = st.one_of(
     st.integers(300, 3000).map(lambda n: ["x"] * n),
 )
 """Any JSON value: NaN, infinities, huge, negative, wrong types, deep, long."""
+
+
+# ------------------------------------------------- small tables and tight requests
+
+
+def small_table() -> Any:
+    """A few dozen foods of the bundled table: the densest sources of each focus
+    nutrient (also among vegan foods) and the cheapest staples, so plans,
+    diagnoses and their advice solve in a fraction of a second.
+    """
+    import mealplan
+
+    frame = mealplan.load_foods().frame
+    ids: set[str] = set()
+    cols = ["vitamin_b12_ug", "vitamin_d_ug", "calcium_mg", "magnesium_mg"]
+    cols += ["potassium_mg", "fiber_g", "protein_g"]
+    for col in cols:
+        for sub in (frame, frame[frame["vegan"]]):
+            density = sub[col] / sub["energy_kcal"].clip(lower=20)
+            ids |= set(density.dropna().sort_values(ascending=False).index[:3])
+    cheap = frame["price_per_100g"] / frame["energy_kcal"].clip(lower=50)
+    ids |= set(cheap.dropna().sort_values().index[:8])
+    sub = frame.loc[sorted(ids)].reset_index()
+    for col in sub.columns:
+        sub[col] = [";".join(v) if isinstance(v, tuple) else v for v in sub[col]]
+    return mealplan.FoodTable.from_dataframe(sub)
+
+
+@st.composite
+def tight_requests(draw: st.DrawFn) -> dict[str, Any]:
+    """Requests for :func:`small_table` with one to three tight constraints."""
+    request: dict[str, Any] = {
+        "person": {
+            "age": draw(st.sampled_from([25, 35, 70])),
+            "sex": draw(st.sampled_from(["female", "male"])),
+        },
+        "meals": None,
+        "time_limit": 60,
+        "days": draw(st.sampled_from([1, 1, 2])),
+    }
+    tight = {
+        "diet": st.sampled_from(["vegan", "vegetarian", "pescatarian"]),
+        "allow_fortified": st.just(False),
+        "budget_per_day": st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+        "max_foods": st.integers(1, 5),
+        "exclude": st.lists(
+            st.sampled_from(["tuna", "mushrooms", "liver", "milk", "spinach", "clams"]),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        ),
+        "bounds": st.sampled_from(
+            [
+                {"calcium_mg": {"minimum": 900, "maximum": 910}},
+                {"vitamin_d_ug": {"minimum": 60}},
+                {"magnesium_mg": {"minimum": 600}},
+                {"sodium_mg": {"maximum": 300}},
+            ]
+        ),
+        "portion_limits": st.just(True),
+    }
+    names = draw(
+        st.lists(st.sampled_from(sorted(tight)), min_size=1, max_size=3, unique=True)
+    )
+    for name in names:
+        request[name] = draw(tight[name])
+    return request

@@ -1,0 +1,320 @@
+"""Advice for requests without a plan: every suggestion is checked by re-planning.
+
+The requests run on a small slice of the bundled table (a few dozen foods, no
+meal split) so each diagnosis, its advice and the re-plans take seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError
+from mealplan._advice import _oracle_mode, advise, merge_patch
+from mealplan._cli import main
+from mealplan._models import BoundKind, Conflict, Diagnosis, Suggestion
+from mealplan._planner import resolve_targets
+from tests.strategies import small_table, tight_requests
+
+ADULT = {"age": 35, "sex": "female"}
+
+
+@pytest.fixture(scope="module")
+def table() -> FoodTable:
+    return small_table()
+
+
+def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
+    try:
+        mealplan.plan(request, table)
+    except InfeasiblePlanError as exc:
+        return exc.diagnosis
+    return None
+
+
+def _plans(request: dict[str, Any], table: FoodTable) -> bool:
+    # As the advice's oracle: an infeasible request skips its own diagnosis.
+    try:
+        with _oracle_mode():
+            mealplan.plan({**request, "time_limit": 60}, table)
+    except InfeasiblePlanError:
+        return False
+    return True
+
+
+def _safety_limits(request: dict[str, Any]) -> dict[str, float]:
+    targets = mealplan.targets_for(mealplan.Person.model_validate(request["person"]))
+    return {
+        b.nutrient: b.maximum
+        for b in targets.bounds
+        if b.maximum is not None and b.maximum_kind in (BoundKind.UL, BoundKind.CDRR)
+    }
+
+
+def _check_safe(
+    request: dict[str, Any], suggestion: Suggestion, table: FoodTable
+) -> None:
+    """The patched request keeps every UL and CDRR of the person's DRIs."""
+    patched = mealplan.parse_request(merge_patch(request, suggestion.patch))
+    targets = resolve_targets(patched, table)
+    for nutrient, limit in _safety_limits(request).items():
+        bound = targets.get(nutrient)
+        assert bound is not None, (nutrient, suggestion)
+        assert bound.maximum is not None, (nutrient, suggestion)
+        assert bound.maximum <= limit + 1e-9, (nutrient, suggestion)
+
+
+# ------------------------------------------------------------------- merge patch
+
+
+RFC_7386_EXAMPLES = [
+    ({"a": "b"}, {"a": "c"}, {"a": "c"}),
+    ({"a": "b"}, {"b": "c"}, {"a": "b", "b": "c"}),
+    ({"a": "b"}, {"a": None}, {}),
+    ({"a": "b", "b": "c"}, {"a": None}, {"b": "c"}),
+    ({"a": ["b"]}, {"a": "c"}, {"a": "c"}),
+    ({"a": "c"}, {"a": ["b"]}, {"a": ["b"]}),
+    ({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}, {"a": {"b": "d"}}),
+    ({"a": [{"b": "c"}]}, {"a": [1]}, {"a": [1]}),
+    (["a", "b"], ["c", "d"], ["c", "d"]),
+    ({"a": "b"}, ["c"], ["c"]),
+    ({"a": "foo"}, None, None),
+    ({"a": "foo"}, "bar", "bar"),
+    ({"e": None}, {"a": 1}, {"e": None, "a": 1}),
+    ([1, 2], {"a": "b", "c": None}, {"a": "b"}),
+    ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}}),
+]
+
+
+@pytest.mark.parametrize(("target", "patch", "result"), RFC_7386_EXAMPLES)
+def test_merge_patch_follows_rfc_7386_appendix_a(
+    target: Any, patch: Any, result: Any
+) -> None:
+    before = json.dumps(target)
+    assert merge_patch(target, patch) == result
+    assert json.dumps(target) == before  # the target is not changed
+
+
+# ----------------------------------------------------------------- properties
+
+
+@settings(
+    max_examples=4,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(request=tight_requests())
+def test_every_verified_patch_alone_gives_a_plan_and_stays_safe(
+    table: FoodTable, request: dict[str, Any]
+) -> None:
+    diagnosis = _diagnose(request, table)
+    assume(diagnosis is not None)
+    assert diagnosis is not None
+    sizes = [s.size for s in diagnosis.suggestions if s.verified]
+    assert sizes == sorted(sizes)
+    for suggestion in diagnosis.suggestions:
+        _check_safe(request, suggestion, table)
+        if suggestion.verified:
+            patched = merge_patch(request, suggestion.patch)
+            assert _plans(patched, table), suggestion
+            # The patch applies to the full JSON form of the request too.
+            full = mealplan.parse_request(request).model_dump(mode="json")
+            assert _plans(merge_patch(full, suggestion.patch), table), suggestion
+
+
+def test_budget_advice_is_the_cheapest_whole_plan(table: FoodTable) -> None:
+    # With vitamin D free, the budget is the only conflict left; the advice
+    # is the cost of the cheapest plan, rounded up to the cent.
+    request = {
+        "person": ADULT,
+        "meals": None,
+        "budget_per_day": 1.0,
+        "bounds": {"vitamin_d_ug": {"minimum": 0}},
+        "time_limit": 60,
+    }
+    diagnosis = _diagnose(request, table)
+    assert diagnosis is not None
+    budget = next(s for s in diagnosis.suggestions if s.constraints == ["budget"])
+    assert budget.verified
+    assert budget.smallest
+    need = budget.patch["budget_per_day"]
+    assert f"${need:.2f}" in budget.description
+    assert budget.flag == f"--budget {need:.2f}"
+    assert _plans(merge_patch(request, budget.patch), table)
+    assert not _plans({**request, "budget_per_day": round(need - 0.02, 2)}, table)
+    assert diagnosis.message.endswith(f"(--budget {need:.2f}).")
+
+
+def test_a_ul_is_never_raised(table: FoodTable) -> None:
+    # Whatever the conflict search reports, a UL is not a thing to relax:
+    # the advice says so and offers the other side instead.
+    request = mealplan.parse_request(
+        {
+            "person": ADULT,
+            "meals": None,
+            "bounds": {"vitamin_d_ug": {"minimum": 99}},
+            "time_limit": 60,
+        }
+    )
+    conflicts = [
+        Conflict(constraint=g, description=g, relaxation="")
+        for g in ("min:vitamin_d_ug", "max:vitamin_d_ug")
+    ]
+    given_ = Diagnosis(message="x", conflicts=conflicts, minimal=True)
+    diagnosis = advise(request, table, given_, deadline=time.monotonic() + 60)
+    assert all("max:vitamin_d_ug" not in s.constraints for s in diagnosis.suggestions)
+    assert any("UL" in n and "never raised" in n for n in diagnosis.advice_notes)
+    lower = [s for s in diagnosis.suggestions if s.constraints == ["min:vitamin_d_ug"]]
+    assert lower
+    assert lower[0].patch["bounds"]["vitamin_d_ug"]["minimum"] < 99
+    for s in diagnosis.suggestions:
+        _check_safe(request.model_dump(mode="json"), s, table)
+
+
+def test_a_users_own_maximum_is_raised_only_up_to_the_ul(table: FoodTable) -> None:
+    # A calcium window too narrow for whole portions of three foods.
+    request = mealplan.parse_request(
+        {
+            "person": ADULT,
+            "meals": None,
+            "portion_mode": "whole",
+            "max_foods": 3,
+            "bounds": {"calcium_mg": {"minimum": 1000, "maximum": 1001}},
+            "time_limit": 60,
+        }
+    )
+    conflicts = [
+        Conflict(constraint=g, description=g, relaxation="")
+        for g in ("min:calcium_mg", "max:calcium_mg", "max_foods")
+    ]
+    given_ = Diagnosis(message="x", conflicts=conflicts, minimal=True)
+    diagnosis = advise(request, table, given_, deadline=time.monotonic() + 60)
+    raise_ca = [s for s in diagnosis.suggestions if s.constraints == ["max:calcium_mg"]]
+    if raise_ca:
+        value = raise_ca[0].patch["bounds"]["calcium_mg"]["maximum"]
+        assert 1001 < value <= 2500
+        assert raise_ca[0].flag == f"--max calcium_mg={value:g}"
+    else:
+        assert any("calcium" in n for n in diagnosis.advice_notes)
+    for s in diagnosis.suggestions:
+        _check_safe(request.model_dump(mode="json"), s, table)
+        if s.verified:
+            assert _plans(merge_patch(request.model_dump(mode="json"), s.patch), table)
+
+
+def test_advice_names_excluded_foods_to_allow(table: FoodTable) -> None:
+    request = {
+        "person": ADULT,
+        "meals": None,
+        "exclude": ["tuna", "haddock", "clams", "octopus", "liver", "water"],
+        "diet": "pescatarian",
+        "allow_fortified": False,
+        "time_limit": 60,
+    }
+    diagnosis = _diagnose(request, table)
+    assert diagnosis is not None
+    allow = [s for s in diagnosis.suggestions if s.constraints == ["exclude"]]
+    assert allow, diagnosis
+    if allow:
+        s = allow[0]
+        assert s.description.startswith("allow ")
+        remaining = s.patch["exclude"]
+        assert set(remaining) < set(request["exclude"])
+        assert "water" in remaining  # never needed: kept excluded
+        assert _plans(merge_patch(request, s.patch), table)
+
+
+def test_advice_stops_at_its_deadline(table: FoodTable) -> None:
+    # A request time limit far too short for the advice: the diagnosis still
+    # comes back, with anything not re-planned marked unverified.
+    request = {
+        "person": ADULT,
+        "meals": None,
+        "budget_per_day": 0.5,
+        "max_foods": 2,
+        "time_limit": 0.1,
+    }
+    diagnosis = _diagnose(request, table)
+    assert diagnosis is not None
+    for s in diagnosis.suggestions:
+        if s.verified:
+            assert _plans(merge_patch(request, s.patch), table)
+
+
+# ------------------------------------------------------------------------ CLI
+
+
+CLI_CASES = [
+    pytest.param(
+        ["--diet", "vegan", "--no-fortified", "--no-meals"], id="vegan-no-fortified"
+    ),
+    pytest.param(["--max-foods", "1", "--no-meals"], id="max-foods"),
+    pytest.param(
+        ["--budget", "1", "--min", "vitamin_d_ug=0", "--no-meals"], id="budget"
+    ),
+    pytest.param(
+        shlex.split(
+            "--exclude tuna --exclude haddock --exclude clams --exclude octopus "
+            "--exclude liver --exclude water --diet pescatarian --no-fortified "
+            "--no-meals"
+        ),
+        id="exclude",
+    ),
+]
+
+
+_LIST_FLAGS = {"--exclude", "--include", "--pin", "--ban"}
+
+
+def _follow(argv: list[str], flag: str) -> list[str]:
+    """Apply a suggestion's flags literally: appended, a list flag replacing its list."""
+    new = shlex.split(flag)
+    names = {t for t in new if t in _LIST_FLAGS}
+    out: list[str] = []
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in names:
+            skip = True
+            continue
+        out.append(token)
+    return out + new
+
+
+@pytest.mark.parametrize("extra", CLI_CASES)
+def test_cli_advice_followed_literally_gives_a_plan(
+    table: FoodTable,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+) -> None:
+    monkeypatch.setattr("mealplan._cli.load_foods", lambda: table)
+    argv = ["plan", "--age", "35", "--sex", "female", "--time-limit", "60", *extra]
+    assert main([*argv, "--format", "json"]) == 1
+    diagnosis = Diagnosis.model_validate_json(capsys.readouterr().out)
+    followed = [s for s in diagnosis.suggestions if s.verified and s.flag]
+    assert followed, diagnosis
+    for s in followed:
+        new = _follow(argv, s.flag)
+        assert main([*new, "--format", "json"]) == 0, (s.flag, new)
+        plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
+        # The flags made the same request as the patch.
+        patched = mealplan.parse_request(
+            merge_patch(diagnosis_request(argv), s.patch)
+        ).model_dump(exclude={"time_limit"})
+        assert plan.request.model_dump(exclude={"time_limit"}) == patched
+
+
+def diagnosis_request(argv: list[str]) -> dict[str, Any]:
+    """The request JSON the CLI builds from ``argv`` (through its own parser)."""
+    from mealplan._cli import _request, build_parser
+
+    args = build_parser().parse_args(argv)
+    return _request(args).model_dump(mode="json", exclude_unset=True)
