@@ -295,7 +295,7 @@ def test_cli_advice_followed_literally_gives_a_plan(
     capsys: pytest.CaptureFixture[str],
     extra: list[str],
 ) -> None:
-    monkeypatch.setattr("mealplan._cli.load_foods", lambda: table)
+    monkeypatch.setattr("mealplan._cli.load_foods", lambda **_: table)
     argv = ["plan", "--age", "35", "--sex", "female", "--time-limit", "60", *extra]
     assert main([*argv, "--format", "json"]) == 1
     diagnosis = Diagnosis.model_validate_json(capsys.readouterr().out)
