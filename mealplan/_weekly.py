@@ -41,7 +41,7 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import Solution, SolveStatus, solve
-from mealplan._problem import build_problem, default_max_days
+from mealplan._problem import build_problem
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -240,10 +240,12 @@ def column_generation(
     if any(p.food_ids != problem.food_ids for p in pricing):
         return None  # the day models must share the whole plan's food indices
     pinned = {f for f, _, _ in problem.pins}
-    meal_rule = [m for m, meal in enumerate(problem.meals) if meal.min_foods >= 1]
+    meal_rule = [
+        m
+        for m, meal in enumerate(problem.meals)
+        if meal.min_foods >= 1 and problem.no_repeat_meals
+    ]
     max_days = problem.max_days_per_food
-    if max_days is None and days > 1 and problem.no_repeat_meals:
-        max_days = default_max_days(days)
     master = _Master(days, day_types, max_days, pinned, meal_rule)
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
@@ -257,9 +259,9 @@ def column_generation(
     incumbent: tuple[float, dict[Key, float]] = (seed_cost, dict(seed))
     best_bound = -math.inf
     rounds = 0
-    # Quick pricing (a plan within 0.02 servings of its day's optimum) while
-    # it keeps finding columns; exact pricing for the bound after that.
-    # Most of the time for the rounds; the rest for the whole-plan MILP.
+    # Quick pricing (the guided start's first plan) while it keeps finding
+    # columns; exact pricing for the bound after that. Most of the time goes to
+    # the rounds, the rest to the whole-plan MILP.
     rounds_clock = deadline.sub(0.7)
     exact = False
     previous_lp = math.inf
