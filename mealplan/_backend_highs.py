@@ -119,7 +119,7 @@ class HighsBackend:
         h = self._h
         h.setOptionValue("time_limit", deadline.limit())
         h.setOptionValue("mip_rel_gap", options.mip_gap)
-        h.setOptionValue("mip_abs_gap", max(options.abs_gap, 1e-9))
+        h.setOptionValue("mip_abs_gap", min(max(options.abs_gap, 1e-9), 1e30))
         h.setOptionValue("presolve", "on" if options.presolve else "off")
         h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
         began = time.perf_counter()

@@ -279,8 +279,14 @@ def _day_by_day(
         # late beats no plan at all.
         left = budget.left()
         share = max(min(left, 1.5 * left / (req.days - d)), 0.2)
+        # The guided start's first plan is enough here (abs_gap=inf): the
+        # seed only has to be feasible and decent; what follows improves it.
         solution = solve(
-            problem, solver=req.solver, mip_gap=0.1, deadline=Deadline(share)
+            problem,
+            solver=req.solver,
+            mip_gap=0.1,
+            deadline=Deadline(share),
+            abs_gap=math.inf,
         )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None

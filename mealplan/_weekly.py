@@ -41,7 +41,7 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import Solution, SolveStatus, solve
-from mealplan._problem import build_problem, default_max_days
+from mealplan._problem import build_problem
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -59,14 +59,13 @@ _RC_TOL = 1e-6
 # Solve the master as a MILP every this many rounds (and at the end).
 _MILP_EVERY = 2
 # Plans shorter than this go to the whole-plan MILP instead.
-_MIN_DAYS = 4
+_MIN_DAYS = 2
 
 
 def applies(req: PlanRequest, problem: Problem) -> bool:
     """Return whether column generation can plan this request exactly."""
-    # Up to 3 days the whole-plan MILP proves tighter bounds (measured: 2 days,
-    # 1.8 % against 7-10 % here, where pricing with many variety charges is
-    # slow to prove); from about 4 days on it stalls at the root.
+    # Measured (2, 3, 7 days): better plans than the whole-plan MILP from the
+    # same seed; the whole-plan MILP still runs last, for its bound.
     return (
         req.days >= _MIN_DAYS
         and problem.max_grams_per_week is None
@@ -241,10 +240,12 @@ def column_generation(
     if any(p.food_ids != problem.food_ids for p in pricing):
         return None  # the day models must share the whole plan's food indices
     pinned = {f for f, _, _ in problem.pins}
-    meal_rule = [m for m, meal in enumerate(problem.meals) if meal.min_foods >= 1]
+    meal_rule = [
+        m
+        for m, meal in enumerate(problem.meals)
+        if meal.min_foods >= 1 and problem.no_repeat_meals
+    ]
     max_days = problem.max_days_per_food
-    if max_days is None and days > 1 and problem.no_repeat_meals:
-        max_days = default_max_days(days)
     master = _Master(days, day_types, max_days, pinned, meal_rule)
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
@@ -258,14 +259,16 @@ def column_generation(
     incumbent: tuple[float, dict[Key, float]] = (seed_cost, dict(seed))
     best_bound = -math.inf
     rounds = 0
-    # Quick pricing (a plan within 0.02 servings of its day's optimum) while
-    # it keeps finding columns; exact pricing for the bound after that.
+    # Quick pricing (the guided start's first plan) while it keeps finding
+    # columns; exact pricing for the bound after that. Most of the time goes to
+    # the rounds, the rest to the whole-plan MILP.
+    rounds_clock = deadline.sub(0.7)
     exact = False
     previous_lp = math.inf
-    while not deadline.expired:
+    while not rounds_clock.expired:
         rounds += 1
         model, _ = master.model(integer=False)
-        lp = _solve_master(model, deadline)
+        lp = _solve_master(model, rounds_clock)
         if lp is None or lp.row_duals is None or lp.objective is None:
             break
         conv = lp.row_duals[:days]
@@ -275,7 +278,9 @@ def column_generation(
         bound: float | None = lp.objective
         added = 0
         for t, pp in enumerate(pricing):
-            priced = None if deadline.expired else _price(pp, use, deadline, exact)
+            priced = (
+                None if rounds_clock.expired else _price(pp, use, rounds_clock, exact)
+            )
             if priced is None:
                 bound = None
                 break
@@ -289,8 +294,8 @@ def column_generation(
                 added += master.add(_column(t, units, cost))
         if bound is not None:
             best_bound = max(best_bound, bound)
-        if added == 0 or rounds % _MILP_EVERY == 0 or deadline.left() < 0.5:
-            found = _integer_master(master, deadline)
+        if added == 0 or rounds % _MILP_EVERY == 0 or rounds_clock.left() < 0.5:
+            found = _integer_master(master, rounds_clock)
             if found is not None and found[0] < incumbent[0] - 1e-9:
                 incumbent = found
         if best_bound > -math.inf:
@@ -304,10 +309,10 @@ def column_generation(
         if added == 0 or previous_lp - lp.objective < 1e-3 * abs(lp.objective):
             exact = True
         previous_lp = lp.objective
-    if best_bound > -math.inf and not deadline.expired:
-        gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
-        if gap > mip_gap:
-            incumbent = _polish(problem, master, incumbent, deadline, mip_gap)
+    gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
+    if gap > mip_gap and not deadline.expired:
+        incumbent, whole_bound = _polish(problem, incumbent, deadline, mip_gap)
+        best_bound = max(best_bound, whole_bound)
     objective, units = incumbent
     solution = Solution(
         SolveStatus.FEASIBLE,
@@ -330,30 +335,28 @@ def column_generation(
 
 def _polish(
     problem: Problem,
-    master: _Master,
     incumbent: tuple[float, dict[Key, float]],
     deadline: Deadline,
     mip_gap: float,
-) -> tuple[float, dict[Key, float]]:
-    """Return a better plan from the whole-plan MILP on the pool's foods, if any.
+) -> tuple[tuple[float, dict[Key, float]], float]:
+    """Run the whole-plan MILP from the incumbent with the time left.
 
-    The master can only combine whole day-plans; the whole-plan MILP restricted
-    to the foods of every day-plan in the pool (small, and started from the
-    incumbent) can mix them, which often closes the gap the master leaves.
+    The master can only combine whole day-plans; the whole-plan MILP can mix
+    them, and its dual bound is valid too (for short plans it is often the
+    tighter one). Returns the better plan and that bound (``-inf`` if none).
     """
-    foods = set().union(*(c.foods for c in master.columns))
-    model = formulate(problem, foods=foods)
+    model = formulate(problem)
     backend = HighsBackend()
     backend.load(model)
     backend.set_start(model.start_vector(incumbent[1]))
     result = backend.solve(
-        Deadline(deadline.limit(share=0.5)),
-        SolveOptions(mip_gap=mip_gap, abs_gap=0.0, presolve=True),
+        deadline, SolveOptions(mip_gap=mip_gap, abs_gap=0.0, presolve=True)
     )
+    bound = result.bound if result.bound is not None else -math.inf
     if result.x is None or result.objective is None:
-        return incumbent
+        return incumbent, bound
     if result.objective >= incumbent[0] - 1e-9:
-        return incumbent
+        return incumbent, bound
     k = len(model.keys)
     values = np.where(model.integrality[:k], np.round(result.x[:k]), result.x[:k])
     units = {
@@ -361,7 +364,7 @@ def _polish(
         for (d, m, f), u in zip(model.keys.tolist(), values.tolist(), strict=True)
         if u > 1e-9
     }
-    return float(result.objective), units
+    return (float(result.objective), units), bound
 
 
 def _evaluate(problem: Problem, units: dict[Key, float]) -> float:

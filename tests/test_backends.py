@@ -176,3 +176,21 @@ def test_highs_and_cbc_reach_the_same_objective(
         assert b.x is not None
         assert _feasible(model, b.x)
         assert b.objective == pytest.approx(a.objective, rel=1e-4, abs=1e-5)
+
+
+def test_pulp_is_imported_only_when_a_pulp_solver_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mealplan\n"
+        "assert 'pulp' not in sys.modules, 'import mealplan imported pulp'\n"
+        "mealplan.plan({'person': {'age': 35, 'sex': 'female'}, 'time_limit': 60})\n"
+        "assert 'pulp' not in sys.modules, 'a HiGHS plan imported pulp'\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
