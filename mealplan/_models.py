@@ -8,6 +8,7 @@ typo in a request is an error rather than a silently ignored option.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, Self
 
@@ -592,6 +593,15 @@ class NutrientTotal(_Model):
     foods_missing_data: list[str] = Field(default_factory=list)
     shortfall: StrictFloat = 0.0
     excess: StrictFloat = 0.0
+
+    @field_validator("percent_of_minimum", mode="before")
+    @classmethod
+    def _no_percent_of_nothing(cls, value: Any) -> Any:
+        # A minimum so small that the share overflows has no meaningful
+        # percentage (JSON would carry null for it anyway).
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
 
 
 class DayPlan(_Model):

@@ -755,3 +755,12 @@ def test_fuzzed_csv_files_load_or_raise_food_table_errors(
         assert exc.path == str(path)
     else:
         assert len(table) == len([r for r in rows if "".join(r)])  # blank lines skip
+
+
+def test_a_denormal_minimum_gives_no_infinite_percentage() -> None:
+    # 100 * amount / 5e-324 overflows; the plan says "no percentage" instead.
+    request = {**BASE, "bounds": {"calcium_mg": {"minimum": 5e-324}}, "time_limit": 30}
+    plan = mealplan.plan(request)
+    total = plan.days[0].total("calcium_mg")
+    assert total.percent_of_minimum is None
+    assert mealplan.MealPlan.model_validate_json(plan.model_dump_json()) == plan
