@@ -685,7 +685,20 @@ class MealPlan(_Model):
         meals = (
             None if self.request.meals is None else {m.name for m in self.request.meals}
         )
+        step = {PortionMode.HALF: 0.5, PortionMode.WHOLE: 1.0}.get(
+            self.request.portion_mode
+        )
         for number, day in enumerate(self.days, start=1):
+            if step is not None:
+                for item in day.items:
+                    steps = item.portions / step
+                    if abs(steps - round(steps)) > 1e-6:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} has "
+                            f"{item.portions} portions, not a multiple of {step} as "
+                            f"portion_mode {self.request.portion_mode.value!r} requires"
+                        )
+                        raise ValueError(msg)
             if day.day != number:
                 msg = f"day {number} of the plan is numbered {day.day}; days run 1, 2, ..."
                 raise ValueError(msg)
