@@ -143,7 +143,9 @@ class FoodTable:
     :meth:`flags`, :meth:`tags`) and the look-ups (:meth:`food`,
     :meth:`search`, :meth:`allowed`, :meth:`default_portion`,
     :meth:`mentions`); none of them needs pandas. A table is immutable: the
-    arrays it returns are copies.
+    arrays it returns are copies. Build one with :func:`load_foods`,
+    :meth:`from_dataframe`, :meth:`from_sr28` or :meth:`subset`; the
+    constructor takes already validated columns.
 
     Attributes:
         nutrients: Nutrient column -> unit: the standard ones plus extras.

@@ -8,6 +8,7 @@ typo in a request is an error rather than a silently ignored option.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, Self
 
@@ -632,6 +633,15 @@ class NutrientTotal(_Model):
     shortfall: StrictFloat = 0.0
     excess: StrictFloat = 0.0
 
+    @field_validator("percent_of_minimum", mode="before")
+    @classmethod
+    def _no_percent_of_nothing(cls, value: Any) -> Any:
+        # A minimum so small that the share overflows has no meaningful
+        # percentage (JSON would carry null for it anyway).
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
 
 class DayPlan(_Model):
     """One day of the plan: its items and its totals."""
@@ -723,7 +733,20 @@ class MealPlan(_Model):
         meals = (
             None if self.request.meals is None else {m.name for m in self.request.meals}
         )
+        step = {PortionMode.HALF: 0.5, PortionMode.WHOLE: 1.0}.get(
+            self.request.portion_mode
+        )
         for number, day in enumerate(self.days, start=1):
+            if step is not None:
+                for item in day.items:
+                    steps = item.portions / step
+                    if abs(steps - round(steps)) > 1e-6:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} has "
+                            f"{item.portions} portions, not a multiple of {step} as "
+                            f"portion_mode {self.request.portion_mode.value!r} requires"
+                        )
+                        raise ValueError(msg)
             if day.day != number:
                 msg = f"day {number} of the plan is numbered {day.day}; days run 1, 2, ..."
                 raise ValueError(msg)

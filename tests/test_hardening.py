@@ -364,8 +364,20 @@ def test_ragged_csv_rows_name_the_row(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def saved_plan() -> dict[str, Any]:
-    plan = mealplan.plan({**BASE, "days": 2, "time_limit": 30})
+    """A two-day plan as JSON: one planned day, copied as day 2.
+
+    Only rejections are tested, so the copy need not meet the weekly rules;
+    planning one day keeps the fixture quick on a loaded machine.
+    """
+    plan = mealplan.plan({**BASE, "time_limit": 60})
     data: dict[str, Any] = json.loads(plan.model_dump_json())
+    data["request"]["days"] = 2
+    second = json.loads(json.dumps(data["days"][0]))
+    second["day"] = 2
+    for item in second["items"]:
+        item["day"] = 2
+    data["days"].append(second)
+    mealplan.MealPlan.model_validate(data)  # the untampered copy is valid
     return data
 
 
@@ -384,6 +396,8 @@ def _tampered(saved: dict[str, Any], how: str) -> str:
         data["days"] = data["days"][:1]
     elif how == "unknown-meal":
         item["meal"] = "elevenses"
+    elif how == "third-portion":
+        item["portions"] = 1 / 3
     elif how == "renumbered":
         data["days"][1]["day"] = 5
     elif how == "duplicate-key":
@@ -400,6 +414,7 @@ def _tampered(saved: dict[str, Any], how: str) -> str:
         ("truncated", "truncated"),
         ("unknown-meal", "elevenses"),
         ("renumbered", "numbered"),
+        ("third-portion", "multiple of 0.5"),
         ("duplicate-key", "twice"),
     ],
 )
@@ -755,3 +770,12 @@ def test_fuzzed_csv_files_load_or_raise_food_table_errors(
         assert exc.path == str(path)
     else:
         assert len(table) == len([r for r in rows if "".join(r)])  # blank lines skip
+
+
+def test_a_denormal_minimum_gives_no_infinite_percentage() -> None:
+    # 100 * amount / 5e-324 overflows; the plan says "no percentage" instead.
+    request = {**BASE, "bounds": {"calcium_mg": {"minimum": 5e-324}}, "time_limit": 60}
+    plan = mealplan.plan(request)
+    total = plan.days[0].total("calcium_mg")
+    assert total.percent_of_minimum is None
+    assert mealplan.MealPlan.model_validate_json(plan.model_dump_json()) == plan
