@@ -337,3 +337,29 @@ def test_cli_plans_with_dishes(capsys: pytest.CaptureFixture[str]) -> None:
     plan = json.loads(capsys.readouterr().out)
     ids = {i["food_id"] for d in plan["days"] for i in d["items"]}
     assert "lasagna-meatless-with-vegetables" in ids
+
+
+def test_purchase_forms_follow_sr28_protein() -> None:
+    """Grams bought per gram eaten = protein eaten / protein bought (SR28 203)."""
+    sr28 = need_shared()
+    protein: dict[str, Decimal] = {}
+    for line in (sr28 / "NUT_DATA.txt").read_text(encoding="cp1252").splitlines():
+        fields = [f.strip("~") for f in line.split("^")[:3]]
+        if fields[1] == "203":
+            protein[fields[0]] = Decimal(fields[2])
+    rows = _read(FOODS / "purchase_forms.csv")
+    converted = [r for r in rows if r["buy_ndb"] != r["ndb_no"]]
+    assert {"20037", "16070", "01128"} <= {r["ndb_no"] for r in converted}
+    for r in rows:
+        factor = Decimal(r["grams_bought_per_gram"])
+        if r["buy_ndb"] == r["ndb_no"]:
+            assert factor == 1
+            continue
+        expected = protein[r["ndb_no"]] / protein[r["buy_ndb"]]
+        assert abs(factor - expected) < Decimal("0.0001"), r["ndb_no"]
+        # Dry grains and legumes weigh less than cooked ones.
+        if r["food_group"] in {
+            "Cereal Grains and Pasta",
+            "Legumes and Legume Products",
+        }:
+            assert factor < 1

@@ -58,3 +58,23 @@ def test_realism_defects_counts_fats_and_bases() -> None:
         bases.setdefault(item.day, []).append(table.food(item.food_id).base or "")
     extra = sum(len(b) - len(set(b)) for b in bases.values())
     assert defects["two_forms_of_a_base"] == extra
+
+
+def test_realism_benchmark_quick_run_writes_json(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "realism.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (result,) = tmp_path.glob("realism-*.json")
+    data = json.loads(result.read_text())
+    assert data["summary"]["plans"] == 2
+    assert set(data["summary"]["by_kind"]) == set(DEFECTS)
