@@ -408,12 +408,15 @@ class _Service:
         began = time.monotonic()
         self.in_flight += 1
         settled = False
+        watchdog: asyncio.TimerHandle | None = None
 
         def resolve(outcome: Outcome) -> None:
             nonlocal settled
             if settled:
                 return
             settled = True
+            if watchdog is not None:
+                watchdog.cancel()
             self.in_flight -= 1
             seconds = time.monotonic() - began
             self.mean_seconds = 0.8 * self.mean_seconds + 0.2 * seconds
@@ -433,7 +436,9 @@ class _Service:
             "failed",
             "The solver process running this request stopped; submit it again.",
         )
-        loop.call_later(time_limit * 3 + self.settings.overhead + 60, resolve, lost)
+        watchdog = loop.call_later(
+            time_limit * 3 + self.settings.overhead + 60, resolve, lost
+        )
         return future
 
     def clamp(self, request: PlanRequest) -> PlanRequest:
