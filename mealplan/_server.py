@@ -84,6 +84,8 @@ class ServerSettings:
         grace: Seconds shutdown waits for accepted jobs before failing them.
         max_jobs: Finished jobs kept for polling (oldest dropped first).
         job_ttl: Seconds a finished job stays available.
+        cors_origins: Web origins (``https://app.example``) whose pages may
+            call the API from a browser; none by default.
 
     """
 
@@ -95,6 +97,7 @@ class ServerSettings:
     grace: float = 30.0
     max_jobs: int = 1000
     job_ttl: float = 3600.0
+    cors_origins: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ models
@@ -592,6 +595,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     )
     _install_error_handlers(app)
     app.add_middleware(_BodyLimit, limit=settings.max_body)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            expose_headers=["Location", "Retry-After"],
+        )
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
     _add_plan_routes(app, service)
     _add_job_routes(app, service)
