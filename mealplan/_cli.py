@@ -938,6 +938,14 @@ def _add_serve(commands: Any) -> None:
         metavar="S",
         help="on shutdown, time given to accepted jobs before they fail, s (30)",
     )
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="repeatable; a web origin (https://app.example) whose pages may "
+        "call the API from a browser",
+    )
     p.set_defaults(run=_cmd_serve, format="text")
 
 
@@ -980,6 +988,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         overhead=args.overhead,
         max_body=args.max_body,
         grace=args.grace,
+        cors_origins=tuple(args.cors_origin),
     )
     uvicorn.run(
         server.create_app(settings),

@@ -30,24 +30,21 @@ import math
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import BaseModel, ValidationError
 
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import MealPlanError, UnknownFoodError
+from mealplan._middleware import BodyLimit, error, install_error_handlers
 from mealplan._models import (
     ActivityLevel,
-    Diagnosis,
     MealPlan,
     NutrientTargets,
     Person,
@@ -56,16 +53,22 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS
 from mealplan._pool import Outcome, SolverPool
+from mealplan._wire import (
+    ErrorBody,
+    ErrorItem,
+    FoodSummary,
+    Health,
+    JobInfo,
+    JobState,
+    PlanAnswer,
+    PlanResult,
+    RegenerateRequest,
+    TimeLimitBody,
+)
 
 __all__ = ["ServerSettings", "create_app", "openapi_text"]
 
 log = logging.getLogger("mealplan.server")
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class ServerSettings:
         grace: Seconds shutdown waits for accepted jobs before failing them.
         max_jobs: Finished jobs kept for polling (oldest dropped first).
         job_ttl: Seconds a finished job stays available.
+        cors_origins: Web origins (``https://app.example``) whose pages may
+            call the API from a browser; none by default.
 
     """
 
@@ -95,248 +100,7 @@ class ServerSettings:
     grace: float = 30.0
     max_jobs: int = 1000
     job_ttl: float = 3600.0
-
-
-# ------------------------------------------------------------------ models
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ErrorItem(_Body):
-    """One problem: where (a dotted field path) and what."""
-
-    loc: str
-    msg: str
-
-
-class ErrorBody(_Body):
-    """An error: one sentence, and the machine-readable problems (may be empty)."""
-
-    error: str
-    errors: list[ErrorItem] = Field(default_factory=list)
-
-
-class TimeLimitBody(_Body):
-    """No plan was found within the time limit."""
-
-    error: str
-    time_limit: float = Field(description="The solver time limit used, s.")
-
-
-class PlanAnswer(_Body):
-    """A plan that meets the request."""
-
-    kind: Literal["plan"]
-    plan: MealPlan
-
-
-class DiagnosisAnswer(_Body):
-    """Why no plan meets the request; also an answer, not an error."""
-
-    kind: Literal["diagnosis"]
-    diagnosis: Diagnosis
-
-
-class PlanResult(RootModel[PlanAnswer | DiagnosisAnswer]):
-    """A plan or a diagnosis, told apart by ``kind``."""
-
-    root: Annotated[PlanAnswer | DiagnosisAnswer, Field(discriminator="kind")]
-
-
-class RegenerateRequest(_Body):
-    """Re-plan one day (or one meal of it) of a plan, keeping the rest."""
-
-    plan: MealPlan
-    day: Annotated[int, Field(ge=1, le=28, description="The day to re-plan, from 1.")]
-    meal: str | None = Field(
-        default=None, description="Re-plan only this meal of the day."
-    )
-    reject: list[str] = Field(
-        default_factory=list,
-        max_length=100,
-        description="Food ids not wanted in the re-planned part.",
-    )
-
-
-class JobState(StrEnum):
-    """Where a job stands."""
-
-    PENDING = "pending"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class JobInfo(_Body):
-    """A job: its state, then its result (a plan or a diagnosis) or its error."""
-
-    id: str
-    state: JobState
-    created: float = Field(description="Unix time the job was accepted.")
-    finished: float | None = None
-    result: PlanResult | None = None
-    error: ErrorBody | None = None
-    error_status: int | None = Field(
-        default=None,
-        description="The status POST /v1/plans would have answered with (422, "
-        "500, 503 or 504).",
-    )
-
-
-class FoodSummary(_Body):
-    """A search hit: the food and its focus nutrients per 100 g (null: no value)."""
-
-    id: str
-    name: str
-    food_group: str | None
-    magnesium_mg: float | None
-    calcium_mg: float | None
-    vitamin_d_ug: float | None
-    vitamin_b12_ug: float | None
-
-
-class Health(_Body):
-    """Liveness and load."""
-
-    status: Literal["ok", "shutting_down"]
-    version: str
-    workers: int
-    in_flight: int
-    capacity: int
-
-
-# ------------------------------------------------------------------ errors
-
-
-def _error(
-    status: int,
-    message: str,
-    errors: list[ErrorItem] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body = ErrorBody(error=message, errors=errors or [])
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
-
-
-def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
-    items = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        if loc and loc[0] in ("body", "query", "path"):
-            loc = loc[1:] if loc[0] == "body" else loc[1:] or loc
-        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field; check its spelling against the schema"
-        elif err.get("type") == "json_invalid":
-            where = f" (at character {loc[-1]})" if loc else ""
-            msg = f"the body is not valid JSON{where}"
-            loc = []
-        elif isinstance(err.get("input"), bytes):
-            msg = "the body must be a JSON object sent as application/json"
-        elif err.get("type") != "value_error" and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                msg = f"{msg.rstrip('.')} (got {shown})"
-        items.append(ErrorItem(loc=".".join(loc) or "request", msg=msg))
-    return items or [ErrorItem(loc="request", msg="invalid request")]
-
-
-def _bad_input(items: list[ErrorItem]) -> JSONResponse:
-    first = items[0]
-    more = f" (and {len(items) - 1} more problem(s))" if len(items) > 1 else ""
-    message = f"Invalid request: {first.loc}: {first.msg}{more}."
-    return _error(422, message, items)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _bad_input(_validation_items(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400:  # FastAPI's "error parsing the body"
-            item = ErrorItem(loc="request", msg="the body could not be parsed")
-            return _bad_input([item])
-        if exc.status_code == 404:
-            return _error(404, "Not found; see /openapi.json for the routes.")
-        if exc.status_code == 405:
-            return _error(405, "Method not allowed on this route; see /openapi.json.")
-        return _error(exc.status_code, "The request could not be served.")
-
-    @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error", exc_info=exc)
-        return _error(500, "Internal error; it was logged. Please report it.")
-
-
-# -------------------------------------------------------------- body limit
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-class _BodyLimit:
-    """Answer 413 to a body over ``limit`` bytes, declared or streamed."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._reject(send)
-            return
-        seen = 0
-        started = False
-        too_large = False
-
-        async def limited() -> Message:
-            nonlocal seen, too_large
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                too_large = True
-                raise _TooLargeError
-            return message
-
-        async def tracking(message: Message) -> None:
-            # The framework may turn the aborted read into an error response of
-            # its own; whatever it answers, the client gets the 413.
-            nonlocal started
-            if too_large:
-                if message["type"] == "http.response.start" and not started:
-                    started = True
-                    await self._reject(send)
-                return
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited, tracking)
-        except _TooLargeError:
-            if not started:
-                await self._reject(send)
-
-    async def _reject(self, send: Send) -> None:
-        response = _error(
-            413,
-            f"The request body is over {self.limit} bytes; send a smaller request.",
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": response.raw_headers,
-            }
-        )
-        await send({"type": "http.response.body", "body": response.body})
+    cors_origins: tuple[str, ...] = ()
 
 
 # -------------------------------------------------------------------- jobs
@@ -382,7 +146,7 @@ class _Service:
     def busy(self) -> JSONResponse | None:
         """Return a 503 when no more work may be accepted, else None."""
         if self.closing:
-            return _error(
+            return error(
                 503,
                 "The server is shutting down; retry shortly.",
                 headers={"Retry-After": "5"},
@@ -390,7 +154,7 @@ class _Service:
         if self.in_flight >= self.capacity:
             waits = self.in_flight / max(self.settings.workers, 1)
             retry = max(1, math.ceil(waits * self.mean_seconds))
-            return _error(
+            return error(
                 503,
                 f"The server is busy ({self.in_flight} requests in progress); "
                 f"retry after {retry} s.",
@@ -408,12 +172,15 @@ class _Service:
         began = time.monotonic()
         self.in_flight += 1
         settled = False
+        watchdog: asyncio.TimerHandle | None = None
 
         def resolve(outcome: Outcome) -> None:
             nonlocal settled
             if settled:
                 return
             settled = True
+            if watchdog is not None:
+                watchdog.cancel()
             self.in_flight -= 1
             seconds = time.monotonic() - began
             self.mean_seconds = 0.8 * self.mean_seconds + 0.2 * seconds
@@ -433,7 +200,9 @@ class _Service:
             "failed",
             "The solver process running this request stopped; submit it again.",
         )
-        loop.call_later(time_limit * 3 + self.settings.overhead + 60, resolve, lost)
+        watchdog = loop.call_later(
+            time_limit * 3 + self.settings.overhead + 60, resolve, lost
+        )
         return future
 
     def clamp(self, request: PlanRequest) -> PlanRequest:
@@ -585,8 +354,18 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    _install_error_handlers(app)
-    app.add_middleware(_BodyLimit, limit=settings.max_body)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            expose_headers=["Location", "Retry-After"],
+        )
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
     _add_plan_routes(app, service)
     _add_job_routes(app, service)
@@ -729,7 +508,7 @@ def _add_job_routes(app: FastAPI, service: _Service) -> None:
         """Return a job's state; once done, its plan or diagnosis (or its error)."""
         job = service.jobs.get(job_id)
         if job is None:
-            return _error(
+            return error(
                 404,
                 f"No job {job_id!r}; jobs are kept for "
                 f"{service.settings.job_ttl:g} s after they finish.",
@@ -840,12 +619,12 @@ def _add_lookup_routes(app: FastAPI, service: _Service) -> None:
 
     @app.exception_handler(_NotFoundError)
     async def _not_found(_: Request, exc: _NotFoundError) -> JSONResponse:
-        return _error(404, str(exc))
+        return error(404, str(exc))
 
     @app.exception_handler(_BadQueryError)
     async def _bad_query(_: Request, exc: _BadQueryError) -> JSONResponse:
         items = [ErrorItem(loc=e["loc"], msg=e["msg"]) for e in exc.errors]
-        return _error(422, str(exc).replace("plan request", "person"), items)
+        return error(422, str(exc).replace("plan request", "person"), items)
 
 
 class _NotFoundError(Exception):

@@ -64,6 +64,14 @@ def http_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     tmp = tmp_path_factory.mktemp("http-server")
     with running_server(
-        tmp, "--workers", "1", "--queue", "4", "--max-time-limit", "8"
+        tmp,
+        "--workers",
+        "1",
+        "--queue",
+        "4",
+        "--max-time-limit",
+        "8",
+        "--cors-origin",
+        "https://app.example",
     ) as server:
         yield server

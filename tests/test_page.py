@@ -155,3 +155,15 @@ def test_bad_input_is_explained(page: Any) -> None:
     page.click("#submit")
     page.wait_for_selector("#error:not([hidden])", timeout=30_000)
     assert "person.age" in page.locator("#error").inner_text()
+
+
+def test_a_longer_plan_goes_through_a_job(page: Any) -> None:
+    page.fill("#age", "60")
+    page.select_option("#sex", "male")
+    page.fill("#days", "4")
+    page.click("#submit")
+    page.wait_for_selector("#result .mp-plan", timeout=120_000)
+    titles = page.locator("#result h2.mp-day-title").all_inner_texts()
+    assert [t.split(" —")[0] for t in titles] == [f"Day {d}" for d in range(1, 5)]
+    # A whole day can be re-planned too.
+    assert page.locator('#result button.mp-regenerate[data-day="3"]').count() >= 1

@@ -310,6 +310,21 @@ def test_unknown_route_and_method(client: httpx.Client) -> None:
     assert_error_body(client.get("/docs"), 404)  # FastAPI's page loads from a CDN
 
 
+def test_browser_apps_of_an_allowed_origin_may_call(client: httpx.Client) -> None:
+    preflight = client.options(
+        "/v1/plans",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+    other = client.get("/healthz", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
 def test_the_openapi_document_is_served_and_committed(client: httpx.Client) -> None:
     from mealplan._server import openapi_text
 

@@ -1,0 +1,159 @@
+"""Errors and the body-size limit of the HTTP service, as the contract says.
+
+Bad input is always 422 with the CLI's ``{"error", "errors"}`` body (FastAPI's
+own validation errors included), a body over the limit is 413, and an
+internal error is a 500 that says nothing about its cause (the log does).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mealplan._wire import ErrorBody, ErrorItem
+
+__all__ = ["BodyLimit", "bad_input", "error", "install_error_handlers"]
+
+log = logging.getLogger("mealplan.server")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def error(
+    status: int,
+    message: str,
+    errors: list[ErrorItem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(error=message, errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
+    items = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:] if loc[0] == "body" else loc[1:] or loc
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; check its spelling against the schema"
+        elif err.get("type") == "json_invalid":
+            where = f" (at character {loc[-1]})" if loc else ""
+            msg = f"the body is not valid JSON{where}"
+            loc = []
+        elif isinstance(err.get("input"), bytes):
+            msg = "the body must be a JSON object sent as application/json"
+        elif err.get("type") != "value_error" and "input" in err:
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                msg = f"{msg.rstrip('.')} (got {shown})"
+        items.append(ErrorItem(loc=".".join(loc) or "request", msg=msg))
+    return items or [ErrorItem(loc="request", msg="invalid request")]
+
+
+def bad_input(items: list[ErrorItem]) -> JSONResponse:
+    first = items[0]
+    more = f" (and {len(items) - 1} more problem(s))" if len(items) > 1 else ""
+    message = f"Invalid request: {first.loc}: {first.msg}{more}."
+    return error(422, message, items)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return bad_input(_validation_items(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body"
+            item = ErrorItem(loc="request", msg="the body could not be parsed")
+            return bad_input([item])
+        if exc.status_code == 404:
+            return error(404, "Not found; see /openapi.json for the routes.")
+        if exc.status_code == 405:
+            return error(405, "Method not allowed on this route; see /openapi.json.")
+        return error(exc.status_code, "The request could not be served.")
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error", exc_info=exc)
+        return error(500, "Internal error; it was logged. Please report it.")
+
+
+# -------------------------------------------------------------- body limit
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class BodyLimit:
+    """Answer 413 to a body over ``limit`` bytes, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._reject(send)
+            return
+        seen = 0
+        started = False
+        too_large = False
+
+        async def limited() -> Message:
+            nonlocal seen, too_large
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                too_large = True
+                raise _TooLargeError
+            return message
+
+        async def tracking(message: Message) -> None:
+            # The framework may turn the aborted read into an error response of
+            # its own; whatever it answers, the client gets the 413.
+            nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reject(send)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, tracking)
+        except _TooLargeError:
+            if not started:
+                await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        response = error(
+            413,
+            f"The request body is over {self.limit} bytes; send a smaller request.",
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": response.raw_headers,
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
