@@ -30,6 +30,7 @@ from mealplan._models import (
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
+from mealplan._panel import REPORTED_ONLY, compact_panel
 
 if TYPE_CHECKING:
     from mealplan._explain import Explanation
@@ -372,6 +373,9 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
         t = by_name[name]
         if t.status is NutrientStatus.NO_BOUND and t.lower_bound and t.amount == 0:
             continue  # no chosen food has data for it: nothing to say
+        planned = plan.targets.get(name)
+        if name in REPORTED_ONLY and (planned is None or planned.minimum is None):
+            continue  # shown in the compact panel below the table
         bound = plan.targets.get(name)
         total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
         status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
@@ -474,6 +478,11 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         missing = _missing_notes(day.totals)
         if missing:
             blocks.append(_Bullets(missing))
+        planned = [b.nutrient for b in plan.targets.bounds if b.minimum is not None]
+        panel = compact_panel(plan.request.person, day.totals, planned, amount)
+        if panel:
+            blocks.append(_Para(f"The rest of the DRI panel, day {day.day}:"))
+            blocks.append(_Bullets(panel))
     return blocks
 
 
