@@ -214,6 +214,12 @@ def _add_plan(commands: Any) -> None:
         "minimum) or off",
     )
     g.add_argument(
+        "--absorbable-calcium",
+        action="store_true",
+        default=None,
+        help="also report calcium as absorbed (Weaver, Proulx & Heaney 1999)",
+    )
+    g.add_argument(
         "--free-from",
         action="append",
         metavar="NEED",
@@ -339,6 +345,7 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "include": args.include,
         "free_from": args.free_from,
         "panel": args.panel,
+        "absorbable_calcium": args.absorbable_calcium,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,
         "budget_per_day": args.budget,

@@ -503,6 +503,11 @@ class PlanRequest(_Model):
     portion_mode: PortionMode = PortionMode.HALF
     portion_limits: bool = True
     macro_limits: bool = True
+    absorbable_calcium: bool = Field(
+        default=False,
+        description="Report calcium as absorbed too (Weaver, Proulx & Heaney 1999 "
+        "fractions; milk's 32.1 % for foods without a figure) beside the total.",
+    )
     panel: PanelMode = Field(
         default=PanelMode.LIMITS,
         description="The DRI panel beyond the focus nutrients: 'limits' (default) "

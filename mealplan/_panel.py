@@ -35,12 +35,16 @@ from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from mealplan._models import Person
+    from collections.abc import Callable, Iterable, Sequence
+
+    from mealplan._models import NutrientTotal, Person
 
 __all__ = [
     "DRI_FULL_FILE",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
+    "REPORTED_ONLY",
+    "compact_panel",
     "fiber_ceiling",
     "panel_bounds",
     "read_dri_full",
@@ -303,3 +307,84 @@ def sodium_floor(person: Person) -> tuple[float, str] | None:
         f"minimum = NASEM 2019 AI {row.value:g} mg/day for {_group(person)} "
         "(via foods/dri_full.csv)"
     )
+
+
+REPORTED_ONLY = frozenset(
+    {
+        *(n.value for n in PANEL_MINIMUMS),
+        Nutrient.RETINOL.value,
+        Nutrient.FOLIC_ACID.value,
+        Nutrient.VITAMIN_E_ADDED.value,
+        Nutrient.WATER.value,
+        Nutrient.SATURATED_FAT.value,
+        Nutrient.SUGARS.value,
+    }
+)
+"""Columns a report shows in the compact panel when the plan has no bound on them."""
+
+
+def compact_panel(
+    person: Person | None,
+    totals: Sequence[NutrientTotal],
+    minimums: Iterable[str],
+    fmt: Callable[[float, str], str],
+) -> list[str]:
+    """Return the compact-panel lines for a day's (or the average's) totals.
+
+    Each panel nutrient without a planned minimum (``minimums`` names those
+    with one) is compared with the person's RDA/AI and food-applicable UL:
+    shortfalls and excesses are called out by name and amount, the rest
+    listed as met; a total missing data is marked ``≥`` (a lower bound).
+    """
+    if person is None:
+        return []
+    skip = set(minimums)
+    refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
+    short: list[str] = []
+    over: list[str] = []
+    met: list[str] = []
+    gaps: list[str] = []
+    for total in totals:
+        name = total.nutrient
+        if name not in REPORTED_ONLY or name in skip:
+            continue
+        ref = refs.get(name)
+        label = Nutrient(name).label if name in _VALUES else name
+        shown = ("≥ " if total.lower_bound else "") + fmt(total.amount, total.unit)
+        if total.lower_bound and total.foods_missing_data:
+            gaps.append(label)
+        if ref is None:
+            continue
+        if ref.maximum is not None and total.amount > ref.maximum:
+            over.append(
+                f"{label} {shown}, over the UL of {fmt(ref.maximum, total.unit)}"
+            )
+        elif ref.minimum is not None and total.amount < ref.minimum:
+            kind = ref.minimum_kind.value if ref.minimum_kind else "target"
+            pct = 100 * total.amount / ref.minimum if ref.minimum else 0
+            short.append(
+                f"{label} {shown} of {fmt(ref.minimum, total.unit)} {kind} ({pct:.0f}%)"
+            )
+        elif ref.minimum is not None:
+            kind = ref.minimum_kind.value if ref.minimum_kind else "target"
+            cap = "" if ref.maximum is None else f", UL {fmt(ref.maximum, total.unit)}"
+            met.append(f"{label} {shown} ({kind} {fmt(ref.minimum, total.unit)}{cap})")
+        elif ref.maximum is not None:
+            met.append(f"{label} {shown} (UL {fmt(ref.maximum, total.unit)})")
+    lines = []
+    if short:
+        lines.append(
+            "Short of the RDA/AI (reported, not planned): " + "; ".join(short) + "."
+        )
+    if over:
+        lines.append("Over a UL: " + "; ".join(over) + ".")
+    if met:
+        lines.append("Met: " + "; ".join(met) + ".")
+    if gaps:
+        lines.append(
+            "Lower bounds (some foods have no USDA value): " + ", ".join(gaps) + "."
+        )
+    return lines
+
+
+_VALUES = frozenset(n.value for n in Nutrient)

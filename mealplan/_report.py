@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mealplan._absorption import absorbable_calcium, vitamin_d_form
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._models import (
     DISCLAIMER,
@@ -29,6 +30,7 @@ from mealplan._models import (
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
+from mealplan._panel import REPORTED_ONLY, compact_panel
 
 if TYPE_CHECKING:
     from mealplan._explain import Explanation
@@ -370,6 +372,9 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
         t = by_name[name]
         if t.status is NutrientStatus.NO_BOUND and t.lower_bound and t.amount == 0:
             continue  # no chosen food has data for it: nothing to say
+        planned = plan.targets.get(name)
+        if name in REPORTED_ONLY and (planned is None or planned.minimum is None):
+            continue  # shown in the compact panel below the table
         bound = plan.targets.get(name)
         total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
         status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
@@ -512,7 +517,47 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         missing = _missing_notes(day.totals)
         if missing:
             blocks.append(_Bullets(missing))
+        planned = [b.nutrient for b in plan.targets.bounds if b.minimum is not None]
+        panel = compact_panel(plan.request.person, day.totals, planned, amount)
+        if panel:
+            blocks.append(_Para(f"The rest of the DRI panel, day {day.day}:"))
+            blocks.append(_Bullets(panel))
+        sources = _sources_lines(plan, day.items, foods)
+        if sources:
+            blocks.append(_Bullets(sources))
     return blocks
+
+
+def _sources_lines(
+    plan: MealPlan, items: Sequence[PlanItem], foods: FoodTable | None
+) -> list[str]:
+    """Vitamin D forms, and absorbable calcium when the request asks for it."""
+    if foods is None or any(i.food_id not in foods for i in items):
+        return []
+    lines = []
+    forms: dict[str, str] = {}
+    for item in items:
+        form = vitamin_d_form(foods, item.food_id)
+        if form is not None:
+            forms.setdefault(item.name, form)
+    if forms:
+        lines.append(
+            "Vitamin D sources: "
+            + "; ".join(f"{n} ({f})" for n, f in forms.items())
+            + " (D2: ergocalciferol, from UV-exposed mushrooms; D3: cholecalciferol)."
+        )
+    if plan.request.absorbable_calcium:
+        absorbed, total, assumed = absorbable_calcium(foods, items)
+        share = f" ({100 * absorbed / total:.0f}%)" if total else ""
+        line = (
+            f"Absorbable calcium: about {amount(absorbed, 'mg')} of "
+            f"{amount(total, 'mg')}{share}, by the fractions of Weaver, Proulx & "
+            "Heaney, Am J Clin Nutr 1999;70(3 Suppl):543S-548S, Table 2"
+        )
+        if assumed:
+            line += "; assumed absorbed like milk (32.1%): " + ", ".join(assumed)
+        lines.append(line + ".")
+    return lines
 
 
 def _explanation_blocks(explanation: Explanation | None) -> list[_Block]:

@@ -1,0 +1,129 @@
+"""Absorbable calcium and vitamin D forms, where the science is solid.
+
+Calcium: the fraction of a food's calcium absorbed, from Weaver, Proulx &
+Heaney, *Choices for achieving adequate dietary calcium with a vegetarian
+diet*, Am J Clin Nutr 1999;70(3 Suppl):543S-548S, Table 2 (milk 32.1 %,
+spinach 5.1 %, kale 49.3 %, broccoli 61.3 %, bok choy 53.8 %, beans
+21.8-26.7 %, calcium-set tofu 31.0 %, almonds 21.2 %), mapped to foods by the
+words in ``foods/calcium_absorption.csv``. A food without a figure is assumed
+to be absorbed like milk, the reference food (:data:`DEFAULT_FRACTION`).
+
+Vitamin D: UV-exposed mushrooms carry D2 (ergocalciferol), animal foods D3
+(cholecalciferol); a fortified food may carry either, so it is said to be
+"D2 or D3".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan._errors import FoodTableError
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mealplan._catalog import FoodTable
+    from mealplan._models import PlanItem
+
+__all__ = [
+    "ABSORPTION_FILE",
+    "DEFAULT_FRACTION",
+    "absorbable_calcium",
+    "calcium_fraction",
+    "vitamin_d_form",
+]
+
+ABSORPTION_FILE = "calcium_absorption.csv"
+DEFAULT_FRACTION = 0.321
+"""Assumed for foods without a figure: milk's fraction (the reference food)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    food: str
+    words: re.Pattern[str]
+    fraction: float
+    source: str
+
+
+@lru_cache(maxsize=2)
+def _figures(path: str) -> tuple[_Figure, ...]:
+    where = path
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"The calcium absorption table {where} cannot be read ({exc.strerror}); reinstall mealplan."
+        raise FoodTableError(msg, path=where) from exc
+    out = []
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=1):
+        try:
+            fraction = float(row["fraction"])
+            words = re.compile(row["words"], re.IGNORECASE)
+        except (KeyError, TypeError, ValueError, re.error):
+            msg = f"The calcium absorption table {where}, row {number}, is malformed; restore it."
+            raise FoodTableError(msg, path=where, row=number) from None
+        if not 0 < fraction <= 1:
+            msg = f"The calcium absorption table {where}, row {number}: fraction {fraction} is not in (0, 1]."
+            raise FoodTableError(msg, path=where, row=number)
+        out.append(_Figure(row["food"], words, fraction, row["source"]))
+    return tuple(out)
+
+
+def _text(table: FoodTable, food_id: str) -> str:
+    food = table.food(food_id)
+    return f"{food.name} | {food.sr28_description or ''}"
+
+
+def calcium_fraction(table: FoodTable, food_id: str) -> tuple[float, str]:
+    """Return the absorbed fraction of a food's calcium and what it rests on."""
+    text = _text(table, food_id)
+    # The most specific figure first: a plant food named beside milk words
+    # (e.g. "almond milk") takes the plant's figure.
+    for figure in sorted(
+        _figures(str(data_file(ABSORPTION_FILE))),
+        key=lambda f: f.food == "milk and dairy",
+    ):
+        if figure.words.search(text):
+            return figure.fraction, figure.food
+    return DEFAULT_FRACTION, "no figure: assumed like milk"
+
+
+def absorbable_calcium(
+    table: FoodTable, items: Sequence[PlanItem]
+) -> tuple[float, float, list[str]]:
+    """Return (absorbable mg, total mg, foods assumed) for a day's items."""
+    total = absorbable = 0.0
+    assumed: list[str] = []
+    for item in items:
+        per_100 = table.food(item.food_id).nutrients.get("calcium_mg")
+        if per_100 is None or per_100 != per_100:
+            continue
+        mg = per_100 * item.grams / 100
+        fraction, basis = calcium_fraction(table, item.food_id)
+        if basis.startswith("no figure") and mg > 0:
+            assumed.append(item.name)
+        total += mg
+        absorbable += mg * fraction
+    return absorbable, total, assumed
+
+
+def vitamin_d_form(table: FoodTable, food_id: str) -> str | None:
+    """Return ``"D2"``, ``"D3"`` or ``"D2 or D3"`` for a vitamin D source, else None."""
+    food = table.food(food_id)
+    value = food.nutrients.get("vitamin_d_ug")
+    if value is None or value != value or value <= 0:
+        return None
+    text = _text(table, food_id).lower()
+    if "mushroom" in text:
+        return "D2"
+    if food.fortified or re.search(r"fortified|with added|enriched", text):
+        return "D2 or D3"
+    if food.vegan:
+        return "D2 or D3"
+    return "D3"
