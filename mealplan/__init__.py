@@ -14,6 +14,7 @@ Quick start::
 
 from __future__ import annotations
 
+from mealplan._advice import merge_patch
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import (
     FoodTableError,
@@ -52,6 +53,7 @@ from mealplan._models import (
     PortionMode,
     Sex,
     SolverName,
+    Suggestion,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Allergen, Diet, MealSlot, Nutrient
 from mealplan._planner import parse_request, plan, regenerate
@@ -109,6 +111,7 @@ __all__ = [
     "Sex",
     "SolverError",
     "SolverName",
+    "Suggestion",
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
@@ -116,6 +119,7 @@ __all__ = [
     "explain",
     "grocery_list",
     "load_foods",
+    "merge_patch",
     "parse_request",
     "plan",
     "regenerate",

@@ -40,6 +40,7 @@ from mealplan._models import (
     DISCLAIMER,
     ActivityLevel,
     Diagnosis,
+    Explanation,
     MealPlan,
     NutrientTargets,
     Person,
@@ -58,6 +59,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "request": PlanRequest,
     "plan": MealPlan,
     "diagnosis": Diagnosis,
+    "explanation": Explanation,
 }
 """``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
 
@@ -500,14 +502,15 @@ def _check_format(args: argparse.Namespace) -> str:
 def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> None:
     from mealplan._report import render_json, render_markdown, render_text
 
-    if fmt == "json":
-        print(render_json(plan))
-        return
     explanation = None
     if explain:
         from mealplan._explain import explain as make_explanation
 
         explanation = make_explanation(plan, table)
+    if fmt == "json":
+        # The explanation travels inside the plan (MealPlan.explanation).
+        print(render_json(plan.model_copy(update={"explanation": explanation})))
+        return
     render = render_markdown if fmt == "markdown" else render_text
     sys.stdout.write(render(plan, table, explanation=explanation))
 
@@ -780,18 +783,19 @@ def _add_schema(commands: Any) -> None:
         "  mealplan schema plan > meal-plan.schema.json\n",
         formatter_class=_formatter,
     )
-    p.add_argument("name", help="request, plan or diagnosis")
+    p.add_argument("name", help="request, plan, diagnosis or explanation")
     p.set_defaults(run=_cmd_schema, format="text")
 
 
 def schema_text(name: str) -> str:
-    """Return the JSON Schema of ``request``, ``plan`` or ``diagnosis`` as text."""
+    """Return the JSON Schema of a contract model (a key of SCHEMAS) as text."""
     return json.dumps(SCHEMAS[name].model_json_schema(), indent=2) + "\n"
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     if args.name not in SCHEMAS:
-        msg = f"mealplan schema: {args.name!r} is not a schema; use request, plan or diagnosis."
+        names = ", ".join(SCHEMAS)
+        msg = f"mealplan schema: {args.name!r} is not a schema; use one of {names}."
         raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
     sys.stdout.write(schema_text(args.name))
     return EXIT_OK

@@ -55,6 +55,7 @@ from mealplan._models import (
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._problem import FILTER_GROUPS, Problem, build_problem, default_max_days
+from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._targets import apply_overrides, targets_for
 
 if TYPE_CHECKING:
@@ -168,6 +169,8 @@ def plan(
     req = parse_request(request)
     table = foods if foods is not None else load_foods()
     targets = resolve_targets(req, table)
+    # A need with only one or two sources widens the default variety rule.
+    req, variety_notes = widen_variety_for_sole_sources(req, targets, table)
     problem = build_problem(req, targets, table)
     start = None
     began = time.perf_counter()
@@ -182,7 +185,7 @@ def plan(
         solution = Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, problem, started=started)
-    return _assemble(req, targets, table, problem, solution)
+    return _assemble(req, targets, table, problem, solution, extra_notes=variety_notes)
 
 
 _REUSE_COST = 0.02
