@@ -288,10 +288,10 @@ def _objective_words(plan: MealPlan) -> str:
             "" if plan.cost_per_day is None else f": {money(plan.cost_per_day)} a day"
         )
         return f"Lowest cost, in US$ a day{shown}."
-    shown = "" if value is None else f": {value:.2f} a day"
+    shown = "" if value is None else f"here {value:.2f}; "
     return (
         "Fewest servings away from one typical serving per food and from the "
-        f"healthy eating pattern, in servings a day{shown} (lower is more typical)."
+        f"healthy eating pattern, in servings a day ({shown}lower is more typical)."
     )
 
 
