@@ -114,7 +114,7 @@ def _marginal(
     steps: Mapping[str, float],
     foods: FoodTable | None,
 ) -> MarginalCost:
-    from mealplan._advice import _oracle_mode
+    from mealplan._advice import oracle_mode
     from mealplan._planner import plan as make_plan
 
     req = plan.request
@@ -146,7 +146,7 @@ def _marginal(
     try:
         # Only feasibility matters here: an infeasible re-solve skips the
         # diagnosis and its advice.
-        with _oracle_mode():
+        with oracle_mode():
             result = make_plan(changed, foods)
         after = result.cost_per_day if priced else result.objective_value
     except InfeasiblePlanError:
