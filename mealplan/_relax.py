@@ -448,15 +448,18 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
     )
 
 
-def _portion_text(ctx: Context, witness: MealPlan) -> str:
-    """Name the foods eaten beyond their usual cap, e.g. 'up to 3 x 1 cup of milk'."""
+def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
+    """Name the foods eaten beyond their usual cap, and the largest excess.
+
+    E.g. ('... eat up to 3 x 1 cup of milk', 0.5) when milk's cap is 2 cups.
+    """
     from mealplan._problem import DEFAULT_MAX_PORTIONS
 
     table = ctx.table
     caps: dict[str, float] = {}
     if table.has_column("max_portions"):
         caps = dict(zip(table.ids, table.numbers("max_portions"), strict=True))
-    over: dict[str, tuple[float, str, str]] = {}
+    over: dict[str, tuple[float, str, str, float]] = {}
     for item in witness.items:
         cap = caps.get(item.food_id, math.nan)
         cap = DEFAULT_MAX_PORTIONS if math.isnan(cap) else cap
@@ -467,14 +470,17 @@ def _portion_text(ctx: Context, witness: MealPlan) -> str:
                     item.portions,
                     item.portion_description,
                     item.name,
+                    item.portions / cap - 1.0,
                 )
     if not over:
-        return "allow larger portions than the usual caps"
+        return "allow larger portions than the usual caps", 0.5
     parts = [
         f"{portions_text(p, desc)} of {name}"
-        for p, desc, name in sorted(over.values(), key=lambda v: v[2])
+        for p, desc, name, _ in sorted(over.values(), key=lambda v: v[2])
     ]
-    return "allow larger portions than the usual caps: eat up to " + ", ".join(parts)
+    excess = max(v[3] for v in over.values())
+    text = "allow larger portions than the usual caps: eat up to " + ", ".join(parts)
+    return text, max(0.5, excess)
 
 
 def _portion_limits(ctx: Context) -> Found:
@@ -482,11 +488,12 @@ def _portion_limits(ctx: Context) -> Found:
     witness = ctx.oracle.run(patch)
     if witness is False:
         return Found(note="Lifting the portion caps alone does not give a plan.")
-    text = (
+    text, size = (
         _portion_text(ctx, witness)
         if isinstance(witness, MealPlan)
-        else "allow larger portions than the usual caps"
+        else ("allow larger portions than the usual caps", 0.5)
     )
+    # Sized by the largest excess over a cap: 16 cups of broccoli is a big ask.
     return Found(
         suggest(
             ctx,
@@ -495,7 +502,7 @@ def _portion_limits(ctx: Context) -> Found:
             "portion_limits",
             "--no-portion-limits",
             patch,
-            0.5,
+            size,
             None if witness is None else True,
         )
     )
