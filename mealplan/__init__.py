@@ -14,6 +14,7 @@ Quick start::
 
 from __future__ import annotations
 
+from mealplan._advice import merge_patch
 from mealplan._batch import BatchError, BatchResult, BatchStatus, plan_many
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import (
@@ -56,6 +57,7 @@ from mealplan._models import (
     PortionMode,
     Sex,
     SolverName,
+    Suggestion,
 )
 from mealplan._nutrients import (
     FOCUS_NUTRIENTS,
@@ -127,6 +129,7 @@ __all__ = [
     "Sex",
     "SolverError",
     "SolverName",
+    "Suggestion",
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
@@ -135,6 +138,7 @@ __all__ = [
     "explain",
     "grocery_list",
     "load_foods",
+    "merge_patch",
     "parse_request",
     "plan",
     "plan_many",

@@ -49,6 +49,7 @@ from mealplan._models import (
     DISCLAIMER,
     ActivityLevel,
     Diagnosis,
+    Explanation,
     MealPlan,
     NutrientTargets,
     Person,
@@ -74,6 +75,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "plan": MealPlan,
     "diagnosis": Diagnosis,
     "batch-result": BatchResult,
+    "explanation": Explanation,
 }
 """``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
 
@@ -571,9 +573,6 @@ def _check_format(args: argparse.Namespace) -> str:
 def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> None:
     from mealplan._report import render_json, render_markdown, render_text
 
-    if fmt == "json":
-        print(render_json(plan))
-        return
     if fmt == "html":
         from mealplan._html import render_html
 
@@ -584,6 +583,10 @@ def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> No
         from mealplan._explain import explain as make_explanation
 
         explanation = make_explanation(plan, table)
+    if fmt == "json":
+        # The explanation travels inside the plan (MealPlan.explanation).
+        print(render_json(plan.model_copy(update={"explanation": explanation})))
+        return
     render = render_markdown if fmt == "markdown" else render_text
     sys.stdout.write(render(plan, table, explanation=explanation))
 
@@ -861,13 +864,15 @@ def _add_schema(commands: Any) -> None:
         formatter_class=_formatter,
     )
     p.add_argument(
-        "name", help="request, plan or diagnosis (openapi: the HTTP service's)"
+        "name",
+        help="request, plan, diagnosis, explanation or batch-result "
+        "(openapi: the HTTP service's)",
     )
     p.set_defaults(run=_cmd_schema, format="text")
 
 
 def schema_text(name: str) -> str:
-    """Return the JSON Schema of ``request``, ``plan`` or ``diagnosis`` as text."""
+    """Return the JSON Schema of a contract model (a key of SCHEMAS) as text."""
     return json.dumps(SCHEMAS[name].model_json_schema(), indent=2) + "\n"
 
 
@@ -876,7 +881,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(_server_module().openapi_text())
         return EXIT_OK
     if args.name not in SCHEMAS:
-        msg = f"mealplan schema: {args.name!r} is not a schema; use request, plan or diagnosis."
+        names = ", ".join(SCHEMAS)
+        msg = f"mealplan schema: {args.name!r} is not a schema; use one of {names}."
         raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
     sys.stdout.write(schema_text(args.name))
     return EXIT_OK

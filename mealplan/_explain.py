@@ -6,23 +6,46 @@ For each binding nutrient bound of a one-day plan, :func:`explain` re-solves
 the request with that bound tightened by a stated step (+50 mg magnesium,
 +100 mg calcium, +1 µg vitamin D, +0.5 µg vitamin B12, else 10 %) and reports
 the change in cost a day when the plan is priced (cost objective or a budget),
-else the change in the optimiser's objective.
+else the change in the optimiser's objective: for the default objective, in
+servings a day away from typical servings and the healthy eating pattern.
+
+It also splits each nutrient's daily average by food, lists the article
+passages that name every chosen food and each food's missing USDA values, and
+says which totals are lower bounds (the data gaps). The result is part of the
+JSON contract (:class:`~mealplan.Explanation`, ``mealplan schema explanation``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from mealplan._catalog import FoodTable
+from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import InfeasiblePlanError, MealPlanError
-from mealplan._models import BoundOverride, MealPlan, NutrientTotal, Objective
+from mealplan._models import (
+    ArticleCitation,
+    Binding,
+    BoundOverride,
+    Contribution,
+    Explanation,
+    FoodExplanation,
+    MarginalCost,
+    MealPlan,
+    NutrientExplanation,
+    NutrientTotal,
+    Objective,
+)
 from mealplan._nutrients import Nutrient
 from mealplan._report import amount, money, nutrient_label
 
-__all__ = ["DEFAULT_STEPS", "Binding", "Explanation", "MarginalCost", "explain"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "Binding",
+    "Explanation",
+    "MarginalCost",
+    "explain",
+]
 
 DEFAULT_STEPS: dict[str, float] = {
     Nutrient.MAGNESIUM.value: 50.0,
@@ -35,47 +58,6 @@ DEFAULT_STEPS: dict[str, float] = {
 _RELATIVE_STEP = 0.10
 _BINDING_TOLERANCE = 0.02
 _MAX_RESOLVES = 8
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Binding(_Model):
-    """A bound that the plan's total sits at."""
-
-    nutrient: str
-    side: Literal["minimum", "maximum"]
-    bound: float
-    amount: float
-    unit: str
-    kind: str | None
-    day: int | None = Field(description="The day it binds on; None for a plan average.")
-    text: str
-
-
-class MarginalCost(_Model):
-    """What tightening one binding bound by ``step`` does to the plan."""
-
-    nutrient: str
-    side: Literal["minimum", "maximum"]
-    step: float
-    unit: str
-    new_bound: float
-    feasible: bool
-    measure: Literal["cost_per_day", "objective"]
-    before: float | None
-    after: float | None
-    change: float | None
-    text: str
-
-
-class Explanation(_Model):
-    """Which constraints bind and what moving them would cost."""
-
-    binding: list[Binding]
-    marginal: list[MarginalCost]
-    notes: list[str] = Field(default_factory=list)
 
 
 def _bindings(
@@ -132,6 +114,7 @@ def _marginal(
     steps: Mapping[str, float],
     foods: FoodTable | None,
 ) -> MarginalCost:
+    from mealplan._advice import oracle_mode
     from mealplan._planner import plan as make_plan
 
     req = plan.request
@@ -161,7 +144,10 @@ def _marginal(
     feasible = True
     after: float | None = None
     try:
-        result = make_plan(changed, foods)
+        # Only feasibility matters here: an infeasible re-solve skips the
+        # diagnosis and its advice.
+        with oracle_mode():
+            result = make_plan(changed, foods)
         after = result.cost_per_day if priced else result.objective_value
     except InfeasiblePlanError:
         feasible = False
@@ -176,10 +162,14 @@ def _marginal(
         else:
             direction = "cost" if change > 0 else "save"
             text = f"{what} would {direction} {money(abs(change))} a day."
+    elif abs(change) < 0.005:
+        text = f"{what} would not change the plan's departure from typical servings."
     else:
+        further = "further from" if change > 0 else "closer to"
         text = (
-            f"{what} would change the objective (departure from "
-            f"typical servings) by {change:+.2f}, from {before:.2f} to {after:.2f}."
+            f"{what} would put the plan about {abs(change):.2f} servings a day "
+            f"{further} typical servings and the healthy eating pattern "
+            f"(objective {before:.2f} to {after:.2f})."
         )
     return MarginalCost(
         nutrient=b.nutrient,
@@ -193,6 +183,115 @@ def _marginal(
         after=after,
         change=change,
         text=text,
+    )
+
+
+def _nutrients(plan: MealPlan, table: FoodTable) -> list[NutrientExplanation]:
+    """Each nutrient's daily average, split by food (largest first)."""
+    grams: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for item in plan.items:
+        grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams / len(plan.days)
+        names[item.food_id] = item.name
+    where = {fid: k for k, fid in enumerate(table.ids)}
+    out = []
+    for total in plan.average:
+        values = (
+            table.numbers(total.nutrient) if table.has_column(total.nutrient) else None
+        )
+        parts = []
+        for fid, g in grams.items():
+            k = where.get(fid)
+            per_100g = None if values is None or k is None else float(values[k])
+            if per_100g is None or math.isnan(per_100g):
+                parts.append(
+                    Contribution(food_id=fid, name=names[fid], amount=None, share=None)
+                )
+                continue
+            amount_ = per_100g * g / 100.0
+            if amount_ <= 0:
+                continue
+            share = amount_ / total.amount if total.amount > 0 else None
+            parts.append(
+                Contribution(
+                    food_id=fid,
+                    name=names[fid],
+                    amount=round(amount_, 6),
+                    share=None if share is None else round(share, 4),
+                )
+            )
+        parts.sort(key=lambda c: (c.amount is None, -(c.amount or 0.0), c.food_id))
+        out.append(
+            NutrientExplanation(
+                nutrient=total.nutrient,
+                unit=total.unit,
+                total=total.amount,
+                minimum=total.minimum,
+                maximum=total.maximum,
+                contributions=parts,
+                lower_bound=total.lower_bound,
+            )
+        )
+    return out
+
+
+def _foods(plan: MealPlan, table: FoodTable) -> list[FoodExplanation]:
+    """Return the USDA record and article passages of every chosen food."""
+    bound = [b.nutrient for b in plan.targets.bounds]
+    where = {fid: k for k, fid in enumerate(table.ids)}
+    columns = {n: table.numbers(n) for n in bound if table.has_column(n)}
+    seen: dict[str, FoodExplanation] = {}
+    for item in plan.items:
+        fid = item.food_id
+        if fid in seen:
+            continue
+        k = where.get(fid)
+        mentions = table.mentions(fid) if fid in table else []
+        missing = [
+            n
+            for n, values in columns.items()
+            if k is not None and math.isnan(values[k])
+        ]
+        seen[fid] = FoodExplanation(
+            food_id=fid,
+            name=item.name,
+            ndb_no=item.ndb_no,
+            citations=[
+                ArticleCitation(section=m.section, words=m.words) for m in mentions
+            ],
+            missing_nutrients=missing,
+        )
+    return sorted(seen.values(), key=lambda f: f.food_id)
+
+
+def _gaps(plan: MealPlan) -> list[str]:
+    gaps = []
+    for t in plan.average:
+        if t.lower_bound and (t.minimum is not None or t.maximum is not None):
+            gaps.append(
+                f"{nutrient_label(t.nutrient)[0].upper()}{nutrient_label(t.nutrient)[1:]}: "
+                f"USDA has no value for {', '.join(t.foods_missing_data)}, so the "
+                f"total of {amount(t.amount, t.unit)} a day is a lower bound."
+            )
+    unpriced = sorted({i.name for i in plan.items if i.cost is None})
+    if unpriced and (
+        plan.request.budget_per_day or plan.request.objective is Objective.COST
+    ):
+        gaps.append(f"No price for {', '.join(unpriced)}.")
+    return gaps
+
+
+def _objective_words(plan: MealPlan) -> str:
+    value = plan.objective_value
+    if plan.request.objective is Objective.COST:
+        shown = (
+            "" if plan.cost_per_day is None else f": {money(plan.cost_per_day)} a day"
+        )
+        return f"Lowest cost, in US$ a day{shown}."
+    shown = "" if value is None else f"here {value:.2f}; "
+    return (
+        "Fewest servings away from one typical serving per food and from the "
+        f"healthy eating pattern, in servings a day ({shown}lower is more typical)."
     )
 
 
@@ -261,4 +360,13 @@ def explain(
             "Marginal costs are computed for one-day plans only (pass marginal=True "
             "to re-solve a multi-day plan)."
         )
-    return Explanation(binding=binding, marginal=costs, notes=notes)
+    table = foods if foods is not None else load_foods()
+    return Explanation(
+        objective=_objective_words(plan),
+        binding=binding,
+        marginal=costs,
+        nutrients=_nutrients(plan, table),
+        foods=_foods(plan, table),
+        data_gaps=_gaps(plan),
+        notes=notes,
+    )

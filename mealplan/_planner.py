@@ -64,6 +64,7 @@ from mealplan._problem import (
     build_problem,
     default_max_days,
 )
+from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
 
@@ -180,6 +181,8 @@ def plan(
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit)
+    # A need with only one or two sources widens the default variety rule.
+    req, variety_notes = widen_variety_for_sole_sources(req, targets, table)
     problem = build_problem(req, targets, table)
     start = None
     solution = None
@@ -201,7 +204,7 @@ def plan(
         )
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, deadline)
-    return _assemble(req, targets, table, problem, solution)
+    return _assemble(req, targets, table, problem, solution, extra_notes=variety_notes)
 
 
 _REUSE_COST = 0.02

@@ -573,6 +573,35 @@ def _explanation_blocks(explanation: Explanation | None) -> list[_Block]:
     if explanation.marginal:
         blocks.append(_Heading(3, "What tightening a binding bound would cost"))
         blocks.append(_Bullets([m.text for m in explanation.marginal]))
+    if explanation.objective:
+        blocks.append(_Para(f"Objective: {explanation.objective}"))
+    blocks += _sources_blocks(explanation)
+    return blocks
+
+
+def _sources_blocks(explanation: Explanation) -> list[_Block]:
+    """Render the main sources of the focus nutrients and the data gaps."""
+    focus = {n.value for n in FOCUS_NUTRIENTS}
+    lines = []
+    for n in explanation.nutrients:
+        if n.nutrient not in focus or not n.contributions:
+            continue
+        top = [c for c in n.contributions if c.amount][:3]
+        parts = ", ".join(
+            f"{c.name} {amount(c.amount or 0.0, n.unit)}"
+            + (f" ({c.share:.0%})" if c.share is not None else "")
+            for c in top
+        )
+        if parts:
+            label = nutrient_label(n.nutrient)
+            lines.append(f"{label[0].upper()}{label[1:]}: {parts}")
+    blocks: list[_Block] = []
+    if lines:
+        blocks.append(_Heading(3, "Main sources (a day)"))
+        blocks.append(_Bullets(lines))
+    if explanation.data_gaps:
+        blocks.append(_Heading(3, "Data gaps"))
+        blocks.append(_Bullets(list(explanation.data_gaps)))
     return blocks
 
 

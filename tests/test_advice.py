@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
-from mealplan._advice import _oracle_mode, advise, merge_patch
+from mealplan._advice import advise, merge_patch, oracle_mode
 from mealplan._cli import main
 from mealplan._models import BoundKind, Conflict, Diagnosis, Suggestion
 from mealplan._planner import resolve_targets
@@ -41,7 +41,7 @@ def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
 def _plans(request: dict[str, Any], table: FoodTable) -> bool:
     # As the advice's oracle: an infeasible request skips its own diagnosis.
     try:
-        with _oracle_mode():
+        with oracle_mode():
             mealplan.plan({**request, "time_limit": 60}, table)
     except InfeasiblePlanError:
         return False

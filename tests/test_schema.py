@@ -18,6 +18,7 @@ FILES = {
     "request": "plan-request.schema.json",
     "plan": "meal-plan.schema.json",
     "diagnosis": "diagnosis.schema.json",
+    "explanation": "explanation.schema.json",
 }
 
 

@@ -1,0 +1,750 @@
+"""How each constraint group of a conflict can be relaxed, smallest change first.
+
+Each function searches the smallest change of one group alone that makes the
+whole request plannable, with :class:`~mealplan._oracle.Oracle` as the
+judge: numbers by a galloping or bisection search (plan witnesses let the
+search jump), lists by a deletion filter, switches by one re-plan. Safety
+limits (UL, CDRR) are never raised, and allergies never relaxed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mealplan._models import (
+    BoundKind,
+    MealPlan,
+    NutrientBound,
+    PlanRequest,
+    Suggestion,
+)
+from mealplan._nutrients import Diet, Nutrient
+from mealplan._oracle import Oracle
+from mealplan._report import amount, money, nutrient_label, portions_text
+
+if TYPE_CHECKING:
+    from mealplan._catalog import FoodTable
+
+
+__all__ = ["LISTS", "Context", "Found", "full_relaxation", "relax_group", "suggest"]
+
+_BISECT_STEPS = 6
+_ENERGY_RAISE = 1.25
+"""An energy maximum is raised by at most a quarter: more is not a diet change."""
+_USER_MAX_RAISE = 4.0
+"""A user's own maximum with no safety limit behind it is raised at most 4-fold."""
+_BELOW_DRI = 1.0
+"""Added to the size of a change that lowers a nutrient need below its DRI."""
+_LESS_STRICT = {
+    Diet.VEGAN: (Diet.VEGETARIAN, Diet.PESCATARIAN, Diet.OMNIVORE),
+    Diet.VEGETARIAN: (Diet.PESCATARIAN, Diet.OMNIVORE),
+    Diet.PESCATARIAN: (Diet.OMNIVORE,),
+}
+_DIET_WORDS = {
+    Diet.VEGETARIAN: "eat vegetarian (adds dairy and eggs)",
+    Diet.PESCATARIAN: "eat pescatarian (adds dairy, eggs and fish)",
+    Diet.OMNIVORE: "lift the diet restriction",
+}
+
+
+# ----------------------------------------------------------------- suggestions
+
+
+@dataclass
+class Found:
+    """A group's outcome: a suggestion, or a note saying why there is none."""
+
+    suggestion: Suggestion | None = None
+    note: str | None = None
+    timed_out: bool = False
+
+
+@dataclass
+class Context:
+    request: PlanRequest
+    table: FoodTable
+    targets: Mapping[str, NutrientBound]
+    safety: Mapping[str, NutrientBound]
+    oracle: Oracle
+    notes: list[str] = field(default_factory=list)
+
+
+def suggest(
+    ctx: Context,
+    groups: Sequence[str],
+    text: str,
+    field_: str,
+    flag: str,
+    patch: dict[str, Any],
+    size: float,
+    verified: bool | None,
+    *,
+    smallest: bool = True,
+) -> Suggestion:
+    return Suggestion(
+        constraints=list(groups),
+        description=text,
+        field=field_,
+        flag=flag,
+        patch=patch,
+        size=round(size, 6),
+        verified=bool(verified),
+        smallest=smallest and verified is not None,
+    )
+
+
+def _toggle(
+    ctx: Context, group: str, text: str, field_: str, flag: str, patch: dict[str, Any]
+) -> Found:
+    ok = ctx.oracle.feasible(patch)
+    if ok is False:
+        return Found(note=f"{text[0].upper()}{text[1:]} alone does not give a plan.")
+    return Found(suggest(ctx, [group], text, field_, flag, patch, 0.5, ok))
+
+
+def _gallop(
+    check: Callable[[int], bool | None], start: int, stop: int
+) -> tuple[int | None, bool, bool]:
+    """Smallest n in [start, stop] with check(n); (n, verified, smallest)."""
+    last_bad = start - 1
+    step = 1
+    n = start
+    good: int | None = None
+    while n <= stop:
+        ok = check(n)
+        if ok is None:
+            return (stop, False, False) if good is None else (good, True, False)
+        if ok:
+            good = n
+            break
+        last_bad = n
+        if n == stop:
+            return None, True, True
+        n = min(n + step, stop)
+        step *= 2
+    if good is None:
+        return None, True, True
+    lo = last_bad
+    while good - lo > 1:
+        mid = (lo + good) // 2
+        ok = check(mid)
+        if ok is None:
+            return good, True, False
+        if ok:
+            good = mid
+        else:
+            lo = mid
+    return good, True, True
+
+
+def _bisect(
+    check: Callable[[float], float | bool | None],
+    good: float,
+    bad: float,
+    tol: float,
+) -> tuple[float, bool]:
+    """Move ``good`` (feasible) towards ``bad``; (value, converged).
+
+    ``check`` returns False, None (out of time), or for a feasible value the
+    value its plan actually reaches (a witness that may jump further).
+    """
+    for _ in range(_BISECT_STEPS):
+        if abs(bad - good) <= tol:
+            return good, True
+        mid = (good + bad) / 2
+        ok = check(mid)
+        if ok is None:
+            return good, False
+        if ok is False:
+            bad = mid
+            continue
+        reach = mid if ok is True else float(ok)
+        # The witness lies between mid and bad (it met the trial bound).
+        good = reach if min(mid, bad) <= reach <= max(mid, bad) else mid
+    return good, abs(bad - good) <= tol * 2
+
+
+def _reached(plan: MealPlan, nutrient: str, side: str) -> float | None:
+    """Return the bound every day of ``plan`` meets: its lowest (highest) daily total."""
+    try:
+        totals = [d.total(nutrient).amount for d in plan.days]
+    except KeyError:
+        return None
+    return min(totals) if side == "minimum" else max(totals)
+
+
+def _nice(x: float, *, up: bool) -> float:
+    """Round to 2 significant digits (3 from 100), away from infeasibility."""
+    if x <= 0:
+        return 0.0
+    digits = 2 if x < 100 else 3
+    scale = 10 ** (math.floor(math.log10(x)) - digits + 1)
+    rounded = (math.ceil if up else math.floor)(x / scale - 1e-9 * (-1 if up else 1))
+    return float(f"{rounded * scale:.10g}")
+
+
+def _budget(ctx: Context) -> Found:
+    req = ctx.request
+    old = req.budget_per_day or 0.0
+    cheapest = ctx.oracle.run({"budget_per_day": None, "objective": "cost"})
+    if isinstance(cheapest, MealPlan):
+        costs = [d.cost for d in cheapest.days if d.cost is not None]
+        need = math.ceil(max(costs) * 100 - 1e-6) / 100 if costs else None
+        if need is not None:
+            patch: dict[str, Any] = {"budget_per_day": need}
+            ok = ctx.oracle.feasible(patch)
+            # The cheapest plan itself meets the new budget: a witness even
+            # when the re-solve ran out of time.
+            text = f"raise the budget to {money(need)} a day (from {money(old)})"
+            return Found(
+                suggest(
+                    ctx,
+                    ["budget"],
+                    text,
+                    "budget_per_day",
+                    f"--budget {need:.2f}",
+                    patch,
+                    (need - old) / old if old else 1.0,
+                    True if ok is None else ok,
+                    smallest=req.days == 1,
+                )
+            )
+    if cheapest is None:
+        return Found(
+            note="The time limit ran out before the cheapest plan was found.",
+            timed_out=True,
+        )
+    drop: dict[str, Any] = {"budget_per_day": None, "objective": "typical"}
+    ok = ctx.oracle.feasible(drop)
+    if ok is False:
+        return Found(
+            note="No budget alone gives a plan: the rest of the request conflicts."
+        )
+    return Found(
+        suggest(
+            ctx,
+            ["budget", "priced"],
+            "drop the budget (foods without a known price then count too)",
+            "budget_per_day, objective",
+            "--no-budget --objective typical",
+            drop,
+            1.0,
+            ok,
+        )
+    )
+
+
+def _max_foods(ctx: Context) -> Found:
+    old = ctx.request.max_foods or 100
+    n, verified, smallest = _gallop(
+        lambda n: ctx.oracle.feasible({"max_foods": n}), old + 1, 100
+    )
+    if n is None:
+        return Found(note="No number of foods a day alone gives a plan.")
+    text = f"allow up to {n} foods a day (from {old})"
+    return Found(
+        suggest(
+            ctx,
+            ["max_foods"],
+            text,
+            "max_foods",
+            f"--max-foods {n}",
+            {"max_foods": n},
+            (n - old) / old,
+            verified,
+            smallest=smallest,
+        )
+    )
+
+
+def _variety(ctx: Context) -> Found:
+    from mealplan._problem import default_max_days
+
+    req = ctx.request
+    old = req.max_days_per_food or default_max_days(req.days)
+    n, verified, smallest = _gallop(
+        lambda n: ctx.oracle.feasible({"max_days_per_food": n}), old + 1, req.days
+    )
+    if n is None:
+        return Found(
+            note="Letting a food appear on every day alone does not give a plan "
+            "(the rule that a meal is not repeated on consecutive days stays)."
+        )
+    text = f"let a food appear on up to {n} of the {req.days} days (from {old})"
+    return Found(
+        suggest(
+            ctx,
+            ["variety"],
+            text,
+            "max_days_per_food",
+            f"--max-days-per-food {n}",
+            {"max_days_per_food": n},
+            (n - old) / old,
+            verified,
+            smallest=smallest,
+        )
+    )
+
+
+def _bound_patch(
+    ctx: Context, nutrient: str, side: str, value: float
+) -> dict[str, Any]:
+    if nutrient == Nutrient.ENERGY.value and ctx.request.person is not None:
+        return {"kcal_min" if side == "minimum" else "kcal_max": value}
+    return {"bounds": {nutrient: {side: value}}}
+
+
+def _bound_flag(
+    ctx: Context, nutrient: str, side: str, value: float
+) -> tuple[str, str]:
+    req = ctx.request
+    if nutrient == Nutrient.ENERGY.value and req.person is not None:
+        lo = value if side == "minimum" else req.kcal_min
+        hi = value if side == "maximum" else req.kcal_max
+        text = f"{'' if lo is None else f'{lo:g}'}-{'' if hi is None else f'{hi:g}'}"
+        return "kcal_min" if side == "minimum" else "kcal_max", f"--kcal {text}"
+    opt = "--min" if side == "minimum" else "--max"
+    return f"bounds.{nutrient}.{side}", f"{opt} {nutrient}={value:g}"
+
+
+def _lower_minimum(ctx: Context, nutrient: str) -> Found:
+    bound = ctx.targets[nutrient]
+    old = bound.minimum or 0.0
+    unit = bound.unit
+    label = nutrient_label(nutrient)
+
+    def check(x: float) -> float | bool | None:
+        value = _nice(x, up=False)
+        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "minimum", value))
+        if isinstance(result, MealPlan):
+            reach = _reached(result, nutrient, "minimum")
+            return max(value, reach) if reach is not None else True
+        return result
+
+    floor = old * 0.01 if nutrient == Nutrient.ENERGY.value else 0.0
+    ok = check(floor)
+    if ok is False:
+        return Found(note=f"No lower {label} minimum alone gives a plan.")
+    if ok is None:
+        return Found(
+            timed_out=True,
+            note=f"The time limit ran out before a lower {label} minimum was checked.",
+        )
+    start = floor if ok is True else min(float(ok), old)
+    value, converged = _bisect(check, start, old, tol=old * 0.02)
+    value = _nice(value, up=False)
+    kind = bound.minimum_kind
+    dri = kind in (BoundKind.RDA, BoundKind.AI)
+    share = f" ({value / old:.0%} of the {kind.value})" if dri and kind else ""
+    text = (
+        f"get at least {amount(value, unit)} of {label} a day instead of "
+        f"{amount(old, unit)}{share}"
+        + (
+            "; the rest would have to come from a supplement, on a doctor's advice"
+            if dri
+            else ""
+        )
+    )
+    if value <= 0:
+        text = f"drop the {label} minimum of {amount(old, unit)} a day" + (
+            "; all of it would have to come from a supplement, on a doctor's advice"
+            if dri
+            else ""
+        )
+    if nutrient == Nutrient.ENERGY.value:
+        text = f"eat at least {value:,.0f} kcal a day instead of {old:,.0f}"
+    field_, flag = _bound_flag(ctx, nutrient, "minimum", value)
+    size = (old - value) / old + (_BELOW_DRI if dri else 0.0)
+    patch = _bound_patch(ctx, nutrient, "minimum", value)
+    return Found(
+        suggest(
+            ctx,
+            [f"min:{nutrient}"],
+            text,
+            field_,
+            flag,
+            patch,
+            size,
+            True,
+            smallest=converged,
+        )
+    )
+
+
+def _raise_maximum(ctx: Context, nutrient: str) -> Found:
+    bound = ctx.targets[nutrient]
+    old = bound.maximum or 0.0
+    label = nutrient_label(nutrient)
+    kind = bound.maximum_kind
+    if kind in (BoundKind.UL, BoundKind.CDRR):
+        return Found(
+            note=f"The {label} limit is a safety limit ({kind.value}, "
+            f"{amount(old, bound.unit)} a day) and is never raised."
+        )
+    safe = ctx.safety.get(nutrient)
+    cap: float | None = None
+    if (
+        safe is not None
+        and safe.maximum is not None
+        and safe.maximum_kind
+        in (
+            BoundKind.UL,
+            BoundKind.CDRR,
+        )
+    ):
+        cap = safe.maximum
+    elif nutrient == Nutrient.ENERGY.value:
+        cap = min(old * _ENERGY_RAISE, 10000.0)
+    else:
+        cap = old * _USER_MAX_RAISE if old > 0 else None
+    if cap is None or cap <= old:
+        return Found(
+            note=f"The {label} maximum cannot be raised within its safety limit."
+        )
+
+    def check(x: float) -> float | bool | None:
+        value = min(_nice(x, up=True), cap)
+        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "maximum", value))
+        if isinstance(result, MealPlan):
+            reach = _reached(result, nutrient, "maximum")
+            return min(value, reach) if reach is not None else True
+        return result
+
+    ok = check(cap)
+    if ok is False:
+        return Found(
+            note=f"Raising the {label} maximum alone, up to {amount(cap, bound.unit)}, "
+            "does not give a plan."
+        )
+    if ok is None:
+        return Found(
+            timed_out=True,
+            note=f"The time limit ran out before a higher {label} maximum was checked.",
+        )
+    start = cap if ok is True else max(float(ok), old)
+    value, converged = _bisect(check, start, old, tol=max(old, 1.0) * 0.02)
+    value = min(_nice(value, up=True), cap)
+    if nutrient == Nutrient.ENERGY.value:
+        text = f"eat up to {value:,.0f} kcal a day instead of {old:,.0f}"
+    else:
+        text = f"allow up to {amount(value, bound.unit)} of {label} a day (from {amount(old, bound.unit)})"
+    field_, flag = _bound_flag(ctx, nutrient, "maximum", value)
+    patch = _bound_patch(ctx, nutrient, "maximum", value)
+    return Found(
+        suggest(
+            ctx,
+            [f"max:{nutrient}"],
+            text,
+            field_,
+            flag,
+            patch,
+            (value - old) / max(old, 1e-9),
+            True,
+            smallest=converged,
+        )
+    )
+
+
+def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
+    """Name the foods eaten beyond their usual cap, and the largest excess.
+
+    E.g. ('... eat up to 3 x 1 cup of milk', 0.5) when milk's cap is 2 cups.
+    """
+    from mealplan._problem import DEFAULT_MAX_PORTIONS
+
+    table = ctx.table
+    caps: dict[str, float] = {}
+    if table.has_column("max_portions"):
+        caps = dict(zip(table.ids, table.numbers("max_portions"), strict=True))
+    over: dict[str, tuple[float, str, str, float]] = {}
+    for item in witness.items:
+        cap = caps.get(item.food_id, math.nan)
+        cap = DEFAULT_MAX_PORTIONS if math.isnan(cap) else cap
+        if item.portions > cap + 1e-9:
+            best = over.get(item.food_id)
+            if best is None or item.portions > best[0]:
+                over[item.food_id] = (
+                    item.portions,
+                    item.portion_description,
+                    item.name,
+                    item.portions / cap - 1.0,
+                )
+    if not over:
+        return "allow larger portions than the usual caps", 0.5
+    parts = [
+        f"{portions_text(p, desc)} of {name}"
+        for p, desc, name, _ in sorted(over.values(), key=lambda v: v[2])
+    ]
+    excess = max(v[3] for v in over.values())
+    text = "allow larger portions than the usual caps: eat up to " + ", ".join(parts)
+    return text, max(0.5, excess)
+
+
+def _portion_limits(ctx: Context) -> Found:
+    patch = {"portion_limits": False}
+    witness = ctx.oracle.run(patch)
+    if witness is False:
+        return Found(note="Lifting the portion caps alone does not give a plan.")
+    text, size = (
+        _portion_text(ctx, witness)
+        if isinstance(witness, MealPlan)
+        else ("allow larger portions than the usual caps", 0.5)
+    )
+    # Sized by the largest excess over a cap: 16 cups of broccoli is a big ask.
+    return Found(
+        suggest(
+            ctx,
+            ["portion_limits"],
+            text,
+            "portion_limits",
+            "--no-portion-limits",
+            patch,
+            size,
+            None if witness is None else True,
+        )
+    )
+
+
+def _diet(ctx: Context) -> Found:
+    for diet in _LESS_STRICT.get(ctx.request.diet, ()):
+        ok = ctx.oracle.feasible({"diet": diet.value})
+        if ok is False:
+            continue
+        steps = _LESS_STRICT[ctx.request.diet].index(diet) + 1
+        return Found(
+            suggest(
+                ctx,
+                ["diet"],
+                _DIET_WORDS[diet],
+                "diet",
+                f"--diet {diet.value}",
+                {"diet": diet.value},
+                float(steps),
+                ok,
+            )
+        )
+    return Found(note="No less strict diet alone gives a plan.")
+
+
+def _spec(entry: Mapping[str, Any]) -> str:
+    text = str(entry["food"])
+    if entry.get("meal"):
+        text += f":{entry['meal']}"
+    if entry.get("days"):
+        text += "@" + ",".join(str(d) for d in entry["days"])
+    return text
+
+
+LISTS = {
+    "exclude": (
+        "exclude",
+        "--exclude",
+        "--no-exclude",
+        "allow {n} of your excluded foods: {items}",
+    ),
+    "include": (
+        "include",
+        "--include",
+        "--no-include",
+        "stop requiring {items} every day",
+    ),
+    "pins": ("pins", "--pin", "--no-pins", "drop the pin(s) on {items}"),
+    "bans": ("bans", "--ban", "--no-bans", "lift the ban(s) on {items}"),
+}
+
+
+def _shrink_list(ctx: Context, group: str) -> Found:
+    """Find the fewest entries of a list to drop for a plan."""
+    name, opt, clear, words = LISTS[group]
+    entries: list[Any] = [
+        e if isinstance(e, str) else e.model_dump(mode="json", exclude_defaults=True)
+        for e in getattr(ctx.request, name)
+    ]
+    ok = ctx.oracle.feasible({name: []})
+    if ok is False:
+        return Found(note=f"Dropping every entry of {name} alone does not give a plan.")
+    if ok is None:
+        return Found(
+            note=f"The time limit ran out before {name} could be checked.",
+            timed_out=True,
+        )
+    keep: list[int] = []
+    dropped: list[int] = []
+    smallest = True
+    for k in range(len(entries)):
+        # Entries after k stay dropped while k is tried back in.
+        trial = [entries[i] for i in [*keep, k]]
+        status = ctx.oracle.feasible({name: trial})
+        if status is True:
+            keep.append(k)
+        else:
+            dropped.append(k)
+            smallest = smallest and status is False
+    remaining = [entries[i] for i in keep]
+    items = ", ".join(
+        repr(entries[i]) if isinstance(entries[i], str) else repr(_spec(entries[i]))
+        for i in dropped
+    )
+    text = words.format(n=len(dropped), items=items)
+    flags = (
+        " ".join(f"{opt} {e if isinstance(e, str) else _spec(e)}" for e in remaining)
+        or clear
+    )
+    return Found(
+        suggest(
+            ctx,
+            [group],
+            text,
+            name,
+            flags,
+            {name: remaining},
+            len(dropped) / max(len(entries), 1),
+            True,
+            smallest=smallest,
+        )
+    )
+
+
+def _meals(ctx: Context) -> Found:
+    meals = [m.model_dump(mode="json") for m in ctx.request.meals or []]
+    wide = [{**m, "energy_share": [0.0, 1.0]} for m in meals]
+    found = _toggle(
+        ctx,
+        "meals",
+        "let any meal take any share of the day's energy",
+        "meals",
+        "",
+        {"meals": wide},
+    )
+    if found.suggestion is not None:
+        return found
+    wider = [
+        {**m, "energy_share": [0.0, 1.0], "min_foods": 0, "max_foods": 20}
+        for m in meals
+    ]
+    return _toggle(
+        ctx,
+        "meals",
+        "let any meal take any share of the energy and any number of foods",
+        "meals",
+        "",
+        {"meals": wider},
+    )
+
+
+def relax_group(ctx: Context, group: str) -> Found:
+    if group == "budget":
+        return _budget(ctx)
+    if group == "max_foods":
+        return _max_foods(ctx)
+    if group == "variety":
+        return _variety(ctx)
+    if group == "portion_limits":
+        return _portion_limits(ctx)
+    if group == "diet":
+        return _diet(ctx)
+    if group == "meals":
+        return _meals(ctx)
+    if group in LISTS:
+        return _shrink_list(ctx, group)
+    if group == "fortified":
+        return _toggle(
+            ctx,
+            "fortified",
+            "allow fortified foods",
+            "allow_fortified",
+            "--fortified",
+            {"allow_fortified": True},
+        )
+    if group.startswith("macro:"):
+        return _toggle(
+            ctx,
+            group,
+            "drop the AMDR energy shares of protein, fat and carbohydrate",
+            "macro_limits",
+            "--no-macro-limits",
+            {"macro_limits": False},
+        )
+    if group == "priced":
+        if ctx.request.budget_per_day is not None:
+            return Found()  # the budget's advice covers it
+        return _toggle(
+            ctx,
+            "priced",
+            "plan for typical servings instead of the lowest cost "
+            "(foods without a known price then count too)",
+            "objective",
+            "--objective typical",
+            {"objective": "typical"},
+        )
+    if group == "allergies":
+        return Found(
+            note="Allergies are never relaxed by the advice; check them with your doctor."
+        )
+    side, _, nutrient = group.partition(":")
+    if side in ("min", "max") and nutrient in ctx.targets:
+        return (
+            _lower_minimum(ctx, nutrient)
+            if side == "min"
+            else _raise_maximum(ctx, nutrient)
+        )
+    return Found(note=f"No automatic advice for {group!r}.")
+
+
+def full_relaxation(ctx: Context, group: str) -> tuple[dict[str, Any], str, str] | None:
+    """Return the furthest relaxation the advice allows: (patch, words, flag)."""
+    req = ctx.request
+    simple: dict[str, tuple[dict[str, Any], str, str]] = {
+        "budget": (
+            {"budget_per_day": None, "objective": "typical"},
+            "drop the budget",
+            "--no-budget --objective typical",
+        ),
+        "max_foods": (
+            {"max_foods": 100},
+            "allow up to 100 foods a day",
+            "--max-foods 100",
+        ),
+        "variety": (
+            {"max_days_per_food": req.days},
+            "let a food appear on every day",
+            f"--max-days-per-food {req.days}",
+        ),
+        "portion_limits": (
+            {"portion_limits": False},
+            "lift the portion caps",
+            "--no-portion-limits",
+        ),
+        "diet": ({"diet": "omnivore"}, "lift the diet restriction", "--diet omnivore"),
+        "fortified": (
+            {"allow_fortified": True},
+            "allow fortified foods",
+            "--fortified",
+        ),
+    }
+    if group in simple:
+        return simple[group]
+    if group.startswith("macro:"):
+        return (
+            {"macro_limits": False},
+            "drop the AMDR energy shares",
+            "--no-macro-limits",
+        )
+    if group in LISTS:
+        name, _, clear, _ = LISTS[group]
+        return {name: []}, f"drop every entry of {name}", clear
+    side, _, nutrient = group.partition(":")
+    if side == "min" and nutrient in ctx.targets:
+        old = ctx.targets[nutrient].minimum or 0.0
+        value = (
+            _nice(old * 0.01, up=False) if nutrient == Nutrient.ENERGY.value else 0.0
+        )
+        return (
+            _bound_patch(ctx, nutrient, "minimum", value),
+            f"drop the {nutrient_label(nutrient)} minimum",
+            _bound_flag(ctx, nutrient, "minimum", value)[1],
+        )
+    return None

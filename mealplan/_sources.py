@@ -1,0 +1,103 @@
+"""Sole sources: when the default variety rule would leave a need unmet.
+
+The default ``max_days_per_food`` lets a food appear on half the days. When a
+nutrient the plan must meet every day has only one or two real sources among
+the foods a request allows (vitamin B12 in a vegan week: the only vegan B12
+source of the table is a fortified coconut-milk beverage), that default makes
+the week impossible on the days those foods may not appear. Then, and only
+when the request leaves ``max_days_per_food`` at its default, the sources may
+recur: the default is raised to ``ceil(days / sources)`` and the plan says so.
+The rule that a meal is not repeated on consecutive days still holds.
+
+A *source* is a food that can give a quarter of the daily need within its
+usual portion cap.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._models import NutrientPeriod, NutrientTargets, PlanRequest
+from mealplan._nutrients import FOCUS_NUTRIENTS
+from mealplan._report import nutrient_label
+
+if TYPE_CHECKING:
+    from mealplan._catalog import FoodTable
+
+__all__ = ["widen_variety_for_sole_sources"]
+
+_SOURCE_SHARE = 0.25
+_DEFAULT_CAP = 3.0  # portions, as the planner's default cap
+
+
+def _sources(
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable
+) -> dict[str, list[str]]:
+    allowed = table.allowed(
+        diet=req.diet,
+        allergies=req.allergies,
+        exclude=req.exclude,
+        allow_fortified=req.allow_fortified,
+    )
+    ids = table.ids
+    where = {fid: k for k, fid in enumerate(ids)}
+    rows = np.array([where[f] for f in allowed], dtype=int)
+    caps = (
+        table.numbers("max_portions")[rows]
+        if table.has_column("max_portions")
+        else np.full(len(rows), _DEFAULT_CAP)
+    )
+    caps = np.where(np.isnan(caps), _DEFAULT_CAP, caps)
+    if not req.portion_limits:
+        caps = np.maximum(caps, _DEFAULT_CAP)
+    grams = np.array([table.default_portion(f)[1] for f in allowed], dtype=float)
+    out: dict[str, list[str]] = {}
+    for nutrient in (n.value for n in FOCUS_NUTRIENTS):
+        bound = targets.get(nutrient)
+        if bound is None or not bound.minimum or not table.has_column(nutrient):
+            continue
+        per_100g = np.nan_to_num(table.numbers(nutrient)[rows], nan=0.0)
+        most = per_100g * grams * caps / 100.0
+        out[nutrient] = [
+            allowed[k] for k in np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum)
+        ]
+    return out
+
+
+def widen_variety_for_sole_sources(
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable
+) -> tuple[PlanRequest, list[str]]:
+    """Return the request with the default variety widened if needed, and notes.
+
+    Only a multi-day request with the default ``max_days_per_food`` and
+    nutrients met every day is changed.
+    """
+    from mealplan._problem import default_max_days
+
+    if (
+        req.days <= 1
+        or req.max_days_per_food is not None
+        or req.nutrient_period is not NutrientPeriod.DAILY
+    ):
+        return req, []
+    default = default_max_days(req.days)
+    need = default
+    notes: list[str] = []
+    for nutrient, foods in _sources(req, targets, table).items():
+        if not foods or len(foods) * default >= req.days:
+            continue
+        days = math.ceil(req.days / len(foods))
+        need = max(need, days)
+        label = nutrient_label(nutrient)
+        notes.append(
+            f"Only {len(foods)} allowed food(s) can supply {label} ("
+            + ", ".join(sorted(foods))
+            + f"), so foods may appear on up to {days} of the {req.days} days "
+            f"instead of {default} (max_days_per_food)."
+        )
+    if need == default:
+        return req, []
+    return req.model_copy(update={"max_days_per_food": need}), notes
