@@ -14,12 +14,14 @@ from pydantic import Field, model_validator
 from mealplan._errors import (
     FoodTableError,
     InfeasiblePlanError,
+    LifeStageError,
     MealPlanError,
     RequestError,
     SolverError,
     TargetError,
     UnknownFoodError,
     UnknownNutrientError,
+    UnsafeFoodError,
 )
 from mealplan._models import SCHEMA_VERSION, Diagnosis, MealPlan, _Model
 
@@ -70,13 +72,17 @@ class BatchError(_Model):
             cls.__name__: cls
             for cls in (
                 *INPUT_ERRORS,
+                LifeStageError,
+                UnsafeFoodError,
                 InfeasiblePlanError,
                 SolverError,
             )
         }
         cls = kinds.get(self.type, MealPlanError)
-        if cls is RequestError:
-            return RequestError(self.message, self.errors)
+        if issubclass(cls, RequestError):
+            # LifeStageError and UnsafeFoodError are RequestErrors: the same
+            # (message, errors) arguments rebuild them.
+            return cls(self.message, self.errors)
         return cls(self.message)
 
 

@@ -351,6 +351,10 @@ def test_every_error_pickles() -> None:
         "InfeasiblePlanError": mealplan.InfeasiblePlanError("m.", None),
         "SolverError": mealplan.SolverError("m.", "Time limit"),
         "MealPlanError": mealplan.MealPlanError("m."),
+        "LifeStageError": mealplan.LifeStageError("m.", [{"loc": "a", "msg": "b"}]),
+        "UnsafeFoodError": mealplan.UnsafeFoodError(
+            "m.", [{"loc": "include", "msg": "b"}], food="swordfish-raw", rule="r"
+        ),
     }
     assert set(samples) == set(_errors.__all__)
     for err in samples.values():
