@@ -13,9 +13,10 @@ Why it is built this way:
   imports mealplan once and never solves, so workers start cheaply and safely.
   A caller's own ``ProcessPoolExecutor`` that forks is refused.
 * **The food table travels once.** The default pool hands it to each worker
-  in its initializer; on Dask it is scattered to every worker once; the
-  bundled table is never sent at all (each worker loads its own copy once).
-  Other executors get it with each task (``chunksize`` amortises that).
+  in its initializer; on Dask a worker plugin installs it on every worker,
+  restarted ones too; the bundled table is never sent at all (each worker
+  loads its own copy once). Other executors get it with each task
+  (``chunksize`` amortises that).
 * **Flat memory.** At most a few tasks per worker are in flight; the input is
   read lazily and results stream out, so 10,000 requests cost the parent no
   more memory than 10.
@@ -194,6 +195,7 @@ class _Runner:
         on_result: Callable[[BatchResult], object] | None,
     ) -> None:
         self.owned = executor is None
+        self.uninstall: Callable[[], None] | None = None
         self.workers = workers or default_workers()
         self.foods = foods
         if executor is None:
@@ -204,8 +206,10 @@ class _Runner:
             self.foods_arg = foods
             client = _dask_client(executor)
             if client is not None and foods is not None:
-                # Once per worker, not once per task.
-                self.foods_arg = client.scatter(foods, broadcast=True, hash=False)
+                from mealplan._batch_dask import install_foods
+
+                # Once per worker (and per worker that joins), not per task.
+                self.foods_arg, self.uninstall = install_foods(client, foods)
         self.executor = executor
         self.chunksize = chunksize
         self.ordered = ordered
@@ -214,6 +218,7 @@ class _Runner:
         # while the parent collects a result.
         self.window = 2 * _capacity(executor, workers)
         self.pending: dict[cf.Future[list[BatchResult]], _Task] = {}
+        self.suspects: list[_Task] = []  # failed with their worker: re-run alone
         self.slots: collections.deque[_Task] = collections.deque()
         self.ready: collections.deque[BatchResult] = collections.deque()
 
@@ -272,7 +277,11 @@ class _Runner:
         # Results waiting to be yielded count too: a long run of bad lines
         # must not be read into memory at once.
         backlog = max(len(self.slots), len(self.ready))
-        return len(self.pending) >= self.window or backlog >= 4 * self.window
+        return (
+            bool(self.suspects)
+            or len(self.pending) >= self.window
+            or backlog >= 4 * self.window
+        )
 
     # -- collection
     def drain(self) -> Iterator[BatchResult]:
@@ -285,61 +294,60 @@ class _Runner:
                 yield self.ready.popleft()
 
     def wait(self) -> None:
-        """Block until at least one task in flight has finished, and collect it."""
+        """Block until a task in flight has finished, and collect it.
+
+        A task whose worker died (or that the executor failed) becomes a
+        suspect: nothing new is submitted until every task in flight has
+        finished, then each suspect request is re-run alone, so only the
+        request that kills its worker is reported as failed. A dead worker
+        takes innocent requests with it: every task of a broken process pool,
+        or the tasks a Dask worker held.
+        """
         if not self.pending:
+            self._isolate()
             return
         done, _ = cf.wait(list(self.pending), return_when=cf.FIRST_COMPLETED)
-        broken: list[_Task] = []
+        broken = False
         for future in done:
             task = self.pending.pop(future)
             exc = _exception(future)
             if exc is None:
                 self._finish(task, future.result())
-            elif isinstance(exc, cf.BrokenExecutor) and self.owned:
-                broken.append(task)
-            elif len(task.jobs) > 1:
-                # One of them may be the cause: try each on its own.
-                self._split(task)
             else:
-                self._finish(task, [_failed(task.jobs[0], exc)])
-        if broken:
-            self._recover(broken)
+                broken = broken or isinstance(exc, cf.BrokenExecutor)
+                self.suspects.append(task)
+        if broken and self.owned:
+            # A broken pool fails every future at once: collect them now.
+            for future, task in list(self.pending.items()):
+                exc = _exception(future)
+                del self.pending[future]
+                if exc is None:
+                    self._finish(task, future.result())
+                else:
+                    self.suspects.append(task)
+            self._replace_pool()
+        if not self.pending:
+            self._isolate()
 
-    def _split(self, task: _Task) -> None:
-        singles = [_Task([job]) for job in task.jobs]
-        if self.ordered:
-            # The singles take the chunk's place in the output order.
-            position = self.slots.index(task)
-            self.slots.remove(task)
-            for offset, single in enumerate(singles):
-                self.slots.insert(position + offset, single)
-        for single in singles:
-            self._submit(single)
-
-    def _recover(self, broken: list[_Task]) -> None:
-        """Recover from a worker that died and took the pool with it.
-
-        Every task in flight is now broken too. The pool is replaced and each
-        of their requests is re-run alone, so the request that kills its
-        worker is reported as failed and the others get their real results.
-        """
-        for future, task in list(self.pending.items()):
-            exc = _exception(future)  # a broken pool fails every future at once
-            del self.pending[future]
-            if exc is None:
-                self._finish(task, future.result())
-            else:
-                broken.append(task)
-        self._replace_pool()
-        for task in broken:
+    def _isolate(self) -> None:
+        """Re-run each suspect request alone, with nothing else in flight."""
+        suspects, self.suspects = self.suspects, []
+        for task in suspects:
             results = []
             for job in task.jobs:
-                future = self.executor.submit(plan_chunk, [job], self.foods_arg)
                 try:
+                    future = self.executor.submit(
+                        plan_chunk, [job], self.foods_arg, attempt=1
+                    )
                     results.extend(future.result())
                 except cf.BrokenExecutor as exc:
+                    if not self.owned:
+                        results.append(_failed(job, exc))
+                        continue
                     results.append(_crashed(job, exc))
                     self._replace_pool()
+                except Exception as exc:  # e.g. Dask's KilledWorker
+                    results.append(_failed(job, exc))
             self._finish(task, results)
 
     def close(self, *, now: bool) -> None:
@@ -347,6 +355,9 @@ class _Runner:
             future.cancel()
         if self.owned:
             _stop_pool(self.executor, now=now)
+        if self.uninstall is not None:
+            with contextlib.suppress(Exception):  # the cluster may be gone
+                self.uninstall()
 
 
 def run_jobs(
@@ -377,7 +388,7 @@ def run_jobs(
                 if run:
                     runner.add(run)
             yield from runner.drain()
-            if exhausted and not runner.pending:
+            if exhausted and not runner.pending and not runner.suspects:
                 yield from runner.drain()
                 break
             runner.wait()

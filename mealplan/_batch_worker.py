@@ -20,7 +20,16 @@ from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import InfeasiblePlanError, MealPlanError, RequestError
 from mealplan._models import PlanRequest
 
-__all__ = ["FAULT_ENV", "MAX_ID_LENGTH", "Job", "invalid", "plan_chunk", "prepare"]
+__all__ = [
+    "FAULT_ENV",
+    "MAX_ID_LENGTH",
+    "Job",
+    "drop_table",
+    "install_table",
+    "invalid",
+    "plan_chunk",
+    "prepare",
+]
 
 MAX_ID_LENGTH = 200
 """Longest request id accepted, in characters."""
@@ -172,8 +181,27 @@ def _one_solver_thread() -> None:
         pass
 
 
-def _worker_table(foods: FoodTable | None) -> FoodTable:
+_installed: dict[str, FoodTable] = {}
+
+
+def install_table(token: str, foods: FoodTable) -> None:
+    """Keep ``foods`` in this worker under ``token`` (Dask's worker plugin)."""
+    _installed[token] = foods
+
+
+def drop_table(token: str) -> None:
+    """Forget the table kept under ``token``."""
+    _installed.pop(token, None)
+
+
+def _worker_table(foods: FoodTable | str | None) -> FoodTable:
     global _bundled  # loaded once per worker process
+    if isinstance(foods, str):
+        try:
+            return _installed[foods]
+        except KeyError:
+            msg = "The batch's food table is not installed on this worker; run the batch again."
+            raise RuntimeError(msg) from None
     if foods is not None:
         return foods
     if _table is not None:
@@ -226,7 +254,17 @@ def _plan_one(job: Job, table: FoodTable) -> BatchResult:
     )
 
 
-def plan_chunk(jobs: Sequence[Job], foods: FoodTable | None) -> list[BatchResult]:
-    """Plan a few requests in a worker (the task every executor runs)."""
+def plan_chunk(
+    jobs: Sequence[Job], foods: FoodTable | str | None, attempt: int = 0
+) -> list[BatchResult]:
+    """Plan a few requests in a worker (the task every executor runs).
+
+    ``foods`` is the table, the token of a table installed on the worker
+    (Dask), or None for the one the worker already has.
+
+    ``attempt`` is not used here: it makes a re-run a new task for executors
+    that return the stored outcome of an identical call (Dask's pure tasks).
+    """
+    del attempt
     table = _worker_table(foods)
     return [_plan_one(job, table) for job in jobs]

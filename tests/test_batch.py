@@ -236,15 +236,16 @@ def dask_client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     import dask
 
-    # One failure is enough to report a request as failed (Dask's default
-    # retries a task that killed its worker 3 times, on other workers).
+    # One failure is enough for Dask to give up on a task (its default retries
+    # a task that killed its worker 3 times): the innocent tasks the dead
+    # worker held fail too, and plan_many must re-run them alone.
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
         distributed.LocalCluster(
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken
             env={FAULT_ENV: "p5"},  # the worker planning "p5" dies
         ) as cluster,
         distributed.Client(cluster) as client,
