@@ -128,7 +128,7 @@ def advise(
     )
     groups = [c.constraint for c in diagnosis.conflicts]
     found: dict[str, Found] = {}
-    for group in sorted(groups, key=_cheap_first):
+    for group in sorted(groups, key=_useful_first):
         found[group] = relax_group(ctx, group)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     notes = [f.note for g in groups if (f := found[g]).note is not None]
@@ -160,10 +160,23 @@ def advise(
     )
 
 
-def _cheap_first(group: str) -> tuple[int, str]:
-    """Switches first (one solve each), searches last (several solves each)."""
-    searches = ("min:", "max:", "max_foods", "variety", "budget", *LISTS)
-    return (1 if group.startswith(searches) else 0, group)
+_FIRST = ("budget", "fortified", "max_foods", "priced", *LISTS)
+_THEN = ("diet", "variety", "macro:", "meals", "portion_limits")
+
+
+def _useful_first(group: str) -> tuple[int, str]:
+    """Order the searches so a short deadline still gets the likeliest advice.
+
+    The user's own choices that cost nothing in health come first (budget,
+    fortified foods, food counts, lists), then the diet and realism rules,
+    and last the nutrient bounds (each a bisection, and lowering a need is
+    the least welcome change).
+    """
+    if group.startswith(_FIRST):
+        return (0, group)
+    if group.startswith(_THEN):
+        return (1, group)
+    return (2, group)
 
 
 def _relaxed(conflict: Conflict, found: Found | None) -> Conflict:
