@@ -316,6 +316,15 @@ def _instances(results: list[BatchResult], table: FoodTable) -> list[Any]:
         mealplan.Pin(food=plan.items[0].food_id),
         mealplan.Ban(food=plan.items[0].food_id),
         mealplan.BoundOverride(minimum=1.0),
+        mealplan.Suggestion(
+            constraints=["budget"],
+            description="raise the budget to $2.02 a day",
+            field="budget_per_day",
+            flag="--budget 2.02",
+            patch={"budget_per_day": 2.02},
+            size=1.0,
+            verified=True,
+        ),
         *results,
         next(r.error for r in results if r.error is not None),
     ]
