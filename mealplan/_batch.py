@@ -151,6 +151,10 @@ class _Task:
     future: cf.Future[list[BatchResult]] | None = field(default=None, repr=False)
 
 
+_FOREIGN_RETRIES = 2
+"""Runs of a suspect request alone on a caller's executor before it fails."""
+
+
 def _crashed(job: Job, exc: BaseException) -> BatchResult:
     message = (
         f"The worker process planning request {job.id!r} died "
@@ -335,20 +339,32 @@ class _Runner:
         for task in suspects:
             results = []
             for job in task.jobs:
-                try:
-                    future = self.executor.submit(
-                        plan_chunk, [job], self.foods_arg, attempt=1
-                    )
-                    results.extend(future.result())
-                except cf.BrokenExecutor as exc:
-                    if not self.owned:
-                        results.append(_failed(job, exc))
-                        continue
-                    results.append(_crashed(job, exc))
-                    self._replace_pool()
-                except Exception as exc:  # e.g. Dask's KilledWorker
-                    results.append(_failed(job, exc))
+                results.append(self._alone(job))
             self._finish(task, results)
+
+    def _alone(self, job: Job) -> BatchResult:
+        """Plan one suspect request with nothing else in flight.
+
+        A cluster's worker may still be restarting after the crash that made
+        the request a suspect (Dask's nanny brings it back), so a foreign
+        executor's failure is retried once more before it is reported.
+        """
+        tries = 1 if self.owned else _FOREIGN_RETRIES
+        for attempt in range(1, tries + 1):
+            try:
+                future = self.executor.submit(
+                    plan_chunk, [job], self.foods_arg, attempt=attempt
+                )
+                return future.result()[0]
+            except cf.BrokenExecutor as exc:
+                if not self.owned:
+                    last: BaseException = exc
+                    continue
+                self._replace_pool()
+                return _crashed(job, exc)
+            except Exception as exc:  # e.g. Dask's KilledWorker
+                last = exc
+        return _failed(job, last)
 
     def close(self, *, now: bool) -> None:
         for future in self.pending:
