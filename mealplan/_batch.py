@@ -21,9 +21,9 @@ Why it is built this way:
   read lazily and results stream out, so 10,000 requests cost the parent no
   more memory than 10.
 * **Faults stay local.** A worker that dies breaks a process pool and every
-  task in it: the pool is replaced, the tasks that were in flight are re-run
-  one at a time to find the one that kills its worker, and only that request
-  is reported as failed.
+  task in it (on Dask, the tasks that worker held): the pool is replaced, the
+  failed tasks are re-run one at a time once nothing else is in flight, and
+  only the request that kills its worker is reported as failed.
 """
 
 from __future__ import annotations
