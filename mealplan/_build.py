@@ -34,8 +34,10 @@ __all__ = [
     "MENTION_COLUMNS",
     "MENTION_KINDS",
     "PORTIONS_COLUMNS",
+    "ROLES",
     "SECTIONS",
     "SELECTION_COLUMNS",
+    "STRUCTURE_COLUMNS",
     "Prices",
     "build_foods",
     "decimal_text",
@@ -44,6 +46,7 @@ __all__ = [
     "read_mentions",
     "read_prices",
     "read_selection",
+    "read_structure",
     "write_csv",
 ]
 
@@ -67,8 +70,66 @@ FOODS_COLUMNS: tuple[str, ...] = (
     "price_source",
     "sr28_description",
     "provenance",
+    "fndds_code",
+    "base",
+    "roles",
+    "whole_units",
 )
-"""The columns of ``foods.csv``, in file order (a contract other code uses)."""
+"""The columns of ``foods.csv``, in file order (a contract other code uses).
+
+The last four are structure data: ``fndds_code`` (8 digits) for an FNDDS
+dish, empty for an SR28 food (which has ``ndb_no``); ``base`` (the base food:
+raw and cooked broccoli share ``broccoli``); ``roles`` (a ``;``-list of
+:data:`ROLES`); ``whole_units`` (``true`` for a food served in whole units:
+eggs, slices, sandwiches, pieces, fillets)."""
+
+ROLES: tuple[str, ...] = (
+    "main",
+    "protein",
+    "soup",
+    "side_vegetable",
+    "salad",
+    "grain_side",
+    "bread",
+    "breakfast_dish",
+    "cereal_rte",
+    "cereal_hot",
+    "dairy",
+    "plant_milk",
+    "fruit",
+    "beverage",
+    "snack",
+    "spread",
+    "condiment",
+    "fat",
+    "sugar",
+)
+"""The fixed vocabulary of food roles in a meal (also listed in README.md).
+
+``main``: a dish that is a meal's centre (a sandwich, pasta, curry, chili, a
+hearty soup or salad); ``protein``: a protein food that can be the main of a
+plate (meat, fish, eggs, tofu, beans, cottage cheese); ``soup``;
+``side_vegetable``; ``salad``; ``grain_side`` (rice, pasta, grains and
+starchy vegetables); ``bread``; ``breakfast_dish`` (pancakes, omelets,
+oatmeal made with milk); ``cereal_rte`` (ready-to-eat cereal, eaten with milk,
+yogurt or a plant milk); ``cereal_hot``; ``dairy``; ``plant_milk``; ``fruit``;
+``beverage``; ``snack``; ``spread`` (eaten on bread); ``condiment`` (herbs,
+sauces, lemon, toppings: never a meal item of their own); ``fat`` (oils,
+butter, margarine, dressings) and ``sugar`` (sugar, honey, jam, syrups):
+never items of their own, only the cooking fat, dressing or topping of a
+named item."""
+
+STRUCTURE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "base",
+    "roles",
+    "whole_units",
+    "buy_ndb",
+    "notes",
+)
+"""Columns of ``foods/structure.csv``: the reviewed structure data of each
+SR28 food of the selection, and ``buy_ndb``, the SR28 food a shopper buys
+for a cooked one (dry lentils for cooked lentils), used by the grocery list."""
 
 PORTIONS_COLUMNS: tuple[str, ...] = (
     "food_id",
@@ -322,6 +383,48 @@ def read_mentions(path: str | Path, food_ids: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
+def read_structure(
+    path: str | Path, food_ids: Iterable[str], sr28: SR28
+) -> dict[str, dict[str, str]]:
+    """Read and check ``structure.csv``: one row for every selection id.
+
+    Raises:
+        FoodTableError: The first bad row, naming the file, row and column.
+
+    """
+    path = Path(path)
+    frame = _read_text_csv(path, STRUCTURE_COLUMNS, "Structure file")
+    wanted = list(food_ids)
+    out: dict[str, dict[str, str]] = {}
+    records = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    for i, rec in enumerate(records, start=1):
+        if rec["id"] not in wanted or rec["id"] in out:
+            rule = "must be a selection.csv id, once"
+            raise _bad(path, i, "id", rule, rec["id"])
+        if not _ID.match(rec["base"]):
+            raise _bad(path, i, "base", "must be a non-empty id-like word", rec["base"])
+        roles = _split(rec["roles"])
+        if not roles or any(r not in ROLES for r in roles):
+            rule = f"must be a ;-list of {';'.join(ROLES)}"
+            raise _bad(path, i, "roles", rule, rec["roles"])
+        if rec["whole_units"] not in {"true", "false"}:
+            raise _bad(
+                path, i, "whole_units", "must be true or false", rec["whole_units"]
+            )
+        if rec["buy_ndb"] and rec["buy_ndb"] not in sr28.foods.index:
+            rule = "must be empty or an NDB number of SR28 FOOD_DES"
+            raise _bad(path, i, "buy_ndb", rule, rec["buy_ndb"])
+        out[rec["id"]] = rec
+    missing = [f for f in wanted if f not in out]
+    if missing:
+        msg = (
+            f"{path.name} has no row for {missing[0]!r} "
+            f"({len(missing)} selection id(s) missing); add one."
+        )
+        raise FoodTableError(msg, path=str(path), column="id")
+    return out
+
+
 def read_prices(prices_dir: str | Path) -> Prices:
     """Read one price per SR28 food from ``ppnap_food_code_to_sr28.csv``.
 
@@ -490,7 +593,11 @@ def _bool_text(values: Iterable[bool]) -> list[str]:
 
 
 def _selected_foods(
-    sr28: SR28, selection: pd.DataFrame, mentions: pd.DataFrame, prices: Prices | None
+    sr28: SR28,
+    selection: pd.DataFrame,
+    mentions: pd.DataFrame,
+    prices: Prices | None,
+    structure: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     base = food_rows(
         sr28,
@@ -543,6 +650,12 @@ def _selected_foods(
     for column in ("price_per_100g", "price_year", "price_source", "sr28_description"):
         out[column] = base[column]
     out["provenance"] = provenance
+    out["fndds_code"] = ""
+    for column in ("base", "roles", "whole_units"):
+        out[column] = [
+            structure[f][column] if structure is not None else ""
+            for f in selection["id"]
+        ]
     return out.sort_values("id", kind="stable").reset_index(drop=True)[
         list(FOODS_COLUMNS)
     ]
@@ -564,6 +677,7 @@ def build_foods(
     prices_dir: str | Path | None = None,
     selection_path: str | Path | None = None,
     mentions_path: str | Path | None = None,
+    fndds_dir: str | Path | None = None,
 ) -> tuple[Path, Path]:
     """Regenerate ``foods.csv`` and ``portions.csv`` in ``out_dir``.
 
@@ -574,6 +688,13 @@ def build_foods(
         selection_path: ``selection.csv``; defaults to ``out_dir/selection.csv``.
         mentions_path: ``article_mentions.csv``; defaults to the file beside
             the selection.
+        fndds_dir: Folder of FNDDS 2017-2018; with it (and ``prices_dir``,
+            which holds the recipes) the dishes of ``dish_selection.csv``
+            (beside the selection) are added and ``dish_ingredients.csv`` is
+            written too.
+
+    ``structure.csv`` beside the selection, when present, gives the SR28
+    foods' ``base``, ``roles`` and ``whole_units``.
 
     Returns:
         The paths of ``foods.csv`` and ``portions.csv``.
@@ -591,18 +712,131 @@ def build_foods(
         if mentions_path
         else selection_file.parent / "article_mentions.csv"
     )
+    structure_file = selection_file.parent / "structure.csv"
     sr28 = read_sr28(sr28_dir)
     selection = read_selection(selection_file, sr28)
     mentions = read_mentions(mentions_file, selection["id"])
+    structure = (
+        read_structure(structure_file, selection["id"], sr28)
+        if structure_file.is_file()
+        else None
+    )
     prices = read_prices(prices_dir) if prices_dir is not None else None
-    foods = _selected_foods(sr28, selection, mentions, prices)
+    foods = _selected_foods(sr28, selection, mentions, prices, structure)
     portions = portion_rows(
         sr28,
         dict(zip(selection["id"], selection["ndb_no"], strict=True)),
         dict(zip(selection["id"], selection["default_portion"], strict=True)),
     )
+    ingredients: pd.DataFrame | None = None
+    if fndds_dir is not None:
+        foods, portions, ingredients = _with_dishes(
+            foods,
+            portions,
+            sr28,
+            selection,
+            mentions,
+            fndds_dir=Path(fndds_dir),
+            prices_dir=prices_dir,
+            dish_file=selection_file.parent / "dish_selection.csv",
+        )
     out.mkdir(parents=True, exist_ok=True)
     foods_path, portions_path = out / "foods.csv", out / "portions.csv"
     write_csv(foods, foods_path)
     write_csv(portions, portions_path)
+    if ingredients is not None:
+        write_csv(ingredients, out / "dish_ingredients.csv")
+    if structure is not None:
+        from mealplan._grocery import PURCHASE_COLUMNS, purchase_rows
+
+        ndb = dict(zip(selection["id"], selection["ndb_no"], strict=True))
+        buy = {ndb[f]: r["buy_ndb"] for f, r in structure.items() if r["buy_ndb"]}
+        used = set(ndb.values())
+        if ingredients is not None:
+            used |= set(ingredients["ndb_no"])
+        rows = purchase_rows(sr28, used, buy)
+        write_csv(
+            pd.DataFrame(rows, columns=list(PURCHASE_COLUMNS)),
+            out / "purchase_forms.csv",
+        )
     return foods_path, portions_path
+
+
+def _with_dishes(
+    foods: pd.DataFrame,
+    portions: pd.DataFrame,
+    sr28: SR28,
+    selection: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    fndds_dir: Path,
+    prices_dir: str | Path | None,
+    dish_file: Path,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Add the FNDDS dishes of ``dish_file`` to the SR28 rows."""
+    from mealplan import _fndds
+
+    if prices_dir is None:
+        msg = (
+            "Dishes need the FNDDS 2015-2016 recipes in the prices folder; "
+            "pass --prices with --fndds."
+        )
+        raise FoodTableError(msg, path=str(fndds_dir))
+    fndds = _fndds.read_fndds(fndds_dir)
+    dishes = _fndds.read_dish_selection(dish_file, fndds)
+    clash = sorted({d["id"] for d in dishes} & set(selection["id"]))
+    if clash:
+        msg = (
+            f"{dish_file.name}: id {clash[0]!r} is also an id of selection.csv; "
+            "rename the dish."
+        )
+        raise FoodTableError(msg, path=str(dish_file), column="id")
+    sr = sr28.foods
+    descriptions = {
+        str(n): (str(d), str(g), str(c), str(m))
+        for n, d, g, c, m in zip(
+            sr.index,
+            sr["long_desc"],
+            sr["food_group"],
+            sr["com_name"],
+            sr["manufac_name"],
+            strict=True,
+        )
+    }
+    tables = _fndds.dish_tables(
+        fndds,
+        _fndds.read_recipes(prices_dir),
+        dishes,
+        sr28_descriptions=descriptions,
+        bundled=dict(zip(selection["id"], selection["ndb_no"], strict=True)),
+        mentions=[
+            {str(k): str(v) for k, v in r.items()} for r in mentions.to_dict("records")
+        ],
+        prices=_fndds.code_prices(prices_dir),
+        ingredient_overrides=_fndds.read_ingredient_tags(
+            dish_file.parent / "ingredient_tags.csv", descriptions
+        )
+        if (dish_file.parent / "ingredient_tags.csv").is_file()
+        else None,
+    )
+    all_foods = pd.concat(
+        [foods, pd.DataFrame(tables.foods, columns=list(FOODS_COLUMNS))],
+        ignore_index=True,
+    )
+    all_foods = all_foods.sort_values("id", kind="stable").reset_index(drop=True)
+    all_portions = pd.concat(
+        [portions, pd.DataFrame(tables.portions, columns=list(PORTIONS_COLUMNS))],
+        ignore_index=True,
+    )
+    order = sorted(
+        range(len(all_portions)),
+        key=lambda k: (
+            str(all_portions.at[k, "food_id"]),
+            int(str(all_portions.at[k, "seq"])),
+        ),
+    )
+    all_portions = all_portions.iloc[order].reset_index(drop=True)
+    ingredients = pd.DataFrame(
+        tables.ingredients, columns=list(_fndds.DISH_INGREDIENT_COLUMNS)
+    )
+    return all_foods, all_portions, ingredients

@@ -65,6 +65,10 @@ _TEXTS = (
     "sr28_description",
     "provenance",
 )
+# Structure data (FOODS_COLUMNS' last four): kept as text, a ;-list and a flag.
+_STRUCTURE_TEXTS = ("fndds_code", "base")
+_STRUCTURE_LISTS = ("roles",)
+_STRUCTURE_BOOLS = ("whole_units",)
 _ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
 _ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))
 _TRUE = frozenset({"true", "1", "yes"})
@@ -132,6 +136,10 @@ class Food(BaseModel):
     provenance: str | None
     portions: tuple[Portion, ...]
     mentions: tuple[Mention, ...]
+    fndds_code: str | None = None
+    base: str | None = None
+    roles: tuple[str, ...] = ()
+    whole_units: bool = False
 
 
 def _err(label: str, row: int | None, column: str | None, text: str) -> FoodTableError:
@@ -496,8 +504,25 @@ class FoodTable:
                 # An empty cell would make the food unusable; it means "any slot".
                 cells = [c or _ALL_SLOTS for c in cells]
             out[column] = cells
+        for column in _STRUCTURE_TEXTS:
+            out[column] = (
+                text[column].astype(str).tolist() if column in columns else [""] * n
+            )
+        for column in _STRUCTURE_LISTS:
+            out[column] = (
+                [_split(c) for c in text[column].astype(str)]
+                if column in columns
+                else [()] * n
+            )
+        for column in _STRUCTURE_BOOLS:
+            out[column] = (
+                text[column].astype(str).str.lower().isin(_TRUE).tolist()
+                if column in columns
+                else [False] * n
+            )
         order = ["name", *_TEXTS[1:4], *_NUTRIENTS, *extras, *_BOOLS, *_LISTS]
         order += [*_FLOATS, *_TEXTS[4:]]
+        order += [*_STRUCTURE_TEXTS, *_STRUCTURE_LISTS, *_STRUCTURE_BOOLS]
         frame = pd.DataFrame(
             {c: out[c] for c in order}, index=pd.Index(ids.tolist(), name="id")
         )
@@ -662,6 +687,10 @@ class FoodTable:
             provenance=opt_text("provenance"),
             portions=portions,
             mentions=tuple(self._mentions.get(food_id, ())),
+            fndds_code=opt_text("fndds_code"),
+            base=opt_text("base"),
+            roles=tuple(row["roles"]),
+            whole_units=bool(row["whole_units"]),
         )
 
     def search(self, words: str | Sequence[str]) -> list[str]:
@@ -864,12 +893,18 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
+    dishes: bool = False,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
     Args:
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
+        dishes: For the bundled table, also load its FNDDS dishes (rows with
+            an ``fndds_code``). Off by default until the planner has meal-
+            structure rules: 1,221 more candidates slow solves (a proof of
+            infeasibility no longer fits the default time limit). A caller's
+            CSV is always loaded whole.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -882,6 +917,11 @@ def load_foods(
         folder = foods_dir()
         text = _read_csv(folder / "foods.csv", "Bundled food table")
         port = _read_csv(folder / "portions.csv", "Bundled portions table")
+        if not dishes and "fndds_code" in text.columns:
+            kept = text["fndds_code"] == ""
+            port = port[port["food_id"].isin(set(text.loc[kept, "id"]))]
+            text = text[kept].reset_index(drop=True)
+            port = port.reset_index(drop=True)
         mentions_path = folder / "article_mentions.csv"
         mentions = (
             _read_csv(mentions_path, "Article mentions")

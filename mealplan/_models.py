@@ -444,7 +444,13 @@ class DayPlan(_Model):
 
 
 class GroceryItem(_Model):
-    """One food summed over the plan's days."""
+    """One purchasable item summed over the plan's days.
+
+    A dish is broken into its recipe ingredients and a cooked food is bought
+    in its raw or dry form where the data allow (``converted``); ``grams`` and
+    ``portions`` are then of what is bought, and ``from_foods`` names the
+    plan's foods it serves.
+    """
 
     food_id: str
     name: str
@@ -453,6 +459,9 @@ class GroceryItem(_Model):
     portions: float
     portion_description: str
     cost: float | None
+    converted: bool = False
+    from_foods: list[str] = Field(default_factory=list)
+    note: str | None = None
 
 
 class MealPlan(_Model):

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mealplan._catalog import Food, FoodTable, load_foods
-from mealplan._errors import UnknownFoodError
 from mealplan._models import (
     DISCLAIMER,
     Diagnosis,
@@ -266,7 +265,7 @@ def _footer() -> list[_Block]:
 def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | None:
     if foods is not None:
         return foods
-    table = load_foods()
+    table = load_foods(dishes=True)
     # A plan made with a caller's table: the bundled one knows none of its foods.
     if all(item.food_id in table for item in plan.items):
         return table
@@ -430,9 +429,42 @@ def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
             best[m.section] = (rank, m.words)
     order = list(SECTION_TITLES)
     sections = sorted(best, key=lambda s: order.index(s) if s in order else len(order))
+    if not best:
+        return _dish_mentions(foods, food_id, order)
     return [
         f'"{best[s][1]}", listed under {SECTION_TITLES.get(s, s)}' for s in sections
     ]
+
+
+def _dish_mentions(foods: FoodTable, food_id: str, order: list[str]) -> list[str]:
+    """Cite the article through a dish's recipe ingredients (>= 2 g per 100 g)."""
+    from mealplan._grocery import dish_ingredients
+
+    def rank(section: str, kind: str) -> tuple[bool, bool, int]:
+        position = order.index(section) if section in order else len(order)
+        return (not section.startswith("foods_"), kind != "food", position)
+
+    out: dict[tuple[str, str], str] = {}
+    for ing in dish_ingredients(food_id):
+        if float(ing["grams_per_100g"]) < 2:
+            continue
+        found = [
+            (rank(m.section, m.kind), m, b)
+            for b in ing["food_ids"].split(";")
+            if b in foods
+            for m in foods.mentions(b)
+            if m.kind in ("food", "category")
+        ]
+        if not found:
+            continue
+        _, m, bundled = min(found, key=lambda x: (x[0], x[1].words, x[2]))
+        key = (m.words.lower(), m.section)
+        out.setdefault(
+            key,
+            f"made with {foods.food(bundled).name.lower()}, which the article names "
+            f'("{m.words}") under {SECTION_TITLES.get(m.section, m.section)}',
+        )
+    return list(out.values())[:3]
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
@@ -444,7 +476,14 @@ def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
     bullets = []
     for fid, item in sorted(seen.items(), key=lambda kv: kv[1].name.lower()):
         mentions = food_mentions(foods, fid)
-        ndb = f"USDA NDB {item.ndb_no}" if item.ndb_no else "no USDA NDB number"
+        code = foods.food(fid).fndds_code if fid in foods else None
+        ndb = (
+            f"USDA NDB {item.ndb_no}"
+            if item.ndb_no
+            else f"USDA FNDDS 2017-2018 food code {code}"
+            if code
+            else "no USDA NDB number"
+        )
         where = "; ".join(mentions) if mentions else "not named in the article"
         bullets.append(f"{item.name} ({ndb}): {where}.")
     return [
@@ -570,49 +609,56 @@ def render_json(plan: MealPlan, *, indent: int | None = 2) -> str:
 
 
 def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[GroceryItem]:
-    """Sum the plan's foods over its days, grouped and sorted by food group.
+    """Sum what to buy for the plan, grouped and sorted by food group.
 
     Args:
         plan: The plan.
         foods: The table it was made with, for food groups; bundled when None.
 
     Returns:
-        One item per food: grams, household portions (of the food's default
-        portion), cost (None when the food has no price) and food group.
+        One item per purchasable food: a dish is broken into its recipe
+        ingredients (FNDDS 2015-2016, per 100 g as eaten), a cooked food
+        becomes what is bought (dry lentils, raw rice, raw eggs) where the
+        bundled purchase forms allow, and the rest is listed as eaten, with a
+        ``note`` saying so. Grams and household or package units (SR28
+        WEIGHT) are of what is bought; cost is the plan's cost of the foods
+        it serves (None for dish ingredients, which are priced with the dish,
+        and for unpriced foods).
 
     """
+    from mealplan._grocery import shopping
+
     table = _table_or_bundled(plan, foods)
-    grams: dict[str, float] = {}
-    portions: dict[str, float] = {}
-    costs: dict[str, float | None] = {}
-    first: dict[str, PlanItem] = {}
+    plan_portions: dict[str, tuple[float, str]] = {}
     for item in plan.items:
-        fid = item.food_id
-        first.setdefault(fid, item)
-        grams[fid] = grams.get(fid, 0.0) + item.grams
-        portions[fid] = portions.get(fid, 0.0) + item.portions
-        if item.cost is None or (fid in costs and costs[fid] is None):
-            costs[fid] = None
-        else:
-            costs[fid] = (costs.get(fid) or 0.0) + item.cost
+        done, _ = plan_portions.get(item.food_id, (0.0, ""))
+        plan_portions[item.food_id] = (
+            done + item.portions,
+            item.portion_description,
+        )
     out = []
-    for fid, item in first.items():
-        group: str | None = None
-        if table is not None:
-            try:
-                group = table.food(fid).food_group
-            except UnknownFoodError:
-                group = None
-        cost = costs.get(fid)
+    for p in shopping(plan, table):
+        if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
+            portions, description = p.grams / p.unit_grams, p.unit
+        elif not p.converted and p.key in plan_portions:
+            portions, description = plan_portions[p.key]
+        else:
+            portions, description = p.grams / 100, "100 g"
+        if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
+            whole = math.ceil(portions - 1e-9)
+            description = f"large (buy {whole}; a dozen is 12)"
         out.append(
             GroceryItem(
-                food_id=fid,
-                name=item.name,
-                food_group=group,
-                grams=round(grams[fid], 4),
-                portions=round(portions[fid], 6),
-                portion_description=item.portion_description,
-                cost=None if cost is None else round(cost, 4),
+                food_id=p.key,
+                name=p.name,
+                food_group=p.food_group,
+                grams=round(p.grams, 4),
+                portions=round(portions, 6),
+                portion_description=description,
+                cost=None if p.cost is None else round(p.cost, 4),
+                converted=p.converted,
+                from_foods=sorted(p.sources),
+                note="; ".join(sorted(p.notes)) or None,
             )
         )
     out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
@@ -643,13 +689,37 @@ def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]
         )
     ]
     priced = [g.cost for g in items if g.cost is not None]
-    unpriced = [g.name for g in items if g.cost is None]
+    in_dishes = [g for g in items if g.cost is None and g.note and "dish" in g.note]
+    unpriced = [g.name for g in items if g.cost is None and g not in in_dishes]
     total = f"Total: {money(sum(priced))}" if priced else "No prices known"
     if unpriced:
         total += (
             f", plus {len(unpriced)} food(s) without a price ({'; '.join(unpriced)})"
         )
     blocks.append(_Para(total + "."))
+    if in_dishes:
+        blocks.append(
+            _Para(
+                f"{len(in_dishes)} item(s) are ingredients of dishes (FNDDS "
+                "2015-2016 recipes, approximate); they are priced with the dish, "
+                "in the plan's cost per day."
+            )
+        )
+    as_eaten = [g.name for g in items if g.note and "listed as eaten" in g.note]
+    if as_eaten:
+        blocks.append(
+            _Para(
+                f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
+            )
+        )
+    bought_raw = [g.name for g in items if g.note and g.note.startswith("bought ")]
+    if bought_raw:
+        blocks.append(
+            _Para(
+                "Bought raw or dry for cooked foods (amounts from USDA protein "
+                f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
+            )
+        )
     return blocks
 
 

@@ -3,10 +3,13 @@ r"""Maintainer commands for the bundled food table.
 Usage::
 
     python -m mealplan.data build-foods --sr28 ../shared/data/usda-sr-legacy \
-        --prices ../shared/data/prices --out foods/
+        --prices ../shared/data/prices --fndds ../shared/data/fndds-2017-2018 \
+        --out foods/
 
-regenerates ``foods/foods.csv`` and ``foods/portions.csv`` from
-``foods/selection.csv``, ``foods/article_mentions.csv`` and SR28. A bad input
+regenerates ``foods/foods.csv``, ``foods/portions.csv`` and
+``foods/dish_ingredients.csv`` from ``foods/selection.csv``,
+``foods/structure.csv``, ``foods/article_mentions.csv``,
+``foods/dish_selection.csv``, SR28, FNDDS 2017-2018 and the prices folder. A bad input
 row is reported in one line and the command exits with status 2.
 """
 
@@ -31,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     build.add_argument("--sr28", required=True, help="folder of the SR28 ASCII release")
     build.add_argument("--prices", help="folder of the PP-NAP price files")
+    build.add_argument(
+        "--fndds", help="folder of FNDDS 2017-2018 (adds the dishes; needs --prices)"
+    )
     build.add_argument("--out", required=True, help="output folder (normally foods/)")
     build.add_argument("--selection", help="selection.csv (default: OUT/selection.csv)")
     build.add_argument(
@@ -44,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prices_dir=args.prices,
             selection_path=args.selection,
             mentions_path=args.mentions,
+            fndds_dir=args.fndds,
         )
     except FoodTableError as exc:
         print(f"error: {exc}", file=sys.stderr)

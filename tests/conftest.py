@@ -24,6 +24,7 @@ settings.load_profile("mealplan")
 SHARED = ROOT.parent / "shared"
 SR28_DIR = SHARED / "data" / "usda-sr-legacy"
 PRICES_DIR = SHARED / "data" / "prices"
+FNDDS_DIR = SHARED / "data" / "fndds-2017-2018"
 
 
 def need_shared() -> Path:

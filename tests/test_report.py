@@ -213,21 +213,66 @@ def test_multi_day_renders_each_day_averages_and_groceries(
 def test_grocery_list_sums_days_and_sorts_by_group(
     two_days: mealplan.MealPlan, foods: mealplan.FoodTable
 ) -> None:
+    # What is bought, not what is eaten (issue 11): a cooked food may become
+    # its raw or dry form, so items are matched to plan foods by from_foods.
     items = grocery_list(two_days, foods)
-    assert len(items) == len({i.food_id for i in two_days.items})
+    served = {f for g in items for f in g.from_foods}
+    assert served == {i.food_id for i in two_days.items}
     for g in items:
-        grams = sum(i.grams for i in two_days.items if i.food_id == g.food_id)
-        portions = sum(i.portions for i in two_days.items if i.food_id == g.food_id)
-        assert g.grams == pytest.approx(grams)
-        assert g.portions == pytest.approx(portions)
-        assert g.food_group == foods.food(g.food_id).food_group
-        costs = [i.cost for i in two_days.items if i.food_id == g.food_id]
+        grams = sum(i.grams for i in two_days.items if i.food_id in g.from_foods)
+        costs = [i.cost for i in two_days.items if i.food_id in g.from_foods]
+        if g.converted:
+            assert g.note
+            assert "bought" in g.note
+            assert 0 < g.grams < 1.6 * grams
+        else:
+            assert g.grams == pytest.approx(grams)
+            assert g.food_group == foods.food(g.food_id).food_group
+            portions = sum(i.portions for i in two_days.items if i.food_id == g.food_id)
+            if g.portion_description == foods.default_portion(g.food_id)[0]:
+                assert g.portions == pytest.approx(portions)
         if None in costs:
             assert g.cost is None
         else:
             assert g.cost == pytest.approx(sum(c or 0.0 for c in costs))
     keys = [(g.food_group or "", g.name.lower()) for g in items]
     assert keys == sorted(keys)
+
+
+def test_grocery_list_breaks_dishes_and_buys_raw() -> None:
+    table = mealplan.load_foods(dishes=True)
+    dish = "chili-con-carne-with-beans-home-recipe"
+    assert dish in table
+    plan = mealplan.plan(
+        {
+            "person": {"age": 35, "sex": "male"},
+            "pins": [
+                {"food": dish, "meal": "dinner"},
+                {"food": "brown-rice-cooked", "meal": "lunch"},
+                {"food": "egg-fried", "meal": "breakfast"},
+            ],
+            "time_limit": 30,
+        },
+        table,
+    )
+    items = grocery_list(plan, table)
+    assert dish not in {g.food_id for g in items}
+    from_dish = [g for g in items if dish in g.from_foods]
+    assert len(from_dish) >= 3
+    assert all(g.converted and g.cost is None for g in from_dish)
+    eaten_dish = sum(i.grams for i in plan.items if i.food_id == dish)
+    # The recipe per 100 g as eaten sums to the raw weights (cooking losses).
+    assert sum(g.grams for g in from_dish) > 0.5 * eaten_dish
+    rice = next(g for g in items if "brown-rice-cooked" in g.from_foods)
+    assert rice.name == "Rice, brown, long-grain, raw"
+    eaten_rice = sum(i.grams for i in plan.items if i.food_id == "brown-rice-cooked")
+    assert rice.grams == pytest.approx(eaten_rice * 0.3634, rel=1e-3)
+    assert rice.portion_description == "cup"
+    eggs = next(g for g in items if "egg-fried" in g.from_foods)
+    assert "dozen" in eggs.portion_description
+    text = render_grocery_text(items)
+    assert "priced with the dish" in text
+    assert "Bought raw or dry" in text
 
 
 def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:

@@ -11,7 +11,7 @@ import pytest
 from mealplan import data
 from mealplan._build import FOODS_COLUMNS, build_foods
 from mealplan._nutrients import Nutrient
-from tests.conftest import PRICES_DIR, ROOT
+from tests.conftest import FNDDS_DIR, PRICES_DIR, ROOT
 
 FOODS = ROOT / "foods"
 pytestmark = pytest.mark.shared
@@ -32,7 +32,11 @@ def fresh(sr28_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("foods/selection.csv not written yet")
     out = tmp_path_factory.mktemp("foods")
     build_foods(
-        sr28_dir, out, prices_dir=PRICES_DIR, selection_path=FOODS / "selection.csv"
+        sr28_dir,
+        out,
+        prices_dir=PRICES_DIR,
+        selection_path=FOODS / "selection.csv",
+        fndds_dir=FNDDS_DIR,
     )
     return out
 
@@ -43,7 +47,12 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def test_committed_tables_equal_a_fresh_build(fresh: Path) -> None:
-    for name in ("foods.csv", "portions.csv"):
+    for name in (
+        "foods.csv",
+        "portions.csv",
+        "dish_ingredients.csv",
+        "purchase_forms.csv",
+    ):
         assert (fresh / name).read_bytes() == (FOODS / name).read_bytes(), name
 
 
@@ -53,8 +62,14 @@ def test_build_is_deterministic(fresh: Path, sr28_dir: Path, tmp_path: Path) -> 
         tmp_path,
         prices_dir=PRICES_DIR,
         selection_path=FOODS / "selection.csv",
+        fndds_dir=FNDDS_DIR,
     )
-    for name in ("foods.csv", "portions.csv"):
+    for name in (
+        "foods.csv",
+        "portions.csv",
+        "dish_ingredients.csv",
+        "purchase_forms.csv",
+    ):
         data_bytes = (tmp_path / name).read_bytes()
         assert data_bytes == (fresh / name).read_bytes()
         assert b"\r" not in data_bytes
@@ -73,6 +88,9 @@ def test_every_value_is_the_sr28_value(fresh: Path, sr28_dir: Path) -> None:
     descs = {row[0]: row[2] for row in _sr28_rows(sr28_dir, "FOOD_DES.txt")}
     for food in _read(fresh / "foods.csv"):
         ndb = food["ndb_no"]
+        if not ndb:
+            assert food["fndds_code"]  # a dish: checked against FNDDS elsewhere
+            continue
         assert food["sr28_description"] == descs[ndb]
         for nutrient in Nutrient:
             cell = food[nutrient.value]
@@ -94,6 +112,8 @@ def test_portions_match_weight(fresh: Path, sr28_dir: Path) -> None:
     selection = {s["id"]: s for s in _read(FOODS / "selection.csv")}
     portions = _read(fresh / "portions.csv")
     for food_id, food in foods.items():
+        if food["fndds_code"]:
+            continue
         mine = [p for p in portions if p["food_id"] == food_id]
         rows = weight.get(food["ndb_no"], [])
         if not rows:
@@ -115,6 +135,8 @@ def test_portions_match_weight(fresh: Path, sr28_dir: Path) -> None:
 def test_selection_rules_only_tighten(fresh: Path) -> None:
     selection = {s["id"]: s for s in _read(FOODS / "selection.csv")}
     for food in _read(fresh / "foods.csv"):
+        if food["fndds_code"]:
+            continue
         sel = selection[food["id"]]
         allergens = set(food["allergens"].split(";")) - {""}
         assert set(sel["extra_allergens"].split(";")) - {""} <= allergens

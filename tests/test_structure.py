@@ -1,0 +1,60 @@
+"""Portion caps and the realism checks of mealplan._structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mealplan
+from mealplan._build import ROLES
+from mealplan._errors import FoodTableError
+from mealplan._structure import DEFECTS, load_caps, realism_defects
+
+
+def test_every_cap_selects_real_foods() -> None:
+    table = mealplan.load_foods()
+    caps = load_caps()
+    assert {c.cap_id for c in caps} >= {"beverages_per_meal", "meal_total", "fat_item"}
+    bases = set(table.texts("base"))
+    categories = set(table.texts("category"))
+    for cap in caps:
+        assert cap.reasoning, cap.cap_id
+        known = {
+            "role": set(ROLES),
+            "base": bases,
+            "id": set(table.ids),
+            "category": categories,
+            "slot": {"breakfast", "lunch", "dinner", "snack"},
+        }[cap.kind]
+        assert cap.values <= known, (cap.cap_id, cap.values - known)
+
+
+def test_bad_caps_file_is_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "caps.csv"
+    bad.write_text(
+        "cap_id,scope,selector,max_grams,max_items,reasoning\nx,plate,role:fat,1,,r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FoodTableError, match="row 1") as info:
+        load_caps(bad)
+    assert "\n" not in str(info.value)
+
+
+def test_realism_defects_counts_fats_and_bases() -> None:
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 35, "sex": "female"},
+            pins=[{"food": "olive-oil"}, {"food": "egg-fried"}],
+        ),
+        foods=table,
+    )
+    defects = realism_defects(plan, table)
+    assert set(defects) == set(DEFECTS)
+    assert defects["fat_or_sugar_item"] >= 1  # the pinned olive oil
+    bases: dict[int, list[str]] = {}
+    for item in plan.items:
+        bases.setdefault(item.day, []).append(table.food(item.food_id).base or "")
+    extra = sum(len(b) - len(set(b)) for b in bases.values())
+    assert defects["two_forms_of_a_base"] == extra
