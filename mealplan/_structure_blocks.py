@@ -22,6 +22,7 @@ import numpy as np
 
 from mealplan._arrays import INF, Block
 from mealplan._problem import ConstraintGroup, GroupKind
+from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -88,6 +89,32 @@ def meal_parts(b: ModelBuilder) -> None:
                 b.add_row(b.y[ks], 1.0, part.min_items, INF, Block.MEAL_PART, group)
             if len(ks) > part.max_items:
                 b.add_row(b.y[ks], 1.0, -INF, part.max_items, Block.MEAL_PART, group)
+    _main_meal_protein(b)
+
+
+def _main_meal_protein(b: ModelBuilder) -> None:
+    """Lunch and dinner hold at least 10 g of protein (a main, not a garnish)."""
+    p = b.problem
+    s = p.structure
+    protein = p.coef.get("protein_g")
+    if s is None or protein is None:
+        return
+    structured = {part.meal: part.group for part in s.parts}
+    for m, name in sorted(structured.items()):
+        slot = p.meals[m].slot
+        if slot is None or slot.value not in ("lunch", "dinner"):
+            continue
+        for d in range(p.days):
+            if _free(b, d, m):
+                cols, vals = b.weighted(b.day_mask(d, m), protein)
+                b.add_row(
+                    cols,
+                    vals,
+                    MIN_MAIN_MEAL_PROTEIN_G,
+                    INF,
+                    Block.MEAL_PART,
+                    _group(name),
+                )
 
 
 def companions(b: ModelBuilder) -> None:

@@ -392,6 +392,13 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                         meal,
                         cap["cap_id"],
                     )
+            # A lunch or dinner is a meal: at least 10 g of protein.
+            if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):
+                protein = sum(
+                    i.grams * _value(table.frame, i.food_id, "protein_g") / 100
+                    for i in items
+                )
+                assert _le(10.0, protein), (day.day, meal, protein)
         # Every structured meal with a required part is present.
         for m in req.meals:
             spec = slots[m.slot.value]

@@ -133,8 +133,10 @@ requests = st.fixed_dictionaries(
         ),
         "dislikes": st.lists(st.sampled_from(["broccoli", "milk", "egg"]), max_size=1),
         "variety_seed": st.one_of(st.none(), st.integers(0, 10_000)),
-        "days": st.sampled_from([1, 1, 2]),
-        "time_limit": st.just(20),
+        # One day: a day always returns its best plan found in time, so the
+        # verdict does not depend on machine speed (weeks: test_weekly).
+        "days": st.just(1),
+        "time_limit": st.just(30),
     }
 )
 
