@@ -49,6 +49,11 @@ class Block(Enum):
     NO_REPEAT = "no_repeat"
     DIFFER = "differ"
     PATTERN = "pattern"
+    MEAL_PART = "meal_part"
+    COMPANION = "companion"
+    MEAL_CAP = "meal_cap"
+    ONE_FORM = "one_form"
+    WHOLE_UNIT = "whole_unit"
 
 
 class GoalKind(Enum):

@@ -281,6 +281,7 @@ def _add_plan(commands: Any) -> None:
         "has meal-structure rules)",
     )
     _add_request_fields(p)
+    _add_taste(p)
     _add_format(p)
     p.set_defaults(run=_cmd_plan)
 
@@ -357,6 +358,7 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "time_limit": args.time_limit,
         "solver": args.solver,
     }
+    flags.update(_taste_flags(args))
     data.update({k: v for k, v in flags.items() if v is not None})
     _request_fields(args, data)
     return parse_request(data)
@@ -1205,3 +1207,41 @@ def _main(argv: Sequence[str] | None) -> int:
 def _default(field: str) -> Any:
     """Return a PlanRequest field's default, so --help states the real one."""
     return PlanRequest.model_fields[field].default
+
+
+def _add_taste(p: argparse.ArgumentParser) -> None:
+    """Add the personal-taste and meal-structure flags (issue 11)."""
+    g = p.add_argument_group("taste and meal structure")
+    g.add_argument(
+        "--like",
+        action="append",
+        metavar="FOOD",
+        help="repeatable; a food id, a word of food names or a category to favour",
+    )
+    g.add_argument(
+        "--dislike",
+        action="append",
+        metavar="FOOD",
+        help="repeatable; a food id, a word of food names or a category never to plan",
+    )
+    g.add_argument(
+        "--variety-seed",
+        type=int,
+        metavar="N",
+        help="a different, equally good plan per seed (the same seed, the same plan)",
+    )
+    g.add_argument(
+        "--no-structure",
+        action="store_true",
+        default=None,
+        help="drop the meal structure rules (the bare nutrient model)",
+    )
+
+
+def _taste_flags(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "likes": getattr(args, "like", None),
+        "dislikes": getattr(args, "dislike", None),
+        "variety_seed": getattr(args, "variety_seed", None),
+        "structure": False if getattr(args, "no_structure", None) else None,
+    }

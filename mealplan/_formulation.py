@@ -62,6 +62,7 @@ from mealplan._problem import (
     PATTERN_GROUP,
     ConstraintGroup,
 )
+from mealplan._structure_blocks import STRUCTURE_BLOCKS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -451,6 +452,7 @@ BLOCKS: list[Callable[[ModelBuilder], None]] = [
     no_repeats,
     differ,
     objective,
+    *STRUCTURE_BLOCKS,
 ]
 """The blocks :func:`formulate` runs, in order; append new ones here."""
 

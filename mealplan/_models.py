@@ -49,8 +49,10 @@ __all__ = [
     "FoodExplanation",
     "GroceryItem",
     "MarginalCost",
+    "MealPart",
     "MealPlan",
     "MealSpec",
+    "MealStructure",
     "NutrientBound",
     "NutrientExplanation",
     "NutrientPeriod",
@@ -67,6 +69,7 @@ __all__ = [
     "Sex",
     "SolverName",
     "Suggestion",
+    "default_meal_structure",
 ]
 
 SCHEMA_VERSION: Literal["1"] = "1"
@@ -438,6 +441,93 @@ def default_meals() -> list[MealSpec]:
     ]
 
 
+class MealPart(_Model):
+    """One part of a meal's structure: how many items of these food roles it holds.
+
+    A food fills a part when one of its ``roles`` (the food table's ``roles``
+    column: ``main``, ``protein``, ``side_vegetable``, ``fruit``...) is listed.
+    Under a structure, a meal holds only foods that fill one of its parts.
+    """
+
+    name: str = Field(description="The part's name, e.g. 'main' or 'fruit'.")
+    roles: list[str] = Field(min_length=1, description="Food roles that fill it.")
+    min_items: Annotated[int, Field(ge=0, le=10)] = 0
+    max_items: Annotated[int, Field(ge=1, le=10)] = 1
+
+    @model_validator(mode="after")
+    def _check(self) -> MealPart:
+        if self.min_items > self.max_items:
+            msg = (
+                f"meal part {self.name!r}: min_items {self.min_items} > "
+                f"max_items {self.max_items}; lower min_items"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class MealStructure(_Model):
+    """The parts a meal slot is made of (breakfast: a grain, cereal or dish...)."""
+
+    slot: MealSlot
+    parts: list[MealPart] = Field(min_length=1)
+
+
+def _part(name: str, roles: str, low: int = 0, high: int = 1) -> MealPart:
+    return MealPart(name=name, roles=roles.split(), min_items=low, max_items=high)
+
+
+def default_meal_structure() -> list[MealStructure]:
+    """Breakfast, lunch, dinner and snack structures a dietitian would write.
+
+    Breakfast: a grain, cereal or breakfast dish (or bread), with optional milk
+    or plant milk, fruit, a drink and a spread. Lunch and dinner: a main (a
+    dish or a protein food) with optional sides. A snack: one or two items.
+    """
+    return [
+        MealStructure(
+            slot=MealSlot.BREAKFAST,
+            parts=[
+                _part(
+                    "grain or breakfast dish",
+                    "cereal_hot cereal_rte breakfast_dish bread",
+                    1,
+                    2,
+                ),
+                _part("milk", "dairy plant_milk"),
+                _part("fruit", "fruit"),
+                _part("beverage", "beverage"),
+                _part("spread", "spread"),
+            ],
+        ),
+        *(
+            MealStructure(
+                slot=slot,
+                parts=[
+                    _part("main", "main protein", 1, 2),
+                    _part("vegetable or salad", "side_vegetable salad", 0, 2),
+                    _part("grain or starch", "grain_side bread"),
+                    _part("soup", "soup"),
+                    _part("dairy", "dairy plant_milk"),
+                    _part("fruit", "fruit"),
+                    _part("beverage", "beverage"),
+                ],
+            )
+            for slot in (MealSlot.LUNCH, MealSlot.DINNER)
+        ),
+        MealStructure(
+            slot=MealSlot.SNACK,
+            parts=[
+                _part(
+                    "snack",
+                    "snack fruit dairy plant_milk beverage bread cereal_rte spread",
+                    0,
+                    2,
+                )
+            ],
+        ),
+    ]
+
+
 class Pin(_Model):
     """A food that must appear (on given days and/or in a given meal)."""
 
@@ -552,6 +642,34 @@ class PlanRequest(_Model):
         default=None,
         description="Relative gap at which the solver stops; None: 0.0001 for one "
         "day, 0.01 for a multi-day plan.",
+    )
+    structure: bool = Field(
+        default=True,
+        description="Meals a person would eat: each meal made of its structure's "
+        "parts, cereal with milk and spreads with bread, no fat, sugar or condiment "
+        "as an item, one form of a base food a day, whole units for countable "
+        "foods, and the caps of foods/portion_caps.csv. False: the bare model.",
+    )
+    meal_structure: list[MealStructure] | None = Field(
+        default=None,
+        description="The parts of each meal slot; None: the default structure "
+        "(default_meal_structure()). A slot not listed keeps its default.",
+    )
+    likes: list[str] = Field(
+        default_factory=list,
+        description="Food ids, words of food names, or categories to favour "
+        "(a bonus in the objective, never a requirement).",
+    )
+    dislikes: list[str] = Field(
+        default_factory=list,
+        description="Food ids, words of food names, or categories never to plan "
+        "(a filter, like exclude).",
+    )
+    variety_seed: int | None = Field(
+        default=None,
+        description="Seed of a small deterministic preference perturbation: two "
+        "people with the same needs get different, equally good plans; the same "
+        "request and seed give the same plan. None: no perturbation.",
     )
 
     @model_validator(mode="after")

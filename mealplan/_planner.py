@@ -36,6 +36,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
+from mealplan._meal_structure import base_of
 from mealplan._models import (
     BoundKind,
     BoundOverride,
@@ -65,6 +66,7 @@ from mealplan._problem import (
     default_max_days,
 )
 from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._structure_blocks import conflict_text
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
 
@@ -235,6 +237,11 @@ def _day_by_day(
     previous: dict[str, list[str]] = {}
     meal_min = {m.name: m.min_foods for m in req.meals or []}
     limit = req.max_days_per_food or default_max_days(req.days)
+    # Under the meal structure the variety rule counts bases (any form of egg).
+    base = base_of(table) if req.structure else {}
+    forms: dict[str, list[str]] = {}
+    for fid in table.ids:
+        forms.setdefault(base.get(fid, fid), []).append(fid)
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
@@ -262,12 +269,16 @@ def _day_by_day(
         extra = Restrictions(
             bans=tuple(
                 (None, None, fid)
-                for fid, n in days_used.items()
-                if n >= limit and fid not in pinned
+                for b, n in days_used.items()
+                if n >= limit
+                for fid in forms[b]
+                if fid not in pinned
             ),
             # Charge foods by the days they were already eaten, so the plan
             # spreads them out instead of exhausting its favourites by day 5.
-            penalty=tuple((fid, _REUSE_COST * n) for fid, n in days_used.items()),
+            penalty=tuple(
+                (fid, _REUSE_COST * n) for b, n in days_used.items() for fid in forms[b]
+            ),
             must_differ=tuple(
                 ((0, meal), tuple(fids))
                 for meal, fids in previous.items()
@@ -291,14 +302,26 @@ def _day_by_day(
             deadline=Deadline(share),
             abs_gap=math.inf,
         )
+        if solution.status is SolveStatus.NO_SOLUTION:
+            # A day under the meal structure can need more than its share:
+            # once, give it what is left of the whole request (at least 1 s).
+            solution = solve(
+                problem,
+                solver=req.solver,
+                mip_gap=0.1,
+                deadline=Deadline(max(deadline.left(), 1.0)),
+            )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
         previous = {}
         for (_, m, f), units in solution.units.items():
             start[d, m, f] = units
             previous.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
-        for fid in {problem.food_ids[f] for _, _, f in solution.units}:
-            days_used[fid] = days_used.get(fid, 0) + 1
+        for b in {
+            base.get(problem.food_ids[f], problem.food_ids[f])
+            for _, _, f in solution.units
+        }:
+            days_used[b] = days_used.get(b, 0) + 1
     # The day model's food indices are the whole plan's: same filters, same table.
     return start
 
@@ -1034,6 +1057,9 @@ def _conflict(
             description=f"at most {req.max_foods} foods a day",
             relaxation=relax,
         )
+    if typed.kind is GroupKind.STRUCTURE:
+        desc, relax = conflict_text(typed, req)
+        return Conflict(constraint=group, description=desc, relaxation=relax)
     desc, relax = texts.get(group, (group, f"Relax {group}."))
     return Conflict(constraint=group, description=desc, relaxation=relax)
 

@@ -32,6 +32,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mealplan._errors import UnknownFoodError
+from mealplan._meal_structure import (
+    StructureData,
+    item_cap_grams,
+    never_items,
+    prepare,
+    restrict_meals,
+)
 from mealplan._models import (
     MealSpec,
     NutrientPeriod,
@@ -167,6 +174,9 @@ class GroupKind(Enum):
     FORTIFIED = 13
     ALLERGIES = 14
     DIET = 15
+    # Meal structure (structure:<meal>, structure:one_form...): a realism
+    # default, so the deletion filter tries it first.
+    STRUCTURE = -1
 
 
 _FILTER_KINDS = frozenset(
@@ -178,7 +188,12 @@ _FILTER_KINDS = frozenset(
         GroupKind.PRICED,
     }
 )
-_PREFIX = {GroupKind.MIN: "min", GroupKind.MAX: "max", GroupKind.MACRO: "macro"}
+_PREFIX = {
+    GroupKind.MIN: "min",
+    GroupKind.MAX: "max",
+    GroupKind.MACRO: "macro",
+    GroupKind.STRUCTURE: "structure",
+}
 _WORDS = {
     GroupKind.PORTION_LIMITS: "realistic portion caps per food",
     GroupKind.MEALS: "the meal structure",
@@ -196,6 +211,7 @@ _WORDS = {
     GroupKind.FORTIFIED: "no fortified foods",
     GroupKind.ALLERGIES: "the allergies",
     GroupKind.DIET: "the diet",
+    GroupKind.STRUCTURE: "the meal structure rules",
 }
 
 
@@ -399,6 +415,8 @@ class Problem:
     unpriced_left_out: int = 0
     groups: tuple[ConstraintGroup, ...] = ()
     """Every group the request imposes, in a stable order."""
+    structure: StructureData | None = None
+    """Meal-structure rules and taste (:mod:`mealplan._meal_structure`)."""
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -508,6 +526,11 @@ def build_problem(
         allowed &= set(table.allowed(exclude=request.exclude))
     if not request.allow_fortified and impose(GroupKind.FORTIFIED):
         allowed &= set(table.allowed(allow_fortified=False))
+    if request.dislikes and impose(GroupKind.EXCLUDE):
+        allowed &= set(table.allowed(exclude=request.dislikes))
+    never = never_items(table) & allowed if request.structure else set()
+    if never and impose(GroupKind.STRUCTURE, "items"):
+        allowed -= never
     prices = table.numbers("price_per_100g")
     needs_prices = request.objective is Objective.COST or request.budget_per_day
     unpriced_left_out = 0
@@ -552,7 +575,15 @@ def build_problem(
         max_units = max_portions * units_per_portion
     else:
         max_units = np.maximum(uncapped_grams / unit_grams, units_per_portion)
-    if integer:
+    if limits and request.structure:
+        # The per-item caps of foods/portion_caps.csv (a food whose smallest
+        # unit is over its cap gets no amount at all).
+        max_units = np.minimum(
+            max_units, item_cap_grams(table, candidates) / unit_grams
+        )
+        if integer:
+            max_units = np.floor(max_units + 1e-9)
+    elif integer:
         max_units = np.maximum(np.floor(max_units + 1e-9), 1.0)
     min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
 
@@ -574,6 +605,17 @@ def build_problem(
     category = tuple(texts[i] for i in rows)
 
     meals = _meals(request, table, rows, impose)
+    meals, structured = restrict_meals(
+        request, table, rows, meals, lambda n: impose(GroupKind.STRUCTURE, n)
+    )
+    structure = prepare(
+        request,
+        table,
+        rows,
+        meals,
+        structured,
+        lambda n: impose(GroupKind.STRUCTURE, n),
+    )
     meal_index = {m.name: k for k, m in enumerate(meals)}
     bounds, macro = _bounds(request, targets, impose)
 
@@ -681,6 +723,7 @@ def build_problem(
         must_differ=MappingProxyType(must_differ),
         unpriced_left_out=unpriced_left_out,
         groups=ordered,
+        structure=structure,
     )
 
 

@@ -261,6 +261,10 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     if req.max_grams_per_week is not None:
         for fid, g in week_grams.items():
             assert _le(g, req.max_grams_per_week), (fid, g)
+    for entry in req.dislikes:
+        assert fid_matches_none(plan, table, entry), entry
+    if req.structure:
+        check_structure(plan, table)
 
 
 def assert_irreducible(
@@ -296,3 +300,180 @@ def check_outcome(request: dict[str, Any], table: FoodTable) -> None:
         assert_irreducible(request, table, groups)
     else:
         check_plan(result, table)
+
+
+# ----------------------------------------------------------------- structure
+
+
+def fid_matches_none(plan: MealPlan, table: FoodTable, entry: str) -> bool:
+    """Whether no item of ``plan`` is a food id, name word or category ``entry``."""
+    frame = table.frame
+    e = entry.strip().lower()
+    for item in plan.items:
+        row = frame.loc[item.food_id]
+        keys = {
+            item.food_id.lower(),
+            str(row.get("food_group", "")).lower(),
+            str(row.get("category", "")).lower(),
+        }
+        name = str(row["name"]).lower()
+        if e in keys or re.search(r"\b" + re.escape(e) + r"(?:s|es)?\b", name):
+            return False
+    return True
+
+
+def _caps() -> list[dict[str, str]]:
+    import csv
+    from pathlib import Path
+
+    path = Path(mealplan.__file__).parent.parent / "foods" / "portion_caps.csv"
+    if not path.is_file():
+        from mealplan._resources import foods_dir
+
+        path = foods_dir() / "portion_caps.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
+    kind, _, values = selector.partition(":")
+    wanted = set(values.split("|"))
+    if kind == "role":
+        return bool(facts["roles"] & wanted)
+    if kind == "base":
+        return facts["base"] in wanted
+    if kind == "id":
+        return fid in wanted
+    if kind == "category":
+        return facts["category"] in wanted
+    return kind == "slot"
+
+
+def check_structure(plan: MealPlan, table: FoodTable) -> None:
+    """Assert the meal-structure rules, recomputed from the plan and the table.
+
+    Independent of the optimiser: roles, bases and whole units are read from
+    the table, caps from foods/portion_caps.csv, parts from the request (or
+    the default structure), and every rule is counted item by item.
+    """
+    req = plan.request
+    ids = list(table.ids)
+    has = table.has_column
+    roles_col = table.tags("roles") if has("roles") else [()] * len(ids)
+    base_col = table.texts("base") if has("base") else [""] * len(ids)
+    whole_col = table.flags("whole_units") if has("whole_units") else [False] * len(ids)
+    cats = table.texts("category")
+    facts = {
+        fid: {
+            "roles": frozenset(roles_col[i]),
+            "base": base_col[i] or fid,
+            # Fruit is served by the half (the model's documented exception).
+            "whole": bool(whole_col[i]) and cats[i] != "fruits",
+            "category": cats[i],
+        }
+        for i, fid in enumerate(ids)
+    }
+    with_roles = any(f["roles"] for f in facts.values())
+    caps = _caps()
+    slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
+    for s in req.meal_structure or ():
+        slots[s.slot.value] = s
+    meal_slot = {m.name: m.slot.value for m in req.meals or ()}
+    base_days: Counter[str] = Counter()
+    for day in plan.days:
+        bases = [facts[i.food_id]["base"] for i in day.items]
+        # One form of a base food a day.
+        assert len(bases) == len(set(bases)), (day.day, sorted(bases))
+        base_days.update(set(bases))
+        by_meal: dict[str | None, list[Any]] = {}
+        for item in day.items:
+            f = facts[item.food_id]
+            by_meal.setdefault(item.meal, []).append(item)
+            # Fat, sugar and condiments are never items of their own.
+            assert not f["roles"] & {"fat", "sugar"}, item.food_id
+            assert not (f["roles"] and f["roles"] <= {"condiment"}), item.food_id
+            # Whole units for countable foods.
+            if f["whole"] and req.portion_mode.value != "continuous":
+                assert math.isclose(item.portions, round(item.portions)), (
+                    item.food_id,
+                    item.portions,
+                )
+            if req.portion_limits:
+                for cap in caps:
+                    if (
+                        cap["scope"] == "item"
+                        and cap["max_grams"]
+                        and _cap_selects(cap["selector"], item.food_id, f)
+                    ):
+                        assert _le(item.grams, float(cap["max_grams"])), (
+                            item.food_id,
+                            item.grams,
+                            cap["cap_id"],
+                        )
+        if not with_roles or req.meals is None or len(req.meals) <= 1:
+            continue
+        for meal, items in by_meal.items():
+            slot = meal_slot[meal or ""]
+            spec = slots[slot]
+            item_roles = [facts[i.food_id]["roles"] for i in items]
+            fill = set().union(*(p.roles for p in spec.parts))
+            for i, r in zip(items, item_roles, strict=True):
+                assert r & fill, (day.day, meal, i.food_id, sorted(r))
+            for part in spec.parts:
+                n = sum(1 for r in item_roles if r & set(part.roles))
+                assert part.min_items <= n <= part.max_items, (
+                    day.day,
+                    meal,
+                    part.name,
+                    n,
+                )
+            if any("cereal_rte" in r for r in item_roles):
+                assert any(r & {"dairy", "plant_milk"} for r in item_roles), (
+                    day.day,
+                    meal,
+                )
+            if any("spread" in r for r in item_roles):
+                assert any("bread" in r for r in item_roles), (day.day, meal)
+            for cap in caps:
+                if cap["scope"] != "meal":
+                    continue
+                kind, _, values = cap["selector"].partition(":")
+                if kind == "slot" and slot not in values.split("|"):
+                    continue
+                chosen = [
+                    i
+                    for i in items
+                    if _cap_selects(cap["selector"], i.food_id, facts[i.food_id])
+                ]
+                if cap["max_items"]:
+                    assert len(chosen) <= int(cap["max_items"]), (
+                        day.day,
+                        meal,
+                        cap["cap_id"],
+                    )
+                if cap["max_grams"]:
+                    grams = sum(i.grams for i in chosen)
+                    assert _le(grams, float(cap["max_grams"])), (
+                        day.day,
+                        meal,
+                        cap["cap_id"],
+                    )
+            # A lunch or dinner is a meal: at least 10 g of protein.
+            if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):
+                protein = sum(
+                    i.grams * _value(table.frame, i.food_id, "protein_g") / 100
+                    for i in items
+                )
+                assert _le(10.0, protein), (day.day, meal, protein)
+        # Every structured meal with a required part is present.
+        for m in req.meals:
+            spec = slots[m.slot.value]
+            if any(p.min_items > 0 for p in spec.parts):
+                assert m.name in by_meal, (day.day, m.name)
+    if req.days > 1 and any(f["base"] != fid for fid, f in facts.items()):
+        k = req.max_days_per_food or math.ceil(req.days / 2)
+        pinned = {facts[p.food]["base"] for p in req.pins if p.food in facts}
+        pinned |= {facts[f]["base"] for f in req.include if f in facts}
+        for base, n in base_days.items():
+            if base not in pinned:
+                assert n <= k, (base, n, k)

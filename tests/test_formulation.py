@@ -210,7 +210,12 @@ def test_builder_sums_duplicate_entries() -> None:
     nutrient=st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True),
 )
 def test_group_names_round_trip(kind: GroupKind, nutrient: str) -> None:
-    needs_nutrient = kind in (GroupKind.MIN, GroupKind.MAX, GroupKind.MACRO)
+    needs_nutrient = kind in (
+        GroupKind.MIN,
+        GroupKind.MAX,
+        GroupKind.MACRO,
+        GroupKind.STRUCTURE,
+    )
     group = ConstraintGroup(kind, nutrient if needs_nutrient else None)
     assert ConstraintGroup.parse(group.name) == group
     assert group.order[0] == kind.value

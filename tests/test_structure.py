@@ -47,6 +47,8 @@ def test_realism_defects_counts_fats_and_bases() -> None:
         mealplan.PlanRequest(
             person={"age": 35, "sex": "female"},
             pins=[{"food": "olive-oil"}, {"food": "egg-fried"}],
+            # The bare model: under the structure a pinned oil has no plan.
+            structure=False,
         ),
         foods=table,
     )

@@ -46,7 +46,9 @@ def test_vegetarian_week_meets_every_constraint(week: MealPlan) -> None:
     assert len(week.days) == 7
     assert week.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
     if week.status is mealplan.PlanStatus.FEASIBLE:
-        assert week.gap is not None
+        # The gap is None when the time limit left no proven bound; the plan
+        # then says the gap is unknown.
+        assert week.gap is not None or any("gap is unknown" in n for n in week.notes)
         assert any("may not be optimal" in n for n in week.notes)
     assert any("every day" in n for n in week.notes)
     # Variety: no food on more than 4 of the 7 days.

@@ -1,0 +1,351 @@
+"""Meal structure as model data: what the structure blocks of the formulation read.
+
+:func:`prepare` turns a request's meal structure (the parts of each meal slot,
+:func:`~mealplan._models.default_meal_structure` unless the request overrides
+a slot), the companion rules, the portion caps (``foods/portion_caps.csv``)
+and the food table's ``base``, ``roles`` and ``whole_units`` columns into a
+:class:`StructureData` of candidate indices, which the blocks in
+:mod:`mealplan._structure_blocks` turn into rows. Nothing here builds rows or
+knows a solver.
+
+Constraint groups (named ``structure:<name>`` so the diagnosis can say which
+rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
+meal caps), ``structure:one_form`` (one form of a base food a day),
+``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
+condiments are never items of their own).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._models import MealStructure, default_meal_structure
+from mealplan._structure import HALF_SERVED_CATEGORIES, Cap, load_caps
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+    from mealplan._models import PlanRequest
+    from mealplan._problem import MealRow
+
+__all__ = [
+    "COMPANIONS",
+    "NEVER_ITEM_ROLES",
+    "Companion",
+    "CompanionRow",
+    "MealCapRow",
+    "PartRow",
+    "StructureData",
+    "base_of",
+    "has_roles",
+    "liked",
+    "never_items",
+    "prepare",
+    "structures_by_slot",
+]
+
+NEVER_ITEM_ROLES = frozenset({"fat", "sugar"})
+"""A food with one of these roles is never an item of its own."""
+
+# Foods whose only role is a condiment (ketchup, mustard, salt) are not items either.
+_CONDIMENT_ONLY = frozenset({"condiment"})
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A food of role ``needs`` comes with a food of a ``with_roles`` role in its meal."""
+
+    needs: str
+    with_roles: frozenset[str]
+    words: str
+
+
+COMPANIONS: tuple[Companion, ...] = (
+    Companion(
+        "cereal_rte",
+        frozenset({"dairy", "plant_milk"}),
+        "ready-to-eat cereal with milk, yogurt or a plant milk",
+    ),
+    Companion("spread", frozenset({"bread"}), "a spread with bread"),
+)
+"""The companion rules (reviewed with the roles vocabulary of foods/structure.csv)."""
+
+
+@dataclass(frozen=True)
+class PartRow:
+    """``min_items <= sum of y over foods`` of ``meal`` ``<= max_items`` every day."""
+
+    group: str
+    meal: int
+    name: str
+    foods: tuple[int, ...]
+    min_items: int
+    max_items: int
+
+
+@dataclass(frozen=True)
+class CompanionRow:
+    """``y[needs food] <= sum of y[providers]`` in ``meal`` every day."""
+
+    group: str
+    meal: int
+    needs: tuple[int, ...]
+    providers: tuple[int, ...]
+    words: str
+
+
+@dataclass(frozen=True)
+class MealCapRow:
+    """At most ``max_grams`` (or ``max_items`` items) of ``foods`` in ``meal``."""
+
+    group: str
+    meal: int
+    cap_id: str
+    foods: tuple[int, ...]
+    max_grams: float | None
+    max_items: int | None
+
+
+@dataclass(frozen=True)
+class StructureData:
+    """The structure rules over candidate indices; arrays are per candidate."""
+
+    parts: tuple[PartRow, ...] = ()
+    companions: tuple[CompanionRow, ...] = ()
+    meal_caps: tuple[MealCapRow, ...] = ()
+    base: NDArray[np.int64] | None = None
+    """Base id per candidate (one form a day, bases in the variety rule)."""
+    whole: NDArray[np.bool_] | None = None
+    """Whole portions only (``structure:portions``)."""
+    like: NDArray[np.float64] | None = None
+    """1.0 for foods the request likes."""
+    jitter: NDArray[np.float64] | None = None
+    """Seeded per-food preference in [0, 1) (``variety_seed``)."""
+
+
+def structures_by_slot(request: PlanRequest) -> dict[str, MealStructure]:
+    """Return the structure of each slot: the request's, else the default."""
+    out = {s.slot.value: s for s in default_meal_structure()}
+    for s in request.meal_structure or ():
+        out[s.slot.value] = s
+    return out
+
+
+def _roles(table: FoodTable) -> list[frozenset[str]]:
+    if not table.has_column("roles"):
+        return [frozenset()] * len(table.ids)
+    return [frozenset(r) for r in table.tags("roles")]
+
+
+def base_of(table: FoodTable) -> dict[str, str]:
+    """Return food id -> its base food (the id itself when the table names none)."""
+    if not table.has_column("base"):
+        return {fid: fid for fid in table.ids}
+    return {
+        fid: b or fid for fid, b in zip(table.ids, table.texts("base"), strict=True)
+    }
+
+
+def has_roles(table: FoodTable) -> bool:
+    """Return whether the table says which roles its foods play (else no meal parts)."""
+    return any(_roles(table))
+
+
+def never_items(table: FoodTable) -> set[str]:
+    """Return the ids of foods that are never items of their own (fat, sugar, condiment)."""
+    out = set()
+    for fid, roles in zip(table.ids, _roles(table), strict=True):
+        if roles & NEVER_ITEM_ROLES or (roles and roles <= _CONDIMENT_ONLY):
+            out.add(fid)
+    return out
+
+
+def liked(table: FoodTable, words: Sequence[str]) -> set[str]:
+    """Return the ids the ``likes`` entries match (ids, name words, categories)."""
+    if not words:
+        return set()
+    return set(table.ids) - set(table.allowed(exclude=words))
+
+
+def item_cap_grams(table: FoodTable, candidates: Sequence[str]) -> NDArray[np.float64]:
+    """Return the tightest per-item gram cap of each candidate (inf: none)."""
+    caps = [c for c in _caps() if c.scope == "item" and c.max_grams is not None]
+    index = {fid: i for i, fid in enumerate(table.ids)}
+    roles = _roles(table)
+    bases = table.texts("base") if table.has_column("base") else [""] * len(index)
+    cats = table.texts("category")
+    out = np.full(len(candidates), math.inf)
+    for k, fid in enumerate(candidates):
+        i = index[fid]
+        for cap in caps:
+            if _selects(cap, fid, roles[i], bases[i], cats[i]):
+                out[k] = min(out[k], float(cap.max_grams or math.inf))
+    return out
+
+
+def _selects(cap: Cap, fid: str, roles: frozenset[str], base: str, cat: str) -> bool:
+    if cap.kind == "role":
+        return bool(roles & cap.values)
+    if cap.kind == "base":
+        return base in cap.values
+    if cap.kind == "id":
+        return fid in cap.values
+    if cap.kind == "category":
+        return cat in cap.values
+    return cap.kind == "slot"
+
+
+@functools.cache
+def _caps() -> tuple[Cap, ...]:
+    # The bundled caps are read once per process (they are data, not input).
+    return tuple(load_caps())
+
+
+def _jitter(seed: int, candidates: Sequence[str]) -> NDArray[np.float64]:
+    # crc32 of "seed:id" is stable across processes and platforms (unlike hash()).
+    return np.array(
+        [zlib.crc32(f"{seed}:{fid}".encode()) / 2**32 for fid in candidates]
+    )
+
+
+def restrict_meals(
+    request: PlanRequest,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    meals: tuple[MealRow, ...],
+    impose: Callable[[str], bool],
+) -> tuple[tuple[MealRow, ...], dict[int, bool]]:
+    """Keep in each structured meal only the foods that fill one of its parts.
+
+    Returns the meals and, per meal index, whether its structure is imposed.
+    """
+    from dataclasses import replace
+
+    if not request.structure or not has_roles(table) or len(meals) <= 1:
+        return meals, {}
+    slots = structures_by_slot(request)
+    roles = _roles(table)
+    out: list[MealRow] = []
+    on: dict[int, bool] = {}
+    for m, meal in enumerate(meals):
+        spec = slots.get(meal.slot.value) if meal.slot is not None else None
+        if spec is None or not impose(meal.name):
+            out.append(meal)
+            continue
+        on[m] = True
+        fill = frozenset().union(*(frozenset(p.roles) for p in spec.parts))
+        members = tuple(f for f in meal.foods if roles[int(rows[f])] & fill)
+        out.append(replace(meal, foods=members))
+    return tuple(out), on
+
+
+def prepare(
+    request: PlanRequest,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    meals: tuple[MealRow, ...],
+    structured: dict[int, bool],
+    impose: Callable[[str], bool],
+) -> StructureData | None:
+    """Return the structure rules for the candidates ``rows`` of ``table``."""
+    n = len(rows)
+    candidates = [table.ids[int(i)] for i in rows]
+    like = np.zeros(n)
+    if request.likes:
+        hits = liked(table, request.likes)
+        like = np.array([1.0 if fid in hits else 0.0 for fid in candidates])
+    jitter = (
+        _jitter(request.variety_seed, candidates)
+        if request.variety_seed is not None
+        else None
+    )
+    if not request.structure:
+        return StructureData(like=like, jitter=jitter)
+    every = _roles(table)
+    roles = [every[int(i)] for i in rows]
+    parts, companions, meal_caps = _meal_rules(request, meals, structured, roles)
+    base = None
+    texts = table.texts("base") if table.has_column("base") else []
+    names = (
+        [texts[int(i)] or candidates[k] for k, i in enumerate(rows)] if texts else []
+    )
+    # Only a table that gives two candidates one base has a rule to impose.
+    if len(set(names)) < len(names) and impose("one_form"):
+        lookup = {b: j for j, b in enumerate(sorted(set(names)))}
+        base = np.array([lookup[b] for b in names], dtype=np.int64)
+    whole = None
+    if table.has_column("whole_units") and request.portion_mode.value == "half":
+        flags = table.flags("whole_units")
+        cats = table.texts("category")
+        counted = np.array(
+            [
+                bool(flags[int(i)]) and cats[int(i)] not in HALF_SERVED_CATEGORIES
+                for i in rows
+            ],
+            dtype=bool,
+        )
+        if counted.any() and impose("portions"):
+            whole = counted
+    return StructureData(
+        parts=parts,
+        companions=companions,
+        meal_caps=meal_caps,
+        base=base,
+        whole=whole,
+        like=like,
+        jitter=jitter,
+    )
+
+
+def _meal_rules(
+    request: PlanRequest,
+    meals: tuple[MealRow, ...],
+    structured: dict[int, bool],
+    roles: list[frozenset[str]],
+) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
+    slots = structures_by_slot(request)
+    caps = [c for c in _caps() if c.scope == "meal"]
+    parts: list[PartRow] = []
+    companions: list[CompanionRow] = []
+    meal_caps: list[MealCapRow] = []
+    for m, meal in enumerate(meals):
+        if not structured.get(m) or meal.slot is None:
+            continue
+        spec = slots[meal.slot.value]
+        for part in spec.parts:
+            want = frozenset(part.roles)
+            foods = tuple(f for f in meal.foods if roles[f] & want)
+            parts.append(
+                PartRow(meal.name, m, part.name, foods, part.min_items, part.max_items)
+            )
+        for rule in COMPANIONS:
+            needs = tuple(f for f in meal.foods if rule.needs in roles[f])
+            if needs:
+                providers = tuple(f for f in meal.foods if roles[f] & rule.with_roles)
+                companions.append(
+                    CompanionRow(meal.name, m, needs, providers, rule.words)
+                )
+        for cap in caps:
+            if cap.kind == "slot" and meal.slot.value not in cap.values:
+                continue
+            foods = tuple(
+                f
+                for f in meal.foods
+                if cap.kind == "slot" or (cap.kind == "role" and roles[f] & cap.values)
+            )
+            if foods:
+                meal_caps.append(
+                    MealCapRow(
+                        meal.name, m, cap.cap_id, foods, cap.max_grams, cap.max_items
+                    )
+                )
+    return tuple(parts), tuple(companions), tuple(meal_caps)

@@ -1,0 +1,188 @@
+"""Meal structure in the model: parts, companions, one form a day, whole units, taste.
+
+Every plan is checked by :func:`tests.checks.check_plan`, which recomputes the
+structure rules from the plan and the food table (``check_structure``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError
+from mealplan._structure import realism_defects
+from tests.checks import check_outcome, check_plan
+
+ADULT = {"age": 35, "sex": "female"}
+
+
+@pytest.fixture(scope="module")
+def foods() -> FoodTable:
+    return mealplan.load_foods()
+
+
+def _items(plan: mealplan.MealPlan) -> set[str]:
+    return {i.food_id for i in plan.items}
+
+
+def test_default_day_has_no_realism_defects(foods: FoodTable) -> None:
+    result = mealplan.plan({"person": ADULT}, foods)
+    check_plan(result, foods)
+    defects = realism_defects(result, foods)
+    assert sum(defects.values()) == 0, defects
+
+
+def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
+    bare = mealplan.plan(
+        {"person": ADULT, "structure": False, "pins": [{"food": "olive-oil"}]}, foods
+    )
+    assert "olive-oil" in _items(bare)
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan({"person": ADULT, "pins": [{"food": "olive-oil"}]}, foods)
+    names = {c.constraint for c in info.value.diagnosis.conflicts}
+    assert "structure:items" in names
+
+
+def test_dislikes_are_never_planned_and_likes_are_favoured(foods: FoodTable) -> None:
+    base = mealplan.plan({"person": ADULT}, foods)
+    eaten = sorted(_items(base))
+    disliked = mealplan.plan({"person": ADULT, "dislikes": eaten[:2]}, foods)
+    check_plan(disliked, foods)
+    assert not set(eaten[:2]) & _items(disliked)
+    liked = mealplan.plan({"person": ADULT, "likes": ["lentils"]}, foods)
+    check_plan(liked, foods)
+    assert any("lentil" in i.food_id for i in liked.items)
+
+
+def test_variety_seed_is_deterministic_and_varies(foods: FoodTable) -> None:
+    one = mealplan.plan({"person": ADULT, "variety_seed": 1}, foods)
+    again = mealplan.plan({"person": ADULT, "variety_seed": 1}, foods)
+    assert [(i.food_id, i.portions) for i in one.items] == [
+        (i.food_id, i.portions) for i in again.items
+    ]
+    plans = [
+        _items(mealplan.plan({"person": ADULT, "variety_seed": s}, foods))
+        for s in (1, 2, 3)
+    ]
+    assert len({frozenset(p) for p in plans}) > 1
+
+
+def test_overridden_breakfast_structure_is_kept(foods: FoodTable) -> None:
+    structure = [
+        {
+            "slot": "breakfast",
+            "parts": [
+                {"name": "hot cereal", "roles": ["cereal_hot"], "min_items": 1},
+                {"name": "fruit", "roles": ["fruit"], "min_items": 1},
+                {"name": "milk", "roles": ["dairy", "plant_milk"]},
+            ],
+        }
+    ]
+    result = mealplan.plan({"person": ADULT, "meal_structure": structure}, foods)
+    check_plan(result, foods)
+    breakfast = [i for i in result.items if i.meal == "breakfast"]
+    roles = {fid: set(foods.food(fid).roles) for fid in (i.food_id for i in breakfast)}
+    assert any("cereal_hot" in r for r in roles.values()), roles
+    assert any("fruit" in r for r in roles.values()), roles
+
+
+def test_an_impossible_breakfast_is_named_by_the_diagnosis(foods: FoodTable) -> None:
+    structure = [
+        {
+            "slot": "breakfast",
+            "parts": [{"name": "cereal", "roles": ["cereal_rte"], "min_items": 1}],
+        }
+    ]
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(
+            {
+                "person": ADULT,
+                "diet": "vegan",
+                "meal_structure": structure,
+                # No milk can come with the cereal: only cereal is allowed.
+                "time_limit": 20,
+            },
+            foods,
+        )
+    names = {c.constraint for c in info.value.diagnosis.conflicts}
+    assert "structure:breakfast" in names, names
+    assert "breakfast" in info.value.diagnosis.message
+
+
+requests = st.fixed_dictionaries(
+    {
+        "person": st.fixed_dictionaries(
+            {
+                "age": st.integers(4, 80),
+                "sex": st.sampled_from(["female", "male"]),
+            }
+        ),
+        "diet": st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+        "allergies": st.lists(
+            st.sampled_from(["milk", "egg", "peanuts", "tree_nuts", "fish", "wheat"]),
+            max_size=2,
+            unique=True,
+        ),
+        "likes": st.lists(
+            st.sampled_from(["salmon", "yogurt", "beans", "oats", "apple"]),
+            max_size=2,
+        ),
+        "dislikes": st.lists(st.sampled_from(["broccoli", "milk", "egg"]), max_size=1),
+        "variety_seed": st.one_of(st.none(), st.integers(0, 10_000)),
+        # One day: a day always returns its best plan found in time, so the
+        # verdict does not depend on machine speed (weeks: test_weekly).
+        "days": st.just(1),
+        "time_limit": st.just(30),
+    }
+)
+
+
+@settings(max_examples=6)
+@given(request=requests)
+def test_random_requests_keep_the_structure_rules(
+    request: dict[str, Any], foods: FoodTable
+) -> None:
+    check_outcome(request, foods)
+
+
+def test_cli_taste_flags_reach_the_request() -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mealplan",
+            "plan",
+            "--age",
+            "35",
+            "--sex",
+            "female",
+            "--like",
+            "lentils",
+            "--dislike",
+            "banana",
+            "--variety-seed",
+            "7",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    request = plan["request"]
+    assert request["likes"] == ["lentils"]
+    assert request["dislikes"] == ["banana"]
+    assert request["variety_seed"] == 7
+    assert request["structure"] is True
+    assert all("banana" not in i["food_id"] for d in plan["days"] for i in d["items"])
