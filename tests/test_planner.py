@@ -93,8 +93,7 @@ def test_low_budget_is_met_with_priced_foods(foods: FoodTable) -> None:
 
 
 def test_budget_below_any_plan_is_diagnosed(foods: FoodTable) -> None:
-    # panel off: the budget conflict alone, proven within the limit on a busy machine
-    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 8, "panel": "off"}
+    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 8}
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, foods)
     conflicts = {c.constraint: c for c in info.value.diagnosis.conflicts}

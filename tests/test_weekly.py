@@ -23,18 +23,8 @@ def foods() -> FoodTable:
 
 @pytest.fixture(scope="module")
 def week(foods: FoodTable) -> MealPlan:
-    # panel off: with the panel's UL rows the day-by-day start of a week takes
-    # most of the 8 s on a loaded machine and the week falls back to it (gap
-    # None); the week's speed belongs to the solver core (issue 10).
     result = mealplan.plan(
-        {
-            "person": ADULT,
-            "diet": "vegetarian",
-            "days": 7,
-            "time_limit": 8,
-            "panel": "off",
-        },
-        foods,
+        {"person": ADULT, "diet": "vegetarian", "days": 7, "time_limit": 8}, foods
     )
     check_plan(result, foods)
     return result
