@@ -54,7 +54,10 @@ FLAGS: dict[str, tuple[list[str], Any]] = {
     "mip_gap": (["--mip-gap", "0.02"], 0.02),
     "panel": (["--panel", "full"], "full"),
     "absorbable_calcium": (["--absorbable-calcium"], True),
-    "free_from": (["--free-from", "gluten", "--free-from", "lactose"], ["gluten", "lactose"]),
+    "free_from": (
+        ["--free-from", "gluten", "--free-from", "lactose"],
+        ["gluten", "lactose"],
+    ),
 }
 NOT_FLAGS = {"schema_version", "person", "targets"}
 """Person fields have their own flags; explicit targets come from --request."""
