@@ -16,7 +16,7 @@ week = mealplan.plan(
         "person": {"age": 42, "sex": "male", "weight_kg": 78, "height_cm": 178},
         "diet": "vegetarian",
         "days": 7,
-        "time_limit": 8,
+        "time_limit": 20,
     },
     foods,
 )

@@ -220,8 +220,8 @@ def with_advice(
     Inside an oracle solve of the advice, the diagnosis is skipped (the
     oracle only needs to know that there is no plan). ``started`` is the
     ``time.monotonic()`` at which the request began; the advice ends by
-    ``started + time_limit``, but gets at least half the time limit of its own
-    while the conflict search does not yet share that deadline.
+    ``started + time_limit`` (the conflict search shares that deadline), with
+    a floor of a tenth of the limit, at most 1 s, to verify its first change.
     """
     if ORACLE.get():
         return Diagnosis(
@@ -230,5 +230,7 @@ def with_advice(
     diagnosis = diagnose()
     now = time.monotonic()
     end = (started if started is not None else now) + request.time_limit
-    deadline = max(end, now + request.time_limit / 2)
+    # The conflict search shares the request's deadline, so the advice ends
+    # with it too; a small floor lets it verify at least its first change.
+    deadline = max(end, now + min(1.0, request.time_limit / 10))
     return advise(request, table, diagnosis, deadline=deadline)

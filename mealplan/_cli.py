@@ -211,9 +211,9 @@ def _add_plan(commands: Any) -> None:
     g.add_argument(
         "--panel",
         metavar="MODE",
-        help="the DRI panel beyond the focus four: limits (default: ULs, fiber "
-        "ceiling, sodium AI; other minimums reported), full (every RDA/AI a "
-        "minimum) or off",
+        help="the DRI panel beyond the focus four: limits (default: food ULs "
+        "planned, other minimums reported), full (every RDA/AI a minimum, a fiber "
+        "ceiling, the sodium AI) or off",
     )
     g.add_argument(
         "--absorbable-calcium",

@@ -608,8 +608,8 @@ class PlanRequest(_Model):
     panel: PanelMode = Field(
         default=PanelMode.LIMITS,
         description="The DRI panel beyond the focus nutrients: 'limits' (default) "
-        "plans every UL that applies to food, a fiber ceiling and the sodium AI and "
-        "reports the other minimums; 'full' also makes every RDA/AI a minimum; "
+        "plans every UL that applies to food and reports the other minimums, the "
+        "sodium AI and a fiber ceiling; 'full' also plans those; "
         "'off' plans the focus four, potassium, fiber, protein, sodium and energy.",
     )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0

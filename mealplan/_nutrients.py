@@ -251,10 +251,10 @@ class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
     ``limits`` (the default) plans against every food-applicable UL (retinol,
-    folic acid, added vitamin E and the total-intake ULs), a fiber ceiling and
-    the sodium AI as a floor, and reports the panel minimums (iron, zinc,
-    folate, choline ...) with shortfalls called out; ``full`` also makes those
-    minimums hard (slower, and infeasible more often with the bundled table);
+    folic acid, added vitamin E and the total-intake ULs) and reports the panel
+    minimums (iron, zinc, folate, choline ...), the sodium AI and the fiber
+    ceiling with shortfalls and excesses called out; ``full`` also makes those
+    hard (slower, and infeasible more often with the bundled table);
     ``off`` plans only the focus four, potassium, fiber, protein, sodium CDRR
     and energy.
     """

@@ -340,13 +340,30 @@ def compact_panel(
         return []
     skip = set(minimums)
     refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
+    floor = sodium_floor(person)
+    if floor is not None:
+        refs[Nutrient.SODIUM.value] = NutrientBound(
+            nutrient=Nutrient.SODIUM.value,
+            unit="mg",
+            minimum=floor[0],
+            minimum_kind=BoundKind.AI,
+        )
     short: list[str] = []
     over: list[str] = []
     met: list[str] = []
     gaps: list[str] = []
     for total in totals:
         name = total.nutrient
-        if name not in REPORTED_ONLY or name in skip:
+        if name == Nutrient.FIBER.value and total.maximum is None and total.minimum:
+            ceiling, _ = fiber_ceiling(person, total.minimum)
+            if total.amount > ceiling:
+                over.append(
+                    f"fiber {fmt(total.amount, total.unit)}, over the planning "
+                    f"ceiling of {fmt(ceiling, total.unit)} (1.5 x the AI; not a DRI)"
+                )
+            continue
+        sodium = name == Nutrient.SODIUM.value
+        if (name not in REPORTED_ONLY and not sodium) or name in skip:
             continue
         ref = refs.get(name)
         label = Nutrient(name).label if name in _VALUES else name
@@ -365,6 +382,8 @@ def compact_panel(
             short.append(
                 f"{label} {shown} of {fmt(ref.minimum, total.unit)} {kind} ({pct:.0f}%)"
             )
+        elif sodium:
+            continue  # sodium has its own row; only a shortfall is news
         elif ref.minimum is not None:
             kind = ref.minimum_kind.value if ref.minimum_kind else "target"
             cap = "" if ref.maximum is None else f", UL {fmt(ref.maximum, total.unit)}"
@@ -377,7 +396,7 @@ def compact_panel(
             "Short of the RDA/AI (reported, not planned): " + "; ".join(short) + "."
         )
     if over:
-        lines.append("Over a UL: " + "; ".join(over) + ".")
+        lines.append("Over a limit: " + "; ".join(over) + ".")
     if met:
         lines.append("Met: " + "; ".join(met) + ".")
     if gaps:

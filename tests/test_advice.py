@@ -35,6 +35,10 @@ def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
         mealplan.plan(request, table)
     except InfeasiblePlanError as exc:
         return exc.diagnosis
+    except mealplan.RequestError:
+        # A drawn override can contradict a DRI bound of the panel (a sodium
+        # maximum below the AI floor): that is bad input, not a conflict.
+        return None
     return None
 
 
@@ -105,7 +109,7 @@ def test_merge_patch_follows_rfc_7386_appendix_a(
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(request=tight_requests())

@@ -52,6 +52,12 @@ FLAGS: dict[str, tuple[list[str], Any]] = {
     "solver": (["--solver", "cbc"], "cbc"),
     "time_limit": (["--time-limit", "5"], 5.0),
     "mip_gap": (["--mip-gap", "0.02"], 0.02),
+    "panel": (["--panel", "full"], "full"),
+    "absorbable_calcium": (["--absorbable-calcium"], True),
+    "free_from": (
+        ["--free-from", "gluten", "--free-from", "lactose"],
+        ["gluten", "lactose"],
+    ),
 }
 NOT_FLAGS = {"schema_version", "person", "targets"}
 """Person fields have their own flags; explicit targets come from --request."""

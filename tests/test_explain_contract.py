@@ -85,7 +85,7 @@ def test_cli_explain_json_carries_the_explanation(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("mealplan._cli.load_foods", lambda: table)
+    monkeypatch.setattr("mealplan._cli.load_foods", lambda **_: table)
     argv = ["plan", "--age", "35", "--sex", "female", "--no-meals", "--explain"]
     assert main([*argv, "--format", "json", "--time-limit", "60"]) == 0
     plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)

@@ -93,7 +93,7 @@ def test_low_budget_is_met_with_priced_foods(foods: FoodTable) -> None:
 
 
 def test_budget_below_any_plan_is_diagnosed(foods: FoodTable) -> None:
-    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 60, "panel": "off"}
+    request = {"person": ADULT, "budget_per_day": 1.0, "time_limit": 60}
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, foods)
     # No plan costs $1: the LP relaxation proves it, whatever the machine's

@@ -23,19 +23,10 @@ def foods() -> FoodTable:
 
 @pytest.fixture(scope="module")
 def week(foods: FoodTable) -> MealPlan:
-    # panel off: with the panel's UL rows the day-by-day start of a week takes
-    # most of the 8 s on a loaded machine and the week falls back to it (gap
-    # None); the week's speed belongs to the solver core (issue 10).
     result = mealplan.plan(
         # A generous limit: any plan passes check_plan, so the verdict does
         # not depend on how loaded the machine is.
-        {
-            "person": ADULT,
-            "diet": "vegetarian",
-            "days": 7,
-            "time_limit": 20,
-            "panel": "off",
-        },
+        {"person": ADULT, "diet": "vegetarian", "days": 7, "time_limit": 20},
         foods,
     )
     check_plan(result, foods)
