@@ -1231,10 +1231,17 @@ def _add_taste(p: argparse.ArgumentParser) -> None:
         help="a different, equally good plan per seed (the same seed, the same plan)",
     )
     g.add_argument(
+        "--structure",
+        action="store_true",
+        default=None,
+        help="plan meals a person would eat: meal parts, companions, one form of a "
+        "base food a day, whole units, portion caps (off by default for now)",
+    )
+    g.add_argument(
         "--no-structure",
         action="store_true",
         default=None,
-        help="drop the meal structure rules (the bare nutrient model)",
+        help="drop the meal structure rules (the bare nutrient model; the default)",
     )
 
 
@@ -1243,5 +1250,7 @@ def _taste_flags(args: argparse.Namespace) -> dict[str, Any]:
         "likes": getattr(args, "like", None),
         "dislikes": getattr(args, "dislike", None),
         "variety_seed": getattr(args, "variety_seed", None),
-        "structure": False if getattr(args, "no_structure", None) else None,
+        "structure": False
+        if getattr(args, "no_structure", None)
+        else (True if getattr(args, "structure", None) else None),
     }

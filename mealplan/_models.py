@@ -644,11 +644,13 @@ class PlanRequest(_Model):
         "day, 0.01 for a multi-day plan.",
     )
     structure: bool = Field(
-        default=True,
+        default=False,
         description="Meals a person would eat: each meal made of its structure's "
         "parts, cereal with milk and spreads with bread, no fat, sugar or condiment "
         "as an item, one form of a base food a day, whole units for countable "
-        "foods, and the caps of foods/portion_caps.csv. False: the bare model.",
+        "foods, and the caps of foods/portion_caps.csv. Off by default until the "
+        "weekly column generation counts bases and structured days solve within "
+        "the default time limit; False: the bare model.",
     )
     meal_structure: list[MealStructure] | None = Field(
         default=None,

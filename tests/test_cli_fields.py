@@ -54,13 +54,18 @@ FLAGS: dict[str, tuple[list[str], Any]] = {
     "mip_gap": (["--mip-gap", "0.02"], 0.02),
     "panel": (["--panel", "full"], "full"),
     "absorbable_calcium": (["--absorbable-calcium"], True),
+    "structure": (["--structure"], True),
+    "likes": (["--like", "lentils"], ["lentils"]),
+    "dislikes": (["--dislike", "banana"], ["banana"]),
+    "variety_seed": (["--variety-seed", "7"], 7),
     "free_from": (
         ["--free-from", "gluten", "--free-from", "lactose"],
         ["gluten", "lactose"],
     ),
 }
-NOT_FLAGS = {"schema_version", "person", "targets"}
-"""Person fields have their own flags; explicit targets come from --request."""
+NOT_FLAGS = {"schema_version", "person", "targets", "meal_structure"}
+"""Person fields have their own flags; explicit targets and a custom meal
+structure (nested lists of parts) come from --request."""
 
 
 def test_every_request_field_has_a_flag() -> None:

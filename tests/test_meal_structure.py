@@ -30,7 +30,7 @@ def _items(plan: mealplan.MealPlan) -> set[str]:
 
 
 def test_default_day_has_no_realism_defects(foods: FoodTable) -> None:
-    result = mealplan.plan({"person": ADULT}, foods)
+    result = mealplan.plan({"person": ADULT, "structure": True}, foods)
     check_plan(result, foods)
     defects = realism_defects(result, foods)
     assert sum(defects.values()) == 0, defects
@@ -42,30 +42,42 @@ def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
     )
     assert "olive-oil" in _items(bare)
     with pytest.raises(InfeasiblePlanError) as info:
-        mealplan.plan({"person": ADULT, "pins": [{"food": "olive-oil"}]}, foods)
+        mealplan.plan(
+            {"person": ADULT, "structure": True, "pins": [{"food": "olive-oil"}]}, foods
+        )
     names = {c.constraint for c in info.value.diagnosis.conflicts}
     assert "structure:items" in names
 
 
 def test_dislikes_are_never_planned_and_likes_are_favoured(foods: FoodTable) -> None:
-    base = mealplan.plan({"person": ADULT}, foods)
+    base = mealplan.plan({"person": ADULT, "structure": True}, foods)
     eaten = sorted(_items(base))
-    disliked = mealplan.plan({"person": ADULT, "dislikes": eaten[:2]}, foods)
+    disliked = mealplan.plan(
+        {"person": ADULT, "structure": True, "dislikes": eaten[:2]}, foods
+    )
     check_plan(disliked, foods)
     assert not set(eaten[:2]) & _items(disliked)
-    liked = mealplan.plan({"person": ADULT, "likes": ["lentils"]}, foods)
+    liked = mealplan.plan(
+        {"person": ADULT, "structure": True, "likes": ["lentils"]}, foods
+    )
     check_plan(liked, foods)
     assert any("lentil" in i.food_id for i in liked.items)
 
 
 def test_variety_seed_is_deterministic_and_varies(foods: FoodTable) -> None:
-    one = mealplan.plan({"person": ADULT, "variety_seed": 1}, foods)
-    again = mealplan.plan({"person": ADULT, "variety_seed": 1}, foods)
+    one = mealplan.plan({"person": ADULT, "structure": True, "variety_seed": 1}, foods)
+    again = mealplan.plan(
+        {"person": ADULT, "structure": True, "variety_seed": 1}, foods
+    )
     assert [(i.food_id, i.portions) for i in one.items] == [
         (i.food_id, i.portions) for i in again.items
     ]
     plans = [
-        _items(mealplan.plan({"person": ADULT, "variety_seed": s}, foods))
+        _items(
+            mealplan.plan(
+                {"person": ADULT, "structure": True, "variety_seed": s}, foods
+            )
+        )
         for s in (1, 2, 3)
     ]
     assert len({frozenset(p) for p in plans}) > 1
@@ -82,7 +94,9 @@ def test_overridden_breakfast_structure_is_kept(foods: FoodTable) -> None:
             ],
         }
     ]
-    result = mealplan.plan({"person": ADULT, "meal_structure": structure}, foods)
+    result = mealplan.plan(
+        {"person": ADULT, "structure": True, "meal_structure": structure}, foods
+    )
     check_plan(result, foods)
     breakfast = [i for i in result.items if i.meal == "breakfast"]
     roles = {fid: set(foods.food(fid).roles) for fid in (i.food_id for i in breakfast)}
@@ -101,6 +115,7 @@ def test_an_impossible_breakfast_is_named_by_the_diagnosis(foods: FoodTable) -> 
         mealplan.plan(
             {
                 "person": ADULT,
+                "structure": True,
                 "diet": "vegan",
                 "meal_structure": structure,
                 # No milk can come with the cereal: only cereal is allowed.
@@ -137,6 +152,7 @@ requests = st.fixed_dictionaries(
         # verdict does not depend on machine speed (weeks: test_weekly).
         "days": st.just(1),
         "time_limit": st.just(30),
+        "structure": st.just(True),
     }
 )
 
@@ -170,6 +186,7 @@ def test_cli_taste_flags_reach_the_request() -> None:
             "banana",
             "--variety-seed",
             "7",
+            "--structure",
             "--format",
             "json",
         ],
