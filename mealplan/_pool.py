@@ -12,6 +12,7 @@ server's log), so the server maps outcomes to status codes in one place.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -176,3 +177,12 @@ class SolverPool:
         """Stop every worker now (solves in progress are abandoned)."""
         self._pool.terminate()
         self._pool.join()
+        # uvicorn ends the process by re-raising SIGTERM, which skips the
+        # atexit finalizers that unlink the pool's queue semaphores; run them
+        # now (the server is stopping), or the resource tracker reports the
+        # semaphores as leaked.
+        del self._pool
+        gc.collect()
+        run_finalizers = getattr(multiprocessing.util, "_run_finalizers", None)
+        if run_finalizers is not None:
+            run_finalizers(0)
