@@ -60,18 +60,8 @@ schema = schemathesis.openapi.from_path(DOCUMENT)
 # cases (each a solve) on top.
 schema.config.phases.coverage.enabled = False
 
-PENDING_HARDENING = ("targets", "bounds")
-"""Request fields whose extreme values still crash the planner (issue 15:
-unknown macro_shares keys, minimums of 1e21...). They are left out of the
-generated requests until the input hardening lands; remove them then."""
-
-
-@schema.hook
-def map_body(context: schemathesis.HookContext, body: object) -> object:
-    del context
-    if isinstance(body, dict):
-        return {k: v for k, v in body.items() if k not in PENDING_HARDENING}
-    return body
+# Every request field is generated, targets and bounds included: the input
+# hardening (issue 15) rejects their extreme values as bad input (422).
 
 
 @pytest.fixture(scope="module")
