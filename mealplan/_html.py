@@ -25,6 +25,7 @@ from mealplan._report import (
     money,
     number,
     nutrient_label,
+    plan_subject,
     portions_text,
     unit_label,
 )
@@ -206,22 +207,6 @@ def _legend() -> str:
     )
 
 
-def _subject(plan: MealPlan) -> str:
-    req = plan.request
-    who = "your own targets"
-    if req.person is not None:
-        p = req.person
-        who = f"a {p.age:g}-year-old {p.sex.value}"
-        if p.pregnancy:
-            who += " (pregnant" + (
-                f", trimester {p.trimester})" if p.trimester else ")"
-            )
-        elif p.lactation:
-            who += " (breastfeeding)"
-    days = "1 day" if req.days == 1 else f"{req.days} days"
-    return f"Meal plan for {who}, {req.diet.value} diet, {days}"
-
-
 def _meal_groups(items: Sequence[PlanItem]) -> list[tuple[str | None, list[PlanItem]]]:
     groups: dict[str | None, list[PlanItem]] = {}
     for item in items:
@@ -359,7 +344,7 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
     notes = "".join(f"<li>{escape(n)}</li>" for n in plan.notes)
     return (
         f'<div class="mp-report mp-plan" data-status="{escape(plan.status.value)}">'
-        f"<h1>{escape(_subject(plan))}</h1>{_disclaimer()}"
+        f"<h1>{escape(plan_subject(plan))}</h1>{_disclaimer()}"
         f"<p>{escape(_summary(plan))}</p>"
         f"{_days_html(plan, interactive=interactive)}"
         f'<section class="mp-coverage"><h2>{average}: coverage</h2>'
@@ -437,7 +422,9 @@ def render_html(plan: MealPlan | Diagnosis, foods: FoodTable | None = None) -> s
 
     """
     title = (
-        _subject(plan) if isinstance(plan, MealPlan) else "No plan meets this request"
+        plan_subject(plan)
+        if isinstance(plan, MealPlan)
+        else "No plan meets this request"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -41,6 +41,7 @@ __all__ = [
     "Table",
     "food_mentions",
     "grocery_list",
+    "plan_subject",
     "render_diagnosis_json",
     "render_diagnosis_markdown",
     "render_diagnosis_text",
@@ -285,7 +286,8 @@ def _focus(plan: MealPlan) -> list[str]:
     return [n.value for n in FOCUS_NUTRIENTS if n.value in columns]
 
 
-def _subject(plan: MealPlan) -> str:
+def plan_subject(plan: MealPlan) -> str:
+    """Return the plan's one-line title (whom it is for, diet, days)."""
     req = plan.request
     who = "your own targets"
     if req.person is not None:
@@ -613,7 +615,7 @@ def _plan_blocks(
     clip: bool,
 ) -> list[_Block]:
     table = _table_or_bundled(plan, foods)
-    blocks: list[_Block] = [_Heading(1, _subject(plan)), _Para(_summary(plan))]
+    blocks: list[_Block] = [_Heading(1, plan_subject(plan)), _Para(_summary(plan))]
     blocks += _day_blocks(plan, table, clip=clip)
     if len(plan.days) > 1:
         blocks.append(_Heading(2, f"Average per day over {len(plan.days)} days"))
