@@ -4,6 +4,9 @@
     python benchmarks/run.py            # full run (< 10 min on a 2-core VM)
     python benchmarks/run.py --quick    # seconds-long smoke run
     python benchmarks/run.py --out DIR  # where <timestamp>.json/.md go
+    python benchmarks/run.py --weekly   # the multi-day part only, with the
+                                        # column generation's rounds; updates
+                                        # the weekly rows of latest.md
 
 Every figure that matters is also given as a ratio against a reference
 measured in the same run: the very same MILP (``_optimiser.write_mps``) solved
@@ -19,6 +22,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
+import logging
 import math
 import os
 import platform
@@ -1028,6 +1032,66 @@ def fmt_unit(x: float | None, unit: str) -> str:
     return f"{x * 100:.1f} %"
 
 
+def case_row(c: Mapping[str, Any]) -> str:
+    p = c["plan"]
+    return (
+        f"| {c['name']} | {c['foods']} | {fmt_s(p.get('e2e'))} | "
+        f"{fmt_s(p.get('build'))} | {fmt_s(p.get('solve'))} | "
+        f"{fmt_s(p.get('extract'))} | {fmt_s(p.get('other'))} | "
+        f"{p.get('status', p.get('error', '?')[:40])} | {fmt_pct(p.get('gap'))} | "
+        f"{bare_cell(c.get('highs'))} | {bare_cell(c.get('cbc'))} | "
+        f"{fmt_x(c.get('ratio_vs_bare'))} |"
+    )
+
+
+def quality_lines(res: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Multi-day quality",
+        "",
+        "Skipped in quick mode."
+        if not res.get("weekly_quality")
+        else "plan(): first feasible = targets + model + day-by-day start; to 5 % = "
+        "plan(mip_gap=0.05); to 1 % = plan() (default gap 1 %). Bare HiGHS: "
+        "callbacks on the same MILP, no start.",
+        "",
+        "| days | who | first feasible | to 5 % | to 1 % | final gap | time limit |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for w in res.get("weekly_quality", []):
+        ff = w["plan_first_feasible"].get("first_feasible")
+        lines.append(
+            f"| {w['days']} | plan() | {fmt_s(ff)} | {fmt_s(w.get('plan_to_5pct'))} | "
+            f"{fmt_s(w.get('plan_to_1pct'))} | {fmt_pct(w['plan_final'].get('gap'))} "
+            f"| {w['time_limit']:g} s |"
+        )
+        if res["meta"].get("mode") == "weekly":
+            continue  # bare solvers are not run in that mode
+        h = w.get("highs") or {}
+        lines.append(
+            f"| {w['days']} | bare HiGHS | {fmt_s(h.get('first_feasible'))} | "
+            f"{fmt_s(h.get('to_5pct'))} | {fmt_s(h.get('to_1pct'))} | "
+            f"{fmt_pct(h.get('final_gap'))} | {w['time_limit']:g} s |"
+        )
+        if w.get("cbc"):
+            c = w["cbc"]
+            lines.append(
+                f"| {w['days']} | bare CBC | - | - | - | "
+                f"{fmt_pct(c.get('gap')) if c.get('gap') is not None else c.get('status')}"
+                f" ({fmt_s(c.get('median'))}) | {w['time_limit']:g} s |"
+            )
+    return lines
+
+
+def goal_row(g: Mapping[str, Any]) -> str:
+    unit = g.get("unit", "s")
+    return (
+        f"| {g['text']} | {fmt_unit(g['limit'], unit)} | "
+        f"{fmt_unit(g.get('value'), unit) if g['result'] != 'SKIP' else '-'} | {fmt_x(g.get('of_limit'))} | "
+        f"**{g['result']}** {g.get('detail', '')} |"
+    )
+
+
 def report(res: Mapping[str, Any]) -> str:
     v, m, meta = res["versions"], res["machine"], res["meta"]
     lines = [
@@ -1049,16 +1113,7 @@ def report(res: Mapping[str, Any]) -> str:
         "| bare HiGHS | bare CBC | ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for c in res["cases"]:
-        p = c["plan"]
-        lines.append(
-            f"| {c['name']} | {c['foods']} | {fmt_s(p.get('e2e'))} | "
-            f"{fmt_s(p.get('build'))} | {fmt_s(p.get('solve'))} | "
-            f"{fmt_s(p.get('extract'))} | {fmt_s(p.get('other'))} | "
-            f"{p.get('status', p.get('error', '?')[:40])} | {fmt_pct(p.get('gap'))} | "
-            f"{bare_cell(c.get('highs'))} | {bare_cell(c.get('cbc'))} | "
-            f"{fmt_x(c.get('ratio_vs_bare'))} |"
-        )
+    lines += [case_row(c) for c in res["cases"]]
     rg = res.get("regenerate", {})
     lines += [
         "",
@@ -1119,48 +1174,10 @@ def report(res: Mapping[str, Any]) -> str:
             f"{fmt_x(p.get('growth'))} | {p.get('status', '-')} | "
             f"{fmt_pct(p.get('gap'))} |"
         )
-    lines += [
-        "",
-        "## Multi-day quality",
-        "",
-        "Skipped in quick mode."
-        if not res.get("weekly_quality")
-        else "plan(): first feasible = targets + model + day-by-day start; to 5 % = "
-        "plan(mip_gap=0.05); to 1 % = plan() (default gap 1 %). Bare HiGHS: "
-        "callbacks on the same MILP, no start.",
-        "",
-        "| days | who | first feasible | to 5 % | to 1 % | final gap | time limit |",
-        "|---:|---|---:|---:|---:|---:|---:|",
-    ]
-    for w in res.get("weekly_quality", []):
-        ff = w["plan_first_feasible"].get("first_feasible")
-        lines.append(
-            f"| {w['days']} | plan() | {fmt_s(ff)} | {fmt_s(w.get('plan_to_5pct'))} | "
-            f"{fmt_s(w.get('plan_to_1pct'))} | {fmt_pct(w['plan_final'].get('gap'))} "
-            f"| {w['time_limit']:g} s |"
-        )
-        h = w.get("highs") or {}
-        lines.append(
-            f"| {w['days']} | bare HiGHS | {fmt_s(h.get('first_feasible'))} | "
-            f"{fmt_s(h.get('to_5pct'))} | {fmt_s(h.get('to_1pct'))} | "
-            f"{fmt_pct(h.get('final_gap'))} | {w['time_limit']:g} s |"
-        )
-        if w.get("cbc"):
-            c = w["cbc"]
-            lines.append(
-                f"| {w['days']} | bare CBC | - | - | - | "
-                f"{fmt_pct(c.get('gap')) if c.get('gap') is not None else c.get('status')}"
-                f" ({fmt_s(c.get('median'))}) | {w['time_limit']:g} s |"
-            )
+    lines += quality_lines(res)
     lines += ["", "## Goals", "", "| goal | limit | measured | of limit | result |"]
     lines += ["|---|---:|---:|---:|---|"]
-    for g in res["goals"]:
-        unit = g.get("unit", "s")
-        lines.append(
-            f"| {g['text']} | {fmt_unit(g['limit'], unit)} | "
-            f"{fmt_unit(g.get('value'), unit) if g['result'] != 'SKIP' else '-'} | {fmt_x(g.get('of_limit'))} | "
-            f"**{g['result']}** {g.get('detail', '')} |"
-        )
+    lines += [goal_row(g) for g in res["goals"]]
     parts = ", ".join(f"{k} {v:.0f} s" for k, v in res["section_seconds"].items())
     lines += [
         "",
@@ -1189,6 +1206,200 @@ def jsonable(x: Any) -> Any:
     return x
 
 
+# ------------------------------------------------------------- weekly only
+
+WEEK_CASES = (
+    ("7 days, 4 meals, variety", 7, 30.0),
+    ("28 days, 4 meals, variety", 28, 60.0),
+)
+
+
+class RoundLog(logging.Handler):
+    """Keeps the column generation's per-round DEBUG lines (mealplan._weekly)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def last_run(self) -> list[str]:
+        """The lines of the last plan() (each starts with its seed line)."""
+        starts = [i for i, x in enumerate(self.lines) if x.startswith("seed at")]
+        return self.lines[starts[-1] :] if starts else list(self.lines)
+
+
+def run_weekly(workdir: Path) -> dict[str, Any]:
+    """The multi-day cases, their quality and the rounds behind them."""
+    import mealplan
+
+    began = time.perf_counter()
+    b = Bench(False, workdir)
+    res = b.results
+    res["meta"] = {
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "mode": "weekly",
+        "slow_repeats": b.slow_repeats,
+    }
+    res["versions"] = versions()
+    res["machine"] = machine()
+    table = mealplan.load_foods()
+    with quiet_stdout():
+        mealplan.plan({"person": WOMAN}, foods=table)
+    rounds = RoundLog()
+    logger = logging.getLogger("mealplan._weekly")
+    logger.addHandler(rounds)
+    logger.setLevel(logging.DEBUG)
+    try:
+        b.mark("multi-day")
+        week: dict[str, Any] = {}
+        for name, days, limit in WEEK_CASES:
+            load = os.getloadavg()[0]
+            rounds.lines.clear()
+            rec = b.case(
+                name,
+                "multi-day",
+                {"person": WOMAN, "days": days, "time_limit": limit},
+                table,
+                repeats=b.slow_repeats if days == 7 else 1,
+                bare=False,  # bare HiGHS: no plan or 10 % after 30 s (full run)
+            )
+            rec["load"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+            rec["rounds"] = rounds.last_run()
+            week = week or rec
+        b.mark("regenerate one meal")
+        res["regenerate"] = regenerate(week.get("_plan"), table, b.slow_repeats)
+        b.mark("weekly quality")
+        res["weekly_quality"] = weekly_quality(b, False, table)
+    finally:
+        logger.removeHandler(rounds)
+    b.mark(None)
+    for c in res["cases"]:
+        c.pop("_plan", None)
+    res["goals"] = [
+        g for g in goals(res) if g["goal"].startswith(("weekly_", "month_"))
+    ]
+    for g in res["goals"]:
+        g["detail"] = f"{g.get('detail', '')}; {why_weekly(res, g)}".lstrip("; ")
+    res["total_seconds"] = time.perf_counter() - began
+    return res
+
+
+def why_weekly(res: Mapping[str, Any], goal: Mapping[str, Any]) -> str:
+    """The load beside a weekly goal, and for a miss where the time went."""
+    days = 28 if goal["goal"].startswith("month_") else 7
+    case = next((c for c in res["cases"] if c["days"] == days), {})
+    load = case.get("load", [None, None])
+    text = f"1-min load {load[0]}-{load[1]} (2 cores)"
+    if goal["result"] != "MISS":
+        return text
+    if goal["goal"] == "weekly_first_feasible":
+        wq = next(w for w in res["weekly_quality"] if w["days"] == days)
+        seed = wq["plan_first_feasible"].get("day_by_day_seconds")
+        return (
+            f"{text}; the start is {days} daily solves in sequence "
+            f"({fmt_s(seed)}, {fmt_s((seed or 0) / days)} a day)"
+        )
+    rounds = case.get("rounds", [])
+    pricing = [
+        float(m.group(1))
+        for x in rounds
+        if "exact pricing" in x and (m := re.search(r"pricing ([0-9.]+) s \(", x))
+    ]
+    seed = next((x for x in rounds if x.startswith("seed at")), "")
+    return (
+        f"{text}; {seed.split(':')[0] or 'no seed'}, exact pricing rounds "
+        f"{', '.join(f'{p:.1f} s' for p in pricing) or 'none'} (one day MILP each)"
+    )
+
+
+def weekly_rows(res: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The weekly lines of the full report, keyed by where they go in it."""
+    quality = quality_lines(res)
+    return {
+        "cases": [case_row(c) for c in res["cases"]],
+        "quality": [*quality[1:], ""],  # from its heading on
+        "goals": [goal_row(g) for g in res["goals"]],
+    }
+
+
+def weekly_report(res: Mapping[str, Any]) -> str:
+    """Markdown: the weekly rows, the load beside each case, every round."""
+    m, meta = res["machine"], res["meta"]
+    rows = weekly_rows(res)
+    lines = [
+        f"# mealplan weekly benchmark ({meta['timestamp']})",
+        "",
+        f"Machine: {m['cpu_model']}, {m['cores']} cores, load "
+        f"{m.get('load_avg_1min_at_start')} at start (other sessions share the "
+        "machine: times scale with load; compare ratios within one run). "
+        f"mealplan {str(res['versions'].get('mealplan_commit'))[:10]}"
+        f"{' (dirty)' if res['versions'].get('mealplan_dirty') else ''}. "
+        "Bare solvers are not run in this mode.",
+        "",
+        "| case | foods | plan() e2e | build | solve | extract | other | status | gap "
+        "| bare HiGHS | bare CBC | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        *rows["cases"],
+        "",
+        *rows["quality"],
+        "## Goals",
+        "",
+        "| goal | limit | measured | of limit | result |",
+        "|---|---:|---:|---:|---|",
+        *rows["goals"],
+        "",
+        "## Column generation, round by round (last run of each case)",
+    ]
+    for c in res["cases"]:
+        lines += [
+            "",
+            f"{c['name']} (1-min load {c['load'][0]} before, {c['load'][1]} after; "
+            f"runs {c['plan'].get('runs')}):",
+            "",
+            *[f"- {x}" for x in c.get("rounds", [])],
+        ]
+    lines += ["", f"Total: {res['total_seconds']:.0f} s.", ""]
+    return "\n".join(lines)
+
+
+def splice_latest(res: Mapping[str, Any], latest: Path) -> None:
+    """Replace the weekly rows of ``latest`` with this run's, saying so."""
+    if not latest.is_file():
+        return
+    rows = weekly_rows(res)
+    text = latest.read_text().splitlines()
+    load = res["machine"].get("load_avg_1min_at_start")
+    stamp = res["meta"]["timestamp"]
+    out: list[str] = []
+    by_name = {x.split(" | ")[0]: x for x in rows["cases"] + rows["goals"]}
+    for c in res["cases"]:  # the Days scaling rows
+        p = c["plan"]
+        by_name[f"| {c['days']}"] = (
+            f"| {c['days']} | {p['time_limit']:g} s | {fmt_s(p.get('e2e'))} | - | "
+            f"{p.get('status', '-')} | {fmt_pct(p.get('gap'))} |"
+        )
+    skip = False
+    for line in text:
+        if line == "## Multi-day quality":
+            out += rows["quality"]
+            out.append(
+                f"Multi-day rows (here, in Cases, Days and Goals) re-measured by "
+                f"`run.py --weekly` at {stamp} (load {load}; bare solvers not "
+                "run); see `weekly-latest.md` for every round."
+            )
+            out.append("")
+            skip = True
+            continue
+        if skip and line.startswith("## "):
+            skip = False
+        if skip:
+            continue
+        out.append(by_name.get(line.split(" | ")[0], line))
+    latest.write_text("\n".join(out) + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="seconds-long smoke run")
@@ -1198,8 +1409,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=REPO / "benchmarks" / "results",
         help="directory for <timestamp>.json and .md",
     )
+    ap.add_argument(
+        "--weekly",
+        action="store_true",
+        help="the multi-day part only (7 and 28 days), with the column "
+        "generation's rounds; writes benchmarks/weekly-latest.md and updates "
+        "the weekly rows of benchmarks/latest.md",
+    )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.weekly:
+        with tempfile.TemporaryDirectory(prefix="mealplan-bench-") as tmp:
+            res = jsonable(run_weekly(Path(tmp)))
+        text = weekly_report(res)
+        print(text)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        (args.out / f"{stamp}-weekly.json").write_text(json.dumps(res, indent=2) + "\n")
+        (REPO / "benchmarks" / "weekly-latest.md").write_text(text)
+        splice_latest(res, REPO / "benchmarks" / "latest.md")
+        log(f"wrote {args.out / stamp}-weekly.json, weekly-latest.md, latest.md")
+        return 0
     with tempfile.TemporaryDirectory(prefix="mealplan-bench-") as tmp:
         res = jsonable(run(args.quick, Path(tmp)))
     text = report(res)
