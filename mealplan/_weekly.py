@@ -19,16 +19,24 @@ meals...) with the master's variety duals charged per day a food is eaten
 (a food is at one meal a day, so its binaries sum to its days; under the
 structure a base is in one form a day, so charging every form the base's
 dual charges the base once per day it is eaten).
-The no-repeat rows only involve contents already in the pool, so leaving their
-duals out of pricing under-estimates reduced costs, which keeps the Lagrangian
-bound ``master LP + sum_d (pricing bound_d - convexity dual_d)`` valid.
+The bound is Lagrangian: multipliers on the variety rows (the master LP's
+duals), none on the no-repeat rows (pricing leaves those out; the usual
+``master LP + sum_d (pricing bound_d - convexity dual_d)`` would then be
+lower by the sum of their duals), so ``sum_d pricing bound_d -
+max_days_per_food * sum of the variety charges``. It holds whatever the pool,
+and as tight as the pricing days are proven.
 
-The pool is seeded with a day-by-day plan (the caller's); each round solves
-the master LP, prices every distinct day, adds the improving day-plans, and
-now and then solves the master as a MILP (binary choices) for an incumbent.
-It stops when the incumbent is within ``mip_gap`` of the best bound, when
-pricing finds nothing better (the master LP is then optimal), or at the
-deadline; the result carries its real gap against the best bound.
+The pool is seeded with a day-by-day plan (the caller's); one round of quick
+pricing (the guided start's first plan) improves on it at once, then every
+round prices each distinct day exactly (the day MILP from the pool's best
+day-plan at the current charges, stopped within half the plan's gap per day)
+and adds the improving day-plans; the master is solved as a MILP (binary
+choices) for an incumbent every other round and when a round adds nothing.
+The rounds stop when the incumbent is within ``mip_gap`` of the best bound,
+when a round adds nothing (proven: the master LP is optimal), or after 70 %
+of the time; the whole-plan MILP from the incumbent gets the rest when the gap
+is still open. The result carries its real gap against the best bound; every
+round is logged at DEBUG level (``benchmarks/run.py --weekly`` shows them).
 """
 
 from __future__ import annotations
