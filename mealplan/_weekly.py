@@ -37,8 +37,10 @@ adds nothing without proving its days is repeated once with all of it.
 The rounds stop when the incumbent is within ``mip_gap`` of the best bound,
 when a round adds nothing (proven: the master LP is optimal), or after 70 %
 of the time; for plans up to a week the whole-plan MILP from the incumbent
-gets the rest when the gap is still open. The result carries its real gap against the best bound; every
-round is logged at DEBUG level (``benchmarks/run.py --weekly`` shows them).
+gets the rest when the gap is still open. The result carries its real gap
+against the best bound; every round is logged at DEBUG level
+(``benchmarks/run.py --weekly`` shows them). The master itself is in
+:mod:`mealplan._weekly_master`.
 """
 
 from __future__ import annotations
@@ -47,19 +49,26 @@ import dataclasses
 import logging
 import math
 import time
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan._arrays import Block, Model
-from mealplan._backend import BackendResult, BackendStatus, SolveOptions
+from mealplan._arrays import Block
+from mealplan._backend import SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import Solution, SolveStatus, _units, solve
 from mealplan._problem import build_problem, default_max_days
+from mealplan._weekly_master import (
+    Key,
+    Master,
+    column,
+    integer_master,
+    solve_master,
+    variety_keys,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,15 +77,12 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientTargets, PlanRequest
     from mealplan._problem import Problem
 
-__all__ = ["applies", "column_generation", "periodic_seed", "variety_keys"]
+__all__ = ["applies", "column_generation", "periodic_seed"]
 
 # One DEBUG record per round (benchmarks/run.py --weekly shows them): where
 # the time goes and how the bound and the incumbent move.
 log = logging.getLogger(__name__)
 
-Key = tuple[int, int, int]
-DayPlan = tuple[tuple[int, int, float], ...]
-"""A day-plan: sorted (meal, food, units)."""
 
 # Reduced costs above this are not worth a column.
 _RC_TOL = 1e-6
@@ -106,17 +112,6 @@ def applies(req: PlanRequest, problem: Problem) -> bool:
         and not problem.fixed_scopes
         and all(not b.average for b in problem.bounds)
     )
-
-
-@dataclass
-class _Column:
-    day_type: int
-    plan: DayPlan
-    cost: float
-    foods: frozenset[int]
-    meals: dict[int, frozenset[int]] = field(default_factory=dict)
-    keys: frozenset[int] = frozenset()
-    """The variety rule's keys this day-plan uses (foods, or bases)."""
 
 
 # Plans of whole weeks longer than one start from one week repeated.
@@ -177,29 +172,6 @@ def periodic_seed(
     }
 
 
-def variety_keys(problem: Problem) -> dict[int, int]:
-    """Return food index -> the key the variety rule counts it under.
-
-    Without the meal structure a food is its own key. With it, a base food
-    (every form of egg) is one key, as in the whole-plan MILP's
-    ``base_variety``; a base with a pinned or included form is exempt there,
-    so its other forms keep their own food keys. Pinned foods have no key.
-    Base keys are numbered after the food indices.
-    """
-    n = len(problem.food_ids)
-    pinned = {f for f, _, _ in problem.pins}
-    s = problem.structure
-    base = s.base if s is not None else None
-    if base is None:
-        return {f: f for f in range(n) if f not in pinned}
-    pinned_bases = {int(base[f]) for f in pinned}
-    return {
-        f: f if int(base[f]) in pinned_bases else n + int(base[f])
-        for f in range(n)
-        if f not in pinned
-    }
-
-
 def _day_request(req: PlanRequest, d: int) -> PlanRequest:
     pins = [
         p.model_copy(update={"days": None})
@@ -214,142 +186,6 @@ def _day_request(req: PlanRequest, d: int) -> PlanRequest:
     return req.model_copy(
         update={"days": 1, "pins": pins, "bans": bans, "allow_shortfall": False}
     )
-
-
-def _column(day_type: int, units: dict[Key, float], cost: float) -> _Column:
-    plan = tuple(sorted((m, f, u) for (_, m, f), u in units.items()))
-    meals: dict[int, set[int]] = {}
-    for m, f, _ in plan:
-        meals.setdefault(m, set()).add(f)
-    return _Column(
-        day_type,
-        plan,
-        cost,
-        frozenset(f for _, f, _ in plan),
-        {m: frozenset(fs) for m, fs in meals.items()},
-    )
-
-
-class _Master:
-    """The restricted master over the column pool."""
-
-    def __init__(
-        self,
-        days: int,
-        day_types: list[int],
-        max_days: int | None,
-        variety_key: dict[int, int],
-        meal_rule: list[int],
-    ) -> None:
-        self.days = days
-        self.day_types = day_types
-        self.max_days = max_days
-        self.variety_key = variety_key
-        self.meal_rule = meal_rule
-        self.columns: list[_Column] = []
-        self.seen: set[tuple[int, DayPlan]] = set()
-
-    def add(self, column: _Column) -> bool:
-        key = (column.day_type, column.plan)
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        column.keys = frozenset(
-            self.variety_key[f] for f in column.foods if f in self.variety_key
-        )
-        self.columns.append(column)
-        return True
-
-    def best(self, day_type: int, use: dict[int, float]) -> dict[Key, float]:
-        """Return the pool's cheapest day-plan of ``day_type`` under ``use``."""
-        pool = [c for c in self.columns if c.day_type == day_type]
-        best = min(pool, key=lambda c: c.cost + sum(use.get(f, 0.0) for f in c.foods))
-        return {(0, m, f): u for m, f, u in best.plan}
-
-    def slack_charge(self, duals: np.ndarray) -> float:
-        """Return the variety charges times the days each key may have."""
-        assert self.max_days is not None or not self.variety_rows
-        return sum(
-            max(-float(duals[r]), 0.0) * float(self.max_days or 0)
-            for r in self.variety_rows.values()
-        )
-
-    def charges(self, duals: np.ndarray) -> dict[int, float]:
-        """Return the per-food charge of the variety duals (each form its base's)."""
-        price = {k: max(-float(duals[r]), 0.0) for k, r in self.variety_rows.items()}
-        return {
-            f: price[k] for f, k in self.variety_key.items() if price.get(k, 0.0) > 0.0
-        }
-
-    def model(self, *, integer: bool) -> tuple[Model, list[tuple[int, int]]]:
-        """Return the master (one variable per usable (day, column)) and its index."""
-        var: list[tuple[int, int]] = [
-            (d, c)
-            for d in range(self.days)
-            for c, col in enumerate(self.columns)
-            if col.day_type == self.day_types[d]
-        ]
-        n = len(var)
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        lower: list[float] = []
-        upper: list[float] = []
-        by_day: dict[int, list[int]] = {}
-        for j, (d, _) in enumerate(var):
-            by_day.setdefault(d, []).append(j)
-
-        def row(members: list[int], lo: float, hi: float) -> None:
-            rows.append(np.full(len(members), len(lower)))
-            cols.append(np.array(members, dtype=np.int64))
-            lower.append(lo)
-            upper.append(hi)
-
-        for d in range(self.days):
-            row(by_day.get(d, []), 1.0, 1.0)
-        self.variety_rows: dict[int, int] = {}
-        if self.max_days is not None:
-            by_key: dict[int, list[int]] = {}
-            for j, (_, c) in enumerate(var):
-                for key in self.columns[c].keys:
-                    by_key.setdefault(key, []).append(j)
-            for key, members in sorted(by_key.items()):
-                days_with = {var[j][0] for j in members}
-                if len(days_with) > self.max_days:
-                    self.variety_rows[key] = len(lower)
-                    row(members, -math.inf, float(self.max_days))
-        for m in self.meal_rule:
-            for d in range(self.days - 1):
-                by_content: dict[frozenset[int], list[int]] = {}
-                for j, (dd, c) in enumerate(var):
-                    if dd in (d, d + 1):
-                        content = self.columns[c].meals.get(m, frozenset())
-                        by_content.setdefault(content, []).append(j)
-                for members in by_content.values():
-                    if {var[j][0] for j in members} == {d, d + 1}:
-                        row(members, -math.inf, 1.0)
-        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-        c_ = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-        order = np.lexsort((c_, r))
-        r, c_ = r[order], c_[order]
-        indptr = np.zeros(len(lower) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(r, minlength=len(lower)), out=indptr[1:])
-        model = Model(
-            maximise=False,
-            col_lower=np.zeros(n),
-            col_upper=np.ones(n),
-            col_cost=np.array([self.columns[c].cost for _, c in var]),
-            integrality=np.full(n, integer),
-            indptr=indptr,
-            indices=c_.astype(np.int32),
-            data=np.ones(len(c_)),
-            row_lower=np.array(lower),
-            row_upper=np.array(upper),
-            row_block=(),
-            row_group=(),
-            keys=np.zeros((0, 3), dtype=np.int64),
-            y_cols=np.zeros(0, dtype=np.int64),
-        )
-        return model, var
 
 
 def column_generation(
@@ -383,7 +219,7 @@ def column_generation(
         if meal.min_foods >= 1 and problem.no_repeat_meals
     ]
     max_days = problem.max_days_per_food
-    master = _Master(days, day_types, max_days, variety_keys(problem), meal_rule)
+    master = Master(days, day_types, max_days, variety_keys(problem), meal_rule)
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
     # meets every rule of the plan, so it is the first incumbent.
@@ -392,7 +228,7 @@ def column_generation(
         units = {(0, m, f): u for (dd, m, f), u in seed.items() if dd == d}
         cost = _evaluate(pricing[day_types[d]], units)
         seed_cost += cost
-        master.add(_column(day_types[d], units, cost))
+        master.add(column(day_types[d], units, cost))
     incumbent: tuple[float, dict[Key, float]] = (seed_cost, dict(seed))
     log.debug(
         "seed at %.2f s: %d days, %d day types, cost %.4f",
@@ -421,7 +257,7 @@ def column_generation(
         rounds += 1
         t_round = time.perf_counter()
         model, _ = master.model(integer=False)
-        lp = _solve_master(model, rounds_clock)
+        lp = solve_master(model, rounds_clock)
         if lp is None or lp.row_duals is None or lp.objective is None:
             break
         t_lp = time.perf_counter()
@@ -461,12 +297,12 @@ def column_generation(
             if any(value - conv[d] < -_RC_TOL for d in own):
                 # The day-plan's own cost: its pricing value less the charges.
                 cost = value - sum(use.get(f, 0.0) for f in {f for _, _, f in units})
-                added += master.add(_column(t, units, cost))
+                added += master.add(column(t, units, cost))
         if bound is not None:
             best_bound = max(best_bound, bound)
         t_price = time.perf_counter()
         if added == 0 or rounds % _MILP_EVERY == 0 or rounds_clock.left() < 0.5:
-            found = _integer_master(master, rounds_clock)
+            found = integer_master(master, rounds_clock)
             if found is not None and found[0] < incumbent[0] - 1e-9:
                 incumbent = found
         log.debug(
@@ -636,36 +472,3 @@ def _price(
     if result.x is None or result.objective is None or result.bound is None:
         return None
     return _units(model, result.x), result.objective, result.bound
-
-
-def _solve_master(model: Model, deadline: Deadline) -> BackendResult | None:
-    backend = HighsBackend()
-    backend.load(model)
-    result = backend.solve(
-        Deadline(deadline.limit(cap=5.0)),
-        SolveOptions(mip_gap=1e-6, presolve=model.is_mip, interruptible=False),
-    )
-    if result.status not in (BackendStatus.OPTIMAL, BackendStatus.FEASIBLE):
-        return None
-    return result
-
-
-def _integer_master(
-    master: _Master, deadline: Deadline
-) -> tuple[float, dict[Key, float]] | None:
-    model, var = master.model(integer=True)
-    result = _solve_master(model, deadline)
-    if result is None:
-        return None
-    x = result.x
-    if x is None:
-        return None
-    units: dict[Key, float] = {}
-    objective = 0.0
-    for j, (d, c) in enumerate(var):
-        if x[j] > 0.5:
-            column = master.columns[c]
-            objective += column.cost
-            for m, f, u in column.plan:
-                units[(d, m, f)] = u
-    return objective, units

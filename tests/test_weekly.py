@@ -14,12 +14,12 @@ from mealplan import FoodTable, InfeasiblePlanError, MealPlan
 from mealplan._deadline import Deadline
 from mealplan._planner import resolve_targets
 from mealplan._problem import build_problem
-from mealplan._weekly import (
-    _column,
-    _integer_master,
-    _Master,
-    _solve_master,
-    periodic_seed,
+from mealplan._weekly import periodic_seed
+from mealplan._weekly_master import (
+    Master,
+    column,
+    integer_master,
+    solve_master,
     variety_keys,
 )
 from tests.checks import assert_irreducible, check_outcome, check_plan
@@ -280,10 +280,10 @@ def test_pin_that_breaks_the_budget_is_diagnosed() -> None:
 def test_master_counts_bases_not_records_under_the_structure() -> None:
     # Foods 0 and 1 are two forms of one base (key 7); food 2 is its own key.
     # Counting records, the cheap forms would fill all three days.
-    master = _Master(3, [0, 0, 0], 2, {0: 7, 1: 7, 2: 2}, [])
+    master = Master(3, [0, 0, 0], 2, {0: 7, 1: 7, 2: 2}, [])
     for f, cost in ((0, 1.0), (1, 1.0), (2, 3.0)):
-        master.add(_column(0, {(0, 0, f): 1.0}, cost))
-    found = _integer_master(master, Deadline(60))
+        master.add(column(0, {(0, 0, f): 1.0}, cost))
+    found = integer_master(master, Deadline(60))
     assert found is not None
     objective, units = found
     days_of_base = {d for (d, _, f) in units if f in (0, 1)}
@@ -291,7 +291,7 @@ def test_master_counts_bases_not_records_under_the_structure() -> None:
     assert objective == pytest.approx(5.0)
     # The LP's variety dual is charged to every form of the base alike.
     model, _ = master.model(integer=False)
-    lp = _solve_master(model, Deadline(60))
+    lp = solve_master(model, Deadline(60))
     assert lp is not None
     assert lp.row_duals is not None
     charges = master.charges(lp.row_duals)
