@@ -433,27 +433,17 @@ def bare_cbc(mps: Path, settings: Mapping[str, Any], repeats: int) -> dict[str, 
 
 
 def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any]:
-    """plan()'s own time to a first plan: targets, model, its start.
-
-    The start is plan()'s: for whole weeks beyond one under column
-    generation, one week day by day repeated; else day by day.
-    """
-    from mealplan import _planner, _weekly
-    from mealplan._deadline import Deadline
+    """plan()'s own time to a first plan: targets, model, day-by-day start."""
+    from mealplan import _planner
     from mealplan._problem import build_problem
 
     t0 = time.perf_counter()
     req = _planner.parse_request(dict(request))
     targets = _planner.resolve_targets(req, table)
-    problem = build_problem(req, targets, table)
+    build_problem(req, targets, table)
     t1 = time.perf_counter()
     try:
-        deadline = Deadline(req.time_limit)
-        start = (
-            _weekly.periodic_seed(req, targets, table, deadline, _planner._day_by_day)
-            if _weekly.applies(req, problem)
-            else None
-        ) or _planner._day_by_day(req, targets, table, deadline)
+        start = _planner._day_by_day(req, targets, table)
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
     t2 = time.perf_counter()
@@ -1061,8 +1051,7 @@ def quality_lines(res: Mapping[str, Any]) -> list[str]:
         "",
         "Skipped in quick mode."
         if not res.get("weekly_quality")
-        else "plan(): first feasible = targets + model + start (day by day; 28 days: "
-        "one week day by day, repeated); to 5 % = "
+        else "plan(): first feasible = targets + model + day-by-day start; to 5 % = "
         "plan(mip_gap=0.05); to 1 % = plan() (default gap 1 %). Bare HiGHS: "
         "callbacks on the same MILP, no start.",
         "",

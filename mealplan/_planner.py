@@ -68,7 +68,7 @@ from mealplan._problem import (
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._targets import apply_overrides, targets_for
-from mealplan._weekly import applies, column_generation, periodic_seed
+from mealplan._weekly import applies, column_generation
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -189,13 +189,8 @@ def plan(
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        cg = applies(req, problem)
-        # Whole weeks beyond one: one week day by day, repeated, for the rounds.
-        start = (
-            periodic_seed(req, targets, table, deadline, _day_by_day) if cg else None
-        )
-        start = start or _day_by_day(req, targets, table, deadline)
-        if start is not None and cg:
+        start = _day_by_day(req, targets, table, deadline)
+        if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(
                 req, targets, table, problem, start, deadline, _gap(req)

@@ -60,7 +60,7 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import Solution, SolveStatus, _units, solve
-from mealplan._problem import build_problem, default_max_days
+from mealplan._problem import build_problem
 from mealplan._weekly_master import (
     Key,
     Master,
@@ -71,13 +71,11 @@ from mealplan._weekly_master import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from mealplan._catalog import FoodTable
     from mealplan._models import NutrientTargets, PlanRequest
     from mealplan._problem import Problem
 
-__all__ = ["applies", "column_generation", "periodic_seed"]
+__all__ = ["applies", "column_generation"]
 
 # One DEBUG record per round (benchmarks/run.py --weekly shows them): where
 # the time goes and how the bound and the incumbent move.
@@ -112,64 +110,6 @@ def applies(req: PlanRequest, problem: Problem) -> bool:
         and not problem.fixed_scopes
         and all(not b.average for b in problem.bounds)
     )
-
-
-# Plans of whole weeks longer than one start from one week repeated.
-_PERIOD = 7
-
-Seed = dict[Key, float]
-
-
-def periodic_seed(
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    deadline: Deadline,
-    day_by_day: Callable[
-        [PlanRequest, NutrientTargets, FoodTable, Deadline], Seed | None
-    ],
-) -> Seed | None:
-    """Return a start for 14, 21, 28... days: one week planned day by day, repeated.
-
-    A food (or base) the week has on at most ``max_days_per_food // weeks``
-    days is on at most ``max_days_per_food`` days of the plan, and the week's
-    own rule keeps consecutive meals apart; the seam (its last day, then its
-    first) is checked here. 7 daily solves instead of 28 (18.5 s of a 60 s
-    28-day request at load 11): column generation gets the time. None when
-    the plan is not whole weeks, a pin or ban names days, the rule is too
-    tight to split, or the week repeats a meal at the seam.
-    """
-    days = req.days
-    weeks = days // _PERIOD
-    limit = req.max_days_per_food or default_max_days(days)
-    if (
-        days <= _PERIOD
-        or days % _PERIOD
-        or limit // weeks < 1
-        or any(p.days is not None for p in req.pins)
-        or any(b.days is not None for b in req.bans)
-    ):
-        return None
-    week_req = req.model_copy(
-        update={"days": _PERIOD, "max_days_per_food": limit // weeks}
-    )
-    week = day_by_day(week_req, targets, table, deadline)
-    if week is None:
-        return None
-    first: dict[int, set[int]] = {}
-    last: dict[int, set[int]] = {}
-    for d, m, f in week:
-        if d == 0:
-            first.setdefault(m, set()).add(f)
-        elif d == _PERIOD - 1:
-            last.setdefault(m, set()).add(f)
-    if any(first.get(m) == foods for m, foods in last.items()):
-        return None
-    return {
-        (d + k * _PERIOD, m, f): u
-        for k in range(weeks)
-        for (d, m, f), u in week.items()
-    }
 
 
 def _day_request(req: PlanRequest, d: int) -> PlanRequest:

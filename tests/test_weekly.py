@@ -14,7 +14,6 @@ from mealplan import FoodTable, InfeasiblePlanError, MealPlan
 from mealplan._deadline import Deadline
 from mealplan._planner import resolve_targets
 from mealplan._problem import build_problem
-from mealplan._weekly import periodic_seed
 from mealplan._weekly_master import (
     Master,
     column,
@@ -325,31 +324,3 @@ def test_variety_keys_group_the_forms_of_a_base(foods: FoodTable) -> None:
         request.model_copy(update={"structure": False}), targets, foods
     )
     assert all(k == f for f, k in variety_keys(bare).items())
-
-
-def test_periodic_seed_repeats_one_week_within_the_rules() -> None:
-    request = mealplan.PlanRequest.model_validate({"person": ADULT, "days": 28})
-    asked: list[mealplan.PlanRequest] = []
-
-    def week_of(seam_repeats: bool) -> Any:
-        def day_by_day(req: Any, targets: Any, table: Any, deadline: Any) -> Any:
-            asked.append(req)
-            # Food d on day d at meal 0; the last day repeats day 0 or not.
-            last = 0 if seam_repeats else 6
-            return {(d, 0, d if d < 6 else last): 1.0 for d in range(7)}
-
-        return day_by_day
-
-    seed = periodic_seed(request, None, None, Deadline(60), week_of(False))  # type: ignore[arg-type]
-    assert seed is not None
-    # The week is asked with the rule split over its 4 repeats: 14 // 4.
-    assert asked[-1].days == 7
-    assert asked[-1].max_days_per_food == 3
-    assert len({d for d, _, _ in seed}) == 28
-    assert all(seed[(d, 0, d % 7)] == 1.0 for d in range(28))
-    # A week whose last day repeats its first day's meal breaks the seam.
-    assert periodic_seed(request, None, None, Deadline(60), week_of(True)) is None  # type: ignore[arg-type]
-    # A single week, or days that are not whole weeks: no periodic seed.
-    for days in (7, 10):
-        short = request.model_copy(update={"days": days})
-        assert periodic_seed(short, None, None, Deadline(60), week_of(False)) is None  # type: ignore[arg-type]
