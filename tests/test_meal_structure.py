@@ -36,6 +36,22 @@ def test_default_day_has_no_realism_defects(foods: FoodTable) -> None:
     assert sum(defects.values()) == 0, defects
 
 
+def test_structured_days_are_proven_optimal_not_stopped_by_the_clock(
+    foods: FoodTable,
+) -> None:
+    # Once timed out at 10 s (the restricted MILP could not close a half-serving
+    # gap on the pattern); the band of PATTERN_BAND makes them provable. A
+    # generous limit and a check that it was not hit keep this speed-free.
+    for person in ({"age": 15, "sex": "male"}, {"age": 25, "sex": "male"}):
+        extra = {"allergies": ["milk", "egg"]} if person["age"] == 25 else {}
+        result = mealplan.plan(
+            {"person": person, "structure": True, "time_limit": 120, **extra}, foods
+        )
+        check_plan(result, foods)
+        assert result.status.value == "optimal", result.status
+        assert sum(realism_defects(result, foods).values()) == 0
+
+
 def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
     bare = mealplan.plan(
         {"person": ADULT, "structure": False, "pins": [{"food": "olive-oil"}]}, foods
