@@ -671,7 +671,9 @@ class PlanRequest(_Model):
         default=None,
         description="Seed of a small deterministic preference perturbation: two "
         "people with the same needs get different, equally good plans; the same "
-        "request and seed give the same plan. None: no perturbation.",
+        "request and seed give the same plan. None: under the meal structure, a "
+        "seed drawn from the person, diet and allergies (different people get "
+        "different plans, the same person the same plan); without it, none.",
     )
 
     @model_validator(mode="after")
