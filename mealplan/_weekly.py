@@ -6,13 +6,19 @@ day-plan, and a small master picks one column per day:
 
 - convexity: exactly one day-plan per day;
 - variety: a food (not pinned or included) on at most ``max_days_per_food``
-  days;
+  days; under the meal structure the rule counts bases (any form of egg), as
+  the whole-plan MILP does (``_structure_blocks.base_variety``): a base with
+  no pinned form is one row, and a food whose base has a pinned form keeps
+  its own row;
 - no identical meal on consecutive days: for each meal and each meal content
   already in the pool, the day-plans holding it on day d and on day d+1 sum to
   at most one;
 
 Pricing is exact: the daily MILP of that day (its own pins, bans, budget,
-meals...) with the master's variety duals charged per day a food is eaten.
+meals...) with the master's variety duals charged per day a food is eaten
+(a food is at one meal a day, so its binaries sum to its days; under the
+structure a base is in one form a day, so charging every form the base's
+dual charges the base once per day it is eaten).
 The no-repeat rows only involve contents already in the pool, so leaving their
 duals out of pricing under-estimates reduced costs, which keeps the Lagrangian
 bound ``master LP + sum_d (pricing bound_d - convexity dual_d)`` valid.
@@ -28,7 +34,9 @@ deadline; the result carries its real gap against the best bound.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
+import time
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -48,7 +56,11 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientTargets, PlanRequest
     from mealplan._problem import Problem
 
-__all__ = ["applies", "column_generation"]
+__all__ = ["applies", "column_generation", "variety_keys"]
+
+# One DEBUG record per round (benchmarks/run.py --weekly shows them): where
+# the time goes and how the bound and the incumbent move.
+log = logging.getLogger(__name__)
 
 Key = tuple[int, int, int]
 DayPlan = tuple[tuple[int, int, float], ...]
@@ -83,6 +95,31 @@ class _Column:
     cost: float
     foods: frozenset[int]
     meals: dict[int, frozenset[int]] = field(default_factory=dict)
+    keys: frozenset[int] = frozenset()
+    """The variety rule's keys this day-plan uses (foods, or bases)."""
+
+
+def variety_keys(problem: Problem) -> dict[int, int]:
+    """Return food index -> the key the variety rule counts it under.
+
+    Without the meal structure a food is its own key. With it, a base food
+    (every form of egg) is one key, as in the whole-plan MILP's
+    ``base_variety``; a base with a pinned or included form is exempt there,
+    so its other forms keep their own food keys. Pinned foods have no key.
+    Base keys are numbered after the food indices.
+    """
+    n = len(problem.food_ids)
+    pinned = {f for f, _, _ in problem.pins}
+    s = problem.structure
+    base = s.base if s is not None else None
+    if base is None:
+        return {f: f for f in range(n) if f not in pinned}
+    pinned_bases = {int(base[f]) for f in pinned}
+    return {
+        f: f if int(base[f]) in pinned_bases else n + int(base[f])
+        for f in range(n)
+        if f not in pinned
+    }
 
 
 def _day_request(req: PlanRequest, d: int) -> PlanRequest:
@@ -123,13 +160,13 @@ class _Master:
         days: int,
         day_types: list[int],
         max_days: int | None,
-        pinned: set[int],
+        variety_key: dict[int, int],
         meal_rule: list[int],
     ) -> None:
         self.days = days
         self.day_types = day_types
         self.max_days = max_days
-        self.pinned = pinned
+        self.variety_key = variety_key
         self.meal_rule = meal_rule
         self.columns: list[_Column] = []
         self.seen: set[tuple[int, DayPlan]] = set()
@@ -139,8 +176,18 @@ class _Master:
         if key in self.seen:
             return False
         self.seen.add(key)
+        column.keys = frozenset(
+            self.variety_key[f] for f in column.foods if f in self.variety_key
+        )
         self.columns.append(column)
         return True
+
+    def charges(self, duals: np.ndarray) -> dict[int, float]:
+        """Return the per-food charge of the variety duals (each form its base's)."""
+        price = {k: max(-float(duals[r]), 0.0) for k, r in self.variety_rows.items()}
+        return {
+            f: price[k] for f, k in self.variety_key.items() if price.get(k, 0.0) > 0.0
+        }
 
     def model(self, *, integer: bool) -> tuple[Model, list[tuple[int, int]]]:
         """Return the master (one variable per usable (day, column)) and its index."""
@@ -169,15 +216,14 @@ class _Master:
             row(by_day.get(d, []), 1.0, 1.0)
         self.variety_rows: dict[int, int] = {}
         if self.max_days is not None:
-            by_food: dict[int, list[int]] = {}
+            by_key: dict[int, list[int]] = {}
             for j, (_, c) in enumerate(var):
-                for f in self.columns[c].foods:
-                    if f not in self.pinned:
-                        by_food.setdefault(f, []).append(j)
-            for f, members in sorted(by_food.items()):
+                for key in self.columns[c].keys:
+                    by_key.setdefault(key, []).append(j)
+            for key, members in sorted(by_key.items()):
                 days_with = {var[j][0] for j in members}
                 if len(days_with) > self.max_days:
-                    self.variety_rows[f] = len(lower)
+                    self.variety_rows[key] = len(lower)
                     row(members, -math.inf, float(self.max_days))
         for m in self.meal_rule:
             for d in range(self.days - 1):
@@ -239,14 +285,13 @@ def column_generation(
     pricing = [build_problem(r, targets, table) for r in day_reqs]
     if any(p.food_ids != problem.food_ids for p in pricing):
         return None  # the day models must share the whole plan's food indices
-    pinned = {f for f, _, _ in problem.pins}
     meal_rule = [
         m
         for m, meal in enumerate(problem.meals)
         if meal.min_foods >= 1 and problem.no_repeat_meals
     ]
     max_days = problem.max_days_per_food
-    master = _Master(days, day_types, max_days, pinned, meal_rule)
+    master = _Master(days, day_types, max_days, variety_keys(problem), meal_rule)
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
     # meets every rule of the plan, so it is the first incumbent.
@@ -257,6 +302,13 @@ def column_generation(
         seed_cost += cost
         master.add(_column(day_types[d], units, cost))
     incumbent: tuple[float, dict[Key, float]] = (seed_cost, dict(seed))
+    log.debug(
+        "seed at %.2f s: %d days, %d day types, cost %.4f",
+        deadline.elapsed(),
+        days,
+        len(pricing),
+        seed_cost,
+    )
     best_bound = -math.inf
     rounds = 0
     # Quick pricing (the guided start's first plan) while it keeps finding
@@ -267,16 +319,17 @@ def column_generation(
     previous_lp = math.inf
     while not rounds_clock.expired:
         rounds += 1
+        t_round = time.perf_counter()
         model, _ = master.model(integer=False)
         lp = _solve_master(model, rounds_clock)
         if lp is None or lp.row_duals is None or lp.objective is None:
             break
+        t_lp = time.perf_counter()
         conv = lp.row_duals[:days]
-        use = {
-            f: max(-float(lp.row_duals[r]), 0.0) for f, r in master.variety_rows.items()
-        }
+        use = master.charges(lp.row_duals)
         bound: float | None = lp.objective
         added = 0
+        unproven = 0
         for t, pp in enumerate(pricing):
             priced = (
                 None if rounds_clock.expired else _price(pp, use, rounds_clock, exact)
@@ -285,6 +338,7 @@ def column_generation(
                 bound = None
                 break
             units, value, lower = priced
+            unproven += value - lower > 1e-6 * max(abs(value), 1.0)
             own = [d for d in range(days) if day_types[d] == t]
             if bound is not None:
                 bound += sum(lower - conv[d] for d in own)
@@ -294,10 +348,30 @@ def column_generation(
                 added += master.add(_column(t, units, cost))
         if bound is not None:
             best_bound = max(best_bound, bound)
+        t_price = time.perf_counter()
         if added == 0 or rounds % _MILP_EVERY == 0 or rounds_clock.left() < 0.5:
             found = _integer_master(master, rounds_clock)
             if found is not None and found[0] < incumbent[0] - 1e-9:
                 incumbent = found
+        log.debug(
+            "round %d at %.2f s: %s pricing, master LP %.4f (%.2f s), "
+            "pricing %.2f s (%d of %d not proven), round bound %s, best bound "
+            "%.4f, incumbent %.4f (MILP master %.2f s), %d day-plans (+%d)",
+            rounds,
+            deadline.elapsed(),
+            "exact" if exact else "quick",
+            lp.objective,
+            t_lp - t_round,
+            t_price - t_lp,
+            unproven,
+            len(pricing),
+            "none" if bound is None else f"{bound:.4f}",
+            best_bound,
+            incumbent[0],
+            time.perf_counter() - t_price,
+            len(master.columns),
+            added,
+        )
         if best_bound > -math.inf:
             gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
             if gap <= mip_gap:
@@ -311,8 +385,15 @@ def column_generation(
         previous_lp = lp.objective
     gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
     if gap > mip_gap and not deadline.expired:
+        t_polish = time.perf_counter()
         incumbent, whole_bound = _polish(problem, incumbent, deadline, mip_gap)
         best_bound = max(best_bound, whole_bound)
+        log.debug(
+            "whole-plan MILP %.2f s: bound %.4f, incumbent %.4f",
+            time.perf_counter() - t_polish,
+            whole_bound,
+            incumbent[0],
+        )
     objective, units = incumbent
     solution = Solution(
         SolveStatus.FEASIBLE,

@@ -11,6 +11,16 @@ from hypothesis import strategies as st
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan
+from mealplan._deadline import Deadline
+from mealplan._planner import resolve_targets
+from mealplan._problem import build_problem
+from mealplan._weekly import (
+    _column,
+    _integer_master,
+    _Master,
+    _solve_master,
+    variety_keys,
+)
 from tests.checks import assert_irreducible, check_outcome, check_plan
 
 ADULT = {"age": 35, "sex": "female"}
@@ -261,3 +271,56 @@ def test_pin_that_breaks_the_budget_is_diagnosed() -> None:
     groups = [c.constraint for c in info.value.diagnosis.conflicts]
     assert {"pins", "budget"} <= set(groups)
     assert_irreducible(request, table, groups)
+
+
+# ------------------------------------------- column generation's master, no clock
+
+
+def test_master_counts_bases_not_records_under_the_structure() -> None:
+    # Foods 0 and 1 are two forms of one base (key 7); food 2 is its own key.
+    # Counting records, the cheap forms would fill all three days.
+    master = _Master(3, [0, 0, 0], 2, {0: 7, 1: 7, 2: 2}, [])
+    for f, cost in ((0, 1.0), (1, 1.0), (2, 3.0)):
+        master.add(_column(0, {(0, 0, f): 1.0}, cost))
+    found = _integer_master(master, Deadline(60))
+    assert found is not None
+    objective, units = found
+    days_of_base = {d for (d, _, f) in units if f in (0, 1)}
+    assert len(days_of_base) == 2
+    assert objective == pytest.approx(5.0)
+    # The LP's variety dual is charged to every form of the base alike.
+    model, _ = master.model(integer=False)
+    lp = _solve_master(model, Deadline(60))
+    assert lp is not None
+    assert lp.row_duals is not None
+    charges = master.charges(lp.row_duals)
+    assert charges[0] == charges[1] == pytest.approx(2.0)
+    assert 2 not in charges
+
+
+def test_variety_keys_group_the_forms_of_a_base(foods: FoodTable) -> None:
+    request = mealplan.PlanRequest.model_validate(
+        {"person": ADULT, "days": 7, "structure": True, "pins": [{"food": "egg-whole"}]}
+    )
+    targets = resolve_targets(request, foods)
+    problem = build_problem(request, targets, foods)
+    keys = variety_keys(problem)
+    base = dict(zip(foods.ids, foods.texts("base"), strict=True))
+    ids = problem.food_ids
+    by_base: dict[str, set[int]] = {}
+    for f, key in keys.items():
+        by_base.setdefault(base[ids[f]] or ids[f], set()).add(key)
+    # One key per base with no pinned form; the egg base keeps food keys.
+    egg_forms = [f for f in range(len(ids)) if base[ids[f]] == "egg"]
+    assert len(egg_forms) > 1
+    assert ids.index("egg-whole") not in keys
+    assert all(keys[f] == f for f in egg_forms if f in keys)
+    shared = [b for b, k in by_base.items() if b != "egg"]
+    assert all(len(by_base[b]) == 1 for b in shared)
+    assert any(
+        sum(1 for f in keys if (base[ids[f]] or ids[f]) == b) > 1 for b in shared
+    )
+    bare = build_problem(
+        request.model_copy(update={"structure": False}), targets, foods
+    )
+    assert all(k == f for f, k in variety_keys(bare).items())
