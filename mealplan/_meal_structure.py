@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._models import MealStructure, default_meal_structure
-from mealplan._structure import HALF_SERVED_CATEGORIES, Cap, load_caps
+from mealplan._structure import (
+    COOKING_FAT_ROLE,
+    FAT_HOST_ROLES,
+    HALF_SERVED_CATEGORIES,
+    Cap,
+    fat_host,
+    load_caps,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
-    from mealplan._models import PlanRequest
+    from mealplan._models import PlanItem, PlanRequest
     from mealplan._problem import MealRow
 
 __all__ = [
@@ -45,6 +52,7 @@ __all__ = [
     "MealCapRow",
     "PartRow",
     "StructureData",
+    "attach_fats",
     "base_of",
     "default_seed",
     "has_roles",
@@ -54,8 +62,12 @@ __all__ = [
     "structures_by_slot",
 ]
 
-NEVER_ITEM_ROLES = frozenset({"fat", "sugar"})
-"""A food with one of these roles is never an item of its own."""
+NEVER_ITEM_ROLES = frozenset({"sugar"})
+"""A food with one of these roles is never an item of its own. A fat (oil,
+butter, dressing) is one only as the cooking fat, dressing or spread of an
+item of its meal: the ``cooking fat`` part of a meal's structure (at most one
+a meal), the fat companion rule and the 1 tbsp ``fat_item`` cap; meals with
+no such part get no fat at all (:func:`restrict_meals`)."""
 
 # Foods whose only role is a condiment (ketchup, mustard, salt) are not items either.
 _CONDIMENT_ONLY = frozenset({"condiment"})
@@ -77,6 +89,12 @@ COMPANIONS: tuple[Companion, ...] = (
         "ready-to-eat cereal with milk, yogurt or a plant milk",
     ),
     Companion("spread", frozenset({"bread"}), "a spread with bread"),
+    Companion(
+        COOKING_FAT_ROLE,
+        FAT_HOST_ROLES,
+        "oil, butter or dressing only with an item it is cooked with, dresses "
+        "or is spread on",
+    ),
 )
 """The companion rules (reviewed with the roles vocabulary of foods/structure.csv)."""
 
@@ -232,6 +250,15 @@ def default_seed(request: PlanRequest) -> int:
     return zlib.crc32(who.encode())
 
 
+def _without_fat(
+    meal: MealRow, rows: NDArray[np.int_], roles: list[frozenset[str]]
+) -> MealRow:
+    from dataclasses import replace
+
+    keep = tuple(f for f in meal.foods if COOKING_FAT_ROLE not in roles[int(rows[f])])
+    return meal if len(keep) == len(meal.foods) else replace(meal, foods=keep)
+
+
 def restrict_meals(
     request: PlanRequest,
     table: FoodTable,
@@ -245,16 +272,19 @@ def restrict_meals(
     """
     from dataclasses import replace
 
-    if not request.structure or not has_roles(table) or len(meals) <= 1:
+    if not request.structure or not has_roles(table):
         return meals, {}
-    slots = structures_by_slot(request)
     roles = _roles(table)
+    if len(meals) <= 1:
+        # No meals to cook in: a fat would be an item of its own.
+        return tuple(_without_fat(meal, rows, roles) for meal in meals), {}
+    slots = structures_by_slot(request)
     out: list[MealRow] = []
     on: dict[int, bool] = {}
     for m, meal in enumerate(meals):
         spec = slots.get(meal.slot.value) if meal.slot is not None else None
         if spec is None or not impose(meal.name):
-            out.append(meal)
+            out.append(_without_fat(meal, rows, roles))
             continue
         on[m] = True
         fill = frozenset().union(*(frozenset(p.roles) for p in spec.parts))
@@ -370,3 +400,56 @@ def _meal_rules(
                     )
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
+    """Show each fat of a day's items as part of an item of its meal.
+
+    A fat (oil, butter, dressing) gets ``part_of`` (the item it is cooked
+    with, dresses or is spread on, chosen by :func:`~mealplan._structure.fat_host`)
+    and ``part_as``, and is listed right after that item. Items of a table
+    without roles, and fats with nothing to go with (the bare model), are
+    returned as they are.
+    """
+    if not table.has_column("roles") or not items:
+        return list(items)
+    every = _roles(table)
+    index = {fid: i for i, fid in enumerate(table.ids)}
+    bases = table.texts("base") if table.has_column("base") else [""] * len(index)
+
+    def roles(item: PlanItem) -> frozenset[str]:
+        i = index.get(item.food_id)
+        return every[i] if i is not None else frozenset()
+
+    out = list(items)
+    after: dict[int, list[PlanItem]] = {}
+    placed: set[int] = set()
+    for k, item in enumerate(items):
+        if COOKING_FAT_ROLE not in roles(item):
+            continue
+        meal = [
+            (j, other)
+            for j, other in enumerate(items)
+            if other.meal == item.meal
+            and j != k
+            and COOKING_FAT_ROLE not in roles(other)
+        ]
+        base = bases[index[item.food_id]]
+        host = fat_host(base, [(o.food_id, roles(o)) for _, o in meal])
+        if host is None:
+            continue
+        j = next(j for j, o in meal if o.food_id == host[0])
+        words = host[1]
+        after.setdefault(j, []).append(
+            item.model_copy(update={"part_of": host[0], "part_as": words})
+        )
+        placed.add(k)
+    if not placed:
+        return out
+    ordered: list[PlanItem] = []
+    for k, item in enumerate(out):
+        if k in placed:
+            continue
+        ordered.append(item)
+        ordered.extend(after.get(k, ()))
+    return ordered

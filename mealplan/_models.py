@@ -482,6 +482,8 @@ def default_meal_structure() -> list[MealStructure]:
     Breakfast: a grain, cereal or breakfast dish (or bread), with optional milk
     or plant milk, fruit, a drink and a spread. Lunch and dinner: a main (a
     dish or a protein food) with optional sides. A snack: one or two items.
+    Breakfast, lunch and dinner may have one cooking fat or dressing (at most
+    1 tbsp), which the plan shows with the item it goes with.
     """
     return [
         MealStructure(
@@ -497,6 +499,7 @@ def default_meal_structure() -> list[MealStructure]:
                 _part("fruit", "fruit"),
                 _part("beverage", "beverage"),
                 _part("spread", "spread"),
+                _part("cooking fat", "fat"),
             ],
         ),
         *(
@@ -510,6 +513,7 @@ def default_meal_structure() -> list[MealStructure]:
                     _part("dairy", "dairy plant_milk"),
                     _part("fruit", "fruit"),
                     _part("beverage", "beverage"),
+                    _part("cooking fat or dressing", "fat"),
                 ],
             )
             for slot in (MealSlot.LUNCH, MealSlot.DINNER)
@@ -646,11 +650,11 @@ class PlanRequest(_Model):
     structure: bool = Field(
         default=False,
         description="Meals a person would eat: each meal made of its structure's "
-        "parts, cereal with milk and spreads with bread, no fat, sugar or condiment "
-        "as an item, one form of a base food a day, whole units for countable "
-        "foods, and the caps of foods/portion_caps.csv. Off by default until the "
-        "weekly column generation counts bases and structured days solve within "
-        "the default time limit; False: the bare model.",
+        "parts, cereal with milk and spreads with bread, fat only as the cooking "
+        "fat, dressing or spread of an item of its meal (one a meal, at most 1 "
+        "tbsp; PlanItem.part_of), no sugar or condiment as an item, one form of a "
+        "base food a day, whole units for countable foods, and the caps of "
+        "foods/portion_caps.csv. False: the bare model.",
     )
     meal_structure: list[MealStructure] | None = Field(
         default=None,
@@ -747,6 +751,19 @@ class PlanItem(_Model):
     grams: Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
     cost: Annotated[float | None, Field(strict=True, ge=0)]
     energy_kcal: Annotated[float | None, Field(strict=True, ge=0)]
+    part_of: Annotated[str | None, Field(max_length=200)] = Field(
+        default=None,
+        description="For a cooking fat, dressing or spread (oil, butter, "
+        "mayonnaise): the food_id of the item of the same meal it is cooked "
+        "with, dresses or is spread on; null for an item of its own.",
+    )
+    part_as: Literal["cooked with", "dressed with", "spread with", "with"] | None = (
+        Field(
+            default=None,
+            description="How a part_of item goes with its item, as a report says "
+            "it: 'cooked with 1½ tsp olive oil'.",
+        )
+    )
 
 
 class NutrientTotal(_Model):

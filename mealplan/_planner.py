@@ -36,7 +36,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
-from mealplan._meal_structure import base_of
+from mealplan._meal_structure import attach_fats, base_of
 from mealplan._models import (
     BoundKind,
     BoundOverride,
@@ -512,7 +512,10 @@ def _day_items(
         (k for k in solution.units if k[0] == d),
         key=lambda k: (k[1], problem.food_ids[k[2]]),
     )
-    return [_item(columns, problem, *k, solution.units[k]) for k in keys]
+    items = [_item(columns, problem, *k, solution.units[k]) for k in keys]
+    # A cooking fat is shown with the item it is cooked with (issue 11).
+    structured = problem.structure is not None and problem.structure.parts
+    return attach_fats(items, columns.table) if structured else items
 
 
 def _notes(

@@ -306,7 +306,8 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         )
     if name == "items":
         return (
-            "no fat, sugar or condiment as an item of its own",
+            "no sugar or condiment as an item of its own (and fat only with an "
+            "item it is cooked with)",
             f"Allow more foods, {off}.",
         )
     meal = next((m for m in request.meals or () if m.name == name), None)

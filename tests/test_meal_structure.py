@@ -62,12 +62,45 @@ def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
         {"person": ADULT, "structure": False, "pins": [{"food": "olive-oil"}]}, foods
     )
     assert "olive-oil" in _items(bare)
+    # Sugar is never an item under the structure (a fat is, as part of an item).
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(
-            {"person": ADULT, "structure": True, "pins": [{"food": "olive-oil"}]}, foods
+            {"person": ADULT, "structure": True, "pins": [{"food": "honey"}]}, foods
         )
     names = {c.constraint for c in info.value.diagnosis.conflicts}
     assert "structure:items" in names
+
+
+def test_oil_is_the_cooking_fat_of_an_item_of_its_meal(foods: FoodTable) -> None:
+    from mealplan._report import item_label
+
+    result = mealplan.plan(
+        {"person": ADULT, "structure": True, "pins": [{"food": "olive-oil"}]}, foods
+    )
+    check_plan(result, foods)  # one fat a meal, <= 1 tbsp, part of a host item
+    assert sum(realism_defects(result, foods).values()) == 0
+    oil = next(i for i in result.items if i.food_id == "olive-oil")
+    host = next(
+        i for i in result.items if i.food_id == oil.part_of and i.meal == oil.meal
+    )
+    assert oil.grams <= 15.0
+    items = result.days[0].items
+    assert items.index(oil) == items.index(host) + 1  # listed with its item
+    label = item_label(oil)
+    assert label.startswith(f"↳ {oil.part_as} ")
+    assert label.endswith("olive oil")
+    assert "olive oil" in mealplan.render_text(result)
+    with pytest.raises(InfeasiblePlanError):
+        # No meal to cook in: a fat alone would be an item of its own.
+        mealplan.plan(
+            {
+                "person": ADULT,
+                "structure": True,
+                "meals": None,
+                "pins": [{"food": "olive-oil"}],
+            },
+            foods,
+        )
 
 
 def test_dislikes_are_never_planned_and_likes_are_favoured(foods: FoodTable) -> None:
