@@ -250,15 +250,6 @@ def default_seed(request: PlanRequest) -> int:
     return zlib.crc32(who.encode())
 
 
-def _without_fat(
-    meal: MealRow, rows: NDArray[np.int_], roles: list[frozenset[str]]
-) -> MealRow:
-    from dataclasses import replace
-
-    keep = tuple(f for f in meal.foods if COOKING_FAT_ROLE not in roles[int(rows[f])])
-    return meal if len(keep) == len(meal.foods) else replace(meal, foods=keep)
-
-
 def restrict_meals(
     request: PlanRequest,
     table: FoodTable,
@@ -274,17 +265,16 @@ def restrict_meals(
 
     if not request.structure or not has_roles(table):
         return meals, {}
-    roles = _roles(table)
     if len(meals) <= 1:
-        # No meals to cook in: a fat would be an item of its own.
-        return tuple(_without_fat(meal, rows, roles) for meal in meals), {}
+        return meals, {}
+    roles = _roles(table)
     slots = structures_by_slot(request)
     out: list[MealRow] = []
     on: dict[int, bool] = {}
     for m, meal in enumerate(meals):
         spec = slots.get(meal.slot.value) if meal.slot is not None else None
         if spec is None or not impose(meal.name):
-            out.append(_without_fat(meal, rows, roles))
+            out.append(meal)
             continue
         on[m] = True
         fill = frozenset().union(*(frozenset(p.roles) for p in spec.parts))
@@ -328,6 +318,10 @@ def prepare(
     every = _roles(table)
     roles = [every[int(i)] for i in rows]
     parts, companions, meal_caps = _meal_rules(request, meals, structured, roles)
+    if impose("items"):
+        loose = _loose_fat_rules(meals, structured, roles)
+        parts += loose[0]
+        companions += loose[1]
     base = None
     # Only a table that gives two candidates one base has a rule to impose.
     if len(set(names)) < len(names) and impose("one_form"):
@@ -355,6 +349,36 @@ def prepare(
         like=like,
         jitter=jitter,
     )
+
+
+def _loose_fat_rules(
+    meals: tuple[MealRow, ...],
+    structured: dict[int, bool],
+    roles: list[frozenset[str]],
+) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...]]:
+    """One fat at most, and only with an item it goes with, in unstructured meals.
+
+    A structured meal's parts and companions already say so; a meal without
+    a slot (a plan with no meal split is one such meal a day) gets the same
+    two rules here, so a fat is never an item of its own there either.
+    """
+    fat_rule = next(c for c in COMPANIONS if c.needs == COOKING_FAT_ROLE)
+    parts: list[PartRow] = []
+    companions: list[CompanionRow] = []
+    for m, meal in enumerate(meals):
+        if structured.get(m):
+            continue
+        fats = tuple(f for f in meal.foods if COOKING_FAT_ROLE in roles[f])
+        if not fats:
+            continue
+        hosts = tuple(
+            f
+            for f in meal.foods
+            if roles[f] & FAT_HOST_ROLES and COOKING_FAT_ROLE not in roles[f]
+        )
+        parts.append(PartRow("items", m, "cooking fat", fats, 0, 1))
+        companions.append(CompanionRow("items", m, fats, hosts, fat_rule.words))
+    return tuple(parts), tuple(companions)
 
 
 def _meal_rules(

@@ -90,17 +90,18 @@ def test_oil_is_the_cooking_fat_of_an_item_of_its_meal(foods: FoodTable) -> None
     assert label.startswith(f"↳ {oil.part_as} ")
     assert label.endswith("olive oil")
     assert "olive oil" in mealplan.render_text(result)
-    with pytest.raises(InfeasiblePlanError):
-        # No meal to cook in: a fat alone would be an item of its own.
-        mealplan.plan(
-            {
-                "person": ADULT,
-                "structure": True,
-                "meals": None,
-                "pins": [{"food": "olive-oil"}],
-            },
-            foods,
-        )
+    # No meal split: still one fat, part of an item of the day.
+    day = mealplan.plan(
+        {
+            "person": ADULT,
+            "structure": True,
+            "meals": None,
+            "pins": [{"food": "olive-oil"}],
+        },
+        foods,
+    )
+    check_plan(day, foods)
+    assert next(i for i in day.items if i.food_id == "olive-oil").part_of
 
 
 def test_dislikes_are_never_planned_and_likes_are_favoured(foods: FoodTable) -> None:
