@@ -113,13 +113,18 @@ class PartRow:
 
 @dataclass(frozen=True)
 class CompanionRow:
-    """``y[needs food] <= sum of y[providers]`` in ``meal`` every day."""
+    """``y[needs food] <= sum of y[providers]`` in ``meal`` every day.
+
+    ``pooled``: one row, ``sum of y[needs] <= sum of y[providers]`` (each fat
+    with an item of its own to go with).
+    """
 
     group: str
     meal: int
     needs: tuple[int, ...]
     providers: tuple[int, ...]
     words: str
+    pooled: bool = False
 
 
 @dataclass(frozen=True)
@@ -356,7 +361,7 @@ def _loose_fat_rules(
     structured: dict[int, bool],
     roles: list[frozenset[str]],
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...]]:
-    """One fat at most, and only with an item it goes with, in unstructured meals.
+    """Each fat with an item of its own to go with, in unstructured meals.
 
     A structured meal's parts and companions already say so; a meal without
     a slot (a plan with no meal split is one such meal a day) gets the same
@@ -376,8 +381,10 @@ def _loose_fat_rules(
             for f in meal.foods
             if roles[f] & FAT_HOST_ROLES and COOKING_FAT_ROLE not in roles[f]
         )
-        parts.append(PartRow("items", m, "cooking fat", fats, 0, 1))
-        companions.append(CompanionRow("items", m, fats, hosts, fat_rule.words))
+        parts.append(PartRow("items", m, "cooking fat", fats, 0, len(fats)))
+        companions.append(
+            CompanionRow("items", m, fats, hosts, fat_rule.words, pooled=True)
+        )
     return tuple(parts), tuple(companions)
 
 
@@ -405,9 +412,14 @@ def _meal_rules(
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:
-                providers = tuple(f for f in meal.foods if roles[f] & rule.with_roles)
+                providers = tuple(
+                    f
+                    for f in meal.foods
+                    if roles[f] & rule.with_roles and rule.needs not in roles[f]
+                )
+                pooled = rule.needs == COOKING_FAT_ROLE
                 companions.append(
-                    CompanionRow(meal.name, m, needs, providers, rule.words)
+                    CompanionRow(meal.name, m, needs, providers, rule.words, pooled)
                 )
         for cap in caps:
             if cap.kind == "slot" and meal.slot.value not in cap.values:
@@ -429,7 +441,7 @@ def _meal_rules(
 def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
     """Show each fat of a day's items as part of an item of its meal.
 
-    A fat (oil, butter, dressing) gets ``part_of`` (the item it is cooked
+    A fat (oil, butter, dressing) gets ``part_of`` (an item, one fat each, it is cooked
     with, dresses or is spread on, chosen by :func:`~mealplan._structure.fat_host`)
     and ``part_as``, and is listed right after that item. Items of a table
     without roles, and fats with nothing to go with (the bare model), are
@@ -456,6 +468,7 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
             for j, other in enumerate(items)
             if other.meal == item.meal
             and j != k
+            and j not in after  # one fat per item
             and COOKING_FAT_ROLE not in roles(other)
         ]
         base = bases[index[item.food_id]]

@@ -482,8 +482,9 @@ def default_meal_structure() -> list[MealStructure]:
     Breakfast: a grain, cereal or breakfast dish (or bread), with optional milk
     or plant milk, fruit, a drink and a spread. Lunch and dinner: a main (a
     dish or a protein food) with optional sides. A snack: one or two items.
-    Breakfast, lunch and dinner may have one cooking fat or dressing (at most
-    1 tbsp), which the plan shows with the item it goes with.
+    Breakfast may have a cooking fat or spread, lunch and dinner up to two
+    cooking fats or dressings: each at most 1 tbsp and with an item of its own
+    that it goes with, which the plan shows it with.
     """
     return [
         MealStructure(
@@ -513,7 +514,7 @@ def default_meal_structure() -> list[MealStructure]:
                     _part("dairy", "dairy plant_milk"),
                     _part("fruit", "fruit"),
                     _part("beverage", "beverage"),
-                    _part("cooking fat or dressing", "fat"),
+                    _part("cooking fat or dressing", "fat", 0, 2),
                 ],
             )
             for slot in (MealSlot.LUNCH, MealSlot.DINNER)
@@ -648,7 +649,7 @@ class PlanRequest(_Model):
         "day, 0.01 for a multi-day plan.",
     )
     structure: bool = Field(
-        default=False,
+        default=True,
         description="Meals a person would eat: each meal made of its structure's "
         "parts, cereal with milk and spreads with bread, fat only as the cooking "
         "fat, dressing or spread of an item of its meal (one a meal, at most 1 "

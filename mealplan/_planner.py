@@ -592,9 +592,11 @@ def _assemble(
             order = {m.name: k for k, m in enumerate(problem.meals)}
             kept = keep_items[d + 1]
             new_meals = {i.meal for i in items} - {i.meal for i in kept}
+            # A stable sort by meal keeps each meal's own order (a cooking
+            # fat right after its item; otherwise by food id, as planned).
             items = sorted(
                 [*kept, *(i for i in items if i.meal in new_meals)],
-                key=lambda i: (order.get(i.meal or "", 0), i.food_id),
+                key=lambda i: order.get(i.meal or "", 0),
             )
         days.append(_day_plan(d + 1, items, table, targets))
     grams: dict[str, float] = {}

@@ -75,9 +75,9 @@ _MILKS = frozenset({"dairy", "plant_milk"})
 
 COOKING_FAT_ROLE = "fat"
 """Foods of this role (oils, butter, dressings, mayonnaise) are never an item
-of their own: at most one a meal, at most 1 tbsp (``fat_item`` in
-portion_caps.csv), as the cooking fat, dressing or spread of an item of the
-same meal with one of :data:`FAT_HOST_ROLES`."""
+of their own: each is the cooking fat, dressing or spread of an item of the
+same meal with one of :data:`FAT_HOST_ROLES` (one fat per such item), at most
+1 tbsp (``fat_item`` in portion_caps.csv)."""
 FAT_HOST_ROLES = frozenset(
     {
         "protein",
@@ -339,12 +339,16 @@ def _item_defects(
 def _loose_fats(items: list[tuple[str, float]], facts: Mapping[str, FoodFacts]) -> int:
     """Count the fats of a meal that are items of their own.
 
-    A second fat in a meal is one, and so is any fat in a meal with nothing
-    to cook, dress or spread it on.
+    Each fat needs an item of its own to be cooked with, dress or be spread
+    on; the fats beyond the meal's number of such items are loose.
     """
     fats = [f for f, _ in items if COOKING_FAT_ROLE in facts[f].roles]
-    hosts = [f for f, _ in items if facts[f].roles & FAT_HOST_ROLES]
-    return max(len(fats) - 1, 0) if hosts else len(fats)
+    hosts = [
+        f
+        for f, _ in items
+        if facts[f].roles & FAT_HOST_ROLES and COOKING_FAT_ROLE not in facts[f].roles
+    ]
+    return max(len(fats) - len(hosts), 0)
 
 
 def _meal_defects(

@@ -132,6 +132,18 @@ def companions(b: ModelBuilder) -> None:
             if not _free(b, d, rule.meal):
                 continue
             providers = b.y[_positions(b, d, rule.meal, rule.providers)]
+            if rule.pooled:
+                needs = b.y[_positions(b, d, rule.meal, rule.needs)]
+                if len(needs):
+                    b.add_row(
+                        np.concatenate([needs, providers]),
+                        np.concatenate([np.ones(len(needs)), -np.ones(len(providers))]),
+                        -INF,
+                        0.0,
+                        Block.COMPANION,
+                        group,
+                    )
+                continue
             for k in _positions(b, d, rule.meal, rule.needs):
                 # A food can be both (yogurt-with-cereal dishes): it needs no other.
                 others = providers[providers != b.y[k]]

@@ -434,8 +434,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                         )
         for meal, items in by_meal.items():
             fats = [i for i in items if "fat" in facts[i.food_id]["roles"]]
-            # One fat a meal, part of an item of that meal that takes a fat.
-            assert len(fats) <= 1, (day.day, meal, [i.food_id for i in fats])
+            # Each fat part of its own item of that meal, one that takes a fat.
+            hosts = [f.part_of for f in fats]
+            assert len(hosts) == len(set(hosts)), (day.day, meal, hosts)
             for fat in fats:
                 host = [i for i in items if i.food_id == fat.part_of]
                 assert host, (day.day, meal, fat.food_id, fat.part_of)
