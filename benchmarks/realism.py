@@ -16,8 +16,9 @@ or sugar as its own item (and condiments), items and meals over the caps of
 10 g of protein, ready-to-eat cereal without milk, fractional whole units; per
 week, a base eaten on more days than the variety rule allows while every
 record stays within it. Across personas: the largest share of plans that
-share one food (by base). Goal (issue 11): zero defects, and no food in more
-than half of the plans.
+share one food (by base; cooking fats, which are part of an item, are listed
+apart). Goal (issue 11): zero defects, and no food in more than half of the
+plans.
 
 When the request model has a structure switch (``PlanRequest.structure``),
 each persona is also planned without it, and the price of realism (objective
@@ -107,7 +108,14 @@ def _run(
         return {"persona": name, "status": type(exc).__name__, "error": str(exc)[:200]}
     seconds = time.perf_counter() - started
     defects = realism_defects(plan, table)
-    bases = sorted({table.food(i.food_id).base or i.food_id for i in plan.items})
+    # A cooking fat is part of an item (PlanItem.part_of), not a food of the
+    # plan's own: most cooks use oil, so fats are counted apart.
+    bases = sorted(
+        {table.food(i.food_id).base or i.food_id for i in plan.items if not i.part_of}
+    )
+    fats = sorted(
+        {table.food(i.food_id).base or i.food_id for i in plan.items if i.part_of}
+    )
     return {
         "persona": name,
         "status": str(plan.status),
@@ -120,6 +128,7 @@ def _run(
         "defects": defects,
         "defects_per_day": round(sum(defects.values()) / len(plan.days), 2),
         "bases": bases,
+        "cooking_fats": fats,
     }
 
 
@@ -158,6 +167,8 @@ def _markdown(result: dict[str, Any]) -> str:
         f"Largest share of plans sharing one food: {s['top_share']:.0%} "
         f"({s['top_base']}); goal at most 50 %. Top five: "
         + ", ".join(f"{b} {c}" for b, c in s["top_bases"])
+        + ". Cooking fats, shown as part of an item and not counted above: "
+        + (", ".join(f"{b} {c}" for b, c in s["cooking_fats"]) or "none")
         + ".",
         "",
         f"Price of realism: {s['price_of_realism']}",
@@ -200,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         by_kind.update(p["defects"])
     days = sum(p["days"] for p in ok)
     shared = Counter(b for p in ok for b in p["bases"])
+    fats = Counter(b for p in ok for b in p["cooking_fats"])
     top_base, top_count = shared.most_common(1)[0] if shared else ("-", 0)
     if switch:
         pairs = [
@@ -237,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             "top_base": top_base,
             "top_share": top_count / max(len(ok), 1),
             "top_bases": shared.most_common(5),
+            "cooking_fats": fats.most_common(),
             "price_of_realism": price,
         },
     }

@@ -1,22 +1,28 @@
-"""A vegetarian week with meal slots and variety, then its grocery list.
+"""A vegetarian week of real meals, with FNDDS dishes, then its grocery list.
 
-Each day is split into breakfast, lunch, dinner and a snack; no food appears
-on more than half the days, and no meal repeats the day before. Then one lunch
-is swapped out ("not this lunch") with the rest of the week kept as it was.
+Each day is breakfast, lunch, dinner and a snack built as meals (the default
+meal structure): dishes as eaten (huevos rancheros, chiles rellenos...) beside
+single foods, oil or butter shown as the cooking fat of an item, one form of
+each base food a day; no food on more than half the days, and no meal repeats
+the day before. The grocery list breaks the dishes down into what to buy.
+Then one lunch is swapped out ("not this lunch") with the rest of the week
+kept as it was.
 Run: python examples/vegetarian_week.py
 """
 
 from __future__ import annotations
 
 import mealplan
+from mealplan._structure import realism_defects
 
-foods = mealplan.load_foods()
+foods = mealplan.load_foods(dishes=True)  # the bundled table and its dishes
 week = mealplan.plan(
     {
         "person": {"age": 42, "sex": "male", "weight_kg": 78, "height_cm": 178},
         "diet": "vegetarian",
         "days": 7,
-        "time_limit": 20,
+        # A structured week with dishes needs more than the default 10 s.
+        "time_limit": 60,
     },
     foods,
 )
@@ -36,6 +42,8 @@ print(
 
 # Checks on the example's own output.
 assert len(week.days) == 7
+assert any(foods.food(item.food_id).fndds_code for item in week.items)  # dishes
+assert sum(realism_defects(week, foods).values()) == 0
 assert all(foods.food(item.food_id).vegetarian for item in week.items)
 for day in week.days:
     for nutrient in mealplan.FOCUS_NUTRIENTS:

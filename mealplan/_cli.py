@@ -1235,13 +1235,13 @@ def _add_taste(p: argparse.ArgumentParser) -> None:
         action="store_true",
         default=None,
         help="plan meals a person would eat: meal parts, companions, one form of a "
-        "base food a day, whole units, portion caps (off by default for now)",
+        "base food a day, whole units, portion caps (the default)",
     )
     g.add_argument(
         "--no-structure",
         action="store_true",
         default=None,
-        help="drop the meal structure rules (the bare nutrient model; the default)",
+        help="drop the meal structure rules (the bare nutrient model)",
     )
 
 

@@ -22,6 +22,7 @@ from mealplan._report import (
     DOCTOR_ADVICE,
     food_mentions,
     grocery_list,
+    item_label,
     money,
     number,
     nutrient_label,
@@ -228,7 +229,7 @@ def _meal_html(
         )
     rows = "".join(
         "<tr>"
-        f"<td>{escape(i.name)}<br><small>{escape(i.food_id)}</small></td>"
+        f"<td>{escape(item_label(i))}<br><small>{escape(i.food_id)}</small></td>"
         f"<td>{escape(portions_text(i.portions, i.portion_description))}</td>"
         f'<td class="num">{number(i.grams)} g</td>'
         f'<td class="num">{"—" if i.energy_kcal is None else f"{i.energy_kcal:.0f}"}</td>'

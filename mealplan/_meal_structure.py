@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._models import MealStructure, default_meal_structure
-from mealplan._structure import HALF_SERVED_CATEGORIES, Cap, load_caps
+from mealplan._structure import (
+    COOKING_FAT_ROLE,
+    FAT_HOST_ROLES,
+    HALF_SERVED_CATEGORIES,
+    Cap,
+    fat_host,
+    load_caps,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
-    from mealplan._models import PlanRequest
+    from mealplan._models import PlanItem, PlanRequest
     from mealplan._problem import MealRow
 
 __all__ = [
@@ -45,7 +52,9 @@ __all__ = [
     "MealCapRow",
     "PartRow",
     "StructureData",
+    "attach_fats",
     "base_of",
+    "default_seed",
     "has_roles",
     "liked",
     "never_items",
@@ -53,8 +62,12 @@ __all__ = [
     "structures_by_slot",
 ]
 
-NEVER_ITEM_ROLES = frozenset({"fat", "sugar"})
-"""A food with one of these roles is never an item of its own."""
+NEVER_ITEM_ROLES = frozenset({"sugar"})
+"""A food with one of these roles is never an item of its own. A fat (oil,
+butter, dressing) is one only as the cooking fat, dressing or spread of an
+item of its meal: the ``cooking fat`` part of a meal's structure (at most one
+a meal), the fat companion rule and the 1 tbsp ``fat_item`` cap; meals with
+no such part get no fat at all (:func:`restrict_meals`)."""
 
 # Foods whose only role is a condiment (ketchup, mustard, salt) are not items either.
 _CONDIMENT_ONLY = frozenset({"condiment"})
@@ -76,6 +89,12 @@ COMPANIONS: tuple[Companion, ...] = (
         "ready-to-eat cereal with milk, yogurt or a plant milk",
     ),
     Companion("spread", frozenset({"bread"}), "a spread with bread"),
+    Companion(
+        COOKING_FAT_ROLE,
+        FAT_HOST_ROLES,
+        "oil, butter or dressing only with an item it is cooked with, dresses "
+        "or is spread on",
+    ),
 )
 """The companion rules (reviewed with the roles vocabulary of foods/structure.csv)."""
 
@@ -94,13 +113,18 @@ class PartRow:
 
 @dataclass(frozen=True)
 class CompanionRow:
-    """``y[needs food] <= sum of y[providers]`` in ``meal`` every day."""
+    """``y[needs food] <= sum of y[providers]`` in ``meal`` every day.
+
+    ``pooled``: one row, ``sum of y[needs] <= sum of y[providers]`` (each fat
+    with an item of its own to go with).
+    """
 
     group: str
     meal: int
     needs: tuple[int, ...]
     providers: tuple[int, ...]
     words: str
+    pooled: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +241,20 @@ def _jitter(seed: int, candidates: Sequence[str]) -> NDArray[np.float64]:
     )
 
 
+def default_seed(request: PlanRequest) -> int:
+    """Return the seed a structured request without ``variety_seed`` uses.
+
+    Without one, every person got the same near-optimal foods (banana and
+    millet in 14 of 15 realism plans): among the many plans the structure
+    and the pattern band leave equally good, the tie-breaks always chose the
+    same. A seed drawn from who the plan is for (person, diet, allergies)
+    spreads different people over different foods, and the same person
+    always gets the same plan.
+    """
+    who = request.model_dump_json(include={"person", "targets", "diet", "allergies"})
+    return zlib.crc32(who.encode())
+
+
 def restrict_meals(
     request: PlanRequest,
     table: FoodTable,
@@ -230,10 +268,12 @@ def restrict_meals(
     """
     from dataclasses import replace
 
-    if not request.structure or not has_roles(table) or len(meals) <= 1:
+    if not request.structure or not has_roles(table):
         return meals, {}
-    slots = structures_by_slot(request)
+    if len(meals) <= 1:
+        return meals, {}
     roles = _roles(table)
+    slots = structures_by_slot(request)
     out: list[MealRow] = []
     on: dict[int, bool] = {}
     for m, meal in enumerate(meals):
@@ -270,14 +310,24 @@ def prepare(
     )
     if not request.structure:
         return StructureData(like=like, jitter=jitter)
-    every = _roles(table)
-    roles = [every[int(i)] for i in rows]
-    parts, companions, meal_caps = _meal_rules(request, meals, structured, roles)
-    base = None
     texts = table.texts("base") if table.has_column("base") else []
     names = (
         [texts[int(i)] or candidates[k] for k, i in enumerate(rows)] if texts else []
     )
+    # Under the structure the seed draws one preference per base food, so a
+    # base with many records (five cow's milks) is not five times as likely.
+    seed = request.variety_seed
+    jitter = _jitter(
+        default_seed(request) if seed is None else seed, names or candidates
+    )
+    every = _roles(table)
+    roles = [every[int(i)] for i in rows]
+    parts, companions, meal_caps = _meal_rules(request, meals, structured, roles)
+    if impose("items"):
+        loose = _loose_fat_rules(meals, structured, roles)
+        parts += loose[0]
+        companions += loose[1]
+    base = None
     # Only a table that gives two candidates one base has a rule to impose.
     if len(set(names)) < len(names) and impose("one_form"):
         lookup = {b: j for j, b in enumerate(sorted(set(names)))}
@@ -306,6 +356,38 @@ def prepare(
     )
 
 
+def _loose_fat_rules(
+    meals: tuple[MealRow, ...],
+    structured: dict[int, bool],
+    roles: list[frozenset[str]],
+) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...]]:
+    """Each fat with an item of its own to go with, in unstructured meals.
+
+    A structured meal's parts and companions already say so; a meal without
+    a slot (a plan with no meal split is one such meal a day) gets the same
+    two rules here, so a fat is never an item of its own there either.
+    """
+    fat_rule = next(c for c in COMPANIONS if c.needs == COOKING_FAT_ROLE)
+    parts: list[PartRow] = []
+    companions: list[CompanionRow] = []
+    for m, meal in enumerate(meals):
+        if structured.get(m):
+            continue
+        fats = tuple(f for f in meal.foods if COOKING_FAT_ROLE in roles[f])
+        if not fats:
+            continue
+        hosts = tuple(
+            f
+            for f in meal.foods
+            if roles[f] & FAT_HOST_ROLES and COOKING_FAT_ROLE not in roles[f]
+        )
+        parts.append(PartRow("items", m, "cooking fat", fats, 0, len(fats)))
+        companions.append(
+            CompanionRow("items", m, fats, hosts, fat_rule.words, pooled=True)
+        )
+    return tuple(parts), tuple(companions)
+
+
 def _meal_rules(
     request: PlanRequest,
     meals: tuple[MealRow, ...],
@@ -330,9 +412,14 @@ def _meal_rules(
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:
-                providers = tuple(f for f in meal.foods if roles[f] & rule.with_roles)
+                providers = tuple(
+                    f
+                    for f in meal.foods
+                    if roles[f] & rule.with_roles and rule.needs not in roles[f]
+                )
+                pooled = rule.needs == COOKING_FAT_ROLE
                 companions.append(
-                    CompanionRow(meal.name, m, needs, providers, rule.words)
+                    CompanionRow(meal.name, m, needs, providers, rule.words, pooled)
                 )
         for cap in caps:
             if cap.kind == "slot" and meal.slot.value not in cap.values:
@@ -349,3 +436,57 @@ def _meal_rules(
                     )
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
+    """Show each fat of a day's items as part of an item of its meal.
+
+    A fat (oil, butter, dressing) gets ``part_of`` (an item, one fat each, it is cooked
+    with, dresses or is spread on, chosen by :func:`~mealplan._structure.fat_host`)
+    and ``part_as``, and is listed right after that item. Items of a table
+    without roles, and fats with nothing to go with (the bare model), are
+    returned as they are.
+    """
+    if not table.has_column("roles") or not items:
+        return list(items)
+    every = _roles(table)
+    index = {fid: i for i, fid in enumerate(table.ids)}
+    bases = table.texts("base") if table.has_column("base") else [""] * len(index)
+
+    def roles(item: PlanItem) -> frozenset[str]:
+        i = index.get(item.food_id)
+        return every[i] if i is not None else frozenset()
+
+    out = list(items)
+    after: dict[int, list[PlanItem]] = {}
+    placed: set[int] = set()
+    for k, item in enumerate(items):
+        if COOKING_FAT_ROLE not in roles(item):
+            continue
+        meal = [
+            (j, other)
+            for j, other in enumerate(items)
+            if other.meal == item.meal
+            and j != k
+            and j not in after  # one fat per item
+            and COOKING_FAT_ROLE not in roles(other)
+        ]
+        base = bases[index[item.food_id]]
+        host = fat_host(base, [(o.food_id, roles(o)) for _, o in meal])
+        if host is None:
+            continue
+        j = next(j for j, o in meal if o.food_id == host[0])
+        words = host[1]
+        after.setdefault(j, []).append(
+            item.model_copy(update={"part_of": host[0], "part_as": words})
+        )
+        placed.add(k)
+    if not placed:
+        return out
+    ordered: list[PlanItem] = []
+    for k, item in enumerate(out):
+        if k in placed:
+            continue
+        ordered.append(item)
+        ordered.extend(after.get(k, ()))
+    return ordered

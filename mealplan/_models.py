@@ -482,6 +482,9 @@ def default_meal_structure() -> list[MealStructure]:
     Breakfast: a grain, cereal or breakfast dish (or bread), with optional milk
     or plant milk, fruit, a drink and a spread. Lunch and dinner: a main (a
     dish or a protein food) with optional sides. A snack: one or two items.
+    Breakfast may have a cooking fat or spread, lunch and dinner up to two
+    cooking fats or dressings: each at most 1 tbsp and with an item of its own
+    that it goes with, which the plan shows it with.
     """
     return [
         MealStructure(
@@ -497,6 +500,7 @@ def default_meal_structure() -> list[MealStructure]:
                 _part("fruit", "fruit"),
                 _part("beverage", "beverage"),
                 _part("spread", "spread"),
+                _part("cooking fat", "fat"),
             ],
         ),
         *(
@@ -510,6 +514,7 @@ def default_meal_structure() -> list[MealStructure]:
                     _part("dairy", "dairy plant_milk"),
                     _part("fruit", "fruit"),
                     _part("beverage", "beverage"),
+                    _part("cooking fat or dressing", "fat", 0, 2),
                 ],
             )
             for slot in (MealSlot.LUNCH, MealSlot.DINNER)
@@ -644,13 +649,13 @@ class PlanRequest(_Model):
         "day, 0.01 for a multi-day plan.",
     )
     structure: bool = Field(
-        default=False,
+        default=True,
         description="Meals a person would eat: each meal made of its structure's "
-        "parts, cereal with milk and spreads with bread, no fat, sugar or condiment "
-        "as an item, one form of a base food a day, whole units for countable "
-        "foods, and the caps of foods/portion_caps.csv. Off by default until the "
-        "weekly column generation counts bases and structured days solve within "
-        "the default time limit; False: the bare model.",
+        "parts, cereal with milk and spreads with bread, fat only as the cooking "
+        "fat, dressing or spread of an item of its meal (one a meal, at most 1 "
+        "tbsp; PlanItem.part_of), no sugar or condiment as an item, one form of a "
+        "base food a day, whole units for countable foods, and the caps of "
+        "foods/portion_caps.csv. False: the bare model.",
     )
     meal_structure: list[MealStructure] | None = Field(
         default=None,
@@ -671,7 +676,9 @@ class PlanRequest(_Model):
         default=None,
         description="Seed of a small deterministic preference perturbation: two "
         "people with the same needs get different, equally good plans; the same "
-        "request and seed give the same plan. None: no perturbation.",
+        "request and seed give the same plan. None: under the meal structure, a "
+        "seed drawn from the person, diet and allergies (different people get "
+        "different plans, the same person the same plan); without it, none.",
     )
 
     @model_validator(mode="after")
@@ -745,6 +752,19 @@ class PlanItem(_Model):
     grams: Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
     cost: Annotated[float | None, Field(strict=True, ge=0)]
     energy_kcal: Annotated[float | None, Field(strict=True, ge=0)]
+    part_of: Annotated[str | None, Field(max_length=200)] = Field(
+        default=None,
+        description="For a cooking fat, dressing or spread (oil, butter, "
+        "mayonnaise): the food_id of the item of the same meal it is cooked "
+        "with, dresses or is spread on; null for an item of its own.",
+    )
+    part_as: Literal["cooked with", "dressed with", "spread with", "with"] | None = (
+        Field(
+            default=None,
+            description="How a part_of item goes with its item, as a report says "
+            "it: 'cooked with 1½ tsp olive oil'.",
+        )
+    )
 
 
 class NutrientTotal(_Model):

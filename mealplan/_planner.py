@@ -36,7 +36,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
-from mealplan._meal_structure import base_of
+from mealplan._meal_structure import attach_fats, base_of
 from mealplan._models import (
     BoundKind,
     BoundOverride,
@@ -512,7 +512,10 @@ def _day_items(
         (k for k in solution.units if k[0] == d),
         key=lambda k: (k[1], problem.food_ids[k[2]]),
     )
-    return [_item(columns, problem, *k, solution.units[k]) for k in keys]
+    items = [_item(columns, problem, *k, solution.units[k]) for k in keys]
+    # A cooking fat is shown with the item it is cooked with (issue 11).
+    structured = problem.structure is not None and problem.structure.parts
+    return attach_fats(items, columns.table) if structured else items
 
 
 def _notes(
@@ -589,9 +592,11 @@ def _assemble(
             order = {m.name: k for k, m in enumerate(problem.meals)}
             kept = keep_items[d + 1]
             new_meals = {i.meal for i in items} - {i.meal for i in kept}
+            # A stable sort by meal keeps each meal's own order (a cooking
+            # fat right after its item; otherwise by food id, as planned).
             items = sorted(
                 [*kept, *(i for i in items if i.meal in new_meals)],
-                key=lambda i: (order.get(i.meal or "", 0), i.food_id),
+                key=lambda i: order.get(i.meal or "", 0),
             )
         days.append(_day_plan(d + 1, items, table, targets))
     grams: dict[str, float] = {}

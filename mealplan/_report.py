@@ -31,6 +31,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
 from mealplan._panel import REPORTED_ONLY, compact_panel
+from mealplan._structure import fat_amount_text
 
 if TYPE_CHECKING:
     from mealplan._explain import Explanation
@@ -41,6 +42,7 @@ __all__ = [
     "Table",
     "food_mentions",
     "grocery_list",
+    "item_label",
     "plan_subject",
     "render_diagnosis_json",
     "render_diagnosis_markdown",
@@ -143,6 +145,19 @@ def portions_text(portions: float, description: str) -> str:
     else:
         count = f"{portions:.2f}".rstrip("0").rstrip(".")
     return f"{count} x {description}"
+
+
+def item_label(item: PlanItem) -> str:
+    """Return an item's name, or for a cooking fat how it goes with its item.
+
+    A fat that is part of another item of its meal reads as a cook says it:
+    ``↳ cooked with 1½ tsp olive oil`` (listed right after that item).
+    """
+    if item.part_of is None or item.part_as is None:
+        return item.name
+    amount = fat_amount_text(item.portions, item.portion_description)
+    name = item.name[:1].lower() + item.name[1:]
+    return f"↳ {item.part_as} {amount} {name}"
 
 
 def _clip(text: str, width: int) -> str:
@@ -336,7 +351,7 @@ def _items_table(
         meal = item.meal or "day"
         row = [
             meal if meal != last_meal else "",
-            item.name,
+            item_label(item),
             portions_text(item.portions, item.portion_description),
             _grams(item.grams),
             "—" if item.energy_kcal is None else f"{item.energy_kcal:,.0f}",

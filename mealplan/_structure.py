@@ -29,10 +29,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAP_COLUMNS",
+    "COOKING_FAT_ROLE",
     "DEFECTS",
+    "FAT_HOST_ROLES",
     "HALF_SERVED_CATEGORIES",
     "Cap",
     "FoodFacts",
+    "fat_amount_text",
+    "fat_host",
     "load_caps",
     "realism_defects",
 ]
@@ -68,6 +72,79 @@ banana on cereal, half an apple, half a pear): the ``whole_units`` flag does
 not apply to them. Whole fruit in whole units also made the daily MILP up to
 20 times slower (kids' days, 4-6 s instead of 0.2 s)."""
 _MILKS = frozenset({"dairy", "plant_milk"})
+
+COOKING_FAT_ROLE = "fat"
+"""Foods of this role (oils, butter, dressings, mayonnaise) are never an item
+of their own: each is the cooking fat, dressing or spread of an item of the
+same meal with one of :data:`FAT_HOST_ROLES` (one fat per such item), at most
+1 tbsp (``fat_item`` in portion_caps.csv)."""
+FAT_HOST_ROLES = frozenset(
+    {
+        "protein",
+        "main",
+        "side_vegetable",
+        "salad",
+        "grain_side",
+        "cereal_hot",
+        "breakfast_dish",
+        "bread",
+        "soup",
+    }
+)
+"""Roles of the items a fat can be cooked with, dress or be spread on."""
+
+# Which host a fat goes with, best first, by the fat's base (anything else: oil).
+_HOST_ORDER = {
+    "salad-dressing": ("salad", "side_vegetable", "protein", "main", "grain_side"),
+    "mayonnaise": ("bread", "salad", "protein", "main", "side_vegetable"),
+    "butter": ("bread", "cereal_hot", "side_vegetable", "grain_side", "protein"),
+}
+_OIL_ORDER = (
+    "side_vegetable",
+    "protein",
+    "main",
+    "breakfast_dish",
+    "grain_side",
+    "salad",
+    "soup",
+    "cereal_hot",
+    "bread",
+)
+
+
+def fat_host(
+    fat_base: str, meal: Sequence[tuple[str, frozenset[str]]]
+) -> tuple[str, str] | None:
+    """Return the item a fat of ``fat_base`` goes with in ``meal``, and the words.
+
+    ``meal`` holds (food id, roles) of the meal's other items. Returns (host
+    food id, "cooked with" / "dressed with" / "spread with" / "with"), or
+    None when no item of the meal can take a fat.
+    """
+    order = _HOST_ORDER.get(fat_base, _OIL_ORDER)
+    for role in (*order, *sorted(FAT_HOST_ROLES - set(order))):
+        for fid, roles in meal:
+            if role in roles:
+                if fat_base == "salad-dressing" or role == "salad":
+                    return fid, "dressed with"
+                if role == "bread":
+                    return fid, "with" if fat_base == "mayonnaise" else "spread with"
+                return fid, "with" if fat_base == "mayonnaise" else "cooked with"
+    return None
+
+
+def fat_amount_text(portions: float, description: str) -> str:
+    """Return a fat's amount as a cook says it: ``1½ tsp``, ``1 tbsp``."""
+    words = description.lower()
+    if "tbsp" in words or "tablespoon" in words:
+        tsp = 3 * portions
+        if math.isclose(tsp, 3.0):
+            return "1 tbsp"
+        whole = math.floor(tsp + 1e-9)
+        half = math.isclose(tsp - whole, 0.5, abs_tol=1e-6)
+        if half or math.isclose(tsp, whole):
+            return f"{whole or ''}{'½' if half else ''} tsp"
+    return f"{portions:g} x {description}"
 
 
 @dataclass(frozen=True)
@@ -218,6 +295,8 @@ def realism_defects(
             day_bases.setdefault(f.base, set()).add(day.day)
             day_records.setdefault(item.food_id, set()).add(day.day)
             _item_defects(item.food_id, item.grams, item.portions, f, caps, out)
+        for items in meals.values():
+            out["fat_or_sugar_item"] += _loose_fats(items, facts)
         out["two_forms_of_a_base"] += sum(len(v) - 1 for v in seen.values())
         for meal, items in meals.items():
             _meal_defects(items, slots.get(meal or "", ""), facts, caps, out)
@@ -239,8 +318,10 @@ def _item_defects(
     caps: Sequence[Cap],
     out: dict[str, int],
 ) -> None:
-    if f.roles & {"fat", "sugar"}:
+    if "sugar" in f.roles:
         out["fat_or_sugar_item"] += 1
+    elif COOKING_FAT_ROLE in f.roles:
+        pass  # counted per meal: a fat with an item to go with is no defect
     elif f.roles and f.roles <= {"condiment"}:
         out["condiment_item"] += 1
     if f.whole_units and abs(portions - round(portions)) > 1e-6:
@@ -253,6 +334,21 @@ def _item_defects(
             and grams > cap.max_grams + 1e-6
         ):
             out["item_over_cap"] += 1
+
+
+def _loose_fats(items: list[tuple[str, float]], facts: Mapping[str, FoodFacts]) -> int:
+    """Count the fats of a meal that are items of their own.
+
+    Each fat needs an item of its own to be cooked with, dress or be spread
+    on; the fats beyond the meal's number of such items are loose.
+    """
+    fats = [f for f, _ in items if COOKING_FAT_ROLE in facts[f].roles]
+    hosts = [
+        f
+        for f, _ in items
+        if facts[f].roles & FAT_HOST_ROLES and COOKING_FAT_ROLE not in facts[f].roles
+    ]
+    return max(len(fats) - len(hosts), 0)
 
 
 def _meal_defects(

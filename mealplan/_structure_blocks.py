@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._arrays import INF, Block
+from mealplan._models import Objective
 from mealplan._problem import ConstraintGroup, GroupKind
 from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G
 
@@ -46,13 +47,16 @@ __all__ = [
     "whole_units",
 ]
 
-# A liked food earns this much per meal it is in: a fifth of a missed
-# food-pattern serving, enough to choose it among near-equal plans, never
-# enough to trade a nutrient bound (those are hard rows) for it.
-LIKE_BONUS = 0.2
-# The seeded preference: up to this much per portion, the size of the
-# article bonus, so seeds pick among plans within a few percent of the best.
-SEED_WEIGHT = 0.1
+# A liked food earns this much per meal it is in: half a missed food-pattern
+# serving, more than the seeded preference below can take away from a
+# typical serving, never enough to trade a nutrient bound (hard rows) for it.
+LIKE_BONUS = 0.5
+# The seeded preference: up to this much per serving, per base food. Three
+# times the article bonus, so the article's foods stay favoured on average
+# but not in every plan (banana, the article's one fresh fruit, was in 14 of
+# 15 realism plans at 0.1); the solve stops within this much of the bound
+# (mealplan._optimiser.abs_tolerance), as the preference is a tie-break.
+SEED_WEIGHT = 0.3
 
 
 def _group(name: str) -> ConstraintGroup:
@@ -128,6 +132,18 @@ def companions(b: ModelBuilder) -> None:
             if not _free(b, d, rule.meal):
                 continue
             providers = b.y[_positions(b, d, rule.meal, rule.providers)]
+            if rule.pooled:
+                needs = b.y[_positions(b, d, rule.meal, rule.needs)]
+                if len(needs):
+                    b.add_row(
+                        np.concatenate([needs, providers]),
+                        np.concatenate([np.ones(len(needs)), -np.ones(len(providers))]),
+                        -INF,
+                        0.0,
+                        Block.COMPANION,
+                        group,
+                    )
+                continue
             for k in _positions(b, d, rule.meal, rule.needs):
                 # A food can be both (yogurt-with-cereal dishes): it needs no other.
                 others = providers[providers != b.y[k]]
@@ -266,7 +282,10 @@ def taste(b: ModelBuilder) -> None:
         else:
             b.add_cost(b.v[hit], -LIKE_BONUS / p.units_per_portion)
     if s.jitter is not None:
-        b.add_cost(b.v, SEED_WEIGHT * s.jitter[f] / p.units_per_portion)
+        # Under the cost objective the food terms only break ties (dollars
+        # come first), and so does the seed.
+        weight = SEED_WEIGHT * (1e-3 if p.objective is Objective.COST else 1.0)
+        b.add_cost(b.v, weight * s.jitter[f] / p.units_per_portion)
 
 
 STRUCTURE_BLOCKS: tuple[Callable[[ModelBuilder], None], ...] = (
@@ -299,7 +318,8 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         )
     if name == "items":
         return (
-            "no fat, sugar or condiment as an item of its own",
+            "no sugar or condiment as an item of its own (and fat only with an "
+            "item it is cooked with)",
             f"Allow more foods, {off}.",
         )
     meal = next((m for m in request.meals or () if m.name == name), None)

@@ -349,6 +349,23 @@ def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
     return kind == "slot"
 
 
+FAT_HOSTS = frozenset(
+    {
+        "protein",
+        "main",
+        "side_vegetable",
+        "salad",
+        "grain_side",
+        "cereal_hot",
+        "breakfast_dish",
+        "bread",
+        "soup",
+    }
+)
+"""Roles of items a fat can be cooked with, dress or be spread on (issue 11 §2;
+written out here, not imported, so the check stays independent)."""
+
+
 def check_structure(plan: MealPlan, table: FoodTable) -> None:
     """Assert the meal-structure rules, recomputed from the plan and the table.
 
@@ -389,9 +406,14 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         for item in day.items:
             f = facts[item.food_id]
             by_meal.setdefault(item.meal, []).append(item)
-            # Fat, sugar and condiments are never items of their own.
-            assert not f["roles"] & {"fat", "sugar"}, item.food_id
+            # Sugar and condiments are never items of their own; a fat is
+            # only the cooking fat, dressing or spread of an item of its meal
+            # (checked per meal below), at most about a tablespoon.
+            assert "sugar" not in f["roles"], item.food_id
             assert not (f["roles"] and f["roles"] <= {"condiment"}), item.food_id
+            if "fat" in f["roles"]:
+                assert item.grams <= 15.0 + 1e-6, (item.food_id, item.grams)
+                assert item.part_of is not None, (day.day, item.meal, item.food_id)
             # Whole units for countable foods.
             if f["whole"] and req.portion_mode.value != "continuous":
                 assert math.isclose(item.portions, round(item.portions)), (
@@ -410,6 +432,16 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                             item.grams,
                             cap["cap_id"],
                         )
+        for meal, items in by_meal.items():
+            fats = [i for i in items if "fat" in facts[i.food_id]["roles"]]
+            # Each fat part of its own item of that meal, one that takes a fat.
+            hosts = [f.part_of for f in fats]
+            assert len(hosts) == len(set(hosts)), (day.day, meal, hosts)
+            for fat in fats:
+                host = [i for i in items if i.food_id == fat.part_of]
+                assert host, (day.day, meal, fat.food_id, fat.part_of)
+                assert facts[host[0].food_id]["roles"] & FAT_HOSTS, fat.part_of
+                assert "fat" not in facts[host[0].food_id]["roles"], fat.part_of
         if not with_roles or req.meals is None or len(req.meals) <= 1:
             continue
         for meal, items in by_meal.items():
