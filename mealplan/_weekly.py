@@ -44,6 +44,8 @@ from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._problem import build_problem
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mealplan._catalog import FoodTable
     from mealplan._models import NutrientTargets, PlanRequest
     from mealplan._problem import Problem
@@ -125,12 +127,15 @@ class _Master:
         max_days: int | None,
         pinned: set[int],
         meal_rule: list[int],
+        wider: Mapping[int, int] | None = None,
     ) -> None:
         self.days = days
         self.day_types = day_types
         self.max_days = max_days
         self.pinned = pinned
         self.meal_rule = meal_rule
+        self.wider = dict(wider or {})
+        """Food index -> its wider variety limit (a sole source of a need)."""
         self.columns: list[_Column] = []
         self.seen: set[tuple[int, DayPlan]] = set()
 
@@ -176,9 +181,10 @@ class _Master:
                         by_food.setdefault(f, []).append(j)
             for f, members in sorted(by_food.items()):
                 days_with = {var[j][0] for j in members}
-                if len(days_with) > self.max_days:
+                limit = max(self.max_days, self.wider.get(f, 0))
+                if len(days_with) > limit:
                     self.variety_rows[f] = len(lower)
-                    row(members, -math.inf, float(self.max_days))
+                    row(members, -math.inf, float(limit))
         for m in self.meal_rule:
             for d in range(self.days - 1):
                 by_content: dict[frozenset[int], list[int]] = {}
@@ -246,7 +252,7 @@ def column_generation(
         if meal.min_foods >= 1 and problem.no_repeat_meals
     ]
     max_days = problem.max_days_per_food
-    master = _Master(days, day_types, max_days, pinned, meal_rule)
+    master = _Master(days, day_types, max_days, pinned, meal_rule, problem.max_days_for)
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
     # meets every rule of the plan, so it is the first incumbent.
