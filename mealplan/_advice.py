@@ -215,7 +215,10 @@ def advise(
     ctx.oracle.share(1)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     notes = [f.note for g in groups if (f := found[g]).note is not None]
-    if groups and not any(s.verified for s in suggestions):
+    # A combination only once every group alone was settled: while a group's
+    # own search ran out of time, relaxing several at once says nothing
+    # about whether one would do.
+    if groups and not ctx.oracle.timed_out and not any(s.verified for s in suggestions):
         combo = _combination(ctx, groups)
         if combo is not None:
             notes.append(
