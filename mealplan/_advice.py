@@ -2,19 +2,24 @@
 
 The diagnosis names a set of the request's constraint groups in conflict. For
 each group, :func:`advise` searches the smallest change of that group alone
-that makes the *whole* request plannable, using :func:`mealplan.plan` itself
-as the oracle (so the advice holds for exactly what the user will run next):
+that makes the *whole* request plannable, judged by the oracle
+(:class:`~mealplan._oracle.Oracle`: the very problem :func:`mealplan.plan`
+builds for the patched request, solved for a plan meeting every constraint,
+so the advice holds for exactly what the user will run next):
 
-- a number (budget, max_foods, max_days_per_food, a nutrient bound, the
-  energy range) is moved by a galloping or bisection search between its value
-  and the furthest value allowed, which is never beyond a safety limit (a UL
-  or CDRR is never raised, a user's own maximum only up to the UL) nor outside
-  what the API accepts;
+- a number is found by one optimisation where one answers it (the cheapest
+  whole plan for the budget, the fewest foods for max_foods, the most of a
+  nutrient for a one-day minimum), otherwise (max_days_per_food, a week's
+  nutrient bound, the energy range) moved by a galloping or bisection search
+  between its value and the furthest value allowed, which is never beyond a
+  safety limit (a UL or CDRR is never raised, a user's own maximum only up to
+  the UL) nor outside what the API accepts;
 - a list (exclude, include, pins, bans) is shrunk by a deletion filter to the
   fewest entries to drop;
 - a switch (portion_limits, macro_limits, allow_fortified, diet) is tried.
 
-Allergies are never relaxed. When no single group helps, a minimal
+Allergies and life-stage food-safety rules are never relaxed. Each group's
+search gets an equal share of the time left. When no single group helps, a minimal
 combination of groups that gives a plan is reported instead, each of its
 changes made as small as it can be with the others in place.
 Every suggestion carries a JSON merge patch (RFC 7386, :func:`merge_patch`)
