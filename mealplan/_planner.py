@@ -66,6 +66,7 @@ from mealplan._problem import (
     build_problem,
     default_max_days,
 )
+from mealplan._report import nutrient_label
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._targets import apply_overrides, targets_for
@@ -979,10 +980,8 @@ def _unit(table: FoodTable, nutrient: str) -> str:
 
 
 def _label(nutrient: str) -> str:
-    try:
-        return str(Nutrient(nutrient).label)
-    except ValueError:
-        return nutrient
+    # Panel nutrients outside the enum read as words too ("iodine").
+    return nutrient_label(nutrient)
 
 
 def _fmt(x: float) -> str:
