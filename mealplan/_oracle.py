@@ -104,12 +104,16 @@ class Oracle:
         self.until = time.monotonic() + self.left() / max(parts, 1)
 
     def run(
-        self, patch: Mapping[str, Any], goal: tuple[str, str] = ("min", "none")
+        self,
+        patch: Mapping[str, Any],
+        goal: tuple[str, str] = ("min", "none"),
+        cap: float | None = None,
     ) -> MealPlan | bool | None:
         """Return a witness plan, False (infeasible or not accepted) or None (out of time).
 
         ``goal`` picks which plan is the witness (the cheapest, say); the
-        default takes the first plan that meets every constraint.
+        default takes the first plan that meets every constraint. ``cap``
+        bounds this solve's seconds (a goal's optimum is welcome, not needed).
         """
         key = json.dumps([patch, goal], sort_keys=True)
         if key in self.cache:
@@ -122,7 +126,9 @@ class Oracle:
         data["allow_shortfall"] = False
         result: MealPlan | bool | None
         try:
-            result = _witness(data, self.table, goal, left)
+            result = _witness(
+                data, self.table, goal, left if cap is None else min(left, cap)
+            )
         except MealPlanError:
             # A patch the API rejects (never verified) or a solver failure.
             result = None

@@ -36,6 +36,8 @@ _ENERGY_RAISE = 1.25
 """An energy maximum is raised by at most a quarter: more is not a diet change."""
 _USER_MAX_RAISE = 4.0
 """A user's own maximum with no safety limit behind it is raised at most 4-fold."""
+_GOAL_CAP = 0.5
+"""Seconds for the most-of-a-nutrient (least-of-it) plan that starts a bound's search."""
 _BELOW_DRI = 1.0
 """Added to the size of a change that lowers a nutrient need below its DRI."""
 _LESS_STRICT = {
@@ -340,7 +342,10 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
     def check(x: float, goal: tuple[str, str] = ("min", "none")) -> float | bool | None:
         nonlocal exact
         value = _nice(x, up=False)
-        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "minimum", value), goal)
+        patch = _bound_patch(ctx, nutrient, "minimum", value)
+        # The most-of-it plan is proven fast or not at all: the bisection's
+        # checks (mostly an infeasible LP each) finish the job otherwise.
+        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
         if isinstance(result, MealPlan):
             reach = _reached(result, nutrient, "minimum")
             # One day's most-of-the-nutrient plan, proven, is the answer.
@@ -440,7 +445,8 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
     def check(x: float, goal: tuple[str, str] = ("min", "none")) -> float | bool | None:
         nonlocal exact
         value = min(_nice(x, up=True), cap)
-        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "maximum", value), goal)
+        patch = _bound_patch(ctx, nutrient, "maximum", value)
+        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
         if isinstance(result, MealPlan):
             reach = _reached(result, nutrient, "maximum")
             exact = goal[0] == "min" and ctx.request.days == 1
