@@ -36,7 +36,7 @@ _ENERGY_RAISE = 1.25
 """An energy maximum is raised by at most a quarter: more is not a diet change."""
 _USER_MAX_RAISE = 4.0
 """A user's own maximum with no safety limit behind it is raised at most 4-fold."""
-_GOAL_CAP = 0.5
+_GOAL_CAP = 1.0
 """Seconds for the most-of-a-nutrient (least-of-it) plan that starts a bound's search."""
 _BELOW_DRI = 1.0
 """Added to the size of a change that lowers a nutrient need below its DRI."""
