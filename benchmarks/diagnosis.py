@@ -41,6 +41,11 @@ CASES: dict[str, dict[str, Any]] = {
         "days": 7,
     },
     "week: $1 budget": {"person": ADULT, "budget_per_day": 1.0, "days": 7},
+    "day: pregnant vegan, no fortified foods": {
+        "person": {**ADULT, "pregnancy": True, "trimester": 2},
+        "diet": "vegan",
+        "allow_fortified": False,
+    },
 }
 
 
@@ -73,12 +78,16 @@ def run_case(request: dict[str, Any], table: mealplan.FoodTable) -> dict[str, An
             "suggestions": len(d.suggestions),
             "verified": sum(s.verified for s in d.suggestions),
             "best": d.suggestions[0].description if d.suggestions else None,
+            "minimal": d.minimal,
+            "unproven": [c.constraint for c in d.conflicts if not c.proven],
+            "safety_rules": [r.rule for r in d.safety],
         }
     except mealplan.SolverError as exc:
         outcome = {"infeasible": None, "error": str(exc)}
     finally:
         _planner.diagnose, _advice.advise = saved
     outcome["seconds"] = round(time.monotonic() - began, 2)
+    outcome["load_1min"] = round(os.getloadavg()[0], 2)
     outcome["conflict_search_s"] = round(sum(conflicts), 2)
     outcome["advice_s"] = round(sum(advice), 2)
     return outcome

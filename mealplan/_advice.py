@@ -2,20 +2,26 @@
 
 The diagnosis names a set of the request's constraint groups in conflict. For
 each group, :func:`advise` searches the smallest change of that group alone
-that makes the *whole* request plannable, using :func:`mealplan.plan` itself
-as the oracle (so the advice holds for exactly what the user will run next):
+that makes the *whole* request plannable, judged by the oracle
+(:class:`~mealplan._oracle.Oracle`: the very problem :func:`mealplan.plan`
+builds for the patched request, solved for a plan meeting every constraint,
+so the advice holds for exactly what the user will run next):
 
-- a number (budget, max_foods, max_days_per_food, a nutrient bound, the
-  energy range) is moved by a galloping or bisection search between its value
-  and the furthest value allowed, which is never beyond a safety limit (a UL
-  or CDRR is never raised, a user's own maximum only up to the UL) nor outside
-  what the API accepts;
+- a number is found by one optimisation where one answers it (the cheapest
+  whole plan for the budget, the fewest foods for max_foods, the most of a
+  nutrient for a one-day minimum), otherwise (max_days_per_food, a week's
+  nutrient bound, the energy range) moved by a galloping or bisection search
+  between its value and the furthest value allowed, which is never beyond a
+  safety limit (a UL or CDRR is never raised, a user's own maximum only up to
+  the UL) nor outside what the API accepts;
 - a list (exclude, include, pins, bans) is shrunk by a deletion filter to the
   fewest entries to drop;
 - a switch (portion_limits, macro_limits, allow_fortified, diet) is tried.
 
-Allergies are never relaxed. When no single group helps, the smallest
-combination of groups (pairs first) that gives a plan is reported instead.
+Allergies and life-stage food-safety rules are never relaxed. Each group's
+search gets an equal share of the time left. When no single group helps, a minimal
+combination of groups that gives a plan is reported instead, each of its
+changes made as small as it can be with the others in place.
 Every suggestion carries a JSON merge patch (RFC 7386, :func:`merge_patch`)
 and the CLI flags that apply it; it is *verified* when a plan was found with
 the patch applied. Oracle solves are budgeted against a deadline: a search
@@ -26,9 +32,11 @@ candidate as unverified.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mealplan._conflict_words import conflict_head, safety_sentence
+from mealplan._errors import MealPlanError
 from mealplan._models import (
     Conflict,
     Diagnosis,
@@ -53,40 +61,115 @@ if TYPE_CHECKING:
 __all__ = ["advise", "merge_patch", "oracle_mode", "with_advice"]
 
 
+def _joined(patches: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Join merge patches into one that applies them all (nulls kept)."""
+    out: dict[str, Any] = {}
+    for patch in patches:
+        for key, value in patch.items():
+            old = out.get(key)
+            if isinstance(old, Mapping) and isinstance(value, Mapping):
+                out[key] = _joined([old, value])
+            else:
+                out[key] = value
+    return out
+
+
 def _combination(ctx: Context, groups: Sequence[str]) -> Suggestion | None:
-    """Find the first pair (then triple) of groups whose full relaxation gives a plan."""
+    """Return the smallest combination of relaxed groups that gives a plan.
+
+    First every relaxable group is relaxed as far as the advice allows; if
+    that gives a plan, a deletion filter takes groups back out, the least
+    welcome change (a lower nutrient need) tried first, while a plan remains:
+    what is left is a minimal set, each of its groups needed. Then each
+    group's own change is made as small as it can be with the others'
+    changes in place, one group at a time, by the same search as for a group
+    alone; the last search's plan verifies the whole combination.
+    """
     full = {g: p for g in groups if (p := full_relaxation(ctx, g)) is not None}
-    names = sorted(full)
-    for r in (2, 3):
-        for combo in _combinations(names, r):
-            patch: dict[str, Any] = {}
-            for g in combo:
-                patch = merge_patch(patch, full[g][0]) | {
-                    k: v for k, v in full[g][0].items() if v is None
-                }
-            ok = ctx.oracle.feasible(patch)
-            if ok is None:
-                return None
-            if ok:
-                words = " and ".join(full[g][1] for g in combo)
-                return suggest(
-                    ctx,
-                    list(combo),
-                    f"together: {words}",
-                    ", ".join(sorted({k for g in combo for k in full[g][0]})),
-                    " ".join(full[g][2] for g in combo),
-                    patch,
-                    float(r),
-                    True,
-                    smallest=False,
-                )
-    return None
+    names = sorted(full, key=_useful_first, reverse=True)
+    if len(names) < 2:
+        return None
+    everything = ctx.oracle.feasible(_joined([full[g][0] for g in names]))
+    if not everything:
+        return None
+    needed = list(names)
+    for g in names:
+        if len(needed) <= 1:
+            break
+        trial = [h for h in needed if h != g]
+        if ctx.oracle.feasible(_joined([full[h][0] for h in trial])) is True:
+            needed = trial
+    # Shrink each group's change with the others' (already shrunk) in place.
+    chosen: dict[str, Suggestion] = {}
+    for g in sorted(needed, key=_useful_first):
+        others = [
+            chosen[h].patch if h in chosen else full[h][0] for h in needed if h != g
+        ]
+        found = _within(ctx, _joined(others), g)
+        if found is None:
+            return _fully(ctx, needed, full)
+        chosen[g] = found
+    patch = _joined([chosen[g].patch for g in needed])
+    ok = ctx.oracle.feasible(patch)
+    if ok is not True:
+        return _fully(ctx, needed, full)
+    ordered = sorted(needed, key=_useful_first)
+    return suggest(
+        ctx,
+        ordered,
+        _together([chosen[g].description for g in ordered]),
+        ", ".join(dict.fromkeys(chosen[g].field for g in ordered)),
+        " ".join(chosen[g].flag for g in ordered if chosen[g].flag),
+        patch,
+        sum(chosen[g].size for g in ordered) + 1.0,
+        True,
+        smallest=all(chosen[g].smallest for g in ordered),
+    )
 
 
-def _combinations(items: Sequence[str], r: int) -> Iterator[tuple[str, ...]]:
-    from itertools import combinations
+def _together(words: Sequence[str]) -> str:
+    # One group left after the filter (its own search ran out of time).
+    return words[0] if len(words) == 1 else "together: " + " and ".join(words)
 
-    yield from combinations(items, r)
+
+def _within(ctx: Context, others: dict[str, Any], group: str) -> Suggestion | None:
+    """Return the smallest verified change of ``group`` with ``others`` applied."""
+    from mealplan._planner import parse_request, resolve_targets
+
+    base = merge_patch(ctx.oracle.base, others)
+    try:
+        request = parse_request(base)
+        targets = {b.nutrient: b for b in resolve_targets(request, ctx.table).bounds}
+    except MealPlanError:
+        return None
+    oracle = type(ctx.oracle)(request, ctx.table, ctx.oracle.deadline)
+    oracle.until = ctx.oracle.until
+    sub = Context(request, ctx.table, targets, ctx.safety, oracle)
+    found = relax_group(sub, group).suggestion
+    ctx.oracle.timed_out = ctx.oracle.timed_out or oracle.timed_out
+    if found is None or not found.verified:
+        return None
+    return found
+
+
+def _fully(
+    ctx: Context,
+    needed: Sequence[str],
+    full: Mapping[str, tuple[dict[str, Any], str, str]],
+) -> Suggestion:
+    """Return the combination with every group relaxed as far as allowed (verified)."""
+    ordered = sorted(needed, key=_useful_first)
+    return suggest(
+        ctx,
+        ordered,
+        _together([full[g][1] for g in ordered]),
+        ", ".join(sorted({k for g in ordered for k in full[g][0]})),
+        " ".join(full[g][2] for g in ordered),
+        _joined([full[g][0] for g in ordered]),
+        float(len(ordered)) + 1.0,
+        True,
+        smallest=False,
+    )
 
 
 def _safety_bounds(request: PlanRequest) -> dict[str, NutrientBound]:
@@ -128,11 +211,19 @@ def advise(
     )
     groups = [c.constraint for c in diagnosis.conflicts]
     found: dict[str, Found] = {}
-    for group in sorted(groups, key=_useful_first):
+    order = sorted(groups, key=_useful_first)
+    for k, group in enumerate(order):
+        # Each group gets an equal share of the time left (one more share
+        # is kept for a combination), so one hard search cannot starve the rest.
+        ctx.oracle.share(len(order) - k + 1)
         found[group] = relax_group(ctx, group)
+    ctx.oracle.share(1)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     notes = [f.note for g in groups if (f := found[g]).note is not None]
-    if groups and not any(s.verified for s in suggestions):
+    # A combination only once every group alone was settled: while a group's
+    # own search ran out of time, relaxing several at once says nothing
+    # about whether one would do.
+    if groups and not ctx.oracle.timed_out and not any(s.verified for s in suggestions):
         combo = _combination(ctx, groups)
         if combo is not None:
             notes.append(
@@ -141,7 +232,8 @@ def advise(
             suggestions.append(combo)
         elif not ctx.oracle.timed_out:
             notes.append(
-                "No single constraint, nor a pair or triple of them, could be relaxed to give a plan."
+                "No single constraint, nor any combination of them, could be relaxed "
+                "to give a plan."
             )
     if ctx.oracle.timed_out:
         notes.append(
@@ -155,7 +247,7 @@ def advise(
             "conflicts": conflicts,
             "suggestions": suggestions,
             "advice_notes": notes,
-            "message": _message(diagnosis, request, suggestions),
+            "message": _message(diagnosis, request, suggestions, table),
         }
     )
 
@@ -194,13 +286,20 @@ def _relaxed(conflict: Conflict, found: Found | None) -> Conflict:
 
 
 def _message(
-    diagnosis: Diagnosis, request: PlanRequest, suggestions: Sequence[Suggestion]
+    diagnosis: Diagnosis,
+    request: PlanRequest,
+    suggestions: Sequence[Suggestion],
+    table: FoodTable,
 ) -> str:
     if not diagnosis.conflicts:
         return diagnosis.message
     span = "day" if request.days == 1 else f"{request.days}-day plan"
     parts = "; ".join(c.description for c in diagnosis.conflicts)
-    head = f"No {span} meets these constraints together: {parts}."
+    head = conflict_head(diagnosis.conflicts, request) or (
+        f"No {span} meets these constraints together: {parts}."
+    )
+    if diagnosis.safety:
+        head += " " + safety_sentence(diagnosis.safety, table)
     best = next((s for s in suggestions if s.verified), None)
     if best is None:
         return f"{head} No change was verified to give a plan in the time limit."

@@ -49,6 +49,9 @@ class SolveOptions:
     interruptible: bool = True
     """Run in the solver's thread so Ctrl-C stops it (costs a thread start;
     short solves skip it: Ctrl-C then waits for them to end)."""
+    node_limit: int | None = None
+    """Stop a MILP after this many branch-and-bound nodes (HiGHS): an effort
+    limit that, unlike a time limit, gives the same answer at any load."""
 
 
 @dataclass

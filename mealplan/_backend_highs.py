@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["HighsBackend"]
 
+_NO_NODE_LIMIT = 2**31 - 1
+"""HiGHS's default ``mip_max_nodes`` (no limit)."""
+
 
 @functools.cache
 def _silence_highs_banner() -> None:
@@ -122,6 +125,8 @@ class HighsBackend:
         h.setOptionValue("mip_abs_gap", min(max(options.abs_gap, 1e-9), 1e30))
         h.setOptionValue("presolve", "on" if options.presolve else "off")
         h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
+        nodes = options.node_limit
+        h.setOptionValue("mip_max_nodes", _NO_NODE_LIMIT if nodes is None else nodes)
         began = time.perf_counter()
         interrupted = self._run(options.interruptible)
         seconds = time.perf_counter() - began

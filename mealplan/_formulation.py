@@ -297,9 +297,10 @@ def variety(b: ModelBuilder) -> None:
         pinned = {f for f, _, _ in p.pins}
         for run in _groups_of(b.keys[:, 2]):
             f = int(b.keys[run[0], 2])
-            if f in pinned or len(run) <= p.max_days_per_food:
+            limit = p.day_limit(f) or p.max_days_per_food
+            if f in pinned or len(run) <= limit:
                 continue
-            b.add_row(b.y[run], 1.0, -INF, p.max_days_per_food, Block.VARIETY, group)
+            b.add_row(b.y[run], 1.0, -INF, limit, Block.VARIETY, group)
     if p.max_grams_per_week is not None and len(b.keys):
         for run in _groups_of(b.keys[:, 2]):
             f = int(b.keys[run[0], 2])

@@ -66,6 +66,7 @@ __all__ = [
     "PlanRequest",
     "PlanStatus",
     "PortionMode",
+    "SafetyConflict",
     "Sex",
     "SolverName",
     "Suggestion",
@@ -986,6 +987,24 @@ class Suggestion(_Model):
     )
 
 
+class SafetyConflict(_Model):
+    """A life-stage food-safety rule that takes part in a conflict.
+
+    The rule leaves out foods that, allowed back with only the conflicting
+    constraints in place, would give a plan; the rule itself is never relaxed.
+    """
+
+    rule: str = Field(description="The rule's id in foods/safety_rules.csv.")
+    life_stages: list[str] = Field(
+        description="The person's life stages the rule protects, e.g. ['pregnancy']."
+    )
+    foods: list[str] = Field(
+        description="Food ids the rule leaves out that would meet the conflict."
+    )
+    reason: str = Field(description="Why the rule leaves them out, in words.")
+    source: str = Field(description="The published guidance the rule follows.")
+
+
 class Diagnosis(_Model):
     """Why no plan exists: a smallest set of the request's constraints in conflict."""
 
@@ -1004,6 +1023,11 @@ class Diagnosis(_Model):
     advice_notes: list[str] = Field(
         default_factory=list,
         description="Constraints the advice could not relax on their own, and why.",
+    )
+    safety: list[SafetyConflict] = Field(
+        default_factory=list,
+        description="Food-safety rules of the person's life stage that take part in "
+        "the conflict: the foods they leave out would otherwise meet it.",
     )
 
 

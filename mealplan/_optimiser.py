@@ -379,6 +379,7 @@ def solve(
     guide: bool = True,
     deadline: Deadline | None = None,
     abs_gap: float | None = None,
+    node_limit: int | None = None,
 ) -> Solution:
     """Solve ``problem`` and return plain values.
 
@@ -398,6 +399,9 @@ def solve(
         abs_gap: Stop within this much of the bound in objective units
             (default 0.02; 0 when a proven bound matters; ``math.inf`` takes
             the guided start's plan as it is, with its weaker bound).
+        node_limit: Stop the full MILP after this many branch-and-bound nodes
+            (HiGHS only): an effort limit whose answer does not depend on the
+            machine's load (the diagnosis's checks use it).
 
     Returns:
         The solution; ``units`` is empty unless a plan was found.
@@ -429,6 +433,7 @@ def solve(
         mip_gap=mip_gap,
         abs_gap=tolerance if highs else 0.0,
         presolve=not relax,
+        node_limit=node_limit,
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:

@@ -1,9 +1,16 @@
 """The advice's oracle: plan() on the request with a JSON merge patch applied.
 
-:func:`merge_patch` applies an RFC 7386 merge patch. :class:`Oracle` runs
-:func:`mealplan.plan` on the request with a patch applied, against a
-deadline, caching each answer; inside it (:func:`oracle_mode`) an infeasible
-request skips its own diagnosis, as only feasibility matters.
+:func:`merge_patch` applies an RFC 7386 merge patch. :class:`Oracle` asks
+whether the request with a patch applied has a plan, against the request's
+deadline, caching each answer. It builds exactly the problem
+:func:`mealplan.plan` would build for the patched request (the same targets,
+the same sole-source variety widening, every hard constraint) and solves it
+for *feasibility* only: any plan meeting every constraint is a proof that
+``plan()`` has one, and a search for the best plan (what ``plan()`` spends
+its time on, seconds for a tight budget) proves nothing more. An infeasible
+LP relaxation answers at once. The witness plan it returns carries the daily
+totals the searches jump by. Inside :func:`oracle_mode` an infeasible
+``plan()`` skips its own diagnosis, as only feasibility matters.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from mealplan._errors import InfeasiblePlanError, MealPlanError
+from mealplan._errors import MealPlanError
 from mealplan._models import (
     MealPlan,
     PlanRequest,
@@ -23,6 +30,9 @@ from mealplan._models import (
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientTargets
+    from mealplan._optimiser import Solution
+    from mealplan._problem import Problem
 
 
 __all__ = ["ORACLE", "Oracle", "merge_patch", "oracle_mode"]
@@ -30,8 +40,13 @@ __all__ = ["ORACLE", "Oracle", "merge_patch", "oracle_mode"]
 ORACLE: ContextVar[bool] = ContextVar("mealplan_advice_oracle", default=False)
 """True inside an oracle solve: an infeasible request then skips its diagnosis."""
 
-_MIN_SOLVE = 0.3
+_MIN_SOLVE = 0.2
 """Seconds below which an oracle solve is not started."""
+
+_GOAL_GAP = 5e-3
+"""Relative gap to which a witness's goal (least cost, most of a nutrient) is
+proven; the plan's ``gap`` says what was reached, and the advice calls its
+value the smallest change only when the bound rounds to the same amount."""
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -64,7 +79,7 @@ def oracle_mode() -> Iterator[None]:
 
 
 class Oracle:
-    """``plan()`` on the request with a patch applied, against a deadline."""
+    """Whether the request with a patch applied has a plan, against a deadline."""
 
     def __init__(self, request: PlanRequest, table: FoodTable, deadline: float):
         self.base = request.model_dump(mode="json", exclude_unset=True)
@@ -73,38 +88,144 @@ class Oracle:
         self.deadline = deadline
         self.cache: dict[str, MealPlan | bool | None] = {}
         self.timed_out = False
+        self.solves = 0
+        """Solves started (the benchmark reports it)."""
+        self.until: float | None = None
+        """An earlier end for the current part of the advice (one group's
+        search), so a hard group cannot take the time of the others."""
 
     def left(self) -> float:
-        return self.deadline - time.monotonic()
+        end = self.deadline if self.until is None else min(self.deadline, self.until)
+        return end - time.monotonic()
 
-    def run(self, patch: Mapping[str, Any]) -> MealPlan | bool | None:
-        """Return a plan, False (infeasible or not accepted) or None (out of time)."""
-        from mealplan._planner import plan
+    def share(self, parts: int) -> None:
+        """Give the next part of the advice 1/``parts`` of the time left."""
+        self.until = None
+        self.until = time.monotonic() + self.left() / max(parts, 1)
 
-        key = json.dumps(patch, sort_keys=True)
+    def run(
+        self,
+        patch: Mapping[str, Any],
+        goal: tuple[str, str] = ("min", "none"),
+        cap: float | None = None,
+    ) -> MealPlan | bool | None:
+        """Return a witness plan, False (infeasible or not accepted) or None (out of time).
+
+        ``goal`` picks which plan is the witness (the cheapest, say); the
+        default takes the first plan that meets every constraint. ``cap``
+        bounds this solve's seconds (a goal's optimum is welcome, not needed).
+        """
+        key = json.dumps([patch, goal], sort_keys=True)
         if key in self.cache:
             return self.cache[key]
         left = self.left()
-        # plan() gives each day of its day-by-day start at least half a
-        # second: a multi-day solve is not started without that much left.
-        if left < _MIN_SOLVE + 0.5 * (self.request.days - 1):
+        if left < _MIN_SOLVE:
             self.timed_out = True
             return None
         data = merge_patch(self.base, patch)
-        data["time_limit"] = round(min(self.request.time_limit, left), 3)
         data["allow_shortfall"] = False
         result: MealPlan | bool | None
         try:
-            with oracle_mode():
-                result = plan(data, self.table)
-        except InfeasiblePlanError:
-            result = False
+            result = _witness(
+                data, self.table, goal, left if cap is None else min(left, cap)
+            )
         except MealPlanError:
-            # A solver time-out (or a patch the API rejects: never verified).
+            # A patch the API rejects (never verified) or a solver failure.
             result = None
+        if result is None:
+            self.timed_out = self.timed_out or self.left() < _MIN_SOLVE
+        self.solves += 1
         self.cache[key] = result
         return result
 
     def feasible(self, patch: Mapping[str, Any]) -> bool | None:
         result = self.run(patch)
         return result if result is None or isinstance(result, bool) else True
+
+
+def _witness(
+    data: Mapping[str, Any], table: FoodTable, goal: tuple[str, str], left: float
+) -> MealPlan | bool | None:
+    """Solve the request ``data`` as plan() would build it, for ``goal``."""
+    from mealplan._deadline import Deadline
+    from mealplan._optimiser import SolveStatus, solve
+    from mealplan._planner import _assemble, parse_request, resolve_targets
+    from mealplan._problem import Restrictions, build_problem
+    from mealplan._sources import widen_variety_for_sole_sources
+
+    req = parse_request(data)
+    targets = resolve_targets(req, table)
+    wider, notes = widen_variety_for_sole_sources(req, targets, table)
+    wide = tuple(sorted(wider.items()))
+    problem = build_problem(
+        req, targets, table, restrictions=Restrictions(hard=True, wider_days=wide)
+    )
+    if req.days > 1:
+        week = _week_witness(req, targets, table, problem, left, wider)
+        if week is not None:
+            return (
+                week
+                if isinstance(week, bool)
+                else _assemble(req, targets, table, problem, week, extra_notes=notes)
+            )
+    exact = goal != ("min", "none")
+    solution = solve(
+        problem,
+        solver=req.solver,
+        # A goal's optimum is a floor or a ceiling the advice reports (the
+        # cheapest plan, the most vitamin D), proven to _GOAL_GAP; a plain
+        # witness only has to exist.
+        mip_gap=(1e-4 if goal == ("min", "cost") else _GOAL_GAP) if exact else 1.0,
+        # The budget's floor to the cent needs the cost's bound within one.
+        abs_gap=1e-4 if goal == ("min", "cost") else None,
+        goal=goal,
+        deadline=Deadline(min(req.time_limit, left)),
+    )
+    if solution.status is SolveStatus.INFEASIBLE:
+        return False
+    if solution.status is SolveStatus.NO_SOLUTION or not solution.units:
+        return None
+    return _assemble(req, targets, table, problem, solution, extra_notes=notes)
+
+
+def _week_witness(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    problem: Problem,
+    left: float,
+    wider: Mapping[str, int],
+) -> Solution | bool | None:
+    """Answer a multi-day request the way plan() finds its first plan.
+
+    A day that has no plan on its own proves the whole plan has none (for a
+    plan without day-specific rules); otherwise the days planned one at a
+    time, each banning the foods that reached their variety limit, meet
+    every rule of the whole plan by construction: a witness found in a
+    fraction of the whole-plan model's time. None: ask the whole model.
+    """
+    from mealplan._deadline import Deadline
+    from mealplan._optimiser import Solution, SolveStatus, solve
+    from mealplan._planner import _day_by_day, _separable
+    from mealplan._problem import Restrictions, build_problem
+
+    if problem.impossible:
+        return False
+    if _separable(req):
+        day = req.model_copy(update={"days": 1})
+        one = build_problem(day, targets, table, restrictions=Restrictions(hard=True))
+        status = solve(
+            one,
+            solver=req.solver,
+            mip_gap=1.0,
+            goal=("min", "none"),
+            deadline=Deadline(min(req.time_limit, left)),
+        ).status
+        if status is SolveStatus.INFEASIBLE:
+            return False
+    start = _day_by_day(
+        req, targets, table, Deadline(min(req.time_limit, left)), wider=wider
+    )
+    if start is None:
+        return None
+    return Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)

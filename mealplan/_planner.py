@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from mealplan._advice import with_advice
 from mealplan._catalog import FoodTable, load_foods
+from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
 from mealplan._deadline import Deadline
 from mealplan._errors import (
     InfeasiblePlanError,
@@ -65,6 +66,7 @@ from mealplan._problem import (
     build_problem,
     default_max_days,
 )
+from mealplan._report import nutrient_label
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._targets import apply_overrides, targets_for
@@ -183,13 +185,21 @@ def plan(
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit)
-    # A need with only one or two sources widens the default variety rule.
-    req, variety_notes = widen_variety_for_sole_sources(req, targets, table)
-    problem = build_problem(req, targets, table)
+    # A need with only one or two sources widens the default variety rule
+    # for those sources alone.
+    wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+    problem = build_problem(
+        req,
+        targets,
+        table,
+        restrictions=Restrictions(wider_days=tuple(sorted(wider.items())))
+        if wider
+        else None,
+    )
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        start = _day_by_day(req, targets, table, deadline)
+        start = _day_by_day(req, targets, table, deadline, wider=wider)
         if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(
@@ -218,8 +228,12 @@ def _day_by_day(
     targets: NutrientTargets,
     table: FoodTable,
     deadline: Deadline | None = None,
+    *,
+    wider: Mapping[str, int] | None = None,
 ) -> dict[tuple[int, int, int], float] | None:
     """Plan the days one at a time, as a starting point for the whole plan.
+
+    ``wider`` gives sole sources of a need their wider variety limit.
 
     Each day is a small daily model: foods that already reached their
     max_days_per_food are banned, and each meal must drop a food of the day
@@ -242,6 +256,10 @@ def _day_by_day(
     forms: dict[str, list[str]] = {}
     for fid in table.ids:
         forms.setdefault(base.get(fid, fid), []).append(fid)
+    limits: dict[str, int] = {}
+    for fid, days in (wider or {}).items():
+        b = base.get(fid, fid)
+        limits[b] = max(limits.get(b, limit), days)
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
@@ -270,7 +288,7 @@ def _day_by_day(
             bans=tuple(
                 (None, None, fid)
                 for b, n in days_used.items()
-                if n >= limit
+                if n >= limits.get(b, limit)
                 for fid in forms[b]
                 if fid not in pinned
             ),
@@ -792,6 +810,8 @@ def _raise_infeasible(
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
 ) -> None:
+    advice = restrictions is None and not reject
+
     def conflicts() -> Diagnosis:
         return diagnose(
             req,
@@ -800,11 +820,14 @@ def _raise_infeasible(
             restrictions=restrictions,
             reject=reject,
             deadline=deadline,
+            # The advice measures each change on the whole request; the
+            # conflict-only optimum would only be overwritten.
+            measure=not advice,
         )
 
     # The advice hook (mealplan._advice): one call. It re-plans the whole
     # request, so it applies to plan() only, not to a regenerated day.
-    if restrictions is None and not reject:
+    if advice:
         diagnosis = with_advice(req, table, conflicts, started=deadline.started)
     else:
         diagnosis = conflicts()
@@ -821,6 +844,7 @@ def _solve_without(
     goal: tuple[str, str],
     mip_gap: float,
     deadline: Deadline,
+    node_limit: int | None = None,
 ) -> Solution:
     """Solve the request with some constraint groups switched off (diagnosis)."""
     # The diagnosis asks about the hard constraints: no shortfall slacks.
@@ -831,7 +855,12 @@ def _solve_without(
     if deadline.expired:
         return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     return solve(
-        problem, solver=req.solver, mip_gap=mip_gap, goal=goal, deadline=deadline
+        problem,
+        solver=req.solver,
+        mip_gap=mip_gap,
+        goal=goal,
+        deadline=deadline,
+        node_limit=node_limit,
     )
 
 
@@ -843,8 +872,13 @@ def diagnose(
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
     deadline: Deadline | None = None,
+    measure: bool = True,
 ) -> Diagnosis:
     """Find a smallest set of the request's constraint groups that conflict.
+
+    With ``measure``, each conflict's relaxation says how far its bound can go
+    with the other conflicting groups (one optimisation each); the advice
+    does without, as it measures the change on the whole request.
 
     A deletion filter: every group is dropped in turn, and stays dropped if
     the rest is still infeasible. What remains is irreducible: removing any
@@ -853,6 +887,18 @@ def diagnose(
     left unchecked are kept (their necessity assumed, not proven).
     """
     clock = deadline if deadline is not None else Deadline(req.time_limit)
+    if restrictions is None and not reject and _separable(req):
+        # A multi-day plan whose single day already has no plan: the day's
+        # conflict is the plan's (every group but the variety rules acts on
+        # each day alone, and the day has no variety rules), and it is found
+        # on a model a seventh the size.
+        day = req.model_copy(update={"days": 1})
+        full = _solve_without(
+            day, targets, table, (), None, (), ("min", "none"), 0.05, clock
+        )
+        if full.status is SolveStatus.INFEASIBLE:
+            found = diagnose(day, targets, table, deadline=clock, measure=measure)
+            return found.model_copy(update={"message": _message(found.conflicts, req)})
 
     def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
         return _solve_without(
@@ -865,6 +911,9 @@ def diagnose(
             ("min", "none"),
             0.05,
             clock,
+            # An effort limit, not a time limit: a check left open is the
+            # same one at any load (kept, its necessity assumed).
+            _CHECK_NODES,
         ).status
 
     groups = build_problem(req, targets, table, reject=reject).groups
@@ -891,15 +940,42 @@ def diagnose(
             minimal = False
             assumed.add(group)
     conflicts = [
-        _conflict(g, req, targets, table, kept, groups, restrictions, reject, clock)
+        _conflict(
+            g, req, targets, table, kept, groups, restrictions, reject, clock, measure
+        )
         for g in kept
     ]
     conflicts = [
         c.model_copy(update={"proven": False}) if g in assumed else c
         for g, c in zip(kept, conflicts, strict=True)
     ]
+    # A life-stage safety rule is no group the search may drop: name it when
+    # its foods would let the conflict plan.
+    safety = (
+        safety_conflicts(req, targets, table, kept, groups, clock)
+        if restrictions is None and not reject and kept
+        else []
+    )
+    message = _message(conflicts, req)
+    if safety:
+        message += " " + safety_sentence(safety, table)
     return Diagnosis(
-        message=_message(conflicts, req), conflicts=conflicts, minimal=minimal
+        message=message, conflicts=conflicts, minimal=minimal, safety=safety
+    )
+
+
+_CHECK_NODES = 2000
+"""Branch-and-bound nodes a conflict check may take before its group is kept
+unproven; LP-infeasible checks (most of them) need none."""
+
+
+def _separable(req: PlanRequest) -> bool:
+    """Whether each day of ``req`` is one day's request (no day-specific rules)."""
+    return (
+        req.days > 1
+        and req.nutrient_period is NutrientPeriod.DAILY
+        and not any(p.days for p in req.pins)
+        and not any(b.days for b in req.bans)
     )
 
 
@@ -909,10 +985,8 @@ def _unit(table: FoodTable, nutrient: str) -> str:
 
 
 def _label(nutrient: str) -> str:
-    try:
-        return str(Nutrient(nutrient).label)
-    except ValueError:
-        return nutrient
+    # Panel nutrients outside the enum read as words too ("iodine").
+    return nutrient_label(nutrient)
 
 
 def _fmt(x: float) -> str:
@@ -929,10 +1003,13 @@ def _conflict(
     restrictions: Restrictions | None,
     reject: Sequence[tuple[int | None, int | None, str]],
     deadline: Deadline,
+    measure: bool = True,
 ) -> Conflict:
     group = typed.name
 
     def best(goal: tuple[str, str]) -> float | None:
+        if not measure:
+            return None
         others = [g for g in kept if g != typed]
         disabled = set(groups) - set(others)
         sol = _solve_without(
@@ -1075,6 +1152,10 @@ def _message(conflicts: Sequence[Conflict], req: PlanRequest) -> str:
             "No plan meets the request, but no single group of its constraints could be "
             "named; raise time_limit or relax the request."
         )
+    head = conflict_head(conflicts, req)
+    if head is not None:
+        need = next(c for c in conflicts if c.constraint.startswith("min:"))
+        return f"{head} {need.relaxation}"
     filters = [c for c in conflicts if c.constraint in FILTER_GROUPS]
     others = [c for c in conflicts if c.constraint not in FILTER_GROUPS]
     span = "day" if req.days == 1 else f"{req.days}-day plan"

@@ -310,6 +310,9 @@ class Restrictions:
     prices the weekly variety rule with it)."""
     hard: bool = False
     """Ignore ``allow_shortfall`` (the diagnosis asks about hard constraints)."""
+    wider_days: tuple[tuple[str, int], ...] = ()
+    """(food id, days): a food allowed on more days than ``max_days_per_food``
+    (the sole source of a need, :mod:`mealplan._sources`); the rest keep it."""
 
 
 @dataclass(frozen=True)
@@ -417,6 +420,16 @@ class Problem:
     """Every group the request imposes, in a stable order."""
     structure: StructureData | None = None
     """Meal-structure rules and taste (:mod:`mealplan._meal_structure`)."""
+    max_days_for: Mapping[int, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Food index -> a wider variety limit than ``max_days_per_food``."""
+
+    def day_limit(self, food: int) -> int | None:
+        """Return the variety limit of food index ``food`` (None: no limit)."""
+        if self.max_days_per_food is None:
+            return None
+        return max(self.max_days_per_food, self.max_days_for.get(food, 0))
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -724,6 +737,9 @@ def build_problem(
         unpriced_left_out=unpriced_left_out,
         groups=ordered,
         structure=structure,
+        max_days_for=MappingProxyType(
+            {index[f]: n for f, n in extra.wider_days if f in index}
+        ),
     )
 
 

@@ -36,6 +36,8 @@ _ENERGY_RAISE = 1.25
 """An energy maximum is raised by at most a quarter: more is not a diet change."""
 _USER_MAX_RAISE = 4.0
 """A user's own maximum with no safety limit behind it is raised at most 4-fold."""
+_GOAL_CAP = 1.0
+"""Seconds for the most-of-a-nutrient (least-of-it) plan that starts a bound's search."""
 _BELOW_DRI = 1.0
 """Added to the size of a change that lowers a nutrient need below its DRI."""
 _LESS_STRICT = {
@@ -189,15 +191,21 @@ def _nice(x: float, *, up: bool) -> float:
 def _budget(ctx: Context) -> Found:
     req = ctx.request
     old = req.budget_per_day or 0.0
-    cheapest = ctx.oracle.run({"budget_per_day": None, "objective": "cost"})
+    cheapest = ctx.oracle.run(
+        {"budget_per_day": None, "objective": "cost"}, goal=("min", "cost")
+    )
     if isinstance(cheapest, MealPlan):
         costs = [d.cost for d in cheapest.days if d.cost is not None]
         need = math.ceil(max(costs) * 100 - 1e-6) / 100 if costs else None
         if need is not None:
             patch: dict[str, Any] = {"budget_per_day": need}
-            ok = ctx.oracle.feasible(patch)
-            # The cheapest plan itself meets the new budget: a witness even
-            # when the re-solve ran out of time.
+            # The cheapest plan meets every other constraint and costs at
+            # most ``need`` each day: it is the proof, no re-solve needed.
+            # It is the smallest budget when the proven lower bound on the
+            # cost rounds up to the same cent.
+            gap = cheapest.gap
+            floor = max(costs) * (1.0 - gap) if gap is not None else 0.0
+            proven = math.ceil(floor * 100 - 1e-6) / 100 >= need
             text = f"raise the budget to {money(need)} a day (from {money(old)})"
             return Found(
                 suggest(
@@ -208,8 +216,8 @@ def _budget(ctx: Context) -> Found:
                     f"--budget {need:.2f}",
                     patch,
                     (need - old) / old if old else 1.0,
-                    True if ok is None else ok,
-                    smallest=req.days == 1,
+                    True,
+                    smallest=req.days == 1 and proven,
                 )
             )
     if cheapest is None:
@@ -239,10 +247,23 @@ def _budget(ctx: Context) -> Found:
 
 def _max_foods(ctx: Context) -> Found:
     old = ctx.request.max_foods or 100
-    n, verified, smallest = _gallop(
-        lambda n: ctx.oracle.feasible({"max_foods": n}), old + 1, 100
-    )
-    if n is None:
+    # The plan with the fewest foods (items a day) of the whole request
+    # without the limit: one optimisation instead of a search whose every
+    # infeasible step is a hard proof.
+    fewest = ctx.oracle.run({"max_foods": None}, goal=("min", "foods"))
+    if fewest is False:
+        return Found(note="No number of foods a day alone gives a plan.")
+    if isinstance(fewest, MealPlan):
+        n = max(max(len(d.items) for d in fewest.days), old + 1)
+        # Proven for one day: the count is the minimum (a bound within the
+        # gap rounds up to it); a week's sum says less about its worst day.
+        bound = n * (1.0 - (fewest.gap if fewest.gap is not None else 1.0))
+        verified = n <= 100
+        smallest = ctx.request.days == 1 and math.ceil(bound - 1e-6) >= n
+    else:
+        found = _gallop(lambda n: ctx.oracle.feasible({"max_foods": n}), old + 1, 100)
+        n, verified, smallest = found  # type: ignore[assignment]
+    if n is None or n > 100:
         return Found(note="No number of foods a day alone gives a plan.")
     text = f"allow up to {n} foods a day (from {old})"
     return Found(
@@ -316,16 +337,27 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
     unit = bound.unit
     label = nutrient_label(nutrient)
 
-    def check(x: float) -> float | bool | None:
+    exact = False
+
+    def check(x: float, goal: tuple[str, str] = ("min", "none")) -> float | bool | None:
+        nonlocal exact
         value = _nice(x, up=False)
-        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "minimum", value))
+        patch = _bound_patch(ctx, nutrient, "minimum", value)
+        # The most-of-it plan is proven fast or not at all: the bisection's
+        # checks (mostly an infeasible LP each) finish the job otherwise.
+        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
         if isinstance(result, MealPlan):
             reach = _reached(result, nutrient, "minimum")
+            # One day's most-of-the-nutrient plan, proven, is the answer.
+            exact = goal[0] == "max" and ctx.request.days == 1
+            exact = exact and result.status.value == "optimal"
             return max(value, reach) if reach is not None else True
         return result
 
     floor = old * 0.01 if nutrient == Nutrient.ENERGY.value else 0.0
-    ok = check(floor)
+    # The plan with the most of the nutrient: on one day, its amount is the
+    # lowest minimum that still plans (no bisection left to do).
+    ok = check(floor, ("max", nutrient))
     if ok is False:
         return Found(note=f"No lower {label} minimum alone gives a plan.")
     if ok is None:
@@ -334,7 +366,10 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
             note=f"The time limit ran out before a lower {label} minimum was checked.",
         )
     start = floor if ok is True else min(float(ok), old)
-    value, converged = _bisect(check, start, old, tol=old * 0.02)
+    if exact:
+        value, converged = start, True
+    else:
+        value, converged = _bisect(check, start, old, tol=old * 0.02)
     value = _nice(value, up=False)
     kind = bound.minimum_kind
     dri = kind in (BoundKind.RDA, BoundKind.AI)
@@ -405,15 +440,22 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
             note=f"The {label} maximum cannot be raised within its safety limit."
         )
 
-    def check(x: float) -> float | bool | None:
+    exact = False
+
+    def check(x: float, goal: tuple[str, str] = ("min", "none")) -> float | bool | None:
+        nonlocal exact
         value = min(_nice(x, up=True), cap)
-        result = ctx.oracle.run(_bound_patch(ctx, nutrient, "maximum", value))
+        patch = _bound_patch(ctx, nutrient, "maximum", value)
+        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
         if isinstance(result, MealPlan):
             reach = _reached(result, nutrient, "maximum")
+            exact = goal[0] == "min" and ctx.request.days == 1
+            exact = exact and result.status.value == "optimal"
             return min(value, reach) if reach is not None else True
         return result
 
-    ok = check(cap)
+    # The plan with the least of the nutrient: on one day, the answer.
+    ok = check(cap, ("min", nutrient))
     if ok is False:
         return Found(
             note=f"Raising the {label} maximum alone, up to {amount(cap, bound.unit)}, "
@@ -425,7 +467,10 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
             note=f"The time limit ran out before a higher {label} maximum was checked.",
         )
     start = cap if ok is True else max(float(ok), old)
-    value, converged = _bisect(check, start, old, tol=max(old, 1.0) * 0.02)
+    if exact:
+        value, converged = start, True
+    else:
+        value, converged = _bisect(check, start, old, tol=max(old, 1.0) * 0.02)
     value = min(_nice(value, up=True), cap)
     if nutrient == Nutrient.ENERGY.value:
         text = f"eat up to {value:,.0f} kcal a day instead of {old:,.0f}"

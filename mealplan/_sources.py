@@ -5,9 +5,10 @@ nutrient the plan must meet every day has only one or two real sources among
 the foods a request allows (vitamin B12 in a vegan week: the only vegan B12
 source of the table is a fortified coconut-milk beverage), that default makes
 the week impossible on the days those foods may not appear. Then, and only
-when the request leaves ``max_days_per_food`` at its default, the sources may
-recur: the default is raised to ``ceil(days / sources)`` and the plan says so.
-The rule that a meal is not repeated on consecutive days still holds.
+when the request leaves ``max_days_per_food`` at its default, those sources
+(and only they) may recur on up to ``ceil(days / sources)`` days, and the plan
+says so; every other food keeps the default. The rule that a meal is not
+repeated on consecutive days still holds.
 
 A *source* is a food that can give a quarter of the daily need within its
 usual portion cap.
@@ -69,11 +70,11 @@ def _sources(
 
 def widen_variety_for_sole_sources(
     req: PlanRequest, targets: NutrientTargets, table: FoodTable
-) -> tuple[PlanRequest, list[str]]:
-    """Return the request with the default variety widened if needed, and notes.
+) -> tuple[dict[str, int], list[str]]:
+    """Return the sole sources' wider variety limits (food id -> days) and notes.
 
     Only a multi-day request with the default ``max_days_per_food`` and
-    nutrients met every day is changed.
+    nutrients met every day gets any; every other food keeps the default.
     """
     from mealplan._problem import default_max_days
 
@@ -82,22 +83,23 @@ def widen_variety_for_sole_sources(
         or req.max_days_per_food is not None
         or req.nutrient_period is not NutrientPeriod.DAILY
     ):
-        return req, []
+        return {}, []
     default = default_max_days(req.days)
-    need = default
+    wider: dict[str, int] = {}
     notes: list[str] = []
     for nutrient, foods in _sources(req, targets, table).items():
         if not foods or len(foods) * default >= req.days:
             continue
         days = math.ceil(req.days / len(foods))
-        need = max(need, days)
+        for food in foods:
+            wider[food] = max(wider.get(food, default), days)
         label = nutrient_label(nutrient)
+        these = "it" if len(foods) == 1 else "they"
         notes.append(
             f"Only {len(foods)} allowed food(s) can supply {label} ("
             + ", ".join(sorted(foods))
-            + f"), so foods may appear on up to {days} of the {req.days} days "
-            f"instead of {default} (max_days_per_food)."
+            + f"), so {these} may appear on up to {days} of the {req.days} days "
+            f"instead of {default} (max_days_per_food); every other food keeps "
+            f"the limit of {default} days."
         )
-    if need == default:
-        return req, []
-    return req.model_copy(update={"max_days_per_food": need}), notes
+    return wider, notes

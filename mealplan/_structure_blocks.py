@@ -224,9 +224,12 @@ def base_variety(b: ModelBuilder) -> None:
     for run in _base_runs(b, np.ones(len(b.keys), dtype=bool)):
         if int(s.base[b.keys[run[0], 2]]) in pinned:
             continue
+        # A sole source of a need may have a wider limit (mealplan._sources).
+        wide = max(p.max_days_for.get(int(f), limit) for f in b.keys[run, 2])
+        wide = max(wide, limit)
         # With one form a day, the y of a base's records sum to its days.
-        if len(np.unique(b.keys[run, 0])) > limit:
-            b.add_row(b.y[run], 1.0, -INF, limit, Block.VARIETY, group)
+        if len(np.unique(b.keys[run, 0])) > wide:
+            b.add_row(b.y[run], 1.0, -INF, wide, Block.VARIETY, group)
 
 
 def whole_units(b: ModelBuilder) -> None:

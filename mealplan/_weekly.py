@@ -159,7 +159,14 @@ def column_generation(
         if meal.min_foods >= 1 and problem.no_repeat_meals
     ]
     max_days = problem.max_days_per_food
-    master = Master(days, day_types, max_days, variety_keys(problem), meal_rule)
+    master = Master(
+        days,
+        day_types,
+        max_days,
+        variety_keys(problem),
+        meal_rule,
+        problem.max_days_for,
+    )
 
     # Seed: each day of the day-by-day plan, costed in its own day model. It
     # meets every rule of the plan, so it is the first incumbent.

@@ -21,6 +21,8 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mealplan._problem import Problem
 
 __all__ = [
@@ -97,12 +99,21 @@ class Master:
         max_days: int | None,
         variety_key: dict[int, int],
         meal_rule: list[int],
+        wider: Mapping[int, int] | None = None,
     ) -> None:
         self.days = days
         self.day_types = day_types
         self.max_days = max_days
         self.variety_key = variety_key
         self.meal_rule = meal_rule
+        # A sole source of a need may have a wider limit (mealplan._sources);
+        # a base key takes the widest limit of its forms, as base_variety does.
+        self.limit: dict[int, int] = {}
+        if max_days is not None:
+            for f, n in (wider or {}).items():
+                key = variety_key.get(f)
+                if key is not None and n > max(max_days, self.limit.get(key, 0)):
+                    self.limit[key] = n
         self.columns: list[Column] = []
         self.seen: set[tuple[int, DayPlan]] = set()
 
@@ -127,8 +138,8 @@ class Master:
         """Return the variety charges times the days each key may have."""
         assert self.max_days is not None or not self.variety_rows
         return sum(
-            max(-float(duals[r]), 0.0) * float(self.max_days or 0)
-            for r in self.variety_rows.values()
+            max(-float(duals[r]), 0.0) * float(self.limit.get(k, self.max_days or 0))
+            for k, r in self.variety_rows.items()
         )
 
     def charges(self, duals: np.ndarray) -> dict[int, float]:
@@ -171,9 +182,10 @@ class Master:
                     by_key.setdefault(key, []).append(j)
             for key, members in sorted(by_key.items()):
                 days_with = {var[j][0] for j in members}
-                if len(days_with) > self.max_days:
+                limit = self.limit.get(key, self.max_days)
+                if len(days_with) > limit:
                     self.variety_rows[key] = len(lower)
-                    row(members, -math.inf, float(self.max_days))
+                    row(members, -math.inf, float(limit))
         for m in self.meal_rule:
             for d in range(self.days - 1):
                 by_content: dict[frozenset[int], list[int]] = {}

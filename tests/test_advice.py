@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, assume, given, settings
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
-from mealplan._advice import advise, merge_patch, oracle_mode
+from mealplan._advice import _combination, advise, merge_patch, oracle_mode
 from mealplan._cli import main
 from mealplan._models import BoundKind, Conflict, Diagnosis, Suggestion
+from mealplan._oracle import Oracle
 from mealplan._planner import resolve_targets
+from mealplan._relax import Context
 from tests.strategies import small_table, tight_requests
 
 ADULT = {"age": 35, "sex": "female"}
@@ -322,3 +324,51 @@ def diagnosis_request(argv: list[str]) -> dict[str, Any]:
 
     args = build_parser().parse_args(argv)
     return _request(args).model_dump(mode="json", exclude_unset=True)
+
+
+# ------------------------------------------------------------- combinations
+
+
+class _RuleOracle(Oracle):
+    """A stand-in judge: a plan exists iff fortified foods (or a non-vegan
+    diet) are allowed, at least 6 foods a day, and at most one exclusion."""
+
+    def run(
+        self, patch: Any, goal: tuple[str, str] = ("min", "none")
+    ) -> mealplan.MealPlan | bool | None:
+        r = merge_patch(self.base, patch)
+        self.solves += 1
+        return bool(
+            (r.get("allow_fortified", True) or r.get("diet") != "vegan")
+            and (r.get("max_foods") or 100) >= 6
+            and len(r.get("exclude", [])) <= 1
+        )
+
+
+def test_a_combination_is_minimal_and_each_change_smallest(table: FoodTable) -> None:
+    request = mealplan.parse_request(
+        {
+            "person": ADULT,
+            "diet": "vegan",
+            "allow_fortified": False,
+            "max_foods": 3,
+            "exclude": ["tuna", "liver", "clams"],
+        }
+    )
+    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
+    oracle = _RuleOracle(request, table, time.monotonic() + 60)
+    ctx = Context(request, table, targets, {}, oracle)
+    combo = _combination(ctx, ["diet", "exclude", "fortified", "max_foods"])
+    assert combo is not None
+    assert combo.verified
+    assert combo.smallest
+    # The diet is not needed once fortified foods are allowed: left out.
+    assert sorted(combo.constraints) == ["exclude", "fortified", "max_foods"]
+    assert "diet" not in combo.patch
+    assert combo.patch["allow_fortified"] is True
+    assert combo.patch["max_foods"] == 6  # not 100: the smallest with the rest
+    assert len(combo.patch["exclude"]) == 1  # two exclusions dropped, not three
+    assert oracle.run(combo.patch) is True
+    # Minimal: undoing any one of its changes loses the plan.
+    for key in combo.patch:
+        assert oracle.run({k: v for k, v in combo.patch.items() if k != key}) is False

@@ -327,6 +327,13 @@ def _instances(results: list[BatchResult], table: FoodTable) -> list[Any]:
             size=1.0,
             verified=True,
         ),
+        mealplan.SafetyConflict(
+            rule="soft_cheese",
+            life_stages=["pregnancy"],
+            foods=["queso-fresco"],
+            reason="is a soft or fresh cheese",
+            source="CDC, Listeria (2024)",
+        ),
         *results,
         next(r.error for r in results if r.error is not None),
     ]

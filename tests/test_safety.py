@@ -8,6 +8,7 @@ the bundled table and, when ../shared exists, over all SR28 foods.
 
 from __future__ import annotations
 
+import csv
 import pickle
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from mealplan._catalog import load_foods
 from mealplan._cli import main
 from mealplan._errors import FoodTableError
 from mealplan._models import Person, Sex
+from mealplan._resources import foods_dir
 from mealplan._safety import (
     LIFE_STAGES,
     life_stages,
@@ -133,6 +135,50 @@ def test_bundled_table_follows_the_independent_rules() -> None:
 
 def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
     _check_table(sr28_foods)
+
+
+def _dish_ingredients() -> dict[str, list[str]]:
+    """Each dish's SR28 recipe ingredients (``foods/dish_ingredients.csv``)."""
+    found: dict[str, list[str]] = {}
+    with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            found.setdefault(row["food_id"], []).append(row["ingredient"])
+    return found
+
+
+def test_fndds_dishes_follow_the_independent_rules() -> None:
+    # The same independent rules over the whole table with its FNDDS dishes,
+    # plus the recipe: a dish made with liver or a high-mercury fish is out
+    # for pregnancy, lactation and children whatever its name says.
+    table = load_foods(dishes=True)
+    _check_table(table)
+    ingredients = _dish_ingredients()
+    assert len(ingredients) > 1000  # the reviewed dishes are all there
+    pregnant = unsafe_foods(table, ["pregnancy"])
+    child = unsafe_foods(table, ["child"])
+    missed = [
+        (dish, item)
+        for dish, items in ingredients.items()
+        for item in items
+        if (MERCURY.search(item) or LIVER.search(item))
+        and (dish not in pregnant or dish not in child)
+    ]
+    assert not missed, missed[:20]
+
+
+@pytest.mark.parametrize(
+    ("stage", "food", "safe"),
+    [
+        ("pregnancy", "beef-wellington", False),  # chicken liver pate inside
+        ("pregnancy", "livers-chicken-chopped-with-eggs-and-onion", False),
+        ("toddler", "frankfurter-or-hot-dog-sandwich-meatless-plain-on-bun", False),
+        ("toddler", "roll-hamburger", True),  # the bun alone is no hot dog
+        ("pregnancy", "adobo-with-rice", True),
+    ],
+)
+def test_named_dishes(stage: str, food: str, safe: bool) -> None:
+    table = load_foods(dishes=True)
+    assert (food not in unsafe_foods(table, [stage])) is safe
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,59 @@
+"""The conflict search's verdicts do not depend on the clock.
+
+Each check of the deletion filter stops on an effort limit (branch-and-bound
+nodes), not on time: a group whose check is left open is kept and marked
+``proven: false``, and the same groups are left open whatever the deadline
+(or the machine's load), as long as the deadline itself is not reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import FoodTable, _planner
+from mealplan._deadline import Deadline
+from tests.checks import assert_irreducible
+from tests.strategies import small_table
+
+# At most two foods a day: its checks need branching, not just an LP.
+REQUEST: dict[str, Any] = {
+    "person": {"age": 35, "sex": "female"},
+    "meals": None,
+    "max_foods": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def table() -> FoodTable:
+    return small_table()
+
+
+def _verdict(table: FoodTable, seconds: float) -> mealplan.Diagnosis:
+    req = mealplan.parse_request(REQUEST)
+    targets = _planner.resolve_targets(req, table)
+    return _planner.diagnose(
+        req, targets, table, deadline=Deadline(seconds), measure=False
+    )
+
+
+def test_open_checks_are_assumed_and_the_same_under_any_deadline(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No branching allowed: every check that needs it is left open.
+    monkeypatch.setattr(_planner, "_CHECK_NODES", 0)
+    long, short = _verdict(table, 60.0), _verdict(table, 8.0)
+    assert [(c.constraint, c.proven) for c in long.conflicts] == [
+        (c.constraint, c.proven) for c in short.conflicts
+    ]
+    assert long.minimal is short.minimal is False
+    assert any(not c.proven for c in long.conflicts)
+
+
+def test_finished_checks_prove_an_irreducible_conflict(table: FoodTable) -> None:
+    diagnosis = _verdict(table, 60.0)
+    assert diagnosis.minimal
+    assert all(c.proven for c in diagnosis.conflicts)
+    assert_irreducible(REQUEST, table, [c.constraint for c in diagnosis.conflicts])

@@ -1,0 +1,97 @@
+"""The diagnosis in plain words: the life stage, the diet, the safety rules in play.
+
+Checked on small tables so each diagnosis takes well under a second.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import FoodTable, InfeasiblePlanError
+from mealplan._safety import load_safety_rules, unsafe_foods
+from tests.strategies import small_table
+
+PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
+SOFT_CHEESES = ["feta", "queso-fresco", "brie", "blue-cheese"]
+
+
+@pytest.fixture(scope="module")
+def cheese_table() -> FoodTable:
+    """Vegan foods plus soft cheeses: for a vegetarian without fortified foods,
+    the soft cheeses are the only vitamin B12 there is."""
+    table = mealplan.load_foods()
+    vegan = table.allowed(diet="vegan", allergies=[], exclude=[], allow_fortified=False)
+    return table.subset(sorted({*vegan, *SOFT_CHEESES}))
+
+
+def _diagnosis(request: dict[str, Any], table: FoodTable) -> mealplan.Diagnosis:
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, table)
+    return info.value.diagnosis
+
+
+def test_a_safety_rule_in_the_conflict_is_named_with_its_source(
+    cheese_table: FoodTable,
+) -> None:
+    request: dict[str, Any] = {
+        "person": {"age": 30, "sex": "female"},
+        "diet": "vegetarian",
+        "allow_fortified": False,
+        "meals": None,
+        "time_limit": 30,
+    }
+    # Not pregnant: the soft cheeses are allowed and the day plans.
+    mealplan.plan(request, cheese_table)
+    diagnosis = _diagnosis({**request, "person": PREGNANT}, cheese_table)
+    rules = {r.rule: r for r in load_safety_rules()}
+    assert [s.rule for s in diagnosis.safety] == ["soft_cheese"]
+    named = diagnosis.safety[0]
+    assert named.life_stages == ["pregnancy"]
+    assert named.source == rules["soft_cheese"].source
+    # Its foods are ones the rule leaves out for pregnancy, and would plan:
+    unsafe = unsafe_foods(cheese_table, ["pregnancy"])
+    assert named.foods
+    assert all(unsafe[f].rule == "soft_cheese" for f in named.foods)
+    # ...the message says so in words, with the source, and never relaxes it.
+    assert "food-safety rule for pregnancy" in diagnosis.message
+    assert rules["soft_cheese"].source in diagnosis.message
+    assert "never relaxed" in diagnosis.message
+    assert "vitamin B12" in diagnosis.message
+    for s in diagnosis.suggestions:
+        assert "person" not in s.patch  # the advice never lifts the life stage
+
+
+def test_no_safety_rule_is_named_when_none_is_in_play() -> None:
+    # A pregnant day short of money: the rules leave foods out, but those
+    # foods would not make the budget, so no rule is named.
+    request = {
+        "person": PREGNANT,
+        "meals": None,
+        "budget_per_day": 0.3,
+        "time_limit": 30,
+    }
+    table = small_table()
+    assert unsafe_foods(table, ["pregnancy"])  # the rules do leave foods out
+    diagnosis = _diagnosis(request, table)
+    assert diagnosis.safety == []
+    assert "food-safety" not in diagnosis.message
+
+
+def test_the_message_names_the_life_stage_and_the_diet() -> None:
+    request = {
+        "person": PREGNANT,
+        "diet": "vegan",
+        "allow_fortified": False,
+        "meals": None,
+        "time_limit": 30,
+    }
+    diagnosis = _diagnosis(request, small_table())
+    names = [c.constraint for c in diagnosis.conflicts]
+    assert "min:vitamin_b12_ug" in names
+    assert "diet" in names
+    assert diagnosis.message.startswith(
+        "A pregnant vegan day cannot reach 2.6 µg of vitamin B12 a day (RDA)"
+    )
