@@ -49,6 +49,10 @@ class SolveOptions:
     interruptible: bool = True
     """Run in the solver's thread so Ctrl-C stops it (costs a thread start;
     short solves skip it: Ctrl-C then waits for them to end)."""
+    cutoff: float | None = None
+    """Only plans whose objective is at most this (at least, maximising) are
+    wanted: the solver prunes every branch whose bound is worse, and a model
+    with no such plan ends infeasible. None: no cutoff."""
 
 
 @dataclass

@@ -56,6 +56,9 @@ _ABS_GAP = 0.02
 # Foods of lowest reduced cost added to the LP support when the restricted
 # plan fails the gap test (PERFORMANCE.md: 25 held the optimum on all SR28).
 _WIDEN = 25
+# Restrictions to more foods than this are presolved (the LP support is
+# 10-20 foods, the widened restriction 25 more).
+_PRESOLVE_FOODS = 30
 
 
 class SolveStatus(Enum):
@@ -263,11 +266,16 @@ def _guided(
         candidates.append(wider)
     best: Solution | None = None
     tried: set[frozenset[int]] = set()
+    # A restricted plan is the answer only within the gap test of the LP
+    # bound; HiGHS prunes everything worse, so a restriction whose optimum
+    # is far off ends (infeasible) at once instead of proving its own bad
+    # optimum (seconds for some people; the tail of the server's latency).
+    cutoff = _cutoff(bound, mip_gap) if minimise else None
     for foods in candidates:
         if deadline.expired or frozenset(foods) in tried:
             continue
         tried.add(frozenset(foods))
-        small = _restricted(problem, goal, foods, deadline, mip_gap)
+        small = _restricted(problem, goal, foods, deadline, mip_gap, cutoff)
         _add_times(small, lp)
         if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             continue
@@ -277,6 +285,16 @@ def _guided(
             best = small
         if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
             return small
+    if cutoff is not None and not deadline.expired:
+        # No restriction holds a plan within the gap test: the full MILP
+        # decides, started from the widest restriction's own best plan.
+        small = _restricted(problem, goal, wider, deadline, mip_gap)
+        _add_times(small, lp)
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            small.status = SolveStatus.FEASIBLE
+            _judge(small, bound, mip_gap, minimise)
+            if best is None or _better(small, best, minimise):
+                best = small
     if best is None and problem.budget is not None and not deadline.expired:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
@@ -312,23 +330,37 @@ def _better(a: Solution, b: Solution, minimise: bool) -> bool:
     return a.objective > b.objective + margin
 
 
+def _cutoff(bound: float, mip_gap: float) -> float:
+    """Return the worst objective a restricted plan may have to pass the gap test."""
+    slack = max(_ABS_GAP, mip_gap * max(abs(bound), 1e-9))
+    return bound + slack * (1.0 + 1e-6) + 1e-9
+
+
 def _restricted(
     problem: Problem,
     goal: Goal | None,
     foods: Collection[int],
     deadline: Deadline,
     mip_gap: float,
+    cutoff: float | None = None,
 ) -> Solution:
     model = formulate(problem, goal, foods=foods)
     # Half of what is left: the full MILP may still need the rest.
     part = deadline.sub(0.5)
+    # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
+    # slow requests of benchmarks/load.py), not on the LP support alone.
+    presolve = cutoff is not None and len(foods) > _PRESOLVE_FOODS
     solution, _ = _run(
         problem,
         model,
         make_backend(SolverName.HIGHS),
         part,
         SolveOptions(
-            mip_gap=mip_gap, abs_gap=_ABS_GAP, presolve=False, interruptible=False
+            mip_gap=mip_gap,
+            abs_gap=_ABS_GAP,
+            presolve=presolve,
+            interruptible=False,
+            cutoff=cutoff,
         ),
     )
     return solution
@@ -395,7 +427,9 @@ def solve(
     options = SolveOptions(
         mip_gap=mip_gap,
         abs_gap=tolerance if highs else 0.0,
-        presolve=not relax,
+        # Started from the guided plan, the full MILP mostly has to raise its
+        # bound; presolve then costs more than it saves (0.5-0.7x CPU).
+        presolve=not relax and guided is None,
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
