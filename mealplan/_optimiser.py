@@ -59,6 +59,9 @@ _WIDEN = 25
 # Restrictions to more foods than this are presolved (the LP support is
 # 10-20 foods, the widened restriction 25 more).
 _PRESOLVE_FOODS = 30
+# A full MILP started from the guided plan is presolved above this many
+# columns (the bundled table gives 1,100-2,300, all of SR28 17,600).
+_PRESOLVE_COLS = 5000
 
 
 class SolveStatus(Enum):
@@ -428,8 +431,9 @@ def solve(
         mip_gap=mip_gap,
         abs_gap=tolerance if highs else 0.0,
         # Started from the guided plan, the full MILP mostly has to raise its
-        # bound; presolve then costs more than it saves (0.5-0.7x CPU).
-        presolve=not relax and guided is None,
+        # bound; on the bundled table presolve then costs more than it saves
+        # (0.5-0.7x CPU without), on thousands of foods it pays.
+        presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
