@@ -352,7 +352,7 @@ def _restricted(
     part = deadline.sub(0.5)
     # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
     # slow requests of benchmarks/load.py), not on the LP support alone.
-    presolve = cutoff is not None and len(foods) > _PRESOLVE_FOODS
+    presolve = len(foods) > _PRESOLVE_FOODS
     solution, _ = _run(
         problem,
         model,
