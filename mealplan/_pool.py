@@ -72,9 +72,15 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _init_worker() -> None:
+def _init_worker(one_thread: bool = False) -> None:
     """Load the food table once per worker and warm the solver up."""
     global _TABLE  # one table per worker process, loaded once
+    if one_thread:
+        # Several workers are the parallelism: one HiGHS thread each, so N
+        # workers keep to N cores (as mealplan batch's workers do).
+        from mealplan._batch_worker import _one_solver_thread
+
+        _one_solver_thread()
     # Ctrl-C reaches the whole process group: the server shuts down
     # gracefully and ends the workers itself, so they ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -168,7 +174,9 @@ class SolverPool:
     def __init__(self, workers: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.workers = workers
-        self._pool: Pool = context.Pool(workers, initializer=_init_worker)
+        self._pool: Pool = context.Pool(
+            workers, initializer=_init_worker, initargs=(workers > 1,)
+        )
 
     def submit(
         self,
