@@ -273,7 +273,10 @@ def _guided(
     # bound; HiGHS prunes everything worse, so a restriction whose optimum
     # is far off ends (infeasible) at once instead of proving its own bad
     # optimum (seconds for some people; the tail of the server's latency).
-    cutoff = _cutoff(bound, mip_gap) if minimise else None
+    # Not under a budget: there the restriction's optimum sits just above the
+    # cutoff, and proving that nothing is below it costs as much as solving
+    # (the $4 day: 3x the CPU).
+    cutoff = _cutoff(bound, mip_gap) if minimise and problem.budget is None else None
     for foods in candidates:
         if deadline.expired or frozenset(foods) in tried:
             continue
@@ -351,8 +354,9 @@ def _restricted(
     # Half of what is left: the full MILP may still need the rest.
     part = deadline.sub(0.5)
     # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
-    # slow requests of benchmarks/load.py), not on the LP support alone.
-    presolve = len(foods) > _PRESOLVE_FOODS
+    # slow requests of benchmarks/load.py), not on the LP support alone, and
+    # not under a budget (the $4 day: 4x the CPU).
+    presolve = len(foods) > _PRESOLVE_FOODS and problem.budget is None
     solution, _ = _run(
         problem,
         model,
