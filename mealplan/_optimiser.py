@@ -16,6 +16,10 @@ PERFORMANCE.md:
    under a budget, the foods of the cheapest relaxation);
 4. only then the full MILP, started from the best restricted plan.
 
+Without a budget, the restricted MILPs of steps 2-3 carry a cutoff at the gap
+test (a plan above it cannot be the answer), and when neither passes, the
+widened restriction is solved once more without it, to start step 4.
+
 Status: ``OPTIMAL`` only when the relative gap between the plan and the best
 proven bound is within the requested ``mip_gap``; a plan stopped by the
 0.02-serving absolute tolerance is ``FEASIBLE`` with ``within_abs_gap`` set
