@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -56,6 +57,16 @@ def requests(n: int) -> list[dict[str, Any]]:
     return out
 
 
+def server_timing(header: str) -> dict[str, float]:
+    """The server's Server-Timing header as {name: ms}, e.g. solve and wait."""
+    out: dict[str, float] = {}
+    for metric in header.split(","):
+        name, _, rest = metric.strip().partition(";")
+        if rest.startswith("dur="):
+            out[name] = float(rest[4:])
+    return out
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
@@ -66,6 +77,7 @@ def run_level(url: str, batch: list[dict[str, Any]], clients: int) -> dict[str, 
     todo = list(enumerate(batch))
     lock = threading.Lock()
     latencies: list[float] = []
+    timings: list[dict[str, float]] = []
     errors: list[str] = []
     answered: dict[int, int] = {}
 
@@ -86,6 +98,7 @@ def run_level(url: str, batch: list[dict[str, Any]], clients: int) -> dict[str, 
                 seconds = time.perf_counter() - began
                 with lock:
                     latencies.append(seconds)
+                    timings.append(server_timing(r.headers.get("server-timing", "")))
                     if r.status_code != 200:
                         errors.append(f"{index}: HTTP {r.status_code}")
                         continue
@@ -107,7 +120,14 @@ def run_level(url: str, batch: list[dict[str, Any]], clients: int) -> dict[str, 
         t.join()
     wall = time.perf_counter() - began
     lost = [i for i in range(len(batch)) if answered.get(i) != 1]
+    split = {
+        f"{part}_{q}_ms": round(percentile([t[part] for t in timings], p), 1)
+        for part in ("solve", "wait")
+        for q, p in (("p50", 0.50), ("p95", 0.95))
+        if all(part in t for t in timings)
+    }
     return {
+        **split,
         "clients": clients,
         "requests": len(batch),
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
@@ -197,14 +217,18 @@ def main() -> int:
         f"before the load, {ref_after * 1000:.0f} ms after.\n"
     )
     print(
-        "| clients | p50 ms | p95 ms | max ms | req/s | p50 / plan() | errors | lost |"
+        "| clients | p50 ms | p95 ms | max ms | req/s | p50 / plan() | "
+        "solve p50/p95 ms | wait p50/p95 ms | errors | lost |"
     )
-    print("|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in rows:
         print(
             f"| {r['clients']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
             f"{r['max_ms']:.0f} | {r['throughput_per_s']:.1f} | "
-            f"{r['p50_ms'] / (ref * 1000):.2f} | {len(r['errors'])} | {r['lost']} |"
+            f"{r['p50_ms'] / (ref * 1000):.2f} | "
+            f"{r.get('solve_p50_ms', math.nan):.0f} / {r.get('solve_p95_ms', math.nan):.0f} | "
+            f"{r.get('wait_p50_ms', math.nan):.0f} / {r.get('wait_p95_ms', math.nan):.0f} | "
+            f"{len(r['errors'])} | {r['lost']} |"
         )
     bad = any(r["errors"] or r["lost"] for r in rows)
     return 1 if bad else 0

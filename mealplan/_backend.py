@@ -52,6 +52,10 @@ class SolveOptions:
     node_limit: int | None = None
     """Stop a MILP after this many branch-and-bound nodes (HiGHS): an effort
     limit that, unlike a time limit, gives the same answer at any load."""
+    cutoff: float | None = None
+    """Only plans whose objective is at most this (at least, maximising) are
+    wanted: the solver prunes every branch whose bound is worse, and a model
+    with no such plan ends infeasible. None: no cutoff."""
 
 
 @dataclass

@@ -127,10 +127,25 @@ class HighsBackend:
         h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
         nodes = options.node_limit
         h.setOptionValue("mip_max_nodes", _NO_NODE_LIMIT if nodes is None else nodes)
+        # objective_bound is HiGHS's cutoff: branches whose bound is above it
+        # are pruned. It is applied to minimisations only (its sense for a
+        # maximisation is HiGHS-internal); inf is HiGHS's default.
+        cutoff = options.cutoff
+        if cutoff is None or model.maximise or not model.is_mip:
+            cutoff = math.inf
+        h.setOptionValue("objective_bound", float(cutoff))
         began = time.perf_counter()
         interrupted = self._run(options.interruptible)
         seconds = time.perf_counter() - began
         result = self._result(model, options, interrupted)
+        if math.isfinite(cutoff) and result.objective is not None:
+            # Branches at or above the cutoff were pruned, so HiGHS's own
+            # bound does not hold for them: the cutoff does. A plan above it
+            # is a heuristic's, not a proven optimum.
+            if result.bound is not None:
+                result.bound = min(result.bound, cutoff)
+            if result.objective > cutoff and result.status is BackendStatus.OPTIMAL:
+                result.status = BackendStatus.FEASIBLE
         result.seconds = seconds
         if result.time_limited:
             deadline.note_hit()

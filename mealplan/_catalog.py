@@ -39,11 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from mealplan._columns import MENTION_COLUMNS, PORTIONS_COLUMNS
 from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
-from mealplan._exclusions import excluded_mask
 from mealplan._nutrients import Allergen, Diet, Nutrient
 from mealplan._resources import foods_dir
 from mealplan._tabletext import (
@@ -65,9 +63,26 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
+    from mealplan._food import Food as Food
+    from mealplan._food import Mention as Mention
+    from mealplan._food import Portion as Portion
+
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
 _NUTRIENTS: tuple[str, ...] = tuple(n.value for n in Nutrient)
+_MODELS = frozenset(("Food", "Mention", "Portion"))
+
+
+def __getattr__(name: str) -> object:
+    # The pydantic models live in mealplan._food, imported on first use:
+    # loading the table needs no pydantic (issue 10, cold start).
+    if name in _MODELS:
+        from mealplan import _food
+
+        return getattr(_food, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 # Descriptions that say a nutrient was added. SR28 Add_Nutr_Mark misses many
 # of them (e.g. 01077 "Milk, whole, ... with added vitamin D" has no mark),
@@ -78,62 +93,6 @@ _FORTIFIED_WORDS = re.compile(
     r"|\bvitamins? [a-z0-9 ,]+ added\b",
     re.IGNORECASE,
 )
-
-
-class Portion(BaseModel):
-    """A household portion of a food (SR28 WEIGHT row)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    seq: int
-    amount: float
-    description: str
-    grams: float
-    is_default: bool
-
-
-class Mention(BaseModel):
-    """A phrase of the article that names (or stands for) a food."""
-
-    model_config = ConfigDict(frozen=True)
-
-    mention_id: str
-    section: str
-    words: str
-    kind: str
-    note: str = ""
-
-
-class Food(BaseModel):
-    """One food of the table, with its portions and article mentions."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    name: str
-    ndb_no: str | None
-    food_group: str | None
-    category: str | None
-    nutrients: dict[str, float | None]
-    vegan: bool
-    vegetarian: bool
-    pescatarian: bool
-    allergens: tuple[str, ...]
-    fortified: tuple[str, ...]
-    meal_slots: tuple[str, ...]
-    article_sections: tuple[str, ...]
-    max_portions: float | None
-    price_per_100g: float | None
-    price_year: str | None
-    price_source: str | None
-    sr28_description: str | None
-    provenance: str | None
-    portions: tuple[Portion, ...]
-    mentions: tuple[Mention, ...]
-    fndds_code: str | None = None
-    base: str | None = None
-    roles: tuple[str, ...] = ()
-    whole_units: bool = False
 
 
 class FoodTable:
@@ -174,17 +133,9 @@ class FoodTable:
         for i, fid in enumerate(portions.food_id):
             if portions.is_default[i]:
                 self._defaults[fid] = (portions.description[i], portions.grams[i])
-        self._mentions: dict[str, list[Mention]] = {}
-        for rec in self._mention_rows:
-            mention = Mention(
-                mention_id=rec["mention_id"],
-                section=rec["section"],
-                words=rec["words"],
-                kind=rec["kind"],
-                note=rec["note"],
-            )
-            for food_id in split_list(rec["food_ids"]):
-                self._mentions.setdefault(food_id, []).append(mention)
+        # Mention models are built on first use (building the pydantic model
+        # is a noticeable part of a cold start, and a plan never needs them).
+        self._mentions_by_food: dict[str, list[Mention]] | None = None
         self._frame: pd.DataFrame | None = None
         self._portions_frame: pd.DataFrame | None = None
         self._mentions_frame: pd.DataFrame | None = None
@@ -575,6 +526,25 @@ class FoodTable:
         except (KeyError, TypeError):
             raise self._unknown(food_id) from None
 
+    @property
+    def _mentions(self) -> dict[str, list[Mention]]:
+        if self._mentions_by_food is None:
+            from mealplan._food import Mention
+
+            index: dict[str, list[Mention]] = {}
+            for rec in self._mention_rows:
+                mention = Mention(
+                    mention_id=rec["mention_id"],
+                    section=rec["section"],
+                    words=rec["words"],
+                    kind=rec["kind"],
+                    note=rec["note"],
+                )
+                for food_id in split_list(rec["food_ids"]):
+                    index.setdefault(food_id, []).append(mention)
+            self._mentions_by_food = index
+        return self._mentions_by_food
+
     def mentions(self, food_id: str) -> list[Mention]:
         """Return the article mentions that map to a food (section and exact words).
 
@@ -593,6 +563,8 @@ class FoodTable:
             UnknownFoodError: The id is not in the table (with a suggestion).
 
         """
+        from mealplan._food import Food, Portion
+
         if food_id not in self._id_set:
             raise self._unknown(food_id)
         i = self._row[food_id]
@@ -714,6 +686,8 @@ class FoodTable:
             )
         entries = [str(e).strip() for e in exclude if str(e).strip()]
         if entries:
+            from mealplan._exclusions import excluded_mask
+
             keep &= ~excluded_mask(self, entries)
         if not allow_fortified:
             fortified = np.array(

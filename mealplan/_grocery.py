@@ -168,15 +168,25 @@ def _forms() -> dict[str, dict[str, str]]:
 
 def dish_ingredients(food_id: str) -> list[dict[str, str]]:
     """Return a dish's rows of ``foods/dish_ingredients.csv`` (empty if none)."""
-    return _recipes().get(food_id, [])
+    header, rows = _recipes()
+    return [dict(zip(header, row, strict=True)) for row in rows.get(food_id, ())]
 
 
 @lru_cache(maxsize=1)
-def _recipes() -> dict[str, list[dict[str, str]]]:
-    out: dict[str, list[dict[str, str]]] = {}
-    for r in _read(foods_dir() / "dish_ingredients.csv"):
-        out.setdefault(r["food_id"], []).append(r)
-    return out
+def _recipes() -> tuple[tuple[str, ...], dict[str, list[tuple[str, ...]]]]:
+    # Rows stay tuples until a dish asks for them: a plan needs a few of the
+    # 11,000 rows, and every CLI run reads the file (a cold-start cost).
+    path = foods_dir() / "dish_ingredients.csv"
+    out: dict[str, list[tuple[str, ...]]] = {}
+    if not path.is_file():
+        return (), out
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = tuple(next(reader, ()))
+        for row in reader:
+            if row:
+                out.setdefault(row[0], []).append(tuple(row))
+    return header, out
 
 
 def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
@@ -187,7 +197,6 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
     listed as eaten, with a note saying so.
     """
     forms = _forms()
-    recipes = _recipes()
     ndb_of: dict[str, str] = {}
     code_of: dict[str, str] = {}
     if table is not None:
@@ -244,7 +253,7 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
 
     for plan_item in plan.items:
         fid = plan_item.food_id
-        recipe = recipes.get(fid) if code_of.get(fid) else None
+        recipe = dish_ingredients(fid) if code_of.get(fid) else None
         if recipe:
             for ing in recipe:
                 grams = plan_item.grams * float(ing["grams_per_100g"]) / 100

@@ -298,7 +298,8 @@ def prepare(
 ) -> StructureData | None:
     """Return the structure rules for the candidates ``rows`` of ``table``."""
     n = len(rows)
-    candidates = [table.ids[int(i)] for i in rows]
+    ids = table.ids  # a copy per call: take it once, not once per candidate
+    candidates = [ids[int(i)] for i in rows]
     like = np.zeros(n)
     if request.likes:
         hits = liked(table, request.likes)

@@ -16,6 +16,10 @@ PERFORMANCE.md:
    under a budget, the foods of the cheapest relaxation);
 4. only then the full MILP, started from the best restricted plan.
 
+Without a budget, the restricted MILPs of steps 2-3 carry a cutoff at the gap
+test (a plan above it cannot be the answer), and when neither passes, the
+widened restriction is solved once more without it, to start step 4.
+
 Status: ``OPTIMAL`` only when the relative gap between the plan and the best
 proven bound is within the requested ``mip_gap``; a plan stopped by the
 0.02-serving absolute tolerance is ``FEASIBLE`` with ``within_abs_gap`` set
@@ -61,6 +65,12 @@ _WIDEN = 25
 # many foods, so its support plus 25 often holds no integer plan (a vegan
 # toddler: both restricted MILPs infeasible, 6.5 s; with 60, 3.2 s).
 _WIDEN_STRUCTURED = 60
+# Restrictions to more foods than this are presolved (the LP support is
+# 10-20 foods, the widened restriction 25 more).
+_PRESOLVE_FOODS = 30
+# A full MILP started from the guided plan is presolved above this many
+# columns (the bundled table gives 1,100-2,300, all of SR28 17,600).
+_PRESOLVE_COLS = 5000
 
 
 class SolveStatus(Enum):
@@ -295,11 +305,23 @@ def _guided(
         candidates.append(wider)
     best: Solution | None = None
     tried: set[frozenset[int]] = set()
+    # A restricted plan is the answer only within the gap test of the LP
+    # bound; HiGHS prunes everything worse, so a restriction whose optimum
+    # is far off ends (infeasible) at once instead of proving its own bad
+    # optimum (seconds for some people; the tail of the server's latency).
+    # Not under a budget: there the restriction's optimum sits just above the
+    # cutoff, and proving that nothing is below it costs as much as solving
+    # (the $4 day: 3x the CPU).
+    cutoff = (
+        _cutoff(bound, mip_gap, tolerance)
+        if minimise and problem.budget is None
+        else None
+    )
     for foods in candidates:
         if deadline.expired or frozenset(foods) in tried:
             continue
         tried.add(frozenset(foods))
-        small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance)
+        small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance, cutoff)
         _add_times(small, lp)
         if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             continue
@@ -309,6 +331,16 @@ def _guided(
             best = small
         if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
             return small
+    if cutoff is not None and not deadline.expired:
+        # No restriction holds a plan within the gap test: the full MILP
+        # decides, started from the widest restriction's own best plan.
+        small = _restricted(problem, goal, wider, deadline, mip_gap, tolerance)
+        _add_times(small, lp)
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            small.status = SolveStatus.FEASIBLE
+            _judge(small, bound, mip_gap, minimise, tolerance)
+            if best is None or _better(small, best, minimise):
+                best = small
     if best is None and problem.budget is not None and not deadline.expired:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
@@ -344,6 +376,12 @@ def _better(a: Solution, b: Solution, minimise: bool) -> bool:
     return a.objective > b.objective + margin
 
 
+def _cutoff(bound: float, mip_gap: float, tolerance: float = _ABS_GAP) -> float:
+    """Return the worst objective a restricted plan may have to pass the gap test."""
+    slack = max(tolerance, mip_gap * max(abs(bound), 1e-9))
+    return bound + slack * (1.0 + 1e-6) + 1e-9
+
+
 def _restricted(
     problem: Problem,
     goal: Goal | None,
@@ -351,17 +389,28 @@ def _restricted(
     deadline: Deadline,
     mip_gap: float,
     tolerance: float = _ABS_GAP,
+    cutoff: float | None = None,
 ) -> Solution:
     model = formulate(problem, goal, foods=foods)
     # Half of what is left: the full MILP may still need the rest.
     part = deadline.sub(0.5)
+    # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
+    # slow requests of benchmarks/load.py), not on the LP support alone, and
+    # not under a budget (the $4 day: 4x the CPU).
+    presolve = len(foods) > _PRESOLVE_FOODS and problem.budget is None
     solution, _ = _run(
         problem,
         model,
         make_backend(SolverName.HIGHS),
         part,
         SolveOptions(
-            mip_gap=mip_gap, abs_gap=tolerance, presolve=False, interruptible=False
+            mip_gap=mip_gap,
+            abs_gap=tolerance,
+            presolve=presolve,
+            # A restricted MILP can run for seconds on a loaded machine:
+            # Ctrl-C must stop it too.
+            interruptible=True,
+            cutoff=cutoff,
         ),
     )
     return solution
@@ -432,7 +481,10 @@ def solve(
     options = SolveOptions(
         mip_gap=mip_gap,
         abs_gap=tolerance if highs else 0.0,
-        presolve=not relax,
+        # Started from the guided plan, the full MILP mostly has to raise its
+        # bound; on the bundled table presolve then costs more than it saves
+        # (0.5-0.7x CPU without), on thousands of foods it pays.
+        presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
         node_limit=node_limit,
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)

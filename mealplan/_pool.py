@@ -12,6 +12,7 @@ server's log), so the server maps outcomes to status codes in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import multiprocessing
@@ -57,6 +58,8 @@ class Outcome:
     body: str
     errors: tuple[tuple[str, str], ...] = ()
     detail: str = ""
+    seconds: float = 0.0
+    """Time the worker spent on the task (parsing, planning, the JSON)."""
 
 
 _TABLE: FoodTable | None = None
@@ -69,9 +72,15 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _init_worker() -> None:
+def _init_worker(one_thread: bool = False) -> None:
     """Load the food table once per worker and warm the solver up."""
     global _TABLE  # one table per worker process, loaded once
+    if one_thread:
+        # Several workers are the parallelism: one HiGHS thread each, so N
+        # workers keep to N cores (as mealplan batch's workers do).
+        from mealplan._batch_worker import _one_solver_thread
+
+        _one_solver_thread()
     # Ctrl-C reaches the whole process group: the server shuts down
     # gracefully and ends the workers itself, so they ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -86,10 +95,20 @@ def _init_worker() -> None:
         plan({"person": {"age": 40, "sex": "female"}, "time_limit": 5}, _TABLE)
     except Exception:
         log.warning("solver warm-up failed; the first request will be slower")
+    # The table, the modules and the caches live as long as the worker: keep
+    # them out of the collector's full passes (shorter GC pauses per request).
+    gc.collect()
+    gc.freeze()
 
 
 def run_task(kind: str, payload: str) -> Outcome:
     """Run one task (``plan`` or ``regenerate``) from its JSON; never raise."""
+    began = time.perf_counter()
+    outcome = _outcome(kind, payload)
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - began)
+
+
+def _outcome(kind: str, payload: str) -> Outcome:
     from mealplan._errors import (
         FoodTableError,
         InfeasiblePlanError,
@@ -155,7 +174,9 @@ class SolverPool:
     def __init__(self, workers: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.workers = workers
-        self._pool: Pool = context.Pool(workers, initializer=_init_worker)
+        self._pool: Pool = context.Pool(
+            workers, initializer=_init_worker, initargs=(workers > 1,)
+        )
 
     def submit(
         self,

@@ -269,16 +269,42 @@ def _outcome_error(outcome: Outcome, time_limit: float) -> tuple[int, BaseModel]
     return status, ErrorBody(error=message)
 
 
-def _respond(outcome: Outcome, time_limit: float) -> Response:
+def _respond(
+    outcome: Outcome, time_limit: float, headers: dict[str, str] | None = None
+) -> Response:
     if outcome.kind in ("plan", "diagnosis"):
-        return Response(_answer_json(outcome), media_type="application/json")
+        return Response(
+            _answer_json(outcome), media_type="application/json", headers=headers
+        )
     status, body = _outcome_error(outcome, time_limit)
-    return JSONResponse(body.model_dump(), status_code=status)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _timing(outcome: Outcome, began: float) -> dict[str, str]:
+    """Return a Server-Timing header: the worker's time and the rest (queue, transfer).
+
+    Where a slow answer's time went (issue 14's latency tail), for clients,
+    browsers' developer tools and benchmarks/load.py.
+    """
+    total = time.monotonic() - began
+    solve = min(outcome.seconds, total)
+    log.debug(
+        "%s: %.0f ms (worker %.0f ms, wait %.0f ms)",
+        outcome.kind,
+        total * 1000,
+        solve * 1000,
+        (total - solve) * 1000,
+    )
+    return {
+        "Server-Timing": f"solve;dur={solve * 1000:.1f}, "
+        f"wait;dur={(total - solve) * 1000:.1f}, total;dur={total * 1000:.1f}"
+    }
 
 
 async def _await(
     service: _Service, future: asyncio.Future[Outcome], time_limit: float
 ) -> Response:
+    began = time.monotonic()
     deadline = time_limit + service.settings.overhead
     try:
         outcome = await asyncio.wait_for(asyncio.shield(future), timeout=deadline)
@@ -290,7 +316,7 @@ async def _await(
             time_limit=time_limit,
         )
         return JSONResponse(body.model_dump(), status_code=504)
-    return _respond(outcome, time_limit)
+    return _respond(outcome, time_limit, _timing(outcome, began))
 
 
 def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -194,3 +194,24 @@ def test_pulp_is_imported_only_when_a_pulp_solver_is_used() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_highs_cutoff_prunes_plans_worse_than_it_and_keeps_better_ones() -> None:
+    model = formulate(_problem(days=1))
+    best = _solve("highs", model)
+    assert best.objective is not None
+    for cutoff, found in ((best.objective + 0.5, True), (best.objective - 0.5, False)):
+        backend = HighsBackend()
+        backend.load(model)
+        deadline = Deadline(60)
+        result = backend.solve(deadline, SolveOptions(mip_gap=1e-7, cutoff=cutoff))
+        assert not deadline.hit, "a generous deadline was hit"
+        if found:
+            assert result.status is BackendStatus.OPTIMAL
+            assert result.objective == pytest.approx(best.objective, abs=1e-6)
+            continue
+        # Nothing at or below the cutoff exists: no plan, or a heuristic one
+        # that must not be called optimal, and any bound must stay valid.
+        assert result.status is not BackendStatus.OPTIMAL
+        assert result.objective is None or result.objective >= best.objective - 1e-6
+        assert result.bound is None or result.bound <= best.objective + 1e-6

@@ -246,3 +246,42 @@ def test_every_foods_column_has_a_kind_in_the_loader() -> None:
     assert set(FOODS_COLUMNS) - {"id"} == kinds
     table = load_foods()
     assert all(table.has_column(c) for c in kinds)
+
+
+def test_import_and_load_leave_the_planner_and_pydantic_unimported() -> None:
+    # What import + load may skip (issue 10, cold start): the public names are
+    # imported on first use, and the table's pydantic models only when a
+    # Food or Mention is asked for.
+    result = _run(
+        """
+        import sys
+        import mealplan
+        heavy = ("numpy", "pydantic", "highspy", "mealplan._models", "mealplan._planner")
+        after_import = sorted(m for m in heavy if m in sys.modules)
+        table = mealplan.load_foods()
+        table.allowed(diet="vegan", exclude=["nuts"])
+        after_load = sorted(m for m in heavy if m in sys.modules)
+        table.food(table.ids[0])
+        print(after_import, after_load, "pydantic" in sys.modules)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] ['numpy'] True"
+
+
+def test_lazy_names_resolve_and_report_the_package() -> None:
+    result = _run(
+        """
+        import mealplan
+        print(mealplan.plan.__module__, mealplan.MealPlan.__module__)
+        try:
+            mealplan.no_such_name
+        except AttributeError as exc:
+            print("AttributeError", exc)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "mealplan mealplan._models"
+    assert lines[1].startswith("AttributeError")
+    assert "no_such_name" in lines[1]

@@ -10,6 +10,10 @@ import mealplan
 
 
 def test_all_names_every_public_object() -> None:
+    # Names are imported on first use (PEP 562): reach for each one first.
+    for name in mealplan.__all__:
+        getattr(mealplan, name)
+    assert set(dir(mealplan)) >= set(mealplan.__all__)
     public = {
         name
         for name, value in vars(mealplan).items()

@@ -95,6 +95,21 @@ def test_a_day_is_a_plan_that_meets_its_request(
     assert "not medical advice" in plan.disclaimer
 
 
+def test_an_answer_says_where_its_time_went(client: httpx.Client) -> None:
+    # Server-Timing: the worker's share and the rest (queue, transfer), so a
+    # slow answer can be told apart from a long queue.
+    r = client.post("/v1/plans", json=PERSON)
+    assert r.status_code == 200, r.text
+    parts = {
+        name.strip(): float(dur.removeprefix("dur="))
+        for name, dur in (m.split(";") for m in r.headers["server-timing"].split(","))
+    }
+    assert set(parts) == {"solve", "wait", "total"}
+    assert parts["solve"] > 0
+    assert parts["wait"] >= 0
+    assert parts["solve"] + parts["wait"] == pytest.approx(parts["total"], abs=0.2)
+
+
 def test_the_same_request_gives_the_same_plan_as_the_library(
     day_plan: dict[str, Any],
 ) -> None:
