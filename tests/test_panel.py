@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mealplan
 from mealplan import BoundKind, Person, Sex, targets_for
@@ -147,5 +149,122 @@ def test_default_plan_stays_under_every_food_ul(tmp_path: Path) -> None:
         {"age": 8, "sex": "male"},
     ):
         plan = mealplan.plan({"person": person, "time_limit": 10}, foods)
-        assert plan.request.panel.value == "limits"
+        # The default plans every RDA too since session 3 (was 'limits').
+        assert plan.request.panel.value == "rda"
         check_plan(plan, foods)
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=repr)
+def test_rda_mode_plans_rdas_and_reports_ais(person: Person) -> None:
+    """'rda': every RDA of the panel a minimum, AI-only nutrients reported."""
+    t = targets_for(person, panel="rda")
+    full = targets_for(person, panel="full")
+    rows = _rows(person)
+    reported = []
+    for nutrient in PANEL_MINIMUMS:
+        name = nutrient.value.rsplit("_", 1)[0]
+        (intake,) = [
+            r for r in rows if r["nutrient"] == name and r["kind"] in ("RDA", "AI")
+        ]
+        bound, other = t.get(nutrient.value), full.get(nutrient.value)
+        assert other is not None
+        if intake["kind"] == "RDA":
+            assert bound is not None, nutrient
+            assert bound.minimum == other.minimum
+            assert bound.minimum_kind is BoundKind.RDA
+        else:
+            assert bound is None or bound.minimum is None, nutrient
+            reported.append(nutrient.label)
+        # The ULs are the same in every mode that has them.
+        if other.maximum is not None:
+            assert bound is not None
+            assert bound.maximum == other.maximum
+    note = next(n for n in t.notes if n.startswith("panel RDAs are planned"))
+    for label in reported:
+        assert label in note
+    fiber, sodium = t.get("fiber_g"), t.get("sodium_mg")
+    assert fiber is not None
+    assert fiber.maximum is None
+    assert sodium is not None
+    assert sodium.minimum is None
+
+
+@pytest.mark.parametrize("mode", ["rda", "full", "limits"])
+def test_unmeasured_nutrients_are_named_not_skipped(mode: str) -> None:
+    """Iodine and the rest have an RDA/AI but no SR28 data: a note names them."""
+    person = Person(age=30, sex=Sex.FEMALE, pregnancy=True)
+    t = targets_for(person, panel=mode)
+    (note,) = [n for n in t.notes if n.startswith("not planned, no USDA data")]
+    rows = _rows(person)
+    for name in ("iodine", "chromium", "molybdenum", "biotin", "chloride"):
+        (row,) = [r for r in rows if r["nutrient"] == name and r["kind"] != "UL"]
+        assert f"{name} ({row['kind']} {float(row['value']):g} " in note
+    assert all(
+        not n.startswith("not planned, no USDA") for n in targets_for(person).notes
+    )
+
+
+def test_rda_default_plan_reports_ai_shortfalls_in_the_text() -> None:
+    foods = load_foods()
+    plan = mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)
+    assert plan.request.panel.value == "rda"
+    check_plan(plan, foods)
+    text = mealplan.render_text(plan, foods)
+    assert "The rest of the DRI panel" in text
+    assert "iodine" in text
+    for bound in plan.targets.bounds:
+        if bound.nutrient in {"iron_mg", "vitamin_e_mg", "folate_dfe_ug"}:
+            assert bound.minimum is not None
+
+
+# Every DRI life-stage group from 1 year (infants are refused): (low, high) age.
+_GROUPS = [(1, 4), (4, 9), (9, 14), (14, 19), (19, 31), (31, 51), (51, 71), (71, 90)]
+life_stage_persons = st.one_of(
+    st.builds(
+        dict,
+        age=st.sampled_from(_GROUPS).flatmap(
+            lambda g: st.floats(g[0], g[1] - 0.01).map(lambda a: round(a, 2))
+        ),
+        sex=st.sampled_from(["female", "male"]),
+    ),
+    st.builds(
+        dict,
+        age=st.integers(14, 50),
+        sex=st.just("female"),
+        pregnancy=st.just(True),
+    ),
+    st.builds(
+        dict,
+        age=st.integers(14, 50),
+        sex=st.just("female"),
+        lactation=st.just(True),
+    ),
+)
+
+
+@settings(max_examples=6)
+@given(
+    person=life_stage_persons,
+    diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+)
+def test_default_plans_meet_the_panel_for_every_life_stage(
+    person: dict[str, Any], diet: str
+) -> None:
+    """Any default plan meets every RDA and food-applicable UL of the panel.
+
+    ``check_plan`` recomputes the totals from the table and compares them with
+    its own reading of dri_full.csv, not with the plan's targets. A short time
+    limit keeps the test cheap: the first plan found is checked like the best.
+    """
+    foods = load_foods()
+    request = {"person": person, "diet": diet, "time_limit": 1.0}
+    try:
+        plan = mealplan.plan(request, foods)
+    except mealplan.InfeasiblePlanError as exc:
+        diagnosis = exc.diagnosis
+        assert diagnosis.conflicts
+        return
+    except mealplan.SolverError:
+        return  # no plan within the short limit on a loaded machine: nothing to check
+    assert plan.request.panel.value == "rda"
+    check_plan(plan, foods)
