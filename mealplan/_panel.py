@@ -37,7 +37,8 @@ from mealplan._resources import data_file
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-    from mealplan._models import NutrientTotal, Person
+    from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientTargets, NutrientTotal, Person
 
 __all__ = [
     "DRI_FULL_FILE",
@@ -51,6 +52,7 @@ __all__ = [
     "panel_bounds",
     "read_dri_full",
     "sodium_floor",
+    "without_sparse_minimums",
 ]
 
 DRI_FULL_FILE = "dri_full.csv"
@@ -348,6 +350,50 @@ def not_in_table(person: Person) -> list[str]:
         "total can be given; iodine comes mostly from iodized salt, dairy and "
         "seafood"
     ]
+
+
+SPARSE_SHARE = 0.5
+"""A panel minimum is not planned when more of the table's foods than this
+share have no value for it: the planner would count them as 0 and chase the
+few foods with data."""
+
+
+def without_sparse_minimums(
+    targets: NutrientTargets, table: FoodTable
+) -> NutrientTargets:
+    """Drop the panel minimums of nutrients with too much missing data, saying so.
+
+    Only minimums from the DRI panel are dropped (a caller's own bound and the
+    focus nutrients stay); ULs stay too, as a cap on the foods with data is
+    still a cap. Each dropped minimum gets a note with the count of foods
+    missing the value, so it is never skipped silently.
+    """
+    panel = {n.value for n in PANEL_MINIMUMS}
+    bounds = []
+    notes = list(targets.notes)
+    for bound in targets.bounds:
+        if (
+            bound.nutrient in panel
+            and bound.minimum is not None
+            and bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
+            and table.has_column(bound.nutrient)
+            and len(table)
+        ):
+            missing = int(sum(v != v for v in table.numbers(bound.nutrient)))
+            if missing > SPARSE_SHARE * len(table):
+                label = Nutrient(bound.nutrient).label
+                notes.append(
+                    f"{label} not planned: {missing} of {len(table)} foods have no "
+                    f"value for it (more than {SPARSE_SHARE:.0%}), so its total is "
+                    "a lower bound and is reported only"
+                )
+                bound = bound.model_copy(update={"minimum": None, "minimum_kind": None})
+                if bound.maximum is None:
+                    continue
+        bounds.append(bound)
+    if len(notes) == len(targets.notes):
+        return targets
+    return targets.model_copy(update={"bounds": bounds, "notes": notes})
 
 
 _FIBER_CEILING_ADULT_G = 50.0

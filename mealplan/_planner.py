@@ -57,6 +57,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
     FILTER_GROUPS,
     ConstraintGroup,
@@ -145,6 +146,7 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
     if request.absorbable_calcium:
         targets = absorbable_targets(targets)
+    targets = without_sparse_minimums(targets, table)
     for bound in targets.bounds:
         if bound.nutrient not in table.nutrients:
             msg = (

@@ -71,7 +71,9 @@ def _applies(row: dict[str, str], person: Any) -> bool:
     return not stage
 
 
-def _check_panel(req: Any, totals: dict[str, float], day: int) -> None:
+def _check_panel(
+    req: Any, totals: dict[str, float], day: int, sparse: frozenset[str] = frozenset()
+) -> None:
     """Every food-applicable UL (and with panel 'full' every RDA/AI) holds."""
     person = req.person
     if person is None or req.panel.value == "off":
@@ -88,13 +90,27 @@ def _check_panel(req: Any, totals: dict[str, float], day: int) -> None:
         elif row["kind"] in ("RDA", "AI") and req.panel.value == "full":
             if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
                 continue
+            if column in sparse:
+                continue  # too little data to plan on: reported, not planned
             if column in req.bounds or column in FOCUS:
                 continue  # the caller's own bound, or a focus margin/average rule
             value = float(row["value"])
             assert _le(value, totals[column]), (day, column, totals[column], value)
 
 
-def _check_panel_rda(req: Any, totals: dict[str, float], day: int) -> None:
+def _sparse_columns(table: FoodTable) -> frozenset[str]:
+    """Nutrient columns more than half of whose foods have no value."""
+    frame = table.frame
+    return frozenset(
+        col
+        for col in table.nutrients
+        if col in frame.columns and frame[col].isna().sum() > 0.5 * len(frame)
+    )
+
+
+def _check_panel_rda(
+    req: Any, totals: dict[str, float], day: int, sparse: frozenset[str]
+) -> None:
     """With panel 'rda' every RDA of the panel holds (AIs are only reported)."""
     person = req.person
     if person is None or req.panel.value != "rda":
@@ -105,8 +121,8 @@ def _check_panel_rda(req: Any, totals: dict[str, float], day: int) -> None:
         column = f"{row['nutrient']}_{row['unit']}"
         if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
             continue
-        if column in req.bounds or column in FOCUS:
-            continue  # the caller's own bound, or a focus margin/average rule
+        if column in req.bounds or column in FOCUS or column in sparse:
+            continue  # the caller's bound, a focus rule, or too little data
         value = float(row["value"])
         # An RDA above a UL on the same column is capped at the UL.
         for ul in _dri_rows():
@@ -171,6 +187,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     week_grams: Counter[str] = Counter()
     totals_sum: Counter[str] = Counter()
     absorbed_sum = 0.0
+    sparse = _sparse_columns(table)
     for day in plan.days:
         grams: Counter[str] = Counter()
         meal_energy: Counter[str] = Counter()
@@ -259,8 +276,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     assert _le(floor, total), (day.day, bound.nutrient, total, floor)
                 if bound.maximum is not None:
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
-            _check_panel(req, totals, day.day)
-            _check_panel_rda(req, totals, day.day)
+            _check_panel(req, totals, day.day, sparse)
+            _check_panel_rda(req, totals, day.day, sparse)
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():

@@ -315,3 +315,38 @@ def test_rda_minimums_can_be_overridden_or_removed() -> None:
         foods,
     )
     assert off.get("iron_mg") is None
+
+
+def _with_missing(column: str, share: float) -> mealplan.FoodTable:
+    """The bundled table with ``column`` blanked for the first ``share`` of foods."""
+    frame = load_foods().frame.reset_index()
+    frame.loc[frame.index[: int(share * len(frame))], column] = float("nan")
+    for col in frame.columns:
+        frame[col] = [";".join(v) if isinstance(v, tuple) else v for v in frame[col]]
+    return mealplan.FoodTable.from_dataframe(frame)
+
+
+def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None:
+    foods = _with_missing("thiamin_mg", 0.6)
+    request = mealplan.parse_request({"person": {"age": 30, "sex": "female"}})
+    targets = resolve_targets(request, foods)
+    assert targets.get("thiamin_mg") is None  # no minimum planned, and no UL
+    (note,) = [n for n in targets.notes if n.startswith("thiamin not planned")]
+    missing = sum(v != v for v in foods.numbers("thiamin_mg"))
+    assert missing > len(foods) / 2
+    assert f"{missing} of {len(foods)} foods" in note
+    iron = resolve_targets(request, load_foods()).get("iron_mg")
+    assert iron is not None  # a nutrient with data keeps its minimum
+    assert iron.minimum == 18
+    # A UL stays when the minimum goes: it still caps the foods with data.
+    sparse_iron = resolve_targets(request, _with_missing("iron_mg", 0.6))
+    capped = sparse_iron.get("iron_mg")
+    assert capped is not None
+    assert capped.minimum is None
+    assert capped.maximum == 45
+    # Below the threshold the minimum stays planned (pantothenic acid: 45 of
+    # 577 bundled foods lack it), its total a lower bound where a food lacks it.
+    full = request.model_copy(update={"panel": mealplan.PanelMode.FULL})
+    kept = resolve_targets(full, load_foods()).get("pantothenic_acid_mg")
+    assert kept is not None
+    assert kept.minimum == 5
