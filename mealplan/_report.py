@@ -39,6 +39,7 @@ __all__ = [
     "DOCTOR_ADVICE",
     "SECTION_TITLES",
     "Table",
+    "absorption_lines",
     "food_mentions",
     "grocery_list",
     "plan_subject",
@@ -566,6 +567,20 @@ def _sources_lines(
         if assumed:
             line += "; assumed absorbed like milk (32.1%): " + ", ".join(assumed)
         lines.append(line + ".")
+    return lines
+
+
+def absorption_lines(plan: MealPlan, foods: FoodTable | None = None) -> list[str]:
+    """Each day's absorbable-calcium line, when the request asks for it."""
+    table = _table_or_bundled(plan, foods)
+    if not plan.request.absorbable_calcium or table is None:
+        return []
+    lines = []
+    for day in plan.days:
+        for line in _sources_lines(plan, day.items, table):
+            if line.startswith("Absorbable calcium"):
+                prefix = f"Day {day.day}: " if len(plan.days) > 1 else ""
+                lines.append(prefix + line)
     return lines
 
 

@@ -110,3 +110,7 @@ def test_absorbable_calcium_plans_absorbed_calcium_not_spinach() -> None:
     assert "absorbable calcium" in bound.source
     assert any("planned as absorbable calcium" in n for n in asked.notes)
     assert "planned: at least 321 mg absorbed" in render_text(asked, foods)
+    html = mealplan.render_html(asked, foods)
+    assert "Calcium: absorbed and total" in html
+    assert f"of {total:,.0f} mg" in html
+    assert "Calcium: absorbed and total" not in mealplan.render_html(plain, foods)
