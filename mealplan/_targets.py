@@ -944,11 +944,15 @@ def targets_for(
             110 % of the RDA.
         panel: The rest of the DRI panel (see :mod:`mealplan._panel`):
             ``limits`` adds the ULs that apply to food (retinol, folic acid,
-            added vitamin E, and total-intake ULs); ``full`` also a minimum
-            for every nutrient with an RDA or AI, a fiber ceiling and the
-            sodium AI as a floor; ``off`` (the default here, so direct callers
-            keep the bounds they had) none of these. ``PlanRequest.panel``
-            defaults to ``limits``.
+            added vitamin E, and total-intake ULs); ``rda`` also a minimum
+            for every panel nutrient with an RDA at the person's life stage
+            (nutrients with only an AI are reported); ``full`` a minimum for
+            every nutrient with an RDA or AI, a fiber ceiling and the sodium
+            AI as a floor; ``off`` (the default here, so direct callers keep
+            the bounds they had) none of these. ``PlanRequest.panel`` defaults
+            to ``rda``. Every mode but ``off`` notes the DRI nutrients SR28
+            has no data for (iodine, chromium, molybdenum, biotin, chloride,
+            fluoride).
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
