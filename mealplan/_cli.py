@@ -211,9 +211,10 @@ def _add_plan(commands: Any) -> None:
     g.add_argument(
         "--panel",
         metavar="MODE",
-        help="the DRI panel beyond the focus four: rda (default: food ULs and "
-        "every RDA planned, AI-only nutrients reported), full (every RDA/AI a "
-        "minimum, a fiber ceiling, the sodium AI), limits (food ULs only) or off",
+        help="the DRI panel beyond the focus four: limits (default: food ULs "
+        "planned, other minimums reported), rda (food ULs and every RDA planned, "
+        "AI-only nutrients reported), full (every RDA/AI a minimum, a fiber "
+        "ceiling, the sodium AI) or off",
     )
     g.add_argument(
         "--absorbable-calcium",

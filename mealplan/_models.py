@@ -608,12 +608,13 @@ class PlanRequest(_Model):
         "the report shows the absorbed and the total calcium.",
     )
     panel: PanelMode = Field(
-        default=PanelMode.RDA,
-        description="The DRI panel beyond the focus nutrients: 'rda' (default) "
-        "plans every UL that applies to food and every RDA, and reports the "
-        "nutrients with only an AI, the sodium AI and a fiber ceiling; 'full' "
-        "also plans those (slower); 'limits' plans the ULs only; "
-        "'off' plans the focus four, potassium, fiber, protein, sodium and energy.",
+        default=PanelMode.LIMITS,
+        description="The DRI panel beyond the focus nutrients: 'limits' (default) "
+        "plans every UL that applies to food and reports every other minimum; "
+        "'rda' also plans every RDA and reports the nutrients with only an AI, "
+        "the sodium AI and a fiber ceiling (slower: see the README); 'full' also "
+        "plans those (slower still); 'off' plans the focus four, potassium, "
+        "fiber, protein, sodium and energy.",
     )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
     bounds: Annotated[

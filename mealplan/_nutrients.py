@@ -250,7 +250,8 @@ class FreeFrom(StrEnum):
 class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
-    ``rda`` (the default of a request) plans every food-applicable UL
+    ``limits`` (the default of a request) plans every food-applicable UL
+    and reports every panel minimum. ``rda`` plans every food-applicable UL
     (retinol, folic acid, added vitamin E and the total-intake ULs) and the
     RDA of every panel nutrient that has one at the person's life stage (iron,
     zinc, copper, selenium, phosphorus, vitamins A, C, E, thiamin, riboflavin,
@@ -259,8 +260,9 @@ class PanelMode(StrEnum):
     AI and the fiber ceiling are reported with shortfalls and excesses called
     out, since an intake below an AI cannot be judged inadequate (IOM 2000)
     and planning them made most days hit the time limit (README).
-    ``full`` also plans those (slower; the time limit is often reached);
-    ``limits`` plans the ULs and reports every panel minimum; ``off`` plans
+    It is not the default yet: it made some plain adult days 2-7x slower
+    (README). ``full`` also plans those (slower; the time limit is often
+    reached); ``off`` plans
     only the focus four, potassium, fiber, protein, sodium CDRR and energy.
     """
 

@@ -950,7 +950,7 @@ def targets_for(
             every nutrient with an RDA or AI, a fiber ceiling and the sodium
             AI as a floor; ``off`` (the default here, so direct callers keep
             the bounds they had) none of these. ``PlanRequest.panel`` defaults
-            to ``rda``. Every mode but ``off`` notes the DRI nutrients SR28
+            to ``limits``. Every mode but ``off`` notes the DRI nutrients SR28
             has no data for (iodine, chromium, molybdenum, biotin, chloride,
             fluoride).
 

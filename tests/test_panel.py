@@ -150,8 +150,7 @@ def test_default_plan_stays_under_every_food_ul(tmp_path: Path) -> None:
         {"age": 8, "sex": "male"},
     ):
         plan = mealplan.plan({"person": person, "time_limit": 10}, foods)
-        # The default plans every RDA too since session 3 (was 'limits').
-        assert plan.request.panel.value == "rda"
+        assert plan.request.panel.value == "limits"
         check_plan(plan, foods)
 
 
@@ -205,9 +204,11 @@ def test_unmeasured_nutrients_are_named_not_skipped(mode: str) -> None:
     )
 
 
-def test_rda_default_plan_reports_ai_shortfalls_in_the_text() -> None:
+def test_rda_plan_reports_ai_shortfalls_in_the_text() -> None:
     foods = load_foods()
-    plan = mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)
+    plan = mealplan.plan(
+        {"person": {"age": 35, "sex": "female"}, "panel": "rda"}, foods
+    )
     assert plan.request.panel.value == "rda"
     check_plan(plan, foods)
     text = mealplan.render_text(plan, foods)
@@ -265,17 +266,17 @@ life_stage_persons = st.one_of(
     person=life_stage_persons,
     diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
 )
-def test_default_plans_meet_the_panel_for_every_life_stage(
+def test_rda_plans_meet_the_panel_for_every_life_stage(
     person: dict[str, Any], diet: str
 ) -> None:
-    """Any default plan meets every RDA and food-applicable UL of the panel.
+    """Any 'rda' plan meets every RDA and food-applicable UL of the panel.
 
     ``check_plan`` recomputes the totals from the table and compares them with
     its own reading of dri_full.csv, not with the plan's targets. A short time
     limit keeps the test cheap: the first plan found is checked like the best.
     """
     foods = load_foods()
-    request = {"person": person, "diet": diet, "time_limit": 1.0}
+    request = {"person": person, "diet": diet, "panel": "rda", "time_limit": 1.0}
     try:
         plan = mealplan.plan(request, foods)
     except mealplan.InfeasiblePlanError as exc:
@@ -293,6 +294,7 @@ def test_rda_minimums_can_be_overridden_or_removed() -> None:
     request = mealplan.parse_request(
         {
             "person": {"age": 30, "sex": "female", "pregnancy": True},
+            "panel": "rda",
             "bounds": {
                 "iron_mg": {"minimum": 20},
                 "vitamin_e_mg": {"remove": True},
@@ -328,7 +330,9 @@ def _with_missing(column: str, share: float) -> mealplan.FoodTable:
 
 def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None:
     foods = _with_missing("thiamin_mg", 0.6)
-    request = mealplan.parse_request({"person": {"age": 30, "sex": "female"}})
+    request = mealplan.parse_request(
+        {"person": {"age": 30, "sex": "female"}, "panel": "rda"}
+    )
     targets = resolve_targets(request, foods)
     assert targets.get("thiamin_mg") is None  # no minimum planned, and no UL
     (note,) = [n for n in targets.notes if n.startswith("thiamin not planned")]
