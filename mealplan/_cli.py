@@ -212,14 +212,16 @@ def _add_plan(commands: Any) -> None:
         "--panel",
         metavar="MODE",
         help="the DRI panel beyond the focus four: limits (default: food ULs "
-        "planned, other minimums reported), full (every RDA/AI a minimum, a fiber "
+        "planned, other minimums reported), rda (food ULs and every RDA planned, "
+        "AI-only nutrients reported), full (every RDA/AI a minimum, a fiber "
         "ceiling, the sodium AI) or off",
     )
     g.add_argument(
         "--absorbable-calcium",
         action="store_true",
         default=None,
-        help="also report calcium as absorbed (Weaver, Proulx & Heaney 1999)",
+        help="count calcium as absorbed (Weaver, Proulx & Heaney 1999) in the "
+        "calcium minimum (RDA at milk's 32.1%%) and report both totals",
     )
     g.add_argument(
         "--free-from",

@@ -166,7 +166,7 @@ def nutrients(b: ModelBuilder) -> None:
     for d in range(p.days):
         mask = b.day_mask(d)
         for bound in p.bounds:
-            cols, vals = b.weighted(mask, p.coef[bound.nutrient])
+            cols, vals = b.weighted(mask, p.coef[bound.key])
             if not bound.average:
                 b.bounded(cols, vals, bound.sense, bound.value, bound.group, d)
             elif bound.daily_floor > 0:
@@ -182,7 +182,7 @@ def nutrients(b: ModelBuilder) -> None:
     everything = np.ones(len(b.keys), dtype=bool)
     for bound in p.bounds:
         if bound.average:
-            cols, vals = b.weighted(everything, p.coef[bound.nutrient])
+            cols, vals = b.weighted(everything, p.coef[bound.key])
             b.bounded(cols, vals, bound.sense, bound.value * p.days, bound.group, -1)
 
 

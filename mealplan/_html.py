@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from mealplan._models import DISCLAIMER, Diagnosis, MealPlan, NutrientTotal, PlanItem
 from mealplan._report import (
     DOCTOR_ADVICE,
+    absorption_lines,
     food_mentions,
     grocery_list,
     item_label,
@@ -352,12 +353,23 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
         f"{coverage_chart(plan, plan.average)}{_legend()}{_totals_table(plan)}"
         "</section>"
         f"{_citations_html(plan, foods)}{_grocery_html(plan, foods)}"
+        + _absorption_html(plan, foods)
         + (
             f'<section class="mp-notes"><h2>Notes</h2><ul>{notes}</ul></section>'
             if notes
             else ""
         )
         + f"{_disclaimer()}</div>"
+    )
+
+
+def _absorption_html(plan: MealPlan, foods: FoodTable | None) -> str:
+    lines = "".join(f"<li>{escape(x)}</li>" for x in absorption_lines(plan, foods))
+    if not lines:
+        return ""
+    return (
+        '<section class="mp-absorption"><h2>Calcium: absorbed and total</h2>'
+        f"<ul>{lines}</ul></section>"
     )
 
 

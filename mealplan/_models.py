@@ -615,15 +615,19 @@ class PlanRequest(_Model):
     macro_limits: bool = True
     absorbable_calcium: bool = Field(
         default=False,
-        description="Report calcium as absorbed too (Weaver, Proulx & Heaney 1999 "
-        "fractions; milk's 32.1 % for foods without a figure) beside the total.",
+        description="Count calcium as absorbed (Weaver, Proulx & Heaney 1999 "
+        "fractions; milk's 32.1 % for foods without a figure) in the calcium "
+        "minimum: absorbed calcium >= the RDA x 32.1 % (milk's absorption); "
+        "the report shows the absorbed and the total calcium.",
     )
     panel: PanelMode = Field(
         default=PanelMode.LIMITS,
         description="The DRI panel beyond the focus nutrients: 'limits' (default) "
-        "plans every UL that applies to food and reports the other minimums, the "
-        "sodium AI and a fiber ceiling; 'full' also plans those; "
-        "'off' plans the focus four, potassium, fiber, protein, sodium and energy.",
+        "plans every UL that applies to food and reports every other minimum; "
+        "'rda' also plans every RDA and reports the nutrients with only an AI, "
+        "the sodium AI and a fiber ceiling (slower: see the README); 'full' also "
+        "plans those (slower still); 'off' plans the focus four, potassium, "
+        "fiber, protein, sodium and energy.",
     )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
     bounds: Annotated[

@@ -250,15 +250,23 @@ class FreeFrom(StrEnum):
 class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
-    ``limits`` (the default) plans against every food-applicable UL (retinol,
-    folic acid, added vitamin E and the total-intake ULs) and reports the panel
-    minimums (iron, zinc, folate, choline ...), the sodium AI and the fiber
-    ceiling with shortfalls and excesses called out; ``full`` also makes those
-    hard (slower, and infeasible more often with the bundled table);
-    ``off`` plans only the focus four, potassium, fiber, protein, sodium CDRR
-    and energy.
+    ``limits`` (the default of a request) plans every food-applicable UL
+    and reports every panel minimum. ``rda`` plans every food-applicable UL
+    (retinol, folic acid, added vitamin E and the total-intake ULs) and the
+    RDA of every panel nutrient that has one at the person's life stage (iron,
+    zinc, copper, selenium, phosphorus, vitamins A, C, E, thiamin, riboflavin,
+    niacin, B6, folate); the nutrients with only an AI (vitamin K, manganese,
+    pantothenic acid, choline, linoleic and alpha-linolenic acid), the sodium
+    AI and the fiber ceiling are reported with shortfalls and excesses called
+    out, since an intake below an AI cannot be judged inadequate (IOM 2000)
+    and planning them made most days hit the time limit (README).
+    It is not the default yet: it made some plain adult days 2-7x slower
+    (README). ``full`` also plans those (slower; the time limit is often
+    reached); ``off`` plans
+    only the focus four, potassium, fiber, protein, sodium CDRR and energy.
     """
 
     OFF = "off"
     LIMITS = "limits"
     FULL = "full"
+    RDA = "rda"

@@ -37,18 +37,22 @@ from mealplan._resources import data_file
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-    from mealplan._models import NutrientTotal, Person
+    from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientTargets, NutrientTotal, Person
 
 __all__ = [
     "DRI_FULL_FILE",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
     "REPORTED_ONLY",
+    "ai_only",
     "compact_panel",
     "fiber_ceiling",
+    "not_in_table",
     "panel_bounds",
     "read_dri_full",
     "sodium_floor",
+    "without_sparse_minimums",
 ]
 
 DRI_FULL_FILE = "dri_full.csv"
@@ -199,12 +203,18 @@ def _group(person: Person) -> str:
 
 
 def panel_bounds(
-    person: Person, notes: list[str], *, minimums: bool = True
+    person: Person,
+    notes: list[str],
+    *,
+    minimums: bool = True,
+    ai_minimums: bool = True,
 ) -> list[NutrientBound]:
     """Return minimums and food-applicable maximums for :data:`PANEL_MINIMUMS`.
 
-    With ``minimums=False`` only the maximums (ULs) are returned. Notes say
-    where the table has no value for the person.
+    With ``minimums=False`` only the maximums (ULs) are returned; with
+    ``ai_minimums=False`` a nutrient whose intake value at the person's life
+    stage is an AI (no RDA) gets no minimum either. Notes say where the table
+    has no value for the person.
     """
     rows = _load(str(data_file(DRI_FULL_FILE)))
     bounds: dict[str, NutrientBound] = {}
@@ -245,7 +255,7 @@ def panel_bounds(
                 ),
             )
         minimum: float | None = intake.value
-        if not minimums:
+        if not minimums or (intake.kind == "AI" and not ai_minimums):
             minimum = None
             parts[0] = f"minimum reported, not planned ({parts[0]})"
             if maximum is None:
@@ -269,6 +279,121 @@ def panel_bounds(
         )
     order = [n.value for n in Nutrient]
     return sorted(bounds.values(), key=lambda b: order.index(b.nutrient))
+
+
+def ai_only(person: Person) -> list[str]:
+    """Labels of the panel nutrients whose intake value for ``person`` is an AI."""
+    rows = _load(str(data_file(DRI_FULL_FILE)))
+    out = []
+    for nutrient in PANEL_MINIMUMS:
+        row = _pick(rows, nutrient.value, {"RDA", "AI"}, person)
+        if row is not None and row.kind == "AI":
+            out.append(nutrient.label)
+    return out
+
+
+# DRI nutrients SR28 does not measure at all (reference README): no food in the
+# table has a value, so no total can be computed, let alone planned.
+_NOT_IN_SR28 = ("iodine", "chromium", "molybdenum", "biotin", "chloride", "fluoride")
+
+
+@lru_cache(maxsize=4)
+def _unmeasured(path: str) -> tuple[_Row, ...]:
+    """Return the RDA/AI rows of the nutrients in :data:`_NOT_IN_SR28`."""
+    rows = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            if raw.get("nutrient") not in _NOT_IN_SR28:
+                continue
+            if raw.get("kind") not in ("RDA", "AI"):
+                continue
+            try:
+                lo, hi, value = (
+                    float(raw[c]) for c in ("age_min_years", "age_max_years", "value")
+                )
+            except (TypeError, ValueError):
+                continue  # read_dri_full reports malformed rows of planned nutrients
+            rows.append(
+                _Row(
+                    raw["nutrient"],
+                    raw["kind"],
+                    raw["life_stage"],
+                    raw["sex"],
+                    lo,
+                    hi,
+                    value,
+                    raw["unit"],
+                )
+            )
+    return tuple(rows)
+
+
+def not_in_table(person: Person) -> list[str]:
+    """Return a note naming the DRI nutrients without any data, so not planned.
+
+    SR28 has no values for iodine, chromium, molybdenum, biotin and chloride
+    (and fluoride for a few drinks only), so a plan cannot total them: each
+    is named with the person's RDA/AI rather than silently skipped.
+    """
+    rows = _unmeasured(str(data_file(DRI_FULL_FILE)))
+    parts = []
+    for name in _NOT_IN_SR28:
+        row = _pick(rows, name, {"RDA", "AI"}, person)
+        if row is not None:
+            parts.append(f"{name} ({row.kind} {row.value:g} {row.unit}/day)")
+    if not parts:
+        return []
+    return [
+        "not planned, no USDA data: "
+        + ", ".join(parts)
+        + " — SR28 has no values for these (fluoride: a few drinks only), so no "
+        "total can be given; iodine comes mostly from iodized salt, dairy and "
+        "seafood"
+    ]
+
+
+SPARSE_SHARE = 0.5
+"""A panel minimum is not planned when more of the table's foods than this
+share have no value for it: the planner would count them as 0 and chase the
+few foods with data."""
+
+
+def without_sparse_minimums(
+    targets: NutrientTargets, table: FoodTable
+) -> NutrientTargets:
+    """Drop the panel minimums of nutrients with too much missing data, saying so.
+
+    Only minimums from the DRI panel are dropped (a caller's own bound and the
+    focus nutrients stay); ULs stay too, as a cap on the foods with data is
+    still a cap. Each dropped minimum gets a note with the count of foods
+    missing the value, so it is never skipped silently.
+    """
+    panel = {n.value for n in PANEL_MINIMUMS}
+    bounds = []
+    notes = list(targets.notes)
+    for bound in targets.bounds:
+        if (
+            bound.nutrient in panel
+            and bound.minimum is not None
+            and bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
+            and table.has_column(bound.nutrient)
+            and len(table)
+        ):
+            missing = int(sum(v != v for v in table.numbers(bound.nutrient)))
+            if missing > SPARSE_SHARE * len(table):
+                label = Nutrient(bound.nutrient).label
+                notes.append(
+                    f"{label} not planned: {missing} of {len(table)} foods have no "
+                    f"value for it (more than {SPARSE_SHARE:.0%}), so its total is "
+                    "a lower bound and is reported only"
+                )
+                bound = bound.model_copy(update={"minimum": None, "minimum_kind": None})
+                if bound.maximum is None:
+                    continue
+        bounds.append(bound)
+    if len(notes) == len(targets.notes):
+        return targets
+    return targets.model_copy(update={"bounds": bounds, "notes": notes})
 
 
 _FIBER_CEILING_ADULT_G = 50.0

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from mealplan._absorption import absorbable_targets, milk_equivalents
 from mealplan._advice import with_advice
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
@@ -57,6 +58,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
     FILTER_GROUPS,
     ConstraintGroup,
@@ -144,6 +146,9 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         )
     if overrides:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
+    if request.absorbable_calcium:
+        targets = absorbable_targets(targets)
+    targets = without_sparse_minimums(targets, table)
     for bound in targets.bounds:
         if bound.nutrient not in table.nutrients:
             msg = (
@@ -397,8 +402,14 @@ def _totals(
     *,
     scale: float = 1.0,
     names: Mapping[str, str] | None = None,
+    absorbable: bool = False,
 ) -> list[NutrientTotal]:
-    """Nutrient totals of ``grams`` (food id -> g), recomputed from the table."""
+    """Nutrient totals of ``grams`` (food id -> g), recomputed from the table.
+
+    With ``absorbable`` the calcium minimum is judged on milk-equivalent
+    calcium (see :func:`~mealplan._absorption.milk_equivalents`), as planned;
+    the amount shown stays the total.
+    """
     ids = list(grams)
     g = np.array([grams[i] for i in ids], dtype=float)
     where = _rows(table)
@@ -416,9 +427,13 @@ def _totals(
         bound = targets.get(col)
         lo = bound.minimum if bound else None
         hi = bound.maximum if bound else None
+        judged = amount
+        if absorbable and col == Nutrient.CALCIUM.value:
+            weights = milk_equivalents(table, ids)
+            judged = float(np.nansum(values * g * weights) / 100.0) * scale
         if bound is None:
             status = NutrientStatus.NO_BOUND
-        elif lo is not None and amount < lo * (1 - _TOL) - _TOL:
+        elif lo is not None and judged < lo * (1 - _TOL) - _TOL:
             status = NutrientStatus.SHORT
         elif hi is not None and amount > hi * (1 + _TOL) + _TOL:
             status = NutrientStatus.OVER
@@ -432,7 +447,7 @@ def _totals(
                 minimum=lo,
                 maximum=hi,
                 status=status,
-                percent_of_minimum=round(100 * amount / lo, 1) if lo else None,
+                percent_of_minimum=round(100 * judged / lo, 1) if lo else None,
                 lower_bound=bool(missing.any()),
                 foods_missing_data=sorted(
                     frame_names.get(i, i)
@@ -441,7 +456,7 @@ def _totals(
                 ),
                 # Within the solver's tolerance a bound counts as met, and
                 # then nothing is reported missing or in excess.
-                shortfall=round(lo - amount, 6)
+                shortfall=round(lo - judged, 6)
                 if lo and status is NutrientStatus.SHORT
                 else 0.0,
                 excess=round(amount - hi, 6)
@@ -457,6 +472,8 @@ def _day_plan(
     items: list[PlanItem],
     table: FoodTable,
     targets: NutrientTargets,
+    *,
+    absorbable: bool = False,
 ) -> DayPlan:
     grams: dict[str, float] = {}
     for item in items:
@@ -471,7 +488,7 @@ def _day_plan(
     return DayPlan(
         day=day,
         items=items,
-        totals=_totals(table, targets, grams, names=names),
+        totals=_totals(table, targets, grams, names=names, absorbable=absorbable),
         cost=cost,
     )
 
@@ -616,14 +633,23 @@ def _assemble(
                 [*kept, *(i for i in items if i.meal in new_meals)],
                 key=lambda i: order.get(i.meal or "", 0),
             )
-        days.append(_day_plan(d + 1, items, table, targets))
+        days.append(
+            _day_plan(d + 1, items, table, targets, absorbable=req.absorbable_calcium)
+        )
     grams: dict[str, float] = {}
     names: dict[str, str] = {}
     for day in days:
         for item in day.items:
             grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
             names[item.food_id] = item.name
-    average = _totals(table, targets, grams, scale=1.0 / req.days, names=names)
+    average = _totals(
+        table,
+        targets,
+        grams,
+        scale=1.0 / req.days,
+        names=names,
+        absorbable=req.absorbable_calcium,
+    )
     costs = [d.cost for d in days]
     cost = (
         None

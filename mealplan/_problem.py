@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
 from mealplan._errors import UnknownFoodError
 from mealplan._meal_structure import (
     StructureData,
@@ -325,6 +326,14 @@ class BoundRow:
     value: float
     average: bool = False
     daily_floor: float = 0.0
+    column: str = ""
+    """Key of :attr:`Problem.coef` the row sums, when not ``nutrient`` itself
+    (absorbable calcium: :data:`ABSORBABLE_CALCIUM`)."""
+
+    @property
+    def key(self) -> str:
+        """The :attr:`Problem.coef` key this row sums."""
+        return self.column or self.nutrient
 
 
 @dataclass(frozen=True)
@@ -610,6 +619,10 @@ def build_problem(
     for col in sorted(nutrient_cols):
         values = table.numbers(col)[rows]
         coef[col] = _frozen(np.nan_to_num(values, nan=0.0) * unit_grams / 100.0)
+    if request.absorbable_calcium and Nutrient.CALCIUM.value in coef:
+        coef[ABSORBABLE_CALCIUM] = _frozen(
+            coef[Nutrient.CALCIUM.value] * milk_equivalents(table, candidates)
+        )
 
     price_per_unit = prices[rows] * unit_grams / 100.0 if len(rows) else np.zeros(0)
     sections = table.tags("article_sections")
@@ -791,6 +804,11 @@ def _bounds(
             and impose(GroupKind.MIN, b.nutrient)
         ):
             avg = average and b.nutrient in focus
+            # Absorbable calcium counts each food's calcium as milk-equivalent
+            # (its absorbed fraction over milk's), so the RDA stays the target.
+            absorbable = (
+                request.absorbable_calcium and b.nutrient == Nutrient.CALCIUM.value
+            )
             bounds.append(
                 BoundRow(
                     ConstraintGroup(GroupKind.MIN, b.nutrient),
@@ -799,6 +817,7 @@ def _bounds(
                     b.minimum,
                     avg,
                     request.daily_floor if avg else 0.0,
+                    ABSORBABLE_CALCIUM if absorbable else "",
                 )
             )
         if b.maximum is not None and impose(GroupKind.MAX, b.nutrient):

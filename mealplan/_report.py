@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mealplan._absorption import absorbable_calcium, vitamin_d_form
+from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._models import (
     DISCLAIMER,
@@ -40,6 +40,7 @@ __all__ = [
     "DOCTOR_ADVICE",
     "SECTION_TITLES",
     "Table",
+    "absorption_lines",
     "food_mentions",
     "grocery_list",
     "item_label",
@@ -571,9 +572,30 @@ def _sources_lines(
             f"{amount(total, 'mg')}{share}, by the fractions of Weaver, Proulx & "
             "Heaney, Am J Clin Nutr 1999;70(3 Suppl):543S-548S, Table 2"
         )
+        bound = plan.targets.get("calcium_mg")
+        if bound is not None and bound.minimum is not None:
+            line += (
+                f"; planned: at least {amount(bound.minimum * DEFAULT_FRACTION, 'mg')} "
+                "absorbed "
+                f"(the RDA/AI of {amount(bound.minimum, 'mg')} at milk's 32.1%)"
+            )
         if assumed:
             line += "; assumed absorbed like milk (32.1%): " + ", ".join(assumed)
         lines.append(line + ".")
+    return lines
+
+
+def absorption_lines(plan: MealPlan, foods: FoodTable | None = None) -> list[str]:
+    """Each day's absorbable-calcium line, when the request asks for it."""
+    table = _table_or_bundled(plan, foods)
+    if not plan.request.absorbable_calcium or table is None:
+        return []
+    lines = []
+    for day in plan.days:
+        for line in _sources_lines(plan, day.items, table):
+            if line.startswith("Absorbable calcium"):
+                prefix = f"Day {day.day}: " if len(plan.days) > 1 else ""
+                lines.append(prefix + line)
     return lines
 
 

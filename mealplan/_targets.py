@@ -45,7 +45,13 @@ from mealplan._models import (
     Sex,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
-from mealplan._panel import fiber_ceiling, panel_bounds, sodium_floor
+from mealplan._panel import (
+    ai_only,
+    fiber_ceiling,
+    not_in_table,
+    panel_bounds,
+    sodium_floor,
+)
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -938,11 +944,15 @@ def targets_for(
             110 % of the RDA.
         panel: The rest of the DRI panel (see :mod:`mealplan._panel`):
             ``limits`` adds the ULs that apply to food (retinol, folic acid,
-            added vitamin E, and total-intake ULs); ``full`` also a minimum
-            for every nutrient with an RDA or AI, a fiber ceiling and the
-            sodium AI as a floor; ``off`` (the default here, so direct callers
-            keep the bounds they had) none of these. ``PlanRequest.panel``
-            defaults to ``limits``.
+            added vitamin E, and total-intake ULs); ``rda`` also a minimum
+            for every panel nutrient with an RDA at the person's life stage
+            (nutrients with only an AI are reported); ``full`` a minimum for
+            every nutrient with an RDA or AI, a fiber ceiling and the sodium
+            AI as a floor; ``off`` (the default here, so direct callers keep
+            the bounds they had) none of these. ``PlanRequest.panel`` defaults
+            to ``limits``. Every mode but ``off`` notes the DRI nutrients SR28
+            has no data for (iodine, chromium, molybdenum, biotin, chloride,
+            fluoride).
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
@@ -986,7 +996,7 @@ def targets_for(
     found[Nutrient.SODIUM] = _sodium_bound(person, notes)
     mode = PanelMode(panel)
     if mode is not PanelMode.OFF:
-        _add_panel(found, person, notes, minimums=mode is PanelMode.FULL)
+        _add_panel(found, person, notes, mode=mode)
     shares = _macro_shares(person.age, notes)
     bounds = [b for n in Nutrient if (b := found.get(n)) is not None]
     return NutrientTargets(
@@ -999,21 +1009,34 @@ def _add_panel(
     person: Person,
     notes: list[str],
     *,
-    minimums: bool,
+    mode: PanelMode,
 ) -> None:
     """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``."""
-    for bound in panel_bounds(person, notes, minimums=minimums):
+    minimums = mode in (PanelMode.FULL, PanelMode.RDA)
+    for bound in panel_bounds(
+        person, notes, minimums=minimums, ai_minimums=mode is PanelMode.FULL
+    ):
         found[Nutrient(bound.nutrient)] = bound
     if not minimums:
         notes.append(
             "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
-            "not planned; set panel to 'full' to plan against them"
+            "not planned; set panel to 'rda' or 'full' to plan against them"
         )
+    elif mode is PanelMode.RDA:
+        notes.append(
+            "panel RDAs are planned; nutrients with only an AI ("
+            + ", ".join(ai_only(person))
+            + "), the sodium AI and the fiber ceiling are reported, not planned "
+            "(an intake below an AI cannot be judged inadequate, IOM 2000); set "
+            "panel to 'full' to plan them too"
+        )
+    notes.extend(not_in_table(person))
+    full = mode is PanelMode.FULL
     fiber = found.get(Nutrient.FIBER)
     # The fiber ceiling and the sodium floor are planned with the full panel
     # only: with the default limits they made an 8 s vegetarian week miss its
     # start on a loaded machine (measured); reports call both out instead.
-    if minimums and fiber is not None and fiber.minimum is not None:
+    if full and fiber is not None and fiber.minimum is not None:
         ceiling, why = fiber_ceiling(person, fiber.minimum)
         found[Nutrient.FIBER] = fiber.model_copy(
             update={
@@ -1024,7 +1047,7 @@ def _add_panel(
         )
     sodium = found.get(Nutrient.SODIUM)
     floor = sodium_floor(person)
-    if minimums and sodium is not None and floor is not None:
+    if full and sodium is not None and floor is not None:
         value, why = floor
         if sodium.maximum is not None and value > sodium.maximum:
             value = sodium.maximum

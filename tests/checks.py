@@ -71,7 +71,9 @@ def _applies(row: dict[str, str], person: Any) -> bool:
     return not stage
 
 
-def _check_panel(req: Any, totals: dict[str, float], day: int) -> None:
+def _check_panel(
+    req: Any, totals: dict[str, float], day: int, sparse: frozenset[str] = frozenset()
+) -> None:
     """Every food-applicable UL (and with panel 'full' every RDA/AI) holds."""
     person = req.person
     if person is None or req.panel.value == "off":
@@ -88,10 +90,80 @@ def _check_panel(req: Any, totals: dict[str, float], day: int) -> None:
         elif row["kind"] in ("RDA", "AI") and req.panel.value == "full":
             if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
                 continue
+            if column in sparse:
+                continue  # too little data to plan on: reported, not planned
             if column in req.bounds or column in FOCUS:
                 continue  # the caller's own bound, or a focus margin/average rule
             value = float(row["value"])
             assert _le(value, totals[column]), (day, column, totals[column], value)
+
+
+def _sparse_columns(table: FoodTable) -> frozenset[str]:
+    """Nutrient columns more than half of whose foods have no value."""
+    frame = table.frame
+    return frozenset(
+        col
+        for col in table.nutrients
+        if col in frame.columns and frame[col].isna().sum() > 0.5 * len(frame)
+    )
+
+
+def _check_panel_rda(
+    req: Any, totals: dict[str, float], day: int, sparse: frozenset[str]
+) -> None:
+    """With panel 'rda' every RDA of the panel holds (AIs are only reported)."""
+    person = req.person
+    if person is None or req.panel.value != "rda":
+        return
+    for row in _dri_rows():
+        if row["kind"] != "RDA" or not _applies(row, person):
+            continue
+        column = f"{row['nutrient']}_{row['unit']}"
+        if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
+            continue
+        if column in req.bounds or column in FOCUS or column in sparse:
+            continue  # the caller's bound, a focus rule, or too little data
+        value = float(row["value"])
+        # An RDA above a UL on the same column is capped at the UL.
+        for ul in _dri_rows():
+            if (
+                ul["kind"] == "UL"
+                and ul["nutrient"] == row["nutrient"]
+                and UL_FORM.get(ul["nutrient"], column) == column
+                and _applies(ul, person)
+            ):
+                value = min(value, float(ul["value"]))
+        assert _le(value, totals[column]), (day, column, totals[column], value)
+
+
+ABSORPTION = Path(__file__).resolve().parents[1] / "foods" / "calcium_absorption.csv"
+
+
+MILK_FRACTION = 0.321  # Weaver, Proulx & Heaney 1999, Table 2: milk
+
+
+def _absorbed_calcium(grams: dict[str, float], table: FoodTable) -> float:
+    """Absorbed calcium of a day, by the cited fractions file (milk's by default)."""
+    with ABSORPTION.open(encoding="utf-8") as fh:
+        figures = list(csv.DictReader(fh))
+    milk = next(f for f in figures if f["food"] == "milk and dairy")
+    # Plant figures before milk's, so "almond milk" or "soy milk" is the plant.
+    figures = [f for f in figures if f is not milk] + [milk]
+    absorbed = 0.0
+    for fid, g in grams.items():
+        food = table.food(fid)
+        text = f"{food.name} | {food.sr28_description or ''}"
+        fraction = next(
+            (
+                float(f["fraction"])
+                for f in figures
+                if re.search(f["words"], text, re.IGNORECASE)
+            ),
+            float(milk["fraction"]),
+        )
+        value = table.value(fid, "calcium_mg")
+        absorbed += (value or 0.0) * g / 100 * fraction
+    return absorbed
 
 
 def _le(a: float, b: float) -> bool:
@@ -114,6 +186,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
         ruled_out |= {f for f, m in zip(table.ids, mask, strict=True) if m}
     week_grams: Counter[str] = Counter()
     totals_sum: Counter[str] = Counter()
+    absorbed_sum = 0.0
+    sparse = _sparse_columns(table)
     for day in plan.days:
         grams: Counter[str] = Counter()
         meal_energy: Counter[str] = Counter()
@@ -183,6 +257,18 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
         if plan.status.value != "shortfall":
             for bound in targets.bounds:
                 total = totals[bound.nutrient]
+                if bound.nutrient == "calcium_mg" and req.absorbable_calcium:
+                    # The minimum counts absorbed calcium, the UL all of it.
+                    absorbed = _absorbed_calcium(grams, table)
+                    absorbed_sum += absorbed
+                    if bound.minimum is not None:
+                        floor = bound.minimum * MILK_FRACTION
+                        if focus_average:
+                            floor *= req.daily_floor
+                        assert _le(floor, absorbed), (day.day, absorbed, floor)
+                    if bound.maximum is not None:
+                        assert _le(total, bound.maximum), (day.day, total)
+                    continue
                 if bound.minimum is not None:
                     floor = bound.minimum
                     if focus_average and bound.nutrient in focus:
@@ -190,7 +276,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     assert _le(floor, total), (day.day, bound.nutrient, total, floor)
                 if bound.maximum is not None:
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
-            _check_panel(req, totals, day.day)
+            _check_panel(req, totals, day.day, sparse)
+            _check_panel_rda(req, totals, day.day, sparse)
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():
@@ -238,6 +325,11 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     # Plan-wide: averages, variety.
     if plan.status.value != "shortfall" and req.nutrient_period.value == "average":
         for bound in targets.bounds:
+            if bound.nutrient == "calcium_mg" and req.absorbable_calcium:
+                if bound.minimum is not None:
+                    avg = absorbed_sum / req.days
+                    assert _le(bound.minimum * MILK_FRACTION, avg), avg
+                continue
             if bound.minimum is not None:
                 avg = totals_sum[bound.nutrient] / req.days
                 assert _le(bound.minimum, avg), (bound.nutrient, avg)

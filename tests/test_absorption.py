@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 import mealplan
-from mealplan._absorption import DEFAULT_FRACTION, calcium_fraction, vitamin_d_form
+from mealplan._absorption import (
+    DEFAULT_FRACTION,
+    absorbable_calcium,
+    calcium_fraction,
+    vitamin_d_form,
+)
 from mealplan._catalog import load_foods
 from mealplan._report import render_text
+from tests.checks import check_plan
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,59 @@ def test_report_shows_both_calcium_totals_when_asked() -> None:
     text = render_text(asked, foods)
     assert "Absorbable calcium: about" in text
     assert "Weaver, Proulx & Heaney" in text
+
+
+def test_absorbable_calcium_plans_absorbed_calcium_not_spinach() -> None:
+    """With the switch on, the calcium minimum counts absorbed calcium.
+
+    A vegan day without fortified foods, soy, sesame, almonds and most greens
+    meets 1,000 mg of calcium with three servings of spinach, of which about 5
+    % is absorbed (150 mg in all). Counted as absorbed, the same day needs at
+    least 321 mg absorbed (the RDA at milk's 32.1 %), which kale and broccoli
+    give; check_plan recomputes it from the cited fractions file.
+    """
+    foods = load_foods()
+    request = {
+        "person": {"age": 35, "sex": "female"},
+        "diet": "vegan",
+        "allow_fortified": False,
+        "panel": "off",
+        "bounds": {
+            "vitamin_b12_ug": {"remove": True},
+            "vitamin_d_ug": {"remove": True},
+        },
+        "exclude": [
+            "tofu",
+            "soybeans",
+            "milk",
+            "mustard",
+            "collards",
+            "turnip",
+            "sesame",
+            "almonds",
+            "bok",
+        ],
+        "time_limit": 20,
+    }
+    plain = mealplan.plan(request, foods)
+    absorbed, total, _ = absorbable_calcium(foods, plain.days[0].items)
+    assert total >= 1000 * 0.999
+    assert (
+        absorbed < 1000 * DEFAULT_FRACTION
+    )  # the face-value plan: too little absorbed
+    asked = mealplan.plan({**request, "absorbable_calcium": True}, foods)
+    check_plan(asked, foods)  # absorbed >= 321 mg, recomputed independently
+    absorbed, total, _ = absorbable_calcium(foods, asked.days[0].items)
+    assert absorbed >= 1000 * DEFAULT_FRACTION * 0.999
+    calcium = next(t for t in asked.days[0].totals if t.nutrient == "calcium_mg")
+    assert calcium.amount == pytest.approx(total, rel=1e-6)  # the total is all calcium
+    assert calcium.status.value == "met"
+    bound = asked.targets.get("calcium_mg")
+    assert bound is not None
+    assert "absorbable calcium" in bound.source
+    assert any("planned as absorbable calcium" in n for n in asked.notes)
+    assert "planned: at least 321 mg absorbed" in render_text(asked, foods)
+    html = mealplan.render_html(asked, foods)
+    assert "Calcium: absorbed and total" in html
+    assert f"of {total:,.0f} mg" in html
+    assert "Calcium: absorbed and total" not in mealplan.render_html(plain, foods)
