@@ -548,6 +548,10 @@ def _day_items(
         key=lambda k: (k[1], problem.food_ids[k[2]]),
     )
     items = [_item(columns, problem, *k, solution.units[k]) for k in keys]
+    # Without a minimum portion (continuous mode, no food limit) a solver may
+    # add a trace of a food to meet a tiny bound; below the reported precision
+    # it weighs 0 g, adds nothing to the totals and is no item to serve.
+    items = [i for i in items if i.portions > 0 and i.grams > 0]
     # A cooking fat is shown with the item it is cooked with (issue 11).
     structured = problem.structure is not None and problem.structure.parts
     return attach_fats(items, columns.table) if structured else items
