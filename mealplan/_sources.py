@@ -11,16 +11,23 @@ says so; every other food keeps the default. The rule that a meal is not
 repeated on consecutive days still holds.
 
 A *source* is a food that can give a quarter of the daily need within its
-usual portion cap.
+usual portion cap. Under the meal structure the variety rule counts bases
+(every form of mushroom is one), so sources are counted by base too; and when
+no single source meets the need within its cap, a day needs several of them:
+the sources are widened whenever their number times the default limit cannot
+cover that many sources on every day (a vegan's vitamin D: UV mushrooms and a
+fortified beverage, both needed each day).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._meal_structure import base_of
 from mealplan._models import NutrientPeriod, NutrientTargets, PlanRequest
 from mealplan._nutrients import FOCUS_NUTRIENTS
 from mealplan._report import nutrient_label
@@ -36,7 +43,8 @@ _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
 
 def _sources(
     req: PlanRequest, targets: NutrientTargets, table: FoodTable
-) -> dict[str, list[str]]:
+) -> dict[str, tuple[list[str], int]]:
+    """Return nutrient -> (its sources, how many variety keys a day needs)."""
     allowed = table.allowed(
         diet=req.diet,
         allergies=req.allergies,
@@ -55,17 +63,43 @@ def _sources(
     if not req.portion_limits:
         caps = np.maximum(caps, _DEFAULT_CAP)
     grams = np.array([table.default_portion(f)[1] for f in allowed], dtype=float)
-    out: dict[str, list[str]] = {}
+    base = base_of(table) if req.structure else {}
+    out: dict[str, tuple[list[str], int]] = {}
     for nutrient in (n.value for n in FOCUS_NUTRIENTS):
         bound = targets.get(nutrient)
         if bound is None or not bound.minimum or not table.has_column(nutrient):
             continue
         per_100g = np.nan_to_num(table.numbers(nutrient)[rows], nan=0.0)
         most = per_100g * grams * caps / 100.0
-        out[nutrient] = [
+        foods = [
             allowed[k] for k in np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum)
         ]
+        # The most one variety key (a food, or a base) gives a day.
+        supply: dict[str, float] = {}
+        for k in np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum):
+            key = base.get(allowed[k]) or allowed[k]
+            supply[key] = max(supply.get(key, 0.0), float(most[k]))
+        # The fewest keys that meet the need at their caps, largest first.
+        running = itertools.accumulate(sorted(supply.values(), reverse=True))
+        per_day = next(
+            (i for i, got in enumerate(running, 1) if got >= bound.minimum),
+            len(supply),
+        )
+        # A key without which the other sources cannot meet the need at
+        # their caps is needed every day: only its own foods are listed then.
+        total = sum(supply.values())
+        essential = {k for k, v in supply.items() if total - v < bound.minimum}
+        if essential and len(essential) < len(supply):
+            foods = [f for f in foods if (base.get(f) or f) in essential]
+            per_day = len(essential)
+        out[nutrient] = (foods, max(per_day, 1) if supply else 0)
     return out
+
+
+def _keys(foods: list[str], req: PlanRequest, table: FoodTable) -> int:
+    """Return how many variety keys (foods, or bases under the structure)."""
+    base = base_of(table) if req.structure else {}
+    return len({base.get(f) or f for f in foods})
 
 
 def widen_variety_for_sole_sources(
@@ -87,10 +121,11 @@ def widen_variety_for_sole_sources(
     default = default_max_days(req.days)
     wider: dict[str, int] = {}
     notes: list[str] = []
-    for nutrient, foods in _sources(req, targets, table).items():
-        if not foods or len(foods) * default >= req.days:
+    for nutrient, (foods, per_day) in _sources(req, targets, table).items():
+        keys = _keys(foods, req, table)
+        if not foods or keys * default >= req.days * per_day:
             continue
-        days = math.ceil(req.days / len(foods))
+        days = min(req.days, math.ceil(req.days * per_day / keys))
         for food in foods:
             wider[food] = max(wider.get(food, default), days)
         label = nutrient_label(nutrient)

@@ -295,6 +295,15 @@ def column_generation(
     if polish and gap > mip_gap and not deadline.expired:
         t_polish = time.perf_counter()
         incumbent, whole_bound = _polish(problem, incumbent, deadline, mip_gap)
+        if whole_bound > incumbent[0] + 1e-6 * (1.0 + abs(incumbent[0])):
+            # A valid bound never exceeds a plan's objective: the two are not
+            # measured alike, so this bound proves nothing (never "optimal").
+            log.warning(
+                "whole-plan bound %.6g above the plan's %.6g; ignored",
+                whole_bound,
+                incumbent[0],
+            )
+            whole_bound = -math.inf
         best_bound = max(best_bound, whole_bound)
         log.debug(
             "whole-plan MILP %.2f s: bound %.4f, incumbent %.4f",
@@ -371,12 +380,18 @@ def _evaluate(problem: Problem, units: dict[Key, float]) -> float:
             a, b = model.indptr[r], model.indptr[r + 1]
             cols = model.indices[a:b]
             helpers = cols[cols >= 2 * k] if model.y_cols[0] >= 0 else cols[cols >= k]
-            if len(helpers) != 2:
+            if len(helpers) not in (2, 3):
                 continue
             over, under = int(helpers[0]), int(helpers[1])
+            # Under the meal structure a third, free helper takes up to
+            # PATTERN_BAND servings either side of the target; the plan pays
+            # only for the deviation beyond it. (Skipping such rows made a
+            # seed day look cheaper than it is, so a whole-plan bound above
+            # it read as a proof of optimality.)
+            band = float(model.col_upper[helpers[2]]) if len(helpers) == 3 else 0.0
             diff = act[r] - model.row_lower[r]  # members - target (helpers are 0)
-            cost += model.col_cost[over] * max(diff, 0.0)
-            cost += model.col_cost[under] * max(-diff, 0.0)
+            cost += model.col_cost[over] * max(diff - band, 0.0)
+            cost += model.col_cost[under] * max(-diff - band, 0.0)
     return cost
 
 

@@ -42,6 +42,8 @@ def test_a_safety_rule_in_the_conflict_is_named_with_its_source(
         "allow_fortified": False,
         "meals": None,
         "time_limit": 30,
+        # The small table's question is the safety rule, not meal structure.
+        "structure": False,
     }
     # Not pregnant: the soft cheeses are allowed and the day plans.
     mealplan.plan(request, cheese_table)
