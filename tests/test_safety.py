@@ -359,13 +359,17 @@ persons = st.one_of(
 )
 def test_random_people_get_no_unsafe_food(person: dict[str, Any], diet: str) -> None:
     foods = load_foods()
-    # 20 s: a plan, not a verdict, is what this checks; under the meal
-    # structure a toddler or pregnant vegetarian day can take seconds at load.
-    request = {"person": person, "diet": diet, "time_limit": 20}
+    # Any plan will do here (the property is about which foods it holds):
+    # mip_gap 1 takes the first plan found, which keeps young children cheap
+    # (proving a toddler's plan optimal can take seconds of CPU), and
+    # a generous time limit that must not be hit keeps the verdict off the
+    # clock: a plan found or infeasibility proven, never "out of time".
+    request = {"person": person, "diet": diet, "time_limit": 120, "mip_gap": 1.0}
     try:
         result = mealplan.plan(request, foods)
     except InfeasiblePlanError:
         return
+    assert not any("time limit" in note for note in result.notes), result.notes
     check_plan(result, foods)
     stages = life_stages(Person.model_validate(person))
     rows = {fid: (g, t) for fid, g, t in _rows(foods)}
