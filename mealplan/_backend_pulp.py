@@ -5,6 +5,8 @@
 ``"highs_pulp"`` are the solvers PuLP knows under those names, used where the
 user has them installed. pulp is imported when such a solver is first used, so
 ``import mealplan`` does not import it. Only PuLP's public API is used.
+Command-line solvers write their files in a private directory that is removed
+however the solve ends; an interrupted solve also kills the solver process.
 
 The model's arrays become one PuLP variable per column and one constraint per
 row side (PuLP has no ranged rows), built from (variable, coefficient) pairs,
@@ -22,6 +24,7 @@ import numpy as np
 
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._errors import SolverError
+from mealplan._interrupt import solver_scratch
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -197,7 +200,12 @@ class PulpBackend:
         solver = self._solver(deadline, options, model.is_mip)
         began = time.perf_counter()
         try:
-            with warnings.catch_warnings():
+            # A private directory for a CMD solver's files (PuLP documents
+            # ``tmpDir``): removed however the solve ends, and on Ctrl-C the
+            # solver process PuLP was waiting on is killed (_interrupt.py).
+            with solver_scratch() as scratch, warnings.catch_warnings():
+                if hasattr(solver, "tmpDir"):
+                    solver.tmpDir = str(scratch)
                 warnings.simplefilter("ignore")
                 status = self._prob.solve(solver)
         except pulp.PulpSolverError as exc:
