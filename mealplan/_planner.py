@@ -246,6 +246,10 @@ def _day_by_day(
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
     for d in range(req.days):
+        if deadline.expired:
+            # The request's time is up: no seed, so the request ends at its
+            # limit (a typed time-limit error) instead of planning on.
+            return None
         pins = [
             p.model_copy(update={"days": None})
             for p in req.pins
@@ -289,10 +293,10 @@ def _day_by_day(
         # A fair share per remaining day (half as much again, as early days are
         # quick), so a hard day stops at a good plan rather than starving the
         # rest; and only a good start is needed: the whole-plan MILP proves the
-        # gap. A day past the budget still gets a little time: a plan slightly
-        # late beats no plan at all.
+        # gap. A day past the budget still gets a little time, never past the
+        # request's own limit.
         left = budget.left()
-        share = max(min(left, 1.5 * left / (req.days - d)), 0.2)
+        share = min(max(min(left, 1.5 * left / (req.days - d)), 0.2), deadline.left())
         # The guided start's first plan is enough here (abs_gap=inf): the
         # seed only has to be feasible and decent; what follows improves it.
         solution = solve(
@@ -302,14 +306,14 @@ def _day_by_day(
             deadline=Deadline(share),
             abs_gap=math.inf,
         )
-        if solution.status is SolveStatus.NO_SOLUTION:
+        if solution.status is SolveStatus.NO_SOLUTION and not deadline.expired:
             # A day under the meal structure can need more than its share:
-            # once, give it what is left of the whole request (at least 1 s).
+            # once, give it what is left of the whole request.
             solution = solve(
                 problem,
                 solver=req.solver,
                 mip_gap=0.1,
-                deadline=Deadline(max(deadline.left(), 1.0)),
+                deadline=Deadline(deadline.left()),
             )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
@@ -818,13 +822,15 @@ def _solve_without(
     deadline: Deadline,
 ) -> Solution:
     """Solve the request with some constraint groups switched off (diagnosis)."""
+    if deadline.expired:
+        # Before building: dozens of checks each building a model would
+        # run the diagnosis seconds past the request's limit.
+        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     # The diagnosis asks about the hard constraints: no shortfall slacks.
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
     problem = build_problem(
         req, targets, table, disabled=disabled, reject=reject, restrictions=hard
     )
-    if deadline.expired:
-        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     return solve(
         problem, solver=req.solver, mip_gap=mip_gap, goal=goal, deadline=deadline
     )
