@@ -28,6 +28,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from mealplan._advice import with_advice
+from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._deadline import Deadline
 from mealplan._errors import (
@@ -179,7 +180,8 @@ def plan(
 
     """
     req = parse_request(request)
-    table = foods if foods is not None else load_foods()
+    table = food_table(foods, "plan")
+    table = table if table is not None else load_foods()
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit)
@@ -693,15 +695,18 @@ def regenerate(
         foods: The food table the plan was made with (bundled when None).
 
     Raises:
-        RequestError: ``day`` or ``meal`` is not in the plan.
+        RequestError: ``day`` or ``meal`` is not in the plan, or an argument
+            has the wrong type.
+        FoodTableError: ``foods`` is not a FoodTable.
         InfeasiblePlanError: No different day/meal fits with the rest fixed.
 
     """
+    previous = saved_plan(previous)
+    reject = food_ids(reject)
     req = previous.request
-    table = foods if foods is not None else load_foods()
-    if not 1 <= day <= req.days:
-        msg = f"day must be between 1 and {req.days} (got {day})."
-        raise RequestError(msg, [{"loc": "day", "msg": msg}])
+    table = food_table(foods, "regenerate")
+    table = table if table is not None else load_foods()
+    day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]
     if meal is not None and meal not in meal_names:
         msg = f"meal {meal!r} is not in the plan; expected one of {meal_names}."
