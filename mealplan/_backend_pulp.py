@@ -5,6 +5,8 @@
 ``"highs_pulp"`` are the solvers PuLP knows under those names, used where the
 user has them installed. pulp is imported when such a solver is first used, so
 ``import mealplan`` does not import it. Only PuLP's public API is used.
+Command-line solvers write their files in a private directory that is removed
+however the solve ends; an interrupted solve also kills the solver process.
 
 The model's arrays become one PuLP variable per column and one constraint per
 row side (PuLP has no ranged rows), built from (variable, coefficient) pairs,
@@ -13,7 +15,9 @@ which is several times faster than ``lpSum`` (PERFORMANCE.md).
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -22,8 +26,11 @@ import numpy as np
 
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._errors import SolverError
+from mealplan._interrupt import kill_children, solver_scratch
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from numpy.typing import NDArray
 
     from mealplan._deadline import Deadline
@@ -61,6 +68,33 @@ _GAP_KWARGS = {
     "XPRESS_PY",
     "MOSEK",
 }
+
+
+_KILL_AFTER = 0.5
+"""Seconds past the request's deadline a solver process may still run."""
+
+
+@contextlib.contextmanager
+def _killed_after(at: float, marker: str, killed: threading.Event) -> Iterator[None]:
+    """Kill solver processes naming ``marker`` still running at ``at`` (monotonic)."""
+    done = threading.Event()
+
+    def enforce() -> None:
+        if done.wait(max(at - time.monotonic(), 0.0)):
+            return
+        # Past the deadline: kill the solver now, and any started later.
+        while not done.is_set():
+            if kill_children(marker, wait=0.2):
+                killed.set()
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=enforce, name="mealplan-deadline", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _pulp() -> Any:
@@ -105,7 +139,15 @@ class PulpBackend:
         self._start: NDArray[np.float64] | None = None
 
     def load(self, model: Model) -> None:
-        """Build the PuLP problem from the arrays."""
+        """Take the model; the PuLP problem is built by :meth:`solve`, under its deadline."""
+        self._model, self._prob, self._vars, self._rows = model, None, [], []
+
+    def _build(self, model: Model, deadline: Deadline) -> bool:
+        """Build the PuLP problem from the arrays; False if the deadline passes first.
+
+        Building is pure Python and takes seconds for a week (PERFORMANCE.md),
+        so it checks the request's deadline as it goes.
+        """
         pulp = self._pulp
         prob = pulp.LpProblem(
             "mealplan", pulp.LpMaximize if model.maximise else pulp.LpMinimize
@@ -124,6 +166,8 @@ class PulpBackend:
             )
         rows: list[list[Any]] = []
         for r in range(model.num_rows):
+            if r % 256 == 0 and deadline.expired:
+                return False
             a, b = int(model.indptr[r]), int(model.indptr[r + 1])
             expr = pulp.LpAffineExpression(
                 [
@@ -152,17 +196,30 @@ class PulpBackend:
         prob += pulp.LpAffineExpression(
             [(xs[j], float(model.col_cost[j])) for j in cost]
         )
-        self._model, self._prob, self._vars, self._rows = model, prob, xs, rows
+        self._prob, self._vars, self._rows = prob, xs, rows
+        return True
 
     def set_start(self, x: NDArray[np.float64]) -> None:
         """Remember a start; solvers that take warm starts get it."""
         self._start = x
 
-    def _solver(self, deadline: Deadline, options: SolveOptions, mip: bool) -> Any:
-        kwargs: dict[str, Any] = {"msg": False, "timeLimit": deadline.limit()}
+    def _out_of_time(self, deadline: Deadline, began: float) -> BackendResult:
+        deadline.note_hit()
+        return BackendResult(
+            BackendStatus.NO_SOLUTION,
+            solver_status="Time limit reached",
+            time_limited=True,
+            seconds=time.perf_counter() - began,
+        )
+
+    def _solver(
+        self, deadline: Deadline, options: SolveOptions, mip: bool, reserve: float
+    ) -> Any:
+        limit = max(deadline.left() - reserve, 0.01)
+        kwargs: dict[str, Any] = {"msg": False, "timeLimit": limit}
         if self._class == "GLPK_CMD":
             # glpsol takes whole seconds only.
-            kwargs["timeLimit"] = max(1, math.floor(deadline.limit()))
+            kwargs["timeLimit"] = max(1, math.floor(limit))
         if self._class in _GAP_KWARGS:
             kwargs["gapRel"] = options.mip_gap
             if options.abs_gap > 0:
@@ -186,21 +243,50 @@ class PulpBackend:
             return self._pulp.getSolver(self._class, **kwargs)
 
     def solve(self, deadline: Deadline, options: SolveOptions) -> BackendResult:
-        """Solve with the PuLP solver; PuLP reports no bound, so no gap."""
+        """Solve with the PuLP solver; PuLP reports no bound, so no gap.
+
+        The limit holds from outside too: the solver gets what is left after
+        building, less a reserve for PuLP to write the model file and for the
+        solver to read it, and a
+        solver process still running :data:`_KILL_AFTER` seconds past the
+        deadline is killed (CBC can spend seconds reading a model before it
+        looks at its clock); the result is then "no solution, time limited".
+        """
         assert self._model is not None, "load a model first"
         pulp = self._pulp
         model = self._model
+        began = time.perf_counter()
+        if self._prob is None and not self._build(model, deadline):
+            return self._out_of_time(deadline, began)
+        built = time.perf_counter() - began
+        # PuLP then writes the model file (measured: 1-1.6x the build time)
+        # and the solver reads it and writes its solution (about 0.5 s under
+        # load): all of that must fit before the deadline.
+        reserve = 2.0 * built + 0.5
+        if deadline.left() < reserve + 0.1:
+            return self._out_of_time(deadline, began)
         if self._start is not None:
             for var, value in zip(self._vars, self._start, strict=True):
                 if not math.isnan(value):
                     var.setInitialValue(float(value))
-        solver = self._solver(deadline, options, model.is_mip)
-        began = time.perf_counter()
+        solver = self._solver(deadline, options, model.is_mip, reserve=reserve)
+        killed = threading.Event()
         try:
-            with warnings.catch_warnings():
+            # A private directory for a CMD solver's files (PuLP documents
+            # ``tmpDir``): removed however the solve ends, and on Ctrl-C the
+            # solver process PuLP was waiting on is killed (_interrupt.py).
+            with (
+                solver_scratch() as scratch,
+                _killed_after(deadline.at + _KILL_AFTER, str(scratch), killed),
+                warnings.catch_warnings(),
+            ):
+                if hasattr(solver, "tmpDir"):
+                    solver.tmpDir = str(scratch)
                 warnings.simplefilter("ignore")
                 status = self._prob.solve(solver)
         except pulp.PulpSolverError as exc:
+            if killed.is_set():
+                return self._out_of_time(deadline, began)
             msg = f"The {self.name} solver failed ({exc}); retry with solver='highs' or 'cbc'."
             raise SolverError(msg, status="error") from exc
         seconds = time.perf_counter() - began

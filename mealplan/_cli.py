@@ -11,7 +11,9 @@ Exit status (a contract scripts can rely on):
 * 3: the solver failed or hit its time limit before finding any plan, the
   output could not be written (a full disk, a closed pipe), or an
   unexpected internal error (reported in one line, never as a traceback);
-* 130: interrupted (Ctrl-C).
+* 130: interrupted (Ctrl-C or SIGTERM): one line on stderr, nothing on
+  stdout, within about a second even mid-solve, no solver process or
+  temporary file left (:mod:`mealplan._interrupt`).
 
 Every message is one line on stderr; JSON input is read strictly (duplicate
 keys, nesting deeper than 32 levels, over 1 MB for a request or 16 MB for a
@@ -45,6 +47,8 @@ from mealplan._errors import (
     UnknownFoodError,
     UnknownNutrientError,
 )
+from mealplan._interrupt import EXIT_INTERRUPTED, InterruptGuard, prepare_exit
+from mealplan._interrupt import message as interrupt_message
 from mealplan._models import (
     DISCLAIMER,
     ActivityLevel,
@@ -1152,10 +1156,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args: argparse.Namespace | None = None
+    guard = InterruptGuard(enabled=False)
     try:
         args = build_parser().parse_args(argv)
         run: Callable[[argparse.Namespace], int] = args.run
-        status = run(args)
+        # batch and serve stop their workers and servers on signals themselves.
+        guard = InterruptGuard(enabled=args.command not in _OWN_SIGNALS)
+        with guard:
+            status = run(args)
         sys.stdout.flush()  # a full disk shows here, not at exit
         return status
     except _OutputError:
@@ -1184,8 +1192,11 @@ def _main(argv: Sequence[str] | None) -> int:
         print(_one_line(str(exc)), file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("mealplan: interrupted.", file=sys.stderr)
-        return 130
+        if guard.claim():
+            print(interrupt_message(guard.signum), file=sys.stderr)
+        if guard.signalled:
+            prepare_exit()  # nothing partial reaches the reader; exit at once
+        return EXIT_INTERRUPTED
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         print(
@@ -1204,6 +1215,10 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+_OWN_SIGNALS = ("batch", "serve")
+"""Commands that handle SIGINT and SIGTERM themselves."""
 
 
 def _default(field: str) -> Any:

@@ -21,6 +21,7 @@ import math
 from collections.abc import Mapping
 from typing import Literal
 
+from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import InfeasiblePlanError, MealPlanError
 from mealplan._models import (
@@ -317,6 +318,7 @@ def explain(
         The explanation; ``text`` fields are ready-made sentences.
 
     """
+    foods = food_table(foods, "explain")
     all_steps = {**DEFAULT_STEPS, **(steps or {})}
     if len(plan.days) == 1:
         binding = _bindings(plan, plan.days[0].totals, plan.days[0].day)

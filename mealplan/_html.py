@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from mealplan._arguments import food_table
 from mealplan._models import DISCLAIMER, Diagnosis, MealPlan, NutrientTotal, PlanItem
 from mealplan._report import (
     DOCTOR_ADVICE,
@@ -410,6 +411,7 @@ def render_fragment(
     """
     if isinstance(result, Diagnosis):
         return _diagnosis_body(result)
+    foods = food_table(foods, "render_html")
     if foods is None:
         from mealplan._catalog import load_foods
 

@@ -462,6 +462,15 @@ def solve(
     if problem.impossible:
         return Solution(SolveStatus.INFEASIBLE, solver_status="impossible")
     clock = deadline if deadline is not None else Deadline(time_limit)
+    if clock.expired:
+        # An earlier step of the request used its time: do not even build
+        # the model (a long plan's takes seconds), so the limit holds.
+        clock.note_hit()
+        return Solution(
+            SolveStatus.NO_SOLUTION,
+            solver_status="Time limit reached",
+            time_limited=True,
+        )
     target = _as_goal(goal)
     minimise = target is None or not target.maximise
     highs = str(solver) == SolverName.HIGHS.value
@@ -477,6 +486,18 @@ def solve(
             return guided
         if guided is not None:
             start = guided.units
+        if clock.expired:
+            # No time for the full MILP (building it alone can take seconds):
+            # the guided start's plan, if any, is the answer.
+            clock.note_hit()
+            if guided is None:
+                return Solution(
+                    SolveStatus.NO_SOLUTION,
+                    solver_status="Time limit reached",
+                    time_limited=True,
+                )
+            guided.time_limited = True
+            return guided
     model = formulate(problem, target, relax=relax)
     options = SolveOptions(
         mip_gap=mip_gap,

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from mealplan._absorption import absorbable_targets, milk_equivalents
 from mealplan._advice import with_advice
+from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
 from mealplan._deadline import Deadline
@@ -186,7 +187,8 @@ def plan(
 
     """
     req = parse_request(request)
-    table = foods if foods is not None else load_foods()
+    table = food_table(foods, "plan")
+    table = table if table is not None else load_foods()
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit)
@@ -269,6 +271,10 @@ def _day_by_day(
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
     for d in range(req.days):
+        if deadline.expired:
+            # The request's time is up: no seed, so the request ends at its
+            # limit (a typed time-limit error) instead of planning on.
+            return None
         pins = [
             p.model_copy(update={"days": None})
             for p in req.pins
@@ -312,10 +318,10 @@ def _day_by_day(
         # A fair share per remaining day (half as much again, as early days are
         # quick), so a hard day stops at a good plan rather than starving the
         # rest; and only a good start is needed: the whole-plan MILP proves the
-        # gap. A day past the budget still gets a little time: a plan slightly
-        # late beats no plan at all.
+        # gap. A day past the budget still gets a little time, never past the
+        # request's own limit.
         left = budget.left()
-        share = max(min(left, 1.5 * left / (req.days - d)), 0.2)
+        share = min(max(min(left, 1.5 * left / (req.days - d)), 0.2), deadline.left())
         # The guided start's first plan is enough here (abs_gap=inf): the
         # seed only has to be feasible and decent; what follows improves it.
         solution = solve(
@@ -325,14 +331,14 @@ def _day_by_day(
             deadline=Deadline(share),
             abs_gap=math.inf,
         )
-        if solution.status is SolveStatus.NO_SOLUTION:
+        if solution.status is SolveStatus.NO_SOLUTION and not deadline.expired:
             # A day under the meal structure can need more than its share:
-            # once, give it what is left of the whole request (at least 1 s).
+            # once, give it what is left of the whole request.
             solution = solve(
                 problem,
                 solver=req.solver,
                 mip_gap=0.1,
-                deadline=Deadline(max(deadline.left(), 1.0)),
+                deadline=Deadline(deadline.left()),
             )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
@@ -742,15 +748,18 @@ def regenerate(
         foods: The food table the plan was made with (bundled when None).
 
     Raises:
-        RequestError: ``day`` or ``meal`` is not in the plan.
+        RequestError: ``day`` or ``meal`` is not in the plan, or an argument
+            has the wrong type.
+        FoodTableError: ``foods`` is not a FoodTable.
         InfeasiblePlanError: No different day/meal fits with the rest fixed.
 
     """
+    previous = saved_plan(previous)
+    reject = food_ids(reject)
     req = previous.request
-    table = foods if foods is not None else load_foods()
-    if not 1 <= day <= req.days:
-        msg = f"day must be between 1 and {req.days} (got {day})."
-        raise RequestError(msg, [{"loc": "day", "msg": msg}])
+    table = food_table(foods, "regenerate")
+    table = table if table is not None else load_foods()
+    day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]
     if meal is not None and meal not in meal_names:
         msg = f"meal {meal!r} is not in the plan; expected one of {meal_names}."
@@ -877,13 +886,15 @@ def _solve_without(
     node_limit: int | None = None,
 ) -> Solution:
     """Solve the request with some constraint groups switched off (diagnosis)."""
+    if deadline.expired:
+        # Before building: dozens of checks each building a model would
+        # run the diagnosis seconds past the request's limit.
+        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     # The diagnosis asks about the hard constraints: no shortfall slacks.
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
     problem = build_problem(
         req, targets, table, disabled=disabled, reject=reject, restrictions=hard
     )
-    if deadline.expired:
-        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     return solve(
         problem,
         solver=req.solver,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
+from mealplan._arguments import food_table
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._models import (
     DISCLAIMER,
@@ -689,6 +690,7 @@ def render_text(
         The text, ending with the medical disclaimer and the doctor advice.
 
     """
+    foods = food_table(foods, "render_text")
     return _to_text(_plan_blocks(plan, foods, explanation, clip=True))
 
 
@@ -709,6 +711,7 @@ def render_markdown(
         The Markdown, ending with the medical disclaimer and the doctor advice.
 
     """
+    foods = food_table(foods, "render_markdown")
     return _to_markdown(_plan_blocks(plan, foods, explanation, clip=False))
 
 
@@ -740,6 +743,7 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
     """
     from mealplan._grocery import shopping
 
+    foods = food_table(foods, "grocery_list")
     table = _table_or_bundled(plan, foods)
     plan_portions: dict[str, tuple[float, str]] = {}
     for item in plan.items:

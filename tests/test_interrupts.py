@@ -1,0 +1,242 @@
+"""Ctrl-C and SIGTERM (issue 15): exit 130 at once, one line, nothing left behind.
+
+The CLI tests start a solve that cannot end soon, wait for a marker that it
+is solving (the HiGHS solver thread, or the ``cbc`` child process; never a
+sleep that depends on machine speed), send the signal and check from outside:
+exit 130 within 2 s of the signal (the watchdog ends the process 0.75 s after
+it at the latest, see ``_interrupt.GRACE``), one line on stderr, nothing on
+stdout, no solver process and no temporary file left in ``TMPDIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from mealplan._interrupt import GRACE, InterruptGuard, kill_children, solver_scratch
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="reads /proc to watch the solver from outside"
+)
+
+# From the signal to the exit, measured from outside. The issue asks for 2 s;
+# the watchdog guarantees GRACE (0.75 s) plus the process exit.
+LIMIT = 2.0
+# How long to wait for the solve to start (imports, table, model) on a
+# loaded machine: a marker, not a verdict.
+START = 120.0
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    # One BLAS thread, so a busy second thread in the process is the solver's.
+    return dict(
+        os.environ,
+        TMPDIR=str(tmp),
+        TMP=str(tmp),
+        TEMP=str(tmp),
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+    )
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def _solver_thread(pid: int) -> bool:
+    """Whether a thread other than the main one has done real work (>= 50 ms CPU).
+
+    HiGHS solves in its own thread; the CLI's only other thread, the
+    interrupt watchdog, sleeps until a signal comes.
+    """
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        if task.name == str(pid):
+            continue
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[11]) + int(fields[12]) >= 5:  # utime + stime, in ticks
+            return True
+    return False
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _interrupt(
+    args: list[str], tmp: Path, sig: signal.Signals, *, group: bool, cbc: bool
+) -> tuple[int, float, str, str, list[int]]:
+    """Run ``mealplan ARGS``, signal it once solving; return what came out."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mealplan", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp),
+        start_new_session=True,  # a process group of its own, as in a terminal
+    )
+    solvers: list[int] = []
+    try:
+        end = time.monotonic() + START
+        while time.monotonic() < end and proc.poll() is None:
+            if cbc:
+                solvers = [c for c in _children(proc.pid) if _name(c) == "cbc"]
+                if solvers:
+                    break
+            elif _solver_thread(proc.pid):
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the plan ended before it could be interrupted"
+        assert not cbc or solvers, "cbc never started"
+        sent = time.monotonic()
+        if group:
+            os.killpg(proc.pid, sig)  # Ctrl-C reaches the whole group
+        else:
+            proc.send_signal(sig)  # a supervisor signals the main process only
+        stdout, stderr = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, took, stdout.decode(), stderr.decode(), solvers
+
+
+@pytest.mark.parametrize(
+    ("solver", "sig", "group"),
+    [
+        ("highs", signal.SIGINT, True),
+        ("cbc", signal.SIGINT, True),
+        ("cbc", signal.SIGTERM, False),
+    ],
+)
+def test_cli_interrupt_mid_solve(
+    tmp_path: Path, solver: str, sig: signal.Signals, group: bool
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    cbc = solver == "cbc"
+    # Neither ends before its long time limit: 28 days with HiGHS, a
+    # 6-food day with CBC (which runs the whole limit on it).
+    args = ["plan", "--age", "35", "--sex", "female", "--time-limit", "120"]
+    args += ["--solver", "cbc", "--max-foods", "6"] if cbc else ["--days", "28"]
+    code, took, stdout, stderr, solvers = _interrupt(
+        args, tmp, sig, group=group, cbc=cbc
+    )
+    assert code == 130, stderr
+    assert took < LIMIT, f"exit {took:.2f} s after {sig.name}"
+    assert stderr.strip().splitlines() == [
+        f"mealplan: interrupted ({sig.name}); nothing was written."
+    ]
+    assert stdout == ""
+    assert not [p for p in solvers if _alive(p)], "the cbc process was left running"
+    assert sorted(p.name for p in tmp.iterdir()) == [], "temporary files left"
+
+
+_STUCK = """
+import sys, time
+from mealplan._interrupt import InterruptGuard
+with InterruptGuard():
+    try:
+        print("stuck", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(0.01)
+    except KeyboardInterrupt:  # the first signal raises once
+        pass
+    time.sleep(60)  # like a solver call that does not return on a signal
+print("not reached", flush=True)
+"""
+
+
+def test_watchdog_ends_a_main_thread_that_does_not_stop(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(_STUCK)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp_path),
+    )
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == b"stuck\n"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert GRACE <= took < LIMIT
+    assert stdout == b""
+    assert stderr.decode().splitlines() == [
+        "mealplan: interrupted (SIGTERM); nothing was written."
+    ]
+
+
+def test_solver_scratch_kills_its_children_and_removes_its_files() -> None:
+    children: list[subprocess.Popen[bytes]] = []
+    dirs: list[Path] = []
+
+    def interrupted_solve() -> None:
+        with solver_scratch() as scratch:
+            dirs.append(scratch)
+            (scratch / "model-pulp.mps").write_text("NAME x\n")
+            # The child names the directory on its command line, as cbc does.
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", "import time; time.sleep(60)", str(scratch)]
+                )
+            )
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_solve()
+    assert children[0].wait(timeout=5) is not None
+    assert not dirs[0].exists()
+    # A clean exit removes the directory too and kills nothing.
+    with solver_scratch() as scratch:
+        (scratch / "x.sol").write_text("")
+    assert not scratch.exists()
+    assert kill_children(str(scratch)) == []
+
+
+def test_guard_outside_the_main_thread_is_inert() -> None:
+    import threading
+
+    seen: list[bool] = []
+    before = signal.getsignal(signal.SIGTERM)
+
+    def run() -> None:
+        with InterruptGuard() as guard:
+            seen.append(guard.enabled)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert seen == [False]
+    assert signal.getsignal(signal.SIGTERM) is before
