@@ -195,6 +195,12 @@ def test_random_weekly_requests(
         # Constraints are what is checked here, not optimality: a loose gap
         # ends each example early without changing the verdict.
         "mip_gap": 0.25,
+        # The weekly rules on random tables of a few foods: under the meal
+        # structure most such tables have no meal of every part, and proving
+        # each diagnosis irreducible then takes the checker's MILPs past any
+        # fixed time. The structure's own property test covers structured
+        # plans (tests/test_meal_structure.py).
+        "structure": False,
     }
     if not meals:
         request["meals"] = None
