@@ -18,6 +18,7 @@ from typing import Any
 from mealplan._batch_models import INPUT_ERRORS, BatchError, BatchResult, BatchStatus
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import InfeasiblePlanError, MealPlanError, RequestError
+from mealplan._interrupt import end_on_sigterm
 from mealplan._models import PlanRequest
 
 __all__ = [
@@ -152,6 +153,8 @@ def init_worker(foods: FoodTable | None, crash_id: str | None = None) -> None:
     _table = foods
     _crash_id = crash_id
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Stopped by the parent (SIGTERM): kill a cbc child and remove its files.
+    end_on_sigterm()
     # A worker shares the parent's stdout, which may be the JSON lines of
     # 'mealplan batch -o -': nothing a worker prints may land there.
     with contextlib.suppress(OSError):

@@ -46,6 +46,8 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "GRACE",
     "InterruptGuard",
+    "clean_up",
+    "end_on_sigterm",
     "kill_children",
     "message",
     "prepare_exit",
@@ -88,6 +90,20 @@ def solver_scratch() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
         with _lock:
             _scratch.discard(path)
+
+
+def end_on_sigterm() -> None:
+    """On SIGTERM, clean up (see :func:`clean_up`) and end with status 143.
+
+    For worker processes that a pool ends with SIGTERM: the default action
+    would leave a solver child (cbc) running and its files behind.
+    """
+
+    def end(signum: int, frame: FrameType | None) -> None:
+        clean_up()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, end)
 
 
 def _children() -> list[tuple[int, bytes]]:
@@ -157,7 +173,12 @@ def _reaped(pid: int) -> bool:
     return done == pid
 
 
-def _clean_all() -> None:
+def clean_up() -> None:
+    """Kill the solver processes of solves in progress and remove their files.
+
+    For a process about to end on a signal without unwinding (a batch
+    worker on SIGTERM, the CLI's watchdog).
+    """
     with _lock:
         paths = list(_scratch)
     for path in paths:
@@ -259,7 +280,7 @@ class InterruptGuard:
 
     def _exit_now(self) -> None:
         """End the process from the watchdog: the main thread is stuck in a solver."""
-        _clean_all()
+        clean_up()
         if self.claim():
             with contextlib.suppress(OSError):
                 os.write(2, (message(self.signum) + "\n").encode())

@@ -80,6 +80,21 @@ def _name(pid: int) -> str:
         return ""
 
 
+def _all_cbc() -> list[int]:
+    return [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _name(int(p.name)) == "cbc"
+    ]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -240,3 +255,42 @@ def test_guard_outside_the_main_thread_is_inert() -> None:
     t.join()
     assert seen == [False]
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path) -> None:
+    # The pool ends its workers with SIGTERM; a worker solving with cbc
+    # kills it and removes its files first (_interrupt.end_on_sigterm).
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    requests = tmp_path / "requests.jsonl"
+    line = '{"id": "p%d", "person": {"age": 35, "sex": "female"}, "solver": "cbc", '
+    line += '"max_foods": 6, "time_limit": 120}\n'
+    requests.write_text("".join(line % i for i in range(2)))  # one worker each
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mealplan", "batch", str(requests), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_env(tmp),
+        start_new_session=True,
+    )
+    solvers: list[int] = []
+    try:
+        end = time.monotonic() + START
+        while time.monotonic() < end and proc.poll() is None and not solvers:
+            # Workers are the forkserver's children: find cbc by its files.
+            solvers = [p for p in _all_cbc() if str(tmp) in _cmdline(p)]
+            time.sleep(0.05)
+        assert solvers, "cbc never started"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in solvers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in solvers if _alive(p)], "the cbc process was left running"
+    assert list(tmp.iterdir()) == [], "temporary files left"
