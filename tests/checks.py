@@ -23,6 +23,7 @@ from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import resolve_targets
 from mealplan._problem import DEFAULT_MAX_PORTIONS, build_problem
 from mealplan._safety import life_stages, unsafe_foods
+from mealplan._sources import widen_variety_for_sole_sources
 
 FOCUS = {"magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"}
 REL = 1e-6
@@ -337,9 +338,16 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
         # The contract's default: a food on at most half the days.
         k = req.max_days_per_food or math.ceil(req.days / 2)
         pinned = {p.food for p in req.pins} | set(req.include)
+        # Under the default limit, the documented sole-source rule may let a
+        # need's only sources recur on more days (and the plan says so).
+        wider = (
+            widen_variety_for_sole_sources(req, targets, table)[0]
+            if req.max_days_per_food is None
+            else {}
+        )
         for fid, n in days_per_food.items():
             if fid not in pinned:
-                assert n <= k, (fid, n, k)
+                assert n <= max(k, wider.get(fid, 0)), (fid, n, k)
         if req.meals is not None:
             for spec in req.meals:
                 if spec.min_foods < 1:

@@ -104,7 +104,7 @@ def test_a_plan_stopped_by_the_absolute_tolerance_is_not_called_optimal() -> Non
 
 def test_a_week_reports_a_gap_against_a_proven_bound() -> None:
     foods = mealplan.load_foods()
-    request = {"person": {"age": 35, "sex": "female"}, "days": 4, "time_limit": 30}
+    request = {"person": {"age": 35, "sex": "female"}, "days": 4, "time_limit": 10}
     result = mealplan.plan(request, foods)
     check_plan(result, foods)
     assert result.gap is not None
