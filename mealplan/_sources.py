@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -41,10 +41,18 @@ _SOURCE_SHARE = 0.25
 _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
 
 
+class _Sources(NamedTuple):
+    foods: list[str]
+    per_day: int
+    """How many variety keys a day needs to meet the need."""
+    keys: int
+    """Variety keys among ``foods`` (foods, or bases under the structure)."""
+
+
 def _sources(
     req: PlanRequest, targets: NutrientTargets, table: FoodTable
-) -> dict[str, tuple[list[str], int]]:
-    """Return nutrient -> (its sources, how many variety keys a day needs)."""
+) -> dict[str, _Sources]:
+    """Return nutrient -> its sources, their variety keys, and how many a day needs."""
     allowed = table.allowed(
         diet=req.diet,
         allergies=req.allergies,
@@ -64,7 +72,7 @@ def _sources(
         caps = np.maximum(caps, _DEFAULT_CAP)
     grams = np.array([table.default_portion(f)[1] for f in allowed], dtype=float)
     base = base_of(table) if req.structure else {}
-    out: dict[str, tuple[list[str], int]] = {}
+    out: dict[str, _Sources] = {}
     for nutrient in (n.value for n in FOCUS_NUTRIENTS):
         bound = targets.get(nutrient)
         if bound is None or not bound.minimum or not table.has_column(nutrient):
@@ -92,14 +100,9 @@ def _sources(
         if essential and len(essential) < len(supply):
             foods = [f for f in foods if (base.get(f) or f) in essential]
             per_day = len(essential)
-        out[nutrient] = (foods, max(per_day, 1) if supply else 0)
+        keys = len({base.get(f) or f for f in foods})
+        out[nutrient] = _Sources(foods, max(per_day, 1) if supply else 0, keys)
     return out
-
-
-def _keys(foods: list[str], req: PlanRequest, table: FoodTable) -> int:
-    """Return how many variety keys (foods, or bases under the structure)."""
-    base = base_of(table) if req.structure else {}
-    return len({base.get(f) or f for f in foods})
 
 
 def widen_variety_for_sole_sources(
@@ -121,8 +124,7 @@ def widen_variety_for_sole_sources(
     default = default_max_days(req.days)
     wider: dict[str, int] = {}
     notes: list[str] = []
-    for nutrient, (foods, per_day) in _sources(req, targets, table).items():
-        keys = _keys(foods, req, table)
+    for nutrient, (foods, per_day, keys) in _sources(req, targets, table).items():
         if not foods or keys * default >= req.days * per_day:
             continue
         days = min(req.days, math.ceil(req.days * per_day / keys))
