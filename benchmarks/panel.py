@@ -1,8 +1,8 @@
 """The DRI panel's cost: one-day plans under each ``panel`` mode, interleaved.
 
 For each request of a fixed set (people of every life stage x diets x
-fortified foods or not), plans the day with ``panel`` = off, limits, rda
-(the default) and full, one after the other, so the modes share the machine's
+fortified foods or not), plans the day with ``panel`` = off, limits (the
+default), rda and full, one after the other, so the modes share the machine's
 load; prints per-mode medians, how many requests reached the time limit, how
 many were proven optimal, and each mode's median ratio to ``limits`` over the
 requests that stayed under the limit in both. Read the ratios, not the

@@ -1,0 +1,232 @@
+#!/usr/bin/env python
+"""Why the whole DRI panel is slow under the meal structure: one row set at a time.
+
+For each request (person x diet) and panel mode, builds the day's Problem
+exactly as ``mealplan.plan`` does, then solves it with the product's
+strategy (``mealplan._optimiser.solve``, default tolerance) in variants that
+each remove one suspect:
+
+* ``current``: the product's model;
+* ``no-seed``: the structure's seeded preference (up to ``SEED_WEIGHT`` =
+  0.3 per serving, per base food, a charge in the objective) removed; the
+  seed only orders exact ties (the per-food tie-break); every variant keeps
+  the product's tolerance (``abs_tolerance`` of the seeded model, 0.3);
+* ``no-whole``: countable foods no longer in whole portions;
+* ``no-max-foods``: the 12-foods-a-day cap removed;
+* ``no-meal-caps``: the grams-per-meal and items-per-role caps removed;
+* ``thinned``: no seed charge; instead the seed keeps each base food with
+  probability ``--keep`` (pins and likes always) and the day is planned
+  within the kept foods, falling back to every food when that has no plan.
+  A candidate design (not in the product): variety from a per-person menu
+  instead of random prices.
+
+It prints CPU seconds (``time.process_time``: HiGHS runs in this process),
+wall seconds, status, objective, bound, whether the request's clock ran out,
+each variant's median CPU ratio to ``limits``/``current`` over the same
+requests, and the foods most shared between the plans (variety). Read
+ratios, not seconds, and the load printed beside them.
+
+    python benchmarks/panel_why.py                       # all variants, both modes
+    python benchmarks/panel_why.py --variants current,no-seed --modes full
+    python benchmarks/panel_why.py --out benchmarks/panel_why_latest.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import mealplan  # noqa: E402
+from mealplan._optimiser import (  # noqa: E402
+    Solution,
+    SolveStatus,
+    abs_tolerance,
+    solve,
+)
+from mealplan._planner import (  # noqa: E402
+    parse_request,
+    resolve_targets,
+    widen_variety_for_sole_sources,
+)
+from mealplan._problem import Problem, Restrictions, build_problem  # noqa: E402
+
+REQUESTS: list[dict[str, Any]] = [
+    {"person": {"age": 29, "sex": "male"}},
+    {"person": {"age": 35, "sex": "female"}},
+    {"person": {"age": 45, "sex": "male"}, "diet": "pescatarian"},
+    {"person": {"age": 12, "sex": "female"}, "diet": "vegetarian"},
+    {"person": {"age": 70, "sex": "female"}, "diet": "vegan"},
+    {"person": {"age": 60, "sex": "male"}},
+    {"person": {"age": 20, "sex": "female"}, "diet": "vegetarian"},
+    {"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"},
+]
+VARIANTS = ["current", "no-seed", "no-whole", "no-max-foods", "no-meal-caps", "thinned"]
+
+
+def build(request: dict[str, Any], foods: Any, bans: tuple[str, ...] = ()) -> Problem:
+    """Build the Problem ``plan()`` would solve for a one-day request."""
+    req = parse_request(request)
+    targets = resolve_targets(req, foods)
+    wider, _ = widen_variety_for_sole_sources(req, targets, foods)
+    return build_problem(
+        req,
+        targets,
+        foods,
+        restrictions=Restrictions(
+            wider_days=tuple(sorted(wider.items())),
+            bans=tuple((None, None, fid) for fid in bans),
+        ),
+    )
+
+
+def unseeded(problem: Problem) -> Problem:
+    """The problem without the seed charge; the seed orders exact ties."""
+    s = problem.structure
+    assert s is not None
+    assert s.jitter is not None
+    return dataclasses.replace(
+        problem, tie=s.jitter, structure=dataclasses.replace(s, jitter=None)
+    )
+
+
+def variant(problem: Problem, name: str) -> Problem:
+    s = problem.structure
+    assert s is not None
+    if name == "no-seed":
+        return unseeded(problem)
+    if name == "no-whole":
+        return dataclasses.replace(
+            problem, structure=dataclasses.replace(s, whole=None)
+        )
+    if name == "no-max-foods":
+        return dataclasses.replace(problem, max_foods=None)
+    if name == "no-meal-caps":
+        return dataclasses.replace(
+            problem, structure=dataclasses.replace(s, meal_caps=())
+        )
+    return problem
+
+
+def thinned(
+    request: dict[str, Any], foods: Any, problem: Problem, keep: float, limit: float
+) -> Solution:
+    """Plan within the seed's kept foods, else within every food (no seed charge)."""
+    s = problem.structure
+    assert s is not None
+    assert s.jitter is not None
+    kept = s.jitter < keep
+    if s.like is not None:
+        kept |= s.like > 0
+    pinned = {f for f, _, _ in problem.pins}
+    out = tuple(
+        fid for i, fid in enumerate(problem.food_ids) if not kept[i] and i not in pinned
+    )
+    began = time.perf_counter()
+    small = build(request, foods, bans=out)
+    sol = solve(
+        unseeded(small),
+        time_limit=limit,
+        mip_gap=1e-4,
+        abs_gap=abs_tolerance(problem),
+    )
+    if sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return sol
+    left = max(limit - (time.perf_counter() - began), 0.1)
+    return solve(
+        unseeded(problem), time_limit=left, mip_gap=1e-4, abs_gap=abs_tolerance(problem)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--modes", default="limits,full")
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--keep", type=float, default=0.5)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    foods = mealplan.load_foods()
+    mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)  # warm up
+    variants = args.variants.split(",")
+    modes = args.modes.split(",")
+    lines = [
+        f"load before: {tuple(round(x, 2) for x in os.getloadavg())}",
+        "",
+        "| request | panel | variant | CPU s | wall s | status | objective | bound "
+        "| clock ran out |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    print("\n".join(lines), flush=True)
+    cpu: dict[tuple[str, str], list[float]] = {}
+    eaten: dict[tuple[str, str], Counter[str]] = {}
+    for request in REQUESTS:
+        for mode in modes:
+            full_request = {**request, "panel": mode, "time_limit": args.time_limit}
+            base = build(full_request, foods)
+            for name in variants:
+                c0, w0 = time.process_time(), time.perf_counter()
+                if name == "thinned":
+                    sol = thinned(full_request, foods, base, args.keep, args.time_limit)
+                else:
+                    # The seed's tolerance for every variant (without a seed
+                    # charge abs_tolerance would fall to 0.02).
+                    sol = solve(
+                        variant(base, name),
+                        time_limit=args.time_limit,
+                        mip_gap=1e-4,
+                        abs_gap=abs_tolerance(base),
+                    )
+                c1, w1 = time.process_time() - c0, time.perf_counter() - w0
+                cpu.setdefault((mode, name), []).append(c1)
+                ids = {base.food_ids[f] for (_, _, f) in sol.units}
+                eaten.setdefault((mode, name), Counter()).update(ids)
+                who = f"{request['person']['age']} {request['person']['sex']} " + (
+                    request.get("diet", "omnivore")
+                )
+                obj = "-" if sol.objective is None else f"{sol.objective:.3f}"
+                bnd = "-" if sol.bound is None else f"{sol.bound:.3f}"
+                row = (
+                    f"| {who} | {mode} | {name} | {c1:.2f} | {w1:.2f} | "
+                    f"{sol.status.value} | {obj} | {bnd} | "
+                    f"{'yes' if sol.time_limited else 'no'} |"
+                )
+                print(row, flush=True)
+                lines.append(row)
+    lines += ["", f"load after: {tuple(round(x, 2) for x in os.getloadavg())}", ""]
+    ref = cpu.get(("limits", "current"))
+    lines.append("| panel | variant | median CPU s | median ratio to limits/current |")
+    lines.append("|---|---|---|---|")
+    for (mode, name), values in cpu.items():
+        ratio = (
+            f"{statistics.median(np.array(values) / np.array(ref)):.2f}"
+            if ref is not None
+            else "-"
+        )
+        lines.append(f"| {mode} | {name} | {statistics.median(values):.2f} | {ratio} |")
+    lines.append("")
+    lines.append("Foods most shared between the plans (variety):")
+    for (mode, name), counts in eaten.items():
+        top = ", ".join(
+            f"{fid} {n}/{len(REQUESTS)}" for fid, n in counts.most_common(3)
+        )
+        lines.append(f"- {mode} {name}: {top}")
+    text = "\n".join(lines)
+    print(text[text.index("load after") :])
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
