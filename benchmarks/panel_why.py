@@ -14,6 +14,12 @@ each remove one suspect:
 * ``no-whole``: countable foods no longer in whole portions;
 * ``no-max-foods``: the 12-foods-a-day cap removed;
 * ``no-meal-caps``: the grams-per-meal and items-per-role caps removed;
+* ``lexi``: the day without the seed charge first (its plan and its proven
+  bound B), then one short pass (``LEXI_NODES`` nodes, started from that plan)
+  with the seed charge back, over that plan's foods and the seeded LP's,
+  under a row keeping the unseeded objective within the tolerance of B: the
+  plan stays proven in the unseeded objective, the seed picks among such
+  plans (another candidate design);
 * ``thinned``: no seed charge; instead the seed keeps each base food with
   probability ``--keep`` (pins and likes always) and the day is planned
   within the kept foods, falling back to every food when that has no plan.
@@ -49,6 +55,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
+from mealplan._arrays import Model  # noqa: E402
+from mealplan._backend import SolveOptions  # noqa: E402
+from mealplan._backend_highs import HighsBackend  # noqa: E402
+from mealplan._deadline import Deadline  # noqa: E402
+from mealplan._formulation import formulate  # noqa: E402
 from mealplan._optimiser import (  # noqa: E402
     Solution,
     SolveStatus,
@@ -72,7 +83,17 @@ REQUESTS: list[dict[str, Any]] = [
     {"person": {"age": 20, "sex": "female"}, "diet": "vegetarian"},
     {"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"},
 ]
-VARIANTS = ["current", "no-seed", "no-whole", "no-max-foods", "no-meal-caps", "thinned"]
+VARIANTS = [
+    "current",
+    "no-seed",
+    "no-whole",
+    "no-max-foods",
+    "no-meal-caps",
+    "thinned",
+    "lexi",
+]
+LEXI_NODES = 50
+"""Branch-and-bound nodes the ``lexi`` variant's seeded pass may spend."""
 
 
 def build(request: dict[str, Any], foods: Any, bans: tuple[str, ...] = ()) -> Problem:
@@ -149,6 +170,74 @@ def thinned(
     )
 
 
+def with_row(model: Model, coefs: np.ndarray, upper: float) -> Model:
+    """Return ``model`` with one more row: ``coefs . x <= upper``."""
+    nz = np.flatnonzero(coefs)
+    return dataclasses.replace(
+        model,
+        indptr=np.append(model.indptr, model.indptr[-1] + len(nz)).astype(
+            model.indptr.dtype
+        ),
+        indices=np.concatenate([model.indices, nz]).astype(model.indices.dtype),
+        data=np.concatenate([model.data, coefs[nz]]),
+        row_lower=np.append(model.row_lower, -np.inf),
+        row_upper=np.append(model.row_upper, upper),
+        row_block=(*model.row_block, model.row_block[0]),
+        row_group=(*model.row_group, None),
+    )
+
+
+def lexi(problem: Problem, limit: float) -> tuple[Solution, float | None]:
+    """The ``lexi`` variant; returns the plan and its unseeded objective."""
+    began = time.perf_counter()
+    tolerance = abs_tolerance(problem)
+    real = unseeded(problem)
+    first = solve(real, time_limit=limit, mip_gap=1e-4, abs_gap=tolerance)
+    if not first.units or first.bound is None or first.objective is None:
+        return first, first.objective
+    budget = max(first.bound + tolerance, first.objective)
+    relaxed = formulate(problem, relax=True)
+    costs = formulate(real, relax=True).col_cost
+    backend = HighsBackend()
+    backend.load(with_row(relaxed, costs, budget))
+    left = Deadline(max(limit - (time.perf_counter() - began), 0.1))
+    lp = backend.solve(left, SolveOptions(presolve=False))
+    foods = {f for (_, _, f) in first.units}
+    if lp.x is not None:
+        k = len(relaxed.keys)
+        foods |= {
+            int(f)
+            for f, u in zip(relaxed.keys[:, 2], lp.x[:k], strict=True)
+            if u > 1e-6
+        }
+    seeded = formulate(problem, foods=foods)
+    model = with_row(seeded, formulate(real, foods=foods).col_cost, budget)
+    backend = HighsBackend()
+    backend.load(model)
+    backend.set_start(model.start_vector(first.units))
+    result = backend.solve(
+        left,
+        SolveOptions(mip_gap=1e-4, abs_gap=tolerance, node_limit=LEXI_NODES),
+    )
+    if result.x is None:
+        return first, first.objective
+    k = len(model.keys)
+    units = {
+        (int(d), int(m), int(f)): float(round(u))
+        for (d, m, f), u in zip(model.keys.tolist(), result.x[:k].tolist(), strict=True)
+        if u > 1e-6
+    }
+    real_objective = float(formulate(real, foods=foods).col_cost @ result.x)
+    plan = Solution(
+        first.status,
+        units=units,
+        objective=real_objective,
+        bound=first.bound,
+        time_limited=first.time_limited or result.time_limited,
+    )
+    return plan, real_objective
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(VARIANTS))
@@ -179,6 +268,8 @@ def main() -> None:
                 c0, w0 = time.process_time(), time.perf_counter()
                 if name == "thinned":
                     sol = thinned(full_request, foods, base, args.keep, args.time_limit)
+                elif name == "lexi":
+                    sol, _ = lexi(base, args.time_limit)
                 else:
                     # The seed's tolerance for every variant (without a seed
                     # charge abs_tolerance would fall to 0.02).
