@@ -383,12 +383,17 @@ def _solve(
     # no plan at all (plan() then takes the start), never a plan that breaks
     # the rule.
     while cuts := repeats(problem, solution.units):
-        problem = with_cuts(problem, cuts)
-        if deadline.expired:
+        cut = with_cuts(problem, cuts)
+        # A repeat already cut (the solver's tolerance): no progress to make.
+        stuck = len(cut.not_same) == len(problem.not_same)
+        problem = cut
+        if deadline.expired or stuck:
             solution = Solution(
                 SolveStatus.NO_SOLUTION,
-                solver_status="Time limit reached",
-                time_limited=True,
+                solver_status="a repeated meal the cuts did not remove"
+                if stuck
+                else "Time limit reached",
+                time_limited=not stuck,
             )
             break
         solution = solve(
