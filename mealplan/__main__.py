@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from mealplan._cli import main
+from mealplan._entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

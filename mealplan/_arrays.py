@@ -252,6 +252,7 @@ class ModelBuilder:
             or bool(p.pins)
             or bool(p.must_differ)
             or bool(p.use_cost)
+            or bool(p.not_same)
         )
         self.need_y = need_y
         if need_y:

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 from mealplan._batch import BatchResult
 from mealplan._batch_cli import add_batch
 from mealplan._catalog import FoodTable, load_foods
+from mealplan._entry import hand_over
 from mealplan._errors import (
     FoodTableError,
     InfeasiblePlanError,
@@ -1162,6 +1163,8 @@ def _main(argv: Sequence[str] | None) -> int:
         run: Callable[[argparse.Namespace], int] = args.run
         # batch and serve stop their workers and servers on signals themselves.
         guard = InterruptGuard(enabled=args.command not in _OWN_SIGNALS)
+        if not guard.enabled:
+            hand_over()  # the start-up handler (mealplan._entry) ends here
         with guard:
             status = run(args)
         sys.stdout.flush()  # a full disk shows here, not at exit

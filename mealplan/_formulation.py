@@ -55,6 +55,7 @@ from mealplan._arrays import (
     ModelBuilder,
 )
 from mealplan._models import Objective
+from mealplan._norepeat import cut_rows
 from mealplan._problem import (
     ATWATER,
     CATEGORY_CAPS,
@@ -312,7 +313,14 @@ def variety(b: ModelBuilder) -> None:
 
 
 def no_repeats(b: ModelBuilder) -> None:
-    """No meal identical on consecutive days: ``2*shared <= |A| + |B| - 1``."""
+    """No meal identical on consecutive days: ``2*shared <= |A| + |B| - 1``.
+
+    Only meals with ``min_foods`` >= 1: a meal that may be empty would need
+    an indicator per day (two empty snacks are no repeat), which made
+    proofs of infeasibility slow. Without them this model is a relaxation of
+    the rule (its bound and its infeasibility stay valid); plans are held to
+    the rule for every meal by :mod:`mealplan._norepeat`.
+    """
     p = b.problem
     if not p.no_repeat_meals:
         return
@@ -470,6 +478,7 @@ BLOCKS: list[Callable[[ModelBuilder], None]] = [
     differ,
     objective,
     *STRUCTURE_BLOCKS,
+    cut_rows,
 ]
 """The blocks :func:`formulate` runs, in order; append new ones here."""
 

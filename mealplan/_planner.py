@@ -57,6 +57,7 @@ from mealplan._models import (
     PortionMode,
     SolverName,
 )
+from mealplan._norepeat import repeats, with_cuts
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
@@ -256,7 +257,6 @@ def _day_by_day(
     start: dict[tuple[int, int, int], float] = {}
     days_used: dict[str, int] = {}
     previous: dict[str, list[str]] = {}
-    meal_min = {m.name: m.min_foods for m in req.meals or []}
     limit = req.max_days_per_food or default_max_days(req.days)
     # Under the meal structure the variety rule counts bases (any form of egg).
     base = base_of(table) if req.structure else {}
@@ -308,10 +308,10 @@ def _day_by_day(
             penalty=tuple(
                 (fid, _REUSE_COST * n) for b, n in days_used.items() for fid in forms[b]
             ),
+            # Every meal the day before held, snacks with min_foods 0 too
+            # (the no-repeat rule covers them: mealplan._norepeat).
             must_differ=tuple(
-                ((0, meal), tuple(fids))
-                for meal, fids in previous.items()
-                if meal_min.get(meal, 0)
+                ((0, meal), tuple(fids)) for meal, fids in previous.items()
             ),
         )
         problem = build_problem(day_req, targets, table, restrictions=extra)
@@ -377,6 +377,32 @@ def _solve(
         start=start,
         deadline=deadline,
     )
+    # The whole-plan MILP leaves the no-repeat rule of meals that may be
+    # empty to its plans (mealplan._norepeat): each repeat becomes a cut and
+    # the MILP runs again; out of time, the start (which meets the rule) or
+    # no plan at all (plan() then takes the start), never a plan that breaks
+    # the rule.
+    while cuts := repeats(problem, solution.units):
+        cut = with_cuts(problem, cuts)
+        # A repeat already cut (the solver's tolerance): no progress to make.
+        stuck = len(cut.not_same) == len(problem.not_same)
+        problem = cut
+        if deadline.expired or stuck:
+            solution = Solution(
+                SolveStatus.NO_SOLUTION,
+                solver_status="a repeated meal the cuts did not remove"
+                if stuck
+                else "Time limit reached",
+                time_limited=not stuck,
+            )
+            break
+        solution = solve(
+            problem,
+            solver=req.solver,
+            mip_gap=_gap(req),
+            start=start,
+            deadline=deadline,
+        )
     if solution.status is SolveStatus.NO_SOLUTION and start is None:
         msg = (
             f"The solver found no plan within the time limit of {req.time_limit:g} s "

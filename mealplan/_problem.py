@@ -433,6 +433,9 @@ class Problem:
         default_factory=lambda: MappingProxyType({})
     )
     """Food index -> a wider variety limit than ``max_days_per_food``."""
+    not_same: tuple[tuple[tuple[int, ...], int, tuple[int, ...]], ...] = ()
+    """(days, meal, foods): not every one of those days holds exactly those
+    foods in that meal; the no-repeat rule's cuts (:mod:`mealplan._norepeat`)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""

@@ -447,12 +447,16 @@ def _number_column(
                 f"{column!r} must be {rule} or empty (got {_shown(raw)}).",
             )
         if value > ceiling:
+            hint = (
+                "it is the most portions of the food a day"
+                if column == "max_portions"
+                else "check the unit and that values are per 100 g"
+            )
             raise _err(
                 label,
                 i + 1,
                 column,
-                f"{column!r} must be at most {ceiling:g} (got {_shown(raw)}); "
-                "check the unit and that values are per 100 g.",
+                f"{column!r} must be at most {ceiling:g} (got {_shown(raw)}); {hint}.",
             )
         values[i] = value
     return values

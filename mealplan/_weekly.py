@@ -10,9 +10,10 @@ day-plan, and a small master picks one column per day:
   the whole-plan MILP does (``_structure_blocks.base_variety``): a base with
   no pinned form is one row, and a food whose base has a pinned form keeps
   its own row;
-- no identical meal on consecutive days: for each meal and each meal content
-  already in the pool, the day-plans holding it on day d and on day d+1 sum to
-  at most one;
+- no identical meal on consecutive days: for each meal (snacks with
+  ``min_foods`` 0 included) and each non-empty meal content already in the
+  pool, the day-plans holding it on day d and on day d+1 sum to at most one
+  (an empty snack is no meal, so two are no repeat);
 
 Pricing is exact: the daily MILP of that day (its own pins, bans, budget,
 meals...) with the master's variety duals charged per day a food is eaten
@@ -59,6 +60,7 @@ from mealplan._backend import SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
+from mealplan._norepeat import repeats
 from mealplan._optimiser import Solution, SolveStatus, _units, solve
 from mealplan._problem import build_problem
 from mealplan._weekly_master import (
@@ -153,11 +155,9 @@ def column_generation(
     pricing = [build_problem(r, targets, table) for r in day_reqs]
     if any(p.food_ids != problem.food_ids for p in pricing):
         return None  # the day models must share the whole plan's food indices
-    meal_rule = [
-        m
-        for m, meal in enumerate(problem.meals)
-        if meal.min_foods >= 1 and problem.no_repeat_meals
-    ]
+    # Every meal, those that may be empty too (an optional snack): the
+    # whole-plan MILP leaves those out (mealplan._norepeat), the master not.
+    meal_rule = list(range(len(problem.meals))) if problem.no_repeat_meals else []
     max_days = problem.max_days_per_food
     master = Master(
         days,
@@ -362,6 +362,10 @@ def _polish(
         for (d, m, f), u in zip(model.keys.tolist(), values.tolist(), strict=True)
         if u > 1e-9
     }
+    if repeats(problem, units):
+        # This MILP leaves out the no-repeat rule of meals that may be empty
+        # (mealplan._norepeat): its bound holds, this plan does not.
+        return incumbent, bound
     return (float(result.objective), units), bound
 
 

@@ -193,8 +193,8 @@ class Master:
                     if dd in (d, d + 1):
                         content = self.columns[c].meals.get(m, frozenset())
                         by_content.setdefault(content, []).append(j)
-                for members in by_content.values():
-                    if {var[j][0] for j in members} == {d, d + 1}:
+                for content, members in by_content.items():
+                    if content and {var[j][0] for j in members} == {d, d + 1}:
                         row(members, -math.inf, 1.0)
         r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         c_ = np.concatenate(cols) if cols else np.zeros(0, np.int64)

@@ -293,6 +293,9 @@ def test_impossible_table_values_are_food_table_errors(build: Any, column: str) 
         FoodTable.from_dataframe(build())
     assert info.value.column == column
     assert "\n" not in str(info.value)
+    # The hint fits the column: max_portions is a count, not a value per 100 g.
+    if column == "max_portions":
+        assert "per 100 g" not in str(info.value)
 
 
 def test_portion_of_1e308_grams_is_a_food_table_error() -> None:

@@ -294,3 +294,56 @@ def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not [p for p in solvers if _alive(p)], "the cbc process was left running"
     assert list(tmp.iterdir()) == [], "temporary files left"
+
+
+def _importing(pid: int) -> bool:
+    """Whether the process is importing the command line: pydantic-core is mapped.
+
+    The models import it early on; numpy, the table code and the rest of the
+    command line follow, which take longer than this poll's step.
+    """
+    try:
+        return "pydantic_core" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cli_interrupt_during_start_up(tmp_path: Path, sig: signal.Signals) -> None:
+    # Signalled mid-import (a marker seen from outside, not a sleep): the
+    # import takes hundreds of milliseconds, seconds under load. Without the
+    # entry point's own handler, SIGINT there printed a KeyboardInterrupt
+    # traceback from inside an import and SIGTERM killed the process.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mealplan", "plan", "--age", "35", "--sex", "female"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp_path),
+        start_new_session=True,
+    )
+    try:
+        end = time.monotonic() + START
+        while (
+            time.monotonic() < end and proc.poll() is None and not _importing(proc.pid)
+        ):
+            time.sleep(0.002)
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        os.killpg(proc.pid, sig)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert stderr.decode().splitlines() == [
+        f"mealplan: interrupted ({sig.name}); nothing was written."
+    ]
+    assert stdout == b""
+
+
+def test_start_up_line_is_the_cli_line() -> None:
+    from mealplan._entry import _line
+    from mealplan._interrupt import message
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        assert _line(sig) == message(sig)

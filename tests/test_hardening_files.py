@@ -1,0 +1,83 @@
+"""No solver backend leaves a file behind (issue 15, "other leaks").
+
+PuLP's command-line solvers write their model, solution and log files in
+``tmpDir`` (``TMPDIR`` by default) and do not always remove them: GLPK's
+``-pulp.out`` log is never removed, which left dozens in /tmp. The PuLP
+backend gives each solve a private scratch directory and removes it however
+the solve ends; these tests point ``TMPDIR`` at an empty directory, solve
+through every PuLP command-line solver installed (a plan, an infeasible
+request), and check that the directory is empty again and that the solver's
+files did go to the scratch directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import mealplan
+from mealplan import _backend_pulp
+from tests.test_formulation import _table
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REQUEST: dict[str, Any] = {
+    "targets": {
+        "bounds": [
+            {
+                "nutrient": "energy_kcal",
+                "unit": "kcal",
+                "minimum": 1500,
+                "maximum": 2500,
+            },
+            {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
+        ]
+    },
+    "max_foods": 5,
+    "time_limit": 60,
+}
+
+
+def _solvers() -> list[str]:
+    names = ["cbc"]
+    if shutil.which("glpsol"):
+        names.append("glpk")
+    return names
+
+
+@pytest.mark.parametrize("solver", _solvers())
+def test_pulp_solvers_leave_no_file_in_tmpdir(
+    solver: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    for var in ("TMPDIR", "TMP", "TEMP"):
+        monkeypatch.setenv(var, str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    seen: list[list[str]] = []
+    real = _backend_pulp.solver_scratch
+
+    @contextlib.contextmanager
+    def watched() -> Iterator[Path]:
+        with real() as scratch:
+            assert scratch.parent == tmp
+            yield scratch
+            seen.append(sorted(p.name for p in scratch.iterdir()))
+
+    monkeypatch.setattr(_backend_pulp, "solver_scratch", watched)
+    table = _table()
+    plan = mealplan.plan({**REQUEST, "solver": solver}, table)
+    assert plan.days
+    with pytest.raises(mealplan.InfeasiblePlanError):
+        mealplan.plan({**REQUEST, "solver": solver, "max_foods": 1}, table)
+    assert seen, "no PuLP solve ran"
+    if solver == "glpk":
+        # glpsol's log, which PuLP never removes, was written in the scratch.
+        assert any(name.endswith("-pulp.out") for names in seen for name in names)
+    assert sorted(p.name for p in tmp.iterdir()) == [], "files left in TMPDIR"
