@@ -14,6 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mealplan._absorption import (
+    ABSORBABLE_CALCIUM,
+    DEFAULT_FRACTION,
+    absorbable_calcium,
+)
 from mealplan._models import (
     BoundKind,
     MealPlan,
@@ -169,12 +174,37 @@ def _bisect(
     return good, abs(bad - good) <= tol * 2
 
 
-def _reached(plan: MealPlan, nutrient: str, side: str) -> float | None:
-    """Return the bound every day of ``plan`` meets: its lowest (highest) daily total."""
-    try:
-        totals = [d.total(nutrient).amount for d in plan.days]
-    except KeyError:
-        return None
+def _absorbable(ctx: Context, nutrient: str, side: str) -> bool:
+    """Whether the bound counts absorbable calcium (milk-equivalent mg), not total."""
+    return (
+        ctx.request.absorbable_calcium
+        and nutrient == Nutrient.CALCIUM.value
+        and side == "minimum"
+    )
+
+
+def _goal_key(ctx: Context, nutrient: str, side: str) -> str:
+    """Return the model key of the bound's own sum (what a witness's goal optimises)."""
+    return ABSORBABLE_CALCIUM if _absorbable(ctx, nutrient, side) else nutrient
+
+
+def _reached(ctx: Context, plan: MealPlan, nutrient: str, side: str) -> float | None:
+    """Return the bound every day of ``plan`` meets: its lowest (highest) daily total.
+
+    An absorbable-calcium minimum is met in milk-equivalent mg (absorbed
+    calcium over milk's fraction), which is what the bound counts; the total
+    would overstate (spinach) or understate (kale) what a plan reaches.
+    """
+    if _absorbable(ctx, nutrient, side):
+        totals = [
+            absorbable_calcium(ctx.table, d.items)[0] / DEFAULT_FRACTION
+            for d in plan.days
+        ]
+    else:
+        try:
+            totals = [d.total(nutrient).amount for d in plan.days]
+        except KeyError:
+            return None
     return min(totals) if side == "minimum" else max(totals)
 
 
@@ -347,7 +377,7 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         # checks (mostly an infeasible LP each) finish the job otherwise.
         result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
         if isinstance(result, MealPlan):
-            reach = _reached(result, nutrient, "minimum")
+            reach = _reached(ctx, result, nutrient, "minimum")
             # One day's most-of-the-nutrient plan, proven, is the answer.
             exact = goal[0] == "max" and ctx.request.days == 1
             exact = exact and result.status.value == "optimal"
@@ -357,7 +387,7 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
     floor = old * 0.01 if nutrient == Nutrient.ENERGY.value else 0.0
     # The plan with the most of the nutrient: on one day, its amount is the
     # lowest minimum that still plans (no bisection left to do).
-    ok = check(floor, ("max", nutrient))
+    ok = check(floor, ("max", _goal_key(ctx, nutrient, "minimum")))
     if ok is False:
         return Found(note=f"No lower {label} minimum alone gives a plan.")
     if ok is None:
@@ -391,6 +421,8 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         )
     if nutrient == Nutrient.ENERGY.value:
         text = f"eat at least {value:,.0f} kcal a day instead of {old:,.0f}"
+    if _absorbable(ctx, nutrient, "minimum"):
+        text = _absorbable_text(value, old, kind.value if dri and kind else None)
     field_, flag = _bound_flag(ctx, nutrient, "minimum", value)
     size = (old - value) / old + (_BELOW_DRI if dri else 0.0)
     patch = _bound_patch(ctx, nutrient, "minimum", value)
@@ -407,6 +439,27 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
             smallest=converged,
         )
     )
+
+
+def _absorbable_text(value: float, old: float, dri: str | None) -> str:
+    """Advice on an absorbable-calcium minimum, in absorbed mg (the binding sum).
+
+    The field stays ``bounds.calcium_mg.minimum`` in milk-equivalent mg (the
+    RDA's scale), so the words give both.
+    """
+    absorbed, was = value * DEFAULT_FRACTION, old * DEFAULT_FRACTION
+    text = (
+        f"get at least {amount(absorbed, 'mg')} of absorbable calcium a day instead "
+        f"of {amount(was, 'mg')} (a calcium minimum of {amount(value, 'mg')} "
+        f"milk-equivalent instead of {amount(old, 'mg')}"
+        + (f", {value / old:.0%} of the {dri}" if dri and old else "")
+        + ")"
+    )
+    if value <= 0:
+        text = f"drop the absorbable calcium minimum of {amount(was, 'mg')} a day"
+    if dri:
+        text += "; the rest would have to come from a supplement, on a doctor's advice"
+    return text
 
 
 def _raise_maximum(ctx: Context, nutrient: str) -> Found:
@@ -448,7 +501,7 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
         patch = _bound_patch(ctx, nutrient, "maximum", value)
         result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
         if isinstance(result, MealPlan):
-            reach = _reached(result, nutrient, "maximum")
+            reach = _reached(ctx, result, nutrient, "maximum")
             exact = goal[0] == "min" and ctx.request.days == 1
             exact = exact and result.status.value == "optimal"
             return min(value, reach) if reach is not None else True
