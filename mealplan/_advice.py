@@ -217,6 +217,13 @@ def advise(
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len(order) - k + 1)
         found[group] = relax_group(ctx, group)
+    # Then the proofs that wait for spare time (the budget's floor to the
+    # cent), sharing what the groups left.
+    refines = [f for f in found.values() if f.refine is not None]
+    for k, f in enumerate(refines):
+        ctx.oracle.share(len(refines) - k)
+        assert f.refine is not None
+        f.suggestion = f.refine() or f.suggestion
     ctx.oracle.share(1)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     notes = [f.note for g in groups if (f := found[g]).note is not None]

@@ -27,7 +27,7 @@ from mealplan._models import (
     Suggestion,
 )
 from mealplan._nutrients import Diet, Nutrient
-from mealplan._oracle import Oracle
+from mealplan._oracle import Oracle, cents_up
 from mealplan._report import amount, money, nutrient_label, portions_text
 
 if TYPE_CHECKING:
@@ -67,6 +67,9 @@ class Found:
     suggestion: Suggestion | None = None
     note: str | None = None
     timed_out: bool = False
+    refine: Callable[[], Suggestion | None] | None = None
+    """Proves (or improves) the suggestion with the time the other groups
+    leave: run once every group has its advice (the budget's floor proof)."""
 
 
 @dataclass
@@ -218,38 +221,60 @@ def _nice(x: float, *, up: bool) -> float:
     return float(f"{rounded * scale:.10g}")
 
 
+_CHEAPEST = {"budget_per_day": None, "objective": "cost"}
+
+
+_cents_up = cents_up
+
+
+def _budget_suggestion(ctx: Context, need: float, smallest: bool) -> Suggestion:
+    old = ctx.request.budget_per_day or 0.0
+    text = f"raise the budget to {money(need)} a day (from {money(old)})"
+    return suggest(
+        ctx,
+        ["budget"],
+        text,
+        "budget_per_day",
+        f"--budget {need:.2f}",
+        {"budget_per_day": need},
+        (need - old) / old if old else 1.0,
+        True,
+        smallest=smallest,
+    )
+
+
+def _budget_floor(ctx: Context, need: float) -> Suggestion:
+    """Prove that no day costs a cent less than ``need``, or find the real floor.
+
+    One solve (Oracle.below): the cheapest day below ``need`` (the guided
+    start's), stopped once its cents are proven. A cheaper plan found lowers
+    ``need`` and verifies it.
+    """
+    found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6)
+    if found is None:
+        return _budget_suggestion(ctx, need, False)
+    plan, proven = found
+    if plan is not None and plan.days[0].cost is not None:
+        need = min(need, _cents_up(plan.days[0].cost))
+    return _budget_suggestion(ctx, need, proven)
+
+
 def _budget(ctx: Context) -> Found:
     req = ctx.request
-    old = req.budget_per_day or 0.0
-    cheapest = ctx.oracle.run(
-        {"budget_per_day": None, "objective": "cost"}, goal=("min", "cost")
-    )
+    cheapest = ctx.oracle.run(_CHEAPEST, goal=("min", "cost"))
     if isinstance(cheapest, MealPlan):
         costs = [d.cost for d in cheapest.days if d.cost is not None]
-        need = math.ceil(max(costs) * 100 - 1e-6) / 100 if costs else None
+        need = _cents_up(max(costs)) if costs else None
         if need is not None:
-            patch: dict[str, Any] = {"budget_per_day": need}
-            # The cheapest plan meets every other constraint and costs at
-            # most ``need`` each day: it is the proof, no re-solve needed.
-            # It is the smallest budget when the proven lower bound on the
-            # cost rounds up to the same cent.
-            gap = cheapest.gap
-            floor = max(costs) * (1.0 - gap) if gap is not None else 0.0
-            proven = math.ceil(floor * 100 - 1e-6) / 100 >= need
-            text = f"raise the budget to {money(need)} a day (from {money(old)})"
-            return Found(
-                suggest(
-                    ctx,
-                    ["budget"],
-                    text,
-                    "budget_per_day",
-                    f"--budget {need:.2f}",
-                    patch,
-                    (need - old) / old if old else 1.0,
-                    True,
-                    smallest=req.days == 1 and proven,
-                )
-            )
+            # The cheapest plan found meets every other constraint and costs
+            # at most ``need`` each day: it is the proof that ``need`` plans.
+            # That nothing a cent cheaper does is proven for one day once
+            # every group has its advice (the proof can take seconds).
+            found = Found(_budget_suggestion(ctx, need, False))
+            if req.days == 1:
+                floor = need
+                found.refine = lambda: _budget_floor(ctx, floor)
+            return found
     if cheapest is None:
         return Found(
             note="The time limit ran out before the cheapest plan was found.",
