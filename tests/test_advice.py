@@ -22,6 +22,7 @@ from mealplan._models import BoundKind, Conflict, Diagnosis, Suggestion
 from mealplan._oracle import Oracle
 from mealplan._planner import resolve_targets
 from mealplan._relax import Context
+from tests.checks import assert_irreducible
 from tests.strategies import small_table, tight_requests
 
 ADULT = {"age": 35, "sex": "female"}
@@ -123,6 +124,10 @@ def test_every_verified_patch_alone_gives_a_plan_and_stays_safe(
     assert diagnosis is not None
     sizes = [s.size for s in diagnosis.suggestions if s.verified]
     assert sizes == sorted(sizes)
+    # The conflict stays irreducible (its assumed members aside).
+    groups = [c.constraint for c in diagnosis.conflicts]
+    unproven = [c.constraint for c in diagnosis.conflicts if not c.proven]
+    assert_irreducible(request, table, groups, unproven)
     for suggestion in diagnosis.suggestions:
         _check_safe(request, suggestion, table)
         if suggestion.verified:
