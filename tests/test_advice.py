@@ -277,6 +277,13 @@ CLI_CASES = [
         ),
         id="exclude",
     ),
+    # Two separate conflicts: the combination's flags, all at once.
+    pytest.param(
+        shlex.split("--budget 1 --diet vegan --no-fortified --no-meals"),
+        id="combination",
+    ),
+    # A user's own maximum, raised (never past the CDRR).
+    pytest.param(["--max", "sodium_mg=30", "--no-meals"], id="maximum"),
 ]
 
 
