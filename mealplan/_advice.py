@@ -127,6 +127,48 @@ def _combination(ctx: Context, groups: Sequence[str]) -> Suggestion | None:
     )
 
 
+_MORE_CONFLICTS = 3
+"""Further conflicts looked for once the first is relaxed (each one search)."""
+
+
+def _other_conflicts(ctx: Context, groups: Sequence[str]) -> list[str]:
+    """Return the groups of the conflicts that remain with ``groups`` relaxed.
+
+    A request can hold separate conflicts (a $1 budget and a vegan day
+    without fortified foods): the diagnosis names one; with all of its groups
+    relaxed as far as the advice allows, the patched request is diagnosed
+    again, and so on while it still has no plan. The groups found are new
+    candidates for the combination.
+    """
+    from mealplan._deadline import Deadline
+    from mealplan._planner import diagnose, parse_request, resolve_targets
+
+    found = list(groups)
+    for _ in range(_MORE_CONFLICTS):
+        full = [p[0] for g in found if (p := full_relaxation(ctx, g)) is not None]
+        patch = _joined(full)
+        if not full or ctx.oracle.feasible(patch) is not False:
+            break
+        try:
+            request = parse_request(merge_patch(ctx.oracle.base, patch))
+            targets = resolve_targets(request, ctx.table)
+        except MealPlanError:
+            break
+        left = ctx.oracle.left()
+        if left <= 0:
+            ctx.oracle.timed_out = True
+            break
+        with oracle_mode():
+            again = diagnose(
+                request, targets, ctx.table, deadline=Deadline(left), measure=False
+            )
+        new = [c.constraint for c in again.conflicts if c.constraint not in found]
+        if not new:
+            break
+        found += new
+    return found[len(groups) :]
+
+
 def _together(words: Sequence[str]) -> str:
     # One group left after the filter (its own search ran out of time).
     return words[0] if len(words) == 1 else "together: " + " and ".join(words)
@@ -217,6 +259,13 @@ def advise(
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len(order) - k + 1)
         found[group] = relax_group(ctx, group)
+    # Then the proofs that wait for spare time (the budget's floor to the
+    # cent), sharing what the groups left.
+    refines = [f for f in found.values() if f.refine is not None]
+    for k, f in enumerate(refines):
+        ctx.oracle.share(len(refines) - k)
+        assert f.refine is not None
+        f.suggestion = f.refine() or f.suggestion
     ctx.oracle.share(1)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     notes = [f.note for g in groups if (f := found[g]).note is not None]
@@ -225,6 +274,16 @@ def advise(
     # about whether one would do.
     if groups and not ctx.oracle.timed_out and not any(s.verified for s in suggestions):
         combo = _combination(ctx, groups)
+        more = [] if combo is not None else _other_conflicts(ctx, groups)
+        if more:
+            # A second conflict, apart from the first: no change of the first
+            # alone can plan, and the combination spans both.
+            notes.append(
+                "Relaxing this conflict alone is not enough: another one remains ("
+                + ", ".join(more)
+                + ")."
+            )
+            combo = _combination(ctx, [*groups, *more])
         if combo is not None:
             notes.append(
                 "No single constraint can be relaxed alone to give a plan; a combination can."

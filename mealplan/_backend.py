@@ -14,6 +14,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -56,6 +58,9 @@ class SolveOptions:
     """Only plans whose objective is at most this (at least, maximising) are
     wanted: the solver prunes every branch whose bound is worse, and a model
     with no such plan ends infeasible. None: no cutoff."""
+    stop: Callable[[float, float], bool] | None = None
+    """Stop a MILP early once ``stop(best plan, best bound)`` says so (HiGHS),
+    e.g. once the floor is proven to the cent."""
 
 
 @dataclass

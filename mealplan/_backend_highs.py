@@ -135,7 +135,21 @@ class HighsBackend:
             cutoff = math.inf
         h.setOptionValue("objective_bound", float(cutoff))
         began = time.perf_counter()
-        interrupted = self._run(options.interruptible)
+        stop = options.stop if model.is_mip else None
+
+        def check(event: Any) -> None:
+            assert stop is not None
+            out = event.data_out
+            if stop(float(out.mip_primal_bound), float(out.mip_dual_bound)):
+                event.interrupt()
+
+        if stop is not None:
+            h.cbMipInterrupt += check
+        try:
+            interrupted = self._run(options.interruptible)
+        finally:
+            if stop is not None:
+                h.cbMipInterrupt -= check
         seconds = time.perf_counter() - began
         result = self._result(model, options, interrupted)
         if math.isfinite(cutoff) and result.objective is not None:

@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
-from mealplan._absorption import absorbable_targets, milk_equivalents
+from mealplan._absorption import (
+    ABSORBABLE_CALCIUM,
+    DEFAULT_FRACTION,
+    absorbable_targets,
+    milk_equivalents,
+)
 from mealplan._advice import with_advice
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable, load_foods
@@ -1101,7 +1106,15 @@ def _conflict(
         if side == "min":
             value = bound.minimum or 0.0
             desc = f"at least {_fmt(value)} {unit} of {label} a day{kind_s}"
-            reach = best(("max", nutrient))
+            absorbable = req.absorbable_calcium and nutrient == Nutrient.CALCIUM.value
+            if absorbable:
+                # The bound counts absorbable calcium (milk-equivalent mg).
+                desc = (
+                    f"at least {_fmt(value * DEFAULT_FRACTION)} mg of absorbable "
+                    f"calcium a day ({_fmt(value)} mg at milk's 32.1 % absorption"
+                    f"{kind_s.replace(' (', ', ').rstrip(')')})"
+                )
+            reach = best(("max", ABSORBABLE_CALCIUM if absorbable else nutrient))
             if reach is None:
                 relax = (
                     f"Lower the {label} minimum or relax the other constraints listed."

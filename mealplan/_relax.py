@@ -14,6 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mealplan._absorption import (
+    ABSORBABLE_CALCIUM,
+    DEFAULT_FRACTION,
+    absorbable_calcium,
+)
 from mealplan._models import (
     BoundKind,
     MealPlan,
@@ -22,7 +27,7 @@ from mealplan._models import (
     Suggestion,
 )
 from mealplan._nutrients import Diet, Nutrient
-from mealplan._oracle import Oracle
+from mealplan._oracle import Oracle, cents_up
 from mealplan._report import amount, money, nutrient_label, portions_text
 
 if TYPE_CHECKING:
@@ -62,6 +67,9 @@ class Found:
     suggestion: Suggestion | None = None
     note: str | None = None
     timed_out: bool = False
+    refine: Callable[[], Suggestion | None] | None = None
+    """Proves (or improves) the suggestion with the time the other groups
+    leave: run once every group has its advice (the budget's floor proof)."""
 
 
 @dataclass
@@ -169,12 +177,37 @@ def _bisect(
     return good, abs(bad - good) <= tol * 2
 
 
-def _reached(plan: MealPlan, nutrient: str, side: str) -> float | None:
-    """Return the bound every day of ``plan`` meets: its lowest (highest) daily total."""
-    try:
-        totals = [d.total(nutrient).amount for d in plan.days]
-    except KeyError:
-        return None
+def _absorbable(ctx: Context, nutrient: str, side: str) -> bool:
+    """Whether the bound counts absorbable calcium (milk-equivalent mg), not total."""
+    return (
+        ctx.request.absorbable_calcium
+        and nutrient == Nutrient.CALCIUM.value
+        and side == "minimum"
+    )
+
+
+def _goal_key(ctx: Context, nutrient: str, side: str) -> str:
+    """Return the model key of the bound's own sum (what a witness's goal optimises)."""
+    return ABSORBABLE_CALCIUM if _absorbable(ctx, nutrient, side) else nutrient
+
+
+def _reached(ctx: Context, plan: MealPlan, nutrient: str, side: str) -> float | None:
+    """Return the bound every day of ``plan`` meets: its lowest (highest) daily total.
+
+    An absorbable-calcium minimum is met in milk-equivalent mg (absorbed
+    calcium over milk's fraction), which is what the bound counts; the total
+    would overstate (spinach) or understate (kale) what a plan reaches.
+    """
+    if _absorbable(ctx, nutrient, side):
+        totals = [
+            absorbable_calcium(ctx.table, d.items)[0] / DEFAULT_FRACTION
+            for d in plan.days
+        ]
+    else:
+        try:
+            totals = [d.total(nutrient).amount for d in plan.days]
+        except KeyError:
+            return None
     return min(totals) if side == "minimum" else max(totals)
 
 
@@ -188,38 +221,60 @@ def _nice(x: float, *, up: bool) -> float:
     return float(f"{rounded * scale:.10g}")
 
 
+_CHEAPEST = {"budget_per_day": None, "objective": "cost"}
+
+
+_cents_up = cents_up
+
+
+def _budget_suggestion(ctx: Context, need: float, smallest: bool) -> Suggestion:
+    old = ctx.request.budget_per_day or 0.0
+    text = f"raise the budget to {money(need)} a day (from {money(old)})"
+    return suggest(
+        ctx,
+        ["budget"],
+        text,
+        "budget_per_day",
+        f"--budget {need:.2f}",
+        {"budget_per_day": need},
+        (need - old) / old if old else 1.0,
+        True,
+        smallest=smallest,
+    )
+
+
+def _budget_floor(ctx: Context, need: float) -> Suggestion:
+    """Prove that no day costs a cent less than ``need``, or find the real floor.
+
+    One solve (Oracle.below): the cheapest day below ``need`` (the guided
+    start's), stopped once its cents are proven. A cheaper plan found lowers
+    ``need`` and verifies it.
+    """
+    found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6)
+    if found is None:
+        return _budget_suggestion(ctx, need, False)
+    plan, proven = found
+    if plan is not None and plan.days[0].cost is not None:
+        need = min(need, _cents_up(plan.days[0].cost))
+    return _budget_suggestion(ctx, need, proven)
+
+
 def _budget(ctx: Context) -> Found:
     req = ctx.request
-    old = req.budget_per_day or 0.0
-    cheapest = ctx.oracle.run(
-        {"budget_per_day": None, "objective": "cost"}, goal=("min", "cost")
-    )
+    cheapest = ctx.oracle.run(_CHEAPEST, goal=("min", "cost"))
     if isinstance(cheapest, MealPlan):
         costs = [d.cost for d in cheapest.days if d.cost is not None]
-        need = math.ceil(max(costs) * 100 - 1e-6) / 100 if costs else None
+        need = _cents_up(max(costs)) if costs else None
         if need is not None:
-            patch: dict[str, Any] = {"budget_per_day": need}
-            # The cheapest plan meets every other constraint and costs at
-            # most ``need`` each day: it is the proof, no re-solve needed.
-            # It is the smallest budget when the proven lower bound on the
-            # cost rounds up to the same cent.
-            gap = cheapest.gap
-            floor = max(costs) * (1.0 - gap) if gap is not None else 0.0
-            proven = math.ceil(floor * 100 - 1e-6) / 100 >= need
-            text = f"raise the budget to {money(need)} a day (from {money(old)})"
-            return Found(
-                suggest(
-                    ctx,
-                    ["budget"],
-                    text,
-                    "budget_per_day",
-                    f"--budget {need:.2f}",
-                    patch,
-                    (need - old) / old if old else 1.0,
-                    True,
-                    smallest=req.days == 1 and proven,
-                )
-            )
+            # The cheapest plan found meets every other constraint and costs
+            # at most ``need`` each day: it is the proof that ``need`` plans.
+            # That nothing a cent cheaper does is proven for one day once
+            # every group has its advice (the proof can take seconds).
+            found = Found(_budget_suggestion(ctx, need, False))
+            if req.days == 1:
+                floor = need
+                found.refine = lambda: _budget_floor(ctx, floor)
+            return found
     if cheapest is None:
         return Found(
             note="The time limit ran out before the cheapest plan was found.",
@@ -347,7 +402,7 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         # checks (mostly an infeasible LP each) finish the job otherwise.
         result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
         if isinstance(result, MealPlan):
-            reach = _reached(result, nutrient, "minimum")
+            reach = _reached(ctx, result, nutrient, "minimum")
             # One day's most-of-the-nutrient plan, proven, is the answer.
             exact = goal[0] == "max" and ctx.request.days == 1
             exact = exact and result.status.value == "optimal"
@@ -357,7 +412,7 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
     floor = old * 0.01 if nutrient == Nutrient.ENERGY.value else 0.0
     # The plan with the most of the nutrient: on one day, its amount is the
     # lowest minimum that still plans (no bisection left to do).
-    ok = check(floor, ("max", nutrient))
+    ok = check(floor, ("max", _goal_key(ctx, nutrient, "minimum")))
     if ok is False:
         return Found(note=f"No lower {label} minimum alone gives a plan.")
     if ok is None:
@@ -391,6 +446,8 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         )
     if nutrient == Nutrient.ENERGY.value:
         text = f"eat at least {value:,.0f} kcal a day instead of {old:,.0f}"
+    if _absorbable(ctx, nutrient, "minimum"):
+        text = _absorbable_text(value, old, kind.value if dri and kind else None)
     field_, flag = _bound_flag(ctx, nutrient, "minimum", value)
     size = (old - value) / old + (_BELOW_DRI if dri else 0.0)
     patch = _bound_patch(ctx, nutrient, "minimum", value)
@@ -407,6 +464,27 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
             smallest=converged,
         )
     )
+
+
+def _absorbable_text(value: float, old: float, dri: str | None) -> str:
+    """Advice on an absorbable-calcium minimum, in absorbed mg (the binding sum).
+
+    The field stays ``bounds.calcium_mg.minimum`` in milk-equivalent mg (the
+    RDA's scale), so the words give both.
+    """
+    absorbed, was = value * DEFAULT_FRACTION, old * DEFAULT_FRACTION
+    text = (
+        f"get at least {amount(absorbed, 'mg')} of absorbable calcium a day instead "
+        f"of {amount(was, 'mg')} (a calcium minimum of {amount(value, 'mg')} "
+        f"milk-equivalent instead of {amount(old, 'mg')}"
+        + (f", {value / old:.0%} of the {dri}" if dri and old else "")
+        + ")"
+    )
+    if value <= 0:
+        text = f"drop the absorbable calcium minimum of {amount(was, 'mg')} a day"
+    if dri:
+        text += "; the rest would have to come from a supplement, on a doctor's advice"
+    return text
 
 
 def _raise_maximum(ctx: Context, nutrient: str) -> Found:
@@ -448,7 +526,7 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
         patch = _bound_patch(ctx, nutrient, "maximum", value)
         result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
         if isinstance(result, MealPlan):
-            reach = _reached(result, nutrient, "maximum")
+            reach = _reached(ctx, result, nutrient, "maximum")
             exact = goal[0] == "min" and ctx.request.days == 1
             exact = exact and result.status.value == "optimal"
             return min(value, reach) if reach is not None else True

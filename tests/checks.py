@@ -12,6 +12,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -368,9 +369,18 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
 
 
 def assert_irreducible(
-    request: dict[str, Any], foods: FoodTable, groups: list[str]
+    request: dict[str, Any],
+    foods: FoodTable,
+    groups: list[str],
+    unproven: Collection[str] = (),
 ) -> None:
-    """The listed groups conflict, and dropping any one of them resolves it."""
+    """The listed groups conflict, and dropping any one of them resolves it.
+
+    Members in ``unproven`` (a diagnosis's ``proven: false``: its check ran
+    out of effort, so their necessity was assumed, not claimed) are not
+    asserted necessary; every other member is, and the whole set must
+    conflict.
+    """
     req = mealplan.parse_request(request)
     targets = resolve_targets(req, foods)
     every = build_problem(req, targets, foods).group_names
@@ -383,7 +393,10 @@ def assert_irreducible(
         ).status
 
     assert status(set(groups)) is SolveStatus.INFEASIBLE
+    assert set(unproven) <= set(groups)
     for g in groups:
+        if g in unproven:
+            continue
         assert status(set(groups) - {g}) in (
             SolveStatus.OPTIMAL,
             SolveStatus.FEASIBLE,
@@ -397,7 +410,8 @@ def check_outcome(request: dict[str, Any], table: FoodTable) -> None:
     except InfeasiblePlanError as exc:
         groups = [c.constraint for c in exc.diagnosis.conflicts]
         assert groups
-        assert_irreducible(request, table, groups)
+        unproven = [c.constraint for c in exc.diagnosis.conflicts if not c.proven]
+        assert_irreducible(request, table, groups, unproven)
     else:
         check_plan(result, table)
 

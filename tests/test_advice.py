@@ -22,6 +22,7 @@ from mealplan._models import BoundKind, Conflict, Diagnosis, Suggestion
 from mealplan._oracle import Oracle
 from mealplan._planner import resolve_targets
 from mealplan._relax import Context
+from tests.checks import assert_irreducible
 from tests.strategies import small_table, tight_requests
 
 ADULT = {"age": 35, "sex": "female"}
@@ -123,6 +124,10 @@ def test_every_verified_patch_alone_gives_a_plan_and_stays_safe(
     assert diagnosis is not None
     sizes = [s.size for s in diagnosis.suggestions if s.verified]
     assert sizes == sorted(sizes)
+    # The conflict stays irreducible (its assumed members aside).
+    groups = [c.constraint for c in diagnosis.conflicts]
+    unproven = [c.constraint for c in diagnosis.conflicts if not c.proven]
+    assert_irreducible(request, table, groups, unproven)
     for suggestion in diagnosis.suggestions:
         _check_safe(request, suggestion, table)
         if suggestion.verified:
@@ -152,7 +157,8 @@ def test_budget_advice_is_the_cheapest_whole_plan(table: FoodTable) -> None:
     assert f"${need:.2f}" in budget.description
     assert budget.flag == f"--budget {need:.2f}"
     assert _plans(merge_patch(request, budget.patch), table)
-    assert not _plans({**request, "budget_per_day": round(need - 0.02, 2)}, table)
+    # Proven to the cent: a cent less has no plan.
+    assert not _plans({**request, "budget_per_day": round(need - 0.01, 2)}, table)
     assert diagnosis.message.endswith(f"(--budget {need:.2f}).")
 
 
@@ -271,6 +277,13 @@ CLI_CASES = [
         ),
         id="exclude",
     ),
+    # Two separate conflicts: the combination's flags, all at once.
+    pytest.param(
+        shlex.split("--budget 1 --diet vegan --no-fortified --no-meals"),
+        id="combination",
+    ),
+    # A user's own maximum, raised (never past the CDRR).
+    pytest.param(["--max", "sodium_mg=30", "--no-meals"], id="maximum"),
 ]
 
 
