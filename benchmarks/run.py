@@ -433,8 +433,9 @@ def bare_cbc(mps: Path, settings: Mapping[str, Any], repeats: int) -> dict[str, 
 
 
 def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any]:
-    """plan()'s own time to a first plan: targets, model, day-by-day start."""
+    """plan()'s own time to a first plan: targets, model, the seed plan() uses."""
     from mealplan import _planner
+    from mealplan._deadline import Deadline
     from mealplan._problem import build_problem
 
     t0 = time.perf_counter()
@@ -443,7 +444,9 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     build_problem(req, targets, table)
     t1 = time.perf_counter()
     try:
-        start = _planner._day_by_day(req, targets, table)
+        wider, _ = _planner.widen_variety_for_sole_sources(req, targets, table)
+        deadline = Deadline(req.time_limit)
+        start = _planner._first_plan(req, targets, table, deadline, wider=wider)
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
     t2 = time.perf_counter()
@@ -995,7 +998,7 @@ def goals(res: Mapping[str, Any]) -> list[dict[str, Any]]:
         ff = wq["plan_first_feasible"].get("first_feasible")
         values["weekly_first_feasible"] = (
             ff,
-            f"targets + model + day-by-day start; bare HiGHS "
+            f"targets + model + seed (day-plans in rotation); bare HiGHS "
             f"{fmt_s((wq.get('highs') or {}).get('first_feasible'))}",
         )
         values["weekly_within_1pct"] = (
@@ -1075,7 +1078,7 @@ def quality_lines(res: Mapping[str, Any]) -> list[str]:
         "",
         "Skipped in quick mode."
         if not res.get("weekly_quality")
-        else "plan(): first feasible = targets + model + day-by-day start; to 5 % = "
+        else "plan(): first feasible = targets + model + seed (day-plans in rotation); to 5 % = "
         "plan(mip_gap=0.05); to 1 % = plan() (default gap 1 %). Bare HiGHS: "
         "callbacks on the same MILP, no start.",
         "",
@@ -1322,8 +1325,8 @@ def why_weekly(res: Mapping[str, Any], goal: Mapping[str, Any]) -> str:
         wq = next(w for w in res["weekly_quality"] if w["days"] == days)
         seed = wq["plan_first_feasible"].get("day_by_day_seconds")
         return (
-            f"{text}; the start is {days} daily solves in sequence "
-            f"({fmt_s(seed)}, {fmt_s((seed or 0) / days)} a day)"
+            f"{text}; the seed is day-plans in rotation (two daily solves "
+            f"for the default variety rule): {fmt_s(seed)}"
         )
     rounds = case.get("rounds", [])
     pricing = [
