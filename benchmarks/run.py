@@ -256,6 +256,7 @@ def time_plan(
         if k and runs[0]["e2e"] > 10.0:  # a time-limited run: no repeats
             break
         t0 = time.perf_counter()
+        c0 = time.process_time()
         try:
             last = mealplan.plan(dict(request), foods=table)
         except Exception as exc:
@@ -267,6 +268,9 @@ def time_plan(
         runs.append(
             {
                 "e2e": e2e,
+                # CPU of this process (HiGHS threads included): on a loaded
+                # machine the wall clock mostly measures the other sessions.
+                "cpu": time.process_time() - c0,
                 "build": tm.get("build", 0.0),
                 "solve": tm.get("solve", 0.0),
                 "extract": tm.get("extract", 0.0),
@@ -276,7 +280,7 @@ def time_plan(
                 - tm.get("extract", 0.0),
             }
         )
-    keys = ("e2e", "build", "solve", "extract", "other")
+    keys = ("e2e", "cpu", "build", "solve", "extract", "other")
     out: dict[str, Any] = {k: median([r[k] for r in runs if k in r]) for k in keys}
     out["runs"] = [round(r["e2e"], 4) for r in runs]
     out["repeats"] = len(runs)
@@ -439,6 +443,7 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     from mealplan._problem import build_problem
 
     t0 = time.perf_counter()
+    c0 = time.process_time()
     req = _planner.parse_request(dict(request))
     targets = _planner.resolve_targets(req, table)
     build_problem(req, targets, table)
@@ -452,6 +457,7 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     t2 = time.perf_counter()
     return {
         "first_feasible": t2 - t0 if start else None,
+        "cpu": time.process_time() - c0 if start else None,
         "day_by_day_seconds": t2 - t1,
         "found": bool(start),
     }
@@ -881,6 +887,9 @@ def weekly_quality(b: Bench, quick: bool, table: Any) -> list[dict[str, Any]]:
         case = b.find(f"{days} days, 4 meals, variety") or {}
         rec: dict[str, Any] = {"days": days, "time_limit": limit}
         rec["plan_first_feasible"] = first_feasible_plan(req, table)
+        rec["plan_first_feasible_structure_off"] = first_feasible_plan(
+            {**req, "structure": False}, table
+        )
         plan = case.get("plan", {})
         rec["plan_final"] = {
             "e2e": plan.get("e2e"),
@@ -1087,11 +1096,20 @@ def quality_lines(res: Mapping[str, Any]) -> list[str]:
     ]
     for w in res.get("weekly_quality", []):
         ff = w["plan_first_feasible"].get("first_feasible")
+        cpu = w["plan_first_feasible"].get("cpu")
         lines.append(
-            f"| {w['days']} | plan() | {fmt_s(ff)} | {fmt_s(w.get('plan_to_5pct'))} | "
+            f"| {w['days']} | plan() | {fmt_s(ff)} (CPU {fmt_s(cpu)}) | "
+            f"{fmt_s(w.get('plan_to_5pct'))} | "
             f"{fmt_s(w.get('plan_to_1pct'))} | {fmt_pct(w['plan_final'].get('gap'))} "
             f"| {w['time_limit']:g} s |"
         )
+        bare = w.get("plan_first_feasible_structure_off")
+        if bare:
+            lines.append(
+                f"| {w['days']} | plan(), structure off | "
+                f"{fmt_s(bare.get('first_feasible'))} (CPU {fmt_s(bare.get('cpu'))}) "
+                f"| - | - | - | {w['time_limit']:g} s |"
+            )
         if res["meta"].get("mode") == "weekly":
             continue  # bare solvers are not run in that mode
         h = w.get("highs") or {}
@@ -1235,9 +1253,25 @@ def jsonable(x: Any) -> Any:
 
 # ------------------------------------------------------------- weekly only
 
-WEEK_CASES = (
-    ("7 days, 4 meals, variety", 7, 30.0),
-    ("28 days, 4 meals, variety", 28, 60.0),
+WEEK_CASES: tuple[tuple[str, int, float, dict[str, Any], bool], ...] = (
+    # (name, days, time limit, request fields over the woman's, dishes table)
+    ("7 days, 4 meals, variety", 7, 30.0, {}, False),
+    ("28 days, 4 meals, variety", 28, 60.0, {}, False),
+    # The meal structure is the default; the bare model for comparison.
+    ("7 days, 4 meals, variety, structure off", 7, 30.0, {"structure": False}, False),
+    # The default vegan 3-day plan at the default time limit (10 s).
+    ("3 days, vegan, default time limit", 3, 10.0, {"diet": "vegan"}, False),
+    # examples/vegetarian_week.py's request: the table with dishes.
+    (
+        "7 days, vegetarian man with dishes (example)",
+        7,
+        25.0,
+        {
+            "person": {"age": 42, "sex": "male", "weight_kg": 78, "height_cm": 178},
+            "diet": "vegetarian",
+        },
+        True,
+    ),
 )
 
 
@@ -1281,15 +1315,18 @@ def run_weekly(workdir: Path) -> dict[str, Any]:
     try:
         b.mark("multi-day")
         week: dict[str, Any] = {}
-        for name, days, limit in WEEK_CASES:
+        dishes = None
+        for name, days, limit, extra, with_dishes in WEEK_CASES:
+            if with_dishes and dishes is None:
+                dishes = mealplan.load_foods(dishes=True)
             load = os.getloadavg()[0]
             rounds.lines.clear()
             rec = b.case(
                 name,
                 "multi-day",
-                {"person": WOMAN, "days": days, "time_limit": limit},
-                table,
-                repeats=b.slow_repeats if days == 7 else 1,
+                {"person": WOMAN, "days": days, "time_limit": limit, **extra},
+                dishes if with_dishes else table,
+                repeats=b.slow_repeats if days == 7 and not extra else 1,
                 bare=False,  # bare HiGHS: no plan or 10 % after 30 s (full run)
             )
             rec["load"] = [round(load, 2), round(os.getloadavg()[0], 2)]
@@ -1383,7 +1420,7 @@ def weekly_report(res: Mapping[str, Any]) -> str:
         lines += [
             "",
             f"{c['name']} (1-min load {c['load'][0]} before, {c['load'][1]} after; "
-            f"runs {c['plan'].get('runs')}):",
+            f"runs {c['plan'].get('runs')}, median CPU {fmt_s(c['plan'].get('cpu'))}):",
             "",
             *[f"- {x}" for x in c.get("rounds", [])],
         ]
@@ -1402,6 +1439,8 @@ def splice_latest(res: Mapping[str, Any], latest: Path) -> None:
     out: list[str] = []
     by_name = {x.split(" | ")[0]: x for x in rows["cases"] + rows["goals"]}
     for c in res["cases"]:  # the Days scaling rows
+        if set(c["request"]) != {"person", "days", "time_limit"}:
+            continue  # another person or model: not a scaling point
         p = c["plan"]
         by_name[f"| {c['days']}"] = (
             f"| {c['days']} | {p['time_limit']:g} s | {fmt_s(p.get('e2e'))} | - | "
