@@ -1265,7 +1265,7 @@ WEEK_CASES: tuple[tuple[str, int, float, dict[str, Any], bool], ...] = (
     (
         "7 days, vegetarian man with dishes (example)",
         7,
-        25.0,
+        10.0,
         {
             "person": {"age": 42, "sex": "male", "weight_kg": 78, "height_cm": 178},
             "diet": "vegetarian",
