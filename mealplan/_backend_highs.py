@@ -115,6 +115,10 @@ class HighsBackend:
         if len(known):
             self._h.setSolution(len(known), known, x[known].astype(np.float64))
 
+    def set_option(self, name: str, value: str | float | bool) -> None:
+        """Set a HiGHS option that :class:`SolveOptions` does not cover."""
+        self._h.setOptionValue(name, value)
+
     def solve(self, deadline: Deadline, options: SolveOptions) -> BackendResult:
         """Solve within ``deadline``; Ctrl-C cancels HiGHS and is re-raised."""
         assert self._model is not None, "load a model first"

@@ -80,6 +80,7 @@ from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
+from mealplan._weekly_seed import rotation_seed
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -212,7 +213,7 @@ def plan(
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        start = _day_by_day(req, targets, table, deadline, wider=wider)
+        start = _first_plan(req, targets, table, deadline, wider=wider)
         if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(
@@ -230,6 +231,25 @@ def plan(
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, deadline)
     return _assemble(req, targets, table, problem, solution, extra_notes=variety_notes)
+
+
+def _first_plan(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    *,
+    wider: Mapping[str, int] | None = None,
+) -> dict[tuple[int, int, int], float] | None:
+    """Return the first plan of a multi-day request (None: start cold).
+
+    Day-plans in rotation (two daily solves for the default variety rule,
+    :mod:`mealplan._weekly_seed`), else the day-by-day seed.
+    """
+    start = rotation_seed(req, targets, table, deadline, wider=wider)
+    if start is None and not deadline.expired:
+        start = _day_by_day(req, targets, table, deadline, wider=wider)
+    return start
 
 
 _REUSE_COST = 0.02

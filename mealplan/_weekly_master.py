@@ -89,6 +89,17 @@ def column(day_type: int, units: dict[Key, float], cost: float) -> Column:
     )
 
 
+# The master's duals come from an interior point (see solve_master): a
+# charge below this is the interior point's tolerance, not a price.
+_DUAL_TOL = 1e-7
+
+
+def _price(dual: float) -> float:
+    """Return a variety row's dual as a charge (0 within the tolerance)."""
+    charge = -float(dual)
+    return charge if charge > _DUAL_TOL else 0.0
+
+
 class Master:
     """The restricted master over the column pool."""
 
@@ -138,16 +149,39 @@ class Master:
         """Return the variety charges times the days each key may have."""
         assert self.max_days is not None or not self.variety_rows
         return sum(
-            max(-float(duals[r]), 0.0) * float(self.limit.get(k, self.max_days or 0))
+            _price(duals[r]) * float(self.limit.get(k, self.max_days or 0))
             for k, r in self.variety_rows.items()
         )
 
     def charges(self, duals: np.ndarray) -> dict[int, float]:
         """Return the per-food charge of the variety duals (each form its base's)."""
-        price = {k: max(-float(duals[r]), 0.0) for k, r in self.variety_rows.items()}
+        price = {k: _price(duals[r]) for k, r in self.variety_rows.items()}
         return {
             f: price[k] for f, k in self.variety_key.items() if price.get(k, 0.0) > 0.0
         }
+
+    def prices(self, duals: np.ndarray) -> dict[int, float]:
+        """Return each variety key's price (its row's dual, as a charge >= 0)."""
+        return {
+            k: p for k, r in self.variety_rows.items() if (p := _price(duals[r])) > 0.0
+        }
+
+    def food_charges(self, prices: Mapping[int, float]) -> dict[int, float]:
+        """Return the per-food charge of key prices (each form its base's)."""
+        return {
+            f: prices[k] for f, k in self.variety_key.items() if prices.get(k, 0.0) > 0
+        }
+
+    def limit_charge(self, prices: Mapping[int, float]) -> float:
+        """Return the key prices times the days each key may have.
+
+        With these prices on the variety rows, every day at its pricing
+        bound less this is a valid (Lagrangian) lower bound on the plan,
+        for any prices >= 0.
+        """
+        return sum(
+            p * float(self.limit.get(k, self.max_days or 0)) for k, p in prices.items()
+        )
 
     def model(self, *, integer: bool) -> tuple[Model, list[tuple[int, int]]]:
         """Return the master (one variable per usable (day, column)) and its index."""
@@ -224,6 +258,15 @@ class Master:
 def solve_master(model: Model, deadline: Deadline) -> BackendResult | None:
     backend = HighsBackend()
     backend.load(model)
+    if not model.is_mip:
+        # Central duals: an interior point without crossover. The master is
+        # dual degenerate (a rotation seed's day-plan is held to its days by
+        # the rows of all its foods at once); a simplex vertex puts the whole
+        # charge on one of them, so pricing drops that one food and returns
+        # the same day again, one food per round. The interior point spreads
+        # the charge over all of them.
+        backend.set_option("solver", "ipm")
+        backend.set_option("run_crossover", "off")
     result = backend.solve(
         Deadline(deadline.limit(cap=5.0)),
         SolveOptions(mip_gap=1e-6, presolve=model.is_mip, interruptible=False),

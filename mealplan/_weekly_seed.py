@@ -1,0 +1,140 @@
+"""A fast first plan for a multi-day request: a few day-plans in rotation.
+
+The day-by-day seed (``mealplan._planner._day_by_day``) solves one daily
+model per day in sequence: 7 solves for a week (2.65 s at load 10, against a
+goal of 1 s for the first plan). The variety rule (a base food on at most
+``max_days_per_food`` days, by default half the days) and the no-repeat rule
+(no meal as the day before) are both met by ``k = ceil(days / limit)``
+day-plans eaten in rotation (day ``d`` eats plan ``d mod k``): two for the
+default limit, whatever the number of days. So the seed is ``k`` daily solves:
+
+- plan ``i`` is eaten on ``n_i`` days; a base (or, without the meal
+  structure, a food) already in earlier plans on ``u`` days is banned from
+  plan ``i`` when ``u + n_i`` would pass its limit (a sole source's wider
+  limit included, pinned and included foods exempt);
+- each meal of plan ``i`` drops at least one food of that meal in plan
+  ``i - 1`` (every meal that has foods, snacks too), so consecutive days never
+  share a whole meal; with three plans or more the rotation wraps (plan
+  ``k - 1`` before plan ``0``), which is checked after the fact.
+
+The optimum of a week mostly rotates two or three day-plans too
+(PERFORMANCE.md, "Weeks"), and the column generation that follows starts from
+these day-plans. Returns None when the rotation does not apply (pins or bans
+that differ by day, grams per week) or a plan cannot be found; the caller
+then falls back to the day-by-day seed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from mealplan._deadline import Deadline
+from mealplan._meal_structure import base_of
+from mealplan._models import NutrientPeriod
+from mealplan._optimiser import SolveStatus, solve
+from mealplan._problem import Restrictions, build_problem, default_max_days
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientTargets, PlanRequest
+
+__all__ = ["rotation_seed"]
+
+Key = tuple[int, int, int]
+
+# The share of the request's time the seed may take (the rest improves it).
+_SEED_SHARE = 0.6
+
+
+def _uniform(req: PlanRequest) -> bool:
+    """Return whether every day has the same pins and bans (one day type)."""
+    return all(p.days is None for p in req.pins) and all(
+        b.days is None for b in req.bans
+    )
+
+
+def rotation_seed(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    *,
+    wider: Mapping[str, int] | None = None,
+) -> dict[Key, float] | None:
+    """Return a plan of ``k`` day-plans in rotation, or None (see the module)."""
+    days = req.days
+    if days < 2 or req.max_grams_per_week is not None or not _uniform(req):
+        return None
+    limit = req.max_days_per_food or default_max_days(days)
+    k = max(2, math.ceil(days / limit))
+    if k > days:
+        return None
+    uses = [len(range(i, days, k)) for i in range(k)]
+    base = base_of(table) if req.structure else {}
+    forms: dict[str, list[str]] = {}
+    for fid in table.ids:
+        forms.setdefault(base.get(fid, fid), []).append(fid)
+    limits: dict[str, int] = {}
+    for fid, n in (wider or {}).items():
+        b = base.get(fid, fid)
+        limits[b] = max(limits.get(b, limit), n)
+    pinned = {*req.include, *(p.food for p in req.pins)}
+    day_req = req.model_copy(
+        update={
+            "days": 1,
+            "nutrient_period": NutrientPeriod.DAILY,
+            "allow_shortfall": False,
+        }
+    )
+    budget = deadline.sub(_SEED_SHARE)
+    used: dict[str, int] = {}
+    plans: list[dict[tuple[int, int], float]] = []
+    meals_of: list[dict[str, tuple[str, ...]]] = []
+    for i in range(k):
+        if deadline.expired:
+            return None
+        previous = meals_of[-1] if meals_of else {}
+        extra = Restrictions(
+            bans=tuple(
+                (None, None, fid)
+                for b, n in used.items()
+                if n + uses[i] > limits.get(b, limit)
+                for fid in forms[b]
+                if fid not in pinned
+            ),
+            must_differ=tuple(((0, meal), fids) for meal, fids in previous.items()),
+        )
+        problem = build_problem(day_req, targets, table, restrictions=extra)
+        # Each plan a fair share of the seed's time; only a feasible, decent
+        # plan is needed (abs_gap=inf: the guided start's first plan).
+        share = min(max(budget.left() / (k - i), 0.2), deadline.left())
+        solution = solve(
+            problem,
+            solver=req.solver,
+            mip_gap=0.1,
+            deadline=Deadline(share),
+            abs_gap=math.inf,
+        )
+        if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return None
+        plan = {(m, f): u for (_, m, f), u in solution.units.items()}
+        meals: dict[str, list[str]] = {}
+        for m, f in plan:
+            meals.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
+        plans.append(plan)
+        meals_of.append({name: tuple(sorted(f)) for name, f in meals.items()})
+        for b in {base.get(problem.food_ids[f], problem.food_ids[f]) for _, f in plan}:
+            used[b] = used.get(b, 0) + uses[i]
+    if k > 2 and days > k and _shares_a_meal(meals_of[-1], meals_of[0]):
+        return None  # the wrap-around repeats a meal: the caller falls back
+    return {(d, m, f): u for d in range(days) for (m, f), u in plans[d % k].items()}
+
+
+def _shares_a_meal(
+    a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
+) -> bool:
+    """Return whether two day-plans have an identical non-empty meal."""
+    return any(foods and b.get(meal) == foods for meal, foods in a.items())

@@ -1,0 +1,86 @@
+"""The multi-day seed: a few day-plans in rotation meet the weekly rules."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import FoodTable
+from mealplan._deadline import Deadline
+from mealplan._meal_structure import base_of
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem, default_max_days
+from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._weekly_seed import rotation_seed
+
+ADULT = {"age": 35, "sex": "female"}
+
+
+@pytest.fixture(scope="module")
+def foods() -> FoodTable:
+    return mealplan.load_foods()
+
+
+def _seed(
+    request: dict[str, Any], foods: FoodTable
+) -> tuple[dict[tuple[int, int, int], float] | None, Any, dict[str, int]]:
+    req = parse_request({"time_limit": 60, **request})
+    targets = resolve_targets(req, foods)
+    wider, _ = widen_variety_for_sole_sources(req, targets, foods)
+    seed = rotation_seed(req, targets, foods, Deadline(60), wider=wider)
+    return seed, build_problem(req, targets, foods), wider
+
+
+@pytest.mark.parametrize(
+    ("request_", "plans"),
+    [
+        ({"person": ADULT, "days": 7}, 2),
+        ({"person": ADULT, "days": 7, "structure": False}, 2),
+        ({"person": ADULT, "days": 5, "max_days_per_food": 2}, 3),
+    ],
+)
+def test_rotation_meets_variety_and_no_repeat(
+    request_: dict[str, Any], plans: int, foods: FoodTable
+) -> None:
+    seed, problem, wider = _seed(request_, foods)
+    assert seed is not None
+    days = request_["days"]
+    limit = request_.get("max_days_per_food") or default_max_days(days)
+    assert plans == max(2, math.ceil(days / limit))
+    by_day: list[dict[tuple[int, int], float]] = [{} for _ in range(days)]
+    for (d, m, f), u in seed.items():
+        assert u > 0
+        by_day[d][m, f] = u
+    # Day d eats plan d mod k: the same day-plan every k days, k of them.
+    assert len({tuple(sorted(x.items())) for x in by_day}) == plans
+    for d in range(plans, days):
+        assert by_day[d] == by_day[d - plans]
+    # Variety, counted as the whole plan counts it (bases under the structure),
+    # independently of the seed's own bookkeeping.
+    base = base_of(foods) if request_.get("structure", True) else {}
+    key_days: dict[str, set[int]] = {}
+    for d, day in enumerate(by_day):
+        for _, f in day:
+            fid = problem.food_ids[f]
+            key_days.setdefault(base.get(fid, fid), set()).add(d)
+    for key, on in key_days.items():
+        widest = max(
+            (n for fid, n in wider.items() if base.get(fid, fid) == key), default=0
+        )
+        assert len(on) <= max(limit, widest), key
+    # No meal with foods is the same on consecutive days (snacks included).
+    for d in range(days - 1):
+        for m in range(len(problem.meals)):
+            today = {f for mm, f in by_day[d] if mm == m}
+            tomorrow = {f for mm, f in by_day[d + 1] if mm == m}
+            assert not today or today != tomorrow, (d, m)
+
+
+def test_rotation_gives_way_to_day_by_day_for_day_pins(foods: FoodTable) -> None:
+    # Pins on some days only make days of different types: no rotation.
+    pin = {"food": foods.ids[0], "days": [2]}
+    seed, _, _ = _seed({"person": ADULT, "days": 3, "pins": [pin]}, foods)
+    assert seed is None
