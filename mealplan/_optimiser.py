@@ -101,7 +101,10 @@ class Solution:
     time_limited: bool = False
     """Whether the deadline stopped a solve this result depends on."""
     within_abs_gap: bool = False
-    """Proven within 0.02 of the bound in objective units (servings)."""
+    """Proven within ``abs_gap`` of the bound in objective units (servings)."""
+    abs_gap: float = _ABS_GAP
+    """The absolute tolerance ``within_abs_gap`` was judged by (0.3 under the
+    meal structure's seeded tie-break: :func:`abs_tolerance`)."""
 
 
 def make_backend(solver: SolverName | str) -> Backend:
@@ -206,6 +209,7 @@ def _judge(
     else:
         bound = max(bound, solution.objective)
     solution.bound = bound
+    solution.abs_gap = tolerance
     diff = abs(solution.objective - bound)
     solution.gap = diff / max(abs(solution.objective), 1e-9)
     solution.within_abs_gap = diff <= tolerance + 1e-9
