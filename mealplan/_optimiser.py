@@ -128,11 +128,14 @@ def _as_goal(goal: Goal | tuple[str, str] | None) -> Goal | None:
 def _units(model: Model, x: np.ndarray) -> dict[Key, float]:
     k = len(model.keys)
     values = np.where(model.integrality[:k], np.round(x[:k]), x[:k])
-    units: dict[Key, float] = {}
-    for (d, m, f), value in zip(model.keys.tolist(), values.tolist(), strict=True):
-        if value > 1e-9:
-            units[(d, m, f)] = float(value)
-    return units
+    # Only the eaten columns go through Python (a relaxation has thousands).
+    eaten = np.flatnonzero(values > 1e-9)
+    return {
+        (d, m, f): value
+        for (d, m, f), value in zip(
+            model.keys[eaten].tolist(), values[eaten].tolist(), strict=True
+        )
+    }
 
 
 def _run(
