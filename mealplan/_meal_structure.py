@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -164,10 +165,24 @@ def structures_by_slot(request: PlanRequest) -> dict[str, MealStructure]:
     return out
 
 
-def _roles(table: FoodTable) -> list[frozenset[str]]:
+# A table is immutable, and one plan asks for its role sets five times (on
+# all of SR28, 8,789 frozensets each time): keep them while the table lives.
+_ROLE_SETS: weakref.WeakKeyDictionary[FoodTable, tuple[frozenset[str], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _roles(table: FoodTable) -> tuple[frozenset[str], ...]:
+    cached = _ROLE_SETS.get(table)
+    if cached is not None:
+        return cached
     if not table.has_column("roles"):
-        return [frozenset()] * len(table.ids)
-    return [frozenset(r) for r in table.tags("roles")]
+        out: tuple[frozenset[str], ...] = (frozenset(),) * len(table)
+    else:
+        interned: dict[tuple[str, ...], frozenset[str]] = {}
+        out = tuple(interned.setdefault(r, frozenset(r)) for r in table.tags("roles"))
+    _ROLE_SETS[table] = out
+    return out
 
 
 def base_of(table: FoodTable) -> dict[str, str]:
@@ -204,28 +219,42 @@ def item_cap_grams(table: FoodTable, candidates: Sequence[str]) -> NDArray[np.fl
     """Return the tightest per-item gram cap of each candidate (inf: none)."""
     caps = [c for c in _caps() if c.scope == "item" and c.max_grams is not None]
     index = {fid: i for i, fid in enumerate(table.ids)}
-    roles = _roles(table)
+    every = _roles(table)
+    rows = [index[fid] for fid in candidates]
+    roles = [every[i] for i in rows]
     bases = table.texts("base") if table.has_column("base") else [""] * len(index)
     cats = table.texts("category")
     out = np.full(len(candidates), math.inf)
-    for k, fid in enumerate(candidates):
-        i = index[fid]
-        for cap in caps:
-            if _selects(cap, fid, roles[i], bases[i], cats[i]):
-                out[k] = min(out[k], float(cap.max_grams or math.inf))
+    # One pass per cap over the candidates (not one call per food and cap:
+    # 97,000 on all of SR28); role sets repeat, so each is tested once.
+    for cap in caps:
+        hit = _cap_hits(cap, candidates, rows, roles, bases, cats)
+        out[hit] = np.minimum(out[hit], float(cap.max_grams or math.inf))
     return out
 
 
-def _selects(cap: Cap, fid: str, roles: frozenset[str], base: str, cat: str) -> bool:
+def _cap_hits(
+    cap: Cap,
+    candidates: Sequence[str],
+    rows: Sequence[int],
+    roles: Sequence[frozenset[str]],
+    bases: Sequence[str],
+    cats: Sequence[str],
+) -> NDArray[np.bool_]:
+    """Return which candidates ``cap`` selects, by its kind of selector."""
+    values = cap.values
     if cap.kind == "role":
-        return bool(roles & cap.values)
-    if cap.kind == "base":
-        return base in cap.values
-    if cap.kind == "id":
-        return fid in cap.values
-    if cap.kind == "category":
-        return cat in cap.values
-    return cap.kind == "slot"
+        memo: dict[frozenset[str], bool] = {}
+        hits = [memo.setdefault(r, bool(r & values)) for r in roles]
+    elif cap.kind == "base":
+        hits = [bases[i] in values for i in rows]
+    elif cap.kind == "id":
+        hits = [fid in values for fid in candidates]
+    elif cap.kind == "category":
+        hits = [cats[i] in values for i in rows]
+    else:
+        hits = [cap.kind == "slot"] * len(candidates)
+    return np.array(hits, dtype=bool).reshape(len(candidates))
 
 
 @functools.cache

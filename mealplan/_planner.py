@@ -643,9 +643,9 @@ def _notes(
             # Stopped by the absolute tolerance, not by time: say so rather
             # than calling a plan optimal whose relative gap is above mip_gap.
             notes.append(
-                "This plan is within 0.02 servings of the best possible one in the "
-                "objective, but not proven optimal to the requested gap; it may not "
-                f"be optimal ({gap})."
+                f"This plan is within {solution.abs_gap:g} servings of the best "
+                "possible one in the objective, but not proven optimal to the "
+                f"requested gap; it may not be optimal ({gap})."
             )
     if req.days > 1:
         if req.nutrient_period is NutrientPeriod.AVERAGE:

@@ -55,6 +55,11 @@ def test_structured_days_are_proven_close_to_the_bound_not_stopped_by_the_clock(
         assert result.objective_value is not None
         assert result.gap * abs(result.objective_value) <= SEED_WEIGHT + 1e-6
         assert sum(realism_defects(result, foods).values()) == 0
+        if result.status.value == "feasible":
+            # The note states the tolerance the plan was proven within (it
+            # used to say 0.02 servings whatever the tolerance was).
+            said = f"within {SEED_WEIGHT:g} servings of the best possible one"
+            assert any(said in note for note in result.notes), result.notes
 
 
 def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
