@@ -33,6 +33,7 @@ import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
 from mealplan._errors import UnknownFoodError
+from mealplan._fped import pattern_mix
 from mealplan._meal_structure import (
     StructureData,
     item_cap_grams,
@@ -433,6 +434,12 @@ class Problem:
         default_factory=lambda: MappingProxyType({})
     )
     """Food index -> a wider variety limit than ``max_days_per_food``."""
+    pattern_mix: Mapping[str, NDArray[np.float64]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Pattern group -> servings per unit of the foods credited by their FPED
+    equivalents (dishes, :mod:`mealplan._fped`); ``pattern_credit`` is zero
+    for those foods, which belong to no single group."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -699,6 +706,13 @@ def build_problem(
             max_days = default_max_days(request.days)
 
     fixed, fixed_scopes, must_differ = _kept(extra, request.days, meals, index)
+    # Dishes credit every pattern group by their FPED equivalents.
+    p_on = any(category)
+    mix, credited = (
+        pattern_mix(table, rows, unit_grams, PATTERN_SERVINGS_2000)
+        if p_on
+        else ({}, np.zeros(len(candidates), dtype=bool))
+    )
     ordered = tuple(dict.fromkeys(groups))
     return Problem(
         food_ids=tuple(candidates),
@@ -724,6 +738,10 @@ def build_problem(
                     for g, c in zip(portion_grams, category, strict=True)
                 ]
             )
+            * ~credited
+        ),
+        pattern_mix=MappingProxyType(
+            {g: _frozen(a) for g, a in mix.items()} if p_on else {}
         ),
         days=request.days,
         meals=meals,
