@@ -51,6 +51,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 from mealplan._safety import safety_filter
+from mealplan._structure import energy_scale
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -590,6 +591,8 @@ def build_problem(
     max_portions = table.numbers("max_portions")[rows]
     max_portions = np.where(np.isnan(max_portions), DEFAULT_MAX_PORTIONS, max_portions)
     kcal_cap = targets.get(Nutrient.ENERGY.value)
+    # Caps stated at 2,000 kcal grow for larger eaters (portion_caps.csv).
+    cap_scale = energy_scale(kcal_cap.minimum, kcal_cap.maximum) if kcal_cap else 1.0
     energy_cap = (
         kcal_cap.maximum if kcal_cap is not None and kcal_cap.maximum else 10000.0
     )
@@ -608,7 +611,7 @@ def build_problem(
         # The per-item caps of foods/portion_caps.csv (a food whose smallest
         # unit is over its cap gets no amount at all).
         max_units = np.minimum(
-            max_units, item_cap_grams(table, candidates) / unit_grams
+            max_units, item_cap_grams(table, candidates, cap_scale) / unit_grams
         )
         if integer:
             max_units = np.floor(max_units + 1e-9)
@@ -648,6 +651,7 @@ def build_problem(
         meals,
         structured,
         lambda n: impose(GroupKind.STRUCTURE, n),
+        cap_scale=cap_scale,
     )
     meal_index = {m.name: k for k, m in enumerate(meals)}
     bounds, macro = _bounds(request, targets, impose)
