@@ -662,6 +662,20 @@ def build_foods(
         write_csv(dishes[0], out / "dishes.csv")
         write_csv(dishes[1], out / "dish_portions.csv")
         write_csv(ingredients, out / "dish_ingredients.csv")
+        # FPED 2017-2018's food-pattern equivalents of each dish (the
+        # pattern credit of a dish, mealplan._fped).
+        from mealplan._fped import FPED_COLUMNS, fped_rows
+
+        assert fndds_dir is not None
+        fped = fped_rows(
+            fndds_dir,
+            zip(
+                map(str, dishes[0]["id"]),
+                map(str, dishes[0]["fndds_code"]),
+                strict=True,
+            ),
+        )
+        write_csv(pd.DataFrame(fped, columns=list(FPED_COLUMNS)), out / "dish_fped.csv")
     if structure is not None:
         from mealplan._grocery import PURCHASE_COLUMNS, purchase_rows
 

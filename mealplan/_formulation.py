@@ -441,14 +441,20 @@ def _pattern_objective(b: ModelBuilder, weight: float) -> None:
     names = sorted(p.pattern)
     band = PATTERN_BAND if p.structure is not None and p.structure.parts else 0.0
     group_index = np.array([names.index(g) if g in p.pattern else -1 for g in group_of])
+    # Servings of each group per unit: a food's own group, or a dish's FPED mix.
+    credits = [
+        np.where(group_index == gi, p.pattern_credit, 0.0)
+        + p.pattern_mix.get(name, 0.0)
+        for gi, name in enumerate(names)
+    ]
     for d in range(p.days):
         if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
             continue
         ks = np.flatnonzero(b.day_mask(d))
         foods = b.keys[ks, 2]
         b.add_cost(b.v[ks], per_food[foods])
-        for gi, name in enumerate(names):
-            members = ks[group_index[foods] == gi]
+        for name, credit in zip(names, credits, strict=True):
+            members = ks[credit[foods] > 0]
             over, under = b.add_columns([0.0, 0.0], INF)
             cols = [over, under]
             coefs = [-1.0, 1.0]
@@ -457,7 +463,7 @@ def _pattern_objective(b: ModelBuilder, weight: float) -> None:
                 coefs.append(-1.0)
             b.add_row(
                 np.concatenate([b.v[members], cols]),
-                np.concatenate([p.pattern_credit[b.keys[members, 2]], coefs]),
+                np.concatenate([credit[b.keys[members, 2]], coefs]),
                 p.pattern[name],
                 p.pattern[name],
                 Block.PATTERN,

@@ -10,7 +10,9 @@ knows a solver.
 
 Constraint groups (named ``structure:<name>`` so the diagnosis can say which
 rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
-meal caps), ``structure:one_form`` (one form of a base food a day),
+meal caps; a snack's drink with something to eat; butter only with a cooked
+item), ``structure:one_form`` (one form of a base food a day),
+``structure:milk`` (one milk-type drink a day),
 ``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
 condiments are never items of their own).
 """
@@ -21,7 +23,7 @@ import functools
 import math
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,11 +31,15 @@ import numpy as np
 from mealplan._models import MealStructure, default_meal_structure
 from mealplan._structure import (
     COOKING_FAT_ROLE,
+    COOKING_ONLY_FATS,
     FAT_HOST_ROLES,
     HALF_SERVED_CATEGORIES,
     Cap,
     fat_host,
+    is_drink,
+    is_milk_drink,
     load_caps,
+    raw_flags,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPANIONS",
     "NEVER_ITEM_ROLES",
+    "SNACK_DRINK_WORDS",
     "Companion",
     "CompanionRow",
     "MealCapRow",
@@ -98,6 +105,8 @@ COMPANIONS: tuple[Companion, ...] = (
     ),
 )
 """The companion rules (reviewed with the roles vocabulary of foods/structure.csv)."""
+
+SNACK_DRINK_WORDS = "a drink at a snack with something to eat"
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,9 @@ class StructureData:
     """1.0 for foods the request likes."""
     jitter: NDArray[np.float64] | None = None
     """Seeded per-food preference in [0, 1) (``variety_seed``)."""
+    milk: NDArray[np.bool_] | None = None
+    """Milk-type drinks (plant milks, milks): in one meal a day at most
+    (``structure:milk``)."""
 
 
 def structures_by_slot(request: PlanRequest) -> dict[str, MealStructure]:
@@ -215,9 +227,19 @@ def liked(table: FoodTable, words: Sequence[str]) -> set[str]:
     return set(table.ids) - set(table.allowed(exclude=words))
 
 
-def item_cap_grams(table: FoodTable, candidates: Sequence[str]) -> NDArray[np.float64]:
-    """Return the tightest per-item gram cap of each candidate (inf: none)."""
-    caps = [c for c in _caps() if c.scope == "item" and c.max_grams is not None]
+def item_cap_grams(
+    table: FoodTable, candidates: Sequence[str], scale: float = 1.0
+) -> NDArray[np.float64]:
+    """Return the tightest per-item gram cap of each candidate (inf: none).
+
+    ``scale`` multiplies the caps marked ``scales_with_energy`` (see
+    :func:`~mealplan._structure.energy_scale`).
+    """
+    caps = [
+        replace(c, max_grams=(c.max_grams or 0.0) * scale) if c.scales else c
+        for c in _caps()
+        if c.scope == "item" and c.max_grams is not None
+    ]
     index = {fid: i for i, fid in enumerate(table.ids)}
     every = _roles(table)
     rows = [index[fid] for fid in candidates]
@@ -324,8 +346,12 @@ def prepare(
     meals: tuple[MealRow, ...],
     structured: dict[int, bool],
     impose: Callable[[str], bool],
+    cap_scale: float = 1.0,
 ) -> StructureData | None:
-    """Return the structure rules for the candidates ``rows`` of ``table``."""
+    """Return the structure rules for the candidates ``rows`` of ``table``.
+
+    ``cap_scale`` multiplies the meal caps marked ``scales_with_energy``.
+    """
     n = len(rows)
     ids = table.ids  # a copy per call: take it once, not once per candidate
     candidates = [ids[int(i)] for i in rows]
@@ -352,11 +378,17 @@ def prepare(
     )
     every = _roles(table)
     roles = [every[int(i)] for i in rows]
-    parts, companions, meal_caps = _meal_rules(request, meals, structured, roles)
+    kinds = _kinds(table, rows, roles, names or candidates)
+    parts, companions, meal_caps = _meal_rules(
+        request, meals, structured, roles, kinds, cap_scale
+    )
     if impose("items"):
-        loose = _loose_fat_rules(meals, structured, roles)
+        loose = _loose_fat_rules(meals, structured, roles, kinds)
         parts += loose[0]
         companions += loose[1]
+    milk = None
+    if kinds.milk.sum() > 1 and impose("milk"):
+        milk = kinds.milk
     base = None
     # Only a table that gives two candidates one base has a rule to impose.
     if len(set(names)) < len(names) and impose("one_form"):
@@ -383,6 +415,59 @@ def prepare(
         whole=whole,
         like=like,
         jitter=jitter,
+        milk=milk,
+    )
+
+
+@dataclass(frozen=True)
+class _Kinds:
+    """Per candidate: drinks, milk-type drinks, raw foods, butter-type fats."""
+
+    drink: NDArray[np.bool_]
+    milk: NDArray[np.bool_]
+    raw: NDArray[np.bool_]
+    butter: NDArray[np.bool_]
+
+
+def _kinds(
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    roles: list[frozenset[str]],
+    bases: Sequence[str],
+) -> _Kinds:
+    raw = raw_flags(table)
+    return _Kinds(
+        np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
+        np.array(
+            [is_milk_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool
+        ),
+        np.array([raw[int(i)] for i in rows], dtype=bool),
+        np.array(
+            [
+                COOKING_FAT_ROLE in r and b in COOKING_ONLY_FATS
+                for r, b in zip(roles, bases, strict=True)
+            ],
+            dtype=bool,
+        ),
+    )
+
+
+def _butter_row(
+    group: str, m: int, foods: Sequence[int], roles: list[frozenset[str]], k: _Kinds
+) -> CompanionRow | None:
+    """Butter (and margarine) only with a cooked or prepared item of the meal."""
+    butter = tuple(f for f in foods if k.butter[f])
+    if not butter:
+        return None
+    cooked = tuple(
+        f
+        for f in foods
+        if roles[f] & FAT_HOST_ROLES
+        and COOKING_FAT_ROLE not in roles[f]
+        and not k.raw[f]
+    )
+    return CompanionRow(
+        group, m, butter, cooked, "butter only with a cooked item", pooled=True
     )
 
 
@@ -390,6 +475,7 @@ def _loose_fat_rules(
     meals: tuple[MealRow, ...],
     structured: dict[int, bool],
     roles: list[frozenset[str]],
+    kinds: _Kinds,
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...]]:
     """Each fat with an item of its own to go with, in unstructured meals.
 
@@ -415,6 +501,9 @@ def _loose_fat_rules(
         companions.append(
             CompanionRow("items", m, fats, hosts, fat_rule.words, pooled=True)
         )
+        butter = _butter_row("items", m, meal.foods, roles, kinds)
+        if butter is not None:
+            companions.append(butter)
     return tuple(parts), tuple(companions)
 
 
@@ -423,6 +512,8 @@ def _meal_rules(
     meals: tuple[MealRow, ...],
     structured: dict[int, bool],
     roles: list[frozenset[str]],
+    kinds: _Kinds,
+    cap_scale: float,
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
     slots = structures_by_slot(request)
     caps = [c for c in _caps() if c.scope == "meal"]
@@ -451,19 +542,34 @@ def _meal_rules(
                 companions.append(
                     CompanionRow(meal.name, m, needs, providers, rule.words, pooled)
                 )
+        butter = _butter_row(meal.name, m, meal.foods, roles, kinds)
+        if butter is not None:
+            companions.append(butter)
+        if meal.slot.value == "snack":
+            # A drink at a snack comes with something to eat (a sweetened
+            # almond milk on its own is not a snack).
+            drinks = tuple(f for f in meal.foods if kinds.drink[f])
+            food = tuple(f for f in meal.foods if not kinds.drink[f])
+            if drinks:
+                companions.append(
+                    CompanionRow(meal.name, m, drinks, food, SNACK_DRINK_WORDS)
+                )
         for cap in caps:
-            if cap.kind == "slot" and meal.slot.value not in cap.values:
+            if cap.kind in ("slot", "plate") and meal.slot.value not in cap.values:
                 continue
             foods = tuple(
                 f
                 for f in meal.foods
-                if cap.kind == "slot" or (cap.kind == "role" and roles[f] & cap.values)
+                if cap.kind == "slot"
+                or (cap.kind == "plate" and not kinds.drink[f])
+                or (cap.kind == "role" and roles[f] & cap.values)
             )
             if foods:
+                grams = cap.max_grams
+                if grams is not None and cap.scales:
+                    grams *= cap_scale
                 meal_caps.append(
-                    MealCapRow(
-                        meal.name, m, cap.cap_id, foods, cap.max_grams, cap.max_items
-                    )
+                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items)
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
 
@@ -482,6 +588,10 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
     every = _roles(table)
     index = {fid: i for i, fid in enumerate(table.ids)}
     bases = table.texts("base") if table.has_column("base") else [""] * len(index)
+    raw_at = raw_flags(table)
+    raw = frozenset(
+        i.food_id for i in items if i.food_id in index and raw_at[index[i.food_id]]
+    )
 
     def roles(item: PlanItem) -> frozenset[str]:
         i = index.get(item.food_id)
@@ -490,7 +600,17 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
     out = list(items)
     after: dict[int, list[PlanItem]] = {}
     placed: set[int] = set()
-    for k, item in enumerate(items):
+    # Butter first: it needs a cooked item, any other fat takes what is left.
+    order = sorted(
+        range(len(items)),
+        key=lambda k: (
+            bases[index[items[k].food_id]] not in COOKING_ONLY_FATS
+            if items[k].food_id in index
+            else True
+        ),
+    )
+    for k in order:
+        item = items[k]
         if COOKING_FAT_ROLE not in roles(item):
             continue
         meal = [
@@ -502,7 +622,7 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
             and COOKING_FAT_ROLE not in roles(other)
         ]
         base = bases[index[item.food_id]]
-        host = fat_host(base, [(o.food_id, roles(o)) for _, o in meal])
+        host = fat_host(base, [(o.food_id, roles(o)) for _, o in meal], raw)
         if host is None:
             continue
         j = next(j for j, o in meal if o.food_id == host[0])

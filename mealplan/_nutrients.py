@@ -256,9 +256,9 @@ class PanelMode(StrEnum):
     RDA of every panel nutrient that has one at the person's life stage (iron,
     zinc, copper, selenium, phosphorus, vitamins A, C, E, thiamin, riboflavin,
     niacin, B6, folate); the nutrients with only an AI (vitamin K, manganese,
-    pantothenic acid, choline, linoleic and alpha-linolenic acid), the sodium
-    AI and the fiber ceiling are reported with shortfalls and excesses called
-    out, since an intake below an AI cannot be judged inadequate (IOM 2000)
+    pantothenic acid, choline, linoleic and alpha-linolenic acid) and the sodium
+    AI are reported with shortfalls and excesses called out (the fiber ceiling
+    is planned in every mode), since an intake below an AI cannot be judged inadequate (IOM 2000)
     and planning them made most days hit the time limit (README).
     It is not the default yet: it made some plain adult days 2-7x slower
     (README). ``full`` also plans those (slower; the time limit is often

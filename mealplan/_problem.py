@@ -33,6 +33,7 @@ import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
 from mealplan._errors import UnknownFoodError
+from mealplan._fped import pattern_mix
 from mealplan._meal_structure import (
     StructureData,
     item_cap_grams,
@@ -50,6 +51,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 from mealplan._safety import safety_filter
+from mealplan._structure import energy_scale
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -436,6 +438,12 @@ class Problem:
     not_same: tuple[tuple[tuple[int, ...], int, tuple[int, ...]], ...] = ()
     """(days, meal, foods): not every one of those days holds exactly those
     foods in that meal; the no-repeat rule's cuts (:mod:`mealplan._norepeat`)."""
+    pattern_mix: Mapping[str, NDArray[np.float64]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Pattern group -> servings per unit of the foods credited by their FPED
+    equivalents (dishes, :mod:`mealplan._fped`); ``pattern_credit`` is zero
+    for those foods, which belong to no single group."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -586,6 +594,8 @@ def build_problem(
     max_portions = table.numbers("max_portions")[rows]
     max_portions = np.where(np.isnan(max_portions), DEFAULT_MAX_PORTIONS, max_portions)
     kcal_cap = targets.get(Nutrient.ENERGY.value)
+    # Caps stated at 2,000 kcal grow for larger eaters (portion_caps.csv).
+    cap_scale = energy_scale(kcal_cap.minimum, kcal_cap.maximum) if kcal_cap else 1.0
     energy_cap = (
         kcal_cap.maximum if kcal_cap is not None and kcal_cap.maximum else 10000.0
     )
@@ -604,7 +614,7 @@ def build_problem(
         # The per-item caps of foods/portion_caps.csv (a food whose smallest
         # unit is over its cap gets no amount at all).
         max_units = np.minimum(
-            max_units, item_cap_grams(table, candidates) / unit_grams
+            max_units, item_cap_grams(table, candidates, cap_scale) / unit_grams
         )
         if integer:
             max_units = np.floor(max_units + 1e-9)
@@ -644,6 +654,7 @@ def build_problem(
         meals,
         structured,
         lambda n: impose(GroupKind.STRUCTURE, n),
+        cap_scale=cap_scale,
     )
     meal_index = {m.name: k for k, m in enumerate(meals)}
     bounds, macro = _bounds(request, targets, impose)
@@ -702,6 +713,13 @@ def build_problem(
             max_days = default_max_days(request.days)
 
     fixed, fixed_scopes, must_differ = _kept(extra, request.days, meals, index)
+    # Dishes credit every pattern group by their FPED equivalents.
+    p_on = any(category)
+    mix, credited = (
+        pattern_mix(table, rows, unit_grams, PATTERN_SERVINGS_2000)
+        if p_on
+        else ({}, np.zeros(len(candidates), dtype=bool))
+    )
     ordered = tuple(dict.fromkeys(groups))
     return Problem(
         food_ids=tuple(candidates),
@@ -727,6 +745,10 @@ def build_problem(
                     for g, c in zip(portion_grams, category, strict=True)
                 ]
             )
+            * ~credited
+        ),
+        pattern_mix=MappingProxyType(
+            {g: _frozen(a) for g, a in mix.items()} if p_on else {}
         ),
         days=request.days,
         meals=meals,

@@ -6,8 +6,10 @@ table (``roles``, ``base``, ``whole_units``). :func:`realism_defects`
 recomputes, from a plan and its table alone, the defects issue 11 names:
 two forms of one base in a day, fat or sugar as an item of its own, items
 and meals outside the caps, lunch or dinner without a main (or under 10 g of
-protein), ready-to-eat cereal without milk, fractional whole units, and a
-base that the weekly variety rule would stop if it counted bases. It is the
+protein), ready-to-eat cereal without milk, fractional whole units, a
+base that the weekly variety rule would stop if it counted bases, a snack
+that is only a drink, more than one milk-type drink a day, and butter on a
+raw item. It is the
 measuring stick of ``benchmarks/realism.py``; it never changes a plan.
 """
 
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,19 +28,28 @@ from mealplan._resources import foods_dir
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
-    from mealplan._models import MealPlan
+    from mealplan._models import MealPlan, PlanItem
 
 __all__ = [
     "CAP_COLUMNS",
     "COOKING_FAT_ROLE",
+    "COOKING_ONLY_FATS",
     "DEFECTS",
+    "DRINK_ROLES",
+    "ENERGY_SCALE_KCAL",
     "FAT_HOST_ROLES",
     "HALF_SERVED_CATEGORIES",
+    "MILK_BASES",
     "Cap",
     "FoodFacts",
+    "energy_scale",
     "fat_amount_text",
     "fat_host",
+    "is_drink",
+    "is_milk_drink",
+    "is_raw",
     "load_caps",
+    "raw_flags",
     "realism_defects",
 ]
 
@@ -48,7 +60,22 @@ CAP_COLUMNS: tuple[str, ...] = (
     "max_grams",
     "max_items",
     "reasoning",
+    "scales_with_energy",
 )
+"""The caps file's header (a file without the last column is read too)."""
+ENERGY_SCALE_KCAL = 2000.0
+"""A cap marked ``scales_with_energy`` holds at this many kcal a day and grows
+in proportion above it (never shrinks): the food pattern keeps its servings
+for larger eaters, who eat bigger ones (``mealplan._problem._pattern``)."""
+
+
+def energy_scale(minimum: float | None, maximum: float | None) -> float:
+    """Return the factor of energy-scaled caps for a day's energy bounds."""
+    values = [v for v in (minimum, maximum) if v]
+    if not values:
+        return 1.0
+    return max(1.0, sum(values) / len(values) / ENERGY_SCALE_KCAL)
+
 
 DEFECTS: tuple[str, ...] = (
     "two_forms_of_a_base",
@@ -61,6 +88,9 @@ DEFECTS: tuple[str, ...] = (
     "cereal_without_milk",
     "fractional_whole_unit",
     "base_variety_dodged",
+    "drink_only_snack",
+    "two_milk_drinks",
+    "cooking_fat_on_raw_item",
 )
 """The defect kinds :func:`realism_defects` counts (all are zero when a plan
 reads as meals a person would eat)."""
@@ -72,6 +102,58 @@ banana on cereal, half an apple, half a pear): the ``whole_units`` flag does
 not apply to them. Whole fruit in whole units also made the daily MILP up to
 20 times slower (kids' days, 4-6 s instead of 0.2 s)."""
 _MILKS = frozenset({"dairy", "plant_milk"})
+
+MILK_BASES = frozenset({"milk", "goat-milk"})
+"""Bases of cow's and goat's milks (plain, flavoured, buttermilk): with every
+plant milk, the milk-type drinks, of which a day holds one (a second plant
+milk at a snack next to a chocolate soy milk at breakfast is not a menu)."""
+DRINK_ROLES = frozenset({"beverage", "plant_milk"})
+"""Roles of drinks; with the milk bases, what a snack cannot be on its own."""
+COOKING_ONLY_FATS = frozenset({"butter"})
+"""Fat bases that are cooked with or spread, never put on a raw item (butter,
+margarine): raw mushrooms "cooked with butter" is a dish no one makes. Raw
+vegetables and salads take a dressing, oil (as dressing) or mayonnaise."""
+_RAW_CATEGORIES = frozenset({"vegetables", "fruits"})
+_RAW = re.compile(r"\braw\b(?!\s+weight)", re.IGNORECASE)
+
+
+def is_milk_drink(roles: frozenset[str], base: str) -> bool:
+    """Return whether a food is a milk-type drink (a plant milk or a milk)."""
+    return "plant_milk" in roles or base in MILK_BASES
+
+
+def is_drink(roles: frozenset[str], base: str) -> bool:
+    """Return whether a food is a drink (a beverage, a plant milk or a milk)."""
+    return bool(roles & DRINK_ROLES) or base in MILK_BASES
+
+
+def is_raw(roles: frozenset[str], category: str, description: str) -> bool:
+    """Return whether a food is eaten raw (a salad, or a raw vegetable or fruit).
+
+    Raw means the USDA description says so ("raw weight" of a food that is
+    cooked does not count).
+    """
+    return "salad" in roles or (
+        category in _RAW_CATEGORIES and bool(_RAW.search(description))
+    )
+
+
+def raw_flags(table: FoodTable) -> list[bool]:
+    """Return :func:`is_raw` of every food of ``table``, in ``table.ids`` order."""
+    n = len(table.ids)
+    roles = table.tags("roles") if table.has_column("roles") else [()] * n
+    cats = table.texts("category")
+    names = table.texts("name")
+    usda = (
+        table.texts("sr28_description")
+        if table.has_column("sr28_description")
+        else [""] * n
+    )
+    return [
+        is_raw(frozenset(r), c, f"{a} {b}")
+        for r, c, a, b in zip(roles, cats, names, usda, strict=True)
+    ]
+
 
 COOKING_FAT_ROLE = "fat"
 """Foods of this role (oils, butter, dressings, mayonnaise) are never an item
@@ -113,18 +195,25 @@ _OIL_ORDER = (
 
 
 def fat_host(
-    fat_base: str, meal: Sequence[tuple[str, frozenset[str]]]
+    fat_base: str,
+    meal: Sequence[tuple[str, frozenset[str]]],
+    raw: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     """Return the item a fat of ``fat_base`` goes with in ``meal``, and the words.
 
-    ``meal`` holds (food id, roles) of the meal's other items. Returns (host
-    food id, "cooked with" / "dressed with" / "spread with" / "with"), or
-    None when no item of the meal can take a fat.
+    ``meal`` holds (food id, roles) of the meal's other items; ``raw`` the ids
+    of raw ones (:func:`is_raw`), which butter never goes with and oil only
+    dresses. Returns (host food id, "cooked with" / "dressed with" /
+    "spread with" / "with"), or None when no item of the meal can take a fat.
     """
     order = _HOST_ORDER.get(fat_base, _OIL_ORDER)
     for role in (*order, *sorted(FAT_HOST_ROLES - set(order))):
         for fid, roles in meal:
             if role in roles:
+                if fid in raw:
+                    if fat_base in COOKING_ONLY_FATS:
+                        continue
+                    return fid, "with" if fat_base == "mayonnaise" else "dressed with"
                 if fat_base == "salad-dressing" or role == "salad":
                     return fid, "dressed with"
                 if role == "bread":
@@ -152,7 +241,9 @@ class Cap:
     """One plausible cap: on an item or a meal, for the foods a selector picks.
 
     ``selector`` is ``role:<role>``, ``base:<a>|<b>``, ``id:<a>|<b>``,
-    ``category:<c>`` or (meal scope) ``slot:<slot>|<slot>``.
+    ``category:<c>`` or (meal scope) ``slot:<slot>|<slot>`` (every item of
+    those meals) or ``plate:<slot>|<slot>`` (their food: drinks apart, see
+    :func:`is_drink`).
     """
 
     cap_id: str
@@ -162,6 +253,8 @@ class Cap:
     max_grams: float | None
     max_items: int | None
     reasoning: str
+    scales: bool = False
+    """Whether ``max_grams`` grows with the day's energy (:func:`energy_scale`)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +267,7 @@ class FoodFacts:
     whole_units: bool
     protein_g_per_100g: float
     extra: Mapping[str, str] = field(default_factory=dict)
+    raw: bool = False
 
 
 def load_caps(path: str | Path | None = None) -> list[Cap]:
@@ -190,14 +284,15 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
     caps = []
     with file.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != CAP_COLUMNS:
+        if tuple(reader.fieldnames or ()) not in (CAP_COLUMNS, CAP_COLUMNS[:-1]):
             msg = f"{file.name} header must be {','.join(CAP_COLUMNS)}; fix it."
             raise FoodTableError(msg, path=str(file))
         for row_no, row in enumerate(reader, start=1):
             kind, _, values = row["selector"].partition(":")
             ok = (
                 row["scope"] in {"item", "meal"}
-                and kind in {"role", "base", "id", "category", "slot"}
+                and kind in {"role", "base", "id", "category", "slot", "plate"}
+                and (kind != "plate" or row["scope"] == "meal")
                 and values
                 and (row["max_grams"] or row["max_items"])
             )
@@ -216,6 +311,7 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                     float(row["max_grams"]) if row["max_grams"] else None,
                     int(row["max_items"]) if row["max_items"] else None,
                     row["reasoning"],
+                    (row.get("scales_with_energy") or "") == "true",
                 )
             )
     return caps
@@ -233,6 +329,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
     )
     categories = table.texts("category")
     protein = table.numbers("protein_g")
+    raw = raw_flags(table)
     out = {}
     for i, food_id in enumerate(ids):
         if food_id in wanted:
@@ -243,6 +340,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
                 categories[i],
                 bool(whole[i]) and categories[i] not in HALF_SERVED_CATEGORIES,
                 0.0 if math.isnan(value) else value,
+                raw=raw[i],
             )
     return out
 
@@ -280,6 +378,14 @@ def realism_defects(
 
     """
     caps = list(load_caps() if caps is None else caps)
+    energy = plan.targets.get("energy_kcal")
+    scale = energy_scale(energy.minimum, energy.maximum) if energy else 1.0
+    caps = [
+        replace(c, max_grams=c.max_grams * scale)
+        if c.scales and c.max_grams is not None
+        else c
+        for c in caps
+    ]
     facts = _facts(table, [i.food_id for i in plan.items])
     slots = {m.name: m.slot.value for m in plan.request.meals or ()}
     out = dict.fromkeys(DEFECTS, 0)
@@ -298,6 +404,7 @@ def realism_defects(
         for items in meals.values():
             out["fat_or_sugar_item"] += _loose_fats(items, facts)
         out["two_forms_of_a_base"] += sum(len(v) - 1 for v in seen.values())
+        _drink_defects(day.items, meals, slots, facts, out)
         for meal, items in meals.items():
             _meal_defects(items, slots.get(meal or "", ""), facts, caps, out)
     days = len(plan.days)
@@ -308,6 +415,33 @@ def realism_defects(
             if len(on) > limit and all(len(day_records[f]) <= limit for f in records):
                 out["base_variety_dodged"] += 1
     return out
+
+
+def _drink_defects(
+    items: Sequence[PlanItem],
+    meals: Mapping[str | None, list[tuple[str, float]]],
+    slots: Mapping[str, str],
+    facts: Mapping[str, FoodFacts],
+    out: dict[str, int],
+) -> None:
+    """Count a day's drink-only snacks, extra milk drinks and butter on raw items."""
+    milks = sum(
+        1 for i in items if is_milk_drink(facts[i.food_id].roles, facts[i.food_id].base)
+    )
+    out["two_milk_drinks"] += max(milks - 1, 0)
+    for meal, foods in meals.items():
+        if slots.get(meal or "") == "snack" and all(
+            is_drink(facts[f].roles, facts[f].base) for f, _ in foods
+        ):
+            out["drink_only_snack"] += 1
+    for item in items:
+        host = facts.get(item.part_of or "")
+        if (
+            host is not None
+            and host.raw
+            and facts[item.food_id].base in COOKING_ONLY_FATS
+        ):
+            out["cooking_fat_on_raw_item"] += 1
 
 
 def _item_defects(
@@ -360,10 +494,16 @@ def _meal_defects(
 ) -> None:
     roles = [facts[f].roles for f, _ in items]
     for cap in caps:
-        if cap.scope != "meal" or (cap.kind == "slot" and slot not in cap.values):
+        if cap.scope != "meal" or (
+            cap.kind in ("slot", "plate") and slot not in cap.values
+        ):
             continue
         chosen = [
-            g for f, g in items if cap.kind == "slot" or _selected(cap, f, facts[f])
+            g
+            for f, g in items
+            if cap.kind == "slot"
+            or (cap.kind == "plate" and not is_drink(facts[f].roles, facts[f].base))
+            or _selected(cap, f, facts[f])
         ]
         if (cap.max_items is not None and len(chosen) > cap.max_items) or (
             cap.max_grams is not None and sum(chosen) > cap.max_grams + 1e-6

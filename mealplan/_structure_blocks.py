@@ -9,6 +9,7 @@ Each block reads :attr:`Problem.structure <mealplan._problem.Problem.structure>`
 - :func:`companions`: ``y[cereal] <= sum y[milks]`` in the same meal (and spreads with bread);
 - :func:`meal_caps`: grams per meal and items of a role per meal (portion_caps.csv);
 - :func:`one_form`: per day and base, ``sum y <= 1`` (one form of a base food a day);
+- :func:`one_milk`: per day, ``sum y <= 1`` over the milk-type drinks;
 - :func:`base_variety`: the weekly variety rule over bases, not records;
 - :func:`whole_units`: ``v = units_per_portion * w`` with integer ``w``;
 - :func:`taste`: the likes bonus and the seeded preference (objective only).
@@ -43,6 +44,7 @@ __all__ = [
     "meal_caps",
     "meal_parts",
     "one_form",
+    "one_milk",
     "taste",
     "whole_units",
 ]
@@ -210,6 +212,22 @@ def one_form(b: ModelBuilder) -> None:
             b.add_row(b.y[run], 1.0, -INF, 1.0, Block.ONE_FORM, group)
 
 
+def one_milk(b: ModelBuilder) -> None:
+    """At most one milk-type drink a day (a plant milk or a milk, in one meal)."""
+    p = b.problem
+    s = p.structure
+    if s is None or s.milk is None or not b.need_y:
+        return
+    group = _group("milk")
+    for d in range(p.days):
+        if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
+            continue
+        ks = np.flatnonzero(b.day_mask(d))
+        ks = ks[s.milk[b.keys[ks, 2]]]
+        if len(ks) > 1:
+            b.add_row(b.y[ks], 1.0, -INF, 1.0, Block.ONE_FORM, group)
+
+
 def base_variety(b: ModelBuilder) -> None:
     """Count bases in the variety rule: a base on at most ``max_days_per_food`` days."""
     p = b.problem
@@ -296,6 +314,7 @@ STRUCTURE_BLOCKS: tuple[Callable[[ModelBuilder], None], ...] = (
     companions,
     meal_caps,
     one_form,
+    one_milk,
     base_variety,
     whole_units,
     taste,
@@ -312,6 +331,11 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
     if name == "one_form":
         return (
             "one form of each base food a day (not raw and cooked broccoli)",
+            f"Allow more foods (fewer exclusions or allergies), {off}.",
+        )
+    if name == "milk":
+        return (
+            "one milk-type drink a day (a plant milk or a milk, at one meal)",
             f"Allow more foods (fewer exclusions or allergies), {off}.",
         )
     if name == "portions":

@@ -452,6 +452,8 @@ def _caps() -> list[dict[str, str]]:
 def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
     kind, _, values = selector.partition(":")
     wanted = set(values.split("|"))
+    if kind == "plate":
+        return not facts["drink"]
     if kind == "role":
         return bool(facts["roles"] & wanted)
     if kind == "base":
@@ -479,6 +481,17 @@ FAT_HOSTS = frozenset(
 """Roles of items a fat can be cooked with, dress or be spread on (issue 11 §2;
 written out here, not imported, so the check stays independent)."""
 
+MILK_DRINK_BASES = frozenset({"milk", "goat-milk"})
+"""Cow's and goat's milks; with plant milks, the milk-type drinks (one a day)."""
+
+
+def _raw(roles: frozenset[str], category: str, text: str) -> bool:
+    """A salad, or a vegetable or fruit USDA describes as raw (not "raw weight")."""
+    return "salad" in roles or (
+        category in ("vegetables", "fruits")
+        and re.search(r"\braw\b(?!\s+weight)", text, re.IGNORECASE) is not None
+    )
+
 
 def check_structure(plan: MealPlan, table: FoodTable) -> None:
     """Assert the meal-structure rules, recomputed from the plan and the table.
@@ -494,6 +507,8 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     base_col = table.texts("base") if has("base") else [""] * len(ids)
     whole_col = table.flags("whole_units") if has("whole_units") else [False] * len(ids)
     cats = table.texts("category")
+    names = table.texts("name")
+    usda = table.texts("sr28_description") if has("sr28_description") else names
     facts = {
         fid: {
             "roles": frozenset(roles_col[i]),
@@ -501,11 +516,23 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
             # Fruit is served by the half (the model's documented exception).
             "whole": bool(whole_col[i]) and cats[i] != "fruits",
             "category": cats[i],
+            "milk": "plant_milk" in roles_col[i] or base_col[i] in MILK_DRINK_BASES,
+            "drink": bool({"beverage", "plant_milk"} & set(roles_col[i]))
+            or base_col[i] in MILK_DRINK_BASES,
+            "raw": _raw(frozenset(roles_col[i]), cats[i], f"{names[i]} {usda[i]}"),
         }
         for i, fid in enumerate(ids)
     }
     with_roles = any(f["roles"] for f in facts.values())
     caps = _caps()
+    # Caps marked scales_with_energy are stated at 2,000 kcal and grow with
+    # the day's energy (the middle of its bounds), never shrink.
+    energy = plan.targets.get("energy_kcal")
+    sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
+    scale = max(1.0, sum(sides) / len(sides) / 2000) if sides else 1.0
+    for cap in caps:
+        if cap.get("scales_with_energy") == "true" and cap["max_grams"]:
+            cap["max_grams"] = str(float(cap["max_grams"]) * scale)
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():
         slots[s.slot.value] = s
@@ -556,6 +583,14 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 assert host, (day.day, meal, fat.food_id, fat.part_of)
                 assert facts[host[0].food_id]["roles"] & FAT_HOSTS, fat.part_of
                 assert "fat" not in facts[host[0].food_id]["roles"], fat.part_of
+                # Butter is never on a raw item; a fat on one dresses it.
+                if facts[host[0].food_id]["raw"]:
+                    assert facts[fat.food_id]["base"] != "butter", fat.part_of
+                    assert fat.part_as in ("dressed with", "with"), fat.part_as
+        # One milk-type drink a day (a plant milk or a milk).
+        milks = [i.food_id for i in day.items if facts[i.food_id]["milk"]]
+        if with_roles and req.structure and req.meals and len(req.meals) > 1:
+            assert len(milks) <= 1, (day.day, milks)
         if not with_roles or req.meals is None or len(req.meals) <= 1:
             continue
         for meal, items in by_meal.items():
@@ -580,11 +615,17 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 )
             if any("spread" in r for r in item_roles):
                 assert any("bread" in r for r in item_roles), (day.day, meal)
+            # A snack is not a drink on its own.
+            if slot == "snack":
+                assert not all(facts[i.food_id]["drink"] for i in items), (
+                    day.day,
+                    meal,
+                )
             for cap in caps:
                 if cap["scope"] != "meal":
                     continue
                 kind, _, values = cap["selector"].partition(":")
-                if kind == "slot" and slot not in values.split("|"):
+                if kind in ("slot", "plate") and slot not in values.split("|"):
                     continue
                 chosen = [
                     i

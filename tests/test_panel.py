@@ -94,10 +94,11 @@ def test_limits_mode_caps_without_minimums(person: Person) -> None:
     assert retinol.maximum is not None
     fiber, sodium = t.get("fiber_g"), t.get("sodium_mg")
     assert fiber is not None
-    assert fiber.maximum is None  # the ceiling is reported, planned with 'full'
     assert sodium is not None
     assert sodium.minimum is None
     f_full, s_full = full.get("fiber_g"), full.get("sodium_mg")
+    assert f_full is not None
+    assert fiber.maximum == f_full.maximum  # the ceiling is planned in every mode
     assert f_full is not None
     assert f_full.minimum is not None
     assert f_full.maximum is not None
@@ -184,7 +185,7 @@ def test_rda_mode_plans_rdas_and_reports_ais(person: Person) -> None:
         assert label in note
     fiber, sodium = t.get("fiber_g"), t.get("sodium_mg")
     assert fiber is not None
-    assert fiber.maximum is None
+    assert fiber.maximum is not None  # the fiber ceiling is planned in every mode
     assert sodium is not None
     assert sodium.minimum is None
 

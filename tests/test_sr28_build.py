@@ -53,6 +53,7 @@ def test_committed_tables_equal_a_fresh_build(fresh: Path) -> None:
         "dishes.csv",
         "dish_portions.csv",
         "dish_ingredients.csv",
+        "dish_fped.csv",
         "purchase_forms.csv",
     ):
         assert (fresh / name).read_bytes() == (FOODS / name).read_bytes(), name
@@ -72,6 +73,7 @@ def test_build_is_deterministic(fresh: Path, sr28_dir: Path, tmp_path: Path) -> 
         "dishes.csv",
         "dish_portions.csv",
         "dish_ingredients.csv",
+        "dish_fped.csv",
         "purchase_forms.csv",
     ):
         data_bytes = (tmp_path / name).read_bytes()

@@ -9,7 +9,16 @@ import pytest
 import mealplan
 from mealplan._build import ROLES
 from mealplan._errors import FoodTableError
-from mealplan._structure import DEFECTS, load_caps, realism_defects
+from mealplan._structure import (
+    CAP_COLUMNS,
+    DEFECTS,
+    energy_scale,
+    fat_host,
+    is_raw,
+    load_caps,
+    realism_defects,
+)
+from tests.checks import check_plan
 
 
 def test_every_cap_selects_real_foods() -> None:
@@ -26,6 +35,7 @@ def test_every_cap_selects_real_foods() -> None:
             "id": set(table.ids),
             "category": categories,
             "slot": {"breakfast", "lunch", "dinner", "snack"},
+            "plate": {"breakfast", "lunch", "dinner", "snack"},
         }[cap.kind]
         assert cap.values <= known, (cap.cap_id, cap.values - known)
 
@@ -92,3 +102,94 @@ def test_realism_benchmark_quick_run_writes_json(tmp_path: Path) -> None:
     data = json.loads(result.read_text())
     assert data["summary"]["plans"] == 2
     assert set(data["summary"]["by_kind"]) == set(DEFECTS)
+
+
+def test_raw_items_take_dressing_never_butter() -> None:
+    assert is_raw(frozenset({"side_vegetable"}), "vegetables", "Mushrooms, white, raw")
+    assert is_raw(frozenset({"salad"}), "vegetables", "Iceberg lettuce")
+    assert not is_raw(frozenset({"grain_side"}), "fruits", "Plantain (raw weight)")
+    assert not is_raw(frozenset({"protein"}), "soy_products", "Tofu, raw, firm")
+    meal = [
+        ("mushrooms-raw", frozenset({"side_vegetable"})),
+        ("pasta-cooked", frozenset({"grain_side"})),
+    ]
+    raw = frozenset({"mushrooms-raw"})
+    assert fat_host("butter", meal, raw) == ("pasta-cooked", "cooked with")
+    assert fat_host("butter", meal[:1], raw) is None
+    assert fat_host("oil", meal, raw) == ("mushrooms-raw", "dressed with")
+    # Without the raw set (a caller's table), the old words.
+    assert fat_host("oil", meal) == ("mushrooms-raw", "cooked with")
+
+
+def test_energy_scaled_caps_grow_for_larger_eaters_only() -> None:
+    assert energy_scale(1800, 2200) == 1.0
+    assert energy_scale(1200, 1600) == 1.0
+    assert energy_scale(2700, 3300) == pytest.approx(1.5)
+    assert energy_scale(None, None) == 1.0
+    scaled = {c.cap_id for c in load_caps() if c.scales}
+    assert {"plate_total", "legume_item", "grain_side_item"} <= scaled
+    assert "fat_item" not in scaled
+
+
+def test_caps_file_without_the_scale_column_still_loads(tmp_path: Path) -> None:
+    old = tmp_path / "caps.csv"
+    old.write_text(
+        ",".join(CAP_COLUMNS[:-1]) + "\nx,item,role:fat,15,,r\n", encoding="utf-8"
+    )
+    (cap,) = load_caps(old)
+    assert cap.max_grams == 15.0
+    assert not cap.scales
+
+
+def test_realism_defects_count_drink_snacks_milks_and_butter_on_raw() -> None:
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 30, "sex": "female", "pregnancy": True},
+            diet="pescatarian",
+        ),
+        foods=table,
+    )
+    check_plan(plan, table)
+    new = ("drink_only_snack", "two_milk_drinks", "cooking_fat_on_raw_item")
+    defects = realism_defects(plan, table)
+    assert [defects[k] for k in new] == [0, 0, 0]
+    day = plan.days[0]
+    one = day.items[0]
+
+    def item(food: str, meal: str, grams: float, host: str | None = None) -> object:
+        return one.model_copy(
+            update={
+                "food_id": food,
+                "meal": meal,
+                "grams": grams,
+                "portions": 1.0,
+                "part_of": host,
+                "part_as": "cooked with" if host else None,
+            }
+        )
+
+    milks = sum(
+        1
+        for i in day.items
+        if i.meal != "snack"
+        and (
+            "plant_milk" in table.food(i.food_id).roles
+            or table.food(i.food_id).base in ("milk", "goat-milk")
+        )
+    )
+    items = [
+        *(i for i in day.items if i.meal != "snack"),
+        item("almond-milk-vanilla", "snack", 240.0),
+        item("soy-milk-chocolate-fortified", "breakfast", 243.0),
+        item("mushrooms-raw", "dinner", 70.0),
+        item("butter-salted", "dinner", 7.1, host="mushrooms-raw"),
+    ]
+    bad = plan.model_copy(
+        update={"days": [day.model_copy(update={"items": items}), *plan.days[1:]]}
+    )
+    got = realism_defects(bad, table)
+    assert got["drink_only_snack"] == 1
+    # The almond milk and the chocolate soy milk are one and two too many.
+    assert got["two_milk_drinks"] == milks + 1
+    assert got["cooking_fat_on_raw_item"] == 1
