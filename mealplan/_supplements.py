@@ -517,11 +517,13 @@ def supplement_targets(
 
     if not chosen_supplements(request) or request.person is None:
         return targets
-    if targets.get(SUPPLEMENTAL_MAGNESIUM) is not None:
-        return targets
     ul = supplement_ul(request.person, "magnesium_mg")
     if ul is None:
         return targets
+    own = targets.get(SUPPLEMENTAL_MAGNESIUM)
+    if own is not None and own.maximum is not None and own.maximum <= ul:
+        return targets  # a caller's own, stricter cap
+    # Never above the UL: a safety limit, not a preference to override.
     bound = NutrientBound(
         nutrient=SUPPLEMENTAL_MAGNESIUM,
         unit="mg",
@@ -530,7 +532,8 @@ def supplement_targets(
         source="DRI UL for magnesium from supplements and medications only "
         "(IOM 1997; NIH ODS Magnesium fact sheet), via foods/dri_full.csv",
     )
-    return targets.model_copy(update={"bounds": [*targets.bounds, bound]})
+    others = [b for b in targets.bounds if b.nutrient != SUPPLEMENTAL_MAGNESIUM]
+    return targets.model_copy(update={"bounds": [*others, bound]})
 
 
 def supplement_notes(request: PlanRequest) -> list[str]:
