@@ -699,6 +699,13 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         k = req.max_days_per_food or math.ceil(req.days / 2)
         pinned = {facts[p.food]["base"] for p in req.pins if p.food in facts}
         pinned |= {facts[f]["base"] for f in req.include if f in facts}
+        # The documented sole-source widening, by base (as check_plan allows).
+        wide: dict[str, int] = {}
+        if req.max_days_per_food is None:
+            wider = widen_variety_for_sole_sources(req, plan.targets, table)[0]
+            for fid, days in wider.items():
+                base = facts[fid]["base"] if fid in facts else fid
+                wide[base] = max(wide.get(base, 0), days)
         for base, n in base_days.items():
             if base not in pinned:
-                assert n <= k, (base, n, k)
+                assert n <= max(k, wide.get(base, 0)), (base, n, k)

@@ -368,3 +368,14 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
         assert bound is not None
         assert bound.maximum == 350
         assert day.total(SUPPLEMENTAL_MAGNESIUM).amount == taken
+
+
+def test_a_tablet_may_be_taken_every_day() -> None:
+    # Two days: the default variety rule allows a food on 1 day only, and
+    # without fortified foods the tablet is the one B12 source, so it must
+    # come on both days (the variety rule is food's, not a supplement's).
+    request = {**VEGAN_NO_FORTIFIED, "days": 2, "supplements": ["vitamin-b12-250ug"]}
+    result = _plan(request)
+    taken = [i.day for i in result.items if i.food_id == "vitamin-b12-250ug"]
+    assert taken == [1, 2]
+    check_plan(result, with_supplements(load_foods(), result.request))
