@@ -372,7 +372,8 @@ def unsafe_supplements(
 
 def is_supplement(table: FoodTable) -> NDArray[np.bool_]:
     """Return a mask of the table's supplement rows."""
-    if not table.has_column("category"):
+    # Only a table with_supplements built has supplement rows (and this column).
+    if not table.has_column(SUPPLEMENTAL_MAGNESIUM) or not table.has_column("category"):
         return np.zeros(len(table), dtype=bool)
     return np.array(
         [c == SUPPLEMENT_CATEGORY for c in table.texts("category")], dtype=bool

@@ -224,6 +224,15 @@ def test_reports_list_supplements_apart_from_food(
     assert "Supplements (not food)" in mealplan.render_markdown(vegan_plan)
     html = mealplan.render_html(vegan_plan)
     assert 'class="mp-supplements"' in html
+    # The web page's fragment: the tablet in its own section, in no meal.
+    from mealplan._html import render_fragment
+    from mealplan._page import page_html
+
+    fragment = render_fragment(vegan_plan, interactive=True)
+    meals, _, after = fragment.partition('<section class="mp-supplements"')
+    assert "vitamin-b12-250ug" not in meals
+    assert "vitamin-b12-250ug" in after
+    assert 'id="supplements"' in page_html()
     # JSON: the item says what it is, and a saved plan reads back.
     data = json.loads(mealplan.render_json(vegan_plan))
     kinds = {i["food_id"]: i["kind"] for d in data["days"] for i in d["items"]}
