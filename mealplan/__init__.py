@@ -88,6 +88,7 @@ if _typing.TYPE_CHECKING:
         render_markdown,
         render_text,
     )
+    from mealplan._supplements import Supplement, load_supplements
     from mealplan._targets import estimated_energy_requirement, targets_for
 
 __version__ = "0.1.0"
@@ -141,6 +142,7 @@ __all__ = [
     "SolverError",
     "SolverName",
     "Suggestion",
+    "Supplement",
     "TargetError",
     "UnknownFoodError",
     "UnknownNutrientError",
@@ -150,6 +152,7 @@ __all__ = [
     "explain",
     "grocery_list",
     "load_foods",
+    "load_supplements",
     "merge_patch",
     "parse_request",
     "plan",
@@ -213,11 +216,13 @@ _LAZY: dict[str, str] = {
     "Sex": "mealplan._models",
     "SolverName": "mealplan._models",
     "Suggestion": "mealplan._models",
+    "Supplement": "mealplan._supplements",
     "default_meal_structure": "mealplan._models",
     "estimated_energy_requirement": "mealplan._targets",
     "explain": "mealplan._explain",
     "grocery_list": "mealplan._report",
     "load_foods": "mealplan._catalog",
+    "load_supplements": "mealplan._supplements",
     "merge_patch": "mealplan._advice",
     "parse_request": "mealplan._planner",
     "plan": "mealplan._planner",

@@ -178,6 +178,12 @@ def vitamin_d_form(table: FoodTable, food_id: str) -> str | None:
     value = food.nutrients.get("vitamin_d_ug")
     if value is None or value != value or value <= 0:
         return None
+    if food.category == "supplements":
+        # A supplement's form is on its label (foods/supplements.csv).
+        from mealplan._supplements import load_supplements
+
+        forms = {s.id: s.vitamin_d_form for s in load_supplements()}
+        return forms.get(food_id) or "D2 or D3"
     text = _text(table, food_id).lower()
     if "mushroom" in text:
         return "D2"

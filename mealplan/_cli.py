@@ -235,6 +235,21 @@ def _add_plan(commands: Any) -> None:
         help="repeatable; gluten or lactose: plan without them",
     )
     g.add_argument(
+        "--supplements",
+        action="store_true",
+        default=None,
+        help="also allow single-nutrient supplements (vitamin D3, B12, magnesium, "
+        "calcium tablets) where the person's life-stage ULs allow them; listed "
+        "apart from the food (default: foods only)",
+    )
+    g.add_argument(
+        "--supplement",
+        action="append",
+        metavar="ID",
+        help="repeatable; allow only these supplements, e.g. vitamin-b12-250ug "
+        "(ids in foods/supplements.csv)",
+    )
+    g.add_argument(
         "--include",
         action="append",
         metavar="ID",
@@ -356,6 +371,7 @@ def _request(args: argparse.Namespace) -> PlanRequest:
         "free_from": args.free_from,
         "panel": args.panel,
         "absorbable_calcium": args.absorbable_calcium,
+        "supplements": args.supplement or args.supplements,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,
         "budget_per_day": args.budget,

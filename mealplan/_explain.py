@@ -363,6 +363,10 @@ def explain(
             "to re-solve a multi-day plan)."
         )
     table = foods if foods is not None else load_foods()
+    # A plan with supplements names them: the table gets their rows.
+    from mealplan._supplements import with_supplements
+
+    table = with_supplements(table, plan.request)
     return Explanation(
         objective=_objective_words(plan),
         binding=binding,

@@ -32,6 +32,12 @@ from mealplan._report import (
     portions_text,
     unit_label,
 )
+from mealplan._supplements import (
+    SUPPLEMENTS_ADVICE,
+    SUPPLEMENTS_HEADING,
+    supplement_lines,
+    with_supplements,
+)
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -250,6 +256,28 @@ def _meal_html(
     )
 
 
+def _supplements_html(day: int, items: Sequence[PlanItem]) -> str:
+    """Show a day's supplements in a section of their own (never as food)."""
+    lines = supplement_lines(items)
+    if not lines:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(s.name)}<br><small>{escape(s.food_id)}</small></td>"
+        f"<td>{escape(portions_text(s.tablets, f'1 {s.unit}'))}</td>"
+        f"<td>{escape(s.adds)}</td><td>{escape(s.form)}</td>"
+        f"<td>{escape(s.buy)}</td></tr>"
+        for s in lines
+    )
+    return (
+        f'<section class="mp-supplements" data-day="{day}">'
+        f"<h3>{escape(SUPPLEMENTS_HEADING)}</h3>"
+        '<div class="mp-table"><table><thead><tr><th>Supplement</th><th>Amount</th>'
+        "<th>Adds</th><th>Form</th><th>Buy one</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+        f"<p><small>{escape(SUPPLEMENTS_ADVICE)}</small></p></section>"
+    )
+
+
 def _days_html(plan: MealPlan, *, interactive: bool) -> str:
     out = []
     for day in plan.days:
@@ -261,8 +289,10 @@ def _days_html(plan: MealPlan, *, interactive: bool) -> str:
                 f'<button type="button" class="mp-regenerate" data-day="{day.day}">'
                 f"Another day {day.day}</button>"
             )
-        for meal, items in _meal_groups(day.items):
+        food_items = [i for i in day.items if i.kind != "supplement"]
+        for meal, items in _meal_groups(food_items):
             out.append(_meal_html(day.day, meal, items, interactive=interactive))
+        out.append(_supplements_html(day.day, day.items))
         if len(plan.days) > 1:
             out.append(f"<h3>Nutrient coverage, day {day.day}</h3>")
             out.append(coverage_chart(plan, day.totals))
@@ -295,7 +325,8 @@ def _citations_html(plan: MealPlan, foods: FoodTable | None) -> str:
         return ""
     seen: dict[str, PlanItem] = {}
     for item in plan.items:
-        seen.setdefault(item.food_id, item)
+        if item.kind != "supplement":  # no food, and no article names one
+            seen.setdefault(item.food_id, item)
     rows = []
     for fid, item in sorted(seen.items(), key=lambda kv: kv[1].name.lower()):
         mentions = food_mentions(foods, fid)
@@ -312,18 +343,35 @@ def _citations_html(plan: MealPlan, foods: FoodTable | None) -> str:
 
 
 def _grocery_html(plan: MealPlan, foods: FoodTable | None) -> str:
+    everything = grocery_list(plan, foods)
     rows = "".join(
         f"<tr><td>{escape(g.food_group or 'Other')}</td><td>{escape(g.name)}</td>"
         f"<td>{escape(portions_text(g.portions, g.portion_description))}</td>"
         f'<td class="num">{number(g.grams)} g</td>'
         f'<td class="num">{escape(money(g.cost))}</td></tr>'
-        for g in grocery_list(plan, foods)
+        for g in everything
+        if g.kind != "supplement"
+    )
+    pills = "".join(
+        f"<tr><td>{escape(g.name)}</td>"
+        f"<td>{escape(portions_text(g.portions, g.portion_description))}</td>"
+        f"<td>{escape(g.note or '')}</td></tr>"
+        for g in everything
+        if g.kind == "supplement"
+    )
+    extra = (
+        f"<h3>{escape(SUPPLEMENTS_HEADING)}</h3>"
+        '<div class="mp-table"><table class="mp-grocery-supplements"><thead><tr>'
+        "<th>Supplement</th><th>Amount</th><th>Note</th></tr></thead>"
+        f"<tbody>{pills}</tbody></table></div>"
+        if pills
+        else ""
     )
     return (
         '<section class="mp-grocery"><h2>Grocery list</h2><div class="mp-table">'
         "<table><thead><tr><th>Group</th><th>Food</th><th>Amount</th>"
         '<th class="num">Grams</th><th class="num">Cost</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div></section>"
+        f"<tbody>{rows}</tbody></table></div>{extra}</section>"
     )
 
 
@@ -416,6 +464,7 @@ def render_fragment(
         from mealplan._catalog import load_foods
 
         foods = load_foods()
+    foods = with_supplements(foods, result.request)
     return _plan_body(result, foods, interactive=interactive)
 
 

@@ -684,6 +684,16 @@ class PlanRequest(_Model):
         description="Food ids, words of food names, or categories never to plan "
         "(a filter, like exclude).",
     )
+    supplements: bool | Annotated[list[Name], Field(max_length=50)] = Field(
+        default=False,
+        description="Optional single-nutrient supplements as candidates beside "
+        "food (off by default: foods only): true for every bundled one "
+        "(foods/supplements.csv: vitamin D3, B12, magnesium, calcium tablets), or "
+        "a list of supplement ids. Needs a person; each is offered only where its "
+        "dose fits the person's life-stage ULs (magnesium from supplements at "
+        "most its UL, e.g. 350 mg a day for adults). Plans list them apart from "
+        "the food (PlanItem.kind 'supplement').",
+    )
     variety_seed: int | None = Field(
         default=None,
         description="Seed of a small deterministic preference perturbation: two "
@@ -715,6 +725,18 @@ class PlanRequest(_Model):
             if not self.meals:
                 msg = "meals must list at least one meal, or be null for no meal split"
                 raise ValueError(msg)
+        if self.supplements and self.person is None:
+            msg = (
+                "supplements need a person (age and sex), to check each supplement "
+                "against the life-stage ULs; give a person or turn supplements off"
+            )
+            raise ValueError(msg)
+        if self.supplements and "supplements" in {m.name for m in self.meals or []}:
+            msg = (
+                "a meal may not be named 'supplements' when supplements are on "
+                "(they are listed under that name); rename the meal"
+            )
+            raise ValueError(msg)
         entries: list[Pin | Ban] = [*self.pins, *self.bans]
         for entry in entries:
             if entry.days and max(entry.days) > self.days:
@@ -776,6 +798,12 @@ class PlanItem(_Model):
             description="How a part_of item goes with its item, as a report says "
             "it: 'cooked with 1½ tsp olive oil'.",
         )
+    )
+    kind: Literal["food", "supplement"] = Field(
+        default="food",
+        description="'supplement' for a single-nutrient supplement (a request's "
+        "supplements option), listed apart from the food; its grams are a "
+        "bookkeeping 1 g a unit, not its weight.",
     )
 
 
@@ -842,6 +870,11 @@ class GroceryItem(_Model):
     converted: bool = False
     from_foods: list[str] = Field(default_factory=list)
     note: str | None = None
+    kind: Literal["food", "supplement"] = Field(
+        default="food",
+        description="'supplement' for a supplement of the plan (listed apart; "
+        "grams 0, portions are its units, no price in the data).",
+    )
 
 
 class MealPlan(_Model):
@@ -923,6 +956,15 @@ class MealPlan(_Model):
                 if item.day != number:
                     msg = f"item {item.food_id[:40]!r} of day {number} says day {item.day}"
                     raise ValueError(msg)
+                if item.kind == "supplement":
+                    if not self.request.supplements:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} is a "
+                            "supplement but the request has supplements off"
+                        )
+                        raise ValueError(msg)
+                    if item.meal in (None, "supplements"):
+                        continue  # listed apart from the meals, never in one
                 if meals is None and item.meal is not None:
                     msg = (
                         f"item {item.food_id[:40]!r} names meal {item.meal!r} but the "

@@ -304,6 +304,7 @@ def _guided(
     bound = lp.objective
     pinned = {f for f, _, _ in problem.pins}
     support = {f for (_, _, f), u in lp.units.items() if u > 1e-6} | pinned
+    support |= problem.supplements
     candidates: list[set[int]] = [support]
     structured = problem.structure is not None and bool(problem.structure.parts)
     widen = _WIDEN_STRUCTURED if structured else _WIDEN

@@ -91,6 +91,9 @@ vitamin B12 needs, and the rest of the Dietary Reference Intakes.</p>
 <div class="allergies" role="group" aria-label="Allergies">
 <span>Allergies:</span> {allergies}
 </div>
+<label class="chip"><input type="checkbox" id="supplements" name="supplements">
+  Allow single-nutrient supplements (vitamin D, B12, magnesium, calcium
+  tablets; listed apart from the food)</label>
 <label class="wide">Leave out (food ids, words of names or food groups, comma
 separated) <input id="exclude" name="exclude" type="text"
   placeholder="e.g. liver, spinach"></label>

@@ -78,6 +78,13 @@ from mealplan._problem import (
 from mealplan._report import nutrient_label
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
+from mealplan._supplements import (
+    SUPPLEMENT_CATEGORY,
+    SUPPLEMENTS_MEAL,
+    supplement_notes,
+    supplement_targets,
+    with_supplements,
+)
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
 from mealplan._weekly_seed import rotation_seed
@@ -157,6 +164,8 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
     if request.absorbable_calcium:
         targets = absorbable_targets(targets)
     targets = without_sparse_minimums(targets, table)
+    if request.supplements and table.has_column("magnesium_supplemental_mg"):
+        targets = supplement_targets(targets, request)
     for bound in targets.bounds:
         if bound.nutrient not in table.nutrients:
             msg = (
@@ -196,6 +205,8 @@ def plan(
     req = parse_request(request)
     table = food_table(foods, "plan")
     table = table if table is not None else load_foods()
+    # Optional supplements (off by default) join the table as their own rows.
+    table = with_supplements(table, req)
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit)
@@ -230,7 +241,14 @@ def plan(
         )
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, deadline)
-    return _assemble(req, targets, table, problem, solution, extra_notes=variety_notes)
+    return _assemble(
+        req,
+        targets,
+        table,
+        problem,
+        solution,
+        extra_notes=[*variety_notes, *supplement_notes(req)],
+    )
 
 
 def _first_plan(
@@ -292,6 +310,12 @@ def _day_by_day(
     for fid, days in (wider or {}).items():
         b = base.get(fid, fid)
         limits[b] = max(limits.get(b, limit), days)
+    if req.supplements:
+        # No variety rule for a supplement: it may be taken every day.
+        categories = table.texts("category")
+        for fid, category in zip(table.ids, categories, strict=True):
+            if category == SUPPLEMENT_CATEGORY:
+                limits[base.get(fid, fid)] = req.days
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
@@ -568,9 +592,13 @@ def _item(
     energy_f = _number(columns.energy[r])
     description, _ = columns.table.default_portion(fid)
     ndb = columns.ndb[r]
+    pill = columns.category[r] == SUPPLEMENT_CATEGORY
+    meal = problem.meals[m]
     return PlanItem(
         day=d + 1,
-        meal=problem.meals[m].name if problem.meals[m].slot is not None else None,
+        meal=meal.name
+        if meal.slot is not None or (pill and meal.name == SUPPLEMENTS_MEAL)
+        else None,
         food_id=fid,
         name=columns.name[r],
         ndb_no=ndb or None,
@@ -581,6 +609,7 @@ def _item(
         energy_kcal=round(energy_f * grams / 100.0, 4)
         if energy_f is not None
         else None,
+        kind="supplement" if pill else "food",
     )
 
 
@@ -594,6 +623,7 @@ class _ItemColumns:
         self.energy = table.numbers(Nutrient.ENERGY.value)
         self.name = table.texts("name")
         self.ndb = table.texts("ndb_no")
+        self.category = table.texts("category")
 
 
 def _day_items(
@@ -810,6 +840,7 @@ def regenerate(
     req = previous.request
     table = food_table(foods, "regenerate")
     table = table if table is not None else load_foods()
+    table = with_supplements(table, req)
     day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]
     if meal is not None and meal not in meal_names:

@@ -52,6 +52,7 @@ from mealplan._models import (
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 from mealplan._safety import safety_filter
 from mealplan._structure import energy_scale
+from mealplan._supplements import SUPPLEMENTS_MEAL, is_supplement, offered_supplements
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -87,7 +88,7 @@ ATWATER = {
 DEFAULT_MAX_PORTIONS = 3.0
 # A meal holds at most this many foods of one category (two vegetables make a
 # plate; three legumes or two kinds of almonds at one meal do not).
-CATEGORY_CAPS = {"vegetables": 2, "fruits": 2}
+CATEGORY_CAPS = {"vegetables": 2, "fruits": 2, "supplements": 100}
 DEFAULT_CATEGORY_CAP = 1
 
 # The default objective steers each day towards the USDA Healthy U.S.-Style
@@ -444,6 +445,10 @@ class Problem:
     """Pattern group -> servings per unit of the foods credited by their FPED
     equivalents (dishes, :mod:`mealplan._fped`); ``pattern_credit`` is zero
     for those foods, which belong to no single group."""
+    supplements: frozenset[int] = frozenset()
+    """Candidate indices that are supplements (a handful: every restricted
+    model keeps them, so the LP's liking for a fraction of the biggest dose
+    does not decide which dose a plan takes)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -551,6 +556,15 @@ def build_problem(
     allowed = set(all_ids)
     # Life-stage safety is not a group the diagnosis may switch off.
     allowed -= safety_filter(request, table)
+    # Supplement rows: only those the request allows and the life stage's ULs fit.
+    supplement = is_supplement(table)
+    if supplement.any():
+        offered = offered_supplements(request)
+        allowed -= {
+            fid
+            for fid, s in zip(all_ids, supplement, strict=True)
+            if s and fid not in offered
+        }
     if request.diet is not Diet.OMNIVORE and impose(GroupKind.DIET):
         allowed &= set(table.allowed(diet=request.diet))
     if request.allergies and impose(GroupKind.ALLERGIES):
@@ -621,6 +635,11 @@ def build_problem(
     elif integer:
         max_units = np.maximum(np.floor(max_units + 1e-9), 1.0)
     min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
+    pills = supplement[rows] if len(rows) else np.zeros(0, dtype=bool)
+    if pills.any():
+        # Whole tablets only, at most the row's units a day (its max_portions).
+        max_units = np.where(pills, max_portions * units_per_portion, max_units)
+        min_units = np.where(pills, units_per_portion, min_units)
 
     nutrient_cols = {b.nutrient for b in targets.bounds}
     if request.macro_limits and targets.macro_shares:
@@ -647,6 +666,18 @@ def build_problem(
     meals, structured = restrict_meals(
         request, table, rows, meals, lambda n: impose(GroupKind.STRUCTURE, n)
     )
+    if pills.any() and len(meals) > 1:
+        # Supplements are no meal's food: they sit in a part of their own.
+        from dataclasses import replace
+
+        own = tuple(int(k) for k in np.flatnonzero(pills))
+        meals = (
+            *(
+                replace(m, foods=tuple(f for f in m.foods if not pills[f]))
+                for m in meals
+            ),
+            MealRow(SUPPLEMENTS_MEAL, None, (0.0, 1.0), 0, len(own), own),
+        )
     structure = prepare(
         request,
         table,
@@ -656,6 +687,11 @@ def build_problem(
         lambda n: impose(GroupKind.STRUCTURE, n),
         cap_scale=cap_scale,
     )
+    if pills.any() and structure is not None and structure.jitter is not None:
+        # A tablet has no taste: the per-person preference leaves it alone.
+        from dataclasses import replace as _replace
+
+        structure = _replace(structure, jitter=np.where(pills, 0.0, structure.jitter))
     meal_index = {m.name: k for k, m in enumerate(meals)}
     bounds, macro = _bounds(request, targets, impose)
 
@@ -765,7 +801,10 @@ def build_problem(
         shortfall=request.allow_shortfall and not extra.hard,
         disabled=off,
         impossible=frozenset(impossible - off),
-        penalty=MappingProxyType({index[f]: w for f, w in extra.penalty if f in index}),
+        penalty=MappingProxyType(
+            _supplement_charge(pills, coef, bounds, units_per_portion)
+            | {index[f]: w for f, w in extra.penalty if f in index}
+        ),
         use_cost=MappingProxyType(
             {index[f]: w for f, w in extra.use_cost if f in index}
         ),
@@ -777,8 +816,41 @@ def build_problem(
         structure=structure,
         max_days_for=MappingProxyType(
             {index[f]: n for f, n in extra.wider_days if f in index}
+            # No variety rule for a supplement: it may be taken every day.
+            | {int(k): request.days for k in np.flatnonzero(pills)}
         ),
+        supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
     )
+
+
+SUPPLEMENT_CHARGE = 0.2
+"""Objective charge per supplement tablet, in servings: foods come first, and
+a tablet is taken where it spares the day more than that (plus the charge
+every food the article does not name carries)."""
+
+
+def _supplement_charge(
+    pills: NDArray[np.bool_],
+    coef: Mapping[str, NDArray[np.float64]],
+    bounds: tuple[BoundRow, ...],
+    units_per_portion: float,
+) -> dict[int, float]:
+    """Charge each supplement tablet, a little more for a bigger dose.
+
+    Beside :data:`SUPPLEMENT_CHARGE`, ``0.05 * log2(1 + m)`` servings, where
+    ``m`` is how many times a tablet covers the minimums it counts for: the
+    smallest dose that does the job wins (250 ug of B12 over 1,000 ug), by
+    more than the solver's absolute tolerance.
+    """
+    out: dict[int, float] = {}
+    for k in np.flatnonzero(pills):
+        cover = sum(
+            float(coef[b.key][k]) * units_per_portion / b.value
+            for b in bounds
+            if b.sense == ">=" and b.value > 0 and b.key in coef
+        )
+        out[int(k)] = SUPPLEMENT_CHARGE + 0.05 * math.log2(1.0 + cover)
+    return out
 
 
 def _meals(

@@ -33,6 +33,13 @@ from mealplan._models import (
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
 from mealplan._panel import REPORTED_ONLY, compact_panel
 from mealplan._structure import fat_amount_text
+from mealplan._supplements import (
+    SUPPLEMENTAL_MAGNESIUM,
+    SUPPLEMENTS_ADVICE,
+    SUPPLEMENTS_HEADING,
+    supplement_lines,
+    with_supplements,
+)
 
 if TYPE_CHECKING:
     from mealplan._explain import Explanation
@@ -127,6 +134,8 @@ def money(x: float | None) -> str:
 
 def nutrient_label(nutrient: str) -> str:
     """Return a readable nutrient name (``vitamin B12``; ``iron`` for ``iron_mg``)."""
+    if nutrient == SUPPLEMENTAL_MAGNESIUM:
+        return "magnesium from supplements"
     try:
         return str(Nutrient(nutrient).label)
     except ValueError:
@@ -284,8 +293,9 @@ def _footer() -> list[_Block]:
 
 def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | None:
     if foods is not None:
-        return foods
-    table = load_foods(dishes=True)
+        # A plan with supplements names them: the table gets their rows.
+        return with_supplements(foods, plan.request)
+    table = with_supplements(load_foods(dishes=True), plan.request)
     # A plan made with a caller's table: the bundled one knows none of its foods.
     if all(item.food_id in table for item in plan.items):
         return table
@@ -495,7 +505,8 @@ def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
         return []  # a caller's table: no article mentions to show
     seen: dict[str, PlanItem] = {}
     for item in plan.items:
-        seen.setdefault(item.food_id, item)
+        if item.kind != "supplement":  # no food, and no article names one
+            seen.setdefault(item.food_id, item)
     bullets = []
     for fid, item in sorted(seen.items(), key=lambda kv: kv[1].name.lower()):
         mentions = food_mentions(foods, fid)
@@ -522,7 +533,8 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         title = "Today's meals" if len(plan.days) == 1 else f"Day {day.day}"
         cost = "" if day.cost is None else f" — {money(day.cost)}"
         blocks.append(_Heading(2, title + cost))
-        blocks.append(_items_table(day.items, day.totals, focus, foods, clip=clip))
+        food_items = [i for i in day.items if i.kind != "supplement"]
+        blocks.append(_items_table(food_items, day.totals, focus, foods, clip=clip))
         blocks.append(
             _Para(
                 "Share of the day's "
@@ -531,6 +543,7 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
                 + (" (n/a: no USDA value)." if foods is not None else ".")
             )
         )
+        blocks += _supplement_blocks(day.items, clip=clip)
         blocks.append(_Heading(3, f"Nutrients, day {day.day}"))
         blocks.append(_totals_table(plan, day.totals))
         missing = _missing_notes(day.totals)
@@ -545,6 +558,27 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         if sources:
             blocks.append(_Bullets(sources))
     return blocks
+
+
+def _supplement_blocks(items: Sequence[PlanItem], *, clip: bool) -> list[_Block]:
+    """Show the day's supplements apart from its food (never as food)."""
+    lines = supplement_lines(items)
+    if not lines:
+        return []
+    rows = [
+        [s.name, portions_text(s.tablets, f"1 {s.unit}"), s.adds, s.form, s.buy]
+        for s in lines
+    ]
+    return [
+        _Heading(3, SUPPLEMENTS_HEADING),
+        Table(
+            ["Supplement", "Amount", "Adds", "Form", "Buy one"],
+            rows,
+            set(),
+            {0: _NAME_WIDTH, 3: 30, 4: 30} if clip else {},
+        ),
+        _Para(SUPPLEMENTS_ADVICE),
+    ]
 
 
 def _sources_lines(
@@ -753,7 +787,10 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
             item.portion_description,
         )
     out = []
+    pills = {i.food_id for i in plan.items if i.kind == "supplement"}
     for p in shopping(plan, table):
+        if p.key in pills:
+            continue  # listed apart below: a supplement is not food
         if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
             portions, description = p.grams / p.unit_grams, p.unit
         elif not p.converted and p.key in plan_portions:
@@ -778,10 +815,27 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
             )
         )
     out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
+    for s in supplement_lines(plan.items):
+        out.append(
+            GroceryItem(
+                food_id=s.food_id,
+                name=s.name,
+                food_group="Dietary supplements",
+                grams=0.0,
+                portions=s.tablets,
+                portion_description=f"1 {s.unit}",
+                cost=None,
+                from_foods=[s.food_id],
+                note=f"a supplement, not food: {s.buy}" if s.buy else "a supplement",
+                kind="supplement",
+            )
+        )
     return out
 
 
-def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]:
+def _grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[_Block]:
+    items = [g for g in everything if g.kind != "supplement"]
+    pills = [g for g in everything if g.kind == "supplement"]
     rows = [
         [
             g.food_group or "Other",
@@ -834,6 +888,23 @@ def _grocery_blocks(items: Sequence[GroceryItem], *, clip: bool) -> list[_Block]
             _Para(
                 "Bought raw or dry for cooked foods (amounts from USDA protein "
                 f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
+            )
+        )
+    if pills:
+        blocks.append(_Para(f"{SUPPLEMENTS_HEADING}, no price in the data:"))
+        blocks.append(
+            Table(
+                ["Supplement", "Amount", "Buy one"],
+                [
+                    [
+                        g.name,
+                        portions_text(g.portions, g.portion_description),
+                        (g.note or "").removeprefix("a supplement, not food: "),
+                    ]
+                    for g in pills
+                ],
+                set(),
+                {0: _NAME_WIDTH, 2: 40} if clip else {},
             )
         )
     return blocks

@@ -73,6 +73,86 @@ def _applies(row: dict[str, str], person: Any) -> bool:
     return not stage
 
 
+SUPPLEMENTS_CSV = Path(__file__).resolve().parents[1] / "foods" / "supplements.csv"
+SUPPLEMENTAL_MAGNESIUM = "magnesium_supplemental_mg"
+# What each supplement nutrient's UL limits (reference README and the NIH ODS
+# fact sheets): magnesium from supplements only, vitamin D and calcium total
+# intake; B12 has no UL.
+SUPPLEMENT_UL_LIMITS = {
+    "magnesium_mg": "supplements",
+    "vitamin_d_ug": "total",
+    "calcium_mg": "total",
+    "vitamin_b12_ug": None,
+}
+
+
+def supplement_rows() -> dict[str, dict[str, str]]:
+    """The bundled supplements, read with the csv module alone."""
+    with SUPPLEMENTS_CSV.open(encoding="utf-8") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def dri_ul(person: Any, column: str) -> float | None:
+    """The UL of ``column`` (e.g. ``magnesium_mg``) for ``person``, None if ND."""
+    for row in _dri_rows():
+        column_of = f"{row['nutrient']}_{row['unit']}"
+        if row["kind"] == "UL" and column_of == column and _applies(row, person):
+            return float(row["value"])
+    return None
+
+
+def _supplement_row(item: Any, req: Any) -> dict[str, str]:
+    """Check one supplement item against its request and its row; return the row."""
+    rows = supplement_rows()
+    assert req.supplements, (item.food_id, "supplement with supplements off")
+    assert item.food_id in rows, item.food_id
+    if req.supplements is not True:
+        assert item.food_id in req.supplements, item.food_id
+    row = rows[item.food_id]
+    assert item.meal == "supplements", item.meal
+    # Whole tablets, at most the row's units a day.
+    assert item.portions == round(item.portions) >= 1, item.portions
+    assert item.portions <= int(row["units_per_day"]), item.portions
+    person = req.person
+    assert person is not None
+    assert person.age >= float(row["min_age_years"]), (item.food_id, person.age)
+    if req.diet.value != "omnivore":
+        assert row[req.diet.value] == "true", (item.food_id, req.diet)
+    allergens = {a for a in row["allergens"].split(";") if a}
+    assert not allergens & {a.value for a in req.allergies}, item.food_id
+    limits = SUPPLEMENT_UL_LIMITS[row["nutrient"]]
+    if limits is not None:
+        # The one tablet's daily dose alone must fit the life stage's UL.
+        ul = dri_ul(person, row["nutrient"])
+        assert ul is not None, (item.food_id, "no UL for this life stage")
+        assert float(row["dose"]) * int(row["units_per_day"]) <= ul, item.food_id
+    return row
+
+
+def _check_supplement_uls(
+    req: Any, totals: dict[str, float], pills: Counter[str], day: int
+) -> None:
+    """Every supplement-specific UL: magnesium from supplements; D, Ca in total."""
+    if not pills:
+        return
+    for column, limits in SUPPLEMENT_UL_LIMITS.items():
+        if limits is None or pills[column] <= 0:
+            continue
+        ul = dri_ul(req.person, column)
+        assert ul is not None, (day, column)
+        amount = pills[column] if limits == "supplements" else totals[column]
+        assert _le(amount, ul), (day, column, amount, ul)
+
+
+def _foods_only(plan: MealPlan) -> MealPlan:
+    """The plan without its supplements (the meal-structure rules are food's)."""
+    days = [
+        d.model_copy(update={"items": [i for i in d.items if i.kind != "supplement"]})
+        for d in plan.days
+    ]
+    return plan.model_copy(update={"days": days})
+
+
 def _check_panel(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str] = frozenset()
 ) -> None:
@@ -194,8 +274,16 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
         grams: Counter[str] = Counter()
         meal_energy: Counter[str] = Counter()
         meal_foods: dict[str, list[str]] = {}
+        # Supplements: their dose from foods/supplements.csv, not the table.
+        pills: Counter[str] = Counter()
+        pill_ids: set[str] = set()
         for item in day.items:
             fid = item.food_id
+            if item.kind == "supplement":
+                row_s = _supplement_row(item, req)
+                pills[row_s["nutrient"]] += float(row_s["dose"]) * item.portions
+                pill_ids.add(fid)
+                continue
             assert fid in frame.index, fid
             row = frame.loc[fid]
             assert fid not in ruled_out, (fid, "life-stage safety or free_from")
@@ -250,8 +338,11 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                 )
         totals = {
             col: sum(g * _value(frame, fid, col) / 100 for fid, g in grams.items())
+            + pills[col]
             for col in table.nutrients
         }
+        totals[SUPPLEMENTAL_MAGNESIUM] = pills["magnesium_mg"]
+        _check_supplement_uls(req, totals, pills, day.day)
         for col, value in totals.items():
             totals_sum[col] += value
         focus_average = req.nutrient_period.value == "average" and req.days > 1
@@ -288,7 +379,9 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     assert _le(kcal, hi * energy), (col, kcal)
         # Counts, meals, budget, includes.
         if req.max_foods is not None:
-            assert len(grams) <= req.max_foods, (day.day, len(grams))
+            # A supplement counts as an item of the day, as the model counts it.
+            count = len(grams) + len(pill_ids)
+            assert count <= req.max_foods, (day.day, count)
         if req.meals is not None:
             day_energy = sum(meal_energy.values())
             for name_, spec in meals.items():
@@ -365,7 +458,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
     for entry in req.dislikes:
         assert fid_matches_none(plan, table, entry), entry
     if req.structure:
-        check_structure(plan, table)
+        check_structure(_foods_only(plan), table)
 
 
 def assert_irreducible(
@@ -661,6 +754,13 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         k = req.max_days_per_food or math.ceil(req.days / 2)
         pinned = {facts[p.food]["base"] for p in req.pins if p.food in facts}
         pinned |= {facts[f]["base"] for f in req.include if f in facts}
+        # The documented sole-source widening, by base (as check_plan allows).
+        wide: dict[str, int] = {}
+        if req.max_days_per_food is None:
+            wider = widen_variety_for_sole_sources(req, plan.targets, table)[0]
+            for fid, days in wider.items():
+                base = facts[fid]["base"] if fid in facts else fid
+                wide[base] = max(wide.get(base, 0), days)
         for base, n in base_days.items():
             if base not in pinned:
-                assert n <= k, (base, n, k)
+                assert n <= max(k, wide.get(base, 0)), (base, n, k)

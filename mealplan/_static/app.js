@@ -38,6 +38,7 @@ function buildRequest() {
   };
   const budget = numberOrNull("budget");
   if (budget !== null) request.budget_per_day = budget;
+  if ($("supplements").checked) request.supplements = true;
   return request;
 }
 

@@ -1,0 +1,630 @@
+"""Optional single-nutrient supplements as plan candidates (off by default).
+
+A request with ``supplements`` on (``true`` for every bundled supplement, or a
+list of supplement ids) lets the planner choose, beside food, a tablet of
+vitamin D3, vitamin B12, magnesium or calcium from ``foods/supplements.csv``:
+a vegan can take a B12 tablet instead of three cups of fortified drink. No
+multivitamin: each row is one nutrient at one dose.
+
+The data: each row is a product specification (a dose per tablet as printed
+on the Supplement Facts of common single-nutrient retail products, its form,
+and the label claims to buy by, such as "labelled vegan"); the forms and the
+upper limits are those of the NIH Office of Dietary Supplements (ODS) health
+professional fact sheets, cited per row. A supplement adds only its labelled
+dose: its other nutrients count as 0, since a Supplement Facts panel must
+declare every nutrient present in a significant amount (21 CFR 101.36(b)(2)).
+No row has a price (none is sourced), so a budget or the cost objective
+leaves supplements out and the plan says so.
+
+Safety, per life stage (the person is required):
+
+- a supplement is offered only from its ``min_age_years`` (9 y for the
+  bundled adult-strength products; younger children get none);
+- its daily dose must fit the UL for the person's age, sex and life stage
+  from ``foods/dri_full.csv``: the supplement-only magnesium UL (350 mg a day
+  from 9 y, 65 mg at 1-3 y, 110 mg at 4-8 y; food magnesium has no UL), the
+  total-intake ULs of vitamin D and calcium, none for B12 (no UL was set);
+  where the table has no UL for that life stage (ND) a magnesium, calcium or
+  vitamin D supplement is not offered;
+- the plan keeps magnesium from supplements under that UL as a bound
+  (:data:`SUPPLEMENTAL_MAGNESIUM`), and vitamin D and calcium from food and
+  supplements together under their ULs, as for food alone.
+
+Supplements are never food: they sit in their own ``supplements`` part of
+each day (not a meal; no meal rule, variety rule or pattern serving applies),
+each plan item says ``kind: "supplement"``, and every report lists them in
+their own section.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._errors import FoodTableError, RequestError
+from mealplan._resources import data_file
+from mealplan._tabletext import Columns, PortionRows
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientTargets, Person, PlanItem, PlanRequest
+
+__all__ = [
+    "SUPPLEMENTAL_MAGNESIUM",
+    "SUPPLEMENTS_ADVICE",
+    "SUPPLEMENTS_FILE",
+    "SUPPLEMENTS_HEADING",
+    "SUPPLEMENTS_MEAL",
+    "SUPPLEMENT_CATEGORY",
+    "Supplement",
+    "SupplementLine",
+    "chosen_supplements",
+    "is_supplement",
+    "load_supplements",
+    "offered_supplements",
+    "supplement_lines",
+    "supplement_notes",
+    "supplement_targets",
+    "supplement_ul",
+    "unsafe_supplements",
+    "with_supplements",
+]
+
+SUPPLEMENTS_FILE = "supplements.csv"
+SUPPLEMENT_CATEGORY = "supplements"
+"""The ``category`` of a supplement row in a table :func:`with_supplements` built."""
+SUPPLEMENTS_MEAL = "supplements"
+"""The part of each day supplements are planned in (not a meal)."""
+SUPPLEMENTAL_MAGNESIUM = "magnesium_supplemental_mg"
+"""Column and bound of magnesium from supplements only (its UL applies to them)."""
+UNIT_GRAMS = 1.0
+"""Grams of one tablet in the table: a bookkeeping unit, not the tablet's
+weight (labels do not print it); reports show supplements in tablets."""
+
+_NUTRIENTS = {
+    "vitamin_d_ug": ("vitamin_d", "ug", "total"),
+    "vitamin_b12_ug": ("vitamin_b12", "ug", "none"),
+    "magnesium_mg": ("magnesium", "mg", "supplements"),
+    "calcium_mg": ("calcium", "mg", "total"),
+}
+"""Supplement nutrient column -> (DRI nutrient, unit, what its UL limits)."""
+
+_COLUMNS = (
+    "id",
+    "name",
+    "nutrient",
+    "dose",
+    "form",
+    "vitamin_d_form",
+    "unit",
+    "units_per_day",
+    "vegan",
+    "vegetarian",
+    "pescatarian",
+    "allergens",
+    "min_age_years",
+    "label",
+    "dose_source",
+    "form_source",
+)
+_ALLERGENS = frozenset(
+    (
+        "egg",
+        "fish",
+        "milk",
+        "peanuts",
+        "sesame",
+        "shellfish",
+        "soy",
+        "tree_nuts",
+        "wheat",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Supplement:
+    """One single-nutrient supplement: a dose per unit and how to buy it."""
+
+    id: str
+    name: str
+    nutrient: str
+    dose: float
+    form: str
+    vitamin_d_form: str
+    unit: str
+    units_per_day: int
+    vegan: bool
+    vegetarian: bool
+    pescatarian: bool
+    allergens: tuple[str, ...]
+    min_age_years: float
+    label: str
+    dose_source: str
+    form_source: str
+
+    @property
+    def daily_dose(self) -> float:
+        """The most of its nutrient it can add in a day."""
+        return self.dose * self.units_per_day
+
+
+def _bad(where: str, row: int, column: str, rule: str, got: str) -> FoodTableError:
+    msg = (
+        f"The supplements table {where}, row {row}, column {column!r}: {rule} "
+        f"(got {got[:40]!r}); fix the row."
+    )
+    return FoodTableError(msg, path=where, row=row, column=column)
+
+
+def _flag(raw: dict[str, str], column: str, where: str, row: int) -> bool:
+    value = raw[column].strip().lower()
+    if value not in ("true", "false"):
+        raise _bad(where, row, column, "must be true or false", raw[column])
+    return value == "true"
+
+
+def _positive(raw: dict[str, str], column: str, where: str, row: int) -> float:
+    try:
+        value = float(raw[column])
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 100_000):
+        raise _bad(where, row, column, "must be a number in (0, 100000]", raw[column])
+    return value
+
+
+def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
+    if raw["nutrient"] not in _NUTRIENTS:
+        rule = f"must be one of {', '.join(sorted(_NUTRIENTS))}"
+        raise _bad(where, row, "nutrient", rule, raw["nutrient"])
+    allergens = tuple(a for a in raw["allergens"].split(";") if a)
+    wrong = [a for a in allergens if a not in _ALLERGENS]
+    if wrong:
+        rule = f"must be a ;-list of {', '.join(sorted(_ALLERGENS))}"
+        raise _bad(where, row, "allergens", rule, wrong[0])
+    units = _positive(raw, "units_per_day", where, row)
+    if units != int(units) or units > 4:
+        raise _bad(where, row, "units_per_day", "must be 1 to 4", raw["units_per_day"])
+    if raw["vitamin_d_form"] not in ("", "D2", "D3"):
+        rule = "must be D2, D3 or empty"
+        raise _bad(where, row, "vitamin_d_form", rule, raw["vitamin_d_form"])
+    for column in ("id", "name", "form", "unit", "dose_source", "form_source"):
+        if not raw[column].strip():
+            raise _bad(where, row, column, "must not be empty", raw[column])
+    try:
+        min_age = float(raw["min_age_years"])
+    except ValueError:
+        min_age = math.nan
+    if not (math.isfinite(min_age) and 1 <= min_age <= 120):
+        rule = "must be an age in years from 1 to 120"
+        raise _bad(where, row, "min_age_years", rule, raw["min_age_years"])
+    return Supplement(
+        id=raw["id"].strip(),
+        name=raw["name"].strip(),
+        nutrient=raw["nutrient"],
+        dose=_positive(raw, "dose", where, row),
+        form=raw["form"].strip(),
+        vitamin_d_form=raw["vitamin_d_form"],
+        unit=raw["unit"].strip(),
+        units_per_day=int(units),
+        vegan=_flag(raw, "vegan", where, row),
+        vegetarian=_flag(raw, "vegetarian", where, row),
+        pescatarian=_flag(raw, "pescatarian", where, row),
+        allergens=allergens,
+        min_age_years=min_age,
+        label=raw["label"].strip(),
+        dose_source=raw["dose_source"].strip(),
+        form_source=raw["form_source"].strip(),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str) -> tuple[Supplement, ...]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"The supplements table {path} cannot be read ({exc.strerror}); reinstall mealplan."
+        raise FoodTableError(msg, path=path) from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        msg = f"The supplements table {path} lacks column {missing[0]!r}; restore it."
+        raise FoodTableError(msg, path=path, column=missing[0])
+    out = [_parse(raw, path, n) for n, raw in enumerate(reader, start=1)]
+    seen: set[str] = set()
+    for n, s in enumerate(out, start=1):
+        if s.id in seen:
+            raise _bad(path, n, "id", "must be unique", s.id)
+        seen.add(s.id)
+    return tuple(out)
+
+
+def load_supplements(path: str | Path | None = None) -> tuple[Supplement, ...]:
+    """Return the bundled supplements (``foods/supplements.csv``) or a caller's.
+
+    Raises:
+        FoodTableError: The file is missing or a row is malformed.
+
+    """
+    return _read(str(path if path is not None else data_file(SUPPLEMENTS_FILE)))
+
+
+def chosen_supplements(request: PlanRequest) -> tuple[Supplement, ...]:
+    """Return the supplements a request allows (none when ``supplements`` is off).
+
+    Raises:
+        RequestError: A listed id is not a bundled supplement.
+
+    """
+    wanted = request.supplements
+    if wanted is False:
+        return ()
+    every = load_supplements()
+    if wanted is True:
+        return every
+    by_id = {s.id: s for s in every}
+    for sid in wanted:
+        if sid not in by_id:
+            close = difflib.get_close_matches(sid, list(by_id), n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else ""
+            msg = (
+                f"Unknown supplement {sid!r}; use one of {', '.join(sorted(by_id))}"
+                + (f" ({hint})" if hint else "")
+                + "."
+            )
+            raise RequestError(msg, [{"loc": "supplements", "msg": msg}])
+    keep = set(wanted)
+    return tuple(s for s in every if s.id in keep)
+
+
+# ------------------------------------------------------------------ the ULs
+
+
+@functools.lru_cache(maxsize=2)
+def _ul_rows(path: str) -> tuple[tuple[str, str, str, float, float, float], ...]:
+    """(nutrient_unit, life_stage, sex, age_min, age_max, value) of each UL row."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = (
+            f"The DRI table {path} cannot be read ({exc.strerror}); reinstall mealplan."
+        )
+        raise FoodTableError(msg, path=path) from exc
+    out = []
+    for raw in csv.DictReader(text.splitlines()):
+        if raw["kind"] != "UL":
+            continue
+        out.append(
+            (
+                f"{raw['nutrient']}_{raw['unit']}",
+                raw["life_stage"],
+                raw["sex"],
+                float(raw["age_min_years"]),
+                float(raw["age_max_years"]),
+                float(raw["value"]),
+            )
+        )
+    return tuple(out)
+
+
+def supplement_ul(person: Person, nutrient: str) -> float | None:
+    """Return the UL that limits ``nutrient`` from supplements for ``person``.
+
+    The magnesium UL limits supplements only; the vitamin D and calcium ULs
+    limit food and supplements together (so a dose over them alone is unsafe
+    whatever the food); B12 has none. None: no UL for that life stage.
+    """
+    stage = "pregnancy" if person.pregnancy else "lactation" if person.lactation else ""
+    for column, life_stage, sex, lo, hi, value in _ul_rows(
+        str(data_file("dri_full.csv"))
+    ):
+        if column != nutrient or sex not in ("any", person.sex.value):
+            continue
+        if not lo <= person.age < hi:
+            continue
+        special = life_stage in ("pregnancy", "lactation")
+        if special != bool(stage) or (special and life_stage != stage):
+            continue
+        return value
+    return None
+
+
+def unsafe_supplements(
+    person: Person | None, supplements: Sequence[Supplement]
+) -> dict[str, str]:
+    """Return supplement id -> why it is not offered to ``person``."""
+    out: dict[str, str] = {}
+    for s in supplements:
+        if person is None:
+            out[s.id] = "supplements need a person, to check the life-stage ULs"
+            continue
+        if person.age < s.min_age_years:
+            out[s.id] = (
+                f"not offered under {s.min_age_years:g} years "
+                "(adult-strength product; ask a paediatrician)"
+            )
+            continue
+        limits = _NUTRIENTS[s.nutrient][2]
+        if limits == "none":
+            continue
+        ul = supplement_ul(person, s.nutrient)
+        if ul is None:
+            out[s.id] = "no UL is set for this life stage (ND), so none is offered"
+        elif s.daily_dose > ul:
+            out[s.id] = f"its dose of {s.daily_dose:g} is over the UL of {ul:g} a day"
+    return out
+
+
+# ------------------------------------------------------------ table and targets
+
+
+def is_supplement(table: FoodTable) -> NDArray[np.bool_]:
+    """Return a mask of the table's supplement rows."""
+    # Only a table with_supplements built has supplement rows (and this column).
+    if not table.has_column(SUPPLEMENTAL_MAGNESIUM) or not table.has_column("category"):
+        return np.zeros(len(table), dtype=bool)
+    return np.array(
+        [c == SUPPLEMENT_CATEGORY for c in table.texts("category")], dtype=bool
+    )
+
+
+def _columns(
+    table: FoodTable, supplements: Sequence[Supplement]
+) -> tuple[Columns, PortionRows]:
+    base: Columns = table._columns  # same package, read only
+    n = len(supplements)
+    units = dict(base.units)
+    units.setdefault(SUPPLEMENTAL_MAGNESIUM, "mg")
+    numbers: dict[str, NDArray[np.float64]] = {}
+    for column, values in base.numbers.items():
+        if column in units:
+            # Only the labelled dose: a Supplement Facts panel declares every
+            # nutrient present in a significant amount (21 CFR 101.36(b)(2)).
+            extra = np.array(
+                [
+                    s.dose * 100 / UNIT_GRAMS if s.nutrient == column else 0.0
+                    for s in supplements
+                ]
+            )
+        elif column == "max_portions":
+            extra = np.array([float(s.units_per_day) for s in supplements])
+        else:
+            extra = np.full(n, np.nan)  # no sourced price
+        numbers[column] = np.concatenate([values, extra])
+    if SUPPLEMENTAL_MAGNESIUM not in base.numbers:
+        numbers[SUPPLEMENTAL_MAGNESIUM] = np.concatenate(
+            [
+                np.zeros(len(base.ids)),
+                [
+                    s.dose * 100 / UNIT_GRAMS if s.nutrient == "magnesium_mg" else 0.0
+                    for s in supplements
+                ],
+            ]
+        )
+    for values in numbers.values():
+        values.flags.writeable = False
+    flags: dict[str, NDArray[np.bool_]] = {}
+    for column, marks in base.flags.items():
+        own = {
+            "vegan": [s.vegan for s in supplements],
+            "vegetarian": [s.vegetarian for s in supplements],
+            "pescatarian": [s.pescatarian for s in supplements],
+        }.get(column, [column == "whole_units"] * n)
+        flags[column] = np.concatenate([marks, np.array(own, dtype=bool)])
+        flags[column].flags.writeable = False
+    tags: dict[str, list[tuple[str, ...]]] = {}
+    for column, lists in base.tags.items():
+        own_tags = [s.allergens if column == "allergens" else () for s in supplements]
+        tags[column] = [*lists, *own_tags]
+    texts: dict[str, list[str]] = {}
+    for column, cells in base.texts.items():
+        own_texts = {
+            "name": [s.name for s in supplements],
+            "food_group": ["Dietary supplements"] * n,
+            "category": [SUPPLEMENT_CATEGORY] * n,
+            "base": [s.id for s in supplements],
+            "provenance": [
+                f"mealplan foods/{SUPPLEMENTS_FILE}: {s.dose_source}; {s.form_source}"
+                for s in supplements
+            ],
+        }.get(column, [""] * n)
+        texts[column] = [*cells, *own_texts]
+    order = list(base.order)
+    if SUPPLEMENTAL_MAGNESIUM not in order:
+        order.insert(
+            order.index("vegan") if "vegan" in order else len(order),
+            SUPPLEMENTAL_MAGNESIUM,
+        )
+    columns = Columns(
+        ids=[*base.ids, *(s.id for s in supplements)],
+        order=order,
+        numbers=numbers,
+        flags=flags,
+        tags=tags,
+        texts=texts,
+        units=units,
+    )
+    p: PortionRows = table._portion_rows  # same package, read only
+    portions = PortionRows(
+        food_id=[*p.food_id, *(s.id for s in supplements)],
+        seq=[*p.seq, *([1] * n)],
+        amount=[*p.amount, *([1.0] * n)],
+        description=[*p.description, *(f"1 {s.unit}" for s in supplements)],
+        grams=[*p.grams, *([UNIT_GRAMS] * n)],
+        is_default=[*p.is_default, *([True] * n)],
+    )
+    for j, fid in enumerate(portions.food_id):
+        portions.by_food.setdefault(fid, []).append(j)
+    return columns, portions
+
+
+@functools.lru_cache(maxsize=16)
+def _augmented(table: FoodTable, ids: tuple[str, ...]) -> FoodTable:
+    from mealplan._catalog import FoodTable
+
+    every = {s.id: s for s in load_supplements()}
+    supplements = [every[i] for i in ids]
+    clash = [s.id for s in supplements if s.id in table]
+    if clash:
+        msg = (
+            f"The food table already has a food with the supplement id {clash[0]!r}; "
+            "rename that food or turn supplements off."
+        )
+        raise FoodTableError(msg, column="id")
+    columns, portions = _columns(table, supplements)
+    return FoodTable(
+        columns,
+        portions,
+        table._mention_rows,  # same package, read only
+        f"{table.source}+supplements",
+    )
+
+
+def with_supplements(table: FoodTable, request: PlanRequest) -> FoodTable:
+    """Return ``table`` with the request's supplements as extra rows.
+
+    The table itself when supplements are off, or when it already holds them
+    (a table this function built). Cached per table and supplement set.
+    """
+    chosen = chosen_supplements(request)
+    if not chosen or SUPPLEMENT_CATEGORY in _categories(table):
+        return table
+    return _augmented(table, tuple(s.id for s in chosen))
+
+
+def _categories(table: FoodTable) -> frozenset[str]:
+    if not table.has_column("category") or not table.has_column(SUPPLEMENTAL_MAGNESIUM):
+        return frozenset()
+    return frozenset(table.texts("category"))
+
+
+def supplement_targets(
+    targets: NutrientTargets, request: PlanRequest
+) -> NutrientTargets:
+    """Add the supplement-only magnesium UL to ``targets`` when supplements are on."""
+    from mealplan._models import BoundKind, NutrientBound
+
+    if not chosen_supplements(request) or request.person is None:
+        return targets
+    ul = supplement_ul(request.person, "magnesium_mg")
+    if ul is None:
+        return targets
+    own = targets.get(SUPPLEMENTAL_MAGNESIUM)
+    if own is not None and own.maximum is not None and own.maximum <= ul:
+        return targets  # a caller's own, stricter cap
+    # Never above the UL: a safety limit, not a preference to override.
+    bound = NutrientBound(
+        nutrient=SUPPLEMENTAL_MAGNESIUM,
+        unit="mg",
+        maximum=ul,
+        maximum_kind=BoundKind.UL,
+        source="DRI UL for magnesium from supplements and medications only "
+        "(IOM 1997; NIH ODS Magnesium fact sheet), via foods/dri_full.csv",
+    )
+    others = [b for b in targets.bounds if b.nutrient != SUPPLEMENTAL_MAGNESIUM]
+    return targets.model_copy(update={"bounds": [*others, bound]})
+
+
+def supplement_notes(request: PlanRequest) -> list[str]:
+    """Plan notes for a request with supplements on: what was offered and why not."""
+    chosen = chosen_supplements(request)
+    if not chosen:
+        return []
+    unsafe = unsafe_supplements(request.person, chosen)
+    notes = [
+        "Supplements were allowed (supplements): single-nutrient tablets at label "
+        "doses of common retail products (foods/supplements.csv), counted for "
+        "their labelled nutrient only; they are listed apart from the food. Take "
+        "a supplement on a doctor's or dietitian's advice."
+    ]
+    if unsafe:
+        notes.append(
+            "Supplements not offered for this person: "
+            + "; ".join(f"{sid} ({why})" for sid, why in sorted(unsafe.items()))
+            + "."
+        )
+    if request.budget_per_day is not None or request.objective.value == "cost":
+        notes.append(
+            "Supplements have no sourced price, so a budget or the cost objective "
+            "leaves them out."
+        )
+    return notes
+
+
+def offered_supplements(request: PlanRequest) -> frozenset[str]:
+    """Return the ids of the supplements a request allows and its person may take."""
+    chosen = chosen_supplements(request)
+    unsafe = unsafe_supplements(request.person, chosen)
+    return frozenset(s.id for s in chosen if s.id not in unsafe)
+
+
+# ------------------------------------------------------------------ reports
+
+_UNIT_WORDS = {"ug": "µg", "mg": "mg"}
+_LABELS = {
+    "vitamin_d_ug": "vitamin D",
+    "vitamin_b12_ug": "vitamin B12",
+    "magnesium_mg": "magnesium",
+    "calcium_mg": "calcium",
+}
+SUPPLEMENTS_HEADING = "Supplements (not food)"
+SUPPLEMENTS_ADVICE = (
+    "Counted for their labelled dose only; take a supplement on a doctor's or "
+    "dietitian's advice."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SupplementLine:
+    """One supplement of a plan (or a day) as reports show it."""
+
+    food_id: str
+    name: str
+    tablets: float
+    unit: str
+    adds: str
+    form: str
+    buy: str
+
+
+def supplement_lines(items: Sequence[PlanItem]) -> list[SupplementLine]:
+    """Sum the supplement items of ``items`` (a day, or a whole plan) by id."""
+    known = {s.id: s for s in load_supplements()}
+    tablets: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for item in items:
+        if item.kind == "supplement":
+            tablets[item.food_id] = tablets.get(item.food_id, 0.0) + item.portions
+            names[item.food_id] = item.name
+    out = []
+    for fid, count in tablets.items():
+        s = known.get(fid)
+        if s is None:
+            out.append(SupplementLine(fid, names[fid], count, "unit", "", "", ""))
+            continue
+        unit = _UNIT_WORDS.get(s.nutrient.rsplit("_", 1)[-1], "")
+        amount = f"{s.dose * count:,.4g} {unit}".replace(".0 ", " ")
+        out.append(
+            SupplementLine(
+                fid,
+                s.name,
+                count,
+                s.unit,
+                f"{amount} {_LABELS[s.nutrient]}",
+                s.form,
+                s.label,
+            )
+        )
+    return out
