@@ -41,6 +41,7 @@ from mealplan._batch_models import BatchError, BatchResult, BatchStatus
 from mealplan._batch_worker import (
     FAULT_ENV,
     Job,
+    default_workers,
     init_worker,
     plan_chunk,
     prepare,
@@ -69,14 +70,6 @@ BatchInput = (
 with an ``"id"`` key), or an ``(id, request)`` pair."""
 
 # ------------------------------------------------------------------- parent
-
-
-def default_workers() -> int:
-    """Return the number of CPUs this process may use (the default pool size)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -22,9 +22,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from mealplan._batch import default_workers, run_jobs
 from mealplan._batch_models import BatchResult, BatchStatus
-from mealplan._batch_worker import Job, invalid, prepare
+from mealplan._batch_worker import Job, default_workers, invalid, prepare
 
 __all__ = ["add_batch"]
 
@@ -380,6 +379,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         stack.callback(lambda: [signal.signal(s, h) for s, h in previous.items()])
         if progress is not None:
             stack.callback(progress.close)
+        # Imported here: multiprocessing and the pool are for this command only.
+        from mealplan._batch import run_jobs
+
         results = run_jobs(
             _jobs(args.input, done, skipped),
             executor=executor,

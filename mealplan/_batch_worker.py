@@ -25,12 +25,26 @@ __all__ = [
     "FAULT_ENV",
     "MAX_ID_LENGTH",
     "Job",
+    "default_workers",
     "drop_table",
     "install_table",
     "invalid",
     "plan_chunk",
     "prepare",
 ]
+
+
+def default_workers() -> int:
+    """Return the number of CPUs this process may use (the default pool size).
+
+    Here, not in :mod:`mealplan._batch`, so the CLI can say it in ``--help``
+    without importing multiprocessing for every command.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
 
 MAX_ID_LENGTH = 200
 """Longest request id accepted, in characters."""

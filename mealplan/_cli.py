@@ -34,8 +34,8 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
-from mealplan._batch import BatchResult
 from mealplan._batch_cli import add_batch
+from mealplan._batch_models import BatchResult
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._entry import hand_over
 from mealplan._errors import (
