@@ -284,7 +284,10 @@ def _witness(
     solution: Solution | None = None
     if goal == ("min", "cost") and str(req.solver) == "highs" and problem.integer:
         solution = _cheap(problem, clock)
-    if solution is None or not solution.units:
+    if solution is None or (
+        # The cheapest relaxation's infeasibility is the answer.
+        not solution.units and solution.status is not SolveStatus.INFEASIBLE
+    ):
         solution = solve(
             problem,
             solver=req.solver,
