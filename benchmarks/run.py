@@ -1266,6 +1266,7 @@ WEEK_CASES: tuple[tuple[str, int, float, dict[str, Any], bool], ...] = (
     ("28 days, 4 meals, variety", 28, 60.0, {}, False),
     # The meal structure is the default; the bare model for comparison.
     ("7 days, 4 meals, variety, structure off", 7, 30.0, {"structure": False}, False),
+    ("28 days, 4 meals, variety, structure off", 28, 60.0, {"structure": False}, False),
     # The default vegan 3-day plan at the default time limit (10 s).
     ("3 days, vegan, default time limit", 3, 10.0, {"diet": "vegan"}, False),
     # examples/vegetarian_week.py's request: the table with dishes.
@@ -1363,6 +1364,23 @@ def why_weekly(res: Mapping[str, Any], goal: Mapping[str, Any]) -> str:
     case = next((c for c in res["cases"] if c["days"] == days), {})
     load = case.get("load", [None, None])
     text = f"1-min load {load[0]}-{load[1]} (2 cores)"
+    if not goal["goal"].endswith("first_feasible"):
+        # The meal structure is the default (the goal's case); the bare
+        # model's result beside it, as the goal predates the structure.
+        off = next(
+            (
+                c
+                for c in res["cases"]
+                if c["days"] == days and c["request"].get("structure") is False
+            ),
+            None,
+        )
+        if off:
+            p = off["plan"]
+            text += (
+                f"; meal structure off: {p.get('status')} {fmt_pct(p.get('gap'))} "
+                f"in {fmt_s(p.get('e2e'))} (CPU {fmt_s(p.get('cpu'))})"
+            )
     if goal["result"] != "MISS":
         return text
     if goal["goal"] == "weekly_first_feasible":
@@ -1379,6 +1397,16 @@ def why_weekly(res: Mapping[str, Any], goal: Mapping[str, Any]) -> str:
         if "exact pricing" in x and (m := re.search(r"pricing ([0-9.]+) s \(", x))
     ]
     seed = next((x for x in rounds if x.startswith("seed at")), "")
+    bound = next((x for x in rounds if x.startswith("averaged-day LP bound")), "")
+    if bound:
+        # Structured days: heuristic rounds, the bound from the averaged LP.
+        last = next((x for x in reversed(rounds) if x.startswith("round ")), "")
+        return (
+            f"{text}; {seed.split(':')[0] or 'no seed'}, "
+            f"{sum(x.startswith('round ') for x in rounds)} rounds "
+            f"(structured: heuristic pricing, then exact), "
+            f"{bound.split(' at ')[0]}; last: {last.split(', ', 5)[-1]}"
+        )
     return (
         f"{text}; {seed.split(':')[0] or 'no seed'}, exact pricing rounds "
         f"{', '.join(f'{p:.1f} s' for p in pricing) or 'none'} (one day MILP each)"

@@ -4,9 +4,10 @@ The day-by-day seed (``mealplan._planner._day_by_day``) solves one daily
 model per day in sequence: 7 solves for a week (2.65 s at load 10, against a
 goal of 1 s for the first plan). The variety rule (a base food on at most
 ``max_days_per_food`` days, by default half the days) and the no-repeat rule
-(no meal as the day before) are both met by ``k = ceil(days / limit)``
+(no meal as the day before) are both met by ``k >= ceil(days / limit)``
 day-plans eaten in rotation (day ``d`` eats plan ``d mod k``): two for the
-default limit, whatever the number of days. So the seed is ``k`` daily solves:
+default limit up to 8 days, one per 4 days beyond (so that plans can share
+bases). So the seed is ``k`` daily solves:
 
 - plan ``i`` is eaten on ``n_i`` days; a base (or, without the meal
   structure, a food) already in earlier plans on ``u`` days is banned from
@@ -47,6 +48,8 @@ Key = tuple[int, int, int]
 
 # The share of the request's time the seed may take (the rest improves it).
 _SEED_SHARE = 0.6
+# A day-plan of the seed is eaten on at most this many days.
+_DAYS_PER_PLAN = 4
 
 
 def _uniform(req: PlanRequest) -> bool:
@@ -69,7 +72,11 @@ def rotation_seed(
     if days < 2 or req.max_grams_per_week is not None or not _uniform(req):
         return None
     limit = req.max_days_per_food or default_max_days(days)
-    k = max(2, math.ceil(days / limit))
+    # At most _DAYS_PER_PLAN days a plan: over 28 days, two plans (14 days
+    # each, no base in both) made a seed twice as costly as day by day
+    # (22.6 against 11.5), which column generation did not recover from in
+    # 60 s; seven plans of 4 days share bases as a week's two do not.
+    k = max(2, math.ceil(days / limit), math.ceil(days / _DAYS_PER_PLAN))
     if k > days:
         return None
     uses = [len(range(i, days, k)) for i in range(k)]
