@@ -54,6 +54,7 @@ from mealplan._arrays import (
     Model,
     ModelBuilder,
 )
+from mealplan._fped import ADDED_SUGARS
 from mealplan._models import Objective
 from mealplan._norepeat import cut_rows
 from mealplan._problem import (
@@ -438,6 +439,9 @@ def _pattern_objective(b: ModelBuilder, weight: float) -> None:
         + TIE_BREAK * (1 + p.tie)
         + np.where(extras, EXTRAS_COST, 0.0)
     ) * (weight * upp)
+    # A dish's added sugars (FPED) cost what a sweet's serving costs.
+    if ADDED_SUGARS in p.pattern_mix:
+        per_food = per_food + EXTRAS_COST * weight * p.pattern_mix[ADDED_SUGARS]
     names = sorted(p.pattern)
     band = PATTERN_BAND if p.structure is not None and p.structure.parts else 0.0
     group_index = np.array([names.index(g) if g in p.pattern else -1 for g in group_of])

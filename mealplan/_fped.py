@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
 
 __all__ = [
+    "ADDED_SUGARS",
     "DGA_2000",
     "FPED_COLUMNS",
     "FPED_FILE",
@@ -82,6 +83,11 @@ GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
     "oils": ("oils_g",),
 }
 """Pattern group -> the dish_fped.csv columns it sums (see the module docstring)."""
+
+ADDED_SUGARS = "added_sugars"
+"""Key of :func:`pattern_mix` for a dish's extra (sweet) servings per unit:
+its FPED added sugars, one serving per 3 tsp-eq (1 tbsp). The objective
+charges them as it charges a serving of a sweet."""
 
 DGA_2000: dict[str, float] = {
     "vegetables": 2.5,
@@ -166,6 +172,7 @@ def read_dish_fped(path: str | Path) -> dict[str, dict[str, float]]:
             out[row["fndds_code"]] = {
                 g: sum(values[c] for c in cols) for g, cols in GROUP_COLUMNS.items()
             }
+            out[row["fndds_code"]][ADDED_SUGARS] = values["add_sugars_tsp_eq"]
     return out
 
 
@@ -184,7 +191,8 @@ def pattern_mix(
         servings_2000: The planner's target servings a day at 2,000 kcal.
 
     Returns:
-        (group -> servings per unit, zero for other foods; which candidates
+        (group -> servings per unit, zero for other foods, and
+        :data:`ADDED_SUGARS` -> extra servings per unit; which candidates
         FPED credits). Both empty/all-false when the table has no FNDDS codes
         with FPED values.
 
@@ -207,6 +215,13 @@ def pattern_mix(
         credited[k] = True
         for g, arr in out.items():
             arr[k] = values[g] * servings_2000[g] / DGA_2000[g] * unit_grams[k] / 100.0
+    sugar = np.zeros(n)
+    for k, values in found:
+        # An extra (sweet) serving per tablespoon (3 tsp-eq) of added sugars,
+        # the sugar_item cap of portion_caps.csv.
+        sugar[k] = values[ADDED_SUGARS] / 3.0 * unit_grams[k] / 100.0
+    if sugar.any():
+        out[ADDED_SUGARS] = sugar
     return {g: a for g, a in out.items() if a.any()}, credited
 
 

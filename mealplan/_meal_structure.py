@@ -34,6 +34,7 @@ from mealplan._structure import (
     COOKING_ONLY_FATS,
     FAT_HOST_ROLES,
     HALF_SERVED_CATEGORIES,
+    SNACK_FOOD_G,
     Cap,
     fat_host,
     is_drink,
@@ -55,6 +56,7 @@ __all__ = [
     "COMPANIONS",
     "NEVER_ITEM_ROLES",
     "SNACK_DRINK_WORDS",
+    "SNACK_FOOD_MIN_GRAMS",
     "Companion",
     "CompanionRow",
     "MealCapRow",
@@ -107,6 +109,9 @@ COMPANIONS: tuple[Companion, ...] = (
 """The companion rules (reviewed with the roles vocabulary of foods/structure.csv)."""
 
 SNACK_DRINK_WORDS = "a drink at a snack with something to eat"
+SNACK_FOOD_MIN_GRAMS = SNACK_FOOD_G
+"""A snack's drink comes with at least this much food (20 g: about the
+lightest real snack, 5 saltines are 15 g, 1 oz of nuts or cheese 28 g)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,9 @@ class CompanionRow:
     providers: tuple[int, ...]
     words: str
     pooled: bool = False
+    min_grams: float = 0.0
+    """Also ``min_grams * y[needs food] <= grams of the providers`` (a snack's
+    drink comes with a real amount of food, not 2 g of a dried apricot)."""
 
 
 @dataclass(frozen=True)
@@ -552,7 +560,14 @@ def _meal_rules(
             food = tuple(f for f in meal.foods if not kinds.drink[f])
             if drinks:
                 companions.append(
-                    CompanionRow(meal.name, m, drinks, food, SNACK_DRINK_WORDS)
+                    CompanionRow(
+                        meal.name,
+                        m,
+                        drinks,
+                        food,
+                        SNACK_DRINK_WORDS,
+                        min_grams=SNACK_FOOD_MIN_GRAMS,
+                    )
                 )
         for cap in caps:
             if cap.kind in ("slot", "plate") and meal.slot.value not in cap.values:

@@ -40,6 +40,7 @@ __all__ = [
     "FAT_HOST_ROLES",
     "HALF_SERVED_CATEGORIES",
     "MILK_BASES",
+    "SNACK_FOOD_G",
     "Cap",
     "FoodFacts",
     "energy_scale",
@@ -103,6 +104,8 @@ not apply to them. Whole fruit in whole units also made the daily MILP up to
 20 times slower (kids' days, 4-6 s instead of 0.2 s)."""
 _MILKS = frozenset({"dairy", "plant_milk"})
 
+SNACK_FOOD_G = 20.0
+"""A snack's drink comes with at least this much food (5 saltines are 15 g)."""
 MILK_BASES = frozenset({"milk", "goat-milk"})
 """Bases of cow's and goat's milks (plain, flavoured, buttermilk): with every
 plant milk, the milk-type drinks, of which a day holds one (a second plant
@@ -430,9 +433,10 @@ def _drink_defects(
     )
     out["two_milk_drinks"] += max(milks - 1, 0)
     for meal, foods in meals.items():
-        if slots.get(meal or "") == "snack" and all(
-            is_drink(facts[f].roles, facts[f].base) for f, _ in foods
-        ):
+        drinks = [f for f, _ in foods if is_drink(facts[f].roles, facts[f].base)]
+        food = sum(g for f, g in foods if f not in drinks)
+        # A drink with 2 g of dried apricot is a drink on its own too.
+        if slots.get(meal or "") == "snack" and drinks and food < SNACK_FOOD_G:
             out["drink_only_snack"] += 1
     for item in items:
         host = facts.get(item.part_of or "")

@@ -146,6 +146,19 @@ def companions(b: ModelBuilder) -> None:
                         group,
                     )
                 continue
+            if rule.min_grams:
+                # Grams of the providers, at least min_grams per drink.
+                food = _positions(b, d, rule.meal, rule.providers)
+                grams = b.problem.unit_grams[b.keys[food, 2]]
+                for k in _positions(b, d, rule.meal, rule.needs):
+                    b.add_row(
+                        np.concatenate([[b.y[k]], b.v[food]]),
+                        np.concatenate([[rule.min_grams], -grams]),
+                        -INF,
+                        0.0,
+                        Block.COMPANION,
+                        group,
+                    )
             for k in _positions(b, d, rule.meal, rule.needs):
                 # A food can be both (yogurt-with-cereal dishes): it needs no other.
                 others = providers[providers != b.y[k]]

@@ -708,12 +708,10 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 )
             if any("spread" in r for r in item_roles):
                 assert any("bread" in r for r in item_roles), (day.day, meal)
-            # A snack is not a drink on its own.
-            if slot == "snack":
-                assert not all(facts[i.food_id]["drink"] for i in items), (
-                    day.day,
-                    meal,
-                )
+            # A snack is not a drink on its own (nor with a crumb of food).
+            if slot == "snack" and any(facts[i.food_id]["drink"] for i in items):
+                food = sum(i.grams for i in items if not facts[i.food_id]["drink"])
+                assert _le(20.0, food), (day.day, meal, food)
             for cap in caps:
                 if cap["scope"] != "meal":
                     continue

@@ -91,3 +91,20 @@ def test_without_dishes_there_is_no_mix() -> None:
     problem = build_problem(request, resolve_targets(request, table), table)
     assert not problem.pattern_mix
     assert np.all(problem.pattern_credit > 0)
+
+
+def test_a_dishs_added_sugars_cost_like_a_sweet() -> None:
+    from mealplan._fped import ADDED_SUGARS
+
+    table = load_foods(dishes=True)
+    request = PlanRequest(person={"age": 35, "sex": "female"}, structure=False)
+    problem = build_problem(request, resolve_targets(request, table), table)
+    fped = {r["food_id"]: r for r in _read(FOODS / "dish_fped.csv")}
+    sweet = "ambrosia"
+    assert float(fped[sweet]["add_sugars_tsp_eq"]) > 0
+    k = problem.food_ids.index(sweet)
+    grams = float(problem.unit_grams[k])
+    expect = float(fped[sweet]["add_sugars_tsp_eq"]) / 3 * grams / 100
+    assert float(problem.pattern_mix[ADDED_SUGARS][k]) == pytest.approx(expect)
+    b = problem.food_ids.index("banana")
+    assert float(problem.pattern_mix[ADDED_SUGARS][b]) == 0
