@@ -171,6 +171,7 @@ examples:
   mealplan plan --age 29 --sex female --pregnant --trimester 2 --allergy peanuts
   mealplan plan --age 60 --sex male --days 7 --objective cost --format markdown
   mealplan plan --age 35 --sex female --explain
+  mealplan plan --age 35 --sex female --diet vegan --no-fortified --supplement vitamin-b12-250ug
   mealplan plan --request request.json --format json > plan.json
   echo '{"person": {"age": 40, "sex": "male"}}' | mealplan plan --request -
 
