@@ -412,3 +412,25 @@ def test_continuous_amounts_still_take_whole_tablets() -> None:
     pills = [i for i in result.items if i.kind == "supplement"]
     assert pills
     assert all(i.portions == 1 and i.meal is None for i in pills)
+
+
+def test_the_supplements_command_lists_who_may_take_what(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        main(["supplements", "--age", "6", "--sex", "female", "--format", "json"]) == 0
+    )
+    records = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in records} == set(supplement_rows())
+    assert not any(r["offered"] for r in records)
+    assert all("under 9 years" in r["why_not"] for r in records)
+    assert main(["supplements"]) == 0
+    out = capsys.readouterr().out
+    assert "vitamin-b12-250ug" in out
+    assert "--supplements" in out
+    assert main(["supplements", "--age", "6"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as info:
+        main(["supplements", "--help"])
+    assert info.value.code == 0
+    assert "examples:" in capsys.readouterr().out
