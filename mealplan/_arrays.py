@@ -253,6 +253,8 @@ class ModelBuilder:
             or bool(p.must_differ)
             or bool(p.use_cost)
             or bool(p.not_same)
+            # Whole tablets: a supplement's amount is its binary times a tablet.
+            or bool(p.supplements)
         )
         self.need_y = need_y
         if need_y:

@@ -172,6 +172,7 @@ examples:
   mealplan plan --age 29 --sex female --pregnant --trimester 2 --allergy peanuts
   mealplan plan --age 60 --sex male --days 7 --objective cost --format markdown
   mealplan plan --age 35 --sex female --explain
+  mealplan plan --age 35 --sex female --diet vegan --no-fortified --supplement vitamin-b12-250ug
   mealplan plan --request request.json --format json > plan.json
   echo '{"person": {"age": 40, "sex": "male"}}' | mealplan plan --request -
 
@@ -843,6 +844,29 @@ def _add_targets(commands: Any) -> None:
     p.set_defaults(run=_cmd_targets)
 
 
+def _cmd_supplements(args: argparse.Namespace) -> int:
+    from mealplan._planner import request_error
+    from mealplan._supplements_cli import run_supplements
+
+    fmt = _check_format(args)
+    fields = _person(args)
+    person = None
+    if fields:
+        if "age" not in fields or "sex" not in fields:
+            msg = "mealplan supplements: give both --age and --sex, or neither; see 'mealplan supplements --help'."
+            raise _BadInputError(
+                msg, [{"loc": "person", "msg": "age and sex are required"}]
+            )
+        try:
+            person = Person.model_validate(fields)
+        except ValidationError as exc:
+            err = request_error(exc)
+            raise RequestError(
+                str(err).replace("plan request", "person"), err.errors
+            ) from None
+    return run_supplements(fmt, person)
+
+
 def _cmd_targets(args: argparse.Namespace) -> int:
     from mealplan._planner import request_error
     from mealplan._report import render_targets_markdown, render_targets_text
@@ -1072,7 +1096,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(
         dest="command",
-        metavar="{plan,regenerate,foods,targets,schema,batch,serve}",
+        metavar="{plan,regenerate,foods,targets,supplements,schema,batch,serve}",
         parser_class=_Parser,
     )
     commands.required = True
@@ -1080,6 +1104,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_regenerate(commands)
     _add_foods(commands)
     _add_targets(commands)
+    from mealplan._supplements_cli import add_supplements
+
+    add_supplements(
+        commands,
+        add_person=_add_person,
+        add_format=_add_format,
+        run=_cmd_supplements,
+        formatter=_formatter,
+    )
     _add_schema(commands)
     add_batch(commands, _BadInputError)
     _add_serve(commands)

@@ -270,6 +270,11 @@ def _first_plan(
     return start
 
 
+_SUPPLEMENTED = frozenset(
+    ("vitamin_d_ug", "vitamin_b12_ug", "magnesium_mg", "calcium_mg")
+)
+"""Nutrients with a bundled supplement (foods/supplements.csv)."""
+
 _REUSE_COST = 0.02
 """Per serving and per earlier day a food was eaten, in day-by-day planning."""
 
@@ -1174,7 +1179,12 @@ def _conflict(
                 relax = (
                     f"No allowed food contains any {label}; allow "
                     + ("fortified foods or " if not req.allow_fortified else "")
-                    + f"other foods, or take a {label} supplement on a doctor's advice."
+                    + f"other foods, or take a {label} supplement on a doctor's advice"
+                    + (
+                        " (supplements: true; --supplements)."
+                        if not req.supplements and nutrient in _SUPPLEMENTED
+                        else "."
+                    )
                 )
             else:
                 relax = (

@@ -802,8 +802,10 @@ def build_problem(
         disabled=off,
         impossible=frozenset(impossible - off),
         penalty=MappingProxyType(
-            _supplement_charge(pills, coef, bounds, units_per_portion)
-            | {index[f]: w for f, w in extra.penalty if f in index}
+            _charges(
+                _supplement_charge(pills, coef, bounds, units_per_portion),
+                [(index[f], w) for f, w in extra.penalty if f in index],
+            )
         ),
         use_cost=MappingProxyType(
             {index[f]: w for f, w in extra.use_cost if f in index}
@@ -850,6 +852,16 @@ def _supplement_charge(
             if b.sense == ">=" and b.value > 0 and b.key in coef
         )
         out[int(k)] = SUPPLEMENT_CHARGE + 0.05 * math.log2(1.0 + cover)
+    return out
+
+
+def _charges(
+    base: dict[int, float], extra: list[tuple[int, float]]
+) -> dict[int, float]:
+    """Add ``extra`` charges (the weekly seed's reuse cost) to ``base``."""
+    out = dict(base)
+    for k, w in extra:
+        out[k] = out.get(k, 0.0) + w
     return out
 
 

@@ -294,9 +294,14 @@ people = st.one_of(
     diet=st.sampled_from(["omnivore", "vegetarian", "vegan"]),
     vitamin_d=st.sampled_from([None, 40.0, 60.0]),
     magnesium=st.sampled_from([None, 600.0]),
+    portion_mode=st.sampled_from(["half", "whole"]),
 )
 def test_random_people_with_supplements_keep_every_supplement_ul(
-    person: dict[str, Any], diet: str, vitamin_d: float | None, magnesium: float | None
+    person: dict[str, Any],
+    diet: str,
+    vitamin_d: float | None,
+    magnesium: float | None,
+    portion_mode: str,
 ) -> None:
     # Raised minimums push the plan to the tablets (food has little vitamin D);
     # the checker recomputes every supplement UL from the CSVs alone.
@@ -310,6 +315,7 @@ def test_random_people_with_supplements_keep_every_supplement_ul(
         "diet": diet,
         "supplements": True,
         "bounds": bounds,
+        "portion_mode": portion_mode,
         "time_limit": 120,
         "mip_gap": 1.0,
     }
@@ -388,3 +394,43 @@ def test_a_tablet_may_be_taken_every_day() -> None:
     taken = [i.day for i in result.items if i.food_id == "vitamin-b12-250ug"]
     assert taken == [1, 2]
     check_plan(result, with_supplements(load_foods(), result.request))
+
+
+def test_continuous_amounts_still_take_whole_tablets() -> None:
+    # Continuous portions with no meal split and no food limit: the model has
+    # no binaries for foods, yet a tablet is all or nothing.
+    result = _plan(
+        {
+            **VEGAN_NO_FORTIFIED,
+            "supplements": True,
+            "portion_mode": "continuous",
+            "meals": None,
+            "max_foods": None,
+            "structure": False,
+        }
+    )
+    pills = [i for i in result.items if i.kind == "supplement"]
+    assert pills
+    assert all(i.portions == 1 and i.meal is None for i in pills)
+
+
+def test_the_supplements_command_lists_who_may_take_what(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        main(["supplements", "--age", "6", "--sex", "female", "--format", "json"]) == 0
+    )
+    records = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in records} == set(supplement_rows())
+    assert not any(r["offered"] for r in records)
+    assert all("under 9 years" in r["why_not"] for r in records)
+    assert main(["supplements"]) == 0
+    out = capsys.readouterr().out
+    assert "vitamin-b12-250ug" in out
+    assert "--supplements" in out
+    assert main(["supplements", "--age", "6"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as info:
+        main(["supplements", "--help"])
+    assert info.value.code == 0
+    assert "examples:" in capsys.readouterr().out
