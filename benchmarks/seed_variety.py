@@ -16,6 +16,10 @@ seeded preference, all in one process and one run:
 * ``menu-K-W`` (a candidate, not in the product): a per-person menu: the
   seed keeps each base food with probability K (0.5), a serving off it costs
   W (0.3);
+* ``today-X``: today's preference, proven only within X of the bound (the
+  product's ``abs_tolerance`` under a seed is 0.3);
+* ``levels-N``: today's charge with the draw rounded down to N price levels
+  (0, ..., 0.3 per serving);
 * ``none``: the article's foods favoured, the rest not, as without a seed
   (the seed only orders exact ties).
 
@@ -49,7 +53,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan import _formulation, _structure_blocks  # noqa: E402
+from mealplan import _formulation, _optimiser, _structure_blocks  # noqa: E402
 from mealplan._models import Objective  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -117,9 +121,31 @@ def _favour_taste(b: ModelBuilder) -> None:
         b.add_cost(b.v, FAVOUR[2] * scale * draw / p.units_per_portion)
 
 
+def _levels_taste(b: ModelBuilder) -> None:
+    """Today's charge with the draw rounded down to ``LEVELS[0]`` price levels."""
+    p = b.problem
+    s = p.structure
+    if s is None or b.goal is not None or not len(b.keys):
+        return
+    f = b.keys[:, 2]
+    if s.like is not None and s.like.any():
+        hit = s.like[f] > 0
+        if b.need_y:
+            b.add_cost(b.y[hit], -_structure_blocks.LIKE_BONUS)
+        else:
+            b.add_cost(b.v[hit], -_structure_blocks.LIKE_BONUS / p.units_per_portion)
+    if s.jitter is not None:
+        scale = 1e-3 if p.objective is Objective.COST else 1.0
+        n = int(LEVELS[0])
+        level = np.floor(s.jitter[f] * n) / max(n - 1, 1)
+        b.add_cost(b.v, 0.3 * scale * level / p.units_per_portion)
+        b.add_cost(b.v, 1e-4 * scale * s.jitter[f] / p.units_per_portion)
+
+
+LEVELS = [3.0]
 MENU = [0.5, 0.3]
 FAVOUR = [0.7, 0.5, 1e-4]
-TASTES = ("taste", "_menu_taste", "_favour_taste")
+TASTES = ("taste", "_menu_taste", "_favour_taste", "_levels_taste")
 
 
 def _use(variant: str) -> None:
@@ -128,7 +154,14 @@ def _use(variant: str) -> None:
     i = next(k for k, blk in enumerate(blocks) if blk.__name__ in TASTES)
     numbers = [float(x) for x in variant.split("-")[1:]]
     blocks[i] = _structure_blocks.taste
-    if variant.startswith("menu"):
+    _optimiser.SEED_WEIGHT = TOLERANCE
+    if variant.startswith("today-"):
+        # Today's preference, proven only within this much of the bound.
+        _optimiser.SEED_WEIGHT = numbers[0]
+    elif variant.startswith("levels"):
+        blocks[i] = _levels_taste
+        LEVELS[:] = numbers or [3.0]
+    elif variant.startswith("menu"):
         blocks[i] = _menu_taste
         MENU[:] = (numbers + [0.5, 0.3][len(numbers) :])[:2]
     elif variant.startswith("favour"):
@@ -200,6 +233,7 @@ def main() -> None:
                 gap = None if plan.gap is None or obj is None else plan.gap * abs(obj)
                 # The cost objective has no seed tolerance (0.02).
                 tol = 0.02 if request.get("objective") == "cost" else TOLERANCE
+                tol = max(tol, _optimiser.SEED_WEIGHT if tol > 0.02 else tol)
                 proven = gap is not None and gap <= tol + 1e-6
                 if not proven:
                     unproven[key] += 1
