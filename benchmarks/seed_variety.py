@@ -45,7 +45,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -172,6 +172,22 @@ def _use(variant: str) -> None:
         FAVOUR[:] = [1.0, 0.0, 1e-4]  # the article's foods, as without a seed
 
 
+PANEL_WHY: list[tuple[str, dict[str, Any]]] = [
+    (f"{p['age']} {p['sex']} {diet}", {"person": p, "diet": diet})
+    for p, diet in (
+        ({"age": 29, "sex": "male"}, "omnivore"),
+        ({"age": 35, "sex": "female"}, "omnivore"),
+        ({"age": 45, "sex": "male"}, "pescatarian"),
+        ({"age": 12, "sex": "female"}, "vegetarian"),
+        ({"age": 70, "sex": "female"}, "vegan"),
+        ({"age": 60, "sex": "male"}, "omnivore"),
+        ({"age": 20, "sex": "female"}, "vegetarian"),
+        ({"age": 2, "sex": "female"}, "vegetarian"),
+    )
+]
+"""The eight one-day requests of ``panel_why.py`` (branch ``panel``)."""
+
+
 def _bases(plan: mealplan.MealPlan, foods: mealplan.FoodTable) -> set[str]:
     return {
         foods.food(i.food_id).base or i.food_id for i in plan.items if not i.part_of
@@ -184,15 +200,22 @@ def main() -> None:
     parser.add_argument("--modes", default="limits,full")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--only", help="comma-separated persona names")
+    parser.add_argument(
+        "--people",
+        choices=("realism", "panel"),
+        default="realism",
+        help="the realism personas, or panel_why.py's eight requests",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     foods = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)  # warm up
     variants = args.variants.split(",")
     modes = args.modes.split(",")
+    people = PERSONAS if args.people == "realism" else PANEL_WHY
     personas = [
         (name, req)
-        for name, req in PERSONAS
+        for name, req in people
         if req.get("days", 1) == 1 and (not args.only or name in args.only.split(","))
     ]
     lines = [
