@@ -20,6 +20,8 @@ seeded preference, all in one process and one run:
   product's ``abs_tolerance`` under a seed is 0.3);
 * ``levels-N``: today's charge with the draw rounded down to N price levels
   (0, ..., 0.3 per serving);
+* ``item-W``: W (0.3) x the draw per item chosen (the food-used binary),
+  not per serving;
 * ``none``: the article's foods favoured, the rest not, as without a seed
   (the seed only orders exact ties).
 
@@ -143,9 +145,39 @@ def _levels_taste(b: ModelBuilder) -> None:
 
 
 LEVELS = [3.0]
+
+
+def _item_taste(b: ModelBuilder) -> None:
+    """Today's draw as a charge of ``ITEM[0]`` x draw per item chosen (on ``y``)."""
+    p = b.problem
+    s = p.structure
+    if s is None or b.goal is not None or not len(b.keys):
+        return
+    f = b.keys[:, 2]
+    if s.like is not None and s.like.any():
+        hit = s.like[f] > 0
+        if b.need_y:
+            b.add_cost(b.y[hit], -_structure_blocks.LIKE_BONUS)
+        else:
+            b.add_cost(b.v[hit], -_structure_blocks.LIKE_BONUS / p.units_per_portion)
+    if s.jitter is not None:
+        scale = 1e-3 if p.objective is Objective.COST else 1.0
+        if b.need_y:
+            has = b.y >= 0
+            b.add_cost(b.y[has], ITEM[0] * scale * s.jitter[f][has])
+        b.add_cost(b.v, 1e-4 * scale * s.jitter[f] / p.units_per_portion)
+
+
+ITEM = [0.3]
 MENU = [0.5, 0.3]
 FAVOUR = [0.7, 0.5, 1e-4]
-TASTES = ("taste", "_menu_taste", "_favour_taste", "_levels_taste")
+TASTES = (
+    "taste",
+    "_menu_taste",
+    "_favour_taste",
+    "_levels_taste",
+    "_item_taste",
+)
 
 
 def _use(variant: str) -> None:
@@ -158,6 +190,9 @@ def _use(variant: str) -> None:
     if variant.startswith("today-"):
         # Today's preference, proven only within this much of the bound.
         _optimiser.SEED_WEIGHT = numbers[0]
+    elif variant.startswith("item"):
+        blocks[i] = _item_taste
+        ITEM[:] = numbers or [0.3]
     elif variant.startswith("levels"):
         blocks[i] = _levels_taste
         LEVELS[:] = numbers or [3.0]
