@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from mealplan._arrays import INF, Block
 from mealplan._problem import ConstraintGroup
+from mealplan._supplements import SUPPLEMENTS_MEAL
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,6 +43,15 @@ __all__ = ["NotSame", "cut_rows", "repeats", "with_cuts"]
 
 NotSame = tuple[tuple[int, ...], int, tuple[int, ...]]
 """(days, meal index, sorted food indices): not all those days hold exactly those foods."""
+
+
+def is_ruled(name: str, slot: object) -> bool:
+    """Return whether a meal falls under the no-repeat rule.
+
+    Every meal does except the day's supplements part (mealplan._supplements):
+    a tablet is no meal, and a vegan's B12 tablet may come every day.
+    """
+    return not (slot is None and name == SUPPLEMENTS_MEAL)
 
 
 def repeats(
@@ -60,7 +70,9 @@ def repeats(
         if u > 1e-9:
             content.setdefault((d, m), set()).add(f)
     found: list[NotSame] = []
-    for m in range(len(problem.meals)):
+    for m, meal in enumerate(problem.meals):
+        if not is_ruled(meal.name, meal.slot):
+            continue
         for d in range(problem.days - 1):
             if (d, m) in problem.fixed_scopes and (d + 1, m) in problem.fixed_scopes:
                 continue

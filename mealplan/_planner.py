@@ -62,7 +62,7 @@ from mealplan._models import (
     PortionMode,
     SolverName,
 )
-from mealplan._norepeat import repeats, with_cuts
+from mealplan._norepeat import is_ruled, repeats, with_cuts
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
@@ -399,7 +399,9 @@ def _day_by_day(
         previous = {}
         for (_, m, f), units in solution.units.items():
             start[d, m, f] = units
-            previous.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
+            meal = problem.meals[m]
+            if is_ruled(meal.name, meal.slot):
+                previous.setdefault(meal.name, []).append(problem.food_ids[f])
         for b in {
             base.get(problem.food_ids[f], problem.food_ids[f])
             for _, _, f in solution.units

@@ -69,7 +69,7 @@ from mealplan._backend import SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._norepeat import repeats
+from mealplan._norepeat import is_ruled, repeats
 from mealplan._optimiser import Solution, SolveStatus, _units, solve
 from mealplan._problem import build_problem
 from mealplan._weekly_bound import averaged_bound
@@ -174,7 +174,11 @@ def column_generation(
         return None  # the day models must share the whole plan's food indices
     # Every meal, those that may be empty too (an optional snack): the
     # whole-plan MILP leaves those out (mealplan._norepeat), the master not.
-    meal_rule = list(range(len(problem.meals))) if problem.no_repeat_meals else []
+    meal_rule = (
+        [m for m, meal in enumerate(problem.meals) if is_ruled(meal.name, meal.slot)]
+        if problem.no_repeat_meals
+        else []
+    )
     max_days = problem.max_days_per_food
     master = Master(
         days,

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._models import NutrientPeriod
+from mealplan._norepeat import is_ruled
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._problem import Restrictions, build_problem, default_max_days
 
@@ -130,7 +131,8 @@ def rotation_seed(
         plan = {(m, f): u for (_, m, f), u in solution.units.items()}
         meals: dict[str, list[str]] = {}
         for m, f in plan:
-            meals.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
+            if is_ruled(problem.meals[m].name, problem.meals[m].slot):
+                meals.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
         plans.append(plan)
         meals_of.append({name: tuple(sorted(f)) for name, f in meals.items()})
         for b in {base.get(problem.food_ids[f], problem.food_ids[f]) for _, f in plan}:
