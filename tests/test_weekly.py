@@ -105,7 +105,9 @@ def test_weekly_average_with_a_daily_floor(foods: FoodTable) -> None:
             "nutrient_period": "average",
             "daily_floor": 0.7,
             "time_limit": 30,
-            "mip_gap": 0.25,
+            # Any plan that keeps the average and the floor passes: the first
+            # one found will do (0.25 still ran to the 30 s limit at load 9).
+            "mip_gap": 1.0,
         },
         foods,
     )
