@@ -18,6 +18,9 @@ request_json = json.dumps(
         "diet": "pescatarian",
         "allergies": ["peanuts"],
         "max_foods": 10,
+        # Seconds the solver may take (default 10). A plan usually comes in
+        # 1-3 s; a server shared by many users, or a busy machine, needs more.
+        "time_limit": 60,
     }
 )
 

@@ -5,11 +5,13 @@ each, and the CSR rows with one ``addRows`` call: no per-variable Python
 objects (PERFORMANCE.md: 0.075-0.14x of PuLP's build and transfer). A solve
 runs in highspy's solver thread and this thread waits in short slices, so
 Ctrl-C cancels it within about 0.1 s and the KeyboardInterrupt is re-raised
-once HiGHS has stopped.
+once HiGHS has stopped, or after a 1 s grace when HiGHS is inside a sub-MIP
+heuristic that does not look at the cancel flag.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -59,6 +61,31 @@ def _silence_highs_banner() -> None:
         os.dup2(saved, fd)
         os.close(saved)
         os.close(devnull)
+
+
+_INTERRUPT_GRACE = 1.0
+"""Seconds a cancelled solve gets to stop before Ctrl-C is raised anyway."""
+
+_abandoned: list[Any] = []
+"""Highs objects whose cancelled solve was still running when Ctrl-C was
+raised: held so none is destroyed while its solver thread runs."""
+
+
+def _stop(h: Any, thread: threading.Thread) -> None:
+    """Cancel ``h``'s solve and wait briefly for it to stop.
+
+    HiGHS checks the cancel flag in its main MIP loop but not inside its
+    sub-MIP heuristics, which on a 28-day plan run for many seconds (seen:
+    over 60 s at load 14). Ctrl-C must stop the program within about a
+    second, so past the grace the solve is left to finish in its daemon
+    thread (it never returns a result to anyone) and the Highs object is
+    kept alive. A second Ctrl-C during the grace ends the wait at once.
+    """
+    h.cancelSolve()
+    with contextlib.suppress(KeyboardInterrupt):
+        thread.join(_INTERRUPT_GRACE)
+    if thread.is_alive():
+        _abandoned.append(h)
 
 
 class HighsBackend:
@@ -149,13 +176,14 @@ class HighsBackend:
 
         if stop is not None:
             h.cbMipInterrupt += check
-        try:
-            interrupted = self._run(options.interruptible)
-        finally:
-            if stop is not None:
-                h.cbMipInterrupt -= check
+        if self._run(options.interruptible):
+            # HiGHS may still be stopping (see _stop): read nothing from it,
+            # and leave its callback in place while it may still call it.
+            raise KeyboardInterrupt
+        if stop is not None:
+            h.cbMipInterrupt -= check
         seconds = time.perf_counter() - began
-        result = self._result(model, options, interrupted)
+        result = self._result(model, options, False)
         if math.isfinite(cutoff) and result.objective is not None:
             # Branches at or above the cutoff were pruned, so HiGHS's own
             # bound does not hold for them: the cutoff does. A plan above it
@@ -167,34 +195,32 @@ class HighsBackend:
         result.seconds = seconds
         if result.time_limited:
             deadline.note_hit()
-        if interrupted:
-            raise KeyboardInterrupt
         return result
 
     def _run(self, interruptible: bool) -> bool:
-        """Run HiGHS; return whether Ctrl-C stopped it."""
+        """Run HiGHS; return whether Ctrl-C stopped it.
+
+        On the main thread every solve runs in HiGHS's solver thread, short
+        ones too (``interruptible`` only says a solve is expected to be
+        short): a Ctrl-C during a blocking ``run()`` would wait for it, and a
+        master or relaxation solve on a long plan can take seconds.
+        """
         h = self._h
-        if (
-            not interruptible
-            or threading.current_thread() is not threading.main_thread()
-        ):
+        if threading.current_thread() is not threading.main_thread():
             # Only the main thread receives KeyboardInterrupt.
             h.run()
             return False
         h.HandleUserInterrupt = True
         try:
             thread = h.startSolve()
-            interrupted = False
-            while True:
-                try:
-                    done, _ = h.wait(0.1)
-                    if done:
-                        break
-                except KeyboardInterrupt:
-                    interrupted = True
-                    h.cancelSolve()
-            thread.join()
-            return interrupted
+            try:
+                while not h.wait(0.1)[0]:
+                    pass
+                thread.join()
+            except KeyboardInterrupt:
+                _stop(h, thread)
+                return True
+            return False
         finally:
             h.HandleUserInterrupt = False
 

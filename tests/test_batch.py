@@ -617,7 +617,9 @@ def test_cli_batch_interrupted_then_resumed(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        # Close the pipes on every path: one left open is reported as an
+        # unraisable ResourceWarning in whichever later test collects it.
+        proc.communicate()
     assert proc.returncode == 130, stderr
     assert stdout == ""
     assert "resume" in stderr

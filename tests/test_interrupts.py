@@ -137,7 +137,9 @@ def _interrupt(
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        # Close the pipes on every path: one left open is reported as an
+        # unraisable ResourceWarning in whichever later test collects it.
+        proc.communicate()
     return proc.returncode, took, stdout.decode(), stderr.decode(), solvers
 
 
@@ -204,7 +206,9 @@ def test_watchdog_ends_a_main_thread_that_does_not_stop(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        # Close the pipes on every path: one left open is reported as an
+        # unraisable ResourceWarning in whichever later test collects it.
+        proc.communicate()
     assert proc.returncode == 130
     assert GRACE <= took < LIMIT
     assert stdout == b""
@@ -281,13 +285,16 @@ def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path) -> None:
             # Workers are the forkserver's children: find cbc by its files.
             solvers = [p for p in _all_cbc() if str(tmp) in _cmdline(p)]
             time.sleep(0.05)
-        assert solvers, "cbc never started"
+        ended = proc.poll()
+        assert solvers, f"cbc never started (batch exit code {ended})"
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        # Close the pipes on every path: one left open is reported as an
+        # unraisable ResourceWarning in whichever later test collects it.
+        proc.communicate()
     assert proc.returncode == 130, stderr
     deadline = time.monotonic() + 5
     while any(_alive(p) for p in solvers) and time.monotonic() < deadline:

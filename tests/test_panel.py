@@ -140,7 +140,10 @@ def test_every_panel_bound_can_be_overridden_or_removed() -> None:
 )
 def test_full_panel_plan_meets_every_minimum(person: dict[str, Any]) -> None:
     foods = load_foods()
-    plan = mealplan.plan({"person": person, "panel": "full", "time_limit": 30}, foods)
+    # check_plan verifies every minimum; any plan will do, so the first one
+    # found (proving one optimal ran to the 30 s limit at load 9).
+    request = {"person": person, "panel": "full", "time_limit": 30, "mip_gap": 1.0}
+    plan = mealplan.plan(request, foods)
     check_plan(plan, foods)
 
 

@@ -180,7 +180,9 @@ def test_regenerate_bad_input_is_422(
 def test_a_job_is_accepted_then_polled_to_completion(
     client: httpx.Client, table: mealplan.FoodTable
 ) -> None:
-    r = client.post("/v1/jobs", json={**PERSON, "days": 2, "time_limit": 5})
+    # A generous limit: the test is about the job's life cycle, and a busy
+    # machine must not turn it into a time-limit failure.
+    r = client.post("/v1/jobs", json={**PERSON, "days": 2, "time_limit": 60})
     assert r.status_code == 202, r.text
     job = r.json()
     assert job["state"] == "pending"
@@ -429,6 +431,24 @@ def test_a_full_queue_is_503_with_retry_after(tight: Server) -> None:
         assert c.post("/v1/plans", json=PERSON).status_code == 200
 
 
+def _wait_accepted(s: Server, ids: list[str]) -> None:
+    """Wait until the server counts one solve in flight beyond the pending jobs.
+
+    An event, not a sleep: on a busy machine the asking thread may take
+    seconds to connect, and a signal sent before then finds no request.
+    """
+    deadline = time.monotonic() + 120
+    with s.client() as c:
+        while True:
+            before = [c.get(f"/v1/jobs/{i}").json()["state"] for i in ids]
+            in_flight = c.get("/healthz").json()["in_flight"]
+            after = [c.get(f"/v1/jobs/{i}").json()["state"] for i in ids]
+            if before == after and in_flight > after.count("pending"):
+                return
+            assert time.monotonic() < deadline, "the request was never accepted"
+            time.sleep(0.05)
+
+
 def test_shutdown_accounts_for_every_accepted_job(tmp_path: Path) -> None:
     with running_server(tmp_path, "--workers", "1", "--grace", "30") as s:
         with s.client() as c:
@@ -444,7 +464,7 @@ def test_shutdown_accounts_for_every_accepted_job(tmp_path: Path) -> None:
 
         asker = threading.Thread(target=ask)
         asker.start()
-        time.sleep(0.3)  # the request is accepted before the signal
+        _wait_accepted(s, ids)  # the request is accepted before the signal
         workers = s.children()
         assert workers
         code = s.stop()

@@ -116,8 +116,13 @@ def test_a_week_reports_a_gap_against_a_proven_bound() -> None:
 
 
 def test_ctrl_c_stops_a_long_solve() -> None:
+    # The child gets Ctrl-C as a terminal gives it: a suite started in the
+    # background by a non-interactive shell (a CI runner, `cmd &`) passes
+    # SIGINT on as ignored, and Python then installs no handler, so the
+    # child would run its 600 s (the test's 60 s timeout, seen twice).
     code = (
-        "import sys, mealplan\n"
+        "import signal, sys, mealplan\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "foods = mealplan.load_foods()\n"
         "print('ready', flush=True)\n"
         "mealplan.plan({'person': {'age': 35, 'sex': 'female'}, 'days': 28,"

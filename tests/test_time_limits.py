@@ -16,7 +16,9 @@ long before any solve can stop). Before the fix these cases ran 2-7 s past a
 2 s limit, and a 28-day week 21 s past a 1 s limit. The CLI margin is 3 s,
 or the reference run's own wall time when that is longer (it varied between
 1.1 and 2.7 s at load 7, and took 6 s at load 11, when a CBC week ran 3.5 s
-past a 1 s limit); the in-process margin is 3 s for a loaded CI machine.
+past a 1 s limit); the in-process margin is 3 s, or twice a near-zero-limit request's wall
+time on the same table when that is longer (a loaded CI machine stretches
+the build that no deadline can interrupt).
 """
 
 from __future__ import annotations
@@ -90,15 +92,27 @@ def test_cli_request_ends_within_its_time_limit(
     )
 
 
-@pytest.mark.shared
-def test_sr28_day_ends_within_its_time_limit(sr28_foods: Any) -> None:
-    request = {"person": {"age": 35, "sex": "female"}, "time_limit": LIMIT}
+def _timed_plan(request: dict[str, Any], foods: Any) -> tuple[str, float]:
     began = time.monotonic()
     outcome: str
     try:
-        outcome = mealplan.plan(request, sr28_foods).status.value
+        outcome = mealplan.plan(request, foods).status.value
     except mealplan.SolverError as exc:
         outcome = str(exc)
-    took = time.monotonic() - began
+    return outcome, time.monotonic() - began
+
+
+@pytest.mark.shared
+def test_sr28_day_ends_within_its_time_limit(sr28_foods: Any) -> None:
+    person = {"person": {"age": 35, "sex": "female"}}
+    # The documented promise is the limit plus one model build: a request with
+    # next to no time measures that build (and the output) at this moment's
+    # load, as the CLI tests' reference run does. At load 12-15 the build over
+    # all of SR28 alone took 4 s of wall time for 0.3 s of CPU.
+    _, build = _timed_plan({**person, "time_limit": 0.01}, sr28_foods)
+    outcome, took = _timed_plan({**person, "time_limit": LIMIT}, sr28_foods)
     assert outcome in ("optimal", "feasible") or "time limit" in outcome
-    assert took < LIMIT + API_MARGIN, f"{took:.2f} s for a {LIMIT:g} s limit"
+    over = took - LIMIT
+    assert over < max(API_MARGIN, 2 * build), (
+        f"{took:.2f} s for a {LIMIT:g} s limit ({build:.2f} s for the build)"
+    )
