@@ -696,6 +696,8 @@ def _dish_tags(
     ingredient_tags: Any,
 ) -> tuple[bool, bool, bool, set[str]]:
     """Conservative tags: the union over ingredients and the description words."""
+    from mealplan import _allergen_words as aw
+    from mealplan import _product_words as pw
     from mealplan import _tagging as t
 
     if recipe is None:
@@ -710,23 +712,23 @@ def _dish_tags(
         vegetarian &= tags.vegetarian
         pescatarian &= tags.pescatarian
     # The description's partial doubts, as the SR28 rules have them.
-    if t._CHOCOLATE.search(text):
-        allergens |= t.CHOCOLATE_ALLERGENS
+    if pw._CHOCOLATE.search(text):
+        allergens |= aw.CHOCOLATE_ALLERGENS
         vegan = False
-    if t._MARGARINE.search(text):
+    if pw._MARGARINE.search(text):
         allergens |= {"milk", "soy"}
         vegan = False
-    if t._FRIED.search(text):
-        allergens |= t.FRYING_ALLERGENS
+    if pw._FRIED.search(text):
+        allergens |= aw.FRYING_ALLERGENS
         vegan = False
-    meat_text = t._NOT_MEAT.sub(" ", t._NOT_ALLERGEN.sub(" ", text))
-    meat = bool(t._MEAT.search(meat_text))
+    meat_text = pw._NOT_MEAT.sub(" ", aw._NOT_ALLERGEN.sub(" ", text))
+    meat = bool(pw._MEAT.search(meat_text))
     fishy = bool(allergens & {"fish", "shellfish"})
     animal = (
         meat
         or fishy
         or bool(allergens & {"milk", "egg"})
-        or bool(t._ANIMAL.search(t._HONEYDEW.sub(" ", text)))
+        or bool(pw._ANIMAL.search(pw._HONEYDEW.sub(" ", text)))
     )
     pescatarian &= not meat
     vegetarian &= not (meat or fishy)
