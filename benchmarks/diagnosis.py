@@ -52,6 +52,13 @@ CASES: dict[str, dict[str, Any]] = {
         "diet": "vegan",
         "allow_fortified": False,
     },
+    # Issue 15's hard day (mealplan._cover proves it with no solve).
+    "day: woman of 73, pescatarian, no fortified foods, at most 4 foods": {
+        "person": {"age": 73, "sex": "female"},
+        "diet": "pescatarian",
+        "allow_fortified": False,
+        "max_foods": 4,
+    },
 }
 
 

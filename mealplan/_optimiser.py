@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
+from mealplan._cover import shortfalls
 from mealplan._deadline import Deadline
 from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
@@ -469,6 +470,13 @@ def solve(
     """
     if problem.impossible:
         return Solution(SolveStatus.INFEASIBLE, solver_status="impossible")
+    if short := shortfalls(problem):
+        # Too few foods to reach a minimum: proven without a solver call
+        # (mealplan._cover), at any load and whatever the time limit.
+        return Solution(
+            SolveStatus.INFEASIBLE,
+            solver_status=f"too few foods for {short[0].nutrient} (no solve)",
+        )
     clock = deadline if deadline is not None else Deadline(time_limit)
     if clock.expired:
         # An earlier step of the request used its time: do not even build

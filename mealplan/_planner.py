@@ -37,6 +37,8 @@ from mealplan._advice import with_advice
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
+from mealplan._cover import conflict_start, shortfalls
+from mealplan._cover import relaxation as cover_relaxation
 from mealplan._deadline import Deadline
 from mealplan._errors import (
     InfeasiblePlanError,
@@ -90,7 +92,7 @@ from mealplan._weekly import applies, column_generation
 from mealplan._weekly_seed import rotation_seed
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
 __all__ = ["parse_request", "plan", "regenerate", "resolve_targets"]
 
@@ -1049,11 +1051,15 @@ def diagnose(
     groups = build_problem(req, targets, table, reject=reject).groups
     kept = sorted(groups, key=lambda g: g.order)
     minimal = True
+    # Too few foods for a need (mealplan._cover): the filter starts from the
+    # few groups that proof rests on, its checks mostly with no solve.
+    cover = _cover_start(req, targets, table, restrictions, reject, groups, check)
     # First drop whole classes at once (all nutrient minimums, all AMDR
     # shares...): most are usually irrelevant, and one solve settles them.
     classes: dict[GroupKind, list[ConstraintGroup]] = {}
-    for g in kept:
+    for g in kept if cover is None else ():
         classes.setdefault(g.kind, []).append(g)
+    kept = kept if cover is None else cover
     for members in classes.values():
         if len(members) > 1:
             trial = [g for g in kept if g not in members]
@@ -1079,6 +1085,9 @@ def diagnose(
         c.model_copy(update={"proven": False}) if g in assumed else c
         for g, c in zip(kept, conflicts, strict=True)
     ]
+    conflicts = _cover_words(
+        conflicts, req, targets, table, kept, groups, restrictions, reject
+    )
     # A life-stage safety rule is no group the search may drop: name it when
     # its foods would let the conflict plan.
     safety = (
@@ -1092,6 +1101,62 @@ def diagnose(
     return Diagnosis(
         message=message, conflicts=conflicts, minimal=minimal, safety=safety
     )
+
+
+def _cover_start(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    restrictions: Restrictions | None,
+    reject: Sequence[tuple[int | None, int | None, str]],
+    groups: Sequence[ConstraintGroup],
+    check: Callable[[Collection[ConstraintGroup]], SolveStatus],
+) -> list[ConstraintGroup] | None:
+    """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None."""
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    start = conflict_start(
+        build_problem(req, targets, table, reject=reject, restrictions=hard)
+    )
+    if start is None or check(set(groups) - set(start)) is not SolveStatus.INFEASIBLE:
+        return None
+    return sorted(start, key=lambda g: g.order)
+
+
+def _cover_words(
+    conflicts: list[Conflict],
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    kept: Sequence[ConstraintGroup],
+    groups: Sequence[ConstraintGroup],
+    restrictions: Restrictions | None,
+    reject: Sequence[tuple[int | None, int | None, str]],
+) -> list[Conflict]:
+    """Say which need too few foods miss, when the conflict is that proof's."""
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    off = set(groups) - set(kept)
+    short = shortfalls(
+        build_problem(
+            req, targets, table, disabled=off, reject=reject, restrictions=hard
+        )
+    )
+    named = {s.group.name: s for s in short}
+    if not short or not any(c.constraint in named for c in conflicts):
+        return conflicts
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    out = []
+    for c in conflicts:
+        s = named.get(c.constraint)
+        if s is not None and not c.relaxation.startswith("With the other"):
+            text = cover_relaxation(
+                s,
+                _unit(table, s.nutrient),
+                _label(s.nutrient),
+                [names.get(f, f) for f in s.sources],
+            )
+            c = c.model_copy(update={"relaxation": text})
+        out.append(c)
+    return out
 
 
 _CHECK_NODES = 2000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,20 @@ def http_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "https://app.example",
     ) as server:
         yield server
+
+
+def require_solver(name: str) -> str:
+    """Return solver ``name``, skipping the test when its program is not installed.
+
+    GLPK is the one optional command-line solver the suite drives (``.ci/run``
+    installs ``glpk-utils``); CBC comes with PuLP, HiGHS with highspy.
+    """
+    if name == "glpk" and shutil.which("glpsol") is None:
+        pytest.skip("glpsol is not installed (apt-get install glpk-utils)")
+    return name
+
+
+@pytest.fixture(params=["cbc", "glpk"])
+def pulp_solver(request: pytest.FixtureRequest) -> str:
+    """Each PuLP command-line solver by name; the GLPK case skips without glpsol."""
+    return require_solver(str(request.param))

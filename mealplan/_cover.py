@@ -1,0 +1,145 @@
+"""A combinatorial infeasibility proof: too few foods to cover a nutrient minimum.
+
+With at most ``K`` foods a day, a food at one meal of a day and each food
+capped at ``U_i`` units, a day's total of a nutrient is at most the sum of the
+``K`` largest ``a_i * U_i`` (``a_i`` the nutrient per unit, negative values
+counted as 0) over the candidate foods. When that sum is below a minimum
+``N``, no plan exists, and no MILP (nor LP) has to say so: this is a proof,
+not a heuristic, and it removes no integer-feasible plan (issue 15, the hard
+day ``--age 73 --sex female --diet pescatarian --no-fortified --max-foods 4``
+whose four most energy-dense foods at their portion caps give 1,570 of its
+1,595 kcal).
+
+The bound uses only the candidate foods (the filters: diet, allergies,
+exclusions, fortified foods, priced foods), their portion caps (the
+``portion_limits`` group, or the uncapped limits without it) and ``K``
+(``max_foods``); so those groups and the nutrient's minimum are a conflict.
+It is the LP relaxation's own bound for that one row (``sum y <= K`` with
+``v <= U*y``), so it never proves less than the LP would; what it adds is that
+it needs no solver call, answers in microseconds at any load, and names the
+nutrient.
+
+Skipped (no proof claimed) when a minimum is soft (``allow_shortfall``), when
+regenerate fixes parts of an earlier plan, or with no ``max_foods``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._problem import ConstraintGroup, GroupKind
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mealplan._problem import Problem
+
+__all__ = ["Shortfall", "conflict_start", "relaxation", "shortfalls", "worst"]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A nutrient minimum that ``max_foods`` foods at their caps cannot reach."""
+
+    group: ConstraintGroup
+    """The minimum's constraint group (``min:energy_kcal``)."""
+    nutrient: str
+    need: float
+    """The minimum a day (for a plan average: the average a day)."""
+    most: float
+    """The most the ``foods`` largest sources give a day at their caps."""
+    foods: int
+    """``max_foods``."""
+    sources: tuple[str, ...]
+    """Those largest sources' food ids, richest first."""
+
+
+def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
+    """Return every nutrient minimum of ``problem`` its food count cannot reach.
+
+    Empty when the proof does not apply or every minimum can be reached; a
+    non-empty result proves ``problem`` infeasible.
+    """
+    k = problem.max_foods
+    if (
+        k is None
+        or problem.shortfall
+        or problem.fixed
+        or problem.fixed_scopes
+        or not problem.food_ids
+    ):
+        return ()
+    found: list[Shortfall] = []
+    for bound in problem.bounds:
+        if bound.sense != ">=" or bound.value <= 0:
+            continue
+        # A day's total is at most the k largest capped contributions. An
+        # average over the days is at most the largest day's total, so the
+        # same test holds for it. Negative coefficients only lower a total.
+        per_food = np.maximum(np.nan_to_num(problem.coef[bound.key], nan=0.0), 0.0)
+        reach = per_food * problem.max_units
+        if k >= len(reach):
+            top = np.argsort(-reach, kind="stable")
+        else:
+            top = np.argpartition(-reach, k - 1)[:k]
+            top = top[np.argsort(-reach[top], kind="stable")]
+        most = float(reach[top].sum())
+        # A margin for the solver's own feasibility tolerance: claim only what
+        # no solver would call feasible.
+        if most < bound.value * (1.0 - 1e-6) - 1e-6:
+            found.append(
+                Shortfall(
+                    group=bound.group,
+                    nutrient=bound.nutrient,
+                    need=bound.value,
+                    most=most,
+                    foods=k,
+                    sources=tuple(problem.food_ids[i] for i in top if reach[i] > 0),
+                )
+            )
+    return tuple(found)
+
+
+def worst(short: Sequence[Shortfall]) -> Shortfall:
+    """Return the minimum furthest out of reach (a fraction of its need)."""
+    return min(short, key=lambda s: (s.most / s.need, s.nutrient))
+
+
+def conflict_start(problem: Problem) -> list[ConstraintGroup] | None:
+    """Return the groups the proof rests on, or None when it does not apply.
+
+    The worst minimum, ``max_foods``, the portion caps and every filter of
+    the candidate foods: a conflict by :func:`shortfalls`, so the diagnosis's
+    deletion filter can start from these few groups instead of all of them
+    (its checks on subsets that still fail this proof need no solve either).
+    """
+    short = shortfalls(problem)
+    if not short:
+        return None
+    named = {
+        worst(short).group,
+        ConstraintGroup(GroupKind.MAX_FOODS),
+        ConstraintGroup(GroupKind.PORTION_LIMITS),
+    }
+    return [g for g in problem.groups if g in named or g.is_filter]
+
+
+def relaxation(short: Shortfall, unit: str, label: str, names: Sequence[str]) -> str:
+    """Say in one sentence why ``short`` has no plan and what would change that.
+
+    ``names`` are the display names of ``short.sources``.
+    """
+    richest = "; ".join(names[:3]) + ("; ..." if len(names) > 3 else "")
+    return (
+        f"Even the {short.foods} richest sources of {label} at their portion caps"
+        f" ({richest}) give at most {_fmt(short.most)} {unit} a day, short of"
+        f" {_fmt(short.need)} {unit}: allow more foods a day, larger portions,"
+        " or a wider choice of foods (a less strict diet, fortified foods)."
+    )
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"

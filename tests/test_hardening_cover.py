@@ -1,0 +1,141 @@
+"""Issue 15: the hard day answers with a diagnosis, proven with no solver call.
+
+``--age 73 --sex female --diet pescatarian --no-fortified --max-foods 4``: its
+four most energy-dense allowed foods at their portion caps give less than its
+energy need, so no plan exists (mealplan._cover). The proof counts, not
+times: the verdicts below hold at any load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import _optimiser
+from mealplan._backend import SolveOptions
+from mealplan._cover import shortfalls
+from mealplan._deadline import Deadline
+from mealplan._formulation import formulate
+from mealplan._optimiser import SolveStatus, make_backend, solve
+from mealplan._planner import diagnose, parse_request, resolve_targets
+from mealplan._problem import Problem, build_problem
+
+HARD_DAY: dict[str, Any] = {
+    "person": {"age": 73, "sex": "female"},
+    "diet": "pescatarian",
+    "allow_fortified": False,
+    "max_foods": 4,
+}
+
+
+def _problem(data: dict[str, Any]) -> tuple[Any, Any, Any, Problem]:
+    req = parse_request(data)
+    table = mealplan.load_foods()
+    targets = resolve_targets(req, table)
+    return req, targets, table, build_problem(req, targets, table)
+
+
+@pytest.fixture
+def solver_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every backend the optimiser makes (one per MILP or LP solve)."""
+    calls: list[str] = []
+
+    def counted(solver: Any) -> Any:
+        calls.append(str(solver))
+        return make_backend(solver)
+
+    monkeypatch.setattr(_optimiser, "make_backend", counted)
+    return calls
+
+
+def test_the_hard_day_is_proven_infeasible_with_no_solve(
+    solver_calls: list[str],
+) -> None:
+    _, _, table, problem = _problem(HARD_DAY)
+    short = shortfalls(problem)
+    assert [s.nutrient for s in short] == ["energy_kcal"]
+    s = short[0]
+    # The proof, recomputed from the table: the 4 largest energy a food can
+    # give at its cap, over every allowed food, fall short of the need.
+    energy = table.numbers("energy_kcal")[
+        [table.ids.index(f) for f in problem.food_ids]
+    ]
+    reach = np.nan_to_num(energy) * problem.unit_grams / 100 * problem.max_units
+    assert s.most == pytest.approx(np.sort(reach)[-4:].sum())
+    assert s.most < s.need
+    assert set(s.sources) == {problem.food_ids[i] for i in np.argsort(reach)[-4:]}
+    result = solve(problem, deadline=Deadline(60))
+    assert result.status is SolveStatus.INFEASIBLE
+    assert solver_calls == []
+
+
+def test_the_hard_day_diagnosis_names_the_need_and_the_food_count() -> None:
+    req, targets, table, _ = _problem(HARD_DAY)
+    # A generous clock: the conflict checks are effort-limited, not timed.
+    diagnosis = diagnose(req, targets, table, deadline=Deadline(120), measure=False)
+    names = [c.constraint for c in diagnosis.conflicts]
+    assert "min:energy_kcal" in names
+    assert "max_foods" in names
+    # Neither the fortified rule nor any other need takes part.
+    assert "fortified" not in names
+    assert not [n for n in names if n.startswith("min:") and n != "min:energy_kcal"]
+    energy = next(c for c in diagnosis.conflicts if c.constraint == "min:energy_kcal")
+    assert "4 richest sources of energy" in energy.relaxation
+    assert "\n" not in diagnosis.message
+
+
+def test_the_hard_day_through_the_api_is_an_infeasible_plan_error() -> None:
+    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
+        # A generous limit; the verdict does not depend on the advice's time.
+        mealplan.plan({**HARD_DAY, "time_limit": 1})
+    names = [c.constraint for c in caught.value.diagnosis.conflicts]
+    assert {"min:energy_kcal", "max_foods"} <= set(names)
+
+
+def test_a_feasible_request_claims_no_shortfall() -> None:
+    # The pre-check applies to plannable requests too, and claims nothing.
+    _, _, _, problem = _problem(
+        {"person": {"age": 35, "sex": "female"}, "max_foods": 8}
+    )
+    assert shortfalls(problem) == ()
+
+
+@settings(max_examples=8)
+@given(
+    age=st.sampled_from([1, 5, 15, 35, 73]),
+    sex=st.sampled_from(["female", "male"]),
+    diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+    fortified=st.booleans(),
+    k=st.integers(1, 5),
+    limits=st.booleans(),
+)
+def test_a_claimed_shortfall_is_lp_infeasible(
+    age: int, sex: str, diet: str, fortified: bool, k: int, limits: bool
+) -> None:
+    # Soundness: whenever the pre-check claims no plan, the LP relaxation of
+    # the same model (solved directly, past the pre-check) has none either.
+    _, _, _, problem = _problem(
+        {
+            "person": {"age": age, "sex": sex},
+            "diet": diet,
+            "allow_fortified": fortified,
+            "max_foods": k,
+            "portion_limits": limits,
+        }
+    )
+    if not shortfalls(problem):
+        return
+    model = formulate(problem, None, relax=True)
+    result, _ = _optimiser._run(
+        problem,
+        model,
+        make_backend("highs"),
+        Deadline(60),
+        SolveOptions(presolve=False),
+    )
+    assert result.status is SolveStatus.INFEASIBLE
