@@ -11,14 +11,21 @@ never get a supplement they could not be planned with.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
-from mealplan._advice_supplements import SUPPLEMENT_SIZE, candidates
-from mealplan._oracle import merge_patch
+from mealplan._advice_supplements import (
+    SUPPLEMENT_SIZE,
+    candidates,
+    supplement_advice,
+)
+from mealplan._oracle import Oracle, merge_patch
+from mealplan._planner import resolve_targets
+from mealplan._relax import Context
 from mealplan._supplements import with_supplements
 from tests.checks import check_plan
 
@@ -107,3 +114,24 @@ def test_dose_over_the_life_stage_ul_is_never_advised() -> None:
             ul = supplement_ul(person.person, s.nutrient)
             assert ul is not None
             assert s.daily_dose <= ul
+
+
+def test_a_week_gets_the_tablet_verified_on_the_whole_plan() -> None:
+    # The supplement advice alone (the whole week's diagnosis takes seconds):
+    # its re-plan covers every day, and so does the plan the patch gives.
+    table = mealplan.load_foods()
+    week = {**VEGAN, "days": 3, "mip_gap": 1.0}
+    req = mealplan.parse_request(week)
+    targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
+    oracle = Oracle(req, table, time.monotonic() + 60)
+    ctx = Context(req, table, targets, targets, oracle)
+    (tablet,) = supplement_advice(ctx, B12)
+    assert tablet.verified
+    assert tablet.patch == {"supplements": ["vitamin-b12-250ug"]}
+    plan = mealplan.plan(merge_patch(week, tablet.patch), table)
+    assert all(
+        any(i.kind == "supplement" for i in d.items)
+        or d.total("vitamin_b12_ug").amount >= 2.4
+        for d in plan.days
+    )
+    check_plan(plan, with_supplements(table, plan.request))
