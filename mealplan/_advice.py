@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mealplan._advice_supplements import supplement_advice
 from mealplan._conflict_words import conflict_head, safety_sentence
 from mealplan._errors import MealPlanError
 from mealplan._models import (
@@ -254,6 +255,12 @@ def advise(
     groups = [c.constraint for c in diagnosis.conflicts]
     found: dict[str, Found] = {}
     order = sorted(groups, key=_useful_first)
+    # "Allow a supplement" first, where a nutrient one supplies blocks: a
+    # re-plan or two, and the smallest change when it plans (the person's
+    # own choices all kept). The conflict's row then names it.
+    ctx.oracle.share(2)
+    pills = supplement_advice(ctx, groups)
+    tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
@@ -268,6 +275,7 @@ def advise(
         f.suggestion = f.refine() or f.suggestion
     ctx.oracle.share(1)
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
+    suggestions += pills
     notes = [f.note for g in groups if (f := found[g]).note is not None]
     # A combination only once every group alone was settled: while a group's
     # own search ran out of time, relaxing several at once says nothing
@@ -300,7 +308,10 @@ def advise(
             "not re-planned, and some may not be the smallest change (raise time_limit)."
         )
     suggestions.sort(key=lambda s: (not s.verified, s.size, s.constraints))
-    conflicts = [_relaxed(c, found.get(c.constraint)) for c in diagnosis.conflicts]
+    conflicts = [
+        _relaxed(c, tablet.get(c.constraint) or found.get(c.constraint))
+        for c in diagnosis.conflicts
+    ]
     return diagnosis.model_copy(
         update={
             "conflicts": conflicts,

@@ -186,20 +186,24 @@ class Oracle:
 
 def _built(
     data: Mapping[str, Any], table: FoodTable
-) -> tuple[PlanRequest, NutrientTargets, Problem, list[str], dict[str, int]]:
+) -> tuple[PlanRequest, NutrientTargets, Problem, list[str], dict[str, int], FoodTable]:
     """Build the problem plan() would build for the request ``data``, hard."""
     from mealplan._planner import parse_request, resolve_targets
     from mealplan._problem import Restrictions, build_problem
     from mealplan._sources import widen_variety_for_sole_sources
+    from mealplan._supplements import with_supplements
 
     req = parse_request(data)
+    # A patch that allows a supplement (the advice's "allow a supplement")
+    # needs its rows, as plan() adds them (no-op when the table has them).
+    table = with_supplements(table, req)
     targets = resolve_targets(req, table)
     wider, notes = widen_variety_for_sole_sources(req, targets, table)
     wide = tuple(sorted(wider.items()))
     problem = build_problem(
         req, targets, table, restrictions=Restrictions(hard=True, wider_days=wide)
     )
-    return req, targets, problem, list(notes), dict(wider)
+    return req, targets, problem, list(notes), dict(wider), table
 
 
 def cents_up(x: float) -> float:
@@ -221,7 +225,7 @@ def _below(
     from mealplan._optimiser import SolveStatus, _run, make_backend
     from mealplan._planner import _assemble
 
-    req, targets, problem, notes, _ = _built(data, table)
+    req, targets, problem, notes, _, table = _built(data, table)
     if req.days != 1 or str(req.solver) != "highs" or Goal.from_pair(goal).maximise:
         return None
     if problem.impossible:
@@ -270,7 +274,7 @@ def _witness(
     from mealplan._optimiser import SolveStatus, solve
     from mealplan._planner import _assemble
 
-    req, targets, problem, notes, wider = _built(data, table)
+    req, targets, problem, notes, wider, table = _built(data, table)
     if req.days > 1:
         week = _week_witness(req, targets, table, problem, left, wider)
         if week is not None:

@@ -287,7 +287,7 @@ CLI_CASES = [
 ]
 
 
-_LIST_FLAGS = {"--exclude", "--include", "--pin", "--ban"}
+_LIST_FLAGS = {"--exclude", "--include", "--pin", "--ban", "--supplement"}
 
 
 def _follow(argv: list[str], flag: str) -> list[str]:

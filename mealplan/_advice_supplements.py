@@ -1,0 +1,159 @@
+"""Advice to allow a supplement, when a nutrient one supplies blocks the plan.
+
+A conflict whose nutrient minimum (vitamin B12, D, magnesium or calcium) is
+one a bundled single-nutrient supplement supplies (``foods/supplements.csv``)
+gets the advice "allow a supplement": the request's ``supplements`` list with
+that supplement added (the ``--supplement ID`` flag), verified like every
+other suggestion, by re-planning the whole request with it.
+
+Only what the planner itself would offer the person is advised: a supplement
+the life-stage filter excludes (under its minimum age, a dose over the
+person's UL, no UL set for the life stage) never is, nor one the diet or the
+allergies rule out (a lanolin vitamin D3 for a vegan), nor any when the
+request has no person, already allows every supplement, or plans by cost (a
+budget or the cost objective leaves supplements out: none has a sourced
+price). The lowest dose that plans is advised, one nutrient at a time; when
+no nutrient's supplement alone is enough, the lowest doses of all of them
+together are tried once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from mealplan._models import Suggestion
+from mealplan._nutrients import Diet
+from mealplan._report import nutrient_label
+from mealplan._supplements import (
+    Supplement,
+    is_supplement,
+    load_supplements,
+    unsafe_supplements,
+)
+
+if TYPE_CHECKING:
+    from mealplan._models import PlanRequest
+    from mealplan._relax import Context
+
+
+__all__ = ["SUPPLEMENT_SIZE", "supplement_advice"]
+
+SUPPLEMENT_SIZE = 0.25
+"""Size of the change "allow a supplement": smaller than switching a rule
+(0.5): the person keeps every food choice they made (no fortified foods, the
+diet) and adds one tablet a day."""
+
+_MAX_TRIES = 4
+"""Oracle solves the supplement advice may take in all (one per dose tried)."""
+
+
+def _diet_ok(s: Supplement, diet: Diet) -> bool:
+    if diet is Diet.VEGAN:
+        return s.vegan
+    if diet is Diet.VEGETARIAN:
+        return s.vegetarian
+    if diet is Diet.PESCATARIAN:
+        return s.pescatarian
+    return True
+
+
+def candidates(
+    request: PlanRequest, nutrients: Sequence[str], table_ids: frozenset[str] | None
+) -> dict[str, list[Supplement]]:
+    """Return, per blocking nutrient, the supplements the person may take, lowest dose first.
+
+    ``table_ids``: the supplement rows the table already holds, when it holds
+    some (the request allowed a few): only those can be planned on it.
+    """
+    if request.person is None or request.supplements is True:
+        return {}
+    if request.budget_per_day is not None or request.objective.value == "cost":
+        return {}
+    allowed = set(_listed(request))
+    every = [s for s in load_supplements() if s.nutrient in nutrients]
+    unsafe = unsafe_supplements(request.person, every)
+    allergies = {str(getattr(a, "value", a)) for a in request.allergies}
+    out: dict[str, list[Supplement]] = {}
+    for s in sorted(every, key=lambda s: (s.daily_dose, s.id)):
+        if s.id in allowed or s.id in unsafe or not _diet_ok(s, request.diet):
+            continue
+        if allergies & set(s.allergens):
+            continue
+        if table_ids is not None and s.id not in table_ids:
+            continue
+        out.setdefault(s.nutrient, []).append(s)
+    return out
+
+
+def _listed(request: PlanRequest) -> list[str]:
+    wanted = request.supplements
+    return [] if isinstance(wanted, bool) else list(wanted)
+
+
+def _words(s: Supplement) -> str:
+    per_day = f"{s.units_per_day} {s.unit}" + ("" if s.units_per_day == 1 else "s")
+    return (
+        f"take a {nutrient_label(s.nutrient)} supplement on a doctor's or "
+        f"dietitian's advice: {s.name}, at most {per_day} a day"
+    )
+
+
+def _suggestion(
+    ctx: Context, chosen: Sequence[Supplement], verified: bool
+) -> Suggestion:
+    from mealplan._relax import suggest
+
+    listed = [*_listed(ctx.request), *(s.id for s in chosen)]
+    text = " and ".join(_words(s) for s in chosen)
+    flag = " ".join(f"--supplement {sid}" for sid in listed)
+    return suggest(
+        ctx,
+        [f"min:{s.nutrient}" for s in chosen],
+        text,
+        "supplements",
+        flag,
+        {"supplements": listed},
+        SUPPLEMENT_SIZE * len(chosen),
+        verified,
+    )
+
+
+def _table_ids(ctx: Context) -> frozenset[str] | None:
+    mask = is_supplement(ctx.table)
+    if not mask.any():
+        return None
+    return frozenset(fid for fid, s in zip(ctx.table.ids, mask, strict=True) if s)
+
+
+def supplement_advice(ctx: Context, groups: Sequence[str]) -> list[Suggestion]:
+    """Return verified "allow a supplement" suggestions for the conflict ``groups``."""
+    nutrients = [g.partition(":")[2] for g in groups if g.startswith("min:")]
+    offer = candidates(ctx.request, nutrients, _table_ids(ctx))
+    if not offer:
+        return []
+    tries = 0
+    out: list[Suggestion] = []
+    failed = True
+    for nutrient in nutrients:
+        for s in offer.get(nutrient, []):
+            if tries >= _MAX_TRIES:
+                break
+            tries += 1
+            ok = ctx.oracle.feasible({"supplements": [*_listed(ctx.request), s.id]})
+            if ok is None:
+                failed = False  # out of time: unknown, say nothing
+                break
+            if ok:
+                out.append(_suggestion(ctx, [s], True))
+                break
+    if out or not failed or len(offer) < 2:
+        return out
+    # No single nutrient's supplement is enough: the lowest doses together.
+    together = [offer[n][0] for n in nutrients if n in offer]
+    patch: dict[str, Any] = {
+        "supplements": [*_listed(ctx.request), *(s.id for s in together)]
+    }
+    if ctx.oracle.feasible(patch) is True:
+        out.append(_suggestion(ctx, together, True))
+    return out
