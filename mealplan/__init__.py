@@ -32,6 +32,7 @@ from mealplan._errors import (
 if _typing.TYPE_CHECKING:
     from mealplan._advice import merge_patch
     from mealplan._batch import BatchError, BatchResult, BatchStatus, plan_many
+    from mealplan._batch_ray import ray_executor
     from mealplan._catalog import Food, FoodTable, load_foods
     from mealplan._explain import Explanation, explain
     from mealplan._html import render_html
@@ -157,6 +158,7 @@ __all__ = [
     "parse_request",
     "plan",
     "plan_many",
+    "ray_executor",
     "regenerate",
     "render_diagnosis_json",
     "render_diagnosis_markdown",
@@ -227,6 +229,7 @@ _LAZY: dict[str, str] = {
     "parse_request": "mealplan._planner",
     "plan": "mealplan._planner",
     "plan_many": "mealplan._batch",
+    "ray_executor": "mealplan._batch_ray",
     "regenerate": "mealplan._planner",
     "render_diagnosis_json": "mealplan._report",
     "render_diagnosis_markdown": "mealplan._report",
