@@ -11,7 +11,7 @@ knows a solver.
 Constraint groups (named ``structure:<name>`` so the diagnosis can say which
 rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
 meal caps; a snack's drink with something to eat; butter only with a cooked
-item), ``structure:one_form`` (one form of a base food a day),
+item; one protein main at lunch and dinner), ``structure:one_form`` (one form of a base food a day),
 ``structure:milk`` (one milk-type drink a day),
 ``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
 condiments are never items of their own).
@@ -34,11 +34,13 @@ from mealplan._structure import (
     COOKING_ONLY_FATS,
     FAT_HOST_ROLES,
     HALF_SERVED_CATEGORIES,
+    ONE_MAIN_SLOTS,
     SNACK_FOOD_G,
     Cap,
     fat_host,
     is_drink,
     is_milk_drink,
+    is_protein_main,
     load_caps,
     raw_flags,
 )
@@ -524,6 +526,7 @@ def _meal_rules(
     cap_scale: float,
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
     slots = structures_by_slot(request)
+    own = {s.slot.value for s in request.meal_structure or ()}
     caps = [c for c in _caps() if c.scope == "meal"]
     parts: list[PartRow] = []
     companions: list[CompanionRow] = []
@@ -538,6 +541,11 @@ def _meal_rules(
             parts.append(
                 PartRow(meal.name, m, part.name, foods, part.min_items, part.max_items)
             )
+        if meal.slot.value in ONE_MAIN_SLOTS and meal.slot.value not in own:
+            # One protein main a meal (the default structure; a caller's own
+            # structure for the slot says what it wants).
+            mains = tuple(f for f in meal.foods if is_protein_main(roles[f]))
+            parts.append(PartRow(meal.name, m, "protein main", mains, 0, 1))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:

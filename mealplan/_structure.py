@@ -8,8 +8,8 @@ two forms of one base in a day, fat or sugar as an item of its own, items
 and meals outside the caps, lunch or dinner without a main (or under 10 g of
 protein), ready-to-eat cereal without milk, fractional whole units, a
 base that the weekly variety rule would stop if it counted bases, a snack
-that is only a drink, more than one milk-type drink a day, and butter on a
-raw item. It is the
+that is only a drink, more than one milk-type drink a day, butter on a
+raw item, and two protein mains at a lunch or dinner. It is the
 measuring stick of ``benchmarks/realism.py``; it never changes a plan.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ __all__ = [
     "FAT_HOST_ROLES",
     "HALF_SERVED_CATEGORIES",
     "MILK_BASES",
+    "ONE_MAIN_SLOTS",
     "SNACK_FOOD_G",
     "Cap",
     "FoodFacts",
@@ -48,6 +49,7 @@ __all__ = [
     "fat_host",
     "is_drink",
     "is_milk_drink",
+    "is_protein_main",
     "is_raw",
     "load_caps",
     "raw_flags",
@@ -92,6 +94,7 @@ DEFECTS: tuple[str, ...] = (
     "drink_only_snack",
     "two_milk_drinks",
     "cooking_fat_on_raw_item",
+    "two_protein_mains",
 )
 """The defect kinds :func:`realism_defects` counts (all are zero when a plan
 reads as meals a person would eat)."""
@@ -118,6 +121,26 @@ margarine): raw mushrooms "cooked with butter" is a dish no one makes. Raw
 vegetables and salads take a dressing, oil (as dressing) or mayonnaise."""
 _RAW_CATEGORIES = frozenset({"vegetables", "fruits"})
 _RAW = re.compile(r"\braw\b(?!\s+weight)", re.IGNORECASE)
+
+
+_MAIN_ROLES = frozenset({"main", "protein"})
+ONE_MAIN_SLOTS = frozenset({"lunch", "dinner"})
+"""Slots that hold at most one protein main (:func:`is_protein_main`).
+
+MyPlate (USDA, after the Dietary Guidelines 2020-2025) draws a meal as a plate
+with one quarter of protein foods; a dinner of chicken and salmon is two
+dinners. Breakfast is left free: eggs beside beans (huevos rancheros), tofu or
+Greek yogurt is a common breakfast, and the default breakfast has no main part.
+"""
+
+
+def is_protein_main(roles: Collection[str]) -> bool:
+    """Return whether a food is a protein main (a dish or a protein food).
+
+    Dairy protein foods (Greek yogurt, cottage cheese, ricotta) are a dairy
+    serving beside a main, not a main of their own.
+    """
+    return not _MAIN_ROLES.isdisjoint(roles) and "dairy" not in roles
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:
@@ -513,6 +536,8 @@ def _meal_defects(
             cap.max_grams is not None and sum(chosen) > cap.max_grams + 1e-6
         ):
             out["meal_over_cap"] += 1
+    if slot in ONE_MAIN_SLOTS and sum(map(is_protein_main, roles)) > 1:
+        out["two_protein_mains"] += 1
     if slot in {"lunch", "dinner"}:
         if not any(r & {"main", "protein"} for r in roles):
             out["main_missing"] += 1

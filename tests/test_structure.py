@@ -14,6 +14,7 @@ from mealplan._structure import (
     DEFECTS,
     energy_scale,
     fat_host,
+    is_protein_main,
     is_raw,
     load_caps,
     realism_defects,
@@ -193,3 +194,37 @@ def test_realism_defects_count_drink_snacks_milks_and_butter_on_raw() -> None:
     # The almond milk and the chocolate soy milk are one and two too many.
     assert got["two_milk_drinks"] == milks + 1
     assert got["cooking_fat_on_raw_item"] == 1
+
+
+def test_one_protein_main_at_lunch_and_dinner() -> None:
+    from tests.checks import check_structure
+
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(person={"age": 35, "sex": "male"}, mip_gap=1.0),
+        foods=table,
+    )
+    check_plan(plan, table)
+    assert realism_defects(plan, table)["two_protein_mains"] == 0
+    day = plan.days[0]
+    dinner = [i for i in day.items if i.meal == "dinner"]
+    mains = [i for i in dinner if is_protein_main(table.food(i.food_id).roles)]
+    assert len(mains) == 1, dinner
+    bases = {table.food(i.food_id).base for i in day.items}
+    other = next(
+        f
+        for f in ("salmon-sockeye-cooked", "chicken-breast-roasted", "tofu-fried")
+        if table.food(f).base not in bases
+    )
+    yogurt = mains[0].model_copy(update={"food_id": "greek-yogurt-nonfat"})
+    # Greek yogurt beside the main is a dairy serving, not a second main.
+    with_yogurt = [*day.items, yogurt] if "yogurt" not in bases else list(day.items)
+    ok = plan.model_copy(
+        update={"days": [day.model_copy(update={"items": with_yogurt})]}
+    )
+    assert realism_defects(ok, table)["two_protein_mains"] == 0
+    two = [*day.items, mains[0].model_copy(update={"food_id": other})]
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": two})]})
+    assert realism_defects(bad, table)["two_protein_mains"] == 1
+    with pytest.raises(AssertionError, match=f"'{other}'\\]"):
+        check_structure(bad, table)
