@@ -35,6 +35,7 @@ from tests.checks import (
     dri_ul,
     supplement_rows,
 )
+from tests.strategies import persons
 
 ADULT = {"age": 35, "sex": "female"}
 VEGAN_NO_FORTIFIED = {
@@ -274,18 +275,7 @@ def test_budget_leaves_unpriced_supplements_out() -> None:
 # ------------------------------------------------------------------ property
 
 
-people = st.one_of(
-    st.fixed_dictionaries(
-        {"age": st.integers(1, 90), "sex": st.sampled_from(["female", "male"])}
-    ),
-    st.fixed_dictionaries(
-        {
-            "age": st.integers(14, 50),
-            "sex": st.just("female"),
-            "pregnancy": st.booleans(),
-        }
-    ).map(lambda p: p if p["pregnancy"] else {**p, "lactation": True}),
-)
+people = persons(st.integers(1, 90))
 
 
 @settings(max_examples=4)
