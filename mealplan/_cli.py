@@ -844,48 +844,49 @@ def _add_targets(commands: Any) -> None:
     p.set_defaults(run=_cmd_targets)
 
 
-def _cmd_supplements(args: argparse.Namespace) -> int:
+def _person_from_args(
+    args: argparse.Namespace, command: str, *, optional: bool = False
+) -> Person | None:
+    """Return the person of ``--age``, ``--sex`` and the life-stage flags.
+
+    ``optional``: no person flag at all gives None (``mealplan supplements``);
+    otherwise age and sex are required (``mealplan targets``).
+    """
     from mealplan._planner import request_error
-    from mealplan._supplements_cli import run_supplements
 
-    fmt = _check_format(args)
     fields = _person(args)
-    person = None
-    if fields:
-        if "age" not in fields or "sex" not in fields:
-            msg = "mealplan supplements: give both --age and --sex, or neither; see 'mealplan supplements --help'."
-            raise _BadInputError(
-                msg, [{"loc": "person", "msg": "age and sex are required"}]
-            )
-        try:
-            person = Person.model_validate(fields)
-        except ValidationError as exc:
-            err = request_error(exc)
-            raise RequestError(
-                str(err).replace("plan request", "person"), err.errors
-            ) from None
-    return run_supplements(fmt, person)
-
-
-def _cmd_targets(args: argparse.Namespace) -> int:
-    from mealplan._planner import request_error
-    from mealplan._report import render_targets_markdown, render_targets_text
-    from mealplan._targets import targets_for
-
-    fmt = _check_format(args)
-    fields = _person(args)
+    if optional and not fields:
+        return None
     if "age" not in fields or "sex" not in fields:
-        msg = "mealplan targets: give --age and --sex; see 'mealplan targets --help'."
+        need = "both --age and --sex, or neither" if optional else "--age and --sex"
+        msg = f"mealplan {command}: give {need}; see 'mealplan {command} --help'."
         raise _BadInputError(
             msg, [{"loc": "person", "msg": "age and sex are required"}]
         )
     try:
-        person = Person.model_validate(fields)
+        return Person.model_validate(fields)
     except ValidationError as exc:
         err = request_error(exc)
         raise RequestError(
             str(err).replace("plan request", "person"), err.errors
         ) from None
+
+
+def _cmd_supplements(args: argparse.Namespace) -> int:
+    from mealplan._supplements_cli import run_supplements
+
+    fmt = _check_format(args)
+    person = _person_from_args(args, "supplements", optional=True)
+    return run_supplements(fmt, person)
+
+
+def _cmd_targets(args: argparse.Namespace) -> int:
+    from mealplan._report import render_targets_markdown, render_targets_text
+    from mealplan._targets import targets_for
+
+    fmt = _check_format(args)
+    person = _person_from_args(args, "targets")
+    assert person is not None  # required: not optional
     lo, hi = args.kcal if args.kcal is not None else (None, None)
     targets: NutrientTargets = targets_for(
         person, kcal_min=lo, kcal_max=hi, margin=args.margin

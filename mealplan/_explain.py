@@ -328,7 +328,8 @@ def explain(
             binding += _bindings(plan, day.totals, day.day)
     notes: list[str] = []
     req = plan.request
-    n_foods = len({i.food_id for i in plan.days[0].items})
+    # A supplement tablet is not a food (max_foods does not count it).
+    n_foods = len({i.food_id for i in plan.days[0].items if i.kind != "supplement"})
     if req.max_foods is not None and n_foods >= req.max_foods:
         notes.append(
             f"The plan uses all {req.max_foods} foods a day that max_foods allows."

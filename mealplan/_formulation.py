@@ -252,13 +252,15 @@ def meals(b: ModelBuilder) -> None:
 
 
 def food_count(b: ModelBuilder) -> None:
-    """At most ``max_foods`` foods a day."""
+    """At most ``max_foods`` foods a day; a supplement tablet is not a food."""
     p = b.problem
     if p.max_foods is None:
         return
     group = ConstraintGroup.parse("max_foods")
+    food = ~np.isin(b.keys[:, 2], list(p.supplements)) if p.supplements else None
     for d in range(p.days):
-        ys = b.y[b.day_mask(d)]
+        here = b.day_mask(d) if food is None else b.day_mask(d) & food
+        ys = b.y[here]
         if len(ys) > p.max_foods:
             b.add_row(ys, 1.0, -INF, p.max_foods, Block.MAX_FOODS, group)
 

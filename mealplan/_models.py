@@ -579,7 +579,29 @@ class PlanRequest(_Model):
                     "required": ["targets"],
                     "properties": {"targets": {"type": "object"}},
                 },
-            ]
+            ],
+            # Supplements need a person (the validator's rule): supplements
+            # off (false, an empty list, or absent), or a person given.
+            "allOf": [
+                {
+                    "anyOf": [
+                        {
+                            "properties": {
+                                "supplements": {
+                                    "anyOf": [
+                                        {"const": False},
+                                        {"type": "array", "maxItems": 0},
+                                    ]
+                                }
+                            }
+                        },
+                        {
+                            "required": ["person"],
+                            "properties": {"person": {"type": "object"}},
+                        },
+                    ]
+                }
+            ],
         },
     )
 

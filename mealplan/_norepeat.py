@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING
 
 from mealplan._arrays import INF, Block
 from mealplan._problem import ConstraintGroup
-from mealplan._supplements import SUPPLEMENTS_MEAL
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mealplan._arrays import ModelBuilder
-    from mealplan._problem import Problem
+    from mealplan._problem import MealRow, Problem
 
 __all__ = ["NotSame", "cut_rows", "repeats", "with_cuts"]
 
@@ -45,13 +44,14 @@ NotSame = tuple[tuple[int, ...], int, tuple[int, ...]]
 """(days, meal index, sorted food indices): not all those days hold exactly those foods."""
 
 
-def is_ruled(name: str, slot: object) -> bool:
+def is_ruled(meal: MealRow) -> bool:
     """Return whether a meal falls under the no-repeat rule.
 
-    Every meal does except the day's supplements part (mealplan._supplements):
-    a tablet is no meal, and a vegan's B12 tablet may come every day.
+    Every meal does except the day's supplements part (``kind`` of
+    ``supplements``, mealplan._supplements): a tablet is no meal, and a
+    vegan's B12 tablet may come every day.
     """
-    return not (slot is None and name == SUPPLEMENTS_MEAL)
+    return meal.kind == "meal"
 
 
 def repeats(
@@ -71,7 +71,7 @@ def repeats(
             content.setdefault((d, m), set()).add(f)
     found: list[NotSame] = []
     for m, meal in enumerate(problem.meals):
-        if not is_ruled(meal.name, meal.slot):
+        if not is_ruled(meal):
             continue
         for d in range(problem.days - 1):
             if (d, m) in problem.fixed_scopes and (d + 1, m) in problem.fixed_scopes:

@@ -46,7 +46,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
-from mealplan._meal_structure import attach_fats, base_of
+from mealplan._meal_structure import attach_fats
 from mealplan._models import (
     BoundKind,
     BoundOverride,
@@ -82,14 +82,13 @@ from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
     SUPPLEMENT_CATEGORY,
-    SUPPLEMENTS_MEAL,
     supplement_notes,
     supplement_targets,
     with_supplements,
 )
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
-from mealplan._weekly_seed import rotation_seed
+from mealplan._weekly_seed import rotation_seed, variety_keys
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -307,22 +306,9 @@ def _day_by_day(
     start: dict[tuple[int, int, int], float] = {}
     days_used: dict[str, int] = {}
     previous: dict[str, list[str]] = {}
-    limit = req.max_days_per_food or default_max_days(req.days)
-    # Under the meal structure the variety rule counts bases (any form of egg).
-    base = base_of(table) if req.structure else {}
-    forms: dict[str, list[str]] = {}
-    for fid in table.ids:
-        forms.setdefault(base.get(fid, fid), []).append(fid)
-    limits: dict[str, int] = {}
-    for fid, days in (wider or {}).items():
-        b = base.get(fid, fid)
-        limits[b] = max(limits.get(b, limit), days)
-    if req.supplements:
-        # No variety rule for a supplement: it may be taken every day.
-        categories = table.texts("category")
-        for fid, category in zip(table.ids, categories, strict=True):
-            if category == SUPPLEMENT_CATEGORY:
-                limits[base.get(fid, fid)] = req.days
+    # The variety rule's keys (bases under the meal structure), a sole
+    # source's wider limit, no rule for a supplement.
+    keys = variety_keys(req, table, wider)
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
@@ -355,14 +341,16 @@ def _day_by_day(
             bans=tuple(
                 (None, None, fid)
                 for b, n in days_used.items()
-                if n >= limits.get(b, limit)
-                for fid in forms[b]
+                if n >= keys.limit_of(b)
+                for fid in keys.forms[b]
                 if fid not in pinned
             ),
             # Charge foods by the days they were already eaten, so the plan
             # spreads them out instead of exhausting its favourites by day 5.
             penalty=tuple(
-                (fid, _REUSE_COST * n) for b, n in days_used.items() for fid in forms[b]
+                (fid, _REUSE_COST * n)
+                for b, n in days_used.items()
+                for fid in keys.forms[b]
             ),
             # Every meal the day before held, snacks with min_foods 0 too
             # (the no-repeat rule covers them: mealplan._norepeat).
@@ -402,12 +390,9 @@ def _day_by_day(
         for (_, m, f), units in solution.units.items():
             start[d, m, f] = units
             meal = problem.meals[m]
-            if is_ruled(meal.name, meal.slot):
+            if is_ruled(meal):
                 previous.setdefault(meal.name, []).append(problem.food_ids[f])
-        for b in {
-            base.get(problem.food_ids[f], problem.food_ids[f])
-            for _, _, f in solution.units
-        }:
+        for b in {keys.key(problem.food_ids[f]) for _, _, f in solution.units}:
             days_used[b] = days_used.get(b, 0) + 1
     # The day model's food indices are the whole plan's: same filters, same table.
     return start
@@ -605,9 +590,7 @@ def _item(
     meal = problem.meals[m]
     return PlanItem(
         day=d + 1,
-        meal=meal.name
-        if meal.slot is not None or (pill and meal.name == SUPPLEMENTS_MEAL)
-        else None,
+        meal=meal.name if meal.slot is not None or meal.kind == "supplements" else None,
         food_id=fid,
         name=columns.name[r],
         ndb_no=ndb or None,

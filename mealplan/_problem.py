@@ -27,7 +27,7 @@ import zlib
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -359,6 +359,9 @@ class MealRow:
     min_foods: int
     max_foods: int
     foods: tuple[int, ...]
+    kind: Literal["meal", "supplements"] = "meal"
+    """``supplements``: the day's supplements part, which is no meal (no meal
+    rule, variety rule or no-repeat rule applies to a tablet)."""
 
 
 Placement = tuple[int, int | None, int | None]
@@ -676,7 +679,9 @@ def build_problem(
                 replace(m, foods=tuple(f for f in m.foods if not pills[f]))
                 for m in meals
             ),
-            MealRow(SUPPLEMENTS_MEAL, None, (0.0, 1.0), 0, len(own), own),
+            MealRow(
+                SUPPLEMENTS_MEAL, None, (0.0, 1.0), 0, len(own), own, "supplements"
+            ),
         )
     structure = prepare(
         request,

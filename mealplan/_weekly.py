@@ -175,7 +175,7 @@ def column_generation(
     # Every meal, those that may be empty too (an optional snack): the
     # whole-plan MILP leaves those out (mealplan._norepeat), the master not.
     meal_rule = (
-        [m for m, meal in enumerate(problem.meals) if is_ruled(meal.name, meal.slot)]
+        [m for m, meal in enumerate(problem.meals) if is_ruled(meal)]
         if problem.no_repeat_meals
         else []
     )

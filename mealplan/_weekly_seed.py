@@ -28,6 +28,7 @@ then falls back to the day-by-day seed.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mealplan._deadline import Deadline
@@ -36,6 +37,7 @@ from mealplan._models import NutrientPeriod
 from mealplan._norepeat import is_ruled
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._problem import Restrictions, build_problem, default_max_days
+from mealplan._supplements import SUPPLEMENT_CATEGORY
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
     from mealplan._models import NutrientTargets, PlanRequest
 
-__all__ = ["rotation_seed"]
+__all__ = ["VarietyKeys", "rotation_seed", "variety_keys"]
 
 Key = tuple[int, int, int]
 
@@ -51,6 +53,54 @@ Key = tuple[int, int, int]
 _SEED_SHARE = 0.6
 # A day-plan of the seed is eaten on at most this many days.
 _DAYS_PER_PLAN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class VarietyKeys:
+    """What the variety rule counts, for the seeds that keep it by bans."""
+
+    limit: int
+    """Days a key may appear on (the request's, or the default for its days)."""
+    base: dict[str, str]
+    """Food id -> the key it counts as (its base under the meal structure)."""
+    forms: dict[str, list[str]]
+    """Key -> every food id that counts as it."""
+    limits: dict[str, int]
+    """Key -> its own limit where it differs from ``limit``."""
+
+    def key(self, fid: str) -> str:
+        """Return the key food ``fid`` counts as."""
+        return self.base.get(fid, fid)
+
+    def limit_of(self, key: str) -> int:
+        """Return the days ``key`` may appear on."""
+        return self.limits.get(key, self.limit)
+
+
+def variety_keys(
+    req: PlanRequest, table: FoodTable, wider: Mapping[str, int] | None
+) -> VarietyKeys:
+    """Return the variety rule's keys and limits for the seeds.
+
+    Under the meal structure the rule counts bases (any form of egg); a sole
+    source of a need gets its wider limit (``wider``); a supplement has no
+    variety rule (it may be taken every day), as in the whole-plan MILP.
+    """
+    limit = req.max_days_per_food or default_max_days(req.days)
+    base = base_of(table) if req.structure else {}
+    forms: dict[str, list[str]] = {}
+    for fid in table.ids:
+        forms.setdefault(base.get(fid, fid), []).append(fid)
+    limits: dict[str, int] = {}
+    for fid, days in (wider or {}).items():
+        b = base.get(fid, fid)
+        limits[b] = max(limits.get(b, limit), days)
+    if req.supplements:
+        categories = table.texts("category")
+        for fid, category in zip(table.ids, categories, strict=True):
+            if category == SUPPLEMENT_CATEGORY:
+                limits[base.get(fid, fid)] = req.days
+    return VarietyKeys(limit, base, forms, limits)
 
 
 def _uniform(req: PlanRequest) -> bool:
@@ -72,23 +122,15 @@ def rotation_seed(
     days = req.days
     if days < 2 or req.max_grams_per_week is not None or not _uniform(req):
         return None
-    limit = req.max_days_per_food or default_max_days(days)
+    keys = variety_keys(req, table, wider)
     # At most _DAYS_PER_PLAN days a plan: over 28 days, two plans (14 days
     # each, no base in both) made a seed twice as costly as day by day
     # (22.6 against 11.5), which column generation did not recover from in
     # 60 s; seven plans of 4 days share bases as a week's two do not.
-    k = max(2, math.ceil(days / limit), math.ceil(days / _DAYS_PER_PLAN))
+    k = max(2, math.ceil(days / keys.limit), math.ceil(days / _DAYS_PER_PLAN))
     if k > days:
         return None
     uses = [len(range(i, days, k)) for i in range(k)]
-    base = base_of(table) if req.structure else {}
-    forms: dict[str, list[str]] = {}
-    for fid in table.ids:
-        forms.setdefault(base.get(fid, fid), []).append(fid)
-    limits: dict[str, int] = {}
-    for fid, n in (wider or {}).items():
-        b = base.get(fid, fid)
-        limits[b] = max(limits.get(b, limit), n)
     pinned = {*req.include, *(p.food for p in req.pins)}
     day_req = req.model_copy(
         update={
@@ -109,8 +151,8 @@ def rotation_seed(
             bans=tuple(
                 (None, None, fid)
                 for b, n in used.items()
-                if n + uses[i] > limits.get(b, limit)
-                for fid in forms[b]
+                if n + uses[i] > keys.limit_of(b)
+                for fid in keys.forms[b]
                 if fid not in pinned
             ),
             must_differ=tuple(((0, meal), fids) for meal, fids in previous.items()),
@@ -131,11 +173,11 @@ def rotation_seed(
         plan = {(m, f): u for (_, m, f), u in solution.units.items()}
         meals: dict[str, list[str]] = {}
         for m, f in plan:
-            if is_ruled(problem.meals[m].name, problem.meals[m].slot):
+            if is_ruled(problem.meals[m]):
                 meals.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
         plans.append(plan)
         meals_of.append({name: tuple(sorted(f)) for name, f in meals.items()})
-        for b in {base.get(problem.food_ids[f], problem.food_ids[f]) for _, f in plan}:
+        for b in {keys.key(problem.food_ids[f]) for _, f in plan}:
             used[b] = used.get(b, 0) + uses[i]
     if k > 2 and days > k and _shares_a_meal(meals_of[-1], meals_of[0]):
         return None  # the wrap-around repeats a meal: the caller falls back

@@ -379,8 +379,8 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
                     assert _le(kcal, hi * energy), (col, kcal)
         # Counts, meals, budget, includes.
         if req.max_foods is not None:
-            # A supplement counts as an item of the day, as the model counts it.
-            count = len(grams) + len(pill_ids)
+            # A supplement tablet is not a food: max_foods counts foods only.
+            count = len(grams)
             assert count <= req.max_foods, (day.day, count)
         if req.meals is not None:
             day_energy = sum(meal_energy.values())

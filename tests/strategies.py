@@ -244,3 +244,27 @@ def tight_requests(draw: st.DrawFn) -> dict[str, Any]:
     for name in names:
         request[name] = draw(tight[name])
     return request
+
+
+def _pregnant_or_lactating(person: dict[str, Any]) -> dict[str, Any]:
+    return person if person["pregnancy"] else {**person, "lactation": True}
+
+
+def persons(ages: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """A random person (a ``Person`` dict) of every life stage.
+
+    Either a female or male of an age ``ages`` draws, or a woman of 14-50 who
+    is pregnant or lactating. Shared by the safety and supplements tests.
+    """
+    return st.one_of(
+        st.fixed_dictionaries(
+            {"age": ages, "sex": st.sampled_from(["female", "male"])}
+        ),
+        st.fixed_dictionaries(
+            {
+                "age": st.integers(14, 50),
+                "sex": st.just("female"),
+                "pregnancy": st.booleans(),
+            }
+        ).map(_pregnant_or_lactating),
+    )

@@ -39,6 +39,7 @@ from mealplan._safety import (
     unsafe_foods,
 )
 from tests.checks import check_plan
+from tests.strategies import persons
 
 MERCURY = re.compile(
     r"\b(shark|swordfish|tilefish|marlin|orange roughy|bigeye)\b|mackerel, king", re.I
@@ -338,18 +339,7 @@ def test_unsafe_include_exits_2_on_the_cli(capsys: pytest.CaptureFixture[str]) -
     assert "\n" not in err
 
 
-persons = st.one_of(
-    st.fixed_dictionaries(
-        {"age": st.floats(1, 11.99), "sex": st.sampled_from(["female", "male"])}
-    ),
-    st.fixed_dictionaries(
-        {
-            "age": st.integers(14, 50),
-            "sex": st.just("female"),
-            "pregnancy": st.booleans(),
-        }
-    ).map(lambda p: p if p["pregnancy"] else {**p, "lactation": True}),
-)
+persons = persons(st.floats(1, 11.99))
 
 
 @settings(max_examples=8)

@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 import mealplan
 from mealplan import InfeasiblePlanError, PlanRequest, RequestError, load_foods
 from mealplan._cli import _request, build_parser, main
+from mealplan._formulation import Block, formulate
+from mealplan._norepeat import is_ruled
+from mealplan._problem import MealRow, build_problem
 from mealplan._supplements import (
     SUPPLEMENTAL_MAGNESIUM,
     chosen_supplements,
@@ -35,6 +38,7 @@ from tests.checks import (
     dri_ul,
     supplement_rows,
 )
+from tests.strategies import persons
 
 ADULT = {"age": 35, "sex": "female"}
 VEGAN_NO_FORTIFIED = {
@@ -139,6 +143,41 @@ def test_supplements_need_a_person_and_known_ids() -> None:
         mealplan.parse_request({"targets": targets.model_dump(), "supplements": True})
     with pytest.raises(RequestError, match="Unknown supplement 'vitamin-b12'"):
         _plan({"person": ADULT, "supplements": ["vitamin-b12"]})
+
+
+def test_the_json_schema_says_supplements_need_a_person() -> None:
+    # The schema must not accept what the model rejects (and must accept what
+    # it accepts): supplements on without a person is invalid in both.
+    jsonschema = pytest.importorskip("jsonschema_rs")  # comes with schemathesis
+    schema = json.loads(
+        (
+            Path(mealplan.__file__).parent / "schemas" / "plan-request.schema.json"
+        ).read_text(encoding="utf-8")
+    )
+    validator = jsonschema.Draft202012Validator(schema)
+    targets = mealplan.targets_for(mealplan.Person(age=35, sex="female"))
+    by_targets = json.loads(
+        PlanRequest.model_validate({"targets": targets.model_dump()}).model_dump_json()
+    )
+    by_targets.pop("person")  # null: the schema's anyOf wants targets then
+    cases = [
+        ({**by_targets, "supplements": True}, False),
+        ({**by_targets, "supplements": ["vitamin-b12-250ug"]}, False),
+        ({**by_targets, "supplements": False}, True),
+        ({**by_targets, "supplements": []}, True),
+        ({**by_targets, "person": None, "supplements": True}, False),
+        ({"person": ADULT, "supplements": True}, True),
+        ({"person": ADULT, "supplements": ["vitamin-b12-250ug"]}, True),
+    ]
+    for request, valid in cases:
+        assert validator.is_valid(request) is valid, request
+        try:
+            PlanRequest.model_validate(request)
+        except ValueError:
+            accepted = False
+        else:
+            accepted = True
+        assert accepted is valid, request
 
 
 def test_cli_flags_set_the_field() -> None:
@@ -274,18 +313,7 @@ def test_budget_leaves_unpriced_supplements_out() -> None:
 # ------------------------------------------------------------------ property
 
 
-people = st.one_of(
-    st.fixed_dictionaries(
-        {"age": st.integers(1, 90), "sex": st.sampled_from(["female", "male"])}
-    ),
-    st.fixed_dictionaries(
-        {
-            "age": st.integers(14, 50),
-            "sex": st.just("female"),
-            "pregnancy": st.booleans(),
-        }
-    ).map(lambda p: p if p["pregnancy"] else {**p, "lactation": True}),
-)
+people = persons(st.integers(1, 90))
 
 
 @settings(max_examples=4)
@@ -394,6 +422,58 @@ def test_a_tablet_may_be_taken_every_day() -> None:
     taken = [i.day for i in result.items if i.food_id == "vitamin-b12-250ug"]
     assert taken == [1, 2]
     check_plan(result, with_supplements(load_foods(), result.request))
+
+
+def test_max_foods_does_not_count_tablets() -> None:
+    # The model: the day's max_foods row holds every food's binary and no
+    # tablet's, so a tablet never takes a food's place.
+    req = PlanRequest.model_validate(
+        {**VEGAN_NO_FORTIFIED, "supplements": True, "max_foods": 6}
+    )
+    table = with_supplements(load_foods(), req)
+    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    problem = build_problem(req, targets, table)
+    assert problem.supplements
+    model = formulate(problem)
+    rows = [r for r, b in enumerate(model.row_block) if b is Block.MAX_FOODS]
+    assert len(rows) == 1
+    r = rows[0]
+    held = set(model.indices[model.indptr[r] : model.indptr[r + 1]].tolist())
+    pill_y = {
+        int(model.y_cols[k])
+        for k, (_, _, f) in enumerate(model.keys.tolist())
+        if f in problem.supplements
+    }
+    food_y = {
+        int(model.y_cols[k])
+        for k, (_, _, f) in enumerate(model.keys.tolist())
+        if f not in problem.supplements
+    }
+    assert pill_y
+    assert not pill_y & held
+    assert food_y == held
+    assert model.row_upper[r] == 6
+
+
+def test_the_supplements_part_is_told_by_its_kind() -> None:
+    req = PlanRequest.model_validate(
+        {**VEGAN_NO_FORTIFIED, "days": 2, "supplements": True}
+    )
+    table = with_supplements(load_foods(), req)
+    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    problem = build_problem(req, targets, table)
+    kinds = {m.name: m.kind for m in problem.meals}
+    assert kinds == {
+        "breakfast": "meal",
+        "lunch": "meal",
+        "dinner": "meal",
+        "snack": "meal",
+        "supplements": "supplements",
+    }
+    assert [is_ruled(m) for m in problem.meals] == [True] * 4 + [False]
+    # The kind decides, not the name: a meal called "supplements" is a meal.
+    named = MealRow("supplements", None, (0.0, 1.0), 0, 3, (0, 1))
+    assert is_ruled(named)
 
 
 def test_continuous_amounts_still_take_whole_tablets() -> None:
