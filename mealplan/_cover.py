@@ -37,7 +37,14 @@ if TYPE_CHECKING:
 
     from mealplan._problem import Problem
 
-__all__ = ["Shortfall", "conflict_start", "relaxation", "shortfalls", "worst"]
+__all__ = [
+    "Shortfall",
+    "conflict_start",
+    "fewest_foods",
+    "relaxation",
+    "shortfalls",
+    "worst",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,29 @@ def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
                 )
             )
     return tuple(found)
+
+
+def fewest_foods(problem: Problem) -> int | None:
+    """Return the fewest foods a day that can reach every minimum of ``problem``.
+
+    A lower bound on ``max_foods`` for any plan, by the same proof as
+    :func:`shortfalls` (``problem.max_foods`` itself is ignored). None when
+    the proof does not apply, or when some minimum is out of reach of every
+    food together (no food count helps then).
+    """
+    if problem.shortfall or problem.fixed or problem.fixed_scopes:
+        return None
+    fewest = 0
+    for bound in problem.bounds:
+        if bound.sense != ">=" or bound.value <= 0:
+            continue
+        per_food = np.maximum(np.nan_to_num(problem.coef[bound.key], nan=0.0), 0.0)
+        reach = np.sort(per_food * problem.max_units)[::-1]
+        enough = np.flatnonzero(np.cumsum(reach) >= bound.value * (1.0 - 1e-6) - 1e-6)
+        if not len(enough):
+            return None
+        fewest = max(fewest, int(enough[0]) + 1)
+    return fewest
 
 
 def worst(short: Sequence[Shortfall]) -> Shortfall:

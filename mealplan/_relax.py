@@ -300,8 +300,35 @@ def _budget(ctx: Context) -> Found:
     )
 
 
+def _foods_floor(ctx: Context) -> int | None:
+    """Return the fewest foods a day any plan needs, by mealplan._cover (no solve)."""
+    from mealplan._cover import fewest_foods
+    from mealplan._planner import resolve_targets
+    from mealplan._problem import build_problem
+
+    req = ctx.request.model_copy(update={"max_foods": None})
+    return fewest_foods(build_problem(req, resolve_targets(req, ctx.table), ctx.table))
+
+
 def _max_foods(ctx: Context) -> Found:
     old = ctx.request.max_foods or 100
+    floor = _foods_floor(ctx)
+    if floor is not None and floor > old and ctx.oracle.feasible({"max_foods": floor}):
+        # Fewer than the floor's foods cannot reach a need (a proof with no
+        # solve), and the floor itself plans: the smallest change, in one
+        # feasibility solve instead of a fewest-foods optimisation.
+        return Found(
+            suggest(
+                ctx,
+                ["max_foods"],
+                f"allow up to {floor} foods a day (from {old})",
+                "max_foods",
+                f"--max-foods {floor}",
+                {"max_foods": floor},
+                (floor - old) / old,
+                True,
+            )
+        )
     # The plan with the fewest foods (items a day) of the whole request
     # without the limit: one optimisation instead of a search whose every
     # infeasible step is a hard proof.

@@ -8,6 +8,8 @@ times: the verdicts below hold at any load.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import Any
 
 import numpy as np
@@ -17,13 +19,16 @@ from hypothesis import strategies as st
 
 import mealplan
 from mealplan import _optimiser
+from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
-from mealplan._cover import shortfalls
+from mealplan._cover import fewest_foods, shortfalls
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import SolveStatus, make_backend, solve
+from mealplan._oracle import Oracle
 from mealplan._planner import diagnose, parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
+from mealplan._relax import Context, _max_foods
 
 HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
@@ -139,3 +144,27 @@ def test_a_claimed_shortfall_is_lp_infeasible(
         SolveOptions(presolve=False),
     )
     assert result.status is SolveStatus.INFEASIBLE
+
+
+def test_the_fewest_foods_floor_is_the_proofs_own_boundary() -> None:
+    _, _, _, problem = _problem({**HARD_DAY, "max_foods": None})
+    floor = fewest_foods(problem)
+    assert floor == 5
+    # One food fewer is short of a need, the floor is not (same proof).
+    assert shortfalls(dataclasses.replace(problem, max_foods=floor - 1))
+    assert not shortfalls(dataclasses.replace(problem, max_foods=floor))
+
+
+def test_the_hard_day_advice_is_the_floor_verified_and_smallest() -> None:
+    req, _, table, _ = _problem(HARD_DAY)
+    targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
+    # A generous deadline, checked below: the verdict is not the clock's.
+    oracle = Oracle(req, table, time.monotonic() + 120)
+    ctx = Context(req, table, targets, _safety_bounds(req), oracle)
+    found = _max_foods(ctx)
+    assert not oracle.timed_out
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 5}
+    assert found.suggestion.verified
+    # Verified: the oracle re-planned the whole request with the patch.
+    assert found.suggestion.smallest
