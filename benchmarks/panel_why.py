@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import statistics
 import sys
 import time
@@ -73,16 +72,9 @@ from mealplan._planner import (  # noqa: E402
 )
 from mealplan._problem import Problem, Restrictions, build_problem  # noqa: E402
 
-REQUESTS: list[dict[str, Any]] = [
-    {"person": {"age": 29, "sex": "male"}},
-    {"person": {"age": 35, "sex": "female"}},
-    {"person": {"age": 45, "sex": "male"}, "diet": "pescatarian"},
-    {"person": {"age": 12, "sex": "female"}, "diet": "vegetarian"},
-    {"person": {"age": 70, "sex": "female"}, "diet": "vegan"},
-    {"person": {"age": 60, "sex": "male"}},
-    {"person": {"age": 20, "sex": "female"}, "diet": "vegetarian"},
-    {"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"},
-]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from day_grid import PANEL_REQUESTS, run_grid  # noqa: E402
+
 VARIANTS = [
     "current",
     "no-seed",
@@ -248,75 +240,63 @@ def main() -> None:
     args = parser.parse_args()
     foods = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)  # warm up
-    variants = args.variants.split(",")
-    modes = args.modes.split(",")
-    lines = [
-        f"load before: {tuple(round(x, 2) for x in os.getloadavg())}",
-        "",
-        "| request | panel | variant | CPU s | wall s | status | objective | bound "
-        "| clock ran out |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    print("\n".join(lines), flush=True)
-    cpu: dict[tuple[str, str], list[float]] = {}
     eaten: dict[tuple[str, str], Counter[str]] = {}
-    for request in REQUESTS:
-        for mode in modes:
-            full_request = {**request, "panel": mode, "time_limit": args.time_limit}
-            base = build(full_request, foods)
-            for name in variants:
-                c0, w0 = time.process_time(), time.perf_counter()
-                if name == "thinned":
-                    sol = thinned(full_request, foods, base, args.keep, args.time_limit)
-                elif name == "lexi":
-                    sol, _ = lexi(base, args.time_limit)
-                else:
-                    # The seed's tolerance for every variant (without a seed
-                    # charge abs_tolerance would fall to 0.02).
-                    sol = solve(
-                        variant(base, name),
-                        time_limit=args.time_limit,
-                        mip_gap=1e-4,
-                        abs_gap=abs_tolerance(base),
-                    )
-                c1, w1 = time.process_time() - c0, time.perf_counter() - w0
-                cpu.setdefault((mode, name), []).append(c1)
-                ids = {base.food_ids[f] for (_, _, f) in sol.units}
-                eaten.setdefault((mode, name), Counter()).update(ids)
-                who = f"{request['person']['age']} {request['person']['sex']} " + (
-                    request.get("diet", "omnivore")
-                )
-                obj = "-" if sol.objective is None else f"{sol.objective:.3f}"
-                bnd = "-" if sol.bound is None else f"{sol.bound:.3f}"
-                row = (
-                    f"| {who} | {mode} | {name} | {c1:.2f} | {w1:.2f} | "
-                    f"{sol.status.value} | {obj} | {bnd} | "
-                    f"{'yes' if sol.time_limited else 'no'} |"
-                )
-                print(row, flush=True)
-                lines.append(row)
-    lines += ["", f"load after: {tuple(round(x, 2) for x in os.getloadavg())}", ""]
-    ref = cpu.get(("limits", "current"))
+
+    def run(base: Problem, body: dict[str, Any], name: str) -> tuple[Problem, Solution]:
+        if name == "thinned":
+            return base, thinned(body, foods, base, args.keep, args.time_limit)
+        if name == "lexi":
+            return base, lexi(base, args.time_limit)[0]
+        # The seed's tolerance for every variant (without a seed charge
+        # abs_tolerance would fall to 0.02).
+        return base, solve(
+            variant(base, name),
+            time_limit=args.time_limit,
+            mip_gap=1e-4,
+            abs_gap=abs_tolerance(base),
+        )
+
+    def describe(
+        who: str,
+        body: dict[str, Any],
+        mode: str,
+        name: str,
+        result: tuple[Problem, Solution],
+    ) -> list[str]:
+        base, sol = result
+        ids = {base.food_ids[f] for (_, _, f) in sol.units}
+        eaten.setdefault((mode, name), Counter()).update(ids)
+        return [
+            sol.status.value,
+            "-" if sol.objective is None else f"{sol.objective:.3f}",
+            "-" if sol.bound is None else f"{sol.bound:.3f}",
+            "yes" if sol.time_limited else "no",
+        ]
+
+    grid = run_grid(
+        PANEL_REQUESTS,
+        args.modes.split(","),
+        args.variants.split(","),
+        time_limit=args.time_limit,
+        columns="status | objective | bound | clock ran out",
+        prepare=lambda body: build(body, foods),
+        run=run,
+        describe=describe,
+    )
+    lines = grid.lines
     lines.append("| panel | variant | median CPU s | median ratio to limits/current |")
     lines.append("|---|---|---|---|")
-    for (mode, name), values in cpu.items():
-        ratio = (
-            f"{statistics.median(np.array(values) / np.array(ref)):.2f}"
-            if ref is not None
-            else "-"
-        )
+    for (mode, name), values in grid.cpu.items():
+        ratio = grid.median_ratio((mode, name), ("limits", "current"))
         lines.append(f"| {mode} | {name} | {statistics.median(values):.2f} | {ratio} |")
     lines.append("")
     lines.append("Foods most shared between the plans (variety):")
     for (mode, name), counts in eaten.items():
         top = ", ".join(
-            f"{fid} {n}/{len(REQUESTS)}" for fid, n in counts.most_common(3)
+            f"{fid} {n}/{len(PANEL_REQUESTS)}" for fid, n in counts.most_common(3)
         )
         lines.append(f"- {mode} {name}: {top}")
-    text = "\n".join(lines)
-    print(text[text.index("load after") :])
-    if args.out:
-        args.out.write_text(text + "\n")
+    grid.finish(args.out)
 
 
 if __name__ == "__main__":

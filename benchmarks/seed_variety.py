@@ -41,10 +41,8 @@ seconds, and the load beside them.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +57,7 @@ from mealplan import _formulation, _optimiser, _structure_blocks  # noqa: E402
 from mealplan._models import Objective  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
+from day_grid import PANEL_REQUESTS, run_grid  # noqa: E402
 from realism import PERSONAS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -207,22 +206,6 @@ def _use(variant: str) -> None:
         FAVOUR[:] = [1.0, 0.0, 1e-4]  # the article's foods, as without a seed
 
 
-PANEL_WHY: list[tuple[str, dict[str, Any]]] = [
-    (f"{p['age']} {p['sex']} {diet}", {"person": p, "diet": diet})
-    for p, diet in (
-        ({"age": 29, "sex": "male"}, "omnivore"),
-        ({"age": 35, "sex": "female"}, "omnivore"),
-        ({"age": 45, "sex": "male"}, "pescatarian"),
-        ({"age": 12, "sex": "female"}, "vegetarian"),
-        ({"age": 70, "sex": "female"}, "vegan"),
-        ({"age": 60, "sex": "male"}, "omnivore"),
-        ({"age": 20, "sex": "female"}, "vegetarian"),
-        ({"age": 2, "sex": "female"}, "vegetarian"),
-    )
-]
-"""The eight one-day requests of ``panel_why.py`` (branch ``panel``)."""
-
-
 def _bases(plan: mealplan.MealPlan, foods: mealplan.FoodTable) -> set[str]:
     return {
         foods.food(i.food_id).base or i.food_id for i in plan.items if not i.part_of
@@ -245,80 +228,76 @@ def main() -> None:
     args = parser.parse_args()
     foods = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods)  # warm up
-    variants = args.variants.split(",")
-    modes = args.modes.split(",")
-    people = PERSONAS if args.people == "realism" else PANEL_WHY
+    people = PERSONAS if args.people == "realism" else PANEL_REQUESTS
     personas = [
         (name, req)
         for name, req in people
         if req.get("days", 1) == 1 and (not args.only or name in args.only.split(","))
     ]
-    lines = [
-        f"load before: {tuple(round(x, 2) for x in os.getloadavg())}",
-        "",
-        "| persona | panel | variant | CPU s | wall s | status | objective "
-        "| abs gap | proven |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    print("\n".join(lines), flush=True)
-    cpu: dict[tuple[str, str], list[float]] = {}
     unproven: Counter[tuple[str, str]] = Counter()
     shared: dict[tuple[str, str], Counter[str]] = {}
     count: Counter[tuple[str, str]] = Counter()
-    for name, request in personas:
-        for mode in modes:
-            body = {**request, "panel": mode, "time_limit": args.time_limit}
-            for variant in variants:
-                _use(variant)
-                c0, w0 = time.process_time(), time.perf_counter()
-                try:
-                    plan = mealplan.plan(body, foods)
-                except mealplan.MealPlanError as exc:
-                    c1, w1 = time.process_time() - c0, time.perf_counter() - w0
-                    row = (
-                        f"| {name} | {mode} | {variant} | {c1:.2f} | {w1:.2f} | "
-                        f"{type(exc).__name__} | - | - | - |"
-                    )
-                    cpu.setdefault((mode, variant), []).append(c1)
-                    unproven[(mode, variant)] += 1
-                    print(row, flush=True)
-                    lines.append(row)
-                    continue
-                c1, w1 = time.process_time() - c0, time.perf_counter() - w0
-                key = (mode, variant)
-                cpu.setdefault(key, []).append(c1)
-                obj = plan.objective_value
-                gap = None if plan.gap is None or obj is None else plan.gap * abs(obj)
-                # The cost objective has no seed tolerance (0.02).
-                tol = 0.02 if request.get("objective") == "cost" else TOLERANCE
-                tol = max(tol, _optimiser.SEED_WEIGHT if tol > 0.02 else tol)
-                proven = gap is not None and gap <= tol + 1e-6
-                if not proven:
-                    unproven[key] += 1
-                shared.setdefault(key, Counter()).update(_bases(plan, foods))
-                count[key] += 1
-                row = (
-                    f"| {name} | {mode} | {variant} | {c1:.2f} | {w1:.2f} | "
-                    f"{plan.status.value} | "
-                    f"{'-' if obj is None else f'{obj:.3f}'} | "
-                    f"{'-' if gap is None else f'{gap:.3f}'} | "
-                    f"{'yes' if proven else 'no'} |"
-                )
-                print(row, flush=True)
-                lines.append(row)
+
+    def run(
+        _: None, body: dict[str, Any], variant: str
+    ) -> mealplan.MealPlan | mealplan.MealPlanError:
+        _use(variant)
+        try:
+            return mealplan.plan(body, foods)
+        except mealplan.MealPlanError as exc:
+            return exc
+
+    def describe(
+        name: str,
+        body: dict[str, Any],
+        mode: str,
+        variant: str,
+        plan: mealplan.MealPlan | mealplan.MealPlanError,
+    ) -> list[str]:
+        key = (mode, variant)
+        if isinstance(plan, mealplan.MealPlanError):
+            unproven[key] += 1
+            return [type(plan).__name__, "-", "-", "-"]
+        obj = plan.objective_value
+        gap = None if plan.gap is None or obj is None else plan.gap * abs(obj)
+        # The cost objective has no seed tolerance (0.02).
+        tol = 0.02 if body.get("objective") == "cost" else TOLERANCE
+        tol = max(tol, _optimiser.SEED_WEIGHT if tol > 0.02 else tol)
+        proven = gap is not None and gap <= tol + 1e-6
+        if not proven:
+            unproven[key] += 1
+        shared.setdefault(key, Counter()).update(_bases(plan, foods))
+        count[key] += 1
+        return [
+            plan.status.value,
+            "-" if obj is None else f"{obj:.3f}",
+            "-" if gap is None else f"{gap:.3f}",
+            "yes" if proven else "no",
+        ]
+
+    grid = run_grid(
+        personas,
+        args.modes.split(","),
+        args.variants.split(","),
+        time_limit=args.time_limit,
+        columns="status | objective | abs gap | proven",
+        who="persona",
+        prepare=lambda body: None,
+        run=run,
+        describe=describe,
+    )
     _use("today")
-    lines += ["", f"load after: {tuple(round(x, 2) for x in os.getloadavg())}", ""]
-    ref = cpu.get(("limits", "today"))
+    lines = grid.lines
+    ref = ("limits", "today")
     lines.append(
         "| panel | variant | median CPU s | median CPU ratio to limits/today "
         "| ratio of summed CPU | not proven (or no plan) | most shared base food |"
     )
     lines.append("|---|---|---|---|---|---|---|")
-    for (mode, variant), values in cpu.items():
-        ratio = total = "-"
-        if ref is not None and len(ref) == len(values):
-            ratio = f"{statistics.median(v / r for v, r in zip(values, ref, strict=True)):.2f}"
-            total = f"{sum(values) / sum(ref):.2f}"
+    for (mode, variant), values in grid.cpu.items():
+        ratio = grid.median_ratio((mode, variant), ref)
+        base = grid.cpu.get(ref)
+        total = "-" if ratio == "-" or not base else f"{sum(values) / sum(base):.2f}"
         top = shared.get((mode, variant), Counter()).most_common(2)
         n = count[(mode, variant)]
         words = ", ".join(f"{b} {c}/{n} ({100 * c / n:.0f} %)" for b, c in top)
@@ -326,10 +305,7 @@ def main() -> None:
             f"| {mode} | {variant} | {statistics.median(values):.2f} | {ratio} "
             f"| {total} | {unproven[(mode, variant)]}/{len(values)} | {words} |"
         )
-    text = "\n".join(lines)
-    print(text[text.index("load after") :])
-    if args.out:
-        args.out.write_text(text + "\n")
+    grid.finish(args.out)
 
 
 if __name__ == "__main__":

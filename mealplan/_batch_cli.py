@@ -119,39 +119,55 @@ def _done_ids(path: Path, retry_failed: bool) -> dict[str, BatchStatus]:
     its newline: it is cut off, and that request is planned again. With
     ``retry_failed``, lines whose request failed are removed (the file is
     rewritten atomically) so those requests are planned again.
+
+    The file is read line by line: the output of a 10,000-request sweep is
+    over 100 MB, and only the ids and statuses are kept.
     """
     if not path.is_file():  # new, or a device such as /dev/stdout
         return {}
-    raw = path.read_bytes()
-    if raw and not raw.endswith(b"\n"):
-        cut = raw.rfind(b"\n") + 1
-        with path.open("r+b") as f:
-            f.truncate(cut)
-        raw = raw[:cut]
     done: dict[str, BatchStatus] = {}
-    kept: list[bytes] = []
-    for n, line in enumerate(raw.splitlines(keepends=True), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            rid = str(data["id"])
-            status = BatchStatus(data["status"])
-        except (ValueError, KeyError, TypeError):
-            msg = (
-                f"mealplan batch: line {n} of the output file {str(path)!r} is not a "
-                "batch result; give another -o file or remove that line."
-            )
-            raise _BadInputError(msg) from None
-        if retry_failed and status is BatchStatus.FAILED:
-            continue
-        kept.append(line)
-        done[rid] = status
-    if retry_failed and len(kept) != len(raw.splitlines()):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(b"".join(kept))
-        os.replace(tmp, path)
+    dropped = 0
+    end = 0  # where the last whole line ends
+    with path.open("rb") as f:
+        for n, line in enumerate(f, 1):
+            if not line.endswith(b"\n"):
+                break  # a partial last line
+            end += len(line)
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                rid = str(data["id"])
+                status = BatchStatus(data["status"])
+            except (ValueError, KeyError, TypeError):
+                msg = (
+                    f"mealplan batch: line {n} of the output file {str(path)!r} is not a "
+                    "batch result; give another -o file or remove that line."
+                )
+                raise _BadInputError(msg) from None
+            if retry_failed and status is BatchStatus.FAILED:
+                dropped += 1
+                continue
+            done[rid] = status
+    if end != path.stat().st_size:
+        with path.open("r+b") as f:
+            f.truncate(end)
+    if dropped:
+        _drop_failed(path)
     return done
+
+
+def _drop_failed(path: Path) -> None:
+    """Rewrite ``path`` without its failed lines, atomically, line by line."""
+    tmp = path.with_name(path.name + ".tmp")
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        for line in src:
+            if line.strip():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    if BatchStatus(json.loads(line)["status"]) is BatchStatus.FAILED:
+                        continue
+            dst.write(line)
+    os.replace(tmp, path)
 
 
 # ----------------------------------------------------------------- progress

@@ -99,6 +99,13 @@ class BatchResult(_Model):
     plan: MealPlan | None = None
     diagnosis: Diagnosis | None = None
     error: BatchError | None = None
+    seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="Wall-clock seconds the worker spent on this request "
+        "(validating, planning and any diagnosis); absent when no worker "
+        "finished it (bad JSON, a dead worker).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> BatchResult:
@@ -143,5 +150,9 @@ class BatchResult(_Model):
 
     def to_json_line(self) -> str:
         """Return the result as one line of JSON (no trailing newline), nulls left out."""
-        empty = {k for k in ("plan", "diagnosis", "error") if getattr(self, k) is None}
+        empty = {
+            k
+            for k in ("plan", "diagnosis", "error", "seconds")
+            if getattr(self, k) is None
+        }
         return self.model_dump_json(exclude=empty)

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -243,6 +244,14 @@ def _error(exc: BaseException) -> BatchError:
 
 
 def _plan_one(job: Job, table: FoodTable) -> BatchResult:
+    began = time.perf_counter()
+    result = _outcome(job, table)
+    # Timed here, in the worker, so a batch can tell which requests cost its
+    # time (benchmarks/sweep.py splits it by status and days).
+    return result.model_copy(update={"seconds": time.perf_counter() - began})
+
+
+def _outcome(job: Job, table: FoodTable) -> BatchResult:
     from mealplan._planner import plan
 
     if job.id == (_crash_id or os.environ.get(FAULT_ENV)):

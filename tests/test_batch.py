@@ -174,6 +174,21 @@ def test_pool_plans_equal_a_plan_in_this_process(
     ]
 
 
+def test_each_worker_result_says_how_long_it_took(
+    pool_run: tuple[list[Any], list[BatchResult], list[str]],
+) -> None:
+    _, results, _ = pool_run
+    by_id = {r.id: r for r in results}
+    # Planned, diagnosed and validated in a worker: timed there.
+    for rid in ("p0", "infeasible", "young", "unknown-food"):
+        seconds = by_id[rid].seconds
+        assert seconds is not None
+        assert seconds > 0
+    # Bad JSON never reaches a worker: no time, and none in its JSON line.
+    assert by_id["2"].seconds is None
+    assert "seconds" not in json.loads(by_id["2"].to_json_line())
+
+
 def test_a_worker_killed_mid_batch_fails_only_its_request(
     table: FoodTable, monkeypatch: pytest.MonkeyPatch
 ) -> None:

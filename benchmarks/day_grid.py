@@ -1,0 +1,115 @@
+"""Shared by ``panel_why.py`` and ``seed_variety.py``: days x panel modes x variants.
+
+Both scripts plan the same kind of grid: each one-day request, in each panel
+mode, in each variant of the model, all in one process, timed in CPU
+(``time.process_time``: HiGHS runs in this process) and wall seconds, with
+the load before and after, one Markdown row per run as it comes, then a
+summary of median CPU ratios against a reference variant. This module runs
+the grid; each script says how to prepare a (request, mode) pair, how to
+run one variant and what to print about its result.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+Ctx = TypeVar("Ctx")
+Result = TypeVar("Result")
+
+PANEL_REQUESTS: list[tuple[str, dict[str, Any]]] = [
+    (f"{p['age']} {p['sex']} {diet}", {"person": p, "diet": diet})
+    for p, diet in (
+        ({"age": 29, "sex": "male"}, "omnivore"),
+        ({"age": 35, "sex": "female"}, "omnivore"),
+        ({"age": 45, "sex": "male"}, "pescatarian"),
+        ({"age": 12, "sex": "female"}, "vegetarian"),
+        ({"age": 70, "sex": "female"}, "vegan"),
+        ({"age": 60, "sex": "male"}, "omnivore"),
+        ({"age": 20, "sex": "female"}, "vegetarian"),
+        ({"age": 2, "sex": "female"}, "vegetarian"),
+    )
+]
+"""The eight one-day requests of ``panel_why.py`` (named "age sex diet")."""
+
+
+def _load() -> tuple[float, ...]:
+    return tuple(round(x, 2) for x in os.getloadavg())
+
+
+@dataclass
+class Grid:
+    """The Markdown lines so far and each (mode, variant)'s CPU seconds, in order."""
+
+    lines: list[str]
+    cpu: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+
+    def add(self, line: str) -> None:
+        """Print a line now and keep it for the file."""
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def median_ratio(self, key: tuple[str, str], ref: tuple[str, str]) -> str:
+        """Median of ``key``'s CPU over ``ref``'s, request by request ("-" if unknown)."""
+        values, base = self.cpu.get(key, []), self.cpu.get(ref)
+        if not values or base is None or len(base) != len(values):
+            return "-"
+        ratios = [v / r for v, r in zip(values, base, strict=True)]
+        return f"{statistics.median(ratios):.2f}"
+
+    def finish(self, out: Path | None) -> None:
+        """Print the part after the rows; write the whole text to ``out``."""
+        text = "\n".join(self.lines)
+        print(text[text.index("load after") :])
+        if out:
+            out.write_text(text + "\n")
+
+
+def run_grid(
+    people: Sequence[tuple[str, dict[str, Any]]],
+    modes: Sequence[str],
+    variants: Sequence[str],
+    *,
+    time_limit: float,
+    columns: str,
+    who: str = "request",
+    prepare: Callable[[dict[str, Any]], Ctx],
+    run: Callable[[Ctx, dict[str, Any], str], Result],
+    describe: Callable[[str, dict[str, Any], str, str, Result], list[str]],
+) -> Grid:
+    """Run every (person, mode, variant); return the rows and CPU seconds.
+
+    ``prepare(body)`` is called once per (person, mode), untimed; ``run(ctx,
+    body, variant)`` is what is timed; ``describe(name, body, mode, variant,
+    result)`` returns the row's cells after the timings (and may tally what
+    it needs). ``columns`` names those cells ("status | objective | ..."),
+    ``who`` the first column.
+    """
+    count = columns.count("|") + 1
+    grid = Grid([])
+    grid.add(f"load before: {_load()}")
+    grid.add("")
+    grid.add(f"| {who} | panel | variant | CPU s | wall s | {columns} |")
+    grid.add("|---|---|---|---|---|" + "---|" * count)
+    for name, request in people:
+        for mode in modes:
+            body = {**request, "panel": mode, "time_limit": time_limit}
+            ctx = prepare(body)
+            for variant in variants:
+                c0, w0 = time.process_time(), time.perf_counter()
+                result = run(ctx, body, variant)
+                cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+                grid.cpu.setdefault((mode, variant), []).append(cpu)
+                cells = describe(name, body, mode, variant, result)
+                grid.add(
+                    f"| {name} | {mode} | {variant} | {cpu:.2f} | {wall:.2f} | "
+                    + " | ".join(cells)
+                    + " |"
+                )
+    grid.lines += ["", f"load after: {_load()}", ""]
+    return grid
