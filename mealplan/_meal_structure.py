@@ -20,6 +20,7 @@ condiments are never items of their own).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import weakref
 import zlib
@@ -31,13 +32,16 @@ import numpy as np
 from mealplan._models import MealStructure, default_meal_structure
 from mealplan._structure import (
     COOKING_FAT_ROLE,
-    COOKING_ONLY_FATS,
+    FAT_GOES_WITH,
     FAT_HOST_ROLES,
     HALF_SERVED_CATEGORIES,
     ONE_MAIN_SLOTS,
     SNACK_FOOD_G,
     Cap,
+    fat_class,
     fat_host,
+    fat_words,
+    host_kinds_of,
     is_drink,
     is_milk_drink,
     is_protein_main,
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPANIONS",
     "NEVER_ITEM_ROLES",
+    "PAIRING_WORDS",
     "SNACK_DRINK_WORDS",
     "SNACK_FOOD_MIN_GRAMS",
     "Companion",
@@ -205,6 +210,19 @@ def _roles(table: FoodTable) -> tuple[frozenset[str], ...]:
         out = tuple(interned.setdefault(r, frozenset(r)) for r in table.tags("roles"))
     _ROLE_SETS[table] = out
     return out
+
+
+_HOST_KINDS: weakref.WeakKeyDictionary[FoodTable, list[frozenset[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _host_kinds(table: FoodTable) -> list[frozenset[str]]:
+    """Return host_kinds_of(table), kept while the table lives."""
+    cached = _HOST_KINDS.get(table)
+    if cached is None:
+        cached = _HOST_KINDS[table] = host_kinds_of(table)
+    return cached
 
 
 def base_of(table: FoodTable) -> dict[str, str]:
@@ -431,12 +449,14 @@ def prepare(
 
 @dataclass(frozen=True)
 class _Kinds:
-    """Per candidate: drinks, milk-type drinks, raw foods, butter-type fats."""
+    """Per candidate: drinks, milk-type drinks, what a fat it takes, fat class."""
 
     drink: NDArray[np.bool_]
     milk: NDArray[np.bool_]
-    raw: NDArray[np.bool_]
-    butter: NDArray[np.bool_]
+    hosts: tuple[frozenset[str], ...]
+    """:func:`~mealplan._structure.host_kinds` of each candidate."""
+    fat: tuple[str, ...]
+    """:func:`~mealplan._structure.fat_class` of each fat candidate ('' else)."""
 
 
 def _kinds(
@@ -445,40 +465,48 @@ def _kinds(
     roles: list[frozenset[str]],
     bases: Sequence[str],
 ) -> _Kinds:
-    raw = raw_flags(table)
+    hosts = _host_kinds(table)
     return _Kinds(
         np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
         np.array(
             [is_milk_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool
         ),
-        np.array([raw[int(i)] for i in rows], dtype=bool),
-        np.array(
-            [
-                COOKING_FAT_ROLE in r and b in COOKING_ONLY_FATS
-                for r, b in zip(roles, bases, strict=True)
-            ],
-            dtype=bool,
+        tuple(hosts[int(i)] for i in rows),
+        tuple(
+            fat_class(b) if COOKING_FAT_ROLE in r else ""
+            for r, b in zip(roles, bases, strict=True)
         ),
     )
 
 
-def _butter_row(
-    group: str, m: int, foods: Sequence[int], roles: list[frozenset[str]], k: _Kinds
-) -> CompanionRow | None:
-    """Butter (and margarine) only with a cooked or prepared item of the meal."""
-    butter = tuple(f for f in foods if k.butter[f])
-    if not butter:
-        return None
-    cooked = tuple(
-        f
-        for f in foods
-        if roles[f] & FAT_HOST_ROLES
-        and COOKING_FAT_ROLE not in roles[f]
-        and not k.raw[f]
-    )
-    return CompanionRow(
-        group, m, butter, cooked, "butter only with a cooked item", pooled=True
-    )
+PAIRING_WORDS = (
+    "each fat with an item it goes with: a dressing on a salad, vegetables "
+    "or a grain side, oil on a cooked item or a salad, butter on a cooked item, "
+    "bread or porridge, mayonnaise on bread or a salad"
+)
+
+
+def _pairing_rows(
+    group: str, m: int, foods: Sequence[int], k: _Kinds, most: int
+) -> list[CompanionRow]:
+    """Each fat with an item of the meal it goes with (FAT_GOES_WITH), one each.
+
+    For every set S of fat classes (of at most ``most`` classes, the meal's
+    most fats): the fats of S are no more than the items any of S goes with.
+    With at most ``most`` fats in the meal, these are Hall's conditions: a
+    plan meeting them has a fat-to-item matching (mealplan.attach_fats).
+    """
+    classes = sorted({k.fat[f] for f in foods if k.fat[f]})
+    rows = []
+    for size in range(1, min(most, len(classes)) + 1):
+        for subset in itertools.combinations(classes, size):
+            takes = frozenset().union(*(FAT_GOES_WITH[c] for c in subset))
+            needs = tuple(f for f in foods if k.fat[f] in subset)
+            providers = tuple(f for f in foods if not k.fat[f] and k.hosts[f] & takes)
+            rows.append(
+                CompanionRow(group, m, needs, providers, PAIRING_WORDS, pooled=True)
+            )
+    return rows
 
 
 def _loose_fat_rules(
@@ -511,9 +539,7 @@ def _loose_fat_rules(
         companions.append(
             CompanionRow("items", m, fats, hosts, fat_rule.words, pooled=True)
         )
-        butter = _butter_row("items", m, meal.foods, roles, kinds)
-        if butter is not None:
-            companions.append(butter)
+        companions.extend(_pairing_rows("items", m, meal.foods, kinds, len(fats)))
     return tuple(parts), tuple(companions)
 
 
@@ -558,9 +584,8 @@ def _meal_rules(
                 companions.append(
                     CompanionRow(meal.name, m, needs, providers, rule.words, pooled)
                 )
-        butter = _butter_row(meal.name, m, meal.foods, roles, kinds)
-        if butter is not None:
-            companions.append(butter)
+        most = sum(p.max_items for p in spec.parts if COOKING_FAT_ROLE in p.roles)
+        companions.extend(_pairing_rows(meal.name, m, meal.foods, kinds, most))
         if meal.slot.value == "snack":
             # A drink at a snack comes with something to eat (a sweetened
             # almond milk on its own is not a snack).
@@ -621,37 +646,52 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
         return every[i] if i is not None else frozenset()
 
     out = list(items)
-    after: dict[int, list[PlanItem]] = {}
-    placed: set[int] = set()
-    # Butter first: it needs a cooked item, any other fat takes what is left.
-    order = sorted(
-        range(len(items)),
-        key=lambda k: (
-            bases[index[items[k].food_id]] not in COOKING_ONLY_FATS
-            if items[k].food_id in index
-            else True
-        ),
-    )
-    for k in order:
-        item = items[k]
+    kinds_at = _host_kinds(table)
+    kinds = {i.food_id: kinds_at[index[i.food_id]] for i in items if i.food_id in index}
+    # Each fat gets an item of its meal it goes with, one fat an item: a
+    # matching (augmenting paths; a meal has two fats at most), each fat's
+    # items in fat_host's order of preference.
+    wants: dict[int, list[int]] = {}
+    for k, item in enumerate(items):
         if COOKING_FAT_ROLE not in roles(item):
             continue
-        meal = [
-            (j, other)
-            for j, other in enumerate(items)
-            if other.meal == item.meal
-            and j != k
-            and j not in after  # one fat per item
-            and COOKING_FAT_ROLE not in roles(other)
-        ]
         base = bases[index[item.food_id]]
-        host = fat_host(base, [(o.food_id, roles(o)) for _, o in meal], raw)
-        if host is None:
-            continue
-        j = next(j for j, o in meal if o.food_id == host[0])
-        words = host[1]
+        meal = [
+            (j, o)
+            for j, o in enumerate(items)
+            if o.meal == item.meal and j != k and COOKING_FAT_ROLE not in roles(o)
+        ]
+        ranked: list[int] = []
+        while True:
+            left = [(o.food_id, roles(o)) for j, o in meal if j not in ranked]
+            host = fat_host(base, left, raw, kinds)
+            if host is None:
+                break
+            ranked.append(
+                next(j for j, o in meal if j not in ranked and o.food_id == host[0])
+            )
+        wants[k] = ranked
+    holder: dict[int, int] = {}
+
+    def assign(k: int, seen: set[int]) -> bool:
+        for j in wants[k]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in holder or assign(holder[j], seen):
+                holder[j] = k
+                return True
+        return False
+
+    for k in wants:
+        assign(k, set())
+    after: dict[int, list[PlanItem]] = {}
+    placed: set[int] = set()
+    for j, k in sorted(holder.items()):
+        item = items[k]
+        words = fat_words(bases[index[item.food_id]], kinds[items[j].food_id])
         after.setdefault(j, []).append(
-            item.model_copy(update={"part_of": host[0], "part_as": words})
+            item.model_copy(update={"part_of": items[j].food_id, "part_as": words})
         )
         placed.add(k)
     if not placed:

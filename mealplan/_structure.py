@@ -9,7 +9,9 @@ and meals outside the caps, lunch or dinner without a main (or under 10 g of
 protein), ready-to-eat cereal without milk, fractional whole units, a
 base that the weekly variety rule would stop if it counted bases, a snack
 that is only a drink, more than one milk-type drink a day, butter on a
-raw item, and two protein mains at a lunch or dinner. It is the
+raw item, two protein mains at a lunch or dinner, and a fat on an item it
+does not go with (:data:`FAT_GOES_WITH`: caesar dressing on a steak, oil on
+natto). It is the
 measuring stick of ``benchmarks/realism.py``; it never changes a plan.
 """
 
@@ -37,8 +39,10 @@ __all__ = [
     "DEFECTS",
     "DRINK_ROLES",
     "ENERGY_SCALE_KCAL",
+    "FAT_GOES_WITH",
     "FAT_HOST_ROLES",
     "HALF_SERVED_CATEGORIES",
+    "HOST_KINDS",
     "MILK_BASES",
     "ONE_MAIN_SLOTS",
     "SNACK_FOOD_G",
@@ -46,7 +50,11 @@ __all__ = [
     "FoodFacts",
     "energy_scale",
     "fat_amount_text",
+    "fat_class",
     "fat_host",
+    "fat_words",
+    "host_kinds",
+    "host_kinds_of",
     "is_drink",
     "is_milk_drink",
     "is_protein_main",
@@ -95,6 +103,7 @@ DEFECTS: tuple[str, ...] = (
     "two_milk_drinks",
     "cooking_fat_on_raw_item",
     "two_protein_mains",
+    "fat_on_wrong_item",
 )
 """The defect kinds :func:`realism_defects` counts (all are zero when a plan
 reads as meals a person would eat)."""
@@ -220,19 +229,161 @@ _OIL_ORDER = (
 )
 
 
+HOST_KINDS: tuple[str, ...] = ("cooked", "dressed", "side", "spread", "porridge")
+"""What an item can take a fat as: cooked with it (a cooked vegetable, grain,
+meat, fish, egg, tofu or dish), dressed with it (a salad or raw vegetable; a
+cooked vegetable or grain side, ``side``, too: green beans or a grain salad
+in a vinaigrette), spread on it (bread, a muffin, pancakes) or stirred into it
+(hot cereal)."""
+FAT_GOES_WITH: Mapping[str, frozenset[str]] = {
+    "salad-dressing": frozenset({"dressed", "side"}),
+    "mayonnaise": frozenset({"dressed", "spread"}),
+    "butter": frozenset({"cooked", "spread", "porridge"}),
+    "oil": frozenset({"cooked", "dressed"}),
+}
+"""Which items each class of fat goes with (:func:`fat_class`), a positive rule.
+
+A dressing belongs on a salad or vegetables, raw or cooked, or a grain side
+(a grain salad), never on a steak, fish or egg; oil cooks
+a food or dresses a salad (never natto, yogurt or fruit); butter and margarine
+cook a food, are spread on bread or go into porridge (never on a raw item);
+mayonnaise is spread on bread or dresses a salad (coleslaw)."""
+_PROTEIN_CATEGORIES = frozenset(
+    {"meat", "poultry", "fish_seafood", "eggs", "soy_products"}
+)
+_PLANT_CATEGORIES = frozenset({"vegetables", "legumes", "fruits", "grains_pasta"})
+_COOKED = re.compile(
+    r"\b(?:cooked|roasted|broiled|fried|pan-browned|braised|grilled|baked|boiled|"
+    r"simmered|steamed|stewed|scrambled|poached|heated|toasted|microwaved|"
+    r"sauteed|sautéed|mashed|dry heat|moist heat|ready-to-heat|"
+    r"(?<!commercially )prepared)\b",
+    re.IGNORECASE,
+)
+_CANNED = re.compile(r"\bcanned\b", re.IGNORECASE)
+_COOKABLE_ROLES = frozenset(
+    {"side_vegetable", "grain_side", "protein", "main", "breakfast_dish"}
+)
+
+
+def fat_class(base: str) -> str:
+    """Return the class of a fat of ``base`` in :data:`FAT_GOES_WITH` (else oil)."""
+    return base if base in FAT_GOES_WITH else "oil"
+
+
+def host_kinds(
+    roles: Collection[str], category: str, description: str, raw: bool
+) -> frozenset[str]:
+    """Return how an item can take a fat (a subset of :data:`HOST_KINDS`).
+
+    Cooked means the USDA description says it was cooked by heat (a canned
+    vegetable or bean too: canning cooks it), or a raw meat, fish, egg or tofu
+    a cook cooks. Dairy protein foods (yogurt, cottage cheese) and foods eaten
+    as they are (natto, canned tuna, deli meat, fruit) take no fat.
+    """
+    if COOKING_FAT_ROLE in roles:
+        return frozenset()
+    out = set()
+    if "salad" in roles or ("side_vegetable" in roles and raw):
+        out.add("dressed")
+    bakery = category == "breads_bakery"
+    if "bread" in roles or ("breakfast_dish" in roles and bakery):
+        out.add("spread")
+    if "cereal_hot" in roles:
+        out.add("porridge")
+    if (
+        not _COOKABLE_ROLES.isdisjoint(roles)
+        and "dairy" not in roles
+        and "bread" not in roles
+        and not bakery
+        and not raw
+    ):
+        said = bool(_COOKED.search(description))
+        if category in _PROTEIN_CATEGORIES:
+            said = said or bool(_RAW.search(description))
+        elif category in _PLANT_CATEGORIES:
+            said = said or bool(_CANNED.search(description))
+        if said:
+            out.add("cooked")
+            if "side_vegetable" in roles or "grain_side" in roles:
+                out.add("side")
+    return frozenset(out)
+
+
+def host_kinds_of(table: FoodTable) -> list[frozenset[str]]:
+    """Return :func:`host_kinds` of every food of ``table``, in ``table.ids`` order."""
+    n = len(table.ids)
+    roles = table.tags("roles") if table.has_column("roles") else [()] * n
+    cats = table.texts("category")
+    names = table.texts("name")
+    usda = (
+        table.texts("sr28_description")
+        if table.has_column("sr28_description")
+        else [""] * n
+    )
+    raw = raw_flags(table)
+    memo: dict[tuple[tuple[str, ...], str, str, bool], frozenset[str]] = {}
+    out = []
+    for r, c, a, b, w in zip(roles, cats, names, usda, raw, strict=True):
+        key = (tuple(r), c, f"{a} {b}", w)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = host_kinds(r, c, key[2], w)
+        out.append(hit)
+    return out
+
+
+_KIND_WORDS = {
+    "cooked": "cooked with",
+    "dressed": "dressed with",
+    "side": "dressed with",
+    "spread": "spread with",
+}
+
+
+def fat_words(fat_base: str, kinds: frozenset[str]) -> str | None:
+    """Return how a fat of ``fat_base`` goes with an item of ``kinds`` (None: not).
+
+    Preference: a dressing dresses; butter is spread before it cooks; oil
+    cooks before it dresses; mayonnaise is spread before it dresses.
+    """
+    cls = fat_class(fat_base)
+    order = {
+        "salad-dressing": ("dressed", "side"),
+        "mayonnaise": ("spread", "dressed"),
+        "butter": ("spread", "porridge", "cooked"),
+        "oil": ("cooked", "dressed"),
+    }[cls]
+    for kind in order:
+        if kind in kinds:
+            if cls == "mayonnaise" or kind == "porridge":
+                return "with"
+            return _KIND_WORDS[kind]
+    return None
+
+
 def fat_host(
     fat_base: str,
     meal: Sequence[tuple[str, frozenset[str]]],
     raw: frozenset[str] = frozenset(),
+    kinds: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[str, str] | None:
     """Return the item a fat of ``fat_base`` goes with in ``meal``, and the words.
 
     ``meal`` holds (food id, roles) of the meal's other items; ``raw`` the ids
     of raw ones (:func:`is_raw`), which butter never goes with and oil only
-    dresses. Returns (host food id, "cooked with" / "dressed with" /
+    dresses; ``kinds`` (food id -> :func:`host_kinds`), when given, applies
+    the positive rule of :data:`FAT_GOES_WITH` instead. Returns (host food id, "cooked with" / "dressed with" /
     "spread with" / "with"), or None when no item of the meal can take a fat.
     """
     order = _HOST_ORDER.get(fat_base, _OIL_ORDER)
+    if kinds is not None:
+        # The positive rule (FAT_GOES_WITH): only an item the fat goes with.
+        for role in (*order, *sorted(FAT_HOST_ROLES - set(order))):
+            for fid, roles in meal:
+                words = fat_words(fat_base, kinds.get(fid, frozenset()))
+                if role in roles and words is not None:
+                    return fid, words
+        return None
     for role in (*order, *sorted(FAT_HOST_ROLES - set(order))):
         for fid, roles in meal:
             if role in roles:
@@ -294,6 +445,8 @@ class FoodFacts:
     protein_g_per_100g: float
     extra: Mapping[str, str] = field(default_factory=dict)
     raw: bool = False
+    hosts: frozenset[str] = frozenset()
+    """:func:`host_kinds`: how the food takes a fat."""
 
 
 def load_caps(path: str | Path | None = None) -> list[Cap]:
@@ -356,6 +509,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
     categories = table.texts("category")
     protein = table.numbers("protein_g")
     raw = raw_flags(table)
+    hosts = host_kinds_of(table)
     out = {}
     for i, food_id in enumerate(ids):
         if food_id in wanted:
@@ -367,6 +521,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
                 bool(whole[i]) and categories[i] not in HALF_SERVED_CATEGORIES,
                 0.0 if math.isnan(value) else value,
                 raw=raw[i],
+                hosts=hosts[i],
             )
     return out
 
@@ -469,6 +624,10 @@ def _drink_defects(
             and facts[item.food_id].base in COOKING_ONLY_FATS
         ):
             out["cooking_fat_on_raw_item"] += 1
+        if host is not None and COOKING_FAT_ROLE in facts[item.food_id].roles:
+            fat_base = facts[item.food_id].base
+            if fat_words(fat_base, host.hosts) is None:
+                out["fat_on_wrong_item"] += 1
 
 
 def _item_defects(

@@ -586,6 +586,50 @@ def _raw(roles: frozenset[str], category: str, text: str) -> bool:
     )
 
 
+_COOKED_WORDS = re.compile(
+    r"\b(?:cooked|roasted|broiled|fried|pan-browned|braised|grilled|baked|boiled|"
+    r"simmered|steamed|stewed|scrambled|poached|heated|toasted|microwaved|"
+    r"sauteed|sautéed|mashed|dry heat|moist heat|ready-to-heat|"
+    r"(?<!commercially )prepared)\b",
+    re.IGNORECASE,
+)
+
+
+def _fat_goes_with(fat_base: str, host: dict[str, Any]) -> bool:
+    """Whether a fat may go with ``host`` (issue 11, a dietitian's pairings).
+
+    Written out here, not imported: a dressing on a salad, vegetables or a
+    grain side;
+    oil on a cooked item or as a dressing; butter on a cooked item, bread, a
+    bakery breakfast or porridge; mayonnaise on bread or a salad. Cooked: the
+    USDA text says so (canned plants too), or a raw meat, fish, egg or tofu.
+    """
+    roles, cat, raw, text = host["roles"], host["category"], host["raw"], host["text"]
+    dressed = "salad" in roles or ("side_vegetable" in roles and raw)
+    spread = "bread" in roles or ("breakfast_dish" in roles and cat == "breads_bakery")
+    porridge = "cereal_hot" in roles
+    cooked = False
+    if (
+        roles & {"side_vegetable", "grain_side", "protein", "main", "breakfast_dish"}
+        and not roles & {"dairy", "bread", "fat"}
+        and cat != "breads_bakery"
+        and not raw
+    ):
+        cooked = _COOKED_WORDS.search(text) is not None
+        if cat in ("meat", "poultry", "fish_seafood", "eggs", "soy_products"):
+            cooked = cooked or re.search(r"\braw\b", text, re.I) is not None
+        elif cat in ("vegetables", "legumes", "fruits", "grains_pasta"):
+            cooked = cooked or re.search(r"\bcanned\b", text, re.I) is not None
+    if fat_base == "salad-dressing":
+        # A salad, vegetables (raw or cooked) or a grain side: never a meat.
+        return dressed or (cooked and bool(roles & {"side_vegetable", "grain_side"}))
+    if fat_base == "mayonnaise":
+        return dressed or spread
+    if fat_base == "butter":
+        return cooked or spread or porridge
+    return cooked or dressed
+
+
 def check_structure(plan: MealPlan, table: FoodTable) -> None:
     """Assert the meal-structure rules, recomputed from the plan and the table.
 
@@ -613,6 +657,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
             "drink": bool({"beverage", "plant_milk"} & set(roles_col[i]))
             or base_col[i] in MILK_DRINK_BASES,
             "raw": _raw(frozenset(roles_col[i]), cats[i], f"{names[i]} {usda[i]}"),
+            "text": f"{names[i]} {usda[i]}",
         }
         for i, fid in enumerate(ids)
     }
@@ -680,6 +725,12 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 if facts[host[0].food_id]["raw"]:
                     assert facts[fat.food_id]["base"] != "butter", fat.part_of
                     assert fat.part_as in ("dressed with", "with"), fat.part_as
+                # Positive pairing: no caesar dressing on a steak, no oil on natto.
+                base = facts[fat.food_id]["base"]
+                assert _fat_goes_with(base, facts[host[0].food_id]), (
+                    fat.food_id,
+                    fat.part_of,
+                )
         # One milk-type drink a day (a plant milk or a milk).
         milks = [i.food_id for i in day.items if facts[i.food_id]["milk"]]
         if with_roles and req.structure and req.meals and len(req.meals) > 1:

@@ -14,6 +14,7 @@ from mealplan._structure import (
     DEFECTS,
     energy_scale,
     fat_host,
+    host_kinds_of,
     is_protein_main,
     is_raw,
     load_caps,
@@ -227,4 +228,77 @@ def test_one_protein_main_at_lunch_and_dinner() -> None:
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": two})]})
     assert realism_defects(bad, table)["two_protein_mains"] == 1
     with pytest.raises(AssertionError, match=f"'{other}'\\]"):
+        check_structure(bad, table)
+
+
+def test_fats_go_only_with_items_they_go_with() -> None:
+    table = mealplan.load_foods()
+    kinds = dict(zip(table.ids, host_kinds_of(table), strict=True))
+    steak = ("beef-sirloin-steak", frozenset({"protein"}))
+    salad = ("lettuce-iceberg", frozenset({"salad"}))
+    natto = ("natto", frozenset({"protein"}))
+    yogurt = ("greek-yogurt-nonfat", frozenset({"dairy", "protein"}))
+    bread = ("bread-whole-wheat", frozenset({"bread"}))
+    mushrooms = ("mushrooms-raw", frozenset({"side_vegetable"}))
+    oats = ("oatmeal-cooked-water", frozenset({"cereal_hot"}))
+    # A dressing belongs on a salad or raw vegetables, never on a steak.
+    assert fat_host("salad-dressing", [steak], kinds=kinds) is None
+    assert fat_host("salad-dressing", [steak, salad], kinds=kinds) == (
+        "lettuce-iceberg",
+        "dressed with",
+    )
+    # Oil cooks a steak or dresses raw mushrooms; never natto or yogurt.
+    assert fat_host("oil", [steak], kinds=kinds) == (
+        "beef-sirloin-steak",
+        "cooked with",
+    )
+    assert fat_host("oil", [mushrooms], kinds=kinds) == (
+        "mushrooms-raw",
+        "dressed with",
+    )
+    assert fat_host("oil", [natto, yogurt, bread, oats], kinds=kinds) is None
+    # Butter is spread, cooks or goes into porridge; never on a raw item.
+    assert fat_host("butter", [bread], kinds=kinds) == (
+        "bread-whole-wheat",
+        "spread with",
+    )
+    assert fat_host("butter", [oats], kinds=kinds) == ("oatmeal-cooked-water", "with")
+    assert fat_host("butter", [mushrooms, natto], kinds=kinds) is None
+    assert fat_host("mayonnaise", [steak], kinds=kinds) is None
+
+
+def test_a_fat_on_an_item_it_does_not_go_with_is_a_defect() -> None:
+    from tests.checks import check_structure
+
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(person={"age": 40, "sex": "female"}, mip_gap=1.0),
+        foods=table,
+    )
+    check_plan(plan, table)
+    assert realism_defects(plan, table)["fat_on_wrong_item"] == 0
+    day = plan.days[0]
+    bases = {table.food(i.food_id).base for i in day.items}
+    fat = next(
+        f
+        for f in ("caesar-dressing", "olive-oil", "butter-salted")
+        if table.food(f).base not in bases
+    )
+    host = next(f for f in ("natto", "greek-yogurt-nonfat") if f not in bases)
+    one = next(i for i in day.items if i.meal == "dinner")
+
+    def item(food: str, grams: float, part_of: str | None) -> object:
+        return one.model_copy(
+            update={
+                "food_id": food,
+                "grams": grams,
+                "portions": 1.0,
+                "part_of": part_of,
+            }
+        )
+
+    items = [*day.items, item(host, 100.0, None), item(fat, 5.0, host)]
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": items})]})
+    assert realism_defects(bad, table)["fat_on_wrong_item"] == 1
+    with pytest.raises(AssertionError, match=f"'{fat}', '{host}'"):
         check_structure(bad, table)
