@@ -180,9 +180,9 @@ def vitamin_d_form(table: FoodTable, food_id: str) -> str | None:
         return None
     if food.category == "supplements":
         # A supplement's form is on its label (foods/supplements.csv).
-        from mealplan._supplements import load_supplements
+        from mealplan._supplements import catalog_of
 
-        forms = {s.id: s.vitamin_d_form for s in load_supplements()}
+        forms = {s.id: s.vitamin_d_form for s in catalog_of(table)}
         return forms.get(food_id) or "D2 or D3"
     text = _text(table, food_id).lower()
     if "mushroom" in text:

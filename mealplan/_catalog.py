@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from mealplan._food import Food as Food
     from mealplan._food import Mention as Mention
     from mealplan._food import Portion as Portion
+    from mealplan._supplements import Supplement
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
@@ -118,8 +119,13 @@ class FoodTable:
         portions: PortionRows,
         mentions: Sequence[Mapping[str, str]],
         source: str,
+        *,
+        supplements: Sequence[Supplement] | None = None,
     ) -> None:
         self._columns = columns
+        # A caller's supplements table (None: the bundled one), see
+        # using_supplements.
+        self._supplements = tuple(supplements) if supplements is not None else None
         self._portion_rows = portions
         self._mention_rows: tuple[dict[str, str], ...] = tuple(
             {c: str(m.get(c, "")) for c in MENTION_COLUMNS} for m in mentions
@@ -149,6 +155,7 @@ class FoodTable:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("_supplements", None)
         for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
             array.flags.writeable = False
 
@@ -269,6 +276,52 @@ class FoodTable:
             portions=frame_text(port, str(sr28_dir), max_rows=MAX_PORTION_ROWS),
         )
 
+    @property
+    def supplements(self) -> tuple[Supplement, ...] | None:
+        """The caller's supplements this table plans with; None: the bundled ones."""
+        return self._supplements
+
+    def using_supplements(self, supplements: Sequence[Supplement] | None) -> FoodTable:
+        """Return this table planning with a caller's supplements table.
+
+        Pint style: the bundled ``foods/supplements.csv`` is the default, a
+        caller's own (:func:`mealplan.load_supplements` of a CSV or a
+        DataFrame) overrides it. A request's ``supplements`` field then picks
+        from it, and plans, reports and ``regenerate`` given the returned
+        table read it. None: back to the bundled supplements. This table is
+        unchanged (tables are immutable; the columns are shared).
+
+        Raises:
+            FoodTableError: ``supplements`` is not a sequence of
+                :class:`mealplan.Supplement`, or is empty.
+
+        """
+        from mealplan._supplements import Supplement
+
+        if supplements is not None:
+            if not isinstance(supplements, list | tuple) or not all(
+                isinstance(s, Supplement) for s in supplements
+            ):
+                msg = (
+                    "using_supplements: expected the supplements of "
+                    "mealplan.load_supplements(path or DataFrame) "
+                    f"(got {type(supplements).__name__})."
+                )
+                raise FoodTableError(msg, path="<supplements>")
+            if not supplements:
+                msg = (
+                    "using_supplements: the supplements table is empty; give "
+                    "at least one supplement, or None for the bundled ones."
+                )
+                raise FoodTableError(msg, path="<supplements>")
+        return FoodTable(
+            self._columns,
+            self._portion_rows,
+            self._mention_rows,
+            self.source,
+            supplements=supplements,
+        )
+
     def subset(self, ids: Iterable[str]) -> FoodTable:
         """Return a table of only ``ids`` (in this table's order), with their portions.
 
@@ -312,7 +365,11 @@ class FoodTable:
         for j, fid in enumerate(portions.food_id):
             portions.by_food.setdefault(fid, []).append(j)
         return FoodTable(
-            columns, portions, self._mention_rows, f"{self.source}[{len(rows)}]"
+            columns,
+            portions,
+            self._mention_rows,
+            f"{self.source}[{len(rows)}]",
+            supplements=self._supplements,
         )
 
     # -- pandas views (imported only here) ----------------------------------

@@ -250,6 +250,7 @@ def _add_plan(commands: Any) -> None:
         help="repeatable; allow only these supplements, e.g. vitamin-b12-250ug "
         "(ids in foods/supplements.csv)",
     )
+    _add_supplements_file(g)
     g.add_argument(
         "--include",
         action="append",
@@ -638,12 +639,31 @@ def _print_diagnosis(diagnosis: Diagnosis | None, message: str, fmt: str) -> Non
         sys.stdout.write(render_diagnosis_text(diagnosis))
 
 
+def _add_supplements_file(p: Any) -> None:
+    p.add_argument(
+        "--supplements-file",
+        metavar="PATH",
+        help="your own supplements table (a CSV with the columns of "
+        "foods/supplements.csv) instead of the bundled one",
+    )
+
+
+def _supplements_file(table: FoodTable, args: argparse.Namespace) -> FoodTable:
+    """Return ``table`` planning with ``--supplements-file``'s table, if given."""
+    path = getattr(args, "supplements_file", None)
+    if path is None:
+        return table
+    from mealplan._supplements import load_supplements
+
+    return table.using_supplements(load_supplements(path))
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from mealplan._planner import plan
 
     fmt = _check_format(args)
     request = _request(args)
-    table = load_foods(dishes=args.dishes)
+    table = _supplements_file(load_foods(dishes=args.dishes), args)
     try:
         result = plan(request, table)
     except InfeasiblePlanError as exc:
@@ -686,6 +706,7 @@ def _add_regenerate(commands: Any) -> None:
         metavar="ID",
         help="food ids not wanted in the re-planned part",
     )
+    _add_supplements_file(p)
     _add_format(p)
     p.set_defaults(run=_cmd_regenerate)
 
@@ -703,7 +724,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
         err = request_error(exc)
         msg = f"Plan file {args.plan!r} is not a valid MealPlan: {err.errors[0]['loc']}: {err.errors[0]['msg']}; save it with 'mealplan plan --format json'."
         raise _BadInputError(msg, err.errors) from None
-    table = load_foods()
+    table = _supplements_file(load_foods(), args)
     try:
         result = regenerate(
             previous, day=args.day, meal=args.meal, reject=args.reject, foods=table
@@ -877,7 +898,7 @@ def _cmd_supplements(args: argparse.Namespace) -> int:
 
     fmt = _check_format(args)
     person = _person_from_args(args, "supplements", optional=True)
-    return run_supplements(fmt, person)
+    return run_supplements(fmt, person, getattr(args, "supplements_file", None))
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:

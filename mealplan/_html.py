@@ -256,9 +256,11 @@ def _meal_html(
     )
 
 
-def _supplements_html(day: int, items: Sequence[PlanItem]) -> str:
+def _supplements_html(
+    day: int, items: Sequence[PlanItem], foods: FoodTable | None = None
+) -> str:
     """Show a day's supplements in a section of their own (never as food)."""
-    lines = supplement_lines(items)
+    lines = supplement_lines(items, foods)
     if not lines:
         return ""
     rows = "".join(
@@ -278,7 +280,9 @@ def _supplements_html(day: int, items: Sequence[PlanItem]) -> str:
     )
 
 
-def _days_html(plan: MealPlan, *, interactive: bool) -> str:
+def _days_html(
+    plan: MealPlan, *, interactive: bool, foods: FoodTable | None = None
+) -> str:
     out = []
     for day in plan.days:
         title = "Today's meals" if len(plan.days) == 1 else f"Day {day.day}"
@@ -292,7 +296,7 @@ def _days_html(plan: MealPlan, *, interactive: bool) -> str:
         food_items = [i for i in day.items if i.kind != "supplement"]
         for meal, items in _meal_groups(food_items):
             out.append(_meal_html(day.day, meal, items, interactive=interactive))
-        out.append(_supplements_html(day.day, day.items))
+        out.append(_supplements_html(day.day, day.items, foods))
         if len(plan.days) > 1:
             out.append(f"<h3>Nutrient coverage, day {day.day}</h3>")
             out.append(coverage_chart(plan, day.totals))
@@ -397,7 +401,7 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
         f'<div class="mp-report mp-plan" data-status="{escape(plan.status.value)}">'
         f"<h1>{escape(plan_subject(plan))}</h1>{_disclaimer()}"
         f"<p>{escape(_summary(plan))}</p>"
-        f"{_days_html(plan, interactive=interactive)}"
+        f"{_days_html(plan, interactive=interactive, foods=foods)}"
         f'<section class="mp-coverage"><h2>{average}: coverage</h2>'
         f"{coverage_chart(plan, plan.average)}{_legend()}{_totals_table(plan)}"
         "</section>"

@@ -248,7 +248,7 @@ def plan(
         table,
         problem,
         solution,
-        extra_notes=[*variety_notes, *supplement_notes(req)],
+        extra_notes=[*variety_notes, *supplement_notes(req, table)],
     )
 
 

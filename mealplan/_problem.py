@@ -562,7 +562,7 @@ def build_problem(
     # Supplement rows: only those the request allows and the life stage's ULs fit.
     supplement = is_supplement(table)
     if supplement.any():
-        offered = offered_supplements(request)
+        offered = offered_supplements(request, table)
         allowed -= {
             fid
             for fid, s in zip(all_ids, supplement, strict=True)

@@ -543,7 +543,7 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
                 + (" (n/a: no USDA value)." if foods is not None else ".")
             )
         )
-        blocks += _supplement_blocks(day.items, clip=clip)
+        blocks += _supplement_blocks(day.items, foods, clip=clip)
         blocks.append(_Heading(3, f"Nutrients, day {day.day}"))
         blocks.append(_totals_table(plan, day.totals))
         missing = _missing_notes(day.totals)
@@ -560,9 +560,11 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
     return blocks
 
 
-def _supplement_blocks(items: Sequence[PlanItem], *, clip: bool) -> list[_Block]:
+def _supplement_blocks(
+    items: Sequence[PlanItem], foods: FoodTable | None, *, clip: bool
+) -> list[_Block]:
     """Show the day's supplements apart from its food (never as food)."""
-    lines = supplement_lines(items)
+    lines = supplement_lines(items, foods)
     if not lines:
         return []
     rows = [
@@ -815,7 +817,7 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
             )
         )
     out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
-    for s in supplement_lines(plan.items):
+    for s in supplement_lines(plan.items, table):
         out.append(
             GroceryItem(
                 food_id=s.food_id,

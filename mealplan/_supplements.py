@@ -30,6 +30,16 @@ Safety, per life stage (the person is required):
   (:data:`SUPPLEMENTAL_MAGNESIUM`), and vitamin D and calcium from food and
   supplements together under their ULs, as for food alone.
 
+A caller's own table (pint style: bundled data a caller can override):
+:func:`load_supplements` reads a CSV file or a pandas DataFrame with the
+bundled file's columns, validated as strictly as a food table (a typed
+one-line :class:`~mealplan.FoodTableError` naming the row and column; no row
+or column is dropped silently; every row cites its dose and its form and UL
+source). :meth:`FoodTable.using_supplements <mealplan.FoodTable.using_supplements>`
+returns a food table that plans with it instead of the bundled one (the CLI:
+``--supplements-file PATH``); the request's ``supplements`` field then picks
+from it, and every report given that table reads it.
+
 Supplements are never food: they sit in their own ``supplements`` part of
 each day (not a meal; no meal rule, variety rule or pattern serving applies),
 each plan item says ``kind: "supplement"``, and every report lists them in
@@ -42,6 +52,7 @@ import csv
 import difflib
 import functools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,11 +61,18 @@ import numpy as np
 
 from mealplan._errors import FoodTableError, RequestError
 from mealplan._resources import data_file
-from mealplan._tabletext import Columns, PortionRows
+from mealplan._tabletext import (
+    Columns,
+    PortionRows,
+    TextTable,
+    frame_text,
+    read_csv_text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import pandas as pd
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
@@ -69,6 +87,7 @@ __all__ = [
     "SUPPLEMENT_CATEGORY",
     "Supplement",
     "SupplementLine",
+    "catalog_of",
     "chosen_supplements",
     "is_supplement",
     "load_supplements",
@@ -185,7 +204,19 @@ def _positive(raw: dict[str, str], column: str, where: str, row: int) -> float:
     return value
 
 
+_ID = re.compile(r"[a-z0-9][a-z0-9\-]{0,59}")
+"""A supplement id: lowercase letters, digits and hyphens, as the bundled ids."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
+    for column in _COLUMNS:
+        if _CONTROL.search(raw[column]):
+            rule = "must be one line of text (no control characters)"
+            raise _bad(where, row, column, rule, raw[column])
+    if not _ID.fullmatch(raw["id"].strip()):
+        rule = "must be 1-60 lowercase letters, digits and hyphens"
+        raise _bad(where, row, "id", rule, raw["id"])
     if raw["nutrient"] not in _NUTRIENTS:
         rule = f"must be one of {', '.join(sorted(_NUTRIENTS))}"
         raise _bad(where, row, "nutrient", rule, raw["nutrient"])
@@ -230,6 +261,20 @@ def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
     )
 
 
+def _rows(table: TextTable, where: str) -> tuple[Supplement, ...]:
+    """Validate every row of ``table`` (column names checked by the caller)."""
+    out = []
+    for n in range(table.rows):
+        raw = {c: table.cells[c][n] for c in _COLUMNS}
+        out.append(_parse(raw, where, n + 1))
+    seen: set[str] = set()
+    for n, s in enumerate(out, start=1):
+        if s.id in seen:
+            raise _bad(where, n, "id", "must be unique", s.id)
+        seen.add(s.id)
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=4)
 def _read(path: str) -> tuple[Supplement, ...]:
     try:
@@ -242,36 +287,81 @@ def _read(path: str) -> tuple[Supplement, ...]:
     if missing:
         msg = f"The supplements table {path} lacks column {missing[0]!r}; restore it."
         raise FoodTableError(msg, path=path, column=missing[0])
-    out = [_parse(raw, path, n) for n, raw in enumerate(reader, start=1)]
-    seen: set[str] = set()
-    for n, s in enumerate(out, start=1):
-        if s.id in seen:
-            raise _bad(path, n, "id", "must be unique", s.id)
-        seen.add(s.id)
-    return tuple(out)
+    records = list(reader)
+    cells = {c: [r[c] or "" for r in records] for c in _COLUMNS}
+    return _rows(TextTable(list(_COLUMNS), cells, len(records)), path)
 
 
-def load_supplements(path: str | Path | None = None) -> tuple[Supplement, ...]:
+def _caller_table(table: TextTable, where: str) -> tuple[Supplement, ...]:
+    """Validate a caller's table: exactly the bundled columns, at least one row."""
+    missing = [c for c in _COLUMNS if c not in table.columns]
+    if missing:
+        msg = (
+            f"The supplements table {where} lacks column {missing[0]!r}; give "
+            f"every column of the bundled foods/{SUPPLEMENTS_FILE}."
+        )
+        raise FoodTableError(msg, path=where, column=missing[0])
+    unknown = [c for c in table.columns if c not in _COLUMNS]
+    if unknown:
+        # Never dropped silently: a column the planner would not read.
+        msg = (
+            f"The supplements table {where} has column {unknown[0][:40]!r}, which "
+            f"mealplan does not read; remove it (columns: {', '.join(_COLUMNS)})."
+        )
+        raise FoodTableError(msg, path=where, column=unknown[0])
+    if table.rows == 0:
+        msg = f"The supplements table {where} has no rows; add a supplement or leave supplements off."
+        raise FoodTableError(msg, path=where)
+    return _rows(table, where)
+
+
+def load_supplements(
+    source: str | Path | pd.DataFrame | None = None,
+) -> tuple[Supplement, ...]:
     """Return the bundled supplements (``foods/supplements.csv``) or a caller's.
 
+    Args:
+        source: None for the bundled table; a UTF-8 CSV file or a pandas
+            DataFrame with the bundled file's columns (no other) for a
+            caller's own. Plan with it through
+            :meth:`FoodTable.using_supplements` (CLI: ``--supplements-file``).
+
     Raises:
-        FoodTableError: The file is missing or a row is malformed.
+        FoodTableError: The file is missing or not CSV, a column is missing
+            or unknown, or a row is malformed (the message names the row and
+            column).
 
     """
-    return _read(str(path if path is not None else data_file(SUPPLEMENTS_FILE)))
+    if source is None:
+        return _read(str(data_file(SUPPLEMENTS_FILE)))
+    if isinstance(source, str | Path):
+        path = Path(source)
+        return _caller_table(read_csv_text(path, "Supplements table"), str(path))
+    return _caller_table(frame_text(source, "<dataframe>"), "<dataframe>")
 
 
-def chosen_supplements(request: PlanRequest) -> tuple[Supplement, ...]:
+def catalog_of(table: FoodTable | None) -> tuple[Supplement, ...]:
+    """Return the supplements ``table`` plans with: the caller's or the bundled."""
+    own = table.supplements if table is not None else None
+    return own if own is not None else load_supplements()
+
+
+def chosen_supplements(
+    request: PlanRequest, table: FoodTable | None = None
+) -> tuple[Supplement, ...]:
     """Return the supplements a request allows (none when ``supplements`` is off).
 
+    From ``table``'s supplements (:func:`catalog_of`: the caller's or the
+    bundled ones).
+
     Raises:
-        RequestError: A listed id is not a bundled supplement.
+        RequestError: A listed id is not one of those supplements.
 
     """
     wanted = request.supplements
     if wanted is False:
         return ()
-    every = load_supplements()
+    every = catalog_of(table)
     if wanted is True:
         return every
     by_id = {s.id: s for s in every}
@@ -474,7 +564,7 @@ def _columns(
 def _augmented(table: FoodTable, ids: tuple[str, ...]) -> FoodTable:
     from mealplan._catalog import FoodTable
 
-    every = {s.id: s for s in load_supplements()}
+    every = {s.id: s for s in catalog_of(table)}
     supplements = [every[i] for i in ids]
     clash = [s.id for s in supplements if s.id in table]
     if clash:
@@ -489,6 +579,7 @@ def _augmented(table: FoodTable, ids: tuple[str, ...]) -> FoodTable:
         portions,
         table._mention_rows,  # same package, read only
         f"{table.source}+supplements",
+        supplements=table.supplements,
     )
 
 
@@ -498,7 +589,7 @@ def with_supplements(table: FoodTable, request: PlanRequest) -> FoodTable:
     The table itself when supplements are off, or when it already holds them
     (a table this function built). Cached per table and supplement set.
     """
-    chosen = chosen_supplements(request)
+    chosen = chosen_supplements(request, table)
     if not chosen or SUPPLEMENT_CATEGORY in _categories(table):
         return table
     return _augmented(table, tuple(s.id for s in chosen))
@@ -516,7 +607,8 @@ def supplement_targets(
     """Add the supplement-only magnesium UL to ``targets`` when supplements are on."""
     from mealplan._models import BoundKind, NutrientBound
 
-    if not chosen_supplements(request) or request.person is None:
+    # Called on the table with_supplements built: its rows are the chosen ones.
+    if not request.supplements or request.person is None:
         return targets
     ul = supplement_ul(request.person, "magnesium_mg")
     if ul is None:
@@ -537,9 +629,9 @@ def supplement_targets(
     return targets.model_copy(update={"bounds": [*others, bound]})
 
 
-def supplement_notes(request: PlanRequest) -> list[str]:
+def supplement_notes(request: PlanRequest, table: FoodTable | None = None) -> list[str]:
     """Plan notes for a request with supplements on: what was offered and why not."""
-    chosen = chosen_supplements(request)
+    chosen = chosen_supplements(request, table)
     if not chosen:
         return []
     unsafe = unsafe_supplements(request.person, chosen)
@@ -548,6 +640,11 @@ def supplement_notes(request: PlanRequest) -> list[str]:
         "doses of common retail products (foods/supplements.csv), counted for "
         "their labelled nutrient only; they are listed apart from the food. Take "
         "a supplement on a doctor's or dietitian's advice."
+        if table is None or table.supplements is None
+        else "Supplements were allowed (supplements) from the caller's own "
+        "supplements table, counted for their labelled nutrient only; they are "
+        "listed apart from the food. Take a supplement on a doctor's or "
+        "dietitian's advice."
     ]
     if unsafe:
         notes.append(
@@ -563,9 +660,11 @@ def supplement_notes(request: PlanRequest) -> list[str]:
     return notes
 
 
-def offered_supplements(request: PlanRequest) -> frozenset[str]:
+def offered_supplements(
+    request: PlanRequest, table: FoodTable | None = None
+) -> frozenset[str]:
     """Return the ids of the supplements a request allows and its person may take."""
-    chosen = chosen_supplements(request)
+    chosen = chosen_supplements(request, table)
     unsafe = unsafe_supplements(request.person, chosen)
     return frozenset(s.id for s in chosen if s.id not in unsafe)
 
@@ -599,9 +698,14 @@ class SupplementLine:
     buy: str
 
 
-def supplement_lines(items: Sequence[PlanItem]) -> list[SupplementLine]:
-    """Sum the supplement items of ``items`` (a day, or a whole plan) by id."""
-    known = {s.id: s for s in load_supplements()}
+def supplement_lines(
+    items: Sequence[PlanItem], table: FoodTable | None = None
+) -> list[SupplementLine]:
+    """Sum the supplement items of ``items`` (a day, or a whole plan) by id.
+
+    Each described from ``table``'s supplements (:func:`catalog_of`).
+    """
+    known = {s.id: s for s in catalog_of(table)}
     tablets: dict[str, float] = {}
     names: dict[str, str] = {}
     for item in items:

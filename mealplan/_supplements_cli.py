@@ -21,6 +21,7 @@ examples:
   mealplan supplements
   mealplan supplements --age 6 --sex female        # which a 6-year-old may take
   mealplan supplements --age 30 --sex female --pregnant --format json
+  mealplan supplements --supplements-file my_supplements.csv --age 40 --sex male
 
 Supplements are off by default; a plan uses them only with --supplements (all)
 or --supplement ID (those). Each is offered only where its dose fits the
@@ -48,16 +49,26 @@ def add_supplements(
         formatter_class=formatter,
     )
     add_person(p)
+    p.add_argument(
+        "--supplements-file",
+        metavar="PATH",
+        help="list your own supplements table (a CSV with the columns of "
+        "foods/supplements.csv) instead of the bundled one",
+    )
     add_format(p)
     p.set_defaults(run=run)
 
 
-def run_supplements(fmt: str, person: Any | None) -> int:
-    """Print the supplements table in ``fmt``; ``person`` adds an offered column."""
+def run_supplements(fmt: str, person: Any | None, path: str | None = None) -> int:
+    """Print the supplements table in ``fmt``; ``person`` adds an offered column.
+
+    ``path``: a caller's supplements table (``--supplements-file``) instead
+    of the bundled one.
+    """
     from mealplan._report import Table, table_text
     from mealplan._supplements import load_supplements, unsafe_supplements
 
-    every = load_supplements()
+    every = load_supplements(path)
     unsafe = unsafe_supplements(person, every) if person is not None else {}
     records = []
     for s in every:
@@ -103,5 +114,9 @@ def run_supplements(fmt: str, person: Any | None) -> int:
         "One tablet a day each, at the label dose of common retail products "
         "(foods/supplements.csv); forms and ULs: NIH ODS fact sheets. "
         "Off by default: use --supplements or --supplement ID with 'mealplan plan'."
+        if path is None
+        else f"Your supplements table {path}; ULs: foods/dri_full.csv. Off by "
+        "default: use --supplements or --supplement ID with 'mealplan plan' and "
+        "--supplements-file."
     )
     return 0

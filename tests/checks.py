@@ -86,9 +86,9 @@ SUPPLEMENT_UL_LIMITS = {
 }
 
 
-def supplement_rows() -> dict[str, dict[str, str]]:
-    """The bundled supplements, read with the csv module alone."""
-    with SUPPLEMENTS_CSV.open(encoding="utf-8") as fh:
+def supplement_rows(path: Path = SUPPLEMENTS_CSV) -> dict[str, dict[str, str]]:
+    """The bundled supplements (or a caller's), read with the csv module alone."""
+    with path.open(encoding="utf-8") as fh:
         return {row["id"]: row for row in csv.DictReader(fh)}
 
 
@@ -101,9 +101,9 @@ def dri_ul(person: Any, column: str) -> float | None:
     return None
 
 
-def _supplement_row(item: Any, req: Any) -> dict[str, str]:
+def _supplement_row(item: Any, req: Any, path: Path) -> dict[str, str]:
     """Check one supplement item against its request and its row; return the row."""
-    rows = supplement_rows()
+    rows = supplement_rows(path)
     assert req.supplements, (item.food_id, "supplement with supplements off")
     assert item.food_id in rows, item.food_id
     if req.supplements is not True:
@@ -252,8 +252,13 @@ def _le(a: float, b: float) -> bool:
     return a <= b * (1 + REL) + ABS
 
 
-def check_plan(plan: MealPlan, table: FoodTable) -> None:
-    """Assert that ``plan`` meets every hard constraint of its request."""
+def check_plan(
+    plan: MealPlan, table: FoodTable, *, supplements_csv: Path = SUPPLEMENTS_CSV
+) -> None:
+    """Assert that ``plan`` meets every hard constraint of its request.
+
+    ``supplements_csv``: the supplements table the plan was made with.
+    """
     req = plan.request
     frame = table.frame
     targets = plan.targets
@@ -280,7 +285,7 @@ def check_plan(plan: MealPlan, table: FoodTable) -> None:
         for item in day.items:
             fid = item.food_id
             if item.kind == "supplement":
-                row_s = _supplement_row(item, req)
+                row_s = _supplement_row(item, req, supplements_csv)
                 pills[row_s["nutrient"]] += float(row_s["dose"]) * item.portions
                 pill_ids.add(fid)
                 continue
