@@ -8,6 +8,7 @@ gets exactly one result, only "p5" fails, and the runtime still plans after.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,3 +77,20 @@ def test_ray_executor_puts_the_table_once(ray_runtime: Any, table: FoodTable) ->
         assert len(executor._tables) == 1  # one ray.put for the four tasks
     with pytest.raises(RuntimeError, match="after shutdown"):
         executor.submit(len, [1])
+
+
+def test_leaving_the_executor_on_an_error_cancels_its_tasks(ray_runtime: Any) -> None:
+    # Ctrl-C inside the with-block must not wait for the tasks in flight:
+    # the sleeping task is cancelled (it would otherwise return after 300 s).
+    futures: list[Any] = []
+
+    def interrupted() -> None:
+        with mealplan.ray_executor() as executor:
+            futures.append(executor.submit(time.sleep, 300))
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    future = futures[0]
+    with pytest.raises(ray.exceptions.RayError):
+        future.result(timeout=600)
