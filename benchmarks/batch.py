@@ -13,6 +13,9 @@ turn), each timed after a warm-up so pool start-up is reported apart:
   and 2 workers (the pool is started and warmed, then the batch is timed);
 * dask-2: ``plan_many`` on ``Client(LocalCluster(n_workers=2,
   threads_per_worker=1)).get_executor()``, warmed the same way;
+* ray-2 (only where Ray is installed, ``mealplan[ray]``): ``plan_many`` on
+  ``mealplan.ray_executor()`` over ``ray.init(num_cpus=2)``, warmed the same
+  way (``--no-ray`` skips it);
 * cold pool-2: ``list(plan_many(requests, workers=2))`` end to end, start-up
   included, as a user calls it.
 
@@ -137,11 +140,25 @@ def bench_dask(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int] | 
         return bench_executor(reqs, client.get_executor(), workers)
 
 
+def bench_ray(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int] | None:
+    try:
+        import ray
+    except ImportError:
+        return None
+    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    try:
+        with mealplan.ray_executor() as executor:
+            return bench_executor(reqs, executor, workers)
+    finally:
+        ray.shutdown()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=40, help="requests per mode")
     ap.add_argument("--quick", action="store_true", help="4 requests per mode")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     n = 4 if args.quick else args.n
@@ -172,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     record("pool-2", bench_pool(reqs, 2))
     if not args.no_dask:
         record("dask-2", bench_dask(reqs, 2))
+    if not args.no_ray:
+        record("ray-2", bench_ray(reqs, 2))
     record(
         "cold pool-2",
         timed(lambda: count_planned(mealplan.plan_many(reqs, workers=2))),
@@ -179,10 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     loop = rows["loop"]["plans_per_s"]
     for row in rows.values():
         row["vs_loop"] = row["plans_per_s"] / loop
-    if "dask-2" in rows:
-        rows["dask-2"]["vs_pool_2"] = (
-            rows["dask-2"]["plans_per_s"] / rows["pool-2"]["plans_per_s"]
-        )
+    for name in ("dask-2", "ray-2"):
+        if name in rows:
+            rows[name]["vs_pool_2"] = (
+                rows[name]["plans_per_s"] / rows["pool-2"]["plans_per_s"]
+            )
 
     load_after = os.getloadavg()
     print(
@@ -207,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     if "dask-2" in rows:
         ratio = rows["dask-2"]["vs_pool_2"]
         goals.append(("dask-2 / pool-2 >= 0.85", ratio, ratio >= 0.85))
+    if "ray-2" in rows:  # no goal of its own: Dask's, for comparison
+        ratio = rows["ray-2"]["vs_pool_2"]
+        goals.append(("ray-2 / pool-2 >= 0.85", ratio, ratio >= 0.85))
     print()
     for text, value, met in goals:
         print(f"- goal {text}: {value:.2f} ({'met' if met else 'NOT met'})")

@@ -46,6 +46,7 @@ examples:
   mealplan batch requests.jsonl -o plans.jsonl
   mealplan batch requests.jsonl -o plans.jsonl --workers 2
   mealplan batch requests.jsonl -o plans.jsonl --scheduler tcp://10.0.0.5:8786
+  mealplan batch requests.jsonl -o plans.jsonl --ray local
 
 exit status: 0 every request got a plan or a diagnosis, 2 some lines were bad
 input, 3 some requests failed (solver or worker), 130 interrupted (resumable).
@@ -84,6 +85,12 @@ def add_batch(commands: Any, run_bad_input: type[Exception]) -> None:
         "--scheduler",
         metavar="ADDRESS",
         help="plan on a Dask cluster, e.g. tcp://host:8786 (needs mealplan[dask])",
+    )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="plan on Ray: 'local' starts a runtime on this machine, 'auto' or "
+        "ray://host:10001 joins a cluster (needs mealplan[ray])",
     )
     p.add_argument(
         "--chunksize", type=int, default=1, metavar="N", help="requests per task"
@@ -306,8 +313,40 @@ def _line_id(index: int) -> str:
 # ---------------------------------------------------------------------- run
 
 
+def _ray_executor(address: str) -> tuple[Any, Callable[[], None]]:
+    """Return the Ray executor for --ray (and how to close it)."""
+    try:
+        import ray
+    except ImportError:
+        msg = "mealplan batch: --ray needs Ray; install it with pip install 'mealplan[ray]'."
+        raise _BadInputError(msg) from None
+    from mealplan._batch_ray import ray_executor
+
+    start: Any = ray.init  # untyped: Any whether or not Ray is installed
+    try:
+        start(
+            address=None if address == "local" else address,
+            include_dashboard=False,
+            log_to_driver=False,
+        )
+    except (ConnectionError, OSError, TimeoutError, ValueError) as exc:
+        msg = f"mealplan batch: cannot start or reach Ray at {address!r} ({exc}); check the address."
+        raise _BadInputError(msg) from None
+    executor = ray_executor()
+
+    def close() -> None:
+        # Nothing is in flight after a whole run; on an interrupt the tasks
+        # still running are cancelled rather than waited for.
+        executor.shutdown(wait=False, cancel_futures=True)
+        ray.shutdown()
+
+    return executor, close
+
+
 def _executor(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
-    """Return the Dask executor for --scheduler (and how to close it), or None."""
+    """Return the Dask or Ray executor (and how to close it), or None."""
+    if args.ray is not None:
+        return _ray_executor(args.ray)
     if args.scheduler is None:
         return None, lambda: None
     try:
@@ -333,6 +372,11 @@ def _check_args(args: argparse.Namespace) -> None:
         raise _BadInputError(msg)
     if args.workers is not None and args.scheduler is not None:
         msg = "mealplan batch: give --workers or --scheduler, not both (a Dask cluster sizes itself)."
+        raise _BadInputError(msg)
+    if args.ray is not None and (
+        args.workers is not None or args.scheduler is not None
+    ):
+        msg = "mealplan batch: give --ray alone, without --workers or --scheduler (a Ray cluster sizes itself)."
         raise _BadInputError(msg)
     if args.input != "-" and not Path(args.input).is_file():
         msg = f"mealplan batch: input file {args.input!r} does not exist; give a JSON-lines file."

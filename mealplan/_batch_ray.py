@@ -155,6 +155,14 @@ class RayExecutor(cf.Executor):
         with self._lock:
             self._refs.pop(future, None)
 
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool | None:
+        # Leaving a ``with`` block on an error (Ctrl-C included) cancels the
+        # queued and running tasks instead of waiting for each to finish.
+        if exc_type is not None:
+            self.shutdown(wait=False, cancel_futures=True)
+            return None
+        return super().__exit__(exc_type, exc, tb)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop taking tasks; cancel the queued ones and/or wait for the rest.
 

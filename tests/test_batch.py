@@ -582,6 +582,29 @@ def test_cli_batch_full_disk_exits_3_in_one_line(
     assert len(err.strip().splitlines()) == 1, err
 
 
+def test_cli_batch_ray_without_ray_exits_2_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is not None:
+        pytest.skip("Ray is installed here (tests/test_batch_ray.py runs it)")
+    from mealplan._cli import main
+
+    requests = tmp_path / "r.jsonl"
+    write_lines(requests, [json.dumps(person(0))])
+    assert (
+        main(
+            ["batch", str(requests), "-o", str(tmp_path / "o.jsonl"), "--ray", "local"]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "mealplan batch: --ray needs Ray; install it with pip install 'mealplan[ray]'."
+    ]
+
+
 def test_cli_batch_bad_arguments_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -595,6 +618,8 @@ def test_cli_batch_bad_arguments_exit_2(
         [str(requests), "-o", out, "--workers", "0"],
         [str(requests), "-o", out, "--chunksize", "0"],
         [str(requests), "-o", out, "--workers", "2", "--scheduler", "x"],
+        [str(requests), "-o", out, "--ray", "local", "--workers", "2"],
+        [str(requests), "-o", out, "--ray", "local", "--scheduler", "x"],
         [str(requests), "-o", out, "--format", "csv"],
         [str(requests), "-o", str(tmp_path / "no-such-dir" / "o.jsonl")],
     ):

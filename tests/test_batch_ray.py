@@ -8,7 +8,12 @@ gets exactly one result, only "p5" fails, and the runtime still plans after.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +24,8 @@ from mealplan._batch_worker import FAULT_ENV
 from tests.test_batch import check_results, mixed_batch, person
 
 ray = pytest.importorskip("ray")
+
+BIN = Path(sys.executable).parent / "mealplan"
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +83,45 @@ def test_ray_executor_puts_the_table_once(ray_runtime: Any, table: FoodTable) ->
         assert len(executor._tables) == 1  # one ray.put for the four tasks
     with pytest.raises(RuntimeError, match="after shutdown"):
         executor.submit(len, [1])
+
+
+def test_leaving_the_executor_on_an_error_cancels_its_tasks(ray_runtime: Any) -> None:
+    # Ctrl-C inside the with-block must not wait for the tasks in flight:
+    # the sleeping task is cancelled (it would otherwise return after 300 s).
+    futures: list[Any] = []
+
+    def interrupted() -> None:
+        with mealplan.ray_executor() as executor:
+            futures.append(executor.submit(time.sleep, 300))
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    future = futures[0]
+    with pytest.raises(ray.exceptions.RayError):
+        future.result(timeout=600)
+
+
+def test_cli_batch_on_ray(tmp_path: Path) -> None:
+    # 'mealplan batch --ray local' in a subprocess: three requests and a bad
+    # line, one output line each.
+    lines = [json.dumps({"id": f"r{i}", **person(i)}) for i in range(3)]
+    lines.append("not json")
+    requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
+    requests.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(BIN), "batch", str(requests), "-o", str(out), "--ray", "local"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr  # one bad line
+    assert result.stdout == ""
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["id"], r["status"]) for r in rows) == [
+        ("line-4", "invalid"),
+        ("r0", "planned"),
+        ("r1", "planned"),
+        ("r2", "planned"),
+    ]
