@@ -65,6 +65,9 @@ def test_a_callers_table_is_used_for_the_plan(own_csv: Path) -> None:
     assert "My B12 100 µg tablet" in text
     assert "100 µg vitamin B12" in text
     assert any("caller's own supplements table" in n for n in result.notes)
+    # Without the table a report still names the tablet (from the plan).
+    assert "My B12 100 µg tablet" in mealplan.render_text(result)
+    assert "My B12 100 µg tablet" in mealplan.render_html(result)
 
 
 def test_a_dataframe_gives_the_same_table(own_csv: Path) -> None:
