@@ -19,15 +19,7 @@ from mealplan import FoodTableError, RequestError, load_foods, load_supplements
 from mealplan._cli import main
 from mealplan._supplements import with_supplements
 from tests.checks import check_plan, supplement_rows
-
-ADULT = {"age": 35, "sex": "female"}
-VEGAN_NO_FORTIFIED = {
-    "person": ADULT,
-    "diet": "vegan",
-    "allow_fortified": False,
-    "time_limit": 60,
-    "mip_gap": 1.0,
-}
+from tests.test_supplements import ADULT, VEGAN_NO_FORTIFIED
 
 
 def _b12(**change: str) -> dict[str, str]:
