@@ -466,8 +466,14 @@ def render_fragment(
     foods = food_table(foods, "render_html")
     if foods is None:
         from mealplan._catalog import load_foods
+        from mealplan._errors import RequestError
 
-        foods = load_foods()
+        bundled: FoodTable | None
+        try:
+            bundled = with_supplements(load_foods(), result.request)
+        except RequestError:
+            bundled = None  # a caller's supplements table: the plan names them
+        return _plan_body(result, bundled, interactive=interactive)
     foods = with_supplements(foods, result.request)
     return _plan_body(result, foods, interactive=interactive)
 

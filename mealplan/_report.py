@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._arguments import food_table
 from mealplan._catalog import Food, FoodTable, load_foods
+from mealplan._errors import RequestError
 from mealplan._models import (
     DISCLAIMER,
     Diagnosis,
@@ -295,7 +296,10 @@ def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | No
     if foods is not None:
         # A plan with supplements names them: the table gets their rows.
         return with_supplements(foods, plan.request)
-    table = with_supplements(load_foods(dishes=True), plan.request)
+    try:
+        table = with_supplements(load_foods(dishes=True), plan.request)
+    except RequestError:
+        return None  # a caller's supplements table: the bundled one lacks them
     # A plan made with a caller's table: the bundled one knows none of its foods.
     if all(item.food_id in table for item in plan.items):
         return table

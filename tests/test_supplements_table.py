@@ -19,15 +19,7 @@ from mealplan import FoodTableError, RequestError, load_foods, load_supplements
 from mealplan._cli import main
 from mealplan._supplements import with_supplements
 from tests.checks import check_plan, supplement_rows
-
-ADULT = {"age": 35, "sex": "female"}
-VEGAN_NO_FORTIFIED = {
-    "person": ADULT,
-    "diet": "vegan",
-    "allow_fortified": False,
-    "time_limit": 60,
-    "mip_gap": 1.0,
-}
+from tests.test_supplements import ADULT, VEGAN_NO_FORTIFIED
 
 
 def _b12(**change: str) -> dict[str, str]:
@@ -65,6 +57,9 @@ def test_a_callers_table_is_used_for_the_plan(own_csv: Path) -> None:
     assert "My B12 100 µg tablet" in text
     assert "100 µg vitamin B12" in text
     assert any("caller's own supplements table" in n for n in result.notes)
+    # Without the table a report still names the tablet (from the plan).
+    assert "My B12 100 µg tablet" in mealplan.render_text(result)
+    assert "My B12 100 µg tablet" in mealplan.render_html(result)
 
 
 def test_a_dataframe_gives_the_same_table(own_csv: Path) -> None:
