@@ -73,12 +73,12 @@ _PRESOLVE_FOODS = 30
 _PRESOLVE_COLS = 5000
 # Branch-and-bound nodes a restricted MILP under the gap-test cutoff may
 # use. Its question is whether the restriction holds a plan within the gap
-# test; on benchmarks/load.py's 48 days every "yes" came at the root node,
-# while a "no" took up to 451 nodes to prove (2 s CPU) and, for a
-# vegetarian man of 22 whose best plan lies beyond the test, never ended
-# (29 s wall of a 60 s limit). An effort limit, not a time limit: the same
-# answer at any load.
-_CUTOFF_NODES: int | None = 10
+# test. On benchmarks/load.py's 48 days a "yes" came within 32 nodes, while a
+# "no" took up to 451 nodes to prove (2 s CPU) and, for a vegetarian man of
+# 22 whose best plan lies beyond the test, never ended (29 s wall of a 60 s
+# limit): past the limit the answer is "no plan found", and the next step
+# runs. An effort limit, not a time limit: the same answer at any load.
+_CUTOFF_NODES: int | None = 50
 
 
 class SolveStatus(Enum):
