@@ -72,6 +72,14 @@ _PRESOLVE_FOODS = 30
 # A full MILP started from the guided plan is presolved above this many
 # columns (the bundled table gives 1,100-2,300, all of SR28 17,600).
 _PRESOLVE_COLS = 5000
+# Branch-and-bound nodes a restricted MILP under the gap-test cutoff may
+# use. Its question is whether the restriction holds a plan within the gap
+# test. On benchmarks/load.py's 48 days a "yes" came within 32 nodes, while a
+# "no" took up to 451 nodes to prove (2 s CPU) and, for a vegetarian man of
+# 22 whose best plan lies beyond the test, never ended (29 s wall of a 60 s
+# limit): past the limit the answer is "no plan found", and the next step
+# runs. An effort limit, not a time limit: the same answer at any load.
+_CUTOFF_NODES: int | None = 50
 
 
 class SolveStatus(Enum):
@@ -420,6 +428,7 @@ def _restricted(
             # Ctrl-C must stop it too.
             interruptible=True,
             cutoff=cutoff,
+            node_limit=None if cutoff is None else _CUTOFF_NODES,
         ),
     )
     return solution

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +204,9 @@ def plan(
         True
 
     """
+    # The request's clock starts now: loading the table and resolving the
+    # targets count against its time limit too (wall time, as a caller sees it).
+    began = time.monotonic()
     req = parse_request(request)
     table = food_table(foods, "plan")
     table = table if table is not None else load_foods()
@@ -210,7 +214,7 @@ def plan(
     table = with_supplements(table, req)
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
-    deadline = Deadline(req.time_limit)
+    deadline = Deadline(req.time_limit, started=began)
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)

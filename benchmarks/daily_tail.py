@@ -1,0 +1,159 @@
+#!/usr/bin/env python
+"""The daily plan's slow tail: load.py's 48 one-day requests, two settings interleaved.
+
+    python benchmarks/daily_tail.py                  # 48 requests, limit 60 s
+    python benchmarks/daily_tail.py --only 27 --time-limit 10
+
+Each request is planned twice in this process, one setting right after the
+other, so machine load hits both alike: "before" with no effort limit on the
+guided start's cutoff tests (``_optimiser._CUTOFF_NODES = None``, the code
+as it was), "after" with today's limit. For each it records CPU time (this
+process and HiGHS's threads), wall time (from the call, so the request's
+own set-up counts), the number of solves, the status and the objective, and
+flags any request whose plan got worse. The load average is written beside
+the numbers: on the shared 2-core VM wall time moves 2-4x with it. Writes
+``benchmarks/daily_tail_latest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from load import requests  # noqa: E402
+
+_solves: collections.Counter[str] = collections.Counter()
+
+
+def _count_solves() -> None:
+    from mealplan._backend_highs import HighsBackend
+
+    inner: Callable[..., Any] = HighsBackend.solve
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        _solves["n"] += 1
+        return inner(*args, **kwargs)
+
+    HighsBackend.solve = counted  # type: ignore[method-assign]
+
+
+def one(request: dict[str, Any], table: Any, nodes: int | None) -> dict[str, Any]:
+    import mealplan
+    from mealplan import _optimiser
+
+    _optimiser._CUTOFF_NODES = nodes
+    _solves.clear()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    try:
+        p = mealplan.plan(request, foods=table)
+        status, objective = p.status.value, p.objective_value
+    except mealplan.MealPlanError as exc:
+        status, objective = type(exc).__name__, None
+    return {
+        "cpu": time.process_time() - cpu0,
+        "wall": time.perf_counter() - wall0,
+        "solves": _solves["n"],
+        "status": status,
+        "objective": objective,
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def load_text() -> str:
+    a, b, c = os.getloadavg()
+    return f"{a:.1f} / {b:.1f} / {c:.1f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--only", type=str, default="", help="indices, e.g. 3,27")
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "daily_tail_latest.md"
+    )
+    args = ap.parse_args(argv)
+
+    import mealplan
+    from mealplan import _optimiser
+
+    after_nodes = _optimiser._CUTOFF_NODES
+    _count_solves()
+    table = mealplan.load_foods()
+    mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods=table)  # warm-up
+    batch = requests(48)
+    chosen = [int(i) for i in args.only.split(",")] if args.only else range(48)
+    began = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    lines = [
+        f"# The daily tail: load.py's one-day requests, before/after ({began})",
+        "",
+        f"`python benchmarks/daily_tail.py --time-limit {args.time_limit:g}`; "
+        "before: no node limit on the guided start's cutoff tests; after: "
+        f"{after_nodes} nodes. Interleaved per request. Load average "
+        f"(1/5/15 min) at the start: {load_text()}, on 2 cores.",
+        "",
+        "| # | person | diet | CPU before | CPU after | wall before | wall after "
+        "| solves | objective before | objective after |",
+        "|--:|---|---|--:|--:|--:|--:|---|--:|--:|",
+    ]
+    rows: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    worse = []
+    for i in chosen:
+        req = {**batch[i], "time_limit": args.time_limit}
+        b = one(req, table, None)
+        a = one(req, table, after_nodes)
+        rows["before"].append(b)
+        rows["after"].append(a)
+        ob, oa = b["objective"], a["objective"]
+        if (oa is None and ob is not None) or (
+            oa is not None and ob is not None and oa > ob + 1e-6
+        ):
+            worse.append(i)
+        person = batch[i]["person"]
+
+        def obj(x: float | None, status: str) -> str:
+            return status if x is None else f"{x:.3f} ({status})"
+
+        lines.append(
+            f"| {i} | {person['age']} {person['sex']} | {batch[i]['diet']} | "
+            f"{b['cpu'] * 1000:,.0f} ms | {a['cpu'] * 1000:,.0f} ms | "
+            f"{b['wall'] * 1000:,.0f} ms | {a['wall'] * 1000:,.0f} ms | "
+            f"{b['solves']} / {a['solves']} | {obj(ob, b['status'])} | "
+            f"{obj(oa, a['status'])} |"
+        )
+        print(lines[-1], f"load {os.getloadavg()[0]:.1f}", flush=True)
+    lines.append("")
+    for key in ("before", "after"):
+        cpu = [r["cpu"] * 1000 for r in rows[key]]
+        wall = [r["wall"] * 1000 for r in rows[key]]
+        lines.append(
+            f"- **{key}**: CPU p50 {pct(cpu, 0.5):,.0f} ms, p95 {pct(cpu, 0.95):,.0f} "
+            f"ms, max {max(cpu):,.0f} ms; wall p50 {pct(wall, 0.5):,.0f} ms, p95 "
+            f"{pct(wall, 0.95):,.0f} ms, max {max(wall):,.0f} ms."
+        )
+    lines += [
+        f"- Plans worse after: {worse or 'none'}.",
+        f"- Load after: {load_text()}.",
+        "",
+    ]
+    print("\n".join(lines[-5:]), flush=True)
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

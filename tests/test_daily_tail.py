@@ -1,0 +1,40 @@
+"""The guided start's cutoff tests stop on an effort limit, never on the clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import _optimiser
+from tests.checks import check_plan
+
+
+def test_a_cutoff_test_stopped_by_its_node_limit_falls_through_to_a_valid_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With no nodes allowed, every restricted MILP under the gap-test cutoff
+    # stops with "no plan found" (as the vegetarian man of 22's did, after
+    # 50): the strategy must go on to the restriction without the cutoff
+    # and still return a plan that meets every rule, within its deadline.
+    calls: list[tuple[int | None, bool]] = []
+    run = _optimiser._run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        options = args[4]
+        solution, result = run(*args, **kwargs)
+        if options.cutoff is not None:
+            calls.append((options.node_limit, bool(solution.units)))
+        return solution, result
+
+    monkeypatch.setattr(_optimiser, "_CUTOFF_NODES", 0)
+    monkeypatch.setattr(_optimiser, "_run", spy)
+    foods = mealplan.load_foods()
+    request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    result = mealplan.plan({**request, "time_limit": 120, "mip_gap": 1.0}, foods)
+    assert calls, "the guided start ran no cutoff test"
+    assert all(limit == 0 for limit, _ in calls)
+    assert result.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
+    assert not any("time limit" in note.lower() for note in result.notes)
+    check_plan(result, foods)
