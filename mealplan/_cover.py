@@ -33,7 +33,7 @@ import numpy as np
 from mealplan._problem import ConstraintGroup, GroupKind
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from mealplan._problem import Problem
 
@@ -157,17 +157,36 @@ def conflict_start(problem: Problem) -> list[ConstraintGroup] | None:
     return [g for g in problem.groups if g in named or g.is_filter]
 
 
-def relaxation(short: Shortfall, unit: str, label: str, names: Sequence[str]) -> str:
+_WIDER = {
+    "portion_limits": "larger portions",
+    "diet": "a less strict diet",
+    "fortified": "fortified foods",
+    "exclude": "fewer excluded foods",
+    "allergies": "fewer allergy filters (if your doctor agrees)",
+    "priced": "foods without a known price",
+}
+"""What relaxing each group the proof rests on would add, in words."""
+
+
+def relaxation(
+    short: Shortfall,
+    unit: str,
+    label: str,
+    names: Sequence[str],
+    groups: Collection[str],
+) -> str:
     """Say in one sentence why ``short`` has no plan and what would change that.
 
-    ``names`` are the display names of ``short.sources``.
+    ``names`` are the display names of ``short.sources``; ``groups`` the
+    conflict's group names (only their relaxations are offered).
     """
     richest = "; ".join(names[:3]) + ("; ..." if len(names) > 3 else "")
+    ways = ["more foods a day", *(w for g, w in _WIDER.items() if g in groups)]
+    how = ", ".join(ways[:-1]) + " or " + ways[-1] if len(ways) > 1 else ways[0]
     return (
         f"Even the {short.foods} richest sources of {label} at their portion caps"
         f" ({richest}) give at most {_fmt(short.most)} {unit} a day, short of"
-        f" {_fmt(short.need)} {unit}: allow more foods a day, larger portions,"
-        " or a wider choice of foods (a less strict diet, fortified foods)."
+        f" {_fmt(short.need)} {unit}: allow {how}."
     )
 
 

@@ -1153,6 +1153,7 @@ def _cover_words(
                 _unit(table, s.nutrient),
                 _label(s.nutrient),
                 [names.get(f, f) for f in s.sources],
+                [g.name for g in kept],
             )
             c = c.model_copy(update={"relaxation": text})
         out.append(c)
