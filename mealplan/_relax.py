@@ -313,10 +313,17 @@ def _foods_floor(ctx: Context) -> int | None:
 def _max_foods(ctx: Context) -> Found:
     old = ctx.request.max_foods or 100
     floor = _foods_floor(ctx)
-    if floor is not None and floor > old and ctx.oracle.feasible({"max_foods": floor}):
+    at_floor = (
+        ctx.oracle.feasible({"max_foods": floor})
+        if floor is not None and floor > old
+        else False
+    )
+    if floor is not None and at_floor is not False:
         # Fewer than the floor's foods cannot reach a need (a proof with no
         # solve), and the floor itself plans: the smallest change, in one
-        # feasibility solve instead of a fewest-foods optimisation.
+        # feasibility solve instead of a fewest-foods optimisation. Out of
+        # time (None), the floor is still the best-founded change to offer,
+        # marked unverified, rather than a search that would run out too.
         return Found(
             suggest(
                 ctx,
@@ -326,8 +333,9 @@ def _max_foods(ctx: Context) -> Found:
                 f"--max-foods {floor}",
                 {"max_foods": floor},
                 (floor - old) / old,
-                True,
-            )
+                at_floor,
+            ),
+            timed_out=at_floor is None,
         )
     # The plan with the fewest foods (items a day) of the whole request
     # without the limit: one optimisation instead of a search whose every

@@ -168,3 +168,18 @@ def test_the_hard_day_advice_is_the_floor_verified_and_smallest() -> None:
     assert found.suggestion.verified
     # Verified: the oracle re-planned the whole request with the patch.
     assert found.suggestion.smallest
+
+
+def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
+    # A deadline already past: no solve runs, and the offer is the floor the
+    # proof gives (5 foods), marked unverified, not a blind 100.
+    req, _, table, _ = _problem(HARD_DAY)
+    targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
+    oracle = Oracle(req, table, time.monotonic() - 1)
+    found = _max_foods(Context(req, table, targets, _safety_bounds(req), oracle))
+    assert oracle.solves == 0
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 5}
+    assert not found.suggestion.verified
+    assert not found.suggestion.smallest
+    assert found.timed_out
