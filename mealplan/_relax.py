@@ -10,6 +10,7 @@ limits (UL, CDRR) are never raised, and allergies never relaxed.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -321,11 +322,10 @@ def _floor_plans(ctx: Context, floor: int) -> bool | None:
     share = ctx.oracle.left()
     until, ctx.oracle.until = ctx.oracle.until, None
     try:
-        cap = max(share, ctx.oracle.left() / 2)
-        result = ctx.oracle.run({"max_foods": floor}, cap=cap)
+        ctx.oracle.until = time.monotonic() + max(share, ctx.oracle.left() / 2)
+        return ctx.oracle.feasible({"max_foods": floor})
     finally:
         ctx.oracle.until = until
-    return result if result is None or isinstance(result, bool) else True
 
 
 def _max_foods(ctx: Context) -> Found:
