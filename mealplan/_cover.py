@@ -62,6 +62,9 @@ class Shortfall:
     """``max_foods``."""
     sources: tuple[str, ...]
     """Those largest sources' food ids, richest first."""
+    more_foods_help: bool = True
+    """Whether every candidate food together could reach the need (False: no
+    number of foods reaches it; the food count is then not the conflict)."""
 
 
 def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
@@ -105,6 +108,7 @@ def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
                     most=most,
                     foods=k,
                     sources=tuple(problem.food_ids[i] for i in top if reach[i] > 0),
+                    more_foods_help=bool(reach.sum() >= bound.value),
                 )
             )
     return tuple(found)
@@ -146,7 +150,10 @@ def conflict_start(problem: Problem) -> list[ConstraintGroup] | None:
     deletion filter can start from these few groups instead of all of them
     (its checks on subsets that still fail this proof need no solve either).
     """
-    short = shortfalls(problem)
+    # Only where the food count is the conflict: a need no number of foods
+    # reaches (no allowed source at all) is left to the whole deletion
+    # filter, whose order prefers the constraints the user stated.
+    short = [s for s in shortfalls(problem) if s.more_foods_help]
     if not short:
         return None
     named = {

@@ -21,7 +21,7 @@ import mealplan
 from mealplan import _optimiser
 from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
-from mealplan._cover import fewest_foods, shortfalls
+from mealplan._cover import conflict_start, fewest_foods, shortfalls
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import SolveStatus, make_backend, solve
@@ -183,3 +183,18 @@ def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
     assert not found.suggestion.verified
     assert not found.suggestion.smallest
     assert found.timed_out
+
+
+def test_a_need_no_number_of_foods_reaches_is_not_called_too_few_foods() -> None:
+    # Vegan on a budget (priced foods only): vitamin D and B12 are short with
+    # any number of foods, so the proof still says "no plan" but the
+    # diagnosis keeps its own deletion order (the budget the user stated).
+    data = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    req, targets, table, problem = _problem({**data, "budget_per_day": 0.5})
+    short = shortfalls(problem)
+    assert short
+    assert not any(s.more_foods_help for s in short)
+    assert conflict_start(problem) is None
+    diagnosis = diagnose(req, targets, table, deadline=Deadline(120), measure=False)
+    assert "budget" in [c.constraint for c in diagnosis.conflicts]
+    assert not any("richest sources" in c.relaxation for c in diagnosis.conflicts)
