@@ -33,7 +33,7 @@ import numpy as np
 from mealplan._problem import ConstraintGroup, GroupKind
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from mealplan._problem import Problem
 
@@ -62,6 +62,9 @@ class Shortfall:
     """``max_foods``."""
     sources: tuple[str, ...]
     """Those largest sources' food ids, richest first."""
+    more_foods_help: bool = True
+    """Whether every candidate food together could reach the need (False: no
+    number of foods reaches it; the food count is then not the conflict)."""
 
 
 def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
@@ -105,6 +108,7 @@ def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
                     most=most,
                     foods=k,
                     sources=tuple(problem.food_ids[i] for i in top if reach[i] > 0),
+                    more_foods_help=bool(reach.sum() >= bound.value),
                 )
             )
     return tuple(found)
@@ -146,7 +150,10 @@ def conflict_start(problem: Problem) -> list[ConstraintGroup] | None:
     deletion filter can start from these few groups instead of all of them
     (its checks on subsets that still fail this proof need no solve either).
     """
-    short = shortfalls(problem)
+    # Only where the food count is the conflict: a need no number of foods
+    # reaches (no allowed source at all) is left to the whole deletion
+    # filter, whose order prefers the constraints the user stated.
+    short = [s for s in shortfalls(problem) if s.more_foods_help]
     if not short:
         return None
     named = {
@@ -157,17 +164,36 @@ def conflict_start(problem: Problem) -> list[ConstraintGroup] | None:
     return [g for g in problem.groups if g in named or g.is_filter]
 
 
-def relaxation(short: Shortfall, unit: str, label: str, names: Sequence[str]) -> str:
+_WIDER = {
+    "portion_limits": "larger portions",
+    "diet": "a less strict diet",
+    "fortified": "fortified foods",
+    "exclude": "fewer excluded foods",
+    "allergies": "fewer allergy filters (if your doctor agrees)",
+    "priced": "foods without a known price",
+}
+"""What relaxing each group the proof rests on would add, in words."""
+
+
+def relaxation(
+    short: Shortfall,
+    unit: str,
+    label: str,
+    names: Sequence[str],
+    groups: Collection[str],
+) -> str:
     """Say in one sentence why ``short`` has no plan and what would change that.
 
-    ``names`` are the display names of ``short.sources``.
+    ``names`` are the display names of ``short.sources``; ``groups`` the
+    conflict's group names (only their relaxations are offered).
     """
     richest = "; ".join(names[:3]) + ("; ..." if len(names) > 3 else "")
+    ways = ["more foods a day", *(w for g, w in _WIDER.items() if g in groups)]
+    how = ", ".join(ways[:-1]) + " or " + ways[-1] if len(ways) > 1 else ways[0]
     return (
         f"Even the {short.foods} richest sources of {label} at their portion caps"
         f" ({richest}) give at most {_fmt(short.most)} {unit} a day, short of"
-        f" {_fmt(short.need)} {unit}: allow more foods a day, larger portions,"
-        " or a wider choice of foods (a less strict diet, fortified foods)."
+        f" {_fmt(short.need)} {unit}: allow {how}."
     )
 
 

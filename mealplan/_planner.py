@@ -1127,7 +1127,7 @@ def _cover_words(
             req, targets, table, disabled=off, reject=reject, restrictions=hard
         )
     )
-    named = {s.group.name: s for s in short}
+    named = {s.group.name: s for s in short if s.more_foods_help}
     if not short or not any(c.constraint in named for c in conflicts):
         return conflicts
     names = dict(zip(table.ids, table.texts("name"), strict=True))
@@ -1140,6 +1140,7 @@ def _cover_words(
                 _unit(table, s.nutrient),
                 _label(s.nutrient),
                 [names.get(f, f) for f in s.sources],
+                [g.name for g in kept],
             )
             c = c.model_copy(update={"relaxation": text})
         out.append(c)

@@ -21,7 +21,7 @@ import mealplan
 from mealplan import _optimiser
 from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
-from mealplan._cover import fewest_foods, shortfalls
+from mealplan._cover import conflict_start, fewest_foods, shortfalls
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import SolveStatus, make_backend, solve
@@ -168,3 +168,33 @@ def test_the_hard_day_advice_is_the_floor_verified_and_smallest() -> None:
     assert found.suggestion.verified
     # Verified: the oracle re-planned the whole request with the patch.
     assert found.suggestion.smallest
+
+
+def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
+    # A deadline already past: no solve runs, and the offer is the floor the
+    # proof gives (5 foods), marked unverified, not a blind 100.
+    req, _, table, _ = _problem(HARD_DAY)
+    targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
+    oracle = Oracle(req, table, time.monotonic() - 1)
+    found = _max_foods(Context(req, table, targets, _safety_bounds(req), oracle))
+    assert oracle.solves == 0
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 5}
+    assert not found.suggestion.verified
+    assert not found.suggestion.smallest
+    assert found.timed_out
+
+
+def test_a_need_no_number_of_foods_reaches_is_not_called_too_few_foods() -> None:
+    # Vegan on a budget (priced foods only): vitamin D and B12 are short with
+    # any number of foods, so the proof still says "no plan" but the
+    # diagnosis keeps its own deletion order (the budget the user stated).
+    data = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    req, targets, table, problem = _problem({**data, "budget_per_day": 0.5})
+    short = shortfalls(problem)
+    assert short
+    assert not any(s.more_foods_help for s in short)
+    assert conflict_start(problem) is None
+    diagnosis = diagnose(req, targets, table, deadline=Deadline(120), measure=False)
+    assert "budget" in [c.constraint for c in diagnosis.conflicts]
+    assert not any("richest sources" in c.relaxation for c in diagnosis.conflicts)
