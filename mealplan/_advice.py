@@ -261,11 +261,18 @@ def advise(
     ctx.oracle.share(2)
     pills = supplement_advice(ctx, groups)
     tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
+    cut: dict[str, bool] = {}
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len(order) - k + 1)
+        was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
         found[group] = relax_group(ctx, group)
+        cut[group], ctx.oracle.timed_out = (
+            ctx.oracle.timed_out,
+            was or ctx.oracle.timed_out,
+        )
+    _retry(ctx, order, found, cut)
     # Then the proofs that wait for spare time (the budget's floor to the
     # cent), sharing what the groups left.
     refines = [f for f in found.values() if f.refine is not None]
@@ -320,6 +327,27 @@ def advise(
             "message": _message(diagnosis, request, suggestions, table),
         }
     )
+
+
+def _retry(
+    ctx: Context, order: Sequence[str], found: dict[str, Found], cut: dict[str, bool]
+) -> None:
+    """Give a group whose share ran out the time the quicker groups left.
+
+    An equal share is often far too much for one group (an infeasible LP
+    answers at once) and too little for another (a week's budget): a group
+    that ran out of time searches again with what is left (the oracle keeps
+    every answer it finished, so it picks up where it stopped).
+    """
+    again = [g for g in order if found[g].timed_out]
+    if not again:
+        return
+    for k, group in enumerate(again):
+        ctx.oracle.share(len(again) - k)
+        ctx.oracle.timed_out = False
+        found[group] = relax_group(ctx, group)
+        cut[group] = ctx.oracle.timed_out
+    ctx.oracle.timed_out = any(cut.values())
 
 
 _FIRST = ("budget", "fortified", "max_foods", "priced", *LISTS)
