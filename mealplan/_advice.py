@@ -258,10 +258,9 @@ def advise(
     # "Allow a supplement" first, where a nutrient one supplies blocks: a
     # re-plan or two, and the smallest change when it plans (the person's
     # own choices all kept). The conflict's row then names it.
-    ctx.oracle.share(2)
+    ctx.oracle.share(len(order) + 1)
     pills = supplement_advice(ctx, groups)
-    tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
-    cut: dict[str, bool] = {}
+    cut: dict[str, bool] = {"supplements": ctx.oracle.timed_out}
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
@@ -272,7 +271,15 @@ def advise(
             ctx.oracle.timed_out,
             was or ctx.oracle.timed_out,
         )
+    if cut["supplements"] and not pills:
+        # Its share ran out (a week's re-plan): again, with a share of what
+        # the groups left, before the groups that ran out too.
+        ctx.oracle.share(1 + sum(found[g].timed_out for g in order))
+        ctx.oracle.timed_out = False
+        pills = supplement_advice(ctx, groups)
+        cut["supplements"] = ctx.oracle.timed_out
     _retry(ctx, order, found, cut)
+    tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
     # Then the proofs that wait for spare time (the budget's floor to the
     # cent), sharing what the groups left.
     refines = [f for f in found.values() if f.refine is not None]
@@ -340,8 +347,6 @@ def _retry(
     every answer it finished, so it picks up where it stopped).
     """
     again = [g for g in order if found[g].timed_out]
-    if not again:
-        return
     for k, group in enumerate(again):
         ctx.oracle.share(len(again) - k)
         ctx.oracle.timed_out = False
