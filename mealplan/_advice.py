@@ -39,6 +39,7 @@ from mealplan._advice_supplements import supplement_advice
 from mealplan._conflict_words import conflict_head, safety_sentence
 from mealplan._errors import MealPlanError
 from mealplan._models import (
+    BoundKind,
     Conflict,
     Diagnosis,
     NutrientBound,
@@ -261,6 +262,15 @@ def advise(
     ctx.oracle.share(len(order) + 1)
     pills = supplement_advice(ctx, groups)
     cut: dict[str, bool] = {"supplements": ctx.oracle.timed_out}
+    # A DRI minimum a verified tablet meets needs no search for a lower need
+    # (its advice would be "the rest from a supplement"; a week's bisection
+    # takes seconds); a user's own minimum still gets one.
+    for pill in pills:
+        (group,) = pill.constraints if len(pill.constraints) == 1 else ("",)
+        bound = ctx.targets.get(group.partition(":")[2])
+        if pill.verified and bound is not None and _dri_minimum(bound):
+            found[group] = Found()
+    order = [g for g in order if g not in found]
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
@@ -334,6 +344,10 @@ def advise(
             "message": _message(diagnosis, request, suggestions, table),
         }
     )
+
+
+def _dri_minimum(bound: NutrientBound) -> bool:
+    return bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
 
 
 def _retry(
