@@ -259,7 +259,9 @@ def advise(
     # "Allow a supplement" first, where a nutrient one supplies blocks: a
     # re-plan or two, and the smallest change when it plans (the person's
     # own choices all kept). The conflict's row then names it.
-    ctx.oracle.share(len(order) + 1)
+    # Half the time: a quick re-plan for a day, the first suggestion where
+    # it plans; a week's re-plan needs seconds (what it leaves goes on).
+    ctx.oracle.share(2)
     pills = supplement_advice(ctx, groups)
     cut: dict[str, bool] = {"supplements": ctx.oracle.timed_out}
     # A DRI minimum a verified tablet meets needs no search for a lower need
