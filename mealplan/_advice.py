@@ -286,7 +286,7 @@ def advise(
     if cut["supplements"] and not pills:
         # Its share ran out (a week's re-plan): again, with a share of what
         # the groups left, before the groups that ran out too.
-        ctx.oracle.share(1 + sum(found[g].timed_out for g in order))
+        ctx.oracle.share(1 + sum(_cut_short(found[g]) for g in order))
         ctx.oracle.timed_out = False
         pills = supplement_advice(ctx, groups)
         cut["supplements"] = ctx.oracle.timed_out
@@ -348,6 +348,12 @@ def advise(
     )
 
 
+def _cut_short(found: Found) -> bool:
+    # A switch out of time comes back as an unverified suggestion.
+    s = found.suggestion
+    return found.timed_out or (s is not None and not s.verified)
+
+
 def _dri_minimum(bound: NutrientBound) -> bool:
     return bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
 
@@ -362,9 +368,12 @@ def _retry(
     that ran out of time searches again with what is left (the oracle keeps
     every answer it finished, so it picks up where it stopped).
     """
-    again = [g for g in order if found[g].timed_out]
-    for k, group in enumerate(again):
-        ctx.oracle.share(len(again) - k)
+    again = [g for g in order if _cut_short(found[g])]
+    for group in again:
+        # All that is left, likeliest advice first: a search cut short
+        # starts over (nothing it did carries), so one that finishes beats
+        # two cut short again.
+        ctx.oracle.share(1)
         ctx.oracle.timed_out = False
         found[group] = relax_group(ctx, group)
         cut[group] = ctx.oracle.timed_out

@@ -323,18 +323,20 @@ def _witness(
     from mealplan._planner import _assemble
 
     req, targets, problem, notes, wider, table = _built(data, table)
+    # One clock for the whole answer: the whole-plan model after a failed
+    # week witness gets what is left, not a fresh limit (it overran by 4 s).
+    clock = Deadline(min(req.time_limit, left))
     if req.days > 1:
-        week = _week_witness(req, targets, table, problem, left, wider)
+        week = _week_witness(req, targets, table, problem, clock.left(), wider)
         if week is not None:
             return (
                 week
                 if isinstance(week, bool)
                 else _assemble(req, targets, table, problem, week, extra_notes=notes)
             )
-        if quick:
+        if quick or clock.left() < _MIN_SOLVE:
             return None
     exact = goal != ("min", "none")
-    clock = Deadline(min(req.time_limit, left))
     solution: Solution | None = None
     if goal == ("min", "cost") and str(req.solver) == "highs" and problem.integer:
         solution = _cheap(problem, clock, bounds)
