@@ -39,6 +39,7 @@ from mealplan._advice_supplements import supplement_advice
 from mealplan._conflict_words import conflict_head, safety_sentence
 from mealplan._errors import MealPlanError
 from mealplan._models import (
+    BoundKind,
     Conflict,
     Diagnosis,
     NutrientBound,
@@ -258,14 +259,39 @@ def advise(
     # "Allow a supplement" first, where a nutrient one supplies blocks: a
     # re-plan or two, and the smallest change when it plans (the person's
     # own choices all kept). The conflict's row then names it.
+    # Half the time: a quick re-plan for a day, the first suggestion where
+    # it plans; a week's re-plan needs seconds (what it leaves goes on).
     ctx.oracle.share(2)
     pills = supplement_advice(ctx, groups)
-    tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
+    cut: dict[str, bool] = {"supplements": ctx.oracle.timed_out}
+    # A DRI minimum a verified tablet meets needs no search for a lower need
+    # (its advice would be "the rest from a supplement"; a week's bisection
+    # takes seconds); a user's own minimum still gets one.
+    for pill in pills:
+        (group,) = pill.constraints if len(pill.constraints) == 1 else ("",)
+        bound = ctx.targets.get(group.partition(":")[2])
+        if pill.verified and bound is not None and _dri_minimum(bound):
+            found[group] = Found()
+    order = [g for g in order if g not in found]
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len(order) - k + 1)
+        was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
         found[group] = relax_group(ctx, group)
+        cut[group], ctx.oracle.timed_out = (
+            ctx.oracle.timed_out,
+            was or ctx.oracle.timed_out,
+        )
+    if cut["supplements"] and not pills:
+        # Its share ran out (a week's re-plan): again, with a share of what
+        # the groups left, before the groups that ran out too.
+        ctx.oracle.share(1 + sum(_cut_short(found[g]) for g in order))
+        ctx.oracle.timed_out = False
+        pills = supplement_advice(ctx, groups)
+        cut["supplements"] = ctx.oracle.timed_out
+    _retry(ctx, order, found, cut)
+    tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
     # Then the proofs that wait for spare time (the budget's floor to the
     # cent), sharing what the groups left.
     refines = [f for f in found.values() if f.refine is not None]
@@ -320,6 +346,38 @@ def advise(
             "message": _message(diagnosis, request, suggestions, table),
         }
     )
+
+
+def _cut_short(found: Found) -> bool:
+    # A switch out of time comes back as an unverified suggestion.
+    s = found.suggestion
+    return found.timed_out or (s is not None and not s.verified)
+
+
+def _dri_minimum(bound: NutrientBound) -> bool:
+    return bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
+
+
+def _retry(
+    ctx: Context, order: Sequence[str], found: dict[str, Found], cut: dict[str, bool]
+) -> None:
+    """Give a group whose share ran out the time the quicker groups left.
+
+    An equal share is often far too much for one group (an infeasible LP
+    answers at once) and too little for another (a week's budget): a group
+    that ran out of time searches again with what is left (the oracle keeps
+    every answer it finished, so it picks up where it stopped).
+    """
+    again = [g for g in order if _cut_short(found[g])]
+    for group in again:
+        # All that is left, likeliest advice first: a search cut short
+        # starts over (nothing it did carries), so one that finishes beats
+        # two cut short again.
+        ctx.oracle.share(1)
+        ctx.oracle.timed_out = False
+        found[group] = relax_group(ctx, group)
+        cut[group] = ctx.oracle.timed_out
+    ctx.oracle.timed_out = any(cut.values())
 
 
 _FIRST = ("budget", "fortified", "max_foods", "priced", *LISTS)

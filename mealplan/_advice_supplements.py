@@ -136,10 +136,19 @@ def supplement_advice(ctx: Context, groups: Sequence[str]) -> list[Suggestion]:
     out: list[Suggestion] = []
     failed = True
     for nutrient in nutrients:
+        bound = ctx.targets.get(nutrient)
+        need = bound.minimum if bound is not None else None
+        tried: set[float] = set()
         for s in offer.get(nutrient, []):
-            if tries >= _MAX_TRIES:
+            # The same dose again (another form or label) changes nothing the
+            # plan counts; past a dose that alone meets the minimum, a bigger
+            # one cannot help (the minimum is already slack).
+            if tries >= _MAX_TRIES or s.daily_dose in tried:
+                continue
+            if need is not None and any(d >= need for d in tried):
                 break
             tries += 1
+            tried.add(s.daily_dose)
             ok = ctx.oracle.feasible({"supplements": [*_listed(ctx.request), s.id]})
             if ok is None:
                 failed = False  # out of time: unknown, say nothing

@@ -51,6 +51,9 @@ _FLOOR_NODES = 5000
 _CENT = 0.0099
 """A restricted cheapest plan is solved to within a cent of its bound."""
 
+_CLOSE = 0.02
+"""Dollars: a floor proof stops once its bound is this close to the plan's cents."""
+
 _GOAL_GAP = 5e-3
 """Relative gap to which a witness's goal (least cost, most of a nutrient) is
 proven; the plan's ``gap`` says what was reached, and the advice calls its
@@ -99,6 +102,10 @@ class Oracle:
         self.timed_out = False
         self.solves = 0
         """Solves started (the benchmark reports it)."""
+        self.cost_bounds: list[float] = []
+        """Lower bounds on one day's cost its cheapest-plan solves proved (the LP)."""
+        self.floor_bound: float | None = None
+        """The best lower bound the last :meth:`below` proved (None: none)."""
         self.until: float | None = None
         """An earlier end for the current part of the advice (one group's
         search), so a hard group cannot take the time of the others."""
@@ -117,14 +124,19 @@ class Oracle:
         patch: Mapping[str, Any],
         goal: tuple[str, str] = ("min", "none"),
         cap: float | None = None,
+        *,
+        quick: bool = False,
     ) -> MealPlan | bool | None:
         """Return a witness plan, False (infeasible or not accepted) or None (out of time).
 
         ``goal`` picks which plan is the witness (the cheapest, say); the
         default takes the first plan that meets every constraint. ``cap``
         bounds this solve's seconds (a goal's optimum is welcome, not needed).
+        ``quick``: for a plan of several days, only the days planned one at
+        a time (seconds less than the whole-plan model); None when that
+        fails, which proves nothing.
         """
-        key = json.dumps([patch, goal], sort_keys=True)
+        key = json.dumps([patch, goal, *(["quick"] if quick else [])], sort_keys=True)
         if key in self.cache:
             return self.cache[key]
         left = self.left()
@@ -136,14 +148,21 @@ class Oracle:
         result: MealPlan | bool | None
         try:
             result = _witness(
-                data, self.table, goal, left if cap is None else min(left, cap)
+                data,
+                self.table,
+                goal,
+                left if cap is None else min(left, cap),
+                quick=quick,
+                bounds=self.cost_bounds,
             )
         except MealPlanError:
             # A patch the API rejects (never verified) or a solver failure.
             result = None
-        if result is None:
-            self.timed_out = self.timed_out or self.left() < _MIN_SOLVE
         self.solves += 1
+        if result is None and self.left() < _MIN_SOLVE:
+            # Out of time: unknown, not cached (a later share may finish it).
+            self.timed_out = True
+            return result
         self.cache[key] = result
         return result
 
@@ -152,7 +171,11 @@ class Oracle:
         return result if result is None or isinstance(result, bool) else True
 
     def below(
-        self, patch: Mapping[str, Any], goal: tuple[str, str], cutoff: float
+        self,
+        patch: Mapping[str, Any],
+        goal: tuple[str, str],
+        cutoff: float,
+        cap: float | None = None,
     ) -> tuple[MealPlan | None, bool] | None:
         """Prove a one-day floor of ``goal`` (a minimisation) to the cent.
 
@@ -163,22 +186,26 @@ class Oracle:
         value rounded up to the cent, less a cent. Returns (the plan found
         below the cutoff or None, proven): proven means no plan is below that
         value less a cent (below the cutoff, when no plan was found). None:
-        out of time, or not a one-day HiGHS request.
+        out of time, or not a one-day HiGHS request. ``cap`` bounds its
+        seconds; :attr:`floor_bound` then keeps the best bound it proved
+        (no plan is below it), for the advice to say how close it came.
         """
         key = json.dumps([patch, goal, cutoff], sort_keys=True)
         if key in self.floors:
             return self.floors[key]
-        left = self.left()
+        left = self.left() if cap is None else min(self.left(), cap)
         if left < _MIN_SOLVE:
             self.timed_out = True
             return None
         data = merge_patch(self.base, patch)
         data["allow_shortfall"] = False
         result: tuple[MealPlan | None, bool] | None
+        bound: list[float] = []
         try:
-            result = _below(data, self.table, goal, cutoff, left)
+            result = _below(data, self.table, goal, cutoff, left, bound)
         except MealPlanError:
             result = None
+        self.floor_bound = max(bound) if bound else None
         self.solves += 1
         self.floors[key] = result
         return result
@@ -217,8 +244,9 @@ def _below(
     goal: tuple[str, str],
     cutoff: float,
     left: float,
+    bounds: list[float] | None = None,
 ) -> tuple[MealPlan | None, bool] | None:
-    """Run :meth:`Oracle.below` (see there)."""
+    """Run :meth:`Oracle.below` (see there); ``bounds`` collects the bounds seen."""
     from mealplan._backend import SolveOptions
     from mealplan._deadline import Deadline
     from mealplan._formulation import Goal, formulate
@@ -231,8 +259,20 @@ def _below(
     if problem.impossible:
         return None, True
 
+    seen = bounds if bounds is not None else []
+
     def proven(plan: float, bound: float) -> bool:
+        if math.isfinite(bound):
+            seen.append(bound)
         return plan < cutoff and bound >= cents_up(plan) - 0.01 + 1e-6
+
+    def close(plan: float, bound: float) -> bool:
+        # Stop once the bound is within two cents of the plan's cents: what
+        # is left would take most of the proof's time (the $1 day's bound
+        # crawls its last 3 cents for seconds) for a cent or two of advice.
+        return proven(plan, bound) or (
+            plan < cutoff and bound >= cents_up(plan) - _CLOSE + 1e-6
+        )
 
     model = formulate(problem, Goal.from_pair(goal))
     solution, result = _run(
@@ -247,12 +287,14 @@ def _below(
             abs_gap=0.0,
             presolve=True,
             cutoff=cutoff,
-            stop=proven,
+            stop=close,
             # An effort limit besides the deadline: the $1 day's proof took
             # 700-1,400 nodes (10-13 s CPU at load 10-13).
             node_limit=_FLOOR_NODES,
         ),
     )
+    if result.bound is not None and math.isfinite(result.bound):
+        seen.append(result.bound)
     value = solution.objective
     if value is not None and value < cutoff and solution.units:
         plan = _assemble(req, targets, table, problem, solution, extra_notes=notes)
@@ -267,7 +309,13 @@ def _below(
 
 
 def _witness(
-    data: Mapping[str, Any], table: FoodTable, goal: tuple[str, str], left: float
+    data: Mapping[str, Any],
+    table: FoodTable,
+    goal: tuple[str, str],
+    left: float,
+    *,
+    quick: bool = False,
+    bounds: list[float] | None = None,
 ) -> MealPlan | bool | None:
     """Solve the request ``data`` as plan() would build it, for ``goal``."""
     from mealplan._deadline import Deadline
@@ -275,19 +323,23 @@ def _witness(
     from mealplan._planner import _assemble
 
     req, targets, problem, notes, wider, table = _built(data, table)
+    # One clock for the whole answer: the whole-plan model after a failed
+    # week witness gets what is left, not a fresh limit (it overran by 4 s).
+    clock = Deadline(min(req.time_limit, left))
     if req.days > 1:
-        week = _week_witness(req, targets, table, problem, left, wider)
+        week = _week_witness(req, targets, table, problem, clock.left(), wider)
         if week is not None:
             return (
                 week
                 if isinstance(week, bool)
                 else _assemble(req, targets, table, problem, week, extra_notes=notes)
             )
+        if quick or clock.left() < _MIN_SOLVE:
+            return None
     exact = goal != ("min", "none")
-    clock = Deadline(min(req.time_limit, left))
     solution: Solution | None = None
     if goal == ("min", "cost") and str(req.solver) == "highs" and problem.integer:
-        solution = _cheap(problem, clock)
+        solution = _cheap(problem, clock, bounds)
     if solution is None or (
         # The cheapest relaxation's infeasibility is the answer.
         not solution.units and solution.status is not SolveStatus.INFEASIBLE
@@ -309,7 +361,9 @@ def _witness(
     return _assemble(req, targets, table, problem, solution, extra_notes=notes)
 
 
-def _cheap(problem: Problem, clock: Deadline) -> Solution | None:
+def _cheap(
+    problem: Problem, clock: Deadline, bounds: list[float] | None = None
+) -> Solution | None:
     """Return a cheap plan fast: the cheapest on the cheapest relaxation's foods.
 
     The LP relaxation's foods, solved to the cent, give a plan within a few
@@ -331,6 +385,9 @@ def _cheap(problem: Problem, clock: Deadline) -> Solution | None:
     )
     if lp.status is not SolveStatus.OPTIMAL:
         return lp if lp.status is SolveStatus.INFEASIBLE else None
+    if bounds is not None and lp.objective is not None:
+        # The relaxation's optimum: no plan costs less (the floor's first bound).
+        bounds.append(lp.objective)
     foods = {f for (_, _, f), u in lp.units.items() if u > 1e-6}
     foods |= {f for f, _, _ in problem.pins}
     small = _restricted(problem, goal, foods, clock, 0.0, _CENT)
@@ -360,6 +417,7 @@ def _week_witness(
 
     if problem.impossible:
         return False
+    clock = Deadline(min(req.time_limit, left))  # one clock for both steps
     if _separable(req):
         day = req.model_copy(update={"days": 1})
         one = build_problem(day, targets, table, restrictions=Restrictions(hard=True))
@@ -368,13 +426,11 @@ def _week_witness(
             solver=req.solver,
             mip_gap=1.0,
             goal=("min", "none"),
-            deadline=Deadline(min(req.time_limit, left)),
+            deadline=clock,
         ).status
         if status is SolveStatus.INFEASIBLE:
             return False
-    start = _day_by_day(
-        req, targets, table, Deadline(min(req.time_limit, left)), wider=wider
-    )
+    start = _day_by_day(req, targets, table, clock, wider=wider)
     if start is None:
         return None
     return Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)

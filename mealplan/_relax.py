@@ -228,9 +228,18 @@ _CHEAPEST = {"budget_per_day": None, "objective": "cost"}
 _cents_up = cents_up
 
 
-def _budget_suggestion(ctx: Context, need: float, smallest: bool) -> Suggestion:
+def _budget_suggestion(
+    ctx: Context, need: float, smallest: bool, floor: float | None = None
+) -> Suggestion:
+    """Advise ``need`` a day; ``floor``: a proven bound no day costs less than."""
     old = ctx.request.budget_per_day or 0.0
     text = f"raise the budget to {money(need)} a day (from {money(old)})"
+    if not smallest and floor is not None and old < floor < need:
+        # Honest about the proof cut short: the cheapest day lies between.
+        text += f"; not proven the smallest: no day costs less than {money(floor)}"
+    elif not smallest:
+        # Honest about what was shown: this budget plans; a lower one might.
+        text += "; a plan exists at this budget, a lower one was not ruled out"
     return suggest(
         ctx,
         ["budget"],
@@ -244,24 +253,49 @@ def _budget_suggestion(ctx: Context, need: float, smallest: bool) -> Suggestion:
     )
 
 
+_FLOOR_SHARE = 0.1
+"""Share of the request's time limit the budget's floor proof may take (at
+least a second): the $1 day's bound gets within 4 cents in about a second of
+CPU and then crawls for several more, so a longer proof is for a longer limit."""
+
+
+def _floor(ctx: Context) -> float | None:
+    """Return the best proven lower bound on a day's cost, down to the cent."""
+    seen = [*ctx.oracle.cost_bounds]
+    if ctx.oracle.floor_bound is not None:
+        seen.append(ctx.oracle.floor_bound)
+    return math.floor(max(seen) * 100 + 1e-6) / 100 if seen else None
+
+
 def _budget_floor(ctx: Context, need: float) -> Suggestion:
     """Prove that no day costs a cent less than ``need``, or find the real floor.
 
     One solve (Oracle.below): the cheapest day below ``need`` (the guided
-    start's), stopped once its cents are proven. A cheaper plan found lowers
-    ``need`` and verifies it.
+    start's), stopped once its cents are proven, or within two cents of
+    them, or at a tenth of the time limit. A cheaper plan found lowers
+    ``need`` and verifies it; a proof cut short says how close it came.
     """
-    found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6)
+    cap = max(1.0, _FLOOR_SHARE * ctx.request.time_limit)
+    found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6, cap)
+    floor = _floor(ctx)
     if found is None:
-        return _budget_suggestion(ctx, need, False)
+        return _budget_suggestion(ctx, need, False, floor)
     plan, proven = found
     if plan is not None and plan.days[0].cost is not None:
         need = min(need, _cents_up(plan.days[0].cost))
-    return _budget_suggestion(ctx, need, proven)
+    return _budget_suggestion(ctx, need, proven, floor)
 
 
 def _budget(ctx: Context) -> Found:
     req = ctx.request
+    if req.days > 1:
+        from mealplan._advice_budget import week_budget
+
+        # The cheapest whole week is a slow optimisation; the week's daily
+        # budget is searched from the cheapest day, verified on every day.
+        week = week_budget(ctx)
+        if week is not None:
+            return week
     cheapest = ctx.oracle.run(_CHEAPEST, goal=("min", "cost"))
     if isinstance(cheapest, MealPlan):
         costs = [d.cost for d in cheapest.days if d.cost is not None]
@@ -271,7 +305,11 @@ def _budget(ctx: Context) -> Found:
             # at most ``need`` each day: it is the proof that ``need`` plans.
             # That nothing a cent cheaper does is proven for one day once
             # every group has its advice (the proof can take seconds).
-            found = Found(_budget_suggestion(ctx, need, False))
+            found = Found(
+                _budget_suggestion(
+                    ctx, need, False, _floor(ctx) if req.days == 1 else None
+                )
+            )
             if req.days == 1:
                 floor = need
                 found.refine = lambda: _budget_floor(ctx, floor)
