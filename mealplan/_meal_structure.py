@@ -264,9 +264,15 @@ def item_cap_grams(
     :func:`~mealplan._structure.energy_scale`).
     """
     caps = [
-        replace(c, max_grams=(c.max_grams or 0.0) * scale) if c.scales else c
+        replace(
+            c,
+            max_grams=None if c.max_grams is None else c.max_grams * scale,
+            max_portions=None if c.max_portions is None else c.max_portions * scale,
+        )
+        if c.scales
+        else c
         for c in _caps()
-        if c.scope == "item" and c.max_grams is not None
+        if c.scope == "item" and (c.max_grams is not None or c.max_portions)
     ]
     index = {fid: i for i, fid in enumerate(table.ids)}
     every = _roles(table)
@@ -279,7 +285,13 @@ def item_cap_grams(
     # 97,000 on all of SR28); role sets repeat, so each is tested once.
     for cap in caps:
         hit = _cap_hits(cap, candidates, rows, roles, bases, cats)
-        out[hit] = np.minimum(out[hit], float(cap.max_grams or math.inf))
+        if cap.max_grams is not None:
+            out[hit] = np.minimum(out[hit], float(cap.max_grams))
+        if cap.max_portions:
+            # In the food's own default portions (a banana, a cup of rice).
+            for k in np.flatnonzero(hit).tolist():
+                grams = cap.max_portions * table.default_portion(candidates[k])[1]
+                out[k] = min(out[k], grams + 1e-6)
     return out
 
 

@@ -72,8 +72,11 @@ CAP_COLUMNS: tuple[str, ...] = (
     "max_items",
     "reasoning",
     "scales_with_energy",
+    "max_portions",
 )
-"""The caps file's header (a file without the last column is read too)."""
+"""The caps file's header (a file without the last one or two columns is read
+too). ``max_portions`` caps an item in the food's own default portions (1 cup
+of a cooked grain, 1 banana), for foods whose cup or unit weighs differently."""
 ENERGY_SCALE_KCAL = 2000.0
 """A cap marked ``scales_with_energy`` holds at this many kcal a day and grows
 in proportion above it (never shrinks): the food pattern keeps its servings
@@ -431,7 +434,10 @@ class Cap:
     max_items: int | None
     reasoning: str
     scales: bool = False
-    """Whether ``max_grams`` grows with the day's energy (:func:`energy_scale`)."""
+    """Whether ``max_grams`` (and ``max_portions``) grow with the day's energy
+    (:func:`energy_scale`)."""
+    max_portions: float | None = None
+    """At most this many of the food's default portions (item caps only)."""
 
 
 @dataclass(frozen=True)
@@ -463,7 +469,8 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
     caps = []
     with file.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) not in (CAP_COLUMNS, CAP_COLUMNS[:-1]):
+        header = tuple(reader.fieldnames or ())
+        if header not in (CAP_COLUMNS, CAP_COLUMNS[:-1], CAP_COLUMNS[:-2]):
             msg = f"{file.name} header must be {','.join(CAP_COLUMNS)}; fix it."
             raise FoodTableError(msg, path=str(file))
         for row_no, row in enumerate(reader, start=1):
@@ -473,7 +480,8 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                 and kind in {"role", "base", "id", "category", "slot", "plate"}
                 and (kind != "plate" or row["scope"] == "meal")
                 and values
-                and (row["max_grams"] or row["max_items"])
+                and (row["max_grams"] or row["max_items"] or row.get("max_portions"))
+                and (not row.get("max_portions") or row["scope"] == "item")
             )
             if not ok:
                 msg = (
@@ -491,6 +499,7 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                     int(row["max_items"]) if row["max_items"] else None,
                     row["reasoning"],
                     (row.get("scales_with_energy") or "") == "true",
+                    float(row["max_portions"]) if row.get("max_portions") else None,
                 )
             )
     return caps
@@ -562,8 +571,12 @@ def realism_defects(
     energy = plan.targets.get("energy_kcal")
     scale = energy_scale(energy.minimum, energy.maximum) if energy else 1.0
     caps = [
-        replace(c, max_grams=c.max_grams * scale)
-        if c.scales and c.max_grams is not None
+        replace(
+            c,
+            max_grams=None if c.max_grams is None else c.max_grams * scale,
+            max_portions=None if c.max_portions is None else c.max_portions * scale,
+        )
+        if c.scales
         else c
         for c in caps
     ]
@@ -647,13 +660,12 @@ def _item_defects(
     if f.whole_units and abs(portions - round(portions)) > 1e-6:
         out["fractional_whole_unit"] += 1
     for cap in caps:
-        if (
-            cap.scope == "item"
-            and cap.max_grams is not None
-            and _selected(cap, food_id, f)
-            and grams > cap.max_grams + 1e-6
-        ):
-            out["item_over_cap"] += 1
+        if cap.scope == "item" and _selected(cap, food_id, f):
+            over = cap.max_grams is not None and grams > cap.max_grams + 1e-6
+            if over or (
+                cap.max_portions is not None and portions > cap.max_portions + 1e-6
+            ):
+                out["item_over_cap"] += 1
 
 
 def _loose_fats(items: list[tuple[str, float]], facts: Mapping[str, FoodFacts]) -> int:

@@ -669,8 +669,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
     scale = max(1.0, sum(sides) / len(sides) / 2000) if sides else 1.0
     for cap in caps:
-        if cap.get("scales_with_energy") == "true" and cap["max_grams"]:
-            cap["max_grams"] = str(float(cap["max_grams"]) * scale)
+        for col in ("max_grams", "max_portions"):
+            if cap.get("scales_with_energy") == "true" and cap.get(col):
+                cap[col] = str(float(cap[col]) * scale)
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():
         slots[s.slot.value] = s
@@ -701,6 +702,17 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 )
             if req.portion_limits:
                 for cap in caps:
+                    # Caps in the food's own default portions (1 banana).
+                    if (
+                        cap["scope"] == "item"
+                        and cap.get("max_portions")
+                        and _cap_selects(cap["selector"], item.food_id, f)
+                    ):
+                        assert _le(item.portions, float(cap["max_portions"])), (
+                            item.food_id,
+                            item.portions,
+                            cap["cap_id"],
+                        )
                     if (
                         cap["scope"] == "item"
                         and cap["max_grams"]
