@@ -112,11 +112,16 @@ DEFECTS: tuple[str, ...] = (
 reads as meals a person would eat)."""
 
 MIN_MAIN_MEAL_PROTEIN_G = 10.0
-HALF_SERVED_CATEGORIES = frozenset({"fruits"})
-"""Categories whose whole-unit foods are still served by the half (half a
-banana on cereal, half an apple, half a pear): the ``whole_units`` flag does
-not apply to them. Whole fruit in whole units also made the daily MILP up to
-20 times slower (kids' days, 4-6 s instead of 0.2 s)."""
+HALF_SERVED_CATEGORIES: frozenset[str] = frozenset()
+"""Categories whose whole-unit foods are still served by the half (none now).
+
+Fruit was one (session 3: whole fruit in whole units made kids' days up to
+20 times slower), which let a plan hold 1½ bananas. Session 5 measured whole
+fruit in whole units with today's formulation (the ``v >= units * y`` link):
+the README day 0.6 s CPU against 0.5-0.6 s, a 2-year-old 0.52 s against 0.68 s,
+teen-15 3.7 s against 3.0 s (load 7); a one-banana cap instead took the
+README day from 0.5 s to 2.4-2.8 s. A fruit's default portion that is a half
+(half a grapefruit) still is one."""
 _MILKS = frozenset({"dairy", "plant_milk"})
 
 SNACK_FOOD_G = 20.0

@@ -650,8 +650,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         fid: {
             "roles": frozenset(roles_col[i]),
             "base": base_col[i] or fid,
-            # Fruit is served by the half (the model's documented exception).
-            "whole": bool(whole_col[i]) and cats[i] != "fruits",
+            # Whole fruit too: never 1½ bananas (half a grapefruit is a
+            # grapefruit's default portion, so it is one unit).
+            "whole": bool(whole_col[i]),
             "category": cats[i],
             "milk": "plant_milk" in roles_col[i] or base_col[i] in MILK_DRINK_BASES,
             "drink": bool({"beverage", "plant_milk"} & set(roles_col[i]))

@@ -305,24 +305,20 @@ def test_a_fat_on_an_item_it_does_not_go_with_is_a_defect() -> None:
         check_structure(bad, table)
 
 
-def test_caps_in_default_portions_stop_odd_portions() -> None:
+def test_caps_in_default_portions_and_whole_fruit_stop_odd_portions() -> None:
     import math
 
     from mealplan._meal_structure import item_cap_grams
 
     table = mealplan.load_foods()
-    ids = ["banana", "soy-milk-unfortified", "broccoli-raw", "spinach-raw"]
+    ids = ["soy-milk-unfortified", "broccoli-raw", "spinach-raw"]
     grams = item_cap_grams(table, ids)
     one = {f: table.default_portion(f)[1] for f in ids}
-    # One banana (by the half or whole), 1 cup of an unfortified soy milk or of
-    # raw broccoli; raw leafy greens are not capped.
-    assert grams[0] == pytest.approx(one["banana"])
-    assert grams[1] == pytest.approx(one["soy-milk-unfortified"])
-    assert grams[2] == pytest.approx(one["broccoli-raw"])
-    assert math.isinf(grams[3])
-    # A larger eater still eats one banana at a time.
-    big = item_cap_grams(table, ids, scale=1.2)
-    assert big[0] == pytest.approx(grams[0])
+    # 1 cup of an unfortified soy milk or of raw broccoli; raw leafy greens
+    # are not capped.
+    assert grams[0] == pytest.approx(one["soy-milk-unfortified"])
+    assert grams[1] == pytest.approx(one["broccoli-raw"])
+    assert math.isinf(grams[2])
     plan = mealplan.plan(
         mealplan.PlanRequest(
             person={"age": 35, "sex": "female"}, likes=["banana"], mip_gap=1.0
@@ -331,14 +327,18 @@ def test_caps_in_default_portions_stop_odd_portions() -> None:
     )
     check_plan(plan, table)
     bananas = [i for i in plan.items if i.food_id == "banana"]
-    assert all(i.portions in (0.5, 1.0) for i in bananas), bananas
-    assert realism_defects(plan, table)["item_over_cap"] == 0
+    assert all(i.portions == round(i.portions) for i in bananas), bananas
+    assert realism_defects(plan, table)["fractional_whole_unit"] == 0
     day = plan.days[0]
     odd = [i for i in day.items if i.food_id != "banana"]
+    grams_one = table.default_portion("banana")[1]
     odd.append(
         day.items[0].model_copy(
-            update={"food_id": "banana", "portions": 1.5, "grams": 1.5 * one["banana"]}
+            update={"food_id": "banana", "portions": 1.5, "grams": 1.5 * grams_one}
         )
     )
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": odd})]})
+    assert realism_defects(bad, table)["fractional_whole_unit"] == 1
+    odd[-1] = odd[-1].model_copy(update={"food_id": "broccoli-raw", "portions": 1.5})
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": odd})]})
     assert realism_defects(bad, table)["item_over_cap"] == 1
