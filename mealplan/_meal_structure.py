@@ -469,6 +469,8 @@ class _Kinds:
     """:func:`~mealplan._structure.host_kinds` of each candidate."""
     fat: tuple[str, ...]
     """:func:`~mealplan._structure.fat_class` of each fat candidate ('' else)."""
+    main: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_protein_main` of each candidate."""
 
 
 def _kinds(
@@ -478,6 +480,7 @@ def _kinds(
     bases: Sequence[str],
 ) -> _Kinds:
     hosts = _host_kinds(table)
+    cats = table.texts("category")
     return _Kinds(
         np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
         np.array(
@@ -487,6 +490,9 @@ def _kinds(
         tuple(
             fat_class(b) if COOKING_FAT_ROLE in r else ""
             for r, b in zip(roles, bases, strict=True)
+        ),
+        tuple(
+            is_protein_main(r, cats[int(i)]) for r, i in zip(roles, rows, strict=True)
         ),
     )
 
@@ -582,7 +588,7 @@ def _meal_rules(
         if meal.slot.value in ONE_MAIN_SLOTS and meal.slot.value not in own:
             # One protein main a meal (the default structure; a caller's own
             # structure for the slot says what it wants).
-            mains = tuple(f for f in meal.foods if is_protein_main(roles[f]))
+            mains = tuple(f for f in meal.foods if kinds.main[f])
             parts.append(PartRow(meal.name, m, "protein main", mains, 0, 1))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])

@@ -151,13 +151,20 @@ Greek yogurt is a common breakfast, and the default breakfast has no main part.
 """
 
 
-def is_protein_main(roles: Collection[str]) -> bool:
+def is_protein_main(roles: Collection[str], category: str = "") -> bool:
     """Return whether a food is a protein main (a dish or a protein food).
 
     Dairy protein foods (Greek yogurt, cottage cheese, ricotta) are a dairy
-    serving beside a main, not a main of their own.
+    serving beside a main, not a main of their own; so are beans, peas and
+    lentils (category ``legumes``), which the Dietary Guidelines count as a
+    vegetable or a protein food: black beans and rice beside chicken is one
+    plate. Chicken and fish at one dinner is two mains.
     """
-    return not _MAIN_ROLES.isdisjoint(roles) and "dairy" not in roles
+    return (
+        not _MAIN_ROLES.isdisjoint(roles)
+        and "dairy" not in roles
+        and category != "legumes"
+    )
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:
@@ -712,7 +719,8 @@ def _meal_defects(
             cap.max_grams is not None and sum(chosen) > cap.max_grams + 1e-6
         ):
             out["meal_over_cap"] += 1
-    if slot in ONE_MAIN_SLOTS and sum(map(is_protein_main, roles)) > 1:
+    mains = [is_protein_main(facts[f].roles, facts[f].category) for f, _ in items]
+    if slot in ONE_MAIN_SLOTS and sum(mains) > 1:
         out["two_protein_mains"] += 1
     if slot in {"lunch", "dinner"}:
         if not any(r & {"main", "protein"} for r in roles):

@@ -802,13 +802,16 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     )
             # One protein main at a lunch or dinner of the default structure
             # (MyPlate's one quarter of protein foods); a dairy protein food
-            # (Greek yogurt, cottage cheese) is a dairy serving beside it.
+            # (Greek yogurt, cottage cheese) is a dairy serving beside it, and
+            # beans or lentils a side (DGA: a vegetable or a protein food).
             own = {s.slot.value for s in req.meal_structure or ()}
             if slot in ("lunch", "dinner") and slot not in own:
                 mains = [
                     i.food_id
                     for i, r in zip(items, item_roles, strict=True)
-                    if r & {"main", "protein"} and "dairy" not in r
+                    if r & {"main", "protein"}
+                    and "dairy" not in r
+                    and facts[i.food_id]["category"] != "legumes"
                 ]
                 assert len(mains) <= 1, (day.day, meal, mains)
             # A lunch or dinner is a meal: at least 10 g of protein.
