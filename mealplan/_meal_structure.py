@@ -264,9 +264,15 @@ def item_cap_grams(
     :func:`~mealplan._structure.energy_scale`).
     """
     caps = [
-        replace(c, max_grams=(c.max_grams or 0.0) * scale) if c.scales else c
+        replace(
+            c,
+            max_grams=None if c.max_grams is None else c.max_grams * scale,
+            max_portions=None if c.max_portions is None else c.max_portions * scale,
+        )
+        if c.scales
+        else c
         for c in _caps()
-        if c.scope == "item" and c.max_grams is not None
+        if c.scope == "item" and (c.max_grams is not None or c.max_portions)
     ]
     index = {fid: i for i, fid in enumerate(table.ids)}
     every = _roles(table)
@@ -279,7 +285,13 @@ def item_cap_grams(
     # 97,000 on all of SR28); role sets repeat, so each is tested once.
     for cap in caps:
         hit = _cap_hits(cap, candidates, rows, roles, bases, cats)
-        out[hit] = np.minimum(out[hit], float(cap.max_grams or math.inf))
+        if cap.max_grams is not None:
+            out[hit] = np.minimum(out[hit], float(cap.max_grams))
+        if cap.max_portions:
+            # In the food's own default portions (a banana, a cup of rice).
+            for k in np.flatnonzero(hit).tolist():
+                grams = cap.max_portions * table.default_portion(candidates[k])[1]
+                out[k] = min(out[k], grams + 1e-6)
     return out
 
 
@@ -457,6 +469,8 @@ class _Kinds:
     """:func:`~mealplan._structure.host_kinds` of each candidate."""
     fat: tuple[str, ...]
     """:func:`~mealplan._structure.fat_class` of each fat candidate ('' else)."""
+    main: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_protein_main` of each candidate."""
 
 
 def _kinds(
@@ -466,6 +480,7 @@ def _kinds(
     bases: Sequence[str],
 ) -> _Kinds:
     hosts = _host_kinds(table)
+    cats = table.texts("category")
     return _Kinds(
         np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
         np.array(
@@ -475,6 +490,9 @@ def _kinds(
         tuple(
             fat_class(b) if COOKING_FAT_ROLE in r else ""
             for r, b in zip(roles, bases, strict=True)
+        ),
+        tuple(
+            is_protein_main(r, cats[int(i)]) for r, i in zip(roles, rows, strict=True)
         ),
     )
 
@@ -570,7 +588,7 @@ def _meal_rules(
         if meal.slot.value in ONE_MAIN_SLOTS and meal.slot.value not in own:
             # One protein main a meal (the default structure; a caller's own
             # structure for the slot says what it wants).
-            mains = tuple(f for f in meal.foods if is_protein_main(roles[f]))
+            mains = tuple(f for f in meal.foods if kinds.main[f])
             parts.append(PartRow(meal.name, m, "protein main", mains, 0, 1))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])

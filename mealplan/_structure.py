@@ -72,8 +72,11 @@ CAP_COLUMNS: tuple[str, ...] = (
     "max_items",
     "reasoning",
     "scales_with_energy",
+    "max_portions",
 )
-"""The caps file's header (a file without the last column is read too)."""
+"""The caps file's header (a file without the last one or two columns is read
+too). ``max_portions`` caps an item in the food's own default portions (1 cup
+of a cooked grain, 1 banana), for foods whose cup or unit weighs differently."""
 ENERGY_SCALE_KCAL = 2000.0
 """A cap marked ``scales_with_energy`` holds at this many kcal a day and grows
 in proportion above it (never shrinks): the food pattern keeps its servings
@@ -109,11 +112,16 @@ DEFECTS: tuple[str, ...] = (
 reads as meals a person would eat)."""
 
 MIN_MAIN_MEAL_PROTEIN_G = 10.0
-HALF_SERVED_CATEGORIES = frozenset({"fruits"})
-"""Categories whose whole-unit foods are still served by the half (half a
-banana on cereal, half an apple, half a pear): the ``whole_units`` flag does
-not apply to them. Whole fruit in whole units also made the daily MILP up to
-20 times slower (kids' days, 4-6 s instead of 0.2 s)."""
+HALF_SERVED_CATEGORIES: frozenset[str] = frozenset()
+"""Categories whose whole-unit foods are still served by the half (none now).
+
+Fruit was one (session 3: whole fruit in whole units made kids' days up to
+20 times slower), which let a plan hold 1½ bananas. Session 5 measured whole
+fruit in whole units with today's formulation (the ``v >= units * y`` link):
+the README day 0.6 s CPU against 0.5-0.6 s, a 2-year-old 0.52 s against 0.68 s,
+teen-15 3.7 s against 3.0 s (load 7); a one-banana cap instead took the
+README day from 0.5 s to 2.4-2.8 s. A fruit's default portion that is a half
+(half a grapefruit) still is one."""
 _MILKS = frozenset({"dairy", "plant_milk"})
 
 SNACK_FOOD_G = 20.0
@@ -143,13 +151,20 @@ Greek yogurt is a common breakfast, and the default breakfast has no main part.
 """
 
 
-def is_protein_main(roles: Collection[str]) -> bool:
+def is_protein_main(roles: Collection[str], category: str = "") -> bool:
     """Return whether a food is a protein main (a dish or a protein food).
 
     Dairy protein foods (Greek yogurt, cottage cheese, ricotta) are a dairy
-    serving beside a main, not a main of their own.
+    serving beside a main, not a main of their own; so are beans, peas and
+    lentils (category ``legumes``), which the Dietary Guidelines count as a
+    vegetable or a protein food: black beans and rice beside chicken is one
+    plate. Chicken and fish at one dinner is two mains.
     """
-    return not _MAIN_ROLES.isdisjoint(roles) and "dairy" not in roles
+    return (
+        not _MAIN_ROLES.isdisjoint(roles)
+        and "dairy" not in roles
+        and category != "legumes"
+    )
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:
@@ -431,7 +446,10 @@ class Cap:
     max_items: int | None
     reasoning: str
     scales: bool = False
-    """Whether ``max_grams`` grows with the day's energy (:func:`energy_scale`)."""
+    """Whether ``max_grams`` (and ``max_portions``) grow with the day's energy
+    (:func:`energy_scale`)."""
+    max_portions: float | None = None
+    """At most this many of the food's default portions (item caps only)."""
 
 
 @dataclass(frozen=True)
@@ -463,7 +481,8 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
     caps = []
     with file.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) not in (CAP_COLUMNS, CAP_COLUMNS[:-1]):
+        header = tuple(reader.fieldnames or ())
+        if header not in (CAP_COLUMNS, CAP_COLUMNS[:-1], CAP_COLUMNS[:-2]):
             msg = f"{file.name} header must be {','.join(CAP_COLUMNS)}; fix it."
             raise FoodTableError(msg, path=str(file))
         for row_no, row in enumerate(reader, start=1):
@@ -473,7 +492,8 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                 and kind in {"role", "base", "id", "category", "slot", "plate"}
                 and (kind != "plate" or row["scope"] == "meal")
                 and values
-                and (row["max_grams"] or row["max_items"])
+                and (row["max_grams"] or row["max_items"] or row.get("max_portions"))
+                and (not row.get("max_portions") or row["scope"] == "item")
             )
             if not ok:
                 msg = (
@@ -491,6 +511,7 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                     int(row["max_items"]) if row["max_items"] else None,
                     row["reasoning"],
                     (row.get("scales_with_energy") or "") == "true",
+                    float(row["max_portions"]) if row.get("max_portions") else None,
                 )
             )
     return caps
@@ -562,8 +583,12 @@ def realism_defects(
     energy = plan.targets.get("energy_kcal")
     scale = energy_scale(energy.minimum, energy.maximum) if energy else 1.0
     caps = [
-        replace(c, max_grams=c.max_grams * scale)
-        if c.scales and c.max_grams is not None
+        replace(
+            c,
+            max_grams=None if c.max_grams is None else c.max_grams * scale,
+            max_portions=None if c.max_portions is None else c.max_portions * scale,
+        )
+        if c.scales
         else c
         for c in caps
     ]
@@ -647,13 +672,12 @@ def _item_defects(
     if f.whole_units and abs(portions - round(portions)) > 1e-6:
         out["fractional_whole_unit"] += 1
     for cap in caps:
-        if (
-            cap.scope == "item"
-            and cap.max_grams is not None
-            and _selected(cap, food_id, f)
-            and grams > cap.max_grams + 1e-6
-        ):
-            out["item_over_cap"] += 1
+        if cap.scope == "item" and _selected(cap, food_id, f):
+            over = cap.max_grams is not None and grams > cap.max_grams + 1e-6
+            if over or (
+                cap.max_portions is not None and portions > cap.max_portions + 1e-6
+            ):
+                out["item_over_cap"] += 1
 
 
 def _loose_fats(items: list[tuple[str, float]], facts: Mapping[str, FoodFacts]) -> int:
@@ -695,7 +719,8 @@ def _meal_defects(
             cap.max_grams is not None and sum(chosen) > cap.max_grams + 1e-6
         ):
             out["meal_over_cap"] += 1
-    if slot in ONE_MAIN_SLOTS and sum(map(is_protein_main, roles)) > 1:
+    mains = [is_protein_main(facts[f].roles, facts[f].category) for f, _ in items]
+    if slot in ONE_MAIN_SLOTS and sum(mains) > 1:
         out["two_protein_mains"] += 1
     if slot in {"lunch", "dinner"}:
         if not any(r & {"main", "protein"} for r in roles):

@@ -655,8 +655,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         fid: {
             "roles": frozenset(roles_col[i]),
             "base": base_col[i] or fid,
-            # Fruit is served by the half (the model's documented exception).
-            "whole": bool(whole_col[i]) and cats[i] != "fruits",
+            # Whole fruit too: never 1½ bananas (half a grapefruit is a
+            # grapefruit's default portion, so it is one unit).
+            "whole": bool(whole_col[i]),
             "category": cats[i],
             "milk": "plant_milk" in roles_col[i] or base_col[i] in MILK_DRINK_BASES,
             "drink": bool({"beverage", "plant_milk"} & set(roles_col[i]))
@@ -674,8 +675,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
     scale = max(1.0, sum(sides) / len(sides) / 2000) if sides else 1.0
     for cap in caps:
-        if cap.get("scales_with_energy") == "true" and cap["max_grams"]:
-            cap["max_grams"] = str(float(cap["max_grams"]) * scale)
+        for col in ("max_grams", "max_portions"):
+            if cap.get("scales_with_energy") == "true" and cap.get(col):
+                cap[col] = str(float(cap[col]) * scale)
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():
         slots[s.slot.value] = s
@@ -706,6 +708,17 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 )
             if req.portion_limits:
                 for cap in caps:
+                    # Caps in the food's own default portions (1 banana).
+                    if (
+                        cap["scope"] == "item"
+                        and cap.get("max_portions")
+                        and _cap_selects(cap["selector"], item.food_id, f)
+                    ):
+                        assert _le(item.portions, float(cap["max_portions"])), (
+                            item.food_id,
+                            item.portions,
+                            cap["cap_id"],
+                        )
                     if (
                         cap["scope"] == "item"
                         and cap["max_grams"]
@@ -794,13 +807,16 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     )
             # One protein main at a lunch or dinner of the default structure
             # (MyPlate's one quarter of protein foods); a dairy protein food
-            # (Greek yogurt, cottage cheese) is a dairy serving beside it.
+            # (Greek yogurt, cottage cheese) is a dairy serving beside it, and
+            # beans or lentils a side (DGA: a vegetable or a protein food).
             own = {s.slot.value for s in req.meal_structure or ()}
             if slot in ("lunch", "dinner") and slot not in own:
                 mains = [
                     i.food_id
                     for i, r in zip(items, item_roles, strict=True)
-                    if r & {"main", "protein"} and "dairy" not in r
+                    if r & {"main", "protein"}
+                    and "dairy" not in r
+                    and facts[i.food_id]["category"] != "legumes"
                 ]
                 assert len(mains) <= 1, (day.day, meal, mains)
             # A lunch or dinner is a meal: at least 10 g of protein.

@@ -224,7 +224,8 @@ def test_one_protein_main_at_lunch_and_dinner() -> None:
         update={"days": [day.model_copy(update={"items": with_yogurt})]}
     )
     assert realism_defects(ok, table)["two_protein_mains"] == 0
-    two = [*day.items, mains[0].model_copy(update={"food_id": other})]
+    # A gram of it: enough to be an item, never enough to break a meal cap.
+    two = [*day.items, mains[0].model_copy(update={"food_id": other, "grams": 1.0})]
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": two})]})
     assert realism_defects(bad, table)["two_protein_mains"] == 1
     with pytest.raises(AssertionError, match=f"'{other}'\\]"):
@@ -297,8 +298,47 @@ def test_a_fat_on_an_item_it_does_not_go_with_is_a_defect() -> None:
             }
         )
 
-    items = [*day.items, item(host, 100.0, None), item(fat, 5.0, host)]
+    items = [*day.items, item(host, 1.0, None), item(fat, 1.0, host)]
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": items})]})
     assert realism_defects(bad, table)["fat_on_wrong_item"] == 1
     with pytest.raises(AssertionError, match=f"'{fat}', '{host}'"):
         check_structure(bad, table)
+
+
+def test_caps_in_default_portions_and_whole_fruit_stop_odd_portions() -> None:
+    import math
+
+    from mealplan._meal_structure import item_cap_grams
+
+    table = mealplan.load_foods()
+    ids = ["soy-milk-unfortified", "broccoli-raw", "spinach-raw"]
+    grams = item_cap_grams(table, ids)
+    one = {f: table.default_portion(f)[1] for f in ids}
+    # 1 cup of an unfortified soy milk or of raw broccoli; raw leafy greens
+    # are not capped.
+    assert grams[0] == pytest.approx(one["soy-milk-unfortified"])
+    assert grams[1] == pytest.approx(one["broccoli-raw"])
+    assert math.isinf(grams[2])
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 35, "sex": "female"}, likes=["banana"], mip_gap=1.0
+        ),
+        foods=table,
+    )
+    check_plan(plan, table)
+    bananas = [i for i in plan.items if i.food_id == "banana"]
+    assert all(i.portions == round(i.portions) for i in bananas), bananas
+    assert realism_defects(plan, table)["fractional_whole_unit"] == 0
+    day = plan.days[0]
+    odd = [i for i in day.items if i.food_id != "banana"]
+    grams_one = table.default_portion("banana")[1]
+    odd.append(
+        day.items[0].model_copy(
+            update={"food_id": "banana", "portions": 1.5, "grams": 1.5 * grams_one}
+        )
+    )
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": odd})]})
+    assert realism_defects(bad, table)["fractional_whole_unit"] == 1
+    odd[-1] = odd[-1].model_copy(update={"food_id": "broccoli-raw", "portions": 1.5})
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": odd})]})
+    assert realism_defects(bad, table)["item_over_cap"] == 1
