@@ -13,7 +13,9 @@ plan is checked by :func:`mealplan._structure.realism_defects`, which reads
 only the plan and the food table: per day, two forms of one base food, fat
 or sugar as its own item (and condiments), items and meals over the caps of
 ``foods/portion_caps.csv``, lunch or dinner without a main or with less than
-10 g of protein, ready-to-eat cereal without milk, fractional whole units; per
+10 g of protein, ready-to-eat cereal without milk, fractional whole units,
+two protein mains at a lunch or dinner, a fat on an item it does not go with
+(caesar dressing on a steak, oil on natto); per
 week, a base eaten on more days than the variety rule allows while every
 record stays within it. Across personas: the largest share of plans that
 share one food (by base; cooking fats, which are part of an item, are listed
