@@ -137,23 +137,28 @@ def _interrupt(
 
 
 @pytest.mark.parametrize(
-    ("solver", "sig", "group"),
+    ("solver", "sig", "group", "shape"),
     [
-        ("highs", signal.SIGINT, True),
-        ("cbc", signal.SIGINT, True),
-        ("cbc", signal.SIGTERM, False),
+        # The case: a running week, Ctrl-C to the whole group, both
+        # solvers; a week under the default structure runs to its limit.
+        ("highs", signal.SIGINT, True, ["--days", "7"]),
+        ("cbc", signal.SIGINT, True, ["--days", "7"]),
+        ("highs", signal.SIGINT, True, ["--days", "28"]),
+        # A 6-food day with CBC also runs the whole limit; SIGTERM from a
+        # supervisor reaches the main process only.
+        ("cbc", signal.SIGINT, True, ["--max-foods", "6"]),
+        ("cbc", signal.SIGTERM, False, ["--max-foods", "6"]),
     ],
+    ids=["highs-week", "cbc-week", "highs-28-days", "cbc-day", "cbc-day-sigterm"],
 )
 def test_cli_interrupt_mid_solve(
-    tmp_path: Path, solver: str, sig: signal.Signals, group: bool
+    tmp_path: Path, solver: str, sig: signal.Signals, group: bool, shape: list[str]
 ) -> None:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     cbc = solver == "cbc"
-    # Neither ends before its long time limit: 28 days with HiGHS, a
-    # 6-food day with CBC (which runs the whole limit on it).
     args = ["plan", "--age", "35", "--sex", "female", "--time-limit", "120"]
-    args += ["--solver", "cbc", "--max-foods", "6"] if cbc else ["--days", "28"]
+    args += [*shape, "--solver", solver]
     code, took, stdout, stderr, solvers = _interrupt(
         args, tmp, sig, group=group, cbc=cbc
     )
