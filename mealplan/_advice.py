@@ -283,14 +283,14 @@ def advise(
             ctx.oracle.timed_out,
             was or ctx.oracle.timed_out,
         )
-    if cut["supplements"] and not pills:
+    if cut["supplements"] and not pills and not _verified(found):
         # Its share ran out (a week's re-plan): again, with a share of what
         # the groups left, before the groups that ran out too.
         ctx.oracle.share(1 + sum(_cut_short(found[g]) for g in order))
         ctx.oracle.timed_out = False
         pills = supplement_advice(ctx, groups)
         cut["supplements"] = ctx.oracle.timed_out
-    _retry(ctx, order, found, cut)
+    _retry(ctx, order, found, cut, pills)
     tablet = {s.constraints[0]: Found(s) for s in pills if len(s.constraints) == 1}
     # Then the proofs that wait for spare time (the budget's floor to the
     # cent), sharing what the groups left.
@@ -348,6 +348,12 @@ def advise(
     )
 
 
+def _verified(found: Mapping[str, Found]) -> bool:
+    return any(
+        f.suggestion is not None and f.suggestion.verified for f in found.values()
+    )
+
+
 def _cut_short(found: Found) -> bool:
     # A switch out of time comes back as an unverified suggestion.
     s = found.suggestion
@@ -359,7 +365,11 @@ def _dri_minimum(bound: NutrientBound) -> bool:
 
 
 def _retry(
-    ctx: Context, order: Sequence[str], found: dict[str, Found], cut: dict[str, bool]
+    ctx: Context,
+    order: Sequence[str],
+    found: dict[str, Found],
+    cut: dict[str, bool],
+    pills: Sequence[Suggestion],
 ) -> None:
     """Give a group whose share ran out the time the quicker groups left.
 
@@ -368,6 +378,10 @@ def _retry(
     that ran out of time searches again with what is left (the oracle keeps
     every answer it finished, so it picks up where it stopped).
     """
+    if _verified(found) or any(s.verified for s in pills):
+        # A verified change is in hand: the rest of the limit is not spent
+        # on hard re-plans (the 3-foods day's portion caps took 20 s of CPU).
+        return
     again = [g for g in order if _cut_short(found[g])]
     for group in again:
         # All that is left, likeliest advice first: a search cut short

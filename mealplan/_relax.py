@@ -255,8 +255,9 @@ def _budget_suggestion(
 
 _FLOOR_SHARE = 0.1
 """Share of the request's time limit the budget's floor proof may take (at
-least a second): the $1 day's bound gets within 4 cents in about a second of
-CPU and then crawls for several more, so a longer proof is for a longer limit."""
+least a second, and half of a limit's excess over 10 s): the $1 day's bound
+gets within 4 cents in about a second of CPU and then crawls for several
+more (5.8-10.8 s to the cent), so a proof is for a longer limit."""
 
 
 def _floor(ctx: Context) -> float | None:
@@ -272,10 +273,12 @@ def _budget_floor(ctx: Context, need: float) -> Suggestion:
 
     One solve (Oracle.below): the cheapest day below ``need`` (the guided
     start's), stopped once its cents are proven, or within two cents of
-    them, or at a tenth of the time limit. A cheaper plan found lowers
+    them, or at its share of the time limit. A cheaper plan found lowers
     ``need`` and verifies it; a proof cut short says how close it came.
     """
-    cap = max(1.0, _FLOOR_SHARE * ctx.request.time_limit)
+    limit = ctx.request.time_limit
+    # A longer limit is a request for the proof: half of what exceeds 10 s.
+    cap = max(1.0, _FLOOR_SHARE * limit, 0.5 * (limit - 10.0))
     found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6, cap)
     floor = _floor(ctx)
     if found is None:
