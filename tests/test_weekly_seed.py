@@ -14,8 +14,15 @@ from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem, default_max_days
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._weekly_seed import rotation_seed
+from tests.checks import check_plan
 
 ADULT = {"age": 35, "sex": "female"}
+VEGETARIAN_NO_FISH: dict[str, Any] = {
+    "person": {"age": 31, "sex": "female"},
+    "diet": "vegetarian",
+    "allergies": ["fish"],
+    "days": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +46,9 @@ def _seed(
         ({"person": ADULT, "days": 7}, 2),
         ({"person": ADULT, "days": 7, "structure": False}, 2),
         ({"person": ADULT, "days": 5, "max_days_per_food": 2}, 3),
+        # Greedy, the first day took the UV mushrooms and the second had no
+        # vitamin D without them (the 200-profile sweep: no plan at all).
+        (VEGETARIAN_NO_FISH, 2),
     ],
 )
 def test_rotation_meets_variety_and_no_repeat(
@@ -82,3 +92,16 @@ def test_rotation_gives_way_to_day_by_day_for_day_pins(foods: FoodTable) -> None
     pin = {"food": foods.ids[0], "days": [2]}
     seed, _, _ = _seed({"person": ADULT, "days": 3, "pins": [pin]}, foods)
     assert seed is None
+
+
+def test_a_day_plan_that_needs_what_the_first_took_gets_a_plan(
+    foods: FoodTable,
+) -> None:
+    # The rotation gives the contested base to the day that needs it; the
+    # request gets a plan, not a time-limit failure. The first plan will do,
+    # and the limit is generous: any plan passes check_plan whatever the load.
+    result = mealplan.plan(
+        {**VEGETARIAN_NO_FISH, "mip_gap": 1, "time_limit": 60}, foods
+    )
+    check_plan(result, foods)
+    assert result.status.value in {"optimal", "feasible"}
