@@ -16,7 +16,13 @@ bases). So the seed is ``k`` daily solves:
 - each meal of plan ``i`` drops at least one food of that meal in plan
   ``i - 1`` (every meal that has foods, snacks too), so consecutive days never
   share a whole meal; with three plans or more the rotation wraps (plan
-  ``k - 1`` before plan ``0``), which is checked after the fact.
+  ``k - 1`` before plan ``0``), which is checked after the fact;
+- planned greedily, an early plan can take a base a later one cannot do
+  without (a 2-day vegetarian plan with a fish allergy: the first day took
+  the UV mushrooms, and the second had no vitamin D left). A plan with no
+  plan under its bans is planned again with them as a steep charge; the
+  banned bases it still takes are reserved for it (earlier plans leave
+  them) and the rotation starts again, a few times at most.
 
 The optimum of a week mostly rotates two or three day-plans too
 (PERFORMANCE.md, "Weeks"), and the column generation that follows starts from
