@@ -54,6 +54,14 @@ CASES: dict[str, dict[str, Any]] = {
         "days": 3,
         "mip_gap": 1,
     },
+    "3 days, vegetarian man of 59, milk allergy (mushrooms every day), first plan": {
+        "person": {"age": 59, "sex": "male"},
+        "diet": "vegetarian",
+        "allergies": ["milk"],
+        "days": 3,
+        "mip_gap": 1,
+    },
+    "7 days, default, first plan": {"person": WOMAN, "days": 7, "mip_gap": 1},
     "2 days, vegetarian man of 70": {
         "person": {"age": 70, "sex": "male"},
         "diet": "vegetarian",
@@ -77,7 +85,7 @@ def _one(request: dict[str, Any], foods: mealplan.FoodTable) -> list[str]:
         gap = "-" if plan.gap is None else f"{100 * plan.gap:.1f} %"
         out = [plan.status.value, gap]
     except mealplan.MealPlanError as exc:
-        out = [type(exc).__name__, "-"]
+        out = [type(exc).__name__, "-"]  # InfeasiblePlanError: a diagnosis
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return [*out, f"{wall:.2f} s", f"{cpu:.2f} s", f"{load:.1f}"]
 
