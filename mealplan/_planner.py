@@ -89,7 +89,7 @@ from mealplan._supplements import (
 )
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._weekly import applies, column_generation
-from mealplan._weekly_seed import rotation_seed, variety_keys
+from mealplan._weekly_seed import NoRotation, rotation_seed, variety_keys
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -229,7 +229,13 @@ def plan(
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        start = _first_plan(req, targets, table, deadline, wider=wider)
+        try:
+            start = _first_plan(req, targets, table, deadline, wider=wider)
+        except NoRotation:
+            # Proven (mealplan._weekly_seed): a base no day can do without
+            # is allowed on fewer days than the plan has; a diagnosis at
+            # once instead of a search to the time limit.
+            _raise_infeasible(req, targets, table, deadline)
         if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(

@@ -16,7 +16,13 @@ bases). So the seed is ``k`` daily solves:
 - each meal of plan ``i`` drops at least one food of that meal in plan
   ``i - 1`` (every meal that has foods, snacks too), so consecutive days never
   share a whole meal; with three plans or more the rotation wraps (plan
-  ``k - 1`` before plan ``0``), which is checked after the fact.
+  ``k - 1`` before plan ``0``), which is checked after the fact;
+- planned greedily, an early plan can take a base a later one cannot do
+  without (a 2-day vegetarian plan with a fish allergy: the first day took
+  the UV mushrooms, and the second had no vitamin D left). A plan with no
+  plan under its bans is planned again with them as a steep charge; the
+  banned bases it still takes are reserved for it (earlier plans leave
+  them) and the rotation starts again, a few times at most.
 
 The optimum of a week mostly rotates two or three day-plans too
 (PERFORMANCE.md, "Weeks"), and the column generation that follows starts from
@@ -44,8 +50,10 @@ if TYPE_CHECKING:
 
     from mealplan._catalog import FoodTable
     from mealplan._models import NutrientTargets, PlanRequest
+    from mealplan._optimiser import Solution
+    from mealplan._problem import Problem
 
-__all__ = ["VarietyKeys", "rotation_seed", "variety_keys"]
+__all__ = ["NoRotation", "VarietyKeys", "rotation_seed", "variety_keys"]
 
 Key = tuple[int, int, int]
 
@@ -53,6 +61,17 @@ Key = tuple[int, int, int]
 _SEED_SHARE = 0.6
 # A day-plan of the seed is eaten on at most this many days.
 _DAYS_PER_PLAN = 4
+# The share of a plan's time its solve under bans gets before the bans are
+# looked at as charges instead.
+_HARD_SHARE = 0.25
+# Seconds a proof that a day cannot do without a key may take.
+_PROOF_SECONDS = 1.0
+# Restarts of the rotation with the keys a later plan needs reserved for it.
+_REPAIRS = 4
+# Per serving of a banned food, when a plan looks for the bans it cannot
+# keep: far above a day's cost (a few dollars plus the taste terms), so the
+# plan takes as few banned keys as it can.
+_CONFLICT_CHARGE = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,34 +159,177 @@ def rotation_seed(
         }
     )
     budget = deadline.sub(_SEED_SHARE)
+    # Keys a later plan needs (key -> that plan): earlier plans leave them.
+    reserved: dict[str, int] = {}
+    for _ in range(_REPAIRS + 1):
+        made = _rotation(
+            day_req, targets, table, keys, uses, pinned, reserved, deadline, budget
+        )
+        if not isinstance(made, _Conflict):
+            break
+        if not made.keys or deadline.expired:
+            return None  # the day itself has no plan: nothing to repair
+        for key in made.keys:
+            if reserved.get(key, made.plan) != made.plan and keys.limit_of(key) < days:
+                # Contested back and forth: perhaps no day does without it.
+                _prove_needed(req, day_req, targets, table, keys, key, pinned, deadline)
+            reserved[key] = made.plan
+    else:
+        return None
+    if made is None:
+        return None
+    plans, meals_of = made
+    if k > 2 and days > k and _shares_a_meal(meals_of[-1], meals_of[0]):
+        return None  # the wrap-around repeats a meal: the caller falls back
+    return {(d, m, f): u for d in range(days) for (m, f), u in plans[d % k].items()}
+
+
+def _shares_a_meal(
+    a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
+) -> bool:
+    """Return whether two day-plans have an identical non-empty meal."""
+    return any(foods and b.get(meal) == foods for meal, foods in a.items())
+
+
+class NoRotation(Exception):  # noqa: N818 (a verdict, not a failure)
+    """Proven: no plan of the request meets its variety rule.
+
+    A key (a food, or a base) that no single day can do without is allowed
+    on fewer days than the plan has. Raised by :func:`rotation_seed`; the
+    planner answers with a diagnosis instead of searching to its limit.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _prove_needed(
+    req: PlanRequest,
+    day_req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    keys: VarietyKeys,
+    key: str,
+    pinned: set[str],
+    deadline: Deadline,
+) -> None:
+    """Raise :class:`NoRotation` if no day has a plan without ``key``.
+
+    Valid only when every day of the plan is that day model (nutrients met
+    each day, no shortfall allowed, the same pins and bans every day, which
+    ``rotation_seed`` requires): then every day holds ``key``, on more days
+    than its limit. Only a proven infeasibility counts (the LP's, or the
+    MILP's); a day that runs out its second proves nothing.
+    """
+    if (
+        req.nutrient_period is not NutrientPeriod.DAILY
+        or req.allow_shortfall
+        or any(fid in pinned for fid in keys.forms[key])
+    ):
+        return
+    problem = build_problem(
+        day_req,
+        targets,
+        table,
+        restrictions=Restrictions(bans=tuple((None, None, f) for f in keys.forms[key])),
+    )
+    found = _first(problem, day_req, min(_PROOF_SECONDS, deadline.left()))
+    if found.status is SolveStatus.INFEASIBLE:
+        raise NoRotation(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conflict:
+    """Plan ``plan`` has no plan without ``keys``, which earlier plans took."""
+
+    plan: int
+    keys: frozenset[str]
+
+
+_Rotation = tuple[list[dict[tuple[int, int], float]], list[dict[str, tuple[str, ...]]]]
+
+
+def _rotation(
+    day_req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    keys: VarietyKeys,
+    uses: list[int],
+    pinned: set[str],
+    reserved: Mapping[str, int],
+    deadline: Deadline,
+    budget: Deadline,
+) -> _Rotation | _Conflict | None:
+    """Plan the rotation's day-plans in turn: them, a conflict, or None.
+
+    Plan ``i`` may not use a key that earlier plans used on too many days,
+    nor a key ``reserved`` for a later plan. When plan ``i`` has no plan
+    under those bans, the same day is planned with the bans as a steep
+    charge instead: the banned keys it still uses are the conflict, which
+    the caller reserves for plan ``i`` before starting again (a 2-day
+    vegetarian plan: the first day took the UV mushrooms, and the second had
+    no vitamin D without them). An empty conflict: plan ``i`` has no plan
+    even with every key allowed.
+    """
+    k = len(uses)
     used: dict[str, int] = {}
     plans: list[dict[tuple[int, int], float]] = []
     meals_of: list[dict[str, tuple[str, ...]]] = []
     for i in range(k):
         if deadline.expired:
             return None
+        banned = {b for b, n in used.items() if n + uses[i] > keys.limit_of(b)}
+        banned |= {b for b, owner in reserved.items() if owner > i}
         previous = meals_of[-1] if meals_of else {}
-        extra = Restrictions(
-            bans=tuple(
-                (None, None, fid)
-                for b, n in used.items()
-                if n + uses[i] > keys.limit_of(b)
-                for fid in keys.forms[b]
-                if fid not in pinned
+        must_differ = tuple(((0, meal), fids) for meal, fids in previous.items())
+        share = min(max(budget.left() / (k - i), 0.2), deadline.left())
+        problem = build_problem(
+            day_req,
+            targets,
+            table,
+            restrictions=Restrictions(
+                bans=tuple(
+                    (None, None, fid)
+                    for b in sorted(banned)
+                    for fid in keys.forms[b]
+                    if fid not in pinned
+                ),
+                must_differ=must_differ,
             ),
-            must_differ=tuple(((0, meal), fids) for meal, fids in previous.items()),
         )
-        problem = build_problem(day_req, targets, table, restrictions=extra)
         # Each plan a fair share of the seed's time; only a feasible, decent
         # plan is needed (abs_gap=inf: the guided start's first plan).
-        share = min(max(budget.left() / (k - i), 0.2), deadline.left())
-        solution = solve(
-            problem,
-            solver=req.solver,
-            mip_gap=0.1,
-            deadline=Deadline(share),
-            abs_gap=math.inf,
-        )
+        # With bans, a quarter of the share (at least 1 s): a day that cannot
+        # keep them may also run out its time unproven (a vegetarian girl of
+        # 8: no verdict in 17 s, where the day took 0.2 s without the bans).
+        hard = min(share, max(_HARD_SHARE * share, 1.0)) if banned else share
+        solution = _first(problem, day_req, hard)
+        failed = solution.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_SOLUTION)
+        if failed and banned and not deadline.expired:
+            soft = build_problem(
+                day_req,
+                targets,
+                table,
+                restrictions=Restrictions(
+                    penalty=tuple(
+                        (fid, _CONFLICT_CHARGE)
+                        for b in sorted(banned)
+                        for fid in keys.forms[b]
+                        if fid not in pinned
+                    ),
+                    must_differ=must_differ,
+                ),
+            )
+            share = min(max(budget.left() / (k - i), 0.2), deadline.left())
+            found = _first(soft, day_req, share)
+            if found.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+                return _Conflict(i, frozenset()) if not deadline.expired else None
+            taken = {keys.key(soft.food_ids[f]) for _, _, f in found.units} & banned
+            if taken:
+                return _Conflict(i, frozenset(taken))
+            # No banned key taken: the plan keeps every ban, so it stands.
+            solution, problem = found, soft
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
         plan = {(m, f): u for (_, m, f), u in solution.units.items()}
@@ -179,13 +341,15 @@ def rotation_seed(
         meals_of.append({name: tuple(sorted(f)) for name, f in meals.items()})
         for b in {keys.key(problem.food_ids[f]) for _, f in plan}:
             used[b] = used.get(b, 0) + uses[i]
-    if k > 2 and days > k and _shares_a_meal(meals_of[-1], meals_of[0]):
-        return None  # the wrap-around repeats a meal: the caller falls back
-    return {(d, m, f): u for d in range(days) for (m, f), u in plans[d % k].items()}
+    return plans, meals_of
 
 
-def _shares_a_meal(
-    a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
-) -> bool:
-    """Return whether two day-plans have an identical non-empty meal."""
-    return any(foods and b.get(meal) == foods for meal, foods in a.items())
+def _first(problem: Problem, day_req: PlanRequest, seconds: float) -> Solution:
+    """Return the guided start's first plan of one day (see ``rotation_seed``)."""
+    return solve(
+        problem,
+        solver=day_req.solver,
+        mip_gap=0.1,
+        deadline=Deadline(seconds),
+        abs_gap=math.inf,
+    )

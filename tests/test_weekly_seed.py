@@ -10,12 +10,20 @@ import mealplan
 from mealplan import FoodTable
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
+from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import build_problem, default_max_days
+from mealplan._problem import Restrictions, build_problem, default_max_days
 from mealplan._sources import widen_variety_for_sole_sources
-from mealplan._weekly_seed import rotation_seed
+from mealplan._weekly_seed import NoRotation, rotation_seed
+from tests.checks import check_plan
 
 ADULT = {"age": 35, "sex": "female"}
+VEGETARIAN_NO_FISH: dict[str, Any] = {
+    "person": {"age": 31, "sex": "female"},
+    "diet": "vegetarian",
+    "allergies": ["fish"],
+    "days": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,9 @@ def _seed(
         ({"person": ADULT, "days": 7}, 2),
         ({"person": ADULT, "days": 7, "structure": False}, 2),
         ({"person": ADULT, "days": 5, "max_days_per_food": 2}, 3),
+        # Greedy, the first day took the UV mushrooms and the second had no
+        # vitamin D without them (the 200-profile sweep: no plan at all).
+        (VEGETARIAN_NO_FISH, 2),
     ],
 )
 def test_rotation_meets_variety_and_no_repeat(
@@ -82,3 +93,49 @@ def test_rotation_gives_way_to_day_by_day_for_day_pins(foods: FoodTable) -> None
     pin = {"food": foods.ids[0], "days": [2]}
     seed, _, _ = _seed({"person": ADULT, "days": 3, "pins": [pin]}, foods)
     assert seed is None
+
+
+def test_a_day_plan_that_needs_what_the_first_took_gets_a_plan(
+    foods: FoodTable,
+) -> None:
+    # The rotation gives the contested base to the day that needs it; the
+    # request gets a plan, not a time-limit failure. The first plan will do,
+    # and the limit is generous: any plan passes check_plan whatever the load.
+    result = mealplan.plan(
+        {**VEGETARIAN_NO_FISH, "mip_gap": 1, "time_limit": 60}, foods
+    )
+    check_plan(result, foods)
+    assert result.status.value in {"optimal", "feasible"}
+
+
+def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
+    foods: FoodTable,
+) -> None:
+    # A vegetarian with a milk allergy has vitamin D only from mushrooms
+    # under the meal structure's caps: every day needs them, the rule allows
+    # 2 of 3 days. The seed says so (the planner then diagnoses at once)
+    # instead of the whole-plan MILP searching to its limit.
+    request = {
+        "person": {"age": 59, "sex": "male"},
+        "diet": "vegetarian",
+        "allergies": ["milk"],
+        "days": 3,
+    }
+    with pytest.raises(NoRotation) as proof:
+        _seed(request, foods)
+    # Independently: the day's LP relaxation without that base is infeasible
+    # (no day has a plan without it), and the base is allowed on fewer days.
+    req = parse_request(request)
+    targets = resolve_targets(req, foods)
+    wider, _ = widen_variety_for_sole_sources(req, targets, foods)
+    base = base_of(foods)
+    forms = [fid for fid in foods.ids if base.get(fid, fid) == proof.value.key]
+    assert forms
+    assert all(wider.get(fid, 0) < 3 for fid in forms)
+    day = build_problem(
+        req.model_copy(update={"days": 1}),
+        targets,
+        foods,
+        restrictions=Restrictions(bans=tuple((None, None, f) for f in forms)),
+    )
+    assert solve(day, relax=True).status is SolveStatus.INFEASIBLE
