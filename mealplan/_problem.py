@@ -728,6 +728,17 @@ def build_problem(
                 continue
             days = pin.days or list(range(1, request.days + 1))
             pins.extend((index[fid], d - 1, meal) for d in days)
+    # A pinned or included food is exempt from the variety rule; it stays
+    # exempt with its pins or includes switched off, so that switching a group
+    # off only ever drops rows (the diagnosis' deletion filter proves a
+    # member necessary on a superset of the final conflict).
+    unpinned = [
+        *(request.include if ConstraintGroup(GroupKind.INCLUDE) in off else ()),
+        *(p.food for p in request.pins if ConstraintGroup(GroupKind.PINS) in off),
+    ]
+    exempt = {
+        index[f] for f in (resolve_food(table, x) for x in unpinned) if f in index
+    }
     bans: list[Placement] = []
     if ConstraintGroup(GroupKind.BANS) not in off:
         for ban in request.bans:
@@ -825,6 +836,7 @@ def build_problem(
             {index[f]: n for f, n in extra.wider_days if f in index}
             # No variety rule for a supplement: it may be taken every day.
             | {int(k): request.days for k in np.flatnonzero(pills)}
+            | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
     )
