@@ -616,6 +616,9 @@ def build_problem(
     energy_cap = (
         kcal_cap.maximum if kcal_cap is not None and kcal_cap.maximum else 10000.0
     )
+    if ConstraintGroup(GroupKind.MAX, Nutrient.ENERGY.value) in off:
+        # The energy maximum switched off (diagnosis) no longer caps a food.
+        energy_cap = 10000.0
     with np.errstate(divide="ignore", invalid="ignore"):
         uncapped_grams = np.where(
             energy > 0, energy_cap / energy * 100.0, _UNCAPPED_GRAMS
@@ -627,6 +630,9 @@ def build_problem(
         max_units = max_portions * units_per_portion
     else:
         max_units = np.maximum(uncapped_grams / unit_grams, units_per_portion)
+        if request.portion_limits:
+            # Switched off (diagnosis): never tighter than the limits it drops.
+            max_units = np.maximum(max_units, max_portions * units_per_portion)
     if limits and request.structure:
         # The per-item caps of foods/portion_caps.csv (a food whose smallest
         # unit is over its cap gets no amount at all).
