@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan
 from mealplan._deadline import Deadline
+from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import resolve_targets
 from mealplan._problem import build_problem
 from mealplan._weekly_master import (
@@ -290,6 +291,43 @@ def test_random_weekly_requests(
     if ban is not None and ban < len(rows):
         request["bans"] = [{"food": f"f{ban}", "days": [days]}]
     check_outcome(request, table)
+
+
+@pytest.mark.parametrize(
+    "forced",
+    [{"include": ["f0"]}, {"pins": [{"food": "f0", "days": [1, 2]}]}],
+    ids=["include", "pins"],
+)
+def test_switching_a_pin_off_keeps_its_variety_exemption(
+    forced: dict[str, Any],
+) -> None:
+    # One food, two days, one day per food: only its pin or include (exempt
+    # from the variety rule) lets it feed both days. Switched off, the model
+    # must not turn tighter (the exemption stays): the diagnosis' deletion
+    # filter proves necessity on a superset of the conflict it reports.
+    row = (200.0, 100.0, "vegetables", {"breakfast", "lunch"}, True, "", 0.5)
+    table = small_table([row])
+    request: dict[str, Any] = {
+        "targets": {
+            "bounds": [{"nutrient": "energy_kcal", "unit": "kcal", "minimum": 100}]
+        },
+        "days": 2,
+        "meals": None,
+        "max_days_per_food": 1,
+        "structure": False,
+        **forced,
+    }
+    req = mealplan.parse_request(request)
+    targets = resolve_targets(req, table)
+    every = set(build_problem(req, targets, table).group_names)
+    forcing = "include" if "include" in forced else "pins"
+    for kept in (
+        {"min:energy_kcal", "variety", forcing},
+        {"min:energy_kcal", "variety"},
+    ):
+        problem = build_problem(req, targets, table, disabled=every - kept)
+        status = solve(problem, time_limit=20, goal=("min", "none")).status
+        assert status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE), kept
 
 
 def test_variety_too_tight_is_diagnosed() -> None:
