@@ -616,6 +616,9 @@ def build_problem(
     energy_cap = (
         kcal_cap.maximum if kcal_cap is not None and kcal_cap.maximum else 10000.0
     )
+    if ConstraintGroup(GroupKind.MAX, Nutrient.ENERGY.value) in off:
+        # The energy maximum switched off (diagnosis) no longer caps a food.
+        energy_cap = 10000.0
     with np.errstate(divide="ignore", invalid="ignore"):
         uncapped_grams = np.where(
             energy > 0, energy_cap / energy * 100.0, _UNCAPPED_GRAMS
@@ -627,6 +630,9 @@ def build_problem(
         max_units = max_portions * units_per_portion
     else:
         max_units = np.maximum(uncapped_grams / unit_grams, units_per_portion)
+        if request.portion_limits:
+            # Switched off (diagnosis): never tighter than the limits it drops.
+            max_units = np.maximum(max_units, max_portions * units_per_portion)
     if limits and request.structure:
         # The per-item caps of foods/portion_caps.csv (a food whose smallest
         # unit is over its cap gets no amount at all).
@@ -728,6 +734,17 @@ def build_problem(
                 continue
             days = pin.days or list(range(1, request.days + 1))
             pins.extend((index[fid], d - 1, meal) for d in days)
+    # A pinned or included food is exempt from the variety rule; it stays
+    # exempt with its pins or includes switched off, so that switching a group
+    # off only ever drops rows (the diagnosis' deletion filter proves a
+    # member necessary on a superset of the final conflict).
+    unpinned = [
+        *(request.include if ConstraintGroup(GroupKind.INCLUDE) in off else ()),
+        *(p.food for p in request.pins if ConstraintGroup(GroupKind.PINS) in off),
+    ]
+    exempt = {
+        index[f] for f in (resolve_food(table, x) for x in unpinned) if f in index
+    }
     bans: list[Placement] = []
     if ConstraintGroup(GroupKind.BANS) not in off:
         for ban in request.bans:
@@ -825,6 +842,7 @@ def build_problem(
             {index[f]: n for f, n in extra.wider_days if f in index}
             # No variety rule for a supplement: it may be taken every day.
             | {int(k): request.days for k in np.flatnonzero(pills)}
+            | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
     )

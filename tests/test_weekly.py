@@ -6,12 +6,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan
 from mealplan._deadline import Deadline
+from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import resolve_targets
 from mealplan._problem import build_problem
 from mealplan._weekly_master import (
@@ -170,6 +171,78 @@ food_rows = st.tuples(
     period=st.sampled_from(["daily", "average"]),
     max_days=st.one_of(st.none(), st.integers(1, 4)),
 )
+# Switching the pins off lifted the pinned food's variety exemption, so the
+# model without them was tighter: the deletion filter proved portion_limits
+# necessary on a model that had the pin, and kept it in a conflict that is
+# infeasible without it (the pin is on f7, day 1).
+@example(
+    rows=[
+        (
+            438.62028175194314,
+            42.06100695770706,
+            "vegetables",
+            {"dinner", "lunch", "breakfast", "snack"},
+            False,
+            "",
+            1.4644479417384728,
+        ),
+        (56.0, 189.1935005306267, "vegetables", {"dinner"}, True, "", None),
+        (
+            244.69549872528773,
+            214.67934669044078,
+            "vegetables",
+            {"breakfast"},
+            False,
+            "",
+            None,
+        ),
+        (135.3, 265.14262751711834, "vegetables", {"breakfast"}, True, "", None),
+        (
+            62.94681684121995,
+            183.73197591750153,
+            "vegetables",
+            {"dinner", "lunch", "breakfast", "snack"},
+            False,
+            "",
+            None,
+        ),
+        (
+            229.94947619752898,
+            274.6452080373188,
+            "vegetables",
+            {"lunch", "breakfast", "snack"},
+            True,
+            "milk",
+            None,
+        ),
+        (
+            148.1958162413959,
+            196.78433119315747,
+            "grains_pasta",
+            {"lunch"},
+            True,
+            "wheat",
+            None,
+        ),
+        (
+            218.32500571136583,
+            233.88877888757904,
+            "vegetables",
+            {"dinner", "breakfast"},
+            True,
+            "wheat",
+            0.6039572426572715,
+        ),
+    ],
+    days=2,
+    meals=True,
+    vegan=True,
+    allergy=[],
+    pin=7,
+    ban=None,
+    period="daily",
+    max_days=None,
+)
 def test_random_weekly_requests(
     rows: list[tuple[Any, ...]],
     days: int,
@@ -218,6 +291,43 @@ def test_random_weekly_requests(
     if ban is not None and ban < len(rows):
         request["bans"] = [{"food": f"f{ban}", "days": [days]}]
     check_outcome(request, table)
+
+
+@pytest.mark.parametrize(
+    "forced",
+    [{"include": ["f0"]}, {"pins": [{"food": "f0", "days": [1, 2]}]}],
+    ids=["include", "pins"],
+)
+def test_switching_a_pin_off_keeps_its_variety_exemption(
+    forced: dict[str, Any],
+) -> None:
+    # One food, two days, one day per food: only its pin or include (exempt
+    # from the variety rule) lets it feed both days. Switched off, the model
+    # must not turn tighter (the exemption stays): the diagnosis' deletion
+    # filter proves necessity on a superset of the conflict it reports.
+    row = (200.0, 100.0, "vegetables", {"breakfast", "lunch"}, True, "", 0.5)
+    table = small_table([row])
+    request: dict[str, Any] = {
+        "targets": {
+            "bounds": [{"nutrient": "energy_kcal", "unit": "kcal", "minimum": 100}]
+        },
+        "days": 2,
+        "meals": None,
+        "max_days_per_food": 1,
+        "structure": False,
+        **forced,
+    }
+    req = mealplan.parse_request(request)
+    targets = resolve_targets(req, table)
+    every = set(build_problem(req, targets, table).group_names)
+    forcing = "include" if "include" in forced else "pins"
+    for kept in (
+        {"min:energy_kcal", "variety", forcing},
+        {"min:energy_kcal", "variety"},
+    ):
+        problem = build_problem(req, targets, table, disabled=every - kept)
+        status = solve(problem, time_limit=20, goal=("min", "none")).status
+        assert status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE), kept
 
 
 def test_variety_too_tight_is_diagnosed() -> None:
