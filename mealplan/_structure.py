@@ -188,17 +188,31 @@ def is_raw(roles: frozenset[str], category: str, description: str) -> bool:
     )
 
 
-def raw_flags(table: FoodTable) -> list[bool]:
-    """Return :func:`is_raw` of every food of ``table``, in ``table.ids`` order."""
+def _describing_columns(
+    table: FoodTable,
+) -> tuple[list[tuple[str, ...]], list[str], list[str], list[str]]:
+    """Return the roles, categories, names and USDA descriptions of ``table``.
+
+    Optional columns read as empty, so custom tables without them work.
+    """
     n = len(table.ids)
     roles = table.tags("roles") if table.has_column("roles") else [()] * n
-    cats = table.texts("category")
-    names = table.texts("name")
     usda = (
         table.texts("sr28_description")
         if table.has_column("sr28_description")
         else [""] * n
     )
+    return (
+        list(roles),
+        list(table.texts("category")),
+        list(table.texts("name")),
+        list(usda),
+    )
+
+
+def raw_flags(table: FoodTable) -> list[bool]:
+    """Return :func:`is_raw` of every food of ``table``, in ``table.ids`` order."""
+    roles, cats, names, usda = _describing_columns(table)
     return [
         is_raw(frozenset(r), c, f"{a} {b}")
         for r, c, a, b in zip(roles, cats, names, usda, strict=True)
@@ -326,15 +340,7 @@ def host_kinds(
 
 def host_kinds_of(table: FoodTable) -> list[frozenset[str]]:
     """Return :func:`host_kinds` of every food of ``table``, in ``table.ids`` order."""
-    n = len(table.ids)
-    roles = table.tags("roles") if table.has_column("roles") else [()] * n
-    cats = table.texts("category")
-    names = table.texts("name")
-    usda = (
-        table.texts("sr28_description")
-        if table.has_column("sr28_description")
-        else [""] * n
-    )
+    roles, cats, names, usda = _describing_columns(table)
     raw = raw_flags(table)
     memo: dict[tuple[tuple[str, ...], str, str, bool], frozenset[str]] = {}
     out = []
