@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests import leftovers  # noqa: E402  (needs the path above)
+
+leftovers.mark()  # every process the tests start carries this run's mark
+
 settings.register_profile(
     "mealplan",
     deadline=None,
@@ -98,3 +102,58 @@ def require_solver(name: str) -> str:
 def pulp_solver(request: pytest.FixtureRequest) -> str:
     """Each PuLP command-line solver by name; the GLPK case skips without glpsol."""
     return require_solver(str(request.param))
+
+
+# ------------------------------------------------------------ the run's end
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Name and end any process the tests started that is still running.
+
+    Such a process, even orphaned, can keep CI waiting after the last test;
+    naming it here makes the leak visible in the log (and a bug to fix).
+    """
+    left = [p for p in leftovers.leftovers() if not leftovers.ends_with_us(p)]
+    if left:
+        lines = "\n".join(f"  pid {p.pid} (parent {p.ppid}): {p.command}" for p in left)
+        sys.stderr.write(
+            f"\nconftest: {len(left)} process(es) started by the tests were "
+            f"still running after the last test; ending them:\n{lines}\n"
+        )
+        leftovers.end([p.pid for p in left])
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+_EXIT_STATUS = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """In CI, leave without the interpreter's teardown once pytest is done.
+
+    The verdict is printed by now. What remains is the teardown of
+    third-party runtimes (HiGHS's thread pool, executor and multiprocessing
+    exit hooks, Dask's event loop), and a CI run once passed every test and
+    then never exited within its 90-minute limit. Locally the normal exit is
+    kept (tools such as coverage write their data at exit).
+    """
+    if not os.environ.get("CI") or _EXIT_STATUS not in config.stash:
+        return
+    import threading
+
+    # Give back the real stdout/stderr (and anything captured outside a
+    # test) before leaving, as pytest's own clean-up would.
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.stop_global_capturing()
+    alive = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon
+    ]
+    if alive:
+        sys.stderr.write(f"conftest: non-daemon threads still running: {alive}\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(config.stash[_EXIT_STATUS])
