@@ -63,7 +63,11 @@ BIN = Path(sys.executable).parent / "mealplan"
 
 
 def profile(
-    rng: random.Random, i: int, quick: bool, first_plan: bool = False
+    rng: random.Random,
+    i: int,
+    quick: bool,
+    first_plan: bool = False,
+    time_limit: float | None = None,
 ) -> dict[str, Any]:
     """One random request."""
     age = rng.randint(1, 90)
@@ -91,6 +95,10 @@ def profile(
     if first_plan:
         # Drawn after every random choice: the same seed gives the same people.
         request["mip_gap"] = 1
+    if time_limit is not None:
+        # A generous limit keeps a slice run beside other work from turning
+        # a starved worker's request into a time-limit failure.
+        request["time_limit"] = time_limit
     return request
 
 
@@ -262,11 +270,26 @@ def _time_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
+def _commit() -> str:
+    """The code a slice ran on (slices of one sweep may span commits)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return "?"
+    return out.stdout.strip() or "?"
+
+
 def _start(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     """Make a new sweep folder with its seeded requests and settings."""
     rng = random.Random(args.seed)
     reqs = [
-        profile(rng, i, args.quick_requests, args.first_plan) for i in range(args.n)
+        profile(rng, i, args.quick_requests, args.first_plan, args.time_limit)
+        for i in range(args.n)
     ]
     folder = args.out / f"sweep-{time.strftime('%Y%m%dT%H%M%S')}-n{args.n}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -279,6 +302,7 @@ def _start(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
         "seed": args.seed,
         "quick_requests": args.quick_requests,
         "first_plan": args.first_plan,
+        "time_limit": args.time_limit,
         "slices": [],
     }
     return folder, settings
@@ -298,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="ask each request for its first plan (mip_gap 1): every plan is "
         "still re-checked, optimality is not the sweep's question",
+    )
+    ap.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="each request's time limit (default: the request default, 10 s)",
     )
     ap.add_argument(
         "--resume",
@@ -328,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     settings["slices"].append(
         {
             "started_load": load,
+            "commit": _commit(),
             "workers": settings["workers"],
             **{k: v for k, v in run.items() if k != "parent_rss_mb_samples"},
         }
