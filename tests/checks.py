@@ -109,7 +109,8 @@ def _supplement_row(item: Any, req: Any, path: Path) -> dict[str, str]:
     if req.supplements is not True:
         assert item.food_id in req.supplements, item.food_id
     row = rows[item.food_id]
-    assert item.meal == "supplements", item.meal
+    # Taken apart from the meals; a plan without meals has no meal to name.
+    assert item.meal == ("supplements" if req.meals else None), item.meal
     # Whole tablets, at most the row's units a day.
     assert item.portions == round(item.portions) >= 1, item.portions
     assert item.portions <= int(row["units_per_day"]), item.portions

@@ -252,6 +252,16 @@ def test_a_b12_tablet_replaces_fortified_foods_for_a_vegan(
     assert any("Supplements were allowed" in n for n in vegan_plan.notes)
 
 
+def test_a_plan_without_meals_takes_its_tablet_outside_any_meal() -> None:
+    # With meals off no food has a meal; the tablet must not invent one, and
+    # the independent checker must accept the plan as it is.
+    p = _plan({**VEGAN_NO_FORTIFIED, "supplements": True, "meals": None})
+    pills = [i for i in p.items if i.kind == "supplement"]
+    assert [i.food_id for i in pills] == ["vitamin-b12-250ug"]
+    assert all(i.meal is None for i in p.items)
+    check_plan(p, with_supplements(load_foods(), p.request))
+
+
 def test_reports_list_supplements_apart_from_food(
     vegan_plan: mealplan.MealPlan,
 ) -> None:
