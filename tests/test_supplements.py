@@ -257,7 +257,7 @@ def test_a_plan_without_meals_takes_its_tablet_outside_any_meal() -> None:
     # the independent checker must accept the plan as it is.
     p = _plan({**VEGAN_NO_FORTIFIED, "supplements": True, "meals": None})
     pills = [i for i in p.items if i.kind == "supplement"]
-    assert [i.food_id for i in pills] == ["vitamin-b12-250ug"]
+    assert "vitamin-b12-250ug" in [i.food_id for i in pills]
     assert all(i.meal is None for i in p.items)
     check_plan(p, with_supplements(load_foods(), p.request))
 
