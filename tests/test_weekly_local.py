@@ -11,9 +11,10 @@ from mealplan._norepeat import is_ruled, repeats
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._sources import widen_variety_for_sole_sources
-from mealplan._weekly import _day_request, _evaluate
+from mealplan._weekly import _day_request
 from mealplan._weekly_local import improve_days
 from mealplan._weekly_master import Master, column, variety_keys
+from mealplan._weekly_rounds import evaluate as _evaluate
 from mealplan._weekly_seed import rotation_seed
 
 ADULT = {"age": 35, "sex": "female"}
