@@ -807,6 +807,23 @@ class SupplementLine:
     adds: str
     form: str
     buy: str
+    ul: str = ""
+    """Which UL limits the nutrient, e.g. "UL for supplements only (IOM 1997)"."""
+
+
+_UL_WORDS = {
+    "supplements": "UL for supplements only",
+    "total": "UL for food and supplements together",
+    "none": "no UL set",
+}
+
+
+def _ul_words(s: Supplement) -> str:
+    """Say which UL applies to ``s``'s nutrient and cite its DRI report."""
+    words = _UL_WORDS.get(s.ul_applies_to, "")
+    # The bundled sources start with the report ("IOM 1997 (...)"): cite that.
+    report = re.match(r"(?:IOM|NASEM|EFSA) \d{4}", s.ul_source)
+    return f"{words} ({report.group(0)})" if words and report else words
 
 
 def supplement_lines(
@@ -840,6 +857,7 @@ def supplement_lines(
                 f"{amount} {_LABELS[s.nutrient]}",
                 s.form,
                 s.label,
+                _ul_words(s),
             )
         )
     return out

@@ -291,9 +291,12 @@ def test_reports_list_supplements_apart_from_food(
     assert rest, "no supplements section"
     assert "Vitamin B12 250" not in food_part
     assert "250 µg vitamin B12" in rest
+    # Which UL applies to the tablet's nutrient, from the table's UL columns.
+    assert "no UL set (IOM 1998)" in " ".join(rest.split())
     assert "Supplements (not food)" in mealplan.render_markdown(vegan_plan)
     html = mealplan.render_html(vegan_plan)
     assert 'class="mp-supplements"' in html
+    assert "no UL set (IOM 1998)" in html
     # The web page's fragment: the tablet in its own section, in no meal.
     from mealplan._html import render_fragment
     from mealplan._page import page_html
