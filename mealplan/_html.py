@@ -266,7 +266,9 @@ def _supplements_html(
     rows = "".join(
         f"<tr><td>{escape(s.name)}<br><small>{escape(s.food_id)}</small></td>"
         f"<td>{escape(portions_text(s.tablets, f'1 {s.unit}'))}</td>"
-        f"<td>{escape(s.adds)}</td><td>{escape(s.form)}</td>"
+        f"<td>{escape(s.adds)}"
+        + (f"<br><small>{escape(s.ul)}</small>" if s.ul else "")
+        + f"</td><td>{escape(s.form)}</td>"
         f"<td>{escape(s.buy)}</td></tr>"
         for s in lines
     )

@@ -572,7 +572,13 @@ def _supplement_blocks(
     if not lines:
         return []
     rows = [
-        [s.name, portions_text(s.tablets, f"1 {s.unit}"), s.adds, s.form, s.buy]
+        [
+            s.name,
+            portions_text(s.tablets, f"1 {s.unit}"),
+            f"{s.adds}; {s.ul}" if s.ul else s.adds,
+            s.form,
+            s.buy,
+        ]
         for s in lines
     ]
     return [

@@ -35,7 +35,8 @@ A caller's own table (pint style: bundled data a caller can override):
 bundled file's columns, validated as strictly as a food table (a typed
 one-line :class:`~mealplan.FoodTableError` naming the row and column; no row
 or column is dropped silently; every row cites its dose and its form and UL
-source). :meth:`FoodTable.using_supplements <mealplan.FoodTable.using_supplements>`
+source, and says which UL applies to its nutrient: ``ul_applies_to``,
+``adult_ul`` and ``ul_source``, checked against ``foods/dri_full.csv``). :meth:`FoodTable.using_supplements <mealplan.FoodTable.using_supplements>`
 returns a food table that plans with it instead of the bundled one (the CLI:
 ``--supplements-file PATH``); the request's ``supplements`` field then picks
 from it, and every report given that table reads it.
@@ -137,6 +138,48 @@ _COLUMNS = (
     "dose_source",
     "form_source",
 )
+_UL_COLUMNS = ("ul_applies_to", "adult_ul", "ul_source")
+"""Which UL limits the supplement's nutrient, its adult value and its source.
+
+Required in the bundled file; a caller's table may leave all three out (a
+table written before they existed), and each row then gets its nutrient's
+standard entry from :data:`_STANDARD_UL` (the UL is the nutrient's, not the
+product's). Either way the loader checks them against ``foods/dri_full.csv``.
+"""
+_ADULT = (30.0, ("male", "female"))
+"""The adult the ``adult_ul`` column is checked for: 30 years, either sex."""
+_STANDARD_UL = {
+    "vitamin_d_ug": (
+        "total",
+        "100",
+        "IOM 2011 (Dietary Reference Intakes for Calcium and Vitamin D): UL "
+        "100 µg (4,000 IU) a day from 9 years (63 µg at 1-3 y, 75 µg at 4-8 "
+        "y), total intake from food, water and supplements",
+    ),
+    "vitamin_b12_ug": (
+        "none",
+        "",
+        "IOM 1998 (Dietary Reference Intakes for Thiamin, ..., Vitamin B12): "
+        "no UL set (no adverse effects from excess B12 from food and "
+        "supplements in healthy people)",
+    ),
+    "magnesium_mg": (
+        "supplements",
+        "350",
+        "IOM 1997 (Dietary Reference Intakes for Calcium, Phosphorus, "
+        "Magnesium, Vitamin D, and Fluoride): UL 350 mg a day of supplemental "
+        "magnesium from 9 years (65 mg at 1-3 y, 110 mg at 4-8 y), from "
+        "supplements and medications only, not from food and water",
+    ),
+    "calcium_mg": (
+        "total",
+        "2500",
+        "IOM 2011 (Dietary Reference Intakes for Calcium and Vitamin D): UL "
+        "2,500 mg a day at 19-50 years (3,000 mg at 9-18 y, 2,000 mg from 51 "
+        "y), total intake from food and supplements",
+    ),
+}
+"""Nutrient -> (ul_applies_to, adult_ul, ul_source) of a table without them."""
 _ALLERGENS = frozenset(
     (
         "egg",
@@ -172,6 +215,14 @@ class Supplement:
     label: str
     dose_source: str
     form_source: str
+    ul_applies_to: str = ""
+    """What the nutrient's UL limits: ``supplements`` (magnesium: supplements
+    only), ``total`` (food and supplements together) or ``none`` (no UL)."""
+    adult_ul: float | None = None
+    """The UL for an adult of 19-30 years (None: no UL); the planner applies
+    the DRI table's value for each person's age, sex and life stage."""
+    ul_source: str = ""
+    """Where the UL comes from (the DRI report), with its age bands."""
 
     @property
     def daily_dose(self) -> float:
@@ -210,7 +261,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
-    for column in _COLUMNS:
+    for column in (*_COLUMNS, *_UL_COLUMNS):
         if _CONTROL.search(raw[column]):
             rule = "must be one line of text (no control characters)"
             raise _bad(where, row, column, rule, raw[column])
@@ -234,6 +285,7 @@ def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
     for column in ("id", "name", "form", "unit", "dose_source", "form_source"):
         if not raw[column].strip():
             raise _bad(where, row, column, "must not be empty", raw[column])
+    applies, adult_ul = _ul_of(raw, where, row)
     try:
         min_age = float(raw["min_age_years"])
     except ValueError:
@@ -258,7 +310,52 @@ def _parse(raw: dict[str, str], where: str, row: int) -> Supplement:
         label=raw["label"].strip(),
         dose_source=raw["dose_source"].strip(),
         form_source=raw["form_source"].strip(),
+        ul_applies_to=applies,
+        adult_ul=adult_ul,
+        ul_source=raw["ul_source"].strip(),
     )
+
+
+def _ul_of(raw: dict[str, str], where: str, row: int) -> tuple[str, float | None]:
+    """Check the row's UL columns against the nutrient and the DRI table."""
+    limits = _NUTRIENTS[raw["nutrient"]][2]
+    applies = raw["ul_applies_to"].strip()
+    if applies != limits:
+        # The planner applies the nutrient's UL as the DRIs define it; a row
+        # saying otherwise would mislead whoever reads the table.
+        rule = (
+            f"must be {limits!r} for {raw['nutrient']} (supplements: the UL "
+            "limits supplements only; total: food and supplements together; "
+            "none: no UL)"
+        )
+        raise _bad(where, row, "ul_applies_to", rule, raw["ul_applies_to"])
+    if not raw["ul_source"].strip():
+        raise _bad(where, row, "ul_source", "must not be empty", raw["ul_source"])
+    from mealplan._models import Person
+
+    age, sexes = _ADULT
+    expected = {
+        supplement_ul(Person(age=age, sex=sex), raw["nutrient"]) for sex in sexes
+    }
+    if len(expected) != 1:  # pragma: no cover - the DRI table has one adult UL
+        raise _bad(where, row, "adult_ul", "has no single adult UL", raw["adult_ul"])
+    want = expected.pop()
+    text = raw["adult_ul"].strip()
+    if want is None:
+        if text:
+            rule = f"must be empty: the DRIs set no UL for {raw['nutrient']}"
+            raise _bad(where, row, "adult_ul", rule, text)
+        return applies, None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value != want:
+        rule = (
+            f"must be {want:g}, the UL for adults of 19-30 years in foods/dri_full.csv"
+        )
+        raise _bad(where, row, "adult_ul", rule, text)
+    return applies, value
 
 
 def _rows(table: TextTable, where: str) -> tuple[Supplement, ...]:
@@ -266,6 +363,12 @@ def _rows(table: TextTable, where: str) -> tuple[Supplement, ...]:
     out = []
     for n in range(table.rows):
         raw = {c: table.cells[c][n] for c in _COLUMNS}
+        if all(c in table.cells for c in _UL_COLUMNS):
+            raw.update({c: table.cells[c][n] for c in _UL_COLUMNS})
+        elif raw["nutrient"] in _STANDARD_UL:
+            raw.update(zip(_UL_COLUMNS, _STANDARD_UL[raw["nutrient"]], strict=True))
+        else:
+            raw.update(dict.fromkeys(_UL_COLUMNS, ""))
         out.append(_parse(raw, where, n + 1))
     seen: set[str] = set()
     for n, s in enumerate(out, start=1):
@@ -283,30 +386,38 @@ def _read(path: str) -> tuple[Supplement, ...]:
         msg = f"The supplements table {path} cannot be read ({exc.strerror}); reinstall mealplan."
         raise FoodTableError(msg, path=path) from exc
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+    every = (*_COLUMNS, *_UL_COLUMNS)  # the bundled file has them all
+    missing = [c for c in every if c not in (reader.fieldnames or [])]
     if missing:
         msg = f"The supplements table {path} lacks column {missing[0]!r}; restore it."
         raise FoodTableError(msg, path=path, column=missing[0])
     records = list(reader)
-    cells = {c: [r[c] or "" for r in records] for c in _COLUMNS}
-    return _rows(TextTable(list(_COLUMNS), cells, len(records)), path)
+    cells = {c: [r[c] or "" for r in records] for c in every}
+    return _rows(TextTable(list(every), cells, len(records)), path)
 
 
 def _caller_table(table: TextTable, where: str) -> tuple[Supplement, ...]:
-    """Validate a caller's table: exactly the bundled columns, at least one row."""
-    missing = [c for c in _COLUMNS if c not in table.columns]
+    """Validate a caller's table: exactly the bundled columns, at least one row.
+
+    The UL columns (:data:`_UL_COLUMNS`) may be left out together, never one
+    alone.
+    """
+    ul_given = any(c in table.columns for c in _UL_COLUMNS)
+    needed = (*_COLUMNS, *_UL_COLUMNS) if ul_given else _COLUMNS
+    missing = [c for c in needed if c not in table.columns]
     if missing:
         msg = (
             f"The supplements table {where} lacks column {missing[0]!r}; give "
             f"every column of the bundled foods/{SUPPLEMENTS_FILE}."
         )
         raise FoodTableError(msg, path=where, column=missing[0])
-    unknown = [c for c in table.columns if c not in _COLUMNS]
+    unknown = [c for c in table.columns if c not in (*_COLUMNS, *_UL_COLUMNS)]
     if unknown:
         # Never dropped silently: a column the planner would not read.
         msg = (
             f"The supplements table {where} has column {unknown[0][:40]!r}, which "
-            f"mealplan does not read; remove it (columns: {', '.join(_COLUMNS)})."
+            "mealplan does not read; remove it (columns: "
+            f"{', '.join((*_COLUMNS, *_UL_COLUMNS))})."
         )
         raise FoodTableError(msg, path=where, column=unknown[0])
     if table.rows == 0:
@@ -696,6 +807,23 @@ class SupplementLine:
     adds: str
     form: str
     buy: str
+    ul: str = ""
+    """Which UL limits the nutrient, e.g. "UL for supplements only (IOM 1997)"."""
+
+
+_UL_WORDS = {
+    "supplements": "UL for supplements only",
+    "total": "UL for food and supplements together",
+    "none": "no UL set",
+}
+
+
+def _ul_words(s: Supplement) -> str:
+    """Say which UL applies to ``s``'s nutrient and cite its DRI report."""
+    words = _UL_WORDS.get(s.ul_applies_to, "")
+    # The bundled sources start with the report ("IOM 1997 (...)"): cite that.
+    report = re.match(r"(?:IOM|NASEM|EFSA) \d{4}", s.ul_source)
+    return f"{words} ({report.group(0)})" if words and report else words
 
 
 def supplement_lines(
@@ -729,6 +857,7 @@ def supplement_lines(
                 f"{amount} {_LABELS[s.nutrient]}",
                 s.form,
                 s.label,
+                _ul_words(s),
             )
         )
     return out

@@ -59,6 +59,17 @@ def add_supplements(
     p.set_defaults(run=run)
 
 
+def _ul_cell(s: Any) -> str:
+    """Return the adult UL and what it limits, e.g. "350 mg (supplements only)"."""
+    if s.adult_ul is None:
+        return "none set"
+    what = (
+        "supplements only" if s.ul_applies_to == "supplements" else "food + supplements"
+    )
+    unit = s.nutrient.rsplit("_", 1)[-1].replace("ug", "µg")
+    return f"{s.adult_ul:g} {unit} ({what})"
+
+
 def run_supplements(fmt: str, person: Any | None, path: str | None = None) -> int:
     """Print the supplements table in ``fmt``; ``person`` adds an offered column.
 
@@ -85,6 +96,9 @@ def run_supplements(fmt: str, person: Any | None, path: str | None = None) -> in
             "min_age_years": s.min_age_years,
             "label": s.label,
             "source": s.form_source,
+            "ul_applies_to": s.ul_applies_to,
+            "adult_ul": s.adult_ul,
+            "ul_source": s.ul_source,
         }
         if person is not None:
             record["offered"] = s.id not in unsafe
@@ -93,7 +107,7 @@ def run_supplements(fmt: str, person: Any | None, path: str | None = None) -> in
     if fmt == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return 0
-    headers = ["Id", "Dose", "Form", "Vegan", "From age"]
+    headers = ["Id", "Dose", "Form", "Vegan", "From age", "Adult UL"]
     rows = [
         [
             s.id,
@@ -101,6 +115,7 @@ def run_supplements(fmt: str, person: Any | None, path: str | None = None) -> in
             s.form,
             "yes" if s.vegan else "no",
             f"{s.min_age_years:g}",
+            _ul_cell(s),
         ]
         for s in every
     ]

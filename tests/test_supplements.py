@@ -86,6 +86,37 @@ def test_every_row_is_one_nutrient_at_a_label_dose_with_its_sources() -> None:
     assert max(float(r["dose"]) for r in rows if r["nutrient"] == "magnesium_mg") <= 350
 
 
+def test_every_row_names_the_ul_that_applies_and_its_source() -> None:
+    # Read with the csv module and the DRI table alone (tests/checks.py).
+    adult = mealplan.Person(age=30, sex="female")
+    applies = {
+        "magnesium_mg": "supplements",  # IOM 1997: supplements and drugs only
+        "vitamin_d_ug": "total",
+        "calcium_mg": "total",
+        "vitamin_b12_ug": "none",  # IOM 1998 set no UL
+    }
+    report = {
+        "magnesium_mg": "IOM 1997",
+        "vitamin_d_ug": "IOM 2011",
+        "calcium_mg": "IOM 2011",
+        "vitamin_b12_ug": "IOM 1998",
+    }
+    for r in supplement_rows().values():
+        assert r["ul_applies_to"] == applies[r["nutrient"]], r["id"]
+        ul = dri_ul(adult, r["nutrient"])
+        assert (float(r["adult_ul"]) if r["adult_ul"] else None) == ul, r["id"]
+        assert r["ul_source"].startswith(report[r["nutrient"]]), r["id"]
+    mg = supplement_rows()["magnesium-100mg"]
+    assert mg["adult_ul"] == "350"
+    assert "IOM 1997" in mg["ul_source"]
+    assert "supplemental magnesium" in mg["ul_source"]
+    # The loader carries them.
+    loaded = {s.id: s for s in mealplan.load_supplements()}
+    assert loaded["magnesium-250mg"].adult_ul == 350
+    assert loaded["magnesium-250mg"].ul_applies_to == "supplements"
+    assert loaded["vitamin-b12-250ug"].adult_ul is None
+
+
 def test_the_table_rows_carry_only_the_labelled_dose() -> None:
     req = PlanRequest.model_validate({"person": ADULT, "supplements": True})
     table = with_supplements(load_foods(), req)
@@ -270,9 +301,12 @@ def test_reports_list_supplements_apart_from_food(
     assert rest, "no supplements section"
     assert "Vitamin B12 250" not in food_part
     assert "250 µg vitamin B12" in rest
+    # Which UL applies to the tablet's nutrient, from the table's UL columns.
+    assert "no UL set (IOM 1998)" in " ".join(rest.split())
     assert "Supplements (not food)" in mealplan.render_markdown(vegan_plan)
     html = mealplan.render_html(vegan_plan)
     assert 'class="mp-supplements"' in html
+    assert "no UL set (IOM 1998)" in html
     # The web page's fragment: the tablet in its own section, in no meal.
     from mealplan._html import render_fragment
     from mealplan._page import page_html
@@ -517,7 +551,12 @@ def test_the_supplements_command_lists_who_may_take_what(
     assert main(["supplements"]) == 0
     out = capsys.readouterr().out
     assert "vitamin-b12-250ug" in out
+    assert "350 mg (supplements only)" in out
     assert "--supplements" in out
+    main(["supplements", "--format", "json"])
+    by_id = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert by_id["magnesium-100mg"]["adult_ul"] == 350
+    assert "IOM 1997" in by_id["magnesium-100mg"]["ul_source"]
     assert main(["supplements", "--age", "6"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     with pytest.raises(SystemExit) as info:

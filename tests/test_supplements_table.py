@@ -99,6 +99,25 @@ def _error(tmp_path: Path, rows: list[dict[str, str]]) -> FoodTableError:
         ({"vitamin_d_form": "D4"}, "vitamin_d_form", "D2, D3 or empty"),
         ({"id": "My B12!"}, "id", "lowercase letters"),
         ({"name": "two\nlines"}, "name", "one line"),
+        ({"ul_applies_to": "total"}, "ul_applies_to", "must be 'none'"),
+        ({"ul_applies_to": ""}, "ul_applies_to", "must be 'none'"),
+        ({"adult_ul": "100"}, "adult_ul", "must be empty"),
+        ({"ul_source": " "}, "ul_source", "must not be empty"),
+        (
+            {"nutrient": "magnesium_mg", "ul_applies_to": "total", "adult_ul": "350"},
+            "ul_applies_to",
+            "must be 'supplements'",
+        ),
+        (
+            {"nutrient": "magnesium_mg", "ul_applies_to": "supplements"},
+            "adult_ul",
+            "must be 350, the UL for adults",
+        ),
+        (
+            {"nutrient": "calcium_mg", "ul_applies_to": "total", "adult_ul": "3000"},
+            "adult_ul",
+            "must be 2500",
+        ),
     ],
 )
 def test_a_bad_row_is_a_typed_error_naming_row_and_column(
@@ -130,6 +149,23 @@ def test_columns_are_checked_and_none_is_dropped(tmp_path: Path) -> None:
     assert [s.id for s in load_supplements(_write(tmp_path / "ok.csv", rows))] == [
         r["id"] for r in rows
     ]
+
+
+def test_a_table_without_the_ul_columns_gets_its_nutrients_ul(
+    tmp_path: Path,
+) -> None:
+    # A table written before the UL columns existed still loads: the UL is
+    # the nutrient's (from the DRI report), not the product's.
+    old = {k: v for k, v in _b12().items() if not k.startswith("ul_")}
+    del old["adult_ul"]
+    mg = dict(supplement_rows()["magnesium-100mg"])
+    mg_old = {k: v for k, v in mg.items() if k in old}
+    loaded = load_supplements(_write(tmp_path / "old.csv", [old, mg_old]))
+    assert [s.ul_applies_to for s in loaded] == ["none", "supplements"]
+    assert [s.adult_ul for s in loaded] == [None, 350]
+    assert "IOM 1997" in loaded[1].ul_source
+    # One UL column without the others is an error naming the missing one.
+    assert _error(tmp_path, [{**old, "adult_ul": ""}]).column == "ul_applies_to"
 
 
 def test_the_cli_plans_with_a_supplements_file(
