@@ -5,9 +5,10 @@
     python benchmarks/daily_tail.py --only 27 --time-limit 10
 
 Each request is planned twice in this process, one setting right after the
-other, so machine load hits both alike: "before" with no effort limit on the
-guided start's cutoff tests (``_optimiser._CUTOFF_NODES = None``, the code
-as it was), "after" with today's limit. For each it records CPU time (this
+other, so machine load hits both alike: "before" without the first, smaller
+widening of the guided start under the meal structure
+(``_optimiser._WIDEN_STRUCTURED_FIRST = 0``, the code as it was), "after"
+with it. (Session 5 compared the cutoff tests' node limit the same way.) For each it records CPU time (this
 process and HiGHS's threads), wall time (from the call, so the request's
 own set-up counts), the number of solves, the status and the objective, and
 flags any request whose plan got worse. The load average is written beside
@@ -47,11 +48,11 @@ def _count_solves() -> None:
     HighsBackend.solve = counted  # type: ignore[method-assign]
 
 
-def one(request: dict[str, Any], table: Any, nodes: int | None) -> dict[str, Any]:
+def one(request: dict[str, Any], table: Any, first: int) -> dict[str, Any]:
     import mealplan
     from mealplan import _optimiser
 
-    _optimiser._CUTOFF_NODES = nodes
+    _optimiser._WIDEN_STRUCTURED_FIRST = first
     _solves.clear()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     try:
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import mealplan
     from mealplan import _optimiser
 
-    after_nodes = _optimiser._CUTOFF_NODES
+    after_first = _optimiser._WIDEN_STRUCTURED_FIRST
     _count_solves()
     table = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods=table)  # warm-up
@@ -101,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# The daily tail: load.py's one-day requests, before/after ({began})",
         "",
         f"`python benchmarks/daily_tail.py --time-limit {args.time_limit:g}`; "
-        "before: no node limit on the guided start's cutoff tests; after: "
-        f"{after_nodes} nodes. Interleaved per request. Load average "
+        "before: the support, then the support + 60 foods; after: the support, "
+        f"+ {after_first}, + 60. Interleaved per request. Load average "
         f"(1/5/15 min) at the start: {load_text()}, on 2 cores.",
         "",
         "| # | person | diet | CPU before | CPU after | wall before | wall after "
@@ -113,8 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     worse = []
     for i in chosen:
         req = {**batch[i], "time_limit": args.time_limit}
-        b = one(req, table, None)
-        a = one(req, table, after_nodes)
+        b = one(req, table, 0)
+        a = one(req, table, after_first)
         rows["before"].append(b)
         rows["after"].append(a)
         ob, oa = b["objective"], a["objective"]

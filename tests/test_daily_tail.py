@@ -38,3 +38,34 @@ def test_a_cutoff_test_stopped_by_its_node_limit_falls_through_to_a_valid_plan(
     assert result.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
     assert not any("time limit" in note.lower() for note in result.notes)
     check_plan(result, foods)
+
+
+def test_a_structured_day_widens_its_restriction_in_two_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Under the meal structure the gap test is tried on the relaxation's
+    # foods, then with the 30 foods of lowest reduced cost added, then with
+    # 60 (benchmarks/daily_tail.py: the smaller step passes the test more
+    # often, and sooner). With no nodes allowed every test fails, so all
+    # three run, each a superset of the one before.
+    sizes: list[set[int]] = []
+    run = _optimiser._run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        model, options = args[1], args[4]
+        if options.cutoff is not None:
+            sizes.append(set(model.keys[:, 2].tolist()))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(_optimiser, "_CUTOFF_NODES", 0)
+    monkeypatch.setattr(_optimiser, "_run", spy)
+    foods = mealplan.load_foods()
+    request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    result = mealplan.plan({**request, "time_limit": 120, "mip_gap": 1.0}, foods)
+    assert len(sizes) == 3
+    support, first, second = sizes
+    assert support < first < second
+    assert len(first - support) <= _optimiser._WIDEN_STRUCTURED_FIRST
+    assert len(second - support) <= _optimiser._WIDEN_STRUCTURED
+    assert len(first - support) < len(second - support)
+    check_plan(result, foods)
