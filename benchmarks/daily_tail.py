@@ -5,10 +5,10 @@
     python benchmarks/daily_tail.py --only 27 --time-limit 10
 
 Each request is planned twice in this process, one setting right after the
-other, so machine load hits both alike: "before" without the first, smaller
-widening of the guided start under the meal structure
-(``_optimiser._WIDEN_STRUCTURED_FIRST = 0``, the code as it was), "after"
-with it. (Session 5 compared the cutoff tests' node limit the same way.) For each it records CPU time (this
+other, so machine load hits both alike: "before" as the code was (the gap
+test on the LP support, then on the support + 60 foods, then that restriction
+without the cutoff; ``_optimiser._WIDEN_STRUCTURED_FIRST = 0``), "after" with
+the gap test on the support + 30 foods instead of + 60. (Session 5 compared the cutoff tests' node limit the same way.) For each it records CPU time (this
 process and HiGHS's threads), wall time (from the call, so the request's
 own set-up counts), the number of solves, the status and the objective, and
 flags any request whose plan got worse. The load average is written beside
@@ -102,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# The daily tail: load.py's one-day requests, before/after ({began})",
         "",
         f"`python benchmarks/daily_tail.py --time-limit {args.time_limit:g}`; "
-        "before: the support, then the support + 60 foods; after: the support, "
-        f"+ {after_first}, + 60. Interleaved per request. Load average "
+        "before: gap test on the support, then the support + 60 foods; after: "
+        f"on the support, then + {after_first}. Interleaved per request. Load average "
         f"(1/5/15 min) at the start: {load_text()}, on 2 cores.",
         "",
         "| # | person | diet | CPU before | CPU after | wall before | wall after "
