@@ -3,6 +3,8 @@
 
     python benchmarks/daily_tail.py                  # 48 requests, limit 60 s
     python benchmarks/daily_tail.py --only 27 --time-limit 10
+    python benchmarks/daily_tail.py --profiles       # run.py's daily profiles,
+                                                     # the man of 22, first plans
 
 Each request is planned twice in this process, one setting right after the
 other, so machine load hits both alike: "before" as the code was (the gap
@@ -84,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--only", type=str, default="", help="indices, e.g. 3,27")
     ap.add_argument(
+        "--profiles",
+        action="store_true",
+        help="run.py's daily profiles and the man of 22, each also as a first "
+        "plan (mip_gap 1), instead of load.py's requests",
+    )
+    ap.add_argument(
         "--out", type=Path, default=REPO / "benchmarks" / "daily_tail_latest.md"
     )
     args = ap.parse_args(argv)
@@ -96,7 +104,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods=table)  # warm-up
     batch = requests(48)
-    chosen = [int(i) for i in args.only.split(",")] if args.only else range(48)
+    items = [
+        (str(i), f"{r['person']['age']} {r['person']['sex']}", r["diet"], r)
+        for i, r in enumerate(batch)
+    ]
+    if args.profiles:
+        from run import PROFILES
+
+        named = {**PROFILES, "vegetarian man 22": batch[27]}
+        items = [
+            (kind, name, r.get("diet", "omnivore"), {**r, **extra})
+            for name, r in named.items()
+            for kind, extra in (("best", {}), ("first", {"mip_gap": 1.0}))
+        ]
+    elif args.only:
+        items = [items[int(i)] for i in args.only.split(",")]
     began = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     lines = [
         f"# The daily tail: load.py's one-day requests, before/after ({began})",
@@ -111,9 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "|--:|---|---|--:|--:|--:|--:|---|--:|--:|",
     ]
     rows: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
-    worse = []
-    for i in chosen:
-        req = {**batch[i], "time_limit": args.time_limit}
+    worse: list[str] = []
+    for i, who, diet, request in items:
+        req = {**request, "time_limit": args.time_limit}
         b = one(req, table, 0)
         a = one(req, table, after_first)
         rows["before"].append(b)
@@ -122,14 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (oa is None and ob is not None) or (
             oa is not None and ob is not None and oa > ob + 1e-6
         ):
-            worse.append(i)
-        person = batch[i]["person"]
+            worse.append(f"{i} ({who})")
 
         def obj(x: float | None, status: str) -> str:
             return status if x is None else f"{x:.3f} ({status})"
 
         lines.append(
-            f"| {i} | {person['age']} {person['sex']} | {batch[i]['diet']} | "
+            f"| {i} | {who} | {diet} | "
             f"{b['cpu'] * 1000:,.0f} ms | {a['cpu'] * 1000:,.0f} ms | "
             f"{b['wall'] * 1000:,.0f} ms | {a['wall'] * 1000:,.0f} ms | "
             f"{b['solves']} / {a['solves']} | {obj(ob, b['status'])} | "
