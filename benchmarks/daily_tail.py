@@ -3,11 +3,14 @@
 
     python benchmarks/daily_tail.py                  # 48 requests, limit 60 s
     python benchmarks/daily_tail.py --only 27 --time-limit 10
+    python benchmarks/daily_tail.py --profiles       # run.py's daily profiles,
+                                                     # the man of 22, first plans
 
 Each request is planned twice in this process, one setting right after the
-other, so machine load hits both alike: "before" with no effort limit on the
-guided start's cutoff tests (``_optimiser._CUTOFF_NODES = None``, the code
-as it was), "after" with today's limit. For each it records CPU time (this
+other, so machine load hits both alike: "before" as the code was (the gap
+test on the LP support, then on the support + 60 foods, then that restriction
+without the cutoff; ``_optimiser._WIDEN_STRUCTURED_FIRST = 0``), "after" with
+the gap test on the support + 30 foods instead of + 60. (Session 5 compared the cutoff tests' node limit the same way.) For each it records CPU time (this
 process and HiGHS's threads), wall time (from the call, so the request's
 own set-up counts), the number of solves, the status and the objective, and
 flags any request whose plan got worse. The load average is written beside
@@ -47,11 +50,11 @@ def _count_solves() -> None:
     HighsBackend.solve = counted  # type: ignore[method-assign]
 
 
-def one(request: dict[str, Any], table: Any, nodes: int | None) -> dict[str, Any]:
+def one(request: dict[str, Any], table: Any, first: int) -> dict[str, Any]:
     import mealplan
     from mealplan import _optimiser
 
-    _optimiser._CUTOFF_NODES = nodes
+    _optimiser._WIDEN_STRUCTURED_FIRST = first
     _solves.clear()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     try:
@@ -83,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--only", type=str, default="", help="indices, e.g. 3,27")
     ap.add_argument(
+        "--profiles",
+        action="store_true",
+        help="run.py's daily profiles and the man of 22, each also as a first "
+        "plan (mip_gap 1), instead of load.py's requests",
+    )
+    ap.add_argument(
         "--out", type=Path, default=REPO / "benchmarks" / "daily_tail_latest.md"
     )
     args = ap.parse_args(argv)
@@ -90,19 +99,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     import mealplan
     from mealplan import _optimiser
 
-    after_nodes = _optimiser._CUTOFF_NODES
+    after_first = _optimiser._WIDEN_STRUCTURED_FIRST
     _count_solves()
     table = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods=table)  # warm-up
     batch = requests(48)
-    chosen = [int(i) for i in args.only.split(",")] if args.only else range(48)
+    items = [
+        (str(i), f"{r['person']['age']} {r['person']['sex']}", r["diet"], r)
+        for i, r in enumerate(batch)
+    ]
+    if args.profiles:
+        from run import PROFILES
+
+        named = {**PROFILES, "vegetarian man 22": batch[27]}
+        items = [
+            (kind, name, r.get("diet", "omnivore"), {**r, **extra})
+            for name, r in named.items()
+            for kind, extra in (("best", {}), ("first", {"mip_gap": 1.0}))
+        ]
+    elif args.only:
+        items = [items[int(i)] for i in args.only.split(",")]
     began = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     lines = [
         f"# The daily tail: load.py's one-day requests, before/after ({began})",
         "",
         f"`python benchmarks/daily_tail.py --time-limit {args.time_limit:g}`; "
-        "before: no node limit on the guided start's cutoff tests; after: "
-        f"{after_nodes} nodes. Interleaved per request. Load average "
+        "before: gap test on the support, then the support + 60 foods; after: "
+        f"on the support, then + {after_first}. Interleaved per request. Load average "
         f"(1/5/15 min) at the start: {load_text()}, on 2 cores.",
         "",
         "| # | person | diet | CPU before | CPU after | wall before | wall after "
@@ -110,25 +133,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "|--:|---|---|--:|--:|--:|--:|---|--:|--:|",
     ]
     rows: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
-    worse = []
-    for i in chosen:
-        req = {**batch[i], "time_limit": args.time_limit}
-        b = one(req, table, None)
-        a = one(req, table, after_nodes)
+    worse: list[str] = []
+    for i, who, diet, request in items:
+        req = {**request, "time_limit": args.time_limit}
+        b = one(req, table, 0)
+        a = one(req, table, after_first)
         rows["before"].append(b)
         rows["after"].append(a)
         ob, oa = b["objective"], a["objective"]
         if (oa is None and ob is not None) or (
             oa is not None and ob is not None and oa > ob + 1e-6
         ):
-            worse.append(i)
-        person = batch[i]["person"]
+            worse.append(f"{i} ({who})")
 
         def obj(x: float | None, status: str) -> str:
             return status if x is None else f"{x:.3f} ({status})"
 
         lines.append(
-            f"| {i} | {person['age']} {person['sex']} | {batch[i]['diet']} | "
+            f"| {i} | {who} | {diet} | "
             f"{b['cpu'] * 1000:,.0f} ms | {a['cpu'] * 1000:,.0f} ms | "
             f"{b['wall'] * 1000:,.0f} ms | {a['wall'] * 1000:,.0f} ms | "
             f"{b['solves']} / {a['solves']} | {obj(ob, b['status'])} | "
