@@ -70,7 +70,7 @@ def _shape(plan: mealplan.MealPlan, table: mealplan.FoodTable) -> tuple[float, f
     for day in plan.days:
         for i in day.items:
             f = table.food(i.food_id)
-            if f.category == "grains_pasta" and "cup" in (i.portion_label or ""):
+            if f.category == "grains_pasta" and "cup" in i.portion_description:
                 cups = max(cups, i.portions)
             if slots.get(i.meal or "") in ("lunch", "dinner") and not is_drink(
                 frozenset(f.roles), f.base or ""
@@ -83,7 +83,6 @@ def _shape(plan: mealplan.MealPlan, table: mealplan.FoodTable) -> tuple[float, f
 def _one(
     body: dict[str, Any], table: mealplan.FoodTable, caps: tuple[Any, ...]
 ) -> dict[str, Any]:
-    _meal_structure._caps.cache_clear()
     _meal_structure._caps = lambda: caps  # type: ignore[assignment]
     cpu = time.process_time()
     wall = time.perf_counter()

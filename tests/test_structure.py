@@ -133,6 +133,21 @@ def test_energy_scaled_caps_grow_for_larger_eaters_only() -> None:
     assert "fat_item" not in scaled
 
 
+def test_a_large_eaters_plate_stops_at_the_ceiling() -> None:
+    """plate_total grows with energy; plate_ceiling does not (868 g lunches)."""
+    plates = {c.cap_id: c for c in load_caps() if c.kind == "plate"}
+    total, ceiling = plates["plate_total"], plates["plate_ceiling"]
+    assert total.scales
+    assert not ceiling.scales
+    assert total.values == ceiling.values == frozenset({"lunch", "dinner"})
+    assert total.max_grams is not None
+    assert ceiling.max_grams is not None
+    # The ceiling binds only for larger eaters, and then whatever their energy.
+    assert total.max_grams < ceiling.max_grams <= 750
+    big = energy_scale(2700, 3300) * total.max_grams
+    assert min(big, ceiling.max_grams) == ceiling.max_grams
+
+
 def test_caps_file_without_the_scale_column_still_loads(tmp_path: Path) -> None:
     old = tmp_path / "caps.csv"
     old.write_text(
