@@ -24,7 +24,7 @@ import itertools
 import math
 import weakref
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,7 @@ from mealplan._structure import (
     fat_class,
     fat_host,
     fat_words,
+    grown,
     host_kinds_of,
     is_drink,
     is_milk_drink,
@@ -264,13 +265,7 @@ def item_cap_grams(
     :func:`~mealplan._structure.energy_scale`).
     """
     caps = [
-        replace(
-            c,
-            max_grams=None if c.max_grams is None else c.max_grams * scale,
-            max_portions=None if c.max_portions is None else c.max_portions * scale,
-        )
-        if c.scales
-        else c
+        grown(c, scale)
         for c in _caps()
         if c.scope == "item" and (c.max_grams is not None or c.max_portions)
     ]

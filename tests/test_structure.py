@@ -14,6 +14,7 @@ from mealplan._structure import (
     DEFECTS,
     energy_scale,
     fat_host,
+    grown,
     host_kinds_of,
     is_protein_main,
     is_raw,
@@ -146,6 +147,25 @@ def test_a_large_eaters_plate_stops_at_the_ceiling() -> None:
     assert total.max_grams < ceiling.max_grams <= 750
     big = energy_scale(2700, 3300) * total.max_grams
     assert min(big, ceiling.max_grams) == ceiling.max_grams
+
+
+def test_grain_sides_are_1_5_cups_at_2000_kcal_and_2_cups_above() -> None:
+    """A grown cap in portions is served by the half cup, never 1.8 cups."""
+    (cap,) = [c for c in load_caps() if c.cap_id == "grain_side_cups"]
+    assert cap.scales
+    assert grown(cap, 1.0).max_portions == 1.5
+    assert grown(cap, energy_scale(1300, 1600)).max_portions == 1.5
+    assert grown(cap, 1.01).max_portions == 2.0
+    # 2,413 kcal (the lactating vegetarian): 1.81 cups would floor to 1.5.
+    assert grown(cap, 1.2065).max_portions == 2.0
+    table = mealplan.load_foods()
+    for fid in cap.values:
+        # Counted in cups, and no grain grows past its own 2 cups.
+        assert "cup" in table.default_portion(fid)[0], fid
+        assert table.food(fid).max_portions == 2.0, fid
+    # Grams caps grow in proportion, unrounded.
+    (grams,) = [c for c in load_caps() if c.cap_id == "grain_side_item"]
+    assert grown(grams, 1.2).max_grams == pytest.approx(1.2 * 310)
 
 
 def test_caps_file_without_the_scale_column_still_loads(tmp_path: Path) -> None:
