@@ -778,10 +778,10 @@ def load_foods(
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
         dishes: For the bundled table, also load its FNDDS dishes
-            (``dishes.csv``, rows with an ``fndds_code``). Off by default until
-            the planner has meal-structure rules: 1,221 more candidates slow
-            solves (a proof of infeasibility no longer fits the default time
-            limit). Ignored for a caller's CSV.
+            (``dishes.csv``, rows with an ``fndds_code``). Off by default:
+            their plans are realistic, but with 1,221 dishes the LP bound is
+            weak and some days run to the time limit
+            (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.

@@ -301,8 +301,8 @@ def _add_plan(commands: Any) -> None:
     p.add_argument(
         "--dishes",
         action="store_true",
-        help="also plan with the bundled FNDDS dishes (slower until the planner "
-        "has meal-structure rules)",
+        help="also plan with the bundled FNDDS dishes (off by default: their "
+        "weak LP bound makes some days run to the time limit; see README)",
     )
     _add_request_fields(p)
     _add_taste(p)

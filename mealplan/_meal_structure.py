@@ -24,7 +24,7 @@ import itertools
 import math
 import weakref
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,7 @@ from mealplan._structure import (
     fat_class,
     fat_host,
     fat_words,
+    grown,
     host_kinds_of,
     is_drink,
     is_milk_drink,
@@ -264,13 +265,7 @@ def item_cap_grams(
     :func:`~mealplan._structure.energy_scale`).
     """
     caps = [
-        replace(
-            c,
-            max_grams=None if c.max_grams is None else c.max_grams * scale,
-            max_portions=None if c.max_portions is None else c.max_portions * scale,
-        )
-        if c.scales
-        else c
+        grown(c, scale)
         for c in _caps()
         if c.scope == "item" and (c.max_grams is not None or c.max_portions)
     ]
@@ -634,10 +629,34 @@ def _meal_rules(
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
                     grams *= cap_scale
-                meal_caps.append(
-                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items)
+                _add_cap(
+                    meal_caps,
+                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:
+    """Append ``row`` unless a gram cap on the same foods of the meal is tighter.
+
+    Two gram caps on one set of foods (``plate_total``, grown with energy, and
+    ``plate_ceiling``, fixed) hold as the tighter one: a second row that can
+    never bind would only change the model HiGHS and CBC search.
+    """
+    if row.max_grams is None or row.max_items is not None:
+        rows.append(row)
+        return
+    for k, other in enumerate(rows):
+        if (
+            other.meal == row.meal
+            and other.foods == row.foods
+            and other.max_items is None
+            and other.max_grams is not None
+        ):
+            if other.max_grams > row.max_grams:
+                rows[k] = row
+            return
+    rows.append(row)
 
 
 def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:

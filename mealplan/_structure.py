@@ -53,6 +53,7 @@ __all__ = [
     "fat_class",
     "fat_host",
     "fat_words",
+    "grown",
     "host_kinds",
     "host_kinds_of",
     "is_drink",
@@ -89,6 +90,27 @@ def energy_scale(minimum: float | None, maximum: float | None) -> float:
     if not values:
         return 1.0
     return max(1.0, sum(values) / len(values) / ENERGY_SCALE_KCAL)
+
+
+def grown(cap: Cap, scale: float) -> Cap:
+    """Return ``cap`` for a day whose scaled caps grow by ``scale``.
+
+    Only caps marked ``scales_with_energy`` grow. A cap in portions
+    (``max_portions``) grows to the next half portion, the amount a cook
+    serves: 1½ cups of a grain at 2,000 kcal a day or less is 2 cups for any
+    larger eater (each grain's own ``max_portions`` keeps it at 2), where
+    1.81 cups would floor to 1½ in the model's half-cup units.
+    """
+    if not cap.scales:
+        return cap
+    portions = cap.max_portions
+    if portions is not None:
+        portions = math.ceil(portions * scale * 2 - 1e-9) / 2
+    return replace(
+        cap,
+        max_grams=None if cap.max_grams is None else cap.max_grams * scale,
+        max_portions=portions,
+    )
 
 
 DEFECTS: tuple[str, ...] = (
@@ -588,16 +610,7 @@ def realism_defects(
     caps = list(load_caps() if caps is None else caps)
     energy = plan.targets.get("energy_kcal")
     scale = energy_scale(energy.minimum, energy.maximum) if energy else 1.0
-    caps = [
-        replace(
-            c,
-            max_grams=None if c.max_grams is None else c.max_grams * scale,
-            max_portions=None if c.max_portions is None else c.max_portions * scale,
-        )
-        if c.scales
-        else c
-        for c in caps
-    ]
+    caps = [grown(c, scale) for c in caps]
     facts = _facts(table, [i.food_id for i in plan.items])
     slots = {m.name: m.slot.value for m in plan.request.meals or ()}
     out = dict.fromkeys(DEFECTS, 0)

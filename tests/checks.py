@@ -676,9 +676,13 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
     scale = max(1.0, sum(sides) / len(sides) / 2000) if sides else 1.0
     for cap in caps:
-        for col in ("max_grams", "max_portions"):
-            if cap.get("scales_with_energy") == "true" and cap.get(col):
-                cap[col] = str(float(cap[col]) * scale)
+        if cap.get("scales_with_energy") == "true" and cap.get("max_grams"):
+            cap["max_grams"] = str(float(cap["max_grams"]) * scale)
+        if cap.get("scales_with_energy") == "true" and cap.get("max_portions"):
+            # A grown cap in portions is served by the half: 1.5 x 1.2 = 1.8
+            # cups allows 2 cups, not 1.8.
+            halves = math.ceil(float(cap["max_portions"]) * scale * 2 - 1e-9)
+            cap["max_portions"] = str(halves / 2)
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():
         slots[s.slot.value] = s

@@ -1,0 +1,159 @@
+#!/usr/bin/env python
+"""What a change to ``foods/portion_caps.csv`` costs the large eaters' days.
+
+    python benchmarks/caps_cost.py OTHER_CAPS.csv           # bundled vs OTHER
+    python benchmarks/caps_cost.py OTHER_CAPS.csv --repeats 2
+
+Each one-day request (large eaters, for whom the energy-scaled caps grow,
+and the realism benchmark's slow days) is planned with the bundled caps and
+with ``OTHER_CAPS.csv``, interleaved in one process so the load is the same;
+the script reports CPU seconds (``time.process_time``: HiGHS runs in this
+process), wall seconds, objective, the realism defects of each plan under
+ITS OWN caps, and the largest grain side and lunch/dinner plate of each
+plan. The caps are swapped by replacing the planner's cached caps
+(``mealplan._meal_structure._caps``); nothing else changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import mealplan  # noqa: E402
+from mealplan import _meal_structure  # noqa: E402
+from mealplan._structure import is_drink, load_caps, realism_defects  # noqa: E402
+
+REQUESTS: list[tuple[str, dict[str, Any]]] = [
+    ("teen-15", {"person": {"age": 15, "sex": "male"}}),
+    ("teen-17 active", {"person": {"age": 17, "sex": "male", "activity": "active"}}),
+    ("man-35", {"person": {"age": 35, "sex": "male"}}),
+    (
+        "man-50 active 90 kg",
+        {"person": {"age": 50, "sex": "male", "activity": "active", "weight_kg": 90}},
+    ),
+    (
+        "milk-egg-allergy-man-25",
+        {"person": {"age": 25, "sex": "male"}, "allergies": ["milk", "egg"]},
+    ),
+    (
+        "lactating-28-vegetarian",
+        {
+            "person": {"age": 28, "sex": "female", "lactation": True},
+            "diet": "vegetarian",
+        },
+    ),
+    ("vegan-man-40", {"person": {"age": 40, "sex": "male"}, "diet": "vegan"}),
+    (
+        "22 male vegetarian",
+        {"person": {"age": 22, "sex": "male"}, "diet": "vegetarian"},
+    ),
+    (
+        "woman-35 (README)",
+        {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"},
+    ),
+]
+
+
+def _shape(plan: mealplan.MealPlan, table: mealplan.FoodTable) -> tuple[float, float]:
+    """The largest grain side (cups) and lunch/dinner plate (grams) of ``plan``."""
+    cups = 0.0
+    plates: dict[tuple[int, str | None], float] = {}
+    slots = {m.name: m.slot.value for m in plan.request.meals or ()}
+    for day in plan.days:
+        for i in day.items:
+            f = table.food(i.food_id)
+            if f.category == "grains_pasta" and "cup" in i.portion_description:
+                cups = max(cups, i.portions)
+            if slots.get(i.meal or "") in ("lunch", "dinner") and not is_drink(
+                frozenset(f.roles), f.base or ""
+            ):
+                key = (day.day, i.meal)
+                plates[key] = plates.get(key, 0.0) + i.grams
+    return cups, max(plates.values(), default=0.0)
+
+
+def _one(
+    body: dict[str, Any], table: mealplan.FoodTable, caps: tuple[Any, ...]
+) -> dict[str, Any]:
+    _meal_structure._caps = lambda: caps  # type: ignore[assignment]
+    cpu = time.process_time()
+    wall = time.perf_counter()
+    try:
+        plan = mealplan.plan(mealplan.PlanRequest(**body), foods=table)
+    except mealplan.MealPlanError as exc:
+        return {
+            "status": type(exc).__name__,
+            "cpu": time.process_time() - cpu,
+            "wall": time.perf_counter() - wall,
+        }
+    cpu = time.process_time() - cpu
+    wall = time.perf_counter() - wall
+    cups, plate = _shape(plan, table)
+    return {
+        "status": str(plan.status),
+        "cpu": cpu,
+        "wall": wall,
+        "objective": plan.objective_value,
+        "defects": sum(realism_defects(plan, table, caps=list(caps)).values()),
+        "cups": cups,
+        "plate": plate,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks/caps_cost.py")
+    parser.add_argument("other")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--dishes", action="store_true")
+    args = parser.parse_args(argv)
+    table = mealplan.load_foods(dishes=args.dishes)
+    base = tuple(load_caps())
+    other = tuple(load_caps(args.other))
+    print(
+        f"load {os.getloadavg()}; limit {args.limit:g} s; "
+        f"{'with' if args.dishes else 'without'} dishes"
+    )
+    print(
+        "| request | CPU base | CPU other | wall base | wall other | objective base "
+        "| objective other | defects base/other | grain cups base/other "
+        "| plate g base/other |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    ratios = []
+    for name, request in REQUESTS:
+        body = {"time_limit": args.limit, **request}
+        for _ in range(args.repeats):
+            a = _one(body, table, base)
+            b = _one(body, table, other)
+            ratios.append(b["cpu"] / max(a["cpu"], 1e-3))
+
+            def f(r: dict[str, Any], k: str, fmt: str = "{:.2f}") -> str:
+                return fmt.format(r[k]) if k in r and r[k] is not None else r["status"]
+
+            print(
+                f"| {name} | {a['cpu']:.2f} | {b['cpu']:.2f} | {a['wall']:.2f} | "
+                f"{b['wall']:.2f} | {f(a, 'objective', '{:.3f}')} | "
+                f"{f(b, 'objective', '{:.3f}')} | {f(a, 'defects', '{}')}/"
+                f"{f(b, 'defects', '{}')} | {f(a, 'cups', '{:.1f}')}/"
+                f"{f(b, 'cups', '{:.1f}')} | {f(a, 'plate', '{:.0f}')}/"
+                f"{f(b, 'plate', '{:.0f}')} |",
+                flush=True,
+            )
+    print(
+        f"\nCPU ratio other/base: median {statistics.median(ratios):.2f}, "
+        f"max {max(ratios):.2f}. load {os.getloadavg()}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
