@@ -639,9 +639,9 @@ def _meal_rules(
 def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:
     """Append ``row`` unless a gram cap on the same foods of the meal is tighter.
 
-    Two gram caps on one set of foods (``plate_total``, grown with energy, and
-    ``plate_ceiling``, fixed) hold as the tighter one: a second row that can
-    never bind would only change the model HiGHS and CBC search.
+    Two gram caps on one set of foods (a caller's caps file may hold a grown
+    and a fixed one for the same plate) hold as the tighter one: a second row
+    that can never bind would only change the model HiGHS and CBC search.
     """
     if row.max_grams is None or row.max_items is not None:
         rows.append(row)

@@ -134,40 +134,6 @@ def test_energy_scaled_caps_grow_for_larger_eaters_only() -> None:
     assert "fat_item" not in scaled
 
 
-def test_a_large_eaters_plate_stops_at_the_ceiling() -> None:
-    """plate_total grows with energy; plate_ceiling does not (868 g lunches)."""
-    plates = {c.cap_id: c for c in load_caps() if c.kind == "plate"}
-    total, ceiling = plates["plate_total"], plates["plate_ceiling"]
-    assert total.scales
-    assert not ceiling.scales
-    assert total.values == ceiling.values == frozenset({"lunch", "dinner"})
-    assert total.max_grams is not None
-    assert ceiling.max_grams is not None
-    # The ceiling binds only for larger eaters, and then whatever their energy.
-    assert total.max_grams < ceiling.max_grams <= 750
-    big = energy_scale(2700, 3300) * total.max_grams
-    assert min(big, ceiling.max_grams) == ceiling.max_grams
-
-
-def test_two_plate_caps_are_one_row_the_tighter() -> None:
-    """plate_total and plate_ceiling hold as the tighter one, one row a meal."""
-    from mealplan._planner import parse_request, resolve_targets
-    from mealplan._problem import build_problem
-
-    table = mealplan.load_foods()
-    for person, kept in (
-        ({"age": 35, "sex": "female"}, "plate_total"),
-        ({"age": 15, "sex": "male"}, "plate_ceiling"),
-    ):
-        req = parse_request({"person": person})
-        problem = build_problem(req, resolve_targets(req, table), table)
-        assert problem.structure is not None
-        rows = [r for r in problem.structure.meal_caps if "plate" in r.cap_id]
-        assert sorted(r.meal for r in rows) == [1, 2], rows
-        assert {r.cap_id for r in rows} == {kept}
-        assert all(r.max_grams is not None and r.max_grams <= 750 for r in rows)
-
-
 def test_grain_sides_are_1_5_cups_at_2000_kcal_and_2_cups_above() -> None:
     """A grown cap in portions is served by the half cup, never 1.8 cups."""
     (cap,) = [c for c in load_caps() if c.cap_id == "grain_side_cups"]
