@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
 from mealplan._deadline import Deadline
@@ -298,7 +299,14 @@ def _guided(
     """
     minimise = goal is None or not goal.maximise
     backend = make_backend(SolverName.HIGHS)
-    lp_model = formulate(problem, goal, relax=True)
+    # A feasibility question (the diagnosis's checks, the advice's re-plans)
+    # has no objective to pick foods by: its relaxation's support and reduced
+    # costs would be arbitrary, and the full MILP left to find a plan blind
+    # (the hard day of issue 15 with 5 foods: 10 s CPU). The relaxation under
+    # the plan's own objective picks typical foods (0.4 s); the restricted
+    # MILPs still stop at their first plan.
+    feasibility = goal is not None and goal.kind is GoalKind.NONE
+    lp_model = formulate(problem, None if feasibility else goal, relax=True)
     lp, lp_result = _run(
         problem,
         lp_model,
@@ -310,7 +318,7 @@ def _guided(
         return lp
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
         return None
-    bound = lp.objective
+    bound = 0.0 if feasibility else lp.objective
     pinned = {f for f, _, _ in problem.pins}
     support = {f for (_, _, f), u in lp.units.items() if u > 1e-6} | pinned
     support |= problem.supplements
