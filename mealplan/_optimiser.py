@@ -330,6 +330,9 @@ def _guided(
         candidates.append(wider)
     best: Solution | None = None
     tried: set[frozenset[int]] = set()
+    empty: set[frozenset[int]] = set()
+    """Restrictions proven to hold no plan (a feasibility question's cutoff
+    prunes no plan, so its restriction's infeasible verdict is final)."""
     # A restricted plan is the answer only within the gap test of the LP
     # bound; HiGHS prunes everything worse, so a restriction whose optimum
     # is far off ends (infeasible) at once instead of proving its own bad
@@ -348,6 +351,8 @@ def _guided(
         tried.add(frozenset(foods))
         small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance, cutoff)
         _add_times(small, lp)
+        if feasibility and small.status is SolveStatus.INFEASIBLE:
+            empty.add(frozenset(foods))
         if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             continue
         small.status = SolveStatus.FEASIBLE  # optimal for the restriction only
@@ -356,7 +361,7 @@ def _guided(
             best = small
         if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
             return small
-    if cutoff is not None and not deadline.expired:
+    if cutoff is not None and not deadline.expired and frozenset(wider) not in empty:
         # No restriction holds a plan within the gap test: the full MILP
         # decides, started from the widest restriction's own best plan.
         small = _restricted(problem, goal, wider, deadline, mip_gap, tolerance)
