@@ -412,8 +412,9 @@ def _week_witness(
     """
     from mealplan._deadline import Deadline
     from mealplan._optimiser import Solution, SolveStatus, solve
-    from mealplan._planner import _day_by_day, _separable
+    from mealplan._planner import _first_plan, _separable
     from mealplan._problem import Restrictions, build_problem
+    from mealplan._weekly_seed import NoRotation
 
     if problem.impossible:
         return False
@@ -430,7 +431,13 @@ def _week_witness(
         ).status
         if status is SolveStatus.INFEASIBLE:
             return False
-    start = _day_by_day(req, targets, table, clock, wider=wider)
+    try:
+        # Day-plans in rotation (two daily solves for a week), else the days
+        # one at a time: plan()'s own first plan, which meets every rule of
+        # the whole plan by construction.
+        start = _first_plan(req, targets, table, clock, wider=wider)
+    except NoRotation:
+        return False  # proven: a base no day does without, on too few days
     if start is None:
         return None
     return Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)
