@@ -361,12 +361,9 @@ def _floor_plans(ctx: Context, floor: int) -> bool | None:
     that is left: under load its share alone was too short to verify it.
     """
     share = ctx.oracle.left()
-    until, ctx.oracle.until = ctx.oracle.until, None
-    try:
-        ctx.oracle.until = time.monotonic() + max(share, ctx.oracle.left() / 2)
-        return ctx.oracle.feasible({"max_foods": floor})
-    finally:
-        ctx.oracle.until = until
+    everything = ctx.oracle.left(ctx.oracle.deadline)
+    until = time.monotonic() + max(share, everything / 2)
+    return ctx.oracle.feasible({"max_foods": floor}, until=until)
 
 
 def _max_foods(ctx: Context) -> Found:

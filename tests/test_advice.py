@@ -351,7 +351,13 @@ class _RuleOracle(Oracle):
     diet) are allowed, at least 6 foods a day, and at most one exclusion."""
 
     def run(
-        self, patch: Any, goal: tuple[str, str] = ("min", "none")
+        self,
+        patch: Any,
+        goal: tuple[str, str] = ("min", "none"),
+        cap: float | None = None,
+        *,
+        quick: bool = False,
+        until: float | None = None,
     ) -> mealplan.MealPlan | bool | None:
         r = merge_patch(self.base, patch)
         self.solves += 1
