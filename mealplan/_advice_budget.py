@@ -3,11 +3,12 @@
 The cheapest whole plan of a week (what one day's advice solves for) is a
 slow optimisation: days planned by cost each run to their limit, and the
 whole-plan model's proofs take tens of seconds. Instead the oracle's quick
-week check plans the days one at a time by cost, without the budget: each
-day a cheap plan meeting every rule of the whole plan (variety, no repeated
-meal), so the dearest of its days is a daily budget the week is verified to
-plan with. A few bisection steps below it follow, each a quick week check
-under the trial budget: a plan verifies the lower budget; a failure proves
+week check plans the days by cost, without the budget (plan()'s first plan:
+day-plans in rotation, else one day at a time): each day a cheap plan
+meeting every rule of the whole plan (variety, no repeated meal), so the
+dearest of its days is a daily budget the week is verified to plan with. A
+few bisection steps below it follow, each a quick week check under the
+trial budget: a plan verifies the lower budget; a failure proves
 nothing unless a single day alone has no plan under it (then no week has
 either). The advice is marked smallest only when a cent less was proven to
 have no plan, which a week rarely is.

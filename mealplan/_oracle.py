@@ -142,9 +142,9 @@ class Oracle:
         ``goal`` picks which plan is the witness (the cheapest, say); the
         default takes the first plan that meets every constraint. ``cap``
         bounds this solve's seconds (a goal's optimum is welcome, not needed).
-        ``quick``: for a plan of several days, only the days planned one at
-        a time (seconds less than the whole-plan model); None when that
-        fails, which proves nothing. ``until``: this solve may run to that
+        ``quick``: for a plan of several days, only plan()'s first plan
+        (day-plans in rotation, else the days one at a time: seconds less
+        than the whole-plan model); None when that fails, which proves nothing. ``until``: this solve may run to that
         ``time.monotonic()`` value instead of the current share's end (never
         past the deadline).
         """
@@ -419,10 +419,11 @@ def _week_witness(
     """Answer a multi-day request the way plan() finds its first plan.
 
     A day that has no plan on its own proves the whole plan has none (for a
-    plan without day-specific rules); otherwise the days planned one at a
-    time, each banning the foods that reached their variety limit, meet
-    every rule of the whole plan by construction: a witness found in a
-    fraction of the whole-plan model's time. None: ask the whole model.
+    plan without day-specific rules); otherwise day-plans in rotation, or
+    the days planned one at a time, each banning the foods that reached
+    their variety limit, meet every rule of the whole plan by construction:
+    a witness found in a fraction of the whole-plan model's time. None: ask
+    the whole model.
     """
     from mealplan._deadline import Deadline
     from mealplan._optimiser import Solution, SolveStatus, solve
