@@ -16,6 +16,7 @@ have no plan, which a week rarely is.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from mealplan._models import MealPlan
@@ -42,7 +43,12 @@ def _cheap_week(ctx: Context) -> float | bool | None:
     to plan with.
     """
     patch = {"budget_per_day": None, "objective": "cost"}
-    week = ctx.oracle.run(patch, quick=True)
+    # The week's one verified budget: like the food-count floor, it may run
+    # past this group's share, up to half of all that is left (cut short, it
+    # starts over in the retry, and the $1 week got no advice at 10 s).
+    everything = ctx.oracle.left(ctx.oracle.deadline)
+    until = time.monotonic() + max(ctx.oracle.left(), everything / 2)
+    week = ctx.oracle.run(patch, quick=True, until=until)
     if week is None and ctx.oracle.left() >= _MIN_LEFT:
         # The days one at a time found none (a small table's variety rule):
         # any plan of the whole model will do, its dearest day the budget.
