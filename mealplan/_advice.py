@@ -186,8 +186,9 @@ def _within(ctx: Context, others: dict[str, Any], group: str) -> Suggestion | No
         targets = {b.nutrient: b for b in resolve_targets(request, ctx.table).bounds}
     except MealPlanError:
         return None
-    oracle = type(ctx.oracle)(request, ctx.table, ctx.oracle.deadline)
-    oracle.until = ctx.oracle.until
+    oracle = type(ctx.oracle)(
+        request, ctx.table, ctx.oracle.deadline, until=ctx.oracle.until
+    )
     sub = Context(request, ctx.table, targets, ctx.safety, oracle)
     found = relax_group(sub, group).suggestion
     ctx.oracle.timed_out = ctx.oracle.timed_out or oracle.timed_out
@@ -273,10 +274,14 @@ def advise(
         if pill.verified and bound is not None and _dri_minimum(bound):
             found[group] = Found()
     order = [g for g in order if g not in found]
+    # The priced-foods filter under a budget needs no search (the budget's
+    # advice covers it): no share of the time (the $1 week's budget got a
+    # quarter of what was left instead of a third, too little for its week).
+    free = {"priced"} if request.budget_per_day is not None else set()
     for k, group in enumerate(order):
         # Each group gets an equal share of the time left (one more share
         # is kept for a combination), so one hard search cannot starve the rest.
-        ctx.oracle.share(len(order) - k + 1)
+        ctx.oracle.share(len([g for g in order[k:] if g not in free]) + 1)
         was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
         found[group] = relax_group(ctx, group)
         cut[group], ctx.oracle.timed_out = (

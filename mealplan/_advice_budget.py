@@ -3,11 +3,12 @@
 The cheapest whole plan of a week (what one day's advice solves for) is a
 slow optimisation: days planned by cost each run to their limit, and the
 whole-plan model's proofs take tens of seconds. Instead the oracle's quick
-week check plans the days one at a time by cost, without the budget: each
-day a cheap plan meeting every rule of the whole plan (variety, no repeated
-meal), so the dearest of its days is a daily budget the week is verified to
-plan with. A few bisection steps below it follow, each a quick week check
-under the trial budget: a plan verifies the lower budget; a failure proves
+week check plans the days by cost, without the budget (plan()'s first plan:
+day-plans in rotation, else one day at a time): each day a cheap plan
+meeting every rule of the whole plan (variety, no repeated meal), so the
+dearest of its days is a daily budget the week is verified to plan with. A
+few bisection steps below it follow, each a quick week check under the
+trial budget: a plan verifies the lower budget; a failure proves
 nothing unless a single day alone has no plan under it (then no week has
 either). The advice is marked smallest only when a cent less was proven to
 have no plan, which a week rarely is.
@@ -15,6 +16,7 @@ have no plan, which a week rarely is.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from mealplan._models import MealPlan
@@ -41,7 +43,12 @@ def _cheap_week(ctx: Context) -> float | bool | None:
     to plan with.
     """
     patch = {"budget_per_day": None, "objective": "cost"}
-    week = ctx.oracle.run(patch, quick=True)
+    # The week's one verified budget: like the food-count floor, it may run
+    # past this group's share, up to half of all that is left (cut short, it
+    # starts over in the retry, and the $1 week got no advice at 10 s).
+    everything = ctx.oracle.left(ctx.oracle.deadline)
+    until = time.monotonic() + max(ctx.oracle.left(), everything / 2)
+    week = ctx.oracle.run(patch, quick=True, until=until)
     if week is None and ctx.oracle.left() >= _MIN_LEFT:
         # The days one at a time found none (a small table's variety rule):
         # any plan of the whole model will do, its dearest day the budget.

@@ -142,6 +142,7 @@ class FoodTable:
         # Mention models are built on first use (building the pydantic model
         # is a noticeable part of a cold start, and a plan never needs them).
         self._mentions_by_food: dict[str, list[Mention]] | None = None
+        self._fortified: np.ndarray | None = None
         self._frame: pd.DataFrame | None = None
         self._portions_frame: pd.DataFrame | None = None
         self._mentions_frame: pd.DataFrame | None = None
@@ -156,6 +157,7 @@ class FoodTable:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_supplements", None)
+        self.__dict__.setdefault("_fortified", None)
         for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
             array.flags.writeable = False
 
@@ -747,7 +749,17 @@ class FoodTable:
 
             keep &= ~excluded_mask(self, entries)
         if not allow_fortified:
-            fortified = np.array(
+            keep &= ~self._fortified_mask()
+        return [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
+
+    def _fortified_mask(self) -> np.ndarray:
+        # Computed once per table: the diagnosis asks for it in every model it
+        # builds, and the words' regex over every row was a third of the
+        # build's time (a table's columns never change).
+        mask = self._fortified
+        if mask is None:
+            cols = self._columns
+            mask = np.array(
                 [
                     bool(f) or bool(_FORTIFIED_WORDS.search(f"{n} | {d}"))
                     for f, n, d in zip(
@@ -759,8 +771,9 @@ class FoodTable:
                 ],
                 dtype=bool,
             )
-            keep &= ~fortified
-        return [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
+            mask.flags.writeable = False
+            self._fortified = mask
+        return mask
 
 
 def load_foods(

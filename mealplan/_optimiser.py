@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
 from mealplan._deadline import Deadline
@@ -307,7 +308,14 @@ def _guided(
     """
     minimise = goal is None or not goal.maximise
     backend = make_backend(SolverName.HIGHS)
-    lp_model = formulate(problem, goal, relax=True)
+    # A feasibility question (the diagnosis's checks, the advice's re-plans)
+    # has no objective to pick foods by: its relaxation's support and reduced
+    # costs would be arbitrary, and the full MILP left to find a plan blind
+    # (the hard day of issue 15 with 5 foods: 10 s CPU). The relaxation under
+    # the plan's own objective picks typical foods (0.4 s); the restricted
+    # MILPs still stop at their first plan.
+    feasibility = goal is not None and goal.kind is GoalKind.NONE
+    lp_model = formulate(problem, None if feasibility else goal, relax=True)
     lp, lp_result = _run(
         problem,
         lp_model,
@@ -319,7 +327,7 @@ def _guided(
         return lp
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
         return None
-    bound = lp.objective
+    bound = 0.0 if feasibility else lp.objective
     pinned = {f for f, _, _ in problem.pins}
     support = {f for (_, _, f), u in lp.units.items() if u > 1e-6} | pinned
     support |= problem.supplements
@@ -329,6 +337,9 @@ def _guided(
     wider = support | _lowest_reduced_costs(lp_model, lp_result, support, widen)
     best: Solution | None = None
     tried: set[frozenset[int]] = set()
+    empty: set[frozenset[int]] = set()
+    """Restrictions proven to hold no plan (a feasibility question's cutoff
+    prunes no plan, so its restriction's infeasible verdict is final)."""
     # A restricted plan is the answer only within the gap test of the LP
     # bound; HiGHS prunes everything worse, so a restriction whose optimum
     # is far off ends (infeasible) at once instead of proving its own bad
@@ -358,6 +369,8 @@ def _guided(
         tried.add(frozenset(foods))
         small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance, cutoff)
         _add_times(small, lp)
+        if feasibility and small.status is SolveStatus.INFEASIBLE:
+            empty.add(frozenset(foods))
         if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             continue
         small.status = SolveStatus.FEASIBLE  # optimal for the restriction only
@@ -366,7 +379,7 @@ def _guided(
             best = small
         if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
             return small
-    if cutoff is not None and not deadline.expired:
+    if cutoff is not None and not deadline.expired and frozenset(wider) not in empty:
         # No restriction holds a plan within the gap test: the full MILP
         # decides, started from the widest restriction's own best plan.
         small = _restricted(problem, goal, wider, deadline, mip_gap, tolerance)

@@ -92,7 +92,14 @@ def oracle_mode() -> Iterator[None]:
 class Oracle:
     """Whether the request with a patch applied has a plan, against a deadline."""
 
-    def __init__(self, request: PlanRequest, table: FoodTable, deadline: float):
+    def __init__(
+        self,
+        request: PlanRequest,
+        table: FoodTable,
+        deadline: float,
+        *,
+        until: float | None = None,
+    ):
         self.base = request.model_dump(mode="json", exclude_unset=True)
         self.request = request
         self.table = table
@@ -106,12 +113,14 @@ class Oracle:
         """Lower bounds on one day's cost its cheapest-plan solves proved (the LP)."""
         self.floor_bound: float | None = None
         """The best lower bound the last :meth:`below` proved (None: none)."""
-        self.until: float | None = None
+        self.until: float | None = until
         """An earlier end for the current part of the advice (one group's
         search), so a hard group cannot take the time of the others."""
 
-    def left(self) -> float:
-        end = self.deadline if self.until is None else min(self.deadline, self.until)
+    def left(self, until: float | None = None) -> float:
+        """Seconds left for a solve: to the current share's end, or ``until``."""
+        end = self.until if until is None else until
+        end = self.deadline if end is None else min(self.deadline, end)
         return end - time.monotonic()
 
     def share(self, parts: int) -> None:
@@ -126,20 +135,23 @@ class Oracle:
         cap: float | None = None,
         *,
         quick: bool = False,
+        until: float | None = None,
     ) -> MealPlan | bool | None:
         """Return a witness plan, False (infeasible or not accepted) or None (out of time).
 
         ``goal`` picks which plan is the witness (the cheapest, say); the
         default takes the first plan that meets every constraint. ``cap``
         bounds this solve's seconds (a goal's optimum is welcome, not needed).
-        ``quick``: for a plan of several days, only the days planned one at
-        a time (seconds less than the whole-plan model); None when that
-        fails, which proves nothing.
+        ``quick``: for a plan of several days, only plan()'s first plan
+        (day-plans in rotation, else the days one at a time: seconds less
+        than the whole-plan model); None when that fails, which proves nothing. ``until``: this solve may run to that
+        ``time.monotonic()`` value instead of the current share's end (never
+        past the deadline).
         """
         key = json.dumps([patch, goal, *(["quick"] if quick else [])], sort_keys=True)
         if key in self.cache:
             return self.cache[key]
-        left = self.left()
+        left = self.left(until)
         if left < _MIN_SOLVE:
             self.timed_out = True
             return None
@@ -159,15 +171,17 @@ class Oracle:
             # A patch the API rejects (never verified) or a solver failure.
             result = None
         self.solves += 1
-        if result is None and self.left() < _MIN_SOLVE:
+        if result is None and self.left(until) < _MIN_SOLVE:
             # Out of time: unknown, not cached (a later share may finish it).
             self.timed_out = True
             return result
         self.cache[key] = result
         return result
 
-    def feasible(self, patch: Mapping[str, Any]) -> bool | None:
-        result = self.run(patch)
+    def feasible(
+        self, patch: Mapping[str, Any], *, until: float | None = None
+    ) -> bool | None:
+        result = self.run(patch, until=until)
         return result if result is None or isinstance(result, bool) else True
 
     def below(
@@ -405,15 +419,17 @@ def _week_witness(
     """Answer a multi-day request the way plan() finds its first plan.
 
     A day that has no plan on its own proves the whole plan has none (for a
-    plan without day-specific rules); otherwise the days planned one at a
-    time, each banning the foods that reached their variety limit, meet
-    every rule of the whole plan by construction: a witness found in a
-    fraction of the whole-plan model's time. None: ask the whole model.
+    plan without day-specific rules); otherwise day-plans in rotation, or
+    the days planned one at a time, each banning the foods that reached
+    their variety limit, meet every rule of the whole plan by construction:
+    a witness found in a fraction of the whole-plan model's time. None: ask
+    the whole model.
     """
     from mealplan._deadline import Deadline
     from mealplan._optimiser import Solution, SolveStatus, solve
-    from mealplan._planner import _day_by_day, _separable
+    from mealplan._planner import _first_plan, _separable
     from mealplan._problem import Restrictions, build_problem
+    from mealplan._weekly_seed import NoRotation
 
     if problem.impossible:
         return False
@@ -430,7 +446,13 @@ def _week_witness(
         ).status
         if status is SolveStatus.INFEASIBLE:
             return False
-    start = _day_by_day(req, targets, table, clock, wider=wider)
+    try:
+        # Day-plans in rotation (two daily solves for a week), else the days
+        # one at a time: plan()'s own first plan, which meets every rule of
+        # the whole plan by construction.
+        start = _first_plan(req, targets, table, clock, wider=wider)
+    except NoRotation:
+        return False  # proven: a base no day does without, on too few days
     if start is None:
         return None
     return Solution(SolveStatus.FEASIBLE, units=dict(start), gap=None)

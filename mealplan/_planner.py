@@ -1068,19 +1068,15 @@ def diagnose(
             # Out of time: kept, its necessity assumed rather than proven.
             minimal = False
             assumed.add(group)
-    conflicts = [
-        _conflict(
-            g, req, targets, table, kept, groups, restrictions, reject, clock, measure
-        )
-        for g in kept
-    ]
+    conflict = _Found(
+        req, targets, table, tuple(kept), tuple(groups), restrictions, reject
+    )
+    conflicts = [_conflict(g, conflict, clock, measure) for g in kept]
     conflicts = [
         c.model_copy(update={"proven": False}) if g in assumed else c
         for g, c in zip(kept, conflicts, strict=True)
     ]
-    conflicts = _cover_words(
-        conflicts, req, targets, table, kept, groups, restrictions, reject
-    )
+    conflicts = _cover_words(conflicts, conflict)
     # A life-stage safety rule is no group the search may drop: name it when
     # its foods would let the conflict plan.
     safety = (
@@ -1115,18 +1111,26 @@ def _cover_start(
     return sorted(start, key=lambda g: g.order)
 
 
-def _cover_words(
-    conflicts: list[Conflict],
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    kept: Sequence[ConstraintGroup],
-    groups: Sequence[ConstraintGroup],
-    restrictions: Restrictions | None,
-    reject: Sequence[tuple[int | None, int | None, str]],
-) -> list[Conflict]:
+@dataclasses.dataclass(frozen=True)
+class _Found:
+    """A conflict the deletion filter found, and the request it was found in."""
+
+    req: PlanRequest
+    targets: NutrientTargets
+    table: FoodTable
+    kept: tuple[ConstraintGroup, ...]
+    """The conflict's groups."""
+    groups: tuple[ConstraintGroup, ...]
+    """Every group of the request."""
+    restrictions: Restrictions | None
+    reject: Sequence[tuple[int | None, int | None, str]]
+
+
+def _cover_words(conflicts: list[Conflict], found: _Found) -> list[Conflict]:
     """Say which need too few foods miss, when the conflict is that proof's."""
-    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    req, targets, table = found.req, found.targets, found.table
+    kept, groups, reject = found.kept, found.groups, found.reject
+    hard = dataclasses.replace(found.restrictions or Restrictions(), hard=True)
     off = set(groups) - set(kept)
     short = shortfalls(
         build_problem(
@@ -1184,25 +1188,28 @@ def _fmt(x: float) -> str:
 
 def _conflict(
     typed: ConstraintGroup,
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    kept: Sequence[ConstraintGroup],
-    groups: Sequence[ConstraintGroup],
-    restrictions: Restrictions | None,
-    reject: Sequence[tuple[int | None, int | None, str]],
+    found: _Found,
     deadline: Deadline,
     measure: bool = True,
 ) -> Conflict:
     group = typed.name
+    req, targets, table = found.req, found.targets, found.table
 
     def best(goal: tuple[str, str]) -> float | None:
         if not measure:
             return None
-        others = [g for g in kept if g != typed]
-        disabled = set(groups) - set(others)
+        others = [g for g in found.kept if g != typed]
+        disabled = set(found.groups) - set(others)
         sol = _solve_without(
-            req, targets, table, disabled, restrictions, reject, goal, 1e-3, deadline
+            req,
+            targets,
+            table,
+            disabled,
+            found.restrictions,
+            found.reject,
+            goal,
+            1e-3,
+            deadline,
         )
         if (
             sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)

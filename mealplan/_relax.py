@@ -361,12 +361,9 @@ def _floor_plans(ctx: Context, floor: int) -> bool | None:
     that is left: under load its share alone was too short to verify it.
     """
     share = ctx.oracle.left()
-    until, ctx.oracle.until = ctx.oracle.until, None
-    try:
-        ctx.oracle.until = time.monotonic() + max(share, ctx.oracle.left() / 2)
-        return ctx.oracle.feasible({"max_foods": floor})
-    finally:
-        ctx.oracle.until = until
+    everything = ctx.oracle.left(ctx.oracle.deadline)
+    until = time.monotonic() + max(share, everything / 2)
+    return ctx.oracle.feasible({"max_foods": floor}, until=until)
 
 
 def _max_foods(ctx: Context) -> Found:
@@ -408,6 +405,14 @@ def _max_foods(ctx: Context) -> Found:
     else:
         found = _gallop(lambda n: ctx.oracle.feasible({"max_foods": n}), old + 1, 100)
         n, verified, smallest = found  # type: ignore[assignment]
+        if not verified:
+            # Out of time before any count planned: the search's upper end
+            # (100 foods a day) is no advice (the 3-foods day was offered it).
+            return Found(
+                note="The time limit ran out before a number of foods a day "
+                "was verified.",
+                timed_out=True,
+            )
     if n is None or n > 100:
         return Found(note="No number of foods a day alone gives a plan.")
     text = f"allow up to {n} foods a day (from {old})"

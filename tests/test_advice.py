@@ -35,7 +35,10 @@ def table() -> FoodTable:
 
 def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
     try:
-        mealplan.plan(request, table)
+        # The first plan (mip_gap 1) ends a drawn request that turns out
+        # feasible at once (a 2-day one otherwise optimised for its 60 s);
+        # a diagnosis does not depend on the gap.
+        mealplan.plan({"mip_gap": 1.0, **request}, table)
     except InfeasiblePlanError as exc:
         return exc.diagnosis
     except mealplan.RequestError:
@@ -49,7 +52,8 @@ def _plans(request: dict[str, Any], table: FoodTable) -> bool:
     # As the advice's oracle: an infeasible request skips its own diagnosis.
     try:
         with oracle_mode():
-            mealplan.plan({**request, "time_limit": 60}, table)
+            # Any plan answers: the first one (mip_gap 1).
+            mealplan.plan({"mip_gap": 1.0, **request, "time_limit": 60}, table)
     except InfeasiblePlanError:
         return False
     return True
@@ -347,7 +351,13 @@ class _RuleOracle(Oracle):
     diet) are allowed, at least 6 foods a day, and at most one exclusion."""
 
     def run(
-        self, patch: Any, goal: tuple[str, str] = ("min", "none")
+        self,
+        patch: Any,
+        goal: tuple[str, str] = ("min", "none"),
+        cap: float | None = None,
+        *,
+        quick: bool = False,
+        until: float | None = None,
     ) -> mealplan.MealPlan | bool | None:
         r = merge_patch(self.base, patch)
         self.solves += 1

@@ -9,6 +9,7 @@ times: the verdicts below hold at any load.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import time
 from typing import Any
 
@@ -21,9 +22,11 @@ import mealplan
 from mealplan import _optimiser
 from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
+from mealplan._cli import main
 from mealplan._cover import conflict_start, fewest_foods, shortfalls
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
+from mealplan._models import Diagnosis
 from mealplan._optimiser import SolveStatus, make_backend, solve
 from mealplan._oracle import Oracle
 from mealplan._planner import diagnose, parse_request, resolve_targets
@@ -170,6 +173,30 @@ def test_the_hard_day_advice_is_the_floor_verified_and_smallest() -> None:
     assert found.suggestion.verified
     # Verified: the oracle re-planned the whole request with the patch.
     assert found.suggestion.smallest
+
+
+def test_the_hard_day_advice_followed_literally_gives_a_plan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Issue 16: the whole diagnosis offers --max-foods 5, verified and proven
+    # smallest, and that flag as it stands plans. A generous limit, checked
+    # not to have run out, so the verdict is not the clock's; the first plan
+    # (--mip-gap 1) is all the check needs.
+    argv = shlex.split(
+        "plan --age 73 --sex female --diet pescatarian --no-fortified "
+        "--max-foods 4 --time-limit 60 --mip-gap 1 --format json"
+    )
+    assert main(argv) == 1
+    diagnosis = Diagnosis.model_validate_json(capsys.readouterr().out)
+    assert not any("time limit ran out during" in n for n in diagnosis.advice_notes)
+    best = diagnosis.suggestions[0]
+    assert (best.flag, best.patch) == ("--max-foods 5", {"max_foods": 5})
+    assert best.verified
+    assert best.smallest
+    assert main([*argv, *shlex.split(best.flag)]) == 0
+    plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
+    assert plan.request.max_foods == 5
+    assert all(len({i.food_id for i in d.items}) <= 5 for d in plan.days)
 
 
 def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
