@@ -699,9 +699,10 @@ def _notes(
         )
     if req.portion_mode is PortionMode.QUARTER:
         notes.append(
-            "Quarter portions (countable foods such as a banana or an egg in "
-            "half pieces) are the default at ages 1-3: a toddler's serving is "
-            "about a quarter of an adult's (AAP); set portion_mode to choose."
+            "Quarter portions are the default at ages 1-3 (a toddler's serving "
+            "is about a quarter of an adult's, AAP): countable foods over 50 g, "
+            "such as a banana, in half pieces, an egg or a slice of bread whole; "
+            "set portion_mode to choose."
         )
     return notes
 
