@@ -438,7 +438,11 @@ def _add_request_fields(p: argparse.ArgumentParser) -> None:
         default=None,
         help="no budget (budget_per_day=null)",
     )
-    add("--portion-mode", metavar="MODE", help="whole, half (default) or continuous")
+    add(
+        "--portion-mode",
+        metavar="MODE",
+        help="whole, half (default; quarter at ages 1-3), quarter or continuous",
+    )
     add(
         "--no-portion-limits",
         action="store_true",

@@ -47,6 +47,7 @@ from mealplan._structure import (
     is_milk_drink,
     is_protein_main,
     load_caps,
+    piece_step,
     raw_flags,
 )
 
@@ -176,6 +177,9 @@ class StructureData:
     """Base id per candidate (one form a day, bases in the variety rule)."""
     whole: NDArray[np.bool_] | None = None
     """Whole portions only (``structure:portions``)."""
+    halves: NDArray[np.bool_] | None = None
+    """Of the ``whole`` foods, those served in half pieces (``portion_mode``
+    quarter, pieces over :data:`~mealplan._structure.HALF_PIECE_GRAMS`)."""
     like: NDArray[np.float64] | None = None
     """1.0 for foods the request likes."""
     jitter: NDArray[np.float64] | None = None
@@ -430,7 +434,9 @@ def prepare(
         lookup = {b: j for j, b in enumerate(sorted(set(names)))}
         base = np.array([lookup[b] for b in names], dtype=np.int64)
     whole = None
-    if table.has_column("whole_units") and request.portion_mode.value == "half":
+    halves = None
+    mode = request.portion_mode.value
+    if table.has_column("whole_units") and mode in ("half", "quarter"):
         flags = table.flags("whole_units")
         cats = table.texts("category")
         counted = np.array(
@@ -442,12 +448,15 @@ def prepare(
         )
         if counted.any() and impose("portions"):
             whole = counted
+            pieces = [table.default_portion(fid)[1] for fid in candidates]
+            halves = np.array([piece_step(mode, g) < 1.0 for g in pieces]) & whole
     return StructureData(
         parts=parts,
         companions=companions,
         meal_caps=meal_caps,
         base=base,
         whole=whole,
+        halves=halves,
         like=like,
         jitter=jitter,
         milk=milk,

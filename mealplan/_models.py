@@ -378,6 +378,20 @@ class PortionMode(StrEnum):
     WHOLE = "whole"
     HALF = "half"
     CONTINUOUS = "continuous"
+    QUARTER = "quarter"
+    """Quarter servings (countable foods in half pieces): the default at ages
+    1-3, whose servings are about a quarter of an adult's (AAP)."""
+
+
+PORTION_STEPS: dict[PortionMode, float] = {
+    PortionMode.WHOLE: 1.0,
+    PortionMode.HALF: 0.5,
+    PortionMode.QUARTER: 0.25,
+}
+"""The portion step of each quantised mode (a food's default portion is 1)."""
+
+TODDLER_AGES: tuple[float, float] = (1.0, 4.0)
+"""Ages 1-3 (years, upper bound excluded): quarter servings by default."""
 
 
 class SolverName(StrEnum):
@@ -632,7 +646,12 @@ class PlanRequest(_Model):
     ] = None
     max_foods: Annotated[int | None, Field(strict=True, ge=1, le=100)] = 12
     objective: Objective = Objective.TYPICAL
-    portion_mode: PortionMode = PortionMode.HALF
+    portion_mode: PortionMode = Field(
+        default=PortionMode.HALF,
+        description="How amounts are quantised: 'half' servings (the default), "
+        "'whole', 'continuous', or 'quarter' (countable foods in half pieces), "
+        "the default for a person aged 1-3 when the request does not set it.",
+    )
     portion_limits: bool = True
     macro_limits: bool = True
     absorbable_calcium: bool = Field(
@@ -724,6 +743,25 @@ class PlanRequest(_Model):
         "seed drawn from the person, diet and allergies (different people get "
         "different plans, the same person the same plan); without it, none.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _toddler_portions(cls, data: Any) -> Any:
+        # Ages 1-3 eat about a quarter of an adult serving (AAP): quarter
+        # servings unless the caller chose a mode. Set before validation, so
+        # the request (and the plan's echo of it) says so explicitly.
+        if not isinstance(data, dict) or "portion_mode" in data:
+            return data
+        person = data.get("person")
+        age = (
+            person.get("age")
+            if isinstance(person, dict)
+            else getattr(person, "age", None)
+        )
+        low, high = TODDLER_AGES
+        if isinstance(age, int | float) and low <= age < high:
+            return {**data, "portion_mode": PortionMode.QUARTER}
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> PlanRequest:
@@ -957,9 +995,7 @@ class MealPlan(_Model):
         meals = (
             None if self.request.meals is None else {m.name for m in self.request.meals}
         )
-        step = {PortionMode.HALF: 0.5, PortionMode.WHOLE: 1.0}.get(
-            self.request.portion_mode
-        )
+        step = PORTION_STEPS.get(self.request.portion_mode)
         for number, day in enumerate(self.days, start=1):
             if step is not None:
                 for item in day.items:

@@ -97,6 +97,8 @@ if TYPE_CHECKING:
 __all__ = ["parse_request", "plan", "regenerate", "resolve_targets"]
 
 _TOL = 1e-6
+_MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
+"""The plan notes' word for each quantised portion mode."""
 
 
 def _loc(err: Mapping[str, Any]) -> str:
@@ -692,8 +694,15 @@ def _notes(
             )
     if req.portion_mode.value != "continuous":
         notes.append(
-            f"Amounts are {'half' if req.portion_mode.value == 'half' else 'whole'} "
+            f"Amounts are {_MODE_WORDS[req.portion_mode.value]} "
             "household portions from USDA SR28 measures."
+        )
+    if req.portion_mode is PortionMode.QUARTER:
+        notes.append(
+            "Quarter portions are the default at ages 1-3 (a toddler's serving "
+            "is about a quarter of an adult's, AAP): countable foods over 50 g, "
+            "such as a banana, in half pieces, an egg or a slice of bread whole; "
+            "set portion_mode to choose."
         )
     return notes
 
@@ -861,7 +870,9 @@ def regenerate(
     m0 = meal_idx[meal] if meal is not None else None
     rejects = [(d0, m0, fid) for fid in reject]
     integer = req.portion_mode is not PortionMode.CONTINUOUS
-    per_portion = 2.0 if req.portion_mode is PortionMode.HALF else 1.0
+    per_portion = {PortionMode.HALF: 2.0, PortionMode.QUARTER: 4.0}.get(
+        req.portion_mode, 1.0
+    )
     fixed = []
     for item in previous.items:
         units = item.portions * per_portion

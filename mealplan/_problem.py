@@ -603,7 +603,7 @@ def build_problem(
     )
     mode = request.portion_mode
     integer = mode is not PortionMode.CONTINUOUS
-    units_per_portion = 2.0 if mode is PortionMode.HALF else 1.0
+    units_per_portion = {PortionMode.HALF: 2.0, PortionMode.QUARTER: 4.0}.get(mode, 1.0)
     unit_grams = portion_grams / units_per_portion
 
     energy = table.numbers(Nutrient.ENERGY.value)[rows]

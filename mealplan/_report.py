@@ -154,6 +154,10 @@ def portions_text(portions: float, description: str) -> str:
         count = str(whole)
     elif math.isclose(frac, 0.5, abs_tol=1e-6):
         count = f"{whole or ''}½"
+    elif math.isclose(frac, 0.25, abs_tol=1e-6):
+        count = f"{whole or ''}¼"  # quarter servings (ages 1-3)
+    elif math.isclose(frac, 0.75, abs_tol=1e-6):
+        count = f"{whole or ''}¾"
     else:
         count = f"{portions:.2f}".rstrip("0").rstrip(".")
     return f"{count} x {description}"

@@ -134,6 +134,19 @@ DEFECTS: tuple[str, ...] = (
 reads as meals a person would eat)."""
 
 MIN_MAIN_MEAL_PROTEIN_G = 10.0
+HALF_PIECE_GRAMS = 50.0
+"""Under ``portion_mode`` quarter (ages 1-3 by default), a countable food whose
+piece weighs more than this comes in half pieces (half a banana, apple or
+chicken thigh: a large banana is a cup of fruit, MyPlate's whole day at 2-3);
+a lighter piece stays whole (an egg, a slice of bread, an apricot: one is a
+MyPlate ounce-equivalent, within a 2-3-year-old's 2 oz protein, 3 oz grains)."""
+
+
+def piece_step(portion_mode: str, piece_grams: float) -> float:
+    """Return the smallest amount of a countable food, in its pieces."""
+    return 0.5 if portion_mode == "quarter" and piece_grams > HALF_PIECE_GRAMS else 1.0
+
+
 HALF_SERVED_CATEGORIES: frozenset[str] = frozenset()
 """Categories whose whole-unit foods are still served by the half (none now).
 
@@ -625,7 +638,14 @@ def realism_defects(
             meals.setdefault(item.meal, []).append((item.food_id, item.grams))
             day_bases.setdefault(f.base, set()).add(day.day)
             day_records.setdefault(item.food_id, set()).add(day.day)
-            _item_defects(item.food_id, item.grams, item.portions, f, caps, out)
+            _item_defects(
+                (item.food_id, plan.request.portion_mode.value),
+                item.grams,
+                item.portions,
+                f,
+                caps,
+                out,
+            )
         for items in meals.values():
             out["fat_or_sugar_item"] += _loose_fats(items, facts)
         out["two_forms_of_a_base"] += sum(len(v) - 1 for v in seen.values())
@@ -675,20 +695,23 @@ def _drink_defects(
 
 
 def _item_defects(
-    food_id: str,
+    food: tuple[str, str],
     grams: float,
     portions: float,
     f: FoodFacts,
     caps: Sequence[Cap],
     out: dict[str, int],
 ) -> None:
+    # ``food``: the food id and the plan's portion mode.
+    food_id, mode = food
     if "sugar" in f.roles:
         out["fat_or_sugar_item"] += 1
     elif COOKING_FAT_ROLE in f.roles:
         pass  # counted per meal: a fat with an item to go with is no defect
     elif f.roles and f.roles <= {"condiment"}:
         out["condiment_item"] += 1
-    if f.whole_units and abs(portions - round(portions)) > 1e-6:
+    step = piece_step(mode, grams / portions if portions > 0 else 0.0)
+    if f.whole_units and abs(portions / step - round(portions / step)) > 1e-6:
         out["fractional_whole_unit"] += 1
     for cap in caps:
         if cap.scope == "item" and _selected(cap, food_id, f):

@@ -272,7 +272,10 @@ def whole_units(b: ModelBuilder) -> None:
     ks = np.flatnonzero(s.whole[b.keys[:, 2]])
     if not len(ks):
         return
-    upp = p.units_per_portion
+    upp = np.full(len(ks), p.units_per_portion)
+    if s.halves is not None:
+        # Quarter servings: a large countable food in half pieces.
+        upp = np.where(s.halves[b.keys[ks, 2]], upp / 2, upp)
     w = b.add_columns(
         np.zeros(len(ks)),
         np.floor(p.max_units[b.keys[ks, 2]] / upp + 1e-9),
@@ -282,7 +285,7 @@ def whole_units(b: ModelBuilder) -> None:
     b.add_rows(
         np.concatenate([local, local]),
         np.concatenate([b.v[ks], w]),
-        np.concatenate([np.ones(len(ks)), np.full(len(ks), -upp)]),
+        np.concatenate([np.ones(len(ks)), -upp]),
         np.zeros(len(ks)),
         np.zeros(len(ks)),
         Block.WHOLE_UNIT,
@@ -294,7 +297,7 @@ def whole_units(b: ModelBuilder) -> None:
         b.add_rows(
             np.concatenate([local, local]),
             np.concatenate([b.v[ks], b.y[ks]]),
-            np.concatenate([np.ones(len(ks)), np.full(len(ks), -upp)]),
+            np.concatenate([np.ones(len(ks)), -upp]),
             np.zeros(len(ks)),
             np.full(len(ks), INF),
             Block.WHOLE_UNIT,

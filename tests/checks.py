@@ -265,7 +265,7 @@ def check_plan(
     targets = plan.targets
     assert len(plan.days) == req.days
     meals = {m.name: m for m in req.meals or []}
-    step = {"half": 0.5, "whole": 1.0}.get(req.portion_mode.value)
+    step = {"half": 0.5, "whole": 1.0, "quarter": 0.25}.get(req.portion_mode.value)
     days_per_food: Counter[str] = Counter()
     # Life-stage safety rules and free_from needs: never a candidate.
     ruled_out = set(unsafe_foods(table, life_stages(req.person)))
@@ -707,7 +707,12 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 assert item.part_of is not None, (day.day, item.meal, item.food_id)
             # Whole units for countable foods.
             if f["whole"] and req.portion_mode.value != "continuous":
-                assert math.isclose(item.portions, round(item.portions)), (
+                # Quarter servings (ages 1-3): a piece over 50 g (a banana)
+                # may be halved; a lighter one (an egg, a slice) stays whole.
+                piece = table.default_portion(item.food_id)[1]
+                half = req.portion_mode.value == "quarter" and piece > 50.0
+                pieces = item.portions * (2 if half else 1)
+                assert math.isclose(pieces, round(pieces)), (
                     item.food_id,
                     item.portions,
                 )

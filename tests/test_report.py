@@ -305,6 +305,8 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (0.5, "1 cup", "½ x 1 cup"),
         (1.5, "1 oz", "1½ x 1 oz"),
         (0.37, "100 g", "0.37 x 100 g"),
+        (0.25, "1 cup", "¼ x 1 cup"),
+        (1.75, "1 cup", "1¾ x 1 cup"),
     ],
 )
 def test_portions_text(portions: float, description: str, expected: str) -> None:
