@@ -104,13 +104,21 @@ def test_a_plan_stopped_by_the_absolute_tolerance_is_not_called_optimal() -> Non
 
 def test_a_week_reports_a_gap_against_a_proven_bound() -> None:
     foods = mealplan.load_foods()
-    request = {"person": {"age": 35, "sex": "female"}, "days": 4, "time_limit": 10}
+    # A loose gap under a generous limit: the plan stops once its bound is
+    # proven within it (2.3 s CPU quiet), so the verdict does not depend on
+    # machine speed (at the default 10 s, no plan at all at load 13).
+    request = {
+        "person": {"age": 35, "sex": "female"},
+        "days": 4,
+        "time_limit": 120,
+        "mip_gap": 0.5,
+    }
     result = mealplan.plan(request, foods)
     check_plan(result, foods)
     assert result.gap is not None
     assert result.gap >= 0.0
     if result.status is mealplan.PlanStatus.OPTIMAL:
-        assert result.gap <= 0.01 + 1e-9
+        assert result.gap <= 0.5 + 1e-9
     else:
         assert any("may not be optimal" in n for n in result.notes)
 
