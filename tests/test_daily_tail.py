@@ -40,15 +40,16 @@ def test_a_cutoff_test_stopped_by_its_node_limit_falls_through_to_a_valid_plan(
     check_plan(result, foods)
 
 
-def test_a_structured_day_widens_its_restriction_in_two_steps(
+def test_a_structured_day_widens_its_restriction_in_three_steps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Under the meal structure the gap test is tried on the relaxation's
-    # foods, then with the 30 foods of lowest reduced cost added; when both
-    # fail, the support with 60 added is solved without the cutoff
-    # (benchmarks/daily_tail.py: the smaller step passes the test more often,
-    # and sooner). With no nodes allowed every test fails, so all three run,
-    # each a superset of the one before.
+    # foods, then with each meal's 5 foods of lowest reduced cost added, then
+    # with the 30 of lowest reduced cost over the whole day; when all fail,
+    # the support with 60 added is solved without the cutoff
+    # (benchmarks/daily_tail.py: the smaller steps pass the test more often,
+    # and sooner; the per-meal step holds the pregnant day's plan). With no
+    # nodes allowed every test fails, so all four run.
     tests: list[set[int]] = []
     free: list[set[int]] = []
     run = _optimiser._run
@@ -67,8 +68,11 @@ def test_a_structured_day_widens_its_restriction_in_two_steps(
     foods = mealplan.load_foods()
     request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
     result = mealplan.plan({**request, "time_limit": 120, "mip_gap": 1.0}, foods)
-    assert len(tests) == 2
-    support, first = tests
+    assert len(tests) == 3
+    support, per_meal, first = tests
+    meals = len(result.request.meals or [])
+    assert support < per_meal
+    assert len(per_meal - support) <= _optimiser._WIDEN_PER_MEAL * meals
     assert support < first
     assert len(first - support) <= _optimiser._WIDEN_STRUCTURED_FIRST
     assert free, "the widest restriction was not solved without the cutoff"
