@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan import InfeasiblePlanError, PlanRequest, RequestError, load_foods
+from mealplan import PlanRequest, RequestError, load_foods
 from mealplan._cli import _request, build_parser, main
 from mealplan._formulation import Block, formulate
 from mealplan._norepeat import is_ruled
@@ -38,6 +38,7 @@ from tests.checks import (
     dri_ul,
     supplement_rows,
 )
+from tests.requesting import first_plan_or_none
 from tests.strategies import persons
 
 ADULT = {"age": 35, "sex": "female"}
@@ -388,15 +389,11 @@ def test_random_people_with_supplements_keep_every_supplement_ul(
         "supplements": True,
         "bounds": bounds,
         "portion_mode": portion_mode,
-        "time_limit": 120,
-        "mip_gap": 1.0,
     }
     table = load_foods()
-    try:
-        result = mealplan.plan(request, table)
-    except InfeasiblePlanError:
+    result = first_plan_or_none(request, table)
+    if result is None:
         return
-    assert not any("time limit" in note for note in result.notes), result.notes
     check_plan(result, with_supplements(table, result.request))
     if person["age"] < 9:
         assert not [i for i in result.items if i.kind == "supplement"]
