@@ -21,7 +21,7 @@ import pytest
 
 import mealplan
 from mealplan import _backend_pulp
-from tests.test_formulation import _table
+from tests.six_foods import six_food_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,7 +63,7 @@ def test_pulp_solvers_leave_no_file_in_tmpdir(
             seen.append(sorted(p.name for p in scratch.iterdir()))
 
     monkeypatch.setattr(_backend_pulp, "solver_scratch", watched)
-    table = _table()
+    table = six_food_table()
     plan = mealplan.plan({**REQUEST, "solver": solver}, table)
     assert plan.days
     planned = len(seen)
