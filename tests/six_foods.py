@@ -46,23 +46,31 @@ def six_food_table() -> FoodTable:
     return FoodTable.from_dataframe(frame)
 
 
+def six_food_targets() -> dict[str, Any]:
+    """The targets the six foods are asked for: 1500-2500 kcal, 600 mg calcium.
+
+    A new dict each call, so a test may change its copy freely.
+    """
+    return {
+        "bounds": [
+            {
+                "nutrient": "energy_kcal",
+                "unit": "kcal",
+                "minimum": 1500,
+                "maximum": 2500,
+            },
+            {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
+        ]
+    }
+
+
 def six_food_problem(
     restrictions: Restrictions | None = None, **request: Any
 ) -> Problem:
     """The problem for 1500-2500 kcal, 600 mg calcium, 5 foods, and ``request``."""
     table = six_food_table()
     body: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": six_food_targets(),
         "max_foods": 5,
     }
     body.update(request)

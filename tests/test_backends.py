@@ -17,7 +17,7 @@ from mealplan._deadline import Deadline
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._optimiser import make_backend
 from tests.conftest import require_solver
-from tests.six_foods import six_food_problem, six_food_table
+from tests.six_foods import six_food_problem, six_food_table, six_food_targets
 
 BACKENDS = ["highs", "cbc", "glpk"]
 EXACT = SolveOptions(mip_gap=1e-7, abs_gap=0.0)
@@ -110,17 +110,7 @@ def test_unknown_and_missing_solvers_raise_solver_error() -> None:
 def test_plan_runs_on_cbc_and_glpk_by_name(pulp_solver: str) -> None:
     table = six_food_table()
     request = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": six_food_targets(),
         "max_foods": 5,
         "time_limit": 60,
     }

@@ -22,7 +22,7 @@ from mealplan._formulation import formulate
 from mealplan._norepeat import repeats, with_cuts
 from mealplan._weekly_master import Master, column
 from tests.checks import check_plan
-from tests.six_foods import six_food_problem, six_food_table
+from tests.six_foods import six_food_problem, six_food_table, six_food_targets
 
 MEALS = [
     {"name": "breakfast", "slot": "breakfast", "min_foods": 1, "max_foods": 3},
@@ -43,17 +43,7 @@ OPTIMUM = 3.292835
 
 def _request(days: int, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": six_food_targets(),
         "days": days,
         "max_days_per_food": days,
         "structure": False,
