@@ -152,15 +152,22 @@ def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
     """Read and check ``selection.csv`` against SR28.
 
     Raises:
-        FoodTableError: The first bad row, naming the file, row and column.
+        FoodTableError: The first bad row, naming the file, row and column
+            (rules that need no SR28 are checked over all rows first).
 
     """
     path = Path(path)
+    frame = _selection_rows(path)
+    _check_selection_in_sr28(frame, path, sr28)
+    return frame
+
+
+def _selection_rows(path: Path) -> pd.DataFrame:
+    """Read ``selection.csv`` and check every rule that needs no SR28."""
     frame = _read_text_csv(path, SELECTION_COLUMNS, "Selection file")
     if frame.empty:
         msg = f"{path.name} has no rows; list at least one SR28 food."
         raise FoodTableError(msg, path=str(path))
-    weights = sr28.weight.groupby("ndb_no")["seq"].agg(set)
     seen: set[str] = set()
     slots = {s.value for s in MealSlot}
     allergens = {a.value for a in Allergen}
@@ -181,14 +188,6 @@ def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
             raise _bad(
                 path, i, "ndb_no", "must be a 5-digit SR28 NDB number", rec["ndb_no"]
             )
-        if rec["ndb_no"] not in sr28.foods.index:
-            raise _bad(
-                path,
-                i,
-                "ndb_no",
-                "is not an NDB number of SR28 FOOD_DES",
-                rec["ndb_no"],
-            )
         if not rec["name"]:
             raise _bad(path, i, "name", "must not be empty", rec["name"])
         listed = _split(rec["meal_slots"])
@@ -200,15 +199,6 @@ def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
                 f"must be a ;-list of {';'.join(sorted(slots))}",
                 rec["meal_slots"],
             )
-        seqs = weights.get(rec["ndb_no"], set())
-        if rec["default_portion"] not in seqs and not (
-            rec["default_portion"] == "" and not seqs
-        ):
-            rule = (
-                f"must be an SR28 WEIGHT Seq of NDB {rec['ndb_no']} "
-                f"({', '.join(sorted(seqs, key=int)) or 'none: leave it empty'})"
-            )
-            raise _bad(path, i, "default_portion", rule, rec["default_portion"])
         if rec["max_portions"]:
             try:
                 value = float(rec["max_portions"])
@@ -234,6 +224,29 @@ def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
                 rec["not_diets"],
             )
     return frame
+
+
+def _check_selection_in_sr28(frame: pd.DataFrame, path: Path, sr28: SR28) -> None:
+    """Check each selection row's NDB number and default portion against SR28."""
+    weights = sr28.weight.groupby("ndb_no")["seq"].agg(set)
+    for i, rec in enumerate(frame.to_dict("records"), start=1):
+        if rec["ndb_no"] not in sr28.foods.index:
+            raise _bad(
+                path,
+                i,
+                "ndb_no",
+                "is not an NDB number of SR28 FOOD_DES",
+                rec["ndb_no"],
+            )
+        seqs = weights.get(rec["ndb_no"], set())
+        if rec["default_portion"] not in seqs and not (
+            rec["default_portion"] == "" and not seqs
+        ):
+            rule = (
+                f"must be an SR28 WEIGHT Seq of NDB {rec['ndb_no']} "
+                f"({', '.join(sorted(seqs, key=int)) or 'none: leave it empty'})"
+            )
+            raise _bad(path, i, "default_portion", rule, rec["default_portion"])
 
 
 def read_mentions(path: str | Path, food_ids: Iterable[str]) -> pd.DataFrame:
@@ -301,10 +314,18 @@ def read_structure(
     """Read and check ``structure.csv``: one row for every selection id.
 
     Raises:
-        FoodTableError: The first bad row, naming the file, row and column.
+        FoodTableError: The first bad row, naming the file, row and column
+            (rules that need no SR28 are checked over all rows first).
 
     """
     path = Path(path)
+    out = _structure_rows(path, food_ids)
+    _check_structure_in_sr28(out, path, sr28)
+    return out
+
+
+def _structure_rows(path: Path, food_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Read ``structure.csv`` and check every rule that needs no SR28."""
     frame = _read_text_csv(path, STRUCTURE_COLUMNS, "Structure file")
     wanted = list(food_ids)
     out: dict[str, dict[str, str]] = {}
@@ -323,9 +344,6 @@ def read_structure(
             raise _bad(
                 path, i, "whole_units", "must be true or false", rec["whole_units"]
             )
-        if rec["buy_ndb"] and rec["buy_ndb"] not in sr28.foods.index:
-            rule = "must be empty or an NDB number of SR28 FOOD_DES"
-            raise _bad(path, i, "buy_ndb", rule, rec["buy_ndb"])
         out[rec["id"]] = rec
     missing = [f for f in wanted if f not in out]
     if missing:
@@ -335,6 +353,16 @@ def read_structure(
         )
         raise FoodTableError(msg, path=str(path), column="id")
     return out
+
+
+def _check_structure_in_sr28(
+    rows: Mapping[str, Mapping[str, str]], path: Path, sr28: SR28
+) -> None:
+    """Check each structure row's ``buy_ndb`` against SR28 FOOD_DES."""
+    for i, rec in enumerate(rows.values(), start=1):
+        if rec["buy_ndb"] and rec["buy_ndb"] not in sr28.foods.index:
+            rule = "must be empty or an NDB number of SR28 FOOD_DES"
+            raise _bad(path, i, "buy_ndb", rule, rec["buy_ndb"])
 
 
 def read_prices(prices_dir: str | Path) -> Prices:
@@ -627,15 +655,26 @@ def build_foods(
         else selection_file.parent / "article_mentions.csv"
     )
     structure_file = selection_file.parent / "structure.csv"
-    sr28 = read_sr28(sr28_dir)
-    selection = read_selection(selection_file, sr28)
+    if fndds_dir is not None and prices_dir is None:
+        msg = (
+            "Dishes need the FNDDS 2015-2016 recipes in the prices folder; "
+            "pass --prices with --fndds."
+        )
+        raise FoodTableError(msg, path=str(fndds_dir))
+    # The curated files and the prices first: a bad row there fails at once,
+    # not after reading SR28 (NUT_DATA alone is 680,000 rows, seconds).
+    selection = _selection_rows(selection_file)
     mentions = read_mentions(mentions_file, selection["id"])
     structure = (
-        read_structure(structure_file, selection["id"], sr28)
+        _structure_rows(structure_file, selection["id"])
         if structure_file.is_file()
         else None
     )
     prices = read_prices(prices_dir) if prices_dir is not None else None
+    sr28 = read_sr28(sr28_dir)
+    _check_selection_in_sr28(selection, selection_file, sr28)
+    if structure is not None:
+        _check_structure_in_sr28(structure, structure_file, sr28)
     foods = _selected_foods(sr28, selection, mentions, prices, structure)
     portions = portion_rows(
         sr28,
@@ -645,6 +684,7 @@ def build_foods(
     ingredients: pd.DataFrame | None = None
     dishes: tuple[pd.DataFrame, pd.DataFrame] | None = None
     if fndds_dir is not None:
+        assert prices_dir is not None  # checked before reading anything
         dish_foods, dish_portions, ingredients = _dishes(
             sr28,
             selection,
@@ -698,18 +738,12 @@ def _dishes(
     mentions: pd.DataFrame,
     *,
     fndds_dir: Path,
-    prices_dir: str | Path | None,
+    prices_dir: str | Path,
     dish_file: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Build the dish rows, dish portions and dish ingredients of ``dish_file``."""
     from mealplan import _fndds
 
-    if prices_dir is None:
-        msg = (
-            "Dishes need the FNDDS 2015-2016 recipes in the prices folder; "
-            "pass --prices with --fndds."
-        )
-        raise FoodTableError(msg, path=str(fndds_dir))
     fndds = _fndds.read_fndds(fndds_dir)
     dishes = _fndds.read_dish_selection(dish_file, fndds)
     clash = sorted({d["id"] for d in dishes} & set(selection["id"]))
