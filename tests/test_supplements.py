@@ -410,7 +410,8 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
     # A caller's table with three 200 mg magnesium tablets (600 mg on offer,
     # each within the adult UL of 350 mg) and a magnesium minimum that food
     # alone cannot cheaply meet: the plan may take only one of them.
-    from mealplan import _supplements
+    # The loader (mealplan._supplement_data) reads the bundled file by name.
+    from mealplan import _supplement_data
 
     rows = list(supplement_rows().values())
     mg = next(r for r in rows if r["id"] == "magnesium-100mg")
@@ -428,11 +429,11 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
         writer = csv.DictWriter(fh, fieldnames=list(mg))
         writer.writeheader()
         writer.writerows(extra)
-    real = _supplements.data_file
+    real = _supplement_data.data_file
     monkeypatch.setattr(
-        _supplements,
+        _supplement_data,
         "data_file",
-        lambda name: path if name == _supplements.SUPPLEMENTS_FILE else real(name),
+        lambda name: path if name == _supplement_data.SUPPLEMENTS_FILE else real(name),
     )
     result = _plan(
         {
