@@ -230,22 +230,27 @@ def estimated_energy_requirement(person: Person) -> float:
     return _eer(person, None)
 
 
+def _bound(
+    minimum: float, maximum: float, kinds: tuple[BoundKind, BoundKind], source: str
+) -> NutrientBound:
+    return NutrientBound(
+        nutrient=Nutrient.ENERGY.value,
+        unit=Nutrient.ENERGY.unit,
+        minimum=minimum,
+        maximum=maximum,
+        minimum_kind=kinds[0],
+        maximum_kind=kinds[1],
+        source=source,
+    )
+
+
 def energy_bound(
     person: Person, kcal_min: float | None, kcal_max: float | None, notes: list[str]
 ) -> tuple[NutrientBound, bool]:
     """Return the day's energy bound and whether it is estimated (not all given)."""
-    unit = Nutrient.ENERGY.unit
+    user, eer_kind = BoundKind.USER, BoundKind.EER
     if kcal_min is not None and kcal_max is not None:
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=kcal_min,
-            maximum=kcal_max,
-            minimum_kind=BoundKind.USER,
-            maximum_kind=BoundKind.USER,
-            source="caller",
-        )
-        return bound, False
+        return _bound(kcal_min, kcal_max, (user, user), "caller"), False
     eer = _eer(person, notes)
     eer_source = (
         f"{IOM_2005}: estimated energy requirement {eer:.0f} kcal/day "
@@ -261,39 +266,15 @@ def energy_bound(
             f"{_ENERGY_MARGIN:.0%} (at least kcal_min + {_ENERGY_MARGIN:.0%}); "
             "give kcal_max to set it"
         )
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=kcal_min,
-            maximum=high,
-            minimum_kind=BoundKind.USER,
-            maximum_kind=BoundKind.EER,
-            source=f"minimum: caller; maximum: {eer_source}",
-        )
-    elif kcal_max is not None:
+        source = f"minimum: caller; maximum: {eer_source}"
+        return _bound(kcal_min, high, (user, eer_kind), source), True
+    if kcal_max is not None:
         low = round(min(low, kcal_max * (1 - _ENERGY_MARGIN)), 1)
         notes.append(
             f"energy minimum {low:g} kcal/day is the estimated requirement - "
             f"{_ENERGY_MARGIN:.0%} (at most kcal_max - {_ENERGY_MARGIN:.0%}); "
             "give kcal_min to set it"
         )
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=low,
-            maximum=kcal_max,
-            minimum_kind=BoundKind.EER,
-            maximum_kind=BoundKind.USER,
-            source=f"minimum: {eer_source}; maximum: caller",
-        )
-    else:
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=low,
-            maximum=high,
-            minimum_kind=BoundKind.EER,
-            maximum_kind=BoundKind.EER,
-            source=eer_source,
-        )
-    return bound, True
+        source = f"minimum: {eer_source}; maximum: caller"
+        return _bound(low, kcal_max, (eer_kind, user), source), True
+    return _bound(low, high, (eer_kind, eer_kind), eer_source), True
