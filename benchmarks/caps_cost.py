@@ -20,12 +20,14 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from day_grid import Row, interleaved, timed_plan  # noqa: E402
 
 import mealplan  # noqa: E402
 from mealplan import _meal_structure  # noqa: E402
@@ -80,32 +82,19 @@ def _shape(plan: mealplan.MealPlan, table: mealplan.FoodTable) -> tuple[float, f
     return cups, max(plates.values(), default=0.0)
 
 
-def _one(
-    body: dict[str, Any], table: mealplan.FoodTable, caps: tuple[Any, ...]
-) -> dict[str, Any]:
+def _one(body: dict[str, Any], table: mealplan.FoodTable, caps: tuple[Any, ...]) -> Row:
     _meal_structure._caps = lambda: caps  # type: ignore[assignment]
-    cpu = time.process_time()
-    wall = time.perf_counter()
-    try:
-        plan = mealplan.plan(mealplan.PlanRequest(**body), foods=table)
-    except mealplan.MealPlanError as exc:
+
+    def describe(plan: mealplan.MealPlan) -> Row:
+        cups, plate = _shape(plan, table)
         return {
-            "status": type(exc).__name__,
-            "cpu": time.process_time() - cpu,
-            "wall": time.perf_counter() - wall,
+            "objective": plan.objective_value,
+            "defects": sum(realism_defects(plan, table, caps=list(caps)).values()),
+            "cups": cups,
+            "plate": plate,
         }
-    cpu = time.process_time() - cpu
-    wall = time.perf_counter() - wall
-    cups, plate = _shape(plan, table)
-    return {
-        "status": str(plan.status),
-        "cpu": cpu,
-        "wall": wall,
-        "objective": plan.objective_value,
-        "defects": sum(realism_defects(plan, table, caps=list(caps)).values()),
-        "cups": cups,
-        "plate": plate,
-    }
+
+    return timed_plan(body, table, describe)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,25 +118,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     ratios = []
-    for name, request in REQUESTS:
-        body = {"time_limit": args.limit, **request}
-        for _ in range(args.repeats):
-            a = _one(body, table, base)
-            b = _one(body, table, other)
-            ratios.append(b["cpu"] / max(a["cpu"], 1e-3))
 
-            def f(r: dict[str, Any], k: str, fmt: str = "{:.2f}") -> str:
-                return fmt.format(r[k]) if k in r and r[k] is not None else r["status"]
+    def f(r: Row, k: str, fmt: str = "{:.2f}") -> str:
+        return fmt.format(r[k]) if k in r and r[k] is not None else r["status"]
 
-            print(
-                f"| {name} | {a['cpu']:.2f} | {b['cpu']:.2f} | {a['wall']:.2f} | "
-                f"{b['wall']:.2f} | {f(a, 'objective', '{:.3f}')} | "
-                f"{f(b, 'objective', '{:.3f}')} | {f(a, 'defects', '{}')}/"
-                f"{f(b, 'defects', '{}')} | {f(a, 'cups', '{:.1f}')}/"
-                f"{f(b, 'cups', '{:.1f}')} | {f(a, 'plate', '{:.0f}')}/"
-                f"{f(b, 'plate', '{:.0f}')} |",
-                flush=True,
-            )
+    for name, a, b, ratio in interleaved(
+        REQUESTS,
+        time_limit=args.limit,
+        base=lambda body: _one(body, table, base),
+        other=lambda body: _one(body, table, other),
+        repeats=args.repeats,
+    ):
+        ratios.append(ratio)
+        print(
+            f"| {name} | {a['cpu']:.2f} | {b['cpu']:.2f} | {a['wall']:.2f} | "
+            f"{b['wall']:.2f} | {f(a, 'objective', '{:.3f}')} | "
+            f"{f(b, 'objective', '{:.3f}')} | {f(a, 'defects', '{}')}/"
+            f"{f(b, 'defects', '{}')} | {f(a, 'cups', '{:.1f}')}/"
+            f"{f(b, 'cups', '{:.1f}')} | {f(a, 'plate', '{:.0f}')}/"
+            f"{f(b, 'plate', '{:.0f}')} |",
+            flush=True,
+        )
     print(
         f"\nCPU ratio other/base: median {statistics.median(ratios):.2f}, "
         f"max {max(ratios):.2f}. load {os.getloadavg()}"

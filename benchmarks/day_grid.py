@@ -1,12 +1,16 @@
-"""Shared by ``panel_why.py`` and ``seed_variety.py``: days x panel modes x variants.
+"""Shared by the benchmarks that time one-day plans against each other.
 
-Both scripts plan the same kind of grid: each one-day request, in each panel
-mode, in each variant of the model, all in one process, timed in CPU
-(``time.process_time``: HiGHS runs in this process) and wall seconds, with
-the load before and after, one Markdown row per run as it comes, then a
-summary of median CPU ratios against a reference variant. This module runs
-the grid; each script says how to prepare a (request, mode) pair, how to
-run one variant and what to print about its result.
+``run_grid`` (``panel_why.py``, ``panel_default.py``, ``seed_variety.py``):
+each one-day request, in each panel mode, in each variant of the model, all
+in one process, timed in CPU (``time.process_time``: HiGHS runs in this
+process) and wall seconds, with the load before and after, one Markdown row
+per run as it comes, then a summary of median CPU ratios against a reference
+variant. Each script says how to prepare a (request, mode) pair, how to run
+one variant and what to print about its result.
+
+``interleaved`` and ``timed_plan`` (``caps_cost.py``, ``dishes_cost.py``):
+each request planned in a base set-up then in another, one right after the
+other in one process so the load is the same for both, with the CPU ratio.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+import mealplan
 
 Ctx = TypeVar("Ctx")
 Result = TypeVar("Result")
@@ -113,3 +119,53 @@ def run_grid(
                 )
     grid.lines += ["", f"load after: {_load()}", ""]
     return grid
+
+
+Row = dict[str, Any]
+"""One timed plan: status, cpu and wall seconds, then what the script adds."""
+
+
+def timed_plan(
+    body: dict[str, Any],
+    table: mealplan.FoodTable,
+    describe: Callable[[mealplan.MealPlan], Row],
+) -> Row:
+    """Plan ``body`` over ``table``, timed in CPU and wall seconds.
+
+    A plan's row adds ``describe(plan)``, computed after the clocks stop; a
+    request that raises a ``MealPlanError`` gets the error's class name as
+    its status and nothing more.
+    """
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        plan = mealplan.plan(mealplan.PlanRequest(**body), foods=table)
+    except mealplan.MealPlanError as exc:
+        return {
+            "status": type(exc).__name__,
+            "cpu": time.process_time() - cpu,
+            "wall": time.perf_counter() - wall,
+        }
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"status": str(plan.status), "cpu": cpu, "wall": wall, **describe(plan)}
+
+
+def interleaved(
+    cases: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    time_limit: float,
+    base: Callable[[dict[str, Any]], Row],
+    other: Callable[[dict[str, Any]], Row],
+    repeats: int = 1,
+) -> Iterator[tuple[str, Row, Row, float]]:
+    """Each case run by ``base`` then at once by ``other``, ``repeats`` times.
+
+    The body is the case's request with ``time_limit`` unless it sets its
+    own. Yields the case's name, both rows and the CPU ratio other/base (a
+    base under a millisecond counts as one).
+    """
+    for name, request in cases:
+        body = {"time_limit": time_limit, **request}
+        for _ in range(repeats):
+            a = base(body)
+            b = other(body)
+            yield name, a, b, b["cpu"] / max(a["cpu"], 1e-3)

@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from day_grid import Row, interleaved, timed_plan  # noqa: E402
 from load import percentile, requests  # noqa: E402
 from realism import PERSONAS  # noqa: E402
 
@@ -40,27 +40,17 @@ def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _one(body: dict[str, Any], table: mealplan.FoodTable) -> dict[str, Any]:
-    cpu = time.process_time()
-    wall = time.perf_counter()
-    try:
-        plan = mealplan.plan(mealplan.PlanRequest(**body), foods=table)
-    except mealplan.MealPlanError as exc:
+def _one(body: dict[str, Any], table: mealplan.FoodTable) -> Row:
+    def describe(plan: mealplan.MealPlan) -> Row:
         return {
-            "status": type(exc).__name__,
-            "cpu": time.process_time() - cpu,
-            "wall": time.perf_counter() - wall,
+            "gap": plan.gap,
+            "objective": plan.objective_value,
+            "defects": sum(realism_defects(plan, table).values()),
+            "dishes": sum(1 for i in plan.items if table.food(i.food_id).fndds_code),
+            "items": len(plan.items),
         }
-    return {
-        "status": str(plan.status),
-        "cpu": time.process_time() - cpu,
-        "wall": time.perf_counter() - wall,
-        "gap": plan.gap,
-        "objective": plan.objective_value,
-        "defects": sum(realism_defects(plan, table).values()),
-        "dishes": sum(1 for i in plan.items if table.food(i.food_id).fndds_code),
-        "items": len(plan.items),
-    }
+
+    return timed_plan(body, table, describe)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,23 +88,24 @@ def main(argv: list[str] | None = None) -> int:
     ratios: list[float] = []
     cpu_off: list[float] = []
     cpu_on: list[float] = []
-    for name, request in cases:
-        body = {"time_limit": args.limit, **request}
-        a = _one(body, off)
-        b = _one(body, on)
+
+    def gap(r: Row) -> str:
+        g = r.get("gap")
+        return "" if g is None else f"{100 * g:.1f} %"
+
+    def obj(r: Row) -> str:
+        o = r.get("objective")
+        return "" if o is None else f"{o:.3f}"
+
+    for name, a, b, ratio in interleaved(
+        cases,
+        time_limit=args.limit,
+        base=lambda body: _one(body, off),
+        other=lambda body: _one(body, on),
+    ):
         cpu_off.append(a["cpu"])
         cpu_on.append(b["cpu"])
-        ratio = b["cpu"] / max(a["cpu"], 1e-3)
         ratios.append(ratio)
-
-        def gap(r: dict[str, Any]) -> str:
-            g = r.get("gap")
-            return "" if g is None else f"{100 * g:.1f} %"
-
-        def obj(r: dict[str, Any]) -> str:
-            o = r.get("objective")
-            return "" if o is None else f"{o:.3f}"
-
         line = (
             f"| {name} | {a['cpu']:.2f} | {b['cpu']:.2f} | {ratio:.2f} | "
             f"{a['wall']:.2f} | {b['wall']:.2f} | {a['status']} | {b['status']} | "

@@ -2,8 +2,9 @@
 
 The inputs are the hand-curated ``foods/selection.csv`` (which SR28 foods the
 bundled table holds, with names, slots and portion limits) and
-``foods/article_mentions.csv`` (which article phrases name which foods), the
-SR28 release and, optionally, the USDA ERS PP-NAP prices mapped to SR28.
+``foods/article_mentions.csv`` (which article phrases name which foods),
+read and checked by :mod:`mealplan._build_inputs`, the SR28 release and,
+optionally, the USDA ERS PP-NAP prices mapped to SR28.
 
 The output is deterministic: rows are sorted, SR28 values are written with the
 release's own digits, derived values (vitamin D from IU) are exact decimals,
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +25,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from mealplan._build_inputs import DIET_TAGS as _DIET_TAGS
+from mealplan._build_inputs import (
+    MENTION_KINDS,
+    SELECTION_COLUMNS,
+    STRUCTURE_COLUMNS,
+    check_selection_in_sr28,
+    check_structure_in_sr28,
+    read_mentions,
+    read_selection,
+    read_structure,
+    selection_rows,
+    structure_rows,
+)
+from mealplan._build_inputs import split_cells as _split
 from mealplan._columns import (
     FOODS_COLUMNS,
     MENTION_COLUMNS,
@@ -33,7 +47,7 @@ from mealplan._columns import (
     SECTIONS,
 )
 from mealplan._errors import FoodTableError
-from mealplan._nutrients import Allergen, MealSlot, Nutrient
+from mealplan._nutrients import Nutrient
 from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
 
 __all__ = [
@@ -57,35 +71,6 @@ __all__ = [
     "write_csv",
 ]
 
-STRUCTURE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "base",
-    "roles",
-    "whole_units",
-    "buy_ndb",
-    "notes",
-)
-"""Columns of ``foods/structure.csv``: the reviewed structure data of each
-SR28 food of the selection, and ``buy_ndb``, the SR28 food a shopper buys
-for a cooked one (dry lentils for cooked lentils), used by the grocery list."""
-
-SELECTION_COLUMNS: tuple[str, ...] = (
-    "id",
-    "ndb_no",
-    "name",
-    "category",
-    "meal_slots",
-    "default_portion",
-    "max_portions",
-    "extra_allergens",
-    "not_diets",
-    "notes",
-)
-MENTION_KINDS: tuple[str, ...] = ("food", "category", "not_food", "no_sr28_record")
-
-_NDB = re.compile(r"^\d{5}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_DIET_TAGS = ("vegan", "vegetarian", "pescatarian")
 _TAG_NOTE = (
     "allergens and diet tags by mealplan rules from SR28 food group and description"
 )
@@ -110,231 +95,6 @@ def decimal_text(value: str) -> str:
     number = Decimal(value).normalize()
     text = f"{number:f}"
     return "0" if text in {"-0", ""} else text
-
-
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
-
-
-def _read_text_csv(path: Path, columns: Sequence[str], what: str) -> pd.DataFrame:
-    """Read a UTF-8 CSV as text and check its header is exactly ``columns``."""
-    if not path.is_file():
-        msg = f"{what} {path} was not found; create it or pass its path."
-        raise FoodTableError(msg, path=str(path))
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
-        )
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        msg = (
-            f"{what} {path} is not a readable UTF-8 CSV file ({exc}); "
-            "re-save it as UTF-8 CSV."
-        )
-        raise FoodTableError(msg, path=str(path)) from None
-    missing = [c for c in columns if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in columns]
-    if missing or unknown:
-        msg = (
-            f"{path.name} header must be {','.join(columns)} "
-            f"(missing {missing or 'none'}, unknown {unknown or 'none'}); "
-            "fix the header."
-        )
-        raise FoodTableError(msg, path=str(path), column=(missing or unknown)[0])
-    return frame[list(columns)].map(str.strip)
-
-
-def _bad(path: Path, row: int, column: str, rule: str, got: str) -> FoodTableError:
-    msg = f"{path.name} row {row}: '{column}' {rule} (got {got!r})."
-    return FoodTableError(msg, path=str(path), row=row, column=column)
-
-
-def read_selection(path: str | Path, sr28: SR28) -> pd.DataFrame:
-    """Read and check ``selection.csv`` against SR28.
-
-    Raises:
-        FoodTableError: The first bad row, naming the file, row and column.
-
-    """
-    path = Path(path)
-    frame = _read_text_csv(path, SELECTION_COLUMNS, "Selection file")
-    if frame.empty:
-        msg = f"{path.name} has no rows; list at least one SR28 food."
-        raise FoodTableError(msg, path=str(path))
-    weights = sr28.weight.groupby("ndb_no")["seq"].agg(set)
-    seen: set[str] = set()
-    slots = {s.value for s in MealSlot}
-    allergens = {a.value for a in Allergen}
-    diets = set(_DIET_TAGS)
-    for i, rec in enumerate(frame.to_dict("records"), start=1):
-        if not _ID.match(rec["id"]):
-            raise _bad(
-                path,
-                i,
-                "id",
-                "must be a non-empty id of letters, digits, _ . -",
-                rec["id"],
-            )
-        if rec["id"] in seen:
-            raise _bad(path, i, "id", "must be unique", rec["id"])
-        seen.add(rec["id"])
-        if not _NDB.match(rec["ndb_no"]):
-            raise _bad(
-                path, i, "ndb_no", "must be a 5-digit SR28 NDB number", rec["ndb_no"]
-            )
-        if rec["ndb_no"] not in sr28.foods.index:
-            raise _bad(
-                path,
-                i,
-                "ndb_no",
-                "is not an NDB number of SR28 FOOD_DES",
-                rec["ndb_no"],
-            )
-        if not rec["name"]:
-            raise _bad(path, i, "name", "must not be empty", rec["name"])
-        listed = _split(rec["meal_slots"])
-        if not listed or any(s not in slots for s in listed):
-            raise _bad(
-                path,
-                i,
-                "meal_slots",
-                f"must be a ;-list of {';'.join(sorted(slots))}",
-                rec["meal_slots"],
-            )
-        seqs = weights.get(rec["ndb_no"], set())
-        if rec["default_portion"] not in seqs and not (
-            rec["default_portion"] == "" and not seqs
-        ):
-            rule = (
-                f"must be an SR28 WEIGHT Seq of NDB {rec['ndb_no']} "
-                f"({', '.join(sorted(seqs, key=int)) or 'none: leave it empty'})"
-            )
-            raise _bad(path, i, "default_portion", rule, rec["default_portion"])
-        if rec["max_portions"]:
-            try:
-                value = float(rec["max_portions"])
-            except ValueError:
-                value = float("nan")
-            if not value > 0 or value == float("inf"):
-                raise _bad(
-                    path,
-                    i,
-                    "max_portions",
-                    "must be a number > 0 or empty",
-                    rec["max_portions"],
-                )
-        if any(a not in allergens for a in _split(rec["extra_allergens"])):
-            rule = f"must be a ;-list of {';'.join(sorted(allergens))}"
-            raise _bad(path, i, "extra_allergens", rule, rec["extra_allergens"])
-        if any(d not in diets for d in _split(rec["not_diets"])):
-            raise _bad(
-                path,
-                i,
-                "not_diets",
-                "must be a ;-list of vegan;vegetarian;pescatarian",
-                rec["not_diets"],
-            )
-    return frame
-
-
-def read_mentions(path: str | Path, food_ids: Iterable[str]) -> pd.DataFrame:
-    """Read and check ``article_mentions.csv``; food ids must be selection ids.
-
-    Raises:
-        FoodTableError: The first bad row, naming the file, row and column.
-
-    """
-    path = Path(path)
-    frame = _read_text_csv(path, MENTION_COLUMNS, "Article mentions file")
-    known = set(food_ids)
-    seen: set[str] = set()
-    for i, rec in enumerate(frame.to_dict("records"), start=1):
-        if not rec["mention_id"] or rec["mention_id"] in seen:
-            raise _bad(
-                path,
-                i,
-                "mention_id",
-                "must be a unique non-empty id",
-                rec["mention_id"],
-            )
-        seen.add(rec["mention_id"])
-        if rec["section"] not in SECTIONS:
-            raise _bad(
-                path,
-                i,
-                "section",
-                f"must be one of {', '.join(SECTIONS)}",
-                rec["section"],
-            )
-        if rec["kind"] not in MENTION_KINDS:
-            raise _bad(
-                path,
-                i,
-                "kind",
-                f"must be one of {', '.join(MENTION_KINDS)}",
-                rec["kind"],
-            )
-        if not rec["words"]:
-            raise _bad(path, i, "words", "must quote the article's words", rec["words"])
-        ids = _split(rec["food_ids"])
-        unknown = [f for f in ids if f not in known]
-        if unknown:
-            rule = "must list ids of the food table (selection.csv)"
-            raise _bad(path, i, "food_ids", rule, ";".join(unknown))
-        if rec["kind"] in {"food", "category"} and not ids:
-            raise _bad(
-                path, i, "food_ids", f"must not be empty for kind {rec['kind']}", ""
-            )
-        if rec["kind"] in {"not_food", "no_sr28_record"} and ids:
-            raise _bad(
-                path,
-                i,
-                "food_ids",
-                f"must be empty for kind {rec['kind']}",
-                rec["food_ids"],
-            )
-    return frame
-
-
-def read_structure(
-    path: str | Path, food_ids: Iterable[str], sr28: SR28
-) -> dict[str, dict[str, str]]:
-    """Read and check ``structure.csv``: one row for every selection id.
-
-    Raises:
-        FoodTableError: The first bad row, naming the file, row and column.
-
-    """
-    path = Path(path)
-    frame = _read_text_csv(path, STRUCTURE_COLUMNS, "Structure file")
-    wanted = list(food_ids)
-    out: dict[str, dict[str, str]] = {}
-    records = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
-    for i, rec in enumerate(records, start=1):
-        if rec["id"] not in wanted or rec["id"] in out:
-            rule = "must be a selection.csv id, once"
-            raise _bad(path, i, "id", rule, rec["id"])
-        if not _ID.match(rec["base"]):
-            raise _bad(path, i, "base", "must be a non-empty id-like word", rec["base"])
-        roles = _split(rec["roles"])
-        if not roles or any(r not in ROLES for r in roles):
-            rule = f"must be a ;-list of {';'.join(ROLES)}"
-            raise _bad(path, i, "roles", rule, rec["roles"])
-        if rec["whole_units"] not in {"true", "false"}:
-            raise _bad(
-                path, i, "whole_units", "must be true or false", rec["whole_units"]
-            )
-        if rec["buy_ndb"] and rec["buy_ndb"] not in sr28.foods.index:
-            rule = "must be empty or an NDB number of SR28 FOOD_DES"
-            raise _bad(path, i, "buy_ndb", rule, rec["buy_ndb"])
-        out[rec["id"]] = rec
-    missing = [f for f in wanted if f not in out]
-    if missing:
-        msg = (
-            f"{path.name} has no row for {missing[0]!r} "
-            f"({len(missing)} selection id(s) missing); add one."
-        )
-        raise FoodTableError(msg, path=str(path), column="id")
-    return out
 
 
 def read_prices(prices_dir: str | Path) -> Prices:
@@ -627,15 +387,26 @@ def build_foods(
         else selection_file.parent / "article_mentions.csv"
     )
     structure_file = selection_file.parent / "structure.csv"
-    sr28 = read_sr28(sr28_dir)
-    selection = read_selection(selection_file, sr28)
+    if fndds_dir is not None and prices_dir is None:
+        msg = (
+            "Dishes need the FNDDS 2015-2016 recipes in the prices folder; "
+            "pass --prices with --fndds."
+        )
+        raise FoodTableError(msg, path=str(fndds_dir))
+    # The curated files and the prices first: a bad row there fails at once,
+    # not after reading SR28 (NUT_DATA alone is 680,000 rows, seconds).
+    selection = selection_rows(selection_file)
     mentions = read_mentions(mentions_file, selection["id"])
     structure = (
-        read_structure(structure_file, selection["id"], sr28)
+        structure_rows(structure_file, selection["id"])
         if structure_file.is_file()
         else None
     )
     prices = read_prices(prices_dir) if prices_dir is not None else None
+    sr28 = read_sr28(sr28_dir)
+    check_selection_in_sr28(selection, selection_file, sr28)
+    if structure is not None:
+        check_structure_in_sr28(structure, structure_file, sr28)
     foods = _selected_foods(sr28, selection, mentions, prices, structure)
     portions = portion_rows(
         sr28,
@@ -645,6 +416,7 @@ def build_foods(
     ingredients: pd.DataFrame | None = None
     dishes: tuple[pd.DataFrame, pd.DataFrame] | None = None
     if fndds_dir is not None:
+        assert prices_dir is not None  # checked before reading anything
         dish_foods, dish_portions, ingredients = _dishes(
             sr28,
             selection,
@@ -698,18 +470,12 @@ def _dishes(
     mentions: pd.DataFrame,
     *,
     fndds_dir: Path,
-    prices_dir: str | Path | None,
+    prices_dir: str | Path,
     dish_file: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Build the dish rows, dish portions and dish ingredients of ``dish_file``."""
     from mealplan import _fndds
 
-    if prices_dir is None:
-        msg = (
-            "Dishes need the FNDDS 2015-2016 recipes in the prices folder; "
-            "pass --prices with --fndds."
-        )
-        raise FoodTableError(msg, path=str(fndds_dir))
     fndds = _fndds.read_fndds(fndds_dir)
     dishes = _fndds.read_dish_selection(dish_file, fndds)
     clash = sorted({d["id"] for d in dishes} & set(selection["id"]))

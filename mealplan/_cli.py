@@ -30,13 +30,26 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from mealplan._batch_cli import add_batch
 from mealplan._batch_models import BatchResult
 from mealplan._catalog import FoodTable, load_foods
+from mealplan._cli_args import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+)
+from mealplan._cli_args import BadInputError as _BadInputError
+from mealplan._cli_args import Parser as _Parser
+from mealplan._cli_args import add_format as _add_format
+from mealplan._cli_args import add_person as _add_person
+from mealplan._cli_args import check_format as _check_format
+from mealplan._cli_args import formatter as _formatter
+from mealplan._cli_args import person_fields as _person
 from mealplan._entry import hand_over
 from mealplan._errors import (
     FoodTableError,
@@ -50,17 +63,16 @@ from mealplan._errors import (
 )
 from mealplan._interrupt import EXIT_INTERRUPTED, InterruptGuard, prepare_exit
 from mealplan._interrupt import message as interrupt_message
+from mealplan._lookup_cli import add_foods, add_targets, cmd_supplements
 from mealplan._models import (
     DISCLAIMER,
-    ActivityLevel,
     Diagnosis,
     Explanation,
     MealPlan,
-    NutrientTargets,
-    Person,
     PlanRequest,
 )
 from mealplan._nutrients import Allergen, Diet
+from mealplan._serve_cli import add_serve, server_module
 from mealplan._strictjson import (
     MAX_PLAN_BYTES,
     MAX_REQUEST_BYTES,
@@ -69,11 +81,6 @@ from mealplan._strictjson import (
 )
 
 __all__ = ["main"]
-
-EXIT_OK = 0
-EXIT_INFEASIBLE = 1
-EXIT_BAD_INPUT = 2
-EXIT_FAILURE = 3
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "request": PlanRequest,
@@ -84,86 +91,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 """``mealplan schema NAME`` -> the model whose JSON Schema it prints."""
 
-_FORMATS = ("text", "markdown", "json", "html")
-_HTML_COMMANDS = ("plan", "regenerate")
-
-
-class _BadInputError(Exception):
-    """A command-line problem, reported in one line with exit status 2."""
-
-    def __init__(self, message: str, errors: Sequence[dict[str, str]] = ()) -> None:
-        super().__init__(message)
-        self.errors = list(errors)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, not usage plus a message."""
-
-    def error(self, message: str) -> NoReturn:
-        msg = f"{self.prog}: {message}; see '{self.prog} --help'."
-        raise _BadInputError(msg)
-
-
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30)
-
-
 # ---------------------------------------------------------------- arguments
-
-
-def _kcal(text: str) -> tuple[float | None, float | None]:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)?\s*-\s*(\d+(?:\.\d+)?)?\s*", text)
-    if not match or not any(match.groups()):
-        msg = f"--kcal {text!r} is not a range; give MIN-MAX, e.g. --kcal 1800-2200"
-        raise argparse.ArgumentTypeError(msg)
-    lo, hi = (float(g) if g else None for g in match.groups())
-    return lo, hi
-
-
-def _add_person(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("person (selects the DRI targets)")
-    g.add_argument("--age", type=float, help="age in years (0-120)")
-    g.add_argument("--sex", help="female or male")
-    g.add_argument("--pregnant", action="store_true", default=None, help="pregnant")
-    g.add_argument("--trimester", type=int, help="trimester of pregnancy (1-3)")
-    g.add_argument(
-        "--lactating", action="store_true", default=None, help="breastfeeding"
-    )
-    g.add_argument("--weight", type=float, metavar="KG", help="body weight, kg")
-    g.add_argument("--height", type=float, metavar="CM", help="height, cm")
-    g.add_argument(
-        "--activity",
-        help="one of " + ", ".join(a.value for a in ActivityLevel),
-    )
-    g.add_argument(
-        "--kcal",
-        type=_kcal,
-        metavar="MIN-MAX",
-        help="daily energy range, e.g. 1800-2200 (either side may be left out)",
-    )
-
-
-def _add_format(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--format",
-        default="text",
-        help="output format: text (default), markdown or json (html: plan and "
-        "regenerate only)",
-    )
-
-
-def _person(args: argparse.Namespace) -> dict[str, Any]:
-    fields = {
-        "age": args.age,
-        "sex": args.sex,
-        "pregnancy": args.pregnant,
-        "trimester": args.trimester,
-        "lactation": args.lactating,
-        "weight_kg": args.weight,
-        "height_cm": args.height,
-        "activity": args.activity,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 _PLAN_EPILOG = """\
@@ -586,21 +514,6 @@ def _request_fields(args: argparse.Namespace, data: dict[str, Any]) -> None:
         data["bounds"] = bounds
 
 
-def _check_format(args: argparse.Namespace) -> str:
-    fmt = str(args.format).lower()
-    if fmt == "html" and getattr(args, "command", None) not in _HTML_COMMANDS:
-        args.format = "text"
-        msg = "--format html is for plan and regenerate; use text, markdown or json."
-        raise _BadInputError(msg, [{"loc": "format", "msg": "unknown format"}])
-    if fmt not in _FORMATS:
-        # Errors are then printed as text: the format itself is the bad input.
-        args.format = "text"
-        msg = f"--format {fmt!r} is not a format; use text, markdown or json."
-        raise _BadInputError(msg, [{"loc": "format", "msg": "unknown format"}])
-    args.format = fmt
-    return fmt
-
-
 def _print_plan(plan: MealPlan, fmt: str, table: FoodTable, explain: bool) -> None:
     from mealplan._report import render_json, render_markdown, render_text
 
@@ -740,191 +653,6 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -------------------------------------------------------------------- foods
-
-
-_FOODS_EPILOG = """\
-examples:
-  mealplan foods search pumpkin seeds
-  mealplan foods search milk --format json
-  mealplan foods show pumpkin-seeds-roasted
-"""
-
-
-def _add_foods(commands: Any) -> None:
-    p = commands.add_parser(
-        "foods",
-        help="search the food table and show a food",
-        description="Search the bundled food table (USDA SR28) and show one food.",
-        epilog=_FOODS_EPILOG,
-        formatter_class=_formatter,
-    )
-    sub = p.add_subparsers(dest="foods_command", metavar="{search,show}")
-    sub.required = True
-    s = sub.add_parser(
-        "search",
-        help="find foods whose name has every word",
-        description="Find foods whose name or USDA description has every word.",
-        epilog="examples:\n  mealplan foods search spinach\n  mealplan foods search soy milk --limit 5\n",
-        formatter_class=_formatter,
-    )
-    s.add_argument("words", nargs="+", help="words of the food's name")
-    s.add_argument("--limit", type=int, default=25, help="most results (25)")
-    _add_format(s)
-    s.set_defaults(run=_cmd_foods_search)
-    sh = sub.add_parser(
-        "show",
-        help="show a food's values, portions, tags and article mentions",
-        description="Show one food: nutrients per 100 g and per portion, portions, "
-        "diet and allergen tags, article mentions and its SR28 record.",
-        epilog="examples:\n  mealplan foods show almonds\n  mealplan foods show sardines-canned-oil --format json\n",
-        formatter_class=_formatter,
-    )
-    sh.add_argument("id", help="the food id (see 'mealplan foods search')")
-    _add_format(sh)
-    sh.set_defaults(run=_cmd_foods_show)
-
-
-def _cmd_foods_search(args: argparse.Namespace) -> int:
-    from mealplan._report import Table, number, table_text, unit_label
-
-    fmt = _check_format(args)
-    table = load_foods()
-    ids = table.search(args.words)[: max(args.limit, 0)]
-    focus = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"]
-    rows = []
-    records = []
-    for fid in ids:
-        food = table.food(fid)
-        values = [food.nutrients.get(n) for n in focus]
-        record: dict[str, Any] = {
-            "id": fid,
-            "name": food.name,
-            "food_group": food.food_group,
-        }
-        record.update(zip(focus, values, strict=True))
-        records.append(record)
-        rows.append(
-            [fid, food.name] + ["n/a" if v is None else number(v) for v in values]
-        )
-    if fmt == "json":
-        print(json.dumps(records, indent=2))
-        return EXIT_OK
-    if not ids:
-        print(f"No food matches {' '.join(args.words)!r}; try fewer or shorter words.")
-        return EXIT_OK
-    headers = ["Id", "Name"] + [
-        f"{h} {unit_label(n.rsplit('_', 1)[1])}"
-        for h, n in zip(("Mg", "Ca", "Vit D", "B12"), focus, strict=True)
-    ]
-    t = Table(headers, rows, {2, 3, 4, 5})
-    sys.stdout.write(table_text(t, markdown=fmt == "markdown"))
-    print("Values per 100 g (USDA SR28); n/a: no USDA value.")
-    return EXIT_OK
-
-
-def _cmd_foods_show(args: argparse.Namespace) -> int:
-    from mealplan._report import render_food_markdown, render_food_text
-
-    fmt = _check_format(args)
-    table = load_foods()
-    food = table.food(args.id)
-    if fmt == "json":
-        print(food.model_dump_json(indent=2))
-    elif fmt == "markdown":
-        sys.stdout.write(render_food_markdown(food, table))
-    else:
-        sys.stdout.write(render_food_text(food, table))
-    return EXIT_OK
-
-
-# ------------------------------------------------------------------ targets
-
-
-_TARGETS_EPILOG = """\
-examples:
-  mealplan targets --age 35 --sex female
-  mealplan targets --age 29 --sex female --pregnant --trimester 3
-  mealplan targets --age 70 --sex male --margin 1.1 --format json
-"""
-
-
-def _add_targets(commands: Any) -> None:
-    p = commands.add_parser(
-        "targets",
-        help="show the daily DRI targets for a person",
-        description="Show the daily bounds the planner would use for a person, "
-        "with their kinds (RDA, AI, UL, ...) and sources.",
-        epilog=_TARGETS_EPILOG,
-        formatter_class=_formatter,
-    )
-    _add_person(p)
-    p.add_argument(
-        "--margin",
-        type=float,
-        default=1.0,
-        help="factor on the focus-nutrient minimums, 1.0-3.0 (default 1.0)",
-    )
-    _add_format(p)
-    p.set_defaults(run=_cmd_targets)
-
-
-def _person_from_args(
-    args: argparse.Namespace, command: str, *, optional: bool = False
-) -> Person | None:
-    """Return the person of ``--age``, ``--sex`` and the life-stage flags.
-
-    ``optional``: no person flag at all gives None (``mealplan supplements``);
-    otherwise age and sex are required (``mealplan targets``).
-    """
-    from mealplan._planner import request_error
-
-    fields = _person(args)
-    if optional and not fields:
-        return None
-    if "age" not in fields or "sex" not in fields:
-        need = "both --age and --sex, or neither" if optional else "--age and --sex"
-        msg = f"mealplan {command}: give {need}; see 'mealplan {command} --help'."
-        raise _BadInputError(
-            msg, [{"loc": "person", "msg": "age and sex are required"}]
-        )
-    try:
-        return Person.model_validate(fields)
-    except ValidationError as exc:
-        err = request_error(exc)
-        raise RequestError(
-            str(err).replace("plan request", "person"), err.errors
-        ) from None
-
-
-def _cmd_supplements(args: argparse.Namespace) -> int:
-    from mealplan._supplements_cli import run_supplements
-
-    fmt = _check_format(args)
-    person = _person_from_args(args, "supplements", optional=True)
-    return run_supplements(fmt, person, getattr(args, "supplements_file", None))
-
-
-def _cmd_targets(args: argparse.Namespace) -> int:
-    from mealplan._report import render_targets_markdown, render_targets_text
-    from mealplan._targets import targets_for
-
-    fmt = _check_format(args)
-    person = _person_from_args(args, "targets")
-    assert person is not None  # required: not optional
-    lo, hi = args.kcal if args.kcal is not None else (None, None)
-    targets: NutrientTargets = targets_for(
-        person, kcal_min=lo, kcal_max=hi, margin=args.margin
-    )
-    if fmt == "json":
-        print(targets.model_dump_json(indent=2))
-    elif fmt == "markdown":
-        sys.stdout.write(render_targets_markdown(targets))
-    else:
-        sys.stdout.write(render_targets_text(targets))
-    return EXIT_OK
-
-
 # ------------------------------------------------------------------- schema
 
 
@@ -953,138 +681,13 @@ def schema_text(name: str) -> str:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     if args.name == "openapi":
-        sys.stdout.write(_server_module().openapi_text())
+        sys.stdout.write(server_module().openapi_text())
         return EXIT_OK
     if args.name not in SCHEMAS:
         names = ", ".join(SCHEMAS)
         msg = f"mealplan schema: {args.name!r} is not a schema; use one of {names}."
         raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
     sys.stdout.write(schema_text(args.name))
-    return EXIT_OK
-
-
-# -------------------------------------------------------------------- serve
-
-
-_SERVE_EPILOG = """\
-examples:
-  mealplan serve
-  mealplan serve --host 0.0.0.0 --port 8080 --workers 4
-  curl -s localhost:8000/v1/plans -H 'Content-Type: application/json' \\
-       -d '{"person": {"age": 35, "sex": "female"}}'
-
-Needs the server extra: pip install 'mealplan[server]'. The web page is at /,
-the API's OpenAPI document at /openapi.json.
-"""
-
-
-def _add_serve(commands: Any) -> None:
-    p = commands.add_parser(
-        "serve",
-        help="run the HTTP service and its web page",
-        description="Run the HTTP service (JSON API under /v1, web page at /).",
-        epilog=_SERVE_EPILOG,
-        formatter_class=_formatter,
-    )
-    p.add_argument("--host", default="127.0.0.1", help="address (127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (8000)")
-    p.add_argument(
-        "--workers", type=int, default=2, metavar="N", help="solver processes (2)"
-    )
-    p.add_argument(
-        "--queue",
-        type=int,
-        default=16,
-        metavar="N",
-        help="solves that may wait for a worker before 503 (16)",
-    )
-    p.add_argument(
-        "--max-time-limit",
-        type=float,
-        default=60.0,
-        metavar="S",
-        help="largest solver time limit a request may ask for, s (60)",
-    )
-    p.add_argument(
-        "--overhead",
-        type=float,
-        default=15.0,
-        metavar="S",
-        help="time a synchronous plan may take beyond its time limit before 504, s (15)",
-    )
-    p.add_argument(
-        "--max-body",
-        type=int,
-        default=1_000_000,
-        metavar="BYTES",
-        help="largest request body (1000000)",
-    )
-    p.add_argument(
-        "--grace",
-        type=float,
-        default=30.0,
-        metavar="S",
-        help="on shutdown, time given to accepted jobs before they fail, s (30)",
-    )
-    p.add_argument(
-        "--cors-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="repeatable; a web origin (https://app.example) whose pages may "
-        "call the API from a browser",
-    )
-    p.set_defaults(run=_cmd_serve, format="text")
-
-
-def _server_module() -> Any:
-    import importlib
-
-    try:
-        server = importlib.import_module("mealplan._server")
-    except ImportError as exc:
-        msg = f"mealplan serve needs the server extra ({exc.name} is missing); install it with: pip install 'mealplan[server]'."
-        raise _BadInputError(msg) from None
-    return server
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    checks = [
-        (1 <= args.workers <= 64, "--workers", "between 1 and 64"),
-        (0 <= args.queue <= 10_000, "--queue", "between 0 and 10000"),
-        (0 <= args.port <= 65535, "--port", "between 0 and 65535"),
-        (0 < args.max_time_limit <= 3600, "--max-time-limit", "in (0, 3600]"),
-        (0 <= args.overhead <= 3600, "--overhead", "in [0, 3600]"),
-        (1024 <= args.max_body <= 100_000_000, "--max-body", "in [1024, 1e8]"),
-        (0 <= args.grace <= 3600, "--grace", "in [0, 3600]"),
-    ]
-    for ok, flag, expected in checks:
-        if not ok:
-            value = getattr(args, flag[2:].replace("-", "_"))
-            msg = f"mealplan serve: {flag} {value} is out of range; give a value {expected}."
-            raise _BadInputError(msg, [{"loc": flag, "msg": "out of range"}])
-    server = _server_module()
-    import logging
-
-    import uvicorn
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
-    settings = server.ServerSettings(
-        workers=args.workers,
-        queue=args.queue,
-        max_time_limit=args.max_time_limit,
-        overhead=args.overhead,
-        max_body=args.max_body,
-        grace=args.grace,
-        cors_origins=tuple(args.cors_origin),
-    )
-    uvicorn.run(
-        server.create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        timeout_graceful_shutdown=int(args.grace) + 5,
-    )
     return EXIT_OK
 
 
@@ -1128,20 +731,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     _add_plan(commands)
     _add_regenerate(commands)
-    _add_foods(commands)
-    _add_targets(commands)
+    add_foods(commands)
+    add_targets(commands)
     from mealplan._supplements_cli import add_supplements
 
     add_supplements(
         commands,
         add_person=_add_person,
         add_format=_add_format,
-        run=_cmd_supplements,
+        run=cmd_supplements,
         formatter=_formatter,
     )
     _add_schema(commands)
     add_batch(commands, _BadInputError)
-    _add_serve(commands)
+    add_serve(commands)
     return parser
 
 

@@ -374,7 +374,10 @@ def read_dish_selection(path: Path, fndds: FNDDS) -> list[dict[str, str]]:
         FoodTableError: The first bad row, naming the file, row and column.
 
     """
-    from mealplan._build import ROLES, _bad, _read_text_csv, _split
+    from mealplan._build_inputs import bad_cell as _bad
+    from mealplan._build_inputs import read_text_csv as _read_text_csv
+    from mealplan._build_inputs import split_cells as _split
+    from mealplan._columns import ROLES
 
     frame = _read_text_csv(path, DISH_SELECTION_COLUMNS, "Dish selection file")
     rows = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
@@ -416,7 +419,9 @@ def read_ingredient_tags(path: Path, ndbs: Mapping[str, object]) -> dict[str, An
         FoodTableError: The first bad row, naming the file, row and column.
 
     """
-    from mealplan._build import _bad, _read_text_csv, _split
+    from mealplan._build_inputs import bad_cell as _bad
+    from mealplan._build_inputs import read_text_csv as _read_text_csv
+    from mealplan._build_inputs import split_cells as _split
     from mealplan._nutrients import Allergen
     from mealplan._tagging import Tags
 
@@ -522,7 +527,8 @@ def dish_tables(
             used instead of the SR28 description rules for those ingredients.
 
     """
-    from mealplan._build import FOODS_COLUMNS, _split
+    from mealplan._build import FOODS_COLUMNS
+    from mealplan._build_inputs import split_cells as _split
     from mealplan._nutrients import Nutrient
     from mealplan._tagging import tag_food
 

@@ -12,34 +12,61 @@ twitching.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._arguments import food_table
-from mealplan._catalog import Food, FoodTable, load_foods
-from mealplan._errors import RequestError
+from mealplan._catalog import FoodTable
 from mealplan._models import (
-    DISCLAIMER,
     Diagnosis,
-    GroceryItem,
     MealPlan,
     NutrientStatus,
-    NutrientTargets,
     NutrientTotal,
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
 from mealplan._panel import REPORTED_ONLY, compact_panel
-from mealplan._structure import fat_amount_text
+from mealplan._report_grocery import grocery_blocks as _grocery_blocks
+from mealplan._report_grocery import (
+    grocery_list,
+    render_grocery_markdown,
+    render_grocery_text,
+)
+from mealplan._report_lookup import (
+    SECTION_TITLES,
+    food_mentions,
+    render_food_markdown,
+    render_food_text,
+    render_targets_markdown,
+    render_targets_text,
+)
+from mealplan._report_parts import (
+    DOCTOR_ADVICE,
+    Table,
+    amount,
+    item_label,
+    money,
+    number,
+    nutrient_label,
+    portions_text,
+    table_text,
+    unit_label,
+)
+from mealplan._report_parts import NAME_WIDTH as _NAME_WIDTH
+from mealplan._report_parts import Block as _Block
+from mealplan._report_parts import Bullets as _Bullets
+from mealplan._report_parts import Heading as _Heading
+from mealplan._report_parts import Para as _Para
+from mealplan._report_parts import footer as _footer
+from mealplan._report_parts import grams as _grams
+from mealplan._report_parts import plan_table as _table_or_bundled
+from mealplan._report_parts import to_markdown as _to_markdown
+from mealplan._report_parts import to_text as _to_text
 from mealplan._supplements import (
-    SUPPLEMENTAL_MAGNESIUM,
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
     supplement_lines,
-    with_supplements,
 )
 
 if TYPE_CHECKING:
@@ -50,10 +77,15 @@ __all__ = [
     "SECTION_TITLES",
     "Table",
     "absorption_lines",
+    "amount",
     "food_mentions",
     "grocery_list",
     "item_label",
+    "money",
+    "number",
+    "nutrient_label",
     "plan_subject",
+    "portions_text",
     "render_diagnosis_json",
     "render_diagnosis_markdown",
     "render_diagnosis_text",
@@ -67,25 +99,8 @@ __all__ = [
     "render_targets_text",
     "render_text",
     "table_text",
+    "unit_label",
 ]
-
-DOCTOR_ADVICE = (
-    'The source article advises: "You should see a doctor if your muscle '
-    "twitching is persistent (lasts more than two weeks), severe, or accompanied "
-    'by other symptoms like muscle weakness, stiffness, or numbness."'
-)
-"""The article's own words (its FAQ) on when to see a doctor."""
-
-SECTION_TITLES: dict[str, str] = {
-    "key_points": "Key Points",
-    "comparison_table": "the comparison table (Best Dietary Sources)",
-    "dietary_adjustments": "Dietary Adjustments",
-    "foods_high_magnesium": "High-Magnesium Foods",
-    "foods_high_calcium": "High-Calcium Foods",
-    "foods_vitamin_d": "Vitamin D Sources",
-    "faq": "the FAQ",
-}
-"""Article section slug (``article_mentions.csv``) -> the heading it stands for."""
 
 _SHORT = {
     Nutrient.MAGNESIUM: "Mg",
@@ -103,211 +118,7 @@ _ORDER = (
     Nutrient.POTASSIUM,
     Nutrient.SODIUM,
 )
-_NAME_WIDTH = 38
-
-
-# ----------------------------------------------------------------- formatting
-
-
-def unit_label(unit: str) -> str:
-    """Return the unit as printed: ``ug`` becomes ``µg``."""
-    return "µg" if unit == "ug" else unit
-
-
-def number(x: float) -> str:
-    """Format an amount with sensible precision (1,695 / 15.1 / 2.40 / 0.50)."""
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
-def amount(x: float, unit: str) -> str:
-    """Format an amount with its unit, e.g. ``15.1 µg``."""
-    return f"{number(x)} {unit_label(unit)}"
-
-
-def money(x: float | None) -> str:
-    """Format dollars, or an em dash for no price."""
-    return "—" if x is None else f"${x:,.2f}"
-
-
-def nutrient_label(nutrient: str) -> str:
-    """Return a readable nutrient name (``vitamin B12``; ``iron`` for ``iron_mg``)."""
-    if nutrient == SUPPLEMENTAL_MAGNESIUM:
-        return "magnesium from supplements"
-    try:
-        return str(Nutrient(nutrient).label)
-    except ValueError:
-        stem = nutrient.rsplit("_", 1)[0] if "_" in nutrient else nutrient
-        return stem.replace("_", " ")
-
-
-def portions_text(portions: float, description: str) -> str:
-    """Return household units, e.g. ``1½ x 1 cup`` (``1 cup`` for one portion)."""
-    if math.isclose(portions, 1.0):
-        return description
-    whole = math.floor(portions + 1e-9)
-    frac = portions - whole
-    if math.isclose(frac, 0.0, abs_tol=1e-6):
-        count = str(whole)
-    elif math.isclose(frac, 0.5, abs_tol=1e-6):
-        count = f"{whole or ''}½"
-    elif math.isclose(frac, 0.25, abs_tol=1e-6):
-        count = f"{whole or ''}¼"  # quarter servings (ages 1-3)
-    elif math.isclose(frac, 0.75, abs_tol=1e-6):
-        count = f"{whole or ''}¾"
-    else:
-        count = f"{portions:.2f}".rstrip("0").rstrip(".")
-    return f"{count} x {description}"
-
-
-def item_label(item: PlanItem) -> str:
-    """Return an item's name, or for a cooking fat how it goes with its item.
-
-    A fat that is part of another item of its meal reads as a cook says it:
-    ``↳ cooked with 1½ tsp olive oil`` (listed right after that item).
-    """
-    if item.part_of is None or item.part_as is None:
-        return item.name
-    amount = fat_amount_text(item.portions, item.portion_description)
-    name = item.name[:1].lower() + item.name[1:]
-    return f"↳ {item.part_as} {amount} {name}"
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _grams(x: float) -> str:
-    return f"{x:,.0f} g" if x >= 10 else f"{x:.1f} g"
-
-
-# ------------------------------------------------------------------ blocks
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    right: set[int] = field(default_factory=set)
-    clip: dict[int, int] = field(default_factory=dict)
-
-
-@dataclass
-class _Heading:
-    level: int
-    text: str
-
-
-@dataclass
-class _Para:
-    text: str
-
-
-@dataclass
-class _Bullets:
-    items: list[str]
-
-
-_Block = Table | _Heading | _Para | _Bullets
-
-
-def _text_table(table: Table) -> list[str]:
-    rows = [
-        [_clip(c, table.clip[k]) if k in table.clip else c for k, c in enumerate(r)]
-        for r in table.rows
-    ]
-    widths = [len(h) for h in table.headers]
-    for r in rows:
-        for k, c in enumerate(r):
-            widths[k] = max(widths[k], len(c))
-
-    def line(cells: Sequence[str]) -> str:
-        out = [
-            c.rjust(widths[k]) if k in table.right else c.ljust(widths[k])
-            for k, c in enumerate(cells)
-        ]
-        return "  " + "  ".join(out).rstrip()
-
-    rule = "  " + "  ".join("-" * w for w in widths)
-    return [line(table.headers), rule, *(line(r) for r in rows)]
-
-
-def _to_text(blocks: Iterable[_Block]) -> str:
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, _Heading):
-            if out and out[-1] != "":
-                out.append("")
-            out.append(b.text)
-            out.append(("=" if b.level == 1 else "-") * len(b.text))
-        elif isinstance(b, _Para):
-            out.append(b.text)
-            out.append("")
-        elif isinstance(b, _Bullets):
-            out.extend(f"  - {item}" for item in b.items)
-            out.append("")
-        else:
-            out.extend(_text_table(b))
-            out.append("")
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _to_markdown(blocks: Iterable[_Block]) -> str:
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, _Heading):
-            out.append(f"{'#' * b.level} {b.text}")
-        elif isinstance(b, _Para):
-            out.append(b.text)
-        elif isinstance(b, _Bullets):
-            out.append("\n".join(f"- {item}" for item in b.items))
-        else:
-            head = "| " + " | ".join(_md_cell(h) for h in b.headers) + " |"
-            align = (
-                "|"
-                + "|".join(
-                    "---:" if k in b.right else "---" for k in range(len(b.headers))
-                )
-                + "|"
-            )
-            rows = ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in b.rows]
-            out.append("\n".join([head, align, *rows]))
-    return "\n\n".join(out) + "\n"
-
-
-def table_text(table: Table, *, markdown: bool = False) -> str:
-    """Render one table as aligned text, or as a Markdown pipe table."""
-    return _to_markdown([table]) if markdown else _to_text([table])
-
-
-def _footer() -> list[_Block]:
-    return [_Heading(2, "Medical note"), _Para(DISCLAIMER), _Para(DOCTOR_ADVICE)]
-
-
 # ------------------------------------------------------------------ plan parts
-
-
-def _table_or_bundled(plan: MealPlan, foods: FoodTable | None) -> FoodTable | None:
-    if foods is not None:
-        # A plan with supplements names them: the table gets their rows.
-        return with_supplements(foods, plan.request)
-    try:
-        table = with_supplements(load_foods(dishes=True), plan.request)
-    except RequestError:
-        return None  # a caller's supplements table: the bundled one lacks them
-    # A plan made with a caller's table: the bundled one knows none of its foods.
-    if all(item.food_id in table for item in plan.items):
-        return table
-    return None
 
 
 def _per_100g(foods: FoodTable | None, food_id: str, nutrient: str) -> float | None:
@@ -451,61 +262,6 @@ def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
                 f"has no {label} value for {names}, so the true total may be higher."
             )
     return out
-
-
-def food_mentions(foods: FoodTable, food_id: str) -> list[str]:
-    """Where the article names a food, in its own words, one phrase per section.
-
-    Returns phrases such as ``"Pumpkin seeds", listed under High-Magnesium
-    Foods``; a mention of the food itself is preferred to one of its category.
-    """
-    if food_id not in foods:
-        return []
-    best: dict[str, tuple[int, str]] = {}
-    for m in foods.mentions(food_id):
-        if m.kind not in ("food", "category"):
-            continue
-        rank = 0 if m.kind == "food" else 1
-        if m.section not in best or rank < best[m.section][0]:
-            best[m.section] = (rank, m.words)
-    order = list(SECTION_TITLES)
-    sections = sorted(best, key=lambda s: order.index(s) if s in order else len(order))
-    if not best:
-        return _dish_mentions(foods, food_id, order)
-    return [
-        f'"{best[s][1]}", listed under {SECTION_TITLES.get(s, s)}' for s in sections
-    ]
-
-
-def _dish_mentions(foods: FoodTable, food_id: str, order: list[str]) -> list[str]:
-    """Cite the article through a dish's recipe ingredients (>= 2 g per 100 g)."""
-    from mealplan._grocery import dish_ingredients
-
-    def rank(section: str, kind: str) -> tuple[bool, bool, int]:
-        position = order.index(section) if section in order else len(order)
-        return (not section.startswith("foods_"), kind != "food", position)
-
-    out: dict[tuple[str, str], str] = {}
-    for ing in dish_ingredients(food_id):
-        if float(ing["grams_per_100g"]) < 2:
-            continue
-        found = [
-            (rank(m.section, m.kind), m, b)
-            for b in ing["food_ids"].split(";")
-            if b in foods
-            for m in foods.mentions(b)
-            if m.kind in ("food", "category")
-        ]
-        if not found:
-            continue
-        _, m, bundled = min(found, key=lambda x: (x[0], x[1].words, x[2]))
-        key = (m.words.lower(), m.section)
-        out.setdefault(
-            key,
-            f"made with {foods.food(bundled).name.lower()}, which the article names "
-            f'("{m.words}") under {SECTION_TITLES.get(m.section, m.section)}',
-        )
-    return list(out.values())[:3]
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
@@ -770,174 +526,6 @@ def render_json(plan: MealPlan, *, indent: int | None = 2) -> str:
     return plan.model_dump_json(indent=indent)
 
 
-# ---------------------------------------------------------------- grocery list
-
-
-def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[GroceryItem]:
-    """Sum what to buy for the plan, grouped and sorted by food group.
-
-    Args:
-        plan: The plan.
-        foods: The table it was made with, for food groups; bundled when None.
-
-    Returns:
-        One item per purchasable food: a dish is broken into its recipe
-        ingredients (FNDDS 2015-2016, per 100 g as eaten), a cooked food
-        becomes what is bought (dry lentils, raw rice, raw eggs) where the
-        bundled purchase forms allow, and the rest is listed as eaten, with a
-        ``note`` saying so. Grams and household or package units (SR28
-        WEIGHT) are of what is bought; cost is the plan's cost of the foods
-        it serves (None for dish ingredients, which are priced with the dish,
-        and for unpriced foods).
-
-    """
-    from mealplan._grocery import shopping
-
-    foods = food_table(foods, "grocery_list")
-    table = _table_or_bundled(plan, foods)
-    plan_portions: dict[str, tuple[float, str]] = {}
-    for item in plan.items:
-        done, _ = plan_portions.get(item.food_id, (0.0, ""))
-        plan_portions[item.food_id] = (
-            done + item.portions,
-            item.portion_description,
-        )
-    out = []
-    pills = {i.food_id for i in plan.items if i.kind == "supplement"}
-    for p in shopping(plan, table):
-        if p.key in pills:
-            continue  # listed apart below: a supplement is not food
-        if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
-            portions, description = p.grams / p.unit_grams, p.unit
-        elif not p.converted and p.key in plan_portions:
-            portions, description = plan_portions[p.key]
-        else:
-            portions, description = p.grams / 100, "100 g"
-        if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
-            whole = math.ceil(portions - 1e-9)
-            description = f"large (buy {whole}; a dozen is 12)"
-        out.append(
-            GroceryItem(
-                food_id=p.key,
-                name=p.name,
-                food_group=p.food_group,
-                grams=round(p.grams, 4),
-                portions=round(portions, 6),
-                portion_description=description,
-                cost=None if p.cost is None else round(p.cost, 4),
-                converted=p.converted,
-                from_foods=sorted(p.sources),
-                note="; ".join(sorted(p.notes)) or None,
-            )
-        )
-    out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
-    for s in supplement_lines(plan.items, table):
-        out.append(
-            GroceryItem(
-                food_id=s.food_id,
-                name=s.name,
-                food_group="Dietary supplements",
-                grams=0.0,
-                portions=s.tablets,
-                portion_description=f"1 {s.unit}",
-                cost=None,
-                from_foods=[s.food_id],
-                note=f"a supplement, not food: {s.buy}" if s.buy else "a supplement",
-                kind="supplement",
-            )
-        )
-    return out
-
-
-def _grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[_Block]:
-    items = [g for g in everything if g.kind != "supplement"]
-    pills = [g for g in everything if g.kind == "supplement"]
-    rows = [
-        [
-            g.food_group or "Other",
-            g.name,
-            portions_text(g.portions, g.portion_description),
-            _grams(g.grams),
-            money(g.cost),
-        ]
-        for g in items
-    ]
-    last = None
-    for row in rows:
-        group, row[0] = row[0], row[0] if row[0] != last else ""
-        last = group
-    blocks: list[_Block] = [
-        Table(
-            ["Food group", "Food", "Amount", "Grams", "Cost"],
-            rows,
-            {3, 4},
-            {1: _NAME_WIDTH} if clip else {},
-        )
-    ]
-    priced = [g.cost for g in items if g.cost is not None]
-    in_dishes = [g for g in items if g.cost is None and g.note and "dish" in g.note]
-    unpriced = [g.name for g in items if g.cost is None and g not in in_dishes]
-    total = f"Total: {money(sum(priced))}" if priced else "No prices known"
-    if unpriced:
-        total += (
-            f", plus {len(unpriced)} food(s) without a price ({'; '.join(unpriced)})"
-        )
-    blocks.append(_Para(total + "."))
-    if in_dishes:
-        blocks.append(
-            _Para(
-                f"{len(in_dishes)} item(s) are ingredients of dishes (FNDDS "
-                "2015-2016 recipes, approximate); they are priced with the dish, "
-                "in the plan's cost per day."
-            )
-        )
-    as_eaten = [g.name for g in items if g.note and "listed as eaten" in g.note]
-    if as_eaten:
-        blocks.append(
-            _Para(
-                f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
-            )
-        )
-    bought_raw = [g.name for g in items if g.note and g.note.startswith("bought ")]
-    if bought_raw:
-        blocks.append(
-            _Para(
-                "Bought raw or dry for cooked foods (amounts from USDA protein "
-                f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
-            )
-        )
-    if pills:
-        blocks.append(_Para(f"{SUPPLEMENTS_HEADING}, no price in the data:"))
-        blocks.append(
-            Table(
-                ["Supplement", "Amount", "Buy one"],
-                [
-                    [
-                        g.name,
-                        portions_text(g.portions, g.portion_description),
-                        (g.note or "").removeprefix("a supplement, not food: "),
-                    ]
-                    for g in pills
-                ],
-                set(),
-                {0: _NAME_WIDTH, 2: 40} if clip else {},
-            )
-        )
-    return blocks
-
-
-def render_grocery_text(items: Sequence[GroceryItem]) -> str:
-    """Render a grocery list as an aligned text table grouped by food group."""
-    return _to_text([_Heading(1, "Grocery list"), *_grocery_blocks(items, clip=True)])
-
-
-def render_grocery_markdown(items: Sequence[GroceryItem]) -> str:
-    """Render a grocery list as a Markdown table grouped by food group."""
-    return _to_markdown(
-        [_Heading(1, "Grocery list"), *_grocery_blocks(items, clip=False)]
-    )
-
-
 # ------------------------------------------------------------------ diagnosis
 
 
@@ -1002,137 +590,3 @@ def render_diagnosis_markdown(diagnosis: Diagnosis) -> str:
 def render_diagnosis_json(diagnosis: Diagnosis, *, indent: int | None = 2) -> str:
     """Return the :class:`Diagnosis` as JSON."""
     return diagnosis.model_dump_json(indent=indent)
-
-
-# -------------------------------------------------------------- food, targets
-
-
-def _food_blocks(food: Food, foods: FoodTable | None) -> list[_Block]:
-    default = next((p for p in food.portions if p.is_default), None)
-    per = f"Per {default.description} ({_grams(default.grams)})" if default else None
-    rows = []
-    for name, value in food.nutrients.items():
-        unit = (
-            foods.nutrients.get(name, name.rsplit("_", 1)[-1])
-            if foods
-            else name.rsplit("_", 1)[-1]
-        )
-        label = nutrient_label(name)
-        row = [label[:1].upper() + label[1:]]
-        row.append("n/a" if value is None else amount(value, unit))
-        if default is not None:
-            row.append(
-                "n/a" if value is None else amount(value * default.grams / 100, unit)
-            )
-        rows.append(row)
-    headers = ["Nutrient", "Per 100 g"] + ([per] if per else [])
-    tags = [
-        "diets: "
-        + (
-            ", ".join(
-                d
-                for d, ok in (
-                    ("vegan", food.vegan),
-                    ("vegetarian", food.vegetarian),
-                    ("pescatarian", food.pescatarian),
-                )
-                if ok
-            )
-            or "omnivore only"
-        ),
-        "allergens: " + (", ".join(food.allergens) or "none of the nine major ones"),
-        "fortified: " + (", ".join(food.fortified) or "no"),
-        "meals: " + (", ".join(food.meal_slots) or "none"),
-        "most portions a day: "
-        + ("no cap" if food.max_portions is None else f"{food.max_portions:g}"),
-        "price: "
-        + (
-            "unknown"
-            if food.price_per_100g is None
-            else f"{money(food.price_per_100g)} per 100 g ({food.price_source or 'no source'}, {food.price_year or 'year unknown'})"
-        ),
-    ]
-    portions = [
-        f"{p.description}: {_grams(p.grams)}" + (" (default)" if p.is_default else "")
-        for p in food.portions
-    ]
-    mentions = (
-        [f"{m}." for m in food_mentions(foods, food.id)] if foods is not None else []
-    )
-    record = [
-        f"USDA NDB number: {food.ndb_no or 'none'}",
-        f"SR28 description: {food.sr28_description or 'none'}",
-        f"SR28 food group: {food.food_group or 'none'}",
-        f"Provenance: {food.provenance or 'none'}",
-    ]
-    return [
-        _Heading(1, f"{food.name} ({food.id})"),
-        Table(headers, rows, {1, 2}),
-        _Heading(2, "Portions"),
-        _Bullets(portions or ["100 g"]),
-        _Heading(2, "Tags"),
-        _Bullets(tags),
-        _Heading(2, "Where the article names it"),
-        _Bullets(mentions or ["Not named in the article."]),
-        _Heading(2, "USDA SR28 record"),
-        _Bullets(record),
-    ]
-
-
-def render_food_text(food: Food, foods: FoodTable | None = None) -> str:
-    """Render one food (values, portions, tags, mentions, SR28 record) as text."""
-    return _to_text(_food_blocks(food, foods))
-
-
-def render_food_markdown(food: Food, foods: FoodTable | None = None) -> str:
-    """Render one food (values, portions, tags, mentions, SR28 record) as Markdown."""
-    return _to_markdown(_food_blocks(food, foods))
-
-
-def _targets_blocks(targets: NutrientTargets) -> list[_Block]:
-    rows = []
-    for b in targets.bounds:
-        label = nutrient_label(b.nutrient)
-        rows.append(
-            [
-                label[:1].upper() + label[1:],
-                "—" if b.minimum is None else amount(b.minimum, b.unit),
-                b.minimum_kind.value if b.minimum_kind else "—",
-                "—" if b.maximum is None else amount(b.maximum, b.unit),
-                b.maximum_kind.value if b.maximum_kind else "—",
-            ]
-        )
-    blocks: list[_Block] = [
-        _Heading(1, "Daily targets"),
-        Table(["Nutrient", "Minimum", "Kind", "Maximum", "Kind"], rows, {1, 3}),
-    ]
-    if targets.macro_shares:
-        blocks.append(
-            _Para(
-                "Energy shares (AMDR): "
-                + "; ".join(
-                    f"{nutrient_label(n)} {lo:.0%}-{hi:.0%}"
-                    for n, (lo, hi) in targets.macro_shares.items()
-                )
-                + "."
-            )
-        )
-    blocks.append(_Heading(2, "Sources"))
-    blocks.append(
-        _Bullets([f"{nutrient_label(b.nutrient)}: {b.source}" for b in targets.bounds])
-    )
-    if targets.notes:
-        blocks.append(_Heading(2, "Notes"))
-        blocks.append(_Bullets(list(targets.notes)))
-    blocks += _footer()
-    return blocks
-
-
-def render_targets_text(targets: NutrientTargets) -> str:
-    """Render daily targets (bounds, kinds, sources) as aligned text."""
-    return _to_text(_targets_blocks(targets))
-
-
-def render_targets_markdown(targets: NutrientTargets) -> str:
-    """Render daily targets (bounds, kinds, sources) as Markdown."""
-    return _to_markdown(_targets_blocks(targets))

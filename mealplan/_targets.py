@@ -3,9 +3,10 @@
 The focus nutrients (magnesium, calcium, vitamin D, vitamin B12) and potassium
 come from the bundled table ``foods/dri_nih_ods.csv``, a byte-for-byte copy of
 the NIH Office of Dietary Supplements fact-sheet figures (which reproduce the
-Food and Nutrition Board tables). Fiber, protein, sodium, the macronutrient
-shares and the energy estimate come from small tables in this module, each
-citing its report:
+Food and Nutrition Board tables), read by :mod:`mealplan._dri_table`. Fiber,
+protein, sodium and the macronutrient shares come from small tables in this
+module, the energy estimate from :mod:`mealplan._energy`, each citing its
+report:
 
 * IOM 1997, *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium,
   Vitamin D, and Fluoride* (magnesium).
@@ -20,15 +21,28 @@ citing its report:
 
 from __future__ import annotations
 
-import csv
 import difflib
 import math
-import shutil
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mealplan._dri_table import (
+    DRI_FILE,
+    DriRow,
+    build_dri,
+    read_dri,
+)
+from mealplan._dri_table import GENERAL_STAGES as _GENERAL_STAGES
+from mealplan._dri_table import IOM_1997 as _IOM_1997
+from mealplan._dri_table import IOM_1998 as _IOM_1998
+from mealplan._dri_table import IOM_2005 as _IOM_2005
+from mealplan._dri_table import IOM_2011 as _IOM_2011
+from mealplan._dri_table import NASEM_2019 as _NASEM_2019
+from mealplan._dri_table import SPECIAL_STAGES as _SPECIAL_STAGES
+from mealplan._dri_table import VIA as _VIA
+from mealplan._dri_table import age_span as _age_span
+from mealplan._dri_table import dri_rows as _table
+from mealplan._energy import energy_bound as _energy_bound
+from mealplan._energy import estimated_energy_requirement, reference_body
 from mealplan._errors import (
     FoodTableError,
     RequestError,
@@ -36,7 +50,6 @@ from mealplan._errors import (
     UnknownNutrientError,
 )
 from mealplan._models import (
-    ActivityLevel,
     BoundKind,
     BoundOverride,
     NutrientBound,
@@ -67,49 +80,6 @@ __all__ = [
     "reference_body",
     "targets_for",
 ]
-
-DRI_FILE = "dri_nih_ods.csv"
-"""Name of the bundled DRI table in ``foods/``."""
-
-_COLUMNS = (
-    "nutrient",
-    "unit",
-    "kind",
-    "life_stage",
-    "sex",
-    "age_min_years",
-    "age_max_years",
-    "value",
-    "note",
-)
-_KINDS = frozenset({"RDA", "AI", "UL"})
-_GENERAL_STAGES = frozenset({"general", "child", "infant"})
-_SPECIAL_STAGES = frozenset({"pregnancy", "lactation"})
-_LIFE_STAGES = _GENERAL_STAGES | _SPECIAL_STAGES | {"all"}
-_SEXES = frozenset({"any", "male", "female"})
-
-_ENERGY_MARGIN = 0.10
-"""Half-width of the energy range around an estimated energy requirement."""
-
-# ---------------------------------------------------------------------------
-# Citations
-# ---------------------------------------------------------------------------
-
-_VIA = "via the NIH ODS {} fact sheet"
-_IOM_1997 = (
-    "IOM 1997 (Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, "
-    "Vitamin D, and Fluoride)"
-)
-_IOM_1998 = (
-    "IOM 1998 (Dietary Reference Intakes for Thiamin, Riboflavin, Niacin, "
-    "Vitamin B6, Folate, Vitamin B12, Pantothenic Acid, Biotin, and Choline)"
-)
-_IOM_2005 = (
-    "IOM 2005 (Dietary Reference Intakes for Energy, Carbohydrate, Fiber, Fat, "
-    "Fatty Acids, Cholesterol, Protein, and Amino Acids)"
-)
-_IOM_2011 = "IOM 2011 (Dietary Reference Intakes for Calcium and Vitamin D)"
-_NASEM_2019 = "NASEM 2019 (Dietary Reference Intakes for Sodium and Potassium)"
 
 _CITATION: dict[Nutrient, str] = {
     Nutrient.MAGNESIUM: f"{_IOM_1997}, {_VIA.format('Magnesium')}",
@@ -173,19 +143,6 @@ _SODIUM_CDRR_MG: tuple[_Band, ...] = (
     (14, 200, 2300, 2300),
 )
 
-# IOM 2005 Table 1-1 (new reference heights and weights): (cm, kg).
-_REFERENCE_BODY: tuple[
-    tuple[float, float, tuple[float, float], tuple[float, float]], ...
-] = (
-    (0, 0.5, (62, 6), (62, 6)),
-    (0.5, 1, (71, 9), (71, 9)),
-    (1, 4, (86, 12), (86, 12)),
-    (4, 9, (115, 20), (115, 20)),
-    (9, 14, (144, 36), (144, 37)),
-    (14, 19, (174, 61), (163, 54)),
-    (19, 200, (177, 70), (163, 57)),
-)
-
 _MacroShares = dict[str, tuple[float, float]]
 _AMDR: tuple[
     tuple[float, float, tuple[float, float], tuple[float, float], tuple[float, float]],
@@ -196,222 +153,6 @@ _AMDR: tuple[
     (4, 19, (0.10, 0.30), (0.25, 0.35), (0.45, 0.65)),
     (19, 200, (0.10, 0.35), (0.20, 0.35), (0.45, 0.65)),
 )
-
-_PA: dict[tuple[str, Sex], dict[ActivityLevel, float]] = {
-    ("adult", Sex.MALE): {
-        ActivityLevel.SEDENTARY: 1.00,
-        ActivityLevel.LOW_ACTIVE: 1.11,
-        ActivityLevel.ACTIVE: 1.25,
-        ActivityLevel.VERY_ACTIVE: 1.48,
-    },
-    ("adult", Sex.FEMALE): {
-        ActivityLevel.SEDENTARY: 1.00,
-        ActivityLevel.LOW_ACTIVE: 1.12,
-        ActivityLevel.ACTIVE: 1.27,
-        ActivityLevel.VERY_ACTIVE: 1.45,
-    },
-    ("child", Sex.MALE): {
-        ActivityLevel.SEDENTARY: 1.00,
-        ActivityLevel.LOW_ACTIVE: 1.13,
-        ActivityLevel.ACTIVE: 1.26,
-        ActivityLevel.VERY_ACTIVE: 1.42,
-    },
-    ("child", Sex.FEMALE): {
-        ActivityLevel.SEDENTARY: 1.00,
-        ActivityLevel.LOW_ACTIVE: 1.16,
-        ActivityLevel.ACTIVE: 1.31,
-        ActivityLevel.VERY_ACTIVE: 1.56,
-    },
-}
-_PREGNANCY_KCAL = {1: 0.0, 2: 340.0, 3: 452.0}
-_LACTATION_KCAL = 330.0
-_EER_FLOOR_SHARE = 0.25
-"""An EER below this share of the reference person's EER is taken as a unit error."""
-
-
-# ---------------------------------------------------------------------------
-# The DRI table
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DriRow:
-    """One row of ``dri_nih_ods.csv``.
-
-    Attributes:
-        nutrient: Table name of the nutrient, e.g. ``"vitamin_d"``.
-        unit: ``"mg"`` or ``"ug"``.
-        kind: ``"RDA"``, ``"AI"`` or ``"UL"``.
-        life_stage: ``general``, ``child`` or ``infant`` (everyone in the band),
-            ``pregnancy`` or ``lactation`` (replace those), or ``all`` (ULs).
-        sex: ``"any"``, ``"male"`` or ``"female"``.
-        age_min: Lower age bound in years, inclusive.
-        age_max: Upper age bound in years, exclusive (200 = no upper bound).
-        value: The amount per day, in ``unit``.
-        note: Free text from the table.
-
-    """
-
-    nutrient: str
-    unit: str
-    kind: str
-    life_stage: str
-    sex: str
-    age_min: float
-    age_max: float
-    value: float
-    note: str
-
-    @property
-    def column(self) -> str:
-        """The food-table column this row is about, e.g. ``"vitamin_d_ug"``."""
-        return f"{self.nutrient}_{self.unit}"
-
-    def covers(self, age: float) -> bool:
-        """Return True when ``age`` lies in ``[age_min, age_max)``."""
-        return self.age_min <= age < self.age_max
-
-    def group(self) -> str:
-        """Return a readable life-stage group, e.g. ``"females 19-30 y"``."""
-        return _group_label(self.life_stage, self.sex, self.age_min, self.age_max)
-
-
-def _age_span(age_min: float, age_max: float) -> str:
-    if age_max <= 1:
-        return f"{age_min * 12:g}-{age_max * 12:g} mo"
-    if age_max >= 200:
-        return f"{age_min:g}+ y"
-    return f"{age_min:g}-{age_max - 1:g} y"
-
-
-def _group_label(life_stage: str, sex: str, age_min: float, age_max: float) -> str:
-    span = _age_span(age_min, age_max)
-    if life_stage in _SPECIAL_STAGES:
-        return f"{life_stage} {span}"
-    if life_stage == "infant":
-        return f"infants {span}"
-    if sex == "any":
-        return f"children {span}" if age_max <= 14 else f"males and females {span}"
-    return f"{sex}s {span}"
-
-
-def read_dri(path: Path) -> tuple[DriRow, ...]:
-    """Read and check a DRI table laid out like ``dri_nih_ods.csv``.
-
-    Args:
-        path: The CSV file.
-
-    Returns:
-        The rows, in file order.
-
-    Raises:
-        FoodTableError: The file is missing, or a header, value or age band is
-            malformed.
-
-    """
-    where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = (
-            f"The DRI table {where} cannot be read ({exc.strerror}); "
-            "reinstall mealplan."
-        )
-        raise FoodTableError(msg, path=where) from exc
-    reader = csv.DictReader(text.splitlines())
-    if tuple(reader.fieldnames or ()) != _COLUMNS:
-        msg = (
-            f"The DRI table {where} has columns {reader.fieldnames}, expected "
-            f"{list(_COLUMNS)}; restore it from the NIH ODS reference copy."
-        )
-        raise FoodTableError(msg, path=where)
-    rows: list[DriRow] = []
-    for number, raw in enumerate(reader, start=1):
-        rows.append(_parse_row(raw, where, number))
-    if not rows:
-        msg = f"The DRI table {where} has no rows; restore it from the reference copy."
-        raise FoodTableError(msg, path=where)
-    return tuple(rows)
-
-
-def _parse_row(raw: dict[str, str], where: str, number: int) -> DriRow:
-    def bad(column: str, expected: str) -> FoodTableError:
-        msg = (
-            f"The DRI table {where}, row {number}, column {column!r} holds "
-            f"{raw.get(column)!r}; expected {expected}."
-        )
-        return FoodTableError(msg, path=where, row=number, column=column)
-
-    numbers: dict[str, float] = {}
-    for column in ("age_min_years", "age_max_years", "value"):
-        try:
-            value = float(raw[column])
-        except (TypeError, ValueError):
-            raise bad(column, "a number") from None
-        if not math.isfinite(value) or value < 0:
-            raise bad(column, "a finite number >= 0")
-        numbers[column] = value
-    if numbers["age_min_years"] >= numbers["age_max_years"]:
-        column, expected = "age_max_years", "an age above age_min_years"
-        raise bad(column, expected)
-    checks = (("kind", _KINDS), ("life_stage", _LIFE_STAGES), ("sex", _SEXES))
-    for column, allowed in checks:
-        if raw[column] not in allowed:
-            raise bad(column, f"one of {sorted(allowed)}")
-    row = DriRow(
-        nutrient=raw["nutrient"],
-        unit=raw["unit"],
-        kind=raw["kind"],
-        life_stage=raw["life_stage"],
-        sex=raw["sex"],
-        age_min=numbers["age_min_years"],
-        age_max=numbers["age_max_years"],
-        value=numbers["value"],
-        note=raw["note"] or "",
-    )
-    if row.column not in {n.value for n in Nutrient}:
-        column, expected = (
-            "nutrient",
-            "a name whose '<nutrient>_<unit>' is a food column",
-        )
-        raise bad(column, expected)
-    return row
-
-
-@lru_cache(maxsize=8)
-def _load(path: str) -> tuple[DriRow, ...]:
-    return read_dri(Path(path))
-
-
-def _table() -> tuple[DriRow, ...]:
-    return _load(str(data_file(DRI_FILE)))
-
-
-def build_dri(src: Path, out_dir: Path) -> Path:
-    """Copy the reference DRI table into ``out_dir`` as the bundled package copy.
-
-    The copy is byte-for-byte, so the package table can be compared with its
-    source; the file is parsed first so a broken source is never bundled.
-
-    Args:
-        src: The reference ``dri_nih_ods.csv`` (``shared/reference/`` in the
-            project's data folder).
-        out_dir: The folder to write to, normally the checkout's ``foods/``.
-
-    Returns:
-        The path of the written file, ``out_dir / "dri_nih_ods.csv"``.
-
-    Raises:
-        FoodTableError: ``src`` is missing or malformed.
-
-    """
-    read_dri(src)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    dest = out_dir / DRI_FILE
-    shutil.copyfile(src, dest)
-    _load.cache_clear()
-    return dest
-
 
 # ---------------------------------------------------------------------------
 # Row selection
@@ -500,242 +241,6 @@ def _band(
 
 def _round(x: float) -> float:
     return round(x, 6)
-
-
-# ---------------------------------------------------------------------------
-# Energy
-# ---------------------------------------------------------------------------
-
-
-def reference_body(age: float, sex: Sex) -> tuple[float, float]:
-    """Return the IOM reference ``(height_cm, weight_kg)`` for an age and sex.
-
-    From IOM 2005, Table 1-1 (reference heights and weights from the CDC/NCHS
-    growth charts); the 19-30 y values are used for every adult.
-
-    Args:
-        age: Age in years, 0 to 120.
-        sex: Sex.
-
-    Returns:
-        Height in cm and weight in kg.
-
-    """
-    for lo, hi, male, female in _REFERENCE_BODY:
-        if lo <= age < hi:
-            return male if sex is Sex.MALE else female
-    last = _REFERENCE_BODY[-1]
-    return last[2] if sex is Sex.MALE else last[3]
-
-
-def _eer_equation(
-    age: float, sex: Sex, activity: ActivityLevel, weight_kg: float, height_cm: float
-) -> float:
-    """Non-pregnant, non-lactating IOM 2005 EER in kcal/day."""
-    m = height_cm / 100
-    if age < 3:
-        months = age * 12
-        if months < 4:
-            deposition = 175.0
-        elif months < 7:
-            deposition = 56.0
-        elif months < 13:
-            deposition = 22.0
-        else:
-            deposition = 20.0
-        return 89 * weight_kg - 100 + deposition
-    if age < 19:
-        pa = _PA["child", sex][activity]
-        deposition = 20.0 if age < 9 else 25.0
-        if sex is Sex.MALE:
-            return 88.5 - 61.9 * age + pa * (26.7 * weight_kg + 903 * m) + deposition
-        return 135.3 - 30.8 * age + pa * (10.0 * weight_kg + 934 * m) + deposition
-    pa = _PA["adult", sex][activity]
-    if sex is Sex.MALE:
-        return 662 - 9.53 * age + pa * (15.91 * weight_kg + 539.6 * m)
-    return 354 - 6.91 * age + pa * (9.36 * weight_kg + 726 * m)
-
-
-def _life_stage_kcal(person: Person, notes: list[str] | None) -> float:
-    if person.pregnancy:
-        trimester = person.trimester
-        if trimester is None:
-            trimester = 2
-            if notes is not None:
-                notes.append(
-                    "pregnancy trimester not given: the energy estimate assumes the "
-                    "second trimester (+340 kcal/day; +0 in the first, +452 in the "
-                    "third); give trimester for a closer estimate"
-                )
-        return _PREGNANCY_KCAL[trimester]
-    if person.lactation:
-        if notes is not None:
-            notes.append(
-                "lactation energy assumes the first 6 months postpartum (+330 "
-                "kcal/day); IOM 2005 adds +400 kcal/day in months 7-12"
-            )
-        return _LACTATION_KCAL
-    return 0.0
-
-
-def _eer(person: Person, notes: list[str] | None) -> float:
-    ref_h, ref_w = reference_body(person.age, person.sex)
-    height = person.height_cm if person.height_cm is not None else ref_h
-    weight = person.weight_kg if person.weight_kg is not None else ref_w
-    if notes is not None and (person.height_cm is None or person.weight_kg is None):
-        group = _reference_group(person.age, person.sex)
-        if person.height_cm is None and person.weight_kg is None:
-            notes.append(
-                f"energy range is an estimate for a reference person ({ref_h:g} cm, "
-                f"{ref_w:g} kg: IOM reference body size for {group}); give weight_kg "
-                "and height_cm for a personal estimate"
-            )
-        elif person.height_cm is None:
-            notes.append(
-                f"energy range is an estimate using the IOM reference height for "
-                f"{group} ({ref_h:g} cm) with the weight given ({weight:g} kg); "
-                "give height_cm for a personal estimate"
-            )
-        else:
-            notes.append(
-                f"energy range is an estimate using the IOM reference weight for "
-                f"{group} ({ref_w:g} kg) with the height given ({height:g} cm); "
-                "give weight_kg for a personal estimate"
-            )
-    extra = _life_stage_kcal(person, notes)
-    kcal = (
-        _eer_equation(person.age, person.sex, person.activity, weight, height) + extra
-    )
-    floor = _EER_FLOOR_SHARE * (
-        _eer_equation(person.age, person.sex, person.activity, ref_w, ref_h) + extra
-    )
-    if kcal < floor:
-        if notes is not None:
-            notes.append(
-                f"the weight and height given ({weight:g} kg, {height:g} cm) give an "
-                f"implausible energy requirement of {kcal:.0f} kcal/day; using "
-                f"{floor:.0f} kcal/day instead (check the units: kg and cm), or give "
-                "kcal_min and kcal_max"
-            )
-        kcal = floor
-    return kcal
-
-
-def _reference_group(age: float, sex: Sex) -> str:
-    for lo, hi, *_ in _REFERENCE_BODY:
-        if lo <= age < hi:
-            span = _age_span(lo, hi)
-            if hi <= 9:
-                return f"infants {span}" if hi <= 1 else f"children {span}"
-            return f"{sex.value}s {span}"
-    return f"{sex.value}s 19+ y"
-
-
-def estimated_energy_requirement(person: Person) -> float:
-    """Return the IOM 2005 Estimated Energy Requirement (EER) in kcal/day.
-
-    Equations of IOM 2005 (Dietary Reference Intakes for Energy, Carbohydrate,
-    Fiber, Fat, Fatty Acids, Cholesterol, Protein, and Amino Acids, chapter 5),
-    with age in years, weight ``kg`` in kilograms, height ``m`` in metres and
-    PA the physical-activity coefficient for sedentary / low active / active /
-    very active:
-
-    * Men 19+: ``662 - 9.53*age + PA*(15.91*kg + 539.6*m)``,
-      PA = 1.00 / 1.11 / 1.25 / 1.48.
-    * Women 19+: ``354 - 6.91*age + PA*(9.36*kg + 726*m)``,
-      PA = 1.00 / 1.12 / 1.27 / 1.45.
-    * Boys 3-18: ``88.5 - 61.9*age + PA*(26.7*kg + 903*m) + D``,
-      PA = 1.00 / 1.13 / 1.26 / 1.42.
-    * Girls 3-18: ``135.3 - 30.8*age + PA*(10.0*kg + 934*m) + D``,
-      PA = 1.00 / 1.16 / 1.31 / 1.56; D (energy deposition) = 20 at 3-8 y and
-      25 at 9-18 y.
-    * 0-35 months: ``89*kg - 100 + D``, D = 175 (0-3 mo), 56 (4-6 mo),
-      22 (7-12 mo), 20 (13-35 mo); activity and height are not used.
-    * Pregnancy: non-pregnant EER + 0 / 340 / 452 in trimester 1 / 2 / 3
-      (trimester 2 when not given). Lactation: + 330 (first 6 months
-      postpartum: 500 for milk minus 170 mobilised from tissue).
-
-    A missing weight or height is replaced by the IOM reference body size for
-    the age and sex (:func:`reference_body`). A result below a quarter of the
-    reference person's EER (only possible with implausible measures, such as a
-    height typed in metres) is raised to that quarter.
-
-    Args:
-        person: The person.
-
-    Returns:
-        The EER, kcal/day.
-
-    """
-    return _eer(person, None)
-
-
-def _energy_bound(
-    person: Person, kcal_min: float | None, kcal_max: float | None, notes: list[str]
-) -> tuple[NutrientBound, bool]:
-    unit = Nutrient.ENERGY.unit
-    if kcal_min is not None and kcal_max is not None:
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=kcal_min,
-            maximum=kcal_max,
-            minimum_kind=BoundKind.USER,
-            maximum_kind=BoundKind.USER,
-            source="caller",
-        )
-        return bound, False
-    eer = _eer(person, notes)
-    eer_source = (
-        f"{_IOM_2005}: estimated energy requirement {eer:.0f} kcal/day "
-        f"({person.activity.value.replace('_', ' ')}) "
-        f"± {_ENERGY_MARGIN:.0%}"
-    )
-    low = round(eer * (1 - _ENERGY_MARGIN), 1)
-    high = round(eer * (1 + _ENERGY_MARGIN), 1)
-    if kcal_min is not None:
-        high = round(max(high, kcal_min * (1 + _ENERGY_MARGIN)), 1)
-        notes.append(
-            f"energy maximum {high:g} kcal/day is the estimated requirement + "
-            f"{_ENERGY_MARGIN:.0%} (at least kcal_min + {_ENERGY_MARGIN:.0%}); "
-            "give kcal_max to set it"
-        )
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=kcal_min,
-            maximum=high,
-            minimum_kind=BoundKind.USER,
-            maximum_kind=BoundKind.EER,
-            source=f"minimum: caller; maximum: {eer_source}",
-        )
-    elif kcal_max is not None:
-        low = round(min(low, kcal_max * (1 - _ENERGY_MARGIN)), 1)
-        notes.append(
-            f"energy minimum {low:g} kcal/day is the estimated requirement - "
-            f"{_ENERGY_MARGIN:.0%} (at most kcal_max - {_ENERGY_MARGIN:.0%}); "
-            "give kcal_min to set it"
-        )
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=low,
-            maximum=kcal_max,
-            minimum_kind=BoundKind.EER,
-            maximum_kind=BoundKind.USER,
-            source=f"minimum: {eer_source}; maximum: caller",
-        )
-    else:
-        bound = NutrientBound(
-            nutrient=Nutrient.ENERGY.value,
-            unit=unit,
-            minimum=low,
-            maximum=high,
-            minimum_kind=BoundKind.EER,
-            maximum_kind=BoundKind.EER,
-            source=eer_source,
-        )
-    return bound, True
 
 
 # ---------------------------------------------------------------------------

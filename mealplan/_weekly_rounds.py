@@ -136,6 +136,42 @@ def _price_round(
     return _Priced(added, unproven, bound)
 
 
+@dataclasses.dataclass(frozen=True)
+class _MasterLP:
+    """The master LP's optimum and its row duals (the prices of a round)."""
+
+    objective: float
+    duals: NDArray[np.float64]
+
+
+def _master_lp(master: Master, clock: Deadline) -> _MasterLP | None:
+    """Solve the master LP; None when it found no optimum with duals in time."""
+    model, _ = master.model(integer=False)
+    lp = solve_master(model, clock)
+    if lp is None or lp.row_duals is None or lp.objective is None:
+        return None
+    return _MasterLP(lp.objective, lp.row_duals)
+
+
+def _improved(incumbent: Incumbent, master: Master, clock: Deadline) -> Incumbent:
+    """Return the master MILP's plan where it beats ``incumbent``, else that."""
+    found = integer_master(master, clock)
+    if found is not None and found[0] < incumbent[0] - 1e-9:
+        return found
+    return incumbent
+
+
+def _gap_closed(incumbent: Incumbent, best_bound: float, mip_gap: float) -> bool:
+    """Whether the best proven bound is within ``mip_gap`` of ``incumbent``.
+
+    The stop test of both kinds of rounds (no bound yet: not closed).
+    """
+    if best_bound == -math.inf:
+        return False
+    gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
+    return gap <= mip_gap
+
+
 def exact_rounds(
     days: DayTypes,
     master: Master,
@@ -158,24 +194,19 @@ def exact_rounds(
     while not clock.expired:
         rounds += 1
         t_round = time.perf_counter()
-        model, _ = master.model(integer=False)
-        lp = solve_master(model, clock)
-        if lp is None or lp.row_duals is None or lp.objective is None:
+        lp = _master_lp(master, clock)
+        if lp is None:
             break
         t_lp = time.perf_counter()
         # Exact pricing may stop within this much of its bound per day: half
         # the gap the plan may keep, spread over the days.
         allowance = _ALLOWANCE * mip_gap * abs(incumbent[0]) / len(days.types)
-        priced = _price_round(
-            days, master, lp.row_duals, clock, exact, allowance, share
-        )
+        priced = _price_round(days, master, lp.duals, clock, exact, allowance, share)
         if priced.bound is not None:
             best_bound = max(best_bound, priced.bound)
         t_price = time.perf_counter()
         if priced.added == 0 or rounds % _MILP_EVERY == 0 or clock.left() < 0.5:
-            found = integer_master(master, clock)
-            if found is not None and found[0] < incumbent[0] - 1e-9:
-                incumbent = found
+            incumbent = _improved(incumbent, master, clock)
         log.debug(
             "round %d at %.2f s: %s pricing, master LP %.4f (%.2f s), "
             "pricing %.2f s (%d of %d not proven), round bound %s, best bound "
@@ -195,10 +226,8 @@ def exact_rounds(
             len(master.columns),
             priced.added,
         )
-        if best_bound > -math.inf:
-            gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
-            if gap <= mip_gap:
-                break
+        if _gap_closed(incumbent, best_bound, mip_gap):
+            break
         if priced.added == 0 and exact:
             if not priced.unproven or share == 1.0:
                 # Proven: the master LP is optimal over every day-plan.
@@ -272,12 +301,11 @@ def stabilised_rounds(
     while not deadline.expired:
         rounds += 1
         t_round = time.perf_counter()
-        model, _ = master.model(integer=False)
-        lp = solve_master(model, deadline)
-        if lp is None or lp.row_duals is None or lp.objective is None:
+        lp = _master_lp(master, deadline)
+        if lp is None:
             break
-        duals = master.prices(lp.row_duals)
-        conv = lp.row_duals[:days]
+        duals = master.prices(lp.duals)
+        conv = lp.duals[:days]
         prices = {
             k: alpha * centre.get(k, 0.0) + (1 - alpha) * duals.get(k, 0.0)
             for k in {*centre, *duals}
@@ -316,9 +344,7 @@ def stabilised_rounds(
         value_here = lagrangian if exact else estimate
         if value_here is not None and value_here > centre_value:
             centre, centre_value = prices, value_here
-        found = integer_master(master, deadline)
-        if found is not None and found[0] < incumbent[0] - 1e-9:
-            incumbent = found
+        incumbent = _improved(incumbent, master, deadline)
         log.debug(
             "round %d at %.2f s: %s pricing (alpha %.2f), master LP %.4f, "
             "%.2f s, round bound %s, best bound %.4f, incumbent %.4f, "
@@ -336,10 +362,8 @@ def stabilised_rounds(
             added,
             improving,
         )
-        if best_bound > -math.inf:
-            gap = (incumbent[0] - best_bound) / max(abs(incumbent[0]), 1e-9)
-            if gap <= mip_gap:
-                break
+        if _gap_closed(incumbent, best_bound, mip_gap):
+            break
         if added:
             alpha = _SMOOTHING
         elif alpha > 0.0:

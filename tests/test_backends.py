@@ -17,7 +17,7 @@ from mealplan._deadline import Deadline
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._optimiser import make_backend
 from tests.conftest import require_solver
-from tests.test_formulation import _problem, _table
+from tests.six_foods import six_food_problem, six_food_table, six_food_targets
 
 BACKENDS = ["highs", "cbc", "glpk"]
 EXACT = SolveOptions(mip_gap=1e-7, abs_gap=0.0)
@@ -52,7 +52,7 @@ def _feasible(model: Model, x: np.ndarray) -> bool:
 
 @pytest.mark.parametrize("name", BACKENDS)
 def test_each_backend_solves_the_same_milp_to_the_same_optimum(name: str) -> None:
-    model = formulate(_problem(days=1))
+    model = formulate(six_food_problem(days=1))
     reference = _solve("highs", model)
     result = _solve(name, model)
     assert result.status is BackendStatus.OPTIMAL
@@ -63,7 +63,7 @@ def test_each_backend_solves_the_same_milp_to_the_same_optimum(name: str) -> Non
 
 @pytest.mark.parametrize("name", BACKENDS)
 def test_each_backend_proves_the_same_model_infeasible(name: str) -> None:
-    problem = _problem(
+    problem = six_food_problem(
         pins=[{"food": "kale", "meal": "lunch"}],
         bans=[{"food": "kale", "meal": "lunch"}],
     )
@@ -72,7 +72,7 @@ def test_each_backend_proves_the_same_model_infeasible(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["highs", "cbc"])
 def test_lp_relaxation_and_its_duals(name: str) -> None:
-    model = formulate(_problem(), relax=True)
+    model = formulate(six_food_problem(), relax=True)
     result = _solve(name, model)
     assert result.status is BackendStatus.OPTIMAL
     assert result.x is not None
@@ -85,7 +85,7 @@ def test_lp_relaxation_and_its_duals(name: str) -> None:
 
 
 def test_highs_reports_the_real_gap_and_bound() -> None:
-    model = formulate(_problem())
+    model = formulate(six_food_problem())
     result = _solve("highs", model)
     assert result.bound is not None
     assert result.gap is not None
@@ -93,7 +93,7 @@ def test_highs_reports_the_real_gap_and_bound() -> None:
 
 
 def test_a_start_is_accepted_and_kept_when_optimal() -> None:
-    model = formulate(_problem())
+    model = formulate(six_food_problem())
     first = _solve("highs", model)
     backend = HighsBackend()
     backend.load(model)
@@ -108,19 +108,9 @@ def test_unknown_and_missing_solvers_raise_solver_error() -> None:
 
 
 def test_plan_runs_on_cbc_and_glpk_by_name(pulp_solver: str) -> None:
-    table = _table()
+    table = six_food_table()
     request = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": six_food_targets(),
         "max_foods": 5,
         "time_limit": 60,
     }
@@ -147,7 +137,7 @@ def test_plan_runs_on_cbc_and_glpk_by_name(pulp_solver: str) -> None:
 def test_highs_and_cbc_reach_the_same_objective(
     kcal: float, calcium: float, max_foods: int | None, days: int, mode: str, cost: bool
 ) -> None:
-    problem = _problem(
+    problem = six_food_problem(
         targets={
             "bounds": [
                 {
@@ -193,7 +183,7 @@ def test_pulp_is_imported_only_when_a_pulp_solver_is_used() -> None:
 
 
 def test_highs_cutoff_prunes_plans_worse_than_it_and_keeps_better_ones() -> None:
-    model = formulate(_problem(days=1))
+    model = formulate(six_food_problem(days=1))
     best = _solve("highs", model)
     assert best.objective is not None
     for cutoff, found in ((best.objective + 0.5, True), (best.objective - 0.5, False)):

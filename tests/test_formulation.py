@@ -3,80 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import mealplan
-from mealplan import FoodTable
 from mealplan._formulation import Block, Goal, GoalKind, ModelBuilder, formulate
-from mealplan._planner import resolve_targets
 from mealplan._problem import (
     ConstraintGroup,
     GroupKind,
-    Problem,
     Restrictions,
-    build_problem,
 )
-
-
-def _table() -> FoodTable:
-    rows = [
-        ("oats", 380.0, 13.0, 50.0, "breakfast_cereals", "breakfast"),
-        ("milk", 60.0, 3.3, 120.0, "dairy", "breakfast;snack"),
-        ("beans", 130.0, 9.0, 40.0, "legumes", "lunch;dinner"),
-        ("kale", 50.0, 3.0, 150.0, "vegetables", "lunch;dinner"),
-        ("salmon", 200.0, 22.0, 10.0, "fish_seafood", "lunch;dinner"),
-        ("apple", 52.0, 0.3, 6.0, "fruits", "breakfast;snack;lunch"),
-    ]
-    frame = pd.DataFrame(
-        {
-            "id": [r[0] for r in rows],
-            "name": [r[0].title() for r in rows],
-            "energy_kcal": [r[1] for r in rows],
-            "protein_g": [r[2] for r in rows],
-            "calcium_mg": [r[3] for r in rows],
-            "category": [r[4] for r in rows],
-            "meal_slots": [r[5] for r in rows],
-            "vegan": [r[0] not in ("milk", "salmon") for r in rows],
-            "vegetarian": [r[0] != "salmon" for r in rows],
-            "pescatarian": [True] * len(rows),
-            "allergens": ["", "milk", "", "", "fish", ""],
-            "price_per_100g": [0.5, 0.2, 0.4, 0.9, 2.0, 0.6],
-        }
-    )
-    return FoodTable.from_dataframe(frame)
-
-
-def _problem(restrictions: Restrictions | None = None, **request: Any) -> Problem:
-    table = _table()
-    body: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
-        "max_foods": 5,
-    }
-    body.update(request)
-    req = mealplan.parse_request(body)
-    return build_problem(
-        req, resolve_targets(req, table), table, restrictions=restrictions
-    )
+from tests.six_foods import six_food_problem
 
 
 def test_columns_are_one_v_per_allowed_day_meal_food_then_one_y_each() -> None:
-    problem = _problem(days=2)
+    problem = six_food_problem(days=2)
     model = formulate(problem)
     expected = sorted(
         (d, m, f)
@@ -95,7 +38,7 @@ def test_columns_are_one_v_per_allowed_day_meal_food_then_one_y_each() -> None:
 
 
 def test_csr_is_well_formed_and_matches_the_dense_matrix() -> None:
-    model = formulate(_problem(days=2))
+    model = formulate(six_food_problem(days=2))
     assert model.indptr[0] == 0
     assert model.indptr[-1] == len(model.data)
     assert np.all(np.diff(model.indptr) >= 0)
@@ -108,7 +51,7 @@ def test_csr_is_well_formed_and_matches_the_dense_matrix() -> None:
 
 
 def test_energy_rows_hold_the_per_unit_energy_of_each_day() -> None:
-    problem = _problem(days=2)
+    problem = six_food_problem(days=2)
     model = formulate(problem)
     dense = model.dense()
     group = ConstraintGroup(GroupKind.MIN, "energy_kcal")
@@ -123,7 +66,7 @@ def test_energy_rows_hold_the_per_unit_energy_of_each_day() -> None:
 
 
 def test_links_bound_each_amount_by_its_binary() -> None:
-    problem = _problem()
+    problem = six_food_problem()
     model = formulate(problem)
     dense = model.dense()
     upper = [r for r, b in enumerate(model.row_block) if b is Block.LINK_UPPER]
@@ -135,7 +78,7 @@ def test_links_bound_each_amount_by_its_binary() -> None:
 
 
 def test_relaxation_and_restriction_change_columns_only() -> None:
-    problem = _problem()
+    problem = six_food_problem()
     assert not formulate(problem, relax=True).integrality.any()
     kale = problem.food_ids.index("kale")
     small = formulate(problem, foods={kale})
@@ -143,7 +86,7 @@ def test_relaxation_and_restriction_change_columns_only() -> None:
 
 
 def test_a_pin_on_a_banned_food_is_an_empty_row_that_cannot_hold() -> None:
-    problem = _problem(
+    problem = six_food_problem(
         pins=[{"food": "kale", "meal": "lunch"}],
         bans=[{"food": "kale", "meal": "lunch"}],
     )
@@ -163,7 +106,7 @@ def test_restrictions_are_typed_inputs_not_patches() -> None:
         penalty=(("kale", 0.5),),
         bans=((0, "dinner", "salmon"),),
     )
-    problem = _problem(kept, days=2)
+    problem = six_food_problem(kept, days=2)
     kale = problem.food_ids.index("kale")
     salmon = problem.food_ids.index("salmon")
     assert problem.penalty == {kale: 0.5}
@@ -183,7 +126,7 @@ def test_restrictions_are_typed_inputs_not_patches() -> None:
 
 
 def test_goals_replace_the_objective() -> None:
-    problem = _problem()
+    problem = six_food_problem()
     model = formulate(problem, Goal(GoalKind.NUTRIENT, True, "calcium_mg"))
     assert model.maximise
     k = len(model.keys)
@@ -193,7 +136,7 @@ def test_goals_replace_the_objective() -> None:
 
 
 def test_builder_sums_duplicate_entries() -> None:
-    builder = ModelBuilder(_problem(), None)
+    builder = ModelBuilder(six_food_problem(), None)
     cols = builder.add_columns([0.0, 0.0], 1.0)
     builder.add_row([cols[0], cols[0], cols[1]], [1.0, 2.0, 1.0], 0, 1, Block.DIFFER)
     model = builder.build()

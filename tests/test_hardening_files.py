@@ -21,23 +21,13 @@ import pytest
 
 import mealplan
 from mealplan import _backend_pulp
-from tests.test_formulation import _table
+from tests.six_foods import six_food_table, six_food_targets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REQUEST: dict[str, Any] = {
-    "targets": {
-        "bounds": [
-            {
-                "nutrient": "energy_kcal",
-                "unit": "kcal",
-                "minimum": 1500,
-                "maximum": 2500,
-            },
-            {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-        ]
-    },
+    "targets": six_food_targets(),
     "max_foods": 5,
     "time_limit": 60,
 }
@@ -63,7 +53,7 @@ def test_pulp_solvers_leave_no_file_in_tmpdir(
             seen.append(sorted(p.name for p in scratch.iterdir()))
 
     monkeypatch.setattr(_backend_pulp, "solver_scratch", watched)
-    table = _table()
+    table = six_food_table()
     plan = mealplan.plan({**REQUEST, "solver": solver}, table)
     assert plan.days
     planned = len(seen)

@@ -22,7 +22,7 @@ from mealplan._formulation import formulate
 from mealplan._norepeat import repeats, with_cuts
 from mealplan._weekly_master import Master, column
 from tests.checks import check_plan
-from tests.test_formulation import _problem, _table
+from tests.six_foods import six_food_problem, six_food_table, six_food_targets
 
 MEALS = [
     {"name": "breakfast", "slot": "breakfast", "min_foods": 1, "max_foods": 3},
@@ -43,17 +43,7 @@ OPTIMUM = 3.292835
 
 def _request(days: int, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1500,
-                    "maximum": 2500,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": six_food_targets(),
         "days": days,
         "max_days_per_food": days,
         "structure": False,
@@ -87,7 +77,7 @@ def _no_repeat(plan: mealplan.MealPlan) -> None:
 def test_snack_is_not_repeated_on_consecutive_days(
     solver: str, extra: dict[str, Any]
 ) -> None:
-    table = _table()
+    table = six_food_table()
     plan = mealplan.plan(_request(3, solver=solver, **extra), table)
     check_plan(plan, table)  # checks every meal, independently of the optimiser
     _no_repeat(plan)
@@ -100,7 +90,7 @@ def test_snack_is_not_repeated_on_consecutive_days(
 
 
 def test_regenerated_day_does_not_repeat_a_neighbours_snack() -> None:
-    table = _table()
+    table = six_food_table()
     week = mealplan.plan(_request(3), table)
     again = mealplan.regenerate(week, day=2, foods=table)
     check_plan(again, table)
@@ -108,7 +98,7 @@ def test_regenerated_day_does_not_repeat_a_neighbours_snack() -> None:
 
 
 def test_repeats_skip_empty_meals_and_cut_exactly_the_repeat() -> None:
-    problem = _problem(
+    problem = six_food_problem(
         days=2, meals=MEALS, structure=False, max_days_per_food=2, max_foods=None
     )
     snack = 2

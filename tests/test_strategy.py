@@ -16,7 +16,7 @@ import mealplan
 from mealplan._deadline import Deadline
 from mealplan._optimiser import SolveStatus, abs_tolerance, solve
 from tests.checks import check_plan
-from tests.test_formulation import _problem
+from tests.six_foods import six_food_problem
 
 
 def test_deadline_shares_what_is_left() -> None:
@@ -37,7 +37,7 @@ def test_deadline_shares_what_is_left() -> None:
 def test_an_infeasible_relaxation_is_the_verdict_without_the_clock() -> None:
     # Calcium far above what every food at its portion cap can give: the LP
     # relaxation is infeasible, which proves the MILP infeasible at once.
-    problem = _problem(
+    problem = six_food_problem(
         targets={"bounds": [{"nutrient": "calcium_mg", "unit": "mg", "minimum": 1e6}]}
     )
     deadline = Deadline(60.0)
@@ -58,7 +58,7 @@ def test_an_infeasible_relaxation_is_the_verdict_without_the_clock() -> None:
 def test_optimal_means_the_relative_gap_is_proven(
     kcal: float, calcium: float, max_foods: int | None, mode: str, gap: float
 ) -> None:
-    problem = _problem(
+    problem = six_food_problem(
         targets={
             "bounds": [
                 {
@@ -163,6 +163,6 @@ def test_ctrl_c_stops_a_long_solve() -> None:
 @pytest.mark.parametrize("name", ["cbc"])
 def test_pulp_solvers_share_the_deadline(name: str) -> None:
     deadline = Deadline(60.0)
-    solution = solve(_problem(), solver=name, deadline=deadline)
+    solution = solve(six_food_problem(), solver=name, deadline=deadline)
     assert solution.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert not deadline.hit

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan import InfeasiblePlanError, PlanRequest, RequestError, load_foods
+from mealplan import PlanRequest, RequestError, load_foods
 from mealplan._cli import _request, build_parser, main
 from mealplan._formulation import Block, formulate
 from mealplan._norepeat import is_ruled
@@ -38,6 +38,7 @@ from tests.checks import (
     dri_ul,
     supplement_rows,
 )
+from tests.requesting import first_plan_or_none
 from tests.strategies import persons
 
 ADULT = {"age": 35, "sex": "female"}
@@ -388,15 +389,11 @@ def test_random_people_with_supplements_keep_every_supplement_ul(
         "supplements": True,
         "bounds": bounds,
         "portion_mode": portion_mode,
-        "time_limit": 120,
-        "mip_gap": 1.0,
     }
     table = load_foods()
-    try:
-        result = mealplan.plan(request, table)
-    except InfeasiblePlanError:
+    result = first_plan_or_none(request, table)
+    if result is None:
         return
-    assert not any("time limit" in note for note in result.notes), result.notes
     check_plan(result, with_supplements(table, result.request))
     if person["age"] < 9:
         assert not [i for i in result.items if i.kind == "supplement"]
@@ -413,7 +410,8 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
     # A caller's table with three 200 mg magnesium tablets (600 mg on offer,
     # each within the adult UL of 350 mg) and a magnesium minimum that food
     # alone cannot cheaply meet: the plan may take only one of them.
-    from mealplan import _supplements
+    # The loader (mealplan._supplement_data) reads the bundled file by name.
+    from mealplan import _supplement_data
 
     rows = list(supplement_rows().values())
     mg = next(r for r in rows if r["id"] == "magnesium-100mg")
@@ -431,11 +429,11 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
         writer = csv.DictWriter(fh, fieldnames=list(mg))
         writer.writeheader()
         writer.writerows(extra)
-    real = _supplements.data_file
+    real = _supplement_data.data_file
     monkeypatch.setattr(
-        _supplements,
+        _supplement_data,
         "data_file",
-        lambda name: path if name == _supplements.SUPPLEMENTS_FILE else real(name),
+        lambda name: path if name == _supplement_data.SUPPLEMENTS_FILE else real(name),
     )
     result = _plan(
         {

@@ -1,0 +1,195 @@
+"""The grocery list of a plan: what to buy, as models, text or Markdown."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from mealplan._arguments import food_table
+from mealplan._catalog import FoodTable
+from mealplan._models import GroceryItem, MealPlan
+from mealplan._report_parts import (
+    NAME_WIDTH,
+    Block,
+    Heading,
+    Para,
+    Table,
+    grams,
+    money,
+    plan_table,
+    portions_text,
+    to_markdown,
+    to_text,
+)
+from mealplan._supplements import SUPPLEMENTS_HEADING, supplement_lines
+
+__all__ = [
+    "grocery_blocks",
+    "grocery_list",
+    "render_grocery_markdown",
+    "render_grocery_text",
+]
+
+
+def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[GroceryItem]:
+    """Sum what to buy for the plan, grouped and sorted by food group.
+
+    Args:
+        plan: The plan.
+        foods: The table it was made with, for food groups; bundled when None.
+
+    Returns:
+        One item per purchasable food: a dish is broken into its recipe
+        ingredients (FNDDS 2015-2016, per 100 g as eaten), a cooked food
+        becomes what is bought (dry lentils, raw rice, raw eggs) where the
+        bundled purchase forms allow, and the rest is listed as eaten, with a
+        ``note`` saying so. Grams and household or package units (SR28
+        WEIGHT) are of what is bought; cost is the plan's cost of the foods
+        it serves (None for dish ingredients, which are priced with the dish,
+        and for unpriced foods).
+
+    """
+    from mealplan._grocery import shopping
+
+    foods = food_table(foods, "grocery_list")
+    table = plan_table(plan, foods)
+    plan_portions: dict[str, tuple[float, str]] = {}
+    for item in plan.items:
+        done, _ = plan_portions.get(item.food_id, (0.0, ""))
+        plan_portions[item.food_id] = (
+            done + item.portions,
+            item.portion_description,
+        )
+    out = []
+    pills = {i.food_id for i in plan.items if i.kind == "supplement"}
+    for p in shopping(plan, table):
+        if p.key in pills:
+            continue  # listed apart below: a supplement is not food
+        if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
+            portions, description = p.grams / p.unit_grams, p.unit
+        elif not p.converted and p.key in plan_portions:
+            portions, description = plan_portions[p.key]
+        else:
+            portions, description = p.grams / 100, "100 g"
+        if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
+            whole = math.ceil(portions - 1e-9)
+            description = f"large (buy {whole}; a dozen is 12)"
+        out.append(
+            GroceryItem(
+                food_id=p.key,
+                name=p.name,
+                food_group=p.food_group,
+                grams=round(p.grams, 4),
+                portions=round(portions, 6),
+                portion_description=description,
+                cost=None if p.cost is None else round(p.cost, 4),
+                converted=p.converted,
+                from_foods=sorted(p.sources),
+                note="; ".join(sorted(p.notes)) or None,
+            )
+        )
+    out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
+    for s in supplement_lines(plan.items, table):
+        out.append(
+            GroceryItem(
+                food_id=s.food_id,
+                name=s.name,
+                food_group="Dietary supplements",
+                grams=0.0,
+                portions=s.tablets,
+                portion_description=f"1 {s.unit}",
+                cost=None,
+                from_foods=[s.food_id],
+                note=f"a supplement, not food: {s.buy}" if s.buy else "a supplement",
+                kind="supplement",
+            )
+        )
+    return out
+
+
+def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Block]:
+    """Return the grocery list as blocks: foods by group, then supplements."""
+    items = [g for g in everything if g.kind != "supplement"]
+    pills = [g for g in everything if g.kind == "supplement"]
+    rows = [
+        [
+            g.food_group or "Other",
+            g.name,
+            portions_text(g.portions, g.portion_description),
+            grams(g.grams),
+            money(g.cost),
+        ]
+        for g in items
+    ]
+    last = None
+    for row in rows:
+        group, row[0] = row[0], row[0] if row[0] != last else ""
+        last = group
+    blocks: list[Block] = [
+        Table(
+            ["Food group", "Food", "Amount", "Grams", "Cost"],
+            rows,
+            {3, 4},
+            {1: NAME_WIDTH} if clip else {},
+        )
+    ]
+    priced = [g.cost for g in items if g.cost is not None]
+    in_dishes = [g for g in items if g.cost is None and g.note and "dish" in g.note]
+    unpriced = [g.name for g in items if g.cost is None and g not in in_dishes]
+    total = f"Total: {money(sum(priced))}" if priced else "No prices known"
+    if unpriced:
+        total += (
+            f", plus {len(unpriced)} food(s) without a price ({'; '.join(unpriced)})"
+        )
+    blocks.append(Para(total + "."))
+    if in_dishes:
+        blocks.append(
+            Para(
+                f"{len(in_dishes)} item(s) are ingredients of dishes (FNDDS "
+                "2015-2016 recipes, approximate); they are priced with the dish, "
+                "in the plan's cost per day."
+            )
+        )
+    as_eaten = [g.name for g in items if g.note and "listed as eaten" in g.note]
+    if as_eaten:
+        blocks.append(
+            Para(
+                f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
+            )
+        )
+    bought_raw = [g.name for g in items if g.note and g.note.startswith("bought ")]
+    if bought_raw:
+        blocks.append(
+            Para(
+                "Bought raw or dry for cooked foods (amounts from USDA protein "
+                f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
+            )
+        )
+    if pills:
+        blocks.append(Para(f"{SUPPLEMENTS_HEADING}, no price in the data:"))
+        blocks.append(
+            Table(
+                ["Supplement", "Amount", "Buy one"],
+                [
+                    [
+                        g.name,
+                        portions_text(g.portions, g.portion_description),
+                        (g.note or "").removeprefix("a supplement, not food: "),
+                    ]
+                    for g in pills
+                ],
+                set(),
+                {0: NAME_WIDTH, 2: 40} if clip else {},
+            )
+        )
+    return blocks
+
+
+def render_grocery_text(items: Sequence[GroceryItem]) -> str:
+    """Render a grocery list as an aligned text table grouped by food group."""
+    return to_text([Heading(1, "Grocery list"), *grocery_blocks(items, clip=True)])
+
+
+def render_grocery_markdown(items: Sequence[GroceryItem]) -> str:
+    """Render a grocery list as a Markdown table grouped by food group."""
+    return to_markdown([Heading(1, "Grocery list"), *grocery_blocks(items, clip=False)])
