@@ -321,6 +321,8 @@ def check_lines(
             violations.append(f"{result.id}: {str(exc)[:200]}")
     return {
         "checked": checked,
+        # Which checker ran, so a caller can see it was the commit's own.
+        "checker": str(Path(check_plan.__code__.co_filename).resolve()),
         "violations": len(violations),
         "violation_examples": violations[:5],
         "plans_of_another_request": mismatched,
@@ -497,6 +499,9 @@ def check_at_commit(
         msg = f"the checker of commit {commit[:7]} failed: {tail[0]}"
         raise RuntimeError(msg)
     answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not Path(answer["checker"]).is_relative_to(code.resolve()):
+        msg = f"the checker of commit {commit[:7]} ran {answer['checker']}, not its own"
+        raise RuntimeError(msg)
     return answer
 
 
