@@ -440,8 +440,20 @@ def check_slices(
                 " (lines of no recorded commit)" if commit == "?" else ""
             )
         else:
-            result = run_elsewhere(commit, part)
             by = f"its own commit's code ({commit[:7]})"
+            try:
+                result = run_elsewhere(commit, part)
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+                # E.g. a folder copied from a clone without that commit: its
+                # lines stay unchecked, and the report says so (exit 1).
+                by = f"NOT CHECKED: {str(exc).strip()[:200]}"
+                result = {
+                    "checked": 0,
+                    "violations": 0,
+                    "violation_examples": [],
+                    "plans_of_another_request": 0,
+                    "unchecked": True,
+                }
         rows.append(
             {
                 "commit": commit,
@@ -680,6 +692,7 @@ def main(argv: list[str] | None = None) -> int:
         f"[{r['commit'][:7]}] {e}" for r in by_commit for e in r["violation_examples"]
     ][:10]
     check["by_commit"] = by_commit
+    check["unchecked_lines"] = sum(r["lines"] for r in by_commit if r.get("unchecked"))
     return report(folder, settings, load, run, check)
 
 
@@ -735,6 +748,10 @@ def report(
     print(f"| plan of another request | {check['plans_of_another_request']} |")
     print(f"| lost (not planned yet, while partial) | {check['lost']} |")
     print(f"| duplicated | {check['duplicated']} |")
+    if check["unchecked_lines"]:
+        print(
+            f"| lines NOT re-checked (their commit's code unavailable) | {check['unchecked_lines']} |"
+        )
     rate = done / seconds if seconds else 0.0
     print(
         f"| wall time, {len(slices)} slice(s) | {seconds:.0f} s ({rate:.2f} requests/s) |"
@@ -781,6 +798,7 @@ def report(
     return (
         0
         if check["violations"] == 0
+        and check["unchecked_lines"] == 0
         and check["duplicated"] == 0
         and (check["lost"] == 0 or not complete)
         and check["plans_of_another_request"] == 0

@@ -140,6 +140,16 @@ def test_each_commit_s_lines_are_checked_by_that_commit(
     # The line no slice wrote is checked here and said to be unattributed.
     assert by["?"]["lines"] == 1
     assert "no recorded commit" in by["?"]["checked_by"]
+    # A commit whose code is unavailable leaves its lines unchecked, saying so.
+
+    def missing(commit: str, spans: list[tuple[int, int]]) -> dict[str, Any]:
+        msg = f"no commit {commit[:7]} in this clone"
+        raise RuntimeError(msg)
+
+    rows = sweep.check_slices(reqs, folder, settings, state, missing)
+    gone = next(r for r in rows if r["commit"] == FAKE)
+    assert gone["unchecked"]
+    assert gone["checked_by"].startswith("NOT CHECKED: no commit 0123456")
     # With uncommitted changes here, even this commit's lines go to its own code.
     asked.clear()
     sweep.check_slices(reqs, folder, settings, {**state, "dirty": True}, elsewhere)
