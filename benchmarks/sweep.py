@@ -57,6 +57,7 @@ those counts in order.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -367,6 +368,7 @@ def code_state() -> dict[str, Any]:
     return {"commit": commit or "?", "dirty": changes is None or bool(changes)}
 
 
+@functools.cache
 def full_commit(commit: str) -> str:
     """The full hash of ``commit`` (slices of older sweeps kept short ones)."""
     if commit == "?":
