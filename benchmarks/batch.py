@@ -4,6 +4,7 @@
     python benchmarks/batch.py                # 40 requests per mode
     python benchmarks/batch.py --n 80 --no-dask
     python benchmarks/batch.py --quick        # a few requests, a smoke run
+    python benchmarks/batch.py --rounds 5     # loop, pool-2, dask-2 interleaved
 
 Modes, all on the same default daily requests (10 adults of both sexes, in
 turn), each timed after a warm-up so pool start-up is reported apart:
@@ -33,6 +34,7 @@ import json
 import multiprocessing
 import os
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -153,6 +155,73 @@ def bench_ray(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int] | N
         ray.shutdown()
 
 
+def rounds(args: argparse.Namespace) -> int:
+    """Loop, pool-2 and dask-2 in interleaved rounds: ratios robust to drift.
+
+    On a shared machine the load changes within minutes; a ratio of two
+    modes timed minutes apart measures the load as much as the modes. Each
+    round times the three back to back (order rotated, so no mode always
+    runs first or last) and gives its own ratios; the median over rounds is
+    reported beside each round's load average.
+    """
+    n = 4 if args.quick else args.n
+    reqs = requests(n)
+    table = mealplan.load_foods()
+    modes: dict[str, Callable[[], tuple[float, int] | None]] = {
+        "loop": lambda: bench_loop(reqs, table),
+        "pool-2": lambda: bench_pool(reqs, 2),
+        "dask-2": lambda: bench_dask(reqs, 2),
+    }
+    names = list(modes)
+    table_rows: list[dict[str, float]] = []
+    print(
+        f"{n} default daily requests per mode, {args.rounds} rounds; {os.cpu_count()} CPUs\n"
+    )
+    print(
+        "| round | load before | order | loop plans/s | pool-2 plans/s | dask-2 plans/s | pool-2 / loop | dask-2 / pool-2 |"
+    )
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    for r in range(args.rounds):
+        order = names[r % 3 :] + names[: r % 3]
+        load = os.getloadavg()[0]
+        rate: dict[str, float] = {}
+        for name in order:
+            result = modes[name]()
+            if result is None:
+                print(
+                    "Dask is not installed: pip install 'mealplan[dask]'",
+                    file=sys.stderr,
+                )
+                return 2
+            rate[name] = n / result[0]
+        row = {
+            "round": r + 1,
+            "load": load,
+            **rate,
+            "pool_vs_loop": rate["pool-2"] / rate["loop"],
+            "dask_vs_pool": rate["dask-2"] / rate["pool-2"],
+        }
+        table_rows.append(row)
+        print(
+            f"| {r + 1} | {load:.1f} | {', '.join(order)} | {rate['loop']:.2f} | "
+            f"{rate['pool-2']:.2f} | {rate['dask-2']:.2f} | {row['pool_vs_loop']:.2f}x | "
+            f"{row['dask_vs_pool']:.2f}x |",
+            flush=True,
+        )
+    pool_vs_loop = statistics.median(row["pool_vs_loop"] for row in table_rows)
+    dask_vs_pool = statistics.median(row["dask_vs_pool"] for row in table_rows)
+    print(
+        f"\nmedian over {args.rounds} rounds: pool-2 / loop {pool_vs_loop:.2f}x "
+        f"(goal 1.8), dask-2 / pool-2 {dask_vs_pool:.2f}x (goal 0.85); "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps({"n": n, "rounds": table_rows}, indent=2), encoding="utf-8"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=40, help="requests per mode")
@@ -160,7 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="R > 1: only loop, pool-2 and dask-2, in R interleaved rounds "
+        "(order rotated each round), each round's ratios and their median",
+    )
     args = ap.parse_args(argv)
+    if args.rounds > 1:
+        return rounds(args)
     n = 4 if args.quick else args.n
     reqs = requests(n)
     table = mealplan.load_foods()

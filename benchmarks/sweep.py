@@ -36,24 +36,49 @@ counts the requests not planned yet while the sweep is partial). Each
 slice's wall time, lines added and peak memory are kept in ``sweep.json``
 ("slices"). Keep ``benchmarks/results`` between sessions (it is not in git):
 copy the folder away and back if the machine may be replaced.
+
+One commit per sweep. Later commits change the planner and the checker (a
+rule added after a slice ran fails that slice's plans), so each slice
+records the commit of the code it ran on, whether that code had uncommitted
+changes, and which output lines it wrote. A slice refuses to start on
+uncommitted changes (``--allow-dirty``) or on a commit other than the earlier
+slices' (``--allow-mixed-commits``): run the sweep's slices from a checkout of
+one commit. When commits are mixed anyway, the report re-checks each slice's
+plans with the ``tests/checks.py`` and food table of the commit that made them
+(``git archive`` of that commit's ``mealplan``, ``foods`` and ``tests`` into
+``FOLDER/code/``, checked in a subprocess that imports them), and shows each
+commit's lines and verdicts apart, under "MIXED COMMITS". Older sweeps'
+slices, which recorded only their commit and line count, are attributed by
+those counts in order.
+
+    python benchmarks/sweep.py --resume FOLDER --report-only   # re-check, no slice
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+CODE_ENV = "MEALPLAN_SWEEP_CODE"
+"""Set by this script for its checker subprocesses: the folder holding an
+earlier commit's ``mealplan``, ``foods`` and ``tests``, imported instead of
+this tree's, so a slice's plans are checked by the code that made them."""
+sys.path.insert(0, os.environ.get(CODE_ENV) or str(REPO))
 
 import mealplan  # noqa: E402
 from mealplan import Allergen, Diet  # noqa: E402
@@ -152,11 +177,21 @@ def run_batch(
     ]
     before = _lines(plans)
     began = time.monotonic()
+    # The CLI imports the same mealplan as this script (whose commit the
+    # slice records), whatever tree the installed entry point points to.
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(code_tree()), os.environ.get("PYTHONPATH", "")]
+        ).rstrip(os.pathsep),
+    }
     # stderr to a file, not a pipe: a long run's progress lines would fill a
     # pipe nobody reads until the end and block the CLI.
     log = plans.with_name("batch-stderr.txt")
     with log.open("a", encoding="utf-8") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=err, text=True, env=env
+        )
         parent_peak = worker_peak = 0
         parent_samples: list[tuple[float, int]] = []
         stopped = False
@@ -187,6 +222,9 @@ def run_batch(
         "exit": proc.returncode,
         "stopped": stopped,
         "lines_added": _lines(plans) - before,
+        # Which output lines this slice wrote (0-based, end excluded): the
+        # lines its commit's checker re-checks.
+        "lines": [before, _lines(plans)],
         "seconds": time.monotonic() - began,
         "parent_peak_mb": parent_peak / 1024,
         "worker_peak_mb": worker_peak / 1024,
@@ -209,44 +247,29 @@ def _kind(result: mealplan.BatchResult) -> str:
 
 
 def verify(requests: list[dict[str, Any]], plans: Path) -> dict[str, Any]:
-    table = mealplan.load_foods()
+    """Count every output line: statuses, errors, lost, duplicated, time.
+
+    The plans themselves are re-checked per commit (:func:`check_slices`).
+    """
     by_id = {r["id"]: r for r in requests}
     seen: Counter[str] = Counter()
     status: Counter[str] = Counter()
-    violations: list[str] = []
-    mismatched = 0
     errors: Counter[str] = Counter()
     # (kind, days) -> [results, worker seconds]; read line by line: the
     # output of 10,000 requests is over 100 MB.
     spent: dict[tuple[str, int], list[float]] = {}
-    with plans.open(encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            result = mealplan.BatchResult.model_validate_json(line)
-            seen[result.id] += 1
-            status[result.status.value] += 1
-            days = int(by_id.get(result.id, {}).get("days", 1))
-            cell = spent.setdefault((_kind(result), days), [0, 0.0])
-            cell[0] += 1
-            cell[1] += result.seconds or 0.0
-            if result.error is not None:
-                errors[f"{result.status.value}: {result.error.type}"] += 1
-            if result.plan is None:
-                continue
-            body = {k: v for k, v in by_id[result.id].items() if k != "id"}
-            if result.plan.request != mealplan.parse_request(body):
-                mismatched += 1
-            try:
-                check_plan(result.plan, table)
-            except AssertionError as exc:
-                violations.append(f"{result.id}: {str(exc)[:200]}")
+    for _, result in _results(plans):
+        seen[result.id] += 1
+        status[result.status.value] += 1
+        days = int(by_id.get(result.id, {}).get("days", 1))
+        cell = spent.setdefault((_kind(result), days), [0, 0.0])
+        cell[0] += 1
+        cell[1] += result.seconds or 0.0
+        if result.error is not None:
+            errors[f"{result.status.value}: {result.error.type}"] += 1
     return {
         "status": dict(status),
         "errors": dict(errors),
-        "violations": len(violations),
-        "violation_examples": violations[:5],
-        "plans_of_another_request": mismatched,
         "lost": sum(1 for rid in by_id if rid not in seen),
         "duplicated": sum(1 for n in seen.values() if n > 1),
         "unknown_ids": sum(1 for rid in seen if rid not in by_id),
@@ -255,6 +278,245 @@ def verify(requests: list[dict[str, Any]], plans: Path) -> dict[str, Any]:
             for (k, d), (n, t) in sorted(spent.items())
         ],
     }
+
+
+def _results(
+    plans: Path, spans: list[tuple[int, int]] | None = None
+) -> Iterator[tuple[int, mealplan.BatchResult]]:
+    """Yield (line number, result) of the output, or of the lines in ``spans``."""
+    if not plans.exists():
+        return
+    with plans.open(encoding="utf-8") as lines:
+        number = -1
+        for line in lines:
+            if not line.strip():
+                continue
+            number += 1
+            if spans is None or any(a <= number < b for a, b in spans):
+                yield number, mealplan.BatchResult.model_validate_json(line)
+
+
+def check_lines(
+    requests: list[dict[str, Any]], plans: Path, spans: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """Re-check the plans on the output lines in ``spans`` with this code.
+
+    "This code" is the ``mealplan``, food table and ``tests/checks.py`` this
+    process imported: this tree's, or an earlier commit's in a checker
+    subprocess (:data:`CODE_ENV`).
+    """
+    table = mealplan.load_foods()
+    by_id = {r["id"]: r for r in requests}
+    checked = mismatched = 0
+    violations: list[str] = []
+    for _, result in _results(plans, spans):
+        if result.plan is None or result.id not in by_id:
+            continue
+        checked += 1
+        body = {k: v for k, v in by_id[result.id].items() if k != "id"}
+        if result.plan.request != mealplan.parse_request(body):
+            mismatched += 1
+        try:
+            check_plan(result.plan, table)
+        except AssertionError as exc:
+            violations.append(f"{result.id}: {str(exc)[:200]}")
+    return {
+        "checked": checked,
+        # Which checker ran, so a caller can see it was the commit's own.
+        "checker": str(Path(check_plan.__code__.co_filename).resolve()),
+        "violations": len(violations),
+        "violation_examples": violations[:5],
+        "plans_of_another_request": mismatched,
+    }
+
+
+# ------------------------------------------------------- commits and slices
+
+CODE_PATHS = ("mealplan", "foods", "tests")
+"""What a slice's results and their check depend on: the planner, its
+tables and the checker."""
+
+
+def _git(*args: str, cwd: Path = REPO) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(cwd), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def code_tree() -> Path:
+    """The source tree of the ``mealplan`` this script imported."""
+    return Path(mealplan.__file__).resolve().parents[1]
+
+
+def code_state() -> dict[str, Any]:
+    """The commit of the code a slice runs on, and whether it has changes.
+
+    A slice made from uncommitted changes cannot be re-checked by its own
+    code later: ``dirty`` says so (and a slice refuses to start on it unless
+    asked).
+    """
+    tree = code_tree()
+    commit = _git("rev-parse", "HEAD", cwd=tree)
+    changes = _git("status", "--porcelain", "--", *CODE_PATHS, cwd=tree)
+    return {"commit": commit or "?", "dirty": changes is None or bool(changes)}
+
+
+@functools.cache
+def full_commit(commit: str) -> str:
+    """The full hash of ``commit`` (slices of older sweeps kept short ones)."""
+    if commit == "?":
+        return commit
+    return _git("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}") or commit
+
+
+def other_commits(settings: dict[str, Any], state: dict[str, Any]) -> list[str]:
+    """The earlier slices' commits that are not the code about to run."""
+    here = full_commit(state["commit"])
+    return sorted(
+        {
+            str(s.get("commit", "?"))
+            for s in settings["slices"]
+            if full_commit(str(s.get("commit", "?"))) != here
+        }
+    )
+
+
+def slice_lines(slices: list[dict[str, Any]], total: int) -> list[tuple[str, int, int]]:
+    """(commit, first line, end line) of each slice's output, in file order.
+
+    Slices record their lines; older ones only how many they added, in order
+    (the CLI appends). Lines no slice accounts for get the commit "?".
+    """
+    spans = []
+    at = 0
+    for s in slices:
+        start, end = s["lines"] if "lines" in s else (at, at + s["lines_added"])
+        spans.append((str(s.get("commit", "?")), start, end))
+        at = max(at, end)
+    if at < total:
+        spans.append(("?", at, total))
+    return spans
+
+
+Checker = Callable[[str, list[tuple[int, int]]], dict[str, Any]]
+
+
+def check_slices(
+    requests: list[dict[str, Any]],
+    folder: Path,
+    settings: dict[str, Any],
+    state: dict[str, Any],
+    elsewhere: Checker | None = None,
+) -> list[dict[str, Any]]:
+    """Re-check every slice's plans with the code of the commit that made them.
+
+    Slices of this code's commit (with no uncommitted changes here) are
+    checked in this process; each other commit's by ``elsewhere`` (default:
+    :func:`check_at_commit`, a subprocess importing that commit's code).
+    Returns one row per commit, in the order the commits first ran.
+    """
+    plans = folder / "plans.jsonl"
+    here = full_commit(state["commit"])
+    groups: dict[str, list[tuple[int, int]]] = {}
+    dirty: dict[str, bool] = {}
+    spans = slice_lines(settings["slices"], _lines(plans))
+    for s, (commit, start, end) in zip([*settings["slices"], {}], spans, strict=False):
+        key = full_commit(commit)
+        groups.setdefault(key, []).append((start, end))
+        dirty[key] = dirty.get(key, False) or bool(s.get("dirty"))
+    run_elsewhere = elsewhere or (
+        lambda commit, part: check_at_commit(commit, folder, part)
+    )
+    rows = []
+    for commit, part in groups.items():
+        if commit == "?" or (commit == here and not state["dirty"]):
+            result = check_lines(requests, plans, part)
+            by = "this tree" + (
+                " (lines of no recorded commit)" if commit == "?" else ""
+            )
+        else:
+            by = f"its own commit's code ({commit[:7]})"
+            try:
+                result = run_elsewhere(commit, part)
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+                # E.g. a folder copied from a clone without that commit: its
+                # lines stay unchecked, and the report says so (exit 1).
+                by = f"NOT CHECKED: {str(exc).strip()[:200]}"
+                result = {
+                    "checked": 0,
+                    "violations": 0,
+                    "violation_examples": [],
+                    "plans_of_another_request": 0,
+                    "unchecked": True,
+                }
+        rows.append(
+            {
+                "commit": commit,
+                "slices": sum(1 for c, _, _ in spans if full_commit(c) == commit),
+                "lines": sum(b - a for a, b in part),
+                "spans": part,
+                "made_from_uncommitted_changes": dirty[commit],
+                "checked_by": by,
+                **result,
+            }
+        )
+    return rows
+
+
+def check_at_commit(
+    commit: str, folder: Path, spans: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """Re-check ``spans`` with ``commit``'s mealplan, food table and checker.
+
+    The commit's ``mealplan``, ``foods`` and ``tests`` are extracted once
+    (``git archive``, no worktree or checkout) into ``FOLDER/code/COMMIT``
+    and this script runs there with ``--check-lines`` in a subprocess that
+    imports them instead of this tree's.
+    """
+    code = folder / "code" / commit[:12]
+    if not code.is_dir():
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", commit, *CODE_PATHS],
+            capture_output=True,
+            check=True,
+        ).stdout
+        part = code.with_name(code.name + ".part")
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir(parents=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(part, filter="data")
+        part.rename(code)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--check-lines",
+            str(folder.resolve()),
+            "--spans",
+            json.dumps(spans),
+        ],
+        env={**os.environ, CODE_ENV: str(code.resolve())},
+        cwd=code,  # nothing of this tree on the path
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
+        msg = f"the checker of commit {commit[:7]} failed: {tail[0]}"
+        raise RuntimeError(msg)
+    answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not Path(answer["checker"]).is_relative_to(code.resolve()):
+        msg = f"the checker of commit {commit[:7]} ran {answer['checker']}, not its own"
+        raise RuntimeError(msg)
+    return answer
 
 
 def _time_table(rows: list[dict[str, Any]]) -> None:
@@ -270,20 +532,6 @@ def _time_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
-def _commit() -> str:
-    """The code a slice ran on (slices of one sweep may span commits)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return "?"
-    return out.stdout.strip() or "?"
-
-
 def _start(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     """Make a new sweep folder with its seeded requests and settings."""
     rng = random.Random(args.seed)
@@ -292,10 +540,6 @@ def _start(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
         for i in range(args.n)
     ]
     folder = args.out / f"sweep-{time.strftime('%Y%m%dT%H%M%S')}-n{args.n}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "requests.jsonl").write_text(
-        "".join(json.dumps(r) + "\n" for r in reqs), encoding="utf-8"
-    )
     settings = {
         "n": args.n,
         "workers": args.workers,
@@ -304,11 +548,13 @@ def _start(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
         "first_plan": args.first_plan,
         "time_limit": args.time_limit,
         "slices": [],
+        # Written by main() once the slice may run (then dropped from here).
+        "requests": reqs,
     }
     return folder, settings
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--workers", type=int, default=2)
@@ -342,7 +588,64 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="interrupt the batch after SECONDS (resumable), then report",
     )
-    args = ap.parse_args(argv)
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="with --resume: run no slice, only re-check and report the folder",
+    )
+    ap.add_argument(
+        "--allow-mixed-commits",
+        action="store_true",
+        help="resume on a commit other than the earlier slices' (each slice's "
+        "plans are then re-checked by its own commit's code and table)",
+    )
+    ap.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="run a slice on uncommitted changes to mealplan/, foods/ or tests/ "
+        "(its plans can then not be re-checked by the code that made them)",
+    )
+    # Internal: a checker subprocess of check_at_commit.
+    ap.add_argument("--check-lines", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--spans", type=json.loads, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def refusal(
+    settings: dict[str, Any], state: dict[str, Any], args: argparse.Namespace
+) -> str | None:
+    """Why a slice must not run on this code, or None when it may."""
+    others = other_commits(settings, state)
+    if others and not args.allow_mixed_commits:
+        return (
+            f"this sweep's earlier slices ran on commit(s) {', '.join(others)} and "
+            f"the code here is {state['commit'][:7]}: a sweep's result is one "
+            "commit's, so resume it from a checkout of that commit, start a new "
+            "sweep here, or pass --allow-mixed-commits (each slice's plans are "
+            "then re-checked by the code and table of its own commit)."
+        )
+    if state["dirty"] and not args.allow_dirty:
+        return (
+            "mealplan/, foods/ or tests/ have uncommitted changes: commit them "
+            "first (a slice's plans are re-checked by the code of the commit "
+            "that made them), or pass --allow-dirty."
+        )
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    if args.check_lines is not None:
+        folder = args.check_lines
+        with (folder / "requests.jsonl").open(encoding="utf-8") as f:
+            reqs = [json.loads(line) for line in f if line.strip()]
+        spans = [(int(a), int(b)) for a, b in args.spans]
+        print(json.dumps(check_lines(reqs, folder / "plans.jsonl", spans)))
+        return 0
+    if args.report_only and args.resume is None:
+        print("sweep.py: --report-only needs --resume FOLDER", file=sys.stderr)
+        return 2
+    state = code_state()
     if args.resume is not None:
         folder = args.resume
         settings = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
@@ -350,21 +653,59 @@ def main(argv: list[str] | None = None) -> int:
             settings["workers"] = args.workers
     else:
         folder, settings = _start(args)
+    if not args.report_only:
+        why = refusal(settings, state, args)
+        if why is not None:
+            print(f"sweep.py: no slice run: {why}", file=sys.stderr)
+            return 2
     requests_file, plans_file = folder / "requests.jsonl", folder / "plans.jsonl"
+    if args.resume is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        requests_file.write_text(
+            "".join(json.dumps(r) + "\n" for r in settings.pop("requests")),
+            encoding="utf-8",
+        )
     with requests_file.open(encoding="utf-8") as f:
         reqs = [json.loads(line) for line in f if line.strip()]
     load = os.getloadavg()
-    run = run_batch(requests_file, plans_file, settings["workers"], args.stop_after)
-    settings["slices"].append(
-        {
-            "started_load": load,
-            "commit": _commit(),
-            "workers": settings["workers"],
-            **{k: v for k, v in run.items() if k != "parent_rss_mb_samples"},
-        }
-    )
-    (folder / "sweep.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    run: dict[str, Any] | None = None
+    if not args.report_only:
+        run = run_batch(requests_file, plans_file, settings["workers"], args.stop_after)
+        settings["slices"].append(
+            {
+                "started_load": load,
+                # The code this slice ran on: its plans are re-checked by it.
+                "commit": state["commit"],
+                "dirty": state["dirty"],
+                "workers": settings["workers"],
+                **{k: v for k, v in run.items() if k != "parent_rss_mb_samples"},
+            }
+        )
+        (folder / "sweep.json").write_text(
+            json.dumps(settings, indent=2), encoding="utf-8"
+        )
     check = verify(reqs, plans_file)
+    by_commit = check_slices(reqs, folder, settings, state)
+    check["violations"] = sum(r["violations"] for r in by_commit)
+    check["plans_of_another_request"] = sum(
+        r["plans_of_another_request"] for r in by_commit
+    )
+    check["violation_examples"] = [
+        f"[{r['commit'][:7]}] {e}" for r in by_commit for e in r["violation_examples"]
+    ][:10]
+    check["by_commit"] = by_commit
+    check["unchecked_lines"] = sum(r["lines"] for r in by_commit if r.get("unchecked"))
+    return report(folder, settings, load, run, check)
+
+
+def report(
+    folder: Path,
+    settings: dict[str, Any],
+    load: tuple[float, float, float],
+    run: dict[str, Any] | None,
+    check: dict[str, Any],
+) -> int:
+    """Write summary.json, print the report; return 0 when nothing is wrong."""
     slices = settings["slices"]
     seconds = sum(s["seconds"] for s in slices)
     done = sum(check["status"].values())
@@ -375,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": load,
         "slices": len(slices),
         "seconds_all_slices": seconds,
-        **run,
+        **(run or {}),
         **check,
     }
     (folder / "summary.json").write_text(
@@ -383,38 +724,68 @@ def main(argv: list[str] | None = None) -> int:
     )
     st = check["status"]
     n = settings["n"]
+    by_commit = check["by_commit"]
     print(
         f"Sweep of {n} random profiles, {settings['workers']} workers, seed "
-        f"{settings['seed']} (load average {load[0]:.1f} at start of this slice); "
-        f"files in {folder}\n"
+        f"{settings['seed']} (load average {load[0]:.1f} now); files in {folder}\n"
     )
     if done < n:
         print(
             f"PARTIAL: {done} of {n} requests done after {len(slices)} slice(s); "
             f"go on with: python benchmarks/sweep.py --resume {folder}\n"
         )
+    if len(by_commit) > 1:
+        print(
+            f"MIXED COMMITS: the slices ran on {len(by_commit)} commits; each "
+            "slice's plans were re-checked by the checker and food table of its "
+            "own commit (table below), so this is not one commit's result.\n"
+        )
     print("| measure | value |")
     print("|---|---:|")
     for key in ("planned", "infeasible", "invalid", "failed"):
         print(f"| {key} | {st.get(key, 0)} |")
-    print(f"| violations (tests/checks.py) | {check['violations']} |")
+    print(
+        f"| violations (tests/checks.py of each slice's commit) | {check['violations']} |"
+    )
     print(f"| plan of another request | {check['plans_of_another_request']} |")
     print(f"| lost (not planned yet, while partial) | {check['lost']} |")
     print(f"| duplicated | {check['duplicated']} |")
+    if check["unchecked_lines"]:
+        print(
+            f"| lines NOT re-checked (their commit's code unavailable) | {check['unchecked_lines']} |"
+        )
     rate = done / seconds if seconds else 0.0
     print(
         f"| wall time, {len(slices)} slice(s) | {seconds:.0f} s ({rate:.2f} requests/s) |"
     )
+    if run is not None:
+        print(
+            f"| this slice: wall / lines added | {run['seconds']:.0f} s / {run['lines_added']} |"
+        )
+    if slices:
+        print(
+            f"| peak memory, CLI process | {max(s['parent_peak_mb'] for s in slices):.0f} MB |"
+        )
+        print(
+            f"| peak memory, largest worker | {max(s['worker_peak_mb'] for s in slices):.0f} MB |"
+        )
+    if run is not None:
+        print(f"| exit status of this slice | {run['exit']} |")
+    print("\nEach commit's lines, re-checked by that commit's code:\n")
     print(
-        f"| this slice: wall / lines added | {run['seconds']:.0f} s / {run['lines_added']} |"
+        "| commit | slices | lines | plans checked | violations | plan of another request | checked by |"
     )
-    print(
-        f"| peak memory, CLI process | {max(s['parent_peak_mb'] for s in slices):.0f} MB |"
-    )
-    print(
-        f"| peak memory, largest worker | {max(s['worker_peak_mb'] for s in slices):.0f} MB |"
-    )
-    print(f"| exit status of this slice | {run['exit']} |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for r in by_commit:
+        note = (
+            " (made from uncommitted changes)"
+            if r["made_from_uncommitted_changes"]
+            else ""
+        )
+        print(
+            f"| {r['commit'][:7]} | {r['slices']} | {r['lines']} | {r['checked']} "
+            f"| {r['violations']} | {r['plans_of_another_request']} | {r['checked_by']}{note} |"
+        )
     if check["errors"]:
         print(
             "\nerrors: "
@@ -429,6 +800,7 @@ def main(argv: list[str] | None = None) -> int:
     return (
         0
         if check["violations"] == 0
+        and check["unchecked_lines"] == 0
         and check["duplicated"] == 0
         and (check["lost"] == 0 or not complete)
         and check["plans_of_another_request"] == 0

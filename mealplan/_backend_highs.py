@@ -63,6 +63,24 @@ def _silence_highs_banner() -> None:
         os.close(devnull)
 
 
+_threads: int | None = None
+"""HiGHS threads for every solve in this process; None: HiGHS's default.
+
+Set by batch and server workers (:func:`set_solver_threads`): there the
+workers are the parallelism. HiGHS keeps one scheduler per calling thread,
+sized at that thread's first solve from the ``threads`` option of that
+solve, so the option must be on every ``Highs`` object: a tiny solve with
+``threads=1`` in one thread does not pin a solve in another (measured with
+highspy 1.16 in a Dask worker's task thread, whose scheduler still started a
+second, spinning thread)."""
+
+
+def set_solver_threads(count: int | None) -> None:
+    """Give every later solve in this process ``count`` HiGHS threads."""
+    global _threads  # process-wide, like HiGHS's own schedulers
+    _threads = count
+
+
 _INTERRUPT_GRACE = 1.0
 """Seconds a cancelled solve gets to stop before Ctrl-C is raised anyway."""
 
@@ -100,6 +118,8 @@ class HighsBackend:
         self._hs = highspy
         self._h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
         self._h.setOptionValue("output_flag", False)
+        if _threads is not None:
+            self._h.setOptionValue("threads", _threads)
         self._model: Model | None = None
 
     def load(self, model: Model) -> None:

@@ -14,7 +14,8 @@ Why it is built this way:
   A caller's own ``ProcessPoolExecutor`` that forks is refused.
 * **The food table travels once.** The default pool hands it to each worker
   in its initializer; on Dask a worker plugin installs it on every worker,
-  restarted ones too; the bundled table is never sent at all (each worker
+  restarted ones too (and readies each worker: one solver thread, its
+  profiler paused during the batch); the bundled table is never sent at all (each worker
   loads its own copy once). Other executors get it with each task
   (``chunksize`` amortises that).
 * **Flat memory.** At most a few tasks per worker are in flight; the input is
@@ -202,11 +203,12 @@ class _Runner:
             _check_executor(executor)
             self.foods_arg = foods
             client = _dask_client(executor)
-            if client is not None and foods is not None:
-                from mealplan._batch_dask import install_foods
+            if client is not None:
+                from mealplan._batch_dask import ready_workers
 
-                # Once per worker (and per worker that joins), not per task.
-                self.foods_arg, self.uninstall = install_foods(client, foods)
+                # Once per worker (and per worker that joins), not per task:
+                # the table, one solver thread, the profiler paused.
+                self.foods_arg, self.uninstall = ready_workers(client, foods)
         self.executor = executor
         self.chunksize = chunksize
         self.ordered = ordered

@@ -183,10 +183,15 @@ def init_worker(foods: FoodTable | None, crash_id: str | None = None) -> None:
 def _one_solver_thread() -> None:
     """Pin HiGHS to one thread in this worker: the pool is the parallelism.
 
-    HiGHS sizes its process-wide scheduler at its first solve (half the
-    cores by default), and later solves keep it; a tiny first solve with
-    ``threads=1`` keeps N workers on N cores instead of N x cores/2 threads.
+    HiGHS sizes a thread's scheduler at that thread's first solve (two
+    threads here by default), so every solve of this process is given
+    ``threads=1`` (:func:`set_solver_threads`): N workers keep to N cores.
+    The tiny solve pins the calling thread's scheduler too, for a caller's
+    own ``highspy`` solves in it.
     """
+    from mealplan._backend_highs import set_solver_threads
+
+    set_solver_threads(1)
     try:
         import highspy
 

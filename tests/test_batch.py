@@ -297,6 +297,34 @@ def test_dask_cluster_plans_the_same_batch(dask_client: Any, table: FoodTable) -
     assert again[0].status is BatchStatus.PLANNED
 
 
+def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> None:
+    def state(dask_worker: Any) -> tuple[bool, int, float]:
+        # Defined here so Dask sends it by value (workers need not import tests).
+        from mealplan._backend_highs import HighsBackend
+
+        profile = dask_worker.periodic_callbacks.get("profile")
+        threads = HighsBackend()._h.getOptionValue("threads")[1]
+        tick = dask_worker.periodic_callbacks["tick"].callback_time
+        return profile is not None and profile.is_running(), threads, tick
+
+    before = dask_client.run(state)
+    assert all(on and tick < 1000 for on, _, tick in before.values())
+    batch = mealplan.plan_many(
+        [person(0), person(1)], executor=dask_client.get_executor()
+    )
+    assert next(batch).status is BatchStatus.PLANNED
+    # During the batch: no profiler sampling the solves, one HiGHS thread
+    # each, the event loop's health check once a second.
+    assert set(dask_client.run(state).values()) == {(False, 1, 1000)}
+    assert [r.status for r in batch] == [BatchStatus.PLANNED]
+    # After it: profiler and health check as before (the solver setting
+    # stays: a worker's).
+    after = dask_client.run(state)
+    assert {a: (on, tick) for a, (on, _, tick) in after.items()} == {
+        a: (on, tick) for a, (on, _, tick) in before.items()
+    }
+
+
 def test_cli_batch_on_a_dask_scheduler(dask_client: Any, tmp_path: Path) -> None:
     lines = [json.dumps({"id": f"d{i}", **person(i)}) for i in range(3)]
     lines.append("not json")
