@@ -64,6 +64,7 @@ __all__ = [
     "caps_for",
     "day_cap_rows",
     "item_cap_grams",
+    "life_stage_cap_notes",
     "life_stage_day_caps",
     "load_life_stage_caps",
     "pattern_ceiling",
@@ -319,6 +320,33 @@ def pattern_ceiling(
             for group in groups & out.keys():
                 out[group] = min(out[group], cap.amount)
     return out
+
+
+_UNIT_WORDS = {
+    "g": "g",
+    "oz": "oz",
+    "ml": "mL",
+    "fl_oz": "fl oz",
+    "cup": "cup",
+    "tbsp": "tbsp",
+    "tsp": "tsp",
+}
+
+
+def life_stage_cap_notes(person: Person | None) -> list[str]:
+    """Return one plan note naming the children's caps that held, if any."""
+    caps = [c for c in caps_for(person) if c.scope in ("item", "day")]
+    if not caps:
+        return []
+    words = ", ".join(
+        f"{c.cap_id} {c.amount:g} {_UNIT_WORDS[c.unit]}"
+        + (" a day" if c.scope == "day" else " a serving")
+        for c in caps
+    )
+    return [
+        f"Children's portion caps for this age (foods/life_stage_caps.csv, each "
+        f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
+    ]
 
 
 def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> list[int]:
