@@ -31,7 +31,7 @@ from mealplan._life_stage_caps import (
 from mealplan._models import Person
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import PATTERN_SERVINGS_2000, build_problem
-from mealplan._safety import life_stages
+from mealplan._safety import life_stages, unsafe_foods
 from mealplan._structure import realism_defects
 from tests.checks import (
     cap_selects,
@@ -347,3 +347,25 @@ def test_portion_volumes(text: str, ml: float | None) -> None:
 def _problem(body: dict[str, Any], foods: Any) -> Any:
     req = parse_request(body)
     return build_problem(req, resolve_targets(req, foods), foods)
+
+
+@pytest.mark.parametrize(
+    ("stages", "unsafe", "safe"),
+    [
+        (
+            ("toddler", "under_5", "child"),
+            {"beer", "wine-red", "cola", "coffee-brewed", "tea-black", "lemonade"},
+            {"water-tap", "milk-whole", "orange-juice", "soy-milk-fortified"},
+        ),
+        (("child",), {"beer", "wine-white", "malt-beverage-na-beer"}, {"cola"}),
+        (("pregnancy",), {"beer-light", "wine-red"}, {"coffee-brewed", "water-tap"}),
+        ((), set(), {"beer", "wine-red", "cola"}),
+    ],
+)
+def test_drinks_by_life_stage(
+    stages: tuple[str, ...], unsafe: set[str], safe: set[str]
+) -> None:
+    # Alcohol (CDC, AAP) and, under 5, sugary or caffeinated drinks (HER 2019).
+    out = set(unsafe_foods(load_foods(), frozenset(stages)))
+    assert unsafe <= out, unsafe - out
+    assert not safe & out, safe & out
