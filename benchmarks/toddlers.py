@@ -11,7 +11,8 @@ the seconds.
 
 ``--compare caps`` (the default): the children's caps of
 ``foods/life_stage_caps.csv`` off (``before``: the bundled caps replaced by
-none, in this process only) against on (``after``). ``--compare modes``:
+none and an adult's 10 g protein minimum at lunch and dinner, in this
+process only) against on (``after``: the caps, and 6 g at ages 1-3). ``--compare modes``:
 ``portion_mode`` half (``before``) against the default (quarter at 1-3).
 
     python benchmarks/toddlers.py                 # 10 s limit (the default)
@@ -33,16 +34,25 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
-from mealplan import _life_stage_caps  # noqa: E402
+from mealplan import _life_stage_caps, _problem  # noqa: E402
+from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G  # noqa: E402
 
 DIETS = ("omnivore", "vegetarian", "vegan", "pescatarian")
 MODES: dict[str, dict[str, Any]] = {"before": {}, "after": {}}
 BUNDLED_CAPS = _life_stage_caps.load_life_stage_caps
+BUNDLED_PROTEIN = _problem.main_meal_protein_g
 
 
 def _caps(on: bool) -> None:
-    """Switch the bundled children's caps on or off (this process only)."""
+    """Switch the children's caps on or off (this process only).
+
+    Off is main's behaviour before them: no caps, and an adult's 10 g of
+    protein at lunch and dinner at every age.
+    """
     _life_stage_caps.load_life_stage_caps = BUNDLED_CAPS if on else tuple
+    _problem.main_meal_protein_g = (
+        BUNDLED_PROTEIN if on else lambda age: MIN_MAIN_MEAL_PROTEIN_G
+    )
 
 
 def _one(body: dict[str, Any]) -> tuple[float, float, str, str, str]:

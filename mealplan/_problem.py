@@ -53,7 +53,11 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 from mealplan._safety import safety_filter
-from mealplan._structure import energy_scale
+from mealplan._structure import (
+    MIN_MAIN_MEAL_PROTEIN_G,
+    energy_scale,
+    main_meal_protein_g,
+)
 from mealplan._supplements import SUPPLEMENTS_MEAL, is_supplement, offered_supplements
 
 if TYPE_CHECKING:
@@ -454,6 +458,9 @@ class Problem:
     """Candidate indices that are supplements (a handful: every restricted
     model keeps them, so the LP's liking for a fraction of the biggest dose
     does not decide which dose a plan takes)."""
+    main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G
+    """Protein a structured lunch or dinner holds at least (6 g at ages 1-3:
+    :func:`mealplan._structure.main_meal_protein_g`)."""
     day_caps: tuple[DayCapRow, ...] = ()
     """Whole-day caps over groups of foods (children's juice, milk...:
     :mod:`mealplan._life_stage_caps`), each day."""
@@ -864,6 +871,9 @@ def build_problem(
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         day_caps=day_caps,
+        main_meal_protein_g=main_meal_protein_g(
+            request.person.age if request.person is not None else None
+        ),
     )
 
 

@@ -951,13 +951,16 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     and facts[i.food_id]["category"] != "legumes"
                 ]
                 assert len(mains) <= 1, (day.day, meal, mains)
-            # A lunch or dinner is a meal: at least 10 g of protein.
+            # A lunch or dinner is a meal: at least 10 g of protein (6 g at
+            # ages 1-3, whose fish serving is 1 oz).
             if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):
                 protein = sum(
                     i.grams * _value(table.frame, i.food_id, "protein_g") / 100
                     for i in items
                 )
-                assert _le(10.0, protein), (day.day, meal, protein)
+                age = req.person.age if req.person is not None else None
+                floor = 6.0 if age is not None and 1 <= age < 4 else 10.0
+                assert _le(floor, protein), (day.day, meal, protein)
         # Every structured meal with a required part is present.
         for m in req.meals:
             spec = slots[m.slot.value]

@@ -369,3 +369,13 @@ def test_drinks_by_life_stage(
     out = set(unsafe_foods(load_foods(), frozenset(stages)))
     assert unsafe <= out, unsafe - out
     assert not safe & out, safe & out
+
+
+@pytest.mark.parametrize(
+    ("age", "grams"), [(1, 6.0), (3.9, 6.0), (4, 10.0), (30, 10.0)]
+)
+def test_a_toddlers_lunch_needs_6_g_of_protein(age: float, grams: float) -> None:
+    # The adult 10 g at lunch and at dinner against a 1 oz fish serving
+    # (5.6-7 g of protein) forced beans or dairy beside every toddler's fish.
+    problem = _problem({"person": {"age": age, "sex": "female"}}, load_foods())
+    assert problem.main_meal_protein_g == grams
