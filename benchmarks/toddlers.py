@@ -1,14 +1,19 @@
 #!/usr/bin/env python
-"""Toddlers' default days (ages 1-3) under half against quarter servings.
+"""Toddlers' default days (ages 1-3): before and after a change, interleaved.
 
 Plans one-day requests (``mealplan.plan``, the product's strategy) for ages
-1, 2 and 3 in each diet, once with ``portion_mode`` half (the default before
-quarter servings) and once with no ``portion_mode`` (quarter at 1-3 since),
-interleaved per person in one process, timed in CPU (``time.process_time``:
-HiGHS runs in this process) and wall seconds, with the load before and
-after. Prints the status, the gap, whether the clock ran out, the median CPU
-ratio quarter/half and the days with a plan. Read the ratios and the plan
-counts beside the load, not the seconds.
+1, 2 and 3 in each diet, once per mode, interleaved per person in one
+process, timed in CPU (``time.process_time``: HiGHS runs in this process)
+and wall seconds, with the load before and after. Prints the status, the
+gap, whether the clock ran out, the median CPU ratio after/before and the
+days with a plan. Read the ratios and the plan counts beside the load, not
+the seconds.
+
+``--compare caps`` (the default): the children's caps of
+``foods/life_stage_caps.csv`` off (``before``: the bundled caps replaced by
+none and an adult's 10 g protein minimum at lunch and dinner, in this
+process only) against on (``after``: the caps, and 6 g at ages 1-3). ``--compare modes``:
+``portion_mode`` half (``before``) against the default (quarter at 1-3).
 
     python benchmarks/toddlers.py                 # 10 s limit (the default)
     python benchmarks/toddlers.py --limit 60      # CPU not capped by the clock
@@ -29,9 +34,25 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
+from mealplan import _life_stage_caps, _problem  # noqa: E402
+from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G  # noqa: E402
 
 DIETS = ("omnivore", "vegetarian", "vegan", "pescatarian")
-MODES: dict[str, dict[str, Any]] = {"half": {"portion_mode": "half"}, "default": {}}
+MODES: dict[str, dict[str, Any]] = {"before": {}, "after": {}}
+BUNDLED_CAPS = _life_stage_caps.load_life_stage_caps
+BUNDLED_PROTEIN = _problem.main_meal_protein_g
+
+
+def _caps(on: bool) -> None:
+    """Switch the children's caps on or off (this process only).
+
+    Off is main's behaviour before them: no caps, and an adult's 10 g of
+    protein at lunch and dinner at every age.
+    """
+    _life_stage_caps.load_life_stage_caps = BUNDLED_CAPS if on else tuple
+    _problem.main_meal_protein_g = (
+        BUNDLED_PROTEIN if on else lambda age: MIN_MAIN_MEAL_PROTEIN_G
+    )
 
 
 def _one(body: dict[str, Any]) -> tuple[float, float, str, str, str]:
@@ -55,10 +76,13 @@ def main() -> None:
     parser.add_argument("--ages", default="1,2,3")
     parser.add_argument("--diets", default=",".join(DIETS))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--compare", choices=("caps", "modes"), default="caps")
     args = parser.parse_args()
+    if args.compare == "modes":
+        MODES["before"] = {"portion_mode": "half"}
     mealplan.plan({"person": {"age": 30, "sex": "female"}})  # warm caches, untimed
     lines = [
-        f"## `benchmarks/toddlers.py --limit {args.limit:g}`, "
+        f"## `benchmarks/toddlers.py --limit {args.limit:g} --compare {args.compare}`, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
         f"load before: {tuple(round(x, 2) for x in os.getloadavg())}",
@@ -80,21 +104,22 @@ def main() -> None:
                     "time_limit": args.limit,
                     **extra,
                 }
+                _caps(args.compare == "modes" or mode == "after")
                 c, w, status, gap, late = _one(body)
                 cpu[mode].append(c)
                 plans[mode] += not status[0].isupper()
                 row = f"| {name} | {mode} | {c:.2f} | {w:.2f} | {status} | {gap} | {late} |"
                 lines.append(row)
                 print(row, flush=True)
-    ratios = [q / h for q, h in zip(cpu["default"], cpu["half"], strict=True) if h]
+    ratios = [q / h for q, h in zip(cpu["after"], cpu["before"], strict=True) if h]
     tail = [
         "",
         f"load after: {tuple(round(x, 2) for x in os.getloadavg())}",
         "",
-        f"days with a plan: half {plans['half']} of {len(cpu['half'])}, "
-        f"default (quarter at 1-3) {plans['default']} of {len(cpu['default'])}; "
-        f"median CPU ratio default/half {statistics.median(ratios):.2f}; "
-        f"summed CPU half {sum(cpu['half']):.1f} s, default {sum(cpu['default']):.1f} s",
+        f"days with a plan: before {plans['before']} of {len(cpu['before'])}, "
+        f"after {plans['after']} of {len(cpu['after'])}; "
+        f"median CPU ratio after/before {statistics.median(ratios):.2f}; "
+        f"summed CPU before {sum(cpu['before']):.1f} s, after {sum(cpu['after']):.1f} s",
     ]
     print("\n".join(tail), flush=True)
     if args.out:

@@ -54,6 +54,7 @@ class Block(Enum):
     MEAL_CAP = "meal_cap"
     ONE_FORM = "one_form"
     WHOLE_UNIT = "whole_unit"
+    DAY_GROUP_CAP = "day_group_cap"
 
 
 class GoalKind(Enum):

@@ -55,6 +55,7 @@ from mealplan._arrays import (
     ModelBuilder,
 )
 from mealplan._fped import ADDED_SUGARS
+from mealplan._life_stage_caps import life_stage_day_caps
 from mealplan._models import Objective
 from mealplan._norepeat import cut_rows
 from mealplan._problem import (
@@ -488,6 +489,7 @@ BLOCKS: list[Callable[[ModelBuilder], None]] = [
     variety,
     no_repeats,
     differ,
+    life_stage_day_caps,
     objective,
     *STRUCTURE_BLOCKS,
     cut_rows,

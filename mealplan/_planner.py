@@ -47,6 +47,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
+from mealplan._life_stage_caps import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
     BoundKind,
@@ -704,6 +705,8 @@ def _notes(
             "such as a banana, in half pieces, an egg or a slice of bread whole; "
             "set portion_mode to choose."
         )
+    if req.portion_limits:
+        notes.extend(life_stage_cap_notes(req.person))
     return notes
 
 

@@ -34,6 +34,8 @@ import numpy as np
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
 from mealplan._errors import UnknownFoodError
 from mealplan._fped import pattern_mix
+from mealplan._life_stage_caps import DayCapRow, day_cap_rows, pattern_ceiling
+from mealplan._life_stage_caps import item_cap_grams as life_stage_item_grams
 from mealplan._meal_structure import (
     StructureData,
     item_cap_grams,
@@ -51,7 +53,11 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Diet, MealSlot, Nutrient
 from mealplan._safety import safety_filter
-from mealplan._structure import energy_scale
+from mealplan._structure import (
+    MIN_MAIN_MEAL_PROTEIN_G,
+    energy_scale,
+    main_meal_protein_g,
+)
 from mealplan._supplements import SUPPLEMENTS_MEAL, is_supplement, offered_supplements
 
 if TYPE_CHECKING:
@@ -452,6 +458,12 @@ class Problem:
     """Candidate indices that are supplements (a handful: every restricted
     model keeps them, so the LP's liking for a fraction of the biggest dose
     does not decide which dose a plan takes)."""
+    main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G
+    """Protein a structured lunch or dinner holds at least (6 g at ages 1-3:
+    :func:`mealplan._structure.main_meal_protein_g`)."""
+    day_caps: tuple[DayCapRow, ...] = ()
+    """Whole-day caps over groups of foods (children's juice, milk...:
+    :mod:`mealplan._life_stage_caps`), each day."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -643,6 +655,15 @@ def build_problem(
             max_units = np.floor(max_units + 1e-9)
     elif integer:
         max_units = np.maximum(np.floor(max_units + 1e-9), 1.0)
+    day_caps: tuple[DayCapRow, ...] = ()
+    if limits and request.person is not None:
+        # Children's servings (foods/life_stage_caps.csv), with or without
+        # the meal structure: a food whose smallest unit is over its cap gets
+        # no amount at all; whole-day caps over a group become rows.
+        child = life_stage_item_grams(table, candidates, request.person) / unit_grams
+        child = np.floor(child * (1 + 1e-9) + 1e-9) if integer else child
+        max_units = np.minimum(max_units, child)
+        day_caps = day_cap_rows(table, candidates, unit_grams, request.person)
     min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
     pills = supplement[rows] if len(rows) else np.zeros(0, dtype=bool)
     if pills.any():
@@ -791,7 +812,11 @@ def build_problem(
         article=_frozen(article),
         tie=_frozen(np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates])),
         category=category,
-        pattern=MappingProxyType(_pattern(targets, list(category))),
+        pattern=MappingProxyType(
+            pattern_ceiling(_pattern(targets, list(category)), request.person)
+            if limits
+            else _pattern(targets, list(category))
+        ),
         pattern_credit=_frozen(
             np.array(
                 [
@@ -845,6 +870,10 @@ def build_problem(
             | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
+        day_caps=day_caps,
+        main_meal_protein_g=main_meal_protein_g(
+            request.person.age if request.person is not None else None
+        ),
     )
 
 

@@ -44,8 +44,10 @@ __all__ = [
     "HALF_SERVED_CATEGORIES",
     "HOST_KINDS",
     "MILK_BASES",
+    "MIN_MAIN_MEAL_PROTEIN_G",
     "ONE_MAIN_SLOTS",
     "SNACK_FOOD_G",
+    "TODDLER_MAIN_MEAL_PROTEIN_G",
     "Cap",
     "FoodFacts",
     "energy_scale",
@@ -61,6 +63,7 @@ __all__ = [
     "is_protein_main",
     "is_raw",
     "load_caps",
+    "main_meal_protein_g",
     "raw_flags",
     "realism_defects",
 ]
@@ -134,6 +137,22 @@ DEFECTS: tuple[str, ...] = (
 reads as meals a person would eat)."""
 
 MIN_MAIN_MEAL_PROTEIN_G = 10.0
+TODDLER_MAIN_MEAL_PROTEIN_G = 6.0
+"""At ages 1-3 a lunch or dinner holds at least this much protein instead of
+:data:`MIN_MAIN_MEAL_PROTEIN_G`: a toddler's serving of fish is 1 oz (FDA/EPA;
+``foods/life_stage_caps.csv``), 5.6-7 g of protein, and the day's need is 13 g
+(RDA), so an adult's 10 g at each of two meals forced beans or dairy beside
+every fish lunch and doubled the toddler days' CPU
+(``benchmarks/toddlers_latest.md``)."""
+
+
+def main_meal_protein_g(age: float | None) -> float:
+    """Return the lunch or dinner protein minimum at ``age`` (None: an adult's)."""
+    if age is not None and 1.0 <= age < 4.0:
+        return TODDLER_MAIN_MEAL_PROTEIN_G
+    return MIN_MAIN_MEAL_PROTEIN_G
+
+
 HALF_PIECE_GRAMS = 50.0
 """Under ``portion_mode`` quarter (ages 1-3 by default), a countable food whose
 piece weighs more than this comes in half pieces (half a banana, apple or
@@ -650,8 +669,10 @@ def realism_defects(
             out["fat_or_sugar_item"] += _loose_fats(items, facts)
         out["two_forms_of_a_base"] += sum(len(v) - 1 for v in seen.values())
         _drink_defects(day.items, meals, slots, facts, out)
+        person = plan.request.person
+        floor = main_meal_protein_g(person.age if person is not None else None)
         for meal, items in meals.items():
-            _meal_defects(items, slots.get(meal or "", ""), facts, caps, out)
+            _meal_defects(items, slots.get(meal or "", ""), facts, caps, out, floor)
     days = len(plan.days)
     limit = max_days_per_food or max(1, math.ceil(days / 2))
     if days > 1:
@@ -743,6 +764,7 @@ def _meal_defects(
     facts: Mapping[str, FoodFacts],
     caps: Sequence[Cap],
     out: dict[str, int],
+    protein_floor: float = MIN_MAIN_MEAL_PROTEIN_G,
 ) -> None:
     roles = [facts[f].roles for f, _ in items]
     for cap in caps:
@@ -768,7 +790,7 @@ def _meal_defects(
         if not any(r & {"main", "protein"} for r in roles):
             out["main_missing"] += 1
         protein = sum(facts[f].protein_g_per_100g * g / 100 for f, g in items)
-        if protein < MIN_MAIN_MEAL_PROTEIN_G:
+        if protein < protein_floor:
             out["low_protein_main_meal"] += 1
     if any("cereal_rte" in r for r in roles) and not any(r & _MILKS for r in roles):
         out["cereal_without_milk"] += 1

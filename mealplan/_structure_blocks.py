@@ -24,7 +24,6 @@ import numpy as np
 from mealplan._arrays import INF, Block
 from mealplan._models import Objective
 from mealplan._problem import ConstraintGroup, GroupKind
-from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -99,7 +98,10 @@ def meal_parts(b: ModelBuilder) -> None:
 
 
 def _main_meal_protein(b: ModelBuilder) -> None:
-    """Lunch and dinner hold at least 10 g of protein (a main, not a garnish)."""
+    """Lunch and dinner hold at least 10 g of protein (a main, not a garnish).
+
+    6 g at ages 1-3 (:attr:`~mealplan._problem.Problem.main_meal_protein_g`).
+    """
     p = b.problem
     s = p.structure
     protein = p.coef.get("protein_g")
@@ -116,7 +118,7 @@ def _main_meal_protein(b: ModelBuilder) -> None:
                 b.add_row(
                     cols,
                     vals,
-                    MIN_MAIN_MEAL_PROTEIN_G,
+                    p.main_meal_protein_g,
                     INF,
                     Block.MEAL_PART,
                     _group(name),

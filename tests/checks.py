@@ -465,6 +465,128 @@ def check_plan(
         assert fid_matches_none(plan, table, entry), entry
     if req.structure:
         check_structure(_foods_only(plan), table)
+    if req.portion_limits:
+        check_life_stage_caps(_foods_only(plan), table)
+
+
+LIFE_STAGE_CAPS_CSV = (
+    Path(__file__).resolve().parents[1] / "foods" / "life_stage_caps.csv"
+)
+
+# US customary units, written out here (not imported) so the check stays
+# independent of mealplan._life_stage_caps.
+_GRAMS_PER = {"g": 1.0, "oz": 28.349523125}
+_ML_PER = {
+    "ml": 1.0,
+    "fl_oz": 29.5735295625,
+    "cup": 8 * 29.5735295625,
+    "tbsp": 29.5735295625 / 2,
+    "tsp": 29.5735295625 / 6,
+}
+_VOLUME = re.compile(
+    r"^\s*([0-9.]+|[0-9]+/[0-9]+|½|¼|¾)\s*(cups?|fl\.? ?oz|tbsp|tablespoons?|tsp|"
+    r"teaspoons?)\b",
+    re.IGNORECASE,
+)
+
+
+def portion_volume_ml(description: str) -> float | None:
+    """Millilitres of a portion described as "1 cup", "6 fl oz", "1 tbsp"."""
+    m = _VOLUME.match(description)
+    if m is None:
+        return None
+    text, word = m.group(1), m.group(2).lower()
+    count = {"½": 0.5, "¼": 0.25, "¾": 0.75}.get(text)
+    if count is None:
+        top, _, bottom = text.partition("/")
+        count = float(top) / float(bottom or 1)
+    if word.startswith("fl"):
+        unit = "fl_oz"
+    elif word.startswith("c"):
+        unit = "cup"
+    elif word.startswith(("tb", "ta")):  # tbsp, tablespoon(s)
+        unit = "tbsp"
+    else:  # tsp, teaspoon(s)
+        unit = "tsp"
+    return count * _ML_PER[unit]
+
+
+def life_stage_cap_rows(path: Path = LIFE_STAGE_CAPS_CSV) -> list[dict[str, str]]:
+    """The rows of foods/life_stage_caps.csv, as text."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
+    """How much of ``row``'s unit ``item`` holds (see the caps file's header)."""
+    unit = row["unit"]
+    if unit in _GRAMS_PER:
+        return float(item.grams) / _GRAMS_PER[unit]
+    ml = portion_volume_ml(table.default_portion(item.food_id)[0])
+    if ml is not None:
+        return float(item.portions) * ml / _ML_PER[unit]
+    if row["no_volume_grams"]:
+        return float(item.grams) / float(row["no_volume_grams"]) * float(row["amount"])
+    return float(item.grams) / _ML_PER[unit]  # water: 1 g per mL
+
+
+def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
+    """Whether a caps row's selector (kind:a|b joined by ';') picks ``fid``."""
+    i = list(table.ids).index(fid)
+    roles = set(table.tags("roles")[i]) if table.has_column("roles") else set()
+    base = (table.texts("base")[i] if table.has_column("base") else "") or fid
+    category = table.texts("category")[i]
+    for part in row["selector"].split(";"):
+        kind, _, values = part.partition(":")
+        wanted = set(values.split("|"))
+        if (
+            (kind == "role" and roles & wanted)
+            or (kind == "base" and base in wanted)
+            or (kind == "id" and fid in wanted)
+            or (kind == "category" and category in wanted)
+        ):
+            return True
+    return False
+
+
+def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
+    """Assert the children's caps of foods/life_stage_caps.csv, item and day.
+
+    Recomputed from the plan's items and the table alone: the person's age
+    picks the rows, a volume is the item's portions times its default
+    portion's volume, and a day cap sums every selected item of the day.
+    """
+    person = plan.request.person
+    if person is None:
+        return
+    rows = [
+        r
+        for r in life_stage_cap_rows()
+        if float(r["min_age"]) <= person.age < float(r["max_age"])
+        and r["scope"] in ("item", "day")
+    ]
+    for day in plan.days:
+        for row in rows:
+            limit = float(row["amount"])
+            chosen = [i for i in day.items if cap_selects(row, i.food_id, table)]
+            amounts = [cap_amount(row, i, table) for i in chosen]
+            if row["scope"] == "item":
+                for item, amount in zip(chosen, amounts, strict=True):
+                    assert amount <= limit * (1 + 1e-6), (
+                        day.day,
+                        row["cap_id"],
+                        item.food_id,
+                        amount,
+                        limit,
+                    )
+            else:
+                assert sum(amounts) <= limit * (1 + 1e-6), (
+                    day.day,
+                    row["cap_id"],
+                    [i.food_id for i in chosen],
+                    sum(amounts),
+                    limit,
+                )
 
 
 def assert_irreducible(
@@ -829,13 +951,16 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     and facts[i.food_id]["category"] != "legumes"
                 ]
                 assert len(mains) <= 1, (day.day, meal, mains)
-            # A lunch or dinner is a meal: at least 10 g of protein.
+            # A lunch or dinner is a meal: at least 10 g of protein (6 g at
+            # ages 1-3, whose fish serving is 1 oz).
             if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):
                 protein = sum(
                     i.grams * _value(table.frame, i.food_id, "protein_g") / 100
                     for i in items
                 )
-                assert _le(10.0, protein), (day.day, meal, protein)
+                age = req.person.age if req.person is not None else None
+                floor = 6.0 if age is not None and 1 <= age < 4 else 10.0
+                assert _le(floor, protein), (day.day, meal, protein)
         # Every structured meal with a required part is present.
         for m in req.meals:
             spec = slots[m.slot.value]

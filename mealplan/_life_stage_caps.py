@@ -1,0 +1,432 @@
+"""Children's portion caps: per serving and per day, by age (reviewed data).
+
+The caps live in ``foods/life_stage_caps.csv``, one row per cap with the
+ages it applies to (``min_age <= age < max_age``), its scope, the foods it
+selects, the amount in the unit its source states, the published source and
+the reasoning:
+
+- ``item``: at most ``amount`` of one item (a food at one meal; a food is
+  eaten at one meal of a day, so this is also that food's day total);
+- ``day``: at most ``amount`` a day in all, summed over every food the row
+  selects (the 4 fl oz of juice a day at ages 1-3 is over all juices);
+- ``pattern``: the day's food-pattern target of a group (the default
+  objective's servings, :data:`mealplan._problem.PATTERN_SERVINGS_2000`
+  scaled by energy) is at most ``amount`` servings (``unit`` ``servings``,
+  ``selector`` ``pattern:<group>``). Adult servings scaled by energy ask a
+  toddler for 1.5 servings of protein foods (4 1/2 oz of meat), which the
+  toddler caps cannot hold: the plan paid for the gap at every day and the
+  relaxation lost its strength (a 3-year-old's day took 16 s instead of 1 s).
+
+``selector`` is one or more ``kind:a|b`` joined by ``;`` (a union), with the
+kinds of ``foods/portion_caps.csv``: ``role``, ``base``, ``id``, ``category``.
+``unit`` is a weight (``g``, ``oz``) or a volume (``ml``, ``fl_oz``, ``cup``,
+``tbsp``, ``tsp``). A volume is turned into grams through the food's own
+default portion when that is a volume measure ("1 cup", "8 fl oz", "1 tbsp");
+a food whose portion is not one ("3 oz", "1 medium") is capped at
+``no_volume_grams`` when the row gives it, else at the volume's weight in
+water (1 g per mL). Caps apply with ``portion_limits`` (the diagnosis may
+switch them off with the other portion caps); they are independent of the
+meal structure: a life stage's servings hold in any mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._arrays import INF, Block
+from mealplan._errors import FoodTableError
+from mealplan._resources import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from numpy.typing import NDArray
+
+    from mealplan._arrays import ModelBuilder
+    from mealplan._catalog import FoodTable
+    from mealplan._models import Person
+
+__all__ = [
+    "LIFE_STAGE_CAPS_FILE",
+    "LIFE_STAGE_CAP_COLUMNS",
+    "UNIT_GRAMS",
+    "UNIT_ML",
+    "DayCapRow",
+    "LifeStageCap",
+    "caps_for",
+    "day_cap_rows",
+    "item_cap_grams",
+    "life_stage_cap_notes",
+    "life_stage_day_caps",
+    "load_life_stage_caps",
+    "pattern_ceiling",
+    "portion_ml",
+    "read_life_stage_caps",
+]
+
+LIFE_STAGE_CAPS_FILE = "life_stage_caps.csv"
+"""Name of the bundled caps table in ``foods/``."""
+
+LIFE_STAGE_CAP_COLUMNS = (
+    "cap_id",
+    "min_age",
+    "max_age",
+    "scope",
+    "selector",
+    "amount",
+    "unit",
+    "no_volume_grams",
+    "source",
+    "reasoning",
+)
+
+UNIT_GRAMS = {"g": 1.0, "oz": 28.349523125}
+"""Weight units: grams per unit (avoirdupois ounce)."""
+
+UNIT_ML = {
+    "ml": 1.0,
+    "fl_oz": 29.5735295625,
+    "cup": 236.5882365,
+    "tbsp": 14.78676478125,
+    "tsp": 4.92892159375,
+}
+"""Volume units: millilitres per unit (US customary)."""
+
+_KINDS = frozenset({"role", "base", "id", "category"})
+_PATTERN_UNIT = "servings"
+
+_PORTION_VOLUME = re.compile(
+    r"^\s*(\d+(?:\.\d+)?|\d+/\d+|½|¼|¾)\s*"
+    r"(cups?|fl\.? ?oz|tbsp|tablespoons?|tsp|teaspoons?)\b",
+    re.IGNORECASE,
+)
+_WORD_UNIT = {
+    "cup": "cup",
+    "cups": "cup",
+    "tbsp": "tbsp",
+    "tablespoon": "tbsp",
+    "tablespoons": "tbsp",
+    "tsp": "tsp",
+    "teaspoon": "tsp",
+    "teaspoons": "tsp",
+}
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
+@dataclass(frozen=True)
+class LifeStageCap:
+    """One cap of ``foods/life_stage_caps.csv`` (see the module docstring)."""
+
+    cap_id: str
+    min_age: float
+    max_age: float
+    scope: str
+    """``item`` (one item) or ``day`` (summed over the day)."""
+    selectors: tuple[tuple[str, frozenset[str]], ...]
+    """(kind, values) pairs; a food any of them picks is selected."""
+    amount: float
+    unit: str
+    no_volume_grams: float | None
+    source: str
+    reasoning: str
+
+    def applies(self, age: float) -> bool:
+        """Whether the cap holds at ``age`` (years)."""
+        return self.min_age <= age < self.max_age
+
+    def selects(
+        self, food_id: str, roles: frozenset[str], base: str, category: str
+    ) -> bool:
+        """Whether the cap's selector picks this food."""
+        for kind, values in self.selectors:
+            if (
+                (kind == "role" and roles & values)
+                or (kind == "base" and base in values)
+                or (kind == "id" and food_id in values)
+                or (kind == "category" and category in values)
+            ):
+                return True
+        return False
+
+    def amount_per_gram(self, portion: tuple[str, float]) -> float:
+        """Return the cap's unit per gram of a food whose portion is ``portion``."""
+        if self.unit in UNIT_GRAMS:
+            return 1.0 / UNIT_GRAMS[self.unit]
+        description, grams = portion
+        ml = portion_ml(description)
+        if ml is not None and grams > 0:
+            return ml / grams / UNIT_ML[self.unit]
+        if self.no_volume_grams:
+            return self.amount / self.no_volume_grams
+        return 1.0 / UNIT_ML[self.unit]  # water: 1 g per mL
+
+
+@dataclass(frozen=True)
+class DayCapRow:
+    """A whole-day cap on the problem's candidates: ``sum per_unit*v <= limit``."""
+
+    cap_id: str
+    foods: tuple[int, ...]
+    """Candidate indices the cap selects."""
+    per_unit: tuple[float, ...]
+    """The cap's unit per variable unit of each food (same order)."""
+    limit: float
+
+
+def portion_ml(description: str) -> float | None:
+    """Return the volume of a portion described as "1 cup", "8 fl oz"... (None: not one)."""
+    match = _PORTION_VOLUME.match(description)
+    if match is None:
+        return None
+    number, word = match.group(1), match.group(2).lower()
+    if number in _FRACTIONS:
+        count = _FRACTIONS[number]
+    elif "/" in number:
+        top, bottom = number.split("/")
+        count = float(top) / float(bottom)
+    else:
+        count = float(number)
+    unit = "fl_oz" if word.startswith("fl") else _WORD_UNIT[word]
+    return count * UNIT_ML[unit]
+
+
+def _number(text: str, file: Path, row_no: int, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        msg = (
+            f"{file.name} row {row_no}: {column} must be a number >= 0 "
+            f"(got {text!r}); fix the row."
+        )
+        raise FoodTableError(msg, path=str(file), row=row_no)
+    return value
+
+
+def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
+    """Read and check a life-stage caps table.
+
+    Raises:
+        FoodTableError: The file is missing or a row is malformed.
+
+    """
+    file = Path(path)
+    if not file.is_file():
+        msg = f"Life-stage caps file {file} was not found; pass its path."
+        raise FoodTableError(msg, path=str(file))
+    caps: list[LifeStageCap] = []
+    with file.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != LIFE_STAGE_CAP_COLUMNS:
+            msg = f"{file.name} header must be {','.join(LIFE_STAGE_CAP_COLUMNS)}; fix it."
+            raise FoodTableError(msg, path=str(file))
+        for row_no, row in enumerate(reader, start=1):
+            selectors = []
+            for part in () if row["scope"] == "pattern" else row["selector"].split(";"):
+                kind, _, values = part.partition(":")
+                if kind not in _KINDS or not values:
+                    msg = (
+                        f"{file.name} row {row_no}: 'selector' must be kind:a|b "
+                        f"(kinds {', '.join(sorted(_KINDS))}), joined by ';' "
+                        f"(got {row['selector']!r})."
+                    )
+                    raise FoodTableError(msg, path=str(file), row=row_no)
+                selectors.append((kind, frozenset(values.split("|"))))
+            unit = row["unit"]
+            pattern = row["scope"] == "pattern"
+            if pattern != (row["selector"].startswith("pattern:")) or pattern != (
+                unit == _PATTERN_UNIT
+            ):
+                msg = (
+                    f"{file.name} row {row_no}: a pattern row has scope pattern, "
+                    f"selector pattern:<group> and unit servings; no other row "
+                    f"does (got {row['scope']!r}, {row['selector']!r}, {unit!r})."
+                )
+                raise FoodTableError(msg, path=str(file), row=row_no)
+            if pattern:
+                selectors = [("pattern", frozenset({row["selector"][8:]}))]
+            elif row["scope"] not in ("item", "day") or (
+                unit not in UNIT_GRAMS and unit not in UNIT_ML
+            ):
+                msg = (
+                    f"{file.name} row {row_no}: scope must be item or day and unit "
+                    f"one of {', '.join([*UNIT_GRAMS, *UNIT_ML])} (got "
+                    f"{row['scope']!r}, {unit!r})."
+                )
+                raise FoodTableError(msg, path=str(file), row=row_no)
+            if not row["source"].strip():
+                msg = f"{file.name} row {row_no}: every cap needs its source; add it."
+                raise FoodTableError(msg, path=str(file), row=row_no)
+            low = _number(row["min_age"], file, row_no, "min_age")
+            high = _number(row["max_age"], file, row_no, "max_age")
+            fallback = row["no_volume_grams"]
+            caps.append(
+                LifeStageCap(
+                    row["cap_id"],
+                    low,
+                    high,
+                    row["scope"],
+                    tuple(selectors),
+                    _number(row["amount"], file, row_no, "amount"),
+                    unit,
+                    _number(fallback, file, row_no, "no_volume_grams")
+                    if fallback
+                    else None,
+                    row["source"],
+                    row["reasoning"],
+                )
+            )
+    return tuple(caps)
+
+
+@functools.cache
+def _bundled(path: str) -> tuple[LifeStageCap, ...]:
+    return read_life_stage_caps(path)
+
+
+def load_life_stage_caps() -> tuple[LifeStageCap, ...]:
+    """Return the bundled caps (``foods/life_stage_caps.csv``), read once."""
+    return _bundled(str(data_file(LIFE_STAGE_CAPS_FILE)))
+
+
+def caps_for(
+    person: Person | None, caps: Sequence[LifeStageCap] | None = None
+) -> tuple[LifeStageCap, ...]:
+    """Return the caps that hold for ``person`` (none without a person)."""
+    if person is None:
+        return ()
+    every = load_life_stage_caps() if caps is None else caps
+    return tuple(c for c in every if c.applies(person.age))
+
+
+def pattern_ceiling(
+    pattern: Mapping[str, float], person: Person | None
+) -> dict[str, float]:
+    """Return ``pattern`` (servings a day per group) under the person's pattern rows."""
+    out = dict(pattern)
+    for cap in caps_for(person):
+        if cap.scope != "pattern":
+            continue
+        for _, groups in cap.selectors:
+            for group in groups & out.keys():
+                out[group] = min(out[group], cap.amount)
+    return out
+
+
+_UNIT_WORDS = {
+    "g": "g",
+    "oz": "oz",
+    "ml": "mL",
+    "fl_oz": "fl oz",
+    "cup": "cup",
+    "tbsp": "tbsp",
+    "tsp": "tsp",
+}
+
+
+def life_stage_cap_notes(person: Person | None) -> list[str]:
+    """Return one plan note naming the children's caps that held, if any."""
+    caps = [c for c in caps_for(person) if c.scope in ("item", "day")]
+    if not caps:
+        return []
+    words = ", ".join(
+        f"{c.cap_id} {c.amount:g} {_UNIT_WORDS[c.unit]}"
+        + (" a day" if c.scope == "day" else " a serving")
+        for c in caps
+    )
+    return [
+        f"Children's portion caps for this age (foods/life_stage_caps.csv, each "
+        f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
+    ]
+
+
+def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> list[int]:
+    """Positions in ``candidates`` of the foods ``cap`` selects."""
+    has = table.has_column
+    index = {fid: i for i, fid in enumerate(table.ids)}
+    roles = table.tags("roles") if has("roles") else None
+    bases = table.texts("base") if has("base") else None
+    cats = table.texts("category") if has("category") else None
+    out = []
+    for k, fid in enumerate(candidates):
+        i = index[fid]
+        if cap.selects(
+            fid,
+            frozenset(roles[i]) if roles is not None else frozenset(),
+            (bases[i] if bases is not None else "") or fid,
+            cats[i] if cats is not None else "",
+        ):
+            out.append(k)
+    return out
+
+
+def item_cap_grams(
+    table: FoodTable, candidates: Sequence[str], person: Person | None
+) -> NDArray[np.float64]:
+    """Return the tightest life-stage item cap of each candidate in grams (inf: none)."""
+    out = np.full(len(candidates), math.inf)
+    for cap in caps_for(person):
+        if cap.scope != "item":
+            continue
+        for k in _hits(cap, table, candidates):
+            per_gram = cap.amount_per_gram(table.default_portion(candidates[k]))
+            out[k] = min(out[k], cap.amount / per_gram)
+    return out
+
+
+def day_cap_rows(
+    table: FoodTable,
+    candidates: Sequence[str],
+    unit_grams: NDArray[np.float64],
+    person: Person | None,
+) -> tuple[DayCapRow, ...]:
+    """Return the whole-day caps that hold for ``person``, on the candidates."""
+    rows = []
+    for cap in caps_for(person):
+        if cap.scope != "day":
+            continue
+        hits = _hits(cap, table, candidates)
+        if not hits:
+            continue
+        per_unit = tuple(
+            cap.amount_per_gram(table.default_portion(candidates[k]))
+            * float(unit_grams[k])
+            for k in hits
+        )
+        rows.append(DayCapRow(cap.cap_id, tuple(hits), per_unit, cap.amount))
+    return tuple(rows)
+
+
+def life_stage_day_caps(b: ModelBuilder) -> None:
+    """Each day, ``sum per_unit * v <= limit`` over a day cap's foods."""
+    p = b.problem
+    if not p.day_caps:
+        return
+    from mealplan._problem import ConstraintGroup, GroupKind
+
+    group = ConstraintGroup(GroupKind.PORTION_LIMITS)
+    foods = b.keys[:, 2]
+    for row in p.day_caps:
+        weight = np.zeros(len(p.food_ids))
+        weight[list(row.foods)] = row.per_unit
+        for d in range(p.days):
+            if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
+                continue  # a day regenerate keeps whole
+            ks = np.flatnonzero((b.keys[:, 0] == d) & (weight[foods] > 0))
+            if not len(ks):
+                continue
+            # Relative slack: a cap met exactly (2 quarter cups of juice is
+            # 4 fl oz) must not fail by rounding.
+            upper = row.limit * (1 + 1e-9)
+            b.add_row(
+                b.v[ks], weight[foods[ks]], -INF, upper, Block.DAY_GROUP_CAP, group
+            )
