@@ -61,6 +61,7 @@ LIFE_STAGES: dict[str, str] = {
     "toddler": "children aged 1-3",
     "under_5": "children under 5",
     "child": "children aged 1-11",
+    "under_21": "people under 21 (the US legal drinking age)",
     "pregnancy": "pregnancy",
     "lactation": "lactation",
 }
@@ -231,6 +232,11 @@ def life_stages(person: Person | None) -> frozenset[str]:
         stages.add("under_5")
     if 1 <= person.age < 12:
         stages.add("child")
+    if 1 <= person.age < 21:
+        # Alcohol: the Dietary Guidelines 2020-2025 say those under the legal
+        # drinking age (21 in the US) should not drink; no DRI life stage
+        # covers 12-20, so this band is its own.
+        stages.add("under_21")
     if person.pregnancy:
         stages.add("pregnancy")
     if person.lactation:

@@ -239,12 +239,14 @@ def test_adults_have_no_rules() -> None:
 @pytest.mark.parametrize(
     ("age", "stages"),
     [
-        (1, {"toddler", "under_5", "child"}),
-        (3.9, {"toddler", "under_5", "child"}),
-        (4, {"under_5", "child"}),
-        (5, {"child"}),
-        (11.9, {"child"}),
-        (12, set()),
+        (1, {"toddler", "under_5", "child", "under_21"}),
+        (3.9, {"toddler", "under_5", "child", "under_21"}),
+        (4, {"under_5", "child", "under_21"}),
+        (5, {"child", "under_21"}),
+        (11.9, {"child", "under_21"}),
+        (12, {"under_21"}),
+        (20.9, {"under_21"}),
+        (21, set()),
     ],
 )
 def test_life_stage_bands(age: float, stages: set[str]) -> None:

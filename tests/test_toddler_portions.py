@@ -355,6 +355,8 @@ def _problem(body: dict[str, Any], foods: Any) -> Any:
             {"water-tap", "milk-whole", "orange-juice", "soy-milk-fortified"},
         ),
         (("child",), {"beer", "wine-white", "malt-beverage-na-beer"}, {"cola"}),
+        # A teenager: no DRI stage covers 12-20, the drinking age does.
+        (("under_21",), {"beer", "wine-red", "malt-beverage-na-beer"}, {"cola"}),
         (("pregnancy",), {"beer-light", "wine-red"}, {"coffee-brewed", "water-tap"}),
         ((), set(), {"beer", "wine-red", "cola"}),
     ],
