@@ -460,6 +460,11 @@ def _restricted(
             interruptible=True,
             cutoff=cutoff,
             node_limit=None if cutoff is None else _CUTOFF_NODES,
+            # A feasibility question's first plan: cuts cannot move its zero
+            # objective's bound. Its restriction's infeasibility proves
+            # nothing about the request (the relaxation or the full MILP
+            # does), so no proof rests on them.
+            cuts=goal is None or goal.kind is not GoalKind.NONE,
         ),
     )
     return solution
