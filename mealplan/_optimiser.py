@@ -438,7 +438,10 @@ def _restricted(
     mip_gap: float,
     tolerance: float = _ABS_GAP,
     cutoff: float | None = None,
+    *,
+    cuts: bool | None = None,
 ) -> Solution:
+    """Solve ``problem`` on ``foods`` alone; ``cuts`` None: only with an objective."""
     model = formulate(problem, goal, foods=foods)
     # Half of what is left: the full MILP may still need the rest.
     part = deadline.sub(0.5)
@@ -464,7 +467,9 @@ def _restricted(
             # objective's bound. Its restriction's infeasibility proves
             # nothing about the request (the relaxation or the full MILP
             # does), so no proof rests on them.
-            cuts=goal is None or goal.kind is not GoalKind.NONE,
+            cuts=goal is None or goal.kind is not GoalKind.NONE
+            if cuts is None
+            else cuts,
         ),
     )
     return solution
