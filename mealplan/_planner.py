@@ -235,11 +235,12 @@ def plan(
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         try:
             start = _first_plan(req, targets, table, deadline, wider=wider)
-        except NoRotation:
+        except NoRotation as proof:
             # Proven (mealplan._weekly_seed): a base no day can do without
             # is allowed on fewer days than the plan has; a diagnosis at
-            # once instead of a search to the time limit.
-            _raise_infeasible(req, targets, table, deadline)
+            # once instead of a search to the time limit, started from why
+            # no day does without it.
+            _raise_infeasible(req, targets, table, deadline, needed=proof.forms)
         if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(
@@ -945,6 +946,7 @@ def _raise_infeasible(
     *,
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
+    needed: Sequence[str] = (),
 ) -> None:
     advice = restrictions is None and not reject
 
@@ -959,6 +961,7 @@ def _raise_infeasible(
             # The advice measures each change on the whole request; the
             # conflict-only optimum would only be overwritten.
             measure=not advice,
+            needed=needed,
         )
 
     # The advice hook (mealplan._advice): one call. It re-plans the whole
@@ -1019,8 +1022,17 @@ def diagnose(
     reject: Sequence[tuple[int | None, int | None, str]] = (),
     deadline: Deadline | None = None,
     measure: bool = True,
+    needed: Sequence[str] = (),
 ) -> Diagnosis:
     """Find a smallest set of the request's constraint groups that conflict.
+
+    ``needed``: the food ids of a base no day of a multi-day request has a
+    plan without, allowed on fewer days than the plan has
+    (:class:`~mealplan._weekly_seed.NoRotation`). Then why no day does
+    without it is one day's conflict, found on the day's model with the base
+    banned; with the variety rule it is a conflict of the whole plan (each
+    day is that day, so each day holds the base), and the filter starts
+    from it instead of from every group of the plan.
 
     With ``measure``, each conflict's relaxation says how far its bound can go
     with the other conflicting groups (one optimisation each); the advice
@@ -1086,9 +1098,14 @@ def diagnose(
     groups = whole.groups
     kept = sorted(groups, key=lambda g: g.order)
     minimal = True
+    daily = (
+        _needed_start(req, targets, table, groups, needed, clock)
+        if needed and restrictions is None and not reject and _separable(req)
+        else None
+    )
     # Too few foods for a need (mealplan._cover): the filter starts from the
     # few groups that proof rests on, its checks mostly with no solve.
-    cover = _cover_start(whole, groups, check)
+    cover = _cover_start(whole, groups, check) if daily is None else daily
     # First drop whole classes at once (all nutrient minimums, all AMDR
     # shares...): most are usually irrelevant, and one solve settles them.
     classes: dict[GroupKind, list[ConstraintGroup]] = {}
@@ -1126,11 +1143,65 @@ def diagnose(
         if restrictions is None and not reject and kept
         else []
     )
+    if daily is not None:
+        # Say why the variety rule conflicts: every day needs one base.
+        why = _needed_words(req, table, needed)
+        conflicts = [
+            c.model_copy(update={"description": f"{c.description} ({why})"})
+            if c.constraint == "variety"
+            else c
+            for c in conflicts
+        ]
     message = _message(conflicts, req)
     if safety:
         message += " " + safety_sentence(safety, table)
     return Diagnosis(
         message=message, conflicts=conflicts, minimal=minimal, safety=safety
+    )
+
+
+def _needed_start(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    groups: Sequence[ConstraintGroup],
+    needed: Sequence[str],
+    clock: Deadline,
+) -> list[ConstraintGroup] | None:
+    """Return a conflict of the plan from one day's: why no day does without ``needed``.
+
+    One day with every form of the base banned has no plan (the seed proved
+    it); the groups of that day's conflict keep every day from doing without
+    the base, and the variety rule allows it on fewer days than the plan
+    has: together they have no plan (a proof, with no solve of the plan's
+    model). None: no such day conflict was found.
+    """
+    day = req.model_copy(update={"days": 1})
+    within = diagnose(
+        day,
+        targets,
+        table,
+        reject=[(None, None, f) for f in needed],
+        deadline=clock,
+        measure=False,
+    )
+    names = {c.constraint for c in within.conflicts}
+    by_name = {g.name: g for g in groups}
+    variety = [g for g in groups if g.kind is GroupKind.VARIETY]
+    if not names or not variety or not names <= set(by_name):
+        return None
+    return sorted({*(by_name[n] for n in names), *variety}, key=lambda g: g.order)
+
+
+def _needed_words(req: PlanRequest, table: FoodTable, needed: Sequence[str]) -> str:
+    """Say which food every day needs, against the days the variety rule allows."""
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    food = names.get(needed[0], needed[0]) if needed else "one food"
+    limit = req.max_days_per_food or default_max_days(req.days)
+    other = " (or another form of it)" if len(needed) > 1 else ""
+    return (
+        f"no single day has a plan without {food}{other}, which may be on "
+        f"only {limit} of the {req.days} days"
     )
 
 
