@@ -52,6 +52,15 @@ CASES: dict[str, dict[str, Any]] = {
         "diet": "vegan",
         "allow_fortified": False,
     },
+    # Every day needs mushrooms (the only vitamin D without milk under the
+    # meal structure's caps), allowed on 2 of 3 days (the rotation seed's
+    # NoRotation proof; the conflict search starts from that day's conflict).
+    "3 days: vegetarian, milk allergy (every day needs mushrooms)": {
+        "person": {"age": 59, "sex": "male"},
+        "diet": "vegetarian",
+        "allergies": ["milk"],
+        "days": 3,
+    },
     # Issue 15's hard day (mealplan._cover proves it with no solve).
     "day: woman of 73, pescatarian, no fortified foods, at most 4 foods": {
         "person": {"age": 73, "sex": "female"},

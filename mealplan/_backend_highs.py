@@ -35,6 +35,9 @@ __all__ = ["HighsBackend"]
 _NO_NODE_LIMIT = 2**31 - 1
 """HiGHS's default ``mip_max_nodes`` (no limit)."""
 
+_POOL = 10000
+"""HiGHS's default ``mip_pool_soft_limit`` (cuts kept)."""
+
 
 @functools.cache
 def _silence_highs_banner() -> None:
@@ -176,6 +179,7 @@ class HighsBackend:
         h.setOptionValue("mip_abs_gap", min(max(options.abs_gap, 1e-9), 1e30))
         h.setOptionValue("presolve", "on" if options.presolve else "off")
         h.setOptionValue("mip_heuristic_effort", 0.05 if options.heuristics else 0.0)
+        h.setOptionValue("mip_pool_soft_limit", _POOL if options.cuts else 1)
         nodes = options.node_limit
         h.setOptionValue("mip_max_nodes", _NO_NODE_LIMIT if nodes is None else nodes)
         # objective_bound is HiGHS's cutoff: branches whose bound is above it

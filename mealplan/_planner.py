@@ -78,6 +78,8 @@ from mealplan._problem import (
     Restrictions,
     build_problem,
     default_max_days,
+    row_only,
+    without_rows,
 )
 from mealplan._report import nutrient_label
 from mealplan._sources import widen_variety_for_sole_sources
@@ -234,11 +236,12 @@ def plan(
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         try:
             start = _first_plan(req, targets, table, deadline, wider=wider)
-        except NoRotation:
+        except NoRotation as proof:
             # Proven (mealplan._weekly_seed): a base no day can do without
             # is allowed on fewer days than the plan has; a diagnosis at
-            # once instead of a search to the time limit.
-            _raise_infeasible(req, targets, table, deadline)
+            # once instead of a search to the time limit, started from why
+            # no day does without it.
+            _raise_infeasible(req, targets, table, deadline, needed=proof.forms)
         if start is not None and applies(req, problem):
             # Days as columns; the whole-plan MILP below makes no progress.
             solution = column_generation(
@@ -946,6 +949,7 @@ def _raise_infeasible(
     *,
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
+    needed: Sequence[str] = (),
 ) -> None:
     advice = restrictions is None and not reject
 
@@ -960,6 +964,7 @@ def _raise_infeasible(
             # The advice measures each change on the whole request; the
             # conflict-only optimum would only be overwritten.
             measure=not advice,
+            needed=needed,
         )
 
     # The advice hook (mealplan._advice): one call. It re-plans the whole
@@ -982,16 +987,24 @@ def _solve_without(
     mip_gap: float,
     deadline: Deadline,
     node_limit: int | None = None,
+    built: Callable[[Collection[ConstraintGroup]], Problem] | None = None,
 ) -> Solution:
-    """Solve the request with some constraint groups switched off (diagnosis)."""
+    """Solve the request with some constraint groups switched off (diagnosis).
+
+    ``built``: returns the hard problem with groups off (derived, not rebuilt).
+    """
     if deadline.expired:
         # Before building: dozens of checks each building a model would
         # run the diagnosis seconds past the request's limit.
         return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
     # The diagnosis asks about the hard constraints: no shortfall slacks.
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
-    problem = build_problem(
-        req, targets, table, disabled=disabled, reject=reject, restrictions=hard
+    problem = (
+        built(disabled)
+        if built is not None
+        else build_problem(
+            req, targets, table, disabled=disabled, reject=reject, restrictions=hard
+        )
     )
     return solve(
         problem,
@@ -1012,8 +1025,17 @@ def diagnose(
     reject: Sequence[tuple[int | None, int | None, str]] = (),
     deadline: Deadline | None = None,
     measure: bool = True,
+    needed: Sequence[str] = (),
 ) -> Diagnosis:
     """Find a smallest set of the request's constraint groups that conflict.
+
+    ``needed``: the food ids of a base no day of a multi-day request has a
+    plan without, allowed on fewer days than the plan has
+    (:class:`~mealplan._weekly_seed.NoRotation`). Then why no day does
+    without it is one day's conflict, found on the day's model with the base
+    banned; with the variety rule it is a conflict of the whole plan (each
+    day is that day, so each day holds the base), and the filter starts
+    from it instead of from every group of the plan.
 
     With ``measure``, each conflict's relaxation says how far its bound can go
     with the other conflicting groups (one optimisation each); the advice
@@ -1039,6 +1061,25 @@ def diagnose(
             found = diagnose(day, targets, table, deadline=clock, measure=measure)
             return found.model_copy(update={"message": _message(found.conflicts, req)})
 
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    bases: dict[frozenset[ConstraintGroup], Problem] = {}
+
+    def built(disabled: Collection[ConstraintGroup]) -> Problem:
+        # One build per set of column groups off (a handful); each check's
+        # nutrient bounds, AMDR shares, food cap and budget are dropped from
+        # it (mealplan._problem.without_rows: the same problem, 10-40 ms
+        # less per check). A seed's penalty charges would not be told apart.
+        cols = (
+            frozenset(disabled)
+            if hard.penalty
+            else frozenset(g for g in disabled if not row_only(g))
+        )
+        if cols not in bases:
+            bases[cols] = build_problem(
+                req, targets, table, disabled=cols, reject=reject, restrictions=hard
+            )
+        return without_rows(bases[cols], disabled)
+
     def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
         return _solve_without(
             req,
@@ -1053,14 +1094,21 @@ def diagnose(
             # An effort limit, not a time limit: a check left open is the
             # same one at any load (kept, its necessity assumed).
             _CHECK_NODES,
+            built,
         ).status
 
-    groups = build_problem(req, targets, table, reject=reject).groups
+    whole = built(())
+    groups = whole.groups
     kept = sorted(groups, key=lambda g: g.order)
     minimal = True
+    daily = (
+        _needed_start(req, targets, table, groups, needed, clock)
+        if needed and restrictions is None and not reject and _separable(req)
+        else None
+    )
     # Too few foods for a need (mealplan._cover): the filter starts from the
     # few groups that proof rests on, its checks mostly with no solve.
-    cover = _cover_start(req, targets, table, restrictions, reject, groups, check)
+    cover = _cover_start(whole, groups, check) if daily is None else daily
     # First drop whole classes at once (all nutrient minimums, all AMDR
     # shares...): most are usually irrelevant, and one solve settles them.
     classes: dict[GroupKind, list[ConstraintGroup]] = {}
@@ -1090,7 +1138,7 @@ def diagnose(
         c.model_copy(update={"proven": False}) if g in assumed else c
         for g, c in zip(kept, conflicts, strict=True)
     ]
-    conflicts = _cover_words(conflicts, conflict)
+    conflicts = _cover_words(conflicts, conflict, built(set(groups) - set(kept)))
     # A life-stage safety rule is no group the search may drop: name it when
     # its foods would let the conflict plan.
     safety = (
@@ -1098,6 +1146,15 @@ def diagnose(
         if restrictions is None and not reject and kept
         else []
     )
+    if daily is not None:
+        # Say why the variety rule conflicts: every day needs one base.
+        why = _needed_words(req, table, needed)
+        conflicts = [
+            c.model_copy(update={"description": f"{c.description} ({why})"})
+            if c.constraint == "variety"
+            else c
+            for c in conflicts
+        ]
     message = _message(conflicts, req)
     if safety:
         message += " " + safety_sentence(safety, table)
@@ -1106,20 +1163,61 @@ def diagnose(
     )
 
 
-def _cover_start(
+def _needed_start(
     req: PlanRequest,
     targets: NutrientTargets,
     table: FoodTable,
-    restrictions: Restrictions | None,
-    reject: Sequence[tuple[int | None, int | None, str]],
+    groups: Sequence[ConstraintGroup],
+    needed: Sequence[str],
+    clock: Deadline,
+) -> list[ConstraintGroup] | None:
+    """Return a conflict of the plan from one day's: why no day does without ``needed``.
+
+    One day with every form of the base banned has no plan (the seed proved
+    it); the groups of that day's conflict keep every day from doing without
+    the base, and the variety rule allows it on fewer days than the plan
+    has: together they have no plan (a proof, with no solve of the plan's
+    model). None: no such day conflict was found.
+    """
+    day = req.model_copy(update={"days": 1})
+    within = diagnose(
+        day,
+        targets,
+        table,
+        reject=[(None, None, f) for f in needed],
+        deadline=clock,
+        measure=False,
+    )
+    names = {c.constraint for c in within.conflicts}
+    by_name = {g.name: g for g in groups}
+    variety = [g for g in groups if g.kind is GroupKind.VARIETY]
+    if not names or not variety or not names <= set(by_name):
+        return None
+    return sorted({*(by_name[n] for n in names), *variety}, key=lambda g: g.order)
+
+
+def _needed_words(req: PlanRequest, table: FoodTable, needed: Sequence[str]) -> str:
+    """Say which food every day needs, against the days the variety rule allows."""
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    food = names.get(needed[0], needed[0]) if needed else "one food"
+    limit = req.max_days_per_food or default_max_days(req.days)
+    other = " (or another form of it)" if len(needed) > 1 else ""
+    return (
+        f"no single day has a plan without {food}{other}, which may be on "
+        f"only {limit} of the {req.days} days"
+    )
+
+
+def _cover_start(
+    whole: Problem,
     groups: Sequence[ConstraintGroup],
     check: Callable[[Collection[ConstraintGroup]], SolveStatus],
 ) -> list[ConstraintGroup] | None:
-    """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None."""
-    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
-    start = conflict_start(
-        build_problem(req, targets, table, reject=reject, restrictions=hard)
-    )
+    """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None.
+
+    ``whole``: the hard problem with every group on.
+    """
+    start = conflict_start(whole)
     if start is None or check(set(groups) - set(start)) is not SolveStatus.INFEASIBLE:
         return None
     return sorted(start, key=lambda g: g.order)
@@ -1140,17 +1238,15 @@ class _Found:
     reject: Sequence[tuple[int | None, int | None, str]]
 
 
-def _cover_words(conflicts: list[Conflict], found: _Found) -> list[Conflict]:
-    """Say which need too few foods miss, when the conflict is that proof's."""
-    req, targets, table = found.req, found.targets, found.table
-    kept, groups, reject = found.kept, found.groups, found.reject
-    hard = dataclasses.replace(found.restrictions or Restrictions(), hard=True)
-    off = set(groups) - set(kept)
-    short = shortfalls(
-        build_problem(
-            req, targets, table, disabled=off, reject=reject, restrictions=hard
-        )
-    )
+def _cover_words(
+    conflicts: list[Conflict], found: _Found, problem: Problem
+) -> list[Conflict]:
+    """Say which need too few foods miss, when the conflict is that proof's.
+
+    ``problem``: the hard problem with every group but the conflict's off.
+    """
+    table, kept = found.table, found.kept
+    short = shortfalls(problem)
     named = {s.group.name: s for s in short if s.more_foods_help}
     if not short or not any(c.constraint in named for c in conflicts):
         return conflicts

@@ -199,9 +199,11 @@ class NoRotation(Exception):  # noqa: N818 (a verdict, not a failure)
     planner answers with a diagnosis instead of searching to its limit.
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, forms: tuple[str, ...] = ()) -> None:
         super().__init__(key)
         self.key = key
+        self.forms = forms
+        """The food ids of ``key`` (what no day does without)."""
 
 
 def _prove_needed(
@@ -236,7 +238,7 @@ def _prove_needed(
     )
     found = _first(problem, day_req, min(_PROOF_SECONDS, deadline.left()))
     if found.status is SolveStatus.INFEASIBLE:
-        raise NoRotation(key)
+        raise NoRotation(key, tuple(keys.forms[key]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,8 @@ def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
     base = base_of(foods)
     forms = [fid for fid in foods.ids if base.get(fid, fid) == proof.value.key]
     assert forms
+    # The proof carries them (the diagnosis starts from the day without them).
+    assert sorted(proof.value.forms) == sorted(forms)
     assert all(wider.get(fid, 0) < 3 for fid in forms)
     day = build_problem(
         req.model_copy(update={"days": 1}),
