@@ -36,6 +36,7 @@ if _typing.TYPE_CHECKING:
     from mealplan._catalog import Food, FoodTable, load_foods
     from mealplan._explain import Explanation, explain
     from mealplan._html import render_html
+    from mealplan._life_stage_caps import LifeStageCap, load_life_stage_caps
     from mealplan._models import (
         SCHEMA_VERSION,
         ActivityLevel,
@@ -116,6 +117,7 @@ __all__ = [
     "FreeFrom",
     "GroceryItem",
     "InfeasiblePlanError",
+    "LifeStageCap",
     "LifeStageError",
     "MealPart",
     "MealPlan",
@@ -153,6 +155,7 @@ __all__ = [
     "explain",
     "grocery_list",
     "load_foods",
+    "load_life_stage_caps",
     "load_supplements",
     "merge_patch",
     "parse_request",
@@ -219,6 +222,8 @@ _LAZY: dict[str, str] = {
     "SolverName": "mealplan._models",
     "Suggestion": "mealplan._models",
     "Supplement": "mealplan._supplements",
+    "LifeStageCap": "mealplan._life_stage_caps",
+    "load_life_stage_caps": "mealplan._life_stage_caps",
     "default_meal_structure": "mealplan._models",
     "estimated_energy_requirement": "mealplan._targets",
     "explain": "mealplan._explain",

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from mealplan._food import Food as Food
     from mealplan._food import Mention as Mention
     from mealplan._food import Portion as Portion
+    from mealplan._life_stage_caps import LifeStageCap
     from mealplan._supplements import Supplement
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
@@ -121,11 +122,17 @@ class FoodTable:
         source: str,
         *,
         supplements: Sequence[Supplement] | None = None,
+        life_stage_caps: Sequence[LifeStageCap] | None = None,
     ) -> None:
         self._columns = columns
         # A caller's supplements table (None: the bundled one), see
         # using_supplements.
         self._supplements = tuple(supplements) if supplements is not None else None
+        # A caller's children's caps table (None: the bundled one), see
+        # using_life_stage_caps.
+        self._life_stage_caps = (
+            tuple(life_stage_caps) if life_stage_caps is not None else None
+        )
         self._portion_rows = portions
         self._mention_rows: tuple[dict[str, str], ...] = tuple(
             {c: str(m.get(c, "")) for c in MENTION_COLUMNS} for m in mentions
@@ -157,6 +164,7 @@ class FoodTable:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_supplements", None)
+        self.__dict__.setdefault("_life_stage_caps", None)
         self.__dict__.setdefault("_fortified", None)
         for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
             array.flags.writeable = False
@@ -322,6 +330,55 @@ class FoodTable:
             self._mention_rows,
             self.source,
             supplements=supplements,
+            life_stage_caps=self._life_stage_caps,
+        )
+
+    @property
+    def life_stage_caps(self) -> tuple[LifeStageCap, ...] | None:
+        """The caller's children's caps this table plans with; None: the bundled ones."""
+        return self._life_stage_caps
+
+    def using_life_stage_caps(self, caps: Sequence[LifeStageCap] | None) -> FoodTable:
+        """Return this table planning with a caller's children's portion caps.
+
+        Pint style, as :meth:`using_supplements`: the bundled
+        ``foods/life_stage_caps.csv`` is the default, a caller's own
+        (:func:`mealplan.load_life_stage_caps` of a CSV with its columns)
+        replaces it whole, for plans, reports and ``regenerate`` given the
+        returned table. None: back to the bundled caps. This table is
+        unchanged (tables are immutable; the columns are shared).
+
+        Raises:
+            FoodTableError: ``caps`` is not a sequence of
+                :class:`mealplan.LifeStageCap`, or is empty.
+
+        """
+        from mealplan._life_stage_caps import LifeStageCap
+
+        if caps is not None:
+            if not isinstance(caps, list | tuple) or not all(
+                isinstance(c, LifeStageCap) for c in caps
+            ):
+                msg = (
+                    "using_life_stage_caps: expected the caps of "
+                    "mealplan.load_life_stage_caps(path) "
+                    f"(got {type(caps).__name__})."
+                )
+                raise FoodTableError(msg, path="<life_stage_caps>")
+            if not caps:
+                msg = (
+                    "using_life_stage_caps: the caps table is empty; give at "
+                    "least one cap, None for the bundled ones, or plan with "
+                    "portion_limits false to plan without caps."
+                )
+                raise FoodTableError(msg, path="<life_stage_caps>")
+        return FoodTable(
+            self._columns,
+            self._portion_rows,
+            self._mention_rows,
+            self.source,
+            supplements=self._supplements,
+            life_stage_caps=caps,
         )
 
     def subset(self, ids: Iterable[str]) -> FoodTable:
@@ -372,6 +429,7 @@ class FoodTable:
             self._mention_rows,
             f"{self.source}[{len(rows)}]",
             supplements=self._supplements,
+            life_stage_caps=self._life_stage_caps,
         )
 
     # -- pandas views (imported only here) ----------------------------------

@@ -563,10 +563,24 @@ def _add_supplements_file(p: Any) -> None:
         help="your own supplements table (a CSV with the columns of "
         "foods/supplements.csv) instead of the bundled one",
     )
+    p.add_argument(
+        "--life-stage-caps-file",
+        metavar="PATH",
+        help="your own children's portion caps (a CSV with the columns of "
+        "foods/life_stage_caps.csv) instead of the bundled ones",
+    )
 
 
 def _supplements_file(table: FoodTable, args: argparse.Namespace) -> FoodTable:
-    """Return ``table`` planning with ``--supplements-file``'s table, if given."""
+    """Return ``table`` planning with ``--supplements-file``'s table, if given.
+
+    And with ``--life-stage-caps-file``'s children's caps, if given.
+    """
+    caps_path = getattr(args, "life_stage_caps_file", None)
+    if caps_path is not None:
+        from mealplan._life_stage_caps import load_life_stage_caps
+
+        table = table.using_life_stage_caps(load_life_stage_caps(caps_path))
     path = getattr(args, "supplements_file", None)
     if path is None:
         return table

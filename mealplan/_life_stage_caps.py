@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LIFE_STAGE_CAPS_FILE",
     "LIFE_STAGE_CAP_COLUMNS",
+    "MAX_LIFE_STAGE_CAPS",
     "UNIT_GRAMS",
     "UNIT_ML",
     "DayCapRow",
@@ -101,6 +102,8 @@ UNIT_ML = {
 """Volume units: millilitres per unit (US customary)."""
 
 _KINDS = frozenset({"role", "base", "id", "category"})
+MAX_LIFE_STAGE_CAPS = 1000
+"""Rows a caps table may hold (the bundled one has under 20)."""
 _PATTERN_UNIT = "servings"
 
 _PORTION_VOLUME = re.compile(
@@ -212,79 +215,149 @@ def _number(text: str, file: Path, row_no: int, column: str) -> float:
     return value
 
 
+def _bad(file: Path, row_no: int | None, what: str) -> FoodTableError:
+    where = file.name if row_no is None else f"{file.name} row {row_no}"
+    return FoodTableError(f"{where}: {what}", path=str(file), row=row_no)
+
+
+def _text_rows(file: Path) -> list[dict[str, str]]:
+    """Return the file's rows as text, with its header checked (typed errors)."""
+    if not file.is_file():
+        msg = f"Life-stage caps file {file} was not found; pass its path."
+        raise FoodTableError(msg, path=str(file))
+    try:
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != LIFE_STAGE_CAP_COLUMNS:
+                what = f"the header must be {','.join(LIFE_STAGE_CAP_COLUMNS)}; fix it."
+                raise _bad(file, None, what)
+            rows = []
+            for row_no, row in enumerate(reader, start=1):
+                if row_no > MAX_LIFE_STAGE_CAPS:
+                    what = (
+                        f"a caps table holds at most {MAX_LIFE_STAGE_CAPS} rows; "
+                        "split it or keep the caps that matter."
+                    )
+                    raise _bad(file, row_no, what)
+                if None in row or None in row.values():
+                    what = (
+                        f"expected {len(LIFE_STAGE_CAP_COLUMNS)} fields, as the "
+                        "header (quote a field that holds a comma); fix the row."
+                    )
+                    raise _bad(file, row_no, what)
+                rows.append(row)
+    except UnicodeDecodeError:
+        msg = f"Life-stage caps file {file} is not UTF-8 text; save it as UTF-8 CSV."
+        raise FoodTableError(msg, path=str(file)) from None
+    except csv.Error as exc:
+        msg = f"Life-stage caps file {file} is not valid CSV ({exc}); fix it."
+        raise FoodTableError(msg, path=str(file)) from None
+    if not rows:
+        what = (
+            "the caps table has no rows; give at least one cap (to plan "
+            "without caps, set portion_limits false)."
+        )
+        raise _bad(file, None, what)
+    return rows
+
+
 def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
     """Read and check a life-stage caps table.
 
     Raises:
-        FoodTableError: The file is missing or a row is malformed.
+        FoodTableError: The file is missing, not UTF-8 CSV, empty, or a row is
+            malformed (a bad selector, scope or unit, a number that is not
+            >= 0, ages that are not min_age < max_age, a zero amount, an
+            unknown pattern group, a missing source, a repeated cap_id).
 
     """
+    from mealplan._problem import PATTERN_SERVINGS_2000  # the problem imports us
+
     file = Path(path)
-    if not file.is_file():
-        msg = f"Life-stage caps file {file} was not found; pass its path."
-        raise FoodTableError(msg, path=str(file))
     caps: list[LifeStageCap] = []
-    with file.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != LIFE_STAGE_CAP_COLUMNS:
-            msg = f"{file.name} header must be {','.join(LIFE_STAGE_CAP_COLUMNS)}; fix it."
-            raise FoodTableError(msg, path=str(file))
-        for row_no, row in enumerate(reader, start=1):
-            selectors = []
-            for part in () if row["scope"] == "pattern" else row["selector"].split(";"):
-                kind, _, values = part.partition(":")
-                if kind not in _KINDS or not values:
-                    msg = (
-                        f"{file.name} row {row_no}: 'selector' must be kind:a|b "
-                        f"(kinds {', '.join(sorted(_KINDS))}), joined by ';' "
-                        f"(got {row['selector']!r})."
-                    )
-                    raise FoodTableError(msg, path=str(file), row=row_no)
-                selectors.append((kind, frozenset(values.split("|"))))
-            unit = row["unit"]
-            pattern = row["scope"] == "pattern"
-            if pattern != (row["selector"].startswith("pattern:")) or pattern != (
-                unit == _PATTERN_UNIT
-            ):
-                msg = (
-                    f"{file.name} row {row_no}: a pattern row has scope pattern, "
-                    f"selector pattern:<group> and unit servings; no other row "
-                    f"does (got {row['scope']!r}, {row['selector']!r}, {unit!r})."
-                )
-                raise FoodTableError(msg, path=str(file), row=row_no)
-            if pattern:
-                selectors = [("pattern", frozenset({row["selector"][8:]}))]
-            elif row["scope"] not in ("item", "day") or (
-                unit not in UNIT_GRAMS and unit not in UNIT_ML
-            ):
-                msg = (
-                    f"{file.name} row {row_no}: scope must be item or day and unit "
-                    f"one of {', '.join([*UNIT_GRAMS, *UNIT_ML])} (got "
-                    f"{row['scope']!r}, {unit!r})."
-                )
-                raise FoodTableError(msg, path=str(file), row=row_no)
-            if not row["source"].strip():
-                msg = f"{file.name} row {row_no}: every cap needs its source; add it."
-                raise FoodTableError(msg, path=str(file), row=row_no)
-            low = _number(row["min_age"], file, row_no, "min_age")
-            high = _number(row["max_age"], file, row_no, "max_age")
-            fallback = row["no_volume_grams"]
-            caps.append(
-                LifeStageCap(
-                    row["cap_id"],
-                    low,
-                    high,
-                    row["scope"],
-                    tuple(selectors),
-                    _number(row["amount"], file, row_no, "amount"),
-                    unit,
-                    _number(fallback, file, row_no, "no_volume_grams")
-                    if fallback
-                    else None,
-                    row["source"],
-                    row["reasoning"],
-                )
+    seen: set[str] = set()
+    for row_no, row in enumerate(_text_rows(file), start=1):
+        cap_id = row["cap_id"].strip()
+        if not cap_id or cap_id in seen:
+            what = (
+                f"cap_id must be a new non-empty id (got {row['cap_id']!r}); rename it."
             )
+            raise _bad(file, row_no, what)
+        seen.add(cap_id)
+        selectors = []
+        for part in () if row["scope"] == "pattern" else row["selector"].split(";"):
+            kind, _, values = part.partition(":")
+            if kind not in _KINDS or not values:
+                msg = (
+                    f"{file.name} row {row_no}: 'selector' must be kind:a|b "
+                    f"(kinds {', '.join(sorted(_KINDS))}), joined by ';' "
+                    f"(got {row['selector']!r})."
+                )
+                raise FoodTableError(msg, path=str(file), row=row_no)
+            selectors.append((kind, frozenset(values.split("|"))))
+        unit = row["unit"]
+        pattern = row["scope"] == "pattern"
+        if pattern != (row["selector"].startswith("pattern:")) or pattern != (
+            unit == _PATTERN_UNIT
+        ):
+            msg = (
+                f"{file.name} row {row_no}: a pattern row has scope pattern, "
+                f"selector pattern:<group> and unit servings; no other row "
+                f"does (got {row['scope']!r}, {row['selector']!r}, {unit!r})."
+            )
+            raise FoodTableError(msg, path=str(file), row=row_no)
+        if pattern:
+            group = row["selector"][8:]
+            if group not in PATTERN_SERVINGS_2000:
+                what = (
+                    f"pattern group must be one of "
+                    f"{', '.join(sorted(PATTERN_SERVINGS_2000))} (got {group!r})."
+                )
+                raise _bad(file, row_no, what)
+            selectors = [("pattern", frozenset({group}))]
+        elif row["scope"] not in ("item", "day") or (
+            unit not in UNIT_GRAMS and unit not in UNIT_ML
+        ):
+            msg = (
+                f"{file.name} row {row_no}: scope must be item or day and unit "
+                f"one of {', '.join([*UNIT_GRAMS, *UNIT_ML])} (got "
+                f"{row['scope']!r}, {unit!r})."
+            )
+            raise FoodTableError(msg, path=str(file), row=row_no)
+        if not row["source"].strip():
+            msg = f"{file.name} row {row_no}: every cap needs its source; add it."
+            raise FoodTableError(msg, path=str(file), row=row_no)
+        low = _number(row["min_age"], file, row_no, "min_age")
+        high = _number(row["max_age"], file, row_no, "max_age")
+        if not low < high:
+            what = (
+                f"min_age must be below max_age (the cap holds at "
+                f"min_age <= age < max_age; got {low:g} and {high:g})."
+            )
+            raise _bad(file, row_no, what)
+        amount = _number(row["amount"], file, row_no, "amount")
+        fallback = row["no_volume_grams"]
+        grams = _number(fallback, file, row_no, "no_volume_grams") if fallback else None
+        if amount <= 0 or grams == 0:
+            what = (
+                "amount and no_volume_grams must be above 0 (to rule a food "
+                "out, use an exclusion or a safety rule, not a cap of 0)."
+            )
+            raise _bad(file, row_no, what)
+        caps.append(
+            LifeStageCap(
+                cap_id,
+                low,
+                high,
+                row["scope"],
+                tuple(selectors),
+                amount,
+                unit,
+                grams,
+                row["source"],
+                row["reasoning"],
+            )
+        )
     return tuple(caps)
 
 
@@ -293,9 +366,22 @@ def _bundled(path: str) -> tuple[LifeStageCap, ...]:
     return read_life_stage_caps(path)
 
 
-def load_life_stage_caps() -> tuple[LifeStageCap, ...]:
-    """Return the bundled caps (``foods/life_stage_caps.csv``), read once."""
-    return _bundled(str(data_file(LIFE_STAGE_CAPS_FILE)))
+def load_life_stage_caps(path: str | Path | None = None) -> tuple[LifeStageCap, ...]:
+    """Return a caps table: the bundled one (read once), or a caller's CSV.
+
+    A caller's table has the columns of ``foods/life_stage_caps.csv`` and
+    replaces the bundled one whole when given to
+    :meth:`mealplan.FoodTable.using_life_stage_caps` (CLI:
+    ``--life-stage-caps-file``).
+
+    Raises:
+        FoodTableError: ``path``'s table is missing or malformed (see
+            :func:`read_life_stage_caps`).
+
+    """
+    if path is None:
+        return _bundled(str(data_file(LIFE_STAGE_CAPS_FILE)))
+    return read_life_stage_caps(path)
 
 
 def caps_for(
@@ -309,11 +395,13 @@ def caps_for(
 
 
 def pattern_ceiling(
-    pattern: Mapping[str, float], person: Person | None
+    pattern: Mapping[str, float],
+    person: Person | None,
+    caps: Sequence[LifeStageCap] | None = None,
 ) -> dict[str, float]:
     """Return ``pattern`` (servings a day per group) under the person's pattern rows."""
     out = dict(pattern)
-    for cap in caps_for(person):
+    for cap in caps_for(person, caps):
         if cap.scope != "pattern":
             continue
         for _, groups in cap.selectors:
@@ -333,9 +421,11 @@ _UNIT_WORDS = {
 }
 
 
-def life_stage_cap_notes(person: Person | None) -> list[str]:
+def life_stage_cap_notes(
+    person: Person | None, table_caps: Sequence[LifeStageCap] | None = None
+) -> list[str]:
     """Return one plan note naming the children's caps that held, if any."""
-    caps = [c for c in caps_for(person) if c.scope in ("item", "day")]
+    caps = [c for c in caps_for(person, table_caps) if c.scope in ("item", "day")]
     if not caps:
         return []
     words = ", ".join(
@@ -343,6 +433,10 @@ def life_stage_cap_notes(person: Person | None) -> list[str]:
         + (" a day" if c.scope == "day" else " a serving")
         for c in caps
     )
+    if table_caps is not None:
+        return [
+            f"Children's portion caps for this age (the caller's caps table): {words}."
+        ]
     return [
         f"Children's portion caps for this age (foods/life_stage_caps.csv, each "
         f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
@@ -374,7 +468,7 @@ def item_cap_grams(
 ) -> NDArray[np.float64]:
     """Return the tightest life-stage item cap of each candidate in grams (inf: none)."""
     out = np.full(len(candidates), math.inf)
-    for cap in caps_for(person):
+    for cap in caps_for(person, table.life_stage_caps):
         if cap.scope != "item":
             continue
         for k in _hits(cap, table, candidates):
@@ -391,7 +485,7 @@ def day_cap_rows(
 ) -> tuple[DayCapRow, ...]:
     """Return the whole-day caps that hold for ``person``, on the candidates."""
     rows = []
-    for cap in caps_for(person):
+    for cap in caps_for(person, table.life_stage_caps):
         if cap.scope != "day":
             continue
         hits = _hits(cap, table, candidates)

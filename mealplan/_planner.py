@@ -95,7 +95,9 @@ from mealplan._weekly import applies, column_generation
 from mealplan._weekly_seed import NoRotation, rotation_seed, variety_keys
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Sequence
+
+    from mealplan._life_stage_caps import LifeStageCap
 
 __all__ = ["parse_request", "plan", "regenerate", "resolve_targets"]
 
@@ -653,7 +655,11 @@ def _day_items(
 
 
 def _notes(
-    req: PlanRequest, targets: NutrientTargets, problem: Problem, solution: Solution
+    req: PlanRequest,
+    targets: NutrientTargets,
+    problem: Problem,
+    solution: Solution,
+    caps: Sequence[LifeStageCap] | None = None,
 ) -> list[str]:
     notes = list(targets.notes)
     if problem.unpriced_left_out:
@@ -709,7 +715,7 @@ def _notes(
             "set portion_mode to choose."
         )
     if req.portion_limits:
-        notes.extend(life_stage_cap_notes(req.person))
+        notes.extend(life_stage_cap_notes(req.person, caps))
     return notes
 
 
@@ -772,7 +778,10 @@ def _assemble(
         if solution.status is SolveStatus.OPTIMAL
         else PlanStatus.FEASIBLE
     )
-    notes = [*_notes(req, targets, problem, solution), *extra_notes]
+    notes = [
+        *_notes(req, targets, problem, solution, table.life_stage_caps),
+        *extra_notes,
+    ]
     if shortfall:
         short = sorted(
             {

@@ -815,7 +815,11 @@ def build_problem(
         tie=_frozen(np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates])),
         category=category,
         pattern=MappingProxyType(
-            pattern_ceiling(_pattern(targets, list(category)), request.person)
+            pattern_ceiling(
+                _pattern(targets, list(category)),
+                request.person,
+                table.life_stage_caps,
+            )
             if limits
             else _pattern(targets, list(category))
         ),

@@ -268,6 +268,7 @@ def _augmented(table: FoodTable, ids: tuple[str, ...]) -> FoodTable:
         table._mention_rows,  # same package, read only
         f"{table.source}+supplements",
         supplements=table.supplements,
+        life_stage_caps=table.life_stage_caps,
     )
 
 

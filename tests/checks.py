@@ -517,6 +517,30 @@ def life_stage_cap_rows(path: Path = LIFE_STAGE_CAPS_CSV) -> list[dict[str, str]
         return list(csv.DictReader(handle))
 
 
+def table_cap_rows(table: FoodTable) -> list[dict[str, str]]:
+    """The caps ``table`` plans with: a caller's own (as text), else the bundled file."""
+    caps = table.life_stage_caps
+    if caps is None:
+        return life_stage_cap_rows()
+    return [
+        {
+            "cap_id": c.cap_id,
+            "min_age": str(c.min_age),
+            "max_age": str(c.max_age),
+            "scope": c.scope,
+            "selector": ";".join(
+                f"{kind}:{'|'.join(sorted(values))}" for kind, values in c.selectors
+            ),
+            "amount": str(c.amount),
+            "unit": c.unit,
+            "no_volume_grams": ""
+            if c.no_volume_grams is None
+            else str(c.no_volume_grams),
+        }
+        for c in caps
+    ]
+
+
 def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
     """How much of ``row``'s unit ``item`` holds (see the caps file's header)."""
     unit = row["unit"]
@@ -561,7 +585,7 @@ def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
         return
     rows = [
         r
-        for r in life_stage_cap_rows()
+        for r in table_cap_rows(table)
         if float(r["min_age"]) <= person.age < float(r["max_age"])
         and r["scope"] in ("item", "day")
     ]

@@ -1,0 +1,138 @@
+"""A caller's own children's caps table (pint style), in place of the bundled one.
+
+``mealplan.load_life_stage_caps(path)`` reads a CSV with the columns of
+``foods/life_stage_caps.csv``; :meth:`FoodTable.using_life_stage_caps` plans
+with it (CLI: ``--life-stage-caps-file``). A malformed table is a
+:class:`FoodTableError` of one sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import mealplan
+from mealplan import FoodTableError
+from mealplan._catalog import load_foods
+from mealplan._cli import main
+from mealplan._life_stage_caps import LIFE_STAGE_CAP_COLUMNS
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
+from tests.checks import cap_amount, cap_selects, check_plan, table_cap_rows
+from tests.requesting import plan_off_the_clock
+
+HEADER = ",".join(LIFE_STAGE_CAP_COLUMNS)
+# One cap, tighter than the bundled 16 fl oz: 1 cup of milk a day at ages 1-3.
+MILK_CUP = (
+    "my_milk_day,1,4,day,base:milk|goat-milk;role:plant_milk,8,fl_oz,244,"
+    "my paediatrician,one cup of milk a day\n"
+)
+TODDLER = {"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"}
+
+
+def _caps(tmp_path: Path, body: str, name: str = "caps.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(f"{HEADER}\n{body}", encoding="utf-8")
+    return path
+
+
+def test_a_callers_caps_replace_the_bundled_ones(tmp_path: Path) -> None:
+    foods = load_foods()
+    mine = foods.using_life_stage_caps(
+        mealplan.load_life_stage_caps(_caps(tmp_path, MILK_CUP))
+    )
+    assert foods.life_stage_caps is None  # the bundled table is unchanged
+    req = parse_request(TODDLER)
+    bundled = build_problem(req, resolve_targets(req, foods), foods)
+    own = build_problem(req, resolve_targets(req, mine), mine)
+    assert {r.cap_id for r in bundled.day_caps} >= {
+        "toddler_milk_day",
+        "toddler_juice_day",
+    }
+    assert [(r.cap_id, r.limit) for r in own.day_caps] == [("my_milk_day", 8.0)]
+    # The caller's table has no pattern row: the toddler's protein ceiling is gone.
+    assert bundled.pattern["protein"] == 0.5
+    assert own.pattern["protein"] > 0.5
+    # Tables derived from the caller's keep its caps (a worker gets a pickle).
+    assert mine.subset(mine.ids[:50]).life_stage_caps == mine.life_stage_caps
+    assert pickle.loads(pickle.dumps(mine)).life_stage_caps == mine.life_stage_caps
+    assert mine.using_supplements(None).life_stage_caps == mine.life_stage_caps
+    assert mine.using_life_stage_caps(None).life_stage_caps is None
+
+
+def test_a_plan_keeps_the_callers_caps(tmp_path: Path) -> None:
+    foods = load_foods().using_life_stage_caps(
+        mealplan.load_life_stage_caps(_caps(tmp_path, MILK_CUP))
+    )
+    plan = plan_off_the_clock(TODDLER, foods)
+    check_plan(plan, foods)  # recomputes the caller's caps from its rows
+    (row,) = table_cap_rows(foods)
+    milk = [
+        cap_amount(row, i, foods)
+        for d in plan.days
+        for i in d.items
+        if cap_selects(row, i.food_id, foods)
+    ]
+    assert sum(milk) <= 8 * (1 + 1e-6)
+    assert any(
+        "caller's caps table" in n and "my_milk_day 8 fl oz" in n for n in plan.notes
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("", "no rows"),
+        ("x,1,4,item,colour:red,1,cup,,src,r\n", "selector"),
+        ("x,1,4,week,category:fruits,1,cup,,src,r\n", "scope must be item or day"),
+        ("x,1,4,item,category:fruits,1,pint,,src,r\n", "unit"),
+        ("x,4,1,item,category:fruits,1,cup,,src,r\n", "min_age must be below max_age"),
+        ("x,1,4,item,category:fruits,0,cup,,src,r\n", "above 0"),
+        ("x,1,4,item,category:fruits,-1,cup,,src,r\n", "amount must be a number >= 0"),
+        ("x,1,4,item,category:fruits,lots,cup,,src,r\n", "amount must be a number"),
+        ("x,1,4,item,category:fruits,1,cup,,,r\n", "source"),
+        ("x,1,4,pattern,pattern:sweets,1,servings,,src,r\n", "pattern group"),
+        (
+            "x,1,4,item,category:fruits,1,cup,,src,r\nx,1,4,day,id:a,1,cup,,src,r\n",
+            "cap_id",
+        ),
+        ("x,1,4,item,category:fruits,1,cup\n", "fields"),
+    ],
+)
+def test_a_bad_caps_table_is_a_typed_error(
+    tmp_path: Path, body: str, words: str
+) -> None:
+    with pytest.raises(FoodTableError, match=words) as info:
+        mealplan.load_life_stage_caps(_caps(tmp_path, body))
+    message = str(info.value)
+    assert "caps.csv" in message, message
+    assert ". " not in message, message  # one sentence
+
+
+def test_a_file_that_is_not_a_caps_table(tmp_path: Path) -> None:
+    with pytest.raises(FoodTableError, match="was not found"):
+        mealplan.load_life_stage_caps(tmp_path / "missing.csv")
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(FoodTableError, match="header must be"):
+        mealplan.load_life_stage_caps(wrong)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(f"{HEADER}\nx,1,4,item,id:caf\xe9,1,g,,s,r\n".encode("latin-1"))
+    with pytest.raises(FoodTableError, match="UTF-8"):
+        mealplan.load_life_stage_caps(latin)
+    foods = load_foods()
+    with pytest.raises(FoodTableError, match="expected the caps"):
+        foods.using_life_stage_caps("caps.csv")  # type: ignore[arg-type]
+    with pytest.raises(FoodTableError, match="empty"):
+        foods.using_life_stage_caps(())
+
+
+def test_the_cli_flag_reads_the_callers_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _caps(tmp_path, "x,4,1,item,category:fruits,1,cup,,src,r\n")
+    argv = ["plan", "--age", "2", "--sex", "female", "--life-stage-caps-file", str(bad)]
+    assert main(argv) == 2
+    assert "min_age must be below max_age" in capsys.readouterr().err
