@@ -18,7 +18,13 @@ the reasoning:
   relaxation lost its strength (a 3-year-old's day took 16 s instead of 1 s).
 
 ``selector`` is one or more ``kind:a|b`` joined by ``;`` (a union), with the
-kinds of ``foods/portion_caps.csv``: ``role``, ``base``, ``id``, ``category``.
+kinds of ``foods/portion_caps.csv``: ``role``, ``base``, ``id``, ``category``,
+and ``word``: a word or phrase found whole (any case) in the food's texts
+(name, SR28/FNDDS description, id and base, hyphens read as spaces), so a
+caller's food named "Mango juice" meets the juice caps without its id being
+listed. A part written ``!kind:a|b`` leaves out what it picks (the juice
+caps leave out fruit "canned in juice" and lemon juice, a condiment); a food
+the table says nothing about is never left out (in doubt, counted in).
 ``unit`` is a weight (``g``, ``oz``) or a volume (``ml``, ``fl_oz``, ``cup``,
 ``tbsp``, ``tsp``). A volume is turned into grams through the food's own
 default portion when that is a volume measure ("1 cup", "8 fl oz", "1 tbsp");
@@ -101,7 +107,9 @@ UNIT_ML = {
 }
 """Volume units: millilitres per unit (US customary)."""
 
-_KINDS = frozenset({"role", "base", "id", "category"})
+_KINDS = frozenset({"role", "base", "id", "category", "word"})
+_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
+"""The texts a ``word`` selector reads (as the safety rules do), with id and base."""
 MAX_LIFE_STAGE_CAPS = 1000
 """Rows a caps table may hold (the bundled one has under 20)."""
 _PATTERN_UNIT = "servings"
@@ -122,6 +130,31 @@ _WORD_UNIT = {
     "teaspoons": "tsp",
 }
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
+@functools.cache
+def _words(values: frozenset[str]) -> re.Pattern[str]:
+    """Return a pattern finding any of ``values`` as whole words or phrases."""
+    alternatives = "|".join(re.escape(v.lower()) for v in sorted(values))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _picks(
+    kind: str,
+    values: frozenset[str],
+    food_id: str,
+    roles: frozenset[str],
+    base: str,
+    category: str,
+    text: str,
+) -> bool:
+    return bool(
+        (kind == "role" and roles & values)
+        or (kind == "base" and base in values)
+        or (kind == "id" and food_id in values)
+        or (kind == "category" and category in values)
+        or (kind == "word" and _words(values).search(text))
+    )
 
 
 @dataclass(frozen=True)
@@ -145,19 +178,22 @@ class LifeStageCap:
         """Whether the cap holds at ``age`` (years)."""
         return self.min_age <= age < self.max_age
 
+    exclude: tuple[tuple[str, frozenset[str]], ...] = ()
+    """(kind, values) pairs of the ``!`` parts; a food any of them picks is left out."""
+
     def selects(
-        self, food_id: str, roles: frozenset[str], base: str, category: str
+        self,
+        food_id: str,
+        roles: frozenset[str],
+        base: str,
+        category: str,
+        text: str = "",
     ) -> bool:
-        """Whether the cap's selector picks this food."""
-        for kind, values in self.selectors:
-            if (
-                (kind == "role" and roles & values)
-                or (kind == "base" and base in values)
-                or (kind == "id" and food_id in values)
-                or (kind == "category" and category in values)
-            ):
-                return True
-        return False
+        """Whether the cap's selector picks this food (``text``: its lowercased texts)."""
+        food = (food_id, roles, base, category, text)
+        return any(
+            _picks(kind, values, *food) for kind, values in self.selectors
+        ) and not any(_picks(kind, values, *food) for kind, values in self.exclude)
 
     def amount_per_gram(self, portion: tuple[str, float]) -> float:
         """Return the cap's unit per gram of a food whose portion is ``portion``."""
@@ -284,17 +320,28 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
             )
             raise _bad(file, row_no, what)
         seen.add(cap_id)
-        selectors = []
+        selectors: list[tuple[str, frozenset[str]]] = []
+        exclude: list[tuple[str, frozenset[str]]] = []
         for part in () if row["scope"] == "pattern" else row["selector"].split(";"):
             kind, _, values = part.partition(":")
-            if kind not in _KINDS or not values:
+            leave_out = kind.startswith("!")
+            kind = kind.removeprefix("!")
+            if kind not in _KINDS or not values or "" in values.split("|"):
                 msg = (
                     f"{file.name} row {row_no}: 'selector' must be kind:a|b "
-                    f"(kinds {', '.join(sorted(_KINDS))}), joined by ';' "
-                    f"(got {row['selector']!r})."
+                    f"(kinds {', '.join(sorted(_KINDS))}; !kind:a|b leaves "
+                    f"out), joined by ';' (got {row['selector']!r})."
                 )
                 raise FoodTableError(msg, path=str(file), row=row_no)
-            selectors.append((kind, frozenset(values.split("|"))))
+            (exclude if leave_out else selectors).append(
+                (kind, frozenset(values.split("|")))
+            )
+        if row["scope"] != "pattern" and not selectors:
+            what = (
+                f"a selector needs a part that picks foods, not only !kind "
+                f"parts (got {row['selector']!r})."
+            )
+            raise _bad(file, row_no, what)
         unit = row["unit"]
         pattern = row["scope"] == "pattern"
         if pattern != (row["selector"].startswith("pattern:")) or pattern != (
@@ -356,6 +403,7 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 grams,
                 row["source"],
                 row["reasoning"],
+                tuple(exclude),
             )
         )
     return tuple(caps)
@@ -443,6 +491,13 @@ def life_stage_cap_notes(
     ]
 
 
+def _text_columns(table: FoodTable) -> list[list[str]]:
+    """Return the columns a ``word`` selector reads: ids, texts and base."""
+    return [table.ids] + [
+        table.texts(c) for c in (*_TEXT_COLUMNS, "base") if table.has_column(c)
+    ]
+
+
 def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> list[int]:
     """Positions in ``candidates`` of the foods ``cap`` selects."""
     has = table.has_column
@@ -450,6 +505,9 @@ def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> lis
     roles = table.tags("roles") if has("roles") else None
     bases = table.texts("base") if has("base") else None
     cats = table.texts("category") if has("category") else None
+    words = any(k == "word" for k, _ in (*cap.selectors, *cap.exclude))
+    # Lowercased, hyphens as spaces: "orange-juice" holds the word "juice".
+    texts = _text_columns(table) if words else []
     out = []
     for k, fid in enumerate(candidates):
         i = index[fid]
@@ -458,6 +516,7 @@ def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> lis
             frozenset(roles[i]) if roles is not None else frozenset(),
             (bases[i] if bases is not None else "") or fid,
             cats[i] if cats is not None else "",
+            " | ".join(c[i] for c in texts).lower().replace("-", " "),
         ):
             out.append(k)
     return out

@@ -529,7 +529,8 @@ def table_cap_rows(table: FoodTable) -> list[dict[str, str]]:
             "max_age": str(c.max_age),
             "scope": c.scope,
             "selector": ";".join(
-                f"{kind}:{'|'.join(sorted(values))}" for kind, values in c.selectors
+                [f"{kind}:{'|'.join(sorted(values))}" for kind, values in c.selectors]
+                + [f"!{kind}:{'|'.join(sorted(values))}" for kind, values in c.exclude]
             ),
             "amount": str(c.amount),
             "unit": c.unit,
@@ -554,23 +555,54 @@ def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
     return float(item.grams) / _ML_PER[unit]  # water: 1 g per mL
 
 
+def _food_words(fid: str, table: FoodTable) -> str:
+    """A food's texts, id and base as one lowercase string, hyphens as spaces."""
+    i = list(table.ids).index(fid)
+    parts = [fid] + [
+        table.texts(c)[i]
+        for c in (
+            "name",
+            "sr28_description",
+            "fndds_description",
+            "description",
+            "base",
+        )
+        if table.has_column(c)
+    ]
+    return " ".join(parts).lower().replace("-", " ")
+
+
 def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
-    """Whether a caps row's selector (kind:a|b joined by ';') picks ``fid``."""
+    """Whether a caps row's selector (kind:a|b joined by ';') picks ``fid``.
+
+    A ``!kind:a|b`` part leaves out what it picks; ``word`` finds a whole
+    word or phrase in the food's texts.
+    """
     i = list(table.ids).index(fid)
     roles = set(table.tags("roles")[i]) if table.has_column("roles") else set()
     base = (table.texts("base")[i] if table.has_column("base") else "") or fid
     category = table.texts("category")[i]
+    text = _food_words(fid, table)
+    picked = left_out = False
     for part in row["selector"].split(";"):
-        kind, _, values = part.partition(":")
+        sign, _, values = part.partition(":")
+        kind = sign.lstrip("!")
         wanted = set(values.split("|"))
-        if (
-            (kind == "role" and roles & wanted)
+        hit = (
+            (kind == "role" and bool(roles & wanted))
             or (kind == "base" and base in wanted)
             or (kind == "id" and fid in wanted)
             or (kind == "category" and category in wanted)
-        ):
-            return True
-    return False
+            or (
+                kind == "word"
+                and any(re.search(rf"\b{re.escape(w)}\b", text) for w in wanted)
+            )
+        )
+        if sign.startswith("!"):
+            left_out = left_out or hit
+        else:
+            picked = picked or hit
+    return picked and not left_out
 
 
 def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import mealplan
@@ -99,6 +100,8 @@ def test_a_plan_keeps_the_callers_caps(tmp_path: Path) -> None:
             "cap_id",
         ),
         ("x,1,4,item,category:fruits,1,cup\n", "fields"),
+        ("x,1,4,day,!word:juice,4,fl_oz,,src,r\n", "a part that picks foods"),
+        ("x,1,4,day,word:juice|,4,fl_oz,,src,r\n", "selector"),
     ],
 )
 def test_a_bad_caps_table_is_a_typed_error(
@@ -136,3 +139,86 @@ def test_the_cli_flag_reads_the_callers_table(
     argv = ["plan", "--age", "2", "--sex", "female", "--life-stage-caps-file", str(bad)]
     assert main(argv) == 2
     assert "min_age must be below max_age" in capsys.readouterr().err
+
+
+# ------------------------------------------------- juices of a caller's table
+# The juice caps select by word, not by a list of the bundled ids, so a
+# caller's juice meets them under any id.
+
+BUNDLED_JUICES = {
+    "apple-juice",
+    "apple-juice-calcium",
+    "carrot-juice",
+    "cranberry-juice",
+    "cranberry-juice-blend-calcium",
+    "grape-juice",
+    "grape-juice-calcium",
+    "grapefruit-juice",
+    "orange-juice",
+    "orange-juice-calcium",
+    "orange-juice-calcium-vitade",
+    "orange-juice-calcium-vitd",
+    "orange-juice-fresh",
+    "pineapple-juice",
+    "pomegranate-juice",
+    "prune-juice",
+    "tomato-juice",
+    "vegetable-juice-low-sodium",
+    "lemonade",
+}
+
+
+def test_the_juice_caps_pick_the_same_bundled_foods() -> None:
+    # The 19 ids the rows listed before they selected by word: the bundled
+    # plans are unchanged (fruit canned in juice and lemon juice stay out).
+    foods = load_foods()
+    for row in table_cap_rows(foods):
+        if row["cap_id"].endswith("juice_day"):
+            assert {
+                f for f in foods.ids if cap_selects(row, f, foods)
+            } == BUNDLED_JUICES
+    req = parse_request({"person": {"age": 2, "sex": "male"}})
+    problem = build_problem(req, resolve_targets(req, foods), foods)
+    (juice,) = [r for r in problem.day_caps if r.cap_id == "toddler_juice_day"]
+    picked = {problem.food_ids[k] for k in juice.foods}
+    assert picked <= BUNDLED_JUICES
+    assert picked  # the candidates hold some juice
+
+
+def _callers_table() -> mealplan.FoodTable:
+    """Six foods of the bundled table and three drinks of a caller's naming."""
+    import pandas as pd
+
+    kept = ["oats-rolled-dry", "milk-whole", "banana", "egg-hard-boiled"]
+    kept += ["lemon-juice", "peaches-canned-juice"]
+    frame = load_foods().subset(kept).to_dataframe()
+    drinks = pd.DataFrame(
+        {
+            "id": ["passion-drink", "mango-nectar-box", "tap-water-2"],
+            "name": ["Passion fruit juice", "Mango nectar", "Water"],
+            "category": ["drinks", "drinks", "drinks"],
+            "energy_kcal": [51.0, 51.0, 0.0],
+            "meal_slots": ["breakfast;snack"] * 3,
+        }
+    )
+    frame = pd.concat([frame, drinks], ignore_index=True)
+    for col in frame.columns:
+        frame[col] = [";".join(v) if isinstance(v, tuple) else v for v in frame[col]]
+    return mealplan.FoodTable.from_dataframe(frame)
+
+
+def test_a_callers_differently_named_juice_meets_the_juice_cap() -> None:
+    foods = _callers_table()
+    (row,) = [r for r in table_cap_rows(foods) if r["cap_id"] == "toddler_juice_day"]
+    picked = {f for f in foods.ids if cap_selects(row, f, foods)}
+    assert picked == {"passion-drink", "mango-nectar-box"}
+    # The model's own selection, the same: a whole-day row over both drinks.
+    from mealplan._life_stage_caps import day_cap_rows
+    from mealplan._models import Person
+
+    rows = day_cap_rows(
+        foods, foods.ids, np.ones(len(foods.ids)), Person(age=2, sex="male")
+    )
+    (juice,) = [r for r in rows if r.cap_id == "toddler_juice_day"]
+    assert {foods.ids[k] for k in juice.foods} == picked
+    assert juice.limit == 4.0
