@@ -135,7 +135,9 @@ _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 @functools.cache
 def _words(values: frozenset[str]) -> re.Pattern[str]:
     """Return a pattern finding any of ``values`` as whole words or phrases."""
-    alternatives = "|".join(re.escape(v.lower()) for v in sorted(values))
+    # Hyphens read as spaces, as in the texts: "passion-fruit" is "passion fruit".
+    words = sorted({v.lower().replace("-", " ").strip() for v in values})
+    alternatives = "|".join(re.escape(w) for w in words)
     return re.compile(rf"\b(?:{alternatives})\b")
 
 

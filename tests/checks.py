@@ -595,7 +595,10 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
             or (kind == "category" and category in wanted)
             or (
                 kind == "word"
-                and any(re.search(rf"\b{re.escape(w)}\b", text) for w in wanted)
+                and any(
+                    re.search(rf"\b{re.escape(w.lower().replace('-', ' '))}\b", text)
+                    for w in wanted
+                )
             )
         )
         if sign.startswith("!"):

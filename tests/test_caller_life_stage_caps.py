@@ -222,3 +222,20 @@ def test_a_callers_differently_named_juice_meets_the_juice_cap() -> None:
     (juice,) = [r for r in rows if r.cap_id == "toddler_juice_day"]
     assert {foods.ids[k] for k in juice.foods} == picked
     assert juice.limit == 4.0
+
+
+def test_a_word_selector_reads_hyphens_as_spaces(tmp_path: Path) -> None:
+    foods = _callers_table()
+    caps = mealplan.load_life_stage_caps(
+        _caps(tmp_path, "fruit_drink,1,4,day,word:Passion-Fruit,4,fl_oz,,src,r\n")
+    )
+    (row,) = table_cap_rows(foods.using_life_stage_caps(caps))
+    assert {f for f in foods.ids if cap_selects(row, f, foods)} == {"passion-drink"}
+    from mealplan._life_stage_caps import day_cap_rows
+    from mealplan._models import Person
+
+    mine = foods.using_life_stage_caps(caps)
+    (cap,) = day_cap_rows(
+        mine, mine.ids, np.ones(len(mine.ids)), Person(age=2, sex="male")
+    )
+    assert [mine.ids[k] for k in cap.foods] == ["passion-drink"]
