@@ -47,6 +47,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
+from mealplan._exclusions import check_taste_words
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
     BoundKind,
@@ -214,6 +215,7 @@ def plan(
     table = table if table is not None else load_foods()
     # Optional supplements (off by default) join the table as their own rows.
     table = with_supplements(table, req)
+    check_taste_words(table, req.likes, req.dislikes)
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit, started=began)

@@ -1,0 +1,147 @@
+"""Hardening, second sweep: the request lists the first sweep missed.
+
+``likes``, ``dislikes`` and ``meal_structure`` had no size limit (100,000
+``likes`` did not answer in 120 s through the CLI; 20,000 meal parts ran to
+the time limit), ``variety_seed`` took ``true`` or ``"3"`` as a number, a
+slot given twice in ``meal_structure`` silently kept the last, an unknown
+like was reported as an "exclude entry", and bytes on stdin that are not
+UTF-8 were called a lone surrogate.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from mealplan import RequestError, parse_request
+from mealplan._models import MAX_LIKES, MAX_PARTS, MAX_ROLES
+
+BASE: dict[str, Any] = {"person": {"age": 35, "sex": "female"}}
+
+
+def _bad_request(data: dict[str, Any]) -> RequestError:
+    with pytest.raises(RequestError) as info:
+        parse_request(data)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.endswith(".")
+    return info.value
+
+
+def _structure(parts: int = 1, roles: int = 1, name: str = "p") -> list[Any]:
+    part = {"name": name, "roles": ["fruit"] * roles}
+    return [{"slot": "snack", "parts": [part] * parts}]
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"likes": ["tofu"] * (MAX_LIKES + 1)}, "likes"),
+        ({"dislikes": ["tofu"] * (MAX_LIKES + 1)}, "dislikes"),
+        ({"likes": ["x" * 10_000]}, "likes.0"),
+        ({"dislikes": [""]}, "dislikes.0"),
+        ({"meal_structure": _structure(parts=MAX_PARTS + 1)}, "meal_structure.0.parts"),
+        (
+            {"meal_structure": _structure(roles=MAX_ROLES + 1)},
+            "meal_structure.0.parts.0.roles",
+        ),
+        (
+            {"meal_structure": _structure(name="p" * 10_000)},
+            "meal_structure.0.parts.0.name",
+        ),
+        ({"meal_structure": _structure() * 5}, "meal_structure"),
+    ],
+    ids=[
+        "likes",
+        "dislikes",
+        "long-like",
+        "empty-dislike",
+        "parts",
+        "roles",
+        "part-name",
+        "structures",
+    ],
+)
+def test_taste_and_structure_lists_are_bounded(
+    patch: dict[str, Any], field: str
+) -> None:
+    error = _bad_request({**BASE, **patch})
+    assert error.errors[0]["loc"] == field
+
+
+def test_the_documented_taste_and_structure_limits_are_accepted() -> None:
+    request = parse_request(
+        {
+            **BASE,
+            "likes": ["tofu"] * MAX_LIKES,
+            "dislikes": ["liver"] * MAX_LIKES,
+            "meal_structure": _structure(parts=MAX_PARTS, roles=MAX_ROLES),
+        }
+    )
+    assert len(request.likes) == len(request.dislikes) == MAX_LIKES
+
+
+def test_a_slot_given_twice_in_meal_structure_is_an_error() -> None:
+    error = _bad_request({**BASE, "meal_structure": _structure() * 2})
+    assert "'snack' twice" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"variety_seed": True}, "variety_seed"),
+        ({"variety_seed": "3"}, "variety_seed"),
+        ({"variety_seed": 1.0}, "variety_seed"),
+        ({"variety_seed": 2**64}, "variety_seed"),
+        (
+            {
+                "meal_structure": [
+                    {
+                        "slot": "snack",
+                        "parts": [{"name": "p", "roles": ["fruit"], "min_items": True}],
+                    }
+                ]
+            },
+            "meal_structure.0.parts.0.min_items",
+        ),
+    ],
+    ids=["seed-true", "seed-string", "seed-float", "seed-huge", "min-items-true"],
+)
+def test_booleans_and_strings_are_not_whole_numbers(
+    patch: dict[str, Any], field: str
+) -> None:
+    error = _bad_request({**BASE, **patch})
+    assert error.errors[0]["loc"] == field
+
+
+def test_a_negative_seed_is_still_a_seed() -> None:
+    assert parse_request({**BASE, "variety_seed": -7}).variety_seed == -7
+
+
+@pytest.mark.parametrize("field", ["likes", "dislikes"])
+def test_an_unknown_taste_word_names_its_own_field(field: str) -> None:
+    import mealplan
+
+    with pytest.raises(RequestError) as info:
+        mealplan.plan({**BASE, field: ["zzzqx"]})
+    assert str(info.value).startswith(f"The {field} entry 'zzzqx' matches no food")
+    assert info.value.errors[0]["loc"] == field
+
+
+def test_stdin_that_is_not_utf8_is_called_so() -> None:
+    text = b'{"person": {"age": 35, "sex": "\xff"}}'
+    done = subprocess.run(
+        [sys.executable, "-m", "mealplan", "plan", "--request", "-"],
+        input=text,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err.strip() == (
+        "Request on stdin is not UTF-8 (byte 32); send UTF-8 JSON text."
+    )
