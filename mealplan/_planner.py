@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -124,10 +125,46 @@ def parse_request(data: PlanRequest | Mapping[str, Any] | str | bytes) -> PlanRe
         raise request_error(exc) from None
 
 
+_BRANCH = re.compile(r"^[a-z-]+\[.*\]$|^bool$")
+"""A pydantic union branch tag in an error's loc (``bool``, ``list[...]``)."""
+
+
+def _union_branch_errors(errors: list[Any]) -> list[Any]:
+    """Keep, of a union field's errors, those of the branch the input took.
+
+    ``supplements`` is ``true`` or a list of ids: a list of 51 ids failed
+    both branches and the first error said "should be a valid boolean".
+    A list or object input is reported against its own branch, and the
+    branch tag leaves the field's path.
+    """
+    out = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        tags = [
+            k
+            for k, part in enumerate(loc)
+            if isinstance(part, str) and _BRANCH.match(part)
+        ]
+        if not tags:
+            out.append(err)
+            continue
+        k = tags[0]
+        if loc[k] == "bool" and isinstance(err.get("input"), list | dict):
+            siblings = [
+                e
+                for e in errors
+                if e is not err and tuple(e.get("loc", ()))[:k] == loc[:k]
+            ]
+            if siblings:
+                continue
+        out.append({**err, "loc": loc[:k] + loc[k + 1 :]})
+    return out or errors
+
+
 def request_error(exc: ValidationError) -> RequestError:
     """Turn a pydantic ValidationError into a one-sentence RequestError."""
     errors = []
-    for err in exc.errors(include_url=False):
+    for err in _union_branch_errors(exc.errors(include_url=False)):
         msg = str(err.get("msg", "invalid value"))
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":

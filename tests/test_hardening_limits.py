@@ -145,3 +145,14 @@ def test_stdin_that_is_not_utf8_is_called_so() -> None:
     assert err.strip() == (
         "Request on stdin is not UTF-8 (byte 32); send UTF-8 JSON text."
     )
+
+
+def test_a_union_field_is_reported_against_the_branch_its_input_took() -> None:
+    # supplements is true or a list of ids: 51 ids once said "should be a
+    # valid boolean", with the branch tag in the field's path.
+    error = _bad_request({**BASE, "supplements": ["vitamin-d3-25ug"] * 51})
+    assert str(error) == (
+        "Invalid plan request: supplements: List should have at most 50 items "
+        "after validation, not 51."
+    )
+    assert [e["loc"] for e in error.errors] == ["supplements"]
