@@ -16,9 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mealplan._strictjson import JSONInputError, load_json
 from mealplan._wire import ErrorBody, ErrorItem
 
-__all__ = ["BodyLimit", "bad_input", "error", "install_error_handlers"]
+__all__ = ["BodyLimit", "StrictJSON", "bad_input", "error", "install_error_handlers"]
 
 log = logging.getLogger("mealplan.server")
 
@@ -157,3 +158,61 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": response.body})
+
+
+# ------------------------------------------------------------ strict JSON
+
+
+class StrictJSON:
+    """Read a JSON body strictly (:func:`mealplan._strictjson.load_json`) first.
+
+    FastAPI parses a body with ``json.loads``, which keeps the last of two
+    equal keys: ``{"allergies": ["peanuts"], "allergies": []}`` planned with
+    no allergy filter over HTTP while the CLI and the API refused it. A body
+    with a duplicate key, nesting deeper than the limit or a lone surrogate is
+    answered 422 here; malformed JSON is left to FastAPI's own message. Runs
+    inside :class:`BodyLimit`, so the body it buffers is already bounded.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        # FastAPI parses application/json and every application/...+json.
+        if not (
+            ctype == b"application/json"
+            or (ctype.startswith(b"application/") and ctype.endswith(b"+json"))
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            load_json(body, max_bytes=max(self.limit, len(body)))
+        except JSONInputError as exc:
+            if exc.kind != "json_invalid":
+                loc = ".".join(str(p) for p in exc.loc) or "request"
+                response = bad_input([ErrorItem(loc=loc, msg=str(exc))])
+                await response(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

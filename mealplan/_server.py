@@ -42,7 +42,12 @@ from pydantic import BaseModel, ValidationError
 
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import MealPlanError, UnknownFoodError
-from mealplan._middleware import BodyLimit, error, install_error_handlers
+from mealplan._middleware import (
+    BodyLimit,
+    StrictJSON,
+    error,
+    install_error_handlers,
+)
 from mealplan._models import (
     ActivityLevel,
     MealPlan,
@@ -381,6 +386,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    # Added first, so it runs inside BodyLimit (on a body already bounded).
+    app.add_middleware(StrictJSON, limit=settings.max_body)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
