@@ -81,6 +81,7 @@ from mealplan._problem import (
     default_max_days,
 )
 from mealplan._report import nutrient_label
+from mealplan._saved_plan import check_saved_plan
 from mealplan._sources import widen_variety_for_sole_sources
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
@@ -903,6 +904,8 @@ def regenerate(
     d0 = day - 1
     deadline = Deadline(req.time_limit)
     base = build_problem(req, targets, table)
+    # A tampered plan is an error that says what is wrong, never a silent keep.
+    check_saved_plan(previous, table, base, resolve_targets(req, table))
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )
