@@ -66,6 +66,7 @@ from mealplan._strictjson import (
     MAX_REQUEST_BYTES,
     JSONInputError,
     load_json,
+    loc_text,
 )
 
 __all__ = ["main"]
@@ -351,7 +352,7 @@ def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
     try:
         data = load_json(text)
     except JSONInputError as exc:
-        loc = ".".join(str(p) for p in exc.loc) or "request"
+        loc = loc_text(exc.loc)
         msg = f"{what} {name!r}: {exc}; fix the file."
         raise _BadInputError(msg, [{"loc": loc, "msg": str(exc)}]) from None
     if not isinstance(data, dict):

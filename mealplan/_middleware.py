@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mealplan._strictjson import JSONInputError, load_json
+from mealplan._strictjson import JSONInputError, load_json, loc_text
 from mealplan._wire import ErrorBody, ErrorItem
 
 __all__ = ["BodyLimit", "StrictJSON", "bad_input", "error", "install_error_handlers"]
@@ -59,7 +59,7 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             shown = repr(err["input"])
             if len(shown) <= 60:
                 msg = f"{msg.rstrip('.')} (got {shown})"
-        items.append(ErrorItem(loc=".".join(loc) or "request", msg=msg))
+        items.append(ErrorItem(loc=loc_text(loc), msg=msg))
     return items or [ErrorItem(loc="request", msg="invalid request")]
 
 
@@ -202,7 +202,7 @@ class StrictJSON:
             load_json(body, max_bytes=max(self.limit, len(body)))
         except JSONInputError as exc:
             if exc.kind != "json_invalid":
-                loc = ".".join(str(p) for p in exc.loc) or "request"
+                loc = loc_text(exc.loc)
                 response = bad_input([ErrorItem(loc=loc, msg=str(exc))])
                 await response(scope, receive, send)
                 return

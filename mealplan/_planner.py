@@ -83,6 +83,7 @@ from mealplan._problem import (
 from mealplan._report import nutrient_label
 from mealplan._saved_plan import check_saved_plan
 from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._strictjson import loc_text
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
     SUPPLEMENT_CATEGORY,
@@ -105,7 +106,7 @@ _MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
 
 
 def _loc(err: Mapping[str, Any]) -> str:
-    return ".".join(str(p) for p in err.get("loc", ())) or "request"
+    return loc_text(tuple(err.get("loc", ())))
 
 
 def parse_request(data: PlanRequest | Mapping[str, Any] | str | bytes) -> PlanRequest:

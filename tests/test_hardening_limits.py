@@ -156,3 +156,26 @@ def test_a_union_field_is_reported_against_the_branch_its_input_took() -> None:
         "after validation, not 51."
     )
     assert [e["loc"] for e in error.errors] == ["supplements"]
+
+
+@pytest.mark.parametrize(
+    ("data", "loc"),
+    [
+        ({**BASE, "bounds": {"a\nb": {"minimum": 1}}}, "bounds.'a\\nb'.[key]"),
+        ({**BASE, "x\ny": 1}, "'x\\ny'"),
+        (
+            '{"person": {"age": 35, "sex": "female"}, '
+            '"absorbable_calcium": {"\\n": "\\ud800"}}',
+            "absorbable_calcium.'\\n'",
+        ),
+    ],
+    ids=["bound-key", "unknown-key", "json-key"],
+)
+def test_a_key_with_a_newline_is_quoted_in_one_line(
+    data: dict[str, Any] | str, loc: str
+) -> None:
+    # Found by fuzzing every field: the key's newline split the message.
+    with pytest.raises(RequestError) as info:
+        parse_request(data)
+    assert "\n" not in str(info.value)
+    assert info.value.errors[0]["loc"] == loc
