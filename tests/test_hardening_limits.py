@@ -179,3 +179,26 @@ def test_a_key_with_a_newline_is_quoted_in_one_line(
         parse_request(data)
     assert "\n" not in str(info.value)
     assert info.value.errors[0]["loc"] == loc
+
+
+def test_batch_lines_are_read_as_strictly_as_a_request() -> None:
+    # json.loads kept the last of two equal keys (no allergy filter) and a
+    # deep line's RecursionError ended the whole batch as an internal error.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import mealplan
+
+    person = '"person": {"age": 35, "sex": "female"}'
+    lines = [
+        "{" + person + ', "allergies": ["peanuts"], "allergies": []}',
+        "{" + person + ', "likes": ' + "[" * 1000 + "1" + "]" * 1000 + "}",
+        "{" + person + ', "exclude": ["\\ud800"]}',
+    ]
+    with ThreadPoolExecutor(1) as pool:
+        results = list(mealplan.plan_many(lines, executor=pool))
+    words = ["key 'allergies' appears twice", "nested too deeply", "lone surrogate"]
+    for result, expected in zip(results, words, strict=True):
+        assert result.status is mealplan.BatchStatus.INVALID
+        assert result.error is not None
+        assert expected in result.error.message
+        assert "\n" not in result.error.message
