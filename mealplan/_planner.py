@@ -163,6 +163,18 @@ def _union_branch_errors(errors: list[Any]) -> list[Any]:
     return out or errors
 
 
+def _short_repr(value: Any) -> str:
+    """Return ``repr(value)``, or "" for a value nested too deeply to show.
+
+    A Python caller's list nested 100,000 deep is a validation error like
+    any other; its repr raised RecursionError out of the error report.
+    """
+    try:
+        return repr(value)
+    except RecursionError:
+        return ""
+
+
 def request_error(exc: ValidationError) -> RequestError:
     """Turn a pydantic ValidationError into a one-sentence RequestError."""
     errors = []
@@ -174,8 +186,8 @@ def request_error(exc: ValidationError) -> RequestError:
         elif err.get("type") != "value_error" and "input" in err:
             # Name the offending value, as every message of ours does; model-level
             # checks (type value_error) already quote theirs.
-            shown = repr(err["input"])
-            if len(shown) <= 60:
+            shown = _short_repr(err["input"])
+            if shown and len(shown) <= 60:
                 msg = f"{msg.rstrip('.')} (got {shown})"
         errors.append({"loc": _loc(err), "msg": msg})
     first = errors[0]

@@ -202,3 +202,44 @@ def test_batch_lines_are_read_as_strictly_as_a_request() -> None:
         assert result.error is not None
         assert expected in result.error.message
         assert "\n" not in result.error.message
+
+
+def test_a_python_list_nested_100000_deep_is_a_request_error() -> None:
+    # Its repr in the error report raised RecursionError out of plan().
+    deep: Any = 1
+    for _ in range(100_000):
+        deep = [deep]
+    error = _bad_request({**BASE, "likes": deep})
+    assert error.errors[0]["loc"] == "likes.0"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "words"),
+    [
+        ((), {"margin": True}, r"margin must be a number \(got True\)"),
+        ((), {"kcal_min": "1800"}, "kcal_min must be a number"),
+        ((), {"panel": "everything"}, "panel must be one of"),
+        ((5,), {}, r"person must be a Person or a dict \(got int\)"),
+        (({"age": float("inf"), "sex": "female"},), {}, "finite number"),
+    ],
+    ids=["margin-true", "kcal-string", "panel", "person-int", "person-dict-inf"],
+)
+def test_targets_for_arguments_are_typed_errors(
+    args: tuple[Any, ...], kwargs: dict[str, Any], words: str
+) -> None:
+    # True was a margin of 1, an unknown panel a raw ValueError and a dict
+    # person an AttributeError.
+    import mealplan
+
+    person = args or (mealplan.Person(age=35, sex=mealplan.Sex.FEMALE),)
+    with pytest.raises(RequestError, match=words):
+        mealplan.targets_for(*person, **kwargs)
+
+
+def test_targets_for_takes_a_person_as_a_dict() -> None:
+    import mealplan
+
+    person = mealplan.Person(age=35, sex=mealplan.Sex.FEMALE)
+    assert mealplan.targets_for({"age": 35, "sex": "female"}) == mealplan.targets_for(
+        person
+    )
