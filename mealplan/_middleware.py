@@ -19,7 +19,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mealplan._strictjson import JSONInputError, load_json, loc_text
 from mealplan._wire import ErrorBody, ErrorItem
 
-__all__ = ["BodyLimit", "StrictJSON", "bad_input", "error", "install_error_handlers"]
+__all__ = [
+    "BodyLimit",
+    "StrictJSON",
+    "bad_input",
+    "error",
+    "install_error_handlers",
+    "strict_query",
+]
 
 log = logging.getLogger("mealplan.server")
 
@@ -216,3 +223,57 @@ class StrictJSON:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+# ---------------------------------------------------------- strict query
+
+
+async def strict_query(request: Request) -> None:
+    """Refuse a query parameter given twice or unknown to the route (/v1 only).
+
+    Starlette keeps the last of two equal parameters, so
+    ``/v1/targets?age=35&sex=female&age=3`` answered for a 3-year-old, and
+    an unknown parameter (``wieght_kg=60``) was ignored: the query string is
+    held to the rules of a JSON body (a key once, no unknown keys).
+    """
+    if not request.url.path.startswith("/v1/"):
+        return
+    keys = [k for k, _ in request.query_params.multi_items()]
+    twice = next((k for k in keys if keys.count(k) > 1), None)
+    if twice is not None:
+        msg = f"query parameter {twice!r} appears twice; keep one"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", twice),
+                    "msg": msg,
+                    "input": twice,
+                }
+            ]
+        )
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = next((k for k in keys if k not in known), None)
+    if unknown is not None:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", unknown),
+                    "msg": "",
+                    "input": unknown,
+                }
+            ]
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """Return the query parameters a route and its dependencies declare."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ValidationError
@@ -47,6 +47,7 @@ from mealplan._middleware import (
     StrictJSON,
     error,
     install_error_handlers,
+    strict_query,
 )
 from mealplan._models import (
     ActivityLevel,
@@ -384,6 +385,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         # service sends nothing to third parties, so it serves the document only.
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(strict_query)],
     )
     install_error_handlers(app)
     # Added first, so it runs inside BodyLimit (on a body already bounded).

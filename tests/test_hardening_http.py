@@ -116,3 +116,27 @@ def test_regenerate_fields_are_strict_and_bounded(
     body = _error(r)
     assert body["errors"][0]["loc"] == loc
     assert len(body["error"]) < 300
+
+
+@pytest.mark.parametrize(
+    ("url", "words", "loc"),
+    [
+        ("/v1/targets?age=35&sex=female&age=3", "'age' appears twice", "age"),
+        ("/v1/foods?q=milk&q=egg", "'q' appears twice", "q"),
+        ("/v1/targets?age=35&sex=female&wieght_kg=60", "unknown field", "wieght_kg"),
+        ("/v1/foods/almonds?x=1", "unknown field", "x"),
+    ],
+    ids=["duplicate-age", "duplicate-q", "unknown-targets", "unknown-food"],
+)
+def test_query_strings_are_read_like_a_body(
+    client: httpx.Client, url: str, words: str, loc: str
+) -> None:
+    # Starlette kept the last 'age' (targets for a 3-year-old) and ignored
+    # an unknown parameter.
+    body = _error(client.get(url))
+    assert words in body["error"]
+    assert body["errors"][0]["loc"] == loc
+
+
+def test_the_page_keeps_any_query_string(client: httpx.Client) -> None:
+    assert client.get("/?utm_source=x&utm_source=y").status_code == 200
