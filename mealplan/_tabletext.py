@@ -211,7 +211,9 @@ def read_csv_text(path: Path, what: str) -> TextTable:
     except OSError:
         size = None
     if size is None:
-        msg = f"{what} {path} was not found; check the path."
+        # A directory or a device (/dev/zero) exists but is no CSV file.
+        found = "is not a file" if path.exists() else "was not found"
+        msg = f"{what} {path} {found}; check the path."
         raise FoodTableError(msg, path=str(path))
     if size > MAX_FILE_BYTES:
         msg = (

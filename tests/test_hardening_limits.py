@@ -243,3 +243,11 @@ def test_targets_for_takes_a_person_as_a_dict() -> None:
     assert mealplan.targets_for({"age": 35, "sex": "female"}) == mealplan.targets_for(
         person
     )
+
+
+@pytest.mark.parametrize("path", ["/dev/null", "."])
+def test_a_table_path_that_is_no_file_is_called_so(path: str) -> None:
+    import mealplan
+
+    with pytest.raises(mealplan.FoodTableError, match="is not a file; check the path"):
+        mealplan.load_foods(path)
