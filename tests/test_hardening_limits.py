@@ -10,6 +10,7 @@ UTF-8 were called a lone surrogate.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from typing import Any
@@ -251,3 +252,23 @@ def test_a_table_path_that_is_no_file_is_called_so(path: str) -> None:
 
     with pytest.raises(mealplan.FoodTableError, match="is not a file; check the path"):
         mealplan.load_foods(path)
+
+
+def test_a_denormal_energy_plans_or_is_diagnosed_without_an_overflow() -> None:
+    # Found by the table fuzz: 1e-310 kcal per 100 g overflowed dividing the
+    # energy cap (a RuntimeWarning, an error under the suite's settings).
+    import warnings
+
+    import pandas as pd
+
+    import mealplan
+    from mealplan._resources import foods_dir
+
+    foods = pd.read_csv(foods_dir() / "foods.csv", dtype={"ndb_no": str}).iloc[:40]
+    foods = foods.assign(energy_kcal=foods["energy_kcal"].astype(float))
+    foods.loc[foods.index[0], "energy_kcal"] = 1e-310
+    table = mealplan.FoodTable.from_dataframe(foods)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with contextlib.suppress(mealplan.InfeasiblePlanError, mealplan.SolverError):
+            mealplan.plan({**BASE, "time_limit": 5}, table)
