@@ -48,6 +48,7 @@ from mealplan._tabletext import (
     ALL_ALLERGENS,
     ALL_SLOTS,
     MAX_PORTION_ROWS,
+    MAX_ROWS,
     Columns,
     PortionRows,
     TextTable,
@@ -872,13 +873,15 @@ def load_foods(
         )
         raise FoodTableError(msg, path=str(path)[:80])
     file = Path(path)
-    text = read_csv_text(file, "Food table")
+    text = read_csv_text(file, "Food table", max_rows=MAX_ROWS)
     caller_portions = None
     if portions is not None:
         if not isinstance(portions, str | Path):
             msg = f"load_foods: portions must be a file path or None (got {type(portions).__name__})."
             raise FoodTableError(msg, path=str(path))
-        caller_portions = read_csv_text(Path(portions), "Portions table")
+        caller_portions = read_csv_text(
+            Path(portions), "Portions table", max_rows=MAX_PORTION_ROWS
+        )
     return FoodTable._from_text(
         text,
         label=str(file),

@@ -78,6 +78,7 @@ from mealplan._strictjson import (
     MAX_REQUEST_BYTES,
     JSONInputError,
     load_json,
+    loc_text,
 )
 
 __all__ = ["main"]
@@ -241,12 +242,25 @@ def _add_plan(commands: Any) -> None:
 def _read_json_file(name: str, what: str) -> str:
     limit = MAX_PLAN_BYTES if what == "Plan" else MAX_REQUEST_BYTES
     if name == "-":
-        # Read one character past the limit: enough to know it is too long.
-        text = sys.stdin.read(limit + 1)
-        if len(text) > limit:
+        # Read one byte past the limit: enough to know it is too long.
+        # Bytes, not text: text read with the locale's error handler turns
+        # bytes that are not UTF-8 into lone surrogates, a misleading error.
+        buffer = getattr(sys.stdin, "buffer", None)
+        raw = (
+            buffer.read(limit + 1) if buffer is not None else sys.stdin.read(limit + 1)
+        )
+        if len(raw) > limit:
             msg = f"{what} on stdin is longer than the limit of {limit:,} bytes; send a smaller {what.lower()}."
             raise _BadInputError(msg, [{"loc": "request", "msg": "too large"}])
-        return text
+        if isinstance(raw, str):
+            return raw
+        try:
+            return bytes(raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            msg = f"{what} on stdin is not UTF-8 (byte {exc.start + 1}); send UTF-8 JSON text."
+            raise _BadInputError(
+                msg, [{"loc": "request", "msg": "not UTF-8"}]
+            ) from None
     path = Path(name)
     try:
         size = path.stat().st_size if path.is_file() else 0
@@ -266,7 +280,7 @@ def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
     try:
         data = load_json(text)
     except JSONInputError as exc:
-        loc = ".".join(str(p) for p in exc.loc) or "request"
+        loc = loc_text(exc.loc)
         msg = f"{what} {name!r}: {exc}; fix the file."
         raise _BadInputError(msg, [{"loc": loc, "msg": str(exc)}]) from None
     if not isinstance(data, dict):

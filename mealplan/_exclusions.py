@@ -262,8 +262,13 @@ def _suggest(view: _View, entry: str, vocab: Sequence[VocabularyRow]) -> list[st
     return difflib.get_close_matches(entry, choices, n=3, cutoff=0.7)
 
 
-def excluded_mask(table: FoodTable, exclude: Iterable[str]) -> NDArray[np.bool_]:
+def excluded_mask(
+    table: FoodTable, exclude: Iterable[str], *, field: str = "exclude"
+) -> NDArray[np.bool_]:
     """Return which foods of ``table`` the ``exclude`` entries remove.
+
+    ``field`` names the request field the entries come from in an error
+    (``likes`` and ``dislikes`` are matched the same way).
 
     Raises:
         RequestError: An entry matches no food id, category, vocabulary word
@@ -293,10 +298,28 @@ def excluded_mask(table: FoodTable, exclude: Iterable[str]) -> NDArray[np.bool_]
         )
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         msg = (
-            f"The exclude entry {first!r} matches no food id, category or food "
+            f"The {field} entry {first!r} matches no food id, category or food "
             f"word{more}; {hint}"
         )
         raise RequestError(
-            msg, [{"loc": "exclude", "msg": f"{u!r} matches no food"} for u in unknown]
+            msg, [{"loc": field, "msg": f"{u!r} matches no food"} for u in unknown]
         )
     return mask
+
+
+def check_taste_words(
+    table: FoodTable, likes: Sequence[str], dislikes: Sequence[str]
+) -> None:
+    """Check that every ``likes`` and ``dislikes`` entry matches a food.
+
+    They are matched like ``exclude`` entries, deep in the model build; checked
+    here first, an unknown word is an error that names its own field.
+
+    Raises:
+        RequestError: An entry matches no food id, category or word.
+
+    """
+    for field, words in (("likes", likes), ("dislikes", dislikes)):
+        entries = [w.strip() for w in words if w.strip()]
+        if entries:
+            excluded_mask(table, entries, field=field)

@@ -16,9 +16,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mealplan._strictjson import JSONInputError, load_json, loc_text
 from mealplan._wire import ErrorBody, ErrorItem
 
-__all__ = ["BodyLimit", "bad_input", "error", "install_error_handlers"]
+__all__ = [
+    "BodyLimit",
+    "StrictJSON",
+    "bad_input",
+    "error",
+    "install_error_handlers",
+    "strict_query",
+]
 
 log = logging.getLogger("mealplan.server")
 
@@ -58,7 +66,7 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             shown = repr(err["input"])
             if len(shown) <= 60:
                 msg = f"{msg.rstrip('.')} (got {shown})"
-        items.append(ErrorItem(loc=".".join(loc) or "request", msg=msg))
+        items.append(ErrorItem(loc=loc_text(loc), msg=msg))
     return items or [ErrorItem(loc="request", msg="invalid request")]
 
 
@@ -157,3 +165,115 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": response.body})
+
+
+# ------------------------------------------------------------ strict JSON
+
+
+class StrictJSON:
+    """Read a JSON body strictly (:func:`mealplan._strictjson.load_json`) first.
+
+    FastAPI parses a body with ``json.loads``, which keeps the last of two
+    equal keys: ``{"allergies": ["peanuts"], "allergies": []}`` planned with
+    no allergy filter over HTTP while the CLI and the API refused it. A body
+    with a duplicate key, nesting deeper than the limit or a lone surrogate is
+    answered 422 here; malformed JSON is left to FastAPI's own message. Runs
+    inside :class:`BodyLimit`, so the body it buffers is already bounded.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        # FastAPI parses application/json and every application/...+json.
+        if not (
+            ctype == b"application/json"
+            or (ctype.startswith(b"application/") and ctype.endswith(b"+json"))
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            load_json(body, max_bytes=max(self.limit, len(body)))
+        except JSONInputError as exc:
+            if exc.kind != "json_invalid":
+                loc = loc_text(exc.loc)
+                response = bad_input([ErrorItem(loc=loc, msg=str(exc))])
+                await response(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+# ---------------------------------------------------------- strict query
+
+
+async def strict_query(request: Request) -> None:
+    """Refuse a query parameter given twice or unknown to the route (/v1 only).
+
+    Starlette keeps the last of two equal parameters, so
+    ``/v1/targets?age=35&sex=female&age=3`` answered for a 3-year-old, and
+    an unknown parameter (``wieght_kg=60``) was ignored: the query string is
+    held to the rules of a JSON body (a key once, no unknown keys).
+    """
+    if not request.url.path.startswith("/v1/"):
+        return
+    keys = [k for k, _ in request.query_params.multi_items()]
+    twice = next((k for k in keys if keys.count(k) > 1), None)
+    if twice is not None:
+        msg = f"query parameter {twice!r} appears twice; keep one"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", twice),
+                    "msg": msg,
+                    "input": twice,
+                }
+            ]
+        )
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = next((k for k in keys if k not in known), None)
+    if unknown is not None:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", unknown),
+                    "msg": "",
+                    "input": unknown,
+                }
+            ]
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """Return the query parameters a route and its dependencies declare."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

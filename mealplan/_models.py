@@ -111,6 +111,12 @@ MAX_ITEMS_PER_DAY = 400
 """Most items in one day of a plan."""
 MAX_NOTES = 200
 """Most notes on targets or a plan."""
+MAX_LIKES = 200
+"""Most ``likes`` entries (and, separately, most ``dislikes``)."""
+MAX_PARTS = 20
+"""Most parts of one meal structure (a meal holds at most 20 foods)."""
+MAX_ROLES = 50
+"""Most food roles one meal part names."""
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 """A food id, a word, a meal or nutrient name: 1-200 characters."""
@@ -468,10 +474,14 @@ class MealPart(_Model):
     Under a structure, a meal holds only foods that fill one of its parts.
     """
 
-    name: str = Field(description="The part's name, e.g. 'main' or 'fruit'.")
-    roles: list[str] = Field(min_length=1, description="Food roles that fill it.")
-    min_items: Annotated[int, Field(ge=0, le=10)] = 0
-    max_items: Annotated[int, Field(ge=1, le=10)] = 1
+    name: Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        description="The part's name, e.g. 'main' or 'fruit'."
+    )
+    roles: Annotated[list[Name], Field(max_length=MAX_ROLES)] = Field(
+        min_length=1, description="Food roles that fill it."
+    )
+    min_items: Annotated[int, Field(strict=True, ge=0, le=10)] = 0
+    max_items: Annotated[int, Field(strict=True, ge=1, le=10)] = 1
 
     @model_validator(mode="after")
     def _check(self) -> MealPart:
@@ -488,7 +498,7 @@ class MealStructure(_Model):
     """The parts a meal slot is made of (breakfast: a grain, cereal or dish...)."""
 
     slot: MealSlot
-    parts: list[MealPart] = Field(min_length=1)
+    parts: Annotated[list[MealPart], Field(max_length=MAX_PARTS)] = Field(min_length=1)
 
 
 def _part(name: str, roles: str, low: int = 0, high: int = 1) -> MealPart:
@@ -710,17 +720,19 @@ class PlanRequest(_Model):
         "base food a day, whole units for countable foods, and the caps of "
         "foods/portion_caps.csv. False: the bare model.",
     )
-    meal_structure: list[MealStructure] | None = Field(
+    meal_structure: Annotated[
+        list[MealStructure] | None, Field(max_length=len(MealSlot))
+    ] = Field(
         default=None,
         description="The parts of each meal slot; None: the default structure "
         "(default_meal_structure()). A slot not listed keeps its default.",
     )
-    likes: list[str] = Field(
+    likes: Annotated[list[Name], Field(max_length=MAX_LIKES)] = Field(
         default_factory=list,
         description="Food ids, words of food names, or categories to favour "
         "(a bonus in the objective, never a requirement).",
     )
-    dislikes: list[str] = Field(
+    dislikes: Annotated[list[Name], Field(max_length=MAX_LIKES)] = Field(
         default_factory=list,
         description="Food ids, words of food names, or categories never to plan "
         "(a filter, like exclude).",
@@ -735,7 +747,9 @@ class PlanRequest(_Model):
         "most its UL, e.g. 350 mg a day for adults). Plans list them apart from "
         "the food (PlanItem.kind 'supplement').",
     )
-    variety_seed: int | None = Field(
+    variety_seed: Annotated[
+        int | None, Field(strict=True, ge=-(2**63), le=2**63 - 1)
+    ] = Field(
         default=None,
         description="Seed of a small deterministic preference perturbation: two "
         "people with the same needs get different, equally good plans; the same "
@@ -785,6 +799,15 @@ class PlanRequest(_Model):
             if not self.meals:
                 msg = "meals must list at least one meal, or be null for no meal split"
                 raise ValueError(msg)
+        slots = [s.slot.value for s in self.meal_structure or ()]
+        if len(set(slots)) != len(slots):
+            # The later entry would silently replace the earlier one.
+            twice = sorted({s for s in slots if slots.count(s) > 1})
+            msg = (
+                f"meal_structure gives slot {twice[0]!r} twice; give each slot once "
+                "(a slot not listed keeps its default)"
+            )
+            raise ValueError(msg)
         if self.supplements and self.person is None:
             msg = (
                 "supplements need a person (age and sex), to check each supplement "

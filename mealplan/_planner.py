@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
+from mealplan._exclusions import check_taste_words
 from mealplan._life_stage_caps import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
@@ -82,7 +84,9 @@ from mealplan._problem import (
     without_rows,
 )
 from mealplan._report import nutrient_label
+from mealplan._saved_plan import check_saved_plan
 from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._strictjson import loc_text
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
     SUPPLEMENT_CATEGORY,
@@ -107,7 +111,7 @@ _MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
 
 
 def _loc(err: Mapping[str, Any]) -> str:
-    return ".".join(str(p) for p in err.get("loc", ())) or "request"
+    return loc_text(tuple(err.get("loc", ())))
 
 
 def parse_request(data: PlanRequest | Mapping[str, Any] | str | bytes) -> PlanRequest:
@@ -128,10 +132,58 @@ def parse_request(data: PlanRequest | Mapping[str, Any] | str | bytes) -> PlanRe
         raise request_error(exc) from None
 
 
+_BRANCH = re.compile(r"^[a-z-]+\[.*\]$|^bool$")
+"""A pydantic union branch tag in an error's loc (``bool``, ``list[...]``)."""
+
+
+def _union_branch_errors(errors: list[Any]) -> list[Any]:
+    """Keep, of a union field's errors, those of the branch the input took.
+
+    ``supplements`` is ``true`` or a list of ids: a list of 51 ids failed
+    both branches and the first error said "should be a valid boolean".
+    A list or object input is reported against its own branch, and the
+    branch tag leaves the field's path.
+    """
+    out = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        tags = [
+            k
+            for k, part in enumerate(loc)
+            if isinstance(part, str) and _BRANCH.match(part)
+        ]
+        if not tags:
+            out.append(err)
+            continue
+        k = tags[0]
+        if loc[k] == "bool" and isinstance(err.get("input"), list | dict):
+            siblings = [
+                e
+                for e in errors
+                if e is not err and tuple(e.get("loc", ()))[:k] == loc[:k]
+            ]
+            if siblings:
+                continue
+        out.append({**err, "loc": loc[:k] + loc[k + 1 :]})
+    return out or errors
+
+
+def _short_repr(value: Any) -> str:
+    """Return ``repr(value)``, or "" for a value nested too deeply to show.
+
+    A Python caller's list nested 100,000 deep is a validation error like
+    any other; its repr raised RecursionError out of the error report.
+    """
+    try:
+        return repr(value)
+    except RecursionError:
+        return ""
+
+
 def request_error(exc: ValidationError) -> RequestError:
     """Turn a pydantic ValidationError into a one-sentence RequestError."""
     errors = []
-    for err in exc.errors(include_url=False):
+    for err in _union_branch_errors(exc.errors(include_url=False)):
         msg = str(err.get("msg", "invalid value"))
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
@@ -139,8 +191,8 @@ def request_error(exc: ValidationError) -> RequestError:
         elif err.get("type") != "value_error" and "input" in err:
             # Name the offending value, as every message of ours does; model-level
             # checks (type value_error) already quote theirs.
-            shown = repr(err["input"])
-            if len(shown) <= 60:
+            shown = _short_repr(err["input"])
+            if shown and len(shown) <= 60:
                 msg = f"{msg.rstrip('.')} (got {shown})"
         errors.append({"loc": _loc(err), "msg": msg})
     first = errors[0]
@@ -219,6 +271,7 @@ def plan(
     table = table if table is not None else load_foods()
     # Optional supplements (off by default) join the table as their own rows.
     table = with_supplements(table, req)
+    check_taste_words(table, req.likes, req.dislikes)
     targets = resolve_targets(req, table)
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit, started=began)
@@ -879,6 +932,8 @@ def regenerate(
     d0 = day - 1
     deadline = Deadline(req.time_limit)
     base = build_problem(req, targets, table)
+    # A tampered plan is an error that says what is wrong, never a silent keep.
+    check_saved_plan(previous, table, base, resolve_targets(req, table))
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )

@@ -633,7 +633,8 @@ def build_problem(
     if ConstraintGroup(GroupKind.MAX, Nutrient.ENERGY.value) in off:
         # The energy maximum switched off (diagnosis) no longer caps a food.
         energy_cap = 10000.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A denormal energy (1e-310 kcal per 100 g) overflows to inf: capped below.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         uncapped_grams = np.where(
             energy > 0, energy_cap / energy * 100.0, _UNCAPPED_GRAMS
         )

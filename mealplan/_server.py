@@ -35,14 +35,20 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ValidationError
 
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import MealPlanError, UnknownFoodError
-from mealplan._middleware import BodyLimit, error, install_error_handlers
+from mealplan._middleware import (
+    BodyLimit,
+    StrictJSON,
+    error,
+    install_error_handlers,
+    strict_query,
+)
 from mealplan._models import (
     ActivityLevel,
     MealPlan,
@@ -379,8 +385,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         # service sends nothing to third parties, so it serves the document only.
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(strict_query)],
     )
     install_error_handlers(app)
+    # Added first, so it runs inside BodyLimit (on a body already bounded).
+    app.add_middleware(StrictJSON, limit=settings.max_body)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

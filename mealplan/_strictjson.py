@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "JSONInputError",
     "find_lone_surrogate",
     "load_json",
+    "loc_text",
 ]
 
 MAX_REQUEST_BYTES = 1_000_000
@@ -62,6 +64,21 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKeyError(key)
         out[key] = value
     return out
+
+
+def loc_text(loc: Sequence[object]) -> str:
+    r"""Return a field path as one line: ``bounds.calcium_mg.minimum``.
+
+    A key from outside may hold a newline or any other character; such a key
+    (or one over 40 characters) is shown quoted and escaped
+    (``bounds.'a\nb'``), so a message naming it stays one line.
+    """
+    parts = []
+    for part in loc:
+        text = str(part)
+        plain = text.isprintable() and 0 < len(text) <= 40
+        parts.append(text if plain else _shown(text))
+    return ".".join(parts) or "request"
 
 
 def find_lone_surrogate(text: str) -> bool:

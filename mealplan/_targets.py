@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mealplan._dri_table import (
@@ -68,7 +70,7 @@ from mealplan._panel import (
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 __all__ = [
     "DRI_FILE",
@@ -382,10 +384,43 @@ def _macro_shares(age: float, notes: list[str]) -> _MacroShares | None:
     return None
 
 
+def _person(person: object) -> Person:
+    """Return ``person`` as a Person (a dict is validated); else a RequestError."""
+    if isinstance(person, Person):
+        return person
+    if isinstance(person, Mapping):
+        from pydantic import ValidationError
+
+        from mealplan._planner import request_error
+
+        try:
+            return Person.model_validate(person)
+        except ValidationError as exc:
+            raise request_error(exc) from None
+    msg = (
+        f"targets_for: person must be a Person or a dict (got {type(person).__name__})."
+    )
+    raise RequestError(msg, [{"loc": "person", "msg": msg}])
+
+
 def _check_numbers(
     kcal_min: float | None, kcal_max: float | None, margin: float
 ) -> None:
     errors: list[tuple[str, str]] = []
+    for name, value in (
+        ("kcal_min", kcal_min),
+        ("kcal_max", kcal_max),
+        ("margin", margin),
+    ):
+        # A boolean is no number (True was taken as a margin of 1).
+        if (value is not None or name == "margin") and (
+            isinstance(value, bool) or not isinstance(value, numbers.Real)
+        ):
+            errors.append((name, f"{name} must be a number (got {value!r})"))
+    if errors:
+        raise RequestError(
+            errors[0][1] + ".", [{"loc": n, "msg": m} for n, m in errors]
+        )
     for name, value in (("kcal_min", kcal_min), ("kcal_max", kcal_max)):
         if value is not None and not (math.isfinite(value) and 0 < value <= 10000):
             errors.append(
@@ -468,7 +503,14 @@ def targets_for(
         RequestError: ``kcal_min``/``kcal_max`` or ``margin`` is out of range.
 
     """
+    person = _person(person)
     _check_numbers(kcal_min, kcal_max, margin)
+    try:
+        mode = PanelMode(panel)
+    except ValueError:
+        choices = ", ".join(m.value for m in PanelMode)
+        msg = f"panel must be one of {choices} (got {panel!r})."
+        raise RequestError(msg, [{"loc": "panel", "msg": msg}]) from None
     rows = _table()
     _check_coverage(rows, person)
     notes: list[str] = []
@@ -499,7 +541,6 @@ def targets_for(
             )
         found[nutrient] = bound
     found[Nutrient.SODIUM] = _sodium_bound(person, notes)
-    mode = PanelMode(panel)
     if mode is not PanelMode.OFF:
         _add_panel(found, person, notes, mode=mode)
     shares = _macro_shares(person.age, notes)

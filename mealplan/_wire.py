@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from mealplan._models import Diagnosis, MealPlan
+from mealplan._models import Diagnosis, MealPlan, Name
 
 __all__ = [
     "DiagnosisAnswer",
@@ -79,11 +79,13 @@ class RegenerateRequest(_Body):
     """Re-plan one day (or one meal of it) of a plan, keeping the rest."""
 
     plan: MealPlan
-    day: Annotated[int, Field(ge=1, le=28, description="The day to re-plan, from 1.")]
-    meal: str | None = Field(
+    day: Annotated[
+        int, Field(strict=True, ge=1, le=28, description="The day to re-plan, from 1.")
+    ]
+    meal: Annotated[str | None, Field(min_length=1, max_length=40)] = Field(
         default=None, description="Re-plan only this meal of the day."
     )
-    reject: list[str] = Field(
+    reject: list[Name] = Field(
         default_factory=list,
         max_length=100,
         description="Food ids not wanted in the re-planned part.",
