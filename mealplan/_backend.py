@@ -68,6 +68,10 @@ class SolveOptions:
     bound; its root separation made hundreds of them and took most of the
     time of the advice's and the diagnosis's small witness MILPs (0.4x CPU
     without)."""
+    sub_mips: bool = True
+    """False: no RINS or RENS sub-MIP heuristics (HiGHS). A widened restriction
+    under the gap test's cutoff spent most of a failing answer's 1-4 s of CPU
+    in them at its root; see ``mealplan._optimiser._SUB_MIPS_ON_WIDENINGS``."""
 
 
 @dataclass

@@ -86,6 +86,15 @@ _WIDEN_STRUCTURED_FIRST = 30
 # 0.28 either way, p95 9.0 -> 5.6, total 102 -> 98; three days whose meals'
 # 5 held nothing pay 1.3-3.3 s for asking first.
 _WIDEN_PER_MEAL = 5
+# The widened restrictions under the cutoff run without HiGHS's RINS and RENS
+# sub-MIPs (the LP support's keeps them: most days pass the test there, with
+# a plan those heuristics find at the root). A failing widened restriction
+# spent 1-4 s of CPU at its root, most of it in them. On run.py's profiles
+# and load.py's 48 days at a 60 s limit (load 4-8, CPU): median 0.286 ->
+# 0.292 s, p95 5.4 -> 3.4 s, total 112 -> 93 s (a vegetarian man of 40:
+# 12.0 -> 2.0 s and a better plan); one day's plan changed, within the
+# tolerance. All of them off on every restriction: median 0.29 -> 0.35 s.
+_SUB_MIPS_ON_WIDENINGS = False
 # Restrictions to more foods than this are presolved (the LP support is
 # 10-20 foods, the widened restriction 25 more).
 _PRESOLVE_FOODS = 30
@@ -413,7 +422,19 @@ def _guided(
         if deadline.expired or frozenset(foods) in tried:
             continue
         tried.add(frozenset(foods))
-        small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance, cutoff)
+        small = _restricted(
+            problem,
+            goal,
+            foods,
+            deadline,
+            mip_gap,
+            tolerance,
+            cutoff,
+            sub_mips=_SUB_MIPS_ON_WIDENINGS
+            or foods is support
+            or cutoff is None
+            or feasibility,
+        )
         _add_times(small, lp)
         if feasibility and small.status is SolveStatus.INFEASIBLE:
             empty.add(frozenset(foods))
@@ -486,6 +507,7 @@ def _restricted(
     cutoff: float | None = None,
     *,
     cuts: bool | None = None,
+    sub_mips: bool = True,
 ) -> Solution:
     """Solve ``problem`` on ``foods`` alone; ``cuts`` None: only with an objective."""
     model = formulate(problem, goal, foods=foods)
@@ -516,6 +538,7 @@ def _restricted(
             cuts=goal is None or goal.kind is not GoalKind.NONE
             if cuts is None
             else cuts,
+            sub_mips=sub_mips,
         ),
     )
     return solution
