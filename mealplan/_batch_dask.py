@@ -68,18 +68,22 @@ def pause_profiler(worker: Any) -> None:
     global _pauses  # one count per worker process
     with _pause_lock:
         _pauses += 1
-        if _pauses > 1:
-            return
+        # Every batch's setup pauses whatever runs, not only the first: a
+        # worker that joined (a nanny's restart) while an earlier batch was
+        # set up had its periodic callbacks started after that setup, and
+        # the suite saw its profiler sampling during the next batch.
         callbacks = getattr(worker, "periodic_callbacks", None) or {}
         for name in PROFILER_CALLBACKS:
             callback = callbacks.get(name)
             if callback is not None and callback.is_running():
                 callback.stop()
-                _paused.append(callback)
+                if not any(callback is p for p in _paused):
+                    _paused.append(callback)
         tick: Any = callbacks.get(TICK_CALLBACK)
         interval = getattr(tick, "callback_time", None)
         if isinstance(interval, int | float) and interval < BATCH_TICK_MS:
-            _slowed.append((tick, interval))
+            if not any(tick is t for t, _ in _slowed):
+                _slowed.append((tick, interval))
             tick.callback_time = BATCH_TICK_MS
 
 

@@ -307,7 +307,12 @@ def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> 
         tick = dask_worker.periodic_callbacks["tick"].callback_time
         return profile is not None and profile.is_running(), threads, tick
 
+    # The previous test killed a worker: wait for its nanny's replacement. A
+    # worker that joins during a batch runs the batch's setup before its own
+    # periodic callbacks start, so its profiler is not paused (CI saw it).
+    dask_client.wait_for_workers(2, timeout=120)
     before = dask_client.run(state)
+    assert len(before) == 2
     assert all(on and tick < 1000 for on, _, tick in before.values())
     batch = mealplan.plan_many(
         [person(0), person(1)], executor=dask_client.get_executor()
