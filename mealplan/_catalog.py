@@ -98,6 +98,25 @@ _FORTIFIED_WORDS = re.compile(
 )
 
 
+def _check_override(
+    items: object, kind: type, wrong: str, empty: str, path: str
+) -> None:
+    """Refuse a caller's override table that is not a non-empty sequence of ``kind``.
+
+    ``wrong``: the message's start when the type is wrong (the type is
+    appended); ``empty``: the whole message for an empty table.
+    """
+    if items is None:
+        return
+    if not isinstance(items, list | tuple) or not all(
+        isinstance(x, kind) for x in items
+    ):
+        msg = f"{wrong} (got {type(items).__name__})."
+        raise FoodTableError(msg, path=path)
+    if not items:
+        raise FoodTableError(empty, path=path)
+
+
 class FoodTable:
     """Foods with nutrients per 100 g, tags, portions and article mentions.
 
@@ -309,22 +328,15 @@ class FoodTable:
         """
         from mealplan._supplements import Supplement
 
-        if supplements is not None:
-            if not isinstance(supplements, list | tuple) or not all(
-                isinstance(s, Supplement) for s in supplements
-            ):
-                msg = (
-                    "using_supplements: expected the supplements of "
-                    "mealplan.load_supplements(path or DataFrame) "
-                    f"(got {type(supplements).__name__})."
-                )
-                raise FoodTableError(msg, path="<supplements>")
-            if not supplements:
-                msg = (
-                    "using_supplements: the supplements table is empty; give "
-                    "at least one supplement, or None for the bundled ones."
-                )
-                raise FoodTableError(msg, path="<supplements>")
+        _check_override(
+            supplements,
+            Supplement,
+            "using_supplements: expected the supplements of "
+            "mealplan.load_supplements(path or DataFrame)",
+            "using_supplements: the supplements table is empty; give "
+            "at least one supplement, or None for the bundled ones.",
+            "<supplements>",
+        )
         return FoodTable(
             self._columns,
             self._portion_rows,
@@ -356,23 +368,16 @@ class FoodTable:
         """
         from mealplan._life_stage_caps import LifeStageCap
 
-        if caps is not None:
-            if not isinstance(caps, list | tuple) or not all(
-                isinstance(c, LifeStageCap) for c in caps
-            ):
-                msg = (
-                    "using_life_stage_caps: expected the caps of "
-                    "mealplan.load_life_stage_caps(path) "
-                    f"(got {type(caps).__name__})."
-                )
-                raise FoodTableError(msg, path="<life_stage_caps>")
-            if not caps:
-                msg = (
-                    "using_life_stage_caps: the caps table is empty; give at "
-                    "least one cap, None for the bundled ones, or plan with "
-                    "portion_limits false to plan without caps."
-                )
-                raise FoodTableError(msg, path="<life_stage_caps>")
+        _check_override(
+            caps,
+            LifeStageCap,
+            "using_life_stage_caps: expected the caps of "
+            "mealplan.load_life_stage_caps(path)",
+            "using_life_stage_caps: the caps table is empty; give at "
+            "least one cap, None for the bundled ones, or plan with "
+            "portion_limits false to plan without caps.",
+            "<life_stage_caps>",
+        )
         return FoodTable(
             self._columns,
             self._portion_rows,
