@@ -612,8 +612,17 @@ def import_breakdown() -> dict[str, float]:
 
 
 def memory(request: Mapping[str, Any], *, traced: bool = True) -> dict[str, Any]:
-    """Peak RSS of a fresh process (no tracing), then the plan's Python peak."""
-    r = run_py(MEMORY, json.dumps(dict(request)), "0")
+    """Peak RSS of a fresh process (no tracing), then the plan's Python peak.
+
+    A plan that fails (a loaded machine can leave a week without a plan in
+    its time limit) is recorded with its error instead of ending the run:
+    the rest of a 30-minute benchmark is still worth its report.
+    """
+    try:
+        r = run_py(MEMORY, json.dumps(dict(request)), "0")
+    except subprocess.CalledProcessError as exc:
+        last = (exc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        return {"error": last[0][:200]}
     py_peak = None
     if traced:
         py_peak = run_py(MEMORY, json.dumps(dict(request)), "1")["py_peak"] / 1024**2
@@ -859,7 +868,7 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     res["memory"] = {"daily": memory(woman, traced=not quick)}
     if not quick:
         res["memory"]["weekly"] = memory(
-            {**woman, "days": 7, "time_limit": 10.0}, traced=False
+            {**woman, "days": 7, "time_limit": 30.0}, traced=False
         )
 
     b.mark(None)
@@ -1203,6 +1212,9 @@ def report(res: Mapping[str, Any]) -> str:
         parts = ", ".join(f"{k} {fmt_s(x)}" for k, x in cs["import_breakdown"].items())
         lines.append(f"Import breakdown (-X importtime, cumulative): {parts}.")
     for name, mem in res.get("memory", {}).items():
+        if "error" in mem:
+            lines.append(f"Peak RSS, {name} plan: not measured ({mem['error']}).")
+            continue
         lines.append(
             f"Peak RSS, {name} plan: {mem['peak_mb']} MB "
             f"({mem['after_import_and_load_mb']} MB after import + load, "
