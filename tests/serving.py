@@ -42,6 +42,32 @@ class Server:
             pids += [int(p) for p in task.read_text().split()]
         return pids
 
+    def tree_cpu_seconds(self) -> float:
+        """CPU seconds used so far by the server and every live descendant.
+
+        Solver workers are the server's children or a forkserver's children;
+        a test judges a time-limit failure by this (a process tree starved by
+        a loaded machine accrues little CPU in its wall-clock limit).
+        """
+        total, todo, seen = 0.0, [self.process.pid], set()
+        tick = os.sysconf("SC_CLK_TCK")
+        while todo:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                # Fields after the command's closing parenthesis: utime and
+                # stime are the 12th and 13th.
+                fields = stat.rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+                for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                    todo += [int(c) for c in task.read_text().split()]
+            except (OSError, IndexError, ValueError):
+                continue  # a worker that ended meanwhile
+        return total
+
     def stop(self, timeout: float = 60.0) -> int:
         """SIGTERM the server (graceful shutdown) and wait; return its exit code."""
         if self.process.poll() is None:

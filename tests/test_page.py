@@ -157,12 +157,24 @@ def test_bad_input_is_explained(page: Any) -> None:
     assert "person.age" in page.locator("#error").inner_text()
 
 
-def test_a_longer_plan_goes_through_a_job(page: Any) -> None:
+def test_a_longer_plan_goes_through_a_job(page: Any, page_server: Server) -> None:
     page.fill("#age", "60")
     page.select_option("#sex", "male")
     page.fill("#days", "4")
+    cpu = page_server.tree_cpu_seconds()
     page.click("#submit")
-    page.wait_for_selector("#result .mp-plan", timeout=120_000)
+    # The job runs under the default 10 s limit: a plan, or the time-limit
+    # error, is shown well within two minutes on any machine.
+    page.wait_for_selector("#result .mp-plan, #error:not([hidden])", timeout=120_000)
+    if page.locator("#error").is_visible():
+        text = page.locator("#error").inner_text()
+        used = page_server.tree_cpu_seconds() - cpu
+        # A 4-day plan's first plan needs about 1 s of CPU; a server that got
+        # less than half its 10 s limit in CPU was starved by a loaded
+        # machine (CI saw it at load 12), which says nothing of the page.
+        if "time limit" in text and used < 5.0:
+            pytest.skip(f"starved server: {used:.1f} s CPU in the job ({text})")
+        pytest.fail(f"the 4-day job showed an error: {text}")
     titles = page.locator("#result h2.mp-day-title").all_inner_texts()
     assert [t.split(" —")[0] for t in titles] == [f"Day {d}" for d in range(1, 5)]
     # A whole day can be re-planned too.
