@@ -191,6 +191,9 @@ class ModelBuilder:
         self._row_group: list[ConstraintGroup | None] = []
         self._cost: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
         self.slacks: dict[tuple[ConstraintGroup, int], int] = {}
+        # day_mask's answers: the blocks ask for the same (day, meal) hundreds
+        # of times on a structured day (read-only, so no block can spoil one).
+        self._masks: dict[tuple[int, int | None], NDArray[np.bool_]] = {}
         self._columns(foods)
 
     # ------------------------------------------------------------------ columns
@@ -404,10 +407,14 @@ class ModelBuilder:
     # ------------------------------------------------------------------ helpers
 
     def day_mask(self, d: int, meal: int | None = None) -> NDArray[np.bool_]:
-        """Return a mask of the keys of day ``d`` (and meal ``meal``)."""
-        mask: NDArray[np.bool_] = self.keys[:, 0] == d
-        if meal is not None:
-            mask &= self.keys[:, 1] == meal
+        """Return a mask of the keys of day ``d`` (and meal ``meal``); read-only."""
+        mask = self._masks.get((d, meal))
+        if mask is None:
+            mask = self.keys[:, 0] == d
+            if meal is not None:
+                mask &= self.keys[:, 1] == meal
+            mask.flags.writeable = False
+            self._masks[(d, meal)] = mask
         return mask
 
     def weighted(

@@ -17,6 +17,7 @@ Each block reads :attr:`Problem.structure <mealplan._problem.Problem.structure>`
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,7 +73,24 @@ def _positions(
     ks = np.flatnonzero(mask)
     if not len(ks) or not foods:
         return np.zeros(0, dtype=np.int64)
-    return ks[np.isin(b.keys[ks, 2], np.asarray(foods))]
+    found: NDArray[np.int64] = ks[
+        _members(foods, len(b.problem.food_ids))[b.keys[ks, 2]]
+    ]
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _members(foods: tuple[int, ...], n: int) -> NDArray[np.bool_]:
+    """Return a read-only mask over ``n`` food indices, true at ``foods``.
+
+    A lookup instead of ``np.isin`` (which sorts both sides on every call):
+    a structured day asks for a few dozen part and rule food sets hundreds
+    of times per model.
+    """
+    out = np.zeros(n, dtype=bool)
+    out[list(foods)] = True
+    out.flags.writeable = False
+    return out
 
 
 def _free(b: ModelBuilder, d: int, m: int) -> bool:

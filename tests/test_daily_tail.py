@@ -52,6 +52,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     # nodes allowed every test fails, so all four run.
     tests: list[set[int]] = []
     sub_mips: list[bool] = []
+    cuts: list[bool] = []
     free: list[set[int]] = []
     run = _optimiser._run
 
@@ -61,6 +62,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
         if options.cutoff is not None:
             tests.append(foods)
             sub_mips.append(options.sub_mips)
+            cuts.append(options.cuts)
         elif model.is_mip:
             free.append(foods)  # the widest restriction, then the full MILP
         return run(*args, **kwargs)
@@ -75,6 +77,10 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     # RINS and RENS at the support's root only: a widened restriction that
     # fails the test spent most of its 1-4 s of CPU in them.
     assert sub_mips == [True, False, False]
+    # No cut pool on the support's restriction: its first plan under the
+    # cutoff ends it, and HiGHS finds that plan only after the root's cut
+    # rounds; the widenings keep their cuts (several pass only with them).
+    assert cuts == [False, True, True]
     meals = len(result.request.meals or [])
     assert support < per_meal
     assert len(per_meal - support) <= _optimiser._WIDEN_PER_MEAL * meals
