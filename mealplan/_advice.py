@@ -187,7 +187,12 @@ def _within(ctx: Context, others: dict[str, Any], group: str) -> Suggestion | No
     except MealPlanError:
         return None
     oracle = type(ctx.oracle)(
-        request, ctx.table, ctx.oracle.deadline, until=ctx.oracle.until
+        request,
+        ctx.table,
+        ctx.oracle.deadline,
+        until=ctx.oracle.until,
+        # The same table: a whole request answered before is not solved again.
+        cache=ctx.oracle.cache,
     )
     sub = Context(request, ctx.table, targets, ctx.safety, oracle)
     found = relax_group(sub, group).suggestion

@@ -254,10 +254,23 @@ def _budget_suggestion(
 
 
 _FLOOR_SHARE = 0.1
-"""Share of the request's time limit the budget's floor proof may take (at
-least a second, and half of a limit's excess over 10 s): the $1 day's bound
-gets within 4 cents in about a second of CPU and then crawls for several
-more (5.8-10.8 s to the cent), so a proof is for a longer limit."""
+"""Share of the request's time limit the budget's floor proof may take (and
+half of a limit's excess over 10 s): the $1 day's bound crawls (5.8-10.8 s
+of CPU to the cent), so a proof is for a longer limit."""
+
+_FLOOR_MIN = 2.0
+"""Seconds below which the floor proof is not started. Under the default
+10 s limit its share was 1 s of wall time, which never moved the bound past
+the cheapest relaxation's (the $1 day: HiGHS's presolve and root took
+0.5 s of CPU, 1.8 s wall at load 10, before its first bound; 2.36 after
+1 s of CPU against the relaxation's 2.33): a second of the diagnosis spent
+for the same words. The relaxation's bound is still given."""
+
+
+def _floor_cap(limit: float) -> float:
+    """Seconds the budget's floor proof may take under a request's ``limit``."""
+    # A longer limit is a request for the proof: half of what exceeds 10 s.
+    return max(_FLOOR_SHARE * limit, 0.5 * (limit - 10.0))
 
 
 def _floor(ctx: Context) -> float | None:
@@ -276,9 +289,7 @@ def _budget_floor(ctx: Context, need: float) -> Suggestion:
     them, or at its share of the time limit. A cheaper plan found lowers
     ``need`` and verifies it; a proof cut short says how close it came.
     """
-    limit = ctx.request.time_limit
-    # A longer limit is a request for the proof: half of what exceeds 10 s.
-    cap = max(1.0, _FLOOR_SHARE * limit, 0.5 * (limit - 10.0))
+    cap = max(_FLOOR_MIN, _floor_cap(ctx.request.time_limit))
     found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6, cap)
     floor = _floor(ctx)
     if found is None:
@@ -313,7 +324,7 @@ def _budget(ctx: Context) -> Found:
                     ctx, need, False, _floor(ctx) if req.days == 1 else None
                 )
             )
-            if req.days == 1:
+            if req.days == 1 and _floor_cap(req.time_limit) >= _FLOOR_MIN:
                 floor = need
                 found.refine = lambda: _budget_floor(ctx, floor)
             return found
