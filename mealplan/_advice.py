@@ -288,6 +288,7 @@ def advise(
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len([g for g in order[k:] if g not in free]) + 1)
         was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
+        ctx.settled = _settled(found, pills)
         found[group] = relax_group(ctx, group)
         cut[group], ctx.oracle.timed_out = (
             ctx.oracle.timed_out,
@@ -362,6 +363,12 @@ def _verified(found: Mapping[str, Found]) -> bool:
     return any(
         f.suggestion is not None and f.suggestion.verified for f in found.values()
     )
+
+
+def _settled(found: Mapping[str, Found], pills: Sequence[Suggestion]) -> bool:
+    """Whether a verified change proven the smallest is in hand."""
+    done = [f.suggestion for f in found.values() if f.suggestion is not None]
+    return any(s.verified and s.smallest for s in [*done, *pills])
 
 
 def _cut_short(found: Found) -> bool:

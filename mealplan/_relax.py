@@ -44,6 +44,19 @@ _USER_MAX_RAISE = 4.0
 """A user's own maximum with no safety limit behind it is raised at most 4-fold."""
 _GOAL_CAP = 1.0
 """Seconds for the most-of-a-nutrient (least-of-it) plan that starts a bound's search."""
+_SETTLED_GOAL_CAP = 0.4
+"""The same once the advice holds a verified change proven the smallest: the
+search is then for an alternative, and where its plan is not found at once
+it is rarely found at all (issue 15's hard day, the woman of 73 with at most
+4 foods: no plan with 4 foods at any lower energy need, nor a proof there is
+none, in 60 s of wall time and 19 s of CPU; its 1 s attempt answered
+nothing at any load)."""
+
+
+def _goal_cap(ctx: Context) -> float:
+    return _SETTLED_GOAL_CAP if ctx.settled else _GOAL_CAP
+
+
 _BELOW_DRI = 1.0
 """Added to the size of a change that lowers a nutrient need below its DRI."""
 _LESS_STRICT = {
@@ -81,6 +94,9 @@ class Context:
     safety: Mapping[str, NutrientBound]
     oracle: Oracle
     notes: list[str] = field(default_factory=list)
+    settled: bool = False
+    """Whether a verified change proven the smallest is already in hand (the
+    searches after it look for alternatives, with shorter goal solves)."""
 
 
 def suggest(
@@ -506,7 +522,9 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         patch = _bound_patch(ctx, nutrient, "minimum", value)
         # The most-of-it plan is proven fast or not at all: the bisection's
         # checks (mostly an infeasible LP each) finish the job otherwise.
-        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
+        result = ctx.oracle.run(
+            patch, goal, _goal_cap(ctx) if goal[0] == "max" else None
+        )
         if isinstance(result, MealPlan):
             reach = _reached(ctx, result, nutrient, "minimum")
             # One day's most-of-the-nutrient plan, proven, is the answer.
@@ -630,7 +648,9 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
         nonlocal exact
         value = min(_nice(x, up=True), cap)
         patch = _bound_patch(ctx, nutrient, "maximum", value)
-        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
+        result = ctx.oracle.run(
+            patch, goal, _goal_cap(ctx) if goal[0] == "min" else None
+        )
         if isinstance(result, MealPlan):
             reach = _reached(ctx, result, nutrient, "maximum")
             exact = goal[0] == "min" and ctx.request.days == 1
