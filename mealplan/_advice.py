@@ -187,7 +187,12 @@ def _within(ctx: Context, others: dict[str, Any], group: str) -> Suggestion | No
     except MealPlanError:
         return None
     oracle = type(ctx.oracle)(
-        request, ctx.table, ctx.oracle.deadline, until=ctx.oracle.until
+        request,
+        ctx.table,
+        ctx.oracle.deadline,
+        until=ctx.oracle.until,
+        # The same table: a whole request answered before is not solved again.
+        cache=ctx.oracle.cache,
     )
     sub = Context(request, ctx.table, targets, ctx.safety, oracle)
     found = relax_group(sub, group).suggestion
@@ -283,6 +288,7 @@ def advise(
         # is kept for a combination), so one hard search cannot starve the rest.
         ctx.oracle.share(len([g for g in order[k:] if g not in free]) + 1)
         was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
+        ctx.settled = _settled(found, pills)
         found[group] = relax_group(ctx, group)
         cut[group], ctx.oracle.timed_out = (
             ctx.oracle.timed_out,
@@ -357,6 +363,12 @@ def _verified(found: Mapping[str, Found]) -> bool:
     return any(
         f.suggestion is not None and f.suggestion.verified for f in found.values()
     )
+
+
+def _settled(found: Mapping[str, Found], pills: Sequence[Suggestion]) -> bool:
+    """Whether a verified change proven the smallest is in hand."""
+    done = [f.suggestion for f in found.values() if f.suggestion is not None]
+    return any(s.verified and s.smallest for s in [*done, *pills])
 
 
 def _cut_short(found: Found) -> bool:

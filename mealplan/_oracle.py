@@ -99,12 +99,16 @@ class Oracle:
         deadline: float,
         *,
         until: float | None = None,
+        cache: dict[str, MealPlan | bool | None] | None = None,
     ):
         self.base = request.model_dump(mode="json", exclude_unset=True)
         self.request = request
         self.table = table
         self.deadline = deadline
-        self.cache: dict[str, MealPlan | bool | None] = {}
+        self.cache: dict[str, MealPlan | bool | None] = {} if cache is None else cache
+        """Answers by the whole patched request (not the patch): an oracle
+        on a request with other changes applied (a combination's search)
+        shares it, so a request already answered is not solved again."""
         self.floors: dict[str, tuple[MealPlan | None, bool] | None] = {}
         self.timed_out = False
         self.solves = 0
@@ -148,15 +152,15 @@ class Oracle:
         ``time.monotonic()`` value instead of the current share's end (never
         past the deadline).
         """
-        key = json.dumps([patch, goal, *(["quick"] if quick else [])], sort_keys=True)
+        data = merge_patch(self.base, patch)
+        data["allow_shortfall"] = False
+        key = json.dumps([data, goal, *(["quick"] if quick else [])], sort_keys=True)
         if key in self.cache:
             return self.cache[key]
         left = self.left(until)
         if left < _MIN_SOLVE:
             self.timed_out = True
             return None
-        data = merge_patch(self.base, patch)
-        data["allow_shortfall"] = False
         result: MealPlan | bool | None
         try:
             result = _witness(

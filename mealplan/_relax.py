@@ -44,6 +44,19 @@ _USER_MAX_RAISE = 4.0
 """A user's own maximum with no safety limit behind it is raised at most 4-fold."""
 _GOAL_CAP = 1.0
 """Seconds for the most-of-a-nutrient (least-of-it) plan that starts a bound's search."""
+_SETTLED_GOAL_CAP = 0.4
+"""The same once the advice holds a verified change proven the smallest: the
+search is then for an alternative, and where its plan is not found at once
+it is rarely found at all (issue 15's hard day, the woman of 73 with at most
+4 foods: no plan with 4 foods at any lower energy need, nor a proof there is
+none, in 60 s of wall time and 19 s of CPU; its 1 s attempt answered
+nothing at any load)."""
+
+
+def _goal_cap(ctx: Context) -> float:
+    return _SETTLED_GOAL_CAP if ctx.settled else _GOAL_CAP
+
+
 _BELOW_DRI = 1.0
 """Added to the size of a change that lowers a nutrient need below its DRI."""
 _LESS_STRICT = {
@@ -81,6 +94,9 @@ class Context:
     safety: Mapping[str, NutrientBound]
     oracle: Oracle
     notes: list[str] = field(default_factory=list)
+    settled: bool = False
+    """Whether a verified change proven the smallest is already in hand (the
+    searches after it look for alternatives, with shorter goal solves)."""
 
 
 def suggest(
@@ -254,10 +270,23 @@ def _budget_suggestion(
 
 
 _FLOOR_SHARE = 0.1
-"""Share of the request's time limit the budget's floor proof may take (at
-least a second, and half of a limit's excess over 10 s): the $1 day's bound
-gets within 4 cents in about a second of CPU and then crawls for several
-more (5.8-10.8 s to the cent), so a proof is for a longer limit."""
+"""Share of the request's time limit the budget's floor proof may take (and
+half of a limit's excess over 10 s): the $1 day's bound crawls (5.8-10.8 s
+of CPU to the cent), so a proof is for a longer limit."""
+
+_FLOOR_MIN = 2.0
+"""Seconds below which the floor proof is not started. Under the default
+10 s limit its share was 1 s of wall time, which never moved the bound past
+the cheapest relaxation's (the $1 day: HiGHS's presolve and root took
+0.5 s of CPU, 1.8 s wall at load 10, before its first bound; 2.36 after
+1 s of CPU against the relaxation's 2.33): a second of the diagnosis spent
+for the same words. The relaxation's bound is still given."""
+
+
+def _floor_cap(limit: float) -> float:
+    """Seconds the budget's floor proof may take under a request's ``limit``."""
+    # A longer limit is a request for the proof: half of what exceeds 10 s.
+    return max(_FLOOR_SHARE * limit, 0.5 * (limit - 10.0))
 
 
 def _floor(ctx: Context) -> float | None:
@@ -276,9 +305,7 @@ def _budget_floor(ctx: Context, need: float) -> Suggestion:
     them, or at its share of the time limit. A cheaper plan found lowers
     ``need`` and verifies it; a proof cut short says how close it came.
     """
-    limit = ctx.request.time_limit
-    # A longer limit is a request for the proof: half of what exceeds 10 s.
-    cap = max(1.0, _FLOOR_SHARE * limit, 0.5 * (limit - 10.0))
+    cap = max(_FLOOR_MIN, _floor_cap(ctx.request.time_limit))
     found = ctx.oracle.below(_CHEAPEST, ("min", "cost"), need - 0.01 + 1e-6, cap)
     floor = _floor(ctx)
     if found is None:
@@ -313,7 +340,7 @@ def _budget(ctx: Context) -> Found:
                     ctx, need, False, _floor(ctx) if req.days == 1 else None
                 )
             )
-            if req.days == 1:
+            if req.days == 1 and _floor_cap(req.time_limit) >= _FLOOR_MIN:
                 floor = need
                 found.refine = lambda: _budget_floor(ctx, floor)
             return found
@@ -495,7 +522,9 @@ def _lower_minimum(ctx: Context, nutrient: str) -> Found:
         patch = _bound_patch(ctx, nutrient, "minimum", value)
         # The most-of-it plan is proven fast or not at all: the bisection's
         # checks (mostly an infeasible LP each) finish the job otherwise.
-        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "max" else None)
+        result = ctx.oracle.run(
+            patch, goal, _goal_cap(ctx) if goal[0] == "max" else None
+        )
         if isinstance(result, MealPlan):
             reach = _reached(ctx, result, nutrient, "minimum")
             # One day's most-of-the-nutrient plan, proven, is the answer.
@@ -619,7 +648,9 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
         nonlocal exact
         value = min(_nice(x, up=True), cap)
         patch = _bound_patch(ctx, nutrient, "maximum", value)
-        result = ctx.oracle.run(patch, goal, _GOAL_CAP if goal[0] == "min" else None)
+        result = ctx.oracle.run(
+            patch, goal, _goal_cap(ctx) if goal[0] == "min" else None
+        )
         if isinstance(result, MealPlan):
             reach = _reached(ctx, result, nutrient, "maximum")
             exact = goal[0] == "min" and ctx.request.days == 1
