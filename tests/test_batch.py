@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 import mealplan
 from mealplan import BatchResult, BatchStatus, FoodTable
+from mealplan._batch import MAX_AUTO_CHUNK, auto_chunksize
 from mealplan._batch_cli import _Progress
 from mealplan._batch_worker import FAULT_ENV, Job, prepare
 from tests.checks import check_plan
@@ -236,8 +237,11 @@ def test_bad_sizes_are_refused(name: str, value: int) -> None:
         mealplan.plan_many([person(0)], **{name: value})
 
 
+@pytest.mark.parametrize("chunksize", [1, None])
 @pytest.mark.parametrize("ordered", [True, False])
-def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None:
+def test_input_is_read_lazily_with_bounded_work_in_flight(
+    ordered: bool, chunksize: int | None
+) -> None:
     # An endless stream, mostly bad lines: the batch reads only a bounded
     # number ahead of what it has yielded, so memory stays flat.
     pulled = 0
@@ -249,13 +253,62 @@ def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None
             yield person(0) if i % 25 == 0 else "not json"
 
     with cf.ThreadPoolExecutor(1) as pool:
-        results = mealplan.plan_many(endless(), executor=pool, ordered=ordered)
+        results = mealplan.plan_many(
+            endless(), executor=pool, ordered=ordered, chunksize=chunksize
+        )
         first = list(itertools.islice(results, 60))
         results.close()
     assert len({r.index for r in first}) == 60
-    # The look-ahead: 4 x a window of 2 tasks per worker, plus the window.
-    assert pulled <= 60 + 4 * 2 + 2 + 1
+    # The look-ahead: 4 x a window of 2 tasks per worker, plus the window of
+    # tasks of up to `chunk` requests (an automatic chunk holds at most 8).
+    chunk = chunksize or MAX_AUTO_CHUNK
+    assert pulled <= 60 + 4 * 2 + 2 * chunk + 1
     assert {r.status for r in first} == {BatchStatus.PLANNED, BatchStatus.INVALID}
+
+
+def test_automatic_chunks_hold_about_a_second_and_shrink_at_the_end() -> None:
+    assert auto_chunksize(None, None, 2) == 1  # nothing measured yet
+    assert auto_chunksize(0.4, None, 2) == 2
+    assert auto_chunksize(0.1, None, 2) == 8
+    assert auto_chunksize(0.001, None, 2) == MAX_AUTO_CHUNK
+    assert auto_chunksize(3.0, None, 2) == 1  # long requests: one per task
+    assert auto_chunksize(0.1, 1000, 2) == 8
+    assert auto_chunksize(0.1, 24, 2) == 3  # a quarter of the rest per worker
+    assert auto_chunksize(0.1, 7, 2) == 1  # the tail: one per task
+
+
+class _CountingPool(cf.ThreadPoolExecutor):
+    """A thread pool that records how many requests each task carries."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.sizes: list[int] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.sizes.append(len(args[0]))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_automatic_chunks_keep_one_result_per_request_in_order() -> None:
+    # Requests the worker refuses at once (a bad age): each takes
+    # milliseconds, so the automatic chunk grows to its cap, then shrinks to
+    # one request per task at the end of this known-length input.
+    items = [
+        {"id": f"q{i}", "person": {"age": -i - 1, "sex": "male"}} for i in range(100)
+    ]
+    with _CountingPool() as pool:
+        results = list(mealplan.plan_many(items, executor=pool))
+    assert [r.id for r in results] == [f"q{i}" for i in range(100)]
+    assert all(r.status is BatchStatus.INVALID for r in results)
+    assert all(r.seconds is not None for r in results)  # each planned alone
+    assert sum(pool.sizes) == 100
+    assert pool.sizes[0] == 1  # nothing measured yet
+    assert max(pool.sizes) == MAX_AUTO_CHUNK
+    assert pool.sizes[-1] == 1
+    # A size given is kept as given.
+    with _CountingPool() as pool:
+        assert len(list(mealplan.plan_many(items, executor=pool, chunksize=7))) == 100
+    assert pool.sizes == [7] * 14 + [2]
 
 
 # ------------------------------------------------------------------------ Dask
