@@ -80,10 +80,40 @@ def parallel_ceiling(workers: int = 2, seconds: float = 3.0) -> float:
     return many / one
 
 
+def tree_cpu() -> float | None:
+    """CPU seconds of this process and every process below it (psutil).
+
+    A Dask ``LocalCluster``'s scheduler and nannies run in this process, its
+    workers below it; the default pool's workers are below it too. None
+    without psutil (it comes with the dask extra).
+    """
+    try:
+        import psutil
+    except ImportError:
+        return None
+    me = psutil.Process()
+    total = 0.0
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += times.user + times.system
+    return total
+
+
+LAST_CPU: dict[str, float | None] = {"cpu": None}
+"""The CPU of the process tree during the last :func:`timed` run."""
+
+
 def timed(run: Callable[[], int]) -> tuple[float, int]:
+    cpu = tree_cpu()
     began = time.perf_counter()
     planned = run()
-    return time.perf_counter() - began, planned
+    seconds = time.perf_counter() - began
+    after = tree_cpu()
+    LAST_CPU["cpu"] = None if cpu is None or after is None else after - cpu
+    return seconds, planned
 
 
 def count_planned(results: Any) -> int:
@@ -104,15 +134,22 @@ def bench_loop(
     return timed(run)
 
 
+CHUNKSIZE: dict[str, int | None] = {"chunksize": None}
+"""``plan_many``'s chunksize in every mode (None: its automatic default)."""
+
+
 def bench_executor(
     reqs: list[dict[str, Any]], executor: Any, workers: int
 ) -> tuple[float, int]:
     # Warm-up: every worker imports mealplan, loads the table and plans once.
     warm = requests(2 * workers)
     list(mealplan.plan_many(warm, executor=executor, workers=workers))
+    chunksize = CHUNKSIZE["chunksize"]
     return timed(
         lambda: count_planned(
-            mealplan.plan_many(reqs, executor=executor, workers=workers)
+            mealplan.plan_many(
+                reqs, executor=executor, workers=workers, chunksize=chunksize
+            )
         )
     )
 
@@ -174,17 +211,26 @@ def rounds(args: argparse.Namespace) -> int:
     }
     names = list(modes)
     table_rows: list[dict[str, float]] = []
+    chunk = CHUNKSIZE["chunksize"]
     print(
-        f"{n} default daily requests per mode, {args.rounds} rounds; {os.cpu_count()} CPUs\n"
+        f"{n} default daily requests per mode, {args.rounds} rounds; {os.cpu_count()} CPUs; "
+        f"chunksize {'automatic' if chunk is None else chunk}; "
+        f"Python {platform.python_version()}\n"
     )
     print(
-        "| round | load before | order | loop plans/s | pool-2 plans/s | dask-2 plans/s | pool-2 / loop | dask-2 / pool-2 |"
+        "CPU/plan: CPU seconds of this process and all below it (workers, a "
+        "LocalCluster's scheduler and nannies) over the timed batch, per plan.\n"
     )
-    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| round | load before / after | order | loop plans/s | pool-2 plans/s | dask-2 plans/s "
+        "| CPU/plan loop / pool-2 / dask-2 (ms) | pool-2 / loop | dask-2 / pool-2 |"
+    )
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     for r in range(args.rounds):
         order = names[r % 3 :] + names[: r % 3]
         load = os.getloadavg()[0]
         rate: dict[str, float] = {}
+        cpu: dict[str, float] = {}
         for name in order:
             result = modes[name]()
             if result is None:
@@ -194,26 +240,37 @@ def rounds(args: argparse.Namespace) -> int:
                 )
                 return 2
             rate[name] = n / result[0]
+            spent = LAST_CPU["cpu"]
+            cpu[name] = float("nan") if spent is None else 1000 * spent / n
+        load_after = os.getloadavg()[0]
         row = {
             "round": r + 1,
             "load": load,
+            "load_after": load_after,
             **rate,
+            **{f"cpu_ms_{k}": v for k, v in cpu.items()},
             "pool_vs_loop": rate["pool-2"] / rate["loop"],
             "dask_vs_pool": rate["dask-2"] / rate["pool-2"],
         }
         table_rows.append(row)
         print(
-            f"| {r + 1} | {load:.1f} | {', '.join(order)} | {rate['loop']:.2f} | "
-            f"{rate['pool-2']:.2f} | {rate['dask-2']:.2f} | {row['pool_vs_loop']:.2f}x | "
-            f"{row['dask_vs_pool']:.2f}x |",
+            f"| {r + 1} | {load:.1f} / {load_after:.1f} | {', '.join(order)} | {rate['loop']:.2f} | "
+            f"{rate['pool-2']:.2f} | {rate['dask-2']:.2f} | "
+            f"{cpu['loop']:.0f} / {cpu['pool-2']:.0f} / {cpu['dask-2']:.0f} | "
+            f"{row['pool_vs_loop']:.2f}x | {row['dask_vs_pool']:.2f}x |",
             flush=True,
         )
     pool_vs_loop = statistics.median(row["pool_vs_loop"] for row in table_rows)
     dask_vs_pool = statistics.median(row["dask_vs_pool"] for row in table_rows)
+    cpu_median = {
+        name: statistics.median(row[f"cpu_ms_{name}"] for row in table_rows)
+        for name in names
+    }
     print(
         f"\nmedian over {args.rounds} rounds: pool-2 / loop {pool_vs_loop:.2f}x "
-        f"(goal 1.8), dask-2 / pool-2 {dask_vs_pool:.2f}x (goal 0.85); "
-        f"load average {os.getloadavg()[0]:.1f} at the end"
+        f"(goal 1.8), dask-2 / pool-2 {dask_vs_pool:.2f}x (goal 0.85); CPU per plan "
+        + ", ".join(f"{k} {v:.0f} ms" for k, v in cpu_median.items())
+        + f"; load average {os.getloadavg()[0]:.1f} at the end"
     )
     if args.json:
         args.json.write_text(
@@ -230,6 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument(
+        "--chunksize",
+        type=int,
+        default=None,
+        help="plan_many's chunksize in the pool and Dask modes (default: its "
+        "automatic choice; 1 for one request per task)",
+    )
+    ap.add_argument(
         "--rounds",
         type=int,
         default=1,
@@ -237,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         "(order rotated each round), each round's ratios and their median",
     )
     args = ap.parse_args(argv)
+    CHUNKSIZE["chunksize"] = args.chunksize
     if args.rounds > 1:
         return rounds(args)
     n = 4 if args.quick else args.n

@@ -93,7 +93,12 @@ def add_batch(commands: Any, run_bad_input: type[Exception]) -> None:
         "ray://host:10001 joins a cluster (needs mealplan[ray])",
     )
     p.add_argument(
-        "--chunksize", type=int, default=1, metavar="N", help="requests per task"
+        "--chunksize",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests per task (default: chosen as the batch goes, about a "
+        "second of work per task)",
     )
     p.add_argument(
         "--ordered",
@@ -367,7 +372,7 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.workers is not None and args.workers < 1:
         msg = f"mealplan batch: --workers must be at least 1 (got {args.workers})."
         raise _BadInputError(msg)
-    if args.chunksize < 1:
+    if args.chunksize is not None and args.chunksize < 1:
         msg = f"mealplan batch: --chunksize must be at least 1 (got {args.chunksize})."
         raise _BadInputError(msg)
     if args.workers is not None and args.scheduler is not None:

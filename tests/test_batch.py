@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 import mealplan
 from mealplan import BatchResult, BatchStatus, FoodTable
+from mealplan._batch import MAX_AUTO_CHUNK, auto_chunksize
 from mealplan._batch_cli import _Progress
 from mealplan._batch_worker import FAULT_ENV, Job, prepare
 from tests.checks import check_plan
@@ -236,8 +237,11 @@ def test_bad_sizes_are_refused(name: str, value: int) -> None:
         mealplan.plan_many([person(0)], **{name: value})
 
 
+@pytest.mark.parametrize("chunksize", [1, None])
 @pytest.mark.parametrize("ordered", [True, False])
-def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None:
+def test_input_is_read_lazily_with_bounded_work_in_flight(
+    ordered: bool, chunksize: int | None
+) -> None:
     # An endless stream, mostly bad lines: the batch reads only a bounded
     # number ahead of what it has yielded, so memory stays flat.
     pulled = 0
@@ -249,13 +253,62 @@ def test_input_is_read_lazily_with_bounded_work_in_flight(ordered: bool) -> None
             yield person(0) if i % 25 == 0 else "not json"
 
     with cf.ThreadPoolExecutor(1) as pool:
-        results = mealplan.plan_many(endless(), executor=pool, ordered=ordered)
+        results = mealplan.plan_many(
+            endless(), executor=pool, ordered=ordered, chunksize=chunksize
+        )
         first = list(itertools.islice(results, 60))
         results.close()
     assert len({r.index for r in first}) == 60
-    # The look-ahead: 4 x a window of 2 tasks per worker, plus the window.
-    assert pulled <= 60 + 4 * 2 + 2 + 1
+    # The look-ahead: 4 x a window of 2 tasks per worker, plus the window of
+    # tasks of up to `chunk` requests (an automatic chunk holds at most 8).
+    chunk = chunksize or MAX_AUTO_CHUNK
+    assert pulled <= 60 + 4 * 2 + 2 * chunk + 1
     assert {r.status for r in first} == {BatchStatus.PLANNED, BatchStatus.INVALID}
+
+
+def test_automatic_chunks_hold_about_a_second_and_shrink_at_the_end() -> None:
+    assert auto_chunksize(None, None, 2) == 1  # nothing measured yet
+    assert auto_chunksize(0.4, None, 2) == 2
+    assert auto_chunksize(0.1, None, 2) == 8
+    assert auto_chunksize(0.001, None, 2) == MAX_AUTO_CHUNK
+    assert auto_chunksize(3.0, None, 2) == 1  # long requests: one per task
+    assert auto_chunksize(0.1, 1000, 2) == 8
+    assert auto_chunksize(0.1, 24, 2) == 3  # a quarter of the rest per worker
+    assert auto_chunksize(0.1, 7, 2) == 1  # the tail: one per task
+
+
+class _CountingPool(cf.ThreadPoolExecutor):
+    """A thread pool that records how many requests each task carries."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.sizes: list[int] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.sizes.append(len(args[0]))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_automatic_chunks_keep_one_result_per_request_in_order() -> None:
+    # Requests the worker refuses at once (a bad age): each takes
+    # milliseconds, so the automatic chunk grows to its cap, then shrinks to
+    # one request per task at the end of this known-length input.
+    items = [
+        {"id": f"q{i}", "person": {"age": -i - 1, "sex": "male"}} for i in range(100)
+    ]
+    with _CountingPool() as pool:
+        results = list(mealplan.plan_many(items, executor=pool))
+    assert [r.id for r in results] == [f"q{i}" for i in range(100)]
+    assert all(r.status is BatchStatus.INVALID for r in results)
+    assert all(r.seconds is not None for r in results)  # each planned alone
+    assert sum(pool.sizes) == 100
+    assert pool.sizes[0] == 1  # nothing measured yet
+    assert max(pool.sizes) == MAX_AUTO_CHUNK
+    assert pool.sizes[-1] == 1
+    # A size given is kept as given.
+    with _CountingPool() as pool:
+        assert len(list(mealplan.plan_many(items, executor=pool, chunksize=7))) == 100
+    assert pool.sizes == [7] * 14 + [2]
 
 
 # ------------------------------------------------------------------------ Dask
@@ -269,8 +322,16 @@ def dask_client() -> Iterator[Any]:
     # One failure is enough for Dask to give up on a task (its default retries
     # a task that killed its worker 3 times): the innocent tasks the dead
     # worker held fail too, and plan_many must re-run them alone.
+    # A LocalCluster closes the nanny of a worker that has not come back
+    # within 'lost-worker-timeout' (15 s): under heavy load a restart after
+    # the killed worker took longer, the cluster was left with one worker,
+    # and the next test waited for a second one in vain.
+    settings = {
+        "distributed.scheduler.allowed-failures": 0,
+        "distributed.deploy.lost-worker-timeout": "600s",
+    }
     with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask.config.set(settings),
         distributed.LocalCluster(
             n_workers=2,
             threads_per_worker=1,
@@ -297,6 +358,15 @@ def test_dask_cluster_plans_the_same_batch(dask_client: Any, table: FoodTable) -
     assert again[0].status is BatchStatus.PLANNED
 
 
+def _loop_ticks(client: Any) -> list[float]:
+    """The health-check intervals (ms) of a LocalCluster's scheduler and nannies.
+
+    Both live in this process (the cluster's), so they are read directly.
+    """
+    servers = [client.cluster.scheduler, *client.cluster.workers.values()]
+    return [s.periodic_callbacks["tick"].callback_time for s in servers]
+
+
 def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> None:
     def state(dask_worker: Any) -> tuple[bool, int, float]:
         # Defined here so Dask sends it by value (workers need not import tests).
@@ -307,27 +377,74 @@ def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> 
         tick = dask_worker.periodic_callbacks["tick"].callback_time
         return profile is not None and profile.is_running(), threads, tick
 
-    # The previous test killed a worker: wait for its nanny's replacement. A
-    # worker that joins during a batch runs the batch's setup before its own
-    # periodic callbacks start, so its profiler is not paused (CI saw it).
+    # The previous test killed a worker: wait for its nanny's replacement.
     dask_client.wait_for_workers(2, timeout=120)
     before = dask_client.run(state)
+    ticks = _loop_ticks(dask_client)
     assert len(before) == 2
     assert all(on and tick < 1000 for on, _, tick in before.values())
+    assert all(tick < 1000 for tick in ticks)
     batch = mealplan.plan_many(
         [person(0), person(1)], executor=dask_client.get_executor()
     )
     assert next(batch).status is BatchStatus.PLANNED
-    # During the batch: no profiler sampling the solves, one HiGHS thread
-    # each, the event loop's health check once a second.
+    assert next(batch).status is BatchStatus.PLANNED
+    # During the batch (the generator is still open): no profiler sampling
+    # the solves, one HiGHS thread each, the event loop's health check once a
+    # second, on the scheduler and the nannies too.
     assert set(dask_client.run(state).values()) == {(False, 1, 1000)}
-    assert [r.status for r in batch] == [BatchStatus.PLANNED]
+    assert set(_loop_ticks(dask_client)) == {1000}
+    # A worker that joins during the batch (its nanny restarts it) is readied
+    # as well: its plugins are set up before its periodic callbacks start,
+    # which once left its profiler running for the rest of the batch.
+    dask_client.restart_workers([next(iter(before))])
+    dask_client.wait_for_workers(2, timeout=120)
+    assert set(dask_client.run(state).values()) == {(False, 1, 1000)}
+    assert list(batch) == []
     # After it: profiler and health check as before (the solver setting
     # stays: a worker's).
     after = dask_client.run(state)
-    assert {a: (on, tick) for a, (on, _, tick) in after.items()} == {
-        a: (on, tick) for a, (on, _, tick) in before.items()
+    assert len(after) == 2
+    assert {(on, tick) for on, _, tick in after.values()} == {
+        (on, tick) for on, _, tick in before.values()
     }
+    assert _loop_ticks(dask_client) == ticks
+
+
+def test_quieting_a_server_covers_callbacks_not_started_yet_and_overlapping_batches() -> (
+    None
+):
+    pytest.importorskip("distributed")
+    from tornado.ioloop import PeriodicCallback
+
+    from mealplan._batch_dask import PROFILER_CALLBACKS, quiet, restore
+
+    def server() -> Any:
+        # A worker joining the cluster: its plugins are set up before its
+        # periodic callbacks start (Worker.start_periodic_callbacks starts
+        # every callback of its table that is not running).
+        names = {"profile": 10, "profile-cycle": 1000, "tick": 20, "heartbeat": 500}
+        callbacks = {n: PeriodicCallback(lambda: None, ms) for n, ms in names.items()}
+        return type(
+            "Joining", (), {"periodic_callbacks": callbacks, "status": "init"}
+        )()
+
+    joining = server()
+    table = dict(joining.periodic_callbacks)
+    quiet(joining, "b1", PROFILER_CALLBACKS)
+    quiet(joining, "b1", PROFILER_CALLBACKS)  # the same batch's setup again
+    quiet(joining, "b2", PROFILER_CALLBACKS)  # an overlapping batch
+    # Out of the table: the worker's own start cannot start them.
+    assert set(joining.periodic_callbacks) == {"tick", "heartbeat"}
+    assert joining.periodic_callbacks["tick"].callback_time == 1000
+    assert joining.periodic_callbacks["heartbeat"].callback_time == 500
+    restore(joining, "b1")
+    restore(joining, "b1")
+    assert set(joining.periodic_callbacks) == {"tick", "heartbeat"}
+    restore(joining, "b2")  # the last batch on it
+    assert joining.periodic_callbacks == table
+    assert joining.periodic_callbacks["tick"].callback_time == 20
+    assert not any(c.is_running() for c in table.values())  # not started: "init"
 
 
 def test_cli_batch_on_a_dask_scheduler(dask_client: Any, tmp_path: Path) -> None:
