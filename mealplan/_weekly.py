@@ -69,6 +69,7 @@ from mealplan._formulation import formulate
 from mealplan._norepeat import is_ruled, repeats
 from mealplan._optimiser import Solution, SolveStatus
 from mealplan._problem import build_problem
+from mealplan._week_caps import windows
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_local import improve_days
 from mealplan._weekly_master import (
@@ -156,7 +157,7 @@ def column_generation(
     mip_gap: float,
 ) -> Solution | None:
     """Improve the seed plan by column generation; None if it cannot start."""
-    days = _day_types(req, targets, table)
+    days = _day_types(req, targets, table, problem)
     if any(p.food_ids != problem.food_ids for p in days.pricing):
         return None  # the day models must share the whole plan's food indices
     master = _master(problem, days)
@@ -216,20 +217,33 @@ def column_generation(
 
 
 def _day_types(
-    req: PlanRequest, targets: NutrientTargets, table: FoodTable
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable, problem: Problem
 ) -> DayTypes:
-    """Group the days by their pins and bans: days alike price the same problem."""
-    signature: dict[str, int] = {}
+    """Group the days by their pins and bans: days alike price the same problem.
+
+    With weekly caps (FDA/EPA fish), a day's pricing charges come from the
+    windows that hold it: over 7 days, days in different windows are
+    different types (the same day problem, priced apart).
+    """
+    spans = windows(req.days) if problem.week_caps else []
+    signature: dict[tuple[str, tuple[int, ...]], int] = {}
     types: list[int] = []
     requests: list[PlanRequest] = []
     for d in range(req.days):
         day_req = _day_request(req, d)
-        key = day_req.model_dump_json(include={"pins", "bans"})
+        pins_bans = day_req.model_dump_json(include={"pins", "bans"})
+        key = (pins_bans, tuple(w for w, span in enumerate(spans) if d in span))
         if key not in signature:
             signature[key] = len(signature)
             requests.append(day_req)
         types.append(signature[key])
-    pricing = [build_problem(r, targets, table) for r in requests]
+    built: dict[str, Problem] = {}
+    pricing = []
+    for r in requests:
+        pins_bans = r.model_dump_json(include={"pins", "bans"})
+        if pins_bans not in built:
+            built[pins_bans] = build_problem(r, targets, table)
+        pricing.append(built[pins_bans])
     return DayTypes(requests, types, pricing)
 
 
@@ -248,6 +262,7 @@ def _master(problem: Problem, days: DayTypes) -> Master:
         variety_keys(problem),
         meal_rule,
         problem.max_days_for,
+        problem.week_caps,
     )
 
 
