@@ -69,7 +69,6 @@ from mealplan._formulation import formulate
 from mealplan._norepeat import is_ruled, repeats
 from mealplan._optimiser import Solution, SolveStatus
 from mealplan._problem import build_problem
-from mealplan._week_caps import windows
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_local import improve_days
 from mealplan._weekly_master import (
@@ -157,7 +156,7 @@ def column_generation(
     mip_gap: float,
 ) -> Solution | None:
     """Improve the seed plan by column generation; None if it cannot start."""
-    days = _day_types(req, targets, table, problem)
+    days = _day_types(req, targets, table)
     if any(p.food_ids != problem.food_ids for p in days.pricing):
         return None  # the day models must share the whole plan's food indices
     master = _master(problem, days)
@@ -217,33 +216,25 @@ def column_generation(
 
 
 def _day_types(
-    req: PlanRequest, targets: NutrientTargets, table: FoodTable, problem: Problem
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable
 ) -> DayTypes:
     """Group the days by their pins and bans: days alike price the same problem.
 
-    With weekly caps (FDA/EPA fish), a day's pricing charges come from the
-    windows that hold it: over 7 days, days in different windows are
-    different types (the same day problem, priced apart).
+    With weekly caps (FDA/EPA fish) over 7 days, days of a type may sit in
+    different windows; they are priced at the least of their charges
+    (:meth:`mealplan._weekly_master.Master.unit_charges`).
     """
-    spans = windows(req.days) if problem.week_caps else []
-    signature: dict[tuple[str, tuple[int, ...]], int] = {}
+    signature: dict[str, int] = {}
     types: list[int] = []
     requests: list[PlanRequest] = []
     for d in range(req.days):
         day_req = _day_request(req, d)
-        pins_bans = day_req.model_dump_json(include={"pins", "bans"})
-        key = (pins_bans, tuple(w for w, span in enumerate(spans) if d in span))
+        key = day_req.model_dump_json(include={"pins", "bans"})
         if key not in signature:
             signature[key] = len(signature)
             requests.append(day_req)
         types.append(signature[key])
-    built: dict[str, Problem] = {}
-    pricing = []
-    for r in requests:
-        pins_bans = r.model_dump_json(include={"pins", "bans"})
-        if pins_bans not in built:
-            built[pins_bans] = build_problem(r, targets, table)
-        pricing.append(built[pins_bans])
+    pricing = [build_problem(r, targets, table) for r in requests]
     return DayTypes(requests, types, pricing)
 
 

@@ -200,20 +200,33 @@ class Master:
             p * float(self.limit.get(k, self.max_days or 0)) for k, p in prices.items()
         )
 
-    def unit_charges(self, duals: np.ndarray, day: int) -> dict[int, float]:
-        """Return food -> charge per unit on ``day`` of the weekly caps' duals.
+    def unit_charges(self, duals: np.ndarray, days: Sequence[int]) -> dict[int, float]:
+        """Return food -> charge per unit of the weekly caps' duals on ``days``.
 
-        Every window holding ``day`` charges its row's price times the food's
-        amount per unit; days in the same windows are charged alike.
+        On a day, every window holding it charges its row's price times the
+        food's amount per unit. Days of one type are priced as one: with the
+        least charge of any of them, so the pricing value is at most each
+        day's own (the Lagrangian bound stays valid, and a round that finds
+        no column below a day's convexity dual still proves the master LP
+        optimal). Plans up to 7 days are one window: every day alike.
         """
-        out: dict[int, float] = {}
-        for (r, w), row in self.week_rows.items():
-            price = _price(duals[row])
-            if price <= 0.0 or day not in self.spans[w]:
-                continue
-            for f, per_unit in self.week[r][0].items():
-                out[f] = out.get(f, 0.0) + price * per_unit
-        return out
+        per_day: list[dict[int, float]] = []
+        for day in days:
+            out: dict[int, float] = {}
+            for (r, w), row in self.week_rows.items():
+                price = _price(duals[row])
+                if price <= 0.0 or day not in self.spans[w]:
+                    continue
+                for f, per_unit in self.week[r][0].items():
+                    out[f] = out.get(f, 0.0) + price * per_unit
+            per_day.append(out)
+        if not per_day:
+            return {}
+        return {
+            f: min(d.get(f, 0.0) for d in per_day)
+            for f in per_day[0]
+            if all(f in d for d in per_day)
+        }
 
     def week_charge(self, duals: np.ndarray) -> float:
         """Return the weekly caps' prices times their limits (Lagrangian term)."""

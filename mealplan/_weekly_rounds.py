@@ -111,7 +111,7 @@ def _price_round(
     added = unproven = 0
     for t, pp in enumerate(days.pricing):
         start = master.best(t, use)
-        unit = master.unit_charges(duals, days.of(t)[0])
+        unit = master.unit_charges(duals, days.of(t))
         priced = (
             None
             if clock.expired
@@ -322,7 +322,9 @@ def stabilised_rounds(
         for t, pp in enumerate(pricing):
             start = master.best(t, use)
             priced = None
-            unit = master.unit_charges(lp.duals, day_types.index(t))
+            unit = master.unit_charges(
+                lp.duals, [d for d, dt in enumerate(day_types) if dt == t]
+            )
             if not deadline.expired:
                 share = (share_exact if exact else 1.0) / (len(pricing) - t)
                 priced = _price(pp, use, deadline, exact, start, share=share, unit=unit)

@@ -146,6 +146,20 @@ def test_seeds_planned_within_their_allowance_keep_every_window(
         assert sum(rotation[d] for d in w) <= limit * (1 + 1e-9)
 
 
+def test_the_master_keeps_every_window_of_a_longer_plan() -> None:
+    """9 days: at most 5 fish days (0-2 and 7-8) keep each window at 3 oz."""
+    master = Master(
+        9, [0] * 9, None, {}, [], week=[DayCapRow("fish", (0,), (1.0,), 3.0)]
+    )
+    master.add(column(0, {(0, 0, 0): 1.0}, 1.0))
+    master.add(column(0, {(0, 0, 1): 1.0}, 2.0))
+    best = integer_master(master, Deadline(30))
+    assert best is not None
+    fish = {d for (d, _, f) in best[1] if f == 0}
+    assert all(len(fish & set(w)) <= 3 for w in windows(9))
+    assert best[0] == pytest.approx(5 * 1 + 4 * 2)
+
+
 def test_the_master_keeps_the_cap_and_prices_fish() -> None:
     """Fish a day costs 1, a day without 2; 3 oz a week of 1 oz days."""
     master = Master(
@@ -163,7 +177,10 @@ def test_the_master_keeps_the_cap_and_prices_fish() -> None:
     assert lp is not None
     assert lp.row_duals is not None
     # Fish saves 1 a day and the cap binds: its price is 1 per oz, on every day.
-    assert master.unit_charges(lp.row_duals, 3)[0] == pytest.approx(1.0, abs=1e-4)
+    assert master.unit_charges(lp.row_duals, [3])[0] == pytest.approx(1.0, abs=1e-4)
+    assert master.unit_charges(lp.row_duals, range(7)) == master.unit_charges(
+        lp.row_duals, [0]
+    )
     assert master.week_charge(lp.row_duals) == pytest.approx(3.0, abs=1e-3)
 
 
@@ -237,3 +254,15 @@ def test_a_callers_table_carries_week_rows(tmp_path: Path) -> None:
     )
     with pytest.raises(FoodTableError, match="life_stages must be empty or"):
         load_life_stage_caps(path)
+
+
+def test_regenerate_keeps_the_week_given_the_kept_days(
+    pregnant_days: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    """Day 2 re-planned beside the kept days 1 and 3 (fish still liked)."""
+    new = mealplan.regenerate(pregnant_days, day=2, foods=foods)
+    assert [d.items for d in new.days if d.day != 2] == [
+        d.items for d in pregnant_days.days if d.day != 2
+    ]
+    assert new.days[1].items != pregnant_days.days[1].items
+    check_week_caps(new, foods)
