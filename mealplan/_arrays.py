@@ -55,6 +55,7 @@ class Block(Enum):
     ONE_FORM = "one_form"
     WHOLE_UNIT = "whole_unit"
     DAY_GROUP_CAP = "day_group_cap"
+    WEEK_GROUP_CAP = "week_group_cap"
 
 
 class GoalKind(Enum):

@@ -66,6 +66,7 @@ from mealplan._problem import (
     ConstraintGroup,
 )
 from mealplan._structure_blocks import STRUCTURE_BLOCKS
+from mealplan._week_caps import week_caps
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -410,6 +411,9 @@ def objective(b: ModelBuilder) -> None:
     if p.use_cost and b.need_y:
         charge = np.array([p.use_cost.get(i, 0.0) for i in range(len(p.food_ids))])
         b.add_cost(b.y, charge[f])
+    if p.unit_cost:
+        per_unit = np.array([p.unit_cost.get(i, 0.0) for i in range(len(p.food_ids))])
+        b.add_cost(b.v, per_unit[f])
     for (group, _), col in b.slacks.items():
         rhs = next((r.value for r in p.bounds if r.group == group), 1.0)
         b.add_cost([col], SHORTFALL_WEIGHT / max(rhs, 1e-6))
@@ -490,6 +494,7 @@ BLOCKS: list[Callable[[ModelBuilder], None]] = [
     no_repeats,
     differ,
     life_stage_day_caps,
+    week_caps,
     objective,
     *STRUCTURE_BLOCKS,
     cut_rows,

@@ -3,12 +3,19 @@
 The caps live in ``foods/life_stage_caps.csv``, one row per cap with the
 ages it applies to (``min_age <= age < max_age``), its scope, the foods it
 selects, the amount in the unit its source states, the published source and
-the reasoning:
+the reasoning, and optionally ``life_stages`` (a last column a caller's
+table may leave out): ``pregnancy``, ``lactation`` or both joined by ``;``,
+for a cap that holds only in those life stages (empty: at every stage of
+those ages):
 
 - ``item``: at most ``amount`` of one item (a food at one meal; a food is
   eaten at one meal of a day, so this is also that food's day total);
 - ``day``: at most ``amount`` a day in all, summed over every food the row
   selects (the 4 fl oz of juice a day at ages 1-3 is over all juices);
+- ``week``: at most ``amount`` in every 7 consecutive days of a plan (a plan
+  of fewer days: its whole length), summed over the selected foods
+  (FDA/EPA's fish advice is a weekly amount); a 1-day plan has no such rows
+  (:mod:`mealplan._week_caps`);
 - ``pattern``: the day's food-pattern target of a group (the default
   objective's servings, :data:`mealplan._problem.PATTERN_SERVINGS_2000`
   scaled by energy) is at most ``amount`` servings (``unit`` ``servings``,
@@ -63,9 +70,11 @@ if TYPE_CHECKING:
 __all__ = [
     "LIFE_STAGE_CAPS_FILE",
     "LIFE_STAGE_CAP_COLUMNS",
+    "LIFE_STAGE_CAP_OPTIONAL",
     "MAX_LIFE_STAGE_CAPS",
     "UNIT_GRAMS",
     "UNIT_ML",
+    "UNIT_WORDS",
     "DayCapRow",
     "LifeStageCap",
     "caps_for",
@@ -94,6 +103,11 @@ LIFE_STAGE_CAP_COLUMNS = (
     "source",
     "reasoning",
 )
+"""The columns every caps table has, in this order."""
+LIFE_STAGE_CAP_OPTIONAL = ("life_stages",)
+"""A last column a table may add: the life stages a cap is limited to."""
+LIFE_STAGES = frozenset({"pregnancy", "lactation"})
+"""The values of ``life_stages``."""
 
 UNIT_GRAMS = {"g": 1.0, "oz": 28.349523125}
 """Weight units: grams per unit (avoirdupois ounce)."""
@@ -167,7 +181,8 @@ class LifeStageCap:
     min_age: float
     max_age: float
     scope: str
-    """``item`` (one item) or ``day`` (summed over the day)."""
+    """``item`` (one item), ``day`` (summed over the day), ``week`` (summed
+    over every 7 consecutive days) or ``pattern``."""
     selectors: tuple[tuple[str, frozenset[str]], ...]
     """(kind, values) pairs; a food any of them picks is selected."""
     amount: float
@@ -182,6 +197,19 @@ class LifeStageCap:
 
     exclude: tuple[tuple[str, frozenset[str]], ...] = ()
     """(kind, values) pairs of the ``!`` parts; a food any of them picks is left out."""
+    life_stages: frozenset[str] = frozenset()
+    """``pregnancy``/``lactation``: the cap holds only then (empty: always)."""
+
+    def holds_for(self, person: Person) -> bool:
+        """Whether the cap holds for ``person`` (age, and life stage if limited)."""
+        if not self.applies(person.age):
+            return False
+        if not self.life_stages:
+            return True
+        return bool(
+            ("pregnancy" in self.life_stages and person.pregnancy)
+            or ("lactation" in self.life_stages and person.lactation)
+        )
 
     def selects(
         self,
@@ -220,6 +248,8 @@ class DayCapRow:
     per_unit: tuple[float, ...]
     """The cap's unit per variable unit of each food (same order)."""
     limit: float
+    unit: str = ""
+    """The cap's unit (``oz``, ``fl_oz``...), for notes."""
 
 
 def portion_ml(description: str) -> float | None:
@@ -266,8 +296,15 @@ def _text_rows(file: Path) -> list[dict[str, str]]:
     try:
         with file.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != LIFE_STAGE_CAP_COLUMNS:
-                what = f"the header must be {','.join(LIFE_STAGE_CAP_COLUMNS)}; fix it."
+            header = tuple(reader.fieldnames or ())
+            if header not in (
+                LIFE_STAGE_CAP_COLUMNS,
+                LIFE_STAGE_CAP_COLUMNS + LIFE_STAGE_CAP_OPTIONAL,
+            ):
+                what = (
+                    f"the header must be {','.join(LIFE_STAGE_CAP_COLUMNS)} "
+                    f"(optionally ,{','.join(LIFE_STAGE_CAP_OPTIONAL)}); fix it."
+                )
                 raise _bad(file, None, what)
             rows = []
             for row_no, row in enumerate(reader, start=1):
@@ -279,7 +316,7 @@ def _text_rows(file: Path) -> list[dict[str, str]]:
                     raise _bad(file, row_no, what)
                 if None in row or None in row.values():
                     what = (
-                        f"expected {len(LIFE_STAGE_CAP_COLUMNS)} fields, as the "
+                        f"expected {len(header)} fields, as the "
                         "header (quote a field that holds a comma); fix the row."
                     )
                     raise _bad(file, row_no, what)
@@ -364,11 +401,11 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 )
                 raise _bad(file, row_no, what)
             selectors = [("pattern", frozenset({group}))]
-        elif row["scope"] not in ("item", "day") or (
+        elif row["scope"] not in ("item", "day", "week") or (
             unit not in UNIT_GRAMS and unit not in UNIT_ML
         ):
             msg = (
-                f"{file.name} row {row_no}: scope must be item or day and unit "
+                f"{file.name} row {row_no}: scope must be item, day or week and unit "
                 f"one of {', '.join([*UNIT_GRAMS, *UNIT_ML])} (got "
                 f"{row['scope']!r}, {unit!r})."
             )
@@ -393,6 +430,15 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 "out, use an exclusion or a safety rule, not a cap of 0)."
             )
             raise _bad(file, row_no, what)
+        stages = frozenset(
+            s.strip() for s in row.get("life_stages", "").split(";") if s.strip()
+        )
+        if stages - LIFE_STAGES:
+            what = (
+                f"life_stages must be empty or {', '.join(sorted(LIFE_STAGES))} "
+                f"joined by ';' (got {row['life_stages']!r})."
+            )
+            raise _bad(file, row_no, what)
         caps.append(
             LifeStageCap(
                 cap_id,
@@ -406,6 +452,7 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 row["source"],
                 row["reasoning"],
                 tuple(exclude),
+                stages,
             )
         )
     return tuple(caps)
@@ -441,7 +488,7 @@ def caps_for(
     if person is None:
         return ()
     every = load_life_stage_caps() if caps is None else caps
-    return tuple(c for c in every if c.applies(person.age))
+    return tuple(c for c in every if c.holds_for(person))
 
 
 def pattern_ceiling(
@@ -460,7 +507,7 @@ def pattern_ceiling(
     return out
 
 
-_UNIT_WORDS = {
+UNIT_WORDS = {
     "g": "g",
     "oz": "oz",
     "ml": "mL",
@@ -479,7 +526,7 @@ def life_stage_cap_notes(
     if not caps:
         return []
     words = ", ".join(
-        f"{c.cap_id} {c.amount:g} {_UNIT_WORDS[c.unit]}"
+        f"{c.cap_id} {c.amount:g} {UNIT_WORDS[c.unit]}"
         + (" a day" if c.scope == "day" else " a serving")
         for c in caps
     )
@@ -543,11 +590,12 @@ def day_cap_rows(
     candidates: Sequence[str],
     unit_grams: NDArray[np.float64],
     person: Person | None,
+    scope: str = "day",
 ) -> tuple[DayCapRow, ...]:
-    """Return the whole-day caps that hold for ``person``, on the candidates."""
+    """Return the whole-day caps (or ``scope`` ``week``: the weekly ones) on the candidates."""
     rows = []
     for cap in caps_for(person, table.life_stage_caps):
-        if cap.scope != "day":
+        if cap.scope != scope:
             continue
         hits = _hits(cap, table, candidates)
         if not hits:
@@ -557,7 +605,7 @@ def day_cap_rows(
             * float(unit_grams[k])
             for k in hits
         )
-        rows.append(DayCapRow(cap.cap_id, tuple(hits), per_unit, cap.amount))
+        rows.append(DayCapRow(cap.cap_id, tuple(hits), per_unit, cap.amount, cap.unit))
     return tuple(rows)
 
 

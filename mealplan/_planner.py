@@ -95,6 +95,7 @@ from mealplan._supplements import (
     with_supplements,
 )
 from mealplan._targets import apply_overrides, targets_for
+from mealplan._week_caps import allowance, day_amounts, week_cap_notes, week_limits
 from mealplan._weekly import applies, column_generation
 from mealplan._weekly_seed import NoRotation, rotation_seed, variety_keys
 
@@ -380,6 +381,9 @@ def _day_by_day(
     # The variety rule's keys (bases under the meal structure), a sole
     # source's wider limit, no rule for a supplement.
     keys = variety_keys(req, table, wider)
+    # Weekly caps (FDA/EPA fish): each day gets what its windows have left.
+    limits = week_limits(req, table)
+    planned: dict[tuple[str, int], float] = {}
     # Most of the time limit: this is the dependable source of a first plan;
     # the whole-plan MILP mostly tightens the bound on it.
     budget = deadline.sub(0.6)
@@ -428,6 +432,7 @@ def _day_by_day(
             must_differ=tuple(
                 ((0, meal), tuple(fids)) for meal, fids in previous.items()
             ),
+            week_allowance=allowance(limits, planned, d, req.days),
         )
         problem = build_problem(day_req, targets, table, restrictions=extra)
         # A fair share per remaining day (half as much again, as early days are
@@ -465,6 +470,10 @@ def _day_by_day(
                 previous.setdefault(meal.name, []).append(problem.food_ids[f])
         for b in {keys.key(problem.food_ids[f]) for _, _, f in solution.units}:
             days_used[b] = days_used.get(b, 0) + 1
+        for (cap_id, _), amount in day_amounts(
+            problem.week_caps, solution.units
+        ).items():
+            planned[cap_id, d] = amount
     # The day model's food indices are the whole plan's: same filters, same table.
     return start
 
@@ -769,6 +778,7 @@ def _notes(
         )
     if req.portion_limits:
         notes.extend(life_stage_cap_notes(req.person, caps))
+    notes.extend(week_cap_notes(problem))
     return notes
 
 
@@ -1494,6 +1504,12 @@ def _conflict(
         "portion_limits": (
             "realistic portion caps per food",
             "Set portion_limits to false to allow larger amounts.",
+        ),
+        "weekly_caps": (
+            "the FDA/EPA weekly fish limit for the life stage "
+            "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
+            "Include or pin less fish, or plan fewer days: the weekly fish "
+            "limit is a safety rule and is never lifted.",
         ),
     }
     if group == "budget":

@@ -189,6 +189,9 @@ class GroupKind(Enum):
     # Meal structure (structure:<meal>, structure:one_form...): a realism
     # default, so the deletion filter tries it first.
     STRUCTURE = -1
+    # Weekly life-stage caps (FDA/EPA fish advice, mealplan._week_caps): a
+    # safety rule, tried after the user's own choices.
+    WEEKLY_CAPS = 16
 
 
 _FILTER_KINDS = frozenset(
@@ -224,6 +227,7 @@ _WORDS = {
     GroupKind.ALLERGIES: "the allergies",
     GroupKind.DIET: "the diet",
     GroupKind.STRUCTURE: "the meal structure rules",
+    GroupKind.WEEKLY_CAPS: "the weekly fish limit for the life stage (FDA/EPA advice)",
 }
 
 
@@ -325,6 +329,9 @@ class Restrictions:
     wider_days: tuple[tuple[str, int], ...] = ()
     """(food id, days): a food allowed on more days than ``max_days_per_food``
     (the sole source of a need, :mod:`mealplan._sources`); the rest keep it."""
+    week_allowance: tuple[tuple[str, float], ...] = ()
+    """(cap_id, amount): a day planned alone (the weekly seeds) holds at most
+    what its windows have left of each weekly cap (:mod:`mealplan._week_caps`)."""
 
 
 @dataclass(frozen=True)
@@ -466,6 +473,12 @@ class Problem:
     day_caps: tuple[DayCapRow, ...] = ()
     """Whole-day caps over groups of foods (children's juice, milk...:
     :mod:`mealplan._life_stage_caps`), each day."""
+    week_caps: tuple[DayCapRow, ...] = ()
+    """Weekly caps (FDA/EPA fish advice: :mod:`mealplan._week_caps`), in every
+    7 consecutive days (a shorter plan: all of it); ``limit`` is per window."""
+    unit_cost: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Extra objective charge per unit of a food's variable (column
+    generation prices the weekly caps with it)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -667,6 +680,7 @@ def build_problem(
         child = np.floor(child * (1 + 1e-9) + 1e-9) if integer else child
         max_units = np.minimum(max_units, child)
         day_caps = day_cap_rows(table, candidates, unit_grams, request.person)
+    week_caps = _week_rows(request, table, candidates, unit_grams, extra, impose)
     min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
     pills = supplement[rows] if len(rows) else np.zeros(0, dtype=bool)
     if pills.any():
@@ -878,10 +892,35 @@ def build_problem(
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         day_caps=day_caps,
+        week_caps=week_caps,
         main_meal_protein_g=main_meal_protein_g(
             request.person.age if request.person is not None else None
         ),
     )
+
+
+def _week_rows(
+    request: PlanRequest,
+    table: FoodTable,
+    candidates: list[str],
+    unit_grams: NDArray[np.float64],
+    extra: Restrictions,
+    impose: Callable[[GroupKind], bool],
+) -> tuple[DayCapRow, ...]:
+    """Return the weekly caps of a multi-day plan, or a seed day's allowance.
+
+    A 1-day request has none (its per-day caps hold), unless it is a day of
+    a longer plan planned alone (``extra.week_allowance``).
+    """
+    if request.person is None or (request.days < 2 and not extra.week_allowance):
+        return ()
+    rows = day_cap_rows(table, candidates, unit_grams, request.person, scope="week")
+    if not rows or not impose(GroupKind.WEEKLY_CAPS):
+        return ()
+    if request.days < 2:
+        left = dict(extra.week_allowance)
+        rows = tuple(replace(r, limit=left[r.cap_id]) for r in rows if r.cap_id in left)
+    return rows
 
 
 SUPPLEMENT_CHARGE = 0.2

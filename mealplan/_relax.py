@@ -933,6 +933,11 @@ def relax_group(ctx: Context, group: str) -> Found:
         return Found(
             note="Allergies are never relaxed by the advice; check them with your doctor."
         )
+    if group == "weekly_caps":
+        return Found(
+            note="The weekly fish limit (FDA/EPA advice for the life stage) is a "
+            "safety rule the advice never lifts; include less fish or fewer days."
+        )
     side, _, nutrient = group.partition(":")
     if side in ("min", "max") and nutrient in ctx.targets:
         return (

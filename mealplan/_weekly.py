@@ -218,7 +218,12 @@ def column_generation(
 def _day_types(
     req: PlanRequest, targets: NutrientTargets, table: FoodTable
 ) -> DayTypes:
-    """Group the days by their pins and bans: days alike price the same problem."""
+    """Group the days by their pins and bans: days alike price the same problem.
+
+    With weekly caps (FDA/EPA fish) over 7 days, days of a type may sit in
+    different windows; they are priced at the least of their charges
+    (:meth:`mealplan._weekly_master.Master.unit_charges`).
+    """
     signature: dict[str, int] = {}
     types: list[int] = []
     requests: list[PlanRequest] = []
@@ -248,6 +253,7 @@ def _master(problem: Problem, days: DayTypes) -> Master:
         variety_keys(problem),
         meal_rule,
         problem.max_days_for,
+        problem.week_caps,
     )
 
 

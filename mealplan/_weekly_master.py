@@ -2,9 +2,11 @@
 
 One variable per usable (day, day-plan), one convexity row per day, a
 variety row per key (a food, or under the meal structure a base) that the
-pool has on more days than ``max_days_per_food``, and the no-repeat rows per
-meal content on consecutive days. Solved as an LP for the duals that price
-the days, and as a MILP for an incumbent.
+pool has on more days than ``max_days_per_food``, the no-repeat rows per
+meal content on consecutive days, and a row per weekly cap and window (FDA/EPA
+fish: every 7 consecutive days hold at most the cap's amount, summed over the
+day-plans' amounts; :mod:`mealplan._week_caps`). Solved as an LP for the
+duals that price the days, and as a MILP for an incumbent.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from mealplan._arrays import Model
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
+from mealplan._week_caps import windows
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
+    from mealplan._life_stage_caps import DayCapRow
     from mealplan._problem import Problem
 
 __all__ = [
@@ -50,6 +54,8 @@ class Column:
     meals: dict[int, frozenset[int]] = field(default_factory=dict)
     keys: frozenset[int] = frozenset()
     """The variety rule's keys this day-plan uses (foods, or bases)."""
+    amounts: dict[int, float] = field(default_factory=dict)
+    """Weekly cap (its index in ``Master.week``) -> this day-plan's amount."""
 
 
 def variety_keys(problem: Problem) -> dict[int, int]:
@@ -111,8 +117,15 @@ class Master:
         variety_key: dict[int, int],
         meal_rule: list[int],
         wider: Mapping[int, int] | None = None,
+        week: Sequence[DayCapRow] = (),
     ) -> None:
         self.days = days
+        # Weekly caps: (food -> amount per unit, limit) each, over windows.
+        self.week = [
+            (dict(zip(r.foods, r.per_unit, strict=True)), r.limit) for r in week
+        ]
+        self.spans = windows(days) if self.week else []
+        self.week_rows: dict[tuple[int, int], int] = {}
         self.day_types = day_types
         self.max_days = max_days
         self.variety_key = variety_key
@@ -136,6 +149,10 @@ class Master:
         column.keys = frozenset(
             self.variety_key[f] for f in column.foods if f in self.variety_key
         )
+        for r, (weight, _) in enumerate(self.week):
+            amount = sum(weight.get(f, 0.0) * u for _, f, u in column.plan)
+            if amount > 0:
+                column.amounts[r] = amount
         self.columns.append(column)
         return True
 
@@ -183,6 +200,41 @@ class Master:
             p * float(self.limit.get(k, self.max_days or 0)) for k, p in prices.items()
         )
 
+    def unit_charges(self, duals: np.ndarray, days: Sequence[int]) -> dict[int, float]:
+        """Return food -> charge per unit of the weekly caps' duals on ``days``.
+
+        On a day, every window holding it charges its row's price times the
+        food's amount per unit. Days of one type are priced as one: with the
+        least charge of any of them, so the pricing value is at most each
+        day's own (the Lagrangian bound stays valid, and a round that finds
+        no column below a day's convexity dual still proves the master LP
+        optimal). Plans up to 7 days are one window: every day alike.
+        """
+        per_day: list[dict[int, float]] = []
+        for day in days:
+            out: dict[int, float] = {}
+            for (r, w), row in self.week_rows.items():
+                price = _price(duals[row])
+                if price <= 0.0 or day not in self.spans[w]:
+                    continue
+                for f, per_unit in self.week[r][0].items():
+                    out[f] = out.get(f, 0.0) + price * per_unit
+            per_day.append(out)
+        if not per_day:
+            return {}
+        return {
+            f: min(d.get(f, 0.0) for d in per_day)
+            for f in per_day[0]
+            if all(f in d for d in per_day)
+        }
+
+    def week_charge(self, duals: np.ndarray) -> float:
+        """Return the weekly caps' prices times their limits (Lagrangian term)."""
+        return sum(
+            _price(duals[row]) * self.week[r][1]
+            for (r, _), row in self.week_rows.items()
+        )
+
     def model(self, *, integer: bool) -> tuple[Model, list[tuple[int, int]]]:
         """Return the master (one variable per usable (day, column)) and its index."""
         var: list[tuple[int, int]] = [
@@ -200,9 +252,14 @@ class Master:
         for j, (d, _) in enumerate(var):
             by_day.setdefault(d, []).append(j)
 
-        def row(members: list[int], lo: float, hi: float) -> None:
+        vals: list[np.ndarray] = []
+
+        def row(
+            members: list[int], lo: float, hi: float, values: list[float] | None = None
+        ) -> None:
             rows.append(np.full(len(members), len(lower)))
             cols.append(np.array(members, dtype=np.int64))
+            vals.append(np.ones(len(members)) if values is None else np.array(values))
             lower.append(lo)
             upper.append(hi)
 
@@ -230,10 +287,24 @@ class Master:
                 for content, members in by_content.items():
                     if content and {var[j][0] for j in members} == {d, d + 1}:
                         row(members, -math.inf, 1.0)
+        self.week_rows = {}
+        for cap, (_, most) in enumerate(self.week):
+            for w, span in enumerate(self.spans):
+                members = [
+                    j
+                    for j, (d, c) in enumerate(var)
+                    if d in span and cap in self.columns[c].amounts
+                ]
+                if members:
+                    self.week_rows[cap, w] = len(lower)
+                    amounts = [self.columns[var[j][1]].amounts[cap] for j in members]
+                    # Relative slack, as the whole-plan rows: a cap met exactly.
+                    row(members, -math.inf, most * (1 + 1e-9), amounts)
         r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         c_ = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        v = np.concatenate(vals) if vals else np.zeros(0)
         order = np.lexsort((c_, r))
-        r, c_ = r[order], c_[order]
+        r, c_, v = r[order], c_[order], v[order]
         indptr = np.zeros(len(lower) + 1, dtype=np.int32)
         np.cumsum(np.bincount(r, minlength=len(lower)), out=indptr[1:])
         model = Model(
@@ -244,7 +315,7 @@ class Master:
             integrality=np.full(n, integer),
             indptr=indptr,
             indices=c_.astype(np.int32),
-            data=np.ones(len(c_)),
+            data=v,
             row_lower=np.array(lower),
             row_upper=np.array(upper),
             row_block=(),

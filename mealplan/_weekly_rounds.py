@@ -103,17 +103,19 @@ def _price_round(
     n = len(days.types)
     conv = duals[:n]
     use = master.charges(duals)
-    # The Lagrangian bound with the variety rows' duals and none on the
-    # no-repeat rows (pricing leaves those out): every day at its pricing
-    # bound, less the charges times the days each key may have.
-    bound: float | None = -master.slack_charge(duals)
+    # The Lagrangian bound with the variety rows' and weekly caps' duals and
+    # none on the no-repeat rows (pricing leaves those out): every day at its
+    # pricing bound, less the charges times the days each key may have and
+    # the caps' prices times their limits.
+    bound: float | None = -master.slack_charge(duals) - master.week_charge(duals)
     added = unproven = 0
     for t, pp in enumerate(days.pricing):
         start = master.best(t, use)
+        unit = master.unit_charges(duals, days.of(t))
         priced = (
             None
             if clock.expired
-            else _price(pp, use, clock, exact, start, allowance, share)
+            else _price(pp, use, clock, exact, start, allowance, share, unit)
         )
         if priced is None:
             return _Priced(added, unproven, None)
@@ -131,7 +133,7 @@ def _price_round(
             bound += lower * len(own)
         if any(value - conv[d] < -_RC_TOL for d in own):
             # The day-plan's own cost: its pricing value less the charges.
-            cost = value - sum(use.get(f, 0.0) for f in {f for _, _, f in units})
+            cost = _own_cost(value, units, use, unit)
             added += master.add(column(t, units, cost))
     return _Priced(added, unproven, bound)
 
@@ -311,15 +313,21 @@ def stabilised_rounds(
             for k in {*centre, *duals}
         }
         use = master.food_charges(prices)
-        lagrangian: float | None = -master.limit_charge(prices)
+        # Weekly caps (FDA/EPA fish) at the master's own duals, unsmoothed.
+        lagrangian: float | None = -master.limit_charge(prices) - master.week_charge(
+            lp.duals
+        )
         estimate: float | None = lagrangian
         added = improving = 0
         for t, pp in enumerate(pricing):
             start = master.best(t, use)
             priced = None
+            unit = master.unit_charges(
+                lp.duals, [d for d, dt in enumerate(day_types) if dt == t]
+            )
             if not deadline.expired:
                 share = (share_exact if exact else 1.0) / (len(pricing) - t)
-                priced = _price(pp, use, deadline, exact, start, share=share)
+                priced = _price(pp, use, deadline, exact, start, share=share, unit=unit)
             if priced is None:
                 lagrangian = estimate = None
                 break
@@ -329,12 +337,16 @@ def stabilised_rounds(
             lagrangian += count[t] * lower
             estimate += count[t] * value
             foods = {f for _, _, f in units}
-            cost = value - sum(use.get(f, 0.0) for f in foods)
+            cost = _own_cost(value, units, use, unit)
             # Improving at the master's own duals (not the smoothed ones).
-            reduced = cost + sum(
-                duals.get(master.variety_key[f], 0.0)
-                for f in foods
-                if f in master.variety_key
+            reduced = (
+                cost
+                + sum(
+                    duals.get(master.variety_key[f], 0.0)
+                    for f in foods
+                    if f in master.variety_key
+                )
+                + sum(unit.get(f, 0.0) * u for (_, _, f), u in units.items())
             )
             own = [d for d in range(days) if day_types[d] == t]
             improving += any(reduced - conv[d] < -_RC_TOL for d in own)
@@ -414,6 +426,20 @@ def evaluate(problem: Problem, units: dict[Key, float]) -> float:
     return cost
 
 
+def _own_cost(
+    value: float,
+    units: dict[Key, float],
+    use: dict[int, float],
+    unit: dict[int, float],
+) -> float:
+    """Return a priced day-plan's own cost: its value less every charge."""
+    return (
+        value
+        - sum(use.get(f, 0.0) for f in {f for _, _, f in units})
+        - sum(unit.get(f, 0.0) * u for (_, _, f), u in units.items())
+    )
+
+
 def _price(
     problem: Problem,
     use: dict[int, float],
@@ -422,6 +448,7 @@ def _price(
     start: dict[Key, float] | None = None,
     abs_gap: float = 0.0,
     share: float = 0.5,
+    unit: dict[int, float] | None = None,
 ) -> tuple[dict[Key, float], float, float] | None:
     """Solve a pricing day with per-use charges: (plan, value, proven lower bound).
 
@@ -434,7 +461,10 @@ def _price(
     and its root bound is already within 0.01 % of the day's optimum.
     """
     priced = dataclasses.replace(
-        problem, use_cost=MappingProxyType({f: w for f, w in use.items() if w > 0})
+        problem,
+        use_cost=MappingProxyType({f: w for f, w in use.items() if w > 0}),
+        # The weekly caps' duals: a charge per unit of each capped food.
+        unit_cost=MappingProxyType({f: w for f, w in (unit or {}).items() if w > 0}),
     )
     limit = Deadline(deadline.limit(share=share))
     if not exact:

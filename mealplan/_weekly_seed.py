@@ -44,6 +44,7 @@ from mealplan._norepeat import is_ruled
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._problem import Restrictions, build_problem, default_max_days
 from mealplan._supplements import SUPPLEMENT_CATEGORY
+from mealplan._week_caps import day_amounts, rotation_allowance, week_limits
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -275,6 +276,10 @@ def _rotation(
     even with every key allowed.
     """
     k = len(uses)
+    days = sum(uses)
+    # Weekly caps (FDA/EPA fish): each day-plan within what earlier ones left.
+    limits = week_limits(day_req.model_copy(update={"days": days}), table)
+    amounts: list[dict[str, float]] = []
     used: dict[str, int] = {}
     plans: list[dict[tuple[int, int], float]] = []
     meals_of: list[dict[str, tuple[str, ...]]] = []
@@ -286,6 +291,7 @@ def _rotation(
         previous = meals_of[-1] if meals_of else {}
         must_differ = tuple(((0, meal), fids) for meal, fids in previous.items())
         share = min(max(budget.left() / (k - i), 0.2), deadline.left())
+        week = rotation_allowance(limits, amounts, k, days)
         problem = build_problem(
             day_req,
             targets,
@@ -298,6 +304,7 @@ def _rotation(
                     if fid not in pinned
                 ),
                 must_differ=must_differ,
+                week_allowance=week,
             ),
         )
         # Each plan a fair share of the seed's time; only a feasible, decent
@@ -321,6 +328,7 @@ def _rotation(
                         if fid not in pinned
                     ),
                     must_differ=must_differ,
+                    week_allowance=week,
                 ),
             )
             share = min(max(budget.left() / (k - i), 0.2), deadline.left())
@@ -340,6 +348,12 @@ def _rotation(
             if is_ruled(problem.meals[m]):
                 meals.setdefault(problem.meals[m].name, []).append(problem.food_ids[f])
         plans.append(plan)
+        amounts.append(
+            {
+                c: a
+                for (c, _), a in day_amounts(problem.week_caps, solution.units).items()
+            }
+        )
         meals_of.append({name: tuple(sorted(f)) for name, f in meals.items()})
         for b in {keys.key(problem.food_ids[f]) for _, f in plan}:
             used[b] = used.get(b, 0) + uses[i]

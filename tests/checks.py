@@ -467,6 +467,7 @@ def check_plan(
         check_structure(_foods_only(plan), table)
     if req.portion_limits:
         check_life_stage_caps(_foods_only(plan), table)
+    check_week_caps(_foods_only(plan), table)
 
 
 LIFE_STAGE_CAPS_CSV = (
@@ -537,6 +538,7 @@ def table_cap_rows(table: FoodTable) -> list[dict[str, str]]:
             "no_volume_grams": ""
             if c.no_volume_grams is None
             else str(c.no_volume_grams),
+            "life_stages": ";".join(sorted(c.life_stages)),
         }
         for c in caps
     ]
@@ -646,6 +648,62 @@ def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
                     sum(amounts),
                     limit,
                 )
+
+
+def week_cap_rows(plan: MealPlan, table: FoodTable) -> list[dict[str, str]]:
+    """The weekly caps rows (scope week) that hold for the plan's person.
+
+    Age picks the rows (min_age <= age < max_age); a row whose life_stages
+    names pregnancy or lactation holds only when the person is so.
+    """
+    person = plan.request.person
+    if person is None:
+        return []
+    out = []
+    for r in table_cap_rows(table):
+        if r["scope"] != "week":
+            continue
+        if not float(r["min_age"]) <= person.age < float(r["max_age"]):
+            continue
+        stages = {s for s in (r.get("life_stages") or "").split(";") if s}
+        if stages and not (
+            ("pregnancy" in stages and person.pregnancy)
+            or ("lactation" in stages and person.lactation)
+        ):
+            continue
+        out.append(r)
+    return out
+
+
+def check_week_caps(plan: MealPlan, table: FoodTable) -> None:
+    """Assert the weekly caps (FDA/EPA fish) over every 7 consecutive days.
+
+    Recomputed from the plan's items and the caps table alone: a plan of 2-7
+    days is one window of all its days, a longer one every run of 7
+    consecutive days; a 1-day plan has no weekly cap (its day caps hold).
+    """
+    days = plan.days
+    if len(days) < 2:
+        return
+    per_day: dict[str, list[float]] = {}
+    for row in week_cap_rows(plan, table):
+        per_day[row["cap_id"]] = [
+            sum(
+                cap_amount(row, i, table)
+                for i in day.items
+                if cap_selects(row, i.food_id, table)
+            )
+            for day in days
+        ]
+        span = min(7, len(days))
+        for start in range(len(days) - span + 1):
+            total = sum(per_day[row["cap_id"]][start : start + span])
+            assert total <= float(row["amount"]) * (1 + 1e-6), (
+                row["cap_id"],
+                f"days {start + 1}-{start + span}",
+                total,
+                row["amount"],
+            )
 
 
 def assert_irreducible(

@@ -87,7 +87,10 @@ def test_a_plan_keeps_the_callers_caps(tmp_path: Path) -> None:
     [
         ("", "no rows"),
         ("x,1,4,item,colour:red,1,cup,,src,r\n", "selector"),
-        ("x,1,4,week,category:fruits,1,cup,,src,r\n", "scope must be item or day"),
+        (
+            "x,1,4,month,category:fruits,1,cup,,src,r\n",
+            "scope must be item, day or week",
+        ),
         ("x,1,4,item,category:fruits,1,pint,,src,r\n", "unit"),
         ("x,4,1,item,category:fruits,1,cup,,src,r\n", "min_age must be below max_age"),
         ("x,1,4,item,category:fruits,0,cup,,src,r\n", "above 0"),
