@@ -38,16 +38,20 @@ from panel_default import PEOPLE  # noqa: E402
 import mealplan  # noqa: E402
 
 
-def added(person: dict[str, Any]) -> dict[str, float]:
-    """Nutrient column -> minimum that ``full`` plans and ``rda`` does not."""
+def added(person: dict[str, Any], than: str = "rda") -> dict[str, float]:
+    """Nutrient column -> minimum that ``full`` plans and ``than`` does not."""
     who = mealplan.Person(**person)
-    rda = {b.nutrient: b.minimum for b in mealplan.targets_for(who, panel="rda").bounds}
+    rda = {b.nutrient: b.minimum for b in mealplan.targets_for(who, panel=than).bounds}
     full = mealplan.targets_for(who, panel="full").bounds
     return {
         b.nutrient: b.minimum
         for b in full
         if b.minimum is not None and rda.get(b.nutrient) is None
     }
+
+
+def _load() -> tuple[float, ...]:
+    return tuple(round(x, 1) for x in os.getloadavg())
 
 
 def named(
@@ -67,7 +71,8 @@ def timed(body: dict[str, Any]) -> tuple[float, float, str]:
     cpu, wall = time.process_time(), time.perf_counter()
     try:
         plan = mealplan.plan(body)
-        what = f"{plan.status.value} gap {plan.gap}"
+        gap = "-" if plan.gap is None else f"{plan.gap:.3f}"
+        what = f"{plan.status.value}, gap {gap}"
     except mealplan.MealPlanError as exc:
         what = type(exc).__name__
     return time.process_time() - cpu, time.perf_counter() - wall, what
@@ -94,16 +99,17 @@ def main() -> None:
         lines.append(line)
 
     mealplan.plan({"person": {"age": 30, "sex": "female"}})  # warm caches
-    add(f"load before: {os.getloadavg()}")
+    add(f"load before: {_load()}")
     add("")
-    add("| request | variant | CPU s | wall s | result | CPU / rda |")
+    add("| request | variant | CPU s | wall s | result | CPU / first variant |")
     add("|---|---|---|---|---|---|")
     for name, request in people:
         extra = added(request["person"])
         base = {**request, "time_limit": args.limit}
         runs: list[tuple[str, dict[str, Any]]] = [("rda", {**base, "panel": "rda"})]
         if args.variants:
-            runs = [(v, named(v, base, extra)) for v in args.variants.split(",")]
+            every = added(request["person"], "limits")
+            runs = [(v, named(v, base, every)) for v in args.variants.split(",")]
         elif "add" in args.ways:
             runs += [
                 (f"rda + {n}", {**base, "panel": "rda", "bounds": {n: {"minimum": v}}})
@@ -127,7 +133,7 @@ def main() -> None:
                 f"| {name} | {label} | {cpu:.2f} | {wall:.2f} | {what} | {cpu / ref:.1f} |"
             )
     add("")
-    add(f"load after: {os.getloadavg()}")
+    add(f"load after: {_load()}")
     if args.out:
         args.out.write_text("\n".join(lines) + "\n")
 
