@@ -44,7 +44,8 @@ def test_the_problem_knows_its_dishes() -> None:
 def test_the_single_foods_support_holds_no_dish() -> None:
     _, problem = _problem(_WOMAN_35, dishes=True)
     backend = optimiser.make_backend("highs")
-    singles = _single_food_support(problem, None, backend, Deadline(300.0))
+    singles, bound = _single_food_support(problem, None, backend, Deadline(300.0))
+    assert bound is not None
     assert singles
     assert not singles & problem.dishes
 
