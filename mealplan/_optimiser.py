@@ -524,17 +524,28 @@ def _single_food_support(
     comes from; added to the dishes' support, the restricted MILP can mix a
     dish main with single-food sides (benchmarks/dishes_cost_latest.md).
     """
-    singles = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
-    result, _ = _run(
+    singles, bound, _ = _single_food_relaxation(problem, goal, backend, deadline)
+    return singles, bound
+
+
+def _single_food_relaxation(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None, set[int]]:
+    """Return the single foods' support, bound, and best 5 more per meal."""
+    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
+    model = formulate(problem, goal, foods=foods, relax=True)
+    result, lp = _run(
         problem,
-        formulate(problem, goal, foods=singles, relax=True),
+        model,
         backend,
         deadline,
         SolveOptions(presolve=False, interruptible=False),
     )
     if result.status is not SolveStatus.OPTIMAL:
-        return set(), None
-    return {f for (_, _, f), u in result.units.items() if u > 1e-6}, result.objective
+        return set(), None, set()
+    singles = {f for (_, _, f), u in result.units.items() if u > 1e-6}
+    more = _lowest_reduced_costs_per_meal(model, lp, singles, _WIDEN_PER_MEAL)
+    return singles, result.objective, more
 
 
 def _single_food_start(
@@ -547,30 +558,39 @@ def _single_food_start(
 ) -> tuple[set[int], Solution | None]:
     """Return the single foods' support and, if one is found, a plan from it.
 
-    The plan is the one the table without dishes would give from its LP
-    support: the restriction under that relaxation's own gap test, node
-    limited like every restriction under a cutoff (about 0.1-0.3 s). It is a
+    The plan is one the table without dishes would give from its first two
+    restrictions (its LP support, then with each meal's best 5 foods) under
+    that relaxation's own gap test, node limited like every restriction
+    under a cutoff (about 0.1-0.3 s each). It is a
     plan in hand before the dish restrictions are tried: on a loaded machine
     the wider restriction without a cutoff, given half of what is left,
     often found none, or a poor one (objective 4-9 where the plan without
     dishes had 0.7-2.4).
     """
-    singles, single_bound = _single_food_support(problem, goal, backend, deadline)
-    if not singles or single_bound is None or deadline.expired:
-        return singles, None
-    first = _restricted(
-        problem,
-        goal,
-        singles,
-        deadline,
-        mip_gap,
-        tolerance,
-        _cutoff(single_bound, mip_gap, tolerance),
+    singles, single_bound, more = _single_food_relaxation(
+        problem, goal, backend, deadline
     )
-    if first.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    if not singles or single_bound is None:
         return singles, None
-    first.status = SolveStatus.FEASIBLE  # optimal for the restriction only
-    return singles, first
+    # The first two steps of the table without dishes: its support, then
+    # with each meal's best 5 single foods (sub-MIPs as there).
+    for foods in (singles, singles | more):
+        if deadline.expired or (foods is not singles and not more):
+            break
+        first = _restricted(
+            problem,
+            goal,
+            foods,
+            deadline,
+            mip_gap,
+            tolerance,
+            _cutoff(single_bound, mip_gap, tolerance),
+            sub_mips=foods is singles,
+        )
+        if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            first.status = SolveStatus.FEASIBLE  # optimal for the restriction only
+            return singles, first
+    return singles, None
 
 
 def _better(a: Solution, b: Solution, minimise: bool) -> bool:
