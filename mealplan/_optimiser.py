@@ -120,6 +120,9 @@ _PRESOLVE_COLS = 5000
 # limit): past the limit the answer is "no plan found", and the next step
 # runs. An effort limit, not a time limit: the same answer at any load.
 _CUTOFF_NODES: int | None = 50
+# Where the guided start's candidates ask for the single foods' support
+# (:func:`_single_food_support`), computed only when reached.
+_ASK_SINGLES: set[int] = set()
 
 
 class SolveStatus(Enum):
@@ -408,6 +411,11 @@ def _guided(
         if minimise and problem.budget is None
         else None
     )
+    # With FNDDS dishes, the single foods' own relaxation (see the function),
+    # asked only when the support alone fails.
+    singles: set[int] = set()
+    if structured and cutoff is not None and problem.dishes:
+        candidates.append(_ASK_SINGLES)
     if structured and cutoff is not None:
         # The gap test on the smaller widenings only: the wider restriction
         # is solved without the cutoff below when they fail.
@@ -430,6 +438,18 @@ def _guided(
         # so the widened restriction goes first.
         candidates = candidates[1:]
     for foods in candidates:
+        if foods is _ASK_SINGLES and not deadline.expired:
+            singles, first = _single_food_start(
+                problem, goal, backend, deadline, mip_gap, tolerance
+            )
+            if first is not None:
+                _add_times(first, lp)
+                _judge(first, bound, mip_gap, minimise, tolerance)
+                if first.status is SolveStatus.OPTIMAL or first.within_abs_gap:
+                    return first
+                if best is None or _better(first, best, minimise):
+                    best = first
+            foods = support | singles
         if deadline.expired or frozenset(foods) in tried:
             continue
         tried.add(frozenset(foods))
@@ -460,6 +480,17 @@ def _guided(
             best = small
         if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
             return small
+    if singles and best is None and not deadline.expired:
+        # Any plan first, from the single foods' support (the plan without
+        # dishes would come from it): the wider restriction below may find
+        # none before its share of a loaded machine's time runs out.
+        small = _restricted(problem, goal, singles, deadline, mip_gap, tolerance)
+        _add_times(small, lp)
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            small.status = SolveStatus.FEASIBLE
+            _judge(small, bound, mip_gap, minimise, tolerance)
+            best = small
+        wider = wider | singles
     if cutoff is not None and not deadline.expired and frozenset(wider) not in empty:
         # No restriction holds a plan within the gap test: the full MILP
         # decides, started from the widest restriction's own best plan.
@@ -491,6 +522,89 @@ def _guided(
     if best is not None:
         best.bound = bound
     return best
+
+
+def _single_food_support(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None]:
+    """Return the foods the relaxation without the dishes uses, and its bound.
+
+    With the 1,221 FNDDS dishes the relaxation meets the food pattern almost
+    exactly with fractions of many dishes (its bound 0.07-0.16 where the
+    single foods' is 0.5-2), and its support often holds no integer plan
+    within the gap test (or none at all): the restrictions then widened step
+    by step to the full MILP and, on a loaded machine, some days got no plan
+    in 10 s. The single foods' support is where the plan without dishes
+    comes from; added to the dishes' support, the restricted MILP can mix a
+    dish main with single-food sides (benchmarks/dishes_cost_latest.md).
+    """
+    singles, bound, _ = _single_food_relaxation(problem, goal, backend, deadline)
+    return singles, bound
+
+
+def _single_food_relaxation(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None, set[int]]:
+    """Return the single foods' support, bound, and best 5 more per meal."""
+    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
+    model = formulate(problem, goal, foods=foods, relax=True)
+    result, lp = _run(
+        problem,
+        model,
+        backend,
+        deadline,
+        SolveOptions(presolve=False, interruptible=False),
+    )
+    if result.status is not SolveStatus.OPTIMAL:
+        return set(), None, set()
+    singles = {f for (_, _, f), u in result.units.items() if u > 1e-6}
+    more = _lowest_reduced_costs_per_meal(model, lp, singles, _WIDEN_PER_MEAL)
+    return singles, result.objective, more
+
+
+def _single_food_start(
+    problem: Problem,
+    goal: Goal | None,
+    backend: Backend,
+    deadline: Deadline,
+    mip_gap: float,
+    tolerance: float,
+) -> tuple[set[int], Solution | None]:
+    """Return the single foods' support and, if one is found, a plan from it.
+
+    The plan is one the table without dishes would give from its first two
+    restrictions (its LP support, then with each meal's best 5 foods) under
+    that relaxation's own gap test, node limited like every restriction
+    under a cutoff (about 0.1-0.3 s each). It is a
+    plan in hand before the dish restrictions are tried: on a loaded machine
+    the wider restriction without a cutoff, given half of what is left,
+    often found none, or a poor one (objective 4-9 where the plan without
+    dishes had 0.7-2.4).
+    """
+    singles, single_bound, more = _single_food_relaxation(
+        problem, goal, backend, deadline
+    )
+    if not singles or single_bound is None:
+        return singles, None
+    # The first two steps of the table without dishes: its support, then
+    # with each meal's best 5 single foods (sub-MIPs as there).
+    for foods in (singles, singles | more):
+        if deadline.expired or (foods is not singles and not more):
+            break
+        first = _restricted(
+            problem,
+            goal,
+            foods,
+            deadline,
+            mip_gap,
+            tolerance,
+            _cutoff(single_bound, mip_gap, tolerance),
+            sub_mips=foods is singles,
+        )
+        if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            first.status = SolveStatus.FEASIBLE  # optimal for the restriction only
+            return singles, first
+    return singles, None
 
 
 def _better(a: Solution, b: Solution, minimise: bool) -> bool:

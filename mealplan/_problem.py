@@ -479,6 +479,10 @@ class Problem:
     unit_cost: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     """Extra objective charge per unit of a food's variable (column
     generation prices the weekly caps with it)."""
+    dishes: frozenset[int] = frozenset()
+    """Candidate indices that are FNDDS dishes (rows with an ``fndds_code``):
+    the guided start also asks the single foods' relaxation
+    (:func:`mealplan._optimiser._single_food_support`)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""
@@ -893,6 +897,7 @@ def build_problem(
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         day_caps=day_caps,
         week_caps=week_caps,
+        dishes=_dish_indices(table, rows),
         main_meal_protein_g=main_meal_protein_g(
             request.person.age if request.person is not None else None
         ),
@@ -1146,3 +1151,11 @@ def _kept(
         elif meal in meal_index:
             must_differ[(day, meal_index[meal])] = old
     return fixed, scopes, must_differ
+
+
+def _dish_indices(table: FoodTable, rows: NDArray[np.int_]) -> frozenset[int]:
+    """Return the candidate indices of ``rows`` that are FNDDS dishes."""
+    if not table.has_column("fndds_code"):
+        return frozenset()
+    codes = table.texts("fndds_code")
+    return frozenset(k for k, i in enumerate(rows.tolist()) if codes[i])
