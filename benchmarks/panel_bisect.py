@@ -12,6 +12,7 @@ minimum overridden to 0). Read the ratios to ``rda`` and the load beside.
     python benchmarks/panel_bisect.py --people "29 male,35 male vegan"
     python benchmarks/panel_bisect.py --ways add --limit 10 --out FILE
     python benchmarks/panel_bisect.py --variants "limits,rda,full,full-choline"
+    python benchmarks/panel_bisect.py --realism --variants "limits,full-choline"
 
 ``--variants`` replaces the bisection by named variants: a panel mode, then
 ``-name`` to drop that added minimum (a prefix of its column: ``choline``,
@@ -85,11 +86,23 @@ def main() -> None:
     parser.add_argument("--ways", default="add,drop")
     parser.add_argument("--limit", type=float, default=10.0)
     parser.add_argument("--variants", default="")
+    parser.add_argument(
+        "--realism",
+        action="store_true",
+        help="benchmarks/realism.py's one-day personas instead of panel_default's",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    from realism import PERSONAS
+
+    pool = (
+        [(n, r) for n, r in PERSONAS if r.get("days", 1) == 1]
+        if args.realism
+        else PEOPLE
+    )
     people = [
         p
-        for p in PEOPLE
+        for p in pool
         if not args.people or any(p[0].startswith(x) for x in args.people.split(","))
     ]
     lines: list[str] = []
