@@ -14,6 +14,10 @@ day-plan, and a small master picks one column per day:
   ``min_foods`` 0 included) and each non-empty meal content already in the
   pool, the day-plans holding it on day d and on day d+1 sum to at most one
   (an empty snack is no meal, so two are no repeat);
+- weekly caps (FDA/EPA fish, :mod:`mealplan._week_caps`): in every 7
+  consecutive days the day-plans' amounts sum to at most the cap; pricing
+  charges each capped food its rows' duals per unit (``Problem.unit_cost``),
+  and the Lagrangian bound subtracts those prices times the caps;
 
 Pricing is exact: the daily MILP of that day (its own pins, bans, budget,
 meals...) with the master's variety duals charged per day a food is eaten
@@ -67,7 +71,7 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._norepeat import is_ruled, repeats
-from mealplan._optimiser import Solution, SolveStatus
+from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._problem import build_problem
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_local import improve_days
@@ -161,6 +165,8 @@ def column_generation(
         return None  # the day models must share the whole plan's food indices
     master = _master(problem, days)
     incumbent = _seed(master, days, seed)
+    if problem.week_caps:
+        _free_days(master, days, deadline)
     log.debug(
         "seed at %.2f s: %d days, %d day types, cost %.4f",
         deadline.elapsed(),
@@ -275,6 +281,33 @@ def _seed(master: Master, days: DayTypes, seed: dict[Key, float]) -> Incumbent:
         total += costs[plan_key]
         master.add(column(t, units, costs[plan_key]))
     return total, dict(seed)
+
+
+# The share of the time left each day type's uncapped day may take.
+_FREE_SHARE = 0.1
+
+
+def _free_days(master: Master, days: DayTypes, deadline: Deadline) -> None:
+    """Add each day type's day without its weekly caps as a column.
+
+    The seeds share a weekly cap evenly over the days (a pregnant week: 1.7 oz
+    of fish a day), where the best weeks have a few fish days and the rest
+    without: the master may take such a day on as many days as the caps
+    leave room for (its own rows keep them), instead of the rounds finding
+    it one column at a time.
+    """
+    for t, pp in enumerate(days.pricing):
+        if deadline.expired:
+            return
+        found = solve(
+            pp,
+            mip_gap=0.1,
+            deadline=Deadline(deadline.limit(share=_FREE_SHARE)),
+            abs_gap=math.inf,
+        )
+        if found.units and found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            units = {(0, m, f): u for (_, m, f), u in found.units.items()}
+            master.add(column(t, units, evaluate(pp, units)))
 
 
 def _polished(

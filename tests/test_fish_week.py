@@ -86,6 +86,10 @@ def test_only_multi_day_plans_get_the_weekly_caps(foods: mealplan.FoodTable) -> 
     fish = {three.food_ids[f] for f in three.week_caps[0].foods}
     assert FISH_ID in fish
     assert all(three.category[f] == "fish_seafood" for f in three.week_caps[0].foods)
+    # A safety rule, not a portion cap: it stays with the portion caps off.
+    loose = _problem({**TODDLER, "days": 3, "portion_limits": False}, foods)
+    assert [r.cap_id for r in loose.week_caps] == ["toddler_fish_week"]
+    assert loose.day_caps == ()
     adult = _problem({"person": {"age": 30, "sex": "female"}, "days": 3}, foods)
     assert adult.week_caps == ()
     for stage in ("pregnancy", "lactation"):
