@@ -636,11 +636,15 @@ def _restricted(
     *,
     cuts: bool | None = None,
     sub_mips: bool = True,
+    share: float = 0.5,
 ) -> Solution:
-    """Solve ``problem`` on ``foods`` alone; ``cuts`` None: only with an objective."""
+    """Solve ``problem`` on ``foods`` alone; ``cuts`` None: only with an objective.
+
+    ``share``: of the time left (by default half: the full MILP may still
+    need the rest).
+    """
     model = formulate(problem, goal, foods=foods)
-    # Half of what is left: the full MILP may still need the rest.
-    part = deadline.sub(0.5)
+    part = deadline.sub(share)
     # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
     # slow requests of benchmarks/load.py), not on the LP support alone, and
     # not under a budget (the $4 day: 4x the CPU).

@@ -326,7 +326,12 @@ def _budget(ctx: Context) -> Found:
         week = week_budget(ctx)
         if week is not None:
             return week
-    cheapest = ctx.oracle.run(_CHEAPEST, goal=("min", "cost"))
+    # The cheapest plan is the advice itself (as the food count's floor
+    # check): it may run past this group's share, up to half of all left.
+    until = time.monotonic() + max(
+        ctx.oracle.left(), ctx.oracle.left(ctx.oracle.deadline) / 2
+    )
+    cheapest = ctx.oracle.run(_CHEAPEST, goal=("min", "cost"), until=until)
     if isinstance(cheapest, MealPlan):
         costs = [d.cost for d in cheapest.days if d.cost is not None]
         need = _cents_up(max(costs)) if costs else None
