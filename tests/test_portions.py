@@ -64,7 +64,7 @@ def test_the_caps_never_allow_more_than_the_racc_rule(scale: float) -> None:
             fit = float(caps[k]) / unit
             units = min(math.floor(fit + 1e-9) if fit < math.inf else fit, most / unit)
             assert _le(units * unit, allowed * scale), (fid, scale, per)
-    assert checked > 250
+    assert checked > 120
 
 
 def test_every_racc_group_holds_bundled_foods() -> None:
@@ -115,13 +115,14 @@ def test_the_rule_flags_the_old_readme_day_portions() -> None:
     ]
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": items})]})
     flagged = {(meal, fid) for _, meal, fid, _, _ in generous_items(bad, table)}
-    assert flagged == {
-        ("lunch", "cottage-cheese"),
+    assert flagged == {("lunch", "cottage-cheese")}
+    # Fruit's and cooked grains' allowances are reported, not held
+    # (UNENFORCED_GROUPS: measured, they cost plans and seconds).
+    over = generous_items(bad, table, unenforced=True)
+    assert {(meal, fid) for _, meal, fid, _, _ in over} == {
+        ("breakfast", "banana"),
         ("dinner", "pasta-whole-wheat-cooked"),
     }
-    # Fresh fruit's allowance is reported, not held (UNENFORCED_GROUPS).
-    fruit = generous_items(bad, table, unenforced=True)
-    assert [(meal, fid) for _, meal, fid, _, _ in fruit] == [("breakfast", "banana")]
     # One serving each is no defect.
     ok = plan.model_copy(
         update={
