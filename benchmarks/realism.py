@@ -15,7 +15,12 @@ or sugar as its own item (and condiments), items and meals over the caps of
 ``foods/portion_caps.csv``, lunch or dinner without a main or with less than
 10 g of protein, ready-to-eat cereal without milk, fractional whole units,
 two protein mains at a lunch or dinner, a fat on an item it does not go with
-(caesar dressing on a steak, oil on natto); per
+(caesar dressing on a steak, oil on natto), and ``generous_portion``: an item
+over 1.5 x FDA's Reference Amount Customarily Consumed for its group (21 CFR
+101.12(b) Table 2, grown with the day's energy above 2,000 kcal), by the
+independent rule of ``tests/checks.py`` (groups read from the table, never
+from the caps file; fruit, grains, meat, tofu and bread reported apart, not
+held by the caps); per
 week, a base eaten on more days than the variety rule allows while every
 record stays within it. Across personas: the largest share of plans that
 share one food (by base; cooking fats, which are part of an item, are listed
@@ -44,6 +49,14 @@ sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
 from mealplan._structure import DEFECTS, load_caps, realism_defects  # noqa: E402
+from tests.checks import generous_items  # noqa: E402
+
+KINDS = (*DEFECTS, "generous_portion")
+"""The defect kinds reported: the library's own (:data:`DEFECTS`), and
+``generous_portion``: an item over its RACC allowance, by the independent rule
+of ``tests/checks.py`` (:func:`generous_items`: at most 1.5 x FDA's Reference
+Amount Customarily Consumed of a solid food, 1 x of a drink, at 2,000 kcal a
+day and grown with energy; groups read from the table, not the caps file)."""
 
 PERSONAS: list[tuple[str, dict[str, Any]]] = [
     ("woman-35", {"person": {"age": 35, "sex": "female"}}),
@@ -117,6 +130,9 @@ def _run(
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
     defects = realism_defects(plan, table)
+    generous = generous_items(plan, table)
+    defects["generous_portion"] = len(generous)
+    fruit = generous_items(plan, table, unenforced=True)
     # A cooking fat is part of an item (PlanItem.part_of), not a food of the
     # plan's own: most cooks use oil, so fats are counted apart.
     bases = sorted(
@@ -137,6 +153,26 @@ def _run(
         "dishes": sum(1 for i in plan.items if table.food(i.food_id).fndds_code),
         "defects": defects,
         "defects_per_day": round(sum(defects.values()) / len(plan.days), 2),
+        "generous_items": [
+            {
+                "day": d,
+                "meal": m,
+                "food": f,
+                "grams": round(g, 1),
+                "allowed": round(a, 1),
+            }
+            for d, m, f, g, a in generous
+        ],
+        "over_racc_not_held": [
+            {
+                "day": d,
+                "meal": m,
+                "food": f,
+                "grams": round(g, 1),
+                "allowed": round(a, 1),
+            }
+            for d, m, f, g, a in fruit
+        ],
         "bases": bases,
         "cooking_fats": fats,
     }
@@ -151,9 +187,9 @@ def _markdown(result: dict[str, Any]) -> str:
         f"{result['meta']['structure_switch']}.",
         "",
         "| persona | status | days | s | cpu s | items/day | dishes | defects/day | "
-        + " | ".join(DEFECTS)
+        + " | ".join(KINDS)
         + " |",
-        "|" + "---|" * (8 + len(DEFECTS)),
+        "|" + "---|" * (8 + len(KINDS)),
     ]
     for row in result["plans"]:
         d = row.get("defects", {})
@@ -162,7 +198,7 @@ def _markdown(result: dict[str, Any]) -> str:
             f"{row.get('seconds', '')} | {row.get('cpu_s', '')} | "
             f"{row.get('items_per_day', '')} | "
             f"{row.get('dishes', '')} | {row.get('defects_per_day', '')} | "
-            + " | ".join(str(d.get(k, "")) for k in DEFECTS)
+            + " | ".join(str(d.get(k, "")) for k in KINDS)
             + " |"
         )
     s = result["summary"]
@@ -173,6 +209,19 @@ def _markdown(result: dict[str, Any]) -> str:
         "",
         "Defects by kind: "
         + ", ".join(f"{k} {v}" for k, v in s["by_kind"].items())
+        + ".",
+        "",
+        "Items over 1.5 x their RACC in groups the caps do not hold (fresh fruit, "
+        "cooked grains, meat and fish, tofu, bread: tests/checks.py "
+        "UNENFORCED_GROUPS, measured too costly): "
+        + (
+            ", ".join(
+                f"{row['persona']} {g['food']} {g['grams']:g} g"
+                for row in result["plans"]
+                for g in row.get("over_racc_not_held", [])
+            )
+            or "none"
+        )
         + ".",
         "",
         f"Largest share of plans sharing one food: {s['top_share']:.0%} "
@@ -256,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             "days": days,
             "defects": sum(by_kind.values()),
             "defects_per_day": round(sum(by_kind.values()) / max(days, 1), 2),
-            "by_kind": {k: by_kind.get(k, 0) for k in DEFECTS},
+            "by_kind": {k: by_kind.get(k, 0) for k in KINDS},
             "top_base": top_base,
             "top_share": top_count / max(len(ok), 1),
             "top_bases": shared.most_common(5),

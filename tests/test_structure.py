@@ -104,7 +104,7 @@ def test_realism_benchmark_quick_run_writes_json(tmp_path: Path) -> None:
     (result,) = tmp_path.glob("realism-*.json")
     data = json.loads(result.read_text())
     assert data["summary"]["plans"] == 2
-    assert set(data["summary"]["by_kind"]) == set(DEFECTS)
+    assert set(data["summary"]["by_kind"]) == {*DEFECTS, "generous_portion"}
 
 
 def test_raw_items_take_dressing_never_butter() -> None:
@@ -229,7 +229,11 @@ def test_one_protein_main_at_lunch_and_dinner() -> None:
     assert realism_defects(plan, table)["two_protein_mains"] == 0
     day = plan.days[0]
     dinner = [i for i in day.items if i.meal == "dinner"]
-    mains = [i for i in dinner if is_protein_main(table.food(i.food_id).roles)]
+    mains = [
+        i
+        for i in dinner
+        if is_protein_main(table.food(i.food_id).roles, table.food(i.food_id).category)
+    ]
     assert len(mains) == 1, dinner
     bases = {table.food(i.food_id).base for i in day.items}
     other = next(
@@ -245,7 +249,14 @@ def test_one_protein_main_at_lunch_and_dinner() -> None:
     )
     assert realism_defects(ok, table)["two_protein_mains"] == 0
     # A gram of it: enough to be an item, never enough to break a meal cap.
-    two = [*day.items, mains[0].model_copy(update={"food_id": other, "grams": 1.0})]
+    # Beans beside the main fill the dinner's main part (a legume is no main
+    # of its own): left out here so the second main is the only fault.
+    kept = [
+        i
+        for i in day.items
+        if not (i.meal == "dinner" and table.food(i.food_id).category == "legumes")
+    ]
+    two = [*kept, mains[0].model_copy(update={"food_id": other, "grams": 1.0})]
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": two})]})
     assert realism_defects(bad, table)["two_protein_mains"] == 1
     with pytest.raises(AssertionError, match=f"'{other}'\\]"):

@@ -1,0 +1,146 @@
+"""Portions a dietitian accepts: the RACC rule of tests/checks.py against the caps.
+
+The rule (``tests.checks.generous_items``) reads FDA's Reference Amounts
+Customarily Consumed (21 CFR 101.12(b) Table 2) and groups foods from the
+table alone; ``foods/portion_caps.csv`` must never allow more. These tests
+prove it for every bundled food at several energies, without a solver, and
+show the rule catches the README day's old portions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import mealplan
+from mealplan._meal_structure import item_cap_grams
+from mealplan._structure import load_caps
+from tests.checks import (
+    RACC_GROUPS,
+    RTE_CEREAL_SERVINGS,
+    UNENFORCED_GROUPS,
+    _le,
+    check_plan,
+    generous_items,
+    racc_group,
+)
+
+
+def _allowance(table: mealplan.FoodTable, fid: str) -> float | None:
+    food = table.food(fid)
+    roles = frozenset(food.roles)
+    if "cereal_rte" in roles:
+        return RTE_CEREAL_SERVINGS * table.default_portion(fid)[1]
+    text = f"{food.name} {table.frame.at[fid, 'sr28_description']}"
+    group = racc_group(roles, food.category, food.base or fid, text)
+    if group is None or group in UNENFORCED_GROUPS:
+        return None
+    racc, multiple = RACC_GROUPS[group]
+    return racc * multiple
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.05, 1.2, 1.5, 1.8])
+def test_the_caps_never_allow_more_than_the_racc_rule(scale: float) -> None:
+    table = mealplan.load_foods()
+    ids = list(table.ids)
+    caps = item_cap_grams(table, ids, scale)
+    limits = table.numbers("max_portions")
+    checked = 0
+    for k, fid in enumerate(ids):
+        allowed = _allowance(table, fid)
+        if allowed is None:
+            continue
+        checked += 1
+        portion = table.default_portion(fid)[1]
+        most = portion * (limits[k] if not math.isnan(limits[k]) else np.inf)
+        # Continuous amounts: the gram cap itself.
+        assert _le(min(float(caps[k]), most), allowed * scale), (fid, scale)
+        # Half portions (the default) and quarter portions (ages 1-3): whole
+        # units under the cap, as the model floors them.
+        for per in (2.0, 4.0):
+            unit = portion / per
+            fit = float(caps[k]) / unit
+            units = min(math.floor(fit + 1e-9) if fit < math.inf else fit, most / unit)
+            assert _le(units * unit, allowed * scale), (fid, scale, per)
+    assert checked > 120
+
+
+def test_every_racc_group_holds_bundled_foods() -> None:
+    table = mealplan.load_foods()
+    seen = set()
+    for fid in table.ids:
+        food = table.food(fid)
+        text = f"{food.name} {table.frame.at[fid, 'sr28_description']}"
+        seen.add(racc_group(frozenset(food.roles), food.category, food.base, text))
+    assert seen - {None} == set(RACC_GROUPS)
+
+
+def test_every_racc_cap_cites_the_regulation() -> None:
+    for cap in load_caps():
+        if cap.cap_id.startswith("racc_") or cap.cap_id == "cheese_item":
+            assert "21 CFR 101.12(b)" in cap.reasoning, cap.cap_id
+
+
+def test_the_rule_flags_the_old_readme_day_portions() -> None:
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 35, "sex": "female"}, diet="vegetarian", mip_gap=1.0
+        ),
+        foods=table,
+    )
+    check_plan(plan, table)
+    assert generous_items(plan, table) == []
+    day = plan.days[0]
+    # The README day before session 8: 2 bananas at breakfast, 8 oz of
+    # cottage cheese at lunch, 2 cups of whole-wheat pasta at dinner.
+    old = [
+        ("banana", "breakfast", 236.0),
+        ("cottage-cheese", "lunch", 226.0),
+        ("pasta-whole-wheat-cooked", "dinner", 234.0),
+    ]
+    items = [
+        day.items[0].model_copy(
+            update={
+                "food_id": fid,
+                "meal": meal,
+                "grams": grams,
+                "portions": grams / table.default_portion(fid)[1],
+                "part_of": None,
+            }
+        )
+        for fid, meal, grams in old
+    ]
+    bad = plan.model_copy(update={"days": [day.model_copy(update={"items": items})]})
+    flagged = {(meal, fid) for _, meal, fid, _, _ in generous_items(bad, table)}
+    assert flagged == {("lunch", "cottage-cheese")}
+    # Fruit's and cooked grains' allowances are reported, not held
+    # (UNENFORCED_GROUPS: measured, they cost plans and seconds).
+    over = generous_items(bad, table, unenforced=True)
+    assert {(meal, fid) for _, meal, fid, _, _ in over} == {
+        ("breakfast", "banana"),
+        ("dinner", "pasta-whole-wheat-cooked"),
+    }
+    # One serving each is no defect.
+    ok = plan.model_copy(
+        update={
+            "days": [
+                day.model_copy(
+                    update={
+                        "items": [
+                            i.model_copy(
+                                update={
+                                    "grams": table.default_portion(i.food_id)[1],
+                                    "portions": 1.0,
+                                }
+                            )
+                            for i in items
+                        ]
+                    }
+                )
+            ]
+        }
+    )
+    assert generous_items(ok, table) == []
