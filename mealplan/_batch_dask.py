@@ -35,11 +35,14 @@ quieted the same way for the batch (their health check once a second, their
 system monitor every 2 s): measured on an
 idle 2-worker ``LocalCluster``, whose nannies and scheduler share the calling
 process, that process spent 61 ms of CPU a second with Dask's defaults and
-28 ms with a 1 s tick, and each worker 38 ms a second, 10 ms without the
-profiler and with a 1 s tick (3-4 ms with the system monitor every 5 s and
-the memory monitor every 1 s; the memory monitors are left alone here, they
-guard the workers' memory): CPU taken from the solves on a machine with as
-many cores as workers (load 9-12, ``dask.config`` set for the whole cluster).
+28 ms with a 1 s tick (9 ms with the system monitors every 5 s and the
+nannies' memory monitors every 1 s), and each worker 38 ms a second, 10 ms
+without the profiler and with a 1 s tick, 3-4 ms with its system monitor
+every 5 s and its memory monitor every 1 s: CPU taken from the solves on a
+machine with as many cores as workers (load 9-12, ``dask.config`` set for
+the whole cluster). The memory monitors are slowed less than that during a
+batch (a worker's to 1 s, a nanny's to 0.5 s): they guard the workers'
+memory.
 """
 
 from __future__ import annotations
@@ -87,8 +90,21 @@ system page only; its reads of /proc cost an idle worker about as much CPU
 as the health check did."""
 
 QUIET = {TICK_CALLBACK: BATCH_TICK_MS, MONITOR_CALLBACK: BATCH_MONITOR_MS}
-"""Periodic callbacks slowed on every server of the cluster during a batch
-(the memory monitors are left alone: they guard the workers' memory)."""
+"""Periodic callbacks slowed on every server of the cluster during a batch."""
+
+MEMORY_CALLBACK = "memory_monitor"
+"""A worker's or a nanny's memory monitor (every 100 ms by default)."""
+
+WORKER_QUIET = {**QUIET, MEMORY_CALLBACK: 1000}
+"""A worker's memory monitor spills data and pauses the worker near its
+limit: a batch's tasks hold no data (each result goes straight to the
+client), and a plan's memory grows over seconds, so once a second is
+enough during a batch, and it takes the GIL from the solve ten times less."""
+
+NANNY_QUIET = {**QUIET, MEMORY_CALLBACK: 500}
+"""A nanny's memory monitor ends a worker past 95 % of its limit: checked
+every 0.5 s during a batch instead of 0.1 s (a plan grows by megabytes a
+second, not gigabytes)."""
 
 
 @dataclass(eq=False)
@@ -171,8 +187,8 @@ def restore(server: Any, batch: str) -> None:
 
 
 def pause_profiler(worker: Any, batch: str) -> None:
-    """Quiet a worker for a batch: no profiler, a slower health check and monitor."""
-    quiet(worker, batch, PROFILER_CALLBACKS)
+    """Quiet a worker for a batch: no profiler, slower health check and monitors."""
+    quiet(worker, batch, PROFILER_CALLBACKS, WORKER_QUIET)
 
 
 def resume_profiler(worker: Any, batch: str) -> None:
@@ -259,7 +275,7 @@ def ready_workers(
     # from this thread is safe, and nothing is stopped or started here.
     nannies = _local_nannies(client)
     for nanny in nannies:
-        quiet(nanny, plugin.token)
+        quiet(nanny, plugin.token, slow=NANNY_QUIET)
 
     def restore_nannies() -> None:
         for nanny in nannies:

@@ -368,21 +368,24 @@ def _loop_ticks(client: Any) -> list[float]:
 
 
 def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> None:
-    def state(dask_worker: Any) -> tuple[bool, int, float]:
+    def state(dask_worker: Any) -> tuple[bool, int, float, float]:
         # Defined here so Dask sends it by value (workers need not import tests).
         from mealplan._backend_highs import HighsBackend
 
         profile = dask_worker.periodic_callbacks.get("profile")
         threads = HighsBackend()._h.getOptionValue("threads")[1]
         tick = dask_worker.periodic_callbacks["tick"].callback_time
-        return profile is not None and profile.is_running(), threads, tick
+        memory = dask_worker.periodic_callbacks["memory_monitor"].callback_time
+        return profile is not None and profile.is_running(), threads, tick, memory
 
     # The previous test killed a worker: wait for its nanny's replacement.
     dask_client.wait_for_workers(2, timeout=120)
     before = dask_client.run(state)
     ticks = _loop_ticks(dask_client)
     assert len(before) == 2
-    assert all(on and tick < 1000 for on, _, tick in before.values())
+    assert all(
+        on and tick < 1000 and mem < 1000 for on, _, tick, mem in before.values()
+    )
     assert all(tick < 1000 for tick in ticks)
     batch = mealplan.plan_many(
         [person(0), person(1)], executor=dask_client.get_executor()
@@ -391,22 +394,22 @@ def test_dask_workers_are_readied_for_a_batch_and_restored(dask_client: Any) -> 
     assert next(batch).status is BatchStatus.PLANNED
     # During the batch (the generator is still open): no profiler sampling
     # the solves, one HiGHS thread each, the event loop's health check once a
-    # second, on the scheduler and the nannies too.
-    assert set(dask_client.run(state).values()) == {(False, 1, 1000)}
+    # second (the memory monitor too), on the scheduler and the nannies too.
+    assert set(dask_client.run(state).values()) == {(False, 1, 1000, 1000)}
     assert set(_loop_ticks(dask_client)) == {1000}
     # A worker that joins during the batch (its nanny restarts it) is readied
     # as well: its plugins are set up before its periodic callbacks start,
     # which once left its profiler running for the rest of the batch.
     dask_client.restart_workers([next(iter(before))])
     dask_client.wait_for_workers(2, timeout=120)
-    assert set(dask_client.run(state).values()) == {(False, 1, 1000)}
+    assert set(dask_client.run(state).values()) == {(False, 1, 1000, 1000)}
     assert list(batch) == []
     # After it: profiler and health check as before (the solver setting
     # stays: a worker's).
     after = dask_client.run(state)
     assert len(after) == 2
-    assert {(on, tick) for on, _, tick in after.values()} == {
-        (on, tick) for on, _, tick in before.values()
+    assert {(on, tick, mem) for on, _, tick, mem in after.values()} == {
+        (on, tick, mem) for on, _, tick, mem in before.values()
     }
     assert _loop_ticks(dask_client) == ticks
 
