@@ -182,6 +182,7 @@ class HighsBackend:
         h.setOptionValue("mip_pool_soft_limit", _POOL if options.cuts else 1)
         h.setOptionValue("mip_heuristic_run_rins", options.sub_mips)
         h.setOptionValue("mip_heuristic_run_rens", options.sub_mips)
+        h.setOptionValue("mip_heuristic_run_feasibility_jump", options.feasibility_jump)
         nodes = options.node_limit
         h.setOptionValue("mip_max_nodes", _NO_NODE_LIMIT if nodes is None else nodes)
         # objective_bound is HiGHS's cutoff: branches whose bound is above it

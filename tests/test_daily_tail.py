@@ -53,6 +53,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     tests: list[set[int]] = []
     sub_mips: list[bool] = []
     cuts: list[bool] = []
+    jumps: list[bool] = []
     free: list[set[int]] = []
     run = _optimiser._run
 
@@ -63,6 +64,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
             tests.append(foods)
             sub_mips.append(options.sub_mips)
             cuts.append(options.cuts)
+            jumps.append(options.feasibility_jump)
         elif model.is_mip:
             free.append(foods)  # the widest restriction, then the full MILP
         return run(*args, **kwargs)
@@ -81,6 +83,8 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     # cutoff ends it, and HiGHS finds that plan only after the root's cut
     # rounds; the widenings keep their cuts (several pass only with them).
     assert cuts == [False, True, True]
+    # Nor the feasibility jump there (it found nothing the others did not).
+    assert jumps == [False, True, True]
     meals = len(result.request.meals or [])
     assert support < per_meal
     assert len(per_meal - support) <= _optimiser._WIDEN_PER_MEAL * meals
