@@ -474,7 +474,12 @@ def _guided(
             cuts=False
             if foods is support and cutoff is not None and not _CUTS_ON_SUPPORT
             else None,
-            feasibility_jump=_JUMP_ON_SUPPORT or foods is not support or cutoff is None,
+            # A feasibility question (the diagnosis's) keeps it: measured on
+            # plans only, and its first plan is all such a question wants.
+            feasibility_jump=_JUMP_ON_SUPPORT
+            or foods is not support
+            or cutoff is None
+            or feasibility,
         )
         _add_times(small, lp)
         if feasibility and small.status is SolveStatus.INFEASIBLE:

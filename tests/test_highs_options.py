@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from mealplan import _optimiser
 from mealplan._backend import BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
@@ -39,3 +44,29 @@ def test_each_switch_off_sets_its_highs_option_and_the_defaults_keep_highs_own()
     for name, low, high in SWITCHES.values():
         assert off[name] == low, name
         assert on[name] == high, name
+
+
+def test_only_a_plans_support_restriction_drops_the_feasibility_jump(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The support's restriction under the gap-test cutoff runs without the
+    # jump for a plan (measured there); a feasibility question (the
+    # diagnosis's "any plan") keeps it, as it keeps its cut pool off.
+    seen: list[tuple[bool, bool]] = []
+    run = _optimiser._run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        options = args[4]
+        if options.cutoff is not None:
+            seen.append((options.cuts, options.feasibility_jump))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(_optimiser, "_run", spy)
+    problem = six_food_problem(days=1)
+    _optimiser.solve(problem, time_limit=60, mip_gap=1.0)
+    plan_first = seen[0]
+    seen.clear()
+    _optimiser.solve(problem, time_limit=60, goal=("min", "none"))
+    assert plan_first == (False, False)
+    assert seen, "the feasibility question ran no restriction under a cutoff"
+    assert seen[0] == (False, True)
