@@ -29,6 +29,7 @@ and its real relative ``gap``.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from mealplan._models import Objective, SolverName
 from mealplan._structure_blocks import SEED_WEIGHT
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     from mealplan._backend import Backend
     from mealplan._problem import Problem
@@ -61,6 +62,8 @@ Key = tuple[int, int, int]
 # 0.02 of a serving of the best bound, but the plan then says so instead of
 # claiming optimality (see the module docstring).
 _ABS_GAP = 0.02
+# solve()'s default relative gap; a caller asking for less wants the search.
+_DEFAULT_MIP_GAP = 1e-4
 # Foods of lowest reduced cost added to the LP support when the restricted
 # plan fails the gap test (PERFORMANCE.md: 25 held the optimum on all SR28).
 _WIDEN = 25
@@ -109,6 +112,14 @@ _PRESOLVE_COLS = 5000
 # limit): past the limit the answer is "no plan found", and the next step
 # runs. An effort limit, not a time limit: the same answer at any load.
 _CUTOFF_NODES: int | None = 50
+# The full MILP started from a restricted plan stops after this many seconds
+# without a better plan (wall clock, from its start or its last improvement),
+# unless the caller asked for a tighter gap than the default, a proven bound
+# (abs_gap 0) or a node limit. On the days whose restricted plans all fail
+# the gap test (the LP bound is weak there), it mostly ran to the request's
+# time limit without improving its start: benchmarks/full_milp_tail.py; see
+# README "Performance". None: run to the deadline, as before.
+_FULL_STALL_SECONDS: float | None = None
 
 
 class SolveStatus(Enum):
@@ -544,6 +555,47 @@ def _restricted(
     return solution
 
 
+def _stall_stop(
+    seconds: float, clock: Callable[[], float] = time.monotonic
+) -> Callable[[float, float], bool]:
+    """Return a MILP ``stop``: end ``seconds`` after the last better plan.
+
+    The clock starts with the search; a plan better than every earlier one
+    restarts it.
+    """
+    last = [clock(), math.inf]
+
+    def stop(primal: float, dual: float) -> bool:
+        del dual
+        now = clock()
+        if primal < last[1] - 1e-9 * (1.0 + abs(primal)):
+            last[0], last[1] = now, primal
+        return now - last[0] > seconds
+
+    return stop
+
+
+def _full_milp_stop(
+    guided: Solution | None,
+    mip_gap: float,
+    tolerance: float,
+    node_limit: int | None,
+    minimise: bool,
+) -> Callable[[float, float], bool] | None:
+    """Return the full MILP's ``stop`` after the guided start (see _FULL_STALL_SECONDS)."""
+    if (
+        _FULL_STALL_SECONDS is None
+        or guided is None
+        or not guided.units
+        or not minimise
+        or mip_gap < _DEFAULT_MIP_GAP
+        or tolerance <= 0.0
+        or node_limit is not None
+    ):
+        return None
+    return _stall_stop(_FULL_STALL_SECONDS)
+
+
 def solve(
     problem: Problem,
     *,
@@ -642,6 +694,7 @@ def solve(
         # (0.5-0.7x CPU without), on thousands of foods it pays.
         presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
         node_limit=node_limit,
+        stop=_full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
