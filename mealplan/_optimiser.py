@@ -113,12 +113,19 @@ _PRESOLVE_COLS = 5000
 # runs. An effort limit, not a time limit: the same answer at any load.
 _CUTOFF_NODES: int | None = 50
 # The full MILP started from a restricted plan stops after this many seconds
-# without a better plan (wall clock, from its start or its last improvement),
-# unless the caller asked for a tighter gap than the default, a proven bound
-# (abs_gap 0) or a node limit. On the days whose restricted plans all fail
-# the gap test (the LP bound is weak there), it mostly ran to the request's
-# time limit without improving its start: benchmarks/full_milp_tail.py; see
-# README "Performance". None: run to the deadline, as before.
+# of CPU (this process's, HiGHS's threads included: the server's and the
+# batch's workers are processes of their own) without a better plan, from its
+# start or its last improvement (an effort limit: nearly the same answer at
+# any load), unless the caller asked for a tighter gap than the default, a
+# proven bound (abs_gap 0) or a node limit. On the days whose restricted
+# plans all fail the gap test (the LP bound is weak there), it mostly ran to
+# the request's time limit without improving its start:
+# benchmarks/full_milp_tail.py; see README "Performance". None: run to the
+# deadline, as before. Off: at load 6-11, 8 of 23 traced full MILPs beat
+# their start, 6 of them 2.5-8.7 s of CPU after the last better plan (the
+# full panel's man of 28: 1.765 -> 1.340 after 8.7 s; with 3 s the plan kept
+# 1.765). HiGHS also calls the stop only between phases of its search, so
+# a 3 s stall ran up to 5 s longer at the root.
 _FULL_STALL_SECONDS: float | None = None
 
 
@@ -556,7 +563,7 @@ def _restricted(
 
 
 def _stall_stop(
-    seconds: float, clock: Callable[[], float] = time.monotonic
+    seconds: float, clock: Callable[[], float] = time.process_time
 ) -> Callable[[float, float], bool]:
     """Return a MILP ``stop``: end ``seconds`` after the last better plan.
 
