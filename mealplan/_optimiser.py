@@ -121,11 +121,11 @@ _CUTOFF_NODES: int | None = 50
 # plans all fail the gap test (the LP bound is weak there), it mostly ran to
 # the request's time limit without improving its start:
 # benchmarks/full_milp_tail.py; see README "Performance". None: run to the
-# deadline, as before. Off: at load 6-11, 8 of 23 traced full MILPs beat
-# their start, 6 of them 2.5-8.7 s of CPU after the last better plan (the
+# deadline, as before. Off: at load 6-11, 10 of 25 traced full MILPs beat
+# their start, 8 of them 2.5-8.7 s of CPU after the last better plan (the
 # full panel's man of 28: 1.765 -> 1.340 after 8.7 s; with 3 s the plan kept
 # 1.765). HiGHS also calls the stop only between phases of its search, so
-# a 3 s stall ran up to 5 s longer at the root.
+# a 3 s stall ran up to 8 s longer.
 _FULL_STALL_SECONDS: float | None = None
 
 
