@@ -29,6 +29,7 @@ and its real relative ``gap``.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from mealplan._models import Objective, SolverName
 from mealplan._structure_blocks import SEED_WEIGHT
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     from mealplan._backend import Backend
     from mealplan._problem import Problem
@@ -61,6 +62,8 @@ Key = tuple[int, int, int]
 # 0.02 of a serving of the best bound, but the plan then says so instead of
 # claiming optimality (see the module docstring).
 _ABS_GAP = 0.02
+# solve()'s default relative gap; a caller asking for less wants the search.
+_DEFAULT_MIP_GAP = 1e-4
 # Foods of lowest reduced cost added to the LP support when the restricted
 # plan fails the gap test (PERFORMANCE.md: 25 held the optimum on all SR28).
 _WIDEN = 25
@@ -129,6 +132,21 @@ _CUTOFF_NODES: int | None = 50
 # Where the guided start's candidates ask for the single foods' support
 # (:func:`_single_food_support`), computed only when reached.
 _ASK_SINGLES: set[int] = set()
+# The full MILP started from a restricted plan stops after this many seconds
+# of CPU (this process's, HiGHS's threads included: the server's and the
+# batch's workers are processes of their own) without a better plan, from its
+# start or its last improvement (an effort limit: nearly the same answer at
+# any load), unless the caller asked for a tighter gap than the default, a
+# proven bound (abs_gap 0) or a node limit. On the days whose restricted
+# plans all fail the gap test (the LP bound is weak there), it mostly ran to
+# the request's time limit without improving its start:
+# benchmarks/full_milp_tail.py; see README "Performance". None: run to the
+# deadline, as before. Off: at load 6-11, 10 of 25 traced full MILPs beat
+# their start, 8 of them 2.5-8.7 s of CPU after the last better plan (the
+# full panel's man of 28: 1.765 -> 1.340 after 8.7 s; with 3 s the plan kept
+# 1.765). HiGHS also calls the stop only between phases of its search, so
+# a 3 s stall ran up to 8 s longer.
+_FULL_STALL_SECONDS: float | None = None
 
 
 class SolveStatus(Enum):
@@ -690,6 +708,47 @@ def _restricted(
     return solution
 
 
+def _stall_stop(
+    seconds: float, clock: Callable[[], float] = time.process_time
+) -> Callable[[float, float], bool]:
+    """Return a MILP ``stop``: end ``seconds`` after the last better plan.
+
+    The clock starts with the search; a plan better than every earlier one
+    restarts it.
+    """
+    last = [clock(), math.inf]
+
+    def stop(primal: float, dual: float) -> bool:
+        del dual
+        now = clock()
+        if primal < last[1] - 1e-9 * (1.0 + abs(primal)):
+            last[0], last[1] = now, primal
+        return now - last[0] > seconds
+
+    return stop
+
+
+def _full_milp_stop(
+    guided: Solution | None,
+    mip_gap: float,
+    tolerance: float,
+    node_limit: int | None,
+    minimise: bool,
+) -> Callable[[float, float], bool] | None:
+    """Return the full MILP's ``stop`` after the guided start (see _FULL_STALL_SECONDS)."""
+    if (
+        _FULL_STALL_SECONDS is None
+        or guided is None
+        or not guided.units
+        or not minimise
+        or mip_gap < _DEFAULT_MIP_GAP
+        or tolerance <= 0.0
+        or node_limit is not None
+    ):
+        return None
+    return _stall_stop(_FULL_STALL_SECONDS)
+
+
 def solve(
     problem: Problem,
     *,
@@ -788,6 +847,7 @@ def solve(
         # (0.5-0.7x CPU without), on thousands of foods it pays.
         presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
         node_limit=node_limit,
+        stop=_full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
     )
     solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
     if guided is not None:
