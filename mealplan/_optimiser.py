@@ -461,6 +461,8 @@ def _guided(
         # 3-day diagnosis's checks took 0.2-0.26 s each to prove it empty),
         # so the widened restriction goes first.
         candidates = candidates[1:]
+    plain = goal is None and cutoff is not None
+    """A plan's own objective under the gap test (see _CUTS_ON_SUPPORT)."""
     for foods in candidates:
         if foods is _ASK_SINGLES and not deadline.expired:
             singles, first = _single_food_start(
@@ -489,15 +491,10 @@ def _guided(
             or foods is support
             or cutoff is None
             or feasibility,
-            cuts=False
-            if foods is support and cutoff is not None and not _CUTS_ON_SUPPORT
-            else None,
-            # A feasibility question (the diagnosis's) keeps it: measured on
-            # plans only, and its first plan is all such a question wants.
-            feasibility_jump=_JUMP_ON_SUPPORT
-            or foods is not support
-            or cutoff is None
-            or feasibility,
+            # Both measured on plans only: the diagnosis's own goals (fewest
+            # foods, cheapest, any plan) keep what they had.
+            cuts=False if plain and foods is support and not _CUTS_ON_SUPPORT else None,
+            feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
         )
         _add_times(small, lp)
         if feasibility and small.status is SolveStatus.INFEASIBLE:

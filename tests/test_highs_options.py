@@ -49,9 +49,9 @@ def test_each_switch_off_sets_its_highs_option_and_the_defaults_keep_highs_own()
 def test_only_a_plans_support_restriction_drops_the_feasibility_jump(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The support's restriction under the gap-test cutoff runs without the
-    # jump for a plan (measured there); a feasibility question (the
-    # diagnosis's "any plan") keeps it, as it keeps its cut pool off.
+    # The support's restriction under the gap-test cutoff runs without cut
+    # pool and jump for a plan (measured there); the diagnosis's questions
+    # ("any plan", fewest foods) keep what they had.
     seen: list[tuple[bool, bool]] = []
     run = _optimiser._run
 
@@ -70,3 +70,7 @@ def test_only_a_plans_support_restriction_drops_the_feasibility_jump(
     assert plan_first == (False, False)
     assert seen, "the feasibility question ran no restriction under a cutoff"
     assert seen[0] == (False, True)
+    seen.clear()
+    _optimiser.solve(problem, time_limit=60, goal=("min", "foods"))
+    assert seen, "the fewest-foods question ran no restriction under a cutoff"
+    assert seen[0] == (True, True)
