@@ -930,18 +930,16 @@ RACC_GROUPS: dict[str, tuple[float, float]] = {
 RTE_CEREAL_SERVINGS = RACC_MULTIPLE
 """Ready-to-eat cereal: its RACC (15, 40 or 60 g by weight per cup) sets the
 label (NLEA) serving, SR28's default portion, so at most 1.5 of them."""
-UNENFORCED_GROUPS = frozenset(
-    {"fruit", "cooked_grain", "meat_fish", "tofu_tempeh", "bread"}
-)
-"""Groups the rule reports but the planner does not hold (no racc_* row):
-measured interleaved against the caps before session 8 (benchmarks/caps_cost.py,
-load 10-12), each cost days their plans or seconds of CPU. Fresh fruit (210 g:
-one banana, not two) took the README day from 0.5 to about 3 s and cost a vegan
-man of 40 his plan within 10 s; 4½ oz of meat or fish took a pregnant woman's
-day from 0.9 to 6.8 s (0.3 s without it); with cooked grains at 210 g (1 cup of
-rice, 1½ of pasta) and bread at 75 g, load.py's hardest days took 4-10 s where
-they take 0.5-2 s without. Whole fruit keeps its 2 pieces, grains
-grain_side_cups, meat its max_portions (6 oz)."""
+UNENFORCED_GROUPS = frozenset({*RACC_GROUPS, "rte_cereal"})
+"""Groups the rule reports but the planner does not hold: all of them for now.
+The racc_* rows of session 8 (cottage cheese, cheeses, yogurt, milks, cereals)
+passed every targeted test but left test_planner's random people without a
+plan within 15 s for one drawn person (SolverError, load 4-10): withdrawn
+until that is understood (benchmarks/portions_cost_latest.md has their cost).
+Measured before: fresh fruit (one banana, not two) took the README day from
+0.5 to about 3 s of CPU and cost a vegan man of 40 his plan within 10 s; 4½ oz
+of meat or fish took a pregnant woman's day from 0.9 to 6.8 s; cooked grains
+at 210 g and bread at 75 g made load.py's hardest days 4-10 s (0.5-2 s)."""
 _DRIED = re.compile(r"\b(dried|raisins?|dehydrated)\b", re.IGNORECASE)
 _COOKED_CEREAL = re.compile(r"\b(cooked|prepared)\b", re.IGNORECASE)
 _BUNDLED_FOODS = Path(__file__).resolve().parents[1] / "foods" / "foods.csv"
@@ -1026,7 +1024,9 @@ def generous_items(
             if bundled.get(item.food_id) != cats[i]:
                 continue
             roles = frozenset(roles_col[i])
-            if "cereal_rte" in roles and not unenforced:
+            if "cereal_rte" in roles:
+                if ("rte_cereal" in UNENFORCED_GROUPS) != unenforced:
+                    continue
                 allowed = RTE_CEREAL_SERVINGS * table.default_portion(item.food_id)[1]
             else:
                 group = racc_group(roles, cats[i], base_col[i], f"{names[i]} {usda[i]}")
