@@ -399,13 +399,7 @@ def _guided(
     # MILPs still stop at their first plan.
     feasibility = goal is not None and goal.kind is GoalKind.NONE
     lp_model = formulate(problem, None if feasibility else goal, relax=True)
-    lp, lp_result = _run(
-        problem,
-        lp_model,
-        backend,
-        deadline,
-        SolveOptions(presolve=False, interruptible=False),
-    )
+    lp, lp_result = _relaxation(problem, lp_model, backend, deadline)
     if lp.status is SolveStatus.INFEASIBLE:
         return lp
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
@@ -569,19 +563,29 @@ def _single_food_support(
     return singles, bound
 
 
-def _single_food_relaxation(
-    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
-) -> tuple[set[int], float | None, set[int]]:
-    """Return the single foods' support, bound, and best 5 more per meal."""
-    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
-    model = formulate(problem, goal, foods=foods, relax=True)
-    result, lp = _run(
+def _relaxation(
+    problem: Problem, model: Model, backend: Backend, deadline: Deadline
+) -> tuple[Solution, BackendResult]:
+    """Solve an LP relaxation, without presolve and not interruptible.
+
+    Presolve only slows these LPs, and an LP takes milliseconds.
+    """
+    return _run(
         problem,
         model,
         backend,
         deadline,
         SolveOptions(presolve=False, interruptible=False),
     )
+
+
+def _single_food_relaxation(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None, set[int]]:
+    """Return the single foods' support, bound, and best 5 more per meal."""
+    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
+    model = formulate(problem, goal, foods=foods, relax=True)
+    result, lp = _relaxation(problem, model, backend, deadline)
     if result.status is not SolveStatus.OPTIMAL:
         return set(), None, set()
     singles = {f for (_, _, f), u in result.units.items() if u > 1e-6}
