@@ -30,32 +30,27 @@ pandas is the interface for callers who bring a DataFrame
 
 from __future__ import annotations
 
-import difflib
-import functools
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mealplan._columns import MENTION_COLUMNS, PORTIONS_COLUMNS
-from mealplan._errors import FoodTableError, RequestError, UnknownFoodError
-from mealplan._nutrients import Allergen, Diet, Nutrient
-from mealplan._resources import foods_dir
+from mealplan._catalog_allowed import fortified_mask, person_mask
+from mealplan._catalog_food import food_model, mention_index
+from mealplan._catalog_load import load_foods
+from mealplan._catalog_rows import take_rows
+from mealplan._catalog_search import search_ids, unknown_food
+from mealplan._columns import MENTION_COLUMNS
+from mealplan._errors import FoodTableError, UnknownFoodError
+from mealplan._nutrients import Allergen, Diet
 from mealplan._tabletext import (
-    ALL_ALLERGENS,
-    ALL_SLOTS,
     MAX_PORTION_ROWS,
-    MAX_ROWS,
     Columns,
     PortionRows,
     TextTable,
-    concat_rows,
     frame_text,
-    read_csv_text,
-    split_list,
     validate_foods,
     validate_portions,
 )
@@ -72,7 +67,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
-_NUTRIENTS: tuple[str, ...] = tuple(n.value for n in Nutrient)
 _MODELS = frozenset(("Food", "Mention", "Portion"))
 
 
@@ -85,17 +79,6 @@ def __getattr__(name: str) -> object:
         return getattr(_food, name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
-
-
-# Descriptions that say a nutrient was added. SR28 Add_Nutr_Mark misses many
-# of them (e.g. 01077 "Milk, whole, ... with added vitamin D" has no mark),
-# so allowed(allow_fortified=False) also leaves these out.
-_FORTIFIED_WORDS = re.compile(
-    r"(?<!un)(?<!not )\bfortified\b|(?<!un)\benriched\b|(?<!without )\bwith added "
-    r"(?:vitamin|calcium|iron|ascorbic|nutrients|minerals)|\bvitamin d fortified\b"
-    r"|\bvitamins? [a-z0-9 ,]+ added\b",
-    re.IGNORECASE,
-)
 
 
 def _check_override(
@@ -262,48 +245,11 @@ class FoodTable:
             FoodTableError: The release (or the prices) cannot be read.
 
         """
-        import pandas as pd
+        from mealplan._catalog_sr28 import sr28_text
 
-        from mealplan._build import food_rows, portion_rows, read_prices
-        from mealplan._sr28 import read_sr28
-
-        sr28 = read_sr28(sr28_dir)
-        ndbs = [str(n) for n in sr28.foods.index]
-        prices = read_prices(prices_dir) if prices_dir is not None else None
-        rows = food_rows(sr28, ndbs, prices=prices)
-        ids = [f"sr28-{n}" for n in ndbs]
-        text = pd.DataFrame(index=pd.RangeIndex(len(ndbs)))
-        text["id"] = ids
-        text["name"] = rows["sr28_description"]
-        text["ndb_no"] = rows["ndb_no"]
-        text["food_group"] = rows["food_group"]
-        text["category"] = rows["food_group"]
-        for column in _NUTRIENTS:
-            text[column] = rows[column]
-        for column in ("vegan", "vegetarian", "pescatarian"):
-            text[column] = ["true" if v else "false" for v in rows[column]]
-        text["allergens"] = rows["allergens"]
-        text["fortified"] = rows["fortified"]
-        text["meal_slots"] = ";".join(ALL_SLOTS)
-        text["article_sections"] = ""
-        text["max_portions"] = ""
-        for column in (
-            "price_per_100g",
-            "price_year",
-            "price_source",
-            "sr28_description",
-        ):
-            text[column] = rows[column]
-        text["provenance"] = rows["provenance"]
-        first = sr28.weight.assign(seq_no=sr28.weight["seq"].astype(int))
-        first_seq = first.sort_values("seq_no").groupby("ndb_no")["seq"].first()
-        defaults = {f"sr28-{n}": str(first_seq.get(n, "")) for n in ndbs}
-        port = portion_rows(sr28, dict(zip(ids, ndbs, strict=True)), defaults)
+        foods, portions = sr28_text(sr28_dir, prices_dir)
         return cls._from_text(
-            frame_text(text, str(sr28_dir)),
-            label=str(sr28_dir),
-            source=str(sr28_dir),
-            portions=frame_text(port, str(sr28_dir), max_rows=MAX_PORTION_ROWS),
+            foods, label=str(sr28_dir), source=str(sr28_dir), portions=portions
         )
 
     @property
@@ -399,41 +345,12 @@ class FoodTable:
             if food_id not in self._id_set:
                 raise self._unknown(food_id)
             wanted.add(food_id)
-        rows = [i for i, f in enumerate(self._ids) if f in wanted]
-        cols = self._columns
-        keep = np.array(rows, dtype=np.intp)
-
-        def frozen(array: NDArray[Any]) -> NDArray[Any]:
-            out = array[keep]
-            out.flags.writeable = False
-            return out
-
-        columns = Columns(
-            ids=[self._ids[i] for i in rows],
-            order=list(cols.order),
-            numbers={c: frozen(v) for c, v in cols.numbers.items()},
-            flags={c: frozen(v) for c, v in cols.flags.items()},
-            tags={c: [v[i] for i in rows] for c, v in cols.tags.items()},
-            texts={c: [v[i] for i in rows] for c, v in cols.texts.items()},
-            units=dict(cols.units),
-        )
-        p = self._portion_rows
-        members = [i for i, f in enumerate(p.food_id) if f in wanted]
-        portions = PortionRows(
-            food_id=[p.food_id[i] for i in members],
-            seq=[p.seq[i] for i in members],
-            amount=[p.amount[i] for i in members],
-            description=[p.description[i] for i in members],
-            grams=[p.grams[i] for i in members],
-            is_default=[p.is_default[i] for i in members],
-        )
-        for j, fid in enumerate(portions.food_id):
-            portions.by_food.setdefault(fid, []).append(j)
+        columns, portions = take_rows(self._columns, self._portion_rows, wanted)
         return FoodTable(
             columns,
             portions,
             self._mention_rows,
-            f"{self.source}[{len(rows)}]",
+            f"{self.source}[{len(columns.ids)}]",
             supplements=self._supplements,
             life_stage_caps=self._life_stage_caps,
         )
@@ -450,20 +367,9 @@ class FoodTable:
         this table; :meth:`to_dataframe` returns a copy to change.
         """
         if self._frame is None:
-            import pandas as pd
+            from mealplan._catalog_views import foods_frame
 
-            cols = self._columns
-            data: dict[str, Any] = {}
-            for column in cols.order:
-                if column in cols.numbers:
-                    data[column] = cols.numbers[column].copy()
-                elif column in cols.flags:
-                    data[column] = cols.flags[column].copy()
-                elif column in cols.tags:
-                    data[column] = list(cols.tags[column])
-                else:
-                    data[column] = list(cols.texts[column])
-            self._frame = pd.DataFrame(data, index=pd.Index(self._ids, name="id"))
+            self._frame = foods_frame(self._columns, self._ids)
         return self._frame
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -478,34 +384,18 @@ class FoodTable:
     def portions(self) -> pd.DataFrame:
         """Columns ``food_id, seq, amount, description, grams, is_default`` (pandas)."""
         if self._portions_frame is None:
-            import pandas as pd
+            from mealplan._catalog_views import portions_frame
 
-            p = self._portion_rows
-            self._portions_frame = pd.DataFrame(
-                {
-                    "food_id": p.food_id,
-                    "seq": np.array(p.seq, dtype=np.int64),
-                    "amount": np.array(p.amount, dtype=np.float64),
-                    "description": p.description,
-                    "grams": np.array(p.grams, dtype=np.float64),
-                    "is_default": np.array(p.is_default, dtype=bool),
-                },
-                columns=list(PORTIONS_COLUMNS),
-            )
+            self._portions_frame = portions_frame(self._portion_rows)
         return self._portions_frame
 
     @property
     def mentions_table(self) -> pd.DataFrame:
         """The article mentions (columns of article_mentions.csv; pandas)."""
         if self._mentions_frame is None:
-            import pandas as pd
+            from mealplan._catalog_views import mentions_frame
 
-            self._mentions_frame = pd.DataFrame(
-                {
-                    c: pd.Series([m[c] for m in self._mention_rows], dtype=object)
-                    for c in MENTION_COLUMNS
-                }
-            )
+            self._mentions_frame = mentions_frame(self._mention_rows)
         return self._mentions_frame
 
     @property
@@ -614,28 +504,7 @@ class FoodTable:
         return f"FoodTable({len(self)} foods from {self.source})"
 
     def _unknown(self, food_id: str) -> UnknownFoodError:
-        names = {
-            n.lower(): i
-            for i, n in zip(self._ids, self._columns.texts["name"], strict=True)
-        }
-        close = difflib.get_close_matches(str(food_id), self._ids, n=3, cutoff=0.6)
-        close += [
-            names[m]
-            for m in difflib.get_close_matches(
-                str(food_id).lower(), list(names), n=3, cutoff=0.6
-            )
-            if names[m] not in close
-        ]
-        hint = (
-            f"did you mean {', '.join(repr(c) for c in close[:3])}?"
-            if close
-            else "use FoodTable.search() to find ids."
-        )
-        shown = (
-            repr(food_id) if len(repr(food_id)) <= 80 else repr(food_id)[:77] + "..."
-        )
-        msg = f"Food {shown} is not in the food table; {hint}"
-        return UnknownFoodError(msg, str(food_id))
+        return unknown_food(self._ids, self._columns.texts["name"], food_id)
 
     def default_portion(self, food_id: str) -> tuple[str, float]:
         """Return the default portion of a food as (description, grams).
@@ -652,20 +521,7 @@ class FoodTable:
     @property
     def _mentions(self) -> dict[str, list[Mention]]:
         if self._mentions_by_food is None:
-            from mealplan._food import Mention
-
-            index: dict[str, list[Mention]] = {}
-            for rec in self._mention_rows:
-                mention = Mention(
-                    mention_id=rec["mention_id"],
-                    section=rec["section"],
-                    words=rec["words"],
-                    kind=rec["kind"],
-                    note=rec["note"],
-                )
-                for food_id in split_list(rec["food_ids"]):
-                    index.setdefault(food_id, []).append(mention)
-            self._mentions_by_food = index
+            self._mentions_by_food = mention_index(self._mention_rows)
         return self._mentions_by_food
 
     def mentions(self, food_id: str) -> list[Mention]:
@@ -686,57 +542,15 @@ class FoodTable:
             UnknownFoodError: The id is not in the table (with a suggestion).
 
         """
-        from mealplan._food import Food, Portion
-
         if food_id not in self._id_set:
             raise self._unknown(food_id)
-        i = self._row[food_id]
-        cols = self._columns
-
-        def opt_text(column: str) -> str | None:
-            return cols.texts[column][i] or None
-
-        def opt_float(column: str) -> float | None:
-            value = float(cols.numbers[column][i])
-            return None if math.isnan(value) else value
-
-        p = self._portion_rows
-        portions = tuple(
-            Portion(
-                seq=p.seq[j],
-                amount=p.amount[j],
-                description=p.description[j],
-                grams=p.grams[j],
-                is_default=p.is_default[j],
-            )
-            for j in p.by_food.get(food_id, ())
-        )
-        return Food(
-            id=food_id,
-            name=cols.texts["name"][i],
-            ndb_no=opt_text("ndb_no"),
-            food_group=opt_text("food_group"),
-            category=opt_text("category"),
-            nutrients={c: opt_float(c) for c in self.nutrients},
-            vegan=bool(cols.flags["vegan"][i]),
-            vegetarian=bool(cols.flags["vegetarian"][i]),
-            pescatarian=bool(cols.flags["pescatarian"][i]),
-            allergens=cols.tags["allergens"][i],
-            fortified=cols.tags["fortified"][i],
-            meal_slots=cols.tags["meal_slots"][i],
-            article_sections=cols.tags["article_sections"][i],
-            max_portions=opt_float("max_portions"),
-            price_per_100g=opt_float("price_per_100g"),
-            price_year=opt_text("price_year"),
-            price_source=opt_text("price_source"),
-            sr28_description=opt_text("sr28_description"),
-            provenance=opt_text("provenance"),
-            portions=portions,
-            mentions=tuple(self._mentions.get(food_id, ())),
-            fndds_code=opt_text("fndds_code"),
-            base=opt_text("base"),
-            roles=cols.tags["roles"][i],
-            whole_units=bool(cols.flags["whole_units"][i]),
+        return food_model(
+            self._columns,
+            self._portion_rows,
+            self.nutrients,
+            food_id,
+            self._row[food_id],
+            self._mentions.get(food_id, ()),
         )
 
     def search(self, words: str | Sequence[str]) -> list[str]:
@@ -745,20 +559,10 @@ class FoodTable:
         Matching is case-insensitive on word starts; foods matching in the
         name rank first, then shorter names, then ids.
         """
-        tokens = words.split() if isinstance(words, str) else [str(w) for w in words]
-        tokens = [t.lower() for t in tokens if t.strip()]
-        if not tokens:
-            return []
-        names = [n.lower() for n in self._columns.texts["name"]]
-        descriptions = self._columns.texts["sr28_description"]
-        hits: list[tuple[int, int, str]] = []
-        patterns = [re.compile(r"\b" + re.escape(t)) for t in tokens]
-        for food_id, name, desc in zip(self._ids, names, descriptions, strict=True):
-            text = f"{name} {desc.lower()}"
-            if all(p.search(text) for p in patterns):
-                in_name = sum(1 for p in patterns if p.search(name))
-                hits.append((-in_name, len(name), food_id))
-        return [h[2] for h in sorted(hits)]
+        cols = self._columns
+        return search_ids(
+            self._ids, cols.texts["name"], cols.texts["sr28_description"], words
+        )
 
     def allowed(
         self,
@@ -783,30 +587,7 @@ class FoodTable:
             RequestError: An unknown diet or allergen.
 
         """
-        try:
-            diet_value = Diet(
-                str(diet.value if isinstance(diet, Diet) else diet).lower()
-            )
-        except ValueError:
-            choices = ", ".join(d.value for d in Diet)
-            msg = f"Unknown diet {diet!r}; use one of {choices}."
-            raise RequestError(msg) from None
-        cols = self._columns
-        keep = np.ones(len(self._ids), dtype=bool)
-        if diet_value is not Diet.OMNIVORE:
-            keep &= cols.flags[diet_value.value]
-        avoid: set[str] = set()
-        for allergen in allergies:
-            value = str(allergen.value if isinstance(allergen, Allergen) else allergen)
-            if value.lower() not in ALL_ALLERGENS:
-                choices = ", ".join(ALL_ALLERGENS)
-                msg = f"Unknown allergen {allergen!r}; use one of {choices}."
-                raise RequestError(msg)
-            avoid.add(value.lower())
-        if avoid:
-            keep &= np.array(
-                [not (avoid & set(a)) for a in cols.tags["allergens"]], dtype=bool
-            )
+        keep = person_mask(self._columns, diet, allergies)
         entries = [str(e).strip() for e in exclude if str(e).strip()]
         if entries:
             from mealplan._exclusions import excluded_mask
@@ -820,111 +601,6 @@ class FoodTable:
         # Computed once per table: the diagnosis asks for it in every model it
         # builds, and the words' regex over every row was a third of the
         # build's time (a table's columns never change).
-        mask = self._fortified
-        if mask is None:
-            cols = self._columns
-            mask = np.array(
-                [
-                    bool(f) or bool(_FORTIFIED_WORDS.search(f"{n} | {d}"))
-                    for f, n, d in zip(
-                        cols.tags["fortified"],
-                        cols.texts["name"],
-                        cols.texts["sr28_description"],
-                        strict=True,
-                    )
-                ],
-                dtype=bool,
-            )
-            mask.flags.writeable = False
-            self._fortified = mask
-        return mask
-
-
-def load_foods(
-    path: str | Path | None = None,
-    *,
-    extra_nutrients: Mapping[str, str] | None = None,
-    portions: str | Path | None = None,
-    dishes: bool = False,
-) -> FoodTable:
-    """Load the bundled food table, or a caller's CSV with the same columns.
-
-    The bundled table is read once per process and shared (it is immutable).
-
-    Args:
-        path: A foods CSV; None for the bundled table (with its portions and
-            article mentions).
-        dishes: For the bundled table, also load its FNDDS dishes
-            (``dishes.csv``, rows with an ``fndds_code``). Off by default:
-            their plans are realistic, but with 1,221 dishes the LP bound is
-            weak and some days run to the time limit
-            (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
-        extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
-        portions: A portions CSV for a caller's table; without it each food
-            gets one ``100 g`` portion.
-
-    Raises:
-        FoodTableError: The file is missing, not UTF-8 CSV, or malformed.
-
-    """
-    if path is None and portions is None and not extra_nutrients:
-        return _bundled(dishes=dishes)
-    if path is None:
-        folder = foods_dir()
-        return _load_bundled(folder, extra_nutrients, dishes=dishes)
-    if not isinstance(path, str | Path):
-        msg = (
-            f"load_foods: path must be a file path or None (got {type(path).__name__})."
-        )
-        raise FoodTableError(msg, path=str(path)[:80])
-    file = Path(path)
-    text = read_csv_text(file, "Food table", max_rows=MAX_ROWS)
-    caller_portions = None
-    if portions is not None:
-        if not isinstance(portions, str | Path):
-            msg = f"load_foods: portions must be a file path or None (got {type(portions).__name__})."
-            raise FoodTableError(msg, path=str(path))
-        caller_portions = read_csv_text(
-            Path(portions), "Portions table", max_rows=MAX_PORTION_ROWS
-        )
-    return FoodTable._from_text(
-        text,
-        label=str(file),
-        source=str(file),
-        extra_nutrients=extra_nutrients,
-        portions=caller_portions,
-    )
-
-
-@functools.cache
-def _bundled(*, dishes: bool) -> FoodTable:
-    return _load_bundled(foods_dir(), None, dishes=dishes)
-
-
-def _load_bundled(
-    folder: Path, extra_nutrients: Mapping[str, str] | None, *, dishes: bool
-) -> FoodTable:
-    text = read_csv_text(folder / "foods.csv", "Bundled food table")
-    port = read_csv_text(folder / "portions.csv", "Bundled portions table")
-    if dishes:
-        # Kept in their own files so the default load reads no more.
-        text = concat_rows(
-            text, read_csv_text(folder / "dishes.csv", "Bundled dish table")
-        )
-        port = concat_rows(
-            port, read_csv_text(folder / "dish_portions.csv", "Bundled dish portions")
-        )
-    mentions_path = folder / "article_mentions.csv"
-    mentions = (
-        read_csv_text(mentions_path, "Article mentions")
-        if mentions_path.is_file()
-        else None
-    )
-    return FoodTable._from_text(
-        text,
-        label=str(folder / "foods.csv"),
-        source="bundled",
-        extra_nutrients=extra_nutrients,
-        portions=port,
-        mentions=mentions,
-    )
+        if self._fortified is None:
+            self._fortified = fortified_mask(self._columns)
+        return self._fortified

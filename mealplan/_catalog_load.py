@@ -1,0 +1,121 @@
+"""Where a food table comes from: the bundled files or a caller's CSV.
+
+:func:`load_foods` (re-exported by :mod:`mealplan._catalog`, whose docstring
+says what a caller's table may hold). The bundled table is read once per
+process and shared: a :class:`~mealplan.FoodTable` is immutable.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan._errors import FoodTableError
+from mealplan._resources import foods_dir
+from mealplan._tabletext import (
+    MAX_PORTION_ROWS,
+    MAX_ROWS,
+    concat_rows,
+    read_csv_text,
+)
+
+if TYPE_CHECKING:
+    from mealplan._catalog import FoodTable
+
+__all__ = ["load_foods"]
+
+
+def load_foods(
+    path: str | Path | None = None,
+    *,
+    extra_nutrients: Mapping[str, str] | None = None,
+    portions: str | Path | None = None,
+    dishes: bool = False,
+) -> FoodTable:
+    """Load the bundled food table, or a caller's CSV with the same columns.
+
+    The bundled table is read once per process and shared (it is immutable).
+
+    Args:
+        path: A foods CSV; None for the bundled table (with its portions and
+            article mentions).
+        dishes: For the bundled table, also load its FNDDS dishes
+            (``dishes.csv``, rows with an ``fndds_code``). Off by default:
+            their plans are realistic, but with 1,221 dishes the LP bound is
+            weak and some days run to the time limit
+            (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
+        extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
+        portions: A portions CSV for a caller's table; without it each food
+            gets one ``100 g`` portion.
+
+    Raises:
+        FoodTableError: The file is missing, not UTF-8 CSV, or malformed.
+
+    """
+    if path is None and portions is None and not extra_nutrients:
+        return _bundled(dishes=dishes)
+    if path is None:
+        folder = foods_dir()
+        return _load_bundled(folder, extra_nutrients, dishes=dishes)
+    if not isinstance(path, str | Path):
+        msg = (
+            f"load_foods: path must be a file path or None (got {type(path).__name__})."
+        )
+        raise FoodTableError(msg, path=str(path)[:80])
+    file = Path(path)
+    text = read_csv_text(file, "Food table", max_rows=MAX_ROWS)
+    caller_portions = None
+    if portions is not None:
+        if not isinstance(portions, str | Path):
+            msg = f"load_foods: portions must be a file path or None (got {type(portions).__name__})."
+            raise FoodTableError(msg, path=str(path))
+        caller_portions = read_csv_text(
+            Path(portions), "Portions table", max_rows=MAX_PORTION_ROWS
+        )
+    from mealplan._catalog import FoodTable
+
+    return FoodTable._from_text(
+        text,
+        label=str(file),
+        source=str(file),
+        extra_nutrients=extra_nutrients,
+        portions=caller_portions,
+    )
+
+
+@functools.cache
+def _bundled(*, dishes: bool) -> FoodTable:
+    return _load_bundled(foods_dir(), None, dishes=dishes)
+
+
+def _load_bundled(
+    folder: Path, extra_nutrients: Mapping[str, str] | None, *, dishes: bool
+) -> FoodTable:
+    text = read_csv_text(folder / "foods.csv", "Bundled food table")
+    port = read_csv_text(folder / "portions.csv", "Bundled portions table")
+    if dishes:
+        # Kept in their own files so the default load reads no more.
+        text = concat_rows(
+            text, read_csv_text(folder / "dishes.csv", "Bundled dish table")
+        )
+        port = concat_rows(
+            port, read_csv_text(folder / "dish_portions.csv", "Bundled dish portions")
+        )
+    mentions_path = folder / "article_mentions.csv"
+    mentions = (
+        read_csv_text(mentions_path, "Article mentions")
+        if mentions_path.is_file()
+        else None
+    )
+    from mealplan._catalog import FoodTable
+
+    return FoodTable._from_text(
+        text,
+        label=str(folder / "foods.csv"),
+        source="bundled",
+        extra_nutrients=extra_nutrients,
+        portions=port,
+        mentions=mentions,
+    )
