@@ -282,6 +282,6 @@ def test_lazy_names_resolve_and_report_the_package() -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "mealplan mealplan._models"
+    assert lines[0] == "mealplan mealplan._plan_models"
     assert lines[1].startswith("AttributeError")
     assert "no_such_name" in lines[1]

@@ -53,4 +53,4 @@ def test_plan_results_hold_no_pulp_objects() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
-    assert out.strip() == "mealplan._models"
+    assert out.strip() == "mealplan._plan_models"

@@ -1,0 +1,258 @@
+"""The contract's plan: :class:`MealPlan`, its days, items and totals.
+
+What a request gets back (with its grocery list items), checked on
+validation to fit its own request so an edited saved plan is an error.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
+
+from mealplan._explanation_models import Explanation
+from mealplan._model_base import (
+    DISCLAIMER,
+    MAX_ITEMS_PER_DAY,
+    SCHEMA_VERSION,
+    Name,
+    Note,
+    _Model,
+)
+from mealplan._request_models import PORTION_STEPS, PlanRequest
+from mealplan._strictjson import MAX_PLAN_BYTES
+from mealplan._target_models import NutrientTargets
+
+
+class PlanStatus(StrEnum):
+    """How good the returned plan is."""
+
+    OPTIMAL = "optimal"
+    """Proven optimal (within the requested MIP gap)."""
+    FEASIBLE = "feasible"
+    """Meets every constraint; the time limit stopped the proof of optimality."""
+    SHORTFALL = "shortfall"
+    """Closest plan under ``allow_shortfall``: some bounds are not met."""
+
+
+class NutrientStatus(StrEnum):
+    """Where a total stands against its bounds."""
+
+    MET = "met"
+    SHORT = "short"
+    OVER = "over"
+    NO_BOUND = "no_bound"
+
+
+class PlanItem(_Model):
+    """One food in one meal of one day."""
+
+    day: Annotated[int, Field(strict=True, ge=1, le=28)]
+    meal: Annotated[str | None, Field(max_length=40)]
+    food_id: Name
+    name: Note
+    ndb_no: Annotated[str | None, Field(max_length=16)]
+    portions: Annotated[float, Field(strict=True, ge=0, le=1_000)]
+    portion_description: Note
+    grams: Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
+    cost: Annotated[float | None, Field(strict=True, ge=0)]
+    energy_kcal: Annotated[float | None, Field(strict=True, ge=0)]
+    part_of: Annotated[str | None, Field(max_length=200)] = Field(
+        default=None,
+        description="For a cooking fat, dressing or spread (oil, butter, "
+        "mayonnaise): the food_id of the item of the same meal it is cooked "
+        "with, dresses or is spread on; null for an item of its own.",
+    )
+    part_as: Literal["cooked with", "dressed with", "spread with", "with"] | None = (
+        Field(
+            default=None,
+            description="How a part_of item goes with its item, as a report says "
+            "it: 'cooked with 1½ tsp olive oil'.",
+        )
+    )
+    kind: Literal["food", "supplement"] = Field(
+        default="food",
+        description="'supplement' for a single-nutrient supplement (a request's "
+        "supplements option), listed apart from the food; its grams are a "
+        "bookkeeping 1 g a unit, not its weight.",
+    )
+
+
+class NutrientTotal(_Model):
+    """A nutrient total against its bounds."""
+
+    nutrient: str
+    unit: str
+    amount: StrictFloat
+    minimum: StrictFloat | None
+    maximum: StrictFloat | None
+    status: NutrientStatus
+    percent_of_minimum: StrictFloat | None
+    lower_bound: bool = Field(
+        description="True when a chosen food has no data for this nutrient, so the "
+        "true total may be higher."
+    )
+    foods_missing_data: list[str] = Field(default_factory=list)
+    shortfall: StrictFloat = 0.0
+    excess: StrictFloat = 0.0
+
+    @field_validator("percent_of_minimum", mode="before")
+    @classmethod
+    def _no_percent_of_nothing(cls, value: Any) -> Any:
+        # A minimum so small that the share overflows has no meaningful
+        # percentage (JSON would carry null for it anyway).
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
+
+class DayPlan(_Model):
+    """One day of the plan: its items and its totals."""
+
+    day: Annotated[int, Field(strict=True, ge=1, le=28)]
+    items: Annotated[list[PlanItem], Field(max_length=MAX_ITEMS_PER_DAY)]
+    totals: Annotated[list[NutrientTotal], Field(max_length=MAX_ITEMS_PER_DAY)]
+    cost: StrictFloat | None
+
+    def total(self, nutrient: str) -> NutrientTotal:
+        """Return the total for ``nutrient``."""
+        for t in self.totals:
+            if t.nutrient == nutrient:
+                return t
+        raise KeyError(nutrient)
+
+
+class GroceryItem(_Model):
+    """One purchasable item summed over the plan's days.
+
+    A dish is broken into its recipe ingredients and a cooked food is bought
+    in its raw or dry form where the data allow (``converted``); ``grams`` and
+    ``portions`` are then of what is bought, and ``from_foods`` names the
+    plan's foods it serves.
+    """
+
+    food_id: str
+    name: str
+    food_group: str | None
+    grams: StrictFloat
+    portions: StrictFloat
+    portion_description: str
+    cost: StrictFloat | None
+    converted: bool = False
+    from_foods: list[str] = Field(default_factory=list)
+    note: str | None = None
+    kind: Literal["food", "supplement"] = Field(
+        default="food",
+        description="'supplement' for a supplement of the plan (listed apart; "
+        "grams 0, portions are its units, no price in the data).",
+    )
+
+
+class MealPlan(_Model):
+    """A plan that meets every constraint of its request (or states each shortfall).
+
+    Validation checks that the plan fits its own request (one day per
+    requested day, numbered from 1, items on their day and in a meal the
+    request defines), so a tampered saved plan is an error, not a silent keep.
+    """
+
+    _max_json_bytes: ClassVar[int] = MAX_PLAN_BYTES
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    request: PlanRequest
+    targets: NutrientTargets
+    status: PlanStatus
+    gap: StrictFloat | None = Field(
+        description="Relative gap to the best bound the solver proved; 0 if proven "
+        "optimal, null when the time limit left no bound.",
+    )
+    solve_seconds: StrictFloat
+    timings: dict[Annotated[str, Field(max_length=40)], StrictFloat] = Field(
+        default_factory=dict,
+        description="Seconds spent building the model, solving it and reading the result.",
+    )
+    objective_value: StrictFloat | None = Field(
+        default=None,
+        description="The optimiser's objective: US$ a day for 'cost'; for 'typical', "
+        "the departure from one serving per food (lower is more typical).",
+    )
+    days: Annotated[list[DayPlan], Field(max_length=28)]
+    average: list[NutrientTotal] = Field(
+        description="Average daily totals over the plan (equal to day 1 for one day)."
+    )
+    cost_per_day: StrictFloat | None
+    unpriced_foods_left_out: StrictInt = 0
+    notes: list[str] = Field(default_factory=list)
+    disclaimer: str = DISCLAIMER
+    explanation: Explanation | None = Field(
+        default=None,
+        description="Why this plan (mealplan.explain); filled by "
+        "'mealplan plan --explain', else null.",
+    )
+
+    @property
+    def items(self) -> list[PlanItem]:
+        """All items of all days, in day and meal order."""
+        return [item for day in self.days for item in day.items]
+
+    @model_validator(mode="after")
+    def _fits_request(self) -> MealPlan:
+        if len(self.days) != self.request.days:
+            msg = (
+                f"the plan has {len(self.days)} day(s) but its request asks for "
+                f"{self.request.days}; the plan is truncated or edited"
+            )
+            raise ValueError(msg)
+        meals = (
+            None if self.request.meals is None else {m.name for m in self.request.meals}
+        )
+        step = PORTION_STEPS.get(self.request.portion_mode)
+        for number, day in enumerate(self.days, start=1):
+            if step is not None:
+                for item in day.items:
+                    steps = item.portions / step
+                    if abs(steps - round(steps)) > 1e-6:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} has "
+                            f"{item.portions} portions, not a multiple of {step} as "
+                            f"portion_mode {self.request.portion_mode.value!r} requires"
+                        )
+                        raise ValueError(msg)
+            if day.day != number:
+                msg = f"day {number} of the plan is numbered {day.day}; days run 1, 2, ..."
+                raise ValueError(msg)
+            for item in day.items:
+                if item.day != number:
+                    msg = f"item {item.food_id[:40]!r} of day {number} says day {item.day}"
+                    raise ValueError(msg)
+                if item.kind == "supplement":
+                    if not self.request.supplements:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} is a "
+                            "supplement but the request has supplements off"
+                        )
+                        raise ValueError(msg)
+                    if item.meal in (None, "supplements"):
+                        continue  # listed apart from the meals, never in one
+                if meals is None and item.meal is not None:
+                    msg = (
+                        f"item {item.food_id[:40]!r} names meal {item.meal!r} but the "
+                        "request has no meals"
+                    )
+                    raise ValueError(msg)
+                if meals is not None and item.meal not in meals:
+                    msg = (
+                        f"item {item.food_id[:40]!r} of day {number} names meal "
+                        f"{item.meal!r}, which the request does not define "
+                        f"({', '.join(sorted(meals))})"
+                    )
+                    raise ValueError(msg)
+        return self
+
+    def _repr_html_(self) -> str:
+        """Show the plan as its HTML report in a notebook."""
+        from mealplan._html import notebook_html
+
+        return notebook_html(self)
