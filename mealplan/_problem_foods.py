@@ -1,0 +1,256 @@
+"""The candidate foods of a planning model and the amounts each may take.
+
+Pieces of :func:`mealplan._problem.build_problem`: which foods the request's
+filters keep (:func:`allowed_foods`), each candidate's unit and its least and
+most units a day under the portion caps (:func:`amounts`), and its nutrients
+per unit (:func:`coefficients`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
+from mealplan._life_stage_caps import DayCapRow, day_cap_rows
+from mealplan._life_stage_caps import item_cap_grams as life_stage_item_grams
+from mealplan._meal_structure import item_cap_grams, never_items
+from mealplan._models import (
+    NutrientBound,
+    NutrientTargets,
+    Objective,
+    PlanRequest,
+    PortionMode,
+)
+from mealplan._nutrients import Diet, Nutrient
+from mealplan._problem_data import Restrictions, _frozen
+from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
+from mealplan._problem_parts import _week_rows
+from mealplan._safety import safety_filter
+from mealplan._structure import energy_scale
+from mealplan._supplements import is_supplement, offered_supplements
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+
+__all__ = [
+    "DEFAULT_MAX_PORTIONS",
+    "Amounts",
+    "allowed_foods",
+    "amounts",
+    "coefficients",
+]
+
+# Without a curated max_portions, no food may exceed this many default
+# portions a day: realistic for staples, and it keeps big-M values small.
+DEFAULT_MAX_PORTIONS = 3.0
+
+# With portion limits off, a food is still capped by energy (or 3 kg for
+# foods without energy) so the MILP's big-M stays finite.
+_UNCAPPED_GRAMS = 3000.0
+
+
+def allowed_foods(
+    request: PlanRequest,
+    table: FoodTable,
+    prices: NDArray[np.float64],
+    impose: Impose,
+) -> tuple[set[str], int, NDArray[np.bool_]]:
+    """Return the foods the request's filters keep, and what it took.
+
+    Also how many priced-out foods a cost objective or a budget left out, and
+    which rows of the table are supplements. Each filter the request sets is
+    a constraint group (``impose``); life-stage safety is none.
+    """
+    # Which foods each user-facing filter group removes.
+    all_ids = list(table.ids)
+    allowed = set(all_ids)
+    # Life-stage safety is not a group the diagnosis may switch off.
+    allowed -= safety_filter(request, table)
+    # Supplement rows: only those the request allows and the life stage's ULs fit.
+    supplement = is_supplement(table)
+    if supplement.any():
+        offered = offered_supplements(request, table)
+        allowed -= {
+            fid
+            for fid, s in zip(all_ids, supplement, strict=True)
+            if s and fid not in offered
+        }
+    if request.diet is not Diet.OMNIVORE and impose(GroupKind.DIET):
+        allowed &= set(table.allowed(diet=request.diet))
+    if request.allergies and impose(GroupKind.ALLERGIES):
+        allowed &= set(table.allowed(allergies=request.allergies))
+    if request.exclude and impose(GroupKind.EXCLUDE):
+        allowed &= set(table.allowed(exclude=request.exclude))
+    if not request.allow_fortified and impose(GroupKind.FORTIFIED):
+        allowed &= set(table.allowed(allow_fortified=False))
+    if request.dislikes and impose(GroupKind.EXCLUDE):
+        allowed &= set(table.allowed(exclude=request.dislikes))
+    never = never_items(table) & allowed if request.structure else set()
+    if never and impose(GroupKind.STRUCTURE, "items"):
+        allowed -= never
+    needs_prices = request.objective is Objective.COST or request.budget_per_day
+    unpriced_left_out = 0
+    if needs_prices and impose(GroupKind.PRICED):
+        priced = {fid for fid, p in zip(all_ids, prices, strict=True) if p == p}
+        unpriced_left_out = len(allowed - priced)
+        allowed &= priced
+    if request.bans:
+        impose(GroupKind.BANS)
+    return allowed, unpriced_left_out, supplement
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Each candidate's variable: its unit, and its least and most units a day."""
+
+    portion_grams: NDArray[np.float64]
+    units_per_portion: float
+    integer: bool
+    unit_grams: NDArray[np.float64]
+    limits: bool
+    """Whether the portion limits are imposed (and not switched off)."""
+    cap_scale: float
+    """How much the caps stated at 2,000 kcal grow for this eater."""
+    min_units: NDArray[np.float64]
+    max_units: NDArray[np.float64]
+    pills: NDArray[np.bool_]
+    """Which candidates are supplements (whole tablets only)."""
+    day_caps: tuple[DayCapRow, ...]
+    week_caps: tuple[DayCapRow, ...]
+
+
+def amounts(
+    request: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    candidates: list[str],
+    supplement: NDArray[np.bool_],
+    off: frozenset[ConstraintGroup],
+    extra: Restrictions,
+    impose: Impose,
+) -> Amounts:
+    """Return the candidates' units and their caps (portion, children's, weekly)."""
+    # Portion units: a half or whole default portion, or a whole portion as a
+    # continuous amount. Scaling variables by the portion keeps the MILP well
+    # conditioned whatever the portion's size.
+    portion_grams = np.array(
+        [table.default_portion(fid)[1] for fid in candidates], dtype=float
+    )
+    mode = request.portion_mode
+    integer = mode is not PortionMode.CONTINUOUS
+    units_per_portion = {PortionMode.HALF: 2.0, PortionMode.QUARTER: 4.0}.get(mode, 1.0)
+    unit_grams = portion_grams / units_per_portion
+
+    energy = table.numbers(Nutrient.ENERGY.value)[rows]
+    limits = request.portion_limits and impose(GroupKind.PORTION_LIMITS)
+    max_portions = table.numbers("max_portions")[rows]
+    max_portions = np.where(np.isnan(max_portions), DEFAULT_MAX_PORTIONS, max_portions)
+    kcal_cap = targets.get(Nutrient.ENERGY.value)
+    # Caps stated at 2,000 kcal grow for larger eaters (portion_caps.csv).
+    cap_scale = energy_scale(kcal_cap.minimum, kcal_cap.maximum) if kcal_cap else 1.0
+    uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
+    if limits:
+        max_units = max_portions * units_per_portion
+    else:
+        max_units = np.maximum(uncapped_grams / unit_grams, units_per_portion)
+        if request.portion_limits:
+            # Switched off (diagnosis): never tighter than the limits it drops.
+            max_units = np.maximum(max_units, max_portions * units_per_portion)
+    if limits and request.structure:
+        # The per-item caps of foods/portion_caps.csv (a food whose smallest
+        # unit is over its cap gets no amount at all).
+        max_units = np.minimum(
+            max_units, item_cap_grams(table, candidates, cap_scale) / unit_grams
+        )
+        if integer:
+            max_units = np.floor(max_units + 1e-9)
+    elif integer:
+        max_units = np.maximum(np.floor(max_units + 1e-9), 1.0)
+    day_caps: tuple[DayCapRow, ...] = ()
+    if limits and request.person is not None:
+        # Children's servings (foods/life_stage_caps.csv), with or without
+        # the meal structure: a food whose smallest unit is over its cap gets
+        # no amount at all; whole-day caps over a group become rows.
+        child = life_stage_item_grams(table, candidates, request.person) / unit_grams
+        child = np.floor(child * (1 + 1e-9) + 1e-9) if integer else child
+        max_units = np.minimum(max_units, child)
+        day_caps = day_cap_rows(table, candidates, unit_grams, request.person)
+    week_caps = _week_rows(request, table, candidates, unit_grams, extra, impose)
+    min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
+    pills = supplement[rows] if len(rows) else np.zeros(0, dtype=bool)
+    if pills.any():
+        # Whole tablets only, at most the row's units a day (its max_portions).
+        max_units = np.where(pills, max_portions * units_per_portion, max_units)
+        min_units = np.where(pills, units_per_portion, min_units)
+    return Amounts(
+        portion_grams=portion_grams,
+        units_per_portion=units_per_portion,
+        integer=integer,
+        unit_grams=unit_grams,
+        limits=limits,
+        cap_scale=cap_scale,
+        min_units=min_units,
+        max_units=max_units,
+        pills=pills,
+        day_caps=day_caps,
+        week_caps=week_caps,
+    )
+
+
+def _uncapped_grams(
+    kcal_cap: NutrientBound | None,
+    energy: NDArray[np.float64],
+    off: frozenset[ConstraintGroup],
+) -> NDArray[np.float64]:
+    """Return each candidate's most grams a day without portion limits.
+
+    What the day's energy maximum (``kcal_cap``) allows of it alone, or
+    :data:`_UNCAPPED_GRAMS` for a food without energy; at most 5 kg.
+    """
+    energy_cap = (
+        kcal_cap.maximum if kcal_cap is not None and kcal_cap.maximum else 10000.0
+    )
+    if ConstraintGroup(GroupKind.MAX, Nutrient.ENERGY.value) in off:
+        # The energy maximum switched off (diagnosis) no longer caps a food.
+        energy_cap = 10000.0
+    # A denormal energy (1e-310 kcal per 100 g) overflows to inf: capped below.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        uncapped_grams = np.where(
+            energy > 0, energy_cap / energy * 100.0, _UNCAPPED_GRAMS
+        )
+    capped: NDArray[np.float64] = np.minimum(
+        np.nan_to_num(uncapped_grams, nan=_UNCAPPED_GRAMS), 5000.0
+    )
+    return capped
+
+
+def coefficients(
+    request: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    candidates: list[str],
+    unit_grams: NDArray[np.float64],
+) -> dict[str, NDArray[np.float64]]:
+    """Return each bound nutrient per unit of each candidate (missing: 0)."""
+    nutrient_cols = {b.nutrient for b in targets.bounds}
+    if request.macro_limits and targets.macro_shares:
+        nutrient_cols |= set(targets.macro_shares)
+        nutrient_cols.add(Nutrient.ENERGY.value)
+    if request.meals is not None:
+        nutrient_cols.add(Nutrient.ENERGY.value)
+    coef: dict[str, NDArray[np.float64]] = {}
+    for col in sorted(nutrient_cols):
+        values = table.numbers(col)[rows]
+        coef[col] = _frozen(np.nan_to_num(values, nan=0.0) * unit_grams / 100.0)
+    if request.absorbable_calcium and Nutrient.CALCIUM.value in coef:
+        coef[ABSORBABLE_CALCIUM] = _frozen(
+            coef[Nutrient.CALCIUM.value] * milk_equivalents(table, candidates)
+        )
+    return coef
