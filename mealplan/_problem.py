@@ -60,6 +60,7 @@ from mealplan._problem_data import (
 )
 from mealplan._problem_foods import DEFAULT_MAX_PORTIONS as DEFAULT_MAX_PORTIONS
 from mealplan._problem_foods import (
+    Amounts,
     allowed_foods,
     amounts,
     coefficients,
@@ -309,12 +310,8 @@ def build_problem(
             max_days = default_max_days(request.days)
 
     fixed, fixed_scopes, must_differ = _kept(extra, request.days, meals, index)
-    # Dishes credit every pattern group by their FPED equivalents.
-    p_on = any(category)
-    mix, credited = (
-        pattern_mix(table, rows, unit_grams, PATTERN_SERVINGS_2000)
-        if p_on
-        else ({}, np.zeros(len(candidates), dtype=bool))
+    pattern, pattern_credit, pattern_mix_ = _pattern_terms(
+        request, targets, table, rows, category, amount
     )
     ordered = tuple(dict.fromkeys(groups))
     return Problem(
@@ -329,31 +326,9 @@ def build_problem(
         article=_frozen(article),
         tie=_frozen(np.array([zlib.crc32(fid.encode()) / 2**32 for fid in candidates])),
         category=category,
-        pattern=MappingProxyType(
-            pattern_ceiling(
-                _pattern(targets, list(category)),
-                request.person,
-                table.life_stage_caps,
-            )
-            if amount.limits
-            else _pattern(targets, list(category))
-        ),
-        pattern_credit=_frozen(
-            np.array(
-                [
-                    min(
-                        1.0,
-                        g / PATTERN_FULL_SERVING_G.get(PATTERN_GROUP.get(c, ""), 1.0),
-                    )
-                    / units_per_portion
-                    for g, c in zip(amount.portion_grams, category, strict=True)
-                ]
-            )
-            * ~credited
-        ),
-        pattern_mix=MappingProxyType(
-            {g: _frozen(a) for g, a in mix.items()} if p_on else {}
-        ),
+        pattern=pattern,
+        pattern_credit=pattern_credit,
+        pattern_mix=pattern_mix_,
         days=request.days,
         meals=meals,
         bounds=bounds,
@@ -397,6 +372,54 @@ def build_problem(
         main_meal_protein_g=main_meal_protein_g(
             request.person.age if request.person is not None else None
         ),
+    )
+
+
+def _pattern_terms(
+    request: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    rows: NDArray[np.int_],
+    category: tuple[str, ...],
+    amount: Amounts,
+) -> tuple[Mapping[str, float], NDArray[np.float64], Mapping[str, NDArray[np.float64]]]:
+    """Return the healthy eating pattern's terms: targets, credits, dishes' mix.
+
+    :attr:`Problem.pattern`, :attr:`Problem.pattern_credit` and
+    :attr:`Problem.pattern_mix`.
+    """
+    # Dishes credit every pattern group by their FPED equivalents.
+    p_on = any(category)
+    mix, credited = (
+        pattern_mix(table, rows, amount.unit_grams, PATTERN_SERVINGS_2000)
+        if p_on
+        else ({}, np.zeros(len(rows), dtype=bool))
+    )
+    units_per_portion = amount.units_per_portion
+    return (
+        MappingProxyType(
+            pattern_ceiling(
+                _pattern(targets, list(category)),
+                request.person,
+                table.life_stage_caps,
+            )
+            if amount.limits
+            else _pattern(targets, list(category))
+        ),
+        _frozen(
+            np.array(
+                [
+                    min(
+                        1.0,
+                        g / PATTERN_FULL_SERVING_G.get(PATTERN_GROUP.get(c, ""), 1.0),
+                    )
+                    / units_per_portion
+                    for g, c in zip(amount.portion_grams, category, strict=True)
+                ]
+            )
+            * ~credited
+        ),
+        MappingProxyType({g: _frozen(a) for g, a in mix.items()} if p_on else {}),
     )
 
 
