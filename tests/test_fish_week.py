@@ -53,7 +53,12 @@ def _problem(request: dict[str, object], foods: mealplan.FoodTable):  # type: ig
 
 
 def test_the_bundled_week_rows_follow_the_advice() -> None:
-    week = {c.cap_id: c for c in load_life_stage_caps() if c.scope == "week"}
+    # The Good Choices rows (one serving a week) are tests/test_fish_choices.py's.
+    week = {
+        c.cap_id: c
+        for c in load_life_stage_caps()
+        if c.scope == "week" and "_good_" not in c.cap_id
+    }
     # 3 servings of the child's serving (1, 2, 3, 4 oz), 12 oz when pregnant.
     assert {k: (c.min_age, c.max_age, c.amount, c.unit) for k, c in week.items()} == {
         "toddler_fish_week": (1, 4, 3, "oz"),
@@ -65,7 +70,10 @@ def test_the_bundled_week_rows_follow_the_advice() -> None:
     assert week["pregnancy_fish_week"].life_stages == {"pregnancy", "lactation"}
     for cap in week.values():
         assert "fda.gov/fishadvice" in cap.source
-        assert cap.selectors == (("category", frozenset({"fish_seafood"})),)
+        assert cap.selectors == (
+            ("category", frozenset({"fish_seafood"})),
+            ("fish", frozenset({"any"})),
+        )
         assert "2 to 3 servings" in cap.source or "8 to 12 oz" in cap.source
 
 
@@ -81,21 +89,30 @@ def test_only_multi_day_plans_get_the_weekly_caps(foods: mealplan.FoodTable) -> 
     assert one.week_caps == ()
     assert "weekly_caps" not in one.group_names
     three = _problem({**TODDLER, "days": 3}, foods)
-    assert [(r.cap_id, r.limit) for r in three.week_caps] == [("toddler_fish_week", 3)]
+    assert [(r.cap_id, r.limit) for r in three.week_caps] == [
+        ("toddler_fish_week", 3),
+        ("toddler_good_fish_week", 1),  # FDA/EPA Good Choices: 1 serving a week
+    ]
     assert "weekly_caps" in three.group_names
     fish = {three.food_ids[f] for f in three.week_caps[0].foods}
     assert FISH_ID in fish
     assert all(three.category[f] == "fish_seafood" for f in three.week_caps[0].foods)
     # A safety rule, not a portion cap: it stays with the portion caps off.
     loose = _problem({**TODDLER, "days": 3, "portion_limits": False}, foods)
-    assert [r.cap_id for r in loose.week_caps] == ["toddler_fish_week"]
+    assert [r.cap_id for r in loose.week_caps] == [
+        "toddler_fish_week",
+        "toddler_good_fish_week",
+    ]
     assert loose.day_caps == ()
     adult = _problem({"person": {"age": 30, "sex": "female"}, "days": 3}, foods)
     assert adult.week_caps == ()
     for stage in ("pregnancy", "lactation"):
         person = {"age": 30, "sex": "female", stage: True}
         p = _problem({"person": person, "days": 2}, foods)
-        assert [r.cap_id for r in p.week_caps] == ["pregnancy_fish_week"]
+        assert [r.cap_id for r in p.week_caps] == [
+            "pregnancy_fish_week",
+            "pregnancy_good_fish_week",
+        ]
     # The diagnosis can name the group in words, and never lifts it.
     group = ConstraintGroup.parse("weekly_caps")
     assert group.kind is GroupKind.WEEKLY_CAPS
@@ -106,9 +123,14 @@ def test_the_whole_plan_model_has_a_row_per_window(foods: mealplan.FoodTable) ->
     # Without the meal structure (one "day" meal): a cheaper model, same rows.
     problem = _problem({**TODDLER, "days": 9, "structure": False}, foods)
     model = formulate(problem)
-    rows = [r for r, b in enumerate(model.row_block) if b is Block.WEEK_GROUP_CAP]
-    assert len(rows) == 3  # days 1-7, 2-8, 3-9
-    assert all(model.row_upper[r] == pytest.approx(3.0) for r in rows)
+    week = [r for r, b in enumerate(model.row_block) if b is Block.WEEK_GROUP_CAP]
+    # Days 1-7, 2-8, 3-9 of all fish (3 oz); the Good Choices' (1 oz) as many.
+    rows = [r for r in week if model.row_upper[r] == pytest.approx(3.0)]
+    assert len(rows) == 3
+    assert (
+        sorted(model.row_upper[r] for r in week if r not in rows)
+        == [pytest.approx(1.0)] * 3
+    )
     # 1 oz of fish on every day: 7 oz in each window, over its 3.
     k = problem.food_ids.index(FISH_ID)
     per_unit = dict(
@@ -199,8 +221,11 @@ def test_a_pregnant_week_that_likes_fish_keeps_12_oz(
     pregnant_days: mealplan.MealPlan, foods: mealplan.FoodTable
 ) -> None:
     check_plan(pregnant_days, foods)  # check_week_caps among the rest
-    (row,) = week_cap_rows(pregnant_days, foods)
-    assert row["cap_id"] == "pregnancy_fish_week"
+    rows = week_cap_rows(pregnant_days, foods)
+    assert [r["cap_id"] for r in rows] == [
+        "pregnancy_fish_week",
+        "pregnancy_good_fish_week",
+    ]
     assert any("pregnancy_fish_week 12 oz" in n for n in pregnant_days.notes)
 
 
