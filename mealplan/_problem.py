@@ -59,6 +59,7 @@ from mealplan._structure import (
     main_meal_protein_g,
 )
 from mealplan._supplements import SUPPLEMENTS_MEAL, is_supplement, offered_supplements
+from mealplan._week_caps import forced_conflicts
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -765,6 +766,7 @@ def build_problem(
                 impossible.add(ConstraintGroup(GroupKind.INCLUDE))
                 continue
             pins.extend((index[fid], d, None) for d in range(request.days))
+    included = len(pins)
     if request.pins and impose(GroupKind.PINS):
         for pin in request.pins:
             fid = resolve_food(table, pin.food)
@@ -776,6 +778,10 @@ def build_problem(
                 continue
             days = pin.days or list(range(1, request.days + 1))
             pins.extend((index[fid], d - 1, meal) for d in days)
+    # Fish placed beyond a weekly cap: impossible before any solve.
+    impossible |= forced_conflicts(
+        week_caps, pins[:included], pins[included:], min_units, request.days
+    )
     # A pinned or included food is exempt from the variety rule; it stays
     # exempt with its pins or includes switched off, so that switching a group
     # off only ever drops rows (the diagnosis' deletion filter proves a

@@ -34,7 +34,7 @@ from mealplan._problem import ConstraintGroup, GroupKind, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import allowance, rotation_allowance, windows
 from mealplan._weekly_master import Master, column, integer_master, solve_master
-from tests.checks import check_plan, check_week_caps, week_cap_rows
+from tests.checks import check_plan, check_week_caps, fish_classes, week_cap_rows
 from tests.requesting import plan_off_the_clock
 
 TODDLER = {"person": {"age": 2, "sex": "female"}}
@@ -296,3 +296,81 @@ def test_regenerate_keeps_the_week_given_the_kept_days(
     ]
     assert new.days[3].items != pregnant_days.days[3].items
     check_week_caps(new, foods)
+
+
+@pytest.fixture(scope="module")
+def toddler_days(foods: mealplan.FoodTable) -> mealplan.MealPlan:
+    """A 2-year-old's 4 days liking fish, the first plan, off the clock.
+
+    4 days, not 7: the shortest plan in which the weekly cap (3 oz) binds
+    beyond the day cap (1 oz a day: 3 days can never hold more than 3 oz);
+    with fish liked the plan takes all 3 oz (2.7-2.9 s CPU at load 14). A
+    7-day week takes 7-11 s CPU there: the rotation seed's second day-plan
+    may reuse no food of the first (4 + 3 days > 4), and a toddler day
+    without the first plan's vitamin D sources takes 2-10 s to a first plan
+    (benchmarks/toddler_why_latest.md). Before mip_gap 1 took the seed, the
+    fish-liking toddler week ran 300 s to its limit at a 156 % gap.
+    """
+    return plan_off_the_clock({**TODDLER, "days": 4, "likes": ["fish"]}, foods)
+
+
+def test_a_toddlers_days_keep_the_weekly_fish_caps(
+    toddler_days: mealplan.MealPlan, foods: mealplan.FoodTable
+) -> None:
+    check_plan(toddler_days, foods)  # check_week_caps among the rest
+    check_week_caps(toddler_days, foods)
+    assert [r["cap_id"] for r in week_cap_rows(toddler_days, foods)] == [
+        "toddler_fish_week",
+        "toddler_good_fish_week",
+    ]
+    fish = fish_classes(foods)
+    days = {d.day for d in toddler_days.days for i in d.items if i.food_id in fish}
+    assert len(days) >= 2  # fish liked: on more than one day of the window
+    assert any("toddler_fish_week 3 oz" in n for n in toddler_days.notes)
+    assert any("toddler_good_fish_week 1 oz" in n for n in toddler_days.notes)
+
+
+@pytest.mark.parametrize(
+    ("days", "food", "over"),
+    [
+        (7, "salmon-sockeye-canned", True),  # 7 x 3/4 oz against 3 oz a week
+        (4, "salmon-sockeye-canned", False),  # 4 x 3/4 oz: the 3 oz exactly
+        (2, "halibut-cooked", True),  # a Good Choice: 2 x 3/4 oz against 1 oz
+        (1, "halibut-cooked", False),  # a 1-day plan has no weekly cap
+    ],
+)
+def test_fish_included_past_a_weekly_cap_is_impossible_at_once(
+    foods: mealplan.FoodTable, days: int, food: str, over: bool
+) -> None:
+    """Solver-free: the least amounts of the included fish against each window."""
+    problem = _problem({**TODDLER, "days": days, "include": [food]}, foods)
+    k = problem.food_ids.index(food)
+    rows = {
+        r.cap_id: dict(zip(r.foods, r.per_unit, strict=True)) for r in problem.week_caps
+    }
+    least = {
+        c: w.get(k, 0.0) * float(problem.min_units[k]) * days for c, w in rows.items()
+    }
+    limits = {r.cap_id: r.limit for r in problem.week_caps}
+    assert over == any(least[c] > limits[c] * (1 + 1e-9) for c in least)
+    conflict = {ConstraintGroup.parse("include"), ConstraintGroup.parse("weekly_caps")}
+    assert problem.impossible == (conflict if over else frozenset())
+    # Either group switched off, the conflict is gone.
+    for group in ("include", "weekly_caps"):
+        req = parse_request({**TODDLER, "days": days, "include": [food]})
+        off = build_problem(req, resolve_targets(req, foods), foods, disabled={group})
+        assert not off.impossible
+
+
+def test_a_toddler_with_a_good_fish_every_day_is_diagnosed(
+    foods: mealplan.FoodTable,
+) -> None:
+    """{include, weekly_caps} named in seconds (2 s CPU; 35 s for salmon before)."""
+    # A short limit: the conflict is proven at once (the include and the cap
+    # alone), the advice verifies what it can in the rest.
+    request = {**TODDLER, "days": 2, "include": ["halibut-cooked"], "time_limit": 4}
+    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
+        mealplan.plan(request, foods)
+    names = {c.constraint for c in caught.value.diagnosis.conflicts}
+    assert names == {"include", "weekly_caps"}
+    assert "fish" in str(caught.value)
