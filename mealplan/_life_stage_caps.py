@@ -29,7 +29,12 @@ kinds of ``foods/portion_caps.csv``: ``role``, ``base``, ``id``, ``category``,
 and ``word``: a word or phrase found whole (any case) in the food's texts
 (name, SR28/FNDDS description, id and base, hyphens read as spaces), so a
 caller's food named "Mango juice" meets the juice caps without its id being
-listed. A part written ``!kind:a|b`` leaves out what it picks (the juice
+listed; and ``fish``: ``best``, ``good``, ``avoid`` or ``any``, FDA/EPA's
+class of a fish food (:mod:`mealplan._fish_choices`, ``foods/fish_choices.csv``;
+``any``: every fish food, FNDDS dishes with fish in their recipe included).
+A food only a ``fish`` part picks counts its fish share (a salmon patty's
+72 %), any other food its whole weight. A part written ``!kind:a|b`` leaves
+out what it picks (the juice
 caps leave out fruit "canned in juice" and lemon juice, a condiment); a food
 the table says nothing about is never left out (in doubt, counted in).
 ``unit`` is a weight (``g``, ``oz``) or a volume (``ml``, ``fl_oz``, ``cup``,

@@ -1289,9 +1289,15 @@ def _cover_start(
 ) -> list[ConstraintGroup] | None:
     """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None.
 
+    Else the groups the problem is impossible with before any solve, checked.
+
     ``whole``: the hard problem with every group on.
     """
     start = conflict_start(whole)
+    if start is None and whole.impossible:
+        # Groups impossible together before any solve (fish included past a
+        # weekly cap: mealplan._week_caps.forced_conflicts), once checked.
+        start = list(whole.impossible)
     if start is None or check(set(groups) - set(start)) is not SolveStatus.INFEASIBLE:
         return None
     return sorted(start, key=lambda g: g.order)
