@@ -23,7 +23,8 @@ import mealplan
 from mealplan import FoodTableError
 from mealplan._catalog import load_foods
 from mealplan._fish_choices import CHOICES, fish_foods, load_fish_choices
-from mealplan._life_stage_caps import load_life_stage_caps
+from mealplan._life_stage_caps import item_cap_grams, load_life_stage_caps
+from mealplan._models import Person, Sex
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
 from mealplan._resources import foods_dir
@@ -268,3 +269,16 @@ def test_the_checker_catches_two_good_servings(
     ]
     with pytest.raises(AssertionError, match="pregnancy_good_fish_week"):
         check_week_caps(plan.model_copy(update={"days": days}), foods)
+
+
+def test_a_toddlers_fish_serving_caps_a_dish_by_its_fish() -> None:
+    """1 oz of fish at a meal and a day: a salmon patty (72 % salmon) 39 g."""
+    table = load_foods(dishes=True)
+    toddler = Person(age=2, sex=Sex.FEMALE)
+    ids = ["salmon-cake-or-patty", "salmon-sockeye-canned", "adobo-with-rice"]
+    caps = item_cap_grams(table, ids, toddler)
+    share = fish_foods(table)["salmon-cake-or-patty"].share
+    assert caps[0] == pytest.approx(28.349523125 / share)
+    assert caps[1] == pytest.approx(28.349523125)
+    assert caps[2] == float("inf")  # no fish in its recipe
+    assert all(c == float("inf") for c in item_cap_grams(table, ids, None))
