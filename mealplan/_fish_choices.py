@@ -213,12 +213,9 @@ def fish_foods(table: FoodTable) -> dict[str, FishFood]:
         return cached
     rules = load_fish_choices()
     recipes = _recipe_fish()
-    cats = table.texts("category")
-    groups = (
-        table.texts("food_group")
-        if table.has_column("food_group")
-        else [""] * len(cats)
-    )
+    n = len(table.ids)
+    cats = table.texts("category") if table.has_column("category") else [""] * n
+    groups = table.texts("food_group") if table.has_column("food_group") else [""] * n
     texts = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
     found: dict[str, FishFood] = {}
     for i, fid in enumerate(table.ids):

@@ -615,11 +615,11 @@ def fish_classes(table: FoodTable) -> dict[str, tuple[str, float]]:
         for c in ("name", "sr28_description", "fndds_description", "description")
         if table.has_column(c)
     ]
-    groups = table.texts("food_group")
+    n = len(table.ids)
+    groups = table.texts("food_group") if table.has_column("food_group") else [""] * n
+    cats = table.texts("category") if table.has_column("category") else [""] * n
     out: dict[str, tuple[str, float]] = {}
-    for i, (fid, cat) in enumerate(
-        zip(table.ids, table.texts("category"), strict=True)
-    ):
+    for i, (fid, cat) in enumerate(zip(table.ids, cats, strict=True)):
         plain = cat == "fish_seafood" or groups[i] == "Finfish and Shellfish Products"
         recipe = [] if plain else dishes.get(fid, [])
         if not plain and not recipe:
@@ -639,9 +639,10 @@ def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
     A food only a ``fish:`` part of the selector picks counts its fish share
     (a dish's recipe fish), any other its whole weight.
     """
-    others = ";".join(
-        p for p in row["selector"].split(";") if not p.lstrip("!").startswith("fish:")
-    )
+    parts = row["selector"].split(";")
+    if not any(p.startswith("fish:") for p in parts):
+        return _whole_cap_amount(row, item, table)
+    others = ";".join(p for p in parts if not p.lstrip("!").startswith("fish:"))
     fish = fish_classes(table).get(item.food_id)
     if fish is not None and not (
         others and cap_selects({**row, "selector": others}, item.food_id, table)

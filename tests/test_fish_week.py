@@ -306,9 +306,10 @@ def toddler_days(foods: mealplan.FoodTable) -> mealplan.MealPlan:
     beyond the day cap (1 oz a day: 3 days can never hold more than 3 oz);
     with fish liked the plan takes all 3 oz (2.7-2.9 s CPU at load 14). A
     7-day week takes 7-11 s CPU there: the rotation seed's second day-plan
-    may reuse no food of the first (4 + 3 days > 4), and a toddler day
-    without the first plan's vitamin D sources takes 2-10 s to a first plan
-    (benchmarks/toddler_why_latest.md). Before mip_gap 1 took the seed, the
+    may reuse no food of the first (4 + 3 days > 4): the guided start's
+    restrictions of 19, 37 and 49 foods hold no plan under those bans, and
+    the 79-food one takes 3.8 s of CPU to its first plan (6 of the week's
+    7-11 s; the toddler's weak bound, benchmarks/toddler_why_latest.md). Before mip_gap 1 took the seed, the
     fish-liking toddler week ran 300 s to its limit at a 156 % gap.
     """
     # 600 s, not requesting's 120: the seed gives each day-plan a share of
