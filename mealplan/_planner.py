@@ -1512,7 +1512,8 @@ def _conflict(
             "Set portion_limits to false to allow larger amounts.",
         ),
         "weekly_caps": (
-            "the FDA/EPA weekly fish limit for the life stage "
+            "the FDA/EPA weekly fish limit for the life stage, at most one "
+            "serving of its Good Choices such as halibut or albacore among it "
             "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
             "Include or pin less fish, or plan fewer days: the weekly fish "
             "limit is a safety rule and is never lifted.",
