@@ -29,7 +29,12 @@ kinds of ``foods/portion_caps.csv``: ``role``, ``base``, ``id``, ``category``,
 and ``word``: a word or phrase found whole (any case) in the food's texts
 (name, SR28/FNDDS description, id and base, hyphens read as spaces), so a
 caller's food named "Mango juice" meets the juice caps without its id being
-listed. A part written ``!kind:a|b`` leaves out what it picks (the juice
+listed; and ``fish``: ``best``, ``good``, ``avoid`` or ``any``, FDA/EPA's
+class of a fish food (:mod:`mealplan._fish_choices`, ``foods/fish_choices.csv``;
+``any``: every fish food, FNDDS dishes with fish in their recipe included).
+A food only a ``fish`` part picks counts its fish share (a salmon patty's
+72 %), any other food its whole weight. A part written ``!kind:a|b`` leaves
+out what it picks (the juice
 caps leave out fruit "canned in juice" and lemon juice, a condiment); a food
 the table says nothing about is never left out (in doubt, counted in).
 ``unit`` is a weight (``g``, ``oz``) or a volume (``ml``, ``fl_oz``, ``cup``,
@@ -56,6 +61,7 @@ import numpy as np
 
 from mealplan._arrays import INF, Block
 from mealplan._errors import FoodTableError
+from mealplan._fish_choices import fish_foods
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -121,7 +127,9 @@ UNIT_ML = {
 }
 """Volume units: millilitres per unit (US customary)."""
 
-_KINDS = frozenset({"role", "base", "id", "category", "word"})
+_KINDS = frozenset({"role", "base", "id", "category", "word", "fish"})
+_FISH_VALUES = frozenset({"best", "good", "avoid", "any"})
+"""The values of a ``fish`` selector: FDA/EPA classes (:mod:`mealplan._fish_choices`)."""
 _TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
 """The texts a ``word`` selector reads (as the safety rules do), with id and base."""
 MAX_LIFE_STAGE_CAPS = 1000
@@ -163,9 +171,11 @@ def _picks(
     base: str,
     category: str,
     text: str,
+    fish: str = "",
 ) -> bool:
     return bool(
-        (kind == "role" and roles & values)
+        (kind == "fish" and fish and ("any" in values or fish in values))
+        or (kind == "role" and roles & values)
         or (kind == "base" and base in values)
         or (kind == "id" and food_id in values)
         or (kind == "category" and category in values)
@@ -218,12 +228,33 @@ class LifeStageCap:
         base: str,
         category: str,
         text: str = "",
+        fish: str = "",
     ) -> bool:
-        """Whether the cap's selector picks this food (``text``: its lowercased texts)."""
-        food = (food_id, roles, base, category, text)
+        """Whether the cap's selector picks this food.
+
+        ``text``: its lowercased texts; ``fish``: its FDA/EPA class (empty:
+        not a fish food).
+        """
+        food = (food_id, roles, base, category, text, fish)
         return any(
             _picks(kind, values, *food) for kind, values in self.selectors
         ) and not any(_picks(kind, values, *food) for kind, values in self.exclude)
+
+    def only_by_fish(
+        self,
+        food_id: str,
+        roles: frozenset[str],
+        base: str,
+        category: str,
+        text: str = "",
+    ) -> bool:
+        """Whether only a ``fish`` part picks this food (it counts its fish share)."""
+        food = (food_id, roles, base, category, text)
+        return not any(
+            _picks(kind, values, *food)
+            for kind, values in self.selectors
+            if kind != "fish"
+        )
 
     def amount_per_gram(self, portion: tuple[str, float]) -> float:
         """Return the cap's unit per gram of a food whose portion is ``portion``."""
@@ -372,6 +403,13 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                     f"out), joined by ';' (got {row['selector']!r})."
                 )
                 raise FoodTableError(msg, path=str(file), row=row_no)
+            if kind == "fish" and not set(values.split("|")) <= _FISH_VALUES:
+                what = (
+                    f"a fish selector's values are "
+                    f"{', '.join(sorted(_FISH_VALUES))} joined by '|' (got "
+                    f"{values!r}: FDA/EPA's classes, foods/fish_choices.csv)."
+                )
+                raise _bad(file, row_no, what)
             (exclude if leave_out else selectors).append(
                 (kind, frozenset(values.split("|")))
             )
@@ -547,27 +585,41 @@ def _text_columns(table: FoodTable) -> list[list[str]]:
     ]
 
 
-def _hits(cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]) -> list[int]:
-    """Positions in ``candidates`` of the foods ``cap`` selects."""
+def _hits(
+    cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]
+) -> list[tuple[int, float]]:
+    """(position in ``candidates``, share counted) of the foods ``cap`` selects.
+
+    The share is 1 (the food's whole weight) unless only a ``fish`` part
+    picks the food: then its fish share (a tuna casserole counts its tuna).
+    """
     has = table.has_column
     index = {fid: i for i, fid in enumerate(table.ids)}
     roles = table.tags("roles") if has("roles") else None
     bases = table.texts("base") if has("base") else None
     cats = table.texts("category") if has("category") else None
     words = any(k == "word" for k, _ in (*cap.selectors, *cap.exclude))
+    fishy = any(k == "fish" for k, _ in (*cap.selectors, *cap.exclude))
+    fish = fish_foods(table) if fishy else {}
     # Lowercased, hyphens as spaces: "orange-juice" holds the word "juice".
     texts = _text_columns(table) if words else []
     out = []
     for k, fid in enumerate(candidates):
         i = index[fid]
-        if cap.selects(
+        food = (
             fid,
             frozenset(roles[i]) if roles is not None else frozenset(),
             (bases[i] if bases is not None else "") or fid,
             cats[i] if cats is not None else "",
             " | ".join(c[i] for c in texts).lower().replace("-", " "),
-        ):
-            out.append(k)
+        )
+        found = fish.get(fid)
+        if cap.selects(*food, found.choice if found else ""):
+            share = 1.0
+            if found is not None and cap.only_by_fish(*food):
+                share = found.share
+            if share > 0:
+                out.append((k, share))
     return out
 
 
@@ -579,9 +631,9 @@ def item_cap_grams(
     for cap in caps_for(person, table.life_stage_caps):
         if cap.scope != "item":
             continue
-        for k in _hits(cap, table, candidates):
+        for k, share in _hits(cap, table, candidates):
             per_gram = cap.amount_per_gram(table.default_portion(candidates[k]))
-            out[k] = min(out[k], cap.amount / per_gram)
+            out[k] = min(out[k], cap.amount / (per_gram * share))
     return out
 
 
@@ -603,9 +655,11 @@ def day_cap_rows(
         per_unit = tuple(
             cap.amount_per_gram(table.default_portion(candidates[k]))
             * float(unit_grams[k])
-            for k in hits
+            * share
+            for k, share in hits
         )
-        rows.append(DayCapRow(cap.cap_id, tuple(hits), per_unit, cap.amount, cap.unit))
+        foods = tuple(k for k, _ in hits)
+        rows.append(DayCapRow(cap.cap_id, foods, per_unit, cap.amount, cap.unit))
     return tuple(rows)
 
 

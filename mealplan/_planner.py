@@ -1289,9 +1289,15 @@ def _cover_start(
 ) -> list[ConstraintGroup] | None:
     """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None.
 
+    Else the groups the problem is impossible with before any solve, checked.
+
     ``whole``: the hard problem with every group on.
     """
     start = conflict_start(whole)
+    if start is None and whole.impossible:
+        # Groups impossible together before any solve (fish included past a
+        # weekly cap: mealplan._week_caps.forced_conflicts), once checked.
+        start = list(whole.impossible)
     if start is None or check(set(groups) - set(start)) is not SolveStatus.INFEASIBLE:
         return None
     return sorted(start, key=lambda g: g.order)
@@ -1506,7 +1512,8 @@ def _conflict(
             "Set portion_limits to false to allow larger amounts.",
         ),
         "weekly_caps": (
-            "the FDA/EPA weekly fish limit for the life stage "
+            "the FDA/EPA weekly fish limit for the life stage, at most one "
+            "serving of its Good Choices such as halibut or albacore among it "
             "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
             "Include or pin less fish, or plan fewer days: the weekly fish "
             "limit is a safety rule and is never lifted.",

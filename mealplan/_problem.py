@@ -85,6 +85,7 @@ from mealplan._structure import (
     main_meal_protein_g,
 )
 from mealplan._supplements import SUPPLEMENTS_MEAL
+from mealplan._week_caps import forced_conflicts
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
@@ -299,7 +300,17 @@ def build_problem(
     if budget is not None and not impose(GroupKind.BUDGET):
         budget = None
 
-    pins, impossible, exempt = _pins(request, table, index, meals, off, impose)
+    pins, impossible, exempt, included = _pins(
+        request, table, index, meals, off, impose
+    )
+    # Fish placed beyond a weekly cap: impossible before any solve.
+    impossible |= forced_conflicts(
+        amount.week_caps,
+        pins[:included],
+        pins[included:],
+        amount.min_units,
+        request.days,
+    )
     bans = _bans(request, table, index, meals, off, reject, extra)
 
     max_days = request.max_days_per_food
@@ -477,10 +488,11 @@ def _pins(
     meals: tuple[MealRow, ...],
     off: frozenset[ConstraintGroup],
     impose: Impose,
-) -> tuple[list[Placement], set[ConstraintGroup], set[int]]:
-    """Return the pins (includes too), the groups no plan can hold, and the exempt.
+) -> tuple[list[Placement], set[ConstraintGroup], set[int], int]:
+    """Return the pins, the groups no plan can hold, the exempt, the includes.
 
-    The exempt are the candidates the variety rule leaves alone.
+    The pins hold the includes first (the last item says how many); the
+    exempt are the candidates the variety rule leaves alone.
     """
     meal_index = {m.name: k for k, m in enumerate(meals)}
     # Pins and includes force foods in; a food the filters removed cannot be.
@@ -493,6 +505,7 @@ def _pins(
                 impossible.add(ConstraintGroup(GroupKind.INCLUDE))
                 continue
             pins.extend((index[fid], d, None) for d in range(request.days))
+    included = len(pins)
     if request.pins and impose(GroupKind.PINS):
         for pin in request.pins:
             fid = resolve_food(table, pin.food)
@@ -515,7 +528,7 @@ def _pins(
     exempt = {
         index[f] for f in (resolve_food(table, x) for x in unpinned) if f in index
     }
-    return pins, impossible, exempt
+    return pins, impossible, exempt, included
 
 
 def _bans(

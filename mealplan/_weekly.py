@@ -165,6 +165,12 @@ def column_generation(
         return None  # the day models must share the whole plan's food indices
     master = _master(problem, days)
     incumbent = _seed(master, days, seed)
+    if mip_gap >= 1:
+        # Any plan will do (mip_gap 1 asks for the first plan): the seed meets
+        # every rule of the whole plan. The rounds would look for a bound
+        # within 100 %, which a liked food's bonus can put below zero: a
+        # toddler's week liking fish ran 300 s to its limit at a 156 % gap.
+        return _solution(incumbent, -math.inf, 0, master, deadline, mip_gap)
     if problem.week_caps:
         _free_days(master, days, deadline)
     log.debug(

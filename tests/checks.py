@@ -11,6 +11,7 @@ import csv
 import itertools
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -550,8 +551,107 @@ def table_cap_rows(table: FoodTable) -> list[dict[str, str]]:
     ]
 
 
+FISH_CHOICES_CSV = Path(__file__).resolve().parents[1] / "foods" / "fish_choices.csv"
+DISH_INGREDIENTS_CSV = (
+    Path(__file__).resolve().parents[1] / "foods" / "dish_ingredients.csv"
+)
+_STRICTNESS = {"best": 0, "good": 1, "avoid": 2}
+_fish_cache: weakref.WeakKeyDictionary[FoodTable, dict[str, tuple[str, float]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _dish_fish() -> dict[str, list[tuple[float, str]]]:
+    """Dish id -> (grams per 100 g, description) of its SR28 fish ingredients."""
+    out: dict[str, list[tuple[float, str]]] = {}
+    with DISH_INGREDIENTS_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            # SR28 food group 15: Finfish and Shellfish Products.
+            if row["ndb_no"][:2] == "15":
+                out.setdefault(row["food_id"], []).append(
+                    (float(row["grams_per_100g"] or 0), row["ingredient"])
+                )
+    return out
+
+
+def _fish_text_class(
+    text: str, rows: list[dict[str, str]], known_fish: bool
+) -> str | None:
+    """The strictest class of the rows naming ``text``'s fish (fallback if none)."""
+
+    def hit(row: dict[str, str]) -> bool:
+        return bool(re.search(row["pattern"], text, re.I)) and not (
+            row["unless"] and re.search(row["unless"], text, re.I)
+        )
+
+    for applies in ("named", "otherwise"):
+        found = [
+            r["choice"]
+            for r in rows
+            if r["applies"] == applies
+            and (hit(r) or (applies == "otherwise" and known_fish))
+        ]
+        if found:
+            return max(found, key=_STRICTNESS.__getitem__)
+    return None
+
+
+def fish_classes(table: FoodTable) -> dict[str, tuple[str, float]]:
+    """Food id -> (FDA/EPA class, fish grams per gram) of the table's fish foods.
+
+    Read here from foods/fish_choices.csv and foods/dish_ingredients.csv
+    (not through the planner's module): a food of category fish_seafood or
+    SR28's fish group is all fish, classed by its texts; a dish with SR28
+    fish (NDB 15xxx) in its recipe is that share fish, classed by the
+    strictest of its fish ingredients and its own texts.
+    """
+    if table in _fish_cache:
+        return _fish_cache[table]
+    with FISH_CHOICES_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    dishes = _dish_fish()
+    cols = [
+        table.texts(c)
+        for c in ("name", "sr28_description", "fndds_description", "description")
+        if table.has_column(c)
+    ]
+    n = len(table.ids)
+    groups = table.texts("food_group") if table.has_column("food_group") else [""] * n
+    cats = table.texts("category") if table.has_column("category") else [""] * n
+    out: dict[str, tuple[str, float]] = {}
+    for i, (fid, cat) in enumerate(zip(table.ids, cats, strict=True)):
+        plain = cat == "fish_seafood" or groups[i] == "Finfish and Shellfish Products"
+        recipe = [] if plain else dishes.get(fid, [])
+        if not plain and not recipe:
+            continue
+        classes = [_fish_text_class(" | ".join(c[i] for c in cols), rows, plain)]
+        classes += [_fish_text_class(text, rows, True) for _, text in recipe]
+        found = [c for c in classes if c is not None]
+        share = 1.0 if plain else min(sum(g for g, _ in recipe) / 100, 1.0)
+        out[fid] = (max(found, key=_STRICTNESS.__getitem__), share)
+    _fish_cache[table] = out
+    return out
+
+
 def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
-    """How much of ``row``'s unit ``item`` holds (see the caps file's header)."""
+    """How much of ``row``'s unit ``item`` holds (see the caps file's header).
+
+    A food only a ``fish:`` part of the selector picks counts its fish share
+    (a dish's recipe fish), any other its whole weight.
+    """
+    parts = row["selector"].split(";")
+    if not any(p.startswith("fish:") for p in parts):
+        return _whole_cap_amount(row, item, table)
+    others = ";".join(p for p in parts if not p.lstrip("!").startswith("fish:"))
+    fish = fish_classes(table).get(item.food_id)
+    if fish is not None and not (
+        others and cap_selects({**row, "selector": others}, item.food_id, table)
+    ):
+        return fish[1] * _whole_cap_amount(row, item, table)
+    return _whole_cap_amount(row, item, table)
+
+
+def _whole_cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
     unit = row["unit"]
     if unit in _GRAMS_PER:
         return float(item.grams) / _GRAMS_PER[unit]
@@ -601,6 +701,11 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
             or (kind == "base" and base in wanted)
             or (kind == "id" and fid in wanted)
             or (kind == "category" and category in wanted)
+            or (
+                kind == "fish"
+                and fid in fish_classes(table)
+                and bool({"any", fish_classes(table)[fid][0]} & wanted)
+            )
             or (
                 kind == "word"
                 and any(
