@@ -175,6 +175,9 @@ def test_fndds_dishes_follow_the_independent_rules() -> None:
         ("toddler", "frankfurter-or-hot-dog-sandwich-meatless-plain-on-bun", False),
         ("toddler", "roll-hamburger", True),  # the bun alone is no hot dog
         ("pregnancy", "adobo-with-rice", True),
+        # "White" names albacore, not the sauce: a tuna of unstated species.
+        ("pregnancy", "tuna-with-cream-or-white-sauce", False),
+        ("pregnancy", "tuna-noodle-casserole-with-cream-or-white-sauce", False),
     ],
 )
 def test_named_dishes(stage: str, food: str, safe: bool) -> None:
