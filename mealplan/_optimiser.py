@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._aggregate import merged_meals
 from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
@@ -415,8 +416,11 @@ def _guided(
     # the plan's own objective picks typical foods (0.4 s); the restricted
     # MILPs still stop at their first plan.
     feasibility = goal is not None and goal.kind is GoalKind.NONE
-    lp_model = formulate(problem, None if feasibility else goal, relax=True)
-    lp, lp_result = _relaxation(problem, lp_model, backend, deadline)
+    # A large problem's relaxation on its meals merged, when that is one
+    # (its bound, foods and reduced costs; mealplan._aggregate).
+    relaxed = merged_meals(problem) or problem
+    lp_model = formulate(relaxed, None if feasibility else goal, relax=True)
+    lp, lp_result = _relaxation(relaxed, lp_model, backend, deadline)
     if lp.status is SolveStatus.INFEASIBLE:
         return lp
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
