@@ -46,7 +46,7 @@ from mealplan._deadline import Deadline
 from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._models import Objective, SolverName
-from mealplan._polish import has_costed_helpers, polish
+from mealplan._polish import polish_result
 from mealplan._structure_blocks import SEED_WEIGHT
 
 if TYPE_CHECKING:
@@ -243,8 +243,8 @@ def _run(
         )
     else:
         result = backend.solve(deadline, options)
-        if model.is_mip and result.x is not None and has_costed_helpers(model):
-            _polish_result(model, result)
+        # The plan's own objective (mealplan._polish).
+        polish_result(model, result)
     t2 = time.perf_counter()
     status = {
         BackendStatus.OPTIMAL: SolveStatus.OPTIMAL,
@@ -275,20 +275,6 @@ def _run(
     solution.extract_seconds = time.perf_counter() - t2
     del problem
     return solution, result
-
-
-def _polish_result(model: Model, result: BackendResult) -> None:
-    """Give a MILP's plan its own objective (see :mod:`mealplan._polish`)."""
-    assert result.x is not None
-    found = polish(model, result.x)
-    if found is None or result.objective is None:
-        return
-    x, objective = found
-    if (objective < result.objective) != model.maximise and not math.isclose(
-        objective, result.objective, rel_tol=1e-12, abs_tol=1e-12
-    ):
-        result.x = x
-        result.objective = objective
 
 
 def _judge(

@@ -21,6 +21,7 @@ in any model, so a plan has one objective whichever restriction found it.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mealplan._arrays import Model
+    from mealplan._backend import BackendResult
 
-__all__ = ["has_costed_helpers", "plan_objective", "polish"]
+__all__ = ["has_costed_helpers", "plan_objective", "polish", "polish_result"]
 
 # The LP with every integer column fixed is a few rows per day with two or
 # three free columns each; its own small clock, not the request's: it runs
@@ -100,3 +102,27 @@ def plan_objective(
         return None
     found = polish(model, model.start_vector(units))
     return None if found is None else found[1]
+
+
+def polish_result(model: Model, result: BackendResult) -> None:
+    """Give a MILP result's plan its own objective (in place), if that is better.
+
+    Only a model whose objective charges continuous helper columns can need
+    it; the plan (portions, binaries) stays as it is.
+    """
+    if (
+        not model.is_mip
+        or result.x is None
+        or result.objective is None
+        or not has_costed_helpers(model)
+    ):
+        return
+    found = polish(model, result.x)
+    if found is None:
+        return
+    x, objective = found
+    if (objective < result.objective) != model.maximise and not math.isclose(
+        objective, result.objective, rel_tol=1e-12, abs_tol=1e-12
+    ):
+        result.x = x
+        result.objective = objective

@@ -72,6 +72,7 @@ from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._norepeat import is_ruled, repeats
 from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._polish import polish_result
 from mealplan._problem import build_problem
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_local import improve_days
@@ -411,6 +412,7 @@ def _polish(
     result = backend.solve(
         deadline, SolveOptions(mip_gap=mip_gap, abs_gap=0.0, presolve=True)
     )
+    polish_result(model, result)  # the plan's own objective (mealplan._polish)
     bound = result.bound if result.bound is not None else -math.inf
     if result.x is None or result.objective is None:
         return incumbent, bound
