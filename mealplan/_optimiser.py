@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._aggregate import merged_meals
 from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
@@ -45,6 +46,7 @@ from mealplan._deadline import Deadline
 from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._models import Objective, SolverName
+from mealplan._polish import polish_result
 from mealplan._structure_blocks import SEED_WEIGHT
 
 if TYPE_CHECKING:
@@ -241,6 +243,8 @@ def _run(
         )
     else:
         result = backend.solve(deadline, options)
+        # The plan's own objective (mealplan._polish).
+        polish_result(model, result)
     t2 = time.perf_counter()
     status = {
         BackendStatus.OPTIMAL: SolveStatus.OPTIMAL,
@@ -398,8 +402,11 @@ def _guided(
     # the plan's own objective picks typical foods (0.4 s); the restricted
     # MILPs still stop at their first plan.
     feasibility = goal is not None and goal.kind is GoalKind.NONE
-    lp_model = formulate(problem, None if feasibility else goal, relax=True)
-    lp, lp_result = _relaxation(problem, lp_model, backend, deadline)
+    # A large problem's relaxation on its meals merged, when that is one
+    # (its bound, foods and reduced costs; mealplan._aggregate).
+    relaxed = merged_meals(problem) or problem
+    lp_model = formulate(relaxed, None if feasibility else goal, relax=True)
+    lp, lp_result = _relaxation(relaxed, lp_model, backend, deadline)
     if lp.status is SolveStatus.INFEASIBLE:
         return lp
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
@@ -480,15 +487,19 @@ def _guided(
             deadline,
             mip_gap,
             tolerance,
-            cutoff,
-            sub_mips=_SUB_MIPS_ON_WIDENINGS
-            or foods is support
-            or cutoff is None
-            or feasibility,
-            # Both measured on plans only: the diagnosis's own goals (fewest
-            # foods, cheapest, any plan) keep what they had.
-            cuts=False if plain and foods is support and not _CUTS_ON_SUPPORT else None,
-            feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
+            Restriction(
+                cutoff,
+                sub_mips=_SUB_MIPS_ON_WIDENINGS
+                or foods is support
+                or cutoff is None
+                or feasibility,
+                # Both measured on plans only: the diagnosis's own goals
+                # (fewest foods, cheapest, any plan) keep what they had.
+                cuts=False
+                if plain and foods is support and not _CUTS_ON_SUPPORT
+                else None,
+                feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
+            ),
         )
         _add_times(small, lp)
         if feasibility and small.status is SolveStatus.INFEASIBLE:
@@ -629,8 +640,9 @@ def _single_food_start(
             deadline,
             mip_gap,
             tolerance,
-            _cutoff(single_bound, mip_gap, tolerance),
-            sub_mips=foods is singles,
+            Restriction(
+                _cutoff(single_bound, mip_gap, tolerance), sub_mips=foods is singles
+            ),
         )
         if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             first.status = SolveStatus.FEASIBLE  # optimal for the restriction only
@@ -656,6 +668,25 @@ def _cutoff(bound: float, mip_gap: float, tolerance: float = _ABS_GAP) -> float:
     return bound + slack * (1.0 + 1e-6) + 1e-9
 
 
+@dataclass(frozen=True)
+class Restriction:
+    """How :func:`_restricted` solves a restriction (the defaults: a plain MILP)."""
+
+    cutoff: float | None = None
+    """The gap test's cutoff (None: none; then no node limit either)."""
+    cuts: bool | None = None
+    """Keep a pool of cutting planes; None: only with an objective."""
+    sub_mips: bool = True
+    """HiGHS's RINS and RENS sub-MIP heuristics."""
+    share: float = 0.5
+    """Of the time left (by default half: the full MILP may still need the rest)."""
+    feasibility_jump: bool = True
+    """HiGHS's feasibility-jump heuristic."""
+
+
+_PLAIN = Restriction()
+
+
 def _restricted(
     problem: Problem,
     goal: Goal | None,
@@ -663,20 +694,11 @@ def _restricted(
     deadline: Deadline,
     mip_gap: float,
     tolerance: float = _ABS_GAP,
-    cutoff: float | None = None,
-    *,
-    cuts: bool | None = None,
-    sub_mips: bool = True,
-    share: float = 0.5,
-    feasibility_jump: bool = True,
+    how: Restriction = _PLAIN,
 ) -> Solution:
-    """Solve ``problem`` on ``foods`` alone; ``cuts`` None: only with an objective.
-
-    ``share``: of the time left (by default half: the full MILP may still
-    need the rest).
-    """
+    """Solve ``problem`` on ``foods`` alone, as ``how`` says."""
     model = formulate(problem, goal, foods=foods)
-    part = deadline.sub(share)
+    part = deadline.sub(how.share)
     # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
     # slow requests of benchmarks/load.py), not on the LP support alone, and
     # not under a budget (the $4 day: 4x the CPU).
@@ -693,17 +715,17 @@ def _restricted(
             # A restricted MILP can run for seconds on a loaded machine:
             # Ctrl-C must stop it too.
             interruptible=True,
-            cutoff=cutoff,
-            node_limit=None if cutoff is None else _CUTOFF_NODES,
+            cutoff=how.cutoff,
+            node_limit=None if how.cutoff is None else _CUTOFF_NODES,
             # A feasibility question's first plan: cuts cannot move its zero
             # objective's bound. Its restriction's infeasibility proves
             # nothing about the request (the relaxation or the full MILP
             # does), so no proof rests on them.
             cuts=goal is None or goal.kind is not GoalKind.NONE
-            if cuts is None
-            else cuts,
-            sub_mips=sub_mips,
-            feasibility_jump=feasibility_jump,
+            if how.cuts is None
+            else how.cuts,
+            sub_mips=how.sub_mips,
+            feasibility_jump=how.feasibility_jump,
         ),
     )
     return solution

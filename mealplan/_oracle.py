@@ -394,7 +394,13 @@ def _cheap(
     """
     from mealplan._backend import SolveOptions
     from mealplan._formulation import Goal, formulate
-    from mealplan._optimiser import SolveStatus, _restricted, _run, make_backend
+    from mealplan._optimiser import (
+        Restriction,
+        SolveStatus,
+        _restricted,
+        _run,
+        make_backend,
+    )
 
     goal = Goal.from_pair(("min", "cost"))
     lp, _ = _run(
@@ -419,7 +425,13 @@ def _cheap(
     # anyway. With half, under load (11-13) the $1 day's plan was cut short
     # at $2.64-2.72 instead of the $2.50 found with the time.
     small = _restricted(
-        problem, goal, foods, clock, 0.0, _CENT, cuts=False, share=_CHEAP_SHARE
+        problem,
+        goal,
+        foods,
+        clock,
+        0.0,
+        _CENT,
+        Restriction(cuts=False, share=_CHEAP_SHARE),
     )
     return small if small.units else None
 

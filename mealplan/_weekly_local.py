@@ -16,6 +16,10 @@ returns fits beside the other days. It joins the master's pool as a column
 and the integer master picks the best plan of the pool, which keeps every
 rule (the no-repeat rows of consecutive days included, which the bans do
 not cover). Passes repeat while a day improves.
+
+Structured plans of more than 3 days (which run no whole-plan MILP) take it
+too: there the rounds' heuristic pricing stalled with days that a solved day
+beats (``mealplan._weekly._LOCAL_LONG``).
 """
 
 from __future__ import annotations

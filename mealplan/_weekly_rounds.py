@@ -25,6 +25,7 @@ from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import _units, solve
+from mealplan._polish import polish_result
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_master import Key, Master, column, integer_master, solve_master
 
@@ -480,6 +481,8 @@ def _price(
     result = backend.solve(
         limit, SolveOptions(mip_gap=1e-6, abs_gap=abs_gap, presolve=False)
     )
+    # The day-plan's own cost, not its incumbent's (mealplan._polish).
+    polish_result(model, result)
     if result.x is None or result.objective is None or result.bound is None:
         return None
     return _units(model, result.x), result.objective, result.bound

@@ -16,7 +16,12 @@ import pytest
 import mealplan._optimiser as optimiser
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
-from mealplan._optimiser import _guided, _single_food_support, abs_tolerance
+from mealplan._optimiser import (
+    Restriction,
+    _guided,
+    _single_food_support,
+    abs_tolerance,
+)
 from mealplan._planner import build_problem, parse_request, resolve_targets
 
 _WOMAN_35 = {"person": {"age": 35, "sex": "female"}}
@@ -64,7 +69,7 @@ def test_the_dish_day_passes_the_gap_test_with_the_single_foods(
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         found = restricted(*args, **kwargs)
-        cutoff = args[6] if len(args) > 6 else kwargs.get("cutoff")
+        cutoff = (args[6] if len(args) > 6 else kwargs.get("how", Restriction())).cutoff
         seen.append((frozenset(args[2]), cutoff, found.status.value))
         return found
 

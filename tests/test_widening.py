@@ -15,6 +15,7 @@ import mealplan._optimiser as optimiser
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._optimiser import (
+    Restriction,
     _guided,
     _lowest_reduced_costs_per_meal,
     abs_tolerance,
@@ -88,7 +89,9 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     restricted = optimiser._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        cutoffs.append(args[6] if len(args) > 6 else kwargs.get("cutoff"))
+        cutoffs.append(
+            (args[6] if len(args) > 6 else kwargs.get("how", Restriction())).cutoff
+        )
         return restricted(*args, **kwargs)
 
     monkeypatch.setattr(optimiser, "_restricted", recorded)
