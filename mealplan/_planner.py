@@ -448,7 +448,7 @@ def _day_by_day(
             problem,
             solver=req.solver,
             mip_gap=0.1,
-            deadline=Deadline(share),
+            deadline=deadline.part(share),
             abs_gap=math.inf,
         )
         if solution.status is SolveStatus.NO_SOLUTION and not deadline.expired:
@@ -458,7 +458,7 @@ def _day_by_day(
                 problem,
                 solver=req.solver,
                 mip_gap=0.1,
-                deadline=Deadline(deadline.left()),
+                deadline=deadline.part(deadline.left()),
             )
         if solution.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return None
