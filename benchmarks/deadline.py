@@ -19,6 +19,11 @@ load too; the load average is written beside the numbers. Tables are
 loaded before the clock starts (the SR28 one takes a minute). Nothing is
 asserted. Writes ``benchmarks/deadline_latest.md`` and ``.json`` (or
 ``--out``).
+
+``--compare DIR`` measures before/after: DIR holds another tree of the
+package (``git archive <commit> | tar -x -C DIR``); each kind runs in a child
+process on DIR's code ("before") and then in one on this tree's ("after"),
+kind by kind, so load hits both alike.
 """
 
 from __future__ import annotations
@@ -97,19 +102,23 @@ class Trace:
 
         def traced(backend: Any, deadline: Any, options: Any) -> Any:
             t0 = time.monotonic()
+            mip = bool(backend._model is not None and backend._model.is_mip)
+            h = backend._h
+            result = None
             try:
-                return inner(backend, deadline, options)
+                result = inner(backend, deadline, options)
+                return result
             finally:
                 t1 = time.monotonic()
-                limit = float(backend._h.getOptionValue("time_limit")[1])
+                said = str(getattr(result, "solver_status", ""))
                 trace.calls.append(
                     {
                         "start": t0 - trace.began,
                         "seconds": t1 - t0,
-                        "limit": limit,
-                        "mip": float(
-                            bool(backend._model is not None and backend._model.is_mip)
-                        ),
+                        "limit": float(h.getOptionValue("time_limit")[1]),
+                        "mip": float(mip),
+                        "refused": float("not started" in said),
+                        "abandoned": float("abandoned" in said),
                     }
                 )
 
@@ -150,7 +159,8 @@ def run_one(
     late = [
         c
         for c in trace.calls
-        if c["seconds"] > c["limit"] + 0.05 or c["start"] + c["seconds"] > limit
+        if not c.get("refused")
+        and (c["seconds"] > c["limit"] + 0.05 or c["start"] + c["seconds"] > limit)
     ]
     last_end = max((c["start"] + c["seconds"] for c in trace.calls), default=0.0)
     return {
@@ -203,6 +213,7 @@ def markdown(rows: list[dict[str, Any]], args: argparse.Namespace, head: str) ->
         late = "; ".join(
             f"{'MILP' if c['mip'] else 'LP'} at {c['start']:.2f} s ran "
             f"{c['seconds']:.2f}/{c['limit']:.2f} s"
+            + (" (abandoned)" if c.get("abandoned") else "")
             for c in r["late_solves"][:3]
         )
         lines.append(
@@ -221,6 +232,76 @@ def markdown(rows: list[dict[str, Any]], args: argparse.Namespace, head: str) ->
     return "\n".join(lines) + "\n"
 
 
+def compare_markdown(
+    rows: list[dict[str, Any]], args: argparse.Namespace, head: str
+) -> str:
+    lines = [
+        f"# The deadline's margin, before and after ({head})",
+        "",
+        f"`python benchmarks/deadline.py {' '.join(sys.argv[1:])}`".rstrip(),
+        "",
+        f"Before: the tree in `{args.compare}`; after: this tree; each kind in "
+        "a child process, before then after, kind by kind. "
+        f"{args.load} busy-loop processes beside it; load average at the start "
+        f"{args.load_start}, at the end {load_text()}, on {os.cpu_count()} cores. "
+        "Overrun: wall time from the call to its return minus the limit "
+        "(negative: it ended early); CPU: the process and HiGHS's threads.",
+        "",
+        "| kind | limit | overrun before | overrun after | CPU before | CPU after "
+        "| status before | status after | load |",
+        "|---|--:|--:|--:|--:|--:|---|---|--:|",
+    ]
+    pairs: dict[tuple[str, float], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        pairs.setdefault((r["kind"], r["limit"]), {})[r["side"]] = r
+    worst: dict[str, float] = {}
+    for (kind, limit), pair in pairs.items():
+        b, a = pair.get("before"), pair.get("after")
+        if b is None or a is None:
+            continue
+        for side, r in (("before", b), ("after", a)):
+            worst[side] = max(worst.get(side, -1e9), r["overrun"])
+        lines.append(
+            f"| {kind} | {limit:g} s | {b['overrun']:+.2f} s | "
+            f"**{a['overrun']:+.2f} s** | {b['cpu']:.2f} s | {a['cpu']:.2f} s | "
+            f"{b['status']} | {a['status']} | {a['load']:.1f} |"
+        )
+    lines += [
+        "",
+        "Largest overrun: "
+        + ", ".join(f"{side} {v:+.2f} s" for side, v in worst.items())
+        + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def child_rows(
+    kind: str, limits: list[float], base: Path | None, side: str
+) -> list[dict[str, Any]]:
+    """Run one kind in a child process on ``base``'s code (None: this tree's)."""
+    env = dict(os.environ)
+    if base is not None:
+        env["PYTHONPATH"] = str(base)
+    cmd = [sys.executable, __file__, "--child", "--kinds", kind, "--limits"]
+    out = subprocess.run(
+        [*cmd, *map(str, limits)], env=env, capture_output=True, text=True
+    )
+    for line in out.stdout.splitlines():
+        if line.startswith("ROWS "):
+            rows: list[dict[str, Any]] = json.loads(line[5:])
+            for r in rows:
+                r["side"] = side
+                print(
+                    f"{side:6} {kind:24} {r['limit']:4g} s  overrun "
+                    f"{r['overrun']:+.2f}  cpu {r['cpu']:5.2f}  {r['status']:11} "
+                    f"load {r['load']:.1f}",
+                    flush=True,
+                )
+            return rows
+    print(f"{side} {kind}: no rows\n{out.stderr[-2000:]}", file=sys.stderr)
+    return []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", nargs="+", choices=list(KINDS), default=list(KINDS))
@@ -228,13 +309,18 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=0, help="busy-loop processes")
     parser.add_argument("--trace", action="store_true", help="print late solves")
     parser.add_argument("--out", type=Path, default=None, help="markdown path")
+    parser.add_argument("--compare", type=Path, help="another tree: before/after")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare is not None:
+        compare(args)
+        return
     import mealplan
 
     loaded = tables(args.kinds)
     # Warm up imports and HiGHS (a first solve loads the library).
     mealplan.plan({"person": ADULT, "time_limit": 10}, loaded["bundled"])
-    hogs = busy(args.load)
+    hogs = busy(0 if args.child else args.load)
     args.load_start = load_text()
     rows = []
     try:
@@ -255,6 +341,9 @@ def main() -> None:
                 if args.trace:
                     for c in row["late_solves"]:
                         print("    late:", c)
+        if args.child:
+            print("ROWS " + json.dumps(rows), flush=True)
+            return
     finally:
         for p in hogs:
             p.kill()
@@ -266,6 +355,34 @@ def main() -> None:
     out.with_suffix(".json").write_text(
         json.dumps(
             {"when": head, "load": args.load, "rows": rows}, indent=1, sort_keys=True
+        )
+        + "\n"
+    )
+    print(f"wrote {out}")
+
+
+def compare(args: argparse.Namespace) -> None:
+    hogs = busy(args.load)
+    args.load_start = load_text()
+    rows: list[dict[str, Any]] = []
+    try:
+        time.sleep(1.0 if args.load else 0.0)
+        for kind in args.kinds:
+            rows += child_rows(kind, args.limits, args.compare.resolve(), "before")
+            rows += child_rows(kind, args.limits, None, "after")
+    finally:
+        for p in hogs:
+            p.kill()
+        for p in hogs:
+            p.wait()
+    head = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    out = args.out or REPO / "benchmarks" / "deadline_latest.md"
+    out.write_text(compare_markdown(rows, args, head))
+    out.with_suffix(".json").write_text(
+        json.dumps(
+            {"when": head, "load": args.load, "compare": True, "rows": rows},
+            indent=1,
+            sort_keys=True,
         )
         + "\n"
     )
