@@ -7,10 +7,20 @@ runs in highspy's solver thread and this thread waits in short slices, so
 Ctrl-C cancels it within about 0.1 s and the KeyboardInterrupt is re-raised
 once HiGHS has stopped, or after a 1 s grace when HiGHS is inside a sub-MIP
 heuristic that does not look at the cancel flag.
+
+The same wait keeps the request's deadline: HiGHS checks its time limit only
+between some of its steps (not inside presolve, the feasibility jump, or the
+sub-MIP that completes a partial start: each was seen running 0.3-1.3 s past
+a limit of 0.14-0.6 s at load 3), so a solve still running when its part of
+the time is over is cancelled, and one still running
+:data:`_ABANDON_AFTER` past the request's end is abandoned like a cancelled
+Ctrl-C: it returns no plan, its thread stops on its own, and the caller
+goes on with what it had (``benchmarks/deadline.py``).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import math
@@ -87,13 +97,90 @@ def set_solver_threads(count: int | None) -> None:
 _INTERRUPT_GRACE = 1.0
 """Seconds a cancelled solve gets to stop before Ctrl-C is raised anyway."""
 
-_abandoned: list[Any] = []
-"""Highs objects whose cancelled solve was still running when Ctrl-C was
-raised: held so none is destroyed while its solver thread runs."""
+_ABANDON_AFTER = 0.1
+"""Seconds past the request's end a solve still running is abandoned
+(HiGHS was cancelled at its own part's end and has not stopped)."""
+
+_POLL = 0.1
+"""Seconds between looks at Ctrl-C and the clock while HiGHS runs."""
+
+_EXIT_WAIT = 10.0
+"""Seconds the interpreter's exit waits for abandoned solves to stop (a HiGHS
+thread still running at exit aborts the process)."""
 
 
-def _stop(h: Any, thread: threading.Thread) -> None:
-    """Cancel ``h``'s solve and wait briefly for it to stop.
+class _Running:
+    """One HiGHS solve in a daemon thread, stoppable through its interrupt callbacks.
+
+    Not highspy's ``startSolve``: its locks are class attributes shared by
+    every ``Highs`` object, so a solve left running would block every later
+    one (highspy 1.16).
+    """
+
+    def __init__(self, h: Any) -> None:
+        self.h = h
+        self.stop = False
+        self.begun = threading.Event()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._main, daemon=True)
+        for name in ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt"):
+            getattr(h, name).subscribe(self._check)
+
+    def start(self) -> None:
+        """Start the solve (a Ctrl-C inside still leaves a thread to stop)."""
+        self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread may still be in HiGHS (or may yet start)."""
+        return not self.done.is_set()
+
+    def _check(self, event: Any) -> None:
+        if self.stop:
+            event.interrupt()
+
+    def _main(self) -> None:
+        self.begun.set()
+        try:
+            if not self.stop:
+                self.h.run()
+        finally:
+            # As highspy's own solver thread does: end this thread's HiGHS
+            # scheduler, whose worker threads would abort the process at exit.
+            type(self.h).resetThreadScheduler(False)
+            self.done.set()
+
+    def detach(self) -> None:
+        """Take the interrupt callbacks off (only once the solve has ended)."""
+        h = self.h
+        for name in ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt"):
+            getattr(h, name).unsubscribe(self._check)
+
+
+_abandoned: list[_Running] = []
+"""Solves still running when Ctrl-C was raised or the request's deadline
+passed: held so no Highs object is destroyed while its thread runs (dropped
+once the thread has ended)."""
+
+
+def _keep(run: _Running) -> None:
+    """Hold ``run`` while its thread runs; forget the ones that have ended."""
+    run.stop = True
+    _abandoned[:] = [r for r in _abandoned if r.running]
+    _abandoned.append(run)
+
+
+@atexit.register
+def _wait_for_abandoned() -> None:
+    end = time.monotonic() + _EXIT_WAIT
+    for run in _abandoned:
+        # A thread a Ctrl-C stopped inside Thread.start() may never begin.
+        if run.begun.wait(min(0.1, max(end - time.monotonic(), 0.0))):
+            run.done.wait(max(end - time.monotonic(), 0.0))
+
+
+def _stop(run: _Running) -> None:
+    """Cancel a solve and wait briefly for it to stop.
 
     HiGHS checks the cancel flag in its main MIP loop but not inside its
     sub-MIP heuristics, which on a 28-day plan run for many seconds (seen:
@@ -102,11 +189,13 @@ def _stop(h: Any, thread: threading.Thread) -> None:
     thread (it never returns a result to anyone) and the Highs object is
     kept alive. A second Ctrl-C during the grace ends the wait at once.
     """
-    h.cancelSolve()
+    run.stop = True
     with contextlib.suppress(KeyboardInterrupt):
-        thread.join(_INTERRUPT_GRACE)
-    if thread.is_alive():
-        _abandoned.append(h)
+        run.done.wait(_INTERRUPT_GRACE)
+    if run.running:
+        _keep(run)
+    else:
+        run.detach()
 
 
 class HighsBackend:
@@ -119,11 +208,19 @@ class HighsBackend:
 
         _silence_highs_banner()
         self._hs = highspy
-        self._h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
-        self._h.setOptionValue("output_flag", False)
-        if _threads is not None:
-            self._h.setOptionValue("threads", _threads)
+        self._h: Any = self._new()
         self._model: Model | None = None
+        self._cancelled = False
+        """Whether the last solve was cancelled at its part's end."""
+        self._reload = False
+        """Whether the model must go to a new Highs (the last was abandoned)."""
+
+    def _new(self) -> Any:
+        h = self._hs.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        if _threads is not None:
+            h.setOptionValue("threads", _threads)
+        return h
 
     def load(self, model: Model) -> None:
         """Pass the model's arrays to HiGHS in bulk."""
@@ -154,6 +251,7 @@ class HighsBackend:
         )
         h.changeObjectiveSense(sense)
         self._model = model
+        self._reload = False
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the loaded model to ``path`` (MPS or LP by its suffix)."""
@@ -173,6 +271,17 @@ class HighsBackend:
         """Solve within ``deadline``; Ctrl-C cancels HiGHS and is re-raised."""
         assert self._model is not None, "load a model first"
         model = self._model
+        if deadline.expired:
+            # No new work once the time is up: even a 0.01 s limit costs
+            # HiGHS its set-up and presolve (seen: 0.03-0.34 s at load 3).
+            deadline.note_hit()
+            return BackendResult(
+                BackendStatus.NO_SOLUTION,
+                solver_status="Time limit reached (not started)",
+                time_limited=True,
+            )
+        if self._reload:
+            self.load(model)
         h = self._h
         h.setOptionValue("time_limit", deadline.limit())
         h.setOptionValue("mip_rel_gap", options.mip_gap)
@@ -203,14 +312,30 @@ class HighsBackend:
 
         if stop is not None:
             h.cbMipInterrupt += check
-        if self._run(options.interruptible):
+        ended = self._run(options.interruptible, deadline)
+        if ended is not None:
             # HiGHS may still be stopping (see _stop): read nothing from it,
             # and leave its callback in place while it may still call it.
-            raise KeyboardInterrupt
+            self._h = self._new()
+            self._reload = True
+            if ended == "interrupt":
+                raise KeyboardInterrupt
+            deadline.note_hit()
+            return BackendResult(
+                BackendStatus.NO_SOLUTION,
+                solver_status="Time limit reached (abandoned)",
+                time_limited=True,
+                seconds=time.perf_counter() - began,
+            )
         if stop is not None:
             h.cbMipInterrupt -= check
         seconds = time.perf_counter() - began
         result = self._result(model, options, False)
+        if self._cancelled and not result.time_limited:
+            # Cancelled at its part's end: a time limit, as HiGHS's own is.
+            result.time_limited = True
+            if result.status is BackendStatus.OPTIMAL:
+                result.status = BackendStatus.FEASIBLE
         if math.isfinite(cutoff) and result.objective is not None:
             # Branches at or above the cutoff were pruned, so HiGHS's own
             # bound does not hold for them: the cutoff does. A plan above it
@@ -224,32 +349,48 @@ class HighsBackend:
             deadline.note_hit()
         return result
 
-    def _run(self, interruptible: bool) -> bool:
-        """Run HiGHS; return whether Ctrl-C stopped it.
+    def _run(self, interruptible: bool, deadline: Deadline) -> str | None:
+        """Run HiGHS; return how it was left running, or None when it ended.
 
-        On the main thread every solve runs in HiGHS's solver thread, short
-        ones too (``interruptible`` only says a solve is expected to be
-        short): a Ctrl-C during a blocking ``run()`` would wait for it, and a
-        master or relaxation solve on a long plan can take seconds.
+        ``"interrupt"``: Ctrl-C stopped it; ``"deadline"``: it was still
+        running :data:`_ABANDON_AFTER` past the request's end (see the
+        module docstring). On the main thread every solve runs in its own
+        thread, short ones too (``interruptible`` only says a solve is
+        expected to be short): a Ctrl-C during a blocking ``run()`` would
+        wait for it, and a master or relaxation solve on a long plan can
+        take seconds.
         """
         h = self._h
+        self._cancelled = False
         if threading.current_thread() is not threading.main_thread():
             # Only the main thread receives KeyboardInterrupt.
             h.run()
-            return False
-        h.HandleUserInterrupt = True
+            return None
+        run = _Running(h)
         try:
-            thread = h.startSolve()
-            try:
-                while not h.wait(0.1)[0]:
-                    pass
-                thread.join()
-            except KeyboardInterrupt:
-                _stop(h, thread)
+            run.start()
+            if not self._watch(run, deadline):
+                _keep(run)
+                return "deadline"
+        except KeyboardInterrupt:
+            _stop(run)
+            return "interrupt"
+        run.detach()
+        return None
+
+    def _watch(self, run: _Running, deadline: Deadline) -> bool:
+        """Wait for HiGHS to end; False: abandoned past the request's end."""
+        cancel_at = deadline.at
+        abandon_at = deadline.end + _ABANDON_AFTER
+        while True:
+            now = deadline.clock()
+            if now >= abandon_at:
+                return not run.running
+            if now >= cancel_at and not self._cancelled:
+                self._cancelled = run.stop = True
+            wake = abandon_at if self._cancelled else cancel_at
+            if run.done.wait(max(min(_POLL, wake - now), 0.001)):
                 return True
-            return False
-        finally:
-            h.HandleUserInterrupt = False
 
     def _result(
         self, model: Model, options: SolveOptions, interrupted: bool

@@ -2,14 +2,21 @@
 
 A :class:`Deadline` is made once from the request's ``time_limit``; the
 strategy layer asks it how long the next solve may run (:meth:`Deadline.limit`)
-and records when a solve stopped because time ran out (:attr:`Deadline.hit`),
-so a request never runs past its limit by more than one solve's stopping
-latency, and a plan can say whether its deadline decided anything.
+and records when a solve stopped because time ran out (:attr:`Deadline.hit`).
+A part of the work gets a part of it (:meth:`Deadline.sub`,
+:meth:`Deadline.part`) that remembers the request's own end
+(:attr:`Deadline.end`): a backend gives each solve what is left of its part
+as HiGHS's time limit, starts no solve once its part has expired, and
+abandons a solve HiGHS has not stopped shortly after the request's end
+(:data:`mealplan._backend_highs._ABANDON_AFTER`), so a request never runs
+past its limit by more than a small, measured margin
+(``benchmarks/deadline_latest.md``).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = ["Deadline"]
@@ -28,19 +35,32 @@ class Deadline:
     started: float = field(default_factory=time.monotonic)
     hit: bool = False
     """Whether some solve stopped because its time ran out."""
+    outer: float | None = None
+    """The :attr:`clock` value the whole request ends by, when this deadline
+    is a part of it (None: this deadline is the request's own)."""
+    clock: Callable[[], float] = field(
+        default=time.monotonic, repr=False, compare=False
+    )
+    """The clock (:func:`time.monotonic`; tests pass a fake one)."""
 
     @property
     def at(self) -> float:
-        """The :func:`time.monotonic` value the request must end by."""
-        return self.started + self.seconds
+        """The :attr:`clock` value this deadline ends by."""
+        end = self.started + self.seconds
+        return end if self.outer is None else min(end, self.outer)
+
+    @property
+    def end(self) -> float:
+        """The :attr:`clock` value the whole request ends by (its own deadline)."""
+        return self.at if self.outer is None else self.outer
 
     def left(self) -> float:
         """Return the seconds left (never negative)."""
-        return max(self.at - time.monotonic(), 0.0)
+        return max(self.at - self.clock(), 0.0)
 
     def elapsed(self) -> float:
         """Return the seconds since the request started."""
-        return time.monotonic() - self.started
+        return self.clock() - self.started
 
     @property
     def expired(self) -> bool:
@@ -67,7 +87,17 @@ class Deadline:
     def sub(self, share: float) -> Deadline:
         """Return a deadline for a part of the work: ``share`` of what is left.
 
-        The part's deadline never ends after this one; a hit in the part is
-        not copied back (the caller decides whether it matters).
+        The part's deadline never ends after this one (an expired deadline's
+        part is expired too); a hit in the part is not copied back (the
+        caller decides whether it matters).
         """
-        return Deadline(self.left() * share)
+        return self.part(self.left() * share)
+
+    def part(self, seconds: float) -> Deadline:
+        """Return a deadline for a part of the work: ``seconds``, at most what is left."""
+        return Deadline(
+            min(seconds, self.left()),
+            started=self.clock(),
+            outer=self.end,
+            clock=self.clock,
+        )

@@ -320,7 +320,7 @@ def _free_days(master: Master, days: DayTypes, deadline: Deadline) -> None:
         found = solve(
             pp,
             mip_gap=0.1,
-            deadline=Deadline(deadline.limit(share=_FREE_SHARE)),
+            deadline=deadline.sub(_FREE_SHARE),
             abs_gap=math.inf,
         )
         if found.units and found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

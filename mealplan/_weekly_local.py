@@ -109,7 +109,7 @@ def improve_days(
             found = solve(
                 problem,
                 mip_gap=_DAY_GAP,
-                deadline=Deadline(deadline.limit(share=0.5)),
+                deadline=deadline.sub(0.5),
                 abs_gap=_DAY_ABS_GAP,
             )
             if found.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

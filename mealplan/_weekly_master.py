@@ -339,7 +339,7 @@ def solve_master(model: Model, deadline: Deadline) -> BackendResult | None:
         backend.set_option("solver", "ipm")
         backend.set_option("run_crossover", "off")
     result = backend.solve(
-        Deadline(deadline.limit(cap=5.0)),
+        deadline.part(5.0),
         SolveOptions(mip_gap=1e-6, presolve=model.is_mip, interruptible=False),
     )
     if result.status not in (BackendStatus.OPTIMAL, BackendStatus.FEASIBLE):

@@ -467,7 +467,7 @@ def _price(
         # The weekly caps' duals: a charge per unit of each capped food.
         unit_cost=MappingProxyType({f: w for f, w in (unit or {}).items() if w > 0}),
     )
-    limit = Deadline(deadline.limit(share=share))
+    limit = deadline.sub(share)
     if not exact:
         solution = solve(priced, mip_gap=1e-3, deadline=limit, abs_gap=math.inf)
         if not solution.units or solution.objective is None or solution.bound is None:

@@ -237,7 +237,7 @@ def _prove_needed(
         table,
         restrictions=Restrictions(bans=tuple((None, None, f) for f in keys.forms[key])),
     )
-    found = _first(problem, day_req, min(_PROOF_SECONDS, deadline.left()))
+    found = _first(problem, day_req, deadline.part(_PROOF_SECONDS))
     if found.status is SolveStatus.INFEASIBLE:
         raise NoRotation(key, tuple(keys.forms[key]))
 
@@ -313,7 +313,7 @@ def _rotation(
         # keep them may also run out its time unproven (a vegetarian girl of
         # 8: no verdict in 17 s, where the day took 0.2 s without the bans).
         hard = min(share, max(_HARD_SHARE * share, 1.0)) if banned else share
-        solution = _first(problem, day_req, hard)
+        solution = _first(problem, day_req, deadline.part(hard))
         failed = solution.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_SOLUTION)
         if failed and banned and not deadline.expired:
             soft = build_problem(
@@ -332,7 +332,7 @@ def _rotation(
                 ),
             )
             share = min(max(budget.left() / (k - i), 0.2), deadline.left())
-            found = _first(soft, day_req, share)
+            found = _first(soft, day_req, deadline.part(share))
             if found.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
                 return _Conflict(i, frozenset()) if not deadline.expired else None
             taken = {keys.key(soft.food_ids[f]) for _, _, f in found.units} & banned
@@ -360,12 +360,12 @@ def _rotation(
     return plans, meals_of
 
 
-def _first(problem: Problem, day_req: PlanRequest, seconds: float) -> Solution:
+def _first(problem: Problem, day_req: PlanRequest, part: Deadline) -> Solution:
     """Return the guided start's first plan of one day (see ``rotation_seed``)."""
     return solve(
         problem,
         solver=day_req.solver,
         mip_gap=0.1,
-        deadline=Deadline(seconds),
+        deadline=part,
         abs_gap=math.inf,
     )
