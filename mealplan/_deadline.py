@@ -93,6 +93,21 @@ class Deadline:
         """
         return self.part(self.left() * share)
 
+    def to_end(self, seconds: float) -> Deadline:
+        """Return a deadline of ``seconds`` at most, ending by the request's end.
+
+        For a short evaluation of a plan in hand (its objective, by a tiny LP)
+        after a solve that used all of its own part: the request may still
+        have time even when this part has none.
+        """
+        now = self.clock()
+        return Deadline(
+            min(seconds, max(self.end - now, 0.0)),
+            started=now,
+            outer=self.end,
+            clock=self.clock,
+        )
+
     def part(self, seconds: float) -> Deadline:
         """Return a deadline for a part of the work: ``seconds``, at most what is left."""
         return Deadline(

@@ -244,7 +244,7 @@ def _run(
     else:
         result = backend.solve(deadline, options)
         # The plan's own objective (mealplan._polish).
-        polish_result(model, result)
+        polish_result(model, result, deadline)
     t2 = time.perf_counter()
     status = {
         BackendStatus.OPTIMAL: SolveStatus.OPTIMAL,

@@ -38,9 +38,12 @@ if TYPE_CHECKING:
 __all__ = ["has_costed_helpers", "plan_objective", "polish", "polish_result"]
 
 # The LP with every integer column fixed is a few rows per day with two or
-# three free columns each; its own small clock, not the request's: it runs
-# after a search that may have used the request's last second, and it is an
-# evaluation of a plan in hand (milliseconds), not a search.
+# three free columns each: milliseconds. Within a request it takes at most
+# this much of what is left of the whole request, even when the solve that
+# found the plan used all of its own part (else the gap test would judge the
+# unpolished objective again), never past the request's end, like every solve
+# (mealplan._deadline); a request already out of time keeps HiGHS's own
+# objective for the plan, which can only overstate the reported gap.
 _POLISH_SECONDS = 2.0
 
 
@@ -53,14 +56,15 @@ def has_costed_helpers(model: Model) -> bool:
 
 
 def polish(
-    model: Model, x: NDArray[np.float64]
+    model: Model, x: NDArray[np.float64], deadline: Deadline | None = None
 ) -> tuple[NDArray[np.float64], float] | None:
     """Return ``x`` with its continuous helpers at their best, and its objective.
 
     The portion columns (``v``) and every integer column with a finite value
     in ``x`` are fixed (integers rounded); the other columns are the LP's.
     None when that LP has no optimum (a plan that does not hold in the
-    model, or no time).
+    model, or no time). ``deadline``: the request's, of which the polish
+    takes a small part; None for a plan evaluated outside any request.
     """
     from mealplan._backend_highs import HighsBackend
 
@@ -76,11 +80,16 @@ def polish(
         col_upper=np.where(fix, values, model.col_upper),
         integrality=np.zeros(n, dtype=bool),
     )
+    clock = (
+        Deadline(_POLISH_SECONDS)
+        if deadline is None
+        else deadline.to_end(_POLISH_SECONDS)
+    )
+    if clock.expired:
+        return None
     backend = HighsBackend()
     backend.load(lp)
-    result = backend.solve(
-        Deadline(_POLISH_SECONDS), SolveOptions(presolve=True, interruptible=False)
-    )
+    result = backend.solve(clock, SolveOptions(presolve=True, interruptible=False))
     if (
         result.status is not BackendStatus.OPTIMAL
         or result.x is None
@@ -104,7 +113,9 @@ def plan_objective(
     return None if found is None else found[1]
 
 
-def polish_result(model: Model, result: BackendResult) -> None:
+def polish_result(
+    model: Model, result: BackendResult, deadline: Deadline | None = None
+) -> None:
     """Give a MILP result's plan its own objective (in place), if that is better.
 
     Only a model whose objective charges continuous helper columns can need
@@ -117,7 +128,7 @@ def polish_result(model: Model, result: BackendResult) -> None:
         or not has_costed_helpers(model)
     ):
         return
-    found = polish(model, result.x)
+    found = polish(model, result.x, deadline)
     if found is None:
         return
     x, objective = found

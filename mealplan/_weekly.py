@@ -429,7 +429,9 @@ def _polish(
     result = backend.solve(
         deadline, SolveOptions(mip_gap=mip_gap, abs_gap=0.0, presolve=True)
     )
-    polish_result(model, result)  # the plan's own objective (mealplan._polish)
+    polish_result(
+        model, result, deadline
+    )  # the plan's own objective (mealplan._polish)
     bound = result.bound if result.bound is not None else -math.inf
     if result.x is None or result.objective is None:
         return incumbent, bound

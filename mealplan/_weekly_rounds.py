@@ -482,7 +482,7 @@ def _price(
         limit, SolveOptions(mip_gap=1e-6, abs_gap=abs_gap, presolve=False)
     )
     # The day-plan's own cost, not its incumbent's (mealplan._polish).
-    polish_result(model, result)
+    polish_result(model, result, limit)
     if result.x is None or result.objective is None or result.bound is None:
         return None
     return _units(model, result.x), result.objective, result.bound
