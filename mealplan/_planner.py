@@ -49,6 +49,7 @@ from mealplan._errors import (
     UnknownNutrientError,
 )
 from mealplan._exclusions import check_taste_words
+from mealplan._hot_lp import HotRelaxation
 from mealplan._life_stage_caps import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
@@ -1137,24 +1138,42 @@ def diagnose(
 
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
     bases: dict[frozenset[ConstraintGroup], Problem] = {}
+    screens: dict[frozenset[ConstraintGroup], HotRelaxation] = {}
+
+    def columns(disabled: Collection[ConstraintGroup]) -> frozenset[ConstraintGroup]:
+        return (
+            frozenset(disabled)
+            if hard.penalty
+            else frozenset(g for g in disabled if not row_only(g))
+        )
 
     def built(disabled: Collection[ConstraintGroup]) -> Problem:
         # One build per set of column groups off (a handful); each check's
         # nutrient bounds, AMDR shares, food cap and budget are dropped from
         # it (mealplan._problem.without_rows: the same problem, 10-40 ms
         # less per check). A seed's penalty charges would not be told apart.
-        cols = (
-            frozenset(disabled)
-            if hard.penalty
-            else frozenset(g for g in disabled if not row_only(g))
-        )
+        cols = columns(disabled)
         if cols not in bases:
             bases[cols] = build_problem(
                 req, targets, table, disabled=cols, reject=reject, restrictions=hard
             )
         return without_rows(bases[cols], disabled)
 
+    def screened(disabled: Collection[ConstraintGroup]) -> bool:
+        """Whether the hot LP screen proves the check infeasible (mealplan._hot_lp)."""
+        if hard.penalty or req.solver is not SolverName.HIGHS or clock.expired:
+            return False
+        problem = built(disabled)
+        if problem.impossible or shortfalls(problem):
+            return False  # solve() says so without a solver call
+        cols = columns(disabled)
+        if cols not in screens:
+            screens[cols] = HotRelaxation(bases[cols])
+        return screens[cols].infeasible(disabled, clock)
+
     def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
+        if screened(disabled):
+            return SolveStatus.INFEASIBLE
         return _solve_without(
             req,
             targets,
