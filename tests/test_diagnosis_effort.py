@@ -116,3 +116,67 @@ def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
     assert first.smallest
     energy = [cap for goal, cap in caps if goal == ("max", "energy_kcal")]
     assert energy == [_SETTLED_GOAL_CAP]
+
+
+def test_the_conflict_search_leaves_the_advice_its_share(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # s00024 (a 2-day plan with a 30 s limit): the search used all of the
+    # limit and the advice ran past it. Now the search is given a share of
+    # what is left, the advice the rest, within the request's limit.
+    from mealplan import _planner
+    from mealplan._deadline import Deadline
+
+    given: list[Deadline] = []
+    diagnose = _planner.diagnose
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs["deadline"])
+        return diagnose(*args, **kwargs)
+
+    monkeypatch.setattr(_planner, "diagnose", recorded)
+    request = {"person": ADULT, "meals": None, "max_foods": 2, "time_limit": 60}
+    with pytest.raises(mealplan.InfeasiblePlanError):
+        mealplan.plan(request, table)
+    assert given
+    assert given[0].seconds <= _planner._SEARCH_SHARE * 60
+
+
+def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A check whose root outlasts its node limit cannot take the time of the
+    # checks after it (s00024: one check's root took 11 s of its 30 s):
+    # group k of the filter's m may take 1/(m-k) of what is left.
+    import sys
+
+    from mealplan import _hot_lp, _planner
+    from mealplan._deadline import Deadline
+
+    shares: list[float] = []
+    sub = Deadline.sub
+
+    def recorded(self: Deadline, share: float) -> Deadline:
+        if sys._getframe(1).f_code.co_name == "check":
+            shares.append(share)
+        return sub(self, share)
+
+    monkeypatch.setattr(Deadline, "sub", recorded)
+    # Every check reaches its solves (no LP screen answers for it).
+    monkeypatch.setattr(
+        _hot_lp.HotRelaxation, "infeasible", lambda self, off, deadline: False
+    )
+    req = parse_request({"person": ADULT, "meals": None, "max_foods": 2})
+    targets = _planner.resolve_targets(req, table)
+    _planner.diagnose(req, targets, table, deadline=Deadline(60), measure=False)
+    # The class drops' checks take a group's part at most; then the filter's
+    # m groups, 1/m, 1/(m-1) ... 1/2 (the last may take all that is left).
+    parts = [round(1 / s) for s in shares]
+    assert parts
+    assert parts[-1] == 2
+    tail = 1
+    while tail < len(parts) and parts[-tail - 1] == parts[-tail] + 1:
+        tail += 1
+    m = tail + 1
+    assert m >= 3
+    assert all(p >= m for p in parts[:-tail])
