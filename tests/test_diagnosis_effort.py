@@ -180,3 +180,34 @@ def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
     m = tail + 1
     assert m >= 3
     assert all(p >= m for p in parts[:-tail])
+
+
+def test_a_days_alternatives_are_capped_once_a_change_is_verified(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hard day's 5 foods are verified first; every later re-plan of the
+    # day's advice looks for an alternative, and is given a short cap instead
+    # of its share of the limit (the 3-foods day's portion caps: 10 s of CPU
+    # to plan, run to its 1.5 s share and left unverified anyway).
+    from mealplan._advice import _ALTERNATIVE_CAP
+
+    seen: list[tuple[float | None, bool]] = []
+    run = Oracle.run
+
+    def recorded(self: Oracle, patch: Any, *args: Any, **kw: Any) -> Any:
+        seen.append((self.cap, patch == {"max_foods": 5}))
+        return run(self, patch, *args, **kw)
+
+    monkeypatch.setattr(Oracle, "run", recorded)
+    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
+        mealplan.plan(HARD_DAY)
+    first = caught.value.diagnosis.suggestions[0]
+    assert first.patch == {"max_foods": 5}
+    assert first.verified
+    # Up to the verified change's own solve, no cap; after it, every solve
+    # of the groups' searches is capped.
+    verified_at = next(k for k, (_, five) in enumerate(seen) if five)
+    assert all(cap is None for cap, _ in seen[: verified_at + 1])
+    after = [cap for cap, _ in seen[verified_at + 1 :]]
+    assert after
+    assert all(cap == _ALTERNATIVE_CAP for cap in after)
