@@ -1178,10 +1178,14 @@ def diagnose(
     """Of the time left, what the next check may take (the deletion filter
     gives each group left an equal part, at least _CHECK_SHARE)."""
 
+    timed = [False]
+    """Whether the last check ran out of its time (not of its node limit)."""
+
     def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
+        timed[0] = False
         if screened(disabled):
             return SolveStatus.INFEASIBLE
-        return _solve_without(
+        solution = _solve_without(
             req,
             targets,
             table,
@@ -1199,7 +1203,9 @@ def diagnose(
             # same one at any load (kept, its necessity assumed).
             _CHECK_NODES,
             built,
-        ).status
+        )
+        timed[0] = solution.time_limited
+        return solution.status
 
     whole = built(())
     groups = whole.groups
@@ -1228,6 +1234,7 @@ def diagnose(
             if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
                 kept = trial
     assumed: set[ConstraintGroup] = set()
+    again: list[ConstraintGroup] = []
     order = list(kept)
     for k, group in enumerate(order):
         share[0] = max(1.0 / (len(order) - k), _CHECK_SHARE)
@@ -1239,6 +1246,24 @@ def diagnose(
             # Out of time: kept, its necessity assumed rather than proven.
             minimal = False
             assumed.add(group)
+            if timed[0]:
+                again.append(group)
+    for group in again:
+        # Cut short by its part of the time (not by its node limit, which
+        # gives the same answer at any load): asked again with what the
+        # quicker checks after it left (all of it, one at a time). Necessity
+        # proven on the smaller set holds: dropping a group after others
+        # were dropped with it in place only removes constraints.
+        share[0] = 1.0
+        if clock.expired:
+            break
+        trial = [g for g in kept if g != group]
+        status = check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        if status is not SolveStatus.NO_SOLUTION:
+            assumed.discard(group)
+    minimal = not assumed
     conflict = _Found(
         req, targets, table, tuple(kept), tuple(groups), restrictions, reject
     )
