@@ -183,6 +183,10 @@ class Oracle:
             # A patch the API rejects (never verified) or a solver failure.
             result = None
         self.solves += 1
+        if result is None and cap is not None and self.left(until) >= _MIN_SOLVE:
+            # Cut by its cap, not by the deadline: no answer, not cached (a
+            # later search with the share's time may settle it).
+            return result
         if result is None and self.left(until) < _MIN_SOLVE:
             # Out of time: unknown, not cached (a later share may finish it).
             self.timed_out = True

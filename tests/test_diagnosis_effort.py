@@ -214,3 +214,44 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
     after = [cap for cap, _ in seen[verified_at + 1 :]]
     assert after
     assert all(cap == _ALTERNATIVE_CAP for cap in after)
+
+
+class _CountOracle(Oracle):
+    """Plans with at least ``fewest`` foods a day; ``open_`` counts get no answer."""
+
+    fewest = 6
+    open_: tuple[int, ...] = ()
+
+    def run(self, patch: Any, *args: Any, **kwargs: Any) -> Any:
+        self.solves += 1
+        n = merge_patch(self.base, patch).get("max_foods") or 100
+        if n in self.open_:
+            return None
+        return n >= self.fewest
+
+
+@pytest.mark.parametrize(
+    ("open_", "smallest", "asked"), [((), True, 2), ((5,), False, 2)]
+)
+def test_the_food_count_tries_a_few_counts_from_the_top_down(
+    table: FoodTable, open_: tuple[int, ...], smallest: bool, asked: int
+) -> None:
+    # The 3-foods day: 6 plans at once, 5 is left open, and the fewest-foods
+    # optimisation (8 foods in 1 s, 6 after 1.4 s) is not needed. The window
+    # 4..6 is tried from its top: 6 plans, then 5 has no plan (proven the
+    # smallest: so has 4) or no answer (6, not proven the smallest).
+    from mealplan._advice import _safety_bounds
+    from mealplan._planner import resolve_targets
+    from mealplan._relax import Context, _max_foods
+
+    request = parse_request({"person": ADULT, "meals": None, "max_foods": 3})
+    oracle = _CountOracle(request, table, time.monotonic() + 60)
+    oracle.open_ = open_
+    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
+    ctx = Context(request, table, targets, _safety_bounds(request), oracle)
+    found = _max_foods(ctx)
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 6}
+    assert found.suggestion.verified
+    assert found.suggestion.smallest is smallest
+    assert oracle.solves == asked
