@@ -425,8 +425,9 @@ def _max_foods(ctx: Context) -> Found:
     # plans with 6 (0.35-0.45 s of CPU), 5 is left open (no plan nor proof
     # in 22 s of CPU), where the fewest-foods plan below gave 8 foods in 1 s
     # and 6 only after 1.4 s.
-    start = max(old + 1, floor or 0)
-    n, proven = _window(ctx, start)
+    # A week's re-plan needs seconds: weeks keep the fewest-foods plan.
+    day = ctx.request.days == 1
+    n, proven = _window(ctx, max(old + 1, floor or 0)) if day else (None, False)
     if n is not None:
         return Found(
             suggest(
@@ -448,7 +449,7 @@ def _max_foods(ctx: Context) -> Found:
     # day's 6 foods came at once, its proof (no 5-food day) did not come in
     # 22 s of CPU, and the search ran to its share (1.4-1.7 s) for nothing.
     fewest = ctx.oracle.run(
-        {"max_foods": None}, goal=("min", "foods"), cap=_goal_cap(ctx)
+        {"max_foods": None}, goal=("min", "foods"), cap=_goal_cap(ctx) if day else None
     )
     if fewest is False:
         return Found(note="No number of foods a day alone gives a plan.")
