@@ -231,20 +231,24 @@ class _CountOracle(Oracle):
 
 
 @pytest.mark.parametrize(
-    ("open_", "smallest", "asked"), [((), True, 2), ((5,), False, 2)]
+    ("open_", "limit", "smallest", "asked"),
+    [((), 10, True, 2), ((5,), 10, False, 2), ((), 60, True, 2), ((5,), 60, False, 3)],
 )
 def test_the_food_count_tries_a_few_counts_from_the_top_down(
-    table: FoodTable, open_: tuple[int, ...], smallest: bool, asked: int
+    table: FoodTable, open_: tuple[int, ...], limit: int, smallest: bool, asked: int
 ) -> None:
     # The 3-foods day: 6 plans at once, 5 is left open, and the fewest-foods
     # optimisation (8 foods in 1 s, 6 after 1.4 s) is not needed. The window
     # 4..6 is tried from its top: 6 plans, then 5 has no plan (proven the
-    # smallest: so has 4) or no answer (6, not proven the smallest).
+    # smallest: so has 4) or no answer (6, not proven the smallest). Only
+    # a longer limit than the default then asks for the fewest-foods plan.
     from mealplan._advice import _safety_bounds
     from mealplan._planner import resolve_targets
     from mealplan._relax import Context, _max_foods
 
-    request = parse_request({"person": ADULT, "meals": None, "max_foods": 3})
+    request = parse_request(
+        {"person": ADULT, "meals": None, "max_foods": 3, "time_limit": limit}
+    )
     oracle = _CountOracle(request, table, time.monotonic() + 60)
     oracle.open_ = open_
     targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
