@@ -455,12 +455,7 @@ def _max_foods(ctx: Context) -> Found:
     # The plan with the fewest foods (items a day) of the whole request
     # without the limit: one optimisation instead of a search whose every
     # infeasible step is a hard proof.
-    # Proven fast or not at all, as a need's most-of-it plan: the 3-foods
-    # day's 6 foods came at once, its proof (no 5-food day) did not come in
-    # 22 s of CPU, and the search ran to its share (1.4-1.7 s) for nothing.
-    fewest = ctx.oracle.run(
-        {"max_foods": None}, goal=("min", "foods"), cap=_goal_cap(ctx) if day else None
-    )
+    fewest = ctx.oracle.run({"max_foods": None}, goal=("min", "foods"))
     if fewest is False:
         return Found(note="No number of foods a day alone gives a plan.")
     if isinstance(fewest, MealPlan):
@@ -530,10 +525,11 @@ def _window(ctx: Context, start: int) -> tuple[int | None, bool]:
     had no plan or no answer.
     """
     best: int | None = None
+    # A longer limit than the default buys longer re-plans.
+    scale = max(1.0, ctx.request.time_limit / _LONG_LIMIT)
     for n in range(min(start + _WINDOW - 1, 100), start - 1, -1):
-        ok = ctx.oracle.run(
-            {"max_foods": n}, cap=_COUNT_CAP if best is None else _LOWER_CAP
-        )
+        cap = _COUNT_CAP if best is None else _LOWER_CAP
+        ok = ctx.oracle.run({"max_foods": n}, cap=cap * scale)
         if ok is None or ok is False:
             return best, best is not None and ok is False
         best = n
