@@ -129,6 +129,12 @@ def _combination(ctx: Context, groups: Sequence[str]) -> Suggestion | None:
     )
 
 
+_ALTERNATIVE_CAP = 0.5
+"""Seconds one oracle solve of a day's advice may take once a verified change
+is in hand: the groups after it look for alternatives, and a re-plan that is
+not found at once is rarely found in a share (the 3-foods day's plan with no
+portion caps: 10 s of CPU; it ran to its 1.5 s share and stayed unverified)."""
+
 _MORE_CONFLICTS = 3
 """Further conflicts looked for once the first is relaxed (each one search)."""
 
@@ -289,11 +295,13 @@ def advise(
         ctx.oracle.share(len([g for g in order[k:] if g not in free]) + 1)
         was, ctx.oracle.timed_out = ctx.oracle.timed_out, False
         ctx.settled = _settled(found, pills)
+        ctx.oracle.cap = _ALTERNATIVE_CAP if _in_hand(request, found, pills) else None
         found[group] = relax_group(ctx, group)
         cut[group], ctx.oracle.timed_out = (
             ctx.oracle.timed_out,
             was or ctx.oracle.timed_out,
         )
+    ctx.oracle.cap = None
     if cut["supplements"] and not pills and not _verified(found):
         # Its share ran out (a week's re-plan): again, with a share of what
         # the groups left, before the groups that ran out too.
@@ -363,6 +371,16 @@ def _verified(found: Mapping[str, Found]) -> bool:
     return any(
         f.suggestion is not None and f.suggestion.verified for f in found.values()
     )
+
+
+def _in_hand(
+    request: PlanRequest, found: Mapping[str, Found], pills: Sequence[Suggestion]
+) -> bool:
+    """Whether a one-day request's advice already holds a verified change.
+
+    A week's re-plan needs seconds, so its alternatives keep their share.
+    """
+    return request.days == 1 and (_verified(found) or any(p.verified for p in pills))
 
 
 def _settled(found: Mapping[str, Found], pills: Sequence[Suggestion]) -> bool:

@@ -253,6 +253,24 @@ class HighsBackend:
         self._model = model
         self._reload = False
 
+    def change_row_bounds(
+        self,
+        rows: NDArray[np.int32],
+        lower: NDArray[np.float64],
+        upper: NDArray[np.float64],
+    ) -> None:
+        """Change some rows' bounds of the loaded model; HiGHS keeps its basis.
+
+        The next solve of an LP starts from the last one's basis (a hot
+        start): the diagnosis's LP screen (mealplan._hot_lp).
+        """
+        self._h.changeRowsBounds(
+            len(rows),
+            np.asarray(rows, dtype=np.int32),
+            np.asarray(lower, dtype=np.float64),
+            np.asarray(upper, dtype=np.float64),
+        )
+
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the loaded model to ``path`` (MPS or LP by its suffix)."""
         self._h.writeModel(os.fspath(path))

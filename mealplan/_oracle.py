@@ -120,6 +120,9 @@ class Oracle:
         """Lower bounds on one day's cost its cheapest-plan solves proved (the LP)."""
         self.floor_bound: float | None = None
         """The best lower bound the last :meth:`below` proved (None: none)."""
+        self.cap: float | None = None
+        """Seconds any one solve may take (None: its share of the time): the
+        advice's searches for alternatives, once a verified change is in hand."""
         self.until: float | None = until
         """An earlier end for the current part of the advice (one group's
         search), so a hard group cannot take the time of the others."""
@@ -160,6 +163,8 @@ class Oracle:
         key = json.dumps([data, goal, *(["quick"] if quick else [])], sort_keys=True)
         if key in self.cache:
             return self.cache[key]
+        if self.cap is not None:
+            cap = self.cap if cap is None else min(cap, self.cap)
         left = self.left(until)
         if left < _MIN_SOLVE:
             self.timed_out = True
@@ -178,6 +183,10 @@ class Oracle:
             # A patch the API rejects (never verified) or a solver failure.
             result = None
         self.solves += 1
+        if result is None and cap is not None and self.left(until) >= _MIN_SOLVE:
+            # Cut by its cap, not by the deadline: no answer, not cached (a
+            # later search with the share's time may settle it).
+            return result
         if result is None and self.left(until) < _MIN_SOLVE:
             # Out of time: unknown, not cached (a later share may finish it).
             self.timed_out = True

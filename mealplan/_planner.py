@@ -49,6 +49,7 @@ from mealplan._errors import (
     UnknownNutrientError,
 )
 from mealplan._exclusions import check_taste_words
+from mealplan._hot_lp import HotRelaxation
 from mealplan._life_stage_caps import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
@@ -1030,13 +1031,16 @@ def _raise_infeasible(
     advice = restrictions is None and not reject
 
     def conflicts() -> Diagnosis:
+        # With advice to follow, the search ends early enough to leave the
+        # advice its share of the request's own limit.
+        search = Deadline(deadline.left() * _SEARCH_SHARE) if advice else deadline
         return diagnose(
             req,
             targets,
             table,
             restrictions=restrictions,
             reject=reject,
-            deadline=deadline,
+            deadline=search,
             # The advice measures each change on the whole request; the
             # conflict-only optimum would only be overwritten.
             measure=not advice,
@@ -1139,25 +1143,58 @@ def diagnose(
 
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
     bases: dict[frozenset[ConstraintGroup], Problem] = {}
+    screens: dict[frozenset[ConstraintGroup], HotRelaxation] = {}
+    once: set[frozenset[ConstraintGroup]] = set()
+
+    def columns(disabled: Collection[ConstraintGroup]) -> frozenset[ConstraintGroup]:
+        return (
+            frozenset(disabled)
+            if hard.penalty
+            else frozenset(g for g in disabled if not row_only(g))
+        )
 
     def built(disabled: Collection[ConstraintGroup]) -> Problem:
         # One build per set of column groups off (a handful); each check's
         # nutrient bounds, AMDR shares, food cap and budget are dropped from
         # it (mealplan._problem.without_rows: the same problem, 10-40 ms
         # less per check). A seed's penalty charges would not be told apart.
-        cols = (
-            frozenset(disabled)
-            if hard.penalty
-            else frozenset(g for g in disabled if not row_only(g))
-        )
+        cols = columns(disabled)
         if cols not in bases:
             bases[cols] = build_problem(
                 req, targets, table, disabled=cols, reject=reject, restrictions=hard
             )
         return without_rows(bases[cols], disabled)
 
+    def screened(disabled: Collection[ConstraintGroup]) -> bool:
+        """Whether the hot LP screen proves the check infeasible (mealplan._hot_lp)."""
+        if hard.penalty or req.solver is not SolverName.HIGHS or clock.expired:
+            return False
+        problem = built(disabled)
+        if problem.impossible or shortfalls(problem):
+            return False  # solve() says so without a solver call
+        cols = columns(disabled)
+        if cols not in screens:
+            # From a base's second check on: a base checked once (the woman
+            # of 73's three, the vegan day's four, all LP-feasible) would pay
+            # for its screen and then solve its LP again (CPU +10 %).
+            if cols not in once:
+                once.add(cols)
+                return False
+            screens[cols] = HotRelaxation(bases[cols])
+        return screens[cols].infeasible(disabled, clock)
+
+    share = [1.0]
+    """Of the time left, what the next check may take (the deletion filter
+    gives each group left an equal part, at least _CHECK_SHARE)."""
+
+    timed = [False]
+    """Whether the last check ran out of its time (not of its node limit)."""
+
     def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
-        return _solve_without(
+        timed[0] = False
+        if screened(disabled):
+            return SolveStatus.INFEASIBLE
+        solution = _solve_without(
             req,
             targets,
             table,
@@ -1166,12 +1203,18 @@ def diagnose(
             reject,
             ("min", "none"),
             0.05,
-            clock,
+            # A check whose root alone outlasts its node limit (s00024's
+            # 2-day checks: 11 s at the root of a 409-column restriction)
+            # must not take the time of the checks after it: cut short, its
+            # group is kept, assumed rather than proven.
+            clock if share[0] >= 1.0 else clock.sub(share[0]),
             # An effort limit, not a time limit: a check left open is the
             # same one at any load (kept, its necessity assumed).
             _CHECK_NODES,
             built,
-        ).status
+        )
+        timed[0] = solution.time_limited
+        return solution.status
 
     whole = built(())
     groups = whole.groups
@@ -1191,13 +1234,19 @@ def diagnose(
     for g in kept if cover is None else ():
         classes.setdefault(g.kind, []).append(g)
     kept = kept if cover is None else cover
+    # A class's check takes a group's part: one left in place is checked
+    # group by group below.
+    share[0] = max(1.0 / (len(kept) + 1), _CHECK_SHARE)
     for members in classes.values():
         if len(members) > 1:
             trial = [g for g in kept if g not in members]
             if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
                 kept = trial
     assumed: set[ConstraintGroup] = set()
-    for group in list(kept):
+    again: list[ConstraintGroup] = []
+    order = list(kept)
+    for k, group in enumerate(order):
+        share[0] = max(1.0 / (len(order) - k), _CHECK_SHARE)
         trial = [g for g in kept if g != group]
         status = check(set(groups) - set(trial))
         if status is SolveStatus.INFEASIBLE:
@@ -1206,6 +1255,24 @@ def diagnose(
             # Out of time: kept, its necessity assumed rather than proven.
             minimal = False
             assumed.add(group)
+            if timed[0]:
+                again.append(group)
+    for group in again:
+        # Cut short by its part of the time (not by its node limit, which
+        # gives the same answer at any load): asked again with what the
+        # quicker checks after it left (all of it, one at a time). Necessity
+        # proven on the smaller set holds: dropping a group after others
+        # were dropped with it in place only removes constraints.
+        share[0] = 1.0
+        if clock.expired:
+            break
+        trial = [g for g in kept if g != group]
+        status = check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        if status is not SolveStatus.NO_SOLUTION:
+            assumed.discard(group)
+    minimal = not assumed
     conflict = _Found(
         req, targets, table, tuple(kept), tuple(groups), restrictions, reject
     )
@@ -1352,6 +1419,18 @@ def _cover_words(
 _CHECK_NODES = 2000
 """Branch-and-bound nodes a conflict check may take before its group is kept
 unproven; LP-infeasible checks (most of them) need none."""
+
+_CHECK_SHARE = 0.25
+"""The least share of the time left one check may take: an equal part of
+the groups left, but no less (with 1/30 each, the 3-foods day's checks were
+cut short at load 13 and a need whose check was cut stayed in the conflict,
+unproven, in place of vitamin D's)."""
+
+_SEARCH_SHARE = 0.75
+"""Share of the time left when the conflict search starts that it may use
+before the advice (the rest is the advice's, within the request's limit).
+s00024 (a woman of 88, 2 days, fish, shellfish and milk allergies, 30 s):
+the search used it all and the advice ran past the limit (33-34 s)."""
 
 
 def _separable(req: PlanRequest) -> bool:

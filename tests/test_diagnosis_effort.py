@@ -116,3 +116,146 @@ def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
     assert first.smallest
     energy = [cap for goal, cap in caps if goal == ("max", "energy_kcal")]
     assert energy == [_SETTLED_GOAL_CAP]
+
+
+def test_the_conflict_search_leaves_the_advice_its_share(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # s00024 (a 2-day plan with a 30 s limit): the search used all of the
+    # limit and the advice ran past it. Now the search is given a share of
+    # what is left, the advice the rest, within the request's limit.
+    from mealplan import _planner
+    from mealplan._deadline import Deadline
+
+    given: list[Deadline] = []
+    diagnose = _planner.diagnose
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs["deadline"])
+        return diagnose(*args, **kwargs)
+
+    monkeypatch.setattr(_planner, "diagnose", recorded)
+    request = {"person": ADULT, "meals": None, "max_foods": 2, "time_limit": 60}
+    with pytest.raises(mealplan.InfeasiblePlanError):
+        mealplan.plan(request, table)
+    assert given
+    assert given[0].seconds <= _planner._SEARCH_SHARE * 60
+
+
+def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A check whose root outlasts its node limit cannot take the time of the
+    # checks after it (s00024: one check's root took 11 s of its 30 s):
+    # group k of the filter's m may take 1/(m-k) of what is left.
+    import sys
+
+    from mealplan import _hot_lp, _planner
+    from mealplan._deadline import Deadline
+
+    shares: list[float] = []
+    sub = Deadline.sub
+
+    def recorded(self: Deadline, share: float) -> Deadline:
+        if sys._getframe(1).f_code.co_name == "check":
+            shares.append(share)
+        return sub(self, share)
+
+    monkeypatch.setattr(Deadline, "sub", recorded)
+    # Every check reaches its solves (no LP screen answers for it).
+    monkeypatch.setattr(
+        _hot_lp.HotRelaxation, "infeasible", lambda self, off, deadline: False
+    )
+    req = parse_request({"person": ADULT, "meals": None, "max_foods": 2})
+    targets = _planner.resolve_targets(req, table)
+    _planner.diagnose(req, targets, table, deadline=Deadline(60), measure=False)
+    # The class drops' checks take a group's part at most; then the filter's
+    # m groups, 1/m, 1/(m-1) ... 1/2 (the last may take all that is left),
+    # each at least _CHECK_SHARE.
+    least = round(1 / _planner._CHECK_SHARE)
+    parts = [round(1 / s) for s in shares]
+    assert parts
+    assert parts[-1] == 2
+    tail = 1
+    while tail < len(parts) and parts[-tail - 1] == min(parts[-tail] + 1, least):
+        tail += 1
+        if parts[-tail] == least:
+            break
+    assert tail >= 2
+    assert all(2 <= p <= least for p in parts)
+
+
+def test_a_days_alternatives_are_capped_once_a_change_is_verified(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hard day's 5 foods are verified first; every later re-plan of the
+    # day's advice looks for an alternative, and is given a short cap instead
+    # of its share of the limit (the 3-foods day's portion caps: 10 s of CPU
+    # to plan, run to its 1.5 s share and left unverified anyway).
+    from mealplan._advice import _ALTERNATIVE_CAP
+
+    seen: list[tuple[float | None, bool]] = []
+    run = Oracle.run
+
+    def recorded(self: Oracle, patch: Any, *args: Any, **kw: Any) -> Any:
+        seen.append((self.cap, patch == {"max_foods": 5}))
+        return run(self, patch, *args, **kw)
+
+    monkeypatch.setattr(Oracle, "run", recorded)
+    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
+        mealplan.plan(HARD_DAY)
+    first = caught.value.diagnosis.suggestions[0]
+    assert first.patch == {"max_foods": 5}
+    assert first.verified
+    # Up to the verified change's own solve, no cap; after it, every solve
+    # of the groups' searches is capped.
+    verified_at = next(k for k, (_, five) in enumerate(seen) if five)
+    assert all(cap is None for cap, _ in seen[: verified_at + 1])
+    after = [cap for cap, _ in seen[verified_at + 1 :]]
+    assert after
+    assert all(cap == _ALTERNATIVE_CAP for cap in after)
+
+
+class _CountOracle(Oracle):
+    """Plans with at least ``fewest`` foods a day; ``open_`` counts get no answer."""
+
+    fewest = 6
+    open_: tuple[int, ...] = ()
+
+    def run(self, patch: Any, *args: Any, **kwargs: Any) -> Any:
+        self.solves += 1
+        n = merge_patch(self.base, patch).get("max_foods") or 100
+        if n in self.open_:
+            return None
+        return n >= self.fewest
+
+
+@pytest.mark.parametrize(
+    ("open_", "limit", "smallest", "asked"),
+    [((), 10, True, 2), ((5,), 10, False, 2), ((), 60, True, 2), ((5,), 60, False, 3)],
+)
+def test_the_food_count_tries_a_few_counts_from_the_top_down(
+    table: FoodTable, open_: tuple[int, ...], limit: int, smallest: bool, asked: int
+) -> None:
+    # The 3-foods day: 6 plans at once, 5 is left open, and the fewest-foods
+    # optimisation (8 foods in 1 s, 6 after 1.4 s) is not needed. The window
+    # 4..6 is tried from its top: 6 plans, then 5 has no plan (proven the
+    # smallest: so has 4) or no answer (6, not proven the smallest). Only
+    # a longer limit than the default then asks for the fewest-foods plan.
+    from mealplan._advice import _safety_bounds
+    from mealplan._planner import resolve_targets
+    from mealplan._relax import Context, _max_foods
+
+    request = parse_request(
+        {"person": ADULT, "meals": None, "max_foods": 3, "time_limit": limit}
+    )
+    oracle = _CountOracle(request, table, time.monotonic() + 60)
+    oracle.open_ = open_
+    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
+    ctx = Context(request, table, targets, _safety_bounds(request), oracle)
+    found = _max_foods(ctx)
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 6}
+    assert found.suggestion.verified
+    assert found.suggestion.smallest is smallest
+    assert oracle.solves == asked

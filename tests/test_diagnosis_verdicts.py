@@ -60,3 +60,31 @@ def test_finished_checks_prove_an_irreducible_conflict(table: FoodTable) -> None
     assert diagnosis.minimal
     assert all(c.proven for c in diagnosis.conflicts)
     assert_irreducible(REQUEST, table, [c.constraint for c in diagnosis.conflicts])
+
+
+def test_checks_cut_short_by_their_part_are_asked_again(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every check given only a part of the time left runs out (as a slow
+    # check does on a loaded machine); the filter asks those groups again
+    # with all that is left, and the conflict is proven irreducible.
+    solve_without = _planner._solve_without
+    cut: list[int] = []
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        deadline = args[8]
+        if deadline.seconds < 59.0:  # a part of the 60 s clock, not all of it
+            cut.append(1)
+            return _planner.Solution(
+                _planner.SolveStatus.NO_SOLUTION,
+                solver_status="Time limit reached",
+                time_limited=True,
+            )
+        return solve_without(*args, **kwargs)
+
+    monkeypatch.setattr(_planner, "_solve_without", slow)
+    diagnosis = _verdict(table, 60.0)
+    assert cut
+    assert diagnosis.minimal
+    assert all(c.proven for c in diagnosis.conflicts)
+    assert_irreducible(REQUEST, table, [c.constraint for c in diagnosis.conflicts])
