@@ -181,10 +181,6 @@ real serving of each group (1 oz of cheese, 1 oz of meat, a slice of bread,
 """
 
 
-def _lower_words(values: Collection[str]) -> list[str]:
-    return [v.strip().lower() for v in values if v.strip()]
-
-
 def resolve_food(table: FoodTable, food: str) -> str:
     """Return the table's id for ``food`` or raise UnknownFoodError."""
     if food in table:
