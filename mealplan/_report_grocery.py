@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
@@ -22,6 +23,9 @@ from mealplan._report_parts import (
     to_text,
 )
 from mealplan._supplements import SUPPLEMENTS_HEADING, supplement_lines
+
+if TYPE_CHECKING:
+    from mealplan._grocery import Purchase
 
 __all__ = [
     "grocery_blocks",
@@ -65,12 +69,7 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
     for p in shopping(plan, table):
         if p.key in pills:
             continue  # listed apart below: a supplement is not food
-        if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
-            portions, description = p.grams / p.unit_grams, p.unit
-        elif not p.converted and p.key in plan_portions:
-            portions, description = plan_portions[p.key]
-        else:
-            portions, description = p.grams / 100, "100 g"
+        portions, description = _amount(p, plan_portions)
         if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
             whole = math.ceil(portions - 1e-9)
             description = f"large (buy {whole}; a dozen is 12)"
@@ -105,6 +104,30 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
             )
         )
     return out
+
+
+PINCH_GRAMS = 1.0
+"""Less than this of a seasoning or herb is "a pinch (to taste)": 1/8 tsp of
+ground cinnamon weighs 0.33 g, of salt 0.75 g (SR28 WEIGHT); weighed amounts
+this small are not something to shop or measure by."""
+
+
+def _amount(
+    p: Purchase, plan_portions: dict[str, tuple[float, str]]
+) -> tuple[float, str]:
+    """Return the amount to buy as (portions, description), never a zero.
+
+    A household or package unit when at least a tenth of one is bought, the
+    plan's own portions for a food bought as eaten, else the grams themselves
+    (summed in grams, never rounded to "0 x 100 g"); under a gram, a pinch.
+    """
+    if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
+        return p.grams / p.unit_grams, p.unit
+    if not p.converted and p.key in plan_portions:
+        return plan_portions[p.key]
+    if p.grams < PINCH_GRAMS:
+        return 1.0, f"pinch (to taste; {grams(p.grams)})"
+    return 1.0, grams(p.grams)
 
 
 def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Block]:
