@@ -14,7 +14,9 @@ only the plan and the food table: per day, two forms of one base food, fat
 or sugar as its own item (and condiments), items and meals over the caps of
 ``foods/portion_caps.csv``, lunch or dinner without a main or with less than
 10 g of protein, ready-to-eat cereal without milk, fractional whole units,
-two protein mains at a lunch or dinner, a fat on an item it does not go with
+two protein mains at a lunch or dinner, two mains (a main dish or legume item
+beside another: a stuffed pepper and black-eyed peas), a food as purchased
+(dry rolled oats) as an item, a fat on an item it does not go with
 (caesar dressing on a steak, oil on natto), and ``generous_portion``: an item
 over 1.5 x FDA's Reference Amount Customarily Consumed for its group (21 CFR
 101.12(b) Table 2, grown with the day's energy above 2,000 kcal), by the
