@@ -223,6 +223,8 @@ class Purchase:
     """The generic kind (:data:`GENERIC_KINDS`) of what is bought ('' if none)."""
     generic: bool = False
     """Named for its kind (any milk), not for the record that keys it."""
+    base: str = ""
+    """The table's base food (black-beans) of what it serves ('' unknown)."""
 
 
 GENERIC_KINDS: dict[str, tuple[re.Pattern[str], str, str]] = {
@@ -243,10 +245,16 @@ GENERIC_KINDS: dict[str, tuple[re.Pattern[str], str, str]] = {
         "Margarine or vegetable oil spread (any)",
         "margarine",
     ),
+    "ground-beef": (
+        re.compile(r"^Beef, ground, \d+% lean meat / \d+% fat, raw$"),
+        "Ground beef, raw (any lean share)",
+        "ground beef",
+    ),
 }
 """Purchasable kinds that FNDDS recipes split by national use: a recipe's
 "milk, NFS" comes as whole, 2 %, 1 % and skim milk (156 recipes hold all four),
-its "vegetable oil, NFS" as soybean, olive, corn and canola oil (363 recipes).
+its "vegetable oil, NFS" as soybean, olive, corn and canola oil (363 recipes),
+its ground beef as 75 % to 95 % lean.
 A recipe holding two or more records of one kind means the kind, not the
 records: they are bought as one (the plan's own milk or oil when it has one),
 by the SR28 description of what is bought (kind -> pattern, name, word)."""
@@ -314,6 +322,9 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
             ndb_of[food_id] = ndb
             code_of[food_id] = code
     bundled_by_ndb = {n: f for f, n in sorted(ndb_of.items()) if n}
+    base_of: dict[str, str] = {}
+    if table is not None and table.has_column("base"):
+        base_of = dict(zip(table.ids, table.texts("base"), strict=True))
     out: dict[str, Purchase] = {}
     generic: list[tuple[str, dict[str, str], float, str]] = []
 
@@ -355,6 +366,7 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
         name: str,
         *,
         dish: bool,
+        base: str = "",
     ) -> None:
         if ndb in NOT_BOUGHT:
             return
@@ -366,6 +378,7 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
         else:
             item = bought(form)
             grams *= float(form["grams_bought_per_gram"])
+        item.base = item.base or base
         count(item, grams, source, None if dish else cost)
         if dish:
             _from_dish(item)
@@ -388,7 +401,16 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
                     factor = float(form["grams_bought_per_gram"])
                     generic.append((kind, form, grams * factor, fid))
                 else:
-                    add(ing["ndb_no"], grams, fid, None, ing["ingredient"], dish=True)
+                    bases = {base_of.get(f, "") for f in ing["food_ids"].split(";")}
+                    add(
+                        ing["ndb_no"],
+                        grams,
+                        fid,
+                        None,
+                        ing["ingredient"],
+                        dish=True,
+                        base=next(iter(bases)) if len(bases) == 1 else "",
+                    )
         elif ndb_of.get(fid):
             add(
                 ndb_of[fid],
@@ -397,12 +419,14 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
                 plan_item.cost,
                 plan_item.name,
                 dish=False,
+                base=base_of.get(fid, ""),
             )
         else:
             item = out.setdefault(fid, Purchase(fid, plan_item.name, None))
             item.notes.add("listed as eaten: no recipe or purchase form in the data")
             count(item, plan_item.grams, fid, plan_item.cost)
     _buy_generic(out, generic, bought)
+    _merge_bases(out, {i.food_id for i in plan.items if code_of.get(i.food_id)})
     for item in out.values():
         if item.key in ndb_of and table is not None and not item.generic:
             item.name = table.food(item.key).name
@@ -410,6 +434,65 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
         if not math.isfinite(item.grams):
             item.grams = 0.0
     return list(out.values())
+
+
+# Words of an SR28 description that say how a food is sold or kept: two
+# records of one base are one purchase only in the same state (canned and dry
+# black beans are two purchases, and their grams do not add up).
+_STATES = frozenset(
+    {
+        "raw",
+        "dry",
+        "dried",
+        "uncooked",
+        "canned",
+        "frozen",
+        "chilled",
+        "cooked",
+        "boiled",
+        "roasted",
+        "fried",
+        "prepared",
+        "unprepared",
+        "concentrate",
+    }
+)
+
+
+def _merge_bases(out: dict[str, Purchase], dishes: set[str]) -> None:
+    """Merge a recipe's record into the line of the same food under another record.
+
+    Two lines of one base food (the table's ``base``: orange juice, chilled,
+    and orange juice, chilled, with added calcium), in the same SR28 food
+    group and the same state (:data:`_STATES` words), are one purchase: a line
+    that only dish recipes use joins the largest other line (a plan food's
+    own first). Lines of a generic kind are already one line a kind.
+    """
+    groups: dict[tuple[str, str, frozenset[str]], list[Purchase]] = {}
+    for item in out.values():
+        if item.base and not item.kind:
+            state = frozenset(_words(item.name) & _STATES)
+            groups.setdefault((item.base, item.food_group or "", state), []).append(
+                item
+            )
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        dish_only = [p for p in items if set(p.sources) <= dishes]
+        own = [p for p in items if p not in dish_only]
+        target = max(own or items, key=lambda p: (p.grams, p.key))
+        for p in items:
+            if p is target or p not in dish_only:
+                continue
+            target.grams += p.grams
+            for source, grams in p.sources.items():
+                target.sources[source] = target.sources.get(source, 0.0) + grams
+            target.notes |= p.notes
+            target.notes.add(
+                f"a recipe's {p.name} is counted here (the same food, another record)"
+            )
+            _from_dish(target)
+            del out[p.key]
 
 
 def _from_dish(item: Purchase) -> None:

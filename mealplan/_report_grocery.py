@@ -111,6 +111,11 @@ PINCH_GRAMS = 1.0
 ground cinnamon weighs 0.33 g, of salt 0.75 g (SR28 WEIGHT); weighed amounts
 this small are not something to shop or measure by."""
 
+SEASONING_GROUPS = frozenset({"Spices and Herbs", "Vegetables and Vegetable Products"})
+"""SR28 food groups whose sub-gram amounts are seasonings (salt, cinnamon,
+garlic, ginger, parsley): a pinch. Under a gram of anything else (a recipe's
+trace of bacon) is shown in grams."""
+
 
 def _amount(
     p: Purchase, plan_portions: dict[str, tuple[float, str]]
@@ -119,14 +124,17 @@ def _amount(
 
     A household or package unit when at least a tenth of one is bought, the
     plan's own portions for a food bought as eaten, else the grams themselves
-    (summed in grams, never rounded to "0 x 100 g"); under a gram, a pinch.
+    (summed in grams, never rounded to "0 x 100 g"); under a gram of a
+    seasoning, a pinch.
     """
     if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
         return p.grams / p.unit_grams, p.unit
     if not p.converted and p.key in plan_portions:
         return plan_portions[p.key]
-    if p.grams < PINCH_GRAMS:
+    if p.grams < PINCH_GRAMS and p.food_group in SEASONING_GROUPS:
         return 1.0, f"pinch (to taste; {grams(p.grams)})"
+    if p.grams < 0.05:
+        return 1.0, "a trace (under 0.1 g)"
     return 1.0, grams(p.grams)
 
 

@@ -30,6 +30,8 @@ FOODS = Path(mealplan.__file__).resolve().parents[1] / "foods"
 # SR28 numbers, not from the library's patterns).
 MILKS = frozenset({"01077", "01079", "01082", "01085"})
 OILS = frozenset({"04044", "04053", "04518", "04582"})
+GROUND_BEEF = frozenset({"23557", "23562", "23567", "23572", "23577"})
+ORANGE_JUICE = frozenset({"09209", "09210"})  # chilled; chilled with calcium
 WATER = frozenset({"14411", "14429", "14555"})
 
 
@@ -162,6 +164,28 @@ def test_dish_plan_lists_one_milk_one_oil_one_black_beans() -> None:
     assert " 0 x " not in text
 
 
+def test_ground_beef_by_lean_share_and_two_orange_juices_are_one_line_each() -> None:
+    plan = _plan(
+        [
+            ("stuffed-cabbage-with-meat-and-rice-syrian-dish-puerto-ri", 220),
+            ("fruit-and-vegetable-smoothie-with-dairy", 108),
+        ]
+    )
+    items = grocery_list(plan, _table())
+    _assert_honest(plan, items)
+    bought = [_bought_ndb(g) for g in items]
+    # The recipe's ground beef of five lean shares is bought as one.
+    assert sum(n in GROUND_BEEF for n in bought) == 1
+    # The smoothie's chilled orange juice, with and without calcium: one
+    # base food (orange-juice), one state, one carton.
+    assert sum(n in ORANGE_JUICE for n in bought) == 1
+    assert sum(n in MILKS for n in bought) == 1
+    # Under a gram: a pinch of a seasoning, never "0 x".
+    for g in items:
+        if g.grams < 1 and g.food_group == "Spices and Herbs":
+            assert g.portion_description.startswith("pinch"), g
+
+
 def test_plans_own_milk_takes_the_recipes_milk() -> None:
     plan = _plan(
         [
@@ -218,7 +242,7 @@ def test_random_plans_give_an_honest_list(draws: list[tuple[int, float]]) -> Non
     items = grocery_list(plan, _table())
     _assert_honest(plan, items)
     bought = [_bought_ndb(g) for g in items if g.kind == "food"]
-    for kind in (MILKS, OILS):
+    for kind in (MILKS, OILS, GROUND_BEEF):
         # A line of the kind for each plan food and each recipe that names
         # one record of it; all generic splits together add at most one.
         own = {
