@@ -260,3 +260,18 @@ def test_random_plans_give_an_honest_list(draws: list[tuple[int, float]]) -> Non
             if r["ndb_no"] in kind
         }
         assert sum(n in kind for n in bought) <= len(own) + len(single) + 1
+
+
+def test_recipe_cooked_legumes_and_grains_are_bought_dry_only_when_the_same_food() -> (
+    None
+):
+    forms = _forms()
+    # Black turtle beans, cooked, are the dry black beans of black-beans-cooked;
+    # salted cooked long-grain rice is the raw long-grain rice.
+    assert forms["16017"]["buy_ndb"] == "16014"
+    assert forms["20345"]["buy_ndb"] == "20044"
+    # Not the same food: glutinous rice, green (immature) lima beans, soybean
+    # sprouts, a canned bean, a kidney bean of "all types" against red ones.
+    for ndb in ("20055", "11032", "11453", "16018", "16028"):
+        if ndb in forms:
+            assert forms[ndb]["buy_ndb"] == ndb, ndb
