@@ -13,7 +13,15 @@ meat and fish (fat and water are), so raw grams = eaten grams x protein per
 two SR28 records imply, not a measured cooking yield; foods without a
 purchase form are listed as eaten, and the list says so.
 
-Run time (:func:`shopping`) reads that file and ``foods/dish_ingredients.csv``.
+A recipe's cooked grain or legume is bought dry like the bundled cooked food
+of its base (:func:`ingredient_buys`: black turtle beans, cooked, are the dry
+black beans of ``black-beans-cooked``).
+
+Run time (:func:`shopping`) reads that file and ``foods/dish_ingredients.csv``
+and sums grams of what is bought, one line per purchasable item: a recipe's
+generic milk, oil, margarine or ground beef (:data:`GENERIC_KINDS`) is one
+line, and a recipe's record of a base food already on the list, in the same
+food group and state, joins that line.
 """
 
 from __future__ import annotations
