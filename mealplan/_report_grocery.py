@@ -188,7 +188,11 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
                 f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
             )
         )
-    bought_raw = [g.name for g in items if g.note and g.note.startswith("bought ")]
+    bought_raw = [
+        g.name
+        for g in items
+        if g.note and any(n.startswith("bought ") for n in g.note.split("; "))
+    ]
     if bought_raw:
         blocks.append(
             Para(

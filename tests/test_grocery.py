@@ -162,6 +162,7 @@ def test_dish_plan_lists_one_milk_one_oil_one_black_beans() -> None:
     assert cinnamon.portion_description.startswith("pinch")
     text = render_grocery_text(items)
     assert " 0 x " not in text
+    assert "Beans, black, mature seeds, raw" in text.split("Bought raw or dry")[1]
 
 
 def test_ground_beef_by_lean_share_and_two_orange_juices_are_one_line_each() -> None:
