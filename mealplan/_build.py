@@ -456,6 +456,11 @@ def build_foods(
         used = set(ndb.values())
         if ingredients is not None:
             used |= set(ingredients["ndb_no"])
+            from mealplan._grocery import ingredient_buys
+
+            pairs = zip(ingredients["ndb_no"], ingredients["food_ids"], strict=True)
+            extra = ingredient_buys(sr28, pairs, structure)
+            buy = {**extra, **buy}  # a bundled food's own purchase form first
         rows = purchase_rows(sr28, used, buy)
         write_csv(
             pd.DataFrame(rows, columns=list(PURCHASE_COLUMNS)),

@@ -90,6 +90,7 @@ ROLES: tuple[str, ...] = (
     "condiment",
     "fat",
     "sugar",
+    "ingredient",
 )
 """The fixed vocabulary of food roles in a meal (also listed in README.md).
 
@@ -104,4 +105,5 @@ yogurt or a plant milk); ``cereal_hot``; ``dairy``; ``plant_milk``; ``fruit``;
 sauces, lemon, toppings: never a meal item of their own); ``fat`` (oils,
 butter, margarine, dressings) and ``sugar`` (sugar, honey, jam, syrups):
 never items of their own, only the cooking fat, dressing or topping of a
-named item."""
+named item; ``ingredient`` (a food as purchased, not as served: dry rolled
+oats, raw oat bran): never an item, only what the grocery list buys."""

@@ -43,6 +43,7 @@ from mealplan._structure import (
     fat_words,
     grown,
     host_kinds_of,
+    is_dish_or_legume_main,
     is_drink,
     is_milk_drink,
     is_protein_main,
@@ -81,8 +82,10 @@ __all__ = [
     "structures_by_slot",
 ]
 
-NEVER_ITEM_ROLES = frozenset({"sugar"})
-"""A food with one of these roles is never an item of its own. A fat (oil,
+NEVER_ITEM_ROLES = frozenset({"sugar", "ingredient"})
+"""A food with one of these roles is never an item of its own: sugar, and a
+food as purchased, not as served (``ingredient``: dry rolled oats, which
+are cooked into oatmeal; the table's cooked form is the item). A fat (oil,
 butter, dressing) is one only as the cooking fat, dressing or spread of an
 item of its meal: the ``cooking fat`` part of a meal's structure (at most one
 a meal), the fat companion rule and the 1 tbsp ``fat_item`` cap; meals with
@@ -475,6 +478,8 @@ class _Kinds:
     """:func:`~mealplan._structure.fat_class` of each fat candidate ('' else)."""
     main: tuple[bool, ...] = ()
     """:func:`~mealplan._structure.is_protein_main` of each candidate."""
+    plate: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_dish_or_legume_main` of each candidate."""
 
 
 def _kinds(
@@ -497,6 +502,10 @@ def _kinds(
         ),
         tuple(
             is_protein_main(r, cats[int(i)]) for r, i in zip(roles, rows, strict=True)
+        ),
+        tuple(
+            is_dish_or_legume_main(r, cats[int(i)])
+            for r, i in zip(roles, rows, strict=True)
         ),
     )
 
@@ -594,6 +603,10 @@ def _meal_rules(
             # structure for the slot says what it wants).
             mains = tuple(f for f in meal.foods if kinds.main[f])
             parts.append(PartRow(meal.name, m, "protein main", mains, 0, 1))
+            # And one main dish or legume item: beans beside chicken are a
+            # plate, beans beside a curry or other beans two mains.
+            plates = tuple(f for f in meal.foods if kinds.plate[f])
+            parts.append(PartRow(meal.name, m, "main dish or legumes", plates, 0, 1))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:
@@ -625,13 +638,17 @@ def _meal_rules(
                     )
                 )
         for cap in caps:
-            if cap.kind in ("slot", "plate") and meal.slot.value not in cap.values:
+            if (
+                cap.kind in ("slot", "plate", "drinks")
+                and meal.slot.value not in cap.values
+            ):
                 continue
             foods = tuple(
                 f
                 for f in meal.foods
                 if cap.kind == "slot"
                 or (cap.kind == "plate" and not kinds.drink[f])
+                or (cap.kind == "drinks" and kinds.drink[f])
                 or (cap.kind == "role" and roles[f] & cap.values)
             )
             if foods:

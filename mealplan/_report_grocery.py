@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
@@ -22,6 +23,9 @@ from mealplan._report_parts import (
     to_text,
 )
 from mealplan._supplements import SUPPLEMENTS_HEADING, supplement_lines
+
+if TYPE_CHECKING:
+    from mealplan._grocery import Purchase
 
 __all__ = [
     "grocery_blocks",
@@ -65,12 +69,7 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
     for p in shopping(plan, table):
         if p.key in pills:
             continue  # listed apart below: a supplement is not food
-        if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
-            portions, description = p.grams / p.unit_grams, p.unit
-        elif not p.converted and p.key in plan_portions:
-            portions, description = plan_portions[p.key]
-        else:
-            portions, description = p.grams / 100, "100 g"
+        portions, description = _amount(p, plan_portions)
         if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
             whole = math.ceil(portions - 1e-9)
             description = f"large (buy {whole}; a dozen is 12)"
@@ -105,6 +104,38 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
             )
         )
     return out
+
+
+PINCH_GRAMS = 1.0
+"""Less than this of a seasoning or herb is "a pinch (to taste)": 1/8 tsp of
+ground cinnamon weighs 0.33 g, of salt 0.75 g (SR28 WEIGHT); weighed amounts
+this small are not something to shop or measure by."""
+
+SEASONING_GROUPS = frozenset({"Spices and Herbs", "Vegetables and Vegetable Products"})
+"""SR28 food groups whose sub-gram amounts are seasonings (salt, cinnamon,
+garlic, ginger, parsley): a pinch. Under a gram of anything else (a recipe's
+trace of bacon) is shown in grams."""
+
+
+def _amount(
+    p: Purchase, plan_portions: dict[str, tuple[float, str]]
+) -> tuple[float, str]:
+    """Return the amount to buy as (portions, description), never a zero.
+
+    A household or package unit when at least a tenth of one is bought, the
+    plan's own portions for a food bought as eaten, else the grams themselves
+    (summed in grams, never rounded to "0 x 100 g"); under a gram of a
+    seasoning, a pinch.
+    """
+    if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
+        return p.grams / p.unit_grams, p.unit
+    if not p.converted and p.key in plan_portions:
+        return plan_portions[p.key]
+    if p.grams < PINCH_GRAMS and p.food_group in SEASONING_GROUPS:
+        return 1.0, f"pinch (to taste; {grams(p.grams)})"
+    if p.grams < 0.05:
+        return 1.0, "a trace (under 0.1 g)"
+    return 1.0, grams(p.grams)
 
 
 def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Block]:
@@ -157,7 +188,11 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
                 f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
             )
         )
-    bought_raw = [g.name for g in items if g.note and g.note.startswith("bought ")]
+    bought_raw = [
+        g.name
+        for g in items
+        if g.note and any(n.startswith("bought ") for n in g.note.split("; "))
+    ]
     if bought_raw:
         blocks.append(
             Para(

@@ -58,6 +58,7 @@ __all__ = [
     "grown",
     "host_kinds",
     "host_kinds_of",
+    "is_dish_or_legume_main",
     "is_drink",
     "is_milk_drink",
     "is_protein_main",
@@ -132,6 +133,8 @@ DEFECTS: tuple[str, ...] = (
     "cooking_fat_on_raw_item",
     "two_protein_mains",
     "fat_on_wrong_item",
+    "as_purchased_item",
+    "two_mains",
 )
 """The defect kinds :func:`realism_defects` counts (all are zero when a plan
 reads as meals a person would eat)."""
@@ -219,6 +222,20 @@ def is_protein_main(roles: Collection[str], category: str = "") -> bool:
         and "dairy" not in roles
         and category != "legumes"
     )
+
+
+def is_dish_or_legume_main(roles: Collection[str], category: str = "") -> bool:
+    """Return whether a food is a main dish or a legume item (one a meal).
+
+    A main dish (role ``main``: a stuffed pepper, a curry, chili) is a plate
+    on its own, and beans, peas or lentils, a side beside chicken, are the
+    plate's protein next to a dish or other beans: a man's lunch of
+    black-eyed peas and a meatless stuffed pepper, or a dinner of channa
+    saag and white beans, is two mains (issue 11's dietitian). So a lunch or
+    dinner holds at most one food of this kind, beside
+    :func:`is_protein_main`'s one protein main.
+    """
+    return "main" in roles or (category == "legumes" and "dairy" not in roles)
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:
@@ -495,7 +512,7 @@ class Cap:
     ``selector`` is ``role:<role>``, ``base:<a>|<b>``, ``id:<a>|<b>``,
     ``category:<c>`` or (meal scope) ``slot:<slot>|<slot>`` (every item of
     those meals) or ``plate:<slot>|<slot>`` (their food: drinks apart, see
-    :func:`is_drink`).
+    :func:`is_drink`) or ``drinks:<slot>|<slot>`` (their drinks).
     """
 
     cap_id: str
@@ -549,8 +566,9 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
             kind, _, values = row["selector"].partition(":")
             ok = (
                 row["scope"] in {"item", "meal"}
-                and kind in {"role", "base", "id", "category", "slot", "plate"}
-                and (kind != "plate" or row["scope"] == "meal")
+                and kind
+                in {"role", "base", "id", "category", "slot", "plate", "drinks"}
+                and (kind not in ("plate", "drinks") or row["scope"] == "meal")
                 and values
                 and (row["max_grams"] or row["max_items"] or row.get("max_portions"))
                 and (not row.get("max_portions") or row["scope"] == "item")
@@ -731,6 +749,8 @@ def _item_defects(
         pass  # counted per meal: a fat with an item to go with is no defect
     elif f.roles and f.roles <= {"condiment"}:
         out["condiment_item"] += 1
+    if "ingredient" in f.roles:
+        out["as_purchased_item"] += 1  # dry oats: bought, then cooked
     step = piece_step(mode, grams / portions if portions > 0 else 0.0)
     if f.whole_units and abs(portions / step - round(portions / step)) > 1e-6:
         out["fractional_whole_unit"] += 1
@@ -769,7 +789,7 @@ def _meal_defects(
     roles = [facts[f].roles for f, _ in items]
     for cap in caps:
         if cap.scope != "meal" or (
-            cap.kind in ("slot", "plate") and slot not in cap.values
+            cap.kind in ("slot", "plate", "drinks") and slot not in cap.values
         ):
             continue
         chosen = [
@@ -777,6 +797,7 @@ def _meal_defects(
             for f, g in items
             if cap.kind == "slot"
             or (cap.kind == "plate" and not is_drink(facts[f].roles, facts[f].base))
+            or (cap.kind == "drinks" and is_drink(facts[f].roles, facts[f].base))
             or _selected(cap, f, facts[f])
         ]
         if (cap.max_items is not None and len(chosen) > cap.max_items) or (
@@ -786,6 +807,11 @@ def _meal_defects(
     mains = [is_protein_main(facts[f].roles, facts[f].category) for f, _ in items]
     if slot in ONE_MAIN_SLOTS and sum(mains) > 1:
         out["two_protein_mains"] += 1
+    plates = [
+        is_dish_or_legume_main(facts[f].roles, facts[f].category) for f, _ in items
+    ]
+    if slot in ONE_MAIN_SLOTS and sum(plates) > 1:
+        out["two_mains"] += 1
     if slot in {"lunch", "dinner"}:
         if not any(r & {"main", "protein"} for r in roles):
             out["main_missing"] += 1

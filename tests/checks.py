@@ -911,6 +911,8 @@ def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
     wanted = set(values.split("|"))
     if kind == "plate":
         return not facts["drink"]
+    if kind == "drinks":
+        return bool(facts["drink"])
     if kind == "role":
         return bool(facts["roles"] & wanted)
     if kind == "base":
@@ -1146,6 +1148,35 @@ def generous_items(
     return out
 
 
+AS_PURCHASED_CATEGORIES = frozenset({"breakfast_cereals", "grains_pasta", "legumes"})
+_AS_PURCHASED = re.compile(r"\b(dry|uncooked|raw)\b(?!\s+weight)", re.IGNORECASE)
+
+
+def as_purchased(category: str, usda: str) -> bool:
+    """Whether a food is as purchased, not as served (issue 11).
+
+    A grain, hot cereal or legume whose USDA description says dry, uncooked
+    or raw (dry rolled oats, raw oat bran, dry pasta, raw lentils) is cooked
+    before anyone eats it, and so is flour: read from the category and the
+    description, never from the table's roles.
+    """
+    if re.match(r"^(\w+ )?flour\b", usda, re.IGNORECASE):
+        return True
+    return category in AS_PURCHASED_CATEGORIES and bool(_AS_PURCHASED.search(usda))
+
+
+def as_purchased_items(plan: MealPlan, table: FoodTable) -> list[str]:
+    """Return the plan's items that are foods as purchased (see :func:`as_purchased`)."""
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    column = "sr28_description" if table.has_column("sr28_description") else "name"
+    usda = dict(zip(table.ids, table.texts(column), strict=True))
+    return [
+        i.food_id
+        for i in plan.items
+        if i.kind == "food" and as_purchased(cats[i.food_id], usda[i.food_id] or "")
+    ]
+
+
 def check_structure(plan: MealPlan, table: FoodTable) -> None:
     """Assert the meal-structure rules, recomputed from the plan and the table.
 
@@ -1154,6 +1185,8 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     the default structure), and every rule is counted item by item.
     """
     req = plan.request
+    # Dry oats or raw lentils are bought, then cooked: never an item.
+    assert not as_purchased_items(plan, table), as_purchased_items(plan, table)
     ids = list(table.ids)
     has = table.has_column
     roles_col = table.tags("roles") if has("roles") else [()] * len(ids)
@@ -1305,7 +1338,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 if cap["scope"] != "meal":
                     continue
                 kind, _, values = cap["selector"].partition(":")
-                if kind in ("slot", "plate") and slot not in values.split("|"):
+                if kind in ("slot", "plate", "drinks") and slot not in values.split(
+                    "|"
+                ):
                     continue
                 chosen = [
                     i
@@ -1339,6 +1374,15 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     and facts[i.food_id]["category"] != "legumes"
                 ]
                 assert len(mains) <= 1, (day.day, meal, mains)
+                # And one main dish or legume item: beans beside chicken are a
+                # plate, beans beside a curry or other beans are two mains.
+                plates = [
+                    i.food_id
+                    for i, r in zip(items, item_roles, strict=True)
+                    if "main" in r
+                    or (facts[i.food_id]["category"] == "legumes" and "dairy" not in r)
+                ]
+                assert len(plates) <= 1, (day.day, meal, plates)
             # A lunch or dinner is a meal: at least 10 g of protein (6 g at
             # ages 1-3, whose fish serving is 1 oz).
             if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):

@@ -39,6 +39,7 @@ def test_every_cap_selects_real_foods() -> None:
             "category": categories,
             "slot": {"breakfast", "lunch", "dinner", "snack"},
             "plate": {"breakfast", "lunch", "dinner", "snack"},
+            "drinks": {"breakfast", "lunch", "dinner", "snack"},
         }[cap.kind]
         assert cap.values <= known, (cap.cap_id, cap.values - known)
 
