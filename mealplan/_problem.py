@@ -42,6 +42,7 @@ from mealplan._meal_structure import (
     never_items,
     prepare,
     restrict_meals,
+    whole_piece_units,
 )
 from mealplan._models import (
     MealSpec,
@@ -745,6 +746,8 @@ def build_problem(
         from dataclasses import replace as _replace
 
         structure = _replace(structure, jitter=np.where(pills, 0.0, structure.jitter))
+    if structure is not None and structure.whole is not None:
+        max_units = whole_piece_units(max_units, units_per_portion, structure)
     meal_index = {m.name: k for k, m in enumerate(meals)}
     bounds, macro = _bounds(request, targets, impose)
 

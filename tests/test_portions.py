@@ -16,6 +16,8 @@ import pytest
 
 import mealplan
 from mealplan._meal_structure import item_cap_grams
+from mealplan._planner import resolve_targets
+from mealplan._problem import build_problem
 from mealplan._structure import load_caps
 from tests.checks import (
     RACC_GROUPS,
@@ -144,3 +146,32 @@ def test_the_rule_flags_the_old_readme_day_portions() -> None:
     )
     assert generous_items(ok, table) == []
     assert generous_items(ok, table, unenforced=True) == []
+
+
+@pytest.mark.parametrize(
+    ("kcal", "mode"), [(2035, "half"), (2800, "half"), (1300, "quarter")]
+)
+def test_a_countable_food_is_capped_in_whole_pieces(kcal: int, mode: str) -> None:
+    # The link row v <= max_units * y is the relaxation's only cap on a
+    # meal's amount: a countable food's must be whole pieces (the plan's own
+    # cap), or the relaxation eats 1½ bananas where a plan eats one.
+    table = mealplan.load_foods()
+    req = mealplan.parse_request(
+        {
+            "person": {"age": 35 if mode == "half" else 2, "sex": "female"},
+            "kcal_min": kcal - 200,
+            "kcal_max": kcal + 200,
+            "portion_mode": mode,
+        }
+    )
+    problem = build_problem(req, resolve_targets(req, table), table)
+    s = problem.structure
+    assert s is not None
+    assert s.whole is not None
+    assert s.whole.any()
+    step = np.full(len(problem.food_ids), problem.units_per_portion)
+    if s.halves is not None:
+        step = np.where(s.halves, step / 2, step)
+    pieces = problem.max_units / step
+    whole = np.flatnonzero(s.whole)
+    assert np.allclose(pieces[whole], np.round(pieces[whole]))
