@@ -951,8 +951,8 @@ a vegan man of 40's objective 2.05 -> 2.49, load.py's days #6 and #7 2.26 ->
 2.64 and 2.62 -> 3.12, where the other rows keep them; fresh fruit (210 g: one
 banana, not two) and cooked grains at 210 g (1 cup of rice, 1½ of pasta) took
 the README day from about 0.3 to 4-9 s of CPU and a lactating vegetarian from
-1.1 to 9 s; 4½ oz of meat or fish took a pregnant woman's day from 0.9 to 6.8
-s; bread at 75 g made load.py's hardest days 4-10 s. Those keep their earlier
+1.1 to 9 s; 4½ oz of meat or fish cost 9 % more CPU over 65 days (one 0.7 ->
+5.8 s), bread, tofu and tempeh 12 % (one 0.2 -> 2.3 s). Those keep their earlier
 caps: 2 cups of a milk, 2 oz of cheese, 2 pieces of whole fruit,
 grain_side_cups, 6 oz of meat."""
 _DRIED = re.compile(r"\b(dried|raisins?|dehydrated)\b", re.IGNORECASE)
