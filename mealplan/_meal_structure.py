@@ -80,6 +80,7 @@ __all__ = [
     "never_items",
     "prepare",
     "structures_by_slot",
+    "whole_piece_units",
 ]
 
 NEVER_ITEM_ROLES = frozenset({"sugar", "ingredient"})
@@ -295,6 +296,28 @@ def item_cap_grams(
                 grams = cap.max_portions * table.default_portion(candidates[k])[1]
                 out[k] = min(out[k], grams + 1e-6)
     return out
+
+
+def whole_piece_units(
+    max_units: NDArray[np.float64], units_per_portion: float, structure: StructureData
+) -> NDArray[np.float64]:
+    """Return ``max_units`` with each countable food's cap in whole pieces.
+
+    The whole-unit rule (``v = step * w``, w integer) already holds such a
+    food to whole pieces, but its link row ``v <= max_units * y`` kept the
+    cap in half units: a banana capped at 1½ pieces (fresh fruit's 1.5 RACC,
+    213 g at 2,035 kcal) let the relaxation eat 1½ bananas, or one at the
+    snack and a half at breakfast with ``y`` summing below 1, where a plan
+    has one. On the same pieces the big-M is the plan's own: a tighter
+    relaxation, no plan lost.
+    """
+    if structure.whole is None:
+        return max_units
+    step = np.full(len(max_units), float(units_per_portion))
+    if structure.halves is not None:
+        step = np.where(structure.halves, step / 2, step)
+    pieces = np.floor(max_units / step + 1e-9) * step
+    return np.where(structure.whole, np.minimum(pieces, max_units), max_units)
 
 
 def _cap_hits(

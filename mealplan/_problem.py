@@ -43,6 +43,7 @@ from mealplan._meal_structure import (
     StructureData,
     prepare,
     restrict_meals,
+    whole_piece_units,
 )
 from mealplan._models import (
     NutrientTargets,
@@ -287,6 +288,9 @@ def build_problem(
     meals, structure = _meals_and_structure(
         request, table, rows, pills, amount.cap_scale, impose
     )
+    max_units = amount.max_units
+    if structure is not None and structure.whole is not None:
+        max_units = whole_piece_units(max_units, units_per_portion, structure)
     bounds, macro = _bounds(request, targets, impose)
 
     max_foods = request.max_foods
@@ -327,7 +331,7 @@ def build_problem(
         units_per_portion=units_per_portion,
         integer=amount.integer,
         min_units=_frozen(amount.min_units),
-        max_units=_frozen(amount.max_units),
+        max_units=_frozen(max_units),
         coef=MappingProxyType(coef),
         price_per_unit=_frozen(price_per_unit),
         article=_frozen(article),

@@ -213,8 +213,11 @@ def test_unmeasured_nutrients_are_named_not_skipped(mode: str) -> None:
 
 def test_rda_plan_reports_ai_shortfalls_in_the_text() -> None:
     foods = load_foods()
+    # A woman of 70: her day misses the choline AI (the woman of 35's day
+    # met every AI once the RACC caps of session 9 changed it, choline 428 mg
+    # of 425, which left this test nothing to check).
     plan = mealplan.plan(
-        {"person": {"age": 35, "sex": "female"}, "panel": "rda"}, foods
+        {"person": {"age": 70, "sex": "female"}, "panel": "rda"}, foods
     )
     assert plan.request.panel.value == "rda"
     check_plan(plan, foods)
@@ -240,7 +243,7 @@ def test_rda_plan_reports_ai_shortfalls_in_the_text() -> None:
             named += 1
         else:
             assert label not in short, (label, short)
-    assert named  # the default day does miss an AI (choline): the test can fail
+    assert named  # this day does miss an AI (choline): the test can fail
 
 
 # Every DRI life-stage group from 1 year (infants are refused): (low, high) age.
