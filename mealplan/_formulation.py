@@ -54,6 +54,7 @@ from mealplan._arrays import (
     Model,
     ModelBuilder,
 )
+from mealplan._covers import nutrient_covers, pattern_cover
 from mealplan._fped import ADDED_SUGARS
 from mealplan._life_stage_caps import life_stage_day_caps
 from mealplan._models import Objective
@@ -480,6 +481,8 @@ def _pattern_objective(b: ModelBuilder, weight: float) -> None:
                 Block.PATTERN,
             )
             b.add_cost([over, under], weight)
+            # servings >= target - band - under: how many foods that takes.
+            pattern_cover(b, members, credit, p.pattern[name] - band, int(under))
 
 
 BLOCKS: list[Callable[[ModelBuilder], None]] = [
@@ -495,6 +498,7 @@ BLOCKS: list[Callable[[ModelBuilder], None]] = [
     differ,
     life_stage_day_caps,
     week_caps,
+    nutrient_covers,
     objective,
     *STRUCTURE_BLOCKS,
     cut_rows,
