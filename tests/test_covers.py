@@ -203,3 +203,30 @@ def test_no_covers_on_soft_minimums() -> None:
         # Only pattern covers, which carry their group's shortfall column.
         assert np.any(cols >= 2 * k)
     assert Block.COVER in formulate(six_food_problem()).row_block
+
+
+def test_paired_fats_stay_in_the_food_cap_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """mealplan._formulation.FATS_OUTSIDE_FOOD_CAP: off, the cap counts every food."""
+    from mealplan import _formulation
+
+    problem, _ = _day(34, "male", "vegetarian")
+    assert problem.structure is not None
+    fats = {
+        f for rule in problem.structure.companions if rule.pooled for f in rule.needs
+    }
+    assert fats
+
+    def capped(model: Model) -> set[int]:
+        (row,) = _rows(model, Block.MAX_FOODS)
+        cols, _ = _entries(model, row)
+        food_of = dict(
+            zip(model.y_cols.tolist(), model.keys[:, 2].tolist(), strict=True)
+        )
+        return {food_of[int(c)] for c in cols}
+
+    monkeypatch.setattr(_formulation, "FATS_OUTSIDE_FOOD_CAP", False)
+    assert fats <= capped(formulate(problem))
+    monkeypatch.setattr(_formulation, "FATS_OUTSIDE_FOOD_CAP", True)
+    assert not fats & capped(formulate(problem))
