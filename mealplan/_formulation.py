@@ -257,21 +257,20 @@ def meals(b: ModelBuilder) -> None:
 # Whether a fat that the structure pairs with an item (the pooled companion
 # rules: oil, butter or dressing only with an item it is cooked with, dresses
 # or is spread on) is left out of ``max_foods``, as a supplement tablet is.
-# Off: ``max_foods`` counts it, and tests/checks.py counts it too. Measured
-# (benchmarks/bound_gap_latest.md, load 6-11): the 12-foods cap is what makes
-# the LP bound weak on the days that run to the deadline (with only the
+# On (issue 11: a fat is never an item of its own, it is shown as the cooking
+# fat or dressing of an item of its meal, so it is part of that item, not one
+# more food of the day); tests/checks.py counts the same way, from the plan's
+# part_of, and mealplan._cover's proof leaves the same foods out of its k.
+# Measured (benchmarks/bound_gap_latest.md): the 12-foods cap is what made
+# the LP bound weak on the days that ran to the deadline (with only the
 # binaries integer, load.py's day 11 has optimum 1.552 against the LP's
-# 1.218; 1.311 with the fats left out, which is its optimum with no cap at
-# all), and with them left out those days plan at a fraction of the CPU and
-# better (day 11 4.4 -> 0.26 s, day 27 28.6 -> 2.0 s; panel full day 19
-# 13.1 -> 2.2 s, 3.31 -> 1.17) with 13-14 foods a day, 1-2 of them fats. A
-# change of what max_foods means (issue 11 says a fat is never an item of
-# its own), so the integrator's call, with tests/checks.py's count.
-FATS_OUTSIDE_FOOD_CAP = False
+# 1.218; 1.311 with the fats left out, its optimum with no cap at all); with
+# them left out load.py's 48 days went CPU p95 3.36 -> 0.74 s.
+FATS_OUTSIDE_FOOD_CAP = True
 
 
 def _cap_exempt(p: Problem) -> list[int]:
-    """Foods ``max_foods`` does not count: supplements (and paired fats, if set)."""
+    """Foods ``max_foods`` does not count: supplements and (if set) paired fats."""
     exempt = set(p.supplements)
     if FATS_OUTSIDE_FOOD_CAP and p.structure is not None:
         for rule in p.structure.companions:
@@ -281,7 +280,7 @@ def _cap_exempt(p: Problem) -> list[int]:
 
 
 def food_count(b: ModelBuilder) -> None:
-    """At most ``max_foods`` foods a day; a supplement tablet is not a food."""
+    """At most ``max_foods`` foods a day (no tablet, no item's cooking fat)."""
     p = b.problem
     if p.max_foods is None:
         return
@@ -420,7 +419,9 @@ def objective(b: ModelBuilder) -> None:
         if goal.kind is GoalKind.COST:
             b.add_cost(b.v, np.nan_to_num(p.price_per_unit[f], nan=0.0))
         elif goal.kind is GoalKind.FOODS:
-            b.add_cost(b.y[b.y >= 0], 1.0)
+            # The foods max_foods counts (not a supplement, not a paired fat).
+            counted = (b.y >= 0) & ~np.isin(f, _cap_exempt(p))
+            b.add_cost(b.y[counted], 1.0)
         elif goal.kind is GoalKind.NUTRIENT:
             assert goal.nutrient is not None
             b.add_cost(b.v, p.coef[goal.nutrient][f])
