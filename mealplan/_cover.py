@@ -226,8 +226,10 @@ def relaxation(
     richest = "; ".join(names[:3]) + ("; ..." if len(names) > 3 else "")
     ways = ["more foods a day", *(w for g, w in _WIDER.items() if g in groups)]
     how = ", ".join(ways[:-1]) + " or " + ways[-1] if len(ways) > 1 else ways[0]
+    # Past the k foods, the sources are fats max_foods does not count.
+    fats = " with as many cooking fats" if len(short.sources) > short.foods else ""
     return (
-        f"Even the {short.foods} richest sources of {label} at their portion caps"
+        f"Even the {short.foods} richest sources of {label}{fats} at their portion caps"
         f" ({richest}) give at most {_fmt(short.most)} {unit} a day, short of"
         f" {_fmt(short.need)} {unit}: allow {how}."
     )
