@@ -56,6 +56,7 @@ class Block(Enum):
     WHOLE_UNIT = "whole_unit"
     DAY_GROUP_CAP = "day_group_cap"
     WEEK_GROUP_CAP = "week_group_cap"
+    COVER = "cover"
 
 
 class GoalKind(Enum):

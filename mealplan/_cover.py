@@ -91,11 +91,18 @@ def shortfalls(problem: Problem) -> tuple[Shortfall, ...]:
         # same test holds for it. Negative coefficients only lower a total.
         per_food = np.maximum(np.nan_to_num(problem.coef[bound.key], nan=0.0), 0.0)
         reach = per_food * problem.max_units
-        if k >= len(reach):
-            top = np.argsort(-reach, kind="stable")
-        else:
-            top = np.argpartition(-reach, k - 1)[:k]
-            top = top[np.argsort(-reach[top], kind="stable")]
+        # Foods max_foods does not count: every supplement, and at most k
+        # paired fats (each fat needs an item of its own in its meal, a
+        # counted food, and each food is at one meal of a day).
+        pills, fats = _uncounted(problem)
+        counted = reach.copy()
+        counted[pills] = 0.0
+        counted[fats] = 0.0
+        foods = _largest(counted, k)
+        foods = foods[counted[foods] > 0]
+        top = np.unique(np.concatenate([foods, pills, _largest(reach, k, fats)]))
+        top = top[reach[top] > 0]
+        top = top[np.argsort(-reach[top], kind="stable")]
         most = float(reach[top].sum())
         # A margin for the solver's own feasibility tolerance: claim only what
         # no solver would call feasible.
@@ -129,12 +136,41 @@ def fewest_foods(problem: Problem) -> int | None:
         if bound.sense != ">=" or bound.value <= 0:
             continue
         per_food = np.maximum(np.nan_to_num(problem.coef[bound.key], nan=0.0), 0.0)
-        reach = np.sort(per_food * problem.max_units)[::-1]
-        enough = np.flatnonzero(np.cumsum(reach) >= bound.value * (1.0 - 1e-6) - 1e-6)
+        reach = per_food * problem.max_units
+        pills, fats = _uncounted(problem)
+        given = float(reach[pills].sum())
+        fat_reach = np.sort(reach[fats])[::-1]
+        counted = np.sort(np.delete(reach, np.concatenate([pills, fats])))[::-1]
+        # n counted foods bring at most n paired fats.
+        sums = np.array(
+            [
+                given + counted[:n].sum() + fat_reach[:n].sum()
+                for n in range(len(counted) + 1)
+            ]
+        )
+        enough = np.flatnonzero(sums >= bound.value * (1.0 - 1e-6) - 1e-6)
         if not len(enough):
             return None
-        fewest = max(fewest, int(enough[0]) + 1)
+        fewest = max(fewest, int(enough[0]))
     return fewest
+
+
+def _uncounted(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Return the supplements and the paired fats: foods max_foods does not count."""
+    from mealplan._formulation import _cap_exempt
+
+    pills = np.asarray(sorted(problem.supplements), dtype=np.intp)
+    fats = np.setdiff1d(np.asarray(_cap_exempt(problem), dtype=np.intp), pills)
+    return pills, fats
+
+
+def _largest(reach: np.ndarray, k: int, among: np.ndarray | None = None) -> np.ndarray:
+    """Return the indices of the ``k`` largest of ``reach`` (over ``among``)."""
+    idx = np.arange(len(reach)) if among is None else among
+    if k >= len(idx):
+        return idx.astype(np.intp)
+    part = np.argpartition(-reach[idx], k - 1)[:k]
+    return idx[part].astype(np.intp)
 
 
 def worst(short: Sequence[Shortfall]) -> Shortfall:
@@ -190,8 +226,10 @@ def relaxation(
     richest = "; ".join(names[:3]) + ("; ..." if len(names) > 3 else "")
     ways = ["more foods a day", *(w for g, w in _WIDER.items() if g in groups)]
     how = ", ".join(ways[:-1]) + " or " + ways[-1] if len(ways) > 1 else ways[0]
+    # Past the k foods, the sources are fats max_foods does not count.
+    fats = " with as many cooking fats" if len(short.sources) > short.foods else ""
     return (
-        f"Even the {short.foods} richest sources of {label} at their portion caps"
+        f"Even the {short.foods} richest sources of {label}{fats} at their portion caps"
         f" ({richest}) give at most {_fmt(short.most)} {unit} a day, short of"
         f" {_fmt(short.need)} {unit}: allow {how}."
     )

@@ -328,8 +328,15 @@ def explain(
             binding += _bindings(plan, day.totals, day.day)
     notes: list[str] = []
     req = plan.request
-    # A supplement tablet is not a food (max_foods does not count it).
-    n_foods = len({i.food_id for i in plan.days[0].items if i.kind != "supplement"})
+    # A supplement tablet is not a food (max_foods does not count it), nor is
+    # a fat shown as part of an item (its cooking fat or dressing).
+    n_foods = len(
+        {
+            i.food_id
+            for i in plan.days[0].items
+            if i.kind != "supplement" and i.part_of is None
+        }
+    )
     if req.max_foods is not None and n_foods >= req.max_foods:
         notes.append(
             f"The plan uses all {req.max_foods} foods a day that max_foods allows."

@@ -153,7 +153,8 @@ def _add_planning_flags(p: argparse.ArgumentParser) -> None:
         "--max-foods",
         type=int,
         metavar="N",
-        help=f"most foods a day (default {_default('max_foods')})",
+        help=f"most foods a day, not counting the cooking fat or dressing of an item "
+        f"(default {_default('max_foods')})",
     )
     g.add_argument(
         "--objective",

@@ -1623,7 +1623,8 @@ def _conflict(
         )
         return Conflict(
             constraint=group,
-            description=f"at most {req.max_foods} foods a day",
+            description=f"at most {req.max_foods} foods a day"
+            ", not counting the cooking fat or dressing of an item",
             relaxation=relax,
         )
     if typed.kind is GroupKind.STRUCTURE:

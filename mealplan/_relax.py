@@ -24,6 +24,7 @@ from mealplan._models import (
     BoundKind,
     MealPlan,
     NutrientBound,
+    PlanItem,
     PlanRequest,
     Suggestion,
 )
@@ -398,6 +399,13 @@ def _floor_plans(ctx: Context, floor: int) -> bool | None:
     return ctx.oracle.feasible({"max_foods": floor}, until=until)
 
 
+def _counted(items: Sequence[PlanItem]) -> int:
+    """Return the foods of a day that max_foods counts."""
+    return len(
+        {i.food_id for i in items if i.kind != "supplement" and i.part_of is None}
+    )
+
+
 def _max_foods(ctx: Context) -> Found:
     old = ctx.request.max_foods or 100
     floor = _foods_floor(ctx)
@@ -459,7 +467,8 @@ def _max_foods(ctx: Context) -> Found:
     if fewest is False:
         return Found(note="No number of foods a day alone gives a plan.")
     if isinstance(fewest, MealPlan):
-        n = max(max(len(d.items) for d in fewest.days), old + 1)
+        # The items max_foods counts: no tablet, no fat shown as part of an item.
+        n = max(max(_counted(d.items) for d in fewest.days), old + 1)
         # Proven for one day: the count is the minimum (a bound within the
         # gap rounds up to it); a week's sum says less about its worst day.
         bound = n * (1.0 - (fewest.gap if fewest.gap is not None else 1.0))

@@ -180,7 +180,12 @@ class PlanRequest(_Model):
     budget_per_day: Annotated[
         float | None, Field(strict=True, gt=0, le=MAX_BUDGET_PER_DAY)
     ] = None
-    max_foods: Annotated[int | None, Field(strict=True, ge=1, le=100)] = 12
+    max_foods: Annotated[int | None, Field(strict=True, ge=1, le=100)] = Field(
+        default=12,
+        description="At most this many foods a day (null: no limit). A supplement "
+        "tablet is not counted, nor is a fat (oil, butter, dressing) the plan "
+        "shows as the cooking fat or dressing of an item of its meal.",
+    )
     objective: Objective = Objective.TYPICAL
     portion_mode: PortionMode = Field(
         default=PortionMode.HALF,

@@ -13,7 +13,7 @@ import math
 import re
 import weakref
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,38 @@ def _le(a: float, b: float) -> bool:
     return a <= b * (1 + REL) + ABS
 
 
+def _attached_fats(items: Sequence[Any], table: FoodTable) -> set[str]:
+    """Fats a day shows only as part of another item of the same meal.
+
+    Read from the table's roles and each item's ``part_of``: a food whose
+    roles say ``fat``, every serving of it that day shown as part of a
+    non-fat item of its own meal.
+    """
+    if not table.has_column("roles"):
+        return set()
+    at = {fid: i for i, fid in enumerate(table.ids)}
+    roles = table.tags("roles")
+
+    def is_fat(fid: str) -> bool:
+        return fid in at and "fat" in roles[at[fid]]
+
+    attached: set[str] = set()
+    loose: set[str] = set()
+    for item in items:
+        if item.kind == "supplement" or not is_fat(item.food_id):
+            continue
+        hosts = [
+            o
+            for o in items
+            if o.meal == item.meal
+            and o.food_id == item.part_of
+            and o.kind != "supplement"
+            and not is_fat(o.food_id)
+        ]
+        (attached if item.part_of is not None and hosts else loose).add(item.food_id)
+    return attached - loose
+
+
 def check_plan(
     plan: MealPlan, table: FoodTable, *, supplements_csv: Path = SUPPLEMENTS_CSV
 ) -> None:
@@ -386,8 +418,10 @@ def check_plan(
                     assert _le(kcal, hi * energy), (col, kcal)
         # Counts, meals, budget, includes.
         if req.max_foods is not None:
-            # A supplement tablet is not a food: max_foods counts foods only.
-            count = len(grams)
+            # A supplement tablet is not a food: max_foods counts foods only;
+            # nor is a fat the plan shows as the cooking fat or dressing of
+            # an item of its meal (issue 11: part of that item).
+            count = len(grams) - len(_attached_fats(day.items, table))
             assert count <= req.max_foods, (day.day, count)
         if req.meals is not None:
             day_energy = sum(meal_energy.values())

@@ -81,7 +81,7 @@ HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
     "diet": "pescatarian",
     "allow_fortified": False,
-    "max_foods": 4,
+    "max_foods": 3,
     # Generous: the food count's one feasibility solve finishes at any load.
     "time_limit": 60,
 }

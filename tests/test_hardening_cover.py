@@ -1,8 +1,12 @@
 """Issue 15: the hard day answers with a diagnosis, proven with no solver call.
 
-``--age 73 --sex female --diet pescatarian --no-fortified --max-foods 4``: its
-four most energy-dense allowed foods at their portion caps give less than its
-energy need, so no plan exists (mealplan._cover). The proof counts, not
+``--age 73 --sex female --diet pescatarian --no-fortified --max-foods 3``: its
+three most energy-dense allowed foods at their portion caps, with the three
+most energy-dense fats (a fat is the cooking fat or dressing of an item, not
+counted by max_foods, one to an item), give less than its energy need, so no
+plan exists (mealplan._cover). Issue 15's day had ``--max-foods 4``; since the
+fats left the food count, 4 foods with their fats reach the need in the proof
+(the MILP still finds no plan with 4), so the proven day is the one with 3. The proof counts, not
 times: the verdicts below hold at any load.
 """
 
@@ -32,12 +36,13 @@ from mealplan._oracle import Oracle
 from mealplan._planner import diagnose, parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._relax import Context, _max_foods
+from tests.checks import check_plan
 
 HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
     "diet": "pescatarian",
     "allow_fortified": False,
-    "max_foods": 4,
+    "max_foods": 3,
 }
 
 
@@ -68,15 +73,18 @@ def test_the_hard_day_is_proven_infeasible_with_no_solve(
     short = shortfalls(problem)
     assert [s.nutrient for s in short] == ["energy_kcal"]
     s = short[0]
-    # The proof, recomputed from the table: the 4 largest energy a food can
-    # give at its cap, over every allowed food, fall short of the need.
+    # The proof, recomputed from the table: the 3 largest energy a food can
+    # give at its cap, over every allowed food but the fats, and the 3
+    # largest of the fats, fall short of the need.
     energy = table.numbers("energy_kcal")[
         [table.ids.index(f) for f in problem.food_ids]
     ]
+    roles = table.tags("roles")
+    fat = np.array(["fat" in roles[table.ids.index(f)] for f in problem.food_ids])
     reach = np.nan_to_num(energy) * problem.unit_grams / 100 * problem.max_units
-    assert s.most == pytest.approx(np.sort(reach)[-4:].sum())
+    top = np.sort(reach[~fat])[-3:].sum() + np.sort(reach[fat])[-3:].sum()
+    assert s.most == pytest.approx(top)
     assert s.most < s.need
-    assert set(s.sources) == {problem.food_ids[i] for i in np.argsort(reach)[-4:]}
     result = solve(problem, deadline=Deadline(60))
     assert result.status is SolveStatus.INFEASIBLE
     assert solver_calls == []
@@ -93,7 +101,7 @@ def test_the_hard_day_diagnosis_names_the_need_and_the_food_count() -> None:
     assert "fortified" not in names
     assert not [n for n in names if n.startswith("min:") and n != "min:energy_kcal"]
     energy = next(c for c in diagnosis.conflicts if c.constraint == "min:energy_kcal")
-    assert "4 richest sources of energy" in energy.relaxation
+    assert "3 richest sources of energy" in energy.relaxation
     assert "\n" not in diagnosis.message
 
 
@@ -152,7 +160,7 @@ def test_a_claimed_shortfall_is_lp_infeasible(
 def test_the_fewest_foods_floor_is_the_proofs_own_boundary() -> None:
     _, _, _, problem = _problem({**HARD_DAY, "max_foods": None})
     floor = fewest_foods(problem)
-    assert floor == 5
+    assert floor == 4
     # One food fewer is short of a need, the floor is not (same proof).
     assert shortfalls(dataclasses.replace(problem, max_foods=floor - 1))
     assert not shortfalls(dataclasses.replace(problem, max_foods=floor))
@@ -184,7 +192,7 @@ def test_the_hard_day_advice_followed_literally_gives_a_plan(
     # (--mip-gap 1) is all the check needs.
     argv = shlex.split(
         "plan --age 73 --sex female --diet pescatarian --no-fortified "
-        "--max-foods 4 --time-limit 60 --mip-gap 1 --format json"
+        "--max-foods 3 --time-limit 60 --mip-gap 1 --format json"
     )
     assert main(argv) == 1
     diagnosis = Diagnosis.model_validate_json(capsys.readouterr().out)
@@ -196,19 +204,24 @@ def test_the_hard_day_advice_followed_literally_gives_a_plan(
     assert main([*argv, *shlex.split(best.flag)]) == 0
     plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
     assert plan.request.max_foods == 5
-    assert all(len({i.food_id for i in d.items}) <= 5 for d in plan.days)
+    # A fat shown as an item's cooking fat or dressing is not counted.
+    assert all(
+        len({i.food_id for i in d.items if i.part_of is None}) <= 5 for d in plan.days
+    )
+    check_plan(plan, mealplan.load_foods())
 
 
 def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
     # A deadline already past: no solve runs, and the offer is the floor the
-    # proof gives (5 foods), marked unverified, not a blind 100.
+    # proof gives (4 foods, with their fats), marked unverified, not a blind
+    # 100 (the solves find 4 has no plan and offer 5).
     req, _, table, _ = _problem(HARD_DAY)
     targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
     oracle = Oracle(req, table, time.monotonic() - 1)
     found = _max_foods(Context(req, table, targets, _safety_bounds(req), oracle))
     assert oracle.solves == 0
     assert found.suggestion is not None
-    assert found.suggestion.patch == {"max_foods": 5}
+    assert found.suggestion.patch == {"max_foods": 4}
     assert not found.suggestion.verified
     assert not found.suggestion.smallest
     assert found.timed_out

@@ -486,10 +486,13 @@ def test_max_foods_does_not_count_tablets() -> None:
         for k, (_, _, f) in enumerate(model.keys.tolist())
         if f in problem.supplements
     }
+    # Nor a fat paired with an item (issue 11: its cooking fat or dressing).
+    assert problem.structure is not None
+    fats = {f for c in problem.structure.companions if c.pooled for f in c.needs}
     food_y = {
         int(model.y_cols[k])
         for k, (_, _, f) in enumerate(model.keys.tolist())
-        if f not in problem.supplements
+        if f not in problem.supplements and f not in fats
     }
     assert pill_y
     assert not pill_y & held
