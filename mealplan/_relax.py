@@ -442,7 +442,9 @@ def _max_foods(ctx: Context) -> Found:
         # 5-food plan, found after about 9 s of CPU).
         fewer = ctx.oracle.run({"max_foods": None}, goal=("min", "foods"))
         if isinstance(fewer, MealPlan):
-            m = max(max(len(d.items) for d in fewer.days), old + 1)
+            # The items max_foods counts (as below): no tablet, no fat
+            # shown as part of an item, the units of the goal's gap.
+            m = max(max(_counted(d.items) for d in fewer.days), old + 1)
             bound = m * (1.0 - (fewer.gap if fewer.gap is not None else 1.0))
             if m < n or (m == n and math.ceil(bound - 1e-6) >= m):
                 n, proven = m, math.ceil(bound - 1e-6) >= m

@@ -194,11 +194,12 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
     # to plan, run to its 1.5 s share and left unverified anyway).
     from mealplan._advice import _ALTERNATIVE_CAP
 
-    seen: list[tuple[float | None, bool]] = []
+    seen: list[tuple[float | None, bool, bool]] = []
     run = Oracle.run
 
     def recorded(self: Oracle, patch: Any, *args: Any, **kw: Any) -> Any:
-        seen.append((self.cap, patch == {"max_foods": 5}))
+        window = isinstance(patch, dict) and set(patch) == {"max_foods"}
+        seen.append((self.cap, patch == {"max_foods": 5}, window))
         return run(self, patch, *args, **kw)
 
     monkeypatch.setattr(Oracle, "run", recorded)
@@ -209,9 +210,12 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
     assert first.verified
     # Up to the verified change's own solve, no cap; after it, every solve
     # of the groups' searches is capped.
-    verified_at = next(k for k, (_, five) in enumerate(seen) if five)
-    assert all(cap is None for cap, _ in seen[: verified_at + 1])
-    after = [cap for cap, _ in seen[verified_at + 1 :]]
+    verified_at = next(k for k, (_, five, _) in enumerate(seen) if five)
+    assert all(cap is None for cap, _, _ in seen[: verified_at + 1])
+    # The food count's own window goes on below 5 (4 foods, since the fats
+    # left the count the proof's floor is 4) under its own cap: the proof
+    # that 5 is the smallest, not an alternative.
+    after = [cap for cap, _, window in seen[verified_at + 1 :] if not window]
     assert after
     assert all(cap == _ALTERNATIVE_CAP for cap in after)
 
