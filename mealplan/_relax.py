@@ -417,16 +417,7 @@ def _max_foods(ctx: Context) -> Found:
         # time (None), the floor is still the best-founded change to offer,
         # marked unverified, rather than a search that would run out too.
         return Found(
-            suggest(
-                ctx,
-                ["max_foods"],
-                f"allow up to {floor} foods a day (from {old})",
-                "max_foods",
-                f"--max-foods {floor}",
-                {"max_foods": floor},
-                (floor - old) / old,
-                at_floor,
-            ),
+            _count_suggestion(ctx, floor, old, at_floor),
             timed_out=at_floor is None,
         )
     # The next few counts first, one short re-plan each: the 3-foods day
@@ -444,24 +435,11 @@ def _max_foods(ctx: Context) -> Found:
         if isinstance(fewer, MealPlan):
             # The items max_foods counts (as below): no tablet, no fat
             # shown as part of an item, the units of the goal's gap.
-            m = max(max(_counted(d.items) for d in fewer.days), old + 1)
-            bound = m * (1.0 - (fewer.gap if fewer.gap is not None else 1.0))
-            if m < n or (m == n and math.ceil(bound - 1e-6) >= m):
-                n, proven = m, math.ceil(bound - 1e-6) >= m
+            m, at_least = _fewest_count(fewer, old)
+            if m < n or (m == n and at_least):
+                n, proven = m, at_least
     if n is not None:
-        return Found(
-            suggest(
-                ctx,
-                ["max_foods"],
-                f"allow up to {n} foods a day (from {old})",
-                "max_foods",
-                f"--max-foods {n}",
-                {"max_foods": n},
-                (n - old) / old,
-                True,
-                smallest=proven,
-            )
-        )
+        return Found(_count_suggestion(ctx, n, old, True, smallest=proven))
     # The plan with the fewest foods (items a day) of the whole request
     # without the limit: one optimisation instead of a search whose every
     # infeasible step is a hard proof.
@@ -469,13 +447,10 @@ def _max_foods(ctx: Context) -> Found:
     if fewest is False:
         return Found(note="No number of foods a day alone gives a plan.")
     if isinstance(fewest, MealPlan):
-        # The items max_foods counts: no tablet, no fat shown as part of an item.
-        n = max(max(_counted(d.items) for d in fewest.days), old + 1)
-        # Proven for one day: the count is the minimum (a bound within the
-        # gap rounds up to it); a week's sum says less about its worst day.
-        bound = n * (1.0 - (fewest.gap if fewest.gap is not None else 1.0))
+        n, at_least = _fewest_count(fewest, old)
         verified = n <= 100
-        smallest = ctx.request.days == 1 and math.ceil(bound - 1e-6) >= n
+        # Proven for one day only: a week's sum says less about its worst day.
+        smallest = ctx.request.days == 1 and at_least
     else:
         found = _gallop(lambda n: ctx.oracle.feasible({"max_foods": n}), old + 1, 100)
         n, verified, smallest = found
@@ -489,19 +464,35 @@ def _max_foods(ctx: Context) -> Found:
             )
     if n is None or n > 100:
         return Found(note="No number of foods a day alone gives a plan.")
-    text = f"allow up to {n} foods a day (from {old})"
-    return Found(
-        suggest(
-            ctx,
-            ["max_foods"],
-            text,
-            "max_foods",
-            f"--max-foods {n}",
-            {"max_foods": n},
-            (n - old) / old,
-            verified,
-            smallest=smallest,
-        )
+    return Found(_count_suggestion(ctx, n, old, verified, smallest=smallest))
+
+
+def _fewest_count(plan: MealPlan, old: int) -> tuple[int, bool]:
+    """Return a fewest-foods plan's count (above ``old``) and whether it is proven.
+
+    The count is of the items max_foods counts (no tablet, no fat shown as
+    part of an item), the units of the goal's gap: a bound within the gap
+    that rounds up to the count proves it the minimum.
+    """
+    n = max(max(_counted(d.items) for d in plan.days), old + 1)
+    bound = n * (1.0 - (plan.gap if plan.gap is not None else 1.0))
+    return n, math.ceil(bound - 1e-6) >= n
+
+
+def _count_suggestion(
+    ctx: Context, n: int, old: int, verified: bool | None, *, smallest: bool = True
+) -> Suggestion:
+    """Return the advice to allow ``n`` foods a day instead of ``old``."""
+    return suggest(
+        ctx,
+        ["max_foods"],
+        f"allow up to {n} foods a day (from {old})",
+        "max_foods",
+        f"--max-foods {n}",
+        {"max_foods": n},
+        (n - old) / old,
+        verified,
+        smallest=smallest,
     )
 
 

@@ -208,7 +208,7 @@ def test_no_covers_on_soft_minimums() -> None:
 def test_paired_fats_stay_in_the_food_cap_unless_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """mealplan._formulation.FATS_OUTSIDE_FOOD_CAP: off, the cap counts every food."""
+    """FATS_OUTSIDE_FOOD_CAP (on by default): switched off, the cap counts every food."""
     from mealplan import _formulation
 
     problem, _ = _day(34, "male", "vegetarian")
