@@ -348,18 +348,29 @@ def main() -> None:
             print("ROWS " + json.dumps(rows), flush=True)
             return
     finally:
-        for p in hogs:
-            p.kill()
-        for p in hogs:
-            p.wait()
+        _stop(hogs)
     head = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    _save(
+        args,
+        markdown(rows, args, head),
+        {"when": head, "load": args.load, "rows": rows},
+    )
+
+
+def _stop(hogs: list[subprocess.Popen[bytes]]) -> None:
+    """End the busy-loop processes started by :func:`busy`."""
+    for p in hogs:
+        p.kill()
+    for p in hogs:
+        p.wait()
+
+
+def _save(args: argparse.Namespace, text: str, payload: dict[str, Any]) -> None:
+    """Write the Markdown report and its JSON twin."""
     out = args.out or REPO / "benchmarks" / "deadline_latest.md"
-    out.write_text(markdown(rows, args, head))
+    out.write_text(text)
     out.with_suffix(".json").write_text(
-        json.dumps(
-            {"when": head, "load": args.load, "rows": rows}, indent=1, sort_keys=True
-        )
-        + "\n"
+        json.dumps(payload, indent=1, sort_keys=True) + "\n"
     )
     print(f"wrote {out}")
 
@@ -374,22 +385,13 @@ def compare(args: argparse.Namespace) -> None:
             rows += child_rows(kind, args.limits, args.compare.resolve(), "before")
             rows += child_rows(kind, args.limits, None, "after")
     finally:
-        for p in hogs:
-            p.kill()
-        for p in hogs:
-            p.wait()
+        _stop(hogs)
     head = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    out = args.out or REPO / "benchmarks" / "deadline_latest.md"
-    out.write_text(compare_markdown(rows, args, head))
-    out.with_suffix(".json").write_text(
-        json.dumps(
-            {"when": head, "load": args.load, "compare": True, "rows": rows},
-            indent=1,
-            sort_keys=True,
-        )
-        + "\n"
+    _save(
+        args,
+        compare_markdown(rows, args, head),
+        {"when": head, "load": args.load, "compare": True, "rows": rows},
     )
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
