@@ -309,18 +309,25 @@ def check_lines(
     by_id = {r["id"]: r for r in requests}
     checked = mismatched = 0
     violations: list[str] = []
+    # Per line: [id, violation or None, plan of another request]: what
+    # benchmarks/sweep_ledger.py keeps of a slice once its folder is gone.
+    verdicts: list[list[Any]] = []
     for _, result in _results(plans, spans):
         if result.plan is None or result.id not in by_id:
             continue
         checked += 1
         body = {k: v for k, v in by_id[result.id].items() if k != "id"}
-        if result.plan.request != mealplan.parse_request(body):
-            mismatched += 1
+        other = result.plan.request != mealplan.parse_request(body)
+        mismatched += other
+        violation = None
         try:
             check_plan(result.plan, table)
         except AssertionError as exc:
-            violations.append(f"{result.id}: {str(exc)[:200]}")
+            violation = str(exc)[:200]
+            violations.append(f"{result.id}: {violation}")
+        verdicts.append([result.id, violation, other])
     return {
+        "verdicts": verdicts,
         "checked": checked,
         # Which checker ran, so a caller can see it was the commit's own.
         "checker": str(Path(check_plan.__code__.co_filename).resolve()),
@@ -455,6 +462,7 @@ def check_slices(
                     "violation_examples": [],
                     "plans_of_another_request": 0,
                     "unchecked": True,
+                    "verdicts": [],
                 }
         rows.append(
             {
@@ -719,6 +727,10 @@ def report(
         **(run or {}),
         **check,
     }
+    # The per-line verdicts are for sweep_ledger.py, not for the summary.
+    summary["by_commit"] = [
+        {k: v for k, v in r.items() if k != "verdicts"} for r in check["by_commit"]
+    ]
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2), encoding="utf-8"
     )
