@@ -506,8 +506,9 @@ def check_plan(
             assert not generous_items(_foods_only(plan), table), generous_items(
                 _foods_only(plan), table
             )
-    if req.portion_limits:
-        check_life_stage_caps(_foods_only(plan), table)
+    # The fish advice's day rows are a safety rule: they hold with the portion
+    # caps off too (the other item and day rows only with them).
+    check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
 
 
@@ -755,12 +756,41 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
     return picked and not left_out
 
 
-def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
-    """Assert the children's caps of foods/life_stage_caps.csv, item and day.
+def cap_holds_for(row: dict[str, str], person: Any) -> bool:
+    """Whether a caps row holds for ``person``: by age, and life stage if it names one.
+
+    Age picks the rows (min_age <= age < max_age); a row whose life_stages
+    names pregnancy or lactation holds only when the person is so.
+    """
+    if not float(row["min_age"]) <= person.age < float(row["max_age"]):
+        return False
+    stages = {s for s in (row.get("life_stages") or "").split(";") if s}
+    return not stages or bool(
+        ("pregnancy" in stages and person.pregnancy)
+        or ("lactation" in stages and person.lactation)
+    )
+
+
+def is_fish_day_row(row: dict[str, str]) -> bool:
+    """Whether a caps row is a day cap of FDA/EPA's fish advice (a safety rule).
+
+    A day row a ``fish:`` part of whose selector picks foods: one serving of
+    fish a day at most, held with or without the portion caps.
+    """
+    return row["scope"] == "day" and any(
+        part.startswith("fish:") for part in row["selector"].split(";")
+    )
+
+
+def check_life_stage_caps(
+    plan: MealPlan, table: FoodTable, portion_limits: bool = True
+) -> None:
+    """Assert the life-stage caps of foods/life_stage_caps.csv, item and day.
 
     Recomputed from the plan's items and the table alone: the person's age
-    picks the rows, a volume is the item's portions times its default
-    portion's volume, and a day cap sums every selected item of the day.
+    and life stage pick the rows, a volume is the item's portions times its
+    default portion's volume, and a day cap sums every selected item of the
+    day. Without ``portion_limits`` only the fish advice's day rows hold.
     """
     person = plan.request.person
     if person is None:
@@ -768,8 +798,9 @@ def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
     rows = [
         r
         for r in table_cap_rows(table)
-        if float(r["min_age"]) <= person.age < float(r["max_age"])
+        if cap_holds_for(r, person)
         and r["scope"] in ("item", "day")
+        and (portion_limits or is_fish_day_row(r))
     ]
     for day in plan.days:
         for row in rows:
@@ -804,20 +835,11 @@ def week_cap_rows(plan: MealPlan, table: FoodTable) -> list[dict[str, str]]:
     person = plan.request.person
     if person is None:
         return []
-    out = []
-    for r in table_cap_rows(table):
-        if r["scope"] != "week":
-            continue
-        if not float(r["min_age"]) <= person.age < float(r["max_age"]):
-            continue
-        stages = {s for s in (r.get("life_stages") or "").split(";") if s}
-        if stages and not (
-            ("pregnancy" in stages and person.pregnancy)
-            or ("lactation" in stages and person.lactation)
-        ):
-            continue
-        out.append(r)
-    return out
+    return [
+        r
+        for r in table_cap_rows(table)
+        if r["scope"] == "week" and cap_holds_for(r, person)
+    ]
 
 
 def check_week_caps(plan: MealPlan, table: FoodTable) -> None:
