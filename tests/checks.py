@@ -510,6 +510,69 @@ def check_plan(
     # caps off too (the other item and day rows only with them).
     check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
+    check_choking_hazards(_foods_only(plan), table)
+
+
+NUT_GROUP = "Nut and Seed Products"
+VEG_GROUP = "Vegetables and Vegetable Products"
+
+
+def toddler_rules(food_id: str, group: str, text: str) -> list[str]:
+    """Independent choking-hazard rules for ages 1-3 (AAP, CDC).
+
+    Deliberately simpler than foods/safety_rules.csv, which may rule out
+    more, never less: whole nuts and seeds, popcorn, whole grapes, raw
+    vegetables and hot dogs. ``text``: the food's name and SR28 description.
+    """
+    broken = []
+    if group == NUT_GROUP:
+        broken.append("nuts and seeds")
+    if re.search(r"popcorn", text, re.I):
+        broken.append("popcorn")
+    if re.search(r"(^|\| )grapes?,", text, re.I):
+        broken.append("whole grapes")
+    if group == VEG_GROUP and re.search(r"\braw\b", text, re.I):
+        broken.append("raw vegetable")
+    if (
+        re.search(r"\b(frankfurter|hot dog)\b", text, re.I)
+        and "roll" not in text.lower()
+    ):
+        broken.append("hot dog")
+    return broken
+
+
+def food_rule_rows(table: FoodTable) -> list[tuple[str, str, str]]:
+    """(id, SR28 food group, "name | SR28 description") of every food of ``table``."""
+    n = len(table.ids)
+
+    def column(name: str) -> list[str]:
+        return table.texts(name) if table.has_column(name) else [""] * n
+
+    names, descs = column("name"), column("sr28_description")
+    return [
+        (fid, g, f"{nm} | {d}")
+        for fid, nm, d, g in zip(
+            table.ids, names, descs, column("food_group"), strict=True
+        )
+    ]
+
+
+def check_choking_hazards(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan at ages 1-3 holds no choking hazard, by toddler_rules.
+
+    Read from the plan's items and the table's texts alone (not through
+    foods/safety_rules.csv): whole nuts and seeds, popcorn, whole grapes, raw
+    vegetables and hot dogs are never a toddler's food.
+    """
+    person = plan.request.person
+    if person is None or not 1 <= person.age < 4:
+        return
+    rows = {fid: (g, t) for fid, g, t in food_rule_rows(table)}
+    for day in plan.days:
+        for item in day.items:
+            group, text = rows[item.food_id]
+            broken = toddler_rules(item.food_id, group, text)
+            assert not broken, (day.day, item.food_id, broken, "choking hazard")
 
 
 LIFE_STAGE_CAPS_CSV = (
