@@ -1,4 +1,4 @@
-"""Children's portion caps: per serving and per day, by age (reviewed data).
+"""Life-stage caps: children's servings and FDA/EPA fish, by age and stage (reviewed data).
 
 The caps live in ``foods/life_stage_caps.csv``, one row per cap with the
 ages it applies to (``min_age <= age < max_age``), its scope, the foods it
@@ -11,7 +11,10 @@ those ages):
 - ``item``: at most ``amount`` of one item (a food at one meal; a food is
   eaten at one meal of a day, so this is also that food's day total);
 - ``day``: at most ``amount`` a day in all, summed over every food the row
-  selects (the 4 fl oz of juice a day at ages 1-3 is over all juices);
+  selects (the 4 fl oz of juice a day at ages 1-3 is over all juices); a
+  day row with a ``fish`` part is FDA/EPA's fish advice (one serving a
+  day), a safety rule of its own group that holds with the portion caps
+  off (:mod:`mealplan._fish_day_caps`);
 - ``week``: at most ``amount`` in every 7 consecutive days of a plan (a plan
   of fewer days: its whole length), summed over the selected foods
   (FDA/EPA's fish advice is a weekly amount); a 1-day plan has no such rows
@@ -43,7 +46,8 @@ default portion when that is a volume measure ("1 cup", "8 fl oz", "1 tbsp");
 a food whose portion is not one ("3 oz", "1 medium") is capped at
 ``no_volume_grams`` when the row gives it, else at the volume's weight in
 water (1 g per mL). Caps apply with ``portion_limits`` (the diagnosis may
-switch them off with the other portion caps); they are independent of the
+switch them off with the other portion caps), but for the fish advice's
+day and week rows (safety rules); they are independent of the
 meal structure: a life stage's servings hold in any mode.
 """
 
