@@ -114,7 +114,8 @@ def check_forced_fish(
                 "every day" if d is None or lists == ["include"] else f"on day {d + 1}"
             )
             msg = (
-                f"{names} in {place} hold at least {total:.1f} {unit} of fish "
+                f"{names} in {place} {'hold' if quoted[1:] else 'holds'} at "
+                f"least {total:.1f} {unit} of fish "
                 f"{day} in their smallest amounts, over {row.cap_id}'s "
                 f"{row.limit:g} {unit} a day (one serving, {_ADVICE}); "
                 f"remove a fish from {' or '.join(lists)}."
