@@ -22,11 +22,13 @@ from mealplan import UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._cli import main
 from mealplan._deadline import Deadline
+from mealplan._formulation import formulate
 from mealplan._life_stage_caps import load_life_stage_caps
 from mealplan._planner import _day_by_day, parse_request, resolve_targets
 from mealplan._problem import ConstraintGroup, GroupKind, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import day_amounts
+from mealplan._weekly import _day_types
 from mealplan._weekly_seed import rotation_seed
 from tests.checks import check_life_stage_caps, check_plan, fish_classes
 from tests.requesting import GENEROUS_LIMIT, first_plan_or_none
@@ -260,15 +262,41 @@ def test_each_seeded_day_holds_one_serving(foods: mealplan.FoodTable) -> None:
     )
     targets = resolve_targets(req, foods)
     problem = build_problem(req, targets, foods)
-    for seed in (
-        _day_by_day(req, targets, foods),
-        rotation_seed(req, targets, foods, Deadline(GENEROUS_LIMIT)),
-    ):
-        if seed is None:
+    day_by_day = _day_by_day(req, targets, foods)
+    assert day_by_day is not None
+    rotation = rotation_seed(req, targets, foods, Deadline(GENEROUS_LIMIT))
+    for seed in (day_by_day, rotation):
+        if seed is None:  # no rotation for this request: the day-by-day alone
             continue
         amounts = day_amounts(problem.fish_day_caps, seed)
         assert any(a > 0 for a in amounts.values())  # fish liked: some
         assert all(a <= 4 * (1 + 1e-6) for a in amounts.values()), amounts
+
+
+def test_every_day_of_every_model_has_the_row(foods: mealplan.FoodTable) -> None:
+    """Solver-free: the whole-plan model and the column generation's pricing.
+
+    A row of group daily_fish_caps at 4 oz on each day of the 3-day model,
+    and in each day type's pricing problem (whose columns the master
+    combines, so every column keeps the cap).
+    """
+    req = parse_request({"person": LACTATING, "days": 3})
+    targets = resolve_targets(req, foods)
+    group = ConstraintGroup(GroupKind.DAILY_FISH_CAPS)
+
+    def rows(problem: Any) -> list[float]:
+        model = formulate(problem)
+        return [
+            float(model.row_upper[r])
+            for r, g in enumerate(model.row_group)
+            if g == group
+        ]
+
+    assert rows(build_problem(req, targets, foods)) == [pytest.approx(4.0)] * 3
+    pricing = _day_types(req, targets, foods).pricing
+    assert pricing
+    for problem in pricing:
+        assert rows(problem) == [pytest.approx(4.0)]
 
 
 def test_regenerate_keeps_one_serving(
