@@ -341,7 +341,7 @@ def test_fish_placed_past_a_serving_is_refused(
     assert caught.value.rule == "pregnancy_fish_day"
     assert caught.value.food in {SALMON, TUNA, TILAPIA}
     assert f"in {where} hold at least 4.5 oz of fish" in str(caught.value)
-    # Without the person's life stage the same request is planned.
+    # Without the life stage the same request builds: no fish day cap holds.
     person = {k: v for k, v in request_["person"].items() if k == "age" or k == "sex"}
     assert not _problem({**request_, "person": person}, foods).fish_day_caps
 
