@@ -573,7 +573,7 @@ UNIT_WORDS = {
 def life_stage_cap_notes(
     person: Person | None, table_caps: Sequence[LifeStageCap] | None = None
 ) -> list[str]:
-    """Return one plan note naming the children's caps that held, if any.
+    """Return one plan note naming the life stage's portion caps that held, if any.
 
     The day rows of the fish advice have their own note (they hold with the
     portion caps off: :func:`mealplan._fish_day_caps.fish_day_notes`).
@@ -591,11 +591,9 @@ def life_stage_cap_notes(
         for c in caps
     )
     if table_caps is not None:
-        return [
-            f"Children's portion caps for this age (the caller's caps table): {words}."
-        ]
+        return [f"Portion caps for this life stage (the caller's caps table): {words}."]
     return [
-        f"Children's portion caps for this age (foods/life_stage_caps.csv, each "
+        f"Portion caps for this life stage (foods/life_stage_caps.csv, each "
         f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
     ]
 

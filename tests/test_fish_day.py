@@ -91,6 +91,15 @@ def test_every_child_age_and_pregnancy_have_a_fish_day_cap() -> None:
     # Every age of the advice's children has one, and none is left out.
     for age in range(1, 12):
         assert sum(c.applies(age) for c in day.values() if not c.life_stages) == 1
+    # Each has its item row (implied, but each fish's bound in the model).
+    items = {
+        (c.min_age, c.max_age, c.life_stages, c.selectors): c.amount
+        for c in load_life_stage_caps()
+        if c.scope == "item" and c.fish_advice
+    }
+    for cap in day.values():
+        key = (cap.min_age, cap.max_age, cap.life_stages, cap.selectors)
+        assert items[key] == cap.amount, cap.cap_id
     # The day cap is never above the week's (a day of it is 1/3 of the week).
     week = {
         (c.min_age, c.max_age, frozenset(c.life_stages)): c.amount
