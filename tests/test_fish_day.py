@@ -166,7 +166,7 @@ def test_a_dish_counts_its_recipes_fish() -> None:
 
 @pytest.fixture(scope="module")
 def pescatarian_day(foods: mealplan.FoodTable) -> mealplan.MealPlan:
-    """A pregnant pescatarian's day that likes fish: 7.6 oz before the cap.
+    """A pregnant pescatarian's day that likes fish: 4.6 oz before the cap.
 
     Optimised (not the first plan): fish is what the objective wants most,
     so the cap is what holds it (0.3 s of CPU).
