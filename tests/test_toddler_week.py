@@ -6,7 +6,7 @@ alone, day by day: no choking hazard (its own rules, not the planner's
 file), juice at most 4 fl oz and milk at most 16 fl oz a day, fish at most
 the child's 1 oz serving a day and 3 oz a week, and FDA/EPA Good Choices at
 most one serving (1 oz) a week. The first plan is enough (the rules hold for
-every plan): 1.4-1.7 s of CPU at load 13.
+every plan): 1.2-1.7 s of CPU at load 9-13 (benchmarks/fish_day_latest.md).
 """
 
 from __future__ import annotations
