@@ -117,10 +117,10 @@ def safety_conflicts(
     stages = life_stages(req.person)
     if not stages or deadline.expired:
         return []
-    if any(g.name == "weekly_caps" for g in kept):
-        # The weekly fish caps come with the person, whom the test below
-        # leaves out: without them the conflict is gone, whatever the
-        # safety rules allow (the week's fish caps are no safety filter).
+    if any(g.name in ("weekly_caps", "daily_fish_caps") for g in kept):
+        # The fish caps (weekly and daily) come with the person, whom the
+        # test below leaves out: without them the conflict is gone, whatever
+        # the safety rules allow (the fish caps are no safety filter).
         return []
     unsafe = unsafe_foods(table, stages)
     if not unsafe:

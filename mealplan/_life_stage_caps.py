@@ -1,4 +1,4 @@
-"""Children's portion caps: per serving and per day, by age (reviewed data).
+"""Life-stage caps: children's servings and FDA/EPA fish, by age and stage (reviewed data).
 
 The caps live in ``foods/life_stage_caps.csv``, one row per cap with the
 ages it applies to (``min_age <= age < max_age``), its scope, the foods it
@@ -11,7 +11,10 @@ those ages):
 - ``item``: at most ``amount`` of one item (a food at one meal; a food is
   eaten at one meal of a day, so this is also that food's day total);
 - ``day``: at most ``amount`` a day in all, summed over every food the row
-  selects (the 4 fl oz of juice a day at ages 1-3 is over all juices);
+  selects (the 4 fl oz of juice a day at ages 1-3 is over all juices); a
+  day row with a ``fish`` part is FDA/EPA's fish advice (one serving a
+  day), a safety rule of its own group that holds with the portion caps
+  off (:mod:`mealplan._fish_day_caps`);
 - ``week``: at most ``amount`` in every 7 consecutive days of a plan (a plan
   of fewer days: its whole length), summed over the selected foods
   (FDA/EPA's fish advice is a weekly amount); a 1-day plan has no such rows
@@ -43,7 +46,8 @@ default portion when that is a volume measure ("1 cup", "8 fl oz", "1 tbsp");
 a food whose portion is not one ("3 oz", "1 medium") is capped at
 ``no_volume_grams`` when the row gives it, else at the volume's weight in
 water (1 g per mL). Caps apply with ``portion_limits`` (the diagnosis may
-switch them off with the other portion caps); they are independent of the
+switch them off with the other portion caps), but for the fish advice's
+day and week rows (safety rules); they are independent of the
 meal structure: a life stage's servings hold in any mode.
 """
 
@@ -72,6 +76,7 @@ if TYPE_CHECKING:
     from mealplan._arrays import ModelBuilder
     from mealplan._catalog import FoodTable
     from mealplan._models import Person
+    from mealplan._problem_groups import ConstraintGroup
 
 __all__ = [
     "LIFE_STAGE_CAPS_FILE",
@@ -209,6 +214,15 @@ class LifeStageCap:
     """(kind, values) pairs of the ``!`` parts; a food any of them picks is left out."""
     life_stages: frozenset[str] = frozenset()
     """``pregnancy``/``lactation``: the cap holds only then (empty: always)."""
+
+    @property
+    def fish_advice(self) -> bool:
+        """Whether a ``fish`` part selects foods: FDA/EPA's fish advice, a safety rule.
+
+        Such a ``day`` row is the constraint group ``daily_fish_caps``
+        (:mod:`mealplan._fish_day_caps`), kept with the portion caps off.
+        """
+        return any(kind == "fish" for kind, _ in self.selectors)
 
     def holds_for(self, person: Person) -> bool:
         """Whether the cap holds for ``person`` (age, and life stage if limited)."""
@@ -559,8 +573,16 @@ UNIT_WORDS = {
 def life_stage_cap_notes(
     person: Person | None, table_caps: Sequence[LifeStageCap] | None = None
 ) -> list[str]:
-    """Return one plan note naming the children's caps that held, if any."""
-    caps = [c for c in caps_for(person, table_caps) if c.scope in ("item", "day")]
+    """Return one plan note naming the life stage's portion caps that held, if any.
+
+    The day rows of the fish advice have their own note (they hold with the
+    portion caps off: :func:`mealplan._fish_day_caps.fish_day_notes`).
+    """
+    caps = [
+        c
+        for c in caps_for(person, table_caps)
+        if c.scope == "item" or (c.scope == "day" and not c.fish_advice)
+    ]
     if not caps:
         return []
     words = ", ".join(
@@ -569,11 +591,9 @@ def life_stage_cap_notes(
         for c in caps
     )
     if table_caps is not None:
-        return [
-            f"Children's portion caps for this age (the caller's caps table): {words}."
-        ]
+        return [f"Portion caps for this life stage (the caller's caps table): {words}."]
     return [
-        f"Children's portion caps for this age (foods/life_stage_caps.csv, each "
+        f"Portion caps for this life stage (foods/life_stage_caps.csv, each "
         f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
     ]
 
@@ -643,11 +663,16 @@ def day_cap_rows(
     unit_grams: NDArray[np.float64],
     person: Person | None,
     scope: str = "day",
+    fish: bool | None = None,
 ) -> tuple[DayCapRow, ...]:
-    """Return the whole-day caps (or ``scope`` ``week``: the weekly ones) on the candidates."""
+    """Return the whole-day caps (or ``scope`` ``week``: the weekly ones) on the candidates.
+
+    ``fish``: only the rows of FDA/EPA's fish advice (True), only the others
+    (False), or every row (None; :attr:`LifeStageCap.fish_advice`).
+    """
     rows = []
     for cap in caps_for(person, table.life_stage_caps):
-        if cap.scope != scope:
+        if cap.scope != scope or fish not in (None, cap.fish_advice):
             continue
         hits = _hits(cap, table, candidates)
         if not hits:
@@ -664,15 +689,26 @@ def day_cap_rows(
 
 
 def life_stage_day_caps(b: ModelBuilder) -> None:
-    """Each day, ``sum per_unit * v <= limit`` over a day cap's foods."""
-    p = b.problem
-    if not p.day_caps:
-        return
+    """Each day, ``sum per_unit * v <= limit`` over a day cap's foods.
+
+    The portion caps' rows (group ``portion_limits``) and the fish advice's
+    (group ``daily_fish_caps``, :mod:`mealplan._fish_day_caps`).
+    """
     from mealplan._problem import ConstraintGroup, GroupKind
 
-    group = ConstraintGroup(GroupKind.PORTION_LIMITS)
+    p = b.problem
+    portion = ConstraintGroup(GroupKind.PORTION_LIMITS)
+    fish = ConstraintGroup(GroupKind.DAILY_FISH_CAPS)
+    for rows, group in ((p.day_caps, portion), (p.fish_day_caps, fish)):
+        _day_rows(b, rows, group)
+
+
+def _day_rows(
+    b: ModelBuilder, rows: Sequence[DayCapRow], group: ConstraintGroup
+) -> None:
+    p = b.problem
     foods = b.keys[:, 2]
-    for row in p.day_caps:
+    for row in rows:
         weight = np.zeros(len(p.food_ids))
         weight[list(row.foods)] = row.per_unit
         for d in range(p.days):

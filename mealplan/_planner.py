@@ -49,6 +49,7 @@ from mealplan._errors import (
     UnknownNutrientError,
 )
 from mealplan._exclusions import check_taste_words
+from mealplan._fish_day_caps import fish_day_notes
 from mealplan._hot_lp import HotRelaxation
 from mealplan._life_stage_caps import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
@@ -781,6 +782,7 @@ def _notes(
         )
     if req.portion_limits:
         notes.extend(life_stage_cap_notes(req.person, caps))
+    notes.extend(fish_day_notes(problem))
     notes.extend(week_cap_notes(problem))
     return notes
 
@@ -1598,6 +1600,14 @@ def _conflict(
             "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
             "Include or pin less fish, or plan fewer days: the weekly fish "
             "limit is a safety rule and is never lifted.",
+        ),
+        "daily_fish_caps": (
+            "the FDA/EPA fish limit a day for the life stage, at most one "
+            "serving of fish and shellfish (1-4 oz by age for a child, 4 oz in "
+            "pregnancy and lactation; "
+            "foods/life_stage_caps.csv, fda.gov/fishadvice)",
+            "Include or pin less fish, or meet the need from other foods: the "
+            "daily fish limit is a safety rule and is never lifted.",
         ),
     }
     if group == "budget":

@@ -15,6 +15,8 @@ and, for bounds, a nutrient). Their stable names, which the diagnosis reports:
 - ``macro:<nutrient>`` for each AMDR share
 - ``max_foods``, ``budget``, ``include``, ``pins``, ``bans``, ``meals``,
   ``variety``, ``portion_limits``
+- life-stage safety caps of FDA/EPA's fish advice: ``weekly_caps``,
+  ``daily_fish_caps``
 
 What regenerate and the weekly seed add (bans, fixed parts, must-differ
 scopes, penalties) is a typed :class:`Restrictions` input to building.
@@ -37,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._errors import UnknownFoodError
+from mealplan._fish_day_caps import check_forced_fish
 from mealplan._fped import pattern_mix
 from mealplan._life_stage_caps import pattern_ceiling
 from mealplan._meal_structure import (
@@ -246,6 +249,8 @@ def build_problem(
 
     Raises:
         UnknownFoodError: A food named in include, pins or bans is not in the table.
+        UnsafeFoodError: An included or pinned food breaks a life-stage safety
+            rule, or included and pinned fish alone pass a fish day cap.
 
     """
     off = frozenset(_group(g) for g in disabled)
@@ -302,6 +307,10 @@ def build_problem(
 
     pins, impossible, exempt, included = _pins(
         request, table, index, meals, off, impose
+    )
+    # Fish placed beyond a day's serving: refused (exit 2), as unsafe foods are.
+    check_forced_fish(
+        amount.fish_day_caps, pins, included, amount.min_units, candidates
     )
     # Fish placed beyond a weekly cap: impossible before any solve.
     impossible |= forced_conflicts(
@@ -378,6 +387,7 @@ def build_problem(
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         day_caps=amount.day_caps,
+        fish_day_caps=amount.fish_day_caps,
         week_caps=amount.week_caps,
         dishes=_dish_indices(table, rows),
         main_meal_protein_g=main_meal_protein_g(

@@ -207,6 +207,10 @@ class Problem:
     day_caps: tuple[DayCapRow, ...] = ()
     """Whole-day caps over groups of foods (children's juice, milk...:
     :mod:`mealplan._life_stage_caps`), each day."""
+    fish_day_caps: tuple[DayCapRow, ...] = ()
+    """Whole-day caps of FDA/EPA's fish advice (one serving of fish a day:
+    :mod:`mealplan._fish_day_caps`), each day; a safety rule, kept with the
+    portion caps off (group ``daily_fish_caps``)."""
     week_caps: tuple[DayCapRow, ...] = ()
     """Weekly caps (FDA/EPA fish advice: :mod:`mealplan._week_caps`), in every
     7 consecutive days (a shorter plan: all of it); ``limit`` is per window."""

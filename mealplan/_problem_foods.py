@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
+from mealplan._fish_day_caps import fish_day_rows
 from mealplan._life_stage_caps import DayCapRow, day_cap_rows
 from mealplan._life_stage_caps import item_cap_grams as life_stage_item_grams
 from mealplan._meal_structure import item_cap_grams, never_items
@@ -121,6 +122,7 @@ class Amounts:
     pills: NDArray[np.bool_]
     """Which candidates are supplements (whole tablets only)."""
     day_caps: tuple[DayCapRow, ...]
+    fish_day_caps: tuple[DayCapRow, ...]
     week_caps: tuple[DayCapRow, ...]
 
 
@@ -180,7 +182,11 @@ def amounts(
         child = life_stage_item_grams(table, candidates, request.person) / unit_grams
         child = np.floor(child * (1 + 1e-9) + 1e-9) if integer else child
         max_units = np.minimum(max_units, child)
-        day_caps = day_cap_rows(table, candidates, unit_grams, request.person)
+        day_caps = day_cap_rows(
+            table, candidates, unit_grams, request.person, fish=False
+        )
+    # FDA/EPA's fish a day: a safety rule, with or without the portion caps.
+    fish_day_caps = fish_day_rows(request, table, candidates, unit_grams, impose)
     week_caps = _week_rows(request, table, candidates, unit_grams, extra, impose)
     min_units = np.ones(len(candidates)) if integer else np.zeros(len(candidates))
     pills = supplement[rows] if len(rows) else np.zeros(0, dtype=bool)
@@ -199,6 +205,7 @@ def amounts(
         max_units=max_units,
         pills=pills,
         day_caps=day_caps,
+        fish_day_caps=fish_day_caps,
         week_caps=week_caps,
     )
 

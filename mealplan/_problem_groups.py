@@ -49,6 +49,9 @@ class GroupKind(Enum):
     # Weekly life-stage caps (FDA/EPA fish advice, mealplan._week_caps): a
     # safety rule, tried after the user's own choices.
     WEEKLY_CAPS = 16
+    # FDA/EPA's fish advice a day (one serving at most, mealplan._fish_day_caps):
+    # a safety rule too, kept with the portion caps off.
+    DAILY_FISH_CAPS = 17
 
 
 _FILTER_KINDS = frozenset(
@@ -85,6 +88,9 @@ _WORDS = {
     GroupKind.DIET: "the diet",
     GroupKind.STRUCTURE: "the meal structure rules",
     GroupKind.WEEKLY_CAPS: "the weekly fish limit for the life stage (FDA/EPA advice)",
+    GroupKind.DAILY_FISH_CAPS: (
+        "the daily fish limit for the life stage, one serving a day (FDA/EPA advice)"
+    ),
 }
 
 

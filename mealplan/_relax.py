@@ -1018,6 +1018,11 @@ def relax_group(ctx: Context, group: str) -> Found:
             note="The weekly fish limit (FDA/EPA advice for the life stage) is a "
             "safety rule the advice never lifts; include less fish or fewer days."
         )
+    if group == "daily_fish_caps":
+        return Found(
+            note="The daily fish limit (one FDA/EPA serving a day for the life "
+            "stage) is a safety rule the advice never lifts; include less fish."
+        )
     side, _, nutrient = group.partition(":")
     if side in ("min", "max") and nutrient in ctx.targets:
         return (

@@ -506,9 +506,73 @@ def check_plan(
             assert not generous_items(_foods_only(plan), table), generous_items(
                 _foods_only(plan), table
             )
-    if req.portion_limits:
-        check_life_stage_caps(_foods_only(plan), table)
+    # The fish advice's day rows are a safety rule: they hold with the portion
+    # caps off too (the other item and day rows only with them).
+    check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
+    check_choking_hazards(_foods_only(plan), table)
+
+
+NUT_GROUP = "Nut and Seed Products"
+VEG_GROUP = "Vegetables and Vegetable Products"
+
+
+def toddler_rules(food_id: str, group: str, text: str) -> list[str]:
+    """Independent choking-hazard rules for ages 1-3 (AAP, CDC).
+
+    Deliberately simpler than foods/safety_rules.csv, which may rule out
+    more, never less: whole nuts and seeds, popcorn, whole grapes, raw
+    vegetables and hot dogs. ``text``: the food's name and SR28 description.
+    """
+    broken = []
+    if group == NUT_GROUP:
+        broken.append("nuts and seeds")
+    if re.search(r"popcorn", text, re.I):
+        broken.append("popcorn")
+    if re.search(r"(^|\| )grapes?,", text, re.I):
+        broken.append("whole grapes")
+    if group == VEG_GROUP and re.search(r"\braw\b", text, re.I):
+        broken.append("raw vegetable")
+    if (
+        re.search(r"\b(frankfurter|hot dog)\b", text, re.I)
+        and "roll" not in text.lower()
+    ):
+        broken.append("hot dog")
+    return broken
+
+
+def food_rule_rows(table: FoodTable) -> list[tuple[str, str, str]]:
+    """(id, SR28 food group, "name | SR28 description") of every food of ``table``."""
+    n = len(table.ids)
+
+    def column(name: str) -> list[str]:
+        return table.texts(name) if table.has_column(name) else [""] * n
+
+    names, descs = column("name"), column("sr28_description")
+    return [
+        (fid, g, f"{nm} | {d}")
+        for fid, nm, d, g in zip(
+            table.ids, names, descs, column("food_group"), strict=True
+        )
+    ]
+
+
+def check_choking_hazards(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan at ages 1-3 holds no choking hazard, by toddler_rules.
+
+    Read from the plan's items and the table's texts alone (not through
+    foods/safety_rules.csv): whole nuts and seeds, popcorn, whole grapes, raw
+    vegetables and hot dogs are never a toddler's food.
+    """
+    person = plan.request.person
+    if person is None or not 1 <= person.age < 4:
+        return
+    rows = {fid: (g, t) for fid, g, t in food_rule_rows(table)}
+    for day in plan.days:
+        for item in day.items:
+            group, text = rows[item.food_id]
+            broken = toddler_rules(item.food_id, group, text)
+            assert not broken, (day.day, item.food_id, broken, "choking hazard")
 
 
 LIFE_STAGE_CAPS_CSV = (
@@ -755,12 +819,41 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
     return picked and not left_out
 
 
-def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
-    """Assert the children's caps of foods/life_stage_caps.csv, item and day.
+def cap_holds_for(row: dict[str, str], person: Any) -> bool:
+    """Whether a caps row holds for ``person``: by age, and life stage if it names one.
+
+    Age picks the rows (min_age <= age < max_age); a row whose life_stages
+    names pregnancy or lactation holds only when the person is so.
+    """
+    if not float(row["min_age"]) <= person.age < float(row["max_age"]):
+        return False
+    stages = {s for s in (row.get("life_stages") or "").split(";") if s}
+    return not stages or bool(
+        ("pregnancy" in stages and person.pregnancy)
+        or ("lactation" in stages and person.lactation)
+    )
+
+
+def is_fish_day_row(row: dict[str, str]) -> bool:
+    """Whether a caps row is a day cap of FDA/EPA's fish advice (a safety rule).
+
+    A day row a ``fish:`` part of whose selector picks foods: one serving of
+    fish a day at most, held with or without the portion caps.
+    """
+    return row["scope"] == "day" and any(
+        part.startswith("fish:") for part in row["selector"].split(";")
+    )
+
+
+def check_life_stage_caps(
+    plan: MealPlan, table: FoodTable, portion_limits: bool = True
+) -> None:
+    """Assert the life-stage caps of foods/life_stage_caps.csv, item and day.
 
     Recomputed from the plan's items and the table alone: the person's age
-    picks the rows, a volume is the item's portions times its default
-    portion's volume, and a day cap sums every selected item of the day.
+    and life stage pick the rows, a volume is the item's portions times its
+    default portion's volume, and a day cap sums every selected item of the
+    day. Without ``portion_limits`` only the fish advice's day rows hold.
     """
     person = plan.request.person
     if person is None:
@@ -768,8 +861,9 @@ def check_life_stage_caps(plan: MealPlan, table: FoodTable) -> None:
     rows = [
         r
         for r in table_cap_rows(table)
-        if float(r["min_age"]) <= person.age < float(r["max_age"])
+        if cap_holds_for(r, person)
         and r["scope"] in ("item", "day")
+        and (portion_limits or is_fish_day_row(r))
     ]
     for day in plan.days:
         for row in rows:
@@ -804,20 +898,11 @@ def week_cap_rows(plan: MealPlan, table: FoodTable) -> list[dict[str, str]]:
     person = plan.request.person
     if person is None:
         return []
-    out = []
-    for r in table_cap_rows(table):
-        if r["scope"] != "week":
-            continue
-        if not float(r["min_age"]) <= person.age < float(r["max_age"]):
-            continue
-        stages = {s for s in (r.get("life_stages") or "").split(";") if s}
-        if stages and not (
-            ("pregnancy" in stages and person.pregnancy)
-            or ("lactation" in stages and person.lactation)
-        ):
-            continue
-        out.append(r)
-    return out
+    return [
+        r
+        for r in table_cap_rows(table)
+        if r["scope"] == "week" and cap_holds_for(r, person)
+    ]
 
 
 def check_week_caps(plan: MealPlan, table: FoodTable) -> None:

@@ -263,6 +263,17 @@ def _pregnant_or_lactating(person: dict[str, Any]) -> dict[str, Any]:
     return person if person["pregnancy"] else {**person, "lactation": True}
 
 
+def pregnant_or_lactating() -> st.SearchStrategy[dict[str, Any]]:
+    """A random woman of 14-50 who is pregnant or lactating (a ``Person`` dict)."""
+    return st.fixed_dictionaries(
+        {
+            "age": st.integers(14, 50),
+            "sex": st.just("female"),
+            "pregnancy": st.booleans(),
+        }
+    ).map(_pregnant_or_lactating)
+
+
 def persons(ages: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """A random person (a ``Person`` dict) of every life stage.
 
@@ -273,11 +284,5 @@ def persons(ages: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
         st.fixed_dictionaries(
             {"age": ages, "sex": st.sampled_from(["female", "male"])}
         ),
-        st.fixed_dictionaries(
-            {
-                "age": st.integers(14, 50),
-                "sex": st.just("female"),
-                "pregnancy": st.booleans(),
-            }
-        ).map(_pregnant_or_lactating),
+        pregnant_or_lactating(),
     )

@@ -34,7 +34,13 @@ from mealplan._problem import ConstraintGroup, GroupKind, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import allowance, rotation_allowance, windows
 from mealplan._weekly_master import Master, column, integer_master, solve_master
-from tests.checks import check_plan, check_week_caps, fish_classes, week_cap_rows
+from tests.checks import (
+    check_life_stage_caps,
+    check_plan,
+    check_week_caps,
+    fish_classes,
+    week_cap_rows,
+)
 from tests.requesting import plan_off_the_clock
 
 TODDLER = {"person": {"age": 2, "sex": "female"}}
@@ -296,6 +302,7 @@ def test_regenerate_keeps_the_week_given_the_kept_days(
     ]
     assert new.days[3].items != pregnant_days.days[3].items
     check_week_caps(new, foods)
+    check_life_stage_caps(new, foods)  # one serving (4 oz) a day at most
 
 
 @pytest.fixture(scope="module")

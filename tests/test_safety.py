@@ -37,7 +37,8 @@ from mealplan._safety import (
     read_safety_rules,
     unsafe_foods,
 )
-from tests.checks import check_plan
+from tests.checks import check_plan, toddler_rules
+from tests.checks import food_rule_rows as _rows
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
 
@@ -57,8 +58,6 @@ ANIMAL_GROUPS = {
     "Lamb, Veal, and Game Products",
 }
 FISH_GROUP = "Finfish and Shellfish Products"
-NUT_GROUP = "Nut and Seed Products"
-VEG_GROUP = "Vegetables and Vegetable Products"
 
 
 def pregnancy_rules(food_id: str, group: str, text: str) -> list[str]:
@@ -81,35 +80,6 @@ def pregnancy_rules(food_id: str, group: str, text: str) -> list[str]:
     if group == FISH_GROUP and SMOKED.search(text):
         broken.append("smoked fish")
     return broken
-
-
-def toddler_rules(food_id: str, group: str, text: str) -> list[str]:
-    """Independent choking-hazard rules for ages 1-3."""
-    broken = []
-    if group == NUT_GROUP:
-        broken.append("nuts and seeds")
-    if re.search(r"popcorn", text, re.I):
-        broken.append("popcorn")
-    if re.search(r"(^|\| )grapes?,", text, re.I):
-        broken.append("whole grapes")
-    if group == VEG_GROUP and re.search(r"\braw\b", text, re.I):
-        broken.append("raw vegetable")
-    if (
-        re.search(r"\b(frankfurter|hot dog)\b", text, re.I)
-        and "roll" not in text.lower()
-    ):
-        broken.append("hot dog")
-    return broken
-
-
-def _rows(table: FoodTable) -> list[tuple[str, str, str]]:
-    names = table.texts("name")
-    descs = table.texts("sr28_description")
-    groups = table.texts("food_group")
-    return [
-        (fid, g, f"{n} | {d}")
-        for fid, n, d, g in zip(table.ids, names, descs, groups, strict=True)
-    ]
 
 
 def _check_table(table: FoodTable) -> None:

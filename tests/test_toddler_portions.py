@@ -215,14 +215,21 @@ def test_the_toddler_caps_are_rows_and_bounds_of_the_model() -> None:
     assert juice.limit == 4.0
     oj = juice.foods.index(ids.index("orange-juice"))
     assert juice.per_unit[oj] == pytest.approx(2.0)  # a quarter cup is 2 fl oz
+    # The fish serving a day is FDA/EPA's advice, a safety rule of its own
+    # group (daily_fish_caps), not a portion cap.
+    assert "toddler_fish_day" not in caps
+    assert [r.cap_id for r in problem.fish_day_caps] == ["toddler_fish_day"]
     model = formulate(problem)
     rows = [b for b in model.row_block if b is Block.DAY_GROUP_CAP]
-    assert len(rows) == len(problem.day_caps)
-    # Without portion limits (the diagnosis switches them off) there are none.
+    assert len(rows) == len(problem.day_caps) + len(problem.fish_day_caps)
+    # Without portion limits (the diagnosis switches them off) only the fish
+    # advice's day cap is left.
     off = _problem(
         {"person": {"age": 2, "sex": "male"}, "portion_limits": False}, foods
     )
     assert off.day_caps == ()
+    assert [r.cap_id for r in off.fish_day_caps] == ["toddler_fish_day"]
+    assert "daily_fish_caps" in off.group_names
 
 
 def test_the_checker_catches_a_cup_of_juice_for_a_toddler() -> None:
