@@ -682,6 +682,9 @@ class Restriction:
     """Of the time left (by default half: the full MILP may still need the rest)."""
     feasibility_jump: bool = True
     """HiGHS's feasibility-jump heuristic."""
+    stall: float | None = None
+    """Seconds of CPU without a better plan after which the search ends
+    (:func:`_stall_stop`; None: it runs to its gap or its time)."""
 
 
 _PLAIN = Restriction()
@@ -726,6 +729,7 @@ def _restricted(
             else how.cuts,
             sub_mips=how.sub_mips,
             feasibility_jump=how.feasibility_jump,
+            stop=None if how.stall is None else _stall_stop(how.stall),
         ),
     )
     return solution
