@@ -682,6 +682,9 @@ class Restriction:
     """Of the time left (by default half: the full MILP may still need the rest)."""
     feasibility_jump: bool = True
     """HiGHS's feasibility-jump heuristic."""
+    stall: float | None = None
+    """Seconds of CPU without a better plan after which the search ends, once
+    it has a plan (:func:`_stall_stop`; None: it runs to its gap or its time)."""
 
 
 _PLAIN = Restriction()
@@ -726,6 +729,7 @@ def _restricted(
             else how.cuts,
             sub_mips=how.sub_mips,
             feasibility_jump=how.feasibility_jump,
+            stop=None if how.stall is None else _stall_once_planned(how.stall),
         ),
     )
     return solution
@@ -747,6 +751,24 @@ def _stall_stop(
         if primal < last[1] - 1e-9 * (1.0 + abs(primal)):
             last[0], last[1] = now, primal
         return now - last[0] > seconds
+
+    return stop
+
+
+def _stall_once_planned(
+    seconds: float, clock: Callable[[], float] = time.process_time
+) -> Callable[[float, float], bool]:
+    """Return :func:`_stall_stop` counted from the first plan, never stopping before it.
+
+    A restriction that needs more than ``seconds`` to find any plan keeps
+    its time (stopped plan-less, its caller would fall back to the whole
+    model, which is slower).
+    """
+    stall = _stall_stop(seconds, clock)
+
+    def stop(primal: float, dual: float) -> bool:
+        # The first plan resets the stall's clock (a better plan than none).
+        return math.isfinite(primal) and stall(primal, dual)
 
     return stop
 

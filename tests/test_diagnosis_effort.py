@@ -77,13 +77,60 @@ def test_the_default_limit_starts_no_budget_floor_proof(
         assert not budget[0].smallest
 
 
+def test_the_cheapest_plan_stops_once_its_restriction_stalls(
+    table: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The budget's cheapest plan on the relaxation's few foods is a witness,
+    # not a proof (any food may be in the cheapest day): its restricted MILP
+    # is handed a stall stop instead of running on to prove its own optimum
+    # (the $1 day: 573 nodes, 0.9 s of CPU after its last better plan).
+    from mealplan import _optimiser
+    from mealplan._oracle import _CHEAP_STALL
+
+    stalls: list[float | None] = []
+    inside: list[float | None] = [None]
+    solves: list[tuple[float | None, bool]] = []
+    restricted, run = _optimiser._restricted, _optimiser._run
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        how = args[6] if len(args) > 6 else kwargs.get("how", _optimiser.Restriction())
+        stalls.append(how.stall)
+        inside[0] = how.stall
+        try:
+            return restricted(*args, **kwargs)
+        finally:
+            inside[0] = None
+
+    def solved(*args: Any, **kwargs: Any) -> Any:
+        # (the stall of the restriction being solved, whether HiGHS got a stop)
+        solves.append((inside[0], args[4].stop is not None))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(_optimiser, "_restricted", recorded)
+    monkeypatch.setattr(_optimiser, "_run", solved)
+    request = {
+        "person": ADULT,
+        "meals": None,
+        "budget_per_day": 0.5,
+        "bounds": {"vitamin_d_ug": {"minimum": 0}},
+    }
+    with pytest.raises(mealplan.InfeasiblePlanError):
+        mealplan.plan(request, table)
+    # Only that restriction stalls (the plan's own and the checks' do not),
+    # and its MILP is solved with the stop.
+    assert [s for s in stalls if s is not None] == [_CHEAP_STALL]
+    assert (_CHEAP_STALL, True) in solves
+
+
 HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
     "diet": "pescatarian",
     "allow_fortified": False,
     "max_foods": 3,
-    # Generous: the food count's one feasibility solve finishes at any load.
-    "time_limit": 60,
+    # Generous: the food count's re-plans (their caps scale with the limit)
+    # finish at any load. At 60 s the 5-food re-plan's 2.4 s cap gave it
+    # 0.26 s of CPU at load 11-12 (it needs more), and the advice stopped at 6.
+    "time_limit": 300,
 }
 
 

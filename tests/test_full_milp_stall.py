@@ -9,7 +9,13 @@ import pytest
 
 import mealplan
 from mealplan import _optimiser
-from mealplan._optimiser import Solution, SolveStatus, _full_milp_stop, _stall_stop
+from mealplan._optimiser import (
+    Solution,
+    SolveStatus,
+    _full_milp_stop,
+    _stall_once_planned,
+    _stall_stop,
+)
 from tests.checks import check_plan
 
 
@@ -28,6 +34,21 @@ def test_the_stall_stop_ends_the_search_only_after_its_seconds_without_a_better_
     now[0] = 106.6
     assert stop(4.0, 1.3)  # 3.1 s without a better plan
     assert stop(4.0 - 1e-12, 1.3)  # rounding is no better plan
+
+
+def test_a_restrictions_stall_counts_from_its_first_plan() -> None:
+    # The budget's cheapest restriction (Restriction.stall) never stops
+    # plan-less: a slow first plan keeps its time, then the stall counts.
+    now = [100.0]
+    stop = _stall_once_planned(0.3, clock=lambda: now[0])
+    assert not stop(float("inf"), 1.0)
+    now[0] = 105.0
+    assert not stop(float("inf"), 1.1)  # 5 s and still no plan: searches on
+    assert not stop(2.6, 1.1)  # the first plan starts the clock
+    now[0] = 105.2
+    assert not stop(2.6, 2.4)
+    now[0] = 105.4
+    assert stop(2.6, 2.4)  # 0.4 s without a better plan
 
 
 def _guided_plan() -> Solution:
