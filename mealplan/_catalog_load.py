@@ -24,7 +24,7 @@ from mealplan._tabletext import (
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
 
-__all__ = ["bundled_for", "load_foods"]
+__all__ = ["load_foods"]
 
 
 def load_foods(
@@ -32,7 +32,7 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
-    dishes: bool = True,
+    dishes: bool = False,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
@@ -42,10 +42,12 @@ def load_foods(
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
         dishes: For the bundled table, also load its FNDDS dishes
-            (``dishes.csv``, rows with an ``fndds_code``); on by default, so
-            that plans are meals of real dishes beside single foods. False
-            gives the single foods alone (a smaller, faster model:
-            ``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
+            (``dishes.csv``, rows with an ``fndds_code``). Off by default:
+            their plans are realistic and a day with them is time-boxed, but
+            a day still costs about 2-3x the CPU, the LP bound is too weak to
+            prove a week's gap, CBC finds no plan in 10 s, and tests built on
+            the single foods are not yet reviewed
+            (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -83,17 +85,6 @@ def load_foods(
         extra_nutrients=extra_nutrients,
         portions=caller_portions,
     )
-
-
-def bundled_for(solver: str) -> FoodTable:
-    """Return the bundled table a request that names none is planned with.
-
-    With the FNDDS dishes for HiGHS (the default solver); the single foods
-    alone for any other solver: those have no guided start or time box
-    (``mealplan._optimiser``), and CBC found no plan, not even its first, on
-    the day's 7,600-column model with dishes within the default 10 s.
-    """
-    return _bundled(dishes=str(solver) == "highs")
 
 
 @functools.cache

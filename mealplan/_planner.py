@@ -37,8 +37,7 @@ from mealplan._absorption import (
 )
 from mealplan._advice import with_advice
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
-from mealplan._catalog import FoodTable
-from mealplan._catalog_load import bundled_for
+from mealplan._catalog import FoodTable, load_foods
 from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
 from mealplan._cover import conflict_start, shortfalls
 from mealplan._cover import relaxation as cover_relaxation
@@ -271,7 +270,7 @@ def plan(
     began = time.monotonic()
     req = parse_request(request)
     table = food_table(foods, "plan")
-    table = table if table is not None else bundled_for(req.solver)
+    table = table if table is not None else load_foods()
     # Optional supplements (off by default) join the table as their own rows.
     table = with_supplements(table, req)
     check_taste_words(table, req.likes, req.dislikes)
@@ -940,7 +939,7 @@ def regenerate(
     reject = food_ids(reject)
     req = previous.request
     table = food_table(foods, "regenerate")
-    table = table if table is not None else bundled_for(req.solver)
+    table = table if table is not None else load_foods()
     table = with_supplements(table, req)
     day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]
