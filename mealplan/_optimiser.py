@@ -973,7 +973,6 @@ def solve(
         _judge(solution, bound, mip_gap, minimise, tolerance)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise, tolerance)
-    solution.time_limited = clock.hit
     solution.boxed = (
         box is not None
         and box.at < box.end
@@ -981,6 +980,10 @@ def solve(
         and solution.status is not SolveStatus.OPTIMAL
         and not solution.within_abs_gap
     )
+    if box is not None and box.hit and box.at >= box.end:
+        # The box ended with the request: its time limit stopped the search.
+        clock.note_hit()
+    solution.time_limited = clock.hit
     return solution
 
 
