@@ -160,13 +160,14 @@ _FULL_STALL_SECONDS: float | None = None
 # many seconds (wall) after the first plan is in hand, unless the request
 # ends first: the improvement phase is time-boxed, and the plan says so
 # (Solution.boxed; status and gap stay honest). With 1,221 dishes the LP bound
-# is weak (0.1-0.3 where the plans score 0.3-2), so a plan that fails the gap
-# test is rarely proven by the search that follows: on the days of
-# benchmarks/dishes_cost.py that reached it, the wider restrictions and the
-# full MILP ran to the 10 s limit (4 of 62 days at load 9) and improved the
-# plan in hand by a few tenths of a serving at most. Only at the default gap
-# and tolerance, without a node limit: a caller asking for a tighter gap gets
-# the whole search, up to its time limit.
+# is weak (0.1-0.3 where the plans score 0.2-2), so a plan that fails the gap
+# test is rarely proven by the search that follows: on the 4 of 62 days of
+# benchmarks/dishes_cost.py that reached it, the narrower restrictions under
+# the cutoff found nothing better than the plan in hand, the widest one
+# without it found the best plan (1.1-1.8 s CPU), and the full MILP ran to
+# the 10 s limit (3 of them at the wall at load 2-9) without improving on
+# it. Only at the default gap and tolerance, without a node limit: a caller
+# asking for a tighter gap gets the whole search, up to its time limit.
 DISH_BOX_SECONDS: float = 2.0
 
 
@@ -493,6 +494,8 @@ def _guided(
     plain = goal is None and cutoff is not None
     """A plan's own objective under the gap test (see _CUTS_ON_SUPPORT)."""
     single_plan: Callable[[], Solution | None] | None = None
+    # Under a box, the dishes with the single foods' support are tried first.
+    singles_due = any(c is _ASK_SINGLES for c in candidates)
     for foods in [*candidates, None]:
         if single_plan is not None:
             # The dishes with the single foods failed the gap test: a plan
@@ -506,12 +509,16 @@ def _guided(
                     return first
                 if best is None or _better(first, best, minimise):
                     best = first
-        if foods is None or (box_seconds is not None and best is not None):
+        if foods is None or (
+            box_seconds is not None and best is not None and not singles_due
+        ):
             # Under a time box, a plan in hand goes straight to the wide
             # restriction below: on the days with dishes that got this far,
             # the narrower ones under the cutoff never passed the gap test
             # and found only worse plans (see DISH_BOX_SECONDS).
             break
+        if foods is _ASK_SINGLES:
+            singles_due = False
         if foods is _ASK_SINGLES and not deadline.expired:
             singles, single_plan = _single_food_start(
                 problem, goal, backend, deadline, mip_gap, tolerance
