@@ -43,8 +43,10 @@ def load_foods(
             article mentions).
         dishes: For the bundled table, also load its FNDDS dishes
             (``dishes.csv``, rows with an ``fndds_code``). Off by default:
-            their plans are realistic, but with 1,221 dishes the LP bound is
-            weak and some days run to the time limit
+            their plans are realistic and a day with them is time-boxed, but
+            a day still costs about 2-3x the CPU, the LP bound is too weak to
+            prove a week's gap, CBC finds no plan in 10 s, and tests built on
+            the single foods are not yet reviewed
             (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food

@@ -55,7 +55,14 @@ if TYPE_CHECKING:
     from mealplan._backend import Backend
     from mealplan._problem import Problem
 
-__all__ = ["Solution", "SolveStatus", "make_backend", "solve", "write_mps"]
+__all__ = [
+    "DISH_BOX_SECONDS",
+    "Solution",
+    "SolveStatus",
+    "make_backend",
+    "solve",
+    "write_mps",
+]
 
 Key = tuple[int, int, int]
 
@@ -149,6 +156,19 @@ _ASK_SINGLES: set[int] = set()
 # 1.765). HiGHS also calls the stop only between phases of its search, so
 # a 3 s stall ran up to 8 s longer.
 _FULL_STALL_SECONDS: float | None = None
+# On a one-day plan with FNDDS dishes, the search for a better plan ends this
+# many seconds (wall) after the first plan is in hand, unless the request
+# ends first: the improvement phase is time-boxed, and the plan says so
+# (Solution.boxed; status and gap stay honest). With 1,221 dishes the LP bound
+# is weak (0.1-0.3 where the plans score 0.2-2), so a plan that fails the gap
+# test is rarely proven by the search that follows: on the 4 of 62 days of
+# benchmarks/dishes_cost.py that reached it, the narrower restrictions under
+# the cutoff found nothing better than the plan in hand, the widest one
+# without it found the best plan (1.1-1.8 s CPU), and the full MILP ran to
+# the 10 s limit (3 of them at the wall at load 2-9) without improving on
+# it. Only at the default gap and tolerance, without a node limit: a caller
+# asking for a tighter gap gets the whole search, up to its time limit.
+DISH_BOX_SECONDS: float = 2.0
 
 
 class SolveStatus(Enum):
@@ -183,6 +203,11 @@ class Solution:
     abs_gap: float = _ABS_GAP
     """The absolute tolerance ``within_abs_gap`` was judged by (0.3 under the
     meal structure's seeded tie-break: :func:`abs_tolerance`)."""
+    box: Deadline | None = field(default=None, repr=False, compare=False)
+    """The time box the search for a better plan runs in, once the guided
+    start has a plan in hand (see ``DISH_BOX_SECONDS``; None: no box)."""
+    boxed: bool = False
+    """Whether that time box, not the request's time limit, ended the search."""
 
 
 def make_backend(solver: SolverName | str) -> Backend:
@@ -387,11 +412,15 @@ def _guided(
     deadline: Deadline,
     mip_gap: float,
     tolerance: float = _ABS_GAP,
+    box_seconds: float | None = None,
 ) -> Solution | None:
     """Run steps 1-3 of the module docstring; return the answer or the best start.
 
     Returns a Solution with status OPTIMAL/FEASIBLE (and ``bound`` set from
     the relaxation), INFEASIBLE when the relaxation proves it, or None.
+    With ``box_seconds``, the restrictions after the first plan in hand run
+    within that many seconds of it, and the Solution carries that ``box``
+    for the full MILP (see ``DISH_BOX_SECONDS``).
     """
     minimise = goal is None or not goal.maximise
     backend = make_backend(SolverName.HIGHS)
@@ -464,11 +493,15 @@ def _guided(
         candidates = candidates[1:]
     plain = goal is None and cutoff is not None
     """A plan's own objective under the gap test (see _CUTS_ON_SUPPORT)."""
-    for foods in candidates:
-        if foods is _ASK_SINGLES and not deadline.expired:
-            singles, first = _single_food_start(
-                problem, goal, backend, deadline, mip_gap, tolerance
-            )
+    single_plan: Callable[[], Solution | None] | None = None
+    # Under a box, the dishes with the single foods' support are tried first.
+    singles_due = any(c is _ASK_SINGLES for c in candidates)
+    for foods in [*candidates, None]:
+        if single_plan is not None:
+            # The dishes with the single foods failed the gap test: a plan
+            # in hand before the wider restrictions (see _single_food_start).
+            first = single_plan() if not deadline.expired else None
+            single_plan = None
             if first is not None:
                 _add_times(first, lp)
                 _judge(first, bound, mip_gap, minimise, tolerance)
@@ -476,6 +509,20 @@ def _guided(
                     return first
                 if best is None or _better(first, best, minimise):
                     best = first
+        if foods is None or (
+            box_seconds is not None and best is not None and not singles_due
+        ):
+            # Under a time box, a plan in hand goes straight to the wide
+            # restriction below: on the days with dishes that got this far,
+            # the narrower ones under the cutoff never passed the gap test
+            # and found only worse plans (see DISH_BOX_SECONDS).
+            break
+        if foods is _ASK_SINGLES:
+            singles_due = False
+        if foods is _ASK_SINGLES and not deadline.expired:
+            singles, single_plan = _single_food_start(
+                problem, goal, backend, deadline, mip_gap, tolerance
+            )
             foods = support | singles
         if deadline.expired or frozenset(foods) in tried:
             continue
@@ -523,10 +570,27 @@ def _guided(
             _judge(small, bound, mip_gap, minimise, tolerance)
             best = small
         wider = wider | singles
-    if cutoff is not None and not deadline.expired and frozenset(wider) not in empty:
+    boxed = box_seconds is not None and best is not None
+    # The deadline of the search for a better plan: its box, once one is in hand.
+    search = deadline.part(box_seconds or 0.0) if boxed else deadline
+    if (
+        not search.expired
+        and frozenset(wider) not in empty
+        and (cutoff is not None or (boxed and frozenset(wider) not in tried))
+    ):
         # No restriction holds a plan within the gap test: the full MILP
         # decides, started from the widest restriction's own best plan.
-        small = _restricted(problem, goal, wider, deadline, mip_gap, tolerance)
+        # Under a time box the whole box is this restriction's (the full
+        # MILP, which rarely improved on it with dishes, gets what is left).
+        small = _restricted(
+            problem,
+            goal,
+            wider,
+            search,
+            mip_gap,
+            tolerance,
+            Restriction(share=1.0) if boxed else _PLAIN,
+        )
         _add_times(small, lp)
         if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             small.status = SolveStatus.FEASIBLE
@@ -553,6 +617,7 @@ def _guided(
                 best = small
     if best is not None:
         best.bound = bound
+        best.box = None if search is deadline else search
     return best
 
 
@@ -611,43 +676,50 @@ def _single_food_start(
     deadline: Deadline,
     mip_gap: float,
     tolerance: float,
-) -> tuple[set[int], Solution | None]:
-    """Return the single foods' support and, if one is found, a plan from it.
+) -> tuple[set[int], Callable[[], Solution | None]]:
+    """Return the single foods' support and how to get a plan from it.
 
     The plan is one the table without dishes would give from its first two
     restrictions (its LP support, then with each meal's best 5 foods) under
     that relaxation's own gap test, node limited like every restriction
-    under a cutoff (about 0.1-0.3 s each). It is a
-    plan in hand before the dish restrictions are tried: on a loaded machine
-    the wider restriction without a cutoff, given half of what is left,
-    often found none, or a poor one (objective 4-9 where the plan without
-    dishes had 0.7-2.4).
+    under a cutoff (about 0.1-0.3 s each). It is asked only when the
+    dishes' support with these foods added fails the gap test, as a plan in
+    hand before the wider dish restrictions: on a loaded machine the wider
+    restriction without a cutoff, given half of what is left, often found
+    none, or a poor one (objective 4-9 where the plan without dishes had
+    0.7-2.4). Asked first (session 8) it cost 0.1-0.3 s of CPU on most dish
+    days, whose next restriction passed (benchmarks/dishes_cost_latest.md).
     """
     singles, single_bound, more = _single_food_relaxation(
         problem, goal, backend, deadline
     )
-    if not singles or single_bound is None:
-        return singles, None
-    # The first two steps of the table without dishes: its support, then
-    # with each meal's best 5 single foods (sub-MIPs as there).
-    for foods in (singles, singles | more):
-        if deadline.expired or (foods is not singles and not more):
-            break
-        first = _restricted(
-            problem,
-            goal,
-            foods,
-            deadline,
-            mip_gap,
-            tolerance,
-            Restriction(
-                _cutoff(single_bound, mip_gap, tolerance), sub_mips=foods is singles
-            ),
-        )
-        if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            first.status = SolveStatus.FEASIBLE  # optimal for the restriction only
-            return singles, first
-    return singles, None
+
+    def plan() -> Solution | None:
+        if not singles or single_bound is None:
+            return None
+        # The first two steps of the table without dishes: its support, then
+        # with each meal's best 5 single foods (sub-MIPs as there).
+        for foods in (singles, singles | more):
+            if deadline.expired or (foods is not singles and not more):
+                break
+            first = _restricted(
+                problem,
+                goal,
+                foods,
+                deadline,
+                mip_gap,
+                tolerance,
+                Restriction(
+                    _cutoff(single_bound, mip_gap, tolerance),
+                    sub_mips=foods is singles,
+                ),
+            )
+            if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+                first.status = SolveStatus.FEASIBLE  # optimal for the restriction
+                return first
+        return None
+
+    return singles, plan
 
 
 def _better(a: Solution, b: Solution, minimise: bool) -> bool:
@@ -861,8 +933,9 @@ def solve(
     highs = str(solver) == SolverName.HIGHS.value
     guided: Solution | None = None
     tolerance = abs_tolerance(problem, target) if abs_gap is None else abs_gap
+    box_seconds = _box_seconds(problem, target, mip_gap, abs_gap, node_limit)
     if guide and start is None and not relax and problem.integer and highs:
-        guided = _guided(problem, target, clock, mip_gap, tolerance)
+        guided = _guided(problem, target, clock, mip_gap, tolerance, box_seconds)
         if guided is not None and (
             guided.status is SolveStatus.INFEASIBLE
             or guided.status is SolveStatus.OPTIMAL
@@ -883,6 +956,10 @@ def solve(
                 )
             guided.time_limited = True
             return guided
+        if guided is not None and guided.box is not None and guided.box.expired:
+            # The search for a better plan used its time box (no full MILP).
+            guided.boxed = True
+            return guided
     model = formulate(problem, target, relax=relax)
     options = SolveOptions(
         mip_gap=mip_gap,
@@ -894,7 +971,15 @@ def solve(
         node_limit=node_limit,
         stop=_full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
     )
-    solution, _ = _run(problem, model, make_backend(solver), clock, options, start)
+    box = guided.box if guided is not None else None
+    solution, _ = _run(
+        problem,
+        model,
+        make_backend(solver),
+        clock if box is None else box,
+        options,
+        start,
+    )
     if guided is not None:
         # The full MILP's bound holds whichever plan is kept.
         full_bound = solution.bound
@@ -917,8 +1002,42 @@ def solve(
         _judge(solution, bound, mip_gap, minimise, tolerance)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise, tolerance)
+    solution.boxed = (
+        box is not None
+        and box.at < box.end
+        and box.expired
+        and solution.status is not SolveStatus.OPTIMAL
+        and not solution.within_abs_gap
+    )
+    if box is not None and box.hit and box.at >= box.end:
+        # The box ended with the request: its time limit stopped the search.
+        clock.note_hit()
     solution.time_limited = clock.hit
     return solution
+
+
+def _box_seconds(
+    problem: Problem,
+    goal: Goal | None,
+    mip_gap: float,
+    abs_gap: float | None,
+    node_limit: int | None,
+) -> float | None:
+    """Return the time box of the search for a better plan, if it has one.
+
+    A one-day plan on a table with dishes, at the default gap and tolerance
+    and without a node limit (see ``DISH_BOX_SECONDS``).
+    """
+    if (
+        problem.dishes
+        and problem.days == 1
+        and goal is None
+        and mip_gap == _DEFAULT_MIP_GAP
+        and abs_gap is None
+        and node_limit is None
+    ):
+        return DISH_BOX_SECONDS
+    return None
 
 
 def write_mps(problem: Problem, path: str | os.PathLike[str]) -> None:

@@ -68,8 +68,8 @@ def add_plan(commands: Any, run: Run) -> None:
     p.add_argument(
         "--dishes",
         action="store_true",
-        help="also plan with the bundled FNDDS dishes (off by default: their "
-        "weak LP bound makes some days run to the time limit; see README)",
+        help="also plan with the bundled FNDDS dishes (off by default: about "
+        "2-3x the CPU of a day without them; see README)",
     )
     _add_request_fields(p)
     _add_taste(p)

@@ -72,7 +72,7 @@ from mealplan._models import (
 )
 from mealplan._norepeat import is_ruled, repeats, with_cuts
 from mealplan._nutrients import Nutrient
-from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
     FILTER_GROUPS,
@@ -739,7 +739,15 @@ def _notes(
             if solution.gap is not None
             else "no bound was proven, so the gap is unknown"
         )
-        if solution.time_limited:
+        if solution.boxed:
+            notes.append(
+                f"The search for a better plan stopped at its time box "
+                f"({DISH_BOX_SECONDS:g} s after the first plan, on a day with "
+                f"dishes) before it proved this plan optimal; it may not be "
+                f"optimal ({gap}). A mip_gap below 1e-4 searches up to the time "
+                "limit."
+            )
+        elif solution.time_limited:
             notes.append(
                 f"The time limit ({req.time_limit:g} s) stopped the solver before it "
                 f"proved this plan optimal; it may not be optimal ({gap})."

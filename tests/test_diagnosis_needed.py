@@ -32,7 +32,8 @@ REQUEST = {
 
 @pytest.fixture(scope="module")
 def table() -> FoodTable:
-    return mealplan.load_foods()
+    # The single foods: with the dishes this request has a plan.
+    return mealplan.load_foods(dishes=False)
 
 
 def test_the_conflict_starts_from_the_day_that_needs_the_base(
