@@ -367,10 +367,14 @@ class ModelBuilder:
         vals = np.concatenate(self._vals) if self._vals else np.zeros(0)
         keep = vals != 0.0
         rows, cols, vals = rows[keep], cols[keep], vals[keep]
-        order = np.lexsort((cols, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
+        # Row-major order by one int64 key: the order np.lexsort((cols, rows))
+        # gives, in a sixth of its time (1.4 M entries for all SR28 foods:
+        # 16 against 95 ms), and freezing the arrays is a piece of a build
+        # the deadline cannot stop (mealplan._deadline).
+        flat = rows * max(self._ncols, 1) + cols
+        order = np.argsort(flat, kind="stable")
+        rows, cols, vals, flat = rows[order], cols[order], vals[order], flat[order]
         if len(rows):
-            flat = rows * max(self._ncols, 1) + cols
             new = np.empty(len(flat), dtype=bool)
             new[0] = True
             new[1:] = flat[1:] != flat[:-1]

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from mealplan._deadline import Deadline
     from mealplan._problem import Problem
 
 __all__ = [
@@ -540,6 +541,7 @@ def formulate(
     *,
     foods: Collection[int] | None = None,
     relax: bool = False,
+    deadline: Deadline | None = None,
 ) -> Model:
     """Return ``problem`` as a MILP in arrays.
 
@@ -548,11 +550,22 @@ def formulate(
         goal: Replace the plan's objective (the diagnosis's questions).
         foods: Only these candidate foods get columns (a restricted model).
         relax: Every column continuous (the LP relaxation).
+        deadline: Checked before each block and before the arrays are
+            frozen (a whole week's or all SR28 foods' model takes seconds on a
+            loaded machine; :mod:`mealplan._deadline`).
+
+    Raises:
+        OutOfTime: ``deadline`` passed during the build (the strategy layer
+            catches it; the half-built model is dropped).
 
     """
     began = time.perf_counter()
     builder = ModelBuilder(problem, goal, foods=foods, relax=relax)
     for block in BLOCKS:
+        if deadline is not None:
+            deadline.check()
         block(builder)
+    if deadline is not None:
+        deadline.check()
     model = builder.build()
     return dataclasses.replace(model, seconds=time.perf_counter() - began)
