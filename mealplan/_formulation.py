@@ -550,9 +550,9 @@ def formulate(
         goal: Replace the plan's objective (the diagnosis's questions).
         foods: Only these candidate foods get columns (a restricted model).
         relax: Every column continuous (the LP relaxation).
-        deadline: Checked before each block and before the arrays are
-            frozen (a whole week's or all SR28 foods' model takes seconds on a
-            loaded machine; :mod:`mealplan._deadline`).
+        deadline: Checked before each block and between the steps that
+            freeze the arrays (a whole week's or all SR28 foods' model takes
+            seconds on a loaded machine; :mod:`mealplan._deadline`).
 
     Raises:
         OutOfTime: ``deadline`` passed during the build (the strategy layer
@@ -567,5 +567,5 @@ def formulate(
         block(builder)
     if deadline is not None:
         deadline.check()
-    model = builder.build()
+    model = builder.build(deadline)
     return dataclasses.replace(model, seconds=time.perf_counter() - began)
