@@ -35,11 +35,10 @@ How a request stays within its limit, piece by piece:
 
 The margin that remains is the longest piece that is not checked: one block
 of a build or one pass of freezing its arrays (one day over all 8,789 SR28
-foods: 0.1-0.2 s on a loaded 2-core machine; a block whose Python loops
-over days and foods, such as the no-repeat rule of a 3-day SR28 MILP, takes
-seconds), building the Problem (0.1-0.4 s for one SR28 day), the advice's
-own Python with no time left, HiGHS's grace after the request's end, and
-assembling the plan. It is measured in ``benchmarks/deadline_latest.md``
+foods: 0.1-0.3 s on a loaded 2-core machine; a whole 3-day SR28 MILP's 5 M
+entries: 0.4-2 s), building the Problem (0.1-0.4 s for one SR28 day), the
+advice's own Python with no time left, HiGHS's grace after the request's
+end, and assembling the plan. It is measured in ``benchmarks/deadline_latest.md``
 (session 10: at most 0.24 s at load 14, against 0.95 s before).
 """
 
