@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mealplan._formulation import Block, Goal, GoalKind, ModelBuilder, formulate
+from mealplan._formulation import (
+    Block,
+    Goal,
+    GoalKind,
+    Model,
+    ModelBuilder,
+    formulate,
+)
 from mealplan._problem import (
     ConstraintGroup,
     GroupKind,
+    Problem,
     Restrictions,
 )
 from tests.six_foods import six_food_problem
@@ -178,6 +187,13 @@ def test_diagnosis_order_puts_user_choices_last() -> None:
         ConstraintGroup.parse("min")
 
 
+@functools.cache
+def _two_days() -> tuple[Problem, Model]:
+    problem = six_food_problem(days=2, max_days_per_food=2)
+    assert problem.no_repeat_meals
+    return problem, formulate(problem)
+
+
 @given(st.data())
 def test_the_no_repeat_row_cuts_exactly_a_meal_repeated_the_next_day(
     data: st.DataObject,
@@ -186,9 +202,7 @@ def test_the_no_repeat_row_cuts_exactly_a_meal_repeated_the_next_day(
     # "shared" helper at the least its row allows; the no-repeat row holds
     # exactly when the two days' meals differ (checked on the row's
     # coefficients, not on how they were built).
-    problem = six_food_problem(days=2, max_days_per_food=2)
-    assert problem.no_repeat_meals
-    model = formulate(problem)
+    problem, model = _two_days()
     meal = next(m for m, mm in enumerate(problem.meals) if mm.min_foods >= 1)
     foods = list(problem.meals[meal].foods)
     day1 = set(data.draw(st.lists(st.sampled_from(foods), min_size=1), label="day 1"))
