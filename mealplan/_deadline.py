@@ -39,7 +39,8 @@ foods: 0.1-0.3 s on a loaded 2-core machine; a whole 3-day SR28 MILP's 5 M
 entries: 0.4-2 s), building the Problem (0.1-0.4 s for one SR28 day), the
 advice's own Python with no time left, HiGHS's grace after the request's
 end, and assembling the plan. It is measured in ``benchmarks/deadline_latest.md``
-(session 10: at most 0.24 s at load 14, against 0.95 s before).
+(session 10: at most 0.21 s at load 10, against 0.43 s before; 0.24 s
+against 0.95 s at load 14).
 """
 
 from __future__ import annotations
