@@ -17,8 +17,9 @@ How a request stays within its limit, piece by piece:
 - **Model builds.** :func:`mealplan._formulation.formulate`, given the
   deadline, calls :meth:`Deadline.check` before each block of rows (a block
   is one vectorised step, not a row: the check costs one clock read per
-  block) and before freezing the arrays. Once the deadline has passed it
-  raises :class:`OutOfTime`, and the half-built model is dropped: the
+  block) and between the passes that freeze the arrays
+  (:meth:`~mealplan._arrays.ModelBuilder.build`). Once the deadline has
+  passed it raises :class:`OutOfTime`, and the half-built model is dropped: the
   strategy layer (:mod:`mealplan._optimiser`) catches it where the model was
   wanted and carries on as if that solve had hit its time limit. So the
   caller gets the best complete plan found before (a restricted MILP's, the
