@@ -58,6 +58,7 @@ from mealplan._relax import (
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
+    from mealplan._deadline import Deadline
 
 
 __all__ = ["advise", "merge_patch", "oracle_mode", "with_advice"]
@@ -489,24 +490,27 @@ def with_advice(
     table: FoodTable,
     diagnose: Callable[[], Diagnosis],
     *,
-    started: float | None = None,
+    deadline: Deadline | None = None,
 ) -> Diagnosis:
     """Diagnose, then advise (the planner's hook), within the request's time limit.
 
     Inside an oracle solve of the advice, the diagnosis is skipped (the
-    oracle only needs to know that there is no plan). ``started`` is the
-    ``time.monotonic()`` at which the request began; the advice ends by
-    ``started + time_limit`` (the conflict search shares that deadline), with
-    a floor of a tenth of the limit, at most 1 s, to verify its first change.
+    oracle only needs to know that there is no plan). ``deadline`` is the
+    request's (None: ``time_limit`` from now); the advice gets only what it
+    has left after the conflict search, no floor, so the request ends by its
+    limit: advice with no time left names its changes unverified
+    (:mod:`mealplan._deadline`).
     """
     if ORACLE.get():
         return Diagnosis(
             message="No plan meets the request.", conflicts=[], minimal=False
         )
     diagnosis = diagnose()
-    now = time.monotonic()
-    end = (started if started is not None else now) + request.time_limit
-    # The conflict search shares the request's deadline, so the advice ends
-    # with it too; a small floor lets it verify at least its first change.
-    deadline = max(end, now + min(1.0, request.time_limit / 10))
-    return advise(request, table, diagnosis, deadline=deadline)
+    # The oracle keeps time by time.monotonic(); the request's deadline by
+    # its own clock (a test's fake one): carry over the seconds left.
+    left = (
+        request.time_limit
+        if deadline is None
+        else max(deadline.end - deadline.clock(), 0.0)
+    )
+    return advise(request, table, diagnosis, deadline=time.monotonic() + left)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike, NDArray
 
+    from mealplan._deadline import Deadline
     from mealplan._problem import ConstraintGroup, Problem
 
 __all__ = ["FEASIBILITY", "INF", "Block", "Goal", "GoalKind", "Model", "ModelBuilder"]
@@ -359,18 +360,29 @@ class ModelBuilder:
 
     # -------------------------------------------------------------------- build
 
-    def build(self) -> Model:
-        """Return the collected model as immutable arrays (CSR, duplicates summed)."""
+    def build(self, deadline: Deadline | None = None) -> Model:
+        """Return the collected model as immutable arrays (CSR, duplicates summed).
+
+        ``deadline`` is checked between the steps (each one pass over all
+        entries: 1.4 M for all SR28 foods, 5 M for three days of them), and
+        raises :class:`~mealplan._deadline.OutOfTime` once it has passed.
+        """
         n = len(self._row_block)
         rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int64)
         cols = np.concatenate(self._cols) if self._cols else np.zeros(0, np.int64)
         vals = np.concatenate(self._vals) if self._vals else np.zeros(0)
         keep = vals != 0.0
         rows, cols, vals = rows[keep], cols[keep], vals[keep]
-        order = np.lexsort((cols, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
+        if deadline is not None:
+            deadline.check()
+        # Row-major order by one int64 key: the order np.lexsort((cols, rows))
+        # gives, in a sixth of its time (all SR28 foods: 7-16 against 95 ms).
+        flat = rows * max(self._ncols, 1) + cols
+        order = np.argsort(flat, kind="stable")
+        rows, cols, vals, flat = rows[order], cols[order], vals[order], flat[order]
+        if deadline is not None:
+            deadline.check()
         if len(rows):
-            flat = rows * max(self._ncols, 1) + cols
             new = np.empty(len(flat), dtype=bool)
             new[0] = True
             new[1:] = flat[1:] != flat[:-1]

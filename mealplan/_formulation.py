@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from mealplan._deadline import Deadline
     from mealplan._problem import Problem
 
 __all__ = [
@@ -357,37 +358,47 @@ def no_repeats(b: ModelBuilder) -> None:
     if not p.no_repeat_meals:
         return
     group = ConstraintGroup.parse("variety")
-    position = {tuple(key): k for k, key in enumerate(b.keys.tolist())}
+    # Each key's column by (day, meal, food), -1 where it has none: the rows
+    # of a (day, meal) pair come from array lookups, not a call per food (a
+    # 3-day plan over all SR28 foods: 2 s of a 4-5 s build, and a piece of
+    # it the deadline cannot stop; mealplan._deadline).
+    position = np.full((p.days, len(p.meals), len(p.food_ids)), -1, dtype=np.int64)
+    position[b.keys[:, 0], b.keys[:, 1], b.keys[:, 2]] = np.arange(len(b.keys))
     for m, meal in enumerate(p.meals):
         if meal.min_foods < 1:
             continue
+        foods = np.asarray(meal.foods, dtype=np.int64)
         for d in range(p.days - 1):
             if (d, m) in p.fixed_scopes and (d + 1, m) in p.fixed_scopes:
                 continue
-            cols: list[int] = []
-            vals: list[float] = []
-            for f in meal.foods:
-                a = position.get((d, m, f))
-                c = position.get((d + 1, m, f))
-                if a is not None:
-                    cols.append(int(b.y[a]))
-                    vals.append(-1.0)
-                if c is not None:
-                    cols.append(int(b.y[c]))
-                    vals.append(-1.0)
-                if a is not None and c is not None:
-                    s = int(b.add_columns([0.0], 1.0)[0])
-                    b.add_row(
-                        [s, b.y[a], b.y[c]],
-                        [1.0, -1.0, -1.0],
-                        -1.0,
-                        INF,
-                        Block.SHARED,
-                        group,
-                    )
-                    cols.append(s)
-                    vals.append(2.0)
-            b.add_row(cols, vals, -INF, -1.0, Block.NO_REPEAT, group)
+            a = position[d, m, foods]
+            c = position[d + 1, m, foods]
+            both = (a >= 0) & (c >= 0)
+            n = int(both.sum())
+            shared = b.add_columns(np.zeros(n), 1.0)
+            if n:
+                b.add_rows(
+                    np.repeat(np.arange(n), 3),
+                    np.column_stack([shared, b.y[a[both]], b.y[c[both]]]).reshape(-1),
+                    np.tile([1.0, -1.0, -1.0], n),
+                    np.full(n, -1.0),
+                    INF,
+                    Block.SHARED,
+                    group,
+                )
+            b.add_row(
+                np.concatenate([b.y[a[a >= 0]], b.y[c[c >= 0]], shared]),
+                np.concatenate(
+                    [
+                        np.full(int((a >= 0).sum() + (c >= 0).sum()), -1.0),
+                        np.full(n, 2.0),
+                    ]
+                ),
+                -INF,
+                -1.0,
+                Block.NO_REPEAT,
+                group,
+            )
 
 
 def differ(b: ModelBuilder) -> None:
@@ -540,6 +551,7 @@ def formulate(
     *,
     foods: Collection[int] | None = None,
     relax: bool = False,
+    deadline: Deadline | None = None,
 ) -> Model:
     """Return ``problem`` as a MILP in arrays.
 
@@ -548,11 +560,22 @@ def formulate(
         goal: Replace the plan's objective (the diagnosis's questions).
         foods: Only these candidate foods get columns (a restricted model).
         relax: Every column continuous (the LP relaxation).
+        deadline: Checked before each block and between the steps that
+            freeze the arrays (a whole week's or all SR28 foods' model takes
+            seconds on a loaded machine; :mod:`mealplan._deadline`).
+
+    Raises:
+        OutOfTime: ``deadline`` passed during the build (the strategy layer
+            catches it; the half-built model is dropped).
 
     """
     began = time.perf_counter()
     builder = ModelBuilder(problem, goal, foods=foods, relax=relax)
     for block in BLOCKS:
+        if deadline is not None:
+            deadline.check()
         block(builder)
-    model = builder.build()
+    if deadline is not None:
+        deadline.check()
+    model = builder.build(deadline)
     return dataclasses.replace(model, seconds=time.perf_counter() - began)

@@ -42,7 +42,7 @@ from mealplan._aggregate import merged_meals
 from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
-from mealplan._deadline import Deadline
+from mealplan._deadline import Deadline, OutOfTime
 from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._models import Objective, SolverName
@@ -434,7 +434,12 @@ def _guided(
     # A large problem's relaxation on its meals merged, when that is one
     # (its bound, foods and reduced costs; mealplan._aggregate).
     relaxed = merged_meals(problem) or problem
-    lp_model = formulate(relaxed, None if feasibility else goal, relax=True)
+    try:
+        lp_model = formulate(
+            relaxed, None if feasibility else goal, relax=True, deadline=deadline
+        )
+    except OutOfTime:
+        return None
     lp, lp_result = _relaxation(relaxed, lp_model, backend, deadline)
     if lp.status is SolveStatus.INFEASIBLE:
         return lp
@@ -600,9 +605,18 @@ def _guided(
     if best is None and problem.budget is not None and not deadline.expired:
         # A tight budget needs the cheap foods, which the typical-serving
         # relaxation rarely touches: add the cheapest relaxation's foods.
+        try:
+            cheapest = formulate(
+                problem,
+                Goal.from_pair(("min", "cost")),
+                relax=True,
+                deadline=deadline,
+            )
+        except OutOfTime:
+            return None  # no plan yet (``best`` is None here)
         cheap, _ = _run(
             problem,
-            formulate(problem, Goal.from_pair(("min", "cost")), relax=True),
+            cheapest,
             backend,
             deadline,
             SolveOptions(presolve=False, interruptible=False),
@@ -660,7 +674,10 @@ def _single_food_relaxation(
 ) -> tuple[set[int], float | None, set[int]]:
     """Return the single foods' support, bound, and best 5 more per meal."""
     foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
-    model = formulate(problem, goal, foods=foods, relax=True)
+    try:
+        model = formulate(problem, goal, foods=foods, relax=True, deadline=deadline)
+    except OutOfTime:
+        return set(), None, set()
     result, lp = _relaxation(problem, model, backend, deadline)
     if result.status is not SolveStatus.OPTIMAL:
         return set(), None, set()
@@ -772,7 +789,12 @@ def _restricted(
     how: Restriction = _PLAIN,
 ) -> Solution:
     """Solve ``problem`` on ``foods`` alone, as ``how`` says."""
-    model = formulate(problem, goal, foods=foods)
+    try:
+        model = formulate(problem, goal, foods=foods, deadline=deadline)
+    except OutOfTime:
+        # Like a solve stopped at its limit: the callers check the deadline
+        # before their next step and keep the best plan they already have.
+        return _timed_out()
     part = deadline.sub(how.share)
     # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
     # slow requests of benchmarks/load.py), not on the LP support alone, and
@@ -923,11 +945,7 @@ def solve(
         # An earlier step of the request used its time: do not even build
         # the model (a long plan's takes seconds), so the limit holds.
         clock.note_hit()
-        return Solution(
-            SolveStatus.NO_SOLUTION,
-            solver_status="Time limit reached",
-            time_limited=True,
-        )
+        return _timed_out()
     target = _as_goal(goal)
     minimise = target is None or not target.maximise
     highs = str(solver) == SolverName.HIGHS.value
@@ -948,19 +966,17 @@ def solve(
             # No time for the full MILP (building it alone can take seconds):
             # the guided start's plan, if any, is the answer.
             clock.note_hit()
-            if guided is None:
-                return Solution(
-                    SolveStatus.NO_SOLUTION,
-                    solver_status="Time limit reached",
-                    time_limited=True,
-                )
-            guided.time_limited = True
-            return guided
+            return _kept(guided)
         if guided is not None and guided.box is not None and guided.box.expired:
             # The search for a better plan used its time box (no full MILP).
             guided.boxed = True
             return guided
-    model = formulate(problem, target, relax=relax)
+    try:
+        model = formulate(problem, target, relax=relax, deadline=clock)
+    except OutOfTime:
+        # The time ran out while the full model was built (all SR28 foods:
+        # 0.5-2 s): the guided start's plan, if any, never a partial model's.
+        return _kept(guided)
     options = SolveOptions(
         mip_gap=mip_gap,
         abs_gap=tolerance if highs else 0.0,
@@ -1038,6 +1054,21 @@ def _box_seconds(
     ):
         return DISH_BOX_SECONDS
     return None
+
+
+def _timed_out() -> Solution:
+    """Return the result of a solve the deadline stopped before any plan."""
+    return Solution(
+        SolveStatus.NO_SOLUTION, solver_status="Time limit reached", time_limited=True
+    )
+
+
+def _kept(guided: Solution | None) -> Solution:
+    """Return the guided start's plan (or none) as the answer, out of time."""
+    if guided is None:
+        return _timed_out()
+    guided.time_limited = True
+    return guided
 
 
 def write_mps(problem: Problem, path: str | os.PathLike[str]) -> None:

@@ -1043,7 +1043,8 @@ def _raise_infeasible(
     def conflicts() -> Diagnosis:
         # With advice to follow, the search ends early enough to leave the
         # advice its share of the request's own limit.
-        search = Deadline(deadline.left() * _SEARCH_SHARE) if advice else deadline
+        # (A part of the request's deadline: its clock and its end.)
+        search = deadline.sub(_SEARCH_SHARE) if advice else deadline
         return diagnose(
             req,
             targets,
@@ -1060,7 +1061,7 @@ def _raise_infeasible(
     # The advice hook (mealplan._advice): one call. It re-plans the whole
     # request, so it applies to plan() only, not to a regenerated day.
     if advice:
-        diagnosis = with_advice(req, table, conflicts, started=deadline.started)
+        diagnosis = with_advice(req, table, conflicts, deadline=deadline)
     else:
         diagnosis = conflicts()
     raise InfeasiblePlanError(diagnosis.message, diagnosis)

@@ -28,6 +28,7 @@ import numpy as np
 from mealplan._arrays import Block
 from mealplan._backend import BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
+from mealplan._deadline import OutOfTime
 from mealplan._formulation import formulate
 
 if TYPE_CHECKING:
@@ -68,7 +69,10 @@ def averaged_bound(
     """
     if master.max_days is None:
         return None
-    model = formulate(day, relax=True)
+    try:
+        model = formulate(day, relax=True, deadline=deadline)
+    except OutOfTime:
+        return None  # no bound proven, as when the LP runs out of time
     rows = averaged_rows(model.keys, model.y_cols, master, days)
     if not rows:
         return None

@@ -22,7 +22,7 @@ import numpy as np
 from mealplan._arrays import Block
 from mealplan._backend import SolveOptions
 from mealplan._backend_highs import HighsBackend
-from mealplan._deadline import Deadline
+from mealplan._deadline import Deadline, OutOfTime
 from mealplan._formulation import formulate
 from mealplan._optimiser import _units, solve
 from mealplan._polish import polish_result
@@ -473,7 +473,10 @@ def _price(
         if not solution.units or solution.objective is None or solution.bound is None:
             return None
         return solution.units, solution.objective, solution.bound
-    model = formulate(priced)
+    try:
+        model = formulate(priced, deadline=limit)
+    except OutOfTime:
+        return None  # as a pricing day stopped at its limit
     backend = HighsBackend()
     backend.load(model)
     if start:

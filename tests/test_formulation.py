@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mealplan._formulation import Block, Goal, GoalKind, ModelBuilder, formulate
+from mealplan._formulation import (
+    Block,
+    Goal,
+    GoalKind,
+    Model,
+    ModelBuilder,
+    formulate,
+)
 from mealplan._problem import (
     ConstraintGroup,
     GroupKind,
+    Problem,
     Restrictions,
 )
 from tests.six_foods import six_food_problem
@@ -176,3 +185,47 @@ def test_diagnosis_order_puts_user_choices_last() -> None:
     ]
     with pytest.raises(ValueError, match="not a constraint group"):
         ConstraintGroup.parse("min")
+
+
+@functools.cache
+def _two_days() -> tuple[Problem, Model]:
+    problem = six_food_problem(days=2, max_days_per_food=2)
+    assert problem.no_repeat_meals
+    return problem, formulate(problem)
+
+
+@given(st.data())
+def test_the_no_repeat_row_cuts_exactly_a_meal_repeated_the_next_day(
+    data: st.DataObject,
+) -> None:
+    # Solver-free: a meal's foods on day 1 and day 2 (any two sets), each
+    # "shared" helper at the least its row allows; the no-repeat row holds
+    # exactly when the two days' meals differ (checked on the row's
+    # coefficients, not on how they were built).
+    problem, model = _two_days()
+    meal = next(m for m, mm in enumerate(problem.meals) if mm.min_foods >= 1)
+    foods = list(problem.meals[meal].foods)
+    day1 = set(data.draw(st.lists(st.sampled_from(foods), min_size=1), label="day 1"))
+    day2 = set(data.draw(st.lists(st.sampled_from(foods), min_size=1), label="day 2"))
+    x = np.zeros(model.num_cols)
+    for k, (d, m, f) in enumerate(model.keys.tolist()):
+        if m == meal and f in (day1 if d == 0 else day2):
+            x[model.y_cols[k]] = 1.0
+    shared = [r for r, b in enumerate(model.row_block) if b is Block.SHARED]
+    for r in shared:
+        # s - y1 - y2 >= -1: s at its least, max(0, y1 + y2 - 1).
+        cols = model.indices[model.indptr[r] : model.indptr[r + 1]]
+        vals = model.data[model.indptr[r] : model.indptr[r + 1]]
+        (s,) = cols[vals > 0]
+        x[s] = max(0.0, -float(vals[vals < 0] @ x[cols[vals < 0]]) - 1.0)
+    act = model.activity(x)
+    rows = [
+        r
+        for r, b in enumerate(model.row_block)
+        if b is Block.NO_REPEAT
+        and set(model.indices[model.indptr[r] : model.indptr[r + 1]])
+        & set(model.y_cols[model.keys[:, 1] == meal].tolist())
+    ]
+    assert len(rows) == 1
+    holds = act[rows[0]] <= model.row_upper[rows[0]] + 1e-9
+    assert holds == (day1 != day2)
