@@ -260,9 +260,11 @@ class PanelMode(StrEnum):
     AI are reported with shortfalls and excesses called out (the fiber ceiling
     is planned in every mode), since an intake below an AI cannot be judged inadequate (IOM 2000)
     and planning them made most days hit the time limit (README).
-    It is not the default yet: it made some plain adult days 2-7x slower
-    (README). ``full`` also plans those (slower; the time limit is often
-    reached); ``off`` plans
+    It is not the default yet: it plans every measured default day of ages 4
+    and up at a median 1.1-1.5x ``limits``' CPU, but the pescatarian and
+    vegetarian days of 1-3-year-olds (and at load 15 most 3-year-olds' days)
+    run to the 10 s clock (``benchmarks/panel_default_latest.md``). ``full`` also plans
+    those (slower; the time limit is often reached); ``off`` plans
     only the focus four, potassium, fiber, protein, sodium CDRR and energy.
     """
 

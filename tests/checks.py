@@ -155,10 +155,46 @@ def _foods_only(plan: MealPlan) -> MealPlan:
     return plan.model_copy(update={"days": days})
 
 
+# Minimums every panel mode but 'off' plans, whatever else it only reports: the
+# focus four (RDA/AI x the request's margin, capped at a UL on the same column)
+# and potassium's AI (NASEM 2019).
+PLANNED_IN_EVERY_MODE = {*FOCUS, "potassium_mg"}
+
+
+def _same_column_ul(person: Any, nutrient: str, column: str) -> float | None:
+    """The UL that caps ``column`` itself (not another form), None if none."""
+    for row in _dri_rows():
+        if (
+            row["kind"] == "UL"
+            and row["nutrient"] == nutrient
+            and UL_FORM.get(nutrient, column) == column
+            and _applies(row, person)
+        ):
+            return float(row["value"])
+    return None
+
+
+def _check_every_mode_minimum(
+    req: Any, row: dict[str, str], column: str, total: float, day: int
+) -> None:
+    """The row's RDA/AI (of PLANNED_IN_EVERY_MODE) holds on this day's total."""
+    if column in req.bounds or (column == "calcium_mg" and req.absorbable_calcium):
+        return  # the caller's own bound; absorbed calcium has its own check
+    value = float(row["value"])
+    if column in FOCUS:
+        value *= req.margin
+    ul = _same_column_ul(req.person, row["nutrient"], column)
+    if ul is not None:
+        value = min(value, ul)
+    if column in FOCUS and req.nutrient_period.value == "average" and req.days > 1:
+        value *= req.daily_floor  # each day's floor; the average has its own check
+    assert _le(value, total), (day, column, total, value)
+
+
 def _check_panel(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str] = frozenset()
 ) -> None:
-    """Every food-applicable UL (and with panel 'full' every RDA/AI) holds."""
+    """Every food-applicable UL and every mode's minimums ('full': every RDA/AI)."""
     person = req.person
     if person is None or req.panel.value == "off":
         return
@@ -166,6 +202,10 @@ def _check_panel(
         if not _applies(row, person):
             continue
         column = f"{row['nutrient']}_{row['unit']}"
+        if row["kind"] in ("RDA", "AI") and column in PLANNED_IN_EVERY_MODE:
+            if column in totals:  # a caller's table may lack the column
+                _check_every_mode_minimum(req, row, column, totals[column], day)
+            continue
         if row["kind"] == "UL":
             cap = UL_FORM.get(row["nutrient"], column)
             if cap is None or cap not in totals or cap in req.bounds:
