@@ -12,7 +12,9 @@ Constraint groups (named ``structure:<name>`` so the diagnosis can say which
 rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
 meal caps; a snack's drink with something to eat; butter only with a cooked
 item; one protein main at lunch and dinner), ``structure:one_form`` (one form of a base food a day),
-``structure:milk`` (one milk-type drink a day),
+``structure:milk`` (one milk-type drink a day), ``structure:starch`` (one
+grain or starch item at a lunch or dinner, the ``starch:`` rows of
+portion_caps.csv),
 ``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
 condiments are never items of their own).
 """
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._fped import dish_equivalents
 from mealplan._models import MealStructure, default_meal_structure
 from mealplan._structure import (
     COOKING_FAT_ROLE,
@@ -47,6 +50,7 @@ from mealplan._structure import (
     is_drink,
     is_milk_drink,
     is_protein_main,
+    is_starch,
     load_caps,
     piece_step,
     raw_flags,
@@ -444,8 +448,9 @@ def prepare(
     every = _roles(table)
     roles = [every[int(i)] for i in rows]
     kinds = _kinds(table, rows, roles, names or candidates)
+    starch_on = any(c.kind == "starch" for c in _caps()) and impose("starch")
     parts, companions, meal_caps = _meal_rules(
-        request, meals, structured, roles, kinds, cap_scale
+        request, meals, structured, roles, kinds, (cap_scale, starch_on)
     )
     if impose("items"):
         loose = _loose_fat_rules(meals, structured, roles, kinds)
@@ -503,6 +508,8 @@ class _Kinds:
     """:func:`~mealplan._structure.is_protein_main` of each candidate."""
     plate: tuple[bool, ...] = ()
     """:func:`~mealplan._structure.is_dish_or_legume_main` of each candidate."""
+    starch: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_starch` of each candidate."""
 
 
 def _kinds(
@@ -530,7 +537,30 @@ def _kinds(
             is_dish_or_legume_main(r, cats[int(i)])
             for r, i in zip(roles, rows, strict=True)
         ),
+        _starches(table, rows, roles),
     )
+
+
+def _starches(
+    table: FoodTable, rows: NDArray[np.int_], roles: list[frozenset[str]]
+) -> tuple[bool, ...]:
+    """Return :func:`~mealplan._structure.is_starch` of each candidate.
+
+    A dish's grains are its FPED ounce-equivalents per 100 g times its
+    default serving; the lookup is done for dishes only (foods with an FNDDS
+    code), so a table of single foods costs one pass over the roles.
+    """
+    codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
+    ids = table.ids if codes else []
+    out = []
+    for r, i in zip(roles, rows, strict=True):
+        grains = 0.0
+        code = codes[int(i)] if codes else ""
+        values = dish_equivalents(code) if code else None
+        if values is not None:
+            grains = values["grains"] * table.default_portion(ids[int(i)])[1] / 100
+        out.append(is_starch(r, grains))
+    return tuple(out)
 
 
 PAIRING_WORDS = (
@@ -603,8 +633,10 @@ def _meal_rules(
     structured: dict[int, bool],
     roles: list[frozenset[str]],
     kinds: _Kinds,
-    cap_scale: float,
+    scale_and_starch: tuple[float, bool],
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
+    # The energy scale of the caps, and whether the starch rule is imposed.
+    cap_scale, starch_on = scale_and_starch
     slots = structures_by_slot(request)
     own = {s.slot.value for s in request.meal_structure or ()}
     caps = [c for c in _caps() if c.scope == "meal"]
@@ -662,9 +694,9 @@ def _meal_rules(
                 )
         for cap in caps:
             if (
-                cap.kind in ("slot", "plate", "drinks")
+                cap.kind in ("slot", "plate", "drinks", "starch")
                 and meal.slot.value not in cap.values
-            ):
+            ) or (cap.kind == "starch" and not starch_on):
                 continue
             foods = tuple(
                 f
@@ -672,15 +704,19 @@ def _meal_rules(
                 if cap.kind == "slot"
                 or (cap.kind == "plate" and not kinds.drink[f])
                 or (cap.kind == "drinks" and kinds.drink[f])
+                or (cap.kind == "starch" and kinds.starch[f])
                 or (cap.kind == "role" and roles[f] & cap.values)
             )
             if foods:
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
                     grams *= cap_scale
+                # The starch rule is a group of its own, which the diagnosis
+                # names ("one grain or starch item at a lunch or dinner").
+                group = "starch" if cap.kind == "starch" else meal.name
                 _add_cap(
                     meal_caps,
-                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items),
+                    MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
 

@@ -374,6 +374,14 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
             "one milk-type drink a day (a plant milk or a milk, at one meal)",
             f"Allow more foods (fewer exclusions or allergies), {off}.",
         )
+    if name == "starch":
+        return (
+            "one grain or starch item at a lunch or dinner (rice, pasta, bread, "
+            "potato, or a dish made mostly of them, like a sandwich or rice and "
+            "beans)",
+            "Remove the starch_per_meal row from portion_caps.csv or raise its "
+            f"max_items, {off}.",
+        )
     if name == "portions":
         return (
             "whole portions of countable foods (eggs, slices, pieces)",
