@@ -707,6 +707,8 @@ def _meal_rules(
                 or (cap.kind == "starch" and kinds.starch[f])
                 or (cap.kind == "role" and roles[f] & cap.values)
             )
+            if foods and cap.kind == "starch" and _implied(parts, m, foods, cap):
+                continue
             if foods:
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
@@ -719,6 +721,23 @@ def _meal_rules(
                     MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def _implied(
+    parts: Sequence[PartRow], m: int, foods: tuple[int, ...], cap: Cap
+) -> bool:
+    """Return whether a part of meal ``m`` already holds ``foods`` to the cap.
+
+    Without dishes, a lunch's grain or starch items are exactly its ``grain
+    or starch`` part (roles grain_side and bread, at most one): the starch
+    row would repeat that row, so the model of a single-food table is left
+    as it was.
+    """
+    limit = cap.max_items
+    return limit is not None and any(
+        p.meal == m and p.max_items <= limit and set(p.foods) == set(foods)
+        for p in parts
+    )
 
 
 def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:
