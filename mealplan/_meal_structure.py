@@ -448,10 +448,13 @@ def prepare(
     every = _roles(table)
     roles = [every[int(i)] for i in rows]
     kinds = _kinds(table, rows, roles, names or candidates)
-    starch_on = any(c.kind == "starch" for c in _caps()) and impose("starch")
     parts, companions, meal_caps = _meal_rules(
-        request, meals, structured, roles, kinds, (cap_scale, starch_on)
+        request, meals, structured, roles, kinds, cap_scale
     )
+    # The starch group exists only where it has rows (with dishes): a table
+    # of single foods gives the diagnosis no empty group to try.
+    if any(r.group == "starch" for r in meal_caps) and not impose("starch"):
+        meal_caps = tuple(r for r in meal_caps if r.group != "starch")
     if impose("items"):
         loose = _loose_fat_rules(meals, structured, roles, kinds)
         parts += loose[0]
@@ -633,10 +636,8 @@ def _meal_rules(
     structured: dict[int, bool],
     roles: list[frozenset[str]],
     kinds: _Kinds,
-    scale_and_starch: tuple[float, bool],
+    cap_scale: float,
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
-    # The energy scale of the caps, and whether the starch rule is imposed.
-    cap_scale, starch_on = scale_and_starch
     slots = structures_by_slot(request)
     own = {s.slot.value for s in request.meal_structure or ()}
     caps = [c for c in _caps() if c.scope == "meal"]
@@ -696,7 +697,11 @@ def _meal_rules(
             if (
                 cap.kind in ("slot", "plate", "drinks", "starch")
                 and meal.slot.value not in cap.values
-            ) or (cap.kind == "starch" and not starch_on):
+            ) or (
+                # As the one-main rules: a caller's own structure for the
+                # slot says how many grains it wants.
+                cap.kind == "starch" and meal.slot.value in own
+            ):
                 continue
             foods = tuple(
                 f

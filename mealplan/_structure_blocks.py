@@ -379,8 +379,8 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
             "one grain or starch item at a lunch or dinner (rice, pasta, bread, "
             "potato, or a dish made mostly of them, like a sandwich or rice and "
             "beans)",
-            "Remove the starch_per_meal row from portion_caps.csv or raise its "
-            f"max_items, {off}.",
+            "Give lunch and dinner your own meal_structure (or raise the "
+            f"max_items of starch_per_meal in portion_caps.csv), {off}.",
         )
     if name == "portions":
         return (

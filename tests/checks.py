@@ -1521,6 +1521,12 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     "starch",
                 ) and slot not in values.split("|"):
                     continue
+                # One starch a meal holds in the default structure only: a
+                # caller's own structure for the slot says how many it wants.
+                if kind == "starch" and slot in {
+                    s.slot.value for s in req.meal_structure or ()
+                }:
+                    continue
                 chosen = [
                     i
                     for i in items

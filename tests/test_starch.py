@@ -75,6 +75,15 @@ def test_the_model_holds_one_starch_a_lunch_or_dinner_with_dishes() -> None:
         # Exactly the foods the checks call a starch, by their own reading.
         meal_foods = {ids[f] for f in problem.meals[row.meal].foods}
         assert chosen == meal_foods & independent
+    group = ConstraintGroup(GroupKind.STRUCTURE, "starch")
+    assert group in problem.groups
+    # The diagnosis switches the group off, and only it.
+    table = _dishes()
+    req = mealplan.PlanRequest(person={"age": 40, "sex": "male"}, diet="vegan")
+    off = build_problem(req, resolve_targets(req, table), table, disabled=[group])
+    assert off.structure is not None
+    assert not [r for r in off.structure.meal_caps if r.group == "starch"]
+    assert len(off.structure.meal_caps) == len(problem.structure.meal_caps) - 2
     # Breakfast is free: oatmeal or cereal with toast.
     breakfast = _meal(problem, "breakfast")
     assert not [
@@ -90,6 +99,8 @@ def test_without_dishes_the_rule_adds_no_row() -> None:
     problem = _problem(mealplan.load_foods())
     assert problem.structure is not None
     assert not [r for r in problem.structure.meal_caps if r.group == "starch"]
+    # Nor an empty group for the diagnosis to try.
+    assert ConstraintGroup(GroupKind.STRUCTURE, "starch") not in problem.groups
     m = _meal(problem, "lunch")
     (part,) = [
         r
@@ -97,6 +108,20 @@ def test_without_dishes_the_rule_adds_no_row() -> None:
         if r.meal == m and r.name == "grain or starch"
     ]
     assert part.max_items == 1
+
+
+def test_a_callers_own_lunch_structure_says_how_many_starches() -> None:
+    lunch = {
+        "slot": "lunch",
+        "parts": [
+            {"name": "main", "roles": ["main", "protein"], "min_items": 1},
+            {"name": "grains", "roles": ["grain_side", "bread"], "max_items": 2},
+        ],
+    }
+    problem = _problem(_dishes(), diet="vegan", meal_structure=[lunch])
+    assert problem.structure is not None
+    rows = [r for r in problem.structure.meal_caps if r.group == "starch"]
+    assert {problem.meals[r.meal].name for r in rows} == {"dinner"}
 
 
 def test_is_starch_reads_roles_and_a_dishs_grains() -> None:
@@ -200,6 +225,26 @@ def test_oatmeal_and_toast_is_a_breakfast() -> None:
         [("oatmeal-cooked-water", 234.0), ("bread-whole-wheat", 32.0)],
     )
     assert realism_defects(fine, table)["two_starches"] == 0
+
+
+def test_two_pinned_starches_at_lunch_are_named_by_the_diagnosis() -> None:
+    pins = [
+        {"food": "beans-and-brown-rice", "meal": "lunch"},
+        {"food": "quinoa-cooked", "meal": "lunch"},
+    ]
+    with pytest.raises(mealplan.InfeasiblePlanError) as info:
+        mealplan.plan(
+            {
+                "person": {"age": 40, "sex": "male"},
+                "diet": "vegan",
+                "pins": pins,
+                "time_limit": 30,
+            },
+            _dishes(),
+        )
+    names = {c.constraint for c in info.value.diagnosis.conflicts}
+    assert {"structure:starch", "pins"} <= names, names
+    assert "one grain or starch item at a lunch or dinner" in str(info.value)
 
 
 def test_the_diagnosis_names_the_rule_in_plain_words() -> None:
