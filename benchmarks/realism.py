@@ -16,7 +16,9 @@ or sugar as its own item (and condiments), items and meals over the caps of
 ``foods/portion_caps.csv``, lunch or dinner without a main or with less than
 10 g of protein, ready-to-eat cereal without milk, fractional whole units,
 two protein mains at a lunch or dinner, two mains (a main dish or legume item
-beside another: a stuffed pepper and black-eyed peas), a food as purchased
+beside another: a stuffed pepper and black-eyed peas), two grain or starch
+items at a lunch or dinner (``two_starches``: rice and beans beside wild
+rice, potato pancakes beside spanakopita), a food as purchased
 (dry rolled oats) as an item, a fat on an item it does not go with
 (caesar dressing on a steak, oil on natto), and ``generous_portion``: an item
 over 1.5 x FDA's Reference Amount Customarily Consumed for its group (21 CFR

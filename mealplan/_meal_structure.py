@@ -12,7 +12,9 @@ Constraint groups (named ``structure:<name>`` so the diagnosis can say which
 rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
 meal caps; a snack's drink with something to eat; butter only with a cooked
 item; one protein main at lunch and dinner), ``structure:one_form`` (one form of a base food a day),
-``structure:milk`` (one milk-type drink a day),
+``structure:milk`` (one milk-type drink a day), ``structure:starch`` (one
+grain or starch item at a lunch or dinner, the ``starch:`` rows of
+portion_caps.csv),
 ``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
 condiments are never items of their own).
 """
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._fped import dish_equivalents
 from mealplan._models import MealStructure, default_meal_structure
 from mealplan._structure import (
     COOKING_FAT_ROLE,
@@ -47,6 +50,7 @@ from mealplan._structure import (
     is_drink,
     is_milk_drink,
     is_protein_main,
+    is_starch,
     load_caps,
     piece_step,
     raw_flags,
@@ -447,6 +451,10 @@ def prepare(
     parts, companions, meal_caps = _meal_rules(
         request, meals, structured, roles, kinds, cap_scale
     )
+    # The starch group exists only where it has rows (with dishes): a table
+    # of single foods gives the diagnosis no empty group to try.
+    if any(r.group == "starch" for r in meal_caps) and not impose("starch"):
+        meal_caps = tuple(r for r in meal_caps if r.group != "starch")
     if impose("items"):
         loose = _loose_fat_rules(meals, structured, roles, kinds)
         parts += loose[0]
@@ -503,6 +511,8 @@ class _Kinds:
     """:func:`~mealplan._structure.is_protein_main` of each candidate."""
     plate: tuple[bool, ...] = ()
     """:func:`~mealplan._structure.is_dish_or_legume_main` of each candidate."""
+    starch: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_starch` of each candidate."""
 
 
 def _kinds(
@@ -530,7 +540,30 @@ def _kinds(
             is_dish_or_legume_main(r, cats[int(i)])
             for r, i in zip(roles, rows, strict=True)
         ),
+        _starches(table, rows, roles),
     )
+
+
+def _starches(
+    table: FoodTable, rows: NDArray[np.int_], roles: list[frozenset[str]]
+) -> tuple[bool, ...]:
+    """Return :func:`~mealplan._structure.is_starch` of each candidate.
+
+    A dish's grains are its FPED ounce-equivalents per 100 g times its
+    default serving; the lookup is done for dishes only (foods with an FNDDS
+    code), so a table of single foods costs one pass over the roles.
+    """
+    codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
+    ids = table.ids if codes else []
+    out = []
+    for r, i in zip(roles, rows, strict=True):
+        grains = 0.0
+        code = codes[int(i)] if codes else ""
+        values = dish_equivalents(code) if code else None
+        if values is not None:
+            grains = values["grains"] * table.default_portion(ids[int(i)])[1] / 100
+        out.append(is_starch(r, grains))
+    return tuple(out)
 
 
 PAIRING_WORDS = (
@@ -662,8 +695,12 @@ def _meal_rules(
                 )
         for cap in caps:
             if (
-                cap.kind in ("slot", "plate", "drinks")
+                cap.kind in ("slot", "plate", "drinks", "starch")
                 and meal.slot.value not in cap.values
+            ) or (
+                # As the one-main rules: a caller's own structure for the
+                # slot says how many grains it wants.
+                cap.kind == "starch" and meal.slot.value in own
             ):
                 continue
             foods = tuple(
@@ -672,17 +709,40 @@ def _meal_rules(
                 if cap.kind == "slot"
                 or (cap.kind == "plate" and not kinds.drink[f])
                 or (cap.kind == "drinks" and kinds.drink[f])
+                or (cap.kind == "starch" and kinds.starch[f])
                 or (cap.kind == "role" and roles[f] & cap.values)
             )
+            if foods and cap.kind == "starch" and _implied(parts, m, foods, cap):
+                continue
             if foods:
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
                     grams *= cap_scale
+                # The starch rule is a group of its own, which the diagnosis
+                # names ("one grain or starch item at a lunch or dinner").
+                group = "starch" if cap.kind == "starch" else meal.name
                 _add_cap(
                     meal_caps,
-                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items),
+                    MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def _implied(
+    parts: Sequence[PartRow], m: int, foods: tuple[int, ...], cap: Cap
+) -> bool:
+    """Return whether a part of meal ``m`` already holds ``foods`` to the cap.
+
+    Without dishes, a lunch's grain or starch items are exactly its ``grain
+    or starch`` part (roles grain_side and bread, at most one): the starch
+    row would repeat that row, so the model of a single-food table is left
+    as it was.
+    """
+    limit = cap.max_items
+    return limit is not None and any(
+        p.meal == m and p.max_items <= limit and set(p.foods) == set(foods)
+        for p in parts
+    )
 
 
 def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:

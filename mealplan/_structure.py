@@ -9,7 +9,8 @@ and meals outside the caps, lunch or dinner without a main (or under 10 g of
 protein), ready-to-eat cereal without milk, fractional whole units, a
 base that the weekly variety rule would stop if it counted bases, a snack
 that is only a drink, more than one milk-type drink a day, butter on a
-raw item, two protein mains at a lunch or dinner, and a fat on an item it
+raw item, two protein mains (or two grain or starch items) at a lunch or
+dinner, and a fat on an item it
 does not go with (:data:`FAT_GOES_WITH`: caesar dressing on a steak, oil on
 natto). It is the
 measuring stick of ``benchmarks/realism.py``; it never changes a plan.
@@ -47,6 +48,9 @@ __all__ = [
     "MIN_MAIN_MEAL_PROTEIN_G",
     "ONE_MAIN_SLOTS",
     "SNACK_FOOD_G",
+    "STARCH_DISH_GRAIN_OZ_EQ",
+    "STARCH_ROLES",
+    "STARCH_SLOTS",
     "TODDLER_MAIN_MEAL_PROTEIN_G",
     "Cap",
     "FoodFacts",
@@ -63,10 +67,12 @@ __all__ = [
     "is_milk_drink",
     "is_protein_main",
     "is_raw",
+    "is_starch",
     "load_caps",
     "main_meal_protein_g",
     "raw_flags",
     "realism_defects",
+    "starch_flags",
 ]
 
 CAP_COLUMNS: tuple[str, ...] = (
@@ -135,6 +141,7 @@ DEFECTS: tuple[str, ...] = (
     "fat_on_wrong_item",
     "as_purchased_item",
     "two_mains",
+    "two_starches",
 )
 """The defect kinds :func:`realism_defects` counts (all are zero when a plan
 reads as meals a person would eat)."""
@@ -236,6 +243,60 @@ def is_dish_or_legume_main(roles: Collection[str], category: str = "") -> bool:
     :func:`is_protein_main`'s one protein main.
     """
     return "main" in roles or (category == "legumes" and "dairy" not in roles)
+
+
+STARCH_ROLES = frozenset({"grain_side", "bread"})
+"""Roles of a grain or starch item: a cooked grain, pasta, corn, a potato or
+other starchy side (``grain_side``), a bread, roll or tortilla (``bread``)."""
+STARCH_DISH_GRAIN_OZ_EQ = 0.75
+"""A dish whose default serving holds at least this many ounce-equivalents of
+grains (FPED 2017-2018 ``G_TOTAL``, ``foods/dish_fped.csv``) is a grain or
+starch item too: rice and beans (1.47 oz-eq a cup), spanakopita (0.96), beans
+and brown rice (0.83), lasagna (0.82-0.93), enchiladas (0.9), a sandwich or a
+pizza (1.3-3). 0.75 oz-eq is three quarters of a grain serving (1 oz-eq is a
+slice of bread or ½ cup of rice): a dish's grains beside a side of rice are
+then most of a second starch. Breaded mains count too (chicken kiev 1.16,
+veal parmigiana 0.78), as the exchange lists count breading as a starch;
+stews whose starch is potato are not seen (dish_fped.csv holds FPED's grains,
+not its starchy vegetables)."""
+STARCH_SLOTS = frozenset({"lunch", "dinner"})
+"""Slots the realism yardstick holds to one grain or starch item
+(``two_starches``; the model's rule is the ``starch_per_meal`` row of
+``foods/portion_caps.csv``). Breakfast is left free: oatmeal or cereal with
+toast is a usual breakfast (the default breakfast takes 1-2 grain items, and
+``hot_cereal_per_meal`` already stops two porridges)."""
+
+
+def is_starch(roles: Collection[str], grain_oz_eq: float = 0.0) -> bool:
+    """Return whether a food is a grain or starch item of a meal (one a meal).
+
+    ``grain_oz_eq``: the grains of the food's default serving, in FPED
+    ounce-equivalents (0 for a food FPED does not describe). Rice with stewed
+    beans beside a cup of wild rice, or potato pancakes beside spanakopita,
+    is two starches at one meal (issue 11's dietitian).
+    """
+    return not STARCH_ROLES.isdisjoint(roles) or grain_oz_eq >= STARCH_DISH_GRAIN_OZ_EQ
+
+
+def starch_flags(table: FoodTable) -> list[bool]:
+    """Return :func:`is_starch` of every food of ``table``, in ``table.ids`` order.
+
+    A dish's grains are its FPED values (by ``fndds_code``) times its default
+    serving's grams.
+    """
+    from mealplan._fped import dish_equivalents
+
+    ids = table.ids
+    roles = table.tags("roles") if table.has_column("roles") else [()] * len(ids)
+    codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
+    out = []
+    for i, fid in enumerate(ids):
+        grains = 0.0
+        values = dish_equivalents(codes[i]) if codes and codes[i] else None
+        if values is not None:
+            grains = values["grains"] * table.default_portion(fid)[1] / 100.0
+        out.append(is_starch(roles[i], grains))
+    return out
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:
@@ -512,7 +573,8 @@ class Cap:
     ``selector`` is ``role:<role>``, ``base:<a>|<b>``, ``id:<a>|<b>``,
     ``category:<c>`` or (meal scope) ``slot:<slot>|<slot>`` (every item of
     those meals) or ``plate:<slot>|<slot>`` (their food: drinks apart, see
-    :func:`is_drink`) or ``drinks:<slot>|<slot>`` (their drinks).
+    :func:`is_drink`) or ``drinks:<slot>|<slot>`` (their drinks) or
+    ``starch:<slot>|<slot>`` (their grain or starch items, :func:`is_starch`).
     """
 
     cap_id: str
@@ -542,6 +604,8 @@ class FoodFacts:
     raw: bool = False
     hosts: frozenset[str] = frozenset()
     """:func:`host_kinds`: how the food takes a fat."""
+    starch: bool = False
+    """:func:`is_starch`: a grain or starch item (one a lunch or dinner)."""
 
 
 def load_caps(path: str | Path | None = None) -> list[Cap]:
@@ -567,8 +631,19 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
             ok = (
                 row["scope"] in {"item", "meal"}
                 and kind
-                in {"role", "base", "id", "category", "slot", "plate", "drinks"}
-                and (kind not in ("plate", "drinks") or row["scope"] == "meal")
+                in {
+                    "role",
+                    "base",
+                    "id",
+                    "category",
+                    "slot",
+                    "plate",
+                    "drinks",
+                    "starch",
+                }
+                and (
+                    kind not in ("plate", "drinks", "starch") or row["scope"] == "meal"
+                )
                 and values
                 and (row["max_grams"] or row["max_items"] or row.get("max_portions"))
                 and (not row.get("max_portions") or row["scope"] == "item")
@@ -609,6 +684,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
     protein = table.numbers("protein_g")
     raw = raw_flags(table)
     hosts = host_kinds_of(table)
+    starch = starch_flags(table)
     out = {}
     for i, food_id in enumerate(ids):
         if food_id in wanted:
@@ -621,6 +697,7 @@ def _facts(table: FoodTable, food_ids: Sequence[str]) -> dict[str, FoodFacts]:
                 0.0 if math.isnan(value) else value,
                 raw=raw[i],
                 hosts=hosts[i],
+                starch=starch[i],
             )
     return out
 
@@ -634,6 +711,8 @@ def _selected(cap: Cap, food_id: str, facts: FoodFacts) -> bool:
         return food_id in cap.values
     if cap.kind == "category":
         return facts.category in cap.values
+    if cap.kind == "starch":
+        return facts.starch
     return False
 
 
@@ -788,8 +867,12 @@ def _meal_defects(
 ) -> None:
     roles = [facts[f].roles for f, _ in items]
     for cap in caps:
-        if cap.scope != "meal" or (
-            cap.kind in ("slot", "plate", "drinks") and slot not in cap.values
+        # The starch rule is counted below as two_starches, at the fixed
+        # yardstick of one a lunch or dinner, whatever the caps file says.
+        if (
+            cap.scope != "meal"
+            or cap.kind == "starch"
+            or (cap.kind in ("slot", "plate", "drinks") and slot not in cap.values)
         ):
             continue
         chosen = [
@@ -812,6 +895,8 @@ def _meal_defects(
     ]
     if slot in ONE_MAIN_SLOTS and sum(plates) > 1:
         out["two_mains"] += 1
+    if slot in STARCH_SLOTS and sum(facts[f].starch for f, _ in items) > 1:
+        out["two_starches"] += 1
     if slot in {"lunch", "dinner"}:
         if not any(r & {"main", "protein"} for r in roles):
             out["main_missing"] += 1

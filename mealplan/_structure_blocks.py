@@ -374,6 +374,14 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
             "one milk-type drink a day (a plant milk or a milk, at one meal)",
             f"Allow more foods (fewer exclusions or allergies), {off}.",
         )
+    if name == "starch":
+        return (
+            "one grain or starch item at a lunch or dinner (rice, pasta, bread, "
+            "potato, or a dish made mostly of them, like a sandwich or rice and "
+            "beans)",
+            "Give lunch and dinner your own meal_structure (or raise the "
+            f"max_items of starch_per_meal in portion_caps.csv), {off}.",
+        )
     if name == "portions":
         return (
             "whole portions of countable foods (eggs, slices, pieces)",

@@ -1065,9 +1065,49 @@ def _caps() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _dish_grains() -> dict[str, float]:
+    """FNDDS code -> FPED grains (G_TOTAL oz-eq) per 100 g, read from the CSV."""
+    import csv
+    from pathlib import Path
+
+    path = Path(mealplan.__file__).parent.parent / "foods" / "dish_fped.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["fndds_code"]: float(r["g_total_oz_eq"]) for r in csv.DictReader(handle)
+        }
+
+
+def starch_items(table: FoodTable) -> set[str]:
+    """The grain or starch items of ``table``, one a lunch or dinner.
+
+    Written out here, not imported: a cooked grain, pasta, potato or other
+    starchy side (role grain_side), a bread or tortilla (role bread), or a
+    dish whose default serving holds 0.75 oz-eq of grains or more (FPED).
+    """
+    ids = list(table.ids)
+    roles = table.tags("roles") if table.has_column("roles") else [()] * len(ids)
+    codes = (
+        table.texts("fndds_code") if table.has_column("fndds_code") else [""] * len(ids)
+    )
+    grains = _dish_grains()
+    out = set()
+    for i, fid in enumerate(ids):
+        if {"grain_side", "bread"} & set(roles[i]):
+            out.add(fid)
+        elif codes[i] in grains:
+            serving = table.default_portion(fid)[1]
+            if grains[codes[i]] * serving / 100 >= 0.75:
+                out.add(fid)
+    return out
+
+
 def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
     kind, _, values = selector.partition(":")
     wanted = set(values.split("|"))
+    if kind == "starch":
+        return bool(facts["starch"])
     if kind == "plate":
         return not facts["drink"]
     if kind == "drinks":
@@ -1369,6 +1409,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     cats = table.texts("category")
     names = table.texts("name")
     usda = table.texts("sr28_description") if has("sr28_description") else names
+    starches = starch_items(table) if has("roles") else set()
     facts = {
         fid: {
             "roles": frozenset(roles_col[i]),
@@ -1382,6 +1423,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
             or base_col[i] in MILK_DRINK_BASES,
             "raw": _raw(frozenset(roles_col[i]), cats[i], f"{names[i]} {usda[i]}"),
             "text": f"{names[i]} {usda[i]}",
+            "starch": fid in starches,
         }
         for i, fid in enumerate(ids)
     }
@@ -1512,9 +1554,18 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 if cap["scope"] != "meal":
                     continue
                 kind, _, values = cap["selector"].partition(":")
-                if kind in ("slot", "plate", "drinks") and slot not in values.split(
-                    "|"
-                ):
+                if kind in (
+                    "slot",
+                    "plate",
+                    "drinks",
+                    "starch",
+                ) and slot not in values.split("|"):
+                    continue
+                # One starch a meal holds in the default structure only: a
+                # caller's own structure for the slot says how many it wants.
+                if kind == "starch" and slot in {
+                    s.slot.value for s in req.meal_structure or ()
+                }:
                     continue
                 chosen = [
                     i

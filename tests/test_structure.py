@@ -40,6 +40,7 @@ def test_every_cap_selects_real_foods() -> None:
             "slot": {"breakfast", "lunch", "dinner", "snack"},
             "plate": {"breakfast", "lunch", "dinner", "snack"},
             "drinks": {"breakfast", "lunch", "dinner", "snack"},
+            "starch": {"breakfast", "lunch", "dinner", "snack"},
         }[cap.kind]
         assert cap.values <= known, (cap.cap_id, cap.values - known)
 

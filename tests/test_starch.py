@@ -1,0 +1,254 @@
+"""One grain or starch item at a lunch or dinner (issue 11).
+
+Issue 11's dietitian, reading this session's plans: a vegan lunch of beans
+with brown rice plus quinoa, a dinner of rice with stewed beans plus a cup of
+wild rice, three potato pancakes plus spanakopita. The rule is the
+``starch_per_meal`` row of ``foods/portion_caps.csv``; the model's rows are
+read without the solver, and the independent checks (``tests/checks.py``,
+which decide what is a starch on their own) and the realism counts must
+catch each fault on a plan edited by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan._planner import resolve_targets
+from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
+from mealplan._structure import is_starch, load_caps, realism_defects
+from mealplan._structure_blocks import conflict_text
+from tests.checks import check_structure, starch_items
+
+
+@cache
+def _dishes() -> mealplan.FoodTable:
+    return mealplan.load_foods(dishes=True)
+
+
+def _problem(table: mealplan.FoodTable, **extra: Any) -> Problem:
+    req = mealplan.PlanRequest(person={"age": 40, "sex": "male"}, **extra)
+    return build_problem(req, resolve_targets(req, table), table)
+
+
+def _meal(problem: Problem, name: str) -> int:
+    return next(k for k, m in enumerate(problem.meals) if m.name == name)
+
+
+def test_the_caps_file_holds_the_rule_at_lunch_and_dinner_only() -> None:
+    (cap,) = [c for c in load_caps() if c.kind == "starch"]
+    assert cap.cap_id == "starch_per_meal"
+    assert cap.scope == "meal"
+    assert cap.values == {"lunch", "dinner"}
+    assert cap.max_items == 1
+    assert "breakfast" in cap.reasoning  # the choice to leave it free, said
+
+
+@cache
+def _dish_problem() -> Problem:
+    return _problem(_dishes(), diet="vegan")
+
+
+def test_the_model_holds_one_starch_a_lunch_or_dinner_with_dishes() -> None:
+    problem = _dish_problem()
+    assert problem.structure is not None
+    ids = problem.food_ids
+    table = _dishes()
+    independent = starch_items(table)
+    rows = [r for r in problem.structure.meal_caps if r.cap_id == "starch_per_meal"]
+    assert {problem.meals[r.meal].name for r in rows} == {"lunch", "dinner"}
+    for row in rows:
+        assert row.group == "starch"
+        assert row.max_items == 1
+        chosen = {ids[f] for f in row.foods}
+        assert {
+            "beans-and-brown-rice",
+            "quinoa-cooked",
+            "tortilla-corn",
+            "potato-baked",
+        } <= chosen
+        # Beans, tofu and a curry without rice are no starch.
+        assert not chosen & {"black-beans-cooked", "tofu-firm-calcium"}
+        # Exactly the foods the checks call a starch, by their own reading.
+        meal_foods = {ids[f] for f in problem.meals[row.meal].foods}
+        assert chosen == meal_foods & independent
+    group = ConstraintGroup(GroupKind.STRUCTURE, "starch")
+    assert group in problem.groups
+    # The diagnosis switches the group off, and only it.
+    table = _dishes()
+    req = mealplan.PlanRequest(person={"age": 40, "sex": "male"}, diet="vegan")
+    off = build_problem(req, resolve_targets(req, table), table, disabled=[group])
+    assert off.structure is not None
+    assert not [r for r in off.structure.meal_caps if r.group == "starch"]
+    assert len(off.structure.meal_caps) == len(problem.structure.meal_caps) - 2
+    # Breakfast is free: oatmeal or cereal with toast.
+    breakfast = _meal(problem, "breakfast")
+    assert not [
+        r
+        for r in problem.structure.meal_caps
+        if r.meal == breakfast and r.group == "starch"
+    ]
+
+
+def test_without_dishes_the_rule_adds_no_row() -> None:
+    # The lunch's grain or starch part (grain_side, bread: at most one)
+    # already is the rule: the single-food model is left as it was.
+    problem = _problem(mealplan.load_foods())
+    assert problem.structure is not None
+    assert not [r for r in problem.structure.meal_caps if r.group == "starch"]
+    # Nor an empty group for the diagnosis to try.
+    assert ConstraintGroup(GroupKind.STRUCTURE, "starch") not in problem.groups
+    m = _meal(problem, "lunch")
+    (part,) = [
+        r
+        for r in problem.structure.parts
+        if r.meal == m and r.name == "grain or starch"
+    ]
+    assert part.max_items == 1
+
+
+def test_a_callers_own_lunch_structure_says_how_many_starches() -> None:
+    lunch = {
+        "slot": "lunch",
+        "parts": [
+            {"name": "main", "roles": ["main", "protein"], "min_items": 1},
+            {"name": "grains", "roles": ["grain_side", "bread"], "max_items": 2},
+        ],
+    }
+    problem = _problem(_dishes(), diet="vegan", meal_structure=[lunch])
+    assert problem.structure is not None
+    rows = [r for r in problem.structure.meal_caps if r.group == "starch"]
+    assert {problem.meals[r.meal].name for r in rows} == {"dinner"}
+
+
+def test_is_starch_reads_roles_and_a_dishs_grains() -> None:
+    assert is_starch({"grain_side"})
+    assert is_starch({"bread"})
+    assert not is_starch({"main"}, 0.5)
+    assert is_starch({"main"}, 0.75)
+    assert not is_starch({"protein"})
+
+
+def test_the_dish_threshold_sorts_known_dishes() -> None:
+    table = _dishes()
+    starch = starch_items(table)
+    for fid in (
+        "rice-with-stewed-beans-puerto-rican-style",
+        "beans-and-brown-rice",
+        "spanakopitta",
+        "potato-pancake",
+    ):
+        assert fid in starch, fid
+    for fid in ("channa-saag", "chicken-breast-roasted", "black-beans-cooked"):
+        assert fid in table.ids, fid
+        assert fid not in starch, fid
+
+
+def _edited(plan: mealplan.MealPlan, meal: str, foods: list[tuple[str, float]]) -> Any:
+    """``plan`` with one meal of its first day replaced by ``foods``.
+
+    Items of other meals with a base of ``foods`` go, so that only the
+    starches break a rule (one form of a base a day).
+    """
+    table = _dishes()
+    day = plan.days[0]
+    bases = {table.food(f).base or f for f, _ in foods}
+    kept = [
+        i
+        for i in day.items
+        if i.meal != meal and (table.food(i.food_id).base or i.food_id) not in bases
+    ]
+    template = day.items[0]
+    new = [
+        template.model_copy(
+            update={
+                "meal": meal,
+                "food_id": f,
+                "name": table.food(f).name,
+                "grams": g,
+                "portions": 1.0,
+                "part_of": None,
+                "part_as": None,
+            }
+        )
+        for f, g in foods
+    ]
+    return plan.model_copy(
+        update={"days": [day.model_copy(update={"items": kept + new})]}
+    )
+
+
+@cache
+def _plan() -> mealplan.MealPlan:
+    return mealplan.plan(
+        mealplan.PlanRequest(person={"age": 50, "sex": "male"}, mip_gap=1.0),
+        foods=_dishes(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("meal", "foods"),
+    [
+        ("lunch", [("beans-and-brown-rice", 200.0), ("quinoa-cooked", 185.0)]),
+        (
+            "dinner",
+            [
+                ("rice-with-stewed-beans-puerto-rican-style", 188.0),
+                ("wild-rice-cooked", 164.0),
+                ("broccoli-cooked", 78.0),
+            ],
+        ),
+        ("dinner", [("potato-pancake", 210.0), ("spanakopitta", 162.0)]),
+    ],
+)
+def test_the_checks_catch_two_starches(
+    meal: str, foods: list[tuple[str, float]]
+) -> None:
+    plan = _plan()
+    table = _dishes()
+    assert realism_defects(plan, table)["two_starches"] == 0
+    bad = _edited(plan, meal, foods)
+    assert realism_defects(bad, table)["two_starches"] == 1
+    with pytest.raises(AssertionError, match="starch_per_meal"):
+        check_structure(bad, table)
+
+
+def test_oatmeal_and_toast_is_a_breakfast() -> None:
+    plan = _plan()
+    table = _dishes()
+    fine = _edited(
+        plan,
+        "breakfast",
+        [("oatmeal-cooked-water", 234.0), ("bread-whole-wheat", 32.0)],
+    )
+    assert realism_defects(fine, table)["two_starches"] == 0
+
+
+def test_two_pinned_starches_at_lunch_are_named_by_the_diagnosis() -> None:
+    pins = [
+        {"food": "beans-and-brown-rice", "meal": "lunch"},
+        {"food": "quinoa-cooked", "meal": "lunch"},
+    ]
+    with pytest.raises(mealplan.InfeasiblePlanError) as info:
+        mealplan.plan(
+            {
+                "person": {"age": 40, "sex": "male"},
+                "diet": "vegan",
+                "pins": pins,
+                "time_limit": 30,
+            },
+            _dishes(),
+        )
+    names = {c.constraint for c in info.value.diagnosis.conflicts}
+    assert {"structure:starch", "pins"} <= names, names
+    assert "one grain or starch item at a lunch or dinner" in str(info.value)
+
+
+def test_the_diagnosis_names_the_rule_in_plain_words() -> None:
+    request = mealplan.PlanRequest(person={"age": 40, "sex": "male"})
+    what, fix = conflict_text(ConstraintGroup(GroupKind.STRUCTURE, "starch"), request)
+    assert "one grain or starch item at a lunch or dinner" in what
+    assert "starch_per_meal" in fix
