@@ -13,8 +13,9 @@ rule blocks a plan): ``structure:<meal>`` (the meal's parts, companions and
 meal caps; a snack's drink with something to eat; butter only with a cooked
 item; one protein main at lunch and dinner), ``structure:one_form`` (one form of a base food a day),
 ``structure:milk`` (one milk-type drink a day),
-``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
-condiments are never items of their own).
+``structure:portions`` (whole units), ``structure:items`` (fat, sugar and
+condiments are never items of their own) and ``structure:cereal`` (one cereal,
+hot or ready-to-eat, a meal: :data:`OWN_GROUP_CAPS`).
 """
 
 from __future__ import annotations
@@ -156,6 +157,12 @@ class CompanionRow:
     min_grams: float = 0.0
     """Also ``min_grams * y[needs food] <= grams of the providers`` (a snack's
     drink comes with a real amount of food, not 2 g of a dried apricot)."""
+
+
+OWN_GROUP_CAPS = {"cereal_per_meal": "cereal"}
+"""Meal caps of ``foods/portion_caps.csv`` (by cap_id) that are a constraint
+group of their own (``structure:cereal``), not part of their meal's: the
+diagnosis names the rule ("one cereal a meal") when two pinned cereals clash."""
 
 
 @dataclass(frozen=True)
@@ -447,6 +454,9 @@ def prepare(
     parts, companions, meal_caps = _meal_rules(
         request, meals, structured, roles, kinds, cap_scale
     )
+    for group in sorted({c.group for c in meal_caps} & set(OWN_GROUP_CAPS.values())):
+        if not impose(group):
+            meal_caps = tuple(c for c in meal_caps if c.group != group)
     if impose("items"):
         loose = _loose_fat_rules(meals, structured, roles, kinds)
         parts += loose[0]
@@ -678,9 +688,10 @@ def _meal_rules(
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
                     grams *= cap_scale
+                group = OWN_GROUP_CAPS.get(cap.cap_id, meal.name)
                 _add_cap(
                     meal_caps,
-                    MealCapRow(meal.name, m, cap.cap_id, foods, grams, cap.max_items),
+                    MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
 

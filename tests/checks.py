@@ -974,6 +974,9 @@ FAT_HOSTS = frozenset(
 """Roles of items a fat can be cooked with, dress or be spread on (issue 11 §2;
 written out here, not imported, so the check stays independent)."""
 
+CEREAL_ROLES = frozenset({"cereal_hot", "cereal_rte"})
+"""Hot cereals (oatmeal, grits, cream of wheat) and ready-to-eat ones: one a meal."""
+
 MILK_DRINK_BASES = frozenset({"milk", "goat-milk"})
 """Cow's and goat's milks; with plant milks, the milk-type drinks (one a day)."""
 
@@ -1377,6 +1380,15 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     day.day,
                     meal,
                 )
+            # One cereal a meal, hot or ready-to-eat: oatmeal and Cheerios at
+            # one breakfast is two breakfasts (session 10; written out here,
+            # not read from portion_caps.csv's cereal_per_meal).
+            cereals = [
+                i.food_id
+                for i, r in zip(items, item_roles, strict=True)
+                if r & CEREAL_ROLES
+            ]
+            assert len(cereals) <= 1, (day.day, meal, cereals)
             if any("spread" in r for r in item_roles):
                 assert any("bread" in r for r in item_roles), (day.day, meal)
             # A snack is not a drink on its own (nor with a crumb of food).
