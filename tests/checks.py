@@ -1082,7 +1082,7 @@ milks and plant milks, natural cheese (session 10); and by earlier caps eggs,
 nuts, beans, dried fruit and bagels. Not held, measured interleaved in one
 process (benchmarks/portions_cost_latest.md, session 10, load 6-11): cooked
 grains at 210 g (1 cup of rice, 1½ of pasta, grown with energy) took a man of
-22 (load.py's day #27, about 3,000 kcal) from 0.2-0.4 s to 12-14 s of CPU
+22 (load.py's day #27, 2,474-3,024 kcal) from 0.2-0.4 s to 12-20 s of CPU
 (to the 30 s limit at load 8), where every other row together took 0.6 s; it
 keeps grain_side_cups (1½ cups at 2,000 kcal or less, 2 above)."""
 _DRIED = re.compile(r"\b(dried|raisins?|dehydrated)\b", re.IGNORECASE)
