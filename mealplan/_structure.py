@@ -510,6 +510,8 @@ def fat_amount_text(portions: float, description: str) -> str:
     measured = measure_text(portions, description)
     if measured is not None:
         return measured
+    if math.isclose(portions, 1.0):
+        return description
     return f"{count_text(portions)} x {description}"
 
 

@@ -456,3 +456,24 @@ def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
     )
     with pytest.raises(AssertionError, match="'breakfast', \\["):
         check_structure(bad, table)
+
+
+@pytest.mark.parametrize(
+    ("portions", "description", "expected"),
+    [
+        (1.0, "1 tbsp", "1 tbsp"),
+        (0.5, "1 tablespoon", "1½ tsp"),
+        # A fat measured in cups (a caller's own table) is said in spoons,
+        # never "0.1 x cup" (session 10).
+        (0.1, "1 cup", "1.6 tbsp"),
+        (0.125, "cup", "2 tbsp"),
+        (1.0, "1 pat", "1 pat"),
+        (2.0, "1 pat", "2 x 1 pat"),
+    ],
+)
+def test_a_fat_amount_reads_as_a_cook_says_it(
+    portions: float, description: str, expected: str
+) -> None:
+    from mealplan._structure import fat_amount_text
+
+    assert fat_amount_text(portions, description) == expected
