@@ -88,6 +88,10 @@ def test_the_message_names_the_life_stage_and_the_diet() -> None:
         "diet": "vegan",
         "allow_fortified": False,
         "meals": None,
+        # One meal a day (meals None) holds tofu and tempeh to one serving a
+        # day (racc_tofu_tempeh, session 10): then a protein conflict is found
+        # first. The wording of the B12 one is what this test reads.
+        "portion_limits": False,
         "time_limit": 30,
     }
     diagnosis = _diagnosis(request, small_table())
