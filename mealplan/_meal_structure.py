@@ -15,8 +15,9 @@ item; one protein main at lunch and dinner), ``structure:one_form`` (one form of
 ``structure:milk`` (one milk-type drink a day), ``structure:starch`` (one
 grain or starch item at a lunch or dinner, the ``starch:`` rows of
 portion_caps.csv),
-``structure:portions`` (whole units) and ``structure:items`` (fat, sugar and
-condiments are never items of their own).
+``structure:portions`` (whole units), ``structure:items`` (fat, sugar and
+condiments are never items of their own) and ``structure:cereal`` (one cereal,
+hot or ready-to-eat, a meal: :data:`OWN_GROUP_CAPS`).
 """
 
 from __future__ import annotations
@@ -160,6 +161,12 @@ class CompanionRow:
     min_grams: float = 0.0
     """Also ``min_grams * y[needs food] <= grams of the providers`` (a snack's
     drink comes with a real amount of food, not 2 g of a dried apricot)."""
+
+
+OWN_GROUP_CAPS = {"cereal_per_meal": "cereal"}
+"""Meal caps of ``foods/portion_caps.csv`` (by cap_id) that are a constraint
+group of their own (``structure:cereal``), not part of their meal's: the
+diagnosis names the rule ("one cereal a meal") when two pinned cereals clash."""
 
 
 @dataclass(frozen=True)
@@ -451,10 +458,13 @@ def prepare(
     parts, companions, meal_caps = _meal_rules(
         request, meals, structured, roles, kinds, cap_scale
     )
-    # The starch group exists only where it has rows (with dishes): a table
-    # of single foods gives the diagnosis no empty group to try.
-    if any(r.group == "starch" for r in meal_caps) and not impose("starch"):
-        meal_caps = tuple(r for r in meal_caps if r.group != "starch")
+    # The starch group and the caps of OWN_GROUP_CAPS are groups of their own,
+    # which exist only where they have rows (the starch rows: with dishes), so
+    # the diagnosis gets no empty group to try.
+    own = {"starch", *OWN_GROUP_CAPS.values()}
+    for group in sorted({c.group for c in meal_caps} & own):
+        if not impose(group):
+            meal_caps = tuple(c for c in meal_caps if c.group != group)
     if impose("items"):
         loose = _loose_fat_rules(meals, structured, roles, kinds)
         parts += loose[0]
@@ -718,9 +728,12 @@ def _meal_rules(
                 grams = cap.max_grams
                 if grams is not None and cap.scales:
                     grams *= cap_scale
-                # The starch rule is a group of its own, which the diagnosis
-                # names ("one grain or starch item at a lunch or dinner").
-                group = "starch" if cap.kind == "starch" else meal.name
+                # The starch rule and the caps of OWN_GROUP_CAPS are groups of
+                # their own, which the diagnosis names ("one grain or starch
+                # item at a lunch or dinner", "one cereal a meal").
+                group = OWN_GROUP_CAPS.get(
+                    cap.cap_id, "starch" if cap.kind == "starch" else meal.name
+                )
                 _add_cap(
                     meal_caps,
                     MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
+from mealplan._measures import count_text, measure_text
 from mealplan._models import DISCLAIMER, MealPlan, PlanItem
 from mealplan._nutrients import Nutrient
 from mealplan._structure import fat_amount_text
@@ -93,22 +94,18 @@ def nutrient_label(nutrient: str) -> str:
 
 
 def portions_text(portions: float, description: str) -> str:
-    """Return household units, e.g. ``1½ x 1 cup`` (``1 cup`` for one portion)."""
+    """Return household units: ``1½ cups`` for a measure, ``2 x 1 slice`` for a piece.
+
+    A measure's count and number are one amount (``3`` of ``0.5 cup`` is
+    ``1½ cups``; a tenth of a cup of oil is ``1.6 tbsp``); a piece or a
+    serving keeps its count (``1 medium`` for one, ``1½ x 1 serving``).
+    """
+    measured = measure_text(portions, description)
+    if measured is not None:
+        return measured
     if math.isclose(portions, 1.0):
         return description
-    whole = math.floor(portions + 1e-9)
-    frac = portions - whole
-    if math.isclose(frac, 0.0, abs_tol=1e-6):
-        count = str(whole)
-    elif math.isclose(frac, 0.5, abs_tol=1e-6):
-        count = f"{whole or ''}½"
-    elif math.isclose(frac, 0.25, abs_tol=1e-6):
-        count = f"{whole or ''}¼"  # quarter servings (ages 1-3)
-    elif math.isclose(frac, 0.75, abs_tol=1e-6):
-        count = f"{whole or ''}¾"
-    else:
-        count = f"{portions:.2f}".rstrip("0").rstrip(".")
-    return f"{count} x {description}"
+    return f"{count_text(portions)} x {description}"
 
 
 def item_label(item: PlanItem) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mealplan._errors import FoodTableError
+from mealplan._measures import count_text, measure_text
 from mealplan._resources import foods_dir
 
 if TYPE_CHECKING:
@@ -553,7 +554,11 @@ def fat_host(
 
 
 def fat_amount_text(portions: float, description: str) -> str:
-    """Return a fat's amount as a cook says it: ``1½ tsp``, ``1 tbsp``."""
+    """Return a fat's amount as a cook says it: ``1½ tsp``, ``1 tbsp``.
+
+    Under a tablespoon in teaspoons; a fat measured in cups (a caller's own
+    table) in spoons too (``1.6 tbsp``, never ``0.1 x cup``).
+    """
     words = description.lower()
     if "tbsp" in words or "tablespoon" in words:
         tsp = 3 * portions
@@ -563,7 +568,12 @@ def fat_amount_text(portions: float, description: str) -> str:
         half = math.isclose(tsp - whole, 0.5, abs_tol=1e-6)
         if half or math.isclose(tsp, whole):
             return f"{whole or ''}{'½' if half else ''} tsp"
-    return f"{portions:g} x {description}"
+    measured = measure_text(portions, description)
+    if measured is not None:
+        return measured
+    if math.isclose(portions, 1.0):
+        return description
+    return f"{count_text(portions)} x {description}"
 
 
 @dataclass(frozen=True)

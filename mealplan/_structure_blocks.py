@@ -387,6 +387,12 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
             "whole portions of countable foods (eggs, slices, pieces)",
             f"Use portion_mode 'continuous', {off}.",
         )
+    if name == "cereal":
+        return (
+            "one cereal a meal, hot or ready-to-eat (not oatmeal and a cold "
+            "cereal at one breakfast)",
+            f"Pin or include at most one cereal a meal, {off}.",
+        )
     if name == "items":
         return (
             "no sugar or condiment as an item of its own (and fat only with an "

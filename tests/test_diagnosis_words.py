@@ -91,7 +91,12 @@ def test_the_message_names_the_life_stage_and_the_diet() -> None:
         # With the default food count the small table's day first runs out of
         # protein (its conflict: portion caps, max_foods, protein, fortified
         # foods, diet; proven, and as valid): 20 foods leave the B12 conflict.
+        # One meal a day (meals None) also holds tofu and tempeh to one
+        # serving a day (racc_tofu_tempeh, session 10), another way to a
+        # protein conflict: portion limits off. The B12 wording is what this
+        # test reads.
         "max_foods": 20,
+        "portion_limits": False,
         "time_limit": 30,
     }
     diagnosis = _diagnosis(request, small_table())

@@ -197,7 +197,9 @@ def _plan() -> mealplan.MealPlan:
             "breakfast",
             [
                 ("oatmeal-cooked-water", 117.0),
-                ("coconut-milk-beverage-fortified", 480.0),
+                # 1½ cups: within racc_plant_milk_drink, so only the drinks
+                # row (609 g of drinks, over its 500 g) is broken.
+                ("coconut-milk-beverage-fortified", 360.0),
                 ("orange-juice-calcium", 249.0),
             ],
             "meal_over_cap",

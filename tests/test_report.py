@@ -313,12 +313,30 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
     ("portions", "description", "expected"),
     [
         (1.0, "1 cup", "1 cup"),
-        (2.0, "1 cup", "2 x 1 cup"),
-        (0.5, "1 cup", "½ x 1 cup"),
-        (1.5, "1 oz", "1½ x 1 oz"),
-        (0.37, "100 g", "0.37 x 100 g"),
-        (0.25, "1 cup", "¼ x 1 cup"),
-        (1.75, "1 cup", "1¾ x 1 cup"),
+        (2.0, "1 cup", "2 cups"),
+        (0.5, "1 cup", "½ cup"),
+        (1.5, "1 oz", "1½ oz"),
+        (0.37, "100 g", "37 g"),
+        (0.25, "1 cup", "¼ cup"),
+        (1.75, "1 cup", "1¾ cups"),
+        # A measure's count and number are one amount (session 10: a plan
+        # showed cabbage as "3 x 0.5 cup").
+        (3.0, "0.5 cup, shredded", "1½ cups, shredded"),
+        (2.0, "3 oz", "6 oz"),
+        (1.0, "1 tablespoon", "1 tbsp"),
+        # A sliver of a cup in spoons (a grocery list showed "0.1 x cup" of oil).
+        (0.1, "cup", "1.6 tbsp"),
+        (0.25, "cup", "¼ cup"),
+        (0.5, "1 tbsp", "1½ tsp"),
+        (1.67, "cup", "1.67 cups"),
+        # A piece or a serving keeps its count; so does a measure that says
+        # more numbers (what "1 NLEA serving" is a serving of).
+        (1.0, "1 medium", "1 medium"),
+        (2.0, "1 slice", "2 x 1 slice"),
+        (1.5, "1 serving", "1½ x 1 serving"),
+        (0.75, "cup (1 NLEA serving)", "¾ x cup (1 NLEA serving)"),
+        (2.0, "1 grapefruit", "2 x 1 grapefruit"),
+        (1.21, "quart", "1.21 x quart"),
     ],
 )
 def test_portions_text(portions: float, description: str, expected: str) -> None:

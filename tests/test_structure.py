@@ -375,3 +375,106 @@ def test_caps_in_default_portions_and_whole_fruit_stop_odd_portions() -> None:
     odd[-1] = odd[-1].model_copy(update={"food_id": "broccoli-raw", "portions": 1.5})
     bad = plan.model_copy(update={"days": [day.model_copy(update={"items": odd})]})
     assert realism_defects(bad, table)["item_over_cap"] == 1
+
+
+def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
+    # Session 10 saw a breakfast with a hot and a cold cereal: the model holds
+    # one a meal (cereal_per_meal, its own group structure:cereal so the
+    # diagnosis names it) and tests/checks.py counts it on its own.
+    from mealplan._planner import resolve_targets
+    from mealplan._problem import build_problem
+    from mealplan._problem_groups import ConstraintGroup, GroupKind
+    from mealplan._structure_blocks import conflict_text
+    from tests.checks import check_structure
+
+    table = mealplan.load_foods()
+    req = mealplan.parse_request({"person": {"age": 35, "sex": "female"}})
+    problem = build_problem(req, resolve_targets(req, table), table)
+    assert problem.structure is not None
+    rows = [c for c in problem.structure.meal_caps if c.cap_id == "cereal_per_meal"]
+    assert rows
+    assert {c.group for c in rows} == {"cereal"}
+    assert "structure:cereal" in {g.name for g in problem.groups}
+    roles = table.tags("roles")
+    row = {fid: k for k, fid in enumerate(table.ids)}
+    for cap in rows:
+        kinds = {
+            r
+            for f in cap.foods
+            for r in roles[row[problem.food_ids[f]]]
+            if r.startswith("cereal_")
+        }
+        assert cap.max_items == 1
+        assert kinds <= {"cereal_hot", "cereal_rte"}
+    breakfast = [c for c in rows if problem.meals[c.meal].name == "breakfast"]
+    ids = {problem.food_ids[f] for c in breakfast for f in c.foods}
+    assert {"oatmeal-cooked-water", "cheerios"} <= ids
+    off = build_problem(
+        req, resolve_targets(req, table), table, disabled={"structure:cereal"}
+    )
+    assert off.structure is not None
+    assert not [c for c in off.structure.meal_caps if c.cap_id == "cereal_per_meal"]
+    words, relax = conflict_text(ConstraintGroup(GroupKind.STRUCTURE, "cereal"), req)
+    assert "one cereal a meal" in words
+    assert "structure to false" in relax
+
+    plan = mealplan.plan(
+        mealplan.PlanRequest(person={"age": 35, "sex": "female"}, mip_gap=1.0),
+        foods=table,
+    )
+    check_plan(plan, table)
+    day = plan.days[0]
+    # The breakfast's drinks, milk and fruit, then a hot and a cold cereal (a
+    # gram each: items, never enough to break a gram cap), with a dairy item
+    # for the cold one if the breakfast has none: every other rule holds.
+    keep = {"dairy", "plant_milk", "fruit", "beverage"}
+    kept = [
+        i
+        for i in day.items
+        if i.meal != "breakfast" or set(table.food(i.food_id).roles) & keep
+    ]
+    bases = {table.food(i.food_id).base for i in kept}
+    one = next(i for i in day.items if i.meal == "breakfast")
+    cereals = ["oatmeal-cooked-water", "cheerios"]
+    milk = any(
+        i.meal == "breakfast"
+        and set(table.food(i.food_id).roles) & {"dairy", "plant_milk"}
+        for i in kept
+    )
+    if not milk:
+        cereals.append("greek-yogurt-nonfat")
+    assert not {table.food(f).base for f in cereals} & bases
+    added = [
+        one.model_copy(update={"food_id": f, "grams": 1.0, "part_of": None})
+        for f in cereals
+    ]
+    ok = plan.model_copy(
+        update={"days": [day.model_copy(update={"items": [*kept, *added[1:]]})]}
+    )
+    check_structure(ok, table)  # one cereal: no fault
+    bad = plan.model_copy(
+        update={"days": [day.model_copy(update={"items": [*kept, *added]})]}
+    )
+    with pytest.raises(AssertionError, match="'breakfast', \\["):
+        check_structure(bad, table)
+
+
+@pytest.mark.parametrize(
+    ("portions", "description", "expected"),
+    [
+        (1.0, "1 tbsp", "1 tbsp"),
+        (0.5, "1 tablespoon", "1½ tsp"),
+        # A fat measured in cups (a caller's own table) is said in spoons,
+        # never "0.1 x cup" (session 10).
+        (0.1, "1 cup", "1.6 tbsp"),
+        (0.125, "cup", "2 tbsp"),
+        (1.0, "1 pat", "1 pat"),
+        (2.0, "1 pat", "2 x 1 pat"),
+    ],
+)
+def test_a_fat_amount_reads_as_a_cook_says_it(
+    portions: float, description: str, expected: str
+) -> None:
+    from mealplan._structure import fat_amount_text
+
+    assert fat_amount_text(portions, description) == expected

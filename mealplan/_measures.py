@@ -1,0 +1,87 @@
+"""Household amounts as a cook reads them: ``1½ cups``, ``2 tsp``, ``6 oz``.
+
+A plan item or a grocery line is a count of a portion description (USDA
+SR28 WEIGHT or FNDDS): ``3`` of ``0.5 cup, shredded``, ``0.1`` of ``cup``.
+Where the description is a measure (cups, spoons, ounces, grams), the count
+and the measure's own number are one amount (``1½ cups, shredded``, not
+``3 x 0.5 cup``), and a sliver of a cup is said in spoons (``1½ tbsp`` of
+oil, not ``0.1 x cup``). A piece (``1 medium``, ``1 slice``, ``1 thigh``)
+keeps its count: ``2 x 1 slice``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = ["count_text", "measure_text"]
+
+_LEAD = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.*)$", re.DOTALL)
+_UNIT = re.compile(
+    r"^(cups?|tbsp|tablespoons?|tsp|teaspoons?|fl oz|oz|g|ml)(?![\w.])(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_UNIT_NAMES = {
+    "cup": "cup",
+    "cups": "cup",
+    "tbsp": "tbsp",
+    "tablespoon": "tbsp",
+    "tablespoons": "tbsp",
+    "tsp": "tsp",
+    "teaspoon": "tsp",
+    "teaspoons": "tsp",
+    "fl oz": "fl oz",
+    "oz": "oz",
+    "g": "g",
+    "ml": "ml",
+}
+TBSP_PER_CUP = 16.0
+TSP_PER_TBSP = 3.0
+_GLYPHS = {0.25: "¼", 1 / 3: "⅓", 0.5: "½", 2 / 3: "⅔", 0.75: "¾"}
+
+
+def count_text(x: float) -> str:
+    """Return a count as printed: ``1½``, ``¾``, ``2``, ``0.37``, ``12``."""
+    whole = math.floor(x + 1e-9)
+    frac = x - whole
+    if math.isclose(frac, 0.0, abs_tol=1e-6) or math.isclose(frac, 1.0, abs_tol=1e-6):
+        return str(round(x))
+    for value, glyph in _GLYPHS.items():
+        if math.isclose(frac, value, abs_tol=1e-6):
+            return f"{whole or ''}{glyph}"
+    if x >= 10:
+        return f"{x:,.1f}".rstrip("0").rstrip(".")
+    if x < 0.01:
+        return f"{x:.2g}"
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _quantity(text: str) -> float:
+    top, _, bottom = text.partition("/")
+    return float(top) / float(bottom) if bottom else float(top)
+
+
+def measure_text(portions: float, description: str) -> str | None:
+    """Return ``portions`` of a measure ``description`` as one amount, or None.
+
+    None when the description is not a measure (a piece, a serving) or says
+    more numbers after its unit (``1 cup (8 fl oz)``, ``¾ cup (1 NLEA
+    serving)``): those keep the ``count x description`` form.
+    """
+    lead = _LEAD.match(description)
+    quantity, rest = (_quantity(lead[1]), lead[2]) if lead else (1.0, description)
+    unit_match = _UNIT.match(rest.strip())
+    if unit_match is None or quantity <= 0:
+        return None
+    tail = unit_match[2]
+    if re.search(r"\d", tail):
+        return None
+    unit = _UNIT_NAMES[unit_match[1].lower()]
+    total = portions * quantity
+    if unit == "cup" and total < 0.25 - 1e-9:
+        unit, total = "tbsp", total * TBSP_PER_CUP
+    if unit == "tbsp" and total < 1 - 1e-9:
+        unit, total = "tsp", total * TSP_PER_TBSP
+    if unit == "cup" and total > 1 + 1e-9:
+        unit = "cups"
+    return f"{count_text(total)} {unit}{tail}"
