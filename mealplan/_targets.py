@@ -630,9 +630,9 @@ def _panel_note(mode: PanelMode, *, auto: bool) -> str:
     return (
         f"{note} (the default 'auto' at ages 1-3: the RDAs are reported and "
         "shortfalls called out, not planned, because planning them for a "
-        "1-3-year-old's day can cost the whole time limit, "
+        "1-3-year-old's day can take all of the solve time, "
         "benchmarks/panel_default_latest.md); set panel to 'rda' to plan them "
-        "(the plan may then end at the time limit, unproven)"
+        "(the solve may then run to the clock with a plan unproven)"
     )
 
 
