@@ -29,6 +29,9 @@ WEEK: dict[str, Any] = {
     "bounds": {"vitamin_d_ug": {"minimum": 0}},
     "days": 3,
     "time_limit": 60,
+    # The small table meets the focus four but not the panel's RDAs: with
+    # the default 'auto' no budget alone plans (the advice then says so).
+    "panel": "limits",
 }
 
 
