@@ -15,7 +15,14 @@ from mealplan import BoundKind, Person, Sex, targets_for
 from mealplan._catalog import load_foods
 from mealplan._panel import PANEL_MINIMUMS
 from mealplan._planner import resolve_targets
-from tests.checks import DRI_FULL, UL_FORM, _applies, _check_panel, check_plan
+from tests.checks import (
+    DRI_FULL,
+    UL_FORM,
+    _applies,
+    _check_panel,
+    _check_panel_rda,
+    check_plan,
+)
 from tests.conftest import SHARED
 from tests.strategies import persons
 
@@ -457,7 +464,9 @@ def test_the_checker_catches_a_missed_minimum_of_every_mode() -> None:
     magnesium RDA x the margin) fails, in 'limits' where the panel's other
     minimums are only reported.
     """
-    req = mealplan.PlanRequest(person={"age": 35, "sex": "female"}, margin=1.1)
+    req = mealplan.PlanRequest(
+        person={"age": 35, "sex": "female"}, margin=1.1, panel="limits"
+    )
     dri = {"potassium_mg": 2600.0, "magnesium_mg": 320 * 1.1}
     totals = dict.fromkeys(load_foods().nutrients, 0.0)
     totals |= {"calcium_mg": 1100.0, "vitamin_d_ug": 16.5, "vitamin_b12_ug": 2.64}
@@ -491,3 +500,15 @@ def test_auto_panel_is_rda_from_age_4_and_limits_below(
     ]
     assert mealplan.PanelMode.AUTO.for_age(age).value == planned
     assert mealplan.PlanRequest.model_fields["panel"].default is mealplan.PanelMode.AUTO
+
+
+def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
+    """tests/checks.py resolves 'auto' itself: iron short fails at 35, not at 2."""
+    sparse: frozenset[str] = frozenset()
+    adult = mealplan.PlanRequest(person={"age": 35, "sex": "female"})
+    assert adult.panel is mealplan.PanelMode.AUTO
+    with pytest.raises(AssertionError, match="iron_mg"):
+        _check_panel_rda(adult, {"iron_mg": 17.9}, 1, sparse)
+    _check_panel_rda(adult, {"iron_mg": 18.0}, 1, sparse)
+    toddler = mealplan.PlanRequest(person={"age": 2, "sex": "female"})
+    _check_panel_rda(toddler, {"iron_mg": 0.0}, 1, sparse)  # reported only
