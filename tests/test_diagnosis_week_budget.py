@@ -27,11 +27,12 @@ WEEK: dict[str, Any] = {
     "meals": None,
     "budget_per_day": 1.0,
     "bounds": {"vitamin_d_ug": {"minimum": 0}},
+    # One meal a day (meals None) makes session 10's per-meal RACC caps
+    # (fruit, meat, tofu, cheese) per-day caps, and the small table's days
+    # then conflict without the budget: this test is about the budget.
+    "portion_limits": False,
     "days": 3,
     "time_limit": 60,
-    # The small table meets the focus four but not the panel's RDAs: with
-    # the default 'auto' no budget alone plans (the advice then says so).
-    "panel": "limits",
 }
 
 
