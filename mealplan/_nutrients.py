@@ -250,20 +250,28 @@ class FreeFrom(StrEnum):
 class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
-    ``limits`` (the default of a request) plans every food-applicable UL
-    and reports every panel minimum. ``rda`` plans every food-applicable UL
+    ``auto`` (the default of a request) plans as ``rda`` from age 4 and as
+    ``limits`` at ages 1-3 (:meth:`for_age` resolves it once, where the
+    targets are built, and the plan's notes name the mode planned). At ages
+    1-3 the RDAs are reported and called out as shortfalls, not planned,
+    because planning them costs the whole time limit on this machine kind:
+    the pescatarian and vegetarian days of 2-year-olds (and at load 15, 7 of
+    12 toddler days) run to the 10 s clock under ``rda`` with a plan found
+    late and unproven, while ``rda`` plans every measured default day of ages
+    4 and up at a median 1.2-1.5x ``limits``' CPU
+    (``benchmarks/panel_default_latest.md``).
+
+    ``limits`` plans every food-applicable UL and reports every panel
+    minimum. ``rda`` plans every food-applicable UL
     (retinol, folic acid, added vitamin E and the total-intake ULs) and the
     RDA of every panel nutrient that has one at the person's life stage (iron,
     zinc, copper, selenium, phosphorus, vitamins A, C, E, thiamin, riboflavin,
     niacin, B6, folate); the nutrients with only an AI (vitamin K, manganese,
     pantothenic acid, choline, linoleic and alpha-linolenic acid) and the sodium
     AI are reported with shortfalls and excesses called out (the fiber ceiling
-    is planned in every mode), since an intake below an AI cannot be judged inadequate (IOM 2000)
-    and planning them made most days hit the time limit (README).
-    It is not the default yet: it plans every measured default day of ages 4
-    and up at a median 1.1-1.5x ``limits``' CPU, but the pescatarian and
-    vegetarian days of 1-3-year-olds (and at load 15 most 3-year-olds' days)
-    run to the 10 s clock (``benchmarks/panel_default_latest.md``). ``full`` also plans
+    is planned in every mode), since an intake below an AI cannot be judged
+    inadequate (IOM 2000) and planning them made most days hit the time limit
+    (README). ``full`` also plans
     those (slower; the time limit is often reached); ``off`` plans
     only the focus four, potassium, fiber, protein, sodium CDRR and energy.
     """
@@ -272,3 +280,19 @@ class PanelMode(StrEnum):
     LIMITS = "limits"
     FULL = "full"
     RDA = "rda"
+    AUTO = "auto"
+
+    def for_age(self, age: float) -> PanelMode:
+        """Return the mode planned for a person of ``age`` (``auto`` resolved).
+
+        ``auto`` is ``rda`` from age 4 (the DRIs' 4-8 group) and ``limits``
+        below it (ages 1-3; infants are refused by the planner); every other
+        mode is itself.
+        """
+        if self is not PanelMode.AUTO:
+            return self
+        return PanelMode.RDA if age >= AUTO_RDA_FROM_AGE else PanelMode.LIMITS
+
+
+AUTO_RDA_FROM_AGE = 4.0
+"""The age from which ``PanelMode.AUTO`` plans the RDAs (see ``PanelMode``)."""

@@ -203,13 +203,18 @@ class PlanRequest(_Model):
         "the report shows the absorbed and the total calcium.",
     )
     panel: PanelMode = Field(
-        default=PanelMode.LIMITS,
-        description="The DRI panel beyond the focus nutrients: 'limits' (default) "
-        "plans every UL that applies to food and reports every other minimum; "
-        "'rda' also plans every RDA and reports the nutrients with only an AI, "
-        "the sodium AI and a fiber ceiling (slower: see the README); 'full' also "
-        "plans those (slower still); 'off' plans the focus four, potassium, "
-        "fiber, protein, sodium and energy.",
+        default=PanelMode.AUTO,
+        description="The DRI panel beyond the focus nutrients: 'auto' (default) "
+        "plans as 'rda' from age 4 and as 'limits' at ages 1-3, where the RDAs "
+        "are reported and called out as shortfalls, not planned, because "
+        "planning them costs the whole time limit on a 1-3-year-old's day "
+        "(benchmarks/panel_default_latest.md); the plan's notes name the mode "
+        "planned. 'limits' plans every UL that applies to food and reports "
+        "every other minimum; 'rda' also plans every RDA and reports the "
+        "nutrients with only an AI and the sodium AI; 'full' also plans those "
+        "(slower: see the README); 'off' plans the focus four, potassium, "
+        "fiber, protein, sodium and energy. Every mode but 'off' plans the "
+        "fiber ceiling.",
     )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
     bounds: Annotated[

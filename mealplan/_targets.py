@@ -489,10 +489,12 @@ def targets_for(
             (nutrients with only an AI are reported); ``full`` a minimum for
             every nutrient with an RDA or AI, a fiber ceiling and the sodium
             AI as a floor; ``off`` (the default here, so direct callers keep
-            the bounds they had) none of these. ``PlanRequest.panel`` defaults
-            to ``limits``. Every mode but ``off`` notes the DRI nutrients SR28
-            has no data for (iodine, chromium, molybdenum, biotin, chloride,
-            fluoride).
+            the bounds they had) none of these; ``auto`` is ``rda`` from age
+            4 and ``limits`` at ages 1-3 (see :class:`PanelMode`), resolved
+            here once. ``PlanRequest.panel`` defaults to ``auto``. The notes
+            name the mode planned ("panel planned: 'rda'"). Every mode but
+            ``off`` notes the DRI nutrients SR28 has no data for (iodine,
+            chromium, molybdenum, biotin, chloride, fluoride).
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
@@ -506,11 +508,14 @@ def targets_for(
     person = _person(person)
     _check_numbers(kcal_min, kcal_max, margin)
     try:
-        mode = PanelMode(panel)
+        requested = PanelMode(panel)
     except ValueError:
         choices = ", ".join(m.value for m in PanelMode)
         msg = f"panel must be one of {choices} (got {panel!r})."
         raise RequestError(msg, [{"loc": "panel", "msg": msg}]) from None
+    # Resolved once, here: everything below (and the plan's notes) sees the
+    # mode actually planned, never 'auto'.
+    mode = requested.for_age(person.age)
     rows = _table()
     _check_coverage(rows, person)
     notes: list[str] = []
@@ -541,8 +546,10 @@ def targets_for(
             )
         found[nutrient] = bound
     found[Nutrient.SODIUM] = _sodium_bound(person, notes)
-    if mode is not PanelMode.OFF:
-        _add_panel(found, person, notes, mode=mode)
+    if mode is PanelMode.OFF:
+        notes.append(_panel_note(mode, auto=False))
+    else:
+        _add_panel(found, person, notes, mode=mode, auto=requested is PanelMode.AUTO)
     shares = _macro_shares(person.age, notes)
     bounds = [b for n in Nutrient if (b := found.get(n)) is not None]
     return NutrientTargets(
@@ -556,14 +563,20 @@ def _add_panel(
     notes: list[str],
     *,
     mode: PanelMode,
+    auto: bool = False,
 ) -> None:
-    """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``."""
+    """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``.
+
+    ``mode`` is the resolved mode; ``auto`` says it came from ``auto``, so the
+    note names the mode planned and why.
+    """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
     for bound in panel_bounds(
         person, notes, minimums=minimums, ai_minimums=mode is PanelMode.FULL
     ):
         found[Nutrient(bound.nutrient)] = bound
-    if not minimums:
+    notes.append(_panel_note(mode, auto=auto))
+    if mode is PanelMode.LIMITS:
         notes.append(
             "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
             "not planned; set panel to 'rda' or 'full' to plan against them"
@@ -605,6 +618,22 @@ def _add_panel(
                 "source": f"{sodium.source}; {why}",
             }
         )
+
+
+def _panel_note(mode: PanelMode, *, auto: bool) -> str:
+    """Return the note naming the panel mode planned (and, from ``auto``, why)."""
+    note = f"panel planned: '{mode.value}'"
+    if not auto:
+        return note
+    if mode is PanelMode.RDA:
+        return f"{note} (the default 'auto' plans the RDAs from age 4)"
+    return (
+        f"{note} (the default 'auto' at ages 1-3: the RDAs are reported and "
+        "shortfalls called out, not planned, because planning them for a "
+        "1-3-year-old's day can take all of the solve time, "
+        "benchmarks/panel_default_latest.md); set panel to 'rda' to plan them "
+        "(the solve may then run to the clock with a plan unproven)"
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -191,12 +191,38 @@ def _check_every_mode_minimum(
     assert _le(value, total), (day, column, total, value)
 
 
+def planned_panel(req: Any) -> str:
+    """The panel mode a request plans, 'auto' resolved by its own rule.
+
+    Restated here, not imported: 'auto' is 'rda' from age 4 (the DRIs' 4-8
+    group) and 'limits' at ages 1-3.
+    """
+    mode = str(req.panel.value)
+    if mode != "auto":
+        return mode
+    assert req.person is not None
+    return "rda" if req.person.age >= 4 else "limits"
+
+
+def _check_panel_note(plan: MealPlan) -> None:
+    """A plan for a person names the panel mode it planned, never 'auto'."""
+    req = plan.request
+    if req.person is None or req.targets is not None:
+        return  # the caller's own targets: no panel was applied
+    stated = [n for n in plan.notes if n.startswith("panel planned: ")]
+    assert stated == [f"panel planned: '{planned_panel(req)}'"] or (
+        len(stated) == 1
+        and stated[0].startswith(f"panel planned: '{planned_panel(req)}' (")
+        and req.panel.value == "auto"
+    ), (req.panel.value, req.person.age, stated)
+
+
 def _check_panel(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str] = frozenset()
 ) -> None:
     """Every food-applicable UL and every mode's minimums ('full': every RDA/AI)."""
     person = req.person
-    if person is None or req.panel.value == "off":
+    if person is None or planned_panel(req) == "off":
         return
     for row in _dri_rows():
         if not _applies(row, person):
@@ -211,7 +237,7 @@ def _check_panel(
             if cap is None or cap not in totals or cap in req.bounds:
                 continue
             assert _le(totals[cap], float(row["value"])), (day, cap, totals[cap])
-        elif row["kind"] in ("RDA", "AI") and req.panel.value == "full":
+        elif row["kind"] in ("RDA", "AI") and planned_panel(req) == "full":
             if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
                 continue
             if column in sparse:
@@ -235,9 +261,9 @@ def _sparse_columns(table: FoodTable) -> frozenset[str]:
 def _check_panel_rda(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str]
 ) -> None:
-    """With panel 'rda' every RDA of the panel holds (AIs are only reported)."""
+    """With panel 'rda' (or 'auto' from age 4) every RDA of the panel holds."""
     person = req.person
-    if person is None or req.panel.value != "rda":
+    if person is None or planned_panel(req) != "rda":
         return
     for row in _dri_rows():
         if row["kind"] != "RDA" or not _applies(row, person):
@@ -337,6 +363,7 @@ def check_plan(
     frame = table.frame
     targets = plan.targets
     assert len(plan.days) == req.days
+    _check_panel_note(plan)
     meals = {m.name: m for m in req.meals or []}
     step = {"half": 0.5, "whole": 1.0, "quarter": 0.25}.get(req.portion_mode.value)
     days_per_food: Counter[str] = Counter()

@@ -127,6 +127,9 @@ HARD_DAY: dict[str, Any] = {
     "diet": "pescatarian",
     "allow_fortified": False,
     "max_foods": 3,
+    # The panel its 5-food answer was found under: with the default 'auto'
+    # (the RDAs planned from age 4) the smallest food count is 6.
+    "panel": "limits",
     # Generous: the food count's re-plans (their caps scale with the limit)
     # finish at any load. At 60 s the 5-food re-plan's 2.4 s cap gave it
     # 0.26 s of CPU at load 11-12 (it needs more), and the advice stopped

@@ -15,7 +15,14 @@ from mealplan import BoundKind, Person, Sex, targets_for
 from mealplan._catalog import load_foods
 from mealplan._panel import PANEL_MINIMUMS
 from mealplan._planner import resolve_targets
-from tests.checks import DRI_FULL, UL_FORM, _applies, _check_panel, check_plan
+from tests.checks import (
+    DRI_FULL,
+    UL_FORM,
+    _applies,
+    _check_panel,
+    _check_panel_rda,
+    check_plan,
+)
 from tests.conftest import SHARED
 from tests.strategies import persons
 
@@ -162,7 +169,10 @@ def test_default_plan_stays_under_every_food_ul(tmp_path: Path) -> None:
         # generous limit keeps the verdict independent of the machine's load.
         request = {"person": person, "time_limit": 60, "mip_gap": 1.0}
         plan = mealplan.plan(request, foods)
-        assert plan.request.panel.value == "limits"
+        # The default 'auto' plans 'rda' at these ages; check_plan checks
+        # its minimums and the ULs (every mode but 'off' plans them).
+        assert plan.request.panel.value == "auto"
+        assert any(n.startswith("panel planned: 'rda'") for n in plan.notes)
         check_plan(plan, foods)
 
 
@@ -428,8 +438,8 @@ def test_default_plans_meet_the_default_panel_for_every_life_stage(
     minimum the default panel plans and every food-applicable UL.
     ``check_plan`` recomputes the totals from the table and reads
     dri_full.csv itself (tests/checks.py: the ULs, the focus four and
-    potassium in every mode, every RDA under 'rda', every RDA/AI under
-    'full'), not the plan's targets. The first plan found is checked like
+    potassium in every mode, every RDA under 'rda' and under the default
+    'auto' from age 4, every RDA/AI under 'full'), not the plan's targets. The first plan found is checked like
     the best (``mip_gap`` 1), under a generous limit that must not be hit,
     so the verdict does not depend on the machine's load.
     """
@@ -454,7 +464,9 @@ def test_the_checker_catches_a_missed_minimum_of_every_mode() -> None:
     magnesium RDA x the margin) fails, in 'limits' where the panel's other
     minimums are only reported.
     """
-    req = mealplan.PlanRequest(person={"age": 35, "sex": "female"}, margin=1.1)
+    req = mealplan.PlanRequest(
+        person={"age": 35, "sex": "female"}, margin=1.1, panel="limits"
+    )
     dri = {"potassium_mg": 2600.0, "magnesium_mg": 320 * 1.1}
     totals = dict.fromkeys(load_foods().nutrients, 0.0)
     totals |= {"calcium_mg": 1100.0, "vitamin_d_ug": 16.5, "vitamin_b12_ug": 2.64}
@@ -465,3 +477,38 @@ def test_the_checker_catches_a_missed_minimum_of_every_mode() -> None:
             _check_panel(req, {**totals, column: 0.99 * value}, 1)
     off = req.model_copy(update={"panel": mealplan.PanelMode.OFF})
     _check_panel(off, {**totals, "potassium_mg": 0.0}, 1)
+
+
+@pytest.mark.parametrize(
+    ("age", "planned"),
+    [(1, "limits"), (2.5, "limits"), (3.9, "limits"), (4, "rda"), (35, "rda")],
+)
+def test_auto_panel_is_rda_from_age_4_and_limits_below(
+    age: float, planned: str
+) -> None:
+    """'auto' gives the bounds of the mode it resolves to and names that mode."""
+    person = Person(age=age, sex="female")
+    auto = targets_for(person, panel="auto")
+    same = targets_for(person, panel=planned)
+    assert auto.bounds == same.bounds
+    stated = [n for n in auto.notes if n.startswith("panel planned: ")]
+    assert len(stated) == 1
+    assert stated[0].startswith(f"panel planned: '{planned}' (the default 'auto'")
+    assert "'auto'" not in stated[0].split(" (")[0]
+    assert [n for n in same.notes if n.startswith("panel planned: ")] == [
+        f"panel planned: '{planned}'"
+    ]
+    assert mealplan.PanelMode.AUTO.for_age(age).value == planned
+    assert mealplan.PlanRequest.model_fields["panel"].default is mealplan.PanelMode.AUTO
+
+
+def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
+    """tests/checks.py resolves 'auto' itself: iron short fails at 35, not at 2."""
+    sparse: frozenset[str] = frozenset()
+    adult = mealplan.PlanRequest(person={"age": 35, "sex": "female"})
+    assert adult.panel is mealplan.PanelMode.AUTO
+    with pytest.raises(AssertionError, match="iron_mg"):
+        _check_panel_rda(adult, {"iron_mg": 17.9}, 1, sparse)
+    _check_panel_rda(adult, {"iron_mg": 18.0}, 1, sparse)
+    toddler = mealplan.PlanRequest(person={"age": 2, "sex": "female"})
+    _check_panel_rda(toddler, {"iron_mg": 0.0}, 1, sparse)  # reported only
