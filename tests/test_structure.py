@@ -445,7 +445,11 @@ def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
         cereals.append("greek-yogurt-nonfat")
     assert not {table.food(f).base for f in cereals} & bases
     added = [
-        one.model_copy(update={"food_id": f, "grams": 1.0, "part_of": None})
+        # One portion: the copied item's own count (9 servings of a drink)
+        # would break an item's portion cap, not the cereal rule.
+        one.model_copy(
+            update={"food_id": f, "grams": 1.0, "portions": 1.0, "part_of": None}
+        )
         for f in cereals
     ]
     ok = plan.model_copy(
