@@ -251,7 +251,8 @@ class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
     ``auto`` (the default of a request) plans as ``rda`` from age 4 and as
-    ``limits`` at ages 1-3 (:meth:`for_age` resolves it once, where the
+    ``limits`` at ages 1-3 and under a budget or the cost objective
+    (:meth:`for_age` resolves it once, where the
     targets are built, and the plan's notes name the mode planned). At ages
     1-3 the RDAs are reported and called out as shortfalls, not planned,
     because planning them costs the whole time limit on this machine kind:
@@ -282,15 +283,20 @@ class PanelMode(StrEnum):
     RDA = "rda"
     AUTO = "auto"
 
-    def for_age(self, age: float) -> PanelMode:
+    def for_age(self, age: float, *, budgeted: bool = False) -> PanelMode:
         """Return the mode planned for a person of ``age`` (``auto`` resolved).
 
         ``auto`` is ``rda`` from age 4 (the DRIs' 4-8 group) and ``limits``
-        below it (ages 1-3; infants are refused by the planner); every other
-        mode is itself.
+        below it (ages 1-3; infants are refused by the planner), and
+        ``limits`` for a request with a daily budget or the cost objective
+        (``budgeted``): a $3-4 day under ``rda`` ran to the 10 s clock where
+        ``limits`` planned it in about 1 s of CPU
+        (``benchmarks/panel_auto_latest.md``). Every other mode is itself.
         """
         if self is not PanelMode.AUTO:
             return self
+        if budgeted:
+            return PanelMode.LIMITS
         return PanelMode.RDA if age >= AUTO_RDA_FROM_AGE else PanelMode.LIMITS
 
 

@@ -97,8 +97,9 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         "--panel",
         metavar="MODE",
         help="the DRI panel beyond the focus four: auto (default: rda from "
-        "age 4, limits at ages 1-3, where planning the RDAs costs the whole "
-        "time limit, so they are reported as shortfalls; see "
+        "age 4, limits at ages 1-3 and with --budget or --objective cost, "
+        "where planning the RDAs costs the whole time limit, so they are "
+        "reported as shortfalls; see "
         "benchmarks/panel_default_latest.md), limits (food ULs planned, other "
         "minimums reported), rda (food ULs and every RDA planned, AI-only "
         "nutrients reported), full (every RDA/AI a minimum, a fiber ceiling, "

@@ -64,6 +64,7 @@ from mealplan._models import (
     NutrientStatus,
     NutrientTargets,
     NutrientTotal,
+    Objective,
     PlanItem,
     PlanRequest,
     PlanStatus,
@@ -222,6 +223,8 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
             kcal_max=request.kcal_max,
             margin=request.margin,
             panel=request.panel,
+            budgeted=request.budget_per_day is not None
+            or request.objective is Objective.COST,
         )
     if overrides:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)

@@ -205,10 +205,12 @@ class PlanRequest(_Model):
     panel: PanelMode = Field(
         default=PanelMode.AUTO,
         description="The DRI panel beyond the focus nutrients: 'auto' (default) "
-        "plans as 'rda' from age 4 and as 'limits' at ages 1-3, where the RDAs "
-        "are reported and called out as shortfalls, not planned, because "
-        "planning them costs the whole time limit on a 1-3-year-old's day "
-        "(benchmarks/panel_default_latest.md); the plan's notes name the mode "
+        "plans as 'rda' from age 4 and as 'limits' at ages 1-3 and with a "
+        "daily budget or the cost objective, where the RDAs are reported and "
+        "called out as shortfalls, not planned, because planning them costs "
+        "the whole time limit on a 1-3-year-old's day or a tight budget "
+        "(benchmarks/panel_default_latest.md, panel_auto_latest.md); the "
+        "plan's notes name the mode "
         "planned. 'limits' plans every UL that applies to food and reports "
         "every other minimum; 'rda' also plans every RDA and reports the "
         "nutrients with only an AI and the sodium AI; 'full' also plans those "

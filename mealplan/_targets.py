@@ -455,6 +455,7 @@ def targets_for(
     kcal_max: float | None = None,
     margin: float = 1.0,
     panel: PanelMode | str = PanelMode.OFF,
+    budgeted: bool = False,
 ) -> NutrientTargets:
     """Return the daily nutrient targets for ``person`` from the DRIs.
 
@@ -495,6 +496,9 @@ def targets_for(
             name the mode planned ("panel planned: 'rda'"). Every mode but
             ``off`` notes the DRI nutrients SR28 has no data for (iodine,
             chromium, molybdenum, biotin, chloride, fluoride).
+        budgeted: The request has a daily budget or the cost objective:
+            ``auto`` then plans as ``limits`` (a tight budget under ``rda``
+            ran to the clock).
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
@@ -515,7 +519,7 @@ def targets_for(
         raise RequestError(msg, [{"loc": "panel", "msg": msg}]) from None
     # Resolved once, here: everything below (and the plan's notes) sees the
     # mode actually planned, never 'auto'.
-    mode = requested.for_age(person.age)
+    mode = requested.for_age(person.age, budgeted=budgeted)
     rows = _table()
     _check_coverage(rows, person)
     notes: list[str] = []
@@ -549,7 +553,14 @@ def targets_for(
     if mode is PanelMode.OFF:
         notes.append(_panel_note(mode, auto=False))
     else:
-        _add_panel(found, person, notes, mode=mode, auto=requested is PanelMode.AUTO)
+        _add_panel(
+            found,
+            person,
+            notes,
+            mode=mode,
+            auto=requested is PanelMode.AUTO,
+            budgeted=budgeted,
+        )
     shares = _macro_shares(person.age, notes)
     bounds = [b for n in Nutrient if (b := found.get(n)) is not None]
     return NutrientTargets(
@@ -564,18 +575,20 @@ def _add_panel(
     *,
     mode: PanelMode,
     auto: bool = False,
+    budgeted: bool = False,
 ) -> None:
     """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``.
 
-    ``mode`` is the resolved mode; ``auto`` says it came from ``auto``, so the
-    note names the mode planned and why.
+    ``mode`` is the resolved mode; ``auto`` says it came from ``auto`` (and
+    ``budgeted`` that a budget or the cost objective chose it), so the note
+    names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
     for bound in panel_bounds(
         person, notes, minimums=minimums, ai_minimums=mode is PanelMode.FULL
     ):
         found[Nutrient(bound.nutrient)] = bound
-    notes.append(_panel_note(mode, auto=auto))
+    notes.append(_panel_note(mode, auto=auto, budgeted=budgeted))
     if mode is PanelMode.LIMITS:
         notes.append(
             "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
@@ -620,13 +633,21 @@ def _add_panel(
         )
 
 
-def _panel_note(mode: PanelMode, *, auto: bool) -> str:
+def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
     """Return the note naming the panel mode planned (and, from ``auto``, why)."""
     note = f"panel planned: '{mode.value}'"
     if not auto:
         return note
     if mode is PanelMode.RDA:
         return f"{note} (the default 'auto' plans the RDAs from age 4)"
+    if budgeted:
+        return (
+            f"{note} (the default 'auto' with a daily budget or the cost "
+            "objective: the RDAs are reported and shortfalls called out, not "
+            "planned, because planning them under a tight budget can take all "
+            "of the solve time, benchmarks/panel_auto_latest.md); set panel to "
+            "'rda' to plan them"
+        )
     return (
         f"{note} (the default 'auto' at ages 1-3: the RDAs are reported and "
         "shortfalls called out, not planned, because planning them for a "

@@ -195,12 +195,15 @@ def planned_panel(req: Any) -> str:
     """The panel mode a request plans, 'auto' resolved by its own rule.
 
     Restated here, not imported: 'auto' is 'rda' from age 4 (the DRIs' 4-8
-    group) and 'limits' at ages 1-3.
+    group) and 'limits' at ages 1-3, and 'limits' with a daily budget or the
+    cost objective.
     """
     mode = str(req.panel.value)
     if mode != "auto":
         return mode
     assert req.person is not None
+    if req.budget_per_day is not None or req.objective.value == "cost":
+        return "limits"
     return "rda" if req.person.age >= 4 else "limits"
 
 

@@ -512,3 +512,31 @@ def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
     _check_panel_rda(adult, {"iron_mg": 18.0}, 1, sparse)
     toddler = mealplan.PlanRequest(person={"age": 2, "sex": "female"})
     _check_panel_rda(toddler, {"iron_mg": 0.0}, 1, sparse)  # reported only
+
+
+@pytest.mark.parametrize(
+    "extra", [{"budget_per_day": 4.0}, {"objective": "cost"}], ids=["budget", "cost"]
+)
+def test_auto_panel_is_limits_under_a_budget_or_the_cost_objective(
+    extra: dict[str, Any],
+) -> None:
+    """A budgeted adult's 'auto' plans 'limits' (a tight budget under 'rda' ran
+    to the clock), says why, and the checker holds it to 'limits' only."""
+    person = Person(age=35, sex="female")
+    auto = targets_for(person, panel="auto", budgeted=True)
+    assert auto.bounds == targets_for(person, panel="limits").bounds
+    stated = [n for n in auto.notes if n.startswith("panel planned: ")]
+    assert len(stated) == 1
+    assert stated[0].startswith("panel planned: 'limits' (the default 'auto' with")
+    assert (
+        mealplan.PanelMode.AUTO.for_age(35, budgeted=True) is mealplan.PanelMode.LIMITS
+    )
+    assert mealplan.PanelMode.RDA.for_age(35, budgeted=True) is mealplan.PanelMode.RDA
+    req = mealplan.PlanRequest(person={"age": 35, "sex": "female"}, **extra)
+    sparse: frozenset[str] = frozenset()
+    _check_panel_rda(req, {"iron_mg": 0.0}, 1, sparse)  # reported only
+    resolved = resolve_targets(req, mealplan.load_foods())
+    assert any(
+        n.startswith("panel planned: 'limits' (the default 'auto' with")
+        for n in resolved.notes
+    )
