@@ -66,6 +66,7 @@ import numpy as np
 from mealplan._arrays import INF, Block
 from mealplan._errors import FoodTableError
 from mealplan._fish_choices import fish_foods
+from mealplan._measures import VOLUME_WORDS
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -146,16 +147,7 @@ _PORTION_VOLUME = re.compile(
     r"(cups?|fl\.? ?oz|tbsp|tablespoons?|tsp|teaspoons?)\b",
     re.IGNORECASE,
 )
-_WORD_UNIT = {
-    "cup": "cup",
-    "cups": "cup",
-    "tbsp": "tbsp",
-    "tablespoon": "tbsp",
-    "tablespoons": "tbsp",
-    "tsp": "tsp",
-    "teaspoon": "tsp",
-    "teaspoons": "tsp",
-}
+_WORD_UNIT = VOLUME_WORDS
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 
 

@@ -21,7 +21,7 @@ _UNIT = re.compile(
     r"^(cups?|tbsp|tablespoons?|tsp|teaspoons?|fl oz|oz|g|ml)(?![\w.])(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_UNIT_NAMES = {
+VOLUME_WORDS = {
     "cup": "cup",
     "cups": "cup",
     "tbsp": "tbsp",
@@ -30,6 +30,11 @@ _UNIT_NAMES = {
     "tsp": "tsp",
     "teaspoon": "tsp",
     "teaspoons": "tsp",
+}
+"""Cup and spoon words of a portion description, to their unit (also read
+by :mod:`mealplan._life_stage_caps`)."""
+_UNIT_NAMES = {
+    **VOLUME_WORDS,
     "fl oz": "fl oz",
     "oz": "oz",
     "g": "g",
