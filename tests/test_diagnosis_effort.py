@@ -290,7 +290,7 @@ class _CountOracle(Oracle):
 
 @pytest.mark.parametrize(
     ("open_", "limit", "smallest", "asked"),
-    [((), 10, True, 2), ((5,), 10, False, 2), ((), 60, True, 2), ((5,), 60, False, 3)],
+    [((), 10, True, 3), ((5,), 10, False, 3), ((), 60, True, 3), ((5,), 60, False, 4)],
 )
 def test_the_food_count_tries_a_few_counts_from_the_top_down(
     table: FoodTable, open_: tuple[int, ...], limit: int, smallest: bool, asked: int
@@ -300,6 +300,8 @@ def test_the_food_count_tries_a_few_counts_from_the_top_down(
     # 4..6 is tried from its top: 6 plans, then 5 has no plan (proven the
     # smallest: so has 4) or no answer (6, not proven the smallest). Only
     # a longer limit than the default then asks for the fewest-foods plan.
+    # First comes the short fewest-foods plan (_quick_count): this fake
+    # oracle answers it with no plan, so the window runs as it did.
     from mealplan._advice import _safety_bounds
     from mealplan._planner import resolve_targets
     from mealplan._relax import Context, _max_foods
@@ -317,3 +319,59 @@ def test_the_food_count_tries_a_few_counts_from_the_top_down(
     assert found.suggestion.verified
     assert found.suggestion.smallest is smallest
     assert oracle.solves == asked
+
+
+class _QuickOracle(_CountOracle):
+    """A _CountOracle whose fewest-foods plan is a real plan, given."""
+
+    quick: mealplan.MealPlan | None = None
+
+    def run(self, patch: Any, *args: Any, **kwargs: Any) -> Any:
+        goal = args[0] if args else kwargs.get("goal")
+        if goal == ("min", "foods"):
+            self.solves += 1
+            return self.quick
+        return super().run(patch, *args, **kwargs)
+
+
+@pytest.mark.parametrize(("open_", "smallest"), [((), True), ((5,), False)])
+def test_a_short_fewest_foods_plan_starts_the_count_from_its_own(
+    table: FoodTable, open_: tuple[int, ...], smallest: bool
+) -> None:
+    # Under the RDA panel the counts next to the floor are the hard ones
+    # (the 3-foods day's 6: no answer in 0.8 s): a fewest-foods plan capped
+    # at a fraction of a second gives a verified count, and the counts below
+    # it are tried from the top down, the first miss ending the search.
+    from mealplan._advice import _safety_bounds
+    from mealplan._planner import resolve_targets
+    from mealplan._relax import _QUICK_FEWEST, Context, _counted, _max_foods
+
+    request = parse_request({"person": ADULT, "meals": None, "max_foods": 3})
+    witness = mealplan.plan({"person": ADULT, "meals": None, "max_foods": 8}, table)
+    # Its bound proves nothing (half its count): the counts below are tried.
+    witness = witness.model_copy(update={"gap": 0.5})
+    k = _counted(witness.days[0].items)
+    # 7 or 8 foods: the window's _WINDOW counts below reach 5.
+    assert 6 < k <= 8
+    calls: list[float | None] = []
+
+    class Recorded(_QuickOracle):
+        def run(self, patch: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(kwargs.get("cap"))
+            return super().run(patch, *args, **kwargs)
+
+    oracle = Recorded(request, table, time.monotonic() + 60)
+    oracle.open_ = open_
+    oracle.quick = witness
+    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
+    ctx = Context(request, table, targets, _safety_bounds(request), oracle)
+    found = _max_foods(ctx)
+    assert found.suggestion is not None
+    assert found.suggestion.patch == {"max_foods": 6}
+    assert found.suggestion.verified
+    assert found.suggestion.smallest is smallest
+    # The quick plan (capped), then k-1 down to 6 (each plans), then 5
+    # (no plan, or no answer): no floor check (the request's 3 is below it).
+    assert calls[0] == _QUICK_FEWEST
+    assert oracle.solves == 1 + (k - 6) + 1
+    assert all(cap is not None for cap in calls[1:])
