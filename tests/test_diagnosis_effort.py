@@ -344,15 +344,15 @@ def test_a_short_fewest_foods_plan_starts_the_count_from_its_own(
     # it are tried from the top down, the first miss ending the search.
     from mealplan._advice import _safety_bounds
     from mealplan._planner import resolve_targets
-    from mealplan._relax import _QUICK_FEWEST, Context, _counted, _max_foods
+    from mealplan._relax import Context, _max_foods
+    from mealplan._relax_count import _QUICK_FEWEST, _counted
 
     request = parse_request({"person": ADULT, "meals": None, "max_foods": 3})
-    witness = mealplan.plan({"person": ADULT, "meals": None, "max_foods": 8}, table)
+    witness = mealplan.plan({"person": ADULT, "meals": None, "max_foods": 9}, table)
     # Its bound proves nothing (half its count): the counts below are tried.
     witness = witness.model_copy(update={"gap": 0.5})
     k = _counted(witness.days[0].items)
-    # 7 or 8 foods: the window's _WINDOW counts below reach 5.
-    assert 6 < k <= 8
+    assert k > 6
     calls: list[float | None] = []
 
     class Recorded(_QuickOracle):
@@ -372,6 +372,6 @@ def test_a_short_fewest_foods_plan_starts_the_count_from_its_own(
     assert found.suggestion.smallest is smallest
     # The quick plan (capped), then k-1 down to 6 (each plans), then 5
     # (no plan, or no answer): no floor check (the request's 3 is below it).
-    assert calls[0] == _QUICK_FEWEST
+    assert calls[0] == _QUICK_FEWEST  # the default limit: no scale
     assert oracle.solves == 1 + (k - 6) + 1
     assert all(cap is not None for cap in calls[1:])
