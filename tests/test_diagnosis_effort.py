@@ -313,15 +313,24 @@ def test_the_food_count_tries_a_few_counts_from_the_top_down(
     # a longer limit than the default then asks for the fewest-foods plan.
     # First comes the short fewest-foods plan (_quick_count): this fake
     # oracle answers it with no plan, so the window runs as it did.
-    from mealplan._advice import _safety_bounds
-    from mealplan._planner import resolve_targets
-    from mealplan._relax import Context, _max_foods
 
     request = parse_request(
         {"person": ADULT, "meals": None, "max_foods": 3, "time_limit": limit}
     )
     oracle = _CountOracle(request, table, time.monotonic() + 60)
     oracle.open_ = open_
+    _advise_six_foods(request, table, oracle, smallest)
+    assert oracle.solves == asked
+
+
+def _advise_six_foods(
+    request: mealplan.PlanRequest, table: FoodTable, oracle: Oracle, smallest: bool
+) -> None:
+    """Run the food count's advice with ``oracle``; it must verify 6 foods."""
+    from mealplan._advice import _safety_bounds
+    from mealplan._planner import resolve_targets
+    from mealplan._relax import Context, _max_foods
+
     targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
     ctx = Context(request, table, targets, _safety_bounds(request), oracle)
     found = _max_foods(ctx)
@@ -329,7 +338,6 @@ def test_the_food_count_tries_a_few_counts_from_the_top_down(
     assert found.suggestion.patch == {"max_foods": 6}
     assert found.suggestion.verified
     assert found.suggestion.smallest is smallest
-    assert oracle.solves == asked
 
 
 class _QuickOracle(_CountOracle):
@@ -353,9 +361,6 @@ def test_a_short_fewest_foods_plan_starts_the_count_from_its_own(
     # (the 3-foods day's 6: no answer in 0.8 s): a fewest-foods plan capped
     # at a fraction of a second gives a verified count, and the counts below
     # it are tried from the top down, the first miss ending the search.
-    from mealplan._advice import _safety_bounds
-    from mealplan._planner import resolve_targets
-    from mealplan._relax import Context, _max_foods
     from mealplan._relax_count import _QUICK_FEWEST, _counted
 
     request = parse_request({"person": ADULT, "meals": None, "max_foods": 3})
@@ -374,13 +379,7 @@ def test_a_short_fewest_foods_plan_starts_the_count_from_its_own(
     oracle = Recorded(request, table, time.monotonic() + 60)
     oracle.open_ = open_
     oracle.quick = witness
-    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
-    ctx = Context(request, table, targets, _safety_bounds(request), oracle)
-    found = _max_foods(ctx)
-    assert found.suggestion is not None
-    assert found.suggestion.patch == {"max_foods": 6}
-    assert found.suggestion.verified
-    assert found.suggestion.smallest is smallest
+    _advise_six_foods(request, table, oracle, smallest)
     # The quick plan (capped), then k-1 down to 6 (each plans), then 5
     # (no plan, or no answer): no floor check (the request's 3 is below it).
     assert calls[0] == _QUICK_FEWEST  # the default limit: no scale
