@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan._errors import UnsafeFoodError
-from mealplan._life_stage_caps import UNIT_WORDS, day_cap_rows
+from mealplan._life_stage_cap_rows import UNIT_WORDS, day_cap_rows
 from mealplan._problem_groups import GroupKind
 
 if TYPE_CHECKING:

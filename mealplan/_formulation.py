@@ -56,7 +56,7 @@ from mealplan._arrays import (
 )
 from mealplan._covers import nutrient_covers, pattern_cover
 from mealplan._fped import ADDED_SUGARS
-from mealplan._life_stage_caps import life_stage_day_caps
+from mealplan._life_stage_cap_rows import life_stage_day_caps
 from mealplan._models import Objective
 from mealplan._norepeat import cut_rows
 from mealplan._problem import (

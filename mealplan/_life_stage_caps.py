@@ -61,41 +61,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from mealplan._arrays import INF, Block
 from mealplan._errors import FoodTableError
-from mealplan._fish_choices import fish_foods
 from mealplan._measures import VOLUME_WORDS
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
-    from numpy.typing import NDArray
-
-    from mealplan._arrays import ModelBuilder
-    from mealplan._catalog import FoodTable
     from mealplan._models import Person
-    from mealplan._problem_groups import ConstraintGroup
 
 __all__ = [
     "LIFE_STAGE_CAPS_FILE",
     "LIFE_STAGE_CAP_COLUMNS",
     "LIFE_STAGE_CAP_OPTIONAL",
     "MAX_LIFE_STAGE_CAPS",
+    "TEXT_COLUMNS",
     "UNIT_GRAMS",
     "UNIT_ML",
-    "UNIT_WORDS",
     "DayCapRow",
     "LifeStageCap",
-    "caps_for",
-    "day_cap_rows",
-    "item_cap_grams",
-    "life_stage_cap_notes",
-    "life_stage_day_caps",
     "load_life_stage_caps",
-    "pattern_ceiling",
     "portion_ml",
     "read_life_stage_caps",
 ]
@@ -136,7 +119,7 @@ UNIT_ML = {
 _KINDS = frozenset({"role", "base", "id", "category", "word", "fish"})
 _FISH_VALUES = frozenset({"best", "good", "avoid", "any"})
 """The values of a ``fish`` selector: FDA/EPA classes (:mod:`mealplan._fish_choices`)."""
-_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
+TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
 """The texts a ``word`` selector reads (as the safety rules do), with id and base."""
 MAX_LIFE_STAGE_CAPS = 1000
 """Rows a caps table may hold (the bundled one has under 20)."""
@@ -523,195 +506,3 @@ def load_life_stage_caps(path: str | Path | None = None) -> tuple[LifeStageCap, 
     if path is None:
         return _bundled(str(data_file(LIFE_STAGE_CAPS_FILE)))
     return read_life_stage_caps(path)
-
-
-def caps_for(
-    person: Person | None, caps: Sequence[LifeStageCap] | None = None
-) -> tuple[LifeStageCap, ...]:
-    """Return the caps that hold for ``person`` (none without a person)."""
-    if person is None:
-        return ()
-    every = load_life_stage_caps() if caps is None else caps
-    return tuple(c for c in every if c.holds_for(person))
-
-
-def pattern_ceiling(
-    pattern: Mapping[str, float],
-    person: Person | None,
-    caps: Sequence[LifeStageCap] | None = None,
-) -> dict[str, float]:
-    """Return ``pattern`` (servings a day per group) under the person's pattern rows."""
-    out = dict(pattern)
-    for cap in caps_for(person, caps):
-        if cap.scope != "pattern":
-            continue
-        for _, groups in cap.selectors:
-            for group in groups & out.keys():
-                out[group] = min(out[group], cap.amount)
-    return out
-
-
-UNIT_WORDS = {
-    "g": "g",
-    "oz": "oz",
-    "ml": "mL",
-    "fl_oz": "fl oz",
-    "cup": "cup",
-    "tbsp": "tbsp",
-    "tsp": "tsp",
-}
-
-
-def life_stage_cap_notes(
-    person: Person | None, table_caps: Sequence[LifeStageCap] | None = None
-) -> list[str]:
-    """Return one plan note naming the life stage's portion caps that held, if any.
-
-    The day rows of the fish advice have their own note (they hold with the
-    portion caps off: :func:`mealplan._fish_day_caps.fish_day_notes`).
-    """
-    caps = [
-        c
-        for c in caps_for(person, table_caps)
-        if c.scope == "item" or (c.scope == "day" and not c.fish_advice)
-    ]
-    if not caps:
-        return []
-    words = ", ".join(
-        f"{c.cap_id} {c.amount:g} {UNIT_WORDS[c.unit]}"
-        + (" a day" if c.scope == "day" else " a serving")
-        for c in caps
-    )
-    if table_caps is not None:
-        return [f"Portion caps for this life stage (the caller's caps table): {words}."]
-    return [
-        f"Portion caps for this life stage (foods/life_stage_caps.csv, each "
-        f"with its source: AAP, HER 2019, FDA/EPA, USDA): {words}."
-    ]
-
-
-def _text_columns(table: FoodTable) -> list[list[str]]:
-    """Return the columns a ``word`` selector reads: ids, texts and base."""
-    return [table.ids] + [
-        table.texts(c) for c in (*_TEXT_COLUMNS, "base") if table.has_column(c)
-    ]
-
-
-def _hits(
-    cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]
-) -> list[tuple[int, float]]:
-    """(position in ``candidates``, share counted) of the foods ``cap`` selects.
-
-    The share is 1 (the food's whole weight) unless only a ``fish`` part
-    picks the food: then its fish share (a tuna casserole counts its tuna).
-    """
-    has = table.has_column
-    index = {fid: i for i, fid in enumerate(table.ids)}
-    roles = table.tags("roles") if has("roles") else None
-    bases = table.texts("base") if has("base") else None
-    cats = table.texts("category") if has("category") else None
-    words = any(k == "word" for k, _ in (*cap.selectors, *cap.exclude))
-    fishy = any(k == "fish" for k, _ in (*cap.selectors, *cap.exclude))
-    fish = fish_foods(table) if fishy else {}
-    # Lowercased, hyphens as spaces: "orange-juice" holds the word "juice".
-    texts = _text_columns(table) if words else []
-    out = []
-    for k, fid in enumerate(candidates):
-        i = index[fid]
-        food = (
-            fid,
-            frozenset(roles[i]) if roles is not None else frozenset(),
-            (bases[i] if bases is not None else "") or fid,
-            cats[i] if cats is not None else "",
-            " | ".join(c[i] for c in texts).lower().replace("-", " "),
-        )
-        found = fish.get(fid)
-        if cap.selects(*food, found.choice if found else ""):
-            share = 1.0
-            if found is not None and cap.only_by_fish(*food):
-                share = found.share
-            if share > 0:
-                out.append((k, share))
-    return out
-
-
-def item_cap_grams(
-    table: FoodTable, candidates: Sequence[str], person: Person | None
-) -> NDArray[np.float64]:
-    """Return the tightest life-stage item cap of each candidate in grams (inf: none)."""
-    out = np.full(len(candidates), math.inf)
-    for cap in caps_for(person, table.life_stage_caps):
-        if cap.scope != "item":
-            continue
-        for k, share in _hits(cap, table, candidates):
-            per_gram = cap.amount_per_gram(table.default_portion(candidates[k]))
-            out[k] = min(out[k], cap.amount / (per_gram * share))
-    return out
-
-
-def day_cap_rows(
-    table: FoodTable,
-    candidates: Sequence[str],
-    unit_grams: NDArray[np.float64],
-    person: Person | None,
-    scope: str = "day",
-    fish: bool | None = None,
-) -> tuple[DayCapRow, ...]:
-    """Return the whole-day caps (or ``scope`` ``week``: the weekly ones) on the candidates.
-
-    ``fish``: only the rows of FDA/EPA's fish advice (True), only the others
-    (False), or every row (None; :attr:`LifeStageCap.fish_advice`).
-    """
-    rows = []
-    for cap in caps_for(person, table.life_stage_caps):
-        if cap.scope != scope or fish not in (None, cap.fish_advice):
-            continue
-        hits = _hits(cap, table, candidates)
-        if not hits:
-            continue
-        per_unit = tuple(
-            cap.amount_per_gram(table.default_portion(candidates[k]))
-            * float(unit_grams[k])
-            * share
-            for k, share in hits
-        )
-        foods = tuple(k for k, _ in hits)
-        rows.append(DayCapRow(cap.cap_id, foods, per_unit, cap.amount, cap.unit))
-    return tuple(rows)
-
-
-def life_stage_day_caps(b: ModelBuilder) -> None:
-    """Each day, ``sum per_unit * v <= limit`` over a day cap's foods.
-
-    The portion caps' rows (group ``portion_limits``) and the fish advice's
-    (group ``daily_fish_caps``, :mod:`mealplan._fish_day_caps`).
-    """
-    from mealplan._problem import ConstraintGroup, GroupKind
-
-    p = b.problem
-    portion = ConstraintGroup(GroupKind.PORTION_LIMITS)
-    fish = ConstraintGroup(GroupKind.DAILY_FISH_CAPS)
-    for rows, group in ((p.day_caps, portion), (p.fish_day_caps, fish)):
-        _day_rows(b, rows, group)
-
-
-def _day_rows(
-    b: ModelBuilder, rows: Sequence[DayCapRow], group: ConstraintGroup
-) -> None:
-    p = b.problem
-    foods = b.keys[:, 2]
-    for row in rows:
-        weight = np.zeros(len(p.food_ids))
-        weight[list(row.foods)] = row.per_unit
-        for d in range(p.days):
-            if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
-                continue  # a day regenerate keeps whole
-            ks = np.flatnonzero((b.keys[:, 0] == d) & (weight[foods] > 0))
-            if not len(ks):
-                continue
-            # Relative slack: a cap met exactly (2 quarter cups of juice is
-            # 4 fl oz) must not fail by rounding.
-            upper = row.limit * (1 + 1e-9)
-            b.add_row(
-                b.v[ks], weight[foods[ks]], -INF, upper, Block.DAY_GROUP_CAP, group
-            )

@@ -51,7 +51,7 @@ from mealplan._errors import (
 from mealplan._exclusions import check_taste_words
 from mealplan._fish_day_caps import fish_day_notes
 from mealplan._hot_lp import HotRelaxation
-from mealplan._life_stage_caps import life_stage_cap_notes
+from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
 from mealplan._models import (
     BoundKind,

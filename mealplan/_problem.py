@@ -41,7 +41,7 @@ import numpy as np
 from mealplan._errors import UnknownFoodError
 from mealplan._fish_day_caps import check_forced_fish
 from mealplan._fped import pattern_mix
-from mealplan._life_stage_caps import pattern_ceiling
+from mealplan._life_stage_cap_rows import pattern_ceiling
 from mealplan._meal_structure import (
     StructureData,
     prepare,

@@ -15,8 +15,9 @@ import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
 from mealplan._fish_day_caps import fish_day_rows
-from mealplan._life_stage_caps import DayCapRow, day_cap_rows
-from mealplan._life_stage_caps import item_cap_grams as life_stage_item_grams
+from mealplan._life_stage_cap_rows import day_cap_rows
+from mealplan._life_stage_cap_rows import item_cap_grams as life_stage_item_grams
+from mealplan._life_stage_caps import DayCapRow
 from mealplan._meal_structure import item_cap_grams, never_items
 from mealplan._models import (
     NutrientBound,

@@ -17,7 +17,8 @@ import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM
 from mealplan._errors import UnknownFoodError
-from mealplan._life_stage_caps import DayCapRow, day_cap_rows
+from mealplan._life_stage_cap_rows import day_cap_rows
+from mealplan._life_stage_caps import DayCapRow
 from mealplan._models import (
     MealSpec,
     NutrientPeriod,

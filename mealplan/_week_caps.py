@@ -85,7 +85,7 @@ def day_amounts(
 
 def week_limits(req: PlanRequest, table: FoodTable) -> dict[str, float]:
     """Return cap_id -> amount of the weekly caps of a multi-day ``req``."""
-    from mealplan._life_stage_caps import caps_for
+    from mealplan._life_stage_cap_rows import caps_for
 
     if req.days < 2 or req.person is None:
         return {}
@@ -196,7 +196,7 @@ def week_cap_notes(problem: Problem) -> list[str]:
     """Return one plan note naming the weekly caps the plan kept, if any."""
     if not problem.week_caps or problem.days < 2:
         return []
-    from mealplan._life_stage_caps import UNIT_WORDS
+    from mealplan._life_stage_cap_rows import UNIT_WORDS
 
     span = "every 7 consecutive days" if problem.days > WINDOW else "the plan's days"
     words = ", ".join(

@@ -216,7 +216,7 @@ def test_a_callers_differently_named_juice_meets_the_juice_cap() -> None:
     picked = {f for f in foods.ids if cap_selects(row, f, foods)}
     assert picked == {"passion-drink", "mango-nectar-box"}
     # The model's own selection, the same: a whole-day row over both drinks.
-    from mealplan._life_stage_caps import day_cap_rows
+    from mealplan._life_stage_cap_rows import day_cap_rows
     from mealplan._models import Person
 
     rows = day_cap_rows(
@@ -234,7 +234,7 @@ def test_a_word_selector_reads_hyphens_as_spaces(tmp_path: Path) -> None:
     )
     (row,) = table_cap_rows(foods.using_life_stage_caps(caps))
     assert {f for f in foods.ids if cap_selects(row, f, foods)} == {"passion-drink"}
-    from mealplan._life_stage_caps import day_cap_rows
+    from mealplan._life_stage_cap_rows import day_cap_rows
     from mealplan._models import Person
 
     mine = foods.using_life_stage_caps(caps)

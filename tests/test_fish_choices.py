@@ -23,7 +23,8 @@ import mealplan
 from mealplan import FoodTableError
 from mealplan._catalog import load_foods
 from mealplan._fish_choices import CHOICES, fish_foods, load_fish_choices
-from mealplan._life_stage_caps import item_cap_grams, load_life_stage_caps
+from mealplan._life_stage_cap_rows import item_cap_grams
+from mealplan._life_stage_caps import load_life_stage_caps
 from mealplan._models import Person, Sex
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
