@@ -48,6 +48,7 @@ __all__ = [
     "FPED_COLUMNS",
     "FPED_FILE",
     "GROUP_COLUMNS",
+    "POTATO",
     "dish_equivalents",
     "fped_rows",
     "pattern_mix",
@@ -60,6 +61,7 @@ FPED_FILE = "FPED_1718.csv"
 _SOURCE: dict[str, str] = {
     "v_total_cup_eq": "V_TOTAL (cup eq.)",
     "v_legumes_cup_eq": "V_LEGUMES (cup eq.)",
+    "v_potato_cup_eq": "V_STARCHY_POTATO (cup eq.)",
     "f_total_cup_eq": "F_TOTAL (cup eq.)",
     "g_total_oz_eq": "G_TOTAL (oz. eq.)",
     "g_whole_oz_eq": "G_WHOLE (oz. eq.)",
@@ -83,6 +85,11 @@ GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
     "oils": ("oils_g",),
 }
 """Pattern group -> the dish_fped.csv columns it sums (see the module docstring)."""
+
+POTATO = "potato"
+"""Key of a dish's white potatoes (FPED ``V_STARCHY_POTATO``, cup-eq per
+100 g) in :func:`dish_equivalents`: part of its vegetables, and what makes a
+potato dish a starch item of a meal (:func:`mealplan._structure.is_starch`)."""
 
 ADDED_SUGARS = "added_sugars"
 """Key of :func:`pattern_mix` for a dish's extra (sweet) servings per unit:
@@ -173,6 +180,7 @@ def read_dish_fped(path: str | Path) -> dict[str, dict[str, float]]:
                 g: sum(values[c] for c in cols) for g, cols in GROUP_COLUMNS.items()
             }
             out[row["fndds_code"]][ADDED_SUGARS] = values["add_sugars_tsp_eq"]
+            out[row["fndds_code"]][POTATO] = values["v_potato_cup_eq"]
     return out
 
 

@@ -42,6 +42,7 @@ from mealplan._structure import (
     ONE_MAIN_SLOTS,
     SNACK_FOOD_G,
     Cap,
+    dish_starch_oz_eq,
     fat_class,
     fat_host,
     fat_words,
@@ -559,20 +560,18 @@ def _starches(
 ) -> tuple[bool, ...]:
     """Return :func:`~mealplan._structure.is_starch` of each candidate.
 
-    A dish's grains are its FPED ounce-equivalents per 100 g times its
-    default serving; the lookup is done for dishes only (foods with an FNDDS
+    A dish's grains (and white potatoes, :func:`~mealplan._structure.dish_starch_oz_eq`)
+    are its FPED ounce-equivalents per 100 g times its default serving; the lookup is done for dishes only (foods with an FNDDS
     code), so a table of single foods costs one pass over the roles.
     """
     codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
     ids = table.ids if codes else []
     out = []
     for r, i in zip(roles, rows, strict=True):
-        grains = 0.0
         code = codes[int(i)] if codes else ""
         values = dish_equivalents(code) if code else None
-        if values is not None:
-            grains = values["grains"] * table.default_portion(ids[int(i)])[1] / 100
-        out.append(is_starch(r, grains))
+        grams = table.default_portion(ids[int(i)])[1] if values is not None else 0.0
+        out.append(is_starch(r, dish_starch_oz_eq(values, grams)))
     return tuple(out)
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "TODDLER_MAIN_MEAL_PROTEIN_G",
     "Cap",
     "FoodFacts",
+    "dish_starch_oz_eq",
     "energy_scale",
     "fat_amount_text",
     "fat_class",
@@ -258,8 +259,17 @@ pizza (1.3-3). 0.75 oz-eq is three quarters of a grain serving (1 oz-eq is a
 slice of bread or ½ cup of rice): a dish's grains beside a side of rice are
 then most of a second starch. Breaded mains count too (chicken kiev 1.16,
 veal parmigiana 0.78), as the exchange lists count breading as a starch;
-stews whose starch is potato are not seen (dish_fped.csv holds FPED's grains,
-not its starchy vegetables)."""
+a dish's white potatoes count as grains at two ounce-equivalents a cup
+(:data:`POTATO_OZ_EQ_PER_CUP`), so potato salad, a potato casserole or hash
+browns with eggs is the meal's starch as a baked potato is."""
+POTATO_OZ_EQ_PER_CUP = 2.0
+"""Grain ounce-equivalents a cup-equivalent of a dish's white potatoes (FPED
+2017-2018 ``V_STARCHY_POTATO``) counts as for the starch rule: ½ cup of
+potato is one starch exchange, as a slice of bread (1 oz-eq) is (ADA/AND
+Choose Your Foods: Food Lists for Diabetes, 2019, Starch list). Only
+white potatoes: the single foods make a potato, sweet potato, corn, yam or
+plantain a starch side but peas a vegetable, and FPED's other starchy
+vegetables mix corn with peas and green lima beans."""
 STARCH_SLOTS = frozenset({"lunch", "dinner"})
 """Slots the realism yardstick holds to one grain or starch item
 (``two_starches``; the model's rule is the ``starch_per_meal`` row of
@@ -292,12 +302,24 @@ def starch_flags(table: FoodTable) -> list[bool]:
     codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
     out = []
     for i, fid in enumerate(ids):
-        grains = 0.0
         values = dish_equivalents(codes[i]) if codes and codes[i] else None
-        if values is not None:
-            grains = values["grains"] * table.default_portion(fid)[1] / 100.0
+        grains = dish_starch_oz_eq(values, table.default_portion(fid)[1])
         out.append(is_starch(roles[i], grains))
     return out
+
+
+def dish_starch_oz_eq(values: Mapping[str, float] | None, grams: float) -> float:
+    """Return a dish serving's grains and potatoes in grain ounce-equivalents.
+
+    ``values``: its FPED equivalents per 100 g (:func:`mealplan._fped.dish_equivalents`;
+    None: not a dish FPED describes, 0); ``grams``: the serving.
+    """
+    if values is None:
+        return 0.0
+    from mealplan._fped import POTATO
+
+    per_100g = values["grains"] + POTATO_OZ_EQ_PER_CUP * values.get(POTATO, 0.0)
+    return per_100g * grams / 100.0
 
 
 def is_milk_drink(roles: frozenset[str], base: str) -> bool:

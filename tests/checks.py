@@ -1096,7 +1096,11 @@ def _caps() -> list[dict[str, str]]:
 
 
 def _dish_grains() -> dict[str, float]:
-    """FNDDS code -> FPED grains (G_TOTAL oz-eq) per 100 g, read from the CSV."""
+    """FNDDS code -> FPED grains per 100 g, read from the CSV, in oz-eq.
+
+    G_TOTAL plus the white potatoes (V_STARCHY_POTATO, cup-eq) at 2 oz-eq a
+    cup: ½ cup of potato is one starch exchange, as a slice of bread is.
+    """
     import csv
     from pathlib import Path
 
@@ -1105,7 +1109,8 @@ def _dish_grains() -> dict[str, float]:
         return {}
     with path.open(encoding="utf-8", newline="") as handle:
         return {
-            r["fndds_code"]: float(r["g_total_oz_eq"]) for r in csv.DictReader(handle)
+            r["fndds_code"]: float(r["g_total_oz_eq"]) + 2 * float(r["v_potato_cup_eq"])
+            for r in csv.DictReader(handle)
         }
 
 
@@ -1114,7 +1119,8 @@ def starch_items(table: FoodTable) -> set[str]:
 
     Written out here, not imported: a cooked grain, pasta, potato or other
     starchy side (role grain_side), a bread or tortilla (role bread), or a
-    dish whose default serving holds 0.75 oz-eq of grains or more (FPED).
+    dish whose default serving holds 0.75 oz-eq of grains or more (FPED;
+    white potatoes at 2 oz-eq a cup: potato salad, shepherd's pie).
     """
     ids = list(table.ids)
     roles = table.tags("roles") if table.has_column("roles") else [()] * len(ids)

@@ -17,9 +17,16 @@ from typing import Any
 import pytest
 
 import mealplan
+from mealplan._fped import POTATO
 from mealplan._planner import resolve_targets
 from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
-from mealplan._structure import is_starch, load_caps, realism_defects
+from mealplan._structure import (
+    dish_starch_oz_eq,
+    is_starch,
+    load_caps,
+    realism_defects,
+    starch_flags,
+)
 from mealplan._structure_blocks import conflict_text
 from tests.checks import check_structure, starch_items
 
@@ -145,6 +152,27 @@ def test_the_dish_threshold_sorts_known_dishes() -> None:
     for fid in ("channa-saag", "chicken-breast-roasted", "black-beans-cooked"):
         assert fid in table.ids, fid
         assert fid not in starch, fid
+
+
+def test_a_potato_dish_is_the_meals_starch() -> None:
+    # FPED's white potatoes (V_STARCHY_POTATO) count at 2 oz-eq a cup: a
+    # potato salad or a shepherd's pie is the starch of its meal as a baked
+    # potato is, so a side of rice beside it is a second starch. A stew with
+    # grain and potato below 3/4 oz-eq a serving is not.
+    table = _dishes()
+    starch = starch_items(table)
+    flags = dict(zip(table.ids, starch_flags(table), strict=True))
+    for fid in (
+        "potato-salad-with-egg-made-with-mayonnaise-type-salad-dr",
+        "shepherd-s-pie-with-beef",
+        "potato-mashed-from-fresh-made-with-milk",
+        "stewed-potatoes",
+    ):
+        assert fid in starch, fid
+        assert flags[fid], fid
+    assert dish_starch_oz_eq({"grains": 0.0, POTATO: 0.5}, 100.0) == 1.0
+    assert dish_starch_oz_eq({"grains": 0.3}, 100.0) == pytest.approx(0.3)
+    assert dish_starch_oz_eq(None, 100.0) == 0.0
 
 
 def _edited(plan: mealplan.MealPlan, meal: str, foods: list[tuple[str, float]]) -> Any:
