@@ -47,8 +47,32 @@ DIETS = ("omnivore", "vegetarian", "pescatarian", "vegan")
 # Optimiser constants per setting; a name the code does not have is skipped
 # (so ``main`` runs on the code before the box too).
 SETTINGS: dict[str, dict[str, Any]] = {
-    "main": {"_WIDE_STALL_SECONDS": None, "ONE_DAY_BOX_CPU_SECONDS": None},
+    "main": {
+        "ONE_DAY_BOX_CPU_SECONDS": None,
+        "_WIDE_STALL_SECONDS": None,
+        "_GAP_TESTS_CPU_SECONDS": None,
+    },
     "box": {},  # the code's own values
+    "b0.5": {
+        "ONE_DAY_BOX_CPU_SECONDS": 0.5,
+        "_WIDE_STALL_SECONDS": 0.25,
+        "_GAP_TESTS_CPU_SECONDS": 2.0,
+    },
+    "b1": {
+        "ONE_DAY_BOX_CPU_SECONDS": 1.0,
+        "_WIDE_STALL_SECONDS": 0.5,
+        "_GAP_TESTS_CPU_SECONDS": 2.0,
+    },
+    "b2": {
+        "ONE_DAY_BOX_CPU_SECONDS": 2.0,
+        "_WIDE_STALL_SECONDS": 1.0,
+        "_GAP_TESTS_CPU_SECONDS": 2.0,
+    },
+    "b1t": {
+        "ONE_DAY_BOX_CPU_SECONDS": 1.0,
+        "_WIDE_STALL_SECONDS": 0.5,
+        "_GAP_TESTS_CPU_SECONDS": None,
+    },
 }
 
 
