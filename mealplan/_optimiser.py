@@ -174,16 +174,32 @@ _FULL_STALL_SECONDS: float | None = None
 DISH_BOX_SECONDS: float = 2.0
 # On a one-day plan at the default gap and tolerance (no node limit), the
 # search for a better plan ends this many seconds of CPU after the first plan
-# is in hand (mealplan._cpu_box; None: no box). CHOSEN FROM DATA BELOW.
-ONE_DAY_BOX_CPU_SECONDS: float | None = 2.0
-# The widest restriction without the cutoff, under that box, stops this many
-# seconds of CPU after its last better plan, so the full MILP gets the rest of
-# the box. CHOSEN FROM DATA BELOW.
+# is in hand (mealplan._cpu_box; None: no box), and the plan says so
+# (Solution.boxed, box_cpu_seconds; status and gap stay honest). CPU, not
+# wall time, so the same day gets the same plan at any load. Under the RDA
+# panel a toddler's day whose restrictions under the cutoff all fail (the
+# LP bound is weak: plans 0.5-3 above it) got its plan from the widest
+# restriction, and the full MILP then ran to the request's clock: 6 of 24
+# toddler days at 10 s; at a 30 s limit 10-22 s of CPU
+# (benchmarks/toddler_rda_latest.md, load 5-8). Boxed at 0.5, 1 or 2 s the
+# plans were the same on 23 of 24 days at 0.5 and 1 (the full MILP's root
+# alone takes about 3 s of CPU there, so it never improves within a small
+# box): CPU p95 20.9 -> 5.0 s, sum 116 -> 47 s; 5 days' plans are worse
+# than a 30 s search's (+0.16 to +2.0 servings, the 2-year-old pescatarian
+# boy's), none better. On load.py's 48 adult days (10 s limit) 0 worse, CPU
+# p95 2.2 -> 2.1 s. 1 s: 0.5 s planned one day fewer at load 7.
+ONE_DAY_BOX_CPU_SECONDS: float | None = 1.0
+# Under that box, the widest restriction without the cutoff stops this many
+# seconds of CPU after its last better plan, so a full MILP that may still
+# improve on it gets the rest of the box (half of it: at 0.25 of 0.5 and
+# 0.5 of 1 the plans were the same).
 _WIDE_STALL_SECONDS: float | None = 0.5
 # Under that box, the gap tests (the restrictions under the cutoff) share
 # this many seconds of CPU from the guided start's beginning: a test still
 # running then stops as if at its node limit ("no plan found"), and the
-# widest restriction follows. CHOSEN FROM DATA BELOW.
+# widest restriction follows. On the 24 toddler days under the RDAs every
+# test that passed did so within 1.7 s of CPU from the start (1.2-1.6 s
+# mostly); the days whose tests all failed spent up to 3.0 s on them.
 _GAP_TESTS_CPU_SECONDS: float | None = 2.0
 
 

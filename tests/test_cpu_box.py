@@ -134,3 +134,28 @@ def test_a_day_that_passes_the_gap_test_is_not_boxed(
     assert found.units
     assert not found.boxed
     assert found.box_cpu_seconds is None
+
+
+def test_gap_tests_out_of_cpu_fall_through_to_a_valid_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With no CPU for the gap tests, none runs (as if each had stopped at
+    # its node limit): the widest restriction without the cutoff gives the
+    # plan, which meets every rule.
+    cutoffs: list[float | None] = []
+    run = optimiser._run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        if args[1].is_mip:
+            cutoffs.append(args[4].cutoff)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(optimiser, "_GAP_TESTS_CPU_SECONDS", 0.0)
+    monkeypatch.setattr(optimiser, "_run", spy)
+    table = load_foods(dishes=False)
+    request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    plan = mealplan.plan({**request, "time_limit": 300}, table)
+    assert cutoffs
+    assert all(c is None for c in cutoffs), cutoffs
+    assert plan.status in ("optimal", "feasible")
+    check_plan(plan, table)
