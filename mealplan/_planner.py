@@ -752,7 +752,8 @@ def _notes(
             notes.append(
                 f"The search for a better plan stopped at its time box ({box}) "
                 f"before it proved this plan optimal; it may not be optimal "
-                f"({gap}). A mip_gap below 1e-4 searches up to the time limit."
+                f"({gap}). A mip_gap below 1e-4 turns the box off (the search "
+                "then runs on, up to time_limit)."
             )
         elif solution.time_limited:
             notes.append(
