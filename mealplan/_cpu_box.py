@@ -13,6 +13,9 @@ gets about the same plan on a quiet machine and a busy one.
 The clock is this process's CPU time (:func:`time.process_time`), HiGHS's
 threads included: the server's and the batch's workers are processes of
 their own, so a request's solves are the only CPU the clock counts there.
+A caller planning in several threads of one process shares that clock: each
+box then ends sooner, never later, and the plan still says it was boxed
+(:func:`time.thread_time` would miss HiGHS's own worker threads).
 """
 
 from __future__ import annotations
