@@ -255,12 +255,14 @@ class PanelMode(StrEnum):
     (:meth:`for_age` resolves it once, where the
     targets are built, and the plan's notes name the mode planned). At ages
     1-3 the RDAs are reported and called out as shortfalls, not planned,
-    because planning them costs the whole time limit on this machine kind:
-    the pescatarian and vegetarian days of 2-year-olds (and at load 15, 7 of
-    12 toddler days) run to the 10 s clock under ``rda`` with a plan found
-    late and unproven, while ``rda`` plans every measured default day of ages
-    4 and up at a median 1.2-1.5x ``limits``' CPU
-    (``benchmarks/panel_default_latest.md``).
+    because planning them is slow on this machine kind: before session 11, 6
+    of 24 toddler days ran to the 10 s clock under ``rda``; with the one-day
+    search's CPU box every one plans, but 5 of 24 still take 3-5.4 s of CPU
+    (p95 5.0 s: the gap tests and the first plan, not the search after it),
+    which a loaded machine stretches past 10 s of wall time
+    (``benchmarks/toddler_rda_latest.md``), while ``rda`` plans every
+    measured default day of ages 4 and up at a median 1.2-1.5x ``limits``'
+    CPU (``benchmarks/panel_default_latest.md``).
 
     ``limits`` plans every food-applicable UL and reports every panel
     minimum. ``rda`` plans every food-applicable UL

@@ -29,6 +29,7 @@ and its real relative ``gap``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -42,6 +43,7 @@ from mealplan._aggregate import merged_meals
 from mealplan._arrays import GoalKind
 from mealplan._backend import BackendResult, BackendStatus, SolveOptions
 from mealplan._cover import shortfalls
+from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline, OutOfTime
 from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISH_BOX_SECONDS",
+    "ONE_DAY_BOX_CPU_SECONDS",
     "Solution",
     "SolveStatus",
     "make_backend",
@@ -169,6 +172,35 @@ _FULL_STALL_SECONDS: float | None = None
 # it. Only at the default gap and tolerance, without a node limit: a caller
 # asking for a tighter gap gets the whole search, up to its time limit.
 DISH_BOX_SECONDS: float = 2.0
+# On a one-day plan at the default gap and tolerance (no node limit), the
+# search for a better plan ends this many seconds of CPU after the first plan
+# is in hand (mealplan._cpu_box; None: no box), and the plan says so
+# (Solution.boxed, box_cpu_seconds; status and gap stay honest). CPU, not
+# wall time, so the same day gets the same plan at any load. Under the RDA
+# panel a toddler's day whose restrictions under the cutoff all fail (the
+# LP bound is weak: plans 0.5-3 above it) got its plan from the widest
+# restriction, and the full MILP then ran to the request's clock: 6 of 24
+# toddler days at 10 s; at a 30 s limit 10-22 s of CPU
+# (benchmarks/toddler_rda_latest.md, load 5-8). Boxed at 0.5, 1 or 2 s the
+# plans were the same on 23 of 24 days at 0.5 and 1 (the full MILP's root
+# alone takes about 3 s of CPU there, so it never improves within a small
+# box): CPU p95 20.9 -> 5.0 s, sum 116 -> 47 s; 5 days' plans are worse
+# than a 30 s search's (+0.16 to +2.0 servings, the 2-year-old pescatarian
+# boy's), none better. On load.py's 48 adult days (10 s limit) 0 worse, CPU
+# p95 2.2 -> 2.1 s. 1 s: 0.5 s planned one day fewer at load 7.
+ONE_DAY_BOX_CPU_SECONDS: float | None = 1.0
+# Under that box, the widest restriction without the cutoff stops this many
+# seconds of CPU after its last better plan, so a full MILP that may still
+# improve on it gets the rest of the box (half of it: at 0.25 of 0.5 and
+# 0.5 of 1 the plans were the same).
+_WIDE_STALL_SECONDS: float | None = 0.5
+# Under that box, the gap tests (the restrictions under the cutoff) share
+# this many seconds of CPU from the guided start's beginning: a test still
+# running then stops as if at its node limit ("no plan found"), and the
+# widest restriction follows. On the 24 toddler days under the RDAs every
+# test that passed did so within 1.7 s of CPU from the start (1.2-1.6 s
+# mostly); the days whose tests all failed spent up to 3.0 s on them.
+_GAP_TESTS_CPU_SECONDS: float | None = 2.0
 
 
 class SolveStatus(Enum):
@@ -208,6 +240,9 @@ class Solution:
     start has a plan in hand (see ``DISH_BOX_SECONDS``; None: no box)."""
     boxed: bool = False
     """Whether that time box, not the request's time limit, ended the search."""
+    box_cpu_seconds: float | None = None
+    """The CPU box that ended the search, when ``boxed`` by it (see
+    ``ONE_DAY_BOX_CPU_SECONDS``; None: the dishes' wall box, or no box)."""
 
 
 def make_backend(solver: SolverName | str) -> Backend:
@@ -413,6 +448,7 @@ def _guided(
     mip_gap: float,
     tolerance: float = _ABS_GAP,
     box_seconds: float | None = None,
+    cpu_box: CpuBox | None = None,
 ) -> Solution | None:
     """Run steps 1-3 of the module docstring; return the answer or the best start.
 
@@ -420,7 +456,10 @@ def _guided(
     the relaxation), INFEASIBLE when the relaxation proves it, or None.
     With ``box_seconds``, the restrictions after the first plan in hand run
     within that many seconds of it, and the Solution carries that ``box``
-    for the full MILP (see ``DISH_BOX_SECONDS``).
+    for the full MILP (see ``DISH_BOX_SECONDS``). With ``cpu_box``, the
+    widest restriction without the cutoff stops when it runs out, or
+    ``_WIDE_STALL_SECONDS`` after its last better plan (see
+    ``ONE_DAY_BOX_CPU_SECONDS``).
     """
     minimise = goal is None or not goal.maximise
     backend = make_backend(SolverName.HIGHS)
@@ -470,6 +509,14 @@ def _guided(
         if minimise and problem.budget is None
         else None
     )
+    # Under the CPU box, the gap tests' own CPU budget (_GAP_TESTS_CPU_SECONDS).
+    tests_until = (
+        time.process_time() + _GAP_TESTS_CPU_SECONDS
+        if cpu_box is not None
+        and _GAP_TESTS_CPU_SECONDS is not None
+        and cutoff is not None
+        else None
+    )
     # With FNDDS dishes, the single foods' own relaxation (see the function),
     # asked only when the support alone fails.
     singles: set[int] = set()
@@ -514,8 +561,10 @@ def _guided(
                     return first
                 if best is None or _better(first, best, minimise):
                     best = first
-        if foods is None or (
-            box_seconds is not None and best is not None and not singles_due
+        if (
+            foods is None
+            or (box_seconds is not None and best is not None and not singles_due)
+            or (tests_until is not None and time.process_time() > tests_until)
         ):
             # Under a time box, a plan in hand goes straight to the wide
             # restriction below: on the days with dishes that got this far,
@@ -551,6 +600,7 @@ def _guided(
                 if plain and foods is support and not _CUTS_ON_SUPPORT
                 else None,
                 feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
+                until=tests_until if cutoff is not None else None,
             ),
         )
         _add_times(small, lp)
@@ -578,8 +628,11 @@ def _guided(
     boxed = box_seconds is not None and best is not None
     # The deadline of the search for a better plan: its box, once one is in hand.
     search = deadline.part(box_seconds or 0.0) if boxed else deadline
+    if cpu_box is not None and best is not None:
+        cpu_box.start()
     if (
         not search.expired
+        and not (cpu_box is not None and cpu_box.skip())
         and frozenset(wider) not in empty
         and (cutoff is not None or (boxed and frozenset(wider) not in tried))
     ):
@@ -594,7 +647,11 @@ def _guided(
             search,
             mip_gap,
             tolerance,
-            Restriction(share=1.0) if boxed else _PLAIN,
+            dataclasses.replace(
+                Restriction(share=1.0) if boxed else _PLAIN,
+                box=cpu_box,
+                stall=None if cpu_box is None else _WIDE_STALL_SECONDS,
+            ),
         )
         _add_times(small, lp)
         if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
@@ -774,6 +831,11 @@ class Restriction:
     stall: float | None = None
     """Seconds of CPU without a better plan after which the search ends, once
     it has a plan (:func:`_stall_stop`; None: it runs to its gap or its time)."""
+    box: CpuBox | None = field(default=None, compare=False)
+    """The request's CPU box, which ends the search when it runs out."""
+    until: float | None = None
+    """The :func:`time.process_time` value at which the search ends, with a
+    plan or without (None: no such limit)."""
 
 
 _PLAIN = Restriction()
@@ -823,10 +885,41 @@ def _restricted(
             else how.cuts,
             sub_mips=how.sub_mips,
             feasibility_jump=how.feasibility_jump,
-            stop=None if how.stall is None else _stall_once_planned(how.stall),
+            stop=_either(
+                None if how.stall is None else _stall_once_planned(how.stall),
+                None if how.box is None else how.box.stop,
+                None if how.until is None else _cpu_until(how.until),
+            ),
         ),
     )
     return solution
+
+
+def _cpu_until(until: float) -> Callable[[float, float], bool]:
+    """Return a MILP ``stop`` that ends the search once the CPU clock passes ``until``."""
+
+    def stop(primal: float, dual: float) -> bool:
+        del primal, dual
+        return time.process_time() > until
+
+    return stop
+
+
+def _either(
+    *stops: Callable[[float, float], bool] | None,
+) -> Callable[[float, float], bool] | None:
+    """Return a MILP ``stop`` that ends the search when any of ``stops`` says so."""
+    given = [s for s in stops if s is not None]
+    if len(given) <= 1:
+        return given[0] if given else None
+
+    def stop(primal: float, dual: float) -> bool:
+        # Every stop is asked, none skipped by a short circuit: each keeps
+        # its own record of the last better plan.
+        said = [s(primal, dual) for s in given]
+        return any(said)
+
+    return stop
 
 
 def _stall_stop(
@@ -952,8 +1045,18 @@ def solve(
     guided: Solution | None = None
     tolerance = abs_tolerance(problem, target) if abs_gap is None else abs_gap
     box_seconds = _box_seconds(problem, target, mip_gap, abs_gap, node_limit)
+    cpu_box = (
+        CpuBox(ONE_DAY_BOX_CPU_SECONDS)
+        if ONE_DAY_BOX_CPU_SECONDS is not None
+        and highs
+        and not relax
+        and _one_day_default(problem, target, mip_gap, abs_gap, node_limit)
+        else None
+    )
     if guide and start is None and not relax and problem.integer and highs:
-        guided = _guided(problem, target, clock, mip_gap, tolerance, box_seconds)
+        guided = _guided(
+            problem, target, clock, mip_gap, tolerance, box_seconds, cpu_box
+        )
         if guided is not None and (
             guided.status is SolveStatus.INFEASIBLE
             or guided.status is SolveStatus.OPTIMAL
@@ -971,6 +1074,13 @@ def solve(
             # The search for a better plan used its time box (no full MILP).
             guided.boxed = True
             return guided
+        if guided is not None and cpu_box is not None:
+            cpu_box.start()
+            if cpu_box.skip():
+                # The search used its CPU box (no full MILP).
+                guided.boxed = True
+                guided.box_cpu_seconds = cpu_box.seconds
+                return guided
     try:
         model = formulate(problem, target, relax=relax, deadline=clock)
     except OutOfTime:
@@ -985,7 +1095,10 @@ def solve(
         # (0.5-0.7x CPU without), on thousands of foods it pays.
         presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
         node_limit=node_limit,
-        stop=_full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
+        stop=_either(
+            _full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
+            None if cpu_box is None else cpu_box.stop,
+        ),
     )
     box = guided.box if guided is not None else None
     solution, _ = _run(
@@ -1018,13 +1131,11 @@ def solve(
         _judge(solution, bound, mip_gap, minimise, tolerance)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise, tolerance)
-    solution.boxed = (
-        box is not None
-        and box.at < box.end
-        and box.expired
-        and solution.status is not SolveStatus.OPTIMAL
-        and not solution.within_abs_gap
-    )
+    proven = solution.status is SolveStatus.OPTIMAL or solution.within_abs_gap
+    solution.boxed = box is not None and box.at < box.end and box.expired and not proven
+    if cpu_box is not None and cpu_box.fired and not proven and not solution.boxed:
+        solution.boxed = True
+        solution.box_cpu_seconds = cpu_box.seconds
     if box is not None and box.hit and box.at >= box.end:
         # The box ended with the request: its time limit stopped the search.
         clock.note_hit()
@@ -1044,16 +1155,31 @@ def _box_seconds(
     A one-day plan on a table with dishes, at the default gap and tolerance
     and without a node limit (see ``DISH_BOX_SECONDS``).
     """
-    if (
-        problem.dishes
-        and problem.days == 1
+    if problem.dishes and _one_day_default(problem, goal, mip_gap, abs_gap, node_limit):
+        return DISH_BOX_SECONDS
+    return None
+
+
+def _one_day_default(
+    problem: Problem,
+    goal: Goal | None,
+    mip_gap: float,
+    abs_gap: float | None,
+    node_limit: int | None,
+) -> bool:
+    """Return whether a solve is a one-day plan's, at the default gap and tolerance.
+
+    Such a search may be time-boxed; a caller asking for a tighter gap, a
+    proven bound or a node limit, a diagnosis's goal, or a plan of several
+    days gets the whole search, up to its time limit.
+    """
+    return (
+        problem.days == 1
         and goal is None
         and mip_gap == _DEFAULT_MIP_GAP
         and abs_gap is None
         and node_limit is None
-    ):
-        return DISH_BOX_SECONDS
-    return None
+    )
 
 
 def _timed_out() -> Solution:

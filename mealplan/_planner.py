@@ -743,12 +743,17 @@ def _notes(
             else "no bound was proven, so the gap is unknown"
         )
         if solution.boxed:
+            box = (
+                f"{DISH_BOX_SECONDS:g} s after the first plan, on a day with dishes"
+                if solution.box_cpu_seconds is None
+                else f"{solution.box_cpu_seconds:g} s of CPU after the first plan, "
+                "on a one-day plan"
+            )
             notes.append(
-                f"The search for a better plan stopped at its time box "
-                f"({DISH_BOX_SECONDS:g} s after the first plan, on a day with "
-                f"dishes) before it proved this plan optimal; it may not be "
-                f"optimal ({gap}). A mip_gap below 1e-4 searches up to the time "
-                "limit."
+                f"The search for a better plan stopped at its time box ({box}) "
+                f"before it proved this plan optimal; it may not be optimal "
+                f"({gap}). A mip_gap below 1e-4 turns the box off (the search "
+                "then runs on, up to time_limit)."
             )
         elif solution.time_limited:
             notes.append(
