@@ -188,16 +188,28 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
                 f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
             )
         )
-    bought_raw = [
-        g.name
-        for g in items
-        if g.note and any(n.startswith("bought ") for n in g.note.split("; "))
-    ]
-    if bought_raw:
+
+    def bought(how: str) -> list[str]:
+        return [
+            g.name
+            for g in items
+            if g.note
+            and any(n.startswith("bought ") and how in n for n in g.note.split("; "))
+        ]
+
+    if by_protein := bought("(protein yield"):
         blocks.append(
             Para(
                 "Bought raw or dry for cooked foods (amounts from USDA protein "
-                f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
+                f"per 100 g, eaten vs bought): {'; '.join(by_protein)}."
+            )
+        )
+    if same := bought("(same weight as eaten"):
+        blocks.append(
+            Para(
+                "Bought raw or frozen for cooked foods at the weight eaten (their "
+                "protein gives no cooking yield: under 1 g per 100 g, or lost "
+                f"to the cooking water): {'; '.join(same)}."
             )
         )
     if pills:
