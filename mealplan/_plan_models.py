@@ -148,6 +148,19 @@ class GroceryItem(_Model):
         description="'supplement' for a supplement of the plan (listed apart; "
         "grams 0, portions are its units, no price in the data).",
     )
+    buy_portions: StrictFloat | None = Field(
+        default=None,
+        description="How many of portion_description to buy: for a piece or a "
+        "package (countable) the whole number at least the grams used, rounded "
+        "up; for a cup, spoon or ounce the nearest kitchen step (1/4 cup, "
+        "1/2 tbsp, 1/2 tsp, 1 oz). Null when the amount is in grams only "
+        "(portions then say what is used).",
+    )
+    countable: bool = Field(
+        default=False,
+        description="portion_description is a piece or a package (a bagel, a "
+        "slice, a can), so buy_portions is a whole number.",
+    )
 
 
 class MealPlan(_Model):
