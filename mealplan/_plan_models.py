@@ -161,6 +161,18 @@ class GroceryItem(_Model):
         description="portion_description is a piece or a package (a bagel, a "
         "slice, a can), so buy_portions is a whole number.",
     )
+    allergens: list[str] | None = Field(
+        default=None,
+        description="Allergens of the line: the union of what is bought and of "
+        "every single food of the plan it serves (a fried egg's milk and soy "
+        "from its cooking fat stay on the raw eggs bought for it). Null for a "
+        "supplement.",
+    )
+    diets: list[str] | None = Field(
+        default=None,
+        description="The diets (vegan, vegetarian, pescatarian) that what is "
+        "bought and every single food it serves keep. Null for a supplement.",
+    )
 
 
 class MealPlan(_Model):

@@ -72,6 +72,7 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
         if p.key in pills:
             continue  # listed apart below: a supplement is not food
         portions, description, unit_grams = _amount(p, plan_portions)
+        allergens, diets = _tags(p, table)
         buy = (
             buy_amount(p.grams, unit_grams, description)
             if unit_grams is not None and unit_grams > 0
@@ -96,6 +97,8 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
                 note="; ".join(sorted(p.notes)) or None,
                 buy_portions=None if buy is None else round(buy.count, 6),
                 countable=buy is not None and buy.countable,
+                allergens=allergens,
+                diets=diets,
             )
         )
     out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
@@ -129,6 +132,41 @@ SEASONING_GROUPS = frozenset({"Spices and Herbs", "Vegetables and Vegetable Prod
 """SR28 food groups whose sub-gram amounts are seasonings (salt, cinnamon,
 garlic, ginger, parsley): a pinch. Under a gram of anything else (a recipe's
 trace of bacon) is shown in grams."""
+
+
+_DIETS = ("vegan", "vegetarian", "pescatarian")
+
+
+def _tags(p: Purchase, table: FoodTable | None) -> tuple[list[str], list[str]]:
+    """Return (allergens, diets) of a line, so no tag is lost by buying raw.
+
+    The union of the allergens of what is bought (the table's food, or the
+    SR28 record tagged by the table's own rules; without a table its name,
+    tagged in doubt) and of every single food of the plan the line serves; a
+    diet only when all of them keep it. A dish
+    served by the line adds nothing here: the line is one of its ingredients,
+    tagged as what is bought, and the dish keeps its own tags in the plan.
+    """
+    from mealplan._tagging import tag_food
+
+    tags: list[tuple[tuple[str, ...], tuple[bool, bool, bool]]] = []
+    if table is not None and p.key in table:
+        f = table.food(p.key)
+        tags.append((f.allergens, (f.vegan, f.vegetarian, f.pescatarian)))
+    else:
+        t = tag_food(p.name, p.food_group or "")
+        tags.append((t.allergen_list, (t.vegan, t.vegetarian, t.pescatarian)))
+    served = (
+        [table.food(f) for f in sorted(p.sources) if f in table]
+        if table is not None
+        else []
+    )
+    for f in served:
+        if f.id != p.key and f.ndb_no:
+            tags.append((f.allergens, (f.vegan, f.vegetarian, f.pescatarian)))
+    allergens = sorted({a for found, _ in tags for a in found})
+    diets = [d for k, d in enumerate(_DIETS) if all(keep[k] for _, keep in tags)]
+    return allergens, diets
 
 
 def _amount(
