@@ -81,16 +81,22 @@ _COUNT = re.compile(r"^(large|medium|whole|fruit|each|piece|slice)\b", re.IGNORE
 
 
 def _unit(weights: list[tuple[str, str, str]]) -> tuple[str, str]:
-    """Pick a shopping unit from SR28 WEIGHT rows (amount, description, grams)."""
+    """Pick a shopping unit from SR28 WEIGHT rows (amount, description, grams).
+
+    A package, a piece, a cup, else an ounce; none when SR28 has none of them.
+    """
     usable = [w for w in weights if Decimal(w[2]) > 0]
     for test in (
         lambda d: bool(_PACKAGE.search(d)),
         lambda d: bool(_COUNT.match(d)),
         lambda d: d.startswith("cup"),
+        # Meat and fish are bought by weight: an ounce, not a fillet's size.
+        lambda d: d == "oz" or d.startswith("oz,"),
     ):
         for amount, desc, grams in usable:
             if test(desc):
-                per = Decimal(grams) / Decimal(amount)
+                # To 0.1 mg: "3 oz" of 85 g is 28.3333 g an ounce, not 28 digits.
+                per = (Decimal(grams) / Decimal(amount)).quantize(Decimal("0.0001"))
                 return desc, f"{per.normalize():f}"
     return "", ""
 
