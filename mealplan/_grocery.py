@@ -203,19 +203,28 @@ def _yield(eaten: str, bought: str, *, takes_water: bool) -> tuple[Decimal, str]
     The protein yield (protein per 100 g eaten / per 100 g bought, SR28
     nutrient 203) where protein is conserved in cooking; the stated
     same-weight fallback where it is too low to give a yield or was not
-    conserved; ``(1, "")`` when a record has no protein value at all.
+    conserved. No conversion (``method`` starting "as eaten") when a record
+    has no protein value, or when a food made with water (instant oatmeal,
+    a gelatin dessert) has too little protein: its dry form weighs a fraction
+    of it, so the weight eaten would be far too much to buy.
     """
     if not eaten or not bought:
-        return Decimal(1), ""
+        return Decimal(1), "as eaten (no protein value to convert)"
     p_eaten, p_bought = Decimal(eaten), Decimal(bought)
     if min(p_eaten, p_bought) < MIN_PROTEIN:
+        if takes_water:
+            return Decimal(
+                1
+            ), "as eaten (made with water; too little protein to convert)"
         return Decimal(1), SAME_WEIGHT.format(
             why="protein under 1 g per 100 g gives no yield"
         )
     factor = p_eaten / p_bought
     if factor < 1 and not takes_water:
         return Decimal(1), SAME_WEIGHT.format(
-            why="protein was not conserved in cooking, so it gives no yield"
+            why="less protein per 100 g cooked than raw in a food that takes up "
+            "no water: lost to the cooking water or diluted by what it is "
+            "cooked with, so it gives no yield"
         )
     if factor > MAX_YIELD:
         return Decimal(1), SAME_WEIGHT.format(
@@ -231,7 +240,7 @@ the list names it as eaten and says so."""
 
 _COOKED = re.compile(
     r"\b(cooked|boiled|braised|broiled|roasted|fried|scrambled|poached|steamed"
-    r"|simmered|grilled|microwaved|heated|prepared with water)\b",
+    r"|simmered|grilled|microwaved|heated|rotisserie|prepared with water)\b",
     re.IGNORECASE,
 )
 # Bought in that state: dry-roasted nuts and seeds, toasted bread.
@@ -284,8 +293,8 @@ def purchase_rows(
                     str(foods.at[ndb, "long_desc"]), str(foods.at[ndb, "food_group"])
                 ),
             )
-            if not method:
-                target, method = ndb, "as eaten (no protein value to convert)"
+            if method.startswith("as eaten"):
+                target = ndb
         if method == "as eaten" and _cooked(str(foods.at[ndb, "long_desc"])):
             method = NOT_CONVERTED
         unit, unit_grams = _unit(weights.get(target, []))

@@ -292,7 +292,8 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
             Para(
                 "Bought raw or frozen for cooked foods at the weight eaten (their "
                 "protein gives no cooking yield: under 1 g per 100 g, or lost "
-                f"to the cooking water): {'; '.join(same)}."
+                "to the cooking water or diluted by what they are cooked with): "
+                f"{'; '.join(same)}."
             )
         )
     if pills:

@@ -343,3 +343,26 @@ def test_converting_loses_no_allergen_or_diet() -> None:
         assert line.diets is not None
         assert set(food.allergens) <= set(line.allergens), (fid, line.allergens)
         assert set(line.diets) <= diets, (fid, line.diets)
+
+
+def test_a_yield_is_used_only_where_protein_gives_one() -> None:
+    from decimal import Decimal
+
+    from mealplan._grocery import _yield
+
+    # Lentils: 9.02 g cooked, 24.63 g dry; they take up water.
+    factor, method = _yield("9.02", "24.63", takes_water=True)
+    assert method.startswith("protein yield")
+    assert factor == Decimal("9.02") / Decimal("24.63")
+    # Boiled kale has less protein than raw and takes up no water.
+    assert _yield("1.90", "4.28", takes_water=False)[1].startswith("same weight")
+    # Carrots: under 1 g of protein.
+    factor, method = _yield("0.76", "0.93", takes_water=False)
+    assert factor == 1
+    assert method.startswith("same weight")
+    assert "under 1 g" in method
+    # A drink made with water from a powder is not bought at its own weight.
+    assert _yield("0.92", "6.67", takes_water=True)[1].startswith("as eaten")
+    assert _yield("", "6.67", takes_water=False)[1].startswith("as eaten")
+    # Over 3 g raw per g eaten is not believed.
+    assert _yield("31", "10", takes_water=False)[1].startswith("same weight")
