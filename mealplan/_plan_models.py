@@ -129,8 +129,10 @@ class GroceryItem(_Model):
 
     A dish is broken into its recipe ingredients and a cooked food is bought
     in its raw or dry form where the data allow (``converted``); ``grams`` and
-    ``portions`` are then of what is bought, and ``from_foods`` names the
-    plan's foods it serves.
+    ``portions`` are then of what is bought (the amount used), ``from_foods``
+    names the plan's foods it serves, and ``buy_portions`` is what a shopper
+    buys of ``portion_description`` (whole pieces or packages, rounded up;
+    kitchen steps of cups and spoons).
     """
 
     food_id: str

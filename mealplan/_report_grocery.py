@@ -50,9 +50,12 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
         becomes what is bought (dry lentils, raw rice, raw eggs) where the
         bundled purchase forms allow, and the rest is listed as eaten, with a
         ``note`` saying so. Grams and household or package units (SR28
-        WEIGHT) are of what is bought; cost is the plan's cost of the foods
-        it serves (None for dish ingredients, which are priced with the dish,
-        and for unpriced foods).
+        WEIGHT) are of what is bought: ``portions`` the amount used,
+        ``buy_portions`` what to buy (whole pieces or packages rounded up,
+        kitchen steps of cups and spoons); ``allergens`` and ``diets`` those
+        of what is bought and of every single food served. Cost is the plan's
+        cost of the foods it serves, for the grams used (None for dish
+        ingredients, which are priced with the dish, and for unpriced foods).
 
     """
     from mealplan._grocery import shopping
