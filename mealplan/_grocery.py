@@ -10,8 +10,12 @@ The grams bought per gram eaten come from USDA's own values: protein is
 neither lost nor gained in boiling grains and legumes or in cooking eggs,
 meat and fish (fat and water are), so raw grams = eaten grams x protein per
 100 g eaten / protein per 100 g raw (SR28 nutrient 203). It is the yield the
-two SR28 records imply, not a measured cooking yield; foods without a
-purchase form are listed as eaten, and the list says so.
+two SR28 records imply, not a measured cooking yield. Where it cannot be
+believed (:func:`_yield`: under 1 g of protein per 100 g, or less protein
+cooked than raw in a food that does not take up water, so protein went into
+the cooking water) the purchase form is bought at the weight eaten, and the
+method says so. Foods without a purchase form are listed as eaten, and the
+list says so (a cooked one with :data:`NOT_CONVERTED`).
 
 A recipe's cooked grain or legume is bought dry like the bundled cooked food
 of its base (:func:`ingredient_buys`: black turtle beans, cooked, are the dry
@@ -77,16 +81,22 @@ _COUNT = re.compile(r"^(large|medium|whole|fruit|each|piece|slice)\b", re.IGNORE
 
 
 def _unit(weights: list[tuple[str, str, str]]) -> tuple[str, str]:
-    """Pick a shopping unit from SR28 WEIGHT rows (amount, description, grams)."""
+    """Pick a shopping unit from SR28 WEIGHT rows (amount, description, grams).
+
+    A package, a piece, a cup, else an ounce; none when SR28 has none of them.
+    """
     usable = [w for w in weights if Decimal(w[2]) > 0]
     for test in (
         lambda d: bool(_PACKAGE.search(d)),
         lambda d: bool(_COUNT.match(d)),
         lambda d: d.startswith("cup"),
+        # Meat and fish are bought by weight: an ounce, not a fillet's size.
+        lambda d: d == "oz" or d.startswith("oz,"),
     ):
         for amount, desc, grams in usable:
             if test(desc):
-                per = Decimal(grams) / Decimal(amount)
+                # To 0.1 mg: "3 oz" of 85 g is 28.3333 g an ounce, not 28 digits.
+                per = (Decimal(grams) / Decimal(amount)).quantize(Decimal("0.0001"))
                 return desc, f"{per.normalize():f}"
     return "", ""
 
@@ -155,6 +165,93 @@ def ingredient_buys(
     return out
 
 
+MIN_PROTEIN = Decimal(1)
+"""g/100 g of protein below which a record's protein gives no yield: at 0.6 g
+(boiled carrots) a rounding of SR28's second digit moves the yield by 15 %,
+and coffee or tea have none."""
+
+MAX_YIELD = Decimal(3)
+"""Grams bought per gram eaten above which the protein yield is not believed
+(under a third of the raw weight left after cooking: bacon, the most, keeps
+37 %)."""
+
+SAME_WEIGHT = "same weight as eaten ({why})"
+"""The stated fallback: the purchase form at the weight eaten, when the
+protein gives no yield. A shopper still buys raw carrots, not boiled ones;
+the weight is the eaten weight, said so in the list."""
+
+# SR28 food groups whose foods take up water when cooked (grains, pasta,
+# legumes, hot cereals): for them a yield under 1 (more cooked than raw
+# grams) is the water taken up. Elsewhere (vegetables, meat, fish, eggs)
+# cooking loses water, so a yield under 1 means protein went into the cooking
+# water (boiled kale: 1.90 g against 4.28 g raw) or the records were analysed
+# apart: protein was not conserved and gives no yield.
+_WATER_GROUPS = frozenset(
+    {"Cereal Grains and Pasta", "Legumes and Legume Products", "Breakfast Cereals"}
+)
+_WITH_WATER = re.compile(r"\b(cooked|prepared) with water\b", re.IGNORECASE)
+
+
+def _takes_water(description: str, food_group: str) -> bool:
+    """Whether cooking the food adds water to it (dry to cooked grams grow)."""
+    return food_group in _WATER_GROUPS or bool(_WITH_WATER.search(description))
+
+
+def _yield(eaten: str, bought: str, *, takes_water: bool) -> tuple[Decimal, str]:
+    """Return (grams bought per gram eaten, method) for one conversion.
+
+    The protein yield (protein per 100 g eaten / per 100 g bought, SR28
+    nutrient 203) where protein is conserved in cooking; the stated
+    same-weight fallback where it is too low to give a yield or was not
+    conserved. No conversion (``method`` starting "as eaten") when a record
+    has no protein value, or when a food made with water (instant oatmeal,
+    a gelatin dessert) has too little protein: its dry form weighs a fraction
+    of it, so the weight eaten would be far too much to buy.
+    """
+    if not eaten or not bought:
+        return Decimal(1), "as eaten (no protein value to convert)"
+    p_eaten, p_bought = Decimal(eaten), Decimal(bought)
+    if min(p_eaten, p_bought) < MIN_PROTEIN:
+        if takes_water:
+            return Decimal(
+                1
+            ), "as eaten (made with water; too little protein to convert)"
+        return Decimal(1), SAME_WEIGHT.format(
+            why="protein under 1 g per 100 g gives no yield"
+        )
+    factor = p_eaten / p_bought
+    if factor < 1 and not takes_water:
+        return Decimal(1), SAME_WEIGHT.format(
+            why="less protein per 100 g cooked than raw in a food that takes up "
+            "no water: lost to the cooking water or diluted by what it is "
+            "cooked with, so it gives no yield"
+        )
+    if factor > MAX_YIELD:
+        return Decimal(1), SAME_WEIGHT.format(
+            why="the protein yield is over 3 g bought per g eaten"
+        )
+    return factor, "protein yield (SR28 203 eaten / bought)"
+
+
+NOT_CONVERTED = "as eaten (cooked; no raw or unprepared form of the same food)"
+"""The method of a cooked food bought as eaten: no reviewed purchase form
+(``buy_ndb``) in SR28 is the same food (rotisserie chicken, canned tuna), so
+the list names it as eaten and says so."""
+
+_COOKED = re.compile(
+    r"\b(cooked|boiled|braised|broiled|roasted|fried|scrambled|poached|steamed"
+    r"|simmered|grilled|microwaved|heated|rotisserie|prepared with water)\b",
+    re.IGNORECASE,
+)
+# Bought in that state: dry-roasted nuts and seeds, toasted bread.
+_SOLD_COOKED = re.compile(r"\bdry[ -]roasted\b|^(Nuts|Seeds|Peanuts)\b", re.IGNORECASE)
+
+
+def _cooked(description: str) -> bool:
+    """Whether an SR28 description is a cooked form (not one sold that way)."""
+    return bool(_COOKED.search(description)) and not _SOLD_COOKED.search(description)
+
+
 def purchase_rows(
     sr28: SR28, ndbs: Iterable[str], buy: Mapping[str, str]
 ) -> list[dict[str, str]]:
@@ -189,12 +286,17 @@ def purchase_rows(
         target = buy.get(ndb, ndb)
         factor, method = Decimal(1), "as eaten"
         if target != ndb:
-            eaten, raw = protein.get(ndb, ""), protein.get(target, "")
-            if eaten and raw and Decimal(raw) > 0:
-                factor = Decimal(eaten) / Decimal(raw)
-                method = "protein yield (SR28 203 eaten / bought)"
-            else:
-                target, method = ndb, "as eaten (no protein value to convert)"
+            factor, method = _yield(
+                protein.get(ndb, ""),
+                protein.get(target, ""),
+                takes_water=_takes_water(
+                    str(foods.at[ndb, "long_desc"]), str(foods.at[ndb, "food_group"])
+                ),
+            )
+            if method.startswith("as eaten"):
+                target = ndb
+        if method == "as eaten" and _cooked(str(foods.at[ndb, "long_desc"])):
+            method = NOT_CONVERTED
         unit, unit_grams = _unit(weights.get(target, []))
         rows.append(
             {
@@ -362,6 +464,10 @@ def shopping(plan: MealPlan, table: FoodTable | None) -> list[Purchase]:
                 f"bought {form['buy_description']} for "
                 f"{form['description']} ({form['method']})"
             )
+        elif form["method"].startswith("as eaten ("):
+            # A cooked food with no purchase form: said so, not hidden.
+            why = form["method"].removeprefix("as eaten (").removesuffix(")")
+            item.notes.add(f"listed as eaten: {why}")
         if form["unit"] and form["unit_grams"]:
             item.unit, item.unit_grams = form["unit"], float(form["unit_grams"])
         return item

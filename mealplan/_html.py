@@ -32,6 +32,7 @@ from mealplan._report import (
     portions_text,
     unit_label,
 )
+from mealplan._report_grocery import amount_text
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -352,7 +353,7 @@ def _grocery_html(plan: MealPlan, foods: FoodTable | None) -> str:
     everything = grocery_list(plan, foods)
     rows = "".join(
         f"<tr><td>{escape(g.food_group or 'Other')}</td><td>{escape(g.name)}</td>"
-        f"<td>{escape(portions_text(g.portions, g.portion_description))}</td>"
+        f"<td>{escape(amount_text(g))}</td>"
         f'<td class="num">{number(g.grams)} g</td>'
         f'<td class="num">{escape(money(g.cost))}</td></tr>'
         for g in everything
@@ -375,8 +376,8 @@ def _grocery_html(plan: MealPlan, foods: FoodTable | None) -> str:
     )
     return (
         '<section class="mp-grocery"><h2>Grocery list</h2><div class="mp-table">'
-        "<table><thead><tr><th>Group</th><th>Food</th><th>Amount</th>"
-        '<th class="num">Grams</th><th class="num">Cost</th></tr></thead>'
+        "<table><thead><tr><th>Group</th><th>Food</th><th>Buy</th>"
+        '<th class="num">Grams used</th><th class="num">Cost</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>{extra}</section>"
     )
 

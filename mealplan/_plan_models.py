@@ -129,8 +129,10 @@ class GroceryItem(_Model):
 
     A dish is broken into its recipe ingredients and a cooked food is bought
     in its raw or dry form where the data allow (``converted``); ``grams`` and
-    ``portions`` are then of what is bought, and ``from_foods`` names the
-    plan's foods it serves.
+    ``portions`` are then of what is bought (the amount used), ``from_foods``
+    names the plan's foods it serves, and ``buy_portions`` is what a shopper
+    buys of ``portion_description`` (whole pieces or packages, rounded up;
+    kitchen steps of cups and spoons).
     """
 
     food_id: str
@@ -147,6 +149,31 @@ class GroceryItem(_Model):
         default="food",
         description="'supplement' for a supplement of the plan (listed apart; "
         "grams 0, portions are its units, no price in the data).",
+    )
+    buy_portions: StrictFloat | None = Field(
+        default=None,
+        description="How many of portion_description to buy: for a piece or a "
+        "package (countable) the whole number at least the grams used, rounded "
+        "up; for a cup, spoon or ounce the nearest kitchen step (1/4 cup, "
+        "1/2 tbsp, 1/2 tsp, 1 oz). Null when the amount is in grams only "
+        "(portions then say what is used).",
+    )
+    countable: bool = Field(
+        default=False,
+        description="portion_description is a piece or a package (a bagel, a "
+        "slice, a can), so buy_portions is a whole number.",
+    )
+    allergens: list[str] | None = Field(
+        default=None,
+        description="Allergens of the line: the union of what is bought and of "
+        "every single food of the plan it serves (a fried egg's milk and soy "
+        "from its cooking fat stay on the raw eggs bought for it). Null for a "
+        "supplement.",
+    )
+    diets: list[str] | None = Field(
+        default=None,
+        description="The diets (vegan, vegetarian, pescatarian) that what is "
+        "bought and every single food it serves keep. Null for a supplement.",
     )
 
 

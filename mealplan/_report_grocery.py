@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
+from mealplan._grocery_amounts import buy_amount
 from mealplan._models import GroceryItem, MealPlan
 from mealplan._report_parts import (
     NAME_WIDTH,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from mealplan._grocery import Purchase
 
 __all__ = [
+    "amount_text",
     "grocery_blocks",
     "grocery_list",
     "render_grocery_markdown",
@@ -48,9 +50,12 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
         becomes what is bought (dry lentils, raw rice, raw eggs) where the
         bundled purchase forms allow, and the rest is listed as eaten, with a
         ``note`` saying so. Grams and household or package units (SR28
-        WEIGHT) are of what is bought; cost is the plan's cost of the foods
-        it serves (None for dish ingredients, which are priced with the dish,
-        and for unpriced foods).
+        WEIGHT) are of what is bought: ``portions`` the amount used,
+        ``buy_portions`` what to buy (whole pieces or packages rounded up,
+        kitchen steps of cups and spoons); ``allergens`` and ``diets`` those
+        of what is bought and of every single food served. Cost is the plan's
+        cost of the foods it serves, for the grams used (None for dish
+        ingredients, which are priced with the dish, and for unpriced foods).
 
     """
     from mealplan._grocery import shopping
@@ -69,10 +74,18 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
     for p in shopping(plan, table):
         if p.key in pills:
             continue  # listed apart below: a supplement is not food
-        portions, description = _amount(p, plan_portions)
+        portions, description, unit_grams = _amount(p, plan_portions)
+        allergens, diets = _tags(p, table)
+        buy = (
+            buy_amount(p.grams, unit_grams, description)
+            if unit_grams is not None and unit_grams > 0
+            else None
+        )
         if p.key == "egg-whole" or p.name.lower().startswith("egg, whole, raw"):
-            whole = math.ceil(portions - 1e-9)
-            description = f"large (buy {whole}; a dozen is 12)"
+            # Eggs are counted in large eggs (SR28's 50 g), sold by the dozen.
+            portions = p.grams / EGG_GRAMS
+            description = "large egg (a dozen is 12)"
+            buy = buy_amount(p.grams, EGG_GRAMS, description)
         out.append(
             GroceryItem(
                 food_id=p.key,
@@ -85,6 +98,10 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
                 converted=p.converted,
                 from_foods=sorted(p.sources),
                 note="; ".join(sorted(p.notes)) or None,
+                buy_portions=None if buy is None else round(buy.count, 6),
+                countable=buy is not None and buy.countable,
+                allergens=allergens,
+                diets=diets,
             )
         )
     out.sort(key=lambda g: (g.food_group is None, g.food_group or "", g.name.lower()))
@@ -106,6 +123,9 @@ def grocery_list(plan: MealPlan, foods: FoodTable | None = None) -> list[Grocery
     return out
 
 
+EGG_GRAMS = 50.0
+"""Grams of one large egg without its shell (SR28 WEIGHT of 01123, ``large``)."""
+
 PINCH_GRAMS = 1.0
 """Less than this of a seasoning or herb is "a pinch (to taste)": 1/8 tsp of
 ground cinnamon weighs 0.33 g, of salt 0.75 g (SR28 WEIGHT); weighed amounts
@@ -117,25 +137,82 @@ garlic, ginger, parsley): a pinch. Under a gram of anything else (a recipe's
 trace of bacon) is shown in grams."""
 
 
+_DIETS = ("vegan", "vegetarian", "pescatarian")
+
+
+def _tags(p: Purchase, table: FoodTable | None) -> tuple[list[str], list[str]]:
+    """Return (allergens, diets) of a line, so no tag is lost by buying raw.
+
+    The union of the allergens of what is bought (the table's food, or the
+    SR28 record tagged by the table's own rules; without a table its name,
+    tagged in doubt) and of every single food of the plan the line serves; a
+    diet only when all of them keep it. A dish
+    served by the line adds nothing here: the line is one of its ingredients,
+    tagged as what is bought, and the dish keeps its own tags in the plan.
+    """
+    from mealplan._tagging import tag_food
+
+    tags: list[tuple[tuple[str, ...], tuple[bool, bool, bool]]] = []
+    if table is not None and p.key in table:
+        f = table.food(p.key)
+        tags.append((f.allergens, (f.vegan, f.vegetarian, f.pescatarian)))
+    else:
+        t = tag_food(p.name, p.food_group or "")
+        tags.append((t.allergen_list, (t.vegan, t.vegetarian, t.pescatarian)))
+    served = (
+        [table.food(f) for f in sorted(p.sources) if f in table]
+        if table is not None
+        else []
+    )
+    for f in served:
+        if f.id != p.key and f.ndb_no:
+            tags.append((f.allergens, (f.vegan, f.vegetarian, f.pescatarian)))
+    allergens = sorted({a for found, _ in tags for a in found})
+    diets = [d for k, d in enumerate(_DIETS) if all(keep[k] for _, keep in tags)]
+    return allergens, diets
+
+
 def _amount(
     p: Purchase, plan_portions: dict[str, tuple[float, str]]
-) -> tuple[float, str]:
-    """Return the amount to buy as (portions, description), never a zero.
+) -> tuple[float, str, float | None]:
+    """Return the amount used as (portions, description, grams of one unit).
 
     A household or package unit when at least a tenth of one is bought, the
     plan's own portions for a food bought as eaten, else the grams themselves
-    (summed in grams, never rounded to "0 x 100 g"); under a gram of a
-    seasoning, a pinch.
+    (summed in grams, never rounded to "0 x 100 g"; no unit); under a gram of
+    a seasoning, a pinch.
     """
     if p.unit and p.unit_grams and p.grams / p.unit_grams >= 0.1:
-        return p.grams / p.unit_grams, p.unit
+        return p.grams / p.unit_grams, p.unit, p.unit_grams
     if not p.converted and p.key in plan_portions:
-        return plan_portions[p.key]
+        portions, description = plan_portions[p.key]
+        unit = p.grams / portions if portions > 0 else None
+        return portions, description, unit
     if p.grams < PINCH_GRAMS and p.food_group in SEASONING_GROUPS:
-        return 1.0, f"pinch (to taste; {grams(p.grams)})"
+        return 1.0, f"pinch (to taste; {grams(p.grams)})", None
     if p.grams < 0.05:
-        return 1.0, "a trace (under 0.1 g)"
-    return 1.0, grams(p.grams)
+        return 1.0, "a trace (under 0.1 g)", None
+    return 1.0, grams(p.grams), None
+
+
+def amount_text(item: GroceryItem) -> str:
+    """Return what to buy of a grocery line, as a shopper reads it.
+
+    A piece or a package in whole units, rounded up, with the grams the plan
+    uses (``medium bagel (3-1/2" to 4" dia) (you use 99 g)``); a measure in
+    kitchen steps (``¾ cup``, ``2 tbsp``); otherwise the amount used.
+    """
+    if item.buy_portions is None:
+        return portions_text(item.portions, item.portion_description)
+    text = portions_text(item.buy_portions, item.portion_description)
+    if item.countable and item.kind == "food":
+        if (
+            math.isclose(item.buy_portions, 1.0)
+            and not item.portion_description[:1].isdigit()
+        ):
+            text = f"1 {text}"  # "1 medium bagel", not "medium bagel"
+        text += f" (you use {grams(item.grams)})"
+    return text
 
 
 def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Block]:
@@ -146,7 +223,7 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
         [
             g.food_group or "Other",
             g.name,
-            portions_text(g.portions, g.portion_description),
+            amount_text(g),
             grams(g.grams),
             money(g.cost),
         ]
@@ -158,7 +235,7 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
         last = group
     blocks: list[Block] = [
         Table(
-            ["Food group", "Food", "Amount", "Grams", "Cost"],
+            ["Food group", "Food", "Buy", "Grams used", "Cost"],
             rows,
             {3, 4},
             {1: NAME_WIDTH} if clip else {},
@@ -173,6 +250,15 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
             f", plus {len(unpriced)} food(s) without a price ({'; '.join(unpriced)})"
         )
     blocks.append(Para(total + "."))
+    if any(g.buy_portions is not None for g in items):
+        blocks.append(
+            Para(
+                "Amounts to buy are rounded: pieces and packages up to whole "
+                "ones, cups and spoons to the nearest ¼ cup, ½ tbsp or ½ tsp, "
+                "ounces to whole ones. The grams are what the plan uses, and "
+                "each cost is that of the grams used, not of whole packages."
+            )
+        )
     if in_dishes:
         blocks.append(
             Para(
@@ -188,16 +274,29 @@ def grocery_blocks(everything: Sequence[GroceryItem], *, clip: bool) -> list[Blo
                 f"Listed as eaten, not converted to what you buy: {'; '.join(as_eaten)}."
             )
         )
-    bought_raw = [
-        g.name
-        for g in items
-        if g.note and any(n.startswith("bought ") for n in g.note.split("; "))
-    ]
-    if bought_raw:
+
+    def bought(how: str) -> list[str]:
+        return [
+            g.name
+            for g in items
+            if g.note
+            and any(n.startswith("bought ") and how in n for n in g.note.split("; "))
+        ]
+
+    if by_protein := bought("(protein yield"):
         blocks.append(
             Para(
                 "Bought raw or dry for cooked foods (amounts from USDA protein "
-                f"per 100 g, eaten vs bought): {'; '.join(bought_raw)}."
+                f"per 100 g, eaten vs bought): {'; '.join(by_protein)}."
+            )
+        )
+    if same := bought("(same weight as eaten"):
+        blocks.append(
+            Para(
+                "Bought raw or frozen for cooked foods at the weight eaten (their "
+                "protein gives no cooking yield: under 1 g per 100 g, or lost "
+                "to the cooking water or diluted by what they are cooked with): "
+                f"{'; '.join(same)}."
             )
         )
     if pills:

@@ -245,7 +245,9 @@ def test_grocery_list_sums_days_and_sorts_by_group(
         if g.converted:
             assert g.note
             assert "bought" in g.note
-            assert 0 < g.grams < 1.6 * grams
+            # Raw grams per gram cooked: up to 3 (bacon 2.69, mussels 2.0;
+            # mealplan._grocery.MAX_YIELD), dry grains and legumes under 1.
+            assert 0 < g.grams <= 3 * grams
         else:
             assert g.grams == pytest.approx(grams)
             assert g.food_group == foods.food(g.food_id).food_group
