@@ -111,9 +111,9 @@ def bundled_note(solver: str, table: FoodTable | None = None) -> str | None:
         return None
     return (
         f"Planned on the single foods without the FNDDS dishes: the {solver} "
-        "solver runs through PuLP, which finds no plan within the time limit "
-        "on the larger model with dishes (use the default 'highs' solver for "
-        "meals of dishes)."
+        "solver runs through PuLP, and on the larger model with dishes CBC "
+        "found no plan within 10 s (the default 'highs' solver plans with "
+        "the dishes)."
     )
 
 
