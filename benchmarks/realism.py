@@ -3,8 +3,8 @@
 
     python benchmarks/realism.py              # all personas (a few minutes)
     python benchmarks/realism.py --quick      # two personas, seconds
-    python benchmarks/realism.py --dishes     # the bundled table with its dishes
-    python benchmarks/realism.py --dishes --time-limit 40  # under load
+    python benchmarks/realism.py --no-dishes  # the single foods, without dishes
+    python benchmarks/realism.py --time-limit 40  # under load
     python benchmarks/realism.py --foods F.csv --portions P.csv  # another table
     python benchmarks/realism.py --out DIR    # JSON + Markdown (default results/)
 
@@ -250,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--portions", help="the portions CSV of --foods")
     parser.add_argument(
         "--dishes",
-        action="store_true",
-        help="the bundled table with its FNDDS dishes (load_foods(dishes=True))",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the bundled table with its FNDDS dishes, the default "
+        "(--no-dishes: the single foods, load_foods(dishes=False))",
     )
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
     parser.add_argument(
@@ -309,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "meta": {
             "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "table": args.foods
-            or ("bundled with dishes" if args.dishes else "bundled"),
+            or ("bundled with dishes" if args.dishes else "bundled, no dishes"),
             "foods": len(table),
             "dishes": sum(1 for c in table.texts("fndds_code") if c),
             "structure_switch": "present" if switch else "absent",

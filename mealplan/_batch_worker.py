@@ -225,7 +225,13 @@ def drop_table(token: str) -> None:
     _installed.pop(token, None)
 
 
-def _worker_table(foods: FoodTable | str | None) -> FoodTable:
+def _worker_table(foods: FoodTable | str | None) -> FoodTable | None:
+    """Return the table to plan with; None: the bundled one, by solver.
+
+    None lets ``plan`` pick the bundled table for each request's solver (with
+    the dishes under HiGHS, without them under CBC and the other PuLP
+    solvers, and a note saying so); it is loaded here once beforehand.
+    """
     global _bundled  # loaded once per worker process
     if isinstance(foods, str):
         try:
@@ -240,7 +246,7 @@ def _worker_table(foods: FoodTable | str | None) -> FoodTable:
     with _bundled_lock:
         if _bundled is None:
             _bundled = load_foods()
-        return _bundled
+        return None
 
 
 def _error(exc: BaseException) -> BatchError:
@@ -256,7 +262,7 @@ def _error(exc: BaseException) -> BatchError:
     return BatchError(type=type(exc).__name__, message=message, errors=errors)
 
 
-def _plan_one(job: Job, table: FoodTable) -> BatchResult:
+def _plan_one(job: Job, table: FoodTable | None) -> BatchResult:
     began = time.perf_counter()
     result = _outcome(job, table)
     # Timed here, in the worker, so a batch can tell which requests cost its
@@ -264,7 +270,7 @@ def _plan_one(job: Job, table: FoodTable) -> BatchResult:
     return result.model_copy(update={"seconds": time.perf_counter() - began})
 
 
-def _outcome(job: Job, table: FoodTable) -> BatchResult:
+def _outcome(job: Job, table: FoodTable | None) -> BatchResult:
     from mealplan._planner import plan
 
     if job.id == (_crash_id or os.environ.get(FAULT_ENV)):

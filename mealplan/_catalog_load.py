@@ -24,7 +24,7 @@ from mealplan._tabletext import (
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
 
-__all__ = ["load_foods"]
+__all__ = ["bundled_for", "bundled_note", "load_foods"]
 
 
 def load_foods(
@@ -32,7 +32,7 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
-    dishes: bool = False,
+    dishes: bool = True,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
@@ -42,12 +42,10 @@ def load_foods(
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
         dishes: For the bundled table, also load its FNDDS dishes
-            (``dishes.csv``, rows with an ``fndds_code``). Off by default:
-            their plans are realistic and a day with them is time-boxed, but
-            a day still costs about 2-3x the CPU, the LP bound is too weak to
-            prove a week's gap, CBC finds no plan in 10 s, and tests built on
-            the single foods are not yet reviewed
-            (``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
+            (``dishes.csv``, rows with an ``fndds_code``); on by default, so
+            that plans are meals of real dishes beside single foods. False
+            gives the single foods alone (a smaller, faster model:
+            ``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -84,6 +82,38 @@ def load_foods(
         source=str(file),
         extra_nutrients=extra_nutrients,
         portions=caller_portions,
+    )
+
+
+def bundled_for(solver: str) -> FoodTable:
+    """Return the bundled table a request that names none is planned with.
+
+    With the FNDDS dishes for HiGHS (the default solver); the single foods
+    alone for any other solver: those have no guided start or time box
+    (``mealplan._optimiser``), and CBC found no plan, not even its first, on
+    the day's 7,600-column model with dishes within the default 10 s.
+    """
+    return _bundled(dishes=str(solver) == "highs")
+
+
+def bundled_note(solver: str, table: FoodTable | None = None) -> str | None:
+    """Return the plan's note on the bundled table :func:`bundled_for` chose.
+
+    ``table`` is the caller's table, None when it gave none. None for HiGHS
+    (the dishes, the default) and for a caller's own table; one sentence for
+    any other solver on the bundled table (no table, or the one
+    :func:`bundled_for` gave, as the command line passes), so a caller knows
+    why the plan has no dishes.
+    """
+    if str(solver) == "highs":
+        return None
+    if table is not None and table is not bundled_for(solver):
+        return None
+    return (
+        f"Planned on the single foods without the FNDDS dishes: the {solver} "
+        "solver runs through PuLP, and on the larger model with dishes CBC "
+        "found no plan within 10 s (the default 'highs' solver plans with "
+        "the dishes)."
     )
 
 

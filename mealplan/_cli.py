@@ -152,7 +152,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     fmt = _check_format(args)
     request = _request(args)
-    table = _supplements_file(load_foods(dishes=args.dishes), args)
+    # With the dishes by default for HiGHS only (see bundled_for).
+    dishes = request.solver == "highs" if args.dishes is None else args.dishes
+    table = _supplements_file(load_foods(dishes=dishes), args)
     try:
         result = plan(request, table)
     except InfeasiblePlanError as exc:
@@ -175,7 +177,9 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
         err = request_error(exc)
         msg = f"Plan file {args.plan!r} is not a valid MealPlan: {err.errors[0]['loc']}: {err.errors[0]['msg']}; save it with 'mealplan plan --format json'."
         raise _BadInputError(msg, err.errors) from None
-    table = _supplements_file(load_foods(), args)
+    table = _supplements_file(
+        load_foods(dishes=previous.request.solver == "highs"), args
+    )
     try:
         result = regenerate(
             previous, day=args.day, meal=args.meal, reject=args.reject, foods=table

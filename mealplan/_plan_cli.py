@@ -67,9 +67,11 @@ def add_plan(commands: Any, run: Run) -> None:
     )
     p.add_argument(
         "--dishes",
-        action="store_true",
-        help="also plan with the bundled FNDDS dishes (off by default: about "
-        "2-3x the CPU of a day without them; see README)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="plan with the bundled FNDDS dishes beside the single foods (on by "
+        "default with HiGHS, off with other solvers; --no-dishes: single foods "
+        "only)",
     )
     _add_request_fields(p)
     _add_taste(p)

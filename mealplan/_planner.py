@@ -37,7 +37,8 @@ from mealplan._absorption import (
 )
 from mealplan._advice import with_advice
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
-from mealplan._catalog import FoodTable, load_foods
+from mealplan._catalog import FoodTable
+from mealplan._catalog_load import bundled_for, bundled_note
 from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
 from mealplan._cover import conflict_start, shortfalls
 from mealplan._cover import relaxation as cover_relaxation
@@ -274,7 +275,9 @@ def plan(
     began = time.monotonic()
     req = parse_request(request)
     table = food_table(foods, "plan")
-    table = table if table is not None else load_foods()
+    # No table given: the bundled one, with its dishes under HiGHS only.
+    table_note = bundled_note(req.solver, table)
+    table = table if table is not None else bundled_for(req.solver)
     # Optional supplements (off by default) join the table as their own rows.
     table = with_supplements(table, req)
     check_taste_words(table, req.likes, req.dislikes)
@@ -327,7 +330,11 @@ def plan(
         table,
         problem,
         solution,
-        extra_notes=[*variety_notes, *supplement_notes(req, table)],
+        extra_notes=[
+            *([table_note] if table_note else []),
+            *variety_notes,
+            *supplement_notes(req, table),
+        ],
     )
 
 
@@ -949,7 +956,7 @@ def regenerate(
     reject = food_ids(reject)
     req = previous.request
     table = food_table(foods, "regenerate")
-    table = table if table is not None else load_foods()
+    table = table if table is not None else bundled_for(req.solver)
     table = with_supplements(table, req)
     day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]

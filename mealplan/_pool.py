@@ -149,10 +149,12 @@ def _outcome(kind: str, payload: str) -> Outcome:
 
 
 def _run(kind: str, payload: str) -> MealPlan:
-    from mealplan._catalog import load_foods
     from mealplan._planner import plan, regenerate
 
-    table = _TABLE if _TABLE is not None else load_foods()
+    # No table: plan() picks the bundled one by the request's solver (the
+    # dishes under HiGHS, the same cached table as _TABLE; the single foods
+    # under the PuLP solvers, with a note).
+    table = None
     if kind == "plan":
         return plan(payload, table)
     import json

@@ -174,12 +174,17 @@ BUNDLED_JUICES = {
 def test_the_juice_caps_pick_the_same_bundled_foods() -> None:
     # The 19 ids the rows listed before they selected by word: the bundled
     # plans are unchanged (fruit canned in juice and lemon juice stay out).
-    foods = load_foods()
-    for row in table_cap_rows(foods):
-        if row["cap_id"].endswith("juice_day"):
-            assert {
-                f for f in foods.ids if cap_selects(row, f, foods)
-            } == BUNDLED_JUICES
+    # With the dishes, the words also select FNDDS's juice smoothie (a juice
+    # drink: counted, the safe side).
+    for dishes, juices in (
+        (False, BUNDLED_JUICES),
+        (True, BUNDLED_JUICES | {"fruit-smoothie-juice-drink-no-dairy"}),
+    ):
+        table = load_foods(dishes=dishes)
+        for row in table_cap_rows(table):
+            if row["cap_id"].endswith("juice_day"):
+                assert {f for f in table.ids if cap_selects(row, f, table)} == juices
+    foods = load_foods(dishes=False)
     req = parse_request({"person": {"age": 2, "sex": "male"}})
     problem = build_problem(req, resolve_targets(req, foods), foods)
     (juice,) = [r for r in problem.day_caps if r.cap_id == "toddler_juice_day"]

@@ -22,6 +22,12 @@ from tests.strategies import small_table
 ADULT = {"age": 35, "sex": "female"}
 
 
+def _single_foods() -> FoodTable:
+    # Issue 15's hard day was posed, and its advice measured, on the single
+    # foods; with the FNDDS dishes the cover no longer proves it at 3 foods.
+    return mealplan.load_foods(dishes=False)
+
+
 @pytest.fixture(scope="module")
 def table() -> FoodTable:
     return small_table()
@@ -162,7 +168,7 @@ def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
 
     monkeypatch.setattr(Oracle, "run", recorded)
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
-        mealplan.plan(HARD_DAY)
+        mealplan.plan(HARD_DAY, _single_foods())
     first = caught.value.diagnosis.suggestions[0]
     assert first.patch == {"max_foods": 6}
     assert first.verified
@@ -268,7 +274,7 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
 
     monkeypatch.setattr(Oracle, "run", recorded)
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
-        mealplan.plan(HARD_DAY)
+        mealplan.plan(HARD_DAY, _single_foods())
     first = caught.value.diagnosis.suggestions[0]
     assert first.patch == {"max_foods": 6}
     assert first.verified

@@ -16,6 +16,8 @@ import pytest
 import mealplan
 import mealplan._optimiser as optimiser
 from mealplan._catalog import load_foods
+from mealplan._catalog_load import bundled_for, bundled_note
+from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._optimiser import (
@@ -160,3 +162,24 @@ def test_a_dish_day_that_fails_the_gap_test_is_time_boxed_and_says_so(
     plan = mealplan.plan({**_NO_MILK_EGG, "time_limit": 300}, table)
     assert plan.status == "feasible"
     assert any("time box" in note for note in plan.notes), plan.notes
+
+
+def test_a_request_without_a_table_gets_the_dishes_with_highs_only() -> None:
+    # Recomputed from the files: the dish rows are those with an FNDDS code.
+    with_dishes = bundled_for("highs")
+    single = bundled_for("cbc")
+    assert with_dishes is load_foods()
+    assert single is load_foods(dishes=False)
+    coded = {f for f in with_dishes.ids if with_dishes.food(f).fndds_code}
+    assert len(coded) > 1000
+    assert not any(single.food(f).fndds_code for f in single.ids)
+    assert set(single.ids) == set(with_dishes.ids) - coded
+    # Only the single-foods table comes with a note saying so.
+    assert bundled_note("highs") is None
+    assert "without the FNDDS dishes" in (bundled_note("cbc") or "")
+    # The command line: on by default (then by solver), --no-dishes off.
+    parser = build_parser()
+    base = ["plan", "--age", "35", "--sex", "female"]
+    assert parser.parse_args(base).dishes is None
+    assert parser.parse_args([*base, "--no-dishes"]).dishes is False
+    assert parser.parse_args([*base, "--dishes"]).dishes is True

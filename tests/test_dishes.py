@@ -256,11 +256,12 @@ def test_every_food_has_structure(foods: list[dict[str, str]]) -> None:
         assert by_id[food_id]["whole_units"] == "false"
 
 
-def test_dishes_are_opt_in_until_the_planner_has_structure_rules() -> None:
-    plain = load_foods()
+def test_dishes_are_on_by_default_and_off_on_request() -> None:
+    plain = load_foods(dishes=False)
     assert not any(plain.texts("fndds_code"))
     assert len(plain) == len(_read(FOODS / "selection.csv"))
-    full = load_foods(dishes=True)
+    full = load_foods()
+    assert full is load_foods(dishes=True)
     dishes = _read(FOODS / "dishes.csv")
     assert len(full) == len(plain) + len(dishes)
     assert all(d["fndds_code"] and not d["ndb_no"] for d in dishes)

@@ -87,7 +87,7 @@ def test_a_dish_credits_each_group_by_its_fped_equivalents() -> None:
 
 def test_without_dishes_there_is_no_mix() -> None:
     request = PlanRequest(person={"age": 35, "sex": "female"})
-    table = load_foods()
+    table = load_foods(dishes=False)  # the single foods: what this test is about
     problem = build_problem(request, resolve_targets(request, table), table)
     assert not problem.pattern_mix
     assert np.all(problem.pattern_credit > 0)

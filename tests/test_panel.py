@@ -353,8 +353,12 @@ def test_rda_minimums_can_be_overridden_or_removed() -> None:
 
 
 def _with_missing(column: str, share: float) -> mealplan.FoodTable:
-    """The bundled table with ``column`` blanked for the first ``share`` of foods."""
-    frame = load_foods().frame.reset_index()
+    """The single foods with ``column`` blanked for the first ``share`` of foods.
+
+    The single foods: FNDDS gives no manganese or pantothenic acid, so with
+    the dishes both are missing for over half the table already.
+    """
+    frame = load_foods(dishes=False).frame.reset_index()
     frame.loc[frame.index[: int(share * len(frame))], column] = float("nan")
     for col in frame.columns:
         frame[col] = [";".join(v) if isinstance(v, tuple) else v for v in frame[col]]
@@ -372,7 +376,7 @@ def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None
     missing = sum(v != v for v in foods.numbers("thiamin_mg"))
     assert missing > len(foods) / 2
     assert f"{missing} of {len(foods)} foods" in note
-    iron = resolve_targets(request, load_foods()).get("iron_mg")
+    iron = resolve_targets(request, load_foods(dishes=False)).get("iron_mg")
     assert iron is not None  # a nutrient with data keeps its minimum
     assert iron.minimum == 18
     # A UL stays when the minimum goes: it still caps the foods with data.
@@ -384,9 +388,13 @@ def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None
     # Below the threshold the minimum stays planned (pantothenic acid: 45 of
     # 577 bundled foods lack it), its total a lower bound where a food lacks it.
     full = request.model_copy(update={"panel": mealplan.PanelMode.FULL})
-    kept = resolve_targets(full, load_foods()).get("pantothenic_acid_mg")
+    kept = resolve_targets(full, load_foods(dishes=False)).get("pantothenic_acid_mg")
     assert kept is not None
     assert kept.minimum == 5
+    # With the dishes (no FNDDS value: 1,266 of 1,798 foods lack it) it is
+    # reported, not planned.
+    dishes = load_foods()
+    assert resolve_targets(full, dishes).get("pantothenic_acid_mg") is None
 
 
 def test_full_panel_without_choline_and_vitamin_e_as_the_readme_says() -> None:

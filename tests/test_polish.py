@@ -27,7 +27,10 @@ from mealplan._problem import Problem
 
 def _problem(body: dict[str, object]) -> Problem:
     req = parse_request(body)
-    table = load_foods()
+    # The single foods: these restrictions (the LP support plus its cheapest
+    # neighbours) were picked there; with the dishes the support alone can be
+    # infeasible (the optimiser then widens it by the single foods' support).
+    table = load_foods(dishes=False)
     return build_problem(req, resolve_targets(req, table), table)
 
 

@@ -103,7 +103,7 @@ def test_the_model_holds_one_starch_a_lunch_or_dinner_with_dishes() -> None:
 def test_without_dishes_the_rule_adds_no_row() -> None:
     # The lunch's grain or starch part (grain_side, bread: at most one)
     # already is the rule: the single-food model is left as it was.
-    problem = _problem(mealplan.load_foods())
+    problem = _problem(mealplan.load_foods(dishes=False))
     assert problem.structure is not None
     assert not [r for r in problem.structure.meal_caps if r.group == "starch"]
     # Nor an empty group for the diagnosis to try.
