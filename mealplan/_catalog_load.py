@@ -24,7 +24,22 @@ from mealplan._tabletext import (
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
 
-__all__ = ["bundled_for", "bundled_note", "load_foods"]
+__all__ = ["DISHES_BY_DEFAULT", "bundled_for", "bundled_note", "load_foods"]
+
+DISHES_BY_DEFAULT = False
+"""Whether the bundled table comes with its FNDDS dishes when not asked.
+
+Off. Turned on in session 11 (the whole suite passed, 0 realism defects,
+every default week of six persons planned where the single foods left a
+vegetarian boy of 8 with no plan in 10 s), then measured quietly with
+``benchmarks/run.py`` (load 0.8, 2026-12-02 13:50 UTC): the default woman's
+day 1.73 s end to end against 0.15 s on the single foods, the active man of
+50 1.92 s (0.38), the CLI's default day 2.38 s (0.59; goal 1 s), one meal
+of a week regenerated in 6.26 s (0.53), weeks' gaps 80-90 % (11-17 %); and
+two of the nine diagnosis benchmark days (at most 3 or 4 foods) ran their
+10 s without a plan or a proof, so no advice. Not fast enough to re-plan on
+a tap; ``load_foods(dishes=True)``, CLI ``--dishes``, opt in
+(``benchmarks/dishes_cost_latest.md``, README "Data sources")."""
 
 
 def load_foods(
@@ -32,7 +47,7 @@ def load_foods(
     *,
     extra_nutrients: Mapping[str, str] | None = None,
     portions: str | Path | None = None,
-    dishes: bool = True,
+    dishes: bool = DISHES_BY_DEFAULT,
 ) -> FoodTable:
     """Load the bundled food table, or a caller's CSV with the same columns.
 
@@ -42,10 +57,9 @@ def load_foods(
         path: A foods CSV; None for the bundled table (with its portions and
             article mentions).
         dishes: For the bundled table, also load its FNDDS dishes
-            (``dishes.csv``, rows with an ``fndds_code``); on by default, so
-            that plans are meals of real dishes beside single foods. False
-            gives the single foods alone (a smaller, faster model:
-            ``benchmarks/dishes_cost_latest.md``). Ignored for a caller's CSV.
+            (``dishes.csv``, rows with an ``fndds_code``): plans of real
+            dishes beside single foods, on a model 3-4x larger and slower
+            (:data:`DISHES_BY_DEFAULT`, off). Ignored for a caller's CSV.
         extra_nutrients: Extra nutrient column -> unit, e.g. ``{"iron_mg": "mg"}``.
         portions: A portions CSV for a caller's table; without it each food
             gets one ``100 g`` portion.
@@ -88,12 +102,13 @@ def load_foods(
 def bundled_for(solver: str) -> FoodTable:
     """Return the bundled table a request that names none is planned with.
 
-    With the FNDDS dishes for HiGHS (the default solver); the single foods
-    alone for any other solver: those have no guided start or time box
+    The single foods; with :data:`DISHES_BY_DEFAULT` on, the FNDDS dishes
+    too for HiGHS (the default solver) and the single foods alone for any
+    other solver: those have no guided start or time box
     (``mealplan._optimiser``), and CBC found no plan, not even its first, on
     the day's 7,600-column model with dishes within the default 10 s.
     """
-    return _bundled(dishes=str(solver) == "highs")
+    return _bundled(dishes=DISHES_BY_DEFAULT and str(solver) == "highs")
 
 
 def bundled_note(solver: str, table: FoodTable | None = None) -> str | None:
@@ -105,7 +120,7 @@ def bundled_note(solver: str, table: FoodTable | None = None) -> str | None:
     :func:`bundled_for` gave, as the command line passes), so a caller knows
     why the plan has no dishes.
     """
-    if str(solver) == "highs":
+    if str(solver) == "highs" or not DISHES_BY_DEFAULT:
         return None
     if table is not None and table is not bundled_for(solver):
         return None

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from mealplan._batch_cli import add_batch
 from mealplan._batch_models import BatchResult
 from mealplan._catalog import FoodTable, load_foods
+from mealplan._catalog_load import DISHES_BY_DEFAULT
 from mealplan._cli_args import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -152,8 +153,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     fmt = _check_format(args)
     request = _request(args)
-    # With the dishes by default for HiGHS only (see bundled_for).
-    dishes = request.solver == "highs" if args.dishes is None else args.dishes
+    # The table bundled_for gives (the single foods unless DISHES_BY_DEFAULT).
+    dishes = (
+        DISHES_BY_DEFAULT and request.solver == "highs"
+        if args.dishes is None
+        else args.dishes
+    )
     table = _supplements_file(load_foods(dishes=dishes), args)
     try:
         result = plan(request, table)
@@ -177,9 +182,12 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
         err = request_error(exc)
         msg = f"Plan file {args.plan!r} is not a valid MealPlan: {err.errors[0]['loc']}: {err.errors[0]['msg']}; save it with 'mealplan plan --format json'."
         raise _BadInputError(msg, err.errors) from None
-    table = _supplements_file(
-        load_foods(dishes=previous.request.solver == "highs"), args
+    # A plan made with the dishes (--dishes) is re-planned on them.
+    single = load_foods(dishes=False)
+    with_dishes = previous.request.solver == "highs" and (
+        DISHES_BY_DEFAULT or any(i.food_id not in single for i in previous.items)
     )
+    table = _supplements_file(load_foods(dishes=with_dishes), args)
     try:
         result = regenerate(
             previous, day=args.day, meal=args.meal, reject=args.reject, foods=table

@@ -16,7 +16,7 @@ import pytest
 import mealplan
 import mealplan._optimiser as optimiser
 from mealplan._catalog import load_foods
-from mealplan._catalog_load import bundled_for, bundled_note
+from mealplan._catalog_load import DISHES_BY_DEFAULT, bundled_for, bundled_note
 from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
@@ -164,20 +164,25 @@ def test_a_dish_day_that_fails_the_gap_test_is_time_boxed_and_says_so(
     assert any("time box" in note for note in plan.notes), plan.notes
 
 
-def test_a_request_without_a_table_gets_the_dishes_with_highs_only() -> None:
+def test_a_request_without_a_table_gets_the_bundled_default() -> None:
     # Recomputed from the files: the dish rows are those with an FNDDS code.
-    with_dishes = bundled_for("highs")
+    # HiGHS gets the dishes only when DISHES_BY_DEFAULT (off: a 3-4x slower
+    # model), a PuLP solver never (CBC found no plan on the dish model).
+    with_dishes = load_foods(dishes=True)
     single = bundled_for("cbc")
-    assert with_dishes is load_foods()
+    assert bundled_for("highs") is load_foods()
+    assert load_foods() is (with_dishes if DISHES_BY_DEFAULT else single)
     assert single is load_foods(dishes=False)
     coded = {f for f in with_dishes.ids if with_dishes.food(f).fndds_code}
     assert len(coded) > 1000
     assert not any(single.food(f).fndds_code for f in single.ids)
     assert set(single.ids) == set(with_dishes.ids) - coded
-    # Only the single-foods table comes with a note saying so.
+    # A note only when the solver's table differs from the default's.
     assert bundled_note("highs") is None
-    assert "without the FNDDS dishes" in (bundled_note("cbc") or "")
-    # The command line: on by default (then by solver), --no-dishes off.
+    note = bundled_note("cbc")
+    assert (note is not None) is DISHES_BY_DEFAULT
+    assert note is None or "without the FNDDS dishes" in note
+    # The command line: the default table unless told (--dishes/--no-dishes).
     parser = build_parser()
     base = ["plan", "--age", "35", "--sex", "female"]
     assert parser.parse_args(base).dishes is None

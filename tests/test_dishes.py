@@ -16,6 +16,7 @@ import pytest
 
 from mealplan import load_foods
 from mealplan._build import ROLES
+from mealplan._catalog_load import DISHES_BY_DEFAULT
 from mealplan._nutrients import Nutrient
 from tests.conftest import FNDDS_DIR, PRICES_DIR, ROOT, need_shared
 from tests.test_tagging import check_row
@@ -256,12 +257,12 @@ def test_every_food_has_structure(foods: list[dict[str, str]]) -> None:
         assert by_id[food_id]["whole_units"] == "false"
 
 
-def test_dishes_are_on_by_default_and_off_on_request() -> None:
+def test_dishes_load_on_request_and_by_default_only_if_switched_on() -> None:
     plain = load_foods(dishes=False)
     assert not any(plain.texts("fndds_code"))
     assert len(plain) == len(_read(FOODS / "selection.csv"))
-    full = load_foods()
-    assert full is load_foods(dishes=True)
+    full = load_foods(dishes=True)
+    assert load_foods() is (full if DISHES_BY_DEFAULT else plain)
     dishes = _read(FOODS / "dishes.csv")
     assert len(full) == len(plain) + len(dishes)
     assert all(d["fndds_code"] and not d["ndb_no"] for d in dishes)
