@@ -393,7 +393,7 @@ def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None
     assert kept.minimum == 5
     # With the dishes (no FNDDS value: 1,266 of 1,798 foods lack it) it is
     # reported, not planned.
-    dishes = load_foods()
+    dishes = load_foods(dishes=True)
     assert resolve_targets(full, dishes).get("pantothenic_acid_mg") is None
 
 
