@@ -16,22 +16,18 @@ import math
 import re
 from dataclasses import dataclass
 
+from mealplan._measures import LEADING_NUMBER, VOLUME_WORDS
+
 __all__ = ["BuyAmount", "buy_amount", "is_countable"]
 
-_LEAD = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.*)$", re.DOTALL)
 _MEASURE = re.compile(
     r"^(cups?|tbsp|tablespoons?|tsp|teaspoons?|fl oz|oz|lb|g|ml)(?![\w.])",
     re.IGNORECASE,
 )
+# The cup and spoon words of the plan's amounts (mealplan._measures), and the
+# weights and fluid ounces a purchase may also be counted in.
 _UNIT_OF = {
-    "cup": "cup",
-    "cups": "cup",
-    "tbsp": "tbsp",
-    "tablespoon": "tbsp",
-    "tablespoons": "tbsp",
-    "tsp": "tsp",
-    "teaspoon": "tsp",
-    "teaspoons": "tsp",
+    **VOLUME_WORDS,
     "fl oz": "fl oz",
     "oz": "oz",
     "lb": "lb",
@@ -65,7 +61,7 @@ class BuyAmount:
 
 
 def _split(description: str) -> tuple[float, str]:
-    lead = _LEAD.match(description)
+    lead = LEADING_NUMBER.match(description)
     if lead is None:
         return 1.0, description.strip()
     top, _, bottom = lead[1].partition("/")

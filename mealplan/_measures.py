@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["count_text", "measure_text"]
+__all__ = ["LEADING_NUMBER", "VOLUME_WORDS", "count_text", "measure_text"]
 
-_LEAD = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.*)$", re.DOTALL)
+LEADING_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.*)$", re.DOTALL)
+"""A portion description's leading number (``1.5``, ``1/2``) and the rest
+(also read by :mod:`mealplan._grocery_amounts`)."""
 _UNIT = re.compile(
     r"^(cups?|tbsp|tablespoons?|tsp|teaspoons?|fl oz|oz|g|ml)(?![\w.])(.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -73,7 +75,7 @@ def measure_text(portions: float, description: str) -> str | None:
     more numbers after its unit (``1 cup (8 fl oz)``, ``¾ cup (1 NLEA
     serving)``): those keep the ``count x description`` form.
     """
-    lead = _LEAD.match(description)
+    lead = LEADING_NUMBER.match(description)
     quantity, rest = (_quantity(lead[1]), lead[2]) if lead else (1.0, description)
     unit_match = _UNIT.match(rest.strip())
     if unit_match is None or quantity <= 0:
