@@ -188,3 +188,33 @@ def test_a_request_without_a_table_gets_the_bundled_default() -> None:
     assert parser.parse_args(base).dishes is None
     assert parser.parse_args([*base, "--no-dishes"]).dishes is False
     assert parser.parse_args([*base, "--dishes"]).dishes is True
+
+
+def test_a_plan_made_with_dishes_is_regenerated_on_them(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With the dishes off by default, `mealplan regenerate` of a plan made
+    # with --dishes must load the dish table again: its dish items would
+    # otherwise be unknown ids, or be swapped out of the rest of the plan.
+    from mealplan._cli import main
+
+    table = load_foods(dishes=True)
+    request = {
+        "person": _WOMAN_35["person"],
+        "include": ["beans-and-brown-rice"],
+        "mip_gap": 1.0,
+        "time_limit": 120,
+    }
+    first = mealplan.plan(request, table)
+    assert any(table.food(i.food_id).fndds_code for i in first.items)
+    path = tmp_path / "plan.json"
+    path.write_text(first.model_dump_json(), encoding="utf-8")
+    meal = next(i.meal for i in first.items if i.food_id != "beans-and-brown-rice")
+    argv = ["regenerate", "--plan", str(path), "--day", "1", "--meal", meal]
+    code = main([*argv, "--format", "json"])
+    assert code == 0
+    again = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
+    assert all(i.food_id in table for i in again.items)
+    # Every other meal is kept as it was, the dish among them or re-planned.
+    kept = [(i.meal, i.food_id, i.grams) for i in first.items if i.meal != meal]
+    assert kept == [(i.meal, i.food_id, i.grams) for i in again.items if i.meal != meal]
