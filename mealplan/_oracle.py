@@ -474,7 +474,7 @@ def _week_witness(
     """
     from mealplan._deadline import Deadline
     from mealplan._optimiser import Solution, SolveStatus, solve
-    from mealplan._planner import _first_plan, _separable
+    from mealplan._planner import _separable, first_plan_widened
     from mealplan._problem import Restrictions, build_problem
     from mealplan._weekly_seed import NoRotation
 
@@ -497,7 +497,8 @@ def _week_witness(
         # Day-plans in rotation (two daily solves for a week), else the days
         # one at a time: plan()'s own first plan, which meets every rule of
         # the whole plan by construction.
-        start = _first_plan(req, targets, table, clock, wider=wider)
+        # A base no day does without widens the default rule, as in plan().
+        start = first_plan_widened(req, targets, table, clock, wider=wider)[0]
     except NoRotation:
         return False  # proven: a base no day does without, on too few days
     if start is None:

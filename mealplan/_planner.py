@@ -24,7 +24,7 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 from pydantic import ValidationError
@@ -89,7 +89,7 @@ from mealplan._problem import (
 )
 from mealplan._report import nutrient_label
 from mealplan._saved_plan import check_saved_plan
-from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
 from mealplan._strictjson import loc_text
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
@@ -287,25 +287,24 @@ def plan(
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
-    problem = build_problem(
-        req,
-        targets,
-        table,
-        restrictions=Restrictions(wider_days=tuple(sorted(wider.items())))
-        if wider
-        else None,
-    )
+    problem = _build_wider(req, targets, table, wider)
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         try:
-            start = _first_plan(req, targets, table, deadline, wider=wider)
+            start, widened, needed_notes = first_plan_widened(
+                req, targets, table, deadline, wider=wider
+            )
         except NoRotation as proof:
             # Proven (mealplan._weekly_seed): a base no day can do without
-            # is allowed on fewer days than the plan has; a diagnosis at
-            # once instead of a search to the time limit, started from why
-            # no day does without it.
+            # is allowed on fewer days than the plan has, by the caller's own
+            # max_days_per_food; a diagnosis at once instead of a search to
+            # the time limit, started from why no day does without it.
             _raise_infeasible(req, targets, table, deadline, needed=proof.forms)
+        if needed_notes:
+            wider = widened
+            variety_notes = [*variety_notes, *needed_notes]
+            problem = _build_wider(req, targets, table, wider)
         if start is not None and applies(req, problem) and not deadline.expired:
             # Days as columns; the whole-plan MILP below makes no progress.
             # (Not once the seed has used the time: setting up the master
@@ -336,6 +335,54 @@ def plan(
             *supplement_notes(req, table),
         ],
     )
+
+
+def _build_wider(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    wider: Mapping[str, int],
+) -> Problem:
+    """Build the request's problem with ``wider`` variety limits, if any."""
+    return build_problem(
+        req,
+        targets,
+        table,
+        restrictions=Restrictions(wider_days=tuple(sorted(wider.items())))
+        if wider
+        else None,
+    )
+
+
+def first_plan_widened(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    *,
+    wider: Mapping[str, int],
+) -> tuple[dict[tuple[int, int, int], float] | None, dict[str, int], list[str]]:
+    """Return the first plan, the variety limits it kept, and why they widened.
+
+    A base no day can do without (proven by the seed, NoRotation) makes a
+    request infeasible by the default variety rule alone; issue 16 rules
+    that out for a default request, so the default yields for that base
+    (:func:`mealplan._sources.widen_for_needed`) and the seed starts again:
+    a vegan 2-year-old's week needs avocado every day. Raises NoRotation
+    when the limit is the caller's own ``max_days_per_food`` (or the base
+    may already appear every day): then the proof stands.
+    """
+    wide = dict(wider)
+    notes: list[str] = []
+    while True:
+        try:
+            return _first_plan(req, targets, table, deadline, wider=wide), wide, notes
+        except NoRotation as proof:
+            more = widen_for_needed(req, proof.key, proof.forms, wide)
+            if more is None or deadline.expired:
+                raise
+            wide, note = more
+            notes.append(note)
 
 
 def _first_plan(
@@ -1052,7 +1099,7 @@ def _raise_infeasible(
     restrictions: Restrictions | None = None,
     reject: Sequence[tuple[int | None, int | None, str]] = (),
     needed: Sequence[str] = (),
-) -> None:
+) -> NoReturn:
     advice = restrictions is None and not reject
 
     def conflicts() -> Diagnosis:

@@ -33,9 +33,11 @@ from mealplan._nutrients import FOCUS_NUTRIENTS
 from mealplan._report import nutrient_label
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from mealplan._catalog import FoodTable
 
-__all__ = ["widen_variety_for_sole_sources"]
+__all__ = ["widen_for_needed", "widen_variety_for_sole_sources"]
 
 _SOURCE_SHARE = 0.25
 _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
@@ -140,3 +142,40 @@ def widen_variety_for_sole_sources(
             f"the limit of {default} days."
         )
     return wider, notes
+
+
+def widen_for_needed(
+    req: PlanRequest, key: str, forms: Sequence[str], wider: Mapping[str, int]
+) -> tuple[dict[str, int], str] | None:
+    """Return ``wider`` with ``forms`` allowed on every day, and its note.
+
+    ``forms`` are the food ids of ``key`` (a food, or a base under the meal
+    structure), a key that no day of the request can do
+    without, proven by the weekly seed (``mealplan._weekly_seed.NoRotation``:
+    a day's model without them is infeasible). Under the default variety rule
+    that makes the request infeasible by the rule alone, which issue 16 rules
+    out for a default request: a vegan 2-year-old's week needs avocado every
+    day for the fat of the AMDR. So the default yields for those foods alone
+    and the plan says so. None when the caller set ``max_days_per_food`` (the
+    limit is theirs: the diagnosis names it), or the foods already may appear
+    every day (nothing to widen: the proof stands).
+    """
+    from mealplan._problem import default_max_days
+
+    if req.max_days_per_food is not None or not forms:
+        return None
+    if all(wider.get(f, 0) >= req.days for f in forms):
+        return None
+    out = dict(wider)
+    for fid in forms:
+        out[fid] = req.days
+    default = default_max_days(req.days)
+    shown = ", ".join(sorted(forms)[:4]) + (", ..." if len(forms) > 4 else "")
+    what = key if list(forms) == [key] else f"{key} (any of {shown})"
+    note = (
+        f"No day of this plan meets its needs without {what} (proven: a day "
+        f"without it has no plan), so it may appear on all {req.days} days "
+        f"instead of {default} (max_days_per_food); every other food keeps "
+        f"the limit of {default} days."
+    )
+    return out, note

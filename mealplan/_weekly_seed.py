@@ -166,6 +166,8 @@ def rotation_seed(
     repairs = deadline.sub(_REPAIR_SHARE)
     # Keys a later plan needs (key -> that plan): earlier plans leave them.
     reserved: dict[str, int] = {}
+    # Keys a day was shown to have a plan without (or no verdict in time).
+    not_needed: set[str] = set()
     for _ in range(_REPAIRS + 1):
         made = _rotation(
             day_req, targets, table, keys, uses, pinned, reserved, deadline, budget
@@ -174,6 +176,16 @@ def rotation_seed(
             break
         if not made.keys or deadline.expired:
             return None  # the day itself has no plan: nothing to repair
+        # A key in conflict may be one no day does without: proven at its
+        # first conflict, before any repair, so that the planner widens the
+        # default rule for it (or diagnoses at once). Proving only a key
+        # contested back and forth came too late: a vegetarian boy of 8 spent
+        # the repairs' share on two rotations (3.8 s at load 4) and never
+        # proved the UV mushrooms he needs every day (no plan in 10 s).
+        for key in sorted(made.keys - not_needed):
+            if keys.limit_of(key) < days:
+                _prove_needed(req, day_req, targets, table, keys, key, pinned, deadline)
+            not_needed.add(key)
         if repairs.expired:
             # Repairs past their share: the day-by-day seed gets the rest.
             # A vegetarian boy of 8 (the default 10 s week): four rotations
@@ -182,9 +194,6 @@ def rotation_seed(
             # 5.2 s: no plan at all. A rotation that works comes at once.
             return None
         for key in made.keys:
-            if reserved.get(key, made.plan) != made.plan and keys.limit_of(key) < days:
-                # Contested back and forth: perhaps no day does without it.
-                _prove_needed(req, day_req, targets, table, keys, key, pinned, deadline)
             reserved[key] = made.plan
     else:
         return None

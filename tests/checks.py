@@ -355,6 +355,48 @@ def _attached_fats(items: Sequence[Any], table: FoodTable) -> set[str]:
     return attached - loose
 
 
+def _same_base(table: FoodTable, fid: str) -> list[str]:
+    """Return every food of the table with ``fid``'s base (its forms)."""
+    if not table.has_column("base"):
+        return [fid]
+    base = dict(zip(table.ids, table.texts("base"), strict=True))
+    key = base.get(fid) or fid
+    return [f for f in table.ids if (base[f] or f) == key]
+
+
+def needed_every_day(plan: MealPlan, table: FoodTable, forms: Collection[str]) -> bool:
+    """Return whether one day of ``plan``'s request has no plan without ``forms``.
+
+    The planner lets such a base recur on every day under the default
+    variety rule (issue 16: never infeasible by surprise). Re-proven here
+    from the table alone: the day's model with every form banned is
+    infeasible (its LP relaxation, else the MILP under a generous limit,
+    checked not hit). Only a request with the default ``max_days_per_food``,
+    daily nutrients and no shortfall may use it.
+    """
+    req = plan.request
+    if (
+        req.max_days_per_food is not None
+        or req.nutrient_period.value != "daily"
+        or req.allow_shortfall
+    ):
+        return False
+    from mealplan._problem import Restrictions
+
+    day = req.model_copy(update={"days": 1})
+    problem = build_problem(
+        day,
+        plan.targets,
+        table,
+        restrictions=Restrictions(bans=tuple((None, None, f) for f in forms)),
+    )
+    if solve(problem, relax=True).status is SolveStatus.INFEASIBLE:
+        return True
+    found = solve(problem, mip_gap=1.0, time_limit=120)
+    assert not found.time_limited, "no verdict in 120 s: cannot check the widening"
+    return found.status is SolveStatus.INFEASIBLE
+
+
 def check_plan(
     plan: MealPlan, table: FoodTable, *, supplements_csv: Path = SUPPLEMENTS_CSV
 ) -> None:
@@ -551,8 +593,15 @@ def check_plan(
             else {}
         )
         for fid, n in days_per_food.items():
-            if fid not in pinned:
-                assert n <= max(k, wider.get(fid, 0)), (fid, n, k)
+            if fid not in pinned and n > max(k, wider.get(fid, 0)):
+                # A food no day does without may recur every day (and the
+                # plan says so), proven here again from the table.
+                same = _same_base(table, fid) if req.structure else [fid]
+                assert needed_every_day(plan, table, same), (fid, n, k)
+                assert any(
+                    "proven: a day without it has no plan" in note
+                    for note in plan.notes
+                ), plan.notes
         if req.meals is not None:
             # No meal with the same foods on consecutive days: every meal,
             # snacks that may be empty included; an empty meal is no meal.
@@ -1673,5 +1722,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 base = facts[fid]["base"] if fid in facts else fid
                 wide[base] = max(wide.get(base, 0), days)
         for base, n in base_days.items():
-            if base not in pinned:
-                assert n <= max(k, wide.get(base, 0)), (base, n, k)
+            if base not in pinned and n > max(k, wide.get(base, 0)):
+                # A base no day does without (re-proven from the table).
+                forms = [f for f, x in facts.items() if x["base"] == base]
+                assert needed_every_day(plan, table, forms), (base, n, k)

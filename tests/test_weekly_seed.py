@@ -11,9 +11,9 @@ from mealplan import FoodTable
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._optimiser import SolveStatus, solve
-from mealplan._planner import parse_request, resolve_targets
+from mealplan._planner import first_plan_widened, parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem, default_max_days
-from mealplan._sources import widen_variety_for_sole_sources
+from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
 from mealplan._weekly_seed import NoRotation, rotation_seed
 from tests.checks import check_plan
 
@@ -143,3 +143,73 @@ def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
         restrictions=Restrictions(bans=tuple((None, None, f) for f in forms)),
     )
     assert solve(day, relax=True).status is SolveStatus.INFEASIBLE
+
+
+MUSHROOM_DAYS: dict[str, Any] = {
+    "person": {"age": 59, "sex": "male"},
+    "diet": "vegetarian",
+    "allergies": ["milk"],
+    "days": 3,
+}
+
+
+def test_a_default_plan_lets_a_base_no_day_does_without_recur(
+    foods: FoodTable,
+) -> None:
+    # Issue 16, never infeasible by surprise: vitamin D only from mushrooms
+    # under the caps makes the default rule (2 of 3 days) infeasible by
+    # itself, so the default yields for the mushrooms alone and says so.
+    # The first plan will do; the limit is generous, and check_plan
+    # re-proves from the table that no day has a plan without them.
+    result = mealplan.plan({**MUSHROOM_DAYS, "mip_gap": 1, "time_limit": 120}, foods)
+    check_plan(result, foods)
+    base = base_of(foods)
+    days = [
+        any(base.get(i.food_id, i.food_id) == "mushrooms" for i in day.items)
+        for day in result.days
+    ]
+    assert days == [True, True, True]
+    assert default_max_days(3) < 3
+    [note] = [n for n in result.notes if "a day without it has no plan" in n]
+    assert "mushrooms" in note
+    assert "all 3 days instead of 2" in note
+    # Every other food keeps the default limit.
+    per_base: dict[str, int] = {}
+    for day in result.days:
+        for b in {base.get(i.food_id, i.food_id) for i in day.items}:
+            per_base[b] = per_base.get(b, 0) + 1
+    assert all(n <= 2 for b, n in per_base.items() if b != "mushrooms")
+
+
+def test_the_callers_own_variety_limit_is_not_widened(foods: FoodTable) -> None:
+    # The same request with max_days_per_food set by the caller: the proof
+    # stands (the planner diagnoses it) instead of a wider rule.
+    req = parse_request({**MUSHROOM_DAYS, "max_days_per_food": 2, "time_limit": 60})
+    targets = resolve_targets(req, foods)
+    wider, _ = widen_variety_for_sole_sources(req, targets, foods)
+    with pytest.raises(NoRotation) as proof:
+        first_plan_widened(req, targets, foods, Deadline(60), wider=wider)
+    assert proof.value.key == "mushrooms"
+    # The default request widens exactly that base's forms to every day.
+    default = parse_request({**MUSHROOM_DAYS, "time_limit": 60})
+    start, widened, notes = first_plan_widened(
+        default, targets, foods, Deadline(60), wider=wider
+    )
+    assert start is not None
+    assert len(notes) == 1
+    forms = {fid for fid in foods.ids if base_of(foods).get(fid, fid) == "mushrooms"}
+    assert {f for f, d in widened.items() if d == 3} >= forms
+    assert all(widened.get(f) == wider.get(f) for f in widened if f not in forms)
+
+
+def test_widening_is_for_the_default_rule_and_new_bases_only() -> None:
+    req = parse_request(MUSHROOM_DAYS)
+    more = widen_for_needed(req, "avocado", ("avocado",), {"kale": 3})
+    assert more is not None
+    wide, note = more
+    assert wide == {"kale": 3, "avocado": 3}
+    assert note.startswith("No day of this plan meets its needs without avocado ")
+    # Already allowed every day: nothing to widen, the proof stands.
+    assert widen_for_needed(req, "avocado", ("avocado",), {"avocado": 3}) is None
+    own = parse_request({**MUSHROOM_DAYS, "max_days_per_food": 2})
+    assert widen_for_needed(own, "avocado", ("avocado",), {}) is None
