@@ -49,12 +49,30 @@ class _Sources(NamedTuple):
     """How many variety keys a day needs to meet the need."""
     keys: int
     """Variety keys among ``foods`` (foods, or bases under the structure)."""
+    essential: bool = False
+    """A day's other sources cannot meet the need without these at their caps."""
+
+
+_MILK_SLOT = "\x00milk-type drink"
+"""The daily slot every milk-type drink shares (one a day, structure:milk)."""
+
+
+def _milk_drinks(table: FoodTable, allowed: list[str], structured: bool) -> set[str]:
+    """Return the allowed milk-type drinks, which share one drink a day."""
+    if not structured or not table.has_column("roles"):
+        return set()
+    from mealplan._meal_structure import _roles
+    from mealplan._structure import is_milk_drink
+
+    base = base_of(table)
+    roles = dict(zip(table.ids, _roles(table), strict=True))
+    return {f for f in allowed if is_milk_drink(roles[f], base.get(f) or f)}
 
 
 def _sources(
     req: PlanRequest, targets: NutrientTargets, table: FoodTable
-) -> dict[str, _Sources]:
-    """Return nutrient -> its sources, their variety keys, and how many a day needs."""
+) -> dict[str, list[_Sources]]:
+    """Return nutrient -> groups of its sources, each with keys and a day's need."""
     allowed = table.allowed(
         diet=req.diet,
         allergies=req.allergies,
@@ -74,36 +92,50 @@ def _sources(
         caps = np.maximum(caps, _DEFAULT_CAP)
     grams = np.array([table.default_portion(f)[1] for f in allowed], dtype=float)
     base = base_of(table) if req.structure else {}
-    out: dict[str, _Sources] = {}
+    milk = _milk_drinks(table, allowed, req.structure)
+    out: dict[str, list[_Sources]] = {}
     for nutrient in (n.value for n in FOCUS_NUTRIENTS):
         bound = targets.get(nutrient)
         if bound is None or not bound.minimum or not table.has_column(nutrient):
             continue
         per_100g = np.nan_to_num(table.numbers(nutrient)[rows], nan=0.0)
         most = per_100g * grams * caps / 100.0
-        foods = [
-            allowed[k] for k in np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum)
-        ]
-        # The most one variety key (a food, or a base) gives a day.
+        hits = np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum)
+        foods = [allowed[k] for k in hits]
+        # The most one daily slot gives a day: a variety key (a food, or a
+        # base), except that every milk-type drink shares one slot, as a day
+        # holds one of them (a vegetarian boy of 8: six milks looked like six
+        # vitamin D sources beside the UV mushrooms, where a day has one milk
+        # and still needs the mushrooms).
+        slot_of: dict[str, str] = {}
         supply: dict[str, float] = {}
-        for k in np.flatnonzero(most >= _SOURCE_SHARE * bound.minimum):
-            key = base.get(allowed[k]) or allowed[k]
-            supply[key] = max(supply.get(key, 0.0), float(most[k]))
-        # The fewest keys that meet the need at their caps, largest first.
+        for k in hits:
+            fid = allowed[k]
+            slot = _MILK_SLOT if fid in milk else base.get(fid) or fid
+            slot_of[fid] = slot
+            supply[slot] = max(supply.get(slot, 0.0), float(most[k]))
+        if not supply:
+            out[nutrient] = [_Sources(foods, 0, 0)]
+            continue
+        # The fewest slots that meet the need at their caps, largest first.
         running = itertools.accumulate(sorted(supply.values(), reverse=True))
         per_day = next(
             (i for i, got in enumerate(running, 1) if got >= bound.minimum),
             len(supply),
         )
-        # A key without which the other sources cannot meet the need at
-        # their caps is needed every day: only its own foods are listed then.
+        # A slot without which the others cannot meet the need at their caps
+        # is needed every day: each such slot's foods are a group of their own.
         total = sum(supply.values())
-        essential = {k for k, v in supply.items() if total - v < bound.minimum}
+        essential = sorted(k for k, v in supply.items() if total - v < bound.minimum)
         if essential and len(essential) < len(supply):
-            foods = [f for f in foods if (base.get(f) or f) in essential]
-            per_day = len(essential)
+            groups = [[f for f in foods if slot_of[f] == e] for e in essential]
+            out[nutrient] = [
+                _Sources(g, 1, len({base.get(f) or f for f in g}), essential=True)
+                for g in groups
+            ]
+            continue
         keys = len({base.get(f) or f for f in foods})
-        out[nutrient] = _Sources(foods, max(per_day, 1) if supply else 0, keys)
+        out[nutrient] = [_Sources(foods, max(per_day, 1), keys)]
     return out
 
 
@@ -126,22 +158,44 @@ def widen_variety_for_sole_sources(
     default = default_max_days(req.days)
     wider: dict[str, int] = {}
     notes: list[str] = []
-    for nutrient, (foods, per_day, keys) in _sources(req, targets, table).items():
-        if not foods or keys * default >= req.days * per_day:
-            continue
-        days = min(req.days, math.ceil(req.days * per_day / keys))
-        for food in foods:
-            wider[food] = max(wider.get(food, default), days)
-        label = nutrient_label(nutrient)
-        these = "it" if len(foods) == 1 else "they"
-        notes.append(
-            f"Only {len(foods)} allowed food(s) can supply {label} ("
-            + ", ".join(sorted(foods))
-            + f"), so {these} may appear on up to {days} of the {req.days} days "
-            f"instead of {default} (max_days_per_food); every other food keeps "
-            f"the limit of {default} days."
-        )
+    for nutrient, groups in _sources(req, targets, table).items():
+        for group in groups:
+            if group.foods and group.keys * default < req.days * group.per_day:
+                _widen(req, nutrient, group, wider, notes)
     return wider, notes
+
+
+def _widen(
+    req: PlanRequest,
+    nutrient: str,
+    group: _Sources,
+    wider: dict[str, int],
+    notes: list[str],
+) -> None:
+    """Widen one group of sole sources of ``nutrient`` into ``wider``, with its note."""
+    from mealplan._problem import default_max_days
+
+    default = default_max_days(req.days)
+    foods = group.foods
+    days = min(req.days, math.ceil(req.days * group.per_day / group.keys))
+    for food in foods:
+        wider[food] = max(wider.get(food, default), days)
+    label = nutrient_label(nutrient)
+    these = "it" if len(foods) == 1 else "they"
+    named = ", ".join(sorted(foods))
+    # An essential group is not the only source: the others (one milk-type
+    # drink a day among them) fall short of a day's need without it.
+    opening = (
+        f"Without {named}, the other allowed sources of {label} cannot meet a "
+        "day's need within their portion caps (one milk-type drink a day)"
+        if group.essential
+        else f"Only {len(foods)} allowed food(s) can supply {label} ({named})"
+    )
+    notes.append(
+        f"{opening}, so {these} may appear on up to {days} of the {req.days} days "
+        f"instead of {default} (max_days_per_food); every other food keeps "
+        f"the limit of {default} days."
+    )
 
 
 def widen_for_needed(

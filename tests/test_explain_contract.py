@@ -192,3 +192,54 @@ def test_default_vegan_days_plan() -> None:
     assert any("vitamin B12" in n for n in result.notes)
     for d in result.days:
         assert d.total("vitamin_b12_ug").status is mealplan.NutrientStatus.MET
+
+
+def test_milk_type_drinks_count_as_one_daily_source_of_a_need() -> None:
+    # A day holds one milk-type drink (structure:milk): six milks are one
+    # daily source of vitamin D, not six, so a vegetarian boy's week needs the
+    # UV mushrooms every day and the default rule widens for them alone.
+    foods = mealplan.load_foods()
+    data = {"person": {"age": 8, "sex": "male"}, "diet": "vegetarian", "days": 7}
+    req = mealplan.parse_request(data)
+    targets = resolve_targets(req, foods)
+    wider, notes = widen_variety_for_sole_sources(req, targets, foods)
+    bases = dict(zip(foods.ids, foods.texts("base"), strict=True))
+    assert wider
+    assert {bases[f] for f in wider} == {"mushrooms"}
+    assert set(wider.values()) == {7}
+    [note] = notes
+    assert note.startswith("Without ")
+    assert "vitamin D" in note
+    # Independently, from the table: one day's vitamin D at the portion caps
+    # from every allowed food but the mushrooms, with one milk-type drink
+    # (the best one) and the other foods each at their cap, is below the RDA.
+    rda = targets.get("vitamin_d_ug")
+    assert rda is not None
+    assert rda.minimum is not None
+    allowed = set(foods.allowed(diet=req.diet))
+    vit_d = dict(zip(foods.ids, foods.numbers("vitamin_d_ug"), strict=True))
+    caps = dict(zip(foods.ids, foods.numbers("max_portions"), strict=True))
+    roles = dict(zip(foods.ids, foods.tags("roles"), strict=True))
+
+    def most(fid: str) -> float:
+        cap = caps[fid] if caps[fid] == caps[fid] else 3.0
+        value = vit_d[fid] if vit_d[fid] == vit_d[fid] else 0.0
+        return value * foods.default_portion(fid)[1] * cap / 100.0
+
+    def milk(fid: str) -> bool:
+        return "plant_milk" in roles[fid] or bases[fid] in {"milk", "goat-milk"}
+
+    others = [f for f in allowed if bases[f] != "mushrooms"]
+    drink = max(most(f) for f in others if milk(f))
+    # Only the foods that are sources (a quarter of the need at their cap)
+    # are counted, as the rule says; the rest are far smaller.
+    rest = sum(most(f) for f in others if not milk(f) and most(f) >= 0.25 * rda.minimum)
+    assert drink + rest < rda.minimum
+    # Counted as six sources, the milks alone would reach it: the rule that a
+    # day holds one of them is what makes the mushrooms needed.
+    per_base: dict[str, float] = {}
+    for f in others:
+        if milk(f):
+            key = bases[f] or f
+            per_base[key] = max(per_base.get(key, 0.0), most(f))
+    assert sum(per_base.values()) + rest >= rda.minimum

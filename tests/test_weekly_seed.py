@@ -18,6 +18,13 @@ from mealplan._weekly_seed import NoRotation, rotation_seed
 from tests.checks import check_plan
 
 ADULT = {"age": 35, "sex": "female"}
+# The fat of a toddler's AMDR: a vegan 2-year-old's day has none without
+# avocado under the meal structure's caps (proven below).
+NEEDS_AVOCADO: dict[str, Any] = {
+    "person": {"age": 2, "sex": "female"},
+    "diet": "vegan",
+    "days": 3,
+}
 VEGETARIAN_NO_FISH: dict[str, Any] = {
     "person": {"age": 31, "sex": "female"},
     "diet": "vegetarian",
@@ -113,20 +120,19 @@ def test_a_day_plan_that_needs_what_the_first_took_gets_a_plan(
 def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
     foods: FoodTable,
 ) -> None:
-    # A vegetarian with a milk allergy has vitamin D only from mushrooms
-    # under the meal structure's caps: every day needs them, the rule allows
-    # 2 of 3 days. The seed says so (the planner then diagnoses at once)
-    # instead of the whole-plan MILP searching to its limit.
-    request = {
-        "person": {"age": 59, "sex": "male"},
-        "diet": "vegetarian",
-        "allergies": ["milk"],
-        "days": 3,
-    }
+    # A vegan 2-year-old has the fat of a toddler's AMDR only with avocado
+    # under the meal structure's caps: every day needs it, the rule allows
+    # 2 of 3 days. The seed says so (the planner then widens the default
+    # rule for it, or diagnoses a caller's own limit at once) instead of the
+    # whole-plan MILP searching to its limit. (The UV mushrooms of a
+    # milk-allergic vegetarian, this test's example before, are now widened
+    # up front as the sole daily source of vitamin D: mealplan._sources.)
+    request = NEEDS_AVOCADO
     with pytest.raises(NoRotation) as proof:
         _seed(request, foods)
-    # Independently: the day's LP relaxation without that base is infeasible
-    # (no day has a plan without it), and the base is allowed on fewer days.
+    # Independently: the day without that base has no plan (its LP
+    # relaxation, else the MILP under a generous limit, checked not hit), and
+    # the base is allowed on fewer days.
     req = parse_request(request)
     targets = resolve_targets(req, foods)
     wider, _ = widen_variety_for_sole_sources(req, targets, foods)
@@ -142,68 +148,68 @@ def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
         foods,
         restrictions=Restrictions(bans=tuple((None, None, f) for f in forms)),
     )
-    assert solve(day, relax=True).status is SolveStatus.INFEASIBLE
-
-
-MUSHROOM_DAYS: dict[str, Any] = {
-    "person": {"age": 59, "sex": "male"},
-    "diet": "vegetarian",
-    "allergies": ["milk"],
-    "days": 3,
-}
+    if solve(day, relax=True).status is not SolveStatus.INFEASIBLE:
+        found = solve(day, mip_gap=1.0, time_limit=120)
+        assert not found.time_limited
+        assert found.status is SolveStatus.INFEASIBLE
 
 
 def test_a_default_plan_lets_a_base_no_day_does_without_recur(
     foods: FoodTable,
 ) -> None:
-    # Issue 16, never infeasible by surprise: vitamin D only from mushrooms
-    # under the caps makes the default rule (2 of 3 days) infeasible by
-    # itself, so the default yields for the mushrooms alone and says so.
+    # Issue 16, never infeasible by surprise: the toddler's fat only with
+    # avocado under the caps makes the default rule (2 of 3 days) infeasible
+    # by itself, so the default yields for the avocado alone and says so.
     # The first plan will do; the limit is generous, and check_plan
     # re-proves from the table that no day has a plan without them.
-    result = mealplan.plan({**MUSHROOM_DAYS, "mip_gap": 1, "time_limit": 120}, foods)
+    result = mealplan.plan({**NEEDS_AVOCADO, "mip_gap": 1, "time_limit": 120}, foods)
     check_plan(result, foods)
     base = base_of(foods)
     days = [
-        any(base.get(i.food_id, i.food_id) == "mushrooms" for i in day.items)
+        any(base.get(i.food_id, i.food_id) == "avocado" for i in day.items)
         for day in result.days
     ]
     assert days == [True, True, True]
     assert default_max_days(3) < 3
     [note] = [n for n in result.notes if "a day without it has no plan" in n]
-    assert "mushrooms" in note
+    assert "avocado" in note
     assert "all 3 days instead of 2" in note
-    # Every other food keeps the default limit.
+    # Every other food keeps the default limit (but the sole sources of a
+    # need, widened up front: the vegan B12 beverage, the UV mushrooms).
+    req = parse_request(NEEDS_AVOCADO)
+    sole, _ = widen_variety_for_sole_sources(req, result.targets, foods)
+    widened = {base.get(f, f) for f in sole} | {"avocado"}
     per_base: dict[str, int] = {}
     for day in result.days:
         for b in {base.get(i.food_id, i.food_id) for i in day.items}:
             per_base[b] = per_base.get(b, 0) + 1
-    assert all(n <= 2 for b, n in per_base.items() if b != "mushrooms")
+    assert all(n <= 2 for b, n in per_base.items() if b not in widened)
 
 
 def test_the_callers_own_variety_limit_is_not_widened(foods: FoodTable) -> None:
     # The same request with max_days_per_food set by the caller: the proof
     # stands (the planner diagnoses it) instead of a wider rule.
-    req = parse_request({**MUSHROOM_DAYS, "max_days_per_food": 2, "time_limit": 60})
+    req = parse_request({**NEEDS_AVOCADO, "max_days_per_food": 2, "time_limit": 60})
     targets = resolve_targets(req, foods)
     wider, _ = widen_variety_for_sole_sources(req, targets, foods)
     with pytest.raises(NoRotation) as proof:
         first_plan_widened(req, targets, foods, Deadline(60), wider=wider)
-    assert proof.value.key == "mushrooms"
+    assert proof.value.key == "avocado"
     # The default request widens exactly that base's forms to every day.
-    default = parse_request({**MUSHROOM_DAYS, "time_limit": 60})
+    default = parse_request({**NEEDS_AVOCADO, "time_limit": 60})
+    wider, _ = widen_variety_for_sole_sources(default, targets, foods)
     start, widened, notes = first_plan_widened(
         default, targets, foods, Deadline(60), wider=wider
     )
     assert start is not None
     assert len(notes) == 1
-    forms = {fid for fid in foods.ids if base_of(foods).get(fid, fid) == "mushrooms"}
+    forms = {fid for fid in foods.ids if base_of(foods).get(fid, fid) == "avocado"}
     assert {f for f, d in widened.items() if d == 3} >= forms
     assert all(widened.get(f) == wider.get(f) for f in widened if f not in forms)
 
 
 def test_widening_is_for_the_default_rule_and_new_bases_only() -> None:
-    req = parse_request(MUSHROOM_DAYS)
+    req = parse_request(NEEDS_AVOCADO)
     more = widen_for_needed(req, "avocado", ("avocado",), {"kale": 3})
     assert more is not None
     wide, note = more
@@ -211,5 +217,5 @@ def test_widening_is_for_the_default_rule_and_new_bases_only() -> None:
     assert note.startswith("No day of this plan meets its needs without avocado ")
     # Already allowed every day: nothing to widen, the proof stands.
     assert widen_for_needed(req, "avocado", ("avocado",), {"avocado": 3}) is None
-    own = parse_request({**MUSHROOM_DAYS, "max_days_per_food": 2})
+    own = parse_request({**NEEDS_AVOCADO, "max_days_per_food": 2})
     assert widen_for_needed(own, "avocado", ("avocado",), {}) is None
