@@ -89,7 +89,11 @@ from mealplan._problem import (
 )
 from mealplan._report import nutrient_label
 from mealplan._saved_plan import check_saved_plan
-from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
+from mealplan._sources import (
+    kept_variety,
+    widen_for_needed,
+    widen_variety_for_sole_sources,
+)
 from mealplan._strictjson import loc_text
 from mealplan._structure_blocks import conflict_text
 from mealplan._supplements import (
@@ -1048,10 +1052,14 @@ def regenerate(
             }
         )
     )
+    # The variety limits the plan was made under (its sole sources, and a
+    # base no day does without): the default would rule out the days kept.
+    wider, variety_notes = kept_variety(previous, targets, table)
     restrictions = Restrictions(
         fixed=tuple(fixed),
         free=(d0, meal),
         must_differ=(((d0, meal), old),) if old else (),
+        wider_days=tuple(sorted(wider.items())),
     )
     problem = build_problem(
         req, targets, table, reject=rejects, restrictions=restrictions
@@ -1073,7 +1081,8 @@ def regenerate(
     what = f"day {day}" + (f" {meal}" if meal else "")
     extra = [
         f"Regenerated {what}"
-        + (f", without {', '.join(sorted(reject))}." if reject else ".")
+        + (f", without {', '.join(sorted(reject))}." if reject else "."),
+        *variety_notes,
     ]
     return _assemble(
         req,

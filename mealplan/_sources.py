@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from mealplan._meal_structure import base_of
-from mealplan._models import NutrientPeriod, NutrientTargets, PlanRequest
+from mealplan._models import MealPlan, NutrientPeriod, NutrientTargets, PlanRequest
 from mealplan._nutrients import FOCUS_NUTRIENTS
 from mealplan._report import nutrient_label
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from mealplan._catalog import FoodTable
 
-__all__ = ["widen_for_needed", "widen_variety_for_sole_sources"]
+__all__ = ["kept_variety", "widen_for_needed", "widen_variety_for_sole_sources"]
 
 _SOURCE_SHARE = 0.25
 _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
@@ -233,3 +233,51 @@ def widen_for_needed(
         f"the limit of {default} days."
     )
     return out, note
+
+
+def kept_variety(
+    plan: MealPlan, targets: NutrientTargets, table: FoodTable
+) -> tuple[dict[str, int], list[str]]:
+    """Return the wider variety limits ``plan`` was made under, and their notes.
+
+    For a regenerated day or meal: the sole sources (recomputed), and every
+    base the plan already has on more days than the default allows, which
+    only a base no day does without gets (:func:`widen_for_needed`; proven
+    when the plan was made, and too costly to prove again on a tap). Without
+    them the days kept would break the default rule by themselves (a
+    vegetarian week with the UV mushrooms on all 7 days had no regenerated
+    lunch at all). A caller's own ``max_days_per_food`` is never widened.
+    """
+    from mealplan._problem import default_max_days
+
+    req = plan.request
+    wider, notes = widen_variety_for_sole_sources(req, targets, table)
+    if req.max_days_per_food is not None or req.days <= 1:
+        return wider, notes
+    default = default_max_days(req.days)
+    base = base_of(table) if req.structure else {}
+    days: dict[str, set[int]] = {}
+    for item in plan.items:
+        days.setdefault(base.get(item.food_id) or item.food_id, set()).add(item.day)
+    out = dict(wider)
+    # A sole source's forms are widened food by food; its base counts once.
+    by_base: dict[str, int] = {}
+    for fid, n in wider.items():
+        key = base.get(fid) or fid
+        by_base[key] = max(by_base.get(key, 0), n)
+    kept: dict[str, int] = {}
+    for fid in table.ids:
+        key = base.get(fid) or fid
+        n = len(days.get(key, ()))
+        if n > max(default, by_base.get(key, 0), out.get(fid, 0)):
+            out[fid] = n
+            kept[key] = n
+    for key, n in sorted(kept.items()):
+        notes.append(
+            f"No day of this plan meets its needs without {key} (proven when "
+            f"the plan was made: a day without it has no plan), so it keeps "
+            f"the {n} of the {req.days} days it has instead of {default} "
+            "(max_days_per_food); every other food keeps the limit of "
+            f"{default} days."
+        )
+    return out, notes

@@ -599,7 +599,7 @@ def check_plan(
                 same = _same_base(table, fid) if req.structure else [fid]
                 assert needed_every_day(plan, table, same), (fid, n, k)
                 assert any(
-                    "proven: a day without it has no plan" in note
+                    "a day without it has no plan" in note
                     for note in plan.notes
                 ), plan.notes
         if req.meals is not None:

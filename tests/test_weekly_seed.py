@@ -154,15 +154,38 @@ def test_a_base_no_day_does_without_proves_the_rule_cannot_be_met(
         assert found.status is SolveStatus.INFEASIBLE
 
 
+@pytest.fixture(scope="module")
+def avocado_days(foods: FoodTable) -> mealplan.MealPlan:
+    # The first plan will do; the limit is generous (checked not hit below).
+    return mealplan.plan({**NEEDS_AVOCADO, "mip_gap": 1, "time_limit": 120}, foods)
+
+
+def test_a_regenerated_day_keeps_the_widened_base(
+    avocado_days: mealplan.MealPlan, foods: FoodTable
+) -> None:
+    # The days kept hold the avocado on more days than the default allows:
+    # a regenerated day is planned under the limits the plan was made under
+    # (mealplan._sources.kept_variety), not the default, which the kept days
+    # alone would break (no regenerated day at all).
+    new = mealplan.regenerate(avocado_days, day=2, foods=foods)
+    check_plan(new, foods)
+    for before, after in zip(avocado_days.days, new.days, strict=True):
+        if before.day != 2:
+            assert before.model_dump_json() == after.model_dump_json()
+    assert {i.food_id for i in new.days[1].items} != {
+        i.food_id for i in avocado_days.days[1].items
+    }
+
+
 def test_a_default_plan_lets_a_base_no_day_does_without_recur(
-    foods: FoodTable,
+    avocado_days: mealplan.MealPlan, foods: FoodTable
 ) -> None:
     # Issue 16, never infeasible by surprise: the toddler's fat only with
     # avocado under the caps makes the default rule (2 of 3 days) infeasible
     # by itself, so the default yields for the avocado alone and says so.
     # The first plan will do; the limit is generous, and check_plan
     # re-proves from the table that no day has a plan without them.
-    result = mealplan.plan({**NEEDS_AVOCADO, "mip_gap": 1, "time_limit": 120}, foods)
+    result = avocado_days
     check_plan(result, foods)
     base = base_of(foods)
     days = [
