@@ -67,6 +67,8 @@ _DAYS_PER_PLAN = 4
 _HARD_SHARE = 0.25
 # Seconds a proof that a day cannot do without a key may take.
 _PROOF_SECONDS = 1.0
+# ... or this share of the request's time limit, when that is longer.
+_PROOF_SHARE = 0.1
 # Restarts of the rotation with the keys a later plan needs reserved for it.
 _REPAIRS = 4
 # The share of the request's time after which a rotation in conflict is not
@@ -257,7 +259,11 @@ def _prove_needed(
         table,
         restrictions=Restrictions(bans=tuple((None, None, f) for f in keys.forms[key])),
     )
-    found = _first(problem, day_req, deadline.part(_PROOF_SECONDS))
+    # Scaled with a longer request (a tenth of its limit, at least 1 s): on
+    # a loaded machine the toddler's avocado proof (0.4 s of CPU) missed a
+    # fixed second of wall time, and a 60 s request gave no proof at all.
+    seconds = max(_PROOF_SECONDS, _PROOF_SHARE * req.time_limit)
+    found = _first(problem, day_req, deadline.part(seconds))
     if found.status is SolveStatus.INFEASIBLE:
         raise NoRotation(key, tuple(keys.forms[key]))
 
