@@ -36,6 +36,7 @@ from mealplan._absorption import (
     milk_equivalents,
 )
 from mealplan._advice import with_advice
+from mealplan._ai_floors import floors_out_of_reach
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable
 from mealplan._catalog_load import bundled_for, bundled_note
@@ -287,14 +288,10 @@ def plan(
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
-    problem = build_problem(
-        req,
-        targets,
-        table,
-        restrictions=Restrictions(wider_days=tuple(sorted(wider.items())))
-        if wider
-        else None,
+    restrictions = (
+        Restrictions(wider_days=tuple(sorted(wider.items()))) if wider else None
     )
+    problem = build_problem(req, targets, table, restrictions=restrictions)
     start = None
     solution = None
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
@@ -322,6 +319,20 @@ def plan(
         solution = Solution(
             SolveStatus.FEASIBLE, units=dict(start), gap=None, time_limited=True
         )
+    floor_notes: list[str] = []
+    if solution.status is SolveStatus.INFEASIBLE:
+        # An AI floor the allowed foods cannot reach is reported, not a
+        # refusal (issue 12: "the sodium AI as a floor where it can be met").
+        reached = floors_out_of_reach(
+            targets,
+            lambda t: build_problem(req, t, table, restrictions=restrictions),
+            solver=req.solver,
+            deadline=deadline,
+        )
+        if reached is not None:
+            targets, floor_notes = reached
+            problem = build_problem(req, targets, table, restrictions=restrictions)
+            solution = _solve(problem, req, deadline)
     if solution.status is SolveStatus.INFEASIBLE:
         _raise_infeasible(req, targets, table, deadline)
     return _assemble(
@@ -334,6 +345,7 @@ def plan(
             *([table_note] if table_note else []),
             *variety_notes,
             *supplement_notes(req, table),
+            *floor_notes,
         ],
     )
 
