@@ -74,7 +74,7 @@ from mealplan._models import (
     SolverName,
 )
 from mealplan._norepeat import is_ruled, repeats, with_cuts
-from mealplan._nutrients import Nutrient
+from mealplan._nutrients import Diet, Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
@@ -232,7 +232,13 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
     if request.absorbable_calcium:
         targets = absorbable_targets(targets)
-    targets = without_sparse_minimums(targets, table)
+    # Missing data is judged on the foods this eater may have (diet, allergies).
+    allowed = (
+        table.allowed(diet=request.diet, allergies=request.allergies)
+        if request.diet is not Diet.OMNIVORE or request.allergies
+        else None
+    )
+    targets = without_sparse_minimums(targets, table, allowed)
     if request.supplements and table.has_column("magnesium_supplemental_mg"):
         targets = supplement_targets(targets, request)
     for bound in targets.bounds:

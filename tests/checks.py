@@ -271,13 +271,29 @@ def _unreached_floors(plan: MealPlan) -> frozenset[str]:
     return frozenset(out)
 
 
-def _sparse_columns(table: FoodTable) -> frozenset[str]:
-    """Nutrient columns more than half of whose foods have no value."""
+def _sparse_columns(table: FoodTable, req: Any = None) -> frozenset[str]:
+    """Nutrient columns more than half of whose allowed foods have no value.
+
+    Allowed: the foods of the request's diet without its allergens (read from
+    the table's own diet and allergen columns), every food without a request.
+    """
     frame = table.frame
+    keep = [True] * len(frame)
+    if req is not None and req.diet.value != "omnivore":
+        keep = [bool(x) for x in frame[req.diet.value]]
+    if req is not None and req.allergies and "allergens" in frame.columns:
+        avoid = {a.value for a in req.allergies}
+        keep = [
+            k and not set(tags) & avoid
+            for k, tags in zip(keep, frame["allergens"], strict=True)
+        ]
+    rows = frame[keep]
     return frozenset(
         col
         for col in table.nutrients
-        if col in frame.columns and frame[col].isna().sum() > 0.5 * len(frame)
+        if col in rows.columns
+        and len(rows)
+        and rows[col].isna().sum() > 0.5 * len(rows)
     )
 
 
@@ -398,7 +414,7 @@ def check_plan(
     week_grams: Counter[str] = Counter()
     totals_sum: Counter[str] = Counter()
     absorbed_sum = 0.0
-    sparse = _sparse_columns(table)
+    sparse = _sparse_columns(table, req)
     for day in plan.days:
         grams: Counter[str] = Counter()
         meal_energy: Counter[str] = Counter()
