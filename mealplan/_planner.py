@@ -294,6 +294,43 @@ def plan(
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+    problem, solution = _search(req, targets, table, deadline, wider)
+    floor_notes: list[str] = []
+    if solution.status is SolveStatus.INFEASIBLE:
+        # An AI floor the allowed foods cannot reach is reported, not a
+        # refusal (issue 12: "the sodium AI as a floor where it can be met").
+        reached = floors_out_of_reach(
+            targets, _reach_builder(req, table), solver=req.solver, deadline=deadline
+        )
+        if reached is not None:
+            targets, floor_notes = reached
+            wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+            problem, solution = _search(req, targets, table, deadline, wider)
+    if solution.status is SolveStatus.INFEASIBLE:
+        _raise_infeasible(req, targets, table, deadline)
+    return _assemble(
+        req,
+        targets,
+        table,
+        problem,
+        solution,
+        extra_notes=[
+            *([table_note] if table_note else []),
+            *variety_notes,
+            *supplement_notes(req, table),
+            *floor_notes,
+        ],
+    )
+
+
+def _search(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    wider: Mapping[str, int],
+) -> tuple[Problem, Solution]:
+    """Build the request's problem and solve it (a first plan for several days)."""
     restrictions = (
         Restrictions(wider_days=tuple(sorted(wider.items()))) if wider else None
     )
@@ -325,35 +362,26 @@ def plan(
         solution = Solution(
             SolveStatus.FEASIBLE, units=dict(start), gap=None, time_limited=True
         )
-    floor_notes: list[str] = []
-    if solution.status is SolveStatus.INFEASIBLE:
-        # An AI floor the allowed foods cannot reach is reported, not a
-        # refusal (issue 12: "the sodium AI as a floor where it can be met").
-        reached = floors_out_of_reach(
-            targets,
-            lambda t: build_problem(req, t, table, restrictions=restrictions),
-            solver=req.solver,
-            deadline=deadline,
+    return problem, solution
+
+
+def _reach_builder(
+    req: PlanRequest, table: FoodTable
+) -> Callable[[NutrientTargets], Problem]:
+    """How :func:`floors_out_of_reach` builds the request's day for given targets.
+
+    The same problem ``plan()`` solves (the sole-source variety widening
+    included), so ``regenerate()`` recomputes the same verdict.
+    """
+
+    def build(targets: NutrientTargets) -> Problem:
+        wider, _ = widen_variety_for_sole_sources(req, targets, table)
+        restrictions = (
+            Restrictions(wider_days=tuple(sorted(wider.items()))) if wider else None
         )
-        if reached is not None:
-            targets, floor_notes = reached
-            problem = build_problem(req, targets, table, restrictions=restrictions)
-            solution = _solve(problem, req, deadline)
-    if solution.status is SolveStatus.INFEASIBLE:
-        _raise_infeasible(req, targets, table, deadline)
-    return _assemble(
-        req,
-        targets,
-        table,
-        problem,
-        solution,
-        extra_notes=[
-            *([table_note] if table_note else []),
-            *variety_notes,
-            *supplement_notes(req, table),
-            *floor_notes,
-        ],
-    )
+        return build_problem(req, targets, table, restrictions=restrictions)
+
+    return build
 
 
 def _first_plan(
@@ -989,7 +1017,17 @@ def regenerate(
     deadline = Deadline(req.time_limit)
     base = build_problem(req, targets, table)
     # A tampered plan is an error that says what is wrong, never a silent keep.
-    check_saved_plan(previous, table, base, resolve_targets(req, table))
+    fresh = resolve_targets(req, table)
+    floor_notes: list[str] = []
+    if previous.targets != fresh:
+        # A plan whose AI floors were out of reach was planned without them
+        # (mealplan._ai_floors): the same check gives the same targets.
+        reached = floors_out_of_reach(
+            fresh, _reach_builder(req, table), solver=req.solver, deadline=deadline
+        )
+        if reached is not None:
+            fresh, floor_notes = reached
+    check_saved_plan(previous, table, base, fresh)
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )
@@ -1043,8 +1081,9 @@ def regenerate(
         keep_items = {day: [i for i in previous.days[d0].items if i.meal != meal]}
     what = f"day {day}" + (f" {meal}" if meal else "")
     extra = [
+        *floor_notes,
         f"Regenerated {what}"
-        + (f", without {', '.join(sorted(reject))}." if reject else ".")
+        + (f", without {', '.join(sorted(reject))}." if reject else "."),
     ]
     return _assemble(
         req,

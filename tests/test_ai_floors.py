@@ -110,3 +110,38 @@ def test_an_override_of_an_unreachable_floor_plans_without_a_note() -> None:
     plan = mealplan.plan(_request(bounds={"sodium_mg": {"minimum": 0}}), foods)
     assert not [n for n in plan.notes if "cannot be met" in n]
     check_plan(plan, foods)
+
+
+def test_a_plan_without_an_unreachable_floor_can_be_regenerated() -> None:
+    """regenerate() checks the saved targets against the request's: the same
+    reach check gives the same targets, so the plan is not taken as tampered."""
+    foods = _low_sodium()
+    plan = mealplan.plan(_request(), foods)
+    again = mealplan.regenerate(plan, day=1, meal="breakfast", foods=foods)
+    assert again.targets == plan.targets
+    check_plan(again, foods)
+    # A saved plan whose floor was lifted without cause still fails the check.
+    tampered = plan.model_copy(
+        update={
+            "targets": plan.targets.model_copy(
+                update={
+                    "bounds": [
+                        b.model_copy(update={"minimum": None, "minimum_kind": None})
+                        if b.nutrient == "choline_mg"
+                        else b
+                        for b in plan.targets.bounds
+                    ]
+                }
+            )
+        }
+    )
+    with pytest.raises(mealplan.RequestError, match="choline_mg"):
+        mealplan.regenerate(tampered, day=1, meal="breakfast", foods=foods)
+
+
+def test_several_days_plan_without_an_unreachable_floor() -> None:
+    foods = _low_sodium()
+    plan = mealplan.plan(_request(days=2), foods)
+    assert plan.targets.get("sodium_mg") is not None
+    assert [n for n in plan.notes if n.startswith("sodium AI of 1500 mg/day")]
+    check_plan(plan, foods)
