@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from mealplan._errors import FoodTableError
 from mealplan._models import BoundKind, NutrientBound
 from mealplan._nutrients import Nutrient
@@ -376,7 +378,8 @@ def without_sparse_minimums(
     """
     panel = {n.value for n in PANEL_MINIMUMS}
     keep = None if allowed is None else set(allowed)
-    rows = [i for i, fid in enumerate(table.ids) if keep is None or fid in keep]
+    rows = np.array([keep is None or fid in keep for fid in table.ids], dtype=bool)
+    count = int(rows.sum())
     bounds = []
     notes = list(targets.notes)
     for bound in targets.bounds:
@@ -385,20 +388,19 @@ def without_sparse_minimums(
             and bound.minimum is not None
             and bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
             and table.has_column(bound.nutrient)
-            and rows
+            and count
         ):
-            values = table.numbers(bound.nutrient)
-            missing = int(sum(values[i] != values[i] for i in rows))
-            if missing > SPARSE_SHARE * len(rows):
+            missing = int(np.isnan(table.numbers(bound.nutrient)[rows]).sum())
+            if missing > SPARSE_SHARE * count:
                 label = Nutrient(bound.nutrient).label
                 which = (
                     "foods"
-                    if len(rows) == len(table)
+                    if count == len(table)
                     else "foods the request's diet and allergies allow"
                 )
                 notes.append(
                     f"{label} not planned, too much missing data to plan: "
-                    f"{missing} of {len(rows)} {which} have no value for it (more "
+                    f"{missing} of {count} {which} have no value for it (more "
                     f"than {SPARSE_SHARE:.0%}), so its total is a lower bound and "
                     "is reported only"
                 )
