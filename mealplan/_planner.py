@@ -74,7 +74,7 @@ from mealplan._models import (
     SolverName,
 )
 from mealplan._norepeat import is_ruled, repeats, with_cuts
-from mealplan._nutrients import Diet, Nutrient
+from mealplan._nutrients import Diet, Nutrient, PanelMode
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
@@ -587,9 +587,18 @@ def _solve(
             deadline=deadline,
         )
     if solution.status is SolveStatus.NO_SOLUTION and start is None:
+        # Under 'full' the AI floors are what most often leaves a day without
+        # a plan in time (choline, the sodium AI: benchmarks/panel_full_latest.md).
+        hint = (
+            ", e.g. panel 'rda', which reports the AI floors (choline, the "
+            "sodium AI) instead of planning them"
+            if req.panel is PanelMode.FULL
+            else ""
+        )
         msg = (
             f"The solver found no plan within the time limit of {req.time_limit:g} s "
-            f"({solution.solver_status}); raise time_limit or simplify the request."
+            f"({solution.solver_status}); raise time_limit or simplify the "
+            f"request{hint}."
         )
         raise SolverError(msg, status=solution.solver_status)
     return solution

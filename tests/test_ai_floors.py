@@ -145,3 +145,22 @@ def test_several_days_plan_without_an_unreachable_floor() -> None:
     assert plan.targets.get("sodium_mg") is not None
     assert [n for n in plan.notes if n.startswith("sodium AI of 1500 mg/day")]
     check_plan(plan, foods)
+
+
+@pytest.mark.parametrize(("panel", "hinted"), [("full", True), ("rda", False)])
+def test_no_plan_in_time_under_full_names_the_ai_floors(
+    monkeypatch: pytest.MonkeyPatch, panel: str, hinted: bool
+) -> None:
+    """The solver's "no plan in time" is faked, so the verdict is time-free."""
+    from mealplan import _planner
+    from mealplan._optimiser import Solution, SolveStatus
+
+    def no_plan(*_args: Any, **_kwargs: Any) -> Solution:
+        return Solution(SolveStatus.NO_SOLUTION, solver_status="Time limit reached")
+
+    monkeypatch.setattr(_planner, "solve", no_plan)
+    with pytest.raises(mealplan.SolverError) as caught:
+        mealplan.plan(_request(panel=panel), _low_sodium())
+    message = str(caught.value)
+    assert message.startswith("The solver found no plan within the time limit")
+    assert ("panel 'rda', which reports the AI floors" in message) == hinted
