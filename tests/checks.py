@@ -260,9 +260,10 @@ def _unreached_floors(plan: MealPlan) -> frozenset[str]:
     minimum at the AI has no plan: tests/test_ai_floors.py).
     """
     out = set()
+    known = {n.value for n in mealplan.Nutrient}
     for bound in plan.targets.bounds:
-        if bound.minimum is not None:
-            continue
+        if bound.minimum is not None or bound.nutrient not in known:
+            continue  # only the panel's nutrients have AI floors
         label = mealplan.Nutrient(bound.nutrient).label
         if any(
             n.startswith(f"{label} AI of ") and "cannot be met" in n for n in plan.notes
