@@ -123,8 +123,10 @@ def floors_out_of_reach(
         )
         if best.status is SolveStatus.INFEASIBLE:
             return None  # infeasible without any AI floor: not theirs to fix
-        if best.objective is None:
-            return None  # out of time or no answer: no proof, drop nothing
+        if best.status is not SolveStatus.OPTIMAL or best.objective is None:
+            # Out of time or no answer: a value short of the LP's optimum is
+            # no upper bound, so no proof; drop nothing.
+            return None
         reach = best.objective / days
         if reach < bound.minimum * (1 - _TOLERANCE):
             dropped.add(bound.nutrient)
