@@ -275,7 +275,16 @@ class PanelMode(StrEnum):
     is planned in every mode), since an intake below an AI cannot be judged
     inadequate (IOM 2000) and planning them made most days hit the time limit
     (README). ``full`` also plans
-    those (slower; the time limit is often reached); ``off`` plans
+    those and the sodium AI, each AI floor where the allowed foods can meet
+    it: a floor above the most the LP relaxation reaches within the other
+    bounds is reported with that reach, not refused
+    (:mod:`mealplan._ai_floors`). It is slower and not the default from age
+    4 either: on the measured default days, vegan days (choline's LP reach
+    only 1.2-1.7x its AI, and the sodium floor met only by foods off the
+    food pattern) end at the 10 s clock without a plan, though every floor
+    is within the LP's reach (``benchmarks/panel_full_latest.md``); ``rda``
+    plus the sodium floor alone leaves the vegan man of 35 and the pregnant
+    vegan of 28 without one. ``off`` plans
     only the focus four, potassium, fiber, protein, sodium CDRR and energy.
     """
 

@@ -29,13 +29,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from mealplan._errors import FoodTableError
 from mealplan._models import BoundKind, NutrientBound
 from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
     from mealplan._catalog import FoodTable
     from mealplan._models import NutrientTargets, NutrientTotal, Person
@@ -359,16 +361,25 @@ few foods with data."""
 
 
 def without_sparse_minimums(
-    targets: NutrientTargets, table: FoodTable
+    targets: NutrientTargets,
+    table: FoodTable,
+    allowed: Collection[str] | None = None,
 ) -> NutrientTargets:
     """Drop the panel minimums of nutrients with too much missing data, saying so.
 
-    Only minimums from the DRI panel are dropped (a caller's own bound and the
-    focus nutrients stay); ULs stay too, as a cap on the foods with data is
-    still a cap. Each dropped minimum gets a note with the count of foods
-    missing the value, so it is never skipped silently.
+    The share is counted over ``allowed`` (the foods the request's diet and
+    allergies leave; every food of the table when None): a nutrient most of
+    a vegan's foods lack cannot be planned for a vegan even when the
+    omnivore's foods have it. Only minimums from the DRI panel are dropped
+    (a caller's own bound and the focus nutrients stay); ULs stay too, as a
+    cap on the foods with data is still a cap. Each dropped minimum gets a
+    note with the count of foods missing the value ("too much missing data
+    to plan"), so it is never skipped silently.
     """
     panel = {n.value for n in PANEL_MINIMUMS}
+    keep = None if allowed is None else set(allowed)
+    rows = np.array([keep is None or fid in keep for fid in table.ids], dtype=bool)
+    count = int(rows.sum())
     bounds = []
     notes = list(targets.notes)
     for bound in targets.bounds:
@@ -377,15 +388,21 @@ def without_sparse_minimums(
             and bound.minimum is not None
             and bound.minimum_kind in (BoundKind.RDA, BoundKind.AI)
             and table.has_column(bound.nutrient)
-            and len(table)
+            and count
         ):
-            missing = int(sum(v != v for v in table.numbers(bound.nutrient)))
-            if missing > SPARSE_SHARE * len(table):
+            missing = int(np.isnan(table.numbers(bound.nutrient)[rows]).sum())
+            if missing > SPARSE_SHARE * count:
                 label = Nutrient(bound.nutrient).label
+                which = (
+                    "foods"
+                    if count == len(table)
+                    else "foods the request's diet and allergies allow"
+                )
                 notes.append(
-                    f"{label} not planned: {missing} of {len(table)} foods have no "
-                    f"value for it (more than {SPARSE_SHARE:.0%}), so its total is "
-                    "a lower bound and is reported only"
+                    f"{label} not planned, too much missing data to plan: "
+                    f"{missing} of {count} {which} have no value for it (more "
+                    f"than {SPARSE_SHARE:.0%}), so its total is a lower bound and "
+                    "is reported only"
                 )
                 bound = bound.model_copy(update={"minimum": None, "minimum_kind": None})
                 if bound.maximum is None:

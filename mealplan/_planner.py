@@ -36,6 +36,7 @@ from mealplan._absorption import (
     milk_equivalents,
 )
 from mealplan._advice import with_advice
+from mealplan._ai_floors import floors_out_of_reach
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog import FoodTable
 from mealplan._catalog_load import bundled_for, bundled_note
@@ -73,7 +74,7 @@ from mealplan._models import (
     SolverName,
 )
 from mealplan._norepeat import is_ruled, repeats, with_cuts
-from mealplan._nutrients import Nutrient
+from mealplan._nutrients import Diet, Nutrient, PanelMode
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus, solve
 from mealplan._panel import without_sparse_minimums
 from mealplan._problem import (
@@ -235,7 +236,13 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
     if request.absorbable_calcium:
         targets = absorbable_targets(targets)
-    targets = without_sparse_minimums(targets, table)
+    # Missing data is judged on the foods this eater may have (diet, allergies).
+    allowed = (
+        table.allowed(diet=request.diet, allergies=request.allergies)
+        if request.diet is not Diet.OMNIVORE or request.allergies
+        else None
+    )
+    targets = without_sparse_minimums(targets, table, allowed)
     if request.supplements and table.has_column("magnesium_supplemental_mg"):
         targets = supplement_targets(targets, request)
     for bound in targets.bounds:
@@ -291,9 +298,54 @@ def plan(
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+    problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
+    floor_notes: list[str] = []
+    if solution.status is SolveStatus.INFEASIBLE:
+        # An AI floor the allowed foods cannot reach is reported, not a
+        # refusal (issue 12: "the sodium AI as a floor where it can be met").
+        reached = floors_out_of_reach(
+            targets, _reach_builder(req, table), solver=req.solver, deadline=deadline
+        )
+        if reached is not None:
+            targets, floor_notes = reached
+            wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+            problem, solution, needed_notes = _search(
+                req, targets, table, deadline, wider
+            )
+    if solution.status is SolveStatus.INFEASIBLE:
+        _raise_infeasible(req, targets, table, deadline)
+    return _assemble(
+        req,
+        targets,
+        table,
+        problem,
+        solution,
+        extra_notes=[
+            *([table_note] if table_note else []),
+            *variety_notes,
+            *needed_notes,
+            *supplement_notes(req, table),
+            *floor_notes,
+        ],
+    )
+
+
+def _search(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    wider: Mapping[str, int],
+) -> tuple[Problem, Solution, list[str]]:
+    """Build the request's problem and solve it (a first plan for several days).
+
+    Also returns the notes of a base no day does without, for which the
+    default variety rule widened (:func:`first_plan_widened`).
+    """
     problem = _build_wider(req, targets, table, wider)
     start = None
     solution = None
+    needed_notes: list[str] = []
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         try:
             start, widened, needed_notes = first_plan_widened(
@@ -306,9 +358,7 @@ def plan(
             # the time limit, started from why no day does without it.
             _raise_infeasible(req, targets, table, deadline, needed=proof.forms)
         if needed_notes:
-            wider = widened
-            variety_notes = [*variety_notes, *needed_notes]
-            problem = _build_wider(req, targets, table, wider)
+            problem = _build_wider(req, targets, table, widened)
         if start is not None and applies(req, problem) and not deadline.expired:
             # Days as columns; the whole-plan MILP below makes no progress.
             # (Not once the seed has used the time: setting up the master
@@ -325,20 +375,26 @@ def plan(
         solution = Solution(
             SolveStatus.FEASIBLE, units=dict(start), gap=None, time_limited=True
         )
-    if solution.status is SolveStatus.INFEASIBLE:
-        _raise_infeasible(req, targets, table, deadline)
-    return _assemble(
-        req,
-        targets,
-        table,
-        problem,
-        solution,
-        extra_notes=[
-            *([table_note] if table_note else []),
-            *variety_notes,
-            *supplement_notes(req, table),
-        ],
-    )
+    return problem, solution, needed_notes
+
+
+def _reach_builder(
+    req: PlanRequest, table: FoodTable
+) -> Callable[[NutrientTargets], Problem]:
+    """How :func:`floors_out_of_reach` builds the request's day for given targets.
+
+    The same problem ``plan()`` solves (the sole-source variety widening
+    included), so ``regenerate()`` recomputes the same verdict.
+    """
+
+    def build(targets: NutrientTargets) -> Problem:
+        wider, _ = widen_variety_for_sole_sources(req, targets, table)
+        restrictions = (
+            Restrictions(wider_days=tuple(sorted(wider.items()))) if wider else None
+        )
+        return build_problem(req, targets, table, restrictions=restrictions)
+
+    return build
 
 
 def _build_wider(
@@ -592,9 +648,18 @@ def _solve(
             deadline=deadline,
         )
     if solution.status is SolveStatus.NO_SOLUTION and start is None:
+        # Under 'full' the AI floors are what most often leaves a day without
+        # a plan in time (choline, the sodium AI: benchmarks/panel_full_latest.md).
+        hint = (
+            ", e.g. panel 'rda', which reports the AI floors (choline, the "
+            "sodium AI) instead of planning them"
+            if req.panel is PanelMode.FULL
+            else ""
+        )
         msg = (
             f"The solver found no plan within the time limit of {req.time_limit:g} s "
-            f"({solution.solver_status}); raise time_limit or simplify the request."
+            f"({solution.solver_status}); raise time_limit or simplify the "
+            f"request{hint}."
         )
         raise SolverError(msg, status=solution.solver_status)
     return solution
@@ -1022,7 +1087,17 @@ def regenerate(
     deadline = Deadline(req.time_limit)
     base = build_problem(req, targets, table)
     # A tampered plan is an error that says what is wrong, never a silent keep.
-    check_saved_plan(previous, table, base, resolve_targets(req, table))
+    fresh = resolve_targets(req, table)
+    floor_notes: list[str] = []
+    if previous.targets != fresh:
+        # A plan whose AI floors were out of reach was planned without them
+        # (mealplan._ai_floors): the same check gives the same targets.
+        reached = floors_out_of_reach(
+            fresh, _reach_builder(req, table), solver=req.solver, deadline=deadline
+        )
+        if reached is not None:
+            fresh, floor_notes = reached
+    check_saved_plan(previous, table, base, fresh)
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )
@@ -1080,6 +1155,7 @@ def regenerate(
         keep_items = {day: [i for i in previous.days[d0].items if i.meal != meal]}
     what = f"day {day}" + (f" {meal}" if meal else "")
     extra = [
+        *floor_notes,
         f"Regenerated {what}"
         + (f", without {', '.join(sorted(reject))}." if reject else "."),
         *variety_notes,

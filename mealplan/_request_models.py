@@ -214,8 +214,9 @@ class PlanRequest(_Model):
         "plan's notes name the mode "
         "planned. 'limits' plans every UL that applies to food and reports "
         "every other minimum; 'rda' also plans every RDA and reports the "
-        "nutrients with only an AI and the sodium AI; 'full' also plans those "
-        "(slower: see the README); 'off' plans the focus four, potassium, "
+        "nutrients with only an AI and the sodium AI; 'full' also plans those, "
+        "each AI floor where the allowed foods can meet it (else reported "
+        "with the most they give; slower: see the README); 'off' plans the focus four, potassium, "
         "fiber, protein, sodium and energy. Every mode but 'off' plans the "
         "fiber ceiling.",
     )

@@ -21,6 +21,7 @@ from tests.checks import (
     _applies,
     _check_panel,
     _check_panel_rda,
+    _sparse_columns,
     check_plan,
 )
 from tests.conftest import SHARED
@@ -395,6 +396,35 @@ def test_a_nutrient_with_too_much_missing_data_is_reported_not_planned() -> None
     # reported, not planned.
     dishes = load_foods(dishes=True)
     assert resolve_targets(full, dishes).get("pantothenic_acid_mg") is None
+
+
+def test_missing_data_is_judged_on_the_foods_the_diet_allows() -> None:
+    """Thiamin blanked on 80 % of the vegan foods: under half of the table, so an
+    omnivore plans it, but a vegan's allowed foods mostly lack it: reported."""
+    frame = load_foods(dishes=False).frame.reset_index()
+    vegan = frame.index[frame["vegan"].astype(bool)]
+    blanked = vegan[: int(0.8 * len(vegan))]
+    frame.loc[blanked, "thiamin_mg"] = float("nan")
+    assert len(blanked) < len(frame) / 2
+    for col in frame.columns:
+        frame[col] = [";".join(v) if isinstance(v, tuple) else v for v in frame[col]]
+    foods = mealplan.FoodTable.from_dataframe(frame)
+    body = {"person": {"age": 30, "sex": "female"}, "panel": "rda"}
+    omnivore = resolve_targets(mealplan.parse_request(body), foods)
+    kept = omnivore.get("thiamin_mg")
+    assert kept is not None
+    assert kept.minimum == 1.1
+    assert not [n for n in omnivore.notes if n.startswith("thiamin not planned")]
+    request = mealplan.parse_request({**body, "diet": "vegan"})
+    targets = resolve_targets(request, foods)
+    assert targets.get("thiamin_mg") is None
+    (note,) = [n for n in targets.notes if n.startswith("thiamin not planned")]
+    assert "too much missing data to plan" in note
+    missing = int(frame.loc[vegan, "thiamin_mg"].isna().sum())  # one lacked it already
+    assert f"{missing} of {len(vegan)} foods the request's diet" in note
+    # The independent checker agrees: it exempts thiamin for the vegan only.
+    assert "thiamin_mg" in _sparse_columns(foods, request)
+    assert "thiamin_mg" not in _sparse_columns(foods, mealplan.parse_request(body))
 
 
 def test_full_panel_without_choline_and_vitamin_e_as_the_readme_says() -> None:
