@@ -1,0 +1,113 @@
+#!/usr/bin/env python
+"""Does every default week plan? (issue 16: never infeasible by surprise)
+
+Plans a default 7-day request (``plan()``'s own defaults: 10 s, the
+default variety rule) for two lists of people, one after another in this
+process, and records for each its status, its gap, whether the variety rule
+was widened (a sole source, a milk-type drink's slot, or a base no day does
+without) and its wall and CPU time, with the load average beside them:
+
+- the 14 persons x diets of the session-11 weeks check (ages 2-80, every
+  diet, pregnancy and lactation);
+- ``--grid``: every diet x {woman 35, man 35, boy 2, girl 8, girl 15,
+  pregnant 30, lactating 30, woman 75} (32 weeks).
+
+A week's time is the whole 10 s by design (the whole-plan search improves
+the plan to the limit); what matters is a plan, not its speed. CPU above
+the wall time is HiGHS's second thread.
+
+    python benchmarks/weeks_default.py [--grid] [--out FILE.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import mealplan  # noqa: E402
+
+PERSONS: list[tuple[dict[str, Any], str]] = [
+    ({"age": 2, "sex": "female"}, "vegan"),
+    ({"age": 3, "sex": "male"}, "vegetarian"),
+    ({"age": 5, "sex": "female"}, "pescatarian"),
+    ({"age": 8, "sex": "male"}, "vegetarian"),
+    ({"age": 8, "sex": "female"}, "vegan"),
+    ({"age": 12, "sex": "male"}, "omnivore"),
+    ({"age": 16, "sex": "male"}, "vegan"),
+    ({"age": 15, "sex": "female"}, "vegetarian"),
+    ({"age": 30, "sex": "male"}, "pescatarian"),
+    ({"age": 40, "sex": "male"}, "vegan"),
+    ({"age": 28, "sex": "female", "pregnancy": True, "trimester": 2}, "vegetarian"),
+    ({"age": 32, "sex": "female", "lactation": True}, "vegan"),
+    ({"age": 75, "sex": "female"}, "omnivore"),
+    ({"age": 80, "sex": "male"}, "vegetarian"),
+]
+GRID_PERSONS: list[dict[str, Any]] = [
+    {"age": 35, "sex": "female"},
+    {"age": 35, "sex": "male"},
+    {"age": 2, "sex": "male"},
+    {"age": 8, "sex": "female"},
+    {"age": 15, "sex": "female"},
+    {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2},
+    {"age": 30, "sex": "female", "lactation": True},
+    {"age": 75, "sex": "female"},
+]
+DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
+WIDENED = ("a day without it has no plan", "Only ", "Without ")
+
+
+def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
+    """Plan one default week; return its markdown row."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        plan = mealplan.plan({"person": person, "diet": diet, "days": 7}, table)
+        result = plan.status.value
+        if plan.gap is not None:
+            result += f", gap {plan.gap:.2f}"
+        widened = [n for n in plan.notes if n.startswith(WIDENED) or WIDENED[0] in n]
+        result += f", {len(widened)} widening(s)" if widened else ""
+    except mealplan.MealPlanError as error:
+        result = f"**{type(error).__name__}**: {str(error)[:100]}"
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    load = os.getloadavg()[0]
+    who = ", ".join(f"{k} {v}" for k, v in person.items())
+    return f"| {who} | {diet} | {result} | {wall:.1f} | {cpu:.1f} | {load:.1f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--grid", action="store_true", help="the 32-week diet grid")
+    parser.add_argument("--out", type=Path, help="write the markdown table here")
+    args = parser.parse_args()
+    table = mealplan.load_foods()
+    cases = [(p, d) for p in GRID_PERSONS for d in DIETS] if args.grid else PERSONS
+    lines = [
+        f"Default 7-day requests, {len(cases)} weeks; load before "
+        f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} cores.",
+        "",
+        "| person | diet | result | wall s | CPU s | load |",
+        "|---|---|---|--:|--:|--:|",
+    ]
+    print("\n".join(lines), flush=True)
+    failed = 0
+    for person, diet in cases:
+        row = one(person, diet, table)
+        failed += "**" in row
+        print(row, flush=True)
+        lines.append(row)
+    summary = f"\n{len(cases) - failed} of {len(cases)} weeks planned."
+    print(summary)
+    lines.append(summary)
+    if args.out is not None:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
