@@ -78,7 +78,8 @@ if _typing.TYPE_CHECKING:
         Nutrient,
         PanelMode,
     )
-    from mealplan._planner import parse_request, plan, regenerate
+    from mealplan._planner import parse_request, plan
+    from mealplan._regenerate import regenerate
     from mealplan._report import (
         grocery_list,
         render_diagnosis_json,
@@ -235,7 +236,7 @@ _LAZY: dict[str, str] = {
     "plan": "mealplan._planner",
     "plan_many": "mealplan._batch",
     "ray_executor": "mealplan._batch_ray",
-    "regenerate": "mealplan._planner",
+    "regenerate": "mealplan._regenerate",
     "render_diagnosis_json": "mealplan._report",
     "render_diagnosis_markdown": "mealplan._report",
     "render_diagnosis_text": "mealplan._report",

@@ -170,7 +170,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
-    from mealplan._planner import regenerate
+    from mealplan._regenerate import regenerate
 
     fmt = _check_format(args)
     text = read_json_file(args.plan, "Plan")

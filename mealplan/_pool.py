@@ -149,7 +149,8 @@ def _outcome(kind: str, payload: str) -> Outcome:
 
 
 def _run(kind: str, payload: str) -> MealPlan:
-    from mealplan._planner import plan, regenerate
+    from mealplan._planner import plan
+    from mealplan._regenerate import regenerate
 
     # No table: plan() picks the bundled one by the request's solver (the
     # dishes under HiGHS, the same cached table as _TABLE; the single foods

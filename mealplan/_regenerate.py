@@ -1,0 +1,173 @@
+"""Re-plan one day or one meal of a plan, keeping the rest byte for byte.
+
+Split from :mod:`mealplan._planner` (which builds and solves whole plans):
+the regenerated part is planned with every other item fixed, under the
+targets and the variety limits the plan was made under
+(:func:`mealplan._sources.kept_variety`), and must differ from what it
+replaces.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mealplan._ai_floors import floors_out_of_reach
+from mealplan._arguments import day_number, food_ids, food_table, saved_plan
+from mealplan._catalog_load import bundled_for
+from mealplan._deadline import Deadline
+from mealplan._errors import RequestError
+from mealplan._models import MealPlan, PortionMode
+from mealplan._optimiser import SolveStatus
+from mealplan._planner import (
+    _assemble,
+    _raise_infeasible,
+    _reach_builder,
+    _solve,
+    resolve_targets,
+)
+from mealplan._problem import Restrictions, build_problem
+from mealplan._saved_plan import check_saved_plan
+from mealplan._sources import kept_variety
+from mealplan._supplements import with_supplements
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from mealplan._catalog import FoodTable
+
+__all__ = ["regenerate"]
+
+
+def regenerate(
+    previous: MealPlan,
+    *,
+    day: int,
+    meal: str | None = None,
+    reject: Collection[str] = (),
+    foods: FoodTable | None = None,
+) -> MealPlan:
+    """Re-plan one day, or one meal of one day, keeping the rest unchanged.
+
+    The new day or meal differs from the old one (at least one of its foods
+    is swapped), ``reject`` foods are banned from it, and the whole plan still
+    meets every constraint of the original request.
+
+    Args:
+        previous: The plan to change.
+        day: The day to re-plan, from 1.
+        meal: The meal of that day to re-plan; None re-plans the whole day.
+        reject: Food ids the user does not want in the re-planned part.
+        foods: The food table the plan was made with (bundled when None).
+
+    Raises:
+        RequestError: ``day`` or ``meal`` is not in the plan, or an argument
+            has the wrong type.
+        FoodTableError: ``foods`` is not a FoodTable.
+        InfeasiblePlanError: No different day/meal fits with the rest fixed.
+
+    """
+    previous = saved_plan(previous)
+    reject = food_ids(reject)
+    req = previous.request
+    table = food_table(foods, "regenerate")
+    table = table if table is not None else bundled_for(req.solver)
+    table = with_supplements(table, req)
+    day = day_number(day, req.days)
+    meal_names = [m.name for m in req.meals or []]
+    if meal is not None and meal not in meal_names:
+        msg = f"meal {meal!r} is not in the plan; expected one of {meal_names}."
+        raise RequestError(msg, [{"loc": "meal", "msg": msg}])
+    for fid in reject:
+        if fid not in table:
+            table.food(fid)  # raises UnknownFoodError with a suggestion
+    targets = previous.targets
+    d0 = day - 1
+    deadline = Deadline(req.time_limit)
+    base = build_problem(req, targets, table)
+    # A tampered plan is an error that says what is wrong, never a silent keep.
+    fresh = resolve_targets(req, table)
+    floor_notes: list[str] = []
+    if previous.targets != fresh:
+        # A plan whose AI floors were out of reach was planned without them
+        # (mealplan._ai_floors): the same check gives the same targets.
+        reached = floors_out_of_reach(
+            fresh, _reach_builder(req, table), solver=req.solver, deadline=deadline
+        )
+        if reached is not None:
+            fresh, floor_notes = reached
+    check_saved_plan(previous, table, base, fresh)
+    meal_idx = (
+        {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
+    )
+    m0 = meal_idx[meal] if meal is not None else None
+    rejects = [(d0, m0, fid) for fid in reject]
+    integer = req.portion_mode is not PortionMode.CONTINUOUS
+    per_portion = {PortionMode.HALF: 2.0, PortionMode.QUARTER: 4.0}.get(
+        req.portion_mode, 1.0
+    )
+    fixed = []
+    for item in previous.items:
+        units = item.portions * per_portion
+        fixed.append(
+            (
+                item.day - 1,
+                item.meal,
+                item.food_id,
+                float(round(units)) if integer else units,
+            )
+        )
+    old = tuple(
+        sorted(
+            {
+                i.food_id
+                for i in previous.items
+                if i.day == day and (meal is None or i.meal == meal)
+            }
+        )
+    )
+    # The variety limits the plan was made under (its sole sources, and a
+    # base no day does without): the default would rule out the days kept.
+    wider, variety_notes = kept_variety(previous, targets, table)
+    restrictions = Restrictions(
+        fixed=tuple(fixed),
+        free=(d0, meal),
+        must_differ=(((d0, meal), old),) if old else (),
+        wider_days=tuple(sorted(wider.items())),
+    )
+    problem = build_problem(
+        req, targets, table, reject=rejects, restrictions=restrictions
+    )
+    solution = _solve(problem, req, deadline)
+    if solution.status is SolveStatus.INFEASIBLE:
+        _raise_infeasible(
+            req,
+            targets,
+            table,
+            deadline,
+            restrictions=restrictions,
+            reject=rejects,
+        )
+    keep_days = {d.day: d for d in previous.days if d.day != day}
+    keep_items = None
+    if meal is not None:
+        keep_items = {day: [i for i in previous.days[d0].items if i.meal != meal]}
+    what = f"day {day}" + (f" {meal}" if meal else "")
+    extra = [
+        *floor_notes,
+        f"Regenerated {what}"
+        + (f", without {', '.join(sorted(reject))}." if reject else "."),
+        *variety_notes,
+    ]
+    return _assemble(
+        req,
+        targets,
+        table,
+        problem,
+        solution,
+        keep_days=keep_days,
+        keep_items=keep_items,
+        extra_notes=extra,
+    )
+
+
+# ------------------------------------------------------------------------ diagnosis
