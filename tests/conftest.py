@@ -20,18 +20,6 @@ from tests import leftovers  # noqa: E402  (needs the path above)
 
 leftovers.mark()  # every process the tests start carries this run's mark
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # A pytest-xdist worker (the README's `-n 2`): the workers are the
-    # parallelism, so each solve in it gets one HiGHS thread, as the
-    # library's own batch and server workers do (set_solver_threads). With
-    # HiGHS's default a solve runs a second, spinning thread: two workers
-    # then ask four threads of two cores (measured serially, interleaved, at
-    # load 2-2.7: 10-15 % more CPU for the same solves). Every test that runs
-    # the command line, an example or a server still solves with the default.
-    from mealplan._backend_highs import set_solver_threads
-
-    set_solver_threads(1)
-
 settings.register_profile(
     "mealplan",
     deadline=None,
