@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -58,12 +59,35 @@ def sr28_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sr28_foods() -> Any:
-    """The whole SR28 release as a FoodTable, built once per session (~10 s)."""
+def sr28_foods(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The whole SR28 release as a FoodTable, built once per run (~7-10 s).
+
+    Under pytest-xdist (the README's ``-n 2``) six modules on both workers
+    read it: the first worker to ask builds it and leaves it pickled in the
+    run's own temporary folder, and the other loads that (0.03 s) instead of
+    building it again. Pickling is how the batch hands a table to its worker
+    processes; the table is still built from SR28 once in every run.
+    """
     from mealplan import FoodTable
 
+    sr28 = need_shared()
     prices = PRICES_DIR if PRICES_DIR.is_dir() else None
-    return FoodTable.from_sr28(need_shared(), prices_dir=prices)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each worker builds its own
+        fcntl = None  # type: ignore[assignment]
+    if not os.environ.get("PYTEST_XDIST_WORKER") or fcntl is None:
+        return FoodTable.from_sr28(sr28, prices_dir=prices)
+    # A worker's base temporary folder is its own; the parent is this run's,
+    # shared by its workers and by no other run.
+    cache = tmp_path_factory.getbasetemp().parent / "sr28_foods.pickle"
+    with cache.with_suffix(".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if cache.is_file():
+            return pickle.loads(cache.read_bytes())
+        table = FoodTable.from_sr28(sr28, prices_dir=prices)
+        cache.write_bytes(pickle.dumps(table))
+        return table
 
 
 @pytest.fixture(scope="session")

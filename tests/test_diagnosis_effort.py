@@ -8,7 +8,7 @@ counted work is decided before any solve runs out of time).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -145,15 +145,26 @@ HARD_DAY: dict[str, Any] = {
 }
 
 
-def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The hard day's 6 foods (5 before session 10 held fish to 4½ oz a meal)
-    # are proven the smallest change first; the lowest
-    # energy need's most-energy plan (which no budget settles: a 4-food plan
-    # was neither found nor ruled out in 60 s) is then an alternative's
-    # search, capped short.
-    caps: list[tuple[tuple[str, str], float | None]] = []
+class _HardDayRun(NamedTuple):
+    """One diagnosis of the hard day, with every oracle re-plan it asked for."""
+
+    first: Any  # the diagnosis's first suggestion
+    # Per re-plan, in order: the goal and cap it was called with, the
+    # oracle's own cap, whether it verified 6 foods, and whether it was the
+    # food count's own window (a patch of max_foods alone).
+    calls: list[tuple[Any, Any, float | None, bool, bool]]
+
+
+@pytest.fixture(scope="module")
+def hard_day_run() -> _HardDayRun:
+    """The hard day planned once (about 13 s), read by the tests below.
+
+    Both tests below only read what the advice asked of the oracle, so one
+    recorded diagnosis serves them (each ran the same one before).
+    """
+    from mealplan._relax_count import _counted
+
+    calls: list[tuple[Any, Any, float | None, bool, bool]] = []
     run = Oracle.run
 
     def recorded(
@@ -163,17 +174,42 @@ def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
         cap: Any = None,
         **kw: Any,
     ) -> Any:
-        caps.append((goal, cap))
-        return run(self, patch, goal, cap, **kw)
+        window = isinstance(patch, dict) and set(patch) == {"max_foods"}
+        result = run(self, patch, goal, cap, **kw)
+        # The solve that verifies 6 foods: a re-plan with 6, or the short
+        # fewest-foods plan when it has 6 (its bound then proves them).
+        six = patch == {"max_foods": 6} or (
+            patch == {"max_foods": None}
+            and isinstance(result, mealplan.MealPlan)
+            and _counted(result.days[0].items) == 6
+        )
+        calls.append((goal, cap, self.cap, six, window))
+        return result
 
-    monkeypatch.setattr(Oracle, "run", recorded)
-    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
-        mealplan.plan(HARD_DAY, _single_foods())
-    first = caught.value.diagnosis.suggestions[0]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(Oracle, "run", recorded)
+        with pytest.raises(mealplan.InfeasiblePlanError) as caught:
+            mealplan.plan(HARD_DAY, _single_foods())
+    return _HardDayRun(caught.value.diagnosis.suggestions[0], calls)
+
+
+def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
+    hard_day_run: _HardDayRun,
+) -> None:
+    # The hard day's 6 foods (5 before session 10 held fish to 4½ oz a meal)
+    # are proven the smallest change first; the lowest
+    # energy need's most-energy plan (which no budget settles: a 4-food plan
+    # was neither found nor ruled out in 60 s) is then an alternative's
+    # search, capped short.
+    first = hard_day_run.first
     assert first.patch == {"max_foods": 6}
     assert first.verified
     assert first.smallest
-    energy = [cap for goal, cap in caps if goal == ("max", "energy_kcal")]
+    energy = [
+        cap
+        for goal, cap, _, _, _ in hard_day_run.calls
+        if goal == ("max", "energy_kcal")
+    ]
     assert energy == [_SETTLED_GOAL_CAP]
 
 
@@ -245,7 +281,7 @@ def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
 
 
 def test_a_days_alternatives_are_capped_once_a_change_is_verified(
-    monkeypatch: pytest.MonkeyPatch,
+    hard_day_run: _HardDayRun,
 ) -> None:
     # The hard day's 6 foods (5 before session 10's fish cap) are verified
     # first; every later re-plan of the
@@ -254,28 +290,8 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
     # to plan, run to its 1.5 s share and left unverified anyway).
     from mealplan._advice import _ALTERNATIVE_CAP
 
-    seen: list[tuple[float | None, bool, bool]] = []
-    run = Oracle.run
-
-    from mealplan._relax_count import _counted
-
-    def recorded(self: Oracle, patch: Any, *args: Any, **kw: Any) -> Any:
-        window = isinstance(patch, dict) and set(patch) == {"max_foods"}
-        result = run(self, patch, *args, **kw)
-        # The solve that verifies 6 foods: a re-plan with 6, or the short
-        # fewest-foods plan when it has 6 (its bound then proves them).
-        six = patch == {"max_foods": 6} or (
-            patch == {"max_foods": None}
-            and isinstance(result, mealplan.MealPlan)
-            and _counted(result.days[0].items) == 6
-        )
-        seen.append((self.cap, six, window))
-        return result
-
-    monkeypatch.setattr(Oracle, "run", recorded)
-    with pytest.raises(mealplan.InfeasiblePlanError) as caught:
-        mealplan.plan(HARD_DAY, _single_foods())
-    first = caught.value.diagnosis.suggestions[0]
+    seen = [(cap, six, window) for _, _, cap, six, window in hard_day_run.calls]
+    first = hard_day_run.first
     assert first.patch == {"max_foods": 6}
     assert first.verified
     # Up to the verified change's own solve, no cap (the food count's own

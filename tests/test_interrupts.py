@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -287,7 +290,23 @@ def _parent(pid: int) -> int | None:
 HANG = 600.0
 
 
-def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path) -> None:
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """An empty TMPDIR with a short path, removed afterwards.
+
+    The batch's fork server listens on a socket in TMPDIR, and a socket path
+    may hold at most 107 bytes: under pytest's own tmp_path (longer still in
+    an xdist worker's popen-gwN folder) it did not fit ("AF_UNIX path too
+    long").
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="mp-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path, short_tmp: Path) -> None:
     # The pool ends its workers with SIGTERM; a worker solving with cbc
     # kills it and removes its files first (_interrupt.end_on_sigterm).
     #
@@ -303,8 +322,7 @@ def test_batch_interrupt_leaves_no_cbc_behind(tmp_path: Path) -> None:
     # before it looks for leftovers (the pool gives a worker 5 s to end,
     # then the parent exits anyway; under load the worker may still be
     # cleaning up then).
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = short_tmp
     requests = tmp_path / "requests.jsonl"
     line = '{"id": "p%d", "person": {"age": 35, "sex": "female"}, "solver": "cbc", '
     line += '"max_foods": 6, "time_limit": 3600}\n'
