@@ -387,10 +387,7 @@ def _reach_builder(
 
     def build(targets: NutrientTargets) -> Problem:
         wider, _ = widen_variety_for_sole_sources(req, targets, table)
-        restrictions = (
-            Restrictions(wider_days=tuple(sorted(wider.items()))) if wider else None
-        )
-        return build_problem(req, targets, table, restrictions=restrictions)
+        return _build_wider(req, targets, table, wider)
 
     return build
 

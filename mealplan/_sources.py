@@ -43,6 +43,14 @@ _SOURCE_SHARE = 0.25
 _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
 
 
+def _others_keep(default: int) -> str:
+    """Return the end every widening note shares: the default the rest keep."""
+    return (
+        f"instead of {default} (max_days_per_food); every other food keeps "
+        f"the limit of {default} days."
+    )
+
+
 class _Sources(NamedTuple):
     foods: list[str]
     per_day: int
@@ -57,14 +65,19 @@ _MILK_SLOT = "\x00milk-type drink"
 """The daily slot every milk-type drink shares (one a day, structure:milk)."""
 
 
-def _milk_drinks(table: FoodTable, allowed: list[str], structured: bool) -> set[str]:
-    """Return the allowed milk-type drinks, which share one drink a day."""
-    if not structured or not table.has_column("roles"):
+def _milk_drinks(
+    table: FoodTable, allowed: list[str], base: Mapping[str, str]
+) -> set[str]:
+    """Return the allowed milk-type drinks, which share one drink a day.
+
+    ``base`` is the structure's base of each food (empty without the meal
+    structure, which is what holds a day to one milk-type drink).
+    """
+    if not base or not table.has_column("roles"):
         return set()
     from mealplan._meal_structure import _roles
     from mealplan._structure import is_milk_drink
 
-    base = base_of(table)
     roles = dict(zip(table.ids, _roles(table), strict=True))
     return {f for f in allowed if is_milk_drink(roles[f], base.get(f) or f)}
 
@@ -92,7 +105,7 @@ def _sources(
         caps = np.maximum(caps, _DEFAULT_CAP)
     grams = np.array([table.default_portion(f)[1] for f in allowed], dtype=float)
     base = base_of(table) if req.structure else {}
-    milk = _milk_drinks(table, allowed, req.structure)
+    milk = _milk_drinks(table, allowed, base)
     out: dict[str, list[_Sources]] = {}
     for nutrient in (n.value for n in FOCUS_NUTRIENTS):
         bound = targets.get(nutrient)
@@ -161,7 +174,7 @@ def widen_variety_for_sole_sources(
     for nutrient, groups in _sources(req, targets, table).items():
         for group in groups:
             if group.foods and group.keys * default < req.days * group.per_day:
-                _widen(req, nutrient, group, wider, notes)
+                _widen(req, nutrient, group, default, wider, notes)
     return wider, notes
 
 
@@ -169,13 +182,11 @@ def _widen(
     req: PlanRequest,
     nutrient: str,
     group: _Sources,
+    default: int,
     wider: dict[str, int],
     notes: list[str],
 ) -> None:
     """Widen one group of sole sources of ``nutrient`` into ``wider``, with its note."""
-    from mealplan._problem import default_max_days
-
-    default = default_max_days(req.days)
     foods = group.foods
     days = min(req.days, math.ceil(req.days * group.per_day / group.keys))
     for food in foods:
@@ -193,8 +204,7 @@ def _widen(
     )
     notes.append(
         f"{opening}, so {these} may appear on up to {days} of the {req.days} days "
-        f"instead of {default} (max_days_per_food); every other food keeps "
-        f"the limit of {default} days."
+        + _others_keep(default)
     )
 
 
@@ -229,8 +239,7 @@ def widen_for_needed(
     note = (
         f"No day of this plan meets its needs without {what} (proven: a day "
         f"without it has no plan), so it may appear on all {req.days} days "
-        f"instead of {default} (max_days_per_food); every other food keeps "
-        f"the limit of {default} days."
+        + _others_keep(default)
     )
     return out, note
 
@@ -276,8 +285,6 @@ def kept_variety(
         notes.append(
             f"No day of this plan meets its needs without {key} (proven when "
             f"the plan was made: a day without it has no plan), so it keeps "
-            f"the {n} of the {req.days} days it has instead of {default} "
-            "(max_days_per_food); every other food keeps the limit of "
-            f"{default} days."
+            f"the {n} of the {req.days} days it has " + _others_keep(default)
         )
     return out, notes
