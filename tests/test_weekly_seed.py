@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -242,3 +243,59 @@ def test_widening_is_for_the_default_rule_and_new_bases_only() -> None:
     assert widen_for_needed(req, "avocado", ("avocado",), {"avocado": 3}) is None
     own = parse_request({**NEEDS_AVOCADO, "max_days_per_food": 2})
     assert widen_for_needed(own, "avocado", ("avocado",), {}) is None
+
+
+def test_a_seeds_day_plan_goes_from_the_support_to_the_widest_restriction(
+    foods: FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any plan will do for a seed's day-plan (abs_gap=inf): after the LP's
+    # support the search goes straight to the widest restriction, never to
+    # the narrow widenings between them (they ran out their nodes with no
+    # plan on the hard days). A vegan man of 40's day: the support holds no
+    # plan (proven at once), and the widenings per meal and by reduced cost
+    # would come next; the widest holds one. Counted calls, not time: the
+    # verdict does not depend on the machine.
+    import mealplan._optimiser as optimiser
+
+    req = parse_request({"person": {"age": 40, "sex": "male"}, "diet": "vegan"})
+    problem = build_problem(req, resolve_targets(req, foods), foods)
+    assert not problem.penalty
+    seen: list[frozenset[int]] = []
+    restricted = optimiser._restricted
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        seen.append(frozenset(args[2]))
+        return restricted(*args, **kwargs)
+
+    monkeypatch.setattr(optimiser, "_restricted", recorded)
+    found = solve(problem, mip_gap=0.1, deadline=Deadline(120), abs_gap=math.inf)
+    assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert 1 <= len(seen) <= 2
+    if len(seen) == 2:
+        # The second is the widest: the support and more than the narrow
+        # widenings' 5 foods a meal and 30 lowest reduced costs.
+        assert seen[0] < seen[1]
+        assert len(seen[1] - seen[0]) > 30
+
+
+def test_the_advice_oracle_widens_for_a_base_no_day_does_without(
+    foods: FoodTable,
+) -> None:
+    # The advice's oracle answers a week as plan() does: the vegan toddler's
+    # avocado widens the default rule, so the week has a witness plan, not
+    # the proof of none it had before (the advice would then have judged a
+    # default week infeasible that plan() plans).
+    from mealplan._oracle import _built, _week_witness
+
+    req, targets, problem, _, wider, table = _built(
+        {**NEEDS_AVOCADO, "time_limit": 120}, foods
+    )
+    witness = _week_witness(req, targets, table, problem, 120.0, wider)
+    assert witness is not False
+    assert witness is not None
+    assert not isinstance(witness, bool)
+    base = base_of(foods)
+    days = {
+        d for (d, _, f) in witness.units if base.get(problem.food_ids[f]) == "avocado"
+    }
+    assert days == {0, 1, 2}
