@@ -120,6 +120,8 @@ def rotation_allowance(
     planned: Sequence[Mapping[str, float]],
     k: int,
     days: int,
+    *,
+    greedy: bool = False,
 ) -> tuple[tuple[str, float], ...]:
     """Return (cap_id, amount a day) for the next of ``k`` day-plans in rotation.
 
@@ -129,14 +131,22 @@ def rotation_allowance(
     over the days ``c_i`` of this plan and the later ones: every window keeps
     the cap, and a later plan is not left with none (a toddler's day without
     fish took 7 s for a first plan where one with half an ounce took 1 s).
+
+    ``greedy``: this plan takes all that the earlier plans left (its later
+    plans get what it leaves). For a plan that goes without a key a later
+    plan keeps (the rotation's repair): that plan is the one that needs the
+    capped food instead. A pescatarian boy of 2 whose second plan kept the UV
+    mushrooms needed about 0.6 oz of fish on each of the first plan's 4 days,
+    where the even share gave 0.43 oz: no rotation, and no plan in 10 s.
     """
     spans = windows(days)
     most = [max(sum(1 for d in w if d % k == i) for w in spans) for i in range(k)]
     i = len(planned)
+    share = most[i] if greedy and i < k else max(sum(most[i:]), 1)
     out = []
     for cap_id, limit in sorted(limits.items()):
         used = sum(most[j] * p.get(cap_id, 0.0) for j, p in enumerate(planned))
-        out.append((cap_id, max(limit - used, 0.0) / max(sum(most[i:]), 1)))
+        out.append((cap_id, max(limit - used, 0.0) / max(share, 1)))
     return tuple(out)
 
 

@@ -317,7 +317,10 @@ def _rotation(
         previous = meals_of[-1] if meals_of else {}
         must_differ = tuple(((0, meal), fids) for meal, fids in previous.items())
         share = min(max(budget.left() / (k - i), 0.2), deadline.left())
-        week = rotation_allowance(limits, amounts, k, days)
+        # A plan that leaves a key to a later plan needs the capped foods
+        # (fish) in its place: it takes what the earlier plans left.
+        leaves = any(owner > i for owner in reserved.values())
+        week = rotation_allowance(limits, amounts, k, days, greedy=leaves)
         problem = build_problem(
             day_req,
             targets,

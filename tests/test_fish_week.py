@@ -161,11 +161,16 @@ def test_the_whole_plan_model_has_a_row_per_window(foods: mealplan.FoodTable) ->
     k=st.integers(2, 5),
     limit=st.floats(0.5, 12),
     take=st.lists(st.floats(0, 1), min_size=16, max_size=16),
+    greedy=st.lists(st.booleans(), min_size=5, max_size=5),
 )
 def test_seeds_planned_within_their_allowance_keep_every_window(
-    days: int, k: int, limit: float, take: list[float]
+    days: int, k: int, limit: float, take: list[float], greedy: list[bool]
 ) -> None:
-    """Whatever share of its allowance each day (or day-plan) takes."""
+    """Whatever share of its allowance each day (or day-plan) takes.
+
+    A day-plan of the rotation may take all that earlier plans left (greedy:
+    one that leaves a key to a later plan); every window still holds.
+    """
     limits = {"fish": limit}
     # Day by day: each day within what its windows have left.
     planned: dict[tuple[str, int], float] = {}
@@ -176,12 +181,24 @@ def test_seeds_planned_within_their_allowance_keep_every_window(
     k = min(k, days)
     amounts: list[dict[str, float]] = []
     for i in range(k):
-        left = dict(rotation_allowance(limits, amounts, k, days))["fish"]
+        given = rotation_allowance(limits, amounts, k, days, greedy=greedy[i])
+        left = dict(given)["fish"]
         amounts.append({"fish": take[i] * left})
     rotation = [amounts[d % k]["fish"] for d in range(days)]
     for w in windows(days):
         assert sum(planned["fish", d] for d in w) <= limit * (1 + 1e-9)
         assert sum(rotation[d] for d in w) <= limit * (1 + 1e-9)
+
+
+def test_a_greedy_day_plan_takes_what_the_earlier_plans_left() -> None:
+    """7 days, 2 plans (4 and 3 days), 3 oz: 3/7 oz a day shared, 3/4 greedy."""
+    even = dict(rotation_allowance({"fish": 3.0}, [], 2, 7))["fish"]
+    greedy = dict(rotation_allowance({"fish": 3.0}, [], 2, 7, greedy=True))["fish"]
+    assert even == pytest.approx(3 / 7)
+    assert greedy == pytest.approx(3 / 4)
+    # The later plan gets what the greedy one left: nothing, here.
+    last = rotation_allowance({"fish": 3.0}, [{"fish": greedy}], 2, 7)
+    assert dict(last)["fish"] == pytest.approx(0.0)
 
 
 def test_the_master_keeps_every_window_of_a_longer_plan() -> None:
