@@ -186,8 +186,14 @@ def main() -> None:
         help="each request's time_limit (default 10 s); a long one measures the "
         "CPU a diagnosis needs to finish, whatever the machine's load",
     )
+    parser.add_argument(
+        "--dishes",
+        action="store_true",
+        help="plan on the bundled table with its FNDDS dishes (issue 11: what "
+        "the dishes would cost the diagnosis if they were the default)",
+    )
     args = parser.parse_args()
-    table = mealplan.load_foods()
+    table = mealplan.load_foods(dishes=args.dishes)
     rows = {}
     for name, request in CASES.items():
         if args.only not in name:

@@ -1189,18 +1189,41 @@ def _one_day_default(
     abs_gap: float | None,
     node_limit: int | None,
 ) -> bool:
-    """Return whether a solve is a one-day plan's, at the default gap and tolerance.
+    """Return whether a solve plans one day, at the default gap and tolerance.
 
-    Such a search may be time-boxed; a caller asking for a tighter gap, a
-    proven bound or a node limit, a diagnosis's goal, or a plan of several
-    days gets the whole search, up to its time limit.
+    One day: a one-day plan, or one day (or one meal) of a longer plan
+    re-planned with the rest kept (``regenerate``), whose request's default
+    gap is the longer plan's (1 %). Such a search may be time-boxed; a caller
+    asking for a tighter gap than the one-day default, a proven bound or a
+    node limit, a diagnosis's goal, or a plan of several free days gets the
+    whole search, up to its time limit.
     """
     return (
-        problem.days == 1
+        _free_days(problem) == 1
         and goal is None
-        and mip_gap == _DEFAULT_MIP_GAP
+        and (
+            mip_gap == _DEFAULT_MIP_GAP
+            or (problem.days > 1 and mip_gap >= _DEFAULT_MIP_GAP)
+        )
         and abs_gap is None
         and node_limit is None
+    )
+
+
+def _free_days(problem: Problem) -> int:
+    """Return how many days of ``problem`` have a meal that is not kept fixed.
+
+    A regenerated meal of a week leaves one: its search is a day's, where the
+    full MILP of the week's model ran to the time limit without beating its
+    start (a woman's week with dishes: its lunch re-planned in 10 s).
+    """
+    if not problem.fixed_scopes:
+        return problem.days
+    meals = range(len(problem.meals))
+    return sum(
+        1
+        for d in range(problem.days)
+        if any((d, m) not in problem.fixed_scopes for m in meals)
     )
 
 

@@ -865,7 +865,7 @@ def _notes(
                 f"{DISH_BOX_SECONDS:g} s after the first plan, on a day with dishes"
                 if solution.box_cpu_seconds is None
                 else f"{solution.box_cpu_seconds:g} s of CPU after the first plan, "
-                "on a one-day plan"
+                + ("on a one-day plan" if req.days == 1 else "on the re-planned day")
             )
             notes.append(
                 f"The search for a better plan stopped at its time box ({box}) "

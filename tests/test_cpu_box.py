@@ -13,6 +13,7 @@ from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._problem import Restrictions
 from tests.checks import check_plan
 
 
@@ -159,3 +160,47 @@ def test_gap_tests_out_of_cpu_fall_through_to_a_valid_plan(
     assert all(c is None for c in cutoffs), cutoffs
     assert plan.status in ("optimal", "feasible")
     check_plan(plan, table)
+
+
+def test_a_regenerated_day_of_a_longer_plan_is_boxed_as_a_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # regenerate() keeps every day but one: its search is a day's, so it is
+    # boxed like one. Unboxed, the whole plan's MILP ran after the day's
+    # restrictions failed the gap test and went to the time limit without
+    # beating their plan (a woman's week with dishes: a lunch in 10 s).
+    table = load_foods(dishes=False)
+    day = mealplan.plan({**_GIRL, "time_limit": 300, "mip_gap": 1.0}, table)
+    req = parse_request({**_GIRL, "days": 2})
+    targets = resolve_targets(req, table)
+    # The second day holds the one-day plan; the first is re-planned.
+    fixed = tuple((1, i.meal, i.food_id, i.portions * 4.0) for i in day.items)
+    problem = build_problem(
+        req,
+        targets,
+        table,
+        restrictions=Restrictions(fixed=fixed, free=(0, None)),
+    )
+    assert optimiser._free_days(problem) == 1
+    # The request's default gap for 2 days is 1 %: boxed all the same.
+    assert optimiser._one_day_default(problem, None, 0.01, None, None)
+    assert not optimiser._one_day_default(problem, None, 1e-5, None, None)
+    whole = build_problem(req, targets, table)
+    assert optimiser._free_days(whole) == 2
+    assert not optimiser._one_day_default(whole, None, 0.01, None, None)
+    monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
+    models: list[tuple[bool, int]] = []
+    run = optimiser._run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        models.append((args[1].is_mip, args[1].num_cols))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(optimiser, "_run", counted)
+    found = optimiser.solve(problem, mip_gap=0.01, deadline=Deadline(300.0))
+    assert found.units
+    # Every MILP was a restriction of the re-planned day: the two days'
+    # full MILP never ran.
+    full = formulate(problem).num_cols
+    assert models
+    assert all(cols < full for mip, cols in models if mip)
