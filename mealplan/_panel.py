@@ -47,6 +47,7 @@ __all__ = [
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
     "REPORTED_ONLY",
+    "TODDLER_PLANNED",
     "ai_only",
     "compact_panel",
     "fiber_ceiling",
@@ -87,6 +88,17 @@ PANEL_MINIMUMS: tuple[Nutrient, ...] = (
     Nutrient.ALPHA_LINOLENIC_ACID,
 )
 """Panel nutrients that get a minimum (RDA, else AI) beyond the focus four."""
+
+TODDLER_PLANNED: tuple[Nutrient, ...] = (Nutrient.IRON,)
+"""Panel RDAs the default ``auto`` plans at ages 1-3, where it reports the rest.
+
+Iron: iron deficiency is the most common nutrient deficiency of young
+children, and its anaemia harms development (AAP Committee on Nutrition,
+Baker & Greer, Pediatrics 2010;126(5):1040-1050: toddlers need iron-rich
+foods). Under ``limits`` 14 of 24 toddler days came out short of the 7 mg
+RDA (63-99 %); planning iron alone cost those days a median 0.83 s of CPU
+against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
+machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
 
 PANEL_UL_FORMS: dict[Nutrient, Nutrient | None] = {
     Nutrient.IRON: Nutrient.IRON,
@@ -210,13 +222,15 @@ def panel_bounds(
     *,
     minimums: bool = True,
     ai_minimums: bool = True,
+    planned: Collection[Nutrient] = (),
 ) -> list[NutrientBound]:
     """Return minimums and food-applicable maximums for :data:`PANEL_MINIMUMS`.
 
-    With ``minimums=False`` only the maximums (ULs) are returned; with
-    ``ai_minimums=False`` a nutrient whose intake value at the person's life
-    stage is an AI (no RDA) gets no minimum either. Notes say where the table
-    has no value for the person.
+    With ``minimums=False`` only the maximums (ULs) are returned, but for the
+    ``planned`` nutrients, which keep their RDA as a minimum (the toddler's
+    iron, :data:`TODDLER_PLANNED`); with ``ai_minimums=False`` a nutrient
+    whose intake value at the person's life stage is an AI (no RDA) gets no
+    minimum either. Notes say where the table has no value for the person.
     """
     rows = _load(str(data_file(DRI_FULL_FILE)))
     bounds: dict[str, NutrientBound] = {}
@@ -257,7 +271,8 @@ def panel_bounds(
                 ),
             )
         minimum: float | None = intake.value
-        if not minimums or (intake.kind == "AI" and not ai_minimums):
+        wanted = minimums or (nutrient in planned and intake.kind == "RDA")
+        if not wanted or (intake.kind == "AI" and not ai_minimums):
             minimum = None
             parts[0] = f"minimum reported, not planned ({parts[0]})"
             if maximum is None:

@@ -61,6 +61,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
+    TODDLER_PLANNED,
     ai_only,
     fiber_ceiling,
     not_in_table,
@@ -584,12 +585,27 @@ def _add_panel(
     names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
+    # 'auto' at ages 1-3 (no budget): 'limits', but iron's RDA planned.
+    toddler = auto and not budgeted and mode is PanelMode.LIMITS
+    planned = TODDLER_PLANNED if toddler else ()
     for bound in panel_bounds(
-        person, notes, minimums=minimums, ai_minimums=mode is PanelMode.FULL
+        person,
+        notes,
+        minimums=minimums,
+        ai_minimums=mode is PanelMode.FULL,
+        planned=planned,
     ):
         found[Nutrient(bound.nutrient)] = bound
     notes.append(_panel_note(mode, auto=auto, budgeted=budgeted))
-    if mode is PanelMode.LIMITS:
+    if toddler:
+        notes.append(
+            "panel minimums beyond iron (zinc, folate, choline and the rest) are "
+            "reported, not planned; iron's RDA is planned at ages 1-3 (iron "
+            "deficiency is the most common nutrient deficiency of young "
+            "children: AAP, Pediatrics 2010;126(5):1040-1050); set panel to "
+            "'rda' or 'full' to plan the rest"
+        )
+    elif mode is PanelMode.LIMITS:
         notes.append(
             "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
             "not planned; set panel to 'rda' or 'full' to plan against them"
@@ -649,11 +665,12 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
             "'rda' to plan them"
         )
     return (
-        f"{note} (the default 'auto' at ages 1-3: the RDAs are reported and "
-        "shortfalls called out, not planned, because planning them for a "
-        "1-3-year-old's day can take all of the solve time, "
-        "benchmarks/panel_default_latest.md); set panel to 'rda' to plan them "
-        "(the solve may then run to the clock with a plan unproven)"
+        f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, the "
+        "other RDAs are reported and shortfalls called out, not planned, "
+        "because planning them all for a 1-3-year-old's day can take all of "
+        "the solve time, benchmarks/toddler_rda_latest.md); set panel to "
+        "'rda' to plan them (the solve may then run to the clock with a plan "
+        "unproven)"
     )
 
 

@@ -298,17 +298,42 @@ def _sparse_columns(table: FoodTable, req: Any = None) -> frozenset[str]:
     )
 
 
+TODDLER_IRON = "iron_mg"
+"""'auto' at ages 1-3 without a budget: 'limits', and iron's RDA planned
+(restated: AAP's concern at that age, mealplan._panel.TODDLER_PLANNED)."""
+
+
+def _auto_toddler(req: Any) -> bool:
+    """Whether 'auto' resolves to 'limits' for a toddler, iron's RDA planned."""
+    return (
+        str(req.panel.value) == "auto"
+        and req.person is not None
+        and req.person.age < 4
+        and planned_panel(req) == "limits"
+        and req.budget_per_day is None
+        and req.objective.value != "cost"
+    )
+
+
 def _check_panel_rda(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str]
 ) -> None:
-    """With panel 'rda' (or 'auto' from age 4) every RDA of the panel holds."""
+    """With panel 'rda' (or 'auto' from age 4) every RDA of the panel holds.
+
+    'auto' at ages 1-3 (no budget) holds iron's RDA alone.
+    """
     person = req.person
-    if person is None or planned_panel(req) != "rda":
+    if person is None:
+        return
+    toddler = _auto_toddler(req)
+    if planned_panel(req) != "rda" and not toddler:
         return
     for row in _dri_rows():
         if row["kind"] != "RDA" or not _applies(row, person):
             continue
         column = f"{row['nutrient']}_{row['unit']}"
+        if toddler and column != TODDLER_IRON:
+            continue
         if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
             continue
         if column in req.bounds or column in FOCUS or column in sparse:

@@ -524,11 +524,31 @@ def test_the_checker_catches_a_missed_minimum_of_every_mode() -> None:
 def test_auto_panel_is_rda_from_age_4_and_limits_below(
     age: float, planned: str
 ) -> None:
-    """'auto' gives the bounds of the mode it resolves to and names that mode."""
+    """'auto' gives the bounds of the mode it resolves to and names that mode.
+
+    At ages 1-3 also iron's RDA (AAP: the toddler's nutrient of most
+    concern), which 'limits' itself reports only.
+    """
     person = Person(age=age, sex="female")
     auto = targets_for(person, panel="auto")
     same = targets_for(person, panel=planned)
-    assert auto.bounds == same.bounds
+    if planned == "limits":
+        iron = auto.get("iron_mg")
+        assert iron is not None
+        assert iron.minimum == 7.0
+        assert iron.minimum_kind == "RDA"
+        assert same.get("iron_mg") is not None
+        assert same.get("iron_mg").minimum is None  # type: ignore[union-attr]
+        others = [b for b in auto.bounds if b.nutrient != "iron_mg"]
+        assert others == [b for b in same.bounds if b.nutrient != "iron_mg"]
+        # Every other panel minimum is reported, not planned.
+        assert not [
+            b.nutrient
+            for b in others
+            if b.minimum is not None and b.nutrient in {"zinc_mg", "vitamin_a_rae_ug"}
+        ]
+    else:
+        assert auto.bounds == same.bounds
     stated = [n for n in auto.notes if n.startswith("panel planned: ")]
     assert len(stated) == 1
     assert stated[0].startswith(f"panel planned: '{planned}' (the default 'auto'")
@@ -548,8 +568,15 @@ def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
     with pytest.raises(AssertionError, match="iron_mg"):
         _check_panel_rda(adult, {"iron_mg": 17.9}, 1, sparse)
     _check_panel_rda(adult, {"iron_mg": 18.0}, 1, sparse)
+    # A toddler's 'auto': iron's RDA (7 mg at 1-3) alone of the panel.
     toddler = mealplan.PlanRequest(person={"age": 2, "sex": "female"})
-    _check_panel_rda(toddler, {"iron_mg": 0.0}, 1, sparse)  # reported only
+    with pytest.raises(AssertionError, match="iron_mg"):
+        _check_panel_rda(toddler, {"iron_mg": 6.9}, 1, sparse)
+    _check_panel_rda(toddler, {"iron_mg": 7.0, "zinc_mg": 0.0}, 1, sparse)
+    budgeted = mealplan.PlanRequest(
+        person={"age": 2, "sex": "female"}, budget_per_day=4.0
+    )
+    _check_panel_rda(budgeted, {"iron_mg": 0.0}, 1, sparse)  # reported only
 
 
 @pytest.mark.parametrize(
