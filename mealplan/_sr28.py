@@ -178,7 +178,8 @@ def fortified_marks(sr28: SR28) -> pd.Series:
     their NUTR_DEF Tagname, lowercased (``fe``, ``thia``). Vitamin D in IU
     (324) is named ``vitamin_d_ug`` too, since that column is derived from it.
 
-    Only 260 of the 8,789 foods carry any mark, and some foods whose
+    A mark on an amount of zero is no mark (nothing was added). Only 260 of
+    the 8,789 foods carry any mark, and some foods whose
     description says "fortified", "enriched" or "with added vitamin ..." carry
     none: the mark is what the release says, and is not completed by guessing.
 
@@ -187,7 +188,12 @@ def fortified_marks(sr28: SR28) -> pd.Series:
         sorted tuples of names.
 
     """
-    marked = sr28.nut_data[sr28.nut_data["add_nutr_mark"] == "Y"]
+    # A mark on a zero amount adds nothing: SR28 marks vitamin B-12 "added"
+    # at 0.00 on 08120, "Cereals, oats, regular and quick, not fortified",
+    # which a request without fortified foods then lost. (Text values: a
+    # blank one is not a number and counts as no amount.)
+    amount = pd.to_numeric(sr28.nut_data["nutr_val"], errors="coerce").fillna(0.0)
+    marked = sr28.nut_data[(sr28.nut_data["add_nutr_mark"] == "Y") & (amount > 0)]
     names = {n.sr28_number: n.value for n in Nutrient}
     names[VITAMIN_D_IU] = Nutrient.VITAMIN_D.value
     # A few NUTR_DEF rows have no Tagname (578 "Vitamin B-12, added", 573

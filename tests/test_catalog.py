@@ -239,3 +239,32 @@ def test_from_sr28_whole_release(sr28_foods: FoodTable) -> None:
     counts = table.portions.groupby("food_id")["is_default"].sum()
     assert (counts == 1).all()
     assert len(counts) == 8789
+
+
+def test_an_sr28_mark_on_nothing_added_is_not_fortified(bundled: FoodTable) -> None:
+    """SR28 marks vitamin B-12 'added' at 0.00 on unfortified rolled oats.
+
+    Nothing was added, so it is no fortification: a request without
+    fortified foods keeps the oats (it lost them before). A mark on a real
+    amount, or a blank, still counts only when the amount is above zero.
+    """
+    from mealplan._sr28 import SR28, fortified_marks
+
+    nut_data = pd.DataFrame(
+        {
+            "ndb_no": ["08120", "01077", "01077", "09999"],
+            "nutr_no": ["578", "324", "578", "578"],
+            "nutr_val": ["0.00", "51", "", "0.5"],
+            "add_nutr_mark": ["Y", "Y", "Y", "N"],
+        }
+    )
+    nutr_def = pd.DataFrame(
+        {"tagname": ["VITD", ""], "nutr_desc": ["Vitamin D", "Vitamin B-12, added"]},
+        index=pd.Index(["324", "578"], name="nutr_no"),
+    )
+    sr28 = SR28(Path("."), pd.DataFrame(), nut_data, nutr_def, pd.DataFrame())
+    marks = fortified_marks(sr28)
+    assert dict(marks) == {"01077": ("vitamin_d_ug",)}
+    oats = "oats-rolled-dry"
+    assert not bundled.frame.at[oats, "fortified"]
+    assert oats in bundled.allowed(allow_fortified=False)
