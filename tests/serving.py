@@ -81,22 +81,32 @@ class Server:
         return code
 
 
+_PORT_TRIES = 5
+"""Ports tried in turn: free_port's port is free when asked, but another
+test process (pytest-xdist runs two) may bind it before the server does."""
+
+
 @contextmanager
 def running_server(tmp: Path, *flags: str, ready: float = 120.0) -> Iterator[Server]:
     """Run ``mealplan serve`` with ``flags`` on a free loopback port."""
-    port = free_port()
-    log_path = tmp / f"server-{port}.log"
-    log = log_path.open("w", encoding="utf-8")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mealplan", "serve", "--port", str(port), *flags],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
-    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    for attempt in range(_PORT_TRIES):
+        port = free_port()
+        log_path = tmp / f"server-{port}.log"
+        log = log_path.open("w", encoding="utf-8")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mealplan", "serve", "--port", str(port), *flags],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        server = Server(process, f"http://127.0.0.1:{port}", log_path)
+        if not _lost_its_port(server) or attempt == _PORT_TRIES - 1:
+            break
+        server.stop()
+        log.close()
     try:
         deadline = time.monotonic() + ready
         while True:
@@ -116,3 +126,24 @@ def running_server(tmp: Path, *flags: str, ready: float = 120.0) -> Iterator[Ser
     finally:
         server.stop()
         log.close()
+
+
+def _lost_its_port(server: Server, wait: float = 120.0) -> bool:
+    """Whether the server exited at start because its port was taken.
+
+    Waits until it answers /healthz (False), exits (True when its log says
+    the address was in use), or ``wait`` passes (False: the caller's own
+    readiness check reports it).
+    """
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            text = server.log_path.read_text(encoding="utf-8", errors="replace")
+            return "address already in use" in text.lower()
+        try:
+            if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return False
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
