@@ -348,6 +348,41 @@ def _ray_executor(address: str) -> tuple[Any, Callable[[], None]]:
     return executor, close
 
 
+class _WorkersFailed(Exception):  # noqa: N818 (a verdict with its message)
+    """The pool or cluster failed while the batch ran (not the output file)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _next_result(
+    results: Any, counts: Counter[BatchStatus], progress: _Progress | None
+) -> BatchResult | None:
+    """Return the next result, None at the end; raise _WorkersFailed for the pool.
+
+    An OSError here is the executor's (a Dask scheduler or Ray cluster that
+    went away, a broken worker pool), never the output file's: told apart
+    from a failed write, which the caller reports as such (a lost scheduler
+    was reported as "cannot write to the output file").
+    """
+    try:
+        return next(results)  # type: ignore[no-any-return]
+    except StopIteration:
+        return None
+    except (OSError, EOFError) as exc:
+        results.close()
+        if progress is not None:
+            progress.close()
+        detail = getattr(exc, "strerror", None) or exc
+        msg = (
+            f"mealplan batch: the workers failed ({detail}) after "
+            f"{counts.total()} new line(s); check the pool, --scheduler or --ray "
+            "cluster and rerun the same command to resume."
+        )
+        raise _WorkersFailed(msg) from None
+
+
 def _executor(args: argparse.Namespace) -> tuple[Any, Callable[[], None]]:
     """Return the Dask or Ray executor (and how to close it), or None."""
     if args.ray is not None:
@@ -455,11 +490,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             ordered=args.ordered,
         )
         try:
-            for result in results:
+            while (result := _next_result(results, counts, progress)) is not None:
                 writer.write(result)
                 counts[result.status] += 1
                 if progress is not None:
                     progress.update(result)
+        except _WorkersFailed as failed:
+            print(failed.message, file=sys.stderr)
+            return EXIT_FAILURE
         except KeyboardInterrupt:
             results.close()
             if progress is not None:

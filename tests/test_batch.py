@@ -751,6 +751,37 @@ def test_cli_batch_full_disk_exits_3_in_one_line(
     assert len(err.strip().splitlines()) == 1, err
 
 
+def test_cli_batch_lost_workers_are_named_not_the_output_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cluster that goes away mid-run is the workers' failure, exit 3.
+
+    It was reported as "cannot write to 'out.jsonl'", sending the user to a
+    file that was fine; the lines already written stay, for the rerun.
+    """
+    import mealplan._batch as batch
+    from mealplan._cli import main
+
+    def lost(jobs: Any, **_: Any) -> Any:
+        for job in jobs:
+            if isinstance(job, BatchResult):
+                yield job
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+    monkeypatch.setattr(batch, "run_jobs", lost)
+    requests = tmp_path / "r.jsonl"
+    write_lines(requests, ["{bad line", "{bad line"])  # answered without a worker
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(requests), "-o", str(out), "--workers", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "the workers failed (Connection reset by peer) after 1 new line(s)" in err
+    assert "cannot write" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
 def test_cli_batch_ray_without_ray_exits_2_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
