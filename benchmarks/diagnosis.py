@@ -4,7 +4,7 @@
 
 For each infeasible request (bundled table, default time limit of 10 s) it
 times plan() until InfeasiblePlanError, split into the conflict search
-(``_planner.diagnose``) and the advice (``_advice.advise``), and counts the
+(``_diagnose.diagnose``) and the advice (``_advice.advise``), and counts the
 suggestions and how many were verified. Each is given as a ratio to the
 request's time limit (the contract: the whole diagnosis ends within it) and
 to a reference measured in the same run: plan() of the same person, diet and
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import mealplan
-from mealplan import _advice, _planner
+from mealplan import _advice, _diagnose
 
 ADULT = {"age": 35, "sex": "female"}
 CASES: dict[str, dict[str, Any]] = {
@@ -119,9 +119,9 @@ def run_case(request: dict[str, Any], table: mealplan.FoodTable) -> dict[str, An
     conflicts: list[float] = []
     advice: list[float] = []
     counts = {"lp": 0, "milp": 0, "nodes": 0}
-    saved = (_planner.diagnose, _advice.advise, HighsBackend.solve)
+    saved = (_diagnose.diagnose, _advice.advise, HighsBackend.solve)
     inside = [0]
-    _planner.diagnose = _timed(_planner.diagnose, conflicts, inside)  # type: ignore[assignment]
+    _diagnose.diagnose = _timed(_diagnose.diagnose, conflicts, inside)  # type: ignore[assignment]
     _advice.advise = _timed(_advice.advise, advice, inside)  # type: ignore[assignment]
     HighsBackend.solve = _counted(counts)  # type: ignore[method-assign]
     began = time.monotonic()
@@ -145,7 +145,7 @@ def run_case(request: dict[str, Any], table: mealplan.FoodTable) -> dict[str, An
     except mealplan.SolverError as exc:
         outcome = {"infeasible": None, "error": str(exc)}
     finally:
-        _planner.diagnose, _advice.advise, HighsBackend.solve = saved  # type: ignore[method-assign]
+        _diagnose.diagnose, _advice.advise, HighsBackend.solve = saved  # type: ignore[method-assign]
     outcome["seconds"] = round(time.monotonic() - began, 2)
     # CPU of this process, HiGHS's threads included: on a loaded machine
     # the wall time is mostly waiting for a core.

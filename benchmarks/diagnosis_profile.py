@@ -34,6 +34,8 @@ _MODULES = (
     "_relax",
     "_oracle",
     "_planner",
+    "_diagnose",
+    "_results",
     "_cover",
     "_conflict",
     "_safety",

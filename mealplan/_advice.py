@@ -150,7 +150,8 @@ def _other_conflicts(ctx: Context, groups: Sequence[str]) -> list[str]:
     candidates for the combination.
     """
     from mealplan._deadline import Deadline
-    from mealplan._planner import diagnose, parse_request, resolve_targets
+    from mealplan._diagnose import diagnose
+    from mealplan._planner import parse_request, resolve_targets
 
     found = list(groups)
     for _ in range(_MORE_CONFLICTS):

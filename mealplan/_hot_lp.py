@@ -1,6 +1,6 @@
 """The diagnosis's LP screen: one relaxation kept loaded, checks change row bounds.
 
-The deletion filter of :func:`mealplan._planner.diagnose` asks dozens of
+The deletion filter of :func:`mealplan._diagnose.diagnose` asks dozens of
 times whether the request with some constraint groups switched off has a
 plan. Most of its answers are "no" from an infeasible LP relaxation (a proof
 that does not depend on time); each used to build and formulate its own

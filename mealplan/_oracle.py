@@ -291,7 +291,7 @@ def _below(
     from mealplan._deadline import Deadline
     from mealplan._formulation import Goal, formulate
     from mealplan._optimiser import SolveStatus, _run, make_backend
-    from mealplan._planner import _assemble
+    from mealplan._results import assemble
 
     req, targets, problem, notes, _, table = _built(data, table)
     if req.days != 1 or str(req.solver) != "highs" or Goal.from_pair(goal).maximise:
@@ -337,7 +337,7 @@ def _below(
         seen.append(result.bound)
     value = solution.objective
     if value is not None and value < cutoff and solution.units:
-        plan = _assemble(req, targets, table, problem, solution, extra_notes=notes)
+        plan = assemble(req, targets, table, problem, solution, extra_notes=notes)
         bound = result.bound if result.bound is not None else -math.inf
         done = proven(value, bound) or result.solver_status == "Optimal"
         return plan, done
@@ -360,7 +360,7 @@ def _witness(
     """Solve the request ``data`` as plan() would build it, for ``goal``."""
     from mealplan._deadline import Deadline
     from mealplan._optimiser import SolveStatus, solve
-    from mealplan._planner import _assemble
+    from mealplan._results import assemble
 
     req, targets, problem, notes, wider, table = _built(data, table)
     # One clock for the whole answer: the whole-plan model after a failed
@@ -372,7 +372,7 @@ def _witness(
             return (
                 week
                 if isinstance(week, bool)
-                else _assemble(req, targets, table, problem, week, extra_notes=notes)
+                else assemble(req, targets, table, problem, week, extra_notes=notes)
             )
         if quick or clock.left() < _MIN_SOLVE:
             return None
@@ -398,7 +398,7 @@ def _witness(
         return False
     if solution.status is SolveStatus.NO_SOLUTION or not solution.units:
         return None
-    return _assemble(req, targets, table, problem, solution, extra_notes=notes)
+    return assemble(req, targets, table, problem, solution, extra_notes=notes)
 
 
 def _cheap(
@@ -473,15 +473,16 @@ def _week_witness(
     the whole model.
     """
     from mealplan._deadline import Deadline
+    from mealplan._diagnose import separable
     from mealplan._optimiser import Solution, SolveStatus, solve
-    from mealplan._planner import _separable, first_plan_widened
+    from mealplan._planner import first_plan_widened
     from mealplan._problem import Restrictions, build_problem
     from mealplan._weekly_seed import NoRotation
 
     if problem.impossible:
         return False
     clock = Deadline(min(req.time_limit, left))  # one clock for both steps
-    if _separable(req):
+    if separable(req):
         day = req.model_copy(update={"days": 1})
         one = build_problem(day, targets, table, restrictions=Restrictions(hard=True))
         status = solve(

@@ -15,17 +15,17 @@ from mealplan._ai_floors import floors_out_of_reach
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog_load import bundled_for
 from mealplan._deadline import Deadline
+from mealplan._diagnose import raise_infeasible
 from mealplan._errors import RequestError
 from mealplan._models import MealPlan, PortionMode
 from mealplan._optimiser import SolveStatus
 from mealplan._planner import (
-    _assemble,
-    _raise_infeasible,
     _reach_builder,
     _solve,
     resolve_targets,
 )
 from mealplan._problem import Restrictions, build_problem
+from mealplan._results import assemble
 from mealplan._saved_plan import check_saved_plan
 from mealplan._sources import kept_variety
 from mealplan._supplements import with_supplements
@@ -139,7 +139,7 @@ def regenerate(
     )
     solution = _solve(problem, req, deadline)
     if solution.status is SolveStatus.INFEASIBLE:
-        _raise_infeasible(
+        raise_infeasible(
             req,
             targets,
             table,
@@ -158,7 +158,7 @@ def regenerate(
         + (f", without {', '.join(sorted(reject))}." if reject else "."),
         *variety_notes,
     ]
-    return _assemble(
+    return assemble(
         req,
         targets,
         table,

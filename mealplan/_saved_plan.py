@@ -21,8 +21,8 @@ from mealplan._errors import RequestError, UnknownFoodError
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
     from mealplan._models import MealPlan, NutrientTargets, PlanItem
-    from mealplan._planner import _ItemColumns
     from mealplan._problem import Problem
+    from mealplan._results import ItemColumns
 
 __all__ = ["check_saved_plan"]
 
@@ -66,10 +66,10 @@ def _ruled_out_by(item: PlanItem, previous: MealPlan, table: FoodTable) -> str:
 def _check_item(
     item: PlanItem,
     previous: MealPlan,
-    columns: _ItemColumns,
+    columns: ItemColumns,
     problem: Problem,
 ) -> None:
-    from mealplan._planner import _item
+    from mealplan._results import plan_item
 
     table = columns.table
     where = f"item {item.food_id!r} of day {item.day}"
@@ -94,13 +94,13 @@ def _check_item(
             f"{where} has {item.portions} portions, not a multiple of {step:g} portion"
         )
         raise _fail(msg, "plan.days")
-    # The meal index _item reads back as the item's meal name (None: no meals).
+    # The meal index plan_item reads back as the item's meal name (None: no meals).
     meals = [
         m.name if m.slot is not None or m.kind == "supplements" else None
         for m in problem.meals
     ]
     m = meals.index(item.meal) if item.meal in meals else 0
-    expected = _item(columns, problem, item.day - 1, m, f, units)
+    expected = plan_item(columns, problem, item.day - 1, m, f, units)
     for field in _COMPARED:
         saved, fresh = getattr(item, field), getattr(expected, field)
         same = (
@@ -130,7 +130,7 @@ def check_saved_plan(
             the table and the request give; the message names the first.
 
     """
-    from mealplan._planner import _day_plan, _ItemColumns
+    from mealplan._results import ItemColumns, day_plan
 
     if previous.targets != targets:
         saved = {b.nutrient: b for b in previous.targets.bounds}
@@ -141,13 +141,13 @@ def check_saved_plan(
         what = f"the bound on {changed[0]!r}" if changed else "macro_shares or notes"
         msg = f"the saved plan's targets differ from those its request gives ({what})"
         raise _fail(msg, "plan.targets")
-    columns = _ItemColumns(table)
+    columns = ItemColumns(table)
     for day in previous.days:
         for item in day.items:
             _check_item(item, previous, columns, problem)
     absorbable = previous.request.absorbable_calcium
     for day in previous.days:
-        fresh_day = _day_plan(
+        fresh_day = day_plan(
             day.day, list(day.items), table, targets, absorbable=absorbable
         )
         if fresh_day.cost != day.cost:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _backend_highs, _formulation, _optimiser, _planner
+from mealplan import _backend_highs, _diagnose, _formulation, _optimiser, _planner
 from mealplan._backend import BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline, OutOfTime
@@ -315,7 +315,7 @@ def test_a_diagnosis_out_of_time_marks_its_advice_unverified(
     def faked(seconds: float, **_: Any) -> Deadline:
         return Deadline(seconds, started=clock.now, clock=clock)
 
-    search = _planner.diagnose
+    search = _diagnose.diagnose
     ends: list[float] = []
 
     def searched(*args: Any, **kwargs: Any) -> Any:
@@ -325,7 +325,7 @@ def test_a_diagnosis_out_of_time_marks_its_advice_unverified(
         return found
 
     monkeypatch.setattr(_planner, "Deadline", faked)
-    monkeypatch.setattr(_planner, "diagnose", searched)
+    monkeypatch.setattr(_diagnose, "diagnose", searched)
     solves = _Solves(clock, monkeypatch)
     request = {
         "person": {"age": 73, "sex": "female"},

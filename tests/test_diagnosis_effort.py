@@ -219,22 +219,22 @@ def test_the_conflict_search_leaves_the_advice_its_share(
     # s00024 (a 2-day plan with a 30 s limit): the search used all of the
     # limit and the advice ran past it. Now the search is given a share of
     # what is left, the advice the rest, within the request's limit.
-    from mealplan import _planner
+    from mealplan import _diagnose
     from mealplan._deadline import Deadline
 
     given: list[Deadline] = []
-    diagnose = _planner.diagnose
+    diagnose = _diagnose.diagnose
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         given.append(kwargs["deadline"])
         return diagnose(*args, **kwargs)
 
-    monkeypatch.setattr(_planner, "diagnose", recorded)
+    monkeypatch.setattr(_diagnose, "diagnose", recorded)
     request = {"person": ADULT, "meals": None, "max_foods": 2, "time_limit": 60}
     with pytest.raises(mealplan.InfeasiblePlanError):
         mealplan.plan(request, table)
     assert given
-    assert given[0].seconds <= _planner._SEARCH_SHARE * 60
+    assert given[0].seconds <= _diagnose._SEARCH_SHARE * 60
 
 
 def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
@@ -245,7 +245,7 @@ def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
     # group k of the filter's m may take 1/(m-k) of what is left.
     import sys
 
-    from mealplan import _hot_lp, _planner
+    from mealplan import _diagnose, _hot_lp, _planner
     from mealplan._deadline import Deadline
 
     shares: list[float] = []
@@ -263,11 +263,11 @@ def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
     )
     req = parse_request({"person": ADULT, "meals": None, "max_foods": 2})
     targets = _planner.resolve_targets(req, table)
-    _planner.diagnose(req, targets, table, deadline=Deadline(60), measure=False)
+    _diagnose.diagnose(req, targets, table, deadline=Deadline(60), measure=False)
     # The class drops' checks take a group's part at most; then the filter's
     # m groups, 1/m, 1/(m-1) ... 1/2 (the last may take all that is left),
     # each at least _CHECK_SHARE.
-    least = round(1 / _planner._CHECK_SHARE)
+    least = round(1 / _diagnose._CHECK_SHARE)
     parts = [round(1 / s) for s in shares]
     assert parts
     assert parts[-1] == 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 import mealplan
-from mealplan import FoodTable, _planner
+from mealplan import FoodTable, _diagnose, _planner
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._optimiser import SolveStatus, solve
@@ -46,7 +46,7 @@ def test_the_conflict_starts_from_the_day_that_needs_the_base(
     forms = tuple(fid for fid in table.ids if base.get(fid, fid) == "mushrooms")
     assert forms
     groups = build_problem(req, targets, table).groups
-    start = _planner._needed_start(req, targets, table, groups, forms, Deadline(60))
+    start = _diagnose._needed_start(req, targets, table, groups, forms, Deadline(60))
     assert start is not None
     names = {g.name for g in start}
     assert "variety" in names
@@ -79,7 +79,7 @@ def test_the_conflict_starts_from_the_day_that_needs_the_base(
 
 def test_the_variety_conflict_names_the_base(table: FoodTable) -> None:
     req = mealplan.parse_request(REQUEST)
-    words = _planner._needed_words(
+    words = _diagnose._needed_words(
         req, table, ("mushrooms-uv-white-raw", "maitake-raw")
     )
     assert "or another form of it" in words

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import FoodTable, _planner
+from mealplan import FoodTable, _diagnose, _planner
 from mealplan._deadline import Deadline
 from tests.checks import assert_irreducible
 from tests.strategies import small_table
@@ -36,7 +36,7 @@ def table() -> FoodTable:
 def _verdict(table: FoodTable, seconds: float) -> mealplan.Diagnosis:
     req = mealplan.parse_request(REQUEST)
     targets = _planner.resolve_targets(req, table)
-    return _planner.diagnose(
+    return _diagnose.diagnose(
         req, targets, table, deadline=Deadline(seconds), measure=False
     )
 
@@ -45,7 +45,7 @@ def test_open_checks_are_assumed_and_the_same_under_any_deadline(
     table: FoodTable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # No branching allowed: every check that needs it is left open.
-    monkeypatch.setattr(_planner, "_CHECK_NODES", 0)
+    monkeypatch.setattr(_diagnose, "_CHECK_NODES", 0)
     long, short = _verdict(table, 60.0), _verdict(table, 8.0)
     assert [(c.constraint, c.proven) for c in long.conflicts] == [
         (c.constraint, c.proven) for c in short.conflicts
@@ -70,21 +70,21 @@ def test_checks_cut_short_by_their_part_are_asked_again(
     # Every check given only a part of the time left runs out (as a slow
     # check does on a loaded machine); the filter asks those groups again
     # with all that is left, and the conflict is proven irreducible.
-    solve_without = _planner._solve_without
+    solve_without = _diagnose._solve_without
     cut: list[int] = []
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         deadline = args[8]
         if deadline.seconds < 59.0:  # a part of the 60 s clock, not all of it
             cut.append(1)
-            return _planner.Solution(
-                _planner.SolveStatus.NO_SOLUTION,
+            return _diagnose.Solution(
+                _diagnose.SolveStatus.NO_SOLUTION,
                 solver_status="Time limit reached",
                 time_limited=True,
             )
         return solve_without(*args, **kwargs)
 
-    monkeypatch.setattr(_planner, "_solve_without", slow)
+    monkeypatch.setattr(_diagnose, "_solve_without", slow)
     diagnosis = _verdict(table, 60.0)
     assert cut
     assert diagnosis.minimal

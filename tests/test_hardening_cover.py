@@ -29,11 +29,12 @@ from mealplan._backend import SolveOptions
 from mealplan._cli import main
 from mealplan._cover import conflict_start, fewest_foods, shortfalls
 from mealplan._deadline import Deadline
+from mealplan._diagnose import diagnose
 from mealplan._formulation import formulate
 from mealplan._models import Diagnosis
 from mealplan._optimiser import SolveStatus, make_backend, solve
 from mealplan._oracle import Oracle
-from mealplan._planner import diagnose, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._relax import Context, _max_foods
 from tests.checks import check_plan

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan import FoodTable, _hot_lp, _planner
+from mealplan import FoodTable, _diagnose, _hot_lp, _planner
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
@@ -63,17 +63,17 @@ def test_the_hot_screen_answers_as_the_cold_relaxation(data: st.DataObject) -> N
 
 def _diagnosis(table: FoodTable) -> tuple[mealplan.Diagnosis, int]:
     calls = [0]
-    solve_without = _planner._solve_without
+    solve_without = _diagnose._solve_without
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
         return solve_without(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_planner, "_solve_without", counted)
+        mp.setattr(_diagnose, "_solve_without", counted)
         req = mealplan.parse_request(REQUEST)
         targets = _planner.resolve_targets(req, table)
-        found = _planner.diagnose(
+        found = _diagnose.diagnose(
             req, targets, table, deadline=Deadline(60), measure=False
         )
     return found, calls[0]

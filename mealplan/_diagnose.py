@@ -1,0 +1,711 @@
+"""Diagnosis: why a request has no plan, and what to change.
+
+:func:`diagnose` runs a deletion filter over the request's constraint groups
+(each solve a proof or, under the deadline, an assumption that says so),
+starting from a proven conflict where one is known (a base no day does
+without, a nutrient too few foods can reach); :func:`raise_infeasible`
+raises :class:`~mealplan.InfeasiblePlanError` with the
+:class:`~mealplan.Diagnosis` and its verified advice (:mod:`mealplan._advice`).
+Split from :mod:`mealplan._planner`, which calls it when a solve is infeasible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+from mealplan._absorption import (
+    ABSORBABLE_CALCIUM,
+    DEFAULT_FRACTION,
+)
+from mealplan._advice import with_advice
+from mealplan._catalog import FoodTable
+from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
+from mealplan._cover import conflict_start, shortfalls
+from mealplan._cover import relaxation as cover_relaxation
+from mealplan._deadline import Deadline
+from mealplan._errors import InfeasiblePlanError
+from mealplan._hot_lp import HotRelaxation
+from mealplan._models import (
+    BoundKind,
+    Conflict,
+    Diagnosis,
+    NutrientPeriod,
+    NutrientTargets,
+    PlanRequest,
+    SolverName,
+)
+from mealplan._nutrients import Nutrient
+from mealplan._optimiser import Solution, SolveStatus, solve
+from mealplan._problem import (
+    FILTER_GROUPS,
+    ConstraintGroup,
+    GroupKind,
+    Problem,
+    Restrictions,
+    build_problem,
+    default_max_days,
+    row_only,
+    without_rows,
+)
+from mealplan._report import nutrient_label
+from mealplan._structure_blocks import conflict_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+
+__all__ = ["diagnose", "raise_infeasible", "separable"]
+
+_SUPPLEMENTED = frozenset(
+    ("vitamin_d_ug", "vitamin_b12_ug", "magnesium_mg", "calcium_mg")
+)
+"""Nutrients with a bundled supplement (foods/supplements.csv)."""
+
+
+def raise_infeasible(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    *,
+    restrictions: Restrictions | None = None,
+    reject: Sequence[tuple[int | None, int | None, str]] = (),
+    needed: Sequence[str] = (),
+) -> NoReturn:
+    advice = restrictions is None and not reject
+
+    def conflicts() -> Diagnosis:
+        # With advice to follow, the search ends early enough to leave the
+        # advice its share of the request's own limit.
+        # (A part of the request's deadline: its clock and its end.)
+        search = deadline.sub(_SEARCH_SHARE) if advice else deadline
+        return diagnose(
+            req,
+            targets,
+            table,
+            restrictions=restrictions,
+            reject=reject,
+            deadline=search,
+            # The advice measures each change on the whole request; the
+            # conflict-only optimum would only be overwritten.
+            measure=not advice,
+            needed=needed,
+        )
+
+    # The advice hook (mealplan._advice): one call. It re-plans the whole
+    # request, so it applies to plan() only, not to a regenerated day.
+    if advice:
+        diagnosis = with_advice(req, table, conflicts, deadline=deadline)
+    else:
+        diagnosis = conflicts()
+    raise InfeasiblePlanError(diagnosis.message, diagnosis)
+
+
+def _solve_without(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    disabled: Collection[ConstraintGroup],
+    restrictions: Restrictions | None,
+    reject: Sequence[tuple[int | None, int | None, str]],
+    goal: tuple[str, str],
+    mip_gap: float,
+    deadline: Deadline,
+    node_limit: int | None = None,
+    built: Callable[[Collection[ConstraintGroup]], Problem] | None = None,
+) -> Solution:
+    """Solve the request with some constraint groups switched off (diagnosis).
+
+    ``built``: returns the hard problem with groups off (derived, not rebuilt).
+    """
+    if deadline.expired:
+        # Before building: dozens of checks each building a model would
+        # run the diagnosis seconds past the request's limit.
+        return Solution(SolveStatus.NO_SOLUTION, solver_status="deadline")
+    # The diagnosis asks about the hard constraints: no shortfall slacks.
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    problem = (
+        built(disabled)
+        if built is not None
+        else build_problem(
+            req, targets, table, disabled=disabled, reject=reject, restrictions=hard
+        )
+    )
+    return solve(
+        problem,
+        solver=req.solver,
+        mip_gap=mip_gap,
+        goal=goal,
+        deadline=deadline,
+        node_limit=node_limit,
+    )
+
+
+def diagnose(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    *,
+    restrictions: Restrictions | None = None,
+    reject: Sequence[tuple[int | None, int | None, str]] = (),
+    deadline: Deadline | None = None,
+    measure: bool = True,
+    needed: Sequence[str] = (),
+) -> Diagnosis:
+    """Find a smallest set of the request's constraint groups that conflict.
+
+    ``needed``: the food ids of a base no day of a multi-day request has a
+    plan without, allowed on fewer days than the plan has
+    (:class:`~mealplan._weekly_seed.NoRotation`). Then why no day does
+    without it is one day's conflict, found on the day's model with the base
+    banned; with the variety rule it is a conflict of the whole plan (each
+    day is that day, so each day holds the base), and the filter starts
+    from it instead of from every group of the plan.
+
+    With ``measure``, each conflict's relaxation says how far its bound can go
+    with the other conflicting groups (one optimisation each); the advice
+    does without, as it measures the change on the whole request.
+
+    A deletion filter: every group is dropped in turn, and stays dropped if
+    the rest is still infeasible. What remains is irreducible: removing any
+    one of its groups makes the request feasible (each was checked), unless
+    the deadline stopped a check; then ``minimal`` is false and the groups
+    left unchecked are kept (their necessity assumed, not proven).
+    """
+    clock = deadline if deadline is not None else Deadline(req.time_limit)
+    if restrictions is None and not reject and separable(req):
+        # A multi-day plan whose single day already has no plan: the day's
+        # conflict is the plan's (every group but the variety rules acts on
+        # each day alone, and the day has no variety rules), and it is found
+        # on a model a seventh the size.
+        day = req.model_copy(update={"days": 1})
+        full = _solve_without(
+            day, targets, table, (), None, (), ("min", "none"), 0.05, clock
+        )
+        if full.status is SolveStatus.INFEASIBLE:
+            found = diagnose(day, targets, table, deadline=clock, measure=measure)
+            return found.model_copy(update={"message": _message(found.conflicts, req)})
+
+    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+    bases: dict[frozenset[ConstraintGroup], Problem] = {}
+    screens: dict[frozenset[ConstraintGroup], HotRelaxation] = {}
+    once: set[frozenset[ConstraintGroup]] = set()
+
+    def columns(disabled: Collection[ConstraintGroup]) -> frozenset[ConstraintGroup]:
+        return (
+            frozenset(disabled)
+            if hard.penalty
+            else frozenset(g for g in disabled if not row_only(g))
+        )
+
+    def built(disabled: Collection[ConstraintGroup]) -> Problem:
+        # One build per set of column groups off (a handful); each check's
+        # nutrient bounds, AMDR shares, food cap and budget are dropped from
+        # it (mealplan._problem.without_rows: the same problem, 10-40 ms
+        # less per check). A seed's penalty charges would not be told apart.
+        cols = columns(disabled)
+        if cols not in bases:
+            bases[cols] = build_problem(
+                req, targets, table, disabled=cols, reject=reject, restrictions=hard
+            )
+        return without_rows(bases[cols], disabled)
+
+    def screened(disabled: Collection[ConstraintGroup]) -> bool:
+        """Whether the hot LP screen proves the check infeasible (mealplan._hot_lp)."""
+        if hard.penalty or req.solver is not SolverName.HIGHS or clock.expired:
+            return False
+        problem = built(disabled)
+        if problem.impossible or shortfalls(problem):
+            return False  # solve() says so without a solver call
+        cols = columns(disabled)
+        if cols not in screens:
+            # From a base's second check on: a base checked once (the woman
+            # of 73's three, the vegan day's four, all LP-feasible) would pay
+            # for its screen and then solve its LP again (CPU +10 %).
+            if cols not in once:
+                once.add(cols)
+                return False
+            screens[cols] = HotRelaxation(bases[cols])
+        return screens[cols].infeasible(disabled, clock)
+
+    share = [1.0]
+    """Of the time left, what the next check may take (the deletion filter
+    gives each group left an equal part, at least _CHECK_SHARE)."""
+
+    timed = [False]
+    """Whether the last check ran out of its time (not of its node limit)."""
+
+    def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
+        timed[0] = False
+        if screened(disabled):
+            return SolveStatus.INFEASIBLE
+        solution = _solve_without(
+            req,
+            targets,
+            table,
+            disabled,
+            restrictions,
+            reject,
+            ("min", "none"),
+            0.05,
+            # A check whose root alone outlasts its node limit (s00024's
+            # 2-day checks: 11 s at the root of a 409-column restriction)
+            # must not take the time of the checks after it: cut short, its
+            # group is kept, assumed rather than proven.
+            clock if share[0] >= 1.0 else clock.sub(share[0]),
+            # An effort limit, not a time limit: a check left open is the
+            # same one at any load (kept, its necessity assumed).
+            _CHECK_NODES,
+            built,
+        )
+        timed[0] = solution.time_limited
+        return solution.status
+
+    whole = built(())
+    groups = whole.groups
+    kept = sorted(groups, key=lambda g: g.order)
+    minimal = True
+    daily = (
+        _needed_start(req, targets, table, groups, needed, clock)
+        if needed and restrictions is None and not reject and separable(req)
+        else None
+    )
+    # Too few foods for a need (mealplan._cover): the filter starts from the
+    # few groups that proof rests on, its checks mostly with no solve.
+    cover = _cover_start(whole, groups, check) if daily is None else daily
+    # First drop whole classes at once (all nutrient minimums, all AMDR
+    # shares...): most are usually irrelevant, and one solve settles them.
+    classes: dict[GroupKind, list[ConstraintGroup]] = {}
+    for g in kept if cover is None else ():
+        classes.setdefault(g.kind, []).append(g)
+    kept = kept if cover is None else cover
+    # A class's check takes a group's part: one left in place is checked
+    # group by group below.
+    share[0] = max(1.0 / (len(kept) + 1), _CHECK_SHARE)
+    for members in classes.values():
+        if len(members) > 1:
+            trial = [g for g in kept if g not in members]
+            if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
+                kept = trial
+    assumed: set[ConstraintGroup] = set()
+    again: list[ConstraintGroup] = []
+    order = list(kept)
+    for k, group in enumerate(order):
+        share[0] = max(1.0 / (len(order) - k), _CHECK_SHARE)
+        trial = [g for g in kept if g != group]
+        status = check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        elif status is SolveStatus.NO_SOLUTION:
+            # Out of time: kept, its necessity assumed rather than proven.
+            minimal = False
+            assumed.add(group)
+            if timed[0]:
+                again.append(group)
+    for group in again:
+        # Cut short by its part of the time (not by its node limit, which
+        # gives the same answer at any load): asked again with what the
+        # quicker checks after it left (all of it, one at a time). Necessity
+        # proven on the smaller set holds: dropping a group after others
+        # were dropped with it in place only removes constraints.
+        share[0] = 1.0
+        if clock.expired:
+            break
+        trial = [g for g in kept if g != group]
+        status = check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        if status is not SolveStatus.NO_SOLUTION:
+            assumed.discard(group)
+    minimal = not assumed
+    conflict = _Found(
+        req, targets, table, tuple(kept), tuple(groups), restrictions, reject
+    )
+    conflicts = [_conflict(g, conflict, clock, measure) for g in kept]
+    conflicts = [
+        c.model_copy(update={"proven": False}) if g in assumed else c
+        for g, c in zip(kept, conflicts, strict=True)
+    ]
+    conflicts = _cover_words(conflicts, conflict, built(set(groups) - set(kept)))
+    # A life-stage safety rule is no group the search may drop: name it when
+    # its foods would let the conflict plan.
+    safety = (
+        safety_conflicts(req, targets, table, kept, groups, clock)
+        if restrictions is None and not reject and kept
+        else []
+    )
+    if daily is not None:
+        # Say why the variety rule conflicts: every day needs one base.
+        why = _needed_words(req, table, needed)
+        conflicts = [
+            c.model_copy(update={"description": f"{c.description} ({why})"})
+            if c.constraint == "variety"
+            else c
+            for c in conflicts
+        ]
+    message = _message(conflicts, req)
+    if safety:
+        message += " " + safety_sentence(safety, table)
+    return Diagnosis(
+        message=message, conflicts=conflicts, minimal=minimal, safety=safety
+    )
+
+
+def _needed_start(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    groups: Sequence[ConstraintGroup],
+    needed: Sequence[str],
+    clock: Deadline,
+) -> list[ConstraintGroup] | None:
+    """Return a conflict of the plan from one day's: why no day does without ``needed``.
+
+    One day with every form of the base banned has no plan (the seed proved
+    it); the groups of that day's conflict keep every day from doing without
+    the base, and the variety rule allows it on fewer days than the plan
+    has: together they have no plan (a proof, with no solve of the plan's
+    model). None: no such day conflict was found.
+    """
+    day = req.model_copy(update={"days": 1})
+    within = diagnose(
+        day,
+        targets,
+        table,
+        reject=[(None, None, f) for f in needed],
+        deadline=clock,
+        measure=False,
+    )
+    names = {c.constraint for c in within.conflicts}
+    by_name = {g.name: g for g in groups}
+    variety = [g for g in groups if g.kind is GroupKind.VARIETY]
+    if not names or not variety or not names <= set(by_name):
+        return None
+    return sorted({*(by_name[n] for n in names), *variety}, key=lambda g: g.order)
+
+
+def _needed_words(req: PlanRequest, table: FoodTable, needed: Sequence[str]) -> str:
+    """Say which food every day needs, against the days the variety rule allows."""
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    food = names.get(needed[0], needed[0]) if needed else "one food"
+    limit = req.max_days_per_food or default_max_days(req.days)
+    other = " (or another form of it)" if len(needed) > 1 else ""
+    return (
+        f"no single day has a plan without {food}{other}, which may be on "
+        f"only {limit} of the {req.days} days"
+    )
+
+
+def _cover_start(
+    whole: Problem,
+    groups: Sequence[ConstraintGroup],
+    check: Callable[[Collection[ConstraintGroup]], SolveStatus],
+) -> list[ConstraintGroup] | None:
+    """Return the groups of a too-few-foods proof (mealplan._cover), checked, or None.
+
+    Else the groups the problem is impossible with before any solve, checked.
+
+    ``whole``: the hard problem with every group on.
+    """
+    start = conflict_start(whole)
+    if start is None and whole.impossible:
+        # Groups impossible together before any solve (fish included past a
+        # weekly cap: mealplan._week_caps.forced_conflicts), once checked.
+        start = list(whole.impossible)
+    if start is None or check(set(groups) - set(start)) is not SolveStatus.INFEASIBLE:
+        return None
+    return sorted(start, key=lambda g: g.order)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Found:
+    """A conflict the deletion filter found, and the request it was found in."""
+
+    req: PlanRequest
+    targets: NutrientTargets
+    table: FoodTable
+    kept: tuple[ConstraintGroup, ...]
+    """The conflict's groups."""
+    groups: tuple[ConstraintGroup, ...]
+    """Every group of the request."""
+    restrictions: Restrictions | None
+    reject: Sequence[tuple[int | None, int | None, str]]
+
+
+def _cover_words(
+    conflicts: list[Conflict], found: _Found, problem: Problem
+) -> list[Conflict]:
+    """Say which need too few foods miss, when the conflict is that proof's.
+
+    ``problem``: the hard problem with every group but the conflict's off.
+    """
+    table, kept = found.table, found.kept
+    short = shortfalls(problem)
+    named = {s.group.name: s for s in short if s.more_foods_help}
+    if not short or not any(c.constraint in named for c in conflicts):
+        return conflicts
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    out = []
+    for c in conflicts:
+        s = named.get(c.constraint)
+        if s is not None and not c.relaxation.startswith("With the other"):
+            text = cover_relaxation(
+                s,
+                _unit(table, s.nutrient),
+                _label(s.nutrient),
+                [names.get(f, f) for f in s.sources],
+                [g.name for g in kept],
+            )
+            c = c.model_copy(update={"relaxation": text})
+        out.append(c)
+    return out
+
+
+_CHECK_NODES = 2000
+"""Branch-and-bound nodes a conflict check may take before its group is kept
+unproven; LP-infeasible checks (most of them) need none."""
+
+_CHECK_SHARE = 0.25
+"""The least share of the time left one check may take: an equal part of
+the groups left, but no less (with 1/30 each, the 3-foods day's checks were
+cut short at load 13 and a need whose check was cut stayed in the conflict,
+unproven, in place of vitamin D's)."""
+
+_SEARCH_SHARE = 0.75
+"""Share of the time left when the conflict search starts that it may use
+before the advice (the rest is the advice's, within the request's limit).
+s00024 (a woman of 88, 2 days, fish, shellfish and milk allergies, 30 s):
+the search used it all and the advice ran past the limit (33-34 s)."""
+
+
+def separable(req: PlanRequest) -> bool:
+    """Whether each day of ``req`` is one day's request (no day-specific rules)."""
+    return (
+        req.days > 1
+        and req.nutrient_period is NutrientPeriod.DAILY
+        and not any(p.days for p in req.pins)
+        and not any(b.days for b in req.bans)
+    )
+
+
+def _unit(table: FoodTable, nutrient: str) -> str:
+    unit = table.nutrients.get(nutrient, nutrient.rsplit("_", 1)[-1])
+    return "µg" if unit == "ug" else unit  # column suffixes are ASCII; prose is not
+
+
+def _label(nutrient: str) -> str:
+    # Panel nutrients outside the enum read as words too ("iodine").
+    return nutrient_label(nutrient)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _conflict(
+    typed: ConstraintGroup,
+    found: _Found,
+    deadline: Deadline,
+    measure: bool = True,
+) -> Conflict:
+    group = typed.name
+    req, targets, table = found.req, found.targets, found.table
+
+    def best(goal: tuple[str, str]) -> float | None:
+        if not measure:
+            return None
+        others = [g for g in found.kept if g != typed]
+        disabled = set(found.groups) - set(others)
+        sol = _solve_without(
+            req,
+            targets,
+            table,
+            disabled,
+            found.restrictions,
+            found.reject,
+            goal,
+            1e-3,
+            deadline,
+        )
+        if (
+            sol.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+            and sol.objective is not None
+        ):
+            return sol.objective / max(req.days, 1)
+        return None
+
+    if typed.kind in (GroupKind.MIN, GroupKind.MAX):
+        side = "min" if typed.kind is GroupKind.MIN else "max"
+        nutrient = typed.nutrient or ""
+        bound = targets.get(nutrient)
+        assert bound is not None
+        unit = _unit(table, nutrient)
+        label = "energy" if nutrient == Nutrient.ENERGY.value else _label(nutrient)
+        kind = bound.minimum_kind if side == "min" else bound.maximum_kind
+        kind_s = f" ({kind.value})" if isinstance(kind, BoundKind) else ""
+        if side == "min":
+            value = bound.minimum or 0.0
+            desc = f"at least {_fmt(value)} {unit} of {label} a day{kind_s}"
+            absorbable = req.absorbable_calcium and nutrient == Nutrient.CALCIUM.value
+            if absorbable:
+                # The bound counts absorbable calcium (milk-equivalent mg).
+                desc = (
+                    f"at least {_fmt(value * DEFAULT_FRACTION)} mg of absorbable "
+                    f"calcium a day ({_fmt(value)} mg at milk's 32.1 % absorption"
+                    f"{kind_s.replace(' (', ', ').rstrip(')')})"
+                )
+            reach = best(("max", ABSORBABLE_CALCIUM if absorbable else nutrient))
+            if reach is None:
+                relax = (
+                    f"Lower the {label} minimum or relax the other constraints listed."
+                )
+            elif reach <= 1e-9:
+                relax = (
+                    f"No allowed food contains any {label}; allow "
+                    + ("fortified foods or " if not req.allow_fortified else "")
+                    + f"other foods, or take a {label} supplement on a doctor's advice"
+                    + (
+                        " (supplements: true; --supplements)."
+                        if not req.supplements and nutrient in _SUPPLEMENTED
+                        else "."
+                    )
+                )
+            else:
+                relax = (
+                    f"With the other constraints listed, at most {_fmt(reach)} {unit} "
+                    f"is reachable; lower the minimum to {_fmt(reach)} {unit} or relax "
+                    "one of the others."
+                )
+        else:
+            value = bound.maximum or 0.0
+            desc = f"at most {_fmt(value)} {unit} of {label} a day{kind_s}"
+            need = best(("min", nutrient))
+            relax = (
+                f"With the other constraints listed, at least {_fmt(need)} {unit} is "
+                f"needed; raise the maximum to {_fmt(need)} {unit} or relax one of the others."
+                if need is not None
+                else f"Raise the {label} maximum or relax the other constraints listed."
+            )
+        return Conflict(constraint=group, description=desc, relaxation=relax)
+    if typed.kind is GroupKind.MACRO:
+        nutrient = typed.nutrient or ""
+        lo, hi = (targets.macro_shares or {}).get(nutrient, (0.0, 1.0))
+        return Conflict(
+            constraint=group,
+            description=f"{_label(nutrient)} between {lo:.0%} and {hi:.0%} of energy (AMDR)",
+            relaxation="Set macro_limits to false to drop the AMDR energy shares.",
+        )
+    texts = {
+        "diet": (
+            f"a {req.diet.value} diet",
+            "Allow a less strict diet (vegetarian adds dairy and eggs; pescatarian adds fish).",
+        ),
+        "allergies": (
+            f"no foods containing {', '.join(a.value for a in req.allergies)}",
+            "Check with your doctor whether every listed allergy is needed.",
+        ),
+        "exclude": (
+            f"excluding {', '.join(repr(e) for e in req.exclude)}",
+            "Remove one of the exclusions.",
+        ),
+        "fortified": (
+            "no fortified foods",
+            "Allow fortified foods (allow_fortified=true) or a supplement.",
+        ),
+        "priced": (
+            "only foods with a known price (needed for the budget or cost objective)",
+            "Drop the budget and use the typical objective, or add prices to the food table.",
+        ),
+        "include": (
+            f"including {', '.join(repr(i) for i in req.include)} every day",
+            "Drop a food from include, or make sure the filters allow it.",
+        ),
+        "pins": (
+            "the pinned foods",
+            "Drop a pin, or make sure the filters and its meal allow the food.",
+        ),
+        "bans": ("the banned foods", "Lift one of the bans."),
+        "meals": (
+            "the meal structure (energy share and number of foods per meal)",
+            "Widen the meals' energy shares or food counts, or set meals to null.",
+        ),
+        "variety": (
+            f"each food on at most {req.max_days_per_food or default_max_days(req.days)} days, no meal repeated on consecutive days",
+            "Raise max_days_per_food or allow more foods.",
+        ),
+        "portion_limits": (
+            "realistic portion caps per food",
+            "Set portion_limits to false to allow larger amounts.",
+        ),
+        "weekly_caps": (
+            "the FDA/EPA weekly fish limit for the life stage, at most one "
+            "serving of its Good Choices such as halibut or albacore among it "
+            "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
+            "Include or pin less fish, or plan fewer days: the weekly fish "
+            "limit is a safety rule and is never lifted.",
+        ),
+        "daily_fish_caps": (
+            "the FDA/EPA fish limit a day for the life stage, at most one "
+            "serving of fish and shellfish (1-4 oz by age for a child, 4 oz in "
+            "pregnancy and lactation; "
+            "foods/life_stage_caps.csv, fda.gov/fishadvice)",
+            "Include or pin less fish, or meet the need from other foods: the "
+            "daily fish limit is a safety rule and is never lifted.",
+        ),
+    }
+    if group == "budget":
+        cheapest = best(("min", "cost"))
+        relax = (
+            f"With the other constraints listed, the cheapest plan costs ${cheapest:.2f} a day; "
+            f"raise budget_per_day to at least ${math.ceil(cheapest * 100) / 100:.2f}."
+            if cheapest is not None
+            else "Raise budget_per_day."
+        )
+        return Conflict(
+            constraint=group,
+            description=f"a budget of ${req.budget_per_day:.2f} a day",
+            relaxation=relax,
+        )
+    if group == "max_foods":
+        fewest = best(("min", "foods"))
+        relax = (
+            f"With the other constraints listed, at least {math.ceil(fewest - 1e-6)} foods a day are "
+            f"needed; raise max_foods to {math.ceil(fewest - 1e-6)}."
+            if fewest is not None
+            else "Raise max_foods."
+        )
+        return Conflict(
+            constraint=group,
+            description=f"at most {req.max_foods} foods a day"
+            ", not counting the cooking fat or dressing of an item",
+            relaxation=relax,
+        )
+    if typed.kind is GroupKind.STRUCTURE:
+        desc, relax = conflict_text(typed, req)
+        return Conflict(constraint=group, description=desc, relaxation=relax)
+    desc, relax = texts.get(group, (group, f"Relax {group}."))
+    return Conflict(constraint=group, description=desc, relaxation=relax)
+
+
+def _message(conflicts: Sequence[Conflict], req: PlanRequest) -> str:
+    if not conflicts:
+        return (
+            "No plan meets the request, but no single group of its constraints could be "
+            "named; raise time_limit or relax the request."
+        )
+    head = conflict_head(conflicts, req)
+    if head is not None:
+        need = next(c for c in conflicts if c.constraint.startswith("min:"))
+        return f"{head} {need.relaxation}"
+    filters = [c for c in conflicts if c.constraint in FILTER_GROUPS]
+    others = [c for c in conflicts if c.constraint not in FILTER_GROUPS]
+    span = "day" if req.days == 1 else f"{req.days}-day plan"
+    if filters and len(others) == 1:
+        c = others[0]
+        who = " and ".join(f.description for f in filters)
+        return f"A {span} with {who} cannot meet {c.description}: {c.relaxation}"
+    parts = "; ".join(c.description for c in conflicts)
+    return f"No {span} meets these constraints together: {parts}. {conflicts[0].relaxation}"
