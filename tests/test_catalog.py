@@ -268,3 +268,39 @@ def test_an_sr28_mark_on_nothing_added_is_not_fortified(bundled: FoodTable) -> N
     oats = "oats-rolled-dry"
     assert not bundled.frame.at[oats, "fortified"]
     assert oats in bundled.allowed(allow_fortified=False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [("salmn", "salmon"), ("brocoli", "broccoli"), ("spinich", "spinach")],
+)
+def test_a_misspelt_food_suggests_foods_of_the_word_meant(
+    bundled: FoodTable, typed: str, word: str
+) -> None:
+    """'salmn' suggested 'salt', 'almonds' and 'salsa' (close as whole ids)."""
+    with pytest.raises(UnknownFoodError) as caught:
+        bundled.food(typed)
+    suggested = re.findall(r"'([a-z0-9-]+)'", str(caught.value).split(";")[1])
+    assert suggested
+    assert all(word in s for s in suggested), suggested
+
+
+def test_an_unlike_entry_suggests_nothing_but_the_search(bundled: FoodTable) -> None:
+    with pytest.raises(UnknownFoodError, match=r"use FoodTable\.search\(\)"):
+        bundled.food("xyzzy")
+
+
+@given(data=st.data())
+def test_an_id_missing_one_letter_is_suggested(
+    bundled: FoodTable, data: st.DataObject
+) -> None:
+    """One letter dropped from a bundled id: that id is among the suggestions."""
+    ids = [f for f in bundled.ids if len(f) >= 8]
+    fid = data.draw(st.sampled_from(ids))
+    k = data.draw(st.integers(1, len(fid) - 2))
+    typo = fid[:k] + fid[k + 1 :]
+    if typo in bundled:
+        return  # dropping a letter made another id (none known, but safe)
+    with pytest.raises(UnknownFoodError) as caught:
+        bundled.food(typo)
+    assert repr(fid) in str(caught.value), (typo, str(caught.value))
