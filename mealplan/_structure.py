@@ -108,16 +108,20 @@ def grown(cap: Cap, scale: float) -> Cap:
     """Return ``cap`` for a day whose scaled caps grow by ``scale``.
 
     Only caps marked ``scales_with_energy`` grow. A cap in portions
-    (``max_portions``) grows to the next half portion, the amount a cook
-    serves: 1½ cups of a grain at 2,000 kcal a day or less is 2 cups for any
-    larger eater (each grain's own ``max_portions`` keeps it at 2), where
-    1.81 cups would floor to 1½ in the model's half-cup units.
+    (``max_portions``) is measured to the nearest quarter portion, then
+    served by the next half portion, the amount a cook serves: 1½ cups of a
+    grain at 2,000 kcal a day is still 1½ cups up to about 2,160 kcal (1.52
+    cups measure 1½; session 13: a woman of 2,035 kcal got 2 cups of pasta
+    at dinner when any growth rounded up) and 2 cups above (each grain's own
+    ``max_portions`` keeps it at 2), where 1.81 cups would floor to 1½ in
+    the model's half-cup units. Never below the cap as stated.
     """
     if not cap.scales:
         return cap
     portions = cap.max_portions
     if portions is not None:
-        portions = math.ceil(portions * scale * 2 - 1e-9) / 2
+        quarters = math.floor(portions * scale * 4 + 0.5) / 4
+        portions = max(portions, math.ceil(quarters * 2 - 1e-9) / 2)
     return replace(
         cap,
         max_grams=None if cap.max_grams is None else cap.max_grams * scale,

@@ -1577,9 +1577,12 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         if cap.get("scales_with_energy") == "true" and cap.get("max_grams"):
             cap["max_grams"] = str(float(cap["max_grams"]) * scale)
         if cap.get("scales_with_energy") == "true" and cap.get("max_portions"):
-            # A grown cap in portions is served by the half: 1.5 x 1.2 = 1.8
-            # cups allows 2 cups, not 1.8.
-            halves = math.ceil(float(cap["max_portions"]) * scale * 2 - 1e-9)
+            # A grown cap in portions is measured to the quarter, then served
+            # by the half: 1.5 x 1.2 = 1.8 cups allows 2 cups, not 1.8; 1.5 x
+            # 1.02 = 1.53 cups measures 1.5, so 1.5 it stays.
+            stated = float(cap["max_portions"])
+            quarters = math.floor(stated * scale * 4 + 0.5) / 4
+            halves = max(stated * 2, math.ceil(quarters * 2 - 1e-9))
             cap["max_portions"] = str(halves / 2)
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():

@@ -137,12 +137,21 @@ def test_energy_scaled_caps_grow_for_larger_eaters_only() -> None:
 
 
 def test_grain_sides_are_1_5_cups_at_2000_kcal_and_2_cups_above() -> None:
-    """A grown cap in portions is served by the half cup, never 1.8 cups."""
+    """A grown cap in portions is served by the half cup, never 1.8 cups.
+
+    Measured to the quarter first: a woman of 2,035 kcal (1.53 cups) keeps
+    1½ cups, where any growth rounded up to 2 cups of pasta at her dinner.
+    """
     (cap,) = [c for c in load_caps() if c.cap_id == "grain_side_cups"]
     assert cap.scales
     assert grown(cap, 1.0).max_portions == 1.5
     assert grown(cap, energy_scale(1300, 1600)).max_portions == 1.5
-    assert grown(cap, 1.01).max_portions == 2.0
+    assert grown(cap, 1.01).max_portions == 1.5
+    assert grown(cap, energy_scale(1832, 2239)).max_portions == 1.5
+    assert grown(cap, 1.08).max_portions == 1.5  # 1.62 cups: 1.5 measured
+    assert grown(cap, 1.09).max_portions == 2.0  # 1.635 cups: 1.75, served 2
+    # 2,290 kcal (a man of 70): 1.72 cups, 2 cups as before.
+    assert grown(cap, energy_scale(2062.1, 2520.4)).max_portions == 2.0
     # 2,413 kcal (the lactating vegetarian): 1.81 cups would floor to 1.5.
     assert grown(cap, 1.2065).max_portions == 2.0
     table = mealplan.load_foods()
