@@ -248,9 +248,13 @@ class _Writer:
         raise KeyboardInterrupt
 
     def write(self, result: BatchResult) -> None:
-        line = result.to_json_line() + "\n"
+        # The interrupt waits through the serialising too: raised inside
+        # pydantic's serialiser, a Ctrl-C came out as "internal error
+        # (PydanticSerializationError ... KeyboardInterrupt)", exit 3, where
+        # the batch ends with exit 130 and resumes.
         self.writing = True
         try:
+            line = result.to_json_line() + "\n"
             self.stream.write(line)
             self.stream.flush()
         finally:

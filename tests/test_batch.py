@@ -834,6 +834,30 @@ def test_cli_batch_bad_arguments_exit_2(
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
 
 
+def test_an_interrupt_while_a_line_is_serialised_waits_for_the_line() -> None:
+    """Ctrl-C during the JSON serialising: the line is written whole, then the
+    batch stops as interrupted (exit 130 and resumable).
+
+    CI saw it raised inside pydantic's serialiser instead: "internal error
+    (PydanticSerializationError ... KeyboardInterrupt)", exit 3.
+    """
+    import io
+
+    from mealplan._batch_cli import _Writer
+
+    stream = io.StringIO()
+    writer = _Writer(stream)
+
+    class Result:
+        def to_json_line(self) -> str:
+            writer.on_signal(signal.SIGINT, None)  # the signal arrives here
+            return '{"id": "p0"}'
+
+    with pytest.raises(KeyboardInterrupt):
+        writer.write(Result())  # type: ignore[arg-type]
+    assert stream.getvalue() == '{"id": "p0"}\n'
+
+
 def test_cli_batch_interrupted_then_resumed(tmp_path: Path) -> None:
     n = 12
     lines = [json.dumps({"id": f"p{i}", **person(i)}) for i in range(n)]
