@@ -15,6 +15,7 @@ from mealplan._formulation import formulate
 from mealplan._planner import build_problem, parse_request, resolve_targets
 from mealplan._problem import Restrictions
 from tests.checks import check_plan
+from tests.counting import record_models
 
 
 class _Clock:
@@ -81,14 +82,7 @@ def test_a_day_whose_box_ran_out_keeps_its_plan_with_an_honest_gap(
     problem = build_problem(req, resolve_targets(req, table), table)
     # A box of 0 s: the search ends at the first plan in hand.
     monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
-    models: list[tuple[bool, int]] = []
-    run = optimiser._run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        models.append((args[1].is_mip, args[1].num_cols))
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(optimiser, "_run", counted)
+    models = record_models(monkeypatch)
     deadline = Deadline(300.0)
     found = optimiser.solve(problem, deadline=deadline)
     assert found.boxed
@@ -189,14 +183,7 @@ def test_a_regenerated_day_of_a_longer_plan_is_boxed_as_a_day(
     assert optimiser._free_days(whole) == 2
     assert not optimiser._one_day_default(whole, None, 0.01, None, None)
     monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
-    models: list[tuple[bool, int]] = []
-    run = optimiser._run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        models.append((args[1].is_mip, args[1].num_cols))
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(optimiser, "_run", counted)
+    models = record_models(monkeypatch)
     found = optimiser.solve(problem, mip_gap=0.01, deadline=Deadline(300.0))
     assert found.units
     # Every MILP was a restriction of the re-planned day: the two days'

@@ -27,6 +27,7 @@ from mealplan._optimiser import (
     abs_tolerance,
 )
 from mealplan._planner import build_problem, parse_request, resolve_targets
+from tests.counting import record_models
 
 _WOMAN_35 = {"person": {"age": 35, "sex": "female"}}
 
@@ -131,14 +132,7 @@ def test_a_dish_day_that_fails_the_gap_test_is_time_boxed_and_says_so(
     # honest gap, and the plan says why it stopped.
     table, problem = _problem(_NO_MILK_EGG, dishes=True)
     monkeypatch.setattr(optimiser, "DISH_BOX_SECONDS", 0.0)
-    models: list[tuple[bool, int]] = []
-    run = optimiser._run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        models.append((args[1].is_mip, args[1].num_cols))
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(optimiser, "_run", counted)
+    models = record_models(monkeypatch)
     deadline = Deadline(300.0)
     found = optimiser.solve(problem, deadline=deadline)
     assert found.boxed
