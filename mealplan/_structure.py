@@ -401,6 +401,7 @@ FAT_HOST_ROLES = frozenset(
 # Which host a fat goes with, best first, by the fat's base (anything else: oil).
 _HOST_ORDER = {
     "salad-dressing": ("salad", "side_vegetable", "protein", "main", "grain_side"),
+    "creamy-dressing": ("salad", "side_vegetable"),
     "mayonnaise": ("bread", "salad", "protein", "main", "side_vegetable"),
     "butter": ("bread", "cereal_hot", "side_vegetable", "grain_side", "protein"),
 }
@@ -425,6 +426,7 @@ in a vinaigrette), spread on it (bread, a muffin, pancakes) or stirred into it
 (hot cereal)."""
 FAT_GOES_WITH: Mapping[str, frozenset[str]] = {
     "salad-dressing": frozenset({"dressed", "side"}),
+    "creamy-dressing": frozenset({"dressed"}),
     "mayonnaise": frozenset({"dressed", "spread"}),
     "butter": frozenset({"cooked", "spread", "porridge"}),
     "oil": frozenset({"cooked", "dressed"}),
@@ -432,10 +434,14 @@ FAT_GOES_WITH: Mapping[str, frozenset[str]] = {
 """Which items each class of fat goes with (:func:`fat_class`), a positive rule.
 
 A dressing belongs on a salad or vegetables, raw or cooked, or a grain side
-(a grain salad), never on a steak, fish or egg; oil cooks
+(a grain salad), never on a steak, fish or egg; a creamy dressing (ranch,
+caesar, blue cheese, thousand island: base ``creamy-dressing`` in
+structure.csv) only on a salad or raw vegetables, never on rice (a default
+man's dinner had brown rice "dressed with 1 tbsp caesar dressing"); oil cooks
 a food or dresses a salad (never natto, yogurt or fruit); butter and margarine
 cook a food, are spread on bread or go into porridge (never on a raw item);
 mayonnaise is spread on bread or dresses a salad (coleslaw)."""
+_DRESSINGS = frozenset({"salad-dressing", "creamy-dressing"})
 _PROTEIN_CATEGORIES = frozenset(
     {"meat", "poultry", "fish_seafood", "eggs", "soy_products"}
 )
@@ -529,6 +535,7 @@ def fat_words(fat_base: str, kinds: frozenset[str]) -> str | None:
     cls = fat_class(fat_base)
     order = {
         "salad-dressing": ("dressed", "side"),
+        "creamy-dressing": ("dressed",),
         "mayonnaise": ("spread", "dressed"),
         "butter": ("spread", "porridge", "cooked"),
         "oil": ("cooked", "dressed"),
@@ -571,7 +578,7 @@ def fat_host(
                     if fat_base in COOKING_ONLY_FATS:
                         continue
                     return fid, "with" if fat_base == "mayonnaise" else "dressed with"
-                if fat_base == "salad-dressing" or role == "salad":
+                if fat_base in _DRESSINGS or role == "salad":
                     return fid, "dressed with"
                 if role == "bread":
                     return fid, "with" if fat_base == "mayonnaise" else "spread with"

@@ -1337,6 +1337,9 @@ def _fat_goes_with(fat_base: str, host: dict[str, Any]) -> bool:
     if fat_base == "salad-dressing":
         # A salad, vegetables (raw or cooked) or a grain side: never a meat.
         return dressed or (cooked and bool(roles & {"side_vegetable", "grain_side"}))
+    if fat_base == "creamy-dressing":
+        # Ranch or caesar: a salad or raw vegetables only, never rice.
+        return dressed
     if fat_base == "mayonnaise":
         return dressed or spread
     if fat_base == "butter":

@@ -22,7 +22,13 @@ from mealplan import _meal_structure as meal_structure
 from mealplan._planner import resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._resources import foods_dir
-from mealplan._structure import is_dish_or_legume_main, load_caps, realism_defects
+from mealplan._structure import (
+    fat_host,
+    host_kinds_of,
+    is_dish_or_legume_main,
+    load_caps,
+    realism_defects,
+)
 from tests import checks
 from tests.checks import as_purchased, as_purchased_items, check_structure
 
@@ -235,3 +241,61 @@ def test_the_checks_catch_the_dietitians_meals(
         check_structure(bad, table)
     if defect == "as_purchased_item":
         assert as_purchased_items(bad, table) == ["oats-rolled-dry"]
+
+
+def test_dairy_is_a_side_never_the_main_of_a_lunch_or_dinner() -> None:
+    """Ricotta beside brown rice is not a lunch (a default man's plan, session 14).
+
+    Cottage cheese, ricotta and Greek yogurt are a dairy serving (the lunch's
+    ``dairy`` part), not its main: with the ``protein`` role they filled the
+    main part, and a man of 45 got brown rice, raw mushrooms and ¼ cup of
+    ricotta as his lunch.
+    """
+    for table in (mealplan.load_foods(), _dishes()):
+        for fid in table.ids:
+            roles = table.food(fid).roles
+            if "dairy" in roles:
+                assert not {"main", "protein"} & set(roles), fid
+    problem = _man()
+    assert problem.structure is not None
+    ids = problem.food_ids
+    for meal in ("lunch", "dinner"):
+        m = _meal(problem, meal)
+        (main,) = [
+            r for r in problem.structure.parts if r.meal == m and r.name == "main"
+        ]
+        chosen = {ids[f] for f in main.foods}
+        assert main.min_items == 1
+        assert "chicken-breast-roasted" in chosen
+        assert not chosen & {
+            "ricotta-part-skim",
+            "cottage-cheese",
+            "greek-yogurt-nonfat",
+        }
+    plan = _plan()
+    table = _dishes()
+    assert realism_defects(plan, table)["main_missing"] == 0
+    bad = _edited(
+        plan, "lunch", [("brown-rice-cooked", 195.0), ("ricotta-part-skim", 62.0)]
+    )
+    assert realism_defects(bad, table)["main_missing"] == 1
+    with pytest.raises(AssertionError, match="main"):
+        check_structure(bad, table)
+
+
+def test_a_creamy_dressing_dresses_a_salad_never_rice() -> None:
+    table = mealplan.load_foods()
+    kinds = dict(zip(table.ids, host_kinds_of(table), strict=True))
+    rice = ("brown-rice-cooked", frozenset({"grain_side"}))
+    salad = ("lettuce-iceberg", frozenset({"salad"}))
+    assert table.food("caesar-dressing").base == "creamy-dressing"
+    assert fat_host("creamy-dressing", [rice], kinds=kinds) is None
+    assert fat_host("creamy-dressing", [rice, salad], kinds=kinds) == (
+        "lettuce-iceberg",
+        "dressed with",
+    )
+    # A vinaigrette still dresses a grain salad.
+    assert fat_host("salad-dressing", [rice], kinds=kinds) == (
+        "brown-rice-cooked",
+        "dressed with",
+    )

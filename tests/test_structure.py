@@ -284,7 +284,7 @@ def test_fats_go_only_with_items_they_go_with() -> None:
     steak = ("beef-sirloin-steak", frozenset({"protein"}))
     salad = ("lettuce-iceberg", frozenset({"salad"}))
     natto = ("natto", frozenset({"protein"}))
-    yogurt = ("greek-yogurt-nonfat", frozenset({"dairy", "protein"}))
+    yogurt = ("greek-yogurt-nonfat", frozenset({"dairy"}))
     bread = ("bread-whole-wheat", frozenset({"bread"}))
     mushrooms = ("mushrooms-raw", frozenset({"side_vegetable"}))
     oats = ("oatmeal-cooked-water", frozenset({"cereal_hot"}))
