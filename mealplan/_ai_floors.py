@@ -26,18 +26,46 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan._models import BoundKind
-from mealplan._nutrients import Nutrient
+from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._optimiser import SolveStatus, solve
-from mealplan._panel import PANEL_MINIMUMS
+from mealplan._panel import PANEL_MINIMUMS, PREGNANCY_NOTE, PREGNANCY_PLANNED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mealplan._deadline import Deadline
-    from mealplan._models import NutrientBound, NutrientTargets, SolverName
+    from mealplan._models import (
+        NutrientBound,
+        NutrientTargets,
+        PlanRequest,
+        SolverName,
+    )
     from mealplan._problem import Problem
 
-__all__ = ["ai_floors", "floors_out_of_reach", "without_floors"]
+__all__ = [
+    "DEFAULT_FLOOR_SHARE",
+    "ai_floors",
+    "default_floors",
+    "floors_out_of_reach",
+    "late_floor_notes",
+    "without_floors",
+]
+
+DEFAULT_FLOOR_SHARE = 0.3
+"""Share of the time left that a day's first plan with the default's AI floors may take.
+
+The default ``auto`` plans choline's AI in pregnancy
+(:data:`mealplan._panel.PREGNANCY_PLANNED`). Most pregnant days plan with it
+in 0.1-1.4 s of CPU, but a pregnant vegan with a peanut allergy took 7.3 s
+(2.6 s without it), and at a 4 s limit (a loaded machine) it had no plan at
+all where the plan without the floor had one: the search's gap tests
+discard its early plans, while its first plan alone takes 0.3 s of solving
+(session 14). So a day first asks for any plan with the floor, in this
+share of the time left; when there is none, the floor is lifted with a note
+and the rest of the time plans without it, as before the floor existed (a
+floor the caller did not ask for never costs them their plan); when there
+is one, the usual search runs with the rest and that first plan stands if
+the search finds none or a worse one."""
 
 _FLOOR_NUTRIENTS = frozenset(
     {*(n.value for n in PANEL_MINIMUMS), Nutrient.SODIUM.value}
@@ -59,8 +87,46 @@ def ai_floors(targets: NutrientTargets) -> list[NutrientBound]:
     ]
 
 
+def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
+    """Return the AI floors ``targets`` holds because the default ``auto`` adds them.
+
+    Choline's AI in pregnancy, unless the caller set choline's bound
+    themselves (then it is theirs: hard, never lifted).
+    """
+    person = req.person
+    if req.panel is not PanelMode.AUTO or person is None or not person.pregnancy:
+        return set()
+    names = {n.value for n in PREGNANCY_PLANNED}
+    return {
+        b.nutrient
+        for b in ai_floors(targets)
+        if b.nutrient in names and b.nutrient not in req.bounds
+    }
+
+
+def late_floor_notes(
+    targets: NutrientTargets, names: set[str], seconds: float
+) -> list[str]:
+    """Say that the default's AI floors were lifted for want of time, and how to keep them."""
+    notes = []
+    for bound in targets.bounds:
+        if bound.nutrient not in names or bound.minimum is None:
+            continue
+        label = Nutrient(bound.nutrient).label
+        notes.append(
+            f"{label} AI of {bound.minimum:g} {bound.unit}/day not planned: no "
+            f"plan meeting it was found within {seconds:.1f} s, so this plan "
+            "is the best without it and the shortfall is reported; raise "
+            "time_limit, or set it with bounds to make it a hard minimum"
+        )
+    return notes
+
+
 def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets:
-    """Return ``targets`` with the minimums of ``names`` lifted (maximums kept)."""
+    """Return ``targets`` with the minimums of ``names`` lifted (maximums kept).
+
+    The note that says the default plans choline in pregnancy goes with it.
+    """
     bounds = []
     for bound in targets.bounds:
         if bound.nutrient in names:
@@ -75,7 +141,8 @@ def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets
             if bound.maximum is None:
                 continue
         bounds.append(bound)
-    return targets.model_copy(update={"bounds": bounds})
+    notes = [n for n in targets.notes if not (n == PREGNANCY_NOTE and names)]
+    return targets.model_copy(update={"bounds": bounds, "notes": notes})
 
 
 def floors_out_of_reach(

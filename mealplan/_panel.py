@@ -46,6 +46,8 @@ __all__ = [
     "DRI_FULL_FILE",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
+    "PREGNANCY_NOTE",
+    "PREGNANCY_PLANNED",
     "REPORTED_ONLY",
     "TODDLER_PLANNED",
     "ai_only",
@@ -99,6 +101,26 @@ foods). Under ``limits`` 14 of 24 toddler days came out short of the 7 mg
 RDA (63-99 %); planning iron alone cost those days a median 0.83 s of CPU
 against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
 machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
+
+PREGNANCY_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
+"""Panel AIs the default ``auto`` plans in pregnancy, beside every RDA.
+
+Choline: the fetus takes it for brain and neural-tube development, the AI
+rises to 450 mg a day in pregnancy (IOM 1998), and most pregnant women in
+the US eat less (NIH ODS, Choline fact sheet for health professionals).
+Reported only, it came out short on 10 of 12 default pregnant days (4
+diets x 3 trimesters: 279-573 mg); planned, all 12 are planned and meet it
+at CPU 10.5 -> 11.6 s in sum (session 14, quiet, a fresh process each,
+interleaved). Lactation's 550 mg stays reported: planning it took the
+lactating omnivore from 1.2 to 6.9 s of CPU and left the lactating vegan
+without a plan in 10 s. A floor the allowed foods cannot reach is lifted
+with a note (:mod:`mealplan._ai_floors`), never refused."""
+
+PREGNANCY_NOTE = (
+    "choline's AI is planned in pregnancy (the fetus needs it for brain and "
+    "neural-tube development, IOM 1998; most pregnant women eat less, NIH ODS)"
+)
+"""The note of a plan whose targets carry :data:`PREGNANCY_PLANNED`."""
 
 PANEL_UL_FORMS: dict[Nutrient, Nutrient | None] = {
     Nutrient.IRON: Nutrient.IRON,
@@ -227,10 +249,11 @@ def panel_bounds(
     """Return minimums and food-applicable maximums for :data:`PANEL_MINIMUMS`.
 
     With ``minimums=False`` only the maximums (ULs) are returned, but for the
-    ``planned`` nutrients, which keep their RDA as a minimum (the toddler's
-    iron, :data:`TODDLER_PLANNED`); with ``ai_minimums=False`` a nutrient
-    whose intake value at the person's life stage is an AI (no RDA) gets no
-    minimum either. Notes say where the table has no value for the person.
+    ``planned`` nutrients, which keep their RDA or AI as a minimum (the
+    toddler's iron, :data:`TODDLER_PLANNED`; choline in pregnancy,
+    :data:`PREGNANCY_PLANNED`); with ``ai_minimums=False`` a nutrient whose
+    intake value at the person's life stage is an AI (no RDA) gets no
+    minimum either, unless it is ``planned``. Notes say where the table has no value for the person.
     """
     rows = _load(str(data_file(DRI_FULL_FILE)))
     bounds: dict[str, NutrientBound] = {}
@@ -271,8 +294,9 @@ def panel_bounds(
                 ),
             )
         minimum: float | None = intake.value
-        wanted = minimums or (nutrient in planned and intake.kind == "RDA")
-        if not wanted or (intake.kind == "AI" and not ai_minimums):
+        chosen = nutrient in planned
+        wanted = minimums or chosen
+        if not wanted or (intake.kind == "AI" and not ai_minimums and not chosen):
             minimum = None
             parts[0] = f"minimum reported, not planned ({parts[0]})"
             if maximum is None:

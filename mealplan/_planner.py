@@ -25,12 +25,19 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from mealplan._absorption import absorbable_targets
-from mealplan._ai_floors import floors_out_of_reach
+from mealplan._ai_floors import (
+    DEFAULT_FLOOR_SHARE,
+    default_floors,
+    floors_out_of_reach,
+    late_floor_notes,
+    without_floors,
+)
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
 from mealplan._catalog_load import bundled_for, bundled_note
@@ -263,8 +270,14 @@ def plan(
     # A need with only one or two sources widens the default variety rule
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
-    problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
     floor_notes: list[str] = []
+    defaults = default_floors(req, targets) if req.days == 1 else set()
+    if defaults:
+        targets, problem, solution, needed_notes, floor_notes = _with_default_floors(
+            req, targets, table, deadline, wider, defaults
+        )
+    else:
+        problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
     if solution.status is SolveStatus.INFEASIBLE:
         # An AI floor the allowed foods cannot reach is reported, not a
         # refusal (issue 12: "the sodium AI as a floor where it can be met").
@@ -272,7 +285,8 @@ def plan(
             targets, _reach_builder(req, table), solver=req.solver, deadline=deadline
         )
         if reached is not None:
-            targets, floor_notes = reached
+            targets, reach_notes = reached
+            floor_notes = [*floor_notes, *reach_notes]
             wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
             problem, solution, needed_notes = _search(
                 req, targets, table, deadline, wider
@@ -293,6 +307,47 @@ def plan(
             *floor_notes,
         ],
     )
+
+
+def _with_default_floors(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    wider: Mapping[str, int],
+    names: set[str],
+) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
+    """Plan a day with the AI floors the default adds, never losing the plan to them.
+
+    First any plan with the floors (its first plan, ``mip_gap`` 1) in a
+    share of the time; none: the floors are lifted with a note and the rest
+    of the time plans without them. Then the usual search with the floors;
+    out of time without a plan, or with a worse one, the first plan stands
+    (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
+    """
+    first_req = req.model_copy(update={"mip_gap": 1.0})
+    share = deadline.part(DEFAULT_FLOOR_SHARE * deadline.left())
+    try:
+        first = _search(first_req, targets, table, share, wider)
+    except SolverError:
+        if deadline.expired:
+            raise
+        notes = late_floor_notes(targets, names, deadline.elapsed())
+        targets = without_floors(targets, names)
+        wider, _ = widen_variety_for_sole_sources(req, targets, table)
+        return (targets, *_search(req, targets, table, deadline, wider), notes)
+    if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
+        # Optimal only to the first plan's own gap of 1, not to the request's.
+        first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
+    if first[1].status is SolveStatus.INFEASIBLE or deadline.expired:
+        return (targets, *first, [])
+    try:
+        best = _search(req, targets, table, deadline, wider)
+    except SolverError:
+        return (targets, *first, [])
+    a, b = first[1].objective, best[1].objective
+    keep = first if a is not None and b is not None and a < b else best
+    return (targets, *keep, [])
 
 
 def _search(

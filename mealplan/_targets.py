@@ -61,6 +61,8 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
+    PREGNANCY_NOTE,
+    PREGNANCY_PLANNED,
     TODDLER_PLANNED,
     ai_only,
     fiber_ceiling,
@@ -585,9 +587,11 @@ def _add_panel(
     names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
-    # 'auto' at ages 1-3 (no budget): 'limits', but iron's RDA planned.
+    # 'auto' at ages 1-3 (no budget): 'limits', but iron's RDA planned;
+    # 'auto' in pregnancy: 'rda', and choline's AI planned too.
     toddler = auto and not budgeted and mode is PanelMode.LIMITS
-    planned = TODDLER_PLANNED if toddler else ()
+    pregnant = auto and mode is PanelMode.RDA and person.pregnancy
+    planned = TODDLER_PLANNED if toddler else PREGNANCY_PLANNED if pregnant else ()
     for bound in panel_bounds(
         person,
         notes,
@@ -611,9 +615,12 @@ def _add_panel(
             "not planned; set panel to 'rda' or 'full' to plan against them"
         )
     elif mode is PanelMode.RDA:
+        extra = {n.label for n in planned}
+        if pregnant:
+            notes.append(PREGNANCY_NOTE)
         notes.append(
             "panel RDAs are planned; nutrients with only an AI ("
-            + ", ".join(ai_only(person))
+            + ", ".join(n for n in ai_only(person) if n not in extra)
             + ") and the sodium AI are reported, not planned "
             "(an intake below an AI cannot be judged inadequate, IOM 2000); set "
             "panel to 'full' to plan them too"

@@ -257,7 +257,10 @@ def _unreached_floors(plan: MealPlan) -> frozenset[str]:
     Exempt from the 'full' check only when both hold: the plan's targets carry
     no minimum for the column, and a note names the floor as out of reach. A
     test that relies on it proves the claim another way (a caller's hard
-    minimum at the AI has no plan: tests/test_ai_floors.py).
+    minimum at the AI has no plan: tests/test_ai_floors.py). The default's
+    own floor (choline in pregnancy) may also be lifted for want of time,
+    which its note says ("no plan meeting it was found"; proven by making
+    the search fail on purpose: tests/test_default_floors.py).
     """
     out = set()
     known = {n.value for n in mealplan.Nutrient}
@@ -266,7 +269,9 @@ def _unreached_floors(plan: MealPlan) -> frozenset[str]:
             continue  # only the panel's nutrients have AI floors
         label = mealplan.Nutrient(bound.nutrient).label
         if any(
-            n.startswith(f"{label} AI of ") and "cannot be met" in n for n in plan.notes
+            n.startswith(f"{label} AI of ")
+            and ("cannot be met" in n or "no plan meeting it was found" in n)
+            for n in plan.notes
         ):
             out.add(bound.nutrient)
     return frozenset(out)
@@ -313,6 +318,35 @@ def _auto_toddler(req: Any) -> bool:
         and req.budget_per_day is None
         and req.objective.value != "cost"
     )
+
+
+PREGNANCY_CHOLINE = "choline_mg"
+"""'auto' in pregnancy (resolved to 'rda') plans choline's AI too (restated:
+IOM 1998's 450 mg, mealplan._panel.PREGNANCY_PLANNED)."""
+
+
+def _check_pregnancy_choline(
+    req: Any, totals: dict[str, float], day: int, exempt: frozenset[str]
+) -> None:
+    """Under 'auto' in pregnancy every day holds choline's AI, read from the DRIs.
+
+    Exempt: the caller's own choline bound, too little data, or a floor the
+    plan's notes prove out of reach (``exempt``).
+    """
+    person = req.person
+    if person is None or not person.pregnancy or str(req.panel.value) != "auto":
+        return
+    if planned_panel(req) != "rda" or PREGNANCY_CHOLINE not in totals:
+        return
+    if PREGNANCY_CHOLINE in req.bounds or PREGNANCY_CHOLINE in exempt:
+        return
+    (ai,) = [
+        float(r["value"])
+        for r in _dri_rows()
+        if r["nutrient"] == "choline" and r["kind"] == "AI" and _applies(r, person)
+    ]
+    total = totals[PREGNANCY_CHOLINE]
+    assert _le(ai, total), (day, PREGNANCY_CHOLINE, total, ai)
 
 
 def _check_panel_rda(
@@ -584,6 +618,9 @@ def check_plan(
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_panel_rda(req, totals, day.day, sparse)
+            _check_pregnancy_choline(
+                req, totals, day.day, sparse | _unreached_floors(plan)
+            )
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():

@@ -21,6 +21,7 @@ from tests.checks import (
     _applies,
     _check_panel,
     _check_panel_rda,
+    _check_pregnancy_choline,
     _sparse_columns,
     check_plan,
 )
@@ -577,6 +578,70 @@ def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
         person={"age": 2, "sex": "female"}, budget_per_day=4.0
     )
     _check_panel_rda(budgeted, {"iron_mg": 0.0}, 1, sparse)  # reported only
+
+
+PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
+
+
+def test_auto_plans_choline_in_pregnancy_only() -> None:
+    """'auto' in pregnancy: 'rda' plus choline's AI (450 mg, IOM 1998).
+
+    Lactation's AI (550 mg), an explicit 'rda' and a budgeted 'auto' keep
+    choline reported, not planned.
+    """
+    pregnant = Person(**PREGNANT)
+    auto = targets_for(pregnant, panel="auto")
+    choline = auto.get("choline_mg")
+    assert choline is not None
+    assert choline.minimum == 450.0
+    assert choline.minimum_kind == "AI"
+    assert choline.maximum == 3500.0  # the UL, as every mode keeps it
+    rda = targets_for(pregnant, panel="rda")
+    assert _choline_minimum(rda) is None
+    assert [b for b in auto.bounds if b.nutrient != "choline_mg"] == [
+        b for b in rda.bounds if b.nutrient != "choline_mg"
+    ]
+    assert any(n.startswith("choline's AI is planned in pregnancy") for n in auto.notes)
+    reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
+    assert "choline" not in reported
+    lactating = Person(age=30, sex="female", lactation=True)
+    assert _choline_minimum(targets_for(lactating, panel="auto")) is None
+    budgeted = targets_for(pregnant, panel="auto", budgeted=True)
+    assert _choline_minimum(budgeted) is None
+
+
+def _choline_minimum(targets: mealplan.NutrientTargets) -> float | None:
+    bound = targets.get("choline_mg")
+    return None if bound is None else bound.minimum
+
+
+def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
+    """tests/checks.py reads the AI itself: 449 mg fails a pregnant 'auto' day."""
+    none: frozenset[str] = frozenset()
+    req = mealplan.PlanRequest(person=PREGNANT)
+    with pytest.raises(AssertionError, match="choline_mg"):
+        _check_pregnancy_choline(req, {"choline_mg": 449.0}, 1, none)
+    _check_pregnancy_choline(req, {"choline_mg": 450.0}, 1, none)
+    _check_pregnancy_choline(req, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
+    for other in (
+        req.model_copy(update={"panel": mealplan.PanelMode.RDA}),
+        req.model_copy(update={"budget_per_day": 6.0}),
+        mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True}),
+    ):
+        _check_pregnancy_choline(other, {"choline_mg": 0.0}, 1, none)
+
+
+@pytest.mark.parametrize("diet", ["vegan", "pescatarian"])
+def test_a_pregnant_default_day_meets_cholines_ai(diet: str) -> None:
+    """The vegan's T2 day had 279 mg and the pescatarian's 287 mg (session 14)."""
+    foods = load_foods()
+    plan = mealplan.plan(
+        {"person": PREGNANT, "diet": diet, "mip_gap": 1.0, "time_limit": DEFAULT_LIMIT},
+        foods,
+    )
+    total = next(t for t in plan.days[0].totals if t.nutrient == "choline_mg")
+    assert total.amount >= 450.0 * (1 - 1e-6)
+    check_plan(plan, foods)
 
 
 @pytest.mark.parametrize(

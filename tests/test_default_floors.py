@@ -1,0 +1,92 @@
+"""The default's own AI floor (choline in pregnancy) never costs a plan (issue 12).
+
+The default ``auto`` plans choline's AI in pregnancy. A floor the caller did
+not ask for must not turn a day that has a plan without it into no plan: a
+first plan with the floor is asked for first, in a share of the time; none,
+and the floor is lifted with a note; the usual search with it failing keeps
+that first plan. The searches are made to fail here on purpose, so these
+verdicts do not depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import _planner
+from mealplan._ai_floors import default_floors
+from mealplan._panel import PREGNANCY_NOTE
+from mealplan._planner import resolve_targets
+from tests.checks import check_plan
+
+PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
+REQUEST = {"person": PREGNANT, "diet": "vegan", "time_limit": 60.0}
+
+
+def _choline(plan: mealplan.MealPlan) -> mealplan.NutrientTotal:
+    return next(t for t in plan.days[0].totals if t.nutrient == "choline_mg")
+
+
+def _failing(monkeypatch: pytest.MonkeyPatch, fails: Any) -> None:
+    """Make ``_planner._search`` raise SolverError when ``fails(req, targets)``."""
+    real = _planner._search
+
+    def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
+        if fails(req, targets):
+            msg = "no plan in time (test)"
+            raise mealplan.SolverError(msg, status="Time limit")
+        return real(req, targets, *args, **kwargs)
+
+    monkeypatch.setattr(_planner, "_search", search)
+
+
+def _floored(targets: mealplan.NutrientTargets) -> bool:
+    bound = targets.get("choline_mg")
+    return bound is not None and bound.minimum is not None
+
+
+def test_the_floor_is_lifted_with_a_note_when_no_plan_meets_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _failing(monkeypatch, lambda req, targets: _floored(targets))
+    plan = mealplan.plan(REQUEST)
+    assert plan.status.value in {"optimal", "feasible"}
+    assert _choline(plan).minimum is None
+    assert PREGNANCY_NOTE not in plan.notes
+    assert any(
+        n.startswith("choline AI of 450 mg/day not planned: no plan meeting it")
+        for n in plan.notes
+    ), plan.notes
+    check_plan(plan, mealplan.load_foods())
+
+
+def test_the_first_plan_stands_when_the_search_after_it_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _failing(monkeypatch, lambda req, targets: req.mip_gap != 1.0)
+    plan = mealplan.plan(REQUEST)
+    assert plan.status.value == "feasible"  # a first plan, never called optimal
+    assert plan.request.mip_gap is None  # the caller's request, as sent
+    total = _choline(plan)
+    assert total.minimum == 450.0
+    assert total.amount >= 450.0 * (1 - 1e-6)
+    assert PREGNANCY_NOTE in plan.notes
+    check_plan(plan, mealplan.load_foods())
+
+
+def test_only_the_defaults_floor_is_lifted_never_the_callers() -> None:
+    table = mealplan.load_foods()
+    req = mealplan.PlanRequest.model_validate(REQUEST)
+    assert default_floors(req, resolve_targets(req, table)) == {"choline_mg"}
+    own = req.model_copy(
+        update={"bounds": {"choline_mg": mealplan.BoundOverride(minimum=450.0)}}
+    )
+    assert default_floors(own, resolve_targets(own, table)) == set()
+    for other in (
+        req.model_copy(update={"panel": mealplan.PanelMode.FULL}),
+        mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True}),
+        mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
+    ):
+        assert default_floors(other, resolve_targets(other, table)) == set()
