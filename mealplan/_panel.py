@@ -108,13 +108,14 @@ PREGNANCY_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 Choline: the fetus takes it for brain and neural-tube development, the AI
 rises to 450 mg a day in pregnancy (IOM 1998), and most pregnant women in
 the US eat less (NIH ODS, Choline fact sheet for health professionals).
-Reported only, it came out short on 10 of 12 default pregnant days (4
-diets x 3 trimesters: 279-573 mg); planned, all 12 are planned and meet it
-at CPU 10.5 -> 11.6 s in sum (session 14, quiet, a fresh process each,
-interleaved). Lactation's 550 mg stays reported: planning it took the
-lactating omnivore from 1.2 to 6.9 s of CPU and left the lactating vegan
-without a plan in 10 s. A floor the allowed foods cannot reach is lifted
-with a note (:mod:`mealplan._ai_floors`), never refused."""
+Reported only, it came out short on 13 of 16 default pregnant days (4
+diets x 3 trimesters, and a peanut allergy: 279-447 mg); planned, all 16
+meet it, at CPU 9.4 -> 20.3 s in sum (session 14, quiet, interleaved; the
+README's panel section). Lactation's 550 mg stays reported: planning it
+took the lactating omnivore from 1.2 to 6.9 s of CPU and left the
+lactating vegan without a plan in 10 s. A floor the allowed foods cannot
+reach, or that no plan meets in time, is lifted with a note, never refused
+(:mod:`mealplan._ai_floors`)."""
 
 PREGNANCY_NOTE = (
     "choline's AI is planned in pregnancy (the fetus needs it for brain and "
