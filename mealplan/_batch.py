@@ -113,6 +113,38 @@ def _stop_pool(pool: cf.Executor, *, now: bool) -> None:
             proc.join(timeout=5)
 
 
+def _workers_of(pool: cf.Executor) -> dict[int, Any]:
+    """Return the pool's own dict of worker processes (the object, not a copy).
+
+    ``ProcessPoolExecutor`` adds each worker it starts to this dict and
+    ``shutdown`` drops its reference to it, so a reference kept from the
+    start still sees a worker started while the pool broke.
+    """
+    found = getattr(pool, "_processes", None)
+    return found if isinstance(found, dict) else {}
+
+
+def _end_strays(spawned: Iterable[dict[int, Any]]) -> None:
+    """End every worker our pools started that is still alive.
+
+    Python 3.11's pool can start a worker while a crash breaks it, after
+    its manager thread ended the others (the kind of race cpython
+    gh-132969 fixed in 3.13); that worker waits for work forever and
+    the interpreter's exit, which joins every child, with it: a CI run of
+    ``mealplan batch`` printed its summary and then hung until killed, a
+    pool worker the only process left. Only our own pools' workers are
+    ended, never a caller's other processes.
+    """
+    stray = [proc for workers in spawned for proc in list(workers.values())]
+    for proc in stray:
+        with contextlib.suppress(Exception):
+            if proc.is_alive():
+                proc.terminate()
+    for proc in stray:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
+
+
 def _check_executor(executor: cf.Executor) -> None:
     ctx = getattr(executor, "_mp_context", None)
     if ctx is not None and ctx.get_start_method() == "fork":
@@ -237,8 +269,11 @@ class _Runner:
         self.uninstall: Callable[[], None] | None = None
         self.workers = workers or default_workers()
         self.foods = foods
+        # Each owned pool's worker dict, kept to end strays (_end_strays).
+        self.spawned: list[dict[int, Any]] = []
         if executor is None:
             executor = _new_pool(self.workers, foods)
+            self.spawned.append(_workers_of(executor))
             self.foods_arg: Any = None  # the initializer already gave it
         else:
             _check_executor(executor)
@@ -284,6 +319,7 @@ class _Runner:
     def _replace_pool(self) -> None:
         _stop_pool(self.executor, now=True)
         self.executor = _new_pool(self.workers, self.foods)
+        self.spawned.append(_workers_of(self.executor))
 
     def chunk(self, remaining: int | None) -> int:
         """Return how many requests the next task takes."""
@@ -419,7 +455,11 @@ class _Runner:
         for future in self.pending:
             future.cancel()
         if self.owned:
+            # The broken pools' strays first, then the last pool as before,
+            # then anything of it still alive.
+            _end_strays(self.spawned[:-1])
             _stop_pool(self.executor, now=now)
+            _end_strays(self.spawned)
         if self.uninstall is not None:
             with contextlib.suppress(Exception):  # the cluster may be gone
                 self.uninstall()

@@ -953,3 +953,33 @@ def test_progress_line_has_rate_and_eta() -> None:
     assert "plans/s" in text
     assert "ETA" in text
     assert text.endswith("\n")
+
+
+def test_a_worker_left_by_a_broken_pool_is_ended_when_the_batch_closes() -> None:
+    """A stray of an earlier pool never keeps the batch from exiting.
+
+    Python 3.11's pool can start a worker while a crash breaks it; the
+    worker then waits for work forever and the interpreter's exit, which
+    joins every child, with it (a CI run of ``mealplan batch`` printed its
+    summary and hung until killed). Here the stray is made by hand: a
+    process of the batch's start method that only sleeps, in the worker
+    dict of an earlier pool.
+    """
+    from mealplan import _batch
+
+    runner = _batch._Runner(None, None, 1, 1, True, None)
+    pool = runner.executor
+    assert isinstance(pool, cf.ProcessPoolExecutor)
+    workers = _batch._workers_of(pool)
+    assert workers is pool._processes  # type: ignore[attr-defined]
+    stray = _batch._context().Process(target=time.sleep, args=(600,))
+    stray.start()
+    try:
+        runner.spawned.insert(0, {stray.pid or 0: stray})
+        runner.close(now=False)
+        stray.join(timeout=10)
+        assert not stray.is_alive()
+    finally:
+        if stray.is_alive():
+            stray.kill()
+            stray.join()
