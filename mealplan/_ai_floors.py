@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from mealplan._models import BoundKind
 from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._optimiser import SolveStatus, solve
-from mealplan._panel import PANEL_MINIMUMS, PREGNANCY_NOTE, PREGNANCY_PLANNED
+from mealplan._panel import MATERNAL_NOTE, MATERNAL_PLANNED, PANEL_MINIMUMS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from mealplan._problem import Problem
 
 __all__ = [
+    "DEFAULT_FLOOR_SEARCH_SECONDS",
     "DEFAULT_FLOOR_SHARE",
+    "WEEK_FLOOR_SHARE",
     "ai_floors",
     "default_floors",
     "floors_out_of_reach",
@@ -51,11 +53,27 @@ __all__ = [
     "without_floors",
 ]
 
+DEFAULT_FLOOR_SEARCH_SECONDS = 3.0
+"""Seconds the usual search after a first plan with the default's floors may take.
+
+The first plan is in hand, so the search only improves it: unboxed, a
+lactating vegetarian's day ran 6.9 s of CPU. Boxed, the slowest pregnant or
+lactating day took 6.0 s of CPU in all (session 14); the first plan stands
+when the search finds nothing better in the box."""
+
+WEEK_FLOOR_SHARE = 0.5
+"""Share of the time left that a plan of several days with the default's floors may take.
+
+Such a plan has no separate first-plan step: its day-by-day seed is one.
+The lactating vegan's default week had no plan in 10 s with choline's
+floor (session 14); in half the time it fails the same way, the floor is
+lifted with a note and the other half plans the week without it."""
+
 DEFAULT_FLOOR_SHARE = 0.3
 """Share of the time left that a day's first plan with the default's AI floors may take.
 
-The default ``auto`` plans choline's AI in pregnancy
-(:data:`mealplan._panel.PREGNANCY_PLANNED`). Most pregnant days plan with it
+The default ``auto`` plans choline's AI in pregnancy and lactation
+(:data:`mealplan._panel.MATERNAL_PLANNED`). Most pregnant days plan with it
 in 0.1-1.4 s of CPU, but a pregnant vegan with a peanut allergy took 7.3 s
 (2.6 s without it), and at a 4 s limit (a loaded machine) it had no plan at
 all where the plan without the floor had one: the search's gap tests
@@ -90,13 +108,15 @@ def ai_floors(targets: NutrientTargets) -> list[NutrientBound]:
 def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     """Return the AI floors ``targets`` holds because the default ``auto`` adds them.
 
-    Choline's AI in pregnancy, unless the caller set choline's bound
+    Choline's AI in pregnancy and lactation, unless the caller set choline's bound
     themselves (then it is theirs: hard, never lifted).
     """
     person = req.person
-    if req.panel is not PanelMode.AUTO or person is None or not person.pregnancy:
+    if req.panel is not PanelMode.AUTO or person is None:
         return set()
-    names = {n.value for n in PREGNANCY_PLANNED}
+    if not (person.pregnancy or person.lactation):
+        return set()
+    names = {n.value for n in MATERNAL_PLANNED}
     return {
         b.nutrient
         for b in ai_floors(targets)
@@ -141,7 +161,7 @@ def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets
             if bound.maximum is None:
                 continue
         bounds.append(bound)
-    notes = [n for n in targets.notes if not (n == PREGNANCY_NOTE and names)]
+    notes = [n for n in targets.notes if not (n == MATERNAL_NOTE and names)]
     return targets.model_copy(update={"bounds": bounds, "notes": notes})
 
 

@@ -251,7 +251,8 @@ class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
     ``auto`` (the default of a request) plans as ``rda`` from age 4 (and
-    choline's AI in pregnancy, :data:`mealplan._panel.PREGNANCY_PLANNED`) and as
+    choline's AI in pregnancy and lactation,
+    :data:`mealplan._panel.MATERNAL_PLANNED`) and as
     ``limits`` at ages 1-3 and under a budget or the cost objective
     (:meth:`for_age` resolves it once, where the
     targets are built, and the plan's notes name the mode planned). At ages

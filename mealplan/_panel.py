@@ -44,10 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRI_FULL_FILE",
+    "MATERNAL_NOTE",
+    "MATERNAL_PLANNED",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
-    "PREGNANCY_NOTE",
-    "PREGNANCY_PLANNED",
     "REPORTED_ONLY",
     "TODDLER_PLANNED",
     "ai_only",
@@ -102,26 +102,28 @@ RDA (63-99 %); planning iron alone cost those days a median 0.83 s of CPU
 against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
 machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
 
-PREGNANCY_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
-"""Panel AIs the default ``auto`` plans in pregnancy, beside every RDA.
+MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
+"""Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.
 
-Choline: the fetus takes it for brain and neural-tube development, the AI
-rises to 450 mg a day in pregnancy (IOM 1998), and most pregnant women in
-the US eat less (NIH ODS, Choline fact sheet for health professionals).
-Reported only, it came out short on 13 of 16 default pregnant days (4
-diets x 3 trimesters, and a peanut allergy: 279-447 mg); planned, all 16
-meet it, at CPU 9.4 -> 20.3 s in sum (session 14, quiet, interleaved; the
-README's panel section). Lactation's 550 mg stays reported: planning it
-took the lactating omnivore from 1.2 to 6.9 s of CPU and left the
-lactating vegan without a plan in 10 s. A floor the allowed foods cannot
-reach, or that no plan meets in time, is lifted with a note, never refused
-(:mod:`mealplan._ai_floors`)."""
+Choline: the fetus takes it for brain and neural-tube development and
+breast milk carries it, so the AI rises to 450 mg a day in pregnancy and
+550 mg in lactation (IOM 1998), and most pregnant women in the US eat less
+(NIH ODS, Choline fact sheet for health professionals). Reported only, it
+came out short on 14 of 17 default pregnant days and 7 of 7 lactating ones
+(4 diets, 3 trimesters, allergies: 279-549 mg); planned, all 17 pregnant
+days and 6 of the 7 lactating ones meet it (the lactating vegan's day has
+no plan with it in its first share of the time, so it is lifted with a
+note), at CPU 8.1 -> 17.0 s (pregnant) and 8.9 -> 18.1 s (lactating) in
+sum (session 14, quiet, interleaved; the README's panel section). A floor
+the allowed foods cannot reach, or that no plan meets in time, is lifted
+with a note, never refused (:mod:`mealplan._ai_floors`)."""
 
-PREGNANCY_NOTE = (
-    "choline's AI is planned in pregnancy (the fetus needs it for brain and "
-    "neural-tube development, IOM 1998; most pregnant women eat less, NIH ODS)"
+MATERNAL_NOTE = (
+    "choline's AI is planned in pregnancy and lactation (the fetus needs it "
+    "for brain and neural-tube development and breast milk carries it, IOM "
+    "1998; most pregnant women eat less, NIH ODS)"
 )
-"""The note of a plan whose targets carry :data:`PREGNANCY_PLANNED`."""
+"""The note of a plan whose targets carry :data:`MATERNAL_PLANNED`."""
 
 PANEL_UL_FORMS: dict[Nutrient, Nutrient | None] = {
     Nutrient.IRON: Nutrient.IRON,
@@ -252,7 +254,7 @@ def panel_bounds(
     With ``minimums=False`` only the maximums (ULs) are returned, but for the
     ``planned`` nutrients, which keep their RDA or AI as a minimum (the
     toddler's iron, :data:`TODDLER_PLANNED`; choline in pregnancy,
-    :data:`PREGNANCY_PLANNED`); with ``ai_minimums=False`` a nutrient whose
+    :data:`MATERNAL_PLANNED`); with ``ai_minimums=False`` a nutrient whose
     intake value at the person's life stage is an AI (no RDA) gets no
     minimum either, unless it is ``planned``. Notes say where the table has no value for the person.
     """

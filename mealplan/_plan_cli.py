@@ -99,7 +99,8 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         "--panel",
         metavar="MODE",
         help="the DRI panel beyond the focus four: auto (default: rda from "
-        "age 4, and choline's AI in pregnancy; limits and iron's RDA at ages "
+        "age 4, and choline's AI in pregnancy and lactation; limits and "
+        "iron's RDA at ages "
         "1-3; limits with --budget or "
         "--objective cost, where planning the RDAs takes seconds (a toddler "
         "day's p95 5 s of CPU), so they are reported as shortfalls; see "

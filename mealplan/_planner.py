@@ -32,7 +32,9 @@ from pydantic import ValidationError
 
 from mealplan._absorption import absorbable_targets
 from mealplan._ai_floors import (
+    DEFAULT_FLOOR_SEARCH_SECONDS,
     DEFAULT_FLOOR_SHARE,
+    WEEK_FLOOR_SHARE,
     default_floors,
     floors_out_of_reach,
     late_floor_notes,
@@ -271,7 +273,7 @@ def plan(
     # for those sources alone.
     wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
     floor_notes: list[str] = []
-    defaults = default_floors(req, targets) if req.days == 1 else set()
+    defaults = default_floors(req, targets)
     if defaults:
         targets, problem, solution, needed_notes, floor_notes = _with_default_floors(
             req, targets, table, deadline, wider, defaults
@@ -317,16 +319,23 @@ def _with_default_floors(
     wider: Mapping[str, int],
     names: set[str],
 ) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Plan a day with the AI floors the default adds, never losing the plan to them.
+    """Plan with the AI floors the default adds, never losing the plan to them.
 
-    First any plan with the floors (its first plan, ``mip_gap`` 1) in a
-    share of the time; none: the floors are lifted with a note and the rest
-    of the time plans without them. Then the usual search with the floors;
-    out of time without a plan, or with a worse one, the first plan stands
-    (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
+    A day: first any plan with the floors (its first plan, ``mip_gap`` 1) in
+    a share of the time; none: the floors are lifted with a note and the
+    rest of the time plans without them. Then the usual search with the
+    floors, boxed; out of time without a plan, or with a worse one, the
+    first plan stands (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
+    Several days: the usual search with the floors in half the time; none,
+    and the floors are lifted for the other half
+    (:data:`~mealplan._ai_floors.WEEK_FLOOR_SHARE`).
     """
-    first_req = req.model_copy(update={"mip_gap": 1.0})
-    share = deadline.part(DEFAULT_FLOOR_SHARE * deadline.left())
+    # A day asks for its first plan; a longer plan (whose day-by-day seed
+    # is its first plan) gets its own search, in a share of the time either way.
+    first_req = req.model_copy(update={"mip_gap": 1.0}) if req.days == 1 else req
+    share = deadline.part(
+        (DEFAULT_FLOOR_SHARE if req.days == 1 else WEEK_FLOOR_SHARE) * deadline.left()
+    )
     try:
         first = _search(first_req, targets, table, share, wider)
     except SolverError:
@@ -336,13 +345,17 @@ def _with_default_floors(
         targets = without_floors(targets, names)
         wider, _ = widen_variety_for_sole_sources(req, targets, table)
         return (targets, *_search(req, targets, table, deadline, wider), notes)
+    if req.days > 1:
+        return (targets, *first, [])
     if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
     if first[1].status is SolveStatus.INFEASIBLE or deadline.expired:
         return (targets, *first, [])
     try:
-        best = _search(req, targets, table, deadline, wider)
+        best = _search(
+            req, targets, table, deadline.part(DEFAULT_FLOOR_SEARCH_SECONDS), wider
+        )
     except SolverError:
         return (targets, *first, [])
     a, b = first[1].objective, best[1].objective

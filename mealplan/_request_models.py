@@ -205,8 +205,8 @@ class PlanRequest(_Model):
     panel: PanelMode = Field(
         default=PanelMode.AUTO,
         description="The DRI panel beyond the focus nutrients: 'auto' (default) "
-        "plans as 'rda' from age 4 (plus choline's AI in pregnancy, IOM "
-        "1998), as 'limits' plus iron's RDA at ages 1-3 "
+        "plans as 'rda' from age 4 (plus choline's AI in pregnancy and "
+        "lactation, IOM 1998), as 'limits' plus iron's RDA at ages 1-3 "
         "(iron deficiency is young children's most common, AAP 2010), and "
         "as 'limits' with a daily budget or the cost objective, where the "
         "other RDAs are reported and called out as shortfalls, not planned, "

@@ -61,8 +61,8 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
-    PREGNANCY_NOTE,
-    PREGNANCY_PLANNED,
+    MATERNAL_NOTE,
+    MATERNAL_PLANNED,
     TODDLER_PLANNED,
     ai_only,
     fiber_ceiling,
@@ -588,10 +588,10 @@ def _add_panel(
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
     # 'auto' at ages 1-3 (no budget): 'limits', but iron's RDA planned;
-    # 'auto' in pregnancy: 'rda', and choline's AI planned too.
+    # 'auto' in pregnancy and lactation: 'rda', and choline's AI planned too.
     toddler = auto and not budgeted and mode is PanelMode.LIMITS
-    pregnant = auto and mode is PanelMode.RDA and person.pregnancy
-    planned = TODDLER_PLANNED if toddler else PREGNANCY_PLANNED if pregnant else ()
+    pregnant = auto and mode is PanelMode.RDA and (person.pregnancy or person.lactation)
+    planned = TODDLER_PLANNED if toddler else MATERNAL_PLANNED if pregnant else ()
     for bound in panel_bounds(
         person,
         notes,
@@ -617,7 +617,7 @@ def _add_panel(
     elif mode is PanelMode.RDA:
         extra = {n.label for n in planned}
         if pregnant:
-            notes.append(PREGNANCY_NOTE)
+            notes.append(MATERNAL_NOTE)
         notes.append(
             "panel RDAs are planned; nutrients with only an AI ("
             + ", ".join(n for n in ai_only(person) if n not in extra)

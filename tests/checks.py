@@ -320,33 +320,35 @@ def _auto_toddler(req: Any) -> bool:
     )
 
 
-PREGNANCY_CHOLINE = "choline_mg"
-"""'auto' in pregnancy (resolved to 'rda') plans choline's AI too (restated:
-IOM 1998's 450 mg, mealplan._panel.PREGNANCY_PLANNED)."""
+MATERNAL_CHOLINE = "choline_mg"
+"""'auto' in pregnancy and lactation (resolved to 'rda') plans choline's AI
+too (restated: IOM 1998's 450 and 550 mg, mealplan._panel.MATERNAL_PLANNED)."""
 
 
-def _check_pregnancy_choline(
+def _check_maternal_choline(
     req: Any, totals: dict[str, float], day: int, exempt: frozenset[str]
 ) -> None:
-    """Under 'auto' in pregnancy every day holds choline's AI, read from the DRIs.
+    """Under 'auto' in pregnancy or lactation every day holds choline's AI (DRIs).
 
     Exempt: the caller's own choline bound, too little data, or a floor the
     plan's notes prove out of reach (``exempt``).
     """
     person = req.person
-    if person is None or not person.pregnancy or str(req.panel.value) != "auto":
+    if person is None or str(req.panel.value) != "auto":
         return
-    if planned_panel(req) != "rda" or PREGNANCY_CHOLINE not in totals:
+    if not (person.pregnancy or person.lactation):
         return
-    if PREGNANCY_CHOLINE in req.bounds or PREGNANCY_CHOLINE in exempt:
+    if planned_panel(req) != "rda" or MATERNAL_CHOLINE not in totals:
+        return
+    if MATERNAL_CHOLINE in req.bounds or MATERNAL_CHOLINE in exempt:
         return
     (ai,) = [
         float(r["value"])
         for r in _dri_rows()
         if r["nutrient"] == "choline" and r["kind"] == "AI" and _applies(r, person)
     ]
-    total = totals[PREGNANCY_CHOLINE]
-    assert _le(ai, total), (day, PREGNANCY_CHOLINE, total, ai)
+    total = totals[MATERNAL_CHOLINE]
+    assert _le(ai, total), (day, MATERNAL_CHOLINE, total, ai)
 
 
 def _check_panel_rda(
@@ -618,7 +620,7 @@ def check_plan(
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_panel_rda(req, totals, day.day, sparse)
-            _check_pregnancy_choline(
+            _check_maternal_choline(
                 req, totals, day.day, sparse | _unreached_floors(plan)
             )
             if req.macro_limits and targets.macro_shares:

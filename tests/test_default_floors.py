@@ -17,7 +17,7 @@ import pytest
 import mealplan
 from mealplan import _planner
 from mealplan._ai_floors import default_floors
-from mealplan._panel import PREGNANCY_NOTE
+from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
 from tests.checks import check_plan
 
@@ -54,7 +54,7 @@ def test_the_floor_is_lifted_with_a_note_when_no_plan_meets_it(
     plan = mealplan.plan(REQUEST)
     assert plan.status.value in {"optimal", "feasible"}
     assert _choline(plan).minimum is None
-    assert PREGNANCY_NOTE not in plan.notes
+    assert MATERNAL_NOTE not in plan.notes
     assert any(
         n.startswith("choline AI of 450 mg/day not planned: no plan meeting it")
         for n in plan.notes
@@ -72,7 +72,7 @@ def test_the_first_plan_stands_when_the_search_after_it_fails(
     total = _choline(plan)
     assert total.minimum == 450.0
     assert total.amount >= 450.0 * (1 - 1e-6)
-    assert PREGNANCY_NOTE in plan.notes
+    assert MATERNAL_NOTE in plan.notes
     check_plan(plan, mealplan.load_foods())
 
 
@@ -80,13 +80,37 @@ def test_only_the_defaults_floor_is_lifted_never_the_callers() -> None:
     table = mealplan.load_foods()
     req = mealplan.PlanRequest.model_validate(REQUEST)
     assert default_floors(req, resolve_targets(req, table)) == {"choline_mg"}
+    nursing = mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True})
+    assert default_floors(nursing, resolve_targets(nursing, table)) == {"choline_mg"}
     own = req.model_copy(
         update={"bounds": {"choline_mg": mealplan.BoundOverride(minimum=450.0)}}
     )
     assert default_floors(own, resolve_targets(own, table)) == set()
     for other in (
         req.model_copy(update={"panel": mealplan.PanelMode.FULL}),
-        mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True}),
         mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
     ):
         assert default_floors(other, resolve_targets(other, table)) == set()
+
+
+def test_a_longer_plan_lifts_the_floor_when_no_plan_meets_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lactating vegan's default week had no plan in 10 s with the floor."""
+    _failing(monkeypatch, lambda req, targets: _floored(targets))
+    request = {
+        "person": {"age": 32, "sex": "female", "lactation": True},
+        "diet": "vegetarian",
+        "days": 2,
+        "time_limit": 60.0,
+    }
+    plan = mealplan.plan(request)
+    assert len(plan.days) == 2
+    assert all(
+        t.minimum is None for d in plan.days for t in d.totals if t.nutrient == "choline_mg"
+    )
+    assert any(
+        n.startswith("choline AI of 550 mg/day not planned: no plan meeting it")
+        for n in plan.notes
+    ), plan.notes
+    check_plan(plan, mealplan.load_foods())

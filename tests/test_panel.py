@@ -19,9 +19,9 @@ from tests.checks import (
     DRI_FULL,
     UL_FORM,
     _applies,
+    _check_maternal_choline,
     _check_panel,
     _check_panel_rda,
-    _check_pregnancy_choline,
     _sparse_columns,
     check_plan,
 )
@@ -583,31 +583,40 @@ def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
 PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
 
 
-def test_auto_plans_choline_in_pregnancy_only() -> None:
-    """'auto' in pregnancy: 'rda' plus choline's AI (450 mg, IOM 1998).
+LACTATING = {"age": 30, "sex": "female", "lactation": True}
 
-    Lactation's AI (550 mg), an explicit 'rda' and a budgeted 'auto' keep
-    choline reported, not planned.
+
+@pytest.mark.parametrize(("person", "ai"), [(PREGNANT, 450.0), (LACTATING, 550.0)])
+def test_auto_plans_choline_in_pregnancy_and_lactation(
+    person: dict[str, Any], ai: float
+) -> None:
+    """'auto' in pregnancy and lactation: 'rda' plus choline's AI (IOM 1998).
+
+    An explicit 'rda', a budgeted 'auto' and anyone else keep choline
+    reported, not planned.
     """
-    pregnant = Person(**PREGNANT)
-    auto = targets_for(pregnant, panel="auto")
+    mother = Person(**person)
+    auto = targets_for(mother, panel="auto")
     choline = auto.get("choline_mg")
     assert choline is not None
-    assert choline.minimum == 450.0
+    assert choline.minimum == ai
     assert choline.minimum_kind == "AI"
     assert choline.maximum == 3500.0  # the UL, as every mode keeps it
-    rda = targets_for(pregnant, panel="rda")
+    rda = targets_for(mother, panel="rda")
     assert _choline_minimum(rda) is None
     assert [b for b in auto.bounds if b.nutrient != "choline_mg"] == [
         b for b in rda.bounds if b.nutrient != "choline_mg"
     ]
-    assert any(n.startswith("choline's AI is planned in pregnancy") for n in auto.notes)
+    assert any(
+        n.startswith("choline's AI is planned in pregnancy and lactation")
+        for n in auto.notes
+    )
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
     assert "choline" not in reported
-    lactating = Person(age=30, sex="female", lactation=True)
-    assert _choline_minimum(targets_for(lactating, panel="auto")) is None
-    budgeted = targets_for(pregnant, panel="auto", budgeted=True)
+    budgeted = targets_for(mother, panel="auto", budgeted=True)
     assert _choline_minimum(budgeted) is None
+    woman = Person(age=30, sex="female")
+    assert _choline_minimum(targets_for(woman, panel="auto")) is None
 
 
 def _choline_minimum(targets: mealplan.NutrientTargets) -> float | None:
@@ -616,31 +625,46 @@ def _choline_minimum(targets: mealplan.NutrientTargets) -> float | None:
 
 
 def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
-    """tests/checks.py reads the AI itself: 449 mg fails a pregnant 'auto' day."""
+    """tests/checks.py reads the AI itself: 449 mg fails a pregnant 'auto' day,
+    549 mg a lactating one."""
     none: frozenset[str] = frozenset()
     req = mealplan.PlanRequest(person=PREGNANT)
     with pytest.raises(AssertionError, match="choline_mg"):
-        _check_pregnancy_choline(req, {"choline_mg": 449.0}, 1, none)
-    _check_pregnancy_choline(req, {"choline_mg": 450.0}, 1, none)
-    _check_pregnancy_choline(req, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
+        _check_maternal_choline(req, {"choline_mg": 449.0}, 1, none)
+    _check_maternal_choline(req, {"choline_mg": 450.0}, 1, none)
+    _check_maternal_choline(req, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
+    nursing = mealplan.PlanRequest(person=LACTATING)
+    with pytest.raises(AssertionError, match="choline_mg"):
+        _check_maternal_choline(nursing, {"choline_mg": 549.0}, 1, none)
+    _check_maternal_choline(nursing, {"choline_mg": 550.0}, 1, none)
     for other in (
         req.model_copy(update={"panel": mealplan.PanelMode.RDA}),
         req.model_copy(update={"budget_per_day": 6.0}),
-        mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True}),
+        mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
     ):
-        _check_pregnancy_choline(other, {"choline_mg": 0.0}, 1, none)
+        _check_maternal_choline(other, {"choline_mg": 0.0}, 1, none)
 
 
-@pytest.mark.parametrize("diet", ["vegan", "pescatarian"])
-def test_a_pregnant_default_day_meets_cholines_ai(diet: str) -> None:
-    """The vegan's T2 day had 279 mg and the pescatarian's 287 mg (session 14)."""
+@pytest.mark.parametrize(
+    ("person", "diet", "ai"),
+    [
+        (PREGNANT, "vegan", 450.0),
+        (PREGNANT, "pescatarian", 450.0),
+        (LACTATING, "vegetarian", 550.0),
+    ],
+)
+def test_a_mothers_default_day_meets_cholines_ai(
+    person: dict[str, Any], diet: str, ai: float
+) -> None:
+    """The vegan's T2 day had 279 mg, the pescatarian's 287 mg and the lactating
+    vegetarian's 312 mg (session 14)."""
     foods = load_foods()
     plan = mealplan.plan(
-        {"person": PREGNANT, "diet": diet, "mip_gap": 1.0, "time_limit": DEFAULT_LIMIT},
+        {"person": person, "diet": diet, "mip_gap": 1.0, "time_limit": DEFAULT_LIMIT},
         foods,
     )
     total = next(t for t in plan.days[0].totals if t.nutrient == "choline_mg")
-    assert total.amount >= 450.0 * (1 - 1e-6)
+    assert total.amount >= ai * (1 - 1e-6)
     check_plan(plan, foods)
 
 
