@@ -80,7 +80,9 @@ def test_only_the_defaults_floor_is_lifted_never_the_callers() -> None:
     table = mealplan.load_foods()
     req = mealplan.PlanRequest.model_validate(REQUEST)
     assert default_floors(req, resolve_targets(req, table)) == {"choline_mg"}
-    nursing = mealplan.PlanRequest(person={"age": 30, "sex": "female", "lactation": True})
+    nursing = mealplan.PlanRequest(
+        person={"age": 30, "sex": "female", "lactation": True}
+    )
     assert default_floors(nursing, resolve_targets(nursing, table)) == {"choline_mg"}
     own = req.model_copy(
         update={"bounds": {"choline_mg": mealplan.BoundOverride(minimum=450.0)}}
@@ -107,7 +109,10 @@ def test_a_longer_plan_lifts_the_floor_when_no_plan_meets_it(
     plan = mealplan.plan(request)
     assert len(plan.days) == 2
     assert all(
-        t.minimum is None for d in plan.days for t in d.totals if t.nutrient == "choline_mg"
+        t.minimum is None
+        for d in plan.days
+        for t in d.totals
+        if t.nutrient == "choline_mg"
     )
     assert any(
         n.startswith("choline AI of 550 mg/day not planned: no plan meeting it")
