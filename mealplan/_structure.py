@@ -435,8 +435,9 @@ FAT_GOES_WITH: Mapping[str, frozenset[str]] = {
 
 A dressing belongs on a salad or vegetables, raw or cooked, or a grain side
 (a grain salad), never on a steak, fish or egg; a creamy dressing (ranch,
-caesar, blue cheese, thousand island: base ``creamy-dressing`` in
-structure.csv) only on a salad or raw vegetables, never on rice (a default
+caesar, blue cheese, thousand island, the American French dressing of SR28
+04120: base ``creamy-dressing`` in structure.csv) only on a salad or raw
+vegetables, never on rice (a default
 man's dinner had brown rice "dressed with 1 tbsp caesar dressing"); oil cooks
 a food or dresses a salad (never natto, yogurt or fruit); butter and margarine
 cook a food, are spread on bread or go into porridge (never on a raw item);

@@ -288,7 +288,9 @@ def test_a_creamy_dressing_dresses_a_salad_never_rice() -> None:
     kinds = dict(zip(table.ids, host_kinds_of(table), strict=True))
     rice = ("brown-rice-cooked", frozenset({"grain_side"}))
     salad = ("lettuce-iceberg", frozenset({"salad"}))
-    assert table.food("caesar-dressing").base == "creamy-dressing"
+    for dressing in ("caesar-dressing", "ranch-dressing", "french-dressing"):
+        assert table.food(dressing).base == "creamy-dressing"
+    assert table.food("italian-dressing").base == "salad-dressing"
     assert fat_host("creamy-dressing", [rice], kinds=kinds) is None
     assert fat_host("creamy-dressing", [rice, salad], kinds=kinds) == (
         "lettuce-iceberg",
