@@ -15,6 +15,12 @@ other bounds). Those floors are dropped from the targets with a note saying
 why and how far the foods reach; the plan's compact panel then reports the
 shortfall against the AI like any unplanned minimum.
 
+The default ``auto`` also adds floors of its own (:func:`default_floors`:
+choline's AI in pregnancy and lactation, and the panel's RDAs under a
+budget), which the planner lifts with a note (:func:`late_floor_notes`,
+:func:`lifted_floor_notes`) when no plan meets them, so that a floor the
+caller did not ask for never costs them their plan.
+
 Only floors whose kind is AI are dropped: a caller's own minimum
 (``bounds``, kind USER) and every RDA stay hard, and a floor the LP can
 reach stays planned. When the request is still infeasible without the
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._models import BoundKind
+from mealplan._models import BoundKind, Objective
 from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._panel import MATERNAL_NOTE, MATERNAL_PLANNED, PANEL_MINIMUMS
@@ -50,6 +56,7 @@ __all__ = [
     "default_floors",
     "floors_out_of_reach",
     "late_floor_notes",
+    "lifted_floor_notes",
     "without_floors",
 ]
 
@@ -106,46 +113,94 @@ def ai_floors(targets: NutrientTargets) -> list[NutrientBound]:
 
 
 def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
-    """Return the AI floors ``targets`` holds because the default ``auto`` adds them.
+    """Return the floors ``targets`` holds because the default ``auto`` adds them.
 
-    Choline's AI in pregnancy and lactation, unless the caller set choline's bound
-    themselves (then it is theirs: hard, never lifted).
+    Choline's AI in pregnancy and lactation; with a daily budget or the cost
+    objective, also every panel RDA (iron, zinc, folate and the rest; a
+    toddler's iron): a $3-4 day under hard RDAs ran to the 10 s clock
+    (``benchmarks/panel_auto_latest.md``), so under a budget they are
+    planned where it allows and lifted with a note where it does not, never
+    costing the plan. Never a bound the caller set themselves (theirs: hard,
+    never lifted), nor the focus four's, protein's or energy's.
     """
     person = req.person
     if req.panel is not PanelMode.AUTO or person is None:
         return set()
-    if not (person.pregnancy or person.lactation):
-        return set()
-    names = {n.value for n in MATERNAL_PLANNED}
-    return {
-        b.nutrient
-        for b in ai_floors(targets)
-        if b.nutrient in names and b.nutrient not in req.bounds
-    }
+    names: set[str] = set()
+    if person.pregnancy or person.lactation:
+        maternal = {n.value for n in MATERNAL_PLANNED}
+        names |= {b.nutrient for b in ai_floors(targets) if b.nutrient in maternal}
+    if req.budget_per_day is not None or req.objective is Objective.COST:
+        panel = {n.value for n in PANEL_MINIMUMS}
+        names |= {
+            b.nutrient
+            for b in targets.bounds
+            if b.nutrient in panel
+            and b.minimum is not None
+            and b.minimum_kind is BoundKind.RDA
+        }
+    return names - set(req.bounds)
 
 
 def late_floor_notes(
     targets: NutrientTargets, names: set[str], seconds: float
 ) -> list[str]:
-    """Say that the default's AI floors were lifted for want of time, and how to keep them."""
-    notes = []
-    for bound in targets.bounds:
-        if bound.nutrient not in names or bound.minimum is None:
-            continue
-        label = Nutrient(bound.nutrient).label
-        notes.append(
-            f"{label} AI of {bound.minimum:g} {bound.unit}/day not planned: no "
-            f"plan meeting it was found within {seconds:.1f} s, so this plan "
-            "is the best without it and the shortfall is reported; raise "
-            "time_limit, or set it with bounds to make it a hard minimum"
-        )
-    return notes
+    """Say that the default's floors were lifted for want of time, and how to keep them."""
+    one = _one(targets, names)
+    return _lift_note(
+        targets,
+        names,
+        f"no plan meeting {'it' if one else 'them all'} was found within "
+        f"{seconds:.1f} s, so this plan is the best without "
+        f"{'it and the shortfall is' if one else 'them and any shortfall is'} "
+        f"reported; raise time_limit, or set {'it' if one else 'one'} with "
+        "bounds to make it a hard minimum",
+    )
+
+
+def lifted_floor_notes(
+    targets: NutrientTargets, names: set[str], *, budgeted: bool
+) -> list[str]:
+    """Say that no plan within the other bounds meets the default's floors together.
+
+    Proven by the solver (the request with them is infeasible, without them
+    it has a plan), so the plan is the best without them; under a budget the
+    budget is what to raise.
+    """
+    one = _one(targets, names)
+    where = " (the budget among them)" if budgeted else ""
+    fix = "raise the budget, or " if budgeted else ""
+    return _lift_note(
+        targets,
+        names,
+        f"no plan within the other bounds{where} meets "
+        f"{'it' if one else 'every such minimum at once'}, so this plan is the "
+        f"best without {'it' if one else 'them'} and any shortfall is "
+        f"reported; {fix}set {'it' if one else 'one'} with bounds to make it "
+        "a hard minimum",
+    )
+
+
+def _one(targets: NutrientTargets, names: set[str]) -> bool:
+    return sum(b.nutrient in names for b in targets.bounds) == 1
+
+
+def _lift_note(targets: NutrientTargets, names: set[str], why: str) -> list[str]:
+    """One note naming every lifted floor ("iron RDA of 18 mg/day, ...") and why."""
+    items = [
+        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} "
+        f"{b.unit}/day"
+        for b in targets.bounds
+        if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
+    ]
+    return [f"{', '.join(items)} not planned: {why}"] if items else []
 
 
 def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets:
     """Return ``targets`` with the minimums of ``names`` lifted (maximums kept).
 
-    The note that says the default plans choline in pregnancy goes with it.
+    The note that says the default plans choline in pregnancy goes with
+    choline's floor.
     """
     bounds = []
     for bound in targets.bounds:
@@ -161,7 +216,8 @@ def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets
             if bound.maximum is None:
                 continue
         bounds.append(bound)
-    notes = [n for n in targets.notes if not (n == MATERNAL_NOTE and names)]
+    maternal = {n.value for n in MATERNAL_PLANNED}
+    notes = [n for n in targets.notes if not (n == MATERNAL_NOTE and names & maternal)]
     return targets.model_copy(update={"bounds": bounds, "notes": notes})
 
 

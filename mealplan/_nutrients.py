@@ -252,11 +252,10 @@ class PanelMode(StrEnum):
 
     ``auto`` (the default of a request) plans as ``rda`` from age 4 (and
     choline's AI in pregnancy and lactation,
-    :data:`mealplan._panel.MATERNAL_PLANNED`) and as
-    ``limits`` at ages 1-3 and under a budget or the cost objective
-    (:meth:`for_age` resolves it once, where the
-    targets are built, and the plan's notes name the mode planned). At ages
-    1-3 the RDAs are reported and called out as shortfalls, not planned,
+    :data:`mealplan._panel.MATERNAL_PLANNED`) and as ``limits`` plus iron's
+    RDA at ages 1-3 (:meth:`for_age` resolves it once, where the targets are
+    built, and the plan's notes name the mode planned). At ages 1-3 the
+    other RDAs are reported and called out as shortfalls, not planned,
     because planning them is slow on this machine kind: before session 11, 6
     of 24 toddler days ran to the 10 s clock under ``rda``; with the one-day
     search's CPU box every one plans, but 5 of 24 still take 3-5.4 s of CPU
@@ -264,7 +263,11 @@ class PanelMode(StrEnum):
     which a loaded machine stretches past 10 s of wall time
     (``benchmarks/toddler_rda_latest.md``), while ``rda`` plans every
     measured default day of ages 4 and up at a median 1.2-1.5x ``limits``'
-    CPU (``benchmarks/panel_default_latest.md``).
+    CPU (``benchmarks/panel_default_latest.md``). With a daily budget or
+    the cost objective the panel's RDAs (and the toddler's iron) are the
+    default's own floors: planned where the budget allows, lifted with a
+    note when no plan within it meets them all or none is found in a share
+    of the time (:func:`mealplan._ai_floors.default_floors`).
 
     ``limits`` plans every food-applicable UL and reports every panel
     minimum. ``rda`` plans every food-applicable UL
@@ -300,16 +303,16 @@ class PanelMode(StrEnum):
         """Return the mode planned for a person of ``age`` (``auto`` resolved).
 
         ``auto`` is ``rda`` from age 4 (the DRIs' 4-8 group) and ``limits``
-        below it (ages 1-3; infants are refused by the planner), and
-        ``limits`` for a request with a daily budget or the cost objective
-        (``budgeted``): a $3-4 day under ``rda`` ran to the 10 s clock where
-        ``limits`` planned it in about 1 s of CPU
-        (``benchmarks/panel_auto_latest.md``). Every other mode is itself.
+        below it (ages 1-3; infants are refused by the planner). Every other
+        mode is itself. ``budgeted`` (a daily budget or the cost objective)
+        no longer changes the mode: under a budget the panel's RDAs are
+        floors the planner lifts when the budget cannot meet them
+        (:func:`mealplan._ai_floors.default_floors`); it is kept so that
+        callers passing it still work.
         """
+        del budgeted  # see the docstring: kept for callers, no longer used
         if self is not PanelMode.AUTO:
             return self
-        if budgeted:
-            return PanelMode.LIMITS
         return PanelMode.RDA if age >= AUTO_RDA_FROM_AGE else PanelMode.LIMITS
 
 

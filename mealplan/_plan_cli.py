@@ -100,11 +100,10 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         metavar="MODE",
         help="the DRI panel beyond the focus four: auto (default: rda from "
         "age 4, and choline's AI in pregnancy and lactation; limits and "
-        "iron's RDA at ages "
-        "1-3; limits with --budget or "
-        "--objective cost, where planning the RDAs takes seconds (a toddler "
-        "day's p95 5 s of CPU), so they are reported as shortfalls; see "
-        "benchmarks/toddler_iron_latest.md), limits (food ULs planned, other "
+        "iron's RDA at ages 1-3, where planning every RDA takes seconds (a "
+        "toddler day's p95 5 s of CPU: benchmarks/toddler_iron_latest.md); "
+        "with --budget or --objective cost the RDAs are lifted with a note "
+        "where the budget cannot meet them), limits (food ULs planned, other "
         "minimums reported), rda (food ULs and every RDA planned, AI-only "
         "nutrients reported), full (every RDA/AI a minimum, a fiber ceiling, "
         "the sodium AI) or off",

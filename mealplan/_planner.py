@@ -38,6 +38,7 @@ from mealplan._ai_floors import (
     default_floors,
     floors_out_of_reach,
     late_floor_notes,
+    lifted_floor_notes,
     without_floors,
 )
 from mealplan._arguments import food_table
@@ -319,10 +320,13 @@ def _with_default_floors(
     wider: Mapping[str, int],
     names: set[str],
 ) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Plan with the AI floors the default adds, never losing the plan to them.
+    """Plan with the floors the default adds, never losing the plan to them.
 
-    A day: first any plan with the floors (its first plan, ``mip_gap`` 1) in
-    a share of the time; none: the floors are lifted with a note and the
+    The floors (:func:`~mealplan._ai_floors.default_floors`): choline's AI in
+    pregnancy and lactation, the panel's RDAs under a budget. A day: first
+    any plan with the floors (its first plan, ``mip_gap`` 1) in a share of
+    the time; none in time, or none at all (proven infeasible: a budget
+    that cannot buy them), and the floors are lifted with a note and the
     rest of the time plans without them. Then the usual search with the
     floors, boxed; out of time without a plan, or with a worse one, the
     first plan stands (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
@@ -342,15 +346,22 @@ def _with_default_floors(
         if deadline.expired:
             raise
         notes = late_floor_notes(targets, names, deadline.elapsed())
-        targets = without_floors(targets, names)
-        wider, _ = widen_variety_for_sole_sources(req, targets, table)
-        return (targets, *_search(req, targets, table, deadline, wider), notes)
+        return _without_default_floors(req, targets, table, deadline, names, notes)
+    if first[1].status is SolveStatus.INFEASIBLE:
+        # Proven: no plan within the other bounds (a budget, most often)
+        # meets the default's floors together; they were never the caller's.
+        notes = lifted_floor_notes(
+            targets,
+            names,
+            budgeted=req.budget_per_day is not None or req.objective is Objective.COST,
+        )
+        return _without_default_floors(req, targets, table, deadline, names, notes)
     if req.days > 1:
         return (targets, *first, [])
     if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
-    if first[1].status is SolveStatus.INFEASIBLE or deadline.expired:
+    if deadline.expired:
         return (targets, *first, [])
     try:
         best = _search(
@@ -361,6 +372,20 @@ def _with_default_floors(
     a, b = first[1].objective, best[1].objective
     keep = first if a is not None and b is not None and a < b else best
     return (targets, *keep, [])
+
+
+def _without_default_floors(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    names: set[str],
+    notes: list[str],
+) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
+    """Plan the request in the time left with the default's floors lifted."""
+    targets = without_floors(targets, names)
+    wider, _ = widen_variety_for_sole_sources(req, targets, table)
+    return (targets, *_search(req, targets, table, deadline, wider), notes)
 
 
 def _search(

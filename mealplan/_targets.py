@@ -499,9 +499,10 @@ def targets_for(
             name the mode planned ("panel planned: 'rda'"). Every mode but
             ``off`` notes the DRI nutrients SR28 has no data for (iodine,
             chromium, molybdenum, biotin, chloride, fluoride).
-        budgeted: The request has a daily budget or the cost objective:
-            ``auto`` then plans as ``limits`` (a tight budget under ``rda``
-            ran to the clock).
+        budgeted: The request has a daily budget or the cost objective: the
+            mode is the same, and the note says that the planner lifts the
+            panel's RDAs when the budget cannot meet them (see
+            :func:`mealplan._ai_floors.default_floors`).
 
     Returns:
         The targets, with the assumptions made listed in ``notes``.
@@ -583,13 +584,13 @@ def _add_panel(
     """Add the panel bounds, the fiber ceiling and the sodium floor to ``found``.
 
     ``mode`` is the resolved mode; ``auto`` says it came from ``auto`` (and
-    ``budgeted`` that a budget or the cost objective chose it), so the note
-    names the mode planned and why.
+    ``budgeted`` that the request has a budget or the cost objective, whose
+    RDAs the planner may lift), so the note names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
-    # 'auto' at ages 1-3 (no budget): 'limits', but iron's RDA planned;
-    # 'auto' in pregnancy and lactation: 'rda', and choline's AI planned too.
-    toddler = auto and not budgeted and mode is PanelMode.LIMITS
+    # 'auto' at ages 1-3: 'limits', but iron's RDA planned; 'auto' in
+    # pregnancy and lactation: 'rda', and choline's AI planned too.
+    toddler = auto and mode is PanelMode.LIMITS
     pregnant = auto and mode is PanelMode.RDA and (person.pregnancy or person.lactation)
     planned = TODDLER_PLANNED if toddler else MATERNAL_PLANNED if pregnant else ()
     for bound in panel_bounds(
@@ -661,15 +662,22 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
     note = f"panel planned: '{mode.value}'"
     if not auto:
         return note
+    # Under a budget the planner lifts these floors when the budget cannot
+    # meet them all (a $3-4 day under hard RDAs ran to the 10 s clock:
+    # benchmarks/panel_auto_latest.md), so the note says so up front.
+    lifted = (
+        "; with a daily budget or the cost objective they are planned where "
+        "the budget allows, and lifted with a note naming them when no plan "
+        "within it meets them all"
+        if budgeted
+        else ""
+    )
     if mode is PanelMode.RDA:
-        return f"{note} (the default 'auto' plans the RDAs from age 4)"
+        return f"{note} (the default 'auto' plans the RDAs from age 4{lifted})"
     if budgeted:
         return (
-            f"{note} (the default 'auto' with a daily budget or the cost "
-            "objective: the RDAs are reported and shortfalls called out, not "
-            "planned, because planning them under a tight budget can take all "
-            "of the solve time, benchmarks/panel_auto_latest.md); set panel to "
-            "'rda' to plan them"
+            f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, "
+            f"the other RDAs are reported and shortfalls called out{lifted})"
         )
     return (
         f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, the "

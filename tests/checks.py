@@ -195,15 +195,14 @@ def planned_panel(req: Any) -> str:
     """The panel mode a request plans, 'auto' resolved by its own rule.
 
     Restated here, not imported: 'auto' is 'rda' from age 4 (the DRIs' 4-8
-    group) and 'limits' at ages 1-3, and 'limits' with a daily budget or the
-    cost objective.
+    group) and 'limits' at ages 1-3, with a budget or without (under a
+    budget the RDAs may be lifted, which the plan's notes must then say:
+    ``_unreached_floors``).
     """
     mode = str(req.panel.value)
     if mode != "auto":
         return mode
     assert req.person is not None
-    if req.budget_per_day is not None or req.objective.value == "cost":
-        return "limits"
     return "rda" if req.person.age >= 4 else "limits"
 
 
@@ -252,28 +251,34 @@ def _check_panel(
 
 
 def _unreached_floors(plan: MealPlan) -> frozenset[str]:
-    """AI floors the plan says its allowed foods cannot reach (reported instead).
+    """Floors the plan says it could not plan (reported instead).
 
-    Exempt from the 'full' check only when both hold: the plan's targets carry
-    no minimum for the column, and a note names the floor as out of reach. A
-    test that relies on it proves the claim another way (a caller's hard
-    minimum at the AI has no plan: tests/test_ai_floors.py). The default's
-    own floor (choline in pregnancy) may also be lifted for want of time,
-    which its note says ("no plan meeting it was found"; proven by making
-    the search fail on purpose: tests/test_default_floors.py).
+    Exempt from the minimum checks only when both hold: the plan's targets
+    carry no minimum for the column, and a note names the floor (its RDA or
+    AI) as not planned, for one of the reasons a plan may give: the allowed
+    foods cannot reach it ("cannot be met": an AI floor under 'full'), or
+    it is the default's own floor (choline in pregnancy, the panel's RDAs
+    under a budget) and no plan with it was found in its share of the time
+    ("no plan meeting ...") or none exists within the other bounds ("no plan
+    within the other bounds"). A test that relies on it proves the claim
+    another way (a caller's hard minimum at the AI has no plan:
+    tests/test_ai_floors.py; a search made to fail on purpose, or a budget
+    proven too small for the RDAs: tests/test_default_floors.py).
     """
     out = set()
-    known = {n.value for n in mealplan.Nutrient}
-    for bound in plan.targets.bounds:
-        if bound.minimum is not None or bound.nutrient not in known:
-            continue  # only the panel's nutrients have AI floors
-        label = mealplan.Nutrient(bound.nutrient).label
+    minimums = {b.nutrient for b in plan.targets.bounds if b.minimum is not None}
+    reasons = ("cannot be met", "no plan meeting", "no plan within the other bounds")
+    for nutrient in mealplan.Nutrient:
+        if nutrient.value in minimums:
+            continue
+        named = (f"{nutrient.label} AI of ", f"{nutrient.label} RDA of ")
         if any(
-            n.startswith(f"{label} AI of ")
-            and ("cannot be met" in n or "no plan meeting it was found" in n)
+            any(n.startswith(x) or f", {x}" in n for x in named)
+            and " not planned: " in n
+            and any(r in n.split(" not planned: ", 1)[1] for r in reasons)
             for n in plan.notes
         ):
-            out.add(bound.nutrient)
+            out.add(nutrient.value)
     return frozenset(out)
 
 
@@ -315,8 +320,6 @@ def _auto_toddler(req: Any) -> bool:
         and req.person is not None
         and req.person.age < 4
         and planned_panel(req) == "limits"
-        and req.budget_per_day is None
-        and req.objective.value != "cost"
     )
 
 
@@ -356,7 +359,7 @@ def _check_panel_rda(
 ) -> None:
     """With panel 'rda' (or 'auto' from age 4) every RDA of the panel holds.
 
-    'auto' at ages 1-3 (no budget) holds iron's RDA alone.
+    'auto' at ages 1-3 holds iron's RDA alone (with a budget too).
     """
     person = req.person
     if person is None:
@@ -619,7 +622,7 @@ def check_plan(
                 if bound.maximum is not None:
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
-            _check_panel_rda(req, totals, day.day, sparse)
+            _check_panel_rda(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_maternal_choline(
                 req, totals, day.day, sparse | _unreached_floors(plan)
             )

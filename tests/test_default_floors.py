@@ -122,3 +122,94 @@ def test_a_longer_plan_lifts_the_floor_when_no_plan_meets_it(
         for n in plan.notes
     ), plan.notes
     check_plan(plan, mealplan.load_foods())
+
+
+WOMAN = {"age": 35, "sex": "female"}
+
+
+def test_under_a_budget_the_panel_rdas_are_the_defaults_floors() -> None:
+    """Every panel RDA (not the focus four, protein or energy), never the caller's."""
+    table = mealplan.load_foods()
+    for extra in ({"budget_per_day": 4.0}, {"objective": "cost"}):
+        req = mealplan.PlanRequest(person=WOMAN, **extra)
+        names = default_floors(req, resolve_targets(req, table))
+        assert {"iron_mg", "zinc_mg", "folate_dfe_ug", "vitamin_c_mg"} <= names
+        assert not names & {
+            "magnesium_mg",
+            "calcium_mg",
+            "vitamin_d_ug",
+            "vitamin_b12_ug",
+            "protein_g",
+            "energy_kcal",
+            "choline_mg",  # an AI: reported for a woman who is not pregnant
+        }
+        own = req.model_copy(
+            update={"bounds": {"iron_mg": mealplan.BoundOverride(minimum=18.0)}}
+        )
+        assert "iron_mg" not in default_floors(own, resolve_targets(own, table))
+    toddler = mealplan.PlanRequest(person={"age": 2, "sex": "male"}, budget_per_day=3.0)
+    assert default_floors(toddler, resolve_targets(toddler, table)) == {"iron_mg"}
+    mother = mealplan.PlanRequest(person=PREGNANT, budget_per_day=6.0)
+    assert {"choline_mg", "iron_mg"} <= default_floors(
+        mother, resolve_targets(mother, table)
+    )
+    unbudgeted = mealplan.PlanRequest(person=WOMAN)
+    assert default_floors(unbudgeted, resolve_targets(unbudgeted, table)) == set()
+
+
+def test_a_budgeted_day_meets_the_rdas() -> None:
+    """A woman of 35 at $4 a day: every panel RDA met (held by tests/checks.py)."""
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(
+        {"person": WOMAN, "budget_per_day": 4.0, "mip_gap": 1.0, "time_limit": 60.0},
+        foods,
+    )
+    assert not [n for n in plan.notes if " not planned: " in n and "RDA of" in n]
+    iron = next(t for t in plan.days[0].totals if t.nutrient == "iron_mg")
+    assert iron.minimum == 18.0
+    assert iron.amount >= 18.0 * (1 - 1e-6)
+    check_plan(plan, foods)
+
+
+def test_a_budget_that_cannot_buy_the_rdas_lifts_them_with_a_note() -> None:
+    """Proven infeasible with the RDAs (no food has vitamin C here), so they are
+    lifted, never a diagnosis: the plan meets the focus four within the budget."""
+    frame = mealplan.load_foods().frame.reset_index()
+    frame["vitamin_c_mg"] = 0.0
+    foods = mealplan.FoodTable.from_dataframe(frame)
+    plan = mealplan.plan(
+        {"person": WOMAN, "budget_per_day": 6.0, "mip_gap": 1.0, "time_limit": 60.0},
+        foods,
+    )
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("iron RDA of 18 mg/day, ")
+    assert "vitamin C RDA of 75 mg/day" in note
+    assert "no plan within the other bounds (the budget among them)" in note
+    assert "raise the budget" in note
+    vitamin_c = plan.targets.get("vitamin_c_mg")
+    assert vitamin_c is None or vitamin_c.minimum is None
+    check_plan(plan, foods)
+
+
+def test_budgeted_rdas_are_lifted_when_no_plan_meets_them_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def floored(req: Any, targets: mealplan.NutrientTargets) -> bool:
+        bound = targets.get("iron_mg")
+        return bound is not None and bound.minimum is not None
+
+    _failing(monkeypatch, floored)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(
+        {"person": WOMAN, "budget_per_day": 5.0, "mip_gap": 1.0, "time_limit": 60.0},
+        foods,
+    )
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("iron RDA of 18 mg/day, zinc RDA of 8 mg/day, ")
+    assert "no plan meeting them all was found within" in note
+    assert all(
+        b.minimum is None
+        for b in plan.targets.bounds
+        if b.nutrient in {"iron_mg", "zinc_mg", "folate_dfe_ug"}
+    )
+    check_plan(plan, foods)

@@ -574,10 +574,14 @@ def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
     with pytest.raises(AssertionError, match="iron_mg"):
         _check_panel_rda(toddler, {"iron_mg": 6.9}, 1, sparse)
     _check_panel_rda(toddler, {"iron_mg": 7.0, "zinc_mg": 0.0}, 1, sparse)
+    # Under a budget too: the default's floor, exempt only when the plan's
+    # notes say it was lifted (tests/test_default_floors.py).
     budgeted = mealplan.PlanRequest(
         person={"age": 2, "sex": "female"}, budget_per_day=4.0
     )
-    _check_panel_rda(budgeted, {"iron_mg": 0.0}, 1, sparse)  # reported only
+    with pytest.raises(AssertionError, match="iron_mg"):
+        _check_panel_rda(budgeted, {"iron_mg": 6.9}, 1, sparse)
+    _check_panel_rda(budgeted, {"iron_mg": 0.0}, 1, frozenset({"iron_mg"}))
 
 
 PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
@@ -592,8 +596,9 @@ def test_auto_plans_choline_in_pregnancy_and_lactation(
 ) -> None:
     """'auto' in pregnancy and lactation: 'rda' plus choline's AI (IOM 1998).
 
-    An explicit 'rda', a budgeted 'auto' and anyone else keep choline
-    reported, not planned.
+    A budgeted 'auto' plans it too (a floor the planner may lift: see
+    tests/test_default_floors.py); an explicit 'rda' and anyone else keep
+    choline reported, not planned.
     """
     mother = Person(**person)
     auto = targets_for(mother, panel="auto")
@@ -614,7 +619,7 @@ def test_auto_plans_choline_in_pregnancy_and_lactation(
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
     assert "choline" not in reported
     budgeted = targets_for(mother, panel="auto", budgeted=True)
-    assert _choline_minimum(budgeted) is None
+    assert _choline_minimum(budgeted) == ai
     woman = Person(age=30, sex="female")
     assert _choline_minimum(targets_for(woman, panel="auto")) is None
 
@@ -637,9 +642,12 @@ def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
     with pytest.raises(AssertionError, match="choline_mg"):
         _check_maternal_choline(nursing, {"choline_mg": 549.0}, 1, none)
     _check_maternal_choline(nursing, {"choline_mg": 550.0}, 1, none)
+    with pytest.raises(AssertionError, match="choline_mg"):
+        _check_maternal_choline(
+            req.model_copy(update={"budget_per_day": 6.0}), {"choline_mg": 0.0}, 1, none
+        )
     for other in (
         req.model_copy(update={"panel": mealplan.PanelMode.RDA}),
-        req.model_copy(update={"budget_per_day": 6.0}),
         mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
     ):
         _check_maternal_choline(other, {"choline_mg": 0.0}, 1, none)
@@ -671,26 +679,29 @@ def test_a_mothers_default_day_meets_cholines_ai(
 @pytest.mark.parametrize(
     "extra", [{"budget_per_day": 4.0}, {"objective": "cost"}], ids=["budget", "cost"]
 )
-def test_auto_panel_is_limits_under_a_budget_or_the_cost_objective(
+def test_auto_panel_plans_the_rdas_under_a_budget_or_the_cost_objective(
     extra: dict[str, Any],
 ) -> None:
-    """A budgeted adult's 'auto' plans 'limits' (a tight budget under 'rda' ran
-    to the clock), says why, and the checker holds it to 'limits' only."""
+    """A budgeted adult's 'auto' plans 'rda' as anyone's does (the planner lifts
+    the RDAs the budget cannot buy, with a note: tests/test_default_floors.py),
+    says so, and the checker holds it to the RDAs."""
     person = Person(age=35, sex="female")
     auto = targets_for(person, panel="auto", budgeted=True)
-    assert auto.bounds == targets_for(person, panel="limits").bounds
+    assert auto.bounds == targets_for(person, panel="rda").bounds
     stated = [n for n in auto.notes if n.startswith("panel planned: ")]
     assert len(stated) == 1
-    assert stated[0].startswith("panel planned: 'limits' (the default 'auto' with")
+    assert stated[0].startswith("panel planned: 'rda' (the default 'auto' plans")
+    assert "with a daily budget or the cost objective" in stated[0]
+    assert mealplan.PanelMode.AUTO.for_age(35, budgeted=True) is mealplan.PanelMode.RDA
     assert (
-        mealplan.PanelMode.AUTO.for_age(35, budgeted=True) is mealplan.PanelMode.LIMITS
+        mealplan.PanelMode.AUTO.for_age(2, budgeted=True) is mealplan.PanelMode.LIMITS
     )
-    assert mealplan.PanelMode.RDA.for_age(35, budgeted=True) is mealplan.PanelMode.RDA
     req = mealplan.PlanRequest(person={"age": 35, "sex": "female"}, **extra)
     sparse: frozenset[str] = frozenset()
-    _check_panel_rda(req, {"iron_mg": 0.0}, 1, sparse)  # reported only
+    with pytest.raises(AssertionError, match="iron_mg"):
+        _check_panel_rda(req, {"iron_mg": 0.0}, 1, sparse)
     resolved = resolve_targets(req, mealplan.load_foods())
     assert any(
-        n.startswith("panel planned: 'limits' (the default 'auto' with")
+        n.startswith("panel planned: 'rda' (the default 'auto' plans")
         for n in resolved.notes
     )
