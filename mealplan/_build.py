@@ -48,6 +48,7 @@ from mealplan._columns import (
 )
 from mealplan._errors import FoodTableError
 from mealplan._nutrients import Nutrient
+from mealplan._price_matches import read_price_matches
 from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
 
 __all__ = [
@@ -82,8 +83,9 @@ class Prices:
 
     Attributes:
         table: Indexed by NDB number; text columns ``price`` (US$ per 100 g,
-            the file's digits), ``year`` (``2017/2018`` or ``2015/2016``) and
-            ``food_code``.
+            the file's digits), ``year`` (``2017/2018`` or ``2015/2016``),
+            ``food_code`` and ``how`` (empty for the PP-NAP mapping's own
+            rows; :data:`mealplan._price_matches.HAND_MATCH` for a hand match).
 
     """
 
@@ -121,6 +123,7 @@ def read_prices(prices_dir: str | Path) -> Prices:
             ),
             "year": pd.Series("2017/2018", index=rows.index).where(new, "2015/2016"),
             "food_code": rows["food_code"],
+            "how": "",
         }
     )
     table.index = pd.Index(rows["ndb_no"])
@@ -179,25 +182,27 @@ def food_rows(
     marks = fortified_marks(sr28)
     out["fortified"] = [";".join(marks.get(ndb, ())) for ndb in ndbs]
     table = prices.table if prices is not None else None
-    lookup: dict[str, tuple[str, str, str]] = (
+    lookup: dict[str, tuple[str, str, str, str]] = (
         {}
         if table is None
         else {
-            str(n): (str(p), str(y), str(c))
-            for n, p, y, c in zip(
+            str(n): (str(p), str(y), str(c), str(h))
+            for n, p, y, c, h in zip(
                 table.index,
                 table["price"],
                 table["year"],
                 table["food_code"],
+                table["how"] if "how" in table.columns else [""] * len(table),
                 strict=True,
             )
         }
     )
-    none = ("", "", "")
+    none = ("", "", "", "")
     out["price_per_100g"] = [lookup.get(n, none)[0] for n in ndbs]
     out["price_year"] = [lookup.get(n, none)[1] for n in ndbs]
     out["price_source"] = [
         f"USDA ERS PP-NAP {lookup[n][1]}, FNDDS food code {lookup[n][2]}"
+        + (f", {lookup[n][3]}" if lookup[n][3] else "")
         if n in lookup
         else ""
         for n in ndbs
@@ -368,7 +373,9 @@ def build_foods(
             more than before).
 
     ``structure.csv`` beside the selection, when present, gives the SR28
-    foods' ``base``, ``roles`` and ``whole_units``.
+    foods' ``base``, ``roles`` and ``whole_units``; ``price_matches.csv``
+    beside it, the prices of foods the PP-NAP mapping leaves out
+    (:mod:`mealplan._price_matches`).
 
     Returns:
         The paths of ``foods.csv`` and ``portions.csv``.
@@ -403,6 +410,16 @@ def build_foods(
         else None
     )
     prices = read_prices(prices_dir) if prices_dir is not None else None
+    matches_file = selection_file.parent / "price_matches.csv"
+    if prices is not None and prices_dir is not None and matches_file.is_file():
+        # The reviewed hand matches price what the mapping leaves out.
+        hand = read_price_matches(
+            matches_file,
+            dict(zip(selection["id"], selection["ndb_no"], strict=True)),
+            set(prices.table.index),
+            prices_dir,
+        )
+        prices = Prices(pd.concat([prices.table, hand]))
     sr28 = read_sr28(sr28_dir)
     check_selection_in_sr28(selection, selection_file, sr28)
     if structure is not None:
