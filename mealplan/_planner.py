@@ -361,7 +361,9 @@ def _with_default_floors(
     if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
-    if deadline.expired:
+    if deadline.expired or _gap(req) >= 1.0:
+        # Out of time, or the caller asked for the first plan (mip_gap 1):
+        # the search after it would only solve the same model again.
         return (targets, *first, [])
     try:
         best = _search(
