@@ -40,7 +40,7 @@ def test_every_hand_matched_food_carries_its_code_and_says_so() -> None:
 
 
 @pytest.mark.shared
-def test_hand_prices_are_the_pp_nap_prices() -> None:
+def test_hand_prices_are_the_pp_nap_prices(shared_dir: Path) -> None:
     """Each price equals the PP-NAP file's own record of its code and cycle."""
     with (PRICES_DIR / "pp_national_average_prices_csv.csv").open(
         encoding="cp1252", newline=""
@@ -81,7 +81,7 @@ OATMEAL = "oatmeal-cooked-water,08121,56203056,2017/2018,Oatmeal,why\n"
     ],
 )
 def test_a_bad_row_fails_the_build_in_one_sentence(
-    tmp_path: Path, row: str, priced: set[str], says: str
+    shared_dir: Path, tmp_path: Path, row: str, priced: set[str], says: str
 ) -> None:
     path = _write(tmp_path / "price_matches.csv", row)
     ndbs = {"oatmeal-cooked-water": "08121"}
