@@ -66,6 +66,7 @@ REPORT_CSS = """
   border-radius:.5rem}
 .mp-report .mp-meal-head{display:flex;justify-content:space-between;
   align-items:center;gap:.5rem;flex-wrap:wrap}
+.mp-report .mp-meal-title{margin:.1rem 0 .3rem;font-style:italic}
 .mp-report .mp-disclaimer{background:#fff6e0;border:1px solid #e9c46a;
   padding:.5rem .7rem;border-radius:.5rem;font-size:.92rem}
 .mp-report .mp-chart{width:100%;height:auto;max-width:44rem}
@@ -225,7 +226,12 @@ def _meal_groups(items: Sequence[PlanItem]) -> list[tuple[str | None, list[PlanI
 
 
 def _meal_html(
-    day: int, meal: str | None, items: Sequence[PlanItem], *, interactive: bool
+    day: int,
+    meal: str | None,
+    items: Sequence[PlanItem],
+    *,
+    interactive: bool,
+    menu: str | None = None,
 ) -> str:
     title = (meal or "the day").capitalize()
     kcal = sum(i.energy_kcal or 0.0 for i in items)
@@ -251,7 +257,8 @@ def _meal_html(
         f'<section class="mp-meal" data-day="{day}" data-meal="{meal_attr}">'
         f'<div class="mp-meal-head"><h3>{escape(title)} '
         f"<small>({kcal:.0f} kcal)</small></h3>{button}</div>"
-        '<div class="mp-table"><table><thead><tr><th>Food</th><th>Amount</th>'
+        + ("" if menu is None else f'<p class="mp-meal-title">{escape(menu)}</p>')
+        + '<div class="mp-table"><table><thead><tr><th>Food</th><th>Amount</th>'
         '<th class="num">Grams</th><th class="num">kcal</th><th class="num">Cost</th>'
         f"</tr></thead><tbody>{rows}</tbody></table></div></section>"
     )
@@ -297,8 +304,12 @@ def _days_html(
                 f"Another day {day.day}</button>"
             )
         food_items = [i for i in day.items if i.kind != "supplement"]
+        menus = {m.meal: m.title for m in day.meals}
         for meal, items in _meal_groups(food_items):
-            out.append(_meal_html(day.day, meal, items, interactive=interactive))
+            menu = None if meal is None else menus.get(meal)
+            out.append(
+                _meal_html(day.day, meal, items, interactive=interactive, menu=menu)
+            )
         out.append(_supplements_html(day.day, day.items, foods))
         if len(plan.days) > 1:
             out.append(f"<h3>Nutrient coverage, day {day.day}</h3>")

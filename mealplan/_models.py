@@ -140,6 +140,9 @@ from mealplan._plan_models import (
     MealPlan as MealPlan,
 )
 from mealplan._plan_models import (
+    MealTitle as MealTitle,
+)
+from mealplan._plan_models import (
     NutrientStatus as NutrientStatus,
 )
 from mealplan._plan_models import (
@@ -220,6 +223,7 @@ __all__ = [
     "MealPlan",
     "MealSpec",
     "MealStructure",
+    "MealTitle",
     "NutrientBound",
     "NutrientExplanation",
     "NutrientPeriod",

@@ -80,6 +80,28 @@ class PlanItem(_Model):
     )
 
 
+class MealTitle(_Model):
+    """A meal of a day named as a menu names it: its lead item with its sides."""
+
+    meal: Annotated[str, Field(max_length=40)] = Field(
+        description="The meal slot (breakfast, lunch, dinner, snack...)."
+    )
+    title: Annotated[str, Field(max_length=2_000)] = Field(
+        description="The meal in words: the item that leads it (a dish, or a "
+        "meat, fish, egg, bean or tofu food; at breakfast a breakfast dish or "
+        "cereal) 'with' the others, drinks after a semicolon: 'Soybeans with "
+        "wild rice and Swiss chard', 'Oatmeal with dried apricots; chocolate "
+        "soy milk'. Cooking fats, dressings and spreads go with their item "
+        "(see part_of) and are not named."
+    )
+    lead: Name = Field(description="The food_id of the item that leads the meal.")
+    energy_kcal: Annotated[float | None, Field(strict=True, ge=0)] = Field(
+        default=None,
+        description="The meal's energy, its fats included (null when an item "
+        "has no energy value).",
+    )
+
+
 class NutrientTotal(_Model):
     """A nutrient total against its bounds."""
 
@@ -115,6 +137,12 @@ class DayPlan(_Model):
     items: Annotated[list[PlanItem], Field(max_length=MAX_ITEMS_PER_DAY)]
     totals: Annotated[list[NutrientTotal], Field(max_length=MAX_ITEMS_PER_DAY)]
     cost: StrictFloat | None
+    meals: Annotated[list[MealTitle], Field(max_length=MAX_ITEMS_PER_DAY)] = Field(
+        default_factory=list,
+        description="Each meal of the day named as a menu names it, in the "
+        "day's order (empty for a plan without meals, and in plans saved "
+        "before this field).",
+    )
 
     def total(self, nutrient: str) -> NutrientTotal:
         """Return the total for ``nutrient``."""

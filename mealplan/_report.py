@@ -21,6 +21,7 @@ from mealplan._catalog import FoodTable
 from mealplan._models import (
     Diagnosis,
     MealPlan,
+    MealTitle,
     NutrientStatus,
     NutrientTotal,
     PlanItem,
@@ -290,6 +291,11 @@ def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
     ]
 
 
+def _menu_line(meal: MealTitle) -> str:
+    kcal = "" if meal.energy_kcal is None else f" ({meal.energy_kcal:,.0f} kcal)"
+    return f"{meal.meal.capitalize()}{kcal}: {meal.title}"
+
+
 def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[_Block]:
     focus = _focus(plan)
     blocks: list[_Block] = []
@@ -297,6 +303,9 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         title = "Today's meals" if len(plan.days) == 1 else f"Day {day.day}"
         cost = "" if day.cost is None else f" — {money(day.cost)}"
         blocks.append(_Heading(2, title + cost))
+        if day.meals:
+            # The menu first, as a person reads a day; the table is the detail.
+            blocks.append(_Bullets([_menu_line(m) for m in day.meals]))
         food_items = [i for i in day.items if i.kind != "supplement"]
         blocks.append(_items_table(food_items, day.totals, focus, foods, clip=clip))
         blocks.append(

@@ -21,6 +21,7 @@ from mealplan._catalog import FoodTable
 from mealplan._fish_day_caps import fish_day_notes
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_structure import attach_fats
+from mealplan._meal_titles import meal_titles
 from mealplan._models import (
     DayPlan,
     MealPlan,
@@ -155,6 +156,7 @@ def day_plan(
         items=items,
         totals=_totals(table, targets, grams, names=names, absorbable=absorbable),
         cost=cost,
+        meals=meal_titles(items, table),
     )
 
 

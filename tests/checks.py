@@ -733,6 +733,48 @@ def check_plan(
     check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
     check_choking_hazards(_foods_only(plan), table)
+    check_meal_titles(plan, table)
+
+
+def _is_plate_main(fid: str, table: FoodTable) -> bool:
+    """A dish or a meat, fish, egg or tofu food: not dairy, not a legume."""
+    food = table.food(fid)
+    roles = set(food.roles)
+    return (
+        bool(roles & {"main", "protein"})
+        and "dairy" not in roles
+        and food.category != "legumes"
+    )
+
+
+def check_meal_titles(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that each day names every meal it has, and names it truly.
+
+    One title a meal, in the day's order; its lead is an item of that meal
+    (a plate main at lunch and dinner when the meal has one); every item not
+    shown as part of another is named (its name's first word); the energy
+    is the meal's items' sum.
+    """
+    for day in plan.days:
+        food = [i for i in day.items if i.kind != "supplement" and i.meal]
+        slots = list(dict.fromkeys(i.meal for i in food))
+        assert [m.meal for m in day.meals] == slots, (day.meals, slots)
+        for title in day.meals:
+            items = [i for i in food if i.meal == title.meal]
+            own = [i for i in items if i.part_of is None]
+            assert title.lead in {i.food_id for i in own}, (title, own)
+            if title.meal in ("lunch", "dinner") and any(
+                _is_plate_main(i.food_id, table) for i in own
+            ):
+                assert _is_plate_main(title.lead, table), title
+            words = title.title.lower()
+            for i in own:
+                first = re.findall(r"[a-z]+", table.food(i.food_id).name.lower())[0]
+                assert first in words, (first, title.title)
+            energies = [i.energy_kcal for i in items]
+            if all(e is not None for e in energies):
+                assert title.energy_kcal is not None
+                assert abs(title.energy_kcal - sum(e or 0.0 for e in energies)) < 0.11
 
 
 NUT_GROUP = "Nut and Seed Products"

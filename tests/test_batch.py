@@ -500,6 +500,9 @@ def _instances(results: list[BatchResult], table: FoodTable) -> list[Any]:
         mealplan.Pin(food=plan.items[0].food_id),
         mealplan.Ban(food=plan.items[0].food_id),
         mealplan.BoundOverride(minimum=1.0),
+        mealplan.MealTitle(
+            meal="lunch", title="Soybeans with wild rice", lead=plan.items[0].food_id
+        ),
         mealplan.default_meal_structure()[0],
         mealplan.default_meal_structure()[0].parts[0],
         mealplan.Suggestion(

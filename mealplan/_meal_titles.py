@@ -1,0 +1,188 @@
+"""Name each meal of a day the way a menu does: its main, with its sides.
+
+A plan's items are USDA records ("Soybeans, mature, cooked", "Swiss chard,
+boiled"), listed by id; read as a list, a lunch looks like four sides on a
+plate. A menu line names the meal by what leads it ("Soybeans with wild rice
+and Swiss chard") and puts the drink last ("; chocolate soy milk"). The
+title is derived from the items' roles only (no new data, no solver): the
+lead is the item whose role heads the slot's order below; cooking fats,
+dressings and spreads are left to the item they go with (``part_of``), and
+supplements are never part of a meal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mealplan._catalog import FoodTable
+from mealplan._plan_models import MealTitle, PlanItem
+from mealplan._structure import DRINK_ROLES, MILK_BASES, is_protein_main
+
+__all__ = ["meal_titles", "short_name"]
+
+# Which item leads a meal, by slot: the first role in this order that an item
+# of the meal has. A lunch's dish or protein food leads its sides (MyPlate's
+# quarter plate of protein); a breakfast's dish or cereal leads its fruit.
+_LEAD_ROLES: dict[str, tuple[str, ...]] = {
+    "breakfast": (
+        "breakfast_dish",
+        "main",
+        "cereal_hot",
+        "cereal_rte",
+        "protein",
+        "bread",
+        "dairy",
+        "fruit",
+    ),
+    "lunch": ("main", "protein", "soup", "salad", "grain_side", "side_vegetable"),
+    "dinner": ("main", "protein", "soup", "salad", "grain_side", "side_vegetable"),
+}
+_DEFAULT_LEAD = ("main", "protein", "breakfast_dish", "soup", "salad", "snack")
+# First words kept capitalised inside a title: places and names, not foods.
+_PROPER = frozenset(
+    {
+        "American",
+        "Atlantic",
+        "Brazil",
+        "Brussels",
+        "Canadian",
+        "Cheddar",
+        "Cheerios",
+        "Cornish",
+        "English",
+        "French",
+        "Greek",
+        "Italian",
+        "Kix",
+        "Mexican",
+        "Monterey",
+        "Pacific",
+        "Parmesan",
+        "Swiss",
+        "Thousand",
+        "Wheaties",
+    }
+)
+# Qualifiers a menu leaves out of a dish's name (FNDDS's coding detail).
+_DISH_DETAIL = re.compile(
+    r"^(no added fat|fat added.*|fat not added.*|ns as to .*|nfs|from .*|"
+    r"excluding .*|regular or quick|made with .*|prepared with .*)$",
+    re.IGNORECASE,
+)
+
+
+def short_name(name: str, *, dish: bool) -> str:
+    """Return a food's name as a menu says it.
+
+    A single food keeps its name before the first comma, without brackets
+    ("Whole milk (vitamin D added)" -> "Whole milk", "Soybeans, mature,
+    cooked" -> "Soybeans"); a dish keeps the parts that name it ("Adobo, with
+    noodles" -> "Adobo with noodles") and drops FNDDS's coding detail.
+    """
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    parts = [p.strip() for p in plain.split(";")[0].split(",") if p.strip()]
+    if not parts:
+        return name.strip()
+    if not dish:
+        # "Orange juice with added calcium and vitamin D": the juice, on a menu.
+        return re.split(r" with added ", parts[0], maxsplit=1)[0]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if _DISH_DETAIL.match(part):
+            continue
+        # "Adobo, with noodles": a "with" part joins without its comma.
+        kept.append((" " if part.lower().startswith("with ") else ", ") + part)
+    return "".join(kept)
+
+
+def _inside(name: str) -> str:
+    """Return ``name`` as it reads inside a sentence (lower case unless proper)."""
+    words = name.split()
+    if not words or words[0] in _PROPER or any(w[:1].isupper() for w in words[1:]):
+        # A brand ("Wheat Chex", "Rice Krispies") or a place keeps its case.
+        return name
+    if len(words[0]) > 1 and words[0][1:].lower() != words[0][1:]:
+        return name  # an acronym or a mixed-case word ("UV", "McIntosh")
+    return name[:1].lower() + name[1:]
+
+
+def _join(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _rank(slot: str, roles: frozenset[str], category: str) -> int:
+    order = _LEAD_ROLES.get(slot, _DEFAULT_LEAD)
+    if slot in ("lunch", "dinner") and is_protein_main(roles, category):
+        return -1  # a dish or a meat, fish, egg or tofu main leads the plate
+    for k, role in enumerate(order):
+        if role in roles:
+            return k
+    return len(order)
+
+
+def _energy(items: Sequence[PlanItem]) -> float | None:
+    energies = [i.energy_kcal for i in items]
+    if any(e is None for e in energies):
+        return None
+    return round(sum(e or 0.0 for e in energies), 1)
+
+
+def _title(
+    slot: str, items: Sequence[PlanItem], table: FoodTable, energy: float | None
+) -> MealTitle:
+    foods = [table.food(i.food_id) for i in items]
+    drinks: list[int] = []
+    eats: list[int] = []
+    for k, food in enumerate(foods):
+        roles = frozenset(food.roles)
+        is_drink = bool(roles & DRINK_ROLES) or (food.base or "") in MILK_BASES
+        (drinks if is_drink else eats).append(k)
+    if not eats:
+        eats, drinks = drinks, []
+
+    def key(k: int) -> tuple[int, float]:
+        food = foods[k]
+        if slot not in _LEAD_ROLES:
+            return (0, items[k].energy_kcal or 0.0)  # a snack: lightest first
+        rank = _rank(slot, frozenset(food.roles), food.category or "")
+        return (rank, -(items[k].energy_kcal or 0.0))
+
+    eats.sort(key=key)
+    drinks.sort(key=lambda k: -(items[k].energy_kcal or 0.0))
+    names = [
+        short_name(foods[k].name, dish=foods[k].fndds_code is not None)
+        for k in range(len(foods))
+    ]
+    title = names[eats[0]]
+    if len(eats) > 1 and slot not in _LEAD_ROLES:
+        # A snack has no lead: "Banana and hazelnuts", not "with".
+        title += " and " + _join([_inside(names[k]) for k in eats[1:]])
+    elif len(eats) > 1:
+        title += " with " + _join([_inside(names[k]) for k in eats[1:]])
+    if drinks:
+        title += "; " + _join([_inside(names[k]) for k in drinks])
+    return MealTitle(
+        meal=slot, title=title, lead=items[eats[0]].food_id, energy_kcal=energy
+    )
+
+
+def meal_titles(items: Sequence[PlanItem], table: FoodTable) -> list[MealTitle]:
+    """Return a title for each meal of a day's ``items``, in the day's order.
+
+    Items without a meal (the bare model's day) and supplements have none;
+    fats shown with another item (``part_of``) count toward the meal's
+    energy but not its title.
+    """
+    slots: dict[str, list[PlanItem]] = {}
+    for item in items:
+        if item.meal is None or item.kind == "supplement":
+            continue
+        slots.setdefault(item.meal, []).append(item)
+    out: list[MealTitle] = []
+    for slot, members in slots.items():
+        named = [i for i in members if i.part_of is None] or members
+        out.append(_title(slot, named, table, _energy(members)))
+    return out

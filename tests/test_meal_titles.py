@@ -1,0 +1,112 @@
+"""Each meal named as a menu names it (``DayPlan.meals``).
+
+Every property test's plans are held to the titles too: ``check_plan`` calls
+``check_meal_titles``, which recomputes them from the food table.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+
+import mealplan
+from mealplan import FoodTable, MealPlan
+from mealplan._meal_titles import short_name
+from tests.checks import check_meal_titles, check_plan
+
+
+@cache
+def _table(dishes: bool = False) -> FoodTable:
+    return mealplan.load_foods(dishes=dishes)
+
+
+@pytest.fixture
+def bundled() -> FoodTable:
+    return _table()
+
+
+@pytest.mark.parametrize(
+    ("name", "dish", "short"),
+    [
+        ("Soybeans, mature, cooked", False, "Soybeans"),
+        ("Whole milk (vitamin D added)", False, "Whole milk"),
+        ("Orange juice with added calcium and vitamin D", False, "Orange juice"),
+        ("Adobo, with noodles", True, "Adobo with noodles"),
+        (
+            "Vegetables, stew type, cooked, no added fat",
+            True,
+            "Vegetables, stew type, cooked",
+        ),
+        (
+            "Beef, potatoes, and vegetables including carrots; soy-based sauce",
+            True,
+            "Beef, potatoes, and vegetables including carrots",
+        ),
+        (
+            "Cream of wheat, regular or quick, made with non-dairy milk, no added fat",
+            True,
+            "Cream of wheat",
+        ),
+    ],
+)
+def test_short_names_read_as_a_menu_says_them(
+    name: str, dish: bool, short: str
+) -> None:
+    assert short_name(name, dish=dish) == short
+
+
+def test_the_readme_day_names_its_main_first(bundled: FoodTable) -> None:
+    plan = mealplan.plan(
+        {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, foods=bundled
+    )
+    day = plan.days[0]
+    assert [m.meal for m in day.meals] == ["breakfast", "lunch", "dinner", "snack"]
+    for title in day.meals:
+        if title.meal in ("lunch", "dinner"):
+            # A vegetarian plate is led by its beans, tofu, eggs or dish,
+            # never by the rice or the greens beside them.
+            lead = bundled.food(title.lead)
+            assert lead.category == "legumes" or {"main", "protein"} & set(lead.roles)
+            assert " with " in title.title
+    check_meal_titles(plan, bundled)
+    text = mealplan.render_text(plan)
+    for title in day.meals:
+        assert title.title in text
+    assert day.meals[1].title in mealplan.render_html(plan)
+
+
+def test_a_saved_plan_without_titles_still_loads(bundled: FoodTable) -> None:
+    plan = mealplan.plan({"person": {"age": 35, "sex": "male"}}, foods=bundled)
+    data = json.loads(mealplan.render_json(plan))
+    for day in data["days"]:
+        del day["meals"]
+    old = MealPlan.model_validate(data)
+    assert old.days[0].meals == []
+    assert "Lunch" not in mealplan.render_text(old).split("Today's meals")[1][:40]
+
+
+def test_unstructured_days_still_name_their_meals(bundled: FoodTable) -> None:
+    plan = mealplan.plan(
+        {"person": {"age": 50, "sex": "male"}, "structure": False}, foods=bundled
+    )
+    check_plan(plan, bundled)
+    assert {m.meal for m in plan.days[0].meals} == {
+        i.meal for i in plan.days[0].items if i.meal
+    }
+
+
+def test_a_dish_leads_its_meal_by_its_own_name() -> None:
+    table = _table(dishes=True)
+    plan = mealplan.plan(
+        {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, foods=table
+    )
+    check_meal_titles(plan, table)
+    dish_leads = [
+        m for m in plan.days[0].meals if table.food(m.lead).fndds_code is not None
+    ]
+    assert dish_leads, plan.days[0].meals
+    for title in dish_leads:
+        name = table.food(title.lead).name
+        assert title.title.startswith(short_name(name, dish=True))
