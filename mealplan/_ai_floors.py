@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_FLOOR_SEARCH_SECONDS",
     "DEFAULT_FLOOR_SHARE",
+    "RDA_RESERVE_SHARE",
     "WEEK_FLOOR_SHARE",
     "ai_floors",
+    "auto_rdas",
     "default_floors",
     "floors_out_of_reach",
     "late_floor_notes",
@@ -91,6 +93,19 @@ and the rest of the time plans without it, as before the floor existed (a
 floor the caller did not ask for never costs them their plan); when there
 is one, the usual search runs with the rest and that first plan stands if
 the search finds none or a worse one."""
+
+RDA_RESERVE_SHARE = 0.15
+"""Share of a day's time kept back to plan without the default's panel RDAs.
+
+Under ``auto`` a day plans the panel's RDAs (iron, zinc, folate and the
+rest) as hard minimums. Most days find a plan with them in well under a
+second, but a lactating vegan of 14 found none in 10 s (exit 3: her day
+with them took 44 s to a first plan, under ``limits`` 0.02 s; session 16).
+So a day's search with them gets the time less this share; when it ends
+with no plan, they are lifted with a note (:func:`late_floor_notes`) and the
+share left plans the day without them: an RDA the caller did not ask for
+never costs them their plan for want of time. A proven conflict still gets
+the diagnosis, which names the nutrient."""
 
 _FLOOR_NUTRIENTS = frozenset(
     {*(n.value for n in PANEL_MINIMUMS), Nutrient.SODIUM.value}
@@ -131,14 +146,26 @@ def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
         maternal = {n.value for n in MATERNAL_PLANNED}
         names |= {b.nutrient for b in ai_floors(targets) if b.nutrient in maternal}
     if req.budget_per_day is not None or req.objective is Objective.COST:
-        panel = {n.value for n in PANEL_MINIMUMS}
-        names |= {
-            b.nutrient
-            for b in targets.bounds
-            if b.nutrient in panel
-            and b.minimum is not None
-            and b.minimum_kind is BoundKind.RDA
-        }
+        names |= auto_rdas(req, targets)
+    return names - set(req.bounds)
+
+
+def auto_rdas(req: PlanRequest, targets: NutrientTargets) -> set[str]:
+    """Return the panel RDAs ``targets`` plans because the default ``auto`` does.
+
+    Iron, zinc, folate and the rest where the person's value is an RDA; never
+    a bound the caller set (``bounds``) nor one of an explicit panel mode.
+    """
+    if req.panel is not PanelMode.AUTO or req.person is None:
+        return set()
+    panel = {n.value for n in PANEL_MINIMUMS}
+    names = {
+        b.nutrient
+        for b in targets.bounds
+        if b.nutrient in panel
+        and b.minimum is not None
+        and b.minimum_kind is BoundKind.RDA
+    }
     return names - set(req.bounds)
 
 

@@ -213,3 +213,59 @@ def test_budgeted_rdas_are_lifted_when_no_plan_meets_them_in_time(
         if b.nutrient in {"iron_mg", "zinc_mg", "folate_dfe_ug"}
     )
     check_plan(plan, foods)
+
+
+def _iron_floored(req: Any, targets: mealplan.NutrientTargets) -> bool:
+    bound = targets.get("iron_mg")
+    return bound is not None and bound.minimum is not None
+
+
+def test_a_day_out_of_time_with_the_rdas_is_planned_without_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A lactating vegan of 14 had no plan in 10 s under the RDAs (exit 3):
+    # the default's RDAs never cost a day its plan for want of time.
+    _failing(monkeypatch, _iron_floored)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("iron RDA of 18 mg/day, zinc RDA of 8 mg/day, ")
+    assert "no plan meeting them all was found within" in note
+    assert plan.targets.get("iron_mg") is None or (
+        plan.targets.get("iron_mg").minimum is None  # type: ignore[union-attr]
+    )
+    # The rest of the default still holds, and the checker accepts the lift
+    # only because the note says so.
+    assert plan.targets.get("magnesium_mg").minimum == 320.0  # type: ignore[union-attr]
+    check_plan(plan, foods)
+
+
+def test_the_maternal_floor_and_then_the_rdas_are_lifted_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _failing(monkeypatch, lambda req, targets: _iron_floored(req, targets))
+    foods = mealplan.load_foods()
+    plan = mealplan.plan({**REQUEST, "time_limit": 20.0}, foods)
+    lifted = [n for n in plan.notes if " not planned: " in n]
+    assert len(lifted) == 2, plan.notes
+    assert lifted[0].startswith("choline AI of 450 mg/day not planned")
+    assert lifted[1].startswith("iron RDA of 27 mg/day, ")
+    check_plan(plan, foods)
+
+
+def test_a_caller_rda_is_never_lifted_for_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    _failing(monkeypatch, _iron_floored)
+    request = {
+        "person": WOMAN,
+        "time_limit": 20.0,
+        "bounds": {"iron_mg": {"minimum": 18.0}},
+    }
+    with pytest.raises(mealplan.SolverError):
+        mealplan.plan(request, mealplan.load_foods())
+
+
+def test_an_explicit_rda_panel_is_never_lifted(monkeypatch: pytest.MonkeyPatch) -> None:
+    _failing(monkeypatch, _iron_floored)
+    request = {"person": WOMAN, "time_limit": 20.0, "panel": "rda"}
+    with pytest.raises(mealplan.SolverError):
+        mealplan.plan(request, mealplan.load_foods())
