@@ -180,6 +180,8 @@ def _run(
         ],
         "bases": bases,
         "cooking_fats": fats,
+        # The first day as a dietitian reads it: each meal named by its lead.
+        "menu": [f"{m.meal}: {m.title}" for m in getattr(plan.days[0], "meals", [])],
     }
 
 
@@ -238,7 +240,13 @@ def _markdown(result: dict[str, Any]) -> str:
         "",
         f"Price of realism: {s['price_of_realism']}",
         "",
+        "## Each persona's first day, as a menu",
+        "",
     ]
+    for row in result["plans"]:
+        if row.get("menu"):
+            lines.append(f"- **{row['persona']}**: " + " · ".join(row["menu"]))
+    lines.append("")
     return "\n".join(lines)
 
 
