@@ -64,10 +64,12 @@ _PROPER = frozenset(
         "Wheaties",
     }
 )
-# Qualifiers a menu leaves out of a dish's name (FNDDS's coding detail).
-_DISH_DETAIL = re.compile(
-    r"^(no added fat|fat added.*|fat not added.*|ns as to .*|nfs|from .*|"
-    r"excluding .*|regular or quick|made with .*|prepared with .*)$",
+# FNDDS's coding detail after a dish's name: how it was reported, not what it is.
+_CODING = re.compile(
+    r"^(no |fat |ns |nfs|from |excluding |regular|made |prepared|canned|"
+    r"home recipe|frozen|fresh|cooked|raw|plain|on |thick|thin|medium|"
+    r"gluten-free|ready-to|cream of|scrambled|baked|fried|boiled|"
+    r".*\bstyle\b|.*\band/or\b|.*\bcrust\b)",
     re.IGNORECASE,
 )
 
@@ -78,7 +80,9 @@ def short_name(name: str, *, dish: bool) -> str:
     A single food keeps its name before the first comma, without brackets
     ("Whole milk (vitamin D added)" -> "Whole milk", "Soybeans, mature,
     cooked" -> "Soybeans"); a dish keeps the parts that name it ("Adobo, with
-    noodles" -> "Adobo with noodles") and drops FNDDS's coding detail.
+    noodles" -> "Adobo with noodles") and drops FNDDS's coding detail
+    ("Cream of wheat, regular or quick, made with non-dairy milk" -> "Cream
+    of wheat").
     """
     plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
     parts = [p.strip() for p in plain.split(";")[0].split(",") if p.strip()]
@@ -88,11 +92,23 @@ def short_name(name: str, *, dish: bool) -> str:
         # "Orange juice with added calcium and vitamin D": the juice, on a menu.
         return re.split(r" with added ", parts[0], maxsplit=1)[0]
     kept = [parts[0]]
-    for part in parts[1:]:
-        if _DISH_DETAIL.match(part):
-            continue
-        # "Adobo, with noodles": a "with" part joins without its comma.
-        kept.append((" " if part.lower().startswith("with ") else ", ") + part)
+    rest = parts[1:]
+    listed = next(
+        (k for k, part in enumerate(rest) if part.lower().startswith("and ")), None
+    )
+    if listed is not None and listed < 3 and not rest[0].lower().startswith("with "):
+        # "Beef, potatoes, and vegetables ...": a list of what is in it.
+        kept += [", " + part for part in rest[: listed + 1]]
+        rest = rest[listed + 1 :]
+    elif (
+        rest and not rest[0].lower().startswith("with ") and not _CODING.match(rest[0])
+    ):
+        # "Pizza, cheese and vegetables", "Egg white, omelet": what it is.
+        kept.append(", " + rest[0])
+        rest = rest[1:]
+    # A "with" part says what the dish holds ("Adobo, with noodles"); the
+    # rest is FNDDS's coding ("regular or quick", "no added fat", "canned").
+    kept += [" " + p for p in rest if p.lower().startswith("with ")][:1]
     return "".join(kept)
 
 
@@ -161,7 +177,10 @@ def _title(
         # A snack has no lead: "Banana and hazelnuts", not "with".
         title += " and " + _join([_inside(names[k]) for k in eats[1:]])
     elif len(eats) > 1:
-        title += " with " + _join([_inside(names[k]) for k in eats[1:]])
+        # "Chilaquiles, tortilla casserole with salsa, with tabbouleh": a
+        # comma keeps the sides apart from what the dish itself holds.
+        joint = ", with " if " with " in title else " with "
+        title += joint + _join([_inside(names[k]) for k in eats[1:]])
     if drinks:
         title += "; " + _join([_inside(names[k]) for k in drinks])
     return MealTitle(

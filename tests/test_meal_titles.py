@@ -34,11 +34,13 @@ def bundled() -> FoodTable:
         ("Whole milk (vitamin D added)", False, "Whole milk"),
         ("Orange juice with added calcium and vitamin D", False, "Orange juice"),
         ("Adobo, with noodles", True, "Adobo with noodles"),
+        ("Vegetables, stew type, cooked, no added fat", True, "Vegetables, stew type"),
         (
-            "Vegetables, stew type, cooked, no added fat",
+            "Egg white, omelet, scrambled, or fried, with cheese and vegetables",
             True,
-            "Vegetables, stew type, cooked",
+            "Egg white, omelet with cheese and vegetables",
         ),
+        ("Fruit smoothie juice drink, no dairy", True, "Fruit smoothie juice drink"),
         (
             "Beef, potatoes, and vegetables including carrots; soy-based sauce",
             True,
