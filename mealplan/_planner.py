@@ -404,12 +404,18 @@ def _search_or_lift_rdas(
 ) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
     """Search a day with the default's panel RDAs, never losing it to them for time.
 
-    The search gets the time less :data:`~mealplan._ai_floors.RDA_RESERVE_SHARE`;
-    ended with no plan, the RDAs the default added are lifted with a note and
-    the rest of the time plans without them. Proven infeasible, the result
+    A day's search gets the time less
+    :data:`~mealplan._ai_floors.RDA_RESERVE_SHARE` (its CPU box ends most days
+    long before); ended with no plan, the RDAs the default added are lifted
+    with a note and the rest of the time plans without them. Proven infeasible, the result
     stands (the diagnosis names the conflict). ``notes``: the floor notes so
     far, returned with any new one.
     """
+    # One day only: a week's search runs to its time limit improving its
+    # seed, so a share would cost every week (a seed found first, then the
+    # usual search, measured: gaps worse on 4 of 14 default weeks, and the
+    # vegan boy of 16's week, whose seed under the RDAs takes 7.5 s, still
+    # had none in 10 s; session 16).
     names = auto_rdas(req, targets) if req.days == 1 else set()
     if not names or req.solver is not SolverName.HIGHS:
         return (targets, *_search(req, targets, table, deadline, wider), notes)
@@ -425,21 +431,43 @@ def _search_or_lift_rdas(
     # The share left is small: first any plan (a lactating vegan of 14 has
     # one in 0.02 s of solving, where the usual search took 0.4-1.1 s), then
     # the usual search in what is left, kept only when it does better.
+    found = _first_then_best(req, lifted, table, deadline, deadline, wider)
+    return (lifted, *found, [*notes, *late])
+
+
+def _first_then_best(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    first_by: Deadline,
+    deadline: Deadline,
+    wider: Mapping[str, int],
+) -> tuple[Problem, Solution, list[str]]:
+    """Find any plan by ``first_by``, then search for a better one by ``deadline``.
+
+    The first plan (``mip_gap`` 1) stands when the search finds none or a
+    worse one, or when no time is left for it.
+
+    Raises:
+        SolverError: No first plan by ``first_by``.
+
+    """
     first = _search(
-        req.model_copy(update={"mip_gap": 1.0}), lifted, table, deadline, wider
+        req.model_copy(update={"mip_gap": 1.0}), targets, table, first_by, wider
     )
-    if deadline.expired or first[1].status is SolveStatus.INFEASIBLE:
-        return (lifted, *first, [*notes, *late])
+    if first[1].status is SolveStatus.INFEASIBLE:
+        return first
     if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
+    if deadline.expired or _gap(req) >= 1.0:
+        return first
     try:
-        best = _search(req, lifted, table, deadline, wider)
+        best = _search(req, targets, table, deadline, wider)
     except SolverError:
-        return (lifted, *first, [*notes, *late])
+        return first
     a, b = first[1].objective, best[1].objective
-    keep = first if a is not None and b is not None and a < b else best
-    return (lifted, *keep, [*notes, *late])
+    return first if a is not None and b is not None and a < b else best
 
 
 def _search(
