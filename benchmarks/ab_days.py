@@ -1,0 +1,103 @@
+#!/usr/bin/env python
+"""A/B of the default one-day requests between two source trees.
+
+    python benchmarks/ab_days.py BASE_TREE NEW_TREE [--out FILE.md]
+
+The 14 one-day realism personas and load.py's 48 requests (62 days), each
+planned with the bundled table in a fresh process per side (``PYTHONPATH``
+set to the tree), the two sides interleaved so they see the same load.
+Reports per side: days planned, days whose panel RDAs were lifted for want
+of time (``RDA_RESERVE_SHARE``), CPU median and sum (``time.process_time``
+of the child: HiGHS runs in it), and the days whose objective differs.
+Make BASE_TREE with ``git worktree add /tmp/base SHA``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from load import requests  # noqa: E402
+from realism import PERSONAS  # noqa: E402
+
+CHILD = r"""
+import json, sys, time, mealplan
+body = json.loads(sys.argv[1])
+table = mealplan.load_foods()
+cpu = time.process_time()
+try:
+    p = mealplan.plan(body, foods=table)
+    out = {"ok": True, "obj": p.objective_value,
+           "lifted": sum(" not planned: no plan meeting" in n for n in p.notes)}
+except mealplan.MealPlanError as exc:
+    out = {"ok": False, "error": type(exc).__name__}
+out["cpu"] = time.process_time() - cpu
+print(json.dumps(out))
+"""
+
+
+def _run(tree: str, body: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": tree}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(body)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        return {"ok": False, "error": done.stderr.strip()[-200:], "cpu": 0.0}
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks/ab_days.py")
+    parser.add_argument("base")
+    parser.add_argument("new")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "ab_days_latest.md"))
+    args = parser.parse_args(argv)
+    bodies = [b for _, b in PERSONAS if b.get("days", 1) == 1] + requests(48)
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows = []
+    for body in bodies:
+        rows.append((body, _run(args.base, body), _run(args.new, body)))
+        print(json.dumps(rows[-1]), flush=True)
+    lines = [
+        f"# One-day default requests, A/B ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"`python benchmarks/ab_days.py {args.base} {args.new}`; load at the start "
+        f"{load}, at the end " + " / ".join(f"{x:.1f}" for x in os.getloadavg()) + ".",
+        "",
+        "| side | planned | RDAs lifted for time | CPU median s | CPU sum s |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for k, name in ((1, "base"), (2, "new")):
+        side = [r[k] for r in rows]
+        ok = [s for s in side if s["ok"]]
+        lines.append(
+            f"| {name} | {len(ok)} of {len(side)} | {sum(s['lifted'] for s in ok)} | "
+            f"{statistics.median(s['cpu'] for s in side):.3f} | "
+            f"{sum(s['cpu'] for s in side):.1f} |"
+        )
+    lines += ["", "Days whose objective differs:", ""]
+    for body, a, b in rows:
+        if a.get("obj") != b.get("obj"):
+            lines.append(f"- `{json.dumps(body)}`: {a.get('obj')} -> {b.get('obj')}")
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
