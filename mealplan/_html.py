@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
+from mealplan._meal_titles import menu_order
 from mealplan._models import DISCLAIMER, Diagnosis, MealPlan, NutrientTotal, PlanItem
 from mealplan._report import (
     DOCTOR_ADVICE,
@@ -303,7 +304,9 @@ def _days_html(
                 f'<button type="button" class="mp-regenerate" data-day="{day.day}">'
                 f"Another day {day.day}</button>"
             )
-        food_items = [i for i in day.items if i.kind != "supplement"]
+        food_items = menu_order(
+            [i for i in day.items if i.kind != "supplement"], day.meals
+        )
         menus = {m.meal: m.title for m in day.meals}
         for meal, items in _meal_groups(food_items):
             menu = None if meal is None else menus.get(meal)

@@ -19,7 +19,7 @@ from mealplan._catalog import FoodTable
 from mealplan._plan_models import MealTitle, PlanItem
 from mealplan._structure import DRINK_ROLES, MILK_BASES, is_protein_main
 
-__all__ = ["meal_titles", "short_name"]
+__all__ = ["meal_titles", "menu_order", "short_name"]
 
 # Which item leads a meal, by slot: the first role in this order that an item
 # of the meal has. A lunch's dish or protein food leads its sides (MyPlate's
@@ -146,9 +146,8 @@ def _energy(items: Sequence[PlanItem]) -> float | None:
     return round(sum(e or 0.0 for e in energies), 1)
 
 
-def _title(
-    slot: str, items: Sequence[PlanItem], table: FoodTable, energy: float | None
-) -> MealTitle:
+def _title(slot: str, members: Sequence[PlanItem], table: FoodTable) -> MealTitle:
+    items = [i for i in members if i.part_of is None] or list(members)
     foods = [table.food(i.food_id) for i in items]
     drinks: list[int] = []
     eats: list[int] = []
@@ -183,8 +182,35 @@ def _title(
         title += joint + _join([_inside(names[k]) for k in eats[1:]])
     if drinks:
         title += "; " + _join([_inside(names[k]) for k in drinks])
+    # The items in the menu's order, each fat right after the item it goes with.
+    order: list[str] = []
+    for k in (*eats, *drinks):
+        fid = items[k].food_id
+        order.append(fid)
+        order += [i.food_id for i in members if i.part_of == fid and i not in items]
+    order += [i.food_id for i in members if i.food_id not in order]
     return MealTitle(
-        meal=slot, title=title, lead=items[eats[0]].food_id, energy_kcal=energy
+        meal=slot,
+        title=title,
+        lead=items[eats[0]].food_id,
+        energy_kcal=_energy(members),
+        food_ids=order,
+    )
+
+
+def menu_order(items: Sequence[PlanItem], meals: Sequence[MealTitle]) -> list[PlanItem]:
+    """Return ``items`` with each meal's items in its menu order (lead first).
+
+    Meals keep their place in the day; items of a meal without a title, or
+    not in its ``food_ids`` (a plan edited by hand), keep theirs after it.
+    """
+    rank = {(m.meal, fid): k for m in meals for k, fid in enumerate(m.food_ids)}
+    slot_at: dict[str | None, int] = {}
+    for item in items:
+        slot_at.setdefault(item.meal, len(slot_at))
+    return sorted(
+        items,
+        key=lambda i: (slot_at[i.meal], rank.get((i.meal or "", i.food_id), 10**6)),
     )
 
 
@@ -202,6 +228,5 @@ def meal_titles(items: Sequence[PlanItem], table: FoodTable) -> list[MealTitle]:
         slots.setdefault(item.meal, []).append(item)
     out: list[MealTitle] = []
     for slot, members in slots.items():
-        named = [i for i in members if i.part_of is None] or members
-        out.append(_title(slot, named, table, _energy(members)))
+        out.append(_title(slot, members, table))
     return out

@@ -100,6 +100,12 @@ class MealTitle(_Model):
         description="The meal's energy, its fats included (null when an item "
         "has no energy value).",
     )
+    food_ids: Annotated[list[Name], Field(max_length=MAX_ITEMS_PER_DAY)] = Field(
+        default_factory=list,
+        description="The meal's items in the menu's order: the lead first, "
+        "then its sides, then drinks, each fat right after the item it goes "
+        "with (the reports list a meal's items in this order).",
+    )
 
 
 class NutrientTotal(_Model):

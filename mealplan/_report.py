@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
+from mealplan._meal_titles import menu_order
 from mealplan._models import (
     Diagnosis,
     MealPlan,
@@ -306,7 +307,9 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         if day.meals:
             # The menu first, as a person reads a day; the table is the detail.
             blocks.append(_Bullets([_menu_line(m) for m in day.meals]))
-        food_items = [i for i in day.items if i.kind != "supplement"]
+        food_items = menu_order(
+            [i for i in day.items if i.kind != "supplement"], day.meals
+        )
         blocks.append(_items_table(food_items, day.totals, focus, foods, clip=clip))
         blocks.append(
             _Para(

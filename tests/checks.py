@@ -752,8 +752,9 @@ def check_meal_titles(plan: MealPlan, table: FoodTable) -> None:
 
     One title a meal, in the day's order; its lead is an item of that meal
     (a plate main at lunch and dinner when the meal has one); every item not
-    shown as part of another is named (its name's first word); the energy
-    is the meal's items' sum.
+    shown as part of another is named (its name's first word); its
+    ``food_ids`` hold every item of the meal once, the lead first and each
+    fat after its item; the energy is the meal's items' sum.
     """
     for day in plan.days:
         food = [i for i in day.items if i.kind != "supplement" and i.meal]
@@ -771,6 +772,17 @@ def check_meal_titles(plan: MealPlan, table: FoodTable) -> None:
             for i in own:
                 first = re.findall(r"[a-z]+", table.food(i.food_id).name.lower())[0]
                 assert first in words, (first, title.title)
+            # The menu's order: every item once, the lead first, a fat
+            # right after the item it goes with.
+            assert sorted(title.food_ids) == sorted(i.food_id for i in items)
+            assert title.food_ids[0] == title.lead
+            for i in items:
+                if i.part_of is not None:
+                    at = title.food_ids.index(i.food_id)
+                    assert title.food_ids[at - 1] == i.part_of or (
+                        title.food_ids[at - 1]
+                        in {o.food_id for o in items if o.part_of == i.part_of}
+                    ), title
             energies = [i.energy_kcal for i in items]
             if all(e is not None for e in energies):
                 assert title.energy_kcal is not None
