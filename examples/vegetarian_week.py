@@ -47,11 +47,15 @@ print(mealplan.render_grocery_text(groceries))
 # The user does not want Wednesday's lunch: re-plan just that meal.
 lunch = [item.food_id for item in week.days[2].items if item.meal == "lunch"]
 new_week = mealplan.regenerate(week, day=3, meal="lunch", reject=lunch[:1], foods=foods)
-print("Wednesday lunch was:", ", ".join(lunch))
-print(
-    "Wednesday lunch is:",
-    ", ".join(i.food_id for i in new_week.days[2].items if i.meal == "lunch"),
-)
+
+
+def lunch_of(plan: mealplan.MealPlan) -> str:
+    """Wednesday's lunch as its menu names it (DayPlan.meals)."""
+    return next(m.title for m in plan.days[2].meals if m.meal == "lunch")
+
+
+print("Wednesday lunch was:", lunch_of(week))
+print("Wednesday lunch is:", lunch_of(new_week))
 
 # Checks on the example's own output.
 assert len(week.days) == 7

@@ -64,6 +64,27 @@ _PROPER = frozenset(
         "Wheaties",
     }
 )
+# One word after a dish's name that a menu puts before it ("Rice, brown").
+_BEFORE = frozenset(
+    {
+        "baked",
+        "boiled",
+        "brown",
+        "cheese",
+        "fried",
+        "greek",
+        "grilled",
+        "mashed",
+        "meatless",
+        "roasted",
+        "stewed",
+        "sweet",
+        "vegetarian",
+        "white",
+        "whole",
+        "wild",
+    }
+)
 # FNDDS's coding detail after a dish's name: how it was reported, not what it is.
 _CODING = re.compile(
     r"^(no |fat |ns |nfs|from |excluding |regular|made |prepared|canned|"
@@ -100,6 +121,11 @@ def short_name(name: str, *, dish: bool) -> str:
         # "Beef, potatoes, and vegetables ...": a list of what is in it.
         kept += [", " + part for part in rest[: listed + 1]]
         rest = rest[listed + 1 :]
+    elif rest and rest[0].lower() in _BEFORE:
+        # "Rice, brown", "Pizza, cheese", "Tamale, meatless": one word that
+        # says which; a menu puts it first ("Brown rice").
+        kept = [rest[0].capitalize() + " " + _inside(parts[0])]
+        rest = rest[1:]
     elif (
         rest and not rest[0].lower().startswith("with ") and not _CODING.match(rest[0])
     ):

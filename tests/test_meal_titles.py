@@ -41,6 +41,12 @@ def bundled() -> FoodTable:
             "Egg white, omelet with cheese and vegetables",
         ),
         ("Fruit smoothie juice drink, no dairy", True, "Fruit smoothie juice drink"),
+        ("Rice, brown, with corn, no added fat", True, "Brown rice with corn"),
+        (
+            "Potato, baked, peel not eaten, with sour cream",
+            True,
+            "Baked potato with sour cream",
+        ),
         (
             "Beef, potatoes, and vegetables including carrots; soy-based sauce",
             True,
