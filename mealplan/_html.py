@@ -13,6 +13,7 @@ and request fields come from callers and must never become markup.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
@@ -108,6 +109,15 @@ def _charted(totals: Sequence[NutrientTotal]) -> list[NutrientTotal]:
     ]
 
 
+def _chart_label(label: str) -> str:
+    """Return a nutrient's label short enough for the chart's label column.
+
+    "Retinol (preformed vitamin A)" ran past the column's left edge; the bar's
+    tooltip keeps the whole label.
+    """
+    return re.sub(r"\s*\([^)]*\)", "", label) if len(label) > 22 else label
+
+
 def coverage_chart(plan: MealPlan, totals: Sequence[NutrientTotal]) -> str:
     """Return an inline SVG: each bounded nutrient as a bar against its reference.
 
@@ -172,7 +182,7 @@ def coverage_chart(plan: MealPlan, totals: Sequence[NutrientTotal]) -> str:
             f'data-percent="{pct:.1f}" data-status="{escape(t.status.value)}">'
             f"<title>{escape(title)}</title>"
             f'<text x="{_LABEL_W - 8}" y="{y + 17}" text-anchor="end" '
-            f'fill="#1d2330">{escape(label)}</text>'
+            f'fill="#1d2330">{escape(_chart_label(label))}</text>'
             f'<rect x="{_LABEL_W}" y="{y + 5}" width="{bar_w:.1f}" height="18" '
             f'rx="3" fill="{colour}"/>'
         )

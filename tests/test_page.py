@@ -108,6 +108,10 @@ def test_plan_chart_regenerate_at_phone_width(page: Any) -> None:
     # Meal by meal, with the chart (a bar per bounded nutrient, ULs marked).
     meals = page.locator("#result section.mp-meal")
     assert meals.count() >= 3
+    # Each meal named as a menu names it (DayPlan.meals), in its own box.
+    titles = page.locator("#result section.mp-meal p.mp-meal-title")
+    assert titles.count() == meals.count()
+    assert " with " in " ".join(titles.all_inner_texts())
     bars = page.locator("#result .mp-coverage svg.mp-chart g.mp-bar")
     charted = set(bars.evaluate_all("els => els.map(e => e.dataset.nutrient)"))
     assert {"magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug"} <= charted
