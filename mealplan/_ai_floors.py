@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_FLOOR_SHARE",
     "RDA_RESERVE_SHARE",
     "WEEK_FLOOR_SHARE",
+    "WEEK_RDA_SEED_SHARE",
     "ai_floors",
     "auto_rdas",
     "default_floors",
@@ -106,6 +107,16 @@ with no plan, they are lifted with a note (:func:`late_floor_notes`) and the
 share left plans the day without them: an RDA the caller did not ask for
 never costs them their plan for want of time. A proven conflict still gets
 the diagnosis, which names the nutrient."""
+
+WEEK_RDA_SEED_SHARE = 0.5
+"""Share of the time left that a longer plan's seed under ``auto``'s RDAs may take.
+
+A week searches to its time limit improving its seed (its first plan), so
+only the seed is bounded. The vegan boy of 16's default week had no plan in
+10 s under the RDAs (its seed takes 7.5 s there, 0.9 s under ``limits``),
+nor the lactating vegan girl of 14's 3-day plan: with no seed by this share,
+the RDAs are lifted with a note and the rest of the time plans without them
+(session 16)."""
 
 _FLOOR_NUTRIENTS = frozenset(
     {*(n.value for n in PANEL_MINIMUMS), Nutrient.SODIUM.value}

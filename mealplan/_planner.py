@@ -36,6 +36,7 @@ from mealplan._ai_floors import (
     DEFAULT_FLOOR_SHARE,
     RDA_RESERVE_SHARE,
     WEEK_FLOOR_SHARE,
+    WEEK_RDA_SEED_SHARE,
     auto_rdas,
     default_floors,
     floors_out_of_reach,
@@ -402,26 +403,31 @@ def _search_or_lift_rdas(
     wider: Mapping[str, int],
     notes: list[str],
 ) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Search a day with the default's panel RDAs, never losing it to them for time.
+    """Search with the default's panel RDAs, never losing the plan to them for time.
 
     A day's search gets the time less
     :data:`~mealplan._ai_floors.RDA_RESERVE_SHARE` (its CPU box ends most days
-    long before); ended with no plan, the RDAs the default added are lifted
-    with a note and the rest of the time plans without them. Proven infeasible, the result
-    stands (the diagnosis names the conflict). ``notes``: the floor notes so
+    long before); a longer plan's first plan (its seed) gets
+    :data:`~mealplan._ai_floors.WEEK_RDA_SEED_SHARE` of it, and its search the
+    rest. Ended with no plan, the RDAs the default added are lifted with a
+    note and the rest of the time plans without them. Proven infeasible, the
+    result stands (the diagnosis names the conflict). ``notes``: the floor notes so
     far, returned with any new one.
     """
-    # One day only: a week's search runs to its time limit improving its
-    # seed, so a share would cost every week (a seed found first, then the
-    # usual search, measured: gaps worse on 4 of 14 default weeks, and the
-    # vegan boy of 16's week, whose seed under the RDAs takes 7.5 s, still
-    # had none in 10 s; session 16).
-    names = auto_rdas(req, targets) if req.days == 1 else set()
+    names = auto_rdas(req, targets)
     if not names or req.solver is not SolverName.HIGHS:
         return (targets, *_search(req, targets, table, deadline, wider), notes)
-    share = deadline.part((1.0 - RDA_RESERVE_SHARE) * deadline.left())
     try:
-        return (targets, *_search(req, targets, table, share, wider), notes)
+        if req.days == 1:
+            share = deadline.part((1.0 - RDA_RESERVE_SHARE) * deadline.left())
+            return (targets, *_search(req, targets, table, share, wider), notes)
+        # A week's search runs to its time limit improving its seed, so only
+        # the seed (its first plan) gets a share: a week whose seed comes in
+        # time loses nothing (a seed first and the usual search after it
+        # made gaps worse on 4 of 14 default weeks, session 16).
+        seed_by = deadline.part(WEEK_RDA_SEED_SHARE * deadline.left())
+        found = _search(req, targets, table, deadline, wider, seed_by=seed_by)
+        return (targets, *found, notes)
     except SolverError:
         if deadline.expired:
             raise
@@ -476,11 +482,16 @@ def _search(
     table: FoodTable,
     deadline: Deadline,
     wider: Mapping[str, int],
+    *,
+    seed_by: Deadline | None = None,
 ) -> tuple[Problem, Solution, list[str]]:
     """Build the request's problem and solve it (a first plan for several days).
 
     Also returns the notes of a base no day does without, for which the
-    default variety rule widened (:func:`first_plan_widened`).
+    default variety rule widened (:func:`first_plan_widened`). ``seed_by``:
+    the deadline of a longer plan's first plan (its seed); none by then (or
+    none at all), and SolverError at once instead of a whole-plan search
+    from nothing.
     """
     problem = _build_wider(req, targets, table, wider)
     start = None
@@ -489,7 +500,7 @@ def _search(
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
         try:
             start, widened, needed_notes = first_plan_widened(
-                req, targets, table, deadline, wider=wider
+                req, targets, table, seed_by or deadline, wider=wider
             )
         except NoRotation as proof:
             # Proven (mealplan._weekly_seed): a base no day can do without
@@ -497,6 +508,16 @@ def _search(
             # max_days_per_food; a diagnosis at once instead of a search to
             # the time limit, started from why no day does without it.
             raise_infeasible(req, targets, table, deadline, needed=proof.forms)
+        if start is None and seed_by is not None:
+            # No seed in its share, or none at all: the caller lifts what
+            # made it hard (the default's RDAs) rather than search the whole
+            # plan from nothing (the pescatarian girl of 5's week: no seed in
+            # 2.6-4.5 s, then no plan from nothing in the 10 s; session 16).
+            msg = (
+                f"The solver found no first plan within {seed_by.elapsed():.1f} s; "
+                "raise time_limit or simplify the request."
+            )
+            raise SolverError(msg, status="Time limit reached")
         if needed_notes:
             problem = _build_wider(req, targets, table, widened)
         if start is not None and applies(req, problem) and not deadline.expired:

@@ -269,3 +269,41 @@ def test_an_explicit_rda_panel_is_never_lifted(monkeypatch: pytest.MonkeyPatch) 
     request = {"person": WOMAN, "time_limit": 20.0, "panel": "rda"}
     with pytest.raises(mealplan.SolverError):
         mealplan.plan(request, mealplan.load_foods())
+
+
+def test_a_longer_plan_whose_seed_is_late_with_the_rdas_is_planned_without_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The vegan boy of 16's default week had no plan in 10 s (exit 3): its
+    # seed under the RDAs takes 7.5 s; only the seed is bounded, by a share.
+    _failing(monkeypatch, _iron_floored)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(
+        {"person": WOMAN, "days": 2, "time_limit": 30.0, "mip_gap": 1.0}, foods
+    )
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("iron RDA of 18 mg/day, ")
+    check_plan(plan, foods)
+
+
+def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pescatarian girl of 5's week: no seed under the RDAs (not for want
+    # of time), then no plan from nothing in 10 s. Without a seed the RDAs
+    # are lifted and the week is seeded without them.
+    real = _planner.first_plan_widened
+
+    def seed(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
+        if _iron_floored(req, targets):
+            return None, dict(kwargs.get("wider") or {}), []
+        return real(req, targets, *args, **kwargs)
+
+    monkeypatch.setattr(_planner, "first_plan_widened", seed)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(
+        {"person": WOMAN, "days": 2, "time_limit": 30.0, "mip_gap": 1.0}, foods
+    )
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("iron RDA of 18 mg/day, ")
+    check_plan(plan, foods)
