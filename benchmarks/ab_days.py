@@ -27,6 +27,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from day_grid import run_in_tree  # noqa: E402
 from load import requests  # noqa: E402
 from realism import PERSONAS  # noqa: E402
 
@@ -47,19 +48,10 @@ print(json.dumps(out))
 
 
 def _run(tree: str, body: dict[str, Any]) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": tree}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(body)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    lines = done.stdout.strip().splitlines()
-    if not lines:
-        return {"ok": False, "error": done.stderr.strip()[-200:], "cpu": 0.0}
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
+    try:
+        return run_in_tree(tree, CHILD, body)
+    except subprocess.CalledProcessError as exc:
+        return {"ok": False, "error": str(exc.stderr).strip()[-200:], "cpu": 0.0}
 
 
 def main(argv: list[str] | None = None) -> int:

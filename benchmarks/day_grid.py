@@ -11,12 +11,19 @@ one variant and what to print about its result.
 ``interleaved`` and ``timed_plan`` (``caps_cost.py``, ``dishes_cost.py``):
 each request planned in a base set-up then in another, one right after the
 other in one process so the load is the same for both, with the CPU ratio.
+
+``run_in_tree`` (``panel_budget.py``, ``toddler_floors.py``, ``ab_days.py``):
+one request in a fresh process on another source tree, for A/B runs
+between two commits.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -169,3 +176,24 @@ def interleaved(
             a = base(body)
             b = other(body)
             yield name, a, b, b["cpu"] / max(a["cpu"], 1e-3)
+
+
+def run_in_tree(
+    tree: str | Path, child: str, request: dict[str, Any]
+) -> dict[str, Any]:
+    """Run ``child`` (Python code) in a fresh process importing ``tree``'s mealplan.
+
+    The child gets the request as JSON in ``argv[1]`` and prints one JSON
+    object as its last line, which is returned. Raises CalledProcessError
+    when the child fails.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", child, json.dumps(request)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        cwd="/",
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

@@ -21,13 +21,12 @@ HiGHS runs in the process). Read the sums and ratios beside the load.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from day_grid import run_in_tree
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,17 +73,7 @@ print(json.dumps(out))
 
 
 def _run(tree: Path, req: dict[str, Any]) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(req)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        cwd="/",
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in_tree(tree, CHILD, req)
 
 
 def _cell(r: dict[str, Any]) -> str:

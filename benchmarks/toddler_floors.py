@@ -13,32 +13,22 @@ RDAs as default floors (not adopted: ``toddler_floors_latest.md``).
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from day_grid import run_in_tree
 from panel_budget import CHILD
 
 DIETS = ("omnivore", "vegetarian", "pescatarian", "vegan")
 
 
 def _run(tree: str, req: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(req)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": tree},
-        cwd="/",
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in_tree(tree, CHILD, req)
 
 
 def _cell(r: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from mealplan._catalog import FoodTable
 from mealplan._plan_models import MealTitle, PlanItem
-from mealplan._structure import DRINK_ROLES, MILK_BASES, is_protein_main
+from mealplan._structure import is_drink, is_protein_main
 
 __all__ = ["meal_titles", "menu_order", "short_name"]
 
@@ -178,9 +178,8 @@ def _title(slot: str, members: Sequence[PlanItem], table: FoodTable) -> MealTitl
     drinks: list[int] = []
     eats: list[int] = []
     for k, food in enumerate(foods):
-        roles = frozenset(food.roles)
-        is_drink = bool(roles & DRINK_ROLES) or (food.base or "") in MILK_BASES
-        (drinks if is_drink else eats).append(k)
+        drink = is_drink(frozenset(food.roles), food.base or "")
+        (drinks if drink else eats).append(k)
     if not eats:
         eats, drinks = drinks, []
 

@@ -339,20 +339,32 @@ def _with_default_floors(
     and the floors are lifted for the other half
     (:data:`~mealplan._ai_floors.WEEK_FLOOR_SHARE`).
     """
-    # A day asks for its first plan; a longer plan (whose day-by-day seed
-    # is its first plan) gets its own search, in a share of the time either way.
-    first_req = req.model_copy(update={"mip_gap": 1.0}) if req.days == 1 else req
+    # A day asks for its first plan, then searches for a better one, boxed;
+    # a longer plan (whose day-by-day seed is its first plan) gets its own
+    # search. In a share of the time either way.
     share = deadline.part(
         (DEFAULT_FLOOR_SHARE if req.days == 1 else WEEK_FLOOR_SHARE) * deadline.left()
     )
     try:
-        first = _search(first_req, targets, table, share, wider)
+        found = (
+            _first_then_best(
+                req,
+                targets,
+                table,
+                share,
+                deadline,
+                wider,
+                search_seconds=DEFAULT_FLOOR_SEARCH_SECONDS,
+            )
+            if req.days == 1
+            else _search(req, targets, table, share, wider)
+        )
     except SolverError:
         if deadline.expired:
             raise
         notes = late_floor_notes(targets, names, deadline.elapsed())
         return _without_default_floors(req, targets, table, deadline, names, notes)
-    if first[1].status is SolveStatus.INFEASIBLE:
+    if found[1].status is SolveStatus.INFEASIBLE:
         # Proven: no plan within the other bounds (a budget, most often)
         # meets the default's floors together; they were never the caller's.
         notes = lifted_floor_notes(
@@ -361,24 +373,7 @@ def _with_default_floors(
             budgeted=req.budget_per_day is not None or req.objective is Objective.COST,
         )
         return _without_default_floors(req, targets, table, deadline, names, notes)
-    if req.days > 1:
-        return (targets, *first, [])
-    if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
-        # Optimal only to the first plan's own gap of 1, not to the request's.
-        first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
-    if deadline.expired or _gap(req) >= 1.0:
-        # Out of time, or the caller asked for the first plan (mip_gap 1):
-        # the search after it would only solve the same model again.
-        return (targets, *first, [])
-    try:
-        best = _search(
-            req, targets, table, deadline.part(DEFAULT_FLOOR_SEARCH_SECONDS), wider
-        )
-    except SolverError:
-        return (targets, *first, [])
-    a, b = first[1].objective, best[1].objective
-    keep = first if a is not None and b is not None and a < b else best
-    return (targets, *keep, [])
+    return (targets, *found, [])
 
 
 def _without_default_floors(
@@ -448,11 +443,15 @@ def _first_then_best(
     first_by: Deadline,
     deadline: Deadline,
     wider: Mapping[str, int],
+    *,
+    search_seconds: float | None = None,
 ) -> tuple[Problem, Solution, list[str]]:
     """Find any plan by ``first_by``, then search for a better one by ``deadline``.
 
     The first plan (``mip_gap`` 1) stands when the search finds none or a
-    worse one, or when no time is left for it.
+    worse one, or when no time is left for it. ``search_seconds`` boxes the
+    search (counted from when it starts). A proven infeasible first search
+    is returned as it is.
 
     Raises:
         SolverError: No first plan by ``first_by``.
@@ -467,9 +466,12 @@ def _first_then_best(
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
     if deadline.expired or _gap(req) >= 1.0:
+        # Out of time, or the caller asked for the first plan (mip_gap 1):
+        # the search after it would only solve the same model again.
         return first
+    box = deadline if search_seconds is None else deadline.part(search_seconds)
     try:
-        best = _search(req, targets, table, deadline, wider)
+        best = _search(req, targets, table, box, wider)
     except SolverError:
         return first
     a, b = first[1].objective, best[1].objective
