@@ -61,6 +61,7 @@ GRID_PERSONS: list[dict[str, Any]] = [
 ]
 DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
 WIDENED = ("a day without it has no plan", "Only ", "Without ")
+LIFTED = " not planned: no plan "
 
 
 def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
@@ -73,6 +74,9 @@ def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
             result += f", gap {plan.gap:.2f}"
         widened = [n for n in plan.notes if n.startswith(WIDENED) or WIDENED[0] in n]
         result += f", {len(widened)} widening(s)" if widened else ""
+        # A default floor lifted (for time, or proven unmet): name it.
+        lifted = [n.split(" not planned: ")[0] for n in plan.notes if LIFTED in n]
+        result += f", lifted: {'; '.join(lifted)}" if lifted else ""
     except mealplan.MealPlanError as error:
         result = f"**{type(error).__name__}**: {str(error)[:100]}"
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -16,10 +16,12 @@ why and how far the foods reach; the plan's compact panel then reports the
 shortfall against the AI like any unplanned minimum.
 
 The default ``auto`` also adds floors of its own (:func:`default_floors`:
-choline's AI in pregnancy and lactation, and the panel's RDAs under a
-budget), which the planner lifts with a note (:func:`late_floor_notes`,
-:func:`lifted_floor_notes`) when no plan meets them, so that a floor the
-caller did not ask for never costs them their plan.
+choline's AI in pregnancy and lactation, and the panel's RDAs and AIs under
+a budget; :func:`auto_minimums`: the RDAs and the AIs of
+:data:`~mealplan._panel.AUTO_AI_PLANNED` from age 4), which the planner
+lifts with a note (:func:`late_floor_notes`, :func:`lifted_floor_notes`)
+when no plan meets them, so that a floor the caller did not ask for never
+costs them their plan.
 
 Only floors whose kind is AI are dropped: a caller's own minimum
 (``bounds``, kind USER) and every RDA stay hard, and a floor the LP can
@@ -34,7 +36,12 @@ from typing import TYPE_CHECKING
 from mealplan._models import BoundKind, Objective
 from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._optimiser import SolveStatus, solve
-from mealplan._panel import MATERNAL_NOTE, MATERNAL_PLANNED, PANEL_MINIMUMS
+from mealplan._panel import (
+    AUTO_AI_PLANNED,
+    MATERNAL_NOTE,
+    MATERNAL_PLANNED,
+    PANEL_MINIMUMS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,7 +62,8 @@ __all__ = [
     "WEEK_FLOOR_SHARE",
     "WEEK_RDA_SEED_SHARE",
     "ai_floors",
-    "auto_rdas",
+    "auto_ais",
+    "auto_minimums",
     "default_floors",
     "floors_out_of_reach",
     "late_floor_notes",
@@ -143,7 +151,7 @@ def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
 
     Choline's AI in pregnancy and lactation; with a daily budget or the cost
     objective, also every panel RDA (iron, zinc, folate and the rest; a
-    toddler's iron): a $3-4 day under hard RDAs ran to the 10 s clock
+    toddler's iron) and the AIs ``auto`` plans (:func:`auto_minimums`): a $3-4 day under hard RDAs ran to the 10 s clock
     (``benchmarks/panel_auto_latest.md``), so under a budget they are
     planned where it allows and lifted with a note where it does not, never
     costing the plan. Never a bound the caller set themselves (theirs: hard,
@@ -157,15 +165,17 @@ def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
         maternal = {n.value for n in MATERNAL_PLANNED}
         names |= {b.nutrient for b in ai_floors(targets) if b.nutrient in maternal}
     if req.budget_per_day is not None or req.objective is Objective.COST:
-        names |= auto_rdas(req, targets)
+        names |= auto_minimums(req, targets)
     return names - set(req.bounds)
 
 
-def auto_rdas(req: PlanRequest, targets: NutrientTargets) -> set[str]:
-    """Return the panel RDAs ``targets`` plans because the default ``auto`` does.
+def auto_minimums(req: PlanRequest, targets: NutrientTargets) -> set[str]:
+    """Return the panel minimums ``targets`` plans because the default ``auto`` does.
 
-    Iron, zinc, folate and the rest where the person's value is an RDA; never
-    a bound the caller set (``bounds``) nor one of an explicit panel mode.
+    Iron, zinc, folate and the rest where the person's value is an RDA, and
+    the AIs of :data:`~mealplan._panel.AUTO_AI_PLANNED` (:func:`auto_ais`);
+    never a bound the caller set (``bounds``) nor one of an explicit panel
+    mode.
     """
     if req.panel is not PanelMode.AUTO or req.person is None:
         return set()
@@ -176,6 +186,26 @@ def auto_rdas(req: PlanRequest, targets: NutrientTargets) -> set[str]:
         if b.nutrient in panel
         and b.minimum is not None
         and b.minimum_kind is BoundKind.RDA
+    }
+    return (names | auto_ais(req, targets)) - set(req.bounds)
+
+
+def auto_ais(req: PlanRequest, targets: NutrientTargets) -> set[str]:
+    """Return the AI minimums ``targets`` plans because the default ``auto`` does.
+
+    Those of :data:`~mealplan._panel.AUTO_AI_PLANNED` (vitamin K, manganese,
+    pantothenic acid, linoleic and alpha-linolenic acid) that still carry
+    their AI; never a bound the caller set.
+    """
+    if req.panel is not PanelMode.AUTO or req.person is None:
+        return set()
+    ais = {n.value for n in AUTO_AI_PLANNED}
+    names = {
+        b.nutrient
+        for b in targets.bounds
+        if b.nutrient in ais
+        and b.minimum is not None
+        and b.minimum_kind is BoundKind.AI
     }
     return names - set(req.bounds)
 

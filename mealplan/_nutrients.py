@@ -250,9 +250,12 @@ class FreeFrom(StrEnum):
 class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
-    ``auto`` (the default of a request) plans as ``rda`` from age 4 (and
-    choline's AI in pregnancy and lactation,
-    :data:`mealplan._panel.MATERNAL_PLANNED`) and as ``limits`` plus iron's
+    ``auto`` (the default of a request) plans as ``rda`` from age 4, with the
+    AIs that cost little to plan (vitamin K, manganese, pantothenic acid,
+    linoleic and alpha-linolenic acid: :data:`mealplan._panel.AUTO_AI_PLANNED`,
+    its own floors, lifted with a note when no plan meets them) and choline's
+    AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`),
+    and as ``limits`` plus iron's
     RDA at ages 1-3 (:meth:`for_age` resolves it once, where the targets are
     built, and the plan's notes name the mode planned). At ages 1-3 the
     other RDAs are reported and called out as shortfalls, not planned,
@@ -279,7 +282,7 @@ class PanelMode(StrEnum):
     AI are reported with shortfalls and excesses called out (the fiber ceiling
     is planned in every mode), since an intake below an AI cannot be judged
     inadequate (IOM 2000) and planning them made most days hit the time limit
-    (README). ``full`` also plans
+    (README; ``auto`` plans five of them since session 17). ``full`` also plans
     those and the sodium AI, each AI floor where the allowed foods can meet
     it: a floor above the most the LP relaxation reaches within the other
     bounds is reported with that reach, not refused

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientTargets, NutrientTotal, Person
 
 __all__ = [
+    "AUTO_AI_PLANNED",
     "DRI_FULL_FILE",
     "MATERNAL_NOTE",
     "MATERNAL_PLANNED",
@@ -101,6 +102,30 @@ foods). Under ``limits`` 14 of 24 toddler days came out short of the 7 mg
 RDA (63-99 %); planning iron alone cost those days a median 0.83 s of CPU
 against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
 machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
+
+AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
+    Nutrient.VITAMIN_K,
+    Nutrient.MANGANESE,
+    Nutrient.PANTOTHENIC_ACID,
+    Nutrient.LINOLEIC_ACID,
+    Nutrient.ALPHA_LINOLENIC_ACID,
+)
+"""Panel AIs the default ``auto`` plans from age 4, beside every RDA.
+
+Measured (``benchmarks/ai_floors_latest.md``, session 17, quiet, each of
+the 62 default one-day requests of ``benchmarks/ab_days.py`` in a fresh
+process per side, interleaved): all 62 plan with these floors, none lifted
+for time, at a per-day CPU ratio of median 1.03 (sum 74.5 -> 75.9 s). The
+two AI minimums left reported cost far more: choline's AI (outside
+pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.9
+-> 9.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
+of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
+2016;35(2):108-112); the sodium AI as a floor CPU sum 1.39x, p95 3.8 ->
+5.3 s, and vegan days much worse plans (the table's foods are unsalted:
+salt added in cooking or at the table is not counted). Like every default
+floor, these never cost the plan: lifted with the RDAs when no plan is found
+in time, and on their own (RDAs kept) when no plan within the other bounds
+meets them (:mod:`mealplan._ai_floors`)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 """Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.

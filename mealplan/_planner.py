@@ -37,7 +37,8 @@ from mealplan._ai_floors import (
     RDA_RESERVE_SHARE,
     WEEK_FLOOR_SHARE,
     WEEK_RDA_SEED_SHARE,
-    auto_rdas,
+    auto_ais,
+    auto_minimums,
     default_floors,
     floors_out_of_reach,
     late_floor_notes,
@@ -286,19 +287,14 @@ def plan(
         targets, problem, solution, needed_notes, floor_notes = _search_or_lift_rdas(
             req, targets, table, deadline, wider, []
         )
-    if solution.status is SolveStatus.INFEASIBLE:
-        # An AI floor the allowed foods cannot reach is reported, not a
-        # refusal (issue 12: "the sodium AI as a floor where it can be met").
-        reached = floors_out_of_reach(
-            targets, _reach_builder(req, table), solver=req.solver, deadline=deadline
-        )
-        if reached is not None:
-            targets, reach_notes = reached
-            floor_notes = [*floor_notes, *reach_notes]
-            wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
-            problem, solution, needed_notes = _search(
-                req, targets, table, deadline, wider
-            )
+    while solution.status is SolveStatus.INFEASIBLE and (
+        relieved := _relieve_floors(req, targets, table, deadline)
+    ):
+        # Each pass lifts at least one floor, so this ends.
+        targets, more = relieved
+        floor_notes = [*floor_notes, *more]
+        wider, variety_notes = widen_variety_for_sole_sources(req, targets, table)
+        problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(req, targets, table, deadline)
     return assemble(
@@ -315,6 +311,32 @@ def plan(
             *floor_notes,
         ],
     )
+
+
+def _relieve_floors(
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable, deadline: Deadline
+) -> tuple[NutrientTargets, list[str]] | None:
+    """Return the targets of an infeasible request without the AI floors to blame.
+
+    First the AI floors the allowed foods cannot reach (issue 12: "the
+    sodium AI as a floor where it can be met"; an AI is not a requirement),
+    with notes giving their reach; else the AIs the default ``auto`` adds
+    (:func:`~mealplan._ai_floors.auto_ais`), which are its own floors, not
+    the caller's: each within reach, but no plan within the other bounds
+    meets them together or in whole portions, so they are lifted with a note
+    and the RDAs stay. None when no floor is left to lift: what conflicts is
+    the diagnosis's to explain.
+    """
+    reached = floors_out_of_reach(
+        targets, _reach_builder(req, table), solver=req.solver, deadline=deadline
+    )
+    if reached is not None:
+        return reached
+    ais = auto_ais(req, targets)
+    if not ais:
+        return None
+    notes = lifted_floor_notes(targets, ais, budgeted=False)
+    return without_floors(targets, ais), notes
 
 
 def _with_default_floors(
@@ -409,7 +431,7 @@ def _search_or_lift_rdas(
     result stands (the diagnosis names the conflict). ``notes``: the floor notes so
     far, returned with any new one.
     """
-    names = auto_rdas(req, targets)
+    names = auto_minimums(req, targets)
     if not names or req.solver is not SolverName.HIGHS:
         return (targets, *_search(req, targets, table, deadline, wider), notes)
     try:

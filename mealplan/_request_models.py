@@ -205,8 +205,10 @@ class PlanRequest(_Model):
     panel: PanelMode = Field(
         default=PanelMode.AUTO,
         description="The DRI panel beyond the focus nutrients: 'auto' (default) "
-        "plans as 'rda' from age 4 (plus choline's AI in pregnancy and "
-        "lactation, IOM 1998) and as 'limits' plus iron's RDA at ages 1-3 "
+        "plans as 'rda' from age 4, plus the AIs of vitamin K, manganese, "
+        "pantothenic acid, linoleic and alpha-linolenic acid (lifted with a "
+        "note when no plan meets them), and choline's AI in pregnancy and "
+        "lactation (IOM 1998), and as 'limits' plus iron's RDA at ages 1-3 "
         "(iron deficiency is young children's most common, AAP 2010), where "
         "the other RDAs are reported and called out as shortfalls, not "
         "planned, because planning them takes seconds on a 1-3-year-old's day "

@@ -61,6 +61,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
+    AUTO_AI_PLANNED,
     MATERNAL_NOTE,
     MATERNAL_PLANNED,
     TODDLER_PLANNED,
@@ -588,11 +589,16 @@ def _add_panel(
     RDAs the planner may lift), so the note names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
-    # 'auto' at ages 1-3: 'limits', but iron's RDA planned; 'auto' in
-    # pregnancy and lactation: 'rda', and choline's AI planned too.
+    # 'auto' at ages 1-3: 'limits', but iron's RDA planned; 'auto' from
+    # age 4: 'rda' and the AIs that cost little to plan, and in pregnancy
+    # and lactation choline's AI too.
     toddler = auto and mode is PanelMode.LIMITS
     pregnant = auto and mode is PanelMode.RDA and (person.pregnancy or person.lactation)
-    planned = TODDLER_PLANNED if toddler else MATERNAL_PLANNED if pregnant else ()
+    planned: tuple[Nutrient, ...] = ()
+    if toddler:
+        planned = TODDLER_PLANNED
+    elif auto and mode is PanelMode.RDA:
+        planned = (*AUTO_AI_PLANNED, *(MATERNAL_PLANNED if pregnant else ()))
     for bound in panel_bounds(
         person,
         notes,
@@ -616,16 +622,9 @@ def _add_panel(
             "not planned; set panel to 'rda' or 'full' to plan against them"
         )
     elif mode is PanelMode.RDA:
-        extra = {n.label for n in planned}
         if pregnant:
             notes.append(MATERNAL_NOTE)
-        notes.append(
-            "panel RDAs are planned; nutrients with only an AI ("
-            + ", ".join(n for n in ai_only(person) if n not in extra)
-            + ") and the sodium AI are reported, not planned "
-            "(an intake below an AI cannot be judged inadequate, IOM 2000); set "
-            "panel to 'full' to plan them too"
-        )
+        notes.append(_rda_note(person, planned))
     notes.extend(not_in_table(person))
     full = mode is PanelMode.FULL
     fiber = found.get(Nutrient.FIBER)
@@ -657,6 +656,40 @@ def _add_panel(
         )
 
 
+def _rda_note(person: Person, planned: tuple[Nutrient, ...]) -> str:
+    """Say which AIs a plan of the RDAs plans too, and which it only reports."""
+    extra = {n.label for n in planned}
+    ais = ai_only(person)
+    also = [n for n in ais if n in extra]
+    reported = [n for n in ais if n not in extra]
+    head = "panel RDAs are planned"
+    if also:
+        head += (
+            f", and the AIs of {', '.join(also)} (the default 'auto', which lifts "
+            "them with a note when no plan meets them)"
+        )
+    rest = (
+        f"{', '.join(reported)} and the sodium AI are"
+        if reported
+        else ("the sodium AI is")
+    )
+    # Why 'auto' leaves them reported (measured: benchmarks/ai_floors_latest.md).
+    why = ""
+    if also:
+        what = (
+            "choline's AI or the sodium floor by default cost default days 1.9x "
+            "or 1.4x the CPU"
+            if "choline" in reported
+            else "the sodium floor by default cost default days 1.4x the CPU"
+        )
+        why = f"; planning {what}, benchmarks/ai_floors_latest.md"
+    return (
+        f"{head}; {rest} reported, not planned (an intake below an AI cannot be "
+        f"judged inadequate, IOM 2000{why}); set panel to 'full' to plan "
+        f"{'them' if reported else 'it'} too"
+    )
+
+
 def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
     """Return the note naming the panel mode planned (and, from ``auto``, why)."""
     note = f"panel planned: '{mode.value}'"
@@ -673,7 +706,11 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
         else ""
     )
     if mode is PanelMode.RDA:
-        return f"{note} (the default 'auto' plans the RDAs from age 4{lifted})"
+        return (
+            f"{note} (the default 'auto' plans the RDAs from age 4, and the AIs "
+            f"of vitamin K, manganese, pantothenic acid, linoleic and "
+            f"alpha-linolenic acid{lifted})"
+        )
     if budgeted:
         return (
             f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, "

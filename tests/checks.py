@@ -327,31 +327,48 @@ MATERNAL_CHOLINE = "choline_mg"
 """'auto' in pregnancy and lactation (resolved to 'rda') plans choline's AI
 too (restated: IOM 1998's 450 and 550 mg, mealplan._panel.MATERNAL_PLANNED)."""
 
+AUTO_AIS = frozenset(
+    {
+        "vitamin_k_ug",
+        "manganese_mg",
+        "pantothenic_acid_mg",
+        "linoleic_acid_g",
+        "alpha_linolenic_acid_g",
+    }
+)
+"""'auto' from age 4 (resolved to 'rda') plans these AIs beside the RDAs
+(restated: mealplan._panel.AUTO_AI_PLANNED; choline only in pregnancy and
+lactation, the sodium AI never)."""
 
-def _check_maternal_choline(
+
+def _check_auto_ais(
     req: Any, totals: dict[str, float], day: int, exempt: frozenset[str]
 ) -> None:
-    """Under 'auto' in pregnancy or lactation every day holds choline's AI (DRIs).
+    """Under 'auto' from age 4 every day holds the AIs 'auto' plans (DRIs).
 
-    Exempt: the caller's own choline bound, too little data, or a floor the
-    plan's notes prove out of reach (``exempt``).
+    Those of ``AUTO_AIS``, and choline's in pregnancy or lactation. Exempt:
+    the caller's own bound, too little data, or a floor the plan's notes say
+    was lifted (``exempt``).
     """
     person = req.person
     if person is None or str(req.panel.value) != "auto":
         return
-    if not (person.pregnancy or person.lactation):
+    if planned_panel(req) != "rda":
         return
-    if planned_panel(req) != "rda" or MATERNAL_CHOLINE not in totals:
-        return
-    if MATERNAL_CHOLINE in req.bounds or MATERNAL_CHOLINE in exempt:
-        return
-    (ai,) = [
-        float(r["value"])
-        for r in _dri_rows()
-        if r["nutrient"] == "choline" and r["kind"] == "AI" and _applies(r, person)
-    ]
-    total = totals[MATERNAL_CHOLINE]
-    assert _le(ai, total), (day, MATERNAL_CHOLINE, total, ai)
+    columns = set(AUTO_AIS)
+    if person.pregnancy or person.lactation:
+        columns.add(MATERNAL_CHOLINE)
+    for row in _dri_rows():
+        column = f"{row['nutrient']}_{row['unit']}"
+        if row["kind"] != "AI" or column not in columns or not _applies(row, person):
+            continue
+        if column not in totals or column in req.bounds or column in exempt:
+            continue
+        value = float(row["value"])
+        ul = _same_column_ul(person, row["nutrient"], column)
+        if ul is not None:
+            value = min(value, ul)
+        assert _le(value, totals[column]), (day, column, totals[column], value)
 
 
 def _check_panel_rda(
@@ -623,9 +640,7 @@ def check_plan(
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_panel_rda(req, totals, day.day, sparse | _unreached_floors(plan))
-            _check_maternal_choline(
-                req, totals, day.day, sparse | _unreached_floors(plan)
-            )
+            _check_auto_ais(req, totals, day.day, sparse | _unreached_floors(plan))
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():

@@ -230,6 +230,7 @@ def test_a_day_out_of_time_with_the_rdas_is_planned_without_them(
     plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
     (note,) = [n for n in plan.notes if " not planned: " in n]
     assert note.startswith("iron RDA of 18 mg/day, zinc RDA of 8 mg/day, ")
+    assert "vitamin K AI of 90 ug/day" in note  # the AIs 'auto' adds go too
     assert "no plan meeting them all was found within" in note
     assert plan.targets.get("iron_mg") is None or (
         plan.targets.get("iron_mg").minimum is None  # type: ignore[union-attr]
@@ -306,3 +307,59 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
 
     monkeypatch.setattr(_planner, "first_plan_widened", seed)
     _assert_two_days_plan_without_the_rdas()
+
+
+def _no_vitamin_k() -> mealplan.FoodTable:
+    frame = mealplan.load_foods().frame.reset_index()
+    frame["vitamin_k_ug"] = 0.0
+    return mealplan.FoodTable.from_dataframe(frame)
+
+
+def test_an_ai_the_foods_cannot_reach_is_lifted_alone() -> None:
+    """'auto' plans vitamin K's AI from age 4; on foods with none it is out of the
+    LP's reach, so it alone is lifted with its reach, the other AIs and the
+    RDAs stay planned (never a diagnosis)."""
+    foods = _no_vitamin_k()
+    plan = mealplan.plan({"person": WOMAN, "mip_gap": 1.0, "time_limit": 60.0}, foods)
+    (note,) = [n for n in plan.notes if " not planned: " in n and " AI of " in n]
+    assert note.startswith("vitamin K AI of 90 ug/day not planned: it cannot be met")
+    assert plan.targets.get("vitamin_k_ug") is None
+    for kept, value in (("linoleic_acid_g", 12.0), ("iron_mg", 18.0)):
+        assert plan.targets.get(kept).minimum == value  # type: ignore[union-attr]
+    check_plan(plan, foods)
+
+
+def test_the_defaults_ais_are_lifted_when_no_plan_meets_them_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When every AI floor is within the LP's reach but no plan meets them (made
+    so here: the reach step is told nothing is out of reach), the AIs 'auto'
+    adds are lifted with one note and the RDAs stay hard."""
+    monkeypatch.setattr(_planner, "floors_out_of_reach", lambda *a, **k: None)
+    foods = _no_vitamin_k()
+    plan = mealplan.plan({"person": WOMAN, "mip_gap": 1.0, "time_limit": 60.0}, foods)
+    (note,) = [n for n in plan.notes if " not planned: " in n]
+    assert note.startswith("manganese AI of 1.8 mg/day, vitamin K AI of 90 ug/day, ")
+    assert "alpha-linolenic acid AI of 1.1 g/day" in note
+    assert "no plan within the other bounds meets every such minimum at once" in note
+    assert "iron RDA" not in note
+    for lifted in ("vitamin_k_ug", "linoleic_acid_g", "manganese_mg"):
+        bound = plan.targets.get(lifted)
+        assert bound is None or bound.minimum is None
+    assert plan.targets.get("iron_mg").minimum == 18.0  # type: ignore[union-attr]
+    check_plan(plan, foods)
+
+
+def test_a_callers_ai_is_never_lifted() -> None:
+    """The caller's own vitamin K minimum on foods without any: a diagnosis."""
+    foods = _no_vitamin_k()
+    with pytest.raises(mealplan.InfeasiblePlanError):
+        mealplan.plan(
+            {
+                "person": WOMAN,
+                "mip_gap": 1.0,
+                "time_limit": 60.0,
+                "bounds": {"vitamin_k_ug": {"minimum": 90.0}},
+            },
+            foods,
+        )

@@ -16,10 +16,11 @@ from mealplan._catalog import load_foods
 from mealplan._panel import PANEL_MINIMUMS
 from mealplan._planner import resolve_targets
 from tests.checks import (
+    AUTO_AIS,
     DRI_FULL,
     UL_FORM,
     _applies,
-    _check_maternal_choline,
+    _check_auto_ais,
     _check_panel,
     _check_panel_rda,
     _sparse_columns,
@@ -549,7 +550,10 @@ def test_auto_panel_is_rda_from_age_4_and_limits_below(
             if b.minimum is not None and b.nutrient in {"zinc_mg", "vitamin_a_rae_ug"}
         ]
     else:
-        assert auto.bounds == same.bounds
+        # From age 4 also the AIs that cost little to plan (the next test).
+        assert [b for b in auto.bounds if b.nutrient not in AUTO_AIS] == [
+            b for b in same.bounds if b.nutrient not in AUTO_AIS
+        ]
     stated = [n for n in auto.notes if n.startswith("panel planned: ")]
     assert len(stated) == 1
     assert stated[0].startswith(f"panel planned: '{planned}' (the default 'auto'")
@@ -559,6 +563,70 @@ def test_auto_panel_is_rda_from_age_4_and_limits_below(
     ]
     assert mealplan.PanelMode.AUTO.for_age(age).value == planned
     assert mealplan.PlanRequest.model_fields["panel"].default is mealplan.PanelMode.AUTO
+
+
+def _dri_ai(person: Person, column: str) -> float | None:
+    """The person's AI for ``column``, read from the reference table itself."""
+    with DRI_FULL.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if (
+                f"{row['nutrient']}_{row['unit']}" == column
+                and row["kind"] == "AI"
+                and _applies(row, person)
+            ):
+                return float(row["value"])
+    return None
+
+
+@given(person=persons(st.floats(4, 90)))
+def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
+    """'auto' from age 4 plans the AIs of vitamin K, manganese, pantothenic
+    acid, linoleic and alpha-linolenic acid at the DRI table's value; choline
+    only in pregnancy and lactation, the sodium AI never; an explicit 'rda'
+    plans none of them, a toddler's 'auto' none."""
+    person = Person(**person)
+    auto = targets_for(person, panel="auto")
+    rda = targets_for(person, panel="rda")
+    for column in AUTO_AIS:
+        ai = _dri_ai(person, column)
+        assert ai is not None, column
+        bound = auto.get(column)
+        assert bound is not None
+        assert bound.minimum == ai
+        assert bound.minimum_kind == "AI"
+        assert (rda.get(column) is None) or rda.get(column).minimum is None  # type: ignore[union-attr]
+    choline = auto.get("choline_mg")
+    maternal = person.pregnancy or person.lactation
+    assert (choline is not None and choline.minimum is not None) == maternal
+    sodium = auto.get("sodium_mg")
+    assert sodium is None or sodium.minimum is None
+    reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
+    assert "vitamin K" in reported.split("; ", 1)[0]
+    assert ("choline" in reported.split("; ", 1)[0]) == maternal
+    toddler = targets_for(Person(age=2, sex="male"), panel="auto")
+    assert all(
+        toddler.get(c) is None or toddler.get(c).minimum is None  # type: ignore[union-attr]
+        for c in AUTO_AIS
+    )
+
+
+def test_the_checker_holds_auto_to_the_cheap_ais() -> None:
+    """tests/checks.py holds a default day of age 4 and up to each of the AIs
+    'auto' plans, read from the DRI table (90 ug of vitamin K at 35), unless
+    the plan's notes say it was lifted; a toddler's and an explicit 'rda' not."""
+    none: frozenset[str] = frozenset()
+    woman = mealplan.PlanRequest(person={"age": 35, "sex": "female"})
+    with pytest.raises(AssertionError, match="vitamin_k_ug"):
+        _check_auto_ais(woman, {"vitamin_k_ug": 89.9}, 1, none)
+    with pytest.raises(AssertionError, match="alpha_linolenic_acid_g"):
+        _check_auto_ais(woman, {"alpha_linolenic_acid_g": 1.09}, 1, none)
+    _check_auto_ais(woman, {"vitamin_k_ug": 90.0, "choline_mg": 0.0}, 1, none)
+    _check_auto_ais(woman, {"vitamin_k_ug": 0.0}, 1, frozenset({"vitamin_k_ug"}))
+    for other in (
+        woman.model_copy(update={"panel": mealplan.PanelMode.RDA}),
+        mealplan.PlanRequest(person={"age": 2, "sex": "female"}),
+    ):
+        _check_auto_ais(other, {"vitamin_k_ug": 0.0}, 1, none)
 
 
 def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
@@ -609,15 +677,17 @@ def test_auto_plans_choline_in_pregnancy_and_lactation(
     assert choline.maximum == 3500.0  # the UL, as every mode keeps it
     rda = targets_for(mother, panel="rda")
     assert _choline_minimum(rda) is None
-    assert [b for b in auto.bounds if b.nutrient != "choline_mg"] == [
-        b for b in rda.bounds if b.nutrient != "choline_mg"
+    own = {"choline_mg", *AUTO_AIS}
+    assert [b for b in auto.bounds if b.nutrient not in own] == [
+        b for b in rda.bounds if b.nutrient not in own
     ]
     assert any(
         n.startswith("choline's AI is planned in pregnancy and lactation")
         for n in auto.notes
     )
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
-    assert "choline" not in reported
+    assert "choline" in reported.split("; ", 1)[0]
+    assert "choline" not in reported.split("; ", 1)[1]
     budgeted = targets_for(mother, panel="auto", budgeted=True)
     assert _choline_minimum(budgeted) == ai
     woman = Person(age=30, sex="female")
@@ -635,22 +705,22 @@ def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
     none: frozenset[str] = frozenset()
     req = mealplan.PlanRequest(person=PREGNANT)
     with pytest.raises(AssertionError, match="choline_mg"):
-        _check_maternal_choline(req, {"choline_mg": 449.0}, 1, none)
-    _check_maternal_choline(req, {"choline_mg": 450.0}, 1, none)
-    _check_maternal_choline(req, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
+        _check_auto_ais(req, {"choline_mg": 449.0}, 1, none)
+    _check_auto_ais(req, {"choline_mg": 450.0}, 1, none)
+    _check_auto_ais(req, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
     nursing = mealplan.PlanRequest(person=LACTATING)
     with pytest.raises(AssertionError, match="choline_mg"):
-        _check_maternal_choline(nursing, {"choline_mg": 549.0}, 1, none)
-    _check_maternal_choline(nursing, {"choline_mg": 550.0}, 1, none)
+        _check_auto_ais(nursing, {"choline_mg": 549.0}, 1, none)
+    _check_auto_ais(nursing, {"choline_mg": 550.0}, 1, none)
     with pytest.raises(AssertionError, match="choline_mg"):
-        _check_maternal_choline(
+        _check_auto_ais(
             req.model_copy(update={"budget_per_day": 6.0}), {"choline_mg": 0.0}, 1, none
         )
     for other in (
         req.model_copy(update={"panel": mealplan.PanelMode.RDA}),
         mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
     ):
-        _check_maternal_choline(other, {"choline_mg": 0.0}, 1, none)
+        _check_auto_ais(other, {"choline_mg": 0.0}, 1, none)
 
 
 @pytest.mark.parametrize(
@@ -687,7 +757,10 @@ def test_auto_panel_plans_the_rdas_under_a_budget_or_the_cost_objective(
     says so, and the checker holds it to the RDAs."""
     person = Person(age=35, sex="female")
     auto = targets_for(person, panel="auto", budgeted=True)
-    assert auto.bounds == targets_for(person, panel="rda").bounds
+    assert auto.bounds == targets_for(person, panel="auto").bounds
+    assert [b for b in auto.bounds if b.nutrient not in AUTO_AIS] == [
+        b for b in targets_for(person, panel="rda").bounds if b.nutrient not in AUTO_AIS
+    ]
     stated = [n for n in auto.notes if n.startswith("panel planned: ")]
     assert len(stated) == 1
     assert stated[0].startswith("panel planned: 'rda' (the default 'auto' plans")
