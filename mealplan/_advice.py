@@ -151,7 +151,7 @@ def _other_conflicts(ctx: Context, groups: Sequence[str]) -> list[str]:
     """
     from mealplan._deadline import Deadline
     from mealplan._diagnose import diagnose
-    from mealplan._planner import parse_request, resolve_targets
+    from mealplan._planner import least_targets, parse_request
 
     found = list(groups)
     for _ in range(_MORE_CONFLICTS):
@@ -161,7 +161,7 @@ def _other_conflicts(ctx: Context, groups: Sequence[str]) -> list[str]:
             break
         try:
             request = parse_request(merge_patch(ctx.oracle.base, patch))
-            targets = resolve_targets(request, ctx.table)
+            targets = least_targets(request, ctx.table)
         except MealPlanError:
             break
         left = ctx.oracle.left()
@@ -186,12 +186,12 @@ def _together(words: Sequence[str]) -> str:
 
 def _within(ctx: Context, others: dict[str, Any], group: str) -> Suggestion | None:
     """Return the smallest verified change of ``group`` with ``others`` applied."""
-    from mealplan._planner import parse_request, resolve_targets
+    from mealplan._planner import least_targets, parse_request
 
     base = merge_patch(ctx.oracle.base, others)
     try:
         request = parse_request(base)
-        targets = {b.nutrient: b for b in resolve_targets(request, ctx.table).bounds}
+        targets = {b.nutrient: b for b in least_targets(request, ctx.table).bounds}
     except MealPlanError:
         return None
     oracle = type(ctx.oracle)(
@@ -257,9 +257,9 @@ def advise(
         deadline: ``time.monotonic()`` value by which the advice must be done.
 
     """
-    from mealplan._planner import resolve_targets
+    from mealplan._planner import least_targets
 
-    targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
+    targets = {b.nutrient: b for b in least_targets(request, table).bounds}
     ctx = Context(
         request,
         table,

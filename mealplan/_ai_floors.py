@@ -67,6 +67,7 @@ __all__ = [
     "default_floors",
     "floors_out_of_reach",
     "late_floor_notes",
+    "liftable_floors",
     "lifted_floor_notes",
     "without_floors",
 ]
@@ -167,6 +168,17 @@ def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     if req.budget_per_day is not None or req.objective is Objective.COST:
         names |= auto_minimums(req, targets)
     return names - set(req.bounds)
+
+
+def liftable_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
+    """Return the floors the planner lifts, with a note, when no plan meets them.
+
+    The default's floors (:func:`default_floors`: a mother's choline, and
+    under a budget the RDAs and AIs ``auto`` adds) and, without a budget
+    too, the AIs ``auto`` adds (:func:`auto_ais`). Not the RDAs without a
+    budget: those are lifted only for want of time, never for a conflict.
+    """
+    return default_floors(req, targets) | auto_ais(req, targets)
 
 
 def auto_minimums(req: PlanRequest, targets: NutrientTargets) -> set[str]:

@@ -255,7 +255,7 @@ def _built(
     data: Mapping[str, Any], table: FoodTable
 ) -> tuple[PlanRequest, NutrientTargets, Problem, list[str], dict[str, int], FoodTable]:
     """Build the problem plan() would build for the request ``data``, hard."""
-    from mealplan._planner import parse_request, resolve_targets
+    from mealplan._planner import least_targets, parse_request
     from mealplan._problem import Restrictions, build_problem
     from mealplan._sources import widen_variety_for_sole_sources
     from mealplan._supplements import with_supplements
@@ -264,7 +264,7 @@ def _built(
     # A patch that allows a supplement (the advice's "allow a supplement")
     # needs its rows, as plan() adds them (no-op when the table has them).
     table = with_supplements(table, req)
-    targets = resolve_targets(req, table)
+    targets = least_targets(req, table)
     wider, notes = widen_variety_for_sole_sources(req, targets, table)
     wide = tuple(sorted(wider.items()))
     problem = build_problem(

@@ -117,11 +117,11 @@ the 62 default one-day requests of ``benchmarks/ab_days.py`` in a fresh
 process per side, interleaved): all 62 plan with these floors, none lifted
 for time, at a per-day CPU ratio of median 1.03 (sum 74.5 -> 75.9 s). The
 two AI minimums left reported cost far more: choline's AI (outside
-pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.9
--> 9.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
+pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.3
+-> 7.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
 of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
-2016;35(2):108-112); the sodium AI as a floor CPU sum 1.39x, p95 3.8 ->
-5.3 s, and vegan days much worse plans (the table's foods are unsalted:
+2016;35(2):108-112); the sodium AI as a floor CPU sum 1.39x, p95 3.3 ->
+5.2 s, and vegan days much worse plans (the table's foods are unsalted:
 salt added in cooking or at the table is not counted). Like every default
 floor, these never cost the plan: lifted with the RDAs when no plan is found
 in time, and on their own (RDAs kept) when no plan within the other bounds

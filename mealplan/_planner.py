@@ -42,6 +42,7 @@ from mealplan._ai_floors import (
     default_floors,
     floors_out_of_reach,
     late_floor_notes,
+    liftable_floors,
     lifted_floor_notes,
     without_floors,
 )
@@ -232,6 +233,19 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
             )
             raise UnknownNutrientError(msg, bound.nutrient)
     return targets
+
+
+def least_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
+    """Return the targets any plan of ``request`` must meet.
+
+    :func:`resolve_targets` without the default's own floors that :func:`plan`
+    lifts, with a note, rather than leave the request without a plan
+    (:func:`~mealplan._ai_floors.liftable_floors`). The diagnosis's advice
+    asks "is there a plan?" on these, so its smallest change (a budget to
+    the cent, say) is the one at which :func:`plan` returns one.
+    """
+    targets = resolve_targets(request, table)
+    return without_floors(targets, liftable_floors(request, targets))
 
 
 def plan(

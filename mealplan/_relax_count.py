@@ -21,11 +21,11 @@ __all__ = ["max_foods_advice"]
 def _foods_floor(ctx: Context) -> int | None:
     """Return the fewest foods a day any plan needs, by mealplan._cover (no solve)."""
     from mealplan._cover import fewest_foods
-    from mealplan._planner import resolve_targets
+    from mealplan._planner import least_targets
     from mealplan._problem import build_problem
 
     req = ctx.request.model_copy(update={"max_foods": None})
-    return fewest_foods(build_problem(req, resolve_targets(req, ctx.table), ctx.table))
+    return fewest_foods(build_problem(req, least_targets(req, ctx.table), ctx.table))
 
 
 def _floor_plans(ctx: Context, floor: int) -> bool | None:
