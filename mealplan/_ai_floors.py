@@ -223,18 +223,35 @@ def auto_ais(req: PlanRequest, targets: NutrientTargets) -> set[str]:
 
 
 def late_floor_notes(
-    targets: NutrientTargets, names: set[str], seconds: float
+    targets: NutrientTargets,
+    names: set[str],
+    seconds: float,
+    *,
+    kept: set[str] | None = None,
 ) -> list[str]:
-    """Say that the default's floors were lifted for want of time, and how to keep them."""
+    """Say that the default's floors were lifted for want of time, and how to keep them.
+
+    ``kept``: floors of the same set that stay planned because the first plan
+    without them met them anyway (the note says how many).
+    """
     one = _one(targets, names)
+    still = (
+        f"; the other {len(kept)} such minimums, which the plan meets, stay planned"
+        if kept
+        else ""
+    )
     return _lift_note(
         targets,
         names,
-        f"no plan meeting {'it' if one else 'them all'} was found within "
-        f"{seconds:.1f} s, so this plan is the best without "
+        (
+            "no plan meeting every RDA and AI the default plans"
+            if kept
+            else f"no plan meeting {'it' if one else 'them all'}"
+        )
+        + f" was found within {seconds:.1f} s, so this plan is the best without "
         f"{'it and the shortfall is' if one else 'them and any shortfall is'} "
-        f"reported; raise time_limit, or set {'it' if one else 'one'} with "
-        "bounds to make it a hard minimum",
+        f"reported{still}; raise time_limit, or set "
+        f"{'it' if one else 'one'} with bounds to make it a hard minimum",
     )
 
 

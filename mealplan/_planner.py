@@ -440,8 +440,10 @@ def _search_or_lift_rdas(
     :data:`~mealplan._ai_floors.RDA_RESERVE_SHARE` (its CPU box ends most days
     long before); a longer plan's first plan (its seed) gets
     :data:`~mealplan._ai_floors.WEEK_RDA_SEED_SHARE` of it, and its search the
-    rest. Ended with no plan, the RDAs the default added are lifted with a
-    note and the rest of the time plans without them. Proven infeasible, the
+    rest. Ended with no plan, the RDAs and AIs the default added are lifted
+    and the rest of the time plans without them: its first plan, then the
+    usual search keeping the floors that first plan met; the note names the
+    ones lifted (:func:`~mealplan._ai_floors.late_floor_notes`). Proven infeasible, the
     result stands (the diagnosis names the conflict). ``notes``: the floor notes so
     far, returned with any new one.
     """
@@ -462,14 +464,49 @@ def _search_or_lift_rdas(
     except SolverError:
         if deadline.expired:
             raise
-    late = late_floor_notes(targets, names, deadline.elapsed())
+    seconds = deadline.elapsed()
     lifted = without_floors(targets, names)
     wider, _ = widen_variety_for_sole_sources(req, lifted, table)
     # The share left is small: first any plan (a lactating vegan of 14 has
-    # one in 0.02 s of solving, where the usual search took 0.4-1.1 s), then
-    # the usual search in what is left, kept only when it does better.
-    found = _first_then_best(req, lifted, table, deadline, deadline, wider)
-    return (lifted, *found, [*notes, *late])
+    # one in 0.02 s of solving, where the usual search took 0.4-1.1 s).
+    first = _first(req, lifted, table, deadline, wider)
+    if first[1].status is SolveStatus.INFEASIBLE:
+        return (lifted, *first, notes)
+    # The floors that first plan meets anyway stay planned: the search after
+    # it keeps them (the first plan meets them, so it still stands if that
+    # search finds nothing better), and only the others are lifted, with the
+    # note; not every RDA at once (issue 12: a lifted day held 'limits' only).
+    unmet = names - _floors_met(req, lifted, table, first, targets, names)
+    kept = without_floors(targets, unmet)
+    wider, _ = widen_variety_for_sole_sources(req, kept, table)
+    if unmet != names:
+        problem = _build_wider(req, kept, table, wider)
+        first = (problem, first[1], first[2])
+    found = _then_best(req, kept, table, first, deadline, wider)
+    late = late_floor_notes(targets, unmet, seconds, kept=names - unmet)
+    return (kept, *found, [*notes, *late])
+
+
+def _floors_met(
+    req: PlanRequest,
+    lifted: NutrientTargets,
+    table: FoodTable,
+    found: tuple[Problem, Solution, list[str]],
+    targets: NutrientTargets,
+    names: set[str],
+) -> set[str]:
+    """Return the floors of ``names`` (minimums of ``targets``) the plan meets every day."""
+    plan = assemble(req, lifted, table, found[0], found[1])
+    floors = {
+        b.nutrient: b.minimum
+        for b in targets.bounds
+        if b.nutrient in names and b.minimum is not None
+    }
+    met = set(floors)
+    for day in plan.days:
+        totals = {t.nutrient: t.amount for t in day.totals}
+        met = {n for n in met if n in totals and totals[n] >= floors[n]}
+    return met
 
 
 def _first_then_best(
@@ -493,14 +530,46 @@ def _first_then_best(
         SolverError: No first plan by ``first_by``.
 
     """
+    first = _first(req, targets, table, first_by, wider)
+    if first[1].status is SolveStatus.INFEASIBLE:
+        return first
+    return _then_best(
+        req, targets, table, first, deadline, wider, search_seconds=search_seconds
+    )
+
+
+def _first(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    first_by: Deadline,
+    wider: Mapping[str, int],
+) -> tuple[Problem, Solution, list[str]]:
+    """Find any plan (``mip_gap`` 1) by ``first_by``; SolverError when none."""
     first = _search(
         req.model_copy(update={"mip_gap": 1.0}), targets, table, first_by, wider
     )
-    if first[1].status is SolveStatus.INFEASIBLE:
-        return first
     if first[1].status is SolveStatus.OPTIMAL and (first[1].gap or 0.0) > _gap(req):
         # Optimal only to the first plan's own gap of 1, not to the request's.
         first = (first[0], replace(first[1], status=SolveStatus.FEASIBLE), first[2])
+    return first
+
+
+def _then_best(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    first: tuple[Problem, Solution, list[str]],
+    deadline: Deadline,
+    wider: Mapping[str, int],
+    *,
+    search_seconds: float | None = None,
+) -> tuple[Problem, Solution, list[str]]:
+    """Search for a plan better than ``first`` (which meets ``targets``) by ``deadline``.
+
+    ``first`` stands when the search finds none or a worse one, or when no
+    time is left for it. ``search_seconds`` boxes the search.
+    """
     if deadline.expired or _gap(req) >= 1.0:
         # Out of time, or the caller asked for the first plan (mip_gap 1):
         # the search after it would only solve the same model again.
@@ -510,6 +579,8 @@ def _first_then_best(
         best = _search(req, targets, table, box, wider)
     except SolverError:
         return first
+    if best[1].status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return first  # (``first`` meets the targets: a tolerance's verdict)
     a, b = first[1].objective, best[1].objective
     return first if a is not None and b is not None and a < b else best
 

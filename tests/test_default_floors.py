@@ -16,7 +16,7 @@ import pytest
 
 import mealplan
 from mealplan import _planner
-from mealplan._ai_floors import default_floors
+from mealplan._ai_floors import auto_minimums, default_floors
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
 from tests.checks import check_plan
@@ -220,38 +220,74 @@ def _iron_floored(req: Any, targets: mealplan.NutrientTargets) -> bool:
     return bound is not None and bound.minimum is not None
 
 
+def _all_floored(req: Any, targets: mealplan.NutrientTargets) -> bool:
+    """Whether ``targets`` hold every floor the default adds (as first resolved)."""
+    every = auto_minimums(req, resolve_targets(req, mealplan.load_foods()))
+    return bool(every) and auto_minimums(req, targets) == every
+
+
+def _assert_kept_or_named(plan: mealplan.MealPlan, foods: mealplan.FoodTable) -> str:
+    """Each floor the default adds is either still planned (and met: the
+    checker) or named by the one lift note, which counts the ones kept."""
+    req = plan.request
+    names = auto_minimums(req, resolve_targets(req, foods))
+    (note,) = [
+        n
+        for n in plan.notes
+        if " not planned: no plan meeting" in n and not n.startswith("choline")
+    ]
+    named = note.split(" not planned: ")[0]
+    kept = set()
+    for name in names:
+        label = mealplan.Nutrient(name).label
+        bound = plan.targets.get(name)
+        planned = bound is not None and bound.minimum is not None
+        assert planned != (named.startswith(f"{label} ") or f", {label} " in named)
+        if planned:
+            kept.add(name)
+    if kept:
+        assert f"the other {len(kept)} such minimums, which the plan meets" in note
+    assert "was found within" in note
+    check_plan(plan, foods)
+    return note
+
+
 def test_a_day_out_of_time_with_the_rdas_is_planned_without_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A lactating vegan of 14 had no plan in 10 s under the RDAs (exit 3):
-    # the default's RDAs never cost a day its plan for want of time.
+    # the default's RDAs never cost a day its plan for want of time; those
+    # its first plan without them meets stay planned (session 17).
+    _failing(monkeypatch, _all_floored)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
+    _assert_kept_or_named(plan, foods)
+    # The rest of the default still holds.
+    assert plan.targets.get("magnesium_mg").minimum == 320.0  # type: ignore[union-attr]
+
+
+def test_a_lifted_day_keeps_no_floor_its_first_plan_misses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every search with iron floored fails: the first plan without the floors
+    # is all there is for iron, so iron is kept only if that plan meets it,
+    # and the note names every floor not kept.
     _failing(monkeypatch, _iron_floored)
     foods = mealplan.load_foods()
     plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
-    (note,) = [n for n in plan.notes if " not planned: " in n]
-    assert note.startswith("iron RDA of 18 mg/day, zinc RDA of 8 mg/day, ")
-    assert "vitamin K AI of 90 ug/day" in note  # the AIs 'auto' adds go too
-    assert "no plan meeting them all was found within" in note
-    assert plan.targets.get("iron_mg") is None or (
-        plan.targets.get("iron_mg").minimum is None  # type: ignore[union-attr]
-    )
-    # The rest of the default still holds, and the checker accepts the lift
-    # only because the note says so.
-    assert plan.targets.get("magnesium_mg").minimum == 320.0  # type: ignore[union-attr]
-    check_plan(plan, foods)
+    _assert_kept_or_named(plan, foods)
 
 
 def test_the_maternal_floor_and_then_the_rdas_are_lifted_in_turn(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _failing(monkeypatch, lambda req, targets: _iron_floored(req, targets))
+    _failing(monkeypatch, _all_floored)
     foods = mealplan.load_foods()
     plan = mealplan.plan({**REQUEST, "time_limit": 20.0}, foods)
     lifted = [n for n in plan.notes if " not planned: " in n]
     assert len(lifted) == 2, plan.notes
     assert lifted[0].startswith("choline AI of 450 mg/day not planned")
-    assert lifted[1].startswith("iron RDA of 27 mg/day, ")
-    check_plan(plan, foods)
+    _assert_kept_or_named(plan, foods)
 
 
 def test_a_caller_rda_is_never_lifted_for_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,9 +314,7 @@ def _assert_two_days_plan_without_the_rdas() -> None:
     plan = mealplan.plan(
         {"person": WOMAN, "days": 2, "time_limit": 30.0, "mip_gap": 1.0}, foods
     )
-    (note,) = [n for n in plan.notes if " not planned: " in n]
-    assert note.startswith("iron RDA of 18 mg/day, ")
-    check_plan(plan, foods)
+    _assert_kept_or_named(plan, foods)
 
 
 def test_a_longer_plan_whose_seed_is_late_with_the_rdas_is_planned_without_them(
@@ -288,7 +322,7 @@ def test_a_longer_plan_whose_seed_is_late_with_the_rdas_is_planned_without_them(
 ) -> None:
     # The vegan boy of 16's default week had no plan in 10 s (exit 3): its
     # seed under the RDAs takes 7.5 s; only the seed is bounded, by a share.
-    _failing(monkeypatch, _iron_floored)
+    _failing(monkeypatch, _all_floored)
     _assert_two_days_plan_without_the_rdas()
 
 
@@ -301,7 +335,7 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
     real = _planner.first_plan_widened
 
     def seed(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
-        if _iron_floored(req, targets):
+        if _all_floored(req, targets):
             return None, dict(kwargs.get("wider") or {}), []
         return real(req, targets, *args, **kwargs)
 
