@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from mealplan._problem import Problem
 
 __all__ = [
+    "DEFAULT_FLOOR_FIRST_SECONDS",
     "DEFAULT_FLOOR_SEARCH_SECONDS",
     "DEFAULT_FLOOR_SHARE",
     "RDA_RESERVE_SHARE",
@@ -103,6 +104,16 @@ and the rest of the time plans without it, as before the floor existed (a
 floor the caller did not ask for never costs them their plan); when there
 is one, the usual search runs with the rest and that first plan stands if
 the search finds none or a worse one."""
+
+DEFAULT_FLOOR_FIRST_SECONDS = 10.0
+"""Seconds at most that a day's first plan with the default's floors may take.
+
+:data:`DEFAULT_FLOOR_SHARE` of a long time limit is long: a lactating vegan
+girl of 14 with 120 s waited 36 s for a first plan with choline's floor that
+never came, then planned without it in 6 s (session 17). Where that first
+plan exists it comes in 0.1-1.4 s of CPU (session 14's pregnant and
+lactating days), so a long limit buys the search after it, not more waiting;
+at the default 10 s limit the share (3 s) is below this cap."""
 
 RDA_RESERVE_SHARE = 0.15
 """Share of a day's time kept back to plan without the default's panel RDAs.

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from mealplan._absorption import absorbable_targets
 from mealplan._ai_floors import (
+    DEFAULT_FLOOR_FIRST_SECONDS,
     DEFAULT_FLOOR_SEARCH_SECONDS,
     DEFAULT_FLOOR_SHARE,
     RDA_RESERVE_SHARE,
@@ -379,7 +380,9 @@ def _with_default_floors(
     # a longer plan (whose day-by-day seed is its first plan) gets its own
     # search. In a share of the time either way.
     share = deadline.part(
-        (DEFAULT_FLOOR_SHARE if req.days == 1 else WEEK_FLOOR_SHARE) * deadline.left()
+        min(DEFAULT_FLOOR_SHARE * deadline.left(), DEFAULT_FLOOR_FIRST_SECONDS)
+        if req.days == 1
+        else WEEK_FLOOR_SHARE * deadline.left()
     )
     try:
         found = (

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _planner
+from mealplan import _ai_floors, _planner
 from mealplan._ai_floors import auto_minimums, default_floors
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
@@ -397,3 +397,33 @@ def test_a_callers_ai_is_never_lifted() -> None:
             },
             foods,
         )
+
+
+def test_a_long_limit_waits_at_most_the_cap_for_the_floors_first_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With 120 s, 0.3 of the time would be 36 s of waiting for a first plan
+    with choline's floor (a lactating vegan of 14 waited that long for none);
+    the first plan's deadline is capped, the search after it is not."""
+    seen: list[tuple[float, float]] = []
+    real = _planner._first_then_best
+
+    def first_then_best(
+        req: Any,
+        targets: Any,
+        table: Any,
+        first_by: Any,
+        deadline: Any,
+        *a: Any,
+        **k: Any,
+    ) -> Any:
+        seen.append((first_by.left(), deadline.left()))
+        return real(req, targets, table, first_by, deadline, *a, **k)
+
+    monkeypatch.setattr(_planner, "_first_then_best", first_then_best)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan({**REQUEST, "time_limit": 120.0, "mip_gap": 1.0}, foods)
+    first_by, whole = seen[0]
+    assert first_by <= _ai_floors.DEFAULT_FLOOR_FIRST_SECONDS
+    assert whole > 100.0
+    check_plan(plan, foods)
