@@ -481,13 +481,23 @@ def _search_or_lift_rdas(
     # note; not every RDA at once (issue 12: a lifted day held 'limits' only).
     unmet = names - _floors_met(req, lifted, table, first, targets, names)
     kept = without_floors(targets, unmet)
-    wider, _ = widen_variety_for_sole_sources(req, kept, table)
-    if unmet != names:
-        problem = _build_wider(req, kept, table, wider)
-        first = (problem, first[1], first[2])
+    # The kept floors' own sole sources may widen the variety rule, and the
+    # first plan's widening (a week's seed may add some) stays, so that plan
+    # meets the problem the search after it starts from.
+    wider = _wider_of(first[0], widen_variety_for_sole_sources(req, kept, table)[0])
+    first = (_build_wider(req, kept, table, wider), first[1], first[2])
     found = _then_best(req, kept, table, first, deadline, wider)
     late = late_floor_notes(targets, unmet, seconds, kept=names - unmet)
     return (kept, *found, [*notes, *late])
+
+
+def _wider_of(problem: Problem, wider: Mapping[str, int]) -> dict[str, int]:
+    """Return ``wider`` with ``problem``'s own wider variety limits (the larger)."""
+    out = dict(wider)
+    for index, days in problem.max_days_for.items():
+        food = problem.food_ids[index]
+        out[food] = max(out.get(food, 0), days)
+    return out
 
 
 def _floors_met(
@@ -578,10 +588,15 @@ def _then_best(
         # the search after it would only solve the same model again.
         return first
     box = deadline if search_seconds is None else deadline.part(search_seconds)
+    # A longer plan searches from its first plan rather than a new seed (which
+    # may take the time left: a week's seed under more floors is slower).
+    start = first[1].units if req.days > 1 and first[1].units else None
     try:
-        best = _search(req, targets, table, box, wider)
+        best = _search(req, targets, table, box, wider, start=start)
     except SolverError:
         return first
+    if start is not None:
+        best = (best[0], best[1], first[2])  # the first plan's widening notes
     if best[1].status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return first  # (``first`` meets the targets: a tolerance's verdict)
     a, b = first[1].objective, best[1].objective
@@ -596,6 +611,7 @@ def _search(
     wider: Mapping[str, int],
     *,
     seed_by: Deadline | None = None,
+    start: Mapping[tuple[int, int, int], float] | None = None,
 ) -> tuple[Problem, Solution, list[str]]:
     """Build the request's problem and solve it (a first plan for several days).
 
@@ -603,52 +619,71 @@ def _search(
     default variety rule widened (:func:`first_plan_widened`). ``seed_by``:
     the deadline of a longer plan's first plan (its seed); none by then (or
     none at all), and SolverError at once instead of a whole-plan search
-    from nothing.
+    from nothing. ``start``: a longer plan's first plan already in hand,
+    which meets every rule of this problem (``wider`` included), searched
+    from instead of a new seed.
     """
     problem = _build_wider(req, targets, table, wider)
-    start = None
+    seed = None if start is None else dict(start)
     solution = None
     needed_notes: list[str] = []
     if req.days > 1 and req.solver is SolverName.HIGHS and not problem.impossible:
-        try:
-            start, widened, needed_notes = first_plan_widened(
-                req, targets, table, seed_by or deadline, wider=wider
+        if seed is None:
+            problem, seed, needed_notes = _seed(
+                req, targets, table, deadline, wider, problem, seed_by
             )
-        except NoRotation as proof:
-            # Proven (mealplan._weekly_seed): a base no day can do without
-            # is allowed on fewer days than the plan has, by the caller's own
-            # max_days_per_food; a diagnosis at once instead of a search to
-            # the time limit, started from why no day does without it.
-            raise_infeasible(req, targets, table, deadline, needed=proof.forms)
-        if start is None and seed_by is not None:
-            # No seed in its share, or none at all: the caller lifts what
-            # made it hard (the default's RDAs) rather than search the whole
-            # plan from nothing (the pescatarian girl of 5's week: no seed in
-            # 2.6-4.5 s, then no plan from nothing in the 10 s; session 16).
-            msg = (
-                f"The solver found no first plan within {seed_by.elapsed():.1f} s; "
-                "raise time_limit or simplify the request."
-            )
-            raise SolverError(msg, status="Time limit reached")
-        if needed_notes:
-            problem = _build_wider(req, targets, table, widened)
-        if start is not None and applies(req, problem) and not deadline.expired:
+        if seed is not None and applies(req, problem) and not deadline.expired:
             # Days as columns; the whole-plan MILP below makes no progress.
             # (Not once the seed has used the time: setting up the master
             # costs 0.3-0.6 s of 28 days at load 12 before its first check.)
             solution = column_generation(
-                req, targets, table, problem, start, deadline, _gap(req)
+                req, targets, table, problem, seed, deadline, _gap(req)
             )
     if solution is None:
-        solution = _solve(problem, req, deadline, start=start)
-    if solution.status is SolveStatus.NO_SOLUTION and start:
+        solution = _solve(problem, req, deadline, start=seed)
+    if solution.status is SolveStatus.NO_SOLUTION and seed:
         # The day-by-day plan meets every rule of the whole plan by
         # construction (variety by bans, no repeated meal by must-differ), so
         # it stands when the MILP had no time left to confirm it.
         solution = Solution(
-            SolveStatus.FEASIBLE, units=dict(start), gap=None, time_limited=True
+            SolveStatus.FEASIBLE, units=dict(seed), gap=None, time_limited=True
         )
     return problem, solution, needed_notes
+
+
+def _seed(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    wider: Mapping[str, int],
+    problem: Problem,
+    seed_by: Deadline | None,
+) -> tuple[Problem, dict[tuple[int, int, int], float] | None, list[str]]:
+    """Return a longer plan's problem (widened if need be), its seed and notes."""
+    try:
+        seed, widened, needed_notes = first_plan_widened(
+            req, targets, table, seed_by or deadline, wider=wider
+        )
+    except NoRotation as proof:
+        # Proven (mealplan._weekly_seed): a base no day can do without
+        # is allowed on fewer days than the plan has, by the caller's own
+        # max_days_per_food; a diagnosis at once instead of a search to
+        # the time limit, started from why no day does without it.
+        raise_infeasible(req, targets, table, deadline, needed=proof.forms)
+    if seed is None and seed_by is not None:
+        # No seed in its share, or none at all: the caller lifts what
+        # made it hard (the default's RDAs) rather than search the whole
+        # plan from nothing (the pescatarian girl of 5's week: no seed in
+        # 2.6-4.5 s, then no plan from nothing in the 10 s; session 16).
+        msg = (
+            f"The solver found no first plan within {seed_by.elapsed():.1f} s; "
+            "raise time_limit or simplify the request."
+        )
+        raise SolverError(msg, status="Time limit reached")
+    if needed_notes:
+        problem = _build_wider(req, targets, table, widened)
+    return problem, seed, needed_notes
 
 
 def _reach_builder(
