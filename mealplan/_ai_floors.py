@@ -216,7 +216,7 @@ def auto_minimums(req: PlanRequest, targets: NutrientTargets) -> set[str]:
 def auto_ais(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     """Return the AI minimums ``targets`` plans because the default ``auto`` does.
 
-    Those of :data:`~mealplan._panel.AUTO_AI_PLANNED` (vitamin K, manganese,
+    Those of :data:`~mealplan._panel.AUTO_AI_PLANNED` (manganese,
     pantothenic acid, linoleic and alpha-linolenic acid) that still carry
     their AI; never a bound the caller set.
     """

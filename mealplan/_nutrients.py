@@ -251,7 +251,7 @@ class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
     ``auto`` (the default of a request) plans as ``rda`` from age 4, with the
-    AIs that cost little to plan (vitamin K, manganese, pantothenic acid,
+    AIs that cost little to plan (manganese, pantothenic acid,
     linoleic and alpha-linolenic acid: :data:`mealplan._panel.AUTO_AI_PLANNED`,
     its own floors, lifted with a note when no plan meets them) and choline's
     AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`),

@@ -104,7 +104,6 @@ against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
 machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
 
 AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
-    Nutrient.VITAMIN_K,
     Nutrient.MANGANESE,
     Nutrient.PANTOTHENIC_ACID,
     Nutrient.LINOLEIC_ACID,
@@ -114,9 +113,13 @@ AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
 
 Measured (``benchmarks/ai_floors_latest.md``, session 17, quiet, each of
 the 62 default one-day requests of ``benchmarks/ab_days.py`` in a fresh
-process per side, interleaved): all 62 plan with these floors, none lifted
-for time, at a per-day CPU ratio of median 1.03 (sum 74.5 -> 75.9 s). The
-two AI minimums left reported cost far more: choline's AI (outside
+process per side, interleaved): all 62 plan with these four floors, none
+lifted for time, at a per-day CPU ratio of median 1.05 (sum 81.3 -> 86.1
+s). Vitamin K's AI was planned with them at first (five AIs: median 1.03,
+none lifted) and left out: a very active vegetarian woman of 19 (3,300-4,100
+kcal) plans under the RDAs in 6 s of a 20 s limit and under the RDAs and
+vitamin K's floor not at all (the suite's random-people test found her).
+The two AI minimums left reported cost far more: choline's AI (outside
 pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.3
 -> 7.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
 of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
@@ -124,8 +127,9 @@ of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
 5.2 s, and vegan days much worse plans (the table's foods are unsalted:
 salt added in cooking or at the table is not counted). Like every default
 floor, these never cost the plan: lifted with the RDAs when no plan is found
-in time, and on their own (RDAs kept) when no plan within the other bounds
-meets them (:mod:`mealplan._ai_floors`)."""
+in time (those the first plan without them meets stay planned), and on
+their own (RDAs kept) when no plan within the other bounds meets them
+(:mod:`mealplan._ai_floors`)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 """Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.

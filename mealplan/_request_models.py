@@ -205,7 +205,7 @@ class PlanRequest(_Model):
     panel: PanelMode = Field(
         default=PanelMode.AUTO,
         description="The DRI panel beyond the focus nutrients: 'auto' (default) "
-        "plans as 'rda' from age 4, plus the AIs of vitamin K, manganese, "
+        "plans as 'rda' from age 4, plus the AIs of manganese, "
         "pantothenic acid, linoleic and alpha-linolenic acid (lifted with a "
         "note when no plan meets them), and choline's AI in pregnancy and "
         "lactation (IOM 1998), and as 'limits' plus iron's RDA at ages 1-3 "

@@ -682,6 +682,8 @@ def _rda_note(person: Person, planned: tuple[Nutrient, ...]) -> str:
             if "choline" in reported
             else "the sodium floor by default cost default days 1.4x the CPU"
         )
+        if "vitamin K" in reported:
+            what += ", and vitamin K's stalled a very active vegetarian's day"
         why = f"; planning {what}, benchmarks/ai_floors_latest.md"
     return (
         f"{head}; {rest} reported, not planned (an intake below an AI cannot be "
@@ -708,7 +710,7 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
     if mode is PanelMode.RDA:
         return (
             f"{note} (the default 'auto' plans the RDAs from age 4, and the AIs "
-            f"of vitamin K, manganese, pantothenic acid, linoleic and "
+            f"of manganese, pantothenic acid, linoleic and "
             f"alpha-linolenic acid{lifted})"
         )
     if budgeted:

@@ -329,7 +329,6 @@ too (restated: IOM 1998's 450 and 550 mg, mealplan._panel.MATERNAL_PLANNED)."""
 
 AUTO_AIS = frozenset(
     {
-        "vitamin_k_ug",
         "manganese_mg",
         "pantothenic_acid_mg",
         "linoleic_acid_g",
@@ -338,7 +337,7 @@ AUTO_AIS = frozenset(
 )
 """'auto' from age 4 (resolved to 'rda') plans these AIs beside the RDAs
 (restated: mealplan._panel.AUTO_AI_PLANNED; choline only in pregnancy and
-lactation, the sodium AI never)."""
+lactation; vitamin K's and the sodium AI never)."""
 
 
 def _check_auto_ais(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _ai_floors, _planner
+from mealplan import _planner
 from mealplan._ai_floors import auto_minimums, default_floors
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
@@ -343,21 +343,23 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
     _assert_two_days_plan_without_the_rdas()
 
 
-def _no_vitamin_k() -> mealplan.FoodTable:
+def _no_ala() -> mealplan.FoodTable:
     frame = mealplan.load_foods().frame.reset_index()
-    frame["vitamin_k_ug"] = 0.0
+    frame["alpha_linolenic_acid_g"] = 0.0
     return mealplan.FoodTable.from_dataframe(frame)
 
 
 def test_an_ai_the_foods_cannot_reach_is_lifted_alone() -> None:
-    """'auto' plans vitamin K's AI from age 4; on foods with none it is out of the
-    LP's reach, so it alone is lifted with its reach, the other AIs and the
-    RDAs stay planned (never a diagnosis)."""
-    foods = _no_vitamin_k()
+    """'auto' plans alpha-linolenic acid's AI from age 4; on foods with none it is
+    out of the LP's reach, so it alone is lifted with its reach, the other AIs
+    and the RDAs stay planned (never a diagnosis)."""
+    foods = _no_ala()
     plan = mealplan.plan({"person": WOMAN, "mip_gap": 1.0, "time_limit": 60.0}, foods)
     (note,) = [n for n in plan.notes if " not planned: " in n and " AI of " in n]
-    assert note.startswith("vitamin K AI of 90 ug/day not planned: it cannot be met")
-    assert plan.targets.get("vitamin_k_ug") is None
+    assert note.startswith(
+        "alpha-linolenic acid AI of 1.1 g/day not planned: it cannot be met"
+    )
+    assert plan.targets.get("alpha_linolenic_acid_g") is None
     for kept, value in (("linoleic_acid_g", 12.0), ("iron_mg", 18.0)):
         assert plan.targets.get(kept).minimum == value  # type: ignore[union-attr]
     check_plan(plan, foods)
@@ -370,14 +372,14 @@ def test_the_defaults_ais_are_lifted_when_no_plan_meets_them_together(
     so here: the reach step is told nothing is out of reach), the AIs 'auto'
     adds are lifted with one note and the RDAs stay hard."""
     monkeypatch.setattr(_planner, "floors_out_of_reach", lambda *a, **k: None)
-    foods = _no_vitamin_k()
+    foods = _no_ala()
     plan = mealplan.plan({"person": WOMAN, "mip_gap": 1.0, "time_limit": 60.0}, foods)
     (note,) = [n for n in plan.notes if " not planned: " in n]
-    assert note.startswith("manganese AI of 1.8 mg/day, vitamin K AI of 90 ug/day, ")
+    assert note.startswith("manganese AI of 1.8 mg/day, pantothenic acid AI of 5 ")
     assert "alpha-linolenic acid AI of 1.1 g/day" in note
     assert "no plan within the other bounds meets every such minimum at once" in note
     assert "iron RDA" not in note
-    for lifted in ("vitamin_k_ug", "linoleic_acid_g", "manganese_mg"):
+    for lifted in ("alpha_linolenic_acid_g", "linoleic_acid_g", "manganese_mg"):
         bound = plan.targets.get(lifted)
         assert bound is None or bound.minimum is None
     assert plan.targets.get("iron_mg").minimum == 18.0  # type: ignore[union-attr]
@@ -385,45 +387,16 @@ def test_the_defaults_ais_are_lifted_when_no_plan_meets_them_together(
 
 
 def test_a_callers_ai_is_never_lifted() -> None:
-    """The caller's own vitamin K minimum on foods without any: a diagnosis."""
-    foods = _no_vitamin_k()
+    """The caller's own alpha-linolenic acid minimum on foods without any: a
+    diagnosis, never a lift."""
+    foods = _no_ala()
     with pytest.raises(mealplan.InfeasiblePlanError):
         mealplan.plan(
             {
                 "person": WOMAN,
                 "mip_gap": 1.0,
                 "time_limit": 60.0,
-                "bounds": {"vitamin_k_ug": {"minimum": 90.0}},
+                "bounds": {"alpha_linolenic_acid_g": {"minimum": 1.1}},
             },
             foods,
         )
-
-
-def test_a_long_limit_waits_at_most_the_cap_for_the_floors_first_plan(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With 120 s, 0.3 of the time would be 36 s of waiting for a first plan
-    with choline's floor (a lactating vegan of 14 waited that long for none);
-    the first plan's deadline is capped, the search after it is not."""
-    seen: list[tuple[float, float]] = []
-    real = _planner._first_then_best
-
-    def first_then_best(
-        req: Any,
-        targets: Any,
-        table: Any,
-        first_by: Any,
-        deadline: Any,
-        *a: Any,
-        **k: Any,
-    ) -> Any:
-        seen.append((first_by.left(), deadline.left()))
-        return real(req, targets, table, first_by, deadline, *a, **k)
-
-    monkeypatch.setattr(_planner, "_first_then_best", first_then_best)
-    foods = mealplan.load_foods()
-    plan = mealplan.plan({**REQUEST, "time_limit": 120.0, "mip_gap": 1.0}, foods)
-    first_by, whole = seen[0]
-    assert first_by <= _ai_floors.DEFAULT_FLOOR_FIRST_SECONDS
-    assert whole > 100.0
-    check_plan(plan, foods)

@@ -580,7 +580,7 @@ def _dri_ai(person: Person, column: str) -> float | None:
 
 @given(person=persons(st.floats(4, 90)))
 def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
-    """'auto' from age 4 plans the AIs of vitamin K, manganese, pantothenic
+    """'auto' from age 4 plans the AIs of manganese, pantothenic
     acid, linoleic and alpha-linolenic acid at the DRI table's value; choline
     only in pregnancy and lactation, the sodium AI never; an explicit 'rda'
     plans none of them, a toddler's 'auto' none."""
@@ -601,7 +601,9 @@ def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
     sodium = auto.get("sodium_mg")
     assert sodium is None or sodium.minimum is None
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
-    assert "vitamin K" in reported.split("; ", 1)[0]
+    assert "manganese" in reported.split("; ", 1)[0]
+    assert "vitamin K" in reported.split("; ", 1)[1]
+    assert auto.get("vitamin_k_ug") is None or auto.get("vitamin_k_ug").minimum is None  # type: ignore[union-attr]
     assert ("choline" in reported.split("; ", 1)[0]) == maternal
     toddler = targets_for(Person(age=2, sex="male"), panel="auto")
     assert all(
@@ -612,21 +614,23 @@ def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
 
 def test_the_checker_holds_auto_to_the_cheap_ais() -> None:
     """tests/checks.py holds a default day of age 4 and up to each of the AIs
-    'auto' plans, read from the DRI table (90 ug of vitamin K at 35), unless
+    'auto' plans, read from the DRI table (1.8 mg of manganese at 35), unless
     the plan's notes say it was lifted; a toddler's and an explicit 'rda' not."""
     none: frozenset[str] = frozenset()
     woman = mealplan.PlanRequest(person={"age": 35, "sex": "female"})
-    with pytest.raises(AssertionError, match="vitamin_k_ug"):
-        _check_auto_ais(woman, {"vitamin_k_ug": 89.9}, 1, none)
+    with pytest.raises(AssertionError, match="manganese_mg"):
+        _check_auto_ais(woman, {"manganese_mg": 1.79}, 1, none)
     with pytest.raises(AssertionError, match="alpha_linolenic_acid_g"):
         _check_auto_ais(woman, {"alpha_linolenic_acid_g": 1.09}, 1, none)
-    _check_auto_ais(woman, {"vitamin_k_ug": 90.0, "choline_mg": 0.0}, 1, none)
-    _check_auto_ais(woman, {"vitamin_k_ug": 0.0}, 1, frozenset({"vitamin_k_ug"}))
+    _check_auto_ais(
+        woman, {"manganese_mg": 1.8, "vitamin_k_ug": 0.0, "choline_mg": 0.0}, 1, none
+    )
+    _check_auto_ais(woman, {"manganese_mg": 0.0}, 1, frozenset({"manganese_mg"}))
     for other in (
         woman.model_copy(update={"panel": mealplan.PanelMode.RDA}),
         mealplan.PlanRequest(person={"age": 2, "sex": "female"}),
     ):
-        _check_auto_ais(other, {"vitamin_k_ug": 0.0}, 1, none)
+        _check_auto_ais(other, {"manganese_mg": 0.0}, 1, none)
 
 
 def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
