@@ -200,17 +200,8 @@ def auto_minimums(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     never a bound the caller set (``bounds``) nor one of an explicit panel
     mode.
     """
-    if req.panel is not PanelMode.AUTO or req.person is None:
-        return set()
     panel = {n.value for n in PANEL_MINIMUMS}
-    names = {
-        b.nutrient
-        for b in targets.bounds
-        if b.nutrient in panel
-        and b.minimum is not None
-        and b.minimum_kind is BoundKind.RDA
-    }
-    return (names | auto_ais(req, targets)) - set(req.bounds)
+    return _auto_bounds(req, targets, panel, BoundKind.RDA) | auto_ais(req, targets)
 
 
 def auto_ais(req: PlanRequest, targets: NutrientTargets) -> set[str]:
@@ -220,15 +211,20 @@ def auto_ais(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     pantothenic acid, linoleic and alpha-linolenic acid) that still carry
     their AI; never a bound the caller set.
     """
+    ais = {n.value for n in AUTO_AI_PLANNED}
+    return _auto_bounds(req, targets, ais, BoundKind.AI)
+
+
+def _auto_bounds(
+    req: PlanRequest, targets: NutrientTargets, nutrients: set[str], kind: BoundKind
+) -> set[str]:
+    """Minimums of ``nutrients`` of ``kind`` that ``auto`` (not the caller) set."""
     if req.panel is not PanelMode.AUTO or req.person is None:
         return set()
-    ais = {n.value for n in AUTO_AI_PLANNED}
     names = {
         b.nutrient
         for b in targets.bounds
-        if b.nutrient in ais
-        and b.minimum is not None
-        and b.minimum_kind is BoundKind.AI
+        if b.nutrient in nutrients and b.minimum is not None and b.minimum_kind is kind
     }
     return names - set(req.bounds)
 
