@@ -13,7 +13,6 @@ times: the verdicts below hold at any load.
 from __future__ import annotations
 
 import dataclasses
-import shlex
 import time
 from typing import Any
 
@@ -26,18 +25,15 @@ import mealplan
 from mealplan import _optimiser
 from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
-from mealplan._cli import main
 from mealplan._cover import conflict_start, fewest_foods, shortfalls
 from mealplan._deadline import Deadline
 from mealplan._diagnose import diagnose
 from mealplan._formulation import formulate
-from mealplan._models import Diagnosis
 from mealplan._optimiser import SolveStatus, make_backend, solve
 from mealplan._oracle import Oracle
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._relax import Context, _max_foods
-from tests.checks import check_plan
 
 HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
@@ -176,59 +172,8 @@ def test_the_fewest_foods_floor_is_the_proofs_own_boundary() -> None:
     assert not shortfalls(dataclasses.replace(problem, max_foods=floor))
 
 
-def test_the_hard_day_advice_is_the_floor_verified_and_smallest() -> None:
-    # The re-plan that verifies the floor runs under the request's own limit:
-    # a generous one, so that a loaded machine does not leave it unverified.
-    # 300 s (the food count's caps scale with it): at 120 s the proof that 5
-    # foods give no plan had 4.8 s of wall, about 1 s of CPU at load 8, and
-    # was left open (6 verified, not proven the smallest).
-    req, _, table, _ = _problem({**HARD_DAY, "time_limit": 300})
-    targets = {b.nutrient: b for b in resolve_targets(req, table).bounds}
-    # A generous deadline, checked below: the verdict is not the clock's.
-    oracle = Oracle(req, table, time.monotonic() + 300)
-    ctx = Context(req, table, targets, _safety_bounds(req), oracle)
-    found = _max_foods(ctx)
-    assert not oracle.timed_out
-    assert found.suggestion is not None
-    # 6 since session 10 held fish to 1.5 x RACC a meal (4½ oz): 5 before.
-    assert found.suggestion.patch == {"max_foods": 6}
-    assert found.suggestion.verified
-    # Verified: the oracle re-planned the whole request with the patch.
-    assert found.suggestion.smallest
-
-
-def test_the_hard_day_advice_followed_literally_gives_a_plan(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    # Issue 16: the whole diagnosis offers --max-foods 6 (5 before session 10
-    # held fish to 4½ oz a meal), verified and proven
-    # smallest, and that flag as it stands plans. A generous limit, checked
-    # not to have run out, so the verdict is not the clock's; the first plan
-    # (--mip-gap 1) is all the check needs. The food count's re-plans are
-    # capped by a share of the limit that scales with it (not reported as the
-    # limit running out): at 60 s the 5-food re-plan got 0.26 s of CPU at
-    # load 11-12 and the advice stopped early, and the proof that 5 foods give
-    # no plan (harder since session 10's fish cap) was left open: 300 s.
-    argv = shlex.split(
-        "plan --age 73 --sex female --diet pescatarian --no-fortified "
-        "--max-foods 3 --panel limits --time-limit 300 --mip-gap 1 --format json "
-        "--no-dishes"
-    )
-    assert main(argv) == 1
-    diagnosis = Diagnosis.model_validate_json(capsys.readouterr().out)
-    assert not any("time limit ran out during" in n for n in diagnosis.advice_notes)
-    best = diagnosis.suggestions[0]
-    assert (best.flag, best.patch) == ("--max-foods 6", {"max_foods": 6})
-    assert best.verified
-    assert best.smallest
-    assert main([*argv, *shlex.split(best.flag)]) == 0
-    plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
-    assert plan.request.max_foods == 6
-    # A fat shown as an item's cooking fat or dressing is not counted.
-    assert all(
-        len({i.food_id for i in d.items if i.part_of is None}) <= 6 for d in plan.days
-    )
-    check_plan(plan, _single_foods())
+# The hard day's whole diagnosis (--max-foods 6 offered, verified, proven
+# smallest, and followed literally) is run once, in test_diagnosis_effort.
 
 
 def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
