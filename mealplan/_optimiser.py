@@ -243,6 +243,10 @@ class Solution:
     box_cpu_seconds: float | None = None
     """The CPU box that ended the search, when ``boxed`` by it (see
     ``ONE_DAY_BOX_CPU_SECONDS``; None: the dishes' wall box, or no box)."""
+    floor_box_seconds: float | None = None
+    """The planner's wall box on the search after a first plan with the
+    default's floors, when that box, not the request's time limit, ended it
+    (``mealplan._ai_floors.DEFAULT_FLOOR_SEARCH_SECONDS``; None: not so)."""
 
 
 def make_backend(solver: SolverName | str) -> Backend:

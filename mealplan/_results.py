@@ -249,7 +249,10 @@ def _notes(
         )
         if solution.boxed:
             box = (
-                f"{DISH_BOX_SECONDS:g} s after the first plan, on a day with dishes"
+                f"{solution.floor_box_seconds:g} s after the first plan that meets "
+                "the default's own floors"
+                if solution.floor_box_seconds is not None
+                else f"{DISH_BOX_SECONDS:g} s after the first plan, on a day with dishes"
                 if solution.box_cpu_seconds is None
                 else f"{solution.box_cpu_seconds:g} s of CPU after the first plan, "
                 + ("on a one-day plan" if req.days == 1 else "on the re-planned day")

@@ -400,3 +400,45 @@ def test_a_callers_ai_is_never_lifted() -> None:
             },
             foods,
         )
+
+
+def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search after the first plan with the default's floors runs in a
+    # box of DEFAULT_FLOOR_SEARCH_SECONDS of wall time; when that box ends it
+    # (made to here: the search's result says its deadline stopped it), the
+    # plan's note names the box, not "the time limit (120 s)", which a
+    # loaded machine read on a lactating woman's day (session 18).
+    from dataclasses import replace
+
+    from mealplan._optimiser import SolveStatus
+
+    real = _planner._search
+    firsts: list[Any] = []
+
+    def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
+        found = real(req, targets, *args, **kwargs)
+        if not _floored(targets):
+            return found
+        if req.mip_gap == 1.0:
+            firsts.append(found[1])
+            return found
+        solution = found[1]
+        best = min(solution.objective, firsts[-1].objective)
+        stopped = replace(
+            solution, status=SolveStatus.FEASIBLE, time_limited=True, objective=best
+        )
+        return (found[0], stopped, found[2])
+
+    monkeypatch.setattr(_planner, "_search", search)
+    plan = mealplan.plan({**REQUEST, "diet": "omnivore", "time_limit": 120.0})
+    assert firsts
+    assert _choline(plan).minimum == 450
+    assert not any("The time limit (" in n for n in plan.notes), plan.notes
+    seconds = _planner.DEFAULT_FLOOR_SEARCH_SECONDS
+    assert any(
+        f"stopped at its time box ({seconds:g} s after the first plan that meets "
+        "the default's own floors)" in n
+        for n in plan.notes
+    ), plan.notes
