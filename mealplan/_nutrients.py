@@ -253,7 +253,9 @@ class PanelMode(StrEnum):
     ``auto`` (the default of a request) plans as ``rda`` from age 4, with the
     AIs that cost little to plan (manganese, pantothenic acid,
     linoleic and alpha-linolenic acid: :data:`mealplan._panel.AUTO_AI_PLANNED`,
-    its own floors, lifted with a note when no plan meets them) and choline's
+    its own floors, lifted with a note when no plan meets them), vitamin K's
+    AI by checking the plan (:data:`mealplan._panel.AUTO_AI_CHECKED`:
+    planned again with it only when the plan is short) and choline's
     AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`),
     and as ``limits`` plus iron's
     RDA at ages 1-3 (:meth:`for_age` resolves it once, where the targets are
@@ -282,7 +284,8 @@ class PanelMode(StrEnum):
     AI are reported with shortfalls and excesses called out (the fiber ceiling
     is planned in every mode), since an intake below an AI cannot be judged
     inadequate (IOM 2000) and planning them made most days hit the time limit
-    (README; ``auto`` plans five of them since session 17). ``full`` also plans
+    (README; ``auto`` plans four of them since session 17, and vitamin K's by
+    checking the plan since session 18). ``full`` also plans
     those and the sodium AI, each AI floor where the allowed foods can meet
     it: a floor above the most the LP relaxation reaches within the other
     bounds is reported with that reach, not refused

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientTargets, NutrientTotal, Person
 
 __all__ = [
+    "AUTO_AI_CHECKED",
     "AUTO_AI_PLANNED",
     "DRI_FULL_FILE",
     "MATERNAL_NOTE",
@@ -130,6 +131,14 @@ floor, these never cost the plan: lifted with the RDAs when no plan is found
 in time (those the first plan without them meets stay planned), and on
 their own (RDAs kept) when no plan within the other bounds meets them
 (:mod:`mealplan._ai_floors`)."""
+
+AUTO_AI_CHECKED: tuple[Nutrient, ...] = (Nutrient.VITAMIN_K,)
+"""Panel AIs the default ``auto`` plans from age 4 by checking the plan.
+
+Planned without them, then checked, and planned again with them only when
+the plan is short (:mod:`mealplan._checked_floors`): vitamin K's AI, met by
+61 of 63 measured default days' own foods, stalled a very active
+vegetarian's day as a floor of the model from the start (session 17)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 """Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.

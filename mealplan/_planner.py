@@ -50,6 +50,12 @@ from mealplan._ai_floors import (
 from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
 from mealplan._catalog_load import bundled_for, bundled_note
+from mealplan._checked_floors import (
+    CHECKED_SECONDS,
+    CHECKED_SHARE,
+    checked_floors,
+    with_floors,
+)
 from mealplan._deadline import Deadline
 from mealplan._errors import (
     RequestError,
@@ -60,6 +66,7 @@ from mealplan._exclusions import check_taste_words
 from mealplan._models import (
     BoundOverride,
     MealPlan,
+    NutrientBound,
     NutrientPeriod,
     NutrientTargets,
     Objective,
@@ -312,6 +319,13 @@ def plan(
         problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(req, targets, table, deadline)
+    if extra := checked_floors(req, targets, table):
+        targets, found, again_notes, more = _checked(
+            req, targets, table, deadline, (problem, solution, needed_notes), extra
+        )
+        problem, solution, needed_notes = found
+        variety_notes = variety_notes if again_notes is None else again_notes
+        floor_notes = [*floor_notes, *more]
     return assemble(
         req,
         targets,
@@ -326,6 +340,55 @@ def plan(
             *floor_notes,
         ],
     )
+
+
+def _checked(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    found: tuple[Problem, Solution, list[str]],
+    extra: list[NutrientBound],
+) -> tuple[
+    NutrientTargets, tuple[Problem, Solution, list[str]], list[str] | None, list[str]
+]:
+    """Check the plan ``found`` against the default's checked floors (``extra``).
+
+    Met (most days): the targets carry them, and the plan stands. Not met:
+    planned again with them in a box of the time left; a plan then stands
+    with them, else the first plan with a note naming them and why
+    (:mod:`mealplan._checked_floors`). Returns the targets, the plan's
+    problem, solution and notes, the variety notes of a plan made again
+    (None: the first plan stands), and the floor notes to add.
+    """
+    checked = with_floors(targets, extra)
+    names = {b.nutrient for b in extra}
+    if _floors_met(req, targets, table, found, checked, names) == names:
+        return checked, found, None, []
+    if req.solver is not SolverName.HIGHS or deadline.expired:
+        return (
+            targets,
+            found,
+            None,
+            late_floor_notes(checked, names, deadline.elapsed()),
+        )
+    box = deadline.part(min(CHECKED_SHARE * deadline.left(), CHECKED_SECONDS))
+    wider, variety_notes = widen_variety_for_sole_sources(req, checked, table)
+    try:
+        again = _search(req, checked, table, box, wider)
+    except SolverError:
+        # No plan with them in the box: the first plan (in hand) stands.
+        return (
+            targets,
+            found,
+            None,
+            late_floor_notes(checked, names, deadline.elapsed()),
+        )
+    if again[1].status is SolveStatus.INFEASIBLE:
+        budgeted = req.budget_per_day is not None or req.objective is Objective.COST
+        notes = lifted_floor_notes(checked, names, budgeted=budgeted)
+        return targets, found, None, notes
+    return checked, again, list(variety_notes), []
 
 
 def _relieve_floors(

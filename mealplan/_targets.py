@@ -61,6 +61,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
+    AUTO_AI_CHECKED,
     AUTO_AI_PLANNED,
     MATERNAL_NOTE,
     MATERNAL_PLANNED,
@@ -624,7 +625,10 @@ def _add_panel(
     elif mode is PanelMode.RDA:
         if pregnant:
             notes.append(MATERNAL_NOTE)
-        notes.append(_rda_note(person, planned))
+        # Vitamin K's AI is planned too, by checking the plan
+        # (mealplan._checked_floors).
+        checked = AUTO_AI_CHECKED if auto else ()
+        notes.append(_rda_note(person, (*planned, *checked)))
     notes.extend(not_in_table(person))
     full = mode is PanelMode.FULL
     fiber = found.get(Nutrient.FIBER)
@@ -710,7 +714,7 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
     if mode is PanelMode.RDA:
         return (
             f"{note} (the default 'auto' plans the RDAs from age 4, and the AIs "
-            f"of manganese, pantothenic acid, linoleic and "
+            f"of manganese, vitamin K, pantothenic acid, linoleic and "
             f"alpha-linolenic acid{lifted})"
         )
     if budgeted:

@@ -330,14 +330,16 @@ too (restated: IOM 1998's 450 and 550 mg, mealplan._panel.MATERNAL_PLANNED)."""
 AUTO_AIS = frozenset(
     {
         "manganese_mg",
+        "vitamin_k_ug",
         "pantothenic_acid_mg",
         "linoleic_acid_g",
         "alpha_linolenic_acid_g",
     }
 )
 """'auto' from age 4 (resolved to 'rda') plans these AIs beside the RDAs
-(restated: mealplan._panel.AUTO_AI_PLANNED; choline only in pregnancy and
-lactation; vitamin K's and the sodium AI never)."""
+(restated: mealplan._panel.AUTO_AI_PLANNED, and AUTO_AI_CHECKED, vitamin K,
+planned by checking the plan; choline only in pregnancy and lactation; the
+sodium AI never)."""
 
 
 def _check_auto_ais(

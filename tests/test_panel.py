@@ -581,13 +581,15 @@ def _dri_ai(person: Person, column: str) -> float | None:
 @given(person=persons(st.floats(4, 90)))
 def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
     """'auto' from age 4 plans the AIs of manganese, pantothenic
-    acid, linoleic and alpha-linolenic acid at the DRI table's value; choline
-    only in pregnancy and lactation, the sodium AI never; an explicit 'rda'
-    plans none of them, a toddler's 'auto' none."""
+    acid, linoleic and alpha-linolenic acid at the DRI table's value, and
+    vitamin K's by checking the plan (not in the targets: the planner adds
+    it, tests/test_checked_floors.py); choline only in pregnancy and
+    lactation, the sodium AI never; an explicit 'rda' plans none of them, a
+    toddler's 'auto' none."""
     person = Person(**person)
     auto = targets_for(person, panel="auto")
     rda = targets_for(person, panel="rda")
-    for column in AUTO_AIS:
+    for column in AUTO_AIS - {"vitamin_k_ug"}:
         ai = _dri_ai(person, column)
         assert ai is not None, column
         bound = auto.get(column)
@@ -602,8 +604,11 @@ def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
     assert sodium is None or sodium.minimum is None
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
     assert "manganese" in reported.split("; ", 1)[0]
-    assert "vitamin K" in reported.split("; ", 1)[1]
+    assert "vitamin K" in reported.split("; ", 1)[0]
+    assert "vitamin K" not in reported.split("; ", 1)[1]
     assert auto.get("vitamin_k_ug") is None or auto.get("vitamin_k_ug").minimum is None  # type: ignore[union-attr]
+    plain = next(n for n in rda.notes if n.startswith("panel RDAs are planned"))
+    assert "vitamin K" in plain.split("; ", 1)[1]
     assert ("choline" in reported.split("; ", 1)[0]) == maternal
     toddler = targets_for(Person(age=2, sex="male"), panel="auto")
     assert all(
@@ -622,9 +627,12 @@ def test_the_checker_holds_auto_to_the_cheap_ais() -> None:
         _check_auto_ais(woman, {"manganese_mg": 1.79}, 1, none)
     with pytest.raises(AssertionError, match="alpha_linolenic_acid_g"):
         _check_auto_ais(woman, {"alpha_linolenic_acid_g": 1.09}, 1, none)
+    with pytest.raises(AssertionError, match="vitamin_k_ug"):
+        _check_auto_ais(woman, {"vitamin_k_ug": 89.0}, 1, none)
     _check_auto_ais(
-        woman, {"manganese_mg": 1.8, "vitamin_k_ug": 0.0, "choline_mg": 0.0}, 1, none
+        woman, {"manganese_mg": 1.8, "vitamin_k_ug": 90.0, "choline_mg": 0.0}, 1, none
     )
+    _check_auto_ais(woman, {"vitamin_k_ug": 0.0}, 1, frozenset({"vitamin_k_ug"}))
     _check_auto_ais(woman, {"manganese_mg": 0.0}, 1, frozenset({"manganese_mg"}))
     for other in (
         woman.model_copy(update={"panel": mealplan.PanelMode.RDA}),

@@ -1,0 +1,88 @@
+"""Floors the default plans by checking the plan: vitamin K's AI (issue 12).
+
+The default ``auto`` plans, from age 4, vitamin K's AI as well as the RDAs
+and the AIs of :data:`~mealplan._panel.AUTO_AI_PLANNED`, but not as a floor
+of the model from the start: the day is planned without it and the plan is
+checked. Vitamin K's AI is met by the foods most days already choose (leafy
+vegetables, oils, legumes): 61 of 63 measured default days (session 18),
+so on those it costs no solve at all, while as a floor of the model from
+the start it left a very active vegetarian woman of 19 (3,300-4,100 kcal)
+with no plan in 20 s (session 17, ``benchmarks/ai_floors_latest.md``).
+
+A plan short of it is planned again with the floor, in a box of the time
+left (:data:`CHECKED_SHARE`, at most :data:`CHECKED_SECONDS`); when that
+finds no plan, or proves none exists within the other bounds, the first
+plan stands and a note names the floor and why, as for every floor the
+default adds (:func:`~mealplan._ai_floors.late_floor_notes`,
+:func:`~mealplan._ai_floors.lifted_floor_notes`). Either way the plan
+returned meets every floor its targets carry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mealplan._nutrients import PanelMode
+from mealplan._panel import AUTO_AI_CHECKED
+
+if TYPE_CHECKING:
+    from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientBound, NutrientTargets, PlanRequest
+
+__all__ = [
+    "CHECKED_SECONDS",
+    "CHECKED_SHARE",
+    "checked_floors",
+    "with_floors",
+]
+
+CHECKED_SHARE = 0.5
+"""Share of the time left that planning again with a checked floor may take."""
+
+CHECKED_SECONDS = 5.0
+"""Seconds at most that planning again with a checked floor may take: the
+first plan is in hand, so a long limit buys no long wait for a floor the
+first plan was short of."""
+
+
+def checked_floors(
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable
+) -> list[NutrientBound]:
+    """Return the floors of :data:`~mealplan._panel.AUTO_AI_CHECKED` the plan of ``req`` is checked against.
+
+    Only under ``auto`` from age 4 (also when a budget lifted the RDAs and
+    AIs it adds: this floor is checked on its own), never for a nutrient the
+    caller bounds, and only where the full panel plans it for this request (the
+    table has enough data for the foods this eater may have).
+    """
+    person = req.person
+    if (
+        req.panel is not PanelMode.AUTO
+        or person is None
+        or PanelMode.AUTO.for_age(person.age) is not PanelMode.RDA
+    ):
+        return []
+    # The full panel's bound: the same DRI row, the same sparse-data rule and
+    # the caller's margin as planning it with panel 'full' would use.
+    from mealplan._planner import resolve_targets
+
+    full = resolve_targets(req.model_copy(update={"panel": PanelMode.FULL}), table)
+    out = []
+    for nutrient in AUTO_AI_CHECKED:
+        name = nutrient.value
+        own = targets.get(name)
+        if name in req.bounds or (own is not None and own.minimum is not None):
+            continue
+        bound = full.get(name)
+        if bound is not None and bound.minimum is not None:
+            out.append(bound)
+    return out
+
+
+def with_floors(
+    targets: NutrientTargets, bounds: list[NutrientBound]
+) -> NutrientTargets:
+    """Return ``targets`` with ``bounds`` in place of their nutrients' own bounds."""
+    names = {b.nutrient for b in bounds}
+    kept = [b for b in targets.bounds if b.nutrient not in names]
+    return targets.model_copy(update={"bounds": [*kept, *bounds]})
