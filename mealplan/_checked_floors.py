@@ -14,15 +14,17 @@ left (:data:`CHECKED_SHARE`, at most :data:`CHECKED_SECONDS`); when that
 finds no plan, or proves none exists within the other bounds, the first
 plan stands and a note names the floor and why, as for every floor the
 default adds (:func:`~mealplan._ai_floors.late_floor_notes`,
-:func:`~mealplan._ai_floors.lifted_floor_notes`). Either way the plan
-returned meets every floor its targets carry.
+:func:`~mealplan._ai_floors.lifted_floor_notes`); with no time left to
+plan again (a week's search runs to its limit), the note says so
+(:func:`unsought_notes`). Either way the plan returned meets every floor
+its targets carry.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._nutrients import PanelMode
+from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._panel import AUTO_AI_CHECKED
 
 if TYPE_CHECKING:
@@ -30,14 +32,20 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientBound, NutrientTargets, PlanRequest
 
 __all__ = [
+    "CHECKED_LEAST_SECONDS",
     "CHECKED_SECONDS",
     "CHECKED_SHARE",
     "checked_floors",
+    "unsought_notes",
     "with_floors",
 ]
 
 CHECKED_SHARE = 0.5
 """Share of the time left that planning again with a checked floor may take."""
+
+CHECKED_LEAST_SECONDS = 0.5
+"""Seconds left below which no plan is sought again: the note says the time
+ran out (:func:`unsought_notes`) instead."""
 
 CHECKED_SECONDS = 5.0
 """Seconds at most that planning again with a checked floor may take: the
@@ -77,6 +85,30 @@ def checked_floors(
         if bound is not None and bound.minimum is not None:
             out.append(bound)
     return out
+
+
+def unsought_notes(
+    targets: NutrientTargets, names: set[str], seconds: float
+) -> list[str]:
+    """Say that the plan is short of checked floors and no time was left to plan again.
+
+    A week's search runs to its time limit, so a week short of one on a day
+    has none left: the note says so, rather than that a search for a plan
+    meeting it found none.
+    """
+    items = [
+        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} {b.unit}/day"
+        for b in targets.bounds
+        if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
+    ]
+    if not items:
+        return []
+    return [
+        f"{', '.join(items)} not planned: the plan, made without it, falls short "
+        f"of it, and no plan meeting it was sought: the time limit ran out "
+        f"({seconds:.1f} s) first; raise time_limit, or set it with bounds to "
+        "make it a hard minimum"
+    ]
 
 
 def with_floors(

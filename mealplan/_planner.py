@@ -51,9 +51,11 @@ from mealplan._arguments import food_table
 from mealplan._catalog import FoodTable
 from mealplan._catalog_load import bundled_for, bundled_note
 from mealplan._checked_floors import (
+    CHECKED_LEAST_SECONDS,
     CHECKED_SECONDS,
     CHECKED_SHARE,
     checked_floors,
+    unsought_notes,
     with_floors,
 )
 from mealplan._deadline import Deadline
@@ -365,13 +367,13 @@ def _checked(
     names = {b.nutrient for b in extra}
     if _floors_met(req, targets, table, found, checked, names) == names:
         return checked, found, None, []
-    if req.solver is not SolverName.HIGHS or deadline.expired:
-        return (
-            targets,
-            found,
-            None,
-            late_floor_notes(checked, names, deadline.elapsed()),
-        )
+    if req.solver is not SolverName.HIGHS:
+        late = late_floor_notes(checked, names, deadline.elapsed())
+        return targets, found, None, late
+    if deadline.left() < CHECKED_LEAST_SECONDS:
+        # A week's search ran to its time limit: none left to plan again.
+        unsought = unsought_notes(checked, names, deadline.elapsed())
+        return targets, found, None, unsought
     box = deadline.part(min(CHECKED_SHARE * deadline.left(), CHECKED_SECONDS))
     wider, variety_notes = widen_variety_for_sole_sources(req, checked, table)
     try:

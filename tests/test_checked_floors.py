@@ -152,3 +152,20 @@ def test_auto_from_age_4_checks_the_dri_value(foods: mealplan.FoodTable) -> None
         assert [(b.nutrient, b.minimum, b.minimum_kind) for b in bounds] == [
             (K, ai, "AI")
         ]
+
+
+def test_no_time_left_to_plan_again_is_said_as_such(
+    foods: mealplan.FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A week's search runs to its time limit, so a week short of vitamin K on
+    # a day has no time left to plan again: made so here (any time left is
+    # too little), the note says no plan meeting it was sought, not that one
+    # was sought and not found.
+    seen = _searches(monkeypatch)
+    _short_first(monkeypatch)
+    monkeypatch.setattr(_planner, "CHECKED_LEAST_SECONDS", 1e9)
+    plan = mealplan.plan({"person": WOMAN, "time_limit": LIMIT}, foods)
+    assert not any(seen)
+    (note,) = [n for n in plan.notes if n.startswith("vitamin K AI of 90 ug/day")]
+    assert "no plan meeting it was sought: the time limit ran out" in note
+    check_plan(plan, foods)
