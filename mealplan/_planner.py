@@ -321,52 +321,96 @@ def plan(
         problem, solution, needed_notes = _search(req, targets, table, deadline, wider)
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(req, targets, table, deadline)
-    if extra := checked_floors(req, targets, table):
-        targets, found, again_notes, more = _checked(
-            req, targets, table, deadline, (problem, solution, needed_notes), extra
-        )
-        problem, solution, needed_notes = found
-        variety_notes = variety_notes if again_notes is None else again_notes
-        floor_notes = [*floor_notes, *more]
+    # The default's checked floors (vitamin K's AI): the plan is assembled
+    # with them in its targets and checked; only a plan short of them is
+    # planned again (mealplan._checked_floors).
+    extra = checked_floors(req, targets, table)
+    checked = with_floors(targets, extra) if extra else targets
+    supplements = supplement_notes(req, table)
+    result = assemble(
+        req,
+        checked,
+        table,
+        problem,
+        solution,
+        extra_notes=_notes(
+            table_note, variety_notes, needed_notes, supplements, floor_notes
+        ),
+    )
+    if not extra or _meets(result, extra):
+        return result
+    targets, found, again_notes, more = _checked(
+        req, targets, checked, table, deadline, (problem, solution, needed_notes)
+    )
+    problem, solution, needed_notes = found
+    variety_notes = variety_notes if again_notes is None else again_notes
     return assemble(
         req,
         targets,
         table,
         problem,
         solution,
-        extra_notes=[
-            *([table_note] if table_note else []),
-            *variety_notes,
-            *needed_notes,
-            *supplement_notes(req, table),
-            *floor_notes,
-        ],
+        extra_notes=_notes(
+            table_note,
+            variety_notes,
+            needed_notes,
+            supplements,
+            [*floor_notes, *more],
+        ),
     )
+
+
+def _notes(
+    table_note: str | None,
+    variety: list[str],
+    needed: list[str],
+    supplements: list[str],
+    floors: list[str],
+) -> list[str]:
+    """Return the planner's own notes of a plan, in their order."""
+    return [
+        *([table_note] if table_note else []),
+        *variety,
+        *needed,
+        *supplements,
+        *floors,
+    ]
+
+
+def _meets(plan: MealPlan, bounds: list[NutrientBound]) -> bool:
+    """Whether every day of ``plan`` meets the minimum of each of ``bounds``."""
+    for day in plan.days:
+        totals = {t.nutrient: t.amount for t in day.totals}
+        for bound in bounds:
+            amount = totals.get(bound.nutrient)
+            if bound.minimum is not None and (amount is None or amount < bound.minimum):
+                return False
+    return True
 
 
 def _checked(
     req: PlanRequest,
     targets: NutrientTargets,
+    checked: NutrientTargets,
     table: FoodTable,
     deadline: Deadline,
     found: tuple[Problem, Solution, list[str]],
-    extra: list[NutrientBound],
 ) -> tuple[
     NutrientTargets, tuple[Problem, Solution, list[str]], list[str] | None, list[str]
 ]:
-    """Check the plan ``found`` against the default's checked floors (``extra``).
+    """Plan again with the default's checked floors, the plan ``found`` being short.
 
-    Met (most days): the targets carry them, and the plan stands. Not met:
-    planned again with them in a box of the time left; a plan then stands
-    with them, else the first plan with a note naming them and why
-    (:mod:`mealplan._checked_floors`). Returns the targets, the plan's
-    problem, solution and notes, the variety notes of a plan made again
-    (None: the first plan stands), and the floor notes to add.
+    ``checked``: ``targets`` with those floors. In a box of the time left; a
+    plan then stands with them, else the first plan (``found``) with a note
+    naming them and why (:mod:`mealplan._checked_floors`). Returns the
+    targets, the plan's problem, solution and notes, the variety notes of a
+    plan made again (None: the first plan stands), and the floor notes to add.
     """
-    checked = with_floors(targets, extra)
-    names = {b.nutrient for b in extra}
-    if _floors_met(req, targets, table, found, checked, names) == names:
-        return checked, found, None, []
+    names = {
+        b.nutrient
+        for b in checked.bounds
+        if b.minimum is not None and targets.get(b.nutrient) != b
+    }
     if req.solver is not SolverName.HIGHS:
         late = late_floor_notes(checked, names, deadline.elapsed())
         return targets, found, None, late
@@ -380,12 +424,8 @@ def _checked(
         again = _search(req, checked, table, box, wider)
     except SolverError:
         # No plan with them in the box: the first plan (in hand) stands.
-        return (
-            targets,
-            found,
-            None,
-            late_floor_notes(checked, names, deadline.elapsed()),
-        )
+        late = late_floor_notes(checked, names, deadline.elapsed())
+        return targets, found, None, late
     if again[1].status is SolveStatus.INFEASIBLE:
         budgeted = req.budget_per_day is not None or req.objective is Objective.COST
         notes = lifted_floor_notes(checked, names, budgeted=budgeted)

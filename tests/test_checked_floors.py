@@ -54,15 +54,8 @@ def _searches(monkeypatch: pytest.MonkeyPatch, fails: bool = False) -> list[bool
 
 
 def _short_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the first check find the plan short of every floor it checks."""
-    real = _planner._floors_met
-    calls: list[int] = []
-
-    def met(*args: Any, **kwargs: Any) -> set[str]:
-        calls.append(1)
-        return set() if len(calls) == 1 else real(*args, **kwargs)
-
-    monkeypatch.setattr(_planner, "_floors_met", met)
+    """Make the check find the plan short of the floors it checks."""
+    monkeypatch.setattr(_planner, "_meets", lambda plan, bounds: False)
 
 
 def test_a_day_that_meets_it_is_not_planned_again(
@@ -169,3 +162,16 @@ def test_no_time_left_to_plan_again_is_said_as_such(
     (note,) = [n for n in plan.notes if n.startswith("vitamin K AI of 90 ug/day")]
     assert "no plan meeting it was sought: the time limit ran out" in note
     check_plan(plan, foods)
+
+
+def test_the_check_reads_every_day_of_the_plan(foods: mealplan.FoodTable) -> None:
+    plan = mealplan.plan(
+        {"person": WOMAN, "days": 2, "time_limit": LIMIT, "mip_gap": 1.0}, foods
+    )
+    amounts = [d.total(K).amount for d in plan.days]
+    bound = plan.targets.get(K)
+    assert bound is not None
+    below = bound.model_copy(update={"minimum": min(amounts)})
+    above = bound.model_copy(update={"minimum": min(amounts) + 1e-6})
+    assert _planner._meets(plan, [below])
+    assert not _planner._meets(plan, [above])
