@@ -36,6 +36,7 @@ __all__ = [
     "CHECKED_SECONDS",
     "CHECKED_SHARE",
     "checked_floors",
+    "regenerated_short_notes",
     "unsought_notes",
     "with_floors",
 ]
@@ -74,7 +75,12 @@ def checked_floors(
     # the caller's margin as planning it with panel 'full' would use.
     from mealplan._planner import resolve_targets
 
-    full = resolve_targets(req.model_copy(update={"panel": PanelMode.FULL}), table)
+    # Without the caller's own bounds, which are for the request's panel:
+    # a maximum on sodium below the full panel's sodium floor is the
+    # caller's to set, and no bound of theirs is on these nutrients.
+    full = resolve_targets(
+        req.model_copy(update={"panel": PanelMode.FULL, "bounds": {}}), table
+    )
     out = []
     for nutrient in AUTO_AI_CHECKED:
         name = nutrient.value
@@ -87,6 +93,27 @@ def checked_floors(
     return out
 
 
+def _items(targets: NutrientTargets, names: set[str]) -> str:
+    """Name the floors of ``names`` ("vitamin K AI of 90 ug/day")."""
+    return ", ".join(
+        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} {b.unit}/day"
+        for b in targets.bounds
+        if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
+    )
+
+
+def regenerated_short_notes(targets: NutrientTargets, names: set[str]) -> list[str]:
+    """Say that a regenerated day falls short of checked floors its plan met."""
+    items = _items(targets, names)
+    if not items:
+        return []
+    return [
+        f"{items} not planned: the regenerated day, made without it as the plan "
+        "was, falls short of it, and no plan meeting it was sought; regenerate "
+        "again, or set it with bounds to make it a hard minimum"
+    ]
+
+
 def unsought_notes(
     targets: NutrientTargets, names: set[str], seconds: float
 ) -> list[str]:
@@ -96,15 +123,11 @@ def unsought_notes(
     has none left: the note says so, rather than that a search for a plan
     meeting it found none.
     """
-    items = [
-        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} {b.unit}/day"
-        for b in targets.bounds
-        if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
-    ]
+    items = _items(targets, names)
     if not items:
         return []
     return [
-        f"{', '.join(items)} not planned: the plan, made without it, falls short "
+        f"{items} not planned: the plan, made without it, falls short "
         f"of it, and no plan meeting it was sought: the time limit ran out "
         f"({seconds:.1f} s) first; raise time_limit, or set it with bounds to "
         "make it a hard minimum"

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._ai_floors import floors_out_of_reach
+from mealplan._ai_floors import floors_out_of_reach, without_floors
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog_load import bundled_for
+from mealplan._checked_floors import (
+    checked_floors,
+    regenerated_short_notes,
+    with_floors,
+)
 from mealplan._deadline import Deadline
 from mealplan._diagnose import raise_infeasible
 from mealplan._errors import RequestError
 from mealplan._models import MealPlan, PortionMode
 from mealplan._optimiser import SolveStatus
 from mealplan._planner import (
+    _meets,
     _reach_builder,
     _solve,
     resolve_targets,
@@ -87,6 +93,11 @@ def regenerate(
     # A tampered plan is an error that says what is wrong, never a silent keep.
     fresh = resolve_targets(req, table)
     floor_notes: list[str] = []
+    checks = checked_floors(req, fresh, table)
+    if previous.targets != fresh and previous.targets == with_floors(fresh, checks):
+        # The default's checked floors (vitamin K's AI) join a plan's targets
+        # once it meets them (mealplan._checked_floors): the same targets.
+        fresh = with_floors(fresh, checks)
     if previous.targets != fresh:
         # A plan whose AI floors were out of reach was planned without them
         # (mealplan._ai_floors): the same check gives the same targets.
@@ -95,7 +106,14 @@ def regenerate(
         )
         if reached is not None:
             fresh, floor_notes = reached
+            if previous.targets != fresh and checks:
+                fresh = with_floors(fresh, checks)
     check_saved_plan(previous, table, base, fresh)
+    # Those floors are checked, not planned, here too: a regenerated meal
+    # with them as hard floors left a vegetarian week's lunch without a plan
+    # in 20 s (session 18), where without them it plans at once.
+    checked = [b for b in checks if targets.get(b.nutrient) == b]
+    solved = without_floors(targets, {b.nutrient for b in checked})
     meal_idx = (
         {m.name: k for k, m in enumerate(base.meals)} if req.meals is not None else {}
     )
@@ -127,7 +145,7 @@ def regenerate(
     )
     # The variety limits the plan was made under (its sole sources, and a
     # base no day does without): the default would rule out the days kept.
-    wider, variety_notes = kept_variety(previous, targets, table)
+    wider, variety_notes = kept_variety(previous, solved, table)
     restrictions = Restrictions(
         fixed=tuple(fixed),
         free=(d0, meal),
@@ -135,13 +153,13 @@ def regenerate(
         wider_days=tuple(sorted(wider.items())),
     )
     problem = build_problem(
-        req, targets, table, reject=rejects, restrictions=restrictions
+        req, solved, table, reject=rejects, restrictions=restrictions
     )
     solution = _solve(problem, req, deadline)
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(
             req,
-            targets,
+            solved,
             table,
             deadline,
             restrictions=restrictions,
@@ -158,7 +176,7 @@ def regenerate(
         + (f", without {', '.join(sorted(reject))}." if reject else "."),
         *variety_notes,
     ]
-    return assemble(
+    result = assemble(
         req,
         targets,
         table,
@@ -167,6 +185,19 @@ def regenerate(
         keep_days=keep_days,
         keep_items=keep_items,
         extra_notes=extra,
+    )
+    if not checked or _meets(result, checked):
+        return result
+    short = regenerated_short_notes(targets, {b.nutrient for b in checked})
+    return assemble(
+        req,
+        solved,
+        table,
+        problem,
+        solution,
+        keep_days=keep_days,
+        keep_items=keep_items,
+        extra_notes=[*extra, *short],
     )
 
 

@@ -62,7 +62,10 @@ def _total(data: dict[str, Any]) -> None:
 
 
 def _no_bound(data: dict[str, Any]) -> None:
-    data["targets"]["bounds"] = data["targets"]["bounds"][:-1]
+    # The first bound (magnesium's), which no plan lifts: the last is now
+    # vitamin K's AI, which a plan short of it lacks legitimately (its note
+    # says so), and whose removal the day's totals then catch instead.
+    data["targets"]["bounds"] = data["targets"]["bounds"][1:]
 
 
 def _higher_max(data: dict[str, Any]) -> None:
