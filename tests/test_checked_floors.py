@@ -175,3 +175,30 @@ def test_the_check_reads_every_day_of_the_plan(foods: mealplan.FoodTable) -> Non
     above = bound.model_copy(update={"minimum": min(amounts) + 1e-6})
     assert _planner._meets(plan, [below])
     assert not _planner._meets(plan, [above])
+
+
+def test_a_regenerated_day_short_of_it_says_so(
+    foods: mealplan.FoodTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regenerating solves the day without the checked floor, as plan() does,
+    # and checks it: made short here, the new day keeps the plan and says so.
+    from mealplan import _regenerate
+
+    plan = mealplan.plan({"person": WOMAN, "time_limit": LIMIT}, foods)
+    assert plan.targets.get(K) is not None
+    monkeypatch.setattr(_regenerate, "_meets", lambda plan, bounds: False)
+    new = mealplan.regenerate(plan, day=1, meal="lunch", foods=foods)
+    bound = new.targets.get(K)
+    assert bound is None or bound.minimum is None
+    (note,) = [n for n in new.notes if n.startswith("vitamin K AI of 90 ug/day")]
+    assert "the regenerated day, made without it as the plan was" in note
+    check_plan(new, foods)
+
+
+def test_a_regenerated_day_keeps_it(foods: mealplan.FoodTable) -> None:
+    plan = mealplan.plan({"person": WOMAN, "time_limit": LIMIT}, foods)
+    new = mealplan.regenerate(plan, day=1, meal="dinner", foods=foods)
+    lifted = any(n.startswith("vitamin K AI of") for n in new.notes)
+    assert lifted or new.days[0].total(K).amount >= 90.0
+    assert lifted or new.targets == plan.targets
+    check_plan(new, foods)
