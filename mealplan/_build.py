@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -227,14 +228,17 @@ def portion_rows(
         A text frame with :data:`PORTIONS_COLUMNS`, sorted by food id and seq.
 
     """
-    by_ndb = sr28.weight.groupby("ndb_no")
+    # One pass over WEIGHT in plain records: a pandas get_group and to_dict
+    # per food took 20 of from_sr28's 30 s on the whole release.
+    by_ndb: dict[str, list[dict[str, Any]]] = {}
+    for rec in sr28.weight.to_dict("records"):
+        by_ndb.setdefault(rec["ndb_no"], []).append(rec)
     records: list[dict[str, str]] = []
     for food_id in sorted(ndbs):
         ndb = ndbs[food_id]
         default = defaults.get(food_id, "")
-        if ndb in by_ndb.groups:
-            rows = by_ndb.get_group(ndb)
-            for rec in rows.to_dict("records"):
+        if ndb in by_ndb:
+            for rec in by_ndb[ndb]:
                 amount = decimal_text(rec["amount"])
                 records.append(
                     {
