@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -230,7 +230,7 @@ def portion_rows(
     """
     # One pass over WEIGHT in plain records: a pandas get_group and to_dict
     # per food took 20 of from_sr28's 30 s on the whole release.
-    by_ndb: dict[str, list[dict[str, Any]]] = {}
+    by_ndb: dict[Any, list[dict[Hashable, Any]]] = {}
     for rec in sr28.weight.to_dict("records"):
         by_ndb.setdefault(rec["ndb_no"], []).append(rec)
     records: list[dict[str, str]] = []
