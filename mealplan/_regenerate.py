@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._ai_floors import floors_out_of_reach, without_floors
+from mealplan._ai_floors import auto_minimums, floors_out_of_reach, without_floors
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog_load import bundled_for
 from mealplan._checked_floors import (
@@ -23,6 +23,7 @@ from mealplan._deadline import Deadline
 from mealplan._diagnose import raise_infeasible
 from mealplan._errors import RequestError
 from mealplan._models import MealPlan, PortionMode
+from mealplan._nutrients import Nutrient
 from mealplan._optimiser import SolveStatus
 from mealplan._planner import (
     _meets,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from mealplan._catalog import FoodTable
+    from mealplan._models import NutrientBound, NutrientTargets, PlanRequest
 
 __all__ = ["regenerate"]
 
@@ -108,7 +110,22 @@ def regenerate(
             fresh, floor_notes = reached
             if previous.targets != fresh and checks:
                 fresh = with_floors(fresh, checks)
+    lifted: set[str] = set()
+    if previous.targets != fresh:
+        found = _lifted_targets(previous.targets, fresh, req, checks)
+        if found is not None:
+            fresh, lifted = found
     check_saved_plan(previous, table, base, fresh)
+    if lifted:
+        # The plan's own notes on the lift (which floors, why) hold for the
+        # regenerated plan too, which is made under the same targets.
+        labels = [Nutrient(n).label for n in lifted]
+        floor_notes += [
+            n
+            for n in previous.notes
+            if " not planned: " in n and any(x in n for x in labels)
+        ]
+        floor_notes.append(_still_lifted_note(lifted))
     # Those floors are checked, not planned, here too: a regenerated meal
     # with them as hard floors left a vegetarian week's lunch without a plan
     # in 20 s (session 18), where without them it plans at once.
@@ -202,3 +219,42 @@ def regenerate(
 
 
 # ------------------------------------------------------------------------ diagnosis
+
+
+def _lifted_targets(
+    saved: NutrientTargets,
+    fresh: NutrientTargets,
+    req: PlanRequest,
+    checks: list[NutrientBound],
+) -> tuple[NutrientTargets, set[str]] | None:
+    """Return the saved targets and the floors lifted, if the plan's own lift explains them.
+
+    A plan whose search ran out of time with the default's RDAs and AIs (or
+    was proven unable to meet them within its budget) is made without some
+    of them (:func:`~mealplan._planner._search_or_lift_rdas`) and says so in
+    its notes. Such a plan holds its request's targets with exactly those
+    minimums lifted, every maximum kept; regenerating it failed as "edited"
+    (session 19: a day lifted under load could not have a meal swapped).
+    None: the difference is not such a lift.
+    """
+    own = {b.nutrient: b for b in saved.bounds}
+    names = {
+        n for n in auto_minimums(req, fresh) if n not in own or own[n].minimum is None
+    }
+    if not names:
+        return None
+    candidate = without_floors(fresh, names)
+    for targets in (candidate, with_floors(candidate, checks)):
+        if targets == saved:
+            return targets, names
+    return None
+
+
+def _still_lifted_note(names: set[str]) -> str:
+    """Say that the regenerated part is planned without the floors the plan lifted."""
+    labels = ", ".join(sorted(Nutrient(n).label for n in names))
+    return (
+        f"The minimums this plan was made without ({labels}) stay lifted in the "
+        "regenerated part, as in the rest of the plan; plan again with a longer "
+        "time_limit to plan them."
+    )
