@@ -1155,7 +1155,8 @@ def solve(
         # The time ran out while the full model was built (all SR28 foods:
         # 0.5-2 s): the guided start's plan, if any, never a partial model's.
         return _kept(guided)
-    if start and mip_gap >= 1.0 and guided is None and model.is_mip:
+    if start and mip_gap >= 1.0 and model.is_mip:
+        # (Given a start, no guided search ran.)
         kept = _start_kept(model, start, clock)
         if kept is not None:
             return kept

@@ -688,7 +688,7 @@ def _then_best(
     ``first`` stands when the search finds none or a worse one, or when no
     time is left for it. ``search_seconds`` boxes the search.
     """
-    if deadline.expired or _gap(req) >= 1.0:
+    if deadline.expired or req.first_plan_only:
         # Out of time, or the caller asked for the first plan (mip_gap 1):
         # the search after it would only solve the same model again.
         return first

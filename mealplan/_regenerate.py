@@ -255,6 +255,6 @@ def _still_lifted_note(names: set[str]) -> str:
     labels = ", ".join(sorted(Nutrient(n).label for n in names))
     return (
         f"The minimums this plan was made without ({labels}) stay lifted in the "
-        "regenerated part, as in the rest of the plan; plan again with a longer "
-        "time_limit to plan them."
+        "regenerated part, as in the rest of the plan (the note above says why); "
+        "plan again to plan them."
     )

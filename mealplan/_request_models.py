@@ -302,6 +302,11 @@ class PlanRequest(_Model):
         "different plans, the same person the same plan); without it, none.",
     )
 
+    @property
+    def first_plan_only(self) -> bool:
+        """Whether any plan will do: ``mip_gap`` 1 asks for the first plan found."""
+        return self.mip_gap is not None and self.mip_gap >= 1.0
+
     @model_validator(mode="before")
     @classmethod
     def _toddler_portions(cls, data: Any) -> Any:

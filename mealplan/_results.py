@@ -268,9 +268,7 @@ def _notes(
                 f"The time limit ({req.time_limit:g} s) stopped the solver before it "
                 f"proved this plan optimal; it may not be optimal ({gap})."
             )
-        elif (
-            not solution.within_abs_gap and req.mip_gap is not None and req.mip_gap >= 1
-        ):
+        elif not solution.within_abs_gap and req.first_plan_only:
             # Asked for: not a solver that gave up early.
             notes.append(
                 "This is the first plan found, as mip_gap 1 asks (no search for a "

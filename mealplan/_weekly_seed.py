@@ -168,8 +168,7 @@ def rotation_seed(
     # plan (mip_gap 1: the lifted floors' retry too) has nothing after it.
     # A vegan boy of 16's default week, his RDAs lifted after 5 s, had no
     # seed in the other 5 s on a slow machine (each day-plan its 1 s share).
-    first_only = req.mip_gap is not None and req.mip_gap >= 1.0
-    budget = deadline if first_only else deadline.sub(_SEED_SHARE)
+    budget = deadline if req.first_plan_only else deadline.sub(_SEED_SHARE)
     repairs = deadline.sub(_REPAIR_SHARE)
     # Keys a later plan needs (key -> that plan): earlier plans leave them.
     reserved: dict[str, int] = {}
