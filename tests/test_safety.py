@@ -317,7 +317,9 @@ def test_unsafe_include_exits_2_on_the_cli(capsys: pytest.CaptureFixture[str]) -
 persons = persons(st.floats(1, 11.99))
 
 
-@settings(max_examples=8)
+# A child's first plan takes 1.5-2 s of CPU (toddlers); which foods a plan
+# may hold is also checked over the whole table, without a solver, above.
+@settings(max_examples=5)
 @given(
     person=persons,
     diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
