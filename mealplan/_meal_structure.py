@@ -780,6 +780,29 @@ def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:
     rows.append(row)
 
 
+OIL_HOST_SHARE = 0.25
+"""Most grams of oil per gram of the item it is shown with, where another will do.
+
+A tablespoon of oil (14 g) on half a cup of raw mushrooms (35 g) is 124 kcal
+of oil on 8 kcal of food, a dish no one makes, while the same oil cooks the
+pasta beside it; a quarter of the item's weight is a tablespoon on 56 g (a
+cup of cooked vegetables or pasta is 150-180 g). Only the choice of item
+changes: an oil no item of its meal is big enough for keeps its first choice.
+Dressings, butter and mayonnaise are left alone: a tablespoon of dressing on
+a cup of greens (30-50 g) or butter spread on a slice of bread is how people
+eat them."""
+
+
+def _in_proportion(
+    base: str, fat: PlanItem, ranked: list[int], items: Sequence[PlanItem]
+) -> list[int]:
+    """``ranked`` with the items too small for an oil (OIL_HOST_SHARE) last."""
+    if fat_class(base) != "oil":
+        return ranked
+    big = [j for j in ranked if fat.grams <= OIL_HOST_SHARE * items[j].grams + 1e-9]
+    return big + [j for j in ranked if j not in big]
+
+
 def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
     """Show each fat of a day's items as part of an item of its meal.
 
@@ -828,7 +851,7 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
             ranked.append(
                 next(j for j, o in meal if j not in ranked and o.food_id == host[0])
             )
-        wants[k] = ranked
+        wants[k] = _in_proportion(base, item, ranked, items)
     holder: dict[int, int] = {}
 
     def assign(k: int, seen: set[int]) -> bool:

@@ -1421,6 +1421,10 @@ _COOKED_WORDS = re.compile(
 )
 
 
+_NOT_OIL = frozenset({"salad-dressing", "creamy-dressing", "mayonnaise", "butter"})
+"""Fat bases that are not oil (a fat of any other base is an oil)."""
+
+
 def _fat_goes_with(fat_base: str, host: dict[str, Any]) -> bool:
     """Whether a fat may go with ``host`` (issue 11, a dietitian's pairings).
 
@@ -1775,6 +1779,21 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     fat.food_id,
                     fat.part_of,
                 )
+                # An oil goes with an item at least four times its weight
+                # when its meal has a free one it goes with (no tablespoon
+                # of oil on half a cup of raw mushrooms beside a plate of
+                # pasta); dressings, butter and mayonnaise are not held to it.
+                if base in _NOT_OIL or fat.grams <= 0.25 * host[0].grams + 1e-6:
+                    continue
+                free = [
+                    o.food_id
+                    for o in items
+                    if o.food_id not in hosts
+                    and "fat" not in facts[o.food_id]["roles"]
+                    and fat.grams <= 0.25 * o.grams + 1e-6
+                    and _fat_goes_with(base, facts[o.food_id])
+                ]
+                assert not free, (fat.food_id, fat.part_of, free)
         # One milk-type drink a day (a plant milk or a milk).
         milks = [i.food_id for i in day.items if facts[i.food_id]["milk"]]
         if with_roles and req.structure and req.meals and len(req.meals) > 1:
