@@ -91,6 +91,7 @@ ROLES: tuple[str, ...] = (
     "fat",
     "sugar",
     "ingredient",
+    "salt",
 )
 """The fixed vocabulary of food roles in a meal (also listed in README.md).
 
@@ -106,4 +107,7 @@ sauces, lemon, toppings: never a meal item of their own); ``fat`` (oils,
 butter, margarine, dressings) and ``sugar`` (sugar, honey, jam, syrups):
 never items of their own, only the cooking fat, dressing or topping of a
 named item; ``ingredient`` (a food as purchased, not as served: dry rolled
-oats, raw oat bran): never an item, only what the grocery list buys."""
+oats, raw oat bran): never an item, only what the grocery list buys;
+``salt`` (table salt): never a candidate of the model, only the measured salt
+an item is seasoned with where a day's foods fall short of the sodium AI
+(:mod:`mealplan._salt`)."""

@@ -109,6 +109,14 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         "the sodium AI) or off",
     )
     g.add_argument(
+        "--no-added-salt",
+        action="store_false",
+        dest="added_salt",
+        default=None,
+        help="add no table salt (by default a day whose foods give less sodium "
+        "than its AI gets measured salt, in 1/8 tsp steps, from age 4)",
+    )
+    g.add_argument(
         "--absorbable-calcium",
         action="store_true",
         default=None,

@@ -65,18 +65,22 @@ class PlanItem(_Model):
         "mayonnaise): the food_id of the item of the same meal it is cooked "
         "with, dresses or is spread on; null for an item of its own.",
     )
-    part_as: Literal["cooked with", "dressed with", "spread with", "with"] | None = (
-        Field(
-            default=None,
-            description="How a part_of item goes with its item, as a report says "
-            "it: 'cooked with 1½ tsp olive oil'.",
-        )
+    part_as: (
+        Literal["cooked with", "dressed with", "spread with", "with", "seasoned with"]
+        | None
+    ) = Field(
+        default=None,
+        description="How a part_of item goes with its item, as a report says "
+        "it: 'cooked with 1½ tsp olive oil', 'seasoned with ¼ tsp table salt'.",
     )
-    kind: Literal["food", "supplement"] = Field(
+    kind: Literal["food", "supplement", "salt"] = Field(
         default="food",
         description="'supplement' for a single-nutrient supplement (a request's "
         "supplements option), listed apart from the food; its grams are a "
-        "bookkeeping 1 g a unit, not its weight.",
+        "bookkeeping 1 g a unit, not its weight. 'salt' for the measured table "
+        "salt added where a day's foods fall short of the sodium AI (the "
+        "request's added_salt), part_of the item it seasons; it has no price "
+        "and is left out of the day's cost.",
     )
 
 
@@ -211,6 +215,21 @@ class GroceryItem(_Model):
     )
 
 
+def _check_salt(item: PlanItem, day: int, added_salt: bool) -> None:
+    """Raise ValueError unless ``item`` is added salt as the planner adds it."""
+    eighths = item.portions / 0.125
+    if not added_salt:
+        msg = f"item {item.food_id[:40]!r} of day {day} is added salt but the request has added_salt off"
+    elif item.part_of is None or abs(eighths - round(eighths)) > 1e-6:
+        msg = (
+            f"item {item.food_id[:40]!r} of day {day} is added salt of "
+            f"{item.portions} tsp, not in 1/8 tsp steps seasoning an item (part_of)"
+        )
+    else:
+        return
+    raise ValueError(msg)
+
+
 class MealPlan(_Model):
     """A plan that meets every constraint of its request (or states each shortfall).
 
@@ -273,6 +292,8 @@ class MealPlan(_Model):
         for number, day in enumerate(self.days, start=1):
             if step is not None:
                 for item in day.items:
+                    if item.kind == "salt":
+                        continue  # in 1/8 tsp steps, checked below
                     steps = item.portions / step
                     if abs(steps - round(steps)) > 1e-6:
                         msg = (
@@ -288,6 +309,8 @@ class MealPlan(_Model):
                 if item.day != number:
                     msg = f"item {item.food_id[:40]!r} of day {number} says day {item.day}"
                     raise ValueError(msg)
+                if item.kind == "salt":
+                    _check_salt(item, number, self.request.added_salt)
                 if item.kind == "supplement":
                     if not self.request.supplements:
                         msg = (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._absorption import ABSORBABLE_CALCIUM, milk_equivalents
+from mealplan._errors import RequestError
 from mealplan._fish_day_caps import fish_day_rows
 from mealplan._life_stage_cap_rows import day_cap_rows
 from mealplan._life_stage_cap_rows import item_cap_grams as life_stage_item_grams
@@ -31,6 +32,7 @@ from mealplan._problem_data import Restrictions, _frozen
 from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
 from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
+from mealplan._salt import salt_ids
 from mealplan._structure import energy_scale
 from mealplan._supplements import is_supplement, offered_supplements
 
@@ -56,6 +58,20 @@ DEFAULT_MAX_PORTIONS = 3.0
 _UNCAPPED_GRAMS = 3000.0
 
 
+def _no_salt_asked(request: PlanRequest, salt: set[str]) -> None:
+    """Raise RequestError if ``include`` or a pin names the table's salt."""
+    named = [("include", f) for f in request.include]
+    named += [("pins", p.food) for p in request.pins]
+    for where, food in named:
+        if food in salt:
+            msg = (
+                f"{food!r} in {where} is table salt, which the plan never "
+                "chooses as a food: it adds measured salt where a day falls "
+                f"short of the sodium AI (added_salt); remove it from {where}."
+            )
+            raise RequestError(msg, [{"loc": where, "msg": msg}])
+
+
 def allowed_foods(
     request: PlanRequest,
     table: FoodTable,
@@ -73,6 +89,11 @@ def allowed_foods(
     allowed = set(all_ids)
     # Life-stage safety is not a group the diagnosis may switch off.
     allowed -= safety_filter(request, table)
+    # Table salt is never a food of the model: it is added after the solve,
+    # measured, where a day falls short of the sodium AI (mealplan._salt).
+    salt = salt_ids(table)
+    _no_salt_asked(request, salt)
+    allowed -= salt
     # Supplement rows: only those the request allows and the life stage's ULs fit.
     supplement = is_supplement(table)
     if supplement.any():

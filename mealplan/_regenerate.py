@@ -142,6 +142,8 @@ def regenerate(
     )
     fixed = []
     for item in previous.items:
+        if item.kind == "salt":
+            continue  # no column of the model: the day is salted afresh
         units = item.portions * per_portion
         fixed.append(
             (

@@ -17,6 +17,7 @@ from mealplan._errors import RequestError
 from mealplan._measures import count_text, measure_text
 from mealplan._models import DISCLAIMER, MealPlan, PlanItem
 from mealplan._nutrients import Nutrient
+from mealplan._salt import salt_text
 from mealplan._structure import fat_amount_text
 from mealplan._supplements import SUPPLEMENTAL_MAGNESIUM, with_supplements
 
@@ -99,7 +100,11 @@ def portions_text(portions: float, description: str) -> str:
     A measure's count and number are one amount (``3`` of ``0.5 cup`` is
     ``1½ cups``; a tenth of a cup of oil is ``1.6 tbsp``); a piece or a
     serving keeps its count (``1 medium`` for one, ``1½ x 1 serving``).
+    Teaspoons in eighths read as a cook says them (``⅜ tsp`` of added salt).
     """
+    eighths = portions * 8
+    if description == "1 tsp" and abs(eighths - round(eighths)) < 1e-6 and eighths >= 1:
+        return salt_text(portions)
     measured = measure_text(portions, description)
     if measured is not None:
         return measured
@@ -116,7 +121,11 @@ def item_label(item: PlanItem) -> str:
     """
     if item.part_of is None or item.part_as is None:
         return item.name
-    amount = fat_amount_text(item.portions, item.portion_description)
+    amount = (
+        salt_text(item.portions)
+        if item.kind == "salt"
+        else fat_amount_text(item.portions, item.portion_description)
+    )
     name = item.name[:1].lower() + item.name[1:]
     return f"↳ {item.part_as} {amount} {name}"
 

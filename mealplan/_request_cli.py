@@ -107,6 +107,7 @@ def request(args: argparse.Namespace) -> PlanRequest:
         "free_from": args.free_from,
         "panel": args.panel,
         "absorbable_calcium": args.absorbable_calcium,
+        "added_salt": args.added_salt,
         "supplements": args.supplement or args.supplements,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,

@@ -202,6 +202,14 @@ class PlanRequest(_Model):
         "minimum: absorbed calcium >= the RDA x 32.1 % (milk's absorption); "
         "the report shows the absorbed and the total calcium.",
     )
+    added_salt: bool = Field(
+        default=True,
+        description="Add measured table salt (SR28 02047, in 1/8 tsp steps) "
+        "where a day's foods give less sodium than its AI (NASEM 2019), never "
+        "past the sodium limit, shown as what an item is seasoned with; from "
+        "age 4. false: no added salt (someone told to limit salt), and the "
+        "sodium AI is reported, not met.",
+    )
     panel: PanelMode = Field(
         default=PanelMode.AUTO,
         description="The DRI panel beyond the focus nutrients: 'auto' (default) "

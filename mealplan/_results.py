@@ -37,6 +37,7 @@ from mealplan._models import (
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
 from mealplan._problem import Problem
+from mealplan._salt import salt_note, with_salt
 from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._week_caps import week_cap_notes
 
@@ -144,7 +145,9 @@ def day_plan(
     grams: dict[str, float] = {}
     for item in items:
         grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
-    costs = [i.cost for i in items]
+    # Added salt has no USDA price (PP-NAP has none); the day's cost is its
+    # food's, as the plan's salt note says.
+    costs = [i.cost for i in items if i.kind != "salt"]
     cost = (
         None
         if any(c is None for c in costs)
@@ -345,6 +348,8 @@ def assemble(
                 [*kept, *(i for i in items if i.meal in new_meals)],
                 key=lambda i: order.get(i.meal or "", 0),
             )
+        # Measured salt where the day's foods fall short of the sodium AI.
+        items = with_salt(items, table, req, targets)
         days.append(
             day_plan(d + 1, items, table, targets, absorbable=req.absorbable_calcium)
         )
@@ -380,6 +385,9 @@ def assemble(
         *_notes(req, targets, problem, solution, table.life_stage_caps),
         *extra_notes,
     ]
+    salted = salt_note([i for d in days for i in d.items], req.days)
+    if salted is not None:
+        notes.append(salted)
     if shortfall:
         short = sorted(
             {

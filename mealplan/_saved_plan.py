@@ -113,6 +113,27 @@ def _check_item(
             raise _fail(msg, "plan.days")
 
 
+def _check_salt(
+    day: int,
+    items: list[PlanItem],
+    previous: MealPlan,
+    table: FoodTable,
+    targets: NutrientTargets,
+) -> None:
+    """Check a day's added salt is what its foods need (mealplan._salt)."""
+    from mealplan._salt import with_salt
+
+    def salt(of: list[PlanItem]) -> list[PlanItem]:
+        return [i for i in of if i.kind == "salt"]
+
+    foods = [i for i in items if i.kind != "salt"]
+    if salt(items) != salt(with_salt(foods, table, previous.request, targets)):
+        msg = (
+            f"day {day}'s added salt differs from what its foods need for the sodium AI"
+        )
+        raise _fail(msg, "plan.days")
+
+
 def check_saved_plan(
     previous: MealPlan, table: FoodTable, problem: Problem, targets: NutrientTargets
 ) -> None:
@@ -144,7 +165,9 @@ def check_saved_plan(
     columns = ItemColumns(table)
     for day in previous.days:
         for item in day.items:
-            _check_item(item, previous, columns, problem)
+            if item.kind != "salt":  # no candidate: checked as the day's salt
+                _check_item(item, previous, columns, problem)
+        _check_salt(day.day, day.items, previous, table, targets)
     absorbable = previous.request.absorbable_calcium
     for day in previous.days:
         fresh_day = day_plan(

@@ -146,10 +146,116 @@ def _check_supplement_uls(
         assert _le(amount, ul), (day, column, amount, ul)
 
 
+# Added salt (issue 12), by rules written out here: SR28 02047's teaspoon is
+# 6 g, salt comes in eighths of one, from age 4, seasoning a savoury item of
+# its own (a main, protein, soup, vegetable, salad or grain side).
+SALT_TSP_G = 6.0
+SALT_STEP_TSP = 0.125
+SALT_MIN_AGE = 4.0
+SALT_HOST_ROLES = {"main", "protein", "soup", "side_vegetable", "salad", "grain_side"}
+
+
+def _sodium_ai(person: Any) -> float | None:
+    for row in _dri_rows():
+        if (
+            row["nutrient"] == "sodium"
+            and row["kind"] == "AI"
+            and _applies(row, person)
+        ):
+            return float(row["value"])
+    return None
+
+
+def _check_salt_item(item: Any, items: Sequence[Any], table: FoodTable) -> None:
+    """One added-salt line: table salt in 1/8 tsp, seasoning a savoury item."""
+    frame = table.frame
+    assert item.food_id in frame.index, item.food_id
+    assert str(frame.at[item.food_id, "ndb_no"]) == "02047", item.food_id
+    assert "salt" in frame.at[item.food_id, "roles"], item.food_id
+    eighths = item.portions / SALT_STEP_TSP
+    assert eighths >= 1 - 1e-9, item.portions
+    assert math.isclose(eighths, round(eighths)), item.portions
+    assert math.isclose(item.grams, item.portions * SALT_TSP_G, rel_tol=1e-6)
+    assert item.part_as == "seasoned with", item.part_as
+    hosts = [
+        i
+        for i in items
+        if i.food_id == item.part_of and i.meal == item.meal and i.kind == "food"
+    ]
+    assert len(hosts) == 1, (item.part_of, item.meal)
+    assert SALT_HOST_ROLES & set(frame.at[item.part_of, "roles"]), item.part_of
+
+
+def _check_added_salt(
+    req: Any,
+    items: Sequence[Any],
+    totals: dict[str, float],
+    table: FoodTable,
+    targets: Any,
+) -> None:
+    """Salt only where asked, the fewest steps that reach the sodium AI."""
+    salt = [i for i in items if i.kind == "salt"]
+    person = req.person
+    wanted = req.added_salt and person is not None and person.age >= SALT_MIN_AGE
+    if not wanted:
+        assert not salt, [i.food_id for i in salt]
+        return
+    ai = _sodium_ai(person)
+    frame = table.frame
+    # The table's salt: SR28 02047 of role salt, measured by the teaspoon (a
+    # table rebuilt from a frame without its portions has none to add).
+    rows = [
+        f
+        for f in table.ids
+        if str(frame.at[f, "ndb_no"]) == "02047"
+        and "salt" in frame.at[f, "roles"]
+        and table.default_portion(f) == ("1 tsp", SALT_TSP_G)
+    ]
+    if ai is None or not rows:
+        assert not salt
+        return
+    step_g = SALT_STEP_TSP * SALT_TSP_G
+    step = step_g * _value(frame, rows[0], "sodium_mg") / 100
+    sodium = totals["sodium_mg"]
+
+    def one_more_passes_a_limit() -> bool:
+        # A step more would pass a maximum: sodium's, or one the salt's
+        # traces of minerals (SR28 02047's calcium, iron...) would tip.
+        for b in targets.bounds:
+            if b.maximum is None or b.nutrient not in frame.columns:
+                continue
+            v = _value(frame, rows[0], b.nutrient)
+            if (
+                v > 0
+                and totals[b.nutrient] + step_g * v / 100
+                > b.maximum * (1 + 1e-6) + 1e-6
+            ):
+                return True
+        return False
+
+    if salt:
+        # Not a step more than needed; enough, unless a limit stopped it.
+        assert sodium - step < ai, (sodium, ai, step)
+        if not _le(ai, sodium):
+            assert one_more_passes_a_limit(), (sodium, ai)
+        return
+    if _le(ai, sodium) or one_more_passes_a_limit():
+        return
+    # Short, with room: only when no item is one salt seasons.
+    hosts = [
+        i.food_id
+        for i in items
+        if i.kind == "food"
+        and i.part_of is None
+        and SALT_HOST_ROLES & set(frame.at[i.food_id, "roles"])
+    ]
+    assert not hosts, (sodium, ai, hosts)
+
+
 def _foods_only(plan: MealPlan) -> MealPlan:
-    """The plan without its supplements (the meal-structure rules are food's)."""
+    """The plan without its supplements and added salt (the meal rules are food's)."""
     days = [
-        d.model_copy(update={"items": [i for i in d.items if i.kind != "supplement"]})
+        d.model_copy(update={"items": [i for i in d.items if i.kind == "food"]})
         for d in plan.days
     ]
     return plan.model_copy(update={"days": days})
@@ -547,8 +653,13 @@ def check_plan(
         # Supplements: their dose from foods/supplements.csv, not the table.
         pills: Counter[str] = Counter()
         pill_ids: set[str] = set()
+        salt_g: Counter[str] = Counter()
         for item in day.items:
             fid = item.food_id
+            if item.kind == "salt":
+                _check_salt_item(item, day.items, table)
+                salt_g[fid] += item.grams
+                continue
             if item.kind == "supplement":
                 row_s = _supplement_row(item, req, supplements_csv)
                 pills[row_s["nutrient"]] += float(row_s["dose"]) * item.portions
@@ -607,10 +718,14 @@ def check_plan(
                     item.cost, price * item.grams / 100, rel_tol=1e-3, abs_tol=1e-3
                 )
         totals = {
-            col: sum(g * _value(frame, fid, col) / 100 for fid, g in grams.items())
+            col: sum(
+                g * _value(frame, fid, col) / 100
+                for fid, g in (*grams.items(), *salt_g.items())
+            )
             + pills[col]
             for col in table.nutrients
         }
+        _check_added_salt(req, day.items, totals, table, targets)
         totals[SUPPLEMENTAL_MAGNESIUM] = pills["magnesium_mg"]
         _check_supplement_uls(req, totals, pills, day.day)
         for col, value in totals.items():

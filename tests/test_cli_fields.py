@@ -54,6 +54,7 @@ FLAGS: dict[str, tuple[list[str], Any]] = {
     "mip_gap": (["--mip-gap", "0.02"], 0.02),
     "panel": (["--panel", "full"], "full"),
     "absorbable_calcium": (["--absorbable-calcium"], True),
+    "added_salt": (["--no-added-salt"], False),
     "supplements": (["--supplements"], True),
     "structure": (["--structure"], True),
     "likes": (["--like", "lentils"], ["lentils"]),

@@ -1,0 +1,256 @@
+"""Measured table salt where a day's foods fall short of the sodium AI (issue 12).
+
+The table's foods are unsalted as USDA measured them (a vegan man's day came
+to 223 mg of sodium against an AI of 1,500 mg, in a product for people with
+cramps), while people salt what they cook. Planning the AI as a floor of the
+model cost default days 1.39x the CPU and gave vegan days much worse plans
+(``benchmarks/ai_floors_latest.md``): the model chose foods for their sodium.
+Salt is how a cook meets it. After the solve, a day whose foods give less
+than the sodium AI (NASEM 2019, ``foods/dri_full.csv``) gets table salt, SR28
+02047 (the table's row of role ``salt``, never a candidate of the model), in
+⅛-teaspoon steps (0.75 g, 291 mg of sodium): the fewest steps that reach the
+AI, never past the day's sodium maximum (the CDRR, or a caller's own) nor any
+other maximum the salt's traces of minerals could tip. The AI is more than a
+step below the CDRR at every age, so the day lands between the two.
+
+The salt is shown as what its items are seasoned with (``part_of``, ``part_as``
+"seasoned with", ``kind`` "salt"), one item a meal: a step at a time to the
+savoury item with the most room left under 1 % of its weight in salt, a
+cook's rule of thumb for food that tastes seasoned, not salty (a step may
+pass it when the day needs more than its items hold). Not for children under 4 (the default plans
+a toddler's food as served; salt for a young child is for their paediatrician
+to advise), nor when the request says ``added_salt: false`` (someone told to
+limit salt): the sodium AI is then reported, not met, as before.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._catalog import FoodTable
+from mealplan._nutrients import Nutrient
+from mealplan._panel import sodium_floor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mealplan._models import NutrientTargets, PlanItem, PlanRequest
+
+__all__ = [
+    "MIN_AGE_YEARS",
+    "SALT_ROLE",
+    "STEP_TSP",
+    "salt_ids",
+    "salt_note",
+    "salt_text",
+    "with_salt",
+]
+
+SALT_ROLE = "salt"
+"""The role of the table's salt row: never a candidate, only added salt."""
+
+STEP_TSP = 0.125
+"""Salt is added in eighths of a teaspoon (0.75 g of SR28's 6 g teaspoon)."""
+
+MIN_AGE_YEARS = 4.0
+"""No added salt below this age (see the module docstring)."""
+
+SEASONED_SHARE = 0.01
+"""Salt per gram of an item that seasons it without making it salty."""
+
+_SAVOURY = frozenset(
+    {"main", "protein", "soup", "side_vegetable", "salad", "grain_side"}
+)
+"""Roles of the items salt seasons (not fruit, cereal, bread, a drink or a fat)."""
+
+_TOL = 1e-6
+
+_EIGHTHS = {1: "⅛", 2: "¼", 3: "⅜", 4: "½", 5: "⅝", 6: "¾", 7: "⅞"}
+
+
+def salt_ids(table: FoodTable) -> set[str]:
+    """Return the ids of the table's salt rows (role ``salt``)."""
+    if not table.has_column("roles"):
+        return set()
+    return {
+        fid
+        for fid, roles in zip(table.ids, table.tags("roles"), strict=True)
+        if SALT_ROLE in roles
+    }
+
+
+def salt_text(portions: float) -> str:
+    """Return teaspoons of salt as a cook says them: ``⅛ tsp``, ``1¼ tsp``."""
+    eighths = round(portions / STEP_TSP)
+    whole, part = divmod(eighths, 8)
+    if not part:
+        return f"{whole} tsp"
+    return f"{whole or ''}{_EIGHTHS[part]} tsp"
+
+
+def _salt_row(table: FoodTable) -> str | None:
+    """Return the salt row the plan seasons with (1 tsp default portion), or None."""
+    for fid in sorted(salt_ids(table)):
+        description, grams = table.default_portion(fid)
+        if grams > 0 and "tsp" in description.lower():
+            return fid
+    return None
+
+
+def _applies(req: PlanRequest) -> float | None:
+    """Return the sodium AI salt should reach for ``req``, or None for no salt."""
+    person = req.person
+    if not req.added_salt or person is None or person.age < MIN_AGE_YEARS:
+        return None
+    floor = sodium_floor(person)
+    return None if floor is None else floor[0]
+
+
+def _steps(
+    table: FoodTable,
+    items: Sequence[PlanItem],
+    salt: str,
+    step_g: float,
+    ai: float,
+    targets: NutrientTargets,
+) -> int:
+    """Return the fewest steps reaching ``ai`` within every maximum (0: none fit)."""
+    where = {fid: i for i, fid in enumerate(table.ids)}
+    grams = np.zeros(len(table.ids))
+    for item in items:
+        grams[where[item.food_id]] += item.grams
+    sodium = _total(table, Nutrient.SODIUM.value, grams)
+    if sodium >= ai:
+        return 0
+    per_step = float(table.numbers(Nutrient.SODIUM.value)[where[salt]]) * step_g / 100
+    steps = math.ceil((ai - sodium) / per_step - _TOL)
+    # Within every maximum: sodium's (the CDRR), and the salt's traces.
+    row = where[salt]
+    for bound in targets.bounds:
+        if bound.maximum is None or bound.nutrient not in table.nutrients:
+            continue
+        value = float(table.numbers(bound.nutrient)[row])
+        if not value > 0:
+            continue
+        room = bound.maximum * (1 + _TOL) + _TOL - _total(table, bound.nutrient, grams)
+        steps = min(steps, math.floor(room / (value * step_g / 100)))
+    return max(steps, 0)
+
+
+def _total(table: FoodTable, nutrient: str, grams: np.ndarray) -> float:
+    values = table.numbers(nutrient)
+    return float(np.nansum(values * grams) / 100.0)
+
+
+def with_salt(
+    items: Sequence[PlanItem],
+    table: FoodTable,
+    req: PlanRequest,
+    targets: NutrientTargets,
+) -> list[PlanItem]:
+    """Return a day's ``items`` with the salt that brings it to the sodium AI.
+
+    Items already of ``kind`` salt are dropped first (a regenerated meal's
+    day is salted afresh). A day whose foods reach the AI, a request without
+    added salt, or a table without a salt row get none.
+    """
+    out = [i for i in items if i.kind != "salt"]
+    ai = _applies(req)
+    salt = _salt_row(table) if ai is not None else None
+    if ai is None or salt is None or not out:
+        return out
+    tsp_g = table.default_portion(salt)[1]
+    step_g = tsp_g * STEP_TSP
+    steps = _steps(table, out, salt, step_g, ai, targets)
+    hosts = _hosts(table, out)
+    if steps <= 0 or not hosts:
+        return out
+    given = dict.fromkeys(hosts, 0)
+    salted: dict[str | None, int] = {}  # meal -> its salted item: one a meal
+    for _ in range(steps):
+        # The host with the most room left under SEASONED_SHARE; the first
+        # listed on a tie (the meal's lead before its sides).
+        open_ = [j for j in hosts if salted.get(out[j].meal, j) == j]
+        k = max(open_, key=lambda j: SEASONED_SHARE * out[j].grams - given[j] * step_g)
+        given[k] += 1
+        salted[out[k].meal] = k
+    row = table.ids.index(salt)
+    description = table.default_portion(salt)[0]
+    ndb = table.texts("ndb_no")[row] if table.has_column("ndb_no") else ""
+    seasoned: dict[int, PlanItem] = {}
+    for j, steps_here in given.items():
+        if steps_here:
+            seasoned[j] = out[j].model_copy(
+                update={
+                    "food_id": salt,
+                    "name": table.texts("name")[row],
+                    "ndb_no": ndb or None,
+                    "portions": round(steps_here * STEP_TSP, 6),
+                    "portion_description": description,
+                    "grams": round(steps_here * step_g, 4),
+                    "cost": None,
+                    "energy_kcal": _energy(table, row, steps_here * step_g),
+                    "part_of": out[j].food_id,
+                    "part_as": "seasoned with",
+                    "kind": "salt",
+                }
+            )
+    result: list[PlanItem] = []
+    host: int | None = None
+    for j, item in enumerate(out):
+        # The salt goes after its item and the item's own fat, if any.
+        if host is not None and item.part_of != out[host].food_id:
+            result.append(seasoned[host])
+            host = None
+        result.append(item)
+        if j in seasoned:
+            host = j
+    if host is not None:
+        result.append(seasoned[host])
+    return result
+
+
+def _energy(table: FoodTable, row: int, grams: float) -> float:
+    kcal = float(table.numbers(Nutrient.ENERGY.value)[row])
+    return 0.0 if math.isnan(kcal) else round(kcal * grams / 100.0, 4)
+
+
+def _hosts(table: FoodTable, items: Sequence[PlanItem]) -> list[int]:
+    """Positions of the items salt may season: savoury foods of their own."""
+    if not table.has_column("roles"):
+        return []
+    roles = dict(zip(table.ids, table.tags("roles"), strict=True))
+    return [
+        j
+        for j, item in enumerate(items)
+        if item.kind == "food"
+        and item.part_of is None
+        and item.grams > 0
+        and _SAVOURY.intersection(roles.get(item.food_id, ()))
+    ]
+
+
+def salt_note(items: Sequence[PlanItem], days: int) -> str | None:
+    """Return the plan's note on its added salt, or None when it has none."""
+    per_day: dict[int, float] = {}
+    for i in items:
+        if i.kind == "salt":
+            per_day[i.day] = per_day.get(i.day, 0.0) + i.portions
+    if not per_day:
+        return None
+    most = max(per_day.values())
+    where = (
+        f"{salt_text(most)} on day {next(iter(per_day))}"
+        if days == 1
+        else f"on {len(per_day)} of {days} days, at most {salt_text(most)} a day"
+    )
+    return (
+        "Table salt is added where a day's foods give less sodium than its AI "
+        f"(NASEM 2019), in 1/8 tsp steps ({where}), shown as what an item is "
+        "seasoned with and never past the sodium limit (CDRR); iodized salt "
+        "also gives iodine, which USDA SR28 does not measure. Set added_salt "
+        "to false (--no-added-salt) if you have been told to limit salt."
+    )

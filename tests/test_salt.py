@@ -1,0 +1,201 @@
+"""Measured table salt where a day's foods fall short of the sodium AI (issue 12).
+
+The planner adds salt after the solve (``mealplan._salt``); every plan the
+suite makes goes through tests/checks.py, whose salt rules are written out
+there (SR28 02047's 6 g teaspoon, eighths, from age 4, the fewest steps that
+reach the AI from foods/dri_full.csv, never past a maximum). Here: those
+rules on drawn days, without a solver, and what a person asks for.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mealplan
+from mealplan import FoodTable, MealPlan, RequestError
+from mealplan._cli import main
+from mealplan._models import PlanItem
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._salt import salt_ids, salt_text, with_salt
+from tests.checks import (
+    SALT_HOST_ROLES,
+    _check_added_salt,
+    _check_salt_item,
+    check_plan,
+)
+from tests.requesting import plan_off_the_clock
+from tests.strategies import persons
+
+VEGAN_MAN = {"person": {"age": 40, "sex": "male"}, "diet": "vegan"}
+
+
+@cache
+def _table() -> FoodTable:
+    return mealplan.load_foods()
+
+
+@cache
+def _vegan_day() -> MealPlan:
+    return plan_off_the_clock(VEGAN_MAN, _table())
+
+
+def _salt(plan: MealPlan) -> list[PlanItem]:
+    return [i for i in plan.items if i.kind == "salt"]
+
+
+@pytest.mark.parametrize(
+    ("portions", "text"),
+    [
+        (0.125, "⅛ tsp"),
+        (0.25, "¼ tsp"),
+        (0.375, "⅜ tsp"),
+        (1.0, "1 tsp"),
+        (1.625, "1⅝ tsp"),
+    ],
+)
+def test_salt_reads_in_eighths_of_a_teaspoon(portions: float, text: str) -> None:
+    assert salt_text(portions) == text
+
+
+def test_salt_is_never_a_candidate_food() -> None:
+    from mealplan._problem import build_problem
+
+    table = _table()
+    assert salt_ids(table) == {"salt"}
+    # Not in a structured day, nor in a bare one (no meals, no structure),
+    # where a condiment would otherwise be a food of its own.
+    for extra in ({}, {"meals": None, "structure": False}):
+        req = parse_request({**VEGAN_MAN, **extra})
+        problem = build_problem(req, resolve_targets(req, table), table)
+        assert "salt" not in problem.food_ids
+
+
+def test_a_vegan_day_is_salted_up_to_the_sodium_ai() -> None:
+    plan = _vegan_day()
+    check_plan(plan, _table())  # the salt rules of tests/checks.py among them
+    salt = _salt(plan)
+    assert salt, "the vegan day's foods give less sodium than the 1,500 mg AI"
+    (sodium,) = [t for t in plan.days[0].totals if t.nutrient == "sodium_mg"]
+    assert 1500 <= sodium.amount <= 2300
+    assert len({i.meal for i in salt}) == len(salt)  # one line a meal
+    assert any("Table salt is added" in n for n in plan.notes)
+    text = mealplan.render_text(plan, _table())
+    assert "↳ seasoned with" in text
+    assert "table salt" in text
+
+
+def test_no_added_salt_when_asked_or_under_four() -> None:
+    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table())
+    assert not _salt(plan)
+    assert not any("Table salt is added" in n for n in plan.notes)
+    toddler = plan_off_the_clock(
+        {"person": {"age": 2.5, "sex": "female"}, "diet": "vegan"}, _table()
+    )
+    assert not _salt(toddler)
+
+
+def test_the_cli_flag_turns_it_off(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--age", "40", "--sex", "male", "--diet", "vegan"]
+    assert main([*argv, "--no-added-salt", "--format", "json"]) == 0
+    plan = MealPlan.model_validate_json(capsys.readouterr().out)
+    assert plan.request.added_salt is False
+    assert not _salt(plan)
+
+
+def test_a_plan_with_salt_the_request_turned_off_is_refused() -> None:
+    data = json.loads(_vegan_day().model_dump_json())
+    data["request"]["added_salt"] = False
+    with pytest.raises(ValueError, match="added_salt off"):
+        MealPlan.model_validate(data)
+
+
+def test_edited_salt_is_caught_on_regenerate(tmp_path: Path) -> None:
+    plan = _vegan_day()
+    data = json.loads(plan.model_dump_json())
+    salted = next(i for i in data["days"][0]["items"] if i["kind"] == "salt")
+    salted["portions"] += 0.125
+    salted["grams"] = round(salted["portions"] * 6.0, 4)
+    edited = MealPlan.model_validate(data)
+    with pytest.raises(RequestError, match="added salt"):
+        mealplan.regenerate(edited, day=1, meal="dinner", foods=_table())
+
+
+def test_a_regenerated_meal_keeps_the_other_meals_and_salts_the_day() -> None:
+    plan = _vegan_day()
+    again = mealplan.regenerate(plan, day=1, meal="dinner", foods=_table())
+    check_plan(again, _table())
+    kept = [i for i in plan.items if i.meal != "dinner" and i.kind == "food"]
+    assert [i for i in again.items if i.meal != "dinner" and i.kind == "food"] == kept
+
+
+# ----------------------------------------------------------------- property
+
+
+def _savoury(table: FoodTable) -> list[str]:
+    roles = dict(zip(table.ids, table.tags("roles"), strict=True))
+    return sorted(f for f in table.ids if SALT_HOST_ROLES & set(roles[f]))
+
+
+@settings(max_examples=40)
+@given(
+    person=persons(st.floats(1, 90)),
+    picks=st.lists(
+        st.tuples(st.integers(0, 10_000), st.floats(10, 500)), min_size=0, max_size=6
+    ),
+    added=st.booleans(),
+)
+def test_drawn_days_get_the_fewest_steps_within_every_limit(
+    person: dict[str, Any], picks: list[tuple[int, float]], added: bool
+) -> None:
+    table = _table()
+    savoury = _savoury(table)
+    req = parse_request({"person": person, "added_salt": added})
+    targets = resolve_targets(req, table)
+    items: list[PlanItem] = []
+    for k, (i, grams) in enumerate(picks):
+        fid = savoury[i % len(savoury)]
+        if any(o.food_id == fid for o in items):
+            continue  # a food is at one meal of a day
+        items.append(
+            PlanItem(
+                day=1,
+                meal=("lunch", "dinner")[k % 2],
+                food_id=fid,
+                name=fid,
+                ndb_no=None,
+                portions=1.0,
+                portion_description="1 serving",
+                grams=grams,
+                cost=None,
+                energy_kcal=None,
+            )
+        )
+    out = with_salt(items, table, req, targets)
+    assert [i for i in out if i.kind == "food"] == items  # foods untouched
+    frame = table.frame
+    totals: dict[str, float] = {}
+    for col in table.nutrients:
+        totals[col] = sum(
+            i.grams * float(frame.at[i.food_id, col]) / 100
+            for i in out
+            if frame.at[i.food_id, col] == frame.at[i.food_id, col]
+        )
+    for item in out:
+        if item.kind == "salt":
+            _check_salt_item(item, out, table)
+    _check_added_salt(req, out, totals, table, targets)
+
+
+@pytest.mark.parametrize(
+    "extra", [{"include": ["salt"]}, {"pins": [{"food": "salt", "meal": "lunch"}]}]
+)
+def test_asking_for_salt_as_a_food_is_a_request_error(extra: dict[str, Any]) -> None:
+    with pytest.raises(RequestError, match="table salt"):
+        mealplan.plan({**VEGAN_MAN, **extra}, _table())
