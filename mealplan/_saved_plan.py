@@ -127,6 +127,12 @@ def _check_salt(
         return [i for i in of if i.kind == "salt"]
 
     foods = [i for i in items if i.kind != "salt"]
+    if not salt(items):
+        # A day without added salt: a plan saved before the planner added
+        # any (its request reads added_salt as the default), or one whose
+        # salt was taken out, which only lowers its sodium. The days that
+        # are planned again get theirs.
+        return
     if salt(items) != salt(with_salt(foods, table, previous.request, targets)):
         msg = (
             f"day {day}'s added salt differs from what its foods need for the sodium AI"

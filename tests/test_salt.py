@@ -199,3 +199,15 @@ def test_drawn_days_get_the_fewest_steps_within_every_limit(
 def test_asking_for_salt_as_a_food_is_a_request_error(extra: dict[str, Any]) -> None:
     with pytest.raises(RequestError, match="table salt"):
         mealplan.plan({**VEGAN_MAN, **extra}, _table())
+
+
+def test_a_plan_saved_before_added_salt_can_be_regenerated() -> None:
+    # Saved by an earlier version: no salt lines, no added_salt field (a
+    # plan made without added salt, its request's field taken out).
+    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table())
+    data = json.loads(plan.model_dump_json())
+    del data["request"]["added_salt"]
+    old = MealPlan.model_validate(data)
+    again = mealplan.regenerate(old, day=1, meal="dinner", foods=_table())
+    check_plan(again, _table())
+    assert _salt(again)  # the day planned again is salted
