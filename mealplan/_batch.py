@@ -246,6 +246,18 @@ def _failed(job: Job, exc: BaseException) -> BatchResult:
     )
 
 
+_POLL_SECONDS = 5.0
+"""How often a wait on an owned pool checks whether the pool broke."""
+
+_LOST_WAIT = 10.0
+"""Seconds a broken pool's futures get to fail before they count as lost."""
+
+
+def _is_broken(executor: cf.Executor) -> bool:
+    """Whether a process pool is broken (a worker died); False for others."""
+    return bool(getattr(executor, "_broken", False))
+
+
 def _exception(future: cf.Future[list[BatchResult]]) -> BaseException | None:
     try:
         return future.exception()
@@ -395,7 +407,7 @@ class _Runner:
         if not self.pending:
             self._isolate()
             return
-        done, _ = cf.wait(list(self.pending), return_when=cf.FIRST_COMPLETED)
+        done = self._first_done()
         broken = False
         for future in done:
             task = self.pending.pop(future)
@@ -405,18 +417,54 @@ class _Runner:
             else:
                 broken = broken or isinstance(exc, cf.BrokenExecutor)
                 self.suspects.append(task)
-        if broken and self.owned:
-            # A broken pool fails every future at once: collect them now.
+        if (broken or not done) and self.owned:
+            # A broken pool fails every future at once: collect them now. One
+            # it lost (not failed after _LOST_WAIT) is a suspect as well.
+            cf.wait(list(self.pending), timeout=_LOST_WAIT)
             for future, task in list(self.pending.items()):
-                exc = _exception(future)
                 del self.pending[future]
-                if exc is None:
+                exc = _exception(future) if future.done() else None
+                if future.done() and exc is None:
                     self._finish(task, future.result())
                 else:
+                    future.cancel()
                     self.suspects.append(task)
             self._replace_pool()
         if not self.pending:
             self._isolate()
+
+    def _first_done(self) -> set[cf.Future[list[BatchResult]]]:
+        """Wait for a task in flight; empty if our pool broke and lost them all.
+
+        Python 3.11's ProcessPoolExecutor fails every pending future when a
+        worker dies, but a future submitted while it breaks can be lost,
+        never done (the kind of race cpython gh-132969 fixed in 3.13), and a
+        wait without end on it would hang the batch (a CI run of the crash
+        test hung for 300 s in session 20, where is not known). So an owned
+        pool is checked every few seconds while nothing finishes.
+        """
+        while True:
+            done, _ = cf.wait(
+                list(self.pending),
+                timeout=_POLL_SECONDS if self.owned else None,
+                return_when=cf.FIRST_COMPLETED,
+            )
+            if done:
+                return set(done)
+            if _is_broken(self.executor):
+                return set()
+
+    def _result(self, future: cf.Future[list[BatchResult]]) -> list[BatchResult]:
+        """Return ``future``'s result; a future a broken pool lost raises too."""
+        while self.owned and not future.done():
+            cf.wait([future], timeout=_POLL_SECONDS)
+            if not future.done() and _is_broken(self.executor):
+                cf.wait([future], timeout=_LOST_WAIT)
+                if not future.done():
+                    future.cancel()
+                    msg = "the worker pool broke and lost this request"
+                    raise cf.BrokenExecutor(msg)
+        return future.result()
 
     def _isolate(self) -> None:
         """Re-run each suspect request alone, with nothing else in flight."""
@@ -440,7 +488,7 @@ class _Runner:
                 future = self.executor.submit(
                     plan_chunk, [job], self.foods_arg, attempt=attempt
                 )
-                return future.result()[0]
+                return self._result(future)[0]
             except cf.BrokenExecutor as exc:
                 if not self.owned:
                     last: BaseException = exc

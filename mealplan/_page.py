@@ -94,6 +94,9 @@ vitamin B12 needs, and the rest of the Dietary Reference Intakes.</p>
 <label class="chip"><input type="checkbox" id="supplements" name="supplements">
   Allow single-nutrient supplements (vitamin D, B12, magnesium, calcium
   tablets; listed apart from the food)</label>
+<label class="chip"><input type="checkbox" id="no-added-salt" name="added_salt">
+  No added salt (told to limit salt; by default a day short of the sodium
+  AI gets measured table salt)</label>
 <label class="wide">Leave out (food ids, words of names or food groups, comma
 separated) <input id="exclude" name="exclude" type="text"
   placeholder="e.g. liver, spinach"></label>

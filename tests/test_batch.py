@@ -10,6 +10,7 @@ its request (tests/checks.py), whatever else in the batch goes wrong.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -450,18 +451,48 @@ def test_quieting_a_server_covers_callbacks_not_started_yet_and_overlapping_batc
     assert not any(c.is_running() for c in table.values())  # not started: "init"
 
 
+def run_batch(
+    args: list[str], *, timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``mealplan batch ARGS``; on a hang, fail with every thread's stack.
+
+    A CI run once timed out here (300 s, session 20) with nothing to show:
+    the process now runs with faulthandler on, and a timeout sends it
+    SIGABRT, whose handler prints where each of its threads waits, before
+    its process group (its pool workers too) is killed.
+    """
+    env = {**(env or os.environ), "PYTHONFAULTHANDLER": "1"}
+    proc = subprocess.Popen(
+        [str(BIN), "batch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        try:
+            stdout, stderr = proc.communicate(timeout=20)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(
+            f"mealplan batch hung for {timeout:.0f} s; its stacks:\n{stderr[-6000:]}"
+        )
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
 def test_cli_batch_on_a_dask_scheduler(dask_client: Any, tmp_path: Path) -> None:
     lines = [json.dumps({"id": f"d{i}", **person(i)}) for i in range(3)]
     lines.append("not json")
     requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
     write_lines(requests, lines)
     address = dask_client.scheduler.address
-    result = subprocess.run(
-        [str(BIN), "batch", str(requests), "-o", str(out), "--scheduler", address],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = run_batch(
+        [str(requests), "-o", str(out), "--scheduler", address], timeout=300
     )
     assert result.returncode == 2, result.stderr  # one bad line
     assert result.stdout == ""
@@ -655,13 +686,8 @@ def test_cli_batch_writes_one_line_per_request_line(
     requests, out = tmp_path / "requests.jsonl", tmp_path / "plans.jsonl"
     write_lines(requests, lines)
     env = {**os.environ, FAULT_ENV: "crash"}
-    result = subprocess.run(
-        [str(BIN), "batch", str(requests), "-o", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
+    result = run_batch(
+        [str(requests), "-o", str(out), "--workers", "2"], timeout=300, env=env
     )
     assert result.returncode == 3, result.stderr  # a request failed
     assert result.stdout == ""
@@ -685,32 +711,14 @@ def test_cli_batch_writes_one_line_per_request_line(
         if parsed.plan is not None:
             check_plan(parsed.plan, table)
     # Rerun: everything is done; the exit status still tells the whole story.
-    again = subprocess.run(
-        [str(BIN), "batch", str(requests), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = run_batch([str(requests), "-o", str(out)], timeout=120)
     assert again.returncode == 3, again.stderr
     assert len(read_results(out)) == len(rows)
     assert "8 already done" in again.stderr
     # --retry-failed plans the failed request again (it succeeds without the fault).
-    retry = subprocess.run(
-        [
-            str(BIN),
-            "batch",
-            str(requests),
-            "-o",
-            str(out),
-            "--retry-failed",
-            "--workers",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
+    retry = run_batch(
+        [str(requests), "-o", str(out), "--retry-failed", "--workers", "1"],
         timeout=120,
-        check=False,
     )
     assert retry.returncode == 2, retry.stderr  # bad lines remain bad
     final = read_results(out)
@@ -723,12 +731,8 @@ def test_cli_batch_writes_one_line_per_request_line(
 def test_cli_batch_to_stdout_is_pure_json_lines(tmp_path: Path) -> None:
     requests = tmp_path / "requests.jsonl"
     write_lines(requests, [json.dumps(person(0)), "[]"])
-    result = subprocess.run(
-        [str(BIN), "batch", str(requests), "-o", "-", "--workers", "1", "--ordered"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = run_batch(
+        [str(requests), "-o", "-", "--workers", "1", "--ordered"], timeout=300
     )
     assert result.returncode == 2, result.stderr
     rows = [

@@ -39,6 +39,7 @@ function buildRequest() {
   const budget = numberOrNull("budget");
   if (budget !== null) request.budget_per_day = budget;
   if ($("supplements").checked) request.supplements = true;
+  if ($("no-added-salt").checked) request.added_salt = false;
   return request;
 }
 
