@@ -249,7 +249,8 @@ def salt_note(items: Sequence[PlanItem], days: int) -> str | None:
     )
     return (
         "Table salt is added where a day's foods give less sodium than its AI "
-        f"(NASEM 2019), in 1/8 tsp steps ({where}), shown as what an item is "
+        "(NASEM 2019; the foods themselves do not plan it, as the panel note "
+        f"says), in 1/8 tsp steps ({where}), shown as what an item is "
         "seasoned with and never past the sodium limit (CDRR); iodized salt "
         "also gives iodine, which USDA SR28 does not measure. Set added_salt "
         "to false (--no-added-salt) if you have been told to limit salt."
