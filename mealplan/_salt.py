@@ -17,7 +17,8 @@ The salt is shown as what its items are seasoned with (``part_of``, ``part_as``
 "seasoned with", ``kind`` "salt"), one item a meal: a step at a time to the
 savoury item with the most room left under 1 % of its weight in salt, a
 cook's rule of thumb for food that tastes seasoned, not salty (a step may
-pass it when the day needs more than its items hold). Not for children under 4 (the default plans
+pass it when the day needs more than its items hold); a single food before
+an FNDDS dish, whose recipe salts it already. Not for children under 4 (the default plans
 a toddler's food as served; salt for a young child is for their paediatrician
 to advise), nor when the request says ``added_salt: false`` (someone told to
 limit salt): the sodium AI is then reported, not met, as before.
@@ -219,11 +220,21 @@ def _energy(table: FoodTable, row: int, grams: float) -> float:
 
 
 def _hosts(table: FoodTable, items: Sequence[PlanItem]) -> list[int]:
-    """Positions of the items salt may season: savoury foods of their own."""
+    """Positions of the items salt may season: savoury foods of their own.
+
+    Single foods before dishes: an FNDDS dish is made from a recipe that
+    salts it already, so it is seasoned only on a day with no other
+    savoury item.
+    """
     if not table.has_column("roles"):
         return []
     roles = dict(zip(table.ids, table.tags("roles"), strict=True))
-    return [
+    codes = (
+        dict(zip(table.ids, table.texts("fndds_code"), strict=True))
+        if table.has_column("fndds_code")
+        else {}
+    )
+    found = [
         j
         for j, item in enumerate(items)
         if item.kind == "food"
@@ -231,6 +242,8 @@ def _hosts(table: FoodTable, items: Sequence[PlanItem]) -> list[int]:
         and item.grams > 0
         and _SAVOURY.intersection(roles.get(item.food_id, ()))
     ]
+    single = [j for j in found if not codes.get(items[j].food_id)]
+    return single or found
 
 
 def salt_note(items: Sequence[PlanItem], days: int) -> str | None:

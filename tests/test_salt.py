@@ -211,3 +211,39 @@ def test_a_plan_saved_before_added_salt_can_be_regenerated() -> None:
     again = mealplan.regenerate(old, day=1, meal="dinner", foods=_table())
     check_plan(again, _table())
     assert _salt(again)  # the day planned again is salted
+
+
+def test_a_dish_is_seasoned_only_when_nothing_else_can_be() -> None:
+    # An FNDDS dish's recipe salts it already: the single food gets the salt.
+    table = mealplan.load_foods(dishes=True)
+    req = parse_request(VEGAN_MAN)
+    targets = resolve_targets(req, table)
+    dish = next(
+        f
+        for f, code, roles in zip(
+            table.ids, table.texts("fndds_code"), table.tags("roles"), strict=True
+        )
+        if code and "main" in roles and table.food(f).vegan
+    )
+
+    def item(fid: str, grams: float) -> PlanItem:
+        return PlanItem(
+            day=1,
+            meal="dinner",
+            food_id=fid,
+            name=fid,
+            ndb_no=None,
+            portions=1.0,
+            portion_description="1 serving",
+            grams=grams,
+            cost=None,
+            energy_kcal=None,
+        )
+
+    # The dish is the bigger item, with more room under 1 % of its weight.
+    rice = item("brown-rice-cooked", 100.0)
+    salted = with_salt([item(dish, 300.0), rice], table, req, targets)
+    hosts = {i.part_of for i in salted if i.kind == "salt"}
+    assert hosts == {"brown-rice-cooked"}
+    alone = with_salt([item(dish, 300.0)], table, req, targets)
+    assert {i.part_of for i in alone if i.kind == "salt"} <= {dish}
