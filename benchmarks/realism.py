@@ -144,7 +144,11 @@ def _run(
         {table.food(i.food_id).base or i.food_id for i in plan.items if not i.part_of}
     )
     fats = sorted(
-        {table.food(i.food_id).base or i.food_id for i in plan.items if i.part_of}
+        {
+            table.food(i.food_id).base or i.food_id
+            for i in plan.items
+            if i.part_of and i.kind == "food"  # added salt is no cooking fat
+        }
     )
     return {
         "persona": name,
