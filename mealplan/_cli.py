@@ -177,7 +177,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
     try:
         previous = MealPlan.model_validate_json(text)
     except ValidationError as exc:
-        from mealplan._planner import request_error
+        from mealplan._request_parse import request_error
 
         err = request_error(exc)
         msg = f"Plan file {args.plan!r} is not a valid MealPlan: {err.errors[0]['loc']}: {err.errors[0]['msg']}; save it with 'mealplan plan --format json'."

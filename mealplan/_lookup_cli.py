@@ -163,7 +163,7 @@ def _person_from_args(
     ``optional``: no person flag at all gives None (``mealplan supplements``);
     otherwise age and sex are required (``mealplan targets``).
     """
-    from mealplan._planner import request_error
+    from mealplan._request_parse import request_error
 
     fields = person_fields(args)
     if optional and not fields:

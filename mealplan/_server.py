@@ -643,7 +643,7 @@ def _add_lookup_routes(app: FastAPI, service: _Service) -> None:
                 person, kcal_min=kcal_min, kcal_max=kcal_max, margin=margin
             )
         except ValidationError as exc:
-            from mealplan._planner import request_error
+            from mealplan._request_parse import request_error
 
             err = request_error(exc)
             raise _BadQueryError(str(err), err.errors) from None

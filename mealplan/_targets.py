@@ -396,7 +396,7 @@ def _person(person: object) -> Person:
     if isinstance(person, Mapping):
         from pydantic import ValidationError
 
-        from mealplan._planner import request_error
+        from mealplan._request_parse import request_error
 
         try:
             return Person.model_validate(person)
