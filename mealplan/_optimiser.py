@@ -49,6 +49,7 @@ from mealplan._errors import SolverError
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._models import Objective, SolverName
 from mealplan._polish import polish, polish_result
+from mealplan._stops import cpu_until, either, stall_once_planned, stall_stop
 from mealplan._structure_blocks import SEED_WEIGHT
 
 if TYPE_CHECKING:
@@ -898,7 +899,7 @@ class Restriction:
     """HiGHS's feasibility-jump heuristic."""
     stall: float | None = None
     """Seconds of CPU without a better plan after which the search ends, once
-    it has a plan (:func:`_stall_stop`; None: it runs to its gap or its time)."""
+    it has a plan (:func:`~mealplan._stops.stall_stop`; None: it runs to its gap or its time)."""
     box: CpuBox | None = field(default=None, compare=False)
     """The request's CPU box, which ends the search when it runs out."""
     until: float | None = None
@@ -953,79 +954,14 @@ def _restricted(
             else how.cuts,
             sub_mips=how.sub_mips,
             feasibility_jump=how.feasibility_jump,
-            stop=_either(
-                None if how.stall is None else _stall_once_planned(how.stall),
+            stop=either(
+                None if how.stall is None else stall_once_planned(how.stall),
                 None if how.box is None else how.box.stop,
-                None if how.until is None else _cpu_until(how.until),
+                None if how.until is None else cpu_until(how.until),
             ),
         ),
     )
     return solution
-
-
-def _cpu_until(until: float) -> Callable[[float, float], bool]:
-    """Return a MILP ``stop`` that ends the search once the CPU clock passes ``until``."""
-
-    def stop(primal: float, dual: float) -> bool:
-        del primal, dual
-        return time.process_time() > until
-
-    return stop
-
-
-def _either(
-    *stops: Callable[[float, float], bool] | None,
-) -> Callable[[float, float], bool] | None:
-    """Return a MILP ``stop`` that ends the search when any of ``stops`` says so."""
-    given = [s for s in stops if s is not None]
-    if len(given) <= 1:
-        return given[0] if given else None
-
-    def stop(primal: float, dual: float) -> bool:
-        # Every stop is asked, none skipped by a short circuit: each keeps
-        # its own record of the last better plan.
-        said = [s(primal, dual) for s in given]
-        return any(said)
-
-    return stop
-
-
-def _stall_stop(
-    seconds: float, clock: Callable[[], float] = time.process_time
-) -> Callable[[float, float], bool]:
-    """Return a MILP ``stop``: end ``seconds`` after the last better plan.
-
-    The clock starts with the search; a plan better than every earlier one
-    restarts it.
-    """
-    last = [clock(), math.inf]
-
-    def stop(primal: float, dual: float) -> bool:
-        del dual
-        now = clock()
-        if primal < last[1] - 1e-9 * (1.0 + abs(primal)):
-            last[0], last[1] = now, primal
-        return now - last[0] > seconds
-
-    return stop
-
-
-def _stall_once_planned(
-    seconds: float, clock: Callable[[], float] = time.process_time
-) -> Callable[[float, float], bool]:
-    """Return :func:`_stall_stop` counted from the first plan, never stopping before it.
-
-    A restriction that needs more than ``seconds`` to find any plan keeps
-    its time (stopped plan-less, its caller would fall back to the whole
-    model, which is slower).
-    """
-    stall = _stall_stop(seconds, clock)
-
-    def stop(primal: float, dual: float) -> bool:
-        # The first plan resets the stall's clock (a better plan than none).
-        return math.isfinite(primal) and stall(primal, dual)
-
-    return stop
 
 
 def _full_milp_stop(
@@ -1046,7 +982,7 @@ def _full_milp_stop(
         or node_limit is not None
     ):
         return None
-    return _stall_stop(_FULL_STALL_SECONDS)
+    return stall_stop(_FULL_STALL_SECONDS)
 
 
 def solve(
@@ -1168,7 +1104,7 @@ def solve(
         # (0.5-0.7x CPU without), on thousands of foods it pays.
         presolve=not relax and (guided is None or model.num_cols > _PRESOLVE_COLS),
         node_limit=node_limit,
-        stop=_either(
+        stop=either(
             _full_milp_stop(guided, mip_gap, tolerance, node_limit, minimise),
             None if cpu_box is None else cpu_box.stop,
         ),

@@ -8,6 +8,7 @@ import pytest
 
 import mealplan
 import mealplan._optimiser as optimiser
+import mealplan._stops as stops
 from mealplan._catalog import load_foods
 from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
@@ -59,10 +60,10 @@ def test_either_stop_asks_every_stop() -> None:
 
         return stop
 
-    assert optimiser._either(None, None) is None
+    assert stops.either(None, None) is None
     one = make("a", False)
-    assert optimiser._either(None, one) is one
-    both = optimiser._either(make("b", True), make("c", False))
+    assert stops.either(None, one) is one
+    both = stops.either(make("b", True), make("c", False))
     assert both is not None
     assert both(1.0, 0.0)
     assert asked == ["b", "c"]

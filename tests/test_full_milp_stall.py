@@ -9,13 +9,8 @@ import pytest
 
 import mealplan
 from mealplan import _optimiser
-from mealplan._optimiser import (
-    Solution,
-    SolveStatus,
-    _full_milp_stop,
-    _stall_once_planned,
-    _stall_stop,
-)
+from mealplan._optimiser import Solution, SolveStatus, _full_milp_stop
+from mealplan._stops import stall_once_planned, stall_stop
 from tests.checks import check_plan
 
 
@@ -23,7 +18,7 @@ def test_the_stall_stop_ends_the_search_only_after_its_seconds_without_a_better_
     None
 ):
     now = [100.0]
-    stop = _stall_stop(3.0, clock=lambda: now[0])
+    stop = stall_stop(3.0, clock=lambda: now[0])
     assert not stop(5.0, 1.0)  # the start: the clock restarts
     now[0] = 102.9
     assert not stop(5.0, 1.2)  # no better plan, still within 3 s
@@ -40,7 +35,7 @@ def test_a_restrictions_stall_counts_from_its_first_plan() -> None:
     # The budget's cheapest restriction (Restriction.stall) never stops
     # plan-less: a slow first plan keeps its time, then the stall counts.
     now = [100.0]
-    stop = _stall_once_planned(0.3, clock=lambda: now[0])
+    stop = stall_once_planned(0.3, clock=lambda: now[0])
     assert not stop(float("inf"), 1.0)
     now[0] = 105.0
     assert not stop(float("inf"), 1.1)  # 5 s and still no plan: searches on
