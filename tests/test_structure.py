@@ -98,7 +98,9 @@ def test_realism_benchmark_quick_run_writes_json(tmp_path: Path) -> None:
 
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "realism.py"
     proc = subprocess.run(
-        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        # The single foods: the script's path is the same, in a third of the
+        # time (the dish table's quick run took 12 s of the suite).
+        [sys.executable, str(script), "--quick", "--no-dishes", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,
