@@ -264,7 +264,8 @@ def salt_note(items: Sequence[PlanItem], days: int) -> str | None:
         "Table salt is added where a day's foods give less sodium than its AI "
         "(NASEM 2019; the foods themselves do not plan it, as the panel note "
         f"says), in 1/8 tsp steps ({where}), shown as what an item is "
-        "seasoned with and never past the sodium limit (CDRR); iodized salt "
-        "also gives iodine, which USDA SR28 does not measure. Set added_salt "
-        "to false (--no-added-salt) if you have been told to limit salt."
+        "seasoned with and never past the sodium limit (CDRR); it has no USDA "
+        "price and is left out of the cost; iodized salt also gives iodine, "
+        "which USDA SR28 does not measure. Set added_salt to false "
+        "(--no-added-salt) if you have been told to limit salt."
     )
