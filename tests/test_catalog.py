@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mealplan._catalog import Food, FoodTable, load_foods
@@ -190,6 +190,9 @@ def test_file_problems(tmp_path: Path) -> None:
         load_foods(broken)
 
 
+# 50 drawn tables (not Hypothesis's default 100): about 9 s of the suite
+# at 100, which must stay under 8 minutes on 2 busy cores.
+@settings(max_examples=50)
 @given(valid_tables())
 def test_random_valid_tables_load_and_round_trip(table: pd.DataFrame) -> None:
     loaded = FoodTable.from_dataframe(table)
@@ -205,6 +208,7 @@ def test_random_valid_tables_load_and_round_trip(table: pd.DataFrame) -> None:
                 assert got == pytest.approx(value)
 
 
+@settings(max_examples=50)  # as above: 6 s of the suite at 100
 @given(invalid_tables())
 def test_random_invalid_tables_raise_food_table_error(
     case: tuple[pd.DataFrame, str | None],

@@ -317,7 +317,8 @@ small_tables = st.lists(
 )
 
 
-@settings(max_examples=25)
+# 15 people (0.6 s of CPU each, first plans): the suite stays under 8 minutes.
+@settings(max_examples=15)
 @given(
     rows=small_tables,
     # A realistic energy window: a zero-width one with integer portions is a
