@@ -37,7 +37,7 @@ from mealplan._models import (
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
 from mealplan._problem import Problem
-from mealplan._salt import salt_note, with_salt
+from mealplan._salt import Salter, salt_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._week_caps import week_cap_notes
 
@@ -333,6 +333,7 @@ def assemble(
 ) -> MealPlan:
     days: list[DayPlan] = []
     columns = ItemColumns(table)
+    salter = Salter.of(table, req, targets)
     for d in range(req.days):
         if keep_days and d + 1 in keep_days:
             days.append(keep_days[d + 1])
@@ -348,8 +349,13 @@ def assemble(
                 [*kept, *(i for i in items if i.meal in new_meals)],
                 key=lambda i: order.get(i.meal or "", 0),
             )
-        # Measured salt where the day's foods fall short of the sodium AI.
-        items = with_salt(items, table, req, targets)
+        # Measured salt where the day's foods fall short of the sodium AI
+        # (a regenerated meal's day is salted afresh).
+        items = (
+            salter.season(items)
+            if salter is not None
+            else [i for i in items if i.kind != "salt"]
+        )
         days.append(
             day_plan(d + 1, items, table, targets, absorbable=req.absorbable_calcium)
         )

@@ -27,11 +27,13 @@ limit salt): the sodium AI is then reported, not met, as before.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mealplan._catalog import FoodTable
+from mealplan._meal_structure import _roles
 from mealplan._nutrients import Nutrient
 from mealplan._panel import sodium_floor
 
@@ -44,6 +46,7 @@ __all__ = [
     "MIN_AGE_YEARS",
     "SALT_ROLE",
     "STEP_TSP",
+    "Salter",
     "salt_ids",
     "salt_note",
     "salt_text",
@@ -74,11 +77,9 @@ _EIGHTHS = {1: "⅛", 2: "¼", 3: "⅜", 4: "½", 5: "⅝", 6: "¾", 7: "⅞"}
 
 def salt_ids(table: FoodTable) -> set[str]:
     """Return the ids of the table's salt rows (role ``salt``)."""
-    if not table.has_column("roles"):
-        return set()
     return {
         fid
-        for fid, roles in zip(table.ids, table.tags("roles"), strict=True)
+        for fid, roles in zip(table.ids, _roles(table), strict=True)
         if SALT_ROLE in roles
     }
 
@@ -110,40 +111,146 @@ def _applies(req: PlanRequest) -> float | None:
     return None if floor is None else floor[0]
 
 
-def _steps(
-    table: FoodTable,
-    items: Sequence[PlanItem],
-    salt: str,
-    step_g: float,
-    ai: float,
-    targets: NutrientTargets,
-) -> int:
-    """Return the fewest steps reaching ``ai`` within every maximum (0: none fit)."""
-    where = {fid: i for i, fid in enumerate(table.ids)}
-    grams = np.zeros(len(table.ids))
-    for item in items:
-        grams[where[item.food_id]] += item.grams
-    sodium = _total(table, Nutrient.SODIUM.value, grams)
-    if sodium >= ai:
-        return 0
-    per_step = float(table.numbers(Nutrient.SODIUM.value)[where[salt]]) * step_g / 100
-    steps = math.ceil((ai - sodium) / per_step - _TOL)
-    # Within every maximum: sodium's (the CDRR), and the salt's traces.
-    row = where[salt]
-    for bound in targets.bounds:
-        if bound.maximum is None or bound.nutrient not in table.nutrients:
-            continue
-        value = float(table.numbers(bound.nutrient)[row])
-        if not value > 0:
-            continue
-        room = bound.maximum * (1 + _TOL) + _TOL - _total(table, bound.nutrient, grams)
-        steps = min(steps, math.floor(room / (value * step_g / 100)))
-    return max(steps, 0)
+@dataclass(frozen=True)
+class Salter:
+    """What salting a plan's days needs, read once a plan (:meth:`of`).
 
+    The salt row, its step, the AI and the maxima the salt counts against
+    depend on the table and the request alone; each day then reads only its
+    own items' rows (:meth:`season`).
+    """
 
-def _total(table: FoodTable, nutrient: str, grams: np.ndarray) -> float:
-    values = table.numbers(nutrient)
-    return float(np.nansum(values * grams) / 100.0)
+    table: FoodTable
+    salt: str
+    row: int
+    step_g: float
+    ai: float
+    limits: tuple[tuple[str, float, float], ...]
+    """(column, maximum, the salt's amount per step) of every maximum it tips."""
+    line: dict[str, Any]
+    """The fields every salt line shares (its food, name, portion words)."""
+
+    @classmethod
+    def of(
+        cls, table: FoodTable, req: PlanRequest, targets: NutrientTargets
+    ) -> Salter | None:
+        """Return the plan's salter, or None when its days get no salt."""
+        ai = _applies(req)
+        salt = _salt_row(table) if ai is not None else None
+        if ai is None or salt is None:
+            return None
+        row = int(table.positions([salt])[0])
+        step_g = table.default_portion(salt)[1] * STEP_TSP
+        limits = []
+        for bound in targets.bounds:
+            if bound.maximum is None or bound.nutrient not in table.nutrients:
+                continue
+            value = float(table.numbers(bound.nutrient)[row])
+            if value > 0:  # sodium's maximum (the CDRR), and the salt's traces
+                limits.append((bound.nutrient, bound.maximum, value * step_g / 100))
+        ndb = table.texts("ndb_no")[row]
+        line = {
+            "food_id": salt,
+            "name": table.texts("name")[row],
+            "ndb_no": ndb or None,
+            "portion_description": table.default_portion(salt)[0],
+            "cost": None,
+            "part_as": "seasoned with",
+            "kind": "salt",
+        }
+        return cls(table, salt, row, step_g, ai, tuple(limits), line)
+
+    def _total(self, column: str, rows: np.ndarray, grams: np.ndarray) -> float:
+        return float(np.nansum(self.table.numbers(column)[rows] * grams) / 100.0)
+
+    def _steps(self, items: Sequence[PlanItem]) -> int:
+        """Return the fewest steps reaching the AI within every maximum (0: none fit)."""
+        rows = self.table.positions([i.food_id for i in items])
+        grams = np.array([i.grams for i in items], dtype=float)
+        sodium = self._total(Nutrient.SODIUM.value, rows, grams)
+        if sodium >= self.ai:
+            return 0
+        per_step = (
+            float(self.table.numbers(Nutrient.SODIUM.value)[self.row])
+            * self.step_g
+            / 100
+        )
+        steps = math.ceil((self.ai - sodium) / per_step - _TOL)
+        for column, maximum, per in self.limits:
+            room = maximum * (1 + _TOL) + _TOL - self._total(column, rows, grams)
+            steps = min(steps, math.floor(room / per))
+        return max(steps, 0)
+
+    def _hosts(self, items: Sequence[PlanItem]) -> list[int]:
+        """Positions of the items salt may season: savoury foods of their own.
+
+        Single foods before dishes: an FNDDS dish is made from a recipe that
+        salts it already, so it is seasoned only on a day with no other
+        savoury item.
+        """
+        rows = self.table.positions([i.food_id for i in items])
+        roles = _roles(self.table)  # cached per table
+        found = [
+            j
+            for j, item in enumerate(items)
+            if item.kind == "food"
+            and item.part_of is None
+            and item.grams > 0
+            and _SAVOURY & roles[rows[j]]
+        ]
+        codes = self.table.texts("fndds_code")
+        single = [j for j in found if not codes[rows[j]]]
+        return single or found
+
+    def season(self, items: Sequence[PlanItem]) -> list[PlanItem]:
+        """Return a day's ``items`` (their salt dropped) with the salt it needs."""
+        out = [i for i in items if i.kind != "salt"]
+        steps = self._steps(out) if out else 0
+        hosts = self._hosts(out) if steps > 0 else []
+        if not hosts:
+            return out
+        given = dict.fromkeys(hosts, 0)
+        salted: dict[str | None, int] = {}  # meal -> its salted item: one a meal
+        for _ in range(steps):
+            # The host with the most room left under SEASONED_SHARE; the first
+            # listed on a tie (the meal's lead before its sides).
+            open_ = [j for j in hosts if salted.get(out[j].meal, j) == j]
+            k = max(
+                open_,
+                key=lambda j: SEASONED_SHARE * out[j].grams - given[j] * self.step_g,
+            )
+            given[k] += 1
+            salted[out[k].meal] = k
+        seasoned = {j: self._line(out[j], n) for j, n in given.items() if n}
+        result: list[PlanItem] = []
+        host: int | None = None
+        for j, item in enumerate(out):
+            # The salt goes after its item and the item's own fat, if any.
+            if host is not None and item.part_of != out[host].food_id:
+                result.append(seasoned[host])
+                host = None
+            result.append(item)
+            if j in seasoned:
+                host = j
+        if host is not None:
+            result.append(seasoned[host])
+        return result
+
+    def _line(self, host: PlanItem, steps: int) -> PlanItem:
+        """Return the salt line of ``steps`` steps that seasons ``host``."""
+        grams = steps * self.step_g
+        kcal = float(self.table.numbers(Nutrient.ENERGY.value)[self.row])
+        return host.model_copy(
+            update={
+                **self.line,
+                "portions": round(steps * STEP_TSP, 6),
+                "grams": round(grams, 4),
+                "energy_kcal": 0.0
+                if math.isnan(kcal)
+                else round(kcal * grams / 100, 4),
+                "part_of": host.food_id,
+            }
+        )
 
 
 def with_salt(
@@ -156,94 +263,13 @@ def with_salt(
 
     Items already of ``kind`` salt are dropped first (a regenerated meal's
     day is salted afresh). A day whose foods reach the AI, a request without
-    added salt, or a table without a salt row get none.
+    added salt, or a table without a salt row get none. A plan of several
+    days reads the table once with :meth:`Salter.of` instead.
     """
-    out = [i for i in items if i.kind != "salt"]
-    ai = _applies(req)
-    salt = _salt_row(table) if ai is not None else None
-    if ai is None or salt is None or not out:
-        return out
-    tsp_g = table.default_portion(salt)[1]
-    step_g = tsp_g * STEP_TSP
-    steps = _steps(table, out, salt, step_g, ai, targets)
-    hosts = _hosts(table, out)
-    if steps <= 0 or not hosts:
-        return out
-    given = dict.fromkeys(hosts, 0)
-    salted: dict[str | None, int] = {}  # meal -> its salted item: one a meal
-    for _ in range(steps):
-        # The host with the most room left under SEASONED_SHARE; the first
-        # listed on a tie (the meal's lead before its sides).
-        open_ = [j for j in hosts if salted.get(out[j].meal, j) == j]
-        k = max(open_, key=lambda j: SEASONED_SHARE * out[j].grams - given[j] * step_g)
-        given[k] += 1
-        salted[out[k].meal] = k
-    row = table.ids.index(salt)
-    description = table.default_portion(salt)[0]
-    ndb = table.texts("ndb_no")[row] if table.has_column("ndb_no") else ""
-    seasoned: dict[int, PlanItem] = {}
-    for j, steps_here in given.items():
-        if steps_here:
-            seasoned[j] = out[j].model_copy(
-                update={
-                    "food_id": salt,
-                    "name": table.texts("name")[row],
-                    "ndb_no": ndb or None,
-                    "portions": round(steps_here * STEP_TSP, 6),
-                    "portion_description": description,
-                    "grams": round(steps_here * step_g, 4),
-                    "cost": None,
-                    "energy_kcal": _energy(table, row, steps_here * step_g),
-                    "part_of": out[j].food_id,
-                    "part_as": "seasoned with",
-                    "kind": "salt",
-                }
-            )
-    result: list[PlanItem] = []
-    host: int | None = None
-    for j, item in enumerate(out):
-        # The salt goes after its item and the item's own fat, if any.
-        if host is not None and item.part_of != out[host].food_id:
-            result.append(seasoned[host])
-            host = None
-        result.append(item)
-        if j in seasoned:
-            host = j
-    if host is not None:
-        result.append(seasoned[host])
-    return result
-
-
-def _energy(table: FoodTable, row: int, grams: float) -> float:
-    kcal = float(table.numbers(Nutrient.ENERGY.value)[row])
-    return 0.0 if math.isnan(kcal) else round(kcal * grams / 100.0, 4)
-
-
-def _hosts(table: FoodTable, items: Sequence[PlanItem]) -> list[int]:
-    """Positions of the items salt may season: savoury foods of their own.
-
-    Single foods before dishes: an FNDDS dish is made from a recipe that
-    salts it already, so it is seasoned only on a day with no other
-    savoury item.
-    """
-    if not table.has_column("roles"):
-        return []
-    roles = dict(zip(table.ids, table.tags("roles"), strict=True))
-    codes = (
-        dict(zip(table.ids, table.texts("fndds_code"), strict=True))
-        if table.has_column("fndds_code")
-        else {}
-    )
-    found = [
-        j
-        for j, item in enumerate(items)
-        if item.kind == "food"
-        and item.part_of is None
-        and item.grams > 0
-        and _SAVOURY.intersection(roles.get(item.food_id, ()))
-    ]
-    single = [j for j in found if not codes.get(items[j].food_id)]
-    return single or found
+    salter = Salter.of(table, req, targets)
+    if salter is None:
+        return [i for i in items if i.kind != "salt"]
+    return salter.season(items)
 
 
 def salt_note(items: Sequence[PlanItem], days: int) -> str | None:

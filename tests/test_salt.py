@@ -30,6 +30,7 @@ from tests.checks import (
     _check_salt_item,
     check_plan,
 )
+from tests.items import plan_item
 from tests.requesting import plan_off_the_clock
 from tests.strategies import persons
 
@@ -163,20 +164,7 @@ def test_drawn_days_get_the_fewest_steps_within_every_limit(
         fid = savoury[i % len(savoury)]
         if any(o.food_id == fid for o in items):
             continue  # a food is at one meal of a day
-        items.append(
-            PlanItem(
-                day=1,
-                meal=("lunch", "dinner")[k % 2],
-                food_id=fid,
-                name=fid,
-                ndb_no=None,
-                portions=1.0,
-                portion_description="1 serving",
-                grams=grams,
-                cost=None,
-                energy_kcal=None,
-            )
-        )
+        items.append(plan_item(fid, grams, ("lunch", "dinner")[k % 2]))
     out = with_salt(items, table, req, targets)
     assert [i for i in out if i.kind == "food"] == items  # foods untouched
     frame = table.frame
@@ -226,24 +214,11 @@ def test_a_dish_is_seasoned_only_when_nothing_else_can_be() -> None:
         if code and "main" in roles and table.food(f).vegan
     )
 
-    def item(fid: str, grams: float) -> PlanItem:
-        return PlanItem(
-            day=1,
-            meal="dinner",
-            food_id=fid,
-            name=fid,
-            ndb_no=None,
-            portions=1.0,
-            portion_description="1 serving",
-            grams=grams,
-            cost=None,
-            energy_kcal=None,
-        )
-
     # The dish is the bigger item, with more room under 1 % of its weight.
-    rice = item("brown-rice-cooked", 100.0)
-    salted = with_salt([item(dish, 300.0), rice], table, req, targets)
+    rice = plan_item("brown-rice-cooked", 100.0, "dinner")
+    salted = with_salt([plan_item(dish, 300.0, "dinner"), rice], table, req, targets)
     hosts = {i.part_of for i in salted if i.kind == "salt"}
     assert hosts == {"brown-rice-cooked"}
-    alone = with_salt([item(dish, 300.0)], table, req, targets)
-    assert {i.part_of for i in alone if i.kind == "salt"} <= {dish}
+    # Alone, the dish is seasoned: its 300 g fall short of the man's AI.
+    alone = with_salt([plan_item(dish, 300.0, "dinner")], table, req, targets)
+    assert {i.part_of for i in alone if i.kind == "salt"} == {dish}

@@ -10,7 +10,6 @@ import mealplan
 from mealplan._build import ROLES
 from mealplan._errors import FoodTableError
 from mealplan._meal_structure import attach_fats
-from mealplan._models import PlanItem
 from mealplan._structure import (
     CAP_COLUMNS,
     DEFECTS,
@@ -24,6 +23,7 @@ from mealplan._structure import (
     realism_defects,
 )
 from tests.checks import check_plan
+from tests.items import plan_item
 
 
 def test_every_cap_selects_real_foods() -> None:
@@ -501,30 +501,15 @@ def test_a_fat_amount_reads_as_a_cook_says_it(
     assert fat_amount_text(portions, description) == expected
 
 
-def _item(food_id: str, grams: float, meal: str = "lunch") -> PlanItem:
-    return PlanItem(
-        day=1,
-        meal=meal,
-        food_id=food_id,
-        name=food_id,
-        ndb_no=None,
-        portions=1.0,
-        portion_description="1 serving",
-        grams=grams,
-        cost=None,
-        energy_kcal=None,
-    )
-
-
 def test_an_oil_goes_with_an_item_big_enough_for_it() -> None:
     # The README's day (session 19): a tablespoon of canola oil "dressed" on
     # half a cup of raw mushrooms (35 g) beside 176 g of pasta. fat_host
     # still prefers the vegetable; attach_fats puts the oil with an item at
     # least four times its weight when the meal has one.
     table = mealplan.load_foods()
-    pasta = _item("pasta-whole-wheat-cooked", 176.0)
-    oil = _item("canola-oil", 14.0)
-    small = _item("mushrooms-uv-white-raw", 35.0)
+    pasta = plan_item("pasta-whole-wheat-cooked", 176.0)
+    oil = plan_item("canola-oil", 14.0)
+    small = plan_item("mushrooms-uv-white-raw", 35.0)
     shown = attach_fats([pasta, small, oil], table)
     (fat,) = [i for i in shown if i.food_id == "canola-oil"]
     assert (fat.part_of, fat.part_as) == ("pasta-whole-wheat-cooked", "cooked with")
@@ -538,8 +523,8 @@ def test_an_oil_goes_with_an_item_big_enough_for_it() -> None:
     (fat,) = [i for i in attach_fats([small, oil], table) if i.part_of]
     assert fat.part_of == "mushrooms-uv-white-raw"
     # A dressing is not held to it: a tablespoon on a cup of greens is a salad.
-    lettuce = _item("lettuce-iceberg", 40.0)
+    lettuce = plan_item("lettuce-iceberg", 40.0)
     dressing = next(f for f in table.ids if "dressing" in f and "ranch" not in f)
-    dressed = _item(dressing, 15.0)
+    dressed = plan_item(dressing, 15.0)
     (fat,) = [i for i in attach_fats([pasta, lettuce, dressed], table) if i.part_of]
     assert fat.part_of == "lettuce-iceberg"
