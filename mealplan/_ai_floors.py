@@ -263,17 +263,35 @@ def late_floor_notes(
 
 
 def lifted_floor_notes(
-    targets: NutrientTargets, names: set[str], *, budgeted: bool
+    targets: NutrientTargets,
+    names: set[str],
+    *,
+    budgeted: bool,
+    kept: set[str] | None = None,
 ) -> list[str]:
     """Say that no plan within the other bounds meets the default's floors together.
 
     Proven by the solver (the request with them is infeasible, without them
     it has a plan), so the plan is the best without them; under a budget the
-    budget is what to raise.
+    budget is what to raise. ``kept``: floors of the same set that stay
+    planned because a plan without any of them met them (what was proven
+    is that not all of ``names | kept`` fit at once).
     """
     one = _one(targets, names)
     where = " (the budget among them)" if budgeted else ""
     fix = "raise the budget, or " if budgeted else ""
+    if kept:
+        return _lift_note(
+            targets,
+            names,
+            f"no plan within the other bounds{where} meets every RDA and AI the "
+            f"default plans at once; a first plan within them missed "
+            f"{'this one' if one else 'these'}, so this plan is the best without "
+            f"{'it' if one else 'them'} and any shortfall is reported; the "
+            f"other {len(kept)} such minimums, which that plan met, stay "
+            f"planned; {fix}set {'it' if one else 'one'} with bounds to make it "
+            "a hard minimum",
+        )
     return _lift_note(
         targets,
         names,

@@ -416,11 +416,25 @@ def _with_default_floors(
     if found[1].status is SolveStatus.INFEASIBLE:
         # Proven: no plan within the other bounds (a budget, most often)
         # meets the default's floors together; they were never the caller's.
-        notes = lifted_floor_notes(
-            targets,
-            names,
-            budgeted=req.budget_per_day is not None or req.objective is Objective.COST,
-        )
+        budgeted = req.budget_per_day is not None or req.objective is Objective.COST
+        if budgeted and len(names) > 1:
+            # Not all at once: a budget that cannot buy vitamin C can still
+            # buy iron and zinc. A plan within it without the floors shows
+            # which it meets anyway; those stay planned, only the rest are
+            # lifted (the budget's floors are all the panel's, so the plan
+            # without them is quick to find).
+            return _keep_what_a_plan_meets(
+                req,
+                targets,
+                table,
+                deadline,
+                names,
+                [],
+                lambda unmet, kept: lifted_floor_notes(
+                    targets, unmet, budgeted=True, kept=kept
+                ),
+            )
+        notes = lifted_floor_notes(targets, names, budgeted=budgeted)
         return _without_default_floors(req, targets, table, deadline, names, notes)
     return (targets, *found, [])
 
@@ -478,6 +492,30 @@ def _search_or_lift_rdas(
         if deadline.expired:
             raise
     seconds = deadline.elapsed()
+    return _keep_what_a_plan_meets(
+        req,
+        targets,
+        table,
+        deadline,
+        names,
+        notes,
+        lambda unmet, kept: late_floor_notes(targets, unmet, seconds, kept=kept),
+    )
+
+
+def _keep_what_a_plan_meets(
+    req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    deadline: Deadline,
+    names: set[str],
+    notes: list[str],
+    lift_notes: Callable[[set[str], set[str]], list[str]],
+) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
+    """Plan without the floors ``names``, then keep planned those its plan meets.
+
+    ``lift_notes(unmet, kept)``: the note naming the floors lifted and why.
+    """
     lifted = without_floors(targets, names)
     wider, _ = widen_variety_for_sole_sources(req, lifted, table)
     # The share left is small: first any plan (a lactating vegan of 14 has
@@ -497,8 +535,7 @@ def _search_or_lift_rdas(
     wider = _wider_of(first[0], widen_variety_for_sole_sources(req, kept, table)[0])
     first = (_build_wider(req, kept, table, wider), first[1], first[2])
     found = _then_best(req, kept, table, first, deadline, wider)
-    late = late_floor_notes(targets, unmet, seconds, kept=names - unmet)
-    return (kept, *found, [*notes, *late])
+    return (kept, *found, [*notes, *lift_notes(unmet, names - unmet)])
 
 
 def _wider_of(problem: Problem, wider: Mapping[str, int]) -> dict[str, int]:
