@@ -859,6 +859,7 @@ def check_plan(
             assert not generous_items(_foods_only(plan), table), generous_items(
                 _foods_only(plan), table
             )
+            assert not generous_greens(plan, table), generous_greens(plan, table)
     # The fish advice's day rows are a safety rule: they hold with the portion
     # caps off too (the other item and day rows only with them).
     check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
@@ -1732,6 +1733,59 @@ def generous_items(
                 out.append(
                     (day.day, item.meal, item.food_id, item.grams, allowed * scale)
                 )
+    return out
+
+
+# Cooked dark-green leafy vegetables (session 21): at most 1½ cups at a meal.
+# USDA Food Patterns count 1 cup of cooked leafy greens as 1 cup-equivalent
+# of the dark-green subgroup, of which the Dietary Guidelines 2020-2025 set
+# 1½ a week at 2,000 kcal. Read from the table's category and words (never
+# from foods/portion_caps.csv), the cup from the food's own default portion.
+GREENS_CUPS = 1.5
+_GREENS = re.compile(
+    r"\b(spinach|collards?|kale|chard|mustard greens|turnip greens|bok choy|greens)\b",
+    re.IGNORECASE,
+)
+_NOT_COOKED_GREENS = re.compile(r"\b(raw|salad)\b", re.IGNORECASE)
+_CUPS = re.compile(r"^\s*([\d.]+)\s*cups?\b", re.IGNORECASE)
+GREENS_CATEGORIES = frozenset({"vegetables", "side_dishes"})
+
+
+def cooked_greens(category: str, text: str) -> bool:
+    """Whether a food is a cooked dark-green leafy vegetable (plain or a side dish)."""
+    return (
+        category in GREENS_CATEGORIES
+        and bool(_GREENS.search(text))
+        and not _NOT_COOKED_GREENS.search(text)
+    )
+
+
+def generous_greens(
+    plan: MealPlan, table: FoodTable
+) -> list[tuple[int, str, str, float]]:
+    """Return the plan's cooked greens over 1 cup at a meal: (day, meal, id, grams).
+
+    Only foods of the bundled table; the cup's weight is the food's default
+    portion (always a cup measure for these; a food without one is reported
+    with its grams, so a new food without a cup shows here).
+    """
+    bundled = _bundled_categories()
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    out = []
+    for day in plan.days:
+        for item in day.items:
+            fid = item.food_id
+            if item.kind != "food" or bundled.get(fid) != cats[fid]:
+                continue
+            if not cooked_greens(cats[fid], names[fid] or ""):
+                continue
+            text, grams = table.default_portion(fid)
+            cups = _CUPS.match(text)
+            if cups is None or not _le(
+                item.grams, GREENS_CUPS * grams / float(cups.group(1))
+            ):
+                out.append((day.day, item.meal, fid, item.grams))
     return out
 
 

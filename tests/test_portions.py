@@ -20,11 +20,14 @@ from mealplan._planner import resolve_targets
 from mealplan._problem import build_problem
 from mealplan._structure import load_caps
 from tests.checks import (
+    GREENS_CUPS,
     RACC_GROUPS,
     RTE_CEREAL_SERVINGS,
     UNENFORCED_GROUPS,
     _le,
     check_plan,
+    cooked_greens,
+    generous_greens,
     generous_items,
     racc_group,
 )
@@ -69,6 +72,58 @@ def test_the_caps_never_allow_more_than_the_racc_rule(scale: float) -> None:
             units = min(math.floor(fit + 1e-9) if fit < math.inf else fit, most / unit)
             assert _le(units * unit, allowed * scale), (fid, scale, per)
     assert checked > 80
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.8])
+def test_the_caps_hold_cooked_greens_to_a_cup_and_a_half(scale: float) -> None:
+    # Every cooked dark-green leafy vegetable the rule finds by its words,
+    # single foods and FNDDS dishes, is capped by the caps file at 1½ cups
+    # (its default portion is a cup measure), at any energy (the row does
+    # not grow with it).
+    table = mealplan.load_foods(dishes=True)
+    ids = list(table.ids)
+    cats = table.texts("category")
+    names = table.texts("name")
+    greens = [k for k, fid in enumerate(ids) if cooked_greens(cats[k], names[k] or "")]
+    assert len(greens) >= 15  # 11 SR28 foods, 6 FNDDS dishes
+    caps = item_cap_grams(table, ids, scale)
+    limits = table.numbers("max_portions")
+    for k in greens:
+        text, grams = table.default_portion(ids[k])
+        cups = float(text.split()[0]) if "cup" in text else math.nan
+        allowed = GREENS_CUPS * grams / cups
+        most = grams * (limits[k] if not math.isnan(limits[k]) else np.inf)
+        assert _le(min(float(caps[k]), most), allowed), (ids[k], text, caps[k])
+
+
+def test_the_greens_rule_flags_two_cups_of_spinach() -> None:
+    # The README's pregnant day before session 21: 2 cups (360 g) of boiled
+    # spinach at lunch. 1½ cups (270 g) passes.
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(person={"age": 35, "sex": "female"}, mip_gap=1.0),
+        foods=table,
+    )
+    day = plan.days[0]
+
+    def with_spinach(grams: float) -> mealplan.MealPlan:
+        item = day.items[0].model_copy(
+            update={
+                "food_id": "spinach-cooked",
+                "meal": "lunch",
+                "grams": grams,
+                "portions": grams / 180.0,
+                "part_of": None,
+            }
+        )
+        return plan.model_copy(
+            update={"days": [day.model_copy(update={"items": [item]})]}
+        )
+
+    assert [g[2:] for g in generous_greens(with_spinach(360.0), table)] == [
+        ("spinach-cooked", 360.0)
+    ]
+    assert generous_greens(with_spinach(270.0), table) == []
 
 
 def test_every_racc_group_holds_bundled_foods() -> None:
