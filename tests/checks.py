@@ -1765,9 +1765,9 @@ def generous_greens(
 ) -> list[tuple[int, str, str, float]]:
     """Return the plan's cooked greens over 1 cup at a meal: (day, meal, id, grams).
 
-    Only foods of the bundled table; the cup's weight is the food's default
-    portion (always a cup measure for these; a food without one is reported
-    with its grams, so a new food without a cup shows here).
+    Only foods of the bundled table with its portions; the cup's weight is
+    the food's default portion (a cup measure for every bundled one,
+    tests/test_portions.py).
     """
     bundled = _bundled_categories()
     cats = dict(zip(table.ids, table.texts("category"), strict=True))
@@ -1782,9 +1782,12 @@ def generous_greens(
                 continue
             text, grams = table.default_portion(fid)
             cups = _CUPS.match(text)
-            if cups is None or not _le(
-                item.grams, GREENS_CUPS * grams / float(cups.group(1))
-            ):
+            if cups is None:
+                # A table built from the bundled rows without their portions
+                # (100 g each): the caller's own portions, not judged here
+                # (test_portions holds every bundled one to its cup).
+                continue
+            if not _le(item.grams, GREENS_CUPS * grams / float(cups.group(1))):
                 out.append((day.day, item.meal, fid, item.grams))
     return out
 
