@@ -83,6 +83,7 @@ FNDDS_NUTRIENTS: dict[str, str] = {
     "alpha_linolenic_acid_g": "18:3 (g)",
     "saturated_fat_g": "Fatty acids, total saturated (g)",
     "sugars_g": "Sugars, total (g)",
+    "caffeine_mg": "Caffeine (mg)",
 }
 """Agreed column name -> FNDDS header (normalised). Manganese and pantothenic
 acid are not among FNDDS's 65 nutrients, so dish rows leave them empty."""

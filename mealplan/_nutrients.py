@@ -98,6 +98,8 @@ class Nutrient(StrEnum):
     """Saturated fatty acids (SR28 606), g."""
     SUGARS = "sugars_g"
     """Total sugars (SR28 269), g."""
+    CAFFEINE = "caffeine_mg"
+    """Caffeine (SR28 262), mg; not a nutrient with a DRI, capped by a planning limit."""
 
     @property
     def unit(self) -> str:
@@ -152,6 +154,7 @@ _LABELS = {
     Nutrient.ALPHA_LINOLENIC_ACID: "alpha-linolenic acid",
     Nutrient.SATURATED_FAT: "saturated fat",
     Nutrient.SUGARS: "sugars",
+    Nutrient.CAFFEINE: "caffeine",
 }
 
 _SR28 = {
@@ -191,6 +194,7 @@ _SR28 = {
     Nutrient.ALPHA_LINOLENIC_ACID: "619",
     Nutrient.SATURATED_FAT: "606",
     Nutrient.SUGARS: "269",
+    Nutrient.CAFFEINE: "262",
 }
 
 FOCUS_NUTRIENTS: tuple[Nutrient, ...] = (
@@ -297,6 +301,7 @@ class PanelMode(StrEnum):
     plus the sodium floor alone leaves the vegan man of 35 and the pregnant
     vegan of 28 without one. ``off`` plans
     only the focus four, potassium, fiber, protein, sodium CDRR and energy.
+    Every mode plans the caffeine limit (:mod:`mealplan._caffeine`).
     """
 
     OFF = "off"

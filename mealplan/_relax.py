@@ -4,7 +4,7 @@ Each function searches the smallest change of one group alone that makes the
 whole request plannable, with :class:`~mealplan._oracle.Oracle` as the
 judge: numbers by a galloping or bisection search (plan witnesses let the
 search jump), lists by a deletion filter, switches by one re-plan. Safety
-limits (UL, CDRR) are never raised, and allergies never relaxed.
+limits (UL, CDRR, and the caffeine limit) are never raised, and allergies never relaxed.
 """
 
 from __future__ import annotations
@@ -414,7 +414,7 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
     old = bound.maximum or 0.0
     label = nutrient_label(nutrient)
     kind = bound.maximum_kind
-    if kind in (BoundKind.UL, BoundKind.CDRR):
+    if kind in (BoundKind.UL, BoundKind.CDRR, BoundKind.LIMIT):
         return Found(
             note=f"The {label} limit is a safety limit ({kind.value}, "
             f"{amount(old, bound.unit)} a day) and is never raised."
@@ -428,6 +428,7 @@ def _raise_maximum(ctx: Context, nutrient: str) -> Found:
         in (
             BoundKind.UL,
             BoundKind.CDRR,
+            BoundKind.LIMIT,
         )
     ):
         cap = safe.maximum

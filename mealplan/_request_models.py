@@ -230,7 +230,9 @@ class PlanRequest(_Model):
         "each AI floor where the allowed foods can meet it (else reported "
         "with the most they give; slower: see the README); 'off' plans the focus four, potassium, "
         "fiber, protein, sodium and energy. Every mode but 'off' plans the "
-        "fiber ceiling.",
+        "fiber ceiling, and every mode the caffeine limit of the life stage "
+        "(400 mg a day for adults, 200 mg in pregnancy and lactation, less "
+        "for children: foods/caffeine_limits.csv).",
     )
     margin: Annotated[float, Field(strict=True, ge=1.0, le=3.0)] = 1.0
     bounds: Annotated[

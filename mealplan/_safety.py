@@ -32,8 +32,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mealplan._caffeine import caffeine_limit, unmeasured_caffeine
 from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
 from mealplan._exclusions import words_mask
+from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -366,7 +368,18 @@ def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
     for need, found in needs.items():
         mask = words_mask(table, need)
         found.update(f for f, m in zip(table.ids, mask.tolist(), strict=True) if m)
+    unmeasured = _unmeasured_caffeine(request.person, table)
     for where, food in named:
+        if food in unmeasured:
+            msg = (
+                f"{food!r} in {where} names a caffeine source but has no caffeine "
+                "value in the food table, so the person's caffeine limit could "
+                f"not be kept; give its {Nutrient.CAFFEINE.value} or remove it "
+                f"from {where}."
+            )
+            raise UnsafeFoodError(
+                msg, [{"loc": where, "msg": msg}], food=food, rule="unmeasured_caffeine"
+            )
         for need, found in needs.items():
             if food in found:
                 msg = (
@@ -387,4 +400,12 @@ def safety_filter(request: PlanRequest, table: FoodTable) -> frozenset[str]:
         raise UnsafeFoodError(
             msg, [{"loc": where, "msg": msg}], food=food, rule=rule.rule
         )
-    return frozenset(unsafe).union(*needs.values())
+    return frozenset(unsafe).union(unmeasured, *needs.values())
+
+
+def _unmeasured_caffeine(person: Person | None, table: FoodTable) -> frozenset[str]:
+    # Only a person has a caffeine limit; explicit targets without one plan
+    # whatever the caller's bounds say.
+    if person is None or caffeine_limit(person) is None:
+        return frozenset()
+    return frozenset(unmeasured_caffeine(table))

@@ -78,6 +78,9 @@ class BoundKind(StrEnum):
     EER = "EER"
     AMDR = "AMDR"
     GUIDELINE = "guideline"
+    LIMIT = "limit"
+    """A published safety limit that is not a DRI (caffeine: FDA, ACOG, EFSA,
+    Health Canada); like a UL, a diagnosis never suggests raising it."""
     USER = "user"
 
 

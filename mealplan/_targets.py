@@ -27,6 +27,7 @@ import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from mealplan._caffeine import caffeine_limit
 from mealplan._dri_table import (
     DRI_FILE,
     DriRow,
@@ -374,6 +375,22 @@ def _sodium_bound(person: Person, notes: list[str]) -> NutrientBound | None:
     )
 
 
+def _caffeine_bound(person: Person) -> NutrientBound | None:
+    # A safety limit, so it is planned in every panel mode (as the sodium
+    # CDRR is): 3 cups of coffee are 285 mg, over the 200 mg of pregnancy.
+    limit = caffeine_limit(person)
+    if limit is None:
+        return None
+    value, why = limit
+    return NutrientBound(
+        nutrient=Nutrient.CAFFEINE.value,
+        unit=Nutrient.CAFFEINE.unit,
+        maximum=value,
+        maximum_kind=BoundKind.LIMIT,
+        source=why,
+    )
+
+
 def _macro_shares(age: float, notes: list[str]) -> _MacroShares | None:
     for lo, hi, protein, fat, carbohydrate in _AMDR:
         if lo <= age < hi:
@@ -556,6 +573,7 @@ def targets_for(
             )
         found[nutrient] = bound
     found[Nutrient.SODIUM] = _sodium_bound(person, notes)
+    found[Nutrient.CAFFEINE] = _caffeine_bound(person)
     if mode is PanelMode.OFF:
         notes.append(_panel_note(mode, auto=False))
     else:

@@ -866,6 +866,7 @@ def check_plan(
     check_week_caps(_foods_only(plan), table)
     check_choking_hazards(_foods_only(plan), table)
     check_meal_titles(plan, table)
+    check_caffeine(plan, table)
 
 
 def _is_plate_main(fid: str, table: FoodTable) -> bool:
@@ -2096,3 +2097,83 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 # A base no day does without (re-proven from the table).
                 forms = [f for f, x in facts.items() if x["base"] == base]
                 assert needed_every_day(plan, table, forms), (base, n, k)
+
+
+# Caffeine: the limits by life stage, written out here from the sources
+# (not read from foods/caffeine_limits.csv): FDA and EFSA 2015 400 mg for
+# adults; ACOG and EFSA 200 mg in pregnancy, EFSA 200 mg in lactation;
+# Health Canada 45 / 62.5 / 85 mg at 4-6 / 7-9 / 10-12 years and 2.5 mg per
+# kg of body weight at 13-18 (and, by its rate, at 1-3).
+CAFFEINE_WORDS = re.compile(
+    r"coffee|espresso|\btea\b|\bteas\b|\bcola|cocoa|cacao|chocolate|mocha|latte"
+    r"|cappuccino|energy drink|guarana|\bmate\b|soft drink|\bsoda\b|\bkola\b|chai|matcha",
+    re.IGNORECASE,
+)
+_REFERENCE_KG = {  # IOM 2005 Table 1-1: (male, female)
+    (1, 4): (12.0, 12.0),
+    (13, 14): (36.0, 37.0),
+    (14, 19): (61.0, 54.0),
+}
+
+
+def caffeine_limit_mg(person: Any) -> float | None:
+    """The most caffeine a day for ``person``, from the published figures."""
+    if person is None or person.age < 1:
+        return None
+    age = person.age
+    limits = []
+    if person.pregnancy or person.lactation:
+        limits.append(200.0)
+    if age >= 19:
+        limits.append(400.0)
+    elif 4 <= age < 7:
+        limits.append(45.0)
+    elif 7 <= age < 10:
+        limits.append(62.5)
+    elif 10 <= age < 13:
+        limits.append(85.0)
+    else:
+        weight = person.weight_kg
+        if weight is None:
+            band = next(k for k in _REFERENCE_KG if k[0] <= age < k[1])
+            male, female = _REFERENCE_KG[band]
+            weight = male if person.sex.value == "male" else female
+        limits.append(round(2.5 * weight, 1))
+    return min(limits)
+
+
+def check_caffeine(plan: MealPlan, table: FoodTable) -> None:
+    """Each day's caffeine within the person's limit; no unmeasured source.
+
+    A caller's own caffeine bound replaces the limit (check_plan holds the
+    plan to its targets); a food naming a caffeine source without a
+    caffeine value is never planned for a person.
+    """
+    req = plan.request
+    limit = caffeine_limit_mg(req.person)
+    if limit is None:
+        return
+    column = "caffeine_mg"
+    frame = table.frame
+    has = column in frame.columns
+    for day in plan.days:
+        total = 0.0
+        for item in day.items:
+            if item.kind in ("salt", "supplement"):
+                continue
+            value = float(frame.at[item.food_id, column]) if has else math.nan
+            if math.isnan(value):
+                text = " ".join(
+                    str(frame.at[item.food_id, c])
+                    for c in ("name", "sr28_description")
+                    if c in frame.columns
+                )
+                assert not CAFFEINE_WORDS.search(f"{item.food_id} {text}"), (
+                    day.day,
+                    item.food_id,
+                    "unmeasured caffeine",
+                )
+                continue
+            total += item.grams * value / 100
+        if column not in req.bounds:
+            assert _le(total, limit), (day.day, total, limit)
