@@ -350,9 +350,9 @@ def assemble(
                 key=lambda i: order.get(i.meal or "", 0),
             )
         # Measured salt where the day's foods fall short of the sodium AI
-        # (a regenerated meal's day is salted afresh).
+        # (a regenerated meal's other meals keep their salt).
         items = (
-            salter.season(items)
+            salter.season(items, keep_meals=bool(keep_items and d + 1 in keep_items))
             if salter is not None
             else [i for i in items if i.kind != "salt"]
         )

@@ -164,7 +164,11 @@ class Salter:
         return float(np.nansum(self.table.numbers(column)[rows] * grams) / 100.0)
 
     def _steps(self, items: Sequence[PlanItem]) -> int:
-        """Return the fewest steps reaching the AI within every maximum (0: none fit)."""
+        """Return the fewest steps reaching the AI within every maximum (0: none fit).
+
+        ``items`` may hold salt lines already (a regenerated meal's kept
+        meals): their sodium counts like any food's.
+        """
         rows = self.table.positions([i.food_id for i in items])
         grams = np.array([i.grams for i in items], dtype=float)
         sodium = self._total(Nutrient.SODIUM.value, rows, grams)
@@ -202,10 +206,53 @@ class Salter:
         single = [j for j in found if not codes[rows[j]]]
         return single or found
 
-    def season(self, items: Sequence[PlanItem]) -> list[PlanItem]:
-        """Return a day's ``items`` (their salt dropped) with the salt it needs."""
+    def season(
+        self, items: Sequence[PlanItem], *, keep_meals: bool = False
+    ) -> list[PlanItem]:
+        """Return a day's ``items`` (their salt dropped) with the salt it needs.
+
+        With ``keep_meals`` (a regenerated meal's day, the other meals kept),
+        the salt lines ``items`` hold stay with their meals, and only what the
+        AI still needs is added, to a meal without salt: regenerating dinner
+        leaves lunch's salt alone. When the kept salt no longer fits a
+        maximum the day is salted afresh.
+        """
+        if keep_meals:
+            kept = self._season_keeping(items)
+            if kept is not None:
+                return kept
+        return self._season(items)
+
+    def _season_keeping(self, items: Sequence[PlanItem]) -> list[PlanItem] | None:
+        salted = {i.meal for i in items if i.kind == "salt"}
+        if not salted or self._over_a_maximum(items):
+            return None
+        fixed = [i for i in items if i.meal in salted]
+        rest = [i for i in items if i.meal not in salted]
+        steps = self._steps(items) if rest else 0
+        seasoned = self._season(rest, steps=steps, counted=fixed)
+        # Back in the day's meal order (each meal's own order kept).
+        order = list(dict.fromkeys(i.meal for i in items))
+        return sorted([*fixed, *seasoned], key=lambda i: order.index(i.meal))
+
+    def _over_a_maximum(self, items: Sequence[PlanItem]) -> bool:
+        rows = self.table.positions([i.food_id for i in items])
+        grams = np.array([i.grams for i in items], dtype=float)
+        return any(
+            self._total(column, rows, grams) > maximum * (1 + _TOL) + _TOL
+            for column, maximum, _ in self.limits
+        )
+
+    def _season(
+        self,
+        items: Sequence[PlanItem],
+        *,
+        steps: int | None = None,
+        counted: Sequence[PlanItem] = (),
+    ) -> list[PlanItem]:
         out = [i for i in items if i.kind != "salt"]
-        steps = self._steps(out) if out else 0
+        if steps is None:
+            steps = self._steps([*counted, *out]) if out else 0
         hosts = self._hosts(out) if steps > 0 else []
         if not hosts:
             return out

@@ -132,8 +132,51 @@ def test_a_regenerated_meal_keeps_the_other_meals_and_salts_the_day() -> None:
     plan = _vegan_day()
     again = mealplan.regenerate(plan, day=1, meal="dinner", foods=_table())
     check_plan(again, _table())
-    kept = [i for i in plan.items if i.meal != "dinner" and i.kind == "food"]
-    assert [i for i in again.items if i.meal != "dinner" and i.kind == "food"] == kept
+    # The other meals stay as they were, their salt included (regenerating
+    # dinner once took lunch's salt away when the new dinner was saltier).
+    kept = [i for i in plan.items if i.meal != "dinner"]
+    assert any(i.kind == "salt" for i in kept)
+    assert [i for i in again.items if i.meal != "dinner"] == kept
+
+
+def test_a_kept_meals_salt_stays_and_the_new_meal_gets_what_is_still_short() -> None:
+    # Without a solver: the vegan day keeps lunch's salt and loses the rest,
+    # as when its dinner is regenerated (the new dinner comes unsalted).
+    from mealplan._salt import Salter
+
+    plan = _vegan_day()
+    table = _table()
+    req = plan.request
+    salter = Salter.of(table, req, resolve_targets(req, table))
+    assert salter is not None
+    salt = {i.meal: i for i in plan.items if i.kind == "salt"}
+    assert "lunch" in salt, salt
+    assert len(salt) >= 2, salt
+    lunch = salt["lunch"]
+    day = [i for i in plan.items if i.kind != "salt" or i.meal == "lunch"]
+    out = salter.season(day, keep_meals=True)
+    assert [i for i in out if i.meal == "lunch"] == [
+        i for i in day if i.meal == "lunch"
+    ]
+    # What the day is still short of goes to another meal, at most one salt
+    # line a meal; the total is the fewest steps, as salting afresh gives.
+    added = [i for i in out if i.kind == "salt" and i.meal != "lunch"]
+    assert added
+    fresh = salter.season(day)
+    assert sum(i.grams for i in added) + lunch.grams == pytest.approx(
+        sum(i.grams for i in fresh if i.kind == "salt")
+    )
+    # A step more at lunch than the day needs is kept, not taken back.
+    step = salter.step_g
+    more = lunch.model_copy(
+        update={"grams": lunch.grams + step, "portions": lunch.portions + 0.125}
+    )
+    richer = [more if i is lunch else i for i in day]
+    kept = salter.season(richer, keep_meals=True)
+    assert more in kept
+    assert [i for i in kept if i.meal == "lunch"] == [
+        i for i in richer if i.meal == "lunch"
+    ]
 
 
 # ----------------------------------------------------------------- property
