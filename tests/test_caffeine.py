@@ -26,6 +26,7 @@ from mealplan._caffeine import (
 from mealplan._catalog import load_foods
 from mealplan._errors import FoodTableError
 from mealplan._models import BoundKind, Person, PlanRequest
+from mealplan._planner import parse_request, resolve_targets
 from mealplan._resources import data_file
 from mealplan._safety import safety_filter
 from mealplan._targets import targets_for
@@ -152,6 +153,9 @@ def test_a_child_pinned_more_caffeine_than_the_limit_is_diagnosed() -> None:
 def test_a_pregnant_coffee_lover_stays_under_200_mg() -> None:
     request = {
         "person": {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2},
+        # The ULs and the caffeine limit, not the RDAs: what is tested here
+        # holds in every panel mode, and 'limits' plans in a third the time.
+        "panel": "limits",
         "likes": ["coffee-brewed", "tea-black", "cola"],
         "pins": [
             {"food": "coffee-brewed", "meal": "breakfast"},
@@ -172,7 +176,8 @@ def test_a_callers_own_bound_replaces_the_limit() -> None:
         "person": {"age": 30, "sex": "male"},
         "bounds": {CAFFEINE: {"maximum": 50}},
     }
-    targets = mealplan.plan(request).targets
+    req = parse_request(request)
+    targets = resolve_targets(req, load_foods(dishes=True))
     bound = next(b for b in targets.bounds if b.nutrient == CAFFEINE)
     assert bound.maximum == 50
 
