@@ -12,7 +12,7 @@ relaxation of the plan's rules, its bound stays a valid bound and its
 infeasibility a valid proof. The rule is kept where plans are made:
 
 * the day-by-day seed makes each such meal drop a food of the day before
-  (``_planner._day_by_day``, as for every meal);
+  (``_day_seed._day_by_day``, as for every meal);
 * the column generation's master has a no-repeat row for every meal
   (``_weekly_master``), non-empty contents only;
 * a whole-plan MILP's plan (CBC and other PuLP solvers, requests column

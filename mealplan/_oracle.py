@@ -472,10 +472,10 @@ def _week_witness(
     a witness found in a fraction of the whole-plan model's time. None: ask
     the whole model.
     """
+    from mealplan._day_seed import first_plan_widened
     from mealplan._deadline import Deadline
     from mealplan._diagnose import separable
     from mealplan._optimiser import Solution, SolveStatus, solve
-    from mealplan._planner import first_plan_widened
     from mealplan._problem import Restrictions, build_problem
     from mealplan._weekly_seed import NoRotation
 

@@ -1,6 +1,6 @@
 """A fast first plan for a multi-day request: a few day-plans in rotation.
 
-The day-by-day seed (``mealplan._planner._day_by_day``) solves one daily
+The day-by-day seed (``mealplan._day_seed._day_by_day``) solves one daily
 model per day in sequence: 7 solves for a week (2.65 s at load 10, against a
 goal of 1 s for the first plan). The variety rule (a base food on at most
 ``max_days_per_food`` days, by default half the days) and the no-repeat rule

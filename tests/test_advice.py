@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
@@ -125,6 +125,8 @@ def test_merge_patch_follows_rfc_7386_appendix_a(
 def test_every_verified_patch_alone_gives_a_plan_and_stays_safe(
     table: FoodTable, request: dict[str, Any]
 ) -> None:
+    # The drawn request in full on a failure (pytest's repr elides it).
+    note(f"request: {json.dumps(request)}")
     diagnosis = _diagnose(request, table)
     assume(diagnosis is not None)
     assert diagnosis is not None

@@ -21,10 +21,11 @@ import mealplan
 from mealplan import UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._cli import main
+from mealplan._day_seed import _day_by_day
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._life_stage_caps import load_life_stage_caps
-from mealplan._planner import _day_by_day, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import ConstraintGroup, GroupKind, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import day_amounts

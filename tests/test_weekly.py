@@ -432,8 +432,9 @@ def test_day_by_day_seed_spreads_foods_when_greedy_days_run_out() -> None:
     seed, the whole-plan MILP found no plan in 60 s (the random property's
     failure). A seed exists (the second pass's), so the request has a start.
     """
+    from mealplan._day_seed import _day_by_day, _first_plan
     from mealplan._formulation import formulate
-    from mealplan._planner import _day_by_day, _first_plan, parse_request
+    from mealplan._planner import parse_request
     from mealplan._polish import plan_objective
 
     table = small_table(_GREEDY_TABLE)
