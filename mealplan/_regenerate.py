@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._ai_floors import auto_minimums, floors_out_of_reach, without_floors
+from mealplan._ai_floors import (
+    auto_minimums,
+    default_floors,
+    floors_out_of_reach,
+    without_floors,
+)
 from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog_load import bundled_for
 from mealplan._checked_floors import (
@@ -240,9 +245,11 @@ def _lifted_targets(
     None: the difference is not such a lift.
     """
     own = {b.nutrient: b for b in saved.bounds}
-    names = {
-        n for n in auto_minimums(req, fresh) if n not in own or own[n].minimum is None
-    }
+    # The default's own floors too (a mother's choline AI): a pregnant day
+    # under load lifted choline and five RDAs/AIs, and its meal could not be
+    # regenerated ("edited") because choline was not counted here.
+    liftable = auto_minimums(req, fresh) | default_floors(req, fresh)
+    names = {n for n in liftable if n not in own or own[n].minimum is None}
     if not names:
         return None
     candidate = without_floors(fresh, names)

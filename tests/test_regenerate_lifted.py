@@ -75,3 +75,28 @@ def test_a_raised_maximum_beside_a_lift_is_still_an_edit(
     previous = mealplan.MealPlan.model_validate(data)
     with pytest.raises(RequestError, match="the plan was edited"):
         mealplan.regenerate(previous, day=1, meal="dinner")
+
+
+def test_a_pregnant_day_lifted_with_its_choline_regenerates(foods: FoodTable) -> None:
+    # A mother's choline AI is the default's own floor, lifted in its own
+    # share of the time; a pregnant day that lost it and the RDAs under load
+    # (the web page's regenerate, CI) was refused as "edited".
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mealplan._planner, "DEFAULT_FLOOR_SHARE", 0.0005)
+        patch.setattr(mealplan._planner, "RDA_RESERVE_SHARE", 0.9995)
+        lifted = mealplan.plan(
+            {
+                "person": {"age": 34, "sex": "female", "pregnancy": True},
+                "diet": "vegetarian",
+                "time_limit": 30,
+            },
+            foods,
+        )
+    choline = next(b for b in lifted.targets.bounds if b.nutrient == "choline_mg")
+    assert choline.minimum is None
+    new = mealplan.regenerate(lifted, day=1, meal="dinner", foods=foods)
+    check_plan(new, foods)
+    assert new.targets == lifted.targets
+    assert any("stay lifted" in n and "choline" in n for n in new.notes), new.notes
+    kept = [i for i in lifted.items if i.meal != "dinner"]
+    assert [i for i in new.items if i.meal != "dinner"] == kept
