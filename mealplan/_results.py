@@ -351,8 +351,13 @@ def assemble(
             )
         # Measured salt where the day's foods fall short of the sodium AI
         # (a regenerated meal's other meals keep their salt).
+        kept_meals = (
+            frozenset(i.meal for i in keep_items[d + 1])
+            if keep_items and d + 1 in keep_items
+            else None
+        )
         items = (
-            salter.season(items, keep_meals=bool(keep_items and d + 1 in keep_items))
+            salter.season(items, kept_meals=kept_meals)
             if salter is not None
             else [i for i in items if i.kind != "salt"]
         )

@@ -38,7 +38,7 @@ from mealplan._nutrients import Nutrient
 from mealplan._panel import sodium_floor
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from mealplan._models import NutrientTargets, PlanItem, PlanRequest
 
@@ -207,33 +207,32 @@ class Salter:
         return single or found
 
     def season(
-        self, items: Sequence[PlanItem], *, keep_meals: bool = False
+        self,
+        items: Sequence[PlanItem],
+        *,
+        kept_meals: Collection[str | None] | None = None,
     ) -> list[PlanItem]:
         """Return a day's ``items`` (their salt dropped) with the salt it needs.
 
-        With ``keep_meals`` (a regenerated meal's day, the other meals kept),
-        the salt lines ``items`` hold stay with their meals, and only what the
-        AI still needs is added, to a meal without salt: regenerating dinner
-        leaves lunch's salt alone. When the kept salt no longer fits a
-        maximum the day is salted afresh.
+        ``kept_meals``: on a regenerated meal's day, the meals kept as they
+        were. Their items, salt lines included, stay untouched, and only what
+        the AI still needs is added, to the regenerated meal: regenerating
+        dinner never salts or unsalts lunch (if the new meal has nothing salt
+        seasons, the day is left short, and reported so). When the kept salt
+        would pass a maximum the day is salted afresh.
         """
-        if keep_meals:
-            kept = self._season_keeping(items)
-            if kept is not None:
-                return kept
+        if kept_meals is not None:
+            fixed = [i for i in items if i.meal in kept_meals]
+            if not self._over_a_maximum(fixed):
+                rest = [
+                    i for i in items if i.meal not in kept_meals and i.kind != "salt"
+                ]
+                steps = self._steps([*fixed, *rest]) if rest else 0
+                seasoned = self._season(rest, steps=steps)
+                # Back in the day's meal order (each meal's own order kept).
+                order = list(dict.fromkeys(i.meal for i in items))
+                return sorted([*fixed, *seasoned], key=lambda i: order.index(i.meal))
         return self._season(items)
-
-    def _season_keeping(self, items: Sequence[PlanItem]) -> list[PlanItem] | None:
-        salted = {i.meal for i in items if i.kind == "salt"}
-        if not salted or self._over_a_maximum(items):
-            return None
-        fixed = [i for i in items if i.meal in salted]
-        rest = [i for i in items if i.meal not in salted]
-        steps = self._steps(items) if rest else 0
-        seasoned = self._season(rest, steps=steps, counted=fixed)
-        # Back in the day's meal order (each meal's own order kept).
-        order = list(dict.fromkeys(i.meal for i in items))
-        return sorted([*fixed, *seasoned], key=lambda i: order.index(i.meal))
 
     def _over_a_maximum(self, items: Sequence[PlanItem]) -> bool:
         rows = self.table.positions([i.food_id for i in items])
@@ -244,15 +243,11 @@ class Salter:
         )
 
     def _season(
-        self,
-        items: Sequence[PlanItem],
-        *,
-        steps: int | None = None,
-        counted: Sequence[PlanItem] = (),
+        self, items: Sequence[PlanItem], *, steps: int | None = None
     ) -> list[PlanItem]:
         out = [i for i in items if i.kind != "salt"]
         if steps is None:
-            steps = self._steps([*counted, *out]) if out else 0
+            steps = self._steps(out) if out else 0
         hosts = self._hosts(out) if steps > 0 else []
         if not hosts:
             return out

@@ -240,23 +240,27 @@ def _check_added_salt(
                 return True
         return False
 
-    if salt:
-        # Not a step more than needed; enough, unless a limit stopped it.
-        kept_only = regenerated is not None and all(i.meal != regenerated for i in salt)
-        assert kept_only or sodium - step < ai, (sodium, ai, step)
-        if not _le(ai, sodium):
-            assert one_more_passes_a_limit(), (sodium, ai)
-        return
-    if _le(ai, sodium) or one_more_passes_a_limit():
-        return
-    # Short, with room: only when no item is one salt seasons.
+    # Items salt may season: on a regenerated meal's day only that meal's
+    # (the kept meals stay as they were, salt or none).
     hosts = [
         i.food_id
         for i in items
         if i.kind == "food"
         and i.part_of is None
         and SALT_HOST_ROLES & set(frame.at[i.food_id, "roles"])
+        and (regenerated is None or i.meal == regenerated)
     ]
+    if salt:
+        # Not a step more than needed; enough, unless a limit stopped it.
+        kept_only = regenerated is not None and all(i.meal != regenerated for i in salt)
+        assert kept_only or sodium - step < ai, (sodium, ai, step)
+        if not _le(ai, sodium):
+            short_ok = kept_only and not hosts
+            assert short_ok or one_more_passes_a_limit(), (sodium, ai)
+        return
+    if _le(ai, sodium) or one_more_passes_a_limit():
+        return
+    # Short, with room: only when no item is one salt seasons.
     assert not hosts, (sodium, ai, hosts)
 
 

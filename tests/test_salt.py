@@ -139,9 +139,10 @@ def test_a_regenerated_meal_keeps_the_other_meals_and_salts_the_day() -> None:
     assert [i for i in again.items if i.meal != "dinner"] == kept
 
 
-def test_a_kept_meals_salt_stays_and_the_new_meal_gets_what_is_still_short() -> None:
-    # Without a solver: the vegan day keeps lunch's salt and loses the rest,
-    # as when its dinner is regenerated (the new dinner comes unsalted).
+def test_a_regenerated_meal_alone_gets_the_salt_the_day_still_needs() -> None:
+    # Without a solver: the vegan day as if its dinner were regenerated (the
+    # new dinner unsalted). The kept meals stay as they were, salt or none;
+    # what the day is still short of goes to dinner alone.
     from mealplan._salt import Salter
 
     plan = _vegan_day()
@@ -149,34 +150,41 @@ def test_a_kept_meals_salt_stays_and_the_new_meal_gets_what_is_still_short() -> 
     req = plan.request
     salter = Salter.of(table, req, resolve_targets(req, table))
     assert salter is not None
+    kept_meals = {i.meal for i in plan.items if i.meal != "dinner"}
     salt = {i.meal: i for i in plan.items if i.kind == "salt"}
-    assert "lunch" in salt, salt
-    assert len(salt) >= 2, salt
-    lunch = salt["lunch"]
-    day = [i for i in plan.items if i.kind != "salt" or i.meal == "lunch"]
-    out = salter.season(day, keep_meals=True)
-    assert [i for i in out if i.meal == "lunch"] == [
-        i for i in day if i.meal == "lunch"
+    assert "dinner" in salt, salt
+    assert set(salt) & kept_meals, salt
+
+    def kept(items: list[PlanItem]) -> list[PlanItem]:
+        return [i for i in items if i.meal in kept_meals]
+
+    day = [i for i in plan.items if not (i.kind == "salt" and i.meal == "dinner")]
+    out = salter.season(day, kept_meals=kept_meals)
+    assert kept(out) == kept(day)
+    # The fewest steps: dinner's salt as the plan had it.
+    assert [i for i in out if i.meal == "dinner"] == [
+        i for i in plan.items if i.meal == "dinner"
     ]
-    # What the day is still short of goes to another meal, at most one salt
-    # line a meal; the total is the fewest steps, as salting afresh gives.
-    added = [i for i in out if i.kind == "salt" and i.meal != "lunch"]
+    # No salt left on the kept meals: dinner gets all the day needs, and
+    # lunch is not salted (salting afresh would spread it over the day).
+    bare = [i for i in plan.items if i.kind != "salt"]
+    out = salter.season(bare, kept_meals=kept_meals)
+    assert kept(out) == kept(bare)
+    added = [i for i in out if i.kind == "salt"]
     assert added
-    fresh = salter.season(day)
-    assert sum(i.grams for i in added) + lunch.grams == pytest.approx(
-        sum(i.grams for i in fresh if i.kind == "salt")
-    )
+    assert {i.meal for i in added} == {"dinner"}
     # A step more at lunch than the day needs is kept, not taken back.
-    step = salter.step_g
+    lunch = salt["lunch"]
     more = lunch.model_copy(
-        update={"grams": lunch.grams + step, "portions": lunch.portions + 0.125}
+        update={
+            "grams": lunch.grams + salter.step_g,
+            "portions": lunch.portions + 0.125,
+        }
     )
     richer = [more if i is lunch else i for i in day]
-    kept = salter.season(richer, keep_meals=True)
-    assert more in kept
-    assert [i for i in kept if i.meal == "lunch"] == [
-        i for i in richer if i.meal == "lunch"
-    ]
+    out = salter.season(richer, kept_meals=kept_meals)
+    assert kept(out) == kept(richer)
+    assert more in out
 
 
 # ----------------------------------------------------------------- property
