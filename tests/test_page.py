@@ -138,10 +138,15 @@ def test_plan_chart_regenerate_at_phone_width(page: Any) -> None:
     before = {m: meal_foods(page, m) for m in ("breakfast", "lunch", "dinner")}
     renders = page.locator("#result").get_attribute("data-renders")
     page.click('#result button.mp-regenerate[data-meal="dinner"]')
+    # A new render, or the error the page shows instead (a failed regenerate
+    # used to leave this waiting out its 90 s with nothing to say why).
     page.wait_for_function(
-        f"document.querySelector('#result').dataset.renders !== '{renders}'",
+        f"document.querySelector('#result').dataset.renders !== '{renders}'"
+        " || document.querySelector('#error').textContent.trim() !== ''",
         timeout=90_000,
     )
+    error = page.locator("#error").inner_text().strip()
+    assert not error, error
     after = {m: meal_foods(page, m) for m in ("breakfast", "lunch", "dinner")}
     assert after["dinner"] != before["dinner"]
     assert after["breakfast"] == before["breakfast"]
