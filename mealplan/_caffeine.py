@@ -28,10 +28,12 @@ import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mealplan._energy import reference_body
 from mealplan._errors import FoodTableError
+from mealplan._life_stage_caps import _number as _checked_number
 from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
 
@@ -104,21 +106,10 @@ class CaffeineLimit:
         return value, f"{per_kg:g} mg/kg x {weight:g} kg ({whose}) = {value:g} mg/day"
 
 
-def _number(raw: str, column: str, where: str) -> float | None:
+def _number(raw: str, path: str, line: int, column: str) -> float | None:
+    """Return None for a blank cell, else the number (0 or more) it holds."""
     text = raw.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        msg = (
-            f"{where}: {column} is {raw!r}, expected a number of 0 or more; "
-            "fix the row."
-        )
-        raise FoodTableError(msg)
-    return value
+    return _checked_number(text, Path(path), line, column) if text else None
 
 
 def read_caffeine_limits(path: str) -> tuple[CaffeineLimit, ...]:
@@ -151,10 +142,10 @@ def read_caffeine_limits(path: str) -> tuple[CaffeineLimit, ...]:
                 f"{sorted(_STAGES)}; fix the row."
             )
             raise FoodTableError(msg)
-        lo = _number(raw["age_min_years"], "age_min_years", where)
-        hi = _number(raw["age_max_years"], "age_max_years", where)
-        per_day = _number(raw["mg_per_day"], "mg_per_day", where)
-        per_kg = _number(raw["mg_per_kg"], "mg_per_kg", where)
+        lo = _number(raw["age_min_years"], path, line, "age_min_years")
+        hi = _number(raw["age_max_years"], path, line, "age_max_years")
+        per_day = _number(raw["mg_per_day"], path, line, "mg_per_day")
+        per_kg = _number(raw["mg_per_kg"], path, line, "mg_per_kg")
         if lo is None or hi is None or hi <= lo:
             msg = (
                 f"{where}: the age band is {raw['age_min_years']!r} to "

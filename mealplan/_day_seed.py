@@ -22,6 +22,7 @@ from mealplan._optimiser import SolveStatus, solve
 from mealplan._problem import Restrictions, build_problem
 from mealplan._sources import widen_for_needed
 from mealplan._week_caps import allowance, day_amounts, week_limits
+from mealplan._weekly import day_request
 from mealplan._weekly_seed import NoRotation, rotation_seed, variety_keys
 
 if TYPE_CHECKING:
@@ -143,26 +144,10 @@ def _day_by_day(
             # The request's time is up: no seed, so the request ends at its
             # limit (a typed time-limit error) instead of planning on.
             return None
-        pins = [
-            p.model_copy(update={"days": None})
-            for p in req.pins
-            if p.days is None or d + 1 in p.days
-        ]
-        bans = [
-            b.model_copy(update={"days": None})
-            for b in req.bans
-            if b.days is None or d + 1 in b.days
-        ]
-        day_req = req.model_copy(
-            update={
-                "days": 1,
-                "pins": pins,
-                "bans": bans,
-                "nutrient_period": NutrientPeriod.DAILY,
-                "allow_shortfall": False,
-            }
+        day_req = day_request(req, d).model_copy(
+            update={"nutrient_period": NutrientPeriod.DAILY}
         )
-        pinned = {*req.include, *(p.food for p in pins)}
+        pinned = {*req.include, *(p.food for p in day_req.pins)}
         extra = Restrictions(
             bans=tuple(
                 (None, None, fid)

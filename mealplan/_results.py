@@ -339,9 +339,11 @@ def assemble(
             days.append(keep_days[d + 1])
             continue
         items = _day_items(columns, problem, solution, d)
+        kept_meals: frozenset[str | None] | None = None
         if keep_items and d + 1 in keep_items:
             order = {m.name: k for k, m in enumerate(problem.meals)}
             kept = keep_items[d + 1]
+            kept_meals = frozenset(i.meal for i in kept)
             new_meals = {i.meal for i in items} - {i.meal for i in kept}
             # A stable sort by meal keeps each meal's own order (a cooking
             # fat right after its item; otherwise by food id, as planned).
@@ -351,11 +353,6 @@ def assemble(
             )
         # Measured salt where the day's foods fall short of the sodium AI
         # (a regenerated meal's other meals keep their salt).
-        kept_meals = (
-            frozenset(i.meal for i in keep_items[d + 1])
-            if keep_items and d + 1 in keep_items
-            else None
-        )
         items = (
             salter.season(items, kept_meals=kept_meals)
             if salter is not None

@@ -95,7 +95,7 @@ if TYPE_CHECKING:
     from mealplan._models import NutrientTargets, PlanRequest
     from mealplan._problem import Problem
 
-__all__ = ["applies", "column_generation"]
+__all__ = ["applies", "column_generation", "day_request"]
 
 # One DEBUG record per round (benchmarks/run.py --weekly shows them): where
 # the time goes and how the bound and the incumbent move.
@@ -143,7 +143,8 @@ def applies(req: PlanRequest, problem: Problem) -> bool:
     )
 
 
-def _day_request(req: PlanRequest, d: int) -> PlanRequest:
+def day_request(req: PlanRequest, d: int) -> PlanRequest:
+    """Day ``d`` (0-based) of ``req`` as a one-day request: its pins and bans, no shortfall."""
     pins = [
         p.model_copy(update={"days": None})
         for p in req.pins
@@ -261,7 +262,7 @@ def _day_types(
     types: list[int] = []
     requests: list[PlanRequest] = []
     for d in range(req.days):
-        day_req = _day_request(req, d)
+        day_req = day_request(req, d)
         key = day_req.model_dump_json(include={"pins", "bans"})
         if key not in signature:
             signature[key] = len(signature)
