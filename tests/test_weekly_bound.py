@@ -16,7 +16,7 @@ from mealplan._formulation import formulate
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._sources import widen_variety_for_sole_sources
-from mealplan._weekly import _day_request
+from mealplan._weekly import day_request
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_master import Master, variety_keys
 
@@ -45,7 +45,7 @@ def test_averaged_day_lp_is_the_whole_plan_lp(
     wider, _ = widen_variety_for_sole_sources(req, targets, foods)
     restrictions = Restrictions(wider_days=tuple(sorted(wider.items())))
     problem = build_problem(req, targets, foods, restrictions=restrictions)
-    day = build_problem(_day_request(req, 0), targets, foods)
+    day = build_problem(day_request(req, 0), targets, foods)
     days = req.days
     master = Master(
         days,

@@ -11,7 +11,7 @@ from mealplan._norepeat import is_ruled, repeats
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._sources import widen_variety_for_sole_sources
-from mealplan._weekly import _day_request
+from mealplan._weekly import day_request
 from mealplan._weekly_local import improve_days
 from mealplan._weekly_master import Master, column, variety_keys
 from mealplan._weekly_rounds import evaluate as _evaluate
@@ -38,7 +38,7 @@ def test_improved_days_keep_variety_and_cost_what_they_say(foods: FoodTable) -> 
     )
     seed = rotation_seed(req, targets, foods, Deadline(60), wider=wider)
     assert seed is not None
-    day_req = _day_request(req, 0)
+    day_req = day_request(req, 0)
     day = build_problem(day_req, targets, foods)
     rule = [m for m, meal in enumerate(problem.meals) if is_ruled(meal)]
     master = Master(
