@@ -14,6 +14,9 @@ Life stages (a person can be in several):
 * ``under_5``: ages 1-4 (a higher-risk group for food-borne illness,
   foodsafety.gov);
 * ``child``: ages 1-11 (the FDA/EPA fish advice covers children 1-11);
+* ``under_19``: ages 1-18 (children and teens: the American Heart
+  Association's limit on sugar-sweetened drinks, one 8-oz drink a week);
+* ``under_21``: ages 1-20 (the US legal drinking age);
 * ``pregnancy`` and ``lactation``.
 
 Infants under 12 months are refused outright (:class:`LifeStageError`): they
@@ -63,6 +66,7 @@ LIFE_STAGES: dict[str, str] = {
     "toddler": "children aged 1-3",
     "under_5": "children under 5",
     "child": "children aged 1-11",
+    "under_19": "children and teens under 19",
     "under_21": "people under 21 (the US legal drinking age)",
     "pregnancy": "pregnancy",
     "lactation": "lactation",
@@ -234,6 +238,10 @@ def life_stages(person: Person | None) -> frozenset[str]:
         stages.add("under_5")
     if 1 <= person.age < 12:
         stages.add("child")
+    if 1 <= person.age < 19:
+        # Sugar-sweetened drinks: the AHA's statement covers ages 2-18 and
+        # the under-5 beverage guidance the youngest; one band from 1 to 18.
+        stages.add("under_19")
     if 1 <= person.age < 21:
         # Alcohol: the Dietary Guidelines 2020-2025 say those under the legal
         # drinking age (21 in the US) should not drink; no DRI life stage

@@ -892,6 +892,7 @@ def check_plan(
     check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
     check_choking_hazards(_foods_only(plan), table)
+    check_soft_drinks(_foods_only(plan), table)
     check_meal_titles(plan, table)
     check_caffeine(plan, table)
 
@@ -1009,6 +1010,37 @@ def check_choking_hazards(plan: MealPlan, table: FoodTable) -> None:
             group, text = rows[item.food_id]
             broken = toddler_rules(item.food_id, group, text)
             assert not broken, (day.day, item.food_id, broken, "choking hazard")
+
+
+# Independent of foods/safety_rules.csv and its words: the plain names of
+# soft drinks (regular or diet) and sugar-sweetened drinks.
+SOFT_DRINK = re.compile(
+    r"\b(cola|soda|soft drink|lemonade|limeade|ginger ale|root beer|tonic water"
+    r"|energy drink|sports drink|fruit punch|cocoa mix)\b",
+    re.IGNORECASE,
+)
+NOT_SOFT_DRINK = re.compile(r"club soda|baking soda|soda bread|cracker", re.IGNORECASE)
+
+
+def soft_drink(text: str) -> bool:
+    """Whether a food's name and SR28 description name a soft or sweet drink."""
+    return bool(SOFT_DRINK.search(text)) and not NOT_SOFT_DRINK.search(text)
+
+
+def check_soft_drinks(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan for ages 1-18 holds no soft or sugar-sweetened drink.
+
+    The American Heart Association advises children and teens at most one
+    8-oz sugar-sweetened drink a week (Circulation 2017;135:e1017), so no
+    day of a child's plan holds one; read from the table's texts alone.
+    """
+    person = plan.request.person
+    if person is None or not 1 <= person.age < 19:
+        return
+    rows = {fid: t for fid, _, t in food_rule_rows(table)}
+    for day in plan.days:
+        for item in day.items:
+            assert not soft_drink(rows[item.food_id]), (day.day, item.food_id)
 
 
 LIFE_STAGE_CAPS_CSV = (

@@ -126,15 +126,16 @@ def test_a_caffeine_source_without_a_value_is_left_out_and_refused() -> None:
 
 
 def test_a_child_pinned_more_caffeine_than_the_limit_is_diagnosed() -> None:
-    # Espresso, black tea and cola at their smallest portions hold about
-    # 72 mg, over the 62.5 mg of ages 7-9: the limit is named in the
-    # conflict and never offered as the change.
+    # Espresso, black and green tea at their smallest portions hold more
+    # than the 62.5 mg of ages 7-9 (cola, once the third, is no child's
+    # drink): the limit is named in the conflict and never offered as the
+    # change.
     request = {
         "person": {"age": 8, "sex": "male"},
         "pins": [
             {"food": "espresso", "meal": "breakfast"},
             {"food": "tea-black", "meal": "lunch"},
-            {"food": "cola", "meal": "dinner"},
+            {"food": "tea-green", "meal": "dinner"},
         ],
     }
     with pytest.raises(InfeasiblePlanError) as info:

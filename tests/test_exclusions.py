@@ -16,7 +16,7 @@ from mealplan import FoodTable, RequestError, UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._cli import main
 from mealplan._exclusions import excluded_mask, words_mask
-from tests.checks import check_plan
+from tests.checks import check_plan, soft_drink
 
 AGED_CHEESES = {"parmesan-grated", "parmesan-hard", "swiss-cheese", "cheddar"}
 GLUTEN_WORDS = re.compile(
@@ -49,6 +49,8 @@ def _check_table(table: FoodTable) -> None:
     milk = _removed(table, ["milk"])
     gluten = set(_removed(table, ["gluten"]))
     lactose = set(_removed(table, ["lactose"]))
+    alcohol = _removed(table, ["alcohol"])
+    soft = _removed(table, ["soft drinks"])
     missed = []
     for fid, _group, cat, text, allergens in _rows(table):
         desc = text.split(" | ", 1)[1]
@@ -67,6 +69,10 @@ def _check_table(table: FoodTable) -> None:
         )
         if "milk" in allergens and fid not in lactose and not aged:
             missed.append((fid, "lactose"))
+        if re.match(r"alcoholic beverages?,", desc, re.I) and fid not in alcohol:
+            missed.append((fid, "alcohol"))
+        if soft_drink(text) and fid not in soft:
+            missed.append((fid, "soft drinks"))
     assert not missed, missed[:20]
 
 
@@ -94,6 +100,19 @@ def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
         ("lactose", {"milk-whole", "feta"}, AGED_CHEESES),
         ("Fruits", {"apple"}, {"carrots-cooked"}),
         ("cheeses", {"feta"}, {"milk-whole"}),
+        (
+            "alcohol",
+            {"beer", "wine-red", "wine-white", "malt-beverage-na-beer"},
+            {"ginger-ale", "fruit-cocktail-juice", "cranberry-juice"},
+        ),
+        (
+            "soft drinks",
+            {"cola", "diet-cola", "ginger-ale", "lemonade"},
+            {"orange-juice", "club-soda", "crackers-saltine", "milk-whole"},
+        ),
+        # "soda" also matches its own word (club soda, soda crackers): an
+        # exclusion errs on the side of leaving out.
+        ("soda", {"cola", "ginger-ale", "lemonade"}, {"orange-juice", "milk-whole"}),
     ],
 )
 def test_words_mean_what_people_mean(

@@ -37,7 +37,7 @@ from mealplan._safety import (
     read_safety_rules,
     unsafe_foods,
 )
-from tests.checks import check_plan, toddler_rules
+from tests.checks import check_plan, soft_drink, toddler_rules
 from tests.checks import food_rule_rows as _rows
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
@@ -87,6 +87,7 @@ def _check_table(table: FoodTable) -> None:
     lactating = unsafe_foods(table, ["lactation"])
     toddler = set(unsafe_foods(table, ["toddler", "under_5", "child"]))
     child = unsafe_foods(table, ["child"])
+    teen = unsafe_foods(table, ["under_19"])
     missed = []
     for fid, group, text in _rows(table):
         for rule in pregnancy_rules(fid, group, text):
@@ -97,6 +98,8 @@ def _check_table(table: FoodTable) -> None:
                 missed.append((fid, rule))
         if (MERCURY.search(text) or LIVER.search(text)) and fid not in child:
             missed.append((fid, "child: mercury or liver"))
+        if soft_drink(text) and fid not in teen:
+            missed.append((fid, "under 19: soft drink"))
     assert not missed, missed[:20]
 
 
@@ -174,6 +177,12 @@ def test_named_dishes(stage: str, food: str, safe: bool) -> None:
         ("toddler", "raisins"),
         ("child", "swordfish-cooked"),
         ("under_5", "alfalfa-sprouts"),
+        # Soft and sugar-sweetened drinks, diet ones too (AHA 2017).
+        ("under_19", "cola"),
+        ("under_19", "diet-cola"),
+        ("under_19", "ginger-ale"),
+        ("under_19", "lemonade"),
+        ("under_19", "hot-cocoa-water"),
     ],
 )
 def test_named_unsafe_foods(stage: str, food: str) -> None:
@@ -197,6 +206,16 @@ def test_named_unsafe_foods(stage: str, food: str) -> None:
         (("toddler", "under_5", "child"), "yogurt-plain-whole"),
         (("toddler", "under_5", "child"), "black-beans-cooked"),
         (("toddler", "under_5", "child"), "carrots-cooked"),
+        # 100 % juice, milk and plant milks are no soft drinks; saltines
+        # ("includes oyster, soda, soup" crackers) are no drink at all.
+        (("under_19",), "orange-juice-calcium"),
+        (("under_19",), "vegetable-juice-low-sodium"),
+        (("under_19",), "chocolate-milk-lowfat"),
+        (("under_19",), "coconut-milk-beverage-fortified"),
+        (("under_19",), "crackers-saltine"),
+        (("under_19",), "club-soda"),
+        # Canned fruit cocktail holds no alcohol.
+        (("pregnancy", "child"), "fruit-cocktail-juice"),
     ],
 )
 def test_plain_foods_stay_allowed(stages: tuple[str, ...], food: str) -> None:
@@ -212,12 +231,14 @@ def test_adults_have_no_rules() -> None:
 @pytest.mark.parametrize(
     ("age", "stages"),
     [
-        (1, {"toddler", "under_5", "child", "under_21"}),
-        (3.9, {"toddler", "under_5", "child", "under_21"}),
-        (4, {"under_5", "child", "under_21"}),
-        (5, {"child", "under_21"}),
-        (11.9, {"child", "under_21"}),
-        (12, {"under_21"}),
+        (1, {"toddler", "under_5", "child", "under_19", "under_21"}),
+        (3.9, {"toddler", "under_5", "child", "under_19", "under_21"}),
+        (4, {"under_5", "child", "under_19", "under_21"}),
+        (5, {"child", "under_19", "under_21"}),
+        (11.9, {"child", "under_19", "under_21"}),
+        (12, {"under_19", "under_21"}),
+        (18.9, {"under_19", "under_21"}),
+        (19, {"under_21"}),
         (20.9, {"under_21"}),
         (21, set()),
     ],
