@@ -44,11 +44,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FREE_FROM",
+    "TREAT_DRINK_WORDS",
     "VOCABULARY_FILE",
     "VocabularyRow",
     "excluded_mask",
     "load_vocabulary",
     "read_vocabulary",
+    "treat_drinks",
     "words_mask",
 ]
 
@@ -237,6 +239,34 @@ def words_mask(table: FoodTable, word: str) -> NDArray[np.bool_]:
     mask = np.zeros(len(view.ids), dtype=bool)
     for row in _vocab_rows(word.strip().lower(), load_vocabulary()):
         mask |= _row_mask(view, row)
+    return mask
+
+
+TREAT_DRINK_WORDS = ("soft drinks", "alcohol")
+"""Vocabulary words whose foods the default objective charges as sweets."""
+
+_TREATS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def treat_drinks(table: FoodTable) -> NDArray[np.bool_]:
+    """Return which foods are soft, sugar-sweetened or alcoholic drinks.
+
+    The default objective charges a serving of one as it charges a sweet's
+    (``mealplan._formulation.EXTRAS_COST``): the Dietary Guidelines for
+    Americans 2020-2025 ask for drinks without added sugars and do not
+    advise anyone to start drinking alcohol, so a plan reaches for them only
+    when nothing else will do, or when the person asks for them. Read-only,
+    computed once per table.
+    """
+    mask = _TREATS.get(table)
+    if mask is None:
+        mask = np.zeros(len(table.ids), dtype=bool)
+        for word in TREAT_DRINK_WORDS:
+            mask |= words_mask(table, word)
+        mask.flags.writeable = False
+        _TREATS[table] = mask
     return mask
 
 

@@ -479,6 +479,9 @@ def _pattern_objective(b: ModelBuilder, weight: float) -> None:
     n = len(p.food_ids)
     group_of = [PATTERN_GROUP.get(c, "") for c in p.category]
     extras = np.array([g == "extras" and g not in p.pattern for g in group_of])
+    if p.treats and "extras" not in p.pattern:
+        # Soft and alcoholic drinks cost what a sweet costs (see Problem.treats).
+        extras[sorted(p.treats)] = True
     penalty = np.array([p.penalty.get(i, 0.0) for i in range(n)])
     per_food = (
         np.where(p.article, 0.0, ARTICLE_BONUS)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._errors import UnknownFoodError
+from mealplan._exclusions import treat_drinks
 from mealplan._fish_day_caps import check_forced_fish
 from mealplan._fped import pattern_mix
 from mealplan._life_stage_cap_rows import pattern_ceiling
@@ -386,6 +387,7 @@ def build_problem(
             | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
+        treats=frozenset(int(k) for k in np.flatnonzero(treat_drinks(table)[rows])),
         day_caps=amount.day_caps,
         fish_day_caps=amount.fish_day_caps,
         week_caps=amount.week_caps,

@@ -198,6 +198,10 @@ class Problem:
     equivalents (dishes, :mod:`mealplan._fped`); ``pattern_credit`` is zero
     for those foods, which belong to no single group."""
     supplements: frozenset[int] = frozenset()
+    treats: frozenset[int] = frozenset()
+    """Candidates the pattern objective charges as sweets though their category
+    is not one: soft, sugar-sweetened and alcoholic drinks
+    (:func:`mealplan._exclusions.treat_drinks`)."""
     """Candidate indices that are supplements (a handful: every restricted
     model keeps them, so the LP's liking for a fraction of the biggest dose
     does not decide which dose a plan takes)."""
