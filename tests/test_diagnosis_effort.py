@@ -150,6 +150,13 @@ two workers it was left open (6 verified, not proven the smallest). At
 120 s the proof is bounded by the group's share of the limit instead."""
 
 
+HARD_DAY_FEWEST = 5
+"""The hard day's smallest food count: 5 until session 10 held fish to 4½ oz
+a meal, 6 from then, 5 again since session 23 let kasha and millet be a
+breakfast porridge (a pescatarian day with no fortified food then needs no
+cereal or bread at breakfast)."""
+
+
 class _HardDayRun(NamedTuple):
     """One diagnosis of the hard day, with every oracle re-plan it asked for."""
 
@@ -184,12 +191,13 @@ def hard_day_run() -> _HardDayRun:
     ) -> Any:
         window = isinstance(patch, dict) and set(patch) == {"max_foods"}
         result = run(self, patch, goal, cap, **kw)
-        # The solve that verifies 6 foods: a re-plan with 6, or the short
-        # fewest-foods plan when it has 6 (its bound then proves them).
-        six = patch == {"max_foods": 6} or (
+        # The solve that verifies the fewest foods: a re-plan with that
+        # count, or the short fewest-foods plan when it has that many (its
+        # bound then proves them).
+        six = patch == {"max_foods": HARD_DAY_FEWEST} or (
             patch == {"max_foods": None}
             and isinstance(result, mealplan.MealPlan)
-            and _counted(result.days[0].items) == 6
+            and _counted(result.days[0].items) == HARD_DAY_FEWEST
         )
         calls.append((goal, cap, self.cap, six, window))
         return result
@@ -207,22 +215,26 @@ def hard_day_run() -> _HardDayRun:
 def test_the_hard_day_advice_followed_literally_gives_a_plan(
     hard_day_run: _HardDayRun, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Issue 16: the whole diagnosis offers --max-foods 6 (5 before session 10
-    # held fish to 4½ oz a meal), verified (the oracle re-planned the whole
-    # request with the patch) and proven smallest, with the limit not run
-    # out, and that flag as it stands plans.
+    # Issue 16: the whole diagnosis offers --max-foods HARD_DAY_FEWEST,
+    # verified (the oracle re-planned the whole request with the patch) and
+    # proven smallest, with the limit not run out, and that flag as it
+    # stands plans.
     diagnosis = hard_day_run.diagnosis
     assert not any("time limit ran out during" in n for n in diagnosis.advice_notes)
     best = hard_day_run.first
-    assert (best.flag, best.patch) == ("--max-foods 6", {"max_foods": 6})
+    assert (best.flag, best.patch) == (
+        f"--max-foods {HARD_DAY_FEWEST}",
+        {"max_foods": HARD_DAY_FEWEST},
+    )
     assert best.verified
     assert best.smallest
     assert main([*HARD_DAY_ARGV, *shlex.split(best.flag)]) == 0
     plan = mealplan.MealPlan.model_validate_json(capsys.readouterr().out)
-    assert plan.request.max_foods == 6
+    assert plan.request.max_foods == HARD_DAY_FEWEST
     # A fat shown as an item's cooking fat or dressing is not counted.
     assert all(
-        len({i.food_id for i in d.items if i.part_of is None}) <= 6 for d in plan.days
+        len({i.food_id for i in d.items if i.part_of is None}) <= HARD_DAY_FEWEST
+        for d in plan.days
     )
     check_plan(plan, mealplan.load_foods(dishes=False))
 
@@ -230,13 +242,13 @@ def test_the_hard_day_advice_followed_literally_gives_a_plan(
 def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
     hard_day_run: _HardDayRun,
 ) -> None:
-    # The hard day's 6 foods (5 before session 10 held fish to 4½ oz a meal)
-    # are proven the smallest change first; the lowest
+    # The hard day's fewest foods (HARD_DAY_FEWEST) are proven the smallest
+    # change first; the lowest
     # energy need's most-energy plan (which no budget settles: a 4-food plan
     # was neither found nor ruled out in 60 s) is then an alternative's
     # search, capped short.
     first = hard_day_run.first
-    assert first.patch == {"max_foods": 6}
+    assert first.patch == {"max_foods": HARD_DAY_FEWEST}
     assert first.verified
     assert first.smallest
     energy = [
@@ -317,7 +329,7 @@ def test_each_check_of_the_filter_gets_an_equal_part_of_the_time_left(
 def test_a_days_alternatives_are_capped_once_a_change_is_verified(
     hard_day_run: _HardDayRun,
 ) -> None:
-    # The hard day's 6 foods (5 before session 10's fish cap) are verified
+    # The hard day's fewest foods (HARD_DAY_FEWEST) are verified
     # first; every later re-plan of the
     # day's advice looks for an alternative, and is given a short cap instead
     # of its share of the limit (the 3-foods day's portion caps: 10 s of CPU
@@ -326,16 +338,16 @@ def test_a_days_alternatives_are_capped_once_a_change_is_verified(
 
     seen = [(cap, six, window) for _, _, cap, six, window in hard_day_run.calls]
     first = hard_day_run.first
-    assert first.patch == {"max_foods": 6}
+    assert first.patch == {"max_foods": HARD_DAY_FEWEST}
     assert first.verified
     # Up to the verified change's own solve, no cap (the food count's own
     # short plan has its own); after it, every solve
     # of the groups' searches is capped.
     verified_at = next(k for k, (_, five, _) in enumerate(seen) if five)
     assert all(cap is None for cap, _, _ in seen[: verified_at + 1])
-    # The food count's own window goes on below 6 (to 4 foods, since the
-    # fats left the count the proof's floor is 4) under its own cap: the
-    # proof that 6 is the smallest, not an alternative.
+    # The food count's own window goes on below the fewest (to 4 foods,
+    # since the fats left the count the proof's floor is 4) under its own
+    # cap: the proof that it is the smallest, not an alternative.
     after = [cap for cap, _, window in seen[verified_at + 1 :] if not window]
     assert after
     assert all(cap == _ALTERNATIVE_CAP for cap in after)
