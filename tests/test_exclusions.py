@@ -96,7 +96,12 @@ def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
             {"beef-sirloin-steak", "chicken-breast-roasted"},
             {"salmon-pink-canned"},
         ),
-        ("gluten", {"barley-pearled-cooked", "oats-rolled-dry"}, {"potato-baked"}),
+        (
+            "gluten",
+            {"barley-pearled-cooked", "oats-rolled-dry", "corn-flakes"},
+            # Grits are a hot cereal of corn alone; corn flakes hold malt.
+            {"potato-baked", "grits-cooked", "buckwheat-groats-cooked"},
+        ),
         ("lactose", {"milk-whole", "feta"}, AGED_CHEESES),
         ("Fruits", {"apple"}, {"carrots-cooked"}),
         ("cheeses", {"feta"}, {"milk-whole"}),
@@ -198,3 +203,23 @@ def test_free_from_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
         '"free_from": [\n      "lactose"' in out
         or '"free_from":["lactose"]' in out.replace(" ", "").replace("\n", "")
     )
+
+
+@pytest.mark.parametrize("avoid", [{"allergies": ["soy"]}, {"exclude": ["corn"]}])
+def test_a_vegan_free_of_gluten_still_gets_a_breakfast(avoid: dict[str, Any]) -> None:
+    # Once, every breakfast grain of a gluten-free vegan day was ruled out
+    # (ready-to-eat cereals hold malt, breads wheat): no plan, and the advice
+    # was to eat vegetarian. Kasha and millet are porridges, grits corn.
+    table = load_foods()
+    request = {
+        "person": {"age": 45, "sex": "female"},
+        "diet": "vegan",
+        "free_from": ["gluten"],
+        "mip_gap": 1.0,
+        **avoid,
+    }
+    plan = mealplan.plan(request, table)
+    check_plan(plan, table)
+    breakfast = [i for i in plan.items if i.meal == "breakfast"]
+    roles = {r for i in breakfast for r in table.food(i.food_id).roles}
+    assert "cereal_hot" in roles, breakfast
