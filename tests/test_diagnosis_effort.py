@@ -150,11 +150,10 @@ two workers it was left open (6 verified, not proven the smallest). At
 120 s the proof is bounded by the group's share of the limit instead."""
 
 
-HARD_DAY_FEWEST = 5
+HARD_DAY_FEWEST = 6
 """The hard day's smallest food count: 5 until session 10 held fish to 4½ oz
-a meal, 6 from then, 5 again since session 23 let kasha and millet be a
-breakfast porridge (a pescatarian day with no fortified food then needs no
-cereal or bread at breakfast)."""
+a meal, 6 since (5 again while kasha was a breakfast porridge, which was
+measured in session 23 and not adopted)."""
 
 
 class _HardDayRun(NamedTuple):
