@@ -162,6 +162,10 @@ class CompanionRow:
     min_grams: float = 0.0
     """Also ``min_grams * y[needs food] <= grams of the providers`` (a snack's
     drink comes with a real amount of food, not 2 g of a dried apricot)."""
+    no_heavier: bool = False
+    """Pooled rows only: also ``grams of the needs <= grams of the providers``
+    (a fat weighs no more than the items it may go with: not 1 tbsp of
+    mayonnaise on ¼ cup, 5 g, of arugula)."""
 
 
 OWN_GROUP_CAPS = {"cereal_per_meal": "cereal"}
@@ -600,7 +604,15 @@ def _pairing_rows(
             needs = tuple(f for f in foods if k.fat[f] in subset)
             providers = tuple(f for f in foods if not k.fat[f] and k.hosts[f] & takes)
             rows.append(
-                CompanionRow(group, m, needs, providers, PAIRING_WORDS, pooled=True)
+                CompanionRow(
+                    group,
+                    m,
+                    needs,
+                    providers,
+                    PAIRING_WORDS,
+                    pooled=True,
+                    no_heavier=True,
+                )
             )
     return rows
 

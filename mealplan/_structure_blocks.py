@@ -155,7 +155,8 @@ def companions(b: ModelBuilder) -> None:
                 continue
             providers = b.y[_positions(b, d, rule.meal, rule.providers)]
             if rule.pooled:
-                needs = b.y[_positions(b, d, rule.meal, rule.needs)]
+                at = _positions(b, d, rule.meal, rule.needs)
+                needs = b.y[at]
                 if len(needs):
                     b.add_row(
                         np.concatenate([needs, providers]),
@@ -165,6 +166,9 @@ def companions(b: ModelBuilder) -> None:
                         Block.COMPANION,
                         group,
                     )
+                    if rule.no_heavier:
+                        providing = _positions(b, d, rule.meal, rule.providers)
+                        _no_heavier(b, at, providing, group)
                 continue
             if rule.min_grams:
                 # Grams of the providers, at least min_grams per drink.
@@ -190,6 +194,28 @@ def companions(b: ModelBuilder) -> None:
                     Block.COMPANION,
                     group,
                 )
+
+
+def _no_heavier(
+    b: ModelBuilder,
+    needs: NDArray[np.int64],
+    providers: NDArray[np.int64],
+    group: ConstraintGroup,
+) -> None:
+    """Grams of the ``needs`` keys no more than grams of the ``providers``.
+
+    On the quantity variables, so it binds only with a fat in the meal: a
+    meal without one has 0 <= the providers' grams.
+    """
+    grams = b.problem.unit_grams
+    b.add_row(
+        np.concatenate([b.v[needs], b.v[providers]]),
+        np.concatenate([grams[b.keys[needs, 2]], -grams[b.keys[providers, 2]]]),
+        -INF,
+        0.0,
+        Block.COMPANION,
+        group,
+    )
 
 
 def meal_caps(b: ModelBuilder) -> None:
