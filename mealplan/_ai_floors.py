@@ -17,7 +17,7 @@ shortfall against the AI like any unplanned minimum.
 
 The default ``auto`` also adds floors of its own (:func:`default_floors`:
 choline's AI in pregnancy and lactation, and the panel's RDAs and AIs under
-a budget; :func:`auto_minimums`: the RDAs and the AIs of
+a budget; :func:`auto_minimums`: the RDAs from age 1 and the AIs of
 :data:`~mealplan._panel.AUTO_AI_PLANNED` from age 4), which the planner
 lifts with a note (:func:`late_floor_notes`, :func:`lifted_floor_notes`)
 when no plan meets them, so that a floor the caller did not ask for never
@@ -162,8 +162,8 @@ def default_floors(req: PlanRequest, targets: NutrientTargets) -> set[str]:
     """Return the floors ``targets`` holds because the default ``auto`` adds them.
 
     Choline's AI in pregnancy and lactation; with a daily budget or the cost
-    objective, also every panel RDA (iron, zinc, folate and the rest; a
-    toddler's iron) and the AIs ``auto`` plans (:func:`auto_minimums`): a $3-4 day under hard RDAs ran to the 10 s clock
+    objective, also every panel RDA (iron, zinc, folate and the rest) and
+    the AIs ``auto`` plans (:func:`auto_minimums`): a $3-4 day under hard RDAs ran to the 10 s clock
     (``benchmarks/panel_auto_latest.md``), so under a budget they are
     planned where it allows and lifted with a note where it does not, never
     costing the plan. Never a bound the caller set themselves (theirs: hard,

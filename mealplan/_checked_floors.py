@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan._nutrients import Nutrient, PanelMode
-from mealplan._panel import AUTO_AI_CHECKED
+from mealplan._panel import AUTO_AI_CHECKED, AUTO_AI_FROM_AGE
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -69,6 +69,7 @@ def checked_floors(
         req.panel is not PanelMode.AUTO
         or person is None
         or PanelMode.AUTO.for_age(person.age) is not PanelMode.RDA
+        or person.age < AUTO_AI_FROM_AGE
     ):
         return []
     # The full panel's bound: the same DRI row, the same sparse-data rule and

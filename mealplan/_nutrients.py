@@ -254,26 +254,25 @@ class FreeFrom(StrEnum):
 class PanelMode(StrEnum):
     """How the planner treats the DRI panel beyond the focus nutrients.
 
-    ``auto`` (the default of a request) plans as ``rda`` from age 4, with the
-    AIs that cost little to plan (manganese, pantothenic acid,
+    ``auto`` (the default of a request) plans as ``rda`` from age 1 (infants
+    are refused by the planner); from age 4 (:data:`mealplan._panel.AUTO_AI_FROM_AGE`)
+    also the AIs that cost little to plan (manganese, pantothenic acid,
     linoleic and alpha-linolenic acid: :data:`mealplan._panel.AUTO_AI_PLANNED`,
     its own floors, lifted with a note when no plan meets them), vitamin K's
     AI by checking the plan (:data:`mealplan._panel.AUTO_AI_CHECKED`:
     planned again with it only when the plan is short) and choline's
-    AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`),
-    and as ``limits`` plus iron's
-    RDA at ages 1-3 (:meth:`for_age` resolves it once, where the targets are
-    built, and the plan's notes name the mode planned). At ages 1-3 the
-    other RDAs are reported and called out as shortfalls, not planned,
-    because planning them is slow on this machine kind: before session 11, 6
-    of 24 toddler days ran to the 10 s clock under ``rda``; with the one-day
-    search's CPU box every one plans, but 5 of 24 still take 3-5.4 s of CPU
-    (p95 5.0 s: the gap tests and the first plan, not the search after it),
-    which a loaded machine stretches past 10 s of wall time
-    (``benchmarks/toddler_rda_latest.md``), while ``rda`` plans every
-    measured default day of ages 4 and up at a median 1.2-1.5x ``limits``'
-    CPU (``benchmarks/panel_default_latest.md``). With a daily budget or
-    the cost objective the panel's RDAs (and the toddler's iron) are the
+    AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`).
+    :meth:`for_age` resolves it once, where the targets are built, and the
+    plan's notes name the mode planned. At ages 1-3 it planned ``limits``
+    and iron's RDA until session 24, because planning every RDA was slow:
+    with the one-day search's CPU box every toddler day plans under ``rda``
+    at 1.4x the CPU of that default, p95 4.6 against 4.1 s, about the
+    adults' own tail (``benchmarks/toddler_auto_ab_latest.md``), while a
+    2-year-old's day under ``limits`` held a fifth of the vitamin E RDA.
+    Like every default RDA they never cost the plan: a day that finds no
+    plan with them in its share of the time is planned without them, with a
+    note (:data:`mealplan._ai_floors.RDA_RESERVE_SHARE`). With a daily budget or
+    the cost objective the panel's RDAs are the
     default's own floors: planned where the budget allows, lifted with a
     note when no plan within it meets them all or none is found in a share
     of the time (:func:`mealplan._ai_floors.default_floors`).
@@ -313,9 +312,8 @@ class PanelMode(StrEnum):
     def for_age(self, age: float, *, budgeted: bool = False) -> PanelMode:
         """Return the mode planned for a person of ``age`` (``auto`` resolved).
 
-        ``auto`` is ``rda`` from age 4 (the DRIs' 4-8 group) and ``limits``
-        below it (ages 1-3; infants are refused by the planner). Every other
-        mode is itself. ``budgeted`` (a daily budget or the cost objective)
+        ``auto`` is ``rda`` from age 1 (infants are refused by the planner;
+        :data:`AUTO_RDA_FROM_AGE`). Every other mode is itself. ``budgeted`` (a daily budget or the cost objective)
         no longer changes the mode: under a budget the panel's RDAs are
         floors the planner lifts when the budget cannot meet them
         (:func:`mealplan._ai_floors.default_floors`); it is kept so that
@@ -327,5 +325,5 @@ class PanelMode(StrEnum):
         return PanelMode.RDA if age >= AUTO_RDA_FROM_AGE else PanelMode.LIMITS
 
 
-AUTO_RDA_FROM_AGE = 4.0
+AUTO_RDA_FROM_AGE = 1.0
 """The age from which ``PanelMode.AUTO`` plans the RDAs (see ``PanelMode``)."""

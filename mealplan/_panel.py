@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTO_AI_CHECKED",
+    "AUTO_AI_FROM_AGE",
     "AUTO_AI_PLANNED",
     "DRI_FULL_FILE",
     "MATERNAL_NOTE",
@@ -51,7 +52,6 @@ __all__ = [
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
     "REPORTED_ONLY",
-    "TODDLER_PLANNED",
     "ai_only",
     "compact_panel",
     "fiber_ceiling",
@@ -93,16 +93,15 @@ PANEL_MINIMUMS: tuple[Nutrient, ...] = (
 )
 """Panel nutrients that get a minimum (RDA, else AI) beyond the focus four."""
 
-TODDLER_PLANNED: tuple[Nutrient, ...] = (Nutrient.IRON,)
-"""Panel RDAs the default ``auto`` plans at ages 1-3, where it reports the rest.
+AUTO_AI_FROM_AGE = 4.0
+"""The age from which the default ``auto`` plans :data:`AUTO_AI_PLANNED` and
+:data:`AUTO_AI_CHECKED` beside the RDAs (it plans the RDAs from age 1).
 
-Iron: iron deficiency is the most common nutrient deficiency of young
-children, and its anaemia harms development (AAP Committee on Nutrition,
-Baker & Greer, Pediatrics 2010;126(5):1040-1050: toddlers need iron-rich
-foods). Under ``limits`` 14 of 24 toddler days came out short of the 7 mg
-RDA (63-99 %); planning iron alone cost those days a median 0.83 s of CPU
-against 0.52 s, p95 3.8 against 3.3 s, where every RDA cost p95 5.2 s (quiet
-machine, interleaved; ``benchmarks/toddler_iron_latest.md``)."""
+At ages 1-3 those AIs are reported with shortfalls called out: planning the
+five of them beside the RDAs cost 24 toddler days 2.07x the CPU and left 2
+without a plan in time (``benchmarks/ai_floors_latest.md``), while the RDAs
+alone cost them 1.4x, every day planned
+(``benchmarks/toddler_auto_ab_latest.md``)."""
 
 AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
     Nutrient.MANGANESE,
@@ -110,7 +109,7 @@ AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
     Nutrient.LINOLEIC_ACID,
     Nutrient.ALPHA_LINOLENIC_ACID,
 )
-"""Panel AIs the default ``auto`` plans from age 4, beside every RDA.
+"""Panel AIs the default ``auto`` plans from age 4 (:data:`AUTO_AI_FROM_AGE`), beside every RDA.
 
 Measured (``benchmarks/ai_floors_latest.md``, session 17, quiet, each of
 the 62 default one-day requests of ``benchmarks/ab_days.py`` in a fresh
@@ -290,9 +289,8 @@ def panel_bounds(
     """Return minimums and food-applicable maximums for :data:`PANEL_MINIMUMS`.
 
     With ``minimums=False`` only the maximums (ULs) are returned, but for the
-    ``planned`` nutrients, which keep their RDA or AI as a minimum (the
-    toddler's iron, :data:`TODDLER_PLANNED`; choline in pregnancy,
-    :data:`MATERNAL_PLANNED`); with ``ai_minimums=False`` a nutrient whose
+    ``planned`` nutrients, which keep their RDA or AI as a minimum (choline
+    in pregnancy, :data:`MATERNAL_PLANNED`); with ``ai_minimums=False`` a nutrient whose
     intake value at the person's life stage is an AI (no RDA) gets no
     minimum either, unless it is ``planned``. Notes say where the table has no value for the person.
     """

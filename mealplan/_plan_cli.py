@@ -99,11 +99,10 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         "--panel",
         metavar="MODE",
         help="the DRI panel beyond the focus four: auto (default: rda from "
-        "age 4, and choline's AI in pregnancy and lactation; limits and "
-        "iron's RDA at ages 1-3, where planning every RDA takes seconds (a "
-        "toddler day's p95 5 s of CPU: benchmarks/toddler_iron_latest.md); "
-        "with --budget or --objective cost the RDAs are lifted with a note "
-        "where the budget cannot meet them), limits (food ULs planned, other "
+        "age 1; from age 4 also the AIs of manganese, vitamin K, "
+        "pantothenic, linoleic and alpha-linolenic acid, and choline's AI in "
+        "pregnancy and lactation; with --budget or --objective cost the RDAs "
+        "are lifted with a note where the budget cannot meet them), limits (food ULs planned, other "
         "minimums reported), rda (food ULs and every RDA planned, AI-only "
         "nutrients reported), full (every RDA/AI a minimum, a fiber ceiling, "
         "the sodium AI) or off",

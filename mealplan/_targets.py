@@ -63,10 +63,10 @@ from mealplan._models import (
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
 from mealplan._panel import (
     AUTO_AI_CHECKED,
+    AUTO_AI_FROM_AGE,
     AUTO_AI_PLANNED,
     MATERNAL_NOTE,
     MATERNAL_PLANNED,
-    TODDLER_PLANNED,
     ai_only,
     fiber_ceiling,
     not_in_table,
@@ -513,7 +513,7 @@ def targets_for(
             every nutrient with an RDA or AI, a fiber ceiling and the sodium
             AI as a floor; ``off`` (the default here, so direct callers keep
             the bounds they had) none of these; ``auto`` is ``rda`` from age
-            4 and ``limits`` at ages 1-3 (see :class:`PanelMode`), resolved
+            1, with some AIs from age 4 (see :class:`PanelMode`), resolved
             here once. ``PlanRequest.panel`` defaults to ``auto``. The notes
             name the mode planned ("panel planned: 'rda'"). Every mode but
             ``off`` notes the DRI nutrients SR28 has no data for (iodine,
@@ -608,15 +608,13 @@ def _add_panel(
     RDAs the planner may lift), so the note names the mode planned and why.
     """
     minimums = mode in (PanelMode.FULL, PanelMode.RDA)
-    # 'auto' at ages 1-3: 'limits', but iron's RDA planned; 'auto' from
-    # age 4: 'rda' and the AIs that cost little to plan, and in pregnancy
-    # and lactation choline's AI too.
-    toddler = auto and mode is PanelMode.LIMITS
+    # 'auto': 'rda' from age 1; from age 4 also the AIs that cost little to
+    # plan, and in pregnancy and lactation choline's AI too (at ages 1-3 the
+    # AIs are reported: AUTO_AI_FROM_AGE).
+    toddler = auto and mode is PanelMode.RDA and person.age < AUTO_AI_FROM_AGE
     pregnant = auto and mode is PanelMode.RDA and (person.pregnancy or person.lactation)
     planned: tuple[Nutrient, ...] = ()
-    if toddler:
-        planned = TODDLER_PLANNED
-    elif auto and mode is PanelMode.RDA:
+    if auto and mode is PanelMode.RDA and not toddler:
         planned = (*AUTO_AI_PLANNED, *(MATERNAL_PLANNED if pregnant else ()))
     for bound in panel_bounds(
         person,
@@ -626,16 +624,8 @@ def _add_panel(
         planned=planned,
     ):
         found[Nutrient(bound.nutrient)] = bound
-    notes.append(_panel_note(mode, auto=auto, budgeted=budgeted))
-    if toddler:
-        notes.append(
-            "panel minimums beyond iron (zinc, folate, choline and the rest) are "
-            "reported, not planned; iron's RDA is planned at ages 1-3 (iron "
-            "deficiency is the most common nutrient deficiency of young "
-            "children: AAP, Pediatrics 2010;126(5):1040-1050); set panel to "
-            "'rda' or 'full' to plan the rest"
-        )
-    elif mode is PanelMode.LIMITS:
+    notes.append(_panel_note(mode, auto=auto, budgeted=budgeted, toddler=toddler))
+    if mode is PanelMode.LIMITS:
         notes.append(
             "panel minimums (iron, zinc, folate, choline and the rest) are reported, "
             "not planned; set panel to 'rda' or 'full' to plan against them"
@@ -643,9 +633,9 @@ def _add_panel(
     elif mode is PanelMode.RDA:
         if pregnant:
             notes.append(MATERNAL_NOTE)
-        # Vitamin K's AI is planned too, by checking the plan
+        # Vitamin K's AI is planned too from age 4, by checking the plan
         # (mealplan._checked_floors).
-        checked = AUTO_AI_CHECKED if auto else ()
+        checked = AUTO_AI_CHECKED if auto and not toddler else ()
         notes.append(_rda_note(person, (*planned, *checked)))
     notes.extend(not_in_table(person))
     full = mode is PanelMode.FULL
@@ -714,8 +704,13 @@ def _rda_note(person: Person, planned: tuple[Nutrient, ...]) -> str:
     )
 
 
-def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
-    """Return the note naming the panel mode planned (and, from ``auto``, why)."""
+def _panel_note(
+    mode: PanelMode, *, auto: bool, budgeted: bool = False, toddler: bool = False
+) -> str:
+    """Return the note naming the panel mode planned (and, from ``auto``, why).
+
+    ``toddler``: ``auto`` at ages 1-3, which plans the RDAs without the AIs.
+    """
     note = f"panel planned: '{mode.value}'"
     if not auto:
         return note
@@ -729,25 +724,21 @@ def _panel_note(mode: PanelMode, *, auto: bool, budgeted: bool = False) -> str:
         if budgeted
         else ""
     )
+    if mode is PanelMode.RDA and toddler:
+        return (
+            f"{note} (the default 'auto' plans the RDAs from age 1; at ages "
+            "1-3 the AIs are reported and shortfalls called out, not planned: "
+            "planning them beside the RDAs cost toddler days 2x the solve "
+            f"time, benchmarks/ai_floors_latest.md{lifted})"
+        )
     if mode is PanelMode.RDA:
         return (
-            f"{note} (the default 'auto' plans the RDAs from age 4, and the AIs "
-            f"of manganese, vitamin K, pantothenic acid, linoleic and "
-            f"alpha-linolenic acid{lifted})"
+            f"{note} (the default 'auto' plans the RDAs from age 1, and from "
+            "age 4 the AIs of manganese, vitamin K, pantothenic acid, linoleic "
+            f"and alpha-linolenic acid{lifted})"
         )
-    if budgeted:
-        return (
-            f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, "
-            f"the other RDAs are reported and shortfalls called out{lifted})"
-        )
-    return (
-        f"{note} (the default 'auto' at ages 1-3: iron's RDA is planned, the "
-        "other RDAs are reported and shortfalls called out, not planned, "
-        "because planning them all for a 1-3-year-old's day can take all of "
-        "the solve time, benchmarks/toddler_rda_latest.md); set panel to "
-        "'rda' to plan them (the solve may then run to the clock with a plan "
-        "unproven)"
-    )
+    # Below age 1 (targets only: the planner refuses infants a plan).
+    return f"{note} (the default 'auto' under age 1{lifted})"
 
 
 # ---------------------------------------------------------------------------

@@ -325,16 +325,16 @@ def _check_every_mode_minimum(
 def planned_panel(req: Any) -> str:
     """The panel mode a request plans, 'auto' resolved by its own rule.
 
-    Restated here, not imported: 'auto' is 'rda' from age 4 (the DRIs' 4-8
-    group) and 'limits' at ages 1-3, with a budget or without (under a
-    budget the RDAs may be lifted, which the plan's notes must then say:
+    Restated here, not imported: 'auto' is 'rda' from age 1 (infants get no
+    plan), with a budget or without (under a budget, or for want of time,
+    the RDAs may be lifted, which the plan's notes must then say:
     ``_unreached_floors``).
     """
     mode = str(req.panel.value)
     if mode != "auto":
         return mode
     assert req.person is not None
-    return "rda" if req.person.age >= 4 else "limits"
+    return "rda" if req.person.age >= 1 else "limits"
 
 
 def _check_panel_note(plan: MealPlan) -> None:
@@ -439,19 +439,9 @@ def _sparse_columns(table: FoodTable, req: Any = None) -> frozenset[str]:
     )
 
 
-TODDLER_IRON = "iron_mg"
-"""'auto' at ages 1-3 without a budget: 'limits', and iron's RDA planned
-(restated: AAP's concern at that age, mealplan._panel.TODDLER_PLANNED)."""
-
-
-def _auto_toddler(req: Any) -> bool:
-    """Whether 'auto' resolves to 'limits' for a toddler, iron's RDA planned."""
-    return (
-        str(req.panel.value) == "auto"
-        and req.person is not None
-        and req.person.age < 4
-        and planned_panel(req) == "limits"
-    )
+AUTO_AIS_FROM_AGE = 4
+"""'auto' plans its AIs (``AUTO_AIS``) from age 4 only; at ages 1-3 the
+RDAs alone (restated: mealplan._panel.AUTO_AI_FROM_AGE)."""
 
 
 MATERNAL_CHOLINE = "choline_mg"
@@ -485,7 +475,7 @@ def _check_auto_ais(
     person = req.person
     if person is None or str(req.panel.value) != "auto":
         return
-    if planned_panel(req) != "rda":
+    if planned_panel(req) != "rda" or person.age < AUTO_AIS_FROM_AGE:
         return
     columns = set(AUTO_AIS)
     if person.pregnancy or person.lactation:
@@ -506,22 +496,16 @@ def _check_auto_ais(
 def _check_panel_rda(
     req: Any, totals: dict[str, float], day: int, sparse: frozenset[str]
 ) -> None:
-    """With panel 'rda' (or 'auto' from age 4) every RDA of the panel holds.
-
-    'auto' at ages 1-3 holds iron's RDA alone (with a budget too).
-    """
+    """With panel 'rda' (or 'auto' from age 1) every RDA of the panel holds."""
     person = req.person
     if person is None:
         return
-    toddler = _auto_toddler(req)
-    if planned_panel(req) != "rda" and not toddler:
+    if planned_panel(req) != "rda":
         return
     for row in _dri_rows():
         if row["kind"] != "RDA" or not _applies(row, person):
             continue
         column = f"{row['nutrient']}_{row['unit']}"
-        if toddler and column != TODDLER_IRON:
-            continue
         if row["nutrient"] in NOT_PANEL_MINIMUMS or column not in totals:
             continue
         if column in req.bounds or column in FOCUS or column in sparse:

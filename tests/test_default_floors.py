@@ -147,8 +147,11 @@ def test_under_a_budget_the_panel_rdas_are_the_defaults_floors() -> None:
             update={"bounds": {"iron_mg": mealplan.BoundOverride(minimum=18.0)}}
         )
         assert "iron_mg" not in default_floors(own, resolve_targets(own, table))
+    # A toddler's: every panel RDA too, but not the AIs 'auto' plans from age 4.
     toddler = mealplan.PlanRequest(person={"age": 2, "sex": "male"}, budget_per_day=3.0)
-    assert default_floors(toddler, resolve_targets(toddler, table)) == {"iron_mg"}
+    names = default_floors(toddler, resolve_targets(toddler, table))
+    assert {"iron_mg", "zinc_mg", "vitamin_e_mg", "folate_dfe_ug"} <= names
+    assert not names & {"manganese_mg", "linoleic_acid_g", "choline_mg"}
     mother = mealplan.PlanRequest(person=PREGNANT, budget_per_day=6.0)
     assert {"choline_mg", "iron_mg"} <= default_floors(
         mother, resolve_targets(mother, table)

@@ -519,49 +519,38 @@ def test_the_checker_catches_a_missed_minimum_of_every_mode() -> None:
     _check_panel(off, {**totals, "potassium_mg": 0.0}, 1)
 
 
-@pytest.mark.parametrize(
-    ("age", "planned"),
-    [(1, "limits"), (2.5, "limits"), (3.9, "limits"), (4, "rda"), (35, "rda")],
-)
-def test_auto_panel_is_rda_from_age_4_and_limits_below(
-    age: float, planned: str
-) -> None:
-    """'auto' gives the bounds of the mode it resolves to and names that mode.
+@pytest.mark.parametrize("age", [1, 2.5, 3.9, 4, 35])
+def test_auto_panel_is_rda_from_age_1_with_the_ais_from_age_4(age: float) -> None:
+    """'auto' gives the bounds of 'rda' and names that mode, from age 1.
 
-    At ages 1-3 also iron's RDA (AAP: the toddler's nutrient of most
-    concern), which 'limits' itself reports only.
+    From age 4 also the AIs that cost little to plan (the next test); at
+    ages 1-3 those stay reported, as under 'rda' itself.
     """
     person = Person(age=age, sex="female")
     auto = targets_for(person, panel="auto")
-    same = targets_for(person, panel=planned)
-    if planned == "limits":
-        iron = auto.get("iron_mg")
-        assert iron is not None
-        assert iron.minimum == 7.0
-        assert iron.minimum_kind == "RDA"
-        assert same.get("iron_mg") is not None
-        assert same.get("iron_mg").minimum is None  # type: ignore[union-attr]
-        others = [b for b in auto.bounds if b.nutrient != "iron_mg"]
-        assert others == [b for b in same.bounds if b.nutrient != "iron_mg"]
-        # Every other panel minimum is reported, not planned.
-        assert not [
-            b.nutrient
-            for b in others
-            if b.minimum is not None and b.nutrient in {"zinc_mg", "vitamin_a_rae_ug"}
-        ]
+    same = targets_for(person, panel="rda")
+    for column in ("iron_mg", "zinc_mg", "vitamin_e_mg", "vitamin_a_rae_ug"):
+        bound = auto.get(column)
+        assert bound is not None
+        assert bound.minimum is not None
+        assert bound.minimum_kind == "RDA"
+    if age < 4:
+        assert auto.bounds == same.bounds
+        assert all((b := auto.get(c)) is None or b.minimum is None for c in AUTO_AIS), (
+            "the AIs are reported at ages 1-3"
+        )
     else:
-        # From age 4 also the AIs that cost little to plan (the next test).
         assert [b for b in auto.bounds if b.nutrient not in AUTO_AIS] == [
             b for b in same.bounds if b.nutrient not in AUTO_AIS
         ]
     stated = [n for n in auto.notes if n.startswith("panel planned: ")]
     assert len(stated) == 1
-    assert stated[0].startswith(f"panel planned: '{planned}' (the default 'auto'")
-    assert "'auto'" not in stated[0].split(" (")[0]
+    assert stated[0].startswith("panel planned: 'rda' (the default 'auto'")
+    assert ("at ages 1-3 the AIs are reported" in stated[0]) == (age < 4)
     assert [n for n in same.notes if n.startswith("panel planned: ")] == [
-        f"panel planned: '{planned}'"
+        "panel planned: 'rda'"
     ]
-    assert mealplan.PanelMode.AUTO.for_age(age).value == planned
+    assert mealplan.PanelMode.AUTO.for_age(age).value == "rda"
     assert mealplan.PlanRequest.model_fields["panel"].default is mealplan.PanelMode.AUTO
 
 
@@ -641,19 +630,23 @@ def test_the_checker_holds_auto_to_the_cheap_ais() -> None:
         _check_auto_ais(other, {"manganese_mg": 0.0}, 1, none)
 
 
-def test_the_checker_holds_auto_to_the_rdas_from_age_4_only() -> None:
-    """tests/checks.py resolves 'auto' itself: iron short fails at 35, not at 2."""
+def test_the_checker_holds_auto_to_the_rdas_from_age_1() -> None:
+    """tests/checks.py resolves 'auto' itself: every RDA at 35 and at 2."""
     sparse: frozenset[str] = frozenset()
     adult = mealplan.PlanRequest(person={"age": 35, "sex": "female"})
     assert adult.panel is mealplan.PanelMode.AUTO
     with pytest.raises(AssertionError, match="iron_mg"):
         _check_panel_rda(adult, {"iron_mg": 17.9}, 1, sparse)
     _check_panel_rda(adult, {"iron_mg": 18.0}, 1, sparse)
-    # A toddler's 'auto': iron's RDA (7 mg at 1-3) alone of the panel.
+    # A toddler's 'auto': every RDA (iron 7 mg, zinc 3 mg at 1-3).
     toddler = mealplan.PlanRequest(person={"age": 2, "sex": "female"})
     with pytest.raises(AssertionError, match="iron_mg"):
         _check_panel_rda(toddler, {"iron_mg": 6.9}, 1, sparse)
-    _check_panel_rda(toddler, {"iron_mg": 7.0, "zinc_mg": 0.0}, 1, sparse)
+    with pytest.raises(AssertionError, match="zinc_mg"):
+        _check_panel_rda(toddler, {"iron_mg": 7.0, "zinc_mg": 2.9}, 1, sparse)
+    _check_panel_rda(toddler, {"iron_mg": 7.0, "zinc_mg": 3.0}, 1, sparse)
+    # But not the AIs 'auto' plans from age 4.
+    _check_auto_ais(toddler, {"manganese_mg": 0.0}, 1, sparse)
     # Under a budget too: the default's floor, exempt only when the plan's
     # notes say it was lifted (tests/test_default_floors.py).
     budgeted = mealplan.PlanRequest(
@@ -778,9 +771,7 @@ def test_auto_panel_plans_the_rdas_under_a_budget_or_the_cost_objective(
     assert stated[0].startswith("panel planned: 'rda' (the default 'auto' plans")
     assert "with a daily budget or the cost objective" in stated[0]
     assert mealplan.PanelMode.AUTO.for_age(35, budgeted=True) is mealplan.PanelMode.RDA
-    assert (
-        mealplan.PanelMode.AUTO.for_age(2, budgeted=True) is mealplan.PanelMode.LIMITS
-    )
+    assert mealplan.PanelMode.AUTO.for_age(2, budgeted=True) is mealplan.PanelMode.RDA
     req = mealplan.PlanRequest(person={"age": 35, "sex": "female"}, **extra)
     sparse: frozenset[str] = frozenset()
     with pytest.raises(AssertionError, match="iron_mg"):
