@@ -266,8 +266,8 @@ class PanelMode(StrEnum):
     plan's notes name the mode planned. At ages 1-3 it planned ``limits``
     and iron's RDA until session 24, because planning every RDA was slow:
     with the one-day search's CPU box every toddler day plans under ``rda``
-    at 1.4x the CPU of that default, p95 4.6 against 4.1 s, about the
-    adults' own tail (``benchmarks/toddler_auto_ab_latest.md``), while a
+    at 1.37x the CPU of that default (median 2.1 s, p95 5.2 s, about the
+    adults' own tail: ``benchmarks/toddler_auto_ab_latest.md``), while a
     2-year-old's day under ``limits`` held a fifth of the vitamin E RDA.
     Like every default RDA they never cost the plan: a day that finds no
     plan with them in its share of the time is planned without them, with a

@@ -100,7 +100,7 @@ AUTO_AI_FROM_AGE = 4.0
 At ages 1-3 those AIs are reported with shortfalls called out: planning the
 five of them beside the RDAs cost 24 toddler days 2.07x the CPU and left 2
 without a plan in time (``benchmarks/ai_floors_latest.md``), while the RDAs
-alone cost them 1.4x, every day planned
+alone cost them 1.37x, every day planned
 (``benchmarks/toddler_auto_ab_latest.md``)."""
 
 AUTO_AI_PLANNED: tuple[Nutrient, ...] = (
