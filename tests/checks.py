@@ -1717,8 +1717,8 @@ def racc_group(
         return "cooked_grain"
     if category in ("meat", "poultry", "fish_seafood"):
         return "meat_fish"
-    if "tofu" in t or "tempeh" in t:
-        return "tofu_tempeh"
+    if "tofu" in t or "tempeh" in t or "natto" in t:
+        return "tofu_tempeh"  # natto: fermented soybeans, held as tempeh
     if category == "eggs":
         return "egg"
     if "bread" in roles and category == "breads_bakery":
