@@ -33,6 +33,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import solver_knobs  # noqa: E402
+
 import mealplan  # noqa: E402
 from mealplan import _optimiser  # noqa: E402
 
@@ -55,7 +57,7 @@ def _trace() -> None:
         )
         return solution, result
 
-    _optimiser._run = traced  # type: ignore[assignment]
+    solver_knobs.set_everywhere("_run", traced)
 
 
 def one(age: float, diet: str, time_limit: float, foods: Any) -> tuple[float, str]:

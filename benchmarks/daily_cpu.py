@@ -52,12 +52,13 @@ def _wrap(owner: Any, name: str, key: str) -> None:
 
 
 def instrument() -> None:
-    from mealplan import _optimiser
+    from mealplan import _guided_start, _optimiser
     from mealplan._backend_highs import HighsBackend
 
     _wrap(HighsBackend, "solve", "solve")
     _wrap(HighsBackend, "load", "load")
     _wrap(_optimiser, "formulate", "formulate")
+    _wrap(_guided_start, "formulate", "formulate")
 
 
 def one(request: dict[str, Any], table: Any) -> dict[str, Any]:

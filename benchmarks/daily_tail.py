@@ -9,7 +9,7 @@
 Each request is planned twice in this process, one setting right after the
 other, so machine load hits both alike: "before" as the code was (the gap
 test on the LP support, then on the support + 60 foods, then that restriction
-without the cutoff; ``_optimiser._WIDEN_STRUCTURED_FIRST = 0``), "after" with
+without the cutoff; ``_guided_start._WIDEN_STRUCTURED_FIRST = 0``), "after" with
 the gap test on the support + 30 foods instead of + 60. (Session 5 compared the cutoff tests' node limit the same way.) For each it records CPU time (this
 process and HiGHS's threads), wall time (from the call, so the request's
 own set-up counts), the number of solves, the status and the objective, and
@@ -51,10 +51,11 @@ def _count_solves() -> None:
 
 
 def one(request: dict[str, Any], table: Any, first: int) -> dict[str, Any]:
-    import mealplan
-    from mealplan import _optimiser
+    import solver_knobs
 
-    _optimiser._WIDEN_STRUCTURED_FIRST = first
+    import mealplan
+
+    solver_knobs.set_everywhere("_WIDEN_STRUCTURED_FIRST", first)
     _solves.clear()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     try:
@@ -96,10 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
-    import mealplan
-    from mealplan import _optimiser
+    import solver_knobs
 
-    after_first = _optimiser._WIDEN_STRUCTURED_FIRST
+    import mealplan
+
+    after_first = solver_knobs.get("_WIDEN_STRUCTURED_FIRST")
     _count_solves()
     table = mealplan.load_foods()
     mealplan.plan({"person": {"age": 35, "sex": "female"}}, foods=table)  # warm-up

@@ -43,6 +43,8 @@ def main() -> int:
     )
     args = ap.parse_args()
 
+    import solver_knobs
+
     import mealplan
     from mealplan import _optimiser
 
@@ -102,7 +104,7 @@ def main() -> int:
             log["best"] = (round(s.objective, 4), now)
         return s, r
 
-    _optimiser._run = traced
+    solver_knobs.set_everywhere("_run", traced)
     stall = _optimiser._FULL_STALL_SECONDS
     # Without --ab: today's behaviour alone, to see what the full MILP buys.
     arms = [("today", None), ("rule", stall)] if args.ab else [("today", None)]

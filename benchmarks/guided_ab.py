@@ -30,11 +30,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO))
 
+import solver_knobs  # noqa: E402
 from load import requests  # noqa: E402
 from run import PROFILES  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan import _optimiser  # noqa: E402
 from tests.checks import check_plan  # noqa: E402
 
 DEFAULT_ARMS = (
@@ -48,8 +48,8 @@ def _arm(spec: str) -> tuple[str, dict[str, Any]]:
     values: dict[str, Any] = {}
     for item in filter(None, sets.split(",")):
         key, value = item.split("=", 1)
-        if not hasattr(_optimiser, key):
-            msg = f"mealplan._optimiser has no {key}"
+        if not solver_knobs.has(key):
+            msg = f"the solving strategy has no {key}"
             raise SystemExit(msg)
         values[key] = json.loads(value)
     return name, values
@@ -71,7 +71,7 @@ def main() -> int:
         cells = []
         for name, values in arms if i % 2 == 0 else arms[::-1]:
             for key, value in values.items():
-                setattr(_optimiser, key, value)
+                solver_knobs.set_everywhere(key, value)
             began = time.process_time()
             plan = mealplan.plan({**request, "time_limit": args.time_limit}, foods)
             cpu = time.process_time() - began

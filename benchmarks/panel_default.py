@@ -36,10 +36,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import solver_knobs  # noqa: E402
 from day_grid import run_grid  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan import _optimiser  # noqa: E402
 
 PEOPLE: list[tuple[str, dict[str, Any]]] = [
     (name, {"person": person, "diet": diet})
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="print each solve step")
     args = parser.parse_args()
     if args.trace:
-        _optimiser._run = _traced(_optimiser._run)  # type: ignore[assignment]
+        solver_knobs.set_everywhere("_run", _traced(solver_knobs.get("_run")))
     people = [
         p
         for p in (DIET_GRID if args.diets else PEOPLE)

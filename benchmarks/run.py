@@ -205,7 +205,7 @@ def cbc_version() -> str | None:
 
 def abs_gap() -> float:
     try:
-        from mealplan._optimiser import _ABS_GAP
+        from mealplan._solution import _ABS_GAP
 
         return float(_ABS_GAP)
     except ImportError:  # pragma: no cover

@@ -51,9 +51,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
+import solver_knobs  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan import _formulation, _optimiser, _structure_blocks  # noqa: E402
+from mealplan import _formulation, _structure_blocks  # noqa: E402
 from mealplan._models import Objective  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -185,10 +186,10 @@ def _use(variant: str) -> None:
     i = next(k for k, blk in enumerate(blocks) if blk.__name__ in TASTES)
     numbers = [float(x) for x in variant.split("-")[1:]]
     blocks[i] = _structure_blocks.taste
-    _optimiser.SEED_WEIGHT = TOLERANCE
+    solver_knobs.set_everywhere("SEED_WEIGHT", TOLERANCE)
     if variant.startswith("today-"):
         # Today's preference, proven only within this much of the bound.
-        _optimiser.SEED_WEIGHT = numbers[0]
+        solver_knobs.set_everywhere("SEED_WEIGHT", numbers[0])
     elif variant.startswith("item"):
         blocks[i] = _item_taste
         ITEM[:] = numbers or [0.3]
@@ -262,7 +263,7 @@ def main() -> None:
         gap = None if plan.gap is None or obj is None else plan.gap * abs(obj)
         # The cost objective has no seed tolerance (0.02).
         tol = 0.02 if body.get("objective") == "cost" else TOLERANCE
-        tol = max(tol, _optimiser.SEED_WEIGHT if tol > 0.02 else tol)
+        tol = max(tol, solver_knobs.get("SEED_WEIGHT") if tol > 0.02 else tol)
         proven = gap is not None and gap <= tol + 1e-6
         if not proven:
             unproven[key] += 1

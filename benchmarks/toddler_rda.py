@@ -98,10 +98,10 @@ def load_days() -> list[tuple[str, dict[str, Any]]]:
 
 
 def apply(values: dict[str, Any], own: dict[str, Any]) -> None:
-    from mealplan import _optimiser
+    import solver_knobs
 
     for name, value in own.items():
-        setattr(_optimiser, name, values.get(name, value))
+        solver_knobs.set_everywhere(name, values.get(name, value))
 
 
 def one(request: dict[str, Any], table: Any) -> dict[str, Any]:
@@ -156,14 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
+    import solver_knobs
+
     import mealplan
-    from mealplan import _optimiser
 
     own = {
-        name: getattr(_optimiser, name)
+        name: solver_knobs.get(name)
         for values in SETTINGS.values()
         for name in values
-        if hasattr(_optimiser, name)
+        if solver_knobs.has(name)
     }
     names = args.settings.split(",")
     began = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

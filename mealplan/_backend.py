@@ -71,12 +71,12 @@ class SolveOptions:
     sub_mips: bool = True
     """False: no RINS or RENS sub-MIP heuristics (HiGHS). A widened restriction
     under the gap test's cutoff spent most of a failing answer's 1-4 s of CPU
-    in them at its root; see ``mealplan._optimiser._SUB_MIPS_ON_WIDENINGS``."""
+    in them at its root; see ``mealplan._guided_start._SUB_MIPS_ON_WIDENINGS``."""
     feasibility_jump: bool = True
     """False: no feasibility-jump heuristic (HiGHS). On the LP support's
     restriction under the gap test's cutoff it found no plan the later
     heuristics did not, at 0.85x the CPU without it (median of 53); see
-    ``mealplan._optimiser._JUMP_ON_SUPPORT``."""
+    ``mealplan._guided_start._JUMP_ON_SUPPORT``."""
 
 
 @dataclass

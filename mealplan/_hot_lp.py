@@ -50,7 +50,7 @@ class HotRelaxation:
         from mealplan._backend_highs import HighsBackend
 
         # The plan's own objective, as the check's relaxation has
-        # (mealplan._optimiser._guided): with no objective every reduced cost
+        # (mealplan._guided_start._guided): with no objective every reduced cost
         # is zero and the dual simplex stalls on ties (the 3-foods day's 15
         # checks: 0.95 s CPU against 0.55 s, and 0.8 s cold).
         model = formulate(problem, None, relax=True)

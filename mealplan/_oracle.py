@@ -290,8 +290,8 @@ def _below(
     from mealplan._backend import SolveOptions
     from mealplan._deadline import Deadline
     from mealplan._formulation import Goal, formulate
-    from mealplan._optimiser import SolveStatus, _run, make_backend
     from mealplan._results import assemble
+    from mealplan._solution import SolveStatus, _run, make_backend
 
     req, targets, problem, notes, _, table = _built(data, table)
     if req.days != 1 or str(req.solver) != "highs" or Goal.from_pair(goal).maximise:
@@ -413,13 +413,8 @@ def _cheap(
     """
     from mealplan._backend import SolveOptions
     from mealplan._formulation import Goal, formulate
-    from mealplan._optimiser import (
-        Restriction,
-        SolveStatus,
-        _restricted,
-        _run,
-        make_backend,
-    )
+    from mealplan._guided_start import Restriction, _restricted
+    from mealplan._solution import SolveStatus, _run, make_backend
 
     goal = Goal.from_pair(("min", "cost"))
     lp, _ = _run(

@@ -24,8 +24,9 @@ from mealplan._backend import SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline, OutOfTime
 from mealplan._formulation import formulate
-from mealplan._optimiser import _units, solve
+from mealplan._optimiser import solve
 from mealplan._polish import polish_result
+from mealplan._solution import _units
 from mealplan._weekly_bound import averaged_bound
 from mealplan._weekly_master import Key, Master, column, integer_master, solve_master
 

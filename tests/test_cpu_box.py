@@ -9,6 +9,7 @@ import pytest
 import mealplan
 import mealplan._optimiser as optimiser
 import mealplan._stops as stops
+from mealplan import _solution
 from mealplan._catalog import load_foods
 from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
@@ -16,7 +17,7 @@ from mealplan._formulation import formulate
 from mealplan._planner import build_problem, parse_request, resolve_targets
 from mealplan._problem import Restrictions
 from tests.checks import check_plan
-from tests.counting import record_models
+from tests.counting import patch_solver, record_models
 
 
 class _Clock:
@@ -82,7 +83,7 @@ def test_a_day_whose_box_ran_out_keeps_its_plan_with_an_honest_gap(
     req = parse_request(_GIRL)
     problem = build_problem(req, resolve_targets(req, table), table)
     # A box of 0 s: the search ends at the first plan in hand.
-    monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
+    patch_solver(monkeypatch, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
     models = record_models(monkeypatch)
     deadline = Deadline(300.0)
     found = optimiser.solve(problem, deadline=deadline)
@@ -125,7 +126,7 @@ def test_a_day_that_passes_the_gap_test_is_not_boxed(
     table = load_foods(dishes=False)
     req = parse_request({"person": {"age": 35, "sex": "female"}})
     problem = build_problem(req, resolve_targets(req, table), table)
-    monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
+    patch_solver(monkeypatch, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
     found = optimiser.solve(problem, deadline=Deadline(300.0))
     assert found.units
     assert not found.boxed
@@ -139,15 +140,15 @@ def test_gap_tests_out_of_cpu_fall_through_to_a_valid_plan(
     # its node limit): the widest restriction without the cutoff gives the
     # plan, which meets every rule.
     cutoffs: list[float | None] = []
-    run = optimiser._run
+    run = _solution._run
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         if args[1].is_mip:
             cutoffs.append(args[4].cutoff)
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(optimiser, "_GAP_TESTS_CPU_SECONDS", 0.0)
-    monkeypatch.setattr(optimiser, "_run", spy)
+    patch_solver(monkeypatch, "_GAP_TESTS_CPU_SECONDS", 0.0)
+    patch_solver(monkeypatch, "_run", spy)
     table = load_foods(dishes=False)
     request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
     plan = mealplan.plan({**request, "time_limit": 300}, table)
@@ -183,7 +184,7 @@ def test_a_regenerated_day_of_a_longer_plan_is_boxed_as_a_day(
     whole = build_problem(req, targets, table)
     assert optimiser._free_days(whole) == 2
     assert not optimiser._one_day_default(whole, None, 0.01, None, None)
-    monkeypatch.setattr(optimiser, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
+    patch_solver(monkeypatch, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
     models = record_models(monkeypatch)
     found = optimiser.solve(problem, mip_gap=0.01, deadline=Deadline(300.0))
     assert found.units

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _optimiser
+from mealplan import _guided_start, _solution
 from tests.checks import check_plan
+from tests.counting import patch_solver
 from tests.requesting import plan_off_the_clock
 
 
@@ -20,7 +21,7 @@ def test_a_cutoff_test_stopped_by_its_node_limit_falls_through_to_a_valid_plan(
     # 50): the strategy must go on to the restriction without the cutoff
     # and still return a plan that meets every rule, within its deadline.
     calls: list[tuple[int | None, bool]] = []
-    run = _optimiser._run
+    run = _solution._run
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         options = args[4]
@@ -29,8 +30,8 @@ def test_a_cutoff_test_stopped_by_its_node_limit_falls_through_to_a_valid_plan(
             calls.append((options.node_limit, bool(solution.units)))
         return solution, result
 
-    monkeypatch.setattr(_optimiser, "_CUTOFF_NODES", 0)
-    monkeypatch.setattr(_optimiser, "_run", spy)
+    patch_solver(monkeypatch, "_CUTOFF_NODES", 0)
+    patch_solver(monkeypatch, "_run", spy)
     foods = mealplan.load_foods()
     request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
     result = plan_off_the_clock(request, foods)
@@ -55,7 +56,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     cuts: list[bool] = []
     jumps: list[bool] = []
     free: list[set[int]] = []
-    run = _optimiser._run
+    run = _solution._run
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         model, options = args[1], args[4]
@@ -69,8 +70,8 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
             free.append(foods)  # the widest restriction, then the full MILP
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(_optimiser, "_CUTOFF_NODES", 0)
-    monkeypatch.setattr(_optimiser, "_run", spy)
+    patch_solver(monkeypatch, "_CUTOFF_NODES", 0)
+    patch_solver(monkeypatch, "_run", spy)
     # The single foods (a dish day adds the single foods' support first).
     foods = mealplan.load_foods(dishes=False)
     request = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
@@ -88,11 +89,11 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     assert jumps == [False, True, True]
     meals = len(result.request.meals or [])
     assert support < per_meal
-    assert len(per_meal - support) <= _optimiser._WIDEN_PER_MEAL * meals
+    assert len(per_meal - support) <= _guided_start._WIDEN_PER_MEAL * meals
     assert support < first
-    assert len(first - support) <= _optimiser._WIDEN_STRUCTURED_FIRST
+    assert len(first - support) <= _guided_start._WIDEN_STRUCTURED_FIRST
     assert free, "the widest restriction was not solved without the cutoff"
     second = free[0]
     assert first < second
-    assert len(first - support) < len(second - support) <= _optimiser._WIDEN_STRUCTURED
+    assert len(first - support) < len(second - support) <= _guided_start._WIDEN_STRUCTURED
     check_plan(result, foods)

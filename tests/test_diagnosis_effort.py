@@ -16,13 +16,14 @@ from typing import Any, NamedTuple
 import pytest
 
 import mealplan
-from mealplan import FoodTable
+from mealplan import FoodTable, _guided_start, _solution
 from mealplan._cli import main
 from mealplan._models import Diagnosis
 from mealplan._oracle import Oracle, merge_patch
 from mealplan._planner import parse_request
 from mealplan._relax import _SETTLED_GOAL_CAP
 from tests.checks import check_plan
+from tests.counting import patch_solver
 from tests.strategies import small_table
 
 ADULT = {"age": 35, "sex": "female"}
@@ -90,16 +91,15 @@ def test_the_cheapest_plan_stops_once_its_restriction_stalls(
     # not a proof (any food may be in the cheapest day): its restricted MILP
     # is handed a stall stop instead of running on to prove its own optimum
     # (the $1 day: 573 nodes, 0.9 s of CPU after its last better plan).
-    from mealplan import _optimiser
     from mealplan._oracle import _CHEAP_STALL
 
     stalls: list[float | None] = []
     inside: list[float | None] = [None]
     solves: list[tuple[float | None, bool]] = []
-    restricted, run = _optimiser._restricted, _optimiser._run
+    restricted, run = _guided_start._restricted, _solution._run
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        how = args[6] if len(args) > 6 else kwargs.get("how", _optimiser.Restriction())
+        how = args[6] if len(args) > 6 else kwargs.get("how", _guided_start.Restriction())
         stalls.append(how.stall)
         inside[0] = how.stall
         try:
@@ -112,8 +112,8 @@ def test_the_cheapest_plan_stops_once_its_restriction_stalls(
         solves.append((inside[0], args[4].stop is not None))
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(_optimiser, "_restricted", recorded)
-    monkeypatch.setattr(_optimiser, "_run", solved)
+    patch_solver(monkeypatch, "_restricted", recorded)
+    patch_solver(monkeypatch, "_run", solved)
     request = {
         "person": ADULT,
         "meals": None,

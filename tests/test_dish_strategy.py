@@ -15,19 +15,16 @@ import pytest
 
 import mealplan
 import mealplan._optimiser as optimiser
+from mealplan import _guided_start
 from mealplan._catalog import load_foods
 from mealplan._catalog_load import DISHES_BY_DEFAULT, bundled_for, bundled_note
 from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._optimiser import (
-    Restriction,
-    _guided,
-    _single_food_support,
-    abs_tolerance,
-)
+from mealplan._guided_start import Restriction, _guided, _single_food_support
+from mealplan._optimiser import abs_tolerance
 from mealplan._planner import build_problem, parse_request, resolve_targets
-from tests.counting import record_models
+from tests.counting import patch_solver, record_models
 
 # Panel 'rda': the problem these solver-path tests were measured on (the
 # default 'auto' plans four AIs beside it since session 17, which changes
@@ -77,7 +74,7 @@ def test_the_dish_day_passes_the_gap_test_with_the_single_foods(
     # restriction under the cutoff failed and the wide one ran without it.
     _, problem = _problem(_WOMAN_40, dishes=True)
     seen: list[tuple[frozenset[int], float | None, str]] = []
-    restricted = optimiser._restricted
+    restricted = _guided_start._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         found = restricted(*args, **kwargs)
@@ -85,7 +82,7 @@ def test_the_dish_day_passes_the_gap_test_with_the_single_foods(
         seen.append((frozenset(args[2]), cutoff, found.status.value))
         return found
 
-    monkeypatch.setattr(optimiser, "_restricted", recorded)
+    patch_solver(monkeypatch, "_restricted", recorded)
     deadline = Deadline(300.0)
     found = _guided(problem, None, deadline, 1e-4, abs_tolerance(problem))
     assert not deadline.hit
@@ -111,13 +108,13 @@ def test_the_single_foods_plan_is_asked_only_after_the_dishes_with_them_fail(
     # no gap test, so it ran its widest restriction to the optimum (34 s).
     _, problem = _problem(_WOMAN_40, dishes=True)
     seen: list[frozenset[int]] = []
-    restricted = optimiser._restricted
+    restricted = _guided_start._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         seen.append(frozenset(args[2]))
         return restricted(*args, **kwargs)
 
-    monkeypatch.setattr(optimiser, "_restricted", recorded)
+    patch_solver(monkeypatch, "_restricted", recorded)
     found = _guided(problem, None, Deadline(300.0), 1e-4, abs_tolerance(problem))
     assert found is not None
     assert found.within_abs_gap
@@ -140,7 +137,7 @@ def test_a_dish_day_that_fails_the_gap_test_is_time_boxed_and_says_so(
     # for a better one ends there: no full MILP, the plan is kept with its
     # honest gap, and the plan says why it stopped.
     table, problem = _problem(_NO_MILK_EGG, dishes=True)
-    monkeypatch.setattr(optimiser, "DISH_BOX_SECONDS", 0.0)
+    patch_solver(monkeypatch, "DISH_BOX_SECONDS", 0.0)
     models = record_models(monkeypatch)
     deadline = Deadline(300.0)
     found = optimiser.solve(problem, deadline=deadline)

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _optimiser
+from mealplan import _optimiser, _solution
 from mealplan._optimiser import Solution, SolveStatus, _full_milp_stop
 from mealplan._stops import stall_once_planned, stall_stop
 from tests.checks import check_plan
+from tests.counting import patch_solver
 
 
 def test_the_stall_stop_ends_the_search_only_after_its_seconds_without_a_better_plan() -> (
@@ -55,7 +56,7 @@ def _guided_plan() -> Solution:
 def test_the_full_milp_stalls_only_after_a_restricted_plan_at_the_default_gap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_optimiser, "_FULL_STALL_SECONDS", 3.0)
+    patch_solver(monkeypatch, "_FULL_STALL_SECONDS", 3.0)
     plan = _guided_plan()
     assert _full_milp_stop(plan, 1e-4, 0.3, None, True) is not None
     assert _full_milp_stop(plan, 0.01, 0.02, None, True) is not None  # several days
@@ -80,7 +81,7 @@ def test_a_full_milp_stopped_by_the_stall_keeps_an_honest_status_gap_and_note(
     # note says the solver stopped before proving it optimal (not the clock).
     guided = _optimiser._guided
     full: list[Any] = []
-    run = _optimiser._run
+    run = _solution._run
 
     def weak_bound(*args: Any, **kwargs: Any) -> Solution | None:
         solution = guided(*args, **kwargs)
@@ -100,9 +101,9 @@ def test_a_full_milp_stopped_by_the_stall_keeps_an_honest_status_gap_and_note(
             full.append(args[4])
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(_optimiser, "_guided", weak_bound)
-    monkeypatch.setattr(_optimiser, "_run", spy)
-    monkeypatch.setattr(_optimiser, "_FULL_STALL_SECONDS", 0.0)
+    patch_solver(monkeypatch, "_guided", weak_bound)
+    patch_solver(monkeypatch, "_run", spy)
+    patch_solver(monkeypatch, "_FULL_STALL_SECONDS", 0.0)
     # The single foods: on the dish table a one-day plan's search is
     # time-boxed after its first plan (DISH_BOX_SECONDS), and a box spent on
     # the widest restriction skips the full MILP this test is about.

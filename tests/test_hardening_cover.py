@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan import _optimiser
+from mealplan import _solution
 from mealplan._advice import _safety_bounds
 from mealplan._backend import SolveOptions
 from mealplan._cover import conflict_start, fewest_foods, shortfalls
@@ -34,6 +34,7 @@ from mealplan._oracle import Oracle
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._relax import Context, _max_foods
+from tests.counting import patch_solver
 
 HARD_DAY: dict[str, Any] = {
     "person": {"age": 73, "sex": "female"},
@@ -68,7 +69,7 @@ def solver_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(str(solver))
         return make_backend(solver)
 
-    monkeypatch.setattr(_optimiser, "make_backend", counted)
+    patch_solver(monkeypatch, "make_backend", counted)
     return calls
 
 
@@ -153,7 +154,7 @@ def test_a_claimed_shortfall_is_lp_infeasible(
     if not shortfalls(problem):
         return
     model = formulate(problem, None, relax=True)
-    result, _ = _optimiser._run(
+    result, _ = _solution._run(
         problem,
         model,
         make_backend("highs"),

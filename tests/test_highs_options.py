@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from mealplan import _optimiser
+from mealplan import _optimiser, _solution
 from mealplan._backend import BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
+from tests.counting import patch_solver
 from tests.six_foods import six_food_problem
 
 # SolveOptions field -> (HiGHS option, its value when the field is False,
@@ -53,7 +54,7 @@ def test_only_a_plans_support_restriction_drops_the_feasibility_jump(
     # pool and jump for a plan (measured there); the diagnosis's questions
     # ("any plan", fewest foods) keep what they had.
     seen: list[tuple[bool, bool]] = []
-    run = _optimiser._run
+    run = _solution._run
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         options = args[4]
@@ -61,7 +62,7 @@ def test_only_a_plans_support_restriction_drops_the_feasibility_jump(
             seen.append((options.cuts, options.feasibility_jump))
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(_optimiser, "_run", spy)
+    patch_solver(monkeypatch, "_run", spy)
     problem = six_food_problem(days=1)
     _optimiser.solve(problem, time_limit=60, mip_gap=1.0)
     plan_first = seen[0]

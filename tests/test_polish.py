@@ -12,14 +12,8 @@ from mealplan._arrays import Block
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._optimiser import (
-    SolveStatus,
-    _lowest_reduced_costs,
-    _relaxation,
-    _restricted,
-    abs_tolerance,
-    make_backend,
-)
+from mealplan._guided_start import _lowest_reduced_costs, _relaxation, _restricted
+from mealplan._optimiser import SolveStatus, abs_tolerance, make_backend
 from mealplan._planner import build_problem, parse_request, resolve_targets
 from mealplan._polish import has_costed_helpers, plan_objective, polish
 from mealplan._problem import Problem

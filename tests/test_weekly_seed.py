@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import FoodTable
+from mealplan import FoodTable, _guided_start
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._optimiser import SolveStatus, solve
@@ -17,6 +17,7 @@ from mealplan._problem import Restrictions, build_problem, default_max_days
 from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
 from mealplan._weekly_seed import NoRotation, rotation_seed
 from tests.checks import check_plan
+from tests.counting import patch_solver
 
 ADULT = {"age": 35, "sex": "female"}
 # The fat of a toddler's AMDR: a vegan 2-year-old's day has none without
@@ -265,19 +266,18 @@ def test_a_seeds_day_plan_goes_from_the_support_to_the_widest_restriction(
     # plan (proven at once), and the widenings per meal and by reduced cost
     # would come next; the widest holds one. Counted calls, not time: the
     # verdict does not depend on the machine.
-    import mealplan._optimiser as optimiser
 
     req = parse_request({"person": {"age": 40, "sex": "male"}, "diet": "vegan"})
     problem = build_problem(req, resolve_targets(req, foods), foods)
     assert not problem.penalty
     seen: list[frozenset[int]] = []
-    restricted = optimiser._restricted
+    restricted = _guided_start._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         seen.append(frozenset(args[2]))
         return restricted(*args, **kwargs)
 
-    monkeypatch.setattr(optimiser, "_restricted", recorded)
+    patch_solver(monkeypatch, "_restricted", recorded)
     found = solve(problem, mip_gap=0.1, deadline=Deadline(120), abs_gap=math.inf)
     assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert 1 <= len(seen) <= 2

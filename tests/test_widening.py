@@ -11,17 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-import mealplan._optimiser as optimiser
+from mealplan import _guided_start
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
-from mealplan._optimiser import (
-    Restriction,
-    _guided,
-    _lowest_reduced_costs_per_meal,
-    abs_tolerance,
-)
+from mealplan._guided_start import Restriction, _guided, _lowest_reduced_costs_per_meal
+from mealplan._optimiser import abs_tolerance
 from mealplan._planner import build_problem, parse_request, resolve_targets
 from tests.checks import check_plan
+from tests.counting import patch_solver
 
 
 @st.composite
@@ -86,7 +83,7 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     problem = build_problem(req, resolve_targets(req, table), table)
     tolerance = abs_tolerance(problem)
     cutoffs: list[float | None] = []
-    restricted = optimiser._restricted
+    restricted = _guided_start._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         cutoffs.append(
@@ -94,7 +91,7 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
         )
         return restricted(*args, **kwargs)
 
-    monkeypatch.setattr(optimiser, "_restricted", recorded)
+    patch_solver(monkeypatch, "_restricted", recorded)
     deadline = Deadline(300.0)
     found = _guided(problem, None, deadline, 1e-4, tolerance)
     # Found by a node-limited restriction under the gap test's cutoff, never

@@ -1,0 +1,630 @@
+"""The guided start of a HiGHS solve: the LP relaxation and restricted MILPs.
+
+Steps 1-3 of :mod:`mealplan._optimiser`'s docstring, after PERFORMANCE.md:
+the LP relaxation (its infeasibility is the verdict at once), then the MILP
+restricted to the foods the relaxation uses, then to those and the foods of
+lowest reduced cost, each under the gap test's cutoff (without a budget),
+and the widest restriction once more without it, to start the full MILP.
+:func:`_guided` returns the answer when a restriction passes the gap test,
+else the best restricted plan as the full MILP's start. The constants below
+are the measured settings of these steps; each comment says what measured it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._aggregate import merged_meals
+from mealplan._arrays import GoalKind
+from mealplan._backend import BackendResult, SolveOptions
+from mealplan._cpu_box import CpuBox
+from mealplan._deadline import Deadline, OutOfTime
+from mealplan._formulation import Goal, Model, formulate
+from mealplan._models import SolverName
+from mealplan._solution import (
+    _ABS_GAP,
+    Solution,
+    SolveStatus,
+    _add_times,
+    _better,
+    _cutoff,
+    _judge,
+    _run,
+    _timed_out,
+    make_backend,
+)
+from mealplan._stops import cpu_until, either, stall_once_planned
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+    from mealplan._backend import Backend
+    from mealplan._problem import Problem
+
+__all__: list[str] = []
+
+# Foods of lowest reduced cost added to the LP support when the restricted
+# plan fails the gap test (PERFORMANCE.md: 25 held the optimum on all SR28).
+_WIDEN = 25
+# Under the meal structure the LP spreads each meal's parts over fractions of
+# many foods, so its support plus 25 often holds no integer plan (a vegan
+# toddler: both restricted MILPs infeasible, 6.5 s; with 60, 3.2 s).
+_WIDEN_STRUCTURED = 60
+# Under the meal structure the gap test (the cutoff) is tried on the support
+# plus this many foods; when that fails, the support plus _WIDEN_STRUCTURED is
+# solved without the cutoff (the full MILP's start). Of benchmarks/load.py's 48
+# days, 13 need a widened restriction: 10 pass the test with 30 more foods
+# (0.5-1.8 s CPU at its node limit), 8 with 60 (1.1-7.3 s), and none passed
+# with 60 that failed with 30; two days that failed with 60 (and then ran to
+# the time limit) passed with 30.
+_WIDEN_STRUCTURED_FIRST = 30
+# Before that, the support plus this many foods per meal (of lowest reduced
+# cost among that meal's columns). The global 30 can all serve one meal: the
+# default pregnant day's support held a butter and a mayonnaise but, under
+# the fat-pairing rule, no plan within the gap test, and its 30 most
+# attractive foods none either (4.4 s CPU at the root to say so); its best
+# 5 per meal held one at once (0.7 s CPU in all, 14 s before). On run.py's
+# profiles and load.py's 48 days at a 60 s limit (load 6-9, CPU s): median
+# 0.28 either way, p95 9.0 -> 5.6, total 102 -> 98; three days whose meals'
+# 5 held nothing pay 1.3-3.3 s for asking first.
+_WIDEN_PER_MEAL = 5
+# The widened restrictions under the cutoff run without HiGHS's RINS and RENS
+# sub-MIPs (the LP support's keeps them: most days pass the test there, with
+# a plan those heuristics find at the root). A failing widened restriction
+# spent 1-4 s of CPU at its root, most of it in them. On run.py's profiles
+# and load.py's 48 days at a 60 s limit (load 4-8, CPU): median 0.286 ->
+# 0.292 s, p95 5.4 -> 3.4 s, total 112 -> 93 s (a vegetarian man of 40:
+# 12.0 -> 2.0 s and a better plan); one day's plan changed, within the
+# tolerance. All of them off on every restriction: median 0.29 -> 0.35 s.
+_SUB_MIPS_ON_WIDENINGS = False
+# The LP support's restriction under the cutoff keeps no pool of cutting
+# planes (HiGHS ``mip_pool_soft_limit`` 1). Any plan under the cutoff passes
+# the gap test, and the abs gap (the test's own tolerance) ends the solve at
+# HiGHS's first plan, which its heuristics find only after the root's cut
+# rounds: on an 86-column restriction those made 1,665 cuts in 0.2 s CPU
+# (the README's vegetarian woman). On the 53 support restrictions of
+# run.py's profiles and load.py's 48 days (bare highspy, interleaved):
+# median CPU 0.145 -> 0.082 s, the same 38 pass the test, objectives moved
+# both ways (median change 0). On the widened restrictions, 7 of 22 that
+# passed failed without cuts: those keep them.
+_CUTS_ON_SUPPORT = False
+# Nor the feasibility-jump heuristic (``SolveOptions.feasibility_jump``):
+# on the same 53 it found no plan the other heuristics missed, median CPU
+# 0.082 -> 0.069 s (two interleaved runs: 0.83x and 0.85x), the same 38
+# pass. On the widened restrictions it made no difference (0.98x, one pass
+# lost), so they keep it.
+_JUMP_ON_SUPPORT = False
+# Restrictions to more foods than this are presolved (the LP support is
+# 10-20 foods, the widened restriction 25 more).
+_PRESOLVE_FOODS = 30
+# Branch-and-bound nodes a restricted MILP under the gap-test cutoff may
+# use. Its question is whether the restriction holds a plan within the gap
+# test. On benchmarks/load.py's 48 days a "yes" came within 32 nodes, while a
+# "no" took up to 451 nodes to prove (2 s CPU) and, for a vegetarian man of
+# 22 whose best plan lies beyond the test, never ended (29 s wall of a 60 s
+# limit): past the limit the answer is "no plan found", and the next step
+# runs. An effort limit, not a time limit: the same answer at any load.
+_CUTOFF_NODES: int | None = 50
+# Where the guided start's candidates ask for the single foods' support
+# (:func:`_single_food_support`), computed only when reached.
+_ASK_SINGLES: set[int] = set()
+# Under that box, the widest restriction without the cutoff stops this many
+# seconds of CPU after its last better plan, so a full MILP that may still
+# improve on it gets the rest of the box (half of it: at 0.25 of 0.5 and
+# 0.5 of 1 the plans were the same).
+_WIDE_STALL_SECONDS: float | None = 0.5
+# Under that box, the gap tests (the restrictions under the cutoff) share
+# this many seconds of CPU from the guided start's beginning: a test still
+# running then stops as if at its node limit ("no plan found"), and the
+# widest restriction follows. On the 24 toddler days under the RDAs every
+# test that passed did so within 1.7 s of CPU from the start (1.2-1.6 s
+# mostly); the days whose tests all failed spent up to 3.0 s on them.
+_GAP_TESTS_CPU_SECONDS: float | None = 2.0
+
+
+def _lowest_reduced_costs(
+    model: Model, lp: BackendResult, support: set[int], count: int
+) -> set[int]:
+    """Return ``count`` foods outside ``support`` whose columns cost least to enter."""
+    if lp.col_duals is None:
+        return set()
+    k = len(model.keys)
+    rc = lp.col_duals[:k]
+    if model.maximise:
+        rc = -rc
+    foods = model.keys[:, 2]
+    best: dict[int, float] = {}
+    for f, r in zip(foods.tolist(), rc.tolist(), strict=True):
+        if f not in support and r < best.get(f, np.inf):
+            best[f] = r
+    return set(sorted(best, key=lambda f: (best[f], f))[:count])
+
+
+def _lowest_reduced_costs_per_meal(
+    model: Model, lp: BackendResult, support: set[int], count: int
+) -> set[int]:
+    """Return, meal by meal, ``count`` foods outside ``support`` cheapest to enter.
+
+    A food's cost in a meal is its lowest reduced cost over that meal's
+    columns (all days).
+    """
+    if lp.col_duals is None:
+        return set()
+    rc = lp.col_duals[: len(model.keys)]
+    if model.maximise:
+        rc = -rc
+    meals = model.keys[:, 1]
+    foods = model.keys[:, 2]
+    out: set[int] = set()
+    for m in np.unique(meals).tolist():
+        at = np.flatnonzero(meals == m)
+        best: dict[int, float] = {}
+        for f, r in zip(foods[at].tolist(), rc[at].tolist(), strict=True):
+            if f not in support and r < best.get(f, np.inf):
+                best[f] = r
+        out |= set(sorted(best, key=lambda f: (best[f], f))[:count])
+    return out
+
+
+def _guided(
+    problem: Problem,
+    goal: Goal | None,
+    deadline: Deadline,
+    mip_gap: float,
+    tolerance: float = _ABS_GAP,
+    box_seconds: float | None = None,
+    cpu_box: CpuBox | None = None,
+) -> Solution | None:
+    """Run steps 1-3 of the module docstring; return the answer or the best start.
+
+    Returns a Solution with status OPTIMAL/FEASIBLE (and ``bound`` set from
+    the relaxation), INFEASIBLE when the relaxation proves it, or None.
+    With ``box_seconds``, the restrictions after the first plan in hand run
+    within that many seconds of it, and the Solution carries that ``box``
+    for the full MILP (see ``mealplan._optimiser.DISH_BOX_SECONDS``). With ``cpu_box``, the
+    widest restriction without the cutoff stops when it runs out, or
+    ``_WIDE_STALL_SECONDS`` after its last better plan (see
+    ``mealplan._optimiser.ONE_DAY_BOX_CPU_SECONDS``).
+    """
+    minimise = goal is None or not goal.maximise
+    backend = make_backend(SolverName.HIGHS)
+    # A feasibility question (the diagnosis's checks, the advice's re-plans)
+    # has no objective to pick foods by: its relaxation's support and reduced
+    # costs would be arbitrary, and the full MILP left to find a plan blind
+    # (the hard day of issue 15 with 5 foods: 10 s CPU). The relaxation under
+    # the plan's own objective picks typical foods (0.4 s); the restricted
+    # MILPs still stop at their first plan.
+    feasibility = goal is not None and goal.kind is GoalKind.NONE
+    # A large problem's relaxation on its meals merged, when that is one
+    # (its bound, foods and reduced costs; mealplan._aggregate).
+    relaxed = merged_meals(problem) or problem
+    try:
+        lp_model = formulate(
+            relaxed, None if feasibility else goal, relax=True, deadline=deadline
+        )
+    except OutOfTime:
+        return None
+    lp, lp_result = _relaxation(relaxed, lp_model, backend, deadline)
+    if lp.status is SolveStatus.INFEASIBLE:
+        return lp
+    if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
+        return None
+    bound = 0.0 if feasibility else lp.objective
+    pinned = {f for f, _, _ in problem.pins}
+    support = {f for (_, _, f), u in lp.units.items() if u > 1e-6} | pinned
+    support |= problem.supplements
+    candidates: list[set[int]] = [support]
+    structured = problem.structure is not None and bool(problem.structure.parts)
+    widen = _WIDEN_STRUCTURED if structured else _WIDEN
+    wider = support | _lowest_reduced_costs(lp_model, lp_result, support, widen)
+    best: Solution | None = None
+    tried: set[frozenset[int]] = set()
+    empty: set[frozenset[int]] = set()
+    """Restrictions proven to hold no plan (a feasibility question's cutoff
+    prunes no plan, so its restriction's infeasible verdict is final)."""
+    # A restricted plan is the answer only within the gap test of the LP
+    # bound; HiGHS prunes everything worse, so a restriction whose optimum
+    # is far off ends (infeasible) at once instead of proving its own bad
+    # optimum (seconds for some people; the tail of the server's latency).
+    # Not under a budget: there the restriction's optimum sits just above the
+    # cutoff, and proving that nothing is below it costs as much as solving
+    # (the $4 day: 3x the CPU).
+    cutoff = (
+        _cutoff(bound, mip_gap, tolerance)
+        if minimise and problem.budget is None
+        else None
+    )
+    # Under the CPU box, the gap tests' own CPU budget (_GAP_TESTS_CPU_SECONDS).
+    tests_until = (
+        time.process_time() + _GAP_TESTS_CPU_SECONDS
+        if cpu_box is not None
+        and _GAP_TESTS_CPU_SECONDS is not None
+        and cutoff is not None
+        else None
+    )
+    # With FNDDS dishes, the single foods' own relaxation (see the function),
+    # asked only when the support alone fails.
+    singles: set[int] = set()
+    if structured and cutoff is not None and problem.dishes:
+        candidates.append(_ASK_SINGLES)
+    if structured and cutoff is not None:
+        # The gap test on the smaller widenings only: the wider restriction
+        # is solved without the cutoff below when they fail.
+        for widening in (
+            _lowest_reduced_costs_per_meal(
+                lp_model, lp_result, support, _WIDEN_PER_MEAL
+            ),
+            _lowest_reduced_costs(
+                lp_model, lp_result, support, _WIDEN_STRUCTURED_FIRST
+            ),
+        ):
+            if widening:
+                candidates.append(support | widening)
+    elif wider != support:
+        candidates.append(wider)
+    first_only = math.isinf(tolerance) and not feasibility
+    if first_only and not problem.penalty:
+        # Any plan will do (abs_gap=inf: a seed's day-plan): after the LP's
+        # support, straight to the widest restriction, which finds one at its
+        # root. The narrow widenings between them ran out their nodes with
+        # no plan on the hard days (a vegan man of 40: 0.25 + 0.95 s of CPU
+        # for nothing, a day-plan 2.5 s against 1.15 s; a vegan boy of 16:
+        # 0.8 + 1.7 s), and no measured day needed them (ten default days
+        # interleaved: the same plans, the same CPU otherwise). Not with
+        # steep charges (the rotation's bans as charges): there the widest
+        # restriction found no plan in 1.4 s where the first narrow widening
+        # found one in 0.8 s (a vegan boy of 16's second day-plan), so they
+        # are kept, and left at the first that runs out its nodes (below).
+        candidates = candidates[:1]
+    if feasibility and problem.days > 1 and len(candidates) > 1:
+        # Any plan of several days: the relaxation's support alone rarely
+        # holds one (the variety rule wants other foods on other days; a
+        # 3-day diagnosis's checks took 0.2-0.26 s each to prove it empty),
+        # so the widened restriction goes first.
+        candidates = candidates[1:]
+    plain = goal is None and cutoff is not None
+    """A plan's own objective under the gap test (see _CUTS_ON_SUPPORT)."""
+    single_plan: Callable[[], Solution | None] | None = None
+    # Under a box, the dishes with the single foods' support are tried first.
+    singles_due = any(c is _ASK_SINGLES for c in candidates)
+    for foods in [*candidates, None]:
+        if single_plan is not None:
+            # The dishes with the single foods failed the gap test: a plan
+            # in hand before the wider restrictions (see _single_food_start).
+            first = single_plan() if not deadline.expired else None
+            single_plan = None
+            if first is not None:
+                _add_times(first, lp)
+                _judge(first, bound, mip_gap, minimise, tolerance)
+                if first.status is SolveStatus.OPTIMAL or first.within_abs_gap:
+                    return first
+                if best is None or _better(first, best, minimise):
+                    best = first
+        if (
+            foods is None
+            or (box_seconds is not None and best is not None and not singles_due)
+            or (tests_until is not None and time.process_time() > tests_until)
+        ):
+            # Under a time box, a plan in hand goes straight to the wide
+            # restriction below: on the days with dishes that got this far,
+            # the narrower ones under the cutoff never passed the gap test
+            # and found only worse plans (see mealplan._optimiser.DISH_BOX_SECONDS).
+            break
+        if foods is _ASK_SINGLES:
+            singles_due = False
+        if foods is _ASK_SINGLES and not deadline.expired:
+            singles, single_plan = _single_food_start(
+                problem, goal, backend, deadline, mip_gap, tolerance
+            )
+            foods = support | singles
+        if deadline.expired or frozenset(foods) in tried:
+            continue
+        tried.add(frozenset(foods))
+        small = _restricted(
+            problem,
+            goal,
+            foods,
+            deadline,
+            mip_gap,
+            tolerance,
+            Restriction(
+                cutoff,
+                sub_mips=_SUB_MIPS_ON_WIDENINGS
+                or foods is support
+                or cutoff is None
+                or feasibility,
+                # Both measured on plans only: the diagnosis's own goals
+                # (fewest foods, cheapest, any plan) keep what they had.
+                cuts=False
+                if plain and foods is support and not _CUTS_ON_SUPPORT
+                else None,
+                feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
+                until=tests_until if cutoff is not None else None,
+            ),
+        )
+        _add_times(small, lp)
+        if feasibility and small.status is SolveStatus.INFEASIBLE:
+            empty.add(frozenset(foods))
+        if (
+            first_only
+            and small.status is SolveStatus.NO_SOLUTION
+            and single_plan is None
+        ):
+            # A narrow restriction ran out its nodes without any plan: the
+            # next narrow one rarely does better; the widest goes next.
+            break
+        if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            continue
+        small.status = SolveStatus.FEASIBLE  # optimal for the restriction only
+        _judge(small, bound, mip_gap, minimise, tolerance)
+        if best is None or _better(small, best, minimise):
+            best = small
+        if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
+            return small
+    if singles and best is None and not deadline.expired:
+        # Any plan first, from the single foods' support (the plan without
+        # dishes would come from it): the wider restriction below may find
+        # none before its share of a loaded machine's time runs out.
+        small = _restricted(problem, goal, singles, deadline, mip_gap, tolerance)
+        _add_times(small, lp)
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            small.status = SolveStatus.FEASIBLE
+            _judge(small, bound, mip_gap, minimise, tolerance)
+            best = small
+        wider = wider | singles
+    boxed = box_seconds is not None and best is not None
+    # The deadline of the search for a better plan: its box, once one is in hand.
+    search = deadline.part(box_seconds or 0.0) if boxed else deadline
+    if cpu_box is not None and best is not None:
+        cpu_box.start()
+    if (
+        not search.expired
+        and not (cpu_box is not None and cpu_box.skip())
+        and frozenset(wider) not in empty
+        and (cutoff is not None or (boxed and frozenset(wider) not in tried))
+    ):
+        # No restriction holds a plan within the gap test: the full MILP
+        # decides, started from the widest restriction's own best plan.
+        # Under a time box the whole box is this restriction's (the full
+        # MILP, which rarely improved on it with dishes, gets what is left).
+        small = _restricted(
+            problem,
+            goal,
+            wider,
+            search,
+            mip_gap,
+            tolerance,
+            dataclasses.replace(
+                Restriction(share=1.0) if boxed else _PLAIN,
+                box=cpu_box,
+                stall=None if cpu_box is None else _WIDE_STALL_SECONDS,
+            ),
+        )
+        _add_times(small, lp)
+        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            small.status = SolveStatus.FEASIBLE
+            _judge(small, bound, mip_gap, minimise, tolerance)
+            if best is None or _better(small, best, minimise):
+                best = small
+    if best is None and problem.budget is not None and not deadline.expired:
+        # A tight budget needs the cheap foods, which the typical-serving
+        # relaxation rarely touches: add the cheapest relaxation's foods.
+        try:
+            cheapest = formulate(
+                problem,
+                Goal.from_pair(("min", "cost")),
+                relax=True,
+                deadline=deadline,
+            )
+        except OutOfTime:
+            return None  # no plan yet (``best`` is None here)
+        cheap, _ = _run(
+            problem,
+            cheapest,
+            backend,
+            deadline,
+            SolveOptions(presolve=False, interruptible=False),
+        )
+        if cheap.status is SolveStatus.OPTIMAL:
+            foods = wider | {f for (_, _, f) in cheap.units}
+            small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance)
+            _add_times(small, lp, cheap)
+            if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+                small.status = SolveStatus.FEASIBLE
+                _judge(small, bound, mip_gap, minimise, tolerance)
+                best = small
+    if best is not None:
+        best.bound = bound
+        best.box = None if search is deadline else search
+    return best
+
+
+def _single_food_support(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None]:
+    """Return the foods the relaxation without the dishes uses, and its bound.
+
+    With the 1,221 FNDDS dishes the relaxation meets the food pattern almost
+    exactly with fractions of many dishes (its bound 0.07-0.16 where the
+    single foods' is 0.5-2), and its support often holds no integer plan
+    within the gap test (or none at all): the restrictions then widened step
+    by step to the full MILP and, on a loaded machine, some days got no plan
+    in 10 s. The single foods' support is where the plan without dishes
+    comes from; added to the dishes' support, the restricted MILP can mix a
+    dish main with single-food sides (benchmarks/dishes_cost_latest.md).
+    """
+    singles, bound, _ = _single_food_relaxation(problem, goal, backend, deadline)
+    return singles, bound
+
+
+def _relaxation(
+    problem: Problem, model: Model, backend: Backend, deadline: Deadline
+) -> tuple[Solution, BackendResult]:
+    """Solve an LP relaxation, without presolve and not interruptible.
+
+    Presolve only slows these LPs, and an LP takes milliseconds.
+    """
+    return _run(
+        problem,
+        model,
+        backend,
+        deadline,
+        SolveOptions(presolve=False, interruptible=False),
+    )
+
+
+def _single_food_relaxation(
+    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
+) -> tuple[set[int], float | None, set[int]]:
+    """Return the single foods' support, bound, and best 5 more per meal."""
+    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
+    try:
+        model = formulate(problem, goal, foods=foods, relax=True, deadline=deadline)
+    except OutOfTime:
+        return set(), None, set()
+    result, lp = _relaxation(problem, model, backend, deadline)
+    if result.status is not SolveStatus.OPTIMAL:
+        return set(), None, set()
+    singles = {f for (_, _, f), u in result.units.items() if u > 1e-6}
+    more = _lowest_reduced_costs_per_meal(model, lp, singles, _WIDEN_PER_MEAL)
+    return singles, result.objective, more
+
+
+def _single_food_start(
+    problem: Problem,
+    goal: Goal | None,
+    backend: Backend,
+    deadline: Deadline,
+    mip_gap: float,
+    tolerance: float,
+) -> tuple[set[int], Callable[[], Solution | None]]:
+    """Return the single foods' support and how to get a plan from it.
+
+    The plan is one the table without dishes would give from its first two
+    restrictions (its LP support, then with each meal's best 5 foods) under
+    that relaxation's own gap test, node limited like every restriction
+    under a cutoff (about 0.1-0.3 s each). It is asked only when the
+    dishes' support with these foods added fails the gap test, as a plan in
+    hand before the wider dish restrictions: on a loaded machine the wider
+    restriction without a cutoff, given half of what is left, often found
+    none, or a poor one (objective 4-9 where the plan without dishes had
+    0.7-2.4). Asked first (session 8) it cost 0.1-0.3 s of CPU on most dish
+    days, whose next restriction passed (benchmarks/dishes_cost_latest.md).
+    """
+    singles, single_bound, more = _single_food_relaxation(
+        problem, goal, backend, deadline
+    )
+
+    def plan() -> Solution | None:
+        if not singles or single_bound is None:
+            return None
+        # The first two steps of the table without dishes: its support, then
+        # with each meal's best 5 single foods (sub-MIPs as there).
+        for foods in (singles, singles | more):
+            if deadline.expired or (foods is not singles and not more):
+                break
+            first = _restricted(
+                problem,
+                goal,
+                foods,
+                deadline,
+                mip_gap,
+                tolerance,
+                Restriction(
+                    _cutoff(single_bound, mip_gap, tolerance),
+                    sub_mips=foods is singles,
+                ),
+            )
+            if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+                first.status = SolveStatus.FEASIBLE  # optimal for the restriction
+                return first
+        return None
+
+    return singles, plan
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """How :func:`_restricted` solves a restriction (the defaults: a plain MILP)."""
+
+    cutoff: float | None = None
+    """The gap test's cutoff (None: none; then no node limit either)."""
+    cuts: bool | None = None
+    """Keep a pool of cutting planes; None: only with an objective."""
+    sub_mips: bool = True
+    """HiGHS's RINS and RENS sub-MIP heuristics."""
+    share: float = 0.5
+    """Of the time left (by default half: the full MILP may still need the rest)."""
+    feasibility_jump: bool = True
+    """HiGHS's feasibility-jump heuristic."""
+    stall: float | None = None
+    """Seconds of CPU without a better plan after which the search ends, once
+    it has a plan (:func:`~mealplan._stops.stall_stop`; None: it runs to its gap or its time)."""
+    box: CpuBox | None = field(default=None, compare=False)
+    """The request's CPU box, which ends the search when it runs out."""
+    until: float | None = None
+    """The :func:`time.process_time` value at which the search ends, with a
+    plan or without (None: no such limit)."""
+
+
+_PLAIN = Restriction()
+
+
+def _restricted(
+    problem: Problem,
+    goal: Goal | None,
+    foods: Collection[int],
+    deadline: Deadline,
+    mip_gap: float,
+    tolerance: float = _ABS_GAP,
+    how: Restriction = _PLAIN,
+) -> Solution:
+    """Solve ``problem`` on ``foods`` alone, as ``how`` says."""
+    try:
+        model = formulate(problem, goal, foods=foods, deadline=deadline)
+    except OutOfTime:
+        # Like a solve stopped at its limit: the callers check the deadline
+        # before their next step and keep the best plan they already have.
+        return _timed_out()
+    part = deadline.sub(how.share)
+    # Presolve pays on the widened restriction (0.4-0.7x its CPU for the
+    # slow requests of benchmarks/load.py), not on the LP support alone, and
+    # not under a budget (the $4 day: 4x the CPU).
+    presolve = len(foods) > _PRESOLVE_FOODS and problem.budget is None
+    solution, _ = _run(
+        problem,
+        model,
+        make_backend(SolverName.HIGHS),
+        part,
+        SolveOptions(
+            mip_gap=mip_gap,
+            abs_gap=tolerance,
+            presolve=presolve,
+            # A restricted MILP can run for seconds on a loaded machine:
+            # Ctrl-C must stop it too.
+            interruptible=True,
+            cutoff=how.cutoff,
+            node_limit=None if how.cutoff is None else _CUTOFF_NODES,
+            # A feasibility question's first plan: cuts cannot move its zero
+            # objective's bound. Its restriction's infeasibility proves
+            # nothing about the request (the relaxation or the full MILP
+            # does), so no proof rests on them.
+            cuts=goal is None or goal.kind is not GoalKind.NONE
+            if how.cuts is None
+            else how.cuts,
+            sub_mips=how.sub_mips,
+            feasibility_jump=how.feasibility_jump,
+            stop=either(
+                None if how.stall is None else stall_once_planned(how.stall),
+                None if how.box is None else how.box.stop,
+                None if how.until is None else cpu_until(how.until),
+            ),
+        ),
+    )
+    return solution
