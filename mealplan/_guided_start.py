@@ -172,6 +172,37 @@ def _lowest_reduced_costs_per_meal(
     return out
 
 
+@dataclass(frozen=True)
+class _Gauge:
+    """How the guided start judges a restricted plan: against the relaxation's bound."""
+
+    lp: Solution
+    """The relaxation, whose times every restricted plan carries too."""
+    bound: float
+    mip_gap: float
+    minimise: bool
+    tolerance: float
+
+    def judged(self, small: Solution, *parts: Solution) -> Solution | None:
+        """Return ``small`` judged as a plan (its gap test applied), or None: no plan.
+
+        A restriction's optimum is only FEASIBLE for the whole problem, and
+        OPTIMAL again when it passes the gap test of the relaxation's bound.
+        """
+        _add_times(small, self.lp, *parts)
+        if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return None
+        small.status = SolveStatus.FEASIBLE  # optimal for the restriction only
+        _judge(small, self.bound, self.mip_gap, self.minimise, self.tolerance)
+        return small
+
+    def better(self, plan: Solution, best: Solution | None) -> Solution:
+        """Return the better of ``plan`` and ``best`` (ties keep ``best``)."""
+        if best is None or _better(plan, best, self.minimise):
+            return plan
+        return best
+
+
 def _guided(
     problem: Problem,
     goal: Goal | None,
@@ -187,9 +218,9 @@ def _guided(
     the relaxation), INFEASIBLE when the relaxation proves it, or None.
     With ``box_seconds``, the restrictions after the first plan in hand run
     within that many seconds of it, and the Solution carries that ``box``
-    for the full MILP (see ``mealplan._optimiser.DISH_BOX_SECONDS``). With ``cpu_box``, the
-    widest restriction without the cutoff stops when it runs out, or
-    ``_WIDE_STALL_SECONDS`` after its last better plan (see
+    for the full MILP (see ``mealplan._optimiser.DISH_BOX_SECONDS``). With
+    ``cpu_box``, the widest restriction without the cutoff stops when it
+    runs out, or ``_WIDE_STALL_SECONDS`` after its last better plan (see
     ``mealplan._optimiser.ONE_DAY_BOX_CPU_SECONDS``).
     """
     minimise = goal is None or not goal.maximise
@@ -216,18 +247,13 @@ def _guided(
     if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
         return None
     bound = 0.0 if feasibility else lp.objective
+    gauge = _Gauge(lp, bound, mip_gap, minimise, tolerance)
     pinned = {f for f, _, _ in problem.pins}
     support = {f for (_, _, f), u in lp.units.items() if u > 1e-6} | pinned
     support |= problem.supplements
-    candidates: list[set[int]] = [support]
     structured = problem.structure is not None and bool(problem.structure.parts)
     widen = _WIDEN_STRUCTURED if structured else _WIDEN
     wider = support | _lowest_reduced_costs(lp_model, lp_result, support, widen)
-    best: Solution | None = None
-    tried: set[frozenset[int]] = set()
-    empty: set[frozenset[int]] = set()
-    """Restrictions proven to hold no plan (a feasibility question's cutoff
-    prunes no plan, so its restriction's infeasible verdict is final)."""
     # A restricted plan is the answer only within the gap test of the LP
     # bound; HiGHS prunes everything worse, so a restriction whose optimum
     # is far off ends (infeasible) at once instead of proving its own bad
@@ -248,14 +274,102 @@ def _guided(
         and cutoff is not None
         else None
     )
-    # With FNDDS dishes, the single foods' own relaxation (see the function),
-    # asked only when the support alone fails.
-    singles: set[int] = set()
-    if structured and cutoff is not None and problem.dishes:
+    first_only = math.isinf(tolerance) and not feasibility
+    candidates = _start_candidates(
+        problem,
+        lp_model,
+        lp_result,
+        support,
+        wider,
+        structured=structured,
+        gap_test=cutoff is not None,
+        feasibility=feasibility,
+        first_only=first_only,
+    )
+    tried = _Tried()
+    found = _gap_tests(
+        problem,
+        goal,
+        deadline,
+        gauge,
+        candidates,
+        support,
+        tried,
+        backend=backend,
+        cutoff=cutoff,
+        feasibility=feasibility,
+        first_only=first_only,
+        box_seconds=box_seconds,
+        tests_until=tests_until,
+    )
+    if found.answer is not None:
+        return found.answer
+    best = found.best
+    if found.singles and best is None and not deadline.expired:
+        # Any plan first, from the single foods' support (the plan without
+        # dishes would come from it): the wider restriction below may find
+        # none before its share of a loaded machine's time runs out.
+        best = gauge.judged(
+            _restricted(problem, goal, found.singles, deadline, mip_gap, tolerance)
+        )
+        wider = wider | found.singles
+    boxed = box_seconds is not None and best is not None
+    # The deadline of the search for a better plan: its box, once one is in hand.
+    search = deadline.part(box_seconds or 0.0) if boxed else deadline
+    if cpu_box is not None and best is not None:
+        cpu_box.start()
+    if (
+        not search.expired
+        and not (cpu_box is not None and cpu_box.skip())
+        and frozenset(wider) not in tried.empty
+        and (cutoff is not None or (boxed and frozenset(wider) not in tried.foods))
+    ):
+        # No restriction holds a plan within the gap test: the full MILP
+        # decides, started from the widest restriction's own best plan.
+        # Under a time box the whole box is this restriction's (the full
+        # MILP, which rarely improved on it with dishes, gets what is left).
+        how = dataclasses.replace(
+            Restriction(share=1.0) if boxed else _PLAIN,
+            box=cpu_box,
+            stall=None if cpu_box is None else _WIDE_STALL_SECONDS,
+        )
+        small = gauge.judged(
+            _restricted(problem, goal, wider, search, mip_gap, tolerance, how)
+        )
+        if small is not None:
+            best = gauge.better(small, best)
+    if best is None and problem.budget is not None and not deadline.expired:
+        best = _cheapest_restriction(problem, goal, wider, deadline, gauge, backend)
+    if best is not None:
+        best.bound = bound
+        best.box = None if search is deadline else search
+    return best
+
+
+def _start_candidates(
+    problem: Problem,
+    lp_model: Model,
+    lp_result: BackendResult,
+    support: set[int],
+    wider: set[int],
+    *,
+    structured: bool,
+    gap_test: bool,
+    feasibility: bool,
+    first_only: bool,
+) -> list[set[int]]:
+    """Return the restrictions the gap tests try, in order (``_ASK_SINGLES``: ask).
+
+    ``gap_test``: the restrictions carry the gap test's cutoff.
+    """
+    candidates: list[set[int]] = [support]
+    # With FNDDS dishes, the single foods' own relaxation (see
+    # _single_food_start), asked only when the support alone fails.
+    if structured and gap_test and problem.dishes:
         candidates.append(_ASK_SINGLES)
-    if structured and cutoff is not None:
+    if structured and gap_test:
         # The gap test on the smaller widenings only: the wider restriction
-        # is solved without the cutoff below when they fail.
+        # is solved without the cutoff when they fail.
         for widening in (
             _lowest_reduced_costs_per_meal(
                 lp_model, lp_result, support, _WIDEN_PER_MEAL
@@ -268,7 +382,6 @@ def _guided(
                 candidates.append(support | widening)
     elif wider != support:
         candidates.append(wider)
-    first_only = math.isinf(tolerance) and not feasibility
     if first_only and not problem.penalty:
         # Any plan will do (abs_gap=inf: a seed's day-plan): after the LP's
         # support, straight to the widest restriction, which finds one at its
@@ -288,6 +401,53 @@ def _guided(
         # 3-day diagnosis's checks took 0.2-0.26 s each to prove it empty),
         # so the widened restriction goes first.
         candidates = candidates[1:]
+    return candidates
+
+
+@dataclass
+class _Tried:
+    """The restrictions the gap tests solved, and those proven to hold no plan."""
+
+    foods: set[frozenset[int]] = field(default_factory=set)
+    empty: set[frozenset[int]] = field(default_factory=set)
+    """Restrictions proven to hold no plan (a feasibility question's cutoff
+    prunes no plan, so its restriction's infeasible verdict is final)."""
+
+
+@dataclass
+class _GapTests:
+    """What the gap tests found: the answer, or the best plan and the single foods."""
+
+    answer: Solution | None = None
+    """A plan that passed the gap test: the guided start's answer."""
+    best: Solution | None = None
+    singles: set[int] = field(default_factory=set)
+    """The single foods' support, when the dishes' restriction asked for it."""
+
+
+def _gap_tests(
+    problem: Problem,
+    goal: Goal | None,
+    deadline: Deadline,
+    gauge: _Gauge,
+    candidates: list[set[int]],
+    support: set[int],
+    tried: _Tried,
+    *,
+    backend: Backend,
+    cutoff: float | None,
+    feasibility: bool,
+    first_only: bool,
+    box_seconds: float | None,
+    tests_until: float | None,
+) -> _GapTests:
+    """Solve the candidate restrictions under the gap test, in order (steps 2-3).
+
+    ``tests_until``: the :func:`time.process_time` at which they stop (the
+    CPU box's budget for them, ``_GAP_TESTS_CPU_SECONDS``; None: no budget).
+    """
+    mip_gap, tolerance = gauge.mip_gap, gauge.tolerance
+    out = _GapTests()
     plain = goal is None and cutoff is not None
     """A plan's own objective under the gap test (see _CUTS_ON_SUPPORT)."""
     single_plan: Callable[[], Solution | None] | None = None
@@ -300,57 +460,47 @@ def _guided(
             first = single_plan() if not deadline.expired else None
             single_plan = None
             if first is not None:
-                _add_times(first, lp)
-                _judge(first, bound, mip_gap, minimise, tolerance)
+                _add_times(first, gauge.lp)
+                _judge(first, gauge.bound, mip_gap, gauge.minimise, tolerance)
                 if first.status is SolveStatus.OPTIMAL or first.within_abs_gap:
-                    return first
-                if best is None or _better(first, best, minimise):
-                    best = first
+                    out.answer = first
+                    return out
+                out.best = gauge.better(first, out.best)
         if (
             foods is None
-            or (box_seconds is not None and best is not None and not singles_due)
+            or (box_seconds is not None and out.best is not None and not singles_due)
             or (tests_until is not None and time.process_time() > tests_until)
         ):
             # Under a time box, a plan in hand goes straight to the wide
-            # restriction below: on the days with dishes that got this far,
-            # the narrower ones under the cutoff never passed the gap test
-            # and found only worse plans (see mealplan._optimiser.DISH_BOX_SECONDS).
+            # restriction: on the days with dishes that got this far, the
+            # narrower ones under the cutoff never passed the gap test and
+            # found only worse plans (see mealplan._optimiser.DISH_BOX_SECONDS).
             break
         if foods is _ASK_SINGLES:
             singles_due = False
         if foods is _ASK_SINGLES and not deadline.expired:
-            singles, single_plan = _single_food_start(
+            out.singles, single_plan = _single_food_start(
                 problem, goal, backend, deadline, mip_gap, tolerance
             )
-            foods = support | singles
-        if deadline.expired or frozenset(foods) in tried:
+            foods = support | out.singles
+        if deadline.expired or frozenset(foods) in tried.foods:
             continue
-        tried.add(frozenset(foods))
-        small = _restricted(
-            problem,
-            goal,
-            foods,
-            deadline,
-            mip_gap,
-            tolerance,
-            Restriction(
-                cutoff,
-                sub_mips=_SUB_MIPS_ON_WIDENINGS
-                or foods is support
-                or cutoff is None
-                or feasibility,
-                # Both measured on plans only: the diagnosis's own goals
-                # (fewest foods, cheapest, any plan) keep what they had.
-                cuts=False
-                if plain and foods is support and not _CUTS_ON_SUPPORT
-                else None,
-                feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
-                until=tests_until if cutoff is not None else None,
-            ),
+        tried.foods.add(frozenset(foods))
+        how = Restriction(
+            cutoff,
+            sub_mips=_SUB_MIPS_ON_WIDENINGS
+            or foods is support
+            or cutoff is None
+            or feasibility,
+            # Both measured on plans only: the diagnosis's own goals
+            # (fewest foods, cheapest, any plan) keep what they had.
+            cuts=False if plain and foods is support and not _CUTS_ON_SUPPORT else None,
+            feasibility_jump=_JUMP_ON_SUPPORT or not plain or foods is not support,
+            until=tests_until if cutoff is not None else None,
         )
-        _add_times(small, lp)
+        small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance, how)
         if feasibility and small.status is SolveStatus.INFEASIBLE:
-            empty.add(frozenset(foods))
+            tried.empty.add(frozenset(foods))
         if (
             first_only
             and small.status is SolveStatus.NO_SOLUTION
@@ -359,90 +509,50 @@ def _guided(
             # A narrow restriction ran out its nodes without any plan: the
             # next narrow one rarely does better; the widest goes next.
             break
-        if small.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        plan = gauge.judged(small)
+        if plan is None:
             continue
-        small.status = SolveStatus.FEASIBLE  # optimal for the restriction only
-        _judge(small, bound, mip_gap, minimise, tolerance)
-        if best is None or _better(small, best, minimise):
-            best = small
-        if small.status is SolveStatus.OPTIMAL or small.within_abs_gap:
-            return small
-    if singles and best is None and not deadline.expired:
-        # Any plan first, from the single foods' support (the plan without
-        # dishes would come from it): the wider restriction below may find
-        # none before its share of a loaded machine's time runs out.
-        small = _restricted(problem, goal, singles, deadline, mip_gap, tolerance)
-        _add_times(small, lp)
-        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            small.status = SolveStatus.FEASIBLE
-            _judge(small, bound, mip_gap, minimise, tolerance)
-            best = small
-        wider = wider | singles
-    boxed = box_seconds is not None and best is not None
-    # The deadline of the search for a better plan: its box, once one is in hand.
-    search = deadline.part(box_seconds or 0.0) if boxed else deadline
-    if cpu_box is not None and best is not None:
-        cpu_box.start()
-    if (
-        not search.expired
-        and not (cpu_box is not None and cpu_box.skip())
-        and frozenset(wider) not in empty
-        and (cutoff is not None or (boxed and frozenset(wider) not in tried))
-    ):
-        # No restriction holds a plan within the gap test: the full MILP
-        # decides, started from the widest restriction's own best plan.
-        # Under a time box the whole box is this restriction's (the full
-        # MILP, which rarely improved on it with dishes, gets what is left).
-        small = _restricted(
+        out.best = gauge.better(plan, out.best)
+        if plan.status is SolveStatus.OPTIMAL or plan.within_abs_gap:
+            out.answer = plan
+            return out
+    return out
+
+
+def _cheapest_restriction(
+    problem: Problem,
+    goal: Goal | None,
+    wider: set[int],
+    deadline: Deadline,
+    gauge: _Gauge,
+    backend: Backend,
+) -> Solution | None:
+    """Return a plan from the widest restriction and the cheapest relaxation's foods.
+
+    A tight budget needs the cheap foods, which the typical-serving
+    relaxation rarely touches. None: no plan (or no time to look).
+    """
+    try:
+        cheapest = formulate(
             problem,
-            goal,
-            wider,
-            search,
-            mip_gap,
-            tolerance,
-            dataclasses.replace(
-                Restriction(share=1.0) if boxed else _PLAIN,
-                box=cpu_box,
-                stall=None if cpu_box is None else _WIDE_STALL_SECONDS,
-            ),
+            Goal.from_pair(("min", "cost")),
+            relax=True,
+            deadline=deadline,
         )
-        _add_times(small, lp)
-        if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            small.status = SolveStatus.FEASIBLE
-            _judge(small, bound, mip_gap, minimise, tolerance)
-            if best is None or _better(small, best, minimise):
-                best = small
-    if best is None and problem.budget is not None and not deadline.expired:
-        # A tight budget needs the cheap foods, which the typical-serving
-        # relaxation rarely touches: add the cheapest relaxation's foods.
-        try:
-            cheapest = formulate(
-                problem,
-                Goal.from_pair(("min", "cost")),
-                relax=True,
-                deadline=deadline,
-            )
-        except OutOfTime:
-            return None  # no plan yet (``best`` is None here)
-        cheap, _ = _run(
-            problem,
-            cheapest,
-            backend,
-            deadline,
-            SolveOptions(presolve=False, interruptible=False),
-        )
-        if cheap.status is SolveStatus.OPTIMAL:
-            foods = wider | {f for (_, _, f) in cheap.units}
-            small = _restricted(problem, goal, foods, deadline, mip_gap, tolerance)
-            _add_times(small, lp, cheap)
-            if small.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-                small.status = SolveStatus.FEASIBLE
-                _judge(small, bound, mip_gap, minimise, tolerance)
-                best = small
-    if best is not None:
-        best.bound = bound
-        best.box = None if search is deadline else search
-    return best
+    except OutOfTime:
+        return None
+    cheap, _ = _run(
+        problem,
+        cheapest,
+        backend,
+        deadline,
+        SolveOptions(presolve=False, interruptible=False),
+    )
+    if cheap.status is not SolveStatus.OPTIMAL:
+        return None
+    foods = wider | {f for (_, _, f) in cheap.units}
+    small = _restricted(problem, goal, foods, deadline, gauge.mip_gap, gauge.tolerance)
+    return gauge.judged(small, cheap)
 
 
 def _single_food_support(
