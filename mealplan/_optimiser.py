@@ -219,30 +219,10 @@ def solve(
         guided = _guided(
             problem, target, clock, mip_gap, tolerance, box_seconds, cpu_box
         )
-        if guided is not None and (
-            guided.status is SolveStatus.INFEASIBLE
-            or guided.status is SolveStatus.OPTIMAL
-            or _within(guided, tolerance)
-        ):
-            return guided
+        if (answer := _guided_answer(guided, clock, cpu_box, tolerance)) is not None:
+            return answer
         if guided is not None:
             start = guided.units
-        if clock.expired:
-            # No time for the full MILP (building it alone can take seconds):
-            # the guided start's plan, if any, is the answer.
-            clock.note_hit()
-            return _kept(guided)
-        if guided is not None and guided.box is not None and guided.box.expired:
-            # The search for a better plan used its time box (no full MILP).
-            guided.boxed = True
-            return guided
-        if guided is not None and cpu_box is not None:
-            cpu_box.start()
-            if cpu_box.skip():
-                # The search used its CPU box (no full MILP).
-                guided.boxed = True
-                guided.box_cpu_seconds = cpu_box.seconds
-                return guided
     try:
         model = formulate(problem, target, relax=relax, deadline=clock)
     except OutOfTime:
@@ -277,27 +257,83 @@ def solve(
         start,
     )
     if guided is not None:
-        # The full MILP's bound holds whichever plan is kept.
-        full_bound = solution.bound
-        if solution.status in (SolveStatus.NO_SOLUTION, SolveStatus.INFEASIBLE) or (
-            solution.objective is not None
-            and guided.objective is not None
-            and _better(guided, solution, minimise)
-        ):
-            # The full MILP ran out of time before beating the start.
-            times = solution
-            solution = guided
-            _add_times(solution, times)
-        else:
-            _add_times(solution, guided)
-        bound = guided.bound
-        if full_bound is not None and bound is not None:
-            bound = max(bound, full_bound) if minimise else min(bound, full_bound)
-        elif full_bound is not None:
-            bound = full_bound
-        _judge(solution, bound, mip_gap, minimise, tolerance)
+        solution = _kept_or_full(solution, guided, mip_gap, minimise, tolerance)
     elif model.is_mip and highs:
         _judge(solution, solution.bound, mip_gap, minimise, tolerance)
+    _mark_boxes(solution, clock, box, cpu_box)
+    return solution
+
+
+def _guided_answer(
+    guided: Solution | None, clock: Deadline, cpu_box: CpuBox | None, tolerance: float
+) -> Solution | None:
+    """Return the guided start's result when it is the answer (no full MILP), else None.
+
+    It is: a verdict (infeasible), a plan proven within the gap or the
+    tolerance, or, out of time or of its box, the plan in hand (or none).
+    """
+    if guided is not None and (
+        guided.status is SolveStatus.INFEASIBLE
+        or guided.status is SolveStatus.OPTIMAL
+        or _within(guided, tolerance)
+    ):
+        return guided
+    if clock.expired:
+        # No time for the full MILP (building it alone can take seconds):
+        # the guided start's plan, if any, is the answer.
+        clock.note_hit()
+        return _kept(guided)
+    if guided is not None and guided.box is not None and guided.box.expired:
+        # The search for a better plan used its time box (no full MILP).
+        guided.boxed = True
+        return guided
+    if guided is not None and cpu_box is not None:
+        cpu_box.start()
+        if cpu_box.skip():
+            # The search used its CPU box (no full MILP).
+            guided.boxed = True
+            guided.box_cpu_seconds = cpu_box.seconds
+            return guided
+    return None
+
+
+def _kept_or_full(
+    solution: Solution,
+    guided: Solution,
+    mip_gap: float,
+    minimise: bool,
+    tolerance: float,
+) -> Solution:
+    """Return the full MILP's plan, or the guided start's when it is better, judged.
+
+    The full MILP's bound holds whichever plan is kept: the better of it and
+    the relaxation's judges the plan.
+    """
+    full_bound = solution.bound
+    if solution.status in (SolveStatus.NO_SOLUTION, SolveStatus.INFEASIBLE) or (
+        solution.objective is not None
+        and guided.objective is not None
+        and _better(guided, solution, minimise)
+    ):
+        # The full MILP ran out of time before beating the start.
+        times = solution
+        solution = guided
+        _add_times(solution, times)
+    else:
+        _add_times(solution, guided)
+    bound = guided.bound
+    if full_bound is not None and bound is not None:
+        bound = max(bound, full_bound) if minimise else min(bound, full_bound)
+    elif full_bound is not None:
+        bound = full_bound
+    _judge(solution, bound, mip_gap, minimise, tolerance)
+    return solution
+
+
+def _mark_boxes(
+    solution: Solution, clock: Deadline, box: Deadline | None, cpu_box: CpuBox | None
+) -> None:
+    """Say on ``solution`` which box or limit ended the search, if one did."""
     proven = solution.status is SolveStatus.OPTIMAL or solution.within_abs_gap
     solution.boxed = box is not None and box.at < box.end and box.expired and not proven
     if cpu_box is not None and cpu_box.fired and not proven and not solution.boxed:
@@ -307,7 +343,6 @@ def solve(
         # The box ended with the request: its time limit stopped the search.
         clock.note_hit()
     solution.time_limited = clock.hit
-    return solution
 
 
 def _box_seconds(
