@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._child_milks import young_child_plant_milks
 from mealplan._errors import UnknownFoodError
 from mealplan._exclusions import treat_drinks
 from mealplan._fish_day_caps import check_forced_fish
@@ -387,7 +388,12 @@ def build_problem(
             | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
-        treats=frozenset(int(k) for k in np.flatnonzero(treat_drinks(table)[rows])),
+        treats=frozenset(
+            int(k)
+            for k in np.flatnonzero(
+                (treat_drinks(table) | young_child_plant_milks(request, table))[rows]
+            )
+        ),
         day_caps=amount.day_caps,
         fish_day_caps=amount.fish_day_caps,
         week_caps=amount.week_caps,

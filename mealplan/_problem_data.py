@@ -198,13 +198,15 @@ class Problem:
     equivalents (dishes, :mod:`mealplan._fped`); ``pattern_credit`` is zero
     for those foods, which belong to no single group."""
     supplements: frozenset[int] = frozenset()
-    treats: frozenset[int] = frozenset()
-    """Candidates the pattern objective charges as sweets though their category
-    is not one: soft, sugar-sweetened and alcoholic drinks
-    (:func:`mealplan._exclusions.treat_drinks`)."""
     """Candidate indices that are supplements (a handful: every restricted
     model keeps them, so the LP's liking for a fraction of the biggest dose
     does not decide which dose a plan takes)."""
+    treats: frozenset[int] = frozenset()
+    """Candidates the pattern objective charges as sweets though their category
+    is not one: soft, sugar-sweetened and alcoholic drinks
+    (:func:`mealplan._exclusions.treat_drinks`), and for a child under 5 who
+    may drink cow's milk the plant milks other than soy
+    (:func:`mealplan._child_milks.young_child_plant_milks`)."""
     main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G
     """Protein a structured lunch or dinner holds at least (6 g at ages 1-3:
     :func:`mealplan._structure.main_meal_protein_g`)."""

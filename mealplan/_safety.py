@@ -10,6 +10,7 @@ SR28 or FNDDS description), and its categories against the food's category
 
 Life stages (a person can be in several):
 
+* ``under_2``: age 1 (whole milk until 2: AAP, Healthy Eating Research 2019);
 * ``toddler``: ages 1-3 (the DRI group; choking hazards, AAP/CDC);
 * ``under_5``: ages 1-4 (a higher-risk group for food-borne illness,
   foodsafety.gov);
@@ -63,6 +64,7 @@ SAFETY_RULES_FILE = "safety_rules.csv"
 """Name of the bundled rules table in ``foods/``."""
 
 LIFE_STAGES: dict[str, str] = {
+    "under_2": "children under 2",
     "toddler": "children aged 1-3",
     "under_5": "children under 5",
     "child": "children aged 1-11",
@@ -232,6 +234,8 @@ def life_stages(person: Person | None) -> frozenset[str]:
     if person is None:
         return frozenset()
     stages: set[str] = set()
+    if 1 <= person.age < 2:
+        stages.add("under_2")
     if 1 <= person.age < 4:
         stages.add("toddler")
     if 1 <= person.age < 5:

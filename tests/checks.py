@@ -877,6 +877,7 @@ def check_plan(
     check_week_caps(_foods_only(plan), table)
     check_choking_hazards(_foods_only(plan), table)
     check_soft_drinks(_foods_only(plan), table)
+    check_whole_milk_under_2(_foods_only(plan), table)
     check_meal_titles(plan, table)
     check_caffeine(plan, table)
 
@@ -1025,6 +1026,48 @@ def check_soft_drinks(plan: MealPlan, table: FoodTable) -> None:
     for day in plan.days:
         for item in day.items:
             assert not soft_drink(rows[item.food_id]), (day.day, item.food_id)
+
+
+# Independent of foods/safety_rules.csv: a milk (the food itself, by its
+# name) that is reduced-fat or fat-free; foods made with such milk (a
+# cornbread "prepared with 2% milk") are no milk.
+_MILK_NAME = re.compile(r"^(butter)?milk\b|^[^,(]*\bmilk\s*($|,|\()", re.I)
+_REDUCED = re.compile(
+    r"\b(skim|nonfat|fat free|fat-free|low ?fat|low-fat|reduced fat|reduced-fat)\b"
+    r"|(^|\s)[12] ?%",
+    re.I,
+)
+_NOT_A_MILK = re.compile(r"\b(cheese|yogurt|soy|almond|rice|coconut|oat)", re.I)
+
+
+def reduced_fat_milk(text: str) -> bool:
+    """Whether a food ("name | SR28 description") is a reduced-fat or skim milk.
+
+    Read from the name: a milk (its name starts with milk or buttermilk, or
+    ends a phrase with it: "Skim milk (vitamins A and D added)") that says
+    it is skim, fat-free, low-fat, reduced-fat, 1 % or 2 %.
+    """
+    name = text.split(" | ")[0]
+    return (
+        bool(_MILK_NAME.search(name))
+        and bool(_REDUCED.search(name))
+        and not _NOT_A_MILK.search(name)
+    )
+
+
+def check_whole_milk_under_2(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan for a child under 2 holds no reduced-fat or skim milk.
+
+    Children of 12-24 months should drink whole milk (Healthy Eating
+    Research 2019, with the AAP); read from the table's texts alone.
+    """
+    person = plan.request.person
+    if person is None or not 1 <= person.age < 2:
+        return
+    rows = {fid: t for fid, _, t in food_rule_rows(table)}
+    for day in plan.days:
+        for item in day.items:
+            assert not reduced_fat_milk(rows[item.food_id]), (day.day, item.food_id)
 
 
 LIFE_STAGE_CAPS_CSV = (

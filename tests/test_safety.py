@@ -37,7 +37,7 @@ from mealplan._safety import (
     read_safety_rules,
     unsafe_foods,
 )
-from tests.checks import check_plan, soft_drink, toddler_rules
+from tests.checks import check_plan, reduced_fat_milk, soft_drink, toddler_rules
 from tests.checks import food_rule_rows as _rows
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
@@ -88,6 +88,7 @@ def _check_table(table: FoodTable) -> None:
     toddler = set(unsafe_foods(table, ["toddler", "under_5", "child"]))
     child = unsafe_foods(table, ["child"])
     teen = unsafe_foods(table, ["under_19"])
+    under_2 = unsafe_foods(table, ["under_2"])
     missed = []
     for fid, group, text in _rows(table):
         for rule in pregnancy_rules(fid, group, text):
@@ -100,6 +101,8 @@ def _check_table(table: FoodTable) -> None:
             missed.append((fid, "child: mercury or liver"))
         if soft_drink(text) and fid not in teen:
             missed.append((fid, "under 19: soft drink"))
+        if reduced_fat_milk(text) and fid not in under_2:
+            missed.append((fid, "under 2: reduced-fat milk"))
     assert not missed, missed[:20]
 
 
@@ -183,6 +186,11 @@ def test_named_dishes(stage: str, food: str, safe: bool) -> None:
         ("under_19", "ginger-ale"),
         ("under_19", "lemonade"),
         ("under_19", "hot-cocoa-water"),
+        # Whole milk until 2 (HER 2019): reduced-fat and fat-free milks out.
+        ("under_2", "milk-skim"),
+        ("under_2", "milk-1pct"),
+        ("under_2", "milk-2pct"),
+        ("under_2", "buttermilk-lowfat"),
     ],
 )
 def test_named_unsafe_foods(stage: str, food: str) -> None:
@@ -213,6 +221,11 @@ def test_named_unsafe_foods(stage: str, food: str) -> None:
         (("under_19",), "chocolate-milk-lowfat"),
         (("under_19",), "coconut-milk-beverage-fortified"),
         (("under_19",), "crackers-saltine"),
+        # Whole milk, and reduced-fat cheese and yogurt, stay under 2.
+        (("under_2",), "milk-whole"),
+        (("under_2",), "yogurt-plain-lowfat"),
+        (("under_2",), "mozzarella-part-skim"),
+        (("under_2",), "soy-milk-fortified"),
         (("under_19",), "club-soda"),
         # Canned fruit cocktail holds no alcohol.
         (("pregnancy", "child"), "fruit-cocktail-juice"),
@@ -231,7 +244,9 @@ def test_adults_have_no_rules() -> None:
 @pytest.mark.parametrize(
     ("age", "stages"),
     [
-        (1, {"toddler", "under_5", "child", "under_19", "under_21"}),
+        (1, {"under_2", "toddler", "under_5", "child", "under_19", "under_21"}),
+        (1.9, {"under_2", "toddler", "under_5", "child", "under_19", "under_21"}),
+        (2, {"toddler", "under_5", "child", "under_19", "under_21"}),
         (3.9, {"toddler", "under_5", "child", "under_19", "under_21"}),
         (4, {"under_5", "child", "under_19", "under_21"}),
         (5, {"child", "under_19", "under_21"}),

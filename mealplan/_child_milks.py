@@ -1,0 +1,73 @@
+"""Plant milks for a young child who may drink cow's milk: charged as sweets.
+
+Healthy Eating Research (*Healthy Beverage Consumption in Early Childhood*,
+2019, with the AAP, the Academy of Nutrition and Dietetics, the AHA and the
+AAPD) does not recommend plant milks other than fortified soy in place of
+dairy milk for children under 5: most carry little protein. Left out as a
+safety rule for every child under 5 they left every vegan toddler without a
+plan (session 24: the fortified coconut drink is the only vegan-tagged milk
+with vitamin B12), so instead, for a child under 5 who may drink cow's milk
+(not vegan, no milk allergy, not free from lactose), the default objective
+charges a serving of one as it charges a sweet's (``Problem.treats``, with
+the soft and alcoholic drinks): the plan reaches for one only when nothing
+else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._nutrients import Allergen, Diet, FreeFrom
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+    from mealplan._request_models import PlanRequest
+
+__all__ = ["PLANT_MILK", "UNDER_AGE", "may_drink_cows_milk", "young_child_plant_milks"]
+
+UNDER_AGE = 5.0
+"""The age below which the guidance holds (HER 2019: ages 1-5)."""
+
+PLANT_MILK = re.compile(
+    r"\b(almond|rice|oats?|coconut|hemp|cashew|flax|pea|quinoa)[ -]*"
+    r"(milk|beverage|drink)s?\b",
+    re.IGNORECASE,
+)
+"""A plant milk's words in a food's name or description (soy's apart)."""
+
+_SOY = re.compile(r"\bsoy", re.IGNORECASE)
+_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
+
+
+def may_drink_cows_milk(request: PlanRequest) -> bool:
+    """Whether the request is for a child under 5 whom dairy milk suits."""
+    person = request.person
+    return (
+        person is not None
+        and person.age < UNDER_AGE
+        and request.diet is not Diet.VEGAN
+        and Allergen.MILK not in request.allergies
+        and FreeFrom.LACTOSE not in request.free_from
+    )
+
+
+def young_child_plant_milks(
+    request: PlanRequest, table: FoodTable
+) -> NDArray[np.bool_]:
+    """Return the table's plant milks (not soy) the request's objective charges.
+
+    All False unless :func:`may_drink_cows_milk`.
+    """
+    mask = np.zeros(len(table.ids), dtype=bool)
+    if not may_drink_cows_milk(request):
+        return mask
+    columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+    for i, texts in enumerate(zip(*columns, strict=True)):
+        text = " | ".join(texts)
+        mask[i] = bool(PLANT_MILK.search(text)) and not _SOY.search(text)
+    return mask

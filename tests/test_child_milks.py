@@ -1,0 +1,107 @@
+"""Plant milks other than soy, for a child under 5 who may drink cow's milk.
+
+Healthy Eating Research 2019 does not recommend them in place of dairy milk
+under 5; the default objective charges them as sweets for such a child
+(``mealplan._child_milks``), and only for such a child.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan._catalog import load_foods
+from mealplan._child_milks import PLANT_MILK, may_drink_cows_milk
+from mealplan._planner import build_problem, parse_request, resolve_targets
+from tests.checks import check_plan
+
+FOODS_CSV = Path(__file__).resolve().parents[1] / "foods" / "foods.csv"
+
+
+def _plant_milks_by_category() -> set[str]:
+    """The bundled plant milks other than soy, read from the table's own category."""
+    with FOODS_CSV.open(encoding="utf-8", newline="") as fh:
+        return {
+            r["id"]
+            for r in csv.DictReader(fh)
+            if r["category"] == "plant_milks" and not r["id"].startswith("soy")
+        }
+
+
+def _treated(data: dict[str, Any]) -> set[str]:
+    table = load_foods()
+    req = parse_request(data)
+    problem = build_problem(req, resolve_targets(req, table), table)
+    return {problem.food_ids[i] for i in problem.treats}
+
+
+def test_the_words_find_every_plant_milk_but_soy() -> None:
+    table = load_foods()
+    found = {
+        fid
+        for fid in table.ids
+        if PLANT_MILK.search(
+            f"{table.food(fid).name} | {table.food(fid).sr28_description}"
+        )
+        and "soy" not in fid
+    }
+    assert found == _plant_milks_by_category()
+    assert len(found) >= 3
+
+
+def test_a_pescatarian_toddler_is_charged_for_them_a_vegan_one_is_not() -> None:
+    milks = _plant_milks_by_category()
+    toddler = {"person": {"age": 1, "sex": "female"}, "diet": "pescatarian"}
+    assert milks <= _treated(toddler)
+    treated = _treated(toddler)
+    assert not {f for f in treated if f.startswith("soy-milk")}
+    for other in (
+        {**toddler, "diet": "vegan"},
+        {**toddler, "allergies": ["milk"]},
+        {**toddler, "free_from": ["lactose"]},
+        {**toddler, "person": {"age": 5, "sex": "female"}},
+        {**toddler, "person": {"age": 35, "sex": "female"}},
+    ):
+        assert not milks & _treated(other), other
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"person": {"age": 4.9, "sex": "male"}}, True),
+        ({"person": {"age": 5, "sex": "male"}}, False),
+        ({"person": {"age": 2, "sex": "male"}, "diet": "vegetarian"}, True),
+        ({"person": {"age": 2, "sex": "male"}, "diet": "vegan"}, False),
+        ({"person": {"age": 2, "sex": "male"}, "allergies": ["milk"]}, False),
+    ],
+)
+def test_who_may_drink_cows_milk(data: dict[str, Any], expected: bool) -> None:
+    assert may_drink_cows_milk(parse_request(data)) is expected
+
+
+def test_explicit_targets_without_a_person_charge_no_milk() -> None:
+    targets = mealplan.targets_for(mealplan.Person(age=2, sex="male"))
+    req = parse_request({"targets": targets.model_dump(mode="json")})
+    assert req.person is None
+    assert not may_drink_cows_milk(req)
+
+
+def test_a_pescatarian_girl_of_1_drinks_cows_milk_not_almond() -> None:
+    # Session 24: her default day held 1¼ cups of unsweetened almond milk.
+    table = load_foods()
+    plan = mealplan.plan(
+        {
+            "person": {"age": 1, "sex": "female"},
+            "diet": "pescatarian",
+            "mip_gap": 1,
+            "time_limit": 60,
+        },
+        table,
+    )
+    check_plan(plan, table)
+    eaten = {i.food_id for d in plan.days for i in d.items}
+    assert not eaten & _plant_milks_by_category(), eaten
