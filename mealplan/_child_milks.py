@@ -16,6 +16,7 @@ else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +43,9 @@ PLANT_MILK = re.compile(
 
 _SOY = re.compile(r"\bsoy", re.IGNORECASE)
 _TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
+_MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def may_drink_cows_milk(request: PlanRequest) -> bool:
@@ -61,13 +65,25 @@ def young_child_plant_milks(
 ) -> NDArray[np.bool_]:
     """Return the table's plant milks (not soy) the request's objective charges.
 
-    All False unless :func:`may_drink_cows_milk`.
+    All False unless :func:`may_drink_cows_milk`. Read-only.
     """
-    mask = np.zeros(len(table.ids), dtype=bool)
     if not may_drink_cows_milk(request):
-        return mask
-    columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
-    for i, texts in enumerate(zip(*columns, strict=True)):
-        text = " | ".join(texts)
-        mask[i] = bool(PLANT_MILK.search(text)) and not _SOY.search(text)
+        return np.zeros(len(table.ids), dtype=bool)
+    return _plant_milks(table)
+
+
+def _plant_milks(table: FoodTable) -> NDArray[np.bool_]:
+    """Return which foods of ``table`` are plant milks but soy (computed once)."""
+    mask = _MASKS.get(table)
+    if mask is None:
+        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+        mask = np.array(
+            [
+                bool(PLANT_MILK.search(text)) and not _SOY.search(text)
+                for text in (" | ".join(parts) for parts in zip(*columns, strict=True))
+            ],
+            dtype=bool,
+        ).reshape(len(table.ids))
+        mask.flags.writeable = False
+        _MASKS[table] = mask
     return mask

@@ -13,7 +13,7 @@ import math
 import re
 import weakref
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1019,13 +1019,7 @@ def check_soft_drinks(plan: MealPlan, table: FoodTable) -> None:
     8-oz sugar-sweetened drink a week (Circulation 2017;135:e1017), so no
     day of a child's plan holds one; read from the table's texts alone.
     """
-    person = plan.request.person
-    if person is None or not 1 <= person.age < 19:
-        return
-    rows = {fid: t for fid, _, t in food_rule_rows(table)}
-    for day in plan.days:
-        for item in day.items:
-            assert not soft_drink(rows[item.food_id]), (day.day, item.food_id)
+    _check_no_food_at_ages(plan, table, 19, soft_drink)
 
 
 # Independent of foods/safety_rules.csv: a milk (the food itself, by its
@@ -1061,13 +1055,23 @@ def check_whole_milk_under_2(plan: MealPlan, table: FoodTable) -> None:
     Children of 12-24 months should drink whole milk (Healthy Eating
     Research 2019, with the AAP); read from the table's texts alone.
     """
+    _check_no_food_at_ages(plan, table, 2, reduced_fat_milk)
+
+
+def _check_no_food_at_ages(
+    plan: MealPlan, table: FoodTable, under: float, banned: Callable[[str], bool]
+) -> None:
+    """Assert that a plan for ages 1 to ``under`` holds no food ``banned`` names.
+
+    ``banned`` reads a food's "name | SR28 description" (:func:`food_rule_rows`).
+    """
     person = plan.request.person
-    if person is None or not 1 <= person.age < 2:
+    if person is None or not 1 <= person.age < under:
         return
     rows = {fid: t for fid, _, t in food_rule_rows(table)}
     for day in plan.days:
         for item in day.items:
-            assert not reduced_fat_milk(rows[item.food_id]), (day.day, item.food_id)
+            assert not banned(rows[item.food_id]), (day.day, item.food_id)
 
 
 LIFE_STAGE_CAPS_CSV = (

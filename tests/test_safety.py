@@ -37,7 +37,13 @@ from mealplan._safety import (
     read_safety_rules,
     unsafe_foods,
 )
-from tests.checks import check_plan, reduced_fat_milk, soft_drink, toddler_rules
+from tests.checks import (
+    check_plan,
+    check_whole_milk_under_2,
+    reduced_fat_milk,
+    soft_drink,
+    toddler_rules,
+)
 from tests.checks import food_rule_rows as _rows
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
@@ -384,3 +390,48 @@ def test_random_people_get_no_unsafe_food(person: dict[str, Any], diet: str) -> 
             assert not pregnancy_rules(item.food_id, group, text), item.food_id
         if "toddler" in stages:
             assert not toddler_rules(item.food_id, group, text), item.food_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Skim milk (vitamins A and D added) | Milk, nonfat, fluid", True),
+        ("2% milk (vitamins A and D added) | Milk, reduced fat, fluid", True),
+        ("Buttermilk, low-fat | Milk, buttermilk, fluid, cultured, lowfat", True),
+        ("Milk, fluid, 1% fat, without added vitamin A and vitamin D", True),
+        ("Whole milk (vitamin D added) | Milk, whole, 3.25% milkfat", False),
+        ("Cornbread | Bread, cornbread, made with low fat (2%) milk", False),
+        ("Mozzarella, part-skim | Cheese, mozzarella, part skim milk", False),
+        ("Plain yogurt, low-fat | Yogurt, plain, low fat", False),
+        ("Soy milk, light, fortified | Soymilk, lite", False),
+    ],
+)
+def test_the_independent_milk_rule_reads_milks_by_name(
+    text: str, expected: bool
+) -> None:
+    assert reduced_fat_milk(text) is expected
+
+
+def test_the_checker_catches_skim_milk_for_a_child_of_1() -> None:
+    # The plan-level check can fail: an adult's day with skim milk, read as
+    # a 1-year-old's, breaks whole-milk-until-2; read as a 2-year-old's, not.
+    foods = load_foods()
+    plan = mealplan.plan(
+        {
+            "person": {"age": 30, "sex": "female"},
+            "include": ["milk-skim"],
+            "mip_gap": 1.0,
+            "time_limit": 120,
+        },
+        foods,
+    )
+
+    def aged(age: float) -> mealplan.MealPlan:
+        person = Person(age=age, sex="female")
+        return plan.model_copy(
+            update={"request": plan.request.model_copy(update={"person": person})}
+        )
+
+    check_whole_milk_under_2(aged(2), foods)
+    with pytest.raises(AssertionError, match="milk-skim"):
+        check_whole_milk_under_2(aged(1), foods)
