@@ -385,3 +385,75 @@ def test_a_toddlers_lunch_needs_6_g_of_protein(age: float, grams: float) -> None
     # (5.6-7 g of protein) forced beans or dairy beside every toddler's fish.
     problem = _problem({"person": {"age": age, "sex": "female"}}, load_foods())
     assert problem.main_meal_protein_g == grams
+
+
+# ------------------------------------------------ fruit and legumes, ages 1-3
+
+
+def _cap_row(cap_id: str) -> dict[str, str]:
+    (row,) = [r for r in life_stage_cap_rows() if r["cap_id"] == cap_id]
+    return row
+
+
+def test_a_toddlers_fruit_and_legume_servings_are_bounded() -> None:
+    # Dietary Guidelines 2020-2025: 1 cup-eq of fruit and 2 oz-eq of protein
+    # foods a day at 1,000 kcal; a 1-year-old was given 3/4 cup of blueberries
+    # and 3/4 cup of split peas at a meal.
+    foods = load_foods()
+    ids, grams = _bounds({"person": {"age": 2, "sex": "female"}}, foods)
+    adult_ids, adult = _bounds({"person": {"age": 30, "sex": "female"}}, foods)
+    for fid, toddler_max, cup in [
+        ("strawberries", 0.5, 152.0),  # 1/2 cup of a fruit
+        ("blueberries", 0.5, 148.0),
+        ("split-peas-cooked", 0.5, 196.0),  # 1/2 cup of beans, 2 oz-eq
+        ("edamame", 0.5, 155.0),
+    ]:
+        assert grams[ids.index(fid)] <= toddler_max * cup + 1e-6, fid
+        # An adult's serving of the same food is larger: the cap is a toddler's.
+        assert adult[adult_ids.index(fid)] > toddler_max * cup + 1e-6, fid
+    # A fruit not measured by volume is held at 75 g: half a medium banana.
+    assert grams[ids.index("banana")] <= 75.0
+    # Avocado is left out of the fruit cap (it is how a vegan toddler meets
+    # energy under the 3 tsp oil cap; benchmarks/toddler_caps_ab_latest.md).
+    assert grams[ids.index("avocado")] >= 150.0
+    # Hummus (a spread) and split pea soup (a soup) are not "beans at a meal".
+    legumes = _cap_row("toddler_legume_item")
+    assert cap_selects(legumes, "lentils-cooked", foods)
+    assert not cap_selects(legumes, "hummus", foods)
+    assert not cap_selects(legumes, "split-pea-soup", foods)
+    # A 4-year-old is not held by them.
+    four_ids, four = _bounds({"person": {"age": 4, "sex": "female"}}, foods)
+    assert four[four_ids.index("split-peas-cooked")] > 0.5 * 196.0
+    assert four[four_ids.index("strawberries")] > 0.5 * 152.0
+
+
+def _bounds(body: dict[str, Any], foods: Any) -> tuple[list[str], Any]:
+    problem = _problem(body, foods)
+    return list(problem.food_ids), problem.max_units * problem.unit_grams
+
+
+@pytest.mark.parametrize(
+    ("food_id", "grams", "cap_id"),
+    [
+        ("strawberries", 152.0, "toddler_fruit_item"),
+        ("split-peas-cooked", 147.0, "toddler_legume_item"),
+    ],
+)
+def test_the_checker_catches_an_adult_serving_for_a_toddler(
+    food_id: str, grams: float, cap_id: str
+) -> None:
+    # The independent check can fail: a toddler's plan given a cup of
+    # strawberries or 3/4 cup of split peas at one meal.
+    foods = load_foods()
+    plan = mealplan.plan({"person": {"age": 2, "sex": "male"}}, foods)
+    check_life_stage_caps(plan, foods)
+    (day,) = plan.days
+    cup = foods.default_portion(food_id)[1]
+    item = day.items[0].model_copy(
+        update={"food_id": food_id, "grams": grams, "portions": grams / cup}
+    )
+    bad = plan.model_copy(
+        update={"days": [day.model_copy(update={"items": [item, *day.items[1:]]})]}
+    )
+    with pytest.raises(AssertionError, match=cap_id):
+        check_life_stage_caps(bad, foods)
