@@ -95,5 +95,7 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     assert free, "the widest restriction was not solved without the cutoff"
     second = free[0]
     assert first < second
-    assert len(first - support) < len(second - support) <= _guided_start._WIDEN_STRUCTURED
+    assert (
+        len(first - support) < len(second - support) <= _guided_start._WIDEN_STRUCTURED
+    )
     check_plan(result, foods)

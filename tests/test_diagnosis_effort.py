@@ -99,7 +99,9 @@ def test_the_cheapest_plan_stops_once_its_restriction_stalls(
     restricted, run = _guided_start._restricted, _solution._run
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        how = args[6] if len(args) > 6 else kwargs.get("how", _guided_start.Restriction())
+        how = (
+            args[6] if len(args) > 6 else kwargs.get("how", _guided_start.Restriction())
+        )
         stalls.append(how.stall)
         inside[0] = how.stall
         try:
