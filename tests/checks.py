@@ -1892,10 +1892,13 @@ def as_purchased(category: str, usda: str) -> bool:
 
     A grain, hot cereal or legume whose USDA description says dry, uncooked
     or raw (dry rolled oats, raw oat bran, dry pasta, raw lentils) is cooked
-    before anyone eats it, and so is flour: read from the category and the
+    before anyone eats it, and so are flour and raw plantains: read from the category and the
     description, never from the table's roles.
     """
     if re.match(r"^(\w+ )?flour\b", usda, re.IGNORECASE):
+        return True
+    # Plantains are cooked (boiled, baked, fried) before anyone eats them.
+    if re.match(r"^plantains?\b[^;]*\braw\b", usda, re.IGNORECASE):
         return True
     return category in AS_PURCHASED_CATEGORIES and bool(_AS_PURCHASED.search(usda))
 

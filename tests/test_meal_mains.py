@@ -135,6 +135,13 @@ def test_dry_oats_are_never_an_item_but_still_bought() -> None:
     assert not as_purchased("vegetables", "Spinach, raw")
     assert "ingredient" in table.food("oats-rolled-dry").roles
     assert "oats-rolled-dry" not in _man().food_ids
+    # A raw plantain is cooked before it is eaten (a 16-year-old's lunch held
+    # one "raw weight"); the cooked one is the item.
+    assert as_purchased("fruits", "Plantains, raw")
+    assert not as_purchased("fruits", "Plantains, cooked")
+    assert "ingredient" in table.food("plantain-raw").roles
+    assert "plantain-raw" not in _man().food_ids
+    assert "plantain-cooked" in _man().food_ids
     # The bare model (structure off) keeps the table as it is.
     bare = _problem(structure=False)
     assert "oats-rolled-dry" in bare.food_ids
