@@ -316,9 +316,7 @@ def test_every_cooked_side_vegetable_is_held_to_a_cup_and_a_half(
         text = f"{name} {desc or ''}"
         if "side_vegetable" in roles and _COOKED.search(text):
             found.append(fid)
-    assert {"cabbage-cooked", "green-beans-cooked", "winter-squash-baked"} <= set(
-        found
-    )
+    assert {"cabbage-cooked", "green-beans-cooked", "winter-squash-baked"} <= set(found)
     age, sex = person
     req = parse_request({"person": {"age": age, "sex": sex}})
     problem = build_problem(req, resolve_targets(req, table), table)
