@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mealplan import _guided_start, _optimiser, _solution
+from mealplan import _guided_start, _optimiser, _restriction, _solution
 
-MODULES = (_solution, _guided_start, _optimiser)
+MODULES = (_solution, _restriction, _guided_start, _optimiser)
 
 
 def has(name: str) -> bool:

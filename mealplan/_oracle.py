@@ -413,7 +413,7 @@ def _cheap(
     """
     from mealplan._backend import SolveOptions
     from mealplan._formulation import Goal, formulate
-    from mealplan._guided_start import Restriction, _restricted
+    from mealplan._restriction import Restriction, _restricted
     from mealplan._solution import SolveStatus, _run, make_backend
 
     goal = Goal.from_pair(("min", "cost"))

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 
 import mealplan
-from mealplan import FoodTable, _guided_start, _solution
+from mealplan import FoodTable, _restriction, _solution
 from mealplan._cli import main
 from mealplan._models import Diagnosis
 from mealplan._oracle import Oracle, merge_patch
@@ -96,11 +96,11 @@ def test_the_cheapest_plan_stops_once_its_restriction_stalls(
     stalls: list[float | None] = []
     inside: list[float | None] = [None]
     solves: list[tuple[float | None, bool]] = []
-    restricted, run = _guided_start._restricted, _solution._run
+    restricted, run = _restriction._restricted, _solution._run
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         how = (
-            args[6] if len(args) > 6 else kwargs.get("how", _guided_start.Restriction())
+            args[6] if len(args) > 6 else kwargs.get("how", _restriction.Restriction())
         )
         stalls.append(how.stall)
         inside[0] = how.stall

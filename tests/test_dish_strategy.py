@@ -15,15 +15,16 @@ import pytest
 
 import mealplan
 import mealplan._optimiser as optimiser
-from mealplan import _guided_start
+from mealplan import _restriction
 from mealplan._catalog import load_foods
 from mealplan._catalog_load import DISHES_BY_DEFAULT, bundled_for, bundled_note
 from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import Restriction, _guided, _single_food_support
+from mealplan._guided_start import _guided, _single_food_support
 from mealplan._optimiser import abs_tolerance
 from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._restriction import Restriction
 from tests.counting import patch_solver, record_models
 
 # Panel 'rda': the problem these solver-path tests were measured on (the
@@ -74,7 +75,7 @@ def test_the_dish_day_passes_the_gap_test_with_the_single_foods(
     # restriction under the cutoff failed and the wide one ran without it.
     _, problem = _problem(_WOMAN_40, dishes=True)
     seen: list[tuple[frozenset[int], float | None, str]] = []
-    restricted = _guided_start._restricted
+    restricted = _restriction._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         found = restricted(*args, **kwargs)
@@ -108,7 +109,7 @@ def test_the_single_foods_plan_is_asked_only_after_the_dishes_with_them_fail(
     # no gap test, so it ran its widest restriction to the optimum (34 s).
     _, problem = _problem(_WOMAN_40, dishes=True)
     seen: list[frozenset[int]] = []
-    restricted = _guided_start._restricted
+    restricted = _restriction._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         seen.append(frozenset(args[2]))

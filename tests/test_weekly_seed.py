@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import FoodTable, _guided_start
+from mealplan import FoodTable, _restriction
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._optimiser import SolveStatus, solve
@@ -271,7 +271,7 @@ def test_a_seeds_day_plan_goes_from_the_support_to_the_widest_restriction(
     problem = build_problem(req, resolve_targets(req, foods), foods)
     assert not problem.penalty
     seen: list[frozenset[int]] = []
-    restricted = _guided_start._restricted
+    restricted = _restriction._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         seen.append(frozenset(args[2]))

@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan import _guided_start
+from mealplan import _restriction
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
-from mealplan._guided_start import Restriction, _guided, _lowest_reduced_costs_per_meal
+from mealplan._guided_start import _guided, _lowest_reduced_costs_per_meal
 from mealplan._optimiser import abs_tolerance
 from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._restriction import Restriction
 from tests.checks import check_plan
 from tests.counting import patch_solver
 
@@ -83,7 +84,7 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     problem = build_problem(req, resolve_targets(req, table), table)
     tolerance = abs_tolerance(problem)
     cutoffs: list[float | None] = []
-    restricted = _guided_start._restricted
+    restricted = _restriction._restricted
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         cutoffs.append(
