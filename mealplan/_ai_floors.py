@@ -59,6 +59,7 @@ __all__ = [
     "DEFAULT_FLOOR_FIRST_SECONDS",
     "DEFAULT_FLOOR_SEARCH_SECONDS",
     "DEFAULT_FLOOR_SHARE",
+    "RDA_RESERVE_MIN_SECONDS",
     "RDA_RESERVE_SHARE",
     "WEEK_FLOOR_SHARE",
     "WEEK_RDA_SEED_SHARE",
@@ -70,6 +71,7 @@ __all__ = [
     "late_floor_notes",
     "liftable_floors",
     "lifted_floor_notes",
+    "rda_reserve",
     "without_floors",
 ]
 
@@ -127,6 +129,23 @@ with no plan, they are lifted with a note (:func:`late_floor_notes`) and the
 share left plans the day without them: an RDA the caller did not ask for
 never costs them their plan for want of time. A proven conflict still gets
 the diagnosis, which names the nutrient."""
+
+RDA_RESERVE_MIN_SECONDS = 3.0
+"""Seconds at least (but never more than half the time left) kept back to plan
+without the default's panel RDAs, where :data:`RDA_RESERVE_SHARE` is less.
+
+At the default 10 s the share alone keeps 1.5 s, and a day's plan without
+the RDAs can need about that from scratch: the vegetarian boy of 3's day
+under ``limits`` needs 1.3-1.7 s of wall time (none at a 1 s limit), so when
+his search under the RDAs found nothing in its 8.5 s, the 1.5 s left found
+nothing either and 2 of 4 runs on a quiet machine ended without any plan
+(SolverError, session 25). 3 s leaves the plan without them twice that."""
+
+
+def rda_reserve(left: float) -> float:
+    """Return the seconds of ``left`` kept back to plan without the default's RDAs."""
+    return max(RDA_RESERVE_SHARE * left, min(RDA_RESERVE_MIN_SECONDS, left / 2))
+
 
 WEEK_RDA_SEED_SHARE = 0.5
 """Share of the time left that a longer plan's seed under ``auto``'s RDAs may take.

@@ -31,7 +31,6 @@ from mealplan._ai_floors import (
     DEFAULT_FLOOR_FIRST_SECONDS,
     DEFAULT_FLOOR_SEARCH_SECONDS,
     DEFAULT_FLOOR_SHARE,
-    RDA_RESERVE_SHARE,
     WEEK_FLOOR_SHARE,
     WEEK_RDA_SEED_SHARE,
     auto_ais,
@@ -41,6 +40,7 @@ from mealplan._ai_floors import (
     late_floor_notes,
     liftable_floors,
     lifted_floor_notes,
+    rda_reserve,
     without_floors,
 )
 from mealplan._arguments import food_table
@@ -461,8 +461,8 @@ def _search_or_lift_rdas(
     """Search with the default's panel RDAs, never losing the plan to them for time.
 
     A day's search gets the time less
-    :data:`~mealplan._ai_floors.RDA_RESERVE_SHARE` (its CPU box ends most days
-    long before); a longer plan's first plan (its seed) gets
+    :func:`~mealplan._ai_floors.rda_reserve` (its CPU box ends most days long
+    before); a longer plan's first plan (its seed) gets
     :data:`~mealplan._ai_floors.WEEK_RDA_SEED_SHARE` of it, and its search the
     rest. Ended with no plan, the RDAs and AIs the default added are lifted
     and the rest of the time plans without them: its first plan, then the
@@ -476,7 +476,8 @@ def _search_or_lift_rdas(
         return (targets, *_search(req, targets, table, deadline, wider), notes)
     try:
         if req.days == 1:
-            share = deadline.part((1.0 - RDA_RESERVE_SHARE) * deadline.left())
+            left = deadline.left()
+            share = deadline.part(left - rda_reserve(left))
             return (targets, *_search(req, targets, table, share, wider), notes)
         # A week's search runs to its time limit improving its seed, so only
         # the seed (its first plan) gets a share: a week whose seed comes in

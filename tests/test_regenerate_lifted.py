@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import mealplan
+import mealplan._ai_floors
 import mealplan._planner
 from mealplan import FoodTable, RequestError, load_foods
 from tests.checks import check_plan
@@ -31,7 +32,7 @@ def lifted(foods: FoodTable) -> mealplan.MealPlan:
     # The RDA search gets 0.05 % of the time (5 ms: no plan), as a starved
     # machine would leave it; the rest plans without the floors.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mealplan._planner, "RDA_RESERVE_SHARE", 0.9995)
+        patch.setattr(mealplan._ai_floors, "RDA_RESERVE_SHARE", 0.9995)
         result = mealplan.plan(
             {
                 "person": {"age": 35, "sex": "female"},
@@ -83,7 +84,7 @@ def test_a_pregnant_day_lifted_with_its_choline_regenerates(foods: FoodTable) ->
     # (the web page's regenerate, CI) was refused as "edited".
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mealplan._planner, "DEFAULT_FLOOR_SHARE", 0.0005)
-        patch.setattr(mealplan._planner, "RDA_RESERVE_SHARE", 0.9995)
+        patch.setattr(mealplan._ai_floors, "RDA_RESERVE_SHARE", 0.9995)
         lifted = mealplan.plan(
             {
                 "person": {"age": 34, "sex": "female", "pregnancy": True},
