@@ -16,7 +16,7 @@ import pytest
 
 import mealplan
 from mealplan import _planner
-from mealplan._ai_floors import auto_minimums, default_floors
+from mealplan._ai_floors import auto_minimums, default_floors, rda_reserve
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
 from tests.checks import check_plan
@@ -458,3 +458,15 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
         "the default's own floors)" in n
         for n in plan.notes
     ), plan.notes
+
+
+@pytest.mark.parametrize(
+    ("left", "kept"),
+    [(10.0, 3.0), (30.0, 4.5), (100.0, 15.0), (4.0, 2.0), (1.0, 0.5), (0.0, 0.0)],
+)
+def test_the_time_kept_back_from_the_rdas(left: float, kept: float) -> None:
+    # 0.15 of the time left, at least 3 s, never more than half of it: at the
+    # default 10 s, 1.5 s was too little to plan a 3-year-old without the
+    # RDAs from scratch (1.3-1.7 s), and he got no plan at all.
+    assert rda_reserve(left) == pytest.approx(kept)
+    assert 0.0 <= rda_reserve(left) <= max(left / 2, 0.15 * left)
