@@ -3,15 +3,17 @@
 
     python benchmarks/ab_days.py BASE_TREE NEW_TREE [--out FILE.md]
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid toddlers
+    python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid children
 
 The README's first request (a vegetarian woman of 35), the 14 one-day
 realism personas and load.py's 48 requests (63 days), or with ``--grid
 toddlers`` the 24 default toddler days (ages 1, 2 and 3, both sexes, four
-diets), each
+diets), or with ``--grid children`` 40 default days of ages 4-12 (4, 6, 8, 10
+and 12, both sexes, four diets), each
 planned with the bundled table in a fresh process per side (``PYTHONPATH``
 set to the tree), the two sides interleaved so they see the same load.
 Reports per side: days planned, days whose panel RDAs were lifted for want
-of time (``RDA_RESERVE_SHARE``), CPU median and sum (``time.process_time``
+of time (``mealplan._ai_floors.rda_reserve``), CPU median and sum (``time.process_time``
 of the child: HiGHS runs in it), CPU p95 and max, and the days whose
 objective differs.
 Make BASE_TREE with ``git worktree add /tmp/base SHA``.
@@ -78,6 +80,16 @@ def toddler_days() -> list[dict[str, Any]]:
     ]
 
 
+def children_days() -> list[dict[str, Any]]:
+    """40 default one-day requests of ages 4-12 (the child-sized caps' ages)."""
+    return [
+        {"person": {"age": age, "sex": sex}, "diet": diet}
+        for age in (4, 6, 8, 10, 12)
+        for sex in ("female", "male")
+        for diet in DIETS
+    ]
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -88,11 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("base")
     parser.add_argument("new")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "ab_days_latest.md"))
-    parser.add_argument("--grid", choices=("default", "toddlers"), default="default")
+    parser.add_argument(
+        "--grid", choices=("default", "toddlers", "children"), default="default"
+    )
     args = parser.parse_args(argv)
     bodies = (
         toddler_days()
         if args.grid == "toddlers"
+        else children_days()
+        if args.grid == "children"
         else [
             # The README's own first request: what every new user runs first (a
             # change once made it 4x slower while the 62 days stayed even).

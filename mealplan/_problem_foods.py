@@ -176,8 +176,12 @@ def amounts(
     max_portions = table.numbers("max_portions")[rows]
     max_portions = np.where(np.isnan(max_portions), DEFAULT_MAX_PORTIONS, max_portions)
     kcal_cap = targets.get(Nutrient.ENERGY.value)
-    # Caps stated at 2,000 kcal grow for larger eaters (portion_caps.csv).
-    cap_scale = energy_scale(kcal_cap.minimum, kcal_cap.maximum) if kcal_cap else 1.0
+    # Caps stated at 2,000 kcal grow for larger eaters and shrink for a
+    # child's smaller ones (portion_caps.csv; mealplan._structure.energy_scale).
+    age = None if request.person is None else request.person.age
+    cap_scale = (
+        energy_scale(kcal_cap.minimum, kcal_cap.maximum, age) if kcal_cap else 1.0
+    )
     uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
     if limits:
         max_units = max_portions * units_per_portion

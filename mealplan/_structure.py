@@ -92,16 +92,38 @@ too). ``max_portions`` caps an item in the food's own default portions (1 cup
 of a cooked grain, 1 banana), for foods whose cup or unit weighs differently."""
 ENERGY_SCALE_KCAL = 2000.0
 """A cap marked ``scales_with_energy`` holds at this many kcal a day and grows
-in proportion above it (never shrinks): the food pattern keeps its servings
-for larger eaters, who eat bigger ones (``mealplan._problem._pattern``)."""
+in proportion above it (for an adult it never shrinks): the food pattern
+keeps its servings for larger eaters, who eat bigger ones
+(``mealplan._problem._pattern``)."""
+
+CHILD_SCALE_AGES = (4.0, 14.0)
+"""Ages (from, to) at which those caps also shrink with a day's energy below
+:data:`ENERGY_SCALE_KCAL`: a child's serving is smaller, where an adult who
+eats little still eats an adult's serving. Session 25 saw a 6-year-old given
+1 cup of black-eyed peas at lunch (the whole day's 4 oz-eq of protein foods
+at 1,200-1,400 kcal, Dietary Guidelines 2020-2025, Appendix 3) and 1½ cups of
+millet at dinner, a 10-year-old 4½ oz of beef: the adult caps. Ages 1-3 have
+quarter servings and their own caps (``foods/life_stage_caps.csv``) instead,
+and from 14 a teenager eats an adult's serving."""
+
+CHILD_SCALE_FLOOR = 0.5
+"""The least a child's caps shrink to (half the adult's: about 1,000 kcal)."""
 
 
-def energy_scale(minimum: float | None, maximum: float | None) -> float:
-    """Return the factor of energy-scaled caps for a day's energy bounds."""
+def energy_scale(
+    minimum: float | None, maximum: float | None, age: float | None = None
+) -> float:
+    """Return the factor of energy-scaled caps for a day's energy bounds.
+
+    Above 1 for larger eaters; below 1 only for a child (``age`` within
+    :data:`CHILD_SCALE_AGES`), down to :data:`CHILD_SCALE_FLOOR`.
+    """
     values = [v for v in (minimum, maximum) if v]
     if not values:
         return 1.0
-    return max(1.0, sum(values) / len(values) / ENERGY_SCALE_KCAL)
+    child = age is not None and CHILD_SCALE_AGES[0] <= age < CHILD_SCALE_AGES[1]
+    least = CHILD_SCALE_FLOOR if child else 1.0
+    return max(least, sum(values) / len(values) / ENERGY_SCALE_KCAL)
 
 
 def grown(cap: Cap, scale: float) -> Cap:
@@ -114,14 +136,17 @@ def grown(cap: Cap, scale: float) -> Cap:
     cups measure 1½; session 13: a woman of 2,035 kcal got 2 cups of pasta
     at dinner when any growth rounded up) and 2 cups above (each grain's own
     ``max_portions`` keeps it at 2), where 1.81 cups would floor to 1½ in
-    the model's half-cup units. Never below the cap as stated.
+    the model's half-cup units. Below the cap as stated only for a child's
+    ``scale`` below 1 (:func:`energy_scale`), never below half a portion: 1½
+    cups of a grain is 1 cup at 0.7.
     """
     if not cap.scales:
         return cap
     portions = cap.max_portions
     if portions is not None:
         quarters = math.floor(portions * scale * 4 + 0.5) / 4
-        portions = max(portions, math.ceil(quarters * 2 - 1e-9) / 2)
+        served = max(0.5, math.ceil(quarters * 2 - 1e-9) / 2)
+        portions = served if scale < 1.0 else max(portions, served)
     return replace(
         cap,
         max_grams=None if cap.max_grams is None else cap.max_grams * scale,
@@ -782,7 +807,9 @@ def realism_defects(
     """
     caps = list(load_caps() if caps is None else caps)
     energy = plan.targets.get("energy_kcal")
-    scale = energy_scale(energy.minimum, energy.maximum) if energy else 1.0
+    person = plan.request.person
+    age = None if person is None else person.age
+    scale = energy_scale(energy.minimum, energy.maximum, age) if energy else 1.0
     caps = [grown(c, scale) for c in caps]
     facts = _facts(table, [i.food_id for i in plan.items])
     slots = {m.name: m.slot.value for m in plan.request.meals or ()}
