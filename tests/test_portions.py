@@ -245,20 +245,40 @@ _LEAFY = re.compile(
 )
 
 
-def _raw_side_vegetables(table: mealplan.FoodTable) -> list[str]:
+def _side_vegetables(
+    table: mealplan.FoodTable, roles: set[str], words: re.Pattern[str]
+) -> list[str]:
+    """The foods of one of ``roles`` whose name or USDA description ``words`` finds."""
     out = []
-    for fid, roles, name, desc in zip(
+    for fid, tags, name, desc in zip(
         table.ids,
         table.tags("roles"),
         table.texts("name"),
         table.texts("sr28_description"),
         strict=True,
     ):
-        text = f"{name} {desc or ''}"
-        vegetable = bool({"side_vegetable", "salad"} & set(roles))
-        if vegetable and _RAW.search(text) and not _LEAFY.search(text):
+        if roles & set(tags) and words.search(f"{name} {desc or ''}"):
             out.append(fid)
     return out
+
+
+def _raw_side_vegetables(table: mealplan.FoodTable) -> list[str]:
+    found = _side_vegetables(table, {"side_vegetable", "salad"}, _RAW)
+    return [fid for fid in found if not _LEAFY.search(_text(table, fid))]
+
+
+def _text(table: mealplan.FoodTable, fid: str) -> str:
+    food = table.food(fid)
+    return f"{food.name} {table.frame.at[fid, 'sr28_description'] or ''}"
+
+
+def _most_grams(table: mealplan.FoodTable, person: tuple[int, str]) -> dict[str, float]:
+    """The most grams of each candidate one item may hold for ``person``."""
+    age, sex = person
+    req = parse_request({"person": {"age": age, "sex": sex}})
+    problem = build_problem(req, resolve_targets(req, table), table)
+    grams = problem.max_units * problem.unit_grams
+    return dict(zip(problem.food_ids, grams.tolist(), strict=True))
 
 
 @pytest.mark.parametrize("person", [(30, "female"), (18, "male")])
@@ -271,12 +291,8 @@ def test_every_raw_side_vegetable_is_held_to_a_cup(person: tuple[int, str]) -> N
     raw = _raw_side_vegetables(table)
     assert {"mushrooms-uv-crimini-raw", "cucumber-raw", "jicama"} <= set(raw)
     assert len(raw) >= 20
-    age, sex = person
-    req = parse_request({"person": {"age": age, "sex": sex}})
-    problem = build_problem(req, resolve_targets(req, table), table)
-    ids = list(problem.food_ids)
-    most = problem.max_units * problem.unit_grams
-    held = [fid for fid in raw if fid in ids]
+    most = _most_grams(table, person)
+    held = [fid for fid in raw if fid in most]
     assert len(held) >= 15  # the rest are left out of this request's candidates
     portions = table.portions
     for fid in held:
@@ -290,7 +306,7 @@ def test_every_raw_side_vegetable_is_held_to_a_cup(person: tuple[int, str]) -> N
             ]
             assert len(cups), fid
             grams = float(cups["grams"].min())
-        assert _le(float(most[ids.index(fid)]), grams), (fid, most[ids.index(fid)])
+        assert _le(most[fid], grams), (fid, most[fid])
 
 
 _COOKED = re.compile(r"\b(cooked|boiled|canned|frozen|baked|grilled)\b", re.IGNORECASE)
@@ -305,30 +321,16 @@ def test_every_cooked_side_vegetable_is_held_to_a_cup_and_a_half(
     # (the leafy greens have their own rule above) whose default portion is
     # a cup measure is held to 1½ cups, at a small and a large eater's energy.
     table = mealplan.load_foods()
-    found = []
-    for fid, roles, name, desc in zip(
-        table.ids,
-        table.tags("roles"),
-        table.texts("name"),
-        table.texts("sr28_description"),
-        strict=True,
-    ):
-        text = f"{name} {desc or ''}"
-        if "side_vegetable" in roles and _COOKED.search(text):
-            found.append(fid)
+    found = _side_vegetables(table, {"side_vegetable"}, _COOKED)
     assert {"cabbage-cooked", "green-beans-cooked", "winter-squash-baked"} <= set(found)
-    age, sex = person
-    req = parse_request({"person": {"age": age, "sex": sex}})
-    problem = build_problem(req, resolve_targets(req, table), table)
-    ids = list(problem.food_ids)
-    most = problem.max_units * problem.unit_grams
+    most = _most_grams(table, person)
     checked = 0
     for fid in found:
         text, grams = table.default_portion(fid)
         match = re.match(r"(\d+(?:\.\d+)?) cups?\b", text)
-        if match is None or fid not in ids:
+        if match is None or fid not in most:
             continue  # an artichoke, a sprout: not measured by the cup
         checked += 1
         cup = grams / float(match.group(1))
-        assert _le(float(most[ids.index(fid)]), 1.5 * cup), (fid, text)
+        assert _le(most[fid], 1.5 * cup), (fid, text)
     assert checked >= 30
