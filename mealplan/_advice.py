@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mealplan._advice_supplements import supplement_advice
+from mealplan._advice_supplements import supplement_advice, too_young_note
 from mealplan._conflict_words import conflict_head, safety_sentence
 from mealplan._errors import MealPlanError
 from mealplan._models import (
@@ -324,6 +324,8 @@ def advise(
     suggestions = [f.suggestion for f in found.values() if f.suggestion is not None]
     suggestions += pills
     notes = [f.note for g in groups if (f := found[g]).note is not None]
+    if (young := too_young_note(request, groups)) is not None:
+        notes.append(young)
     # A combination only once every group alone was settled: while a group's
     # own search ran out of time, relaxing several at once says nothing
     # about whether one would do.

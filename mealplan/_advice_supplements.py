@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from mealplan._relax import Context
 
 
-__all__ = ["SUPPLEMENT_SIZE", "supplement_advice"]
+__all__ = ["SUPPLEMENT_SIZE", "supplement_advice", "too_young_note"]
 
 SUPPLEMENT_SIZE = 0.25
 """Size of the change "allow a supplement": smaller than switching a rule
@@ -166,3 +166,40 @@ def supplement_advice(ctx: Context, groups: Sequence[str]) -> list[Suggestion]:
     if ctx.oracle.feasible(patch) is True:
         out.append(_suggestion(ctx, together, True))
     return out
+
+
+def too_young_note(request: PlanRequest, groups: Sequence[str]) -> str | None:
+    """Say when a blocking nutrient's supplement exists, but not at the person's age.
+
+    The bundled tablets carry adult label doses and are offered from their
+    ``min_age_years`` (9 y), so a younger child's conflict gets no "allow a
+    supplement" advice: a vegan girl of 7 with a tree-nut allergy has no
+    vitamin B12 source at all, and the only advice was to eat vegetarian.
+    The note says a child's dose is a paediatrician's call, without naming
+    one (none is sourced here).
+    """
+    person = request.person
+    if person is None:
+        return None
+    allergies = {str(getattr(a, "value", a)) for a in request.allergies}
+    names: list[str] = []
+    ages: list[float] = []
+    for nutrient in (g.partition(":")[2] for g in groups if g.startswith("min:")):
+        fitting = [
+            s
+            for s in load_supplements()
+            if s.nutrient == nutrient
+            and _diet_ok(s, request.diet)
+            and not allergies & set(s.allergens)
+        ]
+        if fitting and all(person.age < s.min_age_years for s in fitting):
+            names.append(nutrient_label(nutrient))
+            ages.append(min(s.min_age_years for s in fitting))
+    if not names:
+        return None
+    youngest = min(ages)
+    return (
+        f"The bundled {' and '.join(names)} supplements carry adult doses and are "
+        f"offered from age {youngest:g}; for a child of {person.age:g}, a "
+        "paediatrician or dietitian can advise one in a child's dose."
+    )

@@ -22,6 +22,7 @@ from mealplan._advice_supplements import (
     SUPPLEMENT_SIZE,
     candidates,
     supplement_advice,
+    too_young_note,
 )
 from mealplan._oracle import Oracle, merge_patch
 from mealplan._planner import resolve_targets
@@ -135,3 +136,44 @@ def test_a_week_gets_the_tablet_verified_on_the_whole_plan() -> None:
         for d in plan.days
     )
     check_plan(plan, with_supplements(table, plan.request))
+
+
+def test_a_child_too_young_for_the_tablets_is_told_whom_to_ask(
+    table: FoodTable,
+) -> None:
+    # A vegan boy of 7 with nut allergies has no vitamin B12 source (the
+    # coconut drink is a tree nut, the fortified soy milks are not vegan)
+    # and the tablets start at 9: the only advice was to eat vegetarian.
+    request = {
+        "person": {"age": 7, "sex": "male"},
+        "diet": "vegan",
+        "allergies": ["peanuts", "tree_nuts"],
+    }
+    with pytest.raises(InfeasiblePlanError) as info:
+        mealplan.plan(request, table)
+    diagnosis = info.value.diagnosis
+    assert "min:vitamin_b12_ug" in {c.constraint for c in diagnosis.conflicts}
+    assert not any(s.field == "supplements" for s in diagnosis.suggestions)
+    (note,) = [n for n in diagnosis.advice_notes if "paediatrician" in n]
+    assert "vitamin B12" in note
+    assert "age 9" in note
+    assert "child of 7" in note
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"person": {"age": 7, "sex": "female"}}, True),
+        ({"person": {"age": 9, "sex": "female"}}, False),  # offered the tablet
+        ({"person": {"age": 35, "sex": "female"}}, False),
+    ],
+)
+def test_the_too_young_note_is_for_children_only(
+    change: dict[str, Any], said: bool
+) -> None:
+    request = mealplan.parse_request({**VEGAN, **change})
+    assert (too_young_note(request, B12) is not None) is said
+    # A conflict no tablet supplies (iron) is never noted, nor one without
+    # a person (explicit targets).
+    assert too_young_note(request, ["min:iron_mg"]) is None
+    assert too_young_note(request.model_copy(update={"person": None}), B12) is None
