@@ -71,19 +71,28 @@ def candidates(
     if request.budget_per_day is not None or request.objective.value == "cost":
         return {}
     allowed = set(_listed(request))
-    every = [s for s in load_supplements() if s.nutrient in nutrients]
+    every = _suitable(request, nutrients)
     unsafe = unsafe_supplements(request.person, every)
-    allergies = {str(getattr(a, "value", a)) for a in request.allergies}
     out: dict[str, list[Supplement]] = {}
     for s in sorted(every, key=lambda s: (s.daily_dose, s.id)):
-        if s.id in allowed or s.id in unsafe or not _diet_ok(s, request.diet):
-            continue
-        if allergies & set(s.allergens):
+        if s.id in allowed or s.id in unsafe:
             continue
         if table_ids is not None and s.id not in table_ids:
             continue
         out.setdefault(s.nutrient, []).append(s)
     return out
+
+
+def _suitable(request: PlanRequest, nutrients: Sequence[str]) -> list[Supplement]:
+    """Return the bundled supplements of ``nutrients`` the diet and allergies allow."""
+    allergies = {str(getattr(a, "value", a)) for a in request.allergies}
+    return [
+        s
+        for s in load_supplements()
+        if s.nutrient in nutrients
+        and _diet_ok(s, request.diet)
+        and not allergies & set(s.allergens)
+    ]
 
 
 def _listed(request: PlanRequest) -> list[str]:
@@ -181,17 +190,10 @@ def too_young_note(request: PlanRequest, groups: Sequence[str]) -> str | None:
     person = request.person
     if person is None:
         return None
-    allergies = {str(getattr(a, "value", a)) for a in request.allergies}
     names: list[str] = []
     ages: list[float] = []
     for nutrient in (g.partition(":")[2] for g in groups if g.startswith("min:")):
-        fitting = [
-            s
-            for s in load_supplements()
-            if s.nutrient == nutrient
-            and _diet_ok(s, request.diet)
-            and not allergies & set(s.allergens)
-        ]
+        fitting = _suitable(request, [nutrient])
         if fitting and all(person.age < s.min_age_years for s in fitting):
             names.append(nutrient_label(nutrient))
             ages.append(min(s.min_age_years for s in fitting))
