@@ -39,7 +39,8 @@ from day_grid import Row, interleaved, timed_plan  # noqa: E402
 
 import mealplan  # noqa: E402
 from mealplan import _meal_structure  # noqa: E402
-from mealplan._structure import is_drink, load_caps, realism_defects  # noqa: E402
+from mealplan._realism import realism_defects  # noqa: E402
+from mealplan._structure import is_drink, load_caps  # noqa: E402
 from tests.checks import generous_items  # noqa: E402
 
 REQUESTS: list[tuple[str, dict[str, Any]]] = [

@@ -9,7 +9,7 @@ Each one-day request is planned twice in this process, interleaved (the
 bundled table without dishes, then with them), so the load is the same for
 both; the script reports CPU seconds (``time.process_time``: this process and
 HiGHS's threads, steadier than wall time on the shared machine), wall seconds,
-status, the realism defects of each plan (``_structure.realism_defects``) and
+status, the realism defects of each plan (``_realism.realism_defects``) and
 the median and p95 CPU ratio of dishes against no dishes. Writes
 ``benchmarks/dishes_cost_latest.md``.
 """

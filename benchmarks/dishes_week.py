@@ -8,7 +8,7 @@ Each 7-day request is planned on the bundled table without dishes, then at
 once with them, in this process (``day_grid.interleaved``: the same load for
 both). A week ends at its time limit either way (the weak LP bound proves no
 gap), so what decides is the plan: its objective, its gap, its realism
-defects (``_structure.realism_defects``) and how many dishes it uses.
+defects (``_realism.realism_defects``) and how many dishes it uses.
 Writes ``benchmarks/dishes_week_latest.md``.
 """
 

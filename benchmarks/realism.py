@@ -10,7 +10,7 @@
 
 Over a fixed set of personas (every diet, life stages from a child to a
 70-year-old, pregnancy and lactation, allergies, budgets, and a week), each
-plan is checked by :func:`mealplan._structure.realism_defects`, which reads
+plan is checked by :func:`mealplan._realism.realism_defects`, which reads
 only the plan and the food table: per day, two forms of one base food, fat
 or sugar as its own item (and condiments), items and meals over the caps of
 ``foods/portion_caps.csv``, lunch or dinner without a main or with less than
@@ -53,7 +53,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
-from mealplan._structure import DEFECTS, load_caps, realism_defects  # noqa: E402
+from mealplan._realism import DEFECTS, realism_defects  # noqa: E402
+from mealplan._structure import load_caps  # noqa: E402
 from tests.checks import UNENFORCED_GROUPS, generous_items  # noqa: E402
 
 KINDS = (*DEFECTS, "generous_portion")

@@ -8,7 +8,7 @@
 -x -C DIR``). Each persona of ``benchmarks/realism.py`` is planned in a fresh
 process by each tree in turn (the order alternates persona by persona, so a
 change in the machine's load falls on both), and both plans are judged by
-this tree's :func:`mealplan._structure.realism_defects`: a rule this tree
+this tree's :func:`mealplan._realism.realism_defects`: a rule this tree
 adds is counted on the other tree's plans too. The CPU seconds are the
 planning process's own (``time.process_time``), which a loaded machine moves
 less than wall time; say the load (printed) beside them.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 import mealplan
-from mealplan._structure import realism_defects
+from mealplan._realism import realism_defects
 
 # The test suite sets MEALPLAN_EXAMPLES_FIRST_PLAN to take the first plan
 # (mip_gap 1) under a generous limit, so it runs in seconds whatever the

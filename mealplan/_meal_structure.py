@@ -32,22 +32,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan._fped import dish_equivalents
-from mealplan._models import MealStructure, default_meal_structure
-from mealplan._structure import (
+from mealplan._fat_hosts import (
     COOKING_FAT_ROLE,
     FAT_GOES_WITH,
     FAT_HOST_ROLES,
+    fat_class,
+    fat_host,
+    fat_words,
+    host_kinds_of,
+)
+from mealplan._fped import dish_equivalents
+from mealplan._models import MealStructure, default_meal_structure
+from mealplan._structure import (
     HALF_SERVED_CATEGORIES,
     ONE_MAIN_SLOTS,
     SNACK_FOOD_G,
     Cap,
     dish_starch_oz_eq,
-    fat_class,
-    fat_host,
-    fat_words,
     grown,
-    host_kinds_of,
     is_dish_or_legume_main,
     is_drink,
     is_milk_drink,
@@ -519,9 +521,9 @@ class _Kinds:
     drink: NDArray[np.bool_]
     milk: NDArray[np.bool_]
     hosts: tuple[frozenset[str], ...]
-    """:func:`~mealplan._structure.host_kinds` of each candidate."""
+    """:func:`~mealplan._fat_hosts.host_kinds` of each candidate."""
     fat: tuple[str, ...]
-    """:func:`~mealplan._structure.fat_class` of each fat candidate ('' else)."""
+    """:func:`~mealplan._fat_hosts.fat_class` of each fat candidate ('' else)."""
     main: tuple[bool, ...] = ()
     """:func:`~mealplan._structure.is_protein_main` of each candidate."""
     plate: tuple[bool, ...] = ()
@@ -819,7 +821,7 @@ def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
     """Show each fat of a day's items as part of an item of its meal.
 
     A fat (oil, butter, dressing) gets ``part_of`` (an item, one fat each, it is cooked
-    with, dresses or is spread on, chosen by :func:`~mealplan._structure.fat_host`)
+    with, dresses or is spread on, chosen by :func:`~mealplan._fat_hosts.fat_host`)
     and ``part_as``, and is listed right after that item. Items of a table
     without roles, and fats with nothing to go with (the bare model), are
     returned as they are.

@@ -50,10 +50,7 @@ from mealplan._meal_structure import (
     restrict_meals,
     whole_piece_units,
 )
-from mealplan._models import (
-    NutrientTargets,
-    PlanRequest,
-)
+from mealplan._models import NutrientTargets, PlanRequest
 from mealplan._nutrients import Nutrient
 from mealplan._problem_data import (
     BoundRow,
@@ -65,12 +62,7 @@ from mealplan._problem_data import (
     _frozen,
 )
 from mealplan._problem_foods import DEFAULT_MAX_PORTIONS as DEFAULT_MAX_PORTIONS
-from mealplan._problem_foods import (
-    Amounts,
-    allowed_foods,
-    amounts,
-    coefficients,
-)
+from mealplan._problem_foods import Amounts, allowed_foods, amounts, coefficients
 from mealplan._problem_groups import (
     FILTER_GROUPS,
     ConstraintGroup,
@@ -87,9 +79,7 @@ from mealplan._problem_parts import (
     _supplement_charge,
 )
 from mealplan._problem_rows import row_only, without_rows
-from mealplan._structure import (
-    main_meal_protein_g,
-)
+from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
 from mealplan._week_caps import forced_conflicts
 

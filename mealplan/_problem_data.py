@@ -14,17 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from mealplan._life_stage_caps import DayCapRow
-from mealplan._meal_structure import (
-    StructureData,
-)
-from mealplan._models import (
-    Objective,
-)
+from mealplan._meal_structure import StructureData
+from mealplan._models import Objective
 from mealplan._nutrients import MealSlot
 from mealplan._problem_groups import ConstraintGroup, _group
-from mealplan._structure import (
-    MIN_MAIN_MEAL_PROTEIN_G,
-)
+from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
+from mealplan._fat_hosts import fat_amount_text
 from mealplan._measures import count_text, measure_text
 from mealplan._models import DISCLAIMER, MealPlan, PlanItem
 from mealplan._nutrients import Nutrient
 from mealplan._salt import salt_text
-from mealplan._structure import fat_amount_text
 from mealplan._supplements import SUPPLEMENTAL_MAGNESIUM, with_supplements
 
 __all__ = [

@@ -19,16 +19,12 @@ import pytest
 
 import mealplan
 from mealplan import _meal_structure as meal_structure
+from mealplan._fat_hosts import fat_host, host_kinds_of
 from mealplan._planner import resolve_targets
 from mealplan._problem import Problem, build_problem
+from mealplan._realism import realism_defects
 from mealplan._resources import foods_dir
-from mealplan._structure import (
-    fat_host,
-    host_kinds_of,
-    is_dish_or_legume_main,
-    load_caps,
-    realism_defects,
-)
+from mealplan._structure import is_dish_or_legume_main, load_caps
 from tests import checks
 from tests.checks import as_purchased, as_purchased_items, check_structure
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
-from mealplan._structure import realism_defects
+from mealplan._realism import realism_defects
 from tests.checks import check_outcome, check_plan
 
 ADULT = {"age": 35, "sex": "female"}

@@ -20,13 +20,8 @@ import mealplan
 from mealplan._fped import POTATO
 from mealplan._planner import resolve_targets
 from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
-from mealplan._structure import (
-    dish_starch_oz_eq,
-    is_starch,
-    load_caps,
-    realism_defects,
-    starch_flags,
-)
+from mealplan._realism import realism_defects
+from mealplan._structure import dish_starch_oz_eq, is_starch, load_caps, starch_flags
 from mealplan._structure_blocks import conflict_text
 from tests.checks import check_structure, starch_items
 

@@ -1,4 +1,5 @@
-"""Portion caps and the realism checks of mealplan._structure."""
+"""Portion caps (mealplan._structure), fat hosts (mealplan._fat_hosts) and
+the realism checks (mealplan._realism)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,16 @@ import pytest
 import mealplan
 from mealplan._build import ROLES
 from mealplan._errors import FoodTableError
+from mealplan._fat_hosts import fat_host, host_kinds_of
 from mealplan._meal_structure import attach_fats
+from mealplan._realism import DEFECTS, realism_defects
 from mealplan._structure import (
     CAP_COLUMNS,
-    DEFECTS,
     energy_scale,
-    fat_host,
     grown,
-    host_kinds_of,
     is_protein_main,
     is_raw,
     load_caps,
-    realism_defects,
 )
 from tests.checks import check_plan
 from tests.items import plan_item
@@ -507,7 +506,7 @@ def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
 def test_a_fat_amount_reads_as_a_cook_says_it(
     portions: float, description: str, expected: str
 ) -> None:
-    from mealplan._structure import fat_amount_text
+    from mealplan._fat_hosts import fat_amount_text
 
     assert fat_amount_text(portions, description) == expected
 

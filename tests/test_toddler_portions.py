@@ -33,8 +33,8 @@ from mealplan._life_stage_caps import (
 from mealplan._models import Person
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import PATTERN_SERVINGS_2000, build_problem
+from mealplan._realism import realism_defects
 from mealplan._safety import life_stages, unsafe_foods
-from mealplan._structure import realism_defects
 from tests.checks import (
     cap_selects,
     check_life_stage_caps,
