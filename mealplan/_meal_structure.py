@@ -37,8 +37,6 @@ from mealplan._fat_hosts import (
     FAT_GOES_WITH,
     FAT_HOST_ROLES,
     fat_class,
-    fat_host,
-    fat_words,
     host_kinds_of,
 )
 from mealplan._fped import dish_equivalents
@@ -57,7 +55,6 @@ from mealplan._structure import (
     is_starch,
     load_caps,
     piece_step,
-    raw_flags,
 )
 
 if TYPE_CHECKING:
@@ -66,7 +63,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
-    from mealplan._models import PlanItem, PlanRequest
+    from mealplan._models import PlanRequest
     from mealplan._problem import MealRow
 
 __all__ = [
@@ -80,13 +77,14 @@ __all__ = [
     "MealCapRow",
     "PartRow",
     "StructureData",
-    "attach_fats",
     "base_of",
+    "cached_host_kinds",
     "default_seed",
     "has_roles",
     "liked",
     "never_items",
     "prepare",
+    "role_sets",
     "structures_by_slot",
     "whole_piece_units",
 ]
@@ -226,7 +224,8 @@ _ROLE_SETS: weakref.WeakKeyDictionary[FoodTable, tuple[frozenset[str], ...]] = (
 )
 
 
-def _roles(table: FoodTable) -> tuple[frozenset[str], ...]:
+def role_sets(table: FoodTable) -> tuple[frozenset[str], ...]:
+    """Return each food's roles as a frozenset, in ``table.ids`` order (cached)."""
     cached = _ROLE_SETS.get(table)
     if cached is not None:
         return cached
@@ -244,7 +243,7 @@ _HOST_KINDS: weakref.WeakKeyDictionary[FoodTable, list[frozenset[str]]] = (
 )
 
 
-def _host_kinds(table: FoodTable) -> list[frozenset[str]]:
+def cached_host_kinds(table: FoodTable) -> list[frozenset[str]]:
     """Return host_kinds_of(table), kept while the table lives."""
     cached = _HOST_KINDS.get(table)
     if cached is None:
@@ -263,13 +262,13 @@ def base_of(table: FoodTable) -> dict[str, str]:
 
 def has_roles(table: FoodTable) -> bool:
     """Return whether the table says which roles its foods play (else no meal parts)."""
-    return any(_roles(table))
+    return any(role_sets(table))
 
 
 def never_items(table: FoodTable) -> set[str]:
     """Return the ids of foods that are never items of their own (fat, sugar, condiment)."""
     out = set()
-    for fid, roles in zip(table.ids, _roles(table), strict=True):
+    for fid, roles in zip(table.ids, role_sets(table), strict=True):
         if roles & NEVER_ITEM_ROLES or (roles and roles <= _CONDIMENT_ONLY):
             out.add(fid)
     return out
@@ -296,7 +295,7 @@ def item_cap_grams(
         if c.scope == "item" and (c.max_grams is not None or c.max_portions)
     ]
     index = {fid: i for i, fid in enumerate(table.ids)}
-    every = _roles(table)
+    every = role_sets(table)
     rows = [index[fid] for fid in candidates]
     roles = [every[i] for i in rows]
     bases = table.texts("base") if table.has_column("base") else [""] * len(index)
@@ -406,7 +405,7 @@ def restrict_meals(
         return meals, {}
     if len(meals) <= 1:
         return meals, {}
-    roles = _roles(table)
+    roles = role_sets(table)
     slots = structures_by_slot(request)
     out: list[MealRow] = []
     on: dict[int, bool] = {}
@@ -459,7 +458,7 @@ def prepare(
     jitter = _jitter(
         default_seed(request) if seed is None else seed, names or candidates
     )
-    every = _roles(table)
+    every = role_sets(table)
     roles = [every[int(i)] for i in rows]
     kinds = _kinds(table, rows, roles, names or candidates)
     parts, companions, meal_caps = _meal_rules(
@@ -538,7 +537,7 @@ def _kinds(
     roles: list[frozenset[str]],
     bases: Sequence[str],
 ) -> _Kinds:
-    hosts = _host_kinds(table)
+    hosts = cached_host_kinds(table)
     cats = table.texts("category")
     return _Kinds(
         np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
@@ -596,7 +595,7 @@ def _pairing_rows(
     For every set S of fat classes (of at most ``most`` classes, the meal's
     most fats): the fats of S are no more than the items any of S goes with.
     With at most ``most`` fats in the meal, these are Hall's conditions: a
-    plan meeting them has a fat-to-item matching (mealplan.attach_fats).
+    plan meeting them has a fat-to-item matching (mealplan._fat_attach.attach_fats).
     """
     classes = sorted({k.fat[f] for f in foods if k.fat[f]})
     rows = []
@@ -792,109 +791,3 @@ def _add_cap(rows: list[MealCapRow], row: MealCapRow) -> None:
                 rows[k] = row
             return
     rows.append(row)
-
-
-OIL_HOST_SHARE = 0.25
-"""Most grams of oil per gram of the item it is shown with, where another will do.
-
-A tablespoon of oil (14 g) on half a cup of raw mushrooms (35 g) is 124 kcal
-of oil on 8 kcal of food, a dish no one makes, while the same oil cooks the
-pasta beside it; a quarter of the item's weight is a tablespoon on 56 g (a
-cup of cooked vegetables or pasta is 150-180 g). Only the choice of item
-changes: an oil no item of its meal is big enough for keeps its first choice.
-Dressings, butter and mayonnaise are left alone: a tablespoon of dressing on
-a cup of greens (30-50 g) or butter spread on a slice of bread is how people
-eat them."""
-
-
-def _in_proportion(
-    base: str, fat: PlanItem, ranked: list[int], items: Sequence[PlanItem]
-) -> list[int]:
-    """``ranked`` with the items too small for an oil (OIL_HOST_SHARE) last."""
-    if fat_class(base) != "oil":
-        return ranked
-    big = [j for j in ranked if fat.grams <= OIL_HOST_SHARE * items[j].grams + 1e-9]
-    return big + [j for j in ranked if j not in big]
-
-
-def attach_fats(items: Sequence[PlanItem], table: FoodTable) -> list[PlanItem]:
-    """Show each fat of a day's items as part of an item of its meal.
-
-    A fat (oil, butter, dressing) gets ``part_of`` (an item, one fat each, it is cooked
-    with, dresses or is spread on, chosen by :func:`~mealplan._fat_hosts.fat_host`)
-    and ``part_as``, and is listed right after that item. Items of a table
-    without roles, and fats with nothing to go with (the bare model), are
-    returned as they are.
-    """
-    if not table.has_column("roles") or not items:
-        return list(items)
-    every = _roles(table)
-    index = {fid: i for i, fid in enumerate(table.ids)}
-    bases = table.texts("base") if table.has_column("base") else [""] * len(index)
-    raw_at = raw_flags(table)
-    raw = frozenset(
-        i.food_id for i in items if i.food_id in index and raw_at[index[i.food_id]]
-    )
-
-    def roles(item: PlanItem) -> frozenset[str]:
-        i = index.get(item.food_id)
-        return every[i] if i is not None else frozenset()
-
-    out = list(items)
-    kinds_at = _host_kinds(table)
-    kinds = {i.food_id: kinds_at[index[i.food_id]] for i in items if i.food_id in index}
-    # Each fat gets an item of its meal it goes with, one fat an item: a
-    # matching (augmenting paths; a meal has two fats at most), each fat's
-    # items in fat_host's order of preference.
-    wants: dict[int, list[int]] = {}
-    for k, item in enumerate(items):
-        if COOKING_FAT_ROLE not in roles(item):
-            continue
-        base = bases[index[item.food_id]]
-        meal = [
-            (j, o)
-            for j, o in enumerate(items)
-            if o.meal == item.meal and j != k and COOKING_FAT_ROLE not in roles(o)
-        ]
-        ranked: list[int] = []
-        while True:
-            left = [(o.food_id, roles(o)) for j, o in meal if j not in ranked]
-            host = fat_host(base, left, raw, kinds)
-            if host is None:
-                break
-            ranked.append(
-                next(j for j, o in meal if j not in ranked and o.food_id == host[0])
-            )
-        wants[k] = _in_proportion(base, item, ranked, items)
-    holder: dict[int, int] = {}
-
-    def assign(k: int, seen: set[int]) -> bool:
-        for j in wants[k]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in holder or assign(holder[j], seen):
-                holder[j] = k
-                return True
-        return False
-
-    for k in wants:
-        assign(k, set())
-    after: dict[int, list[PlanItem]] = {}
-    placed: set[int] = set()
-    for j, k in sorted(holder.items()):
-        item = items[k]
-        words = fat_words(bases[index[item.food_id]], kinds[items[j].food_id])
-        after.setdefault(j, []).append(
-            item.model_copy(update={"part_of": items[j].food_id, "part_as": words})
-        )
-        placed.add(k)
-    if not placed:
-        return out
-    ordered: list[PlanItem] = []
-    for k, item in enumerate(out):
-        if k in placed:
-            continue
-        ordered.append(item)
-        ordered.extend(after.get(k, ()))
-    return ordered

@@ -18,9 +18,9 @@ import numpy as np
 
 from mealplan._absorption import milk_equivalents
 from mealplan._catalog import FoodTable
+from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
-from mealplan._meal_structure import attach_fats
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
     DayPlan,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mealplan._catalog import FoodTable
-from mealplan._meal_structure import _roles
+from mealplan._meal_structure import role_sets
 from mealplan._nutrients import Nutrient
 from mealplan._panel import sodium_floor
 
@@ -79,7 +79,7 @@ def salt_ids(table: FoodTable) -> set[str]:
     """Return the ids of the table's salt rows (role ``salt``)."""
     return {
         fid
-        for fid, roles in zip(table.ids, _roles(table), strict=True)
+        for fid, roles in zip(table.ids, role_sets(table), strict=True)
         if SALT_ROLE in roles
     }
 
@@ -193,7 +193,7 @@ class Salter:
         savoury item.
         """
         rows = self.table.positions([i.food_id for i in items])
-        roles = _roles(self.table)  # cached per table
+        roles = role_sets(self.table)  # cached per table
         found = [
             j
             for j, item in enumerate(items)

@@ -75,10 +75,10 @@ def _milk_drinks(
     """
     if not base or not table.has_column("roles"):
         return set()
-    from mealplan._meal_structure import _roles
+    from mealplan._meal_structure import role_sets
     from mealplan._structure import is_milk_drink
 
-    roles = dict(zip(table.ids, _roles(table), strict=True))
+    roles = dict(zip(table.ids, role_sets(table), strict=True))
     return {f for f in allowed if is_milk_drink(roles[f], base.get(f) or f)}
 
 

@@ -10,8 +10,8 @@ import pytest
 import mealplan
 from mealplan._build import ROLES
 from mealplan._errors import FoodTableError
+from mealplan._fat_attach import attach_fats
 from mealplan._fat_hosts import fat_host, host_kinds_of
-from mealplan._meal_structure import attach_fats
 from mealplan._realism import DEFECTS, realism_defects
 from mealplan._structure import (
     CAP_COLUMNS,
