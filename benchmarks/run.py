@@ -214,9 +214,9 @@ def abs_gap() -> float:
 
 def rel_gap(req: Any) -> float:
     try:
-        from mealplan._planner import _gap
+        from mealplan._plan_search import plan_gap
 
-        return float(_gap(req))
+        return float(plan_gap(req))
     except ImportError:  # pragma: no cover
         return 1e-4 if req.days == 1 else 0.01
 
@@ -444,6 +444,7 @@ def bare_cbc(mps: Path, settings: Mapping[str, Any], repeats: int) -> dict[str, 
 def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any]:
     """plan()'s own time to a first plan: targets, model, the seed plan() uses."""
     from mealplan import _planner
+    from mealplan._day_seed import first_plan_widened
     from mealplan._deadline import Deadline
     from mealplan._problem import build_problem
 
@@ -456,7 +457,7 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     try:
         wider, _ = _planner.widen_variety_for_sole_sources(req, targets, table)
         deadline = Deadline(req.time_limit)
-        start = _planner._first_plan(req, targets, table, deadline, wider=wider)
+        start = first_plan_widened(req, targets, table, deadline, wider=wider)[0]
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
     t2 = time.perf_counter()

@@ -30,12 +30,8 @@ from mealplan._errors import RequestError
 from mealplan._models import MealPlan, PortionMode
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import SolveStatus
-from mealplan._planner import (
-    _meets,
-    _reach_builder,
-    _solve,
-    resolve_targets,
-)
+from mealplan._plan_search import reach_builder, solve_plan
+from mealplan._planner import _meets, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._results import assemble
 from mealplan._saved_plan import check_saved_plan
@@ -109,7 +105,7 @@ def regenerate(
         # A plan whose AI floors were out of reach was planned without them
         # (mealplan._ai_floors): the same check gives the same targets.
         reached = floors_out_of_reach(
-            fresh, _reach_builder(req, table), solver=req.solver, deadline=deadline
+            fresh, reach_builder(req, table), solver=req.solver, deadline=deadline
         )
         if reached is not None:
             fresh, floor_notes = reached
@@ -179,7 +175,7 @@ def regenerate(
     problem = build_problem(
         req, solved, table, reject=rejects, restrictions=restrictions
     )
-    solution = _solve(problem, req, deadline)
+    solution = solve_plan(problem, req, deadline)
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(
             req,

@@ -152,13 +152,13 @@ def test_no_plan_in_time_under_full_names_the_ai_floors(
     monkeypatch: pytest.MonkeyPatch, panel: str, hinted: bool
 ) -> None:
     """The solver's "no plan in time" is faked, so the verdict is time-free."""
-    from mealplan import _planner
+    from mealplan import _plan_search
     from mealplan._optimiser import Solution, SolveStatus
 
     def no_plan(*_args: Any, **_kwargs: Any) -> Solution:
         return Solution(SolveStatus.NO_SOLUTION, solver_status="Time limit reached")
 
-    monkeypatch.setattr(_planner, "solve", no_plan)
+    monkeypatch.setattr(_plan_search, "solve", no_plan)
     with pytest.raises(mealplan.SolverError) as caught:
         mealplan.plan(_request(panel=panel), _low_sodium())
     message = str(caught.value)

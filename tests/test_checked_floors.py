@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _planner
+from mealplan import _plan_search, _planner
 from mealplan._checked_floors import checked_floors
 from mealplan._planner import parse_request, resolve_targets
 from tests.checks import check_plan
@@ -39,7 +39,7 @@ def _floored(targets: mealplan.NutrientTargets) -> bool:
 
 def _searches(monkeypatch: pytest.MonkeyPatch, fails: bool = False) -> list[bool]:
     """Record, per search, whether it carried vitamin K's floor; ``fails``: those do."""
-    real = _planner._search
+    real = _plan_search.search
     seen: list[bool] = []
 
     def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
@@ -49,7 +49,7 @@ def _searches(monkeypatch: pytest.MonkeyPatch, fails: bool = False) -> list[bool
             raise mealplan.SolverError(msg, status="Time limit")
         return real(req, targets, *args, **kwargs)
 
-    monkeypatch.setattr(_planner, "_search", search)
+    monkeypatch.setattr(_plan_search, "search", search)
     return seen
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _planner
+from mealplan import _plan_search, _planner
 from mealplan._ai_floors import auto_minimums, default_floors, rda_reserve
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
@@ -30,8 +30,8 @@ def _choline(plan: mealplan.MealPlan) -> mealplan.NutrientTotal:
 
 
 def _failing(monkeypatch: pytest.MonkeyPatch, fails: Any) -> None:
-    """Make ``_planner._search`` raise SolverError when ``fails(req, targets)``."""
-    real = _planner._search
+    """Make ``_plan_search.search`` raise SolverError when ``fails(req, targets)``."""
+    real = _plan_search.search
 
     def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
         if fails(req, targets):
@@ -39,7 +39,7 @@ def _failing(monkeypatch: pytest.MonkeyPatch, fails: Any) -> None:
             raise mealplan.SolverError(msg, status="Time limit")
         return real(req, targets, *args, **kwargs)
 
-    monkeypatch.setattr(_planner, "_search", search)
+    monkeypatch.setattr(_plan_search, "search", search)
 
 
 def _floored(targets: mealplan.NutrientTargets) -> bool:
@@ -348,14 +348,14 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
     # The pescatarian girl of 5's week: no seed under the RDAs (not for want
     # of time), then no plan from nothing in 10 s. Without a seed the RDAs
     # are lifted and the week is seeded without them.
-    real = _planner.first_plan_widened
+    real = _plan_search.first_plan_widened
 
     def seed(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
         if _all_floored(req, targets):
             return None, dict(kwargs.get("wider") or {}), []
         return real(req, targets, *args, **kwargs)
 
-    monkeypatch.setattr(_planner, "first_plan_widened", seed)
+    monkeypatch.setattr(_plan_search, "first_plan_widened", seed)
     _assert_two_days_plan_without_the_rdas()
 
 
@@ -430,7 +430,7 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
 
     from mealplan._optimiser import SolveStatus
 
-    real = _planner._search
+    real = _plan_search.search
     firsts: list[Any] = []
 
     def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
@@ -447,7 +447,7 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
         )
         return (found[0], stopped, found[2])
 
-    monkeypatch.setattr(_planner, "_search", search)
+    monkeypatch.setattr(_plan_search, "search", search)
     plan = mealplan.plan({**REQUEST, "diet": "omnivore", "time_limit": 120.0})
     assert firsts
     assert _choline(plan).minimum == 450

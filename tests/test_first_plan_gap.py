@@ -1,6 +1,6 @@
 """A first plan (``mip_gap`` 1) keeps no claim the request's gap does not back.
 
-Solver-free: ``_planner._first`` is given what a first search returned.
+Solver-free: ``_plan_search.first_plan`` is given what a first search returned.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mealplan import _planner
+from mealplan import _plan_search
 from mealplan._optimiser import Solution, SolveStatus
 from mealplan._planner import parse_request
 
@@ -29,9 +29,9 @@ def _first(monkeypatch: pytest.MonkeyPatch, objective: float, bound: float) -> S
     def search(*args: Any, **kwargs: Any) -> tuple[Any, Solution, list[str]]:
         return (None, found, [])
 
-    monkeypatch.setattr(_planner, "_search", search)
+    monkeypatch.setattr(_plan_search, "search", search)
     req = parse_request({"person": {"age": 28, "sex": "female"}})
-    return _planner._first(req, None, None, None, {})[1]  # type: ignore[arg-type]
+    return _plan_search.first_plan(req, None, None, None, {})[1]  # type: ignore[arg-type]
 
 
 def test_a_first_plan_far_from_its_bound_is_not_called_close(
