@@ -14,8 +14,8 @@ from mealplan._catalog import load_foods
 from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._planner import build_problem, parse_request, resolve_targets
-from mealplan._problem import Restrictions
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import Restrictions, build_problem
 from tests.checks import check_plan
 from tests.counting import patch_solver, record_models
 

@@ -23,7 +23,8 @@ from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._guided_start import _guided, _single_food_support
 from mealplan._optimiser import abs_tolerance
-from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
 from tests.counting import patch_solver, record_models
 
