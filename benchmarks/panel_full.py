@@ -72,7 +72,7 @@ def _run(floors: dict[str, float], body: dict[str, Any], variant: str) -> Any:
     request = {**body, "panel": "full" if variant == "full" else "rda"}
     if variant == "rda+na":
         # The CDRR (2,300 mg from 14 y) is above every sodium AI, so the floor
-        # never needs capping here; 'full' caps it in _targets._add_panel.
+        # never needs capping here; 'full' caps it in _target_panel.add_panel.
         request["bounds"] = {"sodium_mg": {"minimum": floors["sodium_mg"]}}
     try:
         return mealplan.plan(request)
