@@ -70,7 +70,8 @@ def week_budget(ctx: Context) -> Found | None:
     plan verifies the lower budget; a failure proves nothing unless a single
     day alone has no plan under it (then no week has either).
     """
-    from mealplan._relax import Found, _budget_suggestion
+    from mealplan._relax import Found
+    from mealplan._relax_budget import budget_suggestion
 
     dearest = _cheap_week(ctx)
     if dearest is False:
@@ -96,7 +97,7 @@ def week_budget(ctx: Context) -> Found | None:
         else:
             bad, proof = mid, ok is False
     # Proven only when a cent less is shown to have no plan.
-    return Found(_budget_suggestion(ctx, good, proof and good - bad <= 0.011))
+    return Found(budget_suggestion(ctx, good, proof and good - bad <= 0.011))
 
 
 def _money(x: float) -> str:
