@@ -350,7 +350,8 @@ def test_cli_advice_followed_literally_gives_a_plan(
 
 def diagnosis_request(argv: list[str]) -> dict[str, Any]:
     """The request JSON the CLI builds from ``argv`` (through its own parser)."""
-    from mealplan._cli import _request, build_parser
+    from mealplan._cli import build_parser
+    from mealplan._request_cli import request as _request
 
     args = build_parser().parse_args(argv)
     return _request(args).model_dump(mode="json", exclude_unset=True)

@@ -16,7 +16,8 @@ import pytest
 import mealplan
 from mealplan._catalog import load_foods
 from mealplan._child_milks import PLANT_MILK, may_drink_cows_milk
-from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
 from tests.checks import check_plan
 
 FOODS_CSV = Path(__file__).resolve().parents[1] / "foods" / "foods.csv"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _planner
+from mealplan import _ai_floors, _day_seed, _planner
 from mealplan._ai_floors import auto_minimums, default_floors, rda_reserve
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
@@ -348,7 +348,7 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
     # The pescatarian girl of 5's week: no seed under the RDAs (not for want
     # of time), then no plan from nothing in 10 s. Without a seed the RDAs
     # are lifted and the week is seeded without them.
-    real = _planner.first_plan_widened
+    real = _day_seed.first_plan_widened  # what _planner imported
 
     def seed(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
         if _all_floored(req, targets):
@@ -452,7 +452,7 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
     assert firsts
     assert _choline(plan).minimum == 450
     assert not any("The time limit (" in n for n in plan.notes), plan.notes
-    seconds = _planner.DEFAULT_FLOOR_SEARCH_SECONDS
+    seconds = _ai_floors.DEFAULT_FLOOR_SEARCH_SECONDS
     assert any(
         f"stopped at its time box ({seconds:g} s after the first plan that meets "
         "the default's own floors)" in n

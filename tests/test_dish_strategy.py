@@ -22,9 +22,10 @@ from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._guided_start import _guided, _single_food_support
-from mealplan._optimiser import abs_tolerance
-from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
+from mealplan._solution import abs_tolerance
 from tests.counting import patch_solver, record_models
 
 # Panel 'rda': the problem these solver-path tests were measured on (the

@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 from mealplan._arrays import Block, Model
 from mealplan._catalog import load_foods
 from mealplan._formulation import formulate
-from mealplan._planner import build_problem, parse_request, resolve_targets
-from mealplan._problem import Problem
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import Problem, build_problem
 
 
 def _problem() -> Problem:

@@ -15,8 +15,8 @@ import mealplan
 from mealplan._catalog import load_foods
 from mealplan._exclusions import treat_drinks
 from mealplan._formulation import EXTRAS_COST, formulate
-from mealplan._planner import build_problem, parse_request, resolve_targets
-from mealplan._problem import Problem
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import Problem, build_problem
 from tests.checks import check_plan, soft_drink
 
 ADULT = {"age": 40, "sex": "male"}

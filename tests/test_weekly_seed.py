@@ -9,10 +9,11 @@ import pytest
 
 import mealplan
 from mealplan import FoodTable, _restriction
+from mealplan._day_seed import first_plan_widened
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._optimiser import SolveStatus, solve
-from mealplan._planner import first_plan_widened, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem, default_max_days
 from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
 from mealplan._weekly_seed import NoRotation, rotation_seed

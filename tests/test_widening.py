@@ -15,9 +15,10 @@ from mealplan import _restriction
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._guided_start import _guided, _lowest_reduced_costs_per_meal
-from mealplan._optimiser import abs_tolerance
-from mealplan._planner import build_problem, parse_request, resolve_targets
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
+from mealplan._solution import abs_tolerance
 from tests.checks import check_plan
 from tests.counting import patch_solver
 
