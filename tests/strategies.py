@@ -121,7 +121,9 @@ def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
         if column not in table.columns:
             table[column] = None if column != "id" else table["id"]
         table[column] = table[column].astype(object)
-        table.iat[row, table.columns.get_loc(column)] = value
+        col = table.columns.get_loc(column)
+        assert isinstance(col, int), column  # one column of that name
+        table.iat[row, col] = value
         return table, column
     if kind == "duplicate":
         return pd.concat([table, table.iloc[[0]]], ignore_index=True), "id"
