@@ -46,6 +46,12 @@ def _value(frame: Any, fid: str, col: str) -> float:
     return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+def as_float(v: object) -> float:
+    """A number read from the table's frame (NaN when missing), as a float."""
+    assert isinstance(v, (int, float, np.integer, np.floating)), v
+    return float(v)
+
+
 def cell_float(frame: pd.DataFrame, fid: str, col: str) -> float:
     """A number of the table's frame (NaN when missing), as a float."""
     v: object = frame.at[fid, col]

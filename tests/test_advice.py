@@ -42,7 +42,8 @@ def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
         # a diagnosis does not depend on the gap.
         mealplan.plan({"mip_gap": 1.0, **request}, table)
     except InfeasiblePlanError as exc:
-        return exc.diagnosis
+        diagnosis: Diagnosis | None = exc.diagnosis  # None: not computed
+        return diagnosis
     except mealplan.RequestError:
         # A drawn override can contradict a DRI bound of the panel (a sodium
         # maximum below the AI floor): that is bad input, not a conflict.

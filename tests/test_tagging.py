@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from mealplan._catalog import FoodTable, load_foods
@@ -252,14 +253,14 @@ PLAIN_FOODS: list[tuple[str, set[str], str]] = [
 
 
 @pytest.fixture(scope="module")
-def bundled_frame():  # type: ignore[no-untyped-def]
+def bundled_frame() -> pd.DataFrame:
     return load_foods().frame
 
 
 @pytest.mark.parametrize(("food_id", "allergens", "diets"), PLAIN_FOODS)
 def test_plain_food_tags_are_exact(
-    bundled_frame, food_id: str, allergens: set[str], diets: str
-) -> None:  # type: ignore[no-untyped-def]
+    bundled_frame: pd.DataFrame, food_id: str, allergens: set[str], diets: str
+) -> None:
     row = bundled_frame.loc[food_id]
     got = set(row["allergens"])
     got_diets = (
@@ -283,8 +284,8 @@ def test_plain_food_tags_are_exact(
     ],
 )
 def test_doubtful_food_tags_stay_conservative(
-    bundled_frame, food_id: str, must_have: set[str], diets: str
-) -> None:  # type: ignore[no-untyped-def]
+    bundled_frame: pd.DataFrame, food_id: str, must_have: set[str], diets: str
+) -> None:
     row = bundled_frame.loc[food_id]
     assert must_have <= set(row["allergens"])
     got_diets = (
