@@ -1791,7 +1791,7 @@ def _bundled_categories() -> dict[str, str]:
 
 
 def racc_group(
-    roles: Collection[str], category: str, base: str, text: str
+    roles: Collection[str], category: str | None, base: str | None, text: str
 ) -> str | None:
     """Return the RACC group of a food (see RACC_GROUPS), or None: not capped."""
     t = text.lower()

@@ -234,7 +234,7 @@ def test_a_users_own_maximum_is_raised_only_up_to_the_ul(table: FoodTable) -> No
 
 
 def test_advice_names_excluded_foods_to_allow(table: FoodTable) -> None:
-    request = {
+    request: dict[str, Any] = {
         "person": ADULT,
         "meals": None,
         "exclude": ["tuna", "haddock", "clams", "octopus", "liver", "water"],

@@ -212,6 +212,7 @@ def test_a_plan_made_with_dishes_is_regenerated_on_them(
     path = tmp_path / "plan.json"
     path.write_text(first.model_dump_json(), encoding="utf-8")
     meal = next(i.meal for i in first.items if i.food_id != "beans-and-brown-rice")
+    assert meal is not None
     argv = ["regenerate", "--plan", str(path), "--day", "1", "--meal", meal]
     code = main([*argv, "--format", "json"])
     assert code == 0

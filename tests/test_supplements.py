@@ -474,7 +474,8 @@ def test_max_foods_does_not_count_tablets() -> None:
         {**VEGAN_NO_FORTIFIED, "supplements": True, "max_foods": 6}
     )
     table = with_supplements(load_foods(), req)
-    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    assert req.person is not None
+    targets = mealplan.targets_for(req.person)
     problem = build_problem(req, targets, table)
     assert problem.supplements
     model = formulate(problem)
@@ -506,7 +507,8 @@ def test_the_supplements_part_is_told_by_its_kind() -> None:
         {**VEGAN_NO_FORTIFIED, "days": 2, "supplements": True}
     )
     table = with_supplements(load_foods(), req)
-    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    assert req.person is not None
+    targets = mealplan.targets_for(req.person)
     problem = build_problem(req, targets, table)
     kinds = {m.name: m.kind for m in problem.meals}
     assert kinds == {
