@@ -279,7 +279,9 @@ def test_a_day_out_of_time_with_the_rdas_is_planned_without_them(
     plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
     _assert_kept_or_named(plan, foods)
     # The rest of the default still holds.
-    assert plan.targets.get("magnesium_mg").minimum == 320.0  # type: ignore[union-attr]
+    magnesium = plan.targets.get("magnesium_mg")
+    assert magnesium is not None
+    assert magnesium.minimum == 320.0
 
 
 def test_a_lifted_day_keeps_no_floor_its_first_plan_misses(
@@ -377,7 +379,9 @@ def test_an_ai_the_foods_cannot_reach_is_lifted_alone() -> None:
     )
     assert plan.targets.get("alpha_linolenic_acid_g") is None
     for kept, value in (("linoleic_acid_g", 12.0), ("iron_mg", 18.0)):
-        assert plan.targets.get(kept).minimum == value  # type: ignore[union-attr]
+        bound = plan.targets.get(kept)
+        assert bound is not None
+        assert bound.minimum == value
     check_plan(plan, foods)
 
 
@@ -398,7 +402,9 @@ def test_the_defaults_ais_are_lifted_when_no_plan_meets_them_together(
     for lifted in ("alpha_linolenic_acid_g", "linoleic_acid_g", "manganese_mg"):
         bound = plan.targets.get(lifted)
         assert bound is None or bound.minimum is None
-    assert plan.targets.get("iron_mg").minimum == 18.0  # type: ignore[union-attr]
+    iron = plan.targets.get("iron_mg")
+    assert iron is not None
+    assert iron.minimum == 18.0
     check_plan(plan, foods)
 
 
