@@ -168,13 +168,13 @@ def bench_dask(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int] | 
     except ImportError:
         return None
     with (
-        distributed.LocalCluster(
+        distributed.LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # any free port: 8787 may be taken
         ) as cluster,
-        distributed.Client(cluster) as client,
+        distributed.Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         return bench_executor(reqs, client.get_executor(), workers)
 

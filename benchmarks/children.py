@@ -36,14 +36,14 @@ sys.path.insert(0, str(REPO))
 import solver_knobs  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan import _optimiser  # noqa: E402
+from mealplan import _solution  # noqa: E402
 
 STEPS: list[str] = []
 
 
 def _trace() -> None:
     """Wrap the optimiser's single-solve helper to record each step."""
-    run = _optimiser._run
+    run = _solution._run  # the function _optimiser imported
 
     def traced(*args: Any, **kwargs: Any) -> Any:
         model, options = args[1], args[4]

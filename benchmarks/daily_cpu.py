@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from load import requests  # noqa: E402
 from run import PROFILES, SR28_DIR, WOMAN  # noqa: E402
 
-_acc: collections.Counter[str] = collections.Counter()
+_acc: collections.defaultdict[str, float] = collections.defaultdict(float)
 
 
 def _wrap(owner: Any, name: str, key: str) -> None:
@@ -87,7 +87,8 @@ def one(request: dict[str, Any], table: Any) -> dict[str, Any]:
 
 
 def med(rows: Sequence[dict[str, Any]], key: str) -> float:
-    return statistics.median(r[key] for r in rows)
+    values: list[float] = [r[key] for r in rows]
+    return statistics.median(values)
 
 
 def ms(x: float) -> str:

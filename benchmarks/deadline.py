@@ -127,7 +127,7 @@ class Trace:
                     }
                 )
 
-        HighsBackend.solve = traced  # type: ignore[method-assign]
+        HighsBackend.solve = traced  # type: ignore[method-assign, assignment]
 
         def undo() -> None:
             HighsBackend.solve = inner  # type: ignore[method-assign]

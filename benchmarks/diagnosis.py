@@ -121,8 +121,8 @@ def run_case(request: dict[str, Any], table: mealplan.FoodTable) -> dict[str, An
     counts = {"lp": 0, "milp": 0, "nodes": 0}
     saved = (_diagnose.diagnose, _advice.advise, HighsBackend.solve)
     inside = [0]
-    _diagnose.diagnose = _timed(_diagnose.diagnose, conflicts, inside)  # type: ignore[assignment]
-    _advice.advise = _timed(_advice.advise, advice, inside)  # type: ignore[assignment]
+    _diagnose.diagnose = _timed(_diagnose.diagnose, conflicts, inside)
+    _advice.advise = _timed(_advice.advise, advice, inside)
     HighsBackend.solve = _counted(counts)  # type: ignore[method-assign]
     began = time.monotonic()
     cpu = time.process_time()

@@ -33,7 +33,7 @@ from load import percentile, requests  # noqa: E402
 from realism import PERSONAS  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan._structure import realism_defects  # noqa: E402
+from mealplan._realism import realism_defects  # noqa: E402
 
 
 def _load() -> str:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from day_grid import Row, interleaved, timed_plan  # noqa: E402
 
 import mealplan  # noqa: E402
-from mealplan._structure import realism_defects  # noqa: E402
+from mealplan._realism import realism_defects  # noqa: E402
 
 WEEKS: list[tuple[str, dict[str, Any]]] = [
     ("woman-35", {"person": {"age": 35, "sex": "female"}, "days": 7}),

@@ -40,9 +40,11 @@ OZ = 28.349523125
 
 def _case(name: str, request: dict[str, Any], *, forced: bool = True) -> dict[str, Any]:
     table = mealplan.load_foods()
-    saved = problem_module.forced_conflicts
+    # The name _problem looks up (imported there from _week_caps).
+    scope = vars(problem_module)
+    saved = scope["forced_conflicts"]
     if not forced:
-        problem_module.forced_conflicts = lambda *_: frozenset()  # type: ignore[assignment]
+        scope["forced_conflicts"] = lambda *_: frozenset()
     cpu, wall = time.process_time(), time.perf_counter()
     try:
         plan = mealplan.plan({"person": TODDLER, **request}, table)
@@ -61,7 +63,7 @@ def _case(name: str, request: dict[str, Any], *, forced: bool = True) -> dict[st
             ", time limit hit" if limited else ""
         )
     finally:
-        problem_module.forced_conflicts = saved
+        scope["forced_conflicts"] = saved
     return {
         "name": name,
         "cpu": time.process_time() - cpu,

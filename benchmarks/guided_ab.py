@@ -89,7 +89,7 @@ def main() -> int:
     base = rows[arms[0][0]]
     for name, _ in arms:
         got = rows[name]
-        cpu = sorted(c for c, _, _ in got)
+        cpus = sorted(c for c, _, _ in got)
         ratio = statistics.median(a[0] / b[0] for a, b in zip(got, base, strict=True))
         moved = [
             a[1] - b[1]
@@ -97,8 +97,8 @@ def main() -> int:
             if a[1] is not None and b[1] is not None
         ]
         print(
-            f"{name}: CPU median {statistics.median(cpu):.3f} s, "
-            f"p95 {cpu[int(0.95 * len(cpu))]:.3f} s, total {sum(cpu):.1f} s, "
+            f"{name}: CPU median {statistics.median(cpus):.3f} s, "
+            f"p95 {cpus[int(0.95 * len(cpus))]:.3f} s, total {sum(cpus):.1f} s, "
             f"median ratio {ratio:.2f}; planned {sum(o is not None for _, o, _ in got)}"
             f"/{len(got)}, check_plan failures {sum(not ok for _, _, ok in got)}; "
             f"objective - first arm's: min {min(moved):+.4f}, "

@@ -62,15 +62,15 @@ from mealplan._formulation import formulate  # noqa: E402
 from mealplan._optimiser import (  # noqa: E402
     Solution,
     SolveStatus,
-    abs_tolerance,
     solve,
 )
 from mealplan._planner import (  # noqa: E402
     parse_request,
     resolve_targets,
-    widen_variety_for_sole_sources,
 )
 from mealplan._problem import Problem, Restrictions, build_problem  # noqa: E402
+from mealplan._solution import abs_tolerance  # noqa: E402
+from mealplan._sources import widen_variety_for_sole_sources  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from day_grid import PANEL_REQUESTS, run_grid  # noqa: E402

@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             "not measured: this build has no structure switch "
             "(PlanRequest.structure); the numbers above are the planner as it is."
         )
-    result = {
+    result: dict[str, Any] = {
         "meta": {
             "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "table": args.foods

@@ -24,12 +24,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import mealplan  # noqa: E402
-from mealplan._structure import realism_defects  # noqa: E402
+from mealplan._realism import realism_defects  # noqa: E402
 
 _ONE = """
 import importlib.util, json, sys, time
@@ -55,7 +57,7 @@ open(out, "w").write(json.dumps(rec))
 """
 
 
-def _run(tree: Path, index: int, args: argparse.Namespace, out: Path) -> dict:
+def _run(tree: Path, index: int, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     subprocess.run(
         [
             sys.executable,
@@ -69,7 +71,7 @@ def _run(tree: Path, index: int, args: argparse.Namespace, out: Path) -> dict:
         ],
         check=True,
     )
-    rec: dict = json.loads(out.read_text())
+    rec: dict[str, Any] = json.loads(out.read_text())
     rec["load"] = os.getloadavg()[0]
     return rec
 
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=40.0)
     parser.add_argument("--only", type=int, nargs="*", help="persona indices")
     args = parser.parse_args(argv)
-    from benchmarks.realism import PERSONAS
+    from realism import PERSONAS
 
     table = mealplan.load_foods(dishes=args.dishes)
     trees = {"other": Path(args.other).resolve(), "this": REPO}

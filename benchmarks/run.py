@@ -167,6 +167,7 @@ def machine() -> dict[str, Any]:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal"):
                 mem_gb = round(int(line.split()[1]) / 1024**2, 1)
+    usable: int | None
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -335,7 +336,7 @@ def bare_highs(
     events: list[tuple[float, float, float]] = []
     for k in range(repeats):
         with quiet_stdout():
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.readModel(str(mps))
         h.setOptionValue("time_limit", float(settings["time_limit"]))
@@ -447,6 +448,7 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     from mealplan._day_seed import first_plan_widened
     from mealplan._deadline import Deadline
     from mealplan._problem import build_problem
+    from mealplan._sources import widen_variety_for_sole_sources
 
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -455,7 +457,7 @@ def first_feasible_plan(request: Mapping[str, Any], table: Any) -> dict[str, Any
     build_problem(req, targets, table)
     t1 = time.perf_counter()
     try:
-        wider, _ = _planner.widen_variety_for_sole_sources(req, targets, table)
+        wider, _ = widen_variety_for_sole_sources(req, targets, table)
         deadline = Deadline(req.time_limit)
         start = first_plan_widened(req, targets, table, deadline, wider=wider)[0]
     except Exception as exc:
@@ -1385,7 +1387,7 @@ def run_weekly(workdir: Path) -> dict[str, Any]:
 def why_weekly(res: Mapping[str, Any], goal: Mapping[str, Any]) -> str:
     """The load beside a weekly goal, and for a miss where the time went."""
     days = 28 if goal["goal"].startswith("month_") else 7
-    case = next((c for c in res["cases"] if c["days"] == days), {})
+    case: dict[str, Any] = next((c for c in res["cases"] if c["days"] == days), {})
     load = case.get("load", [None, None])
     text = f"1-min load {load[0]}-{load[1]} (2 cores)"
     if not goal["goal"].endswith("first_feasible"):

@@ -40,7 +40,10 @@ def _row(body: dict[str, Any], table: mealplan.FoodTable) -> dict[str, Any]:
     (sodium,) = [t for t in day.totals if t.nutrient == "sodium_mg"]
     per_g = float(table.numbers("sodium_mg")[table.ids.index("salt")]) / 100
     added = sum(i.grams for i in salt) * per_g
-    share = max((i.grams / grams[i.part_of] for i in salt), default=0.0)
+    share = 0.0
+    for i in salt:
+        assert i.part_of is not None, i.food_id  # salt seasons an item
+        share = max(share, i.grams / grams[i.part_of])
     return {
         "who": json.dumps(body, sort_keys=True),
         "total": sodium.amount,

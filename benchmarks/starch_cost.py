@@ -36,7 +36,7 @@ from realism import PERSONAS  # noqa: E402
 
 import mealplan  # noqa: E402
 from mealplan import _meal_structure  # noqa: E402
-from mealplan._structure import realism_defects  # noqa: E402
+from mealplan._realism import realism_defects  # noqa: E402
 
 _WITH = _meal_structure._caps()
 _WITHOUT = tuple(c for c in _WITH if c.kind != "starch")

@@ -34,13 +34,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import mealplan  # noqa: E402
-from mealplan import _life_stage_caps, _problem  # noqa: E402
+from mealplan import _life_stage_caps, _problem, _structure  # noqa: E402
+from mealplan._life_stage_caps import LifeStageCap  # noqa: E402
 from mealplan._structure import MIN_MAIN_MEAL_PROTEIN_G  # noqa: E402
 
 DIETS = ("omnivore", "vegetarian", "vegan", "pescatarian")
 MODES: dict[str, dict[str, Any]] = {"before": {}, "after": {}}
 BUNDLED_CAPS = _life_stage_caps.load_life_stage_caps
-BUNDLED_PROTEIN = _problem.main_meal_protein_g
+BUNDLED_PROTEIN = _structure.main_meal_protein_g  # the function _problem imported
+
+
+def _no_caps(path: str | Path | None = None) -> tuple[LifeStageCap, ...]:
+    """No life-stage caps (main's behaviour before them)."""
+    del path
+    return ()
 
 
 def _caps(on: bool) -> None:
@@ -49,8 +56,9 @@ def _caps(on: bool) -> None:
     Off is main's behaviour before them: no caps, and an adult's 10 g of
     protein at lunch and dinner at every age.
     """
-    _life_stage_caps.load_life_stage_caps = BUNDLED_CAPS if on else tuple
-    _problem.main_meal_protein_g = (
+    _life_stage_caps.load_life_stage_caps = BUNDLED_CAPS if on else _no_caps
+    # The name _problem looks up (imported there from _structure).
+    vars(_problem)["main_meal_protein_g"] = (
         BUNDLED_PROTEIN if on else lambda age: MIN_MAIN_MEAL_PROTEIN_G
     )
 

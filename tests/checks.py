@@ -15,7 +15,10 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
+
+import numpy as np
+import pandas as pd
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan
@@ -41,6 +44,40 @@ def _value(frame: Any, fid: str, col: str) -> float:
         return 0.0
     v = frame.at[fid, col]
     return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def as_float(v: object) -> float:
+    """A number read from the table's frame (NaN when missing), as a float."""
+    assert isinstance(v, (int, float, np.integer, np.floating)), v
+    return float(v)
+
+
+def cell_float(frame: pd.DataFrame, fid: str, col: str) -> float:
+    """A number of the table's frame (NaN when missing), as a float."""
+    v: object = frame.at[fid, col]
+    assert isinstance(v, (int, float, np.integer, np.floating)), (fid, col, v)
+    return float(v)
+
+
+def cell_tags(frame: pd.DataFrame, fid: str, col: str) -> tuple[str, ...]:
+    """A list cell (roles, allergens, meal_slots...) of the table's frame."""
+    v: object = frame.at[fid, col]
+    assert isinstance(v, tuple), (fid, col, v)
+    return v
+
+
+def cell_text(frame: pd.DataFrame, fid: str, col: str) -> str:
+    """A text cell (name, sr28_description...) of the table's frame."""
+    v: object = frame.at[fid, col]
+    assert isinstance(v, str), (fid, col, v)
+    return v
+
+
+class _Tally(dict[str, float]):
+    """Amounts summed by key, 0.0 for a key not seen (a Counter of floats)."""
+
+    def __missing__(self, key: str) -> float:
+        return 0.0
 
 
 DRI_FULL = Path(__file__).resolve().parents[1] / "foods" / "dri_full.csv"
@@ -132,7 +169,7 @@ def _supplement_row(item: Any, req: Any, path: Path) -> dict[str, str]:
 
 
 def _check_supplement_uls(
-    req: Any, totals: dict[str, float], pills: Counter[str], day: int
+    req: Any, totals: dict[str, float], pills: _Tally, day: int
 ) -> None:
     """Every supplement-specific UL: magnesium from supplements; D, Ca in total."""
     if not pills:
@@ -171,7 +208,7 @@ def _check_salt_item(item: Any, items: Sequence[Any], table: FoodTable) -> None:
     frame = table.frame
     assert item.food_id in frame.index, item.food_id
     assert str(frame.at[item.food_id, "ndb_no"]) == "02047", item.food_id
-    assert "salt" in frame.at[item.food_id, "roles"], item.food_id
+    assert "salt" in cell_tags(frame, item.food_id, "roles"), item.food_id
     eighths = item.portions / SALT_STEP_TSP
     assert eighths >= 1 - 1e-9, item.portions
     assert math.isclose(eighths, round(eighths)), item.portions
@@ -183,7 +220,7 @@ def _check_salt_item(item: Any, items: Sequence[Any], table: FoodTable) -> None:
         if i.food_id == item.part_of and i.meal == item.meal and i.kind == "food"
     ]
     assert len(hosts) == 1, (item.part_of, item.meal)
-    assert SALT_HOST_ROLES & set(frame.at[item.part_of, "roles"]), item.part_of
+    assert SALT_HOST_ROLES & set(cell_tags(frame, item.part_of, "roles")), item.part_of
 
 
 def _check_added_salt(
@@ -215,7 +252,7 @@ def _check_added_salt(
         f
         for f in table.ids
         if str(frame.at[f, "ndb_no"]) == "02047"
-        and "salt" in frame.at[f, "roles"]
+        and "salt" in cell_tags(frame, f, "roles")
         and table.default_portion(f) == ("1 tsp", SALT_TSP_G)
     ]
     if ai is None or not rows:
@@ -247,7 +284,7 @@ def _check_added_salt(
         for i in items
         if i.kind == "food"
         and i.part_of is None
-        and SALT_HOST_ROLES & set(frame.at[i.food_id, "roles"])
+        and SALT_HOST_ROLES & set(cell_tags(frame, i.food_id, "roles"))
         and (regenerated is None or i.meal == regenerated)
     ]
     if salt:
@@ -651,18 +688,18 @@ def check_plan(
     for need in req.free_from:
         mask = words_mask(table, need.value).tolist()
         ruled_out |= {f for f, m in zip(table.ids, mask, strict=True) if m}
-    week_grams: Counter[str] = Counter()
-    totals_sum: Counter[str] = Counter()
+    week_grams = _Tally()
+    totals_sum = _Tally()
     absorbed_sum = 0.0
     sparse = _sparse_columns(table, req)
     for day in plan.days:
-        grams: Counter[str] = Counter()
-        meal_energy: Counter[str] = Counter()
+        grams = _Tally()
+        meal_energy = _Tally()
         meal_foods: dict[str, list[str]] = {}
         # Supplements: their dose from foods/supplements.csv, not the table.
-        pills: Counter[str] = Counter()
+        pills = _Tally()
         pill_ids: set[str] = set()
-        salt_g: Counter[str] = Counter()
+        salt_g = _Tally()
         for item in day.items:
             fid = item.food_id
             if item.kind == "salt":
@@ -676,6 +713,7 @@ def check_plan(
                 continue
             assert fid in frame.index, fid
             row = frame.loc[fid]
+            assert isinstance(row, pd.Series), (fid, "one row per id")
             assert fid not in ruled_out, (fid, "life-stage safety or free_from")
             # Allowed foods.
             if req.diet.value != "omnivore":
@@ -794,7 +832,7 @@ def check_plan(
             assert len(eaten) == len(set(eaten)), eaten
         if req.budget_per_day is not None:
             cost = sum(
-                g * float(frame.at[fid, "price_per_100g"]) / 100
+                g * cell_float(frame, fid, "price_per_100g") / 100
                 for fid, g in grams.items()
             )
             assert _le(cost, req.budget_per_day), cost
@@ -1568,7 +1606,21 @@ def starch_items(table: FoodTable) -> set[str]:
     return out
 
 
-def _cap_selects(selector: str, fid: str, facts: dict[str, Any]) -> bool:
+class _Facts(TypedDict):
+    """What check_structure reads of one food, from the table alone."""
+
+    roles: frozenset[str]
+    base: str
+    whole: bool
+    category: str
+    milk: bool
+    drink: bool
+    raw: bool
+    text: str
+    starch: bool
+
+
+def _cap_selects(selector: str, fid: str, facts: _Facts) -> bool:
     kind, _, values = selector.partition(":")
     wanted = set(values.split("|"))
     if kind == "starch":
@@ -1632,7 +1684,7 @@ _NOT_OIL = frozenset({"salad-dressing", "creamy-dressing", "mayonnaise", "butter
 """Fat bases that are not oil (a fat of any other base is an oil)."""
 
 
-def _fat_goes_with(fat_base: str, host: dict[str, Any]) -> bool:
+def _fat_goes_with(fat_base: str, host: _Facts) -> bool:
     """Whether a fat may go with ``host`` (issue 11, a dietitian's pairings).
 
     Written out here, not imported: a dressing on a salad, vegetables or a
@@ -1739,7 +1791,7 @@ def _bundled_categories() -> dict[str, str]:
 
 
 def racc_group(
-    roles: Collection[str], category: str, base: str, text: str
+    roles: Collection[str], category: str | None, base: str | None, text: str
 ) -> str | None:
     """Return the RACC group of a food (see RACC_GROUPS), or None: not capped."""
     t = text.lower()
@@ -1853,7 +1905,7 @@ def cooked_greens(category: str, text: str) -> bool:
 
 def generous_greens(
     plan: MealPlan, table: FoodTable
-) -> list[tuple[int, str, str, float]]:
+) -> list[tuple[int, str | None, str, float]]:
     """Return the plan's cooked greens over 1 cup at a meal: (day, meal, id, grams).
 
     Only foods of the bundled table with its portions; the cup's weight is
@@ -1934,7 +1986,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     names = table.texts("name")
     usda = table.texts("sr28_description") if has("sr28_description") else names
     starches = starch_items(table) if has("roles") else set()
-    facts = {
+    facts: dict[str, _Facts] = {
         fid: {
             "roles": frozenset(roles_col[i]),
             "base": base_col[i] or fid,
@@ -2254,7 +2306,7 @@ def check_caffeine(plan: MealPlan, table: FoodTable) -> None:
         for item in day.items:
             if item.kind in ("salt", "supplement"):
                 continue
-            value = float(frame.at[item.food_id, column]) if has else math.nan
+            value = cell_float(frame, item.food_id, column) if has else math.nan
             if math.isnan(value):
                 text = " ".join(
                     str(frame.at[item.food_id, c])

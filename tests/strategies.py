@@ -5,12 +5,15 @@ Other test modules may append their own strategies below.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from hypothesis import strategies as st
 
 from mealplan._nutrients import Allergen, MealSlot, Nutrient
+
+if TYPE_CHECKING:
+    from mealplan import FoodTable
 
 NUTRIENTS = [n.value for n in Nutrient]
 ALLERGENS = sorted(a.value for a in Allergen)
@@ -121,7 +124,9 @@ def invalid_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, str | None]:
         if column not in table.columns:
             table[column] = None if column != "id" else table["id"]
         table[column] = table[column].astype(object)
-        table.iat[row, table.columns.get_loc(column)] = value
+        col = table.columns.get_loc(column)
+        assert isinstance(col, int), column  # one column of that name
+        table.iat[row, col] = value
         return table, column
     if kind == "duplicate":
         return pd.concat([table, table.iloc[[0]]], ignore_index=True), "id"
@@ -186,7 +191,7 @@ json_values: st.SearchStrategy[Any] = st.one_of(
 # ------------------------------------------------- small tables and tight requests
 
 
-def small_table() -> Any:
+def small_table() -> FoodTable:
     """A few dozen foods of the bundled table: the densest sources of each focus
     nutrient (also among vegan foods) and the cheapest staples, so plans,
     diagnoses and their advice solve in a fraction of a second.

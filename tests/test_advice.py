@@ -42,7 +42,8 @@ def _diagnose(request: dict[str, Any], table: FoodTable) -> Diagnosis | None:
         # a diagnosis does not depend on the gap.
         mealplan.plan({"mip_gap": 1.0, **request}, table)
     except InfeasiblePlanError as exc:
-        return exc.diagnosis
+        diagnosis: Diagnosis | None = exc.diagnosis  # None: not computed
+        return diagnosis
     except mealplan.RequestError:
         # A drawn override can contradict a DRI bound of the panel (a sodium
         # maximum below the AI floor): that is bad input, not a conflict.
@@ -233,7 +234,7 @@ def test_a_users_own_maximum_is_raised_only_up_to_the_ul(table: FoodTable) -> No
 
 
 def test_advice_names_excluded_foods_to_allow(table: FoodTable) -> None:
-    request = {
+    request: dict[str, Any] = {
         "person": ADULT,
         "meals": None,
         "exclude": ["tuna", "haddock", "clams", "octopus", "liver", "water"],
@@ -350,7 +351,8 @@ def test_cli_advice_followed_literally_gives_a_plan(
 
 def diagnosis_request(argv: list[str]) -> dict[str, Any]:
     """The request JSON the CLI builds from ``argv`` (through its own parser)."""
-    from mealplan._cli import _request, build_parser
+    from mealplan._cli import build_parser
+    from mealplan._request_cli import request as _request
 
     args = build_parser().parse_args(argv)
     return _request(args).model_dump(mode="json", exclude_unset=True)

@@ -12,11 +12,11 @@ from mealplan._aggregate import merged_meals
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import _relaxation, _restricted
 from mealplan._optimiser import SolveStatus, make_backend
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._polish import plan_objective
 from mealplan._problem import Problem, build_problem
+from mealplan._restriction import _relaxation, _restricted
 
 
 def _problem(body: dict[str, object]) -> Problem:

@@ -22,46 +22,51 @@ def day() -> mealplan.MealPlan:
     return mealplan.plan({"person": {"age": 35, "sex": "female"}, "time_limit": 60})
 
 
+def wrong(value: object) -> Any:
+    """``value`` as Any: a wrong argument the type checker would refuse."""
+    return value
+
+
 CASES: list[tuple[str, Callable[[Any], Any], type[mealplan.MealPlanError], str]] = [
     (
         "plan",
-        lambda p: mealplan.plan(p.request, 123),
+        lambda p: mealplan.plan(p.request, wrong(123)),
         mealplan.FoodTableError,
         "plan: foods must be a FoodTable",
     ),
     (
         "regenerate",
-        lambda p: mealplan.regenerate(p, day=1, foods=123),
+        lambda p: mealplan.regenerate(p, day=1, foods=wrong(123)),
         mealplan.FoodTableError,
         "regenerate: foods must be a FoodTable",
     ),
     (
         "explain",
-        lambda p: mealplan.explain(p, 123),
+        lambda p: mealplan.explain(p, wrong(123)),
         mealplan.FoodTableError,
         "explain: foods",
     ),
     (
         "render_text",
-        lambda p: mealplan.render_text(p, "foods.csv"),
+        lambda p: mealplan.render_text(p, wrong("foods.csv")),
         mealplan.FoodTableError,
         "(got str)",
     ),
     (
         "render_markdown",
-        lambda p: mealplan.render_markdown(p, 1.0),
+        lambda p: mealplan.render_markdown(p, wrong(1.0)),
         mealplan.FoodTableError,
         "(got float)",
     ),
     (
         "render_html",
-        lambda p: mealplan.render_html(p, []),
+        lambda p: mealplan.render_html(p, wrong([])),
         mealplan.FoodTableError,
         "(got list)",
     ),
     (
         "grocery_list",
-        lambda p: mealplan.grocery_list(p, 123),
+        lambda p: mealplan.grocery_list(p, wrong(123)),
         mealplan.FoodTableError,
         "grocery_list: foods",
     ),
@@ -73,7 +78,7 @@ CASES: list[tuple[str, Callable[[Any], Any], type[mealplan.MealPlanError], str]]
     ),
     (
         "day=1.5",
-        lambda p: mealplan.regenerate(p, day=1.5),
+        lambda p: mealplan.regenerate(p, day=wrong(1.5)),
         mealplan.RequestError,
         "(got 1.5)",
     ),
@@ -85,13 +90,13 @@ CASES: list[tuple[str, Callable[[Any], Any], type[mealplan.MealPlanError], str]]
     ),
     (
         "reject=[1]",
-        lambda p: mealplan.regenerate(p, day=1, reject=[1]),
+        lambda p: mealplan.regenerate(p, day=1, reject=wrong([1])),
         mealplan.RequestError,
         "reject must hold food ids as strings (got 1)",
     ),
     (
         "plan=None",
-        lambda p: mealplan.regenerate(None, day=1),
+        lambda p: mealplan.regenerate(wrong(None), day=1),
         mealplan.RequestError,
         "the plan must be a MealPlan",
     ),

@@ -8,6 +8,7 @@ import pytest
 
 import mealplan
 from mealplan import FoodTable
+from tests.checks import cell_tags
 
 ARTICLE = (
     Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_b708db64f3d38f1d.txt"
@@ -72,7 +73,7 @@ def test_sections_column_is_the_union_of_mentions(foods: FoodTable) -> None:
     for fid in foods.ids:
         if foods.food(fid).fndds_code:
             continue
-        assert set(foods.frame.at[fid, "article_sections"]) == expected.get(
+        assert set(cell_tags(foods.frame, fid, "article_sections")) == expected.get(
             fid, set()
         ), fid
 

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -234,8 +235,9 @@ def test_a_forking_pool_is_refused() -> None:
 
 @pytest.mark.parametrize(("name", "value"), [("chunksize", 0), ("workers", 0)])
 def test_bad_sizes_are_refused(name: str, value: int) -> None:
+    kwargs: dict[str, Any] = {name: value}
     with pytest.raises(mealplan.RequestError, match=name):
-        mealplan.plan_many([person(0)], **{name: value})
+        mealplan.plan_many([person(0)], **kwargs)
 
 
 @pytest.mark.parametrize("chunksize", [1, None])
@@ -978,8 +980,10 @@ def test_a_worker_left_by_a_broken_pool_is_ended_when_the_batch_closes() -> None
     pool = runner.executor
     assert isinstance(pool, cf.ProcessPoolExecutor)
     workers = _batch._workers_of(pool)
-    assert workers is pool._processes  # type: ignore[attr-defined]
-    stray = _batch._context().Process(target=time.sleep, args=(600,))
+    assert workers is pool._processes
+    ctx = _batch._context()
+    assert isinstance(ctx, ForkServerContext | SpawnContext), ctx  # never fork
+    stray = ctx.Process(target=time.sleep, args=(600,))
     stray.start()
     try:
         runner.spawned.insert(0, {stray.pid or 0: stray})

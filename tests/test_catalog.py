@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from mealplan._catalog import Food, FoodTable, load_foods
 from mealplan._errors import FoodTableError, UnknownFoodError
 from mealplan._nutrients import Allergen, Nutrient
+from tests.checks import cell_float, cell_tags, cell_text
 from tests.strategies import BAD_CELLS, invalid_tables, valid_tables
 
 NUTRIENTS = [n.value for n in Nutrient]
@@ -89,8 +90,8 @@ def test_allowed_filters(bundled: FoodTable) -> None:
     assert all(frame.at[f, "vegan"] for f in vegan)
     no_peanut = bundled.allowed(allergies=[Allergen.PEANUTS, "milk"])
     assert all(
-        "peanuts" not in frame.at[f, "allergens"]
-        and "milk" not in frame.at[f, "allergens"]
+        "peanuts" not in cell_tags(frame, f, "allergens")
+        and "milk" not in cell_tags(frame, f, "allergens")
         for f in no_peanut
     )
     unfortified = bundled.allowed(allow_fortified=False)
@@ -113,9 +114,9 @@ def test_search_requires_every_word(bundled: FoodTable) -> None:
     assert hits
     for fid in bundled.search(["milk", "whole"]):
         text = (
-            bundled.frame.at[fid, "name"]
+            cell_text(bundled.frame, fid, "name")
             + " "
-            + bundled.frame.at[fid, "sr28_description"]
+            + cell_text(bundled.frame, fid, "sr28_description")
         )
         assert "milk" in text.lower()
         assert "whole" in text.lower()
@@ -131,8 +132,8 @@ def test_minimal_caller_table_gets_safe_defaults(tmp_path: Path) -> None:
     assert table.source == str(path)
     assert table.nutrients["iron_mg"] == "mg"
     assert table.frame.at["lentils", "iron_mg"] == 3.3
-    assert math.isnan(table.frame.at["kale", "iron_mg"])
-    assert math.isnan(table.frame.at["kale", "calcium_mg"])
+    assert math.isnan(cell_float(table.frame, "kale", "iron_mg"))
+    assert math.isnan(cell_float(table.frame, "kale", "calcium_mg"))
     # no allergens column: every food may contain every allergen
     assert table.allowed(allergies=["sesame"]) == []
     assert table.allowed(diet="vegetarian") == []
@@ -201,7 +202,7 @@ def test_random_valid_tables_load_and_round_trip(table: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(loaded.frame, again.frame)
     for col in [c for c in table.columns if c in NUTRIENTS]:
         for fid, value in zip(table["id"], table[col], strict=True):
-            got = loaded.frame.at[fid, col]
+            got = cell_float(loaded.frame, fid, col)
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 assert math.isnan(got)
             else:
@@ -239,7 +240,7 @@ def test_from_sr28_whole_release(sr28_foods: FoodTable) -> None:
     assert len(table) == 8789
     assert "sr28-01077" in table
     assert table.frame.at["sr28-11457", "magnesium_mg"] == 79.0
-    assert math.isnan(table.frame.at["sr28-19904", "vitamin_d_ug"])
+    assert math.isnan(cell_float(table.frame, "sr28-19904", "vitamin_d_ug"))
     counts = table.portions.groupby("food_id")["is_default"].sum()
     assert (counts == 1).all()
     assert len(counts) == 8789

@@ -84,7 +84,9 @@ def test_a_day_short_of_it_is_planned_again_with_it(
     )
     assert seen[-1]
     assert sum(seen) == 1
-    assert plan.targets.get(K).minimum == 90.0  # type: ignore[union-attr]
+    bound = plan.targets.get(K)
+    assert bound is not None
+    assert bound.minimum == 90.0
     assert plan.days[0].total(K).amount >= 90.0
     check_plan(plan, foods)
 

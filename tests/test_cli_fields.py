@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from mealplan._cli import _request, build_parser, main
+from mealplan._cli import build_parser, main
 from mealplan._models import PlanRequest
+from mealplan._request_cli import request as _request
 
 PERSON = ["--age", "35", "--sex", "female"]
 

@@ -13,7 +13,7 @@ from mealplan import _solution
 from mealplan._catalog import load_foods
 from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
-from mealplan._formulation import formulate
+from mealplan._formulation import Goal, formulate
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from tests.checks import check_plan
@@ -105,7 +105,7 @@ def test_a_day_whose_box_ran_out_keeps_its_plan_with_an_honest_gap(
     assert not optimiser._one_day_default(problem, None, 1e-5, None, None)
     assert not optimiser._one_day_default(problem, None, 1e-4, 0.0, None)
     assert not optimiser._one_day_default(problem, None, 1e-4, None, 50)
-    goal = optimiser.Goal.from_pair(("min", "cost"))
+    goal = Goal.from_pair(("min", "cost"))
     assert not optimiser._one_day_default(problem, goal, 1e-4, None, None)
     week = build_problem(
         parse_request({**_GIRL, "days": 2}), resolve_targets(req, table), table

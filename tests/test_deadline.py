@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _backend_highs, _diagnose, _formulation, _optimiser, _planner
+from mealplan import (
+    _backend_highs,
+    _diagnose,
+    _formulation,
+    _guided_start,
+    _optimiser,
+    _planner,
+)
 from mealplan._backend import BackendStatus, SolveOptions
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline, OutOfTime
@@ -270,7 +277,7 @@ def test_a_deadline_passing_while_the_full_model_is_built_keeps_the_best_plan(
     # time-limited, not a plan of the half-built model; no solve starts late.
     clock = Clock()
     problem = six_food_problem()
-    guided = _optimiser._guided
+    guided = _guided_start._guided  # what _optimiser imported
     full = [False]
 
     def unproven(*args: Any, **kwargs: Any) -> Solution | None:

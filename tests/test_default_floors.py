@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _plan_search, _planner
+from mealplan import _ai_floors, _day_seed, _plan_search, _planner
 from mealplan._ai_floors import auto_minimums, default_floors, rda_reserve
 from mealplan._panel import MATERNAL_NOTE
 from mealplan._planner import resolve_targets
@@ -279,7 +279,9 @@ def test_a_day_out_of_time_with_the_rdas_is_planned_without_them(
     plan = mealplan.plan({"person": WOMAN, "time_limit": 20.0}, foods)
     _assert_kept_or_named(plan, foods)
     # The rest of the default still holds.
-    assert plan.targets.get("magnesium_mg").minimum == 320.0  # type: ignore[union-attr]
+    magnesium = plan.targets.get("magnesium_mg")
+    assert magnesium is not None
+    assert magnesium.minimum == 320.0
 
 
 def test_a_lifted_day_keeps_no_floor_its_first_plan_misses(
@@ -348,7 +350,7 @@ def test_a_longer_plan_without_a_seed_under_the_rdas_lifts_them(
     # The pescatarian girl of 5's week: no seed under the RDAs (not for want
     # of time), then no plan from nothing in 10 s. Without a seed the RDAs
     # are lifted and the week is seeded without them.
-    real = _plan_search.first_plan_widened
+    real = _day_seed.first_plan_widened  # what _plan_search imported
 
     def seed(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
         if _all_floored(req, targets):
@@ -377,7 +379,9 @@ def test_an_ai_the_foods_cannot_reach_is_lifted_alone() -> None:
     )
     assert plan.targets.get("alpha_linolenic_acid_g") is None
     for kept, value in (("linoleic_acid_g", 12.0), ("iron_mg", 18.0)):
-        assert plan.targets.get(kept).minimum == value  # type: ignore[union-attr]
+        bound = plan.targets.get(kept)
+        assert bound is not None
+        assert bound.minimum == value
     check_plan(plan, foods)
 
 
@@ -398,7 +402,9 @@ def test_the_defaults_ais_are_lifted_when_no_plan_meets_them_together(
     for lifted in ("alpha_linolenic_acid_g", "linoleic_acid_g", "manganese_mg"):
         bound = plan.targets.get(lifted)
         assert bound is None or bound.minimum is None
-    assert plan.targets.get("iron_mg").minimum == 18.0  # type: ignore[union-attr]
+    iron = plan.targets.get("iron_mg")
+    assert iron is not None
+    assert iron.minimum == 18.0
     check_plan(plan, foods)
 
 
@@ -452,7 +458,7 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
     assert firsts
     assert _choline(plan).minimum == 450
     assert not any("The time limit (" in n for n in plan.notes), plan.notes
-    seconds = _planner.DEFAULT_FLOOR_SEARCH_SECONDS
+    seconds = _ai_floors.DEFAULT_FLOOR_SEARCH_SECONDS
     assert any(
         f"stopped at its time box ({seconds:g} s after the first plan that meets "
         "the default's own floors)" in n

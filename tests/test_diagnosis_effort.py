@@ -398,7 +398,8 @@ def _advise_six_foods(
     """Run the food count's advice with ``oracle``; it must verify 6 foods."""
     from mealplan._advice import _safety_bounds
     from mealplan._planner import resolve_targets
-    from mealplan._relax import Context, _max_foods
+    from mealplan._relax import Context
+    from mealplan._relax_count import max_foods_advice as _max_foods
 
     targets = {b.nutrient: b for b in resolve_targets(request, table).bounds}
     ctx = Context(request, table, targets, _safety_bounds(request), oracle)

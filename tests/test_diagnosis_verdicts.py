@@ -15,6 +15,7 @@ import pytest
 import mealplan
 from mealplan import FoodTable, _diagnose, _planner
 from mealplan._deadline import Deadline
+from mealplan._solution import Solution, SolveStatus
 from tests.checks import assert_irreducible
 from tests.strategies import small_table
 
@@ -77,8 +78,8 @@ def test_checks_cut_short_by_their_part_are_asked_again(
         deadline = args[8]
         if deadline.seconds < 59.0:  # a part of the 60 s clock, not all of it
             cut.append(1)
-            return _diagnose.Solution(
-                _diagnose.SolveStatus.NO_SOLUTION,
+            return Solution(
+                SolveStatus.NO_SOLUTION,
                 solver_status="Time limit reached",
                 time_limited=True,
             )

@@ -30,7 +30,9 @@ def cheese_table() -> FoodTable:
 def _diagnosis(request: dict[str, Any], table: FoodTable) -> mealplan.Diagnosis:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
-    return info.value.diagnosis
+    diagnosis = info.value.diagnosis
+    assert isinstance(diagnosis, mealplan.Diagnosis), diagnosis
+    return diagnosis
 
 
 def test_a_safety_rule_in_the_conflict_is_named_with_its_source(

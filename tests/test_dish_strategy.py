@@ -22,10 +22,10 @@ from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._guided_start import _guided, _single_food_support
-from mealplan._optimiser import abs_tolerance
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
+from mealplan._solution import abs_tolerance
 from tests.counting import patch_solver, record_models
 
 # Panel 'rda': the problem these solver-path tests were measured on (the
@@ -212,6 +212,7 @@ def test_a_plan_made_with_dishes_is_regenerated_on_them(
     path = tmp_path / "plan.json"
     path.write_text(first.model_dump_json(), encoding="utf-8")
     meal = next(i.meal for i in first.items if i.food_id != "beans-and-brown-rice")
+    assert meal is not None
     argv = ["regenerate", "--plan", str(path), "--day", "1", "--meal", meal]
     code = main([*argv, "--format", "json"])
     assert code == 0

@@ -161,7 +161,11 @@ def test_the_checker_reads_the_classes_as_the_planner_does() -> None:
     theirs = fish_foods(table)
     assert mine.keys() == theirs.keys()
     for fid, (choice, share) in mine.items():
-        assert (choice, share) == (theirs[fid].choice, pytest.approx(theirs[fid].share))
+        expected: tuple[object, object] = (
+            theirs[fid].choice,
+            pytest.approx(theirs[fid].share),
+        )
+        assert (choice, share) == expected
 
 
 def test_the_good_choices_rows_follow_the_advice() -> None:

@@ -26,7 +26,7 @@ from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
 from mealplan._life_stage_caps import load_life_stage_caps
 from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import ConstraintGroup, GroupKind, build_problem
+from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import day_amounts
 from mealplan._weekly import _day_types
@@ -50,7 +50,7 @@ def foods() -> mealplan.FoodTable:
     return load_foods()
 
 
-def _problem(request: dict[str, Any], foods: mealplan.FoodTable):  # type: ignore[no-untyped-def]
+def _problem(request: dict[str, Any], foods: mealplan.FoodTable) -> Problem:
     req = parse_request(request)
     return build_problem(req, resolve_targets(req, foods), foods)
 

@@ -11,6 +11,7 @@ every window from the plan and the caps file alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from mealplan._life_stage_caps import (
     load_life_stage_caps,
 )
 from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import ConstraintGroup, GroupKind, build_problem
+from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import allowance, rotation_allowance, windows
 from mealplan._weekly_master import Master, column, integer_master, solve_master
@@ -53,7 +54,7 @@ def foods() -> mealplan.FoodTable:
     return load_foods()
 
 
-def _problem(request: dict[str, object], foods: mealplan.FoodTable):  # type: ignore[no-untyped-def]
+def _problem(request: Mapping[str, object], foods: mealplan.FoodTable) -> Problem:
     req = parse_request(request)
     return build_problem(req, resolve_targets(req, foods), foods)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import mealplan
-from mealplan import _optimiser, _solution
+from mealplan import _guided_start, _solution
 from mealplan._optimiser import Solution, SolveStatus, _full_milp_stop
 from mealplan._stops import stall_once_planned, stall_stop
 from tests.checks import check_plan
@@ -79,7 +79,7 @@ def test_a_full_milp_stopped_by_the_stall_keeps_an_honest_status_gap_and_note(
     # MILP runs from it; with no seconds allowed the stall stop ends it at
     # HiGHS's first callback. The plan is FEASIBLE with its real gap, and a
     # note says the solver stopped before proving it optimal (not the clock).
-    guided = _optimiser._guided
+    guided = _guided_start._guided  # what _optimiser imported
     full: list[Any] = []
     run = _solution._run
 

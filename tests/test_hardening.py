@@ -562,7 +562,7 @@ def fuzzed_requests(draw: st.DrawFn) -> dict[str, Any]:
         field = draw(st.sampled_from(PERSON_FIELDS if to_person else FIELDS))
         good = GOOD.get(field, [])
         value = draw(
-            st.sampled_from(good) if good and draw(st.booleans()) else json_values
+            st.sampled_from(good) if bool(good) and draw(st.booleans()) else json_values
         )
         (data["person"] if to_person else data)[field] = value
     return data
@@ -730,7 +730,9 @@ def fuzzed_tables(draw: st.DrawFn) -> pd.DataFrame:
         column = draw(st.sampled_from(COLUMNS))
         row = draw(st.integers(0, len(base) - 1))
         base[column] = base[column].astype(object)
-        base.iat[row, base.columns.get_loc(column)] = draw(cells)
+        col = base.columns.get_loc(column)
+        assert isinstance(col, int), column  # one column of that name
+        base.iat[row, col] = draw(cells)
     return base
 
 

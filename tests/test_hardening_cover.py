@@ -33,7 +33,8 @@ from mealplan._optimiser import SolveStatus, make_backend, solve
 from mealplan._oracle import Oracle
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
-from mealplan._relax import Context, _max_foods
+from mealplan._relax import Context
+from mealplan._relax_count import max_foods_advice as _max_foods
 from tests.counting import patch_solver
 
 HARD_DAY: dict[str, Any] = {

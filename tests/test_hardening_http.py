@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi", reason="needs the server extra")
-httpx = pytest.importorskip("httpx")
+pytest.importorskip("httpx")
 
-from tests.serving import Server  # noqa: E402
+import httpx
+
+from tests.serving import Server
 
 PERSON = '"person": {"age": 35, "sex": "female"}'
 

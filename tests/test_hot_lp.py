@@ -18,9 +18,9 @@ from mealplan import FoodTable, _diagnose, _hot_lp, _planner
 from mealplan._backend_highs import HighsBackend
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import _relaxation
 from mealplan._optimiser import SolveStatus
 from mealplan._problem import Restrictions, build_problem, row_only, without_rows
+from mealplan._restriction import _relaxation
 from tests.strategies import small_table
 
 # At most two foods a day: most checks are settled by the relaxation.

@@ -74,7 +74,7 @@ def test_the_model_holds_one_main_dish_or_legume_a_lunch_or_dinner() -> None:
         for f in problem.meals[m].foods:
             food = table.food(ids[f])
             assert (ids[f] in chosen) == is_dish_or_legume_main(
-                food.roles, food.category
+                food.roles, food.category or ""
             )
 
 

@@ -85,9 +85,9 @@ def test_the_readme_day_names_its_main_first(bundled: FoodTable) -> None:
     # The table lists each meal's items in the menu's order, lead first.
     table_rows = text.split("Meal  ", 1)[1]
     for title in day.meals:
-        lead = bundled.food(title.lead).name[:30]
+        lead_name = bundled.food(title.lead).name[:30]
         others = [bundled.food(f).name[:30] for f in title.food_ids[1:]]
-        assert all(table_rows.index(lead) < table_rows.index(o) for o in others)
+        assert all(table_rows.index(lead_name) < table_rows.index(o) for o in others)
     assert day.meals[1].title in mealplan.render_html(plan)
 
 

@@ -12,22 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("fastapi", reason="needs the server extra")
-schemathesis = pytest.importorskip("schemathesis")
+pytest.importorskip("schemathesis")
 
-from hypothesis import HealthCheck, Phase, settings  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-import mealplan  # noqa: E402
-from tests.serving import Server, running_server  # noqa: E402
+import mealplan
+from tests.serving import Server, running_server
 
 DOCUMENT = Path(mealplan.__file__).parent / "schemas" / "openapi.json"
 
@@ -36,7 +38,7 @@ DOCUMENT = Path(mealplan.__file__).parent / "schemas" / "openapi.json"
 def no_undeclared_server_error(
     ctx: schemathesis.CheckContext,
     response: schemathesis.Response,
-    case: schemathesis.Case,
+    case: schemathesis.Case[Any],
 ) -> bool | None:
     """No 5xx but the contract's own: 503 (busy, Retry-After) and 504 (time limit)."""
     del ctx, case
@@ -96,6 +98,6 @@ def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     suppress_health_check=list(HealthCheck),
 )
 def test_the_service_keeps_its_openapi_contract(
-    case: schemathesis.Case, contract_server: Server
+    case: schemathesis.Case[Any], contract_server: Server
 ) -> None:
     case.call_and_validate(base_url=contract_server.url, checks=CHECKS, timeout=120)

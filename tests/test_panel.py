@@ -266,7 +266,7 @@ def test_rda_plan_reports_ai_shortfalls_in_the_text() -> None:
 
 # Every DRI life-stage group from 1 year (infants are refused): (low, high) age.
 _GROUPS = [(1, 4), (4, 9), (9, 14), (14, 19), (19, 31), (31, 51), (51, 71), (71, 90)]
-life_stage_persons = st.one_of(
+life_stage_persons: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.builds(
         dict,
         age=st.sampled_from(_GROUPS).flatmap(
@@ -567,15 +567,15 @@ def _dri_ai(person: Person, column: str) -> float | None:
     return None
 
 
-@given(person=persons(st.floats(4, 90)))
-def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
+@given(fields=persons(st.floats(4, 90)))
+def test_auto_plans_the_cheap_ais_from_age_4(fields: dict[str, Any]) -> None:
     """'auto' from age 4 plans the AIs of manganese, pantothenic
     acid, linoleic and alpha-linolenic acid at the DRI table's value, and
     vitamin K's by checking the plan (not in the targets: the planner adds
     it, tests/test_checked_floors.py); choline only in pregnancy and
     lactation, the sodium AI never; an explicit 'rda' plans none of them, a
     toddler's 'auto' none."""
-    person = Person(**person)
+    person = Person(**fields)
     auto = targets_for(person, panel="auto")
     rda = targets_for(person, panel="rda")
     for column in AUTO_AIS - {"vitamin_k_ug"}:
@@ -585,7 +585,8 @@ def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
         assert bound is not None
         assert bound.minimum == ai
         assert bound.minimum_kind == "AI"
-        assert (rda.get(column) is None) or rda.get(column).minimum is None  # type: ignore[union-attr]
+        rda_bound = rda.get(column)
+        assert (rda_bound is None) or rda_bound.minimum is None
     choline = auto.get("choline_mg")
     maternal = person.pregnancy or person.lactation
     assert (choline is not None and choline.minimum is not None) == maternal
@@ -595,14 +596,14 @@ def test_auto_plans_the_cheap_ais_from_age_4(person: dict[str, Any]) -> None:
     assert "manganese" in reported.split("; ", 1)[0]
     assert "vitamin K" in reported.split("; ", 1)[0]
     assert "vitamin K" not in reported.split("; ", 1)[1]
-    assert auto.get("vitamin_k_ug") is None or auto.get("vitamin_k_ug").minimum is None  # type: ignore[union-attr]
+    vitamin_k = auto.get("vitamin_k_ug")
+    assert vitamin_k is None or vitamin_k.minimum is None
     plain = next(n for n in rda.notes if n.startswith("panel RDAs are planned"))
     assert "vitamin K" in plain.split("; ", 1)[1]
     assert ("choline" in reported.split("; ", 1)[0]) == maternal
     toddler = targets_for(Person(age=2, sex="male"), panel="auto")
     assert all(
-        toddler.get(c) is None or toddler.get(c).minimum is None  # type: ignore[union-attr]
-        for c in AUTO_AIS
+        b is None or b.minimum is None for b in (toddler.get(c) for c in AUTO_AIS)
     )
 
 

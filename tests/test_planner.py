@@ -20,7 +20,7 @@ from mealplan import (
     UnknownFoodError,
 )
 from mealplan._catalog_load import DISHES_BY_DEFAULT
-from tests.checks import assert_irreducible, check_outcome, check_plan
+from tests.checks import assert_irreducible, cell_tags, check_outcome, check_plan
 from tests.requesting import GENEROUS_LIMIT
 
 ADULT = {"age": 35, "sex": "female"}
@@ -82,7 +82,8 @@ def test_dairy_free_day_still_meets_calcium(foods: FoodTable) -> None:
     calcium = result.days[0].total("calcium_mg")
     assert calcium.status is mealplan.NutrientStatus.MET
     assert all(
-        "milk" not in foods.frame.at[i.food_id, "allergens"] for i in result.items
+        "milk" not in cell_tags(foods.frame, i.food_id, "allergens")
+        for i in result.items
     )
 
 
@@ -378,7 +379,7 @@ def test_random_requests_on_random_tables(
     check_outcome(request, table)
 
 
-persons = st.one_of(
+persons: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.builds(
         dict,
         age=st.integers(4, 90),

@@ -12,11 +12,13 @@ from mealplan._arrays import Block
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import _lowest_reduced_costs, _relaxation, _restricted
-from mealplan._optimiser import SolveStatus, abs_tolerance, make_backend
+from mealplan._guided_start import _lowest_reduced_costs
+from mealplan._optimiser import SolveStatus, make_backend
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._polish import has_costed_helpers, plan_objective, polish
 from mealplan._problem import Problem, build_problem
+from mealplan._restriction import _relaxation, _restricted
+from mealplan._solution import abs_tolerance
 
 
 def _problem(body: dict[str, object]) -> Problem:

@@ -39,7 +39,8 @@ def _allowance(table: mealplan.FoodTable, fid: str) -> float | None:
     roles = frozenset(food.roles)
     if "cereal_rte" in roles:
         return RTE_CEREAL_SERVINGS * table.default_portion(fid)[1]
-    text = f"{food.name} {table.frame.at[fid, 'sr28_description']}"
+    desc: object = table.frame.at[fid, "sr28_description"]
+    text = f"{food.name} {desc}"
     group = racc_group(roles, food.category, food.base or fid, text)
     if group is None or group in UNENFORCED_GROUPS:
         return None
@@ -132,7 +133,8 @@ def test_every_racc_group_holds_bundled_foods() -> None:
     seen = set()
     for fid in table.ids:
         food = table.food(fid)
-        text = f"{food.name} {table.frame.at[fid, 'sr28_description']}"
+        desc: object = table.frame.at[fid, "sr28_description"]
+        text = f"{food.name} {desc}"
         seen.add(racc_group(frozenset(food.roles), food.category, food.base, text))
     assert seen - {None} == set(RACC_GROUPS)
 
@@ -269,7 +271,8 @@ def _raw_side_vegetables(table: mealplan.FoodTable) -> list[str]:
 
 def _text(table: mealplan.FoodTable, fid: str) -> str:
     food = table.food(fid)
-    return f"{food.name} {table.frame.at[fid, 'sr28_description'] or ''}"
+    desc: object = table.frame.at[fid, "sr28_description"]
+    return f"{food.name} {desc or ''}"
 
 
 def _most_grams(table: mealplan.FoodTable, person: tuple[int, str]) -> dict[str, float]:

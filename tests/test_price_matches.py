@@ -10,7 +10,7 @@ import pytest
 import mealplan
 from mealplan._errors import FoodTableError
 from mealplan._price_matches import HAND_MATCH, PRICE_MATCH_COLUMNS, read_price_matches
-from tests.checks import check_plan
+from tests.checks import cell_float, check_plan
 from tests.conftest import PRICES_DIR, ROOT
 
 MATCHES = ROOT / "foods" / "price_matches.csv"
@@ -53,7 +53,7 @@ def test_hand_prices_are_the_pp_nap_prices(shared_dir: Path) -> None:
     for row in _matches():
         record = records[(row["food_code"], row["year"])]
         assert float(record["price_100gm"]) == pytest.approx(
-            float(frame.loc[row["id"], "price_per_100g"]), rel=1e-12
+            cell_float(frame, row["id"], "price_per_100g"), rel=1e-12
         ), row
         assert (
             " ".join(record["food_description"].split()) == row["fndds_description"]

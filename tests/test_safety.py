@@ -356,14 +356,14 @@ def test_unsafe_include_exits_2_on_the_cli(capsys: pytest.CaptureFixture[str]) -
     assert "\n" not in err
 
 
-persons = persons(st.floats(1, 11.99))
+children = persons(st.floats(1, 11.99))
 
 
 # Which foods a plan may hold is also checked over the whole table, without
 # a solver, above; these are whole plans, under the ULs alone (below).
 @settings(max_examples=10)
 @given(
-    person=persons,
+    person=children,
     diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
 )
 def test_random_people_get_no_unsafe_food(person: dict[str, Any], diet: str) -> None:

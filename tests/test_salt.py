@@ -28,6 +28,7 @@ from tests.checks import (
     SALT_HOST_ROLES,
     _check_added_salt,
     _check_salt_item,
+    cell_float,
     check_plan,
 )
 from tests.items import plan_item
@@ -221,11 +222,8 @@ def test_drawn_days_get_the_fewest_steps_within_every_limit(
     frame = table.frame
     totals: dict[str, float] = {}
     for col in table.nutrients:
-        totals[col] = sum(
-            i.grams * float(frame.at[i.food_id, col]) / 100
-            for i in out
-            if frame.at[i.food_id, col] == frame.at[i.food_id, col]
-        )
+        values = [(i.grams, cell_float(frame, i.food_id, col)) for i in out]
+        totals[col] = sum(g * v / 100 for g, v in values if v == v)
     for item in out:
         if item.kind == "salt":
             _check_salt_item(item, out, table)

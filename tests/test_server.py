@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi", reason="needs the server extra")
-httpx = pytest.importorskip("httpx")
+pytest.importorskip("httpx")
 
-import mealplan  # noqa: E402
-from tests.checks import check_plan  # noqa: E402
-from tests.serving import Server, running_server  # noqa: E402
+import httpx
+
+import mealplan
+from tests.checks import check_plan
+from tests.serving import Server, running_server
 
 PERSON = {"person": {"age": 35, "sex": "female"}}
 IMPOSSIBLE = {
@@ -518,7 +520,7 @@ def test_outcomes_map_to_their_status() -> None:
     assert b"Traceback" not in internal.body
     bad = _respond(Outcome("bad_input", "Bad.", (("a", "b"),)), 1.0)
     assert bad.status_code == 422
-    assert json.loads(bad.body) == {
+    assert json.loads(bytes(bad.body)) == {
         "error": "Bad.",
         "errors": [{"loc": "a", "msg": "b"}],
     }

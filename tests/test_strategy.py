@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import mealplan
 from mealplan._deadline import Deadline
-from mealplan._optimiser import SolveStatus, abs_tolerance, solve
+from mealplan._optimiser import SolveStatus, solve
+from mealplan._solution import abs_tolerance
 from tests.checks import check_plan
 from tests.six_foods import six_food_problem
 

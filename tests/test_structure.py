@@ -258,7 +258,9 @@ def test_one_protein_main_at_lunch_and_dinner() -> None:
     mains = [
         i
         for i in dinner
-        if is_protein_main(table.food(i.food_id).roles, table.food(i.food_id).category)
+        if is_protein_main(
+            table.food(i.food_id).roles, table.food(i.food_id).category or ""
+        )
     ]
     assert len(mains) == 1, dinner
     bases = {table.food(i.food_id).base for i in day.items}

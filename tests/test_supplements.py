@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 import mealplan
 from mealplan import PlanRequest, RequestError, load_foods
-from mealplan._cli import _request, build_parser, main
+from mealplan._cli import build_parser, main
 from mealplan._formulation import Block, formulate
 from mealplan._norepeat import is_ruled
 from mealplan._problem import MealRow, build_problem
+from mealplan._request_cli import request as _request
 from mealplan._supplements import (
     SUPPLEMENTAL_MAGNESIUM,
     chosen_supplements,
@@ -411,7 +412,7 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
     # each within the adult UL of 350 mg) and a magnesium minimum that food
     # alone cannot cheaply meet: the plan may take only one of them.
     # The loader (mealplan._supplement_data) reads the bundled file by name.
-    from mealplan import _supplement_data
+    from mealplan import _resources, _supplement_data
 
     rows = list(supplement_rows().values())
     mg = next(r for r in rows if r["id"] == "magnesium-100mg")
@@ -429,7 +430,7 @@ def test_supplement_magnesium_stays_under_its_ul_with_more_tablets_on_offer(
         writer = csv.DictWriter(fh, fieldnames=list(mg))
         writer.writeheader()
         writer.writerows(extra)
-    real = _supplement_data.data_file
+    real = _resources.data_file  # what _supplement_data imported
     monkeypatch.setattr(
         _supplement_data,
         "data_file",
@@ -473,7 +474,8 @@ def test_max_foods_does_not_count_tablets() -> None:
         {**VEGAN_NO_FORTIFIED, "supplements": True, "max_foods": 6}
     )
     table = with_supplements(load_foods(), req)
-    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    assert req.person is not None
+    targets = mealplan.targets_for(req.person)
     problem = build_problem(req, targets, table)
     assert problem.supplements
     model = formulate(problem)
@@ -505,7 +507,8 @@ def test_the_supplements_part_is_told_by_its_kind() -> None:
         {**VEGAN_NO_FORTIFIED, "days": 2, "supplements": True}
     )
     table = with_supplements(load_foods(), req)
-    targets = mealplan.targets_for(req.person)  # type: ignore[arg-type]
+    assert req.person is not None
+    targets = mealplan.targets_for(req.person)
     problem = build_problem(req, targets, table)
     kinds = {m.name: m.kind for m in problem.meals}
     assert kinds == {

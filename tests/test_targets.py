@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -247,7 +248,7 @@ def test_life_stage_outside_table_is_a_target_error(age: float, stage: str) -> N
         {"kcal_max": float("nan")},
     ],
 )
-def test_bad_numbers_are_request_errors(kwargs: dict[str, float]) -> None:
+def test_bad_numbers_are_request_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(RequestError) as info:
         targets_for(ADULT, **kwargs)
     assert info.value.errors

@@ -41,10 +41,11 @@ from tests.checks import (
     check_plan,
     life_stage_cap_rows,
     portion_volume_ml,
+    toddler_rules,
 )
+from tests.checks import food_rule_rows as _rows
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
-from tests.test_safety import _rows, toddler_rules
 
 toddlers = persons(st.floats(1, 3.99)).filter(lambda p: p["age"] < 4)
 

@@ -15,10 +15,10 @@ from mealplan import _restriction
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._guided_start import _guided, _lowest_reduced_costs_per_meal
-from mealplan._optimiser import abs_tolerance
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
+from mealplan._solution import abs_tolerance
 from tests.checks import check_plan
 from tests.counting import patch_solver
 
@@ -62,11 +62,10 @@ def test_each_meal_gets_its_own_cheapest_foods(
 
 
 def test_no_reduced_costs_widen_nothing() -> None:
-    model = SimpleNamespace(keys=np.zeros((2, 3), dtype=np.int64), maximise=False)
-    assert (
-        _lowest_reduced_costs_per_meal(model, SimpleNamespace(col_duals=None), set(), 5)
-        == set()
-    )  # type: ignore[arg-type]
+    # Stand-ins with only what is read: a model's keys and a result's duals.
+    model: Any = SimpleNamespace(keys=np.zeros((2, 3), dtype=np.int64), maximise=False)
+    result: Any = SimpleNamespace(col_duals=None)
+    assert _lowest_reduced_costs_per_meal(model, result, set(), 5) == set()
 
 
 def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
