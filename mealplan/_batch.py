@@ -76,7 +76,9 @@ with an ``"id"`` key), or an ``(id, request)`` pair."""
 # ------------------------------------------------------------------- parent
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> (
+    multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+):
     """Return a start method that never forks a process that has solved."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")

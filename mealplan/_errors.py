@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from mealplan._diagnosis_models import Diagnosis
+
 __all__ = [
     "FoodTableError",
     "InfeasiblePlanError",
@@ -138,7 +140,7 @@ class InfeasiblePlanError(MealPlanError):
 
     """
 
-    def __init__(self, message: str, diagnosis: Any = None) -> None:
+    def __init__(self, message: str, diagnosis: Diagnosis | None = None) -> None:
         super().__init__(message)
         self.diagnosis = diagnosis
 

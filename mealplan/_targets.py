@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mealplan._caffeine import caffeine_limit
 from mealplan._dri_table import (
@@ -458,7 +458,7 @@ def _check_numbers(
 
 
 def targets_for(
-    person: Person,
+    person: Person | Mapping[str, Any],
     *,
     kcal_min: float | None = None,
     kcal_max: float | None = None,

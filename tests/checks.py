@@ -1521,12 +1521,16 @@ def check_outcome(request: dict[str, Any], table: FoodTable) -> None:
     try:
         result = mealplan.plan(request, table)
     except InfeasiblePlanError as exc:
-        groups = [c.constraint for c in exc.diagnosis.conflicts]
-        assert groups
-        unproven = [c.constraint for c in exc.diagnosis.conflicts if not c.proven]
-        assert_irreducible(request, table, groups, unproven)
+        # A diagnosis is always computed for plan()'s infeasible requests.
+        diagnosis = exc.diagnosis
     else:
         check_plan(result, table)
+        return
+    assert diagnosis is not None
+    groups = [c.constraint for c in diagnosis.conflicts]
+    assert groups
+    unproven = [c.constraint for c in diagnosis.conflicts if not c.proven]
+    assert_irreducible(request, table, groups, unproven)
 
 
 # ----------------------------------------------------------------- structure

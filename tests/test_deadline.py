@@ -345,6 +345,7 @@ def test_a_diagnosis_out_of_time_marks_its_advice_unverified(
         # Issue 15's hard day, posed and proven on the single foods.
         mealplan.plan(request, mealplan.load_foods(dishes=False))
     diagnosis = caught.value.diagnosis
+    assert diagnosis is not None
     assert len(ends) == 1
     # Nothing started after the request's end: what is left is Python.
     assert all(at < ends[0] for at in solves.at)

@@ -66,6 +66,7 @@ def test_calcium_advice_speaks_of_absorbable_calcium(table: FoodTable) -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     conflict = next(c for c in diagnosis.conflicts if c.constraint == "min:calcium_mg")
     assert "absorbable calcium" in conflict.description
     assert "absorbable calcium" in diagnosis.message
@@ -94,6 +95,7 @@ def test_total_calcium_advice_stays_in_total_calcium(table: FoodTable) -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     advice = next(s for s in diagnosis.suggestions if s.field.startswith("bounds.calc"))
     assert "absorbable" not in advice.description
     value = advice.patch["bounds"]["calcium_mg"]["minimum"]

@@ -49,6 +49,7 @@ def test_two_conflicts_get_a_combination_that_plans(table: FoodTable) -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(REQUEST, table)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     named = {c.constraint for c in diagnosis.conflicts}
     # No single group's change plans: every group says why in words.
     assert not any(

@@ -75,6 +75,7 @@ def test_the_default_limit_starts_no_budget_floor_proof(
     }
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
         mealplan.plan(request, table)
+    assert caught.value.diagnosis is not None
     budget = [
         s for s in caught.value.diagnosis.suggestions if s.constraints == ["budget"]
     ]

@@ -57,6 +57,7 @@ def test_vegan_day_is_advised_a_b12_tablet_that_plans(table: FoodTable) -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(VEGAN, table)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     assert "min:vitamin_b12_ug" in {c.constraint for c in diagnosis.conflicts}
     best = diagnosis.suggestions[0]
     assert best.patch == {"supplements": ["vitamin-b12-250ug"]}
@@ -152,6 +153,7 @@ def test_a_child_too_young_for_the_tablets_is_told_whom_to_ask(
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     assert "min:vitamin_b12_ug" in {c.constraint for c in diagnosis.conflicts}
     assert not any(s.field == "supplements" for s in diagnosis.suggestions)
     (note,) = [n for n in diagnosis.advice_notes if "paediatrician" in n]

@@ -386,6 +386,7 @@ def test_the_diagnosis_names_the_daily_fish_cap(foods: mealplan.FoodTable) -> No
     }
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
         mealplan.plan(request, foods)
+    assert caught.value.diagnosis is not None
     conflicts = {c.constraint: c for c in caught.value.diagnosis.conflicts}
     assert "daily_fish_caps" in conflicts
     assert conflicts["daily_fish_caps"].proven

@@ -409,6 +409,7 @@ def test_a_toddler_with_a_good_fish_every_day_is_diagnosed(
     request = {**TODDLER, "days": 2, "include": ["halibut-cooked"], "time_limit": 4}
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
         mealplan.plan(request, foods)
+    assert caught.value.diagnosis is not None
     names = {c.constraint for c in caught.value.diagnosis.conflicts}
     assert names == {"include", "weekly_caps"}
     assert "fish" in str(caught.value)

@@ -117,6 +117,7 @@ def test_the_hard_day_through_the_api_is_an_infeasible_plan_error() -> None:
     with pytest.raises(mealplan.InfeasiblePlanError) as caught:
         # A generous limit; the verdict does not depend on the advice's time.
         mealplan.plan({**HARD_DAY, "time_limit": 1}, _single_foods())
+    assert caught.value.diagnosis is not None
     names = [c.constraint for c in caught.value.diagnosis.conflicts]
     assert {"min:energy_kcal", "max_foods"} <= set(names)
 

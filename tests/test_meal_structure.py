@@ -75,6 +75,7 @@ def test_structure_false_is_the_bare_model(foods: FoodTable) -> None:
         mealplan.plan(
             {"person": ADULT, "structure": True, "pins": [{"food": "honey"}]}, foods
         )
+    assert info.value.diagnosis is not None
     names = {c.constraint for c in info.value.diagnosis.conflicts}
     assert "structure:items" in names
 
@@ -192,8 +193,10 @@ def test_an_impossible_breakfast_is_named_by_the_diagnosis(foods: FoodTable) -> 
             },
             foods,
         )
+    assert info.value.diagnosis is not None
     names = {c.constraint for c in info.value.diagnosis.conflicts}
     assert "structure:breakfast" in names, names
+    assert info.value.diagnosis is not None
     assert "breakfast" in info.value.diagnosis.message
 
 

@@ -318,6 +318,7 @@ def test_rda_plans_meet_the_panel_for_every_life_stage(
         plan = mealplan.plan(request, foods)
     except mealplan.InfeasiblePlanError as exc:
         diagnosis = exc.diagnosis
+        assert diagnosis is not None
         assert diagnosis.conflicts
         return
     assert plan.request.panel.value == "rda"

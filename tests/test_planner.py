@@ -92,6 +92,7 @@ def test_vegan_without_fortified_foods_is_diagnosed(foods: FoodTable) -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, foods)
     diagnosis = info.value.diagnosis
+    assert diagnosis is not None
     names = [c.constraint for c in diagnosis.conflicts]
     assert "diet" in names
     assert any(n.startswith("min:") for n in names)
@@ -128,7 +129,9 @@ def test_budget_below_any_plan_is_diagnosed(foods: FoodTable) -> None:
         mealplan.plan(request, foods)
     # No plan costs $1: the LP relaxation proves it, whatever the machine's
     # speed, and the diagnosis checked every member within the limit.
+    assert info.value.diagnosis is not None
     assert info.value.diagnosis.minimal
+    assert info.value.diagnosis is not None
     conflicts = {c.constraint: c for c in info.value.diagnosis.conflicts}
     assert "budget" in conflicts
     assert "$" in conflicts["budget"].relaxation
@@ -460,6 +463,7 @@ def test_random_people_on_the_bundled_table(
     except InfeasiblePlanError as exc:
         diagnosis, message = exc.diagnosis, str(exc)
         # A diagnosis names real conflicts in the user's own constraints.
+        assert diagnosis is not None
         assert diagnosis.conflicts
         assert "\n" not in message
     else:

@@ -265,6 +265,7 @@ def test_two_pinned_starches_at_lunch_are_named_by_the_diagnosis() -> None:
             },
             _dishes(),
         )
+    assert info.value.diagnosis is not None
     names = {c.constraint for c in info.value.diagnosis.conflicts}
     assert {"structure:starch", "pins"} <= names, names
     assert "one grain or starch item at a lunch or dinner" in str(info.value)

@@ -534,7 +534,9 @@ def test_variety_too_tight_is_diagnosed() -> None:
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
     # The deadline decided nothing: every member's necessity was checked.
+    assert info.value.diagnosis is not None
     assert info.value.diagnosis.minimal
+    assert info.value.diagnosis is not None
     groups = [c.constraint for c in info.value.diagnosis.conflicts]
     assert "variety" in groups
     assert_irreducible(request, table, groups)
@@ -570,7 +572,9 @@ def test_pin_that_breaks_the_budget_is_diagnosed() -> None:
     # half a portion (50 g at $3.00/100 g), already costs $1.50 a day.
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)
+    assert info.value.diagnosis is not None
     assert info.value.diagnosis.minimal
+    assert info.value.diagnosis is not None
     groups = [c.constraint for c in info.value.diagnosis.conflicts]
     assert {"pins", "budget"} <= set(groups)
     assert_irreducible(request, table, groups)
