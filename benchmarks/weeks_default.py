@@ -12,6 +12,11 @@ without) and its wall and CPU time, with the load average beside them:
 - ``--grid``: every diet x {woman 35, man 35, boy 2, girl 8, girl 15,
   pregnant 30, lactating 30, woman 75} (32 weeks).
 
+Beside each week, how much it repeats itself (:func:`repeats`): the pairs of
+identical days (every meal the same foods) and the lunches and dinners that
+come back on a later, not the next, day (the variety rule forbids only the
+next day's). A week of two days in rotation (ABABABA) has 9 identical pairs.
+
 A week's time is the whole 10 s by design (the whole-plan search improves
 the plan to the limit); what matters is a plan, not its speed. CPU above
 the wall time is HiGHS's second thread.
@@ -64,6 +69,27 @@ WIDENED = ("a day without it has no plan", "Only ", "Without ")
 LIFTED = " not planned: no plan "
 
 
+def repeats(plan: mealplan.MealPlan) -> tuple[int, int]:
+    """Return (identical day pairs, lunches and dinners back on a later day)."""
+    days: list[dict[str | None, frozenset[str]]] = []
+    for day in plan.days:
+        meals: dict[str | None, set[str]] = {}
+        for item in day.items:
+            if item.kind == "food":
+                meals.setdefault(item.meal, set()).add(item.food_id)
+        days.append({m: frozenset(f) for m, f in meals.items()})
+    pairs = [(a, b) for a in range(len(days)) for b in range(a + 1, len(days))]
+    same = sum(days[a] == days[b] for a, b in pairs)
+    back = sum(
+        1
+        for a, b in pairs
+        if b > a + 1
+        for meal in ("lunch", "dinner")
+        if days[a].get(meal) and days[a].get(meal) == days[b].get(meal)
+    )
+    return same, back
+
+
 def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
     """Plan one default week; return its markdown row."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -77,12 +103,17 @@ def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
         # A default floor lifted (for time, or proven unmet): name it.
         lifted = [n.split(" not planned: ")[0] for n in plan.notes if LIFTED in n]
         result += f", lifted: {'; '.join(lifted)}" if lifted else ""
+        same, back = repeats(plan)
+        shown = f"{same} / {back}"
     except mealplan.MealPlanError as error:
         result = f"**{type(error).__name__}**: {str(error)[:100]}"
+        shown = "-"
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     load = os.getloadavg()[0]
     who = ", ".join(f"{k} {v}" for k, v in person.items())
-    return f"| {who} | {diet} | {result} | {wall:.1f} | {cpu:.1f} | {load:.1f} |"
+    return (
+        f"| {who} | {diet} | {result} | {shown} | {wall:.1f} | {cpu:.1f} | {load:.1f} |"
+    )
 
 
 def main() -> None:
@@ -96,8 +127,8 @@ def main() -> None:
         f"Default 7-day requests, {len(cases)} weeks; load before "
         f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} cores.",
         "",
-        "| person | diet | result | wall s | CPU s | load |",
-        "|---|---|---|--:|--:|--:|",
+        "| person | diet | result | same days / meals back | wall s | CPU s | load |",
+        "|---|---|---|--:|--:|--:|--:|",
     ]
     print("\n".join(lines), flush=True)
     failed = 0
