@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from mealplan._models import Conflict, PlanRequest, SafetyConflict
+from mealplan._problem_groups import GroupKind
 from mealplan._safety import LIFE_STAGES, life_stages, unsafe_foods
 
 if TYPE_CHECKING:
@@ -127,7 +128,13 @@ def safety_conflicts(
         return []
     # Without the person, no life-stage rule applies; the targets stay theirs.
     free = req.model_copy(update={"person": None})
-    disabled = set(groups) - set(kept)
+    # The portion caps stay on even where the conflict does without them: a
+    # rule is named only when its foods would plan in portions a person eats
+    # (a vegan 2-year-old's vitamin B12 from raw UV mushrooms, 0.1 ug per
+    # 100 g, needs 900 g of them: no reason to name the choking rule).
+    disabled = {
+        g for g in set(groups) - set(kept) if g.kind is not GroupKind.PORTION_LIMITS
+    }
 
     def plan_with(banned: Collection[str]) -> dict[str, float] | None:
         """Return the unsafe foods a plan of the conflict uses (None: no plan)."""

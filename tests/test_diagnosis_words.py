@@ -5,13 +5,14 @@ Checked on small tables so each diagnosis takes well under a second.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError
-from mealplan._safety import load_safety_rules, unsafe_foods
+from mealplan._safety import life_stages, load_safety_rules, unsafe_foods
 from tests.strategies import small_table
 
 PREGNANT = {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2}
@@ -108,3 +109,33 @@ def test_the_message_names_the_life_stage_and_the_diet() -> None:
     assert diagnosis.message.startswith(
         "A pregnant vegan day cannot reach 2.6 µg of vitamin B12 a day (RDA)"
     )
+
+
+def test_no_safety_rule_is_named_when_its_foods_need_unrealistic_portions() -> None:
+    # A vegan 2-year-old allergic to soy and tree nuts has no vitamin B12
+    # source (the fortified coconut drink is a tree nut). The choking rule
+    # leaves raw mushrooms out, whose trace B12 (0.04-0.1 ug per 100 g) only
+    # "meets" the 0.9 ug RDA with the portion caps off (900 g of crimini):
+    # the rule is not what blocks the plan, so it is not named.
+    table = mealplan.load_foods()
+    person = mealplan.Person(age=2, sex="male")
+    allergies = ["soy", "tree_nuts"]
+    request = {"person": person.model_dump(), "diet": "vegan", "allergies": allergies}
+    diagnosis = _diagnosis(request, table)
+    assert "min:vitamin_b12_ug" in {c.constraint for c in diagnosis.conflicts}
+    assert diagnosis.safety == []
+    assert "food-safety" not in diagnosis.message
+    # Independently of the planner: the foods the rules leave out for her
+    # (vegan, free of her allergens) hold too little B12 to reach the RDA
+    # even at a generous 200 g each.
+    unsafe = unsafe_foods(table, life_stages(person))
+    allowed = set(
+        table.allowed(
+            diet="vegan", allergies=allergies, exclude=[], allow_fortified=True
+        )
+    )
+    b12 = dict(zip(table.ids, table.numbers("vitamin_b12_ug"), strict=True))
+    most = sum(
+        2 * float(b12[f]) for f in unsafe if f in allowed and not math.isnan(b12[f])
+    )
+    assert 0 < most < 0.9
