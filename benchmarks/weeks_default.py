@@ -10,7 +10,11 @@ without) and its wall and CPU time, with the load average beside them:
 - the 14 persons x diets of the session-11 weeks check (ages 2-80, every
   diet, pregnancy and lactation);
 - ``--grid``: every diet x {woman 35, man 35, boy 2, girl 8, girl 15,
-  pregnant 30, lactating 30, woman 75} (32 weeks).
+  pregnant 30, lactating 30, woman 75} (32 weeks);
+- ``--toddlers``: every diet x ages 1, 2, 3 x both sexes (24 plans).
+
+``--days N`` plans N days instead of 7 (a toddler's 3 days are the hardest
+multi-day requests measured: see ``weeks_toddlers_3_latest.md``).
 
 Beside each week, how much it repeats itself (:func:`repeats`): the pairs of
 identical days (every meal the same foods) and the lunches and dinners that
@@ -21,7 +25,7 @@ A week's time is the whole 10 s by design (the whole-plan search improves
 the plan to the limit); what matters is a plan, not its speed. CPU above
 the wall time is HiGHS's second thread.
 
-    python benchmarks/weeks_default.py [--grid] [--out FILE.md]
+    python benchmarks/weeks_default.py [--grid | --toddlers] [--days N] [--out FILE.md]
 """
 
 from __future__ import annotations
@@ -90,11 +94,13 @@ def repeats(plan: mealplan.MealPlan) -> tuple[int, int]:
     return same, back
 
 
-def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
+def one(
+    person: dict[str, Any], diet: str, table: mealplan.FoodTable, days: int = 7
+) -> str:
     """Plan one default week; return its markdown row."""
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        plan = mealplan.plan({"person": person, "diet": diet, "days": 7}, table)
+        plan = mealplan.plan({"person": person, "diet": diet, "days": days}, table)
         result = plan.status.value
         if plan.gap is not None:
             result += f", gap {plan.gap:.2f}"
@@ -119,12 +125,23 @@ def one(person: dict[str, Any], diet: str, table: mealplan.FoodTable) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grid", action="store_true", help="the 32-week diet grid")
+    parser.add_argument(
+        "--toddlers", action="store_true", help="every diet x ages 1-3 x both sexes"
+    )
+    parser.add_argument("--days", type=int, default=7, help="days a plan (7)")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     args = parser.parse_args()
     table = mealplan.load_foods()
     cases = [(p, d) for p in GRID_PERSONS for d in DIETS] if args.grid else PERSONS
+    if args.toddlers:
+        cases = [
+            ({"age": age, "sex": sex}, d)
+            for age in (1, 2, 3)
+            for sex in ("female", "male")
+            for d in DIETS
+        ]
     lines = [
-        f"Default 7-day requests, {len(cases)} weeks; load before "
+        f"Default {args.days}-day requests, {len(cases)} plans; load before "
         f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} cores.",
         "",
         "| person | diet | result | same days / meals back | wall s | CPU s | load |",
@@ -133,11 +150,11 @@ def main() -> None:
     print("\n".join(lines), flush=True)
     failed = 0
     for person, diet in cases:
-        row = one(person, diet, table)
+        row = one(person, diet, table, args.days)
         failed += "**" in row
         print(row, flush=True)
         lines.append(row)
-    summary = f"\n{len(cases) - failed} of {len(cases)} weeks planned."
+    summary = f"\n{len(cases) - failed} of {len(cases)} plans planned."
     print(summary)
     lines.append(summary)
     if args.out is not None:
