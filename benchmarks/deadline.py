@@ -151,7 +151,8 @@ def run_one(
         detail = f"objective {p.objective_value:.3f}" if p.objective_value else ""
     except mealplan.InfeasiblePlanError as exc:
         status = "diagnosis"
-        detail = ", ".join(c.constraint for c in exc.diagnosis.conflicts)
+        d = exc.diagnosis
+        detail = ", ".join(c.constraint for c in d.conflicts) if d else "(none)"
     except mealplan.SolverError as exc:
         status = "SolverError"
         detail = str(exc)[:80]

@@ -131,6 +131,7 @@ def run_case(request: dict[str, Any], table: mealplan.FoodTable) -> dict[str, An
         outcome: dict[str, Any] = {"infeasible": False}
     except mealplan.InfeasiblePlanError as exc:
         d = exc.diagnosis
+        assert d is not None
         outcome = {
             "infeasible": True,
             "conflicts": [c.constraint for c in d.conflicts],

@@ -101,6 +101,7 @@ def profile(request: dict[str, Any], table: mealplan.FoodTable) -> None:
         print("  (planned)")
     except mealplan.InfeasiblePlanError as exc:
         d = exc.diagnosis
+        assert d is not None
         print(
             "  conflicts:",
             [(c.constraint, c.proven) for c in d.conflicts],

@@ -49,7 +49,8 @@ def _case(name: str, request: dict[str, Any], *, forced: bool = True) -> dict[st
     try:
         plan = mealplan.plan({"person": TODDLER, **request}, table)
     except mealplan.InfeasiblePlanError as exc:
-        names = sorted(c.constraint for c in exc.diagnosis.conflicts)
+        d = exc.diagnosis
+        names = sorted(c.constraint for c in d.conflicts) if d else []
         result = f"diagnosis {{{', '.join(names)}}}"
     except mealplan.MealPlanError as exc:
         result = type(exc).__name__

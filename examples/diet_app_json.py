@@ -41,7 +41,9 @@ except mealplan.RequestError as exc:  # bad JSON fields: a list the app can show
     print(json.dumps({"error": str(exc), "errors": exc.errors}))
     raise
 except mealplan.InfeasiblePlanError as exc:  # no plan: say why
-    print(exc.diagnosis.model_dump_json(indent=2))
+    # The diagnosis is None only when it could not be computed itself.
+    if exc.diagnosis is not None:
+        print(exc.diagnosis.model_dump_json(indent=2))
     raise
 
 response_json = plan.model_dump_json()
