@@ -34,6 +34,7 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,14 @@ def _stop_pool(pool: cf.Executor, *, now: bool) -> None:
     for proc in processes.values():
         with contextlib.suppress(Exception):
             proc.join(timeout=5)
+    # Python 3.11's exit hook wakes the pool's manager thread through a pipe
+    # that the thread closes as it ends: when the two race, the exit prints
+    # "OSError: [Errno 9] Bad file descriptor" with a traceback (a CI run of
+    # an interrupted batch). Waiting for the thread here leaves the pipe
+    # closed before the hook runs, and the hook skips a closed one.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if isinstance(manager, threading.Thread):
+        manager.join(timeout=5)
 
 
 def _workers_of(pool: cf.Executor) -> dict[int, Any]:
