@@ -11,12 +11,10 @@ and how the item takes a fat, :func:`host_kinds`). The planner's model
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from mealplan._measures import count_text, measure_text
 from mealplan._structure import RAW_WORD, describing_columns, raw_flags
 
 if TYPE_CHECKING:
@@ -28,7 +26,6 @@ __all__ = [
     "FAT_GOES_WITH",
     "FAT_HOST_ROLES",
     "HOST_KINDS",
-    "fat_amount_text",
     "fat_class",
     "fat_host",
     "fat_words",
@@ -248,26 +245,3 @@ def fat_host(
                     return fid, "with" if fat_base == "mayonnaise" else "spread with"
                 return fid, "with" if fat_base == "mayonnaise" else "cooked with"
     return None
-
-
-def fat_amount_text(portions: float, description: str) -> str:
-    """Return a fat's amount as a cook says it: ``1½ tsp``, ``1 tbsp``.
-
-    Under a tablespoon in teaspoons; a fat measured in cups (a caller's own
-    table) in spoons too (``1.6 tbsp``, never ``0.1 x cup``).
-    """
-    words = description.lower()
-    if "tbsp" in words or "tablespoon" in words:
-        tsp = 3 * portions
-        if math.isclose(tsp, 3.0):
-            return "1 tbsp"
-        whole = math.floor(tsp + 1e-9)
-        half = math.isclose(tsp - whole, 0.5, abs_tol=1e-6)
-        if half or math.isclose(tsp, whole):
-            return f"{whole or ''}{'½' if half else ''} tsp"
-    measured = measure_text(portions, description)
-    if measured is not None:
-        return measured
-    if math.isclose(portions, 1.0):
-        return description
-    return f"{count_text(portions)} x {description}"

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
-from mealplan._fat_hosts import fat_amount_text
 from mealplan._measures import count_text, measure_text
 from mealplan._models import DISCLAIMER, MealPlan, PlanItem
 from mealplan._nutrients import Nutrient
@@ -31,6 +30,7 @@ __all__ = [
     "Table",
     "amount",
     "clip",
+    "fat_amount_text",
     "footer",
     "grams",
     "item_label",
@@ -105,12 +105,35 @@ def portions_text(portions: float, description: str) -> str:
     eighths = portions * 8
     if description == "1 tsp" and abs(eighths - round(eighths)) < 1e-6 and eighths >= 1:
         return salt_text(portions)
+    return _measured(portions, description)
+
+
+def _measured(portions: float, description: str) -> str:
+    """Return a measure as one amount, else the count of the portion."""
     measured = measure_text(portions, description)
     if measured is not None:
         return measured
     if math.isclose(portions, 1.0):
         return description
     return f"{count_text(portions)} x {description}"
+
+
+def fat_amount_text(portions: float, description: str) -> str:
+    """Return a fat's amount as a cook says it: ``1½ tsp``, ``1 tbsp``.
+
+    Under a tablespoon in teaspoons; a fat measured in cups (a caller's own
+    table) in spoons too (``1.6 tbsp``, never ``0.1 x cup``).
+    """
+    words = description.lower()
+    if "tbsp" in words or "tablespoon" in words:
+        tsp = 3 * portions
+        if math.isclose(tsp, 3.0):
+            return "1 tbsp"
+        whole = math.floor(tsp + 1e-9)
+        half = math.isclose(tsp - whole, 0.5, abs_tol=1e-6)
+        if half or math.isclose(tsp, whole):
+            return f"{whole or ''}{'½' if half else ''} tsp"
+    return _measured(portions, description)
 
 
 def item_label(item: PlanItem) -> str:

@@ -508,7 +508,7 @@ def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
 def test_a_fat_amount_reads_as_a_cook_says_it(
     portions: float, description: str, expected: str
 ) -> None:
-    from mealplan._fat_hosts import fat_amount_text
+    from mealplan._report_parts import fat_amount_text
 
     assert fat_amount_text(portions, description) == expected
 
