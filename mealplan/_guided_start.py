@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan._aggregate import merged_meals
-from mealplan._arrays import GoalKind
+from mealplan._arrays import FEASIBILITY, GoalKind
 from mealplan._backend import BackendResult, SolveOptions
 from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline, OutOfTime
@@ -115,6 +115,20 @@ _WIDE_STALL_SECONDS: float | None = 0.5
 # test that passed did so within 1.7 s of CPU from the start (1.2-1.6 s
 # mostly); the days whose tests all failed spent up to 3.0 s on them.
 _GAP_TESTS_CPU_SECONDS: float | None = 2.0
+# When the widest restriction found no plan in its share, ask it for any
+# plan (no objective) in this share of what is left, and start the same
+# restriction with its objective from that plan (_any_plan_first). Off:
+# interleaved A/B (benchmarks/any_plan_first_ab_latest.md), the 24 default
+# toddler days planned 23 -> 24 and lifted their RDAs for time 3 -> 1 (CPU
+# sum 99.9 -> 89.1 s), but on the 63 default adult days 2 that planned
+# under the RDAs now lifted them (the vegan man of 62: 2.77 -> 5.12; the
+# vegetarian man of 22: 1.54 -> 4.36): there the full MILP after the
+# widest restriction finds the plan, and this step took its time. Asking
+# for any plan first on every day whose gap tests failed gave worse plans
+# still (session 26; a 1-year-old boy's 0.73 -> 2.83 when the objective's
+# search was cut at 1.5 s of CPU without a plan).
+_ANY_PLAN_FIRST = False
+_ANY_PLAN = Restriction(share=0.7)
 
 
 def _lowest_reduced_costs(
@@ -327,12 +341,51 @@ def _guided(
         )
         if small is not None:
             best = gauge.better(small, best)
+        elif best is None and _ANY_PLAN_FIRST and not feasibility:
+            best = _any_plan_first(problem, goal, wider, search, gauge, how)
     if best is None and problem.budget is not None and not deadline.expired:
         best = _cheapest_restriction(problem, goal, wider, deadline, gauge, backend)
     if best is not None:
         best.bound = bound
         best.box = None if search is deadline else search
     return best
+
+
+def _any_plan_first(
+    problem: Problem,
+    goal: Goal | None,
+    wider: set[int],
+    search: Deadline,
+    gauge: _Gauge,
+    how: Restriction,
+) -> Solution | None:
+    """Return a plan of the widest restriction found without its objective first.
+
+    Asked only when that restriction used its share of the time without
+    finding any plan: the full MILP that follows rarely finds one either
+    (its root alone takes seconds there). HiGHS finds any plan of a
+    toddler's day under the RDAs and the children's caps much sooner
+    without the objective: a vegetarian boy of 3's widest restriction (77
+    foods) found its first plan after 6.2 s with its objective and after
+    1.9 s without. The restriction with its objective then starts from that
+    plan and improves on it until it stalls. None: still no plan.
+    """
+    if search.expired:
+        return None
+    first = _restricted(problem, FEASIBILITY, wider, search, 1.0, math.inf, _ANY_PLAN)
+    if not first.units or search.expired:
+        return None
+    found = _restricted(
+        problem,
+        goal,
+        wider,
+        search,
+        gauge.mip_gap,
+        gauge.tolerance,
+        dataclasses.replace(how, share=1.0, stall=_WIDE_STALL_SECONDS or 0.5),
+        start=first.units,
+    )
+    return gauge.judged(found)
 
 
 def _start_candidates(

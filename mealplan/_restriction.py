@@ -96,8 +96,9 @@ def _restricted(
     mip_gap: float,
     tolerance: float = _ABS_GAP,
     how: Restriction = _PLAIN,
+    start: dict[tuple[int, int, int], float] | None = None,
 ) -> Solution:
-    """Solve ``problem`` on ``foods`` alone, as ``how`` says."""
+    """Solve ``problem`` on ``foods`` alone, as ``how`` says (from ``start``, if given)."""
     try:
         model = formulate(problem, goal, foods=foods, deadline=deadline)
     except OutOfTime:
@@ -138,5 +139,6 @@ def _restricted(
                 None if how.until is None else cpu_until(how.until),
             ),
         ),
+        start,
     )
     return solution
