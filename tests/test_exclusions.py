@@ -22,6 +22,13 @@ AGED_CHEESES = {"parmesan-grated", "parmesan-hard", "swiss-cheese", "cheddar"}
 GLUTEN_WORDS = re.compile(
     r"\b(wheat|barley|rye|oats?|oatmeal|malt|spelt|bulgur|couscous)", re.I
 )
+# "beans": every bean (soybeans too, which whole-word matching missed) and
+# edamame; not soybean oil, nor coffee, cocoa or vanilla beans.
+BEAN_WORDS = re.compile(r"\b(beans?|soybeans?|edamame)\b", re.I)
+NOT_BEANS = re.compile(
+    r"\b(coffee|cocoa|vanilla|jelly) beans?\b|^(oil, soybean|soybean \(vegetable\) oil)",
+    re.I,
+)
 
 
 def _removed(table: FoodTable, words: list[str]) -> set[str]:
@@ -51,6 +58,7 @@ def _check_table(table: FoodTable) -> None:
     lactose = set(_removed(table, ["lactose"]))
     alcohol = _removed(table, ["alcohol"])
     soft = _removed(table, ["soft drinks"])
+    beans = _removed(table, ["beans"])
     missed = []
     for fid, _group, cat, text, allergens in _rows(table):
         desc = text.split(" | ", 1)[1]
@@ -73,6 +81,8 @@ def _check_table(table: FoodTable) -> None:
             missed.append((fid, "alcohol"))
         if soft_drink(text) and fid not in soft:
             missed.append((fid, "soft drinks"))
+        if BEAN_WORDS.search(text) and not NOT_BEANS.search(text) and fid not in beans:
+            missed.append((fid, "beans"))
     assert not missed, missed[:20]
 
 
@@ -114,6 +124,17 @@ def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
             "soft drinks",
             {"cola", "diet-cola", "ginger-ale", "lemonade"},
             {"orange-juice", "club-soda", "crackers-saltine", "milk-whole"},
+        ),
+        (
+            "beans",
+            {"soybeans-cooked", "edamame", "black-beans-cooked", "hummus", "natto"},
+            {
+                "soybean-oil",
+                "soy-milk-fortified",
+                "tofu-firm-calcium",
+                "coffee-brewed",
+                "jicama",
+            },
         ),
         # "soda" also matches its own word (club soda, soda crackers): an
         # exclusion errs on the side of leaving out.
