@@ -11,8 +11,9 @@ union (so matching only ever removes more):
    (singular or plural), which says what the word means: foods carrying an
    allergen tag, foods of some categories, or foods whose texts match a
    pattern, each with an ``unless`` pattern for stated exceptions;
-4. the entry as a whole word (plural ``s``/``es`` allowed) of the food's name
-   or description.
+4. the entry as a whole word of the food's name or description; a word the
+   vocabulary does not define also in its singular and plural forms
+   (:func:`word_forms`: "potatoes" also matches "potato").
 
 An entry that matches nothing is an error with close suggestions, never a
 silent no-op. The vocabulary also defines the dietary needs ``gluten`` and
@@ -51,6 +52,7 @@ __all__ = [
     "load_vocabulary",
     "read_vocabulary",
     "treat_drinks",
+    "word_forms",
     "words_mask",
 ]
 
@@ -279,11 +281,43 @@ def _entry_mask(
         mask[index] = True
     if entry in view.groups:
         mask |= np.array([entry in g for g in view.food_groups], dtype=bool)
-    for row in _vocab_rows(entry, vocab):
+    rows = _vocab_rows(entry, vocab)
+    for row in rows:
         mask |= _row_mask(view, row)
-    word = re.compile(r"\b" + re.escape(entry) + r"(?:s|es)?\b")
+    # A word the vocabulary defines means what it says there, and is matched
+    # as written besides; any other word in its singular and plural forms
+    # ("greens" are leafy greens, not green beans).
+    forms = {entry, entry + "s", entry + "es"} if rows else word_forms(entry)
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len)[::-1])
+    word = re.compile(r"\b(?:" + alternatives + r")\b")
     mask |= np.array([bool(word.search(t)) for t in view.texts], dtype=bool)
     return mask
+
+
+def word_forms(entry: str) -> set[str]:
+    """Return the singular and plural forms an exclusion word stands for.
+
+    People say plurals: "potatoes" must remove "Bread, potato" too, which
+    matching the entry with a plural ending only missed. The entry, its
+    English singulars (``-ies`` to ``-y``, ``-es`` and ``-s`` dropped), and
+    each singular's plurals; a form that is no word (``grap`` of "grapes")
+    matches nothing, and one that is a shorter word may match more, which
+    for an exclusion errs on the side of leaving out.
+    """
+    if entry.endswith("ies") and len(entry) > 4:
+        singulars = {entry[:-3] + "y"}
+    elif entry.endswith("es") and len(entry) > 3:
+        singulars = {entry[:-2], entry[:-1]}
+    elif entry.endswith("s") and not entry.endswith("ss") and len(entry) > 2:
+        singulars = {entry[:-1]}
+    else:
+        singulars = {entry}
+    forms = {entry}
+    for one in singulars:
+        forms |= {one, one + "s", one + "es"}
+        if one.endswith("y") and len(one) > 2:
+            forms.add(one[:-1] + "ies")
+    return forms
 
 
 def _suggest(view: _View, entry: str, vocab: Sequence[VocabularyRow]) -> list[str]:

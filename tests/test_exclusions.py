@@ -22,6 +22,15 @@ AGED_CHEESES = {"parmesan-grated", "parmesan-hard", "swiss-cheese", "cheddar"}
 GLUTEN_WORDS = re.compile(
     r"\b(wheat|barley|rye|oats?|oatmeal|malt|spelt|bulgur|couscous)", re.I
 )
+# A plural says its singular too: "potatoes" removes "Bread, potato".
+PLURALS = {
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "carrots": "carrot",
+    "onions": "onion",
+    "apples": "apple",
+}
+LEAFY = re.compile(r"\b(kale|spinach|collards?|lettuce|chard|arugula)\b", re.I)
 # "beans": every bean (soybeans too, which whole-word matching missed) and
 # edamame; not soybean oil, nor coffee, cocoa or vanilla beans.
 BEAN_WORDS = re.compile(r"\b(beans?|soybeans?|edamame)\b", re.I)
@@ -59,6 +68,9 @@ def _check_table(table: FoodTable) -> None:
     alcohol = _removed(table, ["alcohol"])
     soft = _removed(table, ["soft drinks"])
     beans = _removed(table, ["beans"])
+    plurals = {p: _removed(table, [p]) for p in PLURALS}
+    greens = _removed(table, ["greens"])
+    berries = _removed(table, ["berries"])
     missed = []
     for fid, _group, cat, text, allergens in _rows(table):
         desc = text.split(" | ", 1)[1]
@@ -83,6 +95,14 @@ def _check_table(table: FoodTable) -> None:
             missed.append((fid, "soft drinks"))
         if BEAN_WORDS.search(text) and not NOT_BEANS.search(text) and fid not in beans:
             missed.append((fid, "beans"))
+        for plural, one in PLURALS.items():
+            said = re.search(rf"\b({one}|{plural})\b", text, re.I)
+            if said and fid not in plurals[plural]:
+                missed.append((fid, plural))
+        if LEAFY.search(text) and fid not in greens:
+            missed.append((fid, "greens"))
+        if re.search(r"berr(y|ies)\b", text, re.I) and fid not in berries:
+            missed.append((fid, "berries"))
     assert not missed, missed[:20]
 
 
@@ -136,6 +156,14 @@ def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
                 "jicama",
             },
         ),
+        ("potatoes", {"bread-potato"}, {"milk-whole"}),
+        ("tomatoes", {"tomato-juice"}, {"carrots-raw"}),
+        (
+            "greens",
+            {"collards-cooked", "kale-raw"},
+            {"green-beans-cooked", "peas-green-cooked", "pepper-green-raw"},
+        ),
+        ("berries", {"strawberries", "muffin-blueberry"}, {"apple"}),
         # "soda" also matches its own word (club soda, soda crackers): an
         # exclusion errs on the side of leaving out.
         ("soda", {"cola", "ginger-ale", "lemonade"}, {"orange-juice", "milk-whole"}),
