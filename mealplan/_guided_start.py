@@ -19,8 +19,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from mealplan._aggregate import merged_meals
 from mealplan._arrays import FEASIBILITY, GoalKind
 from mealplan._backend import BackendResult, SolveOptions
@@ -28,7 +26,9 @@ from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline, OutOfTime
 from mealplan._formulation import Goal, Model, formulate
 from mealplan._models import SolverName
+from mealplan._reduced_costs import lowest_reduced_costs, lowest_reduced_costs_per_meal
 from mealplan._restriction import _PLAIN, Restriction, _relaxation, _restricted
+from mealplan._single_foods import single_food_start
 from mealplan._solution import (
     _ABS_GAP,
     Solution,
@@ -101,7 +101,7 @@ _CUTS_ON_SUPPORT = False
 # lost), so they keep it.
 _JUMP_ON_SUPPORT = False
 # Where the guided start's candidates ask for the single foods' support
-# (:func:`_single_food_support`), computed only when reached.
+# (:func:`mealplan._single_foods.single_food_support`), computed only when reached.
 _ASK_SINGLES: set[int] = set()
 # Under that box, the widest restriction without the cutoff stops this many
 # seconds of CPU after its last better plan, so a full MILP that may still
@@ -129,50 +129,6 @@ _GAP_TESTS_CPU_SECONDS: float | None = 2.0
 # search was cut at 1.5 s of CPU without a plan).
 _ANY_PLAN_FIRST = False
 _ANY_PLAN = Restriction(share=0.7)
-
-
-def _lowest_reduced_costs(
-    model: Model, lp: BackendResult, support: set[int], count: int
-) -> set[int]:
-    """Return ``count`` foods outside ``support`` whose columns cost least to enter."""
-    if lp.col_duals is None:
-        return set()
-    k = len(model.keys)
-    rc = lp.col_duals[:k]
-    if model.maximise:
-        rc = -rc
-    foods = model.keys[:, 2]
-    best: dict[int, float] = {}
-    for f, r in zip(foods.tolist(), rc.tolist(), strict=True):
-        if f not in support and r < best.get(f, np.inf):
-            best[f] = r
-    return set(sorted(best, key=lambda f: (best[f], f))[:count])
-
-
-def _lowest_reduced_costs_per_meal(
-    model: Model, lp: BackendResult, support: set[int], count: int
-) -> set[int]:
-    """Return, meal by meal, ``count`` foods outside ``support`` cheapest to enter.
-
-    A food's cost in a meal is its lowest reduced cost over that meal's
-    columns (all days).
-    """
-    if lp.col_duals is None:
-        return set()
-    rc = lp.col_duals[: len(model.keys)]
-    if model.maximise:
-        rc = -rc
-    meals = model.keys[:, 1]
-    foods = model.keys[:, 2]
-    out: set[int] = set()
-    for m in np.unique(meals).tolist():
-        at = np.flatnonzero(meals == m)
-        best: dict[int, float] = {}
-        for f, r in zip(foods[at].tolist(), rc[at].tolist(), strict=True):
-            if f not in support and r < best.get(f, np.inf):
-                best[f] = r
-        out |= set(sorted(best, key=lambda f: (best[f], f))[:count])
-    return out
 
 
 @dataclass(frozen=True)
@@ -256,7 +212,7 @@ def _guided(
     support |= problem.supplements
     structured = problem.structure is not None and bool(problem.structure.parts)
     widen = _WIDEN_STRUCTURED if structured else _WIDEN
-    wider = support | _lowest_reduced_costs(lp_model, lp_result, support, widen)
+    wider = support | lowest_reduced_costs(lp_model, lp_result, support, widen)
     # A restricted plan is the answer only within the gap test of the LP
     # bound; HiGHS prunes everything worse, so a restriction whose optimum
     # is far off ends (infeasible) at once instead of proving its own bad
@@ -406,19 +362,17 @@ def _start_candidates(
     """
     candidates: list[set[int]] = [support]
     # With FNDDS dishes, the single foods' own relaxation (see
-    # _single_food_start), asked only when the support alone fails.
+    # mealplan._single_foods), asked only when the support alone fails.
     if structured and gap_test and problem.dishes:
         candidates.append(_ASK_SINGLES)
     if structured and gap_test:
         # The gap test on the smaller widenings only: the wider restriction
         # is solved without the cutoff when they fail.
         for widening in (
-            _lowest_reduced_costs_per_meal(
+            lowest_reduced_costs_per_meal(
                 lp_model, lp_result, support, _WIDEN_PER_MEAL
             ),
-            _lowest_reduced_costs(
-                lp_model, lp_result, support, _WIDEN_STRUCTURED_FIRST
-            ),
+            lowest_reduced_costs(lp_model, lp_result, support, _WIDEN_STRUCTURED_FIRST),
         ):
             if widening:
                 candidates.append(support | widening)
@@ -498,7 +452,7 @@ def _gap_tests(
     for foods in [*candidates, None]:
         if single_plan is not None:
             # The dishes with the single foods failed the gap test: a plan
-            # in hand before the wider restrictions (see _single_food_start).
+            # in hand before the wider restrictions (see single_food_start).
             first = single_plan() if not deadline.expired else None
             single_plan = None
             if first is not None:
@@ -521,8 +475,8 @@ def _gap_tests(
         if foods is _ASK_SINGLES:
             singles_due = False
         if foods is _ASK_SINGLES and not deadline.expired:
-            out.singles, single_plan = _single_food_start(
-                problem, goal, backend, deadline, mip_gap, tolerance
+            out.singles, single_plan = single_food_start(
+                problem, goal, backend, deadline, mip_gap, tolerance, _WIDEN_PER_MEAL
             )
             foods = support | out.singles
         if deadline.expired or frozenset(foods) in tried.foods:
@@ -595,91 +549,3 @@ def _cheapest_restriction(
     foods = wider | {f for (_, _, f) in cheap.units}
     small = _restricted(problem, goal, foods, deadline, gauge.mip_gap, gauge.tolerance)
     return gauge.judged(small, cheap)
-
-
-def _single_food_support(
-    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
-) -> tuple[set[int], float | None]:
-    """Return the foods the relaxation without the dishes uses, and its bound.
-
-    With the 1,221 FNDDS dishes the relaxation meets the food pattern almost
-    exactly with fractions of many dishes (its bound 0.07-0.16 where the
-    single foods' is 0.5-2), and its support often holds no integer plan
-    within the gap test (or none at all): the restrictions then widened step
-    by step to the full MILP and, on a loaded machine, some days got no plan
-    in 10 s. The single foods' support is where the plan without dishes
-    comes from; added to the dishes' support, the restricted MILP can mix a
-    dish main with single-food sides (benchmarks/dishes_cost_latest.md).
-    """
-    singles, bound, _ = _single_food_relaxation(problem, goal, backend, deadline)
-    return singles, bound
-
-
-def _single_food_relaxation(
-    problem: Problem, goal: Goal | None, backend: Backend, deadline: Deadline
-) -> tuple[set[int], float | None, set[int]]:
-    """Return the single foods' support, bound, and best 5 more per meal."""
-    foods = [f for f in range(len(problem.food_ids)) if f not in problem.dishes]
-    try:
-        model = formulate(problem, goal, foods=foods, relax=True, deadline=deadline)
-    except OutOfTime:
-        return set(), None, set()
-    result, lp = _relaxation(problem, model, backend, deadline)
-    if result.status is not SolveStatus.OPTIMAL:
-        return set(), None, set()
-    singles = {f for (_, _, f), u in result.units.items() if u > 1e-6}
-    more = _lowest_reduced_costs_per_meal(model, lp, singles, _WIDEN_PER_MEAL)
-    return singles, result.objective, more
-
-
-def _single_food_start(
-    problem: Problem,
-    goal: Goal | None,
-    backend: Backend,
-    deadline: Deadline,
-    mip_gap: float,
-    tolerance: float,
-) -> tuple[set[int], Callable[[], Solution | None]]:
-    """Return the single foods' support and how to get a plan from it.
-
-    The plan is one the table without dishes would give from its first two
-    restrictions (its LP support, then with each meal's best 5 foods) under
-    that relaxation's own gap test, node limited like every restriction
-    under a cutoff (about 0.1-0.3 s each). It is asked only when the
-    dishes' support with these foods added fails the gap test, as a plan in
-    hand before the wider dish restrictions: on a loaded machine the wider
-    restriction without a cutoff, given half of what is left, often found
-    none, or a poor one (objective 4-9 where the plan without dishes had
-    0.7-2.4). Asked first (session 8) it cost 0.1-0.3 s of CPU on most dish
-    days, whose next restriction passed (benchmarks/dishes_cost_latest.md).
-    """
-    singles, single_bound, more = _single_food_relaxation(
-        problem, goal, backend, deadline
-    )
-
-    def plan() -> Solution | None:
-        if not singles or single_bound is None:
-            return None
-        # The first two steps of the table without dishes: its support, then
-        # with each meal's best 5 single foods (sub-MIPs as there).
-        for foods in (singles, singles | more):
-            if deadline.expired or (foods is not singles and not more):
-                break
-            first = _restricted(
-                problem,
-                goal,
-                foods,
-                deadline,
-                mip_gap,
-                tolerance,
-                Restriction(
-                    _cutoff(single_bound, mip_gap, tolerance),
-                    sub_mips=foods is singles,
-                ),
-            )
-            if first.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-                first.status = SolveStatus.FEASIBLE  # optimal for the restriction
-                return first
-        return None
-
-    return singles, plan

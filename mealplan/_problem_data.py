@@ -220,7 +220,7 @@ class Problem:
     dishes: frozenset[int] = frozenset()
     """Candidate indices that are FNDDS dishes (rows with an ``fndds_code``):
     the guided start also asks the single foods' relaxation
-    (:func:`mealplan._guided_start._single_food_support`)."""
+    (:func:`mealplan._single_foods.single_food_support`)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""

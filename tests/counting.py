@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mealplan import _guided_start, _optimiser, _restriction, _solution
+from mealplan import _guided_start, _optimiser, _restriction, _single_foods, _solution
 
-SOLVER_MODULES = (_solution, _restriction, _guided_start, _optimiser)
+SOLVER_MODULES = (_solution, _restriction, _single_foods, _guided_start, _optimiser)
 """The modules of the solving strategy: each looks a shared name (``_run``,
 ``make_backend``) up in its own globals, so a test patches it in all."""
 

@@ -21,10 +21,11 @@ from mealplan._catalog_load import DISHES_BY_DEFAULT, bundled_for, bundled_note
 from mealplan._cli import build_parser
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import _guided, _single_food_support
+from mealplan._guided_start import _WIDEN_PER_MEAL, _guided
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
 from mealplan._restriction import Restriction
+from mealplan._single_foods import single_food_support
 from mealplan._solution import abs_tolerance
 from tests.counting import patch_solver, record_models
 
@@ -60,7 +61,9 @@ def test_the_problem_knows_its_dishes() -> None:
 def test_the_single_foods_support_holds_no_dish() -> None:
     _, problem = _problem(_WOMAN_35, dishes=True)
     backend = optimiser.make_backend("highs")
-    singles, bound = _single_food_support(problem, None, backend, Deadline(300.0))
+    singles, bound = single_food_support(
+        problem, None, backend, Deadline(300.0), _WIDEN_PER_MEAL
+    )
     assert bound is not None
     assert singles
     assert not singles & problem.dishes

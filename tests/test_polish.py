@@ -12,11 +12,11 @@ from mealplan._arrays import Block
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
 from mealplan._formulation import formulate
-from mealplan._guided_start import _lowest_reduced_costs
 from mealplan._optimiser import SolveStatus, make_backend
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._polish import has_costed_helpers, plan_objective, polish
 from mealplan._problem import Problem, build_problem
+from mealplan._reduced_costs import lowest_reduced_costs
 from mealplan._restriction import _relaxation, _restricted
 from mealplan._solution import abs_tolerance
 
@@ -42,7 +42,7 @@ def _support(problem: Problem, more: int = 0) -> set[int]:
     lp, result = _relaxation(problem, model, backend, Deadline(300.0))
     assert lp.status is SolveStatus.OPTIMAL
     support = {f for (_, _, f), u in lp.units.items() if u > 1e-6}
-    return support | _lowest_reduced_costs(model, result, support, more)
+    return support | lowest_reduced_costs(model, result, support, more)
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,10 @@ import mealplan
 from mealplan import _restriction
 from mealplan._catalog import load_foods
 from mealplan._deadline import Deadline
-from mealplan._guided_start import _guided, _lowest_reduced_costs_per_meal
+from mealplan._guided_start import _guided
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
+from mealplan._reduced_costs import lowest_reduced_costs_per_meal
 from mealplan._restriction import Restriction
 from mealplan._solution import abs_tolerance
 from tests.checks import check_plan
@@ -47,7 +48,7 @@ def test_each_meal_gets_its_own_cheapest_foods(
     case: tuple[Any, Any, set[int], int],
 ) -> None:
     model, lp, support, count = case
-    got = _lowest_reduced_costs_per_meal(model, lp, support, count)
+    got = lowest_reduced_costs_per_meal(model, lp, support, count)
     sign = -1.0 if model.maximise else 1.0
     expected: set[int] = set()
     # Recomputed plainly: per meal, each food's lowest reduced cost.
@@ -65,7 +66,7 @@ def test_no_reduced_costs_widen_nothing() -> None:
     # Stand-ins with only what is read: a model's keys and a result's duals.
     model: Any = SimpleNamespace(keys=np.zeros((2, 3), dtype=np.int64), maximise=False)
     result: Any = SimpleNamespace(col_duals=None)
-    assert _lowest_reduced_costs_per_meal(model, result, set(), 5) == set()
+    assert lowest_reduced_costs_per_meal(model, result, set(), 5) == set()
 
 
 def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
