@@ -137,7 +137,10 @@ AUTO_AI_CHECKED: tuple[Nutrient, ...] = (Nutrient.VITAMIN_K,)
 Planned without them, then checked, and planned again with them only when
 the plan is short (:mod:`mealplan._checked_floors`): vitamin K's AI, met by
 61 of 63 measured default days' own foods, stalled a very active
-vegetarian's day as a floor of the model from the start (session 17)."""
+vegetarian's day as a floor of the model from the start (session 17).
+Choline's AI checked the same way was measured and left out: CPU sum 2.15x,
+14 of 63 default days still short after the extra search, and worse plans on
+most (``benchmarks/choline_checked_ab_latest.md``, session 27)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 """Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.
