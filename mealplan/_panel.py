@@ -495,15 +495,25 @@ def without_sparse_minimums(
 
 
 _FIBER_CEILING_ADULT_G = 50.0
+_FIBER_CEILING_PER_1000_KCAL = 21.0
 
 
-def fiber_ceiling(person: Person, minimum: float) -> tuple[float, str]:
+def fiber_ceiling(
+    person: Person, minimum: float, kcal: float | None = None
+) -> tuple[float, str]:
     """Return the fiber planning ceiling for ``person`` and its reason.
 
     Not a DRI: IOM 2005 sets no fiber UL. The ceiling is 1.5 x the AI (the AI
     is 14 g per 1,000 kcal, so 21 g per 1,000 kcal), and at least 50 g/day for
     adults, past which bloating and lower mineral absorption are commonly
     reported. It stops the 60-70 g days a minimum-only plan produced.
+
+    The AI is 14 g per 1,000 kcal of the median intake, so for a person who
+    must eat far more (``kcal``: the least energy the day must give) 1.5 x the
+    AI is a much lower density: a very active vegetarian man of 30 (3,928 kcal
+    at least) was held to 57 g, 14.5 g per 1,000 kcal, and no plan could
+    meet it (SolverError at 30 and 120 s). The ceiling is never below 21 g
+    per 1,000 kcal of ``kcal``.
     """
     value = round(1.5 * minimum, 1)
     why = (
@@ -516,6 +526,13 @@ def fiber_ceiling(person: Person, minimum: float) -> tuple[float, str]:
             "planning ceiling, not a DRI (IOM 2005 sets no fiber UL): 50 g/day for "
             "adults, beyond which bloating and lower mineral absorption are "
             "commonly reported"
+        )
+    scaled = round(_FIBER_CEILING_PER_1000_KCAL * (kcal or 0.0) / 1000.0, 1)
+    if scaled > value:
+        value = scaled
+        why = (
+            "planning ceiling, not a DRI (IOM 2005 sets no fiber UL): 21 g per "
+            f"1,000 kcal (1.5 x the AI's 14 g) of the day's {kcal:,.0f} kcal"
         )
     return value, why
 
@@ -562,6 +579,10 @@ def compact_panel(
     if person is None:
         return []
     skip = set(minimums)
+    # The fiber ceiling scales with the energy eaten (fiber_ceiling).
+    energy = next(
+        (t.amount for t in totals if t.nutrient == Nutrient.ENERGY.value), None
+    )
     refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
     floor = sodium_floor(person)
     if floor is not None:
@@ -578,11 +599,12 @@ def compact_panel(
     for total in totals:
         name = total.nutrient
         if name == Nutrient.FIBER.value and total.maximum is None and total.minimum:
-            ceiling, _ = fiber_ceiling(person, total.minimum)
+            ceiling, _ = fiber_ceiling(person, total.minimum, energy)
             if total.amount > ceiling:
                 over.append(
                     f"fiber {fmt(total.amount, total.unit)}, over the planning "
-                    f"ceiling of {fmt(ceiling, total.unit)} (1.5 x the AI; not a DRI)"
+                    f"ceiling of {fmt(ceiling, total.unit)} (1.5 x the AI, or 21 g "
+                    "per 1,000 kcal eaten; not a DRI)"
                 )
             continue
         sodium = name == Nutrient.SODIUM.value

@@ -80,7 +80,9 @@ def add_panel(
     # full panel: with the default limits it made an 8 s vegetarian week miss
     # its start on a loaded machine (measured); reports call it out instead.
     if fiber is not None and fiber.minimum is not None:
-        ceiling, why = fiber_ceiling(person, fiber.minimum)
+        energy = found.get(Nutrient.ENERGY)
+        kcal = energy.minimum if energy is not None else None
+        ceiling, why = fiber_ceiling(person, fiber.minimum, kcal)
         found[Nutrient.FIBER] = fiber.model_copy(
             update={
                 "maximum": ceiling,

@@ -783,3 +783,58 @@ def test_auto_panel_plans_the_rdas_under_a_budget_or_the_cost_objective(
         n.startswith("panel planned: 'rda' (the default 'auto' plans")
         for n in resolved.notes
     )
+
+
+ACTIVE_MAN = {
+    "age": 30,
+    "sex": "male",
+    "weight_kg": 105.76,
+    "height_cm": 187.57,
+    "activity": "very_active",
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    person=persons(st.integers(19, 80)),
+    activity=st.sampled_from(["sedentary", "low_active", "active", "very_active"]),
+    weight=st.floats(45, 130),
+)
+def test_the_fiber_ceiling_allows_the_ais_density_of_the_days_energy(
+    person: dict[str, Any], activity: str, weight: float
+) -> None:
+    """The ceiling is 1.5 x the AI's 14 g per 1,000 kcal, of the energy eaten.
+
+    The AI itself is 14 g per 1,000 kcal of the median intake; a fixed 1.5 x
+    the AI held a very active vegetarian man of 30 (3,928 kcal at least) to
+    14.5 g per 1,000 kcal, which no plan of his could meet. Checked here from
+    the targets alone: never below 21 g per 1,000 kcal of the least energy
+    the day must give, never below 1.5 x the AI, and at least 50 g for adults.
+    """
+    t = targets_for({**person, "activity": activity, "weight_kg": weight}, panel="auto")
+    fiber, energy = t.get("fiber_g"), t.get("energy_kcal")
+    assert fiber is not None
+    assert fiber.minimum is not None
+    assert fiber.maximum is not None
+    assert energy is not None
+    assert energy.minimum is not None
+    assert fiber.maximum >= 21.0 * energy.minimum / 1000.0 - 0.05
+    assert fiber.maximum >= 1.5 * fiber.minimum - 0.05
+    if person["age"] >= 19:  # (the strategy's mothers may be 14-18)
+        assert fiber.maximum >= 50.0
+
+
+def test_a_very_active_mans_fiber_ceiling_scales_with_his_energy() -> None:
+    t = targets_for(ACTIVE_MAN, panel="auto")
+    fiber, energy = t.get("fiber_g"), t.get("energy_kcal")
+    assert fiber is not None
+    assert energy is not None
+    assert energy.minimum is not None
+    assert fiber.maximum == pytest.approx(21.0 * energy.minimum / 1000.0, abs=0.05)
+    assert fiber.maximum is not None
+    assert fiber.maximum > 1.5 * 38.0  # above the fixed ceiling that held him
+    assert "21 g per 1,000 kcal" in fiber.source
+    # A sedentary woman's ceiling is the adults' 50 g, as before.
+    woman = targets_for({"age": 35, "sex": "female"}, panel="auto").get("fiber_g")
+    assert woman is not None
+    assert woman.maximum == 50.0
