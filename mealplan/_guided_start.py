@@ -117,16 +117,20 @@ _WIDE_STALL_SECONDS: float | None = 0.5
 _GAP_TESTS_CPU_SECONDS: float | None = 2.0
 # When the widest restriction found no plan in its share, ask it for any
 # plan (no objective) in this share of what is left, and start the same
-# restriction with its objective from that plan (_any_plan_first). Off:
-# interleaved A/B (benchmarks/any_plan_first_ab_latest.md), the 24 default
-# toddler days planned 23 -> 24 and lifted their RDAs for time 3 -> 1 (CPU
-# sum 99.9 -> 89.1 s), but on the 63 default adult days 2 that planned
-# under the RDAs now lifted them (the vegan man of 62: 2.77 -> 5.12; the
-# vegetarian man of 22: 1.54 -> 4.36): there the full MILP after the
-# widest restriction finds the plan, and this step took its time. Asking
-# for any plan first on every day whose gap tests failed gave worse plans
-# still (session 26; a 1-year-old boy's 0.73 -> 2.83 when the objective's
-# search was cut at 1.5 s of CPU without a plan).
+# restriction with its objective from that plan (_any_plan_first). On for a
+# child of 1-3 (Problem.any_plan_first), off for everyone else. Interleaved
+# A/B with it on for all (benchmarks/any_plan_first_ab_latest.md): the 24
+# default toddler days planned 23 -> 24 and lifted their RDAs for time 3 ->
+# 1 (CPU sum 99.9 -> 89.1 s; a vegetarian boy of 3's widest restriction
+# finds a plan in 1.9 s without its objective, in 6.2 s with it, and the
+# full MILP after it none: its root alone takes about 3 s of CPU there);
+# but on the 63 default adult days 2 that planned under the RDAs lifted
+# them (the vegan man of 62: 2.77 -> 5.12; the vegetarian man of 22: 1.54
+# -> 4.36): there the full MILP after the widest restriction finds the plan
+# from cold, and this step took its time. Asking for any plan first on every
+# day whose gap tests failed gave worse plans still (session 26; a
+# 1-year-old boy's 0.73 -> 2.83 when the objective's search was cut at 1.5 s
+# of CPU without a plan).
 _ANY_PLAN_FIRST = False
 _ANY_PLAN = Restriction(share=0.7)
 
@@ -297,7 +301,11 @@ def _guided(
         )
         if small is not None:
             best = gauge.better(small, best)
-        elif best is None and _ANY_PLAN_FIRST and not feasibility:
+        elif (
+            best is None
+            and (_ANY_PLAN_FIRST or problem.any_plan_first)
+            and not (feasibility)
+        ):
             best = _any_plan_first(problem, goal, wider, search, gauge, how)
     if best is None and problem.budget is not None and not deadline.expired:
         best = _cheapest_restriction(problem, goal, wider, deadline, gauge, backend)

@@ -391,6 +391,7 @@ def build_problem(
         main_meal_protein_g=main_meal_protein_g(
             request.person.age if request.person is not None else None
         ),
+        any_plan_first=request.person is not None and 1.0 <= request.person.age < 4.0,
     )
 
 

@@ -221,6 +221,10 @@ class Problem:
     """Candidate indices that are FNDDS dishes (rows with an ``fndds_code``):
     the guided start also asks the single foods' relaxation
     (:func:`mealplan._single_foods.single_food_support`)."""
+    any_plan_first: bool = False
+    """When the guided start's widest restriction finds no plan, ask it for
+    any plan without the objective first (a child of 1-3: see
+    :data:`mealplan._guided_start._ANY_PLAN_FIRST`)."""
 
     def day_limit(self, food: int) -> int | None:
         """Return the variety limit of food index ``food`` (None: no limit)."""

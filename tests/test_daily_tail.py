@@ -10,6 +10,8 @@ import pytest
 import mealplan
 from mealplan import _guided_start, _solution
 from mealplan._deadline import Deadline
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
 from tests.checks import check_plan
 from tests.counting import patch_solver
 from tests.requesting import plan_off_the_clock
@@ -103,8 +105,13 @@ def test_a_structured_day_widens_its_restriction_in_three_steps(
     check_plan(result, foods)
 
 
+@pytest.mark.parametrize(
+    ("person", "switched_on"),
+    [({"age": 3, "sex": "male"}, False), ({"age": 35, "sex": "female"}, True)],
+    ids=["toddler", "adult-switched-on"],
+)
 def test_a_widest_restriction_without_a_plan_asks_for_any_plan_first(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, person: dict[str, Any], switched_on: bool
 ) -> None:
     # A toddler's widest restriction can use its whole share without any
     # plan (a vegetarian boy of 3: none in 2.3 s with the objective, one in
@@ -113,7 +120,8 @@ def test_a_widest_restriction_without_a_plan_asks_for_any_plan_first(
     # restriction with its objective is given no time. The guided start
     # must then ask the same restriction for any plan (no objective), start
     # the objective's search from it, and return a plan that meets every
-    # rule. (Shipped off: see _guided_start._ANY_PLAN_FIRST.)
+    # rule: for a child of 1-3 by default, for an adult only with the switch
+    # on (see _guided_start._ANY_PLAN_FIRST).
     starved: list[set[int]] = []
     any_plan: list[set[int]] = []
     started: list[set[int]] = []
@@ -136,10 +144,10 @@ def test_a_widest_restriction_without_a_plan_asks_for_any_plan_first(
 
     patch_solver(monkeypatch, "_CUTOFF_NODES", 0)
     patch_solver(monkeypatch, "_run", spy)
-    # Off by default (see _ANY_PLAN_FIRST): the mechanism, switched on.
-    monkeypatch.setattr(_guided_start, "_ANY_PLAN_FIRST", True)
+    if switched_on:
+        monkeypatch.setattr(_guided_start, "_ANY_PLAN_FIRST", True)
     foods = mealplan.load_foods(dishes=False)
-    request = {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}
+    request = {"person": person, "diet": "vegetarian"}
     result = mealplan.plan({**request, "time_limit": 120}, foods)
     assert starved, "the widest restriction was never solved without the cutoff"
     # Any plan of the same restriction, then its objective from that plan.
@@ -147,3 +155,13 @@ def test_a_widest_restriction_without_a_plan_asks_for_any_plan_first(
     assert started == starved
     assert result.status in (mealplan.PlanStatus.OPTIMAL, mealplan.PlanStatus.FEASIBLE)
     check_plan(result, foods)
+
+
+@pytest.mark.parametrize("age", [1.0, 2.5, 3.99, 4.0, 35.0])
+def test_only_a_child_of_1_to_3_asks_for_any_plan_first_by_default(age: float) -> None:
+    """Solver-free: the flag the guided start reads, by age (an adult's full
+    MILP finds the plan the any-plan step would have taken the time of)."""
+    foods = mealplan.load_foods(dishes=False)
+    req = parse_request({"person": {"age": age, "sex": "female"}})
+    problem = build_problem(req, resolve_targets(req, foods), foods)
+    assert problem.any_plan_first is (1.0 <= age < 4.0)
