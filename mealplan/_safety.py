@@ -18,7 +18,9 @@ Life stages (a person can be in several):
 * ``under_19``: ages 1-18 (children and teens: the American Heart
   Association's limit on sugar-sweetened drinks, one 8-oz drink a week);
 * ``under_21``: ages 1-20 (the US legal drinking age);
-* ``pregnancy`` and ``lactation``.
+* ``pregnancy`` and ``lactation``;
+* ``over_65``: ages 65 and up (a higher-risk group for food-borne illness,
+  Listeria above all: foodsafety.gov, CDC).
 
 Infants under 12 months are refused outright (:class:`LifeStageError`): they
 need breast milk or formula and a paediatrician's guidance. A request that
@@ -72,6 +74,7 @@ LIFE_STAGES: dict[str, str] = {
     "under_21": "people under 21 (the US legal drinking age)",
     "pregnancy": "pregnancy",
     "lactation": "lactation",
+    "over_65": "adults 65 and older",
 }
 """Every life stage a rule may name, with the words reports use for it."""
 
@@ -255,6 +258,10 @@ def life_stages(person: Person | None) -> frozenset[str]:
         stages.add("pregnancy")
     if person.lactation:
         stages.add("lactation")
+    if person.age >= 65:
+        # Older adults: the same foods as in pregnancy, Listeria's above all
+        # (foodsafety.gov, People at Risk: Older Adults; CDC, Listeria).
+        stages.add("over_65")
     return frozenset(stages)
 
 

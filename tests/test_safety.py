@@ -88,9 +88,24 @@ def pregnancy_rules(food_id: str, group: str, text: str) -> list[str]:
     return broken
 
 
+def older_adult_rules(food_id: str, group: str, text: str) -> list[str]:
+    """Independent rules for adults 65 and older (foodsafety.gov, CDC Listeria).
+
+    The pregnancy rules of food-borne illness (not mercury, nor liver's
+    vitamin A): soft cheeses, raw sprouts, raw animal foods, smoked fish.
+    """
+    return [
+        r
+        for r in pregnancy_rules(food_id, group, text)
+        if r not in ("mercury", "liver")
+    ]
+
+
 def _check_table(table: FoodTable) -> None:
     pregnant = unsafe_foods(table, ["pregnancy"])
     lactating = unsafe_foods(table, ["lactation"])
+    older = unsafe_foods(table, ["over_65"])
+    under_5 = unsafe_foods(table, ["under_5"])
     toddler = set(unsafe_foods(table, ["toddler", "under_5", "child"]))
     child = unsafe_foods(table, ["child"])
     teen = unsafe_foods(table, ["under_19"])
@@ -100,6 +115,11 @@ def _check_table(table: FoodTable) -> None:
         for rule in pregnancy_rules(fid, group, text):
             if fid not in pregnant or fid not in lactating:
                 missed.append((fid, rule))
+        for rule in older_adult_rules(fid, group, text):
+            if fid not in older:
+                missed.append((fid, f"over 65: {rule}"))
+        if SOFT_CHEESE.search(text) and fid not in under_5:
+            missed.append((fid, "under 5: soft cheese"))
         for rule in toddler_rules(fid, group, text):
             if fid not in toddler:
                 missed.append((fid, rule))
@@ -186,6 +206,15 @@ def test_named_dishes(stage: str, food: str, safe: bool) -> None:
         ("toddler", "raisins"),
         ("child", "swordfish-cooked"),
         ("under_5", "alfalfa-sprouts"),
+        ("under_5", "queso-fresco"),
+        # Adults 65 and older: the foods of Listeria and other food-borne
+        # illness (foodsafety.gov, People at Risk: Older Adults; CDC).
+        ("over_65", "queso-fresco"),
+        ("over_65", "brie"),
+        ("over_65", "salmon-smoked-lox"),
+        ("over_65", "turkey-breast-deli"),
+        ("over_65", "alfalfa-sprouts"),
+        ("over_65", "egg-whole"),
         # Soft and sugar-sweetened drinks, diet ones too (AHA 2017).
         ("under_19", "cola"),
         ("under_19", "diet-cola"),
@@ -262,6 +291,9 @@ def test_adults_have_no_rules() -> None:
         (19, {"under_21"}),
         (20.9, {"under_21"}),
         (21, set()),
+        (64.9, set()),
+        (65, {"over_65"}),
+        (90, {"over_65"}),
     ],
 )
 def test_life_stage_bands(age: float, stages: set[str]) -> None:
