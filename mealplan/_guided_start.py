@@ -238,6 +238,8 @@ def _guided(
         else None
     )
     first_only = math.isinf(tolerance) and not feasibility
+    # When the widest restriction has no plan (a child of 1-3 by default).
+    any_plan_first = _ANY_PLAN_FIRST or problem.any_plan_first
     candidates = _start_candidates(
         problem,
         lp_model,
@@ -301,11 +303,7 @@ def _guided(
         )
         if small is not None:
             best = gauge.better(small, best)
-        elif (
-            best is None
-            and (_ANY_PLAN_FIRST or problem.any_plan_first)
-            and not (feasibility)
-        ):
+        elif best is None and not feasibility and any_plan_first:
             best = _any_plan_first(problem, goal, wider, search, gauge, how)
     if best is None and problem.budget is not None and not deadline.expired:
         best = _cheapest_restriction(problem, goal, wider, deadline, gauge, backend)
