@@ -79,6 +79,7 @@ from mealplan._problem_parts import (
     _supplement_charge,
 )
 from mealplan._problem_rows import row_only, without_rows
+from mealplan._safety import life_stages
 from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
 from mealplan._week_caps import forced_conflicts
@@ -391,7 +392,8 @@ def build_problem(
         main_meal_protein_g=main_meal_protein_g(
             request.person.age if request.person is not None else None
         ),
-        any_plan_first=request.person is not None and 1.0 <= request.person.age < 4.0,
+        # Ages 1-3: the safety rules' own band (mealplan._safety.life_stages).
+        any_plan_first="toddler" in life_stages(request.person),
     )
 
 
