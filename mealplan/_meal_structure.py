@@ -461,8 +461,9 @@ def prepare(
     every = role_sets(table)
     roles = [every[int(i)] for i in rows]
     kinds = _kinds(table, rows, roles, names or candidates)
+    selected = _meal_cap_hits(table, candidates, rows, roles)
     parts, companions, meal_caps = _meal_rules(
-        request, meals, structured, roles, kinds, cap_scale
+        request, meals, structured, roles, kinds, cap_scale, selected
     )
     # The starch group and the caps of OWN_GROUP_CAPS are groups of their own,
     # which exist only where they have rows (the starch rows: with dishes), so
@@ -659,6 +660,7 @@ def _meal_rules(
     roles: list[frozenset[str]],
     kinds: _Kinds,
     cap_scale: float,
+    selected: dict[str, NDArray[np.bool_]],
 ) -> tuple[tuple[PartRow, ...], tuple[CompanionRow, ...], tuple[MealCapRow, ...]]:
     slots = structures_by_slot(request)
     own = {s.slot.value for s in request.meal_structure or ()}
@@ -733,6 +735,7 @@ def _meal_rules(
                 or (cap.kind == "drinks" and kinds.drink[f])
                 or (cap.kind == "starch" and kinds.starch[f])
                 or (cap.kind == "role" and roles[f] & cap.values)
+                or (cap.cap_id in selected and selected[cap.cap_id][f])
             )
             if foods and cap.kind == "starch" and _implied(parts, m, foods, cap):
                 continue
@@ -751,6 +754,29 @@ def _meal_rules(
                     MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def _meal_cap_hits(
+    table: FoodTable,
+    candidates: Sequence[str],
+    rows: NDArray[np.int_],
+    roles: Sequence[frozenset[str]],
+) -> dict[str, NDArray[np.bool_]]:
+    """Return, per meal cap chosen by id, base or category, the candidates it holds.
+
+    The meal rows select by role, slot or kind of item themselves; a cap such
+    as ``cooked_greens_per_meal`` names its foods, as the item caps do, so it
+    is matched the item caps' way (:func:`_cap_hits`) once per request.
+    """
+    caps = [
+        c for c in _caps() if c.scope == "meal" and c.kind in ("id", "base", "category")
+    ]
+    if not caps:
+        return {}
+    at = [int(i) for i in rows]
+    bases = table.texts("base") if table.has_column("base") else [""] * len(table.ids)
+    cats = table.texts("category")
+    return {c.cap_id: _cap_hits(c, candidates, at, roles, bases, cats) for c in caps}
 
 
 def _implied(

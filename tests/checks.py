@@ -902,6 +902,9 @@ def check_plan(
         assert fid_matches_none(plan, table, entry), entry
     if req.structure:
         check_structure(_foods_only(plan), table)
+        if req.meals and len(req.meals) > 1 and table.has_column("roles"):
+            # As the model: meals hold their structure when there are two.
+            assert not two_greens_meals(plan, table), two_greens_meals(plan, table)
         if req.portion_limits:
             # Portions a dietitian accepts: at most 1.5 RACC an item (a drink
             # 1), grown with energy, recomputed without the caps file.
@@ -1937,6 +1940,28 @@ def generous_greens(
             if not _le(item.grams, GREENS_CUPS * grams / float(cups.group(1))):
                 out.append((day.day, item.meal, fid, item.grams))
     return out
+
+
+def two_greens_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | None]]:
+    """Return the meals that hold two or more cooked greens: (day, meal).
+
+    One cooked dark-green leafy vegetable a meal (each may be 1½ cups, so two
+    were 3 cups of greens on one plate), found by the words of
+    :func:`cooked_greens`, never from foods/portion_caps.csv; bundled foods
+    only, as :func:`generous_greens`.
+    """
+    bundled = _bundled_categories()
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    count: Counter[tuple[int, str | None]] = Counter()
+    for day in plan.days:
+        for item in day.items:
+            fid = item.food_id
+            if item.kind != "food" or bundled.get(fid) != cats[fid]:
+                continue
+            if cooked_greens(cats[fid], names[fid] or ""):
+                count[(day.day, item.meal)] += 1
+    return sorted(k for k, n in count.items() if n > 1)
 
 
 AS_PURCHASED_CATEGORIES = frozenset({"breakfast_cereals", "grains_pasta", "legumes"})

@@ -31,6 +31,7 @@ from tests.checks import (
     generous_greens,
     generous_items,
     racc_group,
+    two_greens_meals,
 )
 
 
@@ -337,3 +338,40 @@ def test_every_cooked_side_vegetable_is_held_to_a_cup_and_a_half(
         cup = grams / float(match.group(1))
         assert _le(most[fid], 1.5 * cup), (fid, text)
     assert checked >= 30
+
+
+def test_the_caps_hold_a_meal_to_one_cooked_green() -> None:
+    # Every cooked dark-green leafy vegetable the rule finds by its words is
+    # one the caps file's meal row counts, so no meal holds two.
+    table = mealplan.load_foods(dishes=True)
+    ids = list(table.ids)
+    cats = table.texts("category")
+    names = table.texts("name")
+    greens = {ids[k] for k in range(len(ids)) if cooked_greens(cats[k], names[k] or "")}
+    rows = [c for c in load_caps() if c.cap_id == "cooked_greens_per_meal"]
+    assert len(rows) == 1
+    assert rows[0].scope == "meal"
+    assert rows[0].max_items == 1
+    assert greens <= rows[0].values, sorted(greens - rows[0].values)
+
+
+def test_the_greens_rule_flags_two_greens_at_one_meal() -> None:
+    # Session 27's 72-year-old pescatarian: herring with 1½ cups each of
+    # collards and spinach at dinner. The check finds it; one green passes.
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 72, "sex": "female"}, diet="pescatarian", mip_gap=1.0
+        ),
+        foods=table,
+    )
+    assert two_greens_meals(plan, table) == []
+    day = plan.days[0]
+    dinner = [i for i in day.items if i.meal == "dinner"]
+    extra = [
+        dinner[0].model_copy(update={"food_id": fid, "part_of": None, "part_as": None})
+        for fid in ("collards-frozen-cooked", "spinach-cooked")
+    ]
+    twice = day.model_copy(update={"items": [*day.items, *extra]})
+    both = plan.model_copy(update={"days": [twice]})
+    assert two_greens_meals(both, table) == [(1, "dinner")]
