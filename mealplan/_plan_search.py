@@ -327,10 +327,11 @@ def solve_plan(
             if req.panel is PanelMode.FULL
             else ""
         )
+        # The solver's own status stays on the error (``status``): ours stops
+        # HiGHS at the deadline, which HiGHS calls "Interrupted by user".
         msg = (
-            f"The solver found no plan within the time limit of {req.time_limit:g} s "
-            f"({solution.solver_status}); raise time_limit or simplify the "
-            f"request{hint}."
+            f"The solver found no plan within the time limit of {req.time_limit:g} s; "
+            f"raise time_limit or simplify the request{hint}."
         )
         raise SolverError(msg, status=solution.solver_status)
     return solution

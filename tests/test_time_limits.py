@@ -127,3 +127,29 @@ def test_sr28_day_ends_within_its_time_limit(sr28_foods: Any) -> None:
         f"{took:.2f} s ({cpu:.2f} s CPU) for a {LIMIT:g} s limit "
         f"({build:.2f} s, {build_cpu:.2f} s CPU for the build)"
     )
+
+
+def test_the_time_limit_error_says_no_solver_jargon(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # HiGHS calls a solve our deadline stopped "Interrupted by user": the
+    # sentence says the time limit and what to do; the status stays on the
+    # error for a caller who wants it.
+    from mealplan import _plan_search
+    from mealplan._deadline import Deadline
+    from mealplan._solution import Solution, SolveStatus
+    from tests.six_foods import six_food_problem, six_food_targets
+
+    stopped = Solution(
+        SolveStatus.NO_SOLUTION, solver_status="Interrupted by user", time_limited=True
+    )
+    monkeypatch.setattr(_plan_search, "solve", lambda *a, **k: stopped)
+    problem = six_food_problem()
+    request = mealplan.parse_request({"targets": six_food_targets(), "max_foods": 5})
+    with pytest.raises(mealplan.SolverError) as caught:
+        _plan_search.solve_plan(problem, request, Deadline(5.0))
+    text = str(caught.value)
+    assert "Interrupted" not in text
+    assert "time limit of" in text
+    assert "raise time_limit" in text
+    assert caught.value.status == "Interrupted by user"
