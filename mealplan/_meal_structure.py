@@ -45,14 +45,17 @@ from mealplan._structure import (
     HALF_SERVED_CATEGORIES,
     ONE_MAIN_SLOTS,
     SNACK_FOOD_G,
+    STARCH_ROLES,
     Cap,
     dish_starch_oz_eq,
     grown,
+    is_breakfast_grain,
     is_dish_or_legume_main,
     is_drink,
     is_milk_drink,
     is_protein_main,
     is_starch,
+    is_toast,
     load_caps,
     piece_step,
 )
@@ -67,6 +70,8 @@ if TYPE_CHECKING:
     from mealplan._problem import MealRow
 
 __all__ = [
+    "BREAKFAST_BREAD_WORDS",
+    "BREAKFAST_CEREAL_WORDS",
     "COMPANIONS",
     "NEVER_ITEM_ROLES",
     "PAIRING_WORDS",
@@ -460,7 +465,7 @@ def prepare(
     )
     every = role_sets(table)
     roles = [every[int(i)] for i in rows]
-    kinds = _kinds(table, rows, roles, names or candidates)
+    kinds = _kinds(table, rows, roles, names or candidates, candidates)
     selected = _meal_cap_hits(table, candidates, rows, roles)
     parts, companions, meal_caps = _meal_rules(
         request, meals, structured, roles, kinds, cap_scale, selected
@@ -530,6 +535,10 @@ class _Kinds:
     """:func:`~mealplan._structure.is_dish_or_legume_main` of each candidate."""
     starch: tuple[bool, ...] = ()
     """:func:`~mealplan._structure.is_starch` of each candidate."""
+    toast: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_toast` of each candidate."""
+    grain: tuple[bool, ...] = ()
+    """:func:`~mealplan._structure.is_breakfast_grain` of each candidate."""
 
 
 def _kinds(
@@ -537,9 +546,12 @@ def _kinds(
     rows: NDArray[np.int_],
     roles: list[frozenset[str]],
     bases: Sequence[str],
+    candidates: Sequence[str],
 ) -> _Kinds:
     hosts = cached_host_kinds(table)
     cats = table.texts("category")
+    grains = _dish_grains(table, rows)
+    starch = _starches(roles, grains)
     return _Kinds(
         np.array([is_drink(r, b) for r, b in zip(roles, bases, strict=True)], bool),
         np.array(
@@ -557,29 +569,50 @@ def _kinds(
             is_dish_or_legume_main(r, cats[int(i)])
             for r, i in zip(roles, rows, strict=True)
         ),
-        _starches(table, rows, roles),
+        starch,
+        tuple(
+            is_toast(r, table.default_portion(fid)[0]) if STARCH_ROLES & r else False
+            for r, fid in zip(roles, candidates, strict=True)
+        ),
+        tuple(
+            is_breakfast_grain(r, cats[int(i)], s, g)
+            for r, i, s, g in zip(roles, rows, starch, grains, strict=True)
+        ),
     )
 
 
-def _starches(
-    table: FoodTable, rows: NDArray[np.int_], roles: list[frozenset[str]]
-) -> tuple[bool, ...]:
+def _starches(roles: list[frozenset[str]], grains: Sequence[float]) -> tuple[bool, ...]:
     """Return :func:`~mealplan._structure.is_starch` of each candidate.
 
     A dish's grains (and white potatoes, :func:`~mealplan._structure.dish_starch_oz_eq`)
-    are its FPED ounce-equivalents per 100 g times its default serving; the lookup is done for dishes only (foods with an FNDDS
-    code), so a table of single foods costs one pass over the roles.
+    are its FPED ounce-equivalents per 100 g times its default serving
+    (:func:`_dish_grains`).
+    """
+    return tuple(is_starch(r, g) for r, g in zip(roles, grains, strict=True))
+
+
+def _dish_grains(table: FoodTable, rows: NDArray[np.int_]) -> tuple[float, ...]:
+    """Return each candidate's grains a serving in FPED ounce-equivalents (0: none).
+
+    The lookup is done for dishes only (foods with an FNDDS code), so a
+    table of single foods costs one pass.
     """
     codes = table.texts("fndds_code") if table.has_column("fndds_code") else []
-    ids = table.ids if codes else []
+    if not codes:
+        return (0.0,) * len(rows)
+    ids = table.ids
     out = []
-    for r, i in zip(roles, rows, strict=True):
-        code = codes[int(i)] if codes else ""
+    for i in rows:
+        code = codes[int(i)]
         values = dish_equivalents(code) if code else None
         grams = table.default_portion(ids[int(i)])[1] if values is not None else 0.0
-        out.append(is_starch(r, dish_starch_oz_eq(values, grams)))
+        out.append(dish_starch_oz_eq(values, grams))
     return tuple(out)
 
+
+CEREAL_ROLES = frozenset({"cereal_hot", "cereal_rte"})
+BREAKFAST_BREAD_WORDS = "one bread or grain dish at breakfast"
+BREAKFAST_CEREAL_WORDS = "a cereal at breakfast only with toast"
 
 PAIRING_WORDS = (
     "each fat with an item it goes with: a dressing on a salad, vegetables "
@@ -687,6 +720,8 @@ def _meal_rules(
             # plate, beans beside a curry or other beans two mains.
             plates = tuple(f for f in meal.foods if kinds.plate[f])
             parts.append(PartRow(meal.name, m, "main dish or legumes", plates, 0, 1))
+        if meal.slot.value == "breakfast" and meal.slot.value not in own:
+            parts.extend(_breakfast_grains(meal.name, m, meal.foods, roles, kinds))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:
@@ -754,6 +789,33 @@ def _meal_rules(
                     MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def _breakfast_grains(
+    name: str,
+    m: int,
+    foods: tuple[int, ...],
+    roles: Sequence[frozenset[str]],
+    kinds: _Kinds,
+) -> tuple[PartRow, ...]:
+    """Return the default breakfast's rows: one bread or grain dish, a cereal only with toast.
+
+    Cereal with toast is a breakfast; a bowl of Special K beside a tortilla,
+    a bagel or pancakes, or toast beside pancakes, is two (session 28: 12 of
+    the 127 default days had a cereal beside a tortilla, a bagel, a muffin, a
+    croissant or pancakes). Eggs and other breakfast dishes
+    without grains stay free (eggs with toast, oatmeal or pancakes).
+    """
+    grains = tuple(f for f in foods if kinds.grain[f])
+    with_cereal = tuple(
+        f
+        for f in foods
+        if (kinds.grain[f] and not kinds.toast[f]) or roles[f] & CEREAL_ROLES
+    )
+    return (
+        PartRow(name, m, BREAKFAST_BREAD_WORDS, grains, 0, 1),
+        PartRow(name, m, BREAKFAST_CEREAL_WORDS, with_cereal, 0, 1),
+    )
 
 
 def _meal_cap_hits(

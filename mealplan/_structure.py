@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
 
 __all__ = [
+    "BAKERY_CATEGORY",
+    "BREAKFAST_DISH_GRAIN_OZ_EQ",
     "CAP_COLUMNS",
     "DRINK_ROLES",
     "ENERGY_SCALE_KCAL",
@@ -45,12 +47,14 @@ __all__ = [
     "dish_starch_oz_eq",
     "energy_scale",
     "grown",
+    "is_breakfast_grain",
     "is_dish_or_legume_main",
     "is_drink",
     "is_milk_drink",
     "is_protein_main",
     "is_raw",
     "is_starch",
+    "is_toast",
     "load_caps",
     "main_meal_protein_g",
     "piece_step",
@@ -271,6 +275,42 @@ def is_starch(roles: Collection[str], grain_oz_eq: float = 0.0) -> bool:
     is two starches at one meal (issue 11's dietitian).
     """
     return not STARCH_ROLES.isdisjoint(roles) or grain_oz_eq >= STARCH_DISH_GRAIN_OZ_EQ
+
+
+BAKERY_CATEGORY = "breads_bakery"
+BREAKFAST_DISH_GRAIN_OZ_EQ = 0.35
+"""A breakfast dish with this many grain ounce-equivalents (FPED) a serving
+is a grain dish at breakfast: blintzes and crepes (0.36-0.57), gluten-free
+French toast (0.65), huevos rancheros on tortillas (0.54); a cheese souffle
+(0.27) or eggs with potatoes (0.10) are not."""
+
+
+def is_breakfast_grain(
+    roles: Collection[str], category: str, starch: bool, grain_oz_eq: float = 0.0
+) -> bool:
+    """Return whether a food is a breakfast's bread or grain dish (one a breakfast).
+
+    ``starch``: :func:`is_starch` of the food (breads, and dishes with at
+    least :data:`STARCH_DISH_GRAIN_OZ_EQ`); a breakfast dish counts with
+    less, from :data:`BREAKFAST_DISH_GRAIN_OZ_EQ`, and the bundled pancakes,
+    waffles and muffins, single foods without FPED values, by their bakery
+    category. Cereals have their own rows; eggs are free.
+    """
+    if starch:
+        return True
+    return "breakfast_dish" in roles and (
+        category == BAKERY_CATEGORY or grain_oz_eq >= BREAKFAST_DISH_GRAIN_OZ_EQ
+    )
+
+
+def is_toast(roles: Collection[str], portion: str) -> bool:
+    """Return whether a bread is sliced bread, served by the slice (toast).
+
+    ``portion``: the food's default portion text ("1 slice", "1 bagel"). A
+    cereal goes with toast at breakfast, not with a bagel, an English muffin
+    or a tortilla, each a breakfast grain of its own.
+    """
+    return "bread" in roles and "slice" in portion.lower()
 
 
 def starch_flags(table: FoodTable) -> list[bool]:

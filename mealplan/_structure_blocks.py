@@ -386,7 +386,12 @@ STRUCTURE_BLOCKS: tuple[Callable[[ModelBuilder], None], ...] = (
 
 def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, str]:
     """Return the diagnosis's description and relaxation of a structure group."""
-    from mealplan._meal_structure import COMPANIONS, structures_by_slot
+    from mealplan._meal_structure import (
+        BREAKFAST_BREAD_WORDS,
+        BREAKFAST_CEREAL_WORDS,
+        COMPANIONS,
+        structures_by_slot,
+    )
 
     name = group.nutrient or ""
     off = "or set structure to false for the bare model"
@@ -434,6 +439,9 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         for p in spec.parts
     )
     rules = "; ".join(c.words for c in COMPANIONS)
+    own = {s.slot.value for s in request.meal_structure or ()}
+    if meal.slot.value == "breakfast" and "breakfast" not in own:
+        rules = f"{BREAKFAST_BREAD_WORDS}; {BREAKFAST_CEREAL_WORDS}; {rules}"
     return (
         f"a {name} made of its parts ({parts}; {rules}) within its caps",
         f"Widen the {meal.slot.value} parts in meal_structure, {off}.",

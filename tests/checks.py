@@ -1627,6 +1627,18 @@ class _Facts(TypedDict):
     starch: bool
 
 
+def _breakfast_grain(facts: _Facts) -> bool:
+    """Whether a food is a bread or grain dish (its grains from FPED or its name)."""
+    return bool(facts["starch"]) or bool(_BREAKFAST_BAKERY.search(str(facts["text"])))
+
+
+_BREAKFAST_BAKERY = re.compile(
+    r"\b(pancakes?|waffles?|muffins?|french toast|crepes?|biscuits?|croissants?|"
+    r"bagels?|tortillas?|blintz)\b",
+    re.IGNORECASE,
+)
+
+
 def _cap_selects(selector: str, fid: str, facts: _Facts) -> bool:
     kind, _, values = selector.partition(":")
     wanted = set(values.split("|"))
@@ -2054,6 +2066,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     for s in req.meal_structure or ():
         slots[s.slot.value] = s
     meal_slot = {m.name: m.slot.value for m in req.meals or ()}
+    own_slots = {s.slot.value for s in req.meal_structure or ()}
     base_days: Counter[str] = Counter()
     for day in plan.days:
         bases = [facts[i.food_id]["base"] for i in day.items]
@@ -2176,6 +2189,22 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 if r & CEREAL_ROLES
             ]
             assert len(cereals) <= 1, (day.day, meal, cereals)
+            if slot == "breakfast" and slot not in own_slots:
+                # One bread or grain dish at a breakfast, and a cereal only
+                # with toast (sliced bread): not Special K with a tortilla or
+                # pancakes, nor toast with a bagel (session 28).
+                grains = [
+                    i.food_id for i in items if _breakfast_grain(facts[i.food_id])
+                ]
+                assert len(grains) <= 1, (day.day, meal, grains)
+                toast = {
+                    fid
+                    for fid in grains
+                    if "bread" in facts[fid]["roles"]
+                    and "slice" in table.default_portion(fid)[0].lower()
+                }
+                alone = {*cereals, *(g for g in grains if g not in toast)}
+                assert len(alone) <= 1, (day.day, meal, sorted(alone))
             if any("spread" in r for r in item_roles):
                 assert any("bread" in r for r in item_roles), (day.day, meal)
             # A snack is not a drink on its own (nor with a crumb of food).

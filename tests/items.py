@@ -6,7 +6,12 @@ day's items after the solve; their tests give them days written out here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mealplan._models import PlanItem
+
+if TYPE_CHECKING:
+    from mealplan import FoodTable, MealPlan
 
 
 def plan_item(food_id: str, grams: float, meal: str = "lunch") -> PlanItem:
@@ -22,4 +27,39 @@ def plan_item(food_id: str, grams: float, meal: str = "lunch") -> PlanItem:
         grams=grams,
         cost=None,
         energy_kcal=None,
+    )
+
+
+def with_meal(
+    plan: MealPlan, table: FoodTable, meal: str, foods: list[tuple[str, float]]
+) -> MealPlan:
+    """``plan`` with one meal of its first day replaced by ``foods`` (grams each).
+
+    Items of other meals with a base of ``foods`` go, so that only the new
+    meal can break a rule (one form of a base a day).
+    """
+    day = plan.days[0]
+    bases = {table.food(f).base or f for f, _ in foods}
+    kept = [
+        i
+        for i in day.items
+        if i.meal != meal and (table.food(i.food_id).base or i.food_id) not in bases
+    ]
+    template = day.items[0]
+    new = [
+        template.model_copy(
+            update={
+                "meal": meal,
+                "food_id": f,
+                "name": table.food(f).name,
+                "grams": g,
+                "portions": 1.0,
+                "part_of": None,
+                "part_as": None,
+            }
+        )
+        for f, g in foods
+    ]
+    return plan.model_copy(
+        update={"days": [day.model_copy(update={"items": kept + new})]}
     )

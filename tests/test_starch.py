@@ -24,6 +24,7 @@ from mealplan._realism import realism_defects
 from mealplan._structure import dish_starch_oz_eq, is_starch, load_caps, starch_flags
 from mealplan._structure_blocks import conflict_text
 from tests.checks import check_structure, starch_items
+from tests.items import with_meal
 
 
 @cache
@@ -171,37 +172,7 @@ def test_a_potato_dish_is_the_meals_starch() -> None:
 
 
 def _edited(plan: mealplan.MealPlan, meal: str, foods: list[tuple[str, float]]) -> Any:
-    """``plan`` with one meal of its first day replaced by ``foods``.
-
-    Items of other meals with a base of ``foods`` go, so that only the
-    starches break a rule (one form of a base a day).
-    """
-    table = _dishes()
-    day = plan.days[0]
-    bases = {table.food(f).base or f for f, _ in foods}
-    kept = [
-        i
-        for i in day.items
-        if i.meal != meal and (table.food(i.food_id).base or i.food_id) not in bases
-    ]
-    template = day.items[0]
-    new = [
-        template.model_copy(
-            update={
-                "meal": meal,
-                "food_id": f,
-                "name": table.food(f).name,
-                "grams": g,
-                "portions": 1.0,
-                "part_of": None,
-                "part_as": None,
-            }
-        )
-        for f, g in foods
-    ]
-    return plan.model_copy(
-        update={"days": [day.model_copy(update={"items": kept + new})]}
-    )
+    return with_meal(plan, _dishes(), meal, foods)
 
 
 @cache
