@@ -83,6 +83,7 @@ __all__ = [
     "PartRow",
     "StructureData",
     "base_of",
+    "breakfast_grain_rule",
     "cached_host_kinds",
     "default_seed",
     "has_roles",
@@ -698,6 +699,7 @@ def _meal_rules(
     slots = structures_by_slot(request)
     own = {s.slot.value for s in request.meal_structure or ()}
     caps = [c for c in _caps() if c.scope == "meal"]
+    grains = breakfast_grain_rule(request)
     parts: list[PartRow] = []
     companions: list[CompanionRow] = []
     meal_caps: list[MealCapRow] = []
@@ -720,7 +722,7 @@ def _meal_rules(
             # plate, beans beside a curry or other beans two mains.
             plates = tuple(f for f in meal.foods if kinds.plate[f])
             parts.append(PartRow(meal.name, m, "main dish or legumes", plates, 0, 1))
-        if meal.slot.value == "breakfast" and meal.slot.value not in own:
+        if meal.slot.value == "breakfast" and meal.slot.value not in own and grains:
             parts.extend(_breakfast_grains(meal.name, m, meal.foods, roles, kinds))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
@@ -789,6 +791,19 @@ def _meal_rules(
                     MealCapRow(group, m, cap.cap_id, foods, grams, cap.max_items),
                 )
     return tuple(parts), tuple(companions), tuple(meal_caps)
+
+
+def breakfast_grain_rule(request: PlanRequest) -> bool:
+    """Return whether the default breakfast holds its grain rows for ``request``.
+
+    Not for a child of 1-3 (quarter portions: a quarter tortilla beside a
+    few spoonfuls of cereal is a toddler's breakfast): the rule cost the
+    pescatarian boy of 2's default 3-day plan its plan at 10 s in 2 of 2
+    runs (session 28), where those plans already sit at the time limit.
+    """
+    from mealplan._safety import life_stages
+
+    return "toddler" not in life_stages(request.person)
 
 
 def _breakfast_grains(

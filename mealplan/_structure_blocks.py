@@ -390,6 +390,7 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         BREAKFAST_BREAD_WORDS,
         BREAKFAST_CEREAL_WORDS,
         COMPANIONS,
+        breakfast_grain_rule,
         structures_by_slot,
     )
 
@@ -440,7 +441,11 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
     )
     rules = "; ".join(c.words for c in COMPANIONS)
     own = {s.slot.value for s in request.meal_structure or ()}
-    if meal.slot.value == "breakfast" and "breakfast" not in own:
+    if (
+        meal.slot.value == "breakfast"
+        and "breakfast" not in own
+        and breakfast_grain_rule(request)
+    ):
         rules = f"{BREAKFAST_BREAD_WORDS}; {BREAKFAST_CEREAL_WORDS}; {rules}"
     return (
         f"a {name} made of its parts ({parts}; {rules}) within its caps",

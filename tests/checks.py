@@ -2067,6 +2067,10 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
         slots[s.slot.value] = s
     meal_slot = {m.name: m.slot.value for m in req.meals or ()}
     own_slots = {s.slot.value for s in req.meal_structure or ()}
+    # The breakfast grain rule is the default's from age 4 (ages 1-3 eat
+    # quarter portions; mealplan._meal_structure.breakfast_grain_rule).
+    age = req.person.age if req.person is not None else None
+    toddler = age is not None and 1 <= age < 4
     base_days: Counter[str] = Counter()
     for day in plan.days:
         bases = [facts[i.food_id]["base"] for i in day.items]
@@ -2189,7 +2193,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 if r & CEREAL_ROLES
             ]
             assert len(cereals) <= 1, (day.day, meal, cereals)
-            if slot == "breakfast" and slot not in own_slots:
+            if slot == "breakfast" and slot not in own_slots and not toddler:
                 # One bread or grain dish at a breakfast, and a cereal only
                 # with toast (sliced bread): not Special K with a tortilla or
                 # pancakes, nor toast with a bagel (session 28).

@@ -145,3 +145,10 @@ def test_the_diagnosis_says_the_breakfast_rules_in_plain_words() -> None:
     assert BREAKFAST_CEREAL_WORDS in what
     lunch, _ = conflict_text(ConstraintGroup(GroupKind.STRUCTURE, "lunch"), request)
     assert BREAKFAST_CEREAL_WORDS not in lunch
+
+
+def test_a_child_of_1_to_3_keeps_breakfast_free() -> None:
+    # Quarter portions: the rule cost a toddler's 3-day plan its plan at 10 s.
+    assert _breakfast_rows(mealplan.PlanRequest(person={"age": 2, "sex": "male"})) == {}
+    four = _breakfast_rows(mealplan.PlanRequest(person={"age": 4, "sex": "male"}))
+    assert set(four) == {BREAKFAST_BREAD_WORDS, BREAKFAST_CEREAL_WORDS}
