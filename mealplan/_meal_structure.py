@@ -722,7 +722,7 @@ def _meal_rules(
             # plate, beans beside a curry or other beans two mains.
             plates = tuple(f for f in meal.foods if kinds.plate[f])
             parts.append(PartRow(meal.name, m, "main dish or legumes", plates, 0, 1))
-        if meal.slot.value == "breakfast" and meal.slot.value not in own and grains:
+        if meal.slot.value == "breakfast" and grains:
             parts.extend(_breakfast_grains(meal.name, m, meal.foods, roles, kinds))
         for rule in COMPANIONS:
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
@@ -796,14 +796,16 @@ def _meal_rules(
 def breakfast_grain_rule(request: PlanRequest) -> bool:
     """Return whether the default breakfast holds its grain rows for ``request``.
 
-    Not for a child of 1-3 (quarter portions: a quarter tortilla beside a
+    Not under a caller's own breakfast structure (it says what it wants, as
+    for the one-main rules), nor for a child of 1-3 (quarter portions: a quarter tortilla beside a
     few spoonfuls of cereal is a toddler's breakfast): the rule cost the
     pescatarian boy of 2's default 3-day plan its plan at 10 s in 2 of 2
     runs (session 28), where those plans already sit at the time limit.
     """
     from mealplan._safety import life_stages
 
-    return "toddler" not in life_stages(request.person)
+    own = {s.slot.value for s in request.meal_structure or ()}
+    return "breakfast" not in own and "toddler" not in life_stages(request.person)
 
 
 def _breakfast_grains(

@@ -440,12 +440,7 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         for p in spec.parts
     )
     rules = "; ".join(c.words for c in COMPANIONS)
-    own = {s.slot.value for s in request.meal_structure or ()}
-    if (
-        meal.slot.value == "breakfast"
-        and "breakfast" not in own
-        and breakfast_grain_rule(request)
-    ):
+    if meal.slot.value == "breakfast" and breakfast_grain_rule(request):
         rules = f"{BREAKFAST_BREAD_WORDS}; {BREAKFAST_CEREAL_WORDS}; {rules}"
     return (
         f"a {name} made of its parts ({parts}; {rules}) within its caps",
