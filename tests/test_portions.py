@@ -375,3 +375,32 @@ def test_the_greens_rule_flags_two_greens_at_one_meal() -> None:
     twice = day.model_copy(update={"items": [*day.items, *extra]})
     both = plan.model_copy(update={"days": [twice]})
     assert two_greens_meals(both, table) == [(1, "dinner")]
+
+
+def test_the_model_holds_a_meal_to_one_cooked_green() -> None:
+    # The meal row chooses its foods by id: before session 28 such a row
+    # was read, and checked by tests/checks.py, but the model had no row for
+    # it. Each lunch and dinner gets one over exactly its cooked greens.
+    table = mealplan.load_foods()
+    req = mealplan.PlanRequest(person={"age": 72, "sex": "female"}, diet="pescatarian")
+    problem = build_problem(req, resolve_targets(req, table), table)
+    assert problem.structure is not None
+    ids = problem.food_ids
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    rows = {
+        problem.meals[r.meal].name: r
+        for r in problem.structure.meal_caps
+        if r.cap_id == "cooked_greens_per_meal"
+    }
+    assert {"lunch", "dinner"} <= set(rows)
+    for name, row in rows.items():
+        meal = next(m for m in problem.meals if m.name == name)
+        greens = {
+            ids[f]
+            for f in meal.foods
+            if cooked_greens(cats[ids[f]], names[ids[f]] or "")
+        }
+        assert len(greens) >= 3, name
+        assert {ids[f] for f in row.foods} == greens, name
+        assert row.max_items == 1
