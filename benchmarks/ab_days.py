@@ -4,12 +4,15 @@
     python benchmarks/ab_days.py BASE_TREE NEW_TREE [--out FILE.md]
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid toddlers
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid children
+    python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid large
 
 The README's first request (a vegetarian woman of 35), the 14 one-day
 realism personas and load.py's 48 requests (63 days), or with ``--grid
 toddlers`` the 24 default toddler days (ages 1, 2 and 3, both sexes, four
 diets), or with ``--grid children`` 40 default days of ages 4-12 (4, 6, 8, 10
-and 12, both sexes, four diets), each
+and 12, both sexes, four diets), or with ``--grid large`` 24 default days of
+large eaters (men of 25 of 80 and 100 kg, active and very active, a very
+active boy of 17 and a lactating very active woman of 30, four diets), each
 planned with the bundled table in a fresh process per side (``PYTHONPATH``
 set to the tree), the two sides interleaved so they see the same load.
 Reports per side: days planned, days whose panel RDAs were lifted for want
@@ -90,6 +93,54 @@ def children_days() -> list[dict[str, Any]]:
     ]
 
 
+LARGE_EATERS: tuple[dict[str, Any], ...] = (
+    {"age": 25, "sex": "male", "weight_kg": 80, "height_cm": 180, "activity": "active"},
+    {
+        "age": 25,
+        "sex": "male",
+        "weight_kg": 80,
+        "height_cm": 180,
+        "activity": "very_active",
+    },
+    {
+        "age": 25,
+        "sex": "male",
+        "weight_kg": 100,
+        "height_cm": 190,
+        "activity": "active",
+    },
+    {
+        "age": 25,
+        "sex": "male",
+        "weight_kg": 100,
+        "height_cm": 190,
+        "activity": "very_active",
+    },
+    {
+        "age": 17,
+        "sex": "male",
+        "weight_kg": 75,
+        "height_cm": 180,
+        "activity": "very_active",
+    },
+    {
+        "age": 30,
+        "sex": "female",
+        "lactation": True,
+        "weight_kg": 70,
+        "height_cm": 172,
+        "activity": "very_active",
+    },
+)
+
+
+def large_days() -> list[dict[str, Any]]:
+    """24 default one-day requests of large eaters (about 2,900-4,500 kcal)."""
+    return [
+        {"person": person, "diet": diet} for person in LARGE_EATERS for diet in DIETS
+    ]
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -101,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "ab_days_latest.md"))
     parser.add_argument(
-        "--grid", choices=("default", "toddlers", "children"), default="default"
+        "--grid",
+        choices=("default", "toddlers", "children", "large"),
+        default="default",
     )
     args = parser.parse_args(argv)
     bodies = (
@@ -109,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.grid == "toddlers"
         else children_days()
         if args.grid == "children"
+        else large_days()
+        if args.grid == "large"
         else [
             # The README's own first request: what every new user runs first (a
             # change once made it 4x slower while the 62 days stayed even).

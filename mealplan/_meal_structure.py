@@ -777,9 +777,9 @@ def _meal_rules(
             if foods and cap.kind == "starch" and _implied(parts, m, foods, cap):
                 continue
             if foods:
-                grams = cap.max_grams
-                if grams is not None and cap.scales:
-                    grams *= cap_scale
+                # grown: a cap stated at a larger day (stated_kcal) grows only
+                # past it.
+                grams = grown(cap, cap_scale).max_grams
                 # The starch rule and the caps of OWN_GROUP_CAPS are groups of
                 # their own, which the diagnosis names ("one grain or starch
                 # item at a lunch or dinner", "one cereal a meal").

@@ -33,7 +33,7 @@ from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
 from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
 from mealplan._salt import salt_ids
-from mealplan._structure import energy_scale
+from mealplan._structure import energy_scale, large_eater_scale, served_portions
 from mealplan._supplements import is_supplement, offered_supplements
 
 if TYPE_CHECKING:
@@ -56,6 +56,21 @@ DEFAULT_MAX_PORTIONS = 3.0
 # With portion limits off, a food is still capped by energy (or 3 kg for
 # foods without energy) so the MILP's big-M stays finite.
 _UNCAPPED_GRAMS = 3000.0
+
+
+def _large_eater_portions(
+    stated: NDArray[np.float64], scale: float, tablets: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Return the foods' ``max_portions`` for a day ``scale`` past LARGE_EATER_KCAL.
+
+    A food's own servings hold up to 3,000 kcal a day and grow in proportion
+    above it, served by the half portion (mealplan._structure.LARGE_EATER_KCAL);
+    a supplement tablet stays one tablet.
+    """
+    if scale <= 1.0:
+        return stated
+    grown = np.array([served_portions(float(v), scale) for v in stated])
+    return np.where(tablets, stated, grown)
 
 
 def _no_salt_asked(request: PlanRequest, salt: set[str]) -> None:
@@ -182,6 +197,12 @@ def amounts(
     cap_scale = (
         energy_scale(kcal_cap.minimum, kcal_cap.maximum, age) if kcal_cap else 1.0
     )
+    if kcal_cap is not None:
+        max_portions = _large_eater_portions(
+            max_portions,
+            large_eater_scale(kcal_cap.minimum, kcal_cap.maximum),
+            supplement[rows],
+        )
     uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
     if limits:
         max_units = max_portions * units_per_portion

@@ -33,6 +33,7 @@ __all__ = [
     "DRINK_ROLES",
     "ENERGY_SCALE_KCAL",
     "HALF_SERVED_CATEGORIES",
+    "LARGE_EATER_KCAL",
     "MILK_BASES",
     "MIN_MAIN_MEAL_PROTEIN_G",
     "ONE_MAIN_SLOTS",
@@ -55,10 +56,12 @@ __all__ = [
     "is_raw",
     "is_starch",
     "is_toast",
+    "large_eater_scale",
     "load_caps",
     "main_meal_protein_g",
     "piece_step",
     "raw_flags",
+    "served_portions",
     "starch_flags",
 ]
 
@@ -71,15 +74,29 @@ CAP_COLUMNS: tuple[str, ...] = (
     "reasoning",
     "scales_with_energy",
     "max_portions",
+    "stated_kcal",
 )
-"""The caps file's header (a file without the last one or two columns is read
-too). ``max_portions`` caps an item in the food's own default portions (1 cup
-of a cooked grain, 1 banana), for foods whose cup or unit weighs differently."""
+"""The caps file's header (a file without the last one, two or three columns is
+read too). ``max_portions`` caps an item in the food's own default portions (1
+cup of a cooked grain, 1 banana), for foods whose cup or unit weighs
+differently; ``stated_kcal`` is the day's energy a ``scales_with_energy`` cap
+is stated at (empty: :data:`ENERGY_SCALE_KCAL`)."""
 ENERGY_SCALE_KCAL = 2000.0
 """A cap marked ``scales_with_energy`` holds at this many kcal a day and grows
 in proportion above it (for an adult it never shrinks): the food pattern
 keeps its servings for larger eaters, who eat bigger ones
 (``mealplan._problem._pattern``)."""
+
+LARGE_EATER_KCAL = 3000.0
+"""The day's energy up to which a food's own ``max_portions`` (``foods.csv``)
+holds as written, and at which the meal and snack totals of
+``foods/portion_caps.csv`` are stated (``stated_kcal``); above it they grow in
+proportion (:func:`large_eater_scale`). 3,000 kcal is the most the Dietary
+Guidelines 2020-2025 (Appendix 2, Estimated Calorie Needs per Day) estimate
+for any adult (an active man of 19-25), so the servings were reviewed on days
+up to it. Fixed, they put a larger eater's day out of reach: a very active
+106 kg vegetarian man of 30 (EER 3,928-4,801 kcal) had no plan in 30 s, as
+12 foods at those servings and 900 g meals hold about 4,000 kcal at most."""
 
 CHILD_SCALE_AGES = (4.0, 14.0)
 """Ages (from, to) at which those caps also shrink with a day's energy below
@@ -111,6 +128,30 @@ def energy_scale(
     return max(least, sum(values) / len(values) / ENERGY_SCALE_KCAL)
 
 
+def large_eater_scale(minimum: float | None, maximum: float | None) -> float:
+    """Return how much a day's energy bounds exceed :data:`LARGE_EATER_KCAL` (at least 1).
+
+    The middle of the bounds, as :func:`energy_scale` reads them: a food's own
+    ``max_portions`` grows by this factor (:func:`served_portions`).
+    """
+    values = [v for v in (minimum, maximum) if v]
+    if not values:
+        return 1.0
+    return max(1.0, sum(values) / len(values) / LARGE_EATER_KCAL)
+
+
+def served_portions(stated: float, scale: float) -> float:
+    """Return a cap of ``stated`` portions grown (or shrunk) by ``scale``, as served.
+
+    Measured to the nearest quarter portion, then served by the next half
+    portion, the amount a cook serves; never below half a portion, and never
+    below ``stated`` when ``scale`` is 1 or more (see :func:`grown`).
+    """
+    quarters = math.floor(stated * scale * 4 + 0.5) / 4
+    served = max(0.5, math.ceil(quarters * 2 - 1e-9) / 2)
+    return served if scale < 1.0 else max(stated, served)
+
+
 def grown(cap: Cap, scale: float) -> Cap:
     """Return ``cap`` for a day whose scaled caps grow by ``scale``.
 
@@ -127,11 +168,14 @@ def grown(cap: Cap, scale: float) -> Cap:
     """
     if not cap.scales:
         return cap
+    if cap.stated_kcal != ENERGY_SCALE_KCAL:
+        # A cap stated at a larger day (the meal and snack totals, at
+        # LARGE_EATER_KCAL) only grows past it: a child's or a small eater's
+        # scale leaves it as written.
+        scale = max(1.0, scale * ENERGY_SCALE_KCAL / cap.stated_kcal)
     portions = cap.max_portions
     if portions is not None:
-        quarters = math.floor(portions * scale * 4 + 0.5) / 4
-        served = max(0.5, math.ceil(quarters * 2 - 1e-9) / 2)
-        portions = served if scale < 1.0 else max(portions, served)
+        portions = served_portions(portions, scale)
     return replace(
         cap,
         max_grams=None if cap.max_grams is None else cap.max_grams * scale,
@@ -421,6 +465,8 @@ class Cap:
     (:func:`energy_scale`)."""
     max_portions: float | None = None
     """At most this many of the food's default portions (item caps only)."""
+    stated_kcal: float = ENERGY_SCALE_KCAL
+    """The day's energy a ``scales`` cap is stated at and grows above."""
 
 
 def load_caps(path: str | Path | None = None) -> list[Cap]:
@@ -438,7 +484,12 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
     with file.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         header = tuple(reader.fieldnames or ())
-        if header not in (CAP_COLUMNS, CAP_COLUMNS[:-1], CAP_COLUMNS[:-2]):
+        if header not in (
+            CAP_COLUMNS,
+            CAP_COLUMNS[:-1],
+            CAP_COLUMNS[:-2],
+            CAP_COLUMNS[:-3],
+        ):
             msg = f"{file.name} header must be {','.join(CAP_COLUMNS)}; fix it."
             raise FoodTableError(msg, path=str(file))
         for row_no, row in enumerate(reader, start=1):
@@ -469,6 +520,7 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                     f"a scope item|meal and a max (got {row['selector']!r})."
                 )
                 raise FoodTableError(msg, path=str(file), row=row_no)
+            stated = _stated_kcal(row.get("stated_kcal") or "", file, row_no)
             caps.append(
                 Cap(
                     row["cap_id"],
@@ -480,6 +532,25 @@ def load_caps(path: str | Path | None = None) -> list[Cap]:
                     row["reasoning"],
                     (row.get("scales_with_energy") or "") == "true",
                     float(row["max_portions"]) if row.get("max_portions") else None,
+                    stated,
                 )
             )
     return caps
+
+
+def _stated_kcal(text: str, file: Path, row_no: int) -> float:
+    """Return a caps row's ``stated_kcal`` (empty: :data:`ENERGY_SCALE_KCAL`)."""
+    if not text:
+        return ENERGY_SCALE_KCAL
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 1000.0 <= value <= 10000.0:
+        msg = (
+            f"{file.name} row {row_no}: 'stated_kcal' must be a day's energy of "
+            f"1000-10000 kcal (got {text!r}); fix it or leave it empty for "
+            f"{ENERGY_SCALE_KCAL:,.0f}."
+        )
+        raise FoodTableError(msg, path=str(file), row=row_no, column="stated_kcal")
+    return value

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 import mealplan
-from mealplan import FoodTable, InfeasiblePlanError, MealPlan
+from mealplan import FoodTable, InfeasiblePlanError, MealPlan, NutrientBound
 from mealplan._exclusions import words_mask
 from mealplan._models import SolverName
 from mealplan._optimiser import SolveStatus, solve
@@ -683,6 +683,10 @@ def check_plan(
     meals = {m.name: m for m in req.meals or []}
     step = {"half": 0.5, "whole": 1.0, "quarter": 0.25}.get(req.portion_mode.value)
     days_per_food: Counter[str] = Counter()
+    # A food's own max_portions holds up to 3,000 kcal a day (the most the
+    # Dietary Guidelines estimate for an adult) and grows in proportion above
+    # it (the middle of the energy bounds).
+    large_scale = _energy_factor(targets.get("energy_kcal"), 3000.0)
     # Life-stage safety rules and free_from needs: never a candidate.
     ruled_out = set(unsafe_foods(table, life_stages(req.person)))
     for need in req.free_from:
@@ -748,6 +752,7 @@ def check_plan(
             if req.portion_limits and step is not None:
                 cap = row.get("max_portions")
                 cap = DEFAULT_MAX_PORTIONS if cap is None or cap != cap else float(cap)
+                cap = _served(cap, large_scale)
                 assert item.portions <= cap + 1e-9, (fid, item.portions, cap)
             # Meal suitability.
             if req.meals is not None:
@@ -1556,6 +1561,25 @@ def fid_matches_none(plan: MealPlan, table: FoodTable, entry: str) -> bool:
     return True
 
 
+def _energy_factor(energy: NutrientBound | None, stated_kcal: float) -> float:
+    """How much the middle of a day's energy bounds exceeds ``stated_kcal`` (>= 1)."""
+    sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
+    return max(1.0, sum(sides) / len(sides) / stated_kcal) if sides else 1.0
+
+
+def _served(stated: float, factor: float) -> float:
+    """A cap of ``stated`` portions grown by ``factor`` (>= 1), as a cook serves it.
+
+    Measured to the quarter portion, then served by the half: 1.5 x 1.2 = 1.8
+    cups allows 2 cups, not 1.8; 1.5 x 1.02 = 1.53 cups measures 1.5, so 1.5
+    it stays.
+    """
+    if factor <= 1.0:
+        return stated
+    quarters = math.floor(stated * factor * 4 + 0.5) / 4
+    return max(stated, math.ceil(quarters * 2 - 1e-9) / 2)
+
+
 def _caps() -> list[dict[str, str]]:
     import csv
     from pathlib import Path
@@ -2046,22 +2070,18 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     }
     with_roles = any(f["roles"] for f in facts.values())
     caps = _caps()
-    # Caps marked scales_with_energy are stated at 2,000 kcal and grow with
-    # the day's energy (the middle of its bounds), never shrink.
+    # Caps marked scales_with_energy are stated at 2,000 kcal (or at their
+    # stated_kcal) and grow with the day's energy (the middle of its bounds),
+    # never shrink.
     energy = plan.targets.get("energy_kcal")
-    sides = [v for v in (energy.minimum, energy.maximum) if v] if energy else []
-    scale = max(1.0, sum(sides) / len(sides) / 2000) if sides else 1.0
     for cap in caps:
-        if cap.get("scales_with_energy") == "true" and cap.get("max_grams"):
+        if cap.get("scales_with_energy") != "true":
+            continue
+        scale = _energy_factor(energy, float(cap.get("stated_kcal") or 2000))
+        if cap.get("max_grams"):
             cap["max_grams"] = str(float(cap["max_grams"]) * scale)
-        if cap.get("scales_with_energy") == "true" and cap.get("max_portions"):
-            # A grown cap in portions is measured to the quarter, then served
-            # by the half: 1.5 x 1.2 = 1.8 cups allows 2 cups, not 1.8; 1.5 x
-            # 1.02 = 1.53 cups measures 1.5, so 1.5 it stays.
-            stated = float(cap["max_portions"])
-            quarters = math.floor(stated * scale * 4 + 0.5) / 4
-            halves = max(stated * 2, math.ceil(quarters * 2 - 1e-9))
-            cap["max_portions"] = str(halves / 2)
+        if cap.get("max_portions"):
+            cap["max_portions"] = str(_served(float(cap["max_portions"]), scale))
     slots = {s.slot.value: s for s in mealplan.default_meal_structure()}
     for s in req.meal_structure or ():
         slots[s.slot.value] = s
