@@ -386,7 +386,7 @@ STRUCTURE_BLOCKS: tuple[Callable[[ModelBuilder], None], ...] = (
 
 def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, str]:
     """Return the diagnosis's description and relaxation of a structure group."""
-    from mealplan._meal_structure import (
+    from mealplan._meal_rules import (
         BREAKFAST_BREAD_WORDS,
         BREAKFAST_CEREAL_WORDS,
         COMPANIONS,

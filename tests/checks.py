@@ -2088,7 +2088,7 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     meal_slot = {m.name: m.slot.value for m in req.meals or ()}
     own_slots = {s.slot.value for s in req.meal_structure or ()}
     # The breakfast grain rule is the default's from age 4 (ages 1-3 eat
-    # quarter portions; mealplan._meal_structure.breakfast_grain_rule).
+    # quarter portions; mealplan._meal_rules.breakfast_grain_rule).
     age = req.person.age if req.person is not None else None
     toddler = age is not None and 1 <= age < 4
     base_days: Counter[str] = Counter()

@@ -16,7 +16,7 @@ from functools import cache
 import pytest
 
 import mealplan
-from mealplan._meal_structure import BREAKFAST_BREAD_WORDS, BREAKFAST_CEREAL_WORDS
+from mealplan._meal_rules import BREAKFAST_BREAD_WORDS, BREAKFAST_CEREAL_WORDS
 from mealplan._planner import resolve_targets
 from mealplan._problem import ConstraintGroup, GroupKind, build_problem
 from mealplan._structure import is_breakfast_grain, is_toast

@@ -211,7 +211,7 @@ def test_a_supplement_tablet_stays_one_tablet(table: FoodTable) -> None:
 @pytest.fixture(scope="module")
 def big_plan(table: FoodTable) -> mealplan.MealPlan:
     # No plan in 150 s of HiGHS before; a generous limit keeps the verdict
-    # independent of the machine's speed (it plans in about 5 s here).
+    # independent of the machine's speed (it plans in about 7 s here).
     return mealplan.plan({**BIG_MAN, "time_limit": 120}, table)
 
 
