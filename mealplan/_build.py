@@ -500,10 +500,11 @@ def _dishes(
     dish_file: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Build the dish rows, dish portions and dish ingredients of ``dish_file``."""
-    from mealplan import _fndds
+    # Imported here: mealplan._fndds_dishes imports this module.
+    from mealplan import _fndds, _fndds_dishes
 
     fndds = _fndds.read_fndds(fndds_dir)
-    dishes = _fndds.read_dish_selection(dish_file, fndds)
+    dishes = _fndds_dishes.read_dish_selection(dish_file, fndds)
     clash = sorted({d["id"] for d in dishes} & set(selection["id"]))
     if clash:
         msg = (
@@ -523,7 +524,7 @@ def _dishes(
             strict=True,
         )
     }
-    tables = _fndds.dish_tables(
+    tables = _fndds_dishes.dish_tables(
         fndds,
         _fndds.read_recipes(prices_dir),
         dishes,
@@ -533,7 +534,7 @@ def _dishes(
             {str(k): str(v) for k, v in r.items()} for r in mentions.to_dict("records")
         ],
         prices=_fndds.code_prices(prices_dir),
-        ingredient_overrides=_fndds.read_ingredient_tags(
+        ingredient_overrides=_fndds_dishes.read_ingredient_tags(
             dish_file.parent / "ingredient_tags.csv", descriptions
         )
         if (dish_file.parent / "ingredient_tags.csv").is_file()
@@ -551,6 +552,6 @@ def _dishes(
     )
     all_portions = all_portions.iloc[order].reset_index(drop=True)
     ingredients = pd.DataFrame(
-        tables.ingredients, columns=list(_fndds.DISH_INGREDIENT_COLUMNS)
+        tables.ingredients, columns=list(_fndds_dishes.DISH_INGREDIENT_COLUMNS)
     )
     return all_foods, all_portions, ingredients

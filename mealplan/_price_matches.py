@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NoReturn
 import pandas as pd
 
 from mealplan._errors import FoodTableError
+from mealplan._fndds import code_prices
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -68,9 +69,6 @@ def read_price_matches(
         FoodTableError: A bad row; the message names it and what to change.
 
     """
-    # Imported here: mealplan._fndds imports mealplan._build, which imports this.
-    from mealplan._fndds import code_prices
-
     rows = _rows(path)
     by_code = code_prices(prices_dir)
     out: dict[str, tuple[str, str, str, str]] = {}
