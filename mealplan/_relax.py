@@ -365,14 +365,22 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     """
     from mealplan._problem import DEFAULT_MAX_PORTIONS
 
+    from mealplan._structure import large_eater_scale, served_portions
+
     table = ctx.table
     caps: dict[str, float] = {}
     if table.has_column("max_portions"):
         caps = dict(zip(table.ids, table.numbers("max_portions"), strict=True))
+    # A larger eater's caps are grown past 3,000 kcal (mealplan._problem_foods):
+    # only what is past the grown cap is beyond the usual.
+    energy = witness.targets.get("energy_kcal")
+    scale = large_eater_scale(energy.minimum, energy.maximum) if energy else 1.0
     over: dict[str, tuple[float, str, str, float]] = {}
     for item in witness.items:
         cap = caps.get(item.food_id, math.nan)
         cap = DEFAULT_MAX_PORTIONS if math.isnan(cap) else cap
+        if scale > 1.0 and item.kind != "supplement":
+            cap = served_portions(cap, scale)
         if item.portions > cap + 1e-9:
             best = over.get(item.food_id)
             if best is None or item.portions > best[0]:

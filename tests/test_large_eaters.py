@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from hypothesis import given
@@ -25,6 +26,7 @@ from mealplan._catalog import load_foods
 from mealplan._meal_structure import StructureData
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
+from mealplan._relax import _portion_text
 from mealplan._structure import (
     CAP_COLUMNS,
     ENERGY_SCALE_KCAL,
@@ -37,6 +39,9 @@ from mealplan._structure import (
 )
 from mealplan._supplements import with_supplements
 from tests.checks import check_plan
+
+if TYPE_CHECKING:
+    from mealplan._relax_base import Context
 
 BIG_MAN: dict[str, Any] = {
     "person": {
@@ -245,3 +250,32 @@ def test_the_checker_holds_a_large_eaters_servings(
         AssertionError, match=re.escape(f"'{first.food_id}', {over}, {most})")
     ):
         check_plan(bad, table)
+
+
+def test_the_diagnosis_names_only_servings_past_the_grown_cap(
+    big_plan: mealplan.MealPlan, table: FoodTable
+) -> None:
+    # The portion-limits advice lists the witness's servings beyond the usual
+    # caps; a large eater's usual caps are the grown ones.
+    (day,) = big_plan.days
+    at, first = next((i, x) for i, x in enumerate(day.items) if x.kind == "food")
+    most = _most_portions(_problem(BIG_MAN, table))[first.food_id]
+    stated = table.value(first.food_id, "max_portions") or 3.0
+    assert most > stated  # the grown cap
+
+    def advice(portions: float) -> str:
+        item = first.model_copy(
+            update={
+                "portions": portions,
+                "grams": portions * first.grams / first.portions,
+            }
+        )
+        items = [*day.items[:at], item, *day.items[at + 1 :]]
+        witness = big_plan.model_copy(
+            update={"days": [day.model_copy(update={"items": items})]}
+        )
+        text, _ = _portion_text(cast("Context", SimpleNamespace(table=table)), witness)
+        return text
+
+    assert first.name not in advice(most)
+    assert first.name in advice(most + 0.5)
