@@ -59,18 +59,22 @@ _UNCAPPED_GRAMS = 3000.0
 
 
 def _large_eater_portions(
-    stated: NDArray[np.float64], scale: float, tablets: NDArray[np.bool_]
+    stated: NDArray[np.float64], scale: float, fixed: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
     """Return the foods' ``max_portions`` for a day ``scale`` past LARGE_EATER_KCAL.
 
     A food's own servings hold up to 3,000 kcal a day and grow in proportion
-    above it, served by the half portion (mealplan._structure.LARGE_EATER_KCAL);
-    a supplement tablet stays one tablet.
+    above it, served by the half portion (mealplan._structure.LARGE_EATER_KCAL).
+    The ``fixed`` foods keep theirs: a supplement tablet stays one tablet, and
+    a food counted in whole pieces (``whole_units``: 2 bananas, a bagel, 2
+    chicken thighs) is served as it comes, where a third banana at breakfast
+    read as a stunt; a larger eater eats more of the foods measured by the cup
+    or the ounce.
     """
     if scale <= 1.0:
         return stated
     grown = np.array([served_portions(float(v), scale) for v in stated])
-    return np.where(tablets, stated, grown)
+    return np.where(fixed, stated, grown)
 
 
 def _no_salt_asked(request: PlanRequest, salt: set[str]) -> None:
@@ -198,10 +202,15 @@ def amounts(
         energy_scale(kcal_cap.minimum, kcal_cap.maximum, age) if kcal_cap else 1.0
     )
     if kcal_cap is not None:
+        pieces = (
+            table.flags("whole_units")[rows]
+            if table.has_column("whole_units")
+            else np.zeros(len(rows), dtype=bool)
+        )
         max_portions = _large_eater_portions(
             max_portions,
             large_eater_scale(kcal_cap.minimum, kcal_cap.maximum),
-            supplement[rows],
+            supplement[rows] | pieces,
         )
     uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
     if limits:

@@ -364,7 +364,6 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     E.g. ('... eat up to 3 x 1 cup of milk', 0.5) when milk's cap is 2 cups.
     """
     from mealplan._problem import DEFAULT_MAX_PORTIONS
-
     from mealplan._structure import large_eater_scale, served_portions
 
     table = ctx.table
@@ -375,11 +374,16 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     # only what is past the grown cap is beyond the usual.
     energy = witness.targets.get("energy_kcal")
     scale = large_eater_scale(energy.minimum, energy.maximum) if energy else 1.0
+    pieces: set[str] = set()
+    if table.has_column("whole_units"):
+        flags = table.flags("whole_units").tolist()
+        pieces = {f for f, whole in zip(table.ids, flags, strict=True) if whole}
     over: dict[str, tuple[float, str, str, float]] = {}
     for item in witness.items:
         cap = caps.get(item.food_id, math.nan)
         cap = DEFAULT_MAX_PORTIONS if math.isnan(cap) else cap
-        if scale > 1.0 and item.kind != "supplement":
+        grows = item.kind != "supplement" and item.food_id not in pieces
+        if scale > 1.0 and grows:
             cap = served_portions(cap, scale)
         if item.portions > cap + 1e-9:
             best = over.get(item.food_id)

@@ -187,6 +187,12 @@ def test_a_large_eaters_model_has_larger_servings_and_meals(table: FoodTable) ->
     # Caps of their own that do not grow still hold: 2 cups of milk, 3 eggs.
     assert big_most["milk-2pct"] == usual_most["milk-2pct"]
     assert big_most["egg-hard-boiled"] == usual_most["egg-hard-boiled"]
+    # Foods counted in whole pieces are served as they come: 2 bananas, 2
+    # apples (a third banana at breakfast read as a stunt).
+    # (The fruit's gram cap, stated at 2,000 kcal, still grows.)
+    for fid in ("banana", "apple"):
+        assert big_most[fid] <= (table.value(fid, "max_portions") or 0.0)
+    assert big_most["banana"] == 2.0
     # No food's serving is smaller than as written.
     for fid, most in usual_most.items():
         assert big_most.get(fid, most) >= most - 1e-9, fid
