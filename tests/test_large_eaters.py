@@ -24,6 +24,7 @@ import mealplan
 from mealplan import FoodTable, FoodTableError
 from mealplan._catalog import load_foods
 from mealplan._meal_structure import StructureData
+from mealplan._plan_search import foods_hint
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Problem, build_problem
 from mealplan._relax import _portion_text
@@ -285,3 +286,44 @@ def test_the_diagnosis_names_only_servings_past_the_grown_cap(
 
     assert first.name not in advice(most)
     assert first.name in advice(most + 0.5)
+
+
+def test_a_large_eater_out_of_time_is_told_about_max_foods(table: FoodTable) -> None:
+    # The servings grow past 3,000 kcal, the food count does not: a very
+    # active vegan boy of 17 planned in about 8 s with 16 foods, not with 12.
+    teen = {
+        "person": {
+            "age": 17,
+            "sex": "male",
+            "weight_kg": 75,
+            "height_cm": 180,
+            "activity": "very_active",
+        },
+        "diet": "vegan",
+    }
+    hint = foods_hint(_problem(teen, table))
+    assert "max_foods 12" in hint
+    assert "3,792 kcal" in hint
+    assert foods_hint(_problem({**teen, "max_foods": None}, table)) == ""
+    assert foods_hint(_problem({"person": {"age": 30, "sex": "male"}}, table)) == ""
+
+
+def test_the_time_limit_error_of_a_large_eater_names_max_foods(
+    monkeypatch: pytest.MonkeyPatch, table: FoodTable
+) -> None:
+    # A solve stopped by the time limit (faked): the sentence ends with the
+    # food count, as foods_hint words it.
+    from mealplan import _plan_search
+    from mealplan._deadline import Deadline
+    from mealplan._solution import Solution, SolveStatus
+
+    stopped = Solution(
+        SolveStatus.NO_SOLUTION, solver_status="Time limit reached", time_limited=True
+    )
+    monkeypatch.setattr(_plan_search, "solve", lambda *a, **k: stopped)
+    problem = _problem(BIG_MAN, table)
+    with pytest.raises(mealplan.SolverError) as caught:
+        _plan_search.solve_plan(problem, parse_request(BIG_MAN), Deadline(5.0))
+    text = str(caught.value)
+    assert text.endswith(f"{foods_hint(problem)}.")
+    assert "max_foods 12, for a day of at least 3,928 kcal" in text
