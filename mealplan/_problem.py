@@ -190,8 +190,11 @@ def resolve_food(table: FoodTable, food: str) -> str:
 def default_max_days(days: int) -> int:
     """Return the default max_days_per_food: a food on at most half the days.
 
-    Staples still recur (4 days of 7), but the plan cannot settle into two
-    alternating days, which is what a looser limit produced.
+    Staples still recur (4 days of 7), and no day-plan is eaten on more than
+    half the days, which a looser limit allowed. Two day-plans in rotation
+    still meet it (A B A B A B A: 4 and 3 days); the week's search starts
+    from such a rotation and improves on it when it has the time, and
+    ``benchmarks/weeks_default.py`` counts the whole days a week repeats.
     """
     return max(1, math.ceil(days / 2))
 
