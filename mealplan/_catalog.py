@@ -51,9 +51,8 @@ from mealplan._tabletext import (
     PortionRows,
     TextTable,
     frame_text,
-    validate_foods,
-    validate_portions,
 )
+from mealplan._tabletext_checks import validate_foods, validate_portions
 
 if TYPE_CHECKING:
     import pandas as pd
