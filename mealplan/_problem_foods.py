@@ -19,7 +19,7 @@ from mealplan._fish_day_caps import fish_day_rows
 from mealplan._life_stage_cap_rows import day_cap_rows
 from mealplan._life_stage_cap_rows import item_cap_grams as life_stage_item_grams
 from mealplan._life_stage_caps import DayCapRow
-from mealplan._meal_structure import item_cap_grams, never_items
+from mealplan._meal_structure import item_cap_grams, never_items, role_sets
 from mealplan._models import (
     NutrientBound,
     NutrientTargets,
@@ -33,7 +33,12 @@ from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
 from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
 from mealplan._salt import salt_ids
-from mealplan._structure import energy_scale, large_eater_scale, served_portions
+from mealplan._structure import (
+    energy_scale,
+    is_drink,
+    large_eater_scale,
+    served_portions,
+)
 from mealplan._supplements import is_supplement, offered_supplements
 
 if TYPE_CHECKING:
@@ -67,14 +72,37 @@ def _large_eater_portions(
     above it, served by the half portion (mealplan._structure.LARGE_EATER_KCAL).
     The ``fixed`` foods keep theirs: a supplement tablet stays one tablet, and
     a food counted in whole pieces (``whole_units``: 2 bananas, a bagel, 2
-    chicken thighs) is served as it comes, where a third banana at breakfast
-    read as a stunt; a larger eater eats more of the foods measured by the cup
-    or the ounce.
+    chicken thighs) or a drink is served as it comes, where a third banana at
+    breakfast read as a stunt (:func:`served_as_they_come`); a larger eater
+    eats more of the foods measured by the cup or the ounce.
     """
     if scale <= 1.0:
         return stated
     grown = np.array([served_portions(float(v), scale) for v in stated])
     return np.where(fixed, stated, grown)
+
+
+def served_as_they_come(table: FoodTable, rows: NDArray[np.int_]) -> NDArray[np.bool_]:
+    """Return which candidates keep their servings for a large eater.
+
+    Foods counted in whole pieces (``whole_units``), and drinks (a beverage,
+    a plant milk or a milk: a glass is a glass; a juice's cup is the Dietary
+    Guidelines' limit of juice at 2,000 kcal, where a very active boy of 16
+    was given 1½ cups each of orange and prune juice once it grew).
+    """
+    n = len(rows)
+    pieces = (
+        table.flags("whole_units")[rows]
+        if table.has_column("whole_units")
+        else np.zeros(n, dtype=bool)
+    )
+    every = role_sets(table)
+    bases = table.texts("base") if table.has_column("base") else [""] * len(table)
+    drinks = np.array(
+        [is_drink(every[int(i)], bases[int(i)]) for i in rows], dtype=bool
+    )
+    out: NDArray[np.bool_] = pieces | drinks
+    return out
 
 
 def _no_salt_asked(request: PlanRequest, salt: set[str]) -> None:
@@ -202,15 +230,10 @@ def amounts(
         energy_scale(kcal_cap.minimum, kcal_cap.maximum, age) if kcal_cap else 1.0
     )
     if kcal_cap is not None:
-        pieces = (
-            table.flags("whole_units")[rows]
-            if table.has_column("whole_units")
-            else np.zeros(len(rows), dtype=bool)
-        )
         max_portions = _large_eater_portions(
             max_portions,
             large_eater_scale(kcal_cap.minimum, kcal_cap.maximum),
-            supplement[rows] | pieces,
+            supplement[rows] | served_as_they_come(table, rows),
         )
     uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
     if limits:

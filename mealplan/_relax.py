@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from mealplan._absorption import (
     ABSORBABLE_CALCIUM,
     DEFAULT_FRACTION,
@@ -364,6 +366,7 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     E.g. ('... eat up to 3 x 1 cup of milk', 0.5) when milk's cap is 2 cups.
     """
     from mealplan._problem import DEFAULT_MAX_PORTIONS
+    from mealplan._problem_foods import served_as_they_come
     from mealplan._structure import large_eater_scale, served_portions
 
     table = ctx.table
@@ -374,10 +377,9 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     # only what is past the grown cap is beyond the usual.
     energy = witness.targets.get("energy_kcal")
     scale = large_eater_scale(energy.minimum, energy.maximum) if energy else 1.0
-    pieces: set[str] = set()
-    if table.has_column("whole_units"):
-        flags = table.flags("whole_units").tolist()
-        pieces = {f for f, whole in zip(table.ids, flags, strict=True) if whole}
+    # Pieces and drinks keep their caps (mealplan._problem_foods).
+    kept = served_as_they_come(table, np.arange(len(table))).tolist()
+    pieces = {f for f, same in zip(table.ids, kept, strict=True) if same}
     over: dict[str, tuple[float, str, str, float]] = {}
     for item in witness.items:
         cap = caps.get(item.food_id, math.nan)

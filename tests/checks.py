@@ -686,7 +686,7 @@ def check_plan(
     # A food's own max_portions holds up to 3,000 kcal a day (the most the
     # Dietary Guidelines estimate for an adult) and grows in proportion above
     # it (the middle of the energy bounds), but for foods counted in whole
-    # pieces.
+    # pieces and drinks.
     large_scale = _energy_factor(targets.get("energy_kcal"), 3000.0)
     # Life-stage safety rules and free_from needs: never a candidate.
     ruled_out = set(unsafe_foods(table, life_stages(req.person)))
@@ -753,7 +753,11 @@ def check_plan(
             if req.portion_limits and step is not None:
                 cap = row.get("max_portions")
                 cap = DEFAULT_MAX_PORTIONS if cap is None or cap != cap else float(cap)
-                if not bool(row.get("whole_units", False)):
+                roles = set(row["roles"]) if "roles" in frame.columns else set()
+                drink = bool(roles & {"beverage", "plant_milk"}) or (
+                    row.get("base") in MILK_DRINK_BASES
+                )
+                if not bool(row.get("whole_units", False)) and not drink:
                     cap = _served(cap, large_scale)
                 assert item.portions <= cap + 1e-9, (fid, item.portions, cap)
             # Meal suitability.

@@ -190,10 +190,21 @@ def test_a_large_eaters_model_has_larger_servings_and_meals(table: FoodTable) ->
     assert big_most["egg-hard-boiled"] == usual_most["egg-hard-boiled"]
     # Foods counted in whole pieces are served as they come: 2 bananas, 2
     # apples (a third banana at breakfast read as a stunt).
-    # (The fruit's gram cap, stated at 2,000 kcal, still grows.)
-    for fid in ("banana", "apple"):
-        assert big_most[fid] <= (table.value(fid, "max_portions") or 0.0)
+    # (The fruit's gram cap, stated at 2,000 kcal, still grows.) Drinks keep
+    # theirs too: a juice's cup is the Dietary Guidelines' juice at 2,000
+    # kcal (a very active boy of 16 was given 1½ cups each of orange and
+    # prune juice once it grew).
+    for fid in (
+        "banana",
+        "apple",
+        "orange-juice",
+        "prune-juice",
+        "almond-milk-unsweetened",
+    ):
+        if fid in big_most:
+            assert big_most[fid] <= (table.value(fid, "max_portions") or 0.0), fid
     assert big_most["banana"] == 2.0
+    assert big_most["prune-juice"] == 1.0
     # No food's serving is smaller than as written.
     for fid, most in usual_most.items():
         assert big_most.get(fid, most) >= most - 1e-9, fid
