@@ -298,8 +298,9 @@ def foods_hint(problem: Problem) -> str:
 
     Past 3,000 kcal a day the servings grow (mealplan._structure.LARGE_EATER_KCAL)
     but ``max_foods`` does not: a very active vegan boy of 17 (3,792-4,634
-    kcal) has no plan in 10 s nor 30 s with 12 foods a day, and one in about
-    8 s with 16. Empty for a smaller day or no food count.
+    kcal) sits at the 10 s edge with 12 foods a day (no plan in 10 s nor in
+    30 s in one run, a plan in another) and plans in about 8 s with 16.
+    Empty for a smaller day or no food count.
     """
     low = [
         b.value
