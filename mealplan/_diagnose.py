@@ -12,24 +12,19 @@ Split from :mod:`mealplan._planner`, which calls it when a solve is infeasible.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from mealplan._absorption import (
-    ABSORBABLE_CALCIUM,
-    DEFAULT_FRACTION,
-)
 from mealplan._advice import with_advice
 from mealplan._catalog import FoodTable
-from mealplan._conflict_words import conflict_head, safety_conflicts, safety_sentence
+from mealplan._conflict_words import safety_conflicts, safety_sentence
 from mealplan._cover import conflict_start, shortfalls
 from mealplan._cover import relaxation as cover_relaxation
 from mealplan._deadline import Deadline
+from mealplan._diagnose_words import conflict_words, label_of, message_of, unit_of
 from mealplan._errors import InfeasiblePlanError
 from mealplan._hot_lp import HotRelaxation
 from mealplan._models import (
-    BoundKind,
     Conflict,
     Diagnosis,
     NutrientPeriod,
@@ -37,10 +32,8 @@ from mealplan._models import (
     PlanRequest,
     SolverName,
 )
-from mealplan._nutrients import Nutrient
 from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._problem import (
-    FILTER_GROUPS,
     ConstraintGroup,
     GroupKind,
     Problem,
@@ -50,19 +43,12 @@ from mealplan._problem import (
     row_only,
     without_rows,
 )
-from mealplan._report import nutrient_label
-from mealplan._structure_blocks import conflict_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
 
 __all__ = ["diagnose", "raise_infeasible", "separable"]
-
-_SUPPLEMENTED = frozenset(
-    ("vitamin_d_ug", "vitamin_b12_ug", "magnesium_mg", "calcium_mg")
-)
-"""Nutrients with a bundled supplement (foods/supplements.csv)."""
 
 
 def raise_infeasible(
@@ -187,7 +173,9 @@ def diagnose(
         )
         if full.status is SolveStatus.INFEASIBLE:
             found = diagnose(day, targets, table, deadline=clock, measure=measure)
-            return found.model_copy(update={"message": _message(found.conflicts, req)})
+            return found.model_copy(
+                update={"message": message_of(found.conflicts, req)}
+            )
 
     hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
     bases: dict[frozenset[ConstraintGroup], Problem] = {}
@@ -346,7 +334,7 @@ def diagnose(
             else c
             for c in conflicts
         ]
-    message = _message(conflicts, req)
+    message = message_of(conflicts, req)
     if safety:
         message += " " + safety_sentence(safety, table)
     return Diagnosis(
@@ -454,8 +442,8 @@ def _cover_words(
         if s is not None and not c.relaxation.startswith("With the other"):
             text = cover_relaxation(
                 s,
-                _unit(table, s.nutrient),
-                _label(s.nutrient),
+                unit_of(table, s.nutrient),
+                label_of(s.nutrient),
                 [names.get(f, f) for f in s.sources],
                 [g.name for g in kept],
             )
@@ -491,27 +479,17 @@ def separable(req: PlanRequest) -> bool:
     )
 
 
-def _unit(table: FoodTable, nutrient: str) -> str:
-    unit = table.nutrients.get(nutrient, nutrient.rsplit("_", 1)[-1])
-    return "µg" if unit == "ug" else unit  # column suffixes are ASCII; prose is not
-
-
-def _label(nutrient: str) -> str:
-    # Panel nutrients outside the enum read as words too ("iodine").
-    return nutrient_label(nutrient)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
 def _conflict(
     typed: ConstraintGroup,
     found: _Found,
     deadline: Deadline,
     measure: bool = True,
 ) -> Conflict:
-    group = typed.name
+    """Return the group's conflict, measured with the conflict's other groups only.
+
+    ``measure`` False: the words alone (no solve; the first answer of a
+    diagnosis under a short deadline).
+    """
     req, targets, table = found.req, found.targets, found.table
 
     def best(goal: tuple[str, str]) -> float | None:
@@ -537,175 +515,4 @@ def _conflict(
             return sol.objective / max(req.days, 1)
         return None
 
-    if typed.kind in (GroupKind.MIN, GroupKind.MAX):
-        side = "min" if typed.kind is GroupKind.MIN else "max"
-        nutrient = typed.nutrient or ""
-        bound = targets.get(nutrient)
-        assert bound is not None
-        unit = _unit(table, nutrient)
-        label = "energy" if nutrient == Nutrient.ENERGY.value else _label(nutrient)
-        kind = bound.minimum_kind if side == "min" else bound.maximum_kind
-        kind_s = f" ({kind.value})" if isinstance(kind, BoundKind) else ""
-        if side == "min":
-            value = bound.minimum or 0.0
-            desc = f"at least {_fmt(value)} {unit} of {label} a day{kind_s}"
-            absorbable = req.absorbable_calcium and nutrient == Nutrient.CALCIUM.value
-            if absorbable:
-                # The bound counts absorbable calcium (milk-equivalent mg).
-                desc = (
-                    f"at least {_fmt(value * DEFAULT_FRACTION)} mg of absorbable "
-                    f"calcium a day ({_fmt(value)} mg at milk's 32.1 % absorption"
-                    f"{kind_s.replace(' (', ', ').rstrip(')')})"
-                )
-            reach = best(("max", ABSORBABLE_CALCIUM if absorbable else nutrient))
-            if reach is None:
-                relax = (
-                    f"Lower the {label} minimum or relax the other constraints listed."
-                )
-            elif reach <= 1e-9:
-                relax = (
-                    f"No allowed food contains any {label}; allow "
-                    + ("fortified foods or " if not req.allow_fortified else "")
-                    + f"other foods, or take a {label} supplement on a doctor's advice"
-                    + (
-                        " (supplements: true; --supplements)."
-                        if not req.supplements and nutrient in _SUPPLEMENTED
-                        else "."
-                    )
-                )
-            else:
-                relax = (
-                    f"With the other constraints listed, at most {_fmt(reach)} {unit} "
-                    f"is reachable; lower the minimum to {_fmt(reach)} {unit} or relax "
-                    "one of the others."
-                )
-        else:
-            value = bound.maximum or 0.0
-            desc = f"at most {_fmt(value)} {unit} of {label} a day{kind_s}"
-            need = best(("min", nutrient))
-            relax = (
-                f"With the other constraints listed, at least {_fmt(need)} {unit} is "
-                f"needed; raise the maximum to {_fmt(need)} {unit} or relax one of the others."
-                if need is not None
-                else f"Raise the {label} maximum or relax the other constraints listed."
-            )
-        return Conflict(constraint=group, description=desc, relaxation=relax)
-    if typed.kind is GroupKind.MACRO:
-        nutrient = typed.nutrient or ""
-        lo, hi = (targets.macro_shares or {}).get(nutrient, (0.0, 1.0))
-        return Conflict(
-            constraint=group,
-            description=f"{_label(nutrient)} between {lo:.0%} and {hi:.0%} of energy (AMDR)",
-            relaxation="Set macro_limits to false to drop the AMDR energy shares.",
-        )
-    texts = {
-        "diet": (
-            f"a {req.diet.value} diet",
-            "Allow a less strict diet (vegetarian adds dairy and eggs; pescatarian adds fish).",
-        ),
-        "allergies": (
-            f"no foods containing {', '.join(a.value for a in req.allergies)}",
-            "Check with your doctor whether every listed allergy is needed.",
-        ),
-        "exclude": (
-            f"excluding {', '.join(repr(e) for e in req.exclude)}",
-            "Remove one of the exclusions.",
-        ),
-        "fortified": (
-            "no fortified foods",
-            "Allow fortified foods (allow_fortified=true) or a supplement.",
-        ),
-        "priced": (
-            "only foods with a known price (needed for the budget or cost objective)",
-            "Drop the budget and use the typical objective, or add prices to the food table.",
-        ),
-        "include": (
-            f"including {', '.join(repr(i) for i in req.include)} every day",
-            "Drop a food from include, or make sure the filters allow it.",
-        ),
-        "pins": (
-            "the pinned foods",
-            "Drop a pin, or make sure the filters and its meal allow the food.",
-        ),
-        "bans": ("the banned foods", "Lift one of the bans."),
-        "meals": (
-            "the meal structure (energy share and number of foods per meal)",
-            "Widen the meals' energy shares or food counts, or set meals to null.",
-        ),
-        "variety": (
-            f"each food on at most {req.max_days_per_food or default_max_days(req.days)} days, no meal repeated on consecutive days",
-            "Raise max_days_per_food or allow more foods.",
-        ),
-        "portion_limits": (
-            "realistic portion caps per food",
-            "Set portion_limits to false to allow larger amounts.",
-        ),
-        "weekly_caps": (
-            "the FDA/EPA weekly fish limit for the life stage, at most one "
-            "serving of its Good Choices such as halibut or albacore among it "
-            "(foods/life_stage_caps.csv, fda.gov/fishadvice)",
-            "Include or pin less fish, or plan fewer days: the weekly fish "
-            "limit is a safety rule and is never lifted.",
-        ),
-        "daily_fish_caps": (
-            "the FDA/EPA fish limit a day for the life stage, at most one "
-            "serving of fish and shellfish (1-4 oz by age for a child, 4 oz in "
-            "pregnancy and lactation; "
-            "foods/life_stage_caps.csv, fda.gov/fishadvice)",
-            "Include or pin less fish, or meet the need from other foods: the "
-            "daily fish limit is a safety rule and is never lifted.",
-        ),
-    }
-    if group == "budget":
-        cheapest = best(("min", "cost"))
-        relax = (
-            f"With the other constraints listed, the cheapest plan costs ${cheapest:.2f} a day; "
-            f"raise budget_per_day to at least ${math.ceil(cheapest * 100) / 100:.2f}."
-            if cheapest is not None
-            else "Raise budget_per_day."
-        )
-        return Conflict(
-            constraint=group,
-            description=f"a budget of ${req.budget_per_day:.2f} a day",
-            relaxation=relax,
-        )
-    if group == "max_foods":
-        fewest = best(("min", "foods"))
-        relax = (
-            f"With the other constraints listed, at least {math.ceil(fewest - 1e-6)} foods a day are "
-            f"needed; raise max_foods to {math.ceil(fewest - 1e-6)}."
-            if fewest is not None
-            else "Raise max_foods."
-        )
-        return Conflict(
-            constraint=group,
-            description=f"at most {req.max_foods} foods a day"
-            ", not counting the cooking fat or dressing of an item",
-            relaxation=relax,
-        )
-    if typed.kind is GroupKind.STRUCTURE:
-        desc, relax = conflict_text(typed, req)
-        return Conflict(constraint=group, description=desc, relaxation=relax)
-    desc, relax = texts.get(group, (group, f"Relax {group}."))
-    return Conflict(constraint=group, description=desc, relaxation=relax)
-
-
-def _message(conflicts: Sequence[Conflict], req: PlanRequest) -> str:
-    if not conflicts:
-        return (
-            "No plan meets the request, but no single group of its constraints could be "
-            "named; raise time_limit or relax the request."
-        )
-    head = conflict_head(conflicts, req)
-    if head is not None:
-        need = next(c for c in conflicts if c.constraint.startswith("min:"))
-        return f"{head} {need.relaxation}"
-    filters = [c for c in conflicts if c.constraint in FILTER_GROUPS]
-    others = [c for c in conflicts if c.constraint not in FILTER_GROUPS]
-    span = "day" if req.days == 1 else f"{req.days}-day plan"
-    if filters and len(others) == 1:
-        c = others[0]
-        who = " and ".join(f.description for f in filters)
-        return f"A {span} with {who} cannot meet {c.description}: {c.relaxation}"
-    parts = "; ".join(c.description for c in conflicts)
-    return f"No {span} meets these constraints together: {parts}. {conflicts[0].relaxation}"
+    return conflict_words(typed, req, targets, table, best)
