@@ -21,7 +21,7 @@ from mealplan._cli import main
 from mealplan._models import Diagnosis
 from mealplan._oracle import Oracle, merge_patch
 from mealplan._planner import parse_request
-from mealplan._relax import _SETTLED_GOAL_CAP
+from mealplan._relax_bounds import SETTLED_GOAL_CAP
 from tests.checks import check_plan
 from tests.counting import patch_solver
 from tests.strategies import small_table
@@ -258,7 +258,7 @@ def test_a_need_is_searched_briefly_once_the_smallest_change_is_verified(
         for goal, cap, _, _, _ in hard_day_run.calls
         if goal == ("max", "energy_kcal")
     ]
-    assert energy == [_SETTLED_GOAL_CAP]
+    assert energy == [SETTLED_GOAL_CAP]
 
 
 def test_the_conflict_search_leaves_the_advice_its_share(
