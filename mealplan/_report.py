@@ -28,7 +28,7 @@ from mealplan._models import (
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
-from mealplan._panel import REPORTED_ONLY, compact_panel
+from mealplan._panel_report import REPORTED_ONLY, compact_panel
 from mealplan._report_grocery import grocery_blocks as _grocery_blocks
 from mealplan._report_grocery import (
     grocery_list,

@@ -1,0 +1,127 @@
+"""The compact panel of a report: the DRI panel's nutrients a plan does not plan.
+
+:func:`compact_panel` compares each panel nutrient without a planned minimum
+with the person's RDA/AI and food-applicable UL (:mod:`mealplan._panel`):
+shortfalls and excesses called out by name and amount, the rest listed as
+met, totals missing data marked as lower bounds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mealplan._models import BoundKind, NutrientBound
+from mealplan._nutrients import Nutrient
+from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling, panel_bounds, sodium_floor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from mealplan._models import NutrientTotal, Person
+
+__all__ = ["REPORTED_ONLY", "compact_panel"]
+
+
+REPORTED_ONLY = frozenset(
+    {
+        *(n.value for n in PANEL_MINIMUMS),
+        Nutrient.RETINOL.value,
+        Nutrient.FOLIC_ACID.value,
+        Nutrient.VITAMIN_E_ADDED.value,
+        Nutrient.WATER.value,
+        Nutrient.SATURATED_FAT.value,
+        Nutrient.SUGARS.value,
+    }
+)
+"""Columns a report shows in the compact panel when the plan has no bound on them."""
+
+
+def compact_panel(
+    person: Person | None,
+    totals: Sequence[NutrientTotal],
+    minimums: Iterable[str],
+    fmt: Callable[[float, str], str],
+) -> list[str]:
+    """Return the compact-panel lines for a day's (or the average's) totals.
+
+    Each panel nutrient without a planned minimum (``minimums`` names those
+    with one) is compared with the person's RDA/AI and food-applicable UL:
+    shortfalls and excesses are called out by name and amount, the rest
+    listed as met; a total missing data is marked ``≥`` (a lower bound).
+    """
+    if person is None:
+        return []
+    skip = set(minimums)
+    # The fiber ceiling scales with the energy eaten (fiber_ceiling).
+    energy = next(
+        (t.amount for t in totals if t.nutrient == Nutrient.ENERGY.value), None
+    )
+    refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
+    floor = sodium_floor(person)
+    if floor is not None:
+        refs[Nutrient.SODIUM.value] = NutrientBound(
+            nutrient=Nutrient.SODIUM.value,
+            unit="mg",
+            minimum=floor[0],
+            minimum_kind=BoundKind.AI,
+        )
+    short: list[str] = []
+    over: list[str] = []
+    met: list[str] = []
+    gaps: list[str] = []
+    for total in totals:
+        name = total.nutrient
+        if name == Nutrient.FIBER.value and total.maximum is None and total.minimum:
+            ceiling, _ = fiber_ceiling(person, total.minimum, energy)
+            if total.amount > ceiling:
+                over.append(
+                    f"fiber {fmt(total.amount, total.unit)}, over the planning "
+                    f"ceiling of {fmt(ceiling, total.unit)} (1.5 x the AI, or 21 g "
+                    "per 1,000 kcal eaten; not a DRI)"
+                )
+            continue
+        sodium = name == Nutrient.SODIUM.value
+        if (name not in REPORTED_ONLY and not sodium) or name in skip:
+            continue
+        ref = refs.get(name)
+        label = Nutrient(name).label if name in _VALUES else name
+        shown = ("≥ " if total.lower_bound else "") + fmt(total.amount, total.unit)
+        if total.lower_bound and total.foods_missing_data:
+            gaps.append(label)
+        if ref is None:
+            continue
+        if ref.maximum is not None and total.amount > ref.maximum:
+            over.append(
+                f"{label} {shown}, over the UL of {fmt(ref.maximum, total.unit)}"
+            )
+        elif ref.minimum is not None and total.amount < ref.minimum:
+            kind = ref.minimum_kind.value if ref.minimum_kind else "target"
+            pct = 100 * total.amount / ref.minimum if ref.minimum else 0
+            short.append(
+                f"{label} {shown} of {fmt(ref.minimum, total.unit)} {kind} ({pct:.0f}%)"
+            )
+        elif sodium:
+            continue  # sodium has its own row; only a shortfall is news
+        elif ref.minimum is not None:
+            kind = ref.minimum_kind.value if ref.minimum_kind else "target"
+            cap = "" if ref.maximum is None else f", UL {fmt(ref.maximum, total.unit)}"
+            met.append(f"{label} {shown} ({kind} {fmt(ref.minimum, total.unit)}{cap})")
+        elif ref.maximum is not None:
+            met.append(f"{label} {shown} (UL {fmt(ref.maximum, total.unit)})")
+    lines = []
+    if short:
+        lines.append(
+            "Short of the RDA/AI (reported, not planned): " + "; ".join(short) + "."
+        )
+    if over:
+        lines.append("Over a limit: " + "; ".join(over) + ".")
+    if met:
+        lines.append("Met: " + "; ".join(met) + ".")
+    if gaps:
+        lines.append(
+            "Lower bounds (some foods have no USDA value): " + ", ".join(gaps) + "."
+        )
+    return lines
+
+
+_VALUES = frozenset(n.value for n in Nutrient)
