@@ -8,6 +8,7 @@ per unit (:func:`coefficients`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,13 +83,20 @@ def _large_eater_portions(
     return np.where(fixed, stated, grown)
 
 
+_PACKED = re.compile(r"^1 (?:container|can)\b", re.IGNORECASE)
+"""A default portion of one container or can: the food comes in it."""
+
+
 def served_as_they_come(table: FoodTable, rows: NDArray[np.int_]) -> NDArray[np.bool_]:
     """Return which candidates keep their servings for a large eater.
 
-    Foods counted in whole pieces (``whole_units``), and drinks (a beverage,
-    a plant milk or a milk: a glass is a glass; a juice's cup is the Dietary
-    Guidelines' limit of juice at 2,000 kcal, where a very active boy of 16
-    was given 1½ cups each of orange and prune juice once it grew).
+    Foods counted in whole pieces (``whole_units``) or served by the
+    container or can (a yogurt, a pudding, a can of sardines: a very active
+    boy of 16 was given 3 containers of fruit yogurt at breakfast once they
+    grew), and drinks (a beverage, a plant milk or a milk: a glass is a
+    glass; a juice's cup is the Dietary Guidelines' limit of juice at 2,000
+    kcal, where the same boy was given 1½ cups each of orange and prune
+    juice).
     """
     n = len(rows)
     pieces = (
@@ -96,12 +104,17 @@ def served_as_they_come(table: FoodTable, rows: NDArray[np.int_]) -> NDArray[np.
         if table.has_column("whole_units")
         else np.zeros(n, dtype=bool)
     )
+    ids = table.ids
+    packed = np.array(
+        [bool(_PACKED.match(table.default_portion(ids[int(i)])[0])) for i in rows],
+        dtype=bool,
+    )
     every = role_sets(table)
     bases = table.texts("base") if table.has_column("base") else [""] * len(table)
     drinks = np.array(
         [is_drink(every[int(i)], bases[int(i)]) for i in rows], dtype=bool
     )
-    out: NDArray[np.bool_] = pieces | drinks
+    out: NDArray[np.bool_] = pieces | packed | drinks
     return out
 
 

@@ -686,7 +686,7 @@ def check_plan(
     # A food's own max_portions holds up to 3,000 kcal a day (the most the
     # Dietary Guidelines estimate for an adult) and grows in proportion above
     # it (the middle of the energy bounds), but for foods counted in whole
-    # pieces and drinks.
+    # pieces or served by the container or can, and drinks.
     large_scale = _energy_factor(targets.get("energy_kcal"), 3000.0)
     # Life-stage safety rules and free_from needs: never a candidate.
     ruled_out = set(unsafe_foods(table, life_stages(req.person)))
@@ -757,7 +757,9 @@ def check_plan(
                 drink = bool(roles & {"beverage", "plant_milk"}) or (
                     row.get("base") in MILK_DRINK_BASES
                 )
-                if not bool(row.get("whole_units", False)) and not drink:
+                packed = re.match(r"1 (container|can)\b", desc, re.IGNORECASE)
+                pieces = bool(row.get("whole_units", False)) or packed is not None
+                if not pieces and not drink:
                     cap = _served(cap, large_scale)
                 assert item.portions <= cap + 1e-9, (fid, item.portions, cap)
             # Meal suitability.

@@ -205,6 +205,9 @@ def test_a_large_eaters_model_has_larger_servings_and_meals(table: FoodTable) ->
             assert big_most[fid] <= (table.value(fid, "max_portions") or 0.0), fid
     assert big_most["banana"] == 2.0
     assert big_most["prune-juice"] == 1.0
+    # A yogurt comes in its container (2 at most as written, not 3).
+    for fid in ("yogurt-plain-lowfat", "greek-yogurt-nonfat"):
+        assert big_most[fid] <= (table.value(fid, "max_portions") or 0.0), fid
     # No food's serving is smaller than as written.
     for fid, most in usual_most.items():
         assert big_most.get(fid, most) >= most - 1e-9, fid
