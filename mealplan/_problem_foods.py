@@ -77,8 +77,6 @@ def _large_eater_portions(
     breakfast read as a stunt (:func:`served_as_they_come`); a larger eater
     eats more of the foods measured by the cup or the ounce.
     """
-    if scale <= 1.0:
-        return stated
     grown = np.array([served_portions(float(v), scale) for v in stated])
     return np.where(fixed, stated, grown)
 
@@ -242,11 +240,12 @@ def amounts(
     cap_scale = (
         energy_scale(kcal_cap.minimum, kcal_cap.maximum, age) if kcal_cap else 1.0
     )
-    if kcal_cap is not None:
+    large = large_eater_scale(kcal_cap.minimum, kcal_cap.maximum) if kcal_cap else 1.0
+    if large > 1.0:
+        # Only a large eater's day reads the foods' portions and roles here:
+        # every other build (the diagnosis makes dozens) skips it.
         max_portions = _large_eater_portions(
-            max_portions,
-            large_eater_scale(kcal_cap.minimum, kcal_cap.maximum),
-            supplement[rows] | served_as_they_come(table, rows),
+            max_portions, large, supplement[rows] | served_as_they_come(table, rows)
         )
     uncapped_grams = _uncapped_grams(kcal_cap, energy, off)
     if limits:

@@ -102,9 +102,11 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
     # only what is past the grown cap is beyond the usual.
     energy = witness.targets.get("energy_kcal")
     scale = large_eater_scale(energy.minimum, energy.maximum) if energy else 1.0
-    # Pieces and drinks keep their caps (mealplan._problem_foods).
-    kept = served_as_they_come(table, np.arange(len(table))).tolist()
-    pieces = {f for f, same in zip(table.ids, kept, strict=True) if same}
+    # Pieces, containers and drinks keep their caps (mealplan._problem_foods).
+    pieces: set[str] = set()
+    if scale > 1.0:
+        kept = served_as_they_come(table, np.arange(len(table))).tolist()
+        pieces = {f for f, same in zip(table.ids, kept, strict=True) if same}
     over: dict[str, tuple[float, str, str, float]] = {}
     for item in witness.items:
         cap = caps.get(item.food_id, math.nan)
