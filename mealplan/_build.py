@@ -470,14 +470,14 @@ def build_foods(
         )
         write_csv(pd.DataFrame(fped, columns=list(FPED_COLUMNS)), out / "dish_fped.csv")
     if structure is not None:
-        from mealplan._grocery import PURCHASE_COLUMNS, purchase_rows
+        from mealplan._purchase_forms import PURCHASE_COLUMNS, purchase_rows
 
         ndb = dict(zip(selection["id"], selection["ndb_no"], strict=True))
         buy = {ndb[f]: r["buy_ndb"] for f, r in structure.items() if r["buy_ndb"]}
         used = set(ndb.values())
         if ingredients is not None:
             used |= set(ingredients["ndb_no"])
-            from mealplan._grocery import ingredient_buys
+            from mealplan._purchase_forms import ingredient_buys
 
             pairs = zip(ingredients["ndb_no"], ingredients["food_ids"], strict=True)
             extra = ingredient_buys(sr28, pairs, structure)

@@ -348,7 +348,7 @@ def test_converting_loses_no_allergen_or_diet() -> None:
 def test_a_yield_is_used_only_where_protein_gives_one() -> None:
     from decimal import Decimal
 
-    from mealplan._grocery import _yield
+    from mealplan._purchase_forms import _yield
 
     # Lentils: 9.02 g cooked, 24.63 g dry; they take up water.
     factor, method = _yield("9.02", "24.63", takes_water=True)

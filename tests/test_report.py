@@ -252,7 +252,7 @@ def test_grocery_list_sums_days_and_sorts_by_group(
             assert g.note
             assert "bought" in g.note
             # Raw grams per gram cooked: up to 3 (bacon 2.69, mussels 2.0;
-            # mealplan._grocery.MAX_YIELD), dry grains and legumes under 1.
+            # mealplan._purchase_forms.MAX_YIELD), dry grains and legumes under 1.
             assert 0 < g.grams <= 3 * grams
         else:
             assert g.grams == pytest.approx(grams)
