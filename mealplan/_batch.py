@@ -32,19 +32,23 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
 from mealplan._batch_models import BatchError, BatchResult, BatchStatus
+from mealplan._batch_pool import (
+    capacity,
+    check_executor,
+    dask_client,
+    end_strays,
+    new_pool,
+    stop_pool,
+    workers_of,
+)
 from mealplan._batch_worker import (
-    FAULT_ENV,
     Job,
     default_workers,
-    init_worker,
     plan_chunk,
     prepare,
 )
@@ -75,114 +79,6 @@ BatchInput = (
 with an ``"id"`` key), or an ``(id, request)`` pair."""
 
 # ------------------------------------------------------------------- parent
-
-
-def _context() -> (
-    multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
-):
-    """Return a start method that never forks a process that has solved."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        # The fork server imports mealplan once, so each worker forks from a
-        # process that has imported but never solved anything.
-        ctx.set_forkserver_preload(["mealplan._batch"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _new_pool(workers: int, foods: FoodTable | None) -> cf.ProcessPoolExecutor:
-    return cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_context(),
-        initializer=init_worker,
-        initargs=(foods, os.environ.get(FAULT_ENV)),
-    )
-
-
-def _stop_pool(pool: cf.Executor, *, now: bool) -> None:
-    """Shut a pool down; ``now`` also ends its workers mid-request."""
-    if not now:
-        pool.shutdown(wait=True)
-        return
-    processes = dict(getattr(pool, "_processes", None) or {})
-    pool.shutdown(wait=False, cancel_futures=True)
-    # ProcessPoolExecutor (before 3.14) has no public way to end its workers;
-    # without this an interrupted batch waits for the requests in flight.
-    for proc in processes.values():
-        with contextlib.suppress(Exception):
-            proc.terminate()
-    for proc in processes.values():
-        with contextlib.suppress(Exception):
-            proc.join(timeout=5)
-    # Python 3.11's exit hook wakes the pool's manager thread through a pipe
-    # that the thread closes as it ends: when the two race, the exit prints
-    # "OSError: [Errno 9] Bad file descriptor" with a traceback (a CI run of
-    # an interrupted batch). Waiting for the thread here leaves the pipe
-    # closed before the hook runs, and the hook skips a closed one.
-    manager = getattr(pool, "_executor_manager_thread", None)
-    if isinstance(manager, threading.Thread):
-        manager.join(timeout=5)
-
-
-def _workers_of(pool: cf.Executor) -> dict[int, Any]:
-    """Return the pool's own dict of worker processes (the object, not a copy).
-
-    ``ProcessPoolExecutor`` adds each worker it starts to this dict and
-    ``shutdown`` drops its reference to it, so a reference kept from the
-    start still sees a worker started while the pool broke.
-    """
-    found = getattr(pool, "_processes", None)
-    return found if isinstance(found, dict) else {}
-
-
-def _end_strays(spawned: Iterable[dict[int, Any]]) -> None:
-    """End every worker our pools started that is still alive.
-
-    Python 3.11's pool can start a worker while a crash breaks it, after
-    its manager thread ended the others (the kind of race cpython
-    gh-132969 fixed in 3.13); that worker waits for work forever and
-    the interpreter's exit, which joins every child, with it: a CI run of
-    ``mealplan batch`` printed its summary and then hung until killed, a
-    pool worker the only process left. Only our own pools' workers are
-    ended, never a caller's other processes.
-    """
-    stray = [proc for workers in spawned for proc in list(workers.values())]
-    for proc in stray:
-        with contextlib.suppress(Exception):
-            if proc.is_alive():
-                proc.terminate()
-    for proc in stray:
-        with contextlib.suppress(Exception):
-            proc.join(timeout=5)
-
-
-def _check_executor(executor: cf.Executor) -> None:
-    ctx = getattr(executor, "_mp_context", None)
-    if ctx is not None and ctx.get_start_method() == "fork":
-        msg = (
-            "The executor starts its workers with 'fork', which hangs once a solve "
-            "has run in this process; create it with "
-            "mp_context=multiprocessing.get_context('forkserver') or pass executor=None."
-        )
-        raise RequestError(msg, [{"loc": "executor", "msg": msg}])
-
-
-def _dask_client(executor: cf.Executor) -> Any:
-    """Return the Dask client behind ``Client.get_executor()``, or None."""
-    if type(executor).__module__.startswith("distributed"):
-        return getattr(executor, "_client", None)
-    return None
-
-
-def _capacity(executor: cf.Executor, workers: int | None) -> int:
-    if workers is not None:
-        return workers
-    client = _dask_client(executor)
-    if client is not None:
-        with contextlib.suppress(Exception):
-            return max(1, int(sum(client.nthreads().values())))
-    return max(1, int(getattr(executor, "_max_workers", 0) or default_workers()))
-
 
 AUTO_TASK_SECONDS = 1.0
 """With ``chunksize=None``, about this much of a worker's time per task.
@@ -292,16 +188,16 @@ class _Runner:
         self.uninstall: Callable[[], None] | None = None
         self.workers = workers or default_workers()
         self.foods = foods
-        # Each owned pool's worker dict, kept to end strays (_end_strays).
+        # Each owned pool's worker dict, kept to end strays (end_strays).
         self.spawned: list[dict[int, Any]] = []
         if executor is None:
-            executor = _new_pool(self.workers, foods)
-            self.spawned.append(_workers_of(executor))
+            executor = new_pool(self.workers, foods)
+            self.spawned.append(workers_of(executor))
             self.foods_arg: Any = None  # the initializer already gave it
         else:
-            _check_executor(executor)
+            check_executor(executor)
             self.foods_arg = foods
-            client = _dask_client(executor)
+            client = dask_client(executor)
             if client is not None:
                 from mealplan._batch_dask import ready_workers
 
@@ -314,7 +210,7 @@ class _Runner:
         self.on_result = on_result
         # Two tasks per worker: one running, one queued, so no worker idles
         # while the parent collects a result.
-        self.capacity = _capacity(executor, workers)
+        self.capacity = capacity(executor, workers)
         self.window = 2 * self.capacity
         self.seconds = 0.0  # the workers' time on the requests so far
         self.timed = 0  # how many results that time covers
@@ -340,9 +236,9 @@ class _Runner:
         self.pending[future] = task
 
     def _replace_pool(self) -> None:
-        _stop_pool(self.executor, now=True)
-        self.executor = _new_pool(self.workers, self.foods)
-        self.spawned.append(_workers_of(self.executor))
+        stop_pool(self.executor, now=True)
+        self.executor = new_pool(self.workers, self.foods)
+        self.spawned.append(workers_of(self.executor))
 
     def chunk(self, remaining: int | None) -> int:
         """Return how many requests the next task takes."""
@@ -516,9 +412,9 @@ class _Runner:
         if self.owned:
             # The broken pools' strays first, then the last pool as before,
             # then anything of it still alive.
-            _end_strays(self.spawned[:-1])
-            _stop_pool(self.executor, now=now)
-            _end_strays(self.spawned)
+            end_strays(self.spawned[:-1])
+            stop_pool(self.executor, now=now)
+            end_strays(self.spawned)
         if self.uninstall is not None:
             with contextlib.suppress(Exception):  # the cluster may be gone
                 self.uninstall()
@@ -628,7 +524,7 @@ def plan_many(
             msg = f"plan_many: {name} must be an integer of at least 1 (got {value!r})."
             raise RequestError(msg, [{"loc": name, "msg": msg}])
     if executor is not None:
-        _check_executor(executor)
+        check_executor(executor)
     prepared = (prepare(item, i) for i, item in enumerate(requests))
     return run_jobs(
         prepared,

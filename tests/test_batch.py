@@ -974,14 +974,14 @@ def test_a_worker_left_by_a_broken_pool_is_ended_when_the_batch_closes() -> None
     process of the batch's start method that only sleeps, in the worker
     dict of an earlier pool.
     """
-    from mealplan import _batch
+    from mealplan import _batch, _batch_pool
 
     runner = _batch._Runner(None, None, 1, 1, True, None)
     pool = runner.executor
     assert isinstance(pool, cf.ProcessPoolExecutor)
-    workers = _batch._workers_of(pool)
+    workers = _batch_pool.workers_of(pool)
     assert workers is pool._processes
-    ctx = _batch._context()
+    ctx = _batch_pool.context()
     assert isinstance(ctx, ForkServerContext | SpawnContext), ctx  # never fork
     stray = ctx.Process(target=time.sleep, args=(600,))
     stray.start()
