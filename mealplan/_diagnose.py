@@ -176,86 +176,9 @@ def diagnose(
             return found.model_copy(
                 update={"message": message_of(found.conflicts, req)}
             )
-
-    hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
-    bases: dict[frozenset[ConstraintGroup], Problem] = {}
-    screens: dict[frozenset[ConstraintGroup], HotRelaxation] = {}
-    once: set[frozenset[ConstraintGroup]] = set()
-
-    def columns(disabled: Collection[ConstraintGroup]) -> frozenset[ConstraintGroup]:
-        return (
-            frozenset(disabled)
-            if hard.penalty
-            else frozenset(g for g in disabled if not row_only(g))
-        )
-
-    def built(disabled: Collection[ConstraintGroup]) -> Problem:
-        # One build per set of column groups off (a handful); each check's
-        # nutrient bounds, AMDR shares, food cap and budget are dropped from
-        # it (mealplan._problem.without_rows: the same problem, 10-40 ms
-        # less per check). A seed's penalty charges would not be told apart.
-        cols = columns(disabled)
-        if cols not in bases:
-            bases[cols] = build_problem(
-                req, targets, table, disabled=cols, reject=reject, restrictions=hard
-            )
-        return without_rows(bases[cols], disabled)
-
-    def screened(disabled: Collection[ConstraintGroup]) -> bool:
-        """Whether the hot LP screen proves the check infeasible (mealplan._hot_lp)."""
-        if hard.penalty or req.solver is not SolverName.HIGHS or clock.expired:
-            return False
-        problem = built(disabled)
-        if problem.impossible or shortfalls(problem):
-            return False  # solve() says so without a solver call
-        cols = columns(disabled)
-        if cols not in screens:
-            # From a base's second check on: a base checked once (the woman
-            # of 73's three, the vegan day's four, all LP-feasible) would pay
-            # for its screen and then solve its LP again (CPU +10 %).
-            if cols not in once:
-                once.add(cols)
-                return False
-            screens[cols] = HotRelaxation(bases[cols])
-        return screens[cols].infeasible(disabled, clock)
-
-    share = [1.0]
-    """Of the time left, what the next check may take (the deletion filter
-    gives each group left an equal part, at least _CHECK_SHARE)."""
-
-    timed = [False]
-    """Whether the last check ran out of its time (not of its node limit)."""
-
-    def check(disabled: Collection[ConstraintGroup]) -> SolveStatus:
-        timed[0] = False
-        if screened(disabled):
-            return SolveStatus.INFEASIBLE
-        solution = _solve_without(
-            req,
-            targets,
-            table,
-            disabled,
-            restrictions,
-            reject,
-            ("min", "none"),
-            0.05,
-            # A check whose root alone outlasts its node limit (s00024's
-            # 2-day checks: 11 s at the root of a 409-column restriction)
-            # must not take the time of the checks after it: cut short, its
-            # group is kept, assumed rather than proven.
-            clock if share[0] >= 1.0 else clock.sub(share[0]),
-            # An effort limit, not a time limit: a check left open is the
-            # same one at any load (kept, its necessity assumed).
-            _CHECK_NODES,
-            built,
-        )
-        timed[0] = solution.time_limited
-        return solution.status
-
-    whole = built(())
+    checker = _Checker(req, targets, table, restrictions, reject, clock)
+    whole = checker.built(())
     groups = whole.groups
-    kept = sorted(groups, key=lambda g: g.order)
-    minimal = True
     daily = (
         _needed_start(req, targets, table, groups, needed, clock)
         if needed and restrictions is None and not reject and separable(req)
@@ -263,52 +186,8 @@ def diagnose(
     )
     # Too few foods for a need (mealplan._cover): the filter starts from the
     # few groups that proof rests on, its checks mostly with no solve.
-    cover = _cover_start(whole, groups, check) if daily is None else daily
-    # First drop whole classes at once (all nutrient minimums, all AMDR
-    # shares...): most are usually irrelevant, and one solve settles them.
-    classes: dict[GroupKind, list[ConstraintGroup]] = {}
-    for g in kept if cover is None else ():
-        classes.setdefault(g.kind, []).append(g)
-    kept = kept if cover is None else cover
-    # A class's check takes a group's part: one left in place is checked
-    # group by group below.
-    share[0] = max(1.0 / (len(kept) + 1), _CHECK_SHARE)
-    for members in classes.values():
-        if len(members) > 1:
-            trial = [g for g in kept if g not in members]
-            if check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
-                kept = trial
-    assumed: set[ConstraintGroup] = set()
-    again: list[ConstraintGroup] = []
-    order = list(kept)
-    for k, group in enumerate(order):
-        share[0] = max(1.0 / (len(order) - k), _CHECK_SHARE)
-        trial = [g for g in kept if g != group]
-        status = check(set(groups) - set(trial))
-        if status is SolveStatus.INFEASIBLE:
-            kept = trial
-        elif status is SolveStatus.NO_SOLUTION:
-            # Out of time: kept, its necessity assumed rather than proven.
-            minimal = False
-            assumed.add(group)
-            if timed[0]:
-                again.append(group)
-    for group in again:
-        # Cut short by its part of the time (not by its node limit, which
-        # gives the same answer at any load): asked again with what the
-        # quicker checks after it left (all of it, one at a time). Necessity
-        # proven on the smaller set holds: dropping a group after others
-        # were dropped with it in place only removes constraints.
-        share[0] = 1.0
-        if clock.expired:
-            break
-        trial = [g for g in kept if g != group]
-        status = check(set(groups) - set(trial))
-        if status is SolveStatus.INFEASIBLE:
-            kept = trial
-        if status is not SolveStatus.NO_SOLUTION:
-            assumed.discard(group)
-    minimal = not assumed
+    cover = _cover_start(whole, groups, checker.check) if daily is None else daily
+    kept, assumed = _deletion_filter(checker, groups, cover)
     conflict = _Found(
         req, targets, table, tuple(kept), tuple(groups), restrictions, reject
     )
@@ -317,7 +196,9 @@ def diagnose(
         c.model_copy(update={"proven": False}) if g in assumed else c
         for g, c in zip(kept, conflicts, strict=True)
     ]
-    conflicts = _cover_words(conflicts, conflict, built(set(groups) - set(kept)))
+    conflicts = _cover_words(
+        conflicts, conflict, checker.built(set(groups) - set(kept))
+    )
     # A life-stage safety rule is no group the search may drop: name it when
     # its foods would let the conflict plan.
     safety = (
@@ -338,8 +219,168 @@ def diagnose(
     if safety:
         message += " " + safety_sentence(safety, table)
     return Diagnosis(
-        message=message, conflicts=conflicts, minimal=minimal, safety=safety
+        message=message, conflicts=conflicts, minimal=not assumed, safety=safety
     )
+
+
+class _Checker:
+    """The deletion filter's checks: is the request infeasible with some groups off.
+
+    Each set of column groups off is built once (a handful); each check's
+    nutrient bounds, AMDR shares, food cap and budget are dropped from it
+    (mealplan._problem.without_rows: the same problem, 10-40 ms less per
+    check). A seed's penalty charges would not be told apart.
+    """
+
+    def __init__(
+        self,
+        req: PlanRequest,
+        targets: NutrientTargets,
+        table: FoodTable,
+        restrictions: Restrictions | None,
+        reject: Sequence[tuple[int | None, int | None, str]],
+        clock: Deadline,
+    ) -> None:
+        self.req, self.targets, self.table = req, targets, table
+        self.restrictions, self.reject, self.clock = restrictions, reject, clock
+        self.hard = dataclasses.replace(restrictions or Restrictions(), hard=True)
+        self.bases: dict[frozenset[ConstraintGroup], Problem] = {}
+        self.screens: dict[frozenset[ConstraintGroup], HotRelaxation] = {}
+        self.once: set[frozenset[ConstraintGroup]] = set()
+        self.share = 1.0
+        """Of the time left, what the next check may take (the deletion filter
+        gives each group left an equal part, at least _CHECK_SHARE)."""
+        self.timed = False
+        """Whether the last check ran out of its time (not of its node limit)."""
+
+    def columns(
+        self, disabled: Collection[ConstraintGroup]
+    ) -> frozenset[ConstraintGroup]:
+        return (
+            frozenset(disabled)
+            if self.hard.penalty
+            else frozenset(g for g in disabled if not row_only(g))
+        )
+
+    def built(self, disabled: Collection[ConstraintGroup]) -> Problem:
+        """Return the request's problem with ``disabled`` off (see the class)."""
+        cols = self.columns(disabled)
+        if cols not in self.bases:
+            self.bases[cols] = build_problem(
+                self.req,
+                self.targets,
+                self.table,
+                disabled=cols,
+                reject=self.reject,
+                restrictions=self.hard,
+            )
+        return without_rows(self.bases[cols], disabled)
+
+    def screened(self, disabled: Collection[ConstraintGroup]) -> bool:
+        """Whether the hot LP screen proves the check infeasible (mealplan._hot_lp)."""
+        if (
+            self.hard.penalty
+            or self.req.solver is not SolverName.HIGHS
+            or self.clock.expired
+        ):
+            return False
+        problem = self.built(disabled)
+        if problem.impossible or shortfalls(problem):
+            return False  # solve() says so without a solver call
+        cols = self.columns(disabled)
+        if cols not in self.screens:
+            # From a base's second check on: a base checked once (the woman
+            # of 73's three, the vegan day's four, all LP-feasible) would pay
+            # for its screen and then solve its LP again (CPU +10 %).
+            if cols not in self.once:
+                self.once.add(cols)
+                return False
+            self.screens[cols] = HotRelaxation(self.bases[cols])
+        return self.screens[cols].infeasible(disabled, self.clock)
+
+    def check(self, disabled: Collection[ConstraintGroup]) -> SolveStatus:
+        """Return whether the request is feasible with ``disabled`` off."""
+        self.timed = False
+        if self.screened(disabled):
+            return SolveStatus.INFEASIBLE
+        solution = _solve_without(
+            self.req,
+            self.targets,
+            self.table,
+            disabled,
+            self.restrictions,
+            self.reject,
+            ("min", "none"),
+            0.05,
+            # A check whose root alone outlasts its node limit (s00024's
+            # 2-day checks: 11 s at the root of a 409-column restriction)
+            # must not take the time of the checks after it: cut short, its
+            # group is kept, assumed rather than proven.
+            self.clock if self.share >= 1.0 else self.clock.sub(self.share),
+            # An effort limit, not a time limit: a check left open is the
+            # same one at any load (kept, its necessity assumed).
+            _CHECK_NODES,
+            self.built,
+        )
+        self.timed = solution.time_limited
+        return solution.status
+
+
+def _deletion_filter(
+    checker: _Checker,
+    groups: Sequence[ConstraintGroup],
+    cover: list[ConstraintGroup] | None,
+) -> tuple[list[ConstraintGroup], set[ConstraintGroup]]:
+    """Return the groups that conflict, and those whose necessity is only assumed.
+
+    ``cover``: the groups to start from (a proof of too few foods, or one
+    day's conflict), else every group.
+    """
+    kept = sorted(groups, key=lambda g: g.order)
+    # First drop whole classes at once (all nutrient minimums, all AMDR
+    # shares...): most are usually irrelevant, and one solve settles them.
+    classes: dict[GroupKind, list[ConstraintGroup]] = {}
+    for g in kept if cover is None else ():
+        classes.setdefault(g.kind, []).append(g)
+    kept = kept if cover is None else cover
+    # A class's check takes a group's part: one left in place is checked
+    # group by group below.
+    checker.share = max(1.0 / (len(kept) + 1), _CHECK_SHARE)
+    for members in classes.values():
+        if len(members) > 1:
+            trial = [g for g in kept if g not in members]
+            if checker.check(set(groups) - set(trial)) is SolveStatus.INFEASIBLE:
+                kept = trial
+    assumed: set[ConstraintGroup] = set()
+    again: list[ConstraintGroup] = []
+    order = list(kept)
+    for k, group in enumerate(order):
+        checker.share = max(1.0 / (len(order) - k), _CHECK_SHARE)
+        trial = [g for g in kept if g != group]
+        status = checker.check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        elif status is SolveStatus.NO_SOLUTION:
+            # Out of time: kept, its necessity assumed rather than proven.
+            assumed.add(group)
+            if checker.timed:
+                again.append(group)
+    for group in again:
+        # Cut short by its part of the time (not by its node limit, which
+        # gives the same answer at any load): asked again with what the
+        # quicker checks after it left (all of it, one at a time). Necessity
+        # proven on the smaller set holds: dropping a group after others
+        # were dropped with it in place only removes constraints.
+        checker.share = 1.0
+        if checker.clock.expired:
+            break
+        trial = [g for g in kept if g != group]
+        status = checker.check(set(groups) - set(trial))
+        if status is SolveStatus.INFEASIBLE:
+            kept = trial
+        if status is not SolveStatus.NO_SOLUTION:
+            assumed.discard(group)
+    return kept, assumed
 
 
 def _needed_start(
