@@ -65,13 +65,14 @@ DISH_INGREDIENT_COLUMNS: tuple[str, ...] = (
     "seq",
     "ndb_no",
     "ingredient",
+    "food_group",
     "grams_per_100g",
     "food_ids",
     "article_sections",
     "article_words",
 )
-"""Columns of ``foods/dish_ingredients.csv``: each dish's SR28 ingredients per
-100 g as eaten (FNDDS 2015-2016 recipe, nested recipes expanded), the bundled
+"""Columns of ``foods/dish_ingredients.csv``: each dish's SR28 ingredients (with
+their SR28 food group, which the life-stage safety rules read) per 100 g as eaten (FNDDS 2015-2016 recipe, nested recipes expanded), the bundled
 SR28 foods that are the same ingredient, and the article sections and words
 that name those foods (how a dish cites the article)."""
 
@@ -359,6 +360,7 @@ def dish_tables(
                     "seq": str(seq),
                     "ndb_no": ing.ndb_no,
                     "ingredient": sr28_descriptions[ing.ndb_no][0],
+                    "food_group": sr28_descriptions[ing.ndb_no][1],
                     "grams_per_100g": _grams_text(ing.grams),
                     "food_ids": ";".join(ids),
                     "article_sections": ";".join(sorted({s for s, _ in pairs})),

@@ -31,6 +31,7 @@ applies to it (the plan notes say so).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import weakref
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
 from mealplan._exclusions import words_mask
 from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
+from mealplan._safety_recipes import COOKED_DISH, Ingredient, recipe_ingredients
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -88,6 +90,9 @@ _COLUMNS = (
     "reason",
     "source",
 )
+# The optional last column: a caller's rules table without it reads as before.
+_INGREDIENTS_COLUMN = "ingredients"
+_INGREDIENTS_VALUES = frozenset({"", "all", "uncooked"})
 _TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
 
 # SR28 food groups -> the table's categories, so a food whose category is
@@ -123,6 +128,7 @@ class SafetyRule:
         ids: Food ids it always covers.
         reason: What is wrong with such a food, completing "<food> ...".
         source: The published guidance it follows.
+        ingredients: ``all``, ``uncooked`` or empty (see the attribute).
 
     """
 
@@ -134,6 +140,10 @@ class SafetyRule:
     ids: frozenset[str]
     reason: str
     source: str
+    ingredients: str = ""
+    """Whether it also reads a dish's recipe ingredients: ``all``,
+    ``uncooked`` (unless the dish is cooked), or empty: the dish's own texts
+    only (:mod:`mealplan._safety_recipes`)."""
 
     def matches(self, food_id: str, categories: Iterable[str], text: str) -> bool:
         """Return whether a food (its id, categories and lowercased text) breaks it."""
@@ -163,10 +173,14 @@ def read_safety_rules(path: Path) -> tuple[SafetyRule, ...]:
         msg = f"The safety rules {where} cannot be read ({exc.strerror}); reinstall mealplan."
         raise FoodTableError(msg, path=where) from exc
     reader = csv.DictReader(text.splitlines())
-    if tuple(reader.fieldnames or ()) != _COLUMNS:
+    if tuple(reader.fieldnames or ()) not in (
+        _COLUMNS,
+        (*_COLUMNS, _INGREDIENTS_COLUMN),
+    ):
         msg = (
             f"The safety rules {where} have columns {reader.fieldnames}, expected "
-            f"{list(_COLUMNS)}; restore the file from the mealplan repository."
+            f"{list(_COLUMNS)} (and optionally {_INGREDIENTS_COLUMN!r}); restore "
+            "the file from the mealplan repository."
         )
         raise FoodTableError(msg, path=where)
     rules = [_parse(raw, where, n) for n, raw in enumerate(reader, start=1)]
@@ -209,9 +223,12 @@ def _parse(raw: dict[str, str], where: str, row: int) -> SafetyRule:
         ids=split("ids"),
         reason=(raw["reason"] or "").strip(),
         source=(raw["source"] or "").strip(),
+        ingredients=(raw.get(_INGREDIENTS_COLUMN) or "").strip().lower(),
     )
     problem: tuple[str, str] | None = None
-    if not rule.rule:
+    if rule.ingredients not in _INGREDIENTS_VALUES:
+        problem = (_INGREDIENTS_COLUMN, "'all', 'uncooked' or empty")
+    elif not rule.rule:
         problem = ("rule", "a rule id")
     elif not (rule.categories or rule.pattern or rule.ids):
         problem = ("pattern", "a pattern, categories or ids")
@@ -306,13 +323,42 @@ def _all_matches(
     table: FoodTable, rules: Sequence[SafetyRule]
 ) -> dict[str, list[SafetyRule]]:
     found: dict[str, list[SafetyRule]] = {}
+    order = {r.rule: k for k, r in enumerate(rules)}
     texts = _food_texts(table)
     cats = _food_categories(table)
+    recipes = recipe_ingredients()
+    reading = [r for r in rules if r.ingredients]
+    # An ingredient's rules, once: the same SR28 records recur across dishes.
+    broken: dict[Ingredient, tuple[SafetyRule, ...]] = {}
     for food_id, text, categories in zip(table.ids, texts, cats, strict=True):
         hits = [r for r in rules if r.matches(food_id, categories, text)]
+        recipe = recipes.get(food_id, ())
+        if recipe and reading:
+            # What the dish is made with (mealplan._safety_recipes).
+            cooked = COOKED_DISH.search(text) is not None
+            for ing in recipe:
+                if ing not in broken:
+                    broken[ing] = _broken_by(ing, reading)
+                for rule in broken[ing]:
+                    if cooked and rule.ingredients == "uncooked":
+                        continue
+                    if any(h.rule == rule.rule for h in hits):
+                        continue  # named already (its own text, an earlier ingredient)
+                    reason = (
+                        f"is made with {ing.description} (its USDA recipe), "
+                        f"which {rule.reason}"
+                    )
+                    hits.append(dataclasses.replace(rule, reason=reason))
         if hits:
-            found[food_id] = hits
+            found[food_id] = sorted(hits, key=lambda r: order[r.rule])
     return found
+
+
+def _broken_by(ing: Ingredient, rules: Sequence[SafetyRule]) -> tuple[SafetyRule, ...]:
+    """Return the rules a recipe ingredient breaks (its category from its food group)."""
+    group = _GROUP_CATEGORIES.get(ing.food_group, "")
+    categories = frozenset({group} - {""})
+    return tuple(r for r in rules if r.matches("", categories, ing.text))
 
 
 def unsafe_foods(

@@ -1,0 +1,115 @@
+"""The life-stage safety rules read what a dish is made with (its USDA recipe).
+
+A dish's name does not say everything it holds (the dietitian's review of
+session 30): nachos are made with tortilla chips, a fresh fruit salad with
+whole grapes, an apple salad with walnuts, pad Thai with peanuts and raw
+mung bean sprouts, a bologna sandwich with deli meat, a Greek salad with
+feta. The independent rules here read ``foods/dish_ingredients.csv``
+themselves, not through ``foods/safety_rules.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+import mealplan
+from mealplan import UnsafeFoodError
+from mealplan._catalog import load_foods
+from mealplan._errors import FoodTableError
+from mealplan._resources import foods_dir
+from mealplan._safety import read_safety_rules, unsafe_foods
+
+# Independent of foods/safety_rules.csv: recipe ingredients that are a
+# toddler's choking hazard however the dish is made (AAP, CDC): whole
+# grapes, popcorn, chips, hot dogs, whole nuts (not their milk, oil, butter
+# or flour).
+TODDLER_INGREDIENT = re.compile(
+    r"^(grapes?,|snacks, (popcorn|tortilla chips|potato chips)|frankfurter,|"
+    r"nuts, (almonds|walnuts|pecans|cashew nuts|pistachio|hazelnuts|macadamia)"
+    r"(?![^|]*\b(butter|paste|flour|oil|milk)\b)|peanuts, all types)",
+    re.IGNORECASE,
+)
+# A trace (a garnish, a pinch) is no serving and no piece: below 2 g per
+# 100 g of dish the ingredient is not read (mealplan._safety_recipes.MIN_GRAMS).
+TRACE_GRAMS = 2.0
+
+
+def _recipes() -> dict[str, list[tuple[str, float]]]:
+    found: dict[str, list[tuple[str, float]]] = {}
+    with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            found.setdefault(row["food_id"], []).append(
+                (row["ingredient"], float(row["grams_per_100g"] or 0))
+            )
+    return found
+
+
+def test_every_dish_made_with_a_toddler_hazard_is_out_for_toddlers() -> None:
+    table = load_foods(dishes=True)
+    toddler = unsafe_foods(table, ["toddler"])
+    recipes = _recipes()
+    hazards = {
+        dish: item
+        for dish, items in recipes.items()
+        for item, grams in items
+        if grams >= TRACE_GRAMS and TODDLER_INGREDIENT.search(item)
+    }
+    assert len(hazards) > 20  # the rule has something to check
+    missed = [(d, i) for d, i in hazards.items() if d in table.ids and d not in toddler]
+    assert not missed, missed[:20]
+
+
+@pytest.mark.parametrize(
+    ("stage", "food", "safe"),
+    [
+        # What the review found planned for a 2-year-old or a pregnant woman.
+        ("toddler", "nachos-with-cheese-and-sour-cream", False),  # tortilla chips
+        ("toddler", "fruit-salad-fresh-or-raw-excluding-citrus-fruits-no-dres", False),
+        ("toddler", "apple-salad-with-dressing", False),  # walnuts, grapes
+        ("toddler", "pad-thai-meatless", False),  # peanuts
+        ("toddler", "tuna-salad-made-with-mayonnaise", False),  # raw celery
+        ("pregnancy", "pad-thai-meatless", False),  # raw mung bean sprouts
+        ("pregnancy", "bologna-sandwich-with-spread", False),  # deli meat
+        ("pregnancy", "greek-salad-no-dressing", False),  # feta
+        # A recipe's raw ingredients cooked in the dish, or a trace: kept.
+        ("pregnancy", "beef-stroganoff", True),  # raw beef, cooked
+        ("pregnancy", "meat-loaf-made-with-beef", True),  # raw egg, baked
+        ("pregnancy", "rice-cooked-with-coconut-milk", True),  # no dairy
+        ("toddler", "vegetable-soup-home-recipe", True),  # raw carrots, cooked
+        ("toddler", "meat-loaf-made-with-beef", True),
+    ],
+)
+def test_dishes_by_their_recipe(stage: str, food: str, safe: bool) -> None:
+    table = load_foods(dishes=True)
+    assert food in table.ids
+    assert (food not in unsafe_foods(table, [stage])) is safe
+
+
+def test_an_unsafe_include_names_what_the_dish_is_made_with() -> None:
+    request = {
+        "person": {"age": 2, "sex": "female"},
+        "include": ["apple-salad-with-dressing"],
+    }
+    with pytest.raises(UnsafeFoodError) as info:
+        mealplan.plan(request, load_foods(dishes=True))
+    message = str(info.value)
+    assert "made with" in message, message
+    assert "its USDA recipe" in message, message
+    assert "choking" in message, message
+
+
+def test_the_ingredients_column_is_optional_and_checked(tmp_path: Path) -> None:
+    head = "rule,life_stages,categories,pattern,unless,ids,reason,source"
+    path = tmp_path / "rules.csv"
+    path.write_text(f"{head}\nx,pregnancy,,swordfish,,,is a fish,FDA\n")
+    (rule,) = read_safety_rules(path)
+    assert rule.ingredients == ""  # a caller's older table: dish names only
+    path.write_text(f"{head},ingredients\nx,pregnancy,,swordfish,,,is a fish,FDA,all\n")
+    assert read_safety_rules(path)[0].ingredients == "all"
+    path.write_text(f"{head},ingredients\nx,pregnancy,,fish,,,is a fish,FDA,some\n")
+    with pytest.raises(FoodTableError, match="ingredients"):
+        read_safety_rules(path)
