@@ -35,9 +35,10 @@ import numpy as np
 
 from mealplan._errors import FoodTableError, RequestError
 from mealplan._resources import data_file
+from mealplan._safety_recipes import Ingredient, recipe_ingredients
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from numpy.typing import NDArray
 
@@ -174,6 +175,8 @@ class _View:
     food_groups: tuple[frozenset[str], ...]
     allergens: tuple[frozenset[str], ...]
     name_words: frozenset[str]
+    recipes: tuple[tuple[Ingredient, ...], ...]
+    """Each food's recipe ingredients (a dish's; empty for a single food)."""
 
 
 _VIEWS: weakref.WeakKeyDictionary[FoodTable, _View] = weakref.WeakKeyDictionary()
@@ -207,6 +210,7 @@ def _view(table: FoodTable) -> _View:
         food_groups=food_groups,
         allergens=allergens,
         name_words=name_words,
+        recipes=tuple(recipe_ingredients().get(i, ()) for i in ids),
     )
     _VIEWS[table] = view
     return view
@@ -291,7 +295,42 @@ def _entry_mask(
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len)[::-1])
     word = re.compile(r"\b(?:" + alternatives + r")\b")
     mask |= np.array([bool(word.search(t)) for t in view.texts], dtype=bool)
+    # What a dish is made with, as people mean it: "cheese" removes a
+    # lasagna made with mozzarella and ricotta, "fish" a paella made with
+    # clams, "mushrooms" a dish made with them (the dietitian's review of
+    # session 30 got a lasagna with "exclude cheese").
+    mask |= _made_with(view, lambda ing: _ingredient_matches(ing, rows, word))
     return mask
+
+
+def _ingredient_matches(
+    ing: Ingredient, rows: Sequence[VocabularyRow], word: re.Pattern[str]
+) -> bool:
+    """Whether an exclusion entry (its vocabulary rows, its word) covers an ingredient."""
+    if word.search(ing.text):
+        return True
+    for row in rows:
+        if row.unless is not None and row.unless.search(ing.text):
+            continue
+        if row.kind == "categories":
+            wanted = {v.strip().lower() for v in row.value.split(";")}
+            if ing.food_group in wanted:
+                return True
+        elif row.kind != "allergen" and re.search(row.value, ing.text, re.IGNORECASE):
+            return True
+    return False
+
+
+def _made_with(view: _View, covers: Callable[[Ingredient], bool]) -> NDArray[np.bool_]:
+    """Return which foods' recipes hold an ingredient ``covers`` says is excluded.
+
+    A dish's allergens already come from its recipe (its tags); this reads
+    the ingredients for what the tags do not say (mealplan._safety_recipes
+    gives them, traces and spices left out).
+    """
+    return np.array(
+        [any(covers(ing) for ing in recipe) for recipe in view.recipes], dtype=bool
+    )
 
 
 def word_forms(entry: str) -> set[str]:

@@ -6,6 +6,7 @@ flag must be removed (the vocabulary may remove more, never less).
 
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any
 
@@ -16,6 +17,7 @@ from mealplan import FoodTable, RequestError, UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._cli import main
 from mealplan._exclusions import excluded_mask, words_mask
+from mealplan._resources import foods_dir
 from tests.checks import check_plan, soft_drink
 
 AGED_CHEESES = {"parmesan-grated", "parmesan-hard", "swiss-cheese", "cheddar"}
@@ -273,3 +275,52 @@ def test_a_vegan_free_of_gluten_and_soy_still_gets_a_breakfast() -> None:
     breakfast = [i for i in plan.items if i.meal == "breakfast"]
     roles = {r for i in breakfast for r in table.food(i.food_id).roles}
     assert "cereal_hot" in roles, breakfast
+
+
+def _recipe_rows() -> list[tuple[str, str, str, float]]:
+    """(dish id, ingredient, SR28 food group, grams per 100 g) of every recipe row."""
+    with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
+        return [
+            (r["food_id"], r["ingredient"], r["food_group"], float(r["grams_per_100g"]))
+            for r in csv.DictReader(f)
+        ]
+
+
+def test_a_dish_made_with_an_excluded_food_is_excluded() -> None:
+    # Independent of the vocabulary: a dish whose USDA recipe holds at least
+    # 2 g per 100 g of a cheese, a fish or a mushroom is removed by the word
+    # (the review of session 30: "exclude cheese" planned a meat lasagna made
+    # with mozzarella, ricotta and parmesan).
+    table = load_foods(dishes=True)
+    removed = {w: _removed(table, [w]) for w in ("cheese", "fish", "mushrooms")}
+    expect = {
+        "cheese": re.compile(r"^cheese\b", re.I),
+        "fish": re.compile(r"^fish,", re.I),
+        "mushrooms": re.compile(r"^mushrooms?\b", re.I),
+    }
+    missed = [
+        (dish, word, ingredient)
+        for dish, ingredient, _group, grams in _recipe_rows()
+        for word, pattern in expect.items()
+        if grams >= 2 and pattern.search(ingredient) and dish not in removed[word]
+    ]
+    assert not missed, missed[:20]
+    assert "lasagna-with-meat-home-recipe" in removed["cheese"]
+
+
+def test_a_trace_or_a_spice_in_a_recipe_does_not_exclude_its_dish() -> None:
+    # Below 2 g per 100 g (a garnish) an ingredient is not read; olives on a
+    # pizza at 1 g do not make "exclude olives" remove every such pizza.
+    table = load_foods(dishes=True)
+    traces = {
+        dish
+        for dish, ingredient, group, grams in _recipe_rows()
+        if grams < 1 and re.match(r"olives", ingredient, re.I)
+    }
+    named = {
+        f
+        for f, n in zip(table.ids, table.texts("name"), strict=True)
+        if "olive" in n.lower()
+    }
+    kept = (traces - named) - _removed(table, ["olives"])
+    assert kept  # the rule has something to check
