@@ -132,8 +132,14 @@ def safety_conflicts(
     # rule is named only when its foods would plan in portions a person eats
     # (a vegan 2-year-old's vitamin B12 from raw UV mushrooms, 0.1 ug per
     # 100 g, needs 900 g of them: no reason to name the choking rule).
+    # So do the person's own filters (diet, allergies, exclusions): a rule is
+    # named only for foods this person would eat otherwise (a vegetarian boy
+    # of 7 on $3 a day was told only swordfish, beer and cola could meet his
+    # vitamin D, the conflict being the budget's and his diet no part of it).
     disabled = {
-        g for g in set(groups) - set(kept) if g.kind is not GroupKind.PORTION_LIMITS
+        g
+        for g in set(groups) - set(kept)
+        if g.kind is not GroupKind.PORTION_LIMITS and not g.is_filter
     }
 
     def plan_with(banned: Collection[str]) -> dict[str, float] | None:
@@ -178,8 +184,10 @@ def safety_conflicts(
             break
         banned = [f for f in unsafe if unsafe[f].rule != name]
         used = plan_with(banned)
-        if used is not None:
-            alone.append(_named(rules[name], stages, sorted(used) or foods_of[name]))
+        if used:
+            # Its foods plan the conflict, and the plan uses them: named with
+            # those foods (a plan that needs none of them does not name it).
+            alone.append(_named(rules[name], stages, sorted(used)))
     if alone:
         return alone
     return [

@@ -69,6 +69,38 @@ def test_a_safety_rule_in_the_conflict_is_named_with_its_source(
         assert "person" not in s.patch  # the advice never lifts the life stage
 
 
+def test_a_safety_rule_is_named_only_for_foods_the_person_would_eat() -> None:
+    # Kippered herring is rich in vitamin B12 (18.7 ug per 100 g), unsafe in
+    # pregnancy (refrigerated smoked fish) and not vegetarian: the diet is no
+    # part of the conflict (without it the herring is still left out by the
+    # safety rule), but naming it would tell a vegetarian that fish could
+    # meet her need (a vegetarian boy of 7 was told swordfish, beer and cola
+    # could meet his vitamin D).
+    table = mealplan.load_foods()
+    vegan = table.allowed(diet="vegan", allergies=[], exclude=[], allow_fortified=False)
+    fish = ["herring-kippered"]
+    assert set(fish) <= set(unsafe_foods(table, ["pregnancy"]))
+    table = table.subset(sorted({*vegan, *SOFT_CHEESES, *fish}))
+    request: dict[str, Any] = {
+        "person": PREGNANT,
+        "diet": "vegetarian",
+        "allow_fortified": False,
+        "meals": None,
+        "time_limit": 30,
+        "structure": False,
+    }
+    diagnosis = _diagnosis(request, table)
+    vegetarian = set(
+        table.allowed(
+            diet="vegetarian", allergies=[], exclude=[], allow_fortified=False
+        )
+    )
+    named = [f for s in diagnosis.safety for f in s.foods]
+    assert named  # the soft cheeses are what the rule keeps from her
+    assert set(named) <= vegetarian, named
+    assert "herring" not in diagnosis.message.lower()
+
+
 def test_no_safety_rule_is_named_when_none_is_in_play() -> None:
     # A pregnant day short of money: the rules leave foods out, but those
     # foods would not make the budget, so no rule is named.
