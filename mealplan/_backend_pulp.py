@@ -125,9 +125,14 @@ class PulpBackend:
             raise SolverError(msg, status="unknown_solver")
         cls = available(name)
         if cls is None:
+            how = (
+                "apt-get install glpk-utils"
+                if name == "glpk"
+                else "its own package and licence"
+            )
             msg = (
                 f"The {name} solver is not installed where PuLP can find it; install "
-                "it (glpk: apt-get install glpk-utils) or use solver='highs' or 'cbc'."
+                f"it ({how}) or use solver='highs' or 'cbc'."
             )
             raise SolverError(msg, status="not_available")
         self._class = cls

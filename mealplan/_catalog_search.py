@@ -40,6 +40,11 @@ def search_ids(
     return [h[2] for h in sorted(hits)]
 
 
+SEARCH_HINT = "use FoodTable.search() to find ids."
+"""How an unknown food's message says to find ids from Python (the HTTP
+service says its own route instead: mealplan._pool)."""
+
+
 def unknown_food(
     ids: Sequence[str], names: Sequence[str], food_id: str
 ) -> UnknownFoodError:
@@ -51,7 +56,7 @@ def unknown_food(
     hint = (
         f"did you mean {', '.join(repr(c) for c in close[:3])}?"
         if close
-        else "use FoodTable.search() to find ids."
+        else SEARCH_HINT
     )
     shown = repr(food_id) if len(repr(food_id)) <= 80 else repr(food_id)[:77] + "..."
     msg = f"Food {shown} is not in the food table; {hint}"

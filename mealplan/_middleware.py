@@ -90,7 +90,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return error(404, "Not found; see /openapi.json for the routes.")
         if exc.status_code == 405:
-            return error(405, "Method not allowed on this route; see /openapi.json.")
+            # RFC 9110 (15.5.6): a 405 names the methods the route allows;
+            # Starlette's routing puts them on the exception's Allow header.
+            allow = (exc.headers or {}).get("Allow")
+            return error(
+                405,
+                "Method not allowed on this route; see /openapi.json.",
+                headers={"Allow": allow} if allow else None,
+            )
         return error(exc.status_code, "The request could not be served.")
 
     @app.exception_handler(Exception)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import logging
 import multiprocessing
 import os
@@ -22,8 +23,9 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from mealplan._catalog_search import SEARCH_HINT
 from mealplan._models import MealPlan
 
 if TYPE_CHECKING:
@@ -135,17 +137,50 @@ def _outcome(kind: str, payload: str) -> Outcome:
         )
         return Outcome("bad_input", str(exc), errors)
     except UnknownFoodError as exc:
-        return Outcome("bad_input", str(exc), (("food", str(exc)),))
+        # Over HTTP the ids are found with the foods route, and the error
+        # names the field that holds the id (include.0, pins.1.food, reject.0).
+        message = str(exc).replace(SEARCH_HINT, "find ids with GET /v1/foods?q=WORDS.")
+        return Outcome("bad_input", message, ((_food_loc(payload, exc.food), message),))
     except (UnknownNutrientError, TargetError, FoodTableError) as exc:
         return Outcome("bad_input", str(exc), (("request", str(exc)),))
     except SolverError as exc:
         if exc.status in ("error", "unbounded"):
             return Outcome("failed", str(exc), detail=traceback.format_exc())
+        if exc.status in ("unknown_solver", "not_available"):
+            # The request names a solver this server does not have: bad
+            # input, not a time limit (a client told 504 retries with a
+            # longer limit, for nothing).
+            return Outcome("bad_input", str(exc), (("solver", str(exc)),))
         return Outcome("time_limit", str(exc))
     except MealPlanError as exc:
         return Outcome("failed", str(exc), detail=traceback.format_exc())
     except Exception:
         return Outcome("failed", "", detail=traceback.format_exc())
+
+
+def _food_loc(payload: str, food: str) -> str:
+    """Return the field of a request (or regenerate body) that holds ``food``."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return "food"
+    if not isinstance(body, dict):
+        return "food"
+    places: list[tuple[str, Any]] = [("", body)]
+    if isinstance(body.get("plan"), dict) and isinstance(
+        body["plan"].get("request"), dict
+    ):
+        places.append(("plan.request.", body["plan"]["request"]))
+    for prefix, where in places:
+        for field in ("include", "reject"):
+            for k, value in enumerate(where.get(field) or ()):
+                if value == food:
+                    return f"{prefix}{field}.{k}"
+        for field in ("pins", "bans"):
+            for k, value in enumerate(where.get(field) or ()):
+                if isinstance(value, dict) and value.get("food") == food:
+                    return f"{prefix}{field}.{k}.food"
+    return "food"
 
 
 def _run(kind: str, payload: str) -> MealPlan:

@@ -167,7 +167,7 @@ def test_regenerate_a_meal_changes_only_that_meal(
     [
         ({"day": 2}, "day"),
         ({"meal": "brunch"}, "meal"),
-        ({"reject": ["no-such"]}, "food"),
+        ({"reject": ["no-such"]}, "reject.0"),  # the field that holds it
     ],
 )
 def test_regenerate_bad_input_is_422(
@@ -312,6 +312,22 @@ def test_a_food_the_table_lacks_is_422(client: httpx.Client) -> None:
     r = client.post("/v1/plans", json={**PERSON, "include": ["no-such-food"]})
     err = assert_error_body(r, 422)
     assert "no-such-food" in err["error"]
+    # The field that holds it, and how to find ids over HTTP (not in Python).
+    assert [e["loc"] for e in err["errors"]] == ["include.0"]
+    assert "GET /v1/foods?q=" in err["error"], err["error"]
+    assert "FoodTable" not in err["error"]
+
+
+def test_a_solver_the_server_lacks_is_bad_input_not_a_time_limit(
+    client: httpx.Client,
+) -> None:
+    # 504 says "no plan within the time limit": a client would retry with a
+    # longer one, for nothing (gurobi is not installed here, nor on CI).
+    r = client.post("/v1/plans", json={**PERSON, "solver": "gurobi", "time_limit": 5})
+    err = assert_error_body(r, 422)
+    assert [e["loc"] for e in err["errors"]] == ["solver"]
+    assert "gurobi" in err["error"]
+    assert "glpk" not in err["error"]
 
 
 def test_a_body_over_the_limit_is_413(client: httpx.Client) -> None:
@@ -329,7 +345,11 @@ def test_a_body_over_the_limit_is_413(client: httpx.Client) -> None:
 
 def test_unknown_route_and_method(client: httpx.Client) -> None:
     assert_error_body(client.get("/v2/plans"), 404)
-    assert_error_body(client.get("/v1/plans"), 405)
+    wrong = client.get("/v1/plans")
+    assert_error_body(wrong, 405)
+    assert wrong.headers["allow"] == "POST"  # RFC 9110: a 405 says what is
+    assert_error_body(client.delete("/healthz"), 405)
+    assert "GET" in client.delete("/healthz").headers["allow"]
     assert_error_body(client.get("/docs"), 404)  # FastAPI's page loads from a CDN
 
 
