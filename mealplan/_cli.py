@@ -349,6 +349,15 @@ def _output_failed(exc: BaseException) -> int:
     return EXIT_FAILURE
 
 
+def _asks_json(argv: Sequence[str] | None) -> bool:
+    """Whether the command line asks for ``--format json`` (read before parsing)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    return any(
+        w == "--format=json" or (w == "--format" and nxt == "json")
+        for w, nxt in zip(words, [*words[1:], ""], strict=True)
+    )
+
+
 def _fail(
     args: argparse.Namespace | None, message: str, errors: Sequence[dict[str, str]]
 ) -> int:
@@ -396,7 +405,13 @@ def _main(argv: Sequence[str] | None) -> int:
     except _OutputError:
         raise
     except _BadInputError as exc:
-        return _fail(args, str(exc), exc.errors)
+        if args is None and _asks_json(argv):
+            # The flags did not parse, so there is no args.format: the
+            # contract still holds (exit 2 with --format json prints the
+            # body on stdout too).
+            args = argparse.Namespace(format="json")
+        errors = exc.errors or [{"loc": "arguments", "msg": _one_line(str(exc))}]
+        return _fail(args, str(exc), errors)
     except RequestError as exc:
         return _fail(
             args, str(exc), exc.errors or [{"loc": "request", "msg": str(exc)}]

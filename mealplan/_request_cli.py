@@ -62,8 +62,15 @@ def read_json_file(name: str, what: str) -> str:
     except FileNotFoundError:
         msg = f"{what} file {name!r} was not found; check the path."
         raise _BadInputError(msg) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{what} file {name!r} could not be read ({type(exc).__name__}); give a UTF-8 JSON file."
+    except IsADirectoryError:
+        msg = f"{what} file {name!r} is a folder; give the path of a JSON file."
+        raise _BadInputError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{what} file {name!r} is not UTF-8 (byte {exc.start + 1}); save it as UTF-8 JSON text."
+        raise _BadInputError(msg) from None
+    except OSError as exc:
+        why = exc.strerror or "it cannot be opened"
+        msg = f"{what} file {name!r} could not be read ({why.lower()}); check the path and its permissions."
         raise _BadInputError(msg) from None
 
 
@@ -75,7 +82,14 @@ def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
         msg = f"{what} {name!r}: {exc}; fix the file."
         raise _BadInputError(msg, [{"loc": loc, "msg": str(exc)}]) from None
     if not isinstance(data, dict):
-        msg = f"{what} {name!r} must be a JSON object (got {type(data).__name__}); wrap it in {{...}}."
+        kinds = {
+            list: "an array",
+            str: "a string",
+            bool: "true or false",
+            type(None): "null",
+        }
+        got = kinds.get(type(data), "a number")
+        msg = f"{what} {name!r} must be a JSON object (got {got}); wrap it in {{...}}."
         raise _BadInputError(msg, [{"loc": "request", "msg": "expected an object"}])
     return data
 

@@ -228,6 +228,26 @@ def test_bad_input_as_json(tmp_path: Path) -> None:
     assert {"loc": "colour", "msg": data["errors"][0]["msg"]} in data["errors"]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--age", "abc", "--sex", "female", "--format", "json"],
+        ["plan", "--age", "30", "--sex", "female", "--bogus", "--format=json"],
+        ["plan", "--age", "30", "--sex", "female", "--days", "1.5", "--format", "json"],
+    ],
+)
+def test_flags_that_do_not_parse_still_print_the_json_body(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    # Exit 2 with --format json prints {"error", "errors"} on stdout, the
+    # flags' own errors too (before, argparse's went to stderr alone).
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["error"] == err.strip()
+    assert data["errors"] == [{"loc": "arguments", "msg": data["error"]}]
+
+
 def test_request_file_that_is_not_json(tmp_path: Path) -> None:
     path = tmp_path / "request.json"
     path.write_text("{person: 35}", encoding="utf-8")
