@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import mealplan
-from mealplan._batch import _new_pool
+from mealplan._batch_pool import new_pool
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -155,7 +155,7 @@ def bench_executor(
 
 
 def bench_pool(reqs: list[dict[str, Any]], workers: int) -> tuple[float, int]:
-    pool = _new_pool(workers, None)  # the pool plan_many starts by default
+    pool = new_pool(workers, None)  # the pool plan_many starts by default
     try:
         return bench_executor(reqs, pool, workers)
     finally:
