@@ -151,6 +151,13 @@ def add_targets(commands: Any) -> None:
         default=1.0,
         help="factor on the focus-nutrient minimums, 1.0-3.0 (default 1.0)",
     )
+    p.add_argument(
+        "--panel",
+        metavar="MODE",
+        default="auto",
+        help="the DRI panel beyond the focus four, as 'mealplan plan --panel': "
+        "auto (default, what a plan uses), limits, rda, full or off",
+    )
     add_format(p)
     p.set_defaults(run=_cmd_targets)
 
@@ -198,8 +205,11 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     person = _person_from_args(args, "targets")
     assert person is not None  # required: not optional
     lo, hi = args.kcal if args.kcal is not None else (None, None)
+    # The panel a plan uses by default ('auto'), so these are the bounds
+    # the planner would use, as the help says (targets_for's own default
+    # 'off' keeps direct Python callers' bounds as they were).
     targets: NutrientTargets = targets_for(
-        person, kcal_min=lo, kcal_max=hi, margin=args.margin
+        person, kcal_min=lo, kcal_max=hi, margin=args.margin, panel=args.panel
     )
     if fmt == "json":
         print(targets.model_dump_json(indent=2))

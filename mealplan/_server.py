@@ -53,7 +53,7 @@ from mealplan._models import (
     PlanRequest,
     Sex,
 )
-from mealplan._nutrients import FOCUS_NUTRIENTS
+from mealplan._nutrients import FOCUS_NUTRIENTS, PanelMode
 from mealplan._pool import Outcome, SolverPool
 from mealplan._server_state import Job, ServerSettings, Service, answer_json
 from mealplan._wire import (
@@ -439,6 +439,12 @@ def _add_lookup_routes(app: FastAPI, service: Service) -> None:
         kcal_min: Annotated[float | None, Query(gt=0, le=10000)] = None,
         kcal_max: Annotated[float | None, Query(gt=0, le=10000)] = None,
         margin: Annotated[float, Query(ge=1.0, le=3.0)] = 1.0,
+        panel: Annotated[
+            PanelMode,
+            Query(
+                description="The DRI panel beyond the focus four (a plan's default: auto)."
+            ),
+        ] = PanelMode.AUTO,
     ) -> NutrientTargets:
         """Return the daily DRI targets the planner would use for a person."""
         from mealplan._targets import targets_for
@@ -456,7 +462,7 @@ def _add_lookup_routes(app: FastAPI, service: Service) -> None:
         try:
             person = Person.model_validate(fields)
             return targets_for(
-                person, kcal_min=kcal_min, kcal_max=kcal_max, margin=margin
+                person, kcal_min=kcal_min, kcal_max=kcal_max, margin=margin, panel=panel
             )
         except ValidationError as exc:
             from mealplan._request_parse import request_error

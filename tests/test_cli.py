@@ -327,6 +327,16 @@ def test_targets(batch: Batch) -> None:
     result = batch[("targets", *PERSON, "--format", "json")]
     targets = mealplan.NutrientTargets.model_validate_json(result.stdout)
     assert targets.get("calcium_mg") is not None
+    # "The daily bounds the planner would use": a plan's default panel.
+    assert targets.get("iron_mg") is not None
+
+
+def test_targets_panel(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["targets", *PERSON, "--panel", "off", "--format", "json"]) == 0
+    off = mealplan.NutrientTargets.model_validate_json(capsys.readouterr().out)
+    assert off.get("iron_mg") is None
+    assert main(["targets", *PERSON, "--panel", "most"]) == 2
+    assert "panel" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

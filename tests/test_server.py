@@ -265,7 +265,15 @@ def test_targets(client: httpx.Client) -> None:
     r = client.get("/v1/targets", params={"age": 29, "sex": "female"})
     assert r.status_code == 200
     served = mealplan.NutrientTargets.model_validate(r.json())
-    assert served == mealplan.targets_for(mealplan.Person(age=29, sex="female"))
+    # The bounds a plan uses by default (panel 'auto'): iron and the rest of
+    # the panel too (they were the focus bounds alone, 10 against a plan's 29).
+    person = mealplan.Person(age=29, sex="female")
+    assert served == mealplan.targets_for(person, panel="auto")
+    assert served.get("iron_mg") is not None
+    r = client.get("/v1/targets", params={"age": 29, "sex": "female", "panel": "off"})
+    assert mealplan.NutrientTargets.model_validate(r.json()) == mealplan.targets_for(
+        person
+    )
 
 
 @pytest.mark.parametrize(
@@ -276,6 +284,7 @@ def test_targets(client: httpx.Client) -> None:
         {"age": -1, "sex": "female"},
         {"age": 40, "sex": "male", "pregnancy": "true"},
         {"age": 40, "sex": "female", "trimester": 2},
+        {"age": 40, "sex": "female", "panel": "most"},
     ],
 )
 def test_bad_targets_query_is_422(client: httpx.Client, params: dict[str, Any]) -> None:
