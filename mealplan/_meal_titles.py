@@ -65,24 +65,48 @@ _PROPER = frozenset(
     }
 )
 # One word after a dish's name that a menu puts before it ("Rice, brown").
+# A name left with its comma reads as two foods in a meal's title ("Salmon
+# with white beans, soup, fruit and millet" was "Soup, fruit"; "spinach,
+# creamed" another item), so the words a menu puts first are listed here.
 _BEFORE = frozenset(
     {
         "baked",
         "boiled",
         "brown",
+        "buckwheat",
+        "candied",
         "cheese",
+        "chocolate",
+        "cinnamon",
+        "cornmeal",
+        "creamed",
+        "deviled",
+        "french",
         "fried",
+        "fruit",
+        "glazed",
         "greek",
         "grilled",
+        "instant",
+        "korean",
         "mashed",
         "meatless",
+        "potato",
+        "pumpkin",
+        "roast",
         "roasted",
+        "scalloped",
         "stewed",
+        "stuffed",
+        "summer",
         "sweet",
+        "vegetable",
         "vegetarian",
         "white",
         "whole",
+        "whole grain",
         "wild",
+        "winter",
     }
 )
 # FNDDS's coding detail after a dish's name: how it was reported, not what it is.

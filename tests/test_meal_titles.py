@@ -57,6 +57,14 @@ def bundled() -> FoodTable:
             True,
             "Cream of wheat",
         ),
+        # A comma left in reads as two foods in a title ("... white beans,
+        # soup, fruit and millet"): the word a menu puts first goes first.
+        ("Soup, fruit", True, "Fruit soup"),
+        ("Spinach, creamed", True, "Creamed spinach"),
+        ("Squash, summer, cooked, no added fat", True, "Summer squash"),
+        ("Onion soup, French", True, "French onion soup"),
+        ("Pancakes, whole grain", True, "Whole grain pancakes"),
+        ("Beef, roast, roasted, lean only eaten", True, "Roast beef"),
     ],
 )
 def test_short_names_read_as_a_menu_says_them(
