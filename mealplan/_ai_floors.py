@@ -350,8 +350,12 @@ def without_floors(targets: NutrientTargets, names: set[str]) -> NutrientTargets
                 update={
                     "minimum": None,
                     "minimum_kind": None,
-                    "source": f"{bound.source}; minimum not planned: out of reach "
-                    "on the allowed foods (see the plan's notes)",
+                    # Lifted for one of several reasons (out of reach on
+                    # the allowed foods, a budget that cannot buy it, no plan
+                    # found in time): the note says which. "Out of reach"
+                    # here contradicted a note that said time ran out.
+                    "source": f"{bound.source}; minimum not planned (the plan's "
+                    "notes say why)",
                 }
             )
             if bound.maximum is None:

@@ -51,17 +51,24 @@ class JSONInputError(ValueError):
         self.kind = kind
 
 
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class _Duplicated(dict[str, Any]):
+    """An object that held ``key`` twice: found with its path by _check_tree.
+
+    The parser's hook sees one object at a time, not where it sits, so the
+    error is raised by the walk that knows the path ("person.age", not
+    "age", for a person given two ages).
+    """
+
+    key: str = ""
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKeyError(key)
+            found = _Duplicated(out)
+            found.key = key
+            return found
         out[key] = value
     return out
 
@@ -121,9 +128,6 @@ def load_json(
             raise JSONInputError(msg) from None
     try:
         value = json.loads(data, object_pairs_hook=_pairs)
-    except _DuplicateKeyError as exc:
-        msg = f"key {_shown(exc.key)} appears twice in one object; keep one"
-        raise JSONInputError(msg, (exc.key,), "json_duplicate_key") from None
     except RecursionError:
         msg = f"the JSON text is nested too deeply (the limit is {max_depth} levels)"
         raise JSONInputError(msg, (), "json_too_deep") from None
@@ -151,6 +155,9 @@ def _check_tree(value: Any, max_depth: int) -> None:
                 msg = f"the string {_shown(node)} holds a lone surrogate, which is not valid Unicode"
                 raise JSONInputError(msg, loc, "string_unicode")
         elif isinstance(node, dict):
+            if isinstance(node, _Duplicated):
+                msg = f"key {_shown(node.key)} appears twice in one object; keep one"
+                raise JSONInputError(msg, (*loc, node.key), "json_duplicate_key")
             for key, item in node.items():
                 if find_lone_surrogate(key):
                     msg = f"the key {_shown(key)} holds a lone surrogate, which is not valid Unicode"

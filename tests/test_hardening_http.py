@@ -56,7 +56,7 @@ def _error(r: httpx.Response) -> dict[str, Any]:
             "/v1/jobs",
             '{"person": {"age": 35, "sex": "female", "age": 3}}',
             "key 'age' appears twice",
-            "age",
+            "person.age",  # where it is, not the key alone
         ),
         (
             "/v1/plans",
