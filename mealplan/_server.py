@@ -428,17 +428,27 @@ def _add_lookup_routes(app: FastAPI, service: Service) -> None:
 
     @app.get("/v1/targets", tags=["targets"], responses=_responses(422, 500))
     async def get_targets(
-        age: Annotated[float, Query(ge=0, le=120, description="Age in years.")],
+        age: Annotated[
+            float, Query(ge=0, le=120, allow_inf_nan=False, description="Age in years.")
+        ],
         sex: Sex,
         pregnancy: bool = False,
         trimester: Annotated[int | None, Query(ge=1, le=3)] = None,
         lactation: bool = False,
-        weight_kg: Annotated[float | None, Query(gt=0, le=400)] = None,
-        height_cm: Annotated[float | None, Query(gt=0, le=260)] = None,
+        weight_kg: Annotated[
+            float | None, Query(gt=0, le=400, allow_inf_nan=False)
+        ] = None,
+        height_cm: Annotated[
+            float | None, Query(gt=0, le=260, allow_inf_nan=False)
+        ] = None,
         activity: ActivityLevel = ActivityLevel.LOW_ACTIVE,
-        kcal_min: Annotated[float | None, Query(gt=0, le=10000)] = None,
-        kcal_max: Annotated[float | None, Query(gt=0, le=10000)] = None,
-        margin: Annotated[float, Query(ge=1.0, le=3.0)] = 1.0,
+        kcal_min: Annotated[
+            float | None, Query(gt=0, le=10000, allow_inf_nan=False)
+        ] = None,
+        kcal_max: Annotated[
+            float | None, Query(gt=0, le=10000, allow_inf_nan=False)
+        ] = None,
+        margin: Annotated[float, Query(ge=1.0, le=3.0, allow_inf_nan=False)] = 1.0,
         panel: Annotated[
             PanelMode,
             Query(

@@ -291,6 +291,14 @@ def test_bad_targets_query_is_422(client: httpx.Client, params: dict[str, Any]) 
     assert_error_body(client.get("/v1/targets", params=params), 422)
 
 
+def test_a_targets_query_of_nan_says_a_finite_number(client: httpx.Client) -> None:
+    # It said "less than or equal to 120 (got 'nan')", as if nan were too big.
+    err = assert_error_body(
+        client.get("/v1/targets", params={"age": "nan", "sex": "male"}), 422
+    )
+    assert "finite number" in err["error"], err["error"]
+
+
 # -------------------------------------------------------------------- errors
 
 
