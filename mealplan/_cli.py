@@ -230,7 +230,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(server_module().openapi_text())
         return EXIT_OK
     if args.name not in SCHEMAS:
-        names = ", ".join(SCHEMAS)
+        names = ", ".join([*SCHEMAS, "openapi"])
         msg = f"mealplan schema: {args.name!r} is not a schema; use one of {names}."
         raise _BadInputError(msg, [{"loc": "name", "msg": "unknown schema"}])
     sys.stdout.write(schema_text(args.name))

@@ -131,7 +131,8 @@ def check_format(args: argparse.Namespace) -> str:
     if fmt not in FORMATS:
         # Errors are then printed as text: the format itself is the bad input.
         args.format = "text"
-        msg = f"--format {fmt!r} is not a format; use text, markdown or json."
+        html = ", html" if getattr(args, "command", None) in HTML_COMMANDS else ""
+        msg = f"--format {fmt!r} is not a format; use text, markdown{html} or json."
         raise BadInputError(msg, [{"loc": "format", "msg": "unknown format"}])
     args.format = fmt
     return fmt

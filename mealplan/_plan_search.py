@@ -231,7 +231,10 @@ def _seed(
         # plan from nothing (the pescatarian girl of 5's week: no seed in
         # 2.6-4.5 s, then no plan from nothing in the 10 s; session 16).
         msg = (
-            f"The solver found no first plan within {seed_by.elapsed():.1f} s; "
+            # The request's limit, as the user set it: the share's own
+            # elapsed time read "within 0.0 s" for a 0.01 s limit.
+            f"The solver found no first plan within the time limit of "
+            f"{req.time_limit:g} s; "
             "raise time_limit or simplify the request"
             f"{variety_hint(req) or foods_hint(problem)}."
         )

@@ -145,6 +145,10 @@ BAD_INPUTS = [
         ["plan", *PERSON, "--include", "unicorn-steak"], "unicorn", id="unknown-food"
     ),
     pytest.param(["plan", *PERSON, "--budget", "0"], "budget", id="budget-zero"),
+    pytest.param(
+        ["plan", *PERSON, "--format", "xml"], "markdown, html or json", id="format-plan"
+    ),
+    pytest.param(["schema", "nope"], "openapi", id="schema-names-openapi"),
     pytest.param(["plan", *PERSON, "--budget", "-5"], "budget", id="budget-negative"),
     pytest.param(["plan", "--sex", "female"], "--age", id="missing-age"),
     pytest.param(["plan", *PERSON, "--sex", "other"], "sex", id="unknown-sex"),

@@ -356,3 +356,12 @@ def test_a_diagnosis_out_of_time_marks_its_advice_unverified(
     assert {"max_foods": 4} in [s.patch for s in diagnosis.suggestions]
     assert any("time limit ran out" in n for n in diagnosis.advice_notes)
     assert "No change was verified" in diagnosis.message
+
+
+def test_a_time_limit_error_names_the_limit_the_caller_set() -> None:
+    # A 3-day plan at 0.01 s never has a first plan; the message said
+    # "within 0.0 s" (the seed's own share, already spent), not the limit.
+    request = {"person": {"age": 35, "sex": "female"}, "days": 3, "time_limit": 0.01}
+    with pytest.raises(mealplan.SolverError) as info:
+        mealplan.plan(request)
+    assert "within the time limit of 0.01 s" in str(info.value), str(info.value)
