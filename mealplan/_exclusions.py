@@ -50,6 +50,7 @@ __all__ = [
     "VOCABULARY_FILE",
     "VocabularyRow",
     "excluded_mask",
+    "kept_by_exception",
     "load_vocabulary",
     "read_vocabulary",
     "treat_drinks",
@@ -331,6 +332,43 @@ def _made_with(view: _View, covers: Callable[[Ingredient], bool]) -> NDArray[np.
     return np.array(
         [any(covers(ing) for ing in recipe) for recipe in view.recipes], dtype=bool
     )
+
+
+def kept_by_exception(
+    table: FoodTable, words: Iterable[str], food_ids: Iterable[str]
+) -> list[str]:
+    """Return a note for each planned food a word's stated exception kept.
+
+    ``exclude: ["lactose"]`` keeps aged hard cheeses (the vocabulary's
+    ``unless``): a plan with cheddar then says so and why, instead of
+    looking like the exclusion failed (the dietitian's review of session 30).
+    ``words``: the request's exclusions and needs; ``food_ids``: the plan's.
+    """
+    view = _view(table)
+    index = {fid: k for k, fid in enumerate(view.ids)}
+    planned = sorted({f for f in food_ids if f in index})
+    notes: list[str] = []
+    for word in dict.fromkeys(str(w).strip().lower() for w in words):
+        for row in _vocab_rows(word, load_vocabulary()):
+            if row.unless is None:
+                continue
+            whole = VocabularyRow(row.words, row.kind, row.value, None, "", "")
+            covered = _row_mask(view, whole)
+            kept = [
+                f
+                for f in planned
+                if covered[index[f]] and row.unless.search(view.texts[index[f]])
+            ]
+            if kept:
+                shown = table.texts("name")
+                names = ", ".join(shown[index[f]] for f in kept)
+                source = f" ({row.source})" if row.source else ""
+                notes.append(
+                    f"Kept with {word!r} excluded: {names}, by its stated "
+                    f"exception: {row.note}{source}; exclude them by name to "
+                    "leave them out too."
+                )
+    return notes
 
 
 def word_forms(entry: str) -> set[str]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from mealplan._absorption import milk_equivalents
 from mealplan._catalog import FoodTable
+from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
@@ -396,6 +397,13 @@ def assemble(
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)
+    notes.extend(
+        kept_by_exception(
+            table,
+            [*req.exclude, *(f.value for f in req.free_from)],
+            [i.food_id for d in days for i in d.items],
+        )
+    )
     if shortfall:
         short = sorted(
             {

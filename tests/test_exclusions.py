@@ -324,3 +324,21 @@ def test_a_trace_or_a_spice_in_a_recipe_does_not_exclude_its_dish() -> None:
     }
     kept = (traces - named) - _removed(table, ["olives"])
     assert kept  # the rule has something to check
+
+
+def test_a_food_kept_by_a_words_exception_is_named_in_the_notes() -> None:
+    # "exclude lactose" keeps aged hard cheeses (0-0.12 g lactose per 100 g
+    # in SR28): a plan with cheddar says so, or the exclusion looks broken.
+    for request in (
+        {"person": {"age": 40, "sex": "female"}, "exclude": ["lactose"]},
+        {"person": {"age": 40, "sex": "female"}, "free_from": ["lactose"]},
+    ):
+        plan = mealplan.plan({**request, "include": ["cheddar"]})
+        kept = [n for n in plan.notes if n.startswith("Kept with 'lactose'")]
+        assert len(kept) == 1, plan.notes
+        assert "Cheddar" in kept[0]
+        assert "NIDDK" in kept[0]
+    plan = mealplan.plan(
+        {"person": {"age": 40, "sex": "female"}, "include": ["cheddar"]}
+    )
+    assert not [n for n in plan.notes if n.startswith("Kept with")]
