@@ -206,6 +206,10 @@ def _key(description: str) -> str:
     if parts[0].startswith("cereals") or any(p.isupper() for p in raw[:2]):
         # Brand products and cereals are matched by NDB number only.
         return f"ndb-only: {description}"
+    if parts[0] in _GENERIC and len(parts) > 2 and parts[1].startswith("variety meats"):
+        # "Beef, variety meats and by-products, brain": the organ names the
+        # food (brain and tripe were cited as braised beef liver).
+        return f"{parts[0]}, {parts[1]}, {parts[2]}"
     if parts[0] in _GENERIC and len(parts) > 1:
         return f"{parts[0]}, {parts[1]}"
     return parts[0]
