@@ -7,8 +7,9 @@ dairy milk for children under 5: most carry little protein. Left out as a
 safety rule for every child under 5 they left every vegan toddler without a
 plan (session 24: the fortified coconut drink is the only vegan-tagged milk
 with vitamin B12), so instead, for a child under 5 who may drink cow's milk
-(not vegan, no milk allergy, not free from lactose), the default objective
-charges a serving of one as it charges a sweet's (``Problem.treats``, with
+(not vegan, no milk allergy, not free from lactose), or fortified soy milk
+(not vegan, no soy allergy), the default objective charges a serving of one
+as it charges a sweet's (``Problem.treats``, with
 the soft and alcoholic drinks): the plan reaches for one only when nothing
 else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
 """
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
     from mealplan._request_models import PlanRequest
 
-__all__ = ["PLANT_MILK", "UNDER_AGE", "may_drink_cows_milk", "young_child_plant_milks"]
+__all__ = [
+    "PLANT_MILK",
+    "UNDER_AGE",
+    "may_drink_cows_milk",
+    "may_drink_soy_milk",
+    "young_child_plant_milks",
+]
 
 UNDER_AGE = 5.0
 """The age below which the guidance holds (HER 2019: ages 1-5)."""
@@ -60,14 +67,35 @@ def may_drink_cows_milk(request: PlanRequest) -> bool:
     )
 
 
+def may_drink_soy_milk(request: PlanRequest) -> bool:
+    """Whether the request is for a child under 5 to whom fortified soy milk suits.
+
+    HER 2019 names fortified soy milk the one plant milk to drink in place of
+    dairy milk under 5: for a child with a milk allergy or free from lactose
+    it is the milk to reach for (a milk-allergic boy of 2 was planned 1¼ cups
+    of sweetened vanilla almond milk with soy milk allowed). Not for a vegan
+    child: the fortified soy milks lose the vegan tag (their vitamin D may
+    be D3 from lanolin), and the fortified coconut drink is then a vegan
+    toddler's only milk with vitamin B12.
+    """
+    person = request.person
+    return (
+        person is not None
+        and person.age < UNDER_AGE
+        and request.diet is not Diet.VEGAN
+        and Allergen.SOY not in request.allergies
+    )
+
+
 def young_child_plant_milks(
     request: PlanRequest, table: FoodTable
 ) -> NDArray[np.bool_]:
     """Return the table's plant milks (not soy) the request's objective charges.
 
-    All False unless :func:`may_drink_cows_milk`. Read-only.
+    All False unless :func:`may_drink_cows_milk` or :func:`may_drink_soy_milk`.
+    Read-only.
     """
-    if not may_drink_cows_milk(request):
+    if not (may_drink_cows_milk(request) or may_drink_soy_milk(request)):
         return np.zeros(len(table.ids), dtype=bool)
     return _plant_milks(table)
 
