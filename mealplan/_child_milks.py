@@ -55,13 +55,18 @@ _MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
 )
 
 
-def may_drink_cows_milk(request: PlanRequest) -> bool:
-    """Whether the request is for a child under 5 whom dairy milk suits."""
+def _young_not_vegan(request: PlanRequest) -> bool:
+    """Whether the request is for a child under 5 who is not vegan."""
     person = request.person
     return (
-        person is not None
-        and person.age < UNDER_AGE
-        and request.diet is not Diet.VEGAN
+        person is not None and person.age < UNDER_AGE and request.diet is not Diet.VEGAN
+    )
+
+
+def may_drink_cows_milk(request: PlanRequest) -> bool:
+    """Whether the request is for a child under 5 whom dairy milk suits."""
+    return (
+        _young_not_vegan(request)
         and Allergen.MILK not in request.allergies
         and FreeFrom.LACTOSE not in request.free_from
     )
@@ -78,13 +83,7 @@ def may_drink_soy_milk(request: PlanRequest) -> bool:
     be D3 from lanolin), and the fortified coconut drink is then a vegan
     toddler's only milk with vitamin B12.
     """
-    person = request.person
-    return (
-        person is not None
-        and person.age < UNDER_AGE
-        and request.diet is not Diet.VEGAN
-        and Allergen.SOY not in request.allergies
-    )
+    return _young_not_vegan(request) and Allergen.SOY not in request.allergies
 
 
 def young_child_plant_milks(
