@@ -56,6 +56,29 @@ class Parser(argparse.ArgumentParser):
         msg = f"{self.prog}: {message}; see '{self.prog} --help'."
         raise BadInputError(msg)
 
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        """Parse, and say an unknown flag of a command with that command's help.
+
+        argparse reports flags no parser took from the top parser ("see
+        'mealplan --help'", whose help lists no flags of 'plan').
+        """
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            message = f"unrecognized arguments: {' '.join(extra)}"
+            command = self._command_parser(getattr(parsed, "command", None))
+            (command or self).error(message)
+        return parsed
+
+    def _command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name:
+                found = action.choices.get(name)
+                if isinstance(found, argparse.ArgumentParser):
+                    return found
+        return None
+
 
 def formatter(prog: str) -> argparse.HelpFormatter:
     """Help text as written (the epilogs' examples keep their lines)."""

@@ -430,3 +430,14 @@ def test_solver_failure_and_internal_errors_exit_3_without_traceback(
     assert len(err.strip().splitlines()) == 1
     assert needle in err
     assert "Traceback" not in err
+
+
+def test_an_unknown_flag_points_to_its_commands_help(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # argparse reports it from the top parser, whose help lists no flag of
+    # 'plan' or 'targets': the message sends the reader to the command's.
+    for command in ("plan", "targets"):
+        assert main([command, *PERSON, "--colour", "red"]) == 2
+        err = capsys.readouterr().err
+        assert f"see 'mealplan {command} --help'" in err, err
