@@ -35,6 +35,7 @@ from mealplan._report import (
     unit_label,
 )
 from mealplan._report_grocery import amount_text
+from mealplan._report_parts import unplanned_sentence
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -411,6 +412,8 @@ def _summary(plan: MealPlan) -> str:
     if plan.cost_per_day is not None:
         parts.append(f"Cost: {money(plan.cost_per_day)} a day.")
     parts.append(f"Objective: {plan.request.objective.value}.")
+    if unplanned := unplanned_sentence(plan.unplanned_minimums):
+        parts.append(unplanned)
     return " ".join(parts)
 
 

@@ -264,6 +264,16 @@ class MealPlan(_Model):
     )
     cost_per_day: StrictFloat | None
     unpriced_foods_left_out: StrictInt = 0
+    unplanned_minimums: Annotated[
+        list[Annotated[str, Field(max_length=40)]], Field(max_length=60)
+    ] = Field(
+        default_factory=list,
+        description="Nutrients whose minimum the request's targets held (the "
+        "default panel's RDAs and AIs included) that this plan was not held to: "
+        "lifted because no plan meeting them was found in time, or because the "
+        "allowed foods or the budget cannot reach them (the notes say which). "
+        "Their shortfalls, if any, are in each day's totals against the DRIs.",
+    )
     notes: list[str] = Field(default_factory=list)
     disclaimer: str = DISCLAIMER
     explanation: Explanation | None = Field(

@@ -192,6 +192,7 @@ def plan(
     table = with_supplements(table, req)
     check_taste_words(table, req.likes, req.dislikes)
     targets = resolve_targets(req, table)
+    asked = targets  # what the plan would be held to, before any floor is lifted
     # One clock for every solve of this request, the diagnosis included.
     deadline = Deadline(req.time_limit, started=began)
     # A need with only one or two sources widens the default variety rule
@@ -234,6 +235,7 @@ def plan(
         extra_notes=_notes(
             table_note, variety_notes, needed_notes, supplements, floor_notes
         ),
+        unplanned_minimums=_unplanned(asked, checked),
     )
     if not extra or _meets(result, extra):
         return result
@@ -255,6 +257,17 @@ def plan(
             supplements,
             [*floor_notes, *more],
         ),
+        unplanned_minimums=_unplanned(asked, targets),
+    )
+
+
+def _unplanned(asked: NutrientTargets, held: NutrientTargets) -> list[str]:
+    """Return the nutrients ``asked`` has a minimum for that ``held`` lost (lifted)."""
+    kept = {b.nutrient for b in held.bounds if b.minimum is not None}
+    return sorted(
+        b.nutrient
+        for b in asked.bounds
+        if b.minimum is not None and b.nutrient not in kept
     )
 
 

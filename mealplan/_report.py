@@ -54,6 +54,7 @@ from mealplan._report_parts import (
     portions_text,
     table_text,
     unit_label,
+    unplanned_sentence,
 )
 from mealplan._report_parts import NAME_WIDTH as _NAME_WIDTH
 from mealplan._report_parts import Block as _Block
@@ -163,6 +164,8 @@ def _summary(plan: MealPlan) -> str:
                 f"Cost: at least {money(known)} a day (some foods have no price)."
             )
     parts.append(f"Objective: {plan.request.objective.value}.")
+    if unplanned := unplanned_sentence(plan.unplanned_minimums):
+        parts.append(unplanned)
     return " ".join(parts)
 
 

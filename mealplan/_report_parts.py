@@ -43,6 +43,7 @@ __all__ = [
     "to_markdown",
     "to_text",
     "unit_label",
+    "unplanned_sentence",
 ]
 
 DOCTOR_ADVICE = (
@@ -81,6 +82,19 @@ def amount(x: float, unit: str) -> str:
 def money(x: float | None) -> str:
     """Format dollars, or an em dash for no price."""
     return "—" if x is None else f"${x:,.2f}"
+
+
+def unplanned_sentence(names: Sequence[str]) -> str:
+    """Return the summary's sentence on minimums a plan was not held to ('' if none).
+
+    A plan whose default RDAs were lifted for time read "Status: feasible."
+    alone, its vitamin A at 19 % of a breastfeeding woman's RDA three
+    screens below (the dietitian's review of session 30).
+    """
+    if not names:
+        return ""
+    labels = ", ".join(nutrient_label(n) for n in names)
+    return f"Minimums not planned: {labels} (the notes say why; shortfalls below)."
 
 
 def nutrient_label(nutrient: str) -> str:

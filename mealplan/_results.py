@@ -331,6 +331,7 @@ def assemble(
     keep_days: Mapping[int, DayPlan] | None = None,
     keep_items: Mapping[int, list[PlanItem]] | None = None,
     extra_notes: Sequence[str] = (),
+    unplanned_minimums: Sequence[str] = (),
 ) -> MealPlan:
     days: list[DayPlan] = []
     columns = ItemColumns(table)
@@ -448,5 +449,6 @@ def assemble(
         average=average,
         cost_per_day=cost,
         unpriced_foods_left_out=problem.unpriced_left_out,
+        unplanned_minimums=list(unplanned_minimums),
         notes=notes,
     )

@@ -164,3 +164,20 @@ def test_no_plan_in_time_under_full_names_the_ai_floors(
     message = str(caught.value)
     assert message.startswith("The solver found no plan within the time limit")
     assert ("panel 'rda', which reports the AI floors" in message) == hinted
+
+
+def test_a_lifted_floor_is_listed_and_said_in_the_summary() -> None:
+    # An app reads which minimums the plan was not held to from the plan
+    # itself, and the report's first lines say so (a breastfeeding woman's
+    # plan read "Status: feasible." over a vitamin A of 19 % of her RDA).
+    foods = _low_sodium()
+    plan = mealplan.plan(_request(), foods)
+    assert plan.unplanned_minimums == ["sodium_mg"]
+    summary = mealplan.render_text(plan, foods).splitlines()[2]
+    assert summary.startswith("Status:"), summary
+    assert "Minimums not planned: sodium" in summary, summary
+    assert "Minimums not planned" in mealplan.render_html(plan, foods)
+    # A plan held to every minimum lists none, and its summary says nothing.
+    held = mealplan.plan(_request(panel="rda"), foods)
+    assert held.unplanned_minimums == []
+    assert "Minimums not planned" not in mealplan.render_text(held, foods)
