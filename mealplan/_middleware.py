@@ -47,6 +47,22 @@ def error(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+# Pydantic's types for "an object was expected": its own words name Python
+# ("a valid dictionary or object to extract fields from").
+_NOT_AN_OBJECT = frozenset({"dict_type", "model_type", "model_attributes_type"})
+
+
+def _json_kind(value: object) -> str:
+    """Return what a JSON value is, in JSON's words (an array, a string...)."""
+    kinds = {
+        list: "an array",
+        str: "a string",
+        bool: "true or false",
+        type(None): "null",
+    }
+    return next((k for t, k in kinds.items() if type(value) is t), "a number")
+
+
 def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
     items = []
     for err in exc.errors():
@@ -62,6 +78,12 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             loc = []
         elif isinstance(err.get("input"), bytes):
             msg = "the body must be a JSON object sent as application/json"
+        elif err.get("type") == "missing":
+            # Pydantic's "Field required (got None)" quoted what is absent.
+            what = "the request body" if not loc else "this field"
+            msg = f"{what} is required; see /openapi.json for what to send"
+        elif err.get("type") in _NOT_AN_OBJECT:
+            msg = f"expected a JSON object {{...}} (got {_json_kind(err.get('input'))})"
         elif err.get("type") != "value_error" and "input" in err:
             shown = repr(err["input"])
             if len(shown) <= 60:

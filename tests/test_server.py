@@ -325,6 +325,27 @@ def test_bad_plan_requests_are_422_with_the_cli_body(
     assert loc in [e["loc"] for e in err["errors"]]
 
 
+@pytest.mark.parametrize(
+    ("method", "route", "content", "words"),
+    [
+        ("post", "/v1/plans", "", "the request body is required"),
+        ("post", "/v1/plans", "[]", "expected a JSON object {...} (got an array)"),
+        ("get", "/v1/foods", None, "this field is required"),
+    ],
+)
+def test_bad_input_is_said_in_json_words_not_pythons(
+    client: httpx.Client, method: str, route: str, content: str | None, words: str
+) -> None:
+    # Pydantic's own words quoted Python ("Field required (got None)", "a
+    # valid dictionary or object to extract fields from").
+    headers = {"content-type": "application/json"}
+    r = client.request(method.upper(), route, content=content, headers=headers)
+    err = assert_error_body(r, 422)
+    assert words in err["error"], err["error"]
+    for python in ("got None", "dictionary", "Field required"):
+        assert python not in err["error"], err["error"]
+
+
 def test_a_food_the_table_lacks_is_422(client: httpx.Client) -> None:
     r = client.post("/v1/plans", json={**PERSON, "include": ["no-such-food"]})
     err = assert_error_body(r, 422)
