@@ -84,7 +84,8 @@ def regenerate(
     day = day_number(day, req.days)
     meal_names = [m.name for m in req.meals or []]
     if meal is not None and meal not in meal_names:
-        msg = f"meal {meal!r} is not in the plan; expected one of {meal_names}."
+        names = ", ".join(meal_names) or "none (the plan has no meals)"
+        msg = f"meal {meal!r} is not in the plan; use one of its meals: {names}."
         raise RequestError(msg, [{"loc": "meal", "msg": msg}])
     for fid in reject:
         if fid not in table:
