@@ -136,6 +136,10 @@ def load_json(
         raise JSONInputError(msg) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         first = str(exc).split(";")[0].strip()
+        if "integer string conversion" in first:
+            # Python's words ("Exceeds the limit (4300 digits) for integer
+            # string conversion"): said as the input's fault.
+            first = "a number has more than 4,300 digits"
         msg = f"the text is not usable JSON ({first})"
         raise JSONInputError(msg) from None
     _check_tree(value, max_depth)

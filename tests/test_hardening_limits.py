@@ -273,3 +273,14 @@ def test_a_denormal_energy_plans_or_is_diagnosed_without_an_overflow() -> None:
         warnings.simplefilter("error")
         with contextlib.suppress(mealplan.InfeasiblePlanError, mealplan.SolverError):
             mealplan.plan({**BASE, "time_limit": 5}, table)
+
+
+def test_a_number_of_5000_digits_is_said_in_the_inputs_words() -> None:
+    # Python's own words were passed on: "Exceeds the limit (4300 digits)
+    # for integer string conversion".
+    from mealplan._strictjson import JSONInputError, load_json
+
+    with pytest.raises(JSONInputError) as info:
+        load_json('{"person": {"age": ' + "9" * 5000 + "}}")
+    assert "more than 4,300 digits" in str(info.value)
+    assert "integer string conversion" not in str(info.value)
