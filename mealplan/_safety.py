@@ -6,7 +6,9 @@ the words that exempt a food, explicit food ids, the reason in words and the
 published source. This module only applies them, conservatively: a rule's
 words are matched against every text the table holds about a food (name,
 SR28 or FNDDS description), and its categories against the food's category
-*and* its SR28 food group, so a food matched by either is left out.
+*and* its SR28 food group, so a food matched by either is left out. A rule
+whose ``ingredients`` column says so also reads what a dish is made with
+(its USDA recipe's SR28 ingredients: :mod:`mealplan._safety_recipes`).
 
 Life stages (a person can be in several):
 
