@@ -297,8 +297,8 @@ def _entry_mask(
     word = re.compile(r"\b(?:" + alternatives + r")\b")
     mask |= np.array([bool(word.search(t)) for t in view.texts], dtype=bool)
     # What a dish is made with, as people mean it: "cheese" removes a
-    # lasagna made with mozzarella and ricotta, "fish" a paella made with
-    # clams, "mushrooms" a dish made with them (the dietitian's review of
+    # lasagna made with mozzarella and ricotta, "fish" a bouillabaisse made
+    # with halibut, "mushrooms" a dish made with them (the dietitian's review of
     # session 30 got a lasagna with "exclude cheese").
     mask |= _made_with(view, lambda ing: _ingredient_matches(ing, rows, word))
     return mask
