@@ -1038,17 +1038,55 @@ def check_choking_hazards(plan: MealPlan, table: FoodTable) -> None:
 
     Read from the plan's items and the table's texts alone (not through
     foods/safety_rules.csv): whole nuts and seeds, popcorn, whole grapes, raw
-    vegetables and hot dogs are never a toddler's food.
+    vegetables and hot dogs are never a toddler's food, nor a dish whose
+    recipe holds one (:func:`toddler_recipe_hazards`).
     """
     person = plan.request.person
     if person is None or not 1 <= person.age < 4:
         return
     rows = {fid: (g, t) for fid, g, t in food_rule_rows(table)}
+    recipes = toddler_recipe_hazards()
     for day in plan.days:
         for item in day.items:
             group, text = rows[item.food_id]
             broken = toddler_rules(item.food_id, group, text)
             assert not broken, (day.day, item.food_id, broken, "choking hazard")
+            # What a dish is made with (its USDA recipe), read here from
+            # foods/dish_ingredients.csv, not through the rules.
+            made = recipes.get(item.food_id)
+            assert made is None, (day.day, item.food_id, made, "choking hazard")
+
+
+# Independent of foods/safety_rules.csv: recipe ingredients that are a
+# toddler's choking hazard however the dish is made (AAP, CDC): whole
+# grapes, popcorn, chips, hot dogs, whole nuts (not their milk, oil, butter,
+# paste or flour), at 2 g per 100 g of dish or more (a garnish or a trace
+# below that is neither a serving nor a piece).
+TODDLER_INGREDIENT = re.compile(
+    r"^(grapes?,|snacks, (popcorn|tortilla chips|potato chips)|frankfurter,|"
+    r"nuts, (almonds|walnuts|pecans|cashew nuts|pistachio|hazelnuts|macadamia)"
+    r"(?![^|]*\b(butter|paste|flour|oil|milk)\b)|peanuts, all types)",
+    re.IGNORECASE,
+)
+TRACE_GRAMS = 2.0
+
+
+_RECIPE_HAZARDS: dict[str, str] = {}
+
+
+def toddler_recipe_hazards() -> dict[str, str]:
+    """Dish id -> the first recipe ingredient that is a toddler's choking hazard."""
+    if not _RECIPE_HAZARDS:
+        from mealplan._resources import foods_dir
+
+        with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                grams = float(row["grams_per_100g"] or 0)
+                if grams >= TRACE_GRAMS and TODDLER_INGREDIENT.search(
+                    row["ingredient"]
+                ):
+                    _RECIPE_HAZARDS.setdefault(row["food_id"], row["ingredient"])
+    return _RECIPE_HAZARDS
 
 
 # Independent of foods/safety_rules.csv and its words: the plain names of

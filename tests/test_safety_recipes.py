@@ -4,14 +4,13 @@ A dish's name does not say everything it holds (the dietitian's review of
 session 30): nachos are made with tortilla chips, a fresh fruit salad with
 whole grapes, an apple salad with walnuts, pad Thai with peanuts and raw
 mung bean sprouts, a bologna sandwich with deli meat, a Greek salad with
-feta. The independent rules here read ``foods/dish_ingredients.csv``
+feta. The independent recipe rules (``tests/checks.py``, which every
+toddler's plan is checked against too) read ``foods/dish_ingredients.csv``
 themselves, not through ``foods/safety_rules.csv``.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import pytest
@@ -20,44 +19,14 @@ import mealplan
 from mealplan import UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._errors import FoodTableError
-from mealplan._resources import foods_dir
 from mealplan._safety import read_safety_rules, unsafe_foods
-
-# Independent of foods/safety_rules.csv: recipe ingredients that are a
-# toddler's choking hazard however the dish is made (AAP, CDC): whole
-# grapes, popcorn, chips, hot dogs, whole nuts (not their milk, oil, butter
-# or flour).
-TODDLER_INGREDIENT = re.compile(
-    r"^(grapes?,|snacks, (popcorn|tortilla chips|potato chips)|frankfurter,|"
-    r"nuts, (almonds|walnuts|pecans|cashew nuts|pistachio|hazelnuts|macadamia)"
-    r"(?![^|]*\b(butter|paste|flour|oil|milk)\b)|peanuts, all types)",
-    re.IGNORECASE,
-)
-# A trace (a garnish, a pinch) is no serving and no piece: below 2 g per
-# 100 g of dish the ingredient is not read (mealplan._safety_recipes.MIN_GRAMS).
-TRACE_GRAMS = 2.0
-
-
-def _recipes() -> dict[str, list[tuple[str, float]]]:
-    found: dict[str, list[tuple[str, float]]] = {}
-    with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            found.setdefault(row["food_id"], []).append(
-                (row["ingredient"], float(row["grams_per_100g"] or 0))
-            )
-    return found
+from tests.checks import toddler_recipe_hazards
 
 
 def test_every_dish_made_with_a_toddler_hazard_is_out_for_toddlers() -> None:
     table = load_foods(dishes=True)
     toddler = unsafe_foods(table, ["toddler"])
-    recipes = _recipes()
-    hazards = {
-        dish: item
-        for dish, items in recipes.items()
-        for item, grams in items
-        if grams >= TRACE_GRAMS and TODDLER_INGREDIENT.search(item)
-    }
+    hazards = toddler_recipe_hazards()
     assert len(hazards) > 20  # the rule has something to check
     missed = [(d, i) for d, i in hazards.items() if d in table.ids and d not in toddler]
     assert not missed, missed[:20]

@@ -92,6 +92,11 @@ def test_the_checks_catch_an_unsafe_toddler_week(
     popcorn = _with_item(toddler_week, 3, "popcorn-air-popped", 8.0)
     with pytest.raises(AssertionError, match="choking hazard"):
         check_choking_hazards(popcorn, foods)
+    # A dish whose name says nothing of it: nachos are made with tortilla
+    # chips (its USDA recipe), which the checker reads itself.
+    nachos = _with_item(toddler_week, 2, "nachos-with-cheese-and-sour-cream", 60.0)
+    with pytest.raises(AssertionError, match="tortilla chips"):
+        check_choking_hazards(nachos, load_foods(dishes=True))
     # 2 oz of salmon on day 5: twice the child's serving in a day.
     salmon = _with_item(toddler_week, 5, "salmon-sockeye-canned", 2 * OZ)
     with pytest.raises(AssertionError, match="toddler_fish_day"):
