@@ -211,7 +211,10 @@ def _named(
 
 def safety_sentence(safety: Sequence[SafetyConflict], table: FoodTable) -> str:
     """Return the sentences naming each rule, its foods, reason and source."""
-    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    names = {
+        f: " ".join(n.split())  # one line, whatever a table holds
+        for f, n in zip(table.ids, table.texts("name"), strict=True)
+    }
     out = []
     for s in safety:
         who = " and ".join(LIFE_STAGES.get(x, x) for x in s.life_stages)

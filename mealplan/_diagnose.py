@@ -418,7 +418,10 @@ def _needed_start(
 
 def _needed_words(req: PlanRequest, table: FoodTable, needed: Sequence[str]) -> str:
     """Say which food every day needs, against the days the variety rule allows."""
-    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    names = {
+        f: " ".join(n.split())  # one line, whatever a table holds
+        for f, n in zip(table.ids, table.texts("name"), strict=True)
+    }
     food = names.get(needed[0], needed[0]) if needed else "one food"
     limit = req.max_days_per_food or default_max_days(req.days)
     other = " (or another form of it)" if len(needed) > 1 else ""
@@ -476,7 +479,10 @@ def _cover_words(
     named = {s.group.name: s for s in short if s.more_foods_help}
     if not short or not any(c.constraint in named for c in conflicts):
         return conflicts
-    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    names = {
+        f: " ".join(n.split())  # one line, whatever a table holds
+        for f, n in zip(table.ids, table.texts("name"), strict=True)
+    }
     out = []
     for c in conflicts:
         s = named.get(c.constraint)

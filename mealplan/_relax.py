@@ -125,8 +125,10 @@ def _portion_text(ctx: Context, witness: MealPlan) -> tuple[str, float]:
                 )
     if not over:
         return "allow larger portions than the usual caps", 0.5
+    # One line whatever a caller's table holds (a fuzzed name "a\nb" broke
+    # the message across lines): whitespace runs read as one space.
     parts = [
-        f"{portions_text(p, desc)} of {name}"
+        " ".join(f"{portions_text(p, desc)} of {name}".split())
         for p, desc, name, _ in sorted(over.values(), key=lambda v: v[2])
     ]
     excess = max(v[3] for v in over.values())
