@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mealplan._strictjson import JSONInputError, load_json, loc_text
+from mealplan._strictjson import JSONInputError, json_kind, load_json, loc_text
 from mealplan._wire import ErrorBody, ErrorItem
 
 __all__ = [
@@ -52,17 +52,6 @@ def error(
 _NOT_AN_OBJECT = frozenset({"dict_type", "model_type", "model_attributes_type"})
 
 
-def _json_kind(value: object) -> str:
-    """Return what a JSON value is, in JSON's words (an array, a string...)."""
-    kinds = {
-        list: "an array",
-        str: "a string",
-        bool: "true or false",
-        type(None): "null",
-    }
-    return next((k for t, k in kinds.items() if type(value) is t), "a number")
-
-
 def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
     items = []
     for err in exc.errors():
@@ -83,7 +72,7 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             what = "the request body" if not loc else "this field"
             msg = f"{what} is required; see /openapi.json for what to send"
         elif err.get("type") in _NOT_AN_OBJECT:
-            msg = f"expected a JSON object {{...}} (got {_json_kind(err.get('input'))})"
+            msg = f"expected a JSON object {{...}} (got {json_kind(err.get('input'))})"
         elif err.get("type") != "value_error" and "input" in err:
             shown = repr(err["input"])
             if len(shown) <= 60:

@@ -19,6 +19,7 @@ from mealplan._strictjson import (
     MAX_PLAN_BYTES,
     MAX_REQUEST_BYTES,
     JSONInputError,
+    json_kind,
     load_json,
     loc_text,
 )
@@ -82,14 +83,7 @@ def _load_json_object(text: str, what: str, name: str) -> dict[str, Any]:
         msg = f"{what} {name!r}: {exc}; fix the file."
         raise _BadInputError(msg, [{"loc": loc, "msg": str(exc)}]) from None
     if not isinstance(data, dict):
-        kinds = {
-            list: "an array",
-            str: "a string",
-            bool: "true or false",
-            type(None): "null",
-        }
-        got = kinds.get(type(data), "a number")
-        msg = f"{what} {name!r} must be a JSON object (got {got}); wrap it in {{...}}."
+        msg = f"{what} {name!r} must be a JSON object (got {json_kind(data)}); wrap it in {{...}}."
         raise _BadInputError(msg, [{"loc": "request", "msg": "expected an object"}])
     return data
 

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_REQUEST_BYTES",
     "JSONInputError",
     "find_lone_surrogate",
+    "json_kind",
     "load_json",
     "loc_text",
 ]
@@ -71,6 +72,19 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             return found
         out[key] = value
     return out
+
+
+def json_kind(value: object) -> str:
+    """Return what a parsed JSON value is, in JSON's words ("an array", "null")."""
+    kinds = {
+        list: "an array",
+        str: "a string",
+        bool: "true or false",
+        dict: "an object",
+    }
+    if value is None:
+        return "null"
+    return next((k for t, k in kinds.items() if type(value) is t), "a number")
 
 
 def loc_text(loc: Sequence[object]) -> str:
