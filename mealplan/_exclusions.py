@@ -217,19 +217,37 @@ def _view(table: FoodTable) -> _View:
     return view
 
 
-def _row_mask(view: _View, row: VocabularyRow) -> NDArray[np.bool_]:
+def _row_covers(
+    row: VocabularyRow, text: str, groups: frozenset[str], allergens: frozenset[str]
+) -> bool:
+    """Whether a vocabulary row covers one food (or recipe ingredient).
+
+    ``text``: its lowercased texts; ``groups``: its category and food group;
+    ``allergens``: its allergen tags (``*``: may hold any).
+    """
     if row.kind == "allergen":
-        hit = [row.value in a or "*" in a for a in view.allergens]
+        hit = row.value in allergens or "*" in allergens
     elif row.kind == "categories":
-        wanted = {v.strip().lower() for v in row.value.split(";")}
-        hit = [bool(wanted & g) for g in view.food_groups]
+        hit = bool(_wanted(row.value) & groups)
     else:
-        pattern = re.compile(row.value, re.IGNORECASE)
-        hit = [bool(pattern.search(t)) for t in view.texts]
-    mask = np.array(hit, dtype=bool)
-    if row.unless is not None:
-        mask &= ~np.array([bool(row.unless.search(t)) for t in view.texts], dtype=bool)
-    return mask
+        hit = re.search(row.value, text, re.IGNORECASE) is not None
+    return hit and not (row.unless is not None and row.unless.search(text))
+
+
+def _wanted(value: str) -> frozenset[str]:
+    return frozenset(v.strip().lower() for v in value.split(";"))
+
+
+def _row_mask(view: _View, row: VocabularyRow) -> NDArray[np.bool_]:
+    return np.array(
+        [
+            _row_covers(row, t, g, a)
+            for t, g, a in zip(
+                view.texts, view.food_groups, view.allergens, strict=True
+            )
+        ],
+        dtype=bool,
+    )
 
 
 def _vocab_rows(entry: str, vocab: Sequence[VocabularyRow]) -> list[VocabularyRow]:
@@ -307,19 +325,17 @@ def _entry_mask(
 def _ingredient_matches(
     ing: Ingredient, rows: Sequence[VocabularyRow], word: re.Pattern[str]
 ) -> bool:
-    """Whether an exclusion entry (its vocabulary rows, its word) covers an ingredient."""
-    if word.search(ing.text):
-        return True
-    for row in rows:
-        if row.unless is not None and row.unless.search(ing.text):
-            continue
-        if row.kind == "categories":
-            wanted = {v.strip().lower() for v in row.value.split(";")}
-            if ing.food_group in wanted:
-                return True
-        elif row.kind != "allergen" and re.search(row.value, ing.text, re.IGNORECASE):
-            return True
-    return False
+    """Whether an exclusion entry (its vocabulary rows, its word) covers an ingredient.
+
+    A row of allergens does not read ingredients: a dish's allergen tags
+    already come from its recipe.
+    """
+    groups = frozenset({ing.food_group})
+    return word.search(ing.text) is not None or any(
+        _row_covers(row, ing.text, groups, frozenset())
+        for row in rows
+        if row.kind != "allergen"
+    )
 
 
 def _made_with(view: _View, covers: Callable[[Ingredient], bool]) -> NDArray[np.bool_]:
@@ -346,22 +362,26 @@ def kept_by_exception(
     """
     view = _view(table)
     index = {fid: k for k, fid in enumerate(view.ids)}
-    planned = sorted({f for f in food_ids if f in index})
+    # Only the plan's foods are read: this runs on every plan assembled (the
+    # diagnosis's advice assembles dozens).
+    planned = [index[f] for f in sorted(set(food_ids)) if f in index]
     notes: list[str] = []
     for word in dict.fromkeys(str(w).strip().lower() for w in words):
         for row in _vocab_rows(word, load_vocabulary()):
             if row.unless is None:
                 continue
             whole = VocabularyRow(row.words, row.kind, row.value, None, "", "")
-            covered = _row_mask(view, whole)
             kept = [
-                f
-                for f in planned
-                if covered[index[f]] and row.unless.search(view.texts[index[f]])
+                k
+                for k in planned
+                if _row_covers(
+                    whole, view.texts[k], view.food_groups[k], view.allergens[k]
+                )
+                and row.unless.search(view.texts[k])
             ]
             if kept:
                 shown = table.texts("name")
-                names = ", ".join(shown[index[f]] for f in kept)
+                names = ", ".join(shown[k] for k in kept)
                 source = f" ({row.source})" if row.source else ""
                 notes.append(
                     f"Kept with {word!r} excluded: {names}, by its stated "
