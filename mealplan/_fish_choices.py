@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mealplan._errors import FoodTableError
-from mealplan._resources import data_file, foods_dir
+from mealplan._grocery import recipe_rows
+from mealplan._resources import data_file
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -187,17 +188,16 @@ def classify_text(
 @functools.cache
 def _recipe_fish() -> dict[str, tuple[float, tuple[str, ...]]]:
     """Dish id -> (fish grams per gram, fish ingredients' descriptions)."""
-    path = foods_dir() / "dish_ingredients.csv"
-    if not path.is_file():
-        return {}
+    header, rows = recipe_rows()
+    column = {name: k for k, name in enumerate(header)}
     out: dict[str, tuple[float, tuple[str, ...]]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if not row["ndb_no"].startswith("15"):  # SR28 Finfish and Shellfish
+    for dish, recipe in rows.items():
+        for row in recipe:
+            if not row[column["ndb_no"]].startswith("15"):  # SR28 Finfish and Shellfish
                 continue
-            grams, texts = out.get(row["food_id"], (0.0, ()))
-            share = grams + float(row["grams_per_100g"] or 0) / 100
-            out[row["food_id"]] = (share, (*texts, row["ingredient"]))
+            grams, texts = out.get(dish, (0.0, ()))
+            share = grams + float(row[column["grams_per_100g"]] or 0) / 100
+            out[dish] = (share, (*texts, row[column["ingredient"]]))
     return out
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "Purchase",
     "dish_ingredients",
     "kind_of",
+    "recipe_rows",
     "shopping",
 ]
 
@@ -113,12 +114,17 @@ def _forms() -> dict[str, dict[str, str]]:
 
 def dish_ingredients(food_id: str) -> list[dict[str, str]]:
     """Return a dish's rows of ``foods/dish_ingredients.csv`` (empty if none)."""
-    header, rows = _recipes()
+    header, rows = recipe_rows()
     return [dict(zip(header, row, strict=True)) for row in rows.get(food_id, ())]
 
 
 @lru_cache(maxsize=1)
-def _recipes() -> tuple[tuple[str, ...], dict[str, list[tuple[str, ...]]]]:
+def recipe_rows() -> tuple[tuple[str, ...], dict[str, list[tuple[str, ...]]]]:
+    """Return ``foods/dish_ingredients.csv``: its header, and dish id -> its rows.
+
+    The one reader of the file (the grocery list, the fish classes and the
+    safety rules read a dish's recipe through it).
+    """
     # Rows stay tuples until a dish asks for them: a plan needs a few of the
     # 11,000 rows, and every CLI run reads the file (a cold-start cost).
     path = foods_dir() / "dish_ingredients.csv"

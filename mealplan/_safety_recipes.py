@@ -25,16 +25,15 @@ its own texts only.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mealplan._resources import foods_dir
+from mealplan._grocery import recipe_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "COOKED_DISH",
@@ -93,30 +92,31 @@ class Ingredient:
 
 @functools.cache
 def recipe_ingredients() -> Mapping[str, tuple[Ingredient, ...]]:
-    """Return dish id -> its recipe's SR28 ingredients (the bundled recipes).
+    """Return dish id -> its recipe's SR28 ingredients the rules read (the bundled recipes).
 
+    Traces and spices are left out (:data:`MIN_GRAMS`, :data:`SKIPPED_GROUPS`).
     An ingredient without a food group (a table built before the column)
     keeps its text, and the category rules do not see it.
     """
-    path = foods_dir() / "dish_ingredients.csv"
-    if not path.is_file():
+    header, rows = recipe_rows()
+    column = {name: k for k, name in enumerate(header)}
+    if "ingredient" not in column:
         return {}
-    out: dict[str, list[Ingredient]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row.get("ingredient") or ""
-            group = (row.get("food_group") or "").strip().lower()
-            try:
-                grams = float(row.get("grams_per_100g") or 0)
-            except ValueError:
-                grams = MIN_GRAMS  # unreadable: in doubt, the rules read it
-            if grams < MIN_GRAMS or group in SKIPPED_GROUPS:
-                continue
-            out.setdefault(row["food_id"], []).append(
-                Ingredient(
-                    text=name.lower(),
-                    description=name,
-                    food_group=group,
-                )
-            )
-    return {dish: tuple(items) for dish, items in out.items()}
+    out: dict[str, tuple[Ingredient, ...]] = {}
+    for dish, recipe in rows.items():
+        items = [_ingredient(row, column) for row in recipe]
+        out[dish] = tuple(i for i in items if i is not None)
+    return out
+
+
+def _ingredient(row: Sequence[str], column: Mapping[str, int]) -> Ingredient | None:
+    """Return one recipe row as the rules read it, or None: a trace or a spice."""
+    name = row[column["ingredient"]]
+    group = row[column["food_group"]].strip().lower() if "food_group" in column else ""
+    try:
+        grams = float(row[column["grams_per_100g"]] or 0)
+    except (KeyError, ValueError):
+        grams = MIN_GRAMS  # unreadable: in doubt, the rules read it
+    if grams < MIN_GRAMS or group in SKIPPED_GROUPS:
+        return None
+    return Ingredient(text=name.lower(), description=name, food_group=group)
