@@ -118,16 +118,9 @@ def safety_conflicts(
     stages = life_stages(req.person)
     if not stages or deadline.expired:
         return []
-    if any(g.name in ("weekly_caps", "daily_fish_caps") for g in kept):
-        # The fish caps (weekly and daily) come with the person, whom the
-        # test below leaves out: without them the conflict is gone, whatever
-        # the safety rules allow (the fish caps are no safety filter).
-        return []
     unsafe = unsafe_foods(table, stages)
     if not unsafe:
         return []
-    # Without the person, no life-stage rule applies; the targets stay theirs.
-    free = req.model_copy(update={"person": None})
     # The portion caps stay on even where the conflict does without them: a
     # rule is named only when its foods would plan in portions a person eats
     # (a vegan 2-year-old's vitamin B12 from raw UV mushrooms, 0.1 ug per
@@ -144,11 +137,17 @@ def safety_conflicts(
 
     def plan_with(banned: Collection[str]) -> dict[str, float] | None:
         """Return the unsafe foods a plan of the conflict uses (None: no plan)."""
+        # The person stays (their juice, milk and fish caps, portion sizes):
+        # only the safety rules' foods come back. Planning without the person
+        # dropped the caps with the rules, and a toddler's juice cap broken
+        # by an included smoothie named empanadas as what "could meet it".
         extra = Restrictions(
-            bans=tuple((None, None, f) for f in sorted(banned)), hard=True
+            bans=tuple((None, None, f) for f in sorted(banned)),
+            hard=True,
+            safety_probe=True,
         )
         problem = build_problem(
-            free, targets, table, disabled=disabled, restrictions=extra
+            req, targets, table, disabled=disabled, restrictions=extra
         )
         if deadline.expired:
             return None

@@ -48,6 +48,7 @@ __all__ = [
     "FPED_COLUMNS",
     "FPED_FILE",
     "GROUP_COLUMNS",
+    "JUICE",
     "POTATO",
     "dish_equivalents",
     "fped_rows",
@@ -63,6 +64,7 @@ _SOURCE: dict[str, str] = {
     "v_legumes_cup_eq": "V_LEGUMES (cup eq.)",
     "v_potato_cup_eq": "V_STARCHY_POTATO (cup eq.)",
     "f_total_cup_eq": "F_TOTAL (cup eq.)",
+    "f_juice_cup_eq": "F_JUICE (cup eq.)",
     "g_total_oz_eq": "G_TOTAL (oz. eq.)",
     "g_whole_oz_eq": "G_WHOLE (oz. eq.)",
     "pf_total_oz_eq": "PF_TOTAL (oz. eq.)",
@@ -90,6 +92,12 @@ POTATO = "potato"
 """Key of a dish's white potatoes (FPED ``V_STARCHY_POTATO``, cup-eq per
 100 g) in :func:`dish_equivalents`: part of its vegetables, and what makes a
 potato dish a starch item of a meal (:func:`mealplan._structure.is_starch`)."""
+
+JUICE = "juice"
+"""Key of a dish's 100 % fruit juice (FPED ``F_JUICE``, cup-eq per 100 g, a
+cup-eq of juice being a cup) in :func:`dish_equivalents`: part of its fruits,
+and what a toddler's juice cap counts of a smoothie
+(:mod:`mealplan._life_stage_caps`, selector ``fped:juice``)."""
 
 ADDED_SUGARS = "added_sugars"
 """Key of :func:`pattern_mix` for a dish's extra (sweet) servings per unit:
@@ -181,6 +189,7 @@ def read_dish_fped(path: str | Path) -> dict[str, dict[str, float]]:
             }
             out[row["fndds_code"]][ADDED_SUGARS] = values["add_sugars_tsp_eq"]
             out[row["fndds_code"]][POTATO] = values["v_potato_cup_eq"]
+            out[row["fndds_code"]][JUICE] = values["f_juice_cup_eq"]
     return out
 
 

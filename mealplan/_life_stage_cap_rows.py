@@ -16,6 +16,7 @@ import numpy as np
 
 from mealplan._arrays import INF, Block
 from mealplan._fish_choices import fish_foods
+from mealplan._fped import JUICE, dish_equivalents
 from mealplan._life_stage_caps import (
     TEXT_COLUMNS,
     DayCapRow,
@@ -116,24 +117,39 @@ def _text_columns(table: FoodTable) -> list[list[str]]:
     ]
 
 
+def _juice(table: FoodTable, candidates: Sequence[str]) -> list[float]:
+    """Each candidate's FPED juice, cup-eq per 100 g (0: none, or not a dish)."""
+    if not table.has_column("fndds_code"):
+        return [0.0] * len(candidates)
+    index = {fid: i for i, fid in enumerate(table.ids)}
+    codes = table.texts("fndds_code")
+    out = []
+    for fid in candidates:
+        code = codes[index[fid]]
+        values = dish_equivalents(code) if code else None
+        out.append(values.get(JUICE, 0.0) if values is not None else 0.0)
+    return out
+
+
 def _hits(
     cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]
 ) -> list[tuple[int, float]]:
-    """(position in ``candidates``, share counted) of the foods ``cap`` selects.
+    """(position in ``candidates``, the cap's unit per gram) of the foods ``cap`` selects.
 
-    The share is 1 (the food's whole weight) unless only a ``fish`` part
-    picks the food: then its fish share (a tuna casserole counts its tuna).
+    A food counts its whole weight unless only a ``fish`` or ``fped`` part
+    picks it: then its fish share (a tuna casserole counts its tuna) or its
+    juice (a smoothie counts the juice of its recipe).
     """
     has = table.has_column
     index = {fid: i for i, fid in enumerate(table.ids)}
     roles = table.tags("roles") if has("roles") else None
     bases = table.texts("base") if has("base") else None
     cats = table.texts("category") if has("category") else None
-    words = any(k == "word" for k, _ in (*cap.selectors, *cap.exclude))
-    fishy = any(k == "fish" for k, _ in (*cap.selectors, *cap.exclude))
-    fish = fish_foods(table) if fishy else {}
+    kinds = {k for k, _ in (*cap.selectors, *cap.exclude)}
+    fish = fish_foods(table) if "fish" in kinds else {}
+    juice = _juice(table, candidates) if "fped" in kinds else [0.0] * len(candidates)
     # Lowercased, hyphens as spaces: "orange-juice" holds the word "juice".
-    texts = _text_columns(table) if words else []
+    texts = _text_columns(table) if "word" in kinds else []
     out = []
     for k, fid in enumerate(candidates):
         i = index[fid]
@@ -145,12 +161,16 @@ def _hits(
             " | ".join(c[i] for c in texts).lower().replace("-", " "),
         )
         found = fish.get(fid)
-        if cap.selects(*food, found.choice if found else ""):
-            share = 1.0
-            if found is not None and cap.only_by_fish(*food):
-                share = found.share
-            if share > 0:
-                out.append((k, share))
+        if not cap.selects(*food, found.choice if found else "", juice[k]):
+            continue
+        per_gram = cap.amount_per_gram(table.default_portion(fid))
+        if cap.only_by_share(*food):
+            # Picked by its fish or its juice alone (a dish may hold both).
+            fish_part = per_gram * found.share if found is not None else 0.0
+            juice_part = cap.juice_per_gram(juice[k]) if juice[k] > 0 else 0.0
+            per_gram = max(fish_part, juice_part)
+        if per_gram > 0:
+            out.append((k, per_gram))
     return out
 
 
@@ -162,9 +182,8 @@ def item_cap_grams(
     for cap in caps_for(person, table.life_stage_caps):
         if cap.scope != "item":
             continue
-        for k, share in _hits(cap, table, candidates):
-            per_gram = cap.amount_per_gram(table.default_portion(candidates[k]))
-            out[k] = min(out[k], cap.amount / (per_gram * share))
+        for k, per_gram in _hits(cap, table, candidates):
+            out[k] = min(out[k], cap.amount / per_gram)
     return out
 
 
@@ -188,12 +207,7 @@ def day_cap_rows(
         hits = _hits(cap, table, candidates)
         if not hits:
             continue
-        per_unit = tuple(
-            cap.amount_per_gram(table.default_portion(candidates[k]))
-            * float(unit_grams[k])
-            * share
-            for k, share in hits
-        )
+        per_unit = tuple(per_gram * float(unit_grams[k]) for k, per_gram in hits)
         foods = tuple(k for k, _ in hits)
         rows.append(DayCapRow(cap.cap_id, foods, per_unit, cap.amount, cap.unit))
     return tuple(rows)

@@ -35,8 +35,12 @@ caller's food named "Mango juice" meets the juice caps without its id being
 listed; and ``fish``: ``best``, ``good``, ``avoid`` or ``any``, FDA/EPA's
 class of a fish food (:mod:`mealplan._fish_choices`, ``foods/fish_choices.csv``;
 ``any``: every fish food, FNDDS dishes with fish in their recipe included).
-A food only a ``fish`` part picks counts its fish share (a salmon patty's
-72 %), any other food its whole weight. A part written ``!kind:a|b`` leaves
+and ``fped``: ``juice``, a dish with 100 % fruit juice in it by FPED
+2017-2018 (``F_JUICE``, cup-eq per 100 g, ``foods/dish_fped.csv``), for a
+cap whose unit is a volume. A food only a ``fish`` or ``fped`` part picks
+counts its share: a salmon patty its 72 % of salmon, a fruit smoothie its
+juice (0.15 cup per 100 g: a cup of it holds ⅓ cup of orange juice); any
+other food its whole weight. A part written ``!kind:a|b`` leaves
 out what it picks (the juice
 caps leave out fruit "canned in juice" and lemon juice, a condiment); a food
 the table says nothing about is never left out (in doubt, counted in).
@@ -116,7 +120,11 @@ UNIT_ML = {
 }
 """Volume units: millilitres per unit (US customary)."""
 
-_KINDS = frozenset({"role", "base", "id", "category", "word", "fish"})
+_KINDS = frozenset({"role", "base", "id", "category", "word", "fish", "fped"})
+_SHARE_KINDS = frozenset({"fish", "fped"})
+"""Kinds whose foods count a share of their weight, not the whole of it."""
+_FPED_VALUES = frozenset({"juice"})
+"""The values of an ``fped`` selector (:data:`mealplan._fped.JUICE`)."""
 _FISH_VALUES = frozenset({"best", "good", "avoid", "any"})
 """The values of a ``fish`` selector: FDA/EPA classes (:mod:`mealplan._fish_choices`)."""
 TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
@@ -152,9 +160,11 @@ def _picks(
     category: str,
     text: str,
     fish: str = "",
+    juice: float = 0.0,
 ) -> bool:
     return bool(
         (kind == "fish" and fish and ("any" in values or fish in values))
+        or (kind == "fped" and juice > 0 and "juice" in values)
         or (kind == "role" and roles & values)
         or (kind == "base" and base in values)
         or (kind == "id" and food_id in values)
@@ -218,18 +228,20 @@ class LifeStageCap:
         category: str,
         text: str = "",
         fish: str = "",
+        juice: float = 0.0,
     ) -> bool:
         """Whether the cap's selector picks this food.
 
         ``text``: its lowercased texts; ``fish``: its FDA/EPA class (empty:
-        not a fish food).
+        not a fish food); ``juice``: its FPED juice, cup-eq per 100 g (0:
+        none, or not a dish).
         """
-        food = (food_id, roles, base, category, text, fish)
+        food = (food_id, roles, base, category, text, fish, juice)
         return any(
             _picks(kind, values, *food) for kind, values in self.selectors
         ) and not any(_picks(kind, values, *food) for kind, values in self.exclude)
 
-    def only_by_fish(
+    def only_by_share(
         self,
         food_id: str,
         roles: frozenset[str],
@@ -237,13 +249,26 @@ class LifeStageCap:
         category: str,
         text: str = "",
     ) -> bool:
-        """Whether only a ``fish`` part picks this food (it counts its fish share)."""
+        """Whether only ``fish`` or ``fped`` parts pick this food (it counts its share).
+
+        A food another part picks (orange juice by the word "juice") counts
+        its whole weight, whatever its fish or juice share.
+        """
         food = (food_id, roles, base, category, text)
         return not any(
             _picks(kind, values, *food)
             for kind, values in self.selectors
-            if kind != "fish"
+            if kind not in _SHARE_KINDS
         )
+
+    def juice_per_gram(self, cup_eq_per_100g: float) -> float:
+        """Return the cap's unit per gram of a dish with this FPED juice.
+
+        A cup-eq of juice is a cup (FPED), so the cap's volume unit is read
+        straight from it; only a volume cap takes an ``fped`` part (checked
+        when the table is read).
+        """
+        return cup_eq_per_100g / 100.0 * UNIT_ML["cup"] / UNIT_ML[self.unit]
 
     def amount_per_gram(self, portion: tuple[str, float]) -> float:
         """Return the cap's unit per gram of a food whose portion is ``portion``."""
@@ -397,6 +422,15 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                     f"a fish selector's values are "
                     f"{', '.join(sorted(_FISH_VALUES))} joined by '|' (got "
                     f"{values!r}: FDA/EPA's classes, foods/fish_choices.csv)."
+                )
+                raise _bad(file, row_no, what)
+            if kind == "fped" and (
+                not set(values.split("|")) <= _FPED_VALUES or row["unit"] not in UNIT_ML
+            ):
+                what = (
+                    f"an fped selector's value is juice (FPED's cup-eq of "
+                    f"juice) on a cap whose unit is a volume (got {values!r} "
+                    f"in {row['unit']!r}); fix the row."
                 )
                 raise _bad(file, row_no, what)
             (exclude if leave_out else selectors).append(

@@ -265,7 +265,7 @@ def build_problem(
 
     prices = table.numbers("price_per_100g")
     allowed, unpriced_left_out, supplement = allowed_foods(
-        request, table, prices, impose
+        request, table, prices, impose, safety_probe=extra.safety_probe
     )
     all_ids = list(table.ids)
     rows = np.array([i for i, fid in enumerate(all_ids) if fid in allowed], dtype=int)

@@ -60,6 +60,12 @@ class Restrictions:
     week_allowance: tuple[tuple[str, float], ...] = ()
     """(cap_id, amount): a day planned alone (the weekly seeds) holds at most
     what its windows have left of each weekly cap (:mod:`mealplan._week_caps`)."""
+    safety_probe: bool = False
+    """The life stage's food-safety rules left out of the candidates: only
+    the diagnosis' question "would the foods they rule out meet the
+    conflict?" (:func:`mealplan._conflict_words.safety_conflicts`), never a
+    plan anyone is given. Everything else of the person holds (their
+    portion caps, juice and milk caps, fish advice)."""
 
 
 @dataclass(frozen=True)

@@ -135,18 +135,24 @@ def allowed_foods(
     table: FoodTable,
     prices: NDArray[np.float64],
     impose: Impose,
+    *,
+    safety_probe: bool = False,
 ) -> tuple[set[str], int, NDArray[np.bool_]]:
     """Return the foods the request's filters keep, and what it took.
 
     Also how many priced-out foods a cost objective or a budget left out, and
     which rows of the table are supplements. Each filter the request sets is
     a constraint group (``impose``); life-stage safety is none.
+    ``safety_probe``: the safety rules' foods kept (the diagnosis' what-if,
+    :attr:`Restrictions.safety_probe`).
     """
     # Which foods each user-facing filter group removes.
     all_ids = list(table.ids)
     allowed = set(all_ids)
-    # Life-stage safety is not a group the diagnosis may switch off.
-    allowed -= safety_filter(request, table)
+    # Life-stage safety is not a group the diagnosis may switch off; only its
+    # probe asks what the rules' foods would do, and plans nothing with them.
+    if not safety_probe:
+        allowed -= safety_filter(request, table)
     # Table salt is never a food of the model: it is added after the solve,
     # measured, where a day falls short of the sodium AI (mealplan._salt).
     salt = salt_ids(table)

@@ -8,6 +8,7 @@ behind its own arithmetic.
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import math
 import re
@@ -1322,22 +1323,47 @@ def fish_classes(table: FoodTable) -> dict[str, tuple[str, float]]:
     return out
 
 
+DISH_FPED_CSV = Path(__file__).resolve().parents[1] / "foods" / "dish_fped.csv"
+
+
+@functools.cache
+def dish_juice_cups() -> dict[str, float]:
+    """FNDDS code -> FPED cups of 100 % juice per 100 g (foods/dish_fped.csv)."""
+    with DISH_FPED_CSV.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["fndds_code"]: float(r["f_juice_cup_eq"])
+            for r in csv.DictReader(handle)
+            if float(r["f_juice_cup_eq"]) > 0
+        }
+
+
+def _juice_cups_per_100g(fid: str, table: FoodTable) -> float:
+    if not table.has_column("fndds_code"):
+        return 0.0
+    code = table.texts("fndds_code")[list(table.ids).index(fid)]
+    return dish_juice_cups().get(code, 0.0) if code else 0.0
+
+
 def cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
     """How much of ``row``'s unit ``item`` holds (see the caps file's header).
 
-    A food only a ``fish:`` part of the selector picks counts its fish share
-    (a dish's recipe fish), any other its whole weight.
+    A food only ``fish:`` or ``fped:`` parts of the selector pick counts its
+    share (a dish's recipe fish; its FPED juice, a cup-eq being a cup), any
+    other its whole weight.
     """
     parts = row["selector"].split(";")
-    if not any(p.startswith("fish:") for p in parts):
+    shares = ("fish:", "fped:")
+    if not any(p.startswith(shares) for p in parts):
         return _whole_cap_amount(row, item, table)
-    others = ";".join(p for p in parts if not p.lstrip("!").startswith("fish:"))
+    others = ";".join(p for p in parts if not p.lstrip("!").startswith(shares))
+    if others and cap_selects({**row, "selector": others}, item.food_id, table):
+        return _whole_cap_amount(row, item, table)
     fish = fish_classes(table).get(item.food_id)
-    if fish is not None and not (
-        others and cap_selects({**row, "selector": others}, item.food_id, table)
-    ):
-        return fish[1] * _whole_cap_amount(row, item, table)
-    return _whole_cap_amount(row, item, table)
+    fish_amount = fish[1] * _whole_cap_amount(row, item, table) if fish else 0.0
+    if not any(p.startswith("fped:") for p in parts):
+        return fish_amount
+    juice = _juice_cups_per_100g(item.food_id, table) * float(item.grams) / 100
+    return max(fish_amount, juice * _ML_PER["cup"] / _ML_PER[row["unit"]])
 
 
 def _whole_cap_amount(row: dict[str, str], item: Any, table: FoodTable) -> float:
@@ -1390,6 +1416,11 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
             or (kind == "base" and base in wanted)
             or (kind == "id" and fid in wanted)
             or (kind == "category" and category in wanted)
+            or (
+                kind == "fped"
+                and "juice" in wanted
+                and _juice_cups_per_100g(fid, table) > 0
+            )
             or (
                 kind == "fish"
                 and fid in fish_classes(table)

@@ -21,7 +21,13 @@ from mealplan._cli import main
 from mealplan._life_stage_caps import LIFE_STAGE_CAP_COLUMNS
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
-from tests.checks import cap_amount, cap_selects, check_plan, table_cap_rows
+from tests.checks import (
+    cap_amount,
+    cap_selects,
+    check_plan,
+    dish_juice_cups,
+    table_cap_rows,
+)
 from tests.requesting import plan_off_the_clock
 
 HEADER = ",".join(LIFE_STAGE_CAP_COLUMNS)
@@ -175,10 +181,15 @@ def test_the_juice_caps_pick_the_same_bundled_foods() -> None:
     # The 19 ids the rows listed before they selected by word: the bundled
     # plans are unchanged (fruit canned in juice and lemon juice stay out).
     # With the dishes, the words also select FNDDS's juice smoothie (a juice
-    # drink: counted, the safe side).
+    # drink: counted, the safe side), and ``fped:juice`` every dish with
+    # juice in it by FPED (smoothies, ceviche, tabbouleh's lemon).
+    dishes_table = load_foods(dishes=True)
+    codes = dict(zip(dishes_table.ids, dishes_table.texts("fndds_code"), strict=True))
+    in_dishes = {f for f, c in codes.items() if c in dish_juice_cups()}
+    assert "fruit-smoothie-with-whole-fruit-no-dairy" in in_dishes
     for dishes, juices in (
         (False, BUNDLED_JUICES),
-        (True, BUNDLED_JUICES | {"fruit-smoothie-juice-drink-no-dairy"}),
+        (True, BUNDLED_JUICES | {"fruit-smoothie-juice-drink-no-dairy"} | in_dishes),
     ):
         table = load_foods(dishes=dishes)
         for row in table_cap_rows(table):
