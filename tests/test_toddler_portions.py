@@ -463,3 +463,24 @@ def test_the_checker_catches_an_adult_serving_for_a_toddler(
     )
     with pytest.raises(AssertionError, match=cap_id):
         check_life_stage_caps(bad, foods)
+
+
+def test_a_toddlers_bowl_of_cold_cereal_is_one_ounce() -> None:
+    # MyPlate: 1 oz of a ready-to-eat cereal is 1 oz-eq of grains, a third
+    # of a toddler's day; a girl of 2 was planned 1 1/2 cups of corn flakes.
+    foods = load_foods()
+    ids, grams = _bounds({"person": {"age": 2, "sex": "female"}}, foods)
+    adult_ids, adult = _bounds({"person": {"age": 30, "sex": "female"}}, foods)
+    cereals = [f for f in ids if "cereal_rte" in foods.food(f).roles]
+    assert {"corn-flakes", "cheerios", "rice-krispies"} <= set(cereals)
+    for fid in cereals:
+        assert grams[ids.index(fid)] <= 28.349523125 + 1e-6, fid
+    assert adult[adult_ids.index("corn-flakes")] > 28.35  # an adult's bowl is more
+    row = _cap_row("toddler_cold_cereal_item")
+    assert cap_selects(row, "corn-flakes", foods)
+    assert not cap_selects(row, "oatmeal-cooked-water", foods)  # a hot cereal: ½ cup
+    for age, held in ((3.99, True), (4, False)):
+        caps = life_stage_item_caps(
+            foods, ["corn-flakes"], Person(age=age, sex="female")
+        )
+        assert bool(np.isfinite(caps).all()) is held, age
