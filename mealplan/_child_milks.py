@@ -12,6 +12,12 @@ with vitamin B12), so instead, for a child under 5 who may drink cow's milk
 as it charges a sweet's (``Problem.treats``, with
 the soft and alcoholic drinks): the plan reaches for one only when nothing
 else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
+
+From 2 to 5 HER advises plain skim or low-fat (1 %) milk (whole milk from
+12 to 24 months, a safety rule of its own: ``foods/safety_rules.csv``), as
+the Dietary Guidelines 2020-2025 do for everyone from 2: for a child of 2-4
+who may drink cow's milk, whole and 2 % milk are charged the same way (a
+boy of 3 was planned 1¾ cups of whole milk with skim and 1 % milk there).
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ if TYPE_CHECKING:
     from mealplan._request_models import PlanRequest
 
 __all__ = [
+    "LOW_FAT_FROM_AGE",
     "PLANT_MILK",
     "UNDER_AGE",
+    "WHOLE_MILK",
     "may_drink_cows_milk",
     "may_drink_soy_milk",
     "young_child_plant_milks",
@@ -48,9 +56,22 @@ PLANT_MILK = re.compile(
 )
 """A plant milk's words in a food's name or description (soy's apart)."""
 
+LOW_FAT_FROM_AGE = 2.0
+"""The age from which HER 2019 advises skim or low-fat (1 %) milk."""
+
+WHOLE_MILK = re.compile(
+    r"^(?=.*\bmilk\b)(?=.*(\bwhole\b|\b2 ?%|\breduced[ -]fat\b))"
+    r"(?!.*\b(chocolate|flavou?red|evaporated|condensed|dry|powder|goat|human)\b)",
+    re.IGNORECASE,
+)
+"""A plain whole or 2 % (reduced-fat) cow's milk's words in its name."""
+
 _SOY = re.compile(r"\bsoy", re.IGNORECASE)
 _TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
 _MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
+_WHOLE: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -89,14 +110,44 @@ def may_drink_soy_milk(request: PlanRequest) -> bool:
 def young_child_plant_milks(
     request: PlanRequest, table: FoodTable
 ) -> NDArray[np.bool_]:
-    """Return the table's plant milks (not soy) the request's objective charges.
+    """Return the table's milks the request's objective charges as sweets.
 
-    All False unless :func:`may_drink_cows_milk` or :func:`may_drink_soy_milk`.
-    Read-only.
+    Plant milks but soy for a child under 5 who may drink cow's or soy milk
+    (:func:`may_drink_cows_milk`, :func:`may_drink_soy_milk`), and plain
+    whole and 2 % milk too for one of 2-4 who may drink cow's milk. All
+    False otherwise. Read-only.
     """
-    if not (may_drink_cows_milk(request) or may_drink_soy_milk(request)):
-        return np.zeros(len(table.ids), dtype=bool)
-    return _plant_milks(table)
+    none = np.zeros(len(table.ids), dtype=bool)
+    plant = (
+        _plant_milks(table)
+        if may_drink_cows_milk(request) or may_drink_soy_milk(request)
+        else none
+    )
+    person = request.person
+    if (
+        may_drink_cows_milk(request)
+        and person is not None
+        and person.age >= LOW_FAT_FROM_AGE
+    ):
+        return plant | _whole_milks(table)
+    return plant
+
+
+def _whole_milks(table: FoodTable) -> NDArray[np.bool_]:
+    """Return which foods of ``table`` are plain whole or 2 % cow's milk, by name."""
+    mask = _WHOLE.get(table)
+    if mask is None:
+        bases = table.texts("base") if table.has_column("base") else table.ids
+        mask = np.array(
+            [
+                base == "milk" and bool(WHOLE_MILK.search(name))
+                for base, name in zip(bases, table.texts("name"), strict=True)
+            ],
+            dtype=bool,
+        ).reshape(len(table.ids))
+        mask.flags.writeable = False
+        _WHOLE[table] = mask
+    return mask
 
 
 def _plant_milks(table: FoodTable) -> NDArray[np.bool_]:

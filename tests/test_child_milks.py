@@ -114,3 +114,40 @@ def test_a_pescatarian_girl_of_1_drinks_cows_milk_not_almond() -> None:
     check_plan(plan, table)
     eaten = {i.food_id for d in plan.days for i in d.items}
     assert not eaten & _plant_milks_by_category(), eaten
+
+
+def _plain_full_fat_milks() -> set[str]:
+    """The bundled plain cow's milks with over 1 % fat, read from the table's numbers.
+
+    Base milk, no added sugars in the name (chocolate, flavoured), not
+    evaporated or dry, and fat above 1.5 g per 100 g (1 % milk has 0.97,
+    2 % 1.98, whole 3.25: SR28).
+    """
+    with FOODS_CSV.open(encoding="utf-8", newline="") as fh:
+        return {
+            r["id"]
+            for r in csv.DictReader(fh)
+            if r["base"] == "milk"
+            and float(r["fat_g"]) > 1.5
+            and not any(
+                w in r["name"].lower() for w in ("chocolate", "evaporated", "drink")
+            )
+        }
+
+
+def test_from_2_to_5_whole_and_2_percent_milk_are_charged() -> None:
+    # HER 2019: plain whole milk at 12-24 months, skim or 1 % milk at 2-5.
+    whole = _plain_full_fat_milks()
+    assert whole == {"milk-whole", "milk-2pct"}
+    for age in (2, 3, 4.9):
+        treated = _treated({"person": {"age": age, "sex": "male"}})
+        assert whole <= treated, age
+        assert not {"milk-1pct", "milk-skim"} & treated, age
+    for data in (
+        {"person": {"age": 1.5, "sex": "male"}},  # whole milk is the rule
+        {"person": {"age": 5, "sex": "male"}},
+        {"person": {"age": 35, "sex": "male"}},
+        {"person": {"age": 3, "sex": "male"}, "allergies": ["milk"]},
+        {"person": {"age": 3, "sex": "male"}, "diet": "vegan"},
+    ):
+        assert not whole & _treated(data), data
