@@ -15,7 +15,7 @@ from html import escape
 
 from mealplan._html import REPORT_CSS
 from mealplan._models import DISCLAIMER
-from mealplan._nutrients import Allergen, Diet
+from mealplan._nutrients import Allergen, Diet, FreeFrom
 
 __all__ = ["page_html"]
 
@@ -42,6 +42,11 @@ def page_html() -> str:
         f'<label class="chip"><input type="checkbox" name="allergy" '
         f'value="{escape(a.value)}"> {escape(a.value.replace("_", " "))}</label>'
         for a in Allergen
+    )
+    needs = "".join(
+        f'<label class="chip"><input type="checkbox" name="free_from" '
+        f'value="{escape(n.value)}"> {escape(n.value)}-free</label>'
+        for n in FreeFrom
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -90,6 +95,9 @@ vitamin B12 needs, and the rest of the Dietary Reference Intakes.</p>
 </div>
 <div class="allergies" role="group" aria-label="Allergies">
 <span>Allergies:</span> {allergies}
+</div>
+<div class="allergies" role="group" aria-label="Free from">
+<span>Free from:</span> {needs}
 </div>
 <label class="chip"><input type="checkbox" id="supplements" name="supplements">
   Allow single-nutrient supplements (vitamin D, B12, magnesium, calcium

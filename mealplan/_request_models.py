@@ -9,8 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from mealplan._free_words import label_refusal
 from mealplan._meal_models import MealSpec, MealStructure, default_meals
 from mealplan._model_base import (
     MAX_BANS,
@@ -164,7 +165,9 @@ class PlanRequest(_Model):
     )
     exclude: Annotated[list[Name], Field(max_length=MAX_EXCLUDE)] = Field(
         default_factory=list,
-        description="Food ids, words of food names, or food groups/categories to leave out.",
+        description="Food ids, words of food names, or food groups/categories to leave out. "
+        "A need said as a label ('gluten-free', 'dairy-free', 'nut-free') is refused: "
+        "it would leave out the foods so labelled; use free_from, allergies or diet.",
     )
     include: Annotated[list[Name], Field(max_length=MAX_INCLUDE)] = Field(
         default_factory=list, description="Food ids that must appear (every day)."
@@ -335,6 +338,17 @@ class PlanRequest(_Model):
         if isinstance(age, int | float) and low <= age < high:
             return {**data, "portion_mode": PortionMode.QUARTER}
         return data
+
+    @field_validator("exclude", "dislikes")
+    @classmethod
+    def _no_label_needs(cls, entries: list[str]) -> list[str]:
+        # "gluten-free" would leave out the foods so labelled: the opposite
+        # of what it says (mealplan._free_words).
+        for entry in entries:
+            refusal = label_refusal(entry)
+            if refusal is not None:
+                raise ValueError(refusal)
+        return entries
 
     @model_validator(mode="after")
     def _check(self) -> PlanRequest:

@@ -180,6 +180,22 @@ def test_the_salt_box_turns_added_salt_off(page: Any) -> None:
     assert json.loads(sent.value.post_data or "{}").get("added_salt") is False
 
 
+def test_the_free_from_boxes_ask_for_the_need(page: Any) -> None:
+    # The page had no gluten or lactose option, and "gluten-free" typed in
+    # "Leave out" dropped the gluten-free foods (now refused): the boxes send
+    # free_from, and a typed "gluten-free" is explained.
+    page.check('input[name="free_from"][value="gluten"]')
+    with page.expect_request("**/v1/plans") as sent:
+        page.click("#submit")
+    assert json.loads(sent.value.post_data or "{}").get("free_from") == ["gluten"]
+    page.wait_for_selector("#result .mp-plan, #error:not([hidden])", timeout=90_000)
+    page.uncheck('input[name="free_from"][value="gluten"]')
+    page.fill("#exclude", "gluten-free")
+    page.click("#submit")
+    page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+    assert "--free-from gluten" in page.locator("#error").inner_text()
+
+
 def test_bad_input_is_explained(page: Any) -> None:
     page.fill("#age", "300")
     page.click("#submit")

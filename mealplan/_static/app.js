@@ -33,6 +33,10 @@ function buildRequest() {
       document.querySelectorAll('input[name="allergy"]:checked'),
       (box) => box.value,
     ),
+    free_from: Array.from(
+      document.querySelectorAll('input[name="free_from"]:checked'),
+      (box) => box.value,
+    ),
     exclude: $("exclude").value.split(",").map((w) => w.trim()).filter(Boolean),
     days: numberOrNull("days") || 1,
   };
