@@ -46,7 +46,7 @@ from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
 from mealplan._exclusions import words_mask
 from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
-from mealplan._safety_recipes import COOKED_DISH, Ingredient, recipe_ingredients
+from mealplan._safety_recipes import Ingredient, is_cooked_dish, recipe_ingredients
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -337,7 +337,7 @@ def _all_matches(
         recipe = recipes.get(food_id, ())
         if recipe and reading:
             # What the dish is made with (mealplan._safety_recipes).
-            cooked = COOKED_DISH.search(text) is not None
+            cooked = is_cooked_dish(text)
             for ing in recipe:
                 if ing not in broken:
                     broken[ing] = _broken_by(ing, reading)

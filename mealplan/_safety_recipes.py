@@ -36,10 +36,12 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = [
+    "COLD_DISH",
     "COOKED_DISH",
     "MIN_GRAMS",
     "SKIPPED_GROUPS",
     "Ingredient",
+    "is_cooked_dish",
     "recipe_ingredients",
 ]
 
@@ -56,7 +58,7 @@ COOKED_DISH = re.compile(
     r"blintz|knish|souffle|timbale|loaf|patty|patties|croquettes?|cutlets?|"
     r"parmigiana|tempura|teriyaki|egg foo yung|sweet and sour|fajitas?|"
     r"quesadillas?|empanadas?|pasteles|turnovers?|calzone|strudel|cobbler|"
-    r"pot roast|sauce|gravy)\b",
+    r"pot roast|sauce|gravy|cordon bleu|creamed|scalloped|refried|au gratin)\b",
     re.IGNORECASE,
 )
 """Words of a dish's own text that say it is cooked (its ingredients heated).
@@ -66,6 +68,22 @@ FDA, Food Safety for Pregnant Women and Their Unborn Babies (2020): hot
 dogs, luncheon meats and smoked seafood are safe "in a cooked dish, such as
 a casserole" or reheated until steaming; a soft cheese likewise once heated
 (CDC, Listeria, 2024)."""
+
+
+COLD_DISH = re.compile(
+    r"\b(sandwich(es)?|subs?|hoagies?|heroes|wraps?|salads?|club|platters?)\b",
+    re.IGNORECASE,
+)
+"""Words of a dish served cold however its parts were cooked: a "roast beef"
+sandwich, a "grilled chicken" salad, a "pasta" salad. Its ingredients count
+as uncooked whatever :data:`COOKED_DISH` finds (a club sandwich's
+prepackaged turkey passed the deli-meat rule for a pregnant woman on the
+word "roast"; a grilled chicken salad's raw carrot passed a toddler's)."""
+
+
+def is_cooked_dish(text: str) -> bool:
+    """Whether a dish's own text says it is served cooked (see the two patterns)."""
+    return COOKED_DISH.search(text) is not None and COLD_DISH.search(text) is None
 
 
 MIN_GRAMS = 2.0

@@ -931,6 +931,7 @@ def check_plan(
     check_life_stage_caps(_foods_only(plan), table, req.portion_limits)
     check_week_caps(_foods_only(plan), table)
     check_choking_hazards(_foods_only(plan), table)
+    check_deli_meats(plan)
     check_soft_drinks(_foods_only(plan), table)
     check_whole_milk_under_2(_foods_only(plan), table)
     check_meal_titles(plan, table)
@@ -1088,6 +1089,52 @@ def toddler_recipe_hazards() -> dict[str, str]:
                 ):
                     _RECIPE_HAZARDS.setdefault(row["food_id"], row["ingredient"])
     return _RECIPE_HAZARDS
+
+
+# Independent of foods/safety_rules.csv: SR28's luncheon meats (its food
+# group "Sausages and Luncheon Meats", but the fresh sausages cooked hot and
+# the canned meats) eaten cold, in a dish served cold (a sandwich, a salad).
+COLD_DISH_NAME = re.compile(r"\b(sandwich|sub|hoagie|wrap|salad|club)\b", re.IGNORECASE)
+NOT_DELI = re.compile(
+    r"\b(fresh|link/patty|italian|chorizo|kielbasa|canned|vienna)\b", re.IGNORECASE
+)
+_DELI_DISHES: dict[str, str] = {}
+
+
+def check_deli_meats(plan: MealPlan) -> None:
+    """Assert that no cold dish of luncheon meat is planned in pregnancy,
+    lactation or from 65 (:func:`deli_recipe_hazards`)."""
+    person = plan.request.person
+    if person is None or not (person.pregnancy or person.lactation or person.age >= 65):
+        return
+    hazards = deli_recipe_hazards()
+    for day in plan.days:
+        for item in day.items:
+            assert item.food_id not in hazards, (
+                day.day,
+                item.food_id,
+                hazards[item.food_id],
+            )
+
+
+def deli_recipe_hazards() -> dict[str, str]:
+    """Dish id -> the luncheon meat a cold dish is made with (risk of Listeria)."""
+    if not _DELI_DISHES:
+        from mealplan._resources import foods_dir
+
+        names: dict[str, str] = {}
+        with (foods_dir() / "dishes.csv").open(encoding="utf-8") as f:
+            names = {r["id"]: r["name"] for r in csv.DictReader(f)}
+        with (foods_dir() / "dish_ingredients.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if (
+                    row["food_group"] == "Sausages and Luncheon Meats"
+                    and float(row["grams_per_100g"] or 0) >= TRACE_GRAMS
+                    and not NOT_DELI.search(row["ingredient"])
+                    and COLD_DISH_NAME.search(names.get(row["food_id"], ""))
+                ):
+                    _DELI_DISHES.setdefault(row["food_id"], row["ingredient"])
+    return _DELI_DISHES
 
 
 # Independent of foods/safety_rules.csv and its words: the plain names of

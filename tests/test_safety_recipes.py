@@ -20,7 +20,7 @@ from mealplan import UnsafeFoodError
 from mealplan._catalog import load_foods
 from mealplan._errors import FoodTableError
 from mealplan._safety import read_safety_rules, unsafe_foods
-from tests.checks import toddler_recipe_hazards
+from tests.checks import deli_recipe_hazards, toddler_recipe_hazards
 
 
 def test_every_dish_made_with_a_toddler_hazard_is_out_for_toddlers() -> None:
@@ -32,9 +32,41 @@ def test_every_dish_made_with_a_toddler_hazard_is_out_for_toddlers() -> None:
     assert not missed, missed[:20]
 
 
+@pytest.mark.parametrize("stage", ["pregnancy", "lactation", "over_65"])
+def test_every_cold_dish_made_with_a_luncheon_meat_is_out(stage: str) -> None:
+    # A ham sandwich, a club sandwich with prepackaged turkey (its "roast
+    # beef" read as cooked) were planned for a pregnant woman.
+    table = load_foods(dishes=True)
+    unsafe = unsafe_foods(table, [stage])
+    hazards = deli_recipe_hazards()
+    assert len(hazards) > 10  # the rule has something to check
+    missed = [(d, i) for d, i in hazards.items() if d in table.ids and d not in unsafe]
+    assert not missed, missed[:20]
+
+
 @pytest.mark.parametrize(
     ("stage", "food", "safe"),
     [
+        # Session 31's dietitian review: planned in pregnancy or at 70.
+        ("pregnancy", "ham-sandwich-with-lettuce-and-spread", False),
+        (
+            "pregnancy",
+            "turkey-ham-and-roast-beef-club-sandwich-with-lettuce-tom",
+            False,
+        ),
+        ("pregnancy", "ham-or-pork-salad", False),  # a deli salad
+        ("pregnancy", "tuna-salad-made-with-mayonnaise", False),
+        ("pregnancy", "turkey-smoked", False),
+        ("pregnancy", "lomi-salmon", False),  # salted raw salmon
+        ("over_65", "lomi-salmon", False),
+        ("under_5", "lomi-salmon", False),
+        # Served hot: kept.
+        ("pregnancy", "chicken-or-turkey-cordon-bleu", True),
+        ("pregnancy", "refried-beans-with-meat", True),
+        ("pregnancy", "creamed-chipped-or-dried-beef", True),
+        ("pregnancy", "ham-extra-lean-roasted", True),
+        # A "grilled" or "pasta" salad is served cold: its raw vegetables count.
+        ("toddler", "macaroni-or-pasta-salad-with-cheese", False),
         # What the review found planned for a 2-year-old or a pregnant woman.
         ("toddler", "nachos-with-cheese-and-sour-cream", False),  # tortilla chips
         ("toddler", "fruit-salad-fresh-or-raw-excluding-citrus-fruits-no-dres", False),
