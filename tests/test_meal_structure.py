@@ -61,7 +61,7 @@ def test_structured_days_are_proven_close_to_the_bound_not_stopped_by_the_clock(
         if result.status.value == "feasible":
             # The note states the tolerance the plan was proven within (it
             # used to say 0.02 servings whatever the tolerance was).
-            said = f"within {SEED_WEIGHT:g} servings of the best possible one"
+            said = f"at most {SEED_WEIGHT:g} servings from the best possible one"
             assert any(said in note for note in result.notes), result.notes
 
 
