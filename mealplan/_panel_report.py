@@ -90,6 +90,12 @@ def compact_panel(
             gaps.append(label)
         if ref is None:
             continue
+        # A lower bound under a UL does not show the UL is kept: say so.
+        maybe = (
+            ", may be over it: data missing"
+            if total.lower_bound and total.foods_missing_data
+            else ""
+        )
         if ref.maximum is not None and total.amount > ref.maximum:
             over.append(
                 f"{label} {shown}, over the UL of {fmt(ref.maximum, total.unit)}"
@@ -104,10 +110,14 @@ def compact_panel(
             continue  # sodium has its own row; only a shortfall is news
         elif ref.minimum is not None:
             kind = ref.minimum_kind.value if ref.minimum_kind else "target"
-            cap = "" if ref.maximum is None else f", UL {fmt(ref.maximum, total.unit)}"
+            cap = (
+                ""
+                if ref.maximum is None
+                else f", UL {fmt(ref.maximum, total.unit)}{maybe}"
+            )
             met.append(f"{label} {shown} ({kind} {fmt(ref.minimum, total.unit)}{cap})")
         elif ref.maximum is not None:
-            met.append(f"{label} {shown} (UL {fmt(ref.maximum, total.unit)})")
+            met.append(f"{label} {shown} (UL {fmt(ref.maximum, total.unit)}{maybe})")
     lines = []
     if short:
         lines.append(

@@ -45,6 +45,7 @@ from mealplan._report_lookup import (
 )
 from mealplan._report_parts import (
     DOCTOR_ADVICE,
+    MINIMAL_SENTENCE,
     Table,
     amount,
     item_label,
@@ -262,9 +263,17 @@ def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
         if t.lower_bound and t.foods_missing_data:
             names = ", ".join(t.foods_missing_data)
             label = nutrient_label(t.nutrient)
+            # Near a UL, a lower bound does not show the limit is kept (a
+            # 3-year-old's retinol read "Met" at ≥ 599 of a 600 µg UL).
+            limit = (
+                f", and over its upper limit of {amount(t.maximum, t.unit)}"
+                if t.maximum is not None
+                else ""
+            )
             out.append(
                 f"{label[:1].upper() + label[1:]} is a lower bound (≥): the food table "
-                f"has no {label} value for {names}, so the true total may be higher."
+                f"has no {label} value for {names}, so the true total may be "
+                f"higher{limit}."
             )
     return out
 
@@ -557,7 +566,7 @@ def _diagnosis_blocks(diagnosis: Diagnosis) -> list[_Block]:
         )
     blocks.append(
         _Para(
-            "Relaxing any one of these makes a plan possible (each was checked)."
+            MINIMAL_SENTENCE
             if diagnosis.minimal
             else "This set may not be the smallest: some checks hit the time limit."
         )
@@ -573,7 +582,9 @@ def _advice_blocks(diagnosis: Diagnosis) -> list[_Block]:
     if diagnosis.suggestions:
         rows = [
             [
-                s.description[0].upper() + s.description[1:],
+                s.description[0].upper()
+                + s.description[1:]
+                + ("" if s.smallest else " (a smaller change may exist)"),
                 s.flag or f"(request field {s.field})",
                 "yes" if s.verified else "not verified",
             ]
