@@ -485,6 +485,13 @@ def _message(
     if best is None:
         return f"{head} No change was verified to give a plan in the time limit."
     how = f" ({best.flag})" if best.flag else ""
+    if not best.smallest:
+        # The README's 3-foods day was told "the smallest change: 8 foods"
+        # where 6 plans: the search for a smaller one had stopped.
+        return (
+            f"{head} A change that gives a plan: {best.description}{how}; a "
+            "smaller one may exist (the search for it stopped at its time share)."
+        )
     return f"{head} The smallest change that gives a plan: {best.description}{how}."
 
 

@@ -92,8 +92,9 @@ class Diagnosis(_Model):
     message: str
     conflicts: list[Conflict]
     minimal: bool = Field(
-        description="True when removing any one conflict was checked to make the "
-        "request feasible."
+        description="True when the conflicts were checked to be irreducible: "
+        "without any one of them, the others together have a plan. The request "
+        "may hold another conflict; the suggestions say what gives a plan."
     )
     suggestions: list[Suggestion] = Field(
         default_factory=list,

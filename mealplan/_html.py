@@ -35,7 +35,7 @@ from mealplan._report import (
     unit_label,
 )
 from mealplan._report_grocery import amount_text
-from mealplan._report_parts import unplanned_sentence
+from mealplan._report_parts import MINIMAL_SENTENCE, unplanned_sentence
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -464,7 +464,7 @@ def _diagnosis_body(diagnosis: Diagnosis) -> str:
         for c in diagnosis.conflicts
     )
     minimal = (
-        "Relaxing any one of these makes a plan possible (each was checked)."
+        MINIMAL_SENTENCE
         if diagnosis.minimal
         else "This set may not be the smallest: some checks hit the time limit."
     )

@@ -110,7 +110,49 @@ def run_task(kind: str, payload: str) -> Outcome:
     return dataclasses.replace(outcome, seconds=time.perf_counter() - began)
 
 
+def check_task(kind: str, payload: str) -> Outcome | None:
+    """Return the bad-input outcome a ``plan`` task would end in, found without a solve.
+
+    A job is answered 202 and planned later: a request whose food ids, words,
+    person or includes are wrong was accepted and failed on the first poll
+    (an unknown include, an infant), where ``POST /v1/plans`` said 422 at
+    once. These checks are the planner's own, before its first solve; they
+    read the bundled table, cached, and take milliseconds. Anything but bad
+    input (an unexpected error) is left to the worker to meet and log.
+    """
+    if kind != "plan":
+        return None
+
+    def checks() -> Outcome:
+        from mealplan._catalog_load import bundled_for
+        from mealplan._exclusions import check_taste_words
+        from mealplan._planner import parse_request
+        from mealplan._problem import resolve_food
+        from mealplan._safety import safety_filter
+        from mealplan._supplements import with_supplements
+
+        req = parse_request(payload)
+        table = with_supplements(bundled_for(req.solver), req)
+        named = (*req.include, *(p.food for p in req.pins), *(b.food for b in req.bans))
+        for food in named:
+            resolve_food(table, food)
+        check_taste_words(table, req.likes, req.dislikes)
+        table.allowed(exclude=req.exclude)
+        safety_filter(req, table)  # the person's age, unsafe includes
+        return Outcome("plan", "")  # passed: the worker plans it
+
+    outcome = _outcome_of(checks, payload)
+    return outcome if outcome.kind == "bad_input" else None
+
+
 def _outcome(kind: str, payload: str) -> Outcome:
+    return _outcome_of(
+        lambda: Outcome("plan", _run(kind, payload).model_dump_json()), payload
+    )
+
+
+def _outcome_of(run: Callable[[], Outcome], payload: str) -> Outcome:
+    """Return ``run()``, or the outcome its error stands for (never raise)."""
     from mealplan._errors import (
         FoodTableError,
         InfeasiblePlanError,
@@ -124,8 +166,7 @@ def _outcome(kind: str, payload: str) -> Outcome:
     from mealplan._models import Diagnosis
 
     try:
-        result = _run(kind, payload)
-        return Outcome("plan", result.model_dump_json())
+        return run()
     except InfeasiblePlanError as exc:
         diagnosis = exc.diagnosis
         if not isinstance(diagnosis, Diagnosis):

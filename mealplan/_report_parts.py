@@ -22,6 +22,7 @@ from mealplan._supplements import SUPPLEMENTAL_MAGNESIUM, with_supplements
 
 __all__ = [
     "DOCTOR_ADVICE",
+    "MINIMAL_SENTENCE",
     "NAME_WIDTH",
     "Block",
     "Bullets",
@@ -82,6 +83,17 @@ def amount(x: float, unit: str) -> str:
 def money(x: float | None) -> str:
     """Format dollars, or an em dash for no price."""
     return "—" if x is None else f"${x:,.2f}"
+
+
+MINIMAL_SENTENCE = (
+    "Each constraint listed is part of the conflict: without any one of them, "
+    "the others together have a plan (each was checked); the request may hold "
+    "another conflict, so the changes below were re-planned on all of it."
+)
+"""What ``Diagnosis.minimal`` means, said under the conflicts. It read
+"Relaxing any one of these makes a plan possible" above "Lifting the portion
+caps alone does not give a plan" (the new-user review of session 31): the set
+is irreducible, which is not that each relaxation plans the whole request."""
 
 
 def unplanned_sentence(names: Sequence[str]) -> str:

@@ -54,7 +54,7 @@ from mealplan._models import (
     Sex,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, PanelMode
-from mealplan._pool import Outcome, SolverPool
+from mealplan._pool import Outcome, SolverPool, check_task
 from mealplan._server_state import Job, ServerSettings, Service, answer_json
 from mealplan._wire import (
     ErrorBody,
@@ -162,7 +162,18 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             "description": "The time limit passed without any plan.",
         },
     }
-    return {code: described[code] for code in codes}
+    # Every route answers another method with 405 and an Allow header.
+    described[405] = {
+        "model": ErrorBody,
+        "description": "The method is not allowed on this route.",
+        "headers": {
+            "Allow": {
+                "description": "The methods the route takes.",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+    return {code: described[code] for code in sorted({*codes, 405})}
 
 
 # ----------------------------------------------------------------- the app
@@ -341,7 +352,13 @@ def _add_job_routes(app: FastAPI, service: Service) -> None:
         if busy is not None:
             return busy
         req = service.clamp(request)
-        future = service.submit("plan", req.model_dump_json(), req.time_limit)
+        payload = req.model_dump_json()
+        # Bad input is a 422 now, as POST /v1/plans says it, not a job that
+        # fails on its first poll (an unknown include, an infant).
+        refused = await asyncio.to_thread(check_task, "plan", payload)
+        if refused is not None:
+            return _respond(refused, req.time_limit)
+        future = service.submit("plan", payload, req.time_limit)
         job = service.new_job(future, req.time_limit)
         return JSONResponse(
             _job_info(job).model_dump(mode="json"),
@@ -353,7 +370,7 @@ def _add_job_routes(app: FastAPI, service: Service) -> None:
         "/v1/jobs/{job_id}",
         tags=["jobs"],
         response_model=JobInfo,
-        responses=_responses(404, 500),
+        responses=_responses(404, 422, 500),
     )
     async def get_job(job_id: str) -> Response:
         """Return a job's state; once done, its plan or diagnosis (or its error)."""
@@ -414,7 +431,7 @@ def _add_lookup_routes(app: FastAPI, service: Service) -> None:
             )
         return out
 
-    @app.get("/v1/foods/{food_id}", tags=["foods"], responses=_responses(404, 500))
+    @app.get("/v1/foods/{food_id}", tags=["foods"], responses=_responses(404, 422, 500))
     async def get_food(food_id: str) -> Food:
         """One food: nutrients per 100 g, portions, tags and article mentions."""
         try:

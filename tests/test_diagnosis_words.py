@@ -171,3 +171,68 @@ def test_no_safety_rule_is_named_when_its_foods_need_unrealistic_portions() -> N
         2 * float(b12[f]) for f in unsafe if f in allowed and not math.isnan(b12[f])
     )
     assert 0 < most < 0.9
+
+
+def _advice_diagnosis(smallest: bool) -> Any:
+    from mealplan._models import Diagnosis
+
+    return Diagnosis.model_validate(
+        {
+            "message": "m",
+            "conflicts": [
+                {
+                    "constraint": "max_foods",
+                    "description": "at most 3 foods a day",
+                    "relaxation": "r",
+                    "proven": True,
+                },
+                {
+                    "constraint": "portion_limits",
+                    "description": "realistic portion caps",
+                    "relaxation": "Lifting the portion caps alone does not give a plan.",
+                    "proven": True,
+                },
+            ],
+            "minimal": True,
+            "suggestions": [
+                {
+                    "constraints": ["max_foods"],
+                    "description": "allow up to 8 foods a day (from 3)",
+                    "field": "max_foods",
+                    "flag": "--max-foods 8",
+                    "patch": {"max_foods": 8},
+                    "size": 1.67,
+                    "verified": True,
+                    "smallest": smallest,
+                },
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("smallest", [True, False])
+def test_a_change_not_proven_smallest_is_not_called_so(smallest: bool) -> None:
+    # The README's 3-foods day read "The smallest change that gives a plan:
+    # --max-foods 8" where 6 plans (the search for a smaller one had stopped).
+    from mealplan._advice import _message
+    from mealplan._catalog import load_foods
+    from mealplan._planner import parse_request
+
+    diagnosis = _advice_diagnosis(smallest)
+    req = parse_request({"person": {"age": 73, "sex": "female"}, "max_foods": 3})
+    message = _message(diagnosis, req, diagnosis.suggestions, load_foods())
+    assert ("The smallest change that gives a plan" in message) is smallest
+    assert ("a smaller one may exist" in message) is not smallest
+    text = mealplan.render_diagnosis_text(diagnosis)
+    assert ("a smaller change may exist" in text) is not smallest
+
+
+def test_a_minimal_conflict_is_not_said_to_plan_when_relaxed_alone() -> None:
+    # "Relaxing any one of these makes a plan possible" stood above "Lifting
+    # the portion caps alone does not give a plan": the set is irreducible.
+    for text in (
+        mealplan.render_diagnosis_text(_advice_diagnosis(True)),
+        mealplan.render_html(_advice_diagnosis(True)),
+    ):
+        assert "Relaxing any one of these makes a plan possible" not in text
+        assert "without any one of them, the others together have a plan" in text

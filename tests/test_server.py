@@ -218,6 +218,30 @@ def test_a_bad_job_is_rejected_before_it_is_queued(client: httpx.Client) -> None
     assert err["errors"][0]["loc"] == "request"
 
 
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        # Accepted with 202 and failed on the first poll before: what
+        # POST /v1/plans refuses, a job refuses at once, with the same body.
+        ({"person": {"age": 35, "sex": "female"}, "include": ["unicorn"]}, "include.0"),
+        ({"person": {"age": 0.5, "sex": "female"}}, "person.age"),
+        ({"person": {"age": 35, "sex": "female"}, "exclude": ["xyzzyfood"]}, "exclude"),
+        (
+            {"person": {"age": 2, "sex": "female"}, "include": ["peanuts-dry-roasted"]},
+            "include",
+        ),
+    ],
+)
+def test_a_job_that_cannot_plan_is_422_at_submit(
+    client: httpx.Client, body: dict[str, Any], loc: str
+) -> None:
+    job = client.post("/v1/jobs", json=body)
+    err = assert_error_body(job, 422)
+    assert err["errors"][0]["loc"].startswith(loc), err
+    plan = assert_error_body(client.post("/v1/plans", json=body), 422)
+    assert plan["error"] == err["error"]
+
+
 def test_concurrent_requests_all_get_their_own_answer(client: httpx.Client) -> None:
     ages = [30, 45, 60, 75]
     results: dict[int, httpx.Response] = {}
