@@ -205,7 +205,8 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 def _add_schema(commands: Any) -> None:
     p = commands.add_parser(
         "schema",
-        help="print the JSON Schema of a request, plan or diagnosis",
+        help="print the JSON Schema of a request, plan, diagnosis, explanation "
+        "or batch result, or the OpenAPI document",
         description="Print the JSON Schema of the JSON contract. Copies are "
         "shipped in mealplan/schemas/.",
         epilog="examples:\n  mealplan schema request\n"

@@ -415,10 +415,21 @@ def _job_info(job: Job) -> JobInfo:
 def _add_lookup_routes(app: FastAPI, service: Service) -> None:
     @app.get("/v1/foods", tags=["foods"], responses=_responses(422, 500))
     async def search_foods(
-        q: Annotated[str, Query(max_length=200, description="Words of the name.")],
+        q: Annotated[
+            str,
+            Query(
+                min_length=1,
+                max_length=200,
+                description="Words of the name (at least one).",
+            ),
+        ],
         limit: Annotated[int, Query(ge=1, le=200)] = 25,
     ) -> list[FoodSummary]:
         """Foods whose name or USDA description has every word."""
+        if not q.strip():
+            # Blank words matched nothing and answered 200 [] (the review).
+            msg = "q must hold at least one word of a food's name (got only spaces)."
+            raise _BadQueryError(msg, [{"loc": "q", "msg": msg}])
         table = service.foods()
         out = []
         for fid in table.search(q)[:limit]:

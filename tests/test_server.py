@@ -278,6 +278,10 @@ def test_food_search_and_one_food(client: httpx.Client) -> None:
     assert food["id"] == hits[0]["id"]
     assert food["nutrients"]["magnesium_mg"] == hits[0]["magnesium_mg"]
     assert client.get("/v1/foods", params={"q": "zzzqqq"}).json() == []
+    # No words is bad input, not an empty answer (it was 200 []).
+    for blank in ("", "   "):
+        err = assert_error_body(client.get("/v1/foods", params={"q": blank}), 422)
+        assert err["errors"][0]["loc"] == "q", err
 
 
 def test_unknown_food_is_404_with_a_hint(client: httpx.Client) -> None:
