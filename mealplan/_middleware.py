@@ -81,6 +81,25 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
     return items or [ErrorItem(loc="request", msg="invalid request")]
 
 
+def _whole_answer(body: object) -> ErrorItem | None:
+    """Return the error for a regenerate body whose ``plan`` is a whole answer.
+
+    A client that posts the ``/v1/plans`` answer (``{"kind": "plan", "plan":
+    {...}}``) as ``plan`` got "plan.request: this field is required (and 9
+    more problem(s))"; the fix is one step, so say it.
+    """
+    if not isinstance(body, dict):
+        return None
+    plan = body.get("plan")
+    if isinstance(plan, dict) and plan.get("kind") == "plan" and "plan" in plan:
+        return ErrorItem(
+            loc="plan",
+            msg="send the 'plan' object of the /v1/plans answer, not the whole "
+            'answer: {"plan": answer["plan"], "day": ...}',
+        )
+    return None
+
+
 def bad_input(items: list[ErrorItem]) -> JSONResponse:
     first = items[0]
     more = f" (and {len(items) - 1} more problem(s))" if len(items) > 1 else ""
@@ -91,6 +110,9 @@ def bad_input(items: list[ErrorItem]) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        wrapped = _whole_answer(exc.body)
+        if wrapped is not None:
+            return bad_input([wrapped])
         return bad_input(_validation_items(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -179,6 +179,17 @@ def test_regenerate_bad_input_is_422(
     assert loc in [e["loc"] for e in err["errors"]]
 
 
+def test_regenerate_with_the_whole_answer_says_to_send_its_plan(
+    client: httpx.Client, day_plan: dict[str, Any]
+) -> None:
+    # The /v1/plans answer posted as "plan" got "plan.request: this field is
+    # required (and 9 more problem(s))".
+    r = client.post("/v1/plans/regenerate", json={"plan": day_plan, "day": 1})
+    err = assert_error_body(r, 422)
+    assert err["errors"][0]["loc"] == "plan"
+    assert "not the whole answer" in err["error"]
+
+
 def test_a_job_is_accepted_then_polled_to_completion(
     client: httpx.Client, table: mealplan.FoodTable
 ) -> None:
