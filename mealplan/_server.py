@@ -505,8 +505,17 @@ def _add_lookup_routes(app: FastAPI, service: Service) -> None:
         except ValidationError as exc:
             from mealplan._request_parse import request_error
 
-            err = request_error(exc)
-            raise _BadQueryError(str(err), err.errors) from None
+            # A rule over several parameters (pregnancy with lactation, or
+            # with sex male) has no field of its own: it is the query's, not
+            # the "request" of a JSON body.
+            items = [
+                {**e, "loc": "query" if e["loc"] in ("", "request") else e["loc"]}
+                for e in request_error(exc).errors
+            ]
+            first = items[0]
+            more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+            msg = f"Invalid person: {first['loc']}: {first['msg']}{more}."
+            raise _BadQueryError(msg, items) from None
         except MealPlanError as exc:
             raise _BadQueryError(
                 str(exc), [{"loc": "query", "msg": str(exc)}]
