@@ -221,7 +221,19 @@ def _food_loc(payload: str, food: str) -> str:
             for k, value in enumerate(where.get(field) or ()):
                 if isinstance(value, dict) and value.get("food") == food:
                     return f"{prefix}{field}.{k}.food"
-    return "food"
+    return _plan_item_loc(body.get("plan"), food) or "food"
+
+
+def _plan_item_loc(plan: object, food: str) -> str | None:
+    """Return ``plan.days.D.items.I.food_id`` of a regenerate body's item ``food``."""
+    if not isinstance(plan, dict):
+        return None
+    for d, day in enumerate(plan.get("days") or ()):
+        items = day.get("items") if isinstance(day, dict) else None
+        for i, item in enumerate(items or ()):
+            if isinstance(item, dict) and item.get("food_id") == food:
+                return f"plan.days.{d}.items.{i}.food_id"
+    return None
 
 
 def _run(kind: str, payload: str) -> MealPlan:

@@ -109,3 +109,17 @@ def test_the_untampered_plan_regenerates_and_keeps_day_one(
     previous = mealplan.MealPlan.model_validate(saved)
     new = mealplan.regenerate(previous, day=2)
     assert new.days[0] == previous.days[0]
+
+
+def test_an_unknown_item_of_the_plan_is_located_for_http() -> None:
+    # Over HTTP its loc was "food": the item that holds it is the field.
+    import json
+
+    from mealplan._pool import run_task
+
+    plan = mealplan.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
+    body = json.loads(plan.model_dump_json())
+    body["days"][0]["items"][1]["food_id"] = "unicorn"
+    outcome = run_task("regenerate", json.dumps({"plan": body, "day": 1}))
+    assert outcome.kind == "bad_input"
+    assert outcome.errors[0][0] == "plan.days.0.items.1.food_id"
