@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mealplan._energy import reference_body
+from mealplan._energy import plausible_weight, reference_body
 from mealplan._errors import FoodTableError
 from mealplan._life_stage_caps import _number as _checked_number
 from mealplan._nutrients import Nutrient
@@ -97,8 +97,9 @@ class CaffeineLimit:
         if self.mg_per_day is not None:
             return self.mg_per_day, f"{self.mg_per_day:g} mg/day"
         per_kg = self.mg_per_kg or 0.0
-        if person.weight_kg is not None:
-            weight, whose = person.weight_kg, "the weight given"
+        given = plausible_weight(person)
+        if given is not None:
+            weight, whose = given, "the weight given"
         else:
             weight = reference_body(person.age, person.sex)[1]
             whose = "the IOM reference weight"

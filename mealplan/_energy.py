@@ -8,11 +8,19 @@ daily energy bound :func:`mealplan._targets.targets_for` plans with (the EER
 
 from __future__ import annotations
 
+import math
+
 from mealplan._dri_table import IOM_2005, age_span
 from mealplan._models import ActivityLevel, BoundKind, NutrientBound, Person, Sex
 from mealplan._nutrients import Nutrient
 
-__all__ = ["energy_bound", "estimated_energy_requirement", "reference_body"]
+__all__ = [
+    "BMI_RANGE",
+    "energy_bound",
+    "estimated_energy_requirement",
+    "plausible_weight",
+    "reference_body",
+]
 
 _ENERGY_MARGIN = 0.10
 """Half-width of the energy range around an estimated energy requirement."""
@@ -138,6 +146,33 @@ def _life_stage_kcal(person: Person, notes: list[str] | None) -> float:
     return 0.0
 
 
+BMI_RANGE = (5.0, 250.0)
+"""Body-mass indices (kg/m²) a weight and height may give, wider than any
+recorded; outside them the energy estimate uses the reference body."""
+
+
+def plausible_weight(person: Person) -> float | None:
+    """Return the person's weight for per-kg needs, None when none or implausible.
+
+    A weight whose BMI with the height given is outside :data:`BMI_RANGE`
+    is a unit slip: 400 kg at 50 cm asked 320 g of protein a day.
+    """
+    weight, height = person.weight_kg, person.height_cm
+    if weight is None or height is None:
+        return weight
+    return weight if _plausible(weight, height) else None
+
+
+def _bmi(weight: float, height_cm: float) -> float:
+    """Return the BMI (inf for a height so small its square is 0)."""
+    area = (height_cm / 100) ** 2
+    return weight / area if area > 0 else math.inf
+
+
+def _plausible(weight: float, height_cm: float) -> bool:
+    return BMI_RANGE[0] <= _bmi(weight, height_cm) <= BMI_RANGE[1]
+
+
 def _eer(person: Person, notes: list[str] | None) -> float:
     ref_h, ref_w = reference_body(person.age, person.sex)
     height = person.height_cm if person.height_cm is not None else ref_h
@@ -162,6 +197,19 @@ def _eer(person: Person, notes: list[str] | None) -> float:
                 f"{group} ({ref_w:g} kg) with the height given ({height:g} cm); "
                 "give weight_kg for a personal estimate"
             )
+    bmi = _bmi(weight, height)
+    if not _plausible(weight, height):
+        # No living body (recorded BMIs run from about 7 to under 200): a
+        # unit slip, most likely. 1 kg at 260 cm planned a tall man's energy
+        # without a word, and 400 kg at 50 cm ran to the time limit.
+        if notes is not None:
+            notes.append(
+                f"the weight and height given ({weight:g} kg, {height:g} cm) give "
+                f"a BMI of {bmi:.3g} kg/m², which no person has; the energy "
+                f"estimate uses the IOM reference body ({ref_h:g} cm, {ref_w:g} "
+                "kg) instead (check the units: kg and cm)"
+            )
+        weight, height = ref_w, ref_h
     extra = _life_stage_kcal(person, notes)
     kcal = (
         _eer_equation(person.age, person.sex, person.activity, weight, height) + extra

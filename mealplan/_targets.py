@@ -44,7 +44,11 @@ from mealplan._dri_table import VIA as _VIA
 from mealplan._dri_table import age_span as _age_span
 from mealplan._dri_table import dri_rows as _table
 from mealplan._energy import energy_bound as _energy_bound
-from mealplan._energy import estimated_energy_requirement, reference_body
+from mealplan._energy import (
+    estimated_energy_requirement,
+    plausible_weight,
+    reference_body,
+)
 from mealplan._errors import (
     FoodTableError,
     RequestError,
@@ -329,9 +333,10 @@ def _protein_bound(person: Person) -> NutrientBound:
         per_kg, per_day = kg_value, day_value
         group = f"{person.sex.value}s {_age_span(day_band[0], day_band[1])}"
     kind = BoundKind.AI if infant_ai else BoundKind.RDA
-    if person.weight_kg is not None:
-        minimum = _round(per_kg * person.weight_kg)
-        how = f"{kind.value} {per_kg:g} g/kg/day x {person.weight_kg:g} kg"
+    weight = plausible_weight(person)
+    if weight is not None:
+        minimum = _round(per_kg * weight)
+        how = f"{kind.value} {per_kg:g} g/kg/day x {weight:g} kg"
     else:
         minimum = per_day
         how = f"{kind.value} {per_day:g} g/day (reference body weight)"

@@ -413,7 +413,31 @@ def test_implausible_body_size_does_not_fail() -> None:
     assert e is not None
     assert e.minimum is not None
     assert e.minimum > 0
-    assert any("implausible" in n for n in t.notes)
+    assert any("which no person has" in n for n in t.notes)
+
+
+@pytest.mark.parametrize(("weight", "height"), [(1, 260), (400, 50), (1, 1)])
+def test_a_body_no_person_has_is_said_and_planned_as_the_reference(
+    weight: float, height: float
+) -> None:
+    # 1 kg at 260 cm planned a tall man's energy without a word; 400 kg at
+    # 50 cm asked 320 g of protein and ran to the time limit.
+    odd = targets_for(
+        Person(age=35, sex=Sex.FEMALE, weight_kg=weight, height_cm=height)
+    )
+    ref = targets_for(Person(age=35, sex=Sex.FEMALE))
+    assert any("which no person has" in n for n in odd.notes)
+    for nutrient in ("energy_kcal", "protein_g"):
+        a, b = odd.get(nutrient), ref.get(nutrient)
+        assert a is not None
+        assert b is not None
+        assert a.minimum == pytest.approx(b.minimum), nutrient
+    # A real body keeps its own numbers.
+    real = targets_for(Person(age=35, sex=Sex.FEMALE, weight_kg=150, height_cm=160))
+    assert not any("which no person has" in n for n in real.notes)
+    protein = real.get("protein_g")
+    assert protein is not None
+    assert protein.minimum == pytest.approx(120)
 
 
 def test_caller_kcal_range() -> None:
