@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mealplan._catalog_search import SEARCH_HINT
 from mealplan._models import MealPlan
+from mealplan._saved_plan import AGAIN_HINT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -176,7 +177,9 @@ def _outcome_of(run: Callable[[], Outcome], payload: str) -> Outcome:
         errors = tuple((e["loc"], e["msg"]) for e in exc.errors) or (
             ("request", str(exc)),
         )
-        return Outcome("bad_input", str(exc), errors)
+        # Over HTTP a new plan is a route, not the CLI or plan().
+        message = str(exc).replace(AGAIN_HINT, "plan again with POST /v1/plans")
+        return Outcome("bad_input", message, errors)
     except UnknownFoodError as exc:
         # Over HTTP the ids are found with the foods route, and the error
         # names the field that holds the id (include.0, pins.1.food, reject.0).

@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from mealplan._problem import Problem
     from mealplan._results import ItemColumns
 
-__all__ = ["check_saved_plan"]
+__all__ = ["AGAIN_HINT", "check_saved_plan"]
 
-_AGAIN = "the plan was edited; plan again with 'mealplan plan' (or plan())"
+AGAIN_HINT = "plan again with 'mealplan plan' (or plan())"
+"""How a caller makes a new plan, in the CLI's and Python's words (the HTTP
+service says its own route instead: :mod:`mealplan._pool`)."""
+_AGAIN = f"the plan was edited; {AGAIN_HINT}"
 _COMPARED = (
     "name",
     "ndb_no",

@@ -123,3 +123,18 @@ def test_an_unknown_item_of_the_plan_is_located_for_http() -> None:
     outcome = run_task("regenerate", json.dumps({"plan": body, "day": 1}))
     assert outcome.kind == "bad_input"
     assert outcome.errors[0][0] == "plan.days.0.items.1.food_id"
+
+
+def test_an_edited_plan_over_http_names_the_route_to_plan_again() -> None:
+    # The HTTP reply said "plan again with 'mealplan plan' (or plan())".
+    import json
+
+    from mealplan._pool import run_task
+
+    plan = mealplan.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
+    body = json.loads(plan.model_dump_json())
+    body["days"][0]["items"][0]["grams"] *= 2
+    outcome = run_task("regenerate", json.dumps({"plan": body, "day": 1}))
+    assert outcome.kind == "bad_input"
+    assert "POST /v1/plans" in outcome.body
+    assert "mealplan plan" not in outcome.body
