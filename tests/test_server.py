@@ -332,7 +332,12 @@ def test_bad_targets_query_is_422(client: httpx.Client, params: dict[str, Any]) 
 
 def test_a_rule_over_several_parameters_is_the_querys(client: httpx.Client) -> None:
     # It said "Invalid person: request: ..." with loc "request" for a query.
-    params = {"age": 30, "sex": "female", "pregnancy": "true", "lactation": "true"}
+    params: dict[str, str | int] = {
+        "age": 30,
+        "sex": "female",
+        "pregnancy": "true",
+        "lactation": "true",
+    }
     err = assert_error_body(client.get("/v1/targets", params=params), 422)
     assert err["errors"][0]["loc"] == "query"
     assert "request" not in err["error"]
