@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from mealplan._batch_models import BatchResult, BatchStatus
 from mealplan._batch_worker import Job, default_workers, invalid, prepare
+from mealplan._catalog_search import SEARCH_HINT
 
 __all__ = ["add_batch"]
 
@@ -263,6 +264,28 @@ class _Writer:
             raise KeyboardInterrupt
 
 
+def _in_cli_words(result: BatchResult) -> BatchResult:
+    """Return ``result`` with an unknown food's hint in the CLI's words.
+
+    The worker speaks to Python callers ("use FoodTable.search() to find
+    ids"); a line of ``mealplan batch`` is read at a shell.
+    """
+    error = result.error
+    if error is None or SEARCH_HINT not in error.message:
+        return result
+    cli = "use 'mealplan foods search WORDS' to find ids."
+    fixed = error.model_copy(
+        update={
+            "message": error.message.replace(SEARCH_HINT, cli),
+            "errors": [
+                {k: v.replace(SEARCH_HINT, cli) for k, v in e.items()}
+                for e in error.errors
+            ],
+        }
+    )
+    return result.model_copy(update={"error": fixed})
+
+
 # ------------------------------------------------------------------- reading
 
 
@@ -495,7 +518,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         )
         try:
             while (result := _next_result(results, counts, progress)) is not None:
-                writer.write(result)
+                writer.write(_in_cli_words(result))
                 counts[result.status] += 1
                 if progress is not None:
                     progress.update(result)
