@@ -9,6 +9,7 @@ message is one sentence and whose ``errors`` list every problem as
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -92,6 +93,23 @@ def _short_repr(value: Any) -> str:
         return ""
 
 
+def _did_you_mean(err: Any) -> str:
+    """Return "; did you mean 'peanuts'?" for a near miss of an enum's values."""
+    expected = (err.get("ctx") or {}).get("expected")
+    given = err.get("input")
+    if (
+        err.get("type") != "enum"
+        or not isinstance(expected, str)
+        or not isinstance(given, str)
+    ):
+        return ""
+    # pydantic lists the values as "'milk', 'egg' or 'fish'".
+    values = re.findall(r"'([^']*)'", expected)
+    wanted = given.strip().lower().replace(" ", "_").replace("-", "_")
+    close = difflib.get_close_matches(wanted, values, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close and close[0] != given else ""
+
+
 def request_error(exc: ValidationError) -> RequestError:
     """Turn a pydantic ValidationError into a one-sentence RequestError."""
     errors = []
@@ -105,7 +123,7 @@ def request_error(exc: ValidationError) -> RequestError:
             # checks (type value_error) already quote theirs.
             shown = _short_repr(err["input"])
             if shown and len(shown) <= 60:
-                msg = f"{msg.rstrip('.')} (got {shown})"
+                msg = f"{msg.rstrip('.')} (got {shown}{_did_you_mean(err)})"
         errors.append({"loc": _loc(err), "msg": msg})
     first = errors[0]
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
