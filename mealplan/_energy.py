@@ -198,7 +198,7 @@ def _eer(person: Person, notes: list[str] | None) -> float:
                 "give weight_kg for a personal estimate"
             )
     bmi = _bmi(weight, height)
-    if not _plausible(weight, height):
+    if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]:
         # No living body (recorded BMIs run from about 7 to under 200): a
         # unit slip, most likely. 1 kg at 260 cm planned a tall man's energy
         # without a word, and 400 kg at 50 cm ran to the time limit.
