@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 from mealplan._caffeine import caffeine_limit, unmeasured_caffeine
 from mealplan._errors import FoodTableError, LifeStageError, UnsafeFoodError
 from mealplan._exclusions import words_mask
+from mealplan._fped import ADDED_SUGARS, dish_equivalents
 from mealplan._nutrients import Nutrient
 from mealplan._resources import data_file
 from mealplan._safety_recipes import Ingredient, is_cooked_dish, recipe_ingredients
@@ -92,9 +93,10 @@ _COLUMNS = (
     "reason",
     "source",
 )
-# The optional last column: a caller's rules table without it reads as before.
+# The optional last columns: a caller's rules table without them reads as before.
 _INGREDIENTS_COLUMN = "ingredients"
 _INGREDIENTS_VALUES = frozenset({"", "all", "uncooked"})
+_ADDED_SUGARS_COLUMN = "added_sugars"
 _TEXT_COLUMNS = ("name", "sr28_description", "fndds_description", "description")
 
 # SR28 food groups -> the table's categories, so a food whose category is
@@ -146,10 +148,29 @@ class SafetyRule:
     """Whether it also reads a dish's recipe ingredients: ``all``,
     ``uncooked`` (unless the dish is cooked), or empty: the dish's own texts
     only (:mod:`mealplan._safety_recipes`)."""
+    added_sugars: float | None = None
+    """A dish whose USDA FPED added sugars (tsp-eq per 100 g) are above this
+    breaks the rule whatever its name says; None: no such test. Only dishes
+    (foods with an FNDDS code in ``foods/dish_fped.csv``) have the number."""
 
-    def matches(self, food_id: str, categories: Iterable[str], text: str) -> bool:
-        """Return whether a food (its id, categories and lowercased text) breaks it."""
+    def matches(
+        self,
+        food_id: str,
+        categories: Iterable[str],
+        text: str,
+        added_sugars: float | None = None,
+    ) -> bool:
+        """Return whether a food (its id, categories and lowercased text) breaks it.
+
+        ``added_sugars``: the food's FPED added sugars per 100 g, when known.
+        """
         if food_id in self.ids:
+            return True
+        if (
+            self.added_sugars is not None
+            and added_sugars is not None
+            and added_sugars > self.added_sugars
+        ):
             return True
         if not (self.categories or self.pattern):
             return False
@@ -178,11 +199,13 @@ def read_safety_rules(path: Path) -> tuple[SafetyRule, ...]:
     if tuple(reader.fieldnames or ()) not in (
         _COLUMNS,
         (*_COLUMNS, _INGREDIENTS_COLUMN),
+        (*_COLUMNS, _INGREDIENTS_COLUMN, _ADDED_SUGARS_COLUMN),
     ):
         msg = (
             f"The safety rules {where} have columns {reader.fieldnames}, expected "
-            f"{list(_COLUMNS)} (and optionally {_INGREDIENTS_COLUMN!r}); restore "
-            "the file from the mealplan repository."
+            f"{list(_COLUMNS)} (and optionally {_INGREDIENTS_COLUMN!r}, then "
+            f"{_ADDED_SUGARS_COLUMN!r}); restore the file from the mealplan "
+            "repository."
         )
         raise FoodTableError(msg, path=where)
     rules = [_parse(raw, where, n) for n, raw in enumerate(reader, start=1)]
@@ -216,6 +239,15 @@ def _parse(raw: dict[str, str], where: str, row: int) -> SafetyRule:
     column, expected = "life_stages", f"a ';' list of {sorted(LIFE_STAGES)}"
     if not stages or not stages <= set(LIFE_STAGES):
         raise bad(column, expected)
+    sugars_text = (raw.get(_ADDED_SUGARS_COLUMN) or "").strip()
+    try:
+        sugars = float(sugars_text) if sugars_text else None
+    except ValueError:
+        sugars = -1.0
+    if sugars is not None and not 0 <= sugars < float("inf"):
+        raise bad(
+            _ADDED_SUGARS_COLUMN, "empty or a number of tsp-eq per 100 g, 0 or more"
+        )
     rule = SafetyRule(
         rule=(raw["rule"] or "").strip(),
         life_stages=stages,
@@ -226,13 +258,14 @@ def _parse(raw: dict[str, str], where: str, row: int) -> SafetyRule:
         reason=(raw["reason"] or "").strip(),
         source=(raw["source"] or "").strip(),
         ingredients=(raw.get(_INGREDIENTS_COLUMN) or "").strip().lower(),
+        added_sugars=sugars,
     )
     problem: tuple[str, str] | None = None
     if rule.ingredients not in _INGREDIENTS_VALUES:
         problem = (_INGREDIENTS_COLUMN, "'all', 'uncooked' or empty")
     elif not rule.rule:
         problem = ("rule", "a rule id")
-    elif not (rule.categories or rule.pattern or rule.ids):
+    elif not (rule.categories or rule.pattern or rule.ids or sugars is not None):
         problem = ("pattern", "a pattern, categories or ids")
     elif not rule.reason or not rule.source:
         problem = ("source", "a reason and a source on every rule")
@@ -328,12 +361,15 @@ def _all_matches(
     order = {r.rule: k for k, r in enumerate(rules)}
     texts = _food_texts(table)
     cats = _food_categories(table)
+    sugars = _added_sugars(table)
     recipes = recipe_ingredients()
     reading = [r for r in rules if r.ingredients]
     # An ingredient's rules, once: the same SR28 records recur across dishes.
     broken: dict[Ingredient, tuple[SafetyRule, ...]] = {}
-    for food_id, text, categories in zip(table.ids, texts, cats, strict=True):
-        hits = [r for r in rules if r.matches(food_id, categories, text)]
+    for food_id, text, categories, added in zip(
+        table.ids, texts, cats, sugars, strict=True
+    ):
+        hits = [r for r in rules if r.matches(food_id, categories, text, added)]
         recipe = recipes.get(food_id, ())
         if recipe and reading:
             # What the dish is made with (mealplan._safety_recipes).
@@ -354,6 +390,17 @@ def _all_matches(
         if hits:
             found[food_id] = sorted(hits, key=lambda r: order[r.rule])
     return found
+
+
+def _added_sugars(table: FoodTable) -> list[float | None]:
+    """Each food's FPED added sugars per 100 g (None: not a bundled dish)."""
+    if not table.has_column("fndds_code"):
+        return [None] * len(table.ids)
+    out: list[float | None] = []
+    for code in table.texts("fndds_code"):
+        found = dish_equivalents(code.strip()) if code.strip() else None
+        out.append(None if found is None else found.get(ADDED_SUGARS))
+    return out
 
 
 def _broken_by(ing: Ingredient, rules: Sequence[SafetyRule]) -> tuple[SafetyRule, ...]:

@@ -934,6 +934,7 @@ def check_plan(
     check_deli_meats(plan)
     check_soft_drinks(_foods_only(plan), table)
     check_whole_milk_under_2(_foods_only(plan), table)
+    check_no_added_sugars_under_2(_foods_only(plan), table)
     check_meal_titles(plan, table)
     check_caffeine(plan, table)
 
@@ -1212,6 +1213,63 @@ def _check_no_food_at_ages(
     for day in plan.days:
         for item in day.items:
             assert not banned(rows[item.food_id]), (day.day, item.food_id)
+
+
+# Independent of foods/safety_rules.csv and its words: SR28's sweets by their
+# food-group word (the description's first word), foods that say they are
+# sweetened, flavoured yogurts, and ready-to-eat cereals named for their
+# sugar. Fortified plant milks are the rules' stated exception (a vegan
+# child's vitamin D and B12).
+_SWEET_GROUP = re.compile(
+    r"^(candies|cookies|cakes?|ice creams|puddings|syrups?|sugars?|jams|jellies"
+    r"|honey|frostings?|toppings|sweeteners|desserts|doughnuts|pies?|marshmallows?)\b",
+    re.IGNORECASE,
+)
+_SWEETENED = re.compile(
+    r"(?<!un)sweetened|\byogurt, (fruit|vanilla)|\b(honey|frosted)\b", re.IGNORECASE
+)
+_PLANT_MILK = re.compile(r"\b(coconut milk|soymilk|soy milk)\b", re.IGNORECASE)
+DISH_FPED_CSV = Path(__file__).resolve().parents[1] / "foods" / "dish_fped.csv"
+ADDED_SUGARS_TSP_UNDER_2 = 1.5
+"""A dish with more FPED added sugars (tsp-eq per 100 g) than plain bread's."""
+
+
+def added_sugar_food(text: str) -> bool:
+    """Whether a food ("name | SR28 description") has added sugars by its words."""
+    _, _, desc = text.partition(" | ")
+    if _PLANT_MILK.search(text):
+        return False
+    honey_dew = re.search(r"honeydew", text, re.IGNORECASE)
+    return bool(_SWEET_GROUP.search(desc.strip())) or (
+        bool(_SWEETENED.search(text)) and not honey_dew
+    )
+
+
+def dish_added_sugars() -> dict[str, float]:
+    """Food id -> FPED added sugars per 100 g, read from foods/dish_fped.csv."""
+    with DISH_FPED_CSV.open(encoding="utf-8") as handle:
+        return {
+            row["food_id"]: float(row["add_sugars_tsp_eq"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def check_no_added_sugars_under_2(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan for a child under 2 holds no food with added sugars.
+
+    DGA 2020-2025: no added sugars before 2. Read from the table's texts
+    (:func:`added_sugar_food`) and, for a dish, USDA FPED's added sugars
+    (:func:`dish_added_sugars`), not through the rules.
+    """
+    _check_no_food_at_ages(plan, table, 2, added_sugar_food)
+    person = plan.request.person
+    if person is None or not 1 <= person.age < 2:
+        return
+    sugars = dish_added_sugars()
+    for day in plan.days:
+        for item in day.items:
+            tsp = sugars.get(item.food_id, 0.0)
+            assert tsp <= ADDED_SUGARS_TSP_UNDER_2, (day.day, item.food_id, tsp)
 
 
 LIFE_STAGE_CAPS_CSV = (

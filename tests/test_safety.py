@@ -38,8 +38,12 @@ from mealplan._safety import (
     unsafe_foods,
 )
 from tests.checks import (
+    ADDED_SUGARS_TSP_UNDER_2,
+    added_sugar_food,
+    check_no_added_sugars_under_2,
     check_plan,
     check_whole_milk_under_2,
+    dish_added_sugars,
     reduced_fat_milk,
     soft_drink,
     toddler_rules,
@@ -129,6 +133,8 @@ def _check_table(table: FoodTable) -> None:
             missed.append((fid, "under 19: soft drink"))
         if reduced_fat_milk(text) and fid not in under_2:
             missed.append((fid, "under 2: reduced-fat milk"))
+        if added_sugar_food(text) and fid not in under_2:
+            missed.append((fid, "under 2: added sugars"))
     assert not missed, missed[:20]
 
 
@@ -226,6 +232,18 @@ def test_named_dishes(stage: str, food: str, safe: bool) -> None:
         ("under_2", "milk-1pct"),
         ("under_2", "milk-2pct"),
         ("under_2", "buttermilk-lowfat"),
+        # No added sugars before 2 (DGA 2020-2025): sweets, sweetened
+        # cereals and yogurts, sweet sauces.
+        ("under_2", "honey"),
+        ("under_2", "maple-syrup"),
+        ("under_2", "cookies-oatmeal"),
+        ("under_2", "muffin-blueberry"),
+        ("under_2", "yogurt-fruit-lowfat-vitd"),
+        ("under_2", "yogurt-vanilla-lowfat-vitd"),
+        ("under_2", "honey-nut-cheerios"),
+        ("under_2", "kix"),
+        ("under_2", "ketchup"),
+        ("under_2", "pancakes-frozen"),
     ],
 )
 def test_named_unsafe_foods(stage: str, food: str) -> None:
@@ -262,6 +280,18 @@ def test_named_unsafe_foods(stage: str, food: str) -> None:
         (("under_2",), "mozzarella-part-skim"),
         (("under_2",), "soy-milk-fortified"),
         (("under_19",), "club-soda"),
+        # Plain foods with at most a plain bread's sugar stay under 2, and
+        # the fortified plant milks (a vegan child's vitamin D and B12).
+        (("under_2",), "cheerios"),
+        (("under_2",), "yogurt-plain-whole"),
+        (("under_2",), "english-muffin"),
+        (("under_2",), "rice-cakes-brown"),
+        (("under_2",), "oat-bran"),
+        (("under_2",), "oatmeal-cooked-water"),
+        (("under_2",), "bread-whole-wheat"),
+        (("under_2",), "honeydew"),
+        (("under_2",), "coconut-milk-beverage-fortified"),
+        (("under_2",), "applesauce-unsweetened"),
         # Canned fruit cocktail holds no alcohol.
         (("pregnancy", "child"), "fruit-cocktail-juice"),
     ],
@@ -467,3 +497,91 @@ def test_the_checker_catches_skim_milk_for_a_child_of_1() -> None:
     check_whole_milk_under_2(aged(2), foods)
     with pytest.raises(AssertionError, match="milk-skim"):
         check_whole_milk_under_2(aged(1), foods)
+
+
+def test_dishes_with_added_sugars_are_out_under_2() -> None:
+    # Read from USDA FPED (foods/dish_fped.csv), not through the rules: a
+    # dish with more added sugars than plain bread is out for a child of 1,
+    # whatever its name says; one with less is not ruled out for its sugar.
+    table = load_foods(dishes=True)
+    under_2 = unsafe_foods(table, ["under_2"])
+    sugars = dish_added_sugars()
+    over = {f for f, tsp in sugars.items() if tsp > ADDED_SUGARS_TSP_UNDER_2}
+    assert len(over) > 20
+    assert over <= set(under_2)
+    # Precision: most dishes without added sugars stay for a child of 1.
+    plain = {f for f, tsp in sugars.items() if tsp == 0.0}
+    assert len(plain - set(under_2)) > len(plain) // 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Honey | Honey", True),
+        ("Oatmeal cookie | Cookies, oatmeal, commercially prepared", True),
+        ("Fruit yogurt, low-fat | Yogurt, fruit, low fat", True),
+        ("Almond milk, sweetened vanilla | Beverages, almond milk, sweetened", True),
+        ("Honeydew melon | Melons, honeydew, raw", False),
+        ("Applesauce, unsweetened | Applesauce, canned, unsweetened", False),
+        (
+            "Coconut milk beverage | Beverages, coconut milk, sweetened, fortified",
+            False,
+        ),
+        ("Plain yogurt, whole milk | Yogurt, plain, whole milk", False),
+    ],
+)
+def test_the_independent_sugar_rule_reads_words(text: str, expected: bool) -> None:
+    assert added_sugar_food(text) is expected
+
+
+def test_the_checker_catches_added_sugars_for_a_child_of_1() -> None:
+    # The plan-level check can fail: an adult's day with vanilla yogurt, read
+    # as a 1-year-old's, breaks no-added-sugars-before-2; as a 2-year-old's, not.
+    foods = load_foods()
+    plan = mealplan.plan(
+        {
+            "person": {"age": 30, "sex": "female"},
+            "include": ["yogurt-vanilla-lowfat-vitd"],
+            "mip_gap": 1.0,
+            "time_limit": 120,
+        },
+        foods,
+    )
+
+    def aged(age: float) -> mealplan.MealPlan:
+        person = Person(age=age, sex="female")
+        return plan.model_copy(
+            update={"request": plan.request.model_copy(update={"person": person})}
+        )
+
+    check_no_added_sugars_under_2(aged(2), foods)
+    with pytest.raises(AssertionError, match="yogurt-vanilla"):
+        check_no_added_sugars_under_2(aged(1), foods)
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "inf"])
+def test_a_bad_added_sugars_threshold_is_a_table_error(
+    tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "rules.csv"
+    path.write_text(
+        "rule,life_stages,categories,pattern,unless,ids,reason,source,"
+        "ingredients,added_sugars\n"
+        f"x,under_2,,,,,is sweet,USDA,,{value}\n"
+    )
+    with pytest.raises(FoodTableError, match="added_sugars"):
+        read_safety_rules(path)
+
+
+def test_an_added_sugars_threshold_alone_is_a_rule(tmp_path: Path) -> None:
+    path = tmp_path / "rules.csv"
+    path.write_text(
+        "rule,life_stages,categories,pattern,unless,ids,reason,source,"
+        "ingredients,added_sugars\n"
+        "x,under_2,,,,,is sweet,USDA,,2\n"
+    )
+    (rule,) = read_safety_rules(path)
+    assert rule.added_sugars == 2.0
+    assert rule.matches("cake", (), "cake", 2.5)
+    assert not rule.matches("bread", (), "bread", 1.0)
+    assert not rule.matches("apple", (), "apple", None)
