@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan._models import BoundKind, Objective
-from mealplan._nutrients import Nutrient, PanelMode
+from mealplan._nutrients import Nutrient, PanelMode, unit_label
 from mealplan._optimiser import SolveStatus, solve
 from mealplan._panel import (
     AUTO_AI_PLANNED,
@@ -330,7 +330,7 @@ def _lift_note(targets: NutrientTargets, names: set[str], why: str) -> list[str]
     """One note naming every lifted floor ("iron RDA of 18 mg/day, ...") and why."""
     items = [
         f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} "
-        f"{b.unit}/day"
+        f"{unit_label(b.unit)}/day"
         for b in targets.bounds
         if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
     ]
@@ -433,8 +433,8 @@ def _note(bound: NutrientBound, reach: float) -> str:
     )
     assert bound.minimum is not None
     return (
-        f"{label} AI of {bound.minimum:g} {bound.unit}/day not planned: it cannot "
-        f"be met on the allowed foods, which give at most {reach:.4g} {bound.unit} "
+        f"{label} AI of {bound.minimum:g} {unit_label(bound.unit)}/day not planned: it cannot "
+        f"be met on the allowed foods, which give at most {reach:.4g} {unit_label(bound.unit)} "
         "a day within the other bounds (the LP relaxation's maximum, an upper "
         "bound on any plan), so the shortfall is reported instead; an AI is not "
         "a requirement (IOM 2000); set it with bounds to make it a hard minimum"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._nutrients import Nutrient, PanelMode
+from mealplan._nutrients import Nutrient, PanelMode, unit_label
 from mealplan._panel import AUTO_AI_CHECKED, AUTO_AI_FROM_AGE
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def checked_floors(
 def _items(targets: NutrientTargets, names: set[str]) -> str:
     """Name the floors of ``names`` ("vitamin K AI of 90 ug/day")."""
     return ", ".join(
-        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} {b.unit}/day"
+        f"{Nutrient(b.nutrient).label} {b.minimum_kind.value} of {b.minimum:g} {unit_label(b.unit)}/day"
         for b in targets.bounds
         if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
     )

@@ -17,6 +17,7 @@ __all__ = [
     "MealSlot",
     "Nutrient",
     "PanelMode",
+    "unit_label",
 ]
 
 
@@ -327,3 +328,8 @@ class PanelMode(StrEnum):
 
 AUTO_RDA_FROM_AGE = 1.0
 """The age from which ``PanelMode.AUTO`` plans the RDAs (see ``PanelMode``)."""
+
+
+def unit_label(unit: str) -> str:
+    """Return a unit as prose prints it: the data's ASCII ``ug`` becomes ``µg``."""
+    return "µg" if unit == "ug" else unit

@@ -33,7 +33,7 @@ import numpy as np
 
 from mealplan._errors import FoodTableError
 from mealplan._models import BoundKind, NutrientBound
-from mealplan._nutrients import Nutrient
+from mealplan._nutrients import Nutrient, unit_label
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ __all__ = [
     "fiber_ceiling",
     "not_in_table",
     "panel_bounds",
+    "prenatal_note",
     "read_dri_full",
     "sodium_floor",
     "without_sparse_minimums",
@@ -308,17 +309,17 @@ def panel_bounds(
             )
             continue
         parts = [
-            f"{_SOURCE}: {intake.kind} {intake.value:g} {intake.unit}/day for {_group(person)}"
+            f"{_SOURCE}: {intake.kind} {intake.value:g} {unit_label(intake.unit)}/day for {_group(person)}"
         ]
         maximum = None
         if ul is not None and form is nutrient:
             maximum = ul.value
             parts.append(
-                f"maximum = UL {ul.value:g} {ul.unit}/day (total intake, food included)"
+                f"maximum = UL {ul.value:g} {unit_label(ul.unit)}/day (total intake, food included)"
             )
         elif ul is not None and form is None:
             parts.append(
-                f"no maximum: the UL of {ul.value:g} {ul.unit}/day applies to "
+                f"no maximum: the UL of {ul.value:g} {unit_label(ul.unit)}/day applies to "
                 "synthetic forms SR28 does not separate"
             )
         elif ul is not None and form is not None:
@@ -329,7 +330,7 @@ def panel_bounds(
                 maximum=ul.value,
                 maximum_kind=BoundKind.UL,
                 source=(
-                    f"{_SOURCE}: {nutrient.label} UL {ul.value:g} {ul.unit}/day for "
+                    f"{_SOURCE}: {nutrient.label} UL {ul.value:g} {unit_label(ul.unit)}/day for "
                     f"{_group(person)}, which applies to {form.label} only"
                 ),
             )
@@ -421,7 +422,8 @@ def not_in_table(person: Person) -> list[str]:
     for name in _NOT_IN_SR28:
         row = _pick(rows, name, {"RDA", "AI"}, person)
         if row is not None:
-            parts.append(f"{name} ({row.kind} {row.value:g} {row.unit}/day)")
+            unit = unit_label(row.unit)
+            parts.append(f"{name} ({row.kind} {row.value:g} {unit}/day)")
     if not parts:
         return []
     return [
@@ -430,6 +432,35 @@ def not_in_table(person: Person) -> list[str]:
         + " — SR28 has no values for these (fluoride: a few drinks only), so no "
         "total can be given; iodine comes mostly from iodized salt, dairy and "
         "seafood"
+    ]
+
+
+def prenatal_note(person: Person) -> list[str]:
+    """Return the supplement advice of pregnancy and lactation, as information.
+
+    A plan of foods cannot show it: SR28 does not measure iodine (nor tell
+    folic acid in every food), and the guidance is a daily supplement
+    whatever the diet, so the plan says so rather than stay silent.
+    """
+    if not (person.pregnancy or person.lactation):
+        return []
+    advice = []
+    if person.pregnancy:
+        advice.append(
+            "a daily supplement with 400-800 µg of folic acid (US Preventive "
+            "Services Task Force, JAMA 2023;330(5):454-459)"
+        )
+    advice.append(
+        "a daily supplement with 150 µg of iodine, as potassium iodide, in "
+        "pregnancy and lactation (American Thyroid Association, Thyroid "
+        "2017;27(3):315-389)"
+    )
+    stage = "pregnancy" if person.pregnancy else "lactation"
+    return [
+        f"{stage}: guidelines advise " + " and ".join(advice) + "; this plan "
+        "counts no supplement and SR28 does not measure iodine, so ask a "
+        "doctor or midwife about a prenatal vitamin (information, not medical "
+        "advice)"
     ]
 
 

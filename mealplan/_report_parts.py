@@ -16,7 +16,7 @@ from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
 from mealplan._measures import count_text, measure_text
 from mealplan._models import DISCLAIMER, MealPlan, PlanItem
-from mealplan._nutrients import Nutrient
+from mealplan._nutrients import Nutrient, unit_label
 from mealplan._salt import salt_text
 from mealplan._supplements import SUPPLEMENTAL_MAGNESIUM, with_supplements
 
@@ -59,11 +59,6 @@ NAME_WIDTH = 38
 
 
 # ----------------------------------------------------------------- formatting
-
-
-def unit_label(unit: str) -> str:
-    """Return the unit as printed: ``ug`` becomes ``µg``."""
-    return "µg" if unit == "ug" else unit
 
 
 def number(x: float) -> str:

@@ -21,6 +21,7 @@ from mealplan._panel import (
     fiber_ceiling,
     not_in_table,
     panel_bounds,
+    prenatal_note,
     sodium_floor,
 )
 
@@ -73,6 +74,7 @@ def add_panel(
         checked = AUTO_AI_CHECKED if auto and not toddler else ()
         notes.append(_rda_note(person, (*planned, *checked)))
     notes.extend(not_in_table(person))
+    notes.extend(prenatal_note(person))
     full = mode is PanelMode.FULL
     fiber = found.get(Nutrient.FIBER)
     # The fiber ceiling is planned in every panel mode: reported only, the

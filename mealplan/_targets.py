@@ -61,7 +61,7 @@ from mealplan._models import (
     Person,
     Sex,
 )
-from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode
+from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient, PanelMode, unit_label
 from mealplan._resources import data_file
 from mealplan._target_overrides import apply_overrides
 from mealplan._target_panel import add_panel, panel_note
@@ -260,7 +260,9 @@ def _dri_bound(
     ul = _pick(rows, nutrient, frozenset({"UL"}), person)
     scale = margin if nutrient in FOCUS_NUTRIENTS else 1.0
     minimum = _round(intake.value * scale)
-    parts = [f"{_CITATION[nutrient]}: {intake.kind} {intake.value:g} {intake.unit}/day"]
+    parts = [
+        f"{_CITATION[nutrient]}: {intake.kind} {intake.value:g} {unit_label(intake.unit)}/day"
+    ]
     parts[0] += f" for {intake.group()}"
     if scale != 1.0:
         parts.append(f"minimum = {intake.kind} x margin {scale:g}")
@@ -270,18 +272,18 @@ def _dri_bound(
         maximum = ul.value
         maximum_kind = BoundKind.UL
         parts.append(
-            f"maximum = UL {ul.value:g} {ul.unit}/day (total intake, food included)"
+            f"maximum = UL {ul.value:g} {unit_label(ul.unit)}/day (total intake, food included)"
         )
         if minimum > maximum:
             minimum = maximum
             parts.append("minimum capped at the UL")
             notes.append(
                 f"{nutrient.label}: {intake.kind} x margin {scale:g} is above the UL "
-                f"of {ul.value:g} {ul.unit}/day, so the minimum is capped at the UL"
+                f"of {ul.value:g} {unit_label(ul.unit)}/day, so the minimum is capped at the UL"
             )
     elif ul is not None:
         parts.append(
-            f"no maximum: the UL of {ul.value:g} {ul.unit}/day applies to supplements "
+            f"no maximum: the UL of {ul.value:g} {unit_label(ul.unit)}/day applies to supplements "
             "and medications only, not to food"
         )
     elif nutrient is Nutrient.MAGNESIUM:

@@ -101,7 +101,7 @@ def test_no_plan_with_it_in_its_box_keeps_the_first_plan_with_a_note(
     bound = plan.targets.get(K)
     assert bound is None or bound.minimum is None
     assert any(
-        n.startswith("vitamin K AI of 90 ug/day not planned: no plan meeting it")
+        n.startswith("vitamin K AI of 90 µg/day not planned: no plan meeting it")
         for n in plan.notes
     ), plan.notes
     check_plan(plan, foods)  # the note exempts it; every other bound holds
@@ -161,7 +161,7 @@ def test_no_time_left_to_plan_again_is_said_as_such(
     monkeypatch.setattr(_planner, "CHECKED_LEAST_SECONDS", 1e9)
     plan = mealplan.plan({"person": WOMAN, "time_limit": LIMIT}, foods)
     assert not any(seen)
-    (note,) = [n for n in plan.notes if n.startswith("vitamin K AI of 90 ug/day")]
+    (note,) = [n for n in plan.notes if n.startswith("vitamin K AI of 90 µg/day")]
     assert "no plan meeting it was sought: the time limit ran out" in note
     check_plan(plan, foods)
 
@@ -192,7 +192,7 @@ def test_a_regenerated_day_short_of_it_says_so(
     new = mealplan.regenerate(plan, day=1, meal="lunch", foods=foods)
     bound = new.targets.get(K)
     assert bound is None or bound.minimum is None
-    (note,) = [n for n in new.notes if n.startswith("vitamin K AI of 90 ug/day")]
+    (note,) = [n for n in new.notes if n.startswith("vitamin K AI of 90 µg/day")]
     assert "the regenerated day, made without it as the plan was" in note
     check_plan(new, foods)
 

@@ -1,0 +1,68 @@
+"""Pregnancy and lactation plans say the supplement advice a food plan cannot show.
+
+Folic acid (USPSTF 2023: 400-800 µg a day in pregnancy) and iodine (ATA
+2017: 150 µg a day in pregnancy and lactation) are advised as supplements
+whatever the diet; SR28 does not measure iodine, so a plan that stayed
+silent would look complete when it is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import mealplan
+from mealplan import PanelMode, Person, Sex
+
+
+def _notes(person: Person, panel: PanelMode = PanelMode.AUTO) -> list[str]:
+    return list(mealplan.targets_for(person, panel=panel).notes)
+
+
+def _advice(notes: list[str]) -> list[str]:
+    return [n for n in notes if "prenatal vitamin" in n]
+
+
+def test_pregnancy_names_folic_acid_and_iodine() -> None:
+    (note,) = _advice(_notes(Person(age=30, sex=Sex.FEMALE, pregnancy=True)))
+    assert note.startswith("pregnancy: ")
+    assert "400-800 µg of folic acid" in note
+    assert "150 µg of iodine" in note
+    assert "not medical advice" in note
+
+
+def test_lactation_names_iodine_only() -> None:
+    (note,) = _advice(_notes(Person(age=30, sex=Sex.FEMALE, lactation=True)))
+    assert note.startswith("lactation: ")
+    assert "150 µg of iodine" in note
+    assert "folic acid" not in note
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        Person(age=30, sex=Sex.FEMALE),
+        Person(age=30, sex=Sex.MALE),
+        Person(age=3, sex=Sex.FEMALE),
+    ],
+)
+def test_nobody_else_gets_it(person: Person) -> None:
+    assert _advice(_notes(person)) == []
+
+
+def test_unmeasured_nutrients_use_micrograms() -> None:
+    notes = _notes(Person(age=30, sex=Sex.FEMALE))
+    (unmeasured,) = [n for n in notes if n.startswith("not planned, no USDA data")]
+    assert "iodine (RDA 150 µg/day)" in unmeasured
+    assert " ug/" not in unmeasured
+
+
+def test_a_pregnant_plan_carries_the_note() -> None:
+    plan = mealplan.plan(
+        {
+            "person": {"age": 28, "sex": "female", "pregnancy": True},
+            "mip_gap": 1.0,
+            "time_limit": 120,
+        }
+    )
+    assert _advice(list(plan.notes))
+    assert "prenatal vitamin" in mealplan.render_text(plan)
