@@ -89,10 +89,24 @@ def _dish_mentions(foods: FoodTable, food_id: str, order: list[str]) -> list[str
         key = (m.words.lower(), m.section)
         out.setdefault(
             key,
-            f"made with {foods.food(bundled).name.lower()}, which the article names "
-            f'("{m.words}") under {SECTION_TITLES.get(m.section, m.section)}',
+            f"made with {_ingredient_name(foods, bundled, ing)}, which the article "
+            f'names ("{m.words}") under {SECTION_TITLES.get(m.section, m.section)}',
         )
     return list(out.values())[:3]
+
+
+def _ingredient_name(foods: FoodTable, bundled: str, ing: dict[str, str]) -> str:
+    """Name a recipe ingredient: the bundled food when it is that very record.
+
+    An ingredient is tied to the bundled foods by its NDB number or, failing
+    that, by the food its description names (``mealplan._fndds_dishes._key``:
+    "Chicken, skin only" to every chicken food), so only an NDB match may
+    borrow the bundled food's name; otherwise the recipe's own SR28 words say
+    what the dish holds (a potato knish's chicken skin, not chicken breast).
+    """
+    if foods.food(bundled).ndb_no == ing["ndb_no"]:
+        return foods.food(bundled).name.lower()
+    return ing["ingredient"][:1].lower() + ing["ingredient"][1:]
 
 
 def _food_blocks(food: Food, foods: FoodTable | None) -> list[Block]:

@@ -317,6 +317,25 @@ def test_report_cites_the_article_through_a_dish_ingredient() -> None:
     ), phrases
 
 
+@pytest.mark.parametrize(
+    ("dish", "words", "not_words"),
+    [
+        # Tied to the bundled foods by the food its description names, not by
+        # its NDB: the citation names the recipe's own ingredient.
+        ("knish-potato", "made with chicken, broilers or fryers, skin only", "breast"),
+        ("lomi-salmon", "made with fish, salmon, pink, canned", "atlantic"),
+    ],
+)
+def test_a_dish_citation_names_its_own_ingredient(
+    dish: str, words: str, not_words: str
+) -> None:
+    from mealplan._report import food_mentions
+
+    phrases = food_mentions(load_foods(dishes=True), dish)
+    assert any(words in p for p in phrases), phrases
+    assert not any(not_words in p.lower() for p in phrases), phrases
+
+
 def test_cli_plans_with_dishes(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
