@@ -919,6 +919,7 @@ def check_plan(
         if req.meals and len(req.meals) > 1 and table.has_column("roles"):
             # As the model: meals hold their structure when there are two.
             assert not two_greens_meals(plan, table), two_greens_meals(plan, table)
+            assert not two_legume_meals(plan, table), two_legume_meals(plan, table)
         if req.portion_limits:
             # Portions a dietitian accepts: at most 1.5 RACC an item (a drink
             # 1), grown with energy, recomputed without the caps file.
@@ -2178,6 +2179,40 @@ def two_greens_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | 
             if item.kind != "food" or bundled.get(fid) != cats[fid]:
                 continue
             if cooked_greens(cats[fid], names[fid] or ""):
+                count[(day.day, item.meal)] += 1
+    return sorted(k for k, n in count.items() if n > 1)
+
+
+_NOT_A_LEGUME_DISH = re.compile(r"hummus|soup|spread|flour|sprout", re.IGNORECASE)
+
+
+def legume_main(category: str, text: str) -> bool:
+    """Whether a food is a dish of beans, peas or lentils (cooked or canned) or natto.
+
+    By the table's category and the food's name, never from
+    foods/portion_caps.csv: hummus, a soup, flour and sprouts are no such dish.
+    """
+    if re.search(r"\bnatto\b", text, re.IGNORECASE):
+        return True
+    return category == "legumes" and not _NOT_A_LEGUME_DISH.search(text)
+
+
+def two_legume_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | None]]:
+    """Return the meals that hold two or more dishes of beans, peas or lentils.
+
+    One such dish a meal (each may be a cup, most of a day's protein foods):
+    found by :func:`legume_main`; bundled foods only, as :func:`two_greens_meals`.
+    """
+    bundled = _bundled_categories()
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    count: Counter[tuple[int, str | None]] = Counter()
+    for day in plan.days:
+        for item in day.items:
+            fid = item.food_id
+            if item.kind != "food" or bundled.get(fid) != cats[fid]:
+                continue
+            if legume_main(cats[fid], names[fid] or ""):
                 count[(day.day, item.meal)] += 1
     return sorted(k for k, n in count.items() if n > 1)
 

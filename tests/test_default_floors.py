@@ -454,6 +454,10 @@ def test_a_search_its_own_box_ends_is_not_said_to_hit_the_time_limit(
         return (found[0], stopped, found[2])
 
     monkeypatch.setattr(_plan_search, "search", search)
+    # Vitamin K's checked floor is out of this test: when the plan the search
+    # chose is short of it, the day is planned again (no box's search), and
+    # that plan's note stands; whether it is short hangs on the solver's path.
+    monkeypatch.setattr(_planner, "_meets", lambda plan, bounds: True)
     plan = mealplan.plan({**REQUEST, "diet": "omnivore", "time_limit": 120.0})
     assert firsts
     assert _choline(plan).minimum == 450

@@ -30,8 +30,10 @@ from tests.checks import (
     cooked_greens,
     generous_greens,
     generous_items,
+    legume_main,
     racc_group,
     two_greens_meals,
+    two_legume_meals,
 )
 
 
@@ -375,6 +377,44 @@ def test_the_greens_rule_flags_two_greens_at_one_meal() -> None:
     twice = day.model_copy(update={"items": [*day.items, *extra]})
     both = plan.model_copy(update={"days": [twice]})
     assert two_greens_meals(both, table) == [(1, "dinner")]
+
+
+def test_the_caps_hold_a_meal_to_one_dish_of_beans() -> None:
+    # Every dish of beans, peas or lentils the words find is one the caps
+    # file's meal row counts, so no meal holds two; and no other food is.
+    table = mealplan.load_foods(dishes=True)
+    ids = list(table.ids)
+    cats = table.texts("category")
+    names = table.texts("name")
+    legumes = {ids[k] for k in range(len(ids)) if legume_main(cats[k], names[k] or "")}
+    rows = [c for c in load_caps() if c.cap_id == "legumes_per_meal"]
+    assert len(rows) == 1
+    assert rows[0].scope == "meal"
+    assert rows[0].max_items == 1
+    assert len(legumes) >= 15
+    assert legumes == rows[0].values, sorted(legumes ^ rows[0].values)
+
+
+def test_the_legume_rule_flags_two_dishes_of_beans_at_one_meal() -> None:
+    # Session 31's dietitian: black beans with split peas at one meal. The
+    # check finds it; one dish of beans passes.
+    table = mealplan.load_foods()
+    plan = mealplan.plan(
+        mealplan.PlanRequest(
+            person={"age": 40, "sex": "male"}, diet="vegan", mip_gap=1.0
+        ),
+        foods=table,
+    )
+    assert two_legume_meals(plan, table) == []
+    day = plan.days[0]
+    dinner = [i for i in day.items if i.meal == "dinner"]
+    extra = [
+        dinner[0].model_copy(update={"food_id": fid, "part_of": None, "part_as": None})
+        for fid in ("black-beans-cooked", "split-peas-cooked")
+    ]
+    twice = day.model_copy(update={"items": [*day.items, *extra]})
+    both = plan.model_copy(update={"days": [twice]})
+    assert two_legume_meals(both, table) == [(1, "dinner")]
 
 
 def test_the_model_holds_a_meal_to_one_cooked_green() -> None:
