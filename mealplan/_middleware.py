@@ -50,6 +50,8 @@ def error(
 # Pydantic's types for "an object was expected": its own words name Python
 # ("a valid dictionary or object to extract fields from").
 _NOT_AN_OBJECT = frozenset({"dict_type", "model_type", "model_attributes_type"})
+# A tagged union (the /v1/plans answer's "kind") without its tag, or a wrong one.
+_UNION_TAG = frozenset({"union_tag_not_found", "union_tag_invalid"})
 
 
 def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
@@ -71,6 +73,18 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             # Pydantic's "Field required (got None)" quoted what is absent.
             what = "the request body" if not loc else "this field"
             msg = f"{what} is required; see /openapi.json for what to send"
+        elif err.get("type") in _UNION_TAG:
+            # Pydantic's words ("Unable to extract tag using discriminator
+            # 'kind'") name its machinery, not the field to send.
+            ctx = err.get("ctx") or {}
+            field = str(ctx.get("discriminator", "'kind'"))
+            expected = ctx.get("expected_tags")
+            msg = (
+                f"the {field} field is missing; it says which kind of object this "
+                "is (see /openapi.json)"
+                if err.get("type") == "union_tag_not_found"
+                else f"{field} is {ctx.get('tag')!r}; expected one of {expected}"
+            )
         elif err.get("type") in _NOT_AN_OBJECT:
             msg = f"expected a JSON object {{...}} (got {json_kind(err.get('input'))})"
         elif err.get("type") != "value_error" and "input" in err:

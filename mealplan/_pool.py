@@ -154,6 +154,7 @@ def _outcome(kind: str, payload: str) -> Outcome:
 
 def _outcome_of(run: Callable[[], Outcome], payload: str) -> Outcome:
     """Return ``run()``, or the outcome its error stands for (never raise)."""
+    from mealplan._advice_http import for_http
     from mealplan._errors import (
         FoodTableError,
         InfeasiblePlanError,
@@ -172,7 +173,8 @@ def _outcome_of(run: Callable[[], Outcome], payload: str) -> Outcome:
         diagnosis = exc.diagnosis
         if not isinstance(diagnosis, Diagnosis):
             diagnosis = Diagnosis(message=str(exc), conflicts=[], minimal=False)
-        return Outcome("diagnosis", diagnosis.model_dump_json())
+        # Over HTTP the fix is a patch to the request, not a CLI flag.
+        return Outcome("diagnosis", for_http(diagnosis).model_dump_json())
     except RequestError as exc:
         errors = tuple((e["loc"], e["msg"]) for e in exc.errors) or (
             ("request", str(exc)),

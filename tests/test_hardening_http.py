@@ -142,3 +142,23 @@ def test_query_strings_are_read_like_a_body(
 
 def test_the_page_keeps_any_query_string(client: httpx.Client) -> None:
     assert client.get("/?utm_source=x&utm_source=y").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        # The page's own route takes a /v1/plans answer; pydantic's words
+        # ("Unable to extract tag using discriminator") named its machinery.
+        ("{}", "the 'kind' field is missing"),
+        ('{"kind": "plans"}', "'kind' is 'plans'; expected one of 'plan', 'diagnosis'"),
+    ],
+)
+def test_an_answer_without_its_kind_says_so(
+    client: httpx.Client, content: str, words: str
+) -> None:
+    r = client.post(
+        "/ui/render", content=content, headers={"content-type": "application/json"}
+    )
+    body = _error(r)
+    assert words in body["error"]
+    assert "discriminator" not in body["error"].lower()

@@ -132,6 +132,12 @@ def test_an_impossible_request_is_an_answer_with_a_diagnosis(
     diagnosis = mealplan.Diagnosis.model_validate(body["diagnosis"])
     assert diagnosis.conflicts
     assert any("budget" in c.constraint for c in diagnosis.conflicts)
+    # An app sent JSON: the fix is said as a patch to it, never as a CLI flag.
+    best = next(s for s in diagnosis.suggestions if s.verified)
+    assert best.flag  # the field stays for CLI callers
+    words = [diagnosis.message, *(c.relaxation for c in diagnosis.conflicts)]
+    assert not [w for w in words if "--" in w], words
+    assert "into the request" in diagnosis.message
 
 
 def test_time_limit_above_the_server_maximum_is_lowered(client: httpx.Client) -> None:
