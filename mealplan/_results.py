@@ -45,10 +45,19 @@ from mealplan._week_caps import week_cap_notes
 if TYPE_CHECKING:
     from mealplan._life_stage_caps import LifeStageCap
 
-__all__ = ["ItemColumns", "assemble", "day_plan", "plan_item"]
+__all__ = ["TODDLER_SERVING_NOTE", "ItemColumns", "assemble", "day_plan", "plan_item"]
 
 _TOL = 1e-6
 _MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
+
+TODDLER_SERVING_NOTE = (
+    "For a child under 4, cut food into small pieces (about ½ inch), cook "
+    "vegetables until soft and spread nut butters thinly: chunks of meat, "
+    "cheese or fruit are choking hazards at this age, as are the whole nuts, "
+    "grapes, popcorn, hard raw vegetables and hot dogs the plan leaves out "
+    "(American Academy of Pediatrics, Choking Prevention, healthychildren.org)."
+)
+"""The note of every plan for ages 1-3: how to serve what it plans."""
 
 
 def _food_values(table: FoodTable, rows: list[int], col: str) -> np.ndarray:
@@ -324,6 +333,11 @@ def _notes(
             "such as a banana, in half pieces, an egg or a slice of bread whole; "
             "set portion_mode to choose."
         )
+    if req.person is not None and 1 <= req.person.age < 4:
+        # The rules leave out whole nuts, grapes, popcorn, hard raw vegetables
+        # and hot dogs, but any food served in chunks can choke a toddler:
+        # how it is cut is the cook's part, so the plan says it.
+        notes.append(TODDLER_SERVING_NOTE)
     if req.portion_limits:
         notes.extend(life_stage_cap_notes(req.person, caps))
     notes.extend(fish_day_notes(problem))

@@ -164,10 +164,10 @@ def panel_note(
             f"{lifted})"
         )
     if mode is PanelMode.RDA:
+        # The AIs it plans are named once, in the panel RDA note beside this.
         return (
             f"{note} (the default 'auto' plans the RDAs from age 1, and from "
-            "age 4 the AIs of manganese, vitamin K, pantothenic acid, linoleic "
-            f"and alpha-linolenic acid{lifted})"
+            f"age 4 some AIs, named below{lifted})"
         )
     # Below age 1 (targets only: the planner refuses infants a plan).
     return f"{note} (the default 'auto' under age 1{lifted})"
