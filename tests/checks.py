@@ -1009,7 +1009,8 @@ def toddler_rules(food_id: str, group: str, text: str) -> list[str]:
         broken.append("nuts and seeds")
     if re.search(r"popcorn", text, re.I):
         broken.append("popcorn")
-    if re.search(r"(^|\| )grapes?,", text, re.I):
+    if re.search(r"(^|\| )grapes?,|fruit cocktail", text, re.I):
+        # Canned fruit cocktail holds whole grapes (and cherries).
         broken.append("whole grapes")
     if group == VEG_GROUP and re.search(r"\braw\b", text, re.I):
         broken.append("raw vegetable")

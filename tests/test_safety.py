@@ -210,6 +210,8 @@ def test_named_dishes(stage: str, food: str, safe: bool) -> None:
         ("toddler", "peanut-butter"),
         ("toddler", "hot-dog-beef"),
         ("toddler", "raisins"),
+        # "Canned in juice" is what it is packed in: it holds whole grapes.
+        ("toddler", "fruit-cocktail-juice"),
         ("child", "swordfish-cooked"),
         ("under_5", "alfalfa-sprouts"),
         ("under_5", "queso-fresco"),
