@@ -54,6 +54,7 @@ __all__ = [
     "ai_only",
     "fiber_ceiling",
     "not_in_table",
+    "older_adult_note",
     "panel_bounds",
     "prenatal_note",
     "read_dri_full",
@@ -461,6 +462,25 @@ def prenatal_note(person: Person) -> list[str]:
         "counts no supplement and SR28 does not measure iodine, so ask a "
         "doctor or midwife about a prenatal vitamin (information, not medical "
         "advice)"
+    ]
+
+
+def older_adult_note(person: Person) -> list[str]:
+    """Return the B12 advice for adults over 50 (IOM 1998), as information.
+
+    The plan counts B12 from every food alike, while 10-30 % of older people
+    absorb the B12 bound in food poorly: the DRI report advises meeting the
+    RDA mainly with fortified foods or a supplement, which a total cannot show.
+    """
+    if person.age <= 50:
+        return []
+    return [
+        "over 50: the IOM advises meeting the vitamin B12 RDA mainly with "
+        "B12-fortified foods or a supplement, since 10-30 % of older people "
+        "absorb the B12 bound in food poorly (IOM, Dietary Reference Intakes "
+        "for Thiamin, Riboflavin, Niacin, Vitamin B6, Folate, Vitamin B12, "
+        "1998); this plan counts B12 from all its foods alike (information, "
+        "not medical advice)"
     ]
 
 

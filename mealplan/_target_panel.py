@@ -20,6 +20,7 @@ from mealplan._panel import (
     ai_only,
     fiber_ceiling,
     not_in_table,
+    older_adult_note,
     panel_bounds,
     prenatal_note,
     sodium_floor,
@@ -75,6 +76,7 @@ def add_panel(
         notes.append(_rda_note(person, (*planned, *checked)))
     notes.extend(not_in_table(person))
     notes.extend(prenatal_note(person))
+    notes.extend(older_adult_note(person))
     full = mode is PanelMode.FULL
     fiber = found.get(Nutrient.FIBER)
     # The fiber ceiling is planned in every panel mode: reported only, the

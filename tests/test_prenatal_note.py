@@ -66,3 +66,13 @@ def test_a_pregnant_plan_carries_the_note() -> None:
     )
     assert _advice(list(plan.notes))
     assert "prenatal vitamin" in mealplan.render_text(plan)
+
+
+@pytest.mark.parametrize(("age", "said"), [(50, False), (50.5, True), (80, True)])
+def test_over_50_the_b12_advice_is_said(age: float, said: bool) -> None:
+    notes = _notes(Person(age=age, sex=Sex.MALE))
+    found = [n for n in notes if n.startswith("over 50: ")]
+    assert bool(found) is said
+    if found:
+        assert "fortified foods or a supplement" in found[0]
+        assert "IOM" in found[0]
