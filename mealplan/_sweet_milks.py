@@ -1,0 +1,93 @@
+"""Sweetened and flavoured milks for children and teens: charged as sweets.
+
+The American Heart Association advises children of 2-18 to keep added
+sugars under 25 g (6 tsp) a day (Vos MB et al., Circulation
+2017;135(19):e1017-e1034), and the Dietary Guidelines 2020-2025 ask for
+drinks without added sugars. A cup of chocolate milk holds about 12 g of
+added sugars, of sweetened vanilla almond milk about 15 g of sugars; a
+15-year-old omnivore was planned 2 cups of sweetened almond milk, a
+vegetarian girl of 8 chocolate soy milk on 4 days of 7 (the dietitian
+review of session 32). So for a person of 2-18 the default objective
+charges a serving of a sweetened or flavoured milk or plant milk as it
+charges a sweet's (``Problem.treats``, with the soft drinks): the plan
+reaches for one only when nothing else will do, or when asked for one.
+
+Not for a vegan: the sweetened fortified coconut drink is the only
+vegan-tagged milk with vitamin B12 and vitamin D (the soy milks lose the tag,
+their vitamin D possibly D3 from lanolin). Under 2 the safety rule
+``added_sugars_under_2`` leaves out every sweetened food but the fortified
+plant milks (``foods/safety_rules.csv``). Read by words, in doubt counted in:
+SR28's "Soymilk, original and vanilla" is one record for both.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mealplan._nutrients import Diet
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from mealplan._catalog import FoodTable
+    from mealplan._request_models import PlanRequest
+
+__all__ = ["FROM_AGE", "SWEET_MILK", "UNDER_AGE", "sweet_milks"]
+
+FROM_AGE = 2.0
+"""The AHA statement's youngest age (under 2 a safety rule holds)."""
+
+UNDER_AGE = 19.0
+"""The AHA statement's band ends at 18."""
+
+SWEET_MILK = re.compile(
+    r"(?<!un)sweetened|\b(chocolate|vanilla|flavou?red|strawberry|cocoa)\b",
+    re.IGNORECASE,
+)
+"""A sweetened or flavoured drink's words in its name or description."""
+
+_MILK_CATEGORIES = frozenset({"dairy", "plant_milks", "beverages"})
+_MILK = re.compile(r"\b(milks?|soymilk|beverages?|drinks?)\b", re.IGNORECASE)
+_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
+_MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
+    """Return the table's sweetened milks the request's objective charges as sweets.
+
+    For a person of 2-18 who is not vegan; all False otherwise. Read-only.
+    """
+    person = request.person
+    if (
+        person is None
+        or not FROM_AGE <= person.age < UNDER_AGE
+        or request.diet is Diet.VEGAN
+    ):
+        return np.zeros(len(table.ids), dtype=bool)
+    return _sweet_milks(table)
+
+
+def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
+    mask = _MASKS.get(table)
+    if mask is None:
+        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+        texts = [" | ".join(parts) for parts in zip(*columns, strict=True)]
+        cats = table.texts("category")
+        mask = np.array(
+            [
+                c in _MILK_CATEGORIES
+                and bool(_MILK.search(t))
+                and bool(SWEET_MILK.search(t))
+                for c, t in zip(cats, texts, strict=True)
+            ],
+            dtype=bool,
+        ).reshape(len(table.ids))
+        mask.flags.writeable = False
+        _MASKS[table] = mask
+    return mask

@@ -1,0 +1,77 @@
+"""Sweetened and flavoured milks are charged as sweets for ages 2-18 (AHA 2017).
+
+Read from the table's words independently of mealplan._sweet_milks: a milk
+or plant milk whose name says sweetened (not unsweetened), chocolate or
+vanilla. A vegan keeps the sweetened fortified coconut drink uncharged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from mealplan import load_foods
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import build_problem
+from mealplan._sweet_milks import sweet_milks
+
+
+def _treated(data: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The candidates the objective charges as sweets, and every candidate."""
+    table = load_foods()
+    req = parse_request(data)
+    problem = build_problem(req, resolve_targets(req, table), table)
+    return {problem.food_ids[i] for i in problem.treats}, set(problem.food_ids)
+
+
+def _sweet_by_name() -> set[str]:
+    table = load_foods()
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    return {
+        f
+        for f, n in names.items()
+        if re.search(r"milk|soy milk", n, re.I)
+        and re.search(r"(?<!un)sweetened|chocolate|vanilla", n, re.I)
+        and not re.search(r"^milk chocolate|\bmix\b", n, re.I)  # a candy, a drink mix
+    }
+
+
+def test_the_words_find_the_sweet_milks() -> None:
+    table = load_foods()
+    found = {
+        f for f, m in zip(table.ids, sweet_milks(_teen(), table), strict=True) if m
+    }
+    assert _sweet_by_name() <= found
+    assert {
+        "milk-1pct",
+        "soy-milk-unsweetened-fortified",
+        "almond-milk-unsweetened",
+    }.isdisjoint(found)
+    assert "milk-chocolate" not in found  # a candy, charged by its category
+
+
+def _teen() -> Any:
+    return parse_request({"person": {"age": 15, "sex": "male"}})
+
+
+@pytest.mark.parametrize(
+    ("data", "charged"),
+    [
+        ({"person": {"age": 15, "sex": "male"}}, True),
+        ({"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"}, True),
+        ({"person": {"age": 18.9, "sex": "female"}}, True),
+        ({"person": {"age": 8, "sex": "female"}, "diet": "vegan"}, False),
+        ({"person": {"age": 19, "sex": "female"}}, False),
+        ({"person": {"age": 35, "sex": "male"}}, False),
+    ],
+)
+def test_who_is_charged(data: dict[str, Any], charged: bool) -> None:
+    treated, candidates = _treated(data)
+    # Those a safety rule leaves out (chocolate milk under 5) are no candidates.
+    sweet = _sweet_by_name() & candidates
+    assert sweet
+    assert (sweet <= treated) is charged
+    if not charged:
+        assert not sweet & treated
