@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from mealplan._arguments import food_table
 from mealplan._meal_titles import menu_order
 from mealplan._models import DISCLAIMER, Diagnosis, MealPlan, NutrientTotal, PlanItem
+from mealplan._panel_report import short_minimums
 from mealplan._report import (
     DOCTOR_ADVICE,
     absorption_lines,
@@ -412,7 +413,12 @@ def _summary(plan: MealPlan) -> str:
     if plan.cost_per_day is not None:
         parts.append(f"Cost: {money(plan.cost_per_day)} a day.")
     parts.append(f"Objective: {plan.request.objective.value}.")
-    if unplanned := unplanned_sentence(plan.unplanned_minimums):
+    short = short_minimums(
+        plan.request.person,
+        (d.totals for d in plan.days),
+        plan.unplanned_minimums,
+    )
+    if unplanned := unplanned_sentence(plan.unplanned_minimums, short):
         parts.append(unplanned)
     return " ".join(parts)
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from mealplan._models import NutrientTotal, Person
 
-__all__ = ["REPORTED_ONLY", "compact_panel"]
+__all__ = ["REPORTED_ONLY", "compact_panel", "short_minimums"]
 
 
 REPORTED_ONLY = frozenset(
@@ -135,3 +135,38 @@ def compact_panel(
 
 
 _VALUES = frozenset(n.value for n in Nutrient)
+
+
+def short_minimums(
+    person: Person | None,
+    days: Iterable[Sequence[NutrientTotal]],
+    names: Iterable[str],
+) -> frozenset[str]:
+    """Return which of ``names`` fall below the person's RDA/AI on some day.
+
+    For the summary's sentence on minimums a plan was not held to: a budget
+    day that lifted seventeen RDAs and met fifteen of them anyway read as if
+    all seventeen were short (the dietitian review of session 32).
+    """
+    wanted = set(names)
+    if person is None:
+        return frozenset(wanted)
+    minimum = {
+        b.nutrient: b.minimum
+        for b in panel_bounds(person, [], minimums=True)
+        if b.minimum is not None
+    }
+    floor = sodium_floor(person)
+    if floor is not None:
+        minimum[Nutrient.SODIUM.value] = floor[0]
+    # Met only when every day's total is known to reach the reference; a
+    # nutrient without one, or without a total, is said with the shortfalls.
+    met = {n for n in wanted if n in minimum}
+    seen: set[str] = set()
+    for totals in days:
+        for total in totals:
+            if total.nutrient in met:
+                seen.add(total.nutrient)
+                if total.amount < minimum[total.nutrient]:
+                    met.discard(total.nutrient)
+    return frozenset(wanted - (met & seen))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._arguments import food_table
+from mealplan._caffeine import CAFFEINE_WORDS
 from mealplan._catalog import FoodTable
 from mealplan._meal_titles import menu_order
 from mealplan._models import (
@@ -28,7 +29,7 @@ from mealplan._models import (
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
-from mealplan._panel_report import REPORTED_ONLY, compact_panel
+from mealplan._panel_report import REPORTED_ONLY, compact_panel, short_minimums
 from mealplan._report_grocery import grocery_blocks as _grocery_blocks
 from mealplan._report_grocery import (
     grocery_list,
@@ -165,7 +166,12 @@ def _summary(plan: MealPlan) -> str:
                 f"Cost: at least {money(known)} a day (some foods have no price)."
             )
     parts.append(f"Objective: {plan.request.objective.value}.")
-    if unplanned := unplanned_sentence(plan.unplanned_minimums):
+    short = short_minimums(
+        plan.request.person,
+        (d.totals for d in plan.days),
+        plan.unplanned_minimums,
+    )
+    if unplanned := unplanned_sentence(plan.unplanned_minimums, short):
         parts.append(unplanned)
     return " ".join(parts)
 
@@ -270,6 +276,17 @@ def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
                 if t.maximum is not None
                 else ""
             )
+            if t.nutrient == Nutrient.CAFFEINE.value and not any(
+                CAFFEINE_WORDS.search(n) for n in t.foods_missing_data
+            ):
+                # The planner lets a person with a caffeine limit have only
+                # foods whose names name no caffeine source when unmeasured
+                # (mealplan._caffeine): a mushroom's missing value is no
+                # warning of caffeine, so the limit is not raised here.
+                limit = (
+                    ", though none of them names a caffeine source (coffee, tea, "
+                    "cola, cocoa, chocolate, an energy drink)"
+                )
             out.append(
                 f"{label[:1].upper() + label[1:]} is a lower bound (≥): the food table "
                 f"has no {label} value for {names}, so the true total may be "

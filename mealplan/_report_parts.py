@@ -9,7 +9,7 @@ rendering ends with; and the food table a plan is described with.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from mealplan._catalog import FoodTable, load_foods
@@ -91,17 +91,27 @@ caps alone does not give a plan" (the new-user review of session 31): the set
 is irreducible, which is not that each relaxation plans the whole request."""
 
 
-def unplanned_sentence(names: Sequence[str]) -> str:
+def unplanned_sentence(
+    names: Sequence[str], short: Collection[str] | None = None
+) -> str:
     """Return the summary's sentence on minimums a plan was not held to ('' if none).
 
     A plan whose default RDAs were lifted for time read "Status: feasible."
     alone, its vitamin A at 19 % of a breastfeeding woman's RDA three
-    screens below (the dietitian's review of session 30).
+    screens below (the dietitian's review of session 30). ``short``: those
+    of ``names`` the plan falls short of (None: not known, all are said
+    alike); the others are said to be met anyway.
     """
     if not names:
         return ""
-    labels = ", ".join(nutrient_label(n) for n in names)
-    return f"Minimums not planned: {labels} (the notes say why; shortfalls below)."
+    if short is None:
+        labels = ", ".join(nutrient_label(n) for n in names)
+        return f"Minimums not planned: {labels} (the notes say why; shortfalls below)."
+    below = ", ".join(nutrient_label(n) for n in names if n in short)
+    met = ", ".join(nutrient_label(n) for n in names if n not in short)
+    parts = [f"{below} (short: see below)"] if below else []
+    parts += [f"{met} (met anyway)"] if met else []
+    return f"Minimums not planned: {'; '.join(parts)}; the notes say why."
 
 
 def nutrient_label(nutrient: str) -> str:

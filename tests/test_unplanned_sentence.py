@@ -1,0 +1,90 @@
+"""The summary says which unplanned minimums a plan meets anyway and which fall short.
+
+A budget day for a boy of 7 lifted seventeen RDAs and met fifteen of them
+anyway; its summary read as if all seventeen were short (session 32).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mealplan import NutrientTotal, Person, Sex
+from mealplan._panel import panel_bounds
+from mealplan._panel_report import short_minimums
+from mealplan._report_parts import unplanned_sentence
+
+BOY = Person(age=7, sex=Sex.MALE)
+RDA = {
+    b.nutrient: b.minimum
+    for b in panel_bounds(BOY, [], minimums=True)
+    if b.minimum is not None
+}
+
+
+def _total(nutrient: str, amount: float) -> NutrientTotal:
+    return NutrientTotal(
+        nutrient=nutrient,
+        unit="mg",
+        amount=amount,
+        minimum=None,
+        maximum=None,
+        status="met",
+        percent_of_minimum=None,
+        lower_bound=False,
+    )
+
+
+def test_met_and_short_are_said_apart() -> None:
+    days = [[_total("iron_mg", 12.0), _total("linoleic_acid_g", 1.0)]]
+    short = short_minimums(BOY, days, ["iron_mg", "linoleic_acid_g"])
+    assert short == {"linoleic_acid_g"}
+    sentence = unplanned_sentence(["iron_mg", "linoleic_acid_g"], short)
+    assert sentence == (
+        "Minimums not planned: linoleic acid (short: see below); iron (met "
+        "anyway); the notes say why."
+    )
+
+
+def test_short_on_any_day_is_short() -> None:
+    days = [[_total("iron_mg", 12.0)], [_total("iron_mg", 1.0)]]
+    assert short_minimums(BOY, days, ["iron_mg"]) == {"iron_mg"}
+
+
+def test_without_a_person_or_a_total_nothing_is_said_met() -> None:
+    assert short_minimums(None, [[_total("iron_mg", 99.0)]], ["iron_mg"]) == {"iron_mg"}
+    assert short_minimums(BOY, [[]], ["iron_mg"]) == {"iron_mg"}
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(RDA)), st.floats(0, 1e4, allow_nan=False), min_size=1
+    )
+)
+def test_short_is_exactly_below_the_rda(amounts: dict[str, float]) -> None:
+    days = [[_total(n, a) for n, a in amounts.items()]]
+    short = short_minimums(BOY, days, list(amounts))
+    assert short == {n for n, a in amounts.items() if a < RDA[n]}
+
+
+def test_a_caffeine_gap_in_no_caffeine_source_raises_no_limit() -> None:
+    from mealplan._report import _missing_notes
+
+    def gap(names: list[str]) -> NutrientTotal:
+        return NutrientTotal(
+            nutrient="caffeine_mg",
+            unit="mg",
+            amount=0.0,
+            minimum=None,
+            maximum=400.0,
+            status="met",
+            percent_of_minimum=None,
+            lower_bound=True,
+            foods_missing_data=names,
+        )
+
+    (note,) = _missing_notes([gap(["Tempeh"])])
+    assert "upper limit" not in note
+    assert "none of them names a caffeine source" in note
+    (note,) = _missing_notes([gap(["Tempeh", "Green tea, brewed"])])
+    assert "over its upper limit of 400 mg" in note
