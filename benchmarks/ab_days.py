@@ -5,6 +5,7 @@
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid toddlers
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid children
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid large
+    python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid maternal
 
 The README's first request (a vegetarian woman of 35), the 14 one-day
 realism personas and load.py's 48 requests (63 days), or with ``--grid
@@ -12,7 +13,10 @@ toddlers`` the 24 default toddler days (ages 1, 2 and 3, both sexes, four
 diets), or with ``--grid children`` 40 default days of ages 4-12 (4, 6, 8, 10
 and 12, both sexes, four diets), or with ``--grid large`` 24 default days of
 large eaters (men of 25 of 80 and 100 kg, active and very active, a very
-active boy of 17 and a lactating very active woman of 30, four diets), each
+active boy of 17 and a lactating very active woman of 30, four diets), or
+with ``--grid maternal`` 20 default days in pregnancy (25 in the first
+trimester, 31 in the third, 17 in the second) and lactation (31, 19), four
+diets, each
 planned with the bundled table in a fresh process per side (``PYTHONPATH``
 set to the tree), the two sides interleaved so they see the same load.
 Reports per side: days planned, days whose panel RDAs were lifted for want
@@ -141,6 +145,20 @@ def large_days() -> list[dict[str, Any]]:
     ]
 
 
+MATERNAL: tuple[dict[str, Any], ...] = (
+    {"age": 25, "sex": "female", "pregnancy": True, "trimester": 1},
+    {"age": 31, "sex": "female", "pregnancy": True, "trimester": 3},
+    {"age": 17, "sex": "female", "pregnancy": True, "trimester": 2},
+    {"age": 31, "sex": "female", "lactation": True},
+    {"age": 19, "sex": "female", "lactation": True},
+)
+
+
+def maternal_days() -> list[dict[str, Any]]:
+    """20 default one-day requests in pregnancy and lactation (choline's floor)."""
+    return [{"person": person, "diet": diet} for person in MATERNAL for diet in DIETS]
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -153,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "ab_days_latest.md"))
     parser.add_argument(
         "--grid",
-        choices=("default", "toddlers", "children", "large"),
+        choices=("default", "toddlers", "children", "large", "maternal"),
         default="default",
     )
     args = parser.parse_args(argv)
@@ -164,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.grid == "children"
         else large_days()
         if args.grid == "large"
+        else maternal_days()
+        if args.grid == "maternal"
         else [
             # The README's own first request: what every new user runs first (a
             # change once made it 4x slower while the 62 days stayed even).

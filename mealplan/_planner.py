@@ -31,6 +31,7 @@ from mealplan._ai_floors import (
     DEFAULT_FLOOR_FIRST_SECONDS,
     DEFAULT_FLOOR_SEARCH_SECONDS,
     DEFAULT_FLOOR_SHARE,
+    MATERNAL_FLOOR_SHARE,
     WEEK_FLOOR_SHARE,
     WEEK_RDA_SEED_SHARE,
     auto_ais,
@@ -71,7 +72,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Diet, Nutrient
 from mealplan._optimiser import Solution, SolveStatus
-from mealplan._panel import without_sparse_minimums
+from mealplan._panel import MATERNAL_PLANNED, without_sparse_minimums
 from mealplan._problem import (
     Problem,
 )
@@ -398,8 +399,11 @@ def _with_default_floors(
     # A day asks for its first plan, then searches for a better one, boxed;
     # a longer plan (whose day-by-day seed is its first plan) gets its own
     # search. In a share of the time either way.
+    budgeted = req.budget_per_day is not None or req.objective is Objective.COST
+    maternal = not budgeted and names <= {n.value for n in MATERNAL_PLANNED}
+    first_share = MATERNAL_FLOOR_SHARE if maternal else DEFAULT_FLOOR_SHARE
     share = deadline.part(
-        min(DEFAULT_FLOOR_SHARE * deadline.left(), DEFAULT_FLOOR_FIRST_SECONDS)
+        min(first_share * deadline.left(), DEFAULT_FLOOR_FIRST_SECONDS)
         if req.days == 1
         else WEEK_FLOOR_SHARE * deadline.left()
     )
@@ -425,7 +429,6 @@ def _with_default_floors(
     if found[1].status is SolveStatus.INFEASIBLE:
         # Proven: no plan within the other bounds (a budget, most often)
         # meets the default's floors together; they were never the caller's.
-        budgeted = req.budget_per_day is not None or req.objective is Objective.COST
         if budgeted and len(names) > 1:
             # Not all at once: a budget that cannot buy vitamin C can still
             # buy iron and zinc. A plan within it without the floors shows
