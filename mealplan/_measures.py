@@ -63,6 +63,23 @@ def count_text(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+_SAYS_AGAIN = re.compile(
+    r"^\s*\((\d+(?:\.\d+)?\s+(NLEA serving|fl oz|oz|g))\)\s*$", re.I
+)
+
+
+def _spoons_read_better(cups: float) -> bool:
+    """Whether an amount under a cup reads as whole spoons, not a decimal cup.
+
+    ``⅜ cup`` has no glyph and printed ``0.38 cup``: 6 tbsp says it.
+    """
+    frac = cups - math.floor(cups)
+    if cups >= 1 or any(math.isclose(frac, v, abs_tol=1e-6) for v in _GLYPHS):
+        return False
+    spoons = cups * TBSP_PER_CUP
+    return math.isclose(spoons, round(spoons), abs_tol=1e-6)
+
+
 def _quantity(text: str) -> float:
     top, _, bottom = text.partition("/")
     return float(top) / float(bottom) if bottom else float(top)
@@ -81,11 +98,16 @@ def measure_text(portions: float, description: str) -> str | None:
     if unit_match is None or quantity <= 0:
         return None
     tail = unit_match[2]
+    if _SAYS_AGAIN.match(tail):
+        # "1 cup (1 NLEA serving)", "1 cup (8 fl oz)": the parenthesis says
+        # the same amount another way; a cook reads "¼ cup", not
+        # "¼ x 1 cup (1 NLEA serving)" (the dietitian review of session 32).
+        tail = ""
     if re.search(r"\d", tail):
         return None
     unit = _UNIT_NAMES[unit_match[1].lower()]
     total = portions * quantity
-    if unit == "cup" and total < 0.25 - 1e-9:
+    if unit == "cup" and (total < 0.25 - 1e-9 or _spoons_read_better(total)):
         unit, total = "tbsp", total * TBSP_PER_CUP
     if unit == "tbsp" and total < 1 - 1e-9:
         unit, total = "tsp", total * TSP_PER_TBSP

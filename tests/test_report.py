@@ -338,11 +338,19 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (0.5, "1 tbsp", "1½ tsp"),
         (1.67, "cup", "1.67 cups"),
         # A piece or a serving keeps its count; so does a measure that says
-        # more numbers (what "1 NLEA serving" is a serving of).
+        # more numbers of its own ("1 roll (3-1/2 in dia)").
         (1.0, "1 medium", "1 medium"),
         (2.0, "1 slice", "2 x 1 slice"),
         (1.5, "1 serving", "1½ x 1 serving"),
-        (0.75, "cup (1 NLEA serving)", "¾ x cup (1 NLEA serving)"),
+        (2.0, "1 cup (3 rolls)", "2 x 1 cup (3 rolls)"),
+        # A parenthesis that says the same amount again is dropped (a plan
+        # read "¼ x 1 cup (1 NLEA serving)" and "½ x 0.75 cup").
+        (0.75, "cup (1 NLEA serving)", "¾ cup"),
+        (0.25, "1 cup (1 NLEA serving)", "¼ cup"),
+        (1.5, "1 cup (8 fl oz)", "1½ cups"),
+        # ⅜ cup has no glyph: whole spoons read better than "0.38 cup".
+        (0.5, "0.75 cup (1 NLEA serving)", "6 tbsp"),
+        (0.375, "1 cup", "6 tbsp"),
         (2.0, "1 grapefruit", "2 x 1 grapefruit"),
         (1.21, "quart", "1.21 x quart"),
     ],
