@@ -82,8 +82,12 @@ def test_a_day_whose_box_ran_out_keeps_its_plan_with_an_honest_gap(
     table = load_foods(dishes=False)
     req = parse_request(_GIRL)
     problem = build_problem(req, resolve_targets(req, table), table)
-    # A box of 0 s: the search ends at the first plan in hand.
+    # A box of 0 s: the search ends at the first plan in hand. And no
+    # tolerance: a first plan within 0.3 servings of its bound ends the
+    # search before any box (whether it is hung on the solver's path: a
+    # change of the caps once made this girl's first plan close enough).
     patch_solver(monkeypatch, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
+    monkeypatch.setattr(optimiser, "abs_tolerance", lambda *a, **k: 0.0)
     models = record_models(monkeypatch)
     deadline = Deadline(300.0)
     found = optimiser.solve(problem, deadline=deadline)
@@ -188,11 +192,14 @@ def test_a_regenerated_day_of_a_longer_plan_is_boxed_as_a_day(
     assert optimiser._free_days(whole) == 2
     assert not optimiser._one_day_default(whole, None, 0.01, None, None)
     patch_solver(monkeypatch, "ONE_DAY_BOX_CPU_SECONDS", 0.0)
-    models = record_models(monkeypatch)
-    found = optimiser.solve(problem, mip_gap=0.01, deadline=Deadline(300.0))
+    monkeypatch.setattr(optimiser, "abs_tolerance", lambda *a, **k: 0.0)
+    deadline = Deadline(300.0)
+    found = optimiser.solve(problem, mip_gap=0.01, deadline=deadline)
     assert found.units
-    # Every MILP was a restriction of the re-planned day: the two days'
-    # full MILP never ran.
-    full = formulate(problem).num_cols
-    assert models
-    assert all(cols < full for mip, cols in models if mip)
+    # Its box (0 s of CPU) ended the search, not the 300 s limit: whether the
+    # day's restrictions or the full MILP found the plan hangs on the
+    # solver's path (the widest restriction may hold every food), so only
+    # the box is asserted.
+    assert found.boxed
+    assert found.box_cpu_seconds == 0.0
+    assert not deadline.hit

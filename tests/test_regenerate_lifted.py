@@ -84,6 +84,7 @@ def test_a_pregnant_day_lifted_with_its_choline_regenerates(foods: FoodTable) ->
     # (the web page's regenerate, CI) was refused as "edited".
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mealplan._planner, "DEFAULT_FLOOR_SHARE", 0.0005)
+        patch.setattr(mealplan._planner, "MATERNAL_FLOOR_SHARE", 0.0005)
         patch.setattr(mealplan._ai_floors, "RDA_RESERVE_SHARE", 0.9995)
         lifted = mealplan.plan(
             {
