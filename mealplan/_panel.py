@@ -37,10 +37,10 @@ from mealplan._nutrients import Nutrient, unit_label
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
     from mealplan._catalog import FoodTable
-    from mealplan._models import NutrientTargets, Person
+    from mealplan._models import NutrientTargets, NutrientTotal, Person
 
 __all__ = [
     "AUTO_AI_CHECKED",
@@ -51,6 +51,7 @@ __all__ = [
     "MATERNAL_PLANNED",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
+    "SUPPLEMENT_UL_SHARE",
     "ai_only",
     "fiber_ceiling",
     "not_in_table",
@@ -59,6 +60,7 @@ __all__ = [
     "prenatal_note",
     "read_dri_full",
     "sodium_floor",
+    "supplement_room_note",
     "without_sparse_minimums",
 ]
 
@@ -462,6 +464,48 @@ def prenatal_note(person: Person) -> list[str]:
         "counts no supplement and SR28 does not measure iodine, so ask a "
         "doctor or midwife about a prenatal vitamin (information, not medical "
         "advice)"
+    ]
+
+
+SUPPLEMENT_UL_SHARE = 0.75
+"""Share of a UL from which a plan's food total is said to leave little room
+for the supplement its life stage is advised (:func:`supplement_room_note`)."""
+
+_SUPPLEMENT_MINERALS = (Nutrient.IRON, Nutrient.ZINC)
+
+
+def supplement_room_note(
+    person: Person | None, days: Sequence[Sequence[NutrientTotal]]
+) -> list[str]:
+    """Return a note when a plan's iron or zinc leaves little room under its UL.
+
+    In pregnancy and lactation the plan advises a prenatal vitamin
+    (:func:`prenatal_note`), whose iron and zinc count toward the same ULs as
+    the food's: a pregnant woman's day of fortified cereal held 41.4 of 45 mg
+    of iron and 35.2 of 40 mg of zinc (the dietitian review of session 32).
+    No supplement's amount is assumed; the plan's own totals are said.
+    """
+    if person is None or not (person.pregnancy or person.lactation):
+        return []
+    near: dict[str, tuple[float, float, str]] = {}
+    for totals in days:
+        for t in totals:
+            if t.nutrient not in {n.value for n in _SUPPLEMENT_MINERALS}:
+                continue
+            if t.maximum is None or t.amount < SUPPLEMENT_UL_SHARE * t.maximum:
+                continue
+            if t.nutrient not in near or t.amount > near[t.nutrient][0]:
+                near[t.nutrient] = (t.amount, t.maximum, t.unit)
+    if not near:
+        return []
+    said = " and ".join(
+        f"{Nutrient(n).label} up to {amount:.3g} {unit} a day (UL {ul:g} {unit})"
+        for n, (amount, ul, unit) in sorted(near.items())
+    )
+    return [
+        f"this plan's food gives {said}: a prenatal vitamin's iron and zinc "
+        "count toward the same limits, so show the plan to the doctor or "
+        "midwife who advises one (information, not medical advice)"
     ]
 
 

@@ -37,6 +37,7 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
+from mealplan._panel import supplement_room_note
 from mealplan._problem import Problem
 from mealplan._salt import Salter, salt_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
@@ -419,6 +420,7 @@ def assemble(
         *_notes(req, targets, problem, solution, table.life_stage_caps),
         *extra_notes,
     ]
+    notes.extend(supplement_room_note(req.person, [d.totals for d in days]))
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)

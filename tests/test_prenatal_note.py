@@ -76,3 +76,35 @@ def test_over_50_the_b12_advice_is_said(age: float, said: bool) -> None:
     if found:
         assert "fortified foods or a supplement" in found[0]
         assert "IOM" in found[0]
+
+
+def _total(
+    nutrient: str, amount: float, maximum: float | None
+) -> mealplan.NutrientTotal:
+    return mealplan.NutrientTotal(
+        nutrient=nutrient,
+        unit="mg",
+        amount=amount,
+        minimum=None,
+        maximum=maximum,
+        status="met",
+        percent_of_minimum=None,
+        lower_bound=False,
+    )
+
+
+def test_iron_and_zinc_near_their_uls_are_said_in_pregnancy() -> None:
+    from mealplan._panel import SUPPLEMENT_UL_SHARE, supplement_room_note
+
+    pregnant = Person(age=29, sex=Sex.FEMALE, pregnancy=True)
+    days = [
+        [_total("iron_mg", 41.4, 45.0), _total("zinc_mg", 12.0, 40.0)],
+        [_total("iron_mg", 30.0, 45.0), _total("zinc_mg", 35.2, 40.0)],
+    ]
+    (note,) = supplement_room_note(pregnant, days)
+    assert "iron up to 41.4 mg a day (UL 45 mg)" in note
+    assert "zinc up to 35.2 mg a day (UL 40 mg)" in note
+    low = [[_total("iron_mg", 45.0 * SUPPLEMENT_UL_SHARE - 0.1, 45.0)]]
+    assert supplement_room_note(pregnant, low) == []
+    assert supplement_room_note(Person(age=29, sex=Sex.FEMALE), days) == []
+    assert supplement_room_note(None, days) == []
