@@ -2170,6 +2170,13 @@ def two_greens_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | 
     :func:`cooked_greens`, never from foods/portion_caps.csv; bundled foods
     only, as :func:`generous_greens`.
     """
+    return _meals_with_two(plan, table, cooked_greens)
+
+
+def _meals_with_two(
+    plan: MealPlan, table: FoodTable, kind: Callable[[str, str], bool]
+) -> list[tuple[int, str | None]]:
+    """Return the meals with two or more bundled foods of a ``kind`` (category, name)."""
     bundled = _bundled_categories()
     cats = dict(zip(table.ids, table.texts("category"), strict=True))
     names = dict(zip(table.ids, table.texts("name"), strict=True))
@@ -2179,7 +2186,7 @@ def two_greens_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | 
             fid = item.food_id
             if item.kind != "food" or bundled.get(fid) != cats[fid]:
                 continue
-            if cooked_greens(cats[fid], names[fid] or ""):
+            if kind(cats[fid], names[fid] or ""):
                 count[(day.day, item.meal)] += 1
     return sorted(k for k, n in count.items() if n > 1)
 
@@ -2204,18 +2211,7 @@ def two_legume_meals(plan: MealPlan, table: FoodTable) -> list[tuple[int, str | 
     One such dish a meal (each may be a cup, most of a day's protein foods):
     found by :func:`legume_main`; bundled foods only, as :func:`two_greens_meals`.
     """
-    bundled = _bundled_categories()
-    cats = dict(zip(table.ids, table.texts("category"), strict=True))
-    names = dict(zip(table.ids, table.texts("name"), strict=True))
-    count: Counter[tuple[int, str | None]] = Counter()
-    for day in plan.days:
-        for item in day.items:
-            fid = item.food_id
-            if item.kind != "food" or bundled.get(fid) != cats[fid]:
-                continue
-            if legume_main(cats[fid], names[fid] or ""):
-                count[(day.day, item.meal)] += 1
-    return sorted(k for k, n in count.items() if n > 1)
+    return _meals_with_two(plan, table, legume_main)
 
 
 AS_PURCHASED_CATEGORIES = frozenset({"breakfast_cereals", "grains_pasta", "legumes"})

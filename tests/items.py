@@ -1,14 +1,15 @@
-"""Plan items made by hand, for tests of what the planner does to a day's items.
+"""Plan items and totals made by hand, for tests of what is done with a day's.
 
 Fat pairing (``attach_fats``) and added salt (``mealplan._salt``) work on a
-day's items after the solve; their tests give them days written out here.
+day's items after the solve, the notes and the summary on its totals; their
+tests give them days written out here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._models import PlanItem
+from mealplan._models import NutrientStatus, NutrientTotal, PlanItem
 
 if TYPE_CHECKING:
     from mealplan import FoodTable, MealPlan
@@ -27,6 +28,30 @@ def plan_item(food_id: str, grams: float, meal: str = "lunch") -> PlanItem:
         grams=grams,
         cost=None,
         energy_kcal=None,
+    )
+
+
+def nutrient_total(
+    nutrient: str,
+    amount: float,
+    maximum: float | None = None,
+    *,
+    missing: tuple[str, ...] = (),
+) -> NutrientTotal:
+    """A day's total of ``nutrient`` (in mg), without a planned minimum.
+
+    ``missing``: the chosen foods without a value for it (a lower bound).
+    """
+    return NutrientTotal(
+        nutrient=nutrient,
+        unit="mg",
+        amount=amount,
+        minimum=None,
+        maximum=maximum,
+        status=NutrientStatus.MET,
+        percent_of_minimum=None,
+        lower_bound=bool(missing),
+        foods_missing_data=list(missing),
     )
 
 

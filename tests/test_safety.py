@@ -476,6 +476,14 @@ def test_the_independent_milk_rule_reads_milks_by_name(
     assert reduced_fat_milk(text) is expected
 
 
+def _read_as_age(plan: mealplan.MealPlan, age: float) -> mealplan.MealPlan:
+    """``plan`` as if it had been made for a girl of ``age`` (for the checkers)."""
+    person = Person(age=age, sex="female")
+    return plan.model_copy(
+        update={"request": plan.request.model_copy(update={"person": person})}
+    )
+
+
 def test_the_checker_catches_skim_milk_for_a_child_of_1() -> None:
     # The plan-level check can fail: an adult's day with skim milk, read as
     # a 1-year-old's, breaks whole-milk-until-2; read as a 2-year-old's, not.
@@ -491,10 +499,7 @@ def test_the_checker_catches_skim_milk_for_a_child_of_1() -> None:
     )
 
     def aged(age: float) -> mealplan.MealPlan:
-        person = Person(age=age, sex="female")
-        return plan.model_copy(
-            update={"request": plan.request.model_copy(update={"person": person})}
-        )
+        return _read_as_age(plan, age)
 
     check_whole_milk_under_2(aged(2), foods)
     with pytest.raises(AssertionError, match="milk-skim"):
@@ -551,10 +556,7 @@ def test_the_checker_catches_added_sugars_for_a_child_of_1() -> None:
     )
 
     def aged(age: float) -> mealplan.MealPlan:
-        person = Person(age=age, sex="female")
-        return plan.model_copy(
-            update={"request": plan.request.model_copy(update={"person": person})}
-        )
+        return _read_as_age(plan, age)
 
     check_no_added_sugars_under_2(aged(2), foods)
     with pytest.raises(AssertionError, match="yogurt-vanilla"):

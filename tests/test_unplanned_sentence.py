@@ -13,6 +13,7 @@ from mealplan import NutrientTotal, Person, Sex
 from mealplan._panel import panel_bounds
 from mealplan._panel_report import short_minimums
 from mealplan._report_parts import unplanned_sentence
+from tests.items import nutrient_total
 
 BOY = Person(age=7, sex=Sex.MALE)
 RDA = {
@@ -22,21 +23,8 @@ RDA = {
 }
 
 
-def _total(nutrient: str, amount: float) -> NutrientTotal:
-    return NutrientTotal(
-        nutrient=nutrient,
-        unit="mg",
-        amount=amount,
-        minimum=None,
-        maximum=None,
-        status="met",
-        percent_of_minimum=None,
-        lower_bound=False,
-    )
-
-
 def test_met_and_short_are_said_apart() -> None:
-    days = [[_total("iron_mg", 12.0), _total("linoleic_acid_g", 1.0)]]
+    days = [[nutrient_total("iron_mg", 12.0), nutrient_total("linoleic_acid_g", 1.0)]]
     short = short_minimums(BOY, days, ["iron_mg", "linoleic_acid_g"])
     assert short == {"linoleic_acid_g"}
     sentence = unplanned_sentence(["iron_mg", "linoleic_acid_g"], short)
@@ -47,12 +35,14 @@ def test_met_and_short_are_said_apart() -> None:
 
 
 def test_short_on_any_day_is_short() -> None:
-    days = [[_total("iron_mg", 12.0)], [_total("iron_mg", 1.0)]]
+    days = [[nutrient_total("iron_mg", 12.0)], [nutrient_total("iron_mg", 1.0)]]
     assert short_minimums(BOY, days, ["iron_mg"]) == {"iron_mg"}
 
 
 def test_without_a_person_or_a_total_nothing_is_said_met() -> None:
-    assert short_minimums(None, [[_total("iron_mg", 99.0)]], ["iron_mg"]) == {"iron_mg"}
+    assert short_minimums(None, [[nutrient_total("iron_mg", 99.0)]], ["iron_mg"]) == {
+        "iron_mg"
+    }
     assert short_minimums(BOY, [[]], ["iron_mg"]) == {"iron_mg"}
 
 
@@ -62,7 +52,7 @@ def test_without_a_person_or_a_total_nothing_is_said_met() -> None:
     )
 )
 def test_short_is_exactly_below_the_rda(amounts: dict[str, float]) -> None:
-    days = [[_total(n, a) for n, a in amounts.items()]]
+    days = [[nutrient_total(n, a) for n, a in amounts.items()]]
     short = short_minimums(BOY, days, list(amounts))
     assert short == {n for n, a in amounts.items() if a < RDA[n]}
 
@@ -71,17 +61,7 @@ def test_a_caffeine_gap_in_no_caffeine_source_raises_no_limit() -> None:
     from mealplan._report import _missing_notes
 
     def gap(names: list[str]) -> NutrientTotal:
-        return NutrientTotal(
-            nutrient="caffeine_mg",
-            unit="mg",
-            amount=0.0,
-            minimum=None,
-            maximum=400.0,
-            status="met",
-            percent_of_minimum=None,
-            lower_bound=True,
-            foods_missing_data=names,
-        )
+        return nutrient_total("caffeine_mg", 0.0, 400.0, missing=tuple(names))
 
     (note,) = _missing_notes([gap(["Tempeh"])])
     assert "upper limit" not in note
