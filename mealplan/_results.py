@@ -52,11 +52,11 @@ _TOL = 1e-6
 _MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
 
 TODDLER_SERVING_NOTE = (
-    "For a child under 4, cut food into small pieces (about ½ inch), cook "
-    "vegetables until soft and spread nut butters thinly: chunks of meat, "
-    "cheese or fruit are choking hazards at this age, as are the whole nuts, "
-    "grapes, popcorn, hard raw vegetables and hot dogs the plan leaves out "
-    "(American Academy of Pediatrics, Choking Prevention, healthychildren.org)."
+    "For a child under 4, cut food into small pieces (about ½ inch) and cook "
+    "vegetables until soft: chunks of meat, cheese or fruit are choking "
+    "hazards at this age, as are the whole nuts, nut butters, grapes, "
+    "popcorn, hard raw vegetables and hot dogs the plan leaves out (American "
+    "Academy of Pediatrics, Choking Prevention, healthychildren.org)."
 )
 """The note of every plan for ages 1-3: how to serve what it plans."""
 
