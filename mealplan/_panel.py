@@ -37,10 +37,10 @@ from mealplan._nutrients import Nutrient, unit_label
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection
 
     from mealplan._catalog import FoodTable
-    from mealplan._models import NutrientTargets, NutrientTotal, Person
+    from mealplan._models import NutrientTargets, Person
 
 __all__ = [
     "AUTO_AI_CHECKED",
@@ -51,16 +51,12 @@ __all__ = [
     "MATERNAL_PLANNED",
     "PANEL_MINIMUMS",
     "PANEL_UL_FORMS",
-    "SUPPLEMENT_UL_SHARE",
     "ai_only",
     "fiber_ceiling",
     "not_in_table",
-    "older_adult_note",
     "panel_bounds",
-    "prenatal_note",
     "read_dri_full",
     "sodium_floor",
-    "supplement_room_note",
     "without_sparse_minimums",
 ]
 
@@ -435,96 +431,6 @@ def not_in_table(person: Person) -> list[str]:
         + " — SR28 has no values for these (fluoride: a few drinks only), so no "
         "total can be given; iodine comes mostly from iodized salt, dairy and "
         "seafood"
-    ]
-
-
-def prenatal_note(person: Person) -> list[str]:
-    """Return the supplement advice of pregnancy and lactation, as information.
-
-    A plan of foods cannot show it: SR28 does not measure iodine (nor tell
-    folic acid in every food), and the guidance is a daily supplement
-    whatever the diet, so the plan says so rather than stay silent.
-    """
-    if not (person.pregnancy or person.lactation):
-        return []
-    advice = []
-    if person.pregnancy:
-        advice.append(
-            "a daily supplement with 400-800 µg of folic acid (US Preventive "
-            "Services Task Force, JAMA 2023;330(5):454-459)"
-        )
-    advice.append(
-        "a daily supplement with 150 µg of iodine, as potassium iodide, in "
-        "pregnancy and lactation (American Thyroid Association, Thyroid "
-        "2017;27(3):315-389)"
-    )
-    stage = "pregnancy" if person.pregnancy else "lactation"
-    return [
-        f"{stage}: guidelines advise " + " and ".join(advice) + "; this plan "
-        "counts no supplement and SR28 does not measure iodine, so ask a "
-        "doctor or midwife about a prenatal vitamin (information, not medical "
-        "advice)"
-    ]
-
-
-SUPPLEMENT_UL_SHARE = 0.75
-"""Share of a UL from which a plan's food total is said to leave little room
-for the supplement its life stage is advised (:func:`supplement_room_note`)."""
-
-_SUPPLEMENT_MINERALS = (Nutrient.IRON, Nutrient.ZINC)
-
-
-def supplement_room_note(
-    person: Person | None, days: Sequence[Sequence[NutrientTotal]]
-) -> list[str]:
-    """Return a note when a plan's iron or zinc leaves little room under its UL.
-
-    In pregnancy and lactation the plan advises a prenatal vitamin
-    (:func:`prenatal_note`), whose iron and zinc count toward the same ULs as
-    the food's: a pregnant woman's day of fortified cereal held 41.4 of 45 mg
-    of iron and 35.2 of 40 mg of zinc (the dietitian review of session 32).
-    No supplement's amount is assumed; the plan's own totals are said.
-    """
-    if person is None or not (person.pregnancy or person.lactation):
-        return []
-    near: dict[str, tuple[float, float, str]] = {}
-    for totals in days:
-        for t in totals:
-            if t.nutrient not in {n.value for n in _SUPPLEMENT_MINERALS}:
-                continue
-            if t.maximum is None or t.amount < SUPPLEMENT_UL_SHARE * t.maximum:
-                continue
-            if t.nutrient not in near or t.amount > near[t.nutrient][0]:
-                near[t.nutrient] = (t.amount, t.maximum, t.unit)
-    if not near:
-        return []
-    said = " and ".join(
-        f"{Nutrient(n).label} up to {amount:.3g} {unit} a day (UL {ul:g} {unit})"
-        for n, (amount, ul, unit) in sorted(near.items())
-    )
-    return [
-        f"this plan's food gives {said}: a prenatal vitamin's iron and zinc "
-        "count toward the same limits, so show the plan to the doctor or "
-        "midwife who advises one (information, not medical advice)"
-    ]
-
-
-def older_adult_note(person: Person) -> list[str]:
-    """Return the B12 advice for adults over 50 (IOM 1998), as information.
-
-    The plan counts B12 from every food alike, while 10-30 % of older people
-    absorb the B12 bound in food poorly: the DRI report advises meeting the
-    RDA mainly with fortified foods or a supplement, which a total cannot show.
-    """
-    if person.age <= 50:
-        return []
-    return [
-        "over 50: the IOM advises meeting the vitamin B12 RDA mainly with "
-        "B12-fortified foods or a supplement, since 10-30 % of older people "
-        "absorb the B12 bound in food poorly (IOM, Dietary Reference Intakes "
-        "for Thiamin, Riboflavin, Niacin, Vitamin B6, Folate, Vitamin B12, "
-        "1998); this plan counts B12 from all its foods alike (information, "
-        "not medical advice)"
     ]
 
 

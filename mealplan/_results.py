@@ -21,6 +21,7 @@ from mealplan._catalog import FoodTable
 from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
+from mealplan._life_stage_advice import supplement_room_note
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
@@ -37,7 +38,6 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
-from mealplan._panel import supplement_room_note
 from mealplan._problem import Problem
 from mealplan._salt import Salter, salt_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY

@@ -9,6 +9,7 @@ reports, and why (each measured in ``benchmarks/ai_floors_latest.md``).
 
 from __future__ import annotations
 
+from mealplan._life_stage_advice import older_adult_note, prenatal_note
 from mealplan._models import BoundKind, NutrientBound, Person
 from mealplan._nutrients import Nutrient, PanelMode
 from mealplan._panel import (
@@ -20,9 +21,7 @@ from mealplan._panel import (
     ai_only,
     fiber_ceiling,
     not_in_table,
-    older_adult_note,
     panel_bounds,
-    prenatal_note,
     sodium_floor,
 )
 

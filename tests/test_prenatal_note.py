@@ -94,7 +94,7 @@ def _total(
 
 
 def test_iron_and_zinc_near_their_uls_are_said_in_pregnancy() -> None:
-    from mealplan._panel import SUPPLEMENT_UL_SHARE, supplement_room_note
+    from mealplan._life_stage_advice import SUPPLEMENT_UL_SHARE, supplement_room_note
 
     pregnant = Person(age=29, sex=Sex.FEMALE, pregnancy=True)
     days = [
