@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan._models import BoundKind, NutrientBound
+from mealplan._caffeine import CAFFEINE_WORDS
+from mealplan._models import BoundKind, NutrientBound, NutrientStatus
 from mealplan._nutrients import Nutrient
 from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling, panel_bounds, sodium_floor
+from mealplan._report_parts import amount, nutrient_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from mealplan._models import NutrientTotal, Person
 
-__all__ = ["REPORTED_ONLY", "compact_panel", "short_minimums"]
+__all__ = ["REPORTED_ONLY", "compact_panel", "missing_notes", "short_minimums"]
 
 
 REPORTED_ONLY = frozenset(
@@ -170,3 +172,38 @@ def short_minimums(
                 if total.amount < minimum[total.nutrient]:
                     met.discard(total.nutrient)
     return frozenset(wanted - (met & seen))
+
+
+def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
+    """Return a note for each bounded total that is a lower bound (data missing)."""
+    out = []
+    for t in totals:
+        if t.status is NutrientStatus.NO_BOUND:
+            continue
+        if t.lower_bound and t.foods_missing_data:
+            names = ", ".join(t.foods_missing_data)
+            label = nutrient_label(t.nutrient)
+            # Near a UL, a lower bound does not show the limit is kept (a
+            # 3-year-old's retinol read "Met" at ≥ 599 of a 600 µg UL).
+            limit = (
+                f", and over its upper limit of {amount(t.maximum, t.unit)}"
+                if t.maximum is not None
+                else ""
+            )
+            if t.nutrient == Nutrient.CAFFEINE.value and not any(
+                CAFFEINE_WORDS.search(n) for n in t.foods_missing_data
+            ):
+                # The planner lets a person with a caffeine limit have only
+                # foods whose names name no caffeine source when unmeasured
+                # (mealplan._caffeine): a mushroom's missing value is no
+                # warning of caffeine, so the limit is not raised here.
+                limit = (
+                    ", though none of them names a caffeine source (coffee, tea, "
+                    "cola, cocoa, chocolate, an energy drink)"
+                )
+            out.append(
+                f"{label[:1].upper() + label[1:]} is a lower bound (≥): the food table "
+                f"has no {label} value for {names}, so the true total may be "
+                f"higher{limit}."
+            )
+    return out

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from mealplan._absorption import DEFAULT_FRACTION, absorbable_calcium, vitamin_d_form
 from mealplan._arguments import food_table
-from mealplan._caffeine import CAFFEINE_WORDS
 from mealplan._catalog import FoodTable
 from mealplan._meal_titles import menu_order
 from mealplan._models import (
@@ -29,7 +28,12 @@ from mealplan._models import (
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
-from mealplan._panel_report import REPORTED_ONLY, compact_panel, short_minimums
+from mealplan._panel_report import (
+    REPORTED_ONLY,
+    compact_panel,
+    missing_notes,
+    short_minimums,
+)
 from mealplan._report_grocery import grocery_blocks as _grocery_blocks
 from mealplan._report_grocery import (
     grocery_list,
@@ -261,40 +265,6 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
     )
 
 
-def _missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
-    out = []
-    for t in totals:
-        if t.status is NutrientStatus.NO_BOUND:
-            continue
-        if t.lower_bound and t.foods_missing_data:
-            names = ", ".join(t.foods_missing_data)
-            label = nutrient_label(t.nutrient)
-            # Near a UL, a lower bound does not show the limit is kept (a
-            # 3-year-old's retinol read "Met" at ≥ 599 of a 600 µg UL).
-            limit = (
-                f", and over its upper limit of {amount(t.maximum, t.unit)}"
-                if t.maximum is not None
-                else ""
-            )
-            if t.nutrient == Nutrient.CAFFEINE.value and not any(
-                CAFFEINE_WORDS.search(n) for n in t.foods_missing_data
-            ):
-                # The planner lets a person with a caffeine limit have only
-                # foods whose names name no caffeine source when unmeasured
-                # (mealplan._caffeine): a mushroom's missing value is no
-                # warning of caffeine, so the limit is not raised here.
-                limit = (
-                    ", though none of them names a caffeine source (coffee, tea, "
-                    "cola, cocoa, chocolate, an energy drink)"
-                )
-            out.append(
-                f"{label[:1].upper() + label[1:]} is a lower bound (≥): the food table "
-                f"has no {label} value for {names}, so the true total may be "
-                f"higher{limit}."
-            )
-    return out
-
-
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
     if foods is None or not foods.mention_records:
         return []  # a caller's table: no article mentions to show
@@ -351,7 +321,7 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         blocks += _supplement_blocks(day.items, foods, clip=clip)
         blocks.append(_Heading(3, f"Nutrients, day {day.day}"))
         blocks.append(_totals_table(plan, day.totals))
-        missing = _missing_notes(day.totals)
+        missing = missing_notes(day.totals)
         if missing:
             blocks.append(_Bullets(missing))
         planned = [b.nutrient for b in plan.targets.bounds if b.minimum is not None]
@@ -505,7 +475,7 @@ def _plan_blocks(
     if len(plan.days) > 1:
         blocks.append(_Heading(2, f"Average per day over {len(plan.days)} days"))
         blocks.append(_totals_table(plan, plan.average))
-        missing = _missing_notes(plan.average)
+        missing = missing_notes(plan.average)
         if missing:
             blocks.append(_Bullets(missing))
         blocks.append(_Heading(2, "Grocery list"))

@@ -58,13 +58,13 @@ def test_short_is_exactly_below_the_rda(amounts: dict[str, float]) -> None:
 
 
 def test_a_caffeine_gap_in_no_caffeine_source_raises_no_limit() -> None:
-    from mealplan._report import _missing_notes
+    from mealplan._panel_report import missing_notes
 
     def gap(names: list[str]) -> NutrientTotal:
         return nutrient_total("caffeine_mg", 0.0, 400.0, missing=tuple(names))
 
-    (note,) = _missing_notes([gap(["Tempeh"])])
+    (note,) = missing_notes([gap(["Tempeh"])])
     assert "upper limit" not in note
     assert "none of them names a caffeine source" in note
-    (note,) = _missing_notes([gap(["Tempeh", "Green tea, brewed"])])
+    (note,) = missing_notes([gap(["Tempeh", "Green tea, brewed"])])
     assert "over its upper limit of 400 mg" in note
