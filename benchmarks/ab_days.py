@@ -6,6 +6,7 @@
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid children
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid large
     python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid maternal
+    python benchmarks/ab_days.py BASE_TREE NEW_TREE --grid toddlers --dishes
 
 The README's first request (a vegetarian woman of 35), the 14 one-day
 realism personas and load.py's 48 requests (63 days), or with ``--grid
@@ -54,7 +55,7 @@ README_DAY: dict[str, Any] = {
 CHILD = r"""
 import json, sys, time, mealplan
 body = json.loads(sys.argv[1])
-table = mealplan.load_foods()
+table = mealplan.load_foods(dishes=body.pop("_dishes", False))
 cpu = time.process_time()
 try:
     p = mealplan.plan(body, foods=table)
@@ -174,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=("default", "toddlers", "children", "large", "maternal"),
         default="default",
     )
+    parser.add_argument(
+        "--dishes",
+        action="store_true",
+        help="plan with the bundled FNDDS dishes (load_foods(dishes=True))",
+    )
     args = parser.parse_args(argv)
     bodies = (
         toddler_days()
@@ -192,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             *requests(48),
         ]
     )
+    if args.dishes:
+        bodies = [{**b, "_dishes": True} for b in bodies]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows = []
     for body in bodies:
@@ -200,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# One-day default requests, A/B ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"`python benchmarks/ab_days.py {args.base} {args.new} --grid {args.grid}`; "
+        f"`python benchmarks/ab_days.py {args.base} {args.new} --grid {args.grid}"
+        f"{' --dishes' if args.dishes else ''}`; "
         "load at the start "
         f"{load}, at the end " + " / ".join(f"{x:.1f}" for x in os.getloadavg()) + ".",
         "",
