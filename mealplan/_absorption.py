@@ -187,6 +187,12 @@ def vitamin_d_form(table: FoodTable, food_id: str) -> str | None:
     text = _text(table, food_id).lower()
     if "mushroom" in text:
         return "D2"
+    # A label that names its form: SR28 14171, "coconut milk, sweetened,
+    # fortified with calcium, vitamins A, B12, D2" (a vegan toddler's milk
+    # read "D2 or D3"); "D2" or "D3" alone, as a word.
+    named: set[str] = set(re.findall(r"\b(d[23])\b", text))
+    if len(named) == 1:
+        return named.pop().upper()
     if food.fortified or re.search(r"fortified|with added|enriched", text):
         return "D2 or D3"
     if food.vegan:

@@ -42,6 +42,8 @@ def test_published_fractions(food: str, fraction: float) -> None:
         ("salmon-sockeye-cooked", "D3"),
         ("egg-hard-boiled", "D3"),
         ("soy-milk-fortified", "D2 or D3"),
+        # Its SR28 description names the form: "... vitamins A, B12, D2".
+        ("coconut-milk-beverage-fortified", "D2"),
         ("banana", None),
     ],
 )
