@@ -286,5 +286,7 @@ def test_a_toddlers_fish_serving_caps_a_dish_by_its_fish() -> None:
     share = fish_foods(table)["salmon-cake-or-patty"].share
     assert caps[0] == pytest.approx(28.349523125 / share)
     assert caps[1] == pytest.approx(28.349523125)
-    assert caps[2] == float("inf")  # no fish in its recipe
+    # No fish in its recipe: only a toddler's serving of a dish caps it
+    # (toddler_dish_item, ½ cup of its 244 g cup).
+    assert caps[2] == pytest.approx(244 / 2)
     assert all(c == float("inf") for c in item_cap_grams(table, ids, None))
