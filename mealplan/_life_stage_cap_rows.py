@@ -83,17 +83,24 @@ UNIT_WORDS = {
 
 
 def life_stage_cap_notes(
-    person: Person | None, table_caps: Sequence[LifeStageCap] | None = None
+    person: Person | None,
+    table_caps: Sequence[LifeStageCap] | None = None,
+    *,
+    table: FoodTable | None = None,
+    candidates: Sequence[str] = (),
 ) -> list[str]:
     """Return one plan note naming the life stage's portion caps that held, if any.
 
     The day rows of the fish advice have their own note (they hold with the
-    portion caps off: :func:`mealplan._fish_day_caps.fish_day_notes`).
+    portion caps off: :func:`mealplan._fish_day_caps.fish_day_notes`). Given
+    the ``table`` and the plan's ``candidates``, a cap that picks none of
+    them is not named (a vegan's plan listed the fish caps of pregnancy).
     """
     caps = [
         c
         for c in caps_for(person, table_caps)
-        if c.scope == "item" or (c.scope == "day" and not c.fish_advice)
+        if (c.scope == "item" or (c.scope == "day" and not c.fish_advice))
+        and (table is None or _hits(c, table, candidates))
     ]
     if not caps:
         return []

@@ -44,7 +44,7 @@ from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._week_caps import week_cap_notes
 
 if TYPE_CHECKING:
-    from mealplan._life_stage_caps import LifeStageCap
+    pass
 
 __all__ = ["TODDLER_SERVING_NOTE", "ItemColumns", "assemble", "day_plan", "plan_item"]
 
@@ -247,7 +247,7 @@ def _notes(
     targets: NutrientTargets,
     problem: Problem,
     solution: Solution,
-    caps: Sequence[LifeStageCap] | None = None,
+    table: FoodTable,
 ) -> list[str]:
     notes = list(targets.notes)
     if problem.unpriced_left_out:
@@ -340,7 +340,14 @@ def _notes(
         # how it is cut is the cook's part, so the plan says it.
         notes.append(TODDLER_SERVING_NOTE)
     if req.portion_limits:
-        notes.extend(life_stage_cap_notes(req.person, caps))
+        notes.extend(
+            life_stage_cap_notes(
+                req.person,
+                table.life_stage_caps,
+                table=table,
+                candidates=problem.food_ids,
+            )
+        )
     notes.extend(fish_day_notes(problem))
     notes.extend(week_cap_notes(problem))
     return notes
@@ -417,7 +424,7 @@ def assemble(
         else PlanStatus.FEASIBLE
     )
     notes = [
-        *_notes(req, targets, problem, solution, table.life_stage_caps),
+        *_notes(req, targets, problem, solution, table),
         *extra_notes,
     ]
     notes.extend(supplement_room_note(req.person, [d.totals for d in days]))

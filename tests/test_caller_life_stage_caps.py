@@ -258,3 +258,24 @@ def test_a_word_selector_reads_hyphens_as_spaces(tmp_path: Path) -> None:
         mine, mine.ids, np.ones(len(mine.ids)), Person(age=2, sex="male")
     )
     assert [mine.ids[k] for k in cap.foods] == ["passion-drink"]
+
+
+@pytest.mark.parametrize(
+    ("diet", "named"),
+    [("omnivore", True), ("pescatarian", True), ("vegan", False)],
+)
+def test_the_caps_note_names_only_caps_that_pick_a_candidate(
+    diet: str, named: bool
+) -> None:
+    # A breastfeeding vegan's plan named the fish cap of pregnancy and
+    # lactation, though no fish is among her foods.
+    plan = mealplan.plan(
+        {
+            "person": {"age": 31, "sex": "female", "lactation": True},
+            "diet": diet,
+            "mip_gap": 1.0,
+            "time_limit": 120,
+        }
+    )
+    said = " ".join(n for n in plan.notes if n.startswith("Portion caps for"))
+    assert ("pregnancy_fish_item" in said) is named
