@@ -82,7 +82,7 @@ from mealplan._problem_rows import row_only, without_rows
 from mealplan._safety import life_stages
 from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
-from mealplan._sweet_milks import sweet_milks
+from mealplan._sweet_milks import sweet_bakery, sweet_milks
 from mealplan._week_caps import forced_conflicts
 
 if TYPE_CHECKING:
@@ -390,6 +390,7 @@ def build_problem(
                     treat_drinks(table)
                     | young_child_plant_milks(request, table)
                     | sweet_milks(request, table)
+                    | sweet_bakery(table)
                 )[rows]
             )
         ),

@@ -208,7 +208,8 @@ class Problem:
     may drink cow's milk the plant milks other than soy
     (:func:`mealplan._child_milks.young_child_plant_milks`), and for a
     person of 2-18 who is not vegan the sweetened and flavoured milks
-    (:func:`mealplan._sweet_milks.sweet_milks`)."""
+    (:func:`mealplan._sweet_milks.sweet_milks`); and for everyone the sweet
+    bakery products (:func:`mealplan._sweet_milks.sweet_bakery`)."""
     main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G
     """Protein a structured lunch or dinner holds at least (6 g at ages 1-3:
     :func:`mealplan._structure.main_meal_protein_g`)."""

@@ -1,4 +1,7 @@
-"""Sweetened and flavoured milks for children and teens: charged as sweets.
+"""Sweetened foods the default objective charges as sweets though their category is not.
+
+Sweetened and flavoured milks for children and teens (:func:`sweet_milks`),
+and sweet bakery products for everyone (:func:`sweet_bakery`).
 
 The American Heart Association advises children of 2-18 to keep added
 sugars under 25 g (6 tsp) a day (Vos MB et al., Circulation
@@ -36,7 +39,14 @@ if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
     from mealplan._request_models import PlanRequest
 
-__all__ = ["FROM_AGE", "SWEET_MILK", "UNDER_AGE", "sweet_milks"]
+__all__ = [
+    "FROM_AGE",
+    "SWEET_BAKERY",
+    "SWEET_MILK",
+    "UNDER_AGE",
+    "sweet_bakery",
+    "sweet_milks",
+]
 
 FROM_AGE = 2.0
 """The AHA statement's youngest age (under 2 a safety rule holds)."""
@@ -90,4 +100,49 @@ def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
         ).reshape(len(table.ids))
         mask.flags.writeable = False
         _MASKS[table] = mask
+    return mask
+
+
+SWEET_BAKERY = re.compile(
+    r"\b(muffins?|graham|doughnuts?|danish|sweet rolls?|cinnamon rolls?"
+    r"|toaster pastr\w*|pastr(y|ies)|cakes?|coffeecakes?|cookies?|brownies?"
+    r"|pies?)\b",
+    re.IGNORECASE,
+)
+"""A sweet bakery product's words (English muffins apart)."""
+
+_BAKERY_CATEGORIES = frozenset({"breads_bakery"})
+_NOT_SWEET = re.compile(r"\benglish muffins?\b", re.IGNORECASE)
+_BAKERY: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def sweet_bakery(table: FoodTable) -> NDArray[np.bool_]:
+    """Return the table's sweet bakery products, charged as sweets for everyone.
+
+    A blueberry muffin (31 g of sugars per 100 g) and graham crackers are in
+    the grains' category, so the food pattern credited them as grains: a
+    2-year-old's breakfast was a muffin with corn flakes (the dietitian
+    review of session 32). The Dietary Guidelines 2020-2025 name sweet
+    bakery products among the top sources of added sugars, so a serving is
+    charged as a sweet's, as cookies and cakes (category snacks_sweets) are.
+    Dishes are charged by their FPED added sugars already. Read-only.
+    """
+    mask = _BAKERY.get(table)
+    if mask is None:
+        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
+        texts = [" | ".join(parts) for parts in zip(*columns, strict=True)]
+        cats = table.texts("category")
+        mask = np.array(
+            [
+                c in _BAKERY_CATEGORIES
+                and bool(SWEET_BAKERY.search(t))
+                and not _NOT_SWEET.search(t)
+                for c, t in zip(cats, texts, strict=True)
+            ],
+            dtype=bool,
+        ).reshape(len(table.ids))
+        mask.flags.writeable = False
+        _BAKERY[table] = mask
     return mask

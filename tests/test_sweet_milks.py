@@ -15,7 +15,7 @@ import pytest
 from mealplan import load_foods
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
-from mealplan._sweet_milks import sweet_milks
+from mealplan._sweet_milks import sweet_bakery, sweet_milks
 
 
 def _treated(data: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -75,3 +75,25 @@ def test_who_is_charged(data: dict[str, Any], charged: bool) -> None:
     assert (sweet <= treated) is charged
     if not charged:
         assert not sweet & treated
+
+
+def test_sweet_bakery_is_charged_for_everyone() -> None:
+    # Independent words: a muffin (not an English one) and graham crackers.
+    table = load_foods()
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    sweet = {
+        f
+        for f, n in names.items()
+        if re.search(r"\bmuffin|graham", n, re.I) and not re.search(r"english", n, re.I)
+    }
+    assert sweet == {
+        f for f, m in zip(table.ids, sweet_bakery(table), strict=True) if m
+    }
+    for data in (
+        {"person": {"age": 2, "sex": "female"}},
+        {"person": {"age": 35, "sex": "male"}},
+    ):
+        treated, candidates = _treated(data)
+        assert sweet & candidates
+        assert sweet & candidates <= treated
+        assert not {"english-muffin", "bread-white", "bagel-plain"} & treated
