@@ -25,7 +25,7 @@ from mealplan._life_stage_caps import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from numpy.typing import NDArray
 
@@ -100,7 +100,7 @@ def life_stage_cap_notes(
         c
         for c in caps_for(person, table_caps)
         if (c.scope == "item" or (c.scope == "day" and not c.fish_advice))
-        and (table is None or _hits(c, table, candidates))
+        and (table is None or next(_each_hit(c, table, candidates), None))
     ]
     if not caps:
         return []
@@ -141,7 +141,14 @@ def _juice(table: FoodTable, candidates: Sequence[str]) -> list[float]:
 def _hits(
     cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]
 ) -> list[tuple[int, float]]:
-    """(position in ``candidates``, the cap's unit per gram) of the foods ``cap`` selects.
+    """(position in ``candidates``, the cap's unit per gram) of the foods ``cap`` selects."""
+    return list(_each_hit(cap, table, candidates))
+
+
+def _each_hit(
+    cap: LifeStageCap, table: FoodTable, candidates: Sequence[str]
+) -> Iterator[tuple[int, float]]:
+    """Yield :func:`_hits` one by one (a note asks only whether there is one).
 
     A food counts its whole weight unless only a ``fish`` or ``fped`` part
     picks it: then its fish share (a tuna casserole counts its tuna) or its
@@ -157,7 +164,6 @@ def _hits(
     juice = _juice(table, candidates) if "fped" in kinds else [0.0] * len(candidates)
     # Lowercased, hyphens as spaces: "orange-juice" holds the word "juice".
     texts = _text_columns(table) if "word" in kinds else []
-    out = []
     for k, fid in enumerate(candidates):
         i = index[fid]
         food = (
@@ -177,8 +183,7 @@ def _hits(
             juice_part = cap.juice_per_gram(juice[k]) if juice[k] > 0 else 0.0
             per_gram = max(fish_part, juice_part)
         if per_gram > 0:
-            out.append((k, per_gram))
-    return out
+            yield k, per_gram
 
 
 def item_cap_grams(

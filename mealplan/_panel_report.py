@@ -58,15 +58,7 @@ def compact_panel(
     energy = next(
         (t.amount for t in totals if t.nutrient == Nutrient.ENERGY.value), None
     )
-    refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
-    floor = sodium_floor(person)
-    if floor is not None:
-        refs[Nutrient.SODIUM.value] = NutrientBound(
-            nutrient=Nutrient.SODIUM.value,
-            unit="mg",
-            minimum=floor[0],
-            minimum_kind=BoundKind.AI,
-        )
+    refs = _references(person)
     short: list[str] = []
     over: list[str] = []
     met: list[str] = []
@@ -139,6 +131,20 @@ def compact_panel(
 _VALUES = frozenset(n.value for n in Nutrient)
 
 
+def _references(person: Person) -> dict[str, NutrientBound]:
+    """Return the person's panel RDA/AI and food ULs, with the sodium AI as a floor."""
+    refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
+    floor = sodium_floor(person)
+    if floor is not None:
+        refs[Nutrient.SODIUM.value] = NutrientBound(
+            nutrient=Nutrient.SODIUM.value,
+            unit="mg",
+            minimum=floor[0],
+            minimum_kind=BoundKind.AI,
+        )
+    return refs
+
+
 def short_minimums(
     person: Person | None,
     days: Iterable[Sequence[NutrientTotal]],
@@ -154,13 +160,8 @@ def short_minimums(
     if person is None:
         return frozenset(wanted)
     minimum = {
-        b.nutrient: b.minimum
-        for b in panel_bounds(person, [], minimums=True)
-        if b.minimum is not None
+        n: b.minimum for n, b in _references(person).items() if b.minimum is not None
     }
-    floor = sodium_floor(person)
-    if floor is not None:
-        minimum[Nutrient.SODIUM.value] = floor[0]
     # Met only when every day's total is known to reach the reference; a
     # nutrient without one, or without a total, is said with the shortfalls.
     met = {n for n in wanted if n in minimum}

@@ -34,6 +34,8 @@ import numpy as np
 from mealplan._nutrients import Diet
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
@@ -84,22 +86,33 @@ def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
 
 
 def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
-    mask = _MASKS.get(table)
+    return _text_mask(
+        table,
+        _MASKS,
+        lambda c, t: (
+            c in _MILK_CATEGORIES
+            and bool(_MILK.search(t))
+            and bool(SWEET_MILK.search(t))
+        ),
+    )
+
+
+def _text_mask(
+    table: FoodTable,
+    cache: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]],
+    keep: Callable[[str, str], bool],
+) -> NDArray[np.bool_]:
+    """Return (and cache: a table is immutable) which foods ``keep`` (category, texts)."""
+    mask = cache.get(table)
     if mask is None:
         columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
         texts = [" | ".join(parts) for parts in zip(*columns, strict=True)]
         cats = table.texts("category")
         mask = np.array(
-            [
-                c in _MILK_CATEGORIES
-                and bool(_MILK.search(t))
-                and bool(SWEET_MILK.search(t))
-                for c, t in zip(cats, texts, strict=True)
-            ],
-            dtype=bool,
+            [keep(c, t) for c, t in zip(cats, texts, strict=True)], dtype=bool
         ).reshape(len(table.ids))
         mask.flags.writeable = False
-        _MASKS[table] = mask
+        cache[table] = mask
     return mask
 
 
@@ -129,20 +142,12 @@ def sweet_bakery(table: FoodTable) -> NDArray[np.bool_]:
     charged as a sweet's, as cookies and cakes (category snacks_sweets) are.
     Dishes are charged by their FPED added sugars already. Read-only.
     """
-    mask = _BAKERY.get(table)
-    if mask is None:
-        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
-        texts = [" | ".join(parts) for parts in zip(*columns, strict=True)]
-        cats = table.texts("category")
-        mask = np.array(
-            [
-                c in _BAKERY_CATEGORIES
-                and bool(SWEET_BAKERY.search(t))
-                and not _NOT_SWEET.search(t)
-                for c, t in zip(cats, texts, strict=True)
-            ],
-            dtype=bool,
-        ).reshape(len(table.ids))
-        mask.flags.writeable = False
-        _BAKERY[table] = mask
-    return mask
+    return _text_mask(
+        table,
+        _BAKERY,
+        lambda c, t: (
+            c in _BAKERY_CATEGORIES
+            and bool(SWEET_BAKERY.search(t))
+            and not _NOT_SWEET.search(t)
+        ),
+    )
