@@ -271,6 +271,15 @@ class HighsBackend:
             np.asarray(upper, dtype=np.float64),
         )
 
+    def forget_basis(self) -> None:
+        """Drop the last solve's basis: the next LP solve starts from scratch.
+
+        A hot start from another bound set's basis now and then ends with
+        HiGHS's "Unknown" status, where the same LP solved cold is proven
+        (the diagnosis's LP screen, mealplan._hot_lp).
+        """
+        self._h.clearSolver()
+
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the loaded model to ``path`` (MPS or LP by its suffix)."""
         self._h.writeModel(os.fspath(path))

@@ -91,8 +91,14 @@ class HotRelaxation:
         """
         off = frozenset(g for g in disabled if g in self._rows)
         self._switch(off)
-        result = self.backend.solve(
-            deadline, SolveOptions(presolve=False, interruptible=False)
-        )
+        options = SolveOptions(presolve=False, interruptible=False)
+        result = self.backend.solve(deadline, options)
         self.solves += 1
+        if result.status is BackendStatus.NO_SOLUTION and not result.time_limited:
+            # HiGHS's "Unknown" from the hot start (seen after freeing five
+            # groups and restoring all but two): the same LP from scratch
+            # settles it, in milliseconds, where a "not settled" answer
+            # would send the check on to its own models.
+            self.backend.forget_basis()
+            result = self.backend.solve(deadline, options)
         return result.status is BackendStatus.INFEASIBLE
