@@ -184,6 +184,9 @@ def vitamin_d_form(table: FoodTable, food_id: str) -> str | None:
 
         forms = {s.id: s.vitamin_d_form for s in catalog_of(table)}
         return forms.get(food_id) or "D2 or D3"
+    if food.vitamin_d_form:
+        # USDA's own rows (the table's vitamin_d_form column).
+        return food.vitamin_d_form
     text = _text(table, food_id).lower()
     if "mushroom" in text:
         return "D2"

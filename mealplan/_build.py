@@ -50,7 +50,15 @@ from mealplan._columns import (
 from mealplan._errors import FoodTableError
 from mealplan._nutrients import Nutrient
 from mealplan._price_matches import read_price_matches
-from mealplan._sr28 import SR28, VITAMIN_D_IU, fortified_marks, nutrient_strings
+from mealplan._sr28 import (
+    SR28,
+    VITAMIN_D2,
+    VITAMIN_D3,
+    VITAMIN_D_IU,
+    fortified_marks,
+    nutrient_strings,
+    vitamin_d_forms,
+)
 
 __all__ = [
     "FOODS_COLUMNS",
@@ -172,9 +180,20 @@ def food_rows(
     # the bundled table (which only imports this module's constants) never needs.
     from mealplan._tagging import tag_foods
 
+    d_forms = vitamin_d_forms(sr28)
+    forms = [d_forms.get(ndb, "") for ndb in ndbs]
     tags = tag_foods(
-        foods["long_desc"], foods["food_group"], common, foods["manufac_name"]
+        foods["long_desc"],
+        foods["food_group"],
+        common,
+        foods["manufac_name"],
+        forms,
     )
+    out["vitamin_d_form"] = forms
+    for i, form in enumerate(forms):
+        if form:
+            row = VITAMIN_D2 if form == "D2" else VITAMIN_D3
+            provenance[i].append(f"vitamin D all {form} (SR28 {row} = 328)")
     for diet in _DIET_TAGS:
         out[diet] = [getattr(t, diet) for t in tags]
     out["allergens"] = [";".join(t.allergen_list) for t in tags]
@@ -328,7 +347,13 @@ def _selected_foods(
     out["max_portions"] = [
         decimal_text(m) if m else "" for m in selection["max_portions"]
     ]
-    for column in ("price_per_100g", "price_year", "price_source", "sr28_description"):
+    for column in (
+        "price_per_100g",
+        "price_year",
+        "price_source",
+        "sr28_description",
+        "vitamin_d_form",
+    ):
         out[column] = base[column]
     out["provenance"] = provenance
     out["fndds_code"] = ""

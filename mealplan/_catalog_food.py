@@ -91,4 +91,5 @@ def food_model(
         base=opt_text("base"),
         roles=cols.tags["roles"][i],
         whole_units=bool(cols.flags["whole_units"][i]),
+        vitamin_d_form=opt_text("vitamin_d_form"),
     )

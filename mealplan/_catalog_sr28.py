@@ -59,6 +59,7 @@ def sr28_text(
         "price_year",
         "price_source",
         "sr28_description",
+        "vitamin_d_form",
     ):
         text[column] = rows[column]
     text["provenance"] = rows["provenance"]

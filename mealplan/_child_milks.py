@@ -8,7 +8,8 @@ safety rule for every child under 5 they left every vegan toddler without a
 plan (session 24: the fortified coconut drink is the only vegan-tagged milk
 with vitamin B12), so instead, for a child under 5 who may drink cow's milk
 (not vegan, no milk allergy, not free from lactose), or fortified soy milk
-(not vegan, no soy allergy), the default objective charges a serving of one
+(no soy allergy; vegan too since session 33, when USDA's D2 rows gave the
+soy milks the vegan tag), the default objective charges a serving of one
 as it charges a sweet's (``Problem.treats``, with
 the soft and alcoholic drinks): the plan reaches for one only when nothing
 else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
@@ -76,12 +77,15 @@ _WHOLE: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
 )
 
 
+def _young(request: PlanRequest) -> bool:
+    """Whether the request is for a child under 5."""
+    person = request.person
+    return person is not None and person.age < UNDER_AGE
+
+
 def _young_not_vegan(request: PlanRequest) -> bool:
     """Whether the request is for a child under 5 who is not vegan."""
-    person = request.person
-    return (
-        person is not None and person.age < UNDER_AGE and request.diet is not Diet.VEGAN
-    )
+    return _young(request) and request.diet is not Diet.VEGAN
 
 
 def may_drink_cows_milk(request: PlanRequest) -> bool:
@@ -99,12 +103,13 @@ def may_drink_soy_milk(request: PlanRequest) -> bool:
     HER 2019 names fortified soy milk the one plant milk to drink in place of
     dairy milk under 5: for a child with a milk allergy or free from lactose
     it is the milk to reach for (a milk-allergic boy of 2 was planned 1¼ cups
-    of sweetened vanilla almond milk with soy milk allowed). Not for a vegan
-    child: the fortified soy milks lose the vegan tag (their vitamin D may
-    be D3 from lanolin), and the fortified coconut drink is then a vegan
-    toddler's only milk with vitamin B12.
+    of sweetened vanilla almond milk with soy milk allowed). A vegan child
+    too: USDA measures the fortified soy milks' vitamin D as D2 alone, so
+    they keep the vegan tag (:func:`mealplan._sr28.vitamin_d_forms`), and
+    the sweetened coconut drink, a vegan toddler's milk until then (1 g of
+    protein a cup), is charged as the other plant milks are.
     """
-    return _young_not_vegan(request) and Allergen.SOY not in request.allergies
+    return _young(request) and Allergen.SOY not in request.allergies
 
 
 def young_child_plant_milks(

@@ -34,6 +34,7 @@ FOODS_COLUMNS: tuple[str, ...] = (
     "base",
     "roles",
     "whole_units",
+    "vitamin_d_form",
 )
 """The columns of ``foods.csv``, in file order (a contract other code uses).
 
@@ -41,7 +42,9 @@ The last four are structure data: ``fndds_code`` (8 digits) for an FNDDS
 dish, empty for an SR28 food (which has ``ndb_no``); ``base`` (the base food:
 raw and cooked broccoli share ``broccoli``); ``roles`` (a ``;``-list of
 :data:`ROLES`); ``whole_units`` (``true`` for a food served in whole units:
-eggs, slices, sandwiches, pieces, fillets)."""
+eggs, slices, sandwiches, pieces, fillets). ``vitamin_d_form`` (``D2``,
+``D3`` or empty) is the form of the food's vitamin D where USDA's own rows
+show it (:func:`mealplan._sr28.vitamin_d_forms`); empty is not known."""
 
 PORTIONS_COLUMNS: tuple[str, ...] = (
     "food_id",

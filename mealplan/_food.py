@@ -65,3 +65,5 @@ class Food(BaseModel):
     base: str | None = None
     roles: tuple[str, ...] = ()
     whole_units: bool = False
+    vitamin_d_form: str | None = None
+    """``"D2"`` or ``"D3"`` where the table's data shows the form, else None."""

@@ -22,10 +22,13 @@ from mealplan._nutrients import Nutrient
 
 __all__ = [
     "SR28",
+    "VITAMIN_D2",
+    "VITAMIN_D3",
     "VITAMIN_D_IU",
     "fortified_marks",
     "nutrient_strings",
     "read_sr28",
+    "vitamin_d_forms",
 ]
 
 VITAMIN_D_IU = "324"
@@ -169,6 +172,44 @@ def nutrient_strings(sr28: SR28) -> pd.DataFrame:
     wide = rows.pivot(index="ndb_no", columns="nutr_no", values="nutr_val")
     wide = wide.reindex(index=sr28.foods.index, columns=wanted)
     return wide.fillna("").astype(str)
+
+
+VITAMIN_D2 = "325"
+"""SR28 Nutr_No of vitamin D2 (ergocalciferol), micrograms."""
+VITAMIN_D3 = "326"
+"""SR28 Nutr_No of vitamin D3 (cholecalciferol), micrograms."""
+
+
+def vitamin_d_forms(sr28: SR28) -> dict[str, str]:
+    """Name the form of a food's vitamin D where the release's rows show it.
+
+    ``"D2"`` when the food's D2 row (325) is above zero and equals its
+    vitamin D (D2 + D3) row (328) and no D3 row (326) is above zero; ``"D3"``
+    the other way round. Anything else (no 328 row, both forms, a total the
+    form rows do not make up) names no form: it is not guessed. Fortified
+    soy milks' D is all D2 this way (16222: 1.2 of 1.2 µg, manufacturer's
+    analyses), which the vegan tag rests on (no lanolin D3).
+
+    Returns:
+        NDB number to ``"D2"`` or ``"D3"``, for the foods with a form.
+
+    """
+    wanted = [VITAMIN_D2, VITAMIN_D3, Nutrient.VITAMIN_D.sr28_number]
+    rows = sr28.nut_data[sr28.nut_data["nutr_no"].isin(wanted)]
+    values = pd.to_numeric(rows["nutr_val"], errors="coerce")
+    wide = (
+        rows.assign(value=values)
+        .pivot(index="ndb_no", columns="nutr_no", values="value")
+        .reindex(columns=wanted)
+    )
+    d2, d3, total = (wide[n] for n in wanted)
+    # Rows are given to the release's own digits; a sum within 0.05 µg is the
+    # same amount (values carry one or two decimals).
+    only_d2 = (d2 > 0) & ((total - d2).abs() < 0.05) & ~(d3 > 0)
+    only_d3 = (d3 > 0) & ((total - d3).abs() < 0.05) & ~(d2 > 0)
+    forms = {str(n): "D2" for n in wide.index[only_d2]}
+    forms.update({str(n): "D3" for n in wide.index[only_d3]})
+    return forms
 
 
 def fortified_marks(sr28: SR28) -> pd.Series:

@@ -15,9 +15,10 @@ charges a serving of a sweetened or flavoured milk or plant milk as it
 charges a sweet's (``Problem.treats``, with the soft drinks): the plan
 reaches for one only when nothing else will do, or when asked for one.
 
-Not for a vegan: the sweetened fortified coconut drink is the only
-vegan-tagged milk with vitamin B12 and vitamin D (the soy milks lose the tag,
-their vitamin D possibly D3 from lanolin). Under 2 the safety rule
+A vegan child too: unsweetened fortified soy milk is vegan (USDA measures
+its vitamin D as D2 alone, :func:`mealplan._sr28.vitamin_d_forms`), so the
+sweetened coconut drink need not be a vegan child's milk (until session 33
+the soy milks lost the tag and the drink was exempt). Under 2 the safety rule
 ``added_sugars_under_2`` leaves out every sweetened food but the fortified
 plant milks (``foods/safety_rules.csv``). Read by words, in doubt counted in:
 SR28's "Soymilk, original and vanilla" is one record for both.
@@ -30,8 +31,6 @@ import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from mealplan._nutrients import Diet
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -73,14 +72,10 @@ _MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
 def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
     """Return the table's sweetened milks the request's objective charges as sweets.
 
-    For a person of 2-18 who is not vegan; all False otherwise. Read-only.
+    For a person of 2-18; all False otherwise. Read-only.
     """
     person = request.person
-    if (
-        person is None
-        or not FROM_AGE <= person.age < UNDER_AGE
-        or request.diet is Diet.VEGAN
-    ):
+    if person is None or not FROM_AGE <= person.age < UNDER_AGE:
         return np.zeros(len(table.ids), dtype=bool)
     return _sweet_milks(table)
 

@@ -103,6 +103,7 @@ TEXTS = (
     "provenance",
     "fndds_code",
     "base",
+    "vitamin_d_form",
 )
 ALL_ALLERGENS = tuple(sorted(a.value for a in Allergen))
 ALL_SLOTS = tuple(sorted(s.value for s in MealSlot))

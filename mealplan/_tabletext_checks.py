@@ -292,6 +292,14 @@ def validate_foods(
                 "ndb_no",
                 f"'ndb_no' must be 5 digits with leading zeros (got {shown(ndb)}).",
             )
+    for i, form in enumerate(texts["vitamin_d_form"], start=1):
+        if form not in ("", "D2", "D3"):
+            raise table_error(
+                label,
+                i,
+                "vitamin_d_form",
+                f"'vitamin_d_form' must be D2, D3 or empty (got {shown(form)}).",
+            )
     units = {n.value: n.unit for n in Nutrient} | extras
     numbers: dict[str, NDArray[np.float64]] = {}
     for column in (*_NUTRIENTS, *extras, *FLOATS):

@@ -67,13 +67,16 @@ drained solids", "frozen, unprepared" are not doubts. Decisions:
   rice and coconut milk beverages tree nuts (coconut, shared lines with almond
   milk). Commercial plant milk beverages are fortified: their vitamin D may be
   D3 from lanolin, so they are not vegan unless the description says
-  "unfortified" or names only vitamin D2; they stay vegetarian.
+  "unfortified" or names only vitamin D2, or the release's own rows measure
+  their vitamin D as D2 alone (the fortified soy milks and rice milk); they
+  stay vegetarian.
 
 **Diet tags.** Meat groups and meat words (beef, pork, lard, gelatin, broth
 ...) drop all three diets; fish and shellfish drop vegetarian and vegan; milk,
 egg, honey and other animal words drop vegan. Vitamin D added to a food may be
 D3 from lanolin, so a food described as having added vitamin D or as
-"fortified" is not vegan unless the vitamin D is named D2. Vitamin B12
+"fortified" is not vegan unless the vitamin D is named D2 (or measured as D2
+alone); a food whose D the release measures as D3 alone is not vegan. Vitamin B12
 (cyanocobalamin) is bacterial, never a reason to drop vegan. Rennet, gelatin
 and similar doubts the description cannot show are curated in
 ``selection.csv`` (``not_diets``/``extra_allergens``).
@@ -242,6 +245,7 @@ def tag_food(
     *,
     common_name: str = "",
     manufacturer: str = "",
+    vitamin_d_form: str = "",
 ) -> Tags:
     """Tag one food from its SR28 group name and description.
 
@@ -253,6 +257,11 @@ def tag_food(
             allergen and meat words only (it lists variants such as
             "lasagna" for pasta, which do not make plain pasta a mixed dish).
         manufacturer: SR28 ManufacName; a non-empty one makes the food doubtful.
+        vitamin_d_form: ``"D2"`` or ``"D3"`` where the release's own rows
+            show the food's vitamin D is all of one form
+            (:func:`mealplan._sr28.vitamin_d_forms`), else ``""``. D2 lifts
+            the lanolin doubt as a description naming D2 does; D3 in a food
+            is animal (or lanolin) D3, so the food is not vegan.
 
     Returns:
         The conservative :class:`Tags`.
@@ -342,15 +351,18 @@ def tag_food(
     meat = food_group in MEAT_GROUPS or bool(_MEAT.search(meat_text))
     fishy = bool(allergens & {"fish", "shellfish"}) or food_group == FISH_GROUP
     animal_text = _HONEYDEW.sub(" ", text)
-    vitamin_d = bool(_VITAMIN_D.search(description))
-    if re.search(r"\bD2\b", description) and not vitamin_d:
+    d2 = vitamin_d_form == "D2" or bool(re.search(r"\bD2\b", description))
+    # USDA's rows measuring the D as D2 alone settle what "vitamins A and D"
+    # leaves in doubt (fortified soy milks: 1.0-1.2 µg of D2 of as much D).
+    vitamin_d = vitamin_d_form != "D2" and bool(_VITAMIN_D.search(description))
+    if d2 and not vitamin_d:
         # "fortified with ... vitamin D2": the vitamin D is plant/fungal.
         animal_text = re.sub(r"\bfortified\b", " ", animal_text, flags=re.I)
     fortified_plant_milk = (
         plant_milk
         and food_group in {BEVERAGE_GROUP, LEGUME_GROUP}
         and not _UNFORTIFIED.search(description)
-        and not re.search(r"\bD2\b", description)
+        and not d2
     )
     animal = (
         meat
@@ -358,6 +370,7 @@ def tag_food(
         or bool(allergens & {"milk", "egg"})
         or bool(_ANIMAL.search(animal_text))
         or vitamin_d
+        or vitamin_d_form == "D3"
         or fortified_plant_milk
         or food_group == DAIRY_EGG_GROUP
         or not_vegan
@@ -375,12 +388,14 @@ def tag_foods(
     food_groups: Iterable[str],
     common_names: Iterable[str] | None = None,
     manufacturers: Iterable[str] | None = None,
+    vitamin_d_forms: Iterable[str] | None = None,
 ) -> list[Tags]:
     """Tag many foods; the iterables run in parallel (see :func:`tag_food`)."""
     descs = list(descriptions)
     common = [""] * len(descs) if common_names is None else list(common_names)
     manuf = [""] * len(descs) if manufacturers is None else list(manufacturers)
+    forms = [""] * len(descs) if vitamin_d_forms is None else list(vitamin_d_forms)
     return [
-        tag_food(d, g, common_name=c, manufacturer=m)
-        for d, g, c, m in zip(descs, food_groups, common, manuf, strict=True)
+        tag_food(d, g, common_name=c, manufacturer=m, vitamin_d_form=f)
+        for d, g, c, m, f in zip(descs, food_groups, common, manuf, forms, strict=True)
     ]

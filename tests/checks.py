@@ -935,6 +935,7 @@ def check_plan(
     check_deli_meats(plan)
     check_soft_drinks(_foods_only(plan), table)
     check_whole_milk_under_2(_foods_only(plan), table)
+    check_rice_drinks_under_5(_foods_only(plan), table)
     check_no_added_sugars_under_2(_foods_only(plan), table)
     check_meal_titles(plan, table)
     check_caffeine(plan, table)
@@ -1199,6 +1200,25 @@ def check_whole_milk_under_2(plan: MealPlan, table: FoodTable) -> None:
     Research 2019, with the AAP); read from the table's texts alone.
     """
     _check_no_food_at_ages(plan, table, 2, reduced_fat_milk)
+
+
+# Independent of foods/safety_rules.csv: a rice drink by its two words.
+_RICE_DRINK = re.compile(r"\brice\W*(milk|beverage|drink)|\bricemilk\b", re.I)
+
+
+def rice_drink(text: str) -> bool:
+    """Whether a food ("name | SR28 description") is a rice drink ("rice milk")."""
+    return bool(_RICE_DRINK.search(text))
+
+
+def check_rice_drinks_under_5(plan: MealPlan, table: FoodTable) -> None:
+    """Assert that a plan for a child under 5 holds no rice drink.
+
+    The UK Food Standards Agency (2009) and ESPGHAN (2015) advise against
+    rice drinks for children of 1-4.5 (inorganic arsenic); read from the
+    table's texts alone.
+    """
+    _check_no_food_at_ages(plan, table, 5, rice_drink)
 
 
 def _check_no_food_at_ages(

@@ -63,8 +63,10 @@ SWEETENED_SOY = {
 }
 
 
-def test_a_pescatarian_toddler_is_charged_for_them_a_vegan_one_is_not() -> None:
-    milks = _plant_milks_by_category()
+def test_a_toddler_is_charged_for_them_a_vegan_one_too() -> None:
+    # Rice drinks are no candidates under 5 at all (inorganic arsenic: the
+    # safety rule rice_drinks_under_5), so there is nothing to charge.
+    milks = {m for m in _plant_milks_by_category() if not m.startswith("rice")}
     # A girl of 2: at 1 the sweetened ones are no candidates at all (no added
     # sugars before 2, foods/safety_rules.csv), so there is nothing to charge.
     toddler = {"person": {"age": 2, "sex": "female"}, "diet": "pescatarian"}
@@ -75,14 +77,20 @@ def test_a_pescatarian_toddler_is_charged_for_them_a_vegan_one_is_not() -> None:
     # milk (mealplan._sweet_milks, AHA 2017).
     assert "soy-milk-unsweetened-fortified" not in treated
     assert {f for f in treated if f.startswith("soy-milk")} <= SWEETENED_SOY
+    # A vegan toddler too: the fortified soy milks are vegan (their vitamin
+    # D is D2 alone in SR28's rows), so the plant milk to drink is there.
+    vegan = _treated({**toddler, "diet": "vegan"})
+    vegan_milks = {m for m in milks if load_foods().food(m).vegan}
+    assert vegan_milks
+    assert vegan_milks <= vegan
+    assert "soy-milk-unsweetened-fortified" not in vegan
     for other in (
-        {**toddler, "diet": "vegan"},
         {**toddler, "allergies": ["milk", "soy"]},
         {**toddler, "person": {"age": 5, "sex": "female"}},
         {**toddler, "person": {"age": 35, "sex": "female"}},
     ):
         # The unsweetened ones are not charged; the sweetened ones are from 2
-        # to 18 but for a vegan (mealplan._sweet_milks), whatever this rule says.
+        # to 18 (mealplan._sweet_milks), whatever this rule says.
         assert not (milks - SWEETENED_PLANT) & _treated(other), other
     # Without dairy, fortified soy milk is the plant milk to drink under 5
     # (HER 2019): the others stay charged (a milk-allergic boy of 2 was

@@ -142,13 +142,13 @@ def test_a_week_gets_the_tablet_verified_on_the_whole_plan() -> None:
 def test_a_child_too_young_for_the_tablets_is_told_whom_to_ask(
     table: FoodTable,
 ) -> None:
-    # A vegan boy of 7 with nut allergies has no vitamin B12 source (the
-    # coconut drink is a tree nut, the fortified soy milks are not vegan)
-    # and the tablets start at 9: the only advice was to eat vegetarian.
+    # A vegan boy of 7 with nut and soy allergies has no vitamin B12 source
+    # (the coconut and rice drinks carry tree nuts, the fortified soy milks
+    # soy) and the tablets start at 9: the only advice was to eat vegetarian.
     request = {
         "person": {"age": 7, "sex": "male"},
         "diet": "vegan",
-        "allergies": ["peanuts", "tree_nuts"],
+        "allergies": ["peanuts", "tree_nuts", "soy"],
     }
     with pytest.raises(InfeasiblePlanError) as info:
         mealplan.plan(request, table)

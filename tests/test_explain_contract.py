@@ -126,7 +126,17 @@ def test_cli_explain_json_carries_the_explanation(
 
 def test_a_sole_source_widens_the_variety_rule_for_itself_alone() -> None:
     foods = mealplan.load_foods()
-    req = mealplan.parse_request({"person": ADULT, "diet": "vegan", "days": 7})
+    # Soy-allergic without rice milk: the coconut drink is the one vegan B12
+    # source left (the fortified soy milks are vegan since session 33).
+    req = mealplan.parse_request(
+        {
+            "person": ADULT,
+            "diet": "vegan",
+            "days": 7,
+            "allergies": ["soy"],
+            "exclude": ["rice-milk-unsweetened"],
+        }
+    )
     targets = resolve_targets(req, foods)
     wider, notes = widen_variety_for_sole_sources(req, targets, foods)
     # The vegan B12 source(s), each on every day (and, under the meal

@@ -196,10 +196,15 @@ def test_out_of_time_the_advice_offers_the_floor_unverified() -> None:
 
 
 def test_a_need_no_number_of_foods_reaches_is_not_called_too_few_foods() -> None:
-    # Vegan on a budget (priced foods only): vitamin D and B12 are short with
-    # any number of foods, so the proof still says "no plan" but the
+    # Vegan and allergic to soy on a budget (priced foods only): vitamin D
+    # is short with any number of foods (so was B12 before the fortified soy
+    # milks were vegan), so the proof still says "no plan" but the
     # diagnosis keeps its own deletion order (the budget the user stated).
-    data = {"person": {"age": 35, "sex": "female"}, "diet": "vegan"}
+    data = {
+        "person": {"age": 35, "sex": "female"},
+        "diet": "vegan",
+        "allergies": ["soy"],
+    }
     req, targets, table, problem = _problem({**data, "budget_per_day": 0.5})
     short = shortfalls(problem)
     assert short

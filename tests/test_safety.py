@@ -45,6 +45,7 @@ from tests.checks import (
     check_whole_milk_under_2,
     dish_added_sugars,
     reduced_fat_milk,
+    rice_drink,
     soft_drink,
     toddler_rules,
 )
@@ -133,6 +134,8 @@ def _check_table(table: FoodTable) -> None:
             missed.append((fid, "under 19: soft drink"))
         if reduced_fat_milk(text) and fid not in under_2:
             missed.append((fid, "under 2: reduced-fat milk"))
+        if rice_drink(text) and fid not in under_5:
+            missed.append((fid, "under 5: rice drink"))
         if added_sugar_food(text) and fid not in under_2:
             missed.append((fid, "under 2: added sugars"))
     assert not missed, missed[:20]
@@ -338,7 +341,10 @@ def test_rules_file_is_reviewed_data() -> None:
     for rule in rules:
         assert rule.life_stages <= set(LIFE_STAGES)
         assert rule.reason
-        assert re.search(r"FDA|CDC|Pediatrics|IOM|foodsafety|USDA", rule.source)
+        assert re.search(
+            r"FDA|CDC|Pediatrics|IOM|foodsafety|USDA|Food Standards Agency|ESPGHAN",
+            rule.source,
+        )
 
 
 def test_a_broken_rules_file_is_a_table_error(tmp_path: Path) -> None:

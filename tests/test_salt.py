@@ -146,7 +146,11 @@ def test_a_regenerated_meal_alone_gets_the_salt_the_day_still_needs() -> None:
     # what the day is still short of goes to dinner alone.
     from mealplan._salt import Salter
 
-    plan = _vegan_day()
+    # A vegan man of 60: his day salts lunch and dinner (of 40, since the
+    # fortified soy milk is vegan, his day salts lunch alone).
+    plan = plan_off_the_clock(
+        {**VEGAN_MAN, "person": {"age": 60, "sex": "male"}}, _table()
+    )
     table = _table()
     req = plan.request
     salter = Salter.of(table, req, resolve_targets(req, table))

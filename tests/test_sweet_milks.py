@@ -62,7 +62,8 @@ def _teen() -> Any:
         ({"person": {"age": 15, "sex": "male"}}, True),
         ({"person": {"age": 2, "sex": "female"}, "diet": "vegetarian"}, True),
         ({"person": {"age": 18.9, "sex": "female"}}, True),
-        ({"person": {"age": 8, "sex": "female"}, "diet": "vegan"}, False),
+        # A vegan child too: unsweetened fortified soy milk is vegan.
+        ({"person": {"age": 8, "sex": "female"}, "diet": "vegan"}, True),
         ({"person": {"age": 19, "sex": "female"}}, False),
         ({"person": {"age": 35, "sex": "male"}}, False),
     ],

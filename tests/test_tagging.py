@@ -14,6 +14,7 @@ allergens and diet tags, so that "unsure" keeps meaning real doubt.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -127,10 +128,12 @@ def check_row(name: str, group: str, desc: str, tags: dict[str, object]) -> list
         and tags["vegan"]
     ):
         problems.append("honey/gelatin vegan")
-    # Added vitamin D may be D3 from lanolin: only a named D2 is vegan.
+    # Added vitamin D may be D3 from lanolin: only a named D2 is vegan, or
+    # one USDA's rows measure as D2 alone (checked against NUT_DATA below).
     if (
         re.search(r"vitamins?\b[^|]*\bD\b(?!2)|vitamin D fortified", desc)
         and tags["vegan"]
+        and tags.get("vitamin_d_form") != "D2"
     ):
         problems.append("added vitamin D but vegan")
     if (
@@ -239,7 +242,8 @@ PLAIN_FOODS: list[tuple[str, set[str], str]] = [
     ("egg-fried", {"egg", "milk", "soy"}, "vp"),
     ("tofu-firm-calcium", {"soy"}, "vvp"),
     ("soy-milk-unfortified", {"soy"}, "vvp"),
-    ("soy-milk-fortified", {"soy"}, "vp"),
+    # Its vitamin D is D2 alone in SR28's rows (no lanolin D3): vegan.
+    ("soy-milk-fortified", {"soy"}, "vvp"),
     ("almond-milk-unsweetened", {"tree_nuts", "soy"}, "vp"),
     ("coconut-milk-beverage-fortified", {"tree_nuts"}, "vvp"),
     ("tortilla-corn", set(), "vvp"),
@@ -479,3 +483,53 @@ def test_tags_never_add_diets_for_unknown_groups() -> None:
     assert not (tags.vegan)
     assert not (tags.vegetarian)
     assert not (tags.pescatarian)
+
+
+def _vitamin_d_rows(path: Path, ndbs: set[str]) -> dict[str, dict[str, float]]:
+    """NDB -> {"325": D2, "326": D3, "328": D2 + D3}, read from NUT_DATA's raw lines."""
+    out: dict[str, dict[str, float]] = {}
+    with path.open(encoding="cp1252") as handle:
+        for line in handle:
+            fields = line.split("^")
+            ndb, nutr = fields[0].strip("~"), fields[1].strip("~")
+            if ndb in ndbs and nutr in ("325", "326", "328"):
+                out.setdefault(ndb, {})[nutr] = float(fields[2])
+    return out
+
+
+@pytest.mark.shared
+def test_a_named_vitamin_d_form_is_all_of_the_food_s_vitamin_d() -> None:
+    # The form the vegan tag rests on, read again from SR28's own lines:
+    # the form's row equals the total and the other form has no amount.
+    table = load_foods()
+    forms = {
+        f.ndb_no: f.vitamin_d_form
+        for f in (table.food(i) for i in table.ids)
+        if f.ndb_no
+    }
+    rows = _vitamin_d_rows(need_shared() / "NUT_DATA.txt", set(forms))
+    for ndb, form in forms.items():
+        d = rows.get(ndb, {})
+        mine, other = ("325", "326") if form == "D2" else ("326", "325")
+        named = (
+            d.get(mine, 0) > 0
+            and abs(d.get("328", -1) - d[mine]) < 0.05
+            and d.get(other, 0) == 0
+        )
+        assert named is bool(form), (ndb, form, d)
+    assert {forms[n] for n in ("16222", "16139", "16225", "14639")} == {"D2"}
+    assert forms["14091"] == "D3"  # almond milk: its vitamin D is D3
+    soy = table.food("soy-milk-unsweetened-fortified")
+    assert soy.vegan
+    assert not table.food("almond-milk-unsweetened").vegan
+
+
+def test_a_measured_vitamin_d_form_decides_the_lanolin_doubt() -> None:
+    desc = "Soymilk (all flavors), unsweetened, with added calcium, vitamins A and D"
+    group = "Legumes and Legume Products"
+    assert not tag_food(desc, group).vegan
+    assert tag_food(desc, group, vitamin_d_form="D2").vegan
+    assert not tag_food(desc, group, vitamin_d_form="D3").vegan
+    group = "Vegetables and Vegetable Products"
+    assert tag_food("Mushrooms, white, raw", group).vegan
+    assert not tag_food("Mushrooms, white, raw", group, vitamin_d_form="D3").vegan
