@@ -73,10 +73,12 @@ def stop_pool(pool: cf.Executor, *, now: bool) -> None:
     # that the thread closes as it ends: when the two race, the exit prints
     # "OSError: [Errno 9] Bad file descriptor" with a traceback (a CI run of
     # an interrupted batch). Waiting for the thread here leaves the pipe
-    # closed before the hook runs, and the hook skips a closed one.
+    # closed before the hook runs, and the hook skips a closed one. Up to
+    # 30 s: a suite on two busy cores printed the traceback again with 5 s
+    # (the thread joins the terminated workers before it closes the pipe).
     manager = getattr(pool, "_executor_manager_thread", None)
     if isinstance(manager, threading.Thread):
-        manager.join(timeout=5)
+        manager.join(timeout=30)
 
 
 def workers_of(pool: cf.Executor) -> dict[int, Any]:

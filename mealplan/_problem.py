@@ -82,7 +82,7 @@ from mealplan._problem_rows import row_only, without_rows
 from mealplan._safety import life_stages
 from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
-from mealplan._sweet_milks import sweet_bakery, sweet_milks
+from mealplan._sweet_milks import sweet_bakery, sweet_foods, sweet_milks
 from mealplan._week_caps import forced_conflicts
 
 if TYPE_CHECKING:
@@ -391,6 +391,7 @@ def build_problem(
                     | young_child_plant_milks(request, table)
                     | sweet_milks(request, table)
                     | sweet_bakery(table)
+                    | sweet_foods(request, table)
                 )[rows]
             )
         ),

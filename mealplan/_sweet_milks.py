@@ -1,7 +1,9 @@
 """Sweetened foods the default objective charges as sweets though their category is not.
 
 Sweetened and flavoured milks for children and teens (:func:`sweet_milks`),
-and sweet bakery products for everyone (:func:`sweet_bakery`).
+sweet bakery products for everyone (:func:`sweet_bakery`), and flavoured
+yogurts, sweetened dried fruit and sugared breakfast cereals from age 2
+(:func:`sweet_foods`).
 
 The American Heart Association advises children of 2-18 to keep added
 sugars under 25 g (6 tsp) a day (Vos MB et al., Circulation
@@ -42,10 +44,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FROM_AGE",
+    "SUGARED_CEREAL",
     "SWEET_BAKERY",
+    "SWEET_DRIED_FRUIT",
     "SWEET_MILK",
+    "SWEET_YOGURT",
     "UNDER_AGE",
     "sweet_bakery",
+    "sweet_foods",
     "sweet_milks",
 ]
 
@@ -89,6 +95,59 @@ def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
             and bool(_MILK.search(t))
             and bool(SWEET_MILK.search(t))
         ),
+    )
+
+
+SWEET_YOGURT = re.compile(
+    r"\byogurt\b[^|]*\b(fruit|vanilla|flavou?red|(?<!un)sweetened|strawberry"
+    r"|blueberry|peach|cherry)\b"
+    r"|\b(fruit|vanilla|flavou?red|strawberry|blueberry|peach|cherry)\b[^|]*\byogurt\b",
+    re.IGNORECASE,
+)
+"""A flavoured or sweetened yogurt's words."""
+
+SWEET_DRIED_FRUIT = re.compile(
+    r"\bdried\b[^|]*(?<!un)sweetened|(?<!un)sweetened\b[^|]*\bdried\b|\bcandied\b",
+    re.IGNORECASE,
+)
+"""A dried fruit sweetened in the drying (cranberries), or candied fruit."""
+
+SUGARED_CEREAL = re.compile(
+    r"\b(frosted|honey|sugar(ed|y)?|granola|cocoa|chocolate|marshmallows?)\b",
+    re.IGNORECASE,
+)
+"""A ready-to-eat cereal named for its sugar (Honey Nut Cheerios, Frosted Mini-Wheats)."""
+
+_SWEET_FOOD: dict[str, re.Pattern[str]] = {
+    "dairy": SWEET_YOGURT,
+    "fruits": SWEET_DRIED_FRUIT,
+    "breakfast_cereals": SUGARED_CEREAL,
+}
+_FOODS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def sweet_foods(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
+    """Return the flavoured yogurts, sweetened dried fruit and sugared cereals.
+
+    Charged as sweets for everyone from 2 (all False under 2, where the
+    safety rule ``added_sugars_under_2`` leaves them out, and without a
+    person). The Dietary Guidelines 2020-2025 keep added sugars under 10 %
+    of energy from age 2 and name sweetened yogurts and ready-to-eat
+    cereals among their sources; a boy of 5 was planned ¼ cup of sweetened
+    dried cranberries, a 14-year-old two fruit yogurts at one breakfast
+    (the dietitian reviews of session 32). Plain yogurt, unsweetened dried
+    fruit and plain cereals stay uncharged; a food of another category is
+    not read (honeydew melon, a honey-glazed ham). Read-only.
+    """
+    person = request.person
+    if person is None or person.age < FROM_AGE:
+        return np.zeros(len(table.ids), dtype=bool)
+    return _text_mask(
+        table,
+        _FOODS,
+        lambda c, t: c in _SWEET_FOOD and bool(_SWEET_FOOD[c].search(t)),
     )
 
 

@@ -2,7 +2,9 @@
 
 Read from the table's words independently of mealplan._sweet_milks: a milk
 or plant milk whose name says sweetened (not unsweetened), chocolate or
-vanilla. A vegan keeps the sweetened fortified coconut drink uncharged.
+vanilla. A vegan child too (unsweetened fortified soy milk is vegan since
+session 33). Flavoured yogurts, sweetened dried fruit and sugared cereals
+are charged for everyone from 2.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from mealplan import load_foods
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import build_problem
-from mealplan._sweet_milks import sweet_bakery, sweet_milks
+from mealplan._sweet_milks import sweet_bakery, sweet_foods, sweet_milks
 
 
 def _treated(data: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -98,3 +100,42 @@ def test_sweet_bakery_is_charged_for_everyone() -> None:
         assert sweet & candidates
         assert sweet & candidates <= treated
         assert not {"english-muffin", "bread-white", "bagel-plain"} & treated
+
+
+def _sweet_foods_by_name() -> set[str]:
+    """Flavoured yogurts, sweetened dried fruit, sugared cereals: by their names."""
+    table = load_foods()
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    # Honey and a granola bar are sweets by their category already.
+    cats = dict(zip(table.ids, table.texts("category"), strict=True))
+    return {f for f, n in names.items() if cats[f] != "snacks_sweets"} & {
+        f
+        for f, n in names.items()
+        if re.search(r"(fruit|vanilla) yogurt", n, re.I)
+        or re.search(r"^dried .*\(sweetened\)", n, re.I)
+        or re.search(r"^(honey|frosted)\b|^granola\b", n, re.I)
+    }
+
+
+@pytest.mark.parametrize(
+    ("age", "charged"), [(2, True), (5, True), (14, True), (35, True), (1.5, False)]
+)
+def test_sweet_foods_are_charged_from_2(age: float, charged: bool) -> None:
+    person = {"age": age, "sex": "male"}
+    table = load_foods()
+    found = {
+        f
+        for f, m in zip(
+            table.ids,
+            sweet_foods(parse_request({"person": person}), table),
+            strict=True,
+        )
+        if m
+    }
+    by_name = _sweet_foods_by_name()
+    assert len(by_name) >= 6
+    assert found == (by_name if charged else set())
+    # Plain yogurt, unsweetened dried fruit and plain cereals are not sweets.
+    assert {"yogurt-plain-lowfat", "prunes", "cheerios", "honeydew"}.isdisjoint(found)
+    treated, candidates = _treated({"person": person})
+    assert (found & candidates) <= treated
