@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
     from mealplan._models import NutrientTotal, Person
 
-__all__ = ["REPORTED_ONLY", "compact_panel", "missing_notes", "short_minimums"]
+__all__ = [
+    "NEAR_LIMIT",
+    "REPORTED_ONLY",
+    "compact_panel",
+    "missing_notes",
+    "short_minimums",
+]
 
 
 REPORTED_ONLY = frozenset(
@@ -175,6 +181,10 @@ def short_minimums(
     return frozenset(wanted - (met & seen))
 
 
+NEAR_LIMIT = 0.5
+"""A lower-bound total at this share of its UL or more may be over it (said so)."""
+
+
 def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
     """Return a note for each bounded total that is a lower bound (data missing)."""
     out = []
@@ -185,13 +195,25 @@ def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
             names = ", ".join(t.foods_missing_data)
             label = nutrient_label(t.nutrient)
             # Near a UL, a lower bound does not show the limit is kept (a
-            # 3-year-old's retinol read "Met" at ≥ 599 of a 600 µg UL).
-            limit = (
-                f", and over its upper limit of {amount(t.maximum, t.unit)}"
-                if t.maximum is not None
-                else ""
-            )
-            if t.nutrient == Nutrient.CAFFEINE.value and not any(
+            # 3-year-old's retinol read "Met" at ≥ 599 of a 600 µg UL). Far
+            # below it the limit is stated with the known share, not as a
+            # likely excess (a boy of 5's choline, ≥ 167 mg, read "may be
+            # higher, and over its upper limit of 1,000 mg": the dietitian
+            # review of session 33).
+            limit = ""
+            caffeine = t.nutrient == Nutrient.CAFFEINE.value
+            if t.maximum is not None and (
+                t.amount >= NEAR_LIMIT * t.maximum
+                # A named caffeine source (tea, coffee) may bring all of it.
+                or caffeine
+            ):
+                limit = f", and over its upper limit of {amount(t.maximum, t.unit)}"
+            elif t.maximum is not None:
+                limit = (
+                    f"; its upper limit is {amount(t.maximum, t.unit)}, of which "
+                    f"the known total is {t.amount / t.maximum:.0%}"
+                )
+            if caffeine and not any(
                 CAFFEINE_WORDS.search(n) for n in t.foods_missing_data
             ):
                 # The planner lets a person with a caffeine limit have only

@@ -68,3 +68,15 @@ def test_a_caffeine_gap_in_no_caffeine_source_raises_no_limit() -> None:
     assert "none of them names a caffeine source" in note
     (note,) = missing_notes([gap(["Tempeh", "Green tea, brewed"])])
     assert "over its upper limit of 400 mg" in note
+
+
+@given(st.floats(0, 2000, allow_nan=False))
+def test_a_lower_bound_far_below_its_limit_is_not_called_over_it(known: float) -> None:
+    from mealplan._panel_report import NEAR_LIMIT, missing_notes
+
+    (note,) = missing_notes(
+        [nutrient_total("choline_mg", known, 1000.0, missing=("Soy milk",))]
+    )
+    assert "the true total may be higher" in note
+    assert "1,000 mg" in note
+    assert ("over its upper limit" in note) is (known >= NEAR_LIMIT * 1000.0)
