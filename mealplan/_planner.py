@@ -86,6 +86,7 @@ from mealplan._supplements import (
     with_supplements,
 )
 from mealplan._targets import apply_overrides, targets_for
+from mealplan._vegetarian_iron import vegetarian_iron
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,6 +120,8 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
             budgeted=request.budget_per_day is not None
             or request.objective is Objective.COST,
         )
+        # Before the overrides: a caller's own iron bound wins.
+        targets = vegetarian_iron(targets, request.diet, request.person)
     if overrides:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
     if request.absorbable_calcium:
