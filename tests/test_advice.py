@@ -406,15 +406,15 @@ def test_a_combination_is_minimal_and_each_change_smallest(table: FoodTable) -> 
     assert combo.patch["allow_fortified"] is True
     # Not 100: the smallest with the rest. The rule oracle would take 6, but
     # the count's search starts at mealplan._cover's proof that fewer foods
-    # cannot reach the needs within the portion caps: 5 on this table since
-    # the fortified soy milks are vegan (their vitamin D is D2 alone in
-    # SR28; session 33), 7 before, when cooked vegetables were held to 1½
-    # cups a meal (session 25; 6 before that).
+    # cannot reach the needs within the portion caps: 6 on this table since
+    # a vegan's iron is 1.8 x the RDA (5 once the fortified soy milks were
+    # vegan, session 33; 7 before, when cooked vegetables were held to 1½
+    # cups a meal, session 25; 6 before that).
     relaxed = request.model_copy(
         update={"allow_fortified": True, "exclude": ["tuna"], "max_foods": None}
     )
     floor = fewest_foods(build_problem(relaxed, least_targets(relaxed, table), table))
-    assert floor == 5
+    assert floor == 6
     # The count's search starts at that proof and takes the first count
     # that plans (6 here: 5 foods reach every need within the caps only in
     # the proof's relaxation).
