@@ -42,6 +42,7 @@ __all__ = [
     "PLANT_MILK",
     "UNDER_AGE",
     "WHOLE_MILK",
+    "dairy_group_plant_milks",
     "may_drink_cows_milk",
     "may_drink_soy_milk",
     "young_child_plant_milks",
@@ -136,6 +137,36 @@ def young_child_plant_milks(
     ):
         return plant | _whole_milks(table)
     return plant
+
+
+def dairy_group_plant_milks(
+    request: PlanRequest, table: FoodTable
+) -> NDArray[np.bool_]:
+    """Return the plant milks but soy, charged as sweets from age 5 where milk suits.
+
+    The Dietary Guidelines 2020-2025 count milk and fortified soy beverages
+    in the dairy group at every age from 2, and no other plant milk ("their
+    overall nutritional content is not similar to dairy milk and fortified
+    soy beverages"). An omnivore boy of 5 and a man of 80 were planned 2
+    cups of rice milk (0.3 g of protein per 100 g) with milk allowed, vegans
+    of 15 and 35 rice milk with soy milk allowed (the dietitian review of
+    session 33). So from 5 (under 5, :func:`young_child_plant_milks`), for a
+    person who may drink milk (not vegan, no milk allergy, not free from
+    lactose) or fortified soy milk (no soy allergy), a serving of an almond,
+    rice, oat or coconut drink is charged as a sweet's: the plan reaches for
+    one only when nothing else will do. All False otherwise. Read-only.
+    """
+    person = request.person
+    if person is None or person.age < UNDER_AGE:
+        return np.zeros(len(table.ids), dtype=bool)
+    milk = (
+        request.diet is not Diet.VEGAN
+        and Allergen.MILK not in request.allergies
+        and FreeFrom.LACTOSE not in request.free_from
+    )
+    if milk or Allergen.SOY not in request.allergies:
+        return _plant_milks(table)
+    return np.zeros(len(table.ids), dtype=bool)
 
 
 def _whole_milks(table: FoodTable) -> NDArray[np.bool_]:

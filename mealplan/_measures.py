@@ -64,8 +64,11 @@ def count_text(x: float) -> str:
 
 
 _SAYS_AGAIN = re.compile(
-    r"^\s*\((\d+(?:\.\d+)?\s+(NLEA serving|fl oz|oz|g))\)\s*$", re.I
+    r"^\s*\((approximate weight,\s*)?(\d+(?:\.\d+)?\s+"
+    r"(NLEA serving|serving|fl oz|oz|g))\)\s*$",
+    re.I,
 )
+FL_OZ_PER_CUP = 8.0
 
 
 def _spoons_read_better(cups: float) -> bool:
@@ -107,6 +110,13 @@ def measure_text(portions: float, description: str) -> str | None:
         return None
     unit = _UNIT_NAMES[unit_match[1].lower()]
     total = portions * quantity
+    if unit == "fl oz" and total >= FL_OZ_PER_CUP - 1e-9:
+        # "2 x 8 fl oz (approximate weight, 1 serving)" for rice milk: a cook
+        # pours 2 cups (the dietitian review of session 33); in quarter cups
+        # only, so 12 fl oz is 1½ cups and 10 fl oz stays as it is.
+        cups = total / FL_OZ_PER_CUP
+        if math.isclose(cups * 4, round(cups * 4), abs_tol=1e-6):
+            unit, total = "cup", cups
     if unit == "cup" and (total < 0.25 - 1e-9 or _spoons_read_better(total)):
         unit, total = "tbsp", total * TBSP_PER_CUP
     if unit == "tbsp" and total < 1 - 1e-9:

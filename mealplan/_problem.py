@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan._child_milks import young_child_plant_milks
+from mealplan._child_milks import dairy_group_plant_milks, young_child_plant_milks
 from mealplan._errors import UnknownFoodError
 from mealplan._exclusions import treat_drinks
 from mealplan._fish_day_caps import check_forced_fish
@@ -389,6 +389,7 @@ def build_problem(
                 (
                     treat_drinks(table)
                     | young_child_plant_milks(request, table)
+                    | dairy_group_plant_milks(request, table)
                     | sweet_milks(request, table)
                     | sweet_bakery(table)
                     | sweet_foods(request, table)

@@ -380,7 +380,9 @@ def _sources_lines(
         lines.append(
             "Vitamin D sources: "
             + "; ".join(f"{n} ({f})" for n, f in forms.items())
-            + " (D2: ergocalciferol, from UV-exposed mushrooms; D3: cholecalciferol)."
+            + " (D2: ergocalciferol, from UV-exposed mushrooms and added to some"
+            " fortified plant milks; D3: cholecalciferol, from animal foods, or"
+            " added, often made from lanolin)."
         )
     if plan.request.absorbable_calcium:
         absorbed, total, assumed = absorbable_calcium(foods, items)

@@ -2,7 +2,8 @@
 
 Healthy Eating Research 2019 does not recommend them in place of dairy milk
 under 5; the default objective charges them as sweets for such a child
-(``mealplan._child_milks``), and only for such a child.
+(``mealplan._child_milks``). From 5 the Dietary Guidelines' dairy group
+(milk and fortified soy milk) does the same for anyone who may drink one.
 """
 
 from __future__ import annotations
@@ -84,14 +85,42 @@ def test_a_toddler_is_charged_for_them_a_vegan_one_too() -> None:
     assert vegan_milks
     assert vegan_milks <= vegan
     assert "soy-milk-unsweetened-fortified" not in vegan
+    # Allergic to milk and soy: neither to drink, so the others are not
+    # charged (the sweetened ones are from 2 to 18, mealplan._sweet_milks).
+    other = {**toddler, "allergies": ["milk", "soy"]}
+    assert not (milks - SWEETENED_PLANT) & _treated(other), other
+    # From 5 the Dietary Guidelines' dairy group holds milk and fortified
+    # soy milk only (mealplan._child_milks.dairy_group_plant_milks): every
+    # plant milk but soy is charged, rice milk too (a candidate from 5).
+    every = _plant_milks_by_category()
     for other in (
-        {**toddler, "allergies": ["milk", "soy"]},
         {**toddler, "person": {"age": 5, "sex": "female"}},
-        {**toddler, "person": {"age": 35, "sex": "female"}},
+        {**toddler, "person": {"age": 35, "sex": "female"}, "diet": "vegan"},
+        {**toddler, "person": {"age": 80, "sex": "male"}, "diet": "omnivore"},
     ):
-        # The unsweetened ones are not charged; the sweetened ones are from 2
-        # to 18 (mealplan._sweet_milks), whatever this rule says.
-        assert not (milks - SWEETENED_PLANT) & _treated(other), other
+        treated = _treated(other)
+        candidates = (
+            {m for m in every if load_foods().food(m).vegan}
+            if other["diet"] == "vegan"
+            else every
+        )
+        assert candidates <= treated, other
+        assert "soy-milk-unsweetened-fortified" not in treated
+    for other in (
+        {
+            **toddler,
+            "person": {"age": 35, "sex": "female"},
+            "diet": "vegan",
+            "allergies": ["soy"],
+        },
+        {
+            **toddler,
+            "person": {"age": 35, "sex": "female"},
+            "allergies": ["milk", "soy"],
+        },
+    ):
+        # Neither milk nor soy milk to drink: the others are the milk.
+        assert not (every - SWEETENED_PLANT) & _treated(other), other
     # Without dairy, fortified soy milk is the plant milk to drink under 5
     # (HER 2019): the others stay charged (a milk-allergic boy of 2 was
     # planned sweetened vanilla almond milk), soy milk never is.

@@ -353,6 +353,13 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (0.375, "1 cup", "6 tbsp"),
         (2.0, "1 grapefruit", "2 x 1 grapefruit"),
         (1.21, "quart", "1.21 x quart"),
+        # Fluid ounces in whole quarter cups read as cups (a plan read "2 x 8
+        # fl oz (approximate weight, 1 serving)" of rice milk); others stay.
+        (2.0, "8 fl oz (approximate weight, 1 serving)", "2 cups"),
+        (1.5, "8 fl oz", "1½ cups"),
+        (0.75, "8 fl oz", "6 fl oz"),
+        (1.25, "8 fl oz", "1¼ cups"),
+        (1.0, "9 fl oz", "9 fl oz"),
     ],
 )
 def test_portions_text(portions: float, description: str, expected: str) -> None:
