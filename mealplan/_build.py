@@ -68,6 +68,7 @@ __all__ = [
     "ROLES",
     "SECTIONS",
     "SELECTION_COLUMNS",
+    "SR28_COLUMNS",
     "STRUCTURE_COLUMNS",
     "Prices",
     "build_foods",
@@ -347,13 +348,7 @@ def _selected_foods(
     out["max_portions"] = [
         decimal_text(m) if m else "" for m in selection["max_portions"]
     ]
-    for column in (
-        "price_per_100g",
-        "price_year",
-        "price_source",
-        "sr28_description",
-        "vitamin_d_form",
-    ):
+    for column in SR28_COLUMNS:
         out[column] = base[column]
     out["provenance"] = provenance
     out["fndds_code"] = ""
@@ -365,6 +360,16 @@ def _selected_foods(
     return out.sort_values("id", kind="stable").reset_index(drop=True)[
         list(FOODS_COLUMNS)
     ]
+
+
+SR28_COLUMNS: tuple[str, ...] = (
+    "price_per_100g",
+    "price_year",
+    "price_source",
+    "sr28_description",
+    "vitamin_d_form",
+)
+"""Columns of :func:`food_rows` a table takes as they are (bundled or whole SR28)."""
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

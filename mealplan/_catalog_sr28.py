@@ -31,7 +31,7 @@ def sr28_text(
     """
     import pandas as pd
 
-    from mealplan._build import food_rows, portion_rows, read_prices
+    from mealplan._build import SR28_COLUMNS, food_rows, portion_rows, read_prices
     from mealplan._sr28 import read_sr28
 
     sr28 = read_sr28(sr28_dir)
@@ -54,13 +54,7 @@ def sr28_text(
     text["meal_slots"] = ";".join(ALL_SLOTS)
     text["article_sections"] = ""
     text["max_portions"] = ""
-    for column in (
-        "price_per_100g",
-        "price_year",
-        "price_source",
-        "sr28_description",
-        "vitamin_d_form",
-    ):
+    for column in SR28_COLUMNS:
         text[column] = rows[column]
     text["provenance"] = rows["provenance"]
     first = sr28.weight.assign(seq_no=sr28.weight["seq"].astype(int))
