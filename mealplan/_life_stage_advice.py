@@ -3,7 +3,8 @@
 Information, not medical advice, each with its source: the supplements
 pregnancy and lactation are advised (folic acid, iodine), how much room a
 plan's own iron and zinc leave under their ULs for such a supplement, and
-the B12 advice for adults over 50. The planner plans no supplement unless
+the B12 advice for adults over 50, and what a vegan diet needs beyond a
+day's foods (:func:`vegan_note`). The planner plans no supplement unless
 asked (``supplements``); these notes say what the guidelines add.
 """
 
@@ -23,7 +24,40 @@ __all__ = [
     "older_adult_note",
     "prenatal_note",
     "supplement_room_note",
+    "vegan_note",
 ]
+
+VEGAN_SOURCE = (
+    "Melina V, Craig W, Levin S. Position of the Academy of Nutrition and "
+    "Dietetics: Vegetarian Diets. J Acad Nutr Diet 2016;116(12):1970-1980"
+)
+
+
+def vegan_note(person: Person | None) -> list[str]:
+    """Return what a vegan diet needs beyond a day's foods, as information.
+
+    The dietitian review of session 33 read vegan plans with no word on
+    B12, iodine or DHA. The Academy of Nutrition and Dietetics (2016): vegans
+    need a regular, reliable vitamin B12 source (fortified foods or a
+    supplement); plant foods give little iodine, so iodized salt or a
+    supplement; algae-based DHA is the vegan source of the long-chain
+    omega-3s, most asked about in pregnancy and lactation. No amount is
+    assumed. Empty without a person (explicit targets).
+    """
+    if person is None:
+        return []
+    dha = (
+        "; algae-based DHA is the vegan source of the long-chain omega-3 fats, "
+        "worth asking about in pregnancy and lactation"
+        if person.pregnancy or person.lactation
+        else "; algae-based DHA is the vegan source of the long-chain omega-3 fats"
+    )
+    return [
+        "A vegan diet needs a reliable vitamin B12 source every day (fortified "
+        "foods or a supplement), and iodine from "
+        f"iodized salt or a supplement, since plant foods give little{dha} "
+        f"({VEGAN_SOURCE}); a dietitian can advise."
+    ]
 
 
 def prenatal_note(person: Person) -> list[str]:

@@ -61,6 +61,7 @@ from mealplan._errors import (
     UnknownNutrientError,
 )
 from mealplan._exclusions import check_taste_words
+from mealplan._life_stage_advice import vegan_note
 from mealplan._models import (
     BoundOverride,
     MealPlan,
@@ -122,6 +123,9 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         )
         # Before the overrides: a caller's own iron bound wins.
         targets = vegetarian_iron(targets, request.diet, request.person)
+        if request.diet is Diet.VEGAN:
+            notes = [*targets.notes, *vegan_note(request.person)]
+            targets = targets.model_copy(update={"notes": notes})
     if overrides:
         targets = apply_overrides(targets, overrides, known_nutrients=table.nutrients)
     if request.absorbable_calcium:

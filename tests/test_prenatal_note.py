@@ -12,6 +12,7 @@ import pytest
 
 import mealplan
 from mealplan import PanelMode, Person, Sex
+from mealplan._planner import resolve_targets
 
 
 def _notes(person: Person, panel: PanelMode = PanelMode.AUTO) -> list[str]:
@@ -108,3 +109,33 @@ def test_iron_and_zinc_near_their_uls_are_said_in_pregnancy() -> None:
     assert supplement_room_note(pregnant, low) == []
     assert supplement_room_note(Person(age=29, sex=Sex.FEMALE), days) == []
     assert supplement_room_note(None, days) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "said", "pregnancy_words"),
+    [
+        ({"person": {"age": 35, "sex": "female"}, "diet": "vegan"}, True, False),
+        (
+            {
+                "person": {"age": 30, "sex": "female", "pregnancy": True},
+                "diet": "vegan",
+            },
+            True,
+            True,
+        ),
+        ({"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, False, False),
+        ({"person": {"age": 8, "sex": "male"}}, False, False),
+    ],
+)
+def test_a_vegan_plan_says_b12_iodine_and_dha(
+    data: dict[str, object], said: bool, pregnancy_words: bool
+) -> None:
+    req = mealplan.parse_request(data)
+    notes = resolve_targets(req, mealplan.load_foods()).notes
+    found = [n for n in notes if n.startswith("A vegan diet needs")]
+    assert bool(found) is said
+    if found:
+        (note,) = found
+        for word in ("vitamin B12", "iodine", "DHA", "Academy of Nutrition"):
+            assert word in note
+        assert ("pregnancy and lactation" in note) is pregnancy_words
