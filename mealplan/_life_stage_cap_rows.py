@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mealplan._arrays import ModelBuilder
     from mealplan._catalog import FoodTable
     from mealplan._models import Person
+    from mealplan._nutrients import Diet
     from mealplan._problem_groups import ConstraintGroup
 
 __all__ = [
@@ -46,13 +47,18 @@ __all__ = [
 
 
 def caps_for(
-    person: Person | None, caps: Sequence[LifeStageCap] | None = None
+    person: Person | None,
+    caps: Sequence[LifeStageCap] | None = None,
+    diet: Diet | None = None,
 ) -> tuple[LifeStageCap, ...]:
-    """Return the caps that hold for ``person`` (none without a person)."""
+    """Return the caps that hold for ``person`` on ``diet`` (none without a person).
+
+    Without a diet, a cap limited to some diets holds (in doubt, capped).
+    """
     if person is None:
         return ()
     every = load_life_stage_caps() if caps is None else caps
-    return tuple(c for c in every if c.holds_for(person))
+    return tuple(c for c in every if c.holds_for(person, diet))
 
 
 def pattern_ceiling(
@@ -88,6 +94,7 @@ def life_stage_cap_notes(
     *,
     table: FoodTable | None = None,
     candidates: Sequence[str] = (),
+    diet: Diet | None = None,
 ) -> list[str]:
     """Return one plan note naming the life stage's portion caps that held, if any.
 
@@ -98,7 +105,7 @@ def life_stage_cap_notes(
     """
     caps = [
         c
-        for c in caps_for(person, table_caps)
+        for c in caps_for(person, table_caps, diet)
         if (c.scope == "item" or (c.scope == "day" and not c.fish_advice))
         and (table is None or next(_each_hit(c, table, candidates), None))
     ]
@@ -187,11 +194,14 @@ def _each_hit(
 
 
 def item_cap_grams(
-    table: FoodTable, candidates: Sequence[str], person: Person | None
+    table: FoodTable,
+    candidates: Sequence[str],
+    person: Person | None,
+    diet: Diet | None = None,
 ) -> NDArray[np.float64]:
     """Return the tightest life-stage item cap of each candidate in grams (inf: none)."""
     out = np.full(len(candidates), math.inf)
-    for cap in caps_for(person, table.life_stage_caps):
+    for cap in caps_for(person, table.life_stage_caps, diet):
         if cap.scope != "item":
             continue
         for k, per_gram in _hits(cap, table, candidates):

@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING
 
 from mealplan._errors import FoodTableError
 from mealplan._measures import VOLUME_WORDS
+from mealplan._nutrients import Diet
 from mealplan._resources import data_file
 
 if TYPE_CHECKING:
@@ -103,8 +104,12 @@ LIFE_STAGE_CAP_COLUMNS = (
     "reasoning",
 )
 """The columns every caps table has, in this order."""
-LIFE_STAGE_CAP_OPTIONAL = ("life_stages",)
-"""A last column a table may add: the life stages a cap is limited to."""
+LIFE_STAGE_CAP_OPTIONAL = ("life_stages", "diets")
+"""Last columns a table may add, in this order (``diets`` only after
+``life_stages``): the life stages a cap is limited to, and the diets an item
+cap is limited to."""
+DIETS = frozenset(d.value for d in Diet)
+"""The values of ``diets``."""
 LIFE_STAGES = frozenset({"pregnancy", "lactation"})
 """The values of ``life_stages``."""
 
@@ -199,6 +204,9 @@ class LifeStageCap:
     """(kind, values) pairs of the ``!`` parts; a food any of them picks is left out."""
     life_stages: frozenset[str] = frozenset()
     """``pregnancy``/``lactation``: the cap holds only then (empty: always)."""
+    diets: frozenset[str] = frozenset()
+    """The diets an item cap holds for (empty: every diet); a request
+    without a known diet is held to it (in doubt, capped)."""
 
     @property
     def fish_advice(self) -> bool:
@@ -209,9 +217,11 @@ class LifeStageCap:
         """
         return any(kind == "fish" for kind, _ in self.selectors)
 
-    def holds_for(self, person: Person) -> bool:
-        """Whether the cap holds for ``person`` (age, and life stage if limited)."""
+    def holds_for(self, person: Person, diet: Diet | None = None) -> bool:
+        """Whether the cap holds for ``person`` (age, life stage and diet if limited)."""
         if not self.applies(person.age):
+            return False
+        if self.diets and diet is not None and diet.value not in self.diets:
             return False
         if not self.life_stages:
             return True
@@ -344,6 +354,7 @@ def _text_rows(file: Path) -> list[dict[str, str]]:
             header = tuple(reader.fieldnames or ())
             if header not in (
                 LIFE_STAGE_CAP_COLUMNS,
+                LIFE_STAGE_CAP_COLUMNS + LIFE_STAGE_CAP_OPTIONAL[:1],
                 LIFE_STAGE_CAP_COLUMNS + LIFE_STAGE_CAP_OPTIONAL,
             ):
                 what = (
@@ -500,6 +511,16 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 f"joined by ';' (got {row['life_stages']!r})."
             )
             raise _bad(file, row_no, what)
+        diets = frozenset(
+            s.strip() for s in row.get("diets", "").split(";") if s.strip()
+        )
+        if diets - DIETS or (diets and row["scope"] != "item"):
+            what = (
+                f"diets must be empty or {', '.join(sorted(DIETS))} joined by ';', "
+                f"on an item row only (got {row.get('diets')!r} on a "
+                f"{row['scope']!r} row)."
+            )
+            raise _bad(file, row_no, what)
         caps.append(
             LifeStageCap(
                 cap_id,
@@ -514,6 +535,7 @@ def read_life_stage_caps(path: str | Path) -> tuple[LifeStageCap, ...]:
                 row["reasoning"],
                 tuple(exclude),
                 stages,
+                diets,
             )
         )
     return tuple(caps)

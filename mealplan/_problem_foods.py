@@ -276,7 +276,10 @@ def amounts(
         # Children's servings (foods/life_stage_caps.csv), with or without
         # the meal structure: a food whose smallest unit is over its cap gets
         # no amount at all; whole-day caps over a group become rows.
-        child = life_stage_item_grams(table, candidates, request.person) / unit_grams
+        child = (
+            life_stage_item_grams(table, candidates, request.person, request.diet)
+            / unit_grams
+        )
         child = np.floor(child * (1 + 1e-9) + 1e-9) if integer else child
         max_units = np.minimum(max_units, child)
         day_caps = day_cap_rows(

@@ -346,6 +346,7 @@ def _notes(
                 table.life_stage_caps,
                 table=table,
                 candidates=problem.food_ids,
+                diet=req.diet,
             )
         )
     notes.extend(fish_day_notes(problem))

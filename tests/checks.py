@@ -1581,13 +1581,17 @@ def cap_selects(row: dict[str, str], fid: str, table: FoodTable) -> bool:
     return picked and not left_out
 
 
-def cap_holds_for(row: dict[str, str], person: Any) -> bool:
-    """Whether a caps row holds for ``person``: by age, and life stage if it names one.
+def cap_holds_for(row: dict[str, str], person: Any, diet: Any = None) -> bool:
+    """Whether a caps row holds for ``person``: by age, life stage and diet if named.
 
     Age picks the rows (min_age <= age < max_age); a row whose life_stages
-    names pregnancy or lactation holds only when the person is so.
+    names pregnancy or lactation holds only when the person is so; a row
+    whose diets name some holds only on one of them (or without a diet).
     """
     if not float(row["min_age"]) <= person.age < float(row["max_age"]):
+        return False
+    diets = {d for d in (row.get("diets") or "").split(";") if d}
+    if diets and diet is not None and str(getattr(diet, "value", diet)) not in diets:
         return False
     stages = {s for s in (row.get("life_stages") or "").split(";") if s}
     return not stages or bool(
@@ -1623,7 +1627,7 @@ def check_life_stage_caps(
     rows = [
         r
         for r in table_cap_rows(table)
-        if cap_holds_for(r, person)
+        if cap_holds_for(r, person, plan.request.diet)
         and r["scope"] in ("item", "day")
         and (portion_limits or is_fish_day_row(r))
     ]

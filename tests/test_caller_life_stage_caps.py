@@ -279,3 +279,51 @@ def test_the_caps_note_names_only_caps_that_pick_a_candidate(
     )
     said = " ".join(n for n in plan.notes if n.startswith("Portion caps for"))
     assert ("pregnancy_fish_item" in said) is named
+
+
+@pytest.mark.parametrize(
+    ("diets", "words"),
+    [("keto", "diets must be empty or"), ("vegan", "on an item row only")],
+)
+def test_a_bad_diets_cell_is_a_typed_error(
+    tmp_path: Path, diets: str, words: str
+) -> None:
+    scope = "item" if diets == "keto" else "day"
+    path = tmp_path / "caps.csv"
+    path.write_text(
+        f"{HEADER},life_stages,diets\nx,1,4,{scope},id:avocado,1,cup,,src,r,,{diets}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FoodTableError, match=words) as info:
+        mealplan.load_life_stage_caps(path)
+    assert ". " not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("diet", "capped"),
+    [
+        ("omnivore", True),
+        ("pescatarian", True),
+        ("vegetarian", True),
+        # A vegan child of 1-3 reaches the AMDR's fat with avocado.
+        ("vegan", False),
+    ],
+)
+def test_a_toddlers_avocado_is_three_quarters_of_a_cup_but_for_a_vegan(
+    diet: str, capped: bool
+) -> None:
+    from mealplan._life_stage_cap_rows import item_cap_grams
+
+    table = load_foods()
+    person = parse_request({"person": {"age": 2, "sex": "male"}}).person
+    assert person is not None
+    [grams] = item_cap_grams(table, ["avocado"], person, mealplan.Diet(diet))
+    # ¾ cup of the table's "1 cup, cubes" (150 g), read from portions.csv.
+    cup = next(p.grams for p in table.food("avocado").portions if p.is_default)
+    if capped:
+        assert grams == pytest.approx(cup * 0.75)
+    else:
+        assert np.isinf(grams)
+    # Without a diet the cap holds (in doubt, capped).
+    [grams] = item_cap_grams(table, ["avocado"], person)
+    assert grams == pytest.approx(cup * 0.75)
