@@ -43,6 +43,7 @@ from mealplan._errors import UnknownFoodError
 from mealplan._exclusions import treat_drinks
 from mealplan._fish_day_caps import check_forced_fish
 from mealplan._fped import pattern_mix
+from mealplan._gluten_free import gluten_free_products
 from mealplan._life_stage_cap_rows import pattern_ceiling
 from mealplan._meal_structure import (
     StructureData,
@@ -393,6 +394,7 @@ def build_problem(
                     | sweet_milks(request, table)
                     | sweet_bakery(table)
                     | sweet_foods(request, table)
+                    | gluten_free_products(request, table)
                 )[rows]
             )
         ),
