@@ -14,6 +14,10 @@ as it charges a sweet's (``Problem.treats``, with
 the soft and alcoholic drinks): the plan reaches for one only when nothing
 else will do (a pescatarian girl of 1 was planned 1¼ cups of almond milk).
 
+From 5 the Dietary Guidelines' dairy group (milk and fortified soy milk,
+no other plant milk) does the same for anyone who may drink one
+(:func:`dairy_group_plant_milks`, session 33).
+
 From 2 to 5 HER advises plain skim or low-fat (1 %) milk (whole milk from
 12 to 24 months, a safety rule of its own: ``foods/safety_rules.csv``), as
 the Dietary Guidelines 2020-2025 do for everyone from 2: for a child of 2-4
@@ -24,12 +28,12 @@ boy of 3 was planned 1¾ cups of whole milk with skim and 1 % milk there).
 from __future__ import annotations
 
 import re
-import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mealplan._nutrients import Allergen, Diet, FreeFrom
+from mealplan._text_masks import new_cache, text_mask
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -69,13 +73,8 @@ WHOLE_MILK = re.compile(
 """A plain whole or 2 % (reduced-fat) cow's milk's words in its name."""
 
 _SOY = re.compile(r"\bsoy", re.IGNORECASE)
-_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
-_MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
-_WHOLE: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
+_MASKS = new_cache()
+_WHOLE = new_cache()
 
 
 def _young(request: PlanRequest) -> bool:
@@ -84,18 +83,18 @@ def _young(request: PlanRequest) -> bool:
     return person is not None and person.age < UNDER_AGE
 
 
-def _young_not_vegan(request: PlanRequest) -> bool:
-    """Whether the request is for a child under 5 who is not vegan."""
-    return _young(request) and request.diet is not Diet.VEGAN
+def _milk_suits(request: PlanRequest) -> bool:
+    """Whether dairy milk suits the request: not vegan, no milk allergy, lactose."""
+    return (
+        request.diet is not Diet.VEGAN
+        and Allergen.MILK not in request.allergies
+        and FreeFrom.LACTOSE not in request.free_from
+    )
 
 
 def may_drink_cows_milk(request: PlanRequest) -> bool:
     """Whether the request is for a child under 5 whom dairy milk suits."""
-    return (
-        _young_not_vegan(request)
-        and Allergen.MILK not in request.allergies
-        and FreeFrom.LACTOSE not in request.free_from
-    )
+    return _young(request) and _milk_suits(request)
 
 
 def may_drink_soy_milk(request: PlanRequest) -> bool:
@@ -159,12 +158,7 @@ def dairy_group_plant_milks(
     person = request.person
     if person is None or person.age < UNDER_AGE:
         return np.zeros(len(table.ids), dtype=bool)
-    milk = (
-        request.diet is not Diet.VEGAN
-        and Allergen.MILK not in request.allergies
-        and FreeFrom.LACTOSE not in request.free_from
-    )
-    if milk or Allergen.SOY not in request.allergies:
+    if _milk_suits(request) or Allergen.SOY not in request.allergies:
         return _plant_milks(table)
     return np.zeros(len(table.ids), dtype=bool)
 
@@ -188,16 +182,8 @@ def _whole_milks(table: FoodTable) -> NDArray[np.bool_]:
 
 def _plant_milks(table: FoodTable) -> NDArray[np.bool_]:
     """Return which foods of ``table`` are plant milks but soy (computed once)."""
-    mask = _MASKS.get(table)
-    if mask is None:
-        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
-        mask = np.array(
-            [
-                bool(PLANT_MILK.search(text)) and not _SOY.search(text)
-                for text in (" | ".join(parts) for parts in zip(*columns, strict=True))
-            ],
-            dtype=bool,
-        ).reshape(len(table.ids))
-        mask.flags.writeable = False
-        _MASKS[table] = mask
-    return mask
+    return text_mask(
+        table,
+        _MASKS,
+        lambda _, text: bool(PLANT_MILK.search(text)) and not _SOY.search(text),
+    )

@@ -17,12 +17,12 @@ do. Asked for (free from gluten, allergic to wheat), nothing is charged.
 from __future__ import annotations
 
 import re
-import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mealplan._nutrients import Allergen, FreeFrom
+from mealplan._text_masks import new_cache, text_mask
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -35,10 +35,7 @@ __all__ = ["GLUTEN_FREE", "gluten_free_products"]
 GLUTEN_FREE = re.compile(r"\bgluten[- ]?free\b", re.IGNORECASE)
 """A food sold as gluten-free: its words."""
 
-_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
-_MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
+_MASKS = new_cache()
 
 
 def gluten_free_products(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
@@ -48,16 +45,4 @@ def gluten_free_products(request: PlanRequest, table: FoodTable) -> NDArray[np.b
     """
     if FreeFrom.GLUTEN in request.free_from or Allergen.WHEAT in request.allergies:
         return np.zeros(len(table.ids), dtype=bool)
-    mask = _MASKS.get(table)
-    if mask is None:
-        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
-        mask = np.array(
-            [
-                bool(GLUTEN_FREE.search(" | ".join(parts)))
-                for parts in zip(*columns, strict=True)
-            ],
-            dtype=bool,
-        ).reshape(len(table.ids))
-        mask.flags.writeable = False
-        _MASKS[table] = mask
-    return mask
+    return text_mask(table, _MASKS, lambda _, text: bool(GLUTEN_FREE.search(text)))

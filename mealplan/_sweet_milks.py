@@ -29,14 +29,13 @@ SR28's "Soymilk, original and vanilla" is one record for both.
 from __future__ import annotations
 
 import re
-import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from mealplan._text_masks import new_cache, text_mask
 
+if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
@@ -69,10 +68,7 @@ SWEET_MILK = re.compile(
 
 _MILK_CATEGORIES = frozenset({"dairy", "plant_milks", "beverages"})
 _MILK = re.compile(r"\b(milks?|soymilk|beverages?|drinks?)\b", re.IGNORECASE)
-_TEXT_COLUMNS = ("name", "sr28_description", "fndds_description")
-_MASKS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
+_MASKS = new_cache()
 
 
 def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
@@ -87,7 +83,7 @@ def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
 
 
 def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
-    return _text_mask(
+    return text_mask(
         table,
         _MASKS,
         lambda c, t: (
@@ -123,9 +119,7 @@ _SWEET_FOOD: dict[str, re.Pattern[str]] = {
     "fruits": SWEET_DRIED_FRUIT,
     "breakfast_cereals": SUGARED_CEREAL,
 }
-_FOODS: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
+_FOODS = new_cache()
 
 
 def sweet_foods(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
@@ -144,30 +138,11 @@ def sweet_foods(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
     person = request.person
     if person is None or person.age < FROM_AGE:
         return np.zeros(len(table.ids), dtype=bool)
-    return _text_mask(
+    return text_mask(
         table,
         _FOODS,
         lambda c, t: c in _SWEET_FOOD and bool(_SWEET_FOOD[c].search(t)),
     )
-
-
-def _text_mask(
-    table: FoodTable,
-    cache: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]],
-    keep: Callable[[str, str], bool],
-) -> NDArray[np.bool_]:
-    """Return (and cache: a table is immutable) which foods ``keep`` (category, texts)."""
-    mask = cache.get(table)
-    if mask is None:
-        columns = [table.texts(c) for c in _TEXT_COLUMNS if table.has_column(c)]
-        texts = [" | ".join(parts) for parts in zip(*columns, strict=True)]
-        cats = table.texts("category")
-        mask = np.array(
-            [keep(c, t) for c, t in zip(cats, texts, strict=True)], dtype=bool
-        ).reshape(len(table.ids))
-        mask.flags.writeable = False
-        cache[table] = mask
-    return mask
 
 
 SWEET_BAKERY = re.compile(
@@ -180,9 +155,7 @@ SWEET_BAKERY = re.compile(
 
 _BAKERY_CATEGORIES = frozenset({"breads_bakery"})
 _NOT_SWEET = re.compile(r"\benglish muffins?\b", re.IGNORECASE)
-_BAKERY: weakref.WeakKeyDictionary[FoodTable, NDArray[np.bool_]] = (
-    weakref.WeakKeyDictionary()
-)
+_BAKERY = new_cache()
 
 
 def sweet_bakery(table: FoodTable) -> NDArray[np.bool_]:
@@ -196,7 +169,7 @@ def sweet_bakery(table: FoodTable) -> NDArray[np.bool_]:
     charged as a sweet's, as cookies and cakes (category snacks_sweets) are.
     Dishes are charged by their FPED added sugars already. Read-only.
     """
-    return _text_mask(
+    return text_mask(
         table,
         _BAKERY,
         lambda c, t: (

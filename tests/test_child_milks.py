@@ -17,9 +17,9 @@ import pytest
 import mealplan
 from mealplan._catalog import load_foods
 from mealplan._child_milks import PLANT_MILK, may_drink_cows_milk
-from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import build_problem
+from mealplan._planner import parse_request
 from tests.checks import check_plan
+from tests.treats import charges
 
 FOODS_CSV = Path(__file__).resolve().parents[1] / "foods" / "foods.csv"
 
@@ -35,10 +35,7 @@ def _plant_milks_by_category() -> set[str]:
 
 
 def _treated(data: dict[str, Any]) -> set[str]:
-    table = load_foods()
-    req = parse_request(data)
-    problem = build_problem(req, resolve_targets(req, table), table)
-    return {problem.food_ids[i] for i in problem.treats}
+    return charges(data)[0]
 
 
 def test_the_words_find_every_plant_milk_but_soy() -> None:

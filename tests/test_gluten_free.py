@@ -12,16 +12,8 @@ import pytest
 
 from mealplan import load_foods
 from mealplan._gluten_free import gluten_free_products
-from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import build_problem
-
-
-def _treated(data: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """The candidates the objective charges as sweets, and every candidate."""
-    table = load_foods()
-    req = parse_request(data)
-    problem = build_problem(req, resolve_targets(req, table), table)
-    return {problem.food_ids[i] for i in problem.treats}, set(problem.food_ids)
+from mealplan._planner import parse_request
+from tests.treats import charges
 
 
 def _gluten_free_by_name() -> set[str]:
@@ -44,7 +36,7 @@ def test_gluten_free_products_are_charged_unless_asked_for(
     products = _gluten_free_by_name()
     assert len(products) >= 2
     data = {"person": {"age": 2, "sex": "male"}, **extra}
-    treated, candidates = _treated(data)
+    treated, candidates = charges(data)
     table = load_foods()
     mask = gluten_free_products(parse_request(data), table)
     found = {f for f, m in zip(table.ids, mask, strict=True) if m}

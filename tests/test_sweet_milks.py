@@ -16,17 +16,9 @@ import pytest
 
 from mealplan import load_foods
 from mealplan._child_milks import PLANT_MILK
-from mealplan._planner import parse_request, resolve_targets
-from mealplan._problem import build_problem
+from mealplan._planner import parse_request
 from mealplan._sweet_milks import sweet_bakery, sweet_foods, sweet_milks
-
-
-def _treated(data: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """The candidates the objective charges as sweets, and every candidate."""
-    table = load_foods()
-    req = parse_request(data)
-    problem = build_problem(req, resolve_targets(req, table), table)
-    return {problem.food_ids[i] for i in problem.treats}, set(problem.food_ids)
+from tests.treats import charges
 
 
 def _sweet_by_name() -> set[str]:
@@ -72,7 +64,7 @@ def _teen() -> Any:
     ],
 )
 def test_who_is_charged(data: dict[str, Any], charged: bool) -> None:
-    treated, candidates = _treated(data)
+    treated, candidates = charges(data)
     # Those a safety rule leaves out (chocolate milk under 5) are no candidates.
     sweet = _sweet_by_name() & candidates
     assert sweet
@@ -100,7 +92,7 @@ def test_sweet_bakery_is_charged_for_everyone() -> None:
         {"person": {"age": 2, "sex": "female"}},
         {"person": {"age": 35, "sex": "male"}},
     ):
-        treated, candidates = _treated(data)
+        treated, candidates = charges(data)
         assert sweet & candidates
         assert sweet & candidates <= treated
         assert not {"english-muffin", "bread-white", "bagel-plain"} & treated
@@ -141,5 +133,5 @@ def test_sweet_foods_are_charged_from_2(age: float, charged: bool) -> None:
     assert found == (by_name if charged else set())
     # Plain yogurt, unsweetened dried fruit and plain cereals are not sweets.
     assert {"yogurt-plain-lowfat", "prunes", "cheerios", "honeydew"}.isdisjoint(found)
-    treated, candidates = _treated({"person": person})
+    treated, candidates = charges({"person": person})
     assert (found & candidates) <= treated
