@@ -499,6 +499,21 @@ def build_foods(
             ),
         )
         write_csv(pd.DataFrame(fped, columns=list(FPED_COLUMNS)), out / "dish_fped.csv")
+    standins_file = selection_file.parent / "ul_standins.csv"
+    if standins_file.is_file():
+        # The reviewed siblings are the file's own; their values per 100 g
+        # are SR28's, derived here (mealplan._ul_standins).
+        from mealplan._ul_standins import (
+            STANDINS_COLUMNS,
+            read_ul_standins,
+            standin_rows,
+        )
+
+        curated = read_ul_standins(standins_file, values=False)
+        write_csv(
+            pd.DataFrame(standin_rows(sr28, curated), columns=list(STANDINS_COLUMNS)),
+            out / "ul_standins.csv",
+        )
     if structure is not None:
         from mealplan._purchase_forms import PURCHASE_COLUMNS, purchase_rows
 

@@ -202,7 +202,16 @@ def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
             # review of session 33).
             limit = ""
             caffeine = t.nutrient == Nutrient.CAFFEINE.value
-            if t.maximum is not None and (
+            if t.maximum is not None and t.unmeasured_allowance is not None:
+                # The plan counted them at reviewed stand-ins under the limit
+                # (mealplan._ul_standins): the room is what to say.
+                limit = (
+                    f"; under its upper limit of {amount(t.maximum, t.unit)} the "
+                    f"plan kept room for what they add at similar measured "
+                    f"foods' values ({amount(t.unmeasured_allowance, t.unit)} "
+                    "more, foods/ul_standins.csv)"
+                )
+            elif t.maximum is not None and (
                 t.amount >= NEAR_LIMIT * t.maximum
                 # A named caffeine source (tea, coffee) may bring all of it.
                 or caffeine

@@ -116,6 +116,15 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         "than its AI gets measured salt, in 1/8 tsp steps, from age 4)",
     )
     g.add_argument(
+        "--no-room-for-unmeasured",
+        action="store_false",
+        dest="room_for_unmeasured",
+        default=None,
+        help="count foods without a USDA value for a nutrient as 0 under its "
+        "upper limit too (by default they count at a reviewed similar food's "
+        "measured value there, foods/ul_standins.csv)",
+    )
+    g.add_argument(
         "--absorbable-calcium",
         action="store_true",
         default=None,

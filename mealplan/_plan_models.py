@@ -127,6 +127,14 @@ class NutrientTotal(_Model):
         "true total may be higher."
     )
     foods_missing_data: list[str] = Field(default_factory=list)
+    unmeasured_allowance: StrictFloat | None = Field(
+        default=None,
+        description="Under an upper limit: what the foods in foods_missing_data "
+        "add at their reviewed stand-ins (the measured value of a similar "
+        "SR28 food, foods/ul_standins.csv), which the plan kept room for: "
+        "amount + unmeasured_allowance <= maximum. None when no stand-in "
+        "counted (no limit, every food measured, room_for_unmeasured false).",
+    )
     shortfall: StrictFloat = 0.0
     excess: StrictFloat = 0.0
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mealplan import _plan_search as plan_search
@@ -337,10 +338,24 @@ def _checked(
         # A week's search ran to its time limit: none left to plan again.
         unsought = unsought_notes(checked, names, deadline.elapsed())
         return targets, found, None, unsought
-    box = deadline.part(min(CHECKED_SHARE * deadline.left(), CHECKED_SECONDS))
+    box_seconds = min(CHECKED_SHARE * deadline.left(), CHECKED_SECONDS)
+    box = deadline.part(box_seconds)
     wider, variety_notes = widen_variety_for_sole_sources(req, checked, table)
     try:
         again = plan_search.search(req, checked, table, box, wider)
+        if again[1].time_limited and not deadline.expired:
+            # The box ended the search (a plan of several days whose seed
+            # stands), not the request's time limit: the note says which.
+            again = (
+                again[0],
+                replace(
+                    again[1],
+                    time_limited=False,
+                    boxed=True,
+                    checked_box_seconds=round(box_seconds, 1),
+                ),
+                again[2],
+            )
     except SolverError:
         # No plan with them in the box: the first plan (in hand) stands.
         late = late_floor_notes(checked, names, deadline.elapsed())

@@ -294,7 +294,7 @@ def build_problem(
     max_units = amount.max_units
     if structure is not None and structure.whole is not None:
         max_units = whole_piece_units(max_units, units_per_portion, structure)
-    bounds, macro = _bounds(request, targets, impose)
+    bounds, macro = _bounds(request, targets, impose, coef.keys())
 
     max_foods = request.max_foods
     if max_foods is not None and not impose(GroupKind.MAX_FOODS):

@@ -41,6 +41,7 @@ from mealplan._structure import (
     served_portions,
 )
 from mealplan._supplements import is_supplement, offered_supplements
+from mealplan._ul_standins import allowance_per_100g, room_key
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -356,6 +357,21 @@ def coefficients(
     for col in sorted(nutrient_cols):
         values = table.numbers(col)[rows]
         coef[col] = _frozen(np.nan_to_num(values, nan=0.0) * unit_grams / 100.0)
+    if request.room_for_unmeasured:
+        # Under a limit an unmeasured food counts at its reviewed stand-in
+        # (mealplan._ul_standins), so a total shown as a lower bound cannot
+        # sit at the limit with the unmeasured part on top.
+        for b in targets.bounds:
+            room = (
+                allowance_per_100g(table, rows, b.nutrient)
+                if b.maximum is not None
+                else None
+            )
+            if room is not None:
+                measured = np.nan_to_num(table.numbers(b.nutrient)[rows], nan=0.0)
+                coef[room_key(b.nutrient)] = _frozen(
+                    (measured + room) * unit_grams / 100.0
+                )
     if request.absorbable_calcium and Nutrient.CALCIUM.value in coef:
         coef[ABSORBABLE_CALCIUM] = _frozen(
             coef[Nutrient.CALCIUM.value] * milk_equivalents(table, candidates)

@@ -28,9 +28,10 @@ from mealplan._models import (
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
 from mealplan._problem_data import BoundRow, MacroRow, MealRow, Restrictions
 from mealplan._problem_groups import ConstraintGroup, GroupKind
+from mealplan._ul_standins import room_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from numpy.typing import NDArray
 
@@ -137,8 +138,13 @@ def _bounds(
     request: PlanRequest,
     targets: NutrientTargets,
     impose: Callable[[GroupKind, str | None], bool],
+    coef_keys: Collection[str] = (),
 ) -> tuple[tuple[BoundRow, ...], tuple[MacroRow, ...]]:
-    """Nutrient bounds and AMDR shares, each its own constraint group."""
+    """Nutrient bounds and AMDR shares, each its own constraint group.
+
+    A limit sums the stand-ins of unmeasured foods too where ``coef_keys``
+    has its :func:`~mealplan._ul_standins.room_key`.
+    """
     bounds: list[BoundRow] = []
     focus = {n.value for n in FOCUS_NUTRIENTS}
     average = request.nutrient_period is NutrientPeriod.AVERAGE and request.days > 1
@@ -172,6 +178,9 @@ def _bounds(
                     b.nutrient,
                     "<=",
                     b.maximum,
+                    column=room_key(b.nutrient)
+                    if room_key(b.nutrient) in coef_keys
+                    else "",
                 )
             )
     macro: list[MacroRow] = []

@@ -116,6 +116,7 @@ def request(args: argparse.Namespace) -> PlanRequest:
         "panel": args.panel,
         "absorbable_calcium": args.absorbable_calcium,
         "added_salt": args.added_salt,
+        "room_for_unmeasured": args.room_for_unmeasured,
         "supplements": args.supplement or args.supplements,
         "allow_fortified": False if args.no_fortified else None,
         "days": args.days,

@@ -205,6 +205,15 @@ class PlanRequest(_Model):
         "minimum: absorbed calcium >= the RDA x 32.1 % (milk's absorption); "
         "the report shows the absorbed and the total calcium.",
     )
+    room_for_unmeasured: bool = Field(
+        default=True,
+        description="Keep room under each upper limit for the foods with no "
+        "USDA value for that nutrient: each counts there at a reviewed "
+        "stand-in (the measured value of the closest SR28 sibling, "
+        "foods/ul_standins.csv), while totals and minimums count only measured "
+        "values. false: unmeasured foods count as 0 under limits too (totals "
+        "still say they are lower bounds).",
+    )
     added_salt: bool = Field(
         default=True,
         description="Add measured table salt (SR28 02047, in 1/8 tsp steps) "

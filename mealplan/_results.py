@@ -41,6 +41,7 @@ from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
 from mealplan._problem import Problem
 from mealplan._salt import Salter, salt_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
+from mealplan._ul_standins import allowance_per_100g
 from mealplan._week_caps import week_cap_notes
 
 if TYPE_CHECKING:
@@ -68,6 +69,17 @@ def _food_values(table: FoodTable, rows: list[int], col: str) -> np.ndarray:
     return values
 
 
+def _allowance(
+    table: FoodTable, rows: list[int], col: str, grams: np.ndarray, scale: float
+) -> float | None:
+    """Return what the unmeasured foods add at their stand-ins (None: none counts)."""
+    per_100g = allowance_per_100g(table, rows, col)
+    if per_100g is None:
+        return None
+    added = float(np.sum(per_100g * grams) / 100.0) * scale
+    return round(added, 6) if added > 0 else None
+
+
 def _rows(table: FoodTable) -> dict[str, int]:
     """Return food id -> row of the table's array accessors."""
     return {fid: i for i, fid in enumerate(table.ids)}
@@ -81,12 +93,15 @@ def _totals(
     scale: float = 1.0,
     names: Mapping[str, str] | None = None,
     absorbable: bool = False,
+    room: bool = False,
 ) -> list[NutrientTotal]:
     """Nutrient totals of ``grams`` (food id -> g), recomputed from the table.
 
     With ``absorbable`` the calcium minimum is judged on milk-equivalent
     calcium (see :func:`~mealplan._absorption.milk_equivalents`), as planned;
-    the amount shown stays the total.
+    the amount shown stays the total. With ``room`` a limit's total says
+    what its unmeasured foods add at their stand-ins (``unmeasured_allowance``,
+    :mod:`mealplan._ul_standins`), as planned.
     """
     ids = list(grams)
     g = np.array([grams[i] for i in ids], dtype=float)
@@ -132,6 +147,9 @@ def _totals(
                     for i, m in zip(ids, missing, strict=True)
                     if m
                 ),
+                unmeasured_allowance=_allowance(table, rows, col, g, scale)
+                if room and hi is not None and missing.any()
+                else None,
                 # Within the solver's tolerance a bound counts as met, and
                 # then nothing is reported missing or in excess.
                 shortfall=round(lo - judged, 6)
@@ -152,6 +170,7 @@ def day_plan(
     targets: NutrientTargets,
     *,
     absorbable: bool = False,
+    room: bool = False,
 ) -> DayPlan:
     grams: dict[str, float] = {}
     for item in items:
@@ -168,7 +187,9 @@ def day_plan(
     return DayPlan(
         day=day,
         items=items,
-        totals=_totals(table, targets, grams, names=names, absorbable=absorbable),
+        totals=_totals(
+            table, targets, grams, names=names, absorbable=absorbable, room=room
+        ),
         cost=cost,
         meals=meal_titles(items, table),
     )
@@ -263,8 +284,11 @@ def _notes(
         )
         if solution.boxed:
             box = (
-                f"{solution.floor_box_seconds:g} s after the first plan that meets "
-                "the default's own floors"
+                f"{solution.checked_box_seconds:g} s to plan again with the "
+                "default's checked floors the first plan was short of"
+                if solution.checked_box_seconds is not None
+                else f"{solution.floor_box_seconds:g} s after the first plan that "
+                "meets the default's own floors"
                 if solution.floor_box_seconds is not None
                 else f"{DISH_BOX_SECONDS:g} s after the first plan, on a day with dishes"
                 if solution.box_cpu_seconds is None
@@ -274,8 +298,13 @@ def _notes(
             notes.append(
                 f"The search for a better plan stopped at its time box ({box}) "
                 f"before it proved this plan optimal; it may not be optimal "
-                f"({gap}). A mip_gap below 1e-4 turns the box off (the search "
-                "then runs on, up to time_limit)."
+                f"({gap})."
+                + (
+                    ""
+                    if solution.checked_box_seconds is not None
+                    else " A mip_gap below 1e-4 turns the box off (the search "
+                    "then runs on, up to time_limit)."
+                )
             )
         elif solution.time_limited:
             notes.append(
@@ -394,7 +423,14 @@ def assemble(
             else [i for i in items if i.kind != "salt"]
         )
         days.append(
-            day_plan(d + 1, items, table, targets, absorbable=req.absorbable_calcium)
+            day_plan(
+                d + 1,
+                items,
+                table,
+                targets,
+                absorbable=req.absorbable_calcium,
+                room=req.room_for_unmeasured,
+            )
         )
     grams: dict[str, float] = {}
     names: dict[str, str] = {}
@@ -409,6 +445,7 @@ def assemble(
         scale=1.0 / req.days,
         names=names,
         absorbable=req.absorbable_calcium,
+        room=req.room_for_unmeasured,
     )
     costs = [d.cost for d in days]
     cost = (

@@ -36,6 +36,7 @@ from mealplan._catalog import FoodTable
 from mealplan._meal_structure import role_sets
 from mealplan._nutrients import Nutrient
 from mealplan._panel import sodium_floor
+from mealplan._ul_standins import allowance_per_100g
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -129,6 +130,9 @@ class Salter:
     """(column, maximum, the salt's amount per step) of every maximum it tips."""
     line: dict[str, Any]
     """The fields every salt line shares (its food, name, portion words)."""
+    room: bool = False
+    """Whether a maximum counts unmeasured foods at their stand-ins, as the
+    plan did (``room_for_unmeasured``, :mod:`mealplan._ul_standins`)."""
 
     @classmethod
     def of(
@@ -158,7 +162,9 @@ class Salter:
             "part_as": "seasoned with",
             "kind": "salt",
         }
-        return cls(table, salt, row, step_g, ai, tuple(limits), line)
+        return cls(
+            table, salt, row, step_g, ai, tuple(limits), line, req.room_for_unmeasured
+        )
 
     def _total(self, column: str, rows: np.ndarray, grams: np.ndarray) -> float:
         return float(np.nansum(self.table.numbers(column)[rows] * grams) / 100.0)
@@ -181,7 +187,13 @@ class Salter:
         )
         steps = math.ceil((self.ai - sodium) / per_step - _TOL)
         for column, maximum, per in self.limits:
-            room = maximum * (1 + _TOL) + _TOL - self._total(column, rows, grams)
+            used = self._total(column, rows, grams)
+            standins = (
+                allowance_per_100g(self.table, rows, column) if self.room else None
+            )
+            if standins is not None:
+                used += float(np.sum(standins * grams) / 100.0)
+            room = maximum * (1 + _TOL) + _TOL - used
             steps = min(steps, math.floor(room / per))
         return max(steps, 0)
 

@@ -178,9 +178,10 @@ def check_saved_plan(
                 _check_item(item, previous, columns, problem)
         _check_salt(day.day, day.items, previous, table, targets)
     absorbable = previous.request.absorbable_calcium
+    room = previous.request.room_for_unmeasured
     for day in previous.days:
         fresh_day = day_plan(
-            day.day, list(day.items), table, targets, absorbable=absorbable
+            day.day, list(day.items), table, targets, absorbable=absorbable, room=room
         )
         if fresh_day.cost != day.cost:
             msg = f"day {day.day} has cost {_shown(day.cost)} where its items give {_shown(fresh_day.cost)}"

@@ -92,6 +92,10 @@ class Solution:
     """The planner's wall box on the search after a first plan with the
     default's floors, when that box, not the request's time limit, ended it
     (``mealplan._ai_floors.DEFAULT_FLOOR_SEARCH_SECONDS``; None: not so)."""
+    checked_box_seconds: float | None = None
+    """The planner's wall box on planning again with the checked floors the
+    first plan was short of, when that box, not the request's time limit,
+    ended it (``mealplan._checked_floors.CHECKED_SECONDS``; None: not so)."""
 
 
 def make_backend(solver: SolverName | str) -> Backend:

@@ -47,6 +47,32 @@ def _value(frame: Any, fid: str, col: str) -> float:
     return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+UL_STANDINS_CSV = Path(__file__).resolve().parents[1] / "foods" / "ul_standins.csv"
+
+
+@functools.cache
+def ul_standins() -> dict[tuple[str, str], float]:
+    """(NDB number, nutrient column) -> stand-in per 100 g under a limit."""
+    with UL_STANDINS_CSV.open(encoding="utf-8", newline="") as fh:
+        return {
+            (r["ndb_no"], r["nutrient"]): float(r["per_100g"])
+            for r in csv.DictReader(fh)
+        }
+
+
+def unmeasured_room(frame: Any, grams: dict[str, float], col: str) -> float:
+    """What a day's foods without a value for ``col`` add at their stand-ins."""
+    if col not in frame.columns or "ndb_no" not in frame.columns:
+        return 0.0
+    room = 0.0
+    for fid, g in grams.items():
+        v = frame.at[fid, col]
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            ndb = str(frame.at[fid, "ndb_no"] or "")
+            room += g * ul_standins().get((ndb, col), 0.0) / 100
+    return room
+
+
 def as_float(v: object) -> float:
     """A number read from the table's frame (NaN when missing), as a float."""
     assert isinstance(v, (int, float, np.integer, np.floating)), v
@@ -830,6 +856,21 @@ def check_plan(
                     assert _le(floor, total), (day.day, bound.nutrient, total, floor)
                 if bound.maximum is not None:
                     assert _le(total, bound.maximum), (day.day, bound.nutrient, total)
+                    # Unmeasured foods count at their reviewed stand-ins
+                    # under a limit (foods/ul_standins.csv, read here).
+                    room = unmeasured_room(frame, grams, bound.nutrient)
+                    if req.room_for_unmeasured:
+                        assert _le(total + room, bound.maximum), (
+                            day.day,
+                            bound.nutrient,
+                            total,
+                            room,
+                        )
+                    shown = day.total(bound.nutrient).unmeasured_allowance
+                    expected = room if req.room_for_unmeasured else 0.0
+                    assert math.isclose(
+                        shown or 0.0, expected, rel_tol=1e-4, abs_tol=1e-4
+                    ), (day.day, bound.nutrient, shown, expected)
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_panel_rda(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_auto_ais(req, totals, day.day, sparse | _unreached_floors(plan))

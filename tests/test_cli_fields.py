@@ -56,6 +56,7 @@ FLAGS: dict[str, tuple[list[str], Any]] = {
     "panel": (["--panel", "full"], "full"),
     "absorbable_calcium": (["--absorbable-calcium"], True),
     "added_salt": (["--no-added-salt"], False),
+    "room_for_unmeasured": (["--no-room-for-unmeasured"], False),
     "supplements": (["--supplements"], True),
     "structure": (["--structure"], True),
     "likes": (["--like", "lentils"], ["lentils"]),

@@ -1,0 +1,196 @@
+"""Room under upper limits for foods with no USDA value (``foods/ul_standins.csv``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mealplan
+from mealplan._ul_standins import BASES, load_ul_standins, read_ul_standins
+from tests.checks import check_plan, ul_standins, unmeasured_room
+
+FOODS = Path(__file__).resolve().parents[1] / "foods"
+
+
+def _foods() -> pd.DataFrame:
+    return pd.read_csv(FOODS / "foods.csv", dtype={"ndb_no": str})
+
+
+def test_every_bundled_food_missing_a_covered_nutrient_has_a_standin() -> None:
+    # Read apart from the library: each nutrient the file covers is covered
+    # for every bundled SR28 food that has no value for it.
+    foods = _foods()
+    rows = ul_standins()
+    covered = {n for _, n in rows}
+    assert "manganese_mg" in covered
+    for nutrient in covered:
+        missing = foods[foods[nutrient].isna() & foods["ndb_no"].notna()]
+        lacking = sorted(set(missing["ndb_no"]) - {d for d, n in rows if n == nutrient})
+        assert not lacking, (nutrient, lacking)
+        # ... and no row for a food the table measures (it needs none).
+        measured = set(foods.loc[foods[nutrient].notna(), "ndb_no"])
+        assert not {d for d, n in rows if n == nutrient} & measured, nutrient
+
+
+def test_bundled_rows_are_reviewed_and_named() -> None:
+    foods = _foods().set_index("ndb_no")
+    for s in load_ul_standins():
+        assert s.basis in BASES
+        assert s.reason.endswith("."), s
+        assert s.per_100g >= 0
+        if s.basis == "absent":
+            assert s.per_100g == 0
+            assert not s.sibling_ndb
+        if s.basis in ("per_100g", "per_100kcal"):
+            assert s.sibling_ndb, s
+            assert s.sibling, s
+        if s.ndb_no in foods.index:
+            assert foods.at[s.ndb_no, "name"] == s.name, s
+
+
+def test_standins_are_derived_from_sr28(sr28_dir: Path) -> None:
+    # The values per 100 g are SR28's, recomputed here with the csv module.
+    values: dict[tuple[str, str], float] = {}
+    with (sr28_dir / "NUT_DATA.txt").open(encoding="cp1252") as fh:
+        for line in fh:
+            f = line.split("^")
+            ndb, nutr = f[0].strip("~"), f[1].strip("~")
+            if nutr in {"208", "315", "309", "317", "319", "320", "431"}:
+                values[(ndb, nutr)] = float(f[2])
+    number = {
+        "manganese_mg": "315",
+        "zinc_mg": "309",
+        "selenium_ug": "317",
+        "retinol_ug": "319",
+        "folic_acid_ug": "431",
+    }
+    for s in load_ul_standins():
+        nutr = number[s.nutrient]
+        assert (s.ndb_no, nutr) not in values, (s.ndb_no, "is measured")
+        if s.basis == "per_100g":
+            expected = values[(s.sibling_ndb, nutr)]
+        elif s.basis == "per_100kcal":
+            expected = (
+                values[(s.sibling_ndb, nutr)]
+                / values[(s.sibling_ndb, "208")]
+                * values[(s.ndb_no, "208")]
+            )
+        elif s.basis == "rae":
+            expected = values[(s.ndb_no, "320")]
+        else:
+            expected = 0.0
+        assert math.isclose(s.per_100g, expected, rel_tol=1e-3, abs_tol=1e-4), s
+
+
+BAD_ROWS = [
+    ({"ndb_no": "8145"}, "5-digit"),
+    ({"nutrient": "unobtainium_mg"}, "nutrient column"),
+    ({"basis": "guess"}, "basis must be"),
+    ({"sibling_ndb": ""}, "needs a 5-digit sibling_ndb"),
+    ({"per_100g": "-1"}, "number >= 0"),
+    ({"per_100g": "nan"}, "number >= 0"),
+    ({"reason": ""}, "needs a reason"),
+    ({"basis": "absent", "sibling_ndb": "", "per_100g": "0.5"}, "at 0 per 100 g"),
+    ({"basis": "rae"}, "takes no sibling"),
+]
+
+
+@pytest.mark.parametrize(("change", "words"), BAD_ROWS)
+def test_a_malformed_row_is_one_clear_error(
+    tmp_path: Path, change: dict[str, str], words: str
+) -> None:
+    row = {
+        "ndb_no": "08145",
+        "name": "Whole wheat hot cereal, cooked",
+        "nutrient": "manganese_mg",
+        "basis": "per_100g",
+        "sibling_ndb": "08183",
+        "sibling": "Cereals, whole wheat hot natural cereal, cooked with salt",
+        "per_100g": "0.583",
+        "reason": "The same cereal cooked with salt.",
+        **change,
+    }
+    path = tmp_path / "standins.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+        writer.writerow(row | {"ndb_no": "08146"})
+    with pytest.raises(mealplan.FoodTableError) as info:
+        read_ul_standins(path)
+    assert words in str(info.value)
+    assert info.value.row == 1
+
+
+def test_a_repeated_pair_and_a_missing_column_are_errors(tmp_path: Path) -> None:
+    path = tmp_path / "standins.csv"
+    path.write_text(
+        "ndb_no,name,nutrient,basis,sibling_ndb,sibling,per_100g,reason\n"
+        + "08145,x,manganese_mg,absent,,,0,Why.\n" * 2,
+        encoding="utf-8",
+    )
+    with pytest.raises(mealplan.FoodTableError, match="given twice"):
+        read_ul_standins(path)
+    path.write_text("ndb_no,name\n08145,x\n", encoding="utf-8")
+    with pytest.raises(mealplan.FoodTableError, match="missing: nutrient"):
+        read_ul_standins(path)
+
+
+CEREAL = "wheat-hot-cereal-cooked"
+
+
+def _child(**extra: object) -> dict[str, object]:
+    # A girl of 4 (manganese UL 3 mg) whose breakfast is the unmeasured
+    # whole-wheat hot cereal (SR28 08145: no manganese row).
+    return {
+        "person": {"age": 4, "sex": "female"},
+        "include": [CEREAL],
+        **extra,
+    }
+
+
+def test_a_plan_keeps_room_for_an_unmeasured_food_under_its_limit() -> None:
+    table = mealplan.load_foods()
+    assert table.food(CEREAL).ndb_no == "08145"
+    plan = mealplan.plan(_child(), table)
+    check_plan(plan, table)  # measured + stand-ins <= every limit, recomputed
+    total = plan.days[0].total("manganese_mg")
+    assert total.maximum == 3.0
+    assert total.lower_bound
+    assert total.unmeasured_allowance is not None
+    assert total.unmeasured_allowance > 0
+    assert total.amount + total.unmeasured_allowance <= 3.0 + 1e-6
+    grams = {i.food_id: i.grams for i in plan.days[0].items if i.kind == "food"}
+    room = unmeasured_room(table.frame, grams, "manganese_mg")
+    assert math.isclose(total.unmeasured_allowance, room, rel_tol=1e-6)
+    words = mealplan.render_text(plan)
+    assert "kept room" in words
+    assert "ul_standins.csv" in words
+
+
+def test_room_for_unmeasured_false_counts_them_as_zero() -> None:
+    table = mealplan.load_foods()
+    plan = mealplan.plan(_child(room_for_unmeasured=False), table)
+    check_plan(plan, table)
+    total = plan.days[0].total("manganese_mg")
+    assert total.unmeasured_allowance is None
+    assert total.amount <= 3.0 + 1e-6
+
+
+def test_the_cli_flag_turns_the_room_off(capsys: pytest.CaptureFixture[str]) -> None:
+    from mealplan._cli import main
+
+    assert mealplan.parse_request(_child()).room_for_unmeasured
+    args = ["plan", "--age", "4", "--sex", "female", "--include", CEREAL]
+    assert main([*args, "--no-room-for-unmeasured", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["request"]["room_for_unmeasured"] is False
+    total = next(
+        t for t in plan["days"][0]["totals"] if t["nutrient"] == "manganese_mg"
+    )
+    assert total["unmeasured_allowance"] is None
