@@ -15,6 +15,7 @@ from mealplan._models import BoundKind, NutrientBound, NutrientStatus
 from mealplan._nutrients import Nutrient
 from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling, panel_bounds, sodium_floor
 from mealplan._report_parts import amount, nutrient_label
+from mealplan._ul_standins import planned_room
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -185,6 +186,33 @@ NEAR_LIMIT = 0.5
 """A lower-bound total at this share of its UL or more may be over it (said so)."""
 
 
+def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
+    """Return what the unmeasured foods' stand-ins say of a limit (mealplan._ul_standins)."""
+    added = amount(allowance, t.unit)
+    limit = amount(maximum, t.unit)
+    if planned_room(t.nutrient):
+        # The plan counted them at reviewed stand-ins under the limit.
+        return (
+            f"; under its upper limit of {limit} the plan kept room for what "
+            f"they add at similar measured foods' values ({added} more, "
+            "foods/ul_standins.csv)"
+        )
+    with_them = amount(t.amount + allowance, t.unit)
+    verdict = (
+        f"over its upper limit of {limit}"
+        if t.amount + allowance > maximum * (1 + 1e-6)
+        else f"within its upper limit of {limit}"
+    )
+    return (
+        f"; at similar measured foods' values they add about {added} "
+        f"(foods/ul_standins.csv), about {with_them} in all, {verdict} (the "
+        "plan keeps the measured total under the limit; the stand-ins of "
+        f"{nutrient_label(t.nutrient)} are reported, not planned, since planning "
+        "them left vegan toddlers without a plan; the UL was set from adults' "
+        "diets, IOM 2001)"
+    )
+
+
 def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
     """Return a note for each bounded total that is a lower bound (data missing)."""
     out = []
@@ -203,14 +231,7 @@ def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
             limit = ""
             caffeine = t.nutrient == Nutrient.CAFFEINE.value
             if t.maximum is not None and t.unmeasured_allowance is not None:
-                # The plan counted them at reviewed stand-ins under the limit
-                # (mealplan._ul_standins): the room is what to say.
-                limit = (
-                    f"; under its upper limit of {amount(t.maximum, t.unit)} the "
-                    f"plan kept room for what they add at similar measured "
-                    f"foods' values ({amount(t.unmeasured_allowance, t.unit)} "
-                    "more, foods/ul_standins.csv)"
-                )
+                limit = _room_words(t, t.maximum, t.unmeasured_allowance)
             elif t.maximum is not None and (
                 t.amount >= NEAR_LIMIT * t.maximum
                 # A named caffeine source (tea, coffee) may bring all of it.

@@ -131,9 +131,11 @@ class NutrientTotal(_Model):
         default=None,
         description="Under an upper limit: what the foods in foods_missing_data "
         "add at their reviewed stand-ins (the measured value of a similar "
-        "SR28 food, foods/ul_standins.csv), which the plan kept room for: "
-        "amount + unmeasured_allowance <= maximum. None when no stand-in "
-        "counted (no limit, every food measured, room_for_unmeasured false).",
+        "SR28 food, foods/ul_standins.csv). The plan kept room for it "
+        "(amount + unmeasured_allowance <= maximum) for every limit but "
+        "manganese's, whose stand-ins are reported, not planned. None when "
+        "no stand-in counted (no limit, every food measured, "
+        "room_for_unmeasured false).",
     )
     shortfall: StrictFloat = 0.0
     excess: StrictFloat = 0.0

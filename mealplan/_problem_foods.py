@@ -41,7 +41,7 @@ from mealplan._structure import (
     served_portions,
 )
 from mealplan._supplements import is_supplement, offered_supplements
-from mealplan._ul_standins import allowance_per_100g, room_key
+from mealplan._ul_standins import allowance_per_100g, planned_room, room_key
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -364,7 +364,7 @@ def coefficients(
         for b in targets.bounds:
             room = (
                 allowance_per_100g(table, rows, b.nutrient)
-                if b.maximum is not None
+                if b.maximum is not None and planned_room(b.nutrient)
                 else None
             )
             if room is not None:

@@ -36,7 +36,7 @@ from mealplan._catalog import FoodTable
 from mealplan._meal_structure import role_sets
 from mealplan._nutrients import Nutrient
 from mealplan._panel import sodium_floor
-from mealplan._ul_standins import allowance_per_100g
+from mealplan._ul_standins import allowance_per_100g, planned_room
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -189,7 +189,9 @@ class Salter:
         for column, maximum, per in self.limits:
             used = self._total(column, rows, grams)
             standins = (
-                allowance_per_100g(self.table, rows, column) if self.room else None
+                allowance_per_100g(self.table, rows, column)
+                if self.room and planned_room(column)
+                else None
             )
             if standins is not None:
                 used += float(np.sum(standins * grams) / 100.0)
