@@ -94,6 +94,7 @@ if _typing.TYPE_CHECKING:
     )
     from mealplan._supplements import Supplement, load_supplements
     from mealplan._targets import estimated_energy_requirement, targets_for
+    from mealplan._ul_standins import UlStandin, load_ul_standins
 
 __version__ = "0.1.0"
 
@@ -150,6 +151,7 @@ __all__ = [
     "Suggestion",
     "Supplement",
     "TargetError",
+    "UlStandin",
     "UnknownFoodError",
     "UnknownNutrientError",
     "UnsafeFoodError",
@@ -160,6 +162,7 @@ __all__ = [
     "load_foods",
     "load_life_stage_caps",
     "load_supplements",
+    "load_ul_standins",
     "merge_patch",
     "parse_request",
     "plan",
@@ -228,6 +231,8 @@ _LAZY: dict[str, str] = {
     "Supplement": "mealplan._supplements",
     "LifeStageCap": "mealplan._life_stage_caps",
     "load_life_stage_caps": "mealplan._life_stage_caps",
+    "UlStandin": "mealplan._ul_standins",
+    "load_ul_standins": "mealplan._ul_standins",
     "default_meal_structure": "mealplan._models",
     "estimated_energy_requirement": "mealplan._targets",
     "explain": "mealplan._explain",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,10 +41,16 @@ import numpy as np
 from mealplan._catalog_allowed import fortified_mask, person_mask
 from mealplan._catalog_food import food_model, mention_index
 from mealplan._catalog_load import load_foods
+from mealplan._catalog_overrides import (
+    Overrides,
+    checked_caps,
+    checked_standins,
+    checked_supplements,
+)
 from mealplan._catalog_rows import take_rows
 from mealplan._catalog_search import search_ids, unknown_food
 from mealplan._columns import MENTION_COLUMNS
-from mealplan._errors import FoodTableError, UnknownFoodError
+from mealplan._errors import UnknownFoodError
 from mealplan._nutrients import Allergen, Diet
 from mealplan._tabletext import (
     MAX_PORTION_ROWS,
@@ -63,6 +70,7 @@ if TYPE_CHECKING:
     from mealplan._food import Portion as Portion
     from mealplan._life_stage_caps import LifeStageCap
     from mealplan._supplements import Supplement
+    from mealplan._ul_standins import UlStandin
 
 __all__ = ["Food", "FoodTable", "Mention", "Portion", "load_foods"]
 
@@ -78,25 +86,6 @@ def __getattr__(name: str) -> object:
         return getattr(_food, name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
-
-
-def _check_override(
-    items: object, kind: type, wrong: str, empty: str, path: str
-) -> None:
-    """Refuse a caller's override table that is not a non-empty sequence of ``kind``.
-
-    ``wrong``: the message's start when the type is wrong (the type is
-    appended); ``empty``: the whole message for an empty table.
-    """
-    if items is None:
-        return
-    if not isinstance(items, list | tuple) or not all(
-        isinstance(x, kind) for x in items
-    ):
-        msg = f"{wrong} (got {type(items).__name__})."
-        raise FoodTableError(msg, path=path)
-    if not items:
-        raise FoodTableError(empty, path=path)
 
 
 class FoodTable:
@@ -123,18 +112,12 @@ class FoodTable:
         mentions: Sequence[Mapping[str, str]],
         source: str,
         *,
-        supplements: Sequence[Supplement] | None = None,
-        life_stage_caps: Sequence[LifeStageCap] | None = None,
+        overrides: Overrides | None = None,
     ) -> None:
         self._columns = columns
-        # A caller's supplements table (None: the bundled one), see
-        # using_supplements.
-        self._supplements = tuple(supplements) if supplements is not None else None
-        # A caller's children's caps table (None: the bundled one), see
-        # using_life_stage_caps.
-        self._life_stage_caps = (
-            tuple(life_stage_caps) if life_stage_caps is not None else None
-        )
+        # A caller's supplements, children's caps and stand-ins (None in
+        # each: the bundled one), see the using_* methods.
+        self._overrides = overrides or Overrides()
         self._portion_rows = portions
         self._mention_rows: tuple[dict[str, str], ...] = tuple(
             {c: str(m.get(c, "")) for c in MENTION_COLUMNS} for m in mentions
@@ -165,8 +148,7 @@ class FoodTable:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.__dict__.setdefault("_supplements", None)
-        self.__dict__.setdefault("_life_stage_caps", None)
+        self.__dict__.setdefault("_overrides", Overrides())
         self.__dict__.setdefault("_fortified", None)
         for array in (*self._columns.numbers.values(), *self._columns.flags.values()):
             array.flags.writeable = False
@@ -254,7 +236,7 @@ class FoodTable:
     @property
     def supplements(self) -> tuple[Supplement, ...] | None:
         """The caller's supplements this table plans with; None: the bundled ones."""
-        return self._supplements
+        return self._overrides.supplements
 
     def using_supplements(self, supplements: Sequence[Supplement] | None) -> FoodTable:
         """Return this table planning with a caller's supplements table.
@@ -271,30 +253,12 @@ class FoodTable:
                 :class:`mealplan.Supplement`, or is empty.
 
         """
-        from mealplan._supplements import Supplement
-
-        _check_override(
-            supplements,
-            Supplement,
-            "using_supplements: expected the supplements of "
-            "mealplan.load_supplements(path or DataFrame)",
-            "using_supplements: the supplements table is empty; give "
-            "at least one supplement, or None for the bundled ones.",
-            "<supplements>",
-        )
-        return FoodTable(
-            self._columns,
-            self._portion_rows,
-            self._mention_rows,
-            self.source,
-            supplements=supplements,
-            life_stage_caps=self._life_stage_caps,
-        )
+        return self._overriding(supplements=checked_supplements(supplements))
 
     @property
     def life_stage_caps(self) -> tuple[LifeStageCap, ...] | None:
         """The caller's children's caps this table plans with; None: the bundled ones."""
-        return self._life_stage_caps
+        return self._overrides.life_stage_caps
 
     def using_life_stage_caps(self, caps: Sequence[LifeStageCap] | None) -> FoodTable:
         """Return this table planning with a caller's children's portion caps.
@@ -311,25 +275,38 @@ class FoodTable:
                 :class:`mealplan.LifeStageCap`, or is empty.
 
         """
-        from mealplan._life_stage_caps import LifeStageCap
+        return self._overriding(life_stage_caps=checked_caps(caps))
 
-        _check_override(
-            caps,
-            LifeStageCap,
-            "using_life_stage_caps: expected the caps of "
-            "mealplan.load_life_stage_caps(path)",
-            "using_life_stage_caps: the caps table is empty; give at "
-            "least one cap, None for the bundled ones, or plan with "
-            "portion_limits false to plan without caps.",
-            "<life_stage_caps>",
-        )
+    @property
+    def ul_standins(self) -> tuple[UlStandin, ...] | None:
+        """The caller's stand-ins under upper limits; None: the bundled ones."""
+        return self._overrides.ul_standins
+
+    def using_ul_standins(self, standins: Sequence[UlStandin] | None) -> FoodTable:
+        """Return this table planning with a caller's stand-ins under upper limits.
+
+        Pint style, as :meth:`using_supplements`: the bundled
+        ``foods/ul_standins.csv`` is the default, a caller's own
+        (:func:`mealplan.load_ul_standins` of a CSV with its columns)
+        replaces it whole, for plans, reports and ``regenerate`` given the
+        returned table. None: back to the bundled ones. This table is
+        unchanged (tables are immutable; the columns are shared).
+
+        Raises:
+            FoodTableError: ``standins`` is not a sequence of
+                :class:`mealplan.UlStandin`, or is empty.
+
+        """
+        return self._overriding(ul_standins=checked_standins(standins))
+
+    def _overriding(self, **changes: Any) -> FoodTable:
+        """Return this table with some of its overrides replaced."""
         return FoodTable(
             self._columns,
             self._portion_rows,
             self._mention_rows,
             self.source,
-            supplements=self._supplements,
-            life_stage_caps=caps,
+            overrides=replace(self._overrides, **changes),
         )
 
     def subset(self, ids: Iterable[str]) -> FoodTable:
@@ -350,8 +327,7 @@ class FoodTable:
             portions,
             self._mention_rows,
             f"{self.source}[{len(columns.ids)}]",
-            supplements=self._supplements,
-            life_stage_caps=self._life_stage_caps,
+            overrides=self._overrides,
         )
 
     # -- pandas views (imported only here) ----------------------------------

@@ -133,8 +133,14 @@ def _print_diagnosis(diagnosis: Diagnosis | None, message: str, fmt: str) -> Non
 def _supplements_file(table: FoodTable, args: argparse.Namespace) -> FoodTable:
     """Return ``table`` planning with ``--supplements-file``'s table, if given.
 
-    And with ``--life-stage-caps-file``'s children's caps, if given.
+    And with ``--life-stage-caps-file``'s children's caps and
+    ``--ul-standins-file``'s stand-ins, if given.
     """
+    standins_path = getattr(args, "ul_standins_file", None)
+    if standins_path is not None:
+        from mealplan._ul_standins import load_ul_standins
+
+        table = table.using_ul_standins(load_ul_standins(standins_path))
     caps_path = getattr(args, "life_stage_caps_file", None)
     if caps_path is not None:
         from mealplan._life_stage_caps import load_life_stage_caps

@@ -376,6 +376,13 @@ def _add_supplements_file(p: Any) -> None:
         help="your own children's portion caps (a CSV with the columns of "
         "foods/life_stage_caps.csv) instead of the bundled ones",
     )
+    p.add_argument(
+        "--ul-standins-file",
+        metavar="PATH",
+        help="your own stand-ins for unmeasured foods under upper limits (a "
+        "CSV with the columns of foods/ul_standins.csv) instead of the "
+        "bundled ones",
+    )
 
 
 _REGEN_EPILOG = """\

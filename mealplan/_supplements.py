@@ -267,8 +267,7 @@ def _augmented(table: FoodTable, ids: tuple[str, ...]) -> FoodTable:
         portions,
         table._mention_rows,  # same package, read only
         f"{table.source}+supplements",
-        supplements=table.supplements,
-        life_stage_caps=table.life_stage_caps,
+        overrides=table._overrides,  # same package: every override kept
     )
 
 

@@ -255,7 +255,11 @@ def allowance_per_100g(
     missing = np.isnan(values)
     if not missing.any():
         return None
-    pairs = _by_pair(standins if standins is not None else load_ul_standins())
+    if standins is None:
+        # The table's own (a caller's, mealplan.FoodTable.using_ul_standins)
+        # or the bundled ones.
+        standins = table.ul_standins or load_ul_standins()
+    pairs = _by_pair(standins)
     ndbs = table.texts("ndb_no")
     out = np.zeros(len(values))
     for k in np.flatnonzero(missing):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -11,8 +12,14 @@ import pandas as pd
 import pytest
 
 import mealplan
-from mealplan._ul_standins import BASES, load_ul_standins, read_ul_standins
+from mealplan._ul_standins import (
+    BASES,
+    STANDINS_COLUMNS,
+    load_ul_standins,
+    read_ul_standins,
+)
 from tests.checks import check_plan, ul_standins, unmeasured_room
+from tests.requesting import plan_off_the_clock
 
 FOODS = Path(__file__).resolve().parents[1] / "foods"
 
@@ -162,7 +169,7 @@ def test_a_plan_keeps_room_for_an_unmeasured_food_under_its_limit() -> None:
     table = mealplan.load_foods()
     assert table.food(SOY_MILK).ndb_no == "16222"
     body = {"person": {"age": 3, "sex": "male"}, "include": [SOY_MILK]}
-    plan = mealplan.plan(body, table)
+    plan = plan_off_the_clock(body, table)
     check_plan(plan, table)  # measured + stand-ins <= every limit, recomputed
     total = plan.days[0].total("retinol_ug")
     assert total.maximum == 600.0
@@ -180,7 +187,7 @@ def test_a_plan_keeps_room_for_an_unmeasured_food_under_its_limit() -> None:
 def test_manganese_stand_ins_are_reported_not_planned() -> None:
     table = mealplan.load_foods()
     assert table.food(CEREAL).ndb_no == "08145"
-    plan = mealplan.plan(_child(), table)
+    plan = plan_off_the_clock(_child(), table)
     check_plan(plan, table)
     total = plan.days[0].total("manganese_mg")
     assert total.maximum == 3.0
@@ -198,7 +205,7 @@ def test_manganese_stand_ins_are_reported_not_planned() -> None:
 
 def test_room_for_unmeasured_false_counts_them_as_zero() -> None:
     table = mealplan.load_foods()
-    plan = mealplan.plan(_child(room_for_unmeasured=False), table)
+    plan = plan_off_the_clock(_child(room_for_unmeasured=False), table)
     check_plan(plan, table)
     total = plan.days[0].total("manganese_mg")
     assert total.unmeasured_allowance is None
@@ -209,7 +216,9 @@ def test_the_cli_flag_turns_the_room_off(capsys: pytest.CaptureFixture[str]) -> 
     from mealplan._cli import main
 
     assert mealplan.parse_request(_child()).room_for_unmeasured
+    # The first plan, off the clock (tests.requesting's reasons).
     args = ["plan", "--age", "4", "--sex", "female", "--include", CEREAL]
+    args += ["--time-limit", "120", "--mip-gap", "1"]
     assert main([*args, "--no-room-for-unmeasured", "--format", "json"]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert plan["request"]["room_for_unmeasured"] is False
@@ -223,7 +232,7 @@ def test_a_plan_saved_before_the_allowance_was_reported_still_regenerates() -> N
     # Totals saved before session 34 carry no unmeasured_allowance; the
     # saved plan's check compares the rest, and the new meal keeps the room.
     table = mealplan.load_foods()
-    plan = mealplan.plan(_child(), table)
+    plan = plan_off_the_clock(_child(), table)
     data = json.loads(plan.model_dump_json())
     stripped = 0
     for day in data["days"]:
@@ -237,3 +246,79 @@ def test_a_plan_saved_before_the_allowance_was_reported_still_regenerates() -> N
     edited = mealplan.MealPlan.model_validate(data)
     with pytest.raises(mealplan.RequestError, match="totals do not match"):
         mealplan.regenerate(edited, day=1, meal="dinner", foods=table)
+
+
+def test_a_callers_standins_replace_the_bundled_ones(tmp_path: Path) -> None:
+    # Pint style: the caller's table replaces the bundled one whole. Soy
+    # milk's retinol at 0 (a caller who knows the brand is unfortified with
+    # vitamin A): no room is kept for it.
+    table = mealplan.load_foods()
+    rows = [s for s in mealplan.load_ul_standins() if s.ndb_no != "16222"]
+    path = tmp_path / "standins.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(STANDINS_COLUMNS))
+        writer.writeheader()
+        writer.writerows(dataclasses.asdict(s) for s in rows)
+    own = table.using_ul_standins(mealplan.load_ul_standins(path))
+    assert own.ul_standins is not None
+    assert table.ul_standins is None  # the bundled table is unchanged
+    assert own.subset(own.ids[:50]).ul_standins == own.ul_standins
+    # A request's supplements join as rows of a new table that keeps them.
+    from mealplan._supplements import with_supplements
+
+    pills = mealplan.parse_request(
+        {"person": {"age": 30, "sex": "female"}, "supplements": True}
+    )
+    assert with_supplements(own, pills).ul_standins == own.ul_standins
+    body = {"person": {"age": 3, "sex": "male"}, "include": [SOY_MILK]}
+    plan = plan_off_the_clock(body, own)
+    total = plan.days[0].total("retinol_ug")
+    assert "Soy milk, unsweetened, fortified" in total.foods_missing_data
+    grams = {i.food_id: i.grams for i in plan.days[0].items if i.kind == "food"}
+    others = sum(
+        g * next(s.per_100g for s in rows if s.ndb_no == own.food(f).ndb_no
+                 and s.nutrient == "retinol_ug") / 100
+        for f, g in grams.items()
+        if f != SOY_MILK and own.food(f).ndb_no in {s.ndb_no for s in rows
+                                                    if s.nutrient == "retinol_ug"}
+    )  # fmt: skip
+    assert math.isclose(total.unmeasured_allowance or 0.0, others, abs_tol=1e-6)
+    assert table.using_ul_standins(None).ul_standins is None
+
+
+@pytest.mark.parametrize("bad", [[], ["x"], "rows"])
+def test_a_bad_standins_override_is_one_clear_error(bad: object) -> None:
+    table = mealplan.load_foods()
+    with pytest.raises(mealplan.FoodTableError, match="using_ul_standins"):
+        table.using_ul_standins(bad)  # type: ignore[arg-type]
+
+
+def test_the_cli_reads_a_standins_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mealplan._cli import main
+
+    # Every stand-in at 0: no room is kept, and none is reported.
+    path = tmp_path / "zero.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(STANDINS_COLUMNS))
+        writer.writeheader()
+        for s in load_ul_standins():
+            row = dataclasses.asdict(s)
+            row.update(basis="absent", sibling_ndb="", sibling="", per_100g=0)
+            writer.writerow(row)
+    args = ["plan", "--age", "4", "--sex", "female", "--include", CEREAL]
+    args += ["--time-limit", "120", "--mip-gap", "1", "--format", "json"]
+    assert main([*args, "--ul-standins-file", str(path)]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    total = next(
+        t for t in plan["days"][0]["totals"] if t["nutrient"] == "manganese_mg"
+    )
+    assert total["lower_bound"]
+    assert total["unmeasured_allowance"] is None
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ndb_no\n1\n", encoding="utf-8")
+    assert main([*args, "--ul-standins-file", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err
+    assert "Traceback" not in err
