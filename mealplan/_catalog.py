@@ -285,12 +285,8 @@ class FoodTable:
     def using_ul_standins(self, standins: Sequence[UlStandin] | None) -> FoodTable:
         """Return this table planning with a caller's stand-ins under upper limits.
 
-        Pint style, as :meth:`using_supplements`: the bundled
-        ``foods/ul_standins.csv`` is the default, a caller's own
-        (:func:`mealplan.load_ul_standins` of a CSV with its columns)
-        replaces it whole, for plans, reports and ``regenerate`` given the
-        returned table. None: back to the bundled ones. This table is
-        unchanged (tables are immutable; the columns are shared).
+        As :meth:`using_life_stage_caps`, for ``foods/ul_standins.csv`` and
+        :func:`mealplan.load_ul_standins` (:mod:`mealplan._ul_standins`).
 
         Raises:
             FoodTableError: ``standins`` is not a sequence of

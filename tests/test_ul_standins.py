@@ -67,9 +67,10 @@ def test_standins_are_derived_from_sr28(sr28_dir: Path) -> None:
         for line in fh:
             f = line.split("^")
             ndb, nutr = f[0].strip("~"), f[1].strip("~")
-            if nutr in {"208", "315", "309", "317", "319", "320", "431"}:
+            if nutr in {"208", "291", "315", "309", "317", "319", "320", "431"}:
                 values[(ndb, nutr)] = float(f[2])
     number = {
+        "fiber_g": "291",
         "manganese_mg": "315",
         "zinc_mg": "309",
         "selenium_ug": "317",
