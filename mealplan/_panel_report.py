@@ -91,12 +91,7 @@ def compact_panel(
             gaps.append(label)
         if ref is None:
             continue
-        # A lower bound under a UL does not show the UL is kept: say so.
-        maybe = (
-            ", may be over it: data missing"
-            if total.lower_bound and total.foods_missing_data
-            else ""
-        )
+        maybe = _limit_doubt(name, total, ref.maximum)
         if ref.maximum is not None and total.amount > ref.maximum:
             over.append(
                 f"{label} {shown}, over the UL of {fmt(ref.maximum, total.unit)}"
@@ -184,6 +179,23 @@ def short_minimums(
 
 NEAR_LIMIT = 0.5
 """A lower-bound total at this share of its UL or more may be over it (said so)."""
+
+
+def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
+    """Return what a lower-bound total leaves in doubt of its UL ("" for nothing).
+
+    A lower bound near a UL does not show the UL is kept: said so, unless
+    the plan kept room for its unmeasured foods (mealplan._ul_standins). Far
+    below it (added vitamin E >= 2.81 of 1,000 mg, the UV mushrooms
+    unmeasured) there is no doubt worth a word, as in :func:`missing_notes`.
+    """
+    if maximum is None or not (total.lower_bound and total.foods_missing_data):
+        return ""
+    if total.unmeasured_allowance is not None and planned_room(name):
+        return ", room kept for its unmeasured foods"
+    if total.amount >= NEAR_LIMIT * maximum:
+        return ", may be over it: data missing"
+    return ""
 
 
 def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:

@@ -36,3 +36,28 @@ def test_a_lower_bound_under_a_ul_says_it_may_be_over() -> None:
     assert "may be over it" in met
     known = compact_panel(toddler, [_retinol(599.0, [])], [], amount)
     assert "may be over it" not in " ".join(known)
+
+
+def test_far_below_a_ul_a_lower_bound_raises_no_doubt() -> None:
+    # Added vitamin E >= 2.81 of 1,000 mg read "may be over it" (session 34's
+    # fresh-venv plan): under half the UL the doubt is not worth a word.
+    toddler = Person(age=3, sex="male")
+    lines = compact_panel(toddler, [_retinol(250.0, ["Quiche"])], [], amount)
+    met = next(line for line in lines if line.startswith("Met:"))
+    assert "retinol" in met.lower()
+    assert "may be over it" not in met
+    assert any("Lower bounds" in line for line in lines)
+
+
+def test_room_kept_for_unmeasured_foods_is_said_instead() -> None:
+    toddler = Person(age=3, sex="male")
+    near = _retinol(590.0, ["Soy milk, unsweetened, fortified"]).model_copy(
+        update={"unmeasured_allowance": 10.0}
+    )
+    met = next(
+        line
+        for line in compact_panel(toddler, [near], [], amount)
+        if line.startswith("Met:")
+    )
+    assert "room kept for its unmeasured foods" in met
+    assert "may be over it" not in met
