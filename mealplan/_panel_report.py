@@ -191,8 +191,12 @@ def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
     """
     if maximum is None or not (total.lower_bound and total.foods_missing_data):
         return ""
-    if total.unmeasured_allowance is not None and planned_room(name):
-        return ", room kept for its unmeasured foods"
+    allowance = total.unmeasured_allowance
+    if allowance is not None and planned_room(name):
+        return ", room kept for its unmeasured foods" if allowance > 0 else ""
+    if allowance is not None:  # reported, not planned: the estimate decides
+        over = total.amount + allowance > maximum * (1 + 1e-6)
+        return ", over it with its unmeasured foods (estimate)" if over else ""
     if total.amount >= NEAR_LIMIT * maximum:
         return ", may be over it: data missing"
     return ""
@@ -200,16 +204,21 @@ def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
 
 def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
     """Return what the unmeasured foods' stand-ins say of a limit (mealplan._ul_standins)."""
-    added = amount(allowance, t.unit)
     limit = amount(maximum, t.unit)
+    if allowance <= 0:
+        return (
+            "; at similar measured foods' values (foods/ul_standins.csv) they "
+            f"add none, so it stays within its upper limit of {limit}"
+        )
+    added = amount(allowance, t.unit)
+    with_them = amount(t.amount + allowance, t.unit)
     if planned_room(t.nutrient):
         # The plan counted them at reviewed stand-ins under the limit.
         return (
-            f"; under its upper limit of {limit} the plan kept room for what "
-            f"they add at similar measured foods' values ({added} more, "
-            "foods/ul_standins.csv)"
+            f"; at similar measured foods' values they add about {added} "
+            f"(foods/ul_standins.csv), about {with_them} in all, an estimate "
+            f"the plan kept within its upper limit of {limit}"
         )
-    with_them = amount(t.amount + allowance, t.unit)
     verdict = (
         f"over its upper limit of {limit}"
         if t.amount + allowance > maximum * (1 + 1e-6)
@@ -217,11 +226,10 @@ def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
     )
     return (
         f"; at similar measured foods' values they add about {added} "
-        f"(foods/ul_standins.csv), about {with_them} in all, {verdict} (the "
-        "plan keeps the measured total under the limit; the stand-ins of "
-        f"{nutrient_label(t.nutrient)} are reported, not planned, since planning "
-        "them left vegan toddlers without a plan; the UL was set from adults' "
-        "diets, IOM 2001)"
+        f"(foods/ul_standins.csv): about {with_them} in all, an estimate "
+        f"{verdict}, which counts food, water and supplements together (IOM "
+        "2001), so a supplement with it would add to that; this estimate is "
+        "reported, not planned"
     )
 
 

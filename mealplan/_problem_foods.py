@@ -367,7 +367,7 @@ def coefficients(
                 if b.maximum is not None and planned_room(b.nutrient)
                 else None
             )
-            if room is not None:
+            if room is not None and room.any():  # all 0: the plain sum
                 measured = np.nan_to_num(table.numbers(b.nutrient)[rows], nan=0.0)
                 coef[room_key(b.nutrient)] = _frozen(
                     (measured + room) * unit_grams / 100.0

@@ -72,12 +72,12 @@ def _food_values(table: FoodTable, rows: list[int], col: str) -> np.ndarray:
 def _allowance(
     table: FoodTable, rows: list[int], col: str, grams: np.ndarray, scale: float
 ) -> float | None:
-    """Return what the unmeasured foods add at their stand-ins (None: none counts)."""
+    """Return what the unmeasured foods add at their stand-ins (None: none has one)."""
     per_100g = allowance_per_100g(table, rows, col)
     if per_100g is None:
         return None
     added = float(np.sum(per_100g * grams) / 100.0) * scale
-    return round(added, 6) if added > 0 else None
+    return round(added, 6)
 
 
 def _rows(table: FoodTable) -> dict[str, int]:

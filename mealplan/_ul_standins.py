@@ -245,8 +245,8 @@ def allowance_per_100g(
 
     Returns the stand-in where the food has no value for ``nutrient`` and
     the table names its SR28 NDB number with a stand-in row, 0 elsewhere
-    (measured foods and foods without a reviewed stand-in); None when every
-    entry is 0 (the limit's row is then the plain sum).
+    (measured foods and foods without a reviewed stand-in); None when no
+    unmeasured food has a stand-in row.
     """
     if not table.has_column(nutrient) or not table.has_column("ndb_no"):
         return None
@@ -262,9 +262,15 @@ def allowance_per_100g(
     pairs = _by_pair(standins)
     ndbs = table.texts("ndb_no")
     out = np.zeros(len(values))
+    reviewed = False
     for k in np.flatnonzero(missing):
-        out[k] = pairs.get((ndbs[int(index[k])], nutrient), 0.0)
-    return out if out.any() else None
+        value = pairs.get((ndbs[int(index[k])], nutrient))
+        if value is not None:
+            out[k] = value
+            reviewed = True
+    # A reviewed 0 (retinol in a mushroom) is an answer too: the report then
+    # says the unmeasured foods add none, not that the limit may be passed.
+    return out if reviewed else None
 
 
 def standin_rows(sr28: SR28, curated: Sequence[UlStandin]) -> list[dict[str, Any]]:

@@ -182,7 +182,7 @@ def test_a_plan_keeps_room_for_an_unmeasured_food_under_its_limit() -> None:
     room = unmeasured_room(table.frame, grams, "retinol_ug")
     assert math.isclose(total.unmeasured_allowance, room, rel_tol=1e-6)
     words = mealplan.render_text(plan)
-    assert "plan kept room for what they add" in words
+    assert "an estimate the plan kept within its upper limit of 600 µg" in words
 
 
 def test_manganese_stand_ins_are_reported_not_planned() -> None:
@@ -299,7 +299,7 @@ def test_the_cli_reads_a_standins_file(
 ) -> None:
     from mealplan._cli import main
 
-    # Every stand-in at 0: no room is kept, and none is reported.
+    # Every stand-in at 0: no room is kept, and 0 is reported.
     path = tmp_path / "zero.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(STANDINS_COLUMNS))
@@ -316,10 +316,44 @@ def test_the_cli_reads_a_standins_file(
         t for t in plan["days"][0]["totals"] if t["nutrient"] == "manganese_mg"
     )
     assert total["lower_bound"]
-    assert total["unmeasured_allowance"] is None
+    assert total["unmeasured_allowance"] == 0.0  # reviewed, at 0
     bad = tmp_path / "bad.csv"
     bad.write_text("ndb_no\n1\n", encoding="utf-8")
     assert main([*args, "--ul-standins-file", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.csv" in err
     assert "Traceback" not in err
+
+
+def test_a_reviewed_zero_is_an_answer_not_a_doubt() -> None:
+    # UV mushrooms have no retinol row; the file says none can be there
+    # (absent). A toddler's retinol near its UL read "may be higher, and over
+    # its upper limit of 600 µg" (session 34's dietitian review).
+    from mealplan._panel_report import missing_notes
+    from mealplan._plan_models import NutrientTotal
+    from mealplan._ul_standins import allowance_per_100g
+
+    table = mealplan.load_foods()
+    mushroom = next(f for f in table.ids if table.food(f).ndb_no == "11998")
+    rows = table.positions([mushroom])
+    zero = allowance_per_100g(table, rows, "retinol_ug")
+    assert zero is not None
+    assert not zero.any()
+    assert allowance_per_100g(table, rows, "choline_mg") is None  # no row
+    total = NutrientTotal.model_validate(
+        {
+            "nutrient": "retinol_ug",
+            "unit": "ug",
+            "amount": 590.0,
+            "minimum": None,
+            "maximum": 600.0,
+            "status": "met",
+            "percent_of_minimum": None,
+            "lower_bound": True,
+            "foods_missing_data": ["Mushrooms, portabella, UV-exposed, raw"],
+            "unmeasured_allowance": 0.0,
+        }
+    )
+    (note,) = missing_notes([total])
+    assert "they add none" in note
+    assert "over its upper limit" not in note
