@@ -124,6 +124,21 @@ def lower_minimum(ctx: Context, nutrient: str) -> Found:
     old = bound.minimum or 0.0
     unit = bound.unit
     label = nutrient_label(nutrient)
+    person = ctx.request.person
+    if (
+        nutrient == Nutrient.ENERGY.value
+        and person is not None
+        and (person.age < 19 or person.pregnancy or person.lactation)
+    ):
+        # Eating less than the energy a child grows on, or a pregnancy or
+        # breastfeeding needs, is no fix to offer (IOM 2005; the dietitian
+        # review of session 34 read "eat at least 578 kcal a day instead of
+        # 1,046" for a vegan 3-year-old).
+        return Found(
+            note="Eating less than the estimated energy need is not advised "
+            "for a growing child or in pregnancy or breastfeeding; relax "
+            "another constraint, or ask a dietitian."
+        )
 
     exact = False
 
