@@ -60,6 +60,9 @@ def stop_pool(pool: cf.Executor, *, now: bool) -> None:
         pool.shutdown(wait=True)
         return
     processes = dict(getattr(pool, "_processes", None) or {})
+    # Taken before ``shutdown``, which sets the pool's attribute to None
+    # even when it does not wait: read afterwards, the join below never ran.
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     # ProcessPoolExecutor (before 3.14) has no public way to end its workers;
     # without this an interrupted batch waits for the requests in flight.
@@ -76,7 +79,6 @@ def stop_pool(pool: cf.Executor, *, now: bool) -> None:
     # closed before the hook runs, and the hook skips a closed one. Up to
     # 30 s: a suite on two busy cores printed the traceback again with 5 s
     # (the thread joins the terminated workers before it closes the pipe).
-    manager = getattr(pool, "_executor_manager_thread", None)
     if isinstance(manager, threading.Thread):
         manager.join(timeout=30)
 

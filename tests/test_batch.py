@@ -19,6 +19,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -918,8 +919,6 @@ def test_cli_batch_interrupted_then_resumed(tmp_path: Path) -> None:
                 return
             shown.extend(chunk)
 
-    import threading
-
     reader = threading.Thread(target=read_terminal, daemon=True)
     reader.start()
     try:
@@ -994,3 +993,26 @@ def test_a_worker_left_by_a_broken_pool_is_ended_when_the_batch_closes() -> None
         if stray.is_alive():
             stray.kill()
             stray.join()
+
+
+def test_an_interrupted_pool_has_closed_its_wakeup_pipe_when_stopped() -> None:
+    """``stop_pool(now=True)`` returns only after the pool's manager thread ended.
+
+    Python 3.11's exit hook writes to each pool's wakeup pipe unless it is
+    closed; the manager thread closes it as it ends, and when the two raced
+    an interrupted ``mealplan batch`` printed "OSError: [Errno 9] Bad file
+    descriptor" with a traceback (CI, twice). ``shutdown`` clears the pool's
+    reference to the thread, so the thread must be taken before it.
+    """
+    from mealplan import _batch_pool
+
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=_batch_pool.context())
+    busy = pool.submit(time.sleep, 600)
+    manager: object = pool._executor_manager_thread
+    wakeup = pool._executor_manager_thread_wakeup
+    assert isinstance(manager, threading.Thread)
+    assert wakeup is not None
+    _batch_pool.stop_pool(pool, now=True)
+    assert not manager.is_alive()
+    assert wakeup._closed  # the exit hook skips a closed pipe
+    assert busy.done()
