@@ -32,13 +32,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan._measures import measure_text
 from mealplan._nutrients import Allergen, Diet, FreeFrom
 from mealplan._text_masks import new_cache, text_mask
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
+    from mealplan._plan_models import PlanItem
     from mealplan._request_models import PlanRequest
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "dairy_group_plant_milks",
     "may_drink_cows_milk",
     "may_drink_soy_milk",
+    "plant_milk_note",
     "young_child_plant_milks",
 ]
 
@@ -187,3 +192,68 @@ def _plant_milks(table: FoodTable) -> NDArray[np.bool_]:
         _MASKS,
         lambda _, text: bool(PLANT_MILK.search(text)) and not _SOY.search(text),
     )
+
+
+HER_2019 = (
+    "Healthy Eating Research, Healthy Beverage Consumption in Early Childhood, "
+    "2019, with the AAP, the Academy of Nutrition and Dietetics, the AHA and "
+    "the AAPD"
+)
+
+
+def plant_milk_note(
+    request: PlanRequest, table: FoodTable, days: Sequence[Sequence[PlanItem]]
+) -> list[str]:
+    """Return a note when a plan gives a child under 5 a plant milk but soy.
+
+    The objective charges such a milk as a sweet, so a plan holds one only
+    when the foods allowed give no better plan, and that happens: a vegan
+    boy of 3 was planned 2 cups of sweetened coconut drink as his milk,
+    since fortified soy milk's copper (0.08-0.26 mg per 100 g) leaves no
+    plan under the 1 mg UL of ages 1-3 beside beans and grains (without
+    that UL he had one with 2 cups of soy milk). HER 2019 advises no plant
+    milk but fortified soy in place of milk under 5, and the dietitian
+    review of session 34 would not sign the plan without a word on it: the
+    note says so and names who can plan the child's milk. One note for the
+    whole plan, with each such milk's largest day. Empty otherwise.
+    """
+    if not _young(request):
+        return []
+    plant = _plant_milks(table)
+    index = {food_id: k for k, food_id in enumerate(table.ids)}
+    most: dict[str, tuple[float, str]] = {}
+    for items in days:
+        day: dict[str, tuple[float, str, str]] = {}
+        for item in items:
+            k = index.get(item.food_id)
+            if k is None or not plant[k] or item.part_of is not None:
+                continue
+            portions, _, _ = day.get(item.food_id, (0.0, "", ""))
+            day[item.food_id] = (
+                portions + item.portions,
+                item.portion_description,
+                item.name,
+            )
+        for food_id, (portions, description, name) in day.items():
+            amount = (
+                measure_text(portions, description) or f"{portions:g} x {description}"
+            )
+            if food_id not in most or portions > most[food_id][0]:
+                most[food_id] = (portions, f"{amount} of {name}")
+    if not most:
+        return []
+    said = " and ".join(text for _, text in (most[k] for k in sorted(most)))
+    person = request.person
+    copper = (
+        " (at ages 1-3 fortified soy milk's copper counts against the 1 mg upper limit)"
+        if person is not None and person.age < 4
+        else ""
+    )
+    return [
+        f"This plan gives the child {said} a day at most: a plant milk other "
+        "than fortified soy milk, which guidelines do not advise in "
+        f"place of milk under 5 ({HER_2019}); the planner counts it as a sweet "
+        f"and holds it only when the foods allowed give no better plan{copper}, "
+        "so ask a paediatric dietitian how to plan this child's milk "
+        "(information, not medical advice)."
+    ]

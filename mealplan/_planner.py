@@ -75,6 +75,7 @@ from mealplan._models import (
 from mealplan._nutrients import Diet, Nutrient
 from mealplan._optimiser import Solution, SolveStatus
 from mealplan._panel import MATERNAL_PLANNED, without_sparse_minimums
+from mealplan._prenatal_room import prenatal_folic_acid_room
 from mealplan._problem import (
     Problem,
 )
@@ -124,6 +125,7 @@ def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
         )
         # Before the overrides: a caller's own iron bound wins.
         targets = vegetarian_iron(targets, request.diet, request.person)
+        targets = prenatal_folic_acid_room(targets, request.person)
         if request.diet is Diet.VEGAN:
             notes = [*targets.notes, *vegan_note(request.person)]
             targets = targets.model_copy(update={"notes": notes})

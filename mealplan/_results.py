@@ -18,6 +18,7 @@ import numpy as np
 
 from mealplan._absorption import milk_equivalents
 from mealplan._catalog import FoodTable
+from mealplan._child_milks import plant_milk_note
 from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
@@ -466,6 +467,7 @@ def assemble(
         *extra_notes,
     ]
     notes.extend(supplement_room_note(req.person, [d.totals for d in days]))
+    notes.extend(plant_milk_note(req, table, [d.items for d in days]))
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)

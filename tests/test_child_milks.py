@@ -19,6 +19,7 @@ from mealplan._catalog import load_foods
 from mealplan._child_milks import PLANT_MILK, may_drink_cows_milk
 from mealplan._planner import parse_request
 from tests.checks import check_plan
+from tests.requesting import plan_off_the_clock
 from tests.treats import charges
 
 FOODS_CSV = Path(__file__).resolve().parents[1] / "foods" / "foods.csv"
@@ -203,3 +204,44 @@ def test_from_2_to_5_whole_and_2_percent_milk_are_charged() -> None:
         {"person": {"age": 3, "sex": "male"}, "diet": "vegan"},
     ):
         assert not whole & _treated(data), data
+
+
+_PLANT_MILK_NOTE = "a plant milk other than fortified soy milk"
+
+
+def _milk_notes(plan: mealplan.MealPlan) -> list[str]:
+    return [n for n in plan.notes if _PLANT_MILK_NOTE in n]
+
+
+@pytest.mark.parametrize(
+    ("age", "diet"),
+    [(3, "vegan"), (2, "vegan"), (3, "omnivore"), (4, "vegan"), (6, "vegan")],
+)
+def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
+    age: int, diet: str
+) -> None:
+    """Under 5 the note is there exactly when a plant milk but soy is planned.
+
+    HER 2019 advises none but fortified soy milk in place of milk under 5;
+    a vegan boy of 3 was planned 2 cups of sweetened coconut drink with no
+    word on it (the dietitian review of session 34). Which foods are plant
+    milks is read from the table's own category, not the planner's words.
+    """
+    table = load_foods()
+    plan = plan_off_the_clock(
+        {"person": {"age": age, "sex": "male"}, "diet": diet}, table
+    )
+    check_plan(plan, table)
+    milks = _plant_milks_by_category()
+    planned = {i.name for d in plan.days for i in d.items if i.food_id in milks}
+    notes = _milk_notes(plan)
+    if age >= 5 or not planned:
+        assert notes == [], notes
+        return
+    assert len(notes) == 1, notes
+    for name in planned:
+        assert name in notes[0]
+    assert "paediatric dietitian" in notes[0]
+    assert "Healthy Eating Research" in notes[0]
+    # The copper reason holds at 1-3 only (the UL is 3 mg from 4).
+    assert ("1 mg upper limit" in notes[0]) == (age < 4)
