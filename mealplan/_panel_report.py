@@ -15,7 +15,7 @@ from mealplan._models import BoundKind, NutrientBound, NutrientStatus
 from mealplan._nutrients import Nutrient
 from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling, panel_bounds, sodium_floor
 from mealplan._report_parts import amount, nutrient_label
-from mealplan._ul_standins import planned_room
+from mealplan._ul_standins import REPORTED_UNDER_AGE, planned_room
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -91,7 +91,7 @@ def compact_panel(
             gaps.append(label)
         if ref is None:
             continue
-        maybe = _limit_doubt(name, total, ref.maximum)
+        maybe = _limit_doubt(name, total, ref.maximum, person)
         if ref.maximum is not None and total.amount > ref.maximum:
             over.append(
                 f"{label} {shown}, over the UL of {fmt(ref.maximum, total.unit)}"
@@ -181,7 +181,9 @@ NEAR_LIMIT = 0.5
 """A lower-bound total at this share of its UL or more may be over it (said so)."""
 
 
-def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
+def _limit_doubt(
+    name: str, total: NutrientTotal, maximum: float | None, person: Person | None
+) -> str:
     """Return what a lower-bound total leaves in doubt of its UL ("" for nothing).
 
     A lower bound near a UL does not show the UL is kept: said so, unless
@@ -192,7 +194,7 @@ def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
     if maximum is None or not (total.lower_bound and total.foods_missing_data):
         return ""
     allowance = total.unmeasured_allowance
-    if allowance is not None and planned_room(name):
+    if allowance is not None and planned_room(name, person):
         return ", room kept for its unmeasured foods" if allowance > 0 else ""
     if allowance is not None:  # reported, not planned: the estimate decides
         over = total.amount + allowance > maximum * (1 + 1e-6)
@@ -202,7 +204,9 @@ def _limit_doubt(name: str, total: NutrientTotal, maximum: float | None) -> str:
     return ""
 
 
-def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
+def _room_words(
+    t: NutrientTotal, maximum: float, allowance: float, person: Person | None
+) -> str:
     """Return what the unmeasured foods' stand-ins say of a limit (mealplan._ul_standins)."""
     limit = amount(maximum, t.unit)
     if allowance <= 0:
@@ -212,13 +216,15 @@ def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
         )
     added = amount(allowance, t.unit)
     with_them = amount(t.amount + allowance, t.unit)
-    if planned_room(t.nutrient):
+    if planned_room(t.nutrient, person):
         # The plan counted them at reviewed stand-ins under the limit.
         return (
             f"; at similar measured foods' values they add about {added} "
             f"(foods/ul_standins.csv), about {with_them} in all, an estimate "
             f"the plan kept within its upper limit of {limit}"
         )
+    under = REPORTED_UNDER_AGE.get(t.nutrient)
+    when = f"under age {under:g} " if under is not None else ""
     verdict = (
         f"over its upper limit of {limit}"
         if t.amount + allowance > maximum * (1 + 1e-6)
@@ -228,13 +234,19 @@ def _room_words(t: NutrientTotal, maximum: float, allowance: float) -> str:
         f"; at similar measured foods' values they add about {added} "
         f"(foods/ul_standins.csv): about {with_them} in all, an estimate "
         f"{verdict}, which counts food, water and supplements together (IOM "
-        "2001), so a supplement with it would add to that; this estimate is "
-        "reported, not planned"
+        f"2001), so a supplement with it would add to that; {when}this estimate "
+        "is reported, not planned"
     )
 
 
-def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
-    """Return a note for each bounded total that is a lower bound (data missing)."""
+def missing_notes(
+    totals: Sequence[NutrientTotal], person: Person | None = None
+) -> list[str]:
+    """Return a note for each bounded total that is a lower bound (data missing).
+
+    ``person`` says which limits the plan kept room under (without one,
+    explicit targets: every limit, as the planner did).
+    """
     out = []
     for t in totals:
         if t.status is NutrientStatus.NO_BOUND:
@@ -251,7 +263,7 @@ def missing_notes(totals: Sequence[NutrientTotal]) -> list[str]:
             limit = ""
             caffeine = t.nutrient == Nutrient.CAFFEINE.value
             if t.maximum is not None and t.unmeasured_allowance is not None:
-                limit = _room_words(t, t.maximum, t.unmeasured_allowance)
+                limit = _room_words(t, t.maximum, t.unmeasured_allowance, person)
             elif t.maximum is not None and (
                 t.amount >= NEAR_LIMIT * t.maximum
                 # A named caffeine source (tea, coffee) may bring all of it.

@@ -364,7 +364,7 @@ def coefficients(
         for b in targets.bounds:
             room = (
                 allowance_per_100g(table, rows, b.nutrient)
-                if b.maximum is not None and planned_room(b.nutrient)
+                if b.maximum is not None and planned_room(b.nutrient, request.person)
                 else None
             )
             if room is not None and room.any():  # all 0: the plain sum

@@ -321,7 +321,7 @@ def _day_blocks(plan: MealPlan, foods: FoodTable | None, *, clip: bool) -> list[
         blocks += _supplement_blocks(day.items, foods, clip=clip)
         blocks.append(_Heading(3, f"Nutrients, day {day.day}"))
         blocks.append(_totals_table(plan, day.totals))
-        missing = missing_notes(day.totals)
+        missing = missing_notes(day.totals, plan.request.person)
         if missing:
             blocks.append(_Bullets(missing))
         planned = [b.nutrient for b in plan.targets.bounds if b.minimum is not None]
@@ -477,7 +477,7 @@ def _plan_blocks(
     if len(plan.days) > 1:
         blocks.append(_Heading(2, f"Average per day over {len(plan.days)} days"))
         blocks.append(_totals_table(plan, plan.average))
-        missing = missing_notes(plan.average)
+        missing = missing_notes(plan.average, plan.request.person)
         if missing:
             blocks.append(_Bullets(missing))
         blocks.append(_Heading(2, "Grocery list"))

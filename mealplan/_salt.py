@@ -130,8 +130,8 @@ class Salter:
     """(column, maximum, the salt's amount per step) of every maximum it tips."""
     line: dict[str, Any]
     """The fields every salt line shares (its food, name, portion words)."""
-    room: bool = False
-    """Whether a maximum counts unmeasured foods at their stand-ins, as the
+    rooms: frozenset[str] = frozenset()
+    """The maxima that count unmeasured foods at their stand-ins, as the
     plan did (``room_for_unmeasured``, :mod:`mealplan._ul_standins`)."""
 
     @classmethod
@@ -162,9 +162,12 @@ class Salter:
             "part_as": "seasoned with",
             "kind": "salt",
         }
-        return cls(
-            table, salt, row, step_g, ai, tuple(limits), line, req.room_for_unmeasured
+        rooms = frozenset(
+            column
+            for column, _, _ in limits
+            if req.room_for_unmeasured and planned_room(column, req.person)
         )
+        return cls(table, salt, row, step_g, ai, tuple(limits), line, rooms)
 
     def _total(self, column: str, rows: np.ndarray, grams: np.ndarray) -> float:
         return float(np.nansum(self.table.numbers(column)[rows] * grams) / 100.0)
@@ -190,7 +193,7 @@ class Salter:
             used = self._total(column, rows, grams)
             standins = (
                 allowance_per_100g(self.table, rows, column)
-                if self.room and planned_room(column)
+                if column in self.rooms
                 else None
             )
             if standins is not None:

@@ -47,8 +47,17 @@ def _value(frame: Any, fid: str, col: str) -> float:
     return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
-# Limits whose stand-ins are reported, not planned (measured cost, README).
-ROOM_REPORTED = {"manganese_mg"}
+# Limits whose stand-ins are reported, not planned, below an age (measured
+# cost, README): manganese at 1-3.
+ROOM_REPORTED_UNDER_AGE = {"manganese_mg": 4.0}
+
+
+def room_planned(nutrient: str, person: Any) -> bool:
+    """Whether a plan for ``person`` keeps room under ``nutrient``'s limit."""
+    under = ROOM_REPORTED_UNDER_AGE.get(nutrient)
+    return under is None or person is None or person.age >= under
+
+
 UL_STANDINS_CSV = Path(__file__).resolve().parents[1] / "foods" / "ul_standins.csv"
 
 
@@ -861,7 +870,9 @@ def check_plan(
                     # Unmeasured foods count at their reviewed stand-ins
                     # under a limit (foods/ul_standins.csv, read here).
                     room = unmeasured_room(frame, grams, bound.nutrient)
-                    if req.room_for_unmeasured and bound.nutrient not in ROOM_REPORTED:
+                    if req.room_for_unmeasured and room_planned(
+                        bound.nutrient, req.person
+                    ):
                         assert _le(total + room, bound.maximum), (
                             day.day,
                             bound.nutrient,
