@@ -36,7 +36,11 @@ from mealplan._report import (
     unit_label,
 )
 from mealplan._report_grocery import amount_text
-from mealplan._report_parts import MINIMAL_SENTENCE, unplanned_sentence
+from mealplan._report_parts import (
+    MINIMAL_SENTENCE,
+    near_limit_words,
+    unplanned_sentence,
+)
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -340,10 +344,14 @@ def _totals_table(plan: MealPlan) -> str:
         hi = "—" if t.maximum is None else f"{_num(t.maximum, t.unit)} ({hi_kind})"
         amount = f"{'≥ ' if t.lower_bound else ''}{_num(t.amount, t.unit)}"
         label = nutrient_label(t.nutrient)
+        bound = plan.targets.get(t.nutrient)
+        status = t.status.value + near_limit_words(
+            t, bound.maximum_kind if bound else None
+        )
         rows.append(
             f"<tr><td>{escape(label[:1].upper() + label[1:])}</td>"
             f'<td class="num">{escape(amount)}</td><td class="num">{escape(lo)}</td>'
-            f'<td class="num">{escape(hi)}</td><td>{escape(t.status.value)}</td></tr>'
+            f'<td class="num">{escape(hi)}</td><td>{escape(status)}</td></tr>'
         )
     return (
         '<div class="mp-table"><table class="mp-totals"><thead><tr><th>Nutrient</th>'
@@ -423,9 +431,9 @@ def _summary(plan: MealPlan) -> str:
     return " ".join(parts)
 
 
-def _disclaimer() -> str:
+def _disclaimer(disclaimer: str = DISCLAIMER) -> str:
     return (
-        f'<p class="mp-disclaimer" role="note">{escape(DISCLAIMER)} '
+        f'<p class="mp-disclaimer" role="note">{escape(disclaimer)} '
         f"{escape(DOCTOR_ADVICE)}</p>"
     )
 
@@ -435,7 +443,7 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
     notes = "".join(f"<li>{escape(n)}</li>" for n in plan.notes)
     return (
         f'<div class="mp-report mp-plan" data-status="{escape(plan.status.value)}">'
-        f"<h1>{escape(plan_subject(plan))}</h1>{_disclaimer()}"
+        f"<h1>{escape(plan_subject(plan))}</h1>{_disclaimer(plan.disclaimer)}"
         f"<p>{escape(_summary(plan))}</p>"
         f"{_days_html(plan, interactive=interactive, foods=foods)}"
         f'<section class="mp-coverage"><h2>{average}: coverage</h2>'
@@ -448,7 +456,7 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
             if notes
             else ""
         )
-        + f"{_disclaimer()}</div>"
+        + f"{_disclaimer(plan.disclaimer)}</div>"
     )
 
 

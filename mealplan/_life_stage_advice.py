@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mealplan._model_base import DISCLAIMER
 from mealplan._nutrients import Nutrient
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUPPLEMENT_UL_SHARE",
+    "disclaimer_for",
     "older_adult_note",
     "prenatal_note",
     "supplement_room_note",
@@ -148,3 +150,38 @@ def older_adult_note(person: Person) -> list[str]:
         "1998); this plan counts B12 from all its foods alike (information, "
         "not medical advice)"
     ]
+
+
+CHILD_DISCLAIMER = (
+    "This plan is information, not medical advice. A child's diet is best "
+    "planned with the child's paediatrician or a paediatric dietitian, who "
+    "should also see muscle twitching, cramps or spasms that last more than "
+    "two weeks, are severe, or come with weakness, stiffness or numbness."
+)
+
+MATERNAL_DISCLAIMER = (
+    "This plan is information, not medical advice. In pregnancy and while "
+    "breastfeeding, ask your doctor or midwife about your diet and any "
+    "supplement; leg cramps are common in pregnancy, but muscle twitching that "
+    "lasts more than two weeks, is severe, or comes with weakness, stiffness or "
+    "numbness should be evaluated by a doctor."
+)
+
+
+def disclaimer_for(person: Person | None) -> str:
+    """Return the plan's medical note for the person's life stage.
+
+    The dietitian review of session 34 read the adults' note, about muscle
+    twitching, on a 1-year-old's plan and in pregnancy: a child's plan names
+    the paediatrician or a paediatric dietitian, a pregnant or breastfeeding
+    woman's the doctor or midwife. Each still says when twitching needs a
+    doctor (the source article's FAQ, shown after it in the reports). The
+    adults' note otherwise, and without a person (explicit targets).
+    """
+    if person is None:
+        return DISCLAIMER
+    if person.pregnancy or person.lactation:
+        return MATERNAL_DISCLAIMER
+    if person.age < 19:
+        return CHILD_DISCLAIMER
+    return DISCLAIMER

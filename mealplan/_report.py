@@ -55,6 +55,7 @@ from mealplan._report_parts import (
     amount,
     item_label,
     money,
+    near_limit_words,
     number,
     nutrient_label,
     portions_text,
@@ -242,6 +243,7 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
         bound = plan.targets.get(name)
         total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
         status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
+        status += near_limit_words(t, bound.maximum_kind if bound else None)
         if t.status is NutrientStatus.SHORT:
             status += f" by {amount(t.shortfall, t.unit)}"
         elif t.status is NutrientStatus.OVER:
@@ -487,7 +489,7 @@ def _plan_blocks(
     if plan.notes:
         blocks.append(_Heading(2, "Notes"))
         blocks.append(_Bullets(list(plan.notes)))
-    blocks += _footer()
+    blocks += _footer(plan.disclaimer)
     return blocks
 
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
 from mealplan._measures import count_text, measure_text
-from mealplan._models import DISCLAIMER, MealPlan, PlanItem
+from mealplan._models import (
+    DISCLAIMER,
+    BoundKind,
+    MealPlan,
+    NutrientStatus,
+    NutrientTotal,
+    PlanItem,
+)
 from mealplan._nutrients import Nutrient, unit_label
 from mealplan._salt import salt_text
 from mealplan._supplements import SUPPLEMENTAL_MAGNESIUM, with_supplements
@@ -36,6 +43,7 @@ __all__ = [
     "grams",
     "item_label",
     "money",
+    "near_limit_words",
     "number",
     "nutrient_label",
     "plan_table",
@@ -68,6 +76,28 @@ def number(x: float) -> str:
     if abs(x) >= 10:
         return f"{x:.1f}"
     return f"{x:.2f}"
+
+
+NEAR_LIMIT_SHARE = 0.9
+"""From this share of a safety limit a met total's status says it is near."""
+
+
+def near_limit_words(total: NutrientTotal, kind: BoundKind | None) -> str:
+    """Return ", near the UL" (or limit) for a met total close to a safety limit.
+
+    The dietitian review of session 34 read copper at 1.00 of a toddler's
+    1.00 mg UL and iron at 42.9 of 45 mg as a plain "met": from 90 % of a UL
+    or a published safety limit (caffeine's) the status says so. "" else.
+    """
+    if (
+        total.status is not NutrientStatus.MET
+        or total.maximum is None
+        or total.maximum <= 0
+        or kind not in (BoundKind.UL, BoundKind.LIMIT)
+        or total.amount < NEAR_LIMIT_SHARE * total.maximum
+    ):
+        return ""
+    return ", near the UL" if kind is BoundKind.UL else ", near the limit"
 
 
 def amount(x: float, unit: str) -> str:
@@ -309,9 +339,12 @@ def table_text(table: Table, *, markdown: bool = False) -> str:
     return to_markdown([table]) if markdown else to_text([table])
 
 
-def footer() -> list[Block]:
-    """Return the medical note every text and Markdown report ends with."""
-    return [Heading(2, "Medical note"), Para(DISCLAIMER), Para(DOCTOR_ADVICE)]
+def footer(disclaimer: str = DISCLAIMER) -> list[Block]:
+    """Return the medical note every text and Markdown report ends with.
+
+    ``disclaimer``: a plan's own, by life stage (``MealPlan.disclaimer``).
+    """
+    return [Heading(2, "Medical note"), Para(disclaimer), Para(DOCTOR_ADVICE)]
 
 
 # ------------------------------------------------------------------ plan table

@@ -22,7 +22,7 @@ from mealplan._child_milks import plant_milk_note
 from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
-from mealplan._life_stage_advice import supplement_room_note
+from mealplan._life_stage_advice import disclaimer_for, supplement_room_note
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
@@ -43,6 +43,7 @@ from mealplan._problem import Problem
 from mealplan._salt import Salter, salt_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._ul_standins import allowance_per_100g
+from mealplan._vitamin_k_note import vitamin_k_note
 from mealplan._week_caps import week_cap_notes
 
 if TYPE_CHECKING:
@@ -468,6 +469,7 @@ def assemble(
     ]
     notes.extend(supplement_room_note(req.person, [d.totals for d in days]))
     notes.extend(plant_milk_note(req, table, [d.items for d in days]))
+    notes.extend(vitamin_k_note(req.person, [d.totals for d in days]))
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)
@@ -524,4 +526,5 @@ def assemble(
         unpriced_foods_left_out=problem.unpriced_left_out,
         unplanned_minimums=list(unplanned_minimums),
         notes=notes,
+        disclaimer=disclaimer_for(req.person),
     )
