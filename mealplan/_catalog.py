@@ -568,6 +568,13 @@ class FoodTable:
             keep &= ~self._fortified_mask()
         return [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
 
+    def fortified_mask(self) -> np.ndarray:
+        """Return which foods are fortified: SR28's mark or their words (read-only).
+
+        The foods ``allow_fortified=False`` leaves out, in table order.
+        """
+        return self._fortified_mask()
+
     def _fortified_mask(self) -> np.ndarray:
         # Computed once per table: the diagnosis asks for it in every model it
         # builds, and the words' regex over every row was a third of the

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SUPPLEMENT_UL_SHARE",
     "disclaimer_for",
+    "fortified_b12_note",
     "older_adult_note",
     "prenatal_note",
     "supplement_room_note",
@@ -185,3 +186,42 @@ def disclaimer_for(person: Person | None) -> str:
     if person.age < 19:
         return CHILD_DISCLAIMER
     return DISCLAIMER
+
+
+def fortified_b12_note(
+    person: Person | None,
+    days: Sequence[Sequence[tuple[str, float, bool]]],
+    rda: float | None,
+) -> list[str]:
+    """Return how much of an older adult's B12 the plan takes from fortified foods.
+
+    :func:`older_adult_note` gives the IOM's advice (over 50, meet the RDA
+    mainly with B12-fortified foods or a supplement); the dietitian review
+    of session 34 read a man of 55 whose B12 came all from egg, milk and
+    cheese under that note. ``days`` holds each day's (food name, B12 µg,
+    fortified) per item; the note says the least a day takes from fortified
+    foods, and, when that is under half the RDA, how to follow the advice.
+    Empty at 50 or under, without a person or without an RDA.
+    """
+    if person is None or person.age <= 50 or not rda or not days:
+        return []
+    least = min(sum(b12 for _, b12, fortified in day if fortified) for day in days)
+    names = sorted(
+        {name for day in days for name, b12, fortified in day if fortified and b12 > 0}
+    )
+    unit = "µg"
+    if least >= rda / 2:
+        return [
+            f"over 50: at least {least:.2g} {unit} of vitamin B12 a day comes from "
+            f"fortified foods ({', '.join(names)}), against the RDA of {rda:g} {unit}, "
+            "as the IOM advises (information, not medical advice)"
+        ]
+    fortified = f" ({', '.join(names)})" if names else ""
+    return [
+        f"over 50: on its leanest day this plan takes {least:.2g} {unit} of "
+        f"vitamin B12 from fortified foods{fortified}, under half the RDA of "
+        f"{rda:g} {unit}; to follow the IOM's advice, include a B12-fortified "
+        "food (a fortified breakfast cereal or soy milk) or ask for a B12 "
+        "supplement (supplements), or ask a doctor (information, not medical "
+        "advice)"
+    ]

@@ -22,7 +22,11 @@ from mealplan._child_milks import plant_milk_note
 from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
-from mealplan._life_stage_advice import disclaimer_for, supplement_room_note
+from mealplan._life_stage_advice import (
+    disclaimer_for,
+    fortified_b12_note,
+    supplement_room_note,
+)
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
@@ -385,6 +389,52 @@ def _notes(
     return notes
 
 
+def _added_b12(table: FoodTable, item: PlanItem, fortified: bool) -> bool:
+    """Whether an item's B12 is added (crystalline), as the over-50 advice means.
+
+    A B12 tablet; a food SR28 marks as fortified with B12 (a breakfast
+    cereal); or a fortified plant food (soy milk: plants have no B12 of
+    their own). Not milk "with vitamin D added", whose B12 is its own.
+    """
+    if item.kind == "supplement":
+        return True
+    food = table.food(item.food_id)
+    marks = set(food.fortified)
+    if marks & {"vitamin_b12_ug", "vitamin_b_12_added"}:
+        return True
+    return fortified and food.vegan
+
+
+def _fortified_b12(
+    req: PlanRequest, targets: NutrientTargets, table: FoodTable, days: list[DayPlan]
+) -> list[str]:
+    """Return the over-50 note on the plan's B12 from fortified foods (or a tablet)."""
+    person = req.person
+    if person is None or person.age <= 50:
+        return []
+    b12 = Nutrient.VITAMIN_B12.value
+    bound = targets.get(b12)
+    if bound is None or b12 not in table.nutrients:
+        return []
+    per_100g = table.numbers(b12)
+    fortified = table.fortified_mask()
+    rows = _rows(table)
+    per_day = []
+    for day in days:
+        items = []
+        for item in day.items:
+            k = rows.get(item.food_id)
+            if k is None or item.kind == "salt":
+                continue
+            value = float(per_100g[k])
+            amount = 0.0 if math.isnan(value) else value * item.grams / 100.0
+            items.append(
+                (item.name, amount, _added_b12(table, item, bool(fortified[k])))
+            )
+        per_day.append(items)
+    return fortified_b12_note(person, per_day, bound.minimum)
+
+
 def assemble(
     req: PlanRequest,
     targets: NutrientTargets,
@@ -470,6 +520,7 @@ def assemble(
     notes.extend(supplement_room_note(req.person, [d.totals for d in days]))
     notes.extend(plant_milk_note(req, table, [d.items for d in days]))
     notes.extend(vitamin_k_note(req.person, [d.totals for d in days]))
+    notes.extend(_fortified_b12(req, targets, table, days))
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)
