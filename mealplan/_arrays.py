@@ -58,6 +58,7 @@ class Block(Enum):
     DAY_GROUP_CAP = "day_group_cap"
     WEEK_GROUP_CAP = "week_group_cap"
     COVER = "cover"
+    SATURATED_FAT = "saturated_fat"
 
 
 class GoalKind(Enum):

@@ -59,6 +59,7 @@ from mealplan._fped import ADDED_SUGARS
 from mealplan._life_stage_cap_rows import life_stage_day_caps
 from mealplan._models import Objective
 from mealplan._norepeat import cut_rows
+from mealplan._nutrients import Nutrient
 from mealplan._problem import (
     ATWATER,
     CATEGORY_CAPS,
@@ -66,6 +67,7 @@ from mealplan._problem import (
     PATTERN_GROUP,
     ConstraintGroup,
 )
+from mealplan._saturated_fat import KCAL_PER_G
 from mealplan._structure_blocks import STRUCTURE_BLOCKS
 from mealplan._week_caps import week_caps
 
@@ -448,6 +450,8 @@ def objective(b: ModelBuilder) -> None:
         # A table without categories: fewest portions, same tie-break.
         w = 1.0 / p.units_per_portion - np.where(p.article, ARTICLE_BONUS / 10, 0.0)
         b.add_cost(b.v, typical_weight * (w + TIE_BREAK * p.tie)[f])
+    if p.saturated_fat is not None:
+        _saturated_fat_objective(b, typical_weight)
     if p.use_cost and b.need_y:
         charge = np.array([p.use_cost.get(i, 0.0) for i in range(len(p.food_ids))])
         b.add_cost(b.y, charge[f])
@@ -457,6 +461,35 @@ def objective(b: ModelBuilder) -> None:
     for (group, _), col in b.slacks.items():
         rhs = next((r.value for r in p.bounds if r.group == group), 1.0)
         b.add_cost([col], SHORTFALL_WEIGHT / max(rhs, 1e-6))
+
+
+def _saturated_fat_objective(b: ModelBuilder, weight: float) -> None:
+    """Charge each day's energy from saturated fat above its share of the day's.
+
+    One continuous helper per day, ``over >= 9*sat - share*energy`` (kcal),
+    charged per kcal (:mod:`mealplan._saturated_fat`: a soft limit, the
+    Dietary Guidelines' 10 %).
+    """
+    p = b.problem
+    assert p.saturated_fat is not None
+    share, per_kcal = p.saturated_fat
+    excess = (
+        KCAL_PER_G * p.coef[Nutrient.SATURATED_FAT.value]
+        - share * p.coef[Nutrient.ENERGY.value]
+    )
+    for d in range(p.days):
+        if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
+            continue
+        ks = np.flatnonzero(b.day_mask(d))
+        (over,) = b.add_columns([0.0], INF)
+        b.add_row(
+            np.concatenate([b.v[ks], [over]]),
+            np.concatenate([excess[b.keys[ks, 2]], [-1.0]]),
+            -INF,
+            0.0,
+            Block.SATURATED_FAT,
+        )
+        b.add_cost([over], weight * per_kcal)
 
 
 def _pattern_objective(b: ModelBuilder, weight: float) -> None:

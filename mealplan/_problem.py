@@ -81,6 +81,7 @@ from mealplan._problem_parts import (
 )
 from mealplan._problem_rows import row_only, without_rows
 from mealplan._safety import life_stages
+from mealplan._saturated_fat import soft_limit
 from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
 from mealplan._sweet_milks import sweet_bakery, sweet_foods, sweet_milks
@@ -332,6 +333,9 @@ def build_problem(
         request, targets, table, rows, category, amount
     )
     ordered = tuple(dict.fromkeys(groups))
+    saturated = soft_limit(request, targets, table)
+    if saturated is not None and Nutrient.SATURATED_FAT.value not in coef:
+        saturated = None
     return Problem(
         food_ids=tuple(candidates),
         unit_grams=_frozen(unit_grams),
@@ -384,6 +388,7 @@ def build_problem(
             | dict.fromkeys(exempt, request.days)
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
+        saturated_fat=saturated,
         treats=frozenset(
             int(k)
             for k in np.flatnonzero(

@@ -230,6 +230,10 @@ class Problem:
     """Candidate indices that are FNDDS dishes (rows with an ``fndds_code``):
     the guided start also asks the single foods' relaxation
     (:func:`mealplan._single_foods.single_food_support`)."""
+    saturated_fat: tuple[float, float] | None = None
+    """(share of energy, objective charge per kcal above it) of the soft
+    saturated fat limit (:func:`mealplan._saturated_fat.soft_limit`), each
+    day; None: no charge."""
     any_plan_first: bool = False
     """When the guided start's widest restriction finds no plan, ask it for
     any plan without the objective first (a child of 1-3: see

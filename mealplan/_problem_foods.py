@@ -34,6 +34,7 @@ from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
 from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
 from mealplan._salt import salt_ids
+from mealplan._saturated_fat import soft_limit
 from mealplan._structure import (
     energy_scale,
     is_drink,
@@ -353,6 +354,8 @@ def coefficients(
         nutrient_cols.add(Nutrient.ENERGY.value)
     if request.meals is not None:
         nutrient_cols.add(Nutrient.ENERGY.value)
+    if soft_limit(request, targets, table) is not None:
+        nutrient_cols |= {Nutrient.SATURATED_FAT.value, Nutrient.ENERGY.value}
     coef: dict[str, NDArray[np.float64]] = {}
     for col in sorted(nutrient_cols):
         values = table.numbers(col)[rows]

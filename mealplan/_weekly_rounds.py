@@ -402,13 +402,23 @@ def evaluate(problem: Problem, units: dict[Key, float]) -> float:
     """Return a day-plan's objective in its day model, without a solver."""
     model = formulate(problem)
     x = model.start_vector(units)
-    # The helper columns (pattern deviations) are fixed by the plan: each
-    # pattern row reads members - over + under = target.
+    # The helper columns (pattern deviations, saturated fat's excess) are
+    # fixed by the plan: each pattern row reads members - over + under =
+    # target.
     x = np.where(np.isnan(x), 0.0, x)
     act = model.activity(x)
     cost = float(model.col_cost @ x)
     k = len(model.keys)
     for r, block in enumerate(model.row_block):
+        if block is Block.SATURATED_FAT:
+            # One helper, over >= the day's saturated fat energy above its
+            # share: the plan pays for the excess (act[r] with it at 0).
+            a, b = model.indptr[r], model.indptr[r + 1]
+            cols = model.indices[a:b]
+            helpers = cols[cols >= 2 * k] if model.y_cols[0] >= 0 else cols[cols >= k]
+            if len(helpers) == 1:
+                cost += model.col_cost[int(helpers[0])] * max(act[r], 0.0)
+            continue
         if block is Block.PATTERN:
             a, b = model.indptr[r], model.indptr[r + 1]
             cols = model.indices[a:b]

@@ -300,16 +300,25 @@ def _check_added_salt(
     step = step_g * _value(frame, rows[0], "sodium_mg") / 100
     sodium = totals["sodium_mg"]
 
+    grams = {i.food_id: i.grams for i in items if i.kind == "food"}
+
     def one_more_passes_a_limit() -> bool:
         # A step more would pass a maximum: sodium's, or one the salt's
-        # traces of minerals (SR28 02047's calcium, iron...) would tip.
+        # traces of minerals (SR28 02047's calcium, iron...) would tip,
+        # counting the unmeasured foods at their stand-ins where the plan
+        # kept room for them (as the planner's salt step does).
         for b in targets.bounds:
             if b.maximum is None or b.nutrient not in frame.columns:
                 continue
             v = _value(frame, rows[0], b.nutrient)
+            room = (
+                unmeasured_room(frame, grams, b.nutrient)
+                if req.room_for_unmeasured and room_planned(b.nutrient, person)
+                else 0.0
+            )
             if (
                 v > 0
-                and totals[b.nutrient] + step_g * v / 100
+                and totals[b.nutrient] + room + step_g * v / 100
                 > b.maximum * (1 + 1e-6) + 1e-6
             ):
                 return True
