@@ -37,6 +37,7 @@ def nutrient_total(
     maximum: float | None = None,
     *,
     missing: tuple[str, ...] = (),
+    status: NutrientStatus = NutrientStatus.MET,
 ) -> NutrientTotal:
     """A day's total of ``nutrient`` (in mg), without a planned minimum.
 
@@ -48,7 +49,7 @@ def nutrient_total(
         amount=amount,
         minimum=None,
         maximum=maximum,
-        status=NutrientStatus.MET,
+        status=status,
         percent_of_minimum=None,
         lower_bound=bool(missing),
         foods_missing_data=list(missing),

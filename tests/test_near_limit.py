@@ -8,26 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mealplan
-from mealplan._models import BoundKind, NutrientTotal
+from mealplan._models import BoundKind, NutrientStatus, NutrientTotal
 from mealplan._report_parts import near_limit_words
 from tests.checks import check_plan
+from tests.items import nutrient_total
 from tests.requesting import plan_off_the_clock
 
 
-def _total(amount: float, maximum: float | None, status: str) -> NutrientTotal:
-    return NutrientTotal.model_validate(
-        {
-            "nutrient": "copper_mg",
-            "unit": "mg",
-            "amount": amount,
-            "minimum": None,
-            "maximum": maximum,
-            "status": status,
-            "percent_of_minimum": None,
-            "lower_bound": False,
-            "foods_missing_data": [],
-        }
-    )
+def _total(amount: float, maximum: float, status: NutrientStatus) -> NutrientTotal:
+    return nutrient_total("copper_mg", amount, maximum, status=status)
 
 
 @settings(max_examples=200, deadline=None)
@@ -39,7 +28,7 @@ def _total(amount: float, maximum: float | None, status: str) -> NutrientTotal:
 def test_from_90_percent_of_a_ul_or_limit_only(
     share: float, maximum: float, kind: BoundKind | None
 ) -> None:
-    words = near_limit_words(_total(share * maximum, maximum, "met"), kind)
+    words = near_limit_words(_total(share * maximum, maximum, NutrientStatus.MET), kind)
     near = share * maximum >= 0.9 * maximum
     if kind is BoundKind.UL and near:
         assert words == ", near the UL"
@@ -48,7 +37,10 @@ def test_from_90_percent_of_a_ul_or_limit_only(
     else:
         assert words == ""
     # Only a met total: a shortfall or excess has its own words.
-    assert near_limit_words(_total(share * maximum, maximum, "short"), kind) == ""
+    assert (
+        near_limit_words(_total(share * maximum, maximum, NutrientStatus.SHORT), kind)
+        == ""
+    )
 
 
 def test_a_vegan_boy_of_3s_copper_at_its_ul_reads_near_it() -> None:

@@ -15,6 +15,7 @@ import mealplan
 from mealplan._models import NutrientTotal, Person
 from mealplan._vitamin_k_note import vitamin_k_note
 from tests.checks import _applies, _dri_rows, check_plan
+from tests.items import nutrient_total
 from tests.requesting import plan_off_the_clock
 from tests.strategies import persons
 
@@ -29,19 +30,7 @@ def _ai(person: Person) -> float:
 
 
 def _total(value: float) -> NutrientTotal:
-    return NutrientTotal.model_validate(
-        {
-            "nutrient": "vitamin_k_ug",
-            "unit": "ug",
-            "amount": value,
-            "minimum": None,
-            "maximum": None,
-            "status": "no_bound",
-            "percent_of_minimum": None,
-            "lower_bound": False,
-            "foods_missing_data": [],
-        }
-    )
+    return nutrient_total("vitamin_k_ug", value)
 
 
 @settings(max_examples=60, deadline=None)
