@@ -219,14 +219,12 @@ def plant_milk_note(
     """
     if not _young(request):
         return []
-    plant = _plant_milks(table)
-    index = {food_id: k for k, food_id in enumerate(table.ids)}
+    plant = {table.ids[k] for k in np.flatnonzero(_plant_milks(table))}
     most: dict[str, tuple[float, str]] = {}
     for items in days:
         day: dict[str, tuple[float, str, str]] = {}
         for item in items:
-            k = index.get(item.food_id)
-            if k is None or not plant[k] or item.part_of is not None:
+            if item.food_id not in plant or item.part_of is not None:
                 continue
             portions, _, _ = day.get(item.food_id, (0.0, "", ""))
             day[item.food_id] = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mealplan import _saturated_fat as saturated_fat
 from mealplan._caffeine import CAFFEINE_WORDS
 from mealplan._models import BoundKind, NutrientBound, NutrientStatus
 from mealplan._nutrients import Nutrient
@@ -138,12 +139,6 @@ def compact_panel(
 _VALUES = frozenset(n.value for n in Nutrient)
 
 
-SATURATED_FAT_SHARE = 0.10
-"""The Dietary Guidelines' limit on saturated fat, a share of energy, from age 2."""
-
-SATURATED_FAT_FROM_AGE = 2.0
-
-
 def _saturated_fat(
     person: Person,
     total: NutrientTotal,
@@ -154,14 +149,15 @@ def _saturated_fat(
 
     The Dietary Guidelines for Americans 2020-2025 advise less than 10 % of
     energy from saturated fat from age 2; the dietitian review of session 34
-    read 10.4-12 % unshown. Reported, not planned (9 kcal a gram, Atwater).
-    None under 2, or without energy.
+    read 10.4-12 % unshown. Shown for every diet, whether or not the
+    objective charged it (:mod:`mealplan._saturated_fat`). None under 2, or
+    without energy.
     """
-    if person.age < SATURATED_FAT_FROM_AGE or not energy:
+    if person.age < saturated_fat.FROM_AGE or not energy:
         return None
-    share = 9.0 * total.amount / energy
+    share = saturated_fat.KCAL_PER_G * total.amount / energy
     shown = ("≥ " if total.lower_bound else "") + fmt(total.amount, total.unit)
-    over = share >= SATURATED_FAT_SHARE
+    over = share >= saturated_fat.SHARE
     words = (
         f"saturated fat {shown}, {100 * share:.1f}% of energy "
         f"({'over' if over else 'under'} the Dietary Guidelines' limit of 10% "

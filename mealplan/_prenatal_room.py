@@ -50,8 +50,7 @@ def prenatal_folic_acid_room(
     """
     if person is None or not person.pregnancy:
         return targets
-    name = Nutrient.FOLIC_ACID.value
-    bound = next((b for b in targets.bounds if b.nutrient == name), None)
+    bound = targets.get(Nutrient.FOLIC_ACID.value)
     if bound is None or bound.maximum is None or bound.maximum_kind is not BoundKind.UL:
         return targets
     least, most = ADVISED_DOSES_UG

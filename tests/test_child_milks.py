@@ -214,11 +214,18 @@ def _milk_notes(plan: mealplan.MealPlan) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("age", "diet"),
-    [(3, "vegan"), (2, "vegan"), (3, "omnivore"), (4, "vegan"), (6, "vegan")],
+    ("age", "diet", "allergies"),
+    [
+        (3, "vegan", []),
+        (2, "vegan", []),
+        (3, "omnivore", []),
+        (4, "vegan", []),
+        # From 5 no note, though a soy-allergic vegan of 6 drinks a plant milk.
+        (6, "vegan", ["soy"]),
+    ],
 )
 def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
-    age: int, diet: str
+    age: int, diet: str, allergies: list[str]
 ) -> None:
     """Under 5 the note is there exactly when a plant milk but soy is planned.
 
@@ -229,7 +236,8 @@ def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
     """
     table = load_foods()
     plan = plan_off_the_clock(
-        {"person": {"age": age, "sex": "male"}, "diet": diet}, table
+        {"person": {"age": age, "sex": "male"}, "diet": diet, "allergies": allergies},
+        table,
     )
     check_plan(plan, table)
     milks = _plant_milks_by_category()
