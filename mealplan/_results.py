@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 __all__ = ["TODDLER_SERVING_NOTE", "ItemColumns", "assemble", "day_plan", "plan_item"]
 
 _TOL = 1e-6
+_GRAMS_DECIMALS = 4
+"""An item's grams are rounded to this many decimals (:func:`plan_item`)."""
 _MODE_WORDS = {"half": "half", "whole": "whole", "quarter": "quarter"}
 
 TODDLER_SERVING_NOTE = (
@@ -127,14 +129,24 @@ def _totals(
         lo = bound.minimum if bound else None
         hi = bound.maximum if bound else None
         judged = amount
+        # Totals read the items' rounded grams, so a bound the solver met
+        # exactly can read a hair short or over from them (a random table's
+        # 2 mg of calcium came to 1.9999875): a last decimal of every food's
+        # grams (two items' rounding) counts as met.
+        rounding = (
+            float(np.nansum(np.abs(values[g > 0])))
+            * 10.0**-_GRAMS_DECIMALS
+            / 100.0
+            * scale
+        )
         if absorbable and col == Nutrient.CALCIUM.value:
             weights = milk_equivalents(table, ids)
             judged = float(np.nansum(values * g * weights) / 100.0) * scale
         if bound is None:
             status = NutrientStatus.NO_BOUND
-        elif lo is not None and judged < lo * (1 - _TOL) - _TOL:
+        elif lo is not None and judged < lo * (1 - _TOL) - _TOL - rounding:
             status = NutrientStatus.SHORT
-        elif hi is not None and amount > hi * (1 + _TOL) + _TOL:
+        elif hi is not None and amount > hi * (1 + _TOL) + _TOL + rounding:
             status = NutrientStatus.OVER
         else:
             status = NutrientStatus.MET
@@ -214,7 +226,7 @@ def plan_item(
 ) -> PlanItem:
     fid = problem.food_ids[f]
     r = columns.rows[fid]
-    grams = round(units * float(problem.unit_grams[f]), 4)
+    grams = round(units * float(problem.unit_grams[f]), _GRAMS_DECIMALS)
     price_f = _number(columns.price[r])
     energy_f = _number(columns.energy[r])
     description, _ = columns.table.default_portion(fid)
