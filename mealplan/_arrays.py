@@ -59,6 +59,7 @@ class Block(Enum):
     WEEK_GROUP_CAP = "week_group_cap"
     COVER = "cover"
     SATURATED_FAT = "saturated_fat"
+    SOFT_MINIMUM = "soft_minimum"
 
 
 class GoalKind(Enum):

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
 
     from mealplan._deadline import Deadline
     from mealplan._problem import Problem
+    from mealplan._soft_minimums import SoftMinimum
 
 __all__ = [
     "BLOCKS",
@@ -452,6 +453,8 @@ def objective(b: ModelBuilder) -> None:
         b.add_cost(b.v, typical_weight * (w + TIE_BREAK * p.tie)[f])
     if p.saturated_fat is not None:
         _saturated_fat_objective(b, typical_weight)
+    for soft in p.soft_minimums:
+        _soft_minimum_objective(b, soft, typical_weight)
     if p.use_cost and b.need_y:
         charge = np.array([p.use_cost.get(i, 0.0) for i in range(len(p.food_ids))])
         b.add_cost(b.y, charge[f])
@@ -490,6 +493,29 @@ def _saturated_fat_objective(b: ModelBuilder, weight: float) -> None:
             Block.SATURATED_FAT,
         )
         b.add_cost([over], weight * per_kcal)
+
+
+def _soft_minimum_objective(b: ModelBuilder, soft: SoftMinimum, weight: float) -> None:
+    """Charge each day's shortfall below a soft minimum (choline's AI).
+
+    One continuous helper per day, ``amount + short >= minimum``, charged per
+    unit short (:mod:`mealplan._soft_minimums`).
+    """
+    p = b.problem
+    coef = p.coef[soft.nutrient]
+    for d in range(p.days):
+        if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
+            continue
+        ks = np.flatnonzero(b.day_mask(d))
+        (short,) = b.add_columns([0.0], INF)
+        b.add_row(
+            np.concatenate([b.v[ks], [short]]),
+            np.concatenate([coef[b.keys[ks, 2]], [1.0]]),
+            soft.amount,
+            INF,
+            Block.SOFT_MINIMUM,
+        )
+        b.add_cost([short], weight * soft.per_unit)
 
 
 def _pattern_objective(b: ModelBuilder, weight: float) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "PANEL_UL_FORMS",
     "ai_only",
     "fiber_ceiling",
+    "intake_value",
     "not_in_table",
     "panel_bounds",
     "read_dri_full",
@@ -121,7 +122,8 @@ The two AI minimums left reported cost far more: choline's AI (outside
 pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.3
 -> 7.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
 of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
-2016;35(2):108-112); the sodium AI as a floor CPU sum 1.39x, p95 3.3 ->
+2016;35(2):108-112), so it is aimed at in the objective instead
+(:mod:`mealplan._soft_minimums`); the sodium AI as a floor CPU sum 1.39x, p95 3.3 ->
 5.2 s, and vegan days much worse plans (the table's foods are unsalted:
 salt added in cooking or at the table is not counted). Like every default
 floor, these never cost the plan: lifted with the RDAs when no plan is found
@@ -360,6 +362,14 @@ def panel_bounds(
         )
     order = [n.value for n in Nutrient]
     return sorted(bounds.values(), key=lambda b: order.index(b.nutrient))
+
+
+def intake_value(person: Person, nutrient: Nutrient) -> tuple[str, float] | None:
+    """Return the (kind, value) of the person's RDA or AI of ``nutrient``, or None."""
+    row = _pick(
+        _load(str(data_file(DRI_FULL_FILE))), nutrient.value, {"RDA", "AI"}, person
+    )
+    return None if row is None else (row.kind, row.value)
 
 
 def ai_only(person: Person) -> list[str]:

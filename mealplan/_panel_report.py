@@ -123,7 +123,7 @@ def compact_panel(
     lines = []
     if short:
         lines.append(
-            "Short of the RDA/AI (reported, not planned): " + "; ".join(short) + "."
+            "Short of the RDA/AI (not required by this plan): " + "; ".join(short) + "."
         )
     if over:
         lines.append("Over a limit: " + "; ".join(over) + ".")

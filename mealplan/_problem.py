@@ -82,6 +82,7 @@ from mealplan._problem_parts import (
 from mealplan._problem_rows import row_only, without_rows
 from mealplan._safety import life_stages
 from mealplan._saturated_fat import soft_limit
+from mealplan._soft_minimums import soft_minimums
 from mealplan._structure import main_meal_protein_g
 from mealplan._supplements import SUPPLEMENTS_MEAL
 from mealplan._sweet_milks import sweet_bakery, sweet_foods, sweet_milks
@@ -389,6 +390,9 @@ def build_problem(
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         saturated_fat=saturated,
+        soft_minimums=tuple(
+            m for m in soft_minimums(request, targets, table) if m.nutrient in coef
+        ),
         treats=frozenset(
             int(k)
             for k in np.flatnonzero(

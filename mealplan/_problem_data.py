@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from mealplan._soft_minimums import SoftMinimum
+
 
 Scope = tuple[int, str | None]
 """A day (0-based) and a meal name (None: the whole day, or every meal)."""
@@ -234,6 +236,9 @@ class Problem:
     """(share of energy, objective charge per kcal above it) of the soft
     saturated fat limit (:func:`mealplan._saturated_fat.soft_limit`), each
     day; None: no charge."""
+    soft_minimums: tuple[SoftMinimum, ...] = ()
+    """Each day's shortfall below these amounts is charged per unit
+    (:func:`mealplan._soft_minimums.soft_minimums`: choline's AI)."""
     any_plan_first: bool = False
     """When the guided start's widest restriction finds no plan, ask it for
     any plan without the objective first (a child of 1-3: see

@@ -35,6 +35,7 @@ from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
 from mealplan._salt import salt_ids
 from mealplan._saturated_fat import soft_limit
+from mealplan._soft_minimums import soft_minimums
 from mealplan._structure import (
     energy_scale,
     is_drink,
@@ -356,6 +357,7 @@ def coefficients(
         nutrient_cols.add(Nutrient.ENERGY.value)
     if soft_limit(request, targets, table) is not None:
         nutrient_cols |= {Nutrient.SATURATED_FAT.value, Nutrient.ENERGY.value}
+    nutrient_cols |= {m.nutrient for m in soft_minimums(request, targets, table)}
     coef: dict[str, NDArray[np.float64]] = {}
     for col in sorted(nutrient_cols):
         values = table.numbers(col)[rows]

@@ -45,6 +45,7 @@ from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
 from mealplan._problem import Problem
 from mealplan._salt import Salter, salt_note
+from mealplan._soft_minimums import soft_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._ul_standins import allowance_per_100g
 from mealplan._vitamin_k_note import vitamin_k_note
@@ -398,6 +399,7 @@ def _notes(
         )
     notes.extend(fish_day_notes(problem))
     notes.extend(week_cap_notes(problem))
+    notes.extend(soft_note(problem.soft_minimums))
     return notes
 
 

@@ -398,11 +398,16 @@ def stabilised_rounds(
     return rounds, incumbent, best_bound
 
 
+_HELPER_BLOCKS = frozenset({Block.SATURATED_FAT, Block.SOFT_MINIMUM, Block.PATTERN})
+"""Rows whose helper columns the plan fixes (:func:`evaluate` prices them)."""
+
+
 def evaluate(problem: Problem, units: dict[Key, float]) -> float:
     """Return a day-plan's objective in its day model, without a solver."""
     model = formulate(problem)
     x = model.start_vector(units)
-    # The helper columns (pattern deviations, saturated fat's excess) are
+    # The helper columns (pattern deviations, saturated fat's excess,
+    # a soft minimum's shortfall) are
     # fixed by the plan: each pattern row reads members - over + under =
     # target.
     x = np.where(np.isnan(x), 0.0, x)
@@ -410,21 +415,21 @@ def evaluate(problem: Problem, units: dict[Key, float]) -> float:
     cost = float(model.col_cost @ x)
     k = len(model.keys)
     for r, block in enumerate(model.row_block):
-        if block is Block.SATURATED_FAT:
+        if block not in _HELPER_BLOCKS:
+            continue
+        a, b = model.indptr[r], model.indptr[r + 1]
+        cols = model.indices[a:b]
+        helpers = cols[cols >= 2 * k] if model.y_cols[0] >= 0 else cols[cols >= k]
+        if block is Block.SATURATED_FAT and len(helpers) == 1:
             # One helper, over >= the day's saturated fat energy above its
             # share: the plan pays for the excess (act[r] with it at 0).
-            a, b = model.indptr[r], model.indptr[r + 1]
-            cols = model.indices[a:b]
-            helpers = cols[cols >= 2 * k] if model.y_cols[0] >= 0 else cols[cols >= k]
-            if len(helpers) == 1:
-                cost += model.col_cost[int(helpers[0])] * max(act[r], 0.0)
-            continue
-        if block is Block.PATTERN:
-            a, b = model.indptr[r], model.indptr[r + 1]
-            cols = model.indices[a:b]
-            helpers = cols[cols >= 2 * k] if model.y_cols[0] >= 0 else cols[cols >= k]
-            if len(helpers) not in (2, 3):
-                continue
+            cost += model.col_cost[int(helpers[0])] * max(act[r], 0.0)
+        elif block is Block.SOFT_MINIMUM and len(helpers) == 1:
+            # One helper, amount + short >= minimum: the plan pays for the
+            # shortfall (act[r] with it at 0 is the amount).
+            short = max(float(model.row_lower[r]) - act[r], 0.0)
+            cost += model.col_cost[int(helpers[0])] * short
+        elif block is Block.PATTERN and len(helpers) in (2, 3):
             over, under = int(helpers[0]), int(helpers[1])
             # Under the meal structure a third, free helper takes up to
             # PATTERN_BAND servings either side of the target; the plan pays

@@ -2375,6 +2375,9 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     the table, caps from foods/portion_caps.csv, parts from the request (or
     the default structure), and every rule is counted item by item.
     """
+    # The meal rules are food's: added salt and supplements are not items of
+    # a meal's parts (a plan may salt two meals).
+    plan = _foods_only(plan)
     req = plan.request
     # Dry oats or raw lentils are bought, then cooked: never an item.
     assert not as_purchased_items(plan, table), as_purchased_items(plan, table)
