@@ -247,11 +247,21 @@ def plant_milk_note(
         if person is not None and person.age < 4
         else ""
     )
+    # The drink often carries the day's vitamin D: a 400 IU drop (from age
+    # 1, foods/supplements.csv) let fortified soy milk replace it for the
+    # vegan toddlers of 1 and 2 measured in session 36 (not those of 3).
+    drops = (
+        ""
+        if request.supplements
+        else "; allowing supplements (supplements, CLI --supplements) lets the "
+        "plan use a 400 IU (10 µg) vitamin D drop, which can let fortified soy "
+        "milk take its place"
+    )
     return [
         f"This plan gives the child {said} a day at most: a plant milk other "
         "than fortified soy milk, which guidelines do not advise in "
         f"place of milk under 5 ({HER_2019}); the planner counts it as a sweet "
-        f"and holds it only when the foods allowed give no better plan{copper}, "
-        "so ask a paediatric dietitian how to plan this child's milk "
+        f"and holds it only when the foods allowed give no better plan{copper}"
+        f"{drops}; ask a paediatric dietitian how to plan this child's milk "
         "(information, not medical advice)."
     ]

@@ -19,7 +19,9 @@ leaves supplements out and the plan says so.
 Safety, per life stage (the person is required):
 
 - a supplement is offered only from its ``min_age_years`` (9 y for the
-  bundled adult-strength products; younger children get none);
+  bundled adult-strength products; from 1 y only vitamin D's 10 µg (400 IU)
+  liquid drops, the dose the AAP advises for children who do not get it
+  from fortified milk and foods);
 - its daily dose must fit the UL for the person's age, sex and life stage
   from ``foods/dri_full.csv``: the supplement-only magnesium UL (350 mg a day
   from 9 y, 65 mg at 1-3 y, 110 mg at 4-8 y; food magnesium has no UL), the
@@ -324,7 +326,8 @@ def supplement_notes(request: PlanRequest, table: FoodTable | None = None) -> li
         return []
     unsafe = unsafe_supplements(request.person, chosen)
     notes = [
-        "Supplements were allowed (supplements): single-nutrient tablets at label "
+        "Supplements were allowed (supplements): single-nutrient tablets and "
+        "drops at label "
         "doses of common retail products (foods/supplements.csv), counted for "
         "their labelled nutrient only; they are listed apart from the food. Take "
         "a supplement on a doctor's or dietitian's advice."

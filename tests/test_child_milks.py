@@ -253,3 +253,29 @@ def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
     assert "Healthy Eating Research" in notes[0]
     # The copper reason holds at 1-3 only (the UL is 3 mg from 4).
     assert ("1 mg upper limit" in notes[0]) == (age < 4)
+    # Supplements were not allowed: the note says a vitamin D drop may help.
+    assert "400 IU (10 µg) vitamin D drop" in notes[0]
+
+
+def test_with_a_vitamin_d_drop_a_vegan_toddler_needs_no_plant_milk_but_soy() -> None:
+    """A vegan girl of 2 with supplements allowed has a plan without any plant
+    milk but soy (the advice of HER 2019), taking the vegan 400 IU drop
+    offered from age 1 (foods/supplements.csv). Without supplements the same
+    request has no plan (proven in 94 s, session 36: too slow for the suite),
+    which is why the plant-milk note suggests the drop."""
+    table = load_foods()
+    milks = sorted(_plant_milks_by_category())
+    plan = plan_off_the_clock(
+        {
+            "person": {"age": 2, "sex": "female"},
+            "diet": "vegan",
+            "supplements": True,
+            "exclude": milks,
+        },
+        table,
+    )
+    check_plan(plan, table)
+    assert not {i.food_id for i in plan.items} & set(milks)
+    pills = {i.food_id for i in plan.items if i.kind == "supplement"}
+    assert pills == {"vitamin-d3-vegan-10ug-drops"}
+    assert _milk_notes(plan) == []

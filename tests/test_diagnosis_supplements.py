@@ -78,8 +78,11 @@ def test_vegan_day_is_advised_a_b12_tablet_that_plans(table: FoodTable) -> None:
 def test_lowest_safe_dose_first_per_nutrient() -> None:
     got = _ids(VEGAN, [*B12, *D, "min:magnesium_mg", "min:calcium_mg"])
     assert got["vitamin_b12_ug"] == ["vitamin-b12-250ug", "vitamin-b12-1000ug"]
-    # A vegan is never offered the lanolin D3.
-    assert got["vitamin_d_ug"] == ["vitamin-d3-vegan-25ug"]
+    # A vegan is never offered the lanolin D3 (tablet or drops).
+    assert got["vitamin_d_ug"] == [
+        "vitamin-d3-vegan-10ug-drops",
+        "vitamin-d3-vegan-25ug",
+    ]
     assert got["magnesium_mg"][0] == "magnesium-100mg"
     assert got["calcium_mg"][0] == "calcium-200mg"
     omnivore = _ids({**VEGAN, "diet": "omnivore"}, D)

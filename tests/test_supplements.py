@@ -43,6 +43,8 @@ from tests.requesting import first_plan_or_none
 from tests.strategies import persons
 
 ADULT = {"age": 35, "sex": "female"}
+CHILD_DROPS = {"vitamin-d3-10ug-drops", "vitamin-d3-vegan-10ug-drops"}
+"""The bundled supplements offered from age 1: vitamin D's 400 IU drops."""
 VEGAN_NO_FORTIFIED = {
     "person": ADULT,
     "diet": "vegan",
@@ -236,9 +238,10 @@ def test_cli_unknown_supplement_is_one_line_exit_2(
 @pytest.mark.parametrize(
     ("person", "offered"),
     [
-        # Adult-strength products: none under 9 years.
-        ({"age": 2, "sex": "female"}, set()),
-        ({"age": 8, "sex": "male"}, set()),
+        # Adult-strength products: none under 9 years; vitamin D's 400 IU
+        # drops from 1 (AAP 2008).
+        ({"age": 2, "sex": "female"}, CHILD_DROPS),
+        ({"age": 8, "sex": "male"}, CHILD_DROPS),
         # Pregnancy: all four nutrients are fine within the ULs.
         (
             {"age": 30, "sex": "female", "pregnancy": True},
@@ -397,7 +400,11 @@ def test_random_people_with_supplements_keep_every_supplement_ul(
         return
     check_plan(result, with_supplements(table, result.request))
     if person["age"] < 9:
-        assert not [i for i in result.items if i.kind == "supplement"]
+        # Only vitamin D's drops are offered under 9 (the checker reads each
+        # row's min_age_years too).
+        assert {
+            i.food_id for i in result.items if i.kind == "supplement"
+        } <= CHILD_DROPS
 
 
 def test_the_checker_reads_the_committed_file() -> None:
@@ -550,8 +557,10 @@ def test_the_supplements_command_lists_who_may_take_what(
     )
     records = json.loads(capsys.readouterr().out)
     assert {r["id"] for r in records} == set(supplement_rows())
-    assert not any(r["offered"] for r in records)
-    assert all("under 9 years" in r["why_not"] for r in records)
+    assert {r["id"] for r in records if r["offered"]} == CHILD_DROPS
+    assert all(
+        "under 9 years" in r["why_not"] for r in records if r["id"] not in CHILD_DROPS
+    )
     assert main(["supplements"]) == 0
     out = capsys.readouterr().out
     assert "vitamin-b12-250ug" in out
