@@ -144,11 +144,12 @@ def _rda_note(
     # cost (1.9x the CPU for choline's AI or the sodium floor, 1.4x for the
     # sodium floor alone, a stalled day for vitamin K) is in
     # benchmarks/ai_floors_latest.md, which a user's install does not have.
-    why = "; planning them by default made many plans much slower" if also else ""
+    them = "them" if reported else "it"
+    why = f"; planning {them} by default made many plans much slower" if also else ""
     return (
-        f"{head}; {also_text}{rest} reported, not planned (an intake below an AI cannot be "
-        f"judged inadequate, IOM 2000{why}); set panel to 'full' to plan "
-        f"{'them' if reported else 'it'} too"
+        f"{head}; {also_text}{rest} reported, not planned (an intake below an AI "
+        f"cannot be judged inadequate, IOM 2000{why}); set panel to 'full' to plan "
+        f"{them} too"
     )
 
 
