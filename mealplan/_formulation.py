@@ -480,19 +480,8 @@ def _saturated_fat_objective(b: ModelBuilder, weight: float) -> None:
         KCAL_PER_G * p.coef[Nutrient.SATURATED_FAT.value]
         - share * p.coef[Nutrient.ENERGY.value]
     )
-    for d in range(p.days):
-        if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
-            continue
-        ks = np.flatnonzero(b.day_mask(d))
-        (over,) = b.add_columns([0.0], INF)
-        b.add_row(
-            np.concatenate([b.v[ks], [over]]),
-            np.concatenate([excess[b.keys[ks, 2]], [-1.0]]),
-            -INF,
-            0.0,
-            Block.SATURATED_FAT,
-        )
-        b.add_cost([over], weight * per_kcal)
+    # over >= excess: excess - over <= 0.
+    _daily_helper(b, excess, -1.0, (-INF, 0.0), Block.SATURATED_FAT, weight * per_kcal)
 
 
 def _soft_minimum_objective(b: ModelBuilder, soft: SoftMinimum, weight: float) -> None:
@@ -501,21 +490,39 @@ def _soft_minimum_objective(b: ModelBuilder, soft: SoftMinimum, weight: float) -
     One continuous helper per day, ``amount + short >= minimum``, charged per
     unit short (:mod:`mealplan._soft_minimums`).
     """
+    coef = b.problem.coef[soft.nutrient]
+    _daily_helper(
+        b, coef, 1.0, (soft.amount, INF), Block.SOFT_MINIMUM, weight * soft.per_unit
+    )
+
+
+def _daily_helper(
+    b: ModelBuilder,
+    per_unit: NDArray[np.float64],
+    sign: float,
+    bounds: tuple[float, float],
+    block: Block,
+    cost: float,
+) -> None:
+    """Add one charged helper per day: ``lo <= per_unit . x_day + sign * h <= hi``.
+
+    Days whose every meal is kept (a regenerated plan's other days) get none:
+    their foods are fixed, so the charge would be a constant.
+    """
     p = b.problem
-    coef = p.coef[soft.nutrient]
     for d in range(p.days):
         if all((d, m) in p.fixed_scopes for m in range(len(p.meals))):
             continue
         ks = np.flatnonzero(b.day_mask(d))
-        (short,) = b.add_columns([0.0], INF)
+        (helper,) = b.add_columns([0.0], INF)
         b.add_row(
-            np.concatenate([b.v[ks], [short]]),
-            np.concatenate([coef[b.keys[ks, 2]], [1.0]]),
-            soft.amount,
-            INF,
-            Block.SOFT_MINIMUM,
+            np.concatenate([b.v[ks], [helper]]),
+            np.concatenate([per_unit[b.keys[ks, 2]], [sign]]),
+            bounds[0],
+            bounds[1],
+            block,
         )
-        b.add_cost([short], weight * soft.per_unit)
+        b.add_cost([helper], cost)
 
 
 def _pattern_objective(b: ModelBuilder, weight: float) -> None:
