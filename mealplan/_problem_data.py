@@ -209,7 +209,7 @@ class Problem:
     (:func:`mealplan._exclusions.treat_drinks`), and for a child under 5 who
     may drink cow's milk the plant milks other than soy
     (:func:`mealplan._child_milks.young_child_plant_milks`), and for a
-    person of 2 or older the sweetened and flavoured milks
+    person of 2-18 who is not vegan the sweetened and flavoured milks
     (:func:`mealplan._sweet_milks.sweet_milks`); and for everyone the sweet
     bakery products (:func:`mealplan._sweet_milks.sweet_bakery`)."""
     main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G

@@ -1,9 +1,9 @@
 """Sweetened foods the default objective charges as sweets though their category is not.
 
-Sweetened and flavoured milks (:func:`sweet_milks`), flavoured yogurts,
-sweetened dried fruit and sugared breakfast cereals (:func:`sweet_foods`),
-all from age 2, and sweet bakery products for everyone
-(:func:`sweet_bakery`).
+Sweetened and flavoured milks for children and teens (:func:`sweet_milks`),
+sweet bakery products for everyone (:func:`sweet_bakery`), and flavoured
+yogurts, sweetened dried fruit and sugared breakfast cereals from age 2
+(:func:`sweet_foods`).
 
 The American Heart Association advises children of 2-18 to keep added
 sugars under 25 g (6 tsp) a day (Vos MB et al., Circulation
@@ -12,21 +12,10 @@ drinks without added sugars. A cup of chocolate milk holds about 12 g of
 added sugars, of sweetened vanilla almond milk about 15 g of sugars; a
 15-year-old omnivore was planned 2 cups of sweetened almond milk, a
 vegetarian girl of 8 chocolate soy milk on 4 days of 7 (the dietitian
-review of session 32). So for a person of 2-18 (and since session 36 any age
-from 2, below) the default objective
+review of session 32). So for a person of 2-18 the default objective
 charges a serving of a sweetened or flavoured milk or plant milk as it
 charges a sweet's (``Problem.treats``, with the soft drinks): the plan
 reaches for one only when nothing else will do, or when asked for one.
-
-Adults too since session 36: the Dietary Guidelines 2020-2025 keep added
-sugars under 10 % of energy from age 2 and ask for drinks without added
-sugars at every age, and 17 of the 63 default one-day plans (adults of
-23-70) held 1-2 cups of chocolate soy milk; charged, none did (unsweetened
-fortified soy milk instead), at 1.21x median CPU, 1.12x in sum, every day
-planned (``benchmarks/sweet_milks_ab_latest.md``). Not in pregnancy or
-lactation: there it cost the 20 maternal days 1.74x the median CPU, and the
-default pregnant day (0.8 -> 4.5 s) no longer found its plan on the guided
-start's node-limited restrictions (``tests/test_widening.py``).
 
 A vegan child too: unsweetened fortified soy milk is vegan (USDA measures
 its vitamin D as D2 alone, :func:`mealplan._sr28.vitamin_d_forms`), so the
@@ -53,13 +42,13 @@ if TYPE_CHECKING:
     from mealplan._request_models import PlanRequest
 
 __all__ = [
-    "ADULT_AGE",
     "FROM_AGE",
     "SUGARED_CEREAL",
     "SWEET_BAKERY",
     "SWEET_DRIED_FRUIT",
     "SWEET_MILK",
     "SWEET_YOGURT",
+    "UNDER_AGE",
     "sweet_bakery",
     "sweet_foods",
     "sweet_milks",
@@ -68,8 +57,8 @@ __all__ = [
 FROM_AGE = 2.0
 """The AHA statement's youngest age (under 2 a safety rule holds)."""
 
-ADULT_AGE = 19.0
-"""From this age the charge is not made in pregnancy or lactation (measured cost)."""
+UNDER_AGE = 19.0
+"""The AHA statement's band ends at 18."""
 
 SWEET_MILK = re.compile(
     r"(?<!un)sweetened|\b(chocolate|vanilla|flavou?red|strawberry|cocoa)\b",
@@ -85,13 +74,10 @@ _MASKS = new_cache()
 def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
     """Return the table's sweetened milks the request's objective charges as sweets.
 
-    For a person of 2 or older, an adult only outside pregnancy and
-    lactation (see the module); all False otherwise. Read-only.
+    For a person of 2-18; all False otherwise. Read-only.
     """
     person = request.person
-    if person is None or person.age < FROM_AGE:
-        return np.zeros(len(table.ids), dtype=bool)
-    if person.age >= ADULT_AGE and (person.pregnancy or person.lactation):
+    if person is None or not FROM_AGE <= person.age < UNDER_AGE:
         return np.zeros(len(table.ids), dtype=bool)
     return _sweet_milks(table)
 

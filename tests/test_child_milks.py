@@ -84,7 +84,7 @@ def test_a_toddler_is_charged_for_them_a_vegan_one_too() -> None:
     assert vegan_milks <= vegan
     assert "soy-milk-unsweetened-fortified" not in vegan
     # Allergic to milk and soy: neither to drink, so the others are not
-    # charged (the sweetened ones are from 2, mealplan._sweet_milks).
+    # charged (the sweetened ones are from 2 to 18, mealplan._sweet_milks).
     other = {**toddler, "allergies": ["milk", "soy"]}
     assert not (milks - SWEETENED_PLANT) & _treated(other), other
     # From 5 the Dietary Guidelines' dairy group holds milk and fortified
