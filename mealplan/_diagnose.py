@@ -32,6 +32,7 @@ from mealplan._models import (
     PlanRequest,
     SolverName,
 )
+from mealplan._norepeat import repeats, with_cuts
 from mealplan._optimiser import Solution, SolveStatus, solve
 from mealplan._problem import (
     ConstraintGroup,
@@ -299,11 +300,44 @@ class _Checker:
         return self.screens[cols].infeasible(disabled, self.clock)
 
     def check(self, disabled: Collection[ConstraintGroup]) -> SolveStatus:
-        """Return whether the request is feasible with ``disabled`` off."""
+        """Return whether the request is feasible with ``disabled`` off.
+
+        With the variety rule on, a plan that repeats a meal that may be
+        empty (the no-repeat rule is lazy there: mealplan._norepeat) is cut
+        off and the check asked again, as plan() does: two days that can
+        only be alike have no plan, though the model without the cuts has.
+        """
         self.timed = False
         if self.screened(disabled):
             return SolveStatus.INFEASIBLE
-        solution = _solve_without(
+        # A check whose root alone outlasts its node limit (s00024's 2-day
+        # checks: 11 s at the root of a 409-column restriction) must not take
+        # the time of the checks after it: cut short, its group is kept,
+        # assumed rather than proven. Its cuts' solves share that part.
+        clock = self.clock if self.share >= 1.0 else self.clock.sub(self.share)
+        solution = self._solve(disabled, self.built, clock)
+        problem: Problem | None = None
+        while (
+            _VARIETY not in disabled
+            and solution.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+            and solution.units
+        ):
+            base = problem if problem is not None else self.built(disabled)
+            cut = with_cuts(base, repeats(base, solution.units))
+            if len(cut.not_same) == len(base.not_same):
+                break
+            problem = cut
+            solution = self._solve(disabled, _fixed(cut), clock)
+        self.timed = solution.time_limited
+        return solution.status
+
+    def _solve(
+        self,
+        disabled: Collection[ConstraintGroup],
+        built: Callable[[Collection[ConstraintGroup]], Problem],
+        clock: Deadline,
+    ) -> Solution:
+        return _solve_without(
             self.req,
             self.targets,
             self.table,
@@ -312,18 +346,21 @@ class _Checker:
             self.reject,
             ("min", "none"),
             0.05,
-            # A check whose root alone outlasts its node limit (s00024's
-            # 2-day checks: 11 s at the root of a 409-column restriction)
-            # must not take the time of the checks after it: cut short, its
-            # group is kept, assumed rather than proven.
-            self.clock if self.share >= 1.0 else self.clock.sub(self.share),
+            clock,
             # An effort limit, not a time limit: a check left open is the
             # same one at any load (kept, its necessity assumed).
             _CHECK_NODES,
-            self.built,
+            built,
         )
-        self.timed = solution.time_limited
-        return solution.status
+
+
+def _fixed(problem: Problem) -> Callable[[Collection[ConstraintGroup]], Problem]:
+    """Return a ``built`` that gives ``problem`` (a cut one) whatever is off."""
+
+    def built(_: Collection[ConstraintGroup]) -> Problem:
+        return problem
+
+    return built
 
 
 def _deletion_filter(
@@ -498,6 +535,9 @@ def _cover_words(
         out.append(c)
     return out
 
+
+_VARIETY = ConstraintGroup.parse("variety")
+"""The group of the no-repeat rule's cuts (mealplan._norepeat.cut_rows)."""
 
 _CHECK_NODES = 2000
 """Branch-and-bound nodes a conflict check may take before its group is kept

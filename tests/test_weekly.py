@@ -176,6 +176,14 @@ def small_table(rows: list[tuple[Any, ...]]) -> FoodTable:
     return FoodTable.from_dataframe(frame)
 
 
+RANDOM_WEEK_TARGETS: dict[str, Any] = {
+    "bounds": [
+        {"nutrient": "energy_kcal", "unit": "kcal", "minimum": 1200, "maximum": 2400},
+        {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
+    ]
+}
+"""The explicit targets of the random weekly requests (and of their drawn cases)."""
+
 food_rows = st.tuples(
     st.floats(50, 500),
     st.floats(0, 300),
@@ -284,17 +292,7 @@ def test_random_weekly_requests(
 ) -> None:
     table = small_table(rows)
     request: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1200,
-                    "maximum": 2400,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": RANDOM_WEEK_TARGETS,
         "days": days,
         "diet": "vegan" if vegan else "omnivore",
         "allergies": allergy,
@@ -637,10 +635,9 @@ def test_variety_keys_group_the_forms_of_a_base(foods: FoodTable) -> None:
 # CI derandomises): two days of a vegan whose three foods fill both days
 # exactly alike at their portion limits. No plan exists: the no-repeat rule
 # of a meal that may be empty is lazy (mealplan._norepeat), and the cut of
-# the one plan leaves none. The diagnosis's conflict lists max_foods (8,
-# with three foods allowed) as a proven member, though the request stays
-# without a plan when it is dropped; it does not name the no-repeat rule
-# either (only 'variety'). A known defect, left for a later session.
+# the one plan leaves none. The diagnosis's checks solved without the cuts,
+# so every group looked necessary (max_foods of 8 with three foods allowed
+# among them); they now cut repeats as plan() does.
 _REPEAT_ROWS = [
     (50.0, 0.0, "vegetables", {"breakfast"}, False, "", None),
     (50.0, 0.0, "vegetables", {"breakfast"}, False, "", None),
@@ -651,24 +648,9 @@ _REPEAT_ROWS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the diagnosis of a conflict made by the lazy no-repeat rule "
-    "names max_foods as necessary (session 36)",
-)
 def test_a_conflict_of_the_lazy_no_repeat_rule_is_diagnosed_irreducibly() -> None:
     request: dict[str, Any] = {
-        "targets": {
-            "bounds": [
-                {
-                    "nutrient": "energy_kcal",
-                    "unit": "kcal",
-                    "minimum": 1200,
-                    "maximum": 2400,
-                },
-                {"nutrient": "calcium_mg", "unit": "mg", "minimum": 600},
-            ]
-        },
+        "targets": RANDOM_WEEK_TARGETS,
         "days": 2,
         "diet": "vegan",
         "max_days_per_food": 2,
@@ -679,3 +661,10 @@ def test_a_conflict_of_the_lazy_no_repeat_rule_is_diagnosed_irreducibly() -> Non
         "meals": None,
     }
     check_outcome(request, small_table(_REPEAT_ROWS))
+    with pytest.raises(mealplan.InfeasiblePlanError) as info:
+        mealplan.plan(request, small_table(_REPEAT_ROWS))
+    diagnosis = info.value.diagnosis
+    assert diagnosis is not None
+    groups = {c.constraint for c in diagnosis.conflicts}
+    assert "variety" in groups
+    assert "max_foods" not in groups
