@@ -282,7 +282,14 @@ def build_problem(
     unit_grams, units_per_portion = amount.unit_grams, amount.units_per_portion
     pills = amount.pills
 
-    coef = coefficients(request, targets, table, rows, candidates, unit_grams)
+    # The objective's charges (each None or () when it does not apply; each
+    # checks the table has its columns) and the columns they read.
+    saturated = soft_limit(request, targets, table)
+    soft = soft_minimums(request, targets, table)
+    charged = {m.nutrient for m in soft}
+    if saturated is not None:
+        charged |= {Nutrient.SATURATED_FAT.value, Nutrient.ENERGY.value}
+    coef = coefficients(request, targets, table, rows, candidates, unit_grams, charged)
 
     price_per_unit = prices[rows] * unit_grams / 100.0 if len(rows) else np.zeros(0)
     sections = table.tags("article_sections")
@@ -334,9 +341,6 @@ def build_problem(
         request, targets, table, rows, category, amount
     )
     ordered = tuple(dict.fromkeys(groups))
-    saturated = soft_limit(request, targets, table)
-    if saturated is not None and Nutrient.SATURATED_FAT.value not in coef:
-        saturated = None
     return Problem(
         food_ids=tuple(candidates),
         unit_grams=_frozen(unit_grams),
@@ -390,9 +394,7 @@ def build_problem(
         ),
         supplements=frozenset(int(k) for k in np.flatnonzero(pills)),
         saturated_fat=saturated,
-        soft_minimums=tuple(
-            m for m in soft_minimums(request, targets, table) if m.nutrient in coef
-        ),
+        soft_minimums=soft,
         treats=frozenset(
             int(k)
             for k in np.flatnonzero(

@@ -34,8 +34,6 @@ from mealplan._problem_groups import ConstraintGroup, GroupKind, Impose
 from mealplan._problem_parts import _week_rows
 from mealplan._safety import safety_filter
 from mealplan._salt import salt_ids
-from mealplan._saturated_fat import soft_limit
-from mealplan._soft_minimums import soft_minimums
 from mealplan._structure import (
     energy_scale,
     is_drink,
@@ -46,6 +44,8 @@ from mealplan._supplements import is_supplement, offered_supplements
 from mealplan._ul_standins import allowance_per_100g, planned_room, room_key
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from numpy.typing import NDArray
 
     from mealplan._catalog import FoodTable
@@ -347,17 +347,20 @@ def coefficients(
     rows: NDArray[np.int_],
     candidates: list[str],
     unit_grams: NDArray[np.float64],
+    charged: Collection[str] = (),
 ) -> dict[str, NDArray[np.float64]]:
-    """Return each bound nutrient per unit of each candidate (missing: 0)."""
+    """Return each bound nutrient per unit of each candidate (missing: 0).
+
+    ``charged``: the columns the objective's charges read too (saturated
+    fat and energy, a soft minimum's nutrient).
+    """
     nutrient_cols = {b.nutrient for b in targets.bounds}
     if request.macro_limits and targets.macro_shares:
         nutrient_cols |= set(targets.macro_shares)
         nutrient_cols.add(Nutrient.ENERGY.value)
     if request.meals is not None:
         nutrient_cols.add(Nutrient.ENERGY.value)
-    if soft_limit(request, targets, table) is not None:
-        nutrient_cols |= {Nutrient.SATURATED_FAT.value, Nutrient.ENERGY.value}
-    nutrient_cols |= {m.nutrient for m in soft_minimums(request, targets, table)}
+    nutrient_cols |= set(charged)
     coef: dict[str, NDArray[np.float64]] = {}
     for col in sorted(nutrient_cols):
         values = table.numbers(col)[rows]

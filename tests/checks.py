@@ -1014,7 +1014,7 @@ def check_plan(
     for entry in req.dislikes:
         assert fid_matches_none(plan, table, entry), entry
     if req.structure:
-        check_structure(_foods_only(plan), table)
+        check_structure(plan, table)
         if req.meals and len(req.meals) > 1 and table.has_column("roles"):
             # As the model: meals hold their structure when there are two.
             assert not two_greens_meals(plan, table), two_greens_meals(plan, table)
