@@ -1,4 +1,4 @@
-"""Floors the default plans by checking the plan: vitamin K's AI (issue 12).
+"""Floors the default plans by checking the plan: vitamin K's and choline's AIs (issue 12).
 
 The default ``auto`` plans, from age 4, vitamin K's AI as well as the RDAs
 and the AIs of :data:`~mealplan._panel.AUTO_AI_PLANNED`, but not as a floor
@@ -8,8 +8,15 @@ vegetables, oils, legumes): 61 of 63 measured default days (session 18),
 so on those it costs no solve at all, while as a floor of the model from
 the start it left a very active vegetarian woman of 19 (3,300-4,100 kcal)
 with no plan in 20 s (session 17, ``benchmarks/ai_floors_latest.md``).
+Choline's AI (outside pregnancy and lactation, where it is a floor from
+the start) is checked the same way since session 37, after the objective
+aims at it (:mod:`mealplan._soft_minimums`), which leaves few days short.
 
-A plan short of it is planned again with the floor, in a box of the time
+A plan short of one is planned again with the floors it is short of (not
+the others: the search with every checked floor at once is the slower
+one); the floors the first plan met stay floors of the new plan where it
+meets them too, and a note names any it lost (:func:`displaced_notes`).
+That search runs in a box of the time
 left (:data:`CHECKED_SHARE`, at most :data:`CHECKED_SECONDS`); when that
 finds no plan, or proves none exists within the other bounds, the first
 plan stands and a note names the floor and why, as for every floor the
@@ -25,7 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan._nutrients import Nutrient, PanelMode, unit_label
-from mealplan._panel import AUTO_AI_CHECKED, AUTO_AI_FROM_AGE
+from mealplan._panel import AUTO_AI_CHECKED, AUTO_AI_FROM_AGE, MATERNAL_PLANNED
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -36,6 +43,8 @@ __all__ = [
     "CHECKED_SECONDS",
     "CHECKED_SHARE",
     "checked_floors",
+    "displaced_notes",
+    "floor_subsets",
     "regenerated_short_notes",
     "unsought_notes",
     "with_floors",
@@ -82,11 +91,17 @@ def checked_floors(
     full = resolve_targets(
         req.model_copy(update={"panel": PanelMode.FULL, "bounds": {}}), table
     )
+    # A mother's choline is a floor from the start (MATERNAL_PLANNED), lifted
+    # with its own note when no plan meets it in its share of the time: not
+    # checked again, which would plan a floor that note says was not.
+    maternal = MATERNAL_PLANNED if person.pregnancy or person.lactation else ()
     out = []
     for nutrient in AUTO_AI_CHECKED:
         name = nutrient.value
         own = targets.get(name)
         if name in req.bounds or (own is not None and own.minimum is not None):
+            continue
+        if nutrient in maternal:
             continue
         bound = full.get(name)
         if bound is not None and bound.minimum is not None:
@@ -101,6 +116,39 @@ def _items(targets: NutrientTargets, names: set[str]) -> str:
         for b in targets.bounds
         if b.nutrient in names and b.minimum is not None and b.minimum_kind is not None
     )
+
+
+def floor_subsets(checks: list[NutrientBound]) -> list[list[NutrientBound]]:
+    """Every subset of ``checks``, the empty one first and all of them last.
+
+    A plan holds the checked floors it meets (:func:`mealplan._planner.plan`
+    plans again only with those it was short of, and keeps the others the
+    new plan meets), so its targets carry any subset of them.
+    """
+    return [
+        [b for k, b in enumerate(checks) if mask >> k & 1]
+        for mask in range(1 << len(checks))
+    ]
+
+
+def displaced_notes(
+    targets: NutrientTargets, names: set[str], by: set[str]
+) -> list[str]:
+    """Say that the plan made again for the floors ``by`` lost those of ``names``.
+
+    The first plan met them; planned again with only the floors it was short
+    of (the search with every checked floor at once is the slower one), the
+    new plan falls short of these, so they are reported, not planned.
+    """
+    items = _items(targets, names)
+    if not items:
+        return []
+    return [
+        f"{items} not planned: the first plan met it but fell short of "
+        f"{_items(targets, by)}, and the plan made again to meet that falls "
+        "short of it; no plan meeting them all was sought; set it with bounds "
+        "to make it a hard minimum"
+    ]
 
 
 def regenerated_short_notes(targets: NutrientTargets, names: set[str]) -> list[str]:

@@ -260,11 +260,11 @@ class PanelMode(StrEnum):
     also the AIs that cost little to plan (manganese, pantothenic acid,
     linoleic and alpha-linolenic acid: :data:`mealplan._panel.AUTO_AI_PLANNED`,
     its own floors, lifted with a note when no plan meets them), vitamin K's
-    AI by checking the plan (:data:`mealplan._panel.AUTO_AI_CHECKED`:
-    planned again with it only when the plan is short) and choline's
-    AI in pregnancy and lactation (:data:`mealplan._panel.MATERNAL_PLANNED`);
-    outside them, from age 4, choline's AI is aimed at in the objective, not
-    required (:mod:`mealplan._soft_minimums`).
+    and choline's AIs by checking the plan (:data:`mealplan._panel.AUTO_AI_CHECKED`:
+    planned again with those the plan is short of; choline's is first aimed
+    at in the objective, :mod:`mealplan._soft_minimums`), and choline's AI
+    as a floor from the start in pregnancy and lactation
+    (:data:`mealplan._panel.MATERNAL_PLANNED`).
     :meth:`for_age` resolves it once, where the targets are built, and the
     plan's notes name the mode planned. At ages 1-3 it planned ``limits``
     and iron's RDA until session 24, because planning every RDA was slow:

@@ -122,8 +122,8 @@ The two AI minimums left reported cost far more: choline's AI (outside
 pregnancy and lactation, :data:`MATERNAL_PLANNED`) CPU sum 1.90x, p95 4.3
 -> 7.9 s, and 4 of 62 days lifted every floor for want of time (only 6.6 %
 of US adults reach it, Wallace & Fulgoni, J Am Coll Nutr
-2016;35(2):108-112), so it is aimed at in the objective instead
-(:mod:`mealplan._soft_minimums`); the sodium AI as a floor CPU sum 1.39x, p95 3.3 ->
+2016;35(2):108-112), so it is aimed at in the objective and checked
+instead (:mod:`mealplan._soft_minimums`, :data:`AUTO_AI_CHECKED`); the sodium AI as a floor CPU sum 1.39x, p95 3.3 ->
 5.2 s, and vegan days much worse plans (the table's foods are unsalted:
 salt added in cooking or at the table is not counted). Like every default
 floor, these never cost the plan: lifted with the RDAs when no plan is found
@@ -131,16 +131,22 @@ in time (those the first plan without them meets stay planned), and on
 their own (RDAs kept) when no plan within the other bounds meets them
 (:mod:`mealplan._ai_floors`)."""
 
-AUTO_AI_CHECKED: tuple[Nutrient, ...] = (Nutrient.VITAMIN_K,)
+AUTO_AI_CHECKED: tuple[Nutrient, ...] = (Nutrient.VITAMIN_K, Nutrient.CHOLINE)
 """Panel AIs the default ``auto`` plans from age 4 by checking the plan.
 
-Planned without them, then checked, and planned again with them only when
-the plan is short (:mod:`mealplan._checked_floors`): vitamin K's AI, met by
+Planned without them, then checked, and planned again with those the plan
+is short of only (:mod:`mealplan._checked_floors`): vitamin K's AI, met by
 61 of 63 measured default days' own foods, stalled a very active
 vegetarian's day as a floor of the model from the start (session 17).
-Choline's AI checked the same way was measured and left out: CPU sum 2.15x,
-14 of 63 default days still short after the extra search, and worse plans on
-most (``benchmarks/choline_checked_ab_latest.md``, session 27)."""
+Choline's AI (outside pregnancy and lactation, where it is a floor from the
+start: :data:`MATERNAL_PLANNED`) is aimed at in the objective first
+(:mod:`mealplan._soft_minimums`), so most days meet it without a second
+search: checked alone it cost CPU sum 2.15x and left 14 of 63 default days
+short (session 27, ``benchmarks/choline_checked_ab_latest.md``); aimed at
+and then checked, every one of the 63 default days and the 40 children's
+days of 4-12 meets it, at 1.37x and 1.39x the median CPU of aiming alone
+(1.20x and 1.25x in sum), none losing its RDAs
+(``benchmarks/choline_checked_ab_latest.md``, session 37)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
 """Panel AIs the default ``auto`` plans in pregnancy and lactation, beside every RDA.

@@ -100,8 +100,8 @@ def _add_diet_flags(p: argparse.ArgumentParser) -> None:
         metavar="MODE",
         help="the DRI panel beyond the focus four: auto (default: rda from "
         "age 1; from age 4 also the AIs of manganese, vitamin K, "
-        "pantothenic, linoleic and alpha-linolenic acid, and choline's AI in "
-        "pregnancy and lactation (aimed at, not required, outside them); with --budget or --objective cost the RDAs "
+        "pantothenic, linoleic and alpha-linolenic acid, and choline's AI "
+        "(a plan short of vitamin K's or choline's planned again with it); with --budget or --objective cost the RDAs "
         "are lifted with a note where the budget cannot meet them), limits (food ULs planned, other "
         "minimums reported), rda (food ULs and every RDA planned, AI-only "
         "nutrients reported), full (every RDA/AI a minimum, a fiber ceiling, "

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mealplan import _plan_search as plan_search
@@ -53,6 +53,7 @@ from mealplan._checked_floors import (
     CHECKED_SECONDS,
     CHECKED_SHARE,
     checked_floors,
+    displaced_notes,
     unsought_notes,
     with_floors,
 )
@@ -231,45 +232,99 @@ def plan(
         )
     if solution.status is SolveStatus.INFEASIBLE:
         raise_infeasible(req, targets, table, deadline)
-    # The default's checked floors (vitamin K's AI): the plan is assembled
-    # with them in its targets and checked; only a plan short of them is
-    # planned again (mealplan._checked_floors).
+    # The default's checked floors (vitamin K's and choline's AIs): the plan
+    # is assembled with them in its targets and checked; only a plan short of
+    # them is planned again (mealplan._checked_floors).
     extra = checked_floors(req, targets, table)
-    checked = with_floors(targets, extra) if extra else targets
-    supplements = supplement_notes(req, table)
-    result = assemble(
-        req,
-        checked,
-        table,
-        problem,
-        solution,
-        extra_notes=_notes(
-            table_note, variety_notes, needed_notes, supplements, floor_notes
-        ),
-        unplanned_minimums=_unplanned(asked, checked),
+    parts = _Assembly(
+        req, asked, table, table_note, supplement_notes(req, table), floor_notes
     )
+    found = (problem, solution, needed_notes)
+    result = parts.plan(with_floors(targets, extra), found, variety_notes)
     if not extra or _meets(result, extra):
         return result
-    targets, found, again_notes, more = _checked(
-        req, targets, checked, table, deadline, (problem, solution, needed_notes)
+    return _planned_again(parts, targets, extra, result, found, variety_notes, deadline)
+
+
+@dataclass(frozen=True)
+class _Assembly:
+    """What every assembly of one request's plan shares: the request and its notes."""
+
+    req: PlanRequest
+    asked: NutrientTargets
+    """What the plan would be held to, before any floor is lifted."""
+    table: FoodTable
+    table_note: str | None
+    supplements: list[str]
+    floors: list[str]
+
+    def plan(
+        self,
+        targets: NutrientTargets,
+        found: tuple[Problem, Solution, list[str]],
+        variety: list[str],
+        more: list[str] | None = None,
+    ) -> MealPlan:
+        """Assemble the plan of ``found`` under ``targets``, with ``more`` floor notes."""
+        problem, solution, needed = found
+        return assemble(
+            self.req,
+            targets,
+            self.table,
+            problem,
+            solution,
+            extra_notes=_notes(
+                self.table_note,
+                variety,
+                needed,
+                self.supplements,
+                [*self.floors, *(more or [])],
+            ),
+            unplanned_minimums=_unplanned(self.asked, targets),
+        )
+
+
+def _planned_again(
+    parts: _Assembly,
+    targets: NutrientTargets,
+    extra: list[NutrientBound],
+    first: MealPlan,
+    found: tuple[Problem, Solution, list[str]],
+    variety: list[str],
+    deadline: Deadline,
+) -> MealPlan:
+    """Plan ``first`` again with the checked floors of ``extra`` it is short of.
+
+    Only those: with every checked floor at once (vitamin K's and choline's)
+    the search is the slower one, and a day short of vitamin K alone found
+    none in its box (session 37). The floors ``first`` met stay floors of the
+    plan returned where it meets them too; those it does not are reported,
+    with a note (:func:`~mealplan._checked_floors.displaced_notes`).
+    """
+    short = [b for b in extra if not _meets(first, [b])]
+    held = [b for b in extra if b not in short]
+    now, found, again_notes, more = _checked(
+        parts.req, targets, with_floors(targets, short), parts.table, deadline, found
     )
-    problem, solution, needed_notes = found
-    variety_notes = variety_notes if again_notes is None else again_notes
-    return assemble(
-        req,
-        targets,
-        table,
-        problem,
-        solution,
-        extra_notes=_notes(
-            table_note,
-            variety_notes,
-            needed_notes,
-            supplements,
-            [*floor_notes, *more],
-        ),
-        unplanned_minimums=_unplanned(asked, targets),
+    variety = variety if again_notes is None else again_notes
+    planned = [b for b in short if now.get(b.nutrient) == b]
+
+    def _holding(kept: list[NutrientBound]) -> NutrientTargets:
+        # In the order of ``extra``, as a plan that met them all has them
+        # (regenerating a plan recognises its targets by that order).
+        return with_floors(targets, [b for b in extra if b in planned or b in kept])
+
+    result = parts.plan(_holding(held), found, variety, more)
+    lost = [b for b in held if not _meets(result, [b])]
+    if not lost:
+        return result
+    notes = displaced_notes(
+        with_floors(targets, extra),
+        {b.nutrient for b in lost},
+        {b.nutrient for b in short},
     )
+    kept = [b for b in held if b not in lost]
+    return parts.plan(_holding(kept), found, variety, [*more, *notes])
 
 
 def _unplanned(asked: NutrientTargets, held: NutrientTargets) -> list[str]:

@@ -21,6 +21,7 @@ from mealplan._arguments import day_number, food_ids, food_table, saved_plan
 from mealplan._catalog_load import bundled_for
 from mealplan._checked_floors import (
     checked_floors,
+    floor_subsets,
     regenerated_short_notes,
     with_floors,
 )
@@ -98,10 +99,10 @@ def regenerate(
     fresh = resolve_targets(req, table)
     floor_notes: list[str] = []
     checks = checked_floors(req, fresh, table)
-    if previous.targets != fresh and previous.targets == with_floors(fresh, checks):
-        # The default's checked floors (vitamin K's AI) join a plan's targets
-        # once it meets them (mealplan._checked_floors): the same targets.
-        fresh = with_floors(fresh, checks)
+    # The default's checked floors (vitamin K's and choline's AIs) join a
+    # plan's targets where it meets them (mealplan._checked_floors): the same
+    # targets with any of them.
+    fresh = _with_checks_held(previous.targets, fresh, checks)
     if previous.targets != fresh:
         # A plan whose AI floors were out of reach was planned without them
         # (mealplan._ai_floors): the same check gives the same targets.
@@ -110,8 +111,7 @@ def regenerate(
         )
         if reached is not None:
             fresh, floor_notes = reached
-            if previous.targets != fresh and checks:
-                fresh = with_floors(fresh, checks)
+            fresh = _with_checks_held(previous.targets, fresh, checks)
     lifted: set[str] = set()
     if previous.targets != fresh:
         found = _lifted_targets(previous.targets, fresh, req, checks)
@@ -209,7 +209,10 @@ def regenerate(
     )
     if not checked or _meets(result, checked):
         return result
-    short = regenerated_short_notes(targets, {b.nutrient for b in checked})
+    # Every checked floor is lifted (the targets a saved plan is recognised
+    # by), but the note names only those the regenerated day falls short of.
+    missed = {b.nutrient for b in checked if not _meets(result, [b])}
+    short = regenerated_short_notes(targets, missed)
     return assemble(
         req,
         solved,
@@ -250,10 +253,22 @@ def _lifted_targets(
     if not names:
         return None
     candidate = without_floors(fresh, names)
-    for targets in (candidate, with_floors(candidate, checks)):
-        if targets == saved:
+    for held in floor_subsets(checks):
+        if (targets := with_floors(candidate, held)) == saved:
             return targets, names
     return None
+
+
+def _with_checks_held(
+    saved: NutrientTargets, fresh: NutrientTargets, checks: list[NutrientBound]
+) -> NutrientTargets:
+    """Return ``fresh`` with the checked floors ``saved`` holds, if that is ``saved``."""
+    if saved == fresh:
+        return fresh
+    for held in floor_subsets(checks)[1:]:
+        if (targets := with_floors(fresh, held)) == saved:
+            return targets
+    return fresh
 
 
 def _still_lifted_note(names: set[str]) -> str:

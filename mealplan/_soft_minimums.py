@@ -1,18 +1,21 @@
 """Choline's AI as a soft minimum in the default objective.
 
-The default ``auto`` reports choline's AI outside pregnancy and lactation
-rather than plan it: as a minimum it cost 2.2x the CPU and 6 of 63 default
-days lost their RDAs for want of time (``benchmarks/choline_default_ab_latest.md``),
-and only 6.6 % of US adults reach it (Wallace & Fulgoni, J Am Coll Nutr
+The default ``auto`` plans choline's AI outside pregnancy and lactation in
+two steps: aimed at in the objective here, then the plan checked against it
+and planned again with it as a minimum when short
+(:data:`mealplan._panel.AUTO_AI_CHECKED`). As a floor of the model from the
+start it cost 2.2x the CPU and 6 of 63 default days lost their RDAs for
+want of time (``benchmarks/choline_default_ab_latest.md``), and only 6.6 %
+of US adults reach it (Wallace & Fulgoni, J Am Coll Nutr
 2016;35(2):108-112). Reported alone, the 63 default days came out at a
 median 85 % of it, 53 % at worst. So each day's shortfall below the AI is
-charged instead, :data:`POINT_COST` per percentage point of the AI (a
+charged first, :data:`POINT_COST` per percentage point of the AI (a
 sweet's serving costs 0.5): the plan reaches for eggs, fish, soybeans or
-dairy where that costs the day little, and is never refused or held up for
-it. Measured: a median 101 % (75 % at worst), 40 of the 63 at the AI, CPU
-1.25x median and 1.32x in sum, every day planned
-(``benchmarks/choline_soft_ab_latest.md``, session 36). The panel still reports the total
-against the AI; ``panel: "full"`` plans it as a minimum.
+dairy where that costs the day little. Measured alone: a median 101 % (75 %
+at worst), 40 of the 63 at the AI, CPU 1.25x median and 1.32x in sum, every
+day planned (``benchmarks/choline_soft_ab_latest.md``, session 36); with the
+check after it, all 63 meet it (``benchmarks/choline_checked_ab_latest.md``,
+session 37). The plan made again with the minimum carries no charge.
 
 Not in pregnancy or lactation (the AI is a minimum there,
 :data:`mealplan._panel.MATERNAL_PLANNED`), not under age
@@ -85,10 +88,10 @@ def soft_minimums(
 def soft_note(minimums: tuple[SoftMinimum, ...]) -> list[str]:
     """Return the plan's note on its soft minimums."""
     return [
-        f"choline is aimed at its AI of {m.amount:g} mg a day, not required: each "
-        "day reaches it where its foods allow at little cost to the meals, and the "
-        "panel shows how close it came (only 6.6 % of US adults reach it, Wallace "
-        "& Fulgoni 2016); set panel to 'full' to require it"
+        f"choline's AI of {m.amount:g} mg a day is aimed at first: each day "
+        "reaches for it where its foods allow at little cost to the meals, and a "
+        "plan still short of it is planned again with it as a minimum (only 6.6 % "
+        "of US adults reach it, Wallace & Fulgoni 2016)"
         for m in minimums
         if m.nutrient == Nutrient.CHOLINE.value
     ]

@@ -69,13 +69,11 @@ def add_panel(
     elif mode is PanelMode.RDA:
         if pregnant:
             notes.append(MATERNAL_NOTE)
-        # Vitamin K's AI is planned too from age 4, by checking the plan
-        # (mealplan._checked_floors).
+        # Vitamin K's and choline's AIs are planned too from age 4, by
+        # checking the plan (mealplan._checked_floors); choline's is a floor
+        # from the start in pregnancy and lactation.
         checked = AUTO_AI_CHECKED if auto and not toddler else ()
-        # Choline's AI is charged softly where 'auto' does not plan it
-        # (mealplan._soft_minimums), from the same age.
-        steered = auto and not toddler and not pregnant
-        notes.append(_rda_note(person, (*planned, *checked), steered=steered))
+        notes.append(_rda_note(person, (*planned, *checked)))
     notes.extend(not_in_table(person))
     notes.extend(prenatal_note(person))
     notes.extend(older_adult_note(person))
@@ -111,24 +109,12 @@ def add_panel(
         )
 
 
-def _rda_note(
-    person: Person, planned: tuple[Nutrient, ...], *, steered: bool = False
-) -> str:
-    """Say which AIs a plan of the RDAs plans too, and which it only reports.
-
-    ``steered``: choline's AI is charged in the objective, not reported alone
-    (its own note says how, :func:`mealplan._soft_minimums.soft_note`).
-    """
+def _rda_note(person: Person, planned: tuple[Nutrient, ...]) -> str:
+    """Say which AIs a plan of the RDAs plans too, and which it only reports."""
     extra = {n.label for n in planned}
     ais = ai_only(person)
     also = [n for n in ais if n in extra]
-    choline = Nutrient.CHOLINE.label
-    reported = [n for n in ais if n not in extra and not (steered and n == choline)]
-    also_text = (
-        "choline's AI is aimed at, not required (see its note); "
-        if steered and choline in ais
-        else ""
-    )
+    reported = [n for n in ais if n not in extra]
     head = "panel RDAs are planned"
     if also:
         head += (
@@ -147,7 +133,7 @@ def _rda_note(
     them = "them" if reported else "it"
     why = f"; planning {them} by default made many plans much slower" if also else ""
     return (
-        f"{head}; {also_text}{rest} reported, not planned (an intake below an AI "
+        f"{head}; {rest} reported, not planned (an intake below an AI "
         f"cannot be judged inadequate, IOM 2000{why}); set panel to 'full' to plan "
         f"{them} too"
     )

@@ -529,10 +529,6 @@ AUTO_AIS_FROM_AGE = 4
 RDAs alone (restated: mealplan._panel.AUTO_AI_FROM_AGE)."""
 
 
-MATERNAL_CHOLINE = "choline_mg"
-"""'auto' in pregnancy and lactation (resolved to 'rda') plans choline's AI
-too (restated: IOM 1998's 450 and 550 mg, mealplan._panel.MATERNAL_PLANNED)."""
-
 AUTO_AIS = frozenset(
     {
         "manganese_mg",
@@ -540,12 +536,13 @@ AUTO_AIS = frozenset(
         "pantothenic_acid_mg",
         "linoleic_acid_g",
         "alpha_linolenic_acid_g",
+        "choline_mg",
     }
 )
 """'auto' from age 4 (resolved to 'rda') plans these AIs beside the RDAs
-(restated: mealplan._panel.AUTO_AI_PLANNED, and AUTO_AI_CHECKED, vitamin K,
-planned by checking the plan; choline only in pregnancy and lactation; the
-sodium AI never)."""
+(restated: mealplan._panel.AUTO_AI_PLANNED, and AUTO_AI_CHECKED, vitamin K
+and choline, planned by checking the plan, choline as a floor from the start
+in pregnancy and lactation; the sodium AI never)."""
 
 
 def _check_auto_ais(
@@ -553,7 +550,7 @@ def _check_auto_ais(
 ) -> None:
     """Under 'auto' from age 4 every day holds the AIs 'auto' plans (DRIs).
 
-    Those of ``AUTO_AIS``, and choline's in pregnancy or lactation. Exempt:
+    Those of ``AUTO_AIS`` (choline's too, checked or, for a mother, a floor). Exempt:
     the caller's own bound, too little data, or a floor the plan's notes say
     was lifted (``exempt``).
     """
@@ -562,9 +559,7 @@ def _check_auto_ais(
         return
     if planned_panel(req) != "rda" or person.age < AUTO_AIS_FROM_AGE:
         return
-    columns = set(AUTO_AIS)
-    if person.pregnancy or person.lactation:
-        columns.add(MATERNAL_CHOLINE)
+    columns = AUTO_AIS
     for row in _dri_rows():
         column = f"{row['nutrient']}_{row['unit']}"
         if row["kind"] != "AI" or column not in columns or not _applies(row, person):

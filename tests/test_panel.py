@@ -572,14 +572,14 @@ def _dri_ai(person: Person, column: str) -> float | None:
 def test_auto_plans_the_cheap_ais_from_age_4(fields: dict[str, Any]) -> None:
     """'auto' from age 4 plans the AIs of manganese, pantothenic
     acid, linoleic and alpha-linolenic acid at the DRI table's value, and
-    vitamin K's by checking the plan (not in the targets: the planner adds
-    it, tests/test_checked_floors.py); choline only in pregnancy and
-    lactation, the sodium AI never; an explicit 'rda' plans none of them, a
-    toddler's 'auto' none."""
+    vitamin K's and choline's by checking the plan (not in the targets: the
+    planner adds them, tests/test_checked_floors.py), choline's from the
+    start in pregnancy and lactation, the sodium AI never; an explicit 'rda'
+    plans none of them, a toddler's 'auto' none."""
     person = Person(**fields)
     auto = targets_for(person, panel="auto")
     rda = targets_for(person, panel="rda")
-    for column in AUTO_AIS - {"vitamin_k_ug"}:
+    for column in AUTO_AIS - {"vitamin_k_ug", "choline_mg"}:
         ai = _dri_ai(person, column)
         assert ai is not None, column
         bound = auto.get(column)
@@ -595,13 +595,14 @@ def test_auto_plans_the_cheap_ais_from_age_4(fields: dict[str, Any]) -> None:
     assert sodium is None or sodium.minimum is None
     reported = next(n for n in auto.notes if n.startswith("panel RDAs are planned"))
     assert "manganese" in reported.split("; ", 1)[0]
-    assert "vitamin K" in reported.split("; ", 1)[0]
-    assert "vitamin K" not in reported.split("; ", 1)[1]
+    for checked in ("vitamin K", "choline"):
+        assert checked in reported.split("; ", 1)[0]
+        assert checked not in reported.split("; ", 1)[1]
     vitamin_k = auto.get("vitamin_k_ug")
     assert vitamin_k is None or vitamin_k.minimum is None
     plain = next(n for n in rda.notes if n.startswith("panel RDAs are planned"))
     assert "vitamin K" in plain.split("; ", 1)[1]
-    assert ("choline" in reported.split("; ", 1)[0]) == maternal
+    assert "choline" in plain.split("; ", 1)[1]
     toddler = targets_for(Person(age=2, sex="male"), panel="auto")
     assert all(
         b is None or b.minimum is None for b in (toddler.get(c) for c in AUTO_AIS)
@@ -620,9 +621,12 @@ def test_the_checker_holds_auto_to_the_cheap_ais() -> None:
         _check_auto_ais(woman, {"alpha_linolenic_acid_g": 1.09}, 1, none)
     with pytest.raises(AssertionError, match="vitamin_k_ug"):
         _check_auto_ais(woman, {"vitamin_k_ug": 89.0}, 1, none)
+    with pytest.raises(AssertionError, match="choline_mg"):
+        _check_auto_ais(woman, {"choline_mg": 424.0}, 1, none)
     _check_auto_ais(
-        woman, {"manganese_mg": 1.8, "vitamin_k_ug": 90.0, "choline_mg": 0.0}, 1, none
+        woman, {"manganese_mg": 1.8, "vitamin_k_ug": 90.0, "choline_mg": 425.0}, 1, none
     )
+    _check_auto_ais(woman, {"choline_mg": 0.0}, 1, frozenset({"choline_mg"}))
     _check_auto_ais(woman, {"vitamin_k_ug": 0.0}, 1, frozenset({"vitamin_k_ug"}))
     _check_auto_ais(woman, {"manganese_mg": 0.0}, 1, frozenset({"manganese_mg"}))
     for other in (
@@ -708,7 +712,7 @@ def _choline_minimum(targets: mealplan.NutrientTargets) -> float | None:
 
 def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
     """tests/checks.py reads the AI itself: 449 mg fails a pregnant 'auto' day,
-    549 mg a lactating one."""
+    549 mg a lactating one; an explicit 'rda' and a toddler's day not."""
     none: frozenset[str] = frozenset()
     req = mealplan.PlanRequest(person=PREGNANT)
     with pytest.raises(AssertionError, match="choline_mg"):
@@ -725,7 +729,7 @@ def test_the_checker_holds_a_pregnant_auto_to_cholines_ai() -> None:
         )
     for other in (
         req.model_copy(update={"panel": mealplan.PanelMode.RDA}),
-        mealplan.PlanRequest(person={"age": 30, "sex": "female"}),
+        mealplan.PlanRequest(person={"age": 3, "sex": "female"}),
     ):
         _check_auto_ais(other, {"choline_mg": 0.0}, 1, none)
 
