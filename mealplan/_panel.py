@@ -143,9 +143,10 @@ start: :data:`MATERNAL_PLANNED`) is aimed at in the objective first
 (:mod:`mealplan._soft_minimums`), so most days meet it without a second
 search: checked alone it cost CPU sum 2.15x and left 14 of 63 default days
 short (session 27, ``benchmarks/choline_checked_ab_latest.md``); aimed at
-and then checked, every one of the 63 default days and the 40 children's
-days of 4-12 meets it, at 1.37x and 1.39x the median CPU of aiming alone
-(1.20x and 1.25x in sum), none losing its RDAs
+and then checked, the 63 default days and the 40 children's days of 4-12
+meet it, at 1.25x and 1.39x the median CPU of aiming alone (1.32x and
+1.25x in sum), none losing its RDAs; 3 of 24 large eaters' days find no
+plan with it in the 5 s box and keep their first with a note
 (``benchmarks/choline_checked_ab_latest.md``, session 37)."""
 
 MATERNAL_PLANNED: tuple[Nutrient, ...] = (Nutrient.CHOLINE,)
