@@ -122,5 +122,26 @@ def measure_text(portions: float, description: str) -> str | None:
     if unit == "tbsp" and total < 1 - 1e-9:
         unit, total = "tsp", total * TSP_PER_TBSP
     if unit == "cup" and total > 1 + 1e-9:
+        if (spoken := _cups_and_spoons(total)) is not None:
+            return f"{spoken}{tail}"
         unit = "cups"
     return f"{count_text(total)} {unit}{tail}"
+
+
+def _cups_and_spoons(cups: float) -> str | None:
+    """Return cups over one whose fraction has no glyph as quarters and spoons.
+
+    1⅛ cups of cereal (1½ of a ¾-cup label serving) printed ``1.12 cups``,
+    which no measuring cup holds (the dietitian review of session 36); a cook
+    measures ``1 cup + 2 tbsp``. None when the amount is not whole
+    tablespoons past a quarter cup, or has a glyph of its own.
+    """
+    frac = cups - math.floor(cups)
+    if any(math.isclose(frac, v, abs_tol=1e-6) for v in (0.0, 1.0, *_GLYPHS)):
+        return None
+    quarters = math.floor(cups * 4 + 1e-9) / 4
+    spoons = (cups - quarters) * TBSP_PER_CUP
+    if not math.isclose(spoons, round(spoons), abs_tol=1e-6) or round(spoons) < 1:
+        return None
+    word = "cup" if math.isclose(quarters, 1.0) else "cups"
+    return f"{count_text(quarters)} {word} + {round(spoons)} tbsp"

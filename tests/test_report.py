@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mealplan
 from mealplan._explain import Explanation, explain
@@ -351,6 +353,11 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         # ⅜ cup has no glyph: whole spoons read better than "0.38 cup".
         (0.5, "0.75 cup (1 NLEA serving)", "6 tbsp"),
         (0.375, "1 cup", "6 tbsp"),
+        # Over a cup, such a fraction is quarters and spoons (a plan read
+        # "1.12 cups" of Wheat Chex: 1½ of a ¾-cup label serving).
+        (1.5, "0.75 cup (1 NLEA serving)", "1 cup + 2 tbsp"),
+        (1.375, "1 cup, shredded", "1¼ cups + 2 tbsp, shredded"),
+        (2.5, "0.75 cup", "1¾ cups + 2 tbsp"),
         (2.0, "1 grapefruit", "2 x 1 grapefruit"),
         (1.21, "quart", "1.21 x quart"),
         # Fluid ounces in whole quarter cups read as cups (a plan read "2 x 8
@@ -364,6 +371,36 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
 )
 def test_portions_text(portions: float, description: str, expected: str) -> None:
     assert portions_text(portions, description) == expected
+
+
+_GLYPH_VALUES = {"¼": 0.25, "⅓": 1 / 3, "½": 0.5, "⅔": 2 / 3, "¾": 0.75}
+
+
+def _number(text: str) -> float:
+    """Read a printed count back: ``1½``, ``¾``, ``12``."""
+    glyph = text[-1] if text[-1] in _GLYPH_VALUES else ""
+    whole = text[: -1 if glyph else None]
+    return (float(whole) if whole else 0.0) + _GLYPH_VALUES.get(glyph, 0.0)
+
+
+def _cups_read(text: str) -> float:
+    """Read a printed cup amount back, in cups: ``1¼ cups + 2 tbsp`` is 1.375."""
+    per_cup = {"cup": 1.0, "cups": 1.0, "tbsp": 1 / 16, "tsp": 1 / 48}
+    total = 0.0
+    for part in text.split(" + "):
+        number, unit = part.split(" ")
+        total += _number(number) * per_cup[unit]
+    return total
+
+
+@given(st.integers(1, 64))
+def test_whole_spoons_of_a_cup_read_back_as_themselves(sixteenths: int) -> None:
+    # Every amount in whole tablespoons is printed with glyphs and spoons a
+    # cook can measure, never as a decimal, and says the amount it is.
+    cups = sixteenths / 16
+    text = portions_text(cups, "1 cup")
+    assert "." not in text, text
+    assert _cups_read(text) == pytest.approx(cups), text
 
 
 # ----------------------------------------------------------------- diagnosis
