@@ -60,6 +60,7 @@ class Block(Enum):
     COVER = "cover"
     SATURATED_FAT = "saturated_fat"
     SOFT_MINIMUM = "soft_minimum"
+    MAIN_SERVING = "main_serving"
 
 
 class GoalKind(Enum):

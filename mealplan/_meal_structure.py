@@ -51,6 +51,7 @@ from mealplan._meal_rules import (
 )
 from mealplan._structure import (
     HALF_SERVED_CATEGORIES,
+    MAIN_SERVING_CAP_ID,
     STARCH_ROLES,
     Cap,
     dish_starch_oz_eq,
@@ -63,6 +64,7 @@ from mealplan._structure import (
     is_starch,
     is_toast,
     load_caps,
+    main_serving_grams,
     piece_step,
 )
 
@@ -123,6 +125,10 @@ class StructureData:
     milk: NDArray[np.bool_] | None = None
     """Milk-type drinks (plant milks, milks): in one meal a day at most
     (``structure:milk``)."""
+    main_serving: NDArray[np.float64] | None = None
+    """Least grams of each meat, poultry or fish at a lunch or dinner it is in
+    (0: none; :func:`~mealplan._structure.main_serving_grams`,
+    ``structure:portions``)."""
 
 
 # A table is immutable, and one plan asks for its role sets five times (on
@@ -426,7 +432,39 @@ def prepare(
         like=like,
         jitter=jitter,
         milk=milk,
+        main_serving=_main_servings(request, candidates)
+        if impose("portions")
+        else None,
     )
+
+
+def _main_servings(
+    request: PlanRequest, candidates: Sequence[str]
+) -> NDArray[np.float64] | None:
+    """Return the least grams of each candidate at a lunch or dinner, or None.
+
+    The meats, poultry and fish of the bundled cap
+    :data:`~mealplan._structure.MAIN_SERVING_CAP_ID` (a caller's own table
+    brings its own foods, as that cap does), at the person's
+    :func:`~mealplan._structure.main_serving_grams`; not those the request
+    includes or pins.
+    """
+    person = request.person
+    grams = main_serving_grams(person.age if person is not None else None)
+    cap = next((c for c in _caps() if c.cap_id == MAIN_SERVING_CAP_ID), None)
+    if grams <= 0 or cap is None:
+        return None
+    # A food the caller includes (every day) or pins is theirs to size: a
+    # pregnant woman's halibut on both days of two, within the week's 4 oz of
+    # Good Choices (FDA/EPA), is 2 oz a day at most, which a half portion
+    # step may not reach.
+    asked = {*request.include, *(p.food for p in request.pins)}
+    hits = np.array(
+        [fid in cap.values and fid not in asked for fid in candidates], dtype=bool
+    )
+    if not hits.any():
+        return None
+    return np.where(hits, grams, 0.0)
 
 
 def _kinds(

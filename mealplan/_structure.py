@@ -30,10 +30,13 @@ __all__ = [
     "BAKERY_CATEGORY",
     "BREAKFAST_DISH_GRAIN_OZ_EQ",
     "CAP_COLUMNS",
+    "CHILD_MAIN_SERVING_G",
     "DRINK_ROLES",
     "ENERGY_SCALE_KCAL",
     "HALF_SERVED_CATEGORIES",
     "LARGE_EATER_KCAL",
+    "MAIN_SERVING_CAP_ID",
+    "MAIN_SERVING_G",
     "MILK_BASES",
     "MIN_MAIN_MEAL_PROTEIN_G",
     "ONE_MAIN_SLOTS",
@@ -59,6 +62,7 @@ __all__ = [
     "large_eater_scale",
     "load_caps",
     "main_meal_protein_g",
+    "main_serving_grams",
     "piece_step",
     "raw_flags",
     "served_portions",
@@ -198,6 +202,38 @@ def main_meal_protein_g(age: float | None) -> float:
     if age is not None and 1.0 <= age < 4.0:
         return TODDLER_MAIN_MEAL_PROTEIN_G
     return MIN_MAIN_MEAL_PROTEIN_G
+
+
+MAIN_SERVING_CAP_ID = "racc_meat_fish"
+"""The cap (``foods/portion_caps.csv``) whose foods, the bundled meats, poultry
+and fish, are served at least :func:`main_serving_grams` at a lunch or dinner."""
+
+MAIN_SERVING_G = 56.0
+"""Grams at least of a meat, poultry or fish at a lunch or dinner from age 14: 2 oz.
+
+Two thirds of the 85 g cooked RACC of 'entrees without sauce' (21 CFR
+101.12(b) Table 2), the smallest portion a menu serves as a main. The
+dietitian review of session 36 read "1½ oz of canned salmon beside 2 medium
+sweet potatoes" as a token protein: 8 of 64 measured default days had a
+lunch or dinner with 42-46 g of one (session 37)."""
+
+CHILD_MAIN_SERVING_G = 28.0
+"""As :data:`MAIN_SERVING_G` at ages 4-13: 1 oz, the protein-foods ounce-equivalent
+of the USDA Food Patterns and a child's serving of fish (FDA/EPA, ages 4-7).
+None at ages 1-3, whose fish serving is 1 oz at most
+(``foods/life_stage_caps.csv``)."""
+
+
+def main_serving_grams(age: float | None) -> float:
+    """Return the least grams of a meat, poultry or fish at a lunch or dinner at ``age``.
+
+    0 at ages 1-3 (no such minimum); None: an adult's.
+    """
+    if age is None or age >= 14.0:
+        return MAIN_SERVING_G
+    if age >= 4.0:
+        return CHILD_MAIN_SERVING_G
+    return 0.0
 
 
 HALF_PIECE_GRAMS = 50.0

@@ -41,6 +41,7 @@ __all__ = [
     "base_variety",
     "companions",
     "conflict_text",
+    "main_servings",
     "meal_caps",
     "meal_parts",
     "one_form",
@@ -351,6 +352,42 @@ def whole_units(b: ModelBuilder) -> None:
         )
 
 
+def main_servings(b: ModelBuilder) -> None:
+    """Serve a meat, poultry or fish at a lunch or dinner as a serving, not a garnish.
+
+    ``grams >= least * y`` for each such item (2 oz from age 14, 1 oz at 4-13:
+    :func:`~mealplan._structure.main_serving_grams`), in the portions group.
+    """
+    p = b.problem
+    s = p.structure
+    if s is None or s.main_serving is None or not b.need_y:
+        return
+    slots = [
+        m
+        for m, meal in enumerate(p.meals)
+        if meal.slot is not None and meal.slot.value in ("lunch", "dinner")
+    ]
+    least = s.main_serving
+    for d in range(p.days):
+        for m in slots:
+            if not _free(b, d, m):
+                continue
+            ks = np.flatnonzero(b.day_mask(d, m))
+            ks = ks[least[b.keys[ks, 2]] > 0]
+            if not len(ks):
+                continue
+            local = np.arange(len(ks))
+            b.add_rows(
+                np.concatenate([local, local]),
+                np.concatenate([b.v[ks], b.y[ks]]),
+                np.concatenate([p.unit_grams[b.keys[ks, 2]], -least[b.keys[ks, 2]]]),
+                np.zeros(len(ks)),
+                np.full(len(ks), INF),
+                Block.MAIN_SERVING,
+                _group("portions"),
+            )
+
+
 def taste(b: ModelBuilder) -> None:
     """Likes earn a bonus per meal; a seed adds a small stable per-food preference."""
     p = b.problem
@@ -379,6 +416,7 @@ STRUCTURE_BLOCKS: tuple[Callable[[ModelBuilder], None], ...] = (
     one_milk,
     base_variety,
     whole_units,
+    main_servings,
     taste,
 )
 """The structure blocks, appended to :data:`mealplan._formulation.BLOCKS`."""

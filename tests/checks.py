@@ -2442,6 +2442,10 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
     # quarter portions; mealplan._meal_rules.breakfast_grain_rule).
     age = req.person.age if req.person is not None else None
     toddler = age is not None and 1 <= age < 4
+    meat_fish = next(c for c in caps if c["cap_id"] == "racc_meat_fish")
+    main_ids = set(meat_fish["selector"].removeprefix("id:").split("|"))
+    least_main = 0.0 if toddler else 28.0 if age is not None and age < 14 else 56.0
+    asked = {*req.include, *(p.food for p in req.pins)}
     base_days: Counter[str] = Counter()
     for day in plan.days:
         bases = [facts[i.food_id]["base"] for i in day.items]
@@ -2644,6 +2648,19 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                     or (facts[i.food_id]["category"] == "legumes" and "dairy" not in r)
                 ]
                 assert len(plates) <= 1, (day.day, meal, plates)
+            # A meat, poultry or fish at a lunch or dinner is a serving, not
+            # a garnish: 2 oz from age 14, 1 oz at 4-13, none asked at 1-3
+            # (restated: mealplan._structure.main_serving_grams); a food the
+            # caller includes or pins is theirs to size.
+            if slot in ("lunch", "dinner"):
+                for i in items:
+                    if i.food_id in main_ids and i.food_id not in asked:
+                        assert i.grams >= least_main - 1e-3, (
+                            day.day,
+                            meal,
+                            i.food_id,
+                            i.grams,
+                        )
             # A lunch or dinner is a meal: at least 10 g of protein (6 g at
             # ages 1-3, whose fish serving is 1 oz).
             if slot in ("lunch", "dinner") and plan.targets.get("protein_g"):
