@@ -74,10 +74,11 @@ FL_OZ_PER_CUP = 8.0
 def _spoons_read_better(cups: float) -> bool:
     """Whether an amount under a cup reads as whole spoons, not a decimal cup.
 
-    ``⅜ cup`` has no glyph and printed ``0.38 cup``: 6 tbsp says it.
+    ``⅜ cup`` has no glyph and printed ``0.38 cup``: 6 tbsp says it. From
+    half a cup, cups and spoons read better (:func:`_cups_and_spoons`).
     """
     frac = cups - math.floor(cups)
-    if cups >= 1 or any(math.isclose(frac, v, abs_tol=1e-6) for v in _GLYPHS):
+    if cups >= 0.5 or any(math.isclose(frac, v, abs_tol=1e-6) for v in _GLYPHS):
         return False
     spoons = cups * TBSP_PER_CUP
     return math.isclose(spoons, round(spoons), abs_tol=1e-6)
@@ -121,27 +122,31 @@ def measure_text(portions: float, description: str) -> str | None:
         unit, total = "tbsp", total * TBSP_PER_CUP
     if unit == "tbsp" and total < 1 - 1e-9:
         unit, total = "tsp", total * TSP_PER_TBSP
+    spoken = _cups_and_spoons(total) if unit == "cup" else None
+    if spoken is not None:
+        return f"{spoken}{tail}"
     if unit == "cup" and total > 1 + 1e-9:
-        if (spoken := _cups_and_spoons(total)) is not None:
-            return f"{spoken}{tail}"
         unit = "cups"
     return f"{count_text(total)} {unit}{tail}"
 
 
 def _cups_and_spoons(cups: float) -> str | None:
-    """Return cups over one whose fraction has no glyph as quarters and spoons.
+    """Return half a cup or more whose fraction has no glyph as quarters and spoons.
 
     1⅛ cups of cereal (1½ of a ¾-cup label serving) printed ``1.12 cups``,
-    which no measuring cup holds (the dietitian review of session 36); a cook
-    measures ``1 cup + 2 tbsp``. None when the amount is not whole
-    tablespoons past a quarter cup, or has a glyph of its own.
+    which no measuring cup holds (the dietitian review of session 36), and ⅝
+    cup printed ``10 tbsp``; a cook measures ``1 cup + 2 tbsp`` and ``½ cup +
+    2 tbsp``. None when the amount is not whole tablespoons past a quarter
+    cup, or has a glyph of its own.
     """
     frac = cups - math.floor(cups)
-    if any(math.isclose(frac, v, abs_tol=1e-6) for v in (0.0, 1.0, *_GLYPHS)):
+    if cups < 0.5 - 1e-9 or any(
+        math.isclose(frac, v, abs_tol=1e-6) for v in (0.0, 1.0, *_GLYPHS)
+    ):
         return None
     quarters = math.floor(cups * 4 + 1e-9) / 4
     spoons = (cups - quarters) * TBSP_PER_CUP
     if not math.isclose(spoons, round(spoons), abs_tol=1e-6) or round(spoons) < 1:
         return None
-    word = "cup" if math.isclose(quarters, 1.0) else "cups"
+    word = "cups" if quarters > 1 + 1e-9 else "cup"
     return f"{count_text(quarters)} {word} + {round(spoons)} tbsp"

@@ -358,6 +358,10 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (1.5, "0.75 cup (1 NLEA serving)", "1 cup + 2 tbsp"),
         (1.375, "1 cup, shredded", "1¼ cups + 2 tbsp, shredded"),
         (2.5, "0.75 cup", "1¾ cups + 2 tbsp"),
+        # From half a cup too (a man's breakfast read "10 tbsp" of Kix).
+        (0.625, "1 cup", "½ cup + 2 tbsp"),
+        (0.8125, "1 cup", "¾ cup + 1 tbsp"),
+        (0.4375, "1 cup", "7 tbsp"),
         (2.0, "1 grapefruit", "2 x 1 grapefruit"),
         (1.21, "quart", "1.21 x quart"),
         # Fluid ounces in whole quarter cups read as cups (a plan read "2 x 8
