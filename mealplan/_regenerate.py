@@ -252,23 +252,26 @@ def _lifted_targets(
     names = {n for n in liftable if n not in own or own[n].minimum is None}
     if not names:
         return None
-    candidate = without_floors(fresh, names)
+    targets = _holding_checks(saved, without_floors(fresh, names), checks)
+    return None if targets is None else (targets, names)
+
+
+def _holding_checks(
+    saved: NutrientTargets, base: NutrientTargets, checks: list[NutrientBound]
+) -> NutrientTargets | None:
+    """Return ``base`` with the checked floors ``saved`` holds, if that is ``saved``."""
     for held in floor_subsets(checks):
-        if (targets := with_floors(candidate, held)) == saved:
-            return targets, names
+        if (targets := with_floors(base, held)) == saved:
+            return targets
     return None
 
 
 def _with_checks_held(
     saved: NutrientTargets, fresh: NutrientTargets, checks: list[NutrientBound]
 ) -> NutrientTargets:
-    """Return ``fresh`` with the checked floors ``saved`` holds, if that is ``saved``."""
-    if saved == fresh:
-        return fresh
-    for held in floor_subsets(checks)[1:]:
-        if (targets := with_floors(fresh, held)) == saved:
-            return targets
-    return fresh
+    """Return ``fresh`` with the checked floors ``saved`` holds, or ``fresh`` as it is."""
+    held = _holding_checks(saved, fresh, checks)
+    return fresh if held is None else held
 
 
 def _still_lifted_note(names: set[str]) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 from mealplan._arrays import INF, Block
 from mealplan._models import Objective
 from mealplan._problem import ConstraintGroup, GroupKind
+from mealplan._structure import ONE_MAIN_SLOTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -341,15 +342,27 @@ def whole_units(b: ModelBuilder) -> None:
     if b.need_y:
         # In the meal means at least one whole portion: ``v >= upp * y``, a
         # much tighter relaxation than the link's ``v >= y``.
-        b.add_rows(
-            np.concatenate([local, local]),
-            np.concatenate([b.v[ks], b.y[ks]]),
-            np.concatenate([np.ones(len(ks)), -upp]),
-            np.zeros(len(ks)),
-            np.full(len(ks), INF),
-            Block.WHOLE_UNIT,
-            _group("portions"),
-        )
+        _at_least(b, ks, np.ones(len(ks)), upp, Block.WHOLE_UNIT)
+
+
+def _at_least(
+    b: ModelBuilder,
+    ks: NDArray[np.int64],
+    per_unit: NDArray[np.float64],
+    least: NDArray[np.float64],
+    block: Block,
+) -> None:
+    """Add ``per_unit * v[k] >= least * y[k]`` for each key ``k`` of ``ks`` (portions group)."""
+    local = np.arange(len(ks))
+    b.add_rows(
+        np.concatenate([local, local]),
+        np.concatenate([b.v[ks], b.y[ks]]),
+        np.concatenate([per_unit, -least]),
+        np.zeros(len(ks)),
+        np.full(len(ks), INF),
+        block,
+        _group("portions"),
+    )
 
 
 def main_servings(b: ModelBuilder) -> None:
@@ -362,30 +375,21 @@ def main_servings(b: ModelBuilder) -> None:
     s = p.structure
     if s is None or s.main_serving is None or not b.need_y:
         return
-    slots = [
+    meals = [
         m
         for m, meal in enumerate(p.meals)
-        if meal.slot is not None and meal.slot.value in ("lunch", "dinner")
+        if meal.slot is not None and meal.slot.value in ONE_MAIN_SLOTS
     ]
-    least = s.main_serving
-    for d in range(p.days):
-        for m in slots:
-            if not _free(b, d, m):
-                continue
-            ks = np.flatnonzero(b.day_mask(d, m))
-            ks = ks[least[b.keys[ks, 2]] > 0]
-            if not len(ks):
-                continue
-            local = np.arange(len(ks))
-            b.add_rows(
-                np.concatenate([local, local]),
-                np.concatenate([b.v[ks], b.y[ks]]),
-                np.concatenate([p.unit_grams[b.keys[ks, 2]], -least[b.keys[ks, 2]]]),
-                np.zeros(len(ks)),
-                np.full(len(ks), INF),
-                Block.MAIN_SERVING,
-                _group("portions"),
-            )
+    # Every day's lunch and dinner keys at once, but for a regenerated
+    # plan's kept meals (fixed scopes), which have no rows of their own.
+    free = np.isin(b.keys[:, 1], meals)
+    for d, m in p.fixed_scopes:
+        free &= ~((b.keys[:, 0] == d) & (b.keys[:, 1] == m))
+    least = s.main_serving[b.keys[:, 2]]
+    ks = np.flatnonzero(free & (least > 0))
+    if len(ks):
+        f = b.keys[ks, 2]
+        _at_least(b, ks, p.unit_grams[f], least[ks], Block.MAIN_SERVING)
 
 
 def taste(b: ModelBuilder) -> None:
