@@ -24,25 +24,17 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mealplan import _plan_search as plan_search
 from mealplan._absorption import absorbable_targets
 from mealplan._ai_floors import (
-    DEFAULT_FLOOR_FIRST_SECONDS,
-    DEFAULT_FLOOR_SEARCH_SECONDS,
-    DEFAULT_FLOOR_SHARE,
-    MATERNAL_FLOOR_SHARE,
-    WEEK_FLOOR_SHARE,
-    WEEK_RDA_SEED_SHARE,
     auto_ais,
-    auto_minimums,
     default_floors,
     floors_out_of_reach,
     late_floor_notes,
     liftable_floors,
     lifted_floor_notes,
-    rda_reserve,
     without_floors,
 )
 from mealplan._arguments import food_table
@@ -58,11 +50,18 @@ from mealplan._checked_floors import (
     with_floors,
 )
 from mealplan._deadline import Deadline
+from mealplan._diagnose import raise_infeasible
 from mealplan._errors import (
     SolverError,
     UnknownNutrientError,
 )
 from mealplan._exclusions import check_taste_words
+from mealplan._floor_search import (
+    search_or_lift_rdas,
+    searched_as,
+    widened_rule,
+    with_default_floors,
+)
 from mealplan._life_stage_advice import vegan_note
 from mealplan._models import (
     BoundOverride,
@@ -75,15 +74,14 @@ from mealplan._models import (
 )
 from mealplan._nutrients import Diet, Nutrient
 from mealplan._optimiser import Solution, SolveStatus
-from mealplan._panel import MATERNAL_PLANNED, without_sparse_minimums
+from mealplan._panel import without_sparse_minimums
 from mealplan._prenatal_room import prenatal_folic_acid_room
 from mealplan._problem import (
     Problem,
 )
 from mealplan._request_parse import parse_request
-from mealplan._sources import (
-    widen_variety_for_sole_sources,
-)
+from mealplan._results import assemble
+from mealplan._sources import widen_variety_for_sole_sources, widened_week_note
 from mealplan._supplements import (
     supplement_notes,
     supplement_targets,
@@ -91,13 +89,6 @@ from mealplan._supplements import (
 )
 from mealplan._targets import apply_overrides, targets_for
 from mealplan._vegetarian_iron import vegetarian_iron
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-
-from mealplan._diagnose import raise_infeasible
-from mealplan._results import assemble
 
 __all__ = ["parse_request", "plan", "resolve_targets"]
 """The plan notes' word for each quantised portion mode."""
@@ -213,11 +204,11 @@ def plan(
     floor_notes: list[str] = []
     defaults = default_floors(req, targets)
     if defaults:
-        targets, problem, solution, needed_notes, floor_notes = _with_default_floors(
+        targets, problem, solution, needed_notes, floor_notes = with_default_floors(
             req, targets, table, deadline, wider, defaults
         )
     else:
-        targets, problem, solution, needed_notes, floor_notes = _search_or_lift_rdas(
+        targets, problem, solution, needed_notes, floor_notes = search_or_lift_rdas(
             req, targets, table, deadline, wider, []
         )
     while solution.status is SolveStatus.INFEASIBLE and (
@@ -267,6 +258,13 @@ class _Assembly:
     ) -> MealPlan:
         """Assemble the plan of ``found`` under ``targets``, with ``more`` floor notes."""
         problem, solution, needed = found
+        # The default variety rule yielded for the RDAs: said on the plan's
+        # own foods (a plan made again has its own).
+        widened = (
+            widened_week_note(self.req, problem, solution.units, self.table)
+            if widened_rule(self.req, problem)
+            else None
+        )
         return assemble(
             self.req,
             targets,
@@ -278,7 +276,7 @@ class _Assembly:
                 variety,
                 needed,
                 self.supplements,
-                [*self.floors, *(more or [])],
+                [*self.floors, *([widened] if widened else []), *(more or [])],
             ),
             unplanned_minimums=_unplanned(self.asked, targets),
         )
@@ -399,7 +397,10 @@ def _checked(
     box = deadline.part(box_seconds)
     wider, variety_notes = widen_variety_for_sole_sources(req, checked, table)
     try:
-        again = plan_search.search(req, checked, table, box, wider)
+        # Under the rule the first plan was searched under (it may have yielded).
+        again = plan_search.search(
+            searched_as(req, found[0]), checked, table, box, wider
+        )
         if again[1].time_limited and not deadline.expired:
             # The box ended the search (a plan of several days whose seed
             # stands), not the request's time limit: the note says which.
@@ -451,221 +452,3 @@ def _relieve_floors(
         return None
     notes = lifted_floor_notes(targets, ais, budgeted=False)
     return without_floors(targets, ais), notes
-
-
-def _with_default_floors(
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    deadline: Deadline,
-    wider: Mapping[str, int],
-    names: set[str],
-) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Plan with the floors the default adds, never losing the plan to them.
-
-    The floors (:func:`~mealplan._ai_floors.default_floors`): choline's AI in
-    pregnancy and lactation, the panel's RDAs under a budget. A day: first
-    any plan with the floors (its first plan, ``mip_gap`` 1) in a share of
-    the time; none in time, or none at all (proven infeasible: a budget
-    that cannot buy them), and the floors are lifted with a note and the
-    rest of the time plans without them. Then the usual search with the
-    floors, boxed; out of time without a plan, or with a worse one, the
-    first plan stands (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
-    Several days: the usual search with the floors in half the time; none,
-    and the floors are lifted for the other half
-    (:data:`~mealplan._ai_floors.WEEK_FLOOR_SHARE`).
-    """
-    # A day asks for its first plan, then searches for a better one, boxed;
-    # a longer plan (whose day-by-day seed is its first plan) gets its own
-    # search. In a share of the time either way.
-    budgeted = req.budget_per_day is not None or req.objective is Objective.COST
-    maternal = not budgeted and names <= {n.value for n in MATERNAL_PLANNED}
-    first_share = MATERNAL_FLOOR_SHARE if maternal else DEFAULT_FLOOR_SHARE
-    share = deadline.part(
-        min(first_share * deadline.left(), DEFAULT_FLOOR_FIRST_SECONDS)
-        if req.days == 1
-        else WEEK_FLOOR_SHARE * deadline.left()
-    )
-    try:
-        found = (
-            plan_search.first_then_best(
-                req,
-                targets,
-                table,
-                share,
-                deadline,
-                wider,
-                search_seconds=DEFAULT_FLOOR_SEARCH_SECONDS,
-            )
-            if req.days == 1
-            else plan_search.search(req, targets, table, share, wider)
-        )
-    except SolverError:
-        if deadline.expired:
-            raise
-        notes = late_floor_notes(targets, names, deadline.elapsed())
-        return _without_default_floors(req, targets, table, deadline, names, notes)
-    if found[1].status is SolveStatus.INFEASIBLE:
-        # Proven: no plan within the other bounds (a budget, most often)
-        # meets the default's floors together; they were never the caller's.
-        if budgeted and len(names) > 1:
-            # Not all at once: a budget that cannot buy vitamin C can still
-            # buy iron and zinc. A plan within it without the floors shows
-            # which it meets anyway; those stay planned, only the rest are
-            # lifted (the budget's floors are all the panel's, so the plan
-            # without them is quick to find).
-            return _keep_what_a_plan_meets(
-                req,
-                targets,
-                table,
-                deadline,
-                names,
-                [],
-                lambda unmet, kept: lifted_floor_notes(
-                    targets, unmet, budgeted=True, kept=kept
-                ),
-            )
-        notes = lifted_floor_notes(targets, names, budgeted=budgeted)
-        return _without_default_floors(req, targets, table, deadline, names, notes)
-    return (targets, *found, [])
-
-
-def _without_default_floors(
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    deadline: Deadline,
-    names: set[str],
-    notes: list[str],
-) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Plan the request in the time left with the default's floors lifted."""
-    targets = without_floors(targets, names)
-    wider, _ = widen_variety_for_sole_sources(req, targets, table)
-    return _search_or_lift_rdas(req, targets, table, deadline, wider, notes)
-
-
-def _search_or_lift_rdas(
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    deadline: Deadline,
-    wider: Mapping[str, int],
-    notes: list[str],
-) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Search with the default's panel RDAs, never losing the plan to them for time.
-
-    A day's search gets the time less
-    :func:`~mealplan._ai_floors.rda_reserve` (its CPU box ends most days long
-    before); a longer plan's first plan (its seed) gets
-    :data:`~mealplan._ai_floors.WEEK_RDA_SEED_SHARE` of it, and its search the
-    rest. Ended with no plan, the RDAs and AIs the default added are lifted
-    and the rest of the time plans without them: its first plan, then the
-    usual search keeping the floors that first plan met; the note names the
-    ones lifted (:func:`~mealplan._ai_floors.late_floor_notes`). Proven infeasible, the
-    result stands (the diagnosis names the conflict). ``notes``: the floor notes so
-    far, returned with any new one.
-    """
-    names = auto_minimums(req, targets)
-    if not names or req.solver is not SolverName.HIGHS:
-        return (
-            targets,
-            *plan_search.search(req, targets, table, deadline, wider),
-            notes,
-        )
-    try:
-        if req.days == 1:
-            left = deadline.left()
-            share = deadline.part(left - rda_reserve(left))
-            return (
-                targets,
-                *plan_search.search(req, targets, table, share, wider),
-                notes,
-            )
-        # A week's search runs to its time limit improving its seed, so only
-        # the seed (its first plan) gets a share: a week whose seed comes in
-        # time loses nothing (a seed first and the usual search after it
-        # made gaps worse on 4 of 14 default weeks, session 16).
-        seed_by = deadline.part(WEEK_RDA_SEED_SHARE * deadline.left())
-        found = plan_search.search(
-            req, targets, table, deadline, wider, seed_by=seed_by
-        )
-        return (targets, *found, notes)
-    except SolverError:
-        if deadline.expired:
-            raise
-    seconds = deadline.elapsed()
-    return _keep_what_a_plan_meets(
-        req,
-        targets,
-        table,
-        deadline,
-        names,
-        notes,
-        lambda unmet, kept: late_floor_notes(targets, unmet, seconds, kept=kept),
-    )
-
-
-def _keep_what_a_plan_meets(
-    req: PlanRequest,
-    targets: NutrientTargets,
-    table: FoodTable,
-    deadline: Deadline,
-    names: set[str],
-    notes: list[str],
-    lift_notes: Callable[[set[str], set[str]], list[str]],
-) -> tuple[NutrientTargets, Problem, Solution, list[str], list[str]]:
-    """Plan without the floors ``names``, then keep planned those its plan meets.
-
-    ``lift_notes(unmet, kept)``: the note naming the floors lifted and why.
-    """
-    lifted = without_floors(targets, names)
-    wider, _ = widen_variety_for_sole_sources(req, lifted, table)
-    # The share left is small: first any plan (a lactating vegan of 14 has
-    # one in 0.02 s of solving, where the usual search took 0.4-1.1 s).
-    first = plan_search.first_plan(req, lifted, table, deadline, wider)
-    if first[1].status is SolveStatus.INFEASIBLE:
-        return (lifted, *first, notes)
-    # The floors that first plan meets anyway stay planned: the search after
-    # it keeps them (the first plan meets them, so it still stands if that
-    # search finds nothing better), and only the others are lifted, with the
-    # note; not every RDA at once (issue 12: a lifted day held 'limits' only).
-    unmet = names - _floors_met(req, lifted, table, first, targets, names)
-    kept = without_floors(targets, unmet)
-    # The kept floors' own sole sources may widen the variety rule, and the
-    # first plan's widening (a week's seed may add some) stays, so that plan
-    # meets the problem the search after it starts from.
-    wider = _wider_of(first[0], widen_variety_for_sole_sources(req, kept, table)[0])
-    first = (plan_search.build_wider(req, kept, table, wider), first[1], first[2])
-    found = plan_search.then_best(req, kept, table, first, deadline, wider)
-    return (kept, *found, [*notes, *lift_notes(unmet, names - unmet)])
-
-
-def _wider_of(problem: Problem, wider: Mapping[str, int]) -> dict[str, int]:
-    """Return ``wider`` with ``problem``'s own wider variety limits (the larger)."""
-    out = dict(wider)
-    for index, days in problem.max_days_for.items():
-        food = problem.food_ids[index]
-        out[food] = max(out.get(food, 0), days)
-    return out
-
-
-def _floors_met(
-    req: PlanRequest,
-    lifted: NutrientTargets,
-    table: FoodTable,
-    found: tuple[Problem, Solution, list[str]],
-    targets: NutrientTargets,
-    names: set[str],
-) -> set[str]:
-    """Return the floors of ``names`` (minimums of ``targets``) the plan meets every day."""
-    plan = assemble(req, lifted, table, found[0], found[1])
-    floors = {
-        b.nutrient: b.minimum
-        for b in targets.bounds
-        if b.nutrient in names and b.minimum is not None
-    }
-    met = set(floors)
-    for day in plan.days:
-        totals = {t.nutrient: t.amount for t in day.totals}
-        met = {n for n in met if n in totals and totals[n] >= floors[n]}
-    return met

@@ -36,7 +36,7 @@ from mealplan._planner import _meets, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._results import assemble
 from mealplan._saved_plan import check_saved_plan
-from mealplan._sources import kept_variety
+from mealplan._sources import WIDENED_WEEK, kept_variety, widened_week_note
 from mealplan._supplements import with_supplements
 
 if TYPE_CHECKING:
@@ -191,11 +191,19 @@ def regenerate(
     if meal is not None:
         keep_items = {day: [i for i in previous.days[d0].items if i.meal != meal]}
     what = f"day {day}" + (f" {meal}" if meal else "")
+    # A plan the default variety rule yielded for says so again, with the
+    # days of the plan as regenerated (its own note, on its own foods).
+    widened = [
+        note
+        for note in [widened_week_note(req, problem, solution.units, table)]
+        if note is not None and any(WIDENED_WEEK in n for n in previous.notes)
+    ]
     extra = [
         *floor_notes,
         f"Regenerated {what}"
         + (f", without {', '.join(sorted(reject))}." if reject else "."),
         *variety_notes,
+        *widened,
     ]
     result = assemble(
         req,

@@ -36,8 +36,15 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from mealplan._catalog import FoodTable
+    from mealplan._problem import Problem
 
-__all__ = ["kept_variety", "widen_for_needed", "widen_variety_for_sole_sources"]
+__all__ = [
+    "WIDENED_WEEK",
+    "kept_variety",
+    "widen_for_needed",
+    "widen_variety_for_sole_sources",
+    "widened_week_note",
+]
 
 _SOURCE_SHARE = 0.25
 _DEFAULT_CAP = 3.0  # portions, as the planner's default cap
@@ -252,7 +259,9 @@ def kept_variety(
     For a regenerated day or meal: the sole sources (recomputed), and every
     base the plan already has on more days than the default allows, which
     only a base no day does without gets (:func:`widen_for_needed`; proven
-    when the plan was made, and too costly to prove again on a tap). Without
+    when the plan was made, and too costly to prove again on a tap), or any
+    food of a plan the default rule yielded for in time
+    (:func:`widened_week_note`, which its notes say). Without
     them the days kept would break the default rule by themselves (a
     vegetarian week with the UV mushrooms on all 7 days had no regenerated
     lunch at all). A caller's own ``max_days_per_food`` is never widened.
@@ -263,6 +272,7 @@ def kept_variety(
     wider, notes = widen_variety_for_sole_sources(req, targets, table)
     if req.max_days_per_food is not None or req.days <= 1:
         return wider, notes
+    yielded = any(WIDENED_WEEK in n for n in plan.notes)
     default = default_max_days(req.days)
     base = base_of(table) if req.structure else {}
     days: dict[str, set[int]] = {}
@@ -282,9 +292,54 @@ def kept_variety(
             out[fid] = n
             kept[key] = n
     for key, n in sorted(kept.items()):
+        why = (
+            f"This plan has {key} on {n} of its {req.days} days (no plan under "
+            "the default rule came in time)"
+            if yielded
+            else f"No day of this plan meets its needs without {key} (proven "
+            "when the plan was made: a day without it has no plan)"
+        )
         notes.append(
-            f"No day of this plan meets its needs without {key} (proven when "
-            f"the plan was made: a day without it has no plan), so it keeps "
-            f"the {n} of the {req.days} days it has " + _others_keep(default)
+            f"{why}, so it keeps the {n} of the {req.days} days it has "
+            + _others_keep(default)
         )
     return out, notes
+
+
+WIDENED_WEEK = "so this plan lets foods recur on more days"
+"""The words of :func:`widened_week_note` that say the default rule yielded."""
+
+
+def widened_week_note(
+    req: PlanRequest,
+    problem: Problem,
+    units: Mapping[tuple[int, int, int], float],
+    table: FoodTable,
+) -> str | None:
+    """Return the note of a plan made with foods allowed on every day, or None.
+
+    The default variety rule yielded for the RDAs and AIs the default plans
+    (:func:`mealplan._floor_search._widened_week`); the note names each food
+    (its base under the meal structure) the plan has on more days than the
+    default allows, with its days (a regenerated day's plan says it again
+    with its own). None: the plan keeps the default anyway.
+    """
+    from mealplan._problem import default_max_days
+
+    default = default_max_days(req.days)
+    base = base_of(table) if req.structure else {}
+    days: dict[str, set[int]] = {}
+    for d, _, f in units:
+        fid = problem.food_ids[f]
+        days.setdefault(base.get(fid) or fid, set()).add(d)
+    over = sorted((key, len(on)) for key, on in days.items() if len(on) > default)
+    if not over:
+        return None
+    named = ", ".join(f"{key} ({n} days)" for key, n in over)
+    return (
+        f"No plan of {req.days} days meeting every RDA and AI the default plans "
+        f"with each food on at most {default} of them was found in time, "
+        f"{WIDENED_WEEK} rather than lift any: {named}; no meal repeats the "
+        "day before. Set max_days_per_food to keep a stricter rule (minimums "
+        "not met in time are then lifted, with a note)."
+    )

@@ -682,6 +682,29 @@ def _attached_fats(items: Sequence[Any], table: FoodTable) -> set[str]:
     return attached - loose
 
 
+WIDENED_WEEK = "so this plan lets foods recur on more days"
+"""The words of the note of a plan the default variety rule yielded for."""
+
+
+def widened_week(plan: MealPlan) -> str | None:
+    """Return the note saying the default variety rule yielded for the RDAs, if any.
+
+    Only under the default rule: a caller's own ``max_days_per_food`` never
+    yields, so such a plan's note is a defect the checks then catch.
+    """
+    if plan.request.max_days_per_food is not None:
+        return None
+    return next((n for n in plan.notes if WIDENED_WEEK in n), None)
+
+
+def _same_base_key(table: FoodTable, fid: str) -> str:
+    """Return ``fid``'s base (the variety rule's key under the structure)."""
+    if not table.has_column("base"):
+        return fid
+    base = dict(zip(table.ids, table.texts("base"), strict=True))
+    return base.get(fid) or fid
+
+
 def _same_base(table: FoodTable, fid: str) -> list[str]:
     """Return every food of the table with ``fid``'s base (its forms)."""
     if not table.has_column("base"):
@@ -984,8 +1007,16 @@ def check_plan(
             if req.max_days_per_food is None
             else {}
         )
+        widened = widened_week(plan)
         for fid, n in days_per_food.items():
             if fid not in pinned and n > max(k, wider.get(fid, 0)):
+                if widened is not None:
+                    # The default rule yielded for the RDAs in time: every
+                    # food may recur, and the note names its base.
+                    key = _same_base_key(table, fid) if req.structure else fid
+                    assert n <= req.days, (fid, n)
+                    assert f" {key} (" in widened or f": {key} (" in widened
+                    continue
                 # A food no day does without may recur every day (and the
                 # plan says so), proven here again from the table.
                 same = _same_base(table, fid) if req.structure else [fid]
@@ -2687,8 +2718,13 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
             for fid, days in wider.items():
                 base = facts[fid]["base"] if fid in facts else fid
                 wide[base] = max(wide.get(base, 0), days)
+        widened = widened_week(plan)
         for base, n in base_days.items():
             if base not in pinned and n > max(k, wide.get(base, 0)):
+                if widened is not None:
+                    # The default rule yielded in time: the note names it.
+                    assert f"{base} ({n} days)" in widened, (base, n)
+                    continue
                 # A base no day does without (re-proven from the table).
                 forms = [f for f, x in facts.items() if x["base"] == base]
                 assert needed_every_day(plan, table, forms), (base, n, k)

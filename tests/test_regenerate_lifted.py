@@ -15,7 +15,7 @@ import pytest
 
 import mealplan
 import mealplan._ai_floors
-import mealplan._planner
+import mealplan._floor_search
 from mealplan import FoodTable, RequestError, load_foods
 from tests.checks import check_plan
 
@@ -83,8 +83,8 @@ def test_a_pregnant_day_lifted_with_its_choline_regenerates(foods: FoodTable) ->
     # share of the time; a pregnant day that lost it and the RDAs under load
     # (the web page's regenerate, CI) was refused as "edited".
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mealplan._planner, "DEFAULT_FLOOR_SHARE", 0.0005)
-        patch.setattr(mealplan._planner, "MATERNAL_FLOOR_SHARE", 0.0005)
+        patch.setattr(mealplan._floor_search, "DEFAULT_FLOOR_SHARE", 0.0005)
+        patch.setattr(mealplan._floor_search, "MATERNAL_FLOOR_SHARE", 0.0005)
         patch.setattr(mealplan._ai_floors, "RDA_RESERVE_SHARE", 0.9995)
         lifted = mealplan.plan(
             {

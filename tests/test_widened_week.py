@@ -1,0 +1,124 @@
+"""A longer plan lets foods recur before it lifts an RDA (issue 12, session 38).
+
+Under the default variety rule (a food on at most half the days) the seed of
+a week under the whole panel needs day-plans without a food in common; when
+none comes in its share, the default rule yields (foods may recur on every
+day, no meal repeats the day before, a note names those that do) before any
+RDA or AI the default plans is lifted. The seed under the default rule is
+made to fail here on purpose (the monkeypatched search), so the verdicts do
+not depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mealplan
+from mealplan import _plan_search
+from mealplan._ai_floors import auto_minimums
+from mealplan._planner import resolve_targets
+from tests.checks import WIDENED_WEEK, check_plan, widened_week
+
+WOMAN = {"age": 35, "sex": "female"}
+TWO_DAYS = {"person": WOMAN, "days": 2, "time_limit": 60.0, "mip_gap": 1.0}
+
+
+def _default_rule_fails(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """Make every search under the default variety rule end without a plan.
+
+    Returns the ``max_days_per_food`` of each search asked, in order.
+    """
+    real = _plan_search.search
+    asked: list[int | None] = []
+
+    def search(req: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(req.max_days_per_food)
+        if req.max_days_per_food is None:
+            msg = "no seed in time (test)"
+            raise mealplan.SolverError(msg, status="Time limit")
+        return real(req, *args, **kwargs)
+
+    monkeypatch.setattr(_plan_search, "search", search)
+    return asked
+
+
+def _planned_floors(plan: mealplan.MealPlan, foods: mealplan.FoodTable) -> set[str]:
+    """Return the floors the default adds that ``plan`` still plans."""
+    req = plan.request
+    names = auto_minimums(req, resolve_targets(req, foods))
+    return {
+        n
+        for n in names
+        if (b := plan.targets.get(n)) is not None and b.minimum is not None
+    }
+
+
+def test_a_week_without_a_seed_in_time_lets_foods_recur_and_keeps_its_rdas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = _default_rule_fails(monkeypatch)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(TWO_DAYS, foods)
+    # Asked under the default rule first, then with foods allowed every day.
+    assert asked[:2] == [None, 2]
+    # Every RDA and AI the default plans is still planned (and met: the checker).
+    names = auto_minimums(plan.request, resolve_targets(plan.request, foods))
+    assert names
+    assert _planned_floors(plan, foods) == names
+    assert not plan.unplanned_minimums
+    assert not [n for n in plan.notes if " not planned: no plan meeting" in n]
+    # The echo is the caller's request: the rule yielded, the request did not.
+    assert plan.request.max_days_per_food is None
+    # Two days with foods allowed on both share some (no meal repeats).
+    note = widened_week(plan)
+    assert note is not None
+    assert note.startswith("No plan of 2 days meeting every RDA and AI the default ")
+    assert "with each food on at most 1 of them" in note
+    assert note.endswith("(minimums not met in time are then lifted, with a note).")
+    check_plan(plan, foods)
+
+
+def test_the_callers_own_variety_rule_never_yields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same request with the caller's own limit: only a search under it,
+    # which ends without a plan, so the RDAs are lifted as before.
+    real = _plan_search.search
+    asked: list[int | None] = []
+
+    def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(req.max_days_per_food)
+        if len(asked) == 1:
+            msg = "no seed in time (test)"
+            raise mealplan.SolverError(msg, status="Time limit")
+        return real(req, targets, *args, **kwargs)
+
+    monkeypatch.setattr(_plan_search, "search", search)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan({**TWO_DAYS, "max_days_per_food": 1}, foods)
+    assert set(asked) == {1}
+    assert widened_week(plan) is None
+    assert not any(WIDENED_WEEK in n for n in plan.notes)
+    assert plan.unplanned_minimums
+    assert [n for n in plan.notes if " not planned: no plan meeting" in n]
+    check_plan(plan, foods)
+
+
+def test_a_widened_weeks_meal_is_regenerated_within_its_days(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Regenerating keeps the days the plan has each food on (the rule it was
+    # made under), so the days kept never break the rule by themselves.
+    _default_rule_fails(monkeypatch)
+    foods = mealplan.load_foods()
+    plan = mealplan.plan(TWO_DAYS, foods)
+    assert widened_week(plan) is not None
+    monkeypatch.undo()
+    again = mealplan.regenerate(plan, day=2, meal="dinner", foods=foods)
+    kept = [d for d in plan.days if d.day != 2]
+    assert [d.items for d in again.days if d.day != 2] == [d.items for d in kept]
+    dinner = {i.food_id for i in plan.days[1].items if i.meal == "dinner"}
+    assert {i.food_id for i in again.days[1].items if i.meal == "dinner"} != dinner
+    check_plan(again, foods)
