@@ -176,9 +176,12 @@ WEEK_WIDE_SEED_SHARE = 0.4
 After the seed under the default variety rule used its share (half the
 time) with no plan, the same RDAs are sought with the rule widened
 (:func:`mealplan._floor_search._widened_week`); the rest of the time is
-kept for lifting them if that finds no seed either. The widened seeds of the
-default weeks measured came in 0.4-1.5 s of the 2 s this leaves at 10 s
-(session 38): the vegan girl of 8, the lactating vegan of 32."""
+kept for lifting them if that finds no seed either. Of the 2 s this gives at
+10 s, the widened seeds of the default weeks took 0.35 s (the vegan girl of
+8) and 0.21 s (the lactating vegan of 32); the vegan boy of 16 had none in
+it, and his RDAs were lifted in the 3 s left (session 38). With her choline
+floor too, the lactating vegan's widened seed found none in 2 s, so a
+mother's floor is lifted as before and only the RDAs' search widens."""
 
 _FLOOR_NUTRIENTS = frozenset(
     {*(n.value for n in PANEL_MINIMUMS), Nutrient.SODIUM.value}
