@@ -20,9 +20,12 @@ no other plant milk) does the same for anyone who may drink one
 
 From 2 to 5 HER advises plain skim or low-fat (1 %) milk (whole milk from
 12 to 24 months, a safety rule of its own: ``foods/safety_rules.csv``), as
-the Dietary Guidelines 2020-2025 do for everyone from 2: for a child of 2-4
-who may drink cow's milk, whole and 2 % milk are charged the same way (a
-boy of 3 was planned 1¾ cups of whole milk with skim and 1 % milk there).
+the Dietary Guidelines 2020-2025 do for everyone from 2 ("fat-free or
+low-fat (1%) milk"): for anyone from 2 whom dairy milk suits, whole and
+2 % milk are charged the same way (:func:`whole_milks_from_2`; a boy of 3
+was planned 1¾ cups of whole milk with skim and 1 % milk there, and 9 of
+64 default adult days 1½-2 cups of whole milk until session 38). Skim and
+1 % milk carry the same calcium, vitamin D and protein a cup.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ __all__ = [
     "may_drink_cows_milk",
     "may_drink_soy_milk",
     "plant_milk_note",
+    "whole_milks_from_2",
     "young_child_plant_milks",
 ]
 
@@ -120,27 +124,29 @@ def may_drink_soy_milk(request: PlanRequest) -> bool:
 def young_child_plant_milks(
     request: PlanRequest, table: FoodTable
 ) -> NDArray[np.bool_]:
-    """Return the table's milks the request's objective charges as sweets.
+    """Return the table's plant milks the request's objective charges as sweets.
 
     Plant milks but soy for a child under 5 who may drink cow's or soy milk
-    (:func:`may_drink_cows_milk`, :func:`may_drink_soy_milk`), and plain
-    whole and 2 % milk too for one of 2-4 who may drink cow's milk. All
-    False otherwise. Read-only.
+    (:func:`may_drink_cows_milk`, :func:`may_drink_soy_milk`). All False
+    otherwise. Read-only.
     """
-    none = np.zeros(len(table.ids), dtype=bool)
-    plant = (
-        _plant_milks(table)
-        if may_drink_cows_milk(request) or may_drink_soy_milk(request)
-        else none
-    )
+    if may_drink_cows_milk(request) or may_drink_soy_milk(request):
+        return _plant_milks(table)
+    return np.zeros(len(table.ids), dtype=bool)
+
+
+def whole_milks_from_2(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
+    """Return plain whole and 2 % milk, charged as sweets from 2 where milk suits.
+
+    For anyone from ``LOW_FAT_FROM_AGE`` whom dairy milk suits (not vegan,
+    no milk allergy, not free from lactose); all False otherwise (under 2
+    whole milk is the milk: the safety rules leave the others out).
+    Read-only.
+    """
     person = request.person
-    if (
-        may_drink_cows_milk(request)
-        and person is not None
-        and person.age >= LOW_FAT_FROM_AGE
-    ):
-        return plant | _whole_milks(table)
-    return plant
+    if person is None or person.age < LOW_FAT_FROM_AGE or not _milk_suits(request):
+        return np.zeros(len(table.ids), dtype=bool)
+    return _whole_milks(table)
 
 
 def dairy_group_plant_milks(

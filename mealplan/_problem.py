@@ -38,7 +38,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan._child_milks import dairy_group_plant_milks, young_child_plant_milks
+from mealplan._child_milks import (
+    dairy_group_plant_milks,
+    whole_milks_from_2,
+    young_child_plant_milks,
+)
 from mealplan._errors import UnknownFoodError
 from mealplan._exclusions import treat_drinks
 from mealplan._fish_day_caps import check_forced_fish
@@ -401,6 +405,7 @@ def build_problem(
                 (
                     treat_drinks(table)
                     | young_child_plant_milks(request, table)
+                    | whole_milks_from_2(request, table)
                     | dairy_group_plant_milks(request, table)
                     | sweet_milks(request, table)
                     | sweet_bakery(table)

@@ -208,7 +208,9 @@ class Problem:
     is not one: soft, sugar-sweetened and alcoholic drinks
     (:func:`mealplan._exclusions.treat_drinks`), and for a child under 5 who
     may drink cow's milk the plant milks other than soy
-    (:func:`mealplan._child_milks.young_child_plant_milks`), and for a
+    (:func:`mealplan._child_milks.young_child_plant_milks`), for anyone
+    from 2 whom dairy milk suits plain whole and 2 % milk
+    (:func:`mealplan._child_milks.whole_milks_from_2`), and for a
     person of 2-18 who is not vegan the sweetened and flavoured milks
     (:func:`mealplan._sweet_milks.sweet_milks`); and for everyone the sweet
     bakery products (:func:`mealplan._sweet_milks.sweet_bakery`)."""

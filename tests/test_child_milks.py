@@ -188,22 +188,41 @@ def _plain_full_fat_milks() -> set[str]:
         }
 
 
-def test_from_2_to_5_whole_and_2_percent_milk_are_charged() -> None:
-    # HER 2019: plain whole milk at 12-24 months, skim or 1 % milk at 2-5.
+def test_from_2_whole_and_2_percent_milk_are_charged() -> None:
+    # HER 2019: plain whole milk at 12-24 months, skim or 1 % milk at 2-5;
+    # the Dietary Guidelines 2020-2025: fat-free or low-fat milk from 2.
     whole = _plain_full_fat_milks()
     assert whole == {"milk-whole", "milk-2pct"}
-    for age in (2, 3, 4.9):
-        treated = _treated({"person": {"age": age, "sex": "male"}})
-        assert whole <= treated, age
-        assert not {"milk-1pct", "milk-skim"} & treated, age
+    for person in (
+        {"age": 2, "sex": "male"},
+        {"age": 4.9, "sex": "female"},
+        {"age": 5, "sex": "male"},
+        {"age": 35, "sex": "male"},
+        {"age": 80, "sex": "female"},
+        {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2},
+    ):
+        for diet in ("omnivore", "vegetarian", "pescatarian"):
+            treated = _treated({"person": person, "diet": diet})
+            assert whole <= treated, (person, diet)
+            assert not {"milk-1pct", "milk-skim"} & treated, (person, diet)
     for data in (
         {"person": {"age": 1.5, "sex": "male"}},  # whole milk is the rule
-        {"person": {"age": 5, "sex": "male"}},
-        {"person": {"age": 35, "sex": "male"}},
+        {"person": {"age": 1.99, "sex": "female"}},
         {"person": {"age": 3, "sex": "male"}, "allergies": ["milk"]},
+        {"person": {"age": 35, "sex": "male"}, "allergies": ["milk"]},
         {"person": {"age": 3, "sex": "male"}, "diet": "vegan"},
+        {"person": {"age": 40, "sex": "female"}, "free_from": ["lactose"]},
     ):
         assert not whole & _treated(data), data
+
+
+def test_a_man_who_drank_whole_milk_drinks_low_fat_milk() -> None:
+    # A man of 35's default day held 2 cups of whole milk before session 38.
+    table = mealplan.load_foods()
+    plan = mealplan.plan({"person": {"age": 35, "sex": "male"}}, table)
+    check_plan(plan, table)
+    eaten = {i.food_id for d in plan.days for i in d.items}
+    assert not eaten & _plain_full_fat_milks(), eaten
 
 
 _PLANT_MILK_NOTE = "a plant milk other than fortified soy milk"
