@@ -293,3 +293,12 @@ def persons(ages: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
         ),
         pregnant_or_lactating(),
     )
+
+
+def days_eaten(foods: int, days: int) -> st.SearchStrategy[dict[int, frozenset[int]]]:
+    """Food index (below ``foods``) -> the days (below ``days``) a plan eats it on."""
+    return st.dictionaries(
+        st.integers(0, foods - 1),
+        st.frozensets(st.integers(0, days - 1), min_size=1),
+        max_size=12,
+    )

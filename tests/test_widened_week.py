@@ -11,15 +11,20 @@ not depend on the machine's speed.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 import mealplan
 from mealplan import _plan_search
 from mealplan._ai_floors import auto_minimums
-from mealplan._planner import resolve_targets
+from mealplan._planner import parse_request, resolve_targets
+from mealplan._problem import Problem, build_problem
+from mealplan._sources import widened_week_note
 from tests.checks import WIDENED_WEEK, check_plan, widened_week
+from tests.strategies import days_eaten
 
 WOMAN = {"age": 35, "sex": "female"}
 TWO_DAYS = {"person": WOMAN, "days": 2, "time_limit": 60.0, "mip_gap": 1.0}
@@ -122,3 +127,37 @@ def test_a_widened_weeks_meal_is_regenerated_within_its_days(
     dinner = {i.food_id for i in plan.days[1].items if i.meal == "dinner"}
     assert {i.food_id for i in again.days[1].items if i.meal == "dinner"} != dinner
     check_plan(again, foods)
+
+
+@functools.cache
+def _week_problem() -> Problem:
+    """The default 7-day problem of a woman of 35 (its foods and their indices)."""
+    foods = mealplan.load_foods()
+    req = parse_request({"person": WOMAN, "days": 7})
+    return build_problem(req, resolve_targets(req, foods), foods)
+
+
+@settings(max_examples=60, deadline=None)
+@given(eaten=days_eaten(400, 7))
+def test_the_note_names_each_base_over_the_default_with_its_days(
+    eaten: dict[int, frozenset[int]],
+) -> None:
+    foods = mealplan.load_foods()
+    req = parse_request({"person": WOMAN, "days": 7})
+    problem = _week_problem()
+    units = {(d, 0, f): 1.0 for f, on in eaten.items() for d in on}
+    note = widened_week_note(req, problem, units, foods)
+    # Restated from the table's own base column: the days of each base.
+    base = dict(zip(foods.ids, foods.texts("base"), strict=True))
+    days: dict[str, set[int]] = {}
+    for f, on in eaten.items():
+        fid = problem.food_ids[f]
+        days.setdefault(base[fid] or fid, set()).update(on)
+    over = {key: len(on) for key, on in days.items() if len(on) > 4}
+    if not over:
+        assert note is None
+        return
+    assert note is not None
+    assert WIDENED_WEEK in note
+    listed = note.split("rather than lift any: ")[1].split("; no meal")[0]
+    assert listed == ", ".join(f"{k} ({n} days)" for k, n in sorted(over.items()))
