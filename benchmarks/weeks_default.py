@@ -69,7 +69,12 @@ GRID_PERSONS: list[dict[str, Any]] = [
     {"age": 75, "sex": "female"},
 ]
 DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
-WIDENED = ("a day without it has no plan", "Only ", "Without ")
+WIDENED = (
+    "a day without it has no plan",
+    "Only ",
+    "Without ",
+    "recur on more days",
+)
 LIFTED = " not planned: no plan "
 
 
