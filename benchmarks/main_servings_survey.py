@@ -17,7 +17,6 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,25 +25,15 @@ def main() -> int:
     tree = Path(sys.argv[1]).resolve()
     sys.path.insert(0, str(tree))
     sys.path.insert(1, str(REPO / "benchmarks"))
-    from ab_days import README_DAY
-    from load import requests
-    from realism import PERSONAS
+    from survey import planned_days
 
     import mealplan
 
     with (tree / "foods" / "portion_caps.csv").open(encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["cap_id"] == "racc_meat_fish")
     ids = set(row["selector"].removeprefix("id:").split("|"))
-    days: list[dict[str, Any]] = [README_DAY, *(p for _, p in PERSONAS), *requests(48)]
-    table = mealplan.load_foods()
     planned = small = 0
-    for body in days:
-        one = {k: v for k, v in body.items() if k != "days"}
-        try:
-            plan = mealplan.plan(one, foods=table)
-        except mealplan.MealPlanError as exc:
-            print("no plan:", json.dumps(one), exc)
-            continue
+    for one, plan in planned_days(mealplan.load_foods()):
         planned += 1
         for item in plan.items:
             main_meal = item.meal in ("lunch", "dinner")

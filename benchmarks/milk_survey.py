@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,9 +25,7 @@ def main() -> int:
     tree = Path(sys.argv[1]).resolve()
     sys.path.insert(0, str(tree))
     sys.path.insert(1, str(REPO / "benchmarks"))
-    from ab_days import README_DAY
-    from load import requests
-    from realism import PERSONAS
+    from survey import planned_days
 
     import mealplan
     from mealplan._child_milks import WHOLE_MILK
@@ -38,15 +35,8 @@ def main() -> int:
     names = dict(zip(table.ids, table.texts("name"), strict=True))
     bases = dict(zip(table.ids, table.texts("base"), strict=True))
     sweet = {f for f, s in zip(table.ids, _sweet_milks(table), strict=True) if s}
-    days: list[dict[str, Any]] = [README_DAY, *(p for _, p in PERSONAS), *requests(48)]
     planned = whole = sweetened = 0
-    for body in days:
-        one = {k: v for k, v in body.items() if k != "days"}
-        try:
-            plan = mealplan.plan(one, foods=table)
-        except mealplan.MealPlanError as exc:
-            print("no plan:", json.dumps(one), exc)
-            continue
+    for one, plan in planned_days(table):
         planned += 1
         for item in plan.items:
             fid = item.food_id
