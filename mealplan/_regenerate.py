@@ -36,7 +36,7 @@ from mealplan._planner import _meets, resolve_targets
 from mealplan._problem import Restrictions, build_problem
 from mealplan._results import assemble
 from mealplan._saved_plan import check_saved_plan
-from mealplan._sources import WIDENED_WEEK, kept_variety, widened_week_note
+from mealplan._sources import kept_variety, widened_week_note, yielded_for_time
 from mealplan._supplements import with_supplements
 
 if TYPE_CHECKING:
@@ -193,11 +193,12 @@ def regenerate(
     what = f"day {day}" + (f" {meal}" if meal else "")
     # A plan the default variety rule yielded for says so again, with the
     # days of the plan as regenerated (its own note, on its own foods).
-    widened = [
-        note
-        for note in [widened_week_note(req, problem, solution.units, table)]
-        if note is not None and any(WIDENED_WEEK in n for n in previous.notes)
-    ]
+    note = (
+        widened_week_note(req, problem, solution.units, table)
+        if yielded_for_time(previous)
+        else None
+    )
+    widened = [note] if note else []
     extra = [
         *floor_notes,
         f"Regenerated {what}"

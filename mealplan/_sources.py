@@ -44,6 +44,7 @@ __all__ = [
     "widen_for_needed",
     "widen_variety_for_sole_sources",
     "widened_week_note",
+    "yielded_for_time",
 ]
 
 _SOURCE_SHARE = 0.25
@@ -272,7 +273,7 @@ def kept_variety(
     wider, notes = widen_variety_for_sole_sources(req, targets, table)
     if req.max_days_per_food is not None or req.days <= 1:
         return wider, notes
-    yielded = any(WIDENED_WEEK in n for n in plan.notes)
+    yielded = yielded_for_time(plan)
     default = default_max_days(req.days)
     base = base_of(table) if req.structure else {}
     days: dict[str, set[int]] = {}
@@ -308,6 +309,11 @@ def kept_variety(
 
 WIDENED_WEEK = "so this plan lets foods recur on more days"
 """The words of :func:`widened_week_note` that say the default rule yielded."""
+
+
+def yielded_for_time(plan: MealPlan) -> bool:
+    """Whether ``plan`` says the default variety rule yielded for its RDAs in time."""
+    return any(WIDENED_WEEK in n for n in plan.notes)
 
 
 def widened_week_note(

@@ -1015,7 +1015,7 @@ def check_plan(
                     # food may recur, and the note names its base.
                     key = _same_base_key(table, fid) if req.structure else fid
                     assert n <= req.days, (fid, n)
-                    assert f" {key} (" in widened or f": {key} (" in widened
+                    assert f" {key} (" in widened, (key, widened)
                     continue
                 # A food no day does without may recur every day (and the
                 # plan says so), proven here again from the table.
