@@ -5,8 +5,10 @@ SR28 WEIGHT or FNDDS): ``3`` of ``0.5 cup, shredded``, ``0.1`` of ``cup``.
 Where the description is a measure (cups, spoons, ounces, grams), the count
 and the measure's own number are one amount (``1½ cups, shredded``, not
 ``3 x 0.5 cup``), and a sliver of a cup is said in spoons (``1½ tbsp`` of
-oil, not ``0.1 x cup``). A piece (``1 medium``, ``1 slice``, ``1 thigh``)
-keeps its count: ``2 x 1 slice``.
+oil, not ``0.1 x cup``). Pieces (``1 medium``, ``1 slice``, ``1 thigh``)
+are counted as said: ``2 slices``, ``1½ servings``, ``2 medium``
+(:func:`piece_text`); a longer description keeps its count
+(``2 x 1 frankfurter on bun``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["LEADING_NUMBER", "VOLUME_WORDS", "count_text", "measure_text"]
+__all__ = [
+    "LEADING_NUMBER",
+    "VOLUME_WORDS",
+    "count_text",
+    "measure_text",
+    "piece_text",
+]
 
 LEADING_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.*)$", re.DOTALL)
 """A portion description's leading number (``1.5``, ``1/2``) and the rest
@@ -150,3 +158,66 @@ def _cups_and_spoons(cups: float) -> str | None:
         return None
     word = "cups" if quarters > 1 + 1e-9 else "cup"
     return f"{count_text(quarters)} {word} + {round(spoons)} tbsp"
+
+
+# A piece's description: "1", one or two words (the last one the piece),
+# an optional ", qualifier" and an optional "(parenthesis)". Anything longer
+# ("1 medium taco or tostada", "1 frankfurter on bun") keeps its count.
+_PIECE = re.compile(
+    r"^1 (?P<head>[A-Za-z]+(?: [A-Za-z]+)?)(?P<qualifier>, [^()]*?)?"
+    r"(?P<paren>\s*\([^()]*\))?\s*$"
+)
+# Words a count does not make plural: sizes say which piece, not what it is.
+_SIZES = frozenset({"small", "medium", "large", "regular", "extra", "jumbo", "NFS"})
+# A parenthesis that is one piece's weight ("(1 oz)", "(28 g)"): said per piece.
+_PIECE_WEIGHT = re.compile(r"^\s*\((\d+(?:\.\d+)?\s+(?:oz|g))\)$")
+
+
+_IRREGULAR = {
+    "half": "halves",
+    "leaf": "leaves",
+    "loaf": "loaves",
+    "fish": "fish",
+    "potato": "potatoes",
+    "tomato": "tomatoes",
+}
+# The first of two words that name one piece ("1 egg white", "1 medium
+# slice"); any other pair ("1 link cooked", "1 wedge yields") keeps its count.
+_PIECE_FIRST_WORDS = _SIZES | {"egg", "miniature", "waffle"}
+
+
+def _plural(word: str) -> str:
+    """Return an English piece word's plural (``slices``, ``sandwiches``, ``patties``)."""
+    if word in _SIZES:
+        return word
+    if word.lower() in _IRREGULAR:
+        return _IRREGULAR[word.lower()]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return f"{word}es"
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return f"{word[:-1]}ies"
+    return f"{word}s"
+
+
+def piece_text(portions: float, description: str) -> str | None:
+    """Return a count of pieces as said: ``1½ slices (1 oz each)``, ``2 large``.
+
+    A dietitian's reader said "Provolone 1½ x 1 slice (1 oz)" should read
+    "1½ slices". Only a plain piece ("1 slice", "1 egg white", "1 piece,
+    NFS"); None for a measure (a cup's count is :func:`measure_text`'s), for
+    a longer description, and for one piece or less (its words as they are).
+    """
+    match = _PIECE.match(description)
+    if match is None or portions <= 1 + 1e-9:
+        return None
+    words = match["head"].split(" ")
+    if words[0].lower() in _UNIT_NAMES:
+        return None  # "1 cup (3 rolls)": a measure with pieces of its own
+    if len(words) == 2 and (words[0] not in _PIECE_FIRST_WORDS or words[1] in _SIZES):
+        return None  # "1 link cooked", "1 ear medium": the piece is not last
+    words[-1] = _plural(words[-1])
+    paren = match["paren"] or ""
+    weight = _PIECE_WEIGHT.match(paren)
+    if weight is not None:
+        paren = f" ({weight[1]} each)"
+    return f"{count_text(portions)} {' '.join(words)}{match['qualifier'] or ''}{paren}"

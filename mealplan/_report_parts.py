@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from mealplan._catalog import FoodTable, load_foods
 from mealplan._errors import RequestError
-from mealplan._measures import count_text, measure_text
+from mealplan._measures import count_text, measure_text, piece_text
 from mealplan._models import (
     DISCLAIMER,
     BoundKind,
@@ -156,11 +156,14 @@ def nutrient_label(nutrient: str) -> str:
 
 
 def portions_text(portions: float, description: str) -> str:
-    """Return household units: ``1½ cups`` for a measure, ``2 x 1 slice`` for a piece.
+    """Return household units: ``1½ cups`` for a measure, ``2 slices`` for a piece.
 
     A measure's count and number are one amount (``3`` of ``0.5 cup`` is
-    ``1½ cups``; a tenth of a cup of oil is ``1.6 tbsp``); a piece or a
-    serving keeps its count (``1 medium`` for one, ``1½ x 1 serving``).
+    ``1½ cups``; a tenth of a cup of oil is ``1.6 tbsp``); pieces are
+    counted as said (``1 medium`` for one, ``1½ servings``, ``2 slices (1 oz
+    each)``: :func:`~mealplan._measures.piece_text`), and a description too
+    long to count that way keeps its count (``½ x 1 slice``,
+    ``2 x 1 frankfurter on bun``).
     Teaspoons in eighths read as a cook says them (``⅜ tsp`` of added salt).
     """
     eighths = portions * 8
@@ -176,6 +179,9 @@ def _measured(portions: float, description: str) -> str:
         return measured
     if math.isclose(portions, 1.0):
         return description
+    pieces = piece_text(portions, description)
+    if pieces is not None:
+        return pieces
     return f"{count_text(portions)} x {description}"
 
 

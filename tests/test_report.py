@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -339,11 +340,24 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (0.25, "cup", "¼ cup"),
         (0.5, "1 tbsp", "1½ tsp"),
         (1.67, "cup", "1.67 cups"),
-        # A piece or a serving keeps its count; so does a measure that says
-        # more numbers of its own ("1 roll (3-1/2 in dia)").
+        # Pieces are counted as said (a dietitian's reading, session 39: a
+        # snack read "Provolone 1½ x 1 slice (1 oz)"); a piece's weight is
+        # each piece's; a measure that says more numbers of its own ("1 cup
+        # (3 rolls)"), a longer description and half a piece keep the count.
         (1.0, "1 medium", "1 medium"),
-        (2.0, "1 slice", "2 x 1 slice"),
-        (1.5, "1 serving", "1½ x 1 serving"),
+        (2.0, "1 slice", "2 slices"),
+        (1.5, "1 serving", "1½ servings"),
+        (1.5, "1 slice (1 oz)", "1½ slices (1 oz each)"),
+        (2.0, "1 large", "2 large"),
+        (2.0, "1 egg white", "2 egg whites"),
+        (3.0, "1 patty", "3 patties"),
+        (2.0, "1 sandwich", "2 sandwiches"),
+        (1.5, "1 piece, NFS", "1½ pieces, NFS"),
+        (2.0, "1 medium slice", "2 medium slices"),
+        (2.0, "1 half", "2 halves"),
+        (2.0, "1 link cooked", "2 x 1 link cooked"),
+        (2.0, "1 frankfurter on bun", "2 x 1 frankfurter on bun"),
+        (0.5, "1 slice (1 oz)", "½ x 1 slice (1 oz)"),
         (2.0, "1 cup (3 rolls)", "2 x 1 cup (3 rolls)"),
         # A parenthesis that says the same amount again is dropped (a plan
         # read "¼ x 1 cup (1 NLEA serving)" and "½ x 0.75 cup").
@@ -362,7 +376,7 @@ def test_grocery_renderings(two_days: mealplan.MealPlan) -> None:
         (0.625, "1 cup", "½ cup + 2 tbsp"),
         (0.8125, "1 cup", "¾ cup + 1 tbsp"),
         (0.4375, "1 cup", "7 tbsp"),
-        (2.0, "1 grapefruit", "2 x 1 grapefruit"),
+        (2.0, "1 grapefruit", "2 grapefruits"),
         (1.21, "quart", "1.21 x quart"),
         # Fluid ounces in whole quarter cups read as cups (a plan read "2 x 8
         # fl oz (approximate weight, 1 serving)" of rice milk); others stay.
@@ -405,6 +419,56 @@ def test_whole_spoons_of_a_cup_read_back_as_themselves(sixteenths: int) -> None:
     text = portions_text(cups, "1 cup")
     assert "." not in text, text
     assert _cups_read(text) == pytest.approx(cups), text
+
+
+def _bundled_piece_descriptions() -> list[str]:
+    """The bundled portion descriptions of one piece ("1 slice", "1 egg white")."""
+    import csv
+
+    from mealplan._measures import measure_text
+
+    root = Path(mealplan.__file__).resolve().parents[1] / "foods"
+    out: set[str] = set()
+    for name in ("portions.csv", "dish_portions.csv"):
+        path = root / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                text = row["description"]
+                if text.startswith("1 ") and measure_text(2.0, text) is None:
+                    out.add(text)
+    return sorted(out)
+
+
+_PIECES = _bundled_piece_descriptions()
+
+
+@pytest.mark.skipif(not _PIECES, reason="the bundled foods/ tables are not here")
+@given(st.sampled_from(_PIECES or ["1 slice"]), st.integers(3, 40))
+def test_pieces_read_back_as_their_count(description: str, quarters: int) -> None:
+    # Every bundled piece, counted: said as pieces (the count, then the
+    # description's words with at most one made plural, "each" on a piece's
+    # weight) only over one piece, else the count "x" the description as is.
+    portions = quarters / 4
+    text = portions_text(portions, description)
+    if quarters == 4:
+        assert text == description
+        return
+    count, _, rest = text.partition(" ")
+    assert _number(count) == pytest.approx(portions), text
+    if rest.startswith("x "):
+        assert rest == f"x {description}", text
+        return
+    assert portions > 1, text
+    said = rest.replace(" each)", ")").split(" ")
+    plain = description.split(" ")[1:]
+    assert len(said) == len(plain), text
+    changed = [(a, b) for a, b in zip(said, plain, strict=True) if a != b]
+    assert len(changed) <= 1, text
+    for a, b in changed:  # the piece word, plural: the same stem, longer
+        assert a[:3] == b[:3], text
+        assert len(a) > len(b), text
 
 
 # ----------------------------------------------------------------- diagnosis

@@ -502,7 +502,7 @@ def test_one_cereal_a_meal_hot_or_ready_to_eat() -> None:
         (0.1, "1 cup", "1.6 tbsp"),
         (0.125, "cup", "2 tbsp"),
         (1.0, "1 pat", "1 pat"),
-        (2.0, "1 pat", "2 x 1 pat"),
+        (2.0, "1 pat", "2 pats"),
     ],
 )
 def test_a_fat_amount_reads_as_a_cook_says_it(
