@@ -23,7 +23,7 @@ from mealplan._problem import Restrictions, build_problem
 from mealplan._sources import widen_for_needed
 from mealplan._week_caps import allowance, day_amounts, week_limits
 from mealplan._weekly import day_request
-from mealplan._weekly_seed import NoRotation, rotation_seed, variety_keys
+from mealplan._weekly_seed import Contested, NoRotation, rotation_seed, variety_keys
 
 if TYPE_CHECKING:
     from mealplan._catalog import FoodTable
@@ -38,8 +38,12 @@ def first_plan_widened(
     deadline: Deadline,
     *,
     wider: Mapping[str, int],
+    after_contest: bool = True,
 ) -> tuple[dict[tuple[int, int, int], float] | None, dict[str, int], list[str]]:
     """Return the first plan, the variety limits it kept, and why they widened.
+
+    ``after_contest``: plan day by day after a rotation that ended Contested
+    (False: None at once, for a caller with a wider rule to try next).
 
     A base no day can do without (proven by the seed, NoRotation) makes a
     request infeasible by the default variety rule alone; issue 16 rules
@@ -53,7 +57,10 @@ def first_plan_widened(
     notes: list[str] = []
     while True:
         try:
-            return _first_plan(req, targets, table, deadline, wider=wide), wide, notes
+            first = _first_plan(
+                req, targets, table, deadline, wider=wide, after_contest=after_contest
+            )
+            return first, wide, notes
         except NoRotation as proof:
             more = widen_for_needed(req, proof.key, proof.forms, wide)
             if more is None or deadline.expired:
@@ -69,14 +76,22 @@ def _first_plan(
     deadline: Deadline,
     *,
     wider: Mapping[str, int] | None = None,
+    after_contest: bool = True,
 ) -> dict[tuple[int, int, int], float] | None:
     """Return the first plan of a multi-day request (None: start cold).
 
     Day-plans in rotation (two daily solves for the default variety rule,
     :mod:`mealplan._weekly_seed`), else the day-by-day seed, once more with
-    foods spread out when its first pass left a day without any plan.
+    foods spread out when its first pass left a day without any plan; not
+    after a rotation that ended Contested unless ``after_contest``.
     """
-    start = rotation_seed(req, targets, table, deadline, wider=wider)
+    rotated = rotation_seed(req, targets, table, deadline, wider=wider)
+    if isinstance(rotated, Contested) and not after_contest:
+        # Greedy days take the contested key on the days the rule allows
+        # and the day after has none: no such seed came (session 39), and
+        # the caller's wider rule gets the time instead.
+        return None
+    start = None if isinstance(rotated, Contested) else rotated
     for reuse_cost in (_REUSE_COST, _SPREAD_REUSE_COST):
         if start is not None or deadline.expired:
             break
@@ -186,6 +201,7 @@ def _day_by_day(
             mip_gap=0.1,
             deadline=deadline.part(share),
             abs_gap=math.inf,
+            seed=True,
         )
         if solution.status is SolveStatus.NO_SOLUTION and not deadline.expired:
             # A day under the meal structure can need more than its share:

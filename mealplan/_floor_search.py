@@ -101,11 +101,24 @@ def with_default_floors(
                 search_seconds=DEFAULT_FLOOR_SEARCH_SECONDS,
             )
             if req.days == 1
-            else plan_search.search(req, targets, table, share, wider)
+            # A longer plan with no seed in the share goes on to lift the
+            # floors at once: a whole-plan search from nothing rarely finds
+            # one, and lifting them takes its time (a lactating vegan's
+            # week spent 3.1 s on a day-by-day seed after her rotation's
+            # conflict, session 39).
+            else plan_search.search(req, targets, table, share, wider, seed_by=share)
         )
     except SolverError:
         if deadline.expired:
             raise
+        # A longer plan lets foods recur before it lifts the floors, as for
+        # the RDAs (_widened_week): a lactating vegan's week met her choline
+        # AI with foods allowed on every day, in the floors' share.
+        # Its seed by the end of the floors' share; found, the search then
+        # improves it to the request's limit, as any week's does.
+        widened = _widened_week(req, targets, table, deadline, wider, seed_by=share)
+        if widened is not None:
+            return (targets, *widened, [])
         notes = late_floor_notes(targets, names, deadline.elapsed())
         return _without_default_floors(req, targets, table, deadline, names, notes)
     if found[1].status is SolveStatus.INFEASIBLE:
@@ -219,6 +232,8 @@ def _widened_week(
     table: FoodTable,
     deadline: Deadline,
     wider: Mapping[str, int],
+    *,
+    seed_by: Deadline | None = None,
 ) -> tuple[Problem, Solution, list[str]] | None:
     """Plan a longer plan's RDAs again with foods allowed on every day, or None.
 
@@ -234,7 +249,8 @@ def _widened_week(
     before. Only the default rule yields (a caller's own
     ``max_days_per_food`` is theirs), in
     :data:`~mealplan._ai_floors.WEEK_WIDE_SEED_SHARE` of the time left so
-    that lifting still has time after it. Returns the problem (its rule
+    that lifting still has time after it (``seed_by``: the seed's own
+    deadline instead, for the floors' share). Returns the problem (its rule
     widened: :func:`widened_rule`), solution and variety notes; None: no
     seed in that share either. The plan's note is written as it is
     assembled (:func:`~mealplan._sources.widened_week_note`).
@@ -242,7 +258,10 @@ def _widened_week(
     if req.days < 2 or req.max_days_per_food is not None or deadline.expired:
         return None
     loose = req.model_copy(update={"max_days_per_food": req.days})
-    seed_by = deadline.part(WEEK_WIDE_SEED_SHARE * deadline.left())
+    if seed_by is None:
+        seed_by = deadline.part(WEEK_WIDE_SEED_SHARE * deadline.left())
+    if seed_by.expired:
+        return None
     try:
         problem, solution, needed = plan_search.search(
             loose, targets, table, deadline, wider, seed_by=seed_by

@@ -156,6 +156,7 @@ def solve(
     deadline: Deadline | None = None,
     abs_gap: float | None = None,
     node_limit: int | None = None,
+    seed: bool = False,
 ) -> Solution:
     """Solve ``problem`` and return plain values.
 
@@ -178,6 +179,9 @@ def solve(
         node_limit: Stop the full MILP after this many branch-and-bound nodes
             (HiGHS only): an effort limit whose answer does not depend on the
             machine's load (the diagnosis's checks use it).
+        seed: A day-plan of a longer plan's seed (with ``abs_gap`` inf): a
+            toddler's asks its widest restriction for any plan first
+            (``mealplan._guided_start._SEED_ANY_PLAN_FIRST``).
 
     Returns:
         The solution; ``units`` is empty unless a plan was found.
@@ -217,7 +221,7 @@ def solve(
     )
     if guide and start is None and not relax and problem.integer and highs:
         guided = _guided(
-            problem, target, clock, mip_gap, tolerance, box_seconds, cpu_box
+            problem, target, clock, mip_gap, tolerance, box_seconds, cpu_box, seed=seed
         )
         if (answer := _guided_answer(guided, clock, cpu_box, tolerance)) is not None:
             return answer

@@ -216,8 +216,15 @@ def _seed(
 ) -> tuple[Problem, dict[tuple[int, int, int], float] | None, list[str]]:
     """Return a longer plan's problem (widened if need be), its seed and notes."""
     try:
+        # With a seed deadline the caller has a wider rule to try (or the
+        # RDAs to lift) when no seed comes: it gets the day-by-day seed's time.
         seed, widened, needed_notes = first_plan_widened(
-            req, targets, table, seed_by or deadline, wider=wider
+            req,
+            targets,
+            table,
+            seed_by or deadline,
+            wider=wider,
+            after_contest=seed_by is None,
         )
     except NoRotation as proof:
         # Proven (mealplan._weekly_seed): a base no day can do without

@@ -49,6 +49,7 @@ from mealplan._checked_floors import (
     unsought_notes,
     with_floors,
 )
+from mealplan._day_plans import remembering
 from mealplan._deadline import Deadline
 from mealplan._diagnose import raise_infeasible
 from mealplan._errors import (
@@ -186,6 +187,17 @@ def plan(
     # The request's clock starts now: loading the table and resolving the
     # targets count against its time limit too (wall time, as a caller sees it).
     began = time.monotonic()
+    # Its longer plan's seeds share the day-plans they find (mealplan._day_plans).
+    with remembering():
+        return _plan(request, foods, began)
+
+
+def _plan(
+    request: PlanRequest | Mapping[str, Any] | str,
+    foods: FoodTable | None,
+    began: float,
+) -> MealPlan:
+    """Plan ``request`` (see :func:`plan`), its clock started at ``began``."""
     req = parse_request(request)
     table = food_table(foods, "plan")
     # No table given: the bundled one, with its dishes under HiGHS only.

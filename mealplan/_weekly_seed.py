@@ -28,7 +28,11 @@ The optimum of a week mostly rotates two or three day-plans too
 (PERFORMANCE.md, "Weeks"), and the column generation that follows starts from
 these day-plans. Returns None when the rotation does not apply (pins or bans
 that differ by day, grams per week) or a plan cannot be found; the caller
-then falls back to the day-by-day seed.
+then falls back to the day-by-day seed. A rotation that ended on a key its
+repairs could not settle returns :class:`Contested`: the day-by-day seed
+under the same rule found no plan after one either (0 of 15 such seeds of
+the default weeks and the toddlers' 3-day plans, session 39), so a caller
+with a wider rule to try next goes to it at once.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mealplan._day_plans import remembered
 from mealplan._deadline import Deadline
 from mealplan._meal_structure import base_of
 from mealplan._models import NutrientPeriod
@@ -54,7 +59,7 @@ if TYPE_CHECKING:
     from mealplan._optimiser import Solution
     from mealplan._problem import Problem
 
-__all__ = ["NoRotation", "VarietyKeys", "rotation_seed", "variety_keys"]
+__all__ = ["Contested", "NoRotation", "VarietyKeys", "rotation_seed", "variety_keys"]
 
 Key = tuple[int, int, int]
 
@@ -95,6 +100,18 @@ _REPAIR_SHARE = 0.25
 # keep: far above a day's cost (a few dollars plus the taste terms), so the
 # plan takes as few banned keys as it can.
 _CONFLICT_CHARGE = 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class Contested:
+    """The rotation ended on keys its repairs could not settle in time.
+
+    Two day-plans (or more) each need them, on more days together than the
+    variety rule allows, and no proof came that a day cannot do without
+    them (which would widen the rule for them: :class:`NoRotation`).
+    """
+
+    keys: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +176,8 @@ def rotation_seed(
     deadline: Deadline,
     *,
     wider: Mapping[str, int] | None = None,
-) -> dict[Key, float] | None:
-    """Return a plan of ``k`` day-plans in rotation, or None (see the module)."""
+) -> dict[Key, float] | Contested | None:
+    """Return a plan of ``k`` day-plans in rotation, Contested, or None (see the module)."""
     days = req.days
     if days < 2 or req.max_grams_per_week is not None or not _uniform(req):
         return None
@@ -191,6 +208,7 @@ def rotation_seed(
     reserved: dict[str, int] = {}
     # Keys a day was shown to have a plan without (or no verdict in time).
     not_needed: set[str] = set()
+    contested: frozenset[str] = frozenset()
     for _ in range(_REPAIRS + 1):
         made = _rotation(
             day_req, targets, table, keys, uses, pinned, reserved, deadline, budget
@@ -199,6 +217,7 @@ def rotation_seed(
             break
         if not made.keys or deadline.expired:
             return None  # the day itself has no plan: nothing to repair
+        contested = made.keys
         # A key in conflict may be one no day does without: proven at its
         # first conflict, before any repair, so that the planner widens the
         # default rule for it (or diagnoses at once). Proving only a key
@@ -210,16 +229,16 @@ def rotation_seed(
                 _prove_needed(req, day_req, targets, table, keys, key, pinned, deadline)
             not_needed.add(key)
         if repairs.expired:
-            # Repairs past their share: the day-by-day seed gets the rest.
+            # Repairs past their share: the rest of the time is the caller's.
             # A vegetarian boy of 8 (the default 10 s week): four rotations
             # (1.7, 1.1, 1.3, 0.3 s) and their proofs took 6.4-7.8 s and
             # ended in a conflict, leaving the days 2-3.6 s where they need
             # 5.2 s: no plan at all. A rotation that works comes at once.
-            return None
+            return Contested(contested)
         for key in made.keys:
             reserved[key] = made.plan
     else:
-        return None
+        return Contested(contested)
     if made is None:
         return None
     plans, meals_of = made
@@ -343,20 +362,15 @@ def _rotation(
         # (fish) in its place: it takes what the earlier plans left.
         leaves = any(owner > i for owner in reserved.values())
         week = rotation_allowance(limits, amounts, k, days, greedy=leaves)
-        problem = build_problem(
-            day_req,
-            targets,
-            table,
-            restrictions=Restrictions(
-                bans=tuple(
-                    (None, None, fid)
-                    for b in sorted(banned)
-                    for fid in keys.forms[b]
-                    if fid not in pinned
-                ),
-                must_differ=must_differ,
-                week_allowance=week,
+        hard_rules = Restrictions(
+            bans=tuple(
+                (None, None, fid)
+                for b in sorted(banned)
+                for fid in keys.forms[b]
+                if fid not in pinned
             ),
+            must_differ=must_differ,
+            week_allowance=week,
         )
         # Each plan a fair share of the seed's time; only a feasible, decent
         # plan is needed (abs_gap=inf: the guided start's first plan).
@@ -364,26 +378,25 @@ def _rotation(
         # keep them may also run out its time unproven (a vegetarian girl of
         # 8: no verdict in 17 s, where the day took 0.2 s without the bans).
         hard = min(share, max(_HARD_SHARE * share, 1.0)) if banned else share
-        solution = _first(problem, day_req, deadline.part(hard))
+        problem, solution = _day_plan(
+            day_req, targets, table, hard_rules, deadline.part(hard)
+        )
         failed = solution.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_SOLUTION)
         if failed and banned and not deadline.expired:
-            soft = build_problem(
-                day_req,
-                targets,
-                table,
-                restrictions=Restrictions(
-                    penalty=tuple(
-                        (fid, _CONFLICT_CHARGE)
-                        for b in sorted(banned)
-                        for fid in keys.forms[b]
-                        if fid not in pinned
-                    ),
-                    must_differ=must_differ,
-                    week_allowance=week,
+            soft_rules = Restrictions(
+                penalty=tuple(
+                    (fid, _CONFLICT_CHARGE)
+                    for b in sorted(banned)
+                    for fid in keys.forms[b]
+                    if fid not in pinned
                 ),
+                must_differ=must_differ,
+                week_allowance=week,
             )
             share = min(max(budget.left() / (k - i), 0.2), deadline.left())
-            found = _first(soft, day_req, deadline.part(share))
+            soft, found = _day_plan(
+                day_req, targets, table, soft_rules, deadline.part(share)
+            )
             if found.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
                 return _Conflict(i, frozenset()) if not deadline.expired else None
             taken = {keys.key(soft.food_ids[f]) for _, _, f in found.units} & banned
@@ -411,6 +424,22 @@ def _rotation(
     return plans, meals_of
 
 
+def _day_plan(
+    day_req: PlanRequest,
+    targets: NutrientTargets,
+    table: FoodTable,
+    restrictions: Restrictions,
+    part: Deadline,
+) -> tuple[Problem, Solution]:
+    """Return a day-plan under ``restrictions`` (one this request found before, if any)."""
+
+    def planned() -> tuple[Problem, Solution]:
+        problem = build_problem(day_req, targets, table, restrictions=restrictions)
+        return problem, _first(problem, day_req, part)
+
+    return remembered(day_req, targets, table, restrictions, planned)
+
+
 def _first(problem: Problem, day_req: PlanRequest, part: Deadline) -> Solution:
     """Return the guided start's first plan of one day (see ``rotation_seed``)."""
     return solve(
@@ -419,4 +448,5 @@ def _first(problem: Problem, day_req: PlanRequest, part: Deadline) -> Solution:
         mip_gap=0.1,
         deadline=part,
         abs_gap=math.inf,
+        seed=True,
     )

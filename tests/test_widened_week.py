@@ -85,6 +85,26 @@ def test_a_week_without_a_seed_in_time_lets_foods_recur_and_keeps_its_rdas(
     check_plan(plan, foods)
 
 
+def test_a_mothers_week_lets_foods_recur_before_it_lifts_her_choline_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A mother's choline AI is a floor from the start, searched for in its
+    # own share: a week of hers without a seed under the default rule lets
+    # foods recur (the floor kept) before it lifts the floor (session 39: a
+    # lactating vegan's week met it so, where it had been lifted).
+    asked = _default_rule_fails(monkeypatch)
+    foods = mealplan.load_foods()
+    mother = {"age": 30, "sex": "female", "lactation": True}
+    plan = mealplan.plan({**TWO_DAYS, "person": mother}, foods)
+    assert asked[:2] == [None, 2]
+    choline = plan.targets.get("choline_mg")
+    assert choline is not None
+    assert choline.minimum is not None
+    assert not [n for n in plan.notes if " not planned: no plan meeting" in n]
+    assert widened_week(plan) is not None
+    check_plan(plan, foods)
+
+
 def test_the_callers_own_variety_rule_never_yields(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
