@@ -30,7 +30,7 @@ from mealplan._problem import ConstraintGroup, GroupKind, Problem, build_problem
 from mealplan._relax import relax_group
 from mealplan._week_caps import day_amounts
 from mealplan._weekly import _day_types
-from mealplan._weekly_seed import rotation_seed
+from mealplan._weekly_seed import Contested, rotation_seed
 from tests.checks import check_life_stage_caps, check_plan, fish_classes
 from tests.requesting import GENEROUS_LIMIT, first_plan_or_none
 from tests.strategies import pregnant_or_lactating
@@ -275,6 +275,7 @@ def test_each_seeded_day_holds_one_serving(foods: mealplan.FoodTable) -> None:
     day_by_day = _day_by_day(req, targets, foods)
     assert day_by_day is not None
     rotation = rotation_seed(req, targets, foods, Deadline(GENEROUS_LIMIT))
+    assert not isinstance(rotation, Contested), rotation
     for seed in (day_by_day, rotation):
         if seed is None:  # no rotation for this request: the day-by-day alone
             continue

@@ -37,7 +37,7 @@ def test_improved_days_keep_variety_and_cost_what_they_say(foods: FoodTable) -> 
         req, targets, foods, restrictions=Restrictions(wider_days=tuple(wider.items()))
     )
     seed = rotation_seed(req, targets, foods, Deadline(60), wider=wider)
-    assert seed is not None
+    assert isinstance(seed, dict), seed
     day_req = day_request(req, 0)
     day = build_problem(day_req, targets, foods)
     rule = [m for m, meal in enumerate(problem.meals) if is_ruled(meal)]

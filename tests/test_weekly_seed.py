@@ -16,7 +16,7 @@ from mealplan._optimiser import SolveStatus, solve
 from mealplan._planner import parse_request, resolve_targets
 from mealplan._problem import Restrictions, build_problem, default_max_days
 from mealplan._sources import widen_for_needed, widen_variety_for_sole_sources
-from mealplan._weekly_seed import NoRotation, rotation_seed
+from mealplan._weekly_seed import Contested, NoRotation, rotation_seed
 from tests.checks import check_plan
 from tests.counting import patch_solver
 
@@ -56,6 +56,8 @@ def _seed(
     targets = resolve_targets(req, foods)
     wider, _ = widen_variety_for_sole_sources(req, targets, foods)
     seed = rotation_seed(req, targets, foods, Deadline(60), wider=wider)
+    # A day-plan for every day, or none: never a contested end in 60 s here.
+    assert not isinstance(seed, Contested), seed
     return seed, build_problem(req, targets, foods), wider
 
 
