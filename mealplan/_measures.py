@@ -203,21 +203,29 @@ def piece_text(portions: float, description: str) -> str | None:
     """Return a count of pieces as said: ``1½ slices (1 oz each)``, ``2 large``.
 
     A dietitian's reader said "Provolone 1½ x 1 slice (1 oz)" should read
-    "1½ slices". Only a plain piece ("1 slice", "1 egg white", "1 piece,
-    NFS"); None for a measure (a cup's count is :func:`measure_text`'s), for
-    a longer description, and for one piece or less (its words as they are).
+    "1½ slices"; part of a piece reads ``½ large`` (an egg), not ``½ x 1
+    large``. Only a plain piece ("1 slice", "1 egg white", "1 piece, NFS");
+    None for a measure (a cup's count is :func:`measure_text`'s), for a
+    longer description, for one piece (its words as they are) and for part
+    of a piece whose weight is given (``½ x 1 slice (1 oz)``).
     """
     match = _PIECE.match(description)
-    if match is None or portions <= 1 + 1e-9:
+    if match is None or math.isclose(portions, 1.0):
         return None
     words = match["head"].split(" ")
     if words[0].lower() in _UNIT_NAMES:
         return None  # "1 cup (3 rolls)": a measure with pieces of its own
     if len(words) == 2 and (words[0] not in _PIECE_FIRST_WORDS or words[1] in _SIZES):
         return None  # "1 link cooked", "1 ear medium": the piece is not last
-    words[-1] = _plural(words[-1])
     paren = match["paren"] or ""
     weight = _PIECE_WEIGHT.match(paren)
-    if weight is not None:
-        paren = f" ({weight[1]} each)"
+    if portions < 1:
+        # Part of one piece: "½ large" (egg), "¾ medium"; a piece's weight
+        # would read as the part's ("½ slice (1 oz)"), so that keeps its count.
+        if weight is not None:
+            return None
+    else:
+        words[-1] = _plural(words[-1])
+        if weight is not None:
+            paren = f" ({weight[1]} each)"
     return f"{count_text(portions)} {' '.join(words)}{match['qualifier'] or ''}{paren}"
