@@ -74,9 +74,11 @@ def with_default_floors(
     rest of the time plans without them. Then the usual search with the
     floors, boxed; out of time without a plan, or with a worse one, the
     first plan stands (:data:`~mealplan._ai_floors.DEFAULT_FLOOR_SHARE`).
-    Several days: the usual search with the floors in half the time; none,
-    and the floors are lifted for the other half
-    (:data:`~mealplan._ai_floors.WEEK_FLOOR_SHARE`).
+    Several days: the usual search with the floors in half the time
+    (:data:`~mealplan._ai_floors.WEEK_FLOOR_SHARE`); no seed by then, and,
+    under the default variety rule, a seed with foods allowed on every day
+    by the end of that half (:func:`_widened_week`, its search then to the
+    request's limit); none either, and the floors are lifted for the rest.
     """
     # A day asks for its first plan, then searches for a better one, boxed;
     # a longer plan (whose day-by-day seed is its first plan) gets its own
