@@ -12,15 +12,19 @@ and request fields come from callers and must never become markup.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
+from mealplan._html_chart import coverage_chart, legend, number_text, shown
 from mealplan._meal_titles import menu_order
-from mealplan._models import DISCLAIMER, Diagnosis, MealPlan, NutrientTotal, PlanItem
+from mealplan._models import (
+    DISCLAIMER,
+    Diagnosis,
+    MealPlan,
+    PlanItem,
+)
 from mealplan._panel_report import short_minimums
 from mealplan._report import (
     DOCTOR_ADVICE,
@@ -33,7 +37,6 @@ from mealplan._report import (
     nutrient_label,
     plan_subject,
     portions_text,
-    unit_label,
 )
 from mealplan._report_grocery import amount_text
 from mealplan._report_parts import (
@@ -85,154 +88,6 @@ REPORT_CSS = """
 .mp-report button:disabled{opacity:.5;cursor:wait}
 """
 """The report's style sheet, shared by :func:`render_html` and the web page."""
-
-_BAR_COLOURS = {"met": "#2a9d8f", "short": "#e76f51", "over": "#c1121f"}
-_ROW = 34
-_LABEL_W = 170
-_PLOT_W = 300
-_VALUE_W = 190
-
-
-def _num(x: float | None, unit: str) -> str:
-    return "—" if x is None else f"{number(x)} {unit_label(unit)}"
-
-
-def _kinds(plan: MealPlan, nutrient: str) -> tuple[str, str]:
-    bound = plan.targets.get(nutrient)
-    if bound is None:
-        return "minimum", "maximum"
-    lo = bound.minimum_kind.value if bound.minimum_kind else "minimum"
-    hi = bound.maximum_kind.value if bound.maximum_kind else "maximum"
-    return lo, hi
-
-
-def _charted(totals: Sequence[NutrientTotal]) -> list[NutrientTotal]:
-    return [
-        t
-        for t in totals
-        if (t.minimum is not None and t.minimum > 0)
-        or (t.maximum is not None and t.maximum > 0)
-    ]
-
-
-def _chart_label(label: str) -> str:
-    """Return a nutrient's label short enough for the chart's label column.
-
-    "Retinol (preformed vitamin A)" ran past the column's left edge; the bar's
-    tooltip keeps the whole label.
-    """
-    return re.sub(r"\s*\([^)]*\)", "", label) if len(label) > 22 else label
-
-
-def coverage_chart(plan: MealPlan, totals: Sequence[NutrientTotal]) -> str:
-    """Return an inline SVG: each bounded nutrient as a bar against its reference.
-
-    A bar's length is the total as a percentage of the nutrient's minimum (the
-    RDA or AI; the limit itself for a nutrient with only a maximum, such as
-    sodium). A dashed line marks 100 % and a red tick marks the upper limit
-    (UL, CDRR or the energy range's top) where there is one. Bars past the
-    scale are drawn to its edge and end in an arrow.
-    """
-    rows = _charted(totals)
-    scale_pcts: list[float] = [150.0]
-    for t in rows:
-        ref = t.minimum if t.minimum else t.maximum
-        assert ref is not None  # _charted keeps only bounded totals
-        scale_pcts.append(t.amount / ref * 100)
-        if t.maximum is not None and t.minimum:
-            scale_pcts.append(t.maximum / t.minimum * 100)
-    top = min(max(scale_pcts) * 1.05, 400.0)
-    top = math.ceil(top / 50) * 50
-
-    def x(pct: float) -> float:
-        return _LABEL_W + min(max(pct, 0.0), top) / top * _PLOT_W
-
-    height = _ROW * len(rows) + 40
-    width = _LABEL_W + _PLOT_W + _VALUE_W
-    parts = [
-        f'<svg class="mp-chart" role="img" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif" '
-        f'font-size="12" data-scale-percent="{top:g}">',
-        "<title>Nutrient coverage: each bar is the total as a percentage of the "
-        "recommended intake; a red tick marks the upper limit.</title>",
-    ]
-    for tick in range(0, int(top) + 1, 50 if top <= 200 else 100):
-        tx = x(tick)
-        parts.append(
-            f'<line x1="{tx:.1f}" y1="6" x2="{tx:.1f}" y2="{height - 26}" '
-            f'stroke="#e3e7ee" stroke-width="1"/>'
-            f'<text x="{tx:.1f}" y="{height - 12}" text-anchor="middle" '
-            f'fill="#5b6577">{tick}%</text>'
-        )
-    for i, t in enumerate(rows):
-        y = 8 + i * _ROW
-        ref = t.minimum if t.minimum else t.maximum
-        assert ref is not None
-        pct = t.amount / ref * 100
-        lo_kind, hi_kind = _kinds(plan, t.nutrient)
-        colour = _BAR_COLOURS.get(t.status.value, "#2a9d8f")
-        label = nutrient_label(t.nutrient)
-        label = label[:1].upper() + label[1:]
-        ref_text = (
-            f"{lo_kind} {_num(t.minimum, t.unit)}"
-            if t.minimum
-            else f"{hi_kind} {_num(t.maximum, t.unit)}"
-        )
-        value = f"{'≥ ' if t.lower_bound else ''}{_num(t.amount, t.unit)}"
-        title = f"{label}: {value}, {pct:.0f}% of {ref_text}"
-        if t.maximum is not None and t.minimum:
-            title += f"; upper limit ({hi_kind}) {_num(t.maximum, t.unit)}"
-        bar_w = x(pct) - _LABEL_W
-        parts.append(
-            f'<g class="mp-bar" data-nutrient="{escape(t.nutrient)}" '
-            f'data-percent="{pct:.1f}" data-status="{escape(t.status.value)}">'
-            f"<title>{escape(title)}</title>"
-            f'<text x="{_LABEL_W - 8}" y="{y + 17}" text-anchor="end" '
-            f'fill="#1d2330">{escape(_chart_label(label))}</text>'
-            f'<rect x="{_LABEL_W}" y="{y + 5}" width="{bar_w:.1f}" height="18" '
-            f'rx="3" fill="{colour}"/>'
-        )
-        if pct > top:
-            end = _LABEL_W + _PLOT_W
-            parts.append(
-                f'<path d="M{end - 2} {y + 2} L{end + 8} {y + 14} L{end - 2} {y + 26}Z" '
-                f'fill="{colour}"/>'
-            )
-        parts.append(
-            f'<line class="mp-ref" x1="{x(100):.1f}" y1="{y + 1}" x2="{x(100):.1f}" '
-            f'y2="{y + 27}" stroke="#1d2330" stroke-dasharray="3 2" stroke-width="1.5"/>'
-        )
-        if t.maximum is not None and t.minimum:
-            ul_pct = t.maximum / t.minimum * 100
-            ux = x(ul_pct)
-            parts.append(
-                f'<line class="mp-ul" data-kind="{escape(hi_kind)}" '
-                f'data-percent="{ul_pct:.1f}" x1="{ux:.1f}" y1="{y}" x2="{ux:.1f}" '
-                f'y2="{y + 28}" stroke="#c1121f" stroke-width="3"/>'
-            )
-            if ul_pct > top:  # the limit is off the scale: say where it is
-                parts.append(
-                    f'<text x="{ux - 4:.1f}" y="{y + 3}" text-anchor="end" '
-                    f'font-size="9" fill="#c1121f">{escape(hi_kind)} at '
-                    f"{ul_pct:.0f}% →</text>"
-                )
-        parts.append(
-            f'<text x="{_LABEL_W + _PLOT_W + 14}" y="{y + 17}" fill="#1d2330">'
-            f"{escape(value)} ({pct:.0f}%)</text></g>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _legend() -> str:
-    return (
-        '<p class="mp-legend">Each bar: the total as a percentage of the '
-        "recommended intake (RDA, or AI where there is no RDA; for a nutrient "
-        "with only an upper limit, that limit). Dashed line: 100 %. Red tick: "
-        "the upper limit (UL, CDRR or the top of the energy range). Green: met; "
-        "orange: short; red: over. ≥: a lower bound (some foods have no USDA "
-        "value).</p>"
-    )
 
 
 def _meal_groups(items: Sequence[PlanItem]) -> list[tuple[str | None, list[PlanItem]]]:
@@ -339,15 +194,15 @@ def _days_html(
 def _totals_table(plan: MealPlan) -> str:
     rows = []
     for t in plan.average:
-        lo_kind, hi_kind = _kinds(plan, t.nutrient)
-        lo = "—" if t.minimum is None else f"{_num(t.minimum, t.unit)} ({lo_kind})"
-        hi = "—" if t.maximum is None else f"{_num(t.maximum, t.unit)} ({hi_kind})"
-        amount = f"{'≥ ' if t.lower_bound else ''}{_num(t.amount, t.unit)}"
+        s = shown(plan, t)
+        lo = _bound_cell(s.minimum, t.unit, s.minimum_kind, t.minimum is not None)
+        hi = _bound_cell(s.maximum, t.unit, s.maximum_kind, t.maximum is not None)
+        amount = f"{'≥ ' if t.lower_bound else ''}{number_text(t.amount, t.unit)}"
         label = nutrient_label(t.nutrient)
         bound = plan.targets.get(t.nutrient)
-        status = t.status.value + near_limit_words(
-            t, bound.maximum_kind if bound else None
-        )
+        status = s.status + near_limit_words(t, bound.maximum_kind if bound else None)
+        if s.status != t.status.value:
+            status += " (not planned)"
         rows.append(
             f"<tr><td>{escape(label[:1].upper() + label[1:])}</td>"
             f'<td class="num">{escape(amount)}</td><td class="num">{escape(lo)}</td>'
@@ -359,6 +214,13 @@ def _totals_table(plan: MealPlan) -> str:
         '<th class="num">Maximum</th><th>Status</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _bound_cell(value: float | None, unit: str, kind: str, planned: bool) -> str:
+    """Return a totals-table bound: "7.00 g (AI, not planned)" for a DRI only."""
+    if value is None:
+        return "—"
+    return f"{number_text(value, unit)} ({kind}{'' if planned else ', not planned'})"
 
 
 def _citations_html(plan: MealPlan, foods: FoodTable | None) -> str:
@@ -447,7 +309,7 @@ def _plan_body(plan: MealPlan, foods: FoodTable | None, *, interactive: bool) ->
         f"<p>{escape(_summary(plan))}</p>"
         f"{_days_html(plan, interactive=interactive, foods=foods)}"
         f'<section class="mp-coverage"><h2>{average}: coverage</h2>'
-        f"{coverage_chart(plan, plan.average)}{_legend()}{_totals_table(plan)}"
+        f"{coverage_chart(plan, plan.average)}{legend()}{_totals_table(plan)}"
         "</section>"
         f"{_citations_html(plan, foods)}{_grocery_html(plan, foods)}"
         + _absorption_html(plan, foods)

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from mealplan import _saturated_fat as saturated_fat
 from mealplan._caffeine import CAFFEINE_WORDS
-from mealplan._models import BoundKind, NutrientBound, NutrientStatus
+from mealplan._dri_reference import dri_references
+from mealplan._models import NutrientStatus
 from mealplan._nutrients import Nutrient
-from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling, panel_bounds, sodium_floor
+from mealplan._panel import PANEL_MINIMUMS, fiber_ceiling
 from mealplan._report_parts import amount, nutrient_label
 from mealplan._ul_standins import REPORTED_UNDER_AGE, planned_room
 
@@ -66,7 +67,7 @@ def compact_panel(
     energy = next(
         (t.amount for t in totals if t.nutrient == Nutrient.ENERGY.value), None
     )
-    refs = _references(person)
+    refs = dri_references(person)
     short: list[str] = []
     over: list[str] = []
     met: list[str] = []
@@ -166,20 +167,6 @@ def _saturated_fat(
     return over, words
 
 
-def _references(person: Person) -> dict[str, NutrientBound]:
-    """Return the person's panel RDA/AI and food ULs, with the sodium AI as a floor."""
-    refs = {b.nutrient: b for b in panel_bounds(person, [], minimums=True)}
-    floor = sodium_floor(person)
-    if floor is not None:
-        refs[Nutrient.SODIUM.value] = NutrientBound(
-            nutrient=Nutrient.SODIUM.value,
-            unit="mg",
-            minimum=floor[0],
-            minimum_kind=BoundKind.AI,
-        )
-    return refs
-
-
 def short_minimums(
     person: Person | None,
     days: Iterable[Sequence[NutrientTotal]],
@@ -195,7 +182,7 @@ def short_minimums(
     if person is None:
         return frozenset(wanted)
     minimum = {
-        n: b.minimum for n, b in _references(person).items() if b.minimum is not None
+        n: b.minimum for n, b in dri_references(person).items() if b.minimum is not None
     }
     # Met only when every day's total is known to reach the reference; a
     # nutrient without one, or without a total, is said with the shortfalls.

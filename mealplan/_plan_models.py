@@ -139,6 +139,34 @@ class NutrientTotal(_Model):
     )
     shortfall: StrictFloat = 0.0
     excess: StrictFloat = 0.0
+    dri_minimum: StrictFloat | None = Field(
+        default=None,
+        description="The person's RDA or AI for this nutrient (for sodium its AI; "
+        "IOM/NASEM Dietary Reference Intakes, ../reference/dri_full.csv), "
+        "whether or not the plan was held to it: a nutrient the plan reports "
+        "without planning (an AI at ages 1-3, the sodium AI, a lifted floor, "
+        "panel 'rda' or 'focus') has minimum null and its DRI here. Null "
+        "without a person (explicit targets) or without such a DRI.",
+    )
+    dri_minimum_kind: Literal["RDA", "AI"] | None = Field(
+        default=None, description="Whether dri_minimum is an RDA or an AI."
+    )
+    dri_maximum: StrictFloat | None = Field(
+        default=None,
+        description="The person's tolerable upper intake level (UL) for this "
+        "nutrient where it applies to food (preformed vitamin A as retinol, "
+        "folic acid, added vitamin E; none for magnesium from food), whether "
+        "or not the plan was held to it. Null where no food UL applies.",
+    )
+    dri_status: NutrientStatus = Field(
+        default=NutrientStatus.NO_BOUND,
+        description="Where the total stands against dri_minimum and "
+        "dri_maximum, judged as status is (absorbable calcium included): "
+        "'short' below the RDA/AI even where the plan was not held to it "
+        "(the shortfall a report calls out), 'over' above the food UL, "
+        "'no_bound' when neither applies. A lower-bound total (lower_bound) "
+        "may be short only for want of data.",
+    )
 
     @field_validator("percent_of_minimum", mode="before")
     @classmethod

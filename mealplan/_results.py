@@ -19,6 +19,7 @@ import numpy as np
 from mealplan._absorption import milk_equivalents
 from mealplan._catalog import FoodTable
 from mealplan._child_milks import plant_milk_note
+from mealplan._dri_reference import dri_references
 from mealplan._exclusions import kept_by_exception
 from mealplan._fat_attach import attach_fats
 from mealplan._fish_day_caps import fish_day_notes
@@ -30,8 +31,10 @@ from mealplan._life_stage_advice import (
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
+    BoundKind,
     DayPlan,
     MealPlan,
+    NutrientBound,
     NutrientPeriod,
     NutrientStatus,
     NutrientTargets,
@@ -103,8 +106,12 @@ def _totals(
     names: Mapping[str, str] | None = None,
     absorbable: bool = False,
     room: bool = False,
+    references: Mapping[str, NutrientBound] | None = None,
 ) -> list[NutrientTotal]:
     """Nutrient totals of ``grams`` (food id -> g), recomputed from the table.
+
+    ``references``: the person's DRIs (:func:`~mealplan._dri_reference.dri_references`),
+    judged beside the targets whether the plan was held to them or not.
 
     With ``absorbable`` the calcium minimum is judged on milk-equivalent
     calcium (see :func:`~mealplan._absorption.milk_equivalents`), as planned;
@@ -143,14 +150,10 @@ def _totals(
         if absorbable and col == Nutrient.CALCIUM.value:
             weights = milk_equivalents(table, ids)
             judged = float(np.nansum(values * g * weights) / 100.0) * scale
-        if bound is None:
-            status = NutrientStatus.NO_BOUND
-        elif lo is not None and judged < lo * (1 - _TOL) - _TOL - rounding:
-            status = NutrientStatus.SHORT
-        elif hi is not None and amount > hi * (1 + _TOL) + _TOL + rounding:
-            status = NutrientStatus.OVER
-        else:
-            status = NutrientStatus.MET
+        status = _standing(bound is not None, lo, hi, judged, amount, rounding)
+        ref = (references or {}).get(col)
+        dri_lo = ref.minimum if ref else None
+        dri_hi = ref.maximum if ref else None
         out.append(
             NutrientTotal(
                 nutrient=col,
@@ -177,9 +180,41 @@ def _totals(
                 excess=round(amount - hi, 6)
                 if hi is not None and status is NutrientStatus.OVER
                 else 0.0,
+                dri_minimum=dri_lo,
+                dri_minimum_kind=None
+                if dri_lo is None or ref is None or ref.minimum_kind is None
+                else "RDA"
+                if ref.minimum_kind is BoundKind.RDA
+                else "AI",
+                dri_maximum=dri_hi,
+                dri_status=_standing(
+                    ref is not None, dri_lo, dri_hi, judged, amount, rounding
+                ),
             )
         )
     return out
+
+
+def _standing(
+    bounded: bool,
+    lo: float | None,
+    hi: float | None,
+    judged: float,
+    amount: float,
+    rounding: float,
+) -> NutrientStatus:
+    """Return where a total stands against ``lo`` and ``hi``, within the tolerance.
+
+    ``judged`` is the amount a minimum is judged on (milk-equivalent calcium
+    when absorbable); ``rounding`` what the items' rounded grams may miss by.
+    """
+    if not bounded:
+        return NutrientStatus.NO_BOUND
+    if lo is not None and judged < lo * (1 - _TOL) - _TOL - rounding:
+        return NutrientStatus.SHORT
+    if hi is not None and amount > hi * (1 + _TOL) + _TOL + rounding:
+        return NutrientStatus.OVER
+    return NutrientStatus.MET
 
 
 def day_plan(
@@ -190,6 +225,7 @@ def day_plan(
     *,
     absorbable: bool = False,
     room: bool = False,
+    references: Mapping[str, NutrientBound] | None = None,
 ) -> DayPlan:
     grams: dict[str, float] = {}
     for item in items:
@@ -207,7 +243,13 @@ def day_plan(
         day=day,
         items=items,
         totals=_totals(
-            table, targets, grams, names=names, absorbable=absorbable, room=room
+            table,
+            targets,
+            grams,
+            names=names,
+            absorbable=absorbable,
+            room=room,
+            references=references,
         ),
         cost=cost,
         meals=meal_titles(items, table),
@@ -464,6 +506,7 @@ def assemble(
     days: list[DayPlan] = []
     columns = ItemColumns(table)
     salter = Salter.of(table, req, targets)
+    references = dri_references(req.person)
     for d in range(req.days):
         if keep_days and d + 1 in keep_days:
             days.append(keep_days[d + 1])
@@ -496,6 +539,7 @@ def assemble(
                 targets,
                 absorbable=req.absorbable_calcium,
                 room=req.room_for_unmeasured,
+                references=references,
             )
         )
     grams: dict[str, float] = {}
@@ -512,6 +556,7 @@ def assemble(
         names=names,
         absorbable=req.absorbable_calcium,
         room=req.room_for_unmeasured,
+        references=references,
     )
     costs = [d.cost for d in days]
     cost = (

@@ -30,6 +30,9 @@ AGAIN_HINT = "plan again with 'mealplan plan' (or plan())"
 """How a caller makes a new plan, in the CLI's and Python's words (the HTTP
 service says its own route instead: :mod:`mealplan._pool`)."""
 _AGAIN = f"the plan was edited; {AGAIN_HINT}"
+_NO_DRI: dict[str, object] = dict.fromkeys(
+    ("dri_minimum", "dri_minimum_kind", "dri_maximum")
+)
 _COMPARED = (
     "name",
     "ndb_no",
@@ -160,6 +163,8 @@ def check_saved_plan(
             the table and the request give; the message names the first.
 
     """
+    from mealplan._dri_reference import dri_references
+    from mealplan._models import NutrientStatus
     from mealplan._results import ItemColumns, day_plan
 
     if previous.targets != targets:
@@ -179,9 +184,16 @@ def check_saved_plan(
         _check_salt(day.day, day.items, previous, table, targets)
     absorbable = previous.request.absorbable_calcium
     room = previous.request.room_for_unmeasured
+    references = dri_references(previous.request.person)
     for day in previous.days:
         fresh_day = day_plan(
-            day.day, list(day.items), table, targets, absorbable=absorbable, room=room
+            day.day,
+            list(day.items),
+            table,
+            targets,
+            absorbable=absorbable,
+            room=room,
+            references=references,
         )
         if fresh_day.cost != day.cost:
             msg = f"day {day.day} has cost {_shown(day.cost)} where its items give {_shown(fresh_day.cost)}"
@@ -192,6 +204,13 @@ def check_saved_plan(
             # unmeasured foods (session 34) has none to compare: the rest is.
             fresh_totals = [
                 t.model_copy(update={"unmeasured_allowance": None})
+                for t in fresh_totals
+            ]
+        if all(t.dri_minimum is None and t.dri_maximum is None for t in day.totals):
+            # Nor a plan saved before totals carried the person's DRIs
+            # (session 40): those fields keep their defaults.
+            fresh_totals = [
+                t.model_copy(update=_NO_DRI | {"dri_status": NutrientStatus.NO_BOUND})
                 for t in fresh_totals
             ]
         if fresh_totals != day.totals:

@@ -466,6 +466,68 @@ def _check_panel(
             assert _le(value, totals[column]), (day, column, totals[column], value)
 
 
+def _food_ul(person: Any, column: str) -> float | None:
+    """The UL that caps ``column`` as food (its own, or the form it caps), None if none."""
+    for row in _dri_rows():
+        if row["kind"] != "UL" or not _applies(row, person):
+            continue
+        own = f"{row['nutrient']}_{row['unit']}"
+        if UL_FORM.get(row["nutrient"], own) == column:
+            return float(row["value"])
+    return None
+
+
+def _intake(person: Any, column: str) -> tuple[str, float] | None:
+    """The person's RDA (else AI) of ``column``, read from the table itself."""
+    found = {
+        row["kind"]: float(row["value"])
+        for row in _dri_rows()
+        if row["kind"] in ("RDA", "AI")
+        and f"{row['nutrient']}_{row['unit']}" == column
+        and _applies(row, person)
+    }
+    for kind in ("RDA", "AI"):
+        if kind in found:
+            return kind, found[kind]
+    return None
+
+
+def _check_dri_references(req: Any, totals: Sequence[Any], day: int) -> None:
+    """Every total carries the person's RDA/AI and food UL, and where it stands.
+
+    Whether the plan was held to them or not (a toddler's AIs are reported):
+    the JSON a diet app reads calls a shortfall out as the text report does.
+    """
+    person = req.person
+    if person is None:
+        assert all(t.dri_minimum is None and t.dri_maximum is None for t in totals)
+        return
+    for t in totals:
+        column = t.nutrient
+        base = column.rsplit("_", 1)[0]
+        if base not in NOT_PANEL_MINIMUMS and column != "sodium_mg":
+            intake = _intake(person, column)
+            ul = _food_ul(person, column)
+            want = None if intake is None else min(intake[1], ul or math.inf)
+            assert t.dri_minimum == want, (day, column, t.dri_minimum, want)
+            if intake is not None:
+                assert t.dri_minimum_kind == intake[0], (day, column)
+            assert t.dri_maximum == ul, (day, column, t.dri_maximum, ul)
+        if column == "calcium_mg" and req.absorbable_calcium:
+            continue  # judged on absorbed calcium (its own check)
+        lo, hi, amount = t.dri_minimum, t.dri_maximum, t.amount
+        if lo is not None and amount < lo * 0.999:
+            assert t.dri_status.value == "short", (day, column, amount, lo)
+        elif hi is not None and amount > hi * 1.001:
+            assert t.dri_status.value == "over", (day, column, amount, hi)
+        elif (lo is not None or hi is not None) and (
+            (lo is None or amount > lo * 1.001) and (hi is None or amount < hi * 0.999)
+        ):
+            assert t.dri_status.value == "met", (day, column, amount, lo, hi)
+        elif lo is None and hi is None:
+            assert t.dri_status.value == "no_bound", (day, column)
+
+
 def _unreached_floors(plan: MealPlan) -> frozenset[str]:
     """Floors the plan says it could not plan (reported instead).
 
@@ -937,6 +999,7 @@ def check_plan(
             _check_panel(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_panel_rda(req, totals, day.day, sparse | _unreached_floors(plan))
             _check_auto_ais(req, totals, day.day, sparse | _unreached_floors(plan))
+            _check_dri_references(req, day.totals, day.day)
             if req.macro_limits and targets.macro_shares:
                 energy = totals["energy_kcal"]
                 for col, (lo, hi) in targets.macro_shares.items():

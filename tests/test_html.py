@@ -65,7 +65,11 @@ def test_each_bounded_nutrient_is_a_bar_at_its_share_of_the_minimum(
     }
     expected = {}
     for total in day.average:
-        reference = total.minimum or total.maximum
+        # The planned bound, else the person's DRI the plan reports (the
+        # sodium AI: its bar against the AI, with the CDRR as its limit).
+        reference = (
+            total.minimum or total.dri_minimum or total.maximum or total.dri_maximum
+        )
         if reference:
             expected[total.nutrient] = total.amount / reference * 100
     assert set(bars) == set(expected)
@@ -73,8 +77,11 @@ def test_each_bounded_nutrient_is_a_bar_at_its_share_of_the_minimum(
         assert bars[nutrient] == pytest.approx(percent, abs=0.06)
     uls = [a for t, a in doc.tags if t == "line" and a.get("class") == "mp-ul"]
     with_limit = [
-        t for t in day.average if t.minimum and t.maximum is not None
-    ]  # calcium and vitamin D (ULs), energy (the EER range)
+        t
+        for t in day.average
+        if (t.minimum or t.dri_minimum)
+        and (t.maximum is not None or t.dri_maximum is not None)
+    ]  # calcium and vitamin D (ULs), energy (the EER range), sodium (CDRR)
     assert len(uls) == len(with_limit) >= 2
     kinds = {a["data-kind"] for a in uls}
     assert "UL" in kinds
@@ -122,3 +129,37 @@ def test_cli_html_format(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_html_format_is_for_plans_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["targets", "--age", "35", "--sex", "female", "--format", "html"]) == 2
     assert "--format html" in capsys.readouterr().err
+
+
+def test_a_toddlers_reported_ais_are_shown_against_the_ai_not_as_no_bound() -> None:
+    # At ages 1-3 the AIs are reported, not planned: the report's table and
+    # chart showed a vegetarian boy of 3's linoleic acid (66 % of its AI)
+    # with no bound at all. Built from the plan's own totals, no solve.
+    plan = mealplan.plan(
+        {"person": {"age": 3, "sex": "male"}, "diet": "vegetarian", "mip_gap": 1.0}
+    )
+    linoleic = next(t for t in plan.average if t.nutrient == "linoleic_acid_g")
+    assert linoleic.minimum is None  # not planned
+    assert (linoleic.dri_minimum, linoleic.dri_minimum_kind) == (7.0, "AI")
+    data = linoleic.model_dump()
+    data.update(amount=4.2, dri_status="short", lower_bound=False)
+    short = mealplan.NutrientTotal.model_validate(data)
+    faked = plan.model_copy(
+        update={
+            "average": [
+                short if t.nutrient == "linoleic_acid_g" else t for t in plan.average
+            ]
+        }
+    )
+    doc = parse(mealplan.render_html(faked))
+    bar = next(
+        a
+        for t, a in doc.tags
+        if t == "g" and a.get("data-nutrient") == "linoleic_acid_g"
+    )
+    assert bar["data-status"] == "short"
+    assert bar["data-planned"] == "false"
+    assert float(bar["data-percent"] or "nan") == pytest.approx(60.0, abs=0.06)
+    text = " ".join(doc.text)
+    assert "7.00 g (AI, not planned)" in text
+    assert "short (not planned)" in text
