@@ -31,7 +31,6 @@ from mealplan._life_stage_advice import (
 from mealplan._life_stage_cap_rows import life_stage_cap_notes
 from mealplan._meal_titles import meal_titles
 from mealplan._models import (
-    BoundKind,
     DayPlan,
     MealPlan,
     NutrientBound,
@@ -152,8 +151,6 @@ def _totals(
             judged = float(np.nansum(values * g * weights) / 100.0) * scale
         status = _standing(bound is not None, lo, hi, judged, amount, rounding)
         ref = (references or {}).get(col)
-        dri_lo = ref.minimum if ref else None
-        dri_hi = ref.maximum if ref else None
         out.append(
             NutrientTotal(
                 nutrient=col,
@@ -180,19 +177,27 @@ def _totals(
                 excess=round(amount - hi, 6)
                 if hi is not None and status is NutrientStatus.OVER
                 else 0.0,
-                dri_minimum=dri_lo,
-                dri_minimum_kind=None
-                if dri_lo is None or ref is None or ref.minimum_kind is None
-                else "RDA"
-                if ref.minimum_kind is BoundKind.RDA
-                else "AI",
-                dri_maximum=dri_hi,
-                dri_status=_standing(
-                    ref is not None, dri_lo, dri_hi, judged, amount, rounding
-                ),
+                **_dri_fields(ref, judged, amount, rounding),
             )
         )
     return out
+
+
+def _dri_fields(
+    ref: NutrientBound | None, judged: float, amount: float, rounding: float
+) -> dict[str, Any]:
+    """Return a total's DRI fields: the reference and where the total stands."""
+    if ref is None:
+        return {}  # the model's defaults: none, no bound
+    kind = ref.minimum_kind if ref.minimum is not None else None
+    return {
+        "dri_minimum": ref.minimum,
+        "dri_minimum_kind": None if kind is None else kind.value,
+        "dri_maximum": ref.maximum,
+        "dri_status": _standing(
+            True, ref.minimum, ref.maximum, judged, amount, rounding
+        ),
+    }
 
 
 def _standing(
