@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import json
 import math
 import re
 import weakref
@@ -20,6 +21,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import mealplan
 from mealplan import FoodTable, InfeasiblePlanError, MealPlan, NutrientBound
@@ -2871,3 +2873,29 @@ def check_caffeine(plan: MealPlan, table: FoodTable) -> None:
             total += item.grams * value / 100
         if column not in req.bounds:
             assert _le(total, limit), (day.day, total, limit)
+
+
+def check_saved_without(
+    plan: MealPlan, table: FoodTable, fields: Sequence[str]
+) -> None:
+    """A plan saved before its totals had ``fields`` still regenerates; an edit is caught.
+
+    The fields are dropped from every total (at least one of the first must
+    have had a value, so the test is about them); day 1's dinner is
+    regenerated and checked, then a total's amount edited must be refused.
+    """
+    data = json.loads(plan.model_dump_json())
+    stripped = 0
+    for day in data["days"]:
+        for total in day["totals"]:
+            stripped += total.pop(fields[0]) is not None
+            for field in fields[1:]:
+                total.pop(field)
+    assert stripped, fields[0]
+    old = MealPlan.model_validate(data)
+    again = mealplan.regenerate(old, day=1, meal="dinner", foods=table)
+    check_plan(again, table)
+    data["days"][0]["totals"][0]["amount"] += 1.0
+    edited = MealPlan.model_validate(data)
+    with pytest.raises(mealplan.RequestError, match="totals do not match"):
+        mealplan.regenerate(edited, day=1, meal="dinner", foods=table)

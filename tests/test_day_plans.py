@@ -139,6 +139,40 @@ def test_the_rotation_says_contested_when_its_repairs_run_out(
     assert made == _weekly_seed.Contested(frozenset({"mushrooms"}))
 
 
+def _spied_restrictions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, float]]:
+    """Record each restricted MILP's (goal, share); the first (the LP support) holds no plan.
+
+    So a day-plan goes to its widest restriction, whose share and goal the
+    seed tests read.
+    """
+    from mealplan import _guided_start
+
+    asked: list[tuple[Any, float]] = []
+    real = _guided_start._restricted  # type: ignore[attr-defined]
+
+    def restricted(problem: Any, goal: Any, *args: Any, **kwargs: Any) -> Any:
+        how = args[4] if len(args) > 4 else kwargs.get("how")
+        asked.append((goal, 1.0 if how is None else how.share))
+        if len(asked) == 1:
+            return Solution(SolveStatus.NO_SOLUTION)
+        return real(problem, goal, *args, **kwargs)
+
+    monkeypatch.setattr(_guided_start, "_restricted", restricted)
+    return asked
+
+
+def _day_problem(person: dict[str, Any]) -> tuple[Any, Any]:
+    """A 3-day request's one-day problem (a seed's day-plan) and its day request."""
+    from mealplan._models import NutrientPeriod
+    from mealplan._problem import build_problem
+
+    req, targets, foods = _inputs(person=person, days=3)
+    day_req = req.model_copy(
+        update={"days": 1, "nutrient_period": NutrientPeriod.DAILY}
+    )
+    return build_problem(day_req, targets, foods), day_req
+
+
 @pytest.mark.parametrize(
     ("person", "any_first"),
     [
@@ -155,36 +189,18 @@ def test_a_toddlers_seed_day_plan_asks_for_any_plan_first(
     # anyone else's asks with the objective (adults' first plans cost more).
     from mealplan import _guided_start
     from mealplan._arrays import FEASIBILITY
-    from mealplan._models import NutrientPeriod
-    from mealplan._problem import build_problem
 
-    goals: list[Any] = []
-    shares: list[float] = []
-    real = _guided_start._restricted  # type: ignore[attr-defined]
-
-    def restricted(problem: Any, goal: Any, *args: Any, **kwargs: Any) -> Any:
-        goals.append(goal)
-        how = args[4] if len(args) > 4 else kwargs.get("how")
-        shares.append(1.0 if how is None else how.share)
-        if len(goals) == 1:  # the LP support: made to hold no plan
-            return Solution(SolveStatus.NO_SOLUTION)
-        return real(problem, goal, *args, **kwargs)
-
-    monkeypatch.setattr(_guided_start, "_restricted", restricted)
-    req, targets, foods = _inputs(person=person, days=3)
-    day_req = req.model_copy(
-        update={"days": 1, "nutrient_period": NutrientPeriod.DAILY}
-    )
-    problem = build_problem(day_req, targets, foods)
+    asked = _spied_restrictions(monkeypatch)
+    problem, day_req = _day_problem(person)
     found = _weekly_seed._first(problem, day_req, Deadline(120))
     assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-    assert (goals[1] is FEASIBILITY) is any_first
+    assert (asked[1][0] is FEASIBILITY) is any_first
     # The seed's search for any plan gets most of its time (the vegan boy of
     # 3's 3-day plan: his wider rule's day-plan found one at 1.9 s of a
     # 2.66 s share on some runs, none on others, and his plan failed).
     if any_first:
         seed_share = _guided_start._SEED_ANY_PLAN.share
-        assert shares[1] == seed_share > _guided_start._ANY_PLAN.share
+        assert asked[1][1] == seed_share > _guided_start._ANY_PLAN.share
 
 
 @pytest.mark.parametrize("seed", [True, False])
@@ -197,30 +213,14 @@ def test_a_seeds_widest_restriction_gets_most_of_its_time(
     # its share on most runs, and his week lifted five RDAs on the others).
     # Any other search keeps half for the full MILP. Spied, no timing.
     from mealplan import _guided_start
-    from mealplan._models import NutrientPeriod
     from mealplan._optimiser import solve
-    from mealplan._problem import build_problem
 
-    shares: list[float] = []
-    real = _guided_start._restricted  # type: ignore[attr-defined]
-
-    def restricted(problem: Any, goal: Any, *args: Any, **kwargs: Any) -> Any:
-        how = args[4] if len(args) > 4 else kwargs.get("how")
-        shares.append(1.0 if how is None else how.share)
-        if len(shares) == 1:  # the LP support: made to hold no plan
-            return Solution(SolveStatus.NO_SOLUTION)
-        return real(problem, goal, *args, **kwargs)
-
-    monkeypatch.setattr(_guided_start, "_restricted", restricted)
-    req, targets, foods = _inputs(person={"age": 40, "sex": "male"}, days=3)
-    day_req = req.model_copy(
-        update={"days": 1, "nutrient_period": NutrientPeriod.DAILY}
-    )
-    problem = build_problem(day_req, targets, foods)
+    asked = _spied_restrictions(monkeypatch)
+    problem, day_req = _day_problem({"age": 40, "sex": "male"})
     if seed:
         found = _weekly_seed._first(problem, day_req, Deadline(120))
     else:
         found = solve(problem, deadline=Deadline(120), abs_gap=math.inf)
     assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     expected = _guided_start._SEED_WIDE_SHARE if seed else 0.5
-    assert shares[1] == expected
+    assert asked[1][1] == expected
