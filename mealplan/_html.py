@@ -17,7 +17,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from mealplan._arguments import food_table
-from mealplan._html_chart import coverage_chart, legend, number_text, shown
+from mealplan._html_chart import coverage_chart, legend, number_text
 from mealplan._meal_titles import menu_order
 from mealplan._models import (
     DISCLAIMER,
@@ -44,6 +44,7 @@ from mealplan._report_parts import (
     near_limit_words,
     unplanned_sentence,
 )
+from mealplan._shown_bounds import shown_bounds
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -194,14 +195,14 @@ def _days_html(
 def _totals_table(plan: MealPlan) -> str:
     rows = []
     for t in plan.average:
-        s = shown(plan, t)
-        lo = _bound_cell(s.minimum, t.unit, s.minimum_kind, t.minimum is not None)
-        hi = _bound_cell(s.maximum, t.unit, s.maximum_kind, t.maximum is not None)
+        s = shown_bounds(plan, t)
+        lo = _bound_cell(s.minimum, t.unit, s.minimum_kind, s.minimum_planned)
+        hi = _bound_cell(s.maximum, t.unit, s.maximum_kind, s.maximum_planned)
         amount = f"{'≥ ' if t.lower_bound else ''}{number_text(t.amount, t.unit)}"
         label = nutrient_label(t.nutrient)
         bound = plan.targets.get(t.nutrient)
         status = s.status + near_limit_words(t, bound.maximum_kind if bound else None)
-        if s.status != t.status.value:
+        if s.status != t.status.value and not s.planned:
             status += " (not planned)"
         rows.append(
             f"<tr><td>{escape(label[:1].upper() + label[1:])}</td>"

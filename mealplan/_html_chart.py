@@ -2,7 +2,7 @@
 
 Each bounded nutrient is a bar at its share of the minimum it is held to, or
 of the person's DRI where the plan reports a nutrient without planning it
-(:class:`_Shown`), with the upper limit marked. Split from :mod:`mealplan._html`.
+(:func:`mealplan._shown_bounds.shown_bounds`), with the upper limit marked. Split from :mod:`mealplan._html`.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
-from mealplan._models import MealPlan, NutrientStatus, NutrientTotal
+from mealplan._models import MealPlan, NutrientTotal
 from mealplan._report import number, nutrient_label, unit_label
+from mealplan._shown_bounds import ShownBounds, shown_bounds
 
-__all__ = ["coverage_chart", "legend", "number_text", "shown"]
+__all__ = ["coverage_chart", "legend", "number_text"]
 
 _BAR_COLOURS = {"met": "#2a9d8f", "short": "#e76f51", "over": "#c1121f"}
 _ROW = 34
@@ -29,65 +29,8 @@ def number_text(x: float | None, unit: str) -> str:
     return "—" if x is None else f"{number(x)} {unit_label(unit)}"
 
 
-def _kinds(plan: MealPlan, nutrient: str) -> tuple[str, str]:
-    bound = plan.targets.get(nutrient)
-    if bound is None:
-        return "minimum", "maximum"
-    lo = bound.minimum_kind.value if bound.minimum_kind else "minimum"
-    hi = bound.maximum_kind.value if bound.maximum_kind else "maximum"
-    return lo, hi
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """A total as the report shows it: against its planned bounds, else the DRIs.
-
-    A bound the plan was not held to (a toddler's AI, the sodium AI, a lifted
-    floor) is shown at the person's DRI (``NutrientTotal.dri_minimum``,
-    ``dri_maximum``) and marked as not planned, so its shortfall is seen
-    rather than read as "no bound".
-    """
-
-    total: NutrientTotal
-    minimum: float | None
-    minimum_kind: str
-    maximum: float | None
-    maximum_kind: str
-    status: str
-    planned: bool
-    """Whether the plan was held to every bound shown."""
-
-    @property
-    def reference(self) -> float | None:
-        """What a bar's length is a share of: the minimum, else the maximum."""
-        return self.minimum if self.minimum else self.maximum
-
-
-def shown(plan: MealPlan, t: NutrientTotal) -> _Shown:
-    lo_kind, hi_kind = _kinds(plan, t.nutrient)
-    lo, hi, planned = t.minimum, t.maximum, True
-    if lo is None and t.dri_minimum is not None:
-        lo, lo_kind, planned = t.dri_minimum, t.dri_minimum_kind or "DRI", False
-    if hi is None and t.dri_maximum is not None:
-        hi, hi_kind, planned = t.dri_maximum, "UL", False
-    status = t.status
-    if not planned and status in (NutrientStatus.MET, NutrientStatus.NO_BOUND):
-        # The planned bounds (if any) are met: where it stands against the
-        # DRIs shown in their place is the news (dri_status judges both DRIs).
-        short = t.minimum is None and t.dri_status is NutrientStatus.SHORT
-        over = t.maximum is None and t.dri_status is NutrientStatus.OVER
-        status = (
-            NutrientStatus.SHORT
-            if short
-            else NutrientStatus.OVER
-            if over
-            else NutrientStatus.MET
-        )
-    return _Shown(t, lo, lo_kind, hi, hi_kind, status.value, planned)
-
-
-def _charted(plan: MealPlan, totals: Sequence[NutrientTotal]) -> list[_Shown]:
-    views = (shown(plan, t) for t in totals)
+def _charted(plan: MealPlan, totals: Sequence[NutrientTotal]) -> list[ShownBounds]:
+    views = (shown_bounds(plan, t) for t in totals)
     return [
         s
         for s in views

@@ -73,6 +73,7 @@ from mealplan._report_parts import grams as _grams
 from mealplan._report_parts import plan_table as _table_or_bundled
 from mealplan._report_parts import to_markdown as _to_markdown
 from mealplan._report_parts import to_text as _to_text
+from mealplan._shown_bounds import shown_bounds
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -221,14 +222,27 @@ def _items_table(
     return Table(headers, rows, right, {1: _NAME_WIDTH} if clip else {})
 
 
-def _bound_text(value: float | None, unit: str, kind: object) -> str:
+def _bound_text(value: float | None, unit: str, kind: str | None, planned: bool) -> str:
+    """Return a totals-table bound: "7.00 g (AI, not planned)" for a DRI only.
+
+    ``kind`` None: a planned bound of no DRI kind (a caller's own targets),
+    shown as its amount alone.
+    """
     if value is None:
         return "—"
-    kind_s = f" ({kind.value})" if kind is not None and hasattr(kind, "value") else ""
-    return amount(value, unit) + kind_s
+    if planned and kind is None:
+        return amount(value, unit)
+    return f"{amount(value, unit)} ({kind}{'' if planned else ', not planned'})"
 
 
 def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
+    """Return the day's (or the average's) totals table.
+
+    Each total is shown against the bounds the plan was held to, else the
+    person's DRIs marked "not planned" (:func:`mealplan._shown_bounds.shown_bounds`,
+    as the HTML report shows it): a toddler's sodium read "met" against its
+    CDRR in the table while the panel below called it short of the AI.
+    """
     by_name = {t.nutrient: t for t in totals}
     order: list[str] = [str(n.value) for n in _ORDER if n.value in by_name]
     order += [n for n in by_name if n not in order]
@@ -240,22 +254,37 @@ def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
         planned = plan.targets.get(name)
         if name in REPORTED_ONLY and (planned is None or planned.minimum is None):
             continue  # shown in the compact panel below the table
-        bound = plan.targets.get(name)
+        s = shown_bounds(plan, t)
         total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
-        status = t.status.value if t.status is not NutrientStatus.NO_BOUND else "—"
-        status += near_limit_words(t, bound.maximum_kind if bound else None)
+        status = s.status if s.status != NutrientStatus.NO_BOUND.value else "—"
+        status += near_limit_words(t, planned.maximum_kind if planned else None)
         if t.status is NutrientStatus.SHORT:
             status += f" by {amount(t.shortfall, t.unit)}"
         elif t.status is NutrientStatus.OVER:
             status += f" by {amount(t.excess, t.unit)}"
-        pct = "—" if t.percent_of_minimum is None else f"{t.percent_of_minimum:.0f}%"
+        elif s.status != t.status.value and not s.planned:
+            status += " (not planned)"
+        # A planned minimum's percentage is the total's own (absorbable
+        # calcium's, say); a DRI shown in its place is the total's share of it.
+        pct = (
+            f"{t.percent_of_minimum:.0f}%"
+            if t.percent_of_minimum is not None
+            else f"{100 * t.amount / s.minimum:.0f}%"
+            if s.minimum
+            else "—"
+        )
         label = nutrient_label(name)
+        # A caller's own bound has no DRI kind: shown as its amount alone.
+        has_kind = planned is not None and planned.minimum_kind is not None
+        lo_kind = s.minimum_kind if has_kind or t.minimum is None else None
+        has_kind = planned is not None and planned.maximum_kind is not None
+        hi_kind = s.maximum_kind if has_kind or t.maximum is None else None
         rows.append(
             [
                 label[:1].upper() + label[1:],
                 total,
-                _bound_text(t.minimum, t.unit, bound.minimum_kind if bound else None),
-                _bound_text(t.maximum, t.unit, bound.maximum_kind if bound else None),
+                _bound_text(s.minimum, t.unit, lo_kind, s.minimum_planned),
+                _bound_text(s.maximum, t.unit, hi_kind, s.maximum_planned),
                 pct,
                 status,
             ]

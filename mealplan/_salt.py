@@ -50,6 +50,7 @@ __all__ = [
     "Salter",
     "salt_ids",
     "salt_note",
+    "salt_target",
     "salt_text",
     "with_salt",
 ]
@@ -103,8 +104,12 @@ def _salt_row(table: FoodTable) -> str | None:
     return None
 
 
-def _applies(req: PlanRequest) -> float | None:
-    """Return the sodium AI salt should reach for ``req``, or None for no salt."""
+def salt_target(req: PlanRequest) -> float | None:
+    """Return the sodium AI salt should reach for ``req``, or None for no salt.
+
+    Also what the reports read to show that AI as the plan's own aim
+    (:mod:`mealplan._shown_bounds`).
+    """
     person = req.person
     if not req.added_salt or person is None or person.age < MIN_AGE_YEARS:
         return None
@@ -139,7 +144,7 @@ class Salter:
         cls, table: FoodTable, req: PlanRequest, targets: NutrientTargets
     ) -> Salter | None:
         """Return the plan's salter, or None when its days get no salt."""
-        ai = _applies(req)
+        ai = salt_target(req)
         salt = _salt_row(table) if ai is not None else None
         if ai is None or salt is None:
             return None

@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 import mealplan
 from mealplan._cli import main
+from tests.html_parse import parse
 
 
 @pytest.fixture(scope="module")
 def day() -> mealplan.MealPlan:
     return mealplan.plan({"person": {"age": 35, "sex": "female"}})
-
-
-class _Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(html: str) -> _Collect:
-    p = _Collect()
-    p.feed(html)
-    p.close()
-    return p
 
 
 def test_the_report_is_self_contained(day: mealplan.MealPlan) -> None:
