@@ -29,12 +29,16 @@ def main() -> int:
 
     import mealplan
     from mealplan._child_milks import WHOLE_MILK
-    from mealplan._sweet_milks import _sweet_milks
+    from mealplan._planner import parse_request
+    from mealplan._sweet_milks import sweet_milks
 
     table = mealplan.load_foods()
     names = dict(zip(table.ids, table.texts("name"), strict=True))
     bases = dict(zip(table.ids, table.texts("base"), strict=True))
-    sweet = {f for f, s in zip(table.ids, _sweet_milks(table), strict=True) if s}
+    # The children's words (the widest): every sweetened or flavoured milk.
+    child = parse_request({"person": {"age": 10, "sex": "female"}})
+    mask = sweet_milks(child, table)
+    sweet = {f for f, s in zip(table.ids, mask, strict=True) if s}
     planned = whole = sweetened = 0
     for one, plan in planned_days(table):
         planned += 1

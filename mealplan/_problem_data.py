@@ -211,8 +211,8 @@ class Problem:
     (:func:`mealplan._child_milks.young_child_plant_milks`), for anyone
     from 2 whom dairy milk suits plain whole and 2 % milk
     (:func:`mealplan._child_milks.whole_milks_from_2`), and for a
-    person of 2-18 who is not vegan the sweetened and flavoured milks
-    (:func:`mealplan._sweet_milks.sweet_milks`); and for everyone the sweet
+    person of 2-18 the sweetened and flavoured milks, from 19 the flavoured
+    ones (:func:`mealplan._sweet_milks.sweet_milks`); and for everyone the sweet
     bakery products (:func:`mealplan._sweet_milks.sweet_bakery`)."""
     main_meal_protein_g: float = MIN_MAIN_MEAL_PROTEIN_G
     """Protein a structured lunch or dinner holds at least (6 g at ages 1-3:

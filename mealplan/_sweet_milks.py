@@ -1,9 +1,9 @@
 """Sweetened foods the default objective charges as sweets though their category is not.
 
-Sweetened and flavoured milks for children and teens (:func:`sweet_milks`),
-sweet bakery products for everyone (:func:`sweet_bakery`), and flavoured
-yogurts, sweetened dried fruit and sugared breakfast cereals from age 2
-(:func:`sweet_foods`).
+Sweetened and flavoured milks for children and teens, flavoured milks for
+adults (:func:`sweet_milks`), sweet bakery products for everyone
+(:func:`sweet_bakery`), and flavoured yogurts, sweetened dried fruit and
+sugared breakfast cereals from age 2 (:func:`sweet_foods`).
 
 The American Heart Association advises children of 2-18 to keep added
 sugars under 25 g (6 tsp) a day (Vos MB et al., Circulation
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan._text_masks import new_cache, text_mask
+from mealplan._text_masks import MaskCache, new_cache, text_mask
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from mealplan._request_models import PlanRequest
 
 __all__ = [
+    "FLAVOURED_MILK",
     "FROM_AGE",
     "SUGARED_CEREAL",
     "SWEET_BAKERY",
@@ -60,6 +61,11 @@ FROM_AGE = 2.0
 UNDER_AGE = 19.0
 """The AHA statement's band ends at 18."""
 
+FLAVOURED_MILK = re.compile(
+    r"\b(chocolate|flavou?red|strawberry|cocoa)\b", re.IGNORECASE
+)
+"""A flavoured drink's words: what an adult's objective charges (see :func:`sweet_milks`)."""
+
 SWEET_MILK = re.compile(
     r"(?<!un)sweetened|\b(chocolate|vanilla|flavou?red|strawberry|cocoa)\b",
     re.IGNORECASE,
@@ -69,27 +75,46 @@ SWEET_MILK = re.compile(
 _MILK_CATEGORIES = frozenset({"dairy", "plant_milks", "beverages"})
 _MILK = re.compile(r"\b(milks?|soymilk|beverages?|drinks?)\b", re.IGNORECASE)
 _MASKS = new_cache()
+_FLAVOURED_MASKS = new_cache()
 
 
 def sweet_milks(request: PlanRequest, table: FoodTable) -> NDArray[np.bool_]:
     """Return the table's sweetened milks the request's objective charges as sweets.
 
-    For a person of 2-18; all False otherwise. Read-only.
+    For a person of 2-18 every sweetened or flavoured milk (:data:`SWEET_MILK`);
+    from 19 the flavoured ones (:data:`FLAVOURED_MILK`: chocolate milk,
+    chocolate soy milk); all False under 2 and without a person. Read-only.
+
+    An adult's objective did not charge them, and 2 cups of chocolate soy
+    milk (about 20 g of sugars more than the original's) were the breakfast
+    drink of 13 of load.py's 48 adult days, omnivores, vegetarians and
+    pescatarians with plain milk and plain soy milk at hand (session 41).
+    The Dietary Guidelines 2020-2025 ask for drinks without added sugars at
+    every age; the American Heart Association's limit for a woman is 25 g of
+    added sugars a day (Johnson RK et al., Circulation 2009;120(11):1011-1020).
+    Charged, those days took plain soy milk or none, at the same CPU
+    (``benchmarks/adult_flavoured_milk_ab_latest.md``). Not the children's
+    wider words for an adult: SR28's "Soymilk, original and vanilla" is one
+    record (the words say vanilla), and charged with the sweetened coconut
+    drink it left vegan women with no plant milk at all and took 1.5x the CPU
+    (one vegan day 2.5 -> 7.8 s, lifting an RDA).
     """
     person = request.person
-    if person is None or not FROM_AGE <= person.age < UNDER_AGE:
+    if person is None or person.age < FROM_AGE:
         return np.zeros(len(table.ids), dtype=bool)
-    return _sweet_milks(table)
+    if person.age >= UNDER_AGE:
+        return _milks(table, _FLAVOURED_MASKS, FLAVOURED_MILK)
+    return _milks(table, _MASKS, SWEET_MILK)
 
 
-def _sweet_milks(table: FoodTable) -> NDArray[np.bool_]:
+def _milks(
+    table: FoodTable, cache: MaskCache, words: re.Pattern[str]
+) -> NDArray[np.bool_]:
     return text_mask(
         table,
-        _MASKS,
+        cache,
         lambda c, t: (
-            c in _MILK_CATEGORIES
-            and bool(_MILK.search(t))
-            and bool(SWEET_MILK.search(t))
+            c in _MILK_CATEGORIES and bool(_MILK.search(t)) and bool(words.search(t))
         ),
     )
 

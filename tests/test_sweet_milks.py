@@ -3,8 +3,10 @@
 Read from the table's words independently of mealplan._sweet_milks: a milk
 or plant milk whose name says sweetened (not unsweetened), chocolate or
 vanilla. A vegan child too (unsweetened fortified soy milk is vegan since
-session 33). Flavoured yogurts, sweetened dried fruit and sugared cereals
-are charged for everyone from 2.
+session 33). From 19 the flavoured ones (a name that says chocolate or
+strawberry), not the original-and-vanilla soy milk nor the sweetened coconut
+drink (session 41). Flavoured yogurts, sweetened dried fruit and sugared
+cereals are charged for everyone from 2.
 """
 
 from __future__ import annotations
@@ -59,8 +61,6 @@ def _teen() -> Any:
         ({"person": {"age": 18.9, "sex": "female"}}, True),
         # A vegan child too: unsweetened fortified soy milk is vegan.
         ({"person": {"age": 8, "sex": "female"}, "diet": "vegan"}, True),
-        ({"person": {"age": 19, "sex": "female"}}, False),
-        ({"person": {"age": 35, "sex": "male"}}, False),
     ],
 )
 def test_who_is_charged(data: dict[str, Any], charged: bool) -> None:
@@ -74,6 +74,50 @@ def test_who_is_charged(data: dict[str, Any], charged: bool) -> None:
         # (the Dietary Guidelines' dairy group, mealplan._child_milks).
         plant = {f for f in sweet if PLANT_MILK.search(f.replace("-", " "))}
         assert not (sweet - plant) & treated
+
+
+def _flavoured_by_name() -> set[str]:
+    return {f for f in _sweet_by_name() if _FLAVOURED.search(_names()[f])}
+
+
+_FLAVOURED = re.compile(r"chocolate|strawberry", re.I)
+
+
+def _names() -> dict[str, str]:
+    table = load_foods()
+    return dict(zip(table.ids, table.texts("name"), strict=True))
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        {"age": 19, "sex": "female"},
+        {"age": 35, "sex": "male"},
+        {"age": 30, "sex": "female", "pregnancy": True, "trimester": 2},
+        {"age": 80, "sex": "female"},
+    ],
+)
+@pytest.mark.parametrize("diet", ["omnivore", "vegetarian", "vegan"])
+def test_an_adult_is_charged_for_flavoured_milks_only(
+    person: dict[str, Any], diet: str
+) -> None:
+    # Chocolate soy milk was 13 of load.py's 48 adult days' breakfast drink
+    # (2 cups); the Dietary Guidelines ask for drinks without added sugars.
+    treated, candidates = charges({"person": person, "diet": diet})
+    flavoured = _flavoured_by_name() & candidates
+    if diet != "vegan":  # the vegan table has no chocolate soy milk
+        assert "soy-milk-chocolate-fortified" in flavoured
+    assert flavoured <= treated
+    # The original-and-vanilla soy milk (one SR28 record) and a sweetened
+    # coconut drink stay uncharged for an adult: a vegan's plant milk.
+    plain = (_sweet_by_name() - _flavoured_by_name()) & candidates
+    assert "coconut-milk-beverage-fortified" in plain
+    plant = {f for f in plain if PLANT_MILK.search(f.replace("-", " "))}
+    # From 5 the plant milks but soy are charged on their own account (the
+    # Dietary Guidelines' dairy group, mealplan._child_milks); soy milk is not.
+    assert not (plain - plant) & treated, (plain - plant) & treated
+    assert "soy-milk-fortified" in candidates
+    assert "soy-milk-fortified" not in treated
 
 
 def test_sweet_bakery_is_charged_for_everyone() -> None:
