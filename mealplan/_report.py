@@ -23,13 +23,11 @@ from mealplan._models import (
     Diagnosis,
     MealPlan,
     MealTitle,
-    NutrientStatus,
     NutrientTotal,
     PlanItem,
 )
 from mealplan._nutrients import FOCUS_NUTRIENTS, Nutrient
 from mealplan._panel_report import (
-    REPORTED_ONLY,
     compact_panel,
     missing_notes,
     short_minimums,
@@ -55,7 +53,6 @@ from mealplan._report_parts import (
     amount,
     item_label,
     money,
-    near_limit_words,
     number,
     nutrient_label,
     portions_text,
@@ -73,7 +70,7 @@ from mealplan._report_parts import grams as _grams
 from mealplan._report_parts import plan_table as _table_or_bundled
 from mealplan._report_parts import to_markdown as _to_markdown
 from mealplan._report_parts import to_text as _to_text
-from mealplan._shown_bounds import shown_bounds
+from mealplan._report_totals import totals_table as _totals_table
 from mealplan._supplements import (
     SUPPLEMENTS_ADVICE,
     SUPPLEMENTS_HEADING,
@@ -119,16 +116,6 @@ _SHORT = {
     Nutrient.VITAMIN_D: "Vit D",
     Nutrient.VITAMIN_B12: "B12",
 }
-_ORDER = (
-    *FOCUS_NUTRIENTS,
-    Nutrient.ENERGY,
-    Nutrient.PROTEIN,
-    Nutrient.FAT,
-    Nutrient.CARBOHYDRATE,
-    Nutrient.FIBER,
-    Nutrient.POTASSIUM,
-    Nutrient.SODIUM,
-)
 # ------------------------------------------------------------------ plan parts
 
 
@@ -220,80 +207,6 @@ def _items_table(
         rows.append(row)
     right = {3, 4, 5, *range(6, 6 + len(focus))}
     return Table(headers, rows, right, {1: _NAME_WIDTH} if clip else {})
-
-
-def _bound_text(value: float | None, unit: str, kind: str | None, planned: bool) -> str:
-    """Return a totals-table bound: "7.00 g (AI, not planned)" for a DRI only.
-
-    ``kind`` None: a planned bound of no DRI kind (a caller's own targets),
-    shown as its amount alone.
-    """
-    if value is None:
-        return "—"
-    if planned and kind is None:
-        return amount(value, unit)
-    return f"{amount(value, unit)} ({kind}{'' if planned else ', not planned'})"
-
-
-def _totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
-    """Return the day's (or the average's) totals table.
-
-    Each total is shown against the bounds the plan was held to, else the
-    person's DRIs marked "not planned" (:func:`mealplan._shown_bounds.shown_bounds`,
-    as the HTML report shows it): a toddler's sodium read "met" against its
-    CDRR in the table while the panel below called it short of the AI.
-    """
-    by_name = {t.nutrient: t for t in totals}
-    order: list[str] = [str(n.value) for n in _ORDER if n.value in by_name]
-    order += [n for n in by_name if n not in order]
-    rows: list[list[str]] = []
-    for name in order:
-        t = by_name[name]
-        if t.status is NutrientStatus.NO_BOUND and t.lower_bound and t.amount == 0:
-            continue  # no chosen food has data for it: nothing to say
-        planned = plan.targets.get(name)
-        if name in REPORTED_ONLY and (planned is None or planned.minimum is None):
-            continue  # shown in the compact panel below the table
-        s = shown_bounds(plan, t)
-        total = ("≥ " if t.lower_bound else "") + amount(t.amount, t.unit)
-        status = s.status if s.status != NutrientStatus.NO_BOUND.value else "—"
-        status += near_limit_words(t, planned.maximum_kind if planned else None)
-        if t.status is NutrientStatus.SHORT:
-            status += f" by {amount(t.shortfall, t.unit)}"
-        elif t.status is NutrientStatus.OVER:
-            status += f" by {amount(t.excess, t.unit)}"
-        elif s.status != t.status.value and not s.planned:
-            status += " (not planned)"
-        # A planned minimum's percentage is the total's own (absorbable
-        # calcium's, say); a DRI shown in its place is the total's share of it.
-        pct = (
-            f"{t.percent_of_minimum:.0f}%"
-            if t.percent_of_minimum is not None
-            else f"{100 * t.amount / s.minimum:.0f}%"
-            if s.minimum
-            else "—"
-        )
-        label = nutrient_label(name)
-        # A caller's own bound has no DRI kind: shown as its amount alone.
-        has_kind = planned is not None and planned.minimum_kind is not None
-        lo_kind = s.minimum_kind if has_kind or t.minimum is None else None
-        has_kind = planned is not None and planned.maximum_kind is not None
-        hi_kind = s.maximum_kind if has_kind or t.maximum is None else None
-        rows.append(
-            [
-                label[:1].upper() + label[1:],
-                total,
-                _bound_text(s.minimum, t.unit, lo_kind, s.minimum_planned),
-                _bound_text(s.maximum, t.unit, hi_kind, s.maximum_planned),
-                pct,
-                status,
-            ]
-        )
-    return Table(
-        ["Nutrient", "Total", "Target", "Upper limit", "% of target", "Status"],
-        rows,
-        {1, 4},
-    )
 
 
 def _foods_block(plan: MealPlan, foods: FoodTable | None) -> list[_Block]:
