@@ -2,7 +2,8 @@
 
 Each bounded nutrient is a bar at its share of the minimum it is held to, or
 of the person's DRI where the plan reports a nutrient without planning it
-(:func:`mealplan._shown_bounds.shown_bounds`), with the upper limit marked. Split from :mod:`mealplan._html`.
+(:func:`mealplan._shown_bounds.shown_bounds`), with the upper limit marked.
+Split from :mod:`mealplan._html`.
 """
 
 from __future__ import annotations

@@ -59,12 +59,13 @@ FROM_AGE = 2.0
 """The AHA statement's youngest age (under 2 a safety rule holds)."""
 
 UNDER_AGE = 19.0
-"""The AHA statement's band ends at 18."""
+"""The AHA statement's band ends at 18: from here only flavoured milks are charged."""
 
 FLAVOURED_MILK = re.compile(
     r"\b(chocolate|flavou?red|strawberry|cocoa)\b", re.IGNORECASE
 )
-"""A flavoured drink's words: what an adult's objective charges (see :func:`sweet_milks`)."""
+"""A flavoured drink's words: the milks an adult's objective charges
+(:func:`sweet_milks`)."""
 
 SWEET_MILK = re.compile(
     r"(?<!un)sweetened|\b(chocolate|vanilla|flavou?red|strawberry|cocoa)\b",
