@@ -109,6 +109,13 @@ def _step(nutrient: str, bound: float, steps: Mapping[str, float]) -> float:
     return round(bound * _RELATIVE_STEP, 6)
 
 
+_NOT_PROVEN = (
+    "A tighter bound cannot improve a best plan: this plan is not proven the "
+    "best (its search stopped within its gap), and the re-solve found a better "
+    "one even with the tighter bound."
+)
+
+
 def _marginal(
     plan: MealPlan,
     b: Binding,
@@ -172,6 +179,12 @@ def _marginal(
             f"{further} typical servings and the healthy eating pattern "
             f"(objective {before:.2f} to {after:.2f})."
         )
+    if feasible and change is not None and change <= -0.005:
+        # A tighter bound cannot make an optimal plan better: a re-solve that
+        # did better found what this plan's search stopped short of (a plan
+        # is "feasible" within its gap), which "would save" alone reads as
+        # the bound's doing.
+        text += f" {_NOT_PROVEN}"
     return MarginalCost(
         nutrient=b.nutrient,
         side=b.side,

@@ -256,3 +256,28 @@ def test_milk_type_drinks_count_as_one_daily_source_of_a_need() -> None:
             key = bases[f] or f
             per_base[key] = max(per_base.get(key, 0.0), most(f))
     assert sum(per_base.values()) + rest >= rda.minimum
+
+
+@pytest.mark.parametrize(("delta", "noted"), [(-0.5, True), (0.5, False), (0.0, False)])
+def test_a_tighter_bound_that_does_better_says_the_plan_was_not_the_best(
+    day: mealplan.MealPlan,
+    table: FoodTable,
+    monkeypatch: pytest.MonkeyPatch,
+    delta: float,
+    noted: bool,
+) -> None:
+    # "Raising the energy minimum ... would put the plan 0.04 servings closer
+    # to typical servings": a tighter bound cannot improve a best plan, so a
+    # re-solve that did better found what this plan's search stopped short
+    # of, and the text says so rather than crediting the bound.
+    from mealplan import _explain, _planner
+
+    (binding, *_) = _explain._bindings(day, day.days[0].totals, day.days[0].day)
+    assert day.objective_value is not None
+    redone = day.model_copy(update={"objective_value": day.objective_value + delta})
+    monkeypatch.setattr(_planner, "plan", lambda *_a, **_k: redone)
+    cost = _explain._marginal(day, binding, {}, table)
+    assert cost.feasible
+    assert cost.change == pytest.approx(delta)
+    assert cost.text.endswith(_explain._NOT_PROVEN) is noted
+    assert ("closer to" in cost.text) is (delta < 0)
