@@ -196,8 +196,9 @@ def _totals_table(plan: MealPlan) -> str:
     rows = []
     for t in plan.average:
         s = shown_bounds(plan, t)
-        lo = _bound_cell(s.minimum, t.unit, s.minimum_kind, s.minimum_planned)
-        hi = _bound_cell(s.maximum, t.unit, s.maximum_kind, s.maximum_planned)
+        lo_kind, hi_kind = s.minimum_kind or "minimum", s.maximum_kind or "maximum"
+        lo = _bound_cell(s.minimum, t.unit, lo_kind, s.minimum_planned)
+        hi = _bound_cell(s.maximum, t.unit, hi_kind, s.maximum_planned)
         amount = f"{'≥ ' if t.lower_bound else ''}{number_text(t.amount, t.unit)}"
         label = nutrient_label(t.nutrient)
         bound = plan.targets.get(t.nutrient)

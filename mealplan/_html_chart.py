@@ -95,7 +95,7 @@ def coverage_chart(plan: MealPlan, totals: Sequence[NutrientTotal]) -> str:
         ref = s.reference
         assert ref is not None
         pct = t.amount / ref * 100
-        lo_kind, hi_kind = s.minimum_kind, s.maximum_kind
+        lo_kind, hi_kind = s.minimum_kind or "minimum", s.maximum_kind or "maximum"
         colour = _BAR_COLOURS.get(s.status, "#2a9d8f")
         label = nutrient_label(t.nutrient)
         label = label[:1].upper() + label[1:]

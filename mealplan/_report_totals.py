@@ -82,17 +82,12 @@ def totals_table(plan: MealPlan, totals: Sequence[NutrientTotal]) -> Table:
             else "—"
         )
         label = nutrient_label(name)
-        # A caller's own bound has no DRI kind: shown as its amount alone.
-        has_kind = planned is not None and planned.minimum_kind is not None
-        lo_kind = s.minimum_kind if has_kind or t.minimum is None else None
-        has_kind = planned is not None and planned.maximum_kind is not None
-        hi_kind = s.maximum_kind if has_kind or t.maximum is None else None
         rows.append(
             [
                 label[:1].upper() + label[1:],
                 total,
-                _bound_text(s.minimum, t.unit, lo_kind, s.minimum_planned),
-                _bound_text(s.maximum, t.unit, hi_kind, s.maximum_planned),
+                _bound_text(s.minimum, t.unit, s.minimum_kind, s.minimum_planned),
+                _bound_text(s.maximum, t.unit, s.maximum_kind, s.maximum_planned),
                 pct,
                 status,
             ]

@@ -6,10 +6,11 @@ floor) is shown at the person's DRI (``NutrientTotal.dri_minimum``,
 than read as "no bound". The sodium AI is the exception: from age 4, unless
 the request says ``added_salt: false``, table salt is added after the solve
 to reach it (:mod:`mealplan._salt`), so it is shown as the plan's own aim,
-not as "not planned" (its status is still judged against it). The HTML report's table and chart
-(:mod:`mealplan._html`, :mod:`mealplan._html_chart`) and the text and
-markdown reports' totals table (:mod:`mealplan._report`) read it, so the
-three say the same of one total.
+not as "not planned" (its status is still judged against it). The HTML
+report's table and chart (:mod:`mealplan._html`, :mod:`mealplan._html_chart`)
+and the text and markdown reports' totals table
+(:mod:`mealplan._report_totals`) read it, so the three say the same of one
+total.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ class ShownBounds:
 
     total: NutrientTotal
     minimum: float | None
-    minimum_kind: str
+    minimum_kind: str | None
+    """"RDA", "AI", "EER"...; None for a planned bound of no DRI kind (a
+    caller's own targets), which each report words its own way."""
     maximum: float | None
-    maximum_kind: str
+    maximum_kind: str | None
+    """"UL", "CDRR"...; None as ``minimum_kind``."""
     status: str
-    planned: bool
-    """Whether the plan was held to (or salted to) every bound shown."""
     minimum_planned: bool
     """Whether the minimum shown is one the plan was held to or salted to
     (True when none is shown)."""
@@ -43,17 +45,22 @@ class ShownBounds:
     is shown)."""
 
     @property
+    def planned(self) -> bool:
+        """Whether the plan was held to (or salted to) every bound shown."""
+        return self.minimum_planned and self.maximum_planned
+
+    @property
     def reference(self) -> float | None:
         """What a bar's length is a share of: the minimum, else the maximum."""
         return self.minimum if self.minimum else self.maximum
 
 
-def _kinds(plan: MealPlan, nutrient: str) -> tuple[str, str]:
+def _kinds(plan: MealPlan, nutrient: str) -> tuple[str | None, str | None]:
     bound = plan.targets.get(nutrient)
     if bound is None:
-        return "minimum", "maximum"
-    lo = bound.minimum_kind.value if bound.minimum_kind else "minimum"
-    hi = bound.maximum_kind.value if bound.maximum_kind else "maximum"
+        return None, None
+    lo = bound.minimum_kind.value if bound.minimum_kind else None
+    hi = bound.maximum_kind.value if bound.maximum_kind else None
     return lo, hi
 
 
@@ -93,7 +100,6 @@ def shown_bounds(plan: MealPlan, t: NutrientTotal) -> ShownBounds:
         hi,
         hi_kind,
         status.value,
-        lo_planned and hi_planned,
         lo_planned,
         hi_planned,
     )

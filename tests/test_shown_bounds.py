@@ -10,9 +10,13 @@ total short of the AI.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import mealplan
+from mealplan._report_parts import amount as amount_text
+from mealplan._report_parts import nutrient_label
 from mealplan._shown_bounds import shown_bounds
 from tests.html_parse import parse
 
@@ -126,3 +130,31 @@ def test_every_text_row_shows_the_bounds_the_html_shows(
             assert s.minimum_planned
             assert s.minimum == t.minimum
     assert "(AI, not planned)" in _sodium_row(text)
+    # And each row of the text table says so in its target column: the
+    # planned minimum with its kind, else the DRI marked not planned.
+    rows = 0
+    for t in toddler.average:
+        label = nutrient_label(t.nutrient)
+        line = next(
+            (
+                line
+                for line in text.splitlines()
+                if re.match(
+                    rf"\s+{re.escape(label[:1].upper() + label[1:])}\s{{2}}", line
+                )
+            ),
+            None,
+        )
+        if line is None:
+            continue  # in the compact panel, not the table
+        rows += 1
+        bound = toddler.targets.get(t.nutrient)
+        if t.minimum is not None:
+            kind = bound.minimum_kind if bound is not None else None
+            want = amount_text(t.minimum, t.unit) + (f" ({kind.value})" if kind else "")
+            assert want in line, (want, line)
+            assert "not planned" not in line.split(want)[1][:15]
+        elif t.dri_minimum is not None:
+            want = f"{amount_text(t.dri_minimum, t.unit)} ({t.dri_minimum_kind}, not planned)"
+            assert want in line, (want, line)
+    assert rows >= 20
