@@ -318,12 +318,10 @@ def _guided(
         # decides, started from the widest restriction's own best plan.
         # Under a time box the whole box is this restriction's (the full
         # MILP, which rarely improved on it with dishes, gets what is left).
+        # A seed's day-plan gives it more than half: see _SEED_WIDE_SHARE.
+        share = 1.0 if boxed else _SEED_WIDE_SHARE if seed and first_only else None
         how = dataclasses.replace(
-            Restriction(share=1.0)
-            if boxed
-            else Restriction(share=_SEED_WIDE_SHARE)
-            if seed and first_only
-            else _PLAIN,
+            _PLAIN if share is None else Restriction(share=share),
             box=cpu_box,
             stall=None if cpu_box is None else _WIDE_STALL_SECONDS,
         )
