@@ -198,6 +198,7 @@ def _guided(
     cpu_box: CpuBox | None = None,
     *,
     seed: bool = False,
+    gap_tests_cpu: float | None = None,
 ) -> Solution | None:
     """Run steps 1-3 of the module docstring; return the answer or the best start.
 
@@ -209,7 +210,10 @@ def _guided(
     ``cpu_box``, the widest restriction without the cutoff stops when it
     runs out, or ``_WIDE_STALL_SECONDS`` after its last better plan (see
     ``mealplan._optimiser.ONE_DAY_BOX_CPU_SECONDS``). ``seed``: a day-plan
-    of a longer plan's seed (see ``_SEED_ANY_PLAN_FIRST``).
+    of a longer plan's seed (see ``_SEED_ANY_PLAN_FIRST``). ``gap_tests_cpu``:
+    under ``cpu_box``, the gap tests' CPU budget in place of
+    ``_GAP_TESTS_CPU_SECONDS`` (a checked re-plan's:
+    ``mealplan._planner.CHECKED_GAP_TESTS_CPU_SECONDS``); None: that one.
     """
     minimise = goal is None or not goal.maximise
     backend = make_backend(SolverName.HIGHS)
@@ -255,11 +259,10 @@ def _guided(
         else None
     )
     # Under the CPU box, the gap tests' own CPU budget (_GAP_TESTS_CPU_SECONDS).
+    budget = _GAP_TESTS_CPU_SECONDS if gap_tests_cpu is None else gap_tests_cpu
     tests_until = (
-        time.process_time() + _GAP_TESTS_CPU_SECONDS
-        if cpu_box is not None
-        and _GAP_TESTS_CPU_SECONDS is not None
-        and cutoff is not None
+        time.process_time() + budget
+        if cpu_box is not None and budget is not None and cutoff is not None
         else None
     )
     first_only = math.isinf(tolerance) and not feasibility

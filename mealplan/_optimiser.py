@@ -157,6 +157,7 @@ def solve(
     abs_gap: float | None = None,
     node_limit: int | None = None,
     seed: bool = False,
+    gap_tests_cpu: float | None = None,
 ) -> Solution:
     """Solve ``problem`` and return plain values.
 
@@ -182,6 +183,9 @@ def solve(
         seed: A day-plan of a longer plan's seed (with ``abs_gap`` inf): a
             toddler's asks its widest restriction for any plan first
             (``mealplan._guided_start._SEED_ANY_PLAN_FIRST``).
+        gap_tests_cpu: Under the one-day CPU box, the guided start's gap
+            tests' CPU budget (None: ``_guided_start._GAP_TESTS_CPU_SECONDS``;
+            a checked re-plan's is ``mealplan._planner.CHECKED_GAP_TESTS_CPU_SECONDS``).
 
     Returns:
         The solution; ``units`` is empty unless a plan was found.
@@ -221,7 +225,15 @@ def solve(
     )
     if guide and start is None and not relax and problem.integer and highs:
         guided = _guided(
-            problem, target, clock, mip_gap, tolerance, box_seconds, cpu_box, seed=seed
+            problem,
+            target,
+            clock,
+            mip_gap,
+            tolerance,
+            box_seconds,
+            cpu_box,
+            seed=seed,
+            gap_tests_cpu=gap_tests_cpu,
         )
         if (answer := _guided_answer(guided, clock, cpu_box, tolerance)) is not None:
             return answer

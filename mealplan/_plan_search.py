@@ -166,6 +166,7 @@ def search(
     *,
     seed_by: Deadline | None = None,
     start: Mapping[tuple[int, int, int], float] | None = None,
+    gap_tests_cpu: float | None = None,
 ) -> tuple[Problem, Solution, list[str]]:
     """Build the request's problem and solve it (a first plan for several days).
 
@@ -175,7 +176,8 @@ def search(
     none at all), and SolverError at once instead of a whole-plan search
     from nothing. ``start``: a longer plan's first plan already in hand,
     which meets every rule of this problem (``wider`` included), searched
-    from instead of a new seed.
+    from instead of a new seed. ``gap_tests_cpu``: the guided start's
+    gap tests' CPU budget (see :func:`mealplan._optimiser.solve`).
     """
     problem = build_wider(req, targets, table, wider)
     seed = None if start is None else dict(start)
@@ -194,7 +196,9 @@ def search(
                 req, targets, table, problem, seed, deadline, plan_gap(req)
             )
     if solution is None:
-        solution = solve_plan(problem, req, deadline, start=seed)
+        solution = solve_plan(
+            problem, req, deadline, start=seed, gap_tests_cpu=gap_tests_cpu
+        )
     if solution.status is SolveStatus.NO_SOLUTION and seed:
         # The day-by-day plan meets every rule of the whole plan by
         # construction (variety by bans, no repeated meal by must-differ), so
@@ -346,6 +350,7 @@ def solve_plan(
     deadline: Deadline,
     *,
     start: dict[tuple[int, int, int], float] | None = None,
+    gap_tests_cpu: float | None = None,
 ) -> Solution:
     solution = solve(
         problem,
@@ -353,6 +358,7 @@ def solve_plan(
         mip_gap=plan_gap(req),
         start=start,
         deadline=deadline,
+        gap_tests_cpu=gap_tests_cpu,
     )
     # The whole-plan MILP leaves the no-repeat rule of meals that may be
     # empty to its plans (mealplan._norepeat): each repeat becomes a cut and
@@ -379,6 +385,7 @@ def solve_plan(
             mip_gap=plan_gap(req),
             start=start,
             deadline=deadline,
+            gap_tests_cpu=gap_tests_cpu,
         )
     if solution.status is SolveStatus.NO_SOLUTION and start is None:
         # Under 'full' the AI floors are what most often leaves a day without

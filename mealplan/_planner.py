@@ -92,6 +92,18 @@ from mealplan._targets import apply_overrides, targets_for
 from mealplan._vegetarian_iron import vegetarian_iron
 
 __all__ = ["parse_request", "plan", "resolve_targets"]
+
+# A checked re-plan (a first plan short of choline's or vitamin K's AI,
+# planned again with it as a floor) gives the guided start's gap tests this
+# much CPU, not the first plan's 2 s (_guided_start._GAP_TESTS_CPU_SECONDS,
+# set on toddler days, which have no checked floors). Of load.py's 48 days
+# most are planned again; a re-plan's tests pass within 0.2-0.6 s or not at
+# all, and the days whose tests failed spent the whole 2 s on them (the
+# vegetarian woman of 27: 8.3 s in all). Skipping them (0 s) cost the
+# quick days 0.7-0.9 s each (the widest restriction then runs its stall)
+# and gave two worse plans; 0.5 s, one (a vegan woman of 49, whose tests
+# pass between 0.5 and 1 s). Measured: benchmarks/checked_gap_tests_ab_latest.md.
+CHECKED_GAP_TESTS_CPU_SECONDS = 1.0
 """The plan notes' word for each quantised portion mode."""
 
 
@@ -411,7 +423,12 @@ def _checked(
     try:
         # Under the rule the first plan was searched under (it may have yielded).
         again = plan_search.search(
-            searched_as(req, found[0]), checked, table, box, wider
+            searched_as(req, found[0]),
+            checked,
+            table,
+            box,
+            wider,
+            gap_tests_cpu=CHECKED_GAP_TESTS_CPU_SECONDS,
         )
         if again[1].time_limited and not deadline.expired:
             # The box ended the search (a plan of several days whose seed

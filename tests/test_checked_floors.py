@@ -38,13 +38,23 @@ def _floored(targets: mealplan.NutrientTargets) -> bool:
     return bound is not None and bound.minimum is not None
 
 
-def _searches(monkeypatch: pytest.MonkeyPatch, fails: bool = False) -> list[bool]:
-    """Record, per search, whether it carried vitamin K's floor; ``fails``: those do."""
+def _searches(
+    monkeypatch: pytest.MonkeyPatch,
+    fails: bool = False,
+    gap_tests: list[float | None] | None = None,
+) -> list[bool]:
+    """Record, per search, whether it carried vitamin K's floor; ``fails``: those do.
+
+    ``gap_tests``: also record there, per search, its guided start's gap
+    tests' CPU budget (None: the default's).
+    """
     real = _plan_search.search
     seen: list[bool] = []
 
     def search(req: Any, targets: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(_floored(targets))
+        if gap_tests is not None:
+            gap_tests.append(kwargs.get("gap_tests_cpu"))
         if fails and _floored(targets):
             msg = "no plan in time (test)"
             raise mealplan.SolverError(msg, status="Time limit")
@@ -78,7 +88,8 @@ def test_a_day_that_meets_it_is_not_planned_again(
 def test_a_day_short_of_it_is_planned_again_with_it(
     foods: mealplan.FoodTable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = _searches(monkeypatch)
+    tested: list[float | None] = []
+    seen = _searches(monkeypatch, gap_tests=tested)
     _short_first(monkeypatch)
     # The second search's wall-clock box (5 s at most) is the product's; on
     # a machine twice CI's load it ended before a plan (session 36), which
@@ -90,6 +101,11 @@ def test_a_day_short_of_it_is_planned_again_with_it(
     )
     assert seen[-1]
     assert sum(seen) == 1
+    # Planned again with the re-plan's own budget for the gap tests; the
+    # first plan's search had the default's.
+    assert tested[-1] == _planner.CHECKED_GAP_TESTS_CPU_SECONDS
+    assert tested[-1] is not None
+    assert all(t is None for t in tested[:-1])
     bound = plan.targets.get(K)
     assert bound is not None
     assert bound.minimum == 90.0

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import mealplan
 from mealplan import _restriction
 from mealplan._catalog import load_foods
+from mealplan._cpu_box import CpuBox
 from mealplan._deadline import Deadline
 from mealplan._guided_start import _guided
 from mealplan._planner import parse_request, resolve_targets
@@ -112,3 +113,57 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     assert plan.status.value in {"optimal", "feasible"}
     assert not any("time limit" in n.lower() for n in plan.notes)
     check_plan(plan, table)
+
+
+def test_with_no_cpu_for_gap_tests_only_the_widest_restriction_is_solved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The gap tests' CPU budget (a checked re-plan's is smaller than the
+    # first plan's): spent, the guided start goes to the widest restriction,
+    # without a cutoff, whose plan is the full MILP's start with the
+    # relaxation's bound. A budget of 0 is spent before the first test,
+    # whatever the machine's speed. The same pregnant day as above, whose
+    # first gap test passes when it runs.
+    req = parse_request(
+        {"person": {"age": 28, "sex": "female", "pregnancy": True, "trimester": 2}}
+    )
+    table = load_foods()
+    problem = build_problem(req, resolve_targets(req, table), table)
+    tolerance = abs_tolerance(problem)
+    calls: list[tuple[int, float | None]] = []
+    restricted = _restriction._restricted
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        how = args[6] if len(args) > 6 else kwargs.get("how", Restriction())
+        calls.append((len(args[2]), how.cutoff))
+        return restricted(*args, **kwargs)
+
+    patch_solver(monkeypatch, "_restricted", recorded)
+
+    def guided(budget: float | None) -> Any:
+        return _guided(
+            problem,
+            None,
+            Deadline(300.0),
+            1e-4,
+            tolerance,
+            None,
+            CpuBox(1.0),
+            gap_tests_cpu=budget,
+        )
+
+    found = guided(0.0)
+    assert len(calls) == 1, calls
+    assert calls[0][1] is None
+    assert found is not None
+    assert found.units
+    assert found.bound is not None
+    assert found.objective is not None
+    assert found.objective >= found.bound - 1e-9
+    widest = calls[0][0]
+    # With the default's budget, a narrower restriction under the cutoff
+    # comes first.
+    calls.clear()
+    guided(None)
+    assert calls[0][1] is not None
+    assert calls[0][0] < widest
