@@ -7,7 +7,7 @@ import pickle
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,6 +18,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests import leftovers  # noqa: E402  (needs the path above)
+
+if TYPE_CHECKING:
+    from tests.plans import PlanCache
 
 leftovers.mark()  # every process the tests start carries this run's mark
 
@@ -88,6 +91,22 @@ def sr28_foods(tmp_path_factory: pytest.TempPathFactory) -> Any:
         table = FoodTable.from_sr28(sr28, prices_dir=prices)
         cache.write_bytes(pickle.dumps(table))
         return table
+
+
+@pytest.fixture(scope="session")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> PlanCache:
+    """Plans solved once a run, for tests that take a plan as given (tests/plans.py).
+
+    Under pytest-xdist the workers share them through this run's temporary
+    folder (the parent of a worker's own), as :func:`sr28_foods` shares SR28.
+    """
+    from tests.plans import PlanCache
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return PlanCache(None)
+    folder = tmp_path_factory.getbasetemp().parent / "plans"
+    folder.mkdir(exist_ok=True)
+    return PlanCache(folder)
 
 
 @pytest.fixture(scope="session")
