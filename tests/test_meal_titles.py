@@ -15,6 +15,7 @@ import mealplan
 from mealplan import FoodTable, MealPlan
 from mealplan._meal_titles import short_name
 from tests.checks import check_meal_titles, check_plan
+from tests.plans import PlanCache
 
 
 @cache
@@ -73,8 +74,10 @@ def test_short_names_read_as_a_menu_says_them(
     assert short_name(name, dish=dish) == short
 
 
-def test_the_readme_day_names_its_main_first(bundled: FoodTable) -> None:
-    plan = mealplan.plan(
+def test_the_readme_day_names_its_main_first(
+    bundled: FoodTable, plans: PlanCache
+) -> None:
+    plan = plans.plan(
         {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, foods=bundled
     )
     day = plan.days[0]

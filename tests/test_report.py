@@ -31,6 +31,7 @@ from mealplan._report import (
     render_targets_text,
     render_text,
 )
+from tests.plans import PlanCache
 
 FOCUS_LABELS = ("Magnesium", "Calcium", "Vitamin D", "Vitamin B12")
 
@@ -41,8 +42,8 @@ def foods() -> mealplan.FoodTable:
 
 
 @pytest.fixture(scope="module")
-def daily(foods: mealplan.FoodTable) -> mealplan.MealPlan:
-    return mealplan.plan(
+def daily(foods: mealplan.FoodTable, plans: PlanCache) -> mealplan.MealPlan:
+    return plans.plan(
         {"person": {"age": 35, "sex": "female"}, "diet": "vegetarian"}, foods
     )
 
