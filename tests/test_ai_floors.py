@@ -20,6 +20,7 @@ from mealplan._catalog import load_foods
 from mealplan._oracle import oracle_mode
 from mealplan._planner import resolve_targets
 from tests.checks import check_plan
+from tests.plans import PlanCache
 
 # Far above the ~1 s these plans take, so the verdict is not the machine's load.
 LIMIT = 60.0
@@ -45,9 +46,9 @@ def _request(**extra: Any) -> dict[str, Any]:
     }
 
 
-def test_a_floor_out_of_reach_is_reported_not_refused() -> None:
+def test_a_floor_out_of_reach_is_reported_not_refused(plans: PlanCache) -> None:
     foods = _low_sodium()
-    plan = mealplan.plan(_request(), foods)
+    plan = plans.plan(_request(), foods)
     sodium = plan.targets.get("sodium_mg")
     assert sodium is not None
     assert sodium.minimum is None  # not planned ...
@@ -112,11 +113,13 @@ def test_an_override_of_an_unreachable_floor_plans_without_a_note() -> None:
     check_plan(plan, foods)
 
 
-def test_a_plan_without_an_unreachable_floor_can_be_regenerated() -> None:
+def test_a_plan_without_an_unreachable_floor_can_be_regenerated(
+    plans: PlanCache,
+) -> None:
     """regenerate() checks the saved targets against the request's: the same
     reach check gives the same targets, so the plan is not taken as tampered."""
     foods = _low_sodium()
-    plan = mealplan.plan(_request(), foods)
+    plan = plans.plan(_request(), foods)
     again = mealplan.regenerate(plan, day=1, meal="breakfast", foods=foods)
     assert again.targets == plan.targets
     check_plan(again, foods)
@@ -166,12 +169,12 @@ def test_no_plan_in_time_under_full_names_the_ai_floors(
     assert ("panel 'rda', which reports the AI floors" in message) == hinted
 
 
-def test_a_lifted_floor_is_listed_and_said_in_the_summary() -> None:
+def test_a_lifted_floor_is_listed_and_said_in_the_summary(plans: PlanCache) -> None:
     # An app reads which minimums the plan was not held to from the plan
     # itself, and the report's first lines say so (a breastfeeding woman's
     # plan read "Status: feasible." over a vitamin A of 19 % of her RDA).
     foods = _low_sodium()
-    plan = mealplan.plan(_request(), foods)
+    plan = plans.plan(_request(), foods)
     assert plan.unplanned_minimums == ["sodium_mg"]
     summary = mealplan.render_text(plan, foods).splitlines()[2]
     assert summary.startswith("Status:"), summary
