@@ -23,6 +23,7 @@ from mealplan._structure import is_breakfast_grain, is_toast
 from mealplan._structure_blocks import conflict_text
 from tests.checks import check_structure
 from tests.items import with_meal
+from tests.plans import PlanCache
 
 
 @cache
@@ -30,9 +31,8 @@ def _table() -> mealplan.FoodTable:
     return mealplan.load_foods(dishes=True)
 
 
-@cache
-def _plan() -> mealplan.MealPlan:
-    return mealplan.plan(
+def _plan(plans: PlanCache) -> mealplan.MealPlan:
+    return plans.plan(
         mealplan.PlanRequest(person={"age": 50, "sex": "male"}, mip_gap=1.0),
         foods=_table(),
     )
@@ -102,9 +102,11 @@ def test_the_words_and_flags() -> None:
         [("oatmeal-cooked-water", 234.0), ("english-muffin", 57.0)],
     ],
 )
-def test_the_checks_catch_two_breakfast_grains(foods: list[tuple[str, float]]) -> None:
+def test_the_checks_catch_two_breakfast_grains(
+    foods: list[tuple[str, float]], plans: PlanCache
+) -> None:
     table = _table()
-    plan = _plan()
+    plan = _plan(plans)
     check_structure(plan, table)
     with pytest.raises(AssertionError):
         check_structure(with_meal(plan, table, "breakfast", foods), table)
@@ -121,9 +123,10 @@ def test_the_checks_catch_two_breakfast_grains(foods: list[tuple[str, float]]) -
 )
 def test_cereal_with_toast_and_eggs_with_a_grain_are_breakfasts(
     foods: list[tuple[str, float]],
+    plans: PlanCache,
 ) -> None:
     table = _table()
-    check_structure(with_meal(_plan(), table, "breakfast", foods), table)
+    check_structure(with_meal(_plan(plans), table, "breakfast", foods), table)
 
 
 def test_a_cereal_pinned_beside_a_tortilla_is_refused_with_the_rule() -> None:

@@ -19,6 +19,7 @@ from mealplan._catalog import load_foods
 from mealplan._child_milks import PLANT_MILK, may_drink_cows_milk
 from mealplan._planner import parse_request
 from tests.checks import check_plan
+from tests.plans import PlanCache
 from tests.requesting import plan_off_the_clock
 from tests.treats import charges
 
@@ -244,7 +245,7 @@ def _milk_notes(plan: mealplan.MealPlan) -> list[str]:
     ],
 )
 def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
-    age: int, diet: str, allergies: list[str]
+    age: int, diet: str, allergies: list[str], plans: PlanCache
 ) -> None:
     """Under 5 the note is there exactly when a plant milk but soy is planned.
 
@@ -257,6 +258,7 @@ def test_a_plant_milk_but_soy_under_5_is_said_with_its_amount(
     plan = plan_off_the_clock(
         {"person": {"age": age, "sex": "male"}, "diet": diet, "allergies": allergies},
         table,
+        plans,
     )
     check_plan(plan, table)
     milks = _plant_milks_by_category()

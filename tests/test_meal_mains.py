@@ -27,6 +27,7 @@ from mealplan._resources import foods_dir
 from mealplan._structure import is_dish_or_legume_main, load_caps
 from tests import checks
 from tests.checks import as_purchased, as_purchased_items, check_structure
+from tests.plans import PlanCache
 
 
 @cache
@@ -172,9 +173,8 @@ def _edited(plan: mealplan.MealPlan, meal: str, foods: list[tuple[str, float]]) 
     )
 
 
-@cache
-def _plan() -> mealplan.MealPlan:
-    return mealplan.plan(
+def _plan(plans: PlanCache) -> mealplan.MealPlan:
+    return plans.plan(
         mealplan.PlanRequest(person={"age": 50, "sex": "male"}, mip_gap=1.0),
         foods=_dishes(),
     )
@@ -229,8 +229,9 @@ def test_the_checks_catch_the_dietitians_meals(
     words: str,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    plans: PlanCache,
 ) -> None:
-    plan = _plan()
+    plan = _plan(plans)
     table = _dishes()
     good = realism_defects(plan, table)
     assert good[defect] == 0
@@ -246,7 +247,7 @@ def test_the_checks_catch_the_dietitians_meals(
         assert as_purchased_items(bad, table) == ["oats-rolled-dry"]
 
 
-def test_dairy_is_a_side_never_the_main_of_a_lunch_or_dinner() -> None:
+def test_dairy_is_a_side_never_the_main_of_a_lunch_or_dinner(plans: PlanCache) -> None:
     """Ricotta beside brown rice is not a lunch (a default man's plan, session 14).
 
     Cottage cheese, ricotta and Greek yogurt are a dairy serving (the lunch's
@@ -275,7 +276,7 @@ def test_dairy_is_a_side_never_the_main_of_a_lunch_or_dinner() -> None:
             "cottage-cheese",
             "greek-yogurt-nonfat",
         }
-    plan = _plan()
+    plan = _plan(plans)
     table = _dishes()
     assert realism_defects(plan, table)["main_missing"] == 0
     bad = _edited(

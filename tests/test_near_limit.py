@@ -12,6 +12,7 @@ from mealplan._models import BoundKind, NutrientStatus, NutrientTotal
 from mealplan._report_parts import near_limit_words
 from tests.checks import check_plan
 from tests.items import nutrient_total
+from tests.plans import PlanCache
 from tests.requesting import plan_off_the_clock
 
 
@@ -43,10 +44,10 @@ def test_from_90_percent_of_a_ul_or_limit_only(
     )
 
 
-def test_a_vegan_boy_of_3s_copper_at_its_ul_reads_near_it() -> None:
+def test_a_vegan_boy_of_3s_copper_at_its_ul_reads_near_it(plans: PlanCache) -> None:
     table = mealplan.load_foods()
     plan = plan_off_the_clock(
-        {"person": {"age": 3, "sex": "male"}, "diet": "vegan"}, table
+        {"person": {"age": 3, "sex": "male"}, "diet": "vegan"}, table, plans
     )
     check_plan(plan, table)
     copper = sum(

@@ -25,6 +25,7 @@ from mealplan._structure import dish_starch_oz_eq, is_starch, load_caps, starch_
 from mealplan._structure_blocks import conflict_text
 from tests.checks import check_structure, starch_items
 from tests.items import with_meal
+from tests.plans import PlanCache
 
 
 @cache
@@ -175,9 +176,8 @@ def _edited(plan: mealplan.MealPlan, meal: str, foods: list[tuple[str, float]]) 
     return with_meal(plan, _dishes(), meal, foods)
 
 
-@cache
-def _plan() -> mealplan.MealPlan:
-    return mealplan.plan(
+def _plan(plans: PlanCache) -> mealplan.MealPlan:
+    return plans.plan(
         mealplan.PlanRequest(person={"age": 50, "sex": "male"}, mip_gap=1.0),
         foods=_dishes(),
     )
@@ -199,9 +199,9 @@ def _plan() -> mealplan.MealPlan:
     ],
 )
 def test_the_checks_catch_two_starches(
-    meal: str, foods: list[tuple[str, float]]
+    meal: str, foods: list[tuple[str, float]], plans: PlanCache
 ) -> None:
-    plan = _plan()
+    plan = _plan(plans)
     table = _dishes()
     assert realism_defects(plan, table)["two_starches"] == 0
     bad = _edited(plan, meal, foods)
@@ -210,8 +210,8 @@ def test_the_checks_catch_two_starches(
         check_structure(bad, table)
 
 
-def test_oatmeal_and_toast_is_a_breakfast() -> None:
-    plan = _plan()
+def test_oatmeal_and_toast_is_a_breakfast(plans: PlanCache) -> None:
+    plan = _plan(plans)
     table = _dishes()
     fine = _edited(
         plan,
