@@ -17,6 +17,7 @@ import pytest
 
 import mealplan
 from mealplan import RequestError
+from tests.plans import PlanCache
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -111,13 +112,13 @@ def test_the_untampered_plan_regenerates_and_keeps_day_one(
     assert new.days[0] == previous.days[0]
 
 
-def test_an_unknown_item_of_the_plan_is_located_for_http() -> None:
+def test_an_unknown_item_of_the_plan_is_located_for_http(plans: PlanCache) -> None:
     # Over HTTP its loc was "food": the item that holds it is the field.
     import json
 
     from mealplan._pool import run_task
 
-    plan = mealplan.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
+    plan = plans.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
     body = json.loads(plan.model_dump_json())
     body["days"][0]["items"][1]["food_id"] = "unicorn"
     outcome = run_task("regenerate", json.dumps({"plan": body, "day": 1}))
@@ -125,13 +126,15 @@ def test_an_unknown_item_of_the_plan_is_located_for_http() -> None:
     assert outcome.errors[0][0] == "plan.days.0.items.1.food_id"
 
 
-def test_an_edited_plan_over_http_names_the_route_to_plan_again() -> None:
+def test_an_edited_plan_over_http_names_the_route_to_plan_again(
+    plans: PlanCache,
+) -> None:
     # The HTTP reply said "plan again with 'mealplan plan' (or plan())".
     import json
 
     from mealplan._pool import run_task
 
-    plan = mealplan.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
+    plan = plans.plan({"person": {"age": 30, "sex": "female"}, "time_limit": 60})
     body = json.loads(plan.model_dump_json())
     body["days"][0]["items"][0]["grams"] *= 2
     outcome = run_task("regenerate", json.dumps({"plan": body, "day": 1}))

@@ -32,6 +32,7 @@ from tests.checks import (
     check_plan,
 )
 from tests.items import plan_item
+from tests.plans import PlanCache
 from tests.requesting import plan_off_the_clock
 from tests.strategies import persons
 
@@ -93,8 +94,8 @@ def test_a_vegan_day_is_salted_up_to_the_sodium_ai() -> None:
     assert "table salt" in text
 
 
-def test_no_added_salt_when_asked_or_under_four() -> None:
-    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table())
+def test_no_added_salt_when_asked_or_under_four(plans: PlanCache) -> None:
+    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table(), plans)
     assert not _salt(plan)
     assert not any("Table salt is added" in n for n in plan.notes)
     toddler = plan_off_the_clock(
@@ -247,10 +248,10 @@ def test_asking_for_salt_as_a_food_is_a_request_error(extra: dict[str, Any]) -> 
         mealplan.plan({**VEGAN_MAN, **extra}, _table())
 
 
-def test_a_plan_saved_before_added_salt_can_be_regenerated() -> None:
+def test_a_plan_saved_before_added_salt_can_be_regenerated(plans: PlanCache) -> None:
     # Saved by an earlier version: no salt lines, no added_salt field (a
     # plan made without added salt, its request's field taken out).
-    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table())
+    plan = plan_off_the_clock({**VEGAN_MAN, "added_salt": False}, _table(), plans)
     data = json.loads(plan.model_dump_json())
     del data["request"]["added_salt"]
     old = MealPlan.model_validate(data)

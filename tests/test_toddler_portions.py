@@ -44,6 +44,7 @@ from tests.checks import (
     toddler_rules,
 )
 from tests.checks import food_rule_rows as _rows
+from tests.plans import PlanCache
 from tests.requesting import first_plan_or_none
 from tests.strategies import persons
 
@@ -460,12 +461,12 @@ def _bounds(body: dict[str, Any], foods: Any) -> tuple[list[str], Any]:
     ],
 )
 def test_the_checker_catches_an_adult_serving_for_a_toddler(
-    food_id: str, grams: float, cap_id: str
+    food_id: str, grams: float, cap_id: str, plans: PlanCache
 ) -> None:
     # The independent check can fail: a toddler's plan given a cup of
     # strawberries or 3/4 cup of split peas at one meal.
     foods = load_foods()
-    plan = mealplan.plan({"person": {"age": 2, "sex": "male"}}, foods)
+    plan = plans.plan({"person": {"age": 2, "sex": "male"}}, foods)
     check_life_stage_caps(plan, foods)
     (day,) = plan.days
     cup = foods.default_portion(food_id)[1]

@@ -19,6 +19,7 @@ from mealplan._ul_standins import (
     read_ul_standins,
 )
 from tests.checks import check_plan, check_saved_without, ul_standins, unmeasured_room
+from tests.plans import PlanCache
 from tests.requesting import plan_off_the_clock
 
 FOODS = Path(__file__).resolve().parents[1] / "foods"
@@ -185,13 +186,13 @@ def test_a_plan_keeps_room_for_an_unmeasured_food_under_its_limit() -> None:
     assert "an estimate the plan kept within its upper limit of 600 µg" in words
 
 
-def test_manganese_stand_ins_are_planned_from_age_4() -> None:
+def test_manganese_stand_ins_are_planned_from_age_4(plans: PlanCache) -> None:
     # A girl of 4 given the unmeasured whole-wheat hot cereal: manganese's
     # UL (3 mg) holds with the cereal at its stand-in (session 35; the
     # review of session 34 read a vegan boy of 8 at about 3.93 of 3 mg).
     table = mealplan.load_foods()
     assert table.food(CEREAL).ndb_no == "08145"
-    plan = plan_off_the_clock(_child(), table)
+    plan = plan_off_the_clock(_child(), table, plans)
     check_plan(plan, table)  # measured + stand-ins <= the limit, recomputed
     total = plan.days[0].total("manganese_mg")
     assert total.maximum == 3.0
@@ -254,11 +255,13 @@ def test_the_cli_flag_turns_the_room_off(capsys: pytest.CaptureFixture[str]) -> 
     assert total["unmeasured_allowance"] is None
 
 
-def test_a_plan_saved_before_the_allowance_was_reported_still_regenerates() -> None:
+def test_a_plan_saved_before_the_allowance_was_reported_still_regenerates(
+    plans: PlanCache,
+) -> None:
     # Totals saved before session 34 carry no unmeasured_allowance; the
     # saved plan's check compares the rest, and the new meal keeps the room.
     table = mealplan.load_foods()
-    plan = plan_off_the_clock(_child(), table)
+    plan = plan_off_the_clock(_child(), table, plans)
     check_saved_without(plan, table, ("unmeasured_allowance",))
 
 
