@@ -70,6 +70,32 @@ def test_no_reduced_costs_widen_nothing() -> None:
     assert lowest_reduced_costs_per_meal(model, result, set(), 5) == set()
 
 
+def _pregnant_day() -> tuple[Any, mealplan.FoodTable, Any, float]:
+    """The default pregnant day: its request, the bundled table, its problem, tolerance."""
+    req = parse_request(
+        {"person": {"age": 28, "sex": "female", "pregnancy": True, "trimester": 2}}
+    )
+    table = load_foods()
+    problem = build_problem(req, resolve_targets(req, table), table)
+    return req, table, problem, abs_tolerance(problem)
+
+
+def _recorded_restrictions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[tuple[int, float | None]]:
+    """Record each restricted MILP solved: (its number of foods, its cutoff)."""
+    calls: list[tuple[int, float | None]] = []
+    restricted = _restriction._restricted
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        how = args[6] if len(args) > 6 else kwargs.get("how", Restriction())
+        calls.append((len(args[2]), how.cutoff))
+        return restricted(*args, **kwargs)
+
+    patch_solver(monkeypatch, "_restricted", recorded)
+    return calls
+
+
 def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -79,24 +105,11 @@ def test_the_pregnant_day_passes_the_gap_test_on_a_restriction(
     # test, so the full MILP ran to the 10 s limit (37 % gap). The best foods
     # meal by meal hold one. Effort limits (nodes), not time, decide this:
     # the verdict does not depend on the machine's speed.
-    req = parse_request(
-        {"person": {"age": 28, "sex": "female", "pregnancy": True, "trimester": 2}}
-    )
-    table = load_foods()
-    problem = build_problem(req, resolve_targets(req, table), table)
-    tolerance = abs_tolerance(problem)
-    cutoffs: list[float | None] = []
-    restricted = _restriction._restricted
-
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        cutoffs.append(
-            (args[6] if len(args) > 6 else kwargs.get("how", Restriction())).cutoff
-        )
-        return restricted(*args, **kwargs)
-
-    patch_solver(monkeypatch, "_restricted", recorded)
+    req, table, problem, tolerance = _pregnant_day()
+    calls = _recorded_restrictions(monkeypatch)
     deadline = Deadline(300.0)
     found = _guided(problem, None, deadline, 1e-4, tolerance)
+    cutoffs = [cutoff for _, cutoff in calls]
     # Found by a node-limited restriction under the gap test's cutoff, never
     # by the wide restriction solved to its end (which, given minutes, also
     # gets there: 66 s without the per-meal widening).
@@ -124,21 +137,8 @@ def test_with_no_cpu_for_gap_tests_only_the_widest_restriction_is_solved(
     # relaxation's bound. A budget of 0 is spent before the first test,
     # whatever the machine's speed. The same pregnant day as above, whose
     # first gap test passes when it runs.
-    req = parse_request(
-        {"person": {"age": 28, "sex": "female", "pregnancy": True, "trimester": 2}}
-    )
-    table = load_foods()
-    problem = build_problem(req, resolve_targets(req, table), table)
-    tolerance = abs_tolerance(problem)
-    calls: list[tuple[int, float | None]] = []
-    restricted = _restriction._restricted
-
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        how = args[6] if len(args) > 6 else kwargs.get("how", Restriction())
-        calls.append((len(args[2]), how.cutoff))
-        return restricted(*args, **kwargs)
-
-    patch_solver(monkeypatch, "_restricted", recorded)
+    _, _, problem, tolerance = _pregnant_day()
+    calls = _recorded_restrictions(monkeypatch)
 
     def guided(budget: float | None) -> Any:
         return _guided(
