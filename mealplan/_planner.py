@@ -96,15 +96,15 @@ __all__ = ["parse_request", "plan", "resolve_targets"]
 # A checked re-plan (a first plan short of choline's or vitamin K's AI,
 # planned again with it as a floor) gives the guided start's gap tests this
 # much CPU, not the first plan's 2 s (_guided_start._GAP_TESTS_CPU_SECONDS,
-# set on toddler days, which have no checked floors). Of load.py's 48 days
-# most are planned again; a re-plan's tests pass within 0.2-0.6 s or not at
-# all, and the days whose tests failed spent the whole 2 s on them (the
-# vegetarian woman of 27: 8.3 s in all). Skipping them (0 s) cost the
-# quick days 0.7-0.9 s each (the widest restriction then runs its stall)
-# and gave two worse plans; 0.5 s, one (a vegan woman of 49, whose tests
-# pass between 0.5 and 1 s). Measured: benchmarks/checked_gap_tests_ab_latest.md.
+# set on toddler days, which have no checked floors). Many of load.py's 48
+# days are planned again (10 of its 24 women's, all for choline). A
+# re-plan's tests pass within 0.2-0.6 s or not at all, and the days whose
+# tests failed spent the whole 2 s on them (the vegetarian woman of 27:
+# 8.3 s in all). Skipping them (0 s) cost the quick days 0.7-0.9 s each
+# (the widest restriction then runs its stall) and gave two worse plans;
+# 0.5 s, one (a vegan woman of 49, whose tests pass between 0.5 and 1 s).
+# Measured: benchmarks/checked_gap_tests_ab_latest.md.
 CHECKED_GAP_TESTS_CPU_SECONDS = 1.0
-"""The plan notes' word for each quantised portion mode."""
 
 
 def resolve_targets(request: PlanRequest, table: FoodTable) -> NutrientTargets:
