@@ -313,13 +313,37 @@ def _entry_mask(
     forms = {entry, entry + "s", entry + "es"} if rows else word_forms(entry)
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len)[::-1])
     word = re.compile(r"\b(?:" + alternatives + r")\b")
-    mask |= np.array([bool(word.search(t)) for t in view.texts], dtype=bool)
+    said = _said_with(word) if not rows else word.search
+    mask |= np.array([bool(said(t)) for t in view.texts], dtype=bool)
     # What a dish is made with, as people mean it: "cheese" removes a
     # lasagna made with mozzarella and ricotta, "fish" a bouillabaisse made
     # with halibut, "mushrooms" a dish made with them (the dietitian's review of
     # session 30 got a lasagna with "exclude cheese").
     mask |= _made_with(view, lambda ing: _ingredient_matches(ing, rows, word))
     return mask
+
+
+# A word a food's name says it is without ("beans, boiled, without salt",
+# "no salt added", "salt-free"): excluding "salt" must not remove the very
+# foods made without it (84 of the bundled foods, most of the cooked
+# vegetables and beans, whose SR28 names end "without salt": a vegan day
+# had no plan left). Words of the vocabulary (allergens, categories) keep
+# matching as written: in doubt, a food stays excluded.
+_WITHOUT = re.compile(r"(?:\bwithout|\bno|\bnot|\bfree of)(?: added)?\s+$")
+_FREE = re.compile(r"^[\s-]*free\b")
+
+
+def _said_with(word: re.Pattern[str]) -> Callable[[str], bool]:
+    """Return a search for ``word`` that skips where a text says it is without it."""
+
+    def search(text: str) -> bool:
+        for match in word.finditer(text):
+            before, after = text[: match.start()], text[match.end() :]
+            if not _WITHOUT.search(before) and not _FREE.match(after):
+                return True
+        return False
+
+    return search
 
 
 def _ingredient_matches(

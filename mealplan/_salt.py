@@ -104,6 +104,23 @@ def _salt_row(table: FoodTable) -> str | None:
     return None
 
 
+def _refused(table: FoodTable, req: PlanRequest, salt: str) -> bool:
+    """Whether ``req`` says no to the salt row: excluded, disliked or banned.
+
+    ``exclude`` and ``dislikes`` match it as they match the plan's foods
+    (its id, "salt", its category); any ban of it, even of one meal or some
+    days, turns the added salt off for the whole plan: someone who bans salt
+    at dinner is not served it at lunch in its place.
+    """
+    words = [*req.exclude, *req.dislikes]
+    if words and salt not in set(table.allowed(exclude=words)):
+        return True
+    # Here, not at the top: mealplan._problem imports the planner's modules.
+    from mealplan._problem import resolve_food
+
+    return any(resolve_food(table, ban.food) == salt for ban in req.bans)
+
+
 def salt_target(req: PlanRequest) -> float | None:
     """Return the sodium AI salt should reach for ``req``, or None for no salt.
 
@@ -146,7 +163,7 @@ class Salter:
         """Return the plan's salter, or None when its days get no salt."""
         ai = salt_target(req)
         salt = _salt_row(table) if ai is not None else None
-        if ai is None or salt is None:
+        if ai is None or salt is None or _refused(table, req, salt):
             return None
         row = int(table.positions([salt])[0])
         step_g = table.default_portion(salt)[1] * STEP_TSP

@@ -264,6 +264,27 @@ def _check_salt_item(item: Any, items: Sequence[Any], table: FoodTable) -> None:
     assert SALT_HOST_ROLES & set(cell_tags(frame, item.part_of, "roles")), item.part_of
 
 
+def _salt_refused(req: Any, table: FoodTable) -> bool:
+    """Whether the request says no to table salt: excluded, disliked or banned.
+
+    Any ban of it (one meal, some days) counts; ``exclude`` and ``dislikes``
+    are matched by the table's own exclusion rules (tested on their own in
+    test_exclusions.py).
+    """
+    frame = table.frame
+    rows = {
+        f
+        for f in table.ids
+        if str(frame.at[f, "ndb_no"]) == "02047"
+        and "salt" in cell_tags(frame, f, "roles")
+    }
+    names = {str(frame.at[f, "name"]).lower() for f in rows}
+    if any(b.food in rows or b.food.lower() in names for b in req.bans):
+        return True
+    words = [*req.exclude, *req.dislikes]
+    return bool(words) and not rows <= set(table.allowed(exclude=words))
+
+
 def _check_added_salt(
     req: Any,
     items: Sequence[Any],
@@ -281,7 +302,12 @@ def _check_added_salt(
     """
     salt = [i for i in items if i.kind == "salt"]
     person = req.person
-    wanted = req.added_salt and person is not None and person.age >= SALT_MIN_AGE
+    wanted = (
+        req.added_salt
+        and person is not None
+        and person.age >= SALT_MIN_AGE
+        and not _salt_refused(req, table)
+    )
     if not wanted:
         assert not salt, [i.food_id for i in salt]
         return

@@ -342,3 +342,27 @@ def test_a_food_kept_by_a_words_exception_is_named_in_the_notes() -> None:
         {"person": {"age": 40, "sex": "female"}, "include": ["cheddar"]}
     )
     assert not [n for n in plan.notes if n.startswith("Kept with")]
+
+
+def test_excluding_salt_keeps_the_foods_made_without_it() -> None:
+    # SR28 names most cooked vegetables and beans "..., boiled, drained,
+    # without salt": "salt" removed 84 bundled foods and left a vegan day no
+    # plan. A food its name says is without a word (or free of it) stays;
+    # salt itself and the foods "with salt added" go.
+    table = mealplan.load_foods()
+    allowed = set(table.allowed(exclude=["salt"]))
+    assert {"black-beans-cooked", "spinach-cooked", "lentils-cooked"} <= allowed
+    assert not {"salt", "peanuts-dry-roasted-salted"} & allowed
+    names = dict(zip(table.ids, table.texts("name"), strict=True))
+    for fid in table.ids:
+        name = names[fid].lower()
+        if re.search(
+            r"\bwith(?: added)? salt\b|\bsalt added\b", name
+        ) and not re.search(r"\b(?:no|without) salt added\b", name):
+            assert fid not in allowed, name
+        if re.search(r"\bwithout salt\b", name) and "salt" not in name.replace(
+            "without salt", ""
+        ):
+            assert fid in allowed, name
+    # A vocabulary word keeps matching as written (in doubt, excluded).
+    assert "almond-milk-unsweetened" not in set(table.allowed(exclude=["milk"]))

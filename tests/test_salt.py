@@ -281,3 +281,26 @@ def test_a_dish_is_seasoned_only_when_nothing_else_can_be() -> None:
     # Alone, the dish is seasoned: its 300 g fall short of the man's AI.
     alone = with_salt([plan_item(dish, 300.0, "dinner")], table, req, targets)
     assert {i.part_of for i in alone if i.kind == "salt"} == {dish}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"exclude": ["salt"]},
+        {"dislikes": ["salt"]},
+        {"bans": [{"food": "salt", "meal": "dinner"}]},
+        {"bans": [{"food": "salt", "days": [1]}]},
+    ],
+)
+def test_salt_the_request_says_no_to_is_never_added(
+    extra: dict[str, Any], plans: PlanCache
+) -> None:
+    # The vegan man's foods give less sodium than the AI (he is salted
+    # above): excluded, disliked or banned (even at one meal), no salt at
+    # all, and the day is reported short of the AI instead.
+    plan = plan_off_the_clock({**VEGAN_MAN, **extra}, _table(), plans)
+    assert not _salt(plan)
+    assert not any("Table salt is added" in n for n in plan.notes)
+    (sodium,) = [t for t in plan.days[0].totals if t.nutrient == "sodium_mg"]
+    assert sodium.amount < 1500
+    check_plan(plan, _table())
