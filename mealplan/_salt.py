@@ -112,13 +112,11 @@ def _refused(table: FoodTable, req: PlanRequest, salt: str) -> bool:
     days, turns the added salt off for the whole plan: someone who bans salt
     at dinner is not served it at lunch in its place.
     """
-    words = [*req.exclude, *req.dislikes]
-    if words and salt not in set(table.allowed(exclude=words)):
+    # A ban names a food by its id (the problem's build refused any other).
+    if any(ban.food == salt for ban in req.bans):
         return True
-    # Here, not at the top: mealplan._problem imports the planner's modules.
-    from mealplan._problem import resolve_food
-
-    return any(resolve_food(table, ban.food) == salt for ban in req.bans)
+    words = [*req.exclude, *req.dislikes]
+    return bool(words) and salt not in set(table.allowed(exclude=words))
 
 
 def salt_target(req: PlanRequest) -> float | None:

@@ -264,25 +264,17 @@ def _check_salt_item(item: Any, items: Sequence[Any], table: FoodTable) -> None:
     assert SALT_HOST_ROLES & set(cell_tags(frame, item.part_of, "roles")), item.part_of
 
 
-def _salt_refused(req: Any, table: FoodTable) -> bool:
-    """Whether the request says no to table salt: excluded, disliked or banned.
+def _salt_refused(req: Any, table: FoodTable, rows: Sequence[str]) -> bool:
+    """Whether the request says no to the table's salt ``rows``: excluded, disliked or banned.
 
     Any ban of it (one meal, some days) counts; ``exclude`` and ``dislikes``
     are matched by the table's own exclusion rules (tested on their own in
     test_exclusions.py).
     """
-    frame = table.frame
-    rows = {
-        f
-        for f in table.ids
-        if str(frame.at[f, "ndb_no"]) == "02047"
-        and "salt" in cell_tags(frame, f, "roles")
-    }
-    names = {str(frame.at[f, "name"]).lower() for f in rows}
-    if any(b.food in rows or b.food.lower() in names for b in req.bans):
+    if any(b.food in rows for b in req.bans):
         return True
     words = [*req.exclude, *req.dislikes]
-    return bool(words) and not rows <= set(table.allowed(exclude=words))
+    return bool(words) and not set(rows) <= set(table.allowed(exclude=words))
 
 
 def _check_added_salt(
@@ -302,16 +294,6 @@ def _check_added_salt(
     """
     salt = [i for i in items if i.kind == "salt"]
     person = req.person
-    wanted = (
-        req.added_salt
-        and person is not None
-        and person.age >= SALT_MIN_AGE
-        and not _salt_refused(req, table)
-    )
-    if not wanted:
-        assert not salt, [i.food_id for i in salt]
-        return
-    ai = _sodium_ai(person)
     frame = table.frame
     # The table's salt: SR28 02047 of role salt, measured by the teaspoon (a
     # table rebuilt from a frame without its portions has none to add).
@@ -322,7 +304,18 @@ def _check_added_salt(
         and "salt" in cell_tags(frame, f, "roles")
         and table.default_portion(f) == ("1 tsp", SALT_TSP_G)
     ]
-    if ai is None or not rows:
+    wanted = (
+        req.added_salt
+        and person is not None
+        and person.age >= SALT_MIN_AGE
+        and bool(rows)
+        and not _salt_refused(req, table, rows)
+    )
+    if not wanted:
+        assert not salt, [i.food_id for i in salt]
+        return
+    ai = _sodium_ai(person)
+    if ai is None:
         assert not salt
         return
     step_g = SALT_STEP_TSP * SALT_TSP_G
