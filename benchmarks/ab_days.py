@@ -22,8 +22,9 @@ planned with the bundled table in a fresh process per side (``PYTHONPATH``
 set to the tree), the two sides interleaved so they see the same load.
 Reports per side: days planned, days whose panel RDAs were lifted for want
 of time (``mealplan._ai_floors.rda_reserve``), CPU median and sum (``time.process_time``
-of the child: HiGHS runs in it), CPU p95 and max, and the days whose
-objective differs.
+of the child: HiGHS runs in it), CPU p95 and max, how many days fall short
+of each DRI minimum (``dri_status`` "short": an RDA, an AI, the sodium AI),
+and the days whose objective differs.
 Make BASE_TREE with ``git worktree add /tmp/base SHA``.
 """
 
@@ -60,7 +61,9 @@ cpu = time.process_time()
 try:
     p = mealplan.plan(body, foods=table)
     out = {"ok": True, "obj": p.objective_value,
-           "lifted": sum(" not planned: no plan meeting" in n for n in p.notes)}
+           "lifted": sum(" not planned: no plan meeting" in n for n in p.notes),
+           "short": sorted({t.nutrient for d in p.days for t in d.totals
+                            if t.dri_status.value == "short"})}
 except mealplan.MealPlanError as exc:
     out = {"ok": False, "error": type(exc).__name__}
 out["cpu"] = time.process_time() - cpu
@@ -227,6 +230,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(s['cpu'] for s in side):.2f} | "
             f"{sum(s['cpu'] for s in side):.1f} |"
         )
+    lines += [
+        "",
+        "Days short of a DRI minimum (RDA, AI or the sodium AI), by nutrient:",
+        "",
+    ]
+    for k, name in ((1, "base"), (2, "new")):
+        counts: dict[str, int] = {}
+        for r in rows:
+            for nutrient in r[k].get("short", []):
+                counts[nutrient] = counts.get(nutrient, 0) + 1
+        shorts = ", ".join(f"{n} {c}" for n, c in sorted(counts.items())) or "none"
+        lines.append(f"- {name}: {shorts}")
     lines += ["", "Days whose objective differs:", ""]
     for body, a, b in rows:
         if a.get("obj") != b.get("obj"):

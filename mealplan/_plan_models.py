@@ -10,7 +10,14 @@ import math
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from mealplan._explanation_models import Explanation
 from mealplan._model_base import (
@@ -312,6 +319,15 @@ class MealPlan(_Model):
         "allowed foods or the budget cannot reach them (the notes say which). "
         "Their shortfalls, if any, are in each day's totals against the DRIs.",
     )
+    sodium_ai_by_salt: StrictBool | None = Field(
+        default=None,
+        description="Whether the sodium AI is this plan's own aim, reached by "
+        "measured table salt where a day's foods fall short of it: true from "
+        "age 4 unless the request says added_salt false or says no to salt "
+        "(exclude, dislikes, a ban), or the food table has no salt row; then "
+        "false, and the AI is reported, not planned. Null in a plan saved "
+        "before this field, whose request alone then says.",
+    )
     notes: list[str] = Field(default_factory=list)
     disclaimer: str = DISCLAIMER
     explanation: Explanation | None = Field(
@@ -358,6 +374,13 @@ class MealPlan(_Model):
                     msg = f"item {item.food_id[:40]!r} of day {number} says day {item.day}"
                     raise ValueError(msg)
                 if item.kind == "salt":
+                    if self.sodium_ai_by_salt is False:
+                        msg = (
+                            f"item {item.food_id[:40]!r} of day {number} is added "
+                            "salt but the plan says none reaches its sodium AI "
+                            "(sodium_ai_by_salt false); the plan is edited"
+                        )
+                        raise ValueError(msg)
                     _check_salt(item, number, self.request.added_salt)
                 if item.kind == "supplement":
                     if not self.request.supplements:

@@ -46,7 +46,7 @@ from mealplan._models import (
 from mealplan._nutrients import Nutrient
 from mealplan._optimiser import DISH_BOX_SECONDS, Solution, SolveStatus
 from mealplan._problem import Problem
-from mealplan._salt import Salter, salt_note
+from mealplan._salt import Salter, salt_note, unsalted_note
 from mealplan._soft_minimums import soft_note
 from mealplan._supplements import SUPPLEMENT_CATEGORY
 from mealplan._ul_standins import allowance_per_100g
@@ -588,6 +588,16 @@ def assemble(
     salted = salt_note([i for d in days for i in d.items], req.days)
     if salted is not None:
         notes.append(salted)
+    if salter is None:
+        sodium = [
+            t.amount
+            for d in days
+            for t in d.totals
+            if t.nutrient == Nutrient.SODIUM.value
+        ]
+        unsalted = unsalted_note(table, req, sodium)
+        if unsalted is not None:
+            notes.append(unsalted)
     notes.extend(
         kept_by_exception(
             table,
@@ -640,6 +650,7 @@ def assemble(
         cost_per_day=cost,
         unpriced_foods_left_out=problem.unpriced_left_out,
         unplanned_minimums=list(unplanned_minimums),
+        sodium_ai_by_salt=salter is not None,
         notes=notes,
         disclaimer=disclaimer_for(req.person),
     )

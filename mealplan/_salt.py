@@ -52,6 +52,7 @@ __all__ = [
     "salt_note",
     "salt_target",
     "salt_text",
+    "unsalted_note",
     "with_salt",
 ]
 
@@ -373,4 +374,30 @@ def salt_note(items: Sequence[PlanItem], days: int) -> str | None:
         "price and is left out of the cost; iodized salt also gives iodine, "
         "which USDA SR28 does not measure. Set added_salt to false "
         "(--no-added-salt) if you have been told to limit salt."
+    )
+
+
+def unsalted_note(
+    table: FoodTable, req: PlanRequest, sodium: Sequence[float]
+) -> str | None:
+    """Say why no salt reaches the sodium AI the request would salt to, or None.
+
+    Only when :func:`salt_target` gives an AI but the plan has no salter (the
+    request says no to salt, or the table has no salt row) and a day's
+    ``sodium`` (one total a day) is below that AI: the reports then show the
+    AI as not planned (``MealPlan.sodium_ai_by_salt`` false), and this says why.
+    """
+    ai = salt_target(req)
+    if ai is None or all(amount >= ai for amount in sodium):
+        return None
+    salt = _salt_row(table)
+    if salt is None:
+        why = "the food table has no salt row (role 'salt') to add"
+    elif _refused(table, req, salt):
+        why = "the request says no to salt (exclude, dislikes or a ban)"
+    else:
+        return None
+    return (
+        f"No table salt is added to reach the sodium AI of {ai:,.0f} mg: {why}; "
+        "the sodium shown is the foods' own, and the AI is reported, not planned."
     )

@@ -72,7 +72,10 @@ def shown_bounds(plan: MealPlan, t: NutrientTotal) -> ShownBounds:
     if lo is None and t.dri_minimum is not None:
         lo, lo_kind = t.dri_minimum, t.dri_minimum_kind or "DRI"
         salted = t.nutrient == Nutrient.SODIUM.value and (
-            salt_target(plan.request) is not None
+            plan.sodium_ai_by_salt
+            if plan.sodium_ai_by_salt is not None
+            # A plan saved before the field: its request alone says.
+            else salt_target(plan.request) is not None
         )
         lo_planned = salted
     if hi is None and t.dri_maximum is not None:

@@ -284,13 +284,15 @@ def _check_added_salt(
     table: FoodTable,
     targets: Any,
     regenerated: str | None = None,
+    by_salt: bool | None = None,
 ) -> None:
     """Salt only where asked, the fewest steps that reach the sodium AI.
 
     ``regenerated``: the meal of this day a regeneration re-planned, whose
     other meals keep their salt as they were (more than the new day needs,
     perhaps); the salt of the regenerated meal itself is still the fewest
-    steps.
+    steps. ``by_salt``: the plan's ``sodium_ai_by_salt`` (None: not said),
+    which says whether salt was to reach the AI, as reckoned here.
     """
     salt = [i for i in items if i.kind == "salt"]
     person = req.person
@@ -311,12 +313,10 @@ def _check_added_salt(
         and bool(rows)
         and not _salt_refused(req, table, rows)
     )
-    if not wanted:
-        assert not salt, [i.food_id for i in salt]
-        return
-    ai = _sodium_ai(person)
+    ai = _sodium_ai(person) if wanted else None
+    assert by_salt in (None, ai is not None), (by_salt, wanted)
     if ai is None:
-        assert not salt
+        assert not salt, [i.food_id for i in salt]
         return
     step_g = SALT_STEP_TSP * SALT_TSP_G
     step = step_g * _value(frame, rows[0], "sodium_mg") / 100
@@ -959,7 +959,13 @@ def check_plan(
             for col in table.nutrients
         }
         _check_added_salt(
-            req, day.items, totals, table, targets, regenerated_meal(plan, day.day)
+            req,
+            day.items,
+            totals,
+            table,
+            targets,
+            regenerated_meal(plan, day.day),
+            plan.sodium_ai_by_salt,
         )
         totals[SUPPLEMENTAL_MAGNESIUM] = pills["magnesium_mg"]
         _check_supplement_uls(req, totals, pills, day.day)

@@ -119,6 +119,14 @@ def test_a_plan_with_salt_the_request_turned_off_is_refused() -> None:
         MealPlan.model_validate(data)
 
 
+def test_a_plan_with_salt_that_says_none_reached_its_ai_is_refused() -> None:
+    data = json.loads(_vegan_day().model_dump_json())
+    assert data["sodium_ai_by_salt"] is True
+    data["sodium_ai_by_salt"] = False
+    with pytest.raises(ValueError, match="sodium_ai_by_salt false"):
+        MealPlan.model_validate(data)
+
+
 def test_edited_salt_is_caught_on_regenerate(tmp_path: Path) -> None:
     plan = _vegan_day()
     data = json.loads(plan.model_dump_json())
@@ -303,4 +311,18 @@ def test_salt_the_request_says_no_to_is_never_added(
     assert not any("Table salt is added" in n for n in plan.notes)
     (sodium,) = [t for t in plan.days[0].totals if t.nutrient == "sodium_mg"]
     assert sodium.amount < 1500
+    # The reports then show the AI as not planned, and a note says why.
+    assert plan.sodium_ai_by_salt is False
+    row = next(
+        line
+        for line in mealplan.render_text(plan).splitlines()
+        if line.strip().startswith("Sodium")
+    )
+    assert "1,500 mg (AI, not planned)" in row
+    assert row.rstrip().endswith("short (not planned)")
+    assert [n for n in plan.notes if n.startswith("No table salt is added")] == [
+        "No table salt is added to reach the sodium AI of 1,500 mg: the request "
+        "says no to salt (exclude, dislikes or a ban); the sodium shown is the "
+        "foods' own, and the AI is reported, not planned."
+    ]
     check_plan(plan, _table())

@@ -2,8 +2,9 @@
 
 A bound the plan was not held to (a toddler's AIs, the sodium AI without
 added salt) is shown at the person's DRI, marked "not planned"; the sodium AI
-that added salt reaches (from age 4, unless ``added_salt`` is false) is the
-plan's own aim. Before, the text table showed a toddler's sodium with no
+that added salt reaches (from age 4, unless ``added_salt`` is false or the
+request says no to salt: ``MealPlan.sodium_ai_by_salt``) is the plan's own
+aim. Before, the text table showed a toddler's sodium with no
 target and "met" (against its CDRR) while the panel below it called the same
 total short of the AI.
 """
@@ -46,8 +47,17 @@ def _with_sodium(
 
 
 def _as(plan: mealplan.MealPlan, **request: object) -> mealplan.MealPlan:
-    """The plan as if asked by another request (the reports read only its fields)."""
-    return plan.model_copy(update={"request": plan.request.model_copy(update=request)})
+    """The plan as if asked by another request (the reports read only its fields).
+
+    Its own ``sodium_ai_by_salt`` is dropped, as in a plan saved before that
+    field: the request then says whether salt reached the sodium AI.
+    """
+    return plan.model_copy(
+        update={
+            "request": plan.request.model_copy(update=request),
+            "sodium_ai_by_salt": None,
+        }
+    )
 
 
 def _sodium_row(text: str) -> str:
@@ -111,6 +121,17 @@ def test_the_salted_sodium_ai_is_the_plans_own_aim(toddler: mealplan.MealPlan) -
     row = _sodium_row(mealplan.render_text(unsalted))
     assert "(AI, not planned)" in row
     assert row.rstrip().endswith("short (not planned)")
+    # A plan that says salt did not reach it (the request said no to salt,
+    # or the table has no salt row) is read as not planned, whatever its
+    # request's added_salt; one that says it did, as the plan's own aim.
+    refused = _with_sodium(adult, 1400.0, **woman).model_copy(
+        update={"sodium_ai_by_salt": False}
+    )
+    row = _sodium_row(mealplan.render_text(refused))
+    assert "(AI, not planned)" in row
+    assert row.rstrip().endswith("short (not planned)")
+    salted = refused.model_copy(update={"sodium_ai_by_salt": True})
+    assert "not planned" not in _sodium_row(mealplan.render_text(salted))
 
 
 def test_every_text_row_shows_the_bounds_the_html_shows(
