@@ -319,7 +319,7 @@ def _entry_mask(
     # lasagna made with mozzarella and ricotta, "fish" a bouillabaisse made
     # with halibut, "mushrooms" a dish made with them (the dietitian's review of
     # session 30 got a lasagna with "exclude cheese").
-    mask |= _made_with(view, lambda ing: _ingredient_matches(ing, rows, word))
+    mask |= _made_with(view, lambda ing: _ingredient_matches(ing, rows, said))
     return mask
 
 
@@ -347,15 +347,18 @@ def _said_with(word: re.Pattern[str]) -> Callable[[str], bool]:
 
 
 def _ingredient_matches(
-    ing: Ingredient, rows: Sequence[VocabularyRow], word: re.Pattern[str]
+    ing: Ingredient, rows: Sequence[VocabularyRow], said: Callable[[str], object]
 ) -> bool:
     """Whether an exclusion entry (its vocabulary rows, its word) covers an ingredient.
 
+    ``said``: the entry's word search, as for a food's own name (a word
+    outside the vocabulary skips "beans, boiled, without salt", so
+    excluding salt keeps a dish made with them unless its recipe salts it).
     A row of allergens does not read ingredients: a dish's allergen tags
     already come from its recipe.
     """
     groups = frozenset({ing.food_group})
-    return word.search(ing.text) is not None or any(
+    return bool(said(ing.text)) or any(
         _row_covers(row, ing.text, groups, frozenset())
         for row in rows
         if row.kind != "allergen"
