@@ -426,7 +426,11 @@ def word_forms(entry: str) -> set[str]:
     English singulars (``-ies`` to ``-y``, ``-es`` and ``-s`` dropped), and
     each singular's plurals; a form that is no word (``grap`` of "grapes")
     matches nothing, and one that is a shorter word may match more, which
-    for an exclusion errs on the side of leaving out.
+    for an exclusion errs on the side of leaving out. Also each singular's
+    ``-ed`` form, which names a food made with it: "salt" removes "Butter,
+    salted" and "Pretzels, hard, salted" (kept before), "bread" a breaded
+    chicken; "corn" removes corned beef too (named for its corns of salt),
+    on the same side.
     """
     if entry.endswith("ies") and len(entry) > 4:
         singulars = {entry[:-3] + "y"}
@@ -438,7 +442,12 @@ def word_forms(entry: str) -> set[str]:
         singulars = {entry}
     forms = {entry}
     for one in singulars:
-        forms |= {one, one + "s", one + "es"}
+        forms |= {
+            one,
+            one + "s",
+            one + "es",
+            one + ("d" if one.endswith("e") else "ed"),
+        }
         if one.endswith("y") and len(one) > 2:
             forms.add(one[:-1] + "ies")
     return forms

@@ -171,6 +171,12 @@ def test_every_sr28_food_follows_the_independent_rules(sr28_foods: Any) -> None:
         # "soda" also matches its own word (club soda, soda crackers): an
         # exclusion errs on the side of leaving out.
         ("soda", {"cola", "ginger-ale", "lemonade"}, {"orange-juice", "milk-whole"}),
+        # A food "salted" is made with salt (kept before); "unsalted" is not.
+        (
+            "salt",
+            {"butter-salted", "pretzels", "peanut-butter-salted"},
+            {"black-beans-cooked", "peanut-butter", "almonds-dry-roasted"},
+        ),
     ],
 )
 def test_words_mean_what_people_mean(
