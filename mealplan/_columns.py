@@ -90,6 +90,7 @@ ROLES: tuple[str, ...] = (
     "beverage",
     "snack",
     "spread",
+    "breakfast_spread",
     "condiment",
     "fat",
     "sugar",
@@ -105,7 +106,9 @@ plate (meat, fish, eggs, tofu, beans, cottage cheese); ``soup``;
 starchy vegetables); ``bread``; ``breakfast_dish`` (pancakes, omelets,
 oatmeal made with milk); ``cereal_rte`` (ready-to-eat cereal, eaten with milk,
 yogurt or a plant milk); ``cereal_hot``; ``dairy``; ``plant_milk``; ``fruit``;
-``beverage``; ``snack``; ``spread`` (eaten on bread); ``condiment`` (herbs,
+``beverage``; ``snack``; ``spread`` (eaten on bread); ``breakfast_spread``
+(a food that at breakfast goes on bread, avocado, and at other meals as its
+other roles say); ``condiment`` (herbs,
 sauces, lemon, toppings: never a meal item of their own); ``fat`` (oils,
 butter, margarine, dressings) and ``sugar`` (sugar, honey, jam, syrups):
 never items of their own, only the cooking fat, dressing or topping of a

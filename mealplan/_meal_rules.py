@@ -60,6 +60,12 @@ class Companion:
     needs: str
     with_roles: frozenset[str]
     words: str
+    slots: frozenset[str] = frozenset()
+    """The meal slots the rule holds at (empty: every slot)."""
+
+    def holds_at(self, slot: str) -> bool:
+        """Whether the rule holds at a meal of ``slot``."""
+        return not self.slots or slot in self.slots
 
 
 COMPANIONS: tuple[Companion, ...] = (
@@ -69,6 +75,16 @@ COMPANIONS: tuple[Companion, ...] = (
         "ready-to-eat cereal with milk, yogurt or a plant milk",
     ),
     Companion("spread", frozenset({"bread"}), "a spread with bread"),
+    # Avocado at breakfast is avocado toast, not a fruit beside a bowl of
+    # oatmeal or corn flakes (the realism runs of sessions 41-43: "cream of
+    # wheat with avocado" for a vegan girl of 6, "oatmeal, avocado and
+    # butter" for a girl of 1); at lunch and dinner it stays a fruit or side.
+    Companion(
+        "breakfast_spread",
+        frozenset({"bread"}),
+        "avocado at breakfast on toast or bread",
+        slots=frozenset({"breakfast"}),
+    ),
     Companion(
         COOKING_FAT_ROLE,
         FAT_HOST_ROLES,
@@ -287,6 +303,8 @@ def meal_rules(
         if meal.slot.value == "breakfast" and grains:
             parts.extend(_breakfast_grains(meal.name, m, meal.foods, roles, kinds))
         for rule in COMPANIONS:
+            if not rule.holds_at(meal.slot.value):
+                continue
             needs = tuple(f for f in meal.foods if rule.needs in roles[f])
             if needs:
                 providers = tuple(

@@ -481,7 +481,7 @@ def conflict_text(group: ConstraintGroup, request: PlanRequest) -> tuple[str, st
         f"{p.name} {p.min_items}-{p.max_items}" if p.min_items else f"optional {p.name}"
         for p in spec.parts
     )
-    rules = "; ".join(c.words for c in COMPANIONS)
+    rules = "; ".join(c.words for c in COMPANIONS if c.holds_at(meal.slot.value))
     if meal.slot.value == "breakfast" and breakfast_grain_rule(request):
         rules = f"{BREAKFAST_BREAD_WORDS}; {BREAKFAST_CEREAL_WORDS}; {rules}"
     return (

@@ -2707,6 +2707,10 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
                 assert len(alone) <= 1, (day.day, meal, sorted(alone))
             if any("spread" in r for r in item_roles):
                 assert any("bread" in r for r in item_roles), (day.day, meal)
+            # Avocado at breakfast goes on toast or bread (avocado toast), not
+            # beside a bowl of oatmeal or cereal (session 43).
+            if slot == "breakfast" and any("breakfast_spread" in r for r in item_roles):
+                assert any("bread" in r for r in item_roles), (day.day, meal)
             # A snack is not a drink on its own (nor with a crumb of food).
             if slot == "snack" and any(facts[i.food_id]["drink"] for i in items):
                 food = sum(i.grams for i in items if not facts[i.food_id]["drink"])
