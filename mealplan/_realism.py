@@ -61,6 +61,7 @@ DEFECTS: tuple[str, ...] = (
     "main_missing",
     "low_protein_main_meal",
     "cereal_without_milk",
+    "spread_without_bread",
     "fractional_whole_unit",
     "base_variety_dodged",
     "drink_only_snack",
@@ -333,3 +334,10 @@ def _meal_defects(
             out["low_protein_main_meal"] += 1
     if any("cereal_rte" in r for r in roles) and not any(r & _MILKS for r in roles):
         out["cereal_without_milk"] += 1
+    # A spread goes on bread; avocado too at breakfast (avocado toast, not
+    # avocado beside a bowl of oatmeal: role breakfast_spread).
+    spreads = any("spread" in r for r in roles) or (
+        slot == "breakfast" and any("breakfast_spread" in r for r in roles)
+    )
+    if spreads and not any("bread" in r for r in roles):
+        out["spread_without_bread"] += 1

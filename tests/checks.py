@@ -2710,7 +2710,11 @@ def check_structure(plan: MealPlan, table: FoodTable) -> None:
             # Avocado at breakfast goes on toast or bread (avocado toast), not
             # beside a bowl of oatmeal or cereal (session 43).
             if slot == "breakfast" and any("breakfast_spread" in r for r in item_roles):
-                assert any("bread" in r for r in item_roles), (day.day, meal)
+                assert any("bread" in r for r in item_roles), (
+                    day.day,
+                    meal,
+                    [i.food_id for i in items],
+                )
             # A snack is not a drink on its own (nor with a crumb of food).
             if slot == "snack" and any(facts[i.food_id]["drink"] for i in items):
                 food = sum(i.grams for i in items if not facts[i.food_id]["drink"])

@@ -220,6 +220,17 @@ def _plan(plans: PlanCache) -> mealplan.MealPlan:
             "as_purchased_item",
             "oats-rolled-dry",
         ),
+        # Avocado beside a bowl of oatmeal, no bread (session 43).
+        (
+            "breakfast",
+            [
+                ("oatmeal-cooked-water", 234.0),
+                ("avocado", 75.0),
+                ("soy-milk-fortified", 243.0),
+            ],
+            "spread_without_bread",
+            "avocado",
+        ),
     ],
 )
 def test_the_checks_catch_the_dietitians_meals(
