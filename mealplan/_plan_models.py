@@ -324,9 +324,10 @@ class MealPlan(_Model):
         description="Whether the sodium AI is this plan's own aim, reached by "
         "measured table salt where a day's foods fall short of it: true from "
         "age 4 unless the request says added_salt false or says no to salt "
-        "(exclude, dislikes, a ban), or the food table has no salt row; then "
-        "false, and the AI is reported, not planned. Null in a plan saved "
-        "before this field, whose request alone then says.",
+        "(exclude, dislikes, a ban), or the food table has no salt row; "
+        "false then, below age 4 and without a person (explicit targets), "
+        "and the AI is reported, not planned. Null in a plan saved before "
+        "this field, whose request alone then says.",
     )
     notes: list[str] = Field(default_factory=list)
     disclaimer: str = DISCLAIMER
